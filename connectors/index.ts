@@ -1,0 +1,26 @@
+import { DpError } from "../engine/errors.ts";
+import type { ConnectorDefinition } from "./types.ts";
+
+/** Connectors load lazily so `dp --version` and `dp ask` never pay for them. */
+const registry: Record<string, () => Promise<ConnectorDefinition<any>>> = {
+  demo: async () => (await import("./demo/index.ts")).demo,
+};
+
+export function connectorNames(): string[] {
+  return Object.keys(registry);
+}
+
+export function registerConnector(name: string, load: () => Promise<ConnectorDefinition<any>>): void {
+  registry[name] = load;
+}
+
+export async function getConnector(name: string, where: string): Promise<ConnectorDefinition<any>> {
+  const load = registry[name];
+  if (!load) {
+    throw new DpError("CONFIG", `unknown connector "${name}"`, {
+      where,
+      fix: `use one of: ${connectorNames().join(", ")}`,
+    });
+  }
+  return load();
+}

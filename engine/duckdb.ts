@@ -1,0 +1,146 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from "@duckdb/node-api";
+import { DpError } from "./errors.ts";
+import { loadDuckDB } from "./duckdb-native.ts";
+
+/**
+ * The one module that talks to DuckDB. Everything else goes through Db:
+ * values are bound as parameters; identifiers are quoted with ident().
+ */
+export type SqlValue = string | number | boolean | null | bigint | Date;
+export type Row = Record<string, unknown>;
+
+export interface OpenOptions {
+  readOnly?: boolean;
+  threads?: number;
+  memoryLimit?: string;
+  /** Lock the engine down for SQL run on behalf of a question or a human's `dp sql`. */
+  sandbox?: { allowedDirectories: string[] };
+}
+
+export class Db {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+    readonly path: string,
+  ) {}
+
+  static async open(path: string, options: OpenOptions = {}): Promise<Db> {
+    const { DuckDBInstance } = await loadDuckDB();
+    if (path !== ":memory:" && !path.startsWith("md:") && !options.readOnly) mkdirSync(dirname(path), { recursive: true });
+    const config: Record<string, string> = {};
+    if (options.readOnly) config.access_mode = "READ_ONLY";
+    if (options.threads) config.threads = String(options.threads);
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    config.autoinstall_known_extensions = "false";
+    config.autoload_known_extensions = "false";
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, config);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (/lock/i.test(msg)) {
+        throw new DpError("LOCKED", `the warehouse ${path} is in use by another process`, {
+          fix: "wait for the running `dp run` to finish (readers use the published snapshot)",
+          cause: e,
+        });
+      }
+      throw new DpError("IO", `cannot open DuckDB database ${path}: ${msg}`, { cause: e });
+    }
+    const conn = await instance.connect();
+    const db = new Db(instance, conn, path);
+    if (options.sandbox) await db.lockDown(options.sandbox.allowedDirectories);
+    return db;
+  }
+
+  private async lockDown(allowedDirectories: string[]): Promise<void> {
+    const dirs = allowedDirectories.map((d) => (d.endsWith("/") ? d : `${d}/`));
+    await this.run(`SET allowed_directories = ${sqlList(dirs)}`);
+    await this.run("SET enable_external_access = false");
+    await this.run("SET lock_configuration = true");
+  }
+
+  async run(sql: string, params: SqlValue[] = []): Promise<void> {
+    try {
+      if (params.length === 0) await this.conn.run(sql);
+      else await this.conn.run(sql, params as DuckDBValue[]);
+    } catch (e) {
+      throw sqlError(e, sql);
+    }
+  }
+
+  async all<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
+    try {
+      const reader = params.length === 0 ? await this.conn.runAndReadAll(sql) : await this.conn.runAndReadAll(sql, params as DuckDBValue[]);
+      const types = reader.columnTypes().map((t) => t.toString());
+      const names = reader.columnNames();
+      const rows = reader.getRowObjectsJson() as Row[];
+      const numeric = names.filter((_, i) => /^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|DECIMAL)/.test(types[i]!));
+      if (numeric.length) {
+        for (const row of rows) {
+          for (const n of numeric) {
+            const v = row[n];
+            if (typeof v === "string") row[n] = Number(v);
+          }
+        }
+      }
+      return rows as T[];
+    } catch (e) {
+      throw sqlError(e, sql);
+    }
+  }
+
+  async one<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  async describe(sql: string): Promise<{ name: string; type: string }[]> {
+    const rows = await this.all<{ column_name: string; column_type: string }>(`DESCRIBE ${sql}`);
+    return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.run("BEGIN TRANSACTION");
+    try {
+      const out = await fn();
+      await this.run("COMMIT");
+      return out;
+    } catch (e) {
+      await this.run("ROLLBACK").catch(() => {});
+      throw e;
+    }
+  }
+
+  close(): void {
+    try {
+      this.conn.closeSync();
+    } catch {}
+    try {
+      this.instance.closeSync();
+    } catch {}
+  }
+}
+
+/** Quote an identifier; names themselves must come from the catalog, not from users. */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function qualified(schema: string, name: string): string {
+  return `${ident(schema)}.${ident(name)}`;
+}
+
+/** A string literal, for the few places DuckDB takes no parameter (paths in COPY, SET). */
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+export function sqlList(values: string[]): string {
+  return `[${values.map(literal).join(", ")}]`;
+}
+
+function sqlError(e: unknown, sql: string): DpError {
+  const msg = e instanceof Error ? e.message : String(e);
+  return new DpError("MODEL_SQL", msg, { cause: e, where: sql.length > 200 ? `${sql.slice(0, 200)}…` : sql });
+}

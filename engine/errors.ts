@@ -1,0 +1,97 @@
+/** Exit codes are part of the command contract (PRODUCT.md). */
+export const ExitCode = {
+  ok: 0,
+  failed: 1,
+  config: 2,
+  locked: 3,
+  interrupted: 130,
+  terminated: 143,
+} as const;
+
+export type DpErrorCode =
+  | "CONFIG"
+  | "USAGE"
+  | "ENV_MISSING"
+  | "LOCKED"
+  | "SOURCE_AUTH"
+  | "SOURCE_HTTP"
+  | "SOURCE_DATA"
+  | "SOURCE_TRANSIENT"
+  | "MODEL_SQL"
+  | "MODEL_GRAPH"
+  | "TEST_FAILED"
+  | "BUILD_FAILED"
+  | "NOT_FOUND"
+  | "READ_ONLY"
+  | "IO"
+  | "INTERNAL";
+
+export interface DpErrorOptions {
+  /** where: file:line or key path */
+  where?: string;
+  /** what to do about it, ideally a command to run */
+  fix?: string;
+  /** retrying may help (429, 5xx, resets) */
+  transient?: boolean;
+  exitCode?: number;
+  cause?: unknown;
+}
+
+export class DpError extends Error {
+  readonly code: DpErrorCode;
+  readonly where?: string;
+  readonly fix?: string;
+  readonly transient: boolean;
+  readonly exitCode: number;
+
+  constructor(code: DpErrorCode, message: string, options: DpErrorOptions = {}) {
+    super(message, options.cause ? { cause: options.cause } : undefined);
+    this.name = "DpError";
+    this.code = code;
+    this.where = options.where;
+    this.fix = options.fix;
+    this.transient = options.transient ?? false;
+    this.exitCode = options.exitCode ?? defaultExitCode(code);
+  }
+
+  /** One block for a human: what, where, fix. Never a stack. */
+  format(): string {
+    const lines = [`error[${this.code}]: ${this.message}`];
+    if (this.where) lines.push(`  at ${this.where}`);
+    if (this.fix) lines.push(`  fix: ${this.fix}`);
+    return lines.join("\n");
+  }
+
+  toJSON() {
+    return { code: this.code, message: this.message, where: this.where, fix: this.fix };
+  }
+}
+
+function defaultExitCode(code: DpErrorCode): number {
+  switch (code) {
+    case "CONFIG":
+    case "USAGE":
+    case "ENV_MISSING":
+    case "NOT_FOUND":
+      return ExitCode.config;
+    case "LOCKED":
+      return ExitCode.locked;
+    default:
+      return ExitCode.failed;
+  }
+}
+
+export function configError(message: string, where: string, fix?: string): DpError {
+  return new DpError("CONFIG", message, { where, fix });
+}
+
+export function isDpError(e: unknown): e is DpError {
+  return e instanceof DpError;
+}
+
+/** Wrap anything thrown into a DpError without losing its message. */
+export function asDpError(e: unknown, code: DpErrorCode = "INTERNAL"): DpError {
+  if (e instanceof DpError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new DpError(code, message, { cause: e });
+}

@@ -1,0 +1,159 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { FileSink } from "bun";
+import type { RawRecord, StreamSpec } from "../connectors/types.ts";
+import { isoDate } from "./clock.ts";
+import { Db, ident, literal } from "./duckdb.ts";
+import { DpError } from "./errors.ts";
+import { fsyncPath } from "./fsx.ts";
+import type { ColumnSchema } from "./state.ts";
+
+/** Columns dp adds to every raw record. */
+export const LOADED_AT = "_dp_loaded_at";
+export const RUN_ID = "_dp_run_id";
+
+export function newRunId(at: Date): string {
+  const stamp = at.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return `${stamp}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export function streamDir(rawDir: string, source: string, stream: string): string {
+  return join(rawDir, source, stream);
+}
+
+/** The glob staging reads; hive partitions give load_date as a column. */
+export function streamGlob(rawDir: string, source: string, stream: string): string {
+  return join(streamDir(rawDir, source, stream), "*", "*.parquet");
+}
+
+export function streamHasData(rawDir: string, source: string, stream: string): boolean {
+  const dir = streamDir(rawDir, source, stream);
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir).some((part) => {
+    const p = join(dir, part);
+    return statSync(p).isDirectory() && readdirSync(p).some((f) => f.endsWith(".parquet"));
+  });
+}
+
+export interface LandedFile {
+  path: string;
+  rows: number;
+  schema: ColumnSchema[];
+}
+
+export interface StreamWriterOptions {
+  lakeDir: string;
+  source: string;
+  stream: StreamSpec;
+  runId: string;
+  loadedAt: Date;
+  /** flush a Parquet file every N records */
+  maxRecords?: number;
+  /** inspect the schema before the file becomes visible; throw to refuse it */
+  beforePublish?: (schema: ColumnSchema[]) => void;
+}
+
+/**
+ * Appends records to the raw lake as Parquet. Records are spooled as NDJSON,
+ * converted by DuckDB, and the Parquet file appears under its final name only
+ * when complete (write, fsync, rename). Files are never edited afterwards.
+ */
+export class StreamWriter {
+  private sink: FileSink | undefined;
+  private spoolPath = "";
+  private spooled = 0;
+  private seq = 0;
+  private readonly maxRecords: number;
+  private readonly tmpDir: string;
+  private readonly finalDir: string;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: StreamWriterOptions,
+  ) {
+    this.maxRecords = opts.maxRecords ?? 100_000;
+    this.tmpDir = join(opts.lakeDir, ".tmp", opts.runId, `${opts.source}__${opts.stream.name}`);
+    this.finalDir = join(opts.lakeDir, "raw", opts.source, opts.stream.name, `load_date=${isoDate(opts.loadedAt)}`);
+  }
+
+  get pending(): number {
+    return this.spooled;
+  }
+
+  get full(): boolean {
+    return this.spooled >= this.maxRecords;
+  }
+
+  write(records: RawRecord[]): void {
+    if (records.length === 0) return;
+    if (!this.sink) {
+      mkdirSync(this.tmpDir, { recursive: true });
+      this.spoolPath = join(this.tmpDir, `${this.opts.stream.name}-${this.seq}.ndjson`);
+      this.sink = Bun.file(this.spoolPath).writer({ highWaterMark: 1 << 20 });
+    }
+    let chunk = "";
+    for (const r of records) {
+      chunk += JSON.stringify(r);
+      chunk += "\n";
+    }
+    this.sink.write(chunk);
+    this.spooled += records.length;
+  }
+
+  /** Turn what is spooled into one visible Parquet file; undefined when nothing was spooled. */
+  async flush(): Promise<LandedFile | undefined> {
+    if (!this.sink) return undefined;
+    await this.sink.end();
+    this.sink = undefined;
+    const rows = this.spooled;
+    this.spooled = 0;
+    const name = `${this.opts.runId}-${String(this.seq++).padStart(5, "0")}.parquet`;
+    mkdirSync(this.finalDir, { recursive: true });
+    const tmpParquet = join(this.tmpDir, `${name}.tmp`);
+    const finalPath = join(this.finalDir, name);
+    const columns = this.opts.stream.columns;
+    const jsonOptions = [
+      "format = 'newline_delimited'",
+      "sample_size = -1",
+      "maximum_object_size = 67108864",
+      columns
+        ? `columns = {${Object.entries(columns)
+            .map(([k, t]) => `${literal(k)}: ${literal(t)}`)
+            .join(", ")}}`
+        : "union_by_name = true",
+    ].join(", ");
+    const loadedAt = this.opts.loadedAt.toISOString();
+    try {
+      await this.db.run(
+        `COPY (SELECT *, ${literal(this.opts.runId)} AS ${ident(RUN_ID)}, TIMESTAMPTZ ${literal(loadedAt)} AS ${ident(LOADED_AT)}
+               FROM read_json(${literal(this.spoolPath)}, ${jsonOptions}))
+         TO ${literal(tmpParquet)} (FORMAT parquet, COMPRESSION zstd)`,
+      );
+    } catch (e) {
+      throw new DpError("SOURCE_DATA", `cannot convert ${this.opts.source}.${this.opts.stream.name} records to Parquet: ${(e as Error).message}`, {
+        where: this.spoolPath,
+        fix: "the spooled records are kept at that path for inspection",
+        cause: e,
+      });
+    }
+    const schema = (await this.db.describe(`SELECT * FROM read_parquet(${literal(tmpParquet)})`)).filter(
+      (c) => c.name !== RUN_ID && c.name !== LOADED_AT,
+    );
+    this.opts.beforePublish?.(schema);
+    fsyncPath(tmpParquet);
+    renameSync(tmpParquet, finalPath);
+    fsyncPath(this.finalDir);
+    rmSync(this.spoolPath, { force: true });
+    return { path: finalPath, rows, schema };
+  }
+
+  /** Remove spool files; called on success and on failure (landed files stay). */
+  cleanup(): void {
+    rmSync(this.tmpDir, { recursive: true, force: true });
+  }
+}
+
+/** Leftovers of a killed pull: spool and half-written files that never became visible. */
+export function removeStaleTemp(lakeDir: string): void {
+  rmSync(join(lakeDir, ".tmp"), { recursive: true, force: true });
+}

@@ -1,0 +1,71 @@
+import { z } from "zod";
+
+/** A generic data test as written in YAML: `not_null` or `{ accepted_values: { values: [...] } }`. */
+const severity = z.enum(["error", "warn"]).default("error");
+
+export const columnTestSchema = z.union([
+  z.enum(["not_null", "unique"]),
+  z.strictObject({ not_null: z.strictObject({ severity, where: z.string().optional() }) }),
+  z.strictObject({ unique: z.strictObject({ severity, where: z.string().optional() }) }),
+  z.strictObject({ accepted_values: z.strictObject({ values: z.array(z.union([z.string(), z.number(), z.boolean()])), severity }) }),
+  z.strictObject({ relationships: z.strictObject({ to: z.string(), field: z.string(), severity }) }),
+]);
+
+export const modelTestSchema = z.union([
+  z.strictObject({ expression: z.union([z.string(), z.strictObject({ sql: z.string(), severity, name: z.string().optional() })]) }),
+  z.strictObject({ row_count: z.strictObject({ min: z.number().optional(), max: z.number().optional(), severity }) }),
+  z.strictObject({ unique_combination: z.strictObject({ columns: z.array(z.string()).min(1), severity }) }),
+  z.strictObject({ recency: z.strictObject({ column: z.string(), max_age: z.string(), severity }) }),
+]);
+
+export const columnSchema = z.strictObject({
+  name: z.string(),
+  description: z.string().optional(),
+  type: z.string().optional(),
+  pii: z.boolean().default(false),
+  tests: z.array(columnTestSchema).default([]),
+});
+
+export const modelSchema = z.strictObject({
+  name: z.string(),
+  description: z.string().optional(),
+  materialized: z.enum(["table", "view", "incremental"]).optional(),
+  unique_key: z.union([z.string(), z.array(z.string())]).optional(),
+  incremental_strategy: z.enum(["append", "merge", "delete+insert"]).optional(),
+  tags: z.array(z.string()).default([]),
+  owner: z.string().optional(),
+  contract: z.boolean().default(false),
+  publish_parquet: z.boolean().default(false),
+  columns: z.array(columnSchema).default([]),
+  tests: z.array(modelTestSchema).default([]),
+});
+
+export const metricSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  label: z.string().optional(),
+  description: z.string(),
+  mart: z.string(),
+  time_column: z.string(),
+  /** an aggregate over the mart's columns, written by the project author (never by the LLM) */
+  expression: z.string(),
+  /** how the metric rolls up over time when the grain is coarser than the mart: sum (flows) or last (stocks) */
+  time_rollup: z.enum(["sum", "last", "first", "ratio"]).default("sum"),
+  format: z.enum(["number", "currency", "percent"]).default("number"),
+  unit: z.string().optional(),
+  dimensions: z.array(z.string()).default([]),
+  synonyms: z.array(z.string()).default([]),
+  /** the grain of the mart's time column */
+  grain: z.enum(["day", "week", "month", "quarter", "year"]).default("month"),
+  higher_is_better: z.boolean().default(true),
+});
+
+export const modelsFileSchema = z.strictObject({
+  version: z.number().optional(),
+  models: z.array(modelSchema).default([]),
+  metrics: z.array(metricSchema).default([]),
+});
+
+export type ModelYaml = z.infer<typeof modelSchema>;
+export type MetricDef = z.infer<typeof metricSchema>;
+export type ColumnTest = z.infer<typeof columnTestSchema>;
+export type ModelTest = z.infer<typeof modelTestSchema>;

@@ -1,0 +1,61 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { StreamState } from "../connectors/types.ts";
+import { DpError } from "./errors.ts";
+import { writeFileAtomic } from "./fsx.ts";
+
+export interface ColumnSchema {
+  name: string;
+  type: string;
+}
+
+export interface StreamRecord {
+  state?: StreamState;
+  last_success_at?: string;
+  last_run_id?: string;
+  rows_total?: number;
+  last_rows?: number;
+  schema?: ColumnSchema[];
+  drift?: { at: string; added: string[]; removed: string[]; retyped: string[] }[];
+}
+
+export interface SourceState {
+  version: 1;
+  streams: Record<string, StreamRecord>;
+  last_success_at?: string;
+  last_error?: { at: string; message: string };
+}
+
+/** lake/state/<source>.json, replaced atomically after the data it describes is durable. */
+export class StateStore {
+  constructor(private readonly dir: string) {}
+
+  path(source: string): string {
+    return join(this.dir, `${source}.json`);
+  }
+
+  read(source: string): SourceState {
+    const file = this.path(source);
+    if (!existsSync(file)) return { version: 1, streams: {} };
+    try {
+      return JSON.parse(readFileSync(file, "utf8")) as SourceState;
+    } catch (e) {
+      throw new DpError("IO", `state file ${file} is corrupt`, {
+        where: file,
+        fix: `move it aside and run \`dp pull ${source} --full-refresh\``,
+        cause: e,
+      });
+    }
+  }
+
+  write(source: string, state: SourceState): void {
+    writeFileAtomic(this.path(source), `${JSON.stringify(state, null, 2)}\n`);
+  }
+
+  update(source: string, fn: (s: SourceState) => void): SourceState {
+    const s = this.read(source);
+    fn(s);
+    this.write(source, s);
+    return s;
+  }
+}

@@ -1,0 +1,94 @@
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
+import { LineCounter, parseDocument, isMap, isSeq, type Document, type Node } from "yaml";
+import type { z } from "zod";
+import { DpError } from "./errors.ts";
+
+export type KeyPath = (string | number)[];
+
+/** A parsed YAML file that can name file:line for any key path. */
+export class YamlFile {
+  readonly data: unknown;
+  constructor(
+    readonly path: string,
+    readonly displayPath: string,
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {
+    this.data = doc.toJS();
+  }
+
+  static read(path: string, baseDir = process.cwd()): YamlFile {
+    const text = readFileSync(path, "utf8");
+    return YamlFile.parse(text, path, relative(baseDir, path) || path);
+  }
+
+  static parse(text: string, path: string, displayPath = path): YamlFile {
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const err = doc.errors[0];
+    if (err) {
+      const pos = err.linePos?.[0];
+      throw new DpError("CONFIG", `invalid YAML: ${err.message.split("\n")[0]}`, {
+        where: `${displayPath}${pos ? `:${pos.line}:${pos.col}` : ""}`,
+        fix: "fix the YAML syntax at that line (indentation, quotes, a missing ':')",
+      });
+    }
+    return new YamlFile(path, displayPath, doc, lines);
+  }
+
+  /** file:line of the deepest node that exists along the path. */
+  locate(path: KeyPath): string {
+    let node: unknown = this.doc.contents;
+    let offset: number | undefined = (node as Node | null)?.range?.[0];
+    for (const key of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+        if (!pair) break;
+        offset = (pair.key as Node).range?.[0] ?? offset;
+        node = pair.value;
+      } else if (isSeq(node) && typeof key === "number") {
+        node = node.items[key];
+        offset = (node as Node | undefined)?.range?.[0] ?? offset;
+      } else break;
+    }
+    if (offset === undefined) return this.displayPath;
+    const { line } = this.lines.linePos(offset);
+    return `${this.displayPath}:${line}`;
+  }
+
+  /** Validate with zod; the first issue becomes an exit-2 error naming file:line and key path. */
+  validate<S extends z.ZodType>(schema: S, prefix: KeyPath = [], value: unknown = this.data): z.infer<S> {
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    const issue = result.error.issues[0]!;
+    const path = [...prefix, ...(issue.path as KeyPath)];
+    throw zodIssueError(issue, path, this.locate(path));
+  }
+}
+
+export function keyPathString(path: KeyPath): string {
+  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("") || "(top level)";
+}
+
+function zodIssueError(issue: z.core.$ZodIssue, path: KeyPath, where: string): DpError {
+  const keyPath = keyPathString(path);
+  if (issue.code === "unrecognized_keys") {
+    const keys = issue.keys.join(", ");
+    const full = issue.keys.map((k) => keyPathString([...path, k])).join(", ");
+    return new DpError("CONFIG", `unknown key ${full}`, {
+      where,
+      fix: `remove or rename "${keys}" (check the spelling against the documented keys)`,
+    });
+  }
+  if (issue.code === "invalid_type" && (issue as { input?: unknown }).input === undefined) {
+    return new DpError("CONFIG", `missing required key ${keyPath} (${issue.expected})`, {
+      where,
+      fix: `add ${keyPath}`,
+    });
+  }
+  return new DpError("CONFIG", `invalid value at ${keyPath}: ${issue.message}`, {
+    where,
+    fix: `correct ${keyPath}`,
+  });
+}
