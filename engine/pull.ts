@@ -31,6 +31,8 @@ export interface PullOptions {
   fullRefresh?: boolean;
   runId?: string;
   signal?: AbortSignal;
+  /** records per Parquet file (and per state commit); default 100k */
+  maxFileRecords?: number;
 }
 
 /** Validate a source's connector config against the connector's own schema. */
@@ -120,6 +122,7 @@ async function pullStream(
     stream,
     runId,
     loadedAt: at,
+    maxRecords: options.maxFileRecords,
     beforePublish: (schema) => {
       const drift = diffSchema(lastSchema, schema);
       if (!drift) return;
