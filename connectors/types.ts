@@ -27,6 +27,10 @@ export interface Logger {
 export interface ReadContext {
   source: string;
   stream: StreamSpec;
+  /** the project directory; relative paths in a source's config resolve against it */
+  projectDir?: string;
+  /** the lake root, for side outputs such as rejected rows (lake/rejected/…) */
+  lakeDir?: string;
   /** state committed by the last successful pull, undefined on first or full-refresh pulls */
   state: StreamState | undefined;
   now: Date;

@@ -163,6 +163,8 @@ async function pullStream(
     const ctx = {
       source: sourceName,
       stream,
+      projectDir: project.dir,
+      lakeDir: project.paths.lake,
       state: options.fullRefresh ? undefined : before.state,
       now: at,
       fullRefresh: options.fullRefresh ?? false,
