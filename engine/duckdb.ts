@@ -19,6 +19,8 @@ export interface OpenOptions {
   sandbox?: { allowedDirectories: string[] };
 }
 
+const SELECT_STATEMENT = 1;
+
 export class Db {
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -93,6 +95,32 @@ export class Db {
 
   async one<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T | undefined> {
     return (await this.all<T>(sql, params))[0];
+  }
+
+  /**
+   * Only a single SELECT passes: DuckDB's own parser counts the statements and
+   * names the statement type, so no regex decides what is read-only.
+   */
+  async assertSingleSelect(sql: string): Promise<void> {
+    let count: number;
+    try {
+      count = (await this.conn.extractStatements(sql)).count;
+    } catch (e) {
+      throw new DpError("READ_ONLY", `not valid SQL: ${(e as Error).message.split("\n")[0]}`, { fix: "check the statement's syntax" });
+    }
+    if (count !== 1) {
+      throw new DpError("READ_ONLY", `expected exactly one statement, got ${count}`, { fix: "run one SELECT at a time" });
+    }
+    let type: number;
+    try {
+      const prepared = await this.conn.prepare(sql);
+      type = prepared.statementType as unknown as number;
+    } catch (e) {
+      throw new DpError("READ_ONLY", (e as Error).message.split("\n")[0]!, { fix: "dp sql runs read-only SELECT statements on the published marts" });
+    }
+    if (type !== SELECT_STATEMENT) {
+      throw new DpError("READ_ONLY", "only SELECT statements are allowed here", { fix: "dp sql is read-only; change data through models and `dp build`" });
+    }
   }
 
   async describe(sql: string): Promise<{ name: string; type: string }[]> {

@@ -1,3 +1,4 @@
+export {};
 /**
  * `bun run test`: runs `bun test` over tests/ and ends with the plain line
  * "N passed, N failed" so an empty or broken run is visible in CI logs.

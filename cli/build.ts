@@ -1,0 +1,25 @@
+import { defineCommand } from "citty";
+import { build } from "../engine/build.ts";
+import { withRunLock } from "../engine/lock.ts";
+import { ExitCode } from "../engine/errors.ts";
+import { exitWith, openProject, print, printJson, projectArgs } from "./common.ts";
+import { formatBuild } from "./format-build.ts";
+
+export default defineCommand({
+  meta: { name: "build", description: "build staging and marts; tests guard every publish" },
+  args: {
+    ...projectArgs,
+    select: { type: "string", alias: "s", description: "model, +model, model+, tag:x, path:dir" },
+    "full-refresh": { type: "boolean", description: "rebuild incremental models from scratch", default: false },
+    "fail-fast": { type: "boolean", description: "stop at the first failure", default: false },
+  },
+  async run({ args }) {
+    const project = openProject(args);
+    const result = await withRunLock(project, "build", () =>
+      build(project, { select: args.select, fullRefresh: args["full-refresh"], failFast: args["fail-fast"] }),
+    );
+    if (args.json) printJson(result);
+    else print(formatBuild(result));
+    exitWith(result.ok ? ExitCode.ok : ExitCode.failed);
+  },
+});

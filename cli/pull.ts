@@ -1,0 +1,28 @@
+import { defineCommand } from "citty";
+import { pull } from "../engine/pull.ts";
+import { withRunLock } from "../engine/lock.ts";
+import { ExitCode } from "../engine/errors.ts";
+import { exitWith, openProject, print, printJson, projectArgs } from "./common.ts";
+
+export default defineCommand({
+  meta: { name: "pull", description: "run connectors into the raw lake" },
+  args: {
+    ...projectArgs,
+    sources: { type: "positional", required: false, description: "sources to pull (default: all)" },
+    "full-refresh": { type: "boolean", description: "ignore cursors and pull everything again", default: false },
+  },
+  async run({ args }) {
+    const project = openProject(args);
+    const sources = args._.length ? args._ : undefined;
+    const results = await withRunLock(project, "pull", () => pull(project, { sources, fullRefresh: args["full-refresh"] }));
+    const failed = results.filter((r) => r.status === "failed");
+    if (args.json) printJson(results.map((r) => ({ ...r, error: r.error?.toJSON() })));
+    else {
+      for (const r of results) {
+        print(`${r.status === "ok" ? "✓" : "✗"} ${r.source}: ${r.rows} rows${r.streams.map((s) => `\n    ${s.stream}: ${s.rows}${s.drift ? "  (schema drift)" : ""}`).join("")}`);
+        if (r.error) print(`  ${r.error.format().replaceAll("\n", "\n  ")}`);
+      }
+    }
+    exitWith(failed.length ? ExitCode.failed : ExitCode.ok);
+  },
+});

@@ -1,0 +1,28 @@
+import { defineCommand } from "citty";
+import { withRunLock } from "../engine/lock.ts";
+import { ExitCode } from "../engine/errors.ts";
+import { runTests } from "../engine/test-run.ts";
+import { color, exitWith, openProject, print, printJson, projectArgs } from "./common.ts";
+import { formatTests } from "./format-build.ts";
+
+export default defineCommand({
+  meta: { name: "test", description: "data tests, contracts and source freshness" },
+  args: {
+    ...projectArgs,
+    select: { type: "string", alias: "s", description: "model, +model, model+, tag:x, path:dir" },
+  },
+  async run({ args }) {
+    const project = openProject(args);
+    const result = await withRunLock(project, "test", () => runTests(project, { select: args.select }));
+    if (args.json) printJson(result);
+    else {
+      for (const line of formatTests(result.tests)) print(line);
+      for (const f of result.freshness.filter((f) => f.status === "warn" || f.status === "error")) {
+        print(`  ${f.status === "error" ? color.red("✗") : color.yellow("!")} source ${f.source} is stale (${f.status}: last pull ${f.lastSuccessAt ?? "never"}, owner ${f.owner ?? "unknown"})`);
+      }
+      const passed = result.tests.filter((t) => t.status === "pass" || t.status === "warn").length;
+      print(`tests: ${passed}/${result.tests.length} passed${result.ok ? "" : " — FAILED"}`);
+    }
+    exitWith(result.ok ? ExitCode.ok : ExitCode.failed);
+  },
+});

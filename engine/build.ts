@@ -1,0 +1,241 @@
+import { createHash } from "node:crypto";
+import { now } from "./clock.ts";
+import { compileSql, liveRelation, writeCompiled } from "./compile.ts";
+import { Db, ident, literal, qualified } from "./duckdb.ts";
+import { DpError } from "./errors.ts";
+import { runTest, testsFor, type TestResult } from "./datatests.ts";
+import { streamGlob, streamHasData, newRunId } from "./lake.ts";
+import { log } from "./log.ts";
+import { loadModels, rawViewName, upstreamSources, type Model, type ModelGraph } from "./models.ts";
+import type { Project } from "./project.ts";
+import { select } from "./selector.ts";
+import { StateStore } from "./state.ts";
+import { openWriter, publishSnapshot } from "./warehouse.ts";
+
+export type ModelStatus = "success" | "failed" | "skipped";
+
+export interface ModelResult {
+  model: string;
+  schema: string;
+  status: ModelStatus;
+  rows?: number;
+  durationMs: number;
+  error?: string;
+  where?: string;
+  compiledPath?: string;
+  tests: TestResult[];
+}
+
+export interface BuildOptions {
+  select?: string;
+  fullRefresh?: boolean;
+  failFast?: boolean;
+  runId?: string;
+  /** skip data tests (not recommended; tests guard publication) */
+  noTests?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface BuildResult {
+  runId: string;
+  models: ModelResult[];
+  ok: boolean;
+  durationMs: number;
+}
+
+/** Creates raw.<source>__<stream> views over the lake's Parquet files. */
+export async function refreshRawViews(db: Db, project: Project, graph: ModelGraph): Promise<Set<string>> {
+  const missing = new Set<string>();
+  const seen = new Set<string>();
+  for (const m of graph.models.values()) {
+    for (const s of m.sources) {
+      const key = `${s.source}.${s.stream}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const view = qualified("raw", rawViewName(s.source, s.stream));
+      if (!streamHasData(project.paths.raw, s.source, s.stream)) {
+        missing.add(key);
+        continue;
+      }
+      const glob = streamGlob(project.paths.raw, s.source, s.stream);
+      await db.run(`CREATE OR REPLACE VIEW ${view} AS SELECT * FROM read_parquet(${literal(glob)}, hive_partitioning = true, union_by_name = true)`);
+    }
+  }
+  return missing;
+}
+
+function asOfFor(graph: ModelGraph, name: string, store: StateStore): string | null {
+  let min: string | null = null;
+  for (const { source, stream } of upstreamSources(graph, name)) {
+    const st = store.read(source);
+    const t = st.streams[stream]?.last_success_at ?? st.last_success_at;
+    if (!t) continue;
+    if (min === null || t < min) min = t;
+  }
+  return min;
+}
+
+async function existingKind(db: Db, schema: string, name: string): Promise<"table" | "view" | undefined> {
+  const row = await db.one<{ table_type: string }>(
+    "SELECT table_type FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2",
+    [schema, name],
+  );
+  if (!row) return undefined;
+  return row.table_type === "VIEW" ? "view" : "table";
+}
+
+async function materialize(db: Db, model: Model, sql: string, options: BuildOptions, graph: ModelGraph): Promise<void> {
+  const rel = liveRelation(model);
+  const existing = await existingKind(db, model.schema, model.name);
+  await db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(model.schema)}`);
+  if (model.materialized === "incremental" && existing === "table" && !options.fullRefresh) {
+    const delta = compileSql(model, graph, { isIncremental: true });
+    const keys = model.config.unique_key ? [model.config.unique_key].flat() : [];
+    const strategy = model.config.incremental_strategy ?? (keys.length ? "merge" : "append");
+    await db.run(`CREATE OR REPLACE TEMP TABLE dp_delta AS ${delta}`);
+    if (strategy === "append") {
+      await db.run(`INSERT INTO ${rel} BY NAME SELECT * FROM dp_delta`);
+    } else {
+      if (!keys.length) {
+        throw new DpError("CONFIG", `incremental model ${model.name} uses ${strategy} but declares no unique_key`, { where: model.yamlWhere ?? model.displayPath, fix: "add unique_key: <column> to the model's YAML" });
+      }
+      const match = keys.map((k) => `${rel}.${ident(k)} = dp_delta.${ident(k)}`).join(" AND ");
+      if (strategy === "merge") {
+        await db.run(`DELETE FROM ${rel} WHERE EXISTS (SELECT 1 FROM dp_delta WHERE ${match})`);
+      } else {
+        // delete+insert by time range: the key is the time column; replace every row in the delta's range
+        const k = ident(keys[0]!);
+        await db.run(`DELETE FROM ${rel} WHERE ${k} >= (SELECT min(${k}) FROM dp_delta) AND ${k} <= (SELECT max(${k}) FROM dp_delta)`);
+      }
+      await db.run(`INSERT INTO ${rel} BY NAME SELECT * FROM dp_delta`);
+    }
+    await db.run("DROP TABLE dp_delta");
+    return;
+  }
+  if (existing === "view") await db.run(`DROP VIEW ${rel}`);
+  if (model.materialized === "view") {
+    if (existing === "table") await db.run(`DROP TABLE ${rel}`);
+    await db.run(`CREATE OR REPLACE VIEW ${rel} AS ${sql}`);
+  } else {
+    await db.run(`CREATE OR REPLACE TABLE ${rel} AS ${sql}`);
+  }
+}
+
+async function checkContract(db: Db, model: Model): Promise<void> {
+  if (!model.config.contract) return;
+  const actual = await db.describe(`SELECT * FROM ${liveRelation(model)}`);
+  const byName = new Map(actual.map((c) => [c.name, c.type]));
+  const diff: string[] = [];
+  for (const c of model.config.columns) {
+    const t = byName.get(c.name);
+    if (t === undefined) diff.push(`- ${c.name} ${c.type ?? ""} (missing)`);
+    else if (c.type && c.type.toUpperCase() !== t.toUpperCase()) diff.push(`~ ${c.name}: contract ${c.type}, built ${t}`);
+  }
+  const declared = new Set(model.config.columns.map((c) => c.name));
+  for (const c of actual) if (!declared.has(c.name)) diff.push(`+ ${c.name} ${c.type} (not in contract)`);
+  if (diff.length) {
+    throw new DpError("BUILD_FAILED", `contract of ${model.name} is broken:\n    ${diff.join("\n    ")}`, {
+      where: model.yamlWhere ?? model.displayPath,
+      fix: `update the model or its contract (\`dp contract infer ${model.name}\` prints a draft)`,
+    });
+  }
+}
+
+function sqlErrorWhere(model: Model, compiledPath: string): string {
+  return `${model.displayPath} (compiled: ${compiledPath})`;
+}
+
+export async function build(project: Project, options: BuildOptions = {}): Promise<BuildResult> {
+  const started = Date.now();
+  const graph = loadModels(project);
+  const selected = select(graph, options.select, { projectDir: project.dir });
+  const runId = options.runId ?? newRunId(now());
+  const nowIso = now().toISOString();
+  const store = new StateStore(project.paths.state);
+  const db = await openWriter(project);
+  const results: ModelResult[] = [];
+  try {
+    const missing = await refreshRawViews(db, project, graph);
+    const failed = new Set<string>();
+    let stop = false;
+    for (const name of selected) {
+      const model = graph.models.get(name)!;
+      const t0 = Date.now();
+      const result: ModelResult = { model: name, schema: model.schema, status: "success", durationMs: 0, tests: [] };
+      results.push(result);
+      const brokenParent = graph.parents(name).find((p) => failed.has(p));
+      if (stop || brokenParent || options.signal?.aborted) {
+        result.status = "skipped";
+        result.error = stop || options.signal?.aborted ? "build stopped" : `upstream model ${brokenParent} failed`;
+        failed.add(name);
+        continue;
+      }
+      const noData = model.sources.find((s) => missing.has(`${s.source}.${s.stream}`));
+      if (noData) {
+        result.status = "failed";
+        result.error = `source ${noData.source}.${noData.stream} has no data in the lake; run \`dp pull ${noData.source}\``;
+        result.where = `${model.displayPath}:${noData.line}`;
+        failed.add(name);
+        if (options.failFast) stop = true;
+        continue;
+      }
+      const sql = compileSql(model, graph);
+      const compiledPath = writeCompiled(project.paths.compiled, model, sql);
+      result.compiledPath = compiledPath;
+      try {
+        await db.transaction(async () => {
+          await materialize(db, model, sql, options, graph);
+          await checkContract(db, model);
+          if (!options.noTests) {
+            for (const test of testsFor(model, graph, nowIso)) {
+              result.tests.push(await runTest(db, test, liveRelation(model)));
+            }
+          }
+          const bad = result.tests.filter((t) => t.status === "fail" || t.status === "error");
+          if (bad.length) {
+            throw new DpError("TEST_FAILED", `${bad.length} test${bad.length > 1 ? "s" : ""} failed: ${bad.map((t) => `${t.id} (${t.message})`).join("; ")}`, {
+              where: model.yamlWhere ?? model.displayPath,
+              fix: `the previous version of ${model.name} stays live; fix the data or the model, then \`dp build --select ${model.name}+\``,
+            });
+          }
+          const count = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${liveRelation(model)}`);
+          result.rows = Number(count?.n ?? 0);
+        });
+      } catch (e) {
+        const err = e instanceof DpError ? e : new DpError("MODEL_SQL", String(e));
+        result.status = "failed";
+        result.error = err.message;
+        result.where = err.code === "MODEL_SQL" ? sqlErrorWhere(model, compiledPath) : err.where;
+        failed.add(name);
+        if (options.failFast) stop = true;
+      }
+      result.durationMs = Date.now() - t0;
+      const icon = result.status === "success" ? "✓" : "✗";
+      log.info(`${icon} ${model.schema}.${name} ${result.status}${result.rows !== undefined ? ` (${result.rows} rows)` : ""} in ${result.durationMs} ms${result.error ? ` — ${result.error}` : ""}`);
+    }
+    await recordBuild(db, runId, results, graph, store, nowIso);
+    await publishSnapshot(project, db, runId);
+  } finally {
+    db.close();
+  }
+  return { runId, models: results, ok: results.every((r) => r.status === "success"), durationMs: Date.now() - started };
+}
+
+async function recordBuild(db: Db, runId: string, results: ModelResult[], graph: ModelGraph, store: StateStore, nowIso: string): Promise<void> {
+  for (const r of results) {
+    const model = graph.models.get(r.model)!;
+    const hash = createHash("sha1").update(model.sql).digest("hex").slice(0, 12);
+    await db.run("INSERT INTO _dp.model_runs VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::TIMESTAMPTZ, $10::TIMESTAMPTZ, $11)", [
+      runId, r.model, r.schema, model.materialized, r.status, r.rows ?? null, r.durationMs, r.error ?? null, asOfFor(graph, r.model, store), nowIso, hash,
+    ]);
+    await recordTests(db, runId, r.tests, nowIso);
+  }
+}
+
+export async function recordTests(db: Db, runId: string, tests: TestResult[], nowIso: string): Promise<void> {
+  for (const t of tests) {
+    await db.run("INSERT INTO _dp.test_results VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::TIMESTAMPTZ)", [
+      runId, t.id, t.model, t.kind, t.column ?? null, t.severity, t.status, t.failures, t.message, nowIso,
+    ]);
+  }
+}

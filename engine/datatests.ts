@@ -1,0 +1,112 @@
+import { parseDuration } from "./clock.ts";
+import { ident, literal, type Db } from "./duckdb.ts";
+import type { ColumnTest, ModelTest } from "./model-schema.ts";
+import type { Model, ModelGraph } from "./models.ts";
+import { liveRelation } from "./compile.ts";
+
+export interface DataTest {
+  /** stable id: model.test(column) */
+  id: string;
+  model: string;
+  kind: string;
+  column?: string;
+  severity: "error" | "warn";
+  /** SQL returning one row {failures: n} */
+  sql: (relation: string) => string;
+  describe: string;
+}
+
+export interface TestResult {
+  id: string;
+  model: string;
+  kind: string;
+  column?: string;
+  severity: "error" | "warn";
+  status: "pass" | "fail" | "warn" | "error";
+  failures: number;
+  message: string;
+}
+
+function sqlValue(v: string | number | boolean): string {
+  return typeof v === "string" ? literal(v) : String(v);
+}
+
+function columnTest(model: Model, column: string, t: ColumnTest, graph: ModelGraph, nowIso: string): DataTest {
+  const col = ident(column);
+  const base = { model: model.name, column };
+  if (t === "not_null" || (typeof t === "object" && "not_null" in t)) {
+    const o = typeof t === "object" && "not_null" in t ? t.not_null : undefined;
+    const where = o?.where ? ` AND (${o.where})` : "";
+    return { ...base, id: `${model.name}.not_null(${column})`, kind: "not_null", severity: o?.severity ?? "error", describe: `${column} is never null`, sql: (r) => `SELECT count(*) AS failures FROM ${r} WHERE ${col} IS NULL${where}` };
+  }
+  if (t === "unique" || (typeof t === "object" && "unique" in t)) {
+    const o = typeof t === "object" && "unique" in t ? t.unique : undefined;
+    const where = o?.where ? ` AND (${o.where})` : "";
+    return { ...base, id: `${model.name}.unique(${column})`, kind: "unique", severity: o?.severity ?? "error", describe: `${column} is unique`, sql: (r) => `SELECT coalesce(sum(n - 1), 0) AS failures FROM (SELECT count(*) AS n FROM ${r} WHERE ${col} IS NOT NULL${where} GROUP BY ${col} HAVING count(*) > 1)` };
+  }
+  if ("accepted_values" in t) {
+    const values = t.accepted_values.values.map(sqlValue).join(", ");
+    return { ...base, id: `${model.name}.accepted_values(${column})`, kind: "accepted_values", severity: t.accepted_values.severity, describe: `${column} in (${values})`, sql: (r) => `SELECT count(*) AS failures FROM ${r} WHERE ${col} IS NOT NULL AND ${col} NOT IN (${values})` };
+  }
+  const rel = t.relationships;
+  const target = graph.models.get(rel.to.replace(/^ref\(['"]?|['"]?\)$/g, ""));
+  const targetRelation = target ? liveRelation(target) : ident(rel.to);
+  return {
+    ...base,
+    id: `${model.name}.relationships(${column} → ${rel.to}.${rel.field})`,
+    kind: "relationships",
+    severity: rel.severity,
+    describe: `every ${column} exists in ${rel.to}.${rel.field}`,
+    sql: (r) => `SELECT count(*) AS failures FROM ${r} AS child WHERE child.${col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${targetRelation} AS parent WHERE parent.${ident(rel.field)} = child.${col})`,
+  };
+  void nowIso;
+}
+
+function modelTest(model: Model, t: ModelTest, index: number, nowIso: string): DataTest {
+  const base = { model: model.name };
+  if ("expression" in t) {
+    const e = typeof t.expression === "string" ? { sql: t.expression, severity: "error" as const, name: undefined } : t.expression;
+    return { ...base, id: `${model.name}.${e.name ?? `expression(${e.sql})`}`, kind: "expression", severity: e.severity, describe: e.sql, sql: (r) => `SELECT count(*) AS failures FROM ${r} WHERE (${e.sql}) IS NOT TRUE` };
+  }
+  if ("row_count" in t) {
+    const { min, max, severity } = t.row_count;
+    const cond = [min !== undefined ? `n < ${Number(min)}` : "", max !== undefined ? `n > ${Number(max)}` : ""].filter(Boolean).join(" OR ") || "false";
+    return { ...base, id: `${model.name}.row_count`, kind: "row_count", severity, describe: `row count within [${min ?? "-"}, ${max ?? "-"}]`, sql: (r) => `SELECT CASE WHEN ${cond} THEN 1 ELSE 0 END AS failures FROM (SELECT count(*) AS n FROM ${r})` };
+  }
+  if ("unique_combination" in t) {
+    const cols = t.unique_combination.columns.map(ident).join(", ");
+    return { ...base, id: `${model.name}.unique_combination(${t.unique_combination.columns.join(", ")})`, kind: "unique_combination", severity: t.unique_combination.severity, describe: `(${t.unique_combination.columns.join(", ")}) is unique`, sql: (r) => `SELECT coalesce(sum(n - 1), 0) AS failures FROM (SELECT count(*) AS n FROM ${r} GROUP BY ${cols} HAVING count(*) > 1)` };
+  }
+  const { column, max_age, severity } = t.recency;
+  const ms = parseDuration(max_age) ?? 86_400_000;
+  return {
+    ...base,
+    id: `${model.name}.recency(${column})`,
+    kind: "recency",
+    column,
+    severity,
+    describe: `newest ${column} within ${max_age}`,
+    sql: (r) => `SELECT CASE WHEN max(${ident(column)})::TIMESTAMPTZ >= TIMESTAMPTZ ${literal(nowIso)} - INTERVAL ${literal(`${Math.round(ms / 1000)} seconds`)} THEN 0 ELSE 1 END AS failures FROM ${r}`,
+  };
+  void index;
+}
+
+export function testsFor(model: Model, graph: ModelGraph, nowIso: string): DataTest[] {
+  const out: DataTest[] = [];
+  for (const c of model.config.columns) for (const t of c.tests) out.push(columnTest(model, c.name, t, graph, nowIso));
+  model.config.tests.forEach((t, i) => out.push(modelTest(model, t, i, nowIso)));
+  return out;
+}
+
+export async function runTest(db: Db, test: DataTest, relation: string): Promise<TestResult> {
+  const base = { id: test.id, model: test.model, kind: test.kind, column: test.column, severity: test.severity };
+  try {
+    const row = await db.one<{ failures: number }>(test.sql(relation));
+    const failures = Number(row?.failures ?? 0);
+    if (failures === 0) return { ...base, status: "pass", failures, message: test.describe };
+    const status = test.severity === "warn" ? "warn" : "fail";
+    return { ...base, status, failures, message: `${test.describe}: ${failures} failing row${failures === 1 ? "" : "s"}` };
+  } catch (e) {
+    return { ...base, status: "error", failures: 0, message: `test could not run: ${(e as Error).message.split("\n")[0]}` };
+  }
+}
