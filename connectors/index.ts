@@ -4,6 +4,12 @@ import type { ConnectorDefinition } from "./types.ts";
 /** Connectors load lazily so `dp --version` and `dp ask` never pay for them. */
 const registry: Record<string, () => Promise<ConnectorDefinition<any>>> = {
   demo: async () => (await import("./demo/index.ts")).demo,
+  files: async () => (await import("./files/index.ts")).files,
+  postgres: async () => (await import("./postgres.ts")).postgres,
+  mysql: async () => (await import("./mysql.ts")).mysql,
+  stripe: async () => (await import("./stripe.ts")).stripe,
+  hubspot: async () => (await import("./hubspot.ts")).hubspot,
+  rest: async () => (await import("./rest/index.ts")).rest,
 };
 
 export function connectorNames(): string[] {
