@@ -1,0 +1,55 @@
+import { DpError } from "../../engine/errors.ts";
+import { defineConnector, type Batch, type ReadContext } from "../types.ts";
+import { STREAM_NAMES, demoConfigSchema, type DemoConfig, type StreamName } from "./config.ts";
+import { customers } from "./streams/customers.ts";
+import { deals } from "./streams/deals.ts";
+import { events } from "./streams/events.ts";
+import { invoices, payments, subscriptions } from "./streams/billing.ts";
+import { plans } from "./streams/plans.ts";
+import type { DemoStream } from "./streams/stream.ts";
+import { tickets } from "./streams/tickets.ts";
+import { timeline } from "./timeline.ts";
+import { makeWorld } from "./world.ts";
+
+const STREAMS: Record<StreamName, DemoStream> = { plans, customers, subscriptions, invoices, payments, events, tickets, deals };
+
+export const demo = defineConnector<DemoConfig>({
+  name: "demo",
+  description: "an embedded, seeded B2B SaaS company (billing, product events, support, CRM) anchored to now",
+  config: demoConfigSchema,
+  streams(config) {
+    return (config.streams ?? STREAM_NAMES).map((name) => STREAMS[name].spec);
+  },
+  read(config, ctx) {
+    return readStream(config, ctx);
+  },
+});
+
+async function* readStream(config: DemoConfig, ctx: ReadContext): AsyncGenerator<Batch> {
+  const stream = STREAMS[ctx.stream.name as StreamName];
+  if (!stream) {
+    throw new DpError("CONFIG", `the demo source has no stream "${ctx.stream.name}"`, { fix: `use some of: ${STREAM_NAMES.join(", ")}` });
+  }
+  const world = makeWorld(config, ctx.now);
+  const cursor = ctx.state?.cursor;
+  const after = cursor === undefined || cursor === null ? Number.NEGATIVE_INFINITY : Date.parse(String(cursor)) - ctx.lookbackMs;
+  if (Number.isNaN(after)) {
+    throw new DpError("SOURCE_DATA", `demo.${stream.name}: saved cursor ${JSON.stringify(cursor)} is not a timestamp`, {
+      fix: `run \`dp pull ${ctx.source} --full-refresh\``,
+    });
+  }
+  let rows = 0;
+  for await (const batch of timeline({
+    world,
+    windowMs: stream.windowMs,
+    leadMs: stream.leadMs,
+    after,
+    cursorField: stream.spec.cursorField!,
+    entity: (index, signupAt, from) => stream.entity(world, index, signupAt, from),
+  })) {
+    rows += batch.records.length;
+    ctx.progress?.({ records: rows });
+    yield batch;
+    if (ctx.signal?.aborted) return;
+  }
+}
