@@ -28,7 +28,7 @@ export function compileSql(model: Model, graph: ModelGraph, ctx: CompileContext 
     .replace(REF, (_all, name: string) => relationOf(graph.models.get(name)!))
     .replace(SOURCE, (_all, source: string, stream: string) => qualified("raw", rawViewName(source, stream)))
     .replace(THIS, ctx.self ?? liveRelation(model))
-    .replace(/;\s*$/, "");
+    .replace(/;?\s*$/, "");
 }
 
 export function writeCompiled(compiledDir: string, model: Model, sql: string): string {

@@ -46,7 +46,8 @@ export async function loadSourceConnector(project: Project, name: string): Promi
 
 export async function pull(project: Project, options: PullOptions = {}): Promise<SourceResult[]> {
   const names = options.sources?.length ? options.sources : Object.keys(project.config.sources);
-  for (const n of names) project.source(n);
+  // every config problem is an exit-2 error before anything is fetched
+  for (const n of names) await loadSourceConnector(project, n);
   removeStaleTemp(project.paths.lake);
   const store = new StateStore(project.paths.state);
   const db = await Db.open(":memory:", { threads: project.config.warehouse.threads, memoryLimit: project.config.warehouse.memory_limit });

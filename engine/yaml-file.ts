@@ -25,7 +25,7 @@ export class YamlFile {
 
   static parse(text: string, path: string, displayPath = path): YamlFile {
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
     const err = doc.errors[0];
     if (err) {
       const pos = err.linePos?.[0];
@@ -63,7 +63,8 @@ export class YamlFile {
     if (result.success) return result.data;
     const issue = result.error.issues[0]!;
     const path = [...prefix, ...(issue.path as KeyPath)];
-    throw zodIssueError(issue, path, this.locate(path));
+    const where = issue.code === "unrecognized_keys" ? this.locate([...path, issue.keys[0]!]) : this.locate(path);
+    throw zodIssueError(issue, path, where);
   }
 }
 
@@ -87,7 +88,9 @@ function zodIssueError(issue: z.core.$ZodIssue, path: KeyPath, where: string): D
       fix: `add ${keyPath}`,
     });
   }
-  return new DpError("CONFIG", `invalid value at ${keyPath}: ${issue.message}`, {
+  const inner = (issue as { issues?: { message: string }[] }).issues?.[0]?.message;
+  const message = issue.code === "invalid_key" && inner ? inner : issue.message;
+  return new DpError("CONFIG", `invalid value at ${keyPath}: ${message}`, {
     where,
     fix: `correct ${keyPath}`,
   });
