@@ -1,7 +1,8 @@
 /**
- * Loads @duckdb/node-api. In a compiled binary (scripts/build.ts) the native
- * addon and libduckdb are embedded and extracted to a cache dir first; see
- * engine/duckdb-embedded.ts, which the build swaps in.
+ * Loads @duckdb/node-api lazily, so commands that never touch the engine
+ * (`dp --version`, `--help`) never load it. In the compiled binary
+ * scripts/build.ts points `@duckdb/node-bindings` at engine/duckdb-embedded.ts,
+ * which extracts the embedded addon and libduckdb to a cache dir on first use.
  */
 type DuckDBModule = typeof import("@duckdb/node-api");
 let cached: Promise<DuckDBModule> | undefined;

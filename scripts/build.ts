@@ -109,6 +109,9 @@ async function compile(target: Target): Promise<void> {
     entrypoints: [join(root, "cli/main.ts")],
     compile: { ...(target.bun ? { target: target.bun } : {}), outfile: target.outfile, autoloadDotenv: false, autoloadBunfig: false },
     minify: true,
+    // precompiled bytecode: `dp --version` ~12 ms instead of ~35 ms parsing the bundle
+    bytecode: true,
+    format: "esm",
     plugins: [embeddedDuckDB(writeBindingsModule(target))],
   });
   if (!result.success) {
