@@ -113,7 +113,9 @@ export class HttpClient {
           if (!isTransient(error) || retriesLeft <= 0) return;
           const wait = this.backoffMs(attemptNumber, error);
           this.retries += 1;
-          this.ctx.log.warn(`${error.message}; retry ${attemptNumber}/${maxAttempts - 1} in ${(wait / 1000).toFixed(2)}s`);
+          const asked = (error as RetryableError).retryAfterMs;
+          const capped = asked !== undefined && asked > wait ? ` (Retry-After ${asked / 1000}s, capped by sources.${this.ctx.source}.retries.max_wait)` : "";
+          this.ctx.log.warn(`${error.message}; retry ${attemptNumber}/${maxAttempts - 1} in ${(wait / 1000).toFixed(2)}s${capped}`);
           this.ctx.progress?.({ pages: this.pages, records: this.records, retries: this.retries });
           await sleep(wait, this.ctx.signal);
         },
