@@ -12,8 +12,8 @@
  *       @duckdb/node-bindings-linux-arm64 is installed (bun install --os/--cpu)
  */
 import type { BunPlugin } from "bun";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { VERSION } from "../engine/version.ts";
 
 const root = join(import.meta.dir, "..");
@@ -70,7 +70,7 @@ function prepareNative(target: Target): { key: string; addon: string; files: Nat
     const bytes = readFileSync(join(pkgDir, name));
     const hash = Bun.hash(bytes).toString(16);
     const asset = join(outDir, `${name}.${hash}.zst`);
-    if (!existsSync(asset)) writeFileSync(asset, Bun.zstdCompressSync(bytes, { level: ZSTD_LEVEL }));
+    if (!existsSync(asset)) writeAtomic(asset, Bun.zstdCompressSync(bytes, { level: ZSTD_LEVEL }));
     return { name, asset, size: bytes.length, hash };
   });
   const key = `${VERSION}-${Bun.hash(files.map((f) => f.hash).join(",")).toString(16)}`;
@@ -90,8 +90,15 @@ function writeBindingsModule(target: Target): string {
     "",
   ].join("\n");
   const path = join(dist, ".native", `${target.bindingsPackage.replace("@duckdb/", "")}.bindings.js`);
-  writeFileSync(path, source);
+  writeAtomic(path, source);
   return path;
+}
+
+/** Two builds at once (two engineers, a test) never read each other's half-written files. */
+function writeAtomic(path: string, data: string | Uint8Array): void {
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, data);
+  renameSync(temp, path);
 }
 
 function embeddedDuckDB(bindingsModule: string): BunPlugin {
@@ -105,9 +112,13 @@ function embeddedDuckDB(bindingsModule: string): BunPlugin {
 
 async function compile(target: Target): Promise<void> {
   const started = performance.now();
+  // built beside, then renamed: a dist/dp that is running or being copied is never half-written
+  const staging = mkdtempSync(join(dist, ".build-"));
+  const outfile = join(staging, basename(target.outfile));
   const result = await Bun.build({
     entrypoints: [join(root, "cli/main.ts")],
-    compile: { ...(target.bun ? { target: target.bun } : {}), outfile: target.outfile, autoloadDotenv: false, autoloadBunfig: false },
+    // the project's .env is read by engine/env.ts; bun's own cwd .env/bunfig loading would bypass it
+    compile: { ...(target.bun ? { target: target.bun } : {}), outfile, autoloadDotenv: false, autoloadBunfig: false },
     minify: true,
     // precompiled bytecode: `dp --version` ~12 ms instead of ~35 ms parsing the bundle
     bytecode: true,
@@ -115,9 +126,12 @@ async function compile(target: Target): Promise<void> {
     plugins: [embeddedDuckDB(writeBindingsModule(target))],
   });
   if (!result.success) {
+    rmSync(staging, { recursive: true, force: true });
     for (const log of result.logs) console.error(log);
     throw new Error(`build failed for ${target.bun ?? "this machine"}`);
   }
+  renameSync(outfile, target.outfile);
+  rmSync(staging, { recursive: true, force: true });
   const mb = (statSync(target.outfile).size / 1e6).toFixed(1);
   console.log(`${target.outfile.replace(`${root}/`, "")}  ${mb} MB  ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -1,0 +1,112 @@
+import { beforeAll, describe, expect, test } from "bun:test";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { VERSION } from "../../engine/version.ts";
+import { repoRoot, tempDir, writeProject } from "../helpers.ts";
+
+/**
+ * dist/dp is one file: copied alone into an empty directory, with an empty
+ * cache, it must still run DuckDB from any cwd.
+ */
+const binary = join(repoRoot, "dist", "dp");
+const SOURCES = ["cli", "engine", "connectors", "tools", "models", "evals", "project.yaml", "package.json", "bun.lock", "scripts/build.ts", "scripts/gen-demo-assets.ts"];
+
+function newestSourceMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...readdirSync(path).map((e) => newestSourceMtime(join(path, e))));
+}
+
+function ensureBinary(): void {
+  const newest = Math.max(...SOURCES.map((s) => newestSourceMtime(join(repoRoot, s))));
+  if (existsSync(binary) && statSync(binary).mtimeMs > newest) return;
+  const build = Bun.spawnSync(["bun", "run", "build"], { cwd: repoRoot, stdout: "pipe", stderr: "pipe" });
+  if (build.exitCode !== 0) throw new Error(`bun run build failed:\n${build.stdout}\n${build.stderr}`);
+}
+
+interface Sandbox {
+  bin: string;
+  cache: string;
+  work: string;
+}
+
+/** The binary alone in bin/, a fresh XDG_CACHE_HOME, and a separate working directory. */
+function sandbox(): Sandbox {
+  const root = tempDir("dp-binary-");
+  const box = { bin: join(root, "bin"), cache: join(root, "cache"), work: join(root, "work") };
+  for (const dir of Object.values(box)) mkdirSync(dir);
+  copyFileSync(binary, join(box.bin, "dp"));
+  return box;
+}
+
+function spawnDp(box: Sandbox, args: string[], cwd: string) {
+  return Bun.spawn([join(box.bin, "dp"), ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? box.work, NO_COLOR: "1", XDG_CACHE_HOME: box.cache, DP_NOW: "2026-11-21T06:00:00Z" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+}
+
+async function runDp(box: Sandbox, args: string[], cwd = box.work) {
+  const proc = spawnDp(box, args, cwd);
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { code, stdout, stderr };
+}
+
+function oneModelProject(box: Sandbox): string {
+  return writeProject({ "project.yaml": "name: one\nsources: {}\n", "models/marts/one.sql": "select 1 as x\n" }, join(box.work, "one"));
+}
+
+function cacheEntries(box: Sandbox): string[] {
+  const dp = join(box.cache, "dp");
+  if (!existsSync(dp)) return [];
+  return readdirSync(dp).flatMap((key) => readdirSync(join(dp, key)).map((f) => `${key}/${f}`));
+}
+
+describe("dist/dp single binary", () => {
+  beforeAll(ensureBinary, 180_000);
+
+  test("--version runs with nothing beside it and loads no DuckDB", async () => {
+    const box = sandbox();
+    const r = await runDp(box, ["--version"], box.bin);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${VERSION}\n`);
+    expect(cacheEntries(box)).toEqual([]);
+  });
+
+  test("build and sql run DuckDB from another cwd", async () => {
+    const box = sandbox();
+    const project = oneModelProject(box);
+    const build = await runDp(box, ["build", "-C", project]);
+    expect(build.stderr).not.toContain("error[");
+    expect(build.code).toBe(0);
+    const sql = await runDp(box, ["sql", "-C", project, "--json", "select x from marts.one"]);
+    expect(sql.code).toBe(0);
+    expect(JSON.parse(sql.stdout)).toEqual([{ x: 1 }]);
+    expect(cacheEntries(box).map((e) => e.split("/")[1]).sort()).toEqual(["duckdb.node", "libduckdb.so"]);
+  }, 30_000);
+
+  test("init --demo writes the embedded demo project", async () => {
+    const box = sandbox();
+    const r = await runDp(box, ["init", "demo", "--demo"]);
+    expect(r.code).toBe(0);
+    expect(existsSync(join(box.work, "demo", "project.yaml"))).toBe(true);
+  });
+
+  test("two first runs at once share one extraction", async () => {
+    const box = sandbox();
+    const project = oneModelProject(box);
+    expect((await runDp(box, ["build", "-C", project])).code).toBe(0);
+    rmSync(join(box.cache, "dp"), { recursive: true, force: true });
+    const results = await Promise.all([1, 2].map((n) => runDp(box, ["sql", "-C", project, "--json", `select x + ${n} as y from marts.one`])));
+    for (const [i, r] of results.entries()) {
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual([{ y: 1 + i + 1 }]);
+    }
+    // no temp files left behind, only the two complete files
+    expect(cacheEntries(box).map((e) => e.split("/")[1]).sort()).toEqual(["duckdb.node", "libduckdb.so"]);
+  }, 30_000);
+});
