@@ -224,11 +224,11 @@ const TRANSIENT_SQLSTATE = /^(08|53|57P)|^40001$|^40P01$/;
 /** Connection failures are worth retrying; refused credentials and missing objects are not. */
 export function mapError(e: unknown, dialect: Dialect, cfg?: SqlStreamConfig, secrets: { url?: string; password?: string } = {}): DpError {
   if (e instanceof DpError) return e;
-  const err = e as { code?: string; message?: string; errno?: number };
+  const err = e as { code?: string; message?: string; sqlState?: string };
   const code = err.code ?? "";
   const message = redact(err.message ?? String(e));
   const stream = cfg ? ` (stream "${cfg.name}")` : "";
-  if (AUTH_CODES.has(code)) {
+  if (AUTH_CODES.has(code) || code.startsWith("ER_ACCESS_DENIED") || err.sqlState === "28000") {
     return new DpError("SOURCE_AUTH", `${dialect.name} refused the login: ${message}`, { fix: credentialFix(secrets), cause: e });
   }
   if (MISSING_CODES.has(code)) {
