@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { DpError } from "./errors.ts";
@@ -67,6 +67,7 @@ function cacheRoots(): string[] {
 function ensureExtracted(dir: string, file: EmbeddedNativeFile): void {
   const target = join(dir, file.name);
   if (sizeOf(target) === file.size) return;
+  removeAbandonedTemps(dir);
   const bytes = embeddedBytes(file);
   const temp = join(dir, `.${file.name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   try {
@@ -78,6 +79,17 @@ function ensureExtracted(dir: string, file: EmbeddedNativeFile): void {
       unlinkSync(temp);
     } catch {}
     throw e;
+  }
+}
+
+/** Temp files of runs killed mid-extraction; an hour is far beyond any live write. */
+function removeAbandonedTemps(dir: string): void {
+  const cutoff = Date.now() - 60 * 60 * 1000;
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(".") || !name.endsWith(".tmp")) continue;
+    try {
+      if (statSync(join(dir, name)).mtimeMs < cutoff) unlinkSync(join(dir, name));
+    } catch {}
   }
 }
 
