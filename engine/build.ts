@@ -1,14 +1,18 @@
-import { createHash } from "node:crypto";
+import { renameSync, rmSync, mkdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import { readBuildHistory, modifiedModels, retrySet, type BuildHistory } from "./build-history.ts";
 import { now } from "./clock.ts";
 import { compileSql, liveRelation, writeCompiled } from "./compile.ts";
 import { Db, ident, literal, qualified } from "./duckdb.ts";
 import { DpError } from "./errors.ts";
-import { runTest, testsFor, type TestResult } from "./datatests.ts";
+import { runTest, testsFor, type DataTest, type TestResult } from "./datatests.ts";
 import { streamGlob, streamHasData, newRunId } from "./lake.ts";
 import { log } from "./log.ts";
-import { loadModels, rawViewName, upstreamSources, type Model, type ModelGraph } from "./models.ts";
+import { rawViewName, type Model, type ModelGraph } from "./models.ts";
+import { planModels } from "./plan.ts";
 import type { Project } from "./project.ts";
 import { select } from "./selector.ts";
+import { planSingularTests } from "./singular-tests.ts";
 import { StateStore } from "./state.ts";
 import { openWriter, publishSnapshot } from "./warehouse.ts";
 
@@ -23,6 +27,10 @@ export interface ModelResult {
   error?: string;
   where?: string;
   compiledPath?: string;
+  /** the oldest input data this version reflects: min over its sources' last pulls and its parents' as-of */
+  asOf?: string | null;
+  /** lake/marts/<model>.parquet, when the model publishes Parquet */
+  parquetPath?: string;
   tests: TestResult[];
 }
 
@@ -33,12 +41,16 @@ export interface BuildOptions {
   runId?: string;
   /** skip data tests (not recommended; tests guard publication) */
   noTests?: boolean;
+  /** rebuild only what failed or was skipped in the last build, and its descendants */
+  retryFailed?: boolean;
   signal?: AbortSignal;
 }
 
 export interface BuildResult {
   runId: string;
   models: ModelResult[];
+  /** singular tests that read no model built in this run */
+  tests: TestResult[];
   ok: boolean;
   durationMs: number;
 }
@@ -64,14 +76,19 @@ export async function refreshRawViews(db: Db, project: Project, graph: ModelGrap
   return missing;
 }
 
-function asOfFor(graph: ModelGraph, name: string, store: StateStore): string | null {
-  let min: string | null = null;
-  for (const { source, stream } of upstreamSources(graph, name)) {
+/**
+ * A model's data is as old as its oldest input: a source's last successful pull,
+ * or a parent's as-of — the parent version built in this run, else its live one.
+ */
+function asOfFor(model: Model, graph: ModelGraph, store: StateStore, built: Map<string, string | null>, history: BuildHistory): string | null {
+  const times: (string | null | undefined)[] = [];
+  for (const { source, stream } of model.sources) {
     const st = store.read(source);
-    const t = st.streams[stream]?.last_success_at ?? st.last_success_at;
-    if (!t) continue;
-    if (min === null || t < min) min = t;
+    times.push(st.streams[stream]?.last_success_at ?? st.last_success_at);
   }
+  for (const p of graph.parents(model.name)) times.push(built.has(p) ? built.get(p) : history.liveAsOf.get(p));
+  let min: string | null = null;
+  for (const t of times) if (t && (min === null || Date.parse(t) < Date.parse(min))) min = new Date(t).toISOString();
   return min;
 }
 
@@ -141,22 +158,38 @@ async function checkContract(db: Db, model: Model): Promise<void> {
   }
 }
 
-function sqlErrorWhere(model: Model, compiledPath: string): string {
-  return `${model.displayPath} (compiled: ${compiledPath})`;
+/** The compiled SQL keeps the source's line numbers, so DuckDB's `LINE n:` is the model file's line n. */
+export function sqlErrorWhere(model: { displayPath: string }, compiledPath: string, message: string, projectDir: string): string {
+  const line = /\bLINE (\d+):/.exec(message)?.[1];
+  return `${model.displayPath}${line ? `:${line}` : ""} (compiled: ${relative(projectDir, compiledPath)})`;
+}
+
+/** DuckDB's message without the caret excerpt, which points into the compiled SQL. */
+function sqlMessage(message: string): string {
+  return message.split(/\n\s*\nLINE \d+:/)[0]!.trim();
 }
 
 export async function build(project: Project, options: BuildOptions = {}): Promise<BuildResult> {
   const started = Date.now();
-  const graph = loadModels(project);
-  const selected = select(graph, options.select, { projectDir: project.dir });
+  const graph = await planModels(project);
   const runId = options.runId ?? newRunId(now());
   const nowIso = now().toISOString();
   const store = new StateStore(project.paths.state);
   const db = await openWriter(project);
   const results: ModelResult[] = [];
+  const loose: TestResult[] = [];
   try {
+    const history = await readBuildHistory(db);
+    let selected = select(graph, options.select, { projectDir: project.dir, modified: modifiedModels(graph, history) });
+    if (options.retryFailed) {
+      const retry = retrySet(graph, history);
+      selected = selected.filter((n) => retry.has(n));
+      log.info(retry.size ? `retrying ${selected.length} model(s) from ${history.lastBuild?.runId}` : "nothing to retry: the last build published every model");
+    }
+    const singular = options.noTests ? { attached: new Map<string, DataTest[]>(), unattached: [] } : planSingularTests(graph, selected);
     const missing = await refreshRawViews(db, project, graph);
     const failed = new Set<string>();
+    const builtAsOf = new Map<string, string | null>();
     let stop = false;
     for (const name of selected) {
       const model = graph.models.get(name)!;
@@ -187,9 +220,8 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
           await materialize(db, model, sql, options, graph);
           await checkContract(db, model);
           if (!options.noTests) {
-            for (const test of testsFor(model, graph, nowIso)) {
-              result.tests.push(await runTest(db, test, liveRelation(model)));
-            }
+            for (const test of testsFor(model, graph, nowIso)) result.tests.push(await runTest(db, test, liveRelation(model)));
+            for (const test of singular.attached.get(name) ?? []) result.tests.push(await runTest(db, test, liveRelation(model)));
           }
           const bad = result.tests.filter((t) => t.status === "fail" || t.status === "error");
           if (bad.length) {
@@ -201,32 +233,53 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
           const count = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${liveRelation(model)}`);
           result.rows = Number(count?.n ?? 0);
         });
+        result.asOf = asOfFor(model, graph, store, builtAsOf, history);
+        builtAsOf.set(name, result.asOf);
       } catch (e) {
         const err = e instanceof DpError ? e : new DpError("MODEL_SQL", String(e));
         result.status = "failed";
-        result.error = err.message;
-        result.where = err.code === "MODEL_SQL" ? sqlErrorWhere(model, compiledPath) : err.where;
+        result.error = err.code === "MODEL_SQL" ? sqlMessage(err.message) : err.message;
+        result.where = err.code === "MODEL_SQL" ? sqlErrorWhere(model, compiledPath, err.message, project.dir) : err.where;
         failed.add(name);
         if (options.failFast) stop = true;
       }
       result.durationMs = Date.now() - t0;
       const icon = result.status === "success" ? "✓" : "✗";
-      log.info(`${icon} ${model.schema}.${name} ${result.status}${result.rows !== undefined ? ` (${result.rows} rows)` : ""} in ${result.durationMs} ms${result.error ? ` — ${result.error}` : ""}`);
+      log.info(`${icon} ${model.schema}.${name} ${result.status}${result.rows !== undefined ? ` (${result.rows} rows)` : ""} in ${result.durationMs} ms${result.error ? ` — ${result.error}` : ""}${result.where && result.status === "failed" ? ` at ${result.where}` : ""}`);
     }
-    await recordBuild(db, runId, results, graph, store, nowIso);
-    await publishSnapshot(project, db, runId);
+    for (const test of singular.unattached) loose.push(await runTest(db, test, ""));
+    if (results.length || loose.length) {
+      await recordBuild(db, runId, results, graph, nowIso);
+      await recordTests(db, runId, loose, nowIso);
+      await publishSnapshot(project, db, runId);
+      for (const r of results) {
+        if (r.status === "success" && graph.models.get(r.model)!.config.publish_parquet) r.parquetPath = await publishParquet(project, db, graph.models.get(r.model)!);
+      }
+    }
   } finally {
     db.close();
   }
-  return { runId, models: results, ok: results.every((r) => r.status === "success"), durationMs: Date.now() - started };
+  const ok = results.every((r) => r.status === "success") && loose.every((t) => t.status === "pass" || t.status === "warn");
+  return { runId, models: results, tests: loose, ok, durationMs: Date.now() - started };
 }
 
-async function recordBuild(db: Db, runId: string, results: ModelResult[], graph: ModelGraph, store: StateStore, nowIso: string): Promise<void> {
+/** lake/marts/<model>.parquet, written beside and renamed into place so readers never see half a file. */
+async function publishParquet(project: Project, db: Db, model: Model): Promise<string> {
+  const dir = join(project.paths.lake, "marts");
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${model.name}.parquet`);
+  const tmp = join(dir, `.${model.name}.parquet.tmp`);
+  rmSync(tmp, { force: true });
+  await db.run(`COPY (SELECT * FROM ${liveRelation(model)}) TO ${literal(tmp)} (FORMAT parquet)`);
+  renameSync(tmp, path);
+  return path;
+}
+
+async function recordBuild(db: Db, runId: string, results: ModelResult[], graph: ModelGraph, nowIso: string): Promise<void> {
   for (const r of results) {
     const model = graph.models.get(r.model)!;
-    const hash = createHash("sha1").update(model.sql).digest("hex").slice(0, 12);
     await db.run("INSERT INTO _dp.model_runs VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::TIMESTAMPTZ, $10::TIMESTAMPTZ, $11)", [
-      runId, r.model, r.schema, model.materialized, r.status, r.rows ?? null, r.durationMs, r.error ?? null, asOfFor(graph, r.model, store), nowIso, hash,
+      runId, r.model, r.schema, model.materialized, r.status, r.rows ?? null, r.durationMs, r.error ?? null, r.asOf ?? null, nowIso, model.hash,
     ]);
     await recordTests(db, runId, r.tests, nowIso);
   }

@@ -59,13 +59,34 @@ export const metricSchema = z.strictObject({
   higher_is_better: z.boolean().default(true),
 });
 
+const unitRow = z.record(z.string(), z.unknown());
+
+/** A unit test of one model's logic on fixed rows; runs on an in-memory DuckDB, without the lake. */
+export const unitTestSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+  model: z.string(),
+  description: z.string().optional(),
+  given: z.array(
+    z.strictObject({
+      /** ref('model') or source('source', 'stream') */
+      input: z.string().regex(/^\s*(ref\(\s*['"][^'"]+['"]\s*\)|source\(\s*['"][^'"]+['"]\s*,\s*['"][^'"]+['"]\s*\))\s*$/, "write ref('model') or source('source', 'stream')"),
+      rows: z.array(unitRow),
+      /** column types where the rows alone leave them ambiguous: { created_at: TIMESTAMP } */
+      types: z.record(z.string(), z.string()).optional(),
+    }),
+  ).default([]),
+  expect: z.strictObject({ rows: z.array(unitRow) }),
+});
+
 export const modelsFileSchema = z.strictObject({
   version: z.number().optional(),
   models: z.array(modelSchema).default([]),
   metrics: z.array(metricSchema).default([]),
+  unit_tests: z.array(unitTestSchema).default([]),
 });
 
 export type ModelYaml = z.infer<typeof modelSchema>;
 export type MetricDef = z.infer<typeof metricSchema>;
 export type ColumnTest = z.infer<typeof columnTestSchema>;
 export type ModelTest = z.infer<typeof modelTestSchema>;
+export type UnitTestDef = z.infer<typeof unitTestSchema>;

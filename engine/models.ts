@@ -1,7 +1,8 @@
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import { DpError } from "./errors.ts";
-import { modelsFileSchema, type MetricDef, type ModelYaml } from "./model-schema.ts";
+import { modelsFileSchema, type MetricDef, type ModelYaml, type UnitTestDef } from "./model-schema.ts";
 import type { Project } from "./project.ts";
 import { YamlFile } from "./yaml-file.ts";
 
@@ -9,11 +10,30 @@ export interface SourceRef {
   source: string;
   stream: string;
   line: number;
+  /** "sql": named directly in the SQL (`from raw.billing__customers`), found by the parser */
+  via?: "sql";
 }
 
 export interface ModelRef {
   name: string;
   line: number;
+  /** "sql": named directly in the SQL (`from staging.stg_x`), found by the parser */
+  via?: "sql";
+}
+
+/** A SELECT returning failing rows: models/**\/tests/*.sql */
+export interface SingularTest {
+  name: string;
+  path: string;
+  displayPath: string;
+  sql: string;
+  refs: ModelRef[];
+  sources: SourceRef[];
+}
+
+export interface UnitTest extends UnitTestDef {
+  where: string;
+  file: string;
 }
 
 export interface Model {
@@ -29,6 +49,10 @@ export interface Model {
   /** file:line of the model's YAML entry, when it has one */
   yamlWhere?: string;
   materialized: "table" | "view" | "incremental";
+  /** SQL and YAML config; what `state:modified` compares with the last successful build */
+  hash: string;
+  /** what DuckDB's parser found in the compiled SQL (set by planModels) */
+  parsed?: import("./sql-refs.ts").ParsedSql;
 }
 
 export interface ModelGraph {
@@ -37,6 +61,8 @@ export interface ModelGraph {
   order: string[];
   metrics: MetricDef[];
   metricWhere: Map<string, string>;
+  singularTests: SingularTest[];
+  unitTests: UnitTest[];
   parents(name: string): string[];
   children(name: string): string[];
 }
@@ -68,6 +94,7 @@ export function loadModels(project: Project): ModelGraph {
   const yamlConfigs = new Map<string, { config: ModelYaml; where: string }>();
   const metrics: MetricDef[] = [];
   const metricWhere = new Map<string, string>();
+  const unitTests: UnitTest[] = [];
   for (const file of files.filter((f) => /\.ya?ml$/.test(f))) {
     const yf = YamlFile.read(file, project.dir);
     if (yf.data == null) continue;
@@ -85,13 +112,20 @@ export function loadModels(project: Project): ModelGraph {
       metrics.push(m);
       metricWhere.set(m.name, yf.locate(["metrics", i, "name"]));
     });
+    parsed.unit_tests.forEach((u, i) => unitTests.push({ ...u, where: yf.locate(["unit_tests", i, "name"]), file }));
   }
 
   const models = new Map<string, Model>();
+  const singularTests: SingularTest[] = [];
   for (const file of files.filter((f) => f.endsWith(".sql"))) {
     const rel = relative(root, file);
     const parts = rel.split(sep);
-    if (parts.length < 2 || parts.includes("tests")) continue;
+    if (parts.includes("tests")) {
+      const sql = readFileSync(file, "utf8");
+      singularTests.push({ name: basename(file, ".sql"), path: file, displayPath: relative(project.dir, file), sql, refs: refsIn(sql), sources: sourcesIn(sql) });
+      continue;
+    }
+    if (parts.length < 2) continue;
     const name = basename(file, ".sql");
     const schema = parts[0]!;
     const displayPath = relative(project.dir, file);
@@ -99,8 +133,8 @@ export function loadModels(project: Project): ModelGraph {
       throw new DpError("MODEL_GRAPH", `two models are named "${name}"`, { where: `${displayPath} and ${models.get(name)!.displayPath}`, fix: "model names are global; rename one file" });
     }
     const sql = readFileSync(file, "utf8");
-    const refs = [...sql.matchAll(REF)].map((m) => ({ name: m[1]!, line: lineOf(sql, m.index!) }));
-    const sources = [...sql.matchAll(SOURCE)].map((m) => ({ source: m[1]!, stream: m[2]!, line: lineOf(sql, m.index!) }));
+    const refs = refsIn(sql);
+    const sources = sourcesIn(sql);
     const yaml = yamlConfigs.get(name);
     const config = yaml?.config ?? modelsFileSchema.shape.models.unwrap().element.parse({ name });
     models.set(name, {
@@ -114,6 +148,7 @@ export function loadModels(project: Project): ModelGraph {
       config,
       yamlWhere: yaml?.where,
       materialized: config.materialized ?? DEFAULT_MATERIALIZED[schema] ?? "table",
+      hash: createHash("sha1").update(sql).update("\0").update(JSON.stringify(config)).digest("hex").slice(0, 16),
     });
   }
   for (const [name, y] of yamlConfigs) {
@@ -121,7 +156,7 @@ export function loadModels(project: Project): ModelGraph {
       throw new DpError("CONFIG", `YAML describes model "${name}" but there is no ${name}.sql`, { where: y.where, fix: `create models/<layer>/${name}.sql or remove the entry` });
     }
   }
-  for (const m of models.values()) {
+  for (const m of [...models.values(), ...singularTests]) {
     for (const r of m.refs) {
       if (!models.has(r.name)) {
         throw new DpError("MODEL_GRAPH", `ref('${r.name}') names no model`, {
@@ -139,22 +174,41 @@ export function loadModels(project: Project): ModelGraph {
       }
     }
   }
+  for (const u of unitTests) {
+    if (!models.has(u.model)) {
+      throw new DpError("CONFIG", `unit test "${u.name}" tests model "${u.model}", which does not exist`, { where: u.where, fix: "fix the model name" });
+    }
+  }
   for (const metric of metrics) {
     if (!models.has(metric.mart)) {
       throw new DpError("CONFIG", `metric "${metric.name}" reads mart "${metric.mart}", which is not a model`, { where: metricWhere.get(metric.name)!, fix: "fix the mart name" });
     }
   }
+  return assembleGraph(models, metrics, metricWhere, singularTests, unitTests);
+}
+
+export function assembleGraph(models: Map<string, Model>, metrics: MetricDef[], metricWhere: Map<string, string>, singularTests: SingularTest[], unitTests: UnitTest[]): ModelGraph {
   const order = topoSort(models);
-  const childMap = new Map<string, string[]>();
-  for (const m of models.values()) for (const r of m.refs) childMap.set(r.name, [...(childMap.get(r.name) ?? []), m.name]);
+  const childMap = new Map<string, Set<string>>();
+  for (const m of models.values()) for (const r of m.refs) childMap.set(r.name, (childMap.get(r.name) ?? new Set()).add(m.name));
   return {
     models,
     order,
     metrics,
     metricWhere,
+    singularTests,
+    unitTests,
     parents: (n) => [...new Set(models.get(n)?.refs.map((r) => r.name) ?? [])],
-    children: (n) => [...new Set(childMap.get(n) ?? [])],
+    children: (n) => [...(childMap.get(n) ?? [])],
   };
+}
+
+function refsIn(sql: string): ModelRef[] {
+  return [...sql.matchAll(REF)].map((m) => ({ name: m[1]!, line: lineOf(sql, m.index!) }));
+}
+
+function sourcesIn(sql: string): SourceRef[] {
+  return [...sql.matchAll(SOURCE)].map((m) => ({ source: m[1]!, stream: m[2]!, line: lineOf(sql, m.index!) }));
 }
 
 function topoSort(models: Map<string, Model>): string[] {
