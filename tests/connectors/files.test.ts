@@ -222,9 +222,11 @@ describe("files connector", () => {
 
   test("config errors name the key", async () => {
     p.writeConfig(fileSource([{ name: "x", path: "a.csv", url: "https://e.com/a.csv" }]));
-    const [r] = await p.pull();
-    expect(r!.status).toBe("failed");
-    expect(r!.error!.code).toBe("CONFIG");
-    expect(r!.error!.message).toContain("exactly one of path or url");
+    const error = await p.pull().then(
+      () => undefined,
+      (e: unknown) => e as { code: string; message: string; where: string },
+    );
+    expect(error?.code).toBe("CONFIG");
+    expect(error?.message).toContain("sources.src.config.streams[0].path: set exactly one of path or url");
   });
 });
