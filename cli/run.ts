@@ -1,7 +1,9 @@
 import { defineCommand } from "citty";
 import { ExitCode } from "../engine/errors.ts";
 import { withRunLock } from "../engine/lock.ts";
+import { rotateCronLog } from "../engine/crontab.ts";
 import { runPipeline } from "../engine/run.ts";
+import { exitCodeFor, interruptible } from "../engine/run-signals.ts";
 import { color, exitWith, openProject, print, printJson, projectArgs } from "./common.ts";
 import { formatTests } from "./format-build.ts";
 
@@ -9,21 +11,25 @@ export default defineCommand({
   meta: { name: "run", description: "pull + build + test + exports + alerts; what cron calls" },
   args: {
     ...projectArgs,
+    due: { type: "boolean", description: "only the sources and exports whose schedule is due", default: false },
     select: { type: "string", alias: "s", description: "limit the build to these models" },
+    exports: { type: "boolean", description: "run the project's exports (--no-exports to skip)", default: true },
   },
   async run({ args }) {
     const project = openProject(args);
-    const result = await withRunLock(project, "run", () => runPipeline(project, { select: args.select }));
+    if (args.due) rotateCronLog(project);
+    const { value: result, signal } = await interruptible((sig) =>
+      withRunLock(project, "run", () => runPipeline(project, { select: args.select, due: args.due, exports: args.exports, signal: sig })),
+    );
     if (args.json) printJson(result);
     else {
-      for (const s of result.steps) print(`${s.status === "ok" ? color.green("✓") : color.red("✗")} ${s.step}: ${s.detail ?? s.status} (${s.durationMs} ms)`);
+      for (const s of result.steps) print(`${s.status === "ok" ? color.green("✓") : s.status === "skipped" ? color.dim("-") : color.red("✗")} ${s.step}: ${s.detail ?? s.status} (${s.durationMs} ms)`);
       for (const p of result.pull.filter((p) => p.error)) print(`  ${p.source}: ${p.error!.format().replaceAll("\n", "\n  ")}`);
       for (const m of result.build?.models.filter((m) => m.status === "failed") ?? []) print(`  ${m.model}: ${m.error}${m.where ? `\n    at ${m.where}` : ""}`);
-      const tests = result.build?.models.flatMap((m) => m.tests) ?? [];
-      for (const line of formatTests(tests)) print(line);
-      const passed = tests.filter((t) => t.status === "pass" || t.status === "warn").length;
-      print(`${result.ok ? "ok" : "FAILED"}: tests ${passed}/${tests.length} passed, run ${result.runId} in ${result.durationMs} ms`);
+      for (const x of result.exports.filter((x) => x.status === "failed")) print(`  export ${x.mart} → ${x.to}: ${x.error}`);
+      for (const line of formatTests(result.build?.models.flatMap((m) => m.tests) ?? [])) print(line);
+      print(`${result.status}: run ${result.runId} in ${result.durationMs} ms`);
     }
-    exitWith(result.ok ? ExitCode.ok : ExitCode.failed);
+    exitWith(signal ? exitCodeFor(signal) : result.ok ? ExitCode.ok : ExitCode.failed);
   },
 });
