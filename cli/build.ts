@@ -9,14 +9,15 @@ export default defineCommand({
   meta: { name: "build", description: "build staging and marts; tests guard every publish" },
   args: {
     ...projectArgs,
-    select: { type: "string", alias: "s", description: "model, +model, model+, tag:x, path:dir" },
+    select: { type: "string", alias: "s", description: "model, +model, model+, tag:x, path:dir, state:modified" },
+    "retry-failed": { type: "boolean", description: "rebuild only what failed or was skipped in the last build, and its descendants", default: false },
     "full-refresh": { type: "boolean", description: "rebuild incremental models from scratch", default: false },
     "fail-fast": { type: "boolean", description: "stop at the first failure", default: false },
   },
   async run({ args }) {
     const project = openProject(args);
     const result = await withRunLock(project, "build", () =>
-      build(project, { select: args.select, fullRefresh: args["full-refresh"], failFast: args["fail-fast"] }),
+      build(project, { select: args.select, fullRefresh: args["full-refresh"], failFast: args["fail-fast"], retryFailed: args["retry-failed"] }),
     );
     if (args.json) printJson(result);
     else print(formatBuild(result));

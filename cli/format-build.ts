@@ -19,8 +19,9 @@ export function formatBuild(result: BuildResult): string {
     lines.push(`${mark} ${m.schema}.${m.model}  ${m.status}${m.rows !== undefined ? `  ${m.rows} rows` : ""}${tests}  ${m.durationMs} ms`);
     if (m.error) lines.push(`    ${m.error.replaceAll("\n", "\n    ")}${m.where ? `\n    at ${m.where}` : ""}`);
   }
+  for (const line of formatTests(result.tests ?? [])) lines.push(line);
   const ok = result.models.filter((m) => m.status === "success").length;
-  const tests = result.models.flatMap((m) => m.tests);
+  const tests = [...result.models.flatMap((m) => m.tests), ...(result.tests ?? [])];
   const passed = tests.filter((t) => t.status === "pass" || t.status === "warn").length;
   lines.push(`${ok}/${result.models.length} models built, tests ${passed}/${tests.length} passed in ${result.durationMs} ms`);
   return lines.join("\n");

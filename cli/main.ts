@@ -17,6 +17,13 @@ export const main = defineCommand({
     run: () => load(import("./run.ts"))(),
     ask: () => load(import("./ask.ts"))(),
     sql: () => load(import("./sql.ts"))(),
+    runs: () => load(import("./runs.ts"))(),
+    export: () => load(import("./export.ts"))(),
+    brief: () => load(import("./brief.ts"))(),
+    schedule: () => load(import("./schedule.ts"))(),
+    doctor: () => load(import("./doctor.ts"))(),
+    contract: () => load(import("./contract.ts"))(),
+    docs: () => load(import("./docs.ts"))(),
   },
 });
 

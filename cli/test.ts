@@ -9,11 +9,12 @@ export default defineCommand({
   meta: { name: "test", description: "data tests, contracts and source freshness" },
   args: {
     ...projectArgs,
-    select: { type: "string", alias: "s", description: "model, +model, model+, tag:x, path:dir" },
+    select: { type: "string", alias: "s", description: "model, +model, model+, tag:x, path:dir, state:modified" },
+    unit: { type: "boolean", description: "only the unit tests of model logic (given/expect rows; no lake needed)", default: false },
   },
   async run({ args }) {
     const project = openProject(args);
-    const result = await withRunLock(project, "test", () => runTests(project, { select: args.select }));
+    const result = await withRunLock(project, "test", () => runTests(project, { select: args.select, unit: args.unit }));
     if (args.json) printJson(result);
     else {
       for (const line of formatTests(result.tests)) print(line);

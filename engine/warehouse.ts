@@ -53,8 +53,10 @@ export async function publishSnapshot(project: Project, db: Db, runId: string): 
   const previous = currentPointer(project);
   writeFileAtomic(pointerPath(project), JSON.stringify({ file: name, published_at: new Date().toISOString(), run_id: runId } satisfies SnapshotPointer));
   // keep the previous snapshot for readers that still have it open
+  // and leftovers of a writer killed mid-copy
   for (const f of readdirSync(project.paths.snapshots)) {
-    if (f.endsWith(".duckdb") && f !== name && f !== previous?.file) rmSync(join(project.paths.snapshots, f), { force: true });
+    const stale = (f.endsWith(".duckdb") && f !== name && f !== previous?.file) || (f.endsWith(".tmp") && f !== `.${name}.tmp`);
+    if (stale) rmSync(join(project.paths.snapshots, f), { force: true });
   }
   return join(project.paths.snapshots, name);
 }
@@ -71,19 +73,28 @@ export function currentPointer(project: Project): SnapshotPointer | undefined {
 
 /** A read-only, sandboxed connection on the latest published snapshot. */
 export async function openReader(project: Project): Promise<Db> {
-  const pointer = currentPointer(project);
-  const file = pointer && join(project.paths.snapshots, pointer.file);
-  if (!file || !existsSync(file)) {
-    throw new DpError("NOT_FOUND", "there is no built warehouse yet", {
-      where: project.paths.warehouse,
-      fix: "run `dp run` (or `dp pull && dp build`) first",
-      exitCode: 1,
-    });
+  // a writer may publish twice between our reading the pointer and opening its file,
+  // and prune that file: read the pointer again
+  for (let attempt = 0; ; attempt++) {
+    const pointer = currentPointer(project);
+    const file = pointer && join(project.paths.snapshots, pointer.file);
+    if (!file || !existsSync(file)) {
+      if (pointer && attempt < 5) continue;
+      throw new DpError("NOT_FOUND", "there is no built warehouse yet", {
+        where: project.paths.warehouse,
+        fix: "run `dp run` (or `dp pull && dp build`) first",
+        exitCode: 1,
+      });
+    }
+    try {
+      return await Db.open(file, {
+        readOnly: true,
+        threads: project.config.warehouse.threads,
+        memoryLimit: project.config.warehouse.memory_limit,
+        sandbox: { allowedDirectories: [project.paths.lake] },
+      });
+    } catch (e) {
+      if (attempt >= 5 || existsSync(file)) throw e;
+    }
   }
-  return Db.open(file, {
-    readOnly: true,
-    threads: project.config.warehouse.threads,
-    memoryLimit: project.config.warehouse.memory_limit,
-    sandbox: { allowedDirectories: [project.paths.lake] },
-  });
 }

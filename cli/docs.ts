@@ -1,0 +1,17 @@
+import { defineCommand } from "citty";
+import { pathToFileURL } from "node:url";
+import { buildDocsSite } from "../engine/docs/site.ts";
+import { openProject, print, printJson, projectArgs } from "./common.ts";
+
+export default defineCommand({
+  meta: { name: "docs", description: "a static docs site: catalog, lineage graph, tests, freshness (opens offline)" },
+  args: {
+    ...projectArgs,
+    out: { type: "string", description: "output folder (default: .dp/docs)", valueHint: "DIR" },
+  },
+  async run({ args }) {
+    const site = await buildDocsSite(openProject(args), { out: args.out });
+    if (args.json) printJson(site);
+    else print(`docs: ${site.models} models, ${site.tests} tests → ${pathToFileURL(site.index).href}`);
+  },
+});
