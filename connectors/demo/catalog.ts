@@ -13,7 +13,7 @@ export interface Plan {
 
 export const TIERS: readonly Tier[] = ["starter", "growth", "pro", "enterprise"];
 
-const MONTHLY_SEAT_PRICE: Record<Tier, number> = { starter: 1_000, growth: 2_000, pro: 3_500, enterprise: 6_000 };
+export const MONTHLY_SEAT_PRICE: Record<Tier, number> = { starter: 800, growth: 1_600, pro: 2_800, enterprise: 4_500 };
 
 /** Annual plans cost ten months. */
 export const PLANS: readonly Plan[] = TIERS.flatMap((tier) => [
@@ -25,7 +25,7 @@ export function planFor(tier: Tier, interval: Interval): Plan {
   return PLANS.find((p) => p.tier === tier && p.interval === interval)!;
 }
 
-export const SEATS: Record<Tier, readonly [number, number]> = { starter: [1, 4], growth: [2, 8], pro: [4, 12], enterprise: [8, 25] };
+export const SEATS: Record<Tier, readonly [number, number]> = { starter: [1, 4], growth: [2, 8], pro: [3, 10], enterprise: [6, 20] };
 
 /** Monthly chance a paying customer on this tier cancels. */
 export const CHURN_HAZARD: Record<Tier, number> = { starter: 0.038, growth: 0.027, pro: 0.018, enterprise: 0.01 };

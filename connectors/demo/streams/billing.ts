@@ -30,11 +30,14 @@ export const subscriptions: DemoStream = {
   *entity(world, index, signupAt) {
     const l = life(world, index, signupAt);
     let n = 0;
+    const seen = new Set<string>();
     for (const v of l.versions) {
       n++;
+      const first = !seen.has(v.subscriptionId);
+      seen.add(v.subscriptionId);
       yield {
         t: v.at,
-        visibleAt: visibleAt(world.seed, v.at, SUBSCRIPTIONS, index, n),
+        visibleAt: first ? v.at : visibleAt(world.seed, v.at, SUBSCRIPTIONS, index, n),
         record: {
           subscription_id: v.subscriptionId,
           customer_id: l.customerId,
@@ -77,7 +80,7 @@ export const invoices: DemoStream = {
       n++;
       const e: Emitted = {
         t: v.at,
-        visibleAt: visibleAt(world.seed, v.at, INVOICES, index, n),
+        visibleAt: v.status === "open" ? v.at : visibleAt(world.seed, v.at, INVOICES, index, n),
         record: {
           invoice_id: v.invoiceId,
           customer_id: l.customerId,
@@ -97,7 +100,7 @@ export const invoices: DemoStream = {
         },
       };
       yield e;
-      if (isDuplicated(world.seed, 0.01, INVOICES, index, n)) yield { ...e, record: { ...e.record } };
+      if (isDuplicated(world.seed, 0.02, INVOICES, index, n)) yield { ...e, record: { ...e.record } };
     }
   },
 };

@@ -48,7 +48,7 @@ export const customers: DemoStream = {
     };
     const rows: Emitted[] = [];
     const v1 = { ...base, email: shownEmail, country: countryKnown ? country : null, company_size: sizeKnown ? size : null, updated_at: iso(signupAt) };
-    rows.push({ t: signupAt, visibleAt: visibleAt(world.seed, signupAt, CUSTOMERS, index, 1), record: v1 });
+    rows.push({ t: signupAt, visibleAt: signupAt, record: v1 });
     // enrichment fills some gaps later; a few stay unknown forever
     if (rng() < 0.4) {
       const at = toSecond(signupAt + intBetween(rng, 1, 45) * DAY + intBetween(rng, 0, 23) * HOUR);

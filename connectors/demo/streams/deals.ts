@@ -1,4 +1,4 @@
-import { SALES_REPS, SEATS, companyName, type Tier } from "../catalog.ts";
+import { MONTHLY_SEAT_PRICE, SALES_REPS, SEATS, companyName, type Tier } from "../catalog.ts";
 import { isTestAccount, customerId } from "../lifecycle.ts";
 import { between, intBetween, pick, poisson, rngFor, weighted, type Rng } from "../random.ts";
 import { DAY, HOUR, iso, toSecond } from "../time.ts";
@@ -8,7 +8,6 @@ import { inOrder, type DemoStream } from "./stream.ts";
 
 const DEALS = 61;
 const OPEN_STAGES = ["prospecting", "qualified", "proposal", "negotiation"] as const;
-const SEAT_PRICE: Record<Tier, number> = { starter: 1_000, growth: 2_000, pro: 3_500, enterprise: 6_000 };
 
 /**
  * CRM deals: sales-assisted customers were won in a deal that closes on their signup day
@@ -73,5 +72,5 @@ export const deals: DemoStream = {
 function dealAmount(rng: Rng): number {
   const tier = weighted<Tier>(rng, [["growth", 45], ["pro", 38], ["enterprise", 17]]);
   const seats = intBetween(rng, SEATS[tier][0], SEATS[tier][1] + 4);
-  return SEAT_PRICE[tier] * seats * 12;
+  return MONTHLY_SEAT_PRICE[tier] * seats * 12;
 }

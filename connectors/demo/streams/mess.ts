@@ -6,7 +6,10 @@ const LATE = 11;
 const DUPLICATE = 12;
 const CURRENCY = 13;
 
-/** About 2% of rows show up in the source 1–18 hours after they happened. */
+/**
+ * About 2% of updates show up in the source 1–18 hours after they happened. Callers never delay
+ * a creation row, so a child (payment, invoice) is never visible before its parent.
+ */
 export function visibleAt(seed: number, t: number, ...key: number[]): number {
   const rng = rngFor(seed, LATE, ...key);
   return rng() < 0.02 ? t + Math.ceil(rng() * 18) * HOUR : t;
