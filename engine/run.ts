@@ -175,7 +175,7 @@ async function runExports(project: Project, result: RunResult, state: RunState, 
     rec.last_attempt_at = now().toISOString();
     const t0 = Date.now();
     try {
-      const out = await exportMart(project, x.mart, x.to, { actor: options.due ? "schedule" : "cli", signal: options.signal });
+      const out = await exportMart(project, x.mart, x.to, { actor: options.due ? "schedule" : "cli", signal: options.signal, baseDir: project.dir });
       Object.assign(run, { status: "ok", rows: out.rows });
       rec.last_success_at = rec.last_attempt_at;
       delete rec.last_error;

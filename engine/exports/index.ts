@@ -19,6 +19,8 @@ export interface ExportOptions {
   /** `dp ask` must pass the human's explicit yes */
   approved?: boolean;
   signal?: AbortSignal;
+  /** relative file targets resolve here: the cwd for `dp export`, the project dir for configured exports */
+  baseDir?: string;
   /** where `--to -` writes; default process.stdout */
   stdout?: NodeJS.WritableStream;
 }
@@ -34,12 +36,12 @@ export interface ExportResult {
   sheets?: { requests: number; cells: number; chunks: { rows: number; cells: number; bytes: number }[]; created: boolean };
 }
 
-export function parseTarget(to: string, where = "--to"): ExportTarget {
+export function parseTarget(to: string, where = "--to", baseDir = process.cwd()): ExportTarget {
   const sheets = /^sheets:\/\/([^/]+)\/(.+)$/.exec(to);
   if (sheets) return { kind: "sheets", spreadsheetId: sheets[1]!, tab: decodeURIComponent(sheets[2]!) };
   if (to === "-") return { kind: "stdout" };
-  if (/\.csv$/i.test(to)) return { kind: "csv", path: resolve(to) };
-  if (/\.parquet$/i.test(to)) return { kind: "parquet", path: resolve(to) };
+  if (/\.csv$/i.test(to)) return { kind: "csv", path: resolve(baseDir, to) };
+  if (/\.parquet$/i.test(to)) return { kind: "parquet", path: resolve(baseDir, to) };
   throw new DpError("USAGE", `cannot export to "${to}"`, { where, fix: "use sheets://SPREADSHEET_ID/TAB, FILE.csv, FILE.parquet or - (CSV on stdout)" });
 }
 
@@ -74,7 +76,7 @@ export async function exportMart(project: Project, mart: string, to: string, opt
   }
   const started = Date.now();
   try {
-    const target = parseTarget(interpolate(to, "exports[].to", `the export of ${mart}`));
+    const target = parseTarget(interpolate(to, "exports[].to", `the export of ${mart}`), "--to", options.baseDir);
     const result = target.kind === "sheets" ? await toSheets(project, mart, target, options) : await toFile(project, mart, target, options);
     result.durationMs = Date.now() - started;
     appendAudit(project, { action: "export", actor, target: display, mart: result.mart, status: "ok", rows: result.rows, as_of: result.asOf, duration_ms: result.durationMs });

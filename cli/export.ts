@@ -1,0 +1,20 @@
+import { defineCommand } from "citty";
+import { exportMart } from "../engine/exports/index.ts";
+import { openProject, print, printJson, projectArgs } from "./common.ts";
+
+export default defineCommand({
+  meta: { name: "export", description: "export a mart to Google Sheets, CSV, Parquet or stdout" },
+  args: {
+    ...projectArgs,
+    mart: { type: "positional", required: true, description: "a mart from `dp catalog`" },
+    to: { type: "string", required: true, description: "sheets://SPREADSHEET_ID/TAB | FILE.csv | FILE.parquet | - (CSV on stdout)", valueHint: "TARGET" },
+  },
+  async run({ args }) {
+    const project = openProject(args);
+    const result = await exportMart(project, args.mart, args.to, { actor: "cli" });
+    if (args.to === "-") return;
+    if (args.json) return printJson(result);
+    const extra = result.sheets ? `, ${result.sheets.cells} cells in ${result.sheets.requests} write requests` : "";
+    print(`exported marts.${result.mart} to ${result.target}: ${result.rows} rows × ${result.columns} columns${extra} in ${result.durationMs} ms (data as of ${result.asOf ?? "unknown"})`);
+  },
+});

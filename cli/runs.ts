@@ -1,0 +1,30 @@
+import { defineCommand } from "citty";
+import { listRuns } from "../engine/runs.ts";
+import { color, openProject, print, printJson, projectArgs, table } from "./common.ts";
+
+export default defineCommand({
+  meta: { name: "runs", description: "run history: steps, durations, rows, status, error" },
+  args: {
+    ...projectArgs,
+    limit: { type: "string", alias: "n", description: "how many runs (newest first)", default: "20" },
+  },
+  async run({ args }) {
+    const project = openProject(args);
+    const runs = await listRuns(project, Number(args.limit) || 20);
+    if (args.json) return printJson(runs);
+    const mark = (s: string) => (s === "success" ? color.green(s) : s === "failed" ? color.red(s) : color.yellow(s));
+    print(
+      table(
+        runs.map((r) => ({
+          run: r.run_id,
+          command: r.command,
+          started: r.started_at,
+          ms: r.duration_ms,
+          status: mark(r.status),
+          steps: r.steps.map((s) => `${s.step}${s.status === "ok" ? "" : `:${s.status}`}${s.rows ? `(${s.rows})` : ""}`).join(" "),
+          error: r.error ?? "",
+        })),
+      ),
+    );
+  },
+});
