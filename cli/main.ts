@@ -17,6 +17,7 @@ export const main = defineCommand({
     run: () => load(import("./run.ts"))(),
     ask: () => load(import("./ask.ts"))(),
     sql: () => load(import("./sql.ts"))(),
+    serve: () => load(import("./serve.ts"))(),
     runs: () => load(import("./runs.ts"))(),
     export: () => load(import("./export.ts"))(),
     brief: () => load(import("./brief.ts"))(),

@@ -10,6 +10,7 @@ const registry: Record<string, () => Promise<ConnectorDefinition<any>>> = {
   stripe: async () => (await import("./stripe.ts")).stripe,
   hubspot: async () => (await import("./hubspot.ts")).hubspot,
   rest: async () => (await import("./rest/index.ts")).rest,
+  webhook: async () => (await import("./webhook/index.ts")).webhook,
 };
 
 export function connectorNames(): string[] {

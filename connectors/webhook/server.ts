@@ -1,0 +1,235 @@
+import type { Server } from "bun";
+import { isoDate, now } from "../../engine/clock.ts";
+import { DpError } from "../../engine/errors.ts";
+import { acquireLock } from "../../engine/lock.ts";
+import { log } from "../../engine/log.ts";
+import type { Project } from "../../engine/project.ts";
+import { loadSourceConnector, pull, type SourceResult } from "../../engine/pull.ts";
+import type { WebhookConfig } from "./config.ts";
+import { InboxAppender, inboxDir, inboxSegments, readSegment } from "./inbox.ts";
+import { lakeEventIds } from "./lake-ids.ts";
+import { acquireServeLock } from "./serve-lock.ts";
+import { verifyStripeSignature } from "./signature.ts";
+
+export interface WebhookServerOptions {
+  port?: number;
+  host?: string;
+  /** turn the inbox into Parquet on the sources' interval and size triggers (off in some tests) */
+  autoFlush?: boolean;
+}
+
+interface Endpoint {
+  source: string;
+  config: WebhookConfig;
+  appender: InboxAppender;
+  /** ids in the inbox or the lake: a delivery with one of these is acknowledged, not stored */
+  seen: Set<string>;
+  /** deliveries still being made durable; a duplicate waits for its original */
+  inFlight: Map<string, Promise<void>>;
+  unflushed: number;
+}
+
+export interface WebhookStats {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+}
+
+const PATH = /^\/webhooks\/([a-z][a-z0-9_]*)\/?$/;
+
+/**
+ * `dp serve`: verify, spool durably, acknowledge; land in Parquet later. The acknowledgement
+ * waits only for an fdatasync of the inbox line, so a sender gets its 200 in milliseconds and
+ * every 200 survives kill -9. Flushing is an ordinary pull of the webhook sources under the
+ * project's run lock, so it never races `dp pull` or `dp run`.
+ */
+export class WebhookServer {
+  readonly stats: WebhookStats = { accepted: 0, duplicates: 0, rejected: 0 };
+  private server: Server<undefined> | undefined;
+  private timer: Timer | undefined;
+  private flushing: Promise<SourceResult[] | undefined> | undefined;
+  private releaseServeLock: (() => void) | undefined;
+
+  private constructor(
+    private readonly project: Project,
+    private readonly endpoints: Map<string, Endpoint>,
+  ) {}
+
+  static async start(project: Project, options: WebhookServerOptions = {}): Promise<WebhookServer> {
+    const names = Object.entries(project.config.sources)
+      .filter(([, s]) => s.connector === "webhook")
+      .map(([n]) => n);
+    if (!names.length) {
+      throw new DpError("CONFIG", "no source uses the webhook connector", {
+        where: `${project.file.displayPath} sources`,
+        fix: 'add one, e.g. sources: { stripe_events: { connector: webhook, config: { signing_secret: "${STRIPE_WEBHOOK_SECRET}" } } }',
+      });
+    }
+    const endpoints = new Map<string, Endpoint>();
+    for (const source of names) {
+      const { config } = await loadSourceConnector(project, source);
+      endpoints.set(source, { source, config: config as WebhookConfig, appender: new InboxAppender(inboxDir(project.paths.lake, source), () => isoDate(new Date())), seen: new Set(), inFlight: new Map(), unflushed: 0 });
+    }
+    const release = acquireServeLock(project);
+    const server = new WebhookServer(project, endpoints);
+    server.releaseServeLock = release;
+    try {
+      for (const ep of endpoints.values()) await server.rebuildSeen(ep);
+      server.listen(options);
+    } catch (e) {
+      release();
+      throw e;
+    }
+    if (options.autoFlush !== false) {
+      const every = Math.min(...[...endpoints.values()].map((e) => e.config.flush_interval_seconds)) * 1000;
+      server.timer = setInterval(() => void server.flushLogged(), every);
+    }
+    return server;
+  }
+
+  get url(): string {
+    return `http://${this.server!.hostname}:${this.server!.port}`;
+  }
+
+  get sources(): string[] {
+    return [...this.endpoints.keys()];
+  }
+
+  /** Land the inbox in Parquet; skipped (undefined) while another run holds the project lock. */
+  flush(): Promise<SourceResult[] | undefined> {
+    this.flushing ??= this.flushOnce().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  private async flushLogged(): Promise<void> {
+    try {
+      for (const r of (await this.flush()) ?? []) if (r.error) log.warn(`${r.source}: flush failed: ${r.error.message}; the inbox keeps the events`);
+    } catch (e) {
+      log.warn(`flush failed: ${(e as Error).message}; the inbox keeps the events`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.server?.stop();
+    for (const ep of this.endpoints.values()) await ep.appender.close();
+    await this.flushing;
+    await this.flush().catch((e) => log.warn(`final flush failed: ${(e as Error).message}; the inbox keeps the events for the next \`dp pull\``));
+    this.releaseServeLock?.();
+  }
+
+  private async flushOnce(): Promise<SourceResult[] | undefined> {
+    let release: () => void;
+    try {
+      release = acquireLock(this.project, "serve flush");
+    } catch (e) {
+      if (e instanceof DpError && e.code === "LOCKED") return undefined;
+      throw e;
+    }
+    try {
+      for (const ep of this.endpoints.values()) ep.unflushed = 0;
+      return await pull(this.project, { sources: this.sources });
+    } finally {
+      release();
+    }
+  }
+
+  private async rebuildSeen(ep: Endpoint): Promise<void> {
+    const dir = inboxDir(this.project.paths.lake, ep.source);
+    for (const segment of inboxSegments(dir)) {
+      for (const line of readSegment(`${dir}/${segment}`, 0).lines) {
+        try {
+          const id = (JSON.parse(line.text) as { id?: unknown }).id;
+          if (typeof id === "string") ep.seen.add(id);
+        } catch {}
+      }
+    }
+    for (const id of await lakeEventIds(this.project.paths.lake, ep.source)) ep.seen.add(id);
+  }
+
+  private listen(options: WebhookServerOptions): void {
+    const cap = Math.max(...[...this.endpoints.values()].map((e) => e.config.max_body_bytes));
+    this.server = Bun.serve({
+      port: options.port ?? 8765,
+      hostname: options.host ?? "127.0.0.1",
+      maxRequestBodySize: cap + 1,
+      fetch: (req) => this.handle(req),
+      error: (e) => reply(500, { error: `internal error: ${e.message}` }),
+    });
+  }
+
+  private async handle(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    if (url.pathname === "/healthz") return reply(200, { ok: true, sources: this.sources });
+    const m = PATH.exec(url.pathname);
+    const ep = m ? this.endpoints.get(m[1]!) : undefined;
+    if (!ep) return this.reject(404, `no webhook source at ${url.pathname}; POST to /webhooks/<source> for one of: ${this.sources.join(", ")}`);
+    if (req.method !== "POST") return this.reject(405, "use POST");
+    const declared = Number(req.headers.get("content-length") ?? "0");
+    if (declared > ep.config.max_body_bytes) return this.reject(413, `body over ${ep.config.max_body_bytes} bytes`);
+    const body = await readCapped(req, ep.config.max_body_bytes);
+    if (body === undefined) return this.reject(413, `body over ${ep.config.max_body_bytes} bytes`);
+    const verdict = verifyStripeSignature(req.headers.get("stripe-signature"), body, ep.config.signing_secret, now().getTime(), ep.config.tolerance_seconds);
+    if (!verdict.ok) return this.reject(verdict.status, verdict.reason);
+    let event: Record<string, unknown>;
+    try {
+      event = JSON.parse(body) as Record<string, unknown>;
+    } catch {
+      return this.reject(400, "body is not valid JSON");
+    }
+    if (!event || typeof event !== "object" || Array.isArray(event) || typeof event.id !== "string" || !event.id) {
+      return this.reject(400, 'expected a JSON object with a string "id"');
+    }
+    return this.accept(ep, event.id, event);
+  }
+
+  private async accept(ep: Endpoint, id: string, event: Record<string, unknown>): Promise<Response> {
+    if (ep.seen.has(id)) {
+      await ep.inFlight.get(id)?.catch(() => {});
+      if (ep.seen.has(id)) {
+        this.stats.duplicates += 1;
+        return reply(200, { received: true, duplicate: true });
+      }
+    }
+    ep.seen.add(id);
+    const durable = ep.appender.append({ id, received_at: new Date().toISOString(), event });
+    ep.inFlight.set(id, durable);
+    try {
+      await durable;
+    } catch (e) {
+      ep.seen.delete(id);
+      log.error(`${ep.source}: cannot spool event ${id}: ${(e as Error).message}`);
+      return reply(503, { error: "could not store the event; retry" });
+    } finally {
+      ep.inFlight.delete(id);
+    }
+    this.stats.accepted += 1;
+    ep.unflushed += 1;
+    if (ep.unflushed >= ep.config.flush_max_events && this.timer) void this.flushLogged();
+    return reply(200, { received: true });
+  }
+
+  private reject(status: number, reason: string): Response {
+    this.stats.rejected += 1;
+    return reply(status, { error: reason });
+  }
+}
+
+function reply(status: number, body: unknown): Response {
+  return Response.json(body, { status });
+}
+
+/** The body as text, or undefined once it passes the cap (chunked bodies have no length to check first). */
+async function readCapped(req: Request, cap: number): Promise<string | undefined> {
+  if (!req.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of req.body) {
+    size += chunk.byteLength;
+    if (size > cap) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
