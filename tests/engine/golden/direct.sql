@@ -1,0 +1,2 @@
+select *
+from staging.stg_customers

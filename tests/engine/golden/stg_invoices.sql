@@ -1,0 +1,2 @@
+select invoice_id, customer_id, amount_cents / 100.0 as amount, created_at
+from "raw"."billing__invoices"
