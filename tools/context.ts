@@ -1,0 +1,64 @@
+import { attachBuiltColumns, loadCatalog, readWarehouseStatus, type Catalog, type WarehouseStatus } from "../engine/catalog.ts";
+import type { Db, Row, SqlValue } from "../engine/duckdb.ts";
+import { DpError } from "../engine/errors.ts";
+import type { Project } from "../engine/project.ts";
+import { openReader } from "../engine/warehouse.ts";
+
+export interface ToolContext {
+  project: Project;
+  catalog: Catalog;
+  /** the read-only snapshot, opened on first use; built columns are merged into the catalog then */
+  db(): Promise<Db>;
+  status(): Promise<WarehouseStatus>;
+  /** every tool query goes through here: timeout and row cap */
+  query<T extends Row = Row>(sql: string, params: SqlValue[]): Promise<T[]>;
+  timeoutMs: number;
+  rowCap: number;
+  close(): void;
+}
+
+export interface ContextOptions {
+  timeoutMs?: number;
+  rowCap?: number;
+}
+
+export function createToolContext(project: Project, options: ContextOptions = {}): ToolContext {
+  const catalog = loadCatalog(project);
+  let opening: Promise<Db> | undefined;
+  let opened: Db | undefined;
+  let status: Promise<WarehouseStatus> | undefined;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const rowCap = options.rowCap ?? 500;
+  const db = () =>
+    (opening ??= openReader(project).then(async (d) => {
+      opened = d;
+      await attachBuiltColumns(catalog, d);
+      return d;
+    }));
+  return {
+    project,
+    catalog,
+    db,
+    status: () => (status ??= db().then(readWarehouseStatus)),
+    timeoutMs,
+    rowCap,
+    async query<T extends Row = Row>(sql: string, params: SqlValue[]): Promise<T[]> {
+      const d = await db();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          d.conn.interrupt();
+          reject(new DpError("INTERNAL", `a tool query ran longer than ${timeoutMs} ms and was stopped`, { fix: "narrow the period or the filters" }));
+        }, timeoutMs);
+      });
+      try {
+        return await Promise.race([d.all<T>(sql, params), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    close() {
+      opened?.close();
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { z } from "zod";
+import type { Catalog } from "../engine/catalog.ts";
+import { ident, type SqlValue } from "../engine/duckdb.ts";
+import { DpError } from "../engine/errors.ts";
+import type { MetricDef } from "../engine/model-schema.ts";
+import { GRAINS, grainSchema, periodSchema, type Grain, type ResolvedPeriod } from "./period.ts";
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+export const FILTER_OPS = ["=", "!=", "in", "not_in", ">", ">=", "<", "<="] as const;
+
+export const filterSchema = z
+  .strictObject({
+    dimension: z.string().describe("one of the metric's declared dimensions (describe_metric lists them)"),
+    op: z.enum(FILTER_OPS).describe("comparison; in/not_in take a list"),
+    value: z.union([scalar, z.array(scalar).min(1)]).describe("the value(s) to compare with; always bound as a parameter"),
+  })
+  .describe("keep only rows whose dimension matches");
+
+export const metricQuerySchema = z.strictObject({
+  metric: z.string().describe("a metric name from list_metrics, e.g. mrr or churn_rate"),
+  period: periodSchema,
+  grain: grainSchema
+    .optional()
+    .describe("bucket the result by day/week/month/quarter/year; omit for one value over the whole period. Not finer than the metric's own grain"),
+  filters: z.array(filterSchema).default([]),
+  group_by: z.array(z.string()).default([]).describe("dimensions to split by, from the metric's declared dimensions"),
+  order: z.enum(["time", "value_desc", "value_asc"]).default("time").describe("row order: by period, or by value"),
+  limit: z.number().int().positive().max(1000).optional().describe("max rows (capped by dp)"),
+});
+
+export type MetricQueryInput = z.output<typeof metricQuerySchema>;
+export type Filter = z.output<typeof filterSchema>;
+
+export interface BuiltQuery {
+  sql: string;
+  params: SqlValue[];
+  limit: number;
+}
+
+const GRAIN_RANK: Record<Grain, number> = { day: 0, week: 1, month: 2, quarter: 3, year: 4 };
+
+export function checkDimension(metric: MetricDef, name: string, role: string): string {
+  if (!metric.dimensions.includes(name)) {
+    throw new DpError("USAGE", `"${name}" is not a dimension of metric ${metric.name}`, {
+      where: role,
+      fix: metric.dimensions.length ? `use one of: ${metric.dimensions.join(", ")}` : `${metric.name} has no dimensions; drop the ${role}`,
+    });
+  }
+  return ident(name);
+}
+
+function filterSql(metric: MetricDef, f: Filter, params: SqlValue[]): string {
+  const col = checkDimension(metric, f.dimension, "filters");
+  const bind = (v: SqlValue) => (params.push(v), `$${params.length}`);
+  if (f.op === "in" || f.op === "not_in") {
+    const values = Array.isArray(f.value) ? f.value : [f.value];
+    return `${col} ${f.op === "in" ? "IN" : "NOT IN"} (${values.map(bind).join(", ")})`;
+  }
+  if (Array.isArray(f.value)) {
+    throw new DpError("USAGE", `filter ${f.dimension} ${f.op} takes one value, got a list`, { where: "filters", fix: "use op in / not_in for a list" });
+  }
+  return `${col} ${f.op} ${bind(f.value)}`;
+}
+
+/**
+ * A metric call → SQL. Identifiers come only from the catalog (the metric's mart, time column and
+ * declared dimensions); every value is a bound parameter; the expression is the project author's.
+ */
+export function buildMetricQuery(catalog: Catalog, input: MetricQueryInput, period: ResolvedPeriod, rowCap: number): BuiltQuery {
+  const metric = catalog.metric(input.metric);
+  const mart = catalog.mart(metric.mart);
+  if (input.grain && !GRAINS.includes(input.grain)) throw new DpError("USAGE", `unknown grain ${input.grain}`, { fix: `use one of: ${GRAINS.join(", ")}` });
+  if (input.grain && GRAIN_RANK[input.grain] < GRAIN_RANK[metric.grain]) {
+    throw new DpError("USAGE", `${metric.name} is recorded per ${metric.grain}; it cannot be split by ${input.grain}`, {
+      where: "grain",
+      fix: `use ${GRAINS.filter((g) => GRAIN_RANK[g] >= GRAIN_RANK[metric.grain]).join(", ")}, or omit grain`,
+    });
+  }
+  const dims = [...new Set(input.group_by)].map((d) => checkDimension(metric, d, "group_by"));
+  const params: SqlValue[] = [period.start, period.end];
+  const time = `CAST(${ident(metric.time_column)} AS DATE)`;
+  const inPeriod = `${time} >= CAST($1 AS DATE) AND ${time} < CAST($2 AS DATE)`;
+  const filters = input.filters.map((f) => filterSql(metric, f, params));
+  const where = [inPeriod, ...filters].join(" AND ");
+  const bucket = (expr: string) => (input.grain ? `CAST(date_trunc('${input.grain}', ${expr}) AS DATE)` : undefined);
+  const limit = Math.min(input.limit ?? rowCap, rowCap);
+  const periodCol = input.grain ? ["_dp_period"] : [];
+  const orderBy =
+    input.order === "time"
+      ? [...periodCol, ...dims]
+      : [`value ${input.order === "value_desc" ? "DESC" : "ASC"} NULLS LAST`, ...periodCol, ...dims];
+  const order = orderBy.length ? `ORDER BY ${orderBy.join(", ")}` : "";
+  let sql: string;
+  if (metric.time_rollup === "last" || metric.time_rollup === "first") {
+    // a stock: the value at the last (first) mart period inside each output period
+    const pick = metric.time_rollup === "last" ? "max" : "min";
+    const pickBucket = bucket(time);
+    const groupKeys = ["picks._dp_at", ...(pickBucket ? ["picks._dp_period"] : []), ...dims];
+    sql = [
+      `WITH scoped AS (SELECT * FROM ${mart.relation} WHERE ${inPeriod}),`,
+      `picks AS (SELECT ${pickBucket ? `${pickBucket} AS _dp_period, ` : ""}${pick}(${time}) AS _dp_at FROM scoped${pickBucket ? " GROUP BY 1" : ""})`,
+      `SELECT ${[...groupKeys, `(${metric.expression}) AS value`, "count(*) AS _dp_rows"].join(", ")}`,
+      `FROM scoped JOIN picks ON ${time} = picks._dp_at`,
+      filters.length ? `WHERE ${filters.join(" AND ")}` : "",
+      `GROUP BY ${groupKeys.join(", ")}`,
+      order.replace("_dp_period", "picks._dp_period"),
+      `LIMIT ${limit + 1}`,
+    ]
+      .filter(Boolean)
+      .join("\n");
+  } else {
+    const b = bucket(time);
+    const keys = [...(b ? [b] : []), ...dims];
+    const select = [...(b ? [`${b} AS _dp_period`] : []), ...dims, `(${metric.expression}) AS value`, "count(*) AS _dp_rows"];
+    sql = [
+      `SELECT ${select.join(", ")}`,
+      `FROM ${mart.relation}`,
+      `WHERE ${where}`,
+      keys.length ? `GROUP BY ${keys.map((_, i) => i + 1).join(", ")}` : "",
+      order,
+      `LIMIT ${limit + 1}`,
+    ]
+      .filter(Boolean)
+      .join("\n");
+  }
+  return { sql, params, limit };
+}
+
+/** SQL to find the newest period a metric's mart holds, for period "latest". */
+export function latestPeriodQuery(catalog: Catalog, metricName: string): string {
+  const metric = catalog.metric(metricName);
+  return `SELECT CAST(max(CAST(${ident(metric.time_column)} AS DATE)) AS VARCHAR) AS latest FROM ${catalog.mart(metric.mart).relation}`;
+}

@@ -1,0 +1,133 @@
+import { add, resolvePeriod, truncate, ymd, type Grain, type PeriodInput } from "../period.ts";
+
+export interface FoundPeriod {
+  period: PeriodInput;
+  start: number;
+  end: number;
+  /** spans several metric periods: a series reads better than one number */
+  multi: boolean;
+}
+
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTH_RE = "(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)";
+const NUMBERS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
+const UNIT = "(day|week|month|quarter|year)s?";
+
+function monthIndex(name: string): number {
+  return MONTHS.indexOf(name.slice(0, 3));
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+/** A month or quarter named without a year is the most recent one that has begun. */
+function latestYearFor(month0: number, today: Date): number {
+  const y = today.getUTCFullYear();
+  return month0 <= today.getUTCMonth() ? y : y - 1;
+}
+
+function inclusiveEnd(exclusive: string): string {
+  return ymd(add(new Date(`${exclusive}T00:00:00Z`), "day", -1));
+}
+
+interface Rule {
+  re: RegExp;
+  make(m: RegExpExecArray, today: Date): { period: PeriodInput; multi: boolean } | undefined;
+}
+
+const since = (start: string, today: Date) => ({ period: { start, end: ymd(today) }, multi: true });
+
+const RULES: Rule[] = [
+  {
+    re: new RegExp(`\\bsince\\s+(?:the\\s+start\\s+of\\s+|beginning\\s+of\\s+)?${MONTH_RE}\\.?(?:\\s+(\\d{4}))?\\b`, "g"),
+    make: (m, today) => {
+      const mi = monthIndex(m[1]!);
+      const y = m[2] ? Number(m[2]) : latestYearFor(mi, today);
+      return since(`${y}-${pad(mi + 1)}-01`, today);
+    },
+  },
+  { re: /\bsince\s+(\d{4}-\d{2}-\d{2})\b/g, make: (m, today) => since(m[1]!, today) },
+  { re: /\bsince\s+(\d{4})\b/g, make: (m, today) => since(`${m[1]}-01-01`, today) },
+  {
+    re: new RegExp(`\\b(?:last|past|previous|trailing|the\\s+last)\\s+(\\d{1,3}|${Object.keys(NUMBERS).join("|")})\\s+${UNIT}\\b`, "g"),
+    make: (m) => {
+      const n = NUMBERS[m[1]!] ?? Number(m[1]);
+      return { period: `last_${n}_${m[2]}s`, multi: n > 1 };
+    },
+  },
+  { re: /\b(?:last|previous|prior)\s+(week|month|quarter|year)\b/g, make: (m) => ({ period: `last_${m[1]}`, multi: false }) },
+  { re: /\bthis\s+(week|month|quarter|year)\b/g, make: (m) => ({ period: `this_${m[1]}`, multi: false }) },
+  { re: /\b(?:month[\s-]to[\s-]date|mtd)\b/g, make: () => ({ period: "this_month", multi: false }) },
+  { re: /\b(?:quarter[\s-]to[\s-]date|qtd)\b/g, make: () => ({ period: "this_quarter", multi: false }) },
+  { re: /\b(?:year[\s-]to[\s-]date|ytd|so\s+far\s+this\s+year)\b/g, make: () => ({ period: "ytd", multi: true }) },
+  { re: /\btoday\b/g, make: () => ({ period: "today", multi: false }) },
+  { re: /\byesterday\b/g, make: () => ({ period: "yesterday", multi: false }) },
+  { re: /\b(\d{4})[\s-]?q([1-4])\b/g, make: (m) => ({ period: `${m[1]}-Q${m[2]}`, multi: false }) },
+  {
+    re: /\bq([1-4])(?:\s+(?:of\s+)?(\d{4}))?\b/g,
+    make: (m, today) => {
+      const q = Number(m[1]);
+      const y = m[2] ? Number(m[2]) : latestYearFor((q - 1) * 3, today);
+      return { period: `${y}-Q${q}`, multi: false };
+    },
+  },
+  { re: /\b(\d{4}-\d{2}-\d{2})\b/g, make: (m) => ({ period: m[1]!, multi: false }) },
+  { re: /\b(\d{4})-(\d{2})\b/g, make: (m) => ({ period: `${m[1]}-${m[2]}`, multi: false }) },
+  {
+    re: new RegExp(`\\b${MONTH_RE}\\.?(?:\\s+(\\d{4}))?\\b`, "g"),
+    make: (m, today) => {
+      const word = m[1]!;
+      // "may" and "march" are verbs too: only with a year or after a preposition
+      if ((word === "may" || word === "march") && !m[2]) return undefined;
+      const mi = monthIndex(word);
+      const y = m[2] ? Number(m[2]) : latestYearFor(mi, today);
+      return { period: `${y}-${pad(mi + 1)}`, multi: false };
+    },
+  },
+  {
+    re: new RegExp(`\\b(?:in|for|during|of|from|to|and|vs|versus)\\s+(may|march)\\b`, "g"),
+    make: (m, today) => {
+      const mi = monthIndex(m[1]!);
+      return { period: `${latestYearFor(mi, today)}-${pad(mi + 1)}`, multi: false };
+    },
+  },
+  { re: /\b(?:in|for|during|of|year)\s+(20\d{2}|19\d{2})\b/g, make: (m) => ({ period: m[1]!, multi: false }) },
+  { re: /\b(20\d{2})\b/g, make: (m) => ({ period: m[1]!, multi: false }) },
+];
+
+/** Periods named in the question, in reading order; earlier rules win where two overlap. */
+export function findPeriods(text: string, today: Date): FoundPeriod[] {
+  const found: FoundPeriod[] = [];
+  const taken: [number, number][] = [];
+  for (const rule of RULES) {
+    for (const m of text.matchAll(rule.re)) {
+      const start = m.index!;
+      const end = start + m[0].length;
+      if (taken.some(([a, b]) => start < b && end > a)) continue;
+      const made = rule.make(m as RegExpExecArray, today);
+      if (!made) continue;
+      found.push({ ...made, start, end });
+      taken.push([start, end]);
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
+
+/** "from September to November" as one range, both ends inclusive. */
+export function spanOf(a: PeriodInput, b: PeriodInput, today: Date): PeriodInput {
+  const pa = resolvePeriod(a, today);
+  const pb = resolvePeriod(b, today);
+  const start = pa.start < pb.start ? pa.start : pb.start;
+  const end = pa.end > pb.end ? pa.end : pb.end;
+  return { start, end: inclusiveEnd(end) };
+}
+
+/** The trailing window for a sparkline: `count` buckets of `grain` ending with the period's last bucket. */
+export function trailingWindow(endExclusive: string, grain: Grain, count: number, today: Date): PeriodInput {
+  const endDate = new Date(`${endExclusive}T00:00:00Z`);
+  const capped = endDate > add(truncate(today, "day"), "day", 1) ? add(truncate(today, grain), grain, 1) : endDate;
+  const lastBucket = truncate(add(capped, "day", -1), grain);
+  const start = add(lastBucket, grain, -(count - 1));
+  return { start: ymd(start), end: inclusiveEnd(ymd(capped)) };
+}

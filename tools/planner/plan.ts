@@ -1,0 +1,284 @@
+import type { Catalog, CatalogModel } from "../../engine/catalog.ts";
+import { now } from "../../engine/clock.ts";
+import type { MetricDef } from "../../engine/model-schema.ts";
+import type { ToolCall } from "../index.ts";
+import type { Filter } from "../metric-query.ts";
+import { resolvePeriod, truncate, type Grain, type PeriodInput } from "../period.ts";
+import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
+import { findPeriods, spanOf, trailingWindow, type FoundPeriod } from "./periods.ts";
+import { blank, normalize, wordsOf, type Word } from "./text.ts";
+
+export type CallRole = "main" | "trend" | "total" | "numerator" | "denominator";
+export type Intent = "metric" | "compare" | "top_n" | "freshness" | "lineage" | "list_metrics" | "describe_metric" | "describe_mart";
+
+export interface PlannedCall extends ToolCall {
+  role: CallRole;
+}
+
+export interface Plan {
+  status: "plan";
+  intent: Intent;
+  calls: PlannedCall[];
+}
+
+export interface Refusal {
+  status: "refusal";
+  reason: string;
+  known_metrics: string[];
+}
+
+export const SPARK_POINTS = 8;
+
+const GRAIN_WORDS: [RegExp, Grain][] = [
+  [/\b(?:daily|per day|by day|each day|day by day)\b/, "day"],
+  [/\b(?:weekly|per week|by week|each week|week by week|week over week)\b/, "week"],
+  [/\b(?:monthly|per month|by month|each month|month by month|month over month|mom)\b/, "month"],
+  [/\b(?:quarterly|per quarter|by quarter|each quarter|quarter by quarter|quarter over quarter|qoq)\b/, "quarter"],
+  [/\b(?:yearly|annually|annual|per year|by year|each year|year by year|year over year|yoy)\b/, "year"],
+];
+const TREND = /\b(?:trend|trends|trending|over time|history|historical|evolution|time series|series)\b/;
+const COMPARE = /\b(?:compare|compared|comparison|vs|versus|against|change from|changed from|difference between|grow|grew|growth)\b/;
+const FRESHNESS = /\b(?:fresh|freshness|stale|up[\s-]to[\s-]date|last (?:updated|refreshed|pulled|synced|loaded|built)|when (?:was|were|did) .*\b(?:updated|refreshed|pulled|synced|loaded|built|update|refresh|sync|load)|how old|data as of)\b/;
+const LINEAGE = /\b(?:lineage|upstream|downstream|come from|comes from|built from|derived from|depends on|depend on|feeds|sources of|source of)\b/;
+const LIST_METRICS = /\b(?:(?:what|which|list|show)(?: me)?(?: all)?(?: the)?(?: available)? metrics|what can (?:i|you) ask|what do you know|help)\b/;
+const DEFINE = /\b(?:define|definition|how (?:is|are|do you|does dp) .*\b(?:calculated|computed|defined|measured|calculate|compute|define|measure)|what does .* mean|meaning of|explain (?:the )?metric)\b/;
+const DESCRIBE_MART = /\b(?:columns?|fields|schema|describe|what(?:'s| is) in)\b/;
+const TOP = /\b(top|bottom|biggest|largest|smallest|highest|lowest|best|worst|leading)\s+(?:(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty)\s+)?([a-z_]+(?:\s+[a-z_]+)?)(?:\s+(?:by|in terms of|ranked by|on)\s+([a-z_]+(?:\s+[a-z_]+)?))?/;
+const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twenty: 20 };
+const SQL = /\b(?:select\s+.+\s+from|drop\s+table|delete\s+from|insert\s+into|update\s+\w+\s+set|truncate\s+table|alter\s+table|create\s+table)\b|;\s*--/;
+const ACT = /^(?:please\s+)?(?:export|send|email|post|delete|drop|remove|update|create|schedule|run|rebuild|refresh|pull)\b/;
+const FORECAST = /\b(?:will|forecast|predict|prediction|projected|projection|expect|next (?:week|month|quarter|year))\b/;
+const WHY = /^(?:why|what caused|what drove|reason)\b/;
+
+function refuse(catalog: Catalog, reason: string): Refusal {
+  return { status: "refusal", reason, known_metrics: catalog.metrics.map((m) => m.name) };
+}
+
+function plan1(intent: Intent, calls: PlannedCall[]): Plan {
+  return { status: "plan", intent, calls };
+}
+
+/**
+ * Question → tool calls, deterministically and without a model. Anything it cannot map with
+ * confidence becomes a refusal that says why; it never guesses a metric.
+ */
+export function planQuestion(question: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
+  const text = normalize(question).replace(/[?!.]+$/, "");
+  const words = wordsOf(text);
+  const today = truncate(at, "day");
+  if (!text) return refuse(catalog, "the question is empty");
+  if (SQL.test(text)) return refuse(catalog, "dp ask answers through named metrics, not SQL (a human can use `dp sql`)");
+  if (ACT.test(text)) return refuse(catalog, "dp ask only reads; exports and runs are separate commands (`dp export`, `dp run`)");
+
+  if (LIST_METRICS.test(text)) return plan1("list_metrics", [{ role: "main", name: "list_metrics", input: {} }]);
+  if (FRESHNESS.test(text)) return planFreshness(text, words, catalog);
+  if (LINEAGE.test(text)) return planLineage(words, catalog);
+
+  const metrics = matchMetrics(words, catalog);
+  if (DEFINE.test(text) && metrics.length) return plan1("describe_metric", [{ role: "main", name: "describe_metric", input: { metric: metrics[0]!.item.name } }]);
+  const top = TOP.exec(text);
+  if (top) return planTopN(top, words, metrics, catalog);
+  if (DESCRIBE_MART.test(text) && !metrics.length) {
+    const mart = matchMarts(words, catalog)[0];
+    if (mart) return plan1("describe_mart", [{ role: "main", name: "describe_mart", input: { mart: mart.item.name } }]);
+  }
+
+  if (FORECAST.test(text)) return refuse(catalog, "I report what the marts hold; I don't forecast");
+  if (WHY.test(text)) return refuse(catalog, "the marts say what happened, not why; ask for a metric by a dimension (e.g. churn_rate by plan) to look for the cause");
+  if (!metrics.length) return refuse(catalog, "no metric I know is named in the question");
+
+  const distinct = [...new Map(metrics.map((m) => [m.item.name, m])).values()];
+  let chosen: Match<MetricDef>[];
+  if (distinct.length > 1 && /\b(?:and|&)\b|,/.test(text)) chosen = distinct;
+  else if (distinct.length > 1) {
+    const longest = Math.max(...distinct.map((m) => m.length));
+    const best = distinct.filter((m) => m.length === longest);
+    if (best.length > 1) return refuse(catalog, `the question names several metrics (${best.map((m) => m.item.name).join(", ")}); ask about one`);
+    chosen = best;
+  } else chosen = distinct;
+
+  const rest = blank(text, metrics.map((m) => [m.start, m.end]));
+  const periods = findPeriods(rest, at);
+  for (const p of periods) {
+    let resolved;
+    try {
+      resolved = resolvePeriod(p.period, at);
+    } catch {
+      return refuse(catalog, `I can't read the period "${text.slice(p.start, p.end)}"`);
+    }
+    if (resolved.start > today.toISOString().slice(0, 10)) return refuse(catalog, `${resolved.label} hasn't started yet; I report what the marts hold`);
+  }
+
+  if (COMPARE.test(rest) && chosen.length === 1) return planCompare(text, rest, periods, chosen[0]!.item, catalog, at);
+
+  const calls: PlannedCall[] = [];
+  for (const m of chosen) {
+    const made = planMetric(rest, periods, m.item, catalog, at);
+    if ("status" in made) return made;
+    calls.push(...made);
+  }
+  return plan1("metric", calls);
+}
+
+function planFreshness(text: string, words: Word[], catalog: Catalog): Plan {
+  const source = Object.keys(catalog.project.config.sources).find((s) => words.some((w) => w.stem === s || w.text === s));
+  const mart = matchMarts(words, catalog)[0]?.item.name ?? matchMetrics(words, catalog)[0]?.item.mart;
+  const input: Record<string, unknown> = {};
+  if (source) input.source = source;
+  else if (mart) input.mart = mart;
+  void text;
+  return plan1("freshness", [{ role: "main", name: "get_freshness", input }]);
+}
+
+function planLineage(words: Word[], catalog: Catalog): Plan | Refusal {
+  const model = matchModels(words, catalog)[0]?.item.name ?? matchMarts(words, catalog)[0]?.item.name ?? matchMetrics(words, catalog)[0]?.item.mart;
+  if (!model) return refuse(catalog, `name a model to trace (marts: ${catalog.marts().map((m) => m.name).join(", ")})`);
+  return plan1("lineage", [{ role: "main", name: "explain_lineage", input: { model } }]);
+}
+
+const LABEL_PREFERENCE = (entity: string) => [`${entity}_name`, "name", "company_name", "company", "account_name", "title", `${entity}_id`, "id"];
+const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|REAL|DOUBLE|DECIMAL)/i;
+
+function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>[], catalog: Catalog): Plan | Refusal {
+  const [, adjective, count, entityText, measureText] = top;
+  const entityWords = wordsOf(entityText!);
+  const mart = matchMarts(entityWords, catalog)[0]?.item;
+  if (!mart) return refuse(catalog, `I have no mart for "${entityText}" (marts: ${catalog.marts().map((m) => m.name).join(", ")})`);
+  const entity = mart.name.split("_").at(-1)!.replace(/s$/, "");
+  const singular = !entityText!.split(" ")[0]!.endsWith("s");
+  const n = count ? (NUMBER_WORDS[count] ?? Number(count)) : singular ? 1 : 5;
+  const numeric = mart.columns.filter((c) => !c.type || NUMERIC.test(c.type));
+  let measure: string | undefined;
+  if (measureText) {
+    const direct = dimensionFor(measureText, numeric.map((c) => c.name));
+    const viaMetric = matchMetrics(wordsOf(measureText), catalog).map((m) => m.item.name).find((name) => numeric.some((c) => c.name === name));
+    measure = direct ?? viaMetric;
+    if (!measure) return refuse(catalog, `${mart.name} has no numeric column for "${measureText}" (numeric columns: ${numeric.map((c) => c.name).join(", ")})`);
+  } else {
+    measure = [...metrics.map((m) => m.item.name), ...catalog.metrics.map((m) => m.name)].find((name) => numeric.some((c) => c.name === name));
+    if (!measure) return refuse(catalog, `rank ${mart.name} by what? (numeric columns: ${numeric.map((c) => c.name).join(", ")})`);
+  }
+  const byName = new Map(mart.columns.map((c) => [c.name, c]));
+  const candidates = LABEL_PREFERENCE(entity).filter((c) => byName.has(c));
+  const label = candidates.find((c) => !byName.get(c)!.pii) ?? candidates[0] ?? mart.columns.find((c) => c.type && !NUMERIC.test(c.type))?.name;
+  if (!label) return refuse(catalog, `${mart.name} has no column that names its rows`);
+  const direction = /bottom|smallest|lowest|worst/.test(adjective!) ? "bottom" : "top";
+  void words;
+  return plan1("top_n", [{ role: "main", name: "top_n", input: { mart: mart.name, measure, label, n, direction } }]);
+}
+
+/** "by plan", "per region", "split by plan": dimensions (or a grain) named after a preposition. */
+function byPhrases(rest: string): string[] {
+  return [...rest.matchAll(/\b(?:by|per|across|for each|broken down by|split by|grouped by)\s+([a-z_]+(?:\s+[a-z_]+)?)/g)].map((m) => m[1]!);
+}
+
+function grainOf(rest: string): Grain | undefined {
+  return GRAIN_WORDS.find(([re]) => re.test(rest))?.[1];
+}
+
+const FILLER = new Set(["the", "a", "an", "each", "every", "their", "our", "last", "this", "month", "quarter", "year", "week", "day", "in", "for", "and"]);
+
+function dimensionsOf(rest: string, metric: MetricDef, catalog: Catalog): string[] | Refusal {
+  const out: string[] = [];
+  for (const phrase of byPhrases(rest)) {
+    const first = phrase.split(" ")[0]!;
+    if (/^(day|week|month|quarter|year|date|time)s?$/.test(first) || FILLER.has(first)) continue;
+    const dim = dimensionFor(phrase, metric.dimensions) ?? dimensionFor(first, metric.dimensions);
+    if (!dim) {
+      return refuse(
+        catalog,
+        metric.dimensions.length
+          ? `${metric.name} can't be split by "${first}"; its dimensions are: ${metric.dimensions.join(", ")}`
+          : `${metric.name} can't be split by "${first}"; it has no dimensions`,
+      );
+    }
+    if (!out.includes(dim)) out.push(dim);
+  }
+  return out;
+}
+
+/** "on the pro plan", "for plan pro", "where plan is pro", "plan = pro". */
+function filtersOf(rest: string, metric: MetricDef): Filter[] {
+  const filters: Filter[] = [];
+  for (const dim of metric.dimensions) {
+    const names = [...new Set([dim, dim.replace(/_(name|id|tier|type|code|key)$/, "")])].map((n) => n.replaceAll("_", "[ _]"));
+    for (const name of names) {
+      const before = new RegExp(`\\b(?:on|for|in|with|from)\\s+(?:the\\s+)?([a-z0-9][a-z0-9_-]*)\\s+${name}s?\\b`).exec(rest);
+      const after = new RegExp(`\\b${name}\\s*(?:=|is|equals|:)\\s*['"]?([a-z0-9][a-z0-9_-]*)`).exec(rest) ?? new RegExp(`\\b(?:for|where|with)\\s+${name}\\s+['"]?([a-z0-9][a-z0-9_-]*)`).exec(rest);
+      const value = (before ?? after)?.[1];
+      if (value && !FILLER.has(value) && !filters.some((f) => f.dimension === dim)) filters.push({ dimension: dim, op: "=", value });
+    }
+  }
+  return filters;
+}
+
+function defaultPeriod(metric: MetricDef): PeriodInput {
+  // a stock is asked for now; a flow or a ratio for the last complete month
+  return metric.time_rollup === "last" || metric.time_rollup === "first" ? "latest" : "last_month";
+}
+
+function periodFor(periods: FoundPeriod[], rest: string, metric: MetricDef, at: Date): { period: PeriodInput; multi: boolean } {
+  if (periods.length >= 2 && /\b(?:from|between)\b/.test(rest)) return { period: spanOf(periods[0]!.period, periods[1]!.period, at), multi: true };
+  if (periods.length) return periods[0]!;
+  return { period: defaultPeriod(metric), multi: false };
+}
+
+const GRAIN_RANK: Record<Grain, number> = { day: 0, week: 1, month: 2, quarter: 3, year: 4 };
+
+/** The numerator and denominator of a ratio metric, when the project names them as metrics too. */
+function components(metric: MetricDef, catalog: Catalog): [MetricDef, MetricDef] | undefined {
+  if (metric.time_rollup !== "ratio") return undefined;
+  const m = /^\s*(sum\([^()]+\))(?:::\w+)?\s*\/\s*(?:nullif\(\s*)?(sum\([^()]+\))/i.exec(metric.expression);
+  if (!m) return undefined;
+  const same = (a: string, b: string) => a.replace(/\s+/g, "").toLowerCase() === b.replace(/\s+/g, "").toLowerCase();
+  const find = (expr: string) => catalog.metrics.find((x) => x.mart === metric.mart && x.name !== metric.name && same(x.expression, expr));
+  const num = find(m[1]!);
+  const den = find(m[2]!);
+  return num && den ? [num, den] : undefined;
+}
+
+function planMetric(rest: string, periods: FoundPeriod[], metric: MetricDef, catalog: Catalog, at: Date): PlannedCall[] | Refusal {
+  const dims = dimensionsOf(rest, metric, catalog);
+  if (!Array.isArray(dims)) return dims;
+  const filters = filtersOf(rest, metric).filter((f) => !dims.includes(f.dimension));
+  const found = periodFor(periods, rest, metric, at);
+  const { multi } = found;
+  let grain = grainOf(rest) ?? (TREND.test(rest) || multi ? metric.grain : undefined);
+  if (grain && GRAIN_RANK[grain] < GRAIN_RANK[metric.grain]) grain = metric.grain;
+  // a trend with no period: the last year of buckets up to now
+  const period = grain && !periods.length ? trailingWindow(resolvePeriod("this_month", at).end, grain, grain === metric.grain ? 12 : 4, at) : found.period;
+  const base = { metric: metric.name, period, filters };
+  const calls: PlannedCall[] = [{ role: "main", name: "query_metric", input: { ...base, ...(grain ? { grain } : {}), ...(dims.length ? { group_by: dims } : {}) } }];
+  if (dims.length && !grain) calls.push({ role: "total", name: "query_metric", input: base });
+  if (!grain && !dims.length) {
+    const parts = components(metric, catalog);
+    if (parts) {
+      calls.push({ role: "numerator", name: "query_metric", input: { ...base, metric: parts[0].name } });
+      calls.push({ role: "denominator", name: "query_metric", input: { ...base, metric: parts[1].name } });
+    }
+    if (period !== "latest") {
+      const end = resolvePeriod(period, at).end;
+      calls.push({ role: "trend", name: "query_metric", input: { metric: metric.name, period: trailingWindow(end, metric.grain, SPARK_POINTS, at), grain: metric.grain, filters } });
+    } else {
+      calls.push({ role: "trend", name: "query_metric", input: { metric: metric.name, period: trailingWindow(resolvePeriod("this_month", at).end, metric.grain, SPARK_POINTS, at), grain: metric.grain, filters } });
+    }
+  }
+  return calls;
+}
+
+function planCompare(text: string, rest: string, periods: FoundPeriod[], metric: MetricDef, catalog: Catalog, at: Date): Plan | Refusal {
+  const filters = filtersOf(rest, metric);
+  const input: Record<string, unknown> = { metric: metric.name, filters };
+  if (periods.length >= 2) {
+    // "from September to October": the later one is current
+    const fromTo = /\bfrom\b/.test(rest) && !/\b(?:compare|vs|versus|against)\b/.test(rest);
+    const [a, b] = fromTo ? [periods[1]!, periods[0]!] : [periods[0]!, periods[1]!];
+    input.current = a.period;
+    input.previous = b.period;
+  } else {
+    input.current = periods[0]?.period ?? (metric.time_rollup === "last" ? "this_month" : "last_month");
+  }
+  void text;
+  void catalog;
+  return plan1("compare", [{ role: "main", name: "compare_periods", input }]);
+}
