@@ -7,7 +7,7 @@ import { interpolate } from "../env.ts";
 import type { Project } from "../project.ts";
 import { currentPointer, openReader } from "../warehouse.ts";
 import { appendAudit, type AuditEntry } from "./audit.ts";
-import { writeSheet, type Cell } from "./sheets.ts";
+import { assertFitsSheet, writeSheet, type Cell } from "./sheets.ts";
 
 export type ExportTarget =
   | { kind: "sheets"; spreadsheetId: string; tab: string }
@@ -97,6 +97,9 @@ async function toSheets(project: Project, mart: string, target: Extract<ExportTa
     name = await resolveMart(db, mart);
     asOf = await martAsOf(db, name);
     header = (await db.describe(`SELECT * FROM ${qualified("marts", name)}`)).map((c) => c.name);
+    const count = Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${qualified("marts", name)}`))?.n ?? 0);
+    // refuse before reading millions of values into memory
+    assertFitsSheet(target, count + 1, header.length);
     rows = (await db.all(`SELECT * FROM ${qualified("marts", name)}`)).map((r) => header.map((h) => toCell(r[h])));
   } finally {
     db.close();

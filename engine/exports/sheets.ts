@@ -46,7 +46,7 @@ export function tabRange(tab: string, cell = ""): string {
 export async function writeSheet(target: SheetTarget, header: string[], rows: Cell[][], note: string, signal?: AbortSignal): Promise<SheetsWriteResult> {
   const cols = Math.max(1, header.length);
   const needed = (rows.length + 1) * cols;
-  if (needed > SHEETS_CELL_LIMIT) throw tooBig(target, needed, 0);
+  assertFitsSheet(target, rows.length + 1, cols);
   const token = await googleAccessToken();
   const base = `${sheetsBaseUrl()}/v4/spreadsheets/${encodeURIComponent(target.spreadsheetId)}`;
   const call = <T>(path: string, body?: unknown, method?: "GET" | "POST") =>
@@ -106,6 +106,10 @@ export function* chunkRows(rows: Cell[][], cols: number): Generator<{ startRow: 
     bytes += row.length + 1;
   }
   if (json.length) yield { startRow, json };
+}
+
+export function assertFitsSheet(target: SheetTarget, rows: number, cols: number): void {
+  if (rows * Math.max(1, cols) > SHEETS_CELL_LIMIT) throw tooBig(target, rows * Math.max(1, cols), 0);
 }
 
 function tooBig(target: SheetTarget, needed: number, others: number): DpError {
