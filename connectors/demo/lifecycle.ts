@@ -50,6 +50,7 @@ export interface PaymentAttempt {
 export interface OpenPeriod {
   from: number;
   to: number;
+  /** seats at the start: later changes must not reach back, or the past would shift as now moves */
   seats: number;
 }
 
@@ -105,7 +106,6 @@ export function simulateLife(seed: number, index: number, signupAt: number, hori
     life.periods.push(period);
     const version = (at: number) => {
       life.versions.push({ subscriptionId, plan, status, quantity, startedAt: startAt, trialEndsAt, canceledAt, cancelReason, at: toSecond(at) });
-      period.seats = Math.max(period.seats, quantity);
     };
     version(startAt);
 

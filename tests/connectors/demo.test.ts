@@ -151,6 +151,16 @@ describe("demo connector", () => {
     expect(newer).toBeGreaterThan(0);
   });
 
+  test("the past is stable: everything visible months ago is still there, unchanged, today", async () => {
+    const earlier = new Date(NOW.getTime() - 75 * DAY);
+    for (const spec of demo.streams(tiny)) {
+      const then = await readAll(tiny, spec.name, { now: earlier });
+      const today = new Set((await readAll(tiny, spec.name)).records.map((r) => JSON.stringify(r)));
+      expect(then.records.length).toBeGreaterThan(0);
+      expect(then.records.filter((r) => !today.has(JSON.stringify(r)))).toEqual([]);
+    }
+  });
+
   test("the raw data has the mess staging must clean (checked in DuckDB)", async () => {
     const dir = tempDir("dp-demo-");
     const yaml = readFileSync(join(repoRoot, "project.yaml"), "utf8").replaceAll("scale: small", "scale: tiny");
