@@ -11,6 +11,7 @@ const registry: Record<string, () => Promise<ConnectorDefinition<any>>> = {
   hubspot: async () => (await import("./hubspot.ts")).hubspot,
   rest: async () => (await import("./rest/index.ts")).rest,
   webhook: async () => (await import("./webhook/index.ts")).webhook,
+  sheets: async () => (await import("./sheets.ts")).sheets,
 };
 
 export function connectorNames(): string[] {
