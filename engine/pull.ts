@@ -5,6 +5,7 @@ import { Db } from "./duckdb.ts";
 import { DpError, asDpError } from "./errors.ts";
 import { StreamWriter, newRunId, removeStaleTemp } from "./lake.ts";
 import { scopedLogger } from "./log.ts";
+import { StreamProgress } from "./progress.ts";
 import { resolveSourceConfig, type Project } from "./project.ts";
 import { StateStore, type ColumnSchema, type StreamRecord } from "./state.ts";
 import type { YamlFile } from "./yaml-file.ts";
@@ -139,6 +140,7 @@ async function pullStream(
     },
   });
   let pendingState: StreamState | undefined;
+  const progress = new StreamProgress(`${sourceName}.${stream.name}`);
   const commit = async (final: boolean) => {
     const landed = await writer.flush();
     if (landed) {
@@ -177,9 +179,11 @@ async function pullStream(
       rateLimit: source.rate_limit,
       log,
       signal: options.signal,
+      progress: (e: { pages?: number; records?: number; retries?: number }) => progress.update(e),
     };
     for await (const batch of connector.read(config, ctx)) {
       writer.write(batch.records);
+      progress.landed(batch.records.length);
       if (batch.state) pendingState = batch.state;
       if (writer.full) await commit(false);
       if (options.signal?.aborted) break;
@@ -191,6 +195,7 @@ async function pullStream(
     await commit(true);
     return result;
   } finally {
+    progress.end();
     writer.cleanup();
   }
 }
