@@ -19,7 +19,9 @@ export interface CitedTest {
 export interface Citation {
   /** schema.name of the model read */
   model: string;
-  /** upstream models, nearest last: staging.stg_x, … */
+  /** models it reads directly */
+  parents: string[];
+  /** all upstream models, nearest last */
   upstream: string[];
   sources: CitedSource[];
   /** oldest last successful pull of its sources, as recorded by the last successful build */
@@ -40,6 +42,7 @@ export async function citationFor(ctx: ToolContext, name: string): Promise<Citat
   const ok = status.lastSuccess.get(name);
   return {
     model: `${model.schema}.${model.name}`,
+    parents: ctx.catalog.graph.parents(name).map((n) => `${ctx.catalog.model(n).schema}.${n}`),
     upstream: model.upstreamModels.map((n) => `${ctx.catalog.model(n).schema}.${n}`),
     sources: model.sources.map((s) => {
       const f = fresh.get(s.source);

@@ -14,8 +14,8 @@ export function utcMinute(iso: string | null): string {
 
 export function lineageLine(c: Citation): string {
   const raw = c.sources.length ? ` ← raw ${c.sources.map((s) => `${s.source}.${s.stream}`).join(", ")}` : "";
-  const up = [...c.upstream].reverse();
-  return `${c.model}${up.length ? ` ← ${up.join(", ")}` : ""}${raw}`;
+  const deeper = c.upstream.length > c.parents.length ? " ← …" : "";
+  return `${c.model}${c.parents.length ? ` ← ${c.parents.join(", ")}${deeper}` : ""}${raw}`;
 }
 
 /** Latest result of every test on the cited models and everything upstream of them, each test once. */

@@ -11,6 +11,7 @@ export interface Match<T> {
   start: number;
   end: number;
   length: number;
+  phrase: string;
 }
 
 function matchPhrases<T>(words: Word[], items: { item: T; phrases: string[] }[]): Match<T>[] {
@@ -19,7 +20,7 @@ function matchPhrases<T>(words: Word[], items: { item: T; phrases: string[] }[])
     for (const p of new Set(phrases.map((x) => x.toLowerCase()))) {
       const stems = phraseStems(p);
       for (const [from, to] of findPhrase(words, stems)) {
-        all.push({ item, from, to, start: words[from]!.start, end: words[to - 1]!.end, length: to - from });
+        all.push({ item, from, to, start: words[from]!.start, end: words[to - 1]!.end, length: to - from, phrase: p });
       }
     }
   }

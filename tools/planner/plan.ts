@@ -43,7 +43,7 @@ const LINEAGE = /\b(?:lineage|upstream|downstream|come from|comes from|built fro
 const LIST_METRICS = /\b(?:(?:what|which|list|show)(?: me)?(?: all)?(?: the)?(?: available)? metrics|what can (?:i|you) ask|what do you know|help)\b/;
 const DEFINE = /\b(?:define|definition|how (?:is|are|do you|does dp) .*\b(?:calculated|computed|defined|measured|calculate|compute|define|measure)|what does .* mean|meaning of|explain (?:the )?metric)\b/;
 const DESCRIBE_MART = /\b(?:columns?|fields|schema|describe|what(?:'s| is) in)\b/;
-const TOP = /\b(top|bottom|biggest|largest|smallest|highest|lowest|best|worst|leading)\s+(?:(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty)\s+)?([a-z_]+(?:\s+[a-z_]+)?)(?:\s+(?:by|in terms of|ranked by|on)\s+([a-z_]+(?:\s+[a-z_]+)?))?/;
+const TOP = /\b(top|bottom|biggest|largest|smallest|highest|lowest|best|worst|leading)\s+(?:(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty)\s+)?([a-z_]+(?:\s+(?!by\b|in\b|on\b|ranked\b)[a-z_]+)?)(?:\s+(?:by|in terms of|ranked by|on)\s+([a-z_]+(?:\s+[a-z_]+)?))?/;
 const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twenty: 20 };
 const SQL = /\b(?:select\s+.+\s+from|drop\s+table|delete\s+from|insert\s+into|update\s+\w+\s+set|truncate\s+table|alter\s+table|create\s+table)\b|;\s*--/;
 const ACT = /^(?:please\s+)?(?:export|send|email|post|delete|drop|remove|update|create|schedule|run|rebuild|refresh|pull)\b/;
@@ -97,7 +97,8 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
     chosen = best;
   } else chosen = distinct;
 
-  const rest = blank(text, metrics.map((m) => [m.start, m.end]));
+  // a synonym like "mrr by plan" still asks for a split: keep its "by plan" visible
+  const rest = blank(text, metrics.map((m) => (/\bby\b/.test(m.phrase) ? [m.start, m.start + m.phrase.split(/\s+by\s+/)[0]!.length] : [m.start, m.end])));
   const periods = findPeriods(rest, at);
   for (const p of periods) {
     let resolved;
