@@ -79,6 +79,13 @@ export function alertsForRun(project: Project, result: RunResult): { events: Ale
   const events: AlertEvent[] = [];
   const evaluated = new Set<string>();
   const sourceOwner = (s: string) => project.config.sources[s]?.owner;
+  for (const step of ["pull", "build"] as const) {
+    if (!result.steps.some((s) => s.step === step && s.status !== "skipped")) continue;
+    evaluated.add(`run:${step}`);
+    for (const e of result.errors.filter((x) => x.step === step)) {
+      events.push({ key: `run:${step}`, step, title: `${step} could not start`, error: `${e.message}${e.where ? ` (at ${e.where})` : ""}`, command: e.fix ?? `dp ${step}` });
+    }
+  }
   for (const p of result.pull) {
     evaluated.add(`pull:${p.source}`);
     if (p.status === "failed") {

@@ -49,6 +49,8 @@ export interface RunResult {
   exports: ExportRun[];
   freshness: SourceFreshness[];
   alerts?: AlertOutcome;
+  /** a step that failed as a whole (bad model graph, unknown source), not per source or model */
+  errors: { step: StepName; message: string; where?: string; fix?: string }[];
   plan?: DuePlan;
   durationMs: number;
 }
@@ -92,16 +94,20 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
   const steps: RunStep[] = [];
   const state = readRunState(project);
   const plan = options.due ? planDue(project, startedAt) : undefined;
-  const result: RunResult = { runId, ok: true, status: "success", steps, pull: [], exports: [], freshness: [], plan, durationMs: 0 };
+  const result: RunResult = { runId, ok: true, status: "success", steps, pull: [], exports: [], freshness: [], errors: [], plan, durationMs: 0 };
 
   const sources = plan ? plan.sources.filter((s) => s.due).map((s) => s.source) : (options.sources ?? Object.keys(project.config.sources));
   if (sources.length) {
     const t0 = Date.now();
     log.info(`run ${runId}: pulling ${sources.join(", ")}`, { run_id: runId, step: "pull" });
-    result.pull = await pull(project, { sources, runId, signal });
+    try {
+      result.pull = await pull(project, { sources, runId, signal });
+    } catch (e) {
+      result.errors.push(stepError("pull", e));
+    }
     const failed = result.pull.filter((p) => p.status === "failed");
     const rows = result.pull.reduce((n, p) => n + p.rows, 0);
-    steps.push({ step: "pull", status: failed.length ? "failed" : "ok", durationMs: Date.now() - t0, rows, detail: `${rows} rows from ${result.pull.length} sources${failed.length ? `; failed: ${failed.map((p) => p.source).join(", ")}` : ""}` });
+    steps.push({ step: "pull", status: failed.length || result.errors.length ? "failed" : "ok", durationMs: Date.now() - t0, rows, detail: `${rows} rows from ${result.pull.length} sources${failed.length ? `; failed: ${failed.map((p) => p.source).join(", ")}` : ""}` });
     if (rows > 0 && !state.build_pending) {
       state.build_pending = true;
       writeRunState(project, state);
@@ -115,10 +121,17 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
   } else if (buildReason) {
     const t1 = Date.now();
     log.info(`run ${runId}: building (${buildReason})`, { run_id: runId, step: "build" });
-    result.build = await build(project, { select: options.select, runId, signal });
+    try {
+      result.build = await build(project, { select: options.select, runId, signal });
+    } catch (e) {
+      result.errors.push(stepError("build", e));
+      steps.push({ step: "build", status: "failed", durationMs: Date.now() - t1, detail: result.errors.at(-1)!.message });
+    }
+  }
+  if (result.build) {
     const built = result.build;
     const bad = built.models.filter((m) => m.status !== "success");
-    steps.push({ step: "build", status: bad.some((m) => m.status === "failed") ? "failed" : "ok", durationMs: Date.now() - t1, rows: built.models.reduce((n, m) => n + (m.rows ?? 0), 0), detail: `${built.models.length - bad.length}/${built.models.length} models${bad.length ? `; not published: ${bad.map((m) => m.model).join(", ")}` : ""}` });
+    steps.push({ step: "build", status: bad.some((m) => m.status === "failed") ? "failed" : "ok", durationMs: built.durationMs, rows: built.models.reduce((n, m) => n + (m.rows ?? 0), 0), detail: `${built.models.length - bad.length}/${built.models.length} models${bad.length ? `; not published: ${bad.map((m) => m.model).join(", ")}` : ""}` });
     const tests = built.models.flatMap((m) => m.tests);
     const failedTests = tests.filter((t) => t.status === "fail" || t.status === "error");
     steps.push({ step: "test", status: failedTests.length ? "failed" : "ok", durationMs: 0, detail: `${tests.length - failedTests.length}/${tests.length} tests passed` });
@@ -127,12 +140,12 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
       state.models_fingerprint = fingerprint;
       writeRunState(project, state);
     }
-  } else steps.push({ step: "build", status: "skipped", durationMs: 0, detail: "nothing new was pulled and no model changed" });
+  } else if (!buildReason) steps.push({ step: "build", status: "skipped", durationMs: 0, detail: "nothing new was pulled and no model changed" });
 
   if (!signal?.aborted && options.exports !== false) await runExports(project, result, state, options);
 
   result.freshness = sourceFreshness(project);
-  const idle = !!plan && !result.pull.length && !result.build && !result.exports.some((x) => x.status !== "skipped");
+  const idle = !!plan && steps.every((s) => s.status === "skipped");
   if (signal?.aborted) result.status = "interrupted";
   else if (idle) result.status = "idle";
   else if (steps.some((s) => s.status === "failed")) result.status = "failed";
@@ -151,6 +164,12 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
   if (!idle) await recordRun(project, result, startedAt).catch((e) => log.warn(`could not record run history: ${(e as Error).message}`));
   log.info(`run ${runId} ${result.status} in ${result.durationMs} ms`, { run_id: runId, status: result.status, duration_ms: result.durationMs });
   return result;
+}
+
+function stepError(step: StepName, e: unknown): RunResult["errors"][number] {
+  const err = asDpError(e);
+  log.error(`${step} failed: ${err.message}`, { step });
+  return { step, message: err.message, where: err.where, fix: err.fix };
 }
 
 async function runExports(project: Project, result: RunResult, state: RunState, options: RunOptions): Promise<void> {

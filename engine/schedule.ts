@@ -55,7 +55,7 @@ function cronSchedule(text: string, expression: string, where: string, tz = "UTC
     try {
       return CronExpressionParser.parse(expression, { currentDate: at, tz });
     } catch (e) {
-      throw invalid(text, where, `not a valid cron expression (${(e as Error).message})`);
+      throw invalid(text, where, 'cron syntax is "minute hour day-of-month month day-of-week", e.g. "*/15 * * * *"', `not a valid cron expression: ${(e as Error).message}`);
     }
   };
   parse(new Date(0));
@@ -67,8 +67,8 @@ function cronSchedule(text: string, expression: string, where: string, tz = "UTC
   };
 }
 
-function invalid(text: string, where: string, fix: string): DpError {
-  return new DpError("CONFIG", `invalid schedule "${text}"`, { where, fix });
+function invalid(text: string, where: string, fix: string, reason?: string): DpError {
+  return new DpError("CONFIG", `invalid schedule "${text}"${reason ? ` (${reason})` : ""}`, { where, fix });
 }
 
 export interface DueDecision {
