@@ -5,7 +5,8 @@ import { DAY, HOUR, MINUTE, addMonths, toSecond } from "./time.ts";
 /**
  * One customer's billing life, simulated forward from signup with the customer's own PRNG.
  * Every draw happens in time order and none depends on "now", so simulating to a later
- * horizon only appends to the past.
+ * horizon only appends to the past. The life comes out one billing period at a time, so a
+ * reader holds a period of facts per customer, never the customer's whole history.
  */
 export type SubStatus = "trialing" | "active" | "past_due" | "canceled";
 
@@ -46,23 +47,12 @@ export interface PaymentAttempt {
   at: number;
 }
 
-/** A stretch of time with an open subscription (trialing, active or past due). */
-export interface OpenPeriod {
-  from: number;
-  to: number;
-  /** seats at the start: later changes must not reach back, or the past would shift as now moves */
-  seats: number;
-}
-
-export interface Life {
-  index: number;
-  customerId: string;
-  signupAt: number;
-  isTest: boolean;
+/** The facts of one stretch of a life, each list in time order; nothing later in the life happens before `until`. */
+export interface LifeChunk {
   versions: SubVersion[];
   invoices: InvoiceVersion[];
   payments: PaymentAttempt[];
-  periods: OpenPeriod[];
+  until: number;
 }
 
 const LIFE = 1;
@@ -82,11 +72,16 @@ export function isTestAccount(seed: number, index: number): boolean {
   return (((index + seed) % 37) + 37) % 37 === 5;
 }
 
-export function simulateLife(seed: number, index: number, signupAt: number, horizon: number): Life {
+export function* lifeChunks(seed: number, index: number, signupAt: number, horizon: number): Generator<LifeChunk> {
   const rng = rngFor(seed, index, LIFE);
   const isTest = isTestAccount(seed, index);
   const cid = customerId(index);
-  const life: Life = { index, customerId: cid, signupAt, isTest, versions: [], invoices: [], payments: [], periods: [] };
+  let life: LifeChunk = { versions: [], invoices: [], payments: [], until: 0 };
+  const cut = (until: number): LifeChunk => {
+    const out = settle(life, until);
+    life = { versions: [], invoices: [], payments: [], until: 0 };
+    return out;
+  };
   let subNo = 0;
   let invoiceNo = 0;
   let paymentNo = 0;
@@ -102,8 +97,6 @@ export function simulateLife(seed: number, index: number, signupAt: number, hori
     let status: SubStatus = withTrial ? "trialing" : "active";
     let canceledAt: number | null = null;
     let cancelReason: string | null = null;
-    const period: OpenPeriod = { from: startAt, to: Number.POSITIVE_INFINITY, seats: quantity };
-    life.periods.push(period);
     const version = (at: number) => {
       life.versions.push({ subscriptionId, plan, status, quantity, startedAt: startAt, trialEndsAt, canceledAt, cancelReason, at: toSecond(at) });
     };
@@ -117,8 +110,8 @@ export function simulateLife(seed: number, index: number, signupAt: number, hori
         canceledAt = trialEndsAt;
         cancelReason = "trial_expired";
         version(trialEndsAt);
-        period.to = trialEndsAt;
-        return settle(life);
+        yield cut(Number.POSITIVE_INFINITY);
+        return;
       }
       status = "active";
       version(trialEndsAt);
@@ -204,28 +197,38 @@ export function simulateLife(seed: number, index: number, signupAt: number, hori
       const hazard = isTest ? 0 : CHURN_HAZARD[plan.tier];
       const leaves = rng() < (plan.interval === "year" ? 1 - (1 - hazard) ** 8 : hazard);
       if (leaves) churnedAt = periodEnd;
-      else periodStart = periodEnd;
+      else {
+        periodStart = periodEnd;
+        yield cut(periodEnd);
+      }
     }
 
-    if (churnedAt === null) return settle(life);
+    if (churnedAt === null) {
+      yield cut(Number.POSITIVE_INFINITY);
+      return;
+    }
     status = "canceled";
     canceledAt = toSecond(churnedAt);
     cancelReason = voluntary ? weighted(rng, [["too_expensive", 4], ["missing_features", 3], ["switched_service", 2], ["unused", 3]] as const) : "payment_failed";
     version(churnedAt);
-    period.to = churnedAt;
-    if (rng() >= REACTIVATION) return settle(life);
+    if (rng() >= REACTIVATION) {
+      yield cut(Number.POSITIVE_INFINITY);
+      return;
+    }
     startAt = churnedAt + intBetween(rng, 20, 200) * DAY + intBetween(rng, 0, 600) * MINUTE;
     withTrial = false;
+    yield cut(startAt);
   }
-  return settle(life);
+  yield cut(Number.POSITIVE_INFINITY);
 }
 
-/** Records come out in time order per customer; a stable sort keeps same-second changes in causal order. */
-function settle(life: Life): Life {
-  life.versions.sort((a, b) => a.at - b.at);
-  life.invoices.sort((a, b) => a.at - b.at);
-  life.payments.sort((a, b) => a.at - b.at);
-  return life;
+/** Facts come out in time order; a stable sort keeps same-second changes in causal order. */
+function settle(chunk: LifeChunk, until: number): LifeChunk {
+  chunk.versions.sort((a, b) => a.at - b.at);
+  chunk.invoices.sort((a, b) => a.at - b.at);
+  chunk.payments.sort((a, b) => a.at - b.at);
+  chunk.until = until;
+  return chunk;
 }
 
 function choosePlan(rng: Rng): Plan {

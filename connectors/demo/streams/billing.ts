@@ -1,4 +1,4 @@
-import { simulateLife } from "../lifecycle.ts";
+import { customerId, lifeChunks } from "../lifecycle.ts";
 import { DAY, iso } from "../time.ts";
 import type { Emitted, World } from "../world.ts";
 import { currencyCode, isDuplicated, visibleAt } from "./mess.ts";
@@ -9,7 +9,7 @@ const INVOICES = 32;
 const PAYMENTS = 33;
 
 function life(world: World, index: number, signupAt: number) {
-  return simulateLife(world.seed, index, signupAt, world.now);
+  return lifeChunks(world.seed, index, signupAt, world.now);
 }
 
 export const subscriptions: DemoStream = {
@@ -28,10 +28,10 @@ export const subscriptions: DemoStream = {
   windowMs: DAY,
   leadMs: 0,
   *entity(world, index, signupAt) {
-    const l = life(world, index, signupAt);
+    const cid = customerId(index);
     let n = 0;
     const seen = new Set<string>();
-    for (const v of l.versions) {
+    for (const chunk of life(world, index, signupAt)) for (const v of chunk.versions) {
       n++;
       const first = !seen.has(v.subscriptionId);
       seen.add(v.subscriptionId);
@@ -40,7 +40,7 @@ export const subscriptions: DemoStream = {
         visibleAt: first ? v.at : visibleAt(world.seed, v.at, SUBSCRIPTIONS, index, n),
         record: {
           subscription_id: v.subscriptionId,
-          customer_id: l.customerId,
+          customer_id: cid,
           plan_id: v.plan.id,
           status: v.status,
           quantity: v.quantity,
@@ -74,16 +74,16 @@ export const invoices: DemoStream = {
   windowMs: DAY,
   leadMs: 0,
   *entity(world, index, signupAt) {
-    const l = life(world, index, signupAt);
+    const cid = customerId(index);
     let n = 0;
-    for (const v of l.invoices) {
+    for (const chunk of life(world, index, signupAt)) for (const v of chunk.invoices) {
       n++;
       const e: Emitted = {
         t: v.at,
         visibleAt: v.status === "open" ? v.at : visibleAt(world.seed, v.at, INVOICES, index, n),
         record: {
           invoice_id: v.invoiceId,
-          customer_id: l.customerId,
+          customer_id: cid,
           subscription_id: v.subscriptionId,
           plan_id: v.plan.id,
           quantity: v.quantity,
@@ -120,9 +120,9 @@ export const payments: DemoStream = {
   windowMs: DAY,
   leadMs: 0,
   *entity(world, index, signupAt) {
-    const l = life(world, index, signupAt);
+    const cid = customerId(index);
     let n = 0;
-    for (const p of l.payments) {
+    for (const chunk of life(world, index, signupAt)) for (const p of chunk.payments) {
       n++;
       yield {
         t: p.at,
@@ -130,7 +130,7 @@ export const payments: DemoStream = {
         record: {
           payment_id: p.paymentId,
           invoice_id: p.invoiceId,
-          customer_id: l.customerId,
+          customer_id: cid,
           amount_cents: p.amountCents,
           currency: currencyCode(world.seed, PAYMENTS, index, n),
           status: p.succeeded ? "succeeded" : "failed",

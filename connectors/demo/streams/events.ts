@@ -1,5 +1,6 @@
 import { EVENT_TYPES } from "../catalog.ts";
-import { simulateLife } from "../lifecycle.ts";
+import { customerId, lifeChunks } from "../lifecycle.ts";
+import { OpenSpans } from "../open-spans.ts";
 import { intBetween, normal, pick, poisson, rngFor, weighted, type Rng } from "../random.ts";
 import { DAY, HOUR, iso, toSecond } from "../time.ts";
 import type { Emitted } from "../world.ts";
@@ -22,40 +23,51 @@ export const events: DemoStream = {
   windowMs: HOUR,
   leadMs: 0,
   *entity(world, index, signupAt, after) {
-    const l = simulateLife(world.seed, index, signupAt, world.now);
+    const spans = new OpenSpans(lifeChunks(world.seed, index, signupAt, world.now));
     const eRng = rngFor(world.seed, index, ENGAGEMENT);
     const engagement = Math.exp(0.6 * normal(eRng) - 0.18);
-    const cid = l.customerId.slice(4);
-    for (const period of l.periods) {
-      const end = Math.min(period.to, world.now + DAY);
-      for (let day = Math.floor(period.from / DAY); day * DAY < end; day++) {
-        const dayStart = day * DAY;
-        const lo = Math.max(period.from, dayStart);
-        const hi = Math.min(end, dayStart + DAY);
-        if (hi <= after || hi <= lo) continue;
-        const rng = rngFor(world.seed, EVENTS, index, day);
-        const dow = DAY_OF_WEEK[new Date(dayStart).getUTCDay()]!;
-        const n = poisson(rng, world.eventsPerActiveDay * engagement * dow * ((hi - lo) / DAY));
-        if (n === 0) continue;
-        const times: number[] = [];
-        for (let k = 0; k < n; k++) times.push(toSecond(lo + (hi - lo) * ((rng() + rng()) / 2)));
-        times.sort((a, b) => a - b);
-        for (let k = 0; k < n; k++) {
-          const t = times[k]!;
-          const type = weighted(rng, EVENT_TYPES);
-          const record = {
-            event_id: `evt_${cid}_${day}_${k}`,
-            customer_id: l.customerId,
-            user_id: `usr_${cid}_${String(intBetween(rng, 1, period.seats)).padStart(2, "0")}`,
-            event_type: type,
-            occurred_at: iso(t),
-            properties: properties(type, rng),
-          };
-          const late = rng() < 0.01 ? intBetween(rng, 1, 6) * HOUR : 0;
-          const e: Emitted = { t, visibleAt: t + late, record };
-          yield e;
-          if (rng() < 0.005) yield e;
+    const cid = customerId(index);
+    const slug = cid.slice(4);
+    // each day draws from its own seed, so a day never depends on how the life was chunked
+    for (let day = Math.floor(signupAt / DAY); day * DAY <= world.now; day++) {
+      const dayStart = day * DAY;
+      const dayEnd = dayStart + DAY;
+      if (spans.endedBy(dayStart)) return;
+      if (dayEnd <= after) continue;
+      const parts = spans.overlapping(dayStart, dayEnd).map((s) => ({ lo: Math.max(s.from, dayStart), hi: Math.min(s.to, dayEnd), seats: s.seats }));
+      const openMs = parts.reduce((sum, p) => sum + (p.hi - p.lo), 0);
+      if (openMs <= 0) continue;
+      const rng = rngFor(world.seed, EVENTS, index, day);
+      const dow = DAY_OF_WEEK[new Date(dayStart).getUTCDay()]!;
+      const n = poisson(rng, world.eventsPerActiveDay * engagement * dow * (openMs / DAY));
+      if (n === 0) continue;
+      const offsets: number[] = [];
+      for (let k = 0; k < n; k++) offsets.push(openMs * ((rng() + rng()) / 2));
+      offsets.sort((a, b) => a - b);
+      let part = 0;
+      let skipped = 0;
+      for (let k = 0; k < n; k++) {
+        let offset = offsets[k]! - skipped;
+        while (offset >= parts[part]!.hi - parts[part]!.lo && part < parts.length - 1) {
+          skipped += parts[part]!.hi - parts[part]!.lo;
+          offset -= parts[part]!.hi - parts[part]!.lo;
+          part++;
         }
+        const p = parts[part]!;
+        const t = toSecond(p.lo + offset);
+        const type = weighted(rng, EVENT_TYPES);
+        const record = {
+          event_id: `evt_${slug}_${day}_${k}`,
+          customer_id: cid,
+          user_id: `usr_${slug}_${String(intBetween(rng, 1, p.seats)).padStart(2, "0")}`,
+          event_type: type,
+          occurred_at: iso(t),
+          properties: properties(type, rng),
+        };
+        const late = rng() < 0.01 ? intBetween(rng, 1, 6) * HOUR : 0;
+        const e: Emitted = { t, visibleAt: t + late, record };
+        yield e;
+        if (rng() < 0.005) yield e;
       }
     }
   },

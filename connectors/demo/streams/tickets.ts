@@ -1,10 +1,11 @@
 import { TICKET_TOPICS } from "../catalog.ts";
-import { simulateLife } from "../lifecycle.ts";
+import { customerId, lifeChunks } from "../lifecycle.ts";
+import { OpenSpans } from "../open-spans.ts";
 import { exponential, intBetween, normal, pick, rngFor, weighted } from "../random.ts";
 import { DAY, HOUR, MINUTE, iso, toSecond } from "../time.ts";
 import type { Emitted } from "../world.ts";
 import { visibleAt } from "./mess.ts";
-import { inOrder, type DemoStream } from "./stream.ts";
+import type { DemoStream } from "./stream.ts";
 
 const TICKETS = 51;
 /** tickets per open month for a customer with one seat; more seats, more questions */
@@ -26,24 +27,34 @@ export const tickets: DemoStream = {
   },
   windowMs: DAY,
   leadMs: 0,
-  entity(world, index, signupAt) {
-    const l = simulateLife(world.seed, index, signupAt, world.now);
+  *entity(world, index, signupAt) {
+    const spans = new OpenSpans(lifeChunks(world.seed, index, signupAt, world.now));
     const rng = rngFor(world.seed, index, TICKETS);
-    const rows: Emitted[] = [];
+    const cid = customerId(index);
+    // a ticket's later versions wait here until no earlier version can still come
+    const pending: Emitted[] = [];
+    const release = function* (before: number) {
+      pending.sort((a, b) => a.t - b.t);
+      while (pending.length && pending[0]!.t <= before) yield pending.shift()!;
+    };
     let n = 0;
-    for (const period of l.periods) {
-      const meanGap = (30 * DAY) / (MONTHLY_RATE * Math.sqrt(period.seats) * 2);
-      const end = Math.min(period.to, world.now);
-      for (let opened = period.from + exponential(rng, meanGap); opened < end; opened += exponential(rng, meanGap)) {
+    for (let i = 0; ; i++) {
+      const span = spans.span(i);
+      if (!span) break;
+      const meanGap = (30 * DAY) / (MONTHLY_RATE * Math.sqrt(span.seats) * 2);
+      for (let opened = span.from + exponential(rng, meanGap); ; opened += exponential(rng, meanGap)) {
+        spans.learnUntil(opened);
+        if (opened >= Math.min(span.to, world.now)) break;
         n++;
         const openedAt = toSecond(opened);
+        yield* release(openedAt);
         const priority = weighted(rng, [["low", 25], ["normal", 50], ["high", 18], ["urgent", 7]] as const);
         const frm = Math.max(1, Math.round(FIRST_RESPONSE_MEDIAN_MIN[priority]! * Math.exp(0.8 * normal(rng))));
         const respondedAt = toSecond(openedAt + frm * MINUTE);
         const closedAt = toSecond(respondedAt + intBetween(rng, 1, 120) * HOUR);
         const base = {
-          ticket_id: `tkt_${l.customerId.slice(4)}_${String(n).padStart(3, "0")}`,
-          customer_id: l.customerId,
+          ticket_id: `tkt_${cid.slice(4)}_${String(n).padStart(3, "0")}`,
+          customer_id: cid,
           subject: pick(rng, TICKET_TOPICS),
           channel: weighted(rng, [["email", 5], ["chat", 4], ["web", 2]] as const),
           priority,
@@ -51,12 +62,12 @@ export const tickets: DemoStream = {
         };
         const satisfaction = rng() < 0.4 ? weighted(rng, [[5, 45], [4, 30], [3, 12], [2, 7], [1, 6]] as const) : null;
         const version = (t: number, v: number, record: Record<string, unknown>) =>
-          rows.push({ t, visibleAt: visibleAt(world.seed, t, TICKETS, index, n, v), record: { ...base, ...record, updated_at: iso(t) } });
+          pending.push({ t, visibleAt: v === 1 ? t : visibleAt(world.seed, t, TICKETS, index, n, v), record: { ...base, ...record, updated_at: iso(t) } });
         version(openedAt, 1, { status: "open", first_response_at: null, first_response_minutes: null, closed_at: null, satisfaction: null });
         version(respondedAt, 2, { status: "pending", first_response_at: iso(respondedAt), first_response_minutes: frm, closed_at: null, satisfaction: null });
         version(closedAt, 3, { status: "closed", first_response_at: iso(respondedAt), first_response_minutes: frm, closed_at: iso(closedAt), satisfaction });
       }
     }
-    return inOrder(rows);
+    yield* release(Number.POSITIVE_INFINITY);
   },
 };
