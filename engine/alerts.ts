@@ -102,10 +102,17 @@ export function alertsForRun(project: Project, result: RunResult): { events: Ale
     const owners = graph ? [...new Set(upstreamSources(graph, m).map((s) => sourceOwner(s.source)).filter(Boolean))] : [];
     return owners.join(", ") || undefined;
   };
+  const failedSources = new Set(result.pull.filter((p) => p.status === "failed").map((p) => p.source));
   for (const m of result.build?.models ?? []) {
     if (m.status === "skipped") continue;
     evaluated.add(`build:${m.model}`).add(`test:${m.model}`);
     if (m.status !== "failed") continue;
+    // a model starved by a failed pull is that pull's alert, not a second one
+    const starvedBy = graph ? upstreamSources(graph, m.model).find((s) => failedSources.has(s.source)) : undefined;
+    if (starvedBy && !m.tests.length) {
+      evaluated.delete(`build:${m.model}`);
+      continue;
+    }
     const failedTests = m.tests.filter((t) => t.status === "fail" || t.status === "error");
     if (failedTests.length) {
       events.push({ key: `test:${m.model}`, step: "test", title: `${failedTests.length} test${failedTests.length > 1 ? "s" : ""} failed on ${m.schema}.${m.model} (previous version stays live)`, error: failedTests.map((t) => `${t.id}: ${t.message}`).join("; "), owner: modelOwner(m.model), command: `dp build --select ${m.model}+` });

@@ -13,7 +13,7 @@ export interface RetryFetchOptions {
   signal?: AbortSignal;
 }
 
-const BASE_DELAY_MS = Number(process.env.DP_HTTP_RETRY_BASE_MS ?? 250);
+const baseDelayMs = () => Number(process.env.DP_HTTP_RETRY_BASE_MS ?? 250);
 const MAX_DELAY_MS = 30_000;
 
 /**
@@ -59,7 +59,7 @@ export async function fetchJson<T = unknown>(url: string, options: RetryFetchOpt
         fix: `${options.label} is unavailable or rate limiting; the next run retries`,
       });
     }
-    const backoff = Math.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
+    const backoff = Math.random() * Math.min(MAX_DELAY_MS, baseDelayMs() * 2 ** attempt);
     await Bun.sleep(Math.min(MAX_DELAY_MS, retryAfterMs ?? backoff));
   }
 }

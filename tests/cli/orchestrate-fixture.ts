@@ -92,3 +92,10 @@ export function dpAsync(args: string[], cwd: string, env: Record<string, string 
     stderr: "pipe",
   });
 }
+
+/** For tests whose fakes live in this process: spawnSync would block their event loop. */
+export async function dpRun(args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<Cli> {
+  const p = dpAsync(args, cwd, env);
+  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  return { code, stdout, stderr };
+}
