@@ -74,7 +74,8 @@ const DEFAULT_MATERIALIZED: Record<string, Model["materialized"]> = { staging: "
 function walk(dir: string, out: string[] = []): string[] {
   if (!existsSync(dir)) return out;
   for (const entry of readdirSync(dir).sort()) {
-    if (entry.startsWith(".")) continue;
+    // _proposals/ holds drafts from `dp ask` (propose_metric): not live until a human moves them
+    if (entry.startsWith(".") || entry === "_proposals") continue;
     const p = join(dir, entry);
     if (statSync(p).isDirectory()) walk(p, out);
     else out.push(p);

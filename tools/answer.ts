@@ -3,10 +3,10 @@ import { qualityIssues, type Citation } from "./citations.ts";
 import { composeAnswer, type RoledResult } from "./compose.ts";
 import type { ToolContext } from "./context.ts";
 import { callTool } from "./index.ts";
-import { planQuestion } from "./planner/plan.ts";
+import { planQuestion, type Plan, type Refusal } from "./planner/plan.ts";
 import { oldestAsOf, receiptLines, testSummary, type TestSummary } from "./receipt.ts";
 
-export type AskStatus = "answered" | "refused" | "failed";
+export type AskStatus = "answered" | "refused" | "needs_approval" | "failed";
 
 export interface AskResult {
   status: AskStatus;
@@ -20,29 +20,32 @@ export interface AskResult {
   as_of: string | null;
   tests: TestSummary;
   planner: "offline" | "llm";
+  /** the model that wrote the answer; null offline */
+  model: string | null;
+  tokens: { input: number; output: number };
   cost_usd: number;
   latency_ms: number;
   error?: { code: string; message: string; where?: string; fix?: string };
 }
 
-function mergeCitations(results: RoledResult[]): Citation[] {
+export function mergeCitations(results: { output: { citations: Citation[] } }[]): Citation[] {
   const byModel = new Map<string, Citation>();
   for (const r of results) for (const c of r.output.citations) if (!byModel.has(c.model)) byModel.set(c.model, c);
   return [...byModel.values()];
 }
 
 /** The offline path of `dp ask`: plan without a model, run the typed tools, write the answer from their results. */
-export async function askOffline(ctx: ToolContext, question: string, startedAt = performance.now()): Promise<AskResult> {
-  const base = { question, planner: "offline" as const, cost_usd: 0 };
+export async function askOffline(ctx: ToolContext, question: string, startedAt = performance.now(), planned?: Plan | Refusal): Promise<AskResult> {
+  const base = { question, planner: "offline" as const, model: null, tokens: { input: 0, output: 0 }, cost_usd: 0 };
   const empty: TestSummary = { passed: 0, total: 0, failing: [] };
-  const finish = (r: Omit<AskResult, "question" | "planner" | "cost_usd" | "latency_ms" | "receipt">): AskResult => {
+  const finish = (r: Omit<AskResult, "question" | "planner" | "model" | "tokens" | "cost_usd" | "latency_ms" | "receipt">): AskResult => {
     const latency = Math.round(performance.now() - startedAt);
     return { ...base, ...r, latency_ms: latency, receipt: receiptLines(r.citations, r.tests, 0, latency) };
   };
   const toolCalls: AskResult["tool_calls"] = [];
   try {
     await ctx.db();
-    const plan = planQuestion(question, ctx.catalog);
+    const plan = planned ?? planQuestion(question, ctx.catalog);
     if (plan.status === "refusal") {
       const answer = `I can't answer that from the marts: ${plan.reason}.\nMetrics I know: ${plan.known_metrics.join(", ") || "(none defined)"}.`;
       return finish({ status: "refused", answer, warnings: [], tool_calls: [], citations: [], as_of: null, tests: empty });

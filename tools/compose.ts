@@ -53,7 +53,7 @@ function nextMonth(date: string): string {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
 }
 
-function trendLine(trend: MetricResult | undefined): string[] {
+export function trendLine(trend: MetricResult | undefined): string[] {
   if (!trend || trend.rows.length < 2) return [];
   const rows = trend.rows.slice(-8);
   return [`  ${sparkline(rows.map((r) => (r.rows ? r.value : null)))} ${trend.metric}, last ${rows.length} ${trend.grain}s (${rows[0]!.period_label} – ${rows.at(-1)!.period_label})`];

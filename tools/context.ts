@@ -14,7 +14,13 @@ export interface ToolContext {
   query<T extends Row = Row>(sql: string, params: SqlValue[]): Promise<T[]>;
   timeoutMs: number;
   rowCap: number;
+  /** set only for the one call a human approved; callTool() refuses an `act` tool without it */
+  approval?: ActApproval;
   close(): void;
+}
+
+export interface ActApproval {
+  by: "prompt" | "--yes" | "ai.allow_act_unattended";
 }
 
 export interface ContextOptions {

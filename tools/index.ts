@@ -5,14 +5,16 @@ import type { ToolContext } from "./context.ts";
 import { describeMart } from "./describe-mart.ts";
 import { describeMetric } from "./describe-metric.ts";
 import { explainLineage } from "./explain-lineage.ts";
+import { exportMartTool } from "./export-mart.ts";
 import { getFreshness } from "./get-freshness.ts";
 import { listMetrics } from "./list-metrics.ts";
+import { proposeMetric } from "./propose-metric.ts";
 import { queryMetric } from "./query-metric.ts";
 import { searchCatalog } from "./search-catalog.ts";
 import type { AnyTool, ToolOutput } from "./tool.ts";
 import { topN } from "./top-n.ts";
 
-export const TOOLS: AnyTool[] = [listMetrics, describeMetric, describeMart, searchCatalog, queryMetric, comparePeriods, topN, getFreshness, explainLineage] as unknown as AnyTool[];
+export const TOOLS: AnyTool[] = [listMetrics, describeMetric, describeMart, searchCatalog, queryMetric, comparePeriods, topN, getFreshness, explainLineage, proposeMetric, exportMartTool] as unknown as AnyTool[];
 
 export function toolNamed(name: string): AnyTool {
   const t = TOOLS.find((x) => x.name === name);
@@ -39,6 +41,9 @@ export async function callTool(ctx: ToolContext, call: ToolCall): Promise<ToolCa
   const parsed = tool.input.safeParse(call.input);
   if (!parsed.success) {
     throw new DpError("USAGE", `bad input for ${tool.name}: ${z.prettifyError(parsed.error).replaceAll("\n", " ")}`, { where: `tool ${tool.name}`, fix: "see the tool's input schema" });
+  }
+  if (tool.authority === "act" && !ctx.approval) {
+    throw new DpError("USAGE", `${tool.name} acts (irreversible) and needs a human's yes`, { where: `tool ${tool.name}`, fix: "approve it at the prompt, or pass --yes" });
   }
   const t0 = performance.now();
   const output = (await tool.run(ctx, parsed.data)) as ToolOutput & Record<string, unknown>;

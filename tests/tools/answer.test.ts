@@ -94,7 +94,7 @@ describe("quality gate", () => {
 });
 
 describe("dp ask (CLI)", () => {
-  test("--json shape; exit 0 answered and refused, 2 without a question", () => {
+  test("--json shape; exit 0 answered and refused; no question opens the REPL, which ends with its input", () => {
     const ok = cli(["ask", "churn last month?", "--json"]);
     expect(ok.code).toBe(0);
     const j = JSON.parse(ok.stdout);
@@ -115,6 +115,8 @@ describe("dp ask (CLI)", () => {
     expect(text.stdout).toContain("Top 3 customers by mrr:");
     expect(text.stdout).toContain("source: marts.customers");
 
-    expect(cli(["ask"]).code).toBe(2);
+    const repl = cli(["ask"]);
+    expect(repl.code).toBe(0);
+    expect(repl.stdout).toContain("offline planner");
   });
 });

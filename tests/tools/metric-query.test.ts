@@ -152,9 +152,9 @@ describe("identifiers come only from the catalog; values are bound", () => {
   test("tools take no SQL: no input schema has a sql field", async () => {
     const { toolSpecs } = await import("../../tools/index.ts");
     const specs = toolSpecs();
-    expect(specs.map((s) => s.name).sort()).toEqual(["compare_periods", "describe_mart", "describe_metric", "explain_lineage", "get_freshness", "list_metrics", "query_metric", "search_catalog", "top_n"]);
+    expect(specs.map((s) => s.name).sort()).toEqual(["compare_periods", "describe_mart", "describe_metric", "explain_lineage", "export_mart", "get_freshness", "list_metrics", "propose_metric", "query_metric", "search_catalog", "top_n"]);
     for (const s of specs) expect(JSON.stringify(s.input_schema)).not.toMatch(/"sql"/);
-    expect(specs.every((s) => s.authority === "read")).toBe(true);
+    expect(Object.fromEntries(specs.filter((s) => s.authority !== "read").map((s) => [s.name, s.authority]))).toEqual({ export_mart: "act", propose_metric: "recommend" });
   });
 });
 

@@ -1,0 +1,76 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { now } from "../engine/clock.ts";
+import type { Project } from "../engine/project.ts";
+import { redact } from "../engine/secrets.ts";
+
+export type AskState = "received" | "planning" | "tool_calls" | "validating" | "answered" | "refused" | "needs_approval" | "failed";
+
+export interface AuditedToolCall {
+  name: string;
+  authority: string;
+  input: Record<string, unknown>;
+  status: "ok" | "error" | "refused";
+  /** bytes of the result as the model saw it */
+  result_bytes: number;
+  ms: number;
+  approved_by?: "prompt" | "--yes" | "ai.allow_act_unattended";
+  error?: string;
+}
+
+export interface AskAuditRecord {
+  action: "ask";
+  id: string;
+  question: string;
+  status: AskState;
+  states: { state: AskState; ms: number }[];
+  planner: "offline" | "llm";
+  models: string[];
+  tool_calls: AuditedToolCall[];
+  tokens: { input: number; output: number };
+  cost_usd: number;
+  latency_ms: number;
+  http_attempts: number;
+  answer: string;
+  number_mismatches: string[];
+}
+
+const FILE = "audit.jsonl";
+
+export function auditPath(project: Project): string {
+  return join(project.paths.work, FILE);
+}
+
+/**
+ * One line per ask in .dp/audit.jsonl, beside the exports' act lines: append-only, one write()
+ * per line (O_APPEND), so concurrent asks never interleave and readers of the warehouse are untouched.
+ */
+export function appendAskAudit(project: Project, record: AskAuditRecord): void {
+  mkdirSync(project.paths.work, { recursive: true });
+  appendFileSync(auditPath(project), `${redact(JSON.stringify({ at: now().toISOString(), ...record }))}\n`);
+}
+
+export function readAudit(project: Project): Record<string, unknown>[] {
+  const file = auditPath(project);
+  if (!existsSync(file)) return [];
+  const out: Record<string, unknown>[] = [];
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      // a torn last line from a crash: skip it, the rest still counts
+    }
+  }
+  return out;
+}
+
+/** USD spent on asks today (UTC), from the audit: the daily budget counts what was really billed. */
+export function spentToday(project: Project, at: Date = now()): number {
+  const day = at.toISOString().slice(0, 10);
+  let sum = 0;
+  for (const r of readAudit(project)) {
+    if (r.action === "ask" && typeof r.at === "string" && r.at.startsWith(day) && typeof r.cost_usd === "number") sum += r.cost_usd;
+  }
+  return sum;
+}

@@ -1,0 +1,28 @@
+import type { AskState } from "./audit.ts";
+
+const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+const LABEL: Partial<Record<AskState, string>> = { received: "thinking", planning: "thinking", tool_calls: "querying the marts", validating: "checking the numbers" };
+
+export interface Spinner {
+  state(s: AskState): void;
+  stop(): void;
+}
+
+/** One updating line on stderr while the agent works; nothing at all when stderr is not a terminal. */
+export function startSpinner(stream: NodeJS.WriteStream = process.stderr): Spinner {
+  if (!stream.isTTY) return { state() {}, stop() {} };
+  let label = "thinking";
+  let i = 0;
+  const draw = () => stream.write(`\r\x1b[2K${FRAMES[i++ % FRAMES.length]} ${label}…`);
+  const timer = setInterval(draw, 80);
+  draw();
+  return {
+    state(s) {
+      label = LABEL[s] ?? label;
+    },
+    stop() {
+      clearInterval(timer);
+      stream.write("\r\x1b[2K");
+    },
+  };
+}
