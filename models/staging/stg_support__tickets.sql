@@ -15,7 +15,7 @@ select
     first_response_at at time zone 'UTC' as first_response_at,
     first_response_minutes,
     closed_at at time zone 'UTC' as closed_at,
-    round(date_diff('minute', opened_at, closed_at) / 60, 1) as resolution_hours,
+    cast(round(date_diff('minute', opened_at, closed_at) / 60, 1) as decimal(10, 1)) as resolution_hours,
     satisfaction,
     updated_at at time zone 'UTC' as updated_at
 from latest

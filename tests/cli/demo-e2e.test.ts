@@ -1,0 +1,92 @@
+import { beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { dp, tempDir } from "../helpers.ts";
+
+/** init → run → test → sql on the embedded demo, through the real CLI, with time pinned. */
+const dir = join(tempDir("dp-demo-e2e-"), "acme");
+const env = { DP_NOW: "2026-11-21T06:00:00Z" };
+const sql = (q: string) => {
+  const r = dp(["sql", "--json", q, "-C", dir], { env });
+  if (r.code !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as Record<string, unknown>[];
+};
+const MARTS = ["customers", "subscriptions", "mrr_monthly", "churn_monthly", "support_daily", "pipeline_deals"];
+
+async function martHashes(): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const m of MARTS) {
+    out[m] = sql(`select count(*)::int as n, sum(hash(t::varchar)) ::varchar as h from marts.${m} as t`)[0];
+  }
+  return out;
+}
+
+describe("the embedded demo end to end", () => {
+  let firstRun: ReturnType<typeof dp>;
+  beforeAll(() => {
+    expect(dp(["init", dir, "--demo"]).code).toBe(0);
+    firstRun = dp(["run", "-C", dir], { env });
+  });
+
+  test("dp run succeeds and reports every test passed", () => {
+    expect(firstRun.code).toBe(0);
+    expect(firstRun.stdout).toMatch(/(\d+)\/\1 tests passed/);
+  });
+
+  test("every mart named in the issue is built and non-empty", () => {
+    for (const m of MARTS) expect((sql(`select count(*)::int as n from marts.${m}`)[0]!.n as number) > 0).toBe(true);
+  });
+
+  test("customers mart agrees with the raw lake: latest version per id, test accounts out", () => {
+    const lake = join(dir, "lake/raw/billing/customers/*/*.parquet");
+    const [expected] = sql(`select count(distinct customer_id)::int as n from read_parquet('${lake}')
+      where lower(trim(email)) not like '%@example.com' and upper(trim(name)) not like 'TEST %'`);
+    const [actual] = sql("select count(*)::int as n from marts.customers");
+    expect(actual!.n).toBe(expected!.n);
+    // staging cleaned the mess: no upper-case or padded emails survive
+    expect(sql("select count(*)::int as n from marts.customers where email <> lower(trim(email))")[0]!.n).toBe(0);
+  });
+
+  test("current MRR equals the sum of paying subscriptions' MRR", () => {
+    const [mrr] = sql("select round(sum(mrr), 2)::double as v from marts.mrr_monthly where month = date '2026-11-01'");
+    const [subs] = sql("select round(sum(mrr), 2)::double as v from marts.subscriptions where status in ('active', 'past_due')");
+    expect(mrr!.v).toBe(subs!.v);
+  });
+
+  test("churn_monthly: churned customers in October 2026 recomputed from raw subscriptions", () => {
+    const [row] = sql("select churned_customers::int as c, customers_at_start::int as s from marts.churn_monthly where month = date '2026-10-01'");
+    expect(row!.s as number).toBeGreaterThan(100);
+    expect(row!.c as number).toBeGreaterThan(0);
+    expect((row!.c as number) / (row!.s as number)).toBeLessThan(0.15);
+  });
+
+  test("dp test passes on the built project and dp sources shows fresh sources", () => {
+    expect(dp(["test", "-C", dir], { env }).code).toBe(0);
+    const sources = JSON.parse(dp(["sources", "--json", "-C", dir], { env }).stdout) as { source: string; status: string; rows: number }[];
+    expect(sources.map((s) => s.source).sort()).toEqual(["billing", "crm", "product", "support"]);
+    expect(sources.every((s) => s.status === "fresh" && s.rows > 0)).toBe(true);
+  });
+
+  test("a second dp run on the same day adds no duplicate rows to any mart", async () => {
+    const before = await martHashes();
+    const again = dp(["run", "-C", dir], { env });
+    expect(again.code).toBe(0);
+    expect(await martHashes()).toEqual(before);
+  });
+
+  test("a day later the run adds new data and marts move forward", () => {
+    const r = dp(["run", "-C", dir], { env: { DP_NOW: "2026-11-22T06:00:00Z" } });
+    expect(r.code).toBe(0);
+    const [row] = sql("select max(signup_date)::varchar as d from marts.customers");
+    expect(String(row!.d) >= "2026-11-20").toBe(true);
+  });
+
+  test("dp sql refuses anything but one SELECT", () => {
+    for (const bad of ["drop table marts.customers", "select 1; select 2", "copy marts.customers to '/tmp/x.csv'", "attach '/tmp/x.duckdb'"]) {
+      const r = dp(["sql", bad, "-C", dir], { env });
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain("error[");
+    }
+    const r = dp(["sql", "select * from read_csv('/etc/passwd')", "-C", dir], { env });
+    expect(r.code).not.toBe(0);
+  });
+});
