@@ -230,12 +230,27 @@ function topoSort(models: Map<string, Model>): string[] {
     state.set(name, 1);
     stack.push(name);
     for (const r of models.get(name)!.refs) visit(r.name);
+    // build a relationships test's target first when it can be, so the test
+    // checks this run's version of it; a soft edge that would close a cycle is dropped
+    for (const target of relationshipTargets(models.get(name)!)) {
+      if (models.has(target) && !state.has(target)) visit(target);
+    }
     stack.pop();
     state.set(name, 2);
     order.push(name);
   };
   for (const name of [...models.keys()].sort()) visit(name);
   return order;
+}
+
+function relationshipTargets(model: Model): string[] {
+  const out: string[] = [];
+  for (const c of model.config.columns) {
+    for (const t of c.tests) {
+      if (typeof t === "object" && "relationships" in t) out.push(t.relationships.to.replace(/^ref\(['"]?|['"]?\)$/g, ""));
+    }
+  }
+  return out;
 }
 
 /** Upstream raw streams of a model, transitively. */

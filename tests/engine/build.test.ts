@@ -173,3 +173,15 @@ describe("build", () => {
     expect(full).toEqual([{ id: 1, v: "x" }, { id: 2, v: "y2" }, { id: 3, v: "z" }]);
   });
 });
+
+test("a relationships test's target is built first even when it is not an upstream model", async () => {
+  const dir = writeProject({
+    "project.yaml": "name: rel\n",
+    "models/marts/a_orders.sql": "select 1 as order_id, 'c1' as customer_id\n",
+    "models/marts/z_customers.sql": "select 'c1' as customer_id\n",
+    "models/marts/m.yml": "models:\n  - name: a_orders\n    columns:\n      - name: customer_id\n        tests: [{ relationships: { to: z_customers, field: customer_id } }]\n",
+  });
+  const result = await build(loadProject(dir));
+  expect(result.models.map((m) => m.model)).toEqual(["z_customers", "a_orders"]);
+  expect(result.ok).toBe(true);
+});
