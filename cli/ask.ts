@@ -5,7 +5,7 @@ import type { Project } from "../engine/project.ts";
 import type { AgentOptions } from "../tools/agent.ts";
 import { describeAct, LlmAgent, type ActRequest } from "../tools/agent-loop.ts";
 import { askOffline, type AskResult } from "../tools/answer.ts";
-import type { AskState } from "../tools/audit.ts";
+import { auditOfflineAsk, type AskState } from "../tools/audit.ts";
 import { createToolContext } from "../tools/context.ts";
 import { TOOLS } from "../tools/index.ts";
 import { providerFor } from "../tools/providers/index.ts";
@@ -70,6 +70,7 @@ export default defineCommand({
       } finally {
         spinner?.stop();
       }
+      if (!agent) auditOfflineAsk(project, result);
       if (args.json) printJson(result);
       else print(render(result));
       exitWith(result.status === "failed" || result.status === "needs_approval" ? ExitCode.failed : ExitCode.ok);

@@ -74,3 +74,23 @@ export function spentToday(project: Project, at: Date = now()): number {
   }
   return sum;
 }
+
+/** The offline planner's asks are audited too: every question leaves a line. */
+export function auditOfflineAsk(project: Project, result: { question: string; status: string; tool_calls: { name: string; input: Record<string, unknown>; ms: number }[]; latency_ms: number; answer: string }): void {
+  appendAskAudit(project, {
+    action: "ask",
+    id: crypto.randomUUID(),
+    question: result.question,
+    status: result.status as AskState,
+    states: [],
+    planner: "offline",
+    models: [],
+    tool_calls: result.tool_calls.map((c) => ({ name: c.name, authority: "read", input: c.input, status: "ok", result_bytes: 0, ms: c.ms })),
+    tokens: { input: 0, output: 0 },
+    cost_usd: 0,
+    latency_ms: result.latency_ms,
+    http_attempts: 0,
+    answer: result.answer,
+    number_mismatches: [],
+  });
+}

@@ -2,7 +2,7 @@ import { createInterface } from "node:readline";
 import type { AgentOptions } from "./agent.ts";
 import { describeAct, type LlmAgent } from "./agent-loop.ts";
 import { askOffline, type AskResult } from "./answer.ts";
-import { spentToday } from "./audit.ts";
+import { auditOfflineAsk, spentToday } from "./audit.ts";
 import type { ToolContext } from "./context.ts";
 import { TOOLS } from "./index.ts";
 import { planQuestion, type Plan } from "./planner/plan.ts";
@@ -99,6 +99,7 @@ export async function runRepl(config: ReplConfig): Promise<void> {
         const plan = (previous && isFollowUp(line) && followUpPlan(previous, line, catalog)) || planQuestion(line, catalog);
         if (plan.status === "plan") previous = plan;
         result = await askOffline(ctx, line, performance.now(), plan);
+        auditOfflineAsk(ctx.project, result);
       }
     } finally {
       spinner.stop();

@@ -100,7 +100,7 @@ export class FakeAnthropic {
       res.end(JSON.stringify(payload));
     };
     if (req.method !== "POST" || !req.url?.startsWith("/v1/messages")) return send(404, { type: "error", error: { type: "not_found_error", message: "not found" } });
-    if (!req.headers["x-api-key"]) return send(401, { type: "error", error: { type: "authentication_error", message: "x-api-key header is required" } });
+    if (!req.headers["x-api-key"] && !req.headers.authorization) return send(401, { type: "error", error: { type: "authentication_error", message: "an x-api-key or authorization header is required" } });
     const fault = this.faults.shift();
     if (fault) {
       const type = fault.status === 429 ? "rate_limit_error" : fault.status === 529 ? "overloaded_error" : "api_error";
