@@ -286,3 +286,27 @@ describe("audit under concurrency", () => {
     expect(asks.map((a) => a.question).sort()).toEqual([1, 2, 3, 4].map((i) => `concurrent question ${i}`));
   });
 });
+
+describe("quality gate on the LLM path", () => {
+  test("a failing test on a cited mart's inputs is said first (warn) or refuses right after the tool call (refuse)", async () => {
+    const p = project();
+    const db = await openWriter(p);
+    await db.run(
+      "INSERT INTO _dp.test_results VALUES ('r9', 'stg_billing__subscriptions.not_null(plan)', 'stg_billing__subscriptions', 'not_null', 'plan', 'error', 'fail', 3, 'plan is never null: 3 failing rows', $1::TIMESTAMPTZ)",
+      [FIXTURE_NOW],
+    );
+    await publishSnapshot(p, db, "r9");
+    fake.script(toolUse("query_metric", { metric: "churn_rate", period: "last_month" }), churnAnswer);
+    const warned = await ask("churn last month, gate warn?");
+    expect(warned.result.status).toBe("answered");
+    expect(warned.result.answer.split("\n")[0]).toStartWith("⚠ 1 data test failing on marts.churn_monthly or its inputs");
+    expect(warned.result.tests.failing.map((t) => t.id)).toContain("stg_billing__subscriptions.not_null(plan)");
+
+    fake.reset();
+    fake.script(toolUse("query_metric", { metric: "churn_rate", period: "last_month" }), churnAnswer);
+    const refused = await ask("churn last month, gate refuse?", { ai: { quality_gate: "refuse" } });
+    expect(refused.result.status).toBe("refused");
+    expect(refused.result.answer).toStartWith("I won't answer from data that failed its checks");
+    expect(fake.answered()).toHaveLength(1);
+  });
+});
