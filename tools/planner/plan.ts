@@ -5,6 +5,7 @@ import type { ToolCall } from "../index.ts";
 import type { Filter } from "../metric-query.ts";
 import { resolvePeriod, truncate, type Grain, type PeriodInput } from "../period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
+import { rewriteCountQuestions } from "./count-phrase.ts";
 import { findPeriods, spanOf, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { blank, normalize, wordsOf, type Word } from "./text.ts";
 
@@ -43,6 +44,7 @@ const LINEAGE = /\b(?:lineage|upstream|downstream|come from|comes from|built fro
 const LIST_METRICS = /\b(?:(?:what|which|list|show)(?: me)?(?: all)?(?: the)?(?: available)? metrics|what can (?:i|you) ask|what do you know|help)\b/;
 const DEFINE = /\b(?:define|definition|how (?:is|are|do you|does dp) .*\b(?:calculated|computed|defined|measured|calculate|compute|define|measure)|what does .* mean|meaning of|explain (?:the )?metric)\b/;
 const DESCRIBE_MART = /\b(?:columns?|fields|schema|describe|what(?:'s| is) in)\b/;
+const NAMES_COLUMNS = /\b(?:columns?|fields|schema)\b/;
 const TOP = /\b(top|bottom|biggest|largest|smallest|highest|lowest|best|worst|leading)\s+(?:(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty)\s+)?([a-z_]+(?:\s+(?!by\b|in\b|on\b|ranked\b)[a-z_]+)?)(?:\s+(?:by|in terms of|ranked by|on)\s+([a-z_]+(?:\s+[a-z_]+)?))?/;
 const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twenty: 20 };
 const SQL = /\b(?:select\s+.+\s+from|drop\s+table|delete\s+from|insert\s+into|update\s+\w+\s+set|truncate\s+table|alter\s+table|create\s+table)\b|;\s*--/;
@@ -63,7 +65,7 @@ function plan1(intent: Intent, calls: PlannedCall[]): Plan {
  * confidence becomes a refusal that says why; it never guesses a metric.
  */
 export function planQuestion(question: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
-  const text = normalize(question).replace(/[?!.]+$/, "");
+  const text = rewriteCountQuestions(normalize(question).replace(/[?!.]+$/, ""), catalog);
   const words = wordsOf(text);
   const today = truncate(at, "day");
   if (!text) return refuse(catalog, "the question is empty");
@@ -78,7 +80,7 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
   if (DEFINE.test(text) && metrics.length) return plan1("describe_metric", [{ role: "main", name: "describe_metric", input: { metric: metrics[0]!.item.name } }]);
   const top = TOP.exec(text);
   if (top) return planTopN(top, words, metrics, catalog);
-  if (DESCRIBE_MART.test(text) && !metrics.length) {
+  if (DESCRIBE_MART.test(text) && (!metrics.length || NAMES_COLUMNS.test(text))) {
     const mart = matchMarts(words, catalog)[0];
     if (mart) return plan1("describe_mart", [{ role: "main", name: "describe_mart", input: { mart: mart.item.name } }]);
   }
@@ -201,13 +203,19 @@ function dimensionsOf(rest: string, metric: MetricDef, catalog: Catalog): string
 /** "on the pro plan", "for plan pro", "where plan is pro", "plan = pro". */
 function filtersOf(rest: string, metric: MetricDef): Filter[] {
   const filters: Filter[] = [];
+  // plan_tier and plan_name are both "plan": the first declared dimension takes "the pro plan"
+  const taken = new Set<number>();
   for (const dim of metric.dimensions) {
     const names = [...new Set([dim, dim.replace(/_(name|id|tier|type|code|key)$/, "")])].map((n) => n.replaceAll("_", "[ _]"));
     for (const name of names) {
       const before = new RegExp(`\\b(?:on|for|in|with|from)\\s+(?:the\\s+)?([a-z0-9][a-z0-9_-]*)\\s+${name}s?\\b`).exec(rest);
       const after = new RegExp(`\\b${name}\\s*(?:=|is|equals|:)\\s*['"]?([a-z0-9][a-z0-9_-]*)`).exec(rest) ?? new RegExp(`\\b(?:for|where|with)\\s+${name}\\s+['"]?([a-z0-9][a-z0-9_-]*)`).exec(rest);
-      const value = (before ?? after)?.[1];
-      if (value && !FILLER.has(value) && !filters.some((f) => f.dimension === dim)) filters.push({ dimension: dim, op: "=", value });
+      const hit = before ?? after;
+      const value = hit?.[1];
+      if (value && !FILLER.has(value) && !taken.has(hit.index) && !filters.some((f) => f.dimension === dim)) {
+        filters.push({ dimension: dim, op: "=", value });
+        taken.add(hit.index);
+      }
     }
   }
   return filters;
@@ -273,7 +281,9 @@ function planCompare(text: string, rest: string, periods: FoundPeriod[], metric:
   if (periods.length >= 2) {
     // "from September to October": the later one is current
     const fromTo = /\bfrom\b/.test(rest) && !/\b(?:compare|vs|versus|against)\b/.test(rest);
-    const [a, b] = fromTo ? [periods[1]!, periods[0]!] : [periods[0]!, periods[1]!];
+    let [a, b] = fromTo ? [periods[1]!, periods[0]!] : [periods[0]!, periods[1]!];
+    // "compare September and October": the later period is the current one
+    if (!fromTo && resolvePeriod(b.period, at).start > resolvePeriod(a.period, at).start) [a, b] = [b, a];
     input.current = a.period;
     input.previous = b.period;
   } else {
