@@ -27,6 +27,8 @@ export const main = defineCommand({
     doctor: () => load(import("./doctor.ts"))(),
     contract: () => load(import("./contract.ts"))(),
     docs: () => load(import("./docs.ts"))(),
+    eval: () => load(import("./eval.ts"))(),
+    mcp: () => load(import("./mcp.ts"))(),
   },
 });
 

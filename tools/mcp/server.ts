@@ -1,0 +1,76 @@
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { CallToolRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { asDpError, DpError } from "../../engine/errors.ts";
+import type { Project } from "../../engine/project.ts";
+import { redact } from "../../engine/secrets.ts";
+import { VERSION } from "../../engine/version.ts";
+import { callTool, TOOLS } from "../index.ts";
+import type { AnyTool } from "../tool.ts";
+import { gateAct } from "./act-gate.ts";
+import { contextCache } from "./context-cache.ts";
+import { mcpTools } from "./tool-list.ts";
+
+const METRICS_URI = "dp://metrics";
+
+const INSTRUCTIONS =
+  "dp answers business questions from tested marts through typed tools over named metrics; there is no SQL tool. " +
+  "Start with list_metrics, then query_metric / compare_periods / top_n. Every result carries citations " +
+  "(models, sources, freshness, test status): report them, and flag failing tests or stale sources.";
+
+function text(value: unknown, isError = false): CallToolResult {
+  return { content: [{ type: "text", text: redact(typeof value === "string" ? value : JSON.stringify(value, null, 2)) }], ...(isError ? { isError: true } : {}) };
+}
+
+export function errorResult(e: unknown): CallToolResult {
+  return text(asDpError(e).format(), true);
+}
+
+/** An MCP server over the same typed tools `dp ask` uses, with the same validation, PII masking and citations. */
+export function createMcpServer(project: Project, tools: AnyTool[] = TOOLS): { server: Server; close(): void } {
+  const contexts = contextCache(project);
+  const server = new Server({ name: "dp", version: VERSION }, { capabilities: { tools: {}, resources: {} }, instructions: INSTRUCTIONS });
+  const listed = mcpTools(tools);
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listed }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (req) => {
+    try {
+      const tool = tools.find((t) => t.name === req.params.name);
+      if (!tool) throw new DpError("USAGE", `unknown tool "${req.params.name}"`, { fix: `use one of: ${tools.map((t) => t.name).join(", ")}` });
+      const { input, approval } = gateAct(project, tool, (req.params.arguments ?? {}) as Record<string, unknown>);
+      // the approval rides on this call's own view of the context, never on the shared one
+      const ctx = approval ? { ...contexts.get(), approval } : contexts.get();
+      return text((await callTool(ctx, { name: tool.name, input })).output);
+    } catch (e) {
+      return errorResult(e);
+    }
+  });
+
+  server.setRequestHandler(ListResourcesRequestSchema, async () => ({
+    resources: [{ uri: METRICS_URI, name: "metrics", title: "Named metrics", description: "the metrics this project defines (list_metrics)", mimeType: "application/json" }],
+  }));
+
+  server.setRequestHandler(ReadResourceRequestSchema, async (req) => {
+    if (req.params.uri !== METRICS_URI) throw new DpError("NOT_FOUND", `no resource ${req.params.uri}`, { fix: `read ${METRICS_URI}` });
+    const result = await callTool(contexts.get(), { name: "list_metrics", input: {} });
+    return { contents: [{ uri: METRICS_URI, mimeType: "application/json", text: redact(JSON.stringify(result.output.metrics, null, 2)) }] };
+  });
+
+  return {
+    server,
+    close: () => contexts.close(),
+  };
+}
+
+export async function serveMcp(project: Project, transport: Transport): Promise<{ closed: Promise<void>; close(): Promise<void> }> {
+  const { server, close } = createMcpServer(project);
+  const closed = new Promise<void>((resolve) => {
+    server.onclose = () => {
+      close();
+      resolve();
+    };
+  });
+  await server.connect(transport);
+  return { closed, close: () => server.close() };
+}
