@@ -5,6 +5,7 @@ import type { RawRecord, StreamSpec } from "../connectors/types.ts";
 import { isoDate } from "./clock.ts";
 import { Db, ident, literal } from "./duckdb.ts";
 import { DpError } from "./errors.ts";
+import { crashPoint } from "./crash-points.ts";
 import { fsyncPath } from "./fsx.ts";
 import type { ColumnSchema } from "./state.ts";
 
@@ -141,8 +142,10 @@ export class StreamWriter {
     );
     this.opts.beforePublish?.(schema);
     fsyncPath(tmpParquet);
+    crashPoint("before-rename");
     renameSync(tmpParquet, finalPath);
     fsyncPath(this.finalDir);
+    crashPoint("after-rename");
     rmSync(this.spoolPath, { force: true });
     return { path: finalPath, rows, schema };
   }

@@ -1,6 +1,7 @@
 import type { ConnectorDefinition, StreamSpec, StreamState } from "../connectors/types.ts";
 import { getConnector } from "../connectors/index.ts";
 import { now, parseDuration } from "./clock.ts";
+import { crashPoint } from "./crash-points.ts";
 import { Db } from "./duckdb.ts";
 import { DpError, asDpError } from "./errors.ts";
 import { StreamWriter, newRunId, removeStaleTemp } from "./lake.ts";
@@ -161,6 +162,7 @@ async function pullStream(
       }
       if (final) rec.last_success_at = at.toISOString();
     });
+    crashPoint("after-state");
   };
   try {
     const ctx = {
@@ -183,6 +185,7 @@ async function pullStream(
     };
     for await (const batch of connector.read(config, ctx)) {
       writer.write(batch.records);
+      crashPoint("mid-batch");
       progress.landed(batch.records.length);
       if (batch.state) pendingState = batch.state;
       if (writer.full) await commit(false);
