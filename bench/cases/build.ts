@@ -1,0 +1,78 @@
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DEMO_SIZES, limitPlan, scaffoldDemo, type DemoSize } from "../lib/demo-project.ts";
+import { limitConnection } from "../lib/limit-db.ts";
+import { runOk } from "../lib/measure.ts";
+import { absolute, relative, type BenchContext, type CaseResult } from "../lib/types.ts";
+
+export interface DemoRun {
+  size: DemoSize;
+  dir: string;
+  events: number;
+  invoices: number;
+  pullMs: number;
+  pullPeakMb: number;
+  buildMs: number;
+  buildPeakMb: number;
+  limitMs: number;
+  limitPeakMb: number;
+  models: number;
+}
+
+/** The demo pulled at a size, then `dp build` against its compiled SQL run in order on one connection. */
+export async function demoOnce(ctx: BenchContext, size: DemoSize, keep: boolean): Promise<DemoRun> {
+  const dir = join(ctx.work, `demo-${size.customers}`);
+  rmSync(dir, { recursive: true, force: true });
+  await scaffoldDemo(ctx, dir, size);
+  const pull = await runOk([...ctx.dp, "pull", "-C", dir], { rss: true, env: { DP_LOG: "warn" } });
+  const events = await rawCount(dir, "product", "events");
+  const invoices = await rawCount(dir, "billing", "invoices");
+  ctx.log(`demo ${size.customers} customers: ${events.toLocaleString("en")} events, ${invoices.toLocaleString("en")} invoices, pulled in ${(pull.ms / 1000).toFixed(1)} s (peak ${pull.peakMb.toFixed(0)} MB)`);
+  const build = await runOk([...ctx.dp, "build", "-C", dir, "--json"], { rss: true, env: { DP_LOG: "warn" } });
+  const result = JSON.parse(build.stdout) as { ok: boolean; models: { model: string; status: string }[] };
+  if (!result.ok) throw new Error(`demo build failed: ${result.models.filter((m) => m.status !== "success").map((m) => m.model).join(", ")}`);
+  const planPath = join(dir, "limit-plan.json");
+  writeFileSync(planPath, JSON.stringify(limitPlan(dir, result.models.map((m) => m.model))));
+  const limitDb = join(dir, "limit.duckdb");
+  const limit = await runOk(["bun", join(import.meta.dir, "../limits/build.ts"), planPath, limitDb], { rss: true });
+  rmSync(limitDb, { force: true });
+  rmSync(`${limitDb}.wal`, { force: true });
+  const run: DemoRun = { size, dir, events, invoices, pullMs: pull.ms, pullPeakMb: pull.peakMb, buildMs: build.ms, buildPeakMb: build.peakMb, limitMs: limit.ms, limitPeakMb: limit.peakMb, models: result.models.length };
+  ctx.log(`demo build: dp ${(build.ms / 1000).toFixed(2)} s (peak ${build.peakMb.toFixed(0)} MB), limit ${(limit.ms / 1000).toFixed(2)} s`);
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+  return run;
+}
+
+async function rawCount(dir: string, source: string, stream: string): Promise<number> {
+  const { conn, close } = await limitConnection(":memory:");
+  try {
+    const r = await conn.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM read_parquet('${join(dir, "lake/raw", source, stream)}/*/*.parquet')`);
+    return Number(r.getRowObjects()[0]!.n);
+  } finally {
+    close();
+  }
+}
+
+function label(r: DemoRun): string {
+  return `${r.events.toLocaleString("en")} events, ${r.invoices.toLocaleString("en")} invoices`;
+}
+
+/** Returns the larger demo project still on disk, for ask and tool latency. */
+export async function demoBuild(ctx: BenchContext): Promise<{ results: CaseResult[]; runs: DemoRun[]; project: string }> {
+  const [s1, s10] = DEMO_SIZES[ctx.scale];
+  const x1 = await demoOnce(ctx, s1, false);
+  const x10 = await demoOnce(ctx, s10, true);
+  const build = relative(`build: demo models (${x10.models}) at ${label(x10)}`, "ms", x10.buildMs, x10.limitMs, 1.05, {
+    detail: "dp: one process, raw views, every model in a transaction with its data tests, bookkeeping, snapshot publish; limit: the same compiled SQL + CHECKPOINT",
+    scaling: { what: "build wall time", unit: "ms", x1: { input: label(x1), dp: x1.buildMs, limit: x1.limitMs }, x10: { input: label(x10), dp: x10.buildMs, limit: x10.limitMs } },
+  });
+  const memory = absolute(`memory: peak RSS of the scaled build`, "MB", x10.buildPeakMb, 1024, {
+    detail: `flat in input size: ${x1.buildPeakMb.toFixed(0)} MB at ${label(x1)} → ${x10.buildPeakMb.toFixed(0)} MB at 10× (limit process ${x10.limitPeakMb.toFixed(0)} MB)`,
+    scaling: { what: "build peak RSS", unit: "MB", x1: { input: label(x1), dp: x1.buildPeakMb, limit: x1.limitPeakMb }, x10: { input: label(x10), dp: x10.buildPeakMb, limit: x10.limitPeakMb } },
+  });
+  const generator = absolute(`memory: peak RSS of the demo generator (dp pull, all streams)`, "MB", x10.pullPeakMb, 1024, {
+    detail: `${x1.pullPeakMb.toFixed(0)} MB at ${label(x1)} → ${x10.pullPeakMb.toFixed(0)} MB at 10×; pull took ${(x1.pullMs / 1000).toFixed(1)} s → ${(x10.pullMs / 1000).toFixed(1)} s`,
+    scaling: { what: "demo pull peak RSS", unit: "MB", x1: { input: label(x1), dp: x1.pullPeakMb }, x10: { input: label(x10), dp: x10.pullPeakMb } },
+  });
+  return { results: [build, memory, generator], runs: [x1, x10], project: x10.dir };
+}

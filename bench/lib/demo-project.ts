@@ -1,0 +1,57 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
+import { loadModels } from "../../engine/models.ts";
+import { loadProject } from "../../engine/project.ts";
+import { streamGlob } from "../../engine/lake.ts";
+import { runOk } from "./measure.ts";
+import type { BenchContext } from "./types.ts";
+
+/** Demo size: at 1,000 customers the demo has ≈10.3k invoices and ≈383k events at 2 events per active day. */
+export interface DemoSize {
+  customers: number;
+  eventsPerActiveDay: number;
+}
+
+export const DEMO_SIZES = {
+  tiny: [
+    { customers: 30, eventsPerActiveDay: 0.54 },
+    { customers: 300, eventsPerActiveDay: 0.54 },
+  ],
+  // ≈1M events / 100k invoices, and ≈10M events / 1M invoices
+  full: [
+    { customers: 9_700, eventsPerActiveDay: 0.54 },
+    { customers: 97_000, eventsPerActiveDay: 0.54 },
+  ],
+} as const satisfies Record<string, DemoSize[]>;
+
+export async function scaffoldDemo(ctx: BenchContext, dir: string, size: DemoSize): Promise<void> {
+  await runOk([...ctx.dp, "init", dir, "--demo"]);
+  const path = join(dir, "project.yaml");
+  const doc = parseDocument(readFileSync(path, "utf8"));
+  const sources = doc.get("sources") as { items: { key: { value: string } }[] };
+  for (const item of sources.items) {
+    const name = item.key.value;
+    doc.setIn(["sources", name, "config", "scale"], size.customers);
+    if (name === "product") doc.setIn(["sources", name, "config", "events_per_active_day"], size.eventsPerActiveDay);
+  }
+  writeFileSync(path, doc.toString());
+}
+
+export interface LimitPlan {
+  views: { view: string; glob: string }[];
+  models: { schema: string; name: string; materialized: string; sqlPath: string }[];
+}
+
+/** What the limit side runs: the raw views and dp's own compiled SQL, in the order dp built it. */
+export function limitPlan(dir: string, builtOrder: string[]): LimitPlan {
+  const project = loadProject(dir);
+  const graph = loadModels(project);
+  const views = new Map<string, string>();
+  const models = builtOrder.map((name) => {
+    const m = graph.models.get(name)!;
+    for (const s of m.sources) views.set(`${s.source}__${s.stream}`, streamGlob(project.paths.raw, s.source, s.stream));
+    return { schema: m.schema, name: m.name, materialized: m.materialized, sqlPath: join(project.paths.compiled, m.schema, `${m.name}.sql`) };
+  });
+  return { views: [...views].map(([view, glob]) => ({ view, glob })), models };
+}

@@ -1,0 +1,28 @@
+/**
+ * Limit of build: dp's compiled SQL, in dp's order, on one DuckDB connection,
+ * into a fresh database file. No tests, no bookkeeping, no snapshot. Prints ms.
+ */
+import { readFileSync } from "node:fs";
+import type { LimitPlan } from "../lib/demo-project.ts";
+import { limitConnection, lit } from "../lib/limit-db.ts";
+
+const [planPath, dbPath] = process.argv.slice(2) as [string, string];
+const plan = JSON.parse(readFileSync(planPath, "utf8")) as LimitPlan;
+const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
+const t0 = performance.now();
+const { conn, close } = await limitConnection(dbPath);
+await conn.run("CREATE SCHEMA IF NOT EXISTS raw");
+for (const v of plan.views) {
+  await conn.run(`CREATE OR REPLACE VIEW raw.${q(v.view)} AS SELECT * FROM read_parquet(${lit(v.glob)}, hive_partitioning = true, union_by_name = true)`);
+}
+const schemas = new Set<string>();
+for (const m of plan.models) {
+  if (!schemas.has(m.schema)) await conn.run(`CREATE SCHEMA IF NOT EXISTS ${q(m.schema)}`);
+  schemas.add(m.schema);
+  const sql = readFileSync(m.sqlPath, "utf8");
+  const kind = m.materialized === "view" ? "VIEW" : "TABLE";
+  await conn.run(`CREATE OR REPLACE ${kind} ${q(m.schema)}.${q(m.name)} AS ${sql}`);
+}
+await conn.run("CHECKPOINT");
+close();
+process.stdout.write(`${JSON.stringify({ ms: performance.now() - t0 })}\n`);

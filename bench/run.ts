@@ -1,0 +1,120 @@
+/**
+ * `bun run bench [--scale tiny|full] [--only a,b] [--out FILE] [--from-source]`
+ *
+ * Runs every benchmark case, each next to its engine limit measured in the same
+ * run, and writes a Markdown report (bench/RESULTS.md at full scale). Tiny scale
+ * checks that every case works (CI); its timings mean nothing.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { ask } from "./cases/ask.ts";
+import { buildMany } from "./cases/build-many.ts";
+import { demoBuild } from "./cases/build.ts";
+import { ingest } from "./cases/ingest.ts";
+import { plan } from "./cases/plan.ts";
+import { startup } from "./cases/startup.ts";
+import { toolLatency } from "./cases/tool-latency.ts";
+import { machine } from "./lib/machine.ts";
+import { renderReport } from "./lib/report.ts";
+import { absolute, type BenchContext, type CaseResult, type Scale } from "./lib/types.ts";
+
+const CASES = ["startup", "plan", "ingest", "build-many", "build", "ask", "tool-latency"] as const;
+type CaseName = (typeof CASES)[number];
+
+const root = join(import.meta.dir, "..");
+const { values } = parseArgs({
+  args: Bun.argv.slice(2),
+  options: {
+    scale: { type: "string", default: "full" },
+    only: { type: "string" },
+    out: { type: "string" },
+    "from-source": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+  },
+});
+const scale = values.scale as Scale;
+if (scale !== "tiny" && scale !== "full") {
+  console.error(`--scale must be tiny or full, got ${values.scale}`);
+  process.exit(2);
+}
+const only = new Set((values.only?.split(",") ?? CASES).map((s) => s.trim()) as CaseName[]);
+for (const c of only) {
+  if (!CASES.includes(c)) {
+    console.error(`unknown case ${c}; cases: ${CASES.join(", ")}`);
+    process.exit(2);
+  }
+}
+const out = values.out ?? (scale === "full" ? join(import.meta.dir, "RESULTS.md") : join(tmpdir(), "dp-bench-RESULTS.tiny.md"));
+const binary = join(root, "dist/dp");
+const dp = !values["from-source"] && existsSync(binary) ? [binary] : ["bun", join(root, "cli/main.ts")];
+process.env.DP_NOW = "2026-11-21T06:00:00Z";
+
+const work = mkdtempSync(join(tmpdir(), "dp-bench-"));
+const started = Date.now();
+const ctx: BenchContext = { scale, dp, work, log: (m) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${m}`) };
+const results: CaseResult[] = [];
+const errors: { case: string; message: string }[] = [];
+const loadBefore = loadavg().map((l) => l.toFixed(2)).join(" ");
+
+async function step(name: CaseName, fn: () => Promise<void>): Promise<void> {
+  if (!only.has(name)) return;
+  ctx.log(`${name}…`);
+  try {
+    await fn();
+  } catch (e) {
+    errors.push({ case: name, message: e instanceof Error ? e.message : String(e) });
+    ctx.log(`${name} FAILED: ${e instanceof Error ? e.stack : e}`);
+  }
+}
+
+try {
+  await step("startup", async () => void results.push(await startup(ctx)));
+  await step("plan", async () => void results.push(...(await plan(ctx))));
+  await step("ingest", async () => {
+    const { result, runs } = await ingest(ctx);
+    const [x1, x10] = runs as [(typeof runs)[0], (typeof runs)[0]];
+    results.push(
+      result,
+      absolute(`memory: peak RSS of the ${x10.records.toLocaleString("en")}-record ingest`, "MB", x10.dpPeakMb, 1024, {
+        detail: `${x1.dpPeakMb.toFixed(0)} MB at ${x1.records.toLocaleString("en")} records → ${x10.dpPeakMb.toFixed(0)} MB at 10× (limit process ${x1.limitPeakMb.toFixed(0)} → ${x10.limitPeakMb.toFixed(0)} MB)`,
+        scaling: { what: "ingest peak RSS", unit: "MB", x1: { input: `${x1.records.toLocaleString("en")} records`, dp: x1.dpPeakMb, limit: x1.limitPeakMb }, x10: { input: `${x10.records.toLocaleString("en")} records`, dp: x10.dpPeakMb, limit: x10.limitPeakMb } },
+      }),
+    );
+  });
+  await step("build-many", async () => void results.push(await buildMany(ctx)));
+  let demoProject: string | undefined;
+  if (only.has("build") || only.has("ask") || only.has("tool-latency")) {
+    await step("build", async () => {
+      const r = await demoBuild(ctx);
+      if (only.has("build")) results.push(...r.results);
+      demoProject = r.project;
+    });
+  }
+  if (demoProject) {
+    const dir = demoProject;
+    await step("ask", async () => void results.push(...(await ask(ctx, dir))));
+    await step("tool-latency", async () => void results.push(await toolLatency(ctx, dir)));
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const analysisPath = join(import.meta.dir, "ANALYSIS.md");
+const report = renderReport({
+  scale,
+  machine: await machine(),
+  startedAt: new Date(started).toISOString(),
+  durationS: (Date.now() - started) / 1000,
+  loadBefore,
+  loadAfter: loadavg().map((l) => l.toFixed(2)).join(" "),
+  results,
+  errors,
+  analysis: scale === "full" && existsSync(analysisPath) ? readFileSync(analysisPath, "utf8") : undefined,
+});
+writeFileSync(out, report);
+if (values.json) writeFileSync(`${out}.json`, JSON.stringify({ scale, results, errors }, null, 2));
+console.log(report);
+console.error(`wrote ${out}`);
+process.exit(errors.length ? 1 : 0);
