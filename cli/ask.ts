@@ -10,7 +10,7 @@ import { createToolContext } from "../tools/context.ts";
 import { TOOLS } from "../tools/index.ts";
 import { providerFor } from "../tools/providers/index.ts";
 import { runRepl } from "../tools/repl.ts";
-import { startSpinner } from "../tools/repl-spinner.ts";
+import { startSpinner, type Spinner } from "../tools/repl-spinner.ts";
 import { color, exitWith, openProject, print, printJson, projectArgs } from "./common.ts";
 
 function render(result: AskResult): string {
@@ -32,10 +32,18 @@ async function confirmAtPrompt(request: ActRequest): Promise<boolean> {
   }
 }
 
-function agentFor(project: Project, offline: boolean, onState?: (s: AskState) => void): LlmAgent | undefined {
+function agentFor(project: Project, offline: boolean, spinner?: Spinner): LlmAgent | undefined {
   const provider = offline ? undefined : providerFor(project.config.ai);
   if (!provider) return undefined;
-  return new LlmAgent({ provider, confirm: interactive() ? confirmAtPrompt : undefined, escalateModel: project.config.ai.escalate_model, onState });
+  const confirm = async (request: ActRequest) => {
+    spinner?.pause();
+    try {
+      return await confirmAtPrompt(request);
+    } finally {
+      spinner?.resume();
+    }
+  };
+  return new LlmAgent({ provider, confirm: interactive() ? confirm : undefined, escalateModel: project.config.ai.escalate_model, onState: (s: AskState) => spinner?.state(s) });
 }
 
 function agentOptions(project: Project, yes: boolean): AgentOptions {
@@ -63,7 +71,7 @@ export default defineCommand({
         return;
       }
       const spinner = !args.json ? startSpinner() : undefined;
-      const agent = agentFor(project, args.offline, (s) => spinner?.state(s));
+      const agent = agentFor(project, args.offline, spinner);
       let result: AskResult;
       try {
         result = agent ? await agent.answer(question, ctx, TOOLS, { ...agentOptions(project, args.yes), startedAt }) : await askOffline(ctx, question, startedAt);

@@ -277,6 +277,8 @@ export class LlmAgent implements Agent {
         return finish("failed", { ...common, answer: "The model returned no answer. Try again, or use --offline.", error: { code: "INTERNAL", message: "empty answer from the model" } });
       }
 
+      // the model's prose can't be trusted to say an act did not happen
+      const notRun = audited.filter((c) => c.authority === "act" && c.status !== "ok").map((c) => `${describeAct({ tool: c.name, input: c.input })} was NOT done (${c.error ?? c.status})`);
       const mismatches = check!.mismatches.map((m) => m.text);
       const numberWarning = mismatches.length
         ? [`${mismatches.length} number${mismatches.length > 1 ? "s" : ""} in this answer (${mismatches.join(", ")}) did not match any tool result; marked [unverified]`]
@@ -293,8 +295,8 @@ export class LlmAgent implements Agent {
         "answered",
         {
           ...common,
-          warnings: [...warnings, ...numberWarning],
-          answer: [...warnings.map((w) => `⚠ ${w}`), ...numberWarning.map((w) => `⚠ ${w}`), prose, ...series, ...local].join("\n"),
+          warnings: [...warnings, ...notRun, ...numberWarning],
+          answer: [...warnings, ...notRun, ...numberWarning].map((w) => `⚠ ${w}`).concat(prose, ...series, ...local).join("\n"),
           receipt: callLines.map((l) => `call: ${l}`),
         },
         mismatches,

@@ -5,24 +5,33 @@ const LABEL: Partial<Record<AskState, string>> = { received: "thinking", plannin
 
 export interface Spinner {
   state(s: AskState): void;
+  /** hold the line while the human answers a prompt */
+  pause(): void;
+  resume(): void;
   stop(): void;
 }
 
 /** One updating line on stderr while the agent works; nothing at all when stderr is not a terminal. */
 export function startSpinner(stream: NodeJS.WriteStream = process.stderr): Spinner {
-  if (!stream.isTTY) return { state() {}, stop() {} };
+  if (!stream.isTTY) return { state() {}, pause() {}, resume() {}, stop() {} };
   let label = "thinking";
   let i = 0;
   const draw = () => stream.write(`\r\x1b[2K${FRAMES[i++ % FRAMES.length]} ${label}…`);
-  const timer = setInterval(draw, 80);
+  let timer: ReturnType<typeof setInterval> | undefined = setInterval(draw, 80);
   draw();
+  const halt = () => {
+    clearInterval(timer);
+    timer = undefined;
+    stream.write("\r\x1b[2K");
+  };
   return {
     state(s) {
       label = LABEL[s] ?? label;
     },
-    stop() {
-      clearInterval(timer);
-      stream.write("\r\x1b[2K");
+    pause: halt,
+    resume() {
+      timer ??= setInterval(draw, 80);
     },
+    stop: halt,
   };
 }

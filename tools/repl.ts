@@ -7,7 +7,7 @@ import type { ToolContext } from "./context.ts";
 import { TOOLS } from "./index.ts";
 import { planQuestion, type Plan } from "./planner/plan.ts";
 import { followUpPlan, isFollowUp } from "./repl-followup.ts";
-import { startSpinner } from "./repl-spinner.ts";
+import { startSpinner, type Spinner } from "./repl-spinner.ts";
 
 export interface ReplIo {
   input: NodeJS.ReadableStream;
@@ -56,8 +56,16 @@ export async function runRepl(config: ReplConfig): Promise<void> {
   let sessionUsd = 0;
   let asked = 0;
   let previous: Plan | undefined;
+  let activeSpinner: Spinner | undefined;
   if (config.agent && io.interactive) {
-    config.agent.confirm = async (request) => /^y(?:es)?$/i.test((await lines.next(`  dp ask wants to ${describeAct(request)}. Allow? [y/N] `))?.trim() ?? "");
+    config.agent.confirm = async (request) => {
+      activeSpinner?.pause();
+      try {
+        return /^y(?:es)?$/i.test((await lines.next(`  dp ask wants to ${describeAct(request)}. Allow? [y/N] `))?.trim() ?? "");
+      } finally {
+        activeSpinner?.resume();
+      }
+    };
   }
   io.write(`dp ask — ${config.agent ? `${ctx.project.config.ai.model} through typed tools` : "offline planner"} on ${ctx.project.config.name}. ${HELP}\n`);
   for (;;) {
@@ -90,7 +98,8 @@ export async function runRepl(config: ReplConfig): Promise<void> {
       io.write(`unknown command ${line}. ${HELP}\n`);
       continue;
     }
-    const spinner = io.interactive ? startSpinner() : { state() {}, stop() {} };
+    const spinner = io.interactive ? startSpinner() : undefined;
+    activeSpinner = spinner;
     let result: AskResult;
     try {
       if (config.agent) {
@@ -102,7 +111,7 @@ export async function runRepl(config: ReplConfig): Promise<void> {
         auditOfflineAsk(ctx.project, result);
       }
     } finally {
-      spinner.stop();
+      spinner?.stop();
     }
     asked++;
     sessionUsd += result.cost_usd;

@@ -217,6 +217,7 @@ describe("decision authority and injection", () => {
     expect(sawInjection).toBe(true);
     expect(existsSync(join(fx.dir, "leak.csv"))).toBe(false);
     expect(result.status).toBe("answered");
+    expect(result.answer.split("\n")[0]).toBe("⚠ export marts.customers to leak.csv was NOT done (the human's question did not ask for an action)");
     expect(audit.tool_calls[1]).toMatchObject({ name: "export_mart", status: "refused", error: "the human's question did not ask for an action" });
     const refusal = toolResults(fake.answered()[2]!.body)[0]!;
     expect(refusal.is_error).toBe(true);
