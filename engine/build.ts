@@ -3,7 +3,7 @@ import { join, relative } from "node:path";
 import { readBuildHistory, modifiedModels, retrySet, type BuildHistory } from "./build-history.ts";
 import { now } from "./clock.ts";
 import { compileSql, liveRelation, writeCompiled } from "./compile.ts";
-import { Db, ident, literal, qualified } from "./duckdb.ts";
+import { Db, ident, literal, qualified, type SqlValue } from "./duckdb.ts";
 import { DpError } from "./errors.ts";
 import { runTest, testsFor, type DataTest, type TestResult } from "./datatests.ts";
 import { streamGlob, streamHasData, newRunId } from "./lake.ts";
@@ -92,18 +92,22 @@ function asOfFor(model: Model, graph: ModelGraph, store: StateStore, built: Map<
   return min;
 }
 
-async function existingKind(db: Db, schema: string, name: string): Promise<"table" | "view" | undefined> {
-  const row = await db.one<{ table_type: string }>(
-    "SELECT table_type FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2",
-    [schema, name],
+type RelationKind = "table" | "view";
+
+/** Every live relation, read once per build: a catalog query per model took milliseconds that grew with the number of tables. */
+async function liveRelations(db: Db): Promise<Map<string, RelationKind>> {
+  const rows = await db.all<{ schema_name: string; name: string; kind: RelationKind }>(
+    "SELECT schema_name, table_name AS name, 'table' AS kind FROM duckdb_tables() UNION ALL SELECT schema_name, view_name, 'view' FROM duckdb_views() WHERE NOT internal",
   );
-  if (!row) return undefined;
-  return row.table_type === "VIEW" ? "view" : "table";
+  return new Map(rows.map((r) => [relationKey(r.schema_name, r.name), r.kind]));
 }
 
-async function materialize(db: Db, model: Model, sql: string, options: BuildOptions, graph: ModelGraph): Promise<void> {
+function relationKey(schema: string, name: string): string {
+  return `${schema}.${name}`;
+}
+
+async function materialize(db: Db, model: Model, sql: string, options: BuildOptions, graph: ModelGraph, existing: RelationKind | undefined): Promise<void> {
   const rel = liveRelation(model);
-  const existing = await existingKind(db, model.schema, model.name);
   await db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(model.schema)}`);
   if (model.materialized === "incremental" && existing === "table" && !options.fullRefresh) {
     const delta = compileSql(model, graph, { isIncremental: true });
@@ -188,6 +192,7 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
     }
     const singular = options.noTests ? { attached: new Map<string, DataTest[]>(), unattached: [] } : planSingularTests(graph, selected);
     const missing = await refreshRawViews(db, project, graph);
+    const relations = await liveRelations(db);
     const failed = new Set<string>();
     const builtAsOf = new Map<string, string | null>();
     let stop = false;
@@ -217,7 +222,7 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
       result.compiledPath = compiledPath;
       try {
         await db.transaction(async () => {
-          await materialize(db, model, sql, options, graph);
+          await materialize(db, model, sql, options, graph, relations.get(relationKey(model.schema, model.name)));
           await checkContract(db, model);
           if (!options.noTests) {
             for (const test of testsFor(model, graph, nowIso)) result.tests.push(await runTest(db, test, liveRelation(model)));
@@ -233,6 +238,8 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
           const count = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${liveRelation(model)}`);
           result.rows = Number(count?.n ?? 0);
         });
+        // only after the commit: a rolled-back model leaves the catalog as it was
+        relations.set(relationKey(model.schema, model.name), model.materialized === "view" ? "view" : "table");
         result.asOf = asOfFor(model, graph, store, builtAsOf, history);
         builtAsOf.set(name, result.asOf);
       } catch (e) {
@@ -249,8 +256,11 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
     }
     for (const test of singular.unattached) loose.push(await runTest(db, test, ""));
     if (results.length || loose.length) {
-      await recordBuild(db, runId, results, graph, nowIso);
-      await recordTests(db, runId, loose, nowIso);
+      // one commit for the run's bookkeeping, not one per row
+      await db.transaction(async () => {
+        await recordBuild(db, runId, results, graph, nowIso);
+        await recordTests(db, runId, loose, nowIso);
+      });
       await publishSnapshot(project, db, runId);
       for (const r of results) {
         if (r.status === "success" && graph.models.get(r.model)!.config.publish_parquet) r.parquetPath = await publishParquet(project, db, graph.models.get(r.model)!);
@@ -276,19 +286,25 @@ async function publishParquet(project: Project, db: Db, model: Model): Promise<s
 }
 
 async function recordBuild(db: Db, runId: string, results: ModelResult[], graph: ModelGraph, nowIso: string): Promise<void> {
-  for (const r of results) {
+  const rows = results.map((r): SqlValue[] => {
     const model = graph.models.get(r.model)!;
-    await db.run("INSERT INTO _dp.model_runs VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::TIMESTAMPTZ, $10::TIMESTAMPTZ, $11)", [
-      runId, r.model, r.schema, model.materialized, r.status, r.rows ?? null, r.durationMs, r.error ?? null, r.asOf ?? null, nowIso, model.hash,
-    ]);
-    await recordTests(db, runId, r.tests, nowIso);
-  }
+    return [runId, r.model, r.schema, model.materialized, r.status, r.rows ?? null, r.durationMs, r.error ?? null, r.asOf ?? null, nowIso, model.hash];
+  });
+  await insertRows(db, "_dp.model_runs", ["", "", "", "", "", "", "", "", "::TIMESTAMPTZ", "::TIMESTAMPTZ", ""], rows);
+  await recordTests(db, runId, results.flatMap((r) => r.tests), nowIso);
 }
 
 export async function recordTests(db: Db, runId: string, tests: TestResult[], nowIso: string): Promise<void> {
-  for (const t of tests) {
-    await db.run("INSERT INTO _dp.test_results VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::TIMESTAMPTZ)", [
-      runId, t.id, t.model, t.kind, t.column ?? null, t.severity, t.status, t.failures, t.message, nowIso,
-    ]);
+  const rows = tests.map((t): SqlValue[] => [runId, t.id, t.model, t.kind, t.column ?? null, t.severity, t.status, t.failures, t.message, nowIso]);
+  await insertRows(db, "_dp.test_results", ["", "", "", "", "", "", "", "", "", "::TIMESTAMPTZ"], rows);
+}
+
+/** Rows in insertion order, many per statement: a statement per row cost about a millisecond each. */
+async function insertRows(db: Db, table: string, casts: string[], rows: SqlValue[][]): Promise<void> {
+  const chunk = 500;
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = rows.slice(i, i + chunk);
+    const values = part.map((_, r) => `(${casts.map((cast, k) => `$${r * casts.length + k + 1}${cast}`).join(", ")})`).join(", ");
+    await db.run(`INSERT INTO ${table} VALUES ${values}`, part.flat());
   }
 }
