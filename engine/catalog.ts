@@ -1,6 +1,6 @@
 import { liveRelation } from "./compile.ts";
 import { testsFor } from "./datatests.ts";
-import type { Db } from "./duckdb.ts";
+import { ident, type Db } from "./duckdb.ts";
 import { DpError } from "./errors.ts";
 import { sourceFreshness, type SourceFreshness } from "./freshness.ts";
 import type { MetricDef } from "./model-schema.ts";
@@ -69,6 +69,8 @@ export interface Catalog {
   mart(name: string): CatalogModel;
   model(name: string): CatalogModel;
   freshness(): SourceFreshness[];
+  /** distinct values of each metric's text dimensions ("mart.dimension"), once the warehouse is open */
+  dimensionValues?: Map<string, string[]>;
 }
 
 function catalogModel(m: Model, graph: ModelGraph): CatalogModel {
@@ -178,4 +180,26 @@ function isoOrNull(v: string | null): string | null {
   if (!v) return null;
   const d = new Date(v.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00"));
   return Number.isNaN(d.getTime()) ? v : d.toISOString();
+}
+
+/** Low-cardinality text dimensions' values, so "MRR for enterprise" can become a filter, not a silent total. */
+export async function attachDimensionValues(catalog: Catalog, db: Db, maxValues = 50): Promise<void> {
+  const values = new Map<string, string[]>();
+  for (const metric of catalog.metrics) {
+    const mart = catalog.models.get(metric.mart);
+    if (!mart) continue;
+    for (const dim of metric.dimensions) {
+      const key = `${metric.mart}.${dim}`;
+      if (values.has(key)) continue;
+      const column = mart.columns.find((c) => c.name === dim);
+      if (!column || column.pii || (column.type && !/^VARCHAR/i.test(column.type))) continue;
+      try {
+        const rows = await db.all<{ v: string }>(`SELECT DISTINCT ${ident(dim)}::VARCHAR AS v FROM ${mart.relation} WHERE ${ident(dim)} IS NOT NULL LIMIT ${maxValues + 1}`);
+        if (rows.length <= maxValues) values.set(key, rows.map((r) => r.v));
+      } catch {
+        // a mart that is not built yet has no values to offer
+      }
+    }
+  }
+  catalog.dimensionValues = values;
 }

@@ -1,4 +1,4 @@
-import { attachBuiltColumns, loadCatalog, readWarehouseStatus, type Catalog, type WarehouseStatus } from "../engine/catalog.ts";
+import { attachBuiltColumns, attachDimensionValues, loadCatalog, readWarehouseStatus, type Catalog, type WarehouseStatus } from "../engine/catalog.ts";
 import type { Db, Row, SqlValue } from "../engine/duckdb.ts";
 import { DpError } from "../engine/errors.ts";
 import type { Project } from "../engine/project.ts";
@@ -39,6 +39,7 @@ export function createToolContext(project: Project, options: ContextOptions = {}
     (opening ??= openReader(project).then(async (d) => {
       opened = d;
       await attachBuiltColumns(catalog, d);
+      await attachDimensionValues(catalog, d);
       return d;
     }));
   return {

@@ -41,7 +41,7 @@ cases:
     expect: { tool: query_metric, input: { metric: churn_rate, period: last_month }, value: 0.5, tolerance: 0.001 }
   - id: zz-wrong-tool
     question: churn last month?
-    expect: { tool: query_metric, input: { metric: churned_customers } }
+    expect: { tool: query_metric, input: { metric: new_mrr } }
   - id: zz-wrong-refusal
     question: churn last month?
     expect: { refusal: true }
@@ -52,7 +52,7 @@ cases:
       expect(r.code).toBe(1);
       expect(r.stdout).toContain("0/3 passed");
       expect(r.stdout).toMatch(/value 0\.5 ≠ 0\.033/);
-      expect(r.stdout).toMatch(/metric: "churned_customers" ≠ "churn_rate"/);
+      expect(r.stdout).toMatch(/metric: "new_mrr" ≠ "churn_rate"/);
       expect(r.stdout).toContain("answered instead of refusing");
     } finally {
       rmSync(join(dir, "evals/zz-wrong.yaml"));

@@ -201,7 +201,7 @@ function dimensionsOf(rest: string, metric: MetricDef, catalog: Catalog): string
 }
 
 /** "on the pro plan", "for plan pro", "where plan is pro", "plan = pro". */
-function filtersOf(rest: string, metric: MetricDef): Filter[] {
+function filtersOf(rest: string, metric: MetricDef, catalog?: Catalog): Filter[] {
   const filters: Filter[] = [];
   // plan_tier and plan_name are both "plan": the first declared dimension takes "the pro plan"
   const taken = new Set<number>();
@@ -215,6 +215,19 @@ function filtersOf(rest: string, metric: MetricDef): Filter[] {
       if (value && !FILLER.has(value) && !taken.has(hit.index) && !filters.some((f) => f.dimension === dim)) {
         filters.push({ dimension: dim, op: "=", value });
         taken.add(hit.index);
+      }
+    }
+  }
+  // "MRR for enterprise": a bare value of a dimension, read from the built mart
+  for (const dim of metric.dimensions) {
+    if (filters.some((f) => f.dimension === dim)) continue;
+    for (const value of catalog?.dimensionValues?.get(`${metric.mart}.${dim}`) ?? []) {
+      const v = value.toLowerCase();
+      if (v.length < 3 || FILLER.has(v) || /^(day|week|month|quarter|year)s?$/.test(v)) continue;
+      const escaped = v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replaceAll(" ", "[ _]");
+      if (new RegExp(`\\b(?:for|on|in|with|from|among|of)\\s+(?:the\\s+|our\\s+|all\\s+)?${escaped}\\b(?!\\s+(?:days?|weeks?|months?|quarters?|years?)\\b)`).test(rest)) {
+        filters.push({ dimension: dim, op: "=", value });
+        break;
       }
     }
   }
@@ -249,7 +262,7 @@ function components(metric: MetricDef, catalog: Catalog): [MetricDef, MetricDef]
 function planMetric(rest: string, periods: FoundPeriod[], metric: MetricDef, catalog: Catalog, at: Date): PlannedCall[] | Refusal {
   const dims = dimensionsOf(rest, metric, catalog);
   if (!Array.isArray(dims)) return dims;
-  const filters = filtersOf(rest, metric).filter((f) => !dims.includes(f.dimension));
+  const filters = filtersOf(rest, metric, catalog).filter((f) => !dims.includes(f.dimension));
   const found = periodFor(periods, rest, metric, at);
   const { multi } = found;
   let grain = grainOf(rest) ?? (TREND.test(rest) || multi ? metric.grain : undefined);
@@ -276,7 +289,7 @@ function planMetric(rest: string, periods: FoundPeriod[], metric: MetricDef, cat
 }
 
 function planCompare(text: string, rest: string, periods: FoundPeriod[], metric: MetricDef, catalog: Catalog, at: Date): Plan | Refusal {
-  const filters = filtersOf(rest, metric);
+  const filters = filtersOf(rest, metric, catalog);
   const input: Record<string, unknown> = { metric: metric.name, filters };
   if (periods.length >= 2) {
     // "from September to October": the later one is current
