@@ -7,6 +7,7 @@ import { Db, ident, literal, qualified, type SqlValue } from "./duckdb.ts";
 import { DpError } from "./errors.ts";
 import { runTest, testsFor, type DataTest, type TestResult } from "./datatests.ts";
 import { streamGlob, streamHasData, newRunId } from "./lake.ts";
+import { findUnreadableRaw, looksLikeUnreadableFile, quarantineCorruptRaw, quarantineRawFile, rawFileInError, type Quarantined } from "./lake-quarantine.ts";
 import { log } from "./log.ts";
 import { rawViewName, type Model, type ModelGraph } from "./models.ts";
 import { planModels } from "./plan.ts";
@@ -191,6 +192,8 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
       log.info(retry.size ? `retrying ${selected.length} model(s) from ${history.lastBuild?.runId}` : "nothing to retry: the last build published every model");
     }
     const singular = options.noTests ? { attached: new Map<string, DataTest[]>(), unattached: [] } : planSingularTests(graph, selected);
+    const quarantined = quarantineCorruptRaw(project.paths.lake, project.paths.state, [...graph.models.values()].flatMap((m) => m.sources));
+    for (const q of quarantined) log.error(quarantineMessage(project, q));
     const missing = await refreshRawViews(db, project, graph);
     const relations = await liveRelations(db);
     const failed = new Set<string>();
@@ -206,6 +209,16 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
         result.status = "skipped";
         result.error = stop || options.signal?.aborted ? "build stopped" : `upstream model ${brokenParent} failed`;
         failed.add(name);
+        continue;
+      }
+      const broken = quarantined.find((q) => model.sources.some((s) => s.source === q.source && s.stream === q.stream));
+      if (broken) {
+        // this build would publish without the file's rows; the previous version stays live until the re-read
+        result.status = "failed";
+        result.error = `${quarantineMessage(project, broken)}; the previous version stays live`;
+        result.where = relative(project.dir, broken.movedTo);
+        failed.add(name);
+        if (options.failFast) stop = true;
         continue;
       }
       const noData = model.sources.find((s) => missing.has(`${s.source}.${s.stream}`));
@@ -247,6 +260,13 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
         result.status = "failed";
         result.error = err.code === "MODEL_SQL" ? sqlMessage(err.message) : err.message;
         result.where = err.code === "MODEL_SQL" ? sqlErrorWhere(model, compiledPath, err.message, project.dir) : err.where;
+        const named = rawFileInError(err.message, project.paths.lake);
+        const unreadable = named ? { file: named, reason: sqlMessage(err.message) } : looksLikeUnreadableFile(err.message) ? await findUnreadableRaw(db, project.paths.lake, model.sources) : undefined;
+        if (unreadable) {
+          const q = quarantineRawFile(project.paths.lake, project.paths.state, unreadable.file, unreadable.reason);
+          result.error = `${quarantineMessage(project, q)}; the previous version stays live`;
+          log.error(quarantineMessage(project, q));
+        }
         failed.add(name);
         if (options.failFast) stop = true;
       }
@@ -271,6 +291,10 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
   }
   const ok = results.every((r) => r.status === "success") && loose.every((t) => t.status === "pass" || t.status === "warn");
   return { runId, models: results, tests: loose, ok, durationMs: Date.now() - started };
+}
+
+function quarantineMessage(project: Project, q: Quarantined): string {
+  return `corrupt raw file ${relative(project.dir, q.file)} (${q.reason}) moved to ${relative(project.dir, q.movedTo)}; the ${q.source}.${q.stream} cursor was reset so the next \`dp pull ${q.source}\` (or \`dp run\`) re-reads it`;
 }
 
 /** lake/marts/<model>.parquet, written beside and renamed into place so readers never see half a file. */

@@ -42,7 +42,8 @@ export class Db {
       instance = await DuckDBInstance.create(path, config);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      if (/lock/i.test(msg)) {
+      // not /lock/: "Corrupt database file … in block at …" is no lock
+      if (/Could not set lock|Conflicting lock/i.test(msg)) {
         throw new DpError("LOCKED", `the warehouse ${path} is in use by another process`, {
           fix: "wait for the running `dp run` to finish (readers use the published snapshot)",
           cause: e,

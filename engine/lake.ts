@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import type { FileSink } from "bun";
 import type { RawRecord, StreamSpec } from "../connectors/types.ts";
 import { isoDate } from "./clock.ts";
 import { Db, ident, literal } from "./duckdb.ts";
@@ -60,7 +59,8 @@ export interface StreamWriterOptions {
  * when complete (write, fsync, rename). Files are never edited afterwards.
  */
 export class StreamWriter {
-  private sink: FileSink | undefined;
+  /** the spool file; written synchronously so a full disk is an error here, not an unhandled rejection later */
+  private sink: number | undefined;
   private spoolPath = "";
   private spooled = 0;
   private seq = 0;
@@ -87,24 +87,25 @@ export class StreamWriter {
 
   write(records: RawRecord[]): void {
     if (records.length === 0) return;
-    if (!this.sink) {
+    if (this.sink === undefined) {
       mkdirSync(this.tmpDir, { recursive: true });
       this.spoolPath = join(this.tmpDir, `${this.opts.stream.name}-${this.seq}.ndjson`);
-      this.sink = Bun.file(this.spoolPath).writer({ highWaterMark: 1 << 20 });
+      this.sink = this.guard(() => openSync(this.spoolPath, "w"));
     }
     let chunk = "";
     for (const r of records) {
       chunk += JSON.stringify(r);
       chunk += "\n";
     }
-    this.sink.write(chunk);
+    const fd = this.sink;
+    this.guard(() => writeSync(fd, chunk));
     this.spooled += records.length;
   }
 
   /** Turn what is spooled into one visible Parquet file; undefined when nothing was spooled. */
   async flush(): Promise<LandedFile | undefined> {
-    if (!this.sink) return undefined;
-    await this.sink.end();
+    if (this.sink === undefined) return undefined;
+    closeSync(this.sink);
     this.sink = undefined;
     const rows = this.spooled;
     this.spooled = 0;
@@ -152,7 +153,25 @@ export class StreamWriter {
 
   /** Remove spool files; called on success and on failure (landed files stay). */
   cleanup(): void {
+    if (this.sink !== undefined) closeSync(this.sink);
+    this.sink = undefined;
     rmSync(this.tmpDir, { recursive: true, force: true });
+  }
+
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOSPC" || code === "EDQUOT") {
+        throw new DpError("IO", `the disk is full: cannot spool ${this.opts.source}.${this.opts.stream.name} records to ${this.tmpDir}`, {
+          where: this.opts.lakeDir,
+          fix: "free space on the lake's disk and run again; the cursor stays at the last durable file",
+          cause: e,
+        });
+      }
+      throw e;
+    }
   }
 }
 

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { StreamState } from "../connectors/types.ts";
 import { DpError } from "./errors.ts";
 import { writeFileAtomic } from "./fsx.ts";
+import { log } from "./log.ts";
 
 export interface ColumnSchema {
   name: string;
@@ -40,11 +41,16 @@ export class StateStore {
     try {
       return JSON.parse(readFileSync(file, "utf8")) as SourceState;
     } catch (e) {
-      throw new DpError("IO", `state file ${file} is corrupt`, {
-        where: file,
-        fix: `move it aside and run \`dp pull ${source} --full-refresh\``,
-        cause: e,
-      });
+      // failing every run on it would be a crash loop; without a cursor the next pull re-reads (staging dedups)
+      const movedTo = join(this.dir, "..", "quarantine", "state", `${source}.json.${Date.now()}`);
+      try {
+        mkdirSync(dirname(movedTo), { recursive: true });
+        renameSync(file, movedTo);
+      } catch {
+        throw new DpError("IO", `state file ${file} is corrupt`, { where: file, fix: `move it aside and run \`dp pull ${source} --full-refresh\``, cause: e });
+      }
+      log.error(`state file ${file} is corrupt (${(e as Error).message}); moved it to ${movedTo}: the next pull of ${source} re-reads it from the start`);
+      return { version: 1, streams: {} };
     }
   }
 

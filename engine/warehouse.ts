@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Db } from "./duckdb.ts";
 import { DpError } from "./errors.ts";
 import { writeFileAtomic } from "./fsx.ts";
+import { openRecovering } from "./warehouse-recover.ts";
 import type { Project } from "./project.ts";
 
 /**
@@ -11,10 +12,16 @@ import type { Project } from "./project.ts";
  * pointer is swapped atomically, so a reader sees the old or the new state.
  */
 export async function openWriter(project: Project): Promise<Db> {
-  const db = await Db.open(project.paths.warehouse, {
-    threads: project.config.warehouse.threads,
-    memoryLimit: project.config.warehouse.memory_limit,
-  });
+  const latest = () => {
+    const p = currentPointer(project);
+    return p && join(project.paths.snapshots, p.file);
+  };
+  const db = await openRecovering(project.paths.warehouse, latest, () =>
+    Db.open(project.paths.warehouse, {
+      threads: project.config.warehouse.threads,
+      memoryLimit: project.config.warehouse.memory_limit,
+    }),
+  );
   await ensureMeta(db);
   return db;
 }

@@ -21,7 +21,7 @@ export const proposeMetric = defineTool({
     "(written to models/_proposals/NAME.yml; never executed, never used for an answer). Say in the answer that it is a proposal.",
   authority: "recommend",
   input: z.strictObject({
-    name: z.string().regex(/^[a-z][a-z0-9_]*$/).describe("snake_case metric name"),
+    name: z.string().max(64).regex(/^[a-z][a-z0-9_]*$/).describe("snake_case metric name"),
     label: z.string().optional(),
     description: z.string().min(3),
     mart: z.string().describe("an existing mart"),

@@ -37,11 +37,11 @@ export function runDp(args: string[], options: { env?: Record<string, string | u
   return runCmd(["bun", join(repoRoot, "cli/main.ts"), ...args], options);
 }
 
-/** A clean failure: exit code as promised, an `error[CODE]:` line, no stack frames, no INTERNAL. */
-export function cleanFailure(r: Ran, codes: number[]): string | undefined {
+/** A clean failure: exit code as promised, an `error[CODE]:` line (a failed `dp run` reports per step instead), no stack frames, no INTERNAL. */
+export function cleanFailure(r: Ran, codes: number[], options: { errorLine?: boolean } = {}): string | undefined {
   if (r.hung) return "hung";
   if (!codes.includes(r.code)) return `exit ${r.code} (expected ${codes.join("/")}): ${r.stderr.slice(0, 300)}`;
-  if (r.code !== 0 && !/error\[[A-Z_]+\]/.test(r.stderr)) return `no error[CODE] line: ${r.stderr.slice(0, 300)}`;
+  if (r.code !== 0 && options.errorLine !== false && !/error\[[A-Z_]+\]/.test(r.stderr)) return `no error[CODE] line: ${r.stderr.slice(0, 300)}`;
   if (/error\[INTERNAL\]/.test(r.stderr)) return `internal error: ${r.stderr.slice(0, 300)}`;
   if (/\n\s+at .+:\d+:\d+\)?\n/.test(r.stderr) || /^\s+at .+\(.+:\d+:\d+\)$/m.test(r.stderr)) return `stack trace: ${r.stderr.slice(0, 300)}`;
   return undefined;
