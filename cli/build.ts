@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import { build } from "../engine/build.ts";
 import { withRunLock } from "../engine/lock.ts";
 import { ExitCode } from "../engine/errors.ts";
+import { exitCodeFor, interruptible } from "../engine/run-signals.ts";
 import { exitWith, openProject, print, printJson, projectArgs } from "./common.ts";
 import { formatBuild } from "./format-build.ts";
 
@@ -16,11 +17,13 @@ export default defineCommand({
   },
   async run({ args }) {
     const project = openProject(args);
-    const result = await withRunLock(project, "build", () =>
-      build(project, { select: args.select, fullRefresh: args["full-refresh"], failFast: args["fail-fast"], retryFailed: args["retry-failed"] }),
+    const { value: result, signal } = await interruptible((sig) =>
+      withRunLock(project, "build", () =>
+        build(project, { select: args.select, fullRefresh: args["full-refresh"], failFast: args["fail-fast"], retryFailed: args["retry-failed"], signal: sig }),
+      ),
     );
     if (args.json) printJson(result);
     else print(formatBuild(result));
-    exitWith(result.ok ? ExitCode.ok : ExitCode.failed);
+    exitWith(signal ? exitCodeFor(signal) : result.ok ? ExitCode.ok : ExitCode.failed);
   },
 });

@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import { pull } from "../engine/pull.ts";
 import { withRunLock } from "../engine/lock.ts";
 import { ExitCode } from "../engine/errors.ts";
+import { exitCodeFor, interruptible } from "../engine/run-signals.ts";
 import { exitWith, openProject, print, printJson, projectArgs } from "./common.ts";
 
 export default defineCommand({
@@ -14,7 +15,9 @@ export default defineCommand({
   async run({ args }) {
     const project = openProject(args);
     const sources = args._.length ? args._ : undefined;
-    const results = await withRunLock(project, "pull", () => pull(project, { sources, fullRefresh: args["full-refresh"] }));
+    const { value: results, signal } = await interruptible((sig) =>
+      withRunLock(project, "pull", () => pull(project, { sources, fullRefresh: args["full-refresh"], signal: sig })),
+    );
     const failed = results.filter((r) => r.status === "failed");
     if (args.json) printJson(results.map((r) => ({ ...r, error: r.error?.toJSON() })));
     else {
@@ -23,6 +26,6 @@ export default defineCommand({
         if (r.error) print(`  ${r.error.format().replaceAll("\n", "\n  ")}`);
       }
     }
-    exitWith(failed.length ? ExitCode.failed : ExitCode.ok);
+    exitWith(signal ? exitCodeFor(signal) : failed.length ? ExitCode.failed : ExitCode.ok);
   },
 });

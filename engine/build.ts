@@ -183,6 +183,9 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
   const db = await openWriter(project);
   const results: ModelResult[] = [];
   const loose: TestResult[] = [];
+  // SIGTERM mid-model: interrupt DuckDB so the model's transaction rolls back now, not after it finishes
+  const interrupt = () => db.conn.interrupt();
+  options.signal?.addEventListener("abort", interrupt, { once: true });
   try {
     const history = await readBuildHistory(db);
     let selected = select(graph, options.select, { projectDir: project.dir, modified: modifiedModels(graph, history) });
@@ -287,6 +290,7 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
       }
     }
   } finally {
+    options.signal?.removeEventListener("abort", interrupt);
     db.close();
   }
   const ok = results.every((r) => r.status === "success") && loose.every((t) => t.status === "pass" || t.status === "warn");

@@ -94,3 +94,22 @@ describe("dp run: one process, one lock", () => {
     expect(runs.map((r: { status: string }) => r.status)).toEqual(["success", "interrupted", "success"]);
   }, 60_000);
 });
+
+describe("interrupting a long model", () => {
+  test("SIGTERM inside a model that would run for minutes stops within seconds; the model rolls back", async () => {
+    const f = fixture("run");
+    fixtures.push(f);
+    expect(dp(["run"], f.dir).code).toBe(0);
+    // minutes of work if nothing interrupts it
+    f.write("models/marts/burn.sql", "SELECT count(*) AS n FROM range(200000) a(x), range(200000) b(y) WHERE (x * 31 + y) % 13 = 0\n");
+    const run = dpAsync(["build", "--log-format", "json"], f.dir);
+    await Bun.sleep(1500);
+    const t0 = Date.now();
+    run.kill("SIGTERM");
+    const code = await run.exited;
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect([1, 143]).toContain(code);
+    expect(existsSync(join(f.dir, ".dp", "run.lock"))).toBe(false);
+    expect(await martRows(f.dir, "orders")).toBe(10);
+  }, 60_000);
+});
