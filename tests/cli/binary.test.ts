@@ -88,12 +88,23 @@ describe("dist/dp single binary", () => {
     expect(cacheEntries(box).map((e) => e.split("/")[1]).sort()).toEqual(["duckdb.node", "libduckdb.so"]);
   }, 30_000);
 
-  test("init --demo writes the embedded demo project", async () => {
+  test("the demo path with the binary alone: init --demo → run → ask, numbers equal dp sql's", async () => {
     const box = sandbox();
     const r = await runDp(box, ["init", "demo", "--demo"]);
     expect(r.code).toBe(0);
     expect(existsSync(join(box.work, "demo", "project.yaml"))).toBe(true);
-  });
+    const project = join(box.work, "demo");
+    const run = await runDp(box, ["run", "-C", project]);
+    expect(run.code).toBe(0);
+    const ask = await runDp(box, ["ask", "churn last month?", "--json", "-C", project]);
+    expect(ask.code).toBe(0);
+    const answer = JSON.parse(ask.stdout) as { status: string; answer: string; citations: { model: string }[] };
+    expect(answer.status).toBe("answered");
+    expect(answer.citations.map((c) => c.model)).toContain("marts.churn_monthly");
+    const sql = await runDp(box, ["sql", "-C", project, "--json", "select round(100.0 * churned_customers / customers_at_start, 1) as pct from marts.churn_monthly where month = date '2026-10-01'"]);
+    const [{ pct }] = JSON.parse(sql.stdout) as { pct: number }[];
+    expect(answer.answer).toContain(`${pct}%`);
+  }, 120_000);
 
   test("two first runs at once share one extraction", async () => {
     const box = sandbox();
