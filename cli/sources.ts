@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { formatAge } from "../engine/clock.ts";
-import { sourceFreshness } from "../engine/freshness.ts";
+import { sourceFreshness, type SourceFreshness } from "../engine/freshness.ts";
 import { openProject, print, printJson, projectArgs, table } from "./common.ts";
 
 export default defineCommand({
@@ -20,10 +20,18 @@ export default defineCommand({
           last_pull: r.lastSuccessAt ? `${r.lastSuccessAt.slice(0, 16).replace("T", " ")} (${formatAge(r.ageMs ?? 0)} ago)` : "never",
           rows: r.rows,
           freshness: r.status,
-          drift: r.drift.length ? `${r.drift.length} change(s)` : "",
+          drift: lastDrift(r.drift),
           error: r.lastError ?? "",
         })),
       ),
     );
   },
 });
+
+/** The latest schema change in one cell: "+added −removed ~retyped (stream, date)". */
+function lastDrift(drift: SourceFreshness["drift"]): string {
+  const d = drift.at(-1);
+  if (!d) return "";
+  const parts = [...d.added.map((c) => `+${c}`), ...d.removed.map((c) => `−${c}`), ...d.retyped.map((c) => `~${c.split(":")[0]}`)];
+  return `${parts.join(" ")} (${d.stream}, ${d.at.slice(0, 10)})${drift.length > 1 ? ` +${drift.length - 1} earlier` : ""}`;
+}

@@ -53,7 +53,7 @@ describe("schema drift", () => {
     expect(row!.drift).toHaveLength(1);
     expect(row!.drift[0]).toMatchObject({ stream: "accounts", added: ["region"], removed: ["name"], retyped: ["amount: BIGINT → VARCHAR"] });
     const table = await dp("sources");
-    expect(table.stdout).toContain("1 change(s)");
+    expect(table.stdout).toContain("+region −name ~amount (accounts,");
   }, 30_000);
 
   test("schema: freeze fails the pull with exit 1, names the columns and the fix, and lands nothing", async () => {
