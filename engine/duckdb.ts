@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from "@duckdb/node-api";
 import { DpError } from "./errors.ts";
 import { loadDuckDB } from "./duckdb-native.ts";
+import { defaultMemoryLimit, defaultThreads } from "./duckdb-settings.ts";
 
 /**
  * The one module that talks to DuckDB. Everything else goes through Db:
@@ -33,8 +34,8 @@ export class Db {
     if (path !== ":memory:" && !path.startsWith("md:") && !options.readOnly) mkdirSync(dirname(path), { recursive: true });
     const config: Record<string, string> = {};
     if (options.readOnly) config.access_mode = "READ_ONLY";
-    if (options.threads) config.threads = String(options.threads);
-    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    config.threads = String(options.threads ?? defaultThreads());
+    config.memory_limit = options.memoryLimit ?? defaultMemoryLimit();
     config.autoinstall_known_extensions = "false";
     config.autoload_known_extensions = "false";
     let instance: DuckDBInstance;
