@@ -49,6 +49,8 @@ export interface StreamWriterOptions {
   loadedAt: Date;
   /** flush a Parquet file every N records */
   maxRecords?: number;
+  /** or every N bytes of spooled JSON, whichever comes first */
+  maxBytes?: number;
   /** inspect the schema before the file becomes visible; throw to refuse it */
   beforePublish?: (schema: ColumnSchema[]) => void;
 }
@@ -63,8 +65,10 @@ export class StreamWriter {
   private sink: number | undefined;
   private spoolPath = "";
   private spooled = 0;
+  private spooledBytes = 0;
   private seq = 0;
   private readonly maxRecords: number;
+  private readonly maxBytes: number;
   private readonly tmpDir: string;
   private readonly finalDir: string;
 
@@ -73,6 +77,9 @@ export class StreamWriter {
     private readonly opts: StreamWriterOptions,
   ) {
     this.maxRecords = opts.maxRecords ?? 100_000;
+    // DuckDB holds about a file's worth of JSON while it infers the schema over every record,
+    // so a byte cap, not only a record cap, keeps a pull's memory flat whatever the record size
+    this.maxBytes = opts.maxBytes ?? 32 * 2 ** 20;
     this.tmpDir = join(opts.lakeDir, ".tmp", opts.runId, `${opts.source}__${opts.stream.name}`);
     this.finalDir = join(opts.lakeDir, "raw", opts.source, opts.stream.name, `load_date=${isoDate(opts.loadedAt)}`);
   }
@@ -82,7 +89,7 @@ export class StreamWriter {
   }
 
   get full(): boolean {
-    return this.spooled >= this.maxRecords;
+    return this.spooled >= this.maxRecords || this.spooledBytes >= this.maxBytes;
   }
 
   write(records: RawRecord[]): void {
@@ -100,6 +107,7 @@ export class StreamWriter {
     const fd = this.sink;
     this.guard(() => writeSync(fd, chunk));
     this.spooled += records.length;
+    this.spooledBytes += chunk.length;
   }
 
   /** Turn what is spooled into one visible Parquet file; undefined when nothing was spooled. */
@@ -109,6 +117,7 @@ export class StreamWriter {
     this.sink = undefined;
     const rows = this.spooled;
     this.spooled = 0;
+    this.spooledBytes = 0;
     const name = `${this.opts.runId}-${String(this.seq++).padStart(5, "0")}.parquet`;
     mkdirSync(this.finalDir, { recursive: true });
     const tmpParquet = join(this.tmpDir, `${name}.tmp`);
