@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { DpError } from "../engine/errors.ts";
 import { HttpClient } from "./http.ts";
-import { defineConnector, type Batch, type RawRecord, type ReadContext, type StreamSpec } from "./types.ts";
+import { stripeEventsFor } from "./stripe-event-types.ts";
+import { EVENT_RETENTION_S, readStripeEvents } from "./stripe-events.ts";
+import { defineConnector, type Batch, type RawRecord, type ReadContext, type StreamSpec, type StreamState } from "./types.ts";
 
 const DEFAULT_STREAMS = ["customers", "subscriptions", "invoices", "charges"];
 
@@ -16,6 +18,10 @@ const stripeConfig = z.strictObject({
   page_size: z.number().int().min(1).max(100).default(100),
   /** per stream, fields to expand: { invoices: [customer] } sends expand[]=data.customer */
   expand: z.record(z.string(), z.array(z.string())).optional(),
+  /** how incremental pulls catch changes to objects created before the cursor */
+  updates: z.enum(["events", "lookback"]).default("events"),
+  /** per stream, the /v1/events types to read ([] = lookback only): { refunds: [charge.refund.updated] } */
+  event_types: z.record(z.string(), z.array(z.string().min(1)).max(20, "Stripe accepts at most 20 event types")).optional(),
   timeout_seconds: z.number().positive().default(30),
 });
 
@@ -29,7 +35,7 @@ interface StripeList {
 
 export const stripe = defineConnector<StripeConfig>({
   name: "stripe",
-  description: "Stripe list endpoints (customers, subscriptions, invoices, charges, ...), incremental on created",
+  description: "Stripe list endpoints (customers, subscriptions, invoices, charges, ...), incremental on created, updates through /v1/events",
   config: stripeConfig,
   secretKeys: ["api_key"],
   streams: (config) => [...new Set(config.streams)].map((name): StreamSpec => ({ name, primaryKey: ["id"], cursorField: "created", description: `Stripe /v1/${name}` })),
@@ -40,6 +46,11 @@ export const stripe = defineConnector<StripeConfig>({
  * Stripe lists are newest first, so the pages of one pull are not in cursor order: the new
  * cursor (max `created`) is committed only with the last page, and each incremental pull
  * re-reads a lookback window behind it. Staging dedups by id, so re-reading is safe.
+ *
+ * With `updates: events`, an incremental pull then reads `/v1/events` since `events_cursor`
+ * (minus lookback) for changes to older objects; `events_cursor` moves only with the final batch,
+ * to the newer of the pull's start and the newest event seen, so a quiet stream never ages out
+ * of Stripe's 30-day event retention. Past that retention the pull falls back to a full re-list.
  */
 async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerator<Batch> {
   const name = ctx.stream.name;
@@ -50,10 +61,26 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
     timeoutMs: config.timeout_seconds * 1000,
     credential: { key: "api_key", value: config.api_key },
   });
-  const prior = typeof ctx.state?.cursor === "number" ? ctx.state.cursor : undefined;
-  const since = prior === undefined ? undefined : Math.max(0, prior - Math.ceil(ctx.lookbackMs / 1000));
+  const lookbackS = Math.ceil(ctx.lookbackMs / 1000);
+  const startedAt = Math.floor(ctx.now.getTime() / 1000);
+  const events = stripeEventsFor(name, config.event_types?.[name]);
+  const useEvents = config.updates === "events" && events.types.length > 0;
+  let prior = typeof ctx.state?.cursor === "number" ? ctx.state.cursor : undefined;
+  // a cursor from `updates: lookback` is at most the last pull's time, so events since it miss nothing
+  const priorEvents = typeof ctx.state?.events_cursor === "number" ? ctx.state.events_cursor : prior;
+  if (useEvents && prior !== undefined && priorEvents !== undefined && startedAt - priorEvents > EVENT_RETENTION_S - 3600) {
+    ctx.log.warn(
+      `events cursor ${new Date(priorEvents * 1000).toISOString()} is older than Stripe's 30-day event retention; updates since may have expired, re-listing all of ${name}`,
+    );
+    prior = undefined;
+  }
+  const since = prior === undefined ? undefined : Math.max(0, prior - lookbackS);
+  const incrementalEvents = useEvents && prior !== undefined;
   const expand = config.expand?.[name]?.map((f) => (f.startsWith("data.") ? f : `data.${f}`));
   if (since !== undefined) ctx.log.info(`incremental from created >= ${new Date(since * 1000).toISOString()}`);
+  const stateWith = (cursor: number | undefined, eventsCursor: number | undefined): StreamState | undefined =>
+    cursor === undefined ? undefined : useEvents ? { cursor, events_cursor: eventsCursor } : { cursor };
+  const listed = new Map<string, number | bigint>();
   let maxCreated = prior;
   let startingAfter: string | undefined;
   for (;;) {
@@ -72,11 +99,20 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
     client.page(body.data.length, res.url);
     for (const o of body.data) {
       if (typeof o.created === "number" && (maxCreated === undefined || o.created > maxCreated)) maxCreated = o.created;
+      if (incrementalEvents && typeof o.id === "string") listed.set(o.id, Bun.hash(JSON.stringify(o)));
     }
     const last = body.data.at(-1);
     const more = body.has_more && typeof last?.id === "string";
-    yield { records: body.data, state: more || maxCreated === undefined ? undefined : { cursor: maxCreated } };
-    if (!more) return;
+    // a full pull has seen every object as of its start, so events start there
+    yield { records: body.data, state: more ? undefined : stateWith(maxCreated, incrementalEvents ? priorEvents : startedAt) };
+    if (!more) break;
     startingAfter = last!.id as string;
+  }
+  if (!incrementalEvents) return;
+  const eventsSince = Math.max(0, priorEvents! - lookbackS);
+  ctx.log.info(`updates from ${events.types.join(", ")} events since ${new Date(eventsSince * 1000).toISOString()}`);
+  for await (const page of readStripeEvents(client, ctx, { events, since: eventsSince, pageSize: config.page_size, listed })) {
+    const eventsCursor = Math.max(priorEvents!, startedAt, page.maxCreated ?? 0);
+    yield { records: page.records, state: page.last ? stateWith(maxCreated, eventsCursor) : undefined };
   }
 }
