@@ -15,7 +15,12 @@ export class YamlFile {
     private readonly doc: Document,
     private readonly lines: LineCounter,
   ) {
-    this.data = doc.toJS();
+    try {
+      this.data = doc.toJS();
+    } catch (e) {
+      // the yaml library refuses alias bombs ("Excessive alias count …") only when converting
+      throw new DpError("CONFIG", `invalid YAML: ${(e as Error).message}`, { where: displayPath, fix: "remove the anchors and aliases (&name / *name) that expand into many copies" });
+    }
   }
 
   static read(path: string, baseDir = process.cwd()): YamlFile {

@@ -7,7 +7,7 @@ import { openReader } from "../../engine/warehouse.ts";
 import { writeProject } from "../helpers.ts";
 import { runDp, spawnDp } from "./lib/cli.ts";
 import { record, Tally } from "./lib/record.ts";
-import { rng, seeds } from "./lib/seeds.ts";
+import { rng, seeds, budget } from "./lib/seeds.ts";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -101,5 +101,5 @@ describe("kill -9 and SIGTERM during a build", () => {
     });
     expect(tally.examples).toEqual([]);
     expect(interrupted).toBeGreaterThan(0);
-  }, 170_000);
+  }, budget(170_000));
 });

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Db } from "../../engine/duckdb.ts";
 import { loadProject } from "../../engine/project.ts";
@@ -7,7 +7,7 @@ import { cleanFailure, runDp } from "./lib/cli.ts";
 import { parquetFiles } from "./lib/lake.ts";
 import { reliabilityProject } from "./lib/project.ts";
 import { record, Tally } from "./lib/record.ts";
-import { rng, seeds, type Rng } from "./lib/seeds.ts";
+import { rng, seeds, type Rng, budget } from "./lib/seeds.ts";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -78,7 +78,7 @@ describe("corrupt and truncated files", () => {
       file: "tests/reliability/corrupt.test.ts",
     });
     expect(tally.examples).toEqual([]);
-  }, 120_000);
+  }, budget(120_000));
 
   test("a corrupt WAL, a corrupt warehouse file and a corrupt state file: reported, moved aside, the run completes; no crash loop", async () => {
     const tally = new Tally();
@@ -143,5 +143,5 @@ describe("corrupt and truncated files", () => {
       file: "tests/reliability/corrupt.test.ts",
     });
     expect(tally.examples).toEqual([]);
-  }, 120_000);
+  }, budget(120_000));
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { cleanFailure, runCmd, runDp } from "./lib/cli.ts";
 import { reliabilityProject } from "./lib/project.ts";
 import { record, Tally } from "./lib/record.ts";
-import { rng } from "./lib/seeds.ts";
+import { rng, budget } from "./lib/seeds.ts";
 
 /**
  * The lake and the warehouse live on a 48 MB tmpfs (mount needs root; CI runs as root here).
@@ -86,5 +86,5 @@ describe("disk full", () => {
     });
     expect(tally.examples).toEqual([]);
     expect(failedRuns).toBeGreaterThan(0);
-  }, 170_000);
+  }, budget(170_000));
 });

@@ -4,7 +4,7 @@ import { FakeHubspot } from "../fakes/hubspot.ts";
 import { HttpProject } from "../http-connectors/harness.ts";
 import { latestByKey, lakeRows } from "./lib/lake.ts";
 import { record, Tally } from "./lib/record.ts";
-import { rng, seeds, type Rng } from "./lib/seeds.ts";
+import { rng, seeds, type Rng, budget } from "./lib/seeds.ts";
 
 const RUNNER = join(import.meta.dir, "..", "http-connectors", "pull-runner.ts");
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -119,7 +119,7 @@ describe("kill -9 during a pull", () => {
     });
     expect(tally.examples).toEqual([]);
     expect(kills).toBeGreaterThan(0);
-  }, 170_000);
+  }, budget(170_000));
 
   const points = ["mid-batch", "before-rename", "after-rename", "after-state"] as const;
   const passes = process.env.DP_SEEDS ? [1, 2, 3, 5, 8] : [1, 3];
@@ -155,5 +155,5 @@ describe("kill -9 during a pull", () => {
     });
     expect(tally.examples).toEqual([]);
     expect(crashes).toBeGreaterThan(points.length);
-  }, 170_000);
+  }, budget(170_000));
 });

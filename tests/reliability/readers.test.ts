@@ -3,7 +3,7 @@ import { rmSync } from "node:fs";
 import { cleanFailure, runDp } from "./lib/cli.ts";
 import { reliabilityProject } from "./lib/project.ts";
 import { record, Tally } from "./lib/record.ts";
-import { iterations, rng } from "./lib/seeds.ts";
+import { iterations, rng, budget } from "./lib/seeds.ts";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -69,7 +69,7 @@ describe("readers while dp run rebuilds", () => {
     });
     expect(tally.examples).toEqual([]);
     expect(seen.size).toBeGreaterThan(1);
-  }, 120_000);
+  }, budget(120_000));
 
   test("two dp runs at once: one runs, the other exits 3 with error[LOCKED] or runs after; nothing corrupt", async () => {
     const p = reliabilityProject();
@@ -98,5 +98,5 @@ describe("readers while dp run rebuilds", () => {
       file: "tests/reliability/readers.test.ts",
     });
     expect(tally.examples).toEqual([]);
-  }, 120_000);
+  }, budget(120_000));
 });

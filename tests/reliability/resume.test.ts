@@ -10,7 +10,7 @@ import { FakeHubspot } from "../fakes/hubspot.ts";
 import { tempDir } from "../helpers.ts";
 import { lakeRows, latestByKey, parquetFiles } from "./lib/lake.ts";
 import { record, Tally } from "./lib/record.ts";
-import { rng, seeds } from "./lib/seeds.ts";
+import { rng, seeds, budget } from "./lib/seeds.ts";
 
 setQuiet(true);
 const dirs: string[] = [];
@@ -97,7 +97,7 @@ describe("resume from every checkpoint of a full pull", () => {
     });
     expect(tally.examples).toEqual([]);
     expect(tally.tries).toBeGreaterThan(5);
-  }, 120_000);
+  }, budget(120_000));
 
   test("HubSpot incremental search (cursor per page): every resume reaches exactly the server's latest versions", async () => {
     const tally = new Tally();
@@ -143,5 +143,5 @@ describe("resume from every checkpoint of a full pull", () => {
     });
     expect(tally.examples).toEqual([]);
     expect(tally.tries).toBeGreaterThan(3);
-  }, 120_000);
+  }, budget(120_000));
 });

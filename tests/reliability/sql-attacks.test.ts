@@ -1,22 +1,19 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { DpError } from "../../engine/errors.ts";
 import { loadProject, type Project } from "../../engine/project.ts";
 import { runReadOnlySql } from "../../engine/readonly-sql.ts";
 import { openReader } from "../../engine/warehouse.ts";
 import { setQuiet } from "../../engine/log.ts";
-import { callTool, TOOLS } from "../../tools/index.ts";
-import { createToolContext } from "../../tools/context.ts";
-import { repoRoot, tempDir } from "../helpers.ts";
+import { tempDir } from "../helpers.ts";
 import { CANARY_ENV, CANARY_ENV_VALUE, SQL_ATTACKS, type SqlAttack } from "./lib/attacks.ts";
-import { cleanFailure, runDp, TEST_ENV } from "./lib/cli.ts";
+import { cleanFailure, runDp } from "./lib/cli.ts";
 import { Tripwire } from "./lib/listener.ts";
 import { martsHash } from "./lib/marts-hash.ts";
 import { reliabilityProject } from "./lib/project.ts";
 import { record, Tally } from "./lib/record.ts";
+import { budget } from "./lib/seeds.ts";
 
 setQuiet(true);
 process.env[CANARY_ENV] = CANARY_ENV_VALUE;
@@ -34,7 +31,7 @@ beforeAll(async () => {
   project = loadProject(dir);
   tripwire = await Tripwire.start();
   baseline = await martsHash(dir);
-}, 60_000);
+}, budget(60_000));
 afterAll(async () => {
   await tripwire.close();
   rmSync(dir, { recursive: true, force: true });
@@ -119,5 +116,5 @@ describe("read-only enforcement on every path that runs SQL for a question", () 
     expect(layers.engine.examples).toEqual([]);
     expect(layers.cli.examples).toEqual([]);
     expect(after).toBe(baseline);
-  }, 120_000);
+  }, budget(120_000));
 });

@@ -16,6 +16,7 @@ import { runDp, TEST_ENV } from "./lib/cli.ts";
 import { martsHash } from "./lib/marts-hash.ts";
 import { reliabilityProject } from "./lib/project.ts";
 import { record, Tally } from "./lib/record.ts";
+import { budget } from "./lib/seeds.ts";
 import { BASE_INPUTS, fuzzCases } from "./lib/tool-fuzz.ts";
 
 setQuiet(true);
@@ -26,7 +27,7 @@ beforeAll(async () => {
   dir = reliabilityProject().dir;
   expect((await runDp(["run", "-C", dir])).code).toBe(0);
   baseline = await martsHash(dir);
-}, 60_000);
+}, budget(60_000));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Record every statement the tools send to DuckDB, with its bound parameters. */
@@ -76,7 +77,6 @@ describe("tool arguments: identifiers only from the catalog, values bound", () =
       if (authority === "act") acts.try(err instanceof DpError && /human's yes/.test(err.message), `${c.tool} ran without approval`);
     }
     ctx.close();
-    const proposals = join(dir, "models", "_proposals");
     const live = loadCatalog(loadProject(dir)).metrics.map((m) => m.name);
     tally.try(!live.includes("proposed_x"), "a proposed metric became live");
     const after = await martsHash(dir);
@@ -102,8 +102,7 @@ describe("tool arguments: identifiers only from the catalog, values bound", () =
     expect(tally.examples).toEqual([]);
     expect(acts.examples).toEqual([]);
     expect(existsSync(join(dir, "out.csv"))).toBe(false);
-    void proposals;
-  }, 120_000);
+  }, budget(120_000));
 
   test("the same fuzz over dp mcp (stdio): isError with a message, never a crash; act tools refused without confirm; marts unchanged", async () => {
     const transport = new StdioClientTransport({
@@ -135,5 +134,5 @@ describe("tool arguments: identifiers only from the catalog, values bound", () =
     expect(tally.examples).toEqual([]);
     expect(acts.examples).toEqual([]);
     expect(readdirSync(dir).includes("out.csv")).toBe(false);
-  }, 120_000);
+  }, budget(120_000));
 });

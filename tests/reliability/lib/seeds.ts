@@ -30,3 +30,8 @@ export function rng(seed: number): Rng {
   next.pick = (xs) => xs[Math.floor(next() * xs.length)]!;
   return next;
 }
+
+/** A test's time limit; soak runs more seeds per test and scales it (DP_TIMEOUT_SCALE). */
+export function budget(ms: number): number {
+  return ms * Number(process.env.DP_TIMEOUT_SCALE ?? 1);
+}
