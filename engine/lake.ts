@@ -60,6 +60,12 @@ export interface StreamWriterOptions {
  * converted by DuckDB, and the Parquet file appears under its final name only
  * when complete (write, fsync, rename). Files are never edited afterwards.
  */
+export interface SealedSpool {
+  spoolPath: string;
+  rows: number;
+  seq: number;
+}
+
 export class StreamWriter {
   /** the spool file; written synchronously so a full disk is an error here, not an unhandled rejection later */
   private sink: number | undefined;
@@ -112,13 +118,25 @@ export class StreamWriter {
 
   /** Turn what is spooled into one visible Parquet file; undefined when nothing was spooled. */
   async flush(): Promise<LandedFile | undefined> {
+    const sealed = this.seal();
+    return sealed && this.land(sealed);
+  }
+
+  /** Close the spool file so writing goes on into the next one while this one lands. */
+  seal(): SealedSpool | undefined {
     if (this.sink === undefined) return undefined;
     closeSync(this.sink);
     this.sink = undefined;
-    const rows = this.spooled;
+    const sealed = { spoolPath: this.spoolPath, rows: this.spooled, seq: this.seq++ };
     this.spooled = 0;
     this.spooledBytes = 0;
-    const name = `${this.opts.runId}-${String(this.seq++).padStart(5, "0")}.parquet`;
+    return sealed;
+  }
+
+  /** Convert a sealed spool file to Parquet and make it visible (write, fsync, rename). */
+  async land(sealed: SealedSpool): Promise<LandedFile> {
+    const { spoolPath, rows } = sealed;
+    const name = `${this.opts.runId}-${String(sealed.seq).padStart(5, "0")}.parquet`;
     mkdirSync(this.finalDir, { recursive: true });
     const tmpParquet = join(this.tmpDir, `${name}.tmp`);
     const finalPath = join(this.finalDir, name);
@@ -137,12 +155,12 @@ export class StreamWriter {
     try {
       await this.db.run(
         `COPY (SELECT *, ${literal(this.opts.runId)} AS ${ident(RUN_ID)}, TIMESTAMPTZ ${literal(loadedAt)} AS ${ident(LOADED_AT)}
-               FROM read_json(${literal(this.spoolPath)}, ${jsonOptions}))
+               FROM read_json(${literal(spoolPath)}, ${jsonOptions}))
          TO ${literal(tmpParquet)} (FORMAT parquet, COMPRESSION zstd)`,
       );
     } catch (e) {
       throw new DpError("SOURCE_DATA", `cannot convert ${this.opts.source}.${this.opts.stream.name} records to Parquet: ${(e as Error).message}`, {
-        where: this.spoolPath,
+        where: spoolPath,
         fix: "the spooled records are kept at that path for inspection",
         cause: e,
       });
@@ -156,7 +174,7 @@ export class StreamWriter {
     renameSync(tmpParquet, finalPath);
     fsyncPath(this.finalDir);
     crashPoint("after-rename");
-    rmSync(this.spoolPath, { force: true });
+    rmSync(spoolPath, { force: true });
     return { path: finalPath, rows, schema };
   }
 

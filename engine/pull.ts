@@ -4,7 +4,7 @@ import { now, parseDuration } from "./clock.ts";
 import { crashPoint } from "./crash-points.ts";
 import { Db } from "./duckdb.ts";
 import { DpError, asDpError } from "./errors.ts";
-import { StreamWriter, newRunId, removeStaleTemp } from "./lake.ts";
+import { StreamWriter, newRunId, removeStaleTemp, type SealedSpool } from "./lake.ts";
 import { scopedLogger } from "./log.ts";
 import { StreamProgress } from "./progress.ts";
 import { resolveSourceConfig, type Project } from "./project.ts";
@@ -141,9 +141,10 @@ async function pullStream(
     },
   });
   let pendingState: StreamState | undefined;
+  let landing: Promise<void> = Promise.resolve();
   const progress = new StreamProgress(`${sourceName}.${stream.name}`);
-  const commit = async (final: boolean) => {
-    const landed = await writer.flush();
+  const commit = async (sealed: SealedSpool | undefined, state: StreamState | undefined, final: boolean) => {
+    const landed = sealed && (await writer.land(sealed));
     if (landed) {
       result.rows += landed.rows;
       result.files += 1;
@@ -152,7 +153,7 @@ async function pullStream(
     if (!landed && !final) return;
     store.update(sourceName, (s) => {
       const rec: StreamRecord = (s.streams[stream.name] ??= {});
-      if (pendingState) rec.state = pendingState;
+      if (state) rec.state = state;
       rec.last_run_id = runId;
       rec.rows_total = (rec.rows_total ?? 0) + (landed?.rows ?? 0);
       rec.last_rows = result.rows;
@@ -188,16 +189,26 @@ async function pullStream(
       crashPoint("mid-batch");
       progress.landed(batch.records.length);
       if (batch.state) pendingState = batch.state;
-      if (writer.full) await commit(false);
+      if (writer.full) {
+        // DuckDB converts this file while the next pages are fetched and spooled; files land
+        // one at a time, in order, each with the cursor that covered its last record
+        const sealed = writer.seal();
+        const state = pendingState;
+        await landing;
+        landing = commit(sealed, state, false);
+        landing.catch(() => {});
+      }
       if (options.signal?.aborted) break;
     }
+    await landing;
     if (options.signal?.aborted) {
       // whatever is spooled is dropped; the cursor stays at the last durable file
       return result;
     }
-    await commit(true);
+    await commit(writer.seal(), pendingState, true);
     return result;
   } finally {
+    await landing.catch(() => {});
     progress.end();
     writer.cleanup();
   }
