@@ -1,12 +1,13 @@
 import { expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { inlineParams } from "../../bench/cases/ask.ts";
 import { growthVerdict } from "../../bench/lib/report.ts";
 import { repoRoot, tempDir } from "../helpers.ts";
 
 test("bun run bench --scale tiny runs every case and writes the results table", () => {
-  const out = join(tempDir("dp-bench-test-"), "RESULTS.md");
+  const dir = tempDir("dp-bench-test-");
+  const out = join(dir, "RESULTS.md");
   const r = Bun.spawnSync(["bun", "run", "bench", "--scale", "tiny", "--out", out, "--json"], { cwd: repoRoot, stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
   expect({ code: r.exitCode, stderr: r.exitCode === 0 ? "" : r.stderr.toString().slice(-3000) }).toEqual({ code: 0, stderr: "" });
   expect(existsSync(out)).toBe(true);
@@ -16,7 +17,7 @@ test("bun run bench --scale tiny runs every case and writes the results table", 
   expect(md).toContain("## Scaling from 1× to 10× input");
   const { results, errors } = JSON.parse(readFileSync(`${out}.json`, "utf8")) as { results: { case: string; dp: number; limit: number | null; ratio: number | null; goal: string }[]; errors: unknown[] };
   expect(errors).toEqual([]);
-  for (const prefix of ["startup", "plan: parse + DAG of 100 ", "plan: parse + DAG of 1,000 ", "ingest", "memory: peak RSS of the 20,000-record ingest", "build: 50 trivial", "build: demo", "memory: peak RSS of the scaled build", "memory: peak RSS of the demo generator", "ask (offline)", "tool latency"]) {
+  for (const prefix of ["startup", "plan: parse + DAG of 100 ", "plan: parse + DAG of 1,000 ", "ingest", "memory: peak RSS of the 20,000-record ingest", "build: 50 trivial", "build: demo", "memory: peak RSS of the scaled build (default", "memory: peak RSS of the scaled build with", "memory: peak RSS of the demo generator", "demo generator: dp pull", "ask (offline)", "tool latency"]) {
     expect(results.map((c) => c.case).filter((c) => c.startsWith(prefix))).toHaveLength(1);
   }
   for (const c of results) {
@@ -24,6 +25,7 @@ test("bun run bench --scale tiny runs every case and writes the results table", 
     if (c.limit !== null) expect(c.ratio).toBeCloseTo(c.dp / c.limit, 6);
     expect(md).toContain(`| ${c.case} |`);
   }
+  rmSync(dir, { recursive: true, force: true });
 }, 120_000);
 
 test("the tool's SQL is inlined for dp sql with its bound values quoted", () => {
