@@ -57,7 +57,7 @@ export interface BuildResult {
 }
 
 /** Creates raw.<source>__<stream> views over the lake's Parquet files. */
-export async function refreshRawViews(db: Db, project: Project, graph: ModelGraph): Promise<Set<string>> {
+export async function refreshRawViews(db: Db, project: Project, graph: ModelGraph, quarantined: Quarantined[] = []): Promise<Set<string>> {
   const missing = new Set<string>();
   const seen = new Set<string>();
   for (const m of graph.models.values()) {
@@ -71,7 +71,25 @@ export async function refreshRawViews(db: Db, project: Project, graph: ModelGrap
         continue;
       }
       const glob = streamGlob(project.paths.raw, s.source, s.stream);
-      await db.run(`CREATE OR REPLACE VIEW ${view} AS SELECT * FROM read_parquet(${literal(glob)}, hive_partitioning = true, union_by_name = true)`);
+      // reading the files' schemas can hit a broken one: quarantine it and try again, at most once per file
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await db.run(`CREATE OR REPLACE VIEW ${view} AS SELECT * FROM read_parquet(${literal(glob)}, hive_partitioning = true, union_by_name = true)`);
+          break;
+        } catch (e) {
+          const msg = (e as Error).message;
+          const named = rawFileInError(msg, project.paths.lake);
+          const bad = named ? { file: named, reason: sqlMessage(msg) } : looksLikeUnreadableFile(msg) && attempt < 1000 ? await findUnreadableRaw(db, project.paths.lake, [s]) : undefined;
+          if (!bad) throw e;
+          const q = quarantineRawFile(project.paths.lake, project.paths.state, bad.file, bad.reason);
+          quarantined.push(q);
+          log.error(quarantineMessage(project, q));
+          if (!streamHasData(project.paths.raw, s.source, s.stream)) {
+            missing.add(key);
+            break;
+          }
+        }
+      }
     }
   }
   return missing;
@@ -197,7 +215,7 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
     const singular = options.noTests ? { attached: new Map<string, DataTest[]>(), unattached: [] } : planSingularTests(graph, selected);
     const quarantined = quarantineCorruptRaw(project.paths.lake, project.paths.state, [...graph.models.values()].flatMap((m) => m.sources));
     for (const q of quarantined) log.error(quarantineMessage(project, q));
-    const missing = await refreshRawViews(db, project, graph);
+    const missing = await refreshRawViews(db, project, graph, quarantined);
     const relations = await liveRelations(db);
     const failed = new Set<string>();
     const builtAsOf = new Map<string, string | null>();

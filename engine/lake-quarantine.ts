@@ -82,9 +82,12 @@ export function rawFileInError(message: string, lakeDir: string): string | undef
   return undefined;
 }
 
-/** DuckDB's words for a file it could not decode (some name no file: Thrift errors in page headers). */
+/**
+ * DuckDB's words for a file it could not decode; some name no file (Thrift errors in page headers
+ * come as "Invalid Error: don't know what type"). Binder, parser and catalog errors are the model's.
+ */
 export function looksLikeUnreadableFile(message: string): boolean {
-  return /TProtocolException|Failed to read file|Decompression|Invalid data|Corrupt|magic bytes|footer|not a parquet file/i.test(message);
+  return /^(Invalid Error|Invalid Input Error|IO Error|Serialization Error|INTERNAL Error)\b|TProtocolException|Failed to read file|Decompression|Corrupt|magic bytes|footer|not a parquet file/i.test(message.trim());
 }
 
 /** Read every row of each raw file of these streams, one file at a time; the first that fails. */
