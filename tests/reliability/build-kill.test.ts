@@ -18,7 +18,7 @@ const rowsOf = (v: number) => 1000 * v;
 const staging = (v: number) => `select i as id, 'v${v}' as version from range(${rowsOf(v)}) t(i)\n`;
 const MARTS = {
   "models/marts/m1_rows.sql": "select id, version from {{ ref('a') }}\n",
-  "models/marts/m2_heavy.sql": "select (select min(version) from {{ ref('a') }}) as version, (select count(*) from {{ ref('a') }}) as n, count(*) as spin from range(100000000) t(i) where i % 7 = 3\n",
+  "models/marts/m2_heavy.sql": "select (select min(version) from {{ ref('a') }}) as version, (select count(*) from {{ ref('a') }}) as n, count(*) as spin from range(250000000) t(i) where i % 7 = 3\n",
   "models/marts/m3_summary.sql": "select version, count(*) as n from {{ ref('m1_rows') }} group by version\n",
 };
 
@@ -61,6 +61,22 @@ async function writerVersions(dir: string): Promise<Record<string, string>> {
   }
 }
 
+/** Read a child's output until a line matches (then keep draining it so the child never blocks). */
+async function untilLine(stream: ReadableStream<Uint8Array>, re: RegExp, timeoutMs: number): Promise<void> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  const until = Date.now() + timeoutMs;
+  while (!re.test(text) && Date.now() < until) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    text += decoder.decode(value, { stream: true });
+  }
+  void (async () => {
+    while (!(await reader.read()).done) {}
+  })();
+}
+
 describe("kill -9 and SIGTERM during a build", () => {
   const seedList = seeds(4);
   test(`${seedList.length} seeds at random times: every mart is the old or the new version in the published snapshot and in the warehouse; the next build completes`, async () => {
@@ -76,8 +92,10 @@ describe("kill -9 and SIGTERM during a build", () => {
       const old = `v${version}`;
       const next = `v${++version}`;
       writeFileSync(join(dir, "models/staging/a.sql"), staging(version));
-      const child = spawnDp(["build", "-C", dir]);
-      const finished = await Promise.race([child.exited.then(() => true), Bun.sleep(r.int(300, 1800)).then(() => false)]);
+      const child = spawnDp(["build", "-C", dir, "--log-format", "json"]);
+      // time the signal from the moment staging.a is committed, so it lands among the marts
+      await untilLine(child.stderr as ReadableStream<Uint8Array>, /staging\.a success/, 30_000);
+      const finished = await Promise.race([child.exited.then(() => true), Bun.sleep(r.int(0, 900)).then(() => false)]);
       if (!finished) child.kill(signal);
       const code = await child.exited;
       if (!finished) interrupted++;

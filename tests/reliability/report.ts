@@ -79,6 +79,8 @@ ${table(byKind("security"))}
   raw views; the file DuckDB names, or finds by reading each file, when a model's read fails), moved to
   \`lake/quarantine/\`, the models reading it fail this build with the reason (old version stays live), and the
   stream's cursor is reset so the next pull re-reads what the file held (\`engine/lake-quarantine.ts\`, \`engine/build.ts\`).
+  The soak then found files broken in their metadata, which failed the whole build while the raw views were
+  made (DuckDB's "Invalid Error: don't know what type"); those are quarantined there too.
 - **A corrupt state file failed every pull**: now moved to \`lake/quarantine/state/\` with an error log; the next
   pull re-reads the source from the start (\`engine/state.ts\`).
 - **A YAML alias bomb in project.yaml was an INTERNAL error (exit 1)**: now \`error[CONFIG]\`, exit 2 (\`engine/yaml-file.ts\`).
