@@ -70,5 +70,13 @@ function reportError(e: unknown): number {
 
 if (import.meta.main) {
   const code = await entry(process.argv.slice(2));
+  // process.exit drops output a slow pipe has not taken yet (`dp build --json | jq` lost all past 64 KB)
+  if (process.stdout.writableLength > 0) {
+    await new Promise((resolve) => {
+      process.stdout.once("drain", resolve);
+      process.stdout.once("error", resolve);
+      process.stdout.once("close", resolve);
+    });
+  }
   process.exit(code);
 }
