@@ -21,6 +21,8 @@ export interface DemoRun {
   limitMs: number;
   limitPeakMb: number;
   models: number;
+  /** where dp's build time went, next to the limit's per-model time */
+  breakdown: string;
 }
 
 /** The demo pulled at a size, then `dp build` against its compiled SQL run in order on one connection. */
@@ -33,15 +35,23 @@ export async function demoOnce(ctx: BenchContext, size: DemoSize, keep: boolean)
   const invoices = await rawCount(dir, "billing", "invoices");
   ctx.log(`demo ${size.customers} customers: ${events.toLocaleString("en")} events, ${invoices.toLocaleString("en")} invoices, pulled in ${(pull.ms / 1000).toFixed(1)} s (peak ${pull.peakMb.toFixed(0)} MB)`);
   const build = await runOk([...ctx.dp, "build", "-C", dir, "--json"], { rss: true, env: { DP_LOG: "warn" } });
-  const result = JSON.parse(build.stdout) as { ok: boolean; models: { model: string; status: string }[] };
+  const result = JSON.parse(build.stdout) as { ok: boolean; models: { model: string; status: string; durationMs: number; tests: unknown[] }[] };
   if (!result.ok) throw new Error(`demo build failed: ${result.models.filter((m) => m.status !== "success").map((m) => m.model).join(", ")}`);
   const planPath = join(dir, "limit-plan.json");
   writeFileSync(planPath, JSON.stringify(limitPlan(dir, result.models.map((m) => m.model))));
   const limitDb = join(dir, "limit.duckdb");
   const limit = await runOk(["bun", join(import.meta.dir, "../limits/build.ts"), planPath, limitDb], { rss: true });
+  const limitModels = (JSON.parse(limit.stdout) as { models: Record<string, number> }).models;
+  const inModels = result.models.reduce((s, m) => s + m.durationMs, 0);
+  const gaps = result.models
+    .map((m) => ({ name: m.model, dp: m.durationMs, limit: limitModels[m.model] ?? 0, tests: m.tests.length }))
+    .sort((a, b) => b.dp - b.limit - (a.dp - a.limit))
+    .slice(0, 3)
+    .map((g) => `${g.name} ${(g.dp / 1000).toFixed(1)} s vs ${(g.limit / 1000).toFixed(1)} s (${g.tests} tests)`);
+  const breakdown = `models with their tests ${(inModels / 1000).toFixed(1)} s (limit: the models alone ${(Object.values(limitModels).reduce((s, v) => s + v, 0) / 1000).toFixed(1)} s); outside the models (start-up, plan, raw views, bookkeeping, CHECKPOINT, snapshot copy) ${((build.ms - inModels) / 1000).toFixed(1)} s; largest gaps: ${gaps.join(", ")}`;
   rmSync(limitDb, { force: true });
   rmSync(`${limitDb}.wal`, { force: true });
-  const demo: DemoRun = { size, dir, events, invoices, pullMs: pull.ms, pullPeakMb: pull.peakMb, buildMs: build.ms, buildPeakMb: build.peakMb, limitMs: limit.ms, limitPeakMb: limit.peakMb, models: result.models.length };
+  const demo: DemoRun = { size, dir, events, invoices, pullMs: pull.ms, pullPeakMb: pull.peakMb, buildMs: build.ms, buildPeakMb: build.peakMb, limitMs: limit.ms, limitPeakMb: limit.peakMb, models: result.models.length, breakdown };
   ctx.log(`demo build: dp ${(build.ms / 1000).toFixed(2)} s (peak ${build.peakMb.toFixed(0)} MB), limit ${(limit.ms / 1000).toFixed(2)} s`);
   if (!keep) rmSync(dir, { recursive: true, force: true });
   return demo;
@@ -67,7 +77,7 @@ export async function demoBuild(ctx: BenchContext): Promise<{ results: CaseResul
   const x1 = await demoOnce(ctx, s1, false);
   const x10 = await demoOnce(ctx, s10, true);
   const build = relative(`build: demo models (${x10.models}) at ${label(x10)}`, "ms", x10.buildMs, x10.limitMs, 1.05, {
-    detail: "dp: one process, raw views, every model in a transaction with its data tests, bookkeeping, snapshot publish; limit: the same compiled SQL + CHECKPOINT",
+    detail: `dp: one process, raw views, every model in a transaction with its data tests, bookkeeping, snapshot publish; limit: the same compiled SQL + CHECKPOINT. At 10×: ${x10.breakdown}. At 1×: ${x1.breakdown}`,
     scaling: { what: "build wall time", unit: "ms", x1: { input: label(x1), dp: x1.buildMs, limit: x1.limitMs }, x10: { input: label(x10), dp: x10.buildMs, limit: x10.limitMs } },
   });
   const buildRss: Scaling = { what: "build peak RSS", unit: "MB", x1: { input: label(x1), dp: x1.buildPeakMb, limit: x1.limitPeakMb }, x10: { input: label(x10), dp: x10.buildPeakMb, limit: x10.limitPeakMb } };

@@ -16,13 +16,16 @@ for (const v of plan.views) {
   await conn.run(`CREATE OR REPLACE VIEW raw.${q(v.view)} AS SELECT * FROM read_parquet(${lit(v.glob)}, hive_partitioning = true, union_by_name = true)`);
 }
 const schemas = new Set<string>();
+const models: Record<string, number> = {};
 for (const m of plan.models) {
   if (!schemas.has(m.schema)) await conn.run(`CREATE SCHEMA IF NOT EXISTS ${q(m.schema)}`);
   schemas.add(m.schema);
   const sql = readFileSync(m.sqlPath, "utf8");
   const kind = m.materialized === "view" ? "VIEW" : "TABLE";
+  const t = performance.now();
   await conn.run(`CREATE OR REPLACE ${kind} ${q(m.schema)}.${q(m.name)} AS ${sql}`);
+  models[m.name] = performance.now() - t;
 }
 await conn.run("CHECKPOINT");
 close();
-process.stdout.write(`${JSON.stringify({ ms: performance.now() - t0 })}\n`);
+process.stdout.write(`${JSON.stringify({ ms: performance.now() - t0, models })}\n`);
