@@ -41,7 +41,7 @@ export async function ask(ctx: BenchContext, projectDir: string): Promise<CaseRe
   const dp = median(a);
   const limit = median(b);
   const ratio = relative(`ask (offline): dp ask "${QUESTION}" end to end`, "ms", dp, limit, 1.5, {
-    detail: `limit: dp sql of the tool's SQL; ask makes ${answer.tool_calls.length} tool calls (main + trend)`,
+    detail: `limit: dp sql of the main query_metric call's SQL; ask makes ${answer.tool_calls.length} tool calls`,
   });
   ratio.met = ratio.met && dp <= 300;
   ratio.goal = "≤ 1.5×, and ≤ 300 ms";
