@@ -70,13 +70,11 @@ function reportError(e: unknown): number {
 
 if (import.meta.main) {
   const code = await entry(process.argv.slice(2));
-  // process.exit drops output a slow pipe has not taken yet (`dp build --json | jq` lost all past 64 KB)
-  if (process.stdout.writableLength > 0) {
-    await new Promise((resolve) => {
-      process.stdout.once("drain", resolve);
-      process.stdout.once("error", resolve);
-      process.stdout.once("close", resolve);
-    });
-  }
+  // process.exit drops output a slow pipe has not taken yet (`dp build --json | jq` lost all past 64 KB);
+  // Bun reports writableLength 0 even then, so end stdout and wait for its callback, which comes once all is written
+  await new Promise<void>((resolve) => {
+    process.stdout.once("error", () => resolve());
+    process.stdout.end(() => resolve());
+  });
   process.exit(code);
 }

@@ -75,8 +75,14 @@ export function quarantineCorruptRaw(lakeDir: string, stateDir: string, streams:
   return out;
 }
 
+/** A full disk, a memory limit, too many open files: the machine's trouble, not the file's; never quarantine for it. */
+function machineTrouble(message: string): boolean {
+  return /No space left|Out of Memory|memory limit|Interrupt|Could not (?:write|create)|Permission denied|Too many open files/i.test(message);
+}
+
 /** The raw file DuckDB names in a read error, if the error is about one. */
 export function rawFileInError(message: string, lakeDir: string): string | undefined {
+  if (machineTrouble(message)) return undefined;
   const rawDir = join(lakeDir, "raw") + sep;
   for (const m of message.matchAll(/"([^"]+\.parquet)"/g)) if (m[1]!.startsWith(rawDir) && existsSync(m[1]!)) return m[1];
   return undefined;
@@ -101,7 +107,9 @@ export async function findUnreadableRaw(db: Db, lakeDir: string, streams: { sour
       try {
         await db.all(`SELECT max(hash(t)) AS h FROM read_parquet(${literal(path)}) t`);
       } catch (e) {
-        return { file: path, reason: (e as Error).message.split("\n")[0]! };
+        const reason = (e as Error).message.split("\n")[0]!;
+        if (machineTrouble(reason)) return undefined;
+        return { file: path, reason };
       }
     }
   }

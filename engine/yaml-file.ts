@@ -34,7 +34,9 @@ export class YamlFile {
     const err = doc.errors[0];
     if (err) {
       const pos = err.linePos?.[0];
-      throw new DpError("CONFIG", `invalid YAML: ${err.message.split("\n")[0]}`, {
+      // the parser recurses per level: thousands of nested brackets overflow its stack
+      const what = /Maximum call stack/.test(err.message) ? "nested too deeply" : err.message.split("\n")[0];
+      throw new DpError("CONFIG", `invalid YAML: ${what}`, {
         where: `${displayPath}${pos ? `:${pos.line}:${pos.col}` : ""}`,
         fix: "fix the YAML syntax at that line (indentation, quotes, a missing ':')",
       });

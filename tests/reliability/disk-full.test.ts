@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, rmSync, statfsSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statfsSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../helpers.ts";
 import { cleanFailure, runCmd, runDp } from "./lib/cli.ts";
@@ -82,6 +82,7 @@ describe("disk full", () => {
         const during = await martCount(p.dir);
         tally.try(during === before, `leave ${leave}: readers saw ${during}, before the run ${before}`);
       }
+      tally.try(!existsSync(join(store, "lake", "quarantine")), `leave ${leave}: a healthy raw file was quarantined because the disk was full`);
       rmSync(join(store, "filler"), { force: true });
       const after = await runDp(["run", "-C", p.dir], { timeoutMs: 60_000 });
       tally.try(after.code === 0, `leave ${leave}: the run after freeing space exited ${after.code}: ${after.stderr.slice(-400)}`);
@@ -94,7 +95,7 @@ describe("disk full", () => {
       title: "disk full (48 MB tmpfs with a filler file) during a pull, Parquet write, state commit, warehouse checkpoint and snapshot copy",
       tries: levels.length,
       lost: tally.lost,
-      detail: `${failedRuns} of ${levels.length} runs hit ENOSPC; lost = crashes/stack traces/unclear errors, readers seeing changed marts mid-failure, runs failing after space was freed, customers missing`,
+      detail: `${failedRuns} of ${levels.length} runs hit ENOSPC; lost = crashes/stack traces/unclear errors, healthy files quarantined, readers seeing changed marts mid-failure, runs failing after space was freed, customers missing`,
       file: "tests/reliability/disk-full.test.ts",
     });
     expect(tally.examples).toEqual([]);

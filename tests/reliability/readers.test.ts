@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
-import { cleanFailure, runDp } from "./lib/cli.ts";
+import { cleanFailure, runDp, spawnDp } from "./lib/cli.ts";
 import { reliabilityProject } from "./lib/project.ts";
 import { record, Tally } from "./lib/record.ts";
 import { iterations, rng, budget } from "./lib/seeds.ts";
@@ -18,7 +18,12 @@ const CONSISTENT = `select (select count(*) from marts.customers) as c,
 async function consistentCount(dir: string): Promise<{ ok: boolean; n?: number; why?: string }> {
   const r = await runDp(["sql", CONSISTENT, "--json", "-C", dir], { timeoutMs: 30_000 });
   if (r.code !== 0 || r.hung) return { ok: false, why: `dp sql exit ${r.code}${r.hung ? " (hung)" : ""}: ${r.stderr.slice(0, 200)}` };
-  const [row] = JSON.parse(r.stdout) as { c: number; s: number; p: number }[];
+  let row: { c: number; s: number; p: number } | undefined;
+  try {
+    row = (JSON.parse(r.stdout) as { c: number; s: number; p: number }[])[0];
+  } catch {
+    return { ok: false, why: `dp sql exit 0 with unparseable output: ${JSON.stringify(r.stdout.slice(0, 200))} stderr ${r.stderr.slice(0, 200)}` };
+  }
   const ok = row!.c === row!.s && row!.s === row!.p;
   return { ok, n: row!.c, why: ok ? undefined : `partial: ${JSON.stringify(row)}` };
 }
@@ -70,6 +75,25 @@ describe("readers while dp run rebuilds", () => {
     expect(tally.examples).toEqual([]);
     expect(seen.size).toBeGreaterThan(1);
   }, budget(120_000));
+
+  test("a slow reader on the pipe gets every byte of dp sql --json (process.exit used to drop all past 64 KB)", async () => {
+    const p = reliabilityProject();
+    dirs.push(p.dir);
+    expect((await runDp(["run", "-C", p.dir])).code).toBe(0);
+    const tally = new Tally();
+    for (const n of [10, 5_000, 50_000]) {
+      const child = spawnDp(["sql", `select i, 'row ' || i as label from range(${n}) t(i)`, "--json", "--limit", String(n), "-C", p.dir]);
+      await Bun.sleep(800); // the reader is busy: the pipe fills up and dp has to wait for it
+      const [stdout, code] = await Promise.all([new Response(child.stdout).text(), child.exited]);
+      let rows = -1;
+      try {
+        rows = (JSON.parse(stdout) as unknown[]).length;
+      } catch {}
+      tally.try(code === 0 && rows === n, `${n} rows: exit ${code}, parsed ${rows} rows from ${stdout.length} bytes`, rows < 0 ? n : Math.abs(n - rows));
+    }
+    record({ key: "slow-pipe", kind: "fault", title: "`dp sql --json` into a slow pipe reader (10, 5,000 and 50,000 rows)", tries: tally.tries, lost: tally.lost, detail: "lost = rows missing from the output of a run that exited 0", file: "tests/reliability/readers.test.ts" });
+    expect(tally.examples).toEqual([]);
+  }, budget(60_000));
 
   test("two dp runs at once: one runs, the other exits 3 with error[LOCKED] or runs after; nothing corrupt", async () => {
     const p = reliabilityProject();

@@ -22,7 +22,7 @@ function load(dir: string): Map<string, Figure> {
 /** The order of the table: the brief's order of faults and attacks. */
 const ORDER = [
   "pull-kill-random", "pull-kill-points", "resume-files", "resume-hubspot", "build-kill", "readers-during-run", "concurrent-runs",
-  "disk-full", "corrupt-parquet", "corrupt-warehouse", "idempotence", "fuzz-project-yaml", "fuzz-csv", "fuzz-json-bodies", "fuzz-questions", "webhook-load",
+  "disk-full", "corrupt-parquet", "corrupt-warehouse", "idempotence", "slow-pipe", "fuzz-project-yaml", "fuzz-csv", "fuzz-json-bodies", "fuzz-questions", "webhook-load",
   "sql-attacks-validator", "sql-attacks-engine", "sql-attacks-cli", "tool-args-inprocess", "tool-args-mcp", "act-without-approval", "act-without-approval-mcp",
   "prompt-injection", "canary-pii", "canary-secret", "webhook-unsigned", "webhook-wrong", "webhook-tampered", "webhook-garbage", "webhook-replayed", "webhook-oversized", "webhook-malformed", "no-eval",
 ];
@@ -68,6 +68,9 @@ ${table(byKind("security"))}
 
 ## Bugs the suite found (fixed, each with its test)
 
+- **Output to a slow pipe was cut at 64 KB with exit 0** (\`dp sql --json … | slow-consumer\`): \`process.exit\` drops what the
+  pipe has not taken, and the earlier guard waited on \`writableLength\`, which Bun always reports as 0. The CLI now ends
+  stdout and waits for its callback before exiting (\`cli/main.ts\`).
 - **ENOSPC crashed the process**: the lake spool was a Bun \`FileSink\`, whose write error surfaced as an
   unhandled rejection with a stack trace. Now written with synchronous \`writeSync\` and reported as
   \`error[IO]: the disk is full …\` with the fix; the cursor stays at the last durable file (\`engine/lake.ts\`).
@@ -83,7 +86,10 @@ ${table(byKind("security"))}
   made (DuckDB's "Invalid Error: don't know what type"); those are quarantined there too.
 - **A corrupt state file failed every pull**: now moved to \`lake/quarantine/state/\` with an error log; the next
   pull re-reads the source from the start (\`engine/state.ts\`).
-- **A YAML alias bomb in project.yaml was an INTERNAL error (exit 1)**: now \`error[CONFIG]\`, exit 2 (\`engine/yaml-file.ts\`).
+- **A YAML alias bomb in project.yaml was an INTERNAL error (exit 1)**: now \`error[CONFIG]\`, exit 2; thousands of nested
+  brackets (found by the soak) said "Maximum call stack size exceeded", now "nested too deeply" (\`engine/yaml-file.ts\`).
+- **A full disk could quarantine a healthy raw file** (a read failing for lack of space or memory looked like a broken
+  file): machine trouble never quarantines (\`engine/lake-quarantine.ts\`); the disk-full test checks it.
 - **\`propose_metric\` with a 5,000-character name was an INTERNAL ENAMETOOLONG**: names are capped at 64 characters
   (\`tools/propose-metric.ts\`).
 

@@ -149,7 +149,9 @@ function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>
   if (!mart) return refuse(catalog, `I have no mart for "${entityText}" (marts: ${catalog.marts().map((m) => m.name).join(", ")})`);
   const entity = mart.name.split("_").at(-1)!.replace(/s$/, "");
   const singular = !entityText!.split(" ")[0]!.endsWith("s");
-  const n = count ? (NUMBER_WORDS[count] ?? Number(count)) : singular ? 1 : 5;
+  const asked = count ? (NUMBER_WORDS[count] ?? Number(count)) : singular ? 1 : 5;
+  if (!(asked >= 1)) return refuse(catalog, `"top ${count}" asks for no rows; ask for the top 1 to 100`);
+  const n = Math.min(Math.floor(asked), 100);
   const numeric = mart.columns.filter((c) => !c.type || NUMERIC.test(c.type));
   let measure: string | undefined;
   if (measureText) {

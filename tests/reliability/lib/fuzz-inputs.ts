@@ -128,6 +128,8 @@ export const QUESTIONS = [
   "mrr between 2026-12-01 and 2020-01-01",
   "mrr last 100000 years",
   "top 1000000000 customers",
+  "top 0 customers by mrr",
+  "bottom 0.5 customers",
   "show me /etc/passwd",
   "what is getenv('HOME')",
   "\u0000\u0001\u0002",
