@@ -58,12 +58,12 @@ describe("bad input fuzzing: always a clear error and the right exit code, never
       }
       if (i % cliEvery === 0) {
         const copy = tempDir("dp-fuzz-yaml-cli-");
-        dirs.push(copy);
         writeFileSync(join(copy, "project.yaml"), text);
         cli.push(
           runDp(["sources", "-C", copy], { timeoutMs: 20_000 }).then((res) => {
             const why = cleanFailure(res, [0, 2]);
             tally.try(!why, `#${i} dp sources: ${why} ← ${JSON.stringify(text.slice(0, 80))}`);
+            rmSync(copy, { recursive: true, force: true });
           }),
         );
         if (cli.length % 3 === 0) await Promise.all(cli.splice(0));
@@ -81,7 +81,6 @@ describe("bad input fuzzing: always a clear error and the right exit code, never
     let loaded = 0;
     for (let i = 0; i < n; i++) {
       const dir = tempDir("dp-fuzz-csv-");
-      dirs.push(dir);
       mkdirSync(join(dir, "data"));
       writeFileSync(join(dir, "data", "x.csv"), randomCsv(r));
       writeFileSync(join(dir, "project.yaml"), stringify({ name: "f", sources: { f: { connector: "files", config: { streams: [{ name: "rows", path: "data/*.csv", on_bad_rows: r.pick(["fail", "reject"]) }] } } } }));
@@ -98,6 +97,7 @@ describe("bad input fuzzing: always a clear error and the right exit code, never
         const why = cleanFailure(cli, [0, 1], { errorLine: false });
         tally.try(!why && !/error\[INTERNAL\]/.test(cli.stdout + cli.stderr), `#${i} dp pull: ${why ?? cli.stdout.slice(0, 200)}`);
       }
+      rmSync(dir, { recursive: true, force: true });
     }
     record({ key: "fuzz-csv", kind: "fault", title: "fuzzed CSV files through the files source", tries: tally.tries, lost: tally.lost, detail: `${n} files (${loaded} loaded, the rest refused with a reason); lost = INTERNAL errors, JS internals in messages, throws, hangs, stack traces`, file: "tests/reliability/fuzz.test.ts" });
     expect(tally.examples).toEqual([]);
@@ -117,7 +117,6 @@ describe("bad input fuzzing: always a clear error and the right exit code, never
       for (let i = 0; i < n; i++) {
         next = randomBody(r);
         const dir = tempDir("dp-fuzz-json-");
-        dirs.push(dir);
         const connector = i % 3 === 2 ? "hubspot" : "rest";
         const source =
           connector === "rest"
@@ -128,6 +127,7 @@ describe("bad input fuzzing: always a clear error and the right exit code, never
         if (res === "hung") tally.try(false, `#${i} ${connector}: hung on ${JSON.stringify(next).slice(0, 120)}`);
         else if (res instanceof Error) tally.try(false, `#${i} ${connector}: threw ${res.message.slice(0, 160)}`);
         else tally.try(res.status === "ok" || (res.error!.code !== "INTERNAL" && !internals.test(res.error!.message)), `#${i} ${connector}: ${res.error?.code}: ${res.error?.message.slice(0, 200)} ← ${JSON.stringify(next).slice(0, 120)}`);
+        rmSync(dir, { recursive: true, force: true });
       }
     } finally {
       server.stop(true);

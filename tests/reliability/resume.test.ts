@@ -78,12 +78,12 @@ describe("resume from every checkpoint of a full pull", () => {
       const expected = (await lakeRows(clean, "f", "rows", "_dp_file, id, name, amount")).map((x) => JSON.stringify(x)).sort();
       for (const [k, cp] of cps.entries()) {
         const dir = tempDir("dp-resume-k-");
-        dirs.push(dir);
         restoreCheckpoint(clean, dir, "f", cp, ["data/a.csv", "data/b.csv"]);
         const [res] = await pull(loadProject(dir), { maxFileRecords: batch });
         const got = (await lakeRows(dir, "f", "rows", "_dp_file, id, name, amount")).map((x) => JSON.stringify(x)).sort();
         const same = got.length === expected.length && got.every((x, i) => x === expected[i]);
         tally.try(res!.status === "ok" && same, `seed ${seed} checkpoint ${k}/${cps.length}: ${got.length} rows vs ${expected.length}`, Math.abs(got.length - expected.length) || 1);
+        rmSync(dir, { recursive: true, force: true });
       }
     }
     record({
@@ -118,7 +118,6 @@ describe("resume from every checkpoint of a full pull", () => {
         const server = new Map(fake.objects.contacts!.map((o) => [o.id, o.updatedAt]));
         for (const [k, cp] of cps.entries()) {
           const dir = tempDir("dp-resume-hk-");
-          dirs.push(dir);
           restoreCheckpoint(clean, dir, "crm", cp, []);
           const [res] = await pull(loadProject(dir), { maxFileRecords: fileRecords });
           const latest = latestByKey(await lakeRows(dir, "crm", "contacts", "id, strftime(updatedAt::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%gZ') AS updatedAt"), "id", "updatedAt");
@@ -126,6 +125,7 @@ describe("resume from every checkpoint of a full pull", () => {
           for (const [id, at] of server) if (latest.get(id) !== at) wrong++;
           wrong += [...latest.keys()].filter((id) => !server.has(id)).length;
           tally.try(res!.status === "ok" && wrong === 0, `seed ${seed} checkpoint ${k}/${cps.length}: ${wrong} wrong`, wrong || 1);
+          rmSync(dir, { recursive: true, force: true });
         }
         expect(parquetFiles(clean, "crm", "contacts").length).toBeGreaterThan(1);
       } finally {
