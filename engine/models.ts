@@ -32,7 +32,8 @@ export interface SingularTest {
 }
 
 export interface UnitTest extends UnitTestDef {
-  where: string;
+  /** file:line of its YAML entry; computed on first read */
+  readonly where: string;
   file: string;
 }
 
@@ -46,8 +47,8 @@ export interface Model {
   refs: ModelRef[];
   sources: SourceRef[];
   config: ModelYaml;
-  /** file:line of the model's YAML entry, when it has one */
-  yamlWhere?: string;
+  /** file:line of the model's YAML entry, when it has one; computed on first read */
+  readonly yamlWhere?: string;
   materialized: "table" | "view" | "incremental";
   /** SQL and YAML config; what `state:modified` compares with the last successful build */
   hash: string;
@@ -60,7 +61,8 @@ export interface ModelGraph {
   /** topological order */
   order: string[];
   metrics: MetricDef[];
-  metricWhere: Map<string, string>;
+  /** file:line of each metric's YAML entry, by name */
+  metricWhere(name: string): string | undefined;
   singularTests: SingularTest[];
   unitTests: UnitTest[];
   parents(name: string): string[];
@@ -92,9 +94,9 @@ function lineOf(text: string, index: number): number {
 export function loadModels(project: Project): ModelGraph {
   const root = project.paths.models;
   const files = walk(root);
-  const yamlConfigs = new Map<string, { config: ModelYaml; where: string }>();
+  const yamlConfigs = new Map<string, { config: ModelYaml; where: () => string }>();
   const metrics: MetricDef[] = [];
-  const metricWhere = new Map<string, string>();
+  const metricWhere = new Map<string, () => string>();
   const unitTests: UnitTest[] = [];
   for (const file of files.filter((f) => /\.ya?ml$/.test(f))) {
     const yf = YamlFile.read(file, project.dir);
@@ -102,18 +104,27 @@ export function loadModels(project: Project): ModelGraph {
     const parsed = yf.validate(modelsFileSchema);
     parsed.models.forEach((m, i) => {
       if (yamlConfigs.has(m.name)) {
-        throw new DpError("CONFIG", `model "${m.name}" is described twice`, { where: `${yf.locate(["models", i, "name"])} and ${yamlConfigs.get(m.name)!.where}`, fix: "keep one YAML entry per model" });
+        throw new DpError("CONFIG", `model "${m.name}" is described twice`, { where: `${yf.locate(["models", i, "name"])} and ${yamlConfigs.get(m.name)!.where()}`, fix: "keep one YAML entry per model" });
       }
-      yamlConfigs.set(m.name, { config: m, where: yf.locate(["models", i, "name"]) });
+      yamlConfigs.set(m.name, { config: m, where: once(() => yf.locate(["models", i, "name"])) });
     });
     parsed.metrics.forEach((m, i) => {
       if (metricWhere.has(m.name)) {
         throw new DpError("CONFIG", `metric "${m.name}" is defined twice`, { where: yf.locate(["metrics", i, "name"]), fix: "rename one of them" });
       }
       metrics.push(m);
-      metricWhere.set(m.name, yf.locate(["metrics", i, "name"]));
+      metricWhere.set(m.name, once(() => yf.locate(["metrics", i, "name"])));
     });
-    parsed.unit_tests.forEach((u, i) => unitTests.push({ ...u, where: yf.locate(["unit_tests", i, "name"]), file }));
+    parsed.unit_tests.forEach((u, i) => {
+      const where = once(() => yf.locate(["unit_tests", i, "name"]));
+      unitTests.push({
+        ...u,
+        get where() {
+          return where();
+        },
+        file,
+      });
+    });
   }
 
   const models = new Map<string, Model>();
@@ -147,14 +158,16 @@ export function loadModels(project: Project): ModelGraph {
       refs,
       sources,
       config,
-      yamlWhere: yaml?.where,
+      get yamlWhere() {
+        return yaml?.where();
+      },
       materialized: config.materialized ?? DEFAULT_MATERIALIZED[schema] ?? "table",
       hash: createHash("sha1").update(sql).update("\0").update(JSON.stringify(config)).digest("hex").slice(0, 16),
     });
   }
   for (const [name, y] of yamlConfigs) {
     if (!models.has(name)) {
-      throw new DpError("CONFIG", `YAML describes model "${name}" but there is no ${name}.sql`, { where: y.where, fix: `create models/<layer>/${name}.sql or remove the entry` });
+      throw new DpError("CONFIG", `YAML describes model "${name}" but there is no ${name}.sql`, { where: y.where(), fix: `create models/<layer>/${name}.sql or remove the entry` });
     }
   }
   for (const m of [...models.values(), ...singularTests]) {
@@ -182,13 +195,18 @@ export function loadModels(project: Project): ModelGraph {
   }
   for (const metric of metrics) {
     if (!models.has(metric.mart)) {
-      throw new DpError("CONFIG", `metric "${metric.name}" reads mart "${metric.mart}", which is not a model`, { where: metricWhere.get(metric.name)!, fix: "fix the mart name" });
+      throw new DpError("CONFIG", `metric "${metric.name}" reads mart "${metric.mart}", which is not a model`, { where: metricWhere.get(metric.name)!(), fix: "fix the mart name" });
     }
   }
-  return assembleGraph(models, metrics, metricWhere, singularTests, unitTests);
+  return assembleGraph(models, metrics, (name) => metricWhere.get(name)?.(), singularTests, unitTests);
 }
 
-export function assembleGraph(models: Map<string, Model>, metrics: MetricDef[], metricWhere: Map<string, string>, singularTests: SingularTest[], unitTests: UnitTest[]): ModelGraph {
+function once(f: () => string): () => string {
+  let v: string | undefined;
+  return () => (v ??= f());
+}
+
+export function assembleGraph(models: Map<string, Model>, metrics: MetricDef[], metricWhere: ModelGraph["metricWhere"], singularTests: SingularTest[], unitTests: UnitTest[]): ModelGraph {
   const order = topoSort(models);
   const childMap = new Map<string, Set<string>>();
   for (const m of models.values()) for (const r of m.refs) childMap.set(r.name, (childMap.get(r.name) ?? new Set()).add(m.name));

@@ -1,20 +1,39 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { LineCounter, parseDocument, isMap, isSeq, type Document, type Node } from "yaml";
+import type { Document, LineCounter, Node } from "yaml";
 import type { z } from "zod";
 import { DpError } from "./errors.ts";
+import { fastYaml } from "./yaml-fast.ts";
 
 export type KeyPath = (string | number)[];
 
-/** A parsed YAML file that can name file:line for any key path. */
+interface Positions {
+  doc: Document;
+  lines: LineCounter;
+}
+
+// loaded only when a file needs strict parsing or a position: cold, it costs more than the parse itself
+const yamlLib = (): typeof import("yaml") => require("yaml");
+
+/**
+ * A parsed YAML file that can name file:line for any key path. Values come
+ * from Bun's parser when it provably agrees with the strict one; the strict
+ * parse with positions runs on first need (an error, a `where`).
+ */
 export class YamlFile {
   readonly data: unknown;
-  constructor(
+  private positions?: Positions;
+  private constructor(
     readonly path: string,
     readonly displayPath: string,
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
+    private readonly text: string,
+    fast: { ok: true; data: unknown } | { ok: false },
   ) {
+    if (fast.ok) {
+      this.data = fast.data;
+      return;
+    }
+    const { doc } = this.strict();
     try {
       this.data = doc.toJS();
     } catch (e) {
@@ -29,8 +48,15 @@ export class YamlFile {
   }
 
   static parse(text: string, path: string, displayPath = path): YamlFile {
+    return new YamlFile(path, displayPath, text, fastYaml(text));
+  }
+
+  private strict(): Positions {
+    if (this.positions) return this.positions;
+    const { LineCounter, parseDocument } = yamlLib();
+    const displayPath = this.displayPath;
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+    const doc = parseDocument(this.text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
     const err = doc.errors[0];
     if (err) {
       const pos = err.linePos?.[0];
@@ -41,12 +67,14 @@ export class YamlFile {
         fix: "fix the YAML syntax at that line (indentation, quotes, a missing ':')",
       });
     }
-    return new YamlFile(path, displayPath, doc, lines);
+    return (this.positions = { doc, lines });
   }
 
   /** file:line of the deepest node that exists along the path. */
   locate(path: KeyPath): string {
-    let node: unknown = this.doc.contents;
+    const { isMap, isSeq } = yamlLib();
+    const { doc, lines } = this.strict();
+    let node: unknown = doc.contents;
     let offset: number | undefined = (node as Node | null)?.range?.[0];
     for (const key of path) {
       if (isMap(node)) {
@@ -60,7 +88,7 @@ export class YamlFile {
       } else break;
     }
     if (offset === undefined) return this.displayPath;
-    const { line } = this.lines.linePos(offset);
+    const { line } = lines.linePos(offset);
     return `${this.displayPath}:${line}`;
   }
 
