@@ -132,8 +132,14 @@ export function loadCatalog(project: Project): Catalog {
 
 /** Fill in the built columns (names, types) from the warehouse; YAML descriptions and PII tags win. */
 export async function attachBuiltColumns(catalog: Catalog, db: Db): Promise<void> {
+  const schemas = [...new Set([...catalog.models.values()].map((m) => m.schema))];
+  if (!schemas.length) return;
+  // the models' schemas only: nothing else in the snapshot is a catalog entry
   const rows = await db.all<{ table_schema: string; table_name: string; column_name: string; data_type: string }>(
-    "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns ORDER BY table_schema, table_name, ordinal_position",
+    `SELECT schema_name AS table_schema, table_name, column_name, data_type FROM duckdb_columns()
+     WHERE database_name = current_database() AND schema_name IN (${schemas.map(() => "?").join(", ")})
+     ORDER BY schema_name, table_name, column_index`,
+    schemas,
   );
   const built = new Map<string, { name: string; type: string }[]>();
   for (const r of rows) {

@@ -4,6 +4,7 @@ import { composeAnswer, type RoledResult } from "./compose.ts";
 import type { ToolContext } from "./context.ts";
 import { callTool } from "./index.ts";
 import { planQuestion, type Plan, type Refusal } from "./planner/plan.ts";
+import { mayNameDimensionValue } from "./planner/value-cue.ts";
 import { oldestAsOf, receiptLines, testSummary, type TestSummary } from "./receipt.ts";
 
 export type AskStatus = "answered" | "refused" | "needs_approval" | "failed";
@@ -45,6 +46,7 @@ export async function askOffline(ctx: ToolContext, question: string, startedAt =
   const toolCalls: AskResult["tool_calls"] = [];
   try {
     await ctx.db();
+    if (!planned && mayNameDimensionValue(question)) await ctx.dimensionValues();
     const plan = planned ?? planQuestion(question, ctx.catalog);
     if (plan.status === "refusal") {
       const answer = `I can't answer that from the marts: ${plan.reason}.\nMetrics I know: ${plan.known_metrics.join(", ") || "(none defined)"}.`;

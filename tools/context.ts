@@ -9,6 +9,8 @@ export interface ToolContext {
   catalog: Catalog;
   /** the read-only snapshot, opened on first use; built columns are merged into the catalog then */
   db(): Promise<Db>;
+  /** the snapshot, with the metrics' dimension values read into catalog.dimensionValues (one query per dimension) */
+  dimensionValues(): Promise<void>;
   status(): Promise<WarehouseStatus>;
   /** every tool query goes through here: timeout and row cap */
   query<T extends Row = Row>(sql: string, params: SqlValue[]): Promise<T[]>;
@@ -33,19 +35,20 @@ export function createToolContext(project: Project, options: ContextOptions = {}
   let opening: Promise<Db> | undefined;
   let opened: Db | undefined;
   let status: Promise<WarehouseStatus> | undefined;
+  let values: Promise<void> | undefined;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const rowCap = options.rowCap ?? 500;
   const db = () =>
     (opening ??= openReader(project).then(async (d) => {
       opened = d;
       await attachBuiltColumns(catalog, d);
-      await attachDimensionValues(catalog, d);
       return d;
     }));
   return {
     project,
     catalog,
     db,
+    dimensionValues: () => (values ??= db().then((d) => attachDimensionValues(catalog, d))),
     status: () => (status ??= db().then(readWarehouseStatus)),
     timeoutMs,
     rowCap,

@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { stringify } from "yaml";
 import { z } from "zod";
 import { now } from "../engine/clock.ts";
 import { DpError } from "../engine/errors.ts";
@@ -47,6 +46,8 @@ export const proposeMetric = defineTool({
     const file = join(dir, `${input.name}.yml`);
     const replaced = existsSync(file);
     const header = [`# PROPOSED by dp ask on ${now().toISOString()} — review, then move into the mart's YAML to make it live.`, `# why: ${rationale.replaceAll("\n", " ")}`];
+    // loaded here: importing the yaml library costs every `dp ask` tens of milliseconds
+    const { stringify } = await import("yaml");
     writeFileSync(file, `${header.join("\n")}\n${stringify({ metrics: [metric] })}`);
     return { proposed: metric.name, file: relative(ctx.project.dir, file), replaced, citations: [await citationFor(ctx, mart.name)] };
   },

@@ -6,6 +6,7 @@ import { auditOfflineAsk, spentToday } from "./audit.ts";
 import type { ToolContext } from "./context.ts";
 import { TOOLS } from "./index.ts";
 import { planQuestion, type Plan } from "./planner/plan.ts";
+import { mayNameDimensionValue } from "./planner/value-cue.ts";
 import { followUpPlan, isFollowUp } from "./repl-followup.ts";
 import { startSpinner, type Spinner } from "./repl-spinner.ts";
 
@@ -105,6 +106,8 @@ export async function runRepl(config: ReplConfig): Promise<void> {
       if (config.agent) {
         result = await config.agent.answer(line, ctx, TOOLS, config.agentOptions());
       } else {
+        // no warehouse yet: askOffline reports that
+        if (mayNameDimensionValue(line)) await ctx.dimensionValues().catch(() => undefined);
         const plan = (previous && isFollowUp(line) && followUpPlan(previous, line, catalog)) || planQuestion(line, catalog);
         if (plan.status === "plan") previous = plan;
         result = await askOffline(ctx, line, performance.now(), plan);

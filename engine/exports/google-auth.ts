@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from "node:fs";
-import { JWT } from "google-auth-library";
 import { DpError } from "../errors.ts";
 import { registerSecret } from "../secrets.ts";
 
@@ -51,6 +50,8 @@ export function tokenUrl(key: ServiceAccountKey): string {
 /** An OAuth access token from the JWT-bearer grant, signed by google-auth-library. */
 export async function googleAccessToken(scopes: string[] = [SHEETS_SCOPE]): Promise<string> {
   const key = loadServiceAccount();
+  // loaded here: importing it costs every command that merely registers the exports tens of milliseconds
+  const { JWT } = await import("google-auth-library");
   const client = new JWT({ email: key.client_email, key: key.private_key, scopes });
   const target = tokenUrl(key);
   if (target !== GOOGLE_TOKEN_URL) {

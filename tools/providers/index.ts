@@ -1,5 +1,4 @@
 import type { ProjectConfig } from "../../engine/project-schema.ts";
-import { AnthropicProvider } from "./anthropic.ts";
 import type { Provider } from "./provider.ts";
 
 /** The provider named by `ai.provider`, or undefined when it has no key (then dp ask answers offline). */
@@ -7,7 +6,10 @@ export function providerFor(ai: ProjectConfig["ai"], env: NodeJS.ProcessEnv = pr
   switch (ai.provider) {
     case "anthropic": {
       const apiKey = env.ANTHROPIC_API_KEY;
-      return apiKey ? new AnthropicProvider({ apiKey, baseURL: env.ANTHROPIC_BASE_URL || undefined }) : undefined;
+      if (!apiKey) return undefined;
+      // required here: the SDK costs an offline `dp ask` tens of milliseconds to import
+      const { AnthropicProvider } = require("./anthropic.ts") as typeof import("./anthropic.ts");
+      return new AnthropicProvider({ apiKey, baseURL: env.ANTHROPIC_BASE_URL || undefined });
     }
   }
 }
