@@ -5,7 +5,7 @@ import { now } from "./clock.ts";
 import { compileSql, liveRelation, writeCompiled } from "./compile.ts";
 import { Db, ident, literal, qualified, type SqlValue } from "./duckdb.ts";
 import { DpError } from "./errors.ts";
-import { runTest, testsFor, type DataTest, type TestResult } from "./datatests.ts";
+import { runModelTests, runTest, testsFor, type DataTest, type TestResult } from "./datatests.ts";
 import { streamGlob, streamHasData, newRunId } from "./lake.ts";
 import { findUnreadableRaw, looksLikeUnreadableFile, quarantineCorruptRaw, quarantineRawFile, rawFileInError, type Quarantined } from "./lake-quarantine.ts";
 import { log } from "./log.ts";
@@ -125,9 +125,10 @@ function relationKey(schema: string, name: string): string {
   return `${schema}.${name}`;
 }
 
-async function materialize(db: Db, model: Model, sql: string, options: BuildOptions, graph: ModelGraph, existing: RelationKind | undefined): Promise<void> {
+/** Builds the model; returns its row count when the statement reports it (a table created from its query). */
+async function materialize(db: Db, model: Model, sql: string, options: BuildOptions, graph: ModelGraph, existing: RelationKind | undefined, schemas: Set<string>): Promise<number | undefined> {
   const rel = liveRelation(model);
-  await db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(model.schema)}`);
+  if (!schemas.has(model.schema)) await db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(model.schema)}`);
   if (model.materialized === "incremental" && existing === "table" && !options.fullRefresh) {
     const delta = compileSql(model, graph, { isIncremental: true });
     const keys = model.config.unique_key ? [model.config.unique_key].flat() : [];
@@ -150,15 +151,23 @@ async function materialize(db: Db, model: Model, sql: string, options: BuildOpti
       await db.run(`INSERT INTO ${rel} BY NAME SELECT * FROM dp_delta`);
     }
     await db.run("DROP TABLE dp_delta");
-    return;
+    return undefined;
   }
   if (existing === "view") await db.run(`DROP VIEW ${rel}`);
   if (model.materialized === "view") {
     if (existing === "table") await db.run(`DROP TABLE ${rel}`);
     await db.run(`CREATE OR REPLACE VIEW ${rel} AS ${sql}`);
-  } else {
-    await db.run(`CREATE OR REPLACE TABLE ${rel} AS ${sql}`);
+    return undefined;
   }
+  const created = await db.one<{ Count: number }>(`CREATE OR REPLACE TABLE ${rel} AS ${sql}`);
+  return created?.Count === undefined ? undefined : Number(created.Count);
+}
+
+/** One statement is atomic by itself; a transaction is needed only around several, or to hold back a model its tests reject. */
+function needsTransaction(model: Model, tests: DataTest[], existing: RelationKind | undefined, schemas: Set<string>, options: BuildOptions): boolean {
+  const incremental = model.materialized === "incremental" && existing === "table" && !options.fullRefresh;
+  const single = !incremental && existing !== "view" && !(model.materialized === "view" && existing === "table");
+  return tests.length > 0 || Boolean(model.config.contract) || !single || !schemas.has(model.schema);
 }
 
 async function checkContract(db: Db, model: Model): Promise<void> {
@@ -217,6 +226,7 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
     for (const q of quarantined) log.error(quarantineMessage(project, q));
     const missing = await refreshRawViews(db, project, graph, quarantined);
     const relations = await liveRelations(db);
+    const schemas = new Set((await db.all<{ schema_name: string }>("SELECT schema_name FROM duckdb_schemas() WHERE database_name = current_database()")).map((r) => r.schema_name));
     const failed = new Set<string>();
     const builtAsOf = new Map<string, string | null>();
     let stop = false;
@@ -255,13 +265,13 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
       const compiledPath = writeCompiled(project.paths.compiled, model, sql);
       result.compiledPath = compiledPath;
       try {
-        await db.transaction(async () => {
-          await materialize(db, model, sql, options, graph, relations.get(relationKey(model.schema, model.name)));
+        const existing = relations.get(relationKey(model.schema, model.name));
+        const tests = options.noTests ? [] : [...testsFor(model, graph, nowIso), ...(singular.attached.get(name) ?? [])];
+        const publish = async () => {
+          const created = await materialize(db, model, sql, options, graph, existing, schemas);
           await checkContract(db, model);
-          if (!options.noTests) {
-            for (const test of testsFor(model, graph, nowIso)) result.tests.push(await runTest(db, test, liveRelation(model)));
-            for (const test of singular.attached.get(name) ?? []) result.tests.push(await runTest(db, test, liveRelation(model)));
-          }
+          const checked = await runModelTests(db, tests, liveRelation(model));
+          result.tests.push(...checked.results);
           const bad = result.tests.filter((t) => t.status === "fail" || t.status === "error");
           if (bad.length) {
             throw new DpError("TEST_FAILED", `${bad.length} test${bad.length > 1 ? "s" : ""} failed: ${bad.map((t) => `${t.id} (${t.message})`).join("; ")}`, {
@@ -269,9 +279,12 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
               fix: `the previous version of ${model.name} stays live; fix the data or the model, then \`dp build --select ${model.name}+\``,
             });
           }
-          const count = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${liveRelation(model)}`);
-          result.rows = Number(count?.n ?? 0);
-        });
+          const rows = checked.rows ?? created ?? (await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${liveRelation(model)}`))?.n;
+          result.rows = Number(rows ?? 0);
+        };
+        if (needsTransaction(model, tests, existing, schemas, options)) await db.transaction(publish);
+        else await publish();
+        schemas.add(model.schema);
         // only after the commit: a rolled-back model leaves the catalog as it was
         relations.set(relationKey(model.schema, model.name), model.materialized === "view" ? "view" : "table");
         result.asOf = asOfFor(model, graph, store, builtAsOf, history);

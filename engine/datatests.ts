@@ -13,6 +13,8 @@ export interface DataTest {
   severity: "error" | "warn";
   /** SQL returning one row {failures: n} */
   sql: (relation: string) => string;
+  /** the same count as an aggregate over the model's rows (aliased child), so all such tests of a model share one scan */
+  aggregate?: string;
   describe: string;
 }
 
@@ -37,7 +39,7 @@ function columnTest(model: Model, column: string, t: ColumnTest, graph: ModelGra
   if (t === "not_null" || (typeof t === "object" && "not_null" in t)) {
     const o = typeof t === "object" && "not_null" in t ? t.not_null : undefined;
     const where = o?.where ? ` AND (${o.where})` : "";
-    return { ...base, id: `${model.name}.not_null(${column})`, kind: "not_null", severity: o?.severity ?? "error", describe: `${column} is never null`, sql: (r) => `SELECT count(*) AS failures FROM ${r} WHERE ${col} IS NULL${where}` };
+    return { ...base, id: `${model.name}.not_null(${column})`, kind: "not_null", severity: o?.severity ?? "error", describe: `${column} is never null`, sql: (r) => `SELECT count(*) AS failures FROM ${r} WHERE ${col} IS NULL${where}`, aggregate: `count(*) FILTER (WHERE ${col} IS NULL${where})` };
   }
   if (t === "unique" || (typeof t === "object" && "unique" in t)) {
     const o = typeof t === "object" && "unique" in t ? t.unique : undefined;
@@ -46,18 +48,21 @@ function columnTest(model: Model, column: string, t: ColumnTest, graph: ModelGra
   }
   if ("accepted_values" in t) {
     const values = t.accepted_values.values.map(sqlValue).join(", ");
-    return { ...base, id: `${model.name}.accepted_values(${column})`, kind: "accepted_values", severity: t.accepted_values.severity, describe: `${column} in (${values})`, sql: (r) => `SELECT count(*) AS failures FROM ${r} WHERE ${col} IS NOT NULL AND ${col} NOT IN (${values})` };
+    return { ...base, id: `${model.name}.accepted_values(${column})`, kind: "accepted_values", severity: t.accepted_values.severity, describe: `${column} in (${values})`, sql: (r) => `SELECT count(*) AS failures FROM ${r} WHERE ${col} IS NOT NULL AND ${col} NOT IN (${values})`, aggregate: `count(*) FILTER (WHERE ${col} IS NOT NULL AND ${col} NOT IN (${values}))` };
   }
   const rel = t.relationships;
   const target = graph.models.get(rel.to.replace(/^ref\(['"]?|['"]?\)$/g, ""));
   const targetRelation = target ? liveRelation(target) : ident(rel.to);
+  const orphan = `child.${col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${targetRelation} AS parent WHERE parent.${ident(rel.field)} = child.${col})`;
   return {
     ...base,
     id: `${model.name}.relationships(${column} → ${rel.to}.${rel.field})`,
     kind: "relationships",
     severity: rel.severity,
     describe: `every ${column} exists in ${rel.to}.${rel.field}`,
-    sql: (r) => `SELECT count(*) AS failures FROM ${r} AS child WHERE child.${col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${targetRelation} AS parent WHERE parent.${ident(rel.field)} = child.${col})`,
+    // as a FILTER the subquery becomes a mark join built on the parent; as a WHERE over uncommitted rows DuckDB may build on the child
+    sql: (r) => `SELECT count(*) FILTER (WHERE ${orphan}) AS failures FROM ${r} AS child`,
+    aggregate: `count(*) FILTER (WHERE ${orphan})`,
   };
   void nowIso;
 }
@@ -66,12 +71,12 @@ function modelTest(model: Model, t: ModelTest, index: number, nowIso: string): D
   const base = { model: model.name };
   if ("expression" in t) {
     const e = typeof t.expression === "string" ? { sql: t.expression, severity: "error" as const, name: undefined } : t.expression;
-    return { ...base, id: `${model.name}.${e.name ?? `expression(${e.sql})`}`, kind: "expression", severity: e.severity, describe: e.sql, sql: (r) => `SELECT count(*) AS failures FROM ${r} WHERE (${e.sql}) IS NOT TRUE` };
+    return { ...base, id: `${model.name}.${e.name ?? `expression(${e.sql})`}`, kind: "expression", severity: e.severity, describe: e.sql, sql: (r) => `SELECT count(*) AS failures FROM ${r} WHERE (${e.sql}) IS NOT TRUE`, aggregate: `count(*) FILTER (WHERE (${e.sql}) IS NOT TRUE)` };
   }
   if ("row_count" in t) {
     const { min, max, severity } = t.row_count;
-    const cond = [min !== undefined ? `n < ${Number(min)}` : "", max !== undefined ? `n > ${Number(max)}` : ""].filter(Boolean).join(" OR ") || "false";
-    return { ...base, id: `${model.name}.row_count`, kind: "row_count", severity, describe: `row count within [${min ?? "-"}, ${max ?? "-"}]`, sql: (r) => `SELECT CASE WHEN ${cond} THEN 1 ELSE 0 END AS failures FROM (SELECT count(*) AS n FROM ${r})` };
+    const cond = (n: string) => [min !== undefined ? `${n} < ${Number(min)}` : "", max !== undefined ? `${n} > ${Number(max)}` : ""].filter(Boolean).join(" OR ") || "false";
+    return { ...base, id: `${model.name}.row_count`, kind: "row_count", severity, describe: `row count within [${min ?? "-"}, ${max ?? "-"}]`, sql: (r) => `SELECT CASE WHEN ${cond("n")} THEN 1 ELSE 0 END AS failures FROM (SELECT count(*) AS n FROM ${r})`, aggregate: `CASE WHEN ${cond("count(*)")} THEN 1 ELSE 0 END` };
   }
   if ("unique_combination" in t) {
     const cols = t.unique_combination.columns.map(ident).join(", ");
@@ -79,6 +84,7 @@ function modelTest(model: Model, t: ModelTest, index: number, nowIso: string): D
   }
   const { column, max_age, severity } = t.recency;
   const ms = parseDuration(max_age) ?? 86_400_000;
+  const fresh = `max(${ident(column)})::TIMESTAMPTZ >= TIMESTAMPTZ ${literal(nowIso)} - INTERVAL ${literal(`${Math.round(ms / 1000)} seconds`)}`;
   return {
     ...base,
     id: `${model.name}.recency(${column})`,
@@ -86,7 +92,8 @@ function modelTest(model: Model, t: ModelTest, index: number, nowIso: string): D
     column,
     severity,
     describe: `newest ${column} within ${max_age}`,
-    sql: (r) => `SELECT CASE WHEN max(${ident(column)})::TIMESTAMPTZ >= TIMESTAMPTZ ${literal(nowIso)} - INTERVAL ${literal(`${Math.round(ms / 1000)} seconds`)} THEN 0 ELSE 1 END AS failures FROM ${r}`,
+    sql: (r) => `SELECT CASE WHEN ${fresh} THEN 0 ELSE 1 END AS failures FROM ${r}`,
+    aggregate: `CASE WHEN ${fresh} THEN 0 ELSE 1 END`,
   };
   void index;
 }
@@ -99,14 +106,45 @@ export function testsFor(model: Model, graph: ModelGraph, nowIso: string): DataT
 }
 
 export async function runTest(db: Db, test: DataTest, relation: string): Promise<TestResult> {
-  const base = { id: test.id, model: test.model, kind: test.kind, column: test.column, severity: test.severity };
   try {
     const row = await db.one<{ failures: number }>(test.sql(relation));
-    const failures = Number(row?.failures ?? 0);
-    if (failures === 0) return { ...base, status: "pass", failures, message: test.describe };
-    const status = test.severity === "warn" ? "warn" : "fail";
-    return { ...base, status, failures, message: `${test.describe}: ${failures} failing row${failures === 1 ? "" : "s"}` };
+    return judged(test, Number(row?.failures ?? 0));
   } catch (e) {
-    return { ...base, status: "error", failures: 0, message: `test could not run: ${(e as Error).message.split("\n")[0]}` };
+    return { ...identity(test), status: "error", failures: 0, message: `test could not run: ${(e as Error).message.split("\n")[0]}` };
   }
+}
+
+/**
+ * A model's tests in their order. Every test with an aggregate is computed in one scan,
+ * which also counts the rows; the others run one query each.
+ */
+export async function runModelTests(db: Db, tests: DataTest[], relation: string): Promise<{ results: TestResult[]; rows?: number }> {
+  const scanned = tests.filter((t) => t.aggregate !== undefined);
+  const failures = new Map<DataTest, number>();
+  let rows: number | undefined;
+  if (scanned.length) {
+    try {
+      const row = await db.one(`SELECT count(*) AS n, ${scanned.map((t, i) => `${t.aggregate} AS t${i}`).join(", ")} FROM ${relation} AS child`);
+      rows = Number(row?.n ?? 0);
+      scanned.forEach((t, i) => failures.set(t, Number(row?.[`t${i}`] ?? 0)));
+    } catch {
+      // one broken test must not fail the others: each runs alone below and reports its own error
+    }
+  }
+  const results: TestResult[] = [];
+  for (const t of tests) {
+    const n = failures.get(t);
+    results.push(n === undefined ? await runTest(db, t, relation) : judged(t, n));
+  }
+  return { results, rows };
+}
+
+function identity(test: DataTest): Pick<TestResult, "id" | "model" | "kind" | "column" | "severity"> {
+  return { id: test.id, model: test.model, kind: test.kind, column: test.column, severity: test.severity };
+}
+
+function judged(test: DataTest, failures: number): TestResult {
+  if (failures === 0) return { ...identity(test), status: "pass", failures, message: test.describe };
+  const status = test.severity === "warn" ? "warn" : "fail";
+  return { ...identity(test), status, failures, message: `${test.describe}: ${failures} failing row${failures === 1 ? "" : "s"}` };
 }

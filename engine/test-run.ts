@@ -1,6 +1,6 @@
 import { now } from "./clock.ts";
 import { liveRelation } from "./compile.ts";
-import { runTest, testsFor, type TestResult } from "./datatests.ts";
+import { runModelTests, runTest, testsFor, type TestResult } from "./datatests.ts";
 import { recordTests, refreshRawViews } from "./build.ts";
 import { readBuildHistory, modifiedModels } from "./build-history.ts";
 import { sourceFreshness, type SourceFreshness } from "./freshness.ts";
@@ -54,7 +54,7 @@ export async function runTests(project: Project, options: TestRunOptions = {}): 
         continue;
       }
       built.add(name);
-      for (const t of testsFor(model, graph, nowIso)) tests.push(await runTest(db, t, liveRelation(model)));
+      tests.push(...(await runModelTests(db, testsFor(model, graph, nowIso), liveRelation(model))).results);
     }
     for (const t of singularTestsFor(graph, selected)) {
       const unbuilt = graph.singularTests.find((s) => `test.${s.name}` === t.id)!.refs.find((r) => !built.has(r.name) && selected.includes(r.name));
