@@ -50,7 +50,9 @@ test("churn last month?", () => {
     FROM e s LEFT JOIN e o ON o.customer_id = s.customer_id AND o.month = DATE '2026-10-01'
     WHERE s.month = DATE '2026-09-01'`);
   const rate = Number(e!.churned) / Number(e!.at_start);
-  expect(j.answer.split("\n")[0]).toBe(`Customer churn rate in October 2026 was ${(rate * 100).toFixed(1)}%.`);
+  expect(j.answer.split("\n")[0]).toBe(
+    `Customer churn rate in October 2026 was ${(rate * 100).toFixed(1)}% (${e!.churned} of ${e!.at_start} customers at start of month).`,
+  );
   expect(j.answer).toMatch(/churn_rate, last 8 months/);
   expect(j.citations[0].model).toBe("marts.churn_monthly");
   expect(j.tests.failing).toEqual([]);
