@@ -11,6 +11,15 @@ export function defaultThreads(): number {
   return availableParallelism();
 }
 
+/**
+ * A pull's DuckDB leaves one core to the JS thread, which fetches, parses and spools the next file
+ * while DuckDB converts the last: with every core, the two fight over CPU and a conversion costs
+ * more CPU for no less time (1M-record ingest on 2 cores: 14.8 → 12.0 CPU-s, 16.5 → 13–14 s).
+ */
+export function pullThreads(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
 export function defaultMemoryLimit(): string {
   return `${Math.max(256, Math.floor(totalmem() / 2 / 2 ** 20))}MB`;
 }

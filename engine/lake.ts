@@ -6,6 +6,7 @@ import { Db, ident, literal } from "./duckdb.ts";
 import { DpError } from "./errors.ts";
 import { crashPoint } from "./crash-points.ts";
 import { fsyncPath } from "./fsx.ts";
+import { RecordShape } from "./record-shape.ts";
 import type { ColumnSchema } from "./state.ts";
 
 /** Columns dp adds to every raw record. */
@@ -64,7 +65,13 @@ export interface SealedSpool {
   spoolPath: string;
   rows: number;
   seq: number;
+  /** the shape of the first SAMPLE_RECORDS records, and of all of them */
+  head: RecordShape;
+  shape: RecordShape;
 }
+
+/** Records DuckDB infers a spool file's schema from when they show every key and kind in the file. */
+const SAMPLE_RECORDS = 4096;
 
 export class StreamWriter {
   /** the spool file; written synchronously so a full disk is an error here, not an unhandled rejection later */
@@ -73,6 +80,8 @@ export class StreamWriter {
   private spooled = 0;
   private spooledBytes = 0;
   private seq = 0;
+  private head = new RecordShape();
+  private shape = new RecordShape();
   private readonly maxRecords: number;
   private readonly maxBytes: number;
   private readonly tmpDir: string;
@@ -112,6 +121,9 @@ export class StreamWriter {
     }
     const fd = this.sink;
     this.guard(() => writeSync(fd, chunk));
+    const room = SAMPLE_RECORDS - this.spooled;
+    if (room > 0) this.head.add(room >= records.length ? records : records.slice(0, room));
+    this.shape.add(records);
     this.spooled += records.length;
     this.spooledBytes += chunk.length;
   }
@@ -127,7 +139,9 @@ export class StreamWriter {
     if (this.sink === undefined) return undefined;
     closeSync(this.sink);
     this.sink = undefined;
-    const sealed = { spoolPath: this.spoolPath, rows: this.spooled, seq: this.seq++ };
+    const sealed = { spoolPath: this.spoolPath, rows: this.spooled, seq: this.seq++, head: this.head, shape: this.shape };
+    this.head = new RecordShape();
+    this.shape = new RecordShape();
     this.spooled = 0;
     this.spooledBytes = 0;
     return sealed;
@@ -140,22 +154,36 @@ export class StreamWriter {
     mkdirSync(this.finalDir, { recursive: true });
     const tmpParquet = join(this.tmpDir, `${name}.tmp`);
     const finalPath = join(this.finalDir, name);
-    const columns = this.opts.stream.columns;
-    const jsonOptions = [
-      "format = 'newline_delimited'",
-      "sample_size = -1",
-      "maximum_object_size = 67108864",
-      columns
-        ? `columns = {${Object.entries(columns)
-            .map(([k, t]) => `${literal(k)}: ${literal(t)}`)
-            .join(", ")}}`
-        : "union_by_name = true",
-    ].join(", ");
+    const pinned = this.opts.stream.columns;
+    let converted = false;
+    if (!pinned && rows > SAMPLE_RECORDS && sealed.head.equals(sealed.shape)) {
+      // no key or kind appears after the sample, so inferring from it drops nothing; a string the
+      // sampled type cannot parse fails the read, and the file is inferred over every record after all
+      try {
+        await this.convert(spoolPath, tmpParquet, `sample_size = ${SAMPLE_RECORDS}, union_by_name = true`);
+        converted = true;
+      } catch {}
+    }
+    if (!converted) {
+      await this.convert(spoolPath, tmpParquet, pinned ? `columns = ${columnsSql(pinned)}` : "sample_size = -1, union_by_name = true");
+    }
+    const schema = (await this.db.describe(`SELECT * FROM read_parquet(${literal(tmpParquet)})`)).filter((c) => c.name !== RUN_ID && c.name !== LOADED_AT);
+    this.opts.beforePublish?.(schema);
+    fsyncPath(tmpParquet);
+    crashPoint("before-rename");
+    renameSync(tmpParquet, finalPath);
+    fsyncPath(this.finalDir);
+    crashPoint("after-rename");
+    rmSync(spoolPath, { force: true });
+    return { path: finalPath, rows, schema };
+  }
+
+  private async convert(spoolPath: string, tmpParquet: string, typing: string): Promise<void> {
     const loadedAt = this.opts.loadedAt.toISOString();
     try {
       await this.db.run(
         `COPY (SELECT *, ${literal(this.opts.runId)} AS ${ident(RUN_ID)}, TIMESTAMPTZ ${literal(loadedAt)} AS ${ident(LOADED_AT)}
-               FROM read_json(${literal(spoolPath)}, ${jsonOptions}))
+               FROM read_json(${literal(spoolPath)}, format = 'newline_delimited', maximum_object_size = 67108864, ${typing}))
          TO ${literal(tmpParquet)} (FORMAT parquet, COMPRESSION zstd)`,
       );
     } catch (e) {
@@ -165,17 +193,6 @@ export class StreamWriter {
         cause: e,
       });
     }
-    const schema = (await this.db.describe(`SELECT * FROM read_parquet(${literal(tmpParquet)})`)).filter(
-      (c) => c.name !== RUN_ID && c.name !== LOADED_AT,
-    );
-    this.opts.beforePublish?.(schema);
-    fsyncPath(tmpParquet);
-    crashPoint("before-rename");
-    renameSync(tmpParquet, finalPath);
-    fsyncPath(this.finalDir);
-    crashPoint("after-rename");
-    rmSync(spoolPath, { force: true });
-    return { path: finalPath, rows, schema };
   }
 
   /** Remove spool files; called on success and on failure (landed files stay). */
@@ -200,6 +217,12 @@ export class StreamWriter {
       throw e;
     }
   }
+}
+
+function columnsSql(columns: Record<string, string>): string {
+  return `{${Object.entries(columns)
+    .map(([k, t]) => `${literal(k)}: ${literal(t)}`)
+    .join(", ")}}`;
 }
 
 /** Leftovers of a killed pull: spool and half-written files that never became visible. */

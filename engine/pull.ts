@@ -3,6 +3,7 @@ import { getConnector } from "../connectors/index.ts";
 import { now, parseDuration } from "./clock.ts";
 import { crashPoint } from "./crash-points.ts";
 import { Db } from "./duckdb.ts";
+import { pullThreads } from "./duckdb-settings.ts";
 import { DpError, asDpError } from "./errors.ts";
 import { StreamWriter, newRunId, removeStaleTemp, type SealedSpool } from "./lake.ts";
 import { scopedLogger } from "./log.ts";
@@ -52,7 +53,7 @@ export async function pull(project: Project, options: PullOptions = {}): Promise
   for (const n of names) await loadSourceConnector(project, n);
   removeStaleTemp(project.paths.lake);
   const store = new StateStore(project.paths.state);
-  const db = await Db.open(":memory:", { threads: project.config.warehouse.threads, memoryLimit: project.config.warehouse.memory_limit });
+  const db = await Db.open(":memory:", { threads: project.config.warehouse.threads ?? pullThreads(), memoryLimit: project.config.warehouse.memory_limit });
   const runId = options.runId ?? newRunId(now());
   const results: SourceResult[] = [];
   try {

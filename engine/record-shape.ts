@@ -1,0 +1,77 @@
+/**
+ * The JSON shape of a set of records: every key path, at every depth and inside arrays, with the
+ * kinds of value seen there (string, boolean, safe integer, other number, null, array, object).
+ * When a spool file's first records have the shape of the whole file, DuckDB's schema inference
+ * over just those records cannot miss a key or round a number; it could only pick a string subtype
+ * (DATE, TIMESTAMP) that a later value does not parse as, and then the read fails loudly.
+ */
+const STRING = 1;
+const BOOLEAN = 2;
+const INTEGER = 4;
+const NUMBER = 8;
+const NULL = 16;
+const ARRAY = 32;
+const OBJECT = 64;
+const OTHER = 128;
+
+class ShapeNode {
+  kinds = 0;
+  keys: Map<string, ShapeNode> | undefined;
+  items: ShapeNode | undefined;
+
+  add(value: unknown): void {
+    const kind = kindOf(value);
+    this.kinds |= kind;
+    if (kind === OBJECT) {
+      const keys = (this.keys ??= new Map());
+      const obj = value as Record<string, unknown>;
+      for (const key in obj) {
+        let child = keys.get(key);
+        if (child === undefined) keys.set(key, (child = new ShapeNode()));
+        child.add(obj[key]);
+      }
+    } else if (kind === ARRAY) {
+      const items = (this.items ??= new ShapeNode());
+      for (const item of value as unknown[]) items.add(item);
+    }
+  }
+
+  equals(other: ShapeNode | undefined): boolean {
+    if (!other || other.kinds !== this.kinds) return false;
+    if ((this.items === undefined) !== (other.items === undefined)) return false;
+    if (this.items && !this.items.equals(other.items)) return false;
+    if ((this.keys?.size ?? 0) !== (other.keys?.size ?? 0)) return false;
+    for (const [key, child] of this.keys ?? []) if (!child.equals(other.keys!.get(key))) return false;
+    return true;
+  }
+}
+
+function kindOf(value: unknown): number {
+  switch (typeof value) {
+    case "string":
+      return STRING;
+    case "boolean":
+      return BOOLEAN;
+    case "number":
+      return Number.isSafeInteger(value) ? INTEGER : NUMBER;
+    case "object":
+      if (value === null) return NULL;
+      if (Array.isArray(value)) return ARRAY;
+      // Date, Buffer: serialized by their toJSON, not by their keys
+      return typeof (value as { toJSON?: unknown }).toJSON === "function" ? OTHER : OBJECT;
+    default:
+      return OTHER;
+  }
+}
+
+export class RecordShape {
+  private readonly root = new ShapeNode();
+
+  add(records: readonly unknown[]): void {
+    for (const r of records) this.root.add(r);
+  }
+
+  equals(other: RecordShape | undefined): boolean {
+    return other !== undefined && this.root.equals(other.root);
+  }
+}
