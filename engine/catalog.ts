@@ -61,8 +61,13 @@ export interface WarehouseStatus {
 
 export interface Catalog {
   project: Project;
-  graph: ModelGraph;
+  /** the full model graph; a catalog read from its publish-time cache loads it on first use */
+  readonly graph: ModelGraph;
   models: Map<string, CatalogModel>;
+  /** true when the models' columns already include the built ones */
+  builtColumns: boolean;
+  /** models a model ref()s directly */
+  parents(name: string): string[];
   metrics: MetricDef[];
   marts(): CatalogModel[];
   metric(name: string): MetricDef;
@@ -100,17 +105,35 @@ export function loadCatalog(project: Project): Catalog {
   const graph = loadModels(project);
   const models = new Map<string, CatalogModel>();
   for (const name of graph.order) models.set(name, catalogModel(graph.models.get(name)!, graph));
+  return catalogOf(project, { models, metrics: graph.metrics, parents: graph.parents, graph: () => graph, builtColumns: false });
+}
+
+export interface CatalogParts {
+  models: Map<string, CatalogModel>;
+  metrics: MetricDef[];
+  parents(name: string): string[];
+  graph(): ModelGraph;
+  builtColumns: boolean;
+}
+
+export function catalogOf(project: Project, parts: CatalogParts): Catalog {
+  const { models, metrics } = parts;
+  let graph: ModelGraph | undefined;
   let freshness: SourceFreshness[] | undefined;
   const marts = () => [...models.values()].filter((m) => m.schema === MART_SCHEMA);
   return {
     project,
-    graph,
+    get graph() {
+      return (graph ??= parts.graph());
+    },
     models,
-    metrics: graph.metrics,
+    builtColumns: parts.builtColumns,
+    parents: parts.parents,
+    metrics,
     marts,
     metric(name) {
-      const m = graph.metrics.find((x) => x.name === name);
-      if (!m) throw unknownName("metric", name, graph.metrics.map((x) => x.name), "metrics in models/*.yml");
+      const m = metrics.find((x) => x.name === name);
+      if (!m) throw unknownName("metric", name, metrics.map((x) => x.name), "metrics in models/*.yml");
       return m;
     },
     mart(name) {
@@ -132,6 +155,7 @@ export function loadCatalog(project: Project): Catalog {
 
 /** Fill in the built columns (names, types) from the warehouse; YAML descriptions and PII tags win. */
 export async function attachBuiltColumns(catalog: Catalog, db: Db): Promise<void> {
+  if (catalog.builtColumns) return;
   const schemas = [...new Set([...catalog.models.values()].map((m) => m.schema))];
   if (!schemas.length) return;
   // the models' schemas only: nothing else in the snapshot is a catalog entry
@@ -155,6 +179,7 @@ export async function attachBuiltColumns(catalog: Catalog, db: Db): Promise<void
       ...m.columns.filter((c) => !cols.some((b) => b.name === c.name)),
     ];
   }
+  catalog.builtColumns = true;
 }
 
 export async function readWarehouseStatus(db: Db): Promise<WarehouseStatus> {

@@ -73,7 +73,8 @@ const REF = /\{\{\s*ref\(\s*['"]([^'"]+)['"]\s*\)\s*\}\}/g;
 const SOURCE = /\{\{\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*\}\}/g;
 const DEFAULT_MATERIALIZED: Record<string, Model["materialized"]> = { staging: "table", marts: "table" };
 
-function walk(dir: string, out: string[] = []): string[] {
+/** The files under models/ that loadModels reads, sorted. */
+export function walk(dir: string, out: string[] = []): string[] {
   if (!existsSync(dir)) return out;
   for (const entry of readdirSync(dir).sort()) {
     // _proposals/ holds drafts from `dp ask` (propose_metric): not live until a human moves them

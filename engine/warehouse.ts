@@ -57,12 +57,19 @@ export async function publishSnapshot(project: Project, db: Db, runId: string): 
   // a reflink where the filesystem has one, a copy elsewhere
   copyFileSync(project.paths.warehouse, tmp, constants.COPYFILE_FICLONE);
   renameSync(tmp, join(project.paths.snapshots, name));
+  // imported here so `dp sql`, which only opens a reader, does not load the catalog's modules
+  const { catalogCacheFile, writeCatalogCache } = await import("./catalog-cache.ts");
+  await writeCatalogCache(project, db, name);
   const previous = currentPointer(project);
   writeFileAtomic(pointerPath(project), JSON.stringify({ file: name, published_at: new Date().toISOString(), run_id: runId } satisfies SnapshotPointer));
   // keep the previous snapshot for readers that still have it open
   // and leftovers of a writer killed mid-copy
+  const kept = [name, previous?.file].filter((x): x is string => Boolean(x));
   for (const f of readdirSync(project.paths.snapshots)) {
-    const stale = (f.endsWith(".duckdb") && f !== name && f !== previous?.file) || (f.endsWith(".tmp") && f !== `.${name}.tmp`);
+    const stale =
+      (f.endsWith(".duckdb") && !kept.includes(f)) ||
+      (f.endsWith(".catalog.json") && !kept.some((k) => catalogCacheFile(k) === f)) ||
+      (f.endsWith(".tmp") && f !== `.${name}.tmp`);
     if (stale) rmSync(join(project.paths.snapshots, f), { force: true });
   }
   return join(project.paths.snapshots, name);

@@ -42,7 +42,7 @@ export async function citationFor(ctx: ToolContext, name: string): Promise<Citat
   const ok = status.lastSuccess.get(name);
   return {
     model: `${model.schema}.${model.name}`,
-    parents: ctx.catalog.graph.parents(name).map((n) => `${ctx.catalog.model(n).schema}.${n}`),
+    parents: ctx.catalog.parents(name).map((n) => `${ctx.catalog.model(n).schema}.${n}`),
     upstream: model.upstreamModels.map((n) => `${ctx.catalog.model(n).schema}.${n}`),
     sources: model.sources.map((s) => {
       const f = fresh.get(s.source);

@@ -1,4 +1,5 @@
-import { attachBuiltColumns, attachDimensionValues, loadCatalog, readWarehouseStatus, type Catalog, type WarehouseStatus } from "../engine/catalog.ts";
+import { attachBuiltColumns, attachDimensionValues, readWarehouseStatus, type Catalog, type WarehouseStatus } from "../engine/catalog.ts";
+import { loadReaderCatalog } from "../engine/catalog-cache.ts";
 import type { Db, Row, SqlValue } from "../engine/duckdb.ts";
 import { DpError } from "../engine/errors.ts";
 import type { Project } from "../engine/project.ts";
@@ -31,7 +32,7 @@ export interface ContextOptions {
 }
 
 export function createToolContext(project: Project, options: ContextOptions = {}): ToolContext {
-  const catalog = loadCatalog(project);
+  const { catalog, status: cachedStatus } = loadReaderCatalog(project);
   let opening: Promise<Db> | undefined;
   let opened: Db | undefined;
   let status: Promise<WarehouseStatus> | undefined;
@@ -49,7 +50,7 @@ export function createToolContext(project: Project, options: ContextOptions = {}
     catalog,
     db,
     dimensionValues: () => (values ??= db().then((d) => attachDimensionValues(catalog, d))),
-    status: () => (status ??= db().then(readWarehouseStatus)),
+    status: () => (status ??= cachedStatus ? Promise.resolve(cachedStatus) : db().then(readWarehouseStatus)),
     timeoutMs,
     rowCap,
     async query<T extends Row = Row>(sql: string, params: SqlValue[]): Promise<T[]> {

@@ -12,7 +12,7 @@ export const explainLineage = defineTool({
     const rel = (n: string) => `${ctx.catalog.model(n).schema}.${n}`;
     return {
       model: `${m.schema}.${m.name}`,
-      parents: ctx.catalog.graph.parents(m.name).map(rel),
+      parents: ctx.catalog.parents(m.name).map(rel),
       upstream: m.upstreamModels.map(rel),
       downstream: m.downstreamModels.map(rel),
       sources: m.sources.map((s) => `${s.source}.${s.stream}`),
