@@ -1,11 +1,23 @@
 -- Product usage events, each once (the tracker re-sends some), test accounts out.
 -- Events never change, so a build merges only the events loaded since the last one, plus a day
--- again for events whose customer reached billing late. The dedup is a GROUP BY, which spills to
--- disk on a small machine; a window over every event_id ran out of memory.
-with deduped as (
-    select event_id, customer_id, user_id, event_type, occurred_at, properties, max(_dp_loaded_at) as _dp_loaded_at
+-- again for events whose customer reached billing late. The full-history dedup must fit a 1 GB VM:
+-- a GROUP BY over every column of every event held them all (OOM at 700MB on 10M events), so the
+-- hash table keys only hash(event_id), and the few event_ids seen twice (or colliding) take the
+-- whole-row GROUP BY. Not materialized: a materialized CTE holds a copy of every event.
+with events as not materialized (
+    select event_id, customer_id, user_id, event_type, occurred_at, properties, _dp_loaded_at
     from {{ source('product', 'events') }}
     {% if is_incremental() %}where _dp_loaded_at > (select (max(loaded_at) - interval 1 day) at time zone 'UTC' from {{ this }}){% endif %}
+),
+resent as (
+    select hash(event_id) as h from events group by h having count(*) > 1
+),
+deduped as (
+    select * from events where hash(event_id) not in (select h from resent)
+    union all
+    select event_id, customer_id, user_id, event_type, occurred_at, properties, max(_dp_loaded_at) as _dp_loaded_at
+    from events
+    where hash(event_id) in (select h from resent)
     group by all
 )
 select
