@@ -79,6 +79,8 @@ export interface Catalog {
 }
 
 function catalogModel(m: Model, graph: ModelGraph): CatalogModel {
+  const up = new Set(ancestors(graph, m.name));
+  const down = new Set(descendants(graph, m.name));
   return {
     name: m.name,
     schema: m.schema,
@@ -88,8 +90,8 @@ function catalogModel(m: Model, graph: ModelGraph): CatalogModel {
     tags: m.config.tags,
     columns: m.config.columns.map((c) => ({ name: c.name, type: c.type, description: c.description, pii: c.pii })),
     testIds: testsFor(m, graph, new Date(0).toISOString()).map((t) => t.id),
-    upstreamModels: graph.order.filter((n) => ancestors(graph, m.name).includes(n)).reverse(),
-    downstreamModels: graph.order.filter((n) => descendants(graph, m.name).includes(n)),
+    upstreamModels: graph.order.filter((n) => up.has(n)).reverse(),
+    downstreamModels: graph.order.filter((n) => down.has(n)),
     sources: upstreamSources(graph, m.name),
   };
 }

@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { qualified } from "./duckdb.ts";
 import { rawViewName, type Model, type ModelGraph } from "./models.ts";
 
@@ -34,9 +34,10 @@ export function compileSql(model: Pick<Model, "sql" | "schema" | "name">, graph:
     .replace(/;?\s*$/, "");
 }
 
-export function writeCompiled(compiledDir: string, model: Pick<Model, "schema" | "name">, sql: string): string {
-  const path = join(compiledDir, model.schema, `${model.name}.sql`);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${sql}\n`);
-  return path;
+/** The compiled file's path, its directory created once per set of `made` directories. */
+export function compiledFile(compiledDir: string, model: Pick<Model, "schema" | "name">, made: Set<string>): string {
+  const dir = join(compiledDir, model.schema);
+  if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+  made.add(dir);
+  return join(dir, `${model.name}.sql`);
 }
