@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, statfsSync } from "node:fs";
 import { join } from "node:path";
 import { cronInstalled } from "./crontab.ts";
+import { envRefsIn } from "./env.ts";
 import { DpError } from "./errors.ts";
 import { credentialSource } from "./exports/google-auth.ts";
 import { lockStatus } from "./lock.ts";
@@ -22,15 +23,13 @@ export interface DoctorReport {
   checks: Check[];
 }
 
-const VAR_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?\}/g;
-
 /** Every ${VAR} the project refers to, with who needs it; a ${VAR:-default} is optional. */
 function envRefs(project: Project): { name: string; neededBy: string; optional: boolean }[] {
   const out = new Map<string, { name: string; neededBy: string; optional: boolean }>();
   const scan = (value: unknown, neededBy: string) => {
-    for (const m of JSON.stringify(value ?? null).matchAll(VAR_REF)) {
-      const prev = out.get(m[1]!);
-      out.set(m[1]!, { name: m[1]!, neededBy: prev ? `${prev.neededBy}, ${neededBy}` : neededBy, optional: (prev?.optional ?? true) && m[2] !== undefined });
+    for (const ref of envRefsIn(JSON.stringify(value ?? null))) {
+      const prev = out.get(ref.name);
+      out.set(ref.name, { name: ref.name, neededBy: prev ? `${prev.neededBy}, ${neededBy}` : neededBy, optional: (prev?.optional ?? true) && ref.hasDefault });
     }
   };
   for (const [name, src] of Object.entries(project.config.sources)) scan(src.config, `source ${name}`);

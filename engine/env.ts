@@ -22,8 +22,18 @@ export function loadDotEnv(dir: string): void {
 
 const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
+export interface EnvRef {
+  name: string;
+  /** `${VAR:-default}`: the variable may be unset */
+  hasDefault: boolean;
+}
+
+export function envRefsIn(text: string): EnvRef[] {
+  return [...text.matchAll(VAR)].map((m) => ({ name: m[1]!, hasDefault: m[2] !== undefined }));
+}
+
 export function envVarsIn(text: string): string[] {
-  return [...text.matchAll(VAR)].map((m) => m[1]!);
+  return envRefsIn(text).map((r) => r.name);
 }
 
 /**
