@@ -3,7 +3,10 @@ import pRetry, { AbortError } from "p-retry";
 import { DpError } from "../engine/errors.ts";
 import { redact, registerSecret } from "../engine/secrets.ts";
 import { TokenBucket, sleep } from "./http-limiter.ts";
+import { backoffDelayMs, isRetryableStatus, parseRetryAfter } from "./http-retry.ts";
 import type { ReadContext } from "./types.ts";
+
+export { parseRetryAfter };
 
 export type QueryValue = string | number | boolean | undefined | null | (string | number)[];
 export type Query = Record<string, QueryValue>;
@@ -172,7 +175,7 @@ export class HttpClient {
     }
     const message = apiMessage(text);
     const detail = message ? `: ${redact(message)}` : "";
-    if (status === 429 || status === 408 || status >= 500) {
+    if (isRetryableStatus(status)) {
       const err = transient(`${shown} returned ${status}${detail}`);
       const retryAfter = parseRetryAfter(headers.get("retry-after"));
       if (status === 429) this.limiter?.drain();
@@ -199,10 +202,7 @@ export class HttpClient {
   }
 
   private backoffMs(attempt: number, error: Error): number {
-    const { maxWaitMs } = this.ctx.retry;
-    const retryAfter = (error as RetryableError).retryAfterMs;
-    if (retryAfter !== undefined) return Math.min(retryAfter, maxWaitMs);
-    return Math.random() * Math.min(maxWaitMs, BASE_BACKOFF_MS * 2 ** (attempt - 1));
+    return backoffDelayMs(attempt, { maxMs: this.ctx.retry.maxWaitMs, baseMs: BASE_BACKOFF_MS, retryAfterMs: (error as RetryableError).retryAfterMs });
   }
 }
 
@@ -216,16 +216,6 @@ function transient(message: string, cause?: unknown): DpError {
 
 function isTransient(e: unknown): boolean {
   return e instanceof DpError && e.transient;
-}
-
-/** Retry-After as delta-seconds (including 0) or an HTTP-date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, nowMs = Date.now()): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - nowMs);
 }
 
 const NETWORK = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|socket|fetch failed|network|other side closed|connection.*closed/i;

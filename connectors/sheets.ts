@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
-import { JWT } from "google-auth-library";
 import { z } from "zod";
 import { DpError } from "../engine/errors.ts";
+import { exchangeServiceAccountToken, GOOGLE_TOKEN_URL } from "../engine/exports/google-auth.ts";
 import { registerSecret } from "../engine/secrets.ts";
 import { HttpClient } from "./http.ts";
+import { backoffDelayMs } from "./http-retry.ts";
 import { defineConnector, type Batch, type RawRecord, type ReadContext, type StreamSpec } from "./types.ts";
 
-const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token";
 const READONLY_SCOPE = "https://www.googleapis.com/auth/spreadsheets.readonly";
 const KEY_FILE_ENV = "GOOGLE_APPLICATION_CREDENTIALS";
 /** the sheet's own row number, so every row has a stable key even without an id column */
@@ -134,26 +134,13 @@ function loadServiceAccount(ctx: ReadContext, credentialsVar: string, inline: bo
   return key as ServiceAccount;
 }
 
-/** The JWT-bearer grant, signed by google-auth-library and sent to the configured token URL. */
+/** The service-account token (engine/exports/google-auth.ts), retried per ctx.retry; refusals name the env var. */
 async function accessToken(config: SheetsConfig, ctx: ReadContext, credentialsVar: string): Promise<string> {
   const key = loadServiceAccount(ctx, credentialsVar, config.credentials_env !== undefined);
-  const client = new JWT({ email: key.client_email, key: key.private_key, scopes: [READONLY_SCOPE] });
-  if (config.token_url !== GOOGLE_TOKEN_URL) {
-    // the library posts to Google's fixed token URL; route it to the configured endpoint
-    client.transporter.interceptors.request.add({
-      resolved: async (req) => {
-        if (String(req.url) === GOOGLE_TOKEN_URL) req.url = new URL(config.token_url);
-        return req;
-      },
-    });
-  }
   const { maxAttempts, maxWaitMs } = ctx.retry;
   for (let attempt = 1; ; attempt++) {
     try {
-      const { token } = await client.getAccessToken();
-      if (!token) throw new Error("no access_token in the response");
-      registerSecret(token);
-      return token;
+      return await exchangeServiceAccountToken({ key, scopes: [READONLY_SCOPE], tokenUrl: config.token_url });
     } catch (e) {
       const status = (e as { status?: number; response?: { status?: number } }).status ?? (e as { response?: { status?: number } }).response?.status;
       if (status === 400 || status === 401 || status === 403) throw authError(ctx, credentialsVar, `Google refused the service-account token exchange (${status}): ${(e as Error).message}`, e);
@@ -161,7 +148,7 @@ async function accessToken(config: SheetsConfig, ctx: ReadContext, credentialsVa
         throw new DpError("SOURCE_TRANSIENT", `Google token exchange failed after ${attempt} attempts: ${(e as Error).message}`, { transient: true, where: config.token_url, cause: e });
       }
       ctx.progress?.({ retries: attempt });
-      await Bun.sleep(Math.random() * Math.min(maxWaitMs, 1000 * 2 ** (attempt - 1)));
+      await Bun.sleep(backoffDelayMs(attempt, { maxMs: maxWaitMs, baseMs: 1000 }));
     }
   }
 }

@@ -47,13 +47,22 @@ export function tokenUrl(key: ServiceAccountKey): string {
   return process.env.DP_GOOGLE_TOKEN_URL || key.token_uri || GOOGLE_TOKEN_URL;
 }
 
-/** An OAuth access token from the JWT-bearer grant, signed by google-auth-library. */
-export async function googleAccessToken(scopes: string[] = [SHEETS_SCOPE]): Promise<string> {
-  const key = loadServiceAccount();
-  // loaded here: importing it costs every command that merely registers the exports tens of milliseconds
+export interface ServiceAccountExchange {
+  key: Pick<ServiceAccountKey, "client_email" | "private_key">;
+  scopes: string[];
+  /** where to post the grant; Google's own endpoint unless a test or proxy says otherwise */
+  tokenUrl?: string;
+}
+
+/**
+ * The JWT-bearer grant, signed by google-auth-library, posted to `tokenUrl`: the one place dp turns a
+ * service-account key into an access token (the sheets source and the sheets export both call it).
+ * The token is registered as a secret. Errors are the library's own; each caller maps them.
+ */
+export async function exchangeServiceAccountToken({ key, scopes, tokenUrl: target = GOOGLE_TOKEN_URL }: ServiceAccountExchange): Promise<string> {
+  // loaded here: importing it costs every command that merely registers the exports or connectors tens of milliseconds
   const { JWT } = await import("google-auth-library");
   const client = new JWT({ email: key.client_email, key: key.private_key, scopes });
-  const target = tokenUrl(key);
   if (target !== GOOGLE_TOKEN_URL) {
     // the library posts to Google's fixed token URL; route it to the configured endpoint
     client.transporter.interceptors.request.add({
@@ -63,11 +72,18 @@ export async function googleAccessToken(scopes: string[] = [SHEETS_SCOPE]): Prom
       },
     });
   }
+  const { token } = await client.getAccessToken();
+  if (!token) throw new Error("no access_token in the response");
+  registerSecret(token);
+  return token;
+}
+
+/** An OAuth access token for the export, from the key in GOOGLE_APPLICATION_CREDENTIALS (or inline). */
+export async function googleAccessToken(scopes: string[] = [SHEETS_SCOPE]): Promise<string> {
+  const key = loadServiceAccount();
+  const target = tokenUrl(key);
   try {
-    const { token } = await client.getAccessToken();
-    if (!token) throw new Error("no access_token in the response");
-    registerSecret(token);
-    return token;
+    return await exchangeServiceAccountToken({ key, scopes, tokenUrl: target });
   } catch (e) {
     throw new DpError("IO", `Google token exchange failed: ${(e as Error).message}`, {
       where: target,

@@ -1,6 +1,7 @@
 import { ofetch } from "ofetch";
 import { DpError } from "../errors.ts";
 import { redact } from "../secrets.ts";
+import { backoffDelayMs, isRetryableStatus, parseRetryAfter } from "../../connectors/http-retry.ts";
 
 export interface RetryFetchOptions {
   /** names the service in errors: "slack", "sheets" */
@@ -17,8 +18,9 @@ const baseDelayMs = () => Number(process.env.DP_HTTP_RETRY_BASE_MS ?? 250);
 const MAX_DELAY_MS = 30_000;
 
 /**
- * JSON over HTTP for delivery (alerts, exports): 429 and 5xx and network errors are
+ * JSON over HTTP for delivery (alerts, exports): 429, 408, 5xx and network errors are
  * retried with full-jitter backoff (Retry-After honoured, capped); other 4xx fail at once.
+ * The policy itself (statuses, Retry-After, backoff) is connectors/http-retry.ts, shared with sources.
  */
 export async function fetchJson<T = unknown>(url: string, options: RetryFetchOptions): Promise<T> {
   const retries = options.retries ?? 4;
@@ -42,7 +44,7 @@ export async function fetchJson<T = unknown>(url: string, options: RetryFetchOpt
       if (status < 300) return (text && /^\s*[[{]/.test(text) ? JSON.parse(text) : text) as T;
       lastError = `HTTP ${status}: ${text.slice(0, 300)}`;
       retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
-      if (status !== 429 && status < 500) {
+      if (!isRetryableStatus(status)) {
         throw new DpError("IO", `${options.label} refused the request (${redact(lastError)})`, {
           where: redact(new URL(url).origin + new URL(url).pathname),
           fix: status === 401 || status === 403 ? `check the ${options.label} credentials and that they have access` : `check the ${options.label} configuration`,
@@ -59,15 +61,6 @@ export async function fetchJson<T = unknown>(url: string, options: RetryFetchOpt
         fix: `${options.label} is unavailable or rate limiting; the next run retries`,
       });
     }
-    const backoff = Math.random() * Math.min(MAX_DELAY_MS, baseDelayMs() * 2 ** attempt);
-    await Bun.sleep(Math.min(MAX_DELAY_MS, retryAfterMs ?? backoff));
+    await Bun.sleep(backoffDelayMs(attempt + 1, { maxMs: MAX_DELAY_MS, baseMs: baseDelayMs(), retryAfterMs }));
   }
-}
-
-function parseRetryAfter(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
