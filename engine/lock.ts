@@ -14,8 +14,11 @@ export interface LockInfo {
 
 export type LockStatus = { state: "free" } | { state: "held"; holder: LockInfo } | { state: "stale"; holder?: LockInfo };
 
-export function lockPath(project: Project): string {
-  return join(project.paths.work, "run.lock");
+/** `run` guards every writer of the lake and warehouse; `serve` allows one webhook receiver per project. */
+export type LockName = "run" | "serve";
+
+export function lockPath(project: Project, name: LockName = "run"): string {
+  return join(project.paths.work, `${name}.lock`);
 }
 
 function procStart(pid: number): string | undefined {
@@ -38,9 +41,9 @@ function alive(holder: LockInfo): boolean {
   return !start || start === holder.proc_start;
 }
 
-export function readLock(project: Project): LockInfo | undefined {
+export function readLock(project: Project, name: LockName = "run"): LockInfo | undefined {
   try {
-    return JSON.parse(readFileSync(lockPath(project), "utf8")) as LockInfo;
+    return JSON.parse(readFileSync(lockPath(project, name), "utf8")) as LockInfo;
   } catch {
     return undefined;
   }
@@ -80,17 +83,17 @@ function tryCreate(path: string, info: LockInfo): boolean {
  * taken over under a short second lock, so two runs racing for a stale lock cannot
  * both win (the loser re-reads the winner's fresh lock and exits 3).
  */
-export function acquireLock(project: Project, command: string): () => void {
+export function acquireLock(project: Project, command: string, name: LockName = "run"): () => void {
   mkdirSync(project.paths.work, { recursive: true });
-  const path = lockPath(project);
+  const path = lockPath(project, name);
   const mine: LockInfo = { pid: process.pid, started_at: new Date().toISOString(), command, proc_start: procStart(process.pid) };
   const release = () => {
-    if (readLock(project)?.pid === process.pid) rmSync(path, { force: true });
+    if (readLock(project, name)?.pid === process.pid) rmSync(path, { force: true });
   };
   for (let attempt = 0; attempt < 20; attempt++) {
     if (tryCreate(path, mine)) return once(release);
-    const holder = readLock(project);
-    if (holder && holder.pid !== process.pid && alive(holder)) throw locked(holder, path);
+    const holder = readLock(project, name);
+    if (holder && holder.pid !== process.pid && alive(holder)) throw locked(holder, path, name);
     if (!holder && attempt < 3) {
       // a lock file being written this instant: look again
       Bun.sleepSync(50);
@@ -104,8 +107,8 @@ export function acquireLock(project: Project, command: string): () => void {
       continue;
     }
     try {
-      const again = readLock(project);
-      if (again && again.pid !== process.pid && alive(again)) throw locked(again, path);
+      const again = readLock(project, name);
+      if (again && again.pid !== process.pid && alive(again)) throw locked(again, path, name);
       log.warn(`taking over a stale lock${again ? ` from dead pid ${again.pid} (started ${again.started_at})` : ""}`);
       rmSync(path, { force: true });
       if (tryCreate(path, mine)) return once(release);
@@ -113,7 +116,7 @@ export function acquireLock(project: Project, command: string): () => void {
       rmSync(takeover, { force: true });
     }
   }
-  throw new DpError("LOCKED", "could not take the project lock", { where: path, fix: "remove the lock file if no dp process is running" });
+  throw new DpError("LOCKED", `could not take ${path}`, { where: path, fix: "remove the lock file if no dp process is running" });
 }
 
 function statSafe(p: string): number | undefined {
@@ -133,7 +136,13 @@ function once(fn: () => void): () => void {
   };
 }
 
-function locked(holder: LockInfo, path: string): DpError {
+function locked(holder: LockInfo, path: string, name: LockName): DpError {
+  if (name === "serve") {
+    return new DpError("LOCKED", `another dp serve (pid ${holder.pid}, started ${holder.started_at}) is receiving webhooks for this project`, {
+      where: path,
+      fix: "stop it first, or use it: one server takes every webhook source",
+    });
+  }
   return new DpError("LOCKED", `another dp ${holder.command} (pid ${holder.pid}, started ${holder.started_at}) holds the project lock`, {
     where: path,
     fix: "wait for it to finish; if that process is gone, the lock is taken over automatically",

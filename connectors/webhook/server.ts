@@ -7,7 +7,7 @@ import { loadSourceConnector } from "../../engine/pull.ts";
 import type { WebhookConfig } from "./config.ts";
 import { InboxAppender, inboxDir, inboxSegments, readSegment } from "./inbox.ts";
 import { lakeEventIds } from "./lake-ids.ts";
-import { acquireServeLock } from "./serve-lock.ts";
+import { acquireLock } from "../../engine/lock.ts";
 import { verifyStripeSignature } from "./signature.ts";
 
 export interface WebhookServerOptions {
@@ -69,7 +69,7 @@ export class WebhookServer {
       const { config } = await loadSourceConnector(project, source);
       endpoints.set(source, { source, config: config as WebhookConfig, appender: new InboxAppender(inboxDir(project.paths.lake, source), () => isoDate(new Date())), seen: new Set(), inFlight: new Map(), unflushed: 0 });
     }
-    const release = acquireServeLock(project);
+    const release = acquireLock(project, "serve", "serve");
     const server = new WebhookServer(project, endpoints);
     server.releaseServeLock = release;
     try {
