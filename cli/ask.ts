@@ -2,13 +2,11 @@ import { createInterface } from "node:readline/promises";
 import { defineCommand } from "citty";
 import { ExitCode } from "../engine/errors.ts";
 import type { Project } from "../engine/project.ts";
-import type { AgentOptions } from "../tools/agent.ts";
-import { describeAct, LlmAgent, type ActRequest } from "../tools/agent-loop.ts";
-import { askOffline, type AskResult } from "../tools/answer.ts";
-import { auditOfflineAsk, type AskState } from "../tools/audit.ts";
+import { describeAct, type ActRequest } from "../tools/agent-loop.ts";
+import type { AskResult } from "../tools/answer.ts";
+import { chooseAskPath, type AskPath } from "../tools/ask-path.ts";
+import { auditOfflineAsk } from "../tools/audit.ts";
 import { createToolContext } from "../tools/context.ts";
-import { TOOLS } from "../tools/index.ts";
-import { providerFor } from "../tools/providers/index.ts";
 import { runRepl } from "../tools/repl.ts";
 import { startSpinner, type Spinner } from "../tools/repl-spinner.ts";
 import { color, exitWith, openProject, print, printJson, projectArgs } from "./common.ts";
@@ -32,9 +30,7 @@ async function confirmAtPrompt(request: ActRequest): Promise<boolean> {
   }
 }
 
-function agentFor(project: Project, offline: boolean, spinner?: Spinner): LlmAgent | undefined {
-  const provider = offline ? undefined : providerFor(project.config.ai);
-  if (!provider) return undefined;
+function pathFor(project: Project, offline: boolean, yes: boolean, spinner?: Spinner): AskPath {
   const confirm = async (request: ActRequest) => {
     spinner?.pause();
     try {
@@ -43,12 +39,7 @@ function agentFor(project: Project, offline: boolean, spinner?: Spinner): LlmAge
       spinner?.resume();
     }
   };
-  return new LlmAgent({ provider, confirm: interactive() ? confirm : undefined, escalateModel: project.config.ai.escalate_model, onState: (s: AskState) => spinner?.state(s) });
-}
-
-function agentOptions(project: Project, yes: boolean): AgentOptions {
-  const ai = project.config.ai;
-  return { model: ai.model, maxToolCalls: ai.max_tool_calls, maxTokens: ai.max_tokens_per_question, allowAct: yes, startedAt: performance.now() };
+  return chooseAskPath(project, { offline, allowAct: yes, confirm: interactive() ? confirm : undefined, onState: (s) => spinner?.state(s) });
 }
 
 export default defineCommand({
@@ -66,19 +57,19 @@ export default defineCommand({
     const ctx = createToolContext(project);
     try {
       if (!question) {
-        const agent = agentFor(project, args.offline);
-        await runRepl({ ctx, agent, agentOptions: () => agentOptions(project, args.yes), render, io: { input: process.stdin, write: (t) => process.stdout.write(t), interactive: interactive() } });
+        const path = pathFor(project, args.offline, args.yes);
+        await runRepl({ ctx, agent: path.newAgent(), agentOptions: () => path.agentOptions(), render, io: { input: process.stdin, write: (t) => process.stdout.write(t), interactive: interactive() } });
         return;
       }
       const spinner = !args.json ? startSpinner() : undefined;
-      const agent = agentFor(project, args.offline, spinner);
+      const path = pathFor(project, args.offline, args.yes, spinner);
       let result: AskResult;
       try {
-        result = agent ? await agent.answer(question, ctx, TOOLS, { ...agentOptions(project, args.yes), startedAt }) : await askOffline(ctx, question, startedAt);
+        result = await path.ask(ctx, question, startedAt);
       } finally {
         spinner?.stop();
       }
-      if (!agent) auditOfflineAsk(project, result);
+      if (path.planner === "offline") auditOfflineAsk(project, result);
       if (args.json) printJson(result);
       else print(render(result));
       exitWith(result.status === "failed" || result.status === "needs_approval" ? ExitCode.failed : ExitCode.ok);

@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { DpError, ExitCode } from "../engine/errors.ts";
-import { askPath } from "../tools/eval/ask-path.ts";
+import { chooseAskPath } from "../tools/ask-path.ts";
 import { loadEvalSuite } from "../tools/eval/load.ts";
 import { caseLine, headerLine, totalsLines } from "../tools/eval/report.ts";
 import { runEvals, type CaseResult } from "../tools/eval/run.ts";
@@ -22,7 +22,8 @@ export default defineCommand({
       if (!(t >= 0 && t <= 1)) throw new DpError("USAGE", `--threshold ${args.threshold} is not between 0 and 1`, { where: "--threshold", fix: "e.g. --threshold 0.9" });
       suite.threshold = t;
     }
-    const path = askPath(project, { offline: args.offline });
+    // evals never approve an act: no human is there to say yes, so an export question ends as needs_approval
+    const path = chooseAskPath(project, { offline: args.offline });
     const idWidth = Math.max(4, ...suite.files.flatMap((f) => f.cases.map((c) => c.id.length)));
     if (!args.json) print(color.dim(headerLine(idWidth)));
     const onCase = (c: CaseResult) => print(c.passed ? caseLine(c, idWidth) : color.red(caseLine(c, idWidth)));

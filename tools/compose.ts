@@ -7,6 +7,7 @@ import { formatChange, formatValue, humanize, sparkline } from "./format.ts";
 import type { getFreshness } from "./get-freshness.ts";
 import type { ToolCallResult } from "./index.ts";
 import type { listMetrics } from "./list-metrics.ts";
+import { add, labelOf, truncate, ymd } from "./period.ts";
 import type { CallRole, Intent } from "./planner/plan.ts";
 import type { MetricResult, MetricRow } from "./query-metric.ts";
 import { lineageLine, utcMinute } from "./receipt.ts";
@@ -19,11 +20,6 @@ export interface RoledResult extends ToolCallResult {
 }
 
 const MAX_ROWS = 24;
-
-function monthYear(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  return `${d.toLocaleString("en-US", { month: "long", timeZone: "UTC" })} ${d.getUTCFullYear()}`;
-}
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]!.length))) ?? [];
@@ -42,15 +38,15 @@ function dimText(r: MetricResult, row: MetricRow): string {
   return r.group_by.map((d) => (row[d] === null || row[d] === undefined ? "(none)" : String(row[d]))).join(" · ");
 }
 
+// row.at comes from the warehouse, not the user: no parseDate (its error is about a period the user typed)
+const monthOf = (date: string) => truncate(new Date(`${date}T00:00:00Z`), "month");
+const monthYear = (date: string) => labelOf(monthOf(date), "month");
+const nextMonth = (date: string) => ymd(add(monthOf(date), "month", 1));
+
 function asOfNote(r: MetricResult, row: MetricRow | undefined): string {
   if (r.time_rollup !== "last" && r.time_rollup !== "first") return "";
   if (!row?.at || (!r.period.toDate && row.at === r.period.start && r.period.end <= nextMonth(row.at))) return "";
   return ` (${r.time_rollup === "last" ? "as of" : "at"} ${monthYear(row.at)})`;
-}
-
-function nextMonth(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
 }
 
 export function trendLine(trend: MetricResult | undefined): string[] {

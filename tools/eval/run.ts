@@ -4,7 +4,7 @@ import type { Project } from "../../engine/project.ts";
 import type { AskResult } from "../answer.ts";
 import { createToolContext, type ToolContext } from "../context.ts";
 import { callTool } from "../index.ts";
-import type { AskPath } from "./ask-path.ts";
+import type { AskPath } from "../ask-path.ts";
 import { matchesFilter, type EvalSuite, type LoadedEvalFile } from "./load.ts";
 import { findCall } from "./match-call.ts";
 import { isRefusal, type EvalCase } from "./schema.ts";
