@@ -1,6 +1,6 @@
 import { interpolate } from "./env.ts";
 import { DpError } from "./errors.ts";
-import { appendAudit } from "./exports/audit.ts";
+import { appendAudit } from "./audit.ts";
 import { fetchJson } from "./exports/retry-fetch.ts";
 import type { Project } from "./project.ts";
 import { redact } from "./secrets.ts";

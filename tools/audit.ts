@@ -1,8 +1,7 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { appendAuditLine, auditPath } from "../engine/audit.ts";
 import { now } from "../engine/clock.ts";
 import type { Project } from "../engine/project.ts";
-import { redact } from "../engine/secrets.ts";
 
 export type AskState = "received" | "planning" | "tool_calls" | "validating" | "answered" | "refused" | "needs_approval" | "failed";
 
@@ -35,19 +34,9 @@ export interface AskAuditRecord {
   number_mismatches: string[];
 }
 
-const FILE = "audit.jsonl";
-
-export function auditPath(project: Project): string {
-  return join(project.paths.work, FILE);
-}
-
-/**
- * One line per ask in .dp/audit.jsonl, beside the exports' act lines: append-only, one write()
- * per line (O_APPEND), so concurrent asks never interleave and readers of the warehouse are untouched.
- */
+/** One line per ask in .dp/audit.jsonl, beside the exports' act lines. */
 export function appendAskAudit(project: Project, record: AskAuditRecord): void {
-  mkdirSync(project.paths.work, { recursive: true });
-  appendFileSync(auditPath(project), `${redact(JSON.stringify({ at: now().toISOString(), ...record }))}\n`);
+  appendAuditLine(project, record);
 }
 
 export function readAudit(project: Project): Record<string, unknown>[] {

@@ -6,7 +6,7 @@ import { DpError } from "../errors.ts";
 import { interpolate } from "../env.ts";
 import type { Project } from "../project.ts";
 import { currentPointer, openReader } from "../warehouse.ts";
-import { appendAudit, type AuditEntry } from "./audit.ts";
+import { appendAudit, type AuditEntry } from "../audit.ts";
 import { assertFitsSheet, writeSheet, type Cell } from "./sheets.ts";
 
 export type ExportTarget =
