@@ -23,7 +23,7 @@ const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
 export function parseSchedule(text: string, where = "schedule"): Schedule {
   const t = text.trim().toLowerCase();
-  const ms = /^\d+(\.\d+)?\s*[smhdw]$/.test(t) ? parseDuration(t) : undefined;
+  const ms = parseDuration(t);
   if (ms !== undefined) {
     if (ms < 60_000) throw invalid(text, where, "the shortest schedule is 1m");
     return intervalSchedule(text, ms);
