@@ -1,5 +1,6 @@
 import { ofetch } from "ofetch";
 import pRetry, { AbortError } from "p-retry";
+import { envVarsHolding } from "../engine/env.ts";
 import { DpError } from "../engine/errors.ts";
 import { redact, registerSecret } from "../engine/secrets.ts";
 import { TokenBucket, sleep } from "./http-limiter.ts";
@@ -240,13 +241,4 @@ function apiMessage(text: string): string | undefined {
   } catch {}
   const t = text.trim();
   return t ? t.slice(0, 200) : undefined;
-}
-
-/** Secrets come only from ${ENV}; find which variable holds this one so a 401 can name it. */
-export function envVarsHolding(value: string | undefined): string[] {
-  if (!value) return [];
-  return Object.entries(process.env)
-    .filter(([, v]) => v === value)
-    .map(([k]) => k)
-    .sort();
 }

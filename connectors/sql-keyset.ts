@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { envVarsHolding } from "../engine/env.ts";
 import { DpError } from "../engine/errors.ts";
 import { redact } from "../engine/secrets.ts";
 import type { Batch, RawRecord, ReadContext, StreamSpec, StreamState } from "./types.ts";
@@ -242,8 +243,6 @@ export function mapError(e: unknown, dialect: Dialect, cfg?: SqlStreamConfig, se
 
 /** Name the env var the credentials came from, found by value; its value is never printed. */
 export function credentialFix(secrets: { url?: string; password?: string }): string {
-  const names = Object.entries(process.env)
-    .filter(([, v]) => v && (v === secrets.url || (secrets.password && v === secrets.password)))
-    .map(([k]) => k);
+  const names = [...new Set([...envVarsHolding(secrets.url), ...envVarsHolding(secrets.password)])];
   return names.length ? `check the credentials in ${names.map((n) => `$${n}`).join(" / ")}` : "check the user and password (set them from ${ENV} in project.yaml)";
 }

@@ -63,3 +63,12 @@ export function interpolate<T>(value: T, where: string, needer: string): T {
   }
   return value;
 }
+
+/** Secrets come only from ${ENV}; find which variables hold this one so an auth error can name them. */
+export function envVarsHolding(value: string | undefined): string[] {
+  if (!value) return [];
+  return Object.entries(process.env)
+    .filter(([, v]) => v === value)
+    .map(([k]) => k)
+    .sort();
+}
