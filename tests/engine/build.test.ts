@@ -86,6 +86,30 @@ describe("build", () => {
     expect(failed.map((r) => r.test_id)).toContain("orders.unique(order_id)");
   });
 
+  test("a failure rolls back its commit group; the models that passed in it are rebuilt and published once", async () => {
+    const dir = writeProject(base);
+    expect((await build(loadProject(dir))).ok).toBe(true);
+    // stg_orders and orders share a commit group; orders' tests fail, so the group rolls back
+    writeFileSync(join(dir, "models/staging/stg_orders.sql"), "select * from (values (7, 'a', 1.0), (7, 'b', 2.0)) t(order_id, customer, amount)\n");
+    for (const failFast of [false, true]) {
+      const result = await build(loadProject(dir), { failFast });
+      expect(result.models.map((m) => [m.model, m.status])).toEqual([
+        ["stg_orders", "success"],
+        ["orders", "failed"],
+        ["revenue", "skipped"],
+      ]);
+      // stg_orders' new version is live although its first build rolled back with orders
+      expect(await rows(dir, "select count(*)::int as n, min(order_id)::int as id from staging.stg_orders")).toEqual([{ n: 2, id: 7 }]);
+      expect(await rows(dir, "select count(*)::int as n from marts.orders")).toEqual([{ n: 3 }]);
+      const runs = await rows(dir, `select model, status from _dp.model_runs where run_id = '${result.runId}' order by model`);
+      expect(runs).toEqual([
+        { model: "orders", status: "failed" },
+        { model: "revenue", status: "skipped" },
+        { model: "stg_orders", status: "success" },
+      ]);
+    }
+  });
+
   test("--fail-fast stops at the first failure", async () => {
     const dir = writeProject({ ...base, "models/staging/stg_orders.sql": "select 1 as order_id, 'zzz' as customer, 1.0 as amount\n" });
     const result = await build(loadProject(dir), { failFast: true });
