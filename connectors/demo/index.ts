@@ -8,8 +8,8 @@ import { invoices, payments, subscriptions } from "./streams/billing.ts";
 import { plans } from "./streams/plans.ts";
 import type { DemoStream } from "./streams/stream.ts";
 import { tickets } from "./streams/tickets.ts";
-import { timeline } from "./timeline.ts";
-import { makeWorld } from "./world.ts";
+import { batches, shown, timeline } from "./timeline.ts";
+import { makeWorld, type Emitted } from "./world.ts";
 
 const STREAMS: Record<StreamName, DemoStream> = { plans, customers, subscriptions, invoices, payments, events, tickets, deals };
 
@@ -39,17 +39,17 @@ async function* readStream(config: DemoConfig, ctx: ReadContext): AsyncGenerator
     });
   }
   let rows = 0;
-  for await (const batch of timeline({
-    world,
-    windowMs: stream.windowMs,
-    leadMs: stream.leadMs,
-    after,
-    cursorField: stream.spec.cursorField!,
-    entity: (index, signupAt, from) => stream.entity(world, index, signupAt, from),
-  })) {
+  const records = stream.ordered
+    ? filter(stream.ordered(world, after), (e) => shown(world, after, e))
+    : timeline({ world, windowMs: stream.windowMs, leadMs: stream.leadMs, after, entity: (index, signupAt, from) => stream.entity(world, index, signupAt, from) });
+  for (const batch of batches(records, stream.spec.cursorField!)) {
     rows += batch.records.length;
     ctx.progress?.({ records: rows });
     yield batch;
     if (ctx.signal?.aborted) return;
   }
+}
+
+function* filter(records: Iterator<Emitted>, keep: (e: Emitted) => boolean): Generator<Emitted> {
+  for (let r = records.next(); !r.done; r = records.next()) if (keep(r.value)) yield r.value;
 }

@@ -11,7 +11,6 @@ export interface TimelineOptions {
   leadMs: number;
   /** emit only records with t > after (the cursor minus lookback) */
   after: number;
-  cursorField: string;
   entity(index: number, signupAt: number, after: number): Iterator<Emitted>;
 }
 
@@ -26,7 +25,7 @@ interface Head {
  * holding only one window of records at a time. Customers join as their first record's
  * window comes up and leave when their records run past now.
  */
-export async function* timeline(opts: TimelineOptions): AsyncGenerator<Batch> {
+export function* timeline(opts: TimelineOptions): Generator<Emitted> {
   const { world, windowMs, leadMs, after } = opts;
   const buckets = new Map<number, Head[]>();
   const place = (h: Head, w: number) => {
@@ -37,7 +36,6 @@ export async function* timeline(opts: TimelineOptions): AsyncGenerator<Batch> {
   };
   let nextIndex = 0;
   let nextSignup = world.signupAt(0);
-  const batcher = new Batcher(opts.cursorField);
   const firstWindow = Math.floor((world.start - leadMs) / windowMs);
   const lastWindow = Math.floor(world.now / windowMs);
   for (let w = firstWindow; w <= lastWindow; w++) {
@@ -57,7 +55,7 @@ export async function* timeline(opts: TimelineOptions): AsyncGenerator<Batch> {
       let done = false;
       while (h.next.t < windowEnd) {
         const e = h.next;
-        if (e.t >= world.start && e.t <= world.now && e.visibleAt <= world.now && e.t > after) out.push({ e, index: h.index });
+        if (shown(world, after, e)) out.push({ e, index: h.index });
         const n = h.it.next();
         if (n.done) {
           done = true;
@@ -68,10 +66,20 @@ export async function* timeline(opts: TimelineOptions): AsyncGenerator<Batch> {
       if (!done && h.next.t <= world.now) place(h, w + 1);
     }
     out.sort((a, b) => a.e.t - b.e.t || a.index - b.index);
-    for (const o of out) {
-      const batch = batcher.push(o.e);
-      if (batch) yield batch;
-    }
+    for (const o of out) yield o.e;
+  }
+}
+
+/** A record is pulled once it happened inside the history, the source shows it, and it is past the cursor. */
+export function shown(world: World, after: number, e: Emitted): boolean {
+  return e.t >= world.start && e.t <= world.now && e.visibleAt <= world.now && e.t > after;
+}
+
+export function* batches(records: Iterable<Emitted>, cursorField: string): Generator<Batch> {
+  const batcher = new Batcher(cursorField);
+  for (const e of records) {
+    const batch = batcher.push(e);
+    if (batch) yield batch;
   }
   const last = batcher.end();
   if (last) yield last;

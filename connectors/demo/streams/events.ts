@@ -1,9 +1,9 @@
 import { EVENT_TYPES } from "../catalog.ts";
 import { customerId, lifeChunks } from "../lifecycle.ts";
-import { OpenSpans } from "../open-spans.ts";
+import { openSpans, type Span } from "../open-spans.ts";
 import { intBetween, normal, pick, poisson, rngFor, weighted, type Rng } from "../random.ts";
 import { DAY, HOUR, iso, toSecond } from "../time.ts";
-import type { Emitted } from "../world.ts";
+import type { Emitted, World } from "../world.ts";
 import type { DemoStream } from "./stream.ts";
 
 const ENGAGEMENT = 41;
@@ -20,58 +20,95 @@ export const events: DemoStream = {
     cursorField: "occurred_at",
     columns: { event_id: "VARCHAR", customer_id: "VARCHAR", user_id: "VARCHAR", event_type: "VARCHAR", occurred_at: "TIMESTAMPTZ", properties: "JSON" },
   },
-  windowMs: HOUR,
-  leadMs: 0,
-  *entity(world, index, signupAt, after) {
-    const spans = new OpenSpans(lifeChunks(world.seed, index, signupAt, world.now));
-    const eRng = rngFor(world.seed, index, ENGAGEMENT);
-    const engagement = Math.exp(0.6 * normal(eRng) - 0.18);
-    const cid = customerId(index);
-    const slug = cid.slice(4);
-    // each day draws from its own seed, so a day never depends on how the life was chunked
-    for (let day = Math.floor(signupAt / DAY); day * DAY <= world.now; day++) {
-      const dayStart = day * DAY;
-      const dayEnd = dayStart + DAY;
-      if (spans.endedBy(dayStart)) return;
-      if (dayEnd <= after) continue;
-      const parts = spans.overlapping(dayStart, dayEnd).map((s) => ({ lo: Math.max(s.from, dayStart), hi: Math.min(s.to, dayEnd), seats: s.seats }));
-      const openMs = parts.reduce((sum, p) => sum + (p.hi - p.lo), 0);
-      if (openMs <= 0) continue;
-      const rng = rngFor(world.seed, EVENTS, index, day);
-      const dow = DAY_OF_WEEK[new Date(dayStart).getUTCDay()]!;
-      const n = poisson(rng, world.eventsPerActiveDay * engagement * dow * (openMs / DAY));
-      if (n === 0) continue;
-      const offsets: number[] = [];
-      for (let k = 0; k < n; k++) offsets.push(openMs * ((rng() + rng()) / 2));
-      offsets.sort((a, b) => a - b);
-      let part = 0;
-      let skipped = 0;
-      for (let k = 0; k < n; k++) {
-        let offset = offsets[k]! - skipped;
-        while (offset >= parts[part]!.hi - parts[part]!.lo && part < parts.length - 1) {
-          skipped += parts[part]!.hi - parts[part]!.lo;
-          offset -= parts[part]!.hi - parts[part]!.lo;
-          part++;
-        }
-        const p = parts[part]!;
-        const t = toSecond(p.lo + offset);
-        const type = weighted(rng, EVENT_TYPES);
-        const record = {
-          event_id: `evt_${slug}_${day}_${k}`,
-          customer_id: cid,
-          user_id: `usr_${slug}_${String(intBetween(rng, 1, p.seats)).padStart(2, "0")}`,
-          event_type: type,
-          occurred_at: iso(t),
-          properties: properties(type, rng),
-        };
-        const late = rng() < 0.01 ? intBetween(rng, 1, 6) * HOUR : 0;
-        const e: Emitted = { t, visibleAt: t + late, record };
-        yield e;
-        if (rng() < 0.005) yield e;
-      }
-    }
-  },
+  ordered: dailyEvents,
 };
+
+/** What a live customer's events need: its open spans, simulated once when it signs up. */
+interface Life {
+  index: number;
+  slug: string;
+  cid: string;
+  engagement: number;
+  spans: Span[];
+  /** when its last span closed, or Infinity while one is open */
+  endsAt: number;
+}
+
+/**
+ * Each day draws from its own seed, so the events come out one day at a time for every live
+ * customer at once: a live customer costs its spans, not a suspended simulation, and the
+ * process holds one day of events.
+ */
+function* dailyEvents(world: World, after: number): Generator<Emitted> {
+  const lives: Life[] = [];
+  let nextIndex = 0;
+  let nextSignup = world.signupAt(0);
+  for (let day = Math.floor(nextSignup / DAY); day * DAY <= world.now; day++) {
+    const dayStart = day * DAY;
+    while (Math.floor(nextSignup / DAY) <= day) {
+      lives.push(lifeOf(world, nextIndex, nextSignup));
+      nextSignup = world.signupAt(++nextIndex);
+    }
+    let kept = 0;
+    for (const life of lives) if (life.endsAt > dayStart) lives[kept++] = life;
+    lives.length = kept;
+    if (dayStart + DAY <= after) continue;
+    const out: Emitted[] = [];
+    for (const life of lives) dayOf(world, life, day, out);
+    // stable: ties keep customer order, then each customer's own order
+    out.sort((a, b) => a.t - b.t);
+    yield* out;
+  }
+}
+
+function lifeOf(world: World, index: number, signupAt: number): Life {
+  const spans = openSpans(lifeChunks(world.seed, index, signupAt, world.now));
+  const eRng = rngFor(world.seed, index, ENGAGEMENT);
+  const engagement = Math.exp(0.6 * normal(eRng) - 0.18);
+  const cid = customerId(index);
+  return { index, slug: cid.slice(4), cid, engagement, spans, endsAt: spans.reduce((end, s) => Math.max(end, s.to), Number.NEGATIVE_INFINITY) };
+}
+
+function dayOf(world: World, life: Life, day: number, out: Emitted[]): void {
+  const { index, slug, cid, engagement } = life;
+  const dayStart = day * DAY;
+  const dayEnd = dayStart + DAY;
+  const parts = life.spans.filter((s) => s.from < dayEnd && s.to > dayStart).map((s) => ({ lo: Math.max(s.from, dayStart), hi: Math.min(s.to, dayEnd), seats: s.seats }));
+  const openMs = parts.reduce((sum, p) => sum + (p.hi - p.lo), 0);
+  if (openMs <= 0) return;
+  const rng = rngFor(world.seed, EVENTS, index, day);
+  const dow = DAY_OF_WEEK[new Date(dayStart).getUTCDay()]!;
+  const n = poisson(rng, world.eventsPerActiveDay * engagement * dow * (openMs / DAY));
+  if (n === 0) return;
+  const offsets: number[] = [];
+  for (let k = 0; k < n; k++) offsets.push(openMs * ((rng() + rng()) / 2));
+  offsets.sort((a, b) => a - b);
+  let part = 0;
+  let skipped = 0;
+  for (let k = 0; k < n; k++) {
+    let offset = offsets[k]! - skipped;
+    while (offset >= parts[part]!.hi - parts[part]!.lo && part < parts.length - 1) {
+      skipped += parts[part]!.hi - parts[part]!.lo;
+      offset -= parts[part]!.hi - parts[part]!.lo;
+      part++;
+    }
+    const p = parts[part]!;
+    const t = toSecond(p.lo + offset);
+    const type = weighted(rng, EVENT_TYPES);
+    const record = {
+      event_id: `evt_${slug}_${day}_${k}`,
+      customer_id: cid,
+      user_id: `usr_${slug}_${String(intBetween(rng, 1, p.seats)).padStart(2, "0")}`,
+      event_type: type,
+      occurred_at: iso(t),
+      properties: properties(type, rng),
+    };
+    const late = rng() < 0.01 ? intBetween(rng, 1, 6) * HOUR : 0;
+    const e: Emitted = { t, visibleAt: t + late, record };
+    out.push(e);
+    if (rng() < 0.005) out.push(e);
+  }
+}
 
 function properties(type: string, rng: Rng): Record<string, unknown> {
   switch (type) {

@@ -1,6 +1,6 @@
 import { TICKET_TOPICS } from "../catalog.ts";
 import { customerId, lifeChunks } from "../lifecycle.ts";
-import { OpenSpans } from "../open-spans.ts";
+import { openSpans } from "../open-spans.ts";
 import { exponential, intBetween, normal, pick, rngFor, weighted } from "../random.ts";
 import { DAY, HOUR, MINUTE, iso, toSecond } from "../time.ts";
 import type { Emitted } from "../world.ts";
@@ -28,7 +28,8 @@ export const tickets: DemoStream = {
   windowMs: DAY,
   leadMs: 0,
   *entity(world, index, signupAt) {
-    const spans = new OpenSpans(lifeChunks(world.seed, index, signupAt, world.now));
+    // simulated to the end up front: a live customer then holds its spans, not a suspended billing life
+    const spans = openSpans(lifeChunks(world.seed, index, signupAt, world.now));
     const rng = rngFor(world.seed, index, TICKETS);
     const cid = customerId(index);
     // a ticket's later versions wait here until no earlier version can still come
@@ -38,12 +39,9 @@ export const tickets: DemoStream = {
       while (pending.length && pending[0]!.t <= before) yield pending.shift()!;
     };
     let n = 0;
-    for (let i = 0; ; i++) {
-      const span = spans.span(i);
-      if (!span) break;
+    for (const span of spans) {
       const meanGap = (30 * DAY) / (MONTHLY_RATE * Math.sqrt(span.seats) * 2);
       for (let opened = span.from + exponential(rng, meanGap); ; opened += exponential(rng, meanGap)) {
-        spans.learnUntil(opened);
         if (opened >= Math.min(span.to, world.now)) break;
         n++;
         const openedAt = toSecond(opened);
