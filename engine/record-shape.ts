@@ -5,19 +5,27 @@
  * over just those records cannot miss a key or round a number; it could only pick a string subtype
  * (DATE, TIMESTAMP) that a later value does not parse as, and then the read fails loudly.
  */
-const STRING = 1;
-const BOOLEAN = 2;
-const INTEGER = 4;
-const NUMBER = 8;
-const NULL = 16;
-const ARRAY = 32;
-const OBJECT = 64;
+export const STRING = 1;
+export const BOOLEAN = 2;
+export const INTEGER = 4;
+export const NUMBER = 8;
+export const NULL = 16;
+export const ARRAY = 32;
+export const OBJECT = 64;
 const OTHER = 128;
 
-class ShapeNode {
+export class ShapeNode {
   kinds = 0;
   keys: Map<string, ShapeNode> | undefined;
   items: ShapeNode | undefined;
+  /** for the walk over JSON text (records-text.ts): keys in first-seen order and their nodes */
+  order: string[] | undefined;
+  children: ShapeNode[] | undefined;
+  /** this node's key as JSON text with its quotes, when that text is the key itself */
+  quoted: string | undefined;
+  /** this key's place in its parent's order, and the object it was last seen in */
+  index = 0;
+  visit = 0;
 
   add(value: unknown): void {
     const kind = kindOf(value);
@@ -34,6 +42,19 @@ class ShapeNode {
       const items = (this.items ??= new ShapeNode());
       for (const item of value as unknown[]) items.add(item);
     }
+  }
+
+  merge(other: ShapeNode): void {
+    this.kinds |= other.kinds;
+    if (other.keys) {
+      const keys = (this.keys ??= new Map());
+      for (const [key, node] of other.keys) {
+        let child = keys.get(key);
+        if (child === undefined) keys.set(key, (child = new ShapeNode()));
+        child.merge(node);
+      }
+    }
+    if (other.items) (this.items ??= new ShapeNode()).merge(other.items);
   }
 
   equals(other: ShapeNode | undefined): boolean {
@@ -65,10 +86,14 @@ function kindOf(value: unknown): number {
 }
 
 export class RecordShape {
-  private readonly root = new ShapeNode();
+  readonly root = new ShapeNode();
 
   add(records: readonly unknown[]): void {
     for (const r of records) this.root.add(r);
+  }
+
+  merge(other: RecordShape): void {
+    this.root.merge(other.root);
   }
 
   equals(other: RecordShape | undefined): boolean {

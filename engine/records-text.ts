@@ -1,0 +1,395 @@
+/**
+ * The records of a JSON page taken from its text, without JSON.parse and JSON.stringify: one
+ * validating walk finds the records array, copies each record to an NDJSON line and records the
+ * page's shape. What DuckDB reads from the line means exactly what it would read from
+ * JSON.stringify(JSON.parse(record)): numbers are rewritten to JavaScript's form wherever that
+ * differs (1.50 → 1.5, 1e2 → 100, digits past 2^53 rounded), and newlines between tokens are
+ * dropped. Strings keep their escapes; DuckDB decodes them to the same text.
+ * Anything the walk cannot reproduce exactly (a record that is not an object, a key twice in one
+ * object) makes it give up, and the caller parses the page as before.
+ */
+import { RecordShape, ShapeNode, STRING, BOOLEAN, INTEGER, NUMBER, NULL, ARRAY, OBJECT } from "./record-shape.ts";
+
+export interface RecordsText {
+  /** one record per line, each line ending in "\n" */
+  ndjson: string;
+  count: number;
+  /** the shape of these records, as RecordShape.add would see the parsed records */
+  shape: RecordShape;
+  /** the raw value of the top-level key asked for, per record (undefined where absent) */
+  picked?: (string | undefined)[];
+}
+
+export interface TextPage {
+  /** the body with the records array emptied, parsed */
+  envelope: unknown;
+  records: RecordsText;
+}
+
+/** The walk met something it does not reproduce exactly; parse the page instead. */
+export class NotReproducible extends Error {}
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const LBRACE = 123;
+const RBRACE = 125;
+const LBRACKET = 91;
+const RBRACKET = 93;
+const COMMA = 44;
+const COLON = 58;
+const SPACE = 32;
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const MINUS = 45;
+const ZERO = 48;
+const NINE = 57;
+const DOT = 46;
+const PLUS = 43;
+const LOWER_E = 101;
+const UPPER_E = 69;
+
+/** marks which object a key was last seen in, to find a key twice in one object */
+let visits = 0;
+
+/**
+ * Find the records array at `path` (keys; [] is the body itself; undefined: the body when it is an
+ * array, else the first array among `usualKeys`) and take its records. Throws SyntaxError for text that is not
+ * JSON, NotReproducible when the walk cannot vouch for the result; undefined when there is no array there.
+ */
+export function recordsFromText(text: string, path: string[] | undefined, usualKeys: string[], pick?: string): TextPage | undefined {
+  const walk = new Walk(text, pick);
+  const found = walk.find(path, usualKeys);
+  if (!found) return undefined;
+  const envelope = JSON.parse(text.slice(0, found.start) + "[]" + text.slice(found.end));
+  return { envelope, records: found.records };
+}
+
+interface Found {
+  start: number;
+  end: number;
+  records: RecordsText;
+}
+
+class Walk {
+  pos = 0;
+  private out = "";
+  /** where the current record's text is copied from; -1 between records */
+  private copied = -1;
+  /** raw tab, newline and carriage return characters met between tokens of the records */
+  private spaces = 0;
+  private nextBackslash = -1;
+  private picking: ShapeNode | undefined;
+  private pickedValue: string | undefined;
+  private readonly scratch = new ShapeNode();
+
+  constructor(
+    private readonly s: string,
+    private readonly pick: string | undefined,
+  ) {}
+
+  /** The records array, as JSON.parse then the path would find it: the last occurrence of a key wins. */
+  find(path: string[] | undefined, usualKeys: string[]): Found | undefined {
+    this.ws();
+    let found: Found | undefined;
+    const c = this.s.charCodeAt(this.pos);
+    if ((path === undefined || path.length === 0) && c === LBRACKET) found = this.records();
+    else if (path?.length === 0) this.value(this.scratch);
+    else if (c === LBRACE) {
+      if (path) found = this.descend(path, 0);
+      else {
+        const byKey = new Map<string, Found | undefined>();
+        this.members((key) => {
+          if (!usualKeys.includes(key)) return false;
+          const array = this.s.charCodeAt(this.pos) === LBRACKET;
+          byKey.set(key, array ? this.records() : undefined);
+          return array;
+        });
+        found = usualKeys.map((k) => byKey.get(k)).find((f) => f !== undefined);
+      }
+    } else this.value(this.scratch);
+    this.ws();
+    if (this.pos !== this.s.length) throw this.syntax();
+    return found;
+  }
+
+  private descend(path: string[], depth: number): Found | undefined {
+    let found: Found | undefined;
+    this.members((key) => {
+      if (key !== path[depth]) return false;
+      const c = this.s.charCodeAt(this.pos);
+      if (depth === path.length - 1 && c === LBRACKET) found = this.records();
+      else if (depth < path.length - 1 && c === LBRACE) found = this.descend(path, depth + 1);
+      else {
+        found = undefined;
+        return false;
+      }
+      return true;
+    });
+    return found;
+  }
+
+  /** Walk the object at pos; `take` walks the value of a key it wants and returns true, or returns false to have it skipped. */
+  private members(take: (key: string) => boolean): void {
+    this.pos++;
+    this.ws();
+    if (this.s.charCodeAt(this.pos) === RBRACE) {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      const key = this.key();
+      this.ws();
+      this.expect(COLON);
+      this.ws();
+      if (!take(key)) this.value(this.scratch);
+      this.ws();
+      const c = this.s.charCodeAt(this.pos++);
+      if (c === RBRACE) return;
+      if (c !== COMMA) throw this.syntax();
+      this.ws();
+    }
+  }
+
+  private records(): Found {
+    const start = this.pos;
+    const shape = new RecordShape();
+    const root = shape.root;
+    const picked: (string | undefined)[] | undefined = this.pick === undefined ? undefined : [];
+    this.picking = picked ? root : undefined;
+    this.spaces = 0;
+    this.out = "";
+    this.pos++;
+    this.ws();
+    let count = 0;
+    if (this.s.charCodeAt(this.pos) === RBRACKET) this.pos++;
+    else {
+      for (;;) {
+        const first = this.s.charCodeAt(this.pos);
+        if (first !== LBRACE) throw first === RBRACKET ? this.syntax() : new NotReproducible("a record is not an object");
+        this.copied = this.pos;
+        this.pickedValue = undefined;
+        this.value(root);
+        this.out += this.s.slice(this.copied, this.pos);
+        this.out += "\n";
+        this.copied = -1;
+        picked?.push(this.pickedValue);
+        count++;
+        this.ws();
+        const c = this.s.charCodeAt(this.pos++);
+        if (c === RBRACKET) break;
+        if (c !== COMMA) throw this.syntax();
+        this.ws();
+      }
+    }
+    this.checkControlChars(start, this.pos);
+    return { start, end: this.pos, records: { ndjson: this.out, count, shape, picked } };
+  }
+
+  /** JSON allows no raw control character inside a string; the walk counted those it met between tokens. */
+  private checkControlChars(start: number, end: number): void {
+    const control = /[\u0000-\u001f]/g;
+    control.lastIndex = start;
+    let n = 0;
+    for (let m = control.exec(this.s); m && m.index < end; m = control.exec(this.s)) n++;
+    if (n !== this.spaces) throw new SyntaxError("JSON: a control character inside a string");
+  }
+
+  private value(node: ShapeNode): void {
+    const c = this.s.charCodeAt(this.pos);
+    if (c === QUOTE) {
+      node.kinds |= STRING;
+      this.pos = this.stringEnd(this.pos);
+    } else if (c === LBRACE) {
+      node.kinds |= OBJECT;
+      this.object(node);
+    } else if (c === LBRACKET) {
+      node.kinds |= ARRAY;
+      this.array(node);
+    } else if (c === 116) {
+      node.kinds |= BOOLEAN;
+      this.literal("true");
+    } else if (c === 102) {
+      node.kinds |= BOOLEAN;
+      this.literal("false");
+    } else if (c === 110) {
+      node.kinds |= NULL;
+      this.literal("null");
+    } else {
+      node.kinds |= this.number();
+    }
+  }
+
+  private object(node: ShapeNode): void {
+    const visit = ++visits;
+    const picking = node === this.picking;
+    this.pos++;
+    this.ws();
+    if (this.s.charCodeAt(this.pos) === RBRACE) {
+      this.pos++;
+      node.keys ??= new Map();
+      return;
+    }
+    let previous = -1;
+    for (;;) {
+      const child = this.child(node, previous);
+      if (child.visit === visit) throw new NotReproducible("a key appears twice in one object");
+      child.visit = visit;
+      previous = child.index;
+      this.ws();
+      this.expect(COLON);
+      this.ws();
+      const valueStart = this.pos;
+      this.value(child);
+      if (picking && node.order![child.index] === this.pick) this.pickedValue = this.s.slice(valueStart, this.pos);
+      this.ws();
+      const c = this.s.charCodeAt(this.pos++);
+      if (c === RBRACE) return;
+      if (c !== COMMA) throw this.syntax();
+      this.ws();
+    }
+  }
+
+  /** The node of the key at pos; records usually repeat their keys in order, so try the one after the previous key first. */
+  private child(node: ShapeNode, previous: number): ShapeNode {
+    if (this.s.charCodeAt(this.pos) !== QUOTE) throw this.syntax();
+    const guess = node.children?.[previous + 1];
+    if (guess !== undefined && guess.quoted !== undefined && this.s.startsWith(guess.quoted, this.pos)) {
+      this.pos += guess.quoted.length;
+      return guess;
+    }
+    const key = this.key();
+    const keys = (node.keys ??= new Map());
+    let child = keys.get(key);
+    if (child === undefined) {
+      child = new ShapeNode();
+      keys.set(key, child);
+      child.index = (node.order ??= []).length;
+      node.order.push(key);
+      (node.children ??= []).push(child);
+      if (!/["\\\u0000-\u001f]/.test(key)) child.quoted = `"${key}"`;
+    }
+    return child;
+  }
+
+  private key(): string {
+    if (this.s.charCodeAt(this.pos) !== QUOTE) throw this.syntax();
+    const start = this.pos;
+    this.pos = this.stringEnd(start);
+    const raw = this.s.slice(start + 1, this.pos - 1);
+    return raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
+  }
+
+  private array(node: ShapeNode): void {
+    const items = (node.items ??= new ShapeNode());
+    this.pos++;
+    this.ws();
+    if (this.s.charCodeAt(this.pos) === RBRACKET) {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      this.value(items);
+      this.ws();
+      const c = this.s.charCodeAt(this.pos++);
+      if (c === RBRACKET) return;
+      if (c !== COMMA) throw this.syntax();
+      this.ws();
+    }
+  }
+
+  /** Past the closing quote of the string opening at `start`; escapes are checked, raw control characters later. */
+  private stringEnd(start: number): number {
+    const s = this.s;
+    let i = start + 1;
+    for (;;) {
+      const quote = s.indexOf('"', i);
+      if (quote < 0) throw this.syntax();
+      if (this.nextBackslash < i) {
+        this.nextBackslash = s.indexOf("\\", i);
+        if (this.nextBackslash < 0) this.nextBackslash = s.length;
+      }
+      if (this.nextBackslash > quote) return quote + 1;
+      const b = this.nextBackslash;
+      const e = s.charCodeAt(b + 1);
+      if (e === 117) {
+        if (!/^[0-9a-fA-F]{4}$/.test(s.slice(b + 2, b + 6))) throw this.syntax();
+        i = b + 6;
+      } else if (e === QUOTE || e === BACKSLASH || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
+        i = b + 2;
+      } else throw this.syntax();
+    }
+  }
+
+  private number(): number {
+    const s = this.s;
+    const start = this.pos;
+    let i = start;
+    if (s.charCodeAt(i) === MINUS) i++;
+    const first = s.charCodeAt(i);
+    if (first === ZERO) i++;
+    else if (first > ZERO && first <= NINE) while (isDigit(s.charCodeAt(++i)));
+    else throw this.syntax();
+    let plain = true;
+    if (s.charCodeAt(i) === DOT) {
+      plain = false;
+      if (!isDigit(s.charCodeAt(++i))) throw this.syntax();
+      while (isDigit(s.charCodeAt(++i)));
+    }
+    const e = s.charCodeAt(i);
+    if (e === LOWER_E || e === UPPER_E) {
+      plain = false;
+      const sign = s.charCodeAt(++i);
+      if (sign === PLUS || sign === MINUS) i++;
+      if (!isDigit(s.charCodeAt(i))) throw this.syntax();
+      while (isDigit(s.charCodeAt(++i)));
+    }
+    this.pos = i;
+    // up to 15 digits is a safe integer that JSON.stringify writes back unchanged ("-0" is not)
+    if (plain && i - start <= 15 && !(i - start === 2 && first === ZERO)) return INTEGER;
+    const token = s.slice(start, i);
+    const value = Number(token);
+    const written = JSON.stringify(value);
+    if (written !== token) this.replace(start, i, written);
+    return Number.isSafeInteger(value) ? INTEGER : NUMBER;
+  }
+
+  private literal(word: string): void {
+    if (!this.s.startsWith(word, this.pos)) throw this.syntax();
+    this.pos += word.length;
+  }
+
+  private expect(c: number): void {
+    if (this.s.charCodeAt(this.pos) !== c) throw this.syntax();
+    this.pos++;
+  }
+
+  /** Skip whitespace; a line break inside a record is dropped from its NDJSON line. */
+  private ws(): void {
+    const s = this.s;
+    for (;;) {
+      const c = s.charCodeAt(this.pos);
+      if (c === SPACE) this.pos++;
+      else if (c === LF || c === CR || c === TAB) {
+        this.spaces++;
+        if (c !== TAB) this.replace(this.pos, this.pos + 1, "");
+        this.pos++;
+      } else return;
+    }
+  }
+
+  private replace(start: number, end: number, by: string): void {
+    if (this.copied < 0) return;
+    this.out += this.s.slice(this.copied, start);
+    this.out += by;
+    this.copied = end;
+  }
+
+  private syntax(): SyntaxError {
+    return new SyntaxError(`JSON: unexpected ${this.pos < this.s.length ? JSON.stringify(this.s[this.pos]) : "end"} at ${this.pos}`);
+  }
+}
+
+function isDigit(c: number): boolean {
+  return c >= ZERO && c <= NINE;
+}
