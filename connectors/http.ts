@@ -37,6 +37,7 @@ export interface HttpClientOptions {
 interface RequestOptions {
   query?: Query;
   body?: unknown;
+  parse?: (text: string) => unknown;
 }
 
 const BASE_BACKOFF_MS = 1000;
@@ -63,8 +64,9 @@ export class HttpClient {
     for (const s of [...(opts.secrets ?? []), opts.credential?.value]) registerSecret(s);
   }
 
-  get<T>(pathOrUrl: string, query?: Query): Promise<HttpResponse<T>> {
-    return this.request<T>("GET", pathOrUrl, { query });
+  /** `parse` turns a 2xx body into data (default JSON.parse); a throw counts as a truncated body and is retried. */
+  get<T>(pathOrUrl: string, query?: Query, parse?: (text: string) => T): Promise<HttpResponse<T>> {
+    return this.request<T>("GET", pathOrUrl, { query, parse });
   }
 
   post<T>(pathOrUrl: string, body: unknown, query?: Query): Promise<HttpResponse<T>> {
@@ -106,7 +108,7 @@ export class HttpClient {
     const url = this.url(pathOrUrl, options.query);
     const { maxAttempts } = this.ctx.retry;
     try {
-      return await pRetry(() => this.attempt<T>(method, url, options.body), {
+      return await pRetry(() => this.attempt<T>(method, url, options.body, options.parse), {
         retries: Math.max(0, maxAttempts - 1),
         minTimeout: 0,
         maxTimeout: 0,
@@ -137,7 +139,7 @@ export class HttpClient {
     }
   }
 
-  private async attempt<T>(method: string, url: URL, body: unknown): Promise<HttpResponse<T>> {
+  private async attempt<T>(method: string, url: URL, body: unknown, parse: (text: string) => unknown = JSON.parse): Promise<HttpResponse<T>> {
     if (this.ctx.signal?.aborted) throw new AbortError(new DpError("SOURCE_TRANSIENT", "pull interrupted"));
     await this.limiter?.take(this.ctx.signal);
     const shown = `${method} ${redact(url.toString())}`;
@@ -169,7 +171,7 @@ export class HttpClient {
     if (status >= 200 && status < 300) {
       if (!text.trim()) return { status, url: url.toString(), headers, data: null as T };
       try {
-        return { status, url: url.toString(), headers, data: JSON.parse(text) as T };
+        return { status, url: url.toString(), headers, data: parse(text) as T };
       } catch (e) {
         throw transient(`${shown} returned truncated or invalid JSON (${text.length} bytes)`, e);
       }

@@ -7,6 +7,7 @@ import { DpError } from "./errors.ts";
 import { crashPoint } from "./crash-points.ts";
 import { fsyncPath } from "./fsx.ts";
 import { RecordShape } from "./record-shape.ts";
+import type { RecordsText } from "./records-text.ts";
 import type { ColumnSchema } from "./state.ts";
 
 /** Columns dp adds to every raw record. */
@@ -65,8 +66,9 @@ export interface SealedSpool {
   spoolPath: string;
   rows: number;
   seq: number;
-  /** the shape of the first SAMPLE_RECORDS records, and of all of them */
+  /** the shape of the first `headRows` records (SAMPLE_RECORDS, or the whole batches that reach it), and of all of them */
   head: RecordShape;
+  headRows: number;
   shape: RecordShape;
 }
 
@@ -81,6 +83,7 @@ export class StreamWriter {
   private spooledBytes = 0;
   private seq = 0;
   private head = new RecordShape();
+  private headRows = 0;
   private shape = new RecordShape();
   private readonly maxRecords: number;
   private readonly maxBytes: number;
@@ -109,22 +112,41 @@ export class StreamWriter {
 
   write(records: RawRecord[]): void {
     if (records.length === 0) return;
-    if (this.sink === undefined) {
-      mkdirSync(this.tmpDir, { recursive: true });
-      this.spoolPath = join(this.tmpDir, `${this.opts.stream.name}-${this.seq}.ndjson`);
-      this.sink = this.guard(() => openSync(this.spoolPath, "w"));
-    }
     let chunk = "";
     for (const r of records) {
       chunk += JSON.stringify(r);
       chunk += "\n";
     }
+    this.spool(chunk, records.length);
+    const room = SAMPLE_RECORDS - this.headRows;
+    if (room > 0) {
+      this.head.add(room >= records.length ? records : records.slice(0, room));
+      this.headRows += Math.min(room, records.length);
+    }
+    this.shape.add(records);
+  }
+
+  /** Records already serialized, one per line, with their shape (records-text.ts). */
+  writeText(text: RecordsText): void {
+    if (text.count === 0) return;
+    this.spool(text.ndjson, text.count);
+    // the head takes whole batches; DuckDB then samples exactly the records it covers
+    if (this.headRows < SAMPLE_RECORDS) {
+      this.head.merge(text.shape);
+      this.headRows += text.count;
+    }
+    this.shape.merge(text.shape);
+  }
+
+  private spool(chunk: string, count: number): void {
+    if (this.sink === undefined) {
+      mkdirSync(this.tmpDir, { recursive: true });
+      this.spoolPath = join(this.tmpDir, `${this.opts.stream.name}-${this.seq}.ndjson`);
+      this.sink = this.guard(() => openSync(this.spoolPath, "w"));
+    }
     const fd = this.sink;
     this.guard(() => writeSync(fd, chunk));
-    const room = SAMPLE_RECORDS - this.spooled;
-    if (room > 0) this.head.add(room >= records.length ? records : records.slice(0, room));
-    this.shape.add(records);
-    this.spooled += records.length;
+    this.spooled += count;
     this.spooledBytes += chunk.length;
   }
 
@@ -139,8 +161,9 @@ export class StreamWriter {
     if (this.sink === undefined) return undefined;
     closeSync(this.sink);
     this.sink = undefined;
-    const sealed = { spoolPath: this.spoolPath, rows: this.spooled, seq: this.seq++, head: this.head, shape: this.shape };
+    const sealed = { spoolPath: this.spoolPath, rows: this.spooled, seq: this.seq++, head: this.head, headRows: this.headRows, shape: this.shape };
     this.head = new RecordShape();
+    this.headRows = 0;
     this.shape = new RecordShape();
     this.spooled = 0;
     this.spooledBytes = 0;
@@ -156,11 +179,11 @@ export class StreamWriter {
     const finalPath = join(this.finalDir, name);
     const pinned = this.opts.stream.columns;
     let converted = false;
-    if (!pinned && rows > SAMPLE_RECORDS && sealed.head.equals(sealed.shape)) {
+    if (!pinned && rows > sealed.headRows && sealed.head.equals(sealed.shape)) {
       // no key or kind appears after the sample, so inferring from it drops nothing; a string the
       // sampled type cannot parse fails the read, and the file is inferred over every record after all
       try {
-        await this.convert(spoolPath, tmpParquet, `sample_size = ${SAMPLE_RECORDS}, union_by_name = true`);
+        await this.convert(spoolPath, tmpParquet, `sample_size = ${sealed.headRows}, union_by_name = true`);
         converted = true;
       } catch {}
     }

@@ -10,6 +10,7 @@ import { scopedLogger } from "./log.ts";
 import { StreamProgress } from "./progress.ts";
 import { resolveSourceConfig, type Project } from "./project.ts";
 import { StateStore, type ColumnSchema, type StreamRecord } from "./state.ts";
+import { TextBatch } from "./text-batch.ts";
 import type { YamlFile } from "./yaml-file.ts";
 
 export interface StreamResult {
@@ -186,9 +187,16 @@ async function pullStream(
       progress: (e: { pages?: number; records?: number; retries?: number }) => progress.update(e),
     };
     for await (const batch of connector.read(config, ctx)) {
-      writer.write(batch.records);
+      let count: number;
+      if (batch instanceof TextBatch) {
+        writer.writeText(batch.text);
+        count = batch.text.count;
+      } else {
+        writer.write(batch.records);
+        count = batch.records.length;
+      }
       crashPoint("mid-batch");
-      progress.landed(batch.records.length);
+      progress.landed(count);
       if (batch.state) pendingState = batch.state;
       if (writer.full) {
         // DuckDB converts this file while the next pages are fetched and spooled; files land

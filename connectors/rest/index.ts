@@ -1,10 +1,12 @@
 import { DpError } from "../../engine/errors.ts";
+import { TextBatch } from "../../engine/text-batch.ts";
 import { HttpClient } from "../http.ts";
 import { defineConnector, type Batch, type RawRecord, type ReadContext, type StreamSpec } from "../types.ts";
 import { makeAuth } from "./auth/index.ts";
 import { restConfig, type RestConfig } from "./config.ts";
 import { cursorParam, laterCursor } from "./cursor-value.ts";
 import { getPath } from "./json-path.ts";
+import { pageParser, type ParsedPage } from "./page-text.ts";
 import { makePaginator } from "./paginators/index.ts";
 import type { PageRequest } from "./paginators/types.ts";
 
@@ -48,13 +50,22 @@ async function* readStream(config: RestConfig, ctx: ReadContext): AsyncGenerator
   if (incremental) ctx.log.info(`incremental from ${stream.cursor_param}=${query[stream.cursor_param!]}`);
   let request: PageRequest | undefined = paginator.first({ path: stream.path, query });
   let cursor = prior ?? undefined;
+  const recordsPath = stream.records_path ?? config.records_path;
+  const parse = pageParser({ recordsPath, usualKeys: USUAL_RECORD_KEYS, paginator: stream.paginator ?? config.paginator, cursorField: stream.cursor_field });
   while (request) {
-    const res = await client.get<unknown>(request.path, request.query);
-    const records = extractRecords(res.data, stream.records_path ?? config.records_path, ctx);
-    client.page(records.length, res.url);
-    if (stream.cursor_field) for (const r of records) cursor = laterCursor(cursor, getPath(r, stream.cursor_field), format);
-    const next = paginator.next(res, records, request);
-    yield { records, state: next || cursor === undefined || !stream.cursor_field ? undefined : { cursor } };
+    const res = await client.get<ParsedPage | null>(request.path, request.query, parse);
+    const page = res.data ?? { body: null };
+    const text = page.text;
+    const records = text ? undefined : extractRecords(page.body, recordsPath, ctx);
+    const count = text ? text.count : records!.length;
+    client.page(count, res.url);
+    if (stream.cursor_field) {
+      if (text) for (const raw of text.picked!) cursor = laterCursor(cursor, raw === undefined ? undefined : JSON.parse(raw), format);
+      else for (const r of records!) cursor = laterCursor(cursor, getPath(r, stream.cursor_field), format);
+    }
+    const next = paginator.next({ ...res, data: page.body }, count, request);
+    const state = next || cursor === undefined || !stream.cursor_field ? undefined : { cursor };
+    yield text ? new TextBatch(text, state) : { records: records!, state };
     request = next;
   }
 }

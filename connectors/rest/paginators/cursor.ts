@@ -5,7 +5,7 @@ import type { Paginator } from "./types.ts";
 export function cursorPaginator(opts: { cursor_path: string; cursor_param: string }): Paginator {
   return {
     first: (request) => request,
-    next(response, _records, request) {
+    next(response, _count, request) {
       const cursor = getPath(response.data, opts.cursor_path);
       if (cursor === undefined || cursor === null || cursor === "" || cursor === false) return undefined;
       if (String(cursor) === String(request.query[opts.cursor_param] ?? "")) return undefined;

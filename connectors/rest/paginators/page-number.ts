@@ -16,9 +16,9 @@ export function pageNumberPaginator(opts: PageNumberOptions): Paginator {
       path: request.path,
       query: { ...request.query, [opts.page_param]: opts.start_page, ...(opts.page_size && opts.page_size_param ? { [opts.page_size_param]: opts.page_size } : {}) },
     }),
-    next(response, records, request) {
-      if (records.length === 0) return undefined;
-      if (opts.page_size && records.length < opts.page_size) return undefined;
+    next(response, count, request) {
+      if (count === 0) return undefined;
+      if (opts.page_size && count < opts.page_size) return undefined;
       const page = Number(request.query[opts.page_param] ?? opts.start_page);
       const totalPages = opts.total_pages_path ? Number(getPath(response.data, opts.total_pages_path)) : Number.NaN;
       const lastPage = Number.isNaN(totalPages) ? Number.POSITIVE_INFINITY : totalPages - 1 + opts.start_page;

@@ -1,5 +1,4 @@
 import type { HttpResponse, Query } from "../../http.ts";
-import type { RawRecord } from "../../types.ts";
 
 export interface PageRequest {
   /** a path under base_url, or an absolute URL on the same origin (link headers) */
@@ -10,5 +9,6 @@ export interface PageRequest {
 /** Turns one response into the next request; undefined when the last page was read. */
 export interface Paginator {
   first(request: PageRequest): PageRequest;
-  next(response: HttpResponse, records: RawRecord[], request: PageRequest): PageRequest | undefined;
+  /** `count`: the records on the page just read */
+  next(response: HttpResponse, count: number, request: PageRequest): PageRequest | undefined;
 }

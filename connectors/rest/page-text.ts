@@ -1,0 +1,65 @@
+import { recordsFromText, type RecordsText } from "../../engine/records-text.ts";
+import type { PaginatorConfig } from "./config.ts";
+
+/** A page as the REST connector reads it: the records as NDJSON text with the body around them, or the parsed body. */
+export type ParsedPage = { body: unknown; text: RecordsText } | { body: unknown; text?: undefined };
+
+export interface PageTextOptions {
+  recordsPath: string | undefined;
+  usualKeys: string[];
+  paginator: PaginatorConfig;
+  cursorField: string | undefined;
+}
+
+/**
+ * How to parse a page's text. The records are taken from the text without JSON.parse when nothing
+ * else reads inside them: the paginator's body paths stay outside the records array and the cursor
+ * field is a top-level key. A page the text walk cannot vouch for is parsed as before.
+ */
+export function pageParser(opts: PageTextOptions): (text: string) => ParsedPage {
+  const parse = (text: string): ParsedPage => ({ body: JSON.parse(text) });
+  const path = opts.recordsPath === undefined ? undefined : keysOf(opts.recordsPath);
+  const pick = opts.cursorField;
+  if (path === null || (pick !== undefined && !/^[^.[\]$]+$/.test(pick))) return parse;
+  if (bodyPaths(opts.paginator).some((p) => readsRecords(keysOf(p), path, opts.usualKeys))) return parse;
+  return (text) => {
+    try {
+      const page = recordsFromText(text, path, opts.usualKeys, pick);
+      if (page) return { body: page.envelope, text: page.records };
+    } catch {}
+    // no array there, invalid JSON, or something the walk does not reproduce: JSON.parse has the last word
+    return parse(text);
+  };
+}
+
+function bodyPaths(p: PaginatorConfig): string[] {
+  switch (p.type) {
+    case "cursor":
+      return [p.cursor_path];
+    case "offset":
+      return p.total_path ? [p.total_path] : [];
+    case "page_number":
+      return p.total_pages_path ? [p.total_pages_path] : [];
+    default:
+      return [];
+  }
+}
+
+/** The keys of a path as json-path.ts reads it; null when it indexes into an array. */
+function keysOf(path: string): string[] | null {
+  if (path === "" || path === "$") return [];
+  if (path.includes("[")) return null;
+  return path
+    .replace(/^\$\.?/, "")
+    .split(".")
+    .filter((k) => k !== "");
+}
+
+/** Whether a paginator path could see a difference between the body and the body with its records array emptied. */
+function readsRecords(keys: string[] | null, records: string[] | undefined, usualKeys: string[]): boolean {
+  if (keys === null || keys.length === 0) return true;
+  // records at the body itself or one of the usual keys: an array index, its length, or a usual key
+  if (records === undefined) return /^\d+$/.test(keys[0]!) || keys[0] === "length" || usualKeys.includes(keys[0]!);
+  const n = Math.min(keys.length, records.length);
+  return keys.slice(0, n).every((k, i) => k === records[i]);
+}
