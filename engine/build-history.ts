@@ -9,18 +9,22 @@ export interface BuildHistory {
   liveAsOf: Map<string, string | null>;
   /** how long each model's last successful build took */
   lastDurationMs: Map<string, number>;
+  /** how many rows each model's last successful build had */
+  lastRows: Map<string, number>;
   /** the last build's run id and the models it did not publish */
   lastBuild?: { runId: string; notPublished: string[] };
 }
 
 export async function readBuildHistory(db: Db): Promise<BuildHistory> {
-  const ok = await db.all<{ model: string; sql_hash: string | null; as_of: string | null; duration_ms: number | null }>(`
-    SELECT model, sql_hash, CAST(as_of AS VARCHAR) AS as_of, duration_ms FROM _dp.model_runs WHERE status = 'success'
+  const ok = await db.all<{ model: string; sql_hash: string | null; as_of: string | null; duration_ms: number | null; rows: number | null }>(`
+    SELECT model, sql_hash, CAST(as_of AS VARCHAR) AS as_of, duration_ms, rows FROM _dp.model_runs WHERE status = 'success'
     QUALIFY row_number() OVER (PARTITION BY model ORDER BY rowid DESC) = 1`);
   const lastSuccessHash = new Map<string, string>();
   const liveAsOf = new Map<string, string | null>();
   const lastDurationMs = new Map<string, number>();
+  const lastRows = new Map<string, number>();
   for (const r of ok) {
+    if (r.rows !== null) lastRows.set(r.model, Number(r.rows));
     if (r.duration_ms !== null) lastDurationMs.set(r.model, Number(r.duration_ms));
     if (r.sql_hash) lastSuccessHash.set(r.model, r.sql_hash);
     liveAsOf.set(r.model, r.as_of ? toIso(r.as_of) : null);
@@ -32,7 +36,7 @@ export async function readBuildHistory(db: Db): Promise<BuildHistory> {
     const rows = await db.all<{ model: string }>("SELECT model FROM _dp.model_runs WHERE run_id = $1 AND status <> 'success' ORDER BY rowid", [last.run_id]);
     lastBuild = { runId: last.run_id, notPublished: rows.map((r) => r.model) };
   }
-  return { lastSuccessHash, liveAsOf, lastDurationMs, lastBuild };
+  return { lastSuccessHash, liveAsOf, lastDurationMs, lastRows, lastBuild };
 }
 
 /** New models and models whose SQL or YAML changed since their last successful build. */

@@ -165,9 +165,65 @@ async function materialize(db: Db, model: Model, sql: string, options: BuildOpti
   return created?.Count === undefined ? undefined : Number(created.Count);
 }
 
-async function checkContract(db: Db, model: Model): Promise<void> {
+/** Rows from which a model with tests is built beside its live version: below it, the single-threaded scan costs less than two more commits. */
+export const LARGE_ROWS = 1_000_000;
+
+/** The model replaces its relation with CREATE TABLE … AS (a table, or an incremental model built in full). */
+function createsTable(model: Model, existing: RelationKind | undefined, options: BuildOptions): boolean {
+  return model.materialized === "table" || (model.materialized === "incremental" && (existing !== "table" || Boolean(options.fullRefresh)));
+}
+
+export function shadowName(model: Pick<Model, "name">): string {
+  return `${model.name}__dp_shadow`;
+}
+
+/** A build killed between committing a shadow and swapping it in leaves it behind; it was never live. */
+async function dropShadows(db: Db, relations: Map<string, RelationKind>): Promise<void> {
+  for (const key of [...relations.keys()]) {
+    if (!key.endsWith("__dp_shadow") || relations.get(key) !== "table") continue;
+    const dot = key.indexOf(".");
+    await db.run(`DROP TABLE IF EXISTS ${qualified(key.slice(0, dot), key.slice(dot + 1))}`);
+    relations.delete(key);
+  }
+}
+
+async function buildBeside(db: Db, model: Model, sql: string, tests: DataTest[], result: ModelResult, existing: RelationKind | undefined) {
+  const created = await db.one<{ Count: number }>(`CREATE OR REPLACE TABLE ${qualified(model.schema, shadowName(model))} AS ${sql}`);
+  const { checked } = await testBeside(db, model, tests, result, existing);
+  return { created: created?.Count === undefined ? undefined : Number(created.Count), checked };
+}
+
+/** Tests the committed shadow; swaps it in when they pass, drops it when they fail. */
+async function testBeside(db: Db, model: Model, tests: DataTest[], result: ModelResult, existing: RelationKind | undefined) {
+  const shadow = qualified(model.schema, shadowName(model));
+  try {
+    await checkContract(db, model, shadow);
+    const checked = await runModelTests(db, tests, shadow);
+    result.tests.push(...checked.results);
+    throwIfFailed(model, result);
+    await db.transaction(async () => {
+      if (existing) await db.run(`DROP ${existing === "view" ? "VIEW" : "TABLE"} IF EXISTS ${liveRelation(model)}`);
+      await db.run(`ALTER TABLE ${shadow} RENAME TO ${ident(model.name)}`);
+    });
+    return { checked };
+  } catch (e) {
+    await db.run(`DROP TABLE IF EXISTS ${shadow}`).catch(() => {});
+    throw e;
+  }
+}
+
+function throwIfFailed(model: Model, result: ModelResult): void {
+  const bad = result.tests.filter((t) => t.status === "fail" || t.status === "error");
+  if (!bad.length) return;
+  throw new DpError("TEST_FAILED", `${bad.length} test${bad.length > 1 ? "s" : ""} failed: ${bad.map((t) => `${t.id} (${t.message})`).join("; ")}`, {
+    where: model.yamlWhere ?? model.displayPath,
+    fix: `the previous version of ${model.name} stays live; fix the data or the model, then \`dp build --select ${model.name}+\``,
+  });
+}
+
+async function checkContract(db: Db, model: Model, relation: string): Promise<void> {
   if (!model.config.contract) return;
-  const actual = await db.describe(`SELECT * FROM ${liveRelation(model)}`);
+  const actual = await db.describe(`SELECT * FROM ${relation}`);
   const byName = new Map(actual.map((c) => [c.name, c.type]));
   const diff: string[] = [];
   for (const c of model.config.columns) {
@@ -221,6 +277,7 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
     for (const q of quarantined) log.error(quarantineMessage(project, q));
     const missing = await refreshRawViews(db, project, graph, quarantined);
     const relations = await liveRelations(db);
+    await dropShadows(db, relations);
     const schemas = new Set((await db.all<{ schema_name: string }>("SELECT schema_name FROM duckdb_schemas() WHERE database_name = current_database()")).map((r) => r.schema_name));
     const failed = new Set<string>();
     const builtAsOf = new Map<string, string | null>();
@@ -317,17 +374,28 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
         const tests = options.noTests ? [] : [...testsFor(model, graph, nowIso), ...(singular.attached.get(name) ?? [])];
         // a model that took long last time starts with the finished ones committed, so a kill or failure in it costs them nothing
         if (group.open && (history.lastDurationMs.get(name) ?? 0) >= GROUP_BUDGET_MS) await commitGroup();
-        await group.begin();
-        const created = await materialize(db, model, sql, options, graph, existing, schemas);
-        await checkContract(db, model);
-        const checked = await runModelTests(db, tests, liveRelation(model));
-        result.tests.push(...checked.results);
-        const bad = result.tests.filter((t) => t.status === "fail" || t.status === "error");
-        if (bad.length) {
-          throw new DpError("TEST_FAILED", `${bad.length} test${bad.length > 1 ? "s" : ""} failed: ${bad.map((t) => `${t.id} (${t.message})`).join("; ")}`, {
-            where: model.yamlWhere ?? model.displayPath,
-            fix: `the previous version of ${model.name} stays live; fix the data or the model, then \`dp build --select ${model.name}+\``,
-          });
+        // DuckDB scans a table created in the open transaction on one thread: a large model is built beside
+        // its live version and committed, tested with every core, then swapped in
+        const shadowable = createsTable(model, existing, options) && tests.length > 0 && !singular.attached.has(name);
+        let created: number | undefined;
+        let checked: Awaited<ReturnType<typeof runModelTests>>;
+        if (shadowable && existing === "table" && (history.lastRows.get(name) ?? 0) >= LARGE_ROWS) {
+          if (group.open) await commitGroup();
+          ({ created, checked } = await buildBeside(db, model, sql, tests, result, existing));
+        } else {
+          await group.begin();
+          created = await materialize(db, model, sql, options, graph, existing, schemas);
+          if (shadowable && existing === undefined && (created ?? 0) >= LARGE_ROWS) {
+            // a new model found large: set aside under the shadow name, committed with its group, then tested
+            await db.run(`ALTER TABLE ${liveRelation(model)} RENAME TO ${ident(shadowName(model))}`);
+            await commitGroup();
+            ({ checked } = await testBeside(db, model, tests, result, undefined));
+          } else {
+            await checkContract(db, model, liveRelation(model));
+            checked = await runModelTests(db, tests, liveRelation(model));
+            result.tests.push(...checked.results);
+            throwIfFailed(model, result);
+          }
         }
         const rows = checked.rows ?? created ?? (await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${liveRelation(model)}`))?.n;
         result.rows = Number(rows ?? 0);

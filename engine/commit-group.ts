@@ -33,8 +33,9 @@ export class CommitGroup {
     this.saved = { schemas: new Set(this.live.schemas), relations: new Map(this.live.relations) };
   }
 
+  /** A model is live once built; it is pending only when its transaction is still open (a large model commits on its own). */
   built(name: string, schema: string, relation: string, kind: string): void {
-    this.pending.push(name);
+    if (this.open) this.pending.push(name);
     this.live.schemas.add(schema);
     this.live.relations.set(relation, kind);
   }

@@ -5,7 +5,7 @@ import { build } from "../../engine/build.ts";
 import { loadModels } from "../../engine/models.ts";
 import { loadProject } from "../../engine/project.ts";
 import { select } from "../../engine/selector.ts";
-import { openReader } from "../../engine/warehouse.ts";
+import { openReader, openWriter } from "../../engine/warehouse.ts";
 import { runTests } from "../../engine/test-run.ts";
 import { writeProject } from "../helpers.ts";
 
@@ -208,4 +208,48 @@ test("a relationships test's target is built first even when it is not an upstre
   const result = await build(loadProject(dir));
   expect(result.models.map((m) => m.model)).toEqual(["z_customers", "a_orders"]);
   expect(result.ok).toBe(true);
+});
+
+describe("large models are built beside the live version, committed, then tested", () => {
+  // 1,200,000 rows: over LARGE_ROWS, so the tests scan a committed table with every core
+  const big = (bad: boolean) => `select i as id, ${bad ? "case when i = 5 then null else i end" : "i"} as v from range(1200000) t(i)\n`;
+  const files = (bad: boolean) => ({
+    "project.yaml": "name: big\n",
+    "models/marts/big.sql": big(bad),
+    "models/marts/small.sql": "select 1 as id\n",
+    "models/marts/marts.yml": "models:\n  - name: big\n    columns:\n      - { name: id, tests: [not_null, unique] }\n      - { name: v, tests: [not_null] }\n",
+  });
+  const tables = async (dir: string) => (await rows(dir, "select table_name from duckdb_tables() where schema_name = 'marts' order by 1")).map((r) => r.table_name);
+
+  test("a new large model whose tests fail is not published and leaves no shadow", async () => {
+    const dir = writeProject(files(true));
+    const result = await build(loadProject(dir));
+    expect(result.models.map((m) => [m.model, m.status])).toEqual([["big", "failed"], ["small", "success"]]);
+    expect(result.models[0]!.error).toContain("not_null(v)");
+    expect(await tables(dir)).toEqual(["small"]);
+  });
+
+  test("a passing large model is swapped in; a later failing rebuild keeps it live; a leftover shadow is dropped", async () => {
+    const dir = writeProject(files(false));
+    const first = await build(loadProject(dir));
+    expect(first.ok).toBe(true);
+    expect(first.models[0]!.rows).toBe(1_200_000);
+    expect(first.models[0]!.tests.map((t) => t.status)).toEqual(["pass", "pass", "pass"]);
+    expect(await tables(dir)).toEqual(["big", "small"]);
+    // the history now says big is large: the rebuild goes through the shadow from the start
+    writeFileSync(join(dir, "models/marts/big.sql"), big(true).replace("range(1200000)", "range(1300000)"));
+    const second = await build(loadProject(dir));
+    expect(second.models[0]!.status).toBe("failed");
+    expect(await rows(dir, "select count(*)::int as n, count(v)::int as v from marts.big")).toEqual([{ n: 1_200_000, v: 1_200_000 }]);
+    expect(await tables(dir)).toEqual(["big", "small"]);
+    // a build killed after committing a shadow leaves it in the warehouse; the next build drops it
+    const writer = await openWriter(loadProject(dir));
+    await writer.run("create table marts.big__dp_shadow as select 1 as id");
+    writer.close();
+    writeFileSync(join(dir, "models/marts/big.sql"), big(false).replace("range(1200000)", "range(1300000)"));
+    const third = await build(loadProject(dir));
+    expect(third.ok).toBe(true);
+    expect(await rows(dir, "select count(*)::int as n from marts.big")).toEqual([{ n: 1_300_000 }]);
+    expect(await tables(dir)).toEqual(["big", "small"]);
+  });
 });
