@@ -18,6 +18,7 @@ import { planSingularTests } from "./singular-tests.ts";
 import { StateStore } from "./state.ts";
 import { openWriter, publishSnapshot } from "./warehouse.ts";
 import { CommitGroup, GROUP_BUDGET_MS } from "./commit-group.ts";
+import { defaultMemoryLimit, isOutOfMemory, roomyMemoryLimit } from "./duckdb-settings.ts";
 
 export type ModelStatus = "success" | "failed" | "skipped";
 
@@ -290,6 +291,8 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
     const group = new CommitGroup(db, { schemas, relations: relations as Map<string, string> });
     const byName = new Map<string, ModelResult>();
     const queue = [...selected];
+    // models that ran out of memory under dp's default limit: built once more with more
+    const roomy = new Set<string>();
     const logResult = (model: Model, result: ModelResult) => {
       const icon = result.status === "success" ? "✓" : "✗";
       log.info(`${icon} ${model.schema}.${model.name} ${result.status}${result.rows !== undefined ? ` (${result.rows} rows)` : ""} in ${result.durationMs} ms${result.error ? ` — ${result.error}` : ""}${result.where && result.status === "failed" ? ` at ${result.where}` : ""}`);
@@ -372,6 +375,7 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
       try {
         const existing = relations.get(relationKey(model.schema, model.name));
         const tests = options.noTests ? [] : [...testsFor(model, graph, nowIso), ...(singular.attached.get(name) ?? [])];
+        if (roomy.has(name)) await db.run(`SET memory_limit = ${literal(roomyMemoryLimit())}`);
         // a model that took long last time starts with the finished ones committed, so a kill or failure in it costs them nothing
         if (group.open && (history.lastDurationMs.get(name) ?? 0) >= GROUP_BUDGET_MS) await commitGroup();
         // DuckDB scans a table created in the open transaction on one thread: a large model is built beside
@@ -407,8 +411,17 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
         if (group.due(name) || !queue.length) await commitGroup();
       } catch (e) {
         // the group's other models rolled back with this one; they succeeded, so they are built again alone
-        requeue(await group.rollback(), stop || options.signal?.aborted ? "stopped" : "rollback");
+        const redo = await group.rollback();
+        requeue(redo, stop || options.signal?.aborted ? "stopped" : "rollback");
         const err = e instanceof DpError ? e : new DpError("MODEL_SQL", String(e));
+        if (isOutOfMemory(err.message) && !project.config.warehouse.memory_limit && !roomy.has(name) && roomyMemoryLimit() !== defaultMemoryLimit() && !options.signal?.aborted) {
+          roomy.add(name);
+          log.warn(`${model.name} ran out of memory under the default warehouse.memory_limit (${defaultMemoryLimit()}); building it again with ${roomyMemoryLimit()}. Set warehouse.memory_limit in project.yaml to choose the limit yourself`);
+          Object.assign(result, { status: "success", tests: [], error: undefined, where: undefined });
+          group.solo.add(name);
+          queue.splice(stop ? 0 : redo.length, 0, name);
+          continue;
+        }
         result.status = "failed";
         result.error = err.code === "MODEL_SQL" ? sqlMessage(err.message) : err.message;
         result.where = err.code === "MODEL_SQL" ? sqlErrorWhere(model, compiledPath, err.message, project.dir) : err.where;
@@ -423,6 +436,8 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
         if (options.failFast) stop = true;
         result.durationMs = Date.now() - t0;
         logResult(model, result);
+      } finally {
+        if (roomy.has(name)) await db.run(`SET memory_limit = ${literal(defaultMemoryLimit())}`).catch(() => {});
       }
     }
     // a stop between models leaves finished work in an open group: it passed its tests, so it is kept

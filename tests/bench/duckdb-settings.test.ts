@@ -4,6 +4,9 @@ import { Db } from "../../engine/duckdb.ts";
 import { defaultMemoryLimit, defaultThreads } from "../../engine/duckdb-settings.ts";
 import { loadProject } from "../../engine/project.ts";
 import { openWriter } from "../../engine/warehouse.ts";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "../../engine/build.ts";
 import { writeProject } from "../helpers.ts";
 
 async function settings(db: Db): Promise<{ threads: number; memory: number }> {
@@ -25,15 +28,45 @@ test("warehouse.threads and warehouse.memory_limit in project.yaml reach the wri
   }
 });
 
-test("without them DuckDB gets every core and half the RAM, not its own 80%", async () => {
+test("without them DuckDB gets every core and 768 MB (half the RAM on a smaller machine), not its own 80%", async () => {
   const db = await Db.open(":memory:");
   try {
     const s = await settings(db);
     expect(s.threads).toBe(defaultThreads());
-    expect(s.memory / totalmem()).toBeGreaterThan(0.45);
-    expect(s.memory / totalmem()).toBeLessThan(0.55);
+    // DuckDB reads MB as 10^6 bytes
+    const expected = Math.min(768, Math.floor(totalmem() / 2 / 2 ** 20)) * 1e6;
+    expect(Math.abs(s.memory - expected) / expected).toBeLessThan(0.01);
     expect(defaultMemoryLimit()).toMatch(/^\d+MB$/);
   } finally {
     db.close();
+  }
+});
+
+test("DP_MEMORY_LIMIT sets the machine's default; a model that runs out of memory under the default is built again once with half the RAM", async () => {
+  const dir = writeProject({
+    "project.yaml": "name: oom\n",
+    // ≈150 MB in one list: an aggregate DuckDB cannot spill
+    "models/marts/wide.sql": "select len(list(repeat(chr(65 + (i % 26)::INTEGER), 1000))) as n from range(150000) t(i)\n",
+    "models/marts/after.sql": "select n from {{ ref('wide') }}\n",
+  });
+  const before = process.env.DP_MEMORY_LIMIT;
+  process.env.DP_MEMORY_LIMIT = "64MB";
+  try {
+    expect(defaultMemoryLimit()).toBe("64MB");
+    const result = await build(loadProject(dir));
+    expect(result.models.map((m) => [m.model, m.status, m.rows])).toEqual([
+      ["wide", "success", 1],
+      ["after", "success", 1],
+    ]);
+    // a limit set in project.yaml is the user's: no second try
+    writeFileSync(join(dir, "project.yaml"), "name: oom\nwarehouse:\n  memory_limit: 64MB\n");
+    const capped = await build(loadProject(dir));
+    expect(capped.models.map((m) => m.status)).toEqual(["failed", "skipped"]);
+    expect(capped.models[0]!.error).toContain("Out of Memory");
+    process.env.DP_MEMORY_LIMIT = "lots";
+    expect(() => defaultMemoryLimit()).toThrow("DP_MEMORY_LIMIT");
+  } finally {
+    if (before === undefined) delete process.env.DP_MEMORY_LIMIT;
+    else process.env.DP_MEMORY_LIMIT = before;
   }
 });
