@@ -1,12 +1,13 @@
 import { CHURN_HAZARD, PLANS, SEATS, TIERS, planFor, type Interval, type Plan, type Tier } from "./catalog.ts";
-import { between, intBetween, rngFor, weighted, type Rng } from "./random.ts";
+import { between, intBetween, resumable, subSeed, weighted, type Rng } from "./random.ts";
 import { DAY, HOUR, MINUTE, addMonths, toSecond } from "./time.ts";
 
 /**
  * One customer's billing life, simulated forward from signup with the customer's own PRNG.
  * Every draw happens in time order and none depends on "now", so simulating to a later
- * horizon only appends to the past. The life comes out one billing period at a time, so a
- * reader holds a period of facts per customer, never the customer's whole history.
+ * horizon only appends to the past. The life comes out one billing period at a time, each
+ * chunk with a checkpoint of where the rest starts, so a reader can keep a few numbers per
+ * customer and simulate a period again when it needs it, never the customer's whole history.
  */
 export type SubStatus = "trialing" | "active" | "past_due" | "canceled";
 
@@ -53,6 +54,20 @@ export interface LifeChunk {
   invoices: InvoiceVersion[];
   payments: PaymentAttempt[];
   until: number;
+  /** where the rest of the life starts; none once the life is over */
+  rest?: LifeCheckpoint;
+}
+
+/** Where a life stands between two chunks: enough to simulate the rest without what came before. */
+export interface LifeCheckpoint {
+  rng: number;
+  subNo: number;
+  invoiceNo: number;
+  paymentNo: number;
+  startAt: number;
+  withTrial: boolean;
+  /** set when the life stopped at a renewal, inside a subscription */
+  renewal?: { plan: Plan; quantity: number; status: SubStatus; trialEndsAt: number | null; periodStart: number };
 }
 
 const LIFE = 1;
@@ -72,50 +87,64 @@ export function isTestAccount(seed: number, index: number): boolean {
   return (((index + seed) % 37) + 37) % 37 === 5;
 }
 
-export function* lifeChunks(seed: number, index: number, signupAt: number, horizon: number): Generator<LifeChunk> {
-  const rng = rngFor(seed, index, LIFE);
+/** A life from signup, or from a checkpoint a chunk left: the same chunks either way. */
+export function* lifeChunks(seed: number, index: number, signupAt: number, horizon: number, from?: LifeCheckpoint): Generator<LifeChunk> {
+  const random = resumable(from ? from.rng : subSeed(seed, index, LIFE));
+  const rng = random.rng;
   const isTest = isTestAccount(seed, index);
   const cid = customerId(index);
   let life: LifeChunk = { versions: [], invoices: [], payments: [], until: 0 };
-  const cut = (until: number): LifeChunk => {
+  const cut = (until: number, rest?: LifeCheckpoint["renewal"] | "new"): LifeChunk => {
     const out = settle(life, until);
+    if (rest) out.rest = { rng: random.state(), subNo, invoiceNo, paymentNo, startAt, withTrial, renewal: rest === "new" ? undefined : rest };
     life = { versions: [], invoices: [], payments: [], until: 0 };
     return out;
   };
-  let subNo = 0;
-  let invoiceNo = 0;
-  let paymentNo = 0;
-  let startAt = signupAt;
-  let withTrial = !isTest;
+  let subNo = from?.subNo ?? 0;
+  let invoiceNo = from?.invoiceNo ?? 0;
+  let paymentNo = from?.paymentNo ?? 0;
+  let startAt = from?.startAt ?? signupAt;
+  let withTrial = from ? from.withTrial : !isTest;
+  let renewal = from?.renewal;
 
   while (startAt <= horizon) {
-    subNo++;
+    if (!renewal) subNo++;
     const subscriptionId = `sub_${cid.slice(4)}_${subNo}`;
-    let plan = isTest ? planFor("enterprise", "month") : choosePlan(rng);
-    let quantity = isTest ? 5 : intBetween(rng, ...SEATS[plan.tier]);
-    const trialEndsAt = withTrial ? startAt + TRIAL_DAYS * DAY : null;
-    let status: SubStatus = withTrial ? "trialing" : "active";
+    let plan: Plan;
+    let quantity: number;
+    let trialEndsAt: number | null;
+    let status: SubStatus;
+    let periodStart: number;
     let canceledAt: number | null = null;
     let cancelReason: string | null = null;
     const version = (at: number) => {
       life.versions.push({ subscriptionId, plan, status, quantity, startedAt: startAt, trialEndsAt, canceledAt, cancelReason, at: toSecond(at) });
     };
-    version(startAt);
+    if (renewal) {
+      ({ plan, quantity, status, trialEndsAt, periodStart } = renewal);
+      renewal = undefined;
+    } else {
+      plan = isTest ? planFor("enterprise", "month") : choosePlan(rng);
+      quantity = isTest ? 5 : intBetween(rng, ...SEATS[plan.tier]);
+      trialEndsAt = withTrial ? startAt + TRIAL_DAYS * DAY : null;
+      status = withTrial ? "trialing" : "active";
+      version(startAt);
 
-    let periodStart = startAt;
-    if (trialEndsAt !== null) {
-      const converts = rng() < TRIAL_CONVERSION;
-      if (!converts) {
-        status = "canceled";
-        canceledAt = trialEndsAt;
-        cancelReason = "trial_expired";
+      periodStart = startAt;
+      if (trialEndsAt !== null) {
+        const converts = rng() < TRIAL_CONVERSION;
+        if (!converts) {
+          status = "canceled";
+          canceledAt = trialEndsAt;
+          cancelReason = "trial_expired";
+          version(trialEndsAt);
+          yield cut(Number.POSITIVE_INFINITY);
+          return;
+        }
+        status = "active";
         version(trialEndsAt);
-        yield cut(Number.POSITIVE_INFINITY);
-        return;
+        periodStart = trialEndsAt;
       }
-      status = "active";
-      version(trialEndsAt);
-      periodStart = trialEndsAt;
     }
 
     let churnedAt: number | null = null;
@@ -199,7 +228,7 @@ export function* lifeChunks(seed: number, index: number, signupAt: number, horiz
       if (leaves) churnedAt = periodEnd;
       else {
         periodStart = periodEnd;
-        yield cut(periodEnd);
+        yield cut(periodEnd, { plan, quantity, status, trialEndsAt, periodStart });
       }
     }
 
@@ -217,7 +246,7 @@ export function* lifeChunks(seed: number, index: number, signupAt: number, horiz
     }
     startAt = churnedAt + intBetween(rng, 20, 200) * DAY + intBetween(rng, 0, 600) * MINUTE;
     withTrial = false;
-    yield cut(startAt);
+    yield cut(startAt, "new");
   }
   yield cut(Number.POSITIVE_INFINITY);
 }

@@ -12,6 +12,21 @@ export function mulberry32(seed: number): Rng {
   };
 }
 
+/** mulberry32 that can tell where it is, so a simulation can stop and later go on from one number. */
+export function resumable(state: number): { rng: Rng; state(): number } {
+  let a = state >>> 0;
+  return {
+    rng: () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    },
+    state: () => a,
+  };
+}
+
 /** Mix integers into one 32-bit seed, so (seed, customer, purpose, day) each get an independent stream. */
 export function subSeed(...parts: number[]): number {
   let h = 0x9e3779b9;

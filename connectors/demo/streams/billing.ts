@@ -1,4 +1,5 @@
-import { customerId, lifeChunks } from "../lifecycle.ts";
+import { lifeDays } from "../life-days.ts";
+import { customerId, type InvoiceVersion, type PaymentAttempt, type SubVersion } from "../lifecycle.ts";
 import { DAY, iso } from "../time.ts";
 import type { Emitted, World } from "../world.ts";
 import { currencyCode, isDuplicated, visibleAt } from "./mess.ts";
@@ -7,10 +8,6 @@ import type { DemoStream } from "./stream.ts";
 const SUBSCRIPTIONS = 31;
 const INVOICES = 32;
 const PAYMENTS = 33;
-
-function life(world: World, index: number, signupAt: number) {
-  return lifeChunks(world.seed, index, signupAt, world.now);
-}
 
 export const subscriptions: DemoStream = {
   name: "subscriptions",
@@ -25,37 +22,7 @@ export const subscriptions: DemoStream = {
       canceled_at: "TIMESTAMPTZ", cancel_reason: "VARCHAR", updated_at: "TIMESTAMPTZ",
     },
   },
-  windowMs: DAY,
-  leadMs: 0,
-  *entity(world, index, signupAt) {
-    const cid = customerId(index);
-    let n = 0;
-    const seen = new Set<string>();
-    for (const chunk of life(world, index, signupAt)) for (const v of chunk.versions) {
-      n++;
-      const first = !seen.has(v.subscriptionId);
-      seen.add(v.subscriptionId);
-      yield {
-        t: v.at,
-        visibleAt: first ? v.at : visibleAt(world.seed, v.at, SUBSCRIPTIONS, index, n),
-        record: {
-          subscription_id: v.subscriptionId,
-          customer_id: cid,
-          plan_id: v.plan.id,
-          status: v.status,
-          quantity: v.quantity,
-          amount_cents: v.plan.priceCents * v.quantity,
-          interval: v.plan.interval,
-          currency: "usd",
-          started_at: iso(v.startedAt),
-          trial_ends_at: v.trialEndsAt === null ? null : iso(v.trialEndsAt),
-          canceled_at: v.canceledAt === null ? null : iso(v.canceledAt),
-          cancel_reason: v.cancelReason,
-          updated_at: iso(v.at),
-        },
-      } satisfies Emitted;
-    }
-  },
+  ordered: (world) => lifeDays(world, { facts: (chunk) => chunk.versions, at: (v) => v.at, records: subscriptionRecords }),
 };
 
 export const invoices: DemoStream = {
@@ -71,38 +38,7 @@ export const invoices: DemoStream = {
       status: "VARCHAR", created_at: "TIMESTAMPTZ", due_at: "TIMESTAMPTZ", paid_at: "TIMESTAMPTZ", updated_at: "TIMESTAMPTZ",
     },
   },
-  windowMs: DAY,
-  leadMs: 0,
-  *entity(world, index, signupAt) {
-    const cid = customerId(index);
-    let n = 0;
-    for (const chunk of life(world, index, signupAt)) for (const v of chunk.invoices) {
-      n++;
-      const e: Emitted = {
-        t: v.at,
-        visibleAt: v.status === "open" ? v.at : visibleAt(world.seed, v.at, INVOICES, index, n),
-        record: {
-          invoice_id: v.invoiceId,
-          customer_id: cid,
-          subscription_id: v.subscriptionId,
-          plan_id: v.plan.id,
-          quantity: v.quantity,
-          period_start: iso(v.periodStart),
-          period_end: iso(v.periodEnd),
-          amount_due_cents: v.amountDueCents,
-          amount_paid_cents: v.amountPaidCents,
-          currency: currencyCode(world.seed, INVOICES, index, n),
-          status: v.status,
-          created_at: iso(v.createdAt),
-          due_at: iso(v.createdAt + 7 * DAY),
-          paid_at: v.paidAt === null ? null : iso(v.paidAt),
-          updated_at: iso(v.at),
-        },
-      };
-      yield e;
-      if (isDuplicated(world.seed, 0.02, INVOICES, index, n)) yield { ...e, record: { ...e.record } };
-    }
-  },
+  ordered: (world) => lifeDays(world, { facts: (chunk) => chunk.invoices, at: (v) => v.at, records: invoiceRecords }),
 };
 
 export const payments: DemoStream = {
@@ -117,28 +53,76 @@ export const payments: DemoStream = {
       status: "VARCHAR", failure_code: "VARCHAR", attempt: "INTEGER", created_at: "TIMESTAMPTZ",
     },
   },
-  windowMs: DAY,
-  leadMs: 0,
-  *entity(world, index, signupAt) {
-    const cid = customerId(index);
-    let n = 0;
-    for (const chunk of life(world, index, signupAt)) for (const p of chunk.payments) {
-      n++;
-      yield {
-        t: p.at,
-        visibleAt: p.at,
-        record: {
-          payment_id: p.paymentId,
-          invoice_id: p.invoiceId,
-          customer_id: cid,
-          amount_cents: p.amountCents,
-          currency: currencyCode(world.seed, PAYMENTS, index, n),
-          status: p.succeeded ? "succeeded" : "failed",
-          failure_code: p.failureCode,
-          attempt: p.attempt,
-          created_at: iso(p.at),
-        },
-      } satisfies Emitted;
-    }
-  },
+  ordered: (world) => lifeDays(world, { facts: (chunk) => chunk.payments, at: (p) => p.at, records: paymentRecords }),
 };
+
+function subscriptionRecords(world: World, index: number, v: SubVersion, n: number, prev: SubVersion | undefined): Emitted[] {
+  // a subscription's first version is its creation, which is never late
+  const first = prev?.subscriptionId !== v.subscriptionId;
+  return [
+    {
+      t: v.at,
+      visibleAt: first ? v.at : visibleAt(world.seed, v.at, SUBSCRIPTIONS, index, n),
+      record: {
+        subscription_id: v.subscriptionId,
+        customer_id: customerId(index),
+        plan_id: v.plan.id,
+        status: v.status,
+        quantity: v.quantity,
+        amount_cents: v.plan.priceCents * v.quantity,
+        interval: v.plan.interval,
+        currency: "usd",
+        started_at: iso(v.startedAt),
+        trial_ends_at: v.trialEndsAt === null ? null : iso(v.trialEndsAt),
+        canceled_at: v.canceledAt === null ? null : iso(v.canceledAt),
+        cancel_reason: v.cancelReason,
+        updated_at: iso(v.at),
+      },
+    },
+  ];
+}
+
+function invoiceRecords(world: World, index: number, v: InvoiceVersion, n: number): Emitted[] {
+  const e: Emitted = {
+    t: v.at,
+    visibleAt: v.status === "open" ? v.at : visibleAt(world.seed, v.at, INVOICES, index, n),
+    record: {
+      invoice_id: v.invoiceId,
+      customer_id: customerId(index),
+      subscription_id: v.subscriptionId,
+      plan_id: v.plan.id,
+      quantity: v.quantity,
+      period_start: iso(v.periodStart),
+      period_end: iso(v.periodEnd),
+      amount_due_cents: v.amountDueCents,
+      amount_paid_cents: v.amountPaidCents,
+      currency: currencyCode(world.seed, INVOICES, index, n),
+      status: v.status,
+      created_at: iso(v.createdAt),
+      due_at: iso(v.createdAt + 7 * DAY),
+      paid_at: v.paidAt === null ? null : iso(v.paidAt),
+      updated_at: iso(v.at),
+    },
+  };
+  return isDuplicated(world.seed, 0.02, INVOICES, index, n) ? [e, { ...e, record: { ...e.record } }] : [e];
+}
+
+function paymentRecords(world: World, index: number, p: PaymentAttempt, n: number): Emitted[] {
+  return [
+    {
+      t: p.at,
+      visibleAt: p.at,
+      record: {
+        payment_id: p.paymentId,
+        invoice_id: p.invoiceId,
+        customer_id: customerId(index),
+        amount_cents: p.amountCents,
+        currency: currencyCode(world.seed, PAYMENTS, index, n),
+        status: p.succeeded ? "succeeded" : "failed",
+        failure_code: p.failureCode,
+        attempt: p.attempt,
+        created_at: iso(p.at),
+      },
+    },
+  ];
+}
