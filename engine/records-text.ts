@@ -6,7 +6,8 @@
  * differs (1.50 → 1.5, 1e2 → 100, digits past 2^53 rounded), and newlines between tokens are
  * dropped. Strings keep their escapes; DuckDB decodes them to the same text.
  * Anything the walk cannot reproduce exactly (a record that is not an object, a key twice in one
- * object) makes it give up, and the caller parses the page as before.
+ * object, a key like "7" that JavaScript would move to the front) makes it give up, and the caller
+ * parses the page as before.
  */
 import { RecordShape, ShapeNode, STRING, BOOLEAN, INTEGER, NUMBER, NULL, ARRAY, OBJECT } from "./record-shape.ts";
 
@@ -48,6 +49,8 @@ const DOT = 46;
 const PLUS = 43;
 const LOWER_E = 101;
 const UPPER_E = 69;
+
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
 
 /** marks which object a key was last seen in, to find a key twice in one object */
 let visits = 0;
@@ -262,6 +265,8 @@ class Walk {
     const keys = (node.keys ??= new Map());
     let child = keys.get(key);
     if (child === undefined) {
+      // JavaScript objects put array-index keys first, so JSON.stringify would reorder them, and with them DuckDB's columns
+      if (ARRAY_INDEX.test(key) && Number(key) < 2 ** 32 - 1) throw new NotReproducible("an array-index key");
       child = new ShapeNode();
       keys.set(key, child);
       child.index = (node.order ??= []).length;
