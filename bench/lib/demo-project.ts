@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { loadModels } from "../../engine/models.ts";
+import { testStatements, testsFor } from "../../engine/datatests.ts";
+import { qualified } from "../../engine/duckdb.ts";
 import { loadProject } from "../../engine/project.ts";
 import { streamGlob } from "../../engine/lake.ts";
 import { runOk } from "./measure.ts";
@@ -40,7 +42,8 @@ export async function scaffoldDemo(ctx: BenchContext, dir: string, size: DemoSiz
 
 export interface LimitPlan {
   views: { view: string; glob: string }[];
-  models: { schema: string; name: string; materialized: string; sqlPath: string }[];
+  /** `tests`: the statements dp's build sends for the model's data tests */
+  models: { schema: string; name: string; materialized: string; sqlPath: string; tests: string[] }[];
 }
 
 /** What the limit side runs: the raw views and dp's own compiled SQL, in the order dp built it. */
@@ -51,7 +54,8 @@ export function limitPlan(dir: string, builtOrder: string[]): LimitPlan {
   const models = builtOrder.map((name) => {
     const m = graph.models.get(name)!;
     for (const s of m.sources) views.set(`${s.source}__${s.stream}`, streamGlob(project.paths.raw, s.source, s.stream));
-    return { schema: m.schema, name: m.name, materialized: m.materialized, sqlPath: join(project.paths.compiled, m.schema, `${m.name}.sql`) };
+    const tests = testStatements(testsFor(m, graph, new Date(process.env.DP_NOW ?? Date.now()).toISOString()), qualified(m.schema, m.name));
+    return { schema: m.schema, name: m.name, materialized: m.materialized, sqlPath: join(project.paths.compiled, m.schema, `${m.name}.sql`), tests };
   });
   return { views: [...views].map(([view, glob]) => ({ view, glob })), models };
 }
