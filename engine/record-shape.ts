@@ -21,7 +21,7 @@ export class ShapeNode {
   /** for the walk over JSON text (records-text.ts): keys in first-seen order and their nodes */
   order: string[] | undefined;
   children: ShapeNode[] | undefined;
-  /** this node's key as JSON text with its quotes, when that text is the key itself */
+  /** `"key":`, this node's key as JSON text with the colon after it, when that text is the key itself */
   quoted: string | undefined;
   /** this key's place in its parent's order, and the object it was last seen in */
   index = 0;

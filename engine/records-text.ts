@@ -240,8 +240,6 @@ class Walk {
       child.visit = visit;
       previous = child.index;
       this.ws();
-      this.expect(COLON);
-      this.ws();
       const valueStart = this.pos;
       this.value(child);
       if (picking && node.order![child.index] === this.pick) this.pickedValue = this.s.slice(valueStart, this.pos);
@@ -261,6 +259,13 @@ class Walk {
       this.pos += guess.quoted.length;
       return guess;
     }
+    const found = this.namedChild(node);
+    this.ws();
+    this.expect(COLON);
+    return found;
+  }
+
+  private namedChild(node: ShapeNode): ShapeNode {
     const key = this.key();
     const keys = (node.keys ??= new Map());
     let child = keys.get(key);
@@ -272,7 +277,7 @@ class Walk {
       child.index = (node.order ??= []).length;
       node.order.push(key);
       (node.children ??= []).push(child);
-      if (!/["\\\u0000-\u001f]/.test(key)) child.quoted = `"${key}"`;
+      if (!/["\\\u0000-\u001f]/.test(key)) child.quoted = `"${key}":`;
     }
     return child;
   }
@@ -354,7 +359,7 @@ class Walk {
     if (plain && i - start <= 15 && !(i - start === 2 && first === ZERO)) return INTEGER;
     const token = s.slice(start, i);
     const value = Number(token);
-    const written = JSON.stringify(value);
+    const written = Number.isFinite(value) ? String(value) : "null";
     if (written !== token) this.replace(start, i, written);
     return Number.isSafeInteger(value) ? INTEGER : NUMBER;
   }
@@ -371,6 +376,7 @@ class Walk {
 
   /** Skip whitespace; a line break inside a record is dropped from its NDJSON line. */
   private ws(): void {
+    if (this.s.charCodeAt(this.pos) > SPACE) return;
     const s = this.s;
     for (;;) {
       const c = s.charCodeAt(this.pos);
