@@ -1,4 +1,5 @@
 import { lifeChunks, type LifeCheckpoint, type LifeChunk } from "./lifecycle.ts";
+import { byDay } from "./days.ts";
 import { DAY } from "./time.ts";
 import type { Emitted, World } from "./world.ts";
 
@@ -24,32 +25,20 @@ interface Live<F> {
 }
 
 /**
- * Billing records a day at a time for every live customer at once, in time order. A live
- * customer is a checkpoint of its life, not a suspended simulation: the chunk with its next
- * facts is simulated again from the checkpoint on each day it has some, so memory stays at a
- * few numbers per customer and a day of records.
+ * Billing records a day at a time. A live customer is a checkpoint of its life, not a suspended
+ * simulation: the chunk with its next facts is simulated again from the checkpoint on each day
+ * it has some, so a customer costs a few numbers.
  */
-export function* lifeDays<F>(world: World, stream: LifeStream<F>): Generator<Emitted> {
-  let lives: Live<F>[] = [];
-  let nextIndex = 0;
-  let nextSignup = world.signupAt(0);
-  for (let day = Math.floor(nextSignup / DAY); day * DAY <= world.now; day++) {
-    const dayEnd = (day + 1) * DAY;
-    while (Math.floor(nextSignup / DAY) <= day) {
-      lives.push({ index: nextIndex, signupAt: nextSignup, from: undefined, before: 0, out: 0, prev: undefined, nextAt: nextSignup, over: false });
-      nextSignup = world.signupAt(++nextIndex);
-    }
-    const out: Emitted[] = [];
-    let ended = 0;
-    for (const live of lives) {
+export function lifeDays<F>(world: World, stream: LifeStream<F>): Generator<Emitted> {
+  return byDay(
+    world,
+    (index, signupAt): Live<F> => ({ index, signupAt, from: undefined, before: 0, out: 0, prev: undefined, nextAt: signupAt, over: false }),
+    (live, day, out) => {
+      const dayEnd = (day + 1) * DAY;
       if (live.nextAt < dayEnd) advance(world, stream, live, dayEnd, out);
-      if (live.over) ended++;
-    }
-    if (ended > 0) lives = lives.filter((l) => !l.over);
-    // stable: ties keep customer order, then each customer's own order
-    out.sort((a, b) => a.t - b.t);
-    yield* out;
-  }
+      return !live.over;
+    },
+  );
 }
 
 function advance<F>(world: World, stream: LifeStream<F>, live: Live<F>, dayEnd: number, out: Emitted[]): void {

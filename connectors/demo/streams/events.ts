@@ -1,5 +1,6 @@
 import { EVENT_TYPES } from "../catalog.ts";
 import { customerId, lifeChunks } from "../lifecycle.ts";
+import { byDay } from "../days.ts";
 import { openSpans, type Span } from "../open-spans.ts";
 import { intBetween, normal, pick, poisson, rngFor, weighted, type Rng } from "../random.ts";
 import { DAY, HOUR, iso, toSecond } from "../time.ts";
@@ -35,30 +36,19 @@ interface Life {
 }
 
 /**
- * Each day draws from its own seed, so the events come out one day at a time for every live
- * customer at once: a live customer costs its spans, not a suspended simulation, and the
- * process holds one day of events.
+ * Each day draws from its own seed, so the events come out a day at a time for every live
+ * customer at once: a live customer costs its spans, not a suspended simulation.
  */
-function* dailyEvents(world: World, after: number): Generator<Emitted> {
-  const lives: Life[] = [];
-  let nextIndex = 0;
-  let nextSignup = world.signupAt(0);
-  for (let day = Math.floor(nextSignup / DAY); day * DAY <= world.now; day++) {
-    const dayStart = day * DAY;
-    while (Math.floor(nextSignup / DAY) <= day) {
-      lives.push(lifeOf(world, nextIndex, nextSignup));
-      nextSignup = world.signupAt(++nextIndex);
-    }
-    let kept = 0;
-    for (const life of lives) if (life.endsAt > dayStart) lives[kept++] = life;
-    lives.length = kept;
-    if (dayStart + DAY <= after) continue;
-    const out: Emitted[] = [];
-    for (const life of lives) dayOf(world, life, day, out);
-    // stable: ties keep customer order, then each customer's own order
-    out.sort((a, b) => a.t - b.t);
-    yield* out;
-  }
+function dailyEvents(world: World, after: number): Generator<Emitted> {
+  return byDay(
+    world,
+    (index, signupAt) => lifeOf(world, index, signupAt),
+    (life, day, out) => {
+      if (life.endsAt <= day * DAY) return false;
+      if ((day + 1) * DAY > after) dayOf(world, life, day, out);
+      return true;
+    },
+  );
 }
 
 function lifeOf(world: World, index: number, signupAt: number): Life {

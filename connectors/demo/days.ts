@@ -1,0 +1,26 @@
+import { DAY } from "./time.ts";
+import type { Emitted, World } from "./world.ts";
+
+/**
+ * A stream made a day at a time for every live customer at once. Customers join on their signup
+ * day and leave when `day` says they have nothing more; each day comes out in time order, ties
+ * in customer order, then in the customer's own order. What a live customer costs is whatever
+ * `join` returns, so memory is that per customer plus one day of records.
+ */
+export function* byDay<L>(world: World, join: (index: number, signupAt: number) => L, day: (live: L, day: number, out: Emitted[]) => boolean): Generator<Emitted> {
+  let lives: L[] = [];
+  let nextIndex = 0;
+  let nextSignup = world.signupAt(0);
+  for (let d = Math.floor(nextSignup / DAY); d * DAY <= world.now; d++) {
+    while (Math.floor(nextSignup / DAY) <= d) {
+      lives.push(join(nextIndex, nextSignup));
+      nextSignup = world.signupAt(++nextIndex);
+    }
+    const out: Emitted[] = [];
+    let kept = 0;
+    for (const live of lives) if (day(live, d, out)) lives[kept++] = live;
+    lives.length = kept;
+    out.sort((a, b) => a.t - b.t);
+    yield* out;
+  }
+}
