@@ -3,16 +3,22 @@ import type { Emitted, World } from "./world.ts";
 
 /**
  * A stream made a day at a time for every live customer at once. Customers join on their signup
- * day and leave when `day` says they have nothing more; each day comes out in time order, ties
+ * day (less the lead) and leave when `day` says they have nothing more; each day comes out in time order, ties
  * in customer order, then in the customer's own order. What a live customer costs is whatever
  * `join` returns, so memory is that per customer plus one day of records.
  */
-export function* byDay<L>(world: World, join: (index: number, signupAt: number) => L, day: (live: L, day: number, out: Emitted[]) => boolean): Generator<Emitted> {
+export function* byDay<L>(
+  world: World,
+  join: (index: number, signupAt: number) => L,
+  day: (live: L, day: number, out: Emitted[]) => boolean,
+  /** how long before signup a customer's records may start (CRM deals precede signup) */
+  leadMs = 0,
+): Generator<Emitted> {
   let lives: L[] = [];
   let nextIndex = 0;
   let nextSignup = world.signupAt(0);
-  for (let d = Math.floor(nextSignup / DAY); d * DAY <= world.now; d++) {
-    while (Math.floor(nextSignup / DAY) <= d) {
+  for (let d = Math.floor((nextSignup - leadMs) / DAY); d * DAY <= world.now; d++) {
+    while (Math.floor((nextSignup - leadMs) / DAY) <= d) {
       lives.push(join(nextIndex, nextSignup));
       nextSignup = world.signupAt(++nextIndex);
     }
