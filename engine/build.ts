@@ -321,8 +321,18 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
       try {
         await group.commit();
       } catch (e) {
-        log.warn(`commit of ${done.length} model(s) failed (${(e as Error).message.split("\n")[0]}); building them again one at a time`);
-        requeue(done, stop || options.signal?.aborted ? "stopped" : "rollback");
+        const why = (e as Error).message.split("\n")[0]!;
+        // a model that already committed alone and failed to commit again has failed (a full disk, say)
+        const again = done.filter((n) => !group.solo.has(n));
+        for (const n of done.filter((n) => group.solo.has(n))) {
+          const r = byName.get(n)!;
+          Object.assign(r, { status: "failed", rows: undefined, error: `its transaction could not commit: ${why}` } satisfies Partial<ModelResult>);
+          failed.add(n);
+          if (options.failFast) stop = true;
+          logResult(graph.models.get(n)!, r);
+        }
+        if (again.length) log.warn(`commit of ${again.length} model(s) failed (${why}); building them again one at a time`);
+        requeue(again, stop || options.signal?.aborted ? "stopped" : "rollback");
       }
     };
     while (queue.length) {
@@ -376,8 +386,9 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
         const existing = relations.get(relationKey(model.schema, model.name));
         const tests = options.noTests ? [] : [...testsFor(model, graph, nowIso), ...(singular.attached.get(name) ?? [])];
         if (roomy.has(name)) await db.run(`SET memory_limit = ${literal(roomyMemoryLimit())}`);
-        // a model that took long last time starts with the finished ones committed, so a kill or failure in it costs them nothing
-        if (group.open && (history.lastDurationMs.get(name) ?? 0) >= GROUP_BUDGET_MS) await commitGroup();
+        // a model that took long last time starts with the finished ones committed, so a kill or failure in it costs them nothing;
+        // a model rebuilt alone never joins a group, so a commit that fails again is its own
+        if (group.open && ((history.lastDurationMs.get(name) ?? 0) >= GROUP_BUDGET_MS || group.solo.has(name))) await commitGroup();
         // DuckDB scans a table created in the open transaction on one thread: a large model is built beside
         // its live version and committed, tested with every core, then swapped in
         const shadowable = createsTable(model, existing, options) && tests.length > 0 && !singular.attached.has(name);

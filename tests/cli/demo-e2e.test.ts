@@ -80,6 +80,15 @@ describe("the embedded demo end to end", () => {
     expect(String(row!.d) >= "2026-11-20").toBe(true);
   });
 
+  test("the incremental events model equals a full rebuild, after new events and late customers", () => {
+    const events = () => sql("select count(*)::int as n, sum(hash(t::varchar))::varchar as h from staging.stg_product__events as t")[0];
+    const later = { DP_NOW: "2026-11-22T12:00:00Z" };
+    expect(dp(["run", "-C", dir], { env: later }).code).toBe(0);
+    const incremental = events();
+    expect(dp(["build", "--full-refresh", "--select", "stg_product__events", "-C", dir], { env: later }).code).toBe(0);
+    expect(events()).toEqual(incremental);
+  });
+
   test("dp sql refuses anything but one SELECT", () => {
     for (const bad of ["drop table marts.customers", "select 1; select 2", "copy marts.customers to '/tmp/x.csv'", "attach '/tmp/x.duckdb'"]) {
       const r = dp(["sql", bad, "-C", dir], { env });
