@@ -11,7 +11,7 @@ with events as not materialized (
     from {{ source('product', 'events') }}
     {% if is_incremental() %}where _dp_loaded_at > (select max(loaded_at) at time zone 'UTC' from {{ this }})
         or (_dp_loaded_at > (select (max(loaded_at) - interval 1 day) at time zone 'UTC' from {{ this }})
-            and customer_id not in (select customer_id from {{ this }} where customer_id is not null)){% endif %}
+            and customer_id not in (select customer_id from {{ this }} where customer_id is not null group by customer_id)){% endif %}
 ),
 resent as (
     select hash(event_id) as h from events group by h having count(*) > 1
