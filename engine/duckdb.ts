@@ -27,7 +27,14 @@ export class Db {
     private readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
     readonly path: string,
+    /** false for a connection from `connect()`: closing it leaves the database open */
+    private readonly ownsInstance = true,
   ) {}
+
+  /** Another connection to the same database, for a statement that runs beside this one's. */
+  async connect(): Promise<Db> {
+    return new Db(this.instance, await this.instance.connect(), this.path, false);
+  }
 
   static async open(path: string, options: OpenOptions = {}): Promise<Db> {
     const { DuckDBInstance } = await loadDuckDB();
@@ -146,6 +153,7 @@ export class Db {
     try {
       this.conn.closeSync();
     } catch {}
+    if (!this.ownsInstance) return;
     try {
       this.instance.closeSync();
     } catch {}

@@ -62,6 +62,14 @@ export interface StreamWriterOptions {
  * converted by DuckDB, and the Parquet file appears under its final name only
  * when complete (write, fsync, rename). Files are never edited afterwards.
  */
+export interface ConvertedSpool {
+  spoolPath: string;
+  rows: number;
+  name: string;
+  tmpParquet: string;
+  schema: ColumnSchema[];
+}
+
 export interface SealedSpool {
   spoolPath: string;
   rows: number;
@@ -93,6 +101,8 @@ export class StreamWriter {
   constructor(
     private readonly db: Db,
     private readonly opts: StreamWriterOptions,
+    /** a second connection: odd files convert on it while even ones convert on `db` */
+    private readonly spare?: Db,
   ) {
     this.maxRecords = opts.maxRecords ?? 100_000;
     // DuckDB holds about a file's worth of JSON while it infers the schema over every record,
@@ -172,25 +182,40 @@ export class StreamWriter {
 
   /** Convert a sealed spool file to Parquet and make it visible (write, fsync, rename). */
   async land(sealed: SealedSpool): Promise<LandedFile> {
+    return this.publish(await this.convert(sealed));
+  }
+
+  /**
+   * Convert a sealed spool file to a Parquet file not yet visible. Files alternate between the
+   * writer's two connections, so two convert at once while the next one spools (`publish` stays in order).
+   */
+  async convert(sealed: SealedSpool): Promise<ConvertedSpool> {
     const { spoolPath, rows } = sealed;
     const name = `${this.opts.runId}-${String(sealed.seq).padStart(5, "0")}.parquet`;
-    mkdirSync(this.finalDir, { recursive: true });
     const tmpParquet = join(this.tmpDir, `${name}.tmp`);
-    const finalPath = join(this.finalDir, name);
+    const db = sealed.seq % 2 && this.spare ? this.spare : this.db;
     const pinned = this.opts.stream.columns;
     let converted = false;
     if (!pinned && rows > sealed.headRows && sealed.head.equals(sealed.shape)) {
       // no key or kind appears after the sample, so inferring from it drops nothing; a string the
       // sampled type cannot parse fails the read, and the file is inferred over every record after all
       try {
-        await this.convert(spoolPath, tmpParquet, `sample_size = ${sealed.headRows}, union_by_name = true`);
+        await this.copy(db, spoolPath, tmpParquet, `sample_size = ${sealed.headRows}, union_by_name = true`);
         converted = true;
       } catch {}
     }
     if (!converted) {
-      await this.convert(spoolPath, tmpParquet, pinned ? `columns = ${columnsSql(pinned)}` : "sample_size = -1, union_by_name = true");
+      await this.copy(db, spoolPath, tmpParquet, pinned ? `columns = ${columnsSql(pinned)}` : "sample_size = -1, union_by_name = true");
     }
-    const schema = (await this.db.describe(`SELECT * FROM read_parquet(${literal(tmpParquet)})`)).filter((c) => c.name !== RUN_ID && c.name !== LOADED_AT);
+    const schema = (await db.describe(`SELECT * FROM read_parquet(${literal(tmpParquet)})`)).filter((c) => c.name !== RUN_ID && c.name !== LOADED_AT);
+    return { spoolPath, rows, name, tmpParquet, schema };
+  }
+
+  /** Make a converted file visible: schema check, fsync, rename. Called in file order. */
+  publish(converted: ConvertedSpool): LandedFile {
+    const { spoolPath, rows, name, tmpParquet, schema } = converted;
+    mkdirSync(this.finalDir, { recursive: true });
+    const finalPath = join(this.finalDir, name);
     this.opts.beforePublish?.(schema);
     fsyncPath(tmpParquet);
     crashPoint("before-rename");
@@ -201,10 +226,10 @@ export class StreamWriter {
     return { path: finalPath, rows, schema };
   }
 
-  private async convert(spoolPath: string, tmpParquet: string, typing: string): Promise<void> {
+  private async copy(db: Db, spoolPath: string, tmpParquet: string, typing: string): Promise<void> {
     const loadedAt = this.opts.loadedAt.toISOString();
     try {
-      await this.db.run(
+      await db.run(
         `COPY (SELECT *, ${literal(this.opts.runId)} AS ${ident(RUN_ID)}, TIMESTAMPTZ ${literal(loadedAt)} AS ${ident(LOADED_AT)}
                FROM read_json(${literal(spoolPath)}, format = 'newline_delimited', maximum_object_size = 67108864, ${typing}))
          TO ${literal(tmpParquet)} (FORMAT parquet, COMPRESSION zstd)`,

@@ -5,7 +5,7 @@ import { crashPoint } from "./crash-points.ts";
 import { Db } from "./duckdb.ts";
 import { pullThreads } from "./duckdb-settings.ts";
 import { DpError, asDpError } from "./errors.ts";
-import { StreamWriter, newRunId, removeStaleTemp, type SealedSpool } from "./lake.ts";
+import { StreamWriter, newRunId, removeStaleTemp, type ConvertedSpool } from "./lake.ts";
 import { scopedLogger } from "./log.ts";
 import { StreamProgress } from "./progress.ts";
 import { resolveSourceConfig, type Project } from "./project.ts";
@@ -121,6 +121,7 @@ async function pullStream(
   const before = store.read(sourceName).streams[stream.name] ?? {};
   const result: StreamResult = { stream: stream.name, rows: 0, files: 0 };
   let lastSchema = before.schema;
+  const spare = await db.connect();
   const writer = new StreamWriter(db, {
     lakeDir: project.paths.lake,
     source: sourceName,
@@ -141,12 +142,13 @@ async function pullStream(
       }
       log.warn(`schema drift: ${what}`);
     },
-  });
+  }, spare);
   let pendingState: StreamState | undefined;
   let landing: Promise<void> = Promise.resolve();
+  const inFlight: Promise<void>[] = [];
   const progress = new StreamProgress(`${sourceName}.${stream.name}`);
-  const commit = async (sealed: SealedSpool | undefined, state: StreamState | undefined, final: boolean) => {
-    const landed = sealed && (await writer.land(sealed));
+  const commit = async (converting: Promise<ConvertedSpool> | undefined, state: StreamState | undefined, final: boolean) => {
+    const landed = converting && writer.publish(await converting);
     if (landed) {
       result.rows += landed.rows;
       result.files += 1;
@@ -199,13 +201,18 @@ async function pullStream(
       progress.landed(count);
       if (batch.state) pendingState = batch.state;
       if (writer.full) {
-        // DuckDB converts this file while the next pages are fetched and spooled; files land
+        // DuckDB converts this file, and the one before it, while the next pages are fetched and
+        // spooled (the conversion is one thread each; two keep both cores busy). Files become visible
         // one at a time, in order, each with the cursor that covered its last record
-        const sealed = writer.seal();
+        const sealed = writer.seal()!;
         const state = pendingState;
-        await landing;
-        landing = commit(sealed, state, false);
+        if (inFlight.length >= 2) await inFlight.shift();
+        const converting = writer.convert(sealed);
+        converting.catch(() => {});
+        const previous = landing;
+        landing = previous.then(() => commit(converting, state, false));
         landing.catch(() => {});
+        inFlight.push(landing);
       }
       if (options.signal?.aborted) break;
     }
@@ -214,12 +221,15 @@ async function pullStream(
       // whatever is spooled is dropped; the cursor stays at the last durable file
       return result;
     }
-    await commit(writer.seal(), pendingState, true);
+    const last = writer.seal();
+    await commit(last && writer.convert(last), pendingState, true);
     return result;
   } finally {
     await landing.catch(() => {});
+    await Promise.allSettled(inFlight);
     progress.end();
     writer.cleanup();
+    spare.close();
   }
 }
 
