@@ -4,6 +4,7 @@ import { parseDocument } from "yaml";
 import { loadModels } from "../../engine/models.ts";
 import { testStatements, testsFor } from "../../engine/datatests.ts";
 import { qualified } from "../../engine/duckdb.ts";
+import { now } from "../../engine/clock.ts";
 import { loadProject } from "../../engine/project.ts";
 import { streamGlob } from "../../engine/lake.ts";
 import { runOk } from "./measure.ts";
@@ -54,7 +55,7 @@ export function limitPlan(dir: string, builtOrder: string[]): LimitPlan {
   const models = builtOrder.map((name) => {
     const m = graph.models.get(name)!;
     for (const s of m.sources) views.set(`${s.source}__${s.stream}`, streamGlob(project.paths.raw, s.source, s.stream));
-    const tests = testStatements(testsFor(m, graph, new Date(process.env.DP_NOW ?? Date.now()).toISOString()), qualified(m.schema, m.name));
+    const tests = testStatements(testsFor(m, graph, now().toISOString()), qualified(m.schema, m.name));
     return { schema: m.schema, name: m.name, materialized: m.materialized, sqlPath: join(project.paths.compiled, m.schema, `${m.name}.sql`), tests };
   });
   return { views: [...views].map(([view, glob]) => ({ view, glob })), models };
