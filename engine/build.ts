@@ -288,7 +288,7 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
     const compiled = new Map<string, { sql: string; path: string }>();
     const writes: Promise<void>[] = [];
     let writeError: unknown;
-    const group = new CommitGroup(db, { schemas, relations: relations as Map<string, string> });
+    const group = new CommitGroup(db, { schemas, relations });
     const byName = new Map<string, ModelResult>();
     const queue = [...selected];
     // models that ran out of memory under dp's default limit: built once more with more
@@ -385,10 +385,10 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
       try {
         const existing = relations.get(relationKey(model.schema, model.name));
         const tests = options.noTests ? [] : [...testsFor(model, graph, nowIso), ...(singular.attached.get(name) ?? [])];
-        if (roomy.has(name)) await db.run(`SET memory_limit = ${literal(roomyMemoryLimit())}`);
         // a model that took long last time starts with the finished ones committed, so a kill or failure in it costs them nothing;
         // a model rebuilt alone never joins a group, so a commit that fails again is its own
         if (group.open && ((history.lastDurationMs.get(name) ?? 0) >= GROUP_BUDGET_MS || group.solo.has(name))) await commitGroup();
+        if (roomy.has(name)) await db.run(`SET memory_limit = ${literal(roomyMemoryLimit())}`);
         // DuckDB scans a table created in the open transaction on one thread: a large model is built beside
         // its live version and committed, tested with every core, then swapped in
         const shadowable = createsTable(model, existing, options) && tests.length > 0 && !singular.attached.has(name);

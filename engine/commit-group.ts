@@ -9,19 +9,19 @@ export const GROUP_BUDGET_MS = 200;
  * guarantee is unchanged because a failure rolls the whole group back and the caller rebuilds
  * the models that had passed, each in a transaction of its own (`solo`).
  */
-export class CommitGroup {
+export class CommitGroup<Kind extends string = string> {
   open = false;
   /** models built in the open transaction, in order */
   pending: string[] = [];
   /** models that commit alone: rebuilt after their group rolled back */
   readonly solo = new Set<string>();
   private startedAt = 0;
-  private saved?: { schemas: Set<string>; relations: Map<string, string> };
+  private saved?: { schemas: Set<string>; relations: Map<string, Kind> };
 
   constructor(
     private readonly db: Db,
     /** the build's view of what exists; restored when a group rolls back */
-    private readonly live: { schemas: Set<string>; relations: Map<string, string> },
+    private readonly live: { schemas: Set<string>; relations: Map<string, Kind> },
     private readonly budgetMs = GROUP_BUDGET_MS,
   ) {}
 
@@ -34,7 +34,7 @@ export class CommitGroup {
   }
 
   /** A model is live once built; it is pending only when its transaction is still open (a large model commits on its own). */
-  built(name: string, schema: string, relation: string, kind: string): void {
+  built(name: string, schema: string, relation: string, kind: Kind): void {
     if (this.open) this.pending.push(name);
     this.live.schemas.add(schema);
     this.live.relations.set(relation, kind);
