@@ -1,5 +1,6 @@
 import { recordsFromText, type RecordsText } from "../../engine/records-text.ts";
 import type { PaginatorConfig } from "./config.ts";
+import { pathKeys } from "./json-path.ts";
 
 /** A page as the REST connector reads it: the records as NDJSON text with the body around them, or the parsed body. */
 export type ParsedPage = { body: unknown; text: RecordsText } | { body: unknown; text?: undefined };
@@ -47,12 +48,7 @@ function bodyPaths(p: PaginatorConfig): string[] {
 
 /** The keys of a path as json-path.ts reads it; null when it indexes into an array. */
 function keysOf(path: string): string[] | null {
-  if (path === "" || path === "$") return [];
-  if (path.includes("[")) return null;
-  return path
-    .replace(/^\$\.?/, "")
-    .split(".")
-    .filter((k) => k !== "");
+  return path.includes("[") ? null : pathKeys(path);
 }
 
 /** Whether a paginator path could see a difference between the body and the body with its records array emptied. */
