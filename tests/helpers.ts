@@ -34,3 +34,15 @@ export function dp(args: string[], options: { cwd?: string; env?: Record<string,
   });
   return { code: r.exitCode ?? -1, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
+
+/** Rows of a query against the project's published snapshot, as a reader sees them. */
+export async function snapshotRows(dir: string, sql: string): Promise<Record<string, unknown>[]> {
+  const { loadProject } = await import("../engine/project.ts");
+  const { openReader } = await import("../engine/warehouse.ts");
+  const db = await openReader(loadProject(dir));
+  try {
+    return await db.all(sql);
+  } finally {
+    db.close();
+  }
+}

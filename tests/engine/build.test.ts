@@ -5,9 +5,9 @@ import { build } from "../../engine/build.ts";
 import { loadModels } from "../../engine/models.ts";
 import { loadProject } from "../../engine/project.ts";
 import { select } from "../../engine/selector.ts";
-import { openReader, openWriter } from "../../engine/warehouse.ts";
+import { openWriter } from "../../engine/warehouse.ts";
 import { runTests } from "../../engine/test-run.ts";
-import { writeProject } from "../helpers.ts";
+import { snapshotRows, writeProject } from "../helpers.ts";
 
 const base = {
   "project.yaml": "name: fixture\n",
@@ -31,14 +31,7 @@ const base = {
 `,
 };
 
-async function rows(dir: string, sql: string) {
-  const db = await openReader(loadProject(dir));
-  try {
-    return await db.all(sql);
-  } finally {
-    db.close();
-  }
-}
+const rows = snapshotRows;
 
 describe("build", () => {
   test("builds in DAG order, runs tests, publishes a readable snapshot", async () => {

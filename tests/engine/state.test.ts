@@ -5,8 +5,7 @@ import { build } from "../../engine/build.ts";
 import { inferContract } from "../../engine/contract-infer.ts";
 import { Db } from "../../engine/duckdb.ts";
 import { loadProject } from "../../engine/project.ts";
-import { openReader } from "../../engine/warehouse.ts";
-import { dp, writeProject } from "../helpers.ts";
+import { dp, snapshotRows, writeProject } from "../helpers.ts";
 
 const base = {
   "project.yaml": "name: s\n",
@@ -17,14 +16,7 @@ const base = {
   "models/marts/m.yml": "models:\n  - name: a_sum\n    description: total of x\n",
 };
 
-async function rows(dir: string, sql: string) {
-  const db = await openReader(loadProject(dir));
-  try {
-    return await db.all(sql);
-  } finally {
-    db.close();
-  }
-}
+const rows = snapshotRows;
 
 const built = (r: Awaited<ReturnType<typeof build>>) => r.models.map((m) => m.model);
 

@@ -4,8 +4,7 @@ import { join } from "node:path";
 import { build } from "../../engine/build.ts";
 import { loadProject } from "../../engine/project.ts";
 import { runTests } from "../../engine/test-run.ts";
-import { openReader } from "../../engine/warehouse.ts";
-import { dp, writeProject } from "../helpers.ts";
+import { dp, snapshotRows, writeProject } from "../helpers.ts";
 
 const base = {
   "project.yaml": "name: t\n",
@@ -14,14 +13,7 @@ const base = {
   "models/marts/tests/revenue_positive.sql": "-- every revenue row is positive\nselect * from {{ ref('revenue') }} where revenue <= 0\n",
 };
 
-async function rows(dir: string, sql: string) {
-  const db = await openReader(loadProject(dir));
-  try {
-    return await db.all(sql);
-  } finally {
-    db.close();
-  }
-}
+const rows = snapshotRows;
 
 describe("singular tests", () => {
   test("run in build after their model; a failing one keeps the old mart live", async () => {
