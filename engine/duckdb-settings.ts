@@ -12,6 +12,9 @@ import { DpError } from "./errors.ts";
  */
 export const DEFAULT_MEMORY_MB = 768;
 
+/** A size DuckDB takes for memory_limit: project.yaml's warehouse.memory_limit and DP_MEMORY_LIMIT alike. */
+export const MEMORY_SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+
 export function defaultThreads(): number {
   return availableParallelism();
 }
@@ -29,7 +32,7 @@ export function pullThreads(): number {
 export function defaultMemoryLimit(): string {
   const env = process.env.DP_MEMORY_LIMIT?.trim();
   if (env) {
-    if (!/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(env)) {
+    if (!MEMORY_SIZE.test(env)) {
       throw new DpError("CONFIG", `DP_MEMORY_LIMIT=${JSON.stringify(env)} is not a memory size`, { where: "environment variable DP_MEMORY_LIMIT", fix: "use a size such as 768MB or 2GB, or unset it" });
     }
     return env;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseDuration } from "./clock.ts";
+import { MEMORY_SIZE } from "./duckdb-settings.ts";
 
 const duration = z
   .string()
@@ -61,7 +62,7 @@ export const projectSchema = z.strictObject({
     .strictObject({
       path: z.string().default("warehouse/dp.duckdb"),
       threads: z.number().int().positive().optional(),
-      memory_limit: z.string().optional(),
+      memory_limit: z.string().regex(MEMORY_SIZE, "use a size such as 768MB or 2GB").optional(),
     })
     .default({ path: "warehouse/dp.duckdb" }),
   ai: aiSchema.default(aiSchema.parse({})),

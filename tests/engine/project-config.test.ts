@@ -29,6 +29,7 @@ const cases: Case[] = [
   { name: "invalid YAML", yaml: `name: acme\nsources:\n  billing:\n    connector: demo\n   owner: x\n`, expect: ["invalid YAML", /project\.yaml:\d+/] },
   { name: "duplicate key", yaml: `name: acme\nname: other\n`, expect: ["invalid YAML", "project.yaml:2"] },
   { name: "not a mapping", yaml: `- a\n- b\n`, expect: ["must be a mapping"] },
+  { name: "a memory limit DuckDB cannot read", yaml: `name: acme\nwarehouse:\n  memory_limit: lots\n`, expect: ["warehouse.memory_limit", "768MB", "project.yaml:3"] },
   { name: "source name not snake_case", yaml: `name: acme\nsources:\n  Billing-1:\n    connector: demo\n`, expect: ["sources.Billing-1", "snake_case"] },
   { name: "unknown connector", yaml: good.replace("connector: demo", "connector: stripee"), command: ["pull"], expect: ['unknown connector "stripee"', "project.yaml:4", "sources.billing.connector"] },
   { name: "unknown key in connector config", yaml: good.replace("seed: 1", "sed: 1"), command: ["pull"], expect: ["unknown key sources.billing.config.sed", "project.yaml:7"] },
