@@ -16,6 +16,8 @@ export interface OpenOptions {
   readOnly?: boolean;
   threads?: number;
   memoryLimit?: string;
+  /** where DuckDB spills past its memory limit; an in-memory database would otherwise use `.tmp` in the working directory */
+  tempDirectory?: string;
   /** Lock the engine down for SQL run on behalf of a question or a human's `dp sql`. */
   sandbox?: { allowedDirectories: string[] };
 }
@@ -43,6 +45,7 @@ export class Db {
     if (options.readOnly) config.access_mode = "READ_ONLY";
     config.threads = String(options.threads ?? defaultThreads());
     config.memory_limit = options.memoryLimit ?? defaultMemoryLimit();
+    if (options.tempDirectory) config.temp_directory = options.tempDirectory;
     config.autoinstall_known_extensions = "false";
     config.autoload_known_extensions = "false";
     let instance: DuckDBInstance;

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { ConnectorDefinition, StreamSpec, StreamState } from "../connectors/types.ts";
 import { getConnector } from "../connectors/index.ts";
 import { now, parseDuration } from "./clock.ts";
@@ -54,7 +55,12 @@ export async function pull(project: Project, options: PullOptions = {}): Promise
   for (const n of names) await loadSourceConnector(project, n);
   removeStaleTemp(project.paths.lake);
   const store = new StateStore(project.paths.state);
-  const db = await Db.open(":memory:", { threads: project.config.warehouse.threads ?? pullThreads(), memoryLimit: project.config.warehouse.memory_limit });
+  const db = await Db.open(":memory:", {
+    threads: project.config.warehouse.threads ?? pullThreads(),
+    memoryLimit: project.config.warehouse.memory_limit,
+    // under the lake's .tmp, which the next pull clears, not the cron job's working directory
+    tempDirectory: join(project.paths.lake, ".tmp", "duckdb-spill"),
+  });
   const runId = options.runId ?? newRunId(now());
   const results: SourceResult[] = [];
   try {
