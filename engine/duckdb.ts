@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from "@duckdb/node-api";
 import { DpError } from "./errors.ts";
 import { loadDuckDB } from "./duckdb-native.ts";
@@ -16,7 +17,7 @@ export interface OpenOptions {
   readOnly?: boolean;
   threads?: number;
   memoryLimit?: string;
-  /** where DuckDB spills past its memory limit; an in-memory database would otherwise use `.tmp` in the working directory */
+  /** where DuckDB spills past its memory limit (default: beside a database file; the system temp dir for `:memory:`) */
   tempDirectory?: string;
   /** Lock the engine down for SQL run on behalf of a question or a human's `dp sql`. */
   sandbox?: { allowedDirectories: string[] };
@@ -45,7 +46,9 @@ export class Db {
     if (options.readOnly) config.access_mode = "READ_ONLY";
     config.threads = String(options.threads ?? defaultThreads());
     config.memory_limit = options.memoryLimit ?? defaultMemoryLimit();
-    if (options.tempDirectory) config.temp_directory = options.tempDirectory;
+    // DuckDB's default for an in-memory database is `.tmp` in the working directory (a cron job's may be `/`)
+    const spill = options.tempDirectory ?? (path === ":memory:" ? join(tmpdir(), `dp-spill-${process.pid}`) : undefined);
+    if (spill) config.temp_directory = spill;
     config.autoinstall_known_extensions = "false";
     config.autoload_known_extensions = "false";
     let instance: DuckDBInstance;

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { totalmem } from "node:os";
+import { tmpdir, totalmem } from "node:os";
 import { Db } from "../../engine/duckdb.ts";
 import { defaultMemoryLimit, defaultThreads } from "../../engine/duckdb-settings.ts";
 import { loadProject } from "../../engine/project.ts";
@@ -37,6 +37,15 @@ test("without them DuckDB gets every core and 768 MB (half the RAM on a smaller 
     const expected = Math.min(768, Math.floor(totalmem() / 2 / 2 ** 20)) * 1e6;
     expect(Math.abs(s.memory - expected) / expected).toBeLessThan(0.01);
     expect(defaultMemoryLimit()).toMatch(/^\d+MB$/);
+  } finally {
+    db.close();
+  }
+});
+
+test("an in-memory DuckDB spills into the system temp dir, not the working directory", async () => {
+  const db = await Db.open(":memory:");
+  try {
+    expect((await db.one<{ t: string }>("SELECT current_setting('temp_directory') AS t"))!.t).toBe(join(tmpdir(), `dp-spill-${process.pid}`));
   } finally {
     db.close();
   }
