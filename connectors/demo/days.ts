@@ -7,14 +7,29 @@ import type { Emitted, World } from "./world.ts";
  * in customer order, then in the customer's own order. What a live customer costs is whatever
  * `join` returns, so memory is that per customer plus one day of records.
  */
-export function* byDay<L>(
+export function byDay<L>(
   world: World,
   join: (index: number, signupAt: number) => L,
   day: (live: L, day: number, out: Emitted[]) => boolean,
   /** how long before signup a customer's records may start (CRM deals precede signup) */
   leadMs = 0,
 ): Generator<Emitted> {
-  let lives: L[] = [];
+  const records: Emitted[] = [];
+  return byDayInto(world, join, (live, d) => day(live, d, records), () => records.splice(0).sort((a, b) => a.t - b.t), leadMs);
+}
+
+/**
+ * byDay for a stream that keeps a day in a form of its own: `day` adds a live customer's day to it,
+ * and `drain` hands the whole day over in time order (ties in the order added) and empties it.
+ */
+export function* byDayInto<L>(
+  world: World,
+  join: (index: number, signupAt: number) => L,
+  day: (live: L, day: number) => boolean,
+  drain: (day: number) => Iterable<Emitted>,
+  leadMs = 0,
+): Generator<Emitted> {
+  const lives: L[] = [];
   let nextIndex = 0;
   let nextSignup = world.signupAt(0);
   for (let d = Math.floor((nextSignup - leadMs) / DAY); d * DAY <= world.now; d++) {
@@ -22,11 +37,9 @@ export function* byDay<L>(
       lives.push(join(nextIndex, nextSignup));
       nextSignup = world.signupAt(++nextIndex);
     }
-    const out: Emitted[] = [];
     let kept = 0;
-    for (const live of lives) if (day(live, d, out)) lives[kept++] = live;
+    for (const live of lives) if (day(live, d)) lives[kept++] = live;
     lives.length = kept;
-    out.sort((a, b) => a.t - b.t);
-    yield* out;
+    yield* drain(d);
   }
 }

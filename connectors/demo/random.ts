@@ -57,14 +57,19 @@ export function pick<T>(rng: Rng, items: readonly T[]): T {
 
 /** Pick by weight; weights need not sum to 1. */
 export function weighted<T>(rng: Rng, items: readonly (readonly [T, number])[]): T {
+  return items[weightedIndex(rng, items)]![0];
+}
+
+/** Where `weighted` picks, for a caller that keeps the choice as a number. */
+export function weightedIndex(rng: Rng, items: readonly (readonly [unknown, number])[]): number {
   let total = 0;
   for (const [, w] of items) total += w;
   let x = rng() * total;
-  for (const [item, w] of items) {
-    x -= w;
-    if (x < 0) return item;
+  for (let i = 0; i < items.length; i++) {
+    x -= items[i]![1];
+    if (x < 0) return i;
   }
-  return items[items.length - 1]![0];
+  return items.length - 1;
 }
 
 export function poisson(rng: Rng, lambda: number): number {
