@@ -1,4 +1,5 @@
 import { DAY } from "./time.ts";
+import { WakeQueue } from "./wake-queue.ts";
 import type { Emitted, World } from "./world.ts";
 
 /**
@@ -11,11 +12,42 @@ export function byDay<L>(
   world: World,
   join: (index: number, signupAt: number) => L,
   day: (live: L, day: number, out: Emitted[]) => boolean,
-  /** how long before signup a customer's records may start (CRM deals precede signup) */
-  leadMs = 0,
+  options: {
+    /** how long before signup a customer's records may start (CRM deals precede signup) */
+    leadMs?: number;
+    /**
+     * The first day after a visit on which `day` could do anything for this customer; without it
+     * every live customer is visited every day. Days skipped must be ones where `day` would have
+     * changed nothing and given nothing.
+     */
+    wake?: (live: L) => number;
+  } = {},
 ): Generator<Emitted> {
   const records: Emitted[] = [];
-  return byDayInto(world, join, (live, d) => day(live, d, records), () => records.splice(0).sort((a, b) => a.t - b.t), leadMs);
+  const drain = () => records.splice(0).sort((a, b) => a.t - b.t);
+  if (options.wake) return byWake(world, join, (live, d) => day(live, d, records), options.wake, drain, options.leadMs ?? 0);
+  return byDayInto(world, join, (live, d) => day(live, d, records), drain, options.leadMs ?? 0);
+}
+
+function* byWake<L>(
+  world: World,
+  join: (index: number, signupAt: number) => L,
+  day: (live: L, day: number) => boolean,
+  wake: (live: L) => number,
+  drain: (day: number) => Iterable<Emitted>,
+  leadMs: number,
+): Generator<Emitted> {
+  const queue = new WakeQueue<L>();
+  let nextIndex = 0;
+  let nextSignup = world.signupAt(0);
+  for (let d = Math.floor((nextSignup - leadMs) / DAY); d * DAY <= world.now; d++) {
+    while (Math.floor((nextSignup - leadMs) / DAY) <= d) {
+      queue.join(join(nextIndex, nextSignup), d);
+      nextSignup = world.signupAt(++nextIndex);
+    }
+    for (const s of queue.due(d)) if (day(s.live, d)) queue.sleep(s, Math.max(d + 1, wake(s.live)));
+    yield* drain(d);
+  }
 }
 
 /**

@@ -38,6 +38,7 @@ export function lifeDays<F>(world: World, stream: LifeStream<F>): Generator<Emit
       if (live.nextAt < dayEnd) advance(world, stream, live, dayEnd, out);
       return !live.over;
     },
+    { wake: (live) => Math.floor(live.nextAt / DAY) },
   );
 }
 

@@ -27,7 +27,10 @@ export const deals: DemoStream = {
       owner: "VARCHAR", created_at: "TIMESTAMPTZ", closed_at: "TIMESTAMPTZ", updated_at: "TIMESTAMPTZ",
     },
   },
-  ordered: (world) => byDay(world, (index, signupAt): Prospect => ({ index, signupAt, out: 0, nextAt: Number.NEGATIVE_INFINITY }), (p, day, out) => dealDay(world, p, day, out), LEAD),
+  ordered: (world) => byDay(world, (index, signupAt): Prospect => ({ index, signupAt, out: 0, nextAt: Number.NEGATIVE_INFINITY }), (p, day, out) => dealDay(world, p, day, out), {
+      leadMs: LEAD,
+      wake: (p) => Math.floor(p.nextAt / DAY),
+    }),
 };
 
 /** A customer's deals cost only where it stands: its rows are made again on each day that has some. */

@@ -26,7 +26,9 @@ export const tickets: DemoStream = {
       satisfaction: "INTEGER", updated_at: "TIMESTAMPTZ",
     },
   },
-  ordered: (world) => byDay(world, (index, signupAt) => customerTickets(world, index, signupAt), (c, day, out) => ticketDay(world, c, day, out)),
+  ordered: (world) => byDay(world, (index, signupAt) => customerTickets(world, index, signupAt), (c, day, out) => ticketDay(world, c, day, out), {
+      wake: (c) => Math.floor(Math.min(toSecond(c.opened), c.pending[0]?.t ?? Infinity) / DAY),
+    }),
 };
 
 /** A live customer between tickets: its spans, where its ticket draws stand, and the versions still to come. */
