@@ -7,3 +7,30 @@ export function room<C extends Column>(column: C, size: number): C {
   bigger.set(column);
   return bigger;
 }
+
+/**
+ * Rows of numbers in named columns, with rows handed back for reuse: state kept per live customer
+ * without an object each. A column array is replaced when the table grows, so read it through
+ * `col` after any `add`.
+ */
+export class Table<K extends string> {
+  readonly col: Record<K, Float64Array>;
+  private rows = 0;
+  private readonly free: number[] = [];
+
+  constructor(private readonly names: readonly K[]) {
+    this.col = Object.fromEntries(names.map((n) => [n, new Float64Array(1024)])) as Record<K, Float64Array>;
+  }
+
+  add(): number {
+    const reused = this.free.pop();
+    if (reused !== undefined) return reused;
+    const row = this.rows++;
+    for (const n of this.names) this.col[n] = room(this.col[n], this.rows);
+    return row;
+  }
+
+  remove(row: number): void {
+    this.free.push(row);
+  }
+}

@@ -45,7 +45,11 @@ function* byWake<L>(
       queue.join(join(nextIndex, nextSignup), d);
       nextSignup = world.signupAt(++nextIndex);
     }
-    for (const s of queue.due(d)) if (day(s.live, d)) queue.sleep(s, Math.max(d + 1, wake(s.live)));
+    for (const seq of queue.due(d)) {
+      const live = queue.live(seq);
+      if (day(live, d)) queue.sleep(seq, Math.max(d + 1, wake(live)));
+      else queue.leave(seq);
+    }
     yield* drain(d);
   }
 }

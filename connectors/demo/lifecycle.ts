@@ -9,10 +9,13 @@ import { DAY, HOUR, MINUTE, addMonths, toSecond } from "./time.ts";
  * chunk with a checkpoint of where the rest starts, so a reader can keep a few numbers per
  * customer and simulate a period again when it needs it, never the customer's whole history.
  */
-export type SubStatus = "trialing" | "active" | "past_due" | "canceled";
+export const SUB_STATUSES = ["trialing", "active", "past_due", "canceled"] as const;
+export type SubStatus = (typeof SUB_STATUSES)[number];
 
 export interface SubVersion {
   subscriptionId: string;
+  /** the customer's n-th subscription: versions with the same number are one subscription */
+  subNo: number;
   plan: Plan;
   status: SubStatus;
   quantity: number;
@@ -118,7 +121,7 @@ export function* lifeChunks(seed: number, index: number, signupAt: number, horiz
     let canceledAt: number | null = null;
     let cancelReason: string | null = null;
     const version = (at: number) => {
-      life.versions.push({ subscriptionId, plan, status, quantity, startedAt: startAt, trialEndsAt, canceledAt, cancelReason, at: toSecond(at) });
+      life.versions.push({ subscriptionId, subNo, plan, status, quantity, startedAt: startAt, trialEndsAt, canceledAt, cancelReason, at: toSecond(at) });
     };
     if (renewal) {
       ({ plan, quantity, status, trialEndsAt, periodStart } = renewal);

@@ -22,7 +22,7 @@ export const subscriptions: DemoStream = {
       canceled_at: "TIMESTAMPTZ", cancel_reason: "VARCHAR", updated_at: "TIMESTAMPTZ",
     },
   },
-  ordered: (world) => lifeDays(world, { facts: (chunk) => chunk.versions, at: (v) => v.at, records: subscriptionRecords }),
+  ordered: (world) => lifeDays(world, { facts: (chunk) => chunk.versions, at: (v) => v.at, series: (v) => v.subNo, records: subscriptionRecords }),
 };
 
 export const invoices: DemoStream = {
@@ -56,9 +56,8 @@ export const payments: DemoStream = {
   ordered: (world) => lifeDays(world, { facts: (chunk) => chunk.payments, at: (p) => p.at, records: paymentRecords }),
 };
 
-function subscriptionRecords(world: World, index: number, v: SubVersion, n: number, prev: SubVersion | undefined): Emitted[] {
+function subscriptionRecords(world: World, index: number, v: SubVersion, n: number, first: boolean): Emitted[] {
   // a subscription's first version is its creation, which is never late
-  const first = prev?.subscriptionId !== v.subscriptionId;
   return [
     {
       t: v.at,
