@@ -40,9 +40,7 @@ export function renderReport(r: Report): string {
   for (const e of r.errors) lines.push(`| ${e.case} | error | — | — | — | **no** | ${shortMachine} |`);
   lines.push("", "## Scaling from 1× to 10× input", "");
   lines.push("| figure | 1× input | dp at 1× | 10× input | dp at 10× | dp growth | limit 1× → 10× |", "|---|---|---|---|---|---|---|");
-  for (const c of r.results) {
-    const s = c.scaling;
-    if (!s) continue;
+  for (const s of r.results.flatMap((c) => (c.scaling ? [c.scaling, ...(c.extraScaling ?? [])] : []))) {
     const limit = s.x1.limit !== undefined && s.x10.limit !== undefined ? `${fmt(s.x1.limit, s.unit)} → ${fmt(s.x10.limit, s.unit)} (${(s.x10.limit / s.x1.limit).toFixed(1)}×)` : "—";
     lines.push(`| ${s.what} | ${s.x1.input} | ${fmt(s.x1.dp, s.unit)} | ${s.x10.input} | ${fmt(s.x10.dp, s.unit)} | ${growthVerdict(s)} | ${limit} |`);
   }

@@ -13,6 +13,8 @@ export interface CaseResult {
   met: boolean;
   /** how the figure moves from 1× to 10× input, when the case measures both */
   scaling?: Scaling;
+  /** the same figure measured another way (for example under a small machine's settings) */
+  extraScaling?: Scaling[];
   detail?: string;
 }
 
