@@ -87,19 +87,32 @@ export class Db {
     }
   }
 
+  /**
+   * The result is materialized by `run`; its chunks are read synchronously. runAndReadAll fetched each
+   * chunk with another async call, two or three round trips for a one-row answer: ≈0.3 ms per statement.
+   */
   async all<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
     try {
-      const reader = params.length === 0 ? await this.conn.runAndReadAll(sql) : await this.conn.runAndReadAll(sql, params as DuckDBValue[]);
-      const types = reader.columnTypes().map((t) => t.toString());
-      const names = reader.columnNames();
-      const rows = reader.getRowObjectsJson() as Row[];
-      const numeric = names.filter((_, i) => /^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|DECIMAL)/.test(types[i]!));
-      if (numeric.length) {
-        for (const row of rows) {
-          for (const n of numeric) {
-            const v = row[n];
-            if (typeof v === "string") row[n] = Number(v);
+      const result = params.length === 0 ? await this.conn.run(sql) : await this.conn.run(sql, params as DuckDBValue[]);
+      const { JsonDuckDBValueConverter: toJson } = await loadDuckDB();
+      const names = result.deduplicatedColumnNames();
+      const numeric = result
+        .columnTypes()
+        .map((t, i) => (/^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|DECIMAL)/.test(t.toString()) ? i : -1))
+        .filter((i) => i >= 0);
+      const rows: Row[] = [];
+      for (let c = 0; c < result.chunkCount; c++) {
+        const chunk = result.getChunk(c);
+        for (let r = 0; r < chunk.rowCount; r++) {
+          const row: Row = {};
+          chunk.visitRowValues(r, (value, _r, column, type) => {
+            row[names[column]!] = toJson(value, type, toJson);
+          });
+          for (const i of numeric) {
+            const v = row[names[i]!];
+            if (typeof v === "string") row[names[i]!] = Number(v);
           }
+          rows.push(row);
         }
       }
       return rows as T[];
