@@ -20,7 +20,7 @@ import { machine } from "./lib/machine.ts";
 import { renderReport } from "./lib/report.ts";
 import { absolute, type BenchContext, type CaseResult, type Scale } from "./lib/types.ts";
 
-const CASES = ["startup", "plan", "ingest", "build-many", "build", "ask", "tool-latency"] as const;
+const CASES = ["startup", "plan", "ingest", "ingest-stripe", "build-many", "build", "ask", "tool-latency"] as const;
 type CaseName = (typeof CASES)[number];
 
 const root = join(import.meta.dir, "..");
@@ -83,6 +83,7 @@ try {
       }),
     );
   });
+  await step("ingest-stripe", async () => void results.push((await ingest(ctx, "stripe")).result));
   await step("build-many", async () => void results.push(await buildMany(ctx)));
   let demo: Awaited<ReturnType<typeof demoBuild>> | undefined;
   const needsDemo = (["build", "ask", "tool-latency"] as const).find((c) => only.has(c));

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { DpError } from "../engine/errors.ts";
+import { recordsFromText, type RecordsText } from "../engine/records-text.ts";
+import { TextBatch } from "../engine/text-batch.ts";
 import { HttpClient } from "./http.ts";
 import { stripeEventsFor } from "./stripe-event-types.ts";
 import { EVENT_RETENTION_S, readStripeEvents } from "./stripe-events.ts";
@@ -31,6 +33,26 @@ interface StripeList {
   object: "list";
   data: RawRecord[];
   has_more: boolean;
+}
+
+/** A list page with its objects as NDJSON text (`data` emptied), or parsed whole. */
+type ListPage = { body: StripeList; text: RecordsText } | { body: StripeList; text?: undefined };
+
+/**
+ * The objects are taken from the page text without JSON.parse (engine/records-text.ts), with each
+ * one's `created`; a page the walk cannot vouch for, or that is not a list, is parsed as before.
+ */
+export function listPage(text: string): ListPage {
+  try {
+    const page = recordsFromText(text, ["data"], [], "created");
+    if (page) return { body: page.envelope as StripeList, text: page.records };
+  } catch {}
+  return { body: JSON.parse(text) as StripeList };
+}
+
+function lastObject(text: RecordsText): RawRecord | undefined {
+  if (!text.count) return undefined;
+  return JSON.parse(text.ndjson.slice(text.ndjson.lastIndexOf("\n", text.ndjson.length - 2) + 1)) as RawRecord;
 }
 
 export const stripe = defineConnector<StripeConfig>({
@@ -84,27 +106,39 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
   let maxCreated = prior;
   let startingAfter: string | undefined;
   for (;;) {
-    const res = await client.get<StripeList>(`/v1/${name}`, {
+    const query = {
       limit: config.page_size,
       starting_after: startingAfter,
       "created[gte]": since,
       "expand[]": expand,
       // Stripe hides canceled subscriptions unless asked; churn needs them
       status: name === "subscriptions" ? "all" : undefined,
-    });
-    const body = res.data;
+    };
+    // an incremental pull with events compares each listed object's JSON with its events: it needs them parsed
+    const res = incrementalEvents
+      ? await client.get<ListPage>(`/v1/${name}`, query, (t) => ({ body: JSON.parse(t) as StripeList }))
+      : await client.get<ListPage>(`/v1/${name}`, query, listPage);
+    const { body, text } = res.data ?? { body: null as unknown as StripeList };
     if (!body || !Array.isArray(body.data)) {
       throw new DpError("SOURCE_DATA", `stripe ${name}: expected a list object with data[], got ${JSON.stringify(body).slice(0, 120)}`, { where: `sources.${ctx.source}.config.streams` });
     }
-    client.page(body.data.length, res.url);
-    for (const o of body.data) {
-      if (typeof o.created === "number" && (maxCreated === undefined || o.created > maxCreated)) maxCreated = o.created;
-      if (incrementalEvents && typeof o.id === "string") listed.set(o.id, Bun.hash(JSON.stringify(o)));
+    client.page(text ? text.count : body.data.length, res.url);
+    if (text) {
+      for (const raw of text.picked!) {
+        const created = raw === undefined ? undefined : (JSON.parse(raw) as unknown);
+        if (typeof created === "number" && (maxCreated === undefined || created > maxCreated)) maxCreated = created;
+      }
+    } else {
+      for (const o of body.data) {
+        if (typeof o.created === "number" && (maxCreated === undefined || o.created > maxCreated)) maxCreated = o.created;
+        if (incrementalEvents && typeof o.id === "string") listed.set(o.id, Bun.hash(JSON.stringify(o)));
+      }
     }
-    const last = body.data.at(-1);
+    const last = text ? lastObject(text) : body.data.at(-1);
     const more = body.has_more && typeof last?.id === "string";
     // a full pull has seen every object as of its start, so events start there
-    yield { records: body.data, state: more ? undefined : stateWith(maxCreated, incrementalEvents ? priorEvents : startedAt) };
+    const state = more ? undefined : stateWith(maxCreated, incrementalEvents ? priorEvents : startedAt);
+    yield text ? new TextBatch(text, state) : { records: body.data, state };
     if (!more) break;
     startingAfter = last!.id as string;
   }

@@ -17,7 +17,7 @@ test("bun run bench --scale tiny runs every case and writes the results table", 
   expect(md).toContain("## Scaling from 1× to 10× input");
   const { results, errors } = JSON.parse(readFileSync(`${out}.json`, "utf8")) as { results: { case: string; dp: number; limit: number | null; ratio: number | null; goal: string }[]; errors: unknown[] };
   expect(errors).toEqual([]);
-  for (const prefix of ["startup", "plan: parse + DAG of 100 ", "plan: parse + DAG of 1,000 ", "ingest", "memory: peak RSS of the 20,000-record ingest", "build: 50 trivial", "build: demo", "memory: peak RSS of the scaled build (default", "memory: peak RSS of the scaled build with", "memory: peak RSS of the demo generator", "demo generator: dp pull", "ask (offline)", "tool latency"]) {
+  for (const prefix of ["startup", "plan: parse + DAG of 100 ", "plan: parse + DAG of 1,000 ", "ingest 20,000 records (", "ingest 20,000 records through the Stripe connector", "memory: peak RSS of the 20,000-record ingest", "build: 50 trivial", "build: demo", "memory: peak RSS of the scaled build (default", "memory: peak RSS of the scaled build with", "memory: peak RSS of the demo generator", "demo generator: dp pull", "ask (offline)", "tool latency"]) {
     expect(results.map((c) => c.case).filter((c) => c.startsWith(prefix))).toHaveLength(1);
   }
   for (const c of results) {
