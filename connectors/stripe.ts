@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DpError } from "../engine/errors.ts";
-import { recordsFromText, type RecordsText } from "../engine/records-text.ts";
+import { lastRecord, pageFromText, type PageText } from "../engine/records-text.ts";
 import { TextBatch } from "../engine/text-batch.ts";
 import { HttpClient } from "./http.ts";
 import { stripeEventsFor } from "./stripe-event-types.ts";
@@ -35,24 +35,9 @@ interface StripeList {
   has_more: boolean;
 }
 
-/** A list page with its objects as NDJSON text (`data` emptied), or parsed whole. */
-type ListPage = { body: StripeList; text: RecordsText } | { body: StripeList; text?: undefined };
-
-/**
- * The objects are taken from the page text without JSON.parse (engine/records-text.ts), with each
- * one's `created`; a page the walk cannot vouch for, or that is not a list, is parsed as before.
- */
-export function listPage(text: string): ListPage {
-  try {
-    const page = recordsFromText(text, ["data"], [], "created");
-    if (page) return { body: page.envelope as StripeList, text: page.records };
-  } catch {}
-  return { body: JSON.parse(text) as StripeList };
-}
-
-function lastObject(text: RecordsText): RawRecord | undefined {
-  if (!text.count) return undefined;
-  return JSON.parse(text.ndjson.slice(text.ndjson.lastIndexOf("\n", text.ndjson.length - 2) + 1)) as RawRecord;
+/** A list page with its objects taken from the text, each with its `created` (engine/records-text.ts), or parsed whole. */
+export function listPage(text: string): PageText<StripeList> {
+  return pageFromText<StripeList>(text, ["data"], [], "created");
 }
 
 export const stripe = defineConnector<StripeConfig>({
@@ -115,10 +100,8 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
       status: name === "subscriptions" ? "all" : undefined,
     };
     // an incremental pull with events compares each listed object's JSON with its events: it needs them parsed
-    const res = incrementalEvents
-      ? await client.get<ListPage>(`/v1/${name}`, query, (t) => ({ body: JSON.parse(t) as StripeList }))
-      : await client.get<ListPage>(`/v1/${name}`, query, listPage);
-    const { body, text } = res.data ?? { body: null as unknown as StripeList };
+    const res = await client.get<PageText<StripeList>>(`/v1/${name}`, query, incrementalEvents ? (t) => ({ body: JSON.parse(t) as StripeList }) : listPage);
+    const { body, text } = res.data;
     if (!body || !Array.isArray(body.data)) {
       throw new DpError("SOURCE_DATA", `stripe ${name}: expected a list object with data[], got ${JSON.stringify(body).slice(0, 120)}`, { where: `sources.${ctx.source}.config.streams` });
     }
@@ -134,7 +117,7 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
         if (incrementalEvents && typeof o.id === "string") listed.set(o.id, Bun.hash(JSON.stringify(o)));
       }
     }
-    const last = text ? lastObject(text) : body.data.at(-1);
+    const last = text ? lastRecord(text) : body.data.at(-1);
     const more = body.has_more && typeof last?.id === "string";
     // a full pull has seen every object as of its start, so events start there
     const state = more ? undefined : stateWith(maxCreated, incrementalEvents ? priorEvents : startedAt);

@@ -68,6 +68,27 @@ export function recordsFromText(text: string, path: string[] | undefined, usualK
   return { envelope, records: found.records };
 }
 
+/** A page with its records as NDJSON text and the body around them, or, where the walk could not vouch for them, the parsed body. */
+export type PageText<B = unknown> = { body: B; text: RecordsText } | { body: B; text?: undefined };
+
+/**
+ * recordsFromText with the last word left to JSON.parse: a page with no array there, or one the walk
+ * does not reproduce, is parsed whole; text that is not JSON throws as JSON.parse does.
+ */
+export function pageFromText<B = unknown>(text: string, path: string[] | undefined, usualKeys: string[], pick?: string): PageText<B> {
+  try {
+    const page = recordsFromText(text, path, usualKeys, pick);
+    if (page) return { body: page.envelope as B, text: page.records };
+  } catch {}
+  return { body: JSON.parse(text) as B };
+}
+
+/** The last record of the text, parsed (a cursor read from the last record costs one parse, not a page's). */
+export function lastRecord(records: RecordsText): Record<string, unknown> | undefined {
+  if (!records.count) return undefined;
+  return JSON.parse(records.ndjson.slice(records.ndjson.lastIndexOf("\n", records.ndjson.length - 2) + 1)) as Record<string, unknown>;
+}
+
 interface Found {
   start: number;
   end: number;

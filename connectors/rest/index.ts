@@ -6,7 +6,8 @@ import { makeAuth } from "./auth/index.ts";
 import { restConfig, type RestConfig } from "./config.ts";
 import { cursorParam, laterCursor } from "./cursor-value.ts";
 import { getPath } from "./json-path.ts";
-import { pageParser, type ParsedPage } from "./page-text.ts";
+import type { PageText } from "../../engine/records-text.ts";
+import { pageParser } from "./page-text.ts";
 import { makePaginator } from "./paginators/index.ts";
 import type { PageRequest } from "./paginators/types.ts";
 
@@ -53,7 +54,7 @@ async function* readStream(config: RestConfig, ctx: ReadContext): AsyncGenerator
   const recordsPath = stream.records_path ?? config.records_path;
   const parse = pageParser({ recordsPath, usualKeys: USUAL_RECORD_KEYS, paginator: stream.paginator ?? config.paginator, cursorField: stream.cursor_field });
   while (request) {
-    const res = await client.get<ParsedPage | null>(request.path, request.query, parse);
+    const res = await client.get<PageText | null>(request.path, request.query, parse);
     const page = res.data ?? { body: null };
     const text = page.text;
     const records = text ? undefined : extractRecords(page.body, recordsPath, ctx);

@@ -1,9 +1,6 @@
-import { recordsFromText, type RecordsText } from "../../engine/records-text.ts";
+import { pageFromText, type PageText } from "../../engine/records-text.ts";
 import type { PaginatorConfig } from "./config.ts";
 import { pathKeys } from "./json-path.ts";
-
-/** A page as the REST connector reads it: the records as NDJSON text with the body around them, or the parsed body. */
-export type ParsedPage = { body: unknown; text: RecordsText } | { body: unknown; text?: undefined };
 
 export interface PageTextOptions {
   recordsPath: string | undefined;
@@ -17,20 +14,13 @@ export interface PageTextOptions {
  * else reads inside them: the paginator's body paths stay outside the records array and the cursor
  * field is a top-level key. A page the text walk cannot vouch for is parsed as before.
  */
-export function pageParser(opts: PageTextOptions): (text: string) => ParsedPage {
-  const parse = (text: string): ParsedPage => ({ body: JSON.parse(text) });
+export function pageParser(opts: PageTextOptions): (text: string) => PageText {
+  const parse = (text: string): PageText => ({ body: JSON.parse(text) });
   const path = opts.recordsPath === undefined ? undefined : keysOf(opts.recordsPath);
   const pick = opts.cursorField;
   if (path === null || (pick !== undefined && !/^[^.[\]$]+$/.test(pick))) return parse;
   if (bodyPaths(opts.paginator).some((p) => readsRecords(keysOf(p), path, opts.usualKeys))) return parse;
-  return (text) => {
-    try {
-      const page = recordsFromText(text, path, opts.usualKeys, pick);
-      if (page) return { body: page.envelope, text: page.records };
-    } catch {}
-    // no array there, invalid JSON, or something the walk does not reproduce: JSON.parse has the last word
-    return parse(text);
-  };
+  return (text) => pageFromText(text, path, opts.usualKeys, pick);
 }
 
 function bodyPaths(p: PaginatorConfig): string[] {
