@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { limitPlan } from "../lib/demo-project.ts";
-import { runOk } from "../lib/measure.ts";
+import { median, runOk } from "../lib/measure.ts";
 import { relative, type BenchContext, type CaseResult } from "../lib/types.ts";
 import { writeModelProject } from "./plan.ts";
 
@@ -25,7 +25,6 @@ async function once(ctx: BenchContext, n: number): Promise<{ dp: number; limit: 
 async function medianOf(ctx: BenchContext, n: number, pairs: number): Promise<{ dp: number; limit: number }> {
   const runs: { dp: number; limit: number }[] = [];
   for (let i = 0; i < pairs; i++) runs.push(await once(ctx, n));
-  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   return { dp: median(runs.map((r) => r.dp)), limit: median(runs.map((r) => r.limit)) };
 }
 

@@ -25,22 +25,22 @@ export const STRIPE_PAGE_SIZE = 100;
  * list (`has_more`) that also names the next page (`next_cursor`) for the REST connector.
  */
 export function writePages(dir: string, records: number, pageSize = PAGE_SIZE): { pages: number; bytes: number } {
+  if (PAGE_SIZE % pageSize !== 0) throw new Error(`page size ${pageSize} must divide ${PAGE_SIZE}`);
   mkdirSync(join(dir, "json"), { recursive: true });
   mkdirSync(join(dir, "ndjson"), { recursive: true });
   const pages = Math.ceil(records / pageSize);
   let bytes = 0;
-  for (let p = 0; p < pages; p++) {
-    const lines: string[] = [];
-    for (let i = p * pageSize; i < Math.min(records, (p + 1) * pageSize); i++) lines.push(record(i));
-    const next = p + 1 < pages ? `"${p + 1}"` : "null";
-    const body = `{"object":"list","data":[${lines.join(",")}],"has_more":${p + 1 < pages},"url":"/v1/records","next_cursor":${next}}`;
-    bytes += body.length;
-    writeFileSync(join(dir, "json", `page-${p}.json`), body);
-  }
   for (let f = 0; f * PAGE_SIZE < records; f++) {
     const lines: string[] = [];
     for (let i = f * PAGE_SIZE; i < Math.min(records, (f + 1) * PAGE_SIZE); i++) lines.push(record(i));
     writeFileSync(join(dir, "ndjson", `records-${String(f).padStart(6, "0")}.ndjson`), `${lines.join("\n")}\n`);
+    for (let at = 0; at < lines.length; at += pageSize) {
+      const p = (f * PAGE_SIZE + at) / pageSize;
+      const next = p + 1 < pages ? `"${p + 1}"` : "null";
+      const body = `{"object":"list","data":[${lines.slice(at, at + pageSize).join(",")}],"has_more":${p + 1 < pages},"url":"/v1/records","next_cursor":${next}}`;
+      bytes += body.length;
+      writeFileSync(join(dir, "json", `page-${p}.json`), body);
+    }
   }
   return { pages, bytes };
 }
