@@ -1,15 +1,15 @@
 import { createInterface } from "node:readline/promises";
 import { defineCommand } from "citty";
 import { ExitCode } from "../engine/errors.ts";
-import type { Project } from "../engine/project.ts";
-import { describeAct, type ActRequest } from "../tools/agent-loop.ts";
-import type { AskResult } from "../tools/answer.ts";
-import { chooseAskPath, type AskPath } from "../tools/ask-path.ts";
-import { auditOfflineAsk } from "../tools/audit.ts";
+import type { Project } from "../engine/config/project.ts";
+import { describeAct, type ActRequest } from "../tools/agent/loop.ts";
+import type { AskResult } from "../tools/ask/offline-answer.ts";
+import { chooseAskPath, type AskPath } from "../tools/ask/route.ts";
+import { auditOfflineAsk } from "../tools/ask/question-audit.ts";
 import { createToolContext } from "../tools/context.ts";
-import { runRepl } from "../tools/repl.ts";
-import { startSpinner, type Spinner } from "../tools/repl-spinner.ts";
-import { color, exitWith, openProject, print, printJson, projectArgs } from "./common.ts";
+import { runRepl } from "../tools/repl/repl.ts";
+import { startSpinner, type Spinner } from "../tools/repl/spinner.ts";
+import { color, exitWith, openProject, print, printJson, projectArgs } from "./_common.ts";
 
 function render(result: AskResult): string {
   const [first, ...rest] = result.answer.split("\n");

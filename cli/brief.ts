@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
-import { buildBrief, postBrief } from "../engine/brief.ts";
-import { openProject, print, printJson, projectArgs } from "./common.ts";
+import { buildBrief, postBrief } from "../tools/brief/brief.ts";
+import { openProject, print, printJson, projectArgs } from "./_common.ts";
 
 export default defineCommand({
   meta: { name: "brief", description: "the brief metrics vs the previous period, to stdout or Slack" },

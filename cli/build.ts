@@ -1,10 +1,11 @@
 import { defineCommand } from "citty";
-import { build } from "../engine/build.ts";
-import { withRunLock } from "../engine/lock.ts";
+import { build } from "../engine/transform/build.ts";
+import { catalogSidecar } from "../engine/catalog/catalog-cache.ts";
+import { withRunLock } from "../engine/orchestrate/lock.ts";
 import { ExitCode } from "../engine/errors.ts";
-import { exitCodeFor, interruptible } from "../engine/run-signals.ts";
-import { exitWith, openProject, print, printJson, projectArgs } from "./common.ts";
-import { formatBuild } from "./format-build.ts";
+import { exitCodeFor, interruptible } from "../engine/orchestrate/interrupt.ts";
+import { exitWith, openProject, print, printJson, projectArgs } from "./_common.ts";
+import { formatBuild } from "./_format-build.ts";
 
 export default defineCommand({
   meta: { name: "build", description: "build staging and marts; tests guard every publish" },
@@ -19,7 +20,7 @@ export default defineCommand({
     const project = openProject(args);
     const { value: result, signal } = await interruptible((sig) =>
       withRunLock(project, "build", () =>
-        build(project, { select: args.select, fullRefresh: args["full-refresh"], failFast: args["fail-fast"], retryFailed: args["retry-failed"], signal: sig }),
+        build(project, { select: args.select, fullRefresh: args["full-refresh"], failFast: args["fail-fast"], retryFailed: args["retry-failed"], signal: sig, sidecar: catalogSidecar(project) }),
       ),
     );
     if (args.json) printJson(result);

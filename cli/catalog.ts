@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { createToolContext } from "../tools/context.ts";
-import { callTool } from "../tools/index.ts";
-import { openProject, print, printJson, projectArgs } from "./common.ts";
+import { callTool } from "../tools/toolbox/index.ts";
+import { openProject, print, printJson, projectArgs } from "./_common.ts";
 
 /** The same tools `dp ask` uses: describe_mart for each mart, list_metrics, get_freshness. */
 export default defineCommand({

@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
-import { inferContract } from "../engine/contract-infer.ts";
-import { openProject, print, printJson, projectArgs } from "./common.ts";
+import { inferContract } from "../engine/transform/contract-infer.ts";
+import { openProject, print, printJson, projectArgs } from "./_common.ts";
 
 const infer = defineCommand({
   meta: { name: "infer", description: "a draft contract from the built model's columns and types" },

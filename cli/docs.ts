@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { pathToFileURL } from "node:url";
-import { buildDocsSite } from "../engine/docs/site.ts";
-import { openProject, print, printJson, projectArgs } from "./common.ts";
+import { buildDocsSite } from "../engine/deliver/docs/site.ts";
+import { openProject, print, printJson, projectArgs } from "./_common.ts";
 
 export default defineCommand({
   meta: { name: "docs", description: "a static docs site: catalog, lineage graph, tests, freshness (opens offline)" },

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
-import { runDoctor } from "../engine/doctor.ts";
+import { runDoctor } from "../engine/orchestrate/doctor.ts";
 import { ExitCode } from "../engine/errors.ts";
-import { color, exitWith, print, printJson, projectArgs } from "./common.ts";
+import { color, exitWith, print, printJson, projectArgs } from "./_common.ts";
 
 export default defineCommand({
   meta: { name: "doctor", description: "what is missing: secrets, lake, lock, LLM key, cron, disk" },

@@ -1,10 +1,10 @@
 import { defineCommand } from "citty";
 import { DpError, ExitCode } from "../engine/errors.ts";
-import { chooseAskPath } from "../tools/ask-path.ts";
+import { chooseAskPath } from "../tools/ask/route.ts";
 import { loadEvalSuite } from "../tools/eval/load.ts";
 import { caseLine, headerLine, totalsLines } from "../tools/eval/report.ts";
 import { runEvals, type CaseResult } from "../tools/eval/run.ts";
-import { color, exitWith, openProject, print, printJson, projectArgs } from "./common.ts";
+import { color, exitWith, openProject, print, printJson, projectArgs } from "./_common.ts";
 
 export default defineCommand({
   meta: { name: "eval", description: "run the golden questions in evals/ through dp ask; score accuracy, refusals, cost and latency" },

@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
-import { exportMart } from "../engine/exports/index.ts";
-import { openProject, print, printJson, projectArgs } from "./common.ts";
+import { exportMart } from "../engine/deliver/export.ts";
+import { openProject, print, printJson, projectArgs } from "./_common.ts";
 
 export default defineCommand({
   meta: { name: "export", description: "export a mart to Google Sheets, CSV, Parquet or stdout" },

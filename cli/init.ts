@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
-import { scaffold } from "../engine/scaffold.ts";
-import { print, printJson } from "./common.ts";
+import { scaffold } from "../engine/config/scaffold.ts";
+import { print, printJson } from "./_common.ts";
 
 export default defineCommand({
   meta: { name: "init", description: "scaffold a project; --demo uses the embedded demo source" },

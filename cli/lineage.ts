@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
-import { loadCatalog } from "../engine/catalog.ts";
-import { openProject, print, printJson, projectArgs } from "./common.ts";
+import { loadCatalog } from "../engine/catalog/catalog.ts";
+import { openProject, print, printJson, projectArgs } from "./_common.ts";
 
 export default defineCommand({
   meta: { name: "lineage", description: "a model's upstream models down to the raw streams, and what depends on it" },

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { serveMcp } from "../tools/mcp/server.ts";
-import { openProject, projectArgs } from "./common.ts";
+import { openProject, projectArgs } from "./_common.ts";
 
 /** stdout carries the protocol: nothing else may print there. */
 export default defineCommand({

@@ -1,9 +1,9 @@
 import { defineCommand } from "citty";
-import { pull } from "../engine/pull.ts";
-import { withRunLock } from "../engine/lock.ts";
+import { pull } from "../engine/ingest/pull.ts";
+import { withRunLock } from "../engine/orchestrate/lock.ts";
 import { ExitCode } from "../engine/errors.ts";
-import { exitCodeFor, interruptible } from "../engine/run-signals.ts";
-import { exitWith, openProject, print, printJson, projectArgs } from "./common.ts";
+import { exitCodeFor, interruptible } from "../engine/orchestrate/interrupt.ts";
+import { exitWith, openProject, print, printJson, projectArgs } from "./_common.ts";
 
 export default defineCommand({
   meta: { name: "pull", description: "run connectors into the raw lake" },

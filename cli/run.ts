@@ -1,11 +1,11 @@
 import { defineCommand } from "citty";
 import { ExitCode } from "../engine/errors.ts";
-import { withRunLock } from "../engine/lock.ts";
-import { rotateCronLog } from "../engine/crontab.ts";
-import { runPipeline } from "../engine/run.ts";
-import { exitCodeFor, interruptible } from "../engine/run-signals.ts";
-import { color, exitWith, openProject, print, printJson, projectArgs } from "./common.ts";
-import { formatTests } from "./format-build.ts";
+import { withRunLock } from "../engine/orchestrate/lock.ts";
+import { rotateCronLog } from "../engine/orchestrate/crontab.ts";
+import { runPipeline } from "../engine/orchestrate/pipeline.ts";
+import { exitCodeFor, interruptible } from "../engine/orchestrate/interrupt.ts";
+import { color, exitWith, openProject, print, printJson, projectArgs } from "./_common.ts";
+import { formatTests } from "./_format-build.ts";
 
 export default defineCommand({
   meta: { name: "run", description: "pull + build + test + exports + alerts; what cron calls" },

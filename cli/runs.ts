@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
-import { listRuns } from "../engine/runs.ts";
-import { color, openProject, print, printJson, projectArgs, table } from "./common.ts";
+import { listRuns } from "../engine/orchestrate/run-history.ts";
+import { color, openProject, print, printJson, projectArgs, table } from "./_common.ts";
 
 export default defineCommand({
   meta: { name: "runs", description: "run history: steps, durations, rows, status, error" },

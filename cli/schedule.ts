@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
-import { cronLine, installCron, uninstallCron } from "../engine/crontab.ts";
-import { planDue } from "../engine/run.ts";
-import { openProject, print, printJson, projectArgs, table } from "./common.ts";
+import { cronLine, installCron, uninstallCron } from "../engine/orchestrate/crontab.ts";
+import { planDue } from "../engine/orchestrate/pipeline.ts";
+import { openProject, print, printJson, projectArgs, table } from "./_common.ts";
 
 const fileArg = { "crontab-file": { type: "string", description: "edit this file instead of the user's crontab", valueHint: "PATH" } } as const;
 

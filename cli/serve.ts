@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import { WebhookServer } from "../connectors/webhook/server.ts";
 import { DpError } from "../engine/errors.ts";
 import { log } from "../engine/log.ts";
-import { openProject, print, projectArgs } from "./common.ts";
+import { openProject, print, projectArgs } from "./_common.ts";
 
 export default defineCommand({
   meta: { name: "serve", description: "receive webhooks (POST /webhooks/<source>) into the raw lake" },

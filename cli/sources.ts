@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { formatAge } from "../engine/clock.ts";
-import { sourceFreshness, type SourceFreshness } from "../engine/freshness.ts";
-import { openProject, print, printJson, projectArgs, table } from "./common.ts";
+import { sourceFreshness, type SourceFreshness } from "../engine/ingest/freshness.ts";
+import { openProject, print, printJson, projectArgs, table } from "./_common.ts";
 
 export default defineCommand({
   meta: { name: "sources", description: "inventory: connector, owner, SLA, last pull, rows, freshness, drift" },

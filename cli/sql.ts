@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
-import { runReadOnlySql } from "../engine/readonly-sql.ts";
-import { openProject, print, printJson, projectArgs, table } from "./common.ts";
+import { runReadOnlySql } from "../engine/warehouse/readonly-sql.ts";
+import { openProject, print, printJson, projectArgs, table } from "./_common.ts";
 
 export default defineCommand({
   meta: { name: "sql", description: "a human's read-only escape hatch on the published marts (never offered to the LLM)" },

@@ -1,9 +1,10 @@
 import { defineCommand } from "citty";
-import { withRunLock } from "../engine/lock.ts";
+import { withRunLock } from "../engine/orchestrate/lock.ts";
 import { ExitCode } from "../engine/errors.ts";
-import { runTests } from "../engine/test-run.ts";
-import { color, exitWith, openProject, print, printJson, projectArgs } from "./common.ts";
-import { formatTests } from "./format-build.ts";
+import { runTests } from "../engine/transform/testing/run-tests.ts";
+import { catalogSidecar } from "../engine/catalog/catalog-cache.ts";
+import { color, exitWith, openProject, print, printJson, projectArgs } from "./_common.ts";
+import { formatTests } from "./_format-build.ts";
 
 export default defineCommand({
   meta: { name: "test", description: "data tests, contracts and source freshness" },
@@ -14,7 +15,7 @@ export default defineCommand({
   },
   async run({ args }) {
     const project = openProject(args);
-    const result = await withRunLock(project, "test", () => runTests(project, { select: args.select, unit: args.unit }));
+    const result = await withRunLock(project, "test", () => runTests(project, { select: args.select, unit: args.unit, sidecar: catalogSidecar(project) }));
     if (args.json) printJson(result);
     else {
       for (const line of formatTests(result.tests)) print(line);

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { DpError } from "../engine/errors.ts";
-import { exchangeServiceAccountToken, GOOGLE_TOKEN_URL } from "../engine/exports/google-auth.ts";
+import { exchangeServiceAccountToken, GOOGLE_TOKEN_URL } from "../engine/deliver/google-auth.ts";
 import { registerSecret } from "../engine/secrets.ts";
-import { HttpClient } from "./http.ts";
-import { backoffDelayMs } from "./http-retry.ts";
-import { defineConnector, type Batch, type RawRecord, type ReadContext, type StreamSpec } from "./types.ts";
+import { HttpClient } from "./http/client.ts";
+import { backoffDelayMs } from "../engine/ingest/http-retry.ts";
+import { defineConnector, type Batch, type RawRecord, type ReadContext, type StreamSpec } from "../engine/ingest/connector.ts";
 
 const READONLY_SCOPE = "https://www.googleapis.com/auth/spreadsheets.readonly";
 const KEY_FILE_ENV = "GOOGLE_APPLICATION_CREDENTIALS";
@@ -134,7 +134,7 @@ function loadServiceAccount(ctx: ReadContext, credentialsVar: string, inline: bo
   return key as ServiceAccount;
 }
 
-/** The service-account token (engine/exports/google-auth.ts), retried per ctx.retry; refusals name the env var. */
+/** The service-account token (engine/deliver/google-auth.ts), retried per ctx.retry; refusals name the env var. */
 async function accessToken(config: SheetsConfig, ctx: ReadContext, credentialsVar: string): Promise<string> {
   const key = loadServiceAccount(ctx, credentialsVar, config.credentials_env !== undefined);
   const { maxAttempts, maxWaitMs } = ctx.retry;

@@ -1,6 +1,12 @@
 import { createConsola, type ConsolaInstance } from "consola";
-import type { Logger } from "../connectors/types.ts";
 import { redact } from "./secrets.ts";
+
+/** What a connector and the engine log through. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+}
 
 /** Human lines on a terminal; JSON lines when not a TTY or with --log-format json. */
 export type LogFormat = "pretty" | "json";

@@ -1,6 +1,6 @@
 /**
  * Embeds the demo project (project.yaml, models/, evals/) into
- * engine/demo-assets.generated.ts so `dp init --demo` works from the single binary.
+ * engine/config/demo-assets.generated.ts so `dp init --demo` works from the single binary.
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -31,6 +31,6 @@ export function renderDemoAssets(): string {
 }
 
 if (import.meta.main) {
-  writeFileSync(join(root, "engine", "demo-assets.generated.ts"), renderDemoAssets());
+  writeFileSync(join(root, "engine", "config", "demo-assets.generated.ts"), renderDemoAssets());
   console.log(`embedded ${Object.keys(demoAssetFiles()).length} demo files`);
 }

@@ -1,4 +1,4 @@
-import type { FreshnessStatus } from "../engine/freshness.ts";
+import type { FreshnessStatus } from "../engine/ingest/freshness.ts";
 import type { ToolContext } from "./context.ts";
 
 export interface CitedSource {

@@ -1,9 +1,9 @@
-import { attachBuiltColumns, attachDimensionValues, readWarehouseStatus, type Catalog, type WarehouseStatus } from "../engine/catalog.ts";
-import { loadReaderCatalog } from "../engine/catalog-cache.ts";
-import type { Db, Row, SqlValue } from "../engine/duckdb.ts";
+import { attachBuiltColumns, attachDimensionValues, readWarehouseStatus, type Catalog, type WarehouseStatus } from "../engine/catalog/catalog.ts";
+import { loadReaderCatalog } from "../engine/catalog/catalog-cache.ts";
+import type { Db, Row, SqlValue } from "../engine/warehouse/duckdb.ts";
 import { DpError } from "../engine/errors.ts";
-import type { Project } from "../engine/project.ts";
-import { openReader } from "../engine/warehouse.ts";
+import type { Project } from "../engine/config/project.ts";
+import { openReader } from "../engine/warehouse/snapshots.ts";
 
 export interface ToolContext {
   project: Project;

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { planModels } from "../../engine/plan.ts";
-import { loadProject } from "../../engine/project.ts";
+import { planModels } from "../../engine/transform/dag.ts";
+import { loadProject } from "../../engine/config/project.ts";
 import { median } from "../lib/measure.ts";
 import { absolute, type BenchContext, type CaseResult } from "../lib/types.ts";
 

@@ -1,7 +1,7 @@
-import { loadProject } from "../../engine/project.ts";
+import { loadProject } from "../../engine/config/project.ts";
 import { createToolContext } from "../../tools/context.ts";
 import { metricQuerySchema } from "../../tools/metric-query.ts";
-import { runMetricQuery } from "../../tools/query-metric.ts";
+import { runMetricQuery } from "../../tools/toolbox/query-metric.ts";
 import { percentile } from "../lib/measure.ts";
 import { absolute, type BenchContext, type CaseResult } from "../lib/types.ts";
 

@@ -1,12 +1,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { loadModels } from "../../engine/models.ts";
-import { testStatements, testsFor } from "../../engine/datatests.ts";
-import { qualified } from "../../engine/duckdb.ts";
+import { loadModels } from "../../engine/transform/models.ts";
+import { testStatements, testsFor } from "../../engine/transform/testing/data-tests.ts";
+import { qualified } from "../../engine/warehouse/duckdb.ts";
 import { now } from "../../engine/clock.ts";
-import { loadProject } from "../../engine/project.ts";
-import { streamGlob } from "../../engine/lake.ts";
+import { loadProject } from "../../engine/config/project.ts";
+import { streamGlob } from "../../engine/ingest/lake-writer.ts";
 import { runOk } from "./measure.ts";
 import type { BenchContext } from "./types.ts";
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { LimitPlan } from "../lib/demo-project.ts";
-import { defaultMemoryLimit, defaultThreads } from "../../engine/duckdb-settings.ts";
+import { defaultMemoryLimit, defaultThreads } from "../../engine/warehouse/duckdb-settings.ts";
 import { limitConnection, lit } from "../lib/limit-db.ts";
 
 const [planPath, dbPath, mode] = process.argv.slice(2) as [string, string, string | undefined];

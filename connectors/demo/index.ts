@@ -1,5 +1,5 @@
 import { DpError } from "../../engine/errors.ts";
-import { defineConnector, type Batch, type ReadContext } from "../types.ts";
+import { defineConnector, type Batch, type ReadContext } from "../../engine/ingest/connector.ts";
 import { STREAM_NAMES, demoConfigSchema, type DemoConfig, type StreamName } from "./config.ts";
 import { customers } from "./streams/customers.ts";
 import { deals } from "./streams/deals.ts";

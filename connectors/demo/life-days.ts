@@ -1,4 +1,4 @@
-import { PLANS } from "./catalog.ts";
+import { PLANS } from "./company.ts";
 import { Table } from "./columns.ts";
 import { lifeChunks, SUB_STATUSES, type LifeCheckpoint, type LifeChunk } from "./lifecycle.ts";
 import { byDay } from "./days.ts";

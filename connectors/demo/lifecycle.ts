@@ -1,4 +1,4 @@
-import { CHURN_HAZARD, PLANS, SEATS, TIERS, planFor, type Interval, type Plan, type Tier } from "./catalog.ts";
+import { CHURN_HAZARD, PLANS, SEATS, TIERS, planFor, type Interval, type Plan, type Tier } from "./company.ts";
 import { between, intBetween, resumable, subSeed, weighted, type Rng } from "./random.ts";
 import { DAY, HOUR, MINUTE, addMonths, toSecond } from "./time.ts";
 

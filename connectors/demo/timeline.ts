@@ -1,4 +1,4 @@
-import type { Batch, RawRecord } from "../types.ts";
+import type { Batch, RawRecord } from "../../engine/ingest/connector.ts";
 import type { Emitted, World } from "./world.ts";
 
 export const MAX_BATCH = 10_000;

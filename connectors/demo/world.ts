@@ -1,4 +1,4 @@
-import type { RawRecord } from "../types.ts";
+import type { RawRecord } from "../../engine/ingest/connector.ts";
 import { customersAtHorizon, historyStart, type DemoConfig } from "./config.ts";
 import { rngFor } from "./random.ts";
 import { DAY, toSecond } from "./time.ts";

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Db, literal } from "../../engine/duckdb.ts";
+import { Db, literal } from "../../engine/warehouse/duckdb.ts";
 import { DpError } from "../../engine/errors.ts";
-import { defineConnector, type Batch, type ReadContext, type StreamState } from "../types.ts";
+import { defineConnector, type Batch, type ReadContext, type StreamState } from "../../engine/ingest/connector.ts";
 import { describeBadRow } from "./bad-rows.ts";
 import { detectFormat, filesConfigSchema, primaryKeyOf, type FileStreamConfig, type FilesConfig } from "./config.ts";
 import { listFiles, sameFingerprint, type Fingerprint, type SourceFile } from "./discover.ts";

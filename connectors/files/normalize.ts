@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { Db, literal } from "../../engine/duckdb.ts";
+import { Db, literal } from "../../engine/warehouse/duckdb.ts";
 import { DpError } from "../../engine/errors.ts";
 import { REJECT_COLUMNS, rejectLine, type BadRow } from "./bad-rows.ts";
 import type { FileFormat, FileStreamConfig } from "./config.ts";

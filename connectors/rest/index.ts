@@ -1,12 +1,12 @@
 import { DpError } from "../../engine/errors.ts";
-import { TextBatch } from "../../engine/text-batch.ts";
-import { HttpClient } from "../http.ts";
-import { defineConnector, type Batch, type RawRecord, type ReadContext, type StreamSpec } from "../types.ts";
+import { TextBatch } from "../../engine/ingest/text-batch.ts";
+import { HttpClient } from "../http/client.ts";
+import { defineConnector, type Batch, type RawRecord, type ReadContext, type StreamSpec } from "../../engine/ingest/connector.ts";
 import { makeAuth } from "./auth/index.ts";
 import { restConfig, type RestConfig } from "./config.ts";
 import { cursorParam, laterCursor } from "./cursor-value.ts";
 import { getPath } from "./json-path.ts";
-import type { PageText } from "../../engine/records-text.ts";
+import type { PageText } from "../../engine/ingest/records-text.ts";
 import { pageParser } from "./page-text.ts";
 import { makePaginator } from "./paginators/index.ts";
 import type { PageRequest } from "./paginators/types.ts";

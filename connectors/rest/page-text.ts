@@ -1,4 +1,4 @@
-import { pageFromText, type PageText } from "../../engine/records-text.ts";
+import { pageFromText, type PageText } from "../../engine/ingest/records-text.ts";
 import type { PaginatorConfig } from "./config.ts";
 import { pathKeys } from "./json-path.ts";
 

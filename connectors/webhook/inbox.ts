@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, openSync, readdirSync, readSync, closeSync, fstatSync, ftruncateSync, rmSync, statSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { fsyncPath } from "../../engine/fsx.ts";
+import { fsyncPath } from "../../engine/atomic-write.ts";
 
 /** One spooled delivery: the verified event plus when it arrived. */
 export interface InboxEvent {

@@ -1,5 +1,5 @@
 import { isoDate } from "../../engine/clock.ts";
-import { defineConnector, type Batch, type RawRecord, type ReadContext, type StreamSpec } from "../types.ts";
+import { defineConnector, type Batch, type RawRecord, type ReadContext, type StreamSpec } from "../../engine/ingest/connector.ts";
 import { webhookConfig, type WebhookConfig } from "./config.ts";
 import { inboxDir, inboxSegments, readSegment, removeDrainedSegments, type InboxEvent } from "./inbox.ts";
 import { EVENTS_STREAM, lakeEventIds } from "./lake-ids.ts";

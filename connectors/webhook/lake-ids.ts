@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { Db, sqlList } from "../../engine/duckdb.ts";
-import { streamDir } from "../../engine/lake.ts";
+import { Db, sqlList } from "../../engine/warehouse/duckdb.ts";
+import { streamDir } from "../../engine/ingest/lake-writer.ts";
 
 export const EVENTS_STREAM = "events";
 

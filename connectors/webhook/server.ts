@@ -2,12 +2,12 @@ import type { Server } from "bun";
 import { isoDate, now } from "../../engine/clock.ts";
 import { DpError, ExitCode } from "../../engine/errors.ts";
 import { log } from "../../engine/log.ts";
-import type { Project } from "../../engine/project.ts";
-import { loadSourceConnector } from "../../engine/pull.ts";
+import type { Project } from "../../engine/config/project.ts";
+import { loadSourceConnector } from "../../engine/ingest/pull.ts";
 import type { WebhookConfig } from "./config.ts";
 import { InboxAppender, inboxDir, inboxSegments, readSegment } from "./inbox.ts";
 import { lakeEventIds } from "./lake-ids.ts";
-import { acquireLock } from "../../engine/lock.ts";
+import { acquireLock } from "../../engine/orchestrate/lock.ts";
 import { verifyStripeSignature } from "./signature.ts";
 
 export interface WebhookServerOptions {

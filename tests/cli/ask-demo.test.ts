@@ -2,16 +2,12 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { dp as runCli } from "../helpers.ts";
 
-const CLI = join(import.meta.dir, "../../cli/main.ts");
-const ENV = { ...process.env, DP_NOW: "2026-11-21T06:00:00Z", NO_COLOR: "1", ANTHROPIC_API_KEY: "" };
 let root: string;
 let dir: string;
 
-function dp(args: string[], cwd = dir) {
-  const p = Bun.spawnSync(["bun", CLI, ...args], { cwd, env: ENV });
-  return { code: p.exitCode, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
-}
+const dp = (args: string[], cwd = dir) => runCli(args, { cwd, env: { ANTHROPIC_API_KEY: "" } });
 
 function ask(question: string) {
   const r = dp(["ask", question, "--json"]);

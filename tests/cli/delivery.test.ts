@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FakeGoogle } from "../fakes/google.ts";
 import { FakeSlack } from "../fakes/slack.ts";
-import { dp, dpRun, fixture } from "./orchestrate-fixture.ts";
+import { fixture } from "./orchestrate-fixture.ts";
+import { dp, runDp } from "../helpers.ts";
 
 const f = fixture("delivery");
 let slack: FakeSlack;
@@ -23,7 +24,7 @@ afterAll(async () => {
 
 test("dp run exports to Sheets (service account from the key file, ${SHEET_ID} from env), then dp export - prints CSV", async () => {
   const env = { ...google.env(google.writeKeyFile(f.dir)), SHEET_ID: "SHEET9" };
-  const r = await dpRun(["run"], f.dir, env);
+  const r = await runDp(["run"], { cwd: f.dir, env });
   expect(r.code).toBe(0);
   expect(r.stdout).toContain("✓ export: 1/1 exports");
   const tab = google.tab("SHEET9", "Revenue")!;
@@ -32,11 +33,11 @@ test("dp run exports to Sheets (service account from the key file, ${SHEET_ID} f
   expect(tab.notes["0,0"]).toMatch(/^data as of 2026-11-21T06:00:00Z · marts.daily_revenue/);
   const audit = readFileSync(join(f.dir, ".dp", "audit.jsonl"), "utf8");
   expect(audit).toContain('"target":"sheets://${SHEET_ID}/Revenue"');
-  const csv = dp(["export", "daily_revenue", "--to", "-"], f.dir);
+  const csv = dp(["export", "daily_revenue", "--to", "-"], { cwd: f.dir });
   expect(csv.code).toBe(0);
   expect(csv.stdout.trim().split("\n")).toHaveLength(11);
   expect(csv.stdout).toStartWith("day,revenue,orders\n");
-  const missing = await dpRun(["run"], f.dir, { SHEET_ID: "", DP_NOW: "2026-11-21T07:00:00Z" });
+  const missing = await runDp(["run"], { cwd: f.dir, env: { SHEET_ID: "", DP_NOW: "2026-11-21T07:00:00Z" } });
   expect(missing.code).toBe(1);
   expect(missing.stdout).toContain("SHEET_ID");
   expect(slack.texts().at(-1)).toContain("export of daily_revenue to sheets://${SHEET_ID}/Revenue failed");
@@ -44,12 +45,12 @@ test("dp run exports to Sheets (service account from the key file, ${SHEET_ID} f
 
 test("dp brief prints each metric vs the previous period, and --post sends it to Slack (audited)", async () => {
   const now = { DP_NOW: "2026-11-06T06:00:00Z" };
-  const out = dp(["brief"], f.dir, now);
+  const out = dp(["brief"], { cwd: f.dir, env: now });
   expect(out.code).toBe(0);
   expect(out.stdout).toContain("Revenue: 4.5 in");
   expect(out.stdout).toContain("vs");
   slack.reset();
-  const posted = await dpRun(["brief", "--post"], f.dir, now);
+  const posted = await runDp(["brief", "--post"], { cwd: f.dir, env: now });
   expect(posted.code).toBe(0);
   expect(slack.texts().at(-1)).toContain("Revenue: 4.5 in");
   expect(readFileSync(join(f.dir, ".dp", "audit.jsonl"), "utf8")).toContain('"action":"send"');

@@ -3,10 +3,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { demo } from "../../connectors/demo/index.ts";
 import { MAX_BATCH } from "../../connectors/demo/timeline.ts";
-import type { Batch, RawRecord, ReadContext, StreamState } from "../../connectors/types.ts";
-import { Db } from "../../engine/duckdb.ts";
-import { loadProject } from "../../engine/project.ts";
-import { pull } from "../../engine/pull.ts";
+import type { Batch, RawRecord, ReadContext, StreamState } from "../../engine/ingest/connector.ts";
+import { Db } from "../../engine/warehouse/duckdb.ts";
+import { loadProject } from "../../engine/config/project.ts";
+import { pull } from "../../engine/ingest/pull.ts";
 import { dp, repoRoot, tempDir } from "../helpers.ts";
 
 const NOW = new Date("2026-11-21T06:00:00Z");

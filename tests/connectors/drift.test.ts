@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { join } from "node:path";
 import { FakeServer } from "../fakes/faults.ts";
-import { HttpProject } from "../http-connectors/harness.ts";
+import { runDp } from "../helpers.ts";
+import { HttpProject } from "./http-project.ts";
 
-const MAIN = join(import.meta.dir, "..", "..", "cli", "main.ts");
 
 let fake: FakeServer;
 let records: Record<string, unknown>[] = [];
@@ -13,11 +12,8 @@ function definition(schema: "evolve" | "freeze") {
   return { connector: "rest", schema, config: { base_url: `${fake.url}/api/`, streams: { accounts: { path: "accounts", primary_key: "id", paginator: { type: "none" } } } } };
 }
 
-async function dp(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = Bun.spawn(["bun", MAIN, ...args, "-C", project.dir], { stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
-  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-  return { code, stdout, stderr };
-}
+/** the wall clock, not the pinned one: drift is between real pulls */
+const dp = (...args: string[]) => runDp([...args, "-C", project.dir], { env: { DP_NOW: undefined } });
 
 beforeAll(async () => {
   fake = await FakeServer.start(() => ({ body: records }));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Db, literal } from "../../engine/duckdb.ts";
+import { Db, literal } from "../../engine/warehouse/duckdb.ts";
 import { TempProject } from "./ingest-helpers.ts";
 
 const fileSource = (streams: unknown[]) => ({ src: { connector: "files", config: { streams } } });
@@ -174,8 +174,8 @@ describe("files connector", () => {
     write(p, "resume/ids.csv", `${lines.join("\n")}\n`);
     p.writeConfig(fileSource([{ name: "resume", path: "resume/ids.csv", batch_size: 1_000 }]));
     const controller = new AbortController();
-    const { pull } = await import("../../engine/pull.ts");
-    const { loadProject } = await import("../../engine/project.ts");
+    const { pull } = await import("../../engine/ingest/pull.ts");
+    const { loadProject } = await import("../../engine/config/project.ts");
     // abort after the first durable file: what a kill between batches leaves behind
     const project = loadProject(p.dir);
     const stateFile = join(project.paths.state, "src.json");

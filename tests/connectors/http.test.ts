@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { HttpClient, parseRetryAfter } from "../../connectors/http.ts";
+import { HttpClient, parseRetryAfter } from "../../connectors/http/client.ts";
 import { parseLinkHeader } from "../../connectors/rest/paginators/link-header.ts";
-import type { ReadContext } from "../../connectors/types.ts";
+import type { ReadContext } from "../../engine/ingest/connector.ts";
 import { DpError } from "../../engine/errors.ts";
 import { FakeServer } from "../fakes/faults.ts";
 

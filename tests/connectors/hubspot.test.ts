@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { FakeHubspot } from "../fakes/hubspot.ts";
-import { HttpProject, waitFor } from "../http-connectors/harness.ts";
+import { HttpProject, waitFor } from "./http-project.ts";
 
 let fake: FakeHubspot;
 let project: HttpProject;

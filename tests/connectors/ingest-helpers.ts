@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { Db } from "../../engine/duckdb.ts";
-import { streamGlob } from "../../engine/lake.ts";
+import { Db } from "../../engine/warehouse/duckdb.ts";
+import { streamGlob } from "../../engine/ingest/lake-writer.ts";
 import { setQuiet } from "../../engine/log.ts";
-import { loadProject, type Project } from "../../engine/project.ts";
-import { pull, type PullOptions, type SourceResult } from "../../engine/pull.ts";
-import { StateStore, type SourceState } from "../../engine/state.ts";
+import { loadProject, type Project } from "../../engine/config/project.ts";
+import { pull, type PullOptions, type SourceResult } from "../../engine/ingest/pull.ts";
+import { StateStore, type SourceState } from "../../engine/ingest/cursor-state.ts";
 
 setQuiet(true);
 

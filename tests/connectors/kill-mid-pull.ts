@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { SourceState } from "../../engine/state.ts";
+import type { SourceState } from "../../engine/ingest/cursor-state.ts";
 
 /**
  * Start a pull in a child process and kill -9 it once `stream` has committed

@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from "bun:test";
-import { HttpProject } from "../http-connectors/harness.ts";
+import { HttpProject } from "./http-project.ts";
 
 /** Pages from the text path (records-text.ts) must pull exactly what JSON.parse of the same pages pulled. */
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toRecords } from "../../connectors/sheets.ts";
 import { FakeGoogle } from "../fakes/google.ts";
-import { HttpProject } from "../http-connectors/harness.ts";
+import { HttpProject } from "./http-project.ts";
 
 let g: FakeGoogle;
 let keyDir: string;

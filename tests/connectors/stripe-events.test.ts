@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, spyOn, test } from "bun:test";
 import { join } from "node:path";
-import { StateStore } from "../../engine/state.ts";
-import { stripeEventsFor } from "../../connectors/stripe-event-types.ts";
+import { StateStore } from "../../engine/ingest/cursor-state.ts";
+import { stripeEventsFor } from "../../connectors/stripe/event-types.ts";
 import { FakeStripe } from "../fakes/stripe.ts";
-import { HttpProject, waitFor } from "../http-connectors/harness.ts";
+import { HttpProject, waitFor } from "./http-project.ts";
 
 let fake: FakeStripe;
 let project: HttpProject;

@@ -1,12 +1,12 @@
 import { afterEach, expect, test } from "bun:test";
-import { listPage } from "../../connectors/stripe.ts";
-import { Db } from "../../engine/duckdb.ts";
-import { streamGlob } from "../../engine/lake.ts";
+import { listPage } from "../../connectors/stripe/index.ts";
+import { Db } from "../../engine/warehouse/duckdb.ts";
+import { streamGlob } from "../../engine/ingest/lake-writer.ts";
 import { FakeStripe } from "../fakes/stripe.ts";
-import { HttpProject } from "../http-connectors/harness.ts";
+import { HttpProject } from "./http-project.ts";
 import { join } from "node:path";
 
-/** A full Stripe pull takes each page's objects from its text (engine/records-text.ts), not JSON.parse: what lands must be what Stripe sent. */
+/** A full Stripe pull takes each page's objects from its text (engine/ingest/records-text.ts), not JSON.parse: what lands must be what Stripe sent. */
 
 let fake: FakeStripe | undefined;
 let project: HttpProject | undefined;

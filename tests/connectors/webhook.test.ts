@@ -2,17 +2,17 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { signStripePayload } from "../../connectors/webhook/signature.ts";
-import { StateStore } from "../../engine/state.ts";
+import { StateStore } from "../../engine/ingest/cursor-state.ts";
+import { spawnDp } from "../helpers.ts";
 import { TempProject } from "./ingest-helpers.ts";
 
 const SECRET = "whsec_test_0123456789abcdef";
 process.env.DP_TEST_WEBHOOK_SECRET = SECRET;
-const MAIN = join(import.meta.dir, "..", "..", "cli", "main.ts");
 
 type Child = ReturnType<typeof Bun.spawn>;
 
 async function startServe(dir: string): Promise<{ child: Child; url: string }> {
-  const child = Bun.spawn(["bun", MAIN, "serve", "-C", dir, "--port", "0"], { stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawnDp(["serve", "-C", dir, "--port", "0"], { env: { DP_NOW: undefined } });
   const reader = (child.stdout as ReadableStream<Uint8Array>).getReader();
   let text = "";
   const until = Date.now() + 15_000;

@@ -1,11 +1,10 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Db } from "../../engine/duckdb.ts";
-import { loadProject } from "../../engine/project.ts";
-import { openReader } from "../../engine/warehouse.ts";
-import { writeProject } from "../helpers.ts";
-import { runDp, spawnDp } from "./lib/cli.ts";
+import { Db } from "../../engine/warehouse/duckdb.ts";
+import { loadProject } from "../../engine/config/project.ts";
+import { openReader } from "../../engine/warehouse/snapshots.ts";
+import { runDp, spawnDp, writeProject } from "../helpers.ts";
 import { record, Tally } from "./lib/record.ts";
 import { rng, seeds, budget } from "./lib/seeds.ts";
 

@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { FakeAnthropic, text, toolUse } from "../fakes/anthropic.ts";
 import { FakeServer } from "../fakes/faults.ts";
 import { FakeSlack } from "../fakes/slack.ts";
-import { runDp, type Ran } from "./lib/cli.ts";
 import { reliabilityProject } from "./lib/project.ts";
 import { record, Tally } from "./lib/record.ts";
 import { budget } from "./lib/seeds.ts";
-import { TOOLS } from "../../tools/index.ts";
+import { TOOLS } from "../../tools/toolbox/index.ts";
+import { runDp, type Ran } from "../helpers.ts";
 
 /**
  * One project holds every canary at once: PII in a tagged column, a secret in an env var that a

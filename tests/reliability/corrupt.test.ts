@@ -1,13 +1,14 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Db } from "../../engine/duckdb.ts";
-import { loadProject } from "../../engine/project.ts";
-import { cleanFailure, runDp } from "./lib/cli.ts";
+import { Db } from "../../engine/warehouse/duckdb.ts";
+import { loadProject } from "../../engine/config/project.ts";
+import { cleanFailure } from "./lib/cli.ts";
 import { parquetFiles } from "./lib/lake.ts";
 import { reliabilityProject } from "./lib/project.ts";
 import { record, Tally } from "./lib/record.ts";
 import { rng, seeds, type Rng, budget } from "./lib/seeds.ts";
+import { runDp } from "../helpers.ts";
 
 const dirs: string[] = [];
 afterAll(() => {

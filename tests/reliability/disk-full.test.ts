@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, rmSync, statfsSync } from "node:fs";
 import { join } from "node:path";
-import { tempDir } from "../helpers.ts";
-import { cleanFailure, runCmd, runDp } from "./lib/cli.ts";
+import { runCmd, runDp, tempDir } from "../helpers.ts";
+import { cleanFailure } from "./lib/cli.ts";
 import { reliabilityProject } from "./lib/project.ts";
 import { record, Tally } from "./lib/record.ts";
 import { rng, budget } from "./lib/seeds.ts";

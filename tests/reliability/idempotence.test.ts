@@ -2,11 +2,11 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { runDp } from "./lib/cli.ts";
 import { martsHash } from "./lib/marts-hash.ts";
 import { reliabilityProject } from "./lib/project.ts";
 import { record, Tally } from "./lib/record.ts";
 import { iterations, budget } from "./lib/seeds.ts";
+import { runDp } from "../helpers.ts";
 
 const dirs: string[] = [];
 afterAll(() => {

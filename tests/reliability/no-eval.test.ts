@@ -24,7 +24,7 @@ const DANGEROUS: [string, RegExp][] = [
 ];
 /** file → the commands it may start; each one fixed in the source */
 const ALLOWED: Record<string, RegExp[]> = {
-  "engine/crontab.ts": [/Bun\.spawnSync\(\["crontab", "-l"\]/, /Bun\.spawnSync\(\["crontab", "-"\]/],
+  "engine/orchestrate/crontab.ts": [/Bun\.spawnSync\(\["crontab", "-l"\]/, /Bun\.spawnSync\(\["crontab", "-"\]/],
   "connectors/webhook/server.ts": [/Bun\.spawn\(\[\.\.\.dpCommand\(\), "pull", \.\.\.this\.sources/],
   "scripts/test.ts": [/Bun\.spawn\(\["bun", "test"/],
   "scripts/demo.ts": [/Bun\.spawnSync\(\["bun", join\(root, "cli\/main\.ts"\)/],

@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { FakeHubspot } from "../fakes/hubspot.ts";
-import { HttpProject } from "../http-connectors/harness.ts";
+import { HttpProject } from "../connectors/http-project.ts";
 import { latestByKey, lakeRows } from "./lib/lake.ts";
 import { record, Tally } from "./lib/record.ts";
 import { rng, seeds, type Rng, budget } from "./lib/seeds.ts";
 
-const RUNNER = join(import.meta.dir, "..", "http-connectors", "pull-runner.ts");
+const RUNNER = join(import.meta.dir, "..", "connectors", "pull-runner.ts");
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const c of cleanups) await c();

@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
-import { cleanFailure, runDp, spawnDp } from "./lib/cli.ts";
+import { cleanFailure } from "./lib/cli.ts";
 import { reliabilityProject } from "./lib/project.ts";
 import { record, Tally } from "./lib/record.ts";
 import { iterations, rng, budget } from "./lib/seeds.ts";
+import { runDp, spawnDp } from "../helpers.ts";
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -73,27 +73,27 @@ ${table(byKind("security"))}
   stdout and waits for its callback before exiting (\`cli/main.ts\`).
 - **ENOSPC crashed the process**: the lake spool was a Bun \`FileSink\`, whose write error surfaced as an
   unhandled rejection with a stack trace. Now written with synchronous \`writeSync\` and reported as
-  \`error[IO]: the disk is full …\` with the fix; the cursor stays at the last durable file (\`engine/lake.ts\`).
+  \`error[IO]: the disk is full …\` with the fix; the cursor stays at the last durable file (\`engine/ingest/lake-writer.ts\`).
 - **A corrupt warehouse was reported as "in use by another process" (exit 3)**: \`Db.open\` matched \`/lock/i\`,
-  and DuckDB's "Corrupt database file … in **block** at …" contains "lock" (\`engine/duckdb.ts\`).
+  and DuckDB's "Corrupt database file … in **block** at …" contains "lock" (\`engine/warehouse/duckdb.ts\`).
 - **A corrupt WAL or warehouse file failed every run (crash loop)**: now moved to \`warehouse/quarantine/\`,
-  the warehouse restored from the last published snapshot, and the run rebuilds (\`engine/warehouse-recover.ts\`).
+  the warehouse restored from the last published snapshot, and the run rebuilds (\`engine/warehouse/recover.ts\`).
 - **A truncated or corrupt raw Parquet file failed every build**: now detected (header/footer check before the
   raw views; the file DuckDB names, or finds by reading each file, when a model's read fails), moved to
   \`lake/quarantine/\`, the models reading it fail this build with the reason (old version stays live), and the
-  stream's cursor is reset so the next pull re-reads what the file held (\`engine/lake-quarantine.ts\`, \`engine/build.ts\`).
+  stream's cursor is reset so the next pull re-reads what the file held (\`engine/ingest/quarantine.ts\`, \`engine/transform/build.ts\`).
   The soak then found files broken in their metadata, which failed the whole build while the raw views were
   made (DuckDB's "Invalid Error: don't know what type"); those are quarantined there too.
 - **A corrupt state file failed every pull**: now moved to \`lake/quarantine/state/\` with an error log; the next
-  pull re-reads the source from the start (\`engine/state.ts\`).
+  pull re-reads the source from the start (\`engine/ingest/cursor-state.ts\`).
 - **A YAML alias bomb in project.yaml was an INTERNAL error (exit 1)**: now \`error[CONFIG]\`, exit 2; thousands of nested
-  brackets (found by the soak) said "Maximum call stack size exceeded", now "nested too deeply" (\`engine/yaml-file.ts\`).
+  brackets (found by the soak) said "Maximum call stack size exceeded", now "nested too deeply" (\`engine/config/yaml-file.ts\`).
 - **A full disk could quarantine a healthy raw file** (a read failing for lack of space or memory looked like a broken
-  file): machine trouble never quarantines (\`engine/lake-quarantine.ts\`); the disk-full test checks it.
+  file): machine trouble never quarantines (\`engine/ingest/quarantine.ts\`); the disk-full test checks it.
 - **"top 0 customers" failed \`dp ask --offline\` (exit 1, a schema error from top_n)** instead of refusing; found by the soak's
   random questions. The planner refuses n < 1 and caps n at 100 (\`tools/planner/plan.ts\`).
 - **\`propose_metric\` with a 5,000-character name was an INTERNAL ENAMETOOLONG**: names are capped at 64 characters
-  (\`tools/propose-metric.ts\`).
+  (\`tools/toolbox/propose-metric.ts\`).
 
 ## Known limits
 
@@ -109,7 +109,7 @@ ${table(byKind("security"))}
   fake server pages slowly enough that kills land mid-page, between pages, during Parquet writes and state commits.
 - **kill -9 at named points**: \`DP_CRASH_AT=<point>:<n>\` makes the pull SIGKILL itself on the n-th pass of
   \`mid-batch\` (records spooled, not durable), \`before-rename\` / \`after-rename\` (the Parquet file's rename
-  into the lake) or \`after-state\` (the cursor commit) — \`engine/crash-points.ts\`, a no-op unless the variable is set.
+  into the lake) or \`after-state\` (the cursor commit) — \`engine/ingest/crash-points.ts\`, a no-op unless the variable is set.
 - **checkpoint resume**: a clean pull records every state commit and the files it covered; each checkpoint is
   restored into a fresh project (state + those files only) and resumed; the union must equal the clean pull.
 - **disk full**: the lake and warehouse live on a 48 MB tmpfs (\`mount -t tmpfs -o size=48m\`, root in CI) and a

@@ -3,16 +3,15 @@ import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { loadCatalog } from "../../engine/catalog.ts";
-import type { Row, SqlValue } from "../../engine/duckdb.ts";
+import { loadCatalog } from "../../engine/catalog/catalog.ts";
+import type { Row, SqlValue } from "../../engine/warehouse/duckdb.ts";
 import { DpError } from "../../engine/errors.ts";
 import { setQuiet } from "../../engine/log.ts";
-import { loadProject } from "../../engine/project.ts";
+import { loadProject } from "../../engine/config/project.ts";
 import { createToolContext, type ToolContext } from "../../tools/context.ts";
-import { callTool, TOOLS } from "../../tools/index.ts";
-import { repoRoot } from "../helpers.ts";
+import { callTool, TOOLS } from "../../tools/toolbox/index.ts";
+import { CLI_ENV, repoRoot, runDp } from "../helpers.ts";
 import { CANARY_ENV, CANARY_ENV_VALUE } from "./lib/attacks.ts";
-import { runDp, TEST_ENV } from "./lib/cli.ts";
 import { martsHash } from "./lib/marts-hash.ts";
 import { reliabilityProject } from "./lib/project.ts";
 import { record, Tally } from "./lib/record.ts";
@@ -108,7 +107,7 @@ describe("tool arguments: identifiers only from the catalog, values bound", () =
     const transport = new StdioClientTransport({
       command: "bun",
       args: [join(repoRoot, "cli/main.ts"), "mcp", "-C", dir],
-      env: { ...process.env, ...TEST_ENV, ANTHROPIC_API_KEY: "" } as Record<string, string>,
+      env: { ...process.env, ...CLI_ENV, ANTHROPIC_API_KEY: "" } as Record<string, string>,
       stderr: "pipe",
     });
     const client = new Client({ name: "dp-reliability", version: "0.0.0" });

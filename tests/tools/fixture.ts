@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "../../engine/build.ts";
-import { Db, literal } from "../../engine/duckdb.ts";
-import { loadProject, type Project } from "../../engine/project.ts";
+import { catalogSidecar } from "../../engine/catalog/catalog-cache.ts";
+import { build } from "../../engine/transform/build.ts";
+import { Db, literal } from "../../engine/warehouse/duckdb.ts";
+import { loadProject, type Project } from "../../engine/config/project.ts";
 
 export const FIXTURE_NOW = "2026-11-21T06:00:00Z";
 
@@ -171,7 +172,7 @@ export async function createFixture(options: { lastPull?: string } = {}): Promis
     JSON.stringify({ version: 1, last_success_at: pulled, streams: { subscriptions: { last_success_at: pulled, rows_total: 1 } } }),
   );
   const project = loadProject(dir);
-  const result = await build(project);
+  const result = await build(project, { sidecar: catalogSidecar(project) });
   if (!result.ok) throw new Error(`fixture build failed: ${JSON.stringify(result.models.map((m) => [m.model, m.error]))}`);
   return { dir, project, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Db } from "../../engine/duckdb.ts";
+import type { Db } from "../../engine/warehouse/duckdb.ts";
 import { createToolContext, type ToolContext } from "../../tools/context.ts";
-import { callTool } from "../../tools/index.ts";
+import { callTool } from "../../tools/toolbox/index.ts";
 import { resolvePeriod } from "../../tools/period.ts";
-import type { MetricResult } from "../../tools/query-metric.ts";
+import type { MetricResult } from "../../tools/toolbox/query-metric.ts";
 import { createFixture, FIXTURE_NOW, type Fixture } from "./fixture.ts";
 
 let fx: Fixture;
@@ -150,7 +150,7 @@ describe("identifiers come only from the catalog; values are bound", () => {
   });
 
   test("tools take no SQL: no input schema has a sql field", async () => {
-    const { toolSpecs } = await import("../../tools/index.ts");
+    const { toolSpecs } = await import("../../tools/toolbox/index.ts");
     const specs = toolSpecs();
     expect(specs.map((s) => s.name).sort()).toEqual(["compare_periods", "describe_mart", "describe_metric", "explain_lineage", "export_mart", "get_freshness", "list_metrics", "propose_metric", "query_metric", "search_catalog", "top_n"]);
     for (const s of specs) expect(JSON.stringify(s.input_schema)).not.toMatch(/"sql"/);

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { DpError } from "../../engine/errors.ts";
-import type { Project } from "../../engine/project.ts";
-import { YamlFile } from "../../engine/yaml-file.ts";
+import type { Project } from "../../engine/config/project.ts";
+import { YamlFile } from "../../engine/config/yaml-file.ts";
 import { evalFileSchema, type EvalCase, type EvalFile } from "./schema.ts";
 
 export interface LoadedEvalFile extends EvalFile {

@@ -1,5 +1,5 @@
 import { isLatest, resolvePeriod } from "../period.ts";
-import { toolNamed } from "../index.ts";
+import { toolNamed } from "../toolbox/index.ts";
 
 const PERIOD_KEYS = new Set(["period", "current", "previous"]);
 

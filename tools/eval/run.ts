@@ -1,10 +1,10 @@
 import { asDpError } from "../../engine/errors.ts";
-import { loadCatalog } from "../../engine/catalog.ts";
-import type { Project } from "../../engine/project.ts";
-import type { AskResult } from "../answer.ts";
+import { loadCatalog } from "../../engine/catalog/catalog.ts";
+import type { Project } from "../../engine/config/project.ts";
+import type { AskResult } from "../ask/offline-answer.ts";
 import { createToolContext, type ToolContext } from "../context.ts";
-import { callTool } from "../index.ts";
-import type { AskPath } from "../ask-path.ts";
+import { callTool } from "../toolbox/index.ts";
+import type { AskPath } from "../ask/route.ts";
 import { matchesFilter, type EvalSuite, type LoadedEvalFile } from "./load.ts";
 import { findCall } from "./match-call.ts";
 import { isRefusal, type EvalCase } from "./schema.ts";

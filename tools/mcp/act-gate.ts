@@ -1,7 +1,7 @@
 import { DpError } from "../../engine/errors.ts";
-import type { Project } from "../../engine/project.ts";
+import type { Project } from "../../engine/config/project.ts";
 import type { ActApproval } from "../context.ts";
-import type { AnyTool } from "../tool.ts";
+import type { AnyTool } from "../toolbox/tool.ts";
 
 /** The field an MCP client's human sets to say yes to an `act` tool; never passed on to the tool. */
 export const CONFIRM_FIELD = "confirm";

@@ -1,5 +1,5 @@
-import type { Project } from "../../engine/project.ts";
-import { currentPointer } from "../../engine/warehouse.ts";
+import type { Project } from "../../engine/config/project.ts";
+import { currentPointer } from "../../engine/warehouse/snapshots.ts";
 import { createToolContext, type ToolContext } from "../context.ts";
 
 const MAX_AGE_MS = 30_000;

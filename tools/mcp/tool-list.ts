@@ -1,6 +1,6 @@
 import type { Tool as McpTool } from "@modelcontextprotocol/sdk/types.js";
-import { toolSpecs } from "../index.ts";
-import type { AnyTool } from "../tool.ts";
+import { toolSpecs } from "../toolbox/index.ts";
+import type { AnyTool } from "../toolbox/tool.ts";
 import { CONFIRM_FIELD, CONFIRM_SCHEMA } from "./act-gate.ts";
 
 function annotations(tool: AnyTool): McpTool["annotations"] {

@@ -1,4 +1,4 @@
-import type { Catalog } from "../../engine/catalog.ts";
+import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { matchMetrics } from "./match.ts";
 import { wordsOf } from "./text.ts";
 

@@ -1,5 +1,5 @@
-import type { Catalog, CatalogModel } from "../../engine/catalog.ts";
-import type { MetricDef } from "../../engine/model-schema.ts";
+import type { Catalog, CatalogModel } from "../../engine/catalog/catalog.ts";
+import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import { findPhrase, phraseStems, type Word } from "./text.ts";
 
 export interface Match<T> {

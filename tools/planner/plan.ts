@@ -1,7 +1,7 @@
-import type { Catalog, CatalogModel } from "../../engine/catalog.ts";
+import type { Catalog, CatalogModel } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
-import type { MetricDef } from "../../engine/model-schema.ts";
-import type { ToolCall } from "../index.ts";
+import type { MetricDef } from "../../engine/transform/model-schema.ts";
+import type { ToolCall } from "../toolbox/index.ts";
 import type { Filter } from "../metric-query.ts";
 import { resolvePeriod, truncate, type Grain, type PeriodInput } from "../period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";

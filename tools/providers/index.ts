@@ -1,4 +1,4 @@
-import type { ProjectConfig } from "../../engine/project-schema.ts";
+import type { ProjectConfig } from "../../engine/config/project-schema.ts";
 import type { Provider } from "./provider.ts";
 
 /** The provider named by `ai.provider`, or undefined when it has no key (then dp ask answers offline). */

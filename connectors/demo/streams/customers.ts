@@ -1,4 +1,4 @@
-import { COMPANY_SIZES, COUNTRIES, INDUSTRIES, companyName, contactName, domainOf } from "../catalog.ts";
+import { COMPANY_SIZES, COUNTRIES, INDUSTRIES, companyName, contactName, domainOf } from "../company.ts";
 import { customerId, isTestAccount } from "../lifecycle.ts";
 import { intBetween, pick, rngFor, weighted } from "../random.ts";
 import { DAY, HOUR, iso, toSecond } from "../time.ts";

@@ -1,5 +1,5 @@
 import { byDay } from "../days.ts";
-import { MONTHLY_SEAT_PRICE, SALES_REPS, SEATS, companyName, type Tier } from "../catalog.ts";
+import { MONTHLY_SEAT_PRICE, SALES_REPS, SEATS, companyName, type Tier } from "../company.ts";
 import { isTestAccount, customerId } from "../lifecycle.ts";
 import { between, intBetween, pick, poisson, rngFor, weighted, type Rng } from "../random.ts";
 import { DAY, HOUR, iso, toSecond } from "../time.ts";

@@ -1,4 +1,4 @@
-import { EVENT_TYPES } from "../catalog.ts";
+import { EVENT_TYPES } from "../company.ts";
 import { room } from "../columns.ts";
 import { customerId } from "../lifecycle.ts";
 import { DAY, iso } from "../time.ts";

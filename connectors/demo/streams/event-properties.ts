@@ -1,4 +1,4 @@
-import { EVENT_TYPES } from "../catalog.ts";
+import { EVENT_TYPES } from "../company.ts";
 import { intBetween, pick, type Rng } from "../random.ts";
 
 /** One property of an event: drawn as a number while the day is made, turned into its value when read. */

@@ -1,4 +1,4 @@
-import { EVENT_TYPES } from "../catalog.ts";
+import { EVENT_TYPES } from "../company.ts";
 import { lifeChunks } from "../lifecycle.ts";
 import { byDayInto } from "../days.ts";
 import { openSpans } from "../open-spans.ts";

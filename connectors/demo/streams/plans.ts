@@ -1,4 +1,4 @@
-import { PLANS } from "../catalog.ts";
+import { PLANS } from "../company.ts";
 import { iso } from "../time.ts";
 import type { DemoStream } from "./stream.ts";
 

@@ -1,4 +1,4 @@
-import type { StreamSpec } from "../../types.ts";
+import type { StreamSpec } from "../../../engine/ingest/connector.ts";
 import type { StreamName } from "../config.ts";
 import type { Emitted, World } from "../world.ts";
 

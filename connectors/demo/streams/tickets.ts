@@ -1,4 +1,4 @@
-import { TICKET_TOPICS } from "../catalog.ts";
+import { TICKET_TOPICS } from "../company.ts";
 import { customerId, lifeChunks } from "../lifecycle.ts";
 import { byDay } from "../days.ts";
 import { openSpans, type Span } from "../open-spans.ts";

@@ -1,4 +1,4 @@
-import type { HttpResponse, Query } from "../../http.ts";
+import type { HttpResponse, Query } from "../../http/client.ts";
 
 export interface PageRequest {
   /** a path under base_url, or an absolute URL on the same origin (link headers) */

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { Db, literal } from "../../../engine/duckdb.ts";
-import { streamGlob } from "../../../engine/lake.ts";
+import { Db, literal } from "../../../engine/warehouse/duckdb.ts";
+import { streamGlob } from "../../../engine/ingest/lake-writer.ts";
 
 export function parquetFiles(projectDir: string, source: string, stream: string): string[] {
   const dir = join(projectDir, "lake", "raw", source, stream);

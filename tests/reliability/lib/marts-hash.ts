@@ -1,5 +1,5 @@
-import { loadProject } from "../../../engine/project.ts";
-import { openReader } from "../../../engine/warehouse.ts";
+import { loadProject } from "../../../engine/config/project.ts";
+import { openReader } from "../../../engine/warehouse/snapshots.ts";
 
 /** One hash over every mart's rows (order-independent) and the list of tables: "did anything change". */
 export async function martsHash(dir: string, schemas = ["marts", "staging"]): Promise<string> {

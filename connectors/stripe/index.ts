@@ -1,0 +1,135 @@
+import { z } from "zod";
+import { DpError } from "../../engine/errors.ts";
+import { lastRecord, pageFromText, type PageText } from "../../engine/ingest/records-text.ts";
+import { TextBatch } from "../../engine/ingest/text-batch.ts";
+import { HttpClient } from "../http/client.ts";
+import { stripeEventsFor } from "./event-types.ts";
+import { EVENT_RETENTION_S, readStripeEvents } from "./events.ts";
+import { defineConnector, type Batch, type RawRecord, type ReadContext, type StreamSpec, type StreamState } from "../../engine/ingest/connector.ts";
+
+const DEFAULT_STREAMS = ["customers", "subscriptions", "invoices", "charges"];
+
+const stripeConfig = z.strictObject({
+  api_key: z.string().min(1),
+  /** any Stripe list endpoint under /v1 by name: customers, prices, payment_intents, ... */
+  streams: z
+    .array(z.string().regex(/^[a-z][a-z_]*$/, "a Stripe list endpoint name like customers or payment_intents"))
+    .min(1)
+    .default(DEFAULT_STREAMS),
+  base_url: z.url().default("https://api.stripe.com"),
+  page_size: z.number().int().min(1).max(100).default(100),
+  /** per stream, fields to expand: { invoices: [customer] } sends expand[]=data.customer */
+  expand: z.record(z.string(), z.array(z.string())).optional(),
+  /** how incremental pulls catch changes to objects created before the cursor */
+  updates: z.enum(["events", "lookback"]).default("events"),
+  /** per stream, the /v1/events types to read ([] = lookback only): { refunds: [charge.refund.updated] } */
+  event_types: z.record(z.string(), z.array(z.string().min(1)).max(20, "Stripe accepts at most 20 event types")).optional(),
+  timeout_seconds: z.number().positive().default(30),
+});
+
+export type StripeConfig = z.infer<typeof stripeConfig>;
+
+interface StripeList {
+  object: "list";
+  data: RawRecord[];
+  has_more: boolean;
+}
+
+/** A list page with its objects taken from the text, each with its `created` (engine/ingest/records-text.ts), or parsed whole. */
+export function listPage(text: string): PageText<StripeList> {
+  return pageFromText<StripeList>(text, ["data"], [], "created");
+}
+
+export const stripe = defineConnector<StripeConfig>({
+  name: "stripe",
+  description: "Stripe list endpoints (customers, subscriptions, invoices, charges, ...), incremental on created, updates through /v1/events",
+  config: stripeConfig,
+  secretKeys: ["api_key"],
+  streams: (config) => [...new Set(config.streams)].map((name): StreamSpec => ({ name, primaryKey: ["id"], cursorField: "created", description: `Stripe /v1/${name}` })),
+  read: readStream,
+});
+
+/**
+ * Stripe lists are newest first, so the pages of one pull are not in cursor order: the new
+ * cursor (max `created`) is committed only with the last page, and each incremental pull
+ * re-reads a lookback window behind it. Staging dedups by id, so re-reading is safe.
+ *
+ * With `updates: events`, an incremental pull then reads `/v1/events` since `events_cursor`
+ * (minus lookback) for changes to older objects; `events_cursor` moves only with the final batch,
+ * to the newer of the pull's start and the newest event seen, so a quiet stream never ages out
+ * of Stripe's 30-day event retention. Past that retention the pull falls back to a full re-list.
+ */
+async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerator<Batch> {
+  const name = ctx.stream.name;
+  const client = new HttpClient(ctx, {
+    label: "stripe",
+    baseUrl: config.base_url,
+    headers: { authorization: `Bearer ${config.api_key}` },
+    timeoutMs: config.timeout_seconds * 1000,
+    credential: { key: "api_key", value: config.api_key },
+  });
+  const lookbackS = Math.ceil(ctx.lookbackMs / 1000);
+  const startedAt = Math.floor(ctx.now.getTime() / 1000);
+  const events = stripeEventsFor(name, config.event_types?.[name]);
+  const useEvents = config.updates === "events" && events.types.length > 0;
+  let prior = typeof ctx.state?.cursor === "number" ? ctx.state.cursor : undefined;
+  // a cursor from `updates: lookback` is at most the last pull's time, so events since it miss nothing
+  const priorEvents = typeof ctx.state?.events_cursor === "number" ? ctx.state.events_cursor : prior;
+  if (useEvents && prior !== undefined && priorEvents !== undefined && startedAt - priorEvents > EVENT_RETENTION_S - 3600) {
+    ctx.log.warn(
+      `events cursor ${new Date(priorEvents * 1000).toISOString()} is older than Stripe's 30-day event retention; updates since may have expired, re-listing all of ${name}`,
+    );
+    prior = undefined;
+  }
+  const since = prior === undefined ? undefined : Math.max(0, prior - lookbackS);
+  const incrementalEvents = useEvents && prior !== undefined;
+  const expand = config.expand?.[name]?.map((f) => (f.startsWith("data.") ? f : `data.${f}`));
+  if (since !== undefined) ctx.log.info(`incremental from created >= ${new Date(since * 1000).toISOString()}`);
+  const stateWith = (cursor: number | undefined, eventsCursor: number | undefined): StreamState | undefined =>
+    cursor === undefined ? undefined : useEvents ? { cursor, events_cursor: eventsCursor } : { cursor };
+  const listed = new Map<string, number | bigint>();
+  let maxCreated = prior;
+  let startingAfter: string | undefined;
+  for (;;) {
+    const query = {
+      limit: config.page_size,
+      starting_after: startingAfter,
+      "created[gte]": since,
+      "expand[]": expand,
+      // Stripe hides canceled subscriptions unless asked; churn needs them
+      status: name === "subscriptions" ? "all" : undefined,
+    };
+    // an incremental pull with events compares each listed object's JSON with its events: it needs them parsed
+    const res = await client.get<PageText<StripeList>>(`/v1/${name}`, query, incrementalEvents ? (t) => ({ body: JSON.parse(t) as StripeList }) : listPage);
+    const { body, text } = res.data;
+    if (!body || !Array.isArray(body.data)) {
+      throw new DpError("SOURCE_DATA", `stripe ${name}: expected a list object with data[], got ${JSON.stringify(body).slice(0, 120)}`, { where: `sources.${ctx.source}.config.streams` });
+    }
+    client.page(text ? text.count : body.data.length, res.url);
+    if (text) {
+      for (const raw of text.picked!) {
+        const created = raw === undefined ? undefined : (JSON.parse(raw) as unknown);
+        if (typeof created === "number" && (maxCreated === undefined || created > maxCreated)) maxCreated = created;
+      }
+    } else {
+      for (const o of body.data) {
+        if (typeof o.created === "number" && (maxCreated === undefined || o.created > maxCreated)) maxCreated = o.created;
+        if (incrementalEvents && typeof o.id === "string") listed.set(o.id, Bun.hash(JSON.stringify(o)));
+      }
+    }
+    const last = text ? lastRecord(text) : body.data.at(-1);
+    const more = body.has_more && typeof last?.id === "string";
+    // a full pull has seen every object as of its start, so events start there
+    const state = more ? undefined : stateWith(maxCreated, incrementalEvents ? priorEvents : startedAt);
+    yield text ? new TextBatch(text, state) : { records: body.data, state };
+    if (!more) break;
+    startingAfter = last!.id as string;
+  }
+  if (!incrementalEvents) return;
+  const eventsSince = Math.max(0, priorEvents! - lookbackS);
+  ctx.log.info(`updates from ${events.types.join(", ")} events since ${new Date(eventsSince * 1000).toISOString()}`);
+  for await (const page of readStripeEvents(client, ctx, { events, since: eventsSince, pageSize: config.page_size, listed })) {
+    const eventsCursor = Math.max(priorEvents!, startedAt, page.maxCreated ?? 0);
+    yield { records: page.records, state: page.last ? stateWith(maxCreated, eventsCursor) : undefined };
+  }
+}

@@ -1,0 +1,103 @@
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { attachBuiltColumns, catalogOf, loadCatalog, readWarehouseStatus, type Catalog, type CatalogModel, type LatestTest, type ModelRun, type WarehouseStatus } from "./catalog.ts";
+import type { Db } from "../warehouse/duckdb.ts";
+import { writeFileAtomic } from "../atomic-write.ts";
+import type { MetricDef } from "../transform/model-schema.ts";
+import { loadModels, walk } from "../transform/models.ts";
+import { PROJECT_FILE, type Project } from "../config/project.ts";
+import { currentPointer, type SnapshotSidecar } from "../warehouse/snapshots.ts";
+
+const VERSION = 1;
+
+/**
+ * The resolved catalog (models with their built columns, metrics) written beside a snapshot when it is
+ * published, so readers skip the YAML, its validation and the column query while the model files are
+ * unchanged; and the snapshot's run and test status, which cannot change since the snapshot is immutable.
+ */
+interface CachedCatalog {
+  version: number;
+  snapshot: string;
+  fingerprint: string;
+  models: (CatalogModel & { parents: string[] })[];
+  metrics: MetricDef[];
+  status: { lastRun: [string, ModelRun][]; lastSuccess: [string, ModelRun][]; tests: LatestTest[] };
+}
+
+export interface ReaderCatalog {
+  catalog: Catalog;
+  /** the snapshot's status, when the catalog came from the cache */
+  status?: WarehouseStatus;
+}
+
+export function catalogCacheFile(snapshotFile: string): string {
+  return `${snapshotFile.replace(/\.duckdb$/, "")}.catalog.json`;
+}
+
+/** Paths, sizes and mtimes of everything loadModels reads; project.yaml too, since its sources decide whether source() calls are valid. */
+export function modelFilesFingerprint(project: Project): string {
+  const hash = createHash("sha1");
+  for (const file of [join(project.dir, PROJECT_FILE), ...walk(project.paths.models).filter((f) => /\.(sql|ya?ml)$/.test(f))]) {
+    const s = statSync(file, { throwIfNoEntry: false });
+    hash.update(`${file}\t${s ? `${s.mtimeMs}\t${s.size}` : "-"}\n`);
+  }
+  return hash.digest("hex");
+}
+
+/** The catalog cache as the sidecar a publish writes beside its snapshot. */
+export function catalogSidecar(project: Project): SnapshotSidecar {
+  return (db, snapshotFile) => writeCatalogCache(project, db, snapshotFile);
+}
+
+/** Written before the pointer names the snapshot, from the writer's connection (same content, just checkpointed). */
+export async function writeCatalogCache(project: Project, db: Db, snapshotFile: string): Promise<void> {
+  // the fingerprint first: a file edited while the catalog loads leaves a cache that never matches
+  const fingerprint = modelFilesFingerprint(project);
+  let catalog: Catalog;
+  let status: WarehouseStatus;
+  try {
+    catalog = loadCatalog(project);
+    await attachBuiltColumns(catalog, db);
+    status = await readWarehouseStatus(db);
+  } catch {
+    // a project whose models do not load has no catalog to cache; readers load it and report why
+    return;
+  }
+  const cached: CachedCatalog = {
+    version: VERSION,
+    snapshot: snapshotFile,
+    fingerprint,
+    models: [...catalog.models.values()].map((m) => ({ ...m, parents: catalog.parents(m.name) })),
+    metrics: catalog.metrics,
+    status: { lastRun: [...status.lastRun], lastSuccess: [...status.lastSuccess], tests: status.tests },
+  };
+  writeFileAtomic(join(project.paths.snapshots, catalogCacheFile(snapshotFile)), JSON.stringify(cached));
+}
+
+function readCatalogCache(project: Project): ReaderCatalog | undefined {
+  const pointer = currentPointer(project);
+  if (!pointer) return undefined;
+  let cached: CachedCatalog;
+  try {
+    cached = JSON.parse(readFileSync(join(project.paths.snapshots, catalogCacheFile(pointer.file)), "utf8")) as CachedCatalog;
+  } catch {
+    return undefined;
+  }
+  if (cached.version !== VERSION || cached.snapshot !== pointer.file || cached.fingerprint !== modelFilesFingerprint(project)) return undefined;
+  const models = new Map<string, CatalogModel>();
+  const parents = new Map<string, string[]>();
+  for (const { parents: p, ...m } of cached.models) {
+    models.set(m.name, m);
+    parents.set(m.name, p);
+  }
+  return {
+    catalog: catalogOf(project, { models, metrics: cached.metrics, parents: (n) => parents.get(n) ?? [], graph: () => loadModels(project), builtColumns: true }),
+    status: { lastRun: new Map(cached.status.lastRun), lastSuccess: new Map(cached.status.lastSuccess), tests: cached.status.tests },
+  };
+}
+
+/** The catalog readers use: the one cached with the current snapshot while the model files match it, else loaded from them. */
+export function loadReaderCatalog(project: Project): ReaderCatalog {
+  return readCatalogCache(project) ?? { catalog: loadCatalog(project) };
+}

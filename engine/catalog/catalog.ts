@@ -1,0 +1,238 @@
+import { liveRelation } from "../transform/compile.ts";
+import { testsFor } from "../transform/testing/data-tests.ts";
+import { ident, type Db } from "../warehouse/duckdb.ts";
+import { DpError } from "../errors.ts";
+import { sourceFreshness, type SourceFreshness } from "../ingest/freshness.ts";
+import type { MetricDef } from "../transform/model-schema.ts";
+import { ancestors, descendants, loadModels, upstreamSources, type Model, type ModelGraph } from "../transform/models.ts";
+import type { Project } from "../config/project.ts";
+
+/** The layer consumers (ask, export, docs) may read. */
+export const MART_SCHEMA = "marts";
+
+export interface CatalogColumn {
+  name: string;
+  type?: string;
+  description?: string;
+  pii: boolean;
+}
+
+export interface CatalogModel {
+  name: string;
+  schema: string;
+  relation: string;
+  description?: string;
+  owner?: string;
+  tags: string[];
+  /** columns declared in YAML, merged with the built table's columns when a warehouse is available */
+  columns: CatalogColumn[];
+  testIds: string[];
+  upstreamModels: string[];
+  downstreamModels: string[];
+  sources: { source: string; stream: string }[];
+}
+
+export type ModelRun = {
+  status: string;
+  rows: number | null;
+  as_of: string | null;
+  built_at: string | null;
+  error: string | null;
+};
+
+export type LatestTest = {
+  test_id: string;
+  model: string;
+  kind: string;
+  column_name: string | null;
+  severity: string;
+  status: "pass" | "fail" | "warn" | "error";
+  failures: number;
+  message: string;
+  tested_at: string;
+};
+
+/** What the warehouse says about the models: last run, last success, last result of every test. */
+export interface WarehouseStatus {
+  lastRun: Map<string, ModelRun>;
+  lastSuccess: Map<string, ModelRun>;
+  tests: LatestTest[];
+}
+
+export interface Catalog {
+  project: Project;
+  /** the full model graph; a catalog read from its publish-time cache loads it on first use */
+  readonly graph: ModelGraph;
+  models: Map<string, CatalogModel>;
+  /** true when the models' columns already include the built ones */
+  builtColumns: boolean;
+  /** models a model ref()s directly */
+  parents(name: string): string[];
+  metrics: MetricDef[];
+  marts(): CatalogModel[];
+  metric(name: string): MetricDef;
+  mart(name: string): CatalogModel;
+  model(name: string): CatalogModel;
+  freshness(): SourceFreshness[];
+  /** distinct values of each metric's text dimensions ("mart.dimension"), once the warehouse is open */
+  dimensionValues?: Map<string, string[]>;
+}
+
+function catalogModel(m: Model, graph: ModelGraph): CatalogModel {
+  const up = new Set(ancestors(graph, m.name));
+  const down = new Set(descendants(graph, m.name));
+  return {
+    name: m.name,
+    schema: m.schema,
+    relation: liveRelation(m),
+    description: m.config.description,
+    owner: m.config.owner,
+    tags: m.config.tags,
+    columns: m.config.columns.map((c) => ({ name: c.name, type: c.type, description: c.description, pii: c.pii })),
+    testIds: testsFor(m, graph, new Date(0).toISOString()).map((t) => t.id),
+    upstreamModels: graph.order.filter((n) => up.has(n)).reverse(),
+    downstreamModels: graph.order.filter((n) => down.has(n)),
+    sources: upstreamSources(graph, m.name),
+  };
+}
+
+export function unknownName(kind: string, name: string, known: string[], where: string): DpError {
+  return new DpError("USAGE", `unknown ${kind} "${name}"`, {
+    where,
+    fix: known.length ? `use one of: ${known.join(", ")}` : `the project defines no ${kind}s yet`,
+  });
+}
+
+export function loadCatalog(project: Project): Catalog {
+  const graph = loadModels(project);
+  const models = new Map<string, CatalogModel>();
+  for (const name of graph.order) models.set(name, catalogModel(graph.models.get(name)!, graph));
+  return catalogOf(project, { models, metrics: graph.metrics, parents: graph.parents, graph: () => graph, builtColumns: false });
+}
+
+export interface CatalogParts {
+  models: Map<string, CatalogModel>;
+  metrics: MetricDef[];
+  parents(name: string): string[];
+  graph(): ModelGraph;
+  builtColumns: boolean;
+}
+
+export function catalogOf(project: Project, parts: CatalogParts): Catalog {
+  const { models, metrics } = parts;
+  let graph: ModelGraph | undefined;
+  let freshness: SourceFreshness[] | undefined;
+  const marts = () => [...models.values()].filter((m) => m.schema === MART_SCHEMA);
+  return {
+    project,
+    get graph() {
+      return (graph ??= parts.graph());
+    },
+    models,
+    builtColumns: parts.builtColumns,
+    parents: parts.parents,
+    metrics,
+    marts,
+    metric(name) {
+      const m = metrics.find((x) => x.name === name);
+      if (!m) throw unknownName("metric", name, metrics.map((x) => x.name), "metrics in models/*.yml");
+      return m;
+    },
+    mart(name) {
+      const m = models.get(name);
+      if (!m || m.schema !== MART_SCHEMA) throw unknownName("mart", name, marts().map((x) => x.name), `models/${MART_SCHEMA}/`);
+      return m;
+    },
+    model(name) {
+      const m = models.get(name);
+      if (!m) throw unknownName("model", name, [...models.keys()], "models/");
+      return m;
+    },
+    freshness() {
+      freshness ??= sourceFreshness(project);
+      return freshness;
+    },
+  };
+}
+
+/** Fill in the built columns (names, types) from the warehouse; YAML descriptions and PII tags win. */
+export async function attachBuiltColumns(catalog: Catalog, db: Db): Promise<void> {
+  if (catalog.builtColumns) return;
+  const schemas = [...new Set([...catalog.models.values()].map((m) => m.schema))];
+  if (!schemas.length) return;
+  // the models' schemas only: nothing else in the snapshot is a catalog entry
+  const rows = await db.all<{ table_schema: string; table_name: string; column_name: string; data_type: string }>(
+    `SELECT schema_name AS table_schema, table_name, column_name, data_type FROM duckdb_columns()
+     WHERE database_name = current_database() AND schema_name IN (${schemas.map(() => "?").join(", ")})
+     ORDER BY schema_name, table_name, column_index`,
+    schemas,
+  );
+  const built = new Map<string, { name: string; type: string }[]>();
+  for (const r of rows) {
+    const key = `${r.table_schema}.${r.table_name}`;
+    built.set(key, [...(built.get(key) ?? []), { name: r.column_name, type: r.data_type }]);
+  }
+  for (const m of catalog.models.values()) {
+    const cols = built.get(`${m.schema}.${m.name}`);
+    if (!cols) continue;
+    const declared = new Map(m.columns.map((c) => [c.name, c]));
+    m.columns = [
+      ...cols.map((c) => ({ name: c.name, type: c.type, description: declared.get(c.name)?.description, pii: declared.get(c.name)?.pii ?? false })),
+      ...m.columns.filter((c) => !cols.some((b) => b.name === c.name)),
+    ];
+  }
+  catalog.builtColumns = true;
+}
+
+export async function readWarehouseStatus(db: Db): Promise<WarehouseStatus> {
+  const hasMeta = await db.one("SELECT 1 FROM information_schema.tables WHERE table_schema = '_dp' AND table_name = 'model_runs'");
+  if (!hasMeta) return { lastRun: new Map(), lastSuccess: new Map(), tests: [] };
+  // rowid breaks ties: with DP_NOW pinned, several runs share one timestamp
+  const runs = await db.all<ModelRun & { model: string; rank_any: number; rank_ok: number }>(`
+    SELECT model, status, rows, CAST(as_of AS VARCHAR) AS as_of, CAST(built_at AS VARCHAR) AS built_at, error,
+      row_number() OVER (PARTITION BY model ORDER BY built_at DESC, rowid DESC) AS rank_any,
+      row_number() OVER (PARTITION BY model, status = 'success' ORDER BY built_at DESC, rowid DESC) AS rank_ok
+    FROM _dp.model_runs`);
+  const lastRun = new Map<string, ModelRun>();
+  const lastSuccess = new Map<string, ModelRun>();
+  for (const r of runs) {
+    const run = { status: r.status, rows: r.rows, as_of: isoOrNull(r.as_of), built_at: isoOrNull(r.built_at), error: r.error };
+    if (Number(r.rank_any) === 1) lastRun.set(r.model, run);
+    if (Number(r.rank_ok) === 1 && r.status === "success") lastSuccess.set(r.model, run);
+  }
+  const tests = await db.all<LatestTest>(`
+    SELECT test_id, model, kind, column_name, severity, status, failures, message, CAST(tested_at AS VARCHAR) AS tested_at
+    FROM _dp.test_results
+    QUALIFY row_number() OVER (PARTITION BY test_id ORDER BY tested_at DESC, rowid DESC) = 1
+    ORDER BY model, test_id`);
+  return { lastRun, lastSuccess, tests: tests.map((t) => ({ ...t, failures: Number(t.failures), tested_at: isoOrNull(t.tested_at) ?? t.tested_at })) };
+}
+
+/** DuckDB prints TIMESTAMPTZ as "2026-11-21 06:00:00+00"; callers get ISO 8601. */
+function isoOrNull(v: string | null): string | null {
+  if (!v) return null;
+  const d = new Date(v.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00"));
+  return Number.isNaN(d.getTime()) ? v : d.toISOString();
+}
+
+/** Low-cardinality text dimensions' values, so "MRR for enterprise" can become a filter, not a silent total. */
+export async function attachDimensionValues(catalog: Catalog, db: Db, maxValues = 50): Promise<void> {
+  const values = new Map<string, string[]>();
+  for (const metric of catalog.metrics) {
+    const mart = catalog.models.get(metric.mart);
+    if (!mart) continue;
+    for (const dim of metric.dimensions) {
+      const key = `${metric.mart}.${dim}`;
+      if (values.has(key)) continue;
+      const column = mart.columns.find((c) => c.name === dim);
+      if (!column || column.pii || (column.type && !/^VARCHAR/i.test(column.type))) continue;
+      try {
+        const rows = await db.all<{ v: string }>(`SELECT DISTINCT ${ident(dim)}::VARCHAR AS v FROM ${mart.relation} WHERE ${ident(dim)} IS NOT NULL LIMIT ${maxValues + 1}`);
+        if (rows.length <= maxValues) values.set(key, rows.map((r) => r.v));
+      } catch {
+        // a mart that is not built yet has no values to offer
+      }
+    }
+  }
+  catalog.dimensionValues = values;
+}

@@ -1,0 +1,28 @@
+import { DpError } from "../errors.ts";
+import type { ConnectorDefinition } from "./connector.ts";
+
+/**
+ * The engine owns the registry; connectors put themselves on it (connectors/index.ts), so the
+ * ground floor never imports a connector. A loader is lazy so `dp --version` and `dp ask` never
+ * pay for a connector they do not run.
+ */
+const registry = new Map<string, () => Promise<ConnectorDefinition<any>>>();
+
+export function registerConnector(name: string, load: () => Promise<ConnectorDefinition<any>>): void {
+  registry.set(name, load);
+}
+
+export function connectorNames(): string[] {
+  return [...registry.keys()];
+}
+
+export async function getConnector(name: string, where: string): Promise<ConnectorDefinition<any>> {
+  const load = registry.get(name);
+  if (!load) {
+    throw new DpError("CONFIG", `unknown connector "${name}"`, {
+      where,
+      fix: registry.size ? `use one of: ${connectorNames().join(", ")}` : "no connector is registered: import connectors/index.ts before pulling",
+    });
+  }
+  return load();
+}

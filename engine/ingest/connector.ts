@@ -1,0 +1,69 @@
+import type { z } from "zod";
+import type { Logger } from "../log.ts";
+
+export type { Logger };
+
+export type RawRecord = Record<string, unknown>;
+
+/** Per-stream incremental state. `cursor` never moves past data that is durable in the lake. */
+export interface StreamState {
+  cursor?: string | number | null;
+  [key: string]: unknown;
+}
+
+export interface StreamSpec {
+  name: string;
+  primaryKey: string[];
+  /** field whose max value becomes the cursor for incremental pulls */
+  cursorField?: string;
+  /** optional DuckDB column types (name → type) to pin the raw schema; others are inferred */
+  columns?: Record<string, string>;
+  description?: string;
+}
+
+
+export interface ReadContext {
+  source: string;
+  stream: StreamSpec;
+  /** the project directory; relative paths in a source's config resolve against it */
+  projectDir?: string;
+  /** the lake root, for side outputs such as rejected rows (lake/rejected/…) */
+  lakeDir?: string;
+  /** state committed by the last successful pull, undefined on first or full-refresh pulls */
+  state: StreamState | undefined;
+  now: Date;
+  fullRefresh: boolean;
+  /** look back this many ms behind the cursor to catch late-arriving updates */
+  lookbackMs: number;
+  retry: { maxAttempts: number; maxWaitMs: number };
+  /** requests per second, when the source sets one */
+  rateLimit?: number;
+  log: Logger;
+  signal?: AbortSignal;
+  /** called by the HTTP client so progress can show pages, retries */
+  progress?: (event: { pages?: number; records?: number; retries?: number }) => void;
+}
+
+/**
+ * One page (or batch) of records plus the state that is safe to commit once
+ * these records, and all before them, are durable.
+ */
+export interface Batch {
+  records: RawRecord[];
+  state?: StreamState;
+}
+
+export interface ConnectorDefinition<C = Record<string, unknown>> {
+  name: string;
+  description: string;
+  /** zod schema of `sources.<name>.config`, strict: unknown keys are errors */
+  config: z.ZodType<C>;
+  /** config keys that hold secrets; they must come from ${ENV} */
+  secretKeys?: string[];
+  streams(config: C): StreamSpec[];
+  read(config: C, ctx: ReadContext): AsyncIterable<Batch>;
+}
+
+export function defineConnector<C>(def: ConnectorDefinition<C>): ConnectorDefinition<C> {
+  return def;
+}

@@ -1,0 +1,279 @@
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import type { RawRecord, StreamSpec } from "./connector.ts";
+import { isoDate } from "../clock.ts";
+import { Db, ident, literal } from "../warehouse/duckdb.ts";
+import { DpError } from "../errors.ts";
+import { crashPoint } from "./crash-points.ts";
+import { fsyncPath } from "../atomic-write.ts";
+import { RecordShape } from "./record-shape.ts";
+import type { RecordsText } from "./records-text.ts";
+import type { ColumnSchema } from "./cursor-state.ts";
+
+/** Columns dp adds to every raw record. */
+export const LOADED_AT = "_dp_loaded_at";
+export const RUN_ID = "_dp_run_id";
+
+export function newRunId(at: Date): string {
+  const stamp = at.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return `${stamp}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export function streamDir(rawDir: string, source: string, stream: string): string {
+  return join(rawDir, source, stream);
+}
+
+/** The glob staging reads; hive partitions give load_date as a column. */
+export function streamGlob(rawDir: string, source: string, stream: string): string {
+  return join(streamDir(rawDir, source, stream), "*", "*.parquet");
+}
+
+export function streamHasData(rawDir: string, source: string, stream: string): boolean {
+  const dir = streamDir(rawDir, source, stream);
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir).some((part) => {
+    const p = join(dir, part);
+    return statSync(p).isDirectory() && readdirSync(p).some((f) => f.endsWith(".parquet"));
+  });
+}
+
+export interface LandedFile {
+  path: string;
+  rows: number;
+  schema: ColumnSchema[];
+}
+
+export interface StreamWriterOptions {
+  lakeDir: string;
+  source: string;
+  stream: StreamSpec;
+  runId: string;
+  loadedAt: Date;
+  /** flush a Parquet file every N records */
+  maxRecords?: number;
+  /** or every N bytes of spooled JSON, whichever comes first */
+  maxBytes?: number;
+  /** inspect the schema before the file becomes visible; throw to refuse it */
+  beforePublish?: (schema: ColumnSchema[]) => void;
+}
+
+/**
+ * Appends records to the raw lake as Parquet. Records are spooled as NDJSON,
+ * converted by DuckDB, and the Parquet file appears under its final name only
+ * when complete (write, fsync, rename). Files are never edited afterwards.
+ */
+export interface ConvertedSpool {
+  spoolPath: string;
+  rows: number;
+  name: string;
+  tmpParquet: string;
+  schema: ColumnSchema[];
+}
+
+export interface SealedSpool {
+  spoolPath: string;
+  rows: number;
+  seq: number;
+  /** the shape of the first `headRows` records (SAMPLE_RECORDS, or the whole batches that reach it), and of all of them */
+  head: RecordShape;
+  headRows: number;
+  shape: RecordShape;
+}
+
+/** Records DuckDB infers a spool file's schema from when they show every key and kind in the file. */
+const SAMPLE_RECORDS = 4096;
+
+export class StreamWriter {
+  /** the spool file; written synchronously so a full disk is an error here, not an unhandled rejection later */
+  private sink: number | undefined;
+  private spoolPath = "";
+  private spooled = 0;
+  private spooledBytes = 0;
+  private seq = 0;
+  private head = new RecordShape();
+  private headRows = 0;
+  private shape = new RecordShape();
+  private readonly maxRecords: number;
+  private readonly maxBytes: number;
+  private readonly tmpDir: string;
+  private readonly finalDir: string;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: StreamWriterOptions,
+    /** a second connection: odd files convert on it while even ones convert on `db` */
+    private readonly spare?: Db,
+  ) {
+    this.maxRecords = opts.maxRecords ?? 100_000;
+    // DuckDB holds about a file's worth of JSON while it infers the schema over every record,
+    // so a byte cap, not only a record cap, keeps a pull's memory flat whatever the record size
+    this.maxBytes = opts.maxBytes ?? 32 * 2 ** 20;
+    this.tmpDir = join(opts.lakeDir, ".tmp", opts.runId, `${opts.source}__${opts.stream.name}`);
+    this.finalDir = join(opts.lakeDir, "raw", opts.source, opts.stream.name, `load_date=${isoDate(opts.loadedAt)}`);
+  }
+
+  get pending(): number {
+    return this.spooled;
+  }
+
+  get full(): boolean {
+    return this.spooled >= this.maxRecords || this.spooledBytes >= this.maxBytes;
+  }
+
+  write(records: RawRecord[]): void {
+    if (records.length === 0) return;
+    let chunk = "";
+    for (const r of records) {
+      chunk += JSON.stringify(r);
+      chunk += "\n";
+    }
+    this.spool(chunk, records.length);
+    const room = SAMPLE_RECORDS - this.headRows;
+    if (room > 0) {
+      this.head.add(room >= records.length ? records : records.slice(0, room));
+      this.headRows += Math.min(room, records.length);
+    }
+    this.shape.add(records);
+  }
+
+  /** Records already serialized, one per line, with their shape (records-text.ts). */
+  writeText(text: RecordsText): void {
+    if (text.count === 0) return;
+    this.spool(text.ndjson, text.count);
+    // the head takes whole batches; DuckDB then samples exactly the records it covers
+    if (this.headRows < SAMPLE_RECORDS) {
+      this.head.merge(text.shape);
+      this.headRows += text.count;
+    }
+    this.shape.merge(text.shape);
+  }
+
+  private spool(chunk: string, count: number): void {
+    if (this.sink === undefined) {
+      mkdirSync(this.tmpDir, { recursive: true });
+      this.spoolPath = join(this.tmpDir, `${this.opts.stream.name}-${this.seq}.ndjson`);
+      this.sink = this.guard(() => openSync(this.spoolPath, "w"));
+    }
+    const fd = this.sink;
+    this.guard(() => writeSync(fd, chunk));
+    this.spooled += count;
+    this.spooledBytes += chunk.length;
+  }
+
+  /** Turn what is spooled into one visible Parquet file; undefined when nothing was spooled. */
+  async flush(): Promise<LandedFile | undefined> {
+    const sealed = this.seal();
+    return sealed && this.land(sealed);
+  }
+
+  /** Close the spool file so writing goes on into the next one while this one lands. */
+  seal(): SealedSpool | undefined {
+    if (this.sink === undefined) return undefined;
+    closeSync(this.sink);
+    this.sink = undefined;
+    const sealed = { spoolPath: this.spoolPath, rows: this.spooled, seq: this.seq++, head: this.head, headRows: this.headRows, shape: this.shape };
+    this.head = new RecordShape();
+    this.headRows = 0;
+    this.shape = new RecordShape();
+    this.spooled = 0;
+    this.spooledBytes = 0;
+    return sealed;
+  }
+
+  /** Convert a sealed spool file to Parquet and make it visible (write, fsync, rename). */
+  async land(sealed: SealedSpool): Promise<LandedFile> {
+    return this.publish(await this.convert(sealed));
+  }
+
+  /**
+   * Convert a sealed spool file to a Parquet file not yet visible. Files alternate between the
+   * writer's two connections, so two convert at once while the next one spools (`publish` stays in order).
+   */
+  async convert(sealed: SealedSpool): Promise<ConvertedSpool> {
+    const { spoolPath, rows } = sealed;
+    const name = `${this.opts.runId}-${String(sealed.seq).padStart(5, "0")}.parquet`;
+    const tmpParquet = join(this.tmpDir, `${name}.tmp`);
+    const db = sealed.seq % 2 && this.spare ? this.spare : this.db;
+    const pinned = this.opts.stream.columns;
+    let converted = false;
+    if (!pinned && rows > sealed.headRows && sealed.head.equals(sealed.shape)) {
+      // no key or kind appears after the sample, so inferring from it drops nothing; a string the
+      // sampled type cannot parse fails the read, and the file is inferred over every record after all
+      try {
+        await this.copy(db, spoolPath, tmpParquet, `sample_size = ${sealed.headRows}, union_by_name = true`);
+        converted = true;
+      } catch {}
+    }
+    if (!converted) {
+      await this.copy(db, spoolPath, tmpParquet, pinned ? `columns = ${columnsSql(pinned)}` : "sample_size = -1, union_by_name = true");
+    }
+    const schema = (await db.describe(`SELECT * FROM read_parquet(${literal(tmpParquet)})`)).filter((c) => c.name !== RUN_ID && c.name !== LOADED_AT);
+    return { spoolPath, rows, name, tmpParquet, schema };
+  }
+
+  /** Make a converted file visible: schema check, fsync, rename. Called in file order. */
+  publish(converted: ConvertedSpool): LandedFile {
+    const { spoolPath, rows, name, tmpParquet, schema } = converted;
+    mkdirSync(this.finalDir, { recursive: true });
+    const finalPath = join(this.finalDir, name);
+    this.opts.beforePublish?.(schema);
+    fsyncPath(tmpParquet);
+    crashPoint("before-rename");
+    renameSync(tmpParquet, finalPath);
+    fsyncPath(this.finalDir);
+    crashPoint("after-rename");
+    rmSync(spoolPath, { force: true });
+    return { path: finalPath, rows, schema };
+  }
+
+  private async copy(db: Db, spoolPath: string, tmpParquet: string, typing: string): Promise<void> {
+    const loadedAt = this.opts.loadedAt.toISOString();
+    try {
+      await db.run(
+        `COPY (SELECT *, ${literal(this.opts.runId)} AS ${ident(RUN_ID)}, TIMESTAMPTZ ${literal(loadedAt)} AS ${ident(LOADED_AT)}
+               FROM read_json(${literal(spoolPath)}, format = 'newline_delimited', maximum_object_size = 67108864, ${typing}))
+         TO ${literal(tmpParquet)} (FORMAT parquet, COMPRESSION zstd)`,
+      );
+    } catch (e) {
+      throw new DpError("SOURCE_DATA", `cannot convert ${this.opts.source}.${this.opts.stream.name} records to Parquet: ${(e as Error).message}`, {
+        where: spoolPath,
+        fix: "the spooled records are kept at that path for inspection",
+        cause: e,
+      });
+    }
+  }
+
+  /** Remove spool files; called on success and on failure (landed files stay). */
+  cleanup(): void {
+    if (this.sink !== undefined) closeSync(this.sink);
+    this.sink = undefined;
+    rmSync(this.tmpDir, { recursive: true, force: true });
+  }
+
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOSPC" || code === "EDQUOT") {
+        throw new DpError("IO", `the disk is full: cannot spool ${this.opts.source}.${this.opts.stream.name} records to ${this.tmpDir}`, {
+          where: this.opts.lakeDir,
+          fix: "free space on the lake's disk and run again; the cursor stays at the last durable file",
+          cause: e,
+        });
+      }
+      throw e;
+    }
+  }
+}
+
+function columnsSql(columns: Record<string, string>): string {
+  return `{${Object.entries(columns)
+    .map(([k, t]) => `${literal(k)}: ${literal(t)}`)
+    .join(", ")}}`;
+}
+
+/** Leftovers of a killed pull: spool and half-written files that never became visible. */
+export function removeStaleTemp(lakeDir: string): void {
+  rmSync(join(lakeDir, ".tmp"), { recursive: true, force: true });
+}

@@ -1,0 +1,266 @@
+import { join } from "node:path";
+import type { ConnectorDefinition, StreamSpec, StreamState } from "./connector.ts";
+import { getConnector } from "./connector-registry.ts";
+import { now, parseDuration } from "../clock.ts";
+import { crashPoint } from "./crash-points.ts";
+import { Db } from "../warehouse/duckdb.ts";
+import { pullThreads } from "../warehouse/duckdb-settings.ts";
+import { DpError, asDpError } from "../errors.ts";
+import { StreamWriter, newRunId, removeStaleTemp, type ConvertedSpool } from "./lake-writer.ts";
+import { scopedLogger } from "../log.ts";
+import { StreamProgress } from "./stream-progress.ts";
+import { resolveSourceConfig, type Project } from "../config/project.ts";
+import { StateStore, type ColumnSchema, type StreamRecord } from "./cursor-state.ts";
+import { TextBatch } from "./text-batch.ts";
+import type { YamlFile } from "../config/yaml-file.ts";
+
+export interface StreamResult {
+  stream: string;
+  rows: number;
+  files: number;
+  drift?: { added: string[]; removed: string[]; retyped: string[] };
+  error?: string;
+}
+
+export interface SourceResult {
+  source: string;
+  status: "ok" | "failed";
+  rows: number;
+  streams: StreamResult[];
+  error?: DpError;
+  durationMs: number;
+}
+
+export interface PullOptions {
+  sources?: string[];
+  fullRefresh?: boolean;
+  runId?: string;
+  signal?: AbortSignal;
+  /** records per Parquet file (and per state commit); default 100k */
+  maxFileRecords?: number;
+}
+
+/** Validate a source's connector config against the connector's own schema. */
+export async function loadSourceConnector(project: Project, name: string): Promise<{ connector: ConnectorDefinition<any>; config: unknown }> {
+  const source = project.source(name);
+  const connector = await getConnector(source.connector, `${project.locate(["sources", name, "connector"])} (sources.${name}.connector)`);
+  const resolved = resolveSourceConfig(project, name);
+  const config = (project.file as YamlFile).validate(connector.config, ["sources", name, "config"], resolved);
+  return { connector, config };
+}
+
+export async function pull(project: Project, options: PullOptions = {}): Promise<SourceResult[]> {
+  const names = options.sources?.length ? options.sources : Object.keys(project.config.sources);
+  // every config problem is an exit-2 error before anything is fetched
+  for (const n of names) await loadSourceConnector(project, n);
+  removeStaleTemp(project.paths.lake);
+  const store = new StateStore(project.paths.state);
+  const db = await Db.open(":memory:", {
+    threads: project.config.warehouse.threads ?? pullThreads(),
+    memoryLimit: project.config.warehouse.memory_limit,
+    // under the lake's .tmp, which the next pull clears, not the cron job's working directory
+    tempDirectory: join(project.paths.lake, ".tmp", "duckdb-spill"),
+  });
+  const runId = options.runId ?? newRunId(now());
+  const results: SourceResult[] = [];
+  try {
+    for (const name of names) {
+      results.push(await pullSource(project, name, db, store, runId, options));
+      if (options.signal?.aborted) break;
+    }
+  } finally {
+    db.close();
+  }
+  return results;
+}
+
+async function pullSource(project: Project, name: string, db: Db, store: StateStore, runId: string, options: PullOptions): Promise<SourceResult> {
+  const started = Date.now();
+  const log = scopedLogger(name);
+  const source = project.source(name);
+  const result: SourceResult = { source: name, status: "ok", rows: 0, streams: [], durationMs: 0 };
+  try {
+    const { connector, config } = await loadSourceConnector(project, name);
+    const streams = connector.streams(config);
+    const at = now();
+    for (const stream of streams) {
+      const r = await pullStream(project, name, connector, config, stream, db, store, runId, at, options);
+      result.streams.push(r);
+      result.rows += r.rows;
+      if (options.signal?.aborted) break;
+    }
+    store.update(name, (s) => {
+      s.last_success_at = at.toISOString();
+      delete s.last_error;
+    });
+    log.info(`pulled ${result.rows} rows in ${result.streams.length} streams`);
+  } catch (e) {
+    const err = asDpError(e, "SOURCE_DATA");
+    result.status = "failed";
+    result.error = err;
+    try {
+      store.update(name, (s) => {
+        s.last_error = { at: now().toISOString(), message: err.message };
+      });
+    } catch {}
+    log.warn(`failed: ${err.message}`);
+  }
+  result.durationMs = Date.now() - started;
+  void source;
+  return result;
+}
+
+async function pullStream(
+  project: Project,
+  sourceName: string,
+  connector: ConnectorDefinition<any>,
+  config: unknown,
+  stream: StreamSpec,
+  db: Db,
+  store: StateStore,
+  runId: string,
+  at: Date,
+  options: PullOptions,
+): Promise<StreamResult> {
+  const source = project.source(sourceName);
+  const log = scopedLogger(`${sourceName}.${stream.name}`);
+  const before = store.read(sourceName).streams[stream.name] ?? {};
+  const result: StreamResult = { stream: stream.name, rows: 0, files: 0 };
+  let lastSchema = before.schema;
+  const spare = await db.connect();
+  const writer = new StreamWriter(db, {
+    lakeDir: project.paths.lake,
+    source: sourceName,
+    stream,
+    runId,
+    loadedAt: at,
+    maxRecords: options.maxFileRecords,
+    beforePublish: (schema) => {
+      const drift = diffSchema(lastSchema, schema);
+      if (!drift) return;
+      result.drift = mergeDrift(result.drift, drift);
+      const what = describeDrift(drift);
+      if (source.schema === "freeze") {
+        throw new DpError("SOURCE_DATA", `schema drift in ${sourceName}.${stream.name} (${what}) and the source is frozen`, {
+          where: `${project.locate(["sources", sourceName, "schema"])} (sources.${sourceName}.schema)`,
+          fix: `review the change, then set schema: evolve (or warn) and run \`dp pull ${sourceName}\``,
+        });
+      }
+      log.warn(`schema drift: ${what}`);
+    },
+  }, spare);
+  let pendingState: StreamState | undefined;
+  let landing: Promise<void> = Promise.resolve();
+  const inFlight: Promise<void>[] = [];
+  const progress = new StreamProgress(`${sourceName}.${stream.name}`);
+  const commit = async (converting: Promise<ConvertedSpool> | undefined, state: StreamState | undefined, final: boolean) => {
+    const landed = converting && writer.publish(await converting);
+    if (landed) {
+      result.rows += landed.rows;
+      result.files += 1;
+      lastSchema = landed.schema;
+    }
+    if (!landed && !final) return;
+    store.update(sourceName, (s) => {
+      const rec: StreamRecord = (s.streams[stream.name] ??= {});
+      if (state) rec.state = state;
+      rec.last_run_id = runId;
+      rec.rows_total = (rec.rows_total ?? 0) + (landed?.rows ?? 0);
+      rec.last_rows = result.rows;
+      if (lastSchema) rec.schema = lastSchema;
+      if (landed && result.drift) {
+        rec.drift = [...(rec.drift ?? []), { at: at.toISOString(), ...result.drift }].slice(-20);
+      }
+      if (final) rec.last_success_at = at.toISOString();
+    });
+    crashPoint("after-state");
+  };
+  try {
+    const ctx = {
+      source: sourceName,
+      stream,
+      projectDir: project.dir,
+      lakeDir: project.paths.lake,
+      state: options.fullRefresh ? undefined : before.state,
+      now: at,
+      fullRefresh: options.fullRefresh ?? false,
+      lookbackMs: parseDuration(source.lookback ?? "0s") ?? 0,
+      retry: {
+        maxAttempts: source.retries?.max_attempts ?? 5,
+        maxWaitMs: parseDuration(source.retries?.max_wait ?? "60s") ?? 60_000,
+      },
+      rateLimit: source.rate_limit,
+      log,
+      signal: options.signal,
+      progress: (e: { pages?: number; records?: number; retries?: number }) => progress.update(e),
+    };
+    for await (const batch of connector.read(config, ctx)) {
+      let count: number;
+      if (batch instanceof TextBatch) {
+        writer.writeText(batch.text);
+        count = batch.text.count;
+      } else {
+        writer.write(batch.records);
+        count = batch.records.length;
+      }
+      crashPoint("mid-batch");
+      progress.landed(count);
+      if (batch.state) pendingState = batch.state;
+      if (writer.full) {
+        // DuckDB converts this file, and the one before it, while the next pages are fetched and
+        // spooled (the conversion is one thread each; two keep both cores busy). Files become visible
+        // one at a time, in order, each with the cursor that covered its last record
+        const sealed = writer.seal()!;
+        const state = pendingState;
+        if (inFlight.length >= 2) await inFlight.shift();
+        const converting = writer.convert(sealed);
+        converting.catch(() => {});
+        const previous = landing;
+        landing = previous.then(() => commit(converting, state, false));
+        landing.catch(() => {});
+        inFlight.push(landing);
+      }
+      if (options.signal?.aborted) break;
+    }
+    await landing;
+    if (options.signal?.aborted) {
+      // whatever is spooled is dropped; the cursor stays at the last durable file
+      return result;
+    }
+    const last = writer.seal();
+    await commit(last && writer.convert(last), pendingState, true);
+    return result;
+  } finally {
+    await landing.catch(() => {});
+    await Promise.allSettled(inFlight);
+    progress.end();
+    writer.cleanup();
+    spare.close();
+  }
+}
+
+export function diffSchema(before: ColumnSchema[] | undefined, after: ColumnSchema[]): { added: string[]; removed: string[]; retyped: string[] } | undefined {
+  if (!before) return undefined;
+  const b = new Map(before.map((c) => [c.name, c.type]));
+  const a = new Map(after.map((c) => [c.name, c.type]));
+  const added = [...a.keys()].filter((k) => !b.has(k));
+  const removed = [...b.keys()].filter((k) => !a.has(k));
+  const retyped = [...a.entries()]
+    .filter(([k, t]) => b.has(k) && b.get(k) !== t && a.get(k) !== '"NULL"' && b.get(k) !== '"NULL"')
+    .map(([k, t]) => `${k}: ${b.get(k)} → ${t}`);
+  if (!added.length && !removed.length && !retyped.length) return undefined;
+  return { added, removed, retyped };
+}
+
+function mergeDrift(a: StreamResult["drift"], b: NonNullable<StreamResult["drift"]>) {
+  if (!a) return b;
+  return { added: [...new Set([...a.added, ...b.added])], removed: [...new Set([...a.removed, ...b.removed])], retyped: [...new Set([...a.retyped, ...b.retyped])] };
+}
+
+function describeDrift(d: NonNullable<StreamResult["drift"]>): string {
+  const parts = [];
+  if (d.added.length) parts.push(`added ${d.added.join(", ")}`);
+  if (d.removed.length) parts.push(`removed ${d.removed.join(", ")}`);
+  if (d.retyped.length) parts.push(`retyped ${d.retyped.join(", ")}`);
+  return parts.join("; ");
+}

@@ -1,0 +1,107 @@
+import { accessSync, constants, existsSync, statfsSync } from "node:fs";
+import { join } from "node:path";
+import { cronInstalled } from "./crontab.ts";
+import { envRefsIn } from "../config/env.ts";
+import { DpError } from "../errors.ts";
+import { credentialSource } from "../deliver/google-auth.ts";
+import { lockStatus } from "./lock.ts";
+import { loadProject, type Project } from "../config/project.ts";
+import { currentPointer } from "../warehouse/snapshots.ts";
+import { VERSION } from "../version.ts";
+
+export type CheckStatus = "ok" | "warn" | "fail";
+
+export interface Check {
+  name: string;
+  status: CheckStatus;
+  detail: string;
+  fix?: string;
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  checks: Check[];
+}
+
+/** Every ${VAR} the project refers to, with who needs it; a ${VAR:-default} is optional. */
+function envRefs(project: Project): { name: string; neededBy: string; optional: boolean }[] {
+  const out = new Map<string, { name: string; neededBy: string; optional: boolean }>();
+  const scan = (value: unknown, neededBy: string) => {
+    for (const ref of envRefsIn(JSON.stringify(value ?? null))) {
+      const prev = out.get(ref.name);
+      out.set(ref.name, { name: ref.name, neededBy: prev ? `${prev.neededBy}, ${neededBy}` : neededBy, optional: (prev?.optional ?? true) && ref.hasDefault });
+    }
+  };
+  for (const [name, src] of Object.entries(project.config.sources)) scan(src.config, `source ${name}`);
+  scan(project.config.alerts, "alerts");
+  project.config.exports.forEach((x) => scan(x.to, `export of ${x.mart}`));
+  return [...out.values()];
+}
+
+/** What is missing for `dp run` (and cron) to work; never prints a secret's value. */
+export function runDoctor(options: { project?: string; crontabFile?: string } = {}): DoctorReport {
+  const checks: Check[] = [];
+  const add = (c: Check) => checks.push(c);
+  add({ name: "dp", status: "ok", detail: `dp ${VERSION} on bun ${Bun.version} (${process.execPath})` });
+  let project: Project;
+  try {
+    project = loadProject(options.project);
+    add({ name: "project", status: "ok", detail: `${project.file.displayPath ?? "project.yaml"}: ${Object.keys(project.config.sources).length} sources, ${project.config.exports.length} exports` });
+  } catch (e) {
+    const err = e instanceof DpError ? e : new DpError("CONFIG", String(e));
+    add({ name: "project", status: "fail", detail: `${err.message}${err.where ? ` (at ${err.where})` : ""}`, fix: err.fix });
+    return { ok: false, checks };
+  }
+
+  for (const ref of envRefs(project)) {
+    const present = !!process.env[ref.name];
+    add({
+      name: `secret ${ref.name}`,
+      status: present ? "ok" : ref.optional ? "warn" : "fail",
+      detail: `${present ? "set" : "missing"} (needed by ${ref.neededBy})`,
+      fix: present ? undefined : `export ${ref.name}=... or add it to ${join(project.dir, ".env")}`,
+    });
+  }
+  if (project.config.exports.some((x) => x.to.startsWith("sheets://"))) {
+    const cred = credentialSource();
+    const ok = cred && (cred.kind === "inline" || existsSync(cred.ref));
+    add({ name: "google credentials", status: ok ? "ok" : "fail", detail: ok ? `service account from ${cred!.kind === "inline" ? `env ${cred!.ref}` : "GOOGLE_APPLICATION_CREDENTIALS"}` : cred ? `key file ${cred.ref} does not exist` : "not set (needed by sheets exports)", fix: ok ? undefined : "set GOOGLE_APPLICATION_CREDENTIALS to a service-account JSON key and share the spreadsheet with its client_email" });
+  }
+
+  const lake = project.paths.lake;
+  if (!existsSync(lake)) add({ name: "lake", status: "warn", detail: `${lake} does not exist yet`, fix: "run `dp pull` (or `dp run`)" });
+  else add(writable(lake) ? { name: "lake", status: "ok", detail: lake } : { name: "lake", status: "fail", detail: `${lake} is not writable`, fix: `fix the permissions of ${lake}` });
+
+  const pointer = currentPointer(project);
+  if (pointer) add({ name: "warehouse", status: "ok", detail: `${project.paths.warehouse}; published ${pointer.published_at} (run ${pointer.run_id})` });
+  else add({ name: "warehouse", status: "warn", detail: "nothing built yet", fix: "run `dp run`" });
+
+  const lock = lockStatus(project);
+  if (lock.state === "free") add({ name: "lock", status: "ok", detail: "free" });
+  else if (lock.state === "held") add({ name: "lock", status: "ok", detail: `held by dp ${lock.holder.command} (pid ${lock.holder.pid}, started ${lock.holder.started_at})` });
+  else add({ name: "lock", status: "warn", detail: `stale${lock.holder ? ` (dead pid ${lock.holder.pid}, started ${lock.holder.started_at})` : ""}`, fix: "nothing to do: the next run takes it over" });
+
+  add(process.env.ANTHROPIC_API_KEY ? { name: "llm key", status: "ok", detail: "ANTHROPIC_API_KEY set" } : { name: "llm key", status: "warn", detail: "ANTHROPIC_API_KEY missing: `dp ask` answers with the offline planner", fix: "export ANTHROPIC_API_KEY=... for full answers" });
+
+  const cron = cronInstalled(project, options.crontabFile);
+  if (cron === true) add({ name: "cron", status: "ok", detail: "`dp run --due` entry installed" });
+  else if (cron === false) add({ name: "cron", status: "warn", detail: "no crontab entry for this project", fix: "run `dp schedule install`" });
+  else add({ name: "cron", status: "warn", detail: "crontab is not available on this machine", fix: "install cron, or run `dp run --due` from another scheduler" });
+
+  try {
+    const fs = statfsSync(project.dir);
+    const free = fs.bavail * fs.bsize;
+    const gb = (free / 1024 ** 3).toFixed(1);
+    add({ name: "disk", status: free < 100 * 1024 ** 2 ? "fail" : free < 1024 ** 3 ? "warn" : "ok", detail: `${gb} GB free`, fix: free < 1024 ** 3 ? "free up disk space; the lake and snapshots grow with every pull" : undefined });
+  } catch {}
+  return { ok: !checks.some((c) => c.status === "fail"), checks };
+}
+
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

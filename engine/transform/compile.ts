@@ -1,0 +1,43 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { qualified } from "../warehouse/duckdb.ts";
+import { rawViewName, type Model, type ModelGraph } from "./models.ts";
+
+export interface CompileContext {
+  /** relation a ref() resolves to; defaults to the live table */
+  relationOf?: (model: Model) => string;
+  /** relation a source() resolves to; defaults to the raw view over the lake */
+  sourceRelation?: (source: string, stream: string) => string;
+  isIncremental?: boolean;
+  /** the model's own live relation, for {{ this }} */
+  self?: string;
+}
+
+const REF = /\{\{\s*ref\(\s*['"]([^'"]+)['"]\s*\)\s*\}\}/g;
+const SOURCE = /\{\{\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*\}\}/g;
+const THIS = /\{\{\s*this\s*\}\}/g;
+const IF_INCREMENTAL = /\{%-?\s*if\s+is_incremental\(\)\s*-?%\}([\s\S]*?)(?:\{%-?\s*else\s*-?%\}([\s\S]*?))?\{%-?\s*endif\s*-?%\}/g;
+
+export function liveRelation(model: Pick<Model, "schema" | "name">): string {
+  return qualified(model.schema, model.name);
+}
+
+/** Templated SQL → plain DuckDB SQL. Line count is preserved so errors map back to the file. */
+export function compileSql(model: Pick<Model, "sql" | "schema" | "name">, graph: ModelGraph, ctx: CompileContext = {}): string {
+  const relationOf = ctx.relationOf ?? liveRelation;
+  const sourceRelation = ctx.sourceRelation ?? ((source: string, stream: string) => qualified("raw", rawViewName(source, stream)));
+  return model.sql
+    .replace(IF_INCREMENTAL, (_all, yes: string, no: string | undefined) => (ctx.isIncremental ? yes : (no ?? yes.replace(/[^\n]/g, ""))))
+    .replace(REF, (_all, name: string) => relationOf(graph.models.get(name)!))
+    .replace(SOURCE, (_all, source: string, stream: string) => sourceRelation(source, stream))
+    .replace(THIS, ctx.self ?? liveRelation(model))
+    .replace(/;?\s*$/, "");
+}
+
+/** The compiled file's path, its directory created once per set of `made` directories. */
+export function compiledFile(compiledDir: string, model: Pick<Model, "schema" | "name">, made: Set<string>): string {
+  const dir = join(compiledDir, model.schema);
+  if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+  made.add(dir);
+  return join(dir, `${model.name}.sql`);
+}

@@ -1,0 +1,73 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { isMap, isSeq, parseDocument, stringify, YAMLMap } from "yaml";
+import { DpError } from "../errors.ts";
+import { writeFileAtomic } from "../atomic-write.ts";
+import { loadModels, type Model } from "./models.ts";
+import type { Project } from "../config/project.ts";
+import { openReader } from "../warehouse/snapshots.ts";
+
+export interface ContractDraft {
+  model: string;
+  columns: { name: string; type: string }[];
+  /** the YAML entry, ready to paste under models: */
+  yaml: string;
+  /** the file --write changed */
+  written?: string;
+}
+
+/** A draft contract from the built model's columns and types, read from the published snapshot. */
+export async function inferContract(project: Project, name: string, options: { write?: boolean } = {}): Promise<ContractDraft> {
+  const graph = loadModels(project);
+  const model = graph.models.get(name);
+  if (!model) throw new DpError("USAGE", `no model named "${name}"`, { fix: `one of: ${graph.order.join(", ")}` });
+  const db = await openReader(project);
+  let columns: { name: string; type: string }[];
+  try {
+    const rows = await db.all<{ column_name: string; data_type: string }>(
+      "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",
+      [model.schema, model.name],
+    );
+    columns = rows.map((r) => ({ name: r.column_name, type: r.data_type }));
+  } finally {
+    db.close();
+  }
+  if (!columns.length) throw new DpError("NOT_FOUND", `${model.schema}.${name} is not built`, { fix: `dp build --select ${name}`, exitCode: 1 });
+  const declared = new Map(model.config.columns.map((c) => [c.name, c]));
+  const entry = {
+    name,
+    contract: true,
+    columns: columns.map((c) => {
+      const d = declared.get(c.name);
+      return { name: c.name, type: c.type, ...(d?.description ? { description: d.description } : {}), ...(d?.pii ? { pii: true } : {}), ...(d?.tests.length ? { tests: d.tests } : {}) };
+    }),
+  };
+  const draft: ContractDraft = { model: name, columns, yaml: stringify([entry]) };
+  if (options.write) draft.written = writeContract(project, model, columns);
+  return draft;
+}
+
+/** Sets contract: true and the column types in the model's YAML entry, keeping its comments, descriptions and tests. */
+function writeContract(project: Project, model: Model, columns: { name: string; type: string }[]): string {
+  const file = model.yamlWhere ? join(project.dir, model.yamlWhere.replace(/:\d+$/, "")) : join(project.paths.models, model.schema, `${model.name}.yml`);
+  const doc = parseDocument(existsSync(file) ? readFileSync(file, "utf8") : "models: []\n");
+  if (!isSeq(doc.get("models"))) doc.set("models", doc.createNode([]));
+  const models = doc.get("models") as import("yaml").YAMLSeq;
+  let entry = models.items.find((m) => isMap(m) && m.get("name") === model.name) as YAMLMap | undefined;
+  if (!entry) {
+    entry = doc.createNode({ name: model.name }) as YAMLMap;
+    models.items.push(entry);
+  }
+  entry.set("contract", true);
+  if (!isSeq(entry.get("columns"))) entry.set("columns", doc.createNode([]));
+  const cols = entry.get("columns") as import("yaml").YAMLSeq;
+  for (const c of columns) {
+    const existing = cols.items.find((x) => isMap(x) && x.get("name") === c.name) as YAMLMap | undefined;
+    if (existing) existing.set("type", c.type);
+    else cols.items.push(doc.createNode({ name: c.name, type: c.type }));
+  }
+  const built = new Set(columns.map((c) => c.name));
+  cols.items = cols.items.filter((x) => !isMap(x) || built.has(String(x.get("name"))));
+  writeFileAtomic(file, doc.toString());
+  return file;
+}

@@ -1,0 +1,203 @@
+import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from "@duckdb/node-api";
+import { DpError } from "../errors.ts";
+import { loadDuckDB } from "./duckdb-native.ts";
+import { defaultMemoryLimit, defaultThreads } from "./duckdb-settings.ts";
+
+/**
+ * The one module that talks to DuckDB. Everything else goes through Db:
+ * values are bound as parameters; identifiers are quoted with ident().
+ */
+export type SqlValue = string | number | boolean | null | bigint | Date;
+export type Row = Record<string, unknown>;
+
+export interface OpenOptions {
+  readOnly?: boolean;
+  threads?: number;
+  memoryLimit?: string;
+  /** where DuckDB spills past its memory limit (default: beside a database file; the system temp dir for `:memory:`) */
+  tempDirectory?: string;
+  /** Lock the engine down for SQL run on behalf of a question or a human's `dp sql`. */
+  sandbox?: { allowedDirectories: string[] };
+}
+
+const SELECT_STATEMENT = 1;
+
+export class Db {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+    readonly path: string,
+    /** false for a connection from `connect()`: closing it leaves the database open */
+    private readonly ownsInstance = true,
+  ) {}
+
+  /** Another connection to the same database, for a statement that runs beside this one's. */
+  async connect(): Promise<Db> {
+    return new Db(this.instance, await this.instance.connect(), this.path, false);
+  }
+
+  static async open(path: string, options: OpenOptions = {}): Promise<Db> {
+    const { DuckDBInstance } = await loadDuckDB();
+    if (path !== ":memory:" && !path.startsWith("md:") && !options.readOnly) mkdirSync(dirname(path), { recursive: true });
+    const config: Record<string, string> = {};
+    if (options.readOnly) config.access_mode = "READ_ONLY";
+    config.threads = String(options.threads ?? defaultThreads());
+    config.memory_limit = options.memoryLimit ?? defaultMemoryLimit();
+    // DuckDB's default for an in-memory database is `.tmp` in the working directory (a cron job's may be `/`)
+    const spill = options.tempDirectory ?? (path === ":memory:" ? join(tmpdir(), `dp-spill-${process.pid}`) : undefined);
+    if (spill) config.temp_directory = spill;
+    config.autoinstall_known_extensions = "false";
+    config.autoload_known_extensions = "false";
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, config);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      // not /lock/: "Corrupt database file … in block at …" is no lock
+      if (/Could not set lock|Conflicting lock/i.test(msg)) {
+        throw new DpError("LOCKED", `the warehouse ${path} is in use by another process`, {
+          fix: "wait for the running `dp run` to finish (readers use the published snapshot)",
+          cause: e,
+        });
+      }
+      throw new DpError("IO", `cannot open DuckDB database ${path}: ${msg}`, { cause: e });
+    }
+    const conn = await instance.connect();
+    const db = new Db(instance, conn, path);
+    if (options.sandbox) await db.lockDown(options.sandbox.allowedDirectories);
+    return db;
+  }
+
+  private async lockDown(allowedDirectories: string[]): Promise<void> {
+    const dirs = allowedDirectories.map((d) => (d.endsWith("/") ? d : `${d}/`));
+    await this.run(`SET allowed_directories = ${sqlList(dirs)}`);
+    await this.run("SET enable_external_access = false");
+    await this.run("SET lock_configuration = true");
+  }
+
+  async run(sql: string, params: SqlValue[] = []): Promise<void> {
+    try {
+      if (params.length === 0) await this.conn.run(sql);
+      else await this.conn.run(sql, params as DuckDBValue[]);
+    } catch (e) {
+      throw sqlError(e, sql);
+    }
+  }
+
+  /**
+   * The result is materialized by `run`; its chunks are read synchronously. runAndReadAll fetched each
+   * chunk with another async call, two or three round trips for a one-row answer: ≈0.3 ms per statement.
+   */
+  async all<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
+    try {
+      const result = params.length === 0 ? await this.conn.run(sql) : await this.conn.run(sql, params as DuckDBValue[]);
+      const { JsonDuckDBValueConverter: toJson } = await loadDuckDB();
+      const names = result.deduplicatedColumnNames();
+      const numeric = result
+        .columnTypes()
+        .map((t, i) => (/^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|DECIMAL)/.test(t.toString()) ? i : -1))
+        .filter((i) => i >= 0);
+      const rows: Row[] = [];
+      for (let c = 0; c < result.chunkCount; c++) {
+        const chunk = result.getChunk(c);
+        for (let r = 0; r < chunk.rowCount; r++) {
+          const row: Row = {};
+          chunk.visitRowValues(r, (value, _r, column, type) => {
+            row[names[column]!] = toJson(value, type, toJson);
+          });
+          for (const i of numeric) {
+            const v = row[names[i]!];
+            if (typeof v === "string") row[names[i]!] = Number(v);
+          }
+          rows.push(row);
+        }
+      }
+      return rows as T[];
+    } catch (e) {
+      throw sqlError(e, sql);
+    }
+  }
+
+  async one<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  /**
+   * Only a single SELECT passes: DuckDB's own parser counts the statements and
+   * names the statement type, so no regex decides what is read-only.
+   */
+  async assertSingleSelect(sql: string): Promise<void> {
+    let count: number;
+    try {
+      count = (await this.conn.extractStatements(sql)).count;
+    } catch (e) {
+      throw new DpError("READ_ONLY", `not valid SQL: ${(e as Error).message.split("\n")[0]}`, { fix: "check the statement's syntax" });
+    }
+    if (count !== 1) {
+      throw new DpError("READ_ONLY", `expected exactly one statement, got ${count}`, { fix: "run one SELECT at a time" });
+    }
+    let type: number;
+    try {
+      const prepared = await this.conn.prepare(sql);
+      type = prepared.statementType as unknown as number;
+    } catch (e) {
+      throw new DpError("READ_ONLY", (e as Error).message.split("\n")[0]!, { fix: "dp sql runs read-only SELECT statements on the published marts" });
+    }
+    if (type !== SELECT_STATEMENT) {
+      throw new DpError("READ_ONLY", "only SELECT statements are allowed here", { fix: "dp sql is read-only; change data through models and `dp build`" });
+    }
+  }
+
+  async describe(sql: string): Promise<{ name: string; type: string }[]> {
+    const rows = await this.all<{ column_name: string; column_type: string }>(`DESCRIBE ${sql}`);
+    return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.run("BEGIN TRANSACTION");
+    try {
+      const out = await fn();
+      await this.run("COMMIT");
+      return out;
+    } catch (e) {
+      await this.run("ROLLBACK").catch(() => {});
+      throw e;
+    }
+  }
+
+  close(): void {
+    try {
+      this.conn.closeSync();
+    } catch {}
+    if (!this.ownsInstance) return;
+    try {
+      this.instance.closeSync();
+    } catch {}
+  }
+}
+
+/** Quote an identifier; names themselves must come from the catalog, not from users. */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function qualified(schema: string, name: string): string {
+  return `${ident(schema)}.${ident(name)}`;
+}
+
+/** A string literal, for the few places DuckDB takes no parameter (paths in COPY, SET). */
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+export function sqlList(values: string[]): string {
+  return `[${values.map(literal).join(", ")}]`;
+}
+
+function sqlError(e: unknown, sql: string): DpError {
+  const msg = e instanceof Error ? e.message : String(e);
+  return new DpError("MODEL_SQL", msg, { cause: e, where: sql.length > 200 ? `${sql.slice(0, 200)}…` : sql });
+}

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { catalogCacheFile } from "../../../engine/catalog/catalog-cache.ts";
+import { loadProject } from "../../../engine/config/project.ts";
+import { currentPointer } from "../../../engine/warehouse/snapshots.ts";
+import { askOffline } from "../../../tools/ask/offline-answer.ts";
+import { createToolContext } from "../../../tools/context.ts";
+import { createFixture, FIXTURE_NOW, type Fixture } from "../../tools/fixture.ts";
+import { dp } from "../../helpers.ts";
+
+const QUESTIONS = ["churn last month?", "MRR last month", "top 3 customers by mrr", "what share of mrr is enterprise?", "where does churn_monthly come from?", "how is the weather?"];
+let fx: Fixture;
+let cacheFile: string;
+
+beforeAll(async () => {
+  fx = await createFixture();
+  cacheFile = join(fx.project.paths.snapshots, catalogCacheFile(currentPointer(fx.project)!.file));
+});
+afterAll(() => fx.cleanup());
+
+function cli(args: string[]): string {
+  const r = dp([...args, "--json", "-C", fx.dir], { env: { DP_NOW: FIXTURE_NOW, ANTHROPIC_API_KEY: "" } });
+  expect(r.stderr).toBe("");
+  return r.stdout;
+}
+
+/** everything but the timings */
+function untimed(json: string): unknown {
+  return JSON.parse(json, (k, v) => (k === "latency_ms" || k === "ms" ? 0 : k === "receipt" ? (v as string[]).map((l) => l.replace(/\d+\.\d s$/, "")) : v));
+}
+
+async function everything(): Promise<{ cached: boolean; out: unknown[] }> {
+  const out: unknown[] = [];
+  let cached = false;
+  for (const q of QUESTIONS) {
+    const ctx = createToolContext(loadProject(fx.dir));
+    cached = ctx.catalog.builtColumns;
+    try {
+      out.push(untimed(JSON.stringify(await askOffline(ctx, q))));
+    } finally {
+      ctx.close();
+    }
+  }
+  out.push(untimed(cli(["ask", "churn last month?"])), untimed(cli(["catalog"])), untimed(cli(["lineage", "churn_monthly"])));
+  return { cached, out };
+}
+
+test("a published snapshot has its catalog beside it, and readers answer the same with or without it", async () => {
+  expect(existsSync(cacheFile)).toBe(true);
+  const withCache = await everything();
+  expect(withCache.cached).toBe(true);
+  renameSync(cacheFile, `${cacheFile}.off`);
+  try {
+    const without = await everything();
+    expect(without.cached).toBe(false);
+    expect(withCache.out).toEqual(without.out);
+  } finally {
+    renameSync(`${cacheFile}.off`, cacheFile);
+  }
+});
+
+test("a model's YAML edited after the build is read from the files, not the cache", () => {
+  const yml = join(fx.project.paths.models, "marts", "marts.yml");
+  const before = readFileSync(yml, "utf8");
+  expect(before).toContain("description: MRR per month and plan");
+  writeFileSync(yml, before.replace("description: MRR per month and plan", "description: MRR per month and plan, edited"));
+  const marts = (JSON.parse(cli(["catalog"])) as { marts: { name: string; description: string }[] }).marts;
+  expect(marts.find((m) => m.name === "mrr_monthly")!.description).toBe("MRR per month and plan, edited");
+  const ctx = createToolContext(loadProject(fx.dir));
+  expect(ctx.catalog.builtColumns).toBe(false);
+  ctx.close();
+});

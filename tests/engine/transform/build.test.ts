@@ -1,0 +1,248 @@
+import { describe, expect, test } from "bun:test";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "../../../engine/transform/build.ts";
+import { loadModels } from "../../../engine/transform/models.ts";
+import { loadProject } from "../../../engine/config/project.ts";
+import { select } from "../../../engine/transform/selector.ts";
+import { openWriter } from "../../../engine/warehouse/snapshots.ts";
+import { runTests } from "../../../engine/transform/testing/run-tests.ts";
+import { snapshotRows, writeProject } from "../../helpers.ts";
+
+const base = {
+  "project.yaml": "name: fixture\n",
+  "models/staging/stg_orders.sql": "select * from (values (1, 'a', 10.0), (2, 'b', 20.0), (3, 'a', 5.0)) t(order_id, customer, amount)\n",
+  "models/marts/orders.sql": "select order_id, customer, amount from {{ ref('stg_orders') }}\n",
+  "models/marts/revenue.sql": "select customer, sum(amount) as revenue\nfrom {{ ref('orders') }}\ngroup by customer\n",
+  "models/marts/marts.yml": `models:
+  - name: orders
+    tags: [finance]
+    columns:
+      - name: order_id
+        tests: [not_null, unique]
+      - name: customer
+        tests: [{ accepted_values: { values: [a, b] } }]
+    tests:
+      - expression: "amount >= 0"
+  - name: revenue
+    columns:
+      - name: customer
+        tests: [{ relationships: { to: orders, field: customer } }]
+`,
+};
+
+const rows = snapshotRows;
+
+describe("build", () => {
+  test("builds in DAG order, runs tests, publishes a readable snapshot", async () => {
+    const dir = writeProject(base);
+    const project = loadProject(dir);
+    const graph = loadModels(project);
+    expect(graph.order).toEqual(["stg_orders", "orders", "revenue"]);
+    const result = await build(project);
+    expect(result.ok).toBe(true);
+    expect(result.models.map((m) => [m.model, m.status, m.rows])).toEqual([
+      ["stg_orders", "success", 3],
+      ["orders", "success", 3],
+      ["revenue", "success", 2],
+    ]);
+    expect(result.models.flatMap((m) => m.tests).every((t) => t.status === "pass")).toBe(true);
+    expect(await rows(dir, "select customer, revenue from marts.revenue order by customer")).toEqual([
+      { customer: "a", revenue: 15 },
+      { customer: "b", revenue: 20 },
+    ]);
+  });
+
+  test("compiled SQL is written and matches the golden form", async () => {
+    const dir = writeProject(base);
+    await build(loadProject(dir));
+    const compiled = readFileSync(join(dir, ".dp/compiled/marts/revenue.sql"), "utf8");
+    expect(compiled).toBe('select customer, sum(amount) as revenue\nfrom "marts"."orders"\ngroup by customer\n');
+  });
+
+  test("a failing test keeps the previous version live and skips downstream", async () => {
+    const dir = writeProject(base);
+    expect((await build(loadProject(dir))).ok).toBe(true);
+    writeFileSync(join(dir, "models/staging/stg_orders.sql"), "select * from (values (1, 'a', 10.0), (1, 'c', -1.0)) t(order_id, customer, amount)\n");
+    const result = await build(loadProject(dir));
+    expect(result.ok).toBe(false);
+    const byName = Object.fromEntries(result.models.map((m) => [m.model, m]));
+    expect(byName.stg_orders!.status).toBe("success");
+    expect(byName.orders!.status).toBe("failed");
+    expect(byName.orders!.error).toContain("unique(order_id)");
+    expect(byName.orders!.error).toContain("accepted_values(customer)");
+    expect(byName.revenue!.status).toBe("skipped");
+    // readers still see the last good orders and revenue
+    expect(await rows(dir, "select count(*)::int as n from marts.orders")).toEqual([{ n: 3 }]);
+    expect(await rows(dir, "select count(*)::int as n from marts.revenue")).toEqual([{ n: 2 }]);
+    const failed = await rows(dir, "select test_id, failures from _dp.test_results where status = 'fail' order by test_id");
+    expect(failed.map((r) => r.test_id)).toContain("orders.unique(order_id)");
+  });
+
+  test("a failure rolls back its commit group; the models that passed in it are rebuilt and published once", async () => {
+    const dir = writeProject(base);
+    expect((await build(loadProject(dir))).ok).toBe(true);
+    // stg_orders and orders share a commit group; orders' tests fail, so the group rolls back
+    writeFileSync(join(dir, "models/staging/stg_orders.sql"), "select * from (values (7, 'a', 1.0), (7, 'b', 2.0)) t(order_id, customer, amount)\n");
+    for (const failFast of [false, true]) {
+      const result = await build(loadProject(dir), { failFast });
+      expect(result.models.map((m) => [m.model, m.status])).toEqual([
+        ["stg_orders", "success"],
+        ["orders", "failed"],
+        ["revenue", "skipped"],
+      ]);
+      // stg_orders' new version is live although its first build rolled back with orders
+      expect(await rows(dir, "select count(*)::int as n, min(order_id)::int as id from staging.stg_orders")).toEqual([{ n: 2, id: 7 }]);
+      expect(await rows(dir, "select count(*)::int as n from marts.orders")).toEqual([{ n: 3 }]);
+      const runs = await rows(dir, `select model, status from _dp.model_runs where run_id = '${result.runId}' order by model`);
+      expect(runs).toEqual([
+        { model: "orders", status: "failed" },
+        { model: "revenue", status: "skipped" },
+        { model: "stg_orders", status: "success" },
+      ]);
+    }
+  });
+
+  test("--fail-fast stops at the first failure", async () => {
+    const dir = writeProject({ ...base, "models/staging/stg_orders.sql": "select 1 as order_id, 'zzz' as customer, 1.0 as amount\n" });
+    const result = await build(loadProject(dir), { failFast: true });
+    expect(result.models.map((m) => m.status)).toEqual(["success", "failed", "skipped"]);
+  });
+
+  test("SQL errors name the model file and the compiled SQL", async () => {
+    const dir = writeProject({ ...base, "models/marts/revenue.sql": "select customer, sum(amout) as revenue from {{ ref('orders') }} group by customer\n" });
+    const result = await build(loadProject(dir));
+    const revenue = result.models.find((m) => m.model === "revenue")!;
+    expect(revenue.status).toBe("failed");
+    expect(revenue.error).toContain("amout");
+    expect(revenue.where).toContain("models/marts/revenue.sql");
+    expect(revenue.where).toContain(".dp/compiled/marts/revenue.sql");
+  });
+
+  test("unknown ref and cycles are errors with file:line", () => {
+    const unknown = writeProject({ ...base, "models/marts/revenue.sql": "select 1\nfrom {{ ref('ordrs') }}\n" });
+    expect(() => loadModels(loadProject(unknown))).toThrow(/ref\('ordrs'\) names no model/);
+    try {
+      loadModels(loadProject(unknown));
+    } catch (e) {
+      expect((e as { where: string }).where).toBe("models/marts/revenue.sql:2");
+    }
+    const cycle = writeProject({ ...base, "models/staging/stg_orders.sql": "select * from {{ ref('revenue') }}\n" });
+    expect(() => loadModels(loadProject(cycle))).toThrow(/cycle: .*→/);
+  });
+
+  test("selectors", () => {
+    const project = loadProject(writeProject(base));
+    const graph = loadModels(project);
+    const ctx = { projectDir: project.dir };
+    expect(select(graph, "orders", ctx)).toEqual(["orders"]);
+    expect(select(graph, "+orders", ctx)).toEqual(["stg_orders", "orders"]);
+    expect(select(graph, "orders+", ctx)).toEqual(["orders", "revenue"]);
+    expect(select(graph, "tag:finance", ctx)).toEqual(["orders"]);
+    expect(select(graph, "path:models/marts", ctx)).toEqual(["orders", "revenue"]);
+    expect(select(graph, "stg_orders revenue", ctx)).toEqual(["stg_orders", "revenue"]);
+    expect(() => select(graph, "nope", ctx)).toThrow(/no model named "nope"/);
+  });
+
+  test("dp test reruns tests against live marts and records them", async () => {
+    const dir = writeProject(base);
+    await build(loadProject(dir));
+    const result = await runTests(loadProject(dir));
+    expect(result.ok).toBe(true);
+    expect(result.tests.length).toBe(5);
+  });
+
+  test("contracts: a changed column type fails the build with a diff and keeps the old mart", async () => {
+    const yaml = `models:
+  - name: orders
+    contract: true
+    columns:
+      - { name: order_id, type: INTEGER }
+      - { name: customer, type: VARCHAR }
+      - { name: amount, type: "DECIMAL(3,1)" }
+`;
+    const dir = writeProject({ ...base, "models/marts/marts.yml": yaml });
+    expect((await build(loadProject(dir))).ok).toBe(true);
+    writeFileSync(join(dir, "models/marts/orders.sql"), "select order_id::VARCHAR as order_id, customer, amount, 1 as extra from {{ ref('stg_orders') }}\n");
+    const result = await build(loadProject(dir));
+    const orders = result.models.find((m) => m.model === "orders")!;
+    expect(orders.status).toBe("failed");
+    expect(orders.error).toContain("~ order_id: contract INTEGER, built VARCHAR");
+    expect(orders.error).toContain("+ extra INTEGER");
+    expect(await rows(dir, "select typeof(order_id) as t from marts.orders limit 1")).toEqual([{ t: "INTEGER" }]);
+  });
+
+  test("incremental merge equals a full rebuild", async () => {
+    const files = {
+      "project.yaml": "name: inc\n",
+      "models/staging/src.sql": "select * from (values (1, 'x', 1), (2, 'y', 1)) t(id, v, version)\n",
+      "models/marts/latest.sql": "select id, v, version from {{ ref('src') }}\n{% if is_incremental() %}where version >= (select max(version) from {{ this }}){% endif %}\n",
+      "models/marts/m.yml": "models:\n  - name: latest\n    materialized: incremental\n    unique_key: id\n",
+    };
+    const dir = writeProject(files);
+    await build(loadProject(dir));
+    writeFileSync(join(dir, "models/staging/src.sql"), "select * from (values (1, 'x', 1), (2, 'y2', 2), (3, 'z', 2)) t(id, v, version)\n");
+    await build(loadProject(dir));
+    const incremental = await rows(dir, "select id, v from marts.latest order by id");
+    await build(loadProject(dir), { fullRefresh: true });
+    const full = await rows(dir, "select id, v from marts.latest order by id");
+    expect(incremental).toEqual(full);
+    expect(full).toEqual([{ id: 1, v: "x" }, { id: 2, v: "y2" }, { id: 3, v: "z" }]);
+  });
+});
+
+test("a relationships test's target is built first even when it is not an upstream model", async () => {
+  const dir = writeProject({
+    "project.yaml": "name: rel\n",
+    "models/marts/a_orders.sql": "select 1 as order_id, 'c1' as customer_id\n",
+    "models/marts/z_customers.sql": "select 'c1' as customer_id\n",
+    "models/marts/m.yml": "models:\n  - name: a_orders\n    columns:\n      - name: customer_id\n        tests: [{ relationships: { to: z_customers, field: customer_id } }]\n",
+  });
+  const result = await build(loadProject(dir));
+  expect(result.models.map((m) => m.model)).toEqual(["z_customers", "a_orders"]);
+  expect(result.ok).toBe(true);
+});
+
+describe("large models are built beside the live version, committed, then tested", () => {
+  // 1,200,000 rows: over LARGE_ROWS, so the tests scan a committed table with every core
+  const big = (bad: boolean) => `select i as id, ${bad ? "case when i = 5 then null else i end" : "i"} as v from range(1200000) t(i)\n`;
+  const files = (bad: boolean) => ({
+    "project.yaml": "name: big\n",
+    "models/marts/big.sql": big(bad),
+    "models/marts/small.sql": "select 1 as id\n",
+    "models/marts/marts.yml": "models:\n  - name: big\n    columns:\n      - { name: id, tests: [not_null, unique] }\n      - { name: v, tests: [not_null] }\n",
+  });
+  const tables = async (dir: string) => (await rows(dir, "select table_name from duckdb_tables() where schema_name = 'marts' order by 1")).map((r) => r.table_name);
+
+  test("a new large model whose tests fail is not published and leaves no shadow", async () => {
+    const dir = writeProject(files(true));
+    const result = await build(loadProject(dir));
+    expect(result.models.map((m) => [m.model, m.status])).toEqual([["big", "failed"], ["small", "success"]]);
+    expect(result.models[0]!.error).toContain("not_null(v)");
+    expect(await tables(dir)).toEqual(["small"]);
+  });
+
+  test("a passing large model is swapped in; a later failing rebuild keeps it live; a leftover shadow is dropped", async () => {
+    const dir = writeProject(files(false));
+    const first = await build(loadProject(dir));
+    expect(first.ok).toBe(true);
+    expect(first.models[0]!.rows).toBe(1_200_000);
+    expect(first.models[0]!.tests.map((t) => t.status)).toEqual(["pass", "pass", "pass"]);
+    expect(await tables(dir)).toEqual(["big", "small"]);
+    // the history now says big is large: the rebuild goes through the shadow from the start
+    writeFileSync(join(dir, "models/marts/big.sql"), big(true).replace("range(1200000)", "range(1300000)"));
+    const second = await build(loadProject(dir));
+    expect(second.models[0]!.status).toBe("failed");
+    expect(await rows(dir, "select count(*)::int as n, count(v)::int as v from marts.big")).toEqual([{ n: 1_200_000, v: 1_200_000 }]);
+    expect(await tables(dir)).toEqual(["big", "small"]);
+    // a build killed after committing a shadow leaves it in the warehouse; the next build drops it
+    const writer = await openWriter(loadProject(dir));
+    await writer.run("create table marts.big__dp_shadow as select 1 as id");
+    writer.close();
+    writeFileSync(join(dir, "models/marts/big.sql"), big(false).replace("range(1200000)", "range(1300000)"));
+    const third = await build(loadProject(dir));
+    expect(third.ok).toBe(true);
+    expect(await rows(dir, "select count(*)::int as n from marts.big")).toEqual([{ n: 1_300_000 }]);
+    expect(await tables(dir)).toEqual(["big", "small"]);
+  });
+});

@@ -1,0 +1,81 @@
+import { expect, test } from "bun:test";
+import { tmpdir, totalmem } from "node:os";
+import { Db } from "../../../engine/warehouse/duckdb.ts";
+import { defaultMemoryLimit, defaultThreads } from "../../../engine/warehouse/duckdb-settings.ts";
+import { loadProject } from "../../../engine/config/project.ts";
+import { openWriter } from "../../../engine/warehouse/snapshots.ts";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "../../../engine/transform/build.ts";
+import { writeProject } from "../../helpers.ts";
+
+async function settings(db: Db): Promise<{ threads: number; memory: number }> {
+  const r = (await db.one<{ threads: number; memory: number }>(
+    "SELECT current_setting('threads')::INTEGER AS threads, (SELECT memory_limit_bytes FROM (SELECT try_cast(regexp_extract(current_setting('memory_limit'), '([0-9.]+)', 1) AS DOUBLE) * CASE WHEN current_setting('memory_limit') LIKE '%GiB' THEN 2^30 WHEN current_setting('memory_limit') LIKE '%MiB' THEN 2^20 ELSE 1 END AS memory_limit_bytes)) AS memory",
+  ))!;
+  return { threads: Number(r.threads), memory: Number(r.memory) };
+}
+
+test("warehouse.threads and warehouse.memory_limit in project.yaml reach the writer's DuckDB", async () => {
+  const dir = writeProject({ "project.yaml": "name: s\nwarehouse:\n  threads: 1\n  memory_limit: 300MB\n" });
+  const db = await openWriter(loadProject(dir));
+  try {
+    const s = await settings(db);
+    expect(s.threads).toBe(1);
+    expect(Math.abs(s.memory - 300e6)).toBeLessThan(5e6);
+  } finally {
+    db.close();
+  }
+});
+
+test("without them DuckDB gets every core and 768 MB (half the RAM on a smaller machine), not its own 80%", async () => {
+  const db = await Db.open(":memory:");
+  try {
+    const s = await settings(db);
+    expect(s.threads).toBe(defaultThreads());
+    // DuckDB reads MB as 10^6 bytes
+    const expected = Math.min(768, Math.floor(totalmem() / 2 / 2 ** 20)) * 1e6;
+    expect(Math.abs(s.memory - expected) / expected).toBeLessThan(0.01);
+    expect(defaultMemoryLimit()).toMatch(/^\d+MB$/);
+  } finally {
+    db.close();
+  }
+});
+
+test("an in-memory DuckDB spills into the system temp dir, not the working directory", async () => {
+  const db = await Db.open(":memory:");
+  try {
+    expect((await db.one<{ t: string }>("SELECT current_setting('temp_directory') AS t"))!.t).toBe(join(tmpdir(), `dp-spill-${process.pid}`));
+  } finally {
+    db.close();
+  }
+});
+
+test("DP_MEMORY_LIMIT sets the machine's default; a model that runs out of memory under the default is built again once with half the RAM", async () => {
+  const dir = writeProject({
+    "project.yaml": "name: oom\n",
+    // ≈150 MB in one list: an aggregate DuckDB cannot spill
+    "models/marts/wide.sql": "select len(list(repeat(chr(65 + (i % 26)::INTEGER), 1000))) as n from range(150000) t(i)\n",
+    "models/marts/after.sql": "select n from {{ ref('wide') }}\n",
+  });
+  const before = process.env.DP_MEMORY_LIMIT;
+  process.env.DP_MEMORY_LIMIT = "64MB";
+  try {
+    expect(defaultMemoryLimit()).toBe("64MB");
+    const result = await build(loadProject(dir));
+    expect(result.models.map((m) => [m.model, m.status, m.rows])).toEqual([
+      ["wide", "success", 1],
+      ["after", "success", 1],
+    ]);
+    // a limit set in project.yaml is the user's: no second try
+    writeFileSync(join(dir, "project.yaml"), "name: oom\nwarehouse:\n  memory_limit: 64MB\n");
+    const capped = await build(loadProject(dir));
+    expect(capped.models.map((m) => m.status)).toEqual(["failed", "skipped"]);
+    expect(capped.models[0]!.error).toContain("Out of Memory");
+    process.env.DP_MEMORY_LIMIT = "lots";
+    expect(() => defaultMemoryLimit()).toThrow("DP_MEMORY_LIMIT");
+  } finally {
+    if (before === undefined) delete process.env.DP_MEMORY_LIMIT;
+    else process.env.DP_MEMORY_LIMIT = before;
+  }
+});

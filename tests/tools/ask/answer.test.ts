@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { loadProject } from "../../../engine/config/project.ts";
+import { openWriter, publishSnapshot } from "../../../engine/warehouse/snapshots.ts";
+import { askOffline } from "../../../tools/ask/offline-answer.ts";
+import { createToolContext } from "../../../tools/context.ts";
+import { createFixture, FIXTURE_NOW, type Fixture } from "../fixture.ts";
+import { dp } from "../../helpers.ts";
+
+let fx: Fixture;
+
+beforeAll(async () => {
+  fx = await createFixture();
+});
+afterAll(() => fx.cleanup());
+
+async function ask(question: string, project = loadProject(fx.dir)) {
+  const ctx = createToolContext(project);
+  try {
+    return await askOffline(ctx, question);
+  } finally {
+    ctx.close();
+  }
+}
+
+function cli(args: string[]) {
+  return dp([...args, "-C", fx.dir], { env: { DP_NOW: FIXTURE_NOW, ANTHROPIC_API_KEY: "" } });
+}
+
+describe("answers with receipts", () => {
+  test("churn last month: the number, its parts, a sparkline and the receipt", async () => {
+    const r = await ask("churn last month?");
+    expect(r.status).toBe("answered");
+    const [head, spark] = r.answer.split("\n");
+    expect(head).toMatch(/^Customer churn in October 2026 was \d+\.\d% \(\d+ of \d+ customers active at the start of the month\)\.$/);
+    expect(spark).toMatch(/^ {2}[▁▂▃▄▅▆▇█ ]{8} churn_rate, last 8 months \(Mar 2026 – Oct 2026\)$/);
+    expect(r.receipt[0]).toBe("source: marts.churn_monthly ← staging.stg_billing__subscriptions ← raw billing.subscriptions");
+    expect(r.receipt[1]).toMatch(/^data as of 2026-11-21 05:30 UTC \(billing: fresh\) · tests: 1\/1 passed · \$0\.000 · \d+\.\d s$/);
+    expect(r.cost_usd).toBe(0);
+  });
+
+  test("an unmappable question is refused with the known metrics, never guessed", async () => {
+    const r = await ask("how is the weather?");
+    expect(r.status).toBe("refused");
+    expect(r.answer).toStartWith("I can't answer that from the marts");
+    expect(r.answer).toContain("mrr, churn_rate");
+    expect(r.tool_calls).toEqual([]);
+  });
+});
+
+describe("quality gate", () => {
+  test("a failing test on the mart's inputs leads the answer; ai.quality_gate: refuse refuses", async () => {
+    const project = loadProject(fx.dir);
+    const db = await openWriter(project);
+    await db.run(
+      "INSERT INTO _dp.test_results VALUES ('r2', 'stg_billing__subscriptions.not_null(plan)', 'stg_billing__subscriptions', 'not_null', 'plan', 'error', 'fail', 3, 'plan is never null: 3 failing rows', $1::TIMESTAMPTZ)",
+      [FIXTURE_NOW],
+    );
+    await publishSnapshot(project, db, "r2");
+    db.close();
+    const warned = await ask("MRR last month");
+    expect(warned.status).toBe("answered");
+    expect(warned.answer.split("\n")[0]).toMatch(/^⚠ 1 data test failing on marts\.mrr_monthly or its inputs \(stg_billing__subscriptions\.not_null\(plan\): plan is never null: 3 failing rows\)$/);
+    expect(warned.answer.split("\n")[1]).toMatch(/^MRR in October 2026 was \$/);
+    expect(warned.tests.failing.map((t) => t.id)).toEqual(["stg_billing__subscriptions.not_null(plan)"]);
+
+    project.config.ai.quality_gate = "refuse";
+    const refused = await ask("MRR last month", project);
+    expect(refused.status).toBe("refused");
+    expect(refused.answer).toStartWith("I won't answer from data that failed its checks");
+    expect(refused.answer).not.toContain("was $");
+
+    // a later passing result clears it
+    const again = await openWriter(project);
+    await again.run("INSERT INTO _dp.test_results VALUES ('r3', 'stg_billing__subscriptions.not_null(plan)', 'stg_billing__subscriptions', 'not_null', 'plan', 'error', 'pass', 0, 'ok', $1::TIMESTAMPTZ)", [FIXTURE_NOW]);
+    await publishSnapshot(project, again, "r3");
+    again.close();
+    expect((await ask("MRR last month")).warnings).toEqual([]);
+  });
+
+  test("a source past its error SLA is said first", async () => {
+    const stale = await createFixture({ lastPull: "2026-11-18T06:00:00.000Z" });
+    try {
+      const ctx = createToolContext(stale.project);
+      const r = await askOffline(ctx, "new customers last month");
+      ctx.close();
+      expect(r.answer.split("\n")[0]).toBe("⚠ source billing is past its freshness SLA (last pull 2026-11-18T06:00:00.000Z, error after 24h)");
+      expect(r.receipt.at(-1)).toContain("(billing: error)");
+    } finally {
+      stale.cleanup();
+    }
+  });
+});
+
+describe("dp ask (CLI)", () => {
+  test("--json shape; exit 0 answered and refused; no question opens the REPL, which ends with its input", () => {
+    const ok = cli(["ask", "churn last month?", "--json"]);
+    expect(ok.code).toBe(0);
+    const j = JSON.parse(ok.stdout);
+    expect(Object.keys(j)).toEqual(expect.arrayContaining(["status", "answer", "tool_calls", "citations", "as_of", "tests", "receipt", "latency_ms", "cost_usd"]));
+    expect(j.status).toBe("answered");
+    expect(j.tool_calls[0]).toMatchObject({ name: "query_metric", role: "main", input: { metric: "churn_rate", period: "last_month" } });
+    expect(typeof j.tool_calls[0].summary).toBe("string");
+    expect(j.citations[0].model).toBe("marts.churn_monthly");
+    expect(j.as_of).toBe("2026-11-21T05:30:00.000Z");
+    expect(j.tests).toMatchObject({ passed: expect.any(Number), total: expect.any(Number), failing: [] });
+
+    const refused = cli(["ask", "what's the weather?", "--json"]);
+    expect(refused.code).toBe(0);
+    expect(JSON.parse(refused.stdout).status).toBe("refused");
+
+    const text = cli(["ask", "top 3 customers by mrr"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("Top 3 customers by mrr:");
+    expect(text.stdout).toContain("source: marts.customers");
+
+    const repl = cli(["ask"]);
+    expect(repl.code).toBe(0);
+    expect(repl.stdout).toContain("offline planner");
+  });
+});

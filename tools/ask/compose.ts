@@ -1,0 +1,183 @@
+import type { comparePeriods } from "../toolbox/compare-periods.ts";
+import type { describeMart } from "../toolbox/describe-mart.ts";
+import type { describeMetric } from "../toolbox/describe-metric.ts";
+import type { explainLineage } from "../toolbox/explain-lineage.ts";
+import { formatAge } from "../../engine/clock.ts";
+import { formatChange, formatValue, humanize, sparkline } from "../format.ts";
+import type { getFreshness } from "../toolbox/get-freshness.ts";
+import type { ToolCallResult } from "../toolbox/index.ts";
+import type { listMetrics } from "../toolbox/list-metrics.ts";
+import { add, labelOf, truncate, ymd } from "../period.ts";
+import type { CallRole, Intent } from "../planner/plan.ts";
+import type { MetricResult, MetricRow } from "../toolbox/query-metric.ts";
+import { lineageLine, utcMinute } from "./receipt.ts";
+import type { topN } from "../toolbox/top-n.ts";
+
+type Out<T extends { run: (...a: never[]) => Promise<unknown> }> = Awaited<ReturnType<T["run"]>>;
+
+export interface RoledResult extends ToolCallResult {
+  role: CallRole;
+}
+
+const MAX_ROWS = 24;
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]!.length))) ?? [];
+  return rows.map((r) => `  ${r.map((c, i) => (i === r.length - 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ")}`);
+}
+
+function capped(lines: string[], total: number): string[] {
+  return total > MAX_ROWS ? [...lines.slice(0, MAX_ROWS), `  … ${total - MAX_ROWS} more rows (--json has them all)`] : lines;
+}
+
+function value(r: MetricResult, v: number | null): string {
+  return formatValue(v, r.format, r.unit ?? undefined);
+}
+
+function dimText(r: MetricResult, row: MetricRow): string {
+  return r.group_by.map((d) => (row[d] === null || row[d] === undefined ? "(none)" : String(row[d]))).join(" · ");
+}
+
+// row.at comes from the warehouse, not the user: no parseDate (its error is about a period the user typed)
+const monthOf = (date: string) => truncate(new Date(`${date}T00:00:00Z`), "month");
+const monthYear = (date: string) => labelOf(monthOf(date), "month");
+const nextMonth = (date: string) => ymd(add(monthOf(date), "month", 1));
+
+function asOfNote(r: MetricResult, row: MetricRow | undefined): string {
+  if (r.time_rollup !== "last" && r.time_rollup !== "first") return "";
+  if (!row?.at || (!r.period.toDate && row.at === r.period.start && r.period.end <= nextMonth(row.at))) return "";
+  return ` (${r.time_rollup === "last" ? "as of" : "at"} ${monthYear(row.at)})`;
+}
+
+export function trendLine(trend: MetricResult | undefined): string[] {
+  if (!trend || trend.rows.length < 2) return [];
+  const rows = trend.rows.slice(-8);
+  return [`  ${sparkline(rows.map((r) => (r.rows ? r.value : null)))} ${trend.metric}, last ${rows.length} ${trend.grain}s (${rows[0]!.period_label} – ${rows.at(-1)!.period_label})`];
+}
+
+function filterText(r: MetricResult): string {
+  if (!r.filters.length) return "";
+  return ` for ${r.filters.map((f) => `${f.dimension} ${f.op === "=" ? "" : `${f.op} `}${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join(" and ")}`;
+}
+
+function metricLines(group: RoledResult[]): string[] {
+  const found = group.find((g) => g.role === "main")!.output as unknown as MetricResult;
+  const main = { ...found, label: `${found.label}${filterText(found)}` };
+  const other = (role: CallRole) => group.find((g) => g.role === role)?.output as unknown as MetricResult | undefined;
+  const period = main.period.label;
+  const noData = main.rows.length === 0 || main.rows.every((r) => r.rows === 0);
+  if (noData) return [`There is no ${main.label} data for ${period} in ${main.citations[0]?.model ?? "the mart"}.`];
+  if (main.grain) {
+    const head = `${main.label} by ${main.grain}${main.group_by.length ? ` and ${main.group_by.join(", ")}` : ""}, ${period}:`;
+    const rows = main.rows.map((r) => [r.period_label ?? "", ...(main.group_by.length ? [dimText(main, r)] : []), value(main, r.value)]);
+    const spark = main.group_by.length ? [] : trendLine(main);
+    return [head, ...capped(table(rows), rows.length), ...spark];
+  }
+  if (main.group_by.length) {
+    const total = other("total");
+    const totalRow = total?.rows[0];
+    const head = totalRow?.rows
+      ? `${main.label} in ${period} was ${value(main, totalRow.value)}${asOfNote(main, totalRow)}; by ${main.group_by.join(", ")}:`
+      : `${main.label} by ${main.group_by.join(", ")} in ${period}${asOfNote(main, main.rows[0])}:`;
+    const rows = main.rows.map((r) => [dimText(main, r), value(main, r.value)]);
+    return [head, ...capped(table(rows), rows.length)];
+  }
+  const row = main.rows[0]!;
+  const num = other("numerator")?.rows[0];
+  const den = other("denominator");
+  const parts = num && den?.rows[0] ? ` (${value(other("numerator")!, num.value)} of ${value(den, den.rows[0].value)} ${den.label.toLowerCase()})` : "";
+  return [`${main.label} in ${period} was ${value(main, row.value)}${asOfNote(main, row)}${parts}.`, ...trendLine(other("trend"))];
+}
+
+function compareLines(o: Out<typeof comparePeriods>): string[] {
+  const f = (v: number | null) => formatValue(v, o.format, o.unit ?? undefined);
+  if (o.current.value === null && o.previous.value === null) return [`There is no ${o.label} data for ${o.current.period.label} or ${o.previous.period.label}.`];
+  return [`${o.label} was ${f(o.current.value)} in ${o.current.period.label}, vs ${f(o.previous.value)} in ${o.previous.period.label} (${formatChange(o.current.value, o.previous.value, o.format, o.unit ?? undefined)}).`];
+}
+
+function topLines(o: Out<typeof topN>): string[] {
+  if (!o.rows.length) return [`${o.mart} has no rows to rank.`];
+  const head = `${o.direction === "top" ? "Top" : "Bottom"} ${o.rows.length} ${o.mart} by ${o.measure}${o.label_masked ? ` (${o.label_column} is PII, masked)` : ""}:`;
+  return [head, ... table(o.rows.map((r) => [`${r.rank}.`, r.label === null ? "(none)" : /_id$/.test(o.label_column) ? `${o.label_column} ${r.label}` : r.label, formatValue(r.value, o.format, o.unit ?? undefined)]))];
+}
+
+function freshnessLines(o: Out<typeof getFreshness>): string[] {
+  const lines = o.sources.map((s) => {
+    const sla = [s.warn_after && `warn after ${s.warn_after}`, s.error_after && `error after ${s.error_after}`].filter(Boolean).join(", ");
+    const last = s.last_success_at ? `last pull ${utcMinute(s.last_success_at)} (${formatAge(s.age_ms ?? 0)} ago)` : "never pulled";
+    return `  ${s.source}: ${s.status} — ${last}${sla ? `; ${sla}` : ""}${s.last_error ? `; last error: ${s.last_error}` : ""}`;
+  });
+  const marts = o.marts.map((m) => `  marts.${m.mart}: built ${utcMinute(m.built_at)}, data as of ${utcMinute(m.as_of)}${m.last_build === "failed" ? " — the last build FAILED" : ""}`);
+  const stale = o.sources.filter((s) => s.status !== "fresh");
+  const head = stale.length ? `${stale.length} of ${o.sources.length} sources are not fresh.` : `All ${o.sources.length} source${o.sources.length === 1 ? " is" : "s are"} fresh.`;
+  return [head, ...lines, ...marts];
+}
+
+function lineageLines(o: Out<typeof explainLineage>): string[] {
+  return [
+    `${o.citations[0] ? lineageLine(o.citations[0]) : o.model}`,
+    `  downstream: ${o.downstream.length ? o.downstream.join(", ") : "(none)"}`,
+  ];
+}
+
+function listLines(o: Out<typeof listMetrics>): string[] {
+  return [`I know ${o.metrics.length} metrics:`, ...table(o.metrics.map((m) => [m.name, `${m.description} (${m.mart}${m.dimensions.length ? `; by ${m.dimensions.join(", ")}` : ""})`]))];
+}
+
+const ROLLUP: Record<string, string> = {
+  sum: "summed over the period",
+  ratio: "computed over all rows of the period",
+  last: "the value at the period's last",
+  first: "the value at the period's first",
+};
+
+function describeMetricLines(o: Out<typeof describeMetric>): string[] {
+  const m = o.metric;
+  const rollup = m.time_rollup === "last" || m.time_rollup === "first" ? `${ROLLUP[m.time_rollup]} ${m.grain}` : ROLLUP[m.time_rollup];
+  return [
+    `${m.label} (${m.name}): ${m.description}.`,
+    `  computed as ${m.expression} on marts.${m.mart}, one row per ${m.grain} (${m.time_column}); over longer periods: ${rollup}.`,
+    `  format: ${m.format}${m.unit ? ` (${m.unit})` : ""}; dimensions: ${m.dimensions.map((d) => d.name).join(", ") || "none"}${m.synonyms.length ? `; also called: ${m.synonyms.join(", ")}` : ""}`,
+  ];
+}
+
+function describeMartLines(o: Out<typeof describeMart>): string[] {
+  const m = o.mart;
+  return [
+    `${m.relation}${m.description ? `: ${m.description}` : ""}${m.owner ? ` (owner ${m.owner})` : ""}${m.rows !== null ? `, ${m.rows} rows` : ""}.`,
+    ...table(m.columns.map((c) => [c.name, c.type ?? "", `${c.pii ? "[PII] " : ""}${c.description ?? ""}`])).map((l) => l.trimEnd()),
+    `  metrics: ${m.metrics.join(", ") || "none"}; tests: ${m.tests.filter((t) => t.status === "pass").length}/${m.tests.length} passing`,
+  ];
+}
+
+/** Tool results → the answer's lines, written only from what the tools returned. */
+export function composeAnswer(intent: Intent, results: RoledResult[]): string[] {
+  const main = results.find((r) => r.role === "main")!;
+  const o = main.output as never;
+  switch (intent) {
+    case "metric": {
+      const groups: RoledResult[][] = [];
+      for (const r of results) {
+        if (r.role === "main") groups.push([r]);
+        else groups.at(-1)!.push(r);
+      }
+      return groups.flatMap(metricLines);
+    }
+    case "compare":
+      return compareLines(o);
+    case "top_n":
+      return topLines(o);
+    case "freshness":
+      return freshnessLines(o);
+    case "lineage":
+      return lineageLines(o);
+    case "list_metrics":
+      return listLines(o);
+    case "describe_metric":
+      return describeMetricLines(o);
+    case "describe_mart":
+      return describeMartLines(o);
+  }
+}
+
+export { humanize };

@@ -1,0 +1,85 @@
+import { asDpError } from "../../engine/errors.ts";
+import { qualityIssues, type Citation } from "../citations.ts";
+import { composeAnswer, type RoledResult } from "./compose.ts";
+import type { ToolContext } from "../context.ts";
+import { callTool } from "../toolbox/index.ts";
+import { planQuestion, type Plan, type Refusal } from "../planner/plan.ts";
+import { mayNameDimensionValue } from "../planner/value-cue.ts";
+import { oldestAsOf, receiptLines, testSummary, type TestSummary } from "./receipt.ts";
+
+export type AskStatus = "answered" | "refused" | "needs_approval" | "failed";
+
+export interface AskResult {
+  status: AskStatus;
+  question: string;
+  /** the answer as printed, quality warnings first */
+  answer: string;
+  receipt: string[];
+  warnings: string[];
+  tool_calls: { name: string; role: string; input: Record<string, unknown>; summary: string; ms: number }[];
+  citations: Citation[];
+  as_of: string | null;
+  tests: TestSummary;
+  planner: "offline" | "llm";
+  /** the model that wrote the answer; null offline */
+  model: string | null;
+  tokens: { input: number; output: number };
+  cost_usd: number;
+  latency_ms: number;
+  error?: { code: string; message: string; where?: string; fix?: string };
+}
+
+export function mergeCitations(results: { output: { citations: Citation[] } }[]): Citation[] {
+  const byModel = new Map<string, Citation>();
+  for (const r of results) for (const c of r.output.citations) if (!byModel.has(c.model)) byModel.set(c.model, c);
+  return [...byModel.values()];
+}
+
+/** The offline path of `dp ask`: plan without a model, run the typed tools, write the answer from their results. */
+export async function askOffline(ctx: ToolContext, question: string, startedAt = performance.now(), planned?: Plan | Refusal): Promise<AskResult> {
+  const base = { question, planner: "offline" as const, model: null, tokens: { input: 0, output: 0 }, cost_usd: 0 };
+  const empty: TestSummary = { passed: 0, total: 0, failing: [] };
+  const finish = (r: Omit<AskResult, "question" | "planner" | "model" | "tokens" | "cost_usd" | "latency_ms" | "receipt">): AskResult => {
+    const latency = Math.round(performance.now() - startedAt);
+    return { ...base, ...r, latency_ms: latency, receipt: receiptLines(r.citations, r.tests, 0, latency) };
+  };
+  const toolCalls: AskResult["tool_calls"] = [];
+  try {
+    await ctx.db();
+    if (!planned && mayNameDimensionValue(question)) await ctx.dimensionValues();
+    const plan = planned ?? planQuestion(question, ctx.catalog);
+    if (plan.status === "refusal") {
+      const answer = `I can't answer that from the marts: ${plan.reason}.\nMetrics I know: ${plan.known_metrics.join(", ") || "(none defined)"}.`;
+      return finish({ status: "refused", answer, warnings: [], tool_calls: [], citations: [], as_of: null, tests: empty });
+    }
+    const results: RoledResult[] = [];
+    for (const call of plan.calls) {
+      const r = await callTool(ctx, call);
+      results.push({ ...r, role: call.role });
+      toolCalls.push({ name: r.name, role: call.role, input: r.input, summary: r.summary, ms: r.ms });
+    }
+    const citations = mergeCitations(results);
+    const status = await ctx.status();
+    const tests = testSummary(ctx.catalog, status, citations);
+    const warnings = qualityIssues(citations);
+    const common = { tool_calls: toolCalls, citations, as_of: oldestAsOf(citations), tests, warnings };
+    if (warnings.length && ctx.project.config.ai.quality_gate === "refuse") {
+      const answer = [`I won't answer from data that failed its checks (ai.quality_gate: refuse):`, ...warnings.map((w) => `⚠ ${w}`)].join("\n");
+      return finish({ status: "refused", answer, ...common });
+    }
+    const lines = composeAnswer(plan.intent, results);
+    return finish({ status: "answered", answer: [...warnings.map((w) => `⚠ ${w}`), ...lines].join("\n"), ...common });
+  } catch (e) {
+    const err = asDpError(e);
+    return finish({
+      status: "failed",
+      answer: `I couldn't answer: ${err.message}${err.fix ? `\n  fix: ${err.fix}` : ""}`,
+      warnings: [],
+      tool_calls: toolCalls,
+      citations: [],
+      as_of: null,
+      tests: empty,
+      error: { code: err.code, message: err.message, where: err.where, fix: err.fix },
+    });
+  }
+}

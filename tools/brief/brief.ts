@@ -1,0 +1,66 @@
+import { interpolate } from "../../engine/config/env.ts";
+import { DpError } from "../../engine/errors.ts";
+import { appendAudit } from "../../engine/deliver/audit-log.ts";
+import { fetchJson } from "../../engine/deliver/retry-fetch.ts";
+import type { Project } from "../../engine/config/project.ts";
+import { redact } from "../../engine/secrets.ts";
+import { comparePeriods } from "../toolbox/compare-periods.ts";
+import { createToolContext } from "../context.ts";
+import { formatChange, formatValue, metricLabel } from "../format.ts";
+
+export interface BriefLine {
+  metric: string;
+  label: string;
+  period: string;
+  value: number | null;
+  previousPeriod: string;
+  previous: number | null;
+  change: number | null;
+  text: string;
+}
+
+export interface Brief {
+  title: string;
+  lines: BriefLine[];
+  text: string;
+}
+
+const LAST_FULL: Record<string, string> = { day: "yesterday", week: "last week", month: "last month", quarter: "last quarter", year: "last year" };
+
+/** Each brief metric over its last full period (by its grain) against the one before, via the compare_periods tool. */
+export async function buildBrief(project: Project, options: { period?: string } = {}): Promise<Brief> {
+  const names = project.config.brief?.metrics ?? [];
+  if (!names.length) {
+    throw new DpError("CONFIG", "no metrics to brief", { where: `${project.file.displayPath} brief.metrics`, fix: "add `brief: { metrics: [mrr, churn_rate] }` to project.yaml (names from `dp catalog`)" });
+  }
+  const ctx = createToolContext(project);
+  const lines: BriefLine[] = [];
+  try {
+    for (const name of names) {
+      const metric = ctx.catalog.metric(name);
+      const period = options.period ?? LAST_FULL[metric.grain] ?? "last month";
+      const out = await comparePeriods.run(ctx, comparePeriods.input.parse({ metric: name, current: period }));
+      const label = metricLabel(metric);
+      const text = `${label}: ${formatValue(out.current.value, out.format, out.unit ?? undefined)} in ${out.current.period.label} (${formatChange(out.current.value, out.previous.value, out.format, out.unit ?? undefined)} vs ${out.previous.period.label})`;
+      lines.push({ metric: name, label, period: out.current.period.label, value: out.current.value, previousPeriod: out.previous.period.label, previous: out.previous.value, change: out.change, text });
+    }
+  } finally {
+    ctx.close();
+  }
+  const title = `${project.config.name} brief`;
+  return { title, lines, text: [`*${title}*`, ...lines.map((l) => `• ${l.text}`)].join("\n") };
+}
+
+/** Sending is an `act`: audited, and only to the project's own Slack channel. */
+export async function postBrief(project: Project, brief: Brief): Promise<void> {
+  const raw = project.config.alerts?.slack_webhook;
+  if (!raw) throw new DpError("CONFIG", "no Slack channel to post to", { where: `${project.file.displayPath} alerts.slack_webhook`, fix: "set alerts.slack_webhook: \"${SLACK_WEBHOOK_URL}\", or run `dp brief` without --post" });
+  const url = interpolate(raw, project.locate(["alerts", "slack_webhook"]), "dp brief");
+  try {
+    await fetchJson(url, { label: "slack", body: redact(JSON.stringify({ text: brief.text })), retries: 3, timeoutMs: 10_000 });
+    appendAudit(project, { action: "send", actor: "cli", target: "alerts.slack_webhook", status: "ok", what: "brief", metrics: brief.lines.map((l) => l.metric) });
+  } catch (e) {
+    appendAudit(project, { action: "send", actor: "cli", target: "alerts.slack_webhook", status: "failed", what: "brief", error: (e as Error).message });
+    throw e;
+  }
+}

@@ -1,0 +1,94 @@
+import type { Catalog } from "../../engine/catalog/catalog.ts";
+import { citationFor, type Citation } from "../citations.ts";
+import type { ToolContext } from "../context.ts";
+import { metricLabel, type MetricFormat } from "../format.ts";
+import { buildMetricQuery, latestPeriodQuery, metricQuerySchema, type MetricQueryInput } from "../metric-query.ts";
+import { add, bucketLabel, isLatest, labelOf, parseDate, resolvePeriod, ymd, type Grain, type ResolvedPeriod } from "../period.ts";
+import { maskRows } from "../pii.ts";
+import { defineTool } from "./tool.ts";
+
+export interface MetricRow {
+  /** start of the bucket, when a grain was asked for */
+  period?: string;
+  period_label?: string;
+  /** for last/first metrics: the mart period the value was taken from */
+  at?: string;
+  value: number | null;
+  /** mart rows behind the value; 0 means no data */
+  rows: number;
+  [dimension: string]: unknown;
+}
+
+export interface MetricResult {
+  metric: string;
+  label: string;
+  format: MetricFormat;
+  unit: string | null;
+  time_rollup: string;
+  period: ResolvedPeriod;
+  grain: Grain | null;
+  group_by: string[];
+  filters: MetricQueryInput["filters"];
+  rows: MetricRow[];
+  truncated: boolean;
+  sql: string;
+  params: (string | number | boolean | null)[];
+  citations: Citation[];
+}
+
+async function resolveFor(ctx: ToolContext, catalog: Catalog, input: MetricQueryInput): Promise<ResolvedPeriod> {
+  if (!isLatest(input.period)) return resolvePeriod(input.period);
+  const metric = catalog.metric(input.metric);
+  const row = (await ctx.query<{ latest: string | null }>(latestPeriodQuery(catalog, metric.name), []))[0];
+  if (!row?.latest) return resolvePeriod("this_month");
+  const start = parseDate(row.latest.slice(0, 10));
+  return { start: ymd(start), end: ymd(add(start, metric.grain, 1)), label: labelOf(start, metric.grain), toDate: false };
+}
+
+export async function runMetricQuery(ctx: ToolContext, input: MetricQueryInput): Promise<MetricResult> {
+  const metric = ctx.catalog.metric(input.metric);
+  await ctx.db();
+  const period = await resolveFor(ctx, ctx.catalog, input);
+  const built = buildMetricQuery(ctx.catalog, input, period, ctx.rowCap);
+  const raw = await ctx.query(built.sql, built.params);
+  const truncated = raw.length > built.limit;
+  const rows: MetricRow[] = raw.slice(0, built.limit).map((r) => {
+    const row: MetricRow = { value: r.value === null || r.value === undefined ? null : Number(r.value), rows: Number(r._dp_rows ?? 0) };
+    if (input.grain && r._dp_period) {
+      row.period = String(r._dp_period);
+      row.period_label = bucketLabel(row.period, input.grain);
+    }
+    if (r._dp_at) row.at = String(r._dp_at);
+    for (const d of input.group_by) row[d] = r[d];
+    return row;
+  });
+  const mart = ctx.catalog.mart(metric.mart);
+  const pii = new Set(mart.columns.filter((c) => c.pii && input.group_by.includes(c.name)).map((c) => c.name));
+  return {
+    metric: metric.name,
+    label: metricLabel(metric),
+    format: metric.format,
+    unit: metric.unit ?? null,
+    time_rollup: metric.time_rollup,
+    period,
+    grain: input.grain ?? null,
+    group_by: input.group_by,
+    filters: input.filters,
+    rows: maskRows(rows, pii),
+    truncated,
+    sql: built.sql,
+    params: built.params.map((p) => (p instanceof Date ? p.toISOString() : typeof p === "bigint" ? Number(p) : p)),
+    citations: [await citationFor(ctx, metric.mart)],
+  };
+}
+
+export const queryMetric = defineTool({
+  name: "query_metric",
+  description:
+    "Compute a named metric over a period, optionally bucketed by a time grain, filtered and split by the metric's dimensions. " +
+    "Stocks (time_rollup last, e.g. MRR) take the value at the last period inside each bucket; flows and ratios aggregate over the whole bucket.",
+  authority: "read",
+  input: metricQuerySchema,
+  run: runMetricQuery,
+  summarize: (o) => `${o.metric} ${o.period.label}${o.grain ? ` by ${o.grain}` : ""}${o.group_by.length ? ` by ${o.group_by.join(", ")}` : ""}: ${o.rows.length} row${o.rows.length === 1 ? "" : "s"}`,
+});

@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { ident, type SqlValue } from "../../engine/warehouse/duckdb.ts";
+import { DpError } from "../../engine/errors.ts";
+import type { CatalogModel } from "../../engine/catalog/catalog.ts";
+import { citationFor } from "../citations.ts";
+import { FILTER_OPS } from "../metric-query.ts";
+import type { MetricFormat } from "../format.ts";
+import { maskValue } from "../pii.ts";
+import { defineTool } from "./tool.ts";
+
+const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL)/i;
+
+function column(mart: CatalogModel, name: string, role: string): CatalogModel["columns"][number] {
+  const col = mart.columns.find((c) => c.name === name);
+  if (!col) {
+    throw new DpError("USAGE", `${mart.name} has no column "${name}"`, { where: role, fix: `use one of: ${mart.columns.map((c) => c.name).join(", ")}` });
+  }
+  return col;
+}
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+export const topN = defineTool({
+  name: "top_n",
+  description:
+    "Rank the rows of a mart by a numeric column, e.g. the top 5 customers by mrr: label column + the measure summed per label, highest first. " +
+    "Columns tagged PII are masked in the labels.",
+  authority: "read",
+  input: z.strictObject({
+    mart: z.string().describe("mart name, e.g. customers"),
+    measure: z.string().describe("a numeric column of the mart to rank by"),
+    label: z.string().describe("the column that names each ranked item, e.g. customer_id or company_name"),
+    n: z.number().int().min(1).max(100).default(5).describe("how many to return"),
+    direction: z.enum(["top", "bottom"]).default("top"),
+    filters: z
+      .array(z.strictObject({ column: z.string().describe("a column of the mart"), op: z.enum(FILTER_OPS), value: z.union([scalar, z.array(scalar).min(1)]) }))
+      .default([])
+      .describe("keep only matching rows, e.g. status = active"),
+  }),
+  async run(ctx, input) {
+    await ctx.db();
+    const mart = ctx.catalog.mart(input.mart);
+    const measure = column(mart, input.measure, "measure");
+    if (measure.type && !NUMERIC.test(measure.type)) {
+      const numeric = mart.columns.filter((c) => c.type && NUMERIC.test(c.type)).map((c) => c.name);
+      throw new DpError("USAGE", `${mart.name}.${measure.name} is ${measure.type}, not a number`, { where: "measure", fix: `rank by one of: ${numeric.join(", ")}` });
+    }
+    const label = column(mart, input.label, "label");
+    const params: SqlValue[] = [];
+    const bind = (v: SqlValue) => (params.push(v), `$${params.length}`);
+    const where = input.filters.map((f) => {
+      const col = ident(column(mart, f.column, "filters").name);
+      const values = Array.isArray(f.value) ? f.value : [f.value];
+      if (f.op === "in" || f.op === "not_in") return `${col} ${f.op === "in" ? "IN" : "NOT IN"} (${values.map(bind).join(", ")})`;
+      if (values.length !== 1) throw new DpError("USAGE", `filter ${f.column} ${f.op} takes one value`, { where: "filters", fix: "use op in / not_in for a list" });
+      return `${col} ${f.op} ${bind(values[0]!)}`;
+    });
+    const dir = input.direction === "top" ? "DESC" : "ASC";
+    const sql = [
+      `SELECT ${ident(label.name)} AS label, sum(${ident(measure.name)}) AS value`,
+      `FROM ${mart.relation}`,
+      where.length ? `WHERE ${where.join(" AND ")}` : "",
+      `GROUP BY 1 ORDER BY 2 ${dir} NULLS LAST, 1 LIMIT ${Math.min(input.n, ctx.rowCap)}`,
+    ]
+      .filter(Boolean)
+      .join("\n");
+    const rows = (await ctx.query<{ label: unknown; value: unknown }>(sql, params)).map((r, i) => ({
+      rank: i + 1,
+      label: label.pii ? maskValue(r.label) : r.label === null ? null : String(r.label),
+      value: r.value === null ? null : Number(r.value),
+    }));
+    const sameName = ctx.catalog.metrics.find((m) => m.mart === mart.name && (m.name === measure.name || m.expression.replace(/\s+/g, "") === `sum(${measure.name})`));
+    const format: MetricFormat = sameName?.format ?? (/mrr|arr|revenue|amount|price|arpa|value/i.test(measure.name) ? "currency" : "number");
+    return {
+      mart: mart.name,
+      measure: measure.name,
+      label_column: label.name,
+      label_masked: label.pii,
+      direction: input.direction,
+      format,
+      unit: sameName?.unit ?? null,
+      rows,
+      sql,
+      params,
+      citations: [await citationFor(ctx, mart.name)],
+    };
+  },
+  summarize: (o) => `${o.direction} ${o.rows.length} ${o.mart} by ${o.measure}${o.label_masked ? " (labels masked)" : ""}`,
+});
