@@ -46,17 +46,25 @@ for (const c of only) {
     process.exit(2);
   }
 }
-const out = values.out ?? (scale === "full" ? join(import.meta.dir, "RESULTS.md") : join(tmpdir(), "dp-bench-RESULTS.tiny.md"));
+const out =
+  values.out ?? (scale === "full" ? join(import.meta.dir, "RESULTS.md") : join(tmpdir(), "dp-bench-RESULTS.tiny.md"));
 const binary = join(root, "dist/dp");
 const dp = !values["from-source"] && existsSync(binary) ? [binary] : ["bun", join(root, "cli/main.ts")];
 process.env.DP_NOW = "2026-11-21T06:00:00Z";
 
 const work = mkdtempSync(join(tmpdir(), "dp-bench-"));
 const started = Date.now();
-const ctx: BenchContext = { scale, dp, work, log: (m) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${m}`) };
+const ctx: BenchContext = {
+  scale,
+  dp,
+  work,
+  log: (m) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${m}`),
+};
 const results: CaseResult[] = [];
 const errors: { case: string; message: string }[] = [];
-const loadBefore = loadavg().map((l) => l.toFixed(2)).join(" ");
+const loadBefore = loadavg()
+  .map((l) => l.toFixed(2))
+  .join(" ");
 
 async function step(name: CaseName, fn: () => Promise<void>): Promise<void> {
   if (!only.has(name)) return;
@@ -79,7 +87,12 @@ try {
       result,
       absolute(`memory: peak RSS of the ${x10.records.toLocaleString("en")}-record ingest`, "MB", x10.dpPeakMb, 1024, {
         detail: `${x1.dpPeakMb.toFixed(0)} MB at ${x1.records.toLocaleString("en")} records → ${x10.dpPeakMb.toFixed(0)} MB at 10× (limit process ${x1.limitPeakMb.toFixed(0)} → ${x10.limitPeakMb.toFixed(0)} MB)`,
-        scaling: { what: "ingest peak RSS", unit: "MB", x1: { input: `${x1.records.toLocaleString("en")} records`, dp: x1.dpPeakMb, limit: x1.limitPeakMb }, x10: { input: `${x10.records.toLocaleString("en")} records`, dp: x10.dpPeakMb, limit: x10.limitPeakMb } },
+        scaling: {
+          what: "ingest peak RSS",
+          unit: "MB",
+          x1: { input: `${x1.records.toLocaleString("en")} records`, dp: x1.dpPeakMb, limit: x1.limitPeakMb },
+          x10: { input: `${x10.records.toLocaleString("en")} records`, dp: x10.dpPeakMb, limit: x10.limitPeakMb },
+        },
       }),
     );
   });
@@ -112,7 +125,9 @@ const report = renderReport({
   startedAt: new Date(started).toISOString(),
   durationS: (Date.now() - started) / 1000,
   loadBefore,
-  loadAfter: loadavg().map((l) => l.toFixed(2)).join(" "),
+  loadAfter: loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" "),
   results,
   errors,
   analysis: scale === "full" && existsSync(analysisPath) ? readFileSync(analysisPath, "utf8") : undefined,

@@ -5,9 +5,18 @@ import { setLogFormat } from "../engine/log.ts";
 
 /** Flags every command takes. */
 export const projectArgs = {
-  project: { type: "string", alias: "C", description: "project directory (default: nearest project.yaml upward)", valueHint: "DIR" },
+  project: {
+    type: "string",
+    alias: "C",
+    description: "project directory (default: nearest project.yaml upward)",
+    valueHint: "DIR",
+  },
   json: { type: "boolean", description: "machine-readable output", default: false },
-  "log-format": { type: "string", description: "pretty | json (default: pretty on a terminal, json otherwise)", valueHint: "FORMAT" },
+  "log-format": {
+    type: "string",
+    description: "pretty | json (default: pretty on a terminal, json otherwise)",
+    valueHint: "FORMAT",
+  },
 } as const;
 
 export function openProject(args: { project?: string; "log-format"?: string }): Project {
@@ -40,8 +49,17 @@ export function exitWith(code: number): void {
 export function table(rows: Record<string, unknown>[], columns?: string[]): string {
   if (rows.length === 0) return "(no rows)";
   const cols = columns ?? Object.keys(rows[0]!);
-  const cell = (v: unknown) => (v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v));
+  const cell = (v: unknown) =>
+    v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
   const widths = cols.map((c) => Math.min(60, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))));
-  const line = (vals: string[]) => vals.map((v, i) => v.slice(0, 60).padEnd(widths[i]!)).join("  ").trimEnd();
-  return [line(cols), line(widths.map((w) => "-".repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join("\n");
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v.slice(0, 60).padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
+  return [
+    line(cols),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map((r) => line(cols.map((c) => cell(r[c])))),
+  ].join("\n");
 }

@@ -13,7 +13,12 @@ import { color, exitWith, openProject, print, printJson, projectArgs } from "./_
 
 function render(result: AskResult): string {
   const [first, ...rest] = result.answer.split("\n");
-  const head = result.status === "answered" && !result.warnings.length ? color.bold(first!) : result.status === "answered" ? color.yellow(first!) : first!;
+  const head =
+    result.status === "answered" && !result.warnings.length
+      ? color.bold(first!)
+      : result.status === "answered"
+        ? color.yellow(first!)
+        : first!;
   const lines = [head, ...rest];
   if (result.status !== "refused") lines.push(...result.receipt.map((l) => color.dim(`  ${l}`)));
   return lines.join("\n");
@@ -39,15 +44,28 @@ function pathFor(project: Project, offline: boolean, yes: boolean, spinner?: Spi
       spinner?.resume();
     }
   };
-  return chooseAskPath(project, { offline, allowAct: yes, confirm: interactive() ? confirm : undefined, onState: (s) => spinner?.state(s) });
+  return chooseAskPath(project, {
+    offline,
+    allowAct: yes,
+    confirm: interactive() ? confirm : undefined,
+    onState: (s) => spinner?.state(s),
+  });
 }
 
 export default defineCommand({
-  meta: { name: "ask", description: "answer a question from the marts through typed tools, with receipts; no question opens a conversation" },
+  meta: {
+    name: "ask",
+    description:
+      "answer a question from the marts through typed tools, with receipts; no question opens a conversation",
+  },
   args: {
     ...projectArgs,
     question: { type: "positional", required: false, description: "the question, in quotes" },
-    offline: { type: "boolean", description: "use the offline planner even when ANTHROPIC_API_KEY is set", default: false },
+    offline: {
+      type: "boolean",
+      description: "use the offline planner even when ANTHROPIC_API_KEY is set",
+      default: false,
+    },
     yes: { type: "boolean", description: "allow tools that act (export, send) without asking", default: false },
   },
   async run({ args }) {
@@ -58,7 +76,13 @@ export default defineCommand({
     try {
       if (!question) {
         const path = pathFor(project, args.offline, args.yes);
-        await runRepl({ ctx, agent: path.newAgent(), agentOptions: () => path.agentOptions(), render, io: { input: process.stdin, write: (t) => process.stdout.write(t), interactive: interactive() } });
+        await runRepl({
+          ctx,
+          agent: path.newAgent(),
+          agentOptions: () => path.agentOptions(),
+          render,
+          io: { input: process.stdin, write: (t) => process.stdout.write(t), interactive: interactive() },
+        });
         return;
       }
       const spinner = !args.json ? startSpinner() : undefined;

@@ -7,7 +7,10 @@ export default defineCommand({
   args: {
     ...projectArgs,
     post: { type: "boolean", description: "post to alerts.slack_webhook instead of printing", default: false },
-    period: { type: "string", description: "e.g. \"last month\", \"last week\" (default: each metric's last full period)" },
+    period: {
+      type: "string",
+      description: 'e.g. "last month", "last week" (default: each metric\'s last full period)',
+    },
   },
   async run({ args }) {
     const project = openProject(args);

@@ -12,7 +12,11 @@ export default defineCommand({
   args: {
     ...projectArgs,
     select: { type: "string", alias: "s", description: "model, +model, model+, tag:x, path:dir, state:modified" },
-    "retry-failed": { type: "boolean", description: "rebuild only what failed or was skipped in the last build, and its descendants", default: false },
+    "retry-failed": {
+      type: "boolean",
+      description: "rebuild only what failed or was skipped in the last build, and its descendants",
+      default: false,
+    },
     "full-refresh": { type: "boolean", description: "rebuild incremental models from scratch", default: false },
     "fail-fast": { type: "boolean", description: "stop at the first failure", default: false },
   },
@@ -20,7 +24,14 @@ export default defineCommand({
     const project = openProject(args);
     const { value: result, signal } = await interruptible((sig) =>
       withRunLock(project, "build", () =>
-        build(project, { select: args.select, fullRefresh: args["full-refresh"], failFast: args["fail-fast"], retryFailed: args["retry-failed"], signal: sig, sidecar: catalogSidecar(project) }),
+        build(project, {
+          select: args.select,
+          fullRefresh: args["full-refresh"],
+          failFast: args["fail-fast"],
+          retryFailed: args["retry-failed"],
+          signal: sig,
+          sidecar: catalogSidecar(project),
+        }),
       ),
     );
     if (args.json) printJson(result);

@@ -7,12 +7,17 @@ const infer = defineCommand({
   args: {
     ...projectArgs,
     model: { type: "positional", required: true, description: "model name" },
-    write: { type: "boolean", description: "write it into the model's YAML (contract: true, column types)", default: false },
+    write: {
+      type: "boolean",
+      description: "write it into the model's YAML (contract: true, column types)",
+      default: false,
+    },
   },
   async run({ args }) {
     const draft = await inferContract(openProject(args), args.model, { write: args.write });
     if (args.json) printJson(draft);
-    else if (draft.written) print(`contract of ${draft.model} (${draft.columns.length} columns) written to ${draft.written}`);
+    else if (draft.written)
+      print(`contract of ${draft.model} (${draft.columns.length} columns) written to ${draft.written}`);
     else print(`# paste under models: in the model's YAML, or rerun with --write\n${draft.yaml.trimEnd()}`);
   },
 });

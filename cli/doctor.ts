@@ -14,7 +14,8 @@ export default defineCommand({
     if (args.json) printJson(report);
     else {
       const icon = { ok: color.green("✓"), warn: color.yellow("!"), fail: color.red("✗") };
-      for (const c of report.checks) print(`${icon[c.status]} ${c.name}: ${c.detail}${c.fix ? `\n    fix: ${c.fix}` : ""}`);
+      for (const c of report.checks)
+        print(`${icon[c.status]} ${c.name}: ${c.detail}${c.fix ? `\n    fix: ${c.fix}` : ""}`);
       print(report.ok ? "ok" : "something required is missing");
     }
     exitWith(report.ok ? ExitCode.ok : ExitCode.failed);

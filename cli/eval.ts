@@ -7,11 +7,22 @@ import { runEvals, type CaseResult } from "../tools/eval/run.ts";
 import { color, exitWith, openProject, print, printJson, projectArgs } from "./_common.ts";
 
 export default defineCommand({
-  meta: { name: "eval", description: "run the golden questions in evals/ through dp ask; score accuracy, refusals, cost and latency" },
+  meta: {
+    name: "eval",
+    description: "run the golden questions in evals/ through dp ask; score accuracy, refusals, cost and latency",
+  },
   args: {
     ...projectArgs,
-    offline: { type: "boolean", description: "use the offline planner even when ANTHROPIC_API_KEY is set", default: false },
-    threshold: { type: "string", description: "minimum accuracy, 0–1 (default: evals.threshold in project.yaml, else 0.9)", valueHint: "0.9" },
+    offline: {
+      type: "boolean",
+      description: "use the offline planner even when ANTHROPIC_API_KEY is set",
+      default: false,
+    },
+    threshold: {
+      type: "string",
+      description: "minimum accuracy, 0–1 (default: evals.threshold in project.yaml, else 0.9)",
+      valueHint: "0.9",
+    },
     filter: { type: "string", description: "only cases whose id, question or tag contains TEXT", valueHint: "TEXT" },
   },
   async run({ args }) {
@@ -19,7 +30,11 @@ export default defineCommand({
     const suite = loadEvalSuite(project);
     if (args.threshold !== undefined) {
       const t = Number(args.threshold);
-      if (!(t >= 0 && t <= 1)) throw new DpError("USAGE", `--threshold ${args.threshold} is not between 0 and 1`, { where: "--threshold", fix: "e.g. --threshold 0.9" });
+      if (!(t >= 0 && t <= 1))
+        throw new DpError("USAGE", `--threshold ${args.threshold} is not between 0 and 1`, {
+          where: "--threshold",
+          fix: "e.g. --threshold 0.9",
+        });
       suite.threshold = t;
     }
     // evals never approve an act: no human is there to say yes, so an export question ends as needs_approval
@@ -27,8 +42,14 @@ export default defineCommand({
     const idWidth = Math.max(4, ...suite.files.flatMap((f) => f.cases.map((c) => c.id.length)));
     if (!args.json) print(color.dim(headerLine(idWidth)));
     const onCase = (c: CaseResult) => print(c.passed ? caseLine(c, idWidth) : color.red(caseLine(c, idWidth)));
-    const report = await runEvals(project, suite, path, { filter: args.filter, onCase: args.json ? undefined : onCase });
-    if (!report.total) throw new DpError("USAGE", `no eval case matches --filter ${args.filter}`, { fix: "check the ids and tags in evals/*.yaml" });
+    const report = await runEvals(project, suite, path, {
+      filter: args.filter,
+      onCase: args.json ? undefined : onCase,
+    });
+    if (!report.total)
+      throw new DpError("USAGE", `no eval case matches --filter ${args.filter}`, {
+        fix: "check the ids and tags in evals/*.yaml",
+      });
     if (args.json) printJson(report);
     else print(["", ...totalsLines(report)].join("\n"));
     exitWith(report.ok ? ExitCode.ok : ExitCode.failed);

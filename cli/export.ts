@@ -7,7 +7,12 @@ export default defineCommand({
   args: {
     ...projectArgs,
     mart: { type: "positional", required: true, description: "a mart from `dp catalog`" },
-    to: { type: "string", required: true, description: "sheets://SPREADSHEET_ID/TAB | FILE.csv | FILE.parquet | - (CSV on stdout)", valueHint: "TARGET" },
+    to: {
+      type: "string",
+      required: true,
+      description: "sheets://SPREADSHEET_ID/TAB | FILE.csv | FILE.parquet | - (CSV on stdout)",
+      valueHint: "TARGET",
+    },
   },
   async run({ args }) {
     const project = openProject(args);
@@ -15,6 +20,8 @@ export default defineCommand({
     if (args.to === "-") return;
     if (args.json) return printJson(result);
     const extra = result.sheets ? `, ${result.sheets.cells} cells in ${result.sheets.requests} write requests` : "";
-    print(`exported marts.${result.mart} to ${result.target}: ${result.rows} rows × ${result.columns} columns${extra} in ${result.durationMs} ms (data as of ${result.asOf ?? "unknown"})`);
+    print(
+      `exported marts.${result.mart} to ${result.target}: ${result.rows} rows × ${result.columns} columns${extra} in ${result.durationMs} ms (data as of ${result.asOf ?? "unknown"})`,
+    );
   },
 });

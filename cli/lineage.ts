@@ -22,7 +22,7 @@ export default defineCommand({
       const model = catalog.graph.models.get(name)!;
       for (const p of catalog.graph.parents(name)) {
         tree.push(`${"  ".repeat(depth)}← ${rel(p)}${seen.has(p) ? " (above)" : ""}`);
-        if (!seen.has(p)) (seen.add(p), walk(p, depth + 1, seen));
+        if (!seen.has(p)) seen.add(p), walk(p, depth + 1, seen);
       }
       for (const s of model.sources) tree.push(`${"  ".repeat(depth)}← raw ${s.source}.${s.stream}`);
     };

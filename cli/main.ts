@@ -63,7 +63,9 @@ function reportError(e: unknown): number {
     process.stderr.write(`error[USAGE]: ${redact(err.message ?? String(e))}\n  fix: run \`dp --help\`\n`);
     return ExitCode.config;
   }
-  process.stderr.write(`error[INTERNAL]: ${redact(err?.message ?? String(e))}\n  fix: rerun with DP_DEBUG=1 and report the output\n`);
+  process.stderr.write(
+    `error[INTERNAL]: ${redact(err?.message ?? String(e))}\n  fix: rerun with DP_DEBUG=1 and report the output\n`,
+  );
   if (process.env.DP_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
   return ExitCode.failed;
 }

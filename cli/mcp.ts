@@ -5,7 +5,10 @@ import { openProject, projectArgs } from "./_common.ts";
 
 /** stdout carries the protocol: nothing else may print there. */
 export default defineCommand({
-  meta: { name: "mcp", description: "serve the typed ask tools over MCP (stdio) for Claude Desktop, IDEs and other agents" },
+  meta: {
+    name: "mcp",
+    description: "serve the typed ask tools over MCP (stdio) for Claude Desktop, IDEs and other agents",
+  },
   args: { ...projectArgs },
   async run({ args }) {
     const project = openProject(args);

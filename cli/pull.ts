@@ -22,7 +22,9 @@ export default defineCommand({
     if (args.json) printJson(results.map((r) => ({ ...r, error: r.error?.toJSON() })));
     else {
       for (const r of results) {
-        print(`${r.status === "ok" ? "✓" : "✗"} ${r.source}: ${r.rows} rows${r.streams.map((s) => `\n    ${s.stream}: ${s.rows}${s.drift ? "  (schema drift)" : ""}`).join("")}`);
+        print(
+          `${r.status === "ok" ? "✓" : "✗"} ${r.source}: ${r.rows} rows${r.streams.map((s) => `\n    ${s.stream}: ${s.rows}${s.drift ? "  (schema drift)" : ""}`).join("")}`,
+        );
         if (r.error) print(`  ${r.error.format().replaceAll("\n", "\n  ")}`);
       }
     }

@@ -19,14 +19,22 @@ export default defineCommand({
     const project = openProject(args);
     if (args.due) rotateCronLog(project);
     const { value: result, signal } = await interruptible((sig) =>
-      withRunLock(project, "run", () => runPipeline(project, { select: args.select, due: args.due, exports: args.exports, signal: sig })),
+      withRunLock(project, "run", () =>
+        runPipeline(project, { select: args.select, due: args.due, exports: args.exports, signal: sig }),
+      ),
     );
     if (args.json) printJson(result);
     else {
-      for (const s of result.steps) print(`${s.status === "ok" ? color.green("✓") : s.status === "skipped" ? color.dim("-") : color.red("✗")} ${s.step}: ${s.detail ?? s.status} (${s.durationMs} ms)`);
-      for (const p of result.pull.filter((p) => p.error)) print(`  ${p.source}: ${p.error!.format().replaceAll("\n", "\n  ")}`);
-      for (const m of result.build?.models.filter((m) => m.status === "failed") ?? []) print(`  ${m.model}: ${m.error}${m.where ? `\n    at ${m.where}` : ""}`);
-      for (const x of result.exports.filter((x) => x.status === "failed")) print(`  export ${x.mart} → ${x.to}: ${x.error}`);
+      for (const s of result.steps)
+        print(
+          `${s.status === "ok" ? color.green("✓") : s.status === "skipped" ? color.dim("-") : color.red("✗")} ${s.step}: ${s.detail ?? s.status} (${s.durationMs} ms)`,
+        );
+      for (const p of result.pull.filter((p) => p.error))
+        print(`  ${p.source}: ${p.error!.format().replaceAll("\n", "\n  ")}`);
+      for (const m of result.build?.models.filter((m) => m.status === "failed") ?? [])
+        print(`  ${m.model}: ${m.error}${m.where ? `\n    at ${m.where}` : ""}`);
+      for (const x of result.exports.filter((x) => x.status === "failed"))
+        print(`  export ${x.mart} → ${x.to}: ${x.error}`);
       for (const line of formatTests(result.build?.models.flatMap((m) => m.tests) ?? [])) print(line);
       print(`${result.status}: run ${result.runId} in ${result.durationMs} ms`);
     }

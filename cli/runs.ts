@@ -21,7 +21,9 @@ export default defineCommand({
           started: r.started_at,
           ms: r.duration_ms,
           status: mark(r.status),
-          steps: r.steps.map((s) => `${s.step}${s.status === "ok" ? "" : `:${s.status}`}${s.rows ? `(${s.rows})` : ""}`).join(" "),
+          steps: r.steps
+            .map((s) => `${s.step}${s.status === "ok" ? "" : `:${s.status}`}${s.rows ? `(${s.rows})` : ""}`)
+            .join(" "),
           error: r.error ?? "",
         })),
       ),

@@ -3,14 +3,23 @@ import { cronLine, installCron, uninstallCron } from "../engine/orchestrate/cron
 import { planDue } from "../engine/orchestrate/pipeline.ts";
 import { openProject, print, printJson, projectArgs, table } from "./_common.ts";
 
-const fileArg = { "crontab-file": { type: "string", description: "edit this file instead of the user's crontab", valueHint: "PATH" } } as const;
+const fileArg = {
+  "crontab-file": { type: "string", description: "edit this file instead of the user's crontab", valueHint: "PATH" },
+} as const;
 
 export default defineCommand({
   meta: { name: "schedule", description: "what is due, and the crontab entry for `dp run --due`" },
   subCommands: {
     install: defineCommand({
-      meta: { name: "install", description: "write (or replace) the crontab line that runs `dp run --due` every 5 minutes" },
-      args: { ...projectArgs, ...fileArg, print: { type: "boolean", description: "only show the line", default: false } },
+      meta: {
+        name: "install",
+        description: "write (or replace) the crontab line that runs `dp run --due` every 5 minutes",
+      },
+      args: {
+        ...projectArgs,
+        ...fileArg,
+        print: { type: "boolean", description: "only show the line", default: false },
+      },
       run({ args }) {
         const project = openProject(args);
         if (args.print) return print(cronLine(project));
@@ -33,7 +42,16 @@ export default defineCommand({
       run({ args }) {
         const plan = planDue(openProject(args));
         if (args.json) return printJson(plan);
-        print(table([...plan.sources.map((s) => ({ what: `source ${s.source}`, due: s.due ? "yes" : "no", why: s.reason })), ...plan.exports.map((x) => ({ what: `export ${x.mart} → ${x.to}`, due: x.due ? "yes" : "no", why: x.reason }))]));
+        print(
+          table([
+            ...plan.sources.map((s) => ({ what: `source ${s.source}`, due: s.due ? "yes" : "no", why: s.reason })),
+            ...plan.exports.map((x) => ({
+              what: `export ${x.mart} → ${x.to}`,
+              due: x.due ? "yes" : "no",
+              why: x.reason,
+            })),
+          ]),
+        );
       },
     }),
   },

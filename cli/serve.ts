@@ -9,12 +9,19 @@ export default defineCommand({
   args: {
     ...projectArgs,
     port: { type: "string", description: "port to listen on (0: any free port)", default: "8765" },
-    host: { type: "string", description: "interface to bind; put a TLS proxy in front to expose it", default: "127.0.0.1" },
+    host: {
+      type: "string",
+      description: "interface to bind; put a TLS proxy in front to expose it",
+      default: "127.0.0.1",
+    },
   },
   async run({ args }) {
     const project = openProject(args);
     const port = Number(args.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new DpError("USAGE", `--port ${args.port} is not a port number`, { fix: "use --port 8765 (or 0 for any free port)" });
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new DpError("USAGE", `--port ${args.port} is not a port number`, {
+        fix: "use --port 8765 (or 0 for any free port)",
+      });
     const server = await WebhookServer.start(project, { port, host: args.host });
     print(`listening on ${server.url} for ${server.sources.map((s) => `/webhooks/${s}`).join(", ")}`);
     await new Promise<void>((resolve) => {
@@ -25,6 +32,8 @@ export default defineCommand({
       process.once("SIGINT", () => stop("SIGINT"));
       process.once("SIGTERM", () => stop("SIGTERM"));
     });
-    log.info(`stopped: ${server.stats.accepted} accepted, ${server.stats.duplicates} duplicates, ${server.stats.rejected} rejected`);
+    log.info(
+      `stopped: ${server.stats.accepted} accepted, ${server.stats.duplicates} duplicates, ${server.stats.rejected} rejected`,
+    );
   },
 });

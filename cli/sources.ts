@@ -16,8 +16,12 @@ export default defineCommand({
           source: r.source,
           connector: r.connector,
           owner: r.owner ?? "",
-          sla: [r.warnAfter && `warn ${r.warnAfter}`, r.errorAfter && `error ${r.errorAfter}`].filter(Boolean).join(", "),
-          last_pull: r.lastSuccessAt ? `${r.lastSuccessAt.slice(0, 16).replace("T", " ")} (${formatAge(r.ageMs ?? 0)} ago)` : "never",
+          sla: [r.warnAfter && `warn ${r.warnAfter}`, r.errorAfter && `error ${r.errorAfter}`]
+            .filter(Boolean)
+            .join(", "),
+          last_pull: r.lastSuccessAt
+            ? `${r.lastSuccessAt.slice(0, 16).replace("T", " ")} (${formatAge(r.ageMs ?? 0)} ago)`
+            : "never",
           rows: r.rows,
           freshness: r.status,
           drift: lastDrift(r.drift),
@@ -32,6 +36,10 @@ export default defineCommand({
 function lastDrift(drift: SourceFreshness["drift"]): string {
   const d = drift.at(-1);
   if (!d) return "";
-  const parts = [...d.added.map((c) => `+${c}`), ...d.removed.map((c) => `−${c}`), ...d.retyped.map((c) => `~${c.split(":")[0]}`)];
+  const parts = [
+    ...d.added.map((c) => `+${c}`),
+    ...d.removed.map((c) => `−${c}`),
+    ...d.retyped.map((c) => `~${c.split(":")[0]}`),
+  ];
   return `${parts.join(" ")} (${d.stream}, ${d.at.slice(0, 10)})${drift.length > 1 ? ` +${drift.length - 1} earlier` : ""}`;
 }

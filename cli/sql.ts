@@ -3,7 +3,10 @@ import { runReadOnlySql } from "../engine/warehouse/readonly-sql.ts";
 import { openProject, print, printJson, projectArgs, table } from "./_common.ts";
 
 export default defineCommand({
-  meta: { name: "sql", description: "a human's read-only escape hatch on the published marts (never offered to the LLM)" },
+  meta: {
+    name: "sql",
+    description: "a human's read-only escape hatch on the published marts (never offered to the LLM)",
+  },
   args: {
     ...projectArgs,
     query: { type: "positional", required: true, description: "one SELECT statement" },

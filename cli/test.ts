@@ -11,16 +11,24 @@ export default defineCommand({
   args: {
     ...projectArgs,
     select: { type: "string", alias: "s", description: "model, +model, model+, tag:x, path:dir, state:modified" },
-    unit: { type: "boolean", description: "only the unit tests of model logic (given/expect rows; no lake needed)", default: false },
+    unit: {
+      type: "boolean",
+      description: "only the unit tests of model logic (given/expect rows; no lake needed)",
+      default: false,
+    },
   },
   async run({ args }) {
     const project = openProject(args);
-    const result = await withRunLock(project, "test", () => runTests(project, { select: args.select, unit: args.unit, sidecar: catalogSidecar(project) }));
+    const result = await withRunLock(project, "test", () =>
+      runTests(project, { select: args.select, unit: args.unit, sidecar: catalogSidecar(project) }),
+    );
     if (args.json) printJson(result);
     else {
       for (const line of formatTests(result.tests)) print(line);
       for (const f of result.freshness.filter((f) => f.status === "warn" || f.status === "error")) {
-        print(`  ${f.status === "error" ? color.red("✗") : color.yellow("!")} source ${f.source} is stale (${f.status}: last pull ${f.lastSuccessAt ?? "never"}, owner ${f.owner ?? "unknown"})`);
+        print(
+          `  ${f.status === "error" ? color.red("✗") : color.yellow("!")} source ${f.source} is stale (${f.status}: last pull ${f.lastSuccessAt ?? "never"}, owner ${f.owner ?? "unknown"})`,
+        );
       }
       const passed = result.tests.filter((t) => t.status === "pass" || t.status === "warn").length;
       print(`tests: ${passed}/${result.tests.length} passed${result.ok ? "" : " — FAILED"}`);

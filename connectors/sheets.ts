@@ -5,7 +5,13 @@ import { exchangeServiceAccountToken, GOOGLE_TOKEN_URL } from "../engine/deliver
 import { registerSecret } from "../engine/secrets.ts";
 import { HttpClient } from "./http/client.ts";
 import { backoffDelayMs } from "../engine/ingest/http-retry.ts";
-import { defineConnector, type Batch, type RawRecord, type ReadContext, type StreamSpec } from "../engine/ingest/connector.ts";
+import {
+  defineConnector,
+  type Batch,
+  type RawRecord,
+  type ReadContext,
+  type StreamSpec,
+} from "../engine/ingest/connector.ts";
 
 const READONLY_SCOPE = "https://www.googleapis.com/auth/spreadsheets.readonly";
 const KEY_FILE_ENV = "GOOGLE_APPLICATION_CREDENTIALS";
@@ -18,7 +24,11 @@ const sheetsConfig = z.strictObject({
   streams: z
     .record(
       z.string().regex(/^[a-z][a-z0-9_]*$/, "stream names are lowercase snake_case"),
-      z.strictObject({ range: z.string().min(1), primary_key: z.array(z.string()).min(1).optional(), spreadsheet_id: z.string().min(1).optional() }),
+      z.strictObject({
+        range: z.string().min(1),
+        primary_key: z.array(z.string()).min(1).optional(),
+        spreadsheet_id: z.string().min(1).optional(),
+      }),
     )
     .refine((s) => Object.keys(s).length > 0, "name at least one stream"),
   /** env var holding the service-account JSON itself; without it, GOOGLE_APPLICATION_CREDENTIALS names a key file */
@@ -48,7 +58,13 @@ export const sheets = defineConnector<SheetsConfig>({
   description: "Google Sheets ranges (header row → columns), read with a service account",
   config: sheetsConfig,
   streams: (config) =>
-    Object.entries(config.streams).map(([name, s]): StreamSpec => ({ name, primaryKey: s.primary_key ?? [ROW_COLUMN], description: `Google Sheets ${s.range}` })),
+    Object.entries(config.streams).map(
+      ([name, s]): StreamSpec => ({
+        name,
+        primaryKey: s.primary_key ?? [ROW_COLUMN],
+        description: `Google Sheets ${s.range}`,
+      }),
+    ),
   read: readRange,
 });
 
@@ -67,13 +83,17 @@ async function* readRange(config: SheetsConfig, ctx: ReadContext): AsyncGenerato
   const id = stream.spreadsheet_id ?? config.spreadsheet_id;
   let res;
   try {
-    res = await client.get<ValueRange>(`/v4/spreadsheets/${encodeURIComponent(id)}/values/${encodeURIComponent(stream.range)}`, {
-      majorDimension: "ROWS",
-      valueRenderOption: "UNFORMATTED_VALUE",
-      dateTimeRenderOption: "FORMATTED_STRING",
-    });
+    res = await client.get<ValueRange>(
+      `/v4/spreadsheets/${encodeURIComponent(id)}/values/${encodeURIComponent(stream.range)}`,
+      {
+        majorDimension: "ROWS",
+        valueRenderOption: "UNFORMATTED_VALUE",
+        dateTimeRenderOption: "FORMATTED_STRING",
+      },
+    );
   } catch (e) {
-    if (e instanceof DpError && e.code === "SOURCE_AUTH") throw authError(ctx, credentialsVar, e.message.replace(/; check [^;]*$/, ""), e);
+    if (e instanceof DpError && e.code === "SOURCE_AUTH")
+      throw authError(ctx, credentialsVar, e.message.replace(/; check [^;]*$/, ""), e);
     throw e;
   }
   const values = res.data?.values ?? [];
@@ -117,10 +137,16 @@ function loadServiceAccount(ctx: ReadContext, credentialsVar: string, inline: bo
     ? `put a service-account JSON key in ${credentialsVar} and share the spreadsheet with its client_email`
     : `point ${credentialsVar} at a service-account JSON key file (or set sources.${ctx.source}.config.credentials_env) and share the spreadsheet with its client_email`;
   const raw = process.env[credentialsVar];
-  if (!raw) throw new DpError("ENV_MISSING", `${credentialsVar} is not set: no Google service-account credentials for ${ctx.source}`, { where, fix });
+  if (!raw)
+    throw new DpError(
+      "ENV_MISSING",
+      `${credentialsVar} is not set: no Google service-account credentials for ${ctx.source}`,
+      { where, fix },
+    );
   let text = raw;
   if (!inline) {
-    if (!existsSync(raw)) throw new DpError("ENV_MISSING", `${credentialsVar} points at ${raw}, which does not exist`, { where, fix });
+    if (!existsSync(raw))
+      throw new DpError("ENV_MISSING", `${credentialsVar} points at ${raw}, which does not exist`, { where, fix });
     text = readFileSync(raw, "utf8");
   }
   let key: Partial<ServiceAccount>;
@@ -129,7 +155,12 @@ function loadServiceAccount(ctx: ReadContext, credentialsVar: string, inline: bo
   } catch {
     throw new DpError("CONFIG", `${credentialsVar} does not hold valid service-account JSON`, { where, fix });
   }
-  if (!key.client_email || !key.private_key) throw new DpError("CONFIG", `${credentialsVar} is not a service-account key (client_email and private_key are required)`, { where, fix });
+  if (!key.client_email || !key.private_key)
+    throw new DpError(
+      "CONFIG",
+      `${credentialsVar} is not a service-account key (client_email and private_key are required)`,
+      { where, fix },
+    );
   registerSecret(key.private_key);
   return key as ServiceAccount;
 }
@@ -142,10 +173,22 @@ async function accessToken(config: SheetsConfig, ctx: ReadContext, credentialsVa
     try {
       return await exchangeServiceAccountToken({ key, scopes: [READONLY_SCOPE], tokenUrl: config.token_url });
     } catch (e) {
-      const status = (e as { status?: number; response?: { status?: number } }).status ?? (e as { response?: { status?: number } }).response?.status;
-      if (status === 400 || status === 401 || status === 403) throw authError(ctx, credentialsVar, `Google refused the service-account token exchange (${status}): ${(e as Error).message}`, e);
+      const status =
+        (e as { status?: number; response?: { status?: number } }).status ??
+        (e as { response?: { status?: number } }).response?.status;
+      if (status === 400 || status === 401 || status === 403)
+        throw authError(
+          ctx,
+          credentialsVar,
+          `Google refused the service-account token exchange (${status}): ${(e as Error).message}`,
+          e,
+        );
       if (attempt >= maxAttempts) {
-        throw new DpError("SOURCE_TRANSIENT", `Google token exchange failed after ${attempt} attempts: ${(e as Error).message}`, { transient: true, where: config.token_url, cause: e });
+        throw new DpError(
+          "SOURCE_TRANSIENT",
+          `Google token exchange failed after ${attempt} attempts: ${(e as Error).message}`,
+          { transient: true, where: config.token_url, cause: e },
+        );
       }
       ctx.progress?.({ retries: attempt });
       await Bun.sleep(backoffDelayMs(attempt, { maxMs: maxWaitMs, baseMs: 1000 }));

@@ -25,7 +25,11 @@ export function logFormat(): LogFormat {
   return format;
 }
 
-function emit(level: "info" | "warn" | "debug" | "error" | "success", message: string, fields?: Record<string, unknown>): void {
+function emit(
+  level: "info" | "warn" | "debug" | "error" | "success",
+  message: string,
+  fields?: Record<string, unknown>,
+): void {
   if (quiet && level !== "error" && level !== "warn") return;
   if (level === "debug" && !process.env.DP_DEBUG) return;
   const text = redact(message);

@@ -9,12 +9,19 @@ const root = join(import.meta.dir, "..");
 const dir = join(root, "demo");
 const dp = (...args: string[]) => {
   console.log(`\n$ dp ${args.join(" ")}`);
-  const r = Bun.spawnSync(["bun", join(root, "cli/main.ts"), ...args], { stdout: "inherit", stderr: "inherit", cwd: dir });
+  const r = Bun.spawnSync(["bun", join(root, "cli/main.ts"), ...args], {
+    stdout: "inherit",
+    stderr: "inherit",
+    cwd: dir,
+  });
   return r.exitCode;
 };
 
 if (!existsSync(join(dir, "project.yaml"))) {
-  const r = Bun.spawnSync(["bun", join(root, "cli/main.ts"), "init", dir, "--demo"], { stdout: "inherit", stderr: "inherit" });
+  const r = Bun.spawnSync(["bun", join(root, "cli/main.ts"), "init", dir, "--demo"], {
+    stdout: "inherit",
+    stderr: "inherit",
+  });
   if (r.exitCode !== 0) process.exit(r.exitCode ?? 1);
 }
 const run = dp("run");

@@ -21,7 +21,9 @@ function importGraph(): Map<string, string[]> {
   for (const floor of FLOORS) {
     for (const file of new Glob(`${floor}/**/*.ts`).scanSync(repoRoot)) {
       const text = readFileSync(resolve(repoRoot, file), "utf8").replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, "");
-      const deps = [...text.matchAll(SPEC)].map((m) => relative(repoRoot, resolve(dirname(resolve(repoRoot, file)), m[1]!)));
+      const deps = [...text.matchAll(SPEC)].map((m) =>
+        relative(repoRoot, resolve(dirname(resolve(repoRoot, file)), m[1]!)),
+      );
       graph.set(file, deps);
     }
   }
@@ -100,7 +102,16 @@ describe("architecture", () => {
   });
 
   test("the checker sees a cycle and an upward import when there is one", () => {
-    expect(cycles(new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a"]], ["d", ["a"]]]))).toEqual([["a", "b", "c"]]);
+    expect(
+      cycles(
+        new Map([
+          ["a", ["b"]],
+          ["b", ["c"]],
+          ["c", ["a"]],
+          ["d", ["a"]],
+        ]),
+      ),
+    ).toEqual([["a", "b", "c"]]);
     expect(floorOf("engine/x.ts")).toBeLessThan(floorOf("connectors/y.ts"));
     expect(layerOf("engine/ingest/pull.ts")).toBeLessThan(layerOf("engine/transform/build.ts"));
   });

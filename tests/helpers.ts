@@ -46,7 +46,12 @@ function cliEnv(env: DpOptions["env"]): Record<string, string> {
 
 /** Run the CLI from source, as a user would, with colors off and time pinned. Blocks: not for tests whose fakes run in this process. */
 export function dp(args: string[], options: DpOptions = {}): CliResult {
-  const r = Bun.spawnSync(["bun", CLI_MAIN, ...args], { cwd: options.cwd ?? repoRoot, env: cliEnv(options.env), stdout: "pipe", stderr: "pipe" });
+  const r = Bun.spawnSync(["bun", CLI_MAIN, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: cliEnv(options.env),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   return { code: r.exitCode ?? -1, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
 
@@ -80,7 +85,11 @@ export async function runCmd(cmd: string[], options: DpOptions = {}): Promise<Ra
     hung = true;
     p.kill("SIGKILL");
   }, options.timeoutMs ?? 120_000);
-  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
   clearTimeout(timer);
   return { code, stdout, stderr, hung };
 }

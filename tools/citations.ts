@@ -38,7 +38,12 @@ export async function citationFor(ctx: ToolContext, name: string): Promise<Citat
   const fresh = new Map(ctx.catalog.freshness().map((f) => [f.source, f]));
   const scope = new Set([name, ...model.upstreamModels]);
   const tests = status.tests.filter((t) => scope.has(t.model));
-  const cited = (t: (typeof tests)[number]): CitedTest => ({ id: t.test_id, model: t.model, status: t.status, message: t.message });
+  const cited = (t: (typeof tests)[number]): CitedTest => ({
+    id: t.test_id,
+    model: t.model,
+    status: t.status,
+    message: t.message,
+  });
   const ok = status.lastSuccess.get(name);
   return {
     model: `${model.schema}.${model.name}`,
@@ -46,7 +51,12 @@ export async function citationFor(ctx: ToolContext, name: string): Promise<Citat
     upstream: model.upstreamModels.map((n) => `${ctx.catalog.model(n).schema}.${n}`),
     sources: model.sources.map((s) => {
       const f = fresh.get(s.source);
-      return { ...s, freshness: f?.status ?? "unknown", last_success_at: f?.lastSuccessAt ?? null, error_after: f?.errorAfter ?? null };
+      return {
+        ...s,
+        freshness: f?.status ?? "unknown",
+        last_success_at: f?.lastSuccessAt ?? null,
+        error_after: f?.errorAfter ?? null,
+      };
     }),
     as_of: ok?.as_of ?? ok?.built_at ?? null,
     built_at: ok?.built_at ?? null,
@@ -73,14 +83,22 @@ export function qualityIssues(citations: Citation[]): string[] {
     const failing = c.tests.failing.filter((t) => !seenTests.has(t.id));
     failing.forEach((t) => seenTests.add(t.id));
     if (failing.length) {
-      const list = failing.slice(0, 3).map((t) => `${t.id}: ${t.message}`).join("; ");
-      issues.push(`${failing.length} data test${failing.length > 1 ? "s" : ""} failing on ${c.model} or its inputs (${list}${failing.length > 3 ? "; …" : ""})`);
+      const list = failing
+        .slice(0, 3)
+        .map((t) => `${t.id}: ${t.message}`)
+        .join("; ");
+      issues.push(
+        `${failing.length} data test${failing.length > 1 ? "s" : ""} failing on ${c.model} or its inputs (${list}${failing.length > 3 ? "; …" : ""})`,
+      );
     }
-    if (c.last_build_failed) issues.push(`the last build of ${c.model} failed; it still holds the previous build's data`);
+    if (c.last_build_failed)
+      issues.push(`the last build of ${c.model} failed; it still holds the previous build's data`);
     for (const s of c.sources) {
       if (s.freshness !== "error" || seenSources.has(s.source)) continue;
       seenSources.add(s.source);
-      issues.push(`source ${s.source} is past its freshness SLA (last pull ${s.last_success_at ?? "never"}, error after ${s.error_after ?? "?"})`);
+      issues.push(
+        `source ${s.source} is past its freshness SLA (last pull ${s.last_success_at ?? "never"}, error after ${s.error_after ?? "?"})`,
+      );
     }
   }
   return issues;

@@ -1,4 +1,10 @@
-import { attachBuiltColumns, attachDimensionValues, readWarehouseStatus, type Catalog, type WarehouseStatus } from "../engine/catalog/catalog.ts";
+import {
+  attachBuiltColumns,
+  attachDimensionValues,
+  readWarehouseStatus,
+  type Catalog,
+  type WarehouseStatus,
+} from "../engine/catalog/catalog.ts";
 import { loadReaderCatalog } from "../engine/catalog/catalog-cache.ts";
 import type { Db, Row, SqlValue } from "../engine/warehouse/duckdb.ts";
 import { DpError } from "../engine/errors.ts";
@@ -59,7 +65,11 @@ export function createToolContext(project: Project, options: ContextOptions = {}
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           d.conn.interrupt();
-          reject(new DpError("INTERNAL", `a tool query ran longer than ${timeoutMs} ms and was stopped`, { fix: "narrow the period or the filters" }));
+          reject(
+            new DpError("INTERNAL", `a tool query ran longer than ${timeoutMs} ms and was stopped`, {
+              fix: "narrow the period or the filters",
+            }),
+          );
         }, timeoutMs);
       });
       try {

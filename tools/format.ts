@@ -9,15 +9,27 @@ export function formatValue(value: number | null | undefined, format: MetricForm
   if (format === "currency") {
     const currency = unit && /^[A-Z]{3}$/.test(unit) ? unit : "USD";
     const digits = Math.abs(value) >= 1000 ? 0 : 2;
-    return new Intl.NumberFormat("en-US", { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+    return new Intl.NumberFormat("en-US", {
+      style: "currency",
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(value);
   }
   const digits = Number.isInteger(value) ? 0 : Math.abs(value) >= 100 ? 0 : 2;
-  const text = new Intl.NumberFormat("en-US", { minimumFractionDigits: 0, maximumFractionDigits: digits }).format(value);
+  const text = new Intl.NumberFormat("en-US", { minimumFractionDigits: 0, maximumFractionDigits: digits }).format(
+    value,
+  );
   return unit && !/^[A-Z]{3}$/.test(unit) ? `${text} ${unit}` : text;
 }
 
 /** A change between two values: percent points for percent metrics, relative change otherwise. */
-export function formatChange(current: number | null, previous: number | null, format: MetricFormat, unit?: string): string {
+export function formatChange(
+  current: number | null,
+  previous: number | null,
+  format: MetricFormat,
+  unit?: string,
+): string {
   if (current === null || previous === null) return "change n/a";
   const delta = current - previous;
   const sign = delta > 0 ? "+" : delta < 0 ? "−" : "±";

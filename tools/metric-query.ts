@@ -13,7 +13,9 @@ export const filterSchema = z
   .strictObject({
     dimension: z.string().describe("one of the metric's declared dimensions (describe_metric lists them)"),
     op: z.enum(FILTER_OPS).describe("comparison; in/not_in take a list"),
-    value: z.union([scalar, z.array(scalar).min(1)]).describe("the value(s) to compare with; always bound as a parameter"),
+    value: z
+      .union([scalar, z.array(scalar).min(1)])
+      .describe("the value(s) to compare with; always bound as a parameter"),
   })
   .describe("keep only rows whose dimension matches");
 
@@ -22,7 +24,9 @@ export const metricQuerySchema = z.strictObject({
   period: periodSchema,
   grain: grainSchema
     .optional()
-    .describe("bucket the result by day/week/month/quarter/year; omit for one value over the whole period. Not finer than the metric's own grain"),
+    .describe(
+      "bucket the result by day/week/month/quarter/year; omit for one value over the whole period. Not finer than the metric's own grain",
+    ),
   filters: z.array(filterSchema).default([]),
   group_by: z.array(z.string()).default([]).describe("dimensions to split by, from the metric's declared dimensions"),
   order: z.enum(["time", "value_desc", "value_asc"]).default("time").describe("row order: by period, or by value"),
@@ -44,7 +48,9 @@ export function checkDimension(metric: MetricDef, name: string, role: string): s
   if (!metric.dimensions.includes(name)) {
     throw new DpError("USAGE", `"${name}" is not a dimension of metric ${metric.name}`, {
       where: role,
-      fix: metric.dimensions.length ? `use one of: ${metric.dimensions.join(", ")}` : `${metric.name} has no dimensions; drop the ${role}`,
+      fix: metric.dimensions.length
+        ? `use one of: ${metric.dimensions.join(", ")}`
+        : `${metric.name} has no dimensions; drop the ${role}`,
     });
   }
   return ident(name);
@@ -58,7 +64,10 @@ function filterSql(metric: MetricDef, f: Filter, params: SqlValue[]): string {
     return `${col} ${f.op === "in" ? "IN" : "NOT IN"} (${values.map(bind).join(", ")})`;
   }
   if (Array.isArray(f.value)) {
-    throw new DpError("USAGE", `filter ${f.dimension} ${f.op} takes one value, got a list`, { where: "filters", fix: "use op in / not_in for a list" });
+    throw new DpError("USAGE", `filter ${f.dimension} ${f.op} takes one value, got a list`, {
+      where: "filters",
+      fix: "use op in / not_in for a list",
+    });
   }
   return `${col} ${f.op} ${bind(f.value)}`;
 }
@@ -67,10 +76,16 @@ function filterSql(metric: MetricDef, f: Filter, params: SqlValue[]): string {
  * A metric call → SQL. Identifiers come only from the catalog (the metric's mart, time column and
  * declared dimensions); every value is a bound parameter; the expression is the project author's.
  */
-export function buildMetricQuery(catalog: Catalog, input: MetricQueryInput, period: ResolvedPeriod, rowCap: number): BuiltQuery {
+export function buildMetricQuery(
+  catalog: Catalog,
+  input: MetricQueryInput,
+  period: ResolvedPeriod,
+  rowCap: number,
+): BuiltQuery {
   const metric = catalog.metric(input.metric);
   const mart = catalog.mart(metric.mart);
-  if (input.grain && !GRAINS.includes(input.grain)) throw new DpError("USAGE", `unknown grain ${input.grain}`, { fix: `use one of: ${GRAINS.join(", ")}` });
+  if (input.grain && !GRAINS.includes(input.grain))
+    throw new DpError("USAGE", `unknown grain ${input.grain}`, { fix: `use one of: ${GRAINS.join(", ")}` });
   if (input.grain && GRAIN_RANK[input.grain] < GRAIN_RANK[metric.grain]) {
     throw new DpError("USAGE", `${metric.name} is recorded per ${metric.grain}; it cannot be split by ${input.grain}`, {
       where: "grain",
@@ -112,7 +127,12 @@ export function buildMetricQuery(catalog: Catalog, input: MetricQueryInput, peri
   } else {
     const b = bucket(time);
     const keys = [...(b ? [b] : []), ...dims];
-    const select = [...(b ? [`${b} AS _dp_period`] : []), ...dims, `(${metric.expression}) AS value`, "count(*) AS _dp_rows"];
+    const select = [
+      ...(b ? [`${b} AS _dp_period`] : []),
+      ...dims,
+      `(${metric.expression}) AS value`,
+      "count(*) AS _dp_rows",
+    ];
     sql = [
       `SELECT ${select.join(", ")}`,
       `FROM ${mart.relation}`,

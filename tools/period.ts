@@ -17,12 +17,20 @@ export const periodSchema = z
     z.string().describe(`a named period: ${NAMED_HELP}`),
     z
       .strictObject({
-        start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe("first day, YYYY-MM-DD"),
-        end: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe("last day, inclusive, YYYY-MM-DD"),
+        start: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/)
+          .describe("first day, YYYY-MM-DD"),
+        end: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/)
+          .describe("last day, inclusive, YYYY-MM-DD"),
       })
       .describe("an explicit date range, both ends inclusive"),
   ])
-  .describe("the time period; calendar periods resolve against today (DP_NOW pins it), 'last month' is the previous full calendar month");
+  .describe(
+    "the time period; calendar periods resolve against today (DP_NOW pins it), 'last month' is the previous full calendar month",
+  );
 
 export type PeriodInput = z.infer<typeof periodSchema>;
 
@@ -35,7 +43,20 @@ export interface ResolvedPeriod {
   toDate: boolean;
 }
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 
 export function ymd(d: Date): string {
   return d.toISOString().slice(0, 10);
@@ -117,7 +138,10 @@ function unit(start: Date, grain: Grain, today: Date, label = labelOf(start, gra
 }
 
 function badPeriod(text: string): DpError {
-  return new DpError("USAGE", `"${text}" is not a period dp understands`, { where: "period", fix: `use ${NAMED_HELP}, or {start, end} dates` });
+  return new DpError("USAGE", `"${text}" is not a period dp understands`, {
+    where: "period",
+    fix: `use ${NAMED_HELP}, or {start, end} dates`,
+  });
 }
 
 export function isLatest(input: PeriodInput): boolean {
@@ -130,9 +154,18 @@ export function resolvePeriod(input: PeriodInput, at: Date = now()): ResolvedPer
   if (typeof input === "object") {
     const start = parseDate(input.start);
     const last = parseDate(input.end);
-    if (last < start) throw new DpError("USAGE", `period ends (${input.end}) before it starts (${input.start})`, { where: "period", fix: "swap start and end" });
+    if (last < start)
+      throw new DpError("USAGE", `period ends (${input.end}) before it starts (${input.start})`, {
+        where: "period",
+        fix: "swap start and end",
+      });
     const end = add(last, "day", 1);
-    return { start: input.start, end: ymd(end), label: `${input.start} to ${input.end}`, toDate: end > add(today, "day", 1) };
+    return {
+      start: input.start,
+      end: ymd(end),
+      label: `${input.start} to ${input.end}`,
+      toDate: end > add(today, "day", 1),
+    };
   }
   const text = input.trim().toLowerCase();
   const key = text.replace(/[\s-]+/g, "_");
@@ -163,12 +196,19 @@ export function resolvePeriod(input: PeriodInput, at: Date = now()): ResolvedPer
     const start = add(end, grain, -n);
     const lastUnit = add(end, grain, -1);
     const span = n === 1 ? labelOf(start, grain) : `${labelOf(start, grain)} – ${labelOf(lastUnit, grain)}`;
-    return { start: ymd(start), end: ymd(end), label: `the last ${n} ${grain}${n === 1 ? "" : "s"} (${span})`, toDate: false };
+    return {
+      start: ymd(start),
+      end: ymd(end),
+      label: `the last ${n} ${grain}${n === 1 ? "" : "s"} (${span})`,
+      toDate: false,
+    };
   }
   let m: RegExpExecArray | null;
   if ((m = /^(\d{4})$/.exec(text))) return unit(utc(Number(m[1]), 0), "year", today);
-  if ((m = /^(\d{4})[\s_-]?q([1-4])$/.exec(text))) return unit(utc(Number(m[1]), (Number(m[2]) - 1) * 3), "quarter", today);
-  if ((m = /^(\d{4})-(\d{2})$/.exec(text)) && Number(m[2]) >= 1 && Number(m[2]) <= 12) return unit(utc(Number(m[1]), Number(m[2]) - 1), "month", today);
+  if ((m = /^(\d{4})[\s_-]?q([1-4])$/.exec(text)))
+    return unit(utc(Number(m[1]), (Number(m[2]) - 1) * 3), "quarter", today);
+  if ((m = /^(\d{4})-(\d{2})$/.exec(text)) && Number(m[2]) >= 1 && Number(m[2]) <= 12)
+    return unit(utc(Number(m[1]), Number(m[2]) - 1), "month", today);
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return unit(parseDate(text), "day", today);
   throw badPeriod(input);
 }

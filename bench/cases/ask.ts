@@ -21,7 +21,11 @@ export function inlineParams(sql: string, params: unknown[]): string {
 /** `dp ask --offline` end to end against `dp sql` of the main query_metric call's SQL, both as processes on the scaled demo. */
 export async function ask(ctx: BenchContext, projectDir: string): Promise<CaseResult[]> {
   const first = await runOk([...ctx.dp, "ask", QUESTION, "--offline", "--json", "-C", projectDir]);
-  const answer = JSON.parse(first.stdout) as { status: string; tool_calls: { name: string; role: string; input: unknown }[]; answer: string };
+  const answer = JSON.parse(first.stdout) as {
+    status: string;
+    tool_calls: { name: string; role: string; input: unknown }[];
+    answer: string;
+  };
   if (answer.status !== "answered") throw new Error(`dp ask did not answer: ${first.stdout.slice(0, 500)}`);
   const main = answer.tool_calls.find((c) => c.role === "main" && c.name === "query_metric");
   if (!main) throw new Error("dp ask made no main query_metric call");

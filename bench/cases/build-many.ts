@@ -14,8 +14,22 @@ async function once(ctx: BenchContext, n: number): Promise<{ dp: number; limit: 
   const result = JSON.parse(build.stdout) as { ok: boolean; models: { model: string }[] };
   if (!result.ok || result.models.length !== n) throw new Error(`build of ${n} small models failed`);
   const planPath = join(dir, "limit-plan.json");
-  writeFileSync(planPath, JSON.stringify(limitPlan(dir, result.models.map((m) => m.model))));
-  const limit = await runOk(["bun", join(import.meta.dir, "../limits/build.ts"), planPath, join(dir, "limit.duckdb"), "--with-tests"]);
+  writeFileSync(
+    planPath,
+    JSON.stringify(
+      limitPlan(
+        dir,
+        result.models.map((m) => m.model),
+      ),
+    ),
+  );
+  const limit = await runOk([
+    "bun",
+    join(import.meta.dir, "../limits/build.ts"),
+    planPath,
+    join(dir, "limit.duckdb"),
+    "--with-tests",
+  ]);
   rmSync(dir, { recursive: true, force: true });
   ctx.log(`build ${n} small models: dp ${build.ms.toFixed(0)} ms, limit ${limit.ms.toFixed(0)} ms`);
   return { dp: build.ms, limit: limit.ms };
@@ -36,6 +50,11 @@ export async function buildMany(ctx: BenchContext): Promise<CaseResult> {
   const x10 = await medianOf(ctx, n10, pairs);
   return relative(`build: ${n10} trivial models, each with a not_null test`, "ms", x10.dp, x10.limit, 1.3, {
     detail: `${((x10.dp - x10.limit) / n10).toFixed(1)} ms overhead per model (dbt: ~100 ms per model); ${pairs > 1 ? `medians of ${pairs} interleaved runs of each side` : "one run of each side"}`,
-    scaling: { what: "small-model build time", unit: "ms", x1: { input: `${n1} models`, dp: x1.dp, limit: x1.limit }, x10: { input: `${n10} models`, dp: x10.dp, limit: x10.limit } },
+    scaling: {
+      what: "small-model build time",
+      unit: "ms",
+      x1: { input: `${n1} models`, dp: x1.dp, limit: x1.limit },
+      x10: { input: `${n10} models`, dp: x10.dp, limit: x10.limit },
+    },
   });
 }

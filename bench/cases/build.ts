@@ -41,19 +41,48 @@ export async function demoOnce(ctx: BenchContext, size: DemoSize, keep: boolean)
   const pull = await runOk([...ctx.dp, "pull", "-C", dir], { rss: true, env: { DP_LOG: "warn" } });
   const events = await rawCount(dir, "product", "events");
   const invoices = await rawCount(dir, "billing", "invoices");
-  ctx.log(`demo ${size.customers} customers: ${events.toLocaleString("en")} events, ${invoices.toLocaleString("en")} invoices, pulled in ${(pull.ms / 1000).toFixed(1)} s (peak ${pull.peakMb.toFixed(0)} MB)`);
+  ctx.log(
+    `demo ${size.customers} customers: ${events.toLocaleString("en")} events, ${invoices.toLocaleString("en")} invoices, pulled in ${(pull.ms / 1000).toFixed(1)} s (peak ${pull.peakMb.toFixed(0)} MB)`,
+  );
   const build = await runOk([...ctx.dp, "build", "-C", dir, "--json"], { rss: true, env: { DP_LOG: "warn" } });
-  const result = JSON.parse(build.stdout) as { ok: boolean; models: { model: string; status: string; durationMs: number; tests: unknown[] }[] };
-  if (!result.ok) throw new Error(`demo build failed: ${result.models.filter((m) => m.status !== "success").map((m) => m.model).join(", ")}`);
+  const result = JSON.parse(build.stdout) as {
+    ok: boolean;
+    models: { model: string; status: string; durationMs: number; tests: unknown[] }[];
+  };
+  if (!result.ok)
+    throw new Error(
+      `demo build failed: ${result.models
+        .filter((m) => m.status !== "success")
+        .map((m) => m.model)
+        .join(", ")}`,
+    );
   const planPath = join(dir, "limit-plan.json");
-  writeFileSync(planPath, JSON.stringify(limitPlan(dir, result.models.map((m) => m.model))));
+  writeFileSync(
+    planPath,
+    JSON.stringify(
+      limitPlan(
+        dir,
+        result.models.map((m) => m.model),
+      ),
+    ),
+  );
   const limitDb = join(dir, "limit.duckdb");
-  const limit = await runOk(["bun", join(import.meta.dir, "../limits/build.ts"), planPath, limitDb, "--with-tests"], { rss: true });
-  const { models: limitModels, tests: limitTests } = JSON.parse(limit.stdout) as { models: Record<string, number>; tests: Record<string, number> };
+  const limit = await runOk(["bun", join(import.meta.dir, "../limits/build.ts"), planPath, limitDb, "--with-tests"], {
+    rss: true,
+  });
+  const { models: limitModels, tests: limitTests } = JSON.parse(limit.stdout) as {
+    models: Record<string, number>;
+    tests: Record<string, number>;
+  };
   const limitTestsMs = Object.values(limitTests).reduce((s, v) => s + v, 0);
   const inModels = result.models.reduce((s, m) => s + m.durationMs, 0);
   const gaps = result.models
-    .map((m) => ({ name: m.model, dp: m.durationMs, limit: (limitModels[m.model] ?? 0) + (limitTests[m.model] ?? 0), tests: m.tests.length }))
+    .map((m) => ({
+      name: m.model,
+      dp: m.durationMs,
+      limit: (limitModels[m.model] ?? 0) + (limitTests[m.model] ?? 0),
+      tests: m.tests.length,
+    }))
     .sort((a, b) => b.dp - b.limit - (a.dp - a.limit))
     .slice(0, 3)
     .map((g) => `${g.name} ${(g.dp / 1000).toFixed(1)} s vs ${(g.limit / 1000).toFixed(1)} s (${g.tests} tests)`);
@@ -63,11 +92,32 @@ export async function demoOnce(ctx: BenchContext, size: DemoSize, keep: boolean)
   // into a project of its own: pulled again into this one, the raw lake would hold every event twice for the capped build
   const smallVmDir = `${dir}-small-vm`;
   await scaffoldDemo(ctx, smallVmDir, size);
-  const smallVm = await runOk([...ctx.dp, "pull", "-C", smallVmDir], { rss: true, env: { DP_LOG: "warn", BUN_JSC_forceRAMSize: SMALL_VM_RAM } });
+  const smallVm = await runOk([...ctx.dp, "pull", "-C", smallVmDir], {
+    rss: true,
+    env: { DP_LOG: "warn", BUN_JSC_forceRAMSize: SMALL_VM_RAM },
+  });
   rmSync(smallVmDir, { recursive: true, force: true });
-  ctx.log(`demo ${size.customers} customers pulled again with JSC sized for 2 GB of RAM: ${(smallVm.ms / 1000).toFixed(1)} s (peak ${smallVm.peakMb.toFixed(0)} MB)`);
-  const demo: DemoRun = { size, dir, events, invoices, pullMs: pull.ms, pullPeakMb: pull.peakMb, pullSmallVmPeakMb: smallVm.peakMb, buildMs: build.ms, buildPeakMb: build.peakMb, limitMs: limit.ms, limitPeakMb: limit.peakMb, models: result.models.length, breakdown };
-  ctx.log(`demo build: dp ${(build.ms / 1000).toFixed(2)} s (peak ${build.peakMb.toFixed(0)} MB), limit ${(limit.ms / 1000).toFixed(2)} s`);
+  ctx.log(
+    `demo ${size.customers} customers pulled again with JSC sized for 2 GB of RAM: ${(smallVm.ms / 1000).toFixed(1)} s (peak ${smallVm.peakMb.toFixed(0)} MB)`,
+  );
+  const demo: DemoRun = {
+    size,
+    dir,
+    events,
+    invoices,
+    pullMs: pull.ms,
+    pullPeakMb: pull.peakMb,
+    pullSmallVmPeakMb: smallVm.peakMb,
+    buildMs: build.ms,
+    buildPeakMb: build.peakMb,
+    limitMs: limit.ms,
+    limitPeakMb: limit.peakMb,
+    models: result.models.length,
+    breakdown,
+  };
+  ctx.log(
+    `demo build: dp ${(build.ms / 1000).toFixed(2)} s (peak ${build.peakMb.toFixed(0)} MB), limit ${(limit.ms / 1000).toFixed(2)} s`,
+  );
   if (!keep) rmSync(dir, { recursive: true, force: true });
   return demo;
 }
@@ -75,7 +125,9 @@ export async function demoOnce(ctx: BenchContext, size: DemoSize, keep: boolean)
 async function rawCount(dir: string, source: string, stream: string): Promise<number> {
   const { conn, close } = await limitConnection(":memory:");
   try {
-    const r = await conn.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM read_parquet('${join(dir, "lake/raw", source, stream)}/*/*.parquet')`);
+    const r = await conn.runAndReadAll(
+      `SELECT count(*)::BIGINT AS n FROM read_parquet('${join(dir, "lake/raw", source, stream)}/*/*.parquet')`,
+    );
     return Number(r.getRowObjects()[0]!.n);
   } finally {
     close();
@@ -87,27 +139,67 @@ function label(r: DemoRun): string {
 }
 
 /** Returns the larger demo project still on disk, for ask, tool latency and the capped build. */
-export async function demoBuild(ctx: BenchContext): Promise<{ results: CaseResult[]; runs: DemoRun[]; project: string }> {
+export async function demoBuild(
+  ctx: BenchContext,
+): Promise<{ results: CaseResult[]; runs: DemoRun[]; project: string }> {
   const [s1, s10] = DEMO_SIZES[ctx.scale];
   const x1 = await demoOnce(ctx, s1, false);
   const x10 = await demoOnce(ctx, s10, true);
-  const build = relative(`build: demo models (${x10.models}) and their data tests at ${label(x10)}`, "ms", x10.buildMs, x10.limitMs, 1.05, {
-    detail: `dp: one process, raw views, every model published only if its data tests pass (commit groups; a model of 1M+ rows built beside its live version and swapped in), bookkeeping, snapshot publish; limit: the same compiled SQL of the models and of their data tests, in dp's order on one connection, autocommit, + CHECKPOINT. At 10×: ${x10.breakdown}. At 1×: ${x1.breakdown}`,
-    scaling: { what: "build wall time", unit: "ms", x1: { input: label(x1), dp: x1.buildMs, limit: x1.limitMs }, x10: { input: label(x10), dp: x10.buildMs, limit: x10.limitMs } },
-  });
-  const buildRss: Scaling = { what: "build peak RSS", unit: "MB", x1: { input: label(x1), dp: x1.buildPeakMb, limit: x1.limitPeakMb }, x10: { input: label(x10), dp: x10.buildPeakMb, limit: x10.limitPeakMb } };
+  const build = relative(
+    `build: demo models (${x10.models}) and their data tests at ${label(x10)}`,
+    "ms",
+    x10.buildMs,
+    x10.limitMs,
+    1.05,
+    {
+      detail: `dp: one process, raw views, every model published only if its data tests pass (commit groups; a model of 1M+ rows built beside its live version and swapped in), bookkeeping, snapshot publish; limit: the same compiled SQL of the models and of their data tests, in dp's order on one connection, autocommit, + CHECKPOINT. At 10×: ${x10.breakdown}. At 1×: ${x1.breakdown}`,
+      scaling: {
+        what: "build wall time",
+        unit: "ms",
+        x1: { input: label(x1), dp: x1.buildMs, limit: x1.limitMs },
+        x10: { input: label(x10), dp: x10.buildMs, limit: x10.limitMs },
+      },
+    },
+  );
+  const buildRss: Scaling = {
+    what: "build peak RSS",
+    unit: "MB",
+    x1: { input: label(x1), dp: x1.buildPeakMb, limit: x1.limitPeakMb },
+    x10: { input: label(x10), dp: x10.buildPeakMb, limit: x10.limitPeakMb },
+  };
   const memory = absolute(`memory: peak RSS of the scaled build (default memory limit)`, "MB", x10.buildPeakMb, 1024, {
     detail: `${growthVerdict(buildRss)}: ${x1.buildPeakMb.toFixed(0)} MB at ${label(x1)} → ${x10.buildPeakMb.toFixed(0)} MB at 10×; DuckDB alone on the same SQL: ${x1.limitPeakMb.toFixed(0)} → ${x10.limitPeakMb.toFixed(0)} MB`,
     scaling: buildRss,
   });
-  const generatorRss: Scaling = { what: "demo pull peak RSS", unit: "MB", x1: { input: label(x1), dp: x1.pullPeakMb }, x10: { input: label(x10), dp: x10.pullPeakMb } };
-  const smallVmRss: Scaling = { what: "demo pull peak RSS, JSC sized for 2 GB of RAM", unit: "MB", x1: { input: label(x1), dp: x1.pullSmallVmPeakMb }, x10: { input: label(x10), dp: x10.pullSmallVmPeakMb } };
-  const generator = absolute(`memory: peak RSS of the demo generator (dp pull, all streams)`, "MB", x10.pullPeakMb, 1024, {
-    detail: `${growthVerdict(generatorRss)}: ${x1.pullPeakMb.toFixed(0)} MB at ${label(x1)} → ${x10.pullPeakMb.toFixed(0)} MB at 10×; pull took ${(x1.pullMs / 1000).toFixed(1)} s → ${(x10.pullMs / 1000).toFixed(1)} s. With JavaScriptCore sizing its heap for a 2 GB machine (BUN_JSC_forceRAMSize), as on a small VM: ${growthVerdict(smallVmRss)}, ${x1.pullSmallVmPeakMb.toFixed(0)} → ${x10.pullSmallVmPeakMb.toFixed(0)} MB`,
-    scaling: generatorRss,
-    extraScaling: [smallVmRss],
-  });
-  const pullTime: Scaling = { what: "demo pull wall time", unit: "ms", x1: { input: label(x1), dp: x1.pullMs }, x10: { input: label(x10), dp: x10.pullMs } };
+  const generatorRss: Scaling = {
+    what: "demo pull peak RSS",
+    unit: "MB",
+    x1: { input: label(x1), dp: x1.pullPeakMb },
+    x10: { input: label(x10), dp: x10.pullPeakMb },
+  };
+  const smallVmRss: Scaling = {
+    what: "demo pull peak RSS, JSC sized for 2 GB of RAM",
+    unit: "MB",
+    x1: { input: label(x1), dp: x1.pullSmallVmPeakMb },
+    x10: { input: label(x10), dp: x10.pullSmallVmPeakMb },
+  };
+  const generator = absolute(
+    `memory: peak RSS of the demo generator (dp pull, all streams)`,
+    "MB",
+    x10.pullPeakMb,
+    1024,
+    {
+      detail: `${growthVerdict(generatorRss)}: ${x1.pullPeakMb.toFixed(0)} MB at ${label(x1)} → ${x10.pullPeakMb.toFixed(0)} MB at 10×; pull took ${(x1.pullMs / 1000).toFixed(1)} s → ${(x10.pullMs / 1000).toFixed(1)} s. With JavaScriptCore sizing its heap for a 2 GB machine (BUN_JSC_forceRAMSize), as on a small VM: ${growthVerdict(smallVmRss)}, ${x1.pullSmallVmPeakMb.toFixed(0)} → ${x10.pullSmallVmPeakMb.toFixed(0)} MB`,
+      scaling: generatorRss,
+      extraScaling: [smallVmRss],
+    },
+  );
+  const pullTime: Scaling = {
+    what: "demo pull wall time",
+    unit: "ms",
+    x1: { input: label(x1), dp: x1.pullMs },
+    x10: { input: label(x10), dp: x10.pullMs },
+  };
   const pull = absolute(`demo generator: dp pull of the scaled demo`, "ms", x10.pullMs, Number.POSITIVE_INFINITY, {
     goal: "streams; time linear",
     met: x10.pullMs / x1.pullMs <= 10.5,
@@ -123,12 +215,21 @@ export async function cappedBuild(ctx: BenchContext, x10: DemoRun): Promise<Case
   appendFileSync(join(dir, "project.yaml"), `\nwarehouse:\n  memory_limit: ${CAPPED_MEMORY}\n`);
   rmSync(join(dir, "warehouse"), { recursive: true, force: true });
   const r = await run([...ctx.dp, "build", "-C", dir], { rss: true, env: { DP_LOG: "warn" } });
-  const failed = r.code === 0 ? undefined : (/✗ [^"\n]*/.exec(r.stdout + r.stderr)?.[0] ?? `exit ${r.code}`).slice(0, 240);
-  ctx.log(`demo build with warehouse.memory_limit ${CAPPED_MEMORY}: ${(r.ms / 1000).toFixed(2)} s (peak ${r.peakMb.toFixed(0)} MB)${failed ? ` FAILED: ${failed}` : ""}`);
-  return absolute(`memory: peak RSS of the scaled build with warehouse.memory_limit: ${CAPPED_MEMORY}`, "MB", r.peakMb, 1024, {
-    met: r.peakMb <= 1024 && !failed,
-    detail: failed
-      ? `the build FAILED under the limit after ${(r.ms / 1000).toFixed(1)} s: ${failed}`
-      : `the same build in ${(r.ms / 1000).toFixed(1)} s (${(r.ms / x10.buildMs).toFixed(2)}× the default-limit build); DuckDB spills to disk instead of growing`,
-  });
+  const failed =
+    r.code === 0 ? undefined : (/✗ [^"\n]*/.exec(r.stdout + r.stderr)?.[0] ?? `exit ${r.code}`).slice(0, 240);
+  ctx.log(
+    `demo build with warehouse.memory_limit ${CAPPED_MEMORY}: ${(r.ms / 1000).toFixed(2)} s (peak ${r.peakMb.toFixed(0)} MB)${failed ? ` FAILED: ${failed}` : ""}`,
+  );
+  return absolute(
+    `memory: peak RSS of the scaled build with warehouse.memory_limit: ${CAPPED_MEMORY}`,
+    "MB",
+    r.peakMb,
+    1024,
+    {
+      met: r.peakMb <= 1024 && !failed,
+      detail: failed
+        ? `the build FAILED under the limit after ${(r.ms / 1000).toFixed(1)} s: ${failed}`
+        : `the same build in ${(r.ms / 1000).toFixed(1)} s (${(r.ms / x10.buildMs).toFixed(2)}× the default-limit build); DuckDB spills to disk instead of growing`,
+    },
+  );
 }

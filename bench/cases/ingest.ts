@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { limitConnection, lit } from "../lib/limit-db.ts";
-import { run, runOk } from "../lib/measure.ts";
+import { runOk } from "../lib/measure.ts";
 import { PAGE_SIZE, STRIPE_PAGE_SIZE, writePages } from "../lib/pages.ts";
 import { relative, type BenchContext, type CaseResult } from "../lib/types.ts";
 
@@ -44,7 +44,10 @@ export async function ingestOnce(ctx: BenchContext, records: number, via: Ingest
   const pageSize = via === "stripe" ? STRIPE_PAGE_SIZE : PAGE_SIZE;
   const { pages, bytes } = writePages(join(dir, "pages"), records, pageSize);
   ctx.log(`ingest via ${via}: ${records} records, ${pages} pages, ${(bytes / 2 ** 20).toFixed(0)} MB of JSON`);
-  const server = Bun.spawn(["bun", join(import.meta.dir, "../lib/pages-server.ts"), join(dir, "pages"), String(pageSize)], { stdout: "pipe", stderr: "inherit" });
+  const server = Bun.spawn(
+    ["bun", join(import.meta.dir, "../lib/pages-server.ts"), join(dir, "pages"), String(pageSize)],
+    { stdout: "pipe", stderr: "inherit" },
+  );
   try {
     const reader = server.stdout.getReader();
     const first = await reader.read();
@@ -53,11 +56,17 @@ export async function ingestOnce(ctx: BenchContext, records: number, via: Ingest
     const project = join(dir, "project");
     mkdirSync(project, { recursive: true });
     writeFileSync(join(project, "project.yaml"), `name: bench_ingest\nsources:\n${SOURCES[via](baseUrl)}`);
-    const dp = await runOk([...ctx.dp, "pull", "-C", project], { rss: true, env: { DP_LOG: "warn", BENCH_STRIPE_KEY: "sk_test_bench" } });
+    const dp = await runOk([...ctx.dp, "pull", "-C", project], {
+      rss: true,
+      env: { DP_LOG: "warn", BENCH_STRIPE_KEY: "sk_test_bench" },
+    });
     const landed = await countParquet(join(project, "lake/raw/api/records/*/*.parquet"));
     if (landed !== records) throw new Error(`ingest: dp landed ${landed} records, expected ${records}`);
     const limitOut = join(dir, "limit.parquet");
-    const limit = await runOk(["bun", join(import.meta.dir, "../limits/ingest.ts"), join(dir, "pages/ndjson"), limitOut], { rss: true });
+    const limit = await runOk(
+      ["bun", join(import.meta.dir, "../limits/ingest.ts"), join(dir, "pages/ndjson"), limitOut],
+      { rss: true },
+    );
     const limitRows = await countParquet(limitOut);
     if (limitRows !== records) throw new Error(`ingest limit wrote ${limitRows} rows, expected ${records}`);
     return { records, dpMs: dp.ms, limitMs: limit.ms, dpPeakMb: dp.peakMb, limitPeakMb: limit.peakMb };
@@ -71,25 +80,38 @@ export async function ingestOnce(ctx: BenchContext, records: number, via: Ingest
 async function countParquet(glob: string): Promise<number> {
   const { conn, close } = await limitConnection(":memory:");
   try {
-    return Number((await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet(${lit(glob)})`)).getRowObjects()[0]!.n);
+    return Number(
+      (await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet(${lit(glob)})`)).getRowObjects()[0]!.n,
+    );
   } finally {
     close();
   }
 }
 
-export async function ingest(ctx: BenchContext, via: IngestVia = "rest"): Promise<{ result: CaseResult; runs: IngestRun[] }> {
+export async function ingest(
+  ctx: BenchContext,
+  via: IngestVia = "rest",
+): Promise<{ result: CaseResult; runs: IngestRun[] }> {
   const runs: IngestRun[] = [];
   for (const n of SIZES[ctx.scale]) runs.push(await ingestOnce(ctx, n, via));
   const [x1, x10] = runs as [IngestRun, IngestRun];
-  const what = via === "stripe" ? `through the Stripe connector (≈1 KB, ${STRIPE_PAGE_SIZE}/page)` : `(≈1 KB, ${PAGE_SIZE}/page)`;
-  const result = relative(`ingest ${x10.records.toLocaleString("en")} records ${what} → raw Parquet`, "ms", x10.dpMs, x10.limitMs, 2, {
-    detail: `dp ${Math.round(x10.records / (x10.dpMs / 1000)).toLocaleString("en")} records/s, limit ${Math.round(x10.records / (x10.limitMs / 1000)).toLocaleString("en")} records/s`,
-    scaling: {
-      what: via === "stripe" ? "ingest wall time, Stripe connector" : "ingest wall time",
-      unit: "ms",
-      x1: { input: `${x1.records.toLocaleString("en")} records`, dp: x1.dpMs, limit: x1.limitMs },
-      x10: { input: `${x10.records.toLocaleString("en")} records`, dp: x10.dpMs, limit: x10.limitMs },
+  const what =
+    via === "stripe" ? `through the Stripe connector (≈1 KB, ${STRIPE_PAGE_SIZE}/page)` : `(≈1 KB, ${PAGE_SIZE}/page)`;
+  const result = relative(
+    `ingest ${x10.records.toLocaleString("en")} records ${what} → raw Parquet`,
+    "ms",
+    x10.dpMs,
+    x10.limitMs,
+    2,
+    {
+      detail: `dp ${Math.round(x10.records / (x10.dpMs / 1000)).toLocaleString("en")} records/s, limit ${Math.round(x10.records / (x10.limitMs / 1000)).toLocaleString("en")} records/s`,
+      scaling: {
+        what: via === "stripe" ? "ingest wall time, Stripe connector" : "ingest wall time",
+        unit: "ms",
+        x1: { input: `${x1.records.toLocaleString("en")} records`, dp: x1.dpMs, limit: x1.limitMs },
+        x10: { input: `${x10.records.toLocaleString("en")} records`, dp: x10.dpMs, limit: x10.limitMs },
+      },
     },
-  });
+  );
   return { result, runs };
 }

@@ -21,8 +21,17 @@ export function writeModelProject(dir: string, n: number): void {
     const from = parents.length
       ? parents.map((p, k) => `${k ? "join" : "from"} {{ ref('m${p}') }} t${k}${k ? " using (id)" : ""}`).join("\n")
       : "from range(10) r(id)";
-    writeFileSync(join(dir, `models/${layer}/m${i}.sql`), `select ${parents.length ? "t0.id" : "id"}, ${i} as v\n${from}\n`);
-    yml.push(`  - name: m${i}`, `    description: generated model ${i}`, "    columns:", "      - name: id", "        tests: [not_null]");
+    writeFileSync(
+      join(dir, `models/${layer}/m${i}.sql`),
+      `select ${parents.length ? "t0.id" : "id"}, ${i} as v\n${from}\n`,
+    );
+    yml.push(
+      `  - name: m${i}`,
+      `    description: generated model ${i}`,
+      "    columns:",
+      "      - name: id",
+      "        tests: [not_null]",
+    );
   }
   writeFileSync(join(dir, "models/models.yml"), `${yml.join("\n")}\n`);
 }
@@ -52,7 +61,16 @@ export async function plan(ctx: BenchContext): Promise<CaseResult[]> {
     out.push(
       absolute(`plan: parse + DAG of ${n.toLocaleString("en")} models`, "ms", timings[i]!, GOAL_MS[n]!, {
         detail: `${((timings[i]! / n) * 1000).toFixed(0)} µs per model (dbt: ~20 ms per model to parse)`,
-        ...(i === 1 ? { scaling: { what: "plan time", unit: "ms" as const, x1: { input: `${n1} models`, dp: timings[0]! }, x10: { input: `${n10} models`, dp: timings[1]! } } } : {}),
+        ...(i === 1
+          ? {
+              scaling: {
+                what: "plan time",
+                unit: "ms" as const,
+                x1: { input: `${n1} models`, dp: timings[0]! },
+                x10: { input: `${n10} models`, dp: timings[1]! },
+              },
+            }
+          : {}),
       }),
     );
   }

@@ -27,7 +27,14 @@ export async function startup(ctx: BenchContext): Promise<CaseResult> {
   await timed([...ctx.dp, "--version"])();
   await timed(hello)();
   const { a, b } = await interleaved(RUNS[ctx.scale], timed([...ctx.dp, "--version"]), timed(hello));
-  return relative(`startup: ${compiled ? "dist/dp" : "bun cli/main.ts"} --version (median of ${a.length})`, "ms", median(a), median(b), 1.5, {
-    detail: `limit: ${compiled ? "a compiled Bun hello-world binary" : "bun hello.ts (dp from source)"}`,
-  });
+  return relative(
+    `startup: ${compiled ? "dist/dp" : "bun cli/main.ts"} --version (median of ${a.length})`,
+    "ms",
+    median(a),
+    median(b),
+    1.5,
+    {
+      detail: `limit: ${compiled ? "a compiled Bun hello-world binary" : "bun hello.ts (dp from source)"}`,
+    },
+  );
 }

@@ -31,7 +31,9 @@ export async function toolLatency(ctx: BenchContext, projectDir: string): Promis
     tools.close();
   }
   const p95 = percentile(times, 95);
-  ctx.log(`query_metric: ${times.length} calls, p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`);
+  ctx.log(
+    `query_metric: ${times.length} calls, p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`,
+  );
   return absolute(`tool latency: query_metric p95 (${times.length} calls)`, "ms", p95, 100, {
     detail: `p50 ${percentile(times, 50).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms; opening the snapshot once: ${cold.toFixed(0)} ms`,
   });

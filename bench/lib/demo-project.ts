@@ -56,7 +56,13 @@ export function limitPlan(dir: string, builtOrder: string[]): LimitPlan {
     const m = graph.models.get(name)!;
     for (const s of m.sources) views.set(`${s.source}__${s.stream}`, streamGlob(project.paths.raw, s.source, s.stream));
     const tests = testStatements(testsFor(m, graph, now().toISOString()), qualified(m.schema, m.name));
-    return { schema: m.schema, name: m.name, materialized: m.materialized, sqlPath: join(project.paths.compiled, m.schema, `${m.name}.sql`), tests };
+    return {
+      schema: m.schema,
+      name: m.name,
+      materialized: m.materialized,
+      sqlPath: join(project.paths.compiled, m.schema, `${m.name}.sql`),
+      tests,
+    };
   });
   return { views: [...views].map(([view, glob]) => ({ view, glob })), models };
 }

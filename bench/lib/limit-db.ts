@@ -4,7 +4,10 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
  * The limit side of a benchmark: DuckDB itself through @duckdb/node-api, one
  * connection, with the same threads and memory limit dp runs with.
  */
-export async function limitConnection(path: string, settings: { threads?: number; memoryLimit?: string } = {}): Promise<{ conn: DuckDBConnection; close(): void }> {
+export async function limitConnection(
+  path: string,
+  settings: { threads?: number; memoryLimit?: string } = {},
+): Promise<{ conn: DuckDBConnection; close(): void }> {
   const config: Record<string, string> = {};
   if (settings.threads) config.threads = String(settings.threads);
   if (settings.memoryLimit) config.memory_limit = settings.memoryLimit;

@@ -18,7 +18,16 @@ export async function machine(): Promise<Machine> {
   const version = String((await conn.runAndReadAll("SELECT version() AS v")).getRowObjects()[0]!.v);
   conn.closeSync();
   db.closeSync();
-  return { cpu: model, cores: cpus().length, ramGb: Math.round(totalmem() / 2 ** 30), bun: Bun.version, duckdb: version, load: loadavg().map((l) => l.toFixed(2)).join(" ") };
+  return {
+    cpu: model,
+    cores: cpus().length,
+    ramGb: Math.round(totalmem() / 2 ** 30),
+    bun: Bun.version,
+    duckdb: version,
+    load: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" "),
+  };
 }
 
 export function machineLine(m: Machine): string {

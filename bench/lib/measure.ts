@@ -21,7 +21,13 @@ export interface SpawnOptions {
 const GNU_TIME = "/usr/bin/time";
 
 export function benchEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", DP_NOW: "2026-11-21T06:00:00Z", DP_LOG: undefined, ...extra };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NO_COLOR: "1",
+    DP_NOW: "2026-11-21T06:00:00Z",
+    DP_LOG: undefined,
+    ...extra,
+  };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
@@ -36,8 +42,13 @@ export async function run(cmd: string[], options: SpawnOptions = {}): Promise<Me
   const t0 = performance.now();
   const proc = Bun.spawn(argv, { cwd: options.cwd, env: benchEnv(options.env), stdout: "pipe", stderr: "pipe" });
   let hwmKb = 0;
-  const poll = options.rss && !useTime ? setInterval(() => (hwmKb = Math.max(hwmKb, vmHwmKb(proc.pid))), 20) : undefined;
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const poll =
+    options.rss && !useTime ? setInterval(() => (hwmKb = Math.max(hwmKb, vmHwmKb(proc.pid))), 20) : undefined;
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   const ms = performance.now() - t0;
   if (poll) clearInterval(poll);
   if (useTime) {
@@ -49,7 +60,8 @@ export async function run(cmd: string[], options: SpawnOptions = {}): Promise<Me
 
 export async function runOk(cmd: string[], options: SpawnOptions = {}): Promise<Measured> {
   const r = await run(cmd, options);
-  if (r.code !== 0) throw new Error(`${cmd.join(" ")} exited ${r.code}\n${r.stderr.slice(-2000)}\n${r.stdout.slice(-1000)}`);
+  if (r.code !== 0)
+    throw new Error(`${cmd.join(" ")} exited ${r.code}\n${r.stderr.slice(-2000)}\n${r.stdout.slice(-1000)}`);
   return r;
 }
 
@@ -73,7 +85,11 @@ export function percentile(xs: number[], p: number): number {
 }
 
 /** Alternate dp and limit runs so machine noise hits both sides alike. */
-export async function interleaved(times: number, a: () => Promise<number>, b: () => Promise<number>): Promise<{ a: number[]; b: number[] }> {
+export async function interleaved(
+  times: number,
+  a: () => Promise<number>,
+  b: () => Promise<number>,
+): Promise<{ a: number[]; b: number[] }> {
   const out = { a: [] as number[], b: [] as number[] };
   for (let i = 0; i < times; i++) {
     out.a.push(await a());

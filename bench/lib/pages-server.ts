@@ -21,7 +21,8 @@ const server = Bun.serve({
       page = after === null ? 0 : (Number(after.replace(/^rec_/, "")) + 1) / pageSize;
     } else return new Response("not found", { status: 404 });
     const path = join(dir, "json", `page-${page}.json`);
-    if (!Number.isInteger(page) || !existsSync(path)) return Response.json({ error: { message: "no such page" } }, { status: 404 });
+    if (!Number.isInteger(page) || !existsSync(path))
+      return Response.json({ error: { message: "no such page" } }, { status: 404 });
     return new Response(Bun.file(path), { headers: { "content-type": "application/json" } });
   },
 });

@@ -3,7 +3,8 @@ import { join } from "node:path";
 
 export const PAGE_SIZE = 1_000;
 
-const FILLER = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. ";
+const FILLER =
+  "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. ";
 const COUNTRIES = ["DE", "US", "FR", "GB", "ES", "NL", "SE", "PL"];
 const STATUSES = ["active", "trialing", "past_due", "canceled"];
 

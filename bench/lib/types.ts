@@ -34,11 +34,24 @@ export interface BenchContext {
   log(message: string): void;
 }
 
-export function relative(name: string, unit: CaseResult["unit"], dp: number, limit: number, maxRatio: number, extra: Partial<CaseResult> = {}): CaseResult {
+export function relative(
+  name: string,
+  unit: CaseResult["unit"],
+  dp: number,
+  limit: number,
+  maxRatio: number,
+  extra: Partial<CaseResult> = {},
+): CaseResult {
   const ratio = dp / limit;
   return { case: name, unit, dp, limit, ratio, goal: `≤ ${maxRatio}×`, met: ratio <= maxRatio, ...extra };
 }
 
-export function absolute(name: string, unit: CaseResult["unit"], dp: number, max: number, extra: Partial<CaseResult> = {}): CaseResult {
+export function absolute(
+  name: string,
+  unit: CaseResult["unit"],
+  dp: number,
+  max: number,
+  extra: Partial<CaseResult> = {},
+): CaseResult {
   return { case: name, unit, dp, limit: null, ratio: null, goal: `≤ ${max} ${unit}`, met: dp <= max, ...extra };
 }

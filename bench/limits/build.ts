@@ -17,7 +17,9 @@ const t0 = performance.now();
 const { conn, close } = await limitConnection(dbPath, { threads: defaultThreads(), memoryLimit: defaultMemoryLimit() });
 await conn.run("CREATE SCHEMA IF NOT EXISTS raw");
 for (const v of plan.views) {
-  await conn.run(`CREATE OR REPLACE VIEW raw.${q(v.view)} AS SELECT * FROM read_parquet(${lit(v.glob)}, hive_partitioning = true, union_by_name = true)`);
+  await conn.run(
+    `CREATE OR REPLACE VIEW raw.${q(v.view)} AS SELECT * FROM read_parquet(${lit(v.glob)}, hive_partitioning = true, union_by_name = true)`,
+  );
 }
 const schemas = new Set<string>();
 const models: Record<string, number> = {};

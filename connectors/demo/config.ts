@@ -1,18 +1,32 @@
 import { z } from "zod";
 
-export const STREAM_NAMES = ["plans", "customers", "subscriptions", "invoices", "payments", "events", "tickets", "deals"] as const;
+export const STREAM_NAMES = [
+  "plans",
+  "customers",
+  "subscriptions",
+  "invoices",
+  "payments",
+  "events",
+  "tickets",
+  "deals",
+] as const;
 export type StreamName = (typeof STREAM_NAMES)[number];
 
 /** Customers signed up over the first 18 months of history at each named scale. */
 export const SCALES = { tiny: 30, small: 1_000, medium: 10_000, large: 100_000 } as const;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T.*)?$/, 'expected an ISO date like "2025-05-01"').refine((s) => !Number.isNaN(Date.parse(s)), {
-  message: "not a valid date",
-});
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T.*)?$/, 'expected an ISO date like "2025-05-01"')
+  .refine((s) => !Number.isNaN(Date.parse(s)), {
+    message: "not a valid date",
+  });
 
 export const demoConfigSchema = z.strictObject({
   seed: z.number().int().default(42),
-  scale: z.union([z.enum(["tiny", "small", "medium", "large"]), z.number().int().min(1).max(10_000_000)]).default("small"),
+  scale: z
+    .union([z.enum(["tiny", "small", "medium", "large"]), z.number().int().min(1).max(10_000_000)])
+    .default("small"),
   start: isoDate.optional(),
   streams: z.array(z.enum(STREAM_NAMES)).min(1).optional(),
   /** mean product events per customer per day of an open subscription */

@@ -25,7 +25,8 @@ export function byDay<L>(
 ): Generator<Emitted> {
   const records: Emitted[] = [];
   const drain = () => records.splice(0).sort((a, b) => a.t - b.t);
-  if (options.wake) return byWake(world, join, (live, d) => day(live, d, records), options.wake, drain, options.leadMs ?? 0);
+  if (options.wake)
+    return byWake(world, join, (live, d) => day(live, d, records), options.wake, drain, options.leadMs ?? 0);
   return byDayInto(world, join, (live, d) => day(live, d, records), drain, options.leadMs ?? 0);
 }
 

@@ -11,7 +11,16 @@ import { tickets } from "./streams/tickets.ts";
 import { batches, shown, timeline } from "./timeline.ts";
 import { makeWorld, type Emitted } from "./world.ts";
 
-const STREAMS: Record<StreamName, DemoStream> = { plans, customers, subscriptions, invoices, payments, events, tickets, deals };
+const STREAMS: Record<StreamName, DemoStream> = {
+  plans,
+  customers,
+  subscriptions,
+  invoices,
+  payments,
+  events,
+  tickets,
+  deals,
+};
 
 export const demo = defineConnector<DemoConfig>({
   name: "demo",
@@ -28,11 +37,14 @@ export const demo = defineConnector<DemoConfig>({
 async function* readStream(config: DemoConfig, ctx: ReadContext): AsyncGenerator<Batch> {
   const stream = STREAMS[ctx.stream.name as StreamName];
   if (!stream) {
-    throw new DpError("CONFIG", `the demo source has no stream "${ctx.stream.name}"`, { fix: `use some of: ${STREAM_NAMES.join(", ")}` });
+    throw new DpError("CONFIG", `the demo source has no stream "${ctx.stream.name}"`, {
+      fix: `use some of: ${STREAM_NAMES.join(", ")}`,
+    });
   }
   const world = makeWorld(config, ctx.now);
   const cursor = ctx.state?.cursor;
-  const after = cursor === undefined || cursor === null ? Number.NEGATIVE_INFINITY : Date.parse(String(cursor)) - ctx.lookbackMs;
+  const after =
+    cursor === undefined || cursor === null ? Number.NEGATIVE_INFINITY : Date.parse(String(cursor)) - ctx.lookbackMs;
   if (Number.isNaN(after)) {
     throw new DpError("SOURCE_DATA", `demo.${stream.name}: saved cursor ${JSON.stringify(cursor)} is not a timestamp`, {
       fix: `run \`dp pull ${ctx.source} --full-refresh\``,
@@ -41,7 +53,13 @@ async function* readStream(config: DemoConfig, ctx: ReadContext): AsyncGenerator
   let rows = 0;
   const records = stream.ordered
     ? filter(stream.ordered(world, after), (e) => shown(world, after, e))
-    : timeline({ world, windowMs: stream.windowMs, leadMs: stream.leadMs, after, entity: (index, signupAt, from) => stream.entity(world, index, signupAt, from) });
+    : timeline({
+        world,
+        windowMs: stream.windowMs,
+        leadMs: stream.leadMs,
+        after,
+        entity: (index, signupAt, from) => stream.entity(world, index, signupAt, from),
+      });
   for (const batch of batches(records, stream.spec.cursorField!)) {
     rows += batch.records.length;
     ctx.progress?.({ records: rows });

@@ -21,9 +21,26 @@ export interface LifeStream<F> {
  * how many of the chunk's are out, the series of the last one out, and when the next is due.
  */
 const COLUMNS = [
-  "index", "signupAt", "before", "out", "prevSeries", "nextAt", "over",
-  "at", "rng", "subNo", "invoiceNo", "paymentNo", "startAt", "withTrial",
-  "renewal", "plan", "quantity", "status", "trialEndsAt", "periodStart",
+  "index",
+  "signupAt",
+  "before",
+  "out",
+  "prevSeries",
+  "nextAt",
+  "over",
+  "at",
+  "rng",
+  "subNo",
+  "invoiceNo",
+  "paymentNo",
+  "startAt",
+  "withTrial",
+  "renewal",
+  "plan",
+  "quantity",
+  "status",
+  "trialEndsAt",
+  "periodStart",
 ] as const;
 
 /**
@@ -60,7 +77,14 @@ export function lifeDays<F>(world: World, stream: LifeStream<F>): Generator<Emit
   );
 }
 
-function advance<F>(world: World, stream: LifeStream<F>, lives: Table<(typeof COLUMNS)[number]>, row: number, dayEnd: number, out: Emitted[]): void {
+function advance<F>(
+  world: World,
+  stream: LifeStream<F>,
+  lives: Table<(typeof COLUMNS)[number]>,
+  row: number,
+  dayEnd: number,
+  out: Emitted[],
+): void {
   const c = lives.col;
   const index = c.index[row]!;
   for (;;) {
@@ -120,7 +144,13 @@ function checkpointAt(lives: Table<(typeof COLUMNS)[number]>, row: number): Life
     startAt: c.startAt[row]!,
     withTrial: c.withTrial[row] === 1,
     renewal: c.renewal[row]
-      ? { plan: PLANS[c.plan[row]!]!, quantity: c.quantity[row]!, status: SUB_STATUSES[c.status[row]!]!, trialEndsAt: Number.isNaN(trialEndsAt) ? null : trialEndsAt, periodStart: c.periodStart[row]! }
+      ? {
+          plan: PLANS[c.plan[row]!]!,
+          quantity: c.quantity[row]!,
+          status: SUB_STATUSES[c.status[row]!]!,
+          trialEndsAt: Number.isNaN(trialEndsAt) ? null : trialEndsAt,
+          periodStart: c.periodStart[row]!,
+        }
       : undefined,
   };
 }

@@ -91,7 +91,13 @@ export function isTestAccount(seed: number, index: number): boolean {
 }
 
 /** A life from signup, or from a checkpoint a chunk left: the same chunks either way. */
-export function* lifeChunks(seed: number, index: number, signupAt: number, horizon: number, from?: LifeCheckpoint): Generator<LifeChunk> {
+export function* lifeChunks(
+  seed: number,
+  index: number,
+  signupAt: number,
+  horizon: number,
+  from?: LifeCheckpoint,
+): Generator<LifeChunk> {
   const random = resumable(from ? from.rng : subSeed(seed, index, LIFE));
   const rng = random.rng;
   const isTest = isTestAccount(seed, index);
@@ -99,7 +105,16 @@ export function* lifeChunks(seed: number, index: number, signupAt: number, horiz
   let life: LifeChunk = { versions: [], invoices: [], payments: [], until: 0 };
   const cut = (until: number, rest?: LifeCheckpoint["renewal"] | "new"): LifeChunk => {
     const out = settle(life, until);
-    if (rest) out.rest = { rng: random.state(), subNo, invoiceNo, paymentNo, startAt, withTrial, renewal: rest === "new" ? undefined : rest };
+    if (rest)
+      out.rest = {
+        rng: random.state(),
+        subNo,
+        invoiceNo,
+        paymentNo,
+        startAt,
+        withTrial,
+        renewal: rest === "new" ? undefined : rest,
+      };
     life = { versions: [], invoices: [], payments: [], until: 0 };
     return out;
   };
@@ -121,7 +136,18 @@ export function* lifeChunks(seed: number, index: number, signupAt: number, horiz
     let canceledAt: number | null = null;
     let cancelReason: string | null = null;
     const version = (at: number) => {
-      life.versions.push({ subscriptionId, subNo, plan, status, quantity, startedAt: startAt, trialEndsAt, canceledAt, cancelReason, at: toSecond(at) });
+      life.versions.push({
+        subscriptionId,
+        subNo,
+        plan,
+        status,
+        quantity,
+        startedAt: startAt,
+        trialEndsAt,
+        canceledAt,
+        cancelReason,
+        at: toSecond(at),
+      });
     };
     if (renewal) {
       ({ plan, quantity, status, trialEndsAt, periodStart } = renewal);
@@ -163,7 +189,14 @@ export function* lifeChunks(seed: number, index: number, signupAt: number, horiz
       const createdAt = toSecond(periodStart + intBetween(rng, 1, 50) * MINUTE);
       const amount = plan.priceCents * quantity;
       const invoice: Omit<InvoiceVersion, "status" | "amountPaidCents" | "paidAt" | "at"> = {
-        invoiceId, subscriptionId, plan, quantity, periodStart, periodEnd, amountDueCents: amount, createdAt,
+        invoiceId,
+        subscriptionId,
+        plan,
+        quantity,
+        periodStart,
+        periodEnd,
+        amountDueCents: amount,
+        createdAt,
       };
       life.invoices.push({ ...invoice, status: "open", amountPaidCents: 0, paidAt: null, at: createdAt });
       let attemptAt = createdAt + intBetween(rng, 2, 40) * MINUTE;
@@ -178,18 +211,36 @@ export function* lifeChunks(seed: number, index: number, signupAt: number, horiz
           amountCents: amount,
           attempt: failures + 1,
           succeeded: ok,
-          failureCode: ok ? null : weighted(rng, [["card_declined", 5], ["insufficient_funds", 3], ["expired_card", 2]] as const),
+          failureCode: ok
+            ? null
+            : weighted(rng, [
+                ["card_declined", 5],
+                ["insufficient_funds", 3],
+                ["expired_card", 2],
+              ] as const),
           at: toSecond(attemptAt),
         });
         const at = attemptAt;
         if (ok) {
-          life.invoices.push({ ...invoice, status: "paid", amountPaidCents: amount, paidAt: toSecond(at), at: toSecond(at + 30_000) });
+          life.invoices.push({
+            ...invoice,
+            status: "paid",
+            amountPaidCents: amount,
+            paidAt: toSecond(at),
+            at: toSecond(at + 30_000),
+          });
           if (failures > 0) changes.push({ at: at + MINUTE, apply: () => (status = "active") });
           break;
         }
         if (failures === 0) changes.push({ at: at + MINUTE, apply: () => (status = "past_due") });
         if (failures === RETRY_GAPS_DAYS.length) {
-          life.invoices.push({ ...invoice, status: "uncollectible", amountPaidCents: 0, paidAt: null, at: toSecond(at + HOUR) });
+          life.invoices.push({
+            ...invoice,
+            status: "uncollectible",
+            amountPaidCents: 0,
+            paidAt: null,
+            at: toSecond(at + HOUR),
+          });
           churnedAt = at + HOUR;
           voluntary = false;
           break;
@@ -207,10 +258,16 @@ export function* lifeChunks(seed: number, index: number, signupAt: number, horiz
         const tierIx = TIERS.indexOf(plan.tier);
         if (r < 0.025 && tierIx < TIERS.length - 1) {
           const next = TIERS[tierIx + 1]!;
-          changes.push({ at, apply: () => ((plan = planFor(next, plan.interval)), (quantity = Math.max(quantity, SEATS[next][0]))) });
+          changes.push({
+            at,
+            apply: () => ((plan = planFor(next, plan.interval)), (quantity = Math.max(quantity, SEATS[next][0]))),
+          });
         } else if (r < 0.035 && tierIx > 0) {
           const prev = TIERS[tierIx - 1]!;
-          changes.push({ at, apply: () => ((plan = planFor(prev, plan.interval)), (quantity = Math.min(quantity, SEATS[prev][1]))) });
+          changes.push({
+            at,
+            apply: () => ((plan = planFor(prev, plan.interval)), (quantity = Math.min(quantity, SEATS[prev][1]))),
+          });
         } else if (r < 0.105) {
           const delta = rng() < 0.68 ? intBetween(rng, 1, 3) : -intBetween(rng, 1, 2);
           changes.push({ at, apply: () => (quantity = Math.max(1, quantity + delta)) });
@@ -241,7 +298,14 @@ export function* lifeChunks(seed: number, index: number, signupAt: number, horiz
     }
     status = "canceled";
     canceledAt = toSecond(churnedAt);
-    cancelReason = voluntary ? weighted(rng, [["too_expensive", 4], ["missing_features", 3], ["switched_service", 2], ["unused", 3]] as const) : "payment_failed";
+    cancelReason = voluntary
+      ? weighted(rng, [
+          ["too_expensive", 4],
+          ["missing_features", 3],
+          ["switched_service", 2],
+          ["unused", 3],
+        ] as const)
+      : "payment_failed";
     version(churnedAt);
     if (rng() >= REACTIVATION) {
       yield cut(Number.POSITIVE_INFINITY);
@@ -264,7 +328,12 @@ function settle(chunk: LifeChunk, until: number): LifeChunk {
 }
 
 function choosePlan(rng: Rng): Plan {
-  const tier = weighted<Tier>(rng, [["starter", 50], ["growth", 30], ["pro", 15], ["enterprise", 5]]);
+  const tier = weighted<Tier>(rng, [
+    ["starter", 50],
+    ["growth", 30],
+    ["pro", 15],
+    ["enterprise", 5],
+  ]);
   const annual = rng() < (tier === "enterprise" ? 0.45 : 0.18);
   const interval: Interval = annual ? "year" : "month";
   return planFor(tier, interval);

@@ -11,7 +11,10 @@ export const fileStreamSchema = z
     name: z.string().regex(/^[a-z][a-z0-9_]*$/, "stream names are lowercase snake_case"),
     /** a glob relative to the project dir (or absolute) */
     path: z.string().min(1).optional(),
-    url: z.string().regex(/^https?:\/\//, "expected an http(s):// URL").optional(),
+    url: z
+      .string()
+      .regex(/^https?:\/\//, "expected an http(s):// URL")
+      .optional(),
     /** default: from the file extension */
     format: z.enum(FORMATS).optional(),
     primary_key: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
@@ -25,11 +28,17 @@ export const fileStreamSchema = z
     on_bad_rows: z.enum(["fail", "reject"]).default("fail"),
     batch_size: z.number().int().min(1).max(1_000_000).default(10_000),
   })
-  .refine((s) => (s.path === undefined) !== (s.url === undefined), { message: "set exactly one of path or url", path: ["path"] });
+  .refine((s) => (s.path === undefined) !== (s.url === undefined), {
+    message: "set exactly one of path or url",
+    path: ["path"],
+  });
 
 export const filesConfigSchema = z
   .strictObject({ streams: z.array(fileStreamSchema).min(1) })
-  .refine((c) => new Set(c.streams.map((s) => s.name)).size === c.streams.length, { message: "stream names must be unique", path: ["streams"] });
+  .refine((c) => new Set(c.streams.map((s) => s.name)).size === c.streams.length, {
+    message: "stream names must be unique",
+    path: ["streams"],
+  });
 
 export type FileStreamConfig = z.infer<typeof fileStreamSchema>;
 export type FilesConfig = z.infer<typeof filesConfigSchema>;

@@ -16,13 +16,18 @@ export async function download(url: string, workDir: string, signal: AbortSignal
   try {
     res = await fetch(url, { signal, redirect: "follow" });
   } catch (e) {
-    throw new DpError("SOURCE_TRANSIENT", `cannot fetch ${key}: ${redact((e as Error).message)}`, { transient: true, cause: e });
+    throw new DpError("SOURCE_TRANSIENT", `cannot fetch ${key}: ${redact((e as Error).message)}`, {
+      transient: true,
+      cause: e,
+    });
   }
   if (!res.ok) {
     await res.body?.cancel();
     const status = `${res.status} ${res.statusText}`.trim();
     if (res.status === 401 || res.status === 403) {
-      throw new DpError("SOURCE_AUTH", `${key} answered ${status}`, { fix: "check the URL's credentials (a token in its query string, from ${ENV})" });
+      throw new DpError("SOURCE_AUTH", `${key} answered ${status}`, {
+        fix: "check the URL's credentials (a token in its query string, from ${ENV})",
+      });
     }
     const transient = res.status === 408 || res.status === 429 || res.status >= 500;
     throw new DpError(transient ? "SOURCE_TRANSIENT" : "SOURCE_HTTP", `${key} answered ${status}`, { transient });

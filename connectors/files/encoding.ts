@@ -20,12 +20,15 @@ export async function guessEncoding(path: string, configured: Encoding): Promise
   const head = new Uint8Array(await Bun.file(path).slice(0, SAMPLE_BYTES).arrayBuffer());
   const utf8Bom = UTF8_BOM.every((b, i) => head[i] === b);
   if (configured === "utf-16le" || configured === "utf-16be") return { encoding: configured, skip: 0 };
-  if (configured === "latin-1" || configured === "windows-1252") return { encoding: "windows-1252", skip: utf8Bom ? 3 : 0 };
+  if (configured === "latin-1" || configured === "windows-1252")
+    return { encoding: "windows-1252", skip: utf8Bom ? 3 : 0 };
   if (configured === "utf-8") return { encoding: "utf-8", skip: 0 };
   if (head[0] === 0xff && head[1] === 0xfe) return { encoding: "utf-16le", skip: 0 };
   if (head[0] === 0xfe && head[1] === 0xff) return { encoding: "utf-16be", skip: 0 };
   const body = head.subarray(utf8Bom ? 3 : 0);
-  return isUtf8Prefix(body, head.length === SAMPLE_BYTES) ? { encoding: "utf-8", skip: 0 } : { encoding: "windows-1252", skip: utf8Bom ? 3 : 0 };
+  return isUtf8Prefix(body, head.length === SAMPLE_BYTES)
+    ? { encoding: "utf-8", skip: 0 }
+    : { encoding: "windows-1252", skip: utf8Bom ? 3 : 0 };
 }
 
 /** Valid UTF-8, allowing a sequence cut at the end of a truncated sample. */

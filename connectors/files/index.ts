@@ -56,7 +56,10 @@ async function* readStream(cfg: FileStreamConfig, ctx: ReadContext): AsyncGenera
         });
       }
       const partial = previous?.partial;
-      const resumeAt = partial && partial.key === file.key && sameFingerprint(partial.fingerprint, file.fingerprint) ? partial.offset : 0;
+      const resumeAt =
+        partial && partial.key === file.key && sameFingerprint(partial.fingerprint, file.fingerprint)
+          ? partial.offset
+          : 0;
       const normalized = await normalize(db, file, format, cfg, workDir);
       if (normalized.badRows > 0) await handleBadRows(normalized, file, cfg, ctx);
 
@@ -72,7 +75,10 @@ async function* readStream(cfg: FileStreamConfig, ctx: ReadContext): AsyncGenera
         );
         if (records.length === 0) break;
         offset += records.length;
-        const state: FilesState = offset >= normalized.rows ? done() : { files: { ...loaded }, partial: { key: file.key, fingerprint: file.fingerprint, offset } };
+        const state: FilesState =
+          offset >= normalized.rows
+            ? done()
+            : { files: { ...loaded }, partial: { key: file.key, fingerprint: file.fingerprint, offset } };
         yield { records, state };
         if (ctx.signal?.aborted) return;
       }
@@ -88,19 +94,35 @@ async function* readStream(cfg: FileStreamConfig, ctx: ReadContext): AsyncGenera
   }
 }
 
-async function handleBadRows(normalized: NormalizedFile, file: SourceFile, cfg: FileStreamConfig, ctx: ReadContext): Promise<void> {
+async function handleBadRows(
+  normalized: NormalizedFile,
+  file: SourceFile,
+  cfg: FileStreamConfig,
+  ctx: ReadContext,
+): Promise<void> {
   const first = normalized.firstBad!;
-  const rejectedDir = join(ctx.lakeDir ?? join(ctx.projectDir ?? process.cwd(), "lake"), "rejected", ctx.source, cfg.name);
+  const rejectedDir = join(
+    ctx.lakeDir ?? join(ctx.projectDir ?? process.cwd(), "lake"),
+    "rejected",
+    ctx.source,
+    cfg.name,
+  );
   if (cfg.on_bad_rows === "fail") {
-    throw new DpError("SOURCE_DATA", `${normalized.badRows} malformed row(s) in ${file.key}; first at ${describeBadRow(file.key, first)}`, {
-      where: `${file.key}:${first.line}${first.column !== undefined ? `:${first.column}` : ""}`,
-      fix: `fix the file, or set on_bad_rows: reject on stream "${cfg.name}" to load the good rows and keep the bad ones in ${rejectedDir}`,
-    });
+    throw new DpError(
+      "SOURCE_DATA",
+      `${normalized.badRows} malformed row(s) in ${file.key}; first at ${describeBadRow(file.key, first)}`,
+      {
+        where: `${file.key}:${first.line}${first.column !== undefined ? `:${first.column}` : ""}`,
+        fix: `fix the file, or set on_bad_rows: reject on stream "${cfg.name}" to load the good rows and keep the bad ones in ${rejectedDir}`,
+      },
+    );
   }
   mkdirSync(rejectedDir, { recursive: true });
   const name = `${file.key.replace(/^https?:\/\//, "").replace(/[^\w.-]+/g, "_")}-${Bun.hash(JSON.stringify(file.fingerprint)).toString(36)}.csv`;
   const dest = join(rejectedDir, name);
   await normalized.exportBadRows(`${dest}.tmp`);
   renameSync(`${dest}.tmp`, dest);
-  ctx.log.warn(`${normalized.badRows} bad row(s) in ${file.key} kept in ${dest}; first at ${describeBadRow(file.key, first)}`);
+  ctx.log.warn(
+    `${normalized.badRows} bad row(s) in ${file.key} kept in ${dest}; first at ${describeBadRow(file.key, first)}`,
+  );
 }

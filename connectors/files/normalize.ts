@@ -23,30 +23,53 @@ export interface NormalizedFile {
 const REJECTS = "dp_rejects";
 const REJECT_SCANS = "dp_reject_scans";
 
-export async function normalize(db: Db, file: SourceFile, format: FileFormat, cfg: FileStreamConfig, workDir: string): Promise<NormalizedFile> {
+export async function normalize(
+  db: Db,
+  file: SourceFile,
+  format: FileFormat,
+  cfg: FileStreamConfig,
+  workDir: string,
+): Promise<NormalizedFile> {
   const out = join(workDir, `${Bun.hash(file.key).toString(36)}.parquet`);
   try {
     switch (format) {
       case "parquet":
-        return { parquet: file.localPath, rows: await countRows(db, file.localPath), badRows: 0, exportBadRows: async () => {} };
+        return {
+          parquet: file.localPath,
+          rows: await countRows(db, file.localPath),
+          badRows: 0,
+          exportBadRows: async () => {},
+        };
       case "csv":
         return await normalizeCsv(db, file, cfg, workDir, out);
       case "ndjson":
         return await normalizeNdjson(db, file, cfg, workDir, out);
       case "json":
-        return (await startsWithArray(file.localPath)) ? await normalizeJsonArray(db, file, cfg, out) : await normalizeNdjson(db, file, cfg, workDir, out);
+        return (await startsWithArray(file.localPath))
+          ? await normalizeJsonArray(db, file, cfg, out)
+          : await normalizeNdjson(db, file, cfg, workDir, out);
     }
   } catch (e) {
     if (e instanceof DpError) throw e;
-    throw new DpError("SOURCE_DATA", `cannot read ${file.key} as ${format}: ${cleanMessage((e as Error).message, file, workDir)}`, {
-      where: file.key,
-      fix: `check the file, or set format/delimiter/encoding/header on the stream "${cfg.name}"`,
-      cause: e,
-    });
+    throw new DpError(
+      "SOURCE_DATA",
+      `cannot read ${file.key} as ${format}: ${cleanMessage((e as Error).message, file, workDir)}`,
+      {
+        where: file.key,
+        fix: `check the file, or set format/delimiter/encoding/header on the stream "${cfg.name}"`,
+        cause: e,
+      },
+    );
   }
 }
 
-async function normalizeCsv(db: Db, file: SourceFile, cfg: FileStreamConfig, workDir: string, out: string): Promise<NormalizedFile> {
+async function normalizeCsv(
+  db: Db,
+  file: SourceFile,
+  cfg: FileStreamConfig,
+  workDir: string,
+  out: string,
+): Promise<NormalizedFile> {
   let input = file.localPath;
   const compressed = /\.(gz|zst)$/i.test(file.localPath);
   let guess = compressed ? undefined : await guessEncoding(file.localPath, cfg.encoding);
@@ -60,15 +83,21 @@ async function normalizeCsv(db: Db, file: SourceFile, cfg: FileStreamConfig, wor
   const widened: Record<string, string> = {};
   for (;;) {
     await dropRejectTables(db);
-    await db.run(`COPY (SELECT * FROM read_csv(${literal(input)}, ${csvOptions(cfg, widened)})) TO ${literal(out)} (FORMAT parquet, ROW_GROUP_SIZE ${cfg.batch_size})`);
-    const casts = await db.all<{ column_name: string }>(`SELECT DISTINCT column_name FROM ${REJECTS} WHERE error_type = 'CAST' AND column_name IS NOT NULL`);
+    await db.run(
+      `COPY (SELECT * FROM read_csv(${literal(input)}, ${csvOptions(cfg, widened)})) TO ${literal(out)} (FORMAT parquet, ROW_GROUP_SIZE ${cfg.batch_size})`,
+    );
+    const casts = await db.all<{ column_name: string }>(
+      `SELECT DISTINCT column_name FROM ${REJECTS} WHERE error_type = 'CAST' AND column_name IS NOT NULL`,
+    );
     const fresh = casts.map((c) => c.column_name).filter((c) => !widened[c]);
     if (fresh.length) {
       for (const c of fresh) widened[c] = "VARCHAR";
       continue;
     }
     if (cfg.encoding === "auto" && guess?.encoding === "utf-8") {
-      const invalid = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${REJECTS} WHERE error_type = 'INVALID ENCODING'`);
+      const invalid = await db.one<{ n: number }>(
+        `SELECT count(*) AS n FROM ${REJECTS} WHERE error_type = 'INVALID ENCODING'`,
+      );
       if (invalid && invalid.n > 0) {
         guess = { encoding: "windows-1252", skip: 0 };
         await transcode();
@@ -78,9 +107,14 @@ async function normalizeCsv(db: Db, file: SourceFile, cfg: FileStreamConfig, wor
     break;
   }
   const rows = await countRows(db, out);
-  const bad = await db.all<{ line: number; column_idx: number | null; column_name: string | null; error_type: string; error_message: string; csv_line: string | null }>(
-    `SELECT line, column_idx, column_name, error_type, error_message, csv_line FROM ${REJECTS} ORDER BY line LIMIT 1`,
-  );
+  const bad = await db.all<{
+    line: number;
+    column_idx: number | null;
+    column_name: string | null;
+    error_type: string;
+    error_message: string;
+    csv_line: string | null;
+  }>(`SELECT line, column_idx, column_name, error_type, error_message, csv_line FROM ${REJECTS} ORDER BY line LIMIT 1`);
   const count = (await db.one<{ n: number }>(`SELECT count(DISTINCT line) AS n FROM ${REJECTS}`))?.n ?? 0;
   const first = bad[0];
   return {
@@ -122,9 +156,16 @@ async function dropRejectTables(db: Db): Promise<void> {
 
 const JSON_OPTIONS = "sample_size = -1, maximum_object_size = 67108864";
 
-async function normalizeJsonArray(db: Db, file: SourceFile, cfg: FileStreamConfig, out: string): Promise<NormalizedFile> {
+async function normalizeJsonArray(
+  db: Db,
+  file: SourceFile,
+  cfg: FileStreamConfig,
+  out: string,
+): Promise<NormalizedFile> {
   try {
-    await db.run(`COPY (SELECT * FROM read_json(${literal(file.localPath)}, format = 'array', ${JSON_OPTIONS})) TO ${literal(out)} (FORMAT parquet, ROW_GROUP_SIZE ${cfg.batch_size})`);
+    await db.run(
+      `COPY (SELECT * FROM read_json(${literal(file.localPath)}, format = 'array', ${JSON_OPTIONS})) TO ${literal(out)} (FORMAT parquet, ROW_GROUP_SIZE ${cfg.batch_size})`,
+    );
   } catch (e) {
     throw new DpError("SOURCE_DATA", `malformed JSON in ${file.key}: ${cleanMessage((e as Error).message, file)}`, {
       where: file.key,
@@ -136,9 +177,17 @@ async function normalizeJsonArray(db: Db, file: SourceFile, cfg: FileStreamConfi
 }
 
 /** DuckDB reads NDJSON fast but stops at the first bad line; only then split good from bad lines, streaming. */
-async function normalizeNdjson(db: Db, file: SourceFile, cfg: FileStreamConfig, workDir: string, out: string): Promise<NormalizedFile> {
+async function normalizeNdjson(
+  db: Db,
+  file: SourceFile,
+  cfg: FileStreamConfig,
+  workDir: string,
+  out: string,
+): Promise<NormalizedFile> {
   const copy = (path: string) =>
-    db.run(`COPY (SELECT * FROM read_json(${literal(path)}, format = 'newline_delimited', ${JSON_OPTIONS})) TO ${literal(out)} (FORMAT parquet, ROW_GROUP_SIZE ${cfg.batch_size})`);
+    db.run(
+      `COPY (SELECT * FROM read_json(${literal(path)}, format = 'newline_delimited', ${JSON_OPTIONS})) TO ${literal(out)} (FORMAT parquet, ROW_GROUP_SIZE ${cfg.batch_size})`,
+    );
   try {
     await copy(file.localPath);
     return { parquet: out, rows: await countRows(db, out), badRows: 0, exportBadRows: async () => {} };
@@ -161,7 +210,11 @@ async function normalizeNdjson(db: Db, file: SourceFile, cfg: FileStreamConfig, 
   };
 }
 
-async function splitNdjson(file: SourceFile, cleanPath: string, rejectsPath: string): Promise<{ good: number; bad: number; first?: BadRow }> {
+async function splitNdjson(
+  file: SourceFile,
+  cleanPath: string,
+  rejectsPath: string,
+): Promise<{ good: number; bad: number; first?: BadRow }> {
   const clean = Bun.file(cleanPath).writer({ highWaterMark: 1 << 20 });
   const rejects = Bun.file(rejectsPath).writer();
   rejects.write(`${REJECT_COLUMNS.join(",")}\n`);
@@ -178,7 +231,11 @@ async function splitNdjson(file: SourceFile, cleanPath: string, rejectsPath: str
       clean.write(`${text}\n`);
       good++;
     } catch (e) {
-      const row: BadRow = { line: lineNo, error: `malformed json: ${(e as Error).message.replace(/^JSON Parse error: /, "")}`, raw: text };
+      const row: BadRow = {
+        line: lineNo,
+        error: `malformed json: ${(e as Error).message.replace(/^JSON Parse error: /, "")}`,
+        raw: text,
+      };
       first ??= row;
       bad++;
       rejects.write(rejectLine(file.key, row));
@@ -205,7 +262,10 @@ async function splitNdjson(file: SourceFile, cleanPath: string, rejectsPath: str
 
 async function startsWithArray(path: string): Promise<boolean> {
   const head = await Bun.file(path).slice(0, 4096).text();
-  return head.replace(/^\uFEFF/, "").trimStart().startsWith("[");
+  return head
+    .replace(/^\uFEFF/, "")
+    .trimStart()
+    .startsWith("[");
 }
 
 async function countRows(db: Db, parquet: string): Promise<number> {
@@ -219,6 +279,7 @@ function trimLine(s: string): string {
 /** DuckDB's first line, naming the user's file rather than our temp copies. */
 function cleanMessage(message: string, file: SourceFile, workDir?: string): string {
   let line = message.split("\n")[0]!.replaceAll(file.localPath, file.key);
-  if (workDir) line = line.replace(new RegExp(`${workDir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/[^"']+`, "g"), file.key);
+  if (workDir)
+    line = line.replace(new RegExp(`${workDir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/[^"']+`, "g"), file.key);
   return line;
 }

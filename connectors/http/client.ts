@@ -86,9 +86,13 @@ export class HttpClient {
     if (/^https?:\/\//i.test(pathOrUrl)) {
       url = new URL(pathOrUrl);
       if (url.origin !== this.base.origin) {
-        throw new DpError("SOURCE_DATA", `${this.opts.label} pointed the next page at ${redact(url.origin)}, not ${this.base.origin}; refusing to send credentials there`, {
-          where: `sources.${this.ctx.source}.config`,
-        });
+        throw new DpError(
+          "SOURCE_DATA",
+          `${this.opts.label} pointed the next page at ${redact(url.origin)}, not ${this.base.origin}; refusing to send credentials there`,
+          {
+            where: `sources.${this.ctx.source}.config`,
+          },
+        );
       }
     } else {
       const basePath = this.base.pathname.replace(/\/+$/, "");
@@ -120,8 +124,13 @@ export class HttpClient {
           const wait = this.backoffMs(attemptNumber, error);
           this.retries += 1;
           const asked = (error as RetryableError).retryAfterMs;
-          const capped = asked !== undefined && asked > wait ? ` (Retry-After ${asked / 1000}s, capped by sources.${this.ctx.source}.retries.max_wait)` : "";
-          this.ctx.log.warn(`${error.message}; retry ${attemptNumber}/${maxAttempts - 1} in ${(wait / 1000).toFixed(2)}s${capped}`);
+          const capped =
+            asked !== undefined && asked > wait
+              ? ` (Retry-After ${asked / 1000}s, capped by sources.${this.ctx.source}.retries.max_wait)`
+              : "";
+          this.ctx.log.warn(
+            `${error.message}; retry ${attemptNumber}/${maxAttempts - 1} in ${(wait / 1000).toFixed(2)}s${capped}`,
+          );
           this.ctx.progress?.({ pages: this.pages, records: this.records, retries: this.retries });
           await sleep(wait, this.ctx.signal);
         },
@@ -139,7 +148,12 @@ export class HttpClient {
     }
   }
 
-  private async attempt<T>(method: string, url: URL, body: unknown, parse: (text: string) => unknown = JSON.parse): Promise<HttpResponse<T>> {
+  private async attempt<T>(
+    method: string,
+    url: URL,
+    body: unknown,
+    parse: (text: string) => unknown = JSON.parse,
+  ): Promise<HttpResponse<T>> {
     if (this.ctx.signal?.aborted) throw new AbortError(new DpError("SOURCE_TRANSIENT", "pull interrupted"));
     await this.limiter?.take(this.ctx.signal);
     const shown = `${method} ${redact(url.toString())}`;
@@ -152,7 +166,11 @@ export class HttpClient {
     try {
       const res = await ofetch.raw<string, "text">(url.toString(), {
         method,
-        headers: { accept: "application/json", ...(body !== undefined ? { "content-type": "application/json" } : {}), ...this.opts.headers },
+        headers: {
+          accept: "application/json",
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+          ...this.opts.headers,
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         responseType: "text",
         retry: 0,
@@ -163,7 +181,8 @@ export class HttpClient {
       headers = res.headers;
       text = res._data ?? "";
     } catch (e) {
-      if (this.ctx.signal?.aborted) throw new AbortError(new DpError("SOURCE_TRANSIENT", "pull interrupted", { cause: e }));
+      if (this.ctx.signal?.aborted)
+        throw new AbortError(new DpError("SOURCE_TRANSIENT", "pull interrupted", { cause: e }));
       if (timeout.aborted) throw transient(`${shown} timed out after ${timeoutMs} ms`, e);
       if (isNetworkError(e)) throw transient(`${shown} failed: ${networkReason(e)}`, e);
       throw new DpError("SOURCE_HTTP", `${shown} failed: ${redact(String((e as Error)?.message ?? e))}`, { cause: e });
@@ -188,24 +207,39 @@ export class HttpClient {
     if (status === 401 || status === 403) throw this.authError(shown, status, detail);
     throw new DpError("SOURCE_HTTP", `${shown} returned ${status}${detail}`, {
       where: `sources.${this.ctx.source}.config`,
-      fix: status === 404 ? "check base_url and the stream's path" : "check the source's config against the API's documentation",
+      fix:
+        status === 404
+          ? "check base_url and the stream's path"
+          : "check the source's config against the API's documentation",
     });
   }
 
   private authError(shown: string, status: number, detail: string): DpError {
     const key = this.opts.credential?.key;
     const vars = envVarsHolding(this.opts.credential?.value);
-    const check = vars.length ? vars.join(" or ") : key ? `sources.${this.ctx.source}.config.${key}` : "the credentials";
-    return new DpError("SOURCE_AUTH", `${this.opts.label} rejected the credentials (${status}) for ${shown}${detail}; check ${check}`, {
-      where: key ? `sources.${this.ctx.source}.config.${key}` : `sources.${this.ctx.source}.config`,
-      fix: vars.length
-        ? `export ${vars[0]}=<a valid ${this.opts.label} key with read access> (or fix it in .env), then rerun \`dp pull ${this.ctx.source}\``
-        : `set a valid credential in sources.${this.ctx.source}.config${key ? `.${key}` : ""} through \${ENV}`,
-    });
+    const check = vars.length
+      ? vars.join(" or ")
+      : key
+        ? `sources.${this.ctx.source}.config.${key}`
+        : "the credentials";
+    return new DpError(
+      "SOURCE_AUTH",
+      `${this.opts.label} rejected the credentials (${status}) for ${shown}${detail}; check ${check}`,
+      {
+        where: key ? `sources.${this.ctx.source}.config.${key}` : `sources.${this.ctx.source}.config`,
+        fix: vars.length
+          ? `export ${vars[0]}=<a valid ${this.opts.label} key with read access> (or fix it in .env), then rerun \`dp pull ${this.ctx.source}\``
+          : `set a valid credential in sources.${this.ctx.source}.config${key ? `.${key}` : ""} through \${ENV}`,
+      },
+    );
   }
 
   private backoffMs(attempt: number, error: Error): number {
-    return backoffDelayMs(attempt, { maxMs: this.ctx.retry.maxWaitMs, baseMs: BASE_BACKOFF_MS, retryAfterMs: (error as RetryableError).retryAfterMs });
+    return backoffDelayMs(attempt, {
+      maxMs: this.ctx.retry.maxWaitMs,
+      baseMs: BASE_BACKOFF_MS,
+      retryAfterMs: (error as RetryableError).retryAfterMs,
+    });
   }
 }
 
@@ -221,7 +255,8 @@ function isTransient(e: unknown): boolean {
   return e instanceof DpError && e.transient;
 }
 
-const NETWORK = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|socket|fetch failed|network|other side closed|connection.*closed/i;
+const NETWORK =
+  /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|socket|fetch failed|network|other side closed|connection.*closed/i;
 
 function isNetworkError(e: unknown): boolean {
   const err = e as { code?: string; message?: string; cause?: { code?: string; message?: string } } | undefined;
@@ -238,7 +273,12 @@ function networkReason(e: unknown): string {
 function apiMessage(text: string): string | undefined {
   try {
     const d = JSON.parse(text) as Record<string, any>;
-    const m = d?.error?.message ?? d?.message ?? (typeof d?.error === "string" ? d.error : undefined) ?? d?.detail ?? d?.error_description;
+    const m =
+      d?.error?.message ??
+      d?.message ??
+      (typeof d?.error === "string" ? d.error : undefined) ??
+      d?.detail ??
+      d?.error_description;
     if (typeof m === "string") return m;
   } catch {}
   const t = text.trim();

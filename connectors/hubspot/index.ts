@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { DpError } from "../../engine/errors.ts";
 import { HttpClient } from "../http/client.ts";
-import { defineConnector, type Batch, type RawRecord, type ReadContext, type StreamSpec } from "../../engine/ingest/connector.ts";
+import {
+  defineConnector,
+  type Batch,
+  type RawRecord,
+  type ReadContext,
+  type StreamSpec,
+} from "../../engine/ingest/connector.ts";
 
 const OBJECT_TYPES = ["contacts", "companies", "deals"] as const;
 type ObjectType = (typeof OBJECT_TYPES)[number];
@@ -9,7 +15,10 @@ type ObjectType = (typeof OBJECT_TYPES)[number];
 const hubspotConfig = z.strictObject({
   /** private-app access token */
   access_token: z.string().min(1),
-  streams: z.array(z.enum(OBJECT_TYPES)).min(1).default([...OBJECT_TYPES]),
+  streams: z
+    .array(z.enum(OBJECT_TYPES))
+    .min(1)
+    .default([...OBJECT_TYPES]),
   base_url: z.url().default("https://api.hubapi.com"),
   /** per object type, the properties to fetch (HubSpot returns a small default set otherwise) */
   properties: z.partialRecord(z.enum(OBJECT_TYPES), z.array(z.string().min(1))).optional(),
@@ -40,7 +49,14 @@ export const hubspot = defineConnector<HubspotConfig>({
   config: hubspotConfig,
   secretKeys: ["access_token"],
   streams: (config) =>
-    [...new Set(config.streams)].map((name): StreamSpec => ({ name, primaryKey: ["id"], cursorField: "updatedAt", description: `HubSpot CRM ${name}` })),
+    [...new Set(config.streams)].map(
+      (name): StreamSpec => ({
+        name,
+        primaryKey: ["id"],
+        cursorField: "updatedAt",
+        description: `HubSpot CRM ${name}`,
+      }),
+    ),
   read: readStream,
 });
 
@@ -70,7 +86,13 @@ async function* readStream(config: HubspotConfig, ctx: ReadContext): AsyncGenera
  * cursor is committed only with the last page, and never later than the pull's start: anything
  * modified while listing is picked up by the next incremental pull.
  */
-async function* listAll(client: HttpClient, type: ObjectType, properties: string[] | undefined, config: HubspotConfig, ctx: ReadContext): AsyncGenerator<Batch> {
+async function* listAll(
+  client: HttpClient,
+  type: ObjectType,
+  properties: string[] | undefined,
+  config: HubspotConfig,
+  ctx: ReadContext,
+): AsyncGenerator<Batch> {
   let after: string | undefined;
   let maxSeen: number | undefined;
   for (;;) {
@@ -135,11 +157,17 @@ async function* searchSince(
     }
     if (Number(next) + limit > config.search_cap) {
       if (last === undefined || last <= anchor) {
-        throw new DpError("SOURCE_DATA", `hubspot ${type}: more than ${config.search_cap} records share ${prop} = ${new Date(anchor).toISOString()}; search cannot page past them`, {
-          fix: `run \`dp pull ${ctx.source} --full-refresh\` to list them instead`,
-        });
+        throw new DpError(
+          "SOURCE_DATA",
+          `hubspot ${type}: more than ${config.search_cap} records share ${prop} = ${new Date(anchor).toISOString()}; search cannot page past them`,
+          {
+            fix: `run \`dp pull ${ctx.source} --full-refresh\` to list them instead`,
+          },
+        );
       }
-      ctx.log.info(`search reached HubSpot's ${config.search_cap}-result cap; re-anchoring at ${new Date(last).toISOString()}`);
+      ctx.log.info(
+        `search reached HubSpot's ${config.search_cap}-result cap; re-anchoring at ${new Date(last).toISOString()}`,
+      );
       anchor = last;
       after = undefined;
     } else {
@@ -151,7 +179,11 @@ async function* searchSince(
 
 function checkPage(page: HubspotPage | null, type: string, ctx: ReadContext): HubspotObject[] {
   if (!page || !Array.isArray(page.results)) {
-    throw new DpError("SOURCE_DATA", `hubspot ${type}: expected { results: [...] }, got ${JSON.stringify(page).slice(0, 120)}`, { where: `sources.${ctx.source}.config` });
+    throw new DpError(
+      "SOURCE_DATA",
+      `hubspot ${type}: expected { results: [...] }, got ${JSON.stringify(page).slice(0, 120)}`,
+      { where: `sources.${ctx.source}.config` },
+    );
   }
   return page.results;
 }

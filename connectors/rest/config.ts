@@ -28,7 +28,12 @@ export const paginatorConfig = z.discriminatedUnion("type", [
 export const authConfig = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("bearer"), token: z.string().min(1) }),
   z.strictObject({ type: z.literal("basic"), username: z.string(), password: z.string() }),
-  z.strictObject({ type: z.literal("api_key"), name: z.string().min(1), api_key: z.string().min(1), location: z.enum(["header", "query"]).default("header") }),
+  z.strictObject({
+    type: z.literal("api_key"),
+    name: z.string().min(1),
+    api_key: z.string().min(1),
+    location: z.enum(["header", "query"]).default("header"),
+  }),
 ]);
 
 const primaryKey = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
@@ -48,7 +53,10 @@ export const streamConfig = z
     cursor_format: z.enum(["raw", "iso", "unix", "unix_ms"]).default("raw"),
     columns: z.record(z.string(), z.string()).optional(),
   })
-  .refine((s) => !s.cursor_param || s.cursor_field, { message: "cursor_param needs cursor_field (the record field the cursor is read from)", path: ["cursor_param"] });
+  .refine((s) => !s.cursor_param || s.cursor_field, {
+    message: "cursor_param needs cursor_field (the record field the cursor is read from)",
+    path: ["cursor_param"],
+  });
 
 export const restConfig = z.strictObject({
   base_url: z.url(),
@@ -59,7 +67,9 @@ export const restConfig = z.strictObject({
   paginator: paginatorConfig.default({ type: "none" }),
   records_path: z.string().optional(),
   primary_key: primaryKey.default("id"),
-  streams: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, "stream names are lowercase snake_case"), streamConfig).refine((s) => Object.keys(s).length > 0, { message: "list at least one stream" }),
+  streams: z
+    .record(z.string().regex(/^[a-z][a-z0-9_]*$/, "stream names are lowercase snake_case"), streamConfig)
+    .refine((s) => Object.keys(s).length > 0, { message: "list at least one stream" }),
   timeout_seconds: z.number().positive().default(30),
 });
 

@@ -11,7 +11,11 @@ function comparable(value: string | number, format: CursorFormat): string | numb
   return value;
 }
 
-export function laterCursor(a: string | number | undefined, b: unknown, format: CursorFormat): string | number | undefined {
+export function laterCursor(
+  a: string | number | undefined,
+  b: unknown,
+  format: CursorFormat,
+): string | number | undefined {
   if (typeof b !== "string" && typeof b !== "number") return a;
   if (a === undefined) return b;
   const ca = comparable(a, format);

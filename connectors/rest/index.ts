@@ -1,7 +1,13 @@
 import { DpError } from "../../engine/errors.ts";
 import { TextBatch } from "../../engine/ingest/text-batch.ts";
 import { HttpClient } from "../http/client.ts";
-import { defineConnector, type Batch, type RawRecord, type ReadContext, type StreamSpec } from "../../engine/ingest/connector.ts";
+import {
+  defineConnector,
+  type Batch,
+  type RawRecord,
+  type ReadContext,
+  type StreamSpec,
+} from "../../engine/ingest/connector.ts";
 import { makeAuth } from "./auth/index.ts";
 import { restConfig, type RestConfig } from "./config.ts";
 import { cursorParam, laterCursor } from "./cursor-value.ts";
@@ -22,7 +28,13 @@ export const rest = defineConnector<RestConfig>({
   streams: (config) =>
     Object.entries(config.streams).map(([name, s]): StreamSpec => {
       const pk = s.primary_key ?? config.primary_key;
-      return { name, primaryKey: Array.isArray(pk) ? pk : [pk], cursorField: s.cursor_field, columns: s.columns, description: `${config.base_url} ${s.path}` };
+      return {
+        name,
+        primaryKey: Array.isArray(pk) ? pk : [pk],
+        cursorField: s.cursor_field,
+        columns: s.columns,
+        description: `${config.base_url} ${s.path}`,
+      };
     }),
   read: readStream,
 });
@@ -47,12 +59,21 @@ async function* readStream(config: RestConfig, ctx: ReadContext): AsyncGenerator
   const format = stream.cursor_format;
   const prior = ctx.state?.cursor ?? undefined;
   const incremental = stream.cursor_field && stream.cursor_param && prior !== undefined && prior !== null;
-  const query = { ...config.params, ...stream.params, ...(incremental ? { [stream.cursor_param!]: cursorParam(prior!, format, ctx.lookbackMs) } : {}) };
+  const query = {
+    ...config.params,
+    ...stream.params,
+    ...(incremental ? { [stream.cursor_param!]: cursorParam(prior!, format, ctx.lookbackMs) } : {}),
+  };
   if (incremental) ctx.log.info(`incremental from ${stream.cursor_param}=${query[stream.cursor_param!]}`);
   let request: PageRequest | undefined = paginator.first({ path: stream.path, query });
   let cursor = prior ?? undefined;
   const recordsPath = stream.records_path ?? config.records_path;
-  const parse = pageParser({ recordsPath, usualKeys: USUAL_RECORD_KEYS, paginator: stream.paginator ?? config.paginator, cursorField: stream.cursor_field });
+  const parse = pageParser({
+    recordsPath,
+    usualKeys: USUAL_RECORD_KEYS,
+    paginator: stream.paginator ?? config.paginator,
+    cursorField: stream.cursor_field,
+  });
   while (request) {
     const res = await client.get<PageText | null>(request.path, request.query, parse);
     const page = res.data ?? { body: null };
@@ -61,7 +82,9 @@ async function* readStream(config: RestConfig, ctx: ReadContext): AsyncGenerator
     const count = text ? text.count : records!.length;
     client.page(count, res.url);
     if (stream.cursor_field) {
-      if (text) for (const raw of text.picked!) cursor = laterCursor(cursor, raw === undefined ? undefined : JSON.parse(raw), format);
+      if (text)
+        for (const raw of text.picked!)
+          cursor = laterCursor(cursor, raw === undefined ? undefined : JSON.parse(raw), format);
       else for (const r of records!) cursor = laterCursor(cursor, getPath(r, stream.cursor_field), format);
     }
     const next = paginator.next({ ...res, data: page.body }, count, request);
@@ -72,12 +95,20 @@ async function* readStream(config: RestConfig, ctx: ReadContext): AsyncGenerator
 }
 
 function extractRecords(body: unknown, path: string | undefined, ctx: ReadContext): RawRecord[] {
-  const found = path ? getPath(body, path) : Array.isArray(body) ? body : USUAL_RECORD_KEYS.map((k) => getPath(body, k)).find(Array.isArray);
+  const found = path
+    ? getPath(body, path)
+    : Array.isArray(body)
+      ? body
+      : USUAL_RECORD_KEYS.map((k) => getPath(body, k)).find(Array.isArray);
   if (!Array.isArray(found)) {
-    throw new DpError("SOURCE_DATA", `rest ${ctx.stream.name}: no record list ${path ? `at records_path "${path}"` : "in the response"} (got ${JSON.stringify(body)?.slice(0, 120)})`, {
-      where: `sources.${ctx.source}.config.streams.${ctx.stream.name}.records_path`,
-      fix: "set records_path to the JSON path of the array of records, like data or results.items",
-    });
+    throw new DpError(
+      "SOURCE_DATA",
+      `rest ${ctx.stream.name}: no record list ${path ? `at records_path "${path}"` : "in the response"} (got ${JSON.stringify(body)?.slice(0, 120)})`,
+      {
+        where: `sources.${ctx.source}.config.streams.${ctx.stream.name}.records_path`,
+        fix: "set records_path to the JSON path of the array of records, like data or results.items",
+      },
+    );
   }
   return found.map((r) => (r !== null && typeof r === "object" && !Array.isArray(r) ? (r as RawRecord) : { value: r }));
 }

@@ -23,7 +23,10 @@ export const sqlStreamSchema = z
     cursor_field: z.string().min(1).optional(),
     batch_size: z.number().int().min(1).max(1_000_000).default(10_000),
   })
-  .refine((s) => (s.table === undefined) !== (s.query === undefined), { message: "set exactly one of table or query", path: ["table"] });
+  .refine((s) => (s.table === undefined) !== (s.query === undefined), {
+    message: "set exactly one of table or query",
+    path: ["table"],
+  });
 
 export type SqlStreamConfig = z.infer<typeof sqlStreamSchema>;
 
@@ -40,8 +43,14 @@ export const sqlConnectionShape = {
 
 export const sqlConfigSchema = z
   .strictObject(sqlConnectionShape)
-  .refine((c) => (c.url === undefined) !== (c.host === undefined), { message: "set either url or host (with user, password, database)", path: ["url"] })
-  .refine((c) => new Set(c.streams.map((s) => s.name)).size === c.streams.length, { message: "stream names must be unique", path: ["streams"] });
+  .refine((c) => (c.url === undefined) !== (c.host === undefined), {
+    message: "set either url or host (with user, password, database)",
+    path: ["url"],
+  })
+  .refine((c) => new Set(c.streams.map((s) => s.name)).size === c.streams.length, {
+    message: "stream names must be unique",
+    path: ["streams"],
+  });
 
 export type SqlConfig = z.infer<typeof sqlConfigSchema>;
 
@@ -81,7 +90,12 @@ interface KeysetState extends StreamState {
   after?: unknown[];
 }
 
-export async function* readKeyset(dialect: Dialect, connect: () => Promise<SqlSession>, cfg: SqlStreamConfig, ctx: ReadContext): AsyncGenerator<Batch> {
+export async function* readKeyset(
+  dialect: Dialect,
+  connect: () => Promise<SqlSession>,
+  cfg: SqlStreamConfig,
+  ctx: ReadContext,
+): AsyncGenerator<Batch> {
   const pk = primaryKeyOf(cfg);
   const order = cfg.cursor_field ? [cfg.cursor_field, ...pk] : pk;
   const q = dialect.quote;
@@ -124,13 +138,19 @@ export async function* readKeyset(dialect: Dialect, connect: () => Promise<SqlSe
       const last = records[records.length - 1]!;
       for (const c of order) {
         if (!(c in last)) {
-          throw new DpError("CONFIG", `stream "${cfg.name}" orders by "${c}", which its ${cfg.table ? "table" : "query"} does not return`, {
-            fix: "check primary_key and cursor_field against the column names",
-          });
+          throw new DpError(
+            "CONFIG",
+            `stream "${cfg.name}" orders by "${c}", which its ${cfg.table ? "table" : "query"} does not return`,
+            {
+              fix: "check primary_key and cursor_field against the column names",
+            },
+          );
         }
       }
       after = order.map((c) => last[c]);
-      const state: KeysetState | undefined = cfg.cursor_field ? { cursor: last[cfg.cursor_field] as string | number, after } : undefined;
+      const state: KeysetState | undefined = cfg.cursor_field
+        ? { cursor: last[cfg.cursor_field] as string | number, after }
+        : undefined;
       yield { records, state };
       if (records.length < cfg.batch_size || ctx.signal?.aborted) break;
     }
@@ -201,7 +221,12 @@ export function bindable(v: unknown): unknown {
   return rawJson.isRawJSON(v) ? v.rawJSON : v;
 }
 
-async function withRetry<T>(fn: () => Promise<T>, ctx: ReadContext, dialect: Dialect, cfg?: SqlStreamConfig): Promise<T> {
+async function withRetry<T>(
+  fn: () => Promise<T>,
+  ctx: ReadContext,
+  dialect: Dialect,
+  cfg?: SqlStreamConfig,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
@@ -209,34 +234,79 @@ async function withRetry<T>(fn: () => Promise<T>, ctx: ReadContext, dialect: Dia
       const err = mapError(e, dialect, cfg);
       if (!err.transient || attempt >= ctx.retry.maxAttempts || ctx.signal?.aborted) throw err;
       const wait = Math.min(ctx.retry.maxWaitMs, 250 * 2 ** attempt) * (0.5 + Math.random() / 2);
-      ctx.log.warn(`${err.message}; retrying in ${Math.round(wait)} ms (attempt ${attempt + 1} of ${ctx.retry.maxAttempts})`);
+      ctx.log.warn(
+        `${err.message}; retrying in ${Math.round(wait)} ms (attempt ${attempt + 1} of ${ctx.retry.maxAttempts})`,
+      );
       ctx.progress?.({ retries: 1 });
       await Bun.sleep(wait);
     }
   }
 }
 
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "PROTOCOL_CONNECTION_LOST", "ER_CON_COUNT_ERROR"]);
-const AUTH_CODES = new Set(["28P01", "28000", "ER_ACCESS_DENIED_ERROR", "ER_DBACCESS_DENIED_ERROR", "ER_NOT_SUPPORTED_AUTH_MODE"]);
-const MISSING_CODES = new Set(["3D000", "42P01", "42703", "3F000", "ER_BAD_DB_ERROR", "ER_NO_SUCH_TABLE", "ER_BAD_FIELD_ERROR"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "PROTOCOL_CONNECTION_LOST",
+  "ER_CON_COUNT_ERROR",
+]);
+const AUTH_CODES = new Set([
+  "28P01",
+  "28000",
+  "ER_ACCESS_DENIED_ERROR",
+  "ER_DBACCESS_DENIED_ERROR",
+  "ER_NOT_SUPPORTED_AUTH_MODE",
+]);
+const MISSING_CODES = new Set([
+  "3D000",
+  "42P01",
+  "42703",
+  "3F000",
+  "ER_BAD_DB_ERROR",
+  "ER_NO_SUCH_TABLE",
+  "ER_BAD_FIELD_ERROR",
+]);
 /** postgres classes 08 (connection), 53 (resources), 57P (shutdown), 40001/40P01 (serialization, deadlock) */
 const TRANSIENT_SQLSTATE = /^(08|53|57P)|^40001$|^40P01$/;
 
 /** Connection failures are worth retrying; refused credentials and missing objects are not. */
-export function mapError(e: unknown, dialect: Dialect, cfg?: SqlStreamConfig, secrets: { url?: string; password?: string } = {}): DpError {
+export function mapError(
+  e: unknown,
+  dialect: Dialect,
+  cfg?: SqlStreamConfig,
+  secrets: { url?: string; password?: string } = {},
+): DpError {
   if (e instanceof DpError) return e;
   const err = e as { code?: string; message?: string; sqlState?: string };
   const code = err.code ?? "";
   const message = redact(err.message ?? String(e));
   const stream = cfg ? ` (stream "${cfg.name}")` : "";
   if (AUTH_CODES.has(code) || code.startsWith("ER_ACCESS_DENIED") || err.sqlState === "28000") {
-    return new DpError("SOURCE_AUTH", `${dialect.name} refused the login: ${message}`, { fix: credentialFix(secrets), cause: e });
+    return new DpError("SOURCE_AUTH", `${dialect.name} refused the login: ${message}`, {
+      fix: credentialFix(secrets),
+      cause: e,
+    });
   }
   if (MISSING_CODES.has(code)) {
-    return new DpError("CONFIG", `${dialect.name}: ${message}${stream}`, { fix: "check the database, table and column names in the source's config", cause: e });
+    return new DpError("CONFIG", `${dialect.name}: ${message}${stream}`, {
+      fix: "check the database, table and column names in the source's config",
+      cause: e,
+    });
   }
-  if (NETWORK_CODES.has(code) || TRANSIENT_SQLSTATE.test(code) || /connection terminated|timeout|socket hang up/i.test(message)) {
-    return new DpError("SOURCE_TRANSIENT", `${dialect.name} unreachable: ${message || code}`, { transient: true, cause: e });
+  if (
+    NETWORK_CODES.has(code) ||
+    TRANSIENT_SQLSTATE.test(code) ||
+    /connection terminated|timeout|socket hang up/i.test(message)
+  ) {
+    return new DpError("SOURCE_TRANSIENT", `${dialect.name} unreachable: ${message || code}`, {
+      transient: true,
+      cause: e,
+    });
   }
   return new DpError("SOURCE_DATA", `${dialect.name}${stream}: ${message}`, { cause: e });
 }
@@ -244,5 +314,7 @@ export function mapError(e: unknown, dialect: Dialect, cfg?: SqlStreamConfig, se
 /** Name the env var the credentials came from, found by value; its value is never printed. */
 export function credentialFix(secrets: { url?: string; password?: string }): string {
   const names = [...new Set([...envVarsHolding(secrets.url), ...envVarsHolding(secrets.password)])];
-  return names.length ? `check the credentials in ${names.map((n) => `$${n}`).join(" / ")}` : "check the user and password (set them from ${ENV} in project.yaml)";
+  return names.length
+    ? `check the credentials in ${names.map((n) => `$${n}`).join(" / ")}`
+    : "check the user and password (set them from ${ENV} in project.yaml)";
 }

@@ -1,6 +1,18 @@
 import mysql2 from "mysql2/promise";
 import { defineConnector, type RawRecord } from "../../engine/ingest/connector.ts";
-import { bindable, bytesToBase64, int8, isoTimestamp, mapError, readKeyset, sqlConfigSchema, sqlStreams, type Dialect, type SqlConfig, type SqlSession } from "./keyset.ts";
+import {
+  bindable,
+  bytesToBase64,
+  int8,
+  isoTimestamp,
+  mapError,
+  readKeyset,
+  sqlConfigSchema,
+  sqlStreams,
+  type Dialect,
+  type SqlConfig,
+  type SqlSession,
+} from "./keyset.ts";
 
 type MysqlConfig = SqlConfig;
 
@@ -23,7 +35,8 @@ export const mysql = defineConnector<MysqlConfig>({
   config: sqlConfigSchema,
   secretKeys: ["url", "password"],
   streams: (config) => sqlStreams(config.streams),
-  read: (config, ctx) => readKeyset(dialect, () => connect(config), config.streams.find((s) => s.name === ctx.stream.name)!, ctx),
+  read: (config, ctx) =>
+    readKeyset(dialect, () => connect(config), config.streams.find((s) => s.name === ctx.stream.name)!, ctx),
 });
 
 async function connect(config: MysqlConfig): Promise<SqlSession> {
@@ -32,7 +45,13 @@ async function connect(config: MysqlConfig): Promise<SqlSession> {
     conn = await mysql2.createConnection({
       ...(config.url
         ? { uri: config.url }
-        : { host: config.host, port: config.port ?? 3306, user: config.user, password: config.password, database: config.database }),
+        : {
+            host: config.host,
+            port: config.port ?? 3306,
+            user: config.user,
+            password: config.password,
+            database: config.database,
+          }),
       ...(config.ssl ? { ssl: {} } : {}),
       dateStrings: true,
       supportBigNumbers: true,

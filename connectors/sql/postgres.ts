@@ -1,10 +1,32 @@
 import pg from "pg";
 import { defineConnector, type RawRecord } from "../../engine/ingest/connector.ts";
-import { bindable, bytesToBase64, int8, isoTimestamp, mapError, readKeyset, sqlConfigSchema, sqlStreams, type Dialect, type SqlConfig, type SqlSession } from "./keyset.ts";
+import {
+  bindable,
+  bytesToBase64,
+  int8,
+  isoTimestamp,
+  mapError,
+  readKeyset,
+  sqlConfigSchema,
+  sqlStreams,
+  type Dialect,
+  type SqlConfig,
+  type SqlSession,
+} from "./keyset.ts";
 
 type PostgresConfig = SqlConfig;
 
-const OID = { int8: 20, numeric: 1700, date: 1082, timestamp: 1114, timestamptz: 1184, json: 114, jsonb: 3802, time: 1083, timetz: 1266 } as const;
+const OID = {
+  int8: 20,
+  numeric: 1700,
+  date: 1082,
+  timestamp: 1114,
+  timestamptz: 1184,
+  json: 114,
+  jsonb: 3802,
+  time: 1083,
+  timetz: 1266,
+} as const;
 
 const dialect: Dialect = {
   name: "postgres",
@@ -28,7 +50,13 @@ async function connect(config: PostgresConfig): Promise<SqlSession> {
   const client = new pg.Client({
     ...(config.url
       ? { connectionString: config.url }
-      : { host: config.host, port: config.port ?? 5432, user: config.user, password: config.password, database: config.database }),
+      : {
+          host: config.host,
+          port: config.port ?? 5432,
+          user: config.user,
+          password: config.password,
+          database: config.database,
+        }),
     ...(config.ssl !== undefined ? { ssl: config.ssl } : {}),
     application_name: "dp",
     connectionTimeoutMillis: 15_000,

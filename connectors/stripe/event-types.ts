@@ -14,7 +14,15 @@ const KNOWN: Record<string, StreamEvents> = {
 };
 
 /** List endpoints Stripe sends no events for: they stay on `created` + lookback. */
-const NONE = new Set(["balance_transactions", "events", "subscription_items", "exchange_rates", "country_specs", "files", "file_links"]);
+const NONE = new Set([
+  "balance_transactions",
+  "events",
+  "subscription_items",
+  "exchange_rates",
+  "country_specs",
+  "files",
+  "file_links",
+]);
 
 /**
  * Event types for a stream: the config override if given, else the table, else `<singular>.*`

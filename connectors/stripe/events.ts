@@ -33,7 +33,11 @@ interface StripeEvent {
  * newest first, so the first event seen for an id wins. Objects the list pass already emitted
  * unchanged are skipped. `*.deleted` events yield the object with `deleted: true`.
  */
-export async function* readStripeEvents(client: HttpClient, ctx: ReadContext, opts: EventsPassOptions): AsyncGenerator<EventsPage> {
+export async function* readStripeEvents(
+  client: HttpClient,
+  ctx: ReadContext,
+  opts: EventsPassOptions,
+): AsyncGenerator<EventsPage> {
   const { types, object } = opts.events;
   // Stripe documents `*` wildcards for `type`; `types[]` (up to 20) for exact names
   const filter = types.length === 1 ? { type: types[0] } : { "types[]": types };
@@ -41,7 +45,12 @@ export async function* readStripeEvents(client: HttpClient, ctx: ReadContext, op
   let maxCreated: number | undefined;
   let startingAfter: string | undefined;
   for (;;) {
-    const res = await getEvents(client, ctx, { limit: opts.pageSize, starting_after: startingAfter, "created[gte]": opts.since, ...filter });
+    const res = await getEvents(client, ctx, {
+      limit: opts.pageSize,
+      starting_after: startingAfter,
+      "created[gte]": opts.since,
+      ...filter,
+    });
     const body = res.data;
     const records: RawRecord[] = [];
     for (const e of body.data as StripeEvent[]) {
@@ -62,12 +71,20 @@ export async function* readStripeEvents(client: HttpClient, ctx: ReadContext, op
   }
 }
 
-async function getEvents(client: HttpClient, ctx: ReadContext, query: Record<string, string | number | string[] | undefined>) {
+async function getEvents(
+  client: HttpClient,
+  ctx: ReadContext,
+  query: Record<string, string | number | string[] | undefined>,
+) {
   const where = `sources.${ctx.source}.config.event_types.${ctx.stream.name}`;
   try {
     const res = await client.get<{ data: unknown; has_more: boolean }>("/v1/events", query);
     if (!res.data || !Array.isArray(res.data.data)) {
-      throw new DpError("SOURCE_DATA", `stripe events: expected a list object with data[], got ${JSON.stringify(res.data).slice(0, 120)}`, { where });
+      throw new DpError(
+        "SOURCE_DATA",
+        `stripe events: expected a list object with data[], got ${JSON.stringify(res.data).slice(0, 120)}`,
+        { where },
+      );
     }
     return res as typeof res & { data: { data: unknown[]; has_more: boolean } };
   } catch (e) {

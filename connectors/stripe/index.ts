@@ -5,7 +5,14 @@ import { TextBatch } from "../../engine/ingest/text-batch.ts";
 import { HttpClient } from "../http/client.ts";
 import { stripeEventsFor } from "./event-types.ts";
 import { EVENT_RETENTION_S, readStripeEvents } from "./events.ts";
-import { defineConnector, type Batch, type RawRecord, type ReadContext, type StreamSpec, type StreamState } from "../../engine/ingest/connector.ts";
+import {
+  defineConnector,
+  type Batch,
+  type RawRecord,
+  type ReadContext,
+  type StreamSpec,
+  type StreamState,
+} from "../../engine/ingest/connector.ts";
 
 const DEFAULT_STREAMS = ["customers", "subscriptions", "invoices", "charges"];
 
@@ -23,7 +30,9 @@ const stripeConfig = z.strictObject({
   /** how incremental pulls catch changes to objects created before the cursor */
   updates: z.enum(["events", "lookback"]).default("events"),
   /** per stream, the /v1/events types to read ([] = lookback only): { refunds: [charge.refund.updated] } */
-  event_types: z.record(z.string(), z.array(z.string().min(1)).max(20, "Stripe accepts at most 20 event types")).optional(),
+  event_types: z
+    .record(z.string(), z.array(z.string().min(1)).max(20, "Stripe accepts at most 20 event types"))
+    .optional(),
   timeout_seconds: z.number().positive().default(30),
 });
 
@@ -42,10 +51,14 @@ export function listPage(text: string): PageText<StripeList> {
 
 export const stripe = defineConnector<StripeConfig>({
   name: "stripe",
-  description: "Stripe list endpoints (customers, subscriptions, invoices, charges, ...), incremental on created, updates through /v1/events",
+  description:
+    "Stripe list endpoints (customers, subscriptions, invoices, charges, ...), incremental on created, updates through /v1/events",
   config: stripeConfig,
   secretKeys: ["api_key"],
-  streams: (config) => [...new Set(config.streams)].map((name): StreamSpec => ({ name, primaryKey: ["id"], cursorField: "created", description: `Stripe /v1/${name}` })),
+  streams: (config) =>
+    [...new Set(config.streams)].map(
+      (name): StreamSpec => ({ name, primaryKey: ["id"], cursorField: "created", description: `Stripe /v1/${name}` }),
+    ),
   read: readStream,
 });
 
@@ -75,7 +88,12 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
   let prior = typeof ctx.state?.cursor === "number" ? ctx.state.cursor : undefined;
   // a cursor from `updates: lookback` is at most the last pull's time, so events since it miss nothing
   const priorEvents = typeof ctx.state?.events_cursor === "number" ? ctx.state.events_cursor : prior;
-  if (useEvents && prior !== undefined && priorEvents !== undefined && startedAt - priorEvents > EVENT_RETENTION_S - 3600) {
+  if (
+    useEvents &&
+    prior !== undefined &&
+    priorEvents !== undefined &&
+    startedAt - priorEvents > EVENT_RETENTION_S - 3600
+  ) {
     ctx.log.warn(
       `events cursor ${new Date(priorEvents * 1000).toISOString()} is older than Stripe's 30-day event retention; updates since may have expired, re-listing all of ${name}`,
     );
@@ -100,10 +118,18 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
       status: name === "subscriptions" ? "all" : undefined,
     };
     // an incremental pull with events compares each listed object's JSON with its events: it needs them parsed
-    const res = await client.get<PageText<StripeList>>(`/v1/${name}`, query, incrementalEvents ? (t) => ({ body: JSON.parse(t) as StripeList }) : listPage);
+    const res = await client.get<PageText<StripeList>>(
+      `/v1/${name}`,
+      query,
+      incrementalEvents ? (t) => ({ body: JSON.parse(t) as StripeList }) : listPage,
+    );
     const { body, text } = res.data;
     if (!body || !Array.isArray(body.data)) {
-      throw new DpError("SOURCE_DATA", `stripe ${name}: expected a list object with data[], got ${JSON.stringify(body).slice(0, 120)}`, { where: `sources.${ctx.source}.config.streams` });
+      throw new DpError(
+        "SOURCE_DATA",
+        `stripe ${name}: expected a list object with data[], got ${JSON.stringify(body).slice(0, 120)}`,
+        { where: `sources.${ctx.source}.config.streams` },
+      );
     }
     client.page(text ? text.count : body.data.length, res.url);
     if (text) {
@@ -113,7 +139,8 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
       }
     } else {
       for (const o of body.data) {
-        if (typeof o.created === "number" && (maxCreated === undefined || o.created > maxCreated)) maxCreated = o.created;
+        if (typeof o.created === "number" && (maxCreated === undefined || o.created > maxCreated))
+          maxCreated = o.created;
         if (incrementalEvents && typeof o.id === "string") listed.set(o.id, Bun.hash(JSON.stringify(o)));
       }
     }
@@ -128,7 +155,12 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
   if (!incrementalEvents) return;
   const eventsSince = Math.max(0, priorEvents! - lookbackS);
   ctx.log.info(`updates from ${events.types.join(", ")} events since ${new Date(eventsSince * 1000).toISOString()}`);
-  for await (const page of readStripeEvents(client, ctx, { events, since: eventsSince, pageSize: config.page_size, listed })) {
+  for await (const page of readStripeEvents(client, ctx, {
+    events,
+    since: eventsSince,
+    pageSize: config.page_size,
+    listed,
+  })) {
     const eventsCursor = Math.max(priorEvents!, startedAt, page.maxCreated ?? 0);
     yield { records: page.records, state: page.last ? stateWith(maxCreated, eventsCursor) : undefined };
   }

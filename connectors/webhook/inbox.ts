@@ -1,4 +1,15 @@
-import { existsSync, mkdirSync, openSync, readdirSync, readSync, closeSync, fstatSync, ftruncateSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  closeSync,
+  fstatSync,
+  ftruncateSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { fsyncPath } from "../../engine/atomic-write.ts";

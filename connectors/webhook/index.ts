@@ -1,5 +1,11 @@
 import { isoDate } from "../../engine/clock.ts";
-import { defineConnector, type Batch, type RawRecord, type ReadContext, type StreamSpec } from "../../engine/ingest/connector.ts";
+import {
+  defineConnector,
+  type Batch,
+  type RawRecord,
+  type ReadContext,
+  type StreamSpec,
+} from "../../engine/ingest/connector.ts";
 import { webhookConfig, type WebhookConfig } from "./config.ts";
 import { inboxDir, inboxSegments, readSegment, removeDrainedSegments, type InboxEvent } from "./inbox.ts";
 import { EVENTS_STREAM, lakeEventIds } from "./lake-ids.ts";
@@ -26,11 +32,17 @@ export const EVENT_COLUMNS = {
 
 export const webhook = defineConnector<WebhookConfig>({
   name: "webhook",
-  description: "events pushed to `dp serve` (POST /webhooks/<source>, Stripe-signed), spooled durably, landed once per event id",
+  description:
+    "events pushed to `dp serve` (POST /webhooks/<source>, Stripe-signed), spooled durably, landed once per event id",
   config: webhookConfig,
   secretKeys: ["signing_secret"],
   streams: (): StreamSpec[] => [
-    { name: EVENTS_STREAM, primaryKey: ["id"], columns: EVENT_COLUMNS, description: "one row per delivered event; the full event is in the JSON column `event`" },
+    {
+      name: EVENTS_STREAM,
+      primaryKey: ["id"],
+      columns: EVENT_COLUMNS,
+      description: "one row per delivered event; the full event is in the JSON column `event`",
+    },
   ],
   read: drainInbox,
 });
@@ -74,7 +86,13 @@ async function* drainInbox(_config: WebhookConfig, ctx: ReadContext): AsyncGener
         continue;
       }
       landed.add(e.id);
-      records.push({ id: e.id, type: e.event?.type ?? null, created: typeof e.event?.created === "number" ? e.event.created : null, received_at: e.received_at, event: e.event });
+      records.push({
+        id: e.id,
+        type: e.event?.type ?? null,
+        created: typeof e.event?.created === "number" ? e.event.created : null,
+        received_at: e.received_at,
+        event: e.event,
+      });
       if (records.length >= BATCH_LINES) yield batch();
     }
     offsets[segment] = end;

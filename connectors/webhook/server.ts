@@ -67,7 +67,14 @@ export class WebhookServer {
     const endpoints = new Map<string, Endpoint>();
     for (const source of names) {
       const { config } = await loadSourceConnector(project, source);
-      endpoints.set(source, { source, config: config as WebhookConfig, appender: new InboxAppender(inboxDir(project.paths.lake, source), () => isoDate(new Date())), seen: new Set(), inFlight: new Map(), unflushed: 0 });
+      endpoints.set(source, {
+        source,
+        config: config as WebhookConfig,
+        appender: new InboxAppender(inboxDir(project.paths.lake, source), () => isoDate(new Date())),
+        seen: new Set(),
+        inFlight: new Map(),
+        unflushed: 0,
+      });
     }
     const release = acquireLock(project, "serve", "serve");
     const server = new WebhookServer(project, endpoints);
@@ -115,7 +122,9 @@ export class WebhookServer {
     await this.server?.stop();
     for (const ep of this.endpoints.values()) await ep.appender.close();
     await this.flushing;
-    await this.flush().catch((e) => log.warn(`final flush failed: ${(e as Error).message}; the inbox keeps the events for the next \`dp pull\``));
+    await this.flush().catch((e) =>
+      log.warn(`final flush failed: ${(e as Error).message}; the inbox keeps the events for the next \`dp pull\``),
+    );
     this.releaseServeLock?.();
   }
 
@@ -125,7 +134,11 @@ export class WebhookServer {
    */
   private async flushOnce(): Promise<boolean> {
     for (const ep of this.endpoints.values()) ep.unflushed = 0;
-    const child = Bun.spawn([...dpCommand(), "pull", ...this.sources, "-C", this.project.dir, "--log-format", "json"], { stdout: "ignore", stderr: "inherit", env: process.env });
+    const child = Bun.spawn([...dpCommand(), "pull", ...this.sources, "-C", this.project.dir, "--log-format", "json"], {
+      stdout: "ignore",
+      stderr: "inherit",
+      env: process.env,
+    });
     const code = await child.exited;
     if (code === ExitCode.locked) return false;
     if (code !== 0) throw new Error(`dp pull ${this.sources.join(" ")} exited ${code}`);
@@ -161,13 +174,23 @@ export class WebhookServer {
     if (url.pathname === "/healthz") return reply(200, { ok: true, sources: this.sources });
     const m = PATH.exec(url.pathname);
     const ep = m ? this.endpoints.get(m[1]!) : undefined;
-    if (!ep) return this.reject(404, `no webhook source at ${url.pathname}; POST to /webhooks/<source> for one of: ${this.sources.join(", ")}`);
+    if (!ep)
+      return this.reject(
+        404,
+        `no webhook source at ${url.pathname}; POST to /webhooks/<source> for one of: ${this.sources.join(", ")}`,
+      );
     if (req.method !== "POST") return this.reject(405, "use POST");
     const declared = Number(req.headers.get("content-length") ?? "0");
     if (declared > ep.config.max_body_bytes) return this.reject(413, `body over ${ep.config.max_body_bytes} bytes`);
     const body = await readCapped(req, ep.config.max_body_bytes);
     if (body === undefined) return this.reject(413, `body over ${ep.config.max_body_bytes} bytes`);
-    const verdict = verifyStripeSignature(req.headers.get("stripe-signature"), body, ep.config.signing_secret, now().getTime(), ep.config.tolerance_seconds);
+    const verdict = verifyStripeSignature(
+      req.headers.get("stripe-signature"),
+      body,
+      ep.config.signing_secret,
+      now().getTime(),
+      ep.config.tolerance_seconds,
+    );
     if (!verdict.ok) return this.reject(verdict.status, verdict.reason);
     let event: Record<string, unknown>;
     try {
@@ -233,5 +256,7 @@ async function readCapped(req: Request, cap: number): Promise<string | undefined
 /** How to run dp again: the single binary is its own entry point; from source it is bun + cli/main.ts. */
 function dpCommand(): string[] {
   const script = process.argv[1];
-  return script && !script.startsWith("/$bunfs") && /\.(ts|js)$/.test(script) ? [process.execPath, script] : [process.execPath];
+  return script && !script.startsWith("/$bunfs") && /\.(ts|js)$/.test(script)
+    ? [process.execPath, script]
+    : [process.execPath];
 }

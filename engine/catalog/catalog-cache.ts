@@ -1,7 +1,17 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { attachBuiltColumns, catalogOf, loadCatalog, readWarehouseStatus, type Catalog, type CatalogModel, type LatestTest, type ModelRun, type WarehouseStatus } from "./catalog.ts";
+import {
+  attachBuiltColumns,
+  catalogOf,
+  loadCatalog,
+  readWarehouseStatus,
+  type Catalog,
+  type CatalogModel,
+  type LatestTest,
+  type ModelRun,
+  type WarehouseStatus,
+} from "./catalog.ts";
 import type { Db } from "../warehouse/duckdb.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
 import type { MetricDef } from "../transform/model-schema.ts";
@@ -38,7 +48,10 @@ export function catalogCacheFile(snapshotFile: string): string {
 /** Paths, sizes and mtimes of everything loadModels reads; project.yaml too, since its sources decide whether source() calls are valid. */
 export function modelFilesFingerprint(project: Project): string {
   const hash = createHash("sha1");
-  for (const file of [join(project.dir, PROJECT_FILE), ...walk(project.paths.models).filter((f) => /\.(sql|ya?ml)$/.test(f))]) {
+  for (const file of [
+    join(project.dir, PROJECT_FILE),
+    ...walk(project.paths.models).filter((f) => /\.(sql|ya?ml)$/.test(f)),
+  ]) {
     const s = statSync(file, { throwIfNoEntry: false });
     hash.update(`${file}\t${s ? `${s.mtimeMs}\t${s.size}` : "-"}\n`);
   }
@@ -80,11 +93,18 @@ function readCatalogCache(project: Project): ReaderCatalog | undefined {
   if (!pointer) return undefined;
   let cached: CachedCatalog;
   try {
-    cached = JSON.parse(readFileSync(join(project.paths.snapshots, catalogCacheFile(pointer.file)), "utf8")) as CachedCatalog;
+    cached = JSON.parse(
+      readFileSync(join(project.paths.snapshots, catalogCacheFile(pointer.file)), "utf8"),
+    ) as CachedCatalog;
   } catch {
     return undefined;
   }
-  if (cached.version !== VERSION || cached.snapshot !== pointer.file || cached.fingerprint !== modelFilesFingerprint(project)) return undefined;
+  if (
+    cached.version !== VERSION ||
+    cached.snapshot !== pointer.file ||
+    cached.fingerprint !== modelFilesFingerprint(project)
+  )
+    return undefined;
   const models = new Map<string, CatalogModel>();
   const parents = new Map<string, string[]>();
   for (const { parents: p, ...m } of cached.models) {
@@ -92,8 +112,18 @@ function readCatalogCache(project: Project): ReaderCatalog | undefined {
     parents.set(m.name, p);
   }
   return {
-    catalog: catalogOf(project, { models, metrics: cached.metrics, parents: (n) => parents.get(n) ?? [], graph: () => loadModels(project), builtColumns: true }),
-    status: { lastRun: new Map(cached.status.lastRun), lastSuccess: new Map(cached.status.lastSuccess), tests: cached.status.tests },
+    catalog: catalogOf(project, {
+      models,
+      metrics: cached.metrics,
+      parents: (n) => parents.get(n) ?? [],
+      graph: () => loadModels(project),
+      builtColumns: true,
+    }),
+    status: {
+      lastRun: new Map(cached.status.lastRun),
+      lastSuccess: new Map(cached.status.lastSuccess),
+      tests: cached.status.tests,
+    },
   };
 }
 

@@ -4,7 +4,14 @@ import { ident, type Db } from "../warehouse/duckdb.ts";
 import { DpError } from "../errors.ts";
 import { sourceFreshness, type SourceFreshness } from "../ingest/freshness.ts";
 import type { MetricDef } from "../transform/model-schema.ts";
-import { ancestors, descendants, loadModels, upstreamSources, type Model, type ModelGraph } from "../transform/models.ts";
+import {
+  ancestors,
+  descendants,
+  loadModels,
+  upstreamSources,
+  type Model,
+  type ModelGraph,
+} from "../transform/models.ts";
 import type { Project } from "../config/project.ts";
 
 /** The layer consumers (ask, export, docs) may read. */
@@ -107,7 +114,13 @@ export function loadCatalog(project: Project): Catalog {
   const graph = loadModels(project);
   const models = new Map<string, CatalogModel>();
   for (const name of graph.order) models.set(name, catalogModel(graph.models.get(name)!, graph));
-  return catalogOf(project, { models, metrics: graph.metrics, parents: graph.parents, graph: () => graph, builtColumns: false });
+  return catalogOf(project, {
+    models,
+    metrics: graph.metrics,
+    parents: graph.parents,
+    graph: () => graph,
+    builtColumns: false,
+  });
 }
 
 export interface CatalogParts {
@@ -135,12 +148,24 @@ export function catalogOf(project: Project, parts: CatalogParts): Catalog {
     marts,
     metric(name) {
       const m = metrics.find((x) => x.name === name);
-      if (!m) throw unknownName("metric", name, metrics.map((x) => x.name), "metrics in models/*.yml");
+      if (!m)
+        throw unknownName(
+          "metric",
+          name,
+          metrics.map((x) => x.name),
+          "metrics in models/*.yml",
+        );
       return m;
     },
     mart(name) {
       const m = models.get(name);
-      if (!m || m.schema !== MART_SCHEMA) throw unknownName("mart", name, marts().map((x) => x.name), `models/${MART_SCHEMA}/`);
+      if (!m || m.schema !== MART_SCHEMA)
+        throw unknownName(
+          "mart",
+          name,
+          marts().map((x) => x.name),
+          `models/${MART_SCHEMA}/`,
+        );
       return m;
     },
     model(name) {
@@ -177,7 +202,12 @@ export async function attachBuiltColumns(catalog: Catalog, db: Db): Promise<void
     if (!cols) continue;
     const declared = new Map(m.columns.map((c) => [c.name, c]));
     m.columns = [
-      ...cols.map((c) => ({ name: c.name, type: c.type, description: declared.get(c.name)?.description, pii: declared.get(c.name)?.pii ?? false })),
+      ...cols.map((c) => ({
+        name: c.name,
+        type: c.type,
+        description: declared.get(c.name)?.description,
+        pii: declared.get(c.name)?.pii ?? false,
+      })),
       ...m.columns.filter((c) => !cols.some((b) => b.name === c.name)),
     ];
   }
@@ -185,7 +215,9 @@ export async function attachBuiltColumns(catalog: Catalog, db: Db): Promise<void
 }
 
 export async function readWarehouseStatus(db: Db): Promise<WarehouseStatus> {
-  const hasMeta = await db.one("SELECT 1 FROM information_schema.tables WHERE table_schema = '_dp' AND table_name = 'model_runs'");
+  const hasMeta = await db.one(
+    "SELECT 1 FROM information_schema.tables WHERE table_schema = '_dp' AND table_name = 'model_runs'",
+  );
   if (!hasMeta) return { lastRun: new Map(), lastSuccess: new Map(), tests: [] };
   // rowid breaks ties: with DP_NOW pinned, several runs share one timestamp
   const runs = await db.all<ModelRun & { model: string; rank_any: number; rank_ok: number }>(`
@@ -196,7 +228,13 @@ export async function readWarehouseStatus(db: Db): Promise<WarehouseStatus> {
   const lastRun = new Map<string, ModelRun>();
   const lastSuccess = new Map<string, ModelRun>();
   for (const r of runs) {
-    const run = { status: r.status, rows: r.rows, as_of: isoOrNull(r.as_of), built_at: isoOrNull(r.built_at), error: r.error };
+    const run = {
+      status: r.status,
+      rows: r.rows,
+      as_of: isoOrNull(r.as_of),
+      built_at: isoOrNull(r.built_at),
+      error: r.error,
+    };
     if (Number(r.rank_any) === 1) lastRun.set(r.model, run);
     if (Number(r.rank_ok) === 1 && r.status === "success") lastSuccess.set(r.model, run);
   }
@@ -205,7 +243,11 @@ export async function readWarehouseStatus(db: Db): Promise<WarehouseStatus> {
     FROM _dp.test_results
     QUALIFY row_number() OVER (PARTITION BY test_id ORDER BY tested_at DESC, rowid DESC) = 1
     ORDER BY model, test_id`);
-  return { lastRun, lastSuccess, tests: tests.map((t) => ({ ...t, failures: Number(t.failures), tested_at: isoOrNull(t.tested_at) ?? t.tested_at })) };
+  return {
+    lastRun,
+    lastSuccess,
+    tests: tests.map((t) => ({ ...t, failures: Number(t.failures), tested_at: isoOrNull(t.tested_at) ?? t.tested_at })),
+  };
 }
 
 /** DuckDB prints TIMESTAMPTZ as "2026-11-21 06:00:00+00"; callers get ISO 8601. */
@@ -227,8 +269,14 @@ export async function attachDimensionValues(catalog: Catalog, db: Db, maxValues 
       const column = mart.columns.find((c) => c.name === dim);
       if (!column || column.pii || (column.type && !/^VARCHAR/i.test(column.type))) continue;
       try {
-        const rows = await db.all<{ v: string }>(`SELECT DISTINCT ${ident(dim)}::VARCHAR AS v FROM ${mart.relation} WHERE ${ident(dim)} IS NOT NULL LIMIT ${maxValues + 1}`);
-        if (rows.length <= maxValues) values.set(key, rows.map((r) => r.v));
+        const rows = await db.all<{ v: string }>(
+          `SELECT DISTINCT ${ident(dim)}::VARCHAR AS v FROM ${mart.relation} WHERE ${ident(dim)} IS NOT NULL LIMIT ${maxValues + 1}`,
+        );
+        if (rows.length <= maxValues)
+          values.set(
+            key,
+            rows.map((r) => r.v),
+          );
       } catch {
         // a mart that is not built yet has no values to offer
       }

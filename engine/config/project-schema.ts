@@ -57,7 +57,9 @@ export const exportSchema = z.strictObject({
 
 export const projectSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_-]*$/i, "use letters, digits, _ and -"),
-  sources: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, "source names are lowercase snake_case"), sourceSchema).default({}),
+  sources: z
+    .record(z.string().regex(/^[a-z][a-z0-9_]*$/, "source names are lowercase snake_case"), sourceSchema)
+    .default({}),
   models: z.strictObject({ path: z.string().default("models") }).default({ path: "models" }),
   lake: z.strictObject({ path: z.string().default("lake") }).default({ path: "lake" }),
   warehouse: z
@@ -71,7 +73,9 @@ export const projectSchema = z.strictObject({
   alerts: alertsSchema.optional(),
   exports: z.array(exportSchema).default([]),
   brief: z.strictObject({ metrics: z.array(z.string()) }).optional(),
-  evals: z.strictObject({ path: z.string().default("evals"), threshold: z.number().min(0).max(1).default(0.9) }).optional(),
+  evals: z
+    .strictObject({ path: z.string().default("evals"), threshold: z.number().min(0).max(1).default(0.9) })
+    .optional(),
 });
 
 export type ProjectConfig = z.infer<typeof projectSchema>;

@@ -45,10 +45,14 @@ export function loadProject(projectOption?: string): Project {
   const start = projectOption ?? process.cwd();
   const dir = projectOption ? resolve(projectOption) : findProjectDir(start);
   if (!dir || !existsSync(join(dir, PROJECT_FILE))) {
-    throw new DpError("CONFIG", `no ${PROJECT_FILE} found ${projectOption ? `in ${resolve(start)}` : `in ${resolve(start)} or any parent`}`, {
-      where: resolve(start),
-      fix: "run `dp init --demo` to create a demo project, or pass -C DIR",
-    });
+    throw new DpError(
+      "CONFIG",
+      `no ${PROJECT_FILE} found ${projectOption ? `in ${resolve(start)}` : `in ${resolve(start)} or any parent`}`,
+      {
+        where: resolve(start),
+        fix: "run `dp init --demo` to create a demo project, or pass -C DIR",
+      },
+    );
   }
   loadDotEnv(dir);
   const file = YamlFile.read(join(dir, PROJECT_FILE), dir);
@@ -97,5 +101,9 @@ export function loadProject(projectOption?: string): Project {
 /** Interpolate ${VAR}s of one source's config, at the moment it is needed. */
 export function resolveSourceConfig(project: Project, name: string): Record<string, unknown> {
   const source = project.source(name);
-  return interpolate(source.config, `${project.locate(["sources", name, "config"])} (sources.${name}.config)`, `source "${name}"`);
+  return interpolate(
+    source.config,
+    `${project.locate(["sources", name, "config"])} (sources.${name}.config)`,
+    `source "${name}"`,
+  );
 }

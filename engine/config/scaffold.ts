@@ -18,7 +18,10 @@ sources: {}
 export async function scaffold(dir: string, options: { demo: boolean }): Promise<string[]> {
   const target = resolve(dir);
   if (existsSync(join(target, PROJECT_FILE))) {
-    throw new DpError("USAGE", `${join(target, PROJECT_FILE)} already exists`, { where: target, fix: "choose an empty directory: `dp init NEW_DIR --demo`" });
+    throw new DpError("USAGE", `${join(target, PROJECT_FILE)} already exists`, {
+      where: target,
+      fix: "choose an empty directory: `dp init NEW_DIR --demo`",
+    });
   }
   const files: Record<string, string> = options.demo
     ? { ...(await import("./demo-assets.generated.ts")).demoAssets }
@@ -34,6 +37,9 @@ export async function scaffold(dir: string, options: { demo: boolean }): Promise
 
 function safeName(dir: string): string {
   const base = dir.split("/").pop() || "project";
-  const cleaned = base.toLowerCase().replace(/[^a-z0-9_-]/g, "_").replace(/^[^a-z]+/, "");
+  const cleaned = base
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, "_")
+    .replace(/^[^a-z]+/, "");
   return cleaned || "project";
 }

@@ -38,7 +38,10 @@ export class YamlFile {
       this.data = doc.toJS();
     } catch (e) {
       // the yaml library refuses alias bombs ("Excessive alias count …") only when converting
-      throw new DpError("CONFIG", `invalid YAML: ${(e as Error).message}`, { where: displayPath, fix: "remove the anchors and aliases (&name / *name) that expand into many copies" });
+      throw new DpError("CONFIG", `invalid YAML: ${(e as Error).message}`, {
+        where: displayPath,
+        fix: "remove the anchors and aliases (&name / *name) that expand into many copies",
+      });
     }
   }
 

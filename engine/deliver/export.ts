@@ -33,7 +33,12 @@ export interface ExportResult {
   columns: number;
   asOf: string | null;
   durationMs: number;
-  sheets?: { requests: number; cells: number; chunks: { rows: number; cells: number; bytes: number }[]; created: boolean };
+  sheets?: {
+    requests: number;
+    cells: number;
+    chunks: { rows: number; cells: number; bytes: number }[];
+    created: boolean;
+  };
 }
 
 export function parseTarget(to: string, where = "--to", baseDir = process.cwd()): ExportTarget {
@@ -42,24 +47,36 @@ export function parseTarget(to: string, where = "--to", baseDir = process.cwd())
   if (to === "-") return { kind: "stdout" };
   if (/\.csv$/i.test(to)) return { kind: "csv", path: resolve(baseDir, to) };
   if (/\.parquet$/i.test(to)) return { kind: "parquet", path: resolve(baseDir, to) };
-  throw new DpError("USAGE", `cannot export to "${to}"`, { where, fix: "use sheets://SPREADSHEET_ID/TAB, FILE.csv, FILE.parquet or - (CSV on stdout)" });
+  throw new DpError("USAGE", `cannot export to "${to}"`, {
+    where,
+    fix: "use sheets://SPREADSHEET_ID/TAB, FILE.csv, FILE.parquet or - (CSV on stdout)",
+  });
 }
 
 /** A mart from the published catalog; "marts.x" and "x" both name it. Nothing else is exportable. */
 async function resolveMart(db: Db, name: string): Promise<string> {
   const bare = name.replace(/^marts\./, "");
-  const marts = (await db.all<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' ORDER BY 1")).map((r) => r.table_name);
+  const marts = (
+    await db.all<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' ORDER BY 1",
+    )
+  ).map((r) => r.table_name);
   if (!marts.includes(bare)) {
-    throw new DpError("NOT_FOUND", `"${name}" is not a published mart`, { where: "marts", fix: marts.length ? `export one of: ${marts.join(", ")}` : "run `dp run` to build the marts first" });
+    throw new DpError("NOT_FOUND", `"${name}" is not a published mart`, {
+      where: "marts",
+      fix: marts.length ? `export one of: ${marts.join(", ")}` : "run `dp run` to build the marts first",
+    });
   }
   return bare;
 }
 
 async function martAsOf(db: Db, mart: string): Promise<string | null> {
-  const row = await db.one<{ as_of: string | null; built_at: string }>(
-    "SELECT strftime(as_of, '%Y-%m-%dT%H:%M:%SZ') AS as_of, strftime(built_at, '%Y-%m-%dT%H:%M:%SZ') AS built_at FROM _dp.model_runs WHERE model = $1 AND status = 'success' ORDER BY built_at DESC LIMIT 1",
-    [mart],
-  ).catch(() => undefined);
+  const row = await db
+    .one<{ as_of: string | null; built_at: string }>(
+      "SELECT strftime(as_of, '%Y-%m-%dT%H:%M:%SZ') AS as_of, strftime(built_at, '%Y-%m-%dT%H:%M:%SZ') AS built_at FROM _dp.model_runs WHERE model = $1 AND status = 'success' ORDER BY built_at DESC LIMIT 1",
+      [mart],
+    )
+    .catch(() => undefined);
   return row?.as_of ?? row?.built_at ?? null;
 }
 
@@ -67,27 +84,58 @@ async function martAsOf(db: Db, mart: string): Promise<string | null> {
  * Export one mart from the published snapshot (never the writer). An `act`: it is
  * audited, and when `dp ask` asks for it a human must have approved it.
  */
-export async function exportMart(project: Project, mart: string, to: string, options: ExportOptions = {}): Promise<ExportResult> {
+export async function exportMart(
+  project: Project,
+  mart: string,
+  to: string,
+  options: ExportOptions = {},
+): Promise<ExportResult> {
   const actor = options.actor ?? "cli";
   const display = to;
   if (actor === "ask" && !options.approved) {
     appendAudit(project, { action: "export", actor, target: display, mart, status: "refused" });
-    throw new DpError("USAGE", `exporting ${mart} to ${display} needs a human's approval`, { fix: "answer yes when dp ask proposes the export, or run `dp export` yourself" });
+    throw new DpError("USAGE", `exporting ${mart} to ${display} needs a human's approval`, {
+      fix: "answer yes when dp ask proposes the export, or run `dp export` yourself",
+    });
   }
   const started = Date.now();
   try {
     const target = parseTarget(interpolate(to, "exports[].to", `the export of ${mart}`), "--to", options.baseDir);
-    const result = target.kind === "sheets" ? await toSheets(project, mart, target, options) : await toFile(project, mart, target, options);
+    const result =
+      target.kind === "sheets"
+        ? await toSheets(project, mart, target, options)
+        : await toFile(project, mart, target, options);
     result.durationMs = Date.now() - started;
-    appendAudit(project, { action: "export", actor, target: display, mart: result.mart, status: "ok", rows: result.rows, as_of: result.asOf, duration_ms: result.durationMs });
+    appendAudit(project, {
+      action: "export",
+      actor,
+      target: display,
+      mart: result.mart,
+      status: "ok",
+      rows: result.rows,
+      as_of: result.asOf,
+      duration_ms: result.durationMs,
+    });
     return result;
   } catch (e) {
-    appendAudit(project, { action: "export", actor, target: display, mart, status: "failed", error: (e as Error).message });
+    appendAudit(project, {
+      action: "export",
+      actor,
+      target: display,
+      mart,
+      status: "failed",
+      error: (e as Error).message,
+    });
     throw e;
   }
 }
 
-async function toSheets(project: Project, mart: string, target: Extract<ExportTarget, { kind: "sheets" }>, options: ExportOptions): Promise<ExportResult> {
+async function toSheets(
+  project: Project,
+  mart: string,
+  target: Extract<ExportTarget, { kind: "sheets" }>,
+  options: ExportOptions,
+): Promise<ExportResult> {
   const db = await openReader(project);
   let header: string[];
   let rows: Cell[][];
@@ -97,7 +145,9 @@ async function toSheets(project: Project, mart: string, target: Extract<ExportTa
     name = await resolveMart(db, mart);
     asOf = await martAsOf(db, name);
     header = (await db.describe(`SELECT * FROM ${qualified("marts", name)}`)).map((c) => c.name);
-    const count = Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${qualified("marts", name)}`))?.n ?? 0);
+    const count = Number(
+      (await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${qualified("marts", name)}`))?.n ?? 0,
+    );
     // refuse before reading millions of values into memory
     assertFitsSheet(target, count + 1, header.length);
     rows = (await db.all(`SELECT * FROM ${qualified("marts", name)}`)).map((r) => header.map((h) => toCell(r[h])));
@@ -131,17 +181,31 @@ function toCell(v: unknown): Cell {
  * COPY streams from the snapshot straight to disk. The connection is read-only and
  * sandboxed to the one directory being written; the statement names a catalog mart.
  */
-async function toFile(project: Project, mart: string, target: Extract<ExportTarget, { kind: "csv" | "parquet" | "stdout" }>, options: ExportOptions): Promise<ExportResult> {
+async function toFile(
+  project: Project,
+  mart: string,
+  target: Extract<ExportTarget, { kind: "csv" | "parquet" | "stdout" }>,
+  options: ExportOptions,
+): Promise<ExportResult> {
   const pointer = currentPointer(project);
   const snapshot = pointer && join(project.paths.snapshots, pointer.file);
   if (!snapshot || !existsSync(snapshot)) {
-    throw new DpError("NOT_FOUND", "there is no built warehouse yet", { where: project.paths.warehouse, fix: "run `dp run` first", exitCode: 1 });
+    throw new DpError("NOT_FOUND", "there is no built warehouse yet", {
+      where: project.paths.warehouse,
+      fix: "run `dp run` first",
+      exitCode: 1,
+    });
   }
-  const finalPath = target.kind === "stdout" ? join(project.paths.work, "tmp", `stdout-${process.pid}.csv`) : target.path;
+  const finalPath =
+    target.kind === "stdout" ? join(project.paths.work, "tmp", `stdout-${process.pid}.csv`) : target.path;
   const dir = dirname(finalPath);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.dp-export-${process.pid}-${Date.now()}.tmp`);
-  const db = await Db.open(snapshot, { readOnly: true, threads: project.config.warehouse.threads, sandbox: { allowedDirectories: [dir] } });
+  const db = await Db.open(snapshot, {
+    readOnly: true,
+    threads: project.config.warehouse.threads,
+    sandbox: { allowedDirectories: [dir] },
+  });
   let rows: number;
   let name: string;
   let columns: number;
@@ -151,7 +215,9 @@ async function toFile(project: Project, mart: string, target: Extract<ExportTarg
     asOf = await martAsOf(db, name);
     columns = (await db.describe(`SELECT * FROM ${qualified("marts", name)}`)).length;
     const format = target.kind === "parquet" ? "FORMAT parquet, COMPRESSION zstd" : "FORMAT csv, HEADER true";
-    const out = await db.one<{ Count: number }>(`COPY (SELECT * FROM ${qualified("marts", name)}) TO ${literal(tmp)} (${format})`);
+    const out = await db.one<{ Count: number }>(
+      `COPY (SELECT * FROM ${qualified("marts", name)}) TO ${literal(tmp)} (${format})`,
+    );
     rows = Number(out?.Count ?? 0);
   } catch (e) {
     rmSync(tmp, { force: true });
@@ -168,5 +234,13 @@ async function toFile(project: Project, mart: string, target: Extract<ExportTarg
   } else {
     renameSync(tmp, finalPath);
   }
-  return { mart: name, target: target.kind === "stdout" ? "-" : finalPath, kind: target.kind, rows, columns, asOf, durationMs: 0 };
+  return {
+    mart: name,
+    target: target.kind === "stdout" ? "-" : finalPath,
+    kind: target.kind,
+    rows,
+    columns,
+    asOf,
+    durationMs: 0,
+  };
 }

@@ -22,21 +22,36 @@ export function credentialSource(): { kind: "inline" | "file"; ref: string } | u
 export function loadServiceAccount(): ServiceAccountKey {
   const source = credentialSource();
   const fix = `point GOOGLE_APPLICATION_CREDENTIALS at a service-account JSON key (or put the JSON in ${INLINE_CREDENTIALS_ENV}) and share the spreadsheet with the account's client_email`;
-  if (!source) throw new DpError("ENV_MISSING", "no Google service-account credentials", { where: "env GOOGLE_APPLICATION_CREDENTIALS", fix });
+  if (!source)
+    throw new DpError("ENV_MISSING", "no Google service-account credentials", {
+      where: "env GOOGLE_APPLICATION_CREDENTIALS",
+      fix,
+    });
   let text: string;
   if (source.kind === "inline") text = process.env[INLINE_CREDENTIALS_ENV]!;
   else {
-    if (!existsSync(source.ref)) throw new DpError("ENV_MISSING", `the Google key file ${source.ref} does not exist`, { where: "env GOOGLE_APPLICATION_CREDENTIALS", fix });
+    if (!existsSync(source.ref))
+      throw new DpError("ENV_MISSING", `the Google key file ${source.ref} does not exist`, {
+        where: "env GOOGLE_APPLICATION_CREDENTIALS",
+        fix,
+      });
     text = readFileSync(source.ref, "utf8");
   }
   let key: Partial<ServiceAccountKey>;
   try {
     key = JSON.parse(text) as Partial<ServiceAccountKey>;
   } catch {
-    throw new DpError("CONFIG", "the Google credentials are not valid JSON", { where: source.kind === "inline" ? `env ${INLINE_CREDENTIALS_ENV}` : source.ref, fix });
+    throw new DpError("CONFIG", "the Google credentials are not valid JSON", {
+      where: source.kind === "inline" ? `env ${INLINE_CREDENTIALS_ENV}` : source.ref,
+      fix,
+    });
   }
   if (!key.client_email || !key.private_key) {
-    throw new DpError("CONFIG", "the Google credentials are not a service-account key (client_email and private_key are required)", { where: source.kind === "inline" ? `env ${INLINE_CREDENTIALS_ENV}` : source.ref, fix });
+    throw new DpError(
+      "CONFIG",
+      "the Google credentials are not a service-account key (client_email and private_key are required)",
+      { where: source.kind === "inline" ? `env ${INLINE_CREDENTIALS_ENV}` : source.ref, fix },
+    );
   }
   registerSecret(key.private_key);
   return key as ServiceAccountKey;
@@ -59,7 +74,11 @@ export interface ServiceAccountExchange {
  * service-account key into an access token (the sheets source and the sheets export both call it).
  * The token is registered as a secret. Errors are the library's own; each caller maps them.
  */
-export async function exchangeServiceAccountToken({ key, scopes, tokenUrl: target = GOOGLE_TOKEN_URL }: ServiceAccountExchange): Promise<string> {
+export async function exchangeServiceAccountToken({
+  key,
+  scopes,
+  tokenUrl: target = GOOGLE_TOKEN_URL,
+}: ServiceAccountExchange): Promise<string> {
   // loaded here: importing it costs every command that merely registers the exports or connectors tens of milliseconds
   const { JWT } = await import("google-auth-library");
   const client = new JWT({ email: key.client_email, key: key.private_key, scopes });

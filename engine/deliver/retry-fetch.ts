@@ -32,7 +32,12 @@ export async function fetchJson<T = unknown>(url: string, options: RetryFetchOpt
       const res = await ofetch.raw<string, "text">(url, {
         method: options.method ?? (options.body === undefined ? "GET" : "POST"),
         headers: { "content-type": "application/json", ...options.headers },
-        body: options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body),
+        body:
+          options.body === undefined
+            ? undefined
+            : typeof options.body === "string"
+              ? options.body
+              : JSON.stringify(options.body),
         responseType: "text",
         retry: 0,
         timeout: options.timeoutMs ?? 30_000,
@@ -47,7 +52,10 @@ export async function fetchJson<T = unknown>(url: string, options: RetryFetchOpt
       if (!isRetryableStatus(status)) {
         throw new DpError("IO", `${options.label} refused the request (${redact(lastError)})`, {
           where: redact(new URL(url).origin + new URL(url).pathname),
-          fix: status === 401 || status === 403 ? `check the ${options.label} credentials and that they have access` : `check the ${options.label} configuration`,
+          fix:
+            status === 401 || status === 403
+              ? `check the ${options.label} credentials and that they have access`
+              : `check the ${options.label} configuration`,
         });
       }
     } catch (e) {

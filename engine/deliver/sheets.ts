@@ -43,19 +43,35 @@ export function tabRange(tab: string, cell = ""): string {
  * chunks, then leave the "data as of" note on A1. Values go in RAW so nothing
  * in the data is ever parsed as a formula; numbers stay numbers, dates are ISO text.
  */
-export async function writeSheet(target: SheetTarget, header: string[], rows: Cell[][], note: string, signal?: AbortSignal): Promise<SheetsWriteResult> {
+export async function writeSheet(
+  target: SheetTarget,
+  header: string[],
+  rows: Cell[][],
+  note: string,
+  signal?: AbortSignal,
+): Promise<SheetsWriteResult> {
   const cols = Math.max(1, header.length);
   const needed = (rows.length + 1) * cols;
   assertFitsSheet(target, rows.length + 1, cols);
   const token = await googleAccessToken();
   const base = `${sheetsBaseUrl()}/v4/spreadsheets/${encodeURIComponent(target.spreadsheetId)}`;
   const call = <T>(path: string, body?: unknown, method?: "GET" | "POST") =>
-    fetchJson<T>(`${base}${path}`, { label: "google sheets", headers: { authorization: `Bearer ${token}` }, body, method, signal });
+    fetchJson<T>(`${base}${path}`, {
+      label: "google sheets",
+      headers: { authorization: `Bearer ${token}` },
+      body,
+      method,
+      signal,
+    });
 
-  const meta = await call<{ sheets?: { properties: SheetProps }[] }>(`?fields=${encodeURIComponent("sheets.properties(sheetId,title,gridProperties(rowCount,columnCount))")}`);
+  const meta = await call<{ sheets?: { properties: SheetProps }[] }>(
+    `?fields=${encodeURIComponent("sheets.properties(sheetId,title,gridProperties(rowCount,columnCount))")}`,
+  );
   const sheets = (meta.sheets ?? []).map((s) => s.properties);
   const existing = sheets.find((s) => s.title === target.tab);
-  const others = sheets.filter((s) => s !== existing).reduce((n, s) => n + (s.gridProperties?.rowCount ?? 0) * (s.gridProperties?.columnCount ?? 0), 0);
+  const others = sheets
+    .filter((s) => s !== existing)
+    .reduce((n, s) => n + (s.gridProperties?.rowCount ?? 0) * (s.gridProperties?.columnCount ?? 0), 0);
   if (needed + others > SHEETS_CELL_LIMIT) throw tooBig(target, needed, others);
 
   const grid = { rowCount: rows.length + 1, columnCount: cols, frozenRowCount: 1 };
@@ -63,7 +79,14 @@ export async function writeSheet(target: SheetTarget, header: string[], rows: Ce
   if (existing) {
     sheetId = existing.sheetId;
     await call(":batchUpdate", {
-      requests: [{ updateSheetProperties: { properties: { sheetId, gridProperties: grid }, fields: "gridProperties(rowCount,columnCount,frozenRowCount)" } }],
+      requests: [
+        {
+          updateSheetProperties: {
+            properties: { sheetId, gridProperties: grid },
+            fields: "gridProperties(rowCount,columnCount,frozenRowCount)",
+          },
+        },
+      ],
     });
   } else {
     const reply = await call<{ replies: { addSheet?: { properties: SheetProps } }[] }>(":batchUpdate", {
@@ -76,14 +99,23 @@ export async function writeSheet(target: SheetTarget, header: string[], rows: Ce
   const chunks: SheetsWriteResult["chunks"] = [];
   let requests = 0;
   for (const chunk of chunkRows([header, ...rows], cols)) {
-    if (signal?.aborted) throw new DpError("IO", "export interrupted; the tab is partly written and the next export replaces it");
+    if (signal?.aborted)
+      throw new DpError("IO", "export interrupted; the tab is partly written and the next export replaces it");
     const body = `{"valueInputOption":"RAW","data":[{"range":${JSON.stringify(tabRange(target.tab, `A${chunk.startRow}`))},"majorDimension":"ROWS","values":[${chunk.json.join(",")}]}]}`;
     await call("/values:batchUpdate", body);
     requests++;
     chunks.push({ rows: chunk.json.length, cells: chunk.json.length * cols, bytes: body.length });
   }
   await call(":batchUpdate", {
-    requests: [{ updateCells: { range: { sheetId, startRowIndex: 0, endRowIndex: 1, startColumnIndex: 0, endColumnIndex: 1 }, rows: [{ values: [{ note }] }], fields: "note" } }],
+    requests: [
+      {
+        updateCells: {
+          range: { sheetId, startRowIndex: 0, endRowIndex: 1, startColumnIndex: 0, endColumnIndex: 1 },
+          rows: [{ values: [{ note }] }],
+          fields: "note",
+        },
+      },
+    ],
   });
   return { requests, cells: needed, chunks, sheetId, created: !existing };
 }
@@ -113,9 +145,13 @@ export function assertFitsSheet(target: SheetTarget, rows: number, cols: number)
 }
 
 function tooBig(target: SheetTarget, needed: number, others: number): DpError {
-  return new DpError("USAGE", `the export needs ${needed.toLocaleString("en-US")} cells${others ? ` and the other tabs hold ${others.toLocaleString("en-US")}` : ""}; a spreadsheet holds at most 10,000,000`, {
-    where: `sheets://${target.spreadsheetId}/${target.tab}`,
-    fix: "export an aggregated mart, or export to a file (--to FILE.parquet) and load it elsewhere",
-    exitCode: 1,
-  });
+  return new DpError(
+    "USAGE",
+    `the export needs ${needed.toLocaleString("en-US")} cells${others ? ` and the other tabs hold ${others.toLocaleString("en-US")}` : ""}; a spreadsheet holds at most 10,000,000`,
+    {
+      where: `sheets://${target.spreadsheetId}/${target.tab}`,
+      fix: "export an aggregated mart, or export to a file (--to FILE.parquet) and load it elsewhere",
+      exitCode: 1,
+    },
+  );
 }

@@ -21,7 +21,9 @@ export async function getConnector(name: string, where: string): Promise<Connect
   if (!load) {
     throw new DpError("CONFIG", `unknown connector "${name}"`, {
       where,
-      fix: registry.size ? `use one of: ${connectorNames().join(", ")}` : "no connector is registered: import connectors/index.ts before pulling",
+      fix: registry.size
+        ? `use one of: ${connectorNames().join(", ")}`
+        : "no connector is registered: import connectors/index.ts before pulling",
     });
   }
   return load();

@@ -21,7 +21,6 @@ export interface StreamSpec {
   description?: string;
 }
 
-
 export interface ReadContext {
   source: string;
   stream: StreamSpec;

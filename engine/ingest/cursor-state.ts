@@ -47,9 +47,15 @@ export class StateStore {
         mkdirSync(dirname(movedTo), { recursive: true });
         renameSync(file, movedTo);
       } catch {
-        throw new DpError("IO", `state file ${file} is corrupt`, { where: file, fix: `move it aside and run \`dp pull ${source} --full-refresh\``, cause: e });
+        throw new DpError("IO", `state file ${file} is corrupt`, {
+          where: file,
+          fix: `move it aside and run \`dp pull ${source} --full-refresh\``,
+          cause: e,
+        });
       }
-      log.error(`state file ${file} is corrupt (${(e as Error).message}); moved it to ${movedTo}: the next pull of ${source} re-reads it from the start`);
+      log.error(
+        `state file ${file} is corrupt (${(e as Error).message}); moved it to ${movedTo}: the next pull of ${source} re-reads it from the start`,
+      );
       return { version: 1, streams: {} };
     }
   }

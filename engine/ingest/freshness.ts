@@ -33,7 +33,9 @@ export function sourceFreshness(project: Project): SourceFreshness[] {
     else if (warn !== undefined && ageMs > warn) status = "warn";
     else status = "fresh";
     const rows = Object.values(state.streams).reduce((n, s) => n + (s.rows_total ?? 0), 0);
-    const drift = Object.entries(state.streams).flatMap(([stream, s]) => (s.drift ?? []).map((d) => ({ stream, ...d })));
+    const drift = Object.entries(state.streams).flatMap(([stream, s]) =>
+      (s.drift ?? []).map((d) => ({ stream, ...d })),
+    );
     return {
       source: name,
       connector: src.connector,

@@ -1,4 +1,14 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import type { RawRecord, StreamSpec } from "./connector.ts";
 import { isoDate } from "../clock.ts";
@@ -15,7 +25,10 @@ export const LOADED_AT = "_dp_loaded_at";
 export const RUN_ID = "_dp_run_id";
 
 export function newRunId(at: Date): string {
-  const stamp = at.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   return `${stamp}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
@@ -171,7 +184,14 @@ export class StreamWriter {
     if (this.sink === undefined) return undefined;
     closeSync(this.sink);
     this.sink = undefined;
-    const sealed = { spoolPath: this.spoolPath, rows: this.spooled, seq: this.seq++, head: this.head, headRows: this.headRows, shape: this.shape };
+    const sealed = {
+      spoolPath: this.spoolPath,
+      rows: this.spooled,
+      seq: this.seq++,
+      head: this.head,
+      headRows: this.headRows,
+      shape: this.shape,
+    };
     this.head = new RecordShape();
     this.headRows = 0;
     this.shape = new RecordShape();
@@ -205,9 +225,16 @@ export class StreamWriter {
       } catch {}
     }
     if (!converted) {
-      await this.copy(db, spoolPath, tmpParquet, pinned ? `columns = ${columnsSql(pinned)}` : "sample_size = -1, union_by_name = true");
+      await this.copy(
+        db,
+        spoolPath,
+        tmpParquet,
+        pinned ? `columns = ${columnsSql(pinned)}` : "sample_size = -1, union_by_name = true",
+      );
     }
-    const schema = (await db.describe(`SELECT * FROM read_parquet(${literal(tmpParquet)})`)).filter((c) => c.name !== RUN_ID && c.name !== LOADED_AT);
+    const schema = (await db.describe(`SELECT * FROM read_parquet(${literal(tmpParquet)})`)).filter(
+      (c) => c.name !== RUN_ID && c.name !== LOADED_AT,
+    );
     return { spoolPath, rows, name, tmpParquet, schema };
   }
 
@@ -235,11 +262,15 @@ export class StreamWriter {
          TO ${literal(tmpParquet)} (FORMAT parquet, COMPRESSION zstd)`,
       );
     } catch (e) {
-      throw new DpError("SOURCE_DATA", `cannot convert ${this.opts.source}.${this.opts.stream.name} records to Parquet: ${(e as Error).message}`, {
-        where: spoolPath,
-        fix: "the spooled records are kept at that path for inspection",
-        cause: e,
-      });
+      throw new DpError(
+        "SOURCE_DATA",
+        `cannot convert ${this.opts.source}.${this.opts.stream.name} records to Parquet: ${(e as Error).message}`,
+        {
+          where: spoolPath,
+          fix: "the spooled records are kept at that path for inspection",
+          cause: e,
+        },
+      );
     }
   }
 
@@ -256,11 +287,15 @@ export class StreamWriter {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "ENOSPC" || code === "EDQUOT") {
-        throw new DpError("IO", `the disk is full: cannot spool ${this.opts.source}.${this.opts.stream.name} records to ${this.tmpDir}`, {
-          where: this.opts.lakeDir,
-          fix: "free space on the lake's disk and run again; the cursor stays at the last durable file",
-          cause: e,
-        });
+        throw new DpError(
+          "IO",
+          `the disk is full: cannot spool ${this.opts.source}.${this.opts.stream.name} records to ${this.tmpDir}`,
+          {
+            where: this.opts.lakeDir,
+            fix: "free space on the lake's disk and run again; the cursor stays at the last durable file",
+            cause: e,
+          },
+        );
       }
       throw e;
     }

@@ -41,9 +41,15 @@ export interface PullOptions {
 }
 
 /** Validate a source's connector config against the connector's own schema. */
-export async function loadSourceConnector(project: Project, name: string): Promise<{ connector: ConnectorDefinition<any>; config: unknown }> {
+export async function loadSourceConnector(
+  project: Project,
+  name: string,
+): Promise<{ connector: ConnectorDefinition<any>; config: unknown }> {
   const source = project.source(name);
-  const connector = await getConnector(source.connector, `${project.locate(["sources", name, "connector"])} (sources.${name}.connector)`);
+  const connector = await getConnector(
+    source.connector,
+    `${project.locate(["sources", name, "connector"])} (sources.${name}.connector)`,
+  );
   const resolved = resolveSourceConfig(project, name);
   const config = (project.file as YamlFile).validate(connector.config, ["sources", name, "config"], resolved);
   return { connector, config };
@@ -74,7 +80,14 @@ export async function pull(project: Project, options: PullOptions = {}): Promise
   return results;
 }
 
-async function pullSource(project: Project, name: string, db: Db, store: StateStore, runId: string, options: PullOptions): Promise<SourceResult> {
+async function pullSource(
+  project: Project,
+  name: string,
+  db: Db,
+  store: StateStore,
+  runId: string,
+  options: PullOptions,
+): Promise<SourceResult> {
   const started = Date.now();
   const log = scopedLogger(name);
   const source = project.source(name);
@@ -128,32 +141,44 @@ async function pullStream(
   const result: StreamResult = { stream: stream.name, rows: 0, files: 0 };
   let lastSchema = before.schema;
   const spare = await db.connect();
-  const writer = new StreamWriter(db, {
-    lakeDir: project.paths.lake,
-    source: sourceName,
-    stream,
-    runId,
-    loadedAt: at,
-    maxRecords: options.maxFileRecords,
-    beforePublish: (schema) => {
-      const drift = diffSchema(lastSchema, schema);
-      if (!drift) return;
-      result.drift = mergeDrift(result.drift, drift);
-      const what = describeDrift(drift);
-      if (source.schema === "freeze") {
-        throw new DpError("SOURCE_DATA", `schema drift in ${sourceName}.${stream.name} (${what}) and the source is frozen`, {
-          where: `${project.locate(["sources", sourceName, "schema"])} (sources.${sourceName}.schema)`,
-          fix: `review the change, then set schema: evolve (or warn) and run \`dp pull ${sourceName}\``,
-        });
-      }
-      log.warn(`schema drift: ${what}`);
+  const writer = new StreamWriter(
+    db,
+    {
+      lakeDir: project.paths.lake,
+      source: sourceName,
+      stream,
+      runId,
+      loadedAt: at,
+      maxRecords: options.maxFileRecords,
+      beforePublish: (schema) => {
+        const drift = diffSchema(lastSchema, schema);
+        if (!drift) return;
+        result.drift = mergeDrift(result.drift, drift);
+        const what = describeDrift(drift);
+        if (source.schema === "freeze") {
+          throw new DpError(
+            "SOURCE_DATA",
+            `schema drift in ${sourceName}.${stream.name} (${what}) and the source is frozen`,
+            {
+              where: `${project.locate(["sources", sourceName, "schema"])} (sources.${sourceName}.schema)`,
+              fix: `review the change, then set schema: evolve (or warn) and run \`dp pull ${sourceName}\``,
+            },
+          );
+        }
+        log.warn(`schema drift: ${what}`);
+      },
     },
-  }, spare);
+    spare,
+  );
   let pendingState: StreamState | undefined;
   let landing: Promise<void> = Promise.resolve();
   const inFlight: Promise<void>[] = [];
   const progress = new StreamProgress(`${sourceName}.${stream.name}`);
-  const commit = async (converting: Promise<ConvertedSpool> | undefined, state: StreamState | undefined, final: boolean) => {
+  const commit = async (
+    converting: Promise<ConvertedSpool> | undefined,
+    state: StreamState | undefined,
+    final: boolean,
+  ) => {
     const landed = converting && writer.publish(await converting);
     if (landed) {
       result.rows += landed.rows;
@@ -239,7 +264,10 @@ async function pullStream(
   }
 }
 
-export function diffSchema(before: ColumnSchema[] | undefined, after: ColumnSchema[]): { added: string[]; removed: string[]; retyped: string[] } | undefined {
+export function diffSchema(
+  before: ColumnSchema[] | undefined,
+  after: ColumnSchema[],
+): { added: string[]; removed: string[]; retyped: string[] } | undefined {
   if (!before) return undefined;
   const b = new Map(before.map((c) => [c.name, c.type]));
   const a = new Map(after.map((c) => [c.name, c.type]));
@@ -254,7 +282,11 @@ export function diffSchema(before: ColumnSchema[] | undefined, after: ColumnSche
 
 function mergeDrift(a: StreamResult["drift"], b: NonNullable<StreamResult["drift"]>) {
   if (!a) return b;
-  return { added: [...new Set([...a.added, ...b.added])], removed: [...new Set([...a.removed, ...b.removed])], retyped: [...new Set([...a.retyped, ...b.retyped])] };
+  return {
+    added: [...new Set([...a.added, ...b.added])],
+    removed: [...new Set([...a.removed, ...b.removed])],
+    retyped: [...new Set([...a.retyped, ...b.retyped])],
+  };
 }
 
 function describeDrift(d: NonNullable<StreamResult["drift"]>): string {

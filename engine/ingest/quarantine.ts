@@ -57,7 +57,11 @@ export function quarantineRawFile(lakeDir: string, stateDir: string, file: strin
 }
 
 /** Check every raw file of the given streams; quarantine the broken ones. */
-export function quarantineCorruptRaw(lakeDir: string, stateDir: string, streams: { source: string; stream: string }[]): Quarantined[] {
+export function quarantineCorruptRaw(
+  lakeDir: string,
+  stateDir: string,
+  streams: { source: string; stream: string }[],
+): Quarantined[] {
   const out: Quarantined[] = [];
   const seen = new Set<string>();
   for (const { source, stream } of streams) {
@@ -77,14 +81,17 @@ export function quarantineCorruptRaw(lakeDir: string, stateDir: string, streams:
 
 /** A full disk, a memory limit, too many open files: the machine's trouble, not the file's; never quarantine for it. */
 function machineTrouble(message: string): boolean {
-  return /No space left|Out of Memory|memory limit|Interrupt|Could not (?:write|create)|Permission denied|Too many open files/i.test(message);
+  return /No space left|Out of Memory|memory limit|Interrupt|Could not (?:write|create)|Permission denied|Too many open files/i.test(
+    message,
+  );
 }
 
 /** The raw file DuckDB names in a read error, if the error is about one. */
 export function rawFileInError(message: string, lakeDir: string): string | undefined {
   if (machineTrouble(message)) return undefined;
   const rawDir = join(lakeDir, "raw") + sep;
-  for (const m of message.matchAll(/"([^"]+\.parquet)"/g)) if (m[1]!.startsWith(rawDir) && existsSync(m[1]!)) return m[1];
+  for (const m of message.matchAll(/"([^"]+\.parquet)"/g))
+    if (m[1]!.startsWith(rawDir) && existsSync(m[1]!)) return m[1];
   return undefined;
 }
 
@@ -93,11 +100,17 @@ export function rawFileInError(message: string, lakeDir: string): string | undef
  * come as "Invalid Error: don't know what type"). Binder, parser and catalog errors are the model's.
  */
 export function looksLikeUnreadableFile(message: string): boolean {
-  return /^(Invalid Error|Invalid Input Error|IO Error|Serialization Error|INTERNAL Error)\b|TProtocolException|Failed to read file|Decompression|Corrupt|magic bytes|footer|not a parquet file/i.test(message.trim());
+  return /^(Invalid Error|Invalid Input Error|IO Error|Serialization Error|INTERNAL Error)\b|TProtocolException|Failed to read file|Decompression|Corrupt|magic bytes|footer|not a parquet file/i.test(
+    message.trim(),
+  );
 }
 
 /** Read every row of each raw file of these streams, one file at a time; the first that fails. */
-export async function findUnreadableRaw(db: Db, lakeDir: string, streams: { source: string; stream: string }[]): Promise<{ file: string; reason: string } | undefined> {
+export async function findUnreadableRaw(
+  db: Db,
+  lakeDir: string,
+  streams: { source: string; stream: string }[],
+): Promise<{ file: string; reason: string } | undefined> {
   for (const { source, stream } of streams) {
     const dir = join(lakeDir, "raw", source, stream);
     if (!existsSync(dir)) continue;

@@ -60,7 +60,12 @@ let visits = 0;
  * array, else the first array among `usualKeys`) and take its records. Throws SyntaxError for text that is not
  * JSON, NotReproducible when the walk cannot vouch for the result; undefined when there is no array there.
  */
-export function recordsFromText(text: string, path: string[] | undefined, usualKeys: string[], pick?: string): TextPage | undefined {
+export function recordsFromText(
+  text: string,
+  path: string[] | undefined,
+  usualKeys: string[],
+  pick?: string,
+): TextPage | undefined {
   const walk = new Walk(text, pick);
   const found = walk.find(path, usualKeys);
   if (!found) return undefined;
@@ -75,7 +80,12 @@ export type PageText<B = unknown> = { body: B; text: RecordsText } | { body: B; 
  * recordsFromText with the last word left to JSON.parse: a page with no array there, or one the walk
  * does not reproduce, is parsed whole; text that is not JSON throws as JSON.parse does.
  */
-export function pageFromText<B = unknown>(text: string, path: string[] | undefined, usualKeys: string[], pick?: string): PageText<B> {
+export function pageFromText<B = unknown>(
+  text: string,
+  path: string[] | undefined,
+  usualKeys: string[],
+  pick?: string,
+): PageText<B> {
   try {
     const page = recordsFromText(text, path, usualKeys, pick);
     if (page) return { body: page.envelope as B, text: page.records };
@@ -86,7 +96,10 @@ export function pageFromText<B = unknown>(text: string, path: string[] | undefin
 /** The last record of the text, parsed (a cursor read from the last record costs one parse, not a page's). */
 export function lastRecord(records: RecordsText): Record<string, unknown> | undefined {
   if (!records.count) return undefined;
-  return JSON.parse(records.ndjson.slice(records.ndjson.lastIndexOf("\n", records.ndjson.length - 2) + 1)) as Record<string, unknown>;
+  return JSON.parse(records.ndjson.slice(records.ndjson.lastIndexOf("\n", records.ndjson.length - 2) + 1)) as Record<
+    string,
+    unknown
+  >;
 }
 
 interface Found {
@@ -190,7 +203,8 @@ class Walk {
     else {
       for (;;) {
         const first = this.s.charCodeAt(this.pos);
-        if (first !== LBRACE) throw first === RBRACKET ? this.syntax() : new NotReproducible("a record is not an object");
+        if (first !== LBRACE)
+          throw first === RBRACKET ? this.syntax() : new NotReproducible("a record is not an object");
         this.copied = this.pos;
         this.pickedValue = undefined;
         this.value(root);
@@ -346,7 +360,16 @@ class Walk {
       if (e === 117) {
         if (!/^[0-9a-fA-F]{4}$/.test(s.slice(b + 2, b + 6))) throw this.syntax();
         i = b + 6;
-      } else if (e === QUOTE || e === BACKSLASH || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
+      } else if (
+        e === QUOTE ||
+        e === BACKSLASH ||
+        e === 47 ||
+        e === 98 ||
+        e === 102 ||
+        e === 110 ||
+        e === 114 ||
+        e === 116
+      ) {
         i = b + 2;
       } else throw this.syntax();
     }
@@ -418,7 +441,9 @@ class Walk {
   }
 
   private syntax(): SyntaxError {
-    return new SyntaxError(`JSON: unexpected ${this.pos < this.s.length ? JSON.stringify(this.s[this.pos]) : "end"} at ${this.pos}`);
+    return new SyntaxError(
+      `JSON: unexpected ${this.pos < this.s.length ? JSON.stringify(this.s[this.pos]) : "end"} at ${this.pos}`,
+    );
   }
 }
 

@@ -51,7 +51,8 @@ export class StreamProgress {
       this.out.write(`\r\x1b[2K${this.line(true)}\n`);
       return;
     }
-    if (this.total > 0 || this.retries > 0) log.info(this.line(true), { scope: this.label, records: this.total, pages: this.pages, retries: this.retries });
+    if (this.total > 0 || this.retries > 0)
+      log.info(this.line(true), { scope: this.label, records: this.total, pages: this.pages, retries: this.retries });
   }
 
   private get total(): number {

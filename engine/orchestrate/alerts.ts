@@ -59,7 +59,14 @@ function channels(project: Project): Channel[] {
     const raw = name === "slack" ? cfg?.slack_webhook : cfg?.webhook;
     if (!raw) continue;
     try {
-      out.push({ name, url: interpolate(raw, `${project.locate(["alerts", name === "slack" ? "slack_webhook" : "webhook"])}`, "alerts") });
+      out.push({
+        name,
+        url: interpolate(
+          raw,
+          `${project.locate(["alerts", name === "slack" ? "slack_webhook" : "webhook"])}`,
+          "alerts",
+        ),
+      });
     } catch (e) {
       log.warn(`alerts: ${name} channel skipped: ${(e as Error).message}`);
     }
@@ -76,13 +83,26 @@ export function alertsForRun(project: Project, result: RunResult): { events: Ale
     if (!result.steps.some((s) => s.step === step && s.status !== "skipped")) continue;
     evaluated.add(`run:${step}`);
     for (const e of result.errors.filter((x) => x.step === step)) {
-      events.push({ key: `run:${step}`, step, title: `${step} could not start`, error: `${e.message}${e.where ? ` (at ${e.where})` : ""}`, command: e.fix ?? `dp ${step}` });
+      events.push({
+        key: `run:${step}`,
+        step,
+        title: `${step} could not start`,
+        error: `${e.message}${e.where ? ` (at ${e.where})` : ""}`,
+        command: e.fix ?? `dp ${step}`,
+      });
     }
   }
   for (const p of result.pull) {
     evaluated.add(`pull:${p.source}`);
     if (p.status === "failed") {
-      events.push({ key: `pull:${p.source}`, step: "pull", title: `pull of ${p.source} failed`, error: p.error?.message ?? "failed", owner: sourceOwner(p.source), command: `dp pull ${p.source}` });
+      events.push({
+        key: `pull:${p.source}`,
+        step: "pull",
+        title: `pull of ${p.source} failed`,
+        error: p.error?.message ?? "failed",
+        owner: sourceOwner(p.source),
+        command: `dp pull ${p.source}`,
+      });
     }
   }
   let graph: ReturnType<typeof loadModels> | undefined;
@@ -92,7 +112,15 @@ export function alertsForRun(project: Project, result: RunResult): { events: Ale
   const modelOwner = (m: string) => {
     const model = graph?.models.get(m);
     if (model?.config.owner) return model.config.owner;
-    const owners = graph ? [...new Set(upstreamSources(graph, m).map((s) => sourceOwner(s.source)).filter(Boolean))] : [];
+    const owners = graph
+      ? [
+          ...new Set(
+            upstreamSources(graph, m)
+              .map((s) => sourceOwner(s.source))
+              .filter(Boolean),
+          ),
+        ]
+      : [];
     return owners.join(", ") || undefined;
   };
   const failedSources = new Set(result.pull.filter((p) => p.status === "failed").map((p) => p.source));
@@ -108,22 +136,51 @@ export function alertsForRun(project: Project, result: RunResult): { events: Ale
     }
     const failedTests = m.tests.filter((t) => t.status === "fail" || t.status === "error");
     if (failedTests.length) {
-      events.push({ key: `test:${m.model}`, step: "test", title: `${failedTests.length} test${failedTests.length > 1 ? "s" : ""} failed on ${m.schema}.${m.model} (previous version stays live)`, error: failedTests.map((t) => `${t.id}: ${t.message}`).join("; "), owner: modelOwner(m.model), command: `dp build --select ${m.model}+` });
+      events.push({
+        key: `test:${m.model}`,
+        step: "test",
+        title: `${failedTests.length} test${failedTests.length > 1 ? "s" : ""} failed on ${m.schema}.${m.model} (previous version stays live)`,
+        error: failedTests.map((t) => `${t.id}: ${t.message}`).join("; "),
+        owner: modelOwner(m.model),
+        command: `dp build --select ${m.model}+`,
+      });
     } else {
-      events.push({ key: `build:${m.model}`, step: "build", title: `build of ${m.schema}.${m.model} failed`, error: `${m.error ?? "failed"}${m.where ? ` (at ${m.where})` : ""}`, owner: modelOwner(m.model), command: `dp build --select ${m.model}+` });
+      events.push({
+        key: `build:${m.model}`,
+        step: "build",
+        title: `build of ${m.schema}.${m.model} failed`,
+        error: `${m.error ?? "failed"}${m.where ? ` (at ${m.where})` : ""}`,
+        owner: modelOwner(m.model),
+        command: `dp build --select ${m.model}+`,
+      });
     }
   }
   for (const x of result.exports) {
     const key = `export:${x.mart}:${x.to}`;
     if (x.status === "skipped") continue;
     evaluated.add(key);
-    if (x.status === "failed") events.push({ key, step: "export", title: `export of ${x.mart} to ${x.to} failed`, error: x.error ?? "failed", owner: modelOwner(x.mart), command: `dp export ${x.mart} --to ${x.to}` });
+    if (x.status === "failed")
+      events.push({
+        key,
+        step: "export",
+        title: `export of ${x.mart} to ${x.to} failed`,
+        error: x.error ?? "failed",
+        owner: modelOwner(x.mart),
+        command: `dp export ${x.mart} --to ${x.to}`,
+      });
   }
   for (const f of result.freshness) {
     const key = `freshness:${f.source}`;
     evaluated.add(key);
     if (f.status === "error") {
-      events.push({ key, step: "freshness", title: `${f.source} is stale: last successful pull ${f.lastSuccessAt ? `${formatAge(f.ageMs ?? 0)} ago` : "never"} (error_after ${f.errorAfter})`, error: f.lastError ?? "no recent successful pull", owner: f.owner, command: `dp pull ${f.source}` });
+      events.push({
+        key,
+        step: "freshness",
+        title: `${f.source} is stale: last successful pull ${f.lastSuccessAt ? `${formatAge(f.ageMs ?? 0)} ago` : "never"} (error_after ${f.errorAfter})`,
+        error: f.lastError ?? "no recent successful pull",
+        owner: f.owner,
+        command: `dp pull ${f.source}`,
+      });
     }
   }
   return { events, evaluated };
@@ -133,7 +190,12 @@ export function alertsForRun(project: Project, result: RunResult): { events: Ale
  * Send what is new, re-send what is still wrong after the dedup window, and send one
  * recovery when a key clears. A failing channel is logged, never fails the run.
  */
-export async function deliverAlerts(project: Project, events: AlertEvent[], evaluated: Set<string>, runId: string): Promise<AlertOutcome> {
+export async function deliverAlerts(
+  project: Project,
+  events: AlertEvent[],
+  evaluated: Set<string>,
+  runId: string,
+): Promise<AlertOutcome> {
   const outcome: AlertOutcome = { sent: [], recovered: [], deduped: [], failed: [] };
   const targets = channels(project);
   if (!targets.length) return outcome;
@@ -170,12 +232,25 @@ export async function deliverAlerts(project: Project, events: AlertEvent[], eval
   return outcome;
 }
 
-async function send(project: Project, targets: Channel[], kind: "alert" | "recovery", e: AlertEvent, open: OpenAlert, runId: string): Promise<boolean> {
+async function send(
+  project: Project,
+  targets: Channel[],
+  kind: "alert" | "recovery",
+  e: AlertEvent,
+  open: OpenAlert,
+  runId: string,
+): Promise<boolean> {
   let delivered = false;
   for (const ch of targets) {
     try {
-      const payload = ch.name === "slack" ? slackPayload(project, kind, e, open) : webhookPayload(project, kind, e, open, runId);
-      await fetchJson(ch.url, { label: `${ch.name} alert`, body: redact(JSON.stringify(payload)), retries: 3, timeoutMs: 10_000 });
+      const payload =
+        ch.name === "slack" ? slackPayload(project, kind, e, open) : webhookPayload(project, kind, e, open, runId);
+      await fetchJson(ch.url, {
+        label: `${ch.name} alert`,
+        body: redact(JSON.stringify(payload)),
+        retries: 3,
+        timeoutMs: 10_000,
+      });
       delivered = true;
     } catch (err) {
       log.warn(`alerts: could not deliver ${kind} ${e.key} to ${ch.name}: ${(err as Error).message}`);
@@ -186,12 +261,28 @@ async function send(project: Project, targets: Channel[], kind: "alert" | "recov
 
 function slackPayload(project: Project, kind: "alert" | "recovery", e: AlertEvent, open: OpenAlert) {
   const name = project.config.name;
-  if (kind === "recovery") return { text: `:white_check_mark: *${name}* recovered: ${open.title} (failing since ${open.first_at})` };
-  const lines = [`:red_circle: *${name}* ${e.step}: ${e.title}`, `> ${e.error.slice(0, 1500).replaceAll("\n", "\n> ")}`];
+  if (kind === "recovery")
+    return { text: `:white_check_mark: *${name}* recovered: ${open.title} (failing since ${open.first_at})` };
+  const lines = [
+    `:red_circle: *${name}* ${e.step}: ${e.title}`,
+    `> ${e.error.slice(0, 1500).replaceAll("\n", "\n> ")}`,
+  ];
   lines.push(`owner: ${e.owner ?? "unassigned (set \`owner:\` in project.yaml)"} · fix: \`${e.command}\``);
   return { text: lines.join("\n") };
 }
 
 function webhookPayload(project: Project, kind: "alert" | "recovery", e: AlertEvent, open: OpenAlert, runId: string) {
-  return { project: project.config.name, kind, key: e.key, step: e.step, title: kind === "recovery" ? open.title : e.title, error: e.error || undefined, owner: e.owner, command: e.command || undefined, first_at: open.first_at, at: now().toISOString(), run_id: runId };
+  return {
+    project: project.config.name,
+    kind,
+    key: e.key,
+    step: e.step,
+    title: kind === "recovery" ? open.title : e.title,
+    error: e.error || undefined,
+    owner: e.owner,
+    command: e.command || undefined,
+    first_at: open.first_at,
+    at: now().toISOString(),
+    run_id: runId,
+  };
 }

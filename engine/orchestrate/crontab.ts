@@ -40,7 +40,8 @@ export function crontabIo(file?: string): CrontabIo {
   if (file) {
     return { read: () => (existsSync(file) ? readFileSync(file, "utf8") : ""), write: (t) => writeFileSync(file, t) };
   }
-  const fix = "install cron (apt-get install cron), or pass --crontab-file, or copy the line from `dp schedule install --print`";
+  const fix =
+    "install cron (apt-get install cron), or pass --crontab-file, or copy the line from `dp schedule install --print`";
   return {
     read() {
       const r = Bun.spawnSync(["crontab", "-l"], { stdout: "pipe", stderr: "pipe" });
@@ -49,7 +50,11 @@ export function crontabIo(file?: string): CrontabIo {
       throw new DpError("IO", `crontab -l failed: ${r.stderr.toString().trim()}`, { fix });
     },
     write(text) {
-      const r = Bun.spawnSync(["crontab", "-"], { stdin: new TextEncoder().encode(text), stdout: "pipe", stderr: "pipe" });
+      const r = Bun.spawnSync(["crontab", "-"], {
+        stdin: new TextEncoder().encode(text),
+        stdout: "pipe",
+        stderr: "pipe",
+      });
       if (r.exitCode !== 0) throw new DpError("IO", `crontab - failed: ${r.stderr.toString().trim()}`, { fix });
     },
   };
@@ -74,9 +79,14 @@ function withoutEntry(text: string, marker: string): string[] {
   return out;
 }
 
-export function installCron(project: Project, options: { file?: string; every?: string } = {}): { line: string; replaced: boolean } {
+export function installCron(
+  project: Project,
+  options: { file?: string; every?: string } = {},
+): { line: string; replaced: boolean } {
   if (!options.file && !hasCrontabBinary()) {
-    throw new DpError("NOT_FOUND", "crontab is not installed on this machine", { fix: "install cron, or pass --crontab-file, or copy the line from `dp schedule install --print`" });
+    throw new DpError("NOT_FOUND", "crontab is not installed on this machine", {
+      fix: "install cron, or pass --crontab-file, or copy the line from `dp schedule install --print`",
+    });
   }
   const io = crontabIo(options.file);
   const before = io.read();

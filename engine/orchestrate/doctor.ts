@@ -29,7 +29,11 @@ function envRefs(project: Project): { name: string; neededBy: string; optional: 
   const scan = (value: unknown, neededBy: string) => {
     for (const ref of envRefsIn(JSON.stringify(value ?? null))) {
       const prev = out.get(ref.name);
-      out.set(ref.name, { name: ref.name, neededBy: prev ? `${prev.neededBy}, ${neededBy}` : neededBy, optional: (prev?.optional ?? true) && ref.hasDefault });
+      out.set(ref.name, {
+        name: ref.name,
+        neededBy: prev ? `${prev.neededBy}, ${neededBy}` : neededBy,
+        optional: (prev?.optional ?? true) && ref.hasDefault,
+      });
     }
   };
   for (const [name, src] of Object.entries(project.config.sources)) scan(src.config, `source ${name}`);
@@ -46,10 +50,19 @@ export function runDoctor(options: { project?: string; crontabFile?: string } = 
   let project: Project;
   try {
     project = loadProject(options.project);
-    add({ name: "project", status: "ok", detail: `${project.file.displayPath ?? "project.yaml"}: ${Object.keys(project.config.sources).length} sources, ${project.config.exports.length} exports` });
+    add({
+      name: "project",
+      status: "ok",
+      detail: `${project.file.displayPath ?? "project.yaml"}: ${Object.keys(project.config.sources).length} sources, ${project.config.exports.length} exports`,
+    });
   } catch (e) {
     const err = e instanceof DpError ? e : new DpError("CONFIG", String(e));
-    add({ name: "project", status: "fail", detail: `${err.message}${err.where ? ` (at ${err.where})` : ""}`, fix: err.fix });
+    add({
+      name: "project",
+      status: "fail",
+      detail: `${err.message}${err.where ? ` (at ${err.where})` : ""}`,
+      fix: err.fix,
+    });
     return { ok: false, checks };
   }
 
@@ -65,34 +78,93 @@ export function runDoctor(options: { project?: string; crontabFile?: string } = 
   if (project.config.exports.some((x) => x.to.startsWith("sheets://"))) {
     const cred = credentialSource();
     const ok = cred && (cred.kind === "inline" || existsSync(cred.ref));
-    add({ name: "google credentials", status: ok ? "ok" : "fail", detail: ok ? `service account from ${cred!.kind === "inline" ? `env ${cred!.ref}` : "GOOGLE_APPLICATION_CREDENTIALS"}` : cred ? `key file ${cred.ref} does not exist` : "not set (needed by sheets exports)", fix: ok ? undefined : "set GOOGLE_APPLICATION_CREDENTIALS to a service-account JSON key and share the spreadsheet with its client_email" });
+    add({
+      name: "google credentials",
+      status: ok ? "ok" : "fail",
+      detail: ok
+        ? `service account from ${cred!.kind === "inline" ? `env ${cred!.ref}` : "GOOGLE_APPLICATION_CREDENTIALS"}`
+        : cred
+          ? `key file ${cred.ref} does not exist`
+          : "not set (needed by sheets exports)",
+      fix: ok
+        ? undefined
+        : "set GOOGLE_APPLICATION_CREDENTIALS to a service-account JSON key and share the spreadsheet with its client_email",
+    });
   }
 
   const lake = project.paths.lake;
-  if (!existsSync(lake)) add({ name: "lake", status: "warn", detail: `${lake} does not exist yet`, fix: "run `dp pull` (or `dp run`)" });
-  else add(writable(lake) ? { name: "lake", status: "ok", detail: lake } : { name: "lake", status: "fail", detail: `${lake} is not writable`, fix: `fix the permissions of ${lake}` });
+  if (!existsSync(lake))
+    add({ name: "lake", status: "warn", detail: `${lake} does not exist yet`, fix: "run `dp pull` (or `dp run`)" });
+  else
+    add(
+      writable(lake)
+        ? { name: "lake", status: "ok", detail: lake }
+        : { name: "lake", status: "fail", detail: `${lake} is not writable`, fix: `fix the permissions of ${lake}` },
+    );
 
   const pointer = currentPointer(project);
-  if (pointer) add({ name: "warehouse", status: "ok", detail: `${project.paths.warehouse}; published ${pointer.published_at} (run ${pointer.run_id})` });
+  if (pointer)
+    add({
+      name: "warehouse",
+      status: "ok",
+      detail: `${project.paths.warehouse}; published ${pointer.published_at} (run ${pointer.run_id})`,
+    });
   else add({ name: "warehouse", status: "warn", detail: "nothing built yet", fix: "run `dp run`" });
 
   const lock = lockStatus(project);
   if (lock.state === "free") add({ name: "lock", status: "ok", detail: "free" });
-  else if (lock.state === "held") add({ name: "lock", status: "ok", detail: `held by dp ${lock.holder.command} (pid ${lock.holder.pid}, started ${lock.holder.started_at})` });
-  else add({ name: "lock", status: "warn", detail: `stale${lock.holder ? ` (dead pid ${lock.holder.pid}, started ${lock.holder.started_at})` : ""}`, fix: "nothing to do: the next run takes it over" });
+  else if (lock.state === "held")
+    add({
+      name: "lock",
+      status: "ok",
+      detail: `held by dp ${lock.holder.command} (pid ${lock.holder.pid}, started ${lock.holder.started_at})`,
+    });
+  else
+    add({
+      name: "lock",
+      status: "warn",
+      detail: `stale${lock.holder ? ` (dead pid ${lock.holder.pid}, started ${lock.holder.started_at})` : ""}`,
+      fix: "nothing to do: the next run takes it over",
+    });
 
-  add(process.env.ANTHROPIC_API_KEY ? { name: "llm key", status: "ok", detail: "ANTHROPIC_API_KEY set" } : { name: "llm key", status: "warn", detail: "ANTHROPIC_API_KEY missing: `dp ask` answers with the offline planner", fix: "export ANTHROPIC_API_KEY=... for full answers" });
+  add(
+    process.env.ANTHROPIC_API_KEY
+      ? { name: "llm key", status: "ok", detail: "ANTHROPIC_API_KEY set" }
+      : {
+          name: "llm key",
+          status: "warn",
+          detail: "ANTHROPIC_API_KEY missing: `dp ask` answers with the offline planner",
+          fix: "export ANTHROPIC_API_KEY=... for full answers",
+        },
+  );
 
   const cron = cronInstalled(project, options.crontabFile);
   if (cron === true) add({ name: "cron", status: "ok", detail: "`dp run --due` entry installed" });
-  else if (cron === false) add({ name: "cron", status: "warn", detail: "no crontab entry for this project", fix: "run `dp schedule install`" });
-  else add({ name: "cron", status: "warn", detail: "crontab is not available on this machine", fix: "install cron, or run `dp run --due` from another scheduler" });
+  else if (cron === false)
+    add({
+      name: "cron",
+      status: "warn",
+      detail: "no crontab entry for this project",
+      fix: "run `dp schedule install`",
+    });
+  else
+    add({
+      name: "cron",
+      status: "warn",
+      detail: "crontab is not available on this machine",
+      fix: "install cron, or run `dp run --due` from another scheduler",
+    });
 
   try {
     const fs = statfsSync(project.dir);
     const free = fs.bavail * fs.bsize;
     const gb = (free / 1024 ** 3).toFixed(1);
-    add({ name: "disk", status: free < 100 * 1024 ** 2 ? "fail" : free < 1024 ** 3 ? "warn" : "ok", detail: `${gb} GB free`, fix: free < 1024 ** 3 ? "free up disk space; the lake and snapshots grow with every pull" : undefined });
+    add({
+      name: "disk",
+      status: free < 100 * 1024 ** 2 ? "fail" : free < 1024 ** 3 ? "warn" : "ok",
+      detail: `${gb} GB free`,
+      fix: free < 1024 ** 3 ? "free up disk space; the lake and snapshots grow with every pull" : undefined,
+    });
   } catch {}
   return { ok: !checks.some((c) => c.status === "fail"), checks };
 }

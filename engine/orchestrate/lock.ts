@@ -12,7 +12,10 @@ export interface LockInfo {
   proc_start?: string;
 }
 
-export type LockStatus = { state: "free" } | { state: "held"; holder: LockInfo } | { state: "stale"; holder?: LockInfo };
+export type LockStatus =
+  | { state: "free" }
+  | { state: "held"; holder: LockInfo }
+  | { state: "stale"; holder?: LockInfo };
 
 /** `run` guards every writer of the lake and warehouse; `serve` allows one webhook receiver per project. */
 export type LockName = "run" | "serve";
@@ -86,7 +89,12 @@ function tryCreate(path: string, info: LockInfo): boolean {
 export function acquireLock(project: Project, command: string, name: LockName = "run"): () => void {
   mkdirSync(project.paths.work, { recursive: true });
   const path = lockPath(project, name);
-  const mine: LockInfo = { pid: process.pid, started_at: new Date().toISOString(), command, proc_start: procStart(process.pid) };
+  const mine: LockInfo = {
+    pid: process.pid,
+    started_at: new Date().toISOString(),
+    command,
+    proc_start: procStart(process.pid),
+  };
   const release = () => {
     if (readLock(project, name)?.pid === process.pid) rmSync(path, { force: true });
   };
@@ -116,7 +124,10 @@ export function acquireLock(project: Project, command: string, name: LockName = 
       rmSync(takeover, { force: true });
     }
   }
-  throw new DpError("LOCKED", `could not take ${path}`, { where: path, fix: "remove the lock file if no dp process is running" });
+  throw new DpError("LOCKED", `could not take ${path}`, {
+    where: path,
+    fix: "remove the lock file if no dp process is running",
+  });
 }
 
 function statSafe(p: string): number | undefined {
@@ -138,15 +149,23 @@ function once(fn: () => void): () => void {
 
 function locked(holder: LockInfo, path: string, name: LockName): DpError {
   if (name === "serve") {
-    return new DpError("LOCKED", `another dp serve (pid ${holder.pid}, started ${holder.started_at}) is receiving webhooks for this project`, {
-      where: path,
-      fix: "stop it first, or use it: one server takes every webhook source",
-    });
+    return new DpError(
+      "LOCKED",
+      `another dp serve (pid ${holder.pid}, started ${holder.started_at}) is receiving webhooks for this project`,
+      {
+        where: path,
+        fix: "stop it first, or use it: one server takes every webhook source",
+      },
+    );
   }
-  return new DpError("LOCKED", `another dp ${holder.command} (pid ${holder.pid}, started ${holder.started_at}) holds the project lock`, {
-    where: path,
-    fix: "wait for it to finish; if that process is gone, the lock is taken over automatically",
-  });
+  return new DpError(
+    "LOCKED",
+    `another dp ${holder.command} (pid ${holder.pid}, started ${holder.started_at}) holds the project lock`,
+    {
+      where: path,
+      fix: "wait for it to finish; if that process is gone, the lock is taken over automatically",
+    },
+  );
 }
 
 export async function withRunLock<T>(project: Project, command: string, fn: () => Promise<T>): Promise<T> {

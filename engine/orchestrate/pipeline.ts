@@ -32,13 +32,24 @@ export function planDue(project: Project, at: Date = now()): DuePlan {
   const store = new StateStore(project.paths.state);
   const runState = readRunState(project);
   const sources = Object.entries(project.config.sources).map(([name, src]) => {
-    const schedule = parseSchedule(src.schedule ?? DEFAULT_SCHEDULE, `${project.locate(["sources", name, "schedule"])} (sources.${name}.schedule)`);
+    const schedule = parseSchedule(
+      src.schedule ?? DEFAULT_SCHEDULE,
+      `${project.locate(["sources", name, "schedule"])} (sources.${name}.schedule)`,
+    );
     const d = isDue(schedule, store.read(name).last_success_at, at);
-    return { source: name, due: d.due, reason: `${d.reason}${src.schedule ? "" : ` (default schedule ${DEFAULT_SCHEDULE})`}` };
+    return {
+      source: name,
+      due: d.due,
+      reason: `${d.reason}${src.schedule ? "" : ` (default schedule ${DEFAULT_SCHEDULE})`}`,
+    };
   });
   const exports = project.config.exports.map((x, i) => {
-    if (!x.schedule) return { mart: x.mart, to: x.to, scheduled: false, due: false, reason: "after a build of its mart" };
-    const schedule = parseSchedule(x.schedule, `${project.locate(["exports", i, "schedule"])} (exports[${i}].schedule)`);
+    if (!x.schedule)
+      return { mart: x.mart, to: x.to, scheduled: false, due: false, reason: "after a build of its mart" };
+    const schedule = parseSchedule(
+      x.schedule,
+      `${project.locate(["exports", i, "schedule"])} (exports[${i}].schedule)`,
+    );
     const d = isDue(schedule, runState.exports[exportKey(x.mart, x.to)]?.last_success_at, at);
     return { mart: x.mart, to: x.to, scheduled: true, due: d.due, reason: d.reason };
   });
@@ -54,9 +65,22 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
   const steps: RunStep[] = [];
   const state = readRunState(project);
   const plan = options.due ? planDue(project, startedAt) : undefined;
-  const result: RunResult = { runId, ok: true, status: "success", steps, pull: [], exports: [], freshness: [], errors: [], plan, durationMs: 0 };
+  const result: RunResult = {
+    runId,
+    ok: true,
+    status: "success",
+    steps,
+    pull: [],
+    exports: [],
+    freshness: [],
+    errors: [],
+    plan,
+    durationMs: 0,
+  };
 
-  const sources = plan ? plan.sources.filter((s) => s.due).map((s) => s.source) : (options.sources ?? Object.keys(project.config.sources));
+  const sources = plan
+    ? plan.sources.filter((s) => s.due).map((s) => s.source)
+    : (options.sources ?? Object.keys(project.config.sources));
   if (sources.length) {
     const t0 = Date.now();
     log.info(`run ${runId}: pulling ${sources.join(", ")}`, { run_id: runId, step: "pull" });
@@ -67,7 +91,13 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
     }
     const failed = result.pull.filter((p) => p.status === "failed");
     const rows = result.pull.reduce((n, p) => n + p.rows, 0);
-    steps.push({ step: "pull", status: failed.length || result.errors.length ? "failed" : "ok", durationMs: Date.now() - t0, rows, detail: `${rows} rows from ${result.pull.length} sources${failed.length ? `; failed: ${failed.map((p) => p.source).join(", ")}` : ""}` });
+    steps.push({
+      step: "pull",
+      status: failed.length || result.errors.length ? "failed" : "ok",
+      durationMs: Date.now() - t0,
+      rows,
+      detail: `${rows} rows from ${result.pull.length} sources${failed.length ? `; failed: ${failed.map((p) => p.source).join(", ")}` : ""}`,
+    });
     if (rows > 0 && !state.build_pending) {
       state.build_pending = true;
       writeRunState(project, state);
@@ -75,7 +105,13 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
   } else if (plan) steps.push({ step: "pull", status: "skipped", durationMs: 0, detail: "no source is due" });
 
   const fingerprint = modelsFingerprint(project);
-  const buildReason = !plan ? "requested" : state.build_pending ? "new data" : state.models_fingerprint !== fingerprint ? "models changed" : undefined;
+  const buildReason = !plan
+    ? "requested"
+    : state.build_pending
+      ? "new data"
+      : state.models_fingerprint !== fingerprint
+        ? "models changed"
+        : undefined;
   if (signal?.aborted) {
     // nothing more: the cursors and build_pending make the next run resume
   } else if (buildReason) {
@@ -85,22 +121,44 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
       result.build = await build(project, { select: options.select, runId, signal, sidecar: catalogSidecar(project) });
     } catch (e) {
       result.errors.push(stepError("build", e));
-      steps.push({ step: "build", status: "failed", durationMs: Date.now() - t1, detail: result.errors.at(-1)!.message });
+      steps.push({
+        step: "build",
+        status: "failed",
+        durationMs: Date.now() - t1,
+        detail: result.errors.at(-1)!.message,
+      });
     }
   }
   if (result.build) {
     const built = result.build;
     const bad = built.models.filter((m) => m.status !== "success");
-    steps.push({ step: "build", status: bad.some((m) => m.status === "failed") ? "failed" : "ok", durationMs: built.durationMs, rows: built.models.reduce((n, m) => n + (m.rows ?? 0), 0), detail: `${built.models.length - bad.length}/${built.models.length} models${bad.length ? `; not published: ${bad.map((m) => m.model).join(", ")}` : ""}` });
+    steps.push({
+      step: "build",
+      status: bad.some((m) => m.status === "failed") ? "failed" : "ok",
+      durationMs: built.durationMs,
+      rows: built.models.reduce((n, m) => n + (m.rows ?? 0), 0),
+      detail: `${built.models.length - bad.length}/${built.models.length} models${bad.length ? `; not published: ${bad.map((m) => m.model).join(", ")}` : ""}`,
+    });
     const tests = built.models.flatMap((m) => m.tests);
     const failedTests = tests.filter((t) => t.status === "fail" || t.status === "error");
-    steps.push({ step: "test", status: failedTests.length ? "failed" : "ok", durationMs: 0, detail: `${tests.length - failedTests.length}/${tests.length} tests passed` });
+    steps.push({
+      step: "test",
+      status: failedTests.length ? "failed" : "ok",
+      durationMs: 0,
+      detail: `${tests.length - failedTests.length}/${tests.length} tests passed`,
+    });
     if (!signal?.aborted) {
       state.build_pending = false;
       state.models_fingerprint = fingerprint;
       writeRunState(project, state);
     }
-  } else if (!buildReason) steps.push({ step: "build", status: "skipped", durationMs: 0, detail: "nothing new was pulled and no model changed" });
+  } else if (!buildReason)
+    steps.push({
+      step: "build",
+      status: "skipped",
+      durationMs: 0,
+      detail: "nothing new was pulled and no model changed",
+    });
 
   if (!signal?.aborted && options.exports !== false) await runExports(project, result, state, options);
 
@@ -116,13 +174,25 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
     const { events, evaluated } = alertsForRun(project, result);
     result.alerts = await deliverAlerts(project, events, evaluated, runId);
     const a = result.alerts;
-    steps.push({ step: "alert", status: a.failed.length ? "failed" : "ok", durationMs: Date.now() - t3, detail: `${a.sent.length} sent, ${a.recovered.length} recovered, ${a.deduped.length} deduplicated${a.failed.length ? `, ${a.failed.length} undeliverable (logged)` : ""}` });
+    steps.push({
+      step: "alert",
+      status: a.failed.length ? "failed" : "ok",
+      durationMs: Date.now() - t3,
+      detail: `${a.sent.length} sent, ${a.recovered.length} recovered, ${a.deduped.length} deduplicated${a.failed.length ? `, ${a.failed.length} undeliverable (logged)` : ""}`,
+    });
     // a failing alert channel never fails the run
     if (a.failed.length) steps[steps.length - 1]!.status = "skipped";
   }
   result.durationMs = Date.now() - started;
-  if (!idle) await recordRun(project, result, startedAt).catch((e) => log.warn(`could not record run history: ${(e as Error).message}`));
-  log.info(`run ${runId} ${result.status} in ${result.durationMs} ms`, { run_id: runId, status: result.status, duration_ms: result.durationMs });
+  if (!idle)
+    await recordRun(project, result, startedAt).catch((e) =>
+      log.warn(`could not record run history: ${(e as Error).message}`),
+    );
+  log.info(`run ${runId} ${result.status} in ${result.durationMs} ms`, {
+    run_id: runId,
+    status: result.status,
+    duration_ms: result.durationMs,
+  });
   return result;
 }
 
@@ -154,7 +224,11 @@ async function runExports(project: Project, result: RunResult, state: RunState, 
     rec.last_attempt_at = now().toISOString();
     const t0 = Date.now();
     try {
-      const out = await exportMart(project, x.mart, x.to, { actor: options.due ? "schedule" : "cli", signal: options.signal, baseDir: project.dir });
+      const out = await exportMart(project, x.mart, x.to, {
+        actor: options.due ? "schedule" : "cli",
+        signal: options.signal,
+        baseDir: project.dir,
+      });
       Object.assign(run, { status: "ok", rows: out.rows });
       rec.last_success_at = rec.last_attempt_at;
       delete rec.last_error;
@@ -171,16 +245,26 @@ async function runExports(project: Project, result: RunResult, state: RunState, 
   const ran = result.exports.filter((x) => x.status !== "skipped");
   if (!ran.length) return;
   const failed = ran.filter((x) => x.status === "failed");
-  result.steps.push({ step: "export", status: failed.length ? "failed" : "ok", durationMs: Date.now() - t, rows: ran.reduce((n, x) => n + (x.rows ?? 0), 0), detail: `${ran.length - failed.length}/${ran.length} exports${failed.length ? `; failed: ${failed.map((x) => x.mart).join(", ")}` : ""}` });
+  result.steps.push({
+    step: "export",
+    status: failed.length ? "failed" : "ok",
+    durationMs: Date.now() - t,
+    rows: ran.reduce((n, x) => n + (x.rows ?? 0), 0),
+    detail: `${ran.length - failed.length}/${ran.length} exports${failed.length ? `; failed: ${failed.map((x) => x.mart).join(", ")}` : ""}`,
+  });
 }
 
 /** One row in _dp.runs, then a publish so `dp runs` (which reads the snapshot) sees it. */
 async function recordRun(project: Project, result: RunResult, startedAt: Date): Promise<void> {
   const db = await openWriter(project);
   try {
-    const error = result.status === "failed" || result.status === "interrupted"
-      ? result.steps.filter((s) => s.status === "failed").map((s) => `${s.step}: ${s.detail}`).join("; ") || result.status
-      : null;
+    const error =
+      result.status === "failed" || result.status === "interrupted"
+        ? result.steps
+            .filter((s) => s.status === "failed")
+            .map((s) => `${s.step}: ${s.detail}`)
+            .join("; ") || result.status
+        : null;
     await db.run("INSERT INTO _dp.runs VALUES ($1, $2, $3::TIMESTAMPTZ, $4::TIMESTAMPTZ, $5, $6::JSON, $7)", [
       result.runId,
       result.plan ? "run --due" : "run",

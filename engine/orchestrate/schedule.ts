@@ -31,14 +31,24 @@ export function parseSchedule(text: string, where = "schedule"): Schedule {
   if (t === "hourly") return cronSchedule(text, "0 * * * *", where);
   if (t === "daily") return cronSchedule(text, "0 0 * * *", where);
   const daily = DAILY_AT.exec(t);
-  if (daily) return cronSchedule(text, `${Number(daily[2])} ${Number(daily[1])} * * *`, where, daily[3] ? text.trim().split(/\s+/).pop() : undefined);
+  if (daily)
+    return cronSchedule(
+      text,
+      `${Number(daily[2])} ${Number(daily[1])} * * *`,
+      where,
+      daily[3] ? text.trim().split(/\s+/).pop() : undefined,
+    );
   const weekly = WEEKLY_ON.exec(t);
   if (weekly) {
     const day = weekly[1] ? DAYS.indexOf(weekly[1]) : 1;
     return cronSchedule(text, `${Number(weekly[3] ?? 0)} ${Number(weekly[2] ?? 0)} * * ${day}`, where);
   }
   if (t.split(/\s+/).length === 5 || t.split(/\s+/).length === 6) return cronSchedule(text, text.trim(), where);
-  throw invalid(text, where, 'use "15m", "hourly", "daily", "daily at 06:00", "weekly on mon at 07:00" or cron syntax like "*/15 * * * *"');
+  throw invalid(
+    text,
+    where,
+    'use "15m", "hourly", "daily", "daily at 06:00", "weekly on mon at 07:00" or cron syntax like "*/15 * * * *"',
+  );
 }
 
 function intervalSchedule(text: string, ms: number): Schedule {
@@ -55,14 +65,22 @@ function cronSchedule(text: string, expression: string, where: string, tz = "UTC
     try {
       return CronExpressionParser.parse(expression, { currentDate: at, tz });
     } catch (e) {
-      throw invalid(text, where, 'cron syntax is "minute hour day-of-month month day-of-week", e.g. "*/15 * * * *"', `not a valid cron expression: ${(e as Error).message}`);
+      throw invalid(
+        text,
+        where,
+        'cron syntax is "minute hour day-of-month month day-of-week", e.g. "*/15 * * * *"',
+        `not a valid cron expression: ${(e as Error).message}`,
+      );
     }
   };
   parse(new Date(0));
   return {
     text,
     // prev() is strictly before currentDate; a slot exactly at `at` counts as passed
-    lastSlot: (at) => parse(new Date(at.getTime() + 1)).prev().toDate(),
+    lastSlot: (at) =>
+      parse(new Date(at.getTime() + 1))
+        .prev()
+        .toDate(),
     nextSlot: (at) => parse(at).next().toDate(),
   };
 }
@@ -85,7 +103,14 @@ export function isDue(schedule: Schedule, lastSuccessAt: string | undefined, at:
   const last = new Date(lastSuccessAt);
   if (last.getTime() < slot.getTime()) {
     const missed = countSlots(schedule, last, at);
-    return { due: true, reason: missed > 1 ? `catching up ${missed} missed slots once (last success ${lastSuccessAt})` : `slot ${slot.toISOString()} passed`, slot: slot.toISOString() };
+    return {
+      due: true,
+      reason:
+        missed > 1
+          ? `catching up ${missed} missed slots once (last success ${lastSuccessAt})`
+          : `slot ${slot.toISOString()} passed`,
+      slot: slot.toISOString(),
+    };
   }
   return { due: false, reason: `next at ${schedule.nextSlot(at).toISOString()}` };
 }

@@ -16,7 +16,13 @@ export interface BuildHistory {
 }
 
 export async function readBuildHistory(db: Db): Promise<BuildHistory> {
-  const ok = await db.all<{ model: string; sql_hash: string | null; as_of: string | null; duration_ms: number | null; rows: number | null }>(`
+  const ok = await db.all<{
+    model: string;
+    sql_hash: string | null;
+    as_of: string | null;
+    duration_ms: number | null;
+    rows: number | null;
+  }>(`
     SELECT model, sql_hash, CAST(as_of AS VARCHAR) AS as_of, duration_ms, rows FROM _dp.model_runs WHERE status = 'success'
     QUALIFY row_number() OVER (PARTITION BY model ORDER BY rowid DESC) = 1`);
   const lastSuccessHash = new Map<string, string>();
@@ -33,7 +39,10 @@ export async function readBuildHistory(db: Db): Promise<BuildHistory> {
   const last = await db.one<{ run_id: string }>("SELECT run_id FROM _dp.model_runs ORDER BY rowid DESC LIMIT 1");
   let lastBuild: BuildHistory["lastBuild"];
   if (last) {
-    const rows = await db.all<{ model: string }>("SELECT model FROM _dp.model_runs WHERE run_id = $1 AND status <> 'success' ORDER BY rowid", [last.run_id]);
+    const rows = await db.all<{ model: string }>(
+      "SELECT model FROM _dp.model_runs WHERE run_id = $1 AND status <> 'success' ORDER BY rowid",
+      [last.run_id],
+    );
     lastBuild = { runId: last.run_id, notPublished: rows.map((r) => r.model) };
   }
   return { lastSuccessHash, liveAsOf, lastDurationMs, lastRows, lastBuild };

@@ -8,7 +8,14 @@ import { Db, ident, literal, qualified, type SqlValue } from "../warehouse/duckd
 import { DpError } from "../errors.ts";
 import { runModelTests, runTest, testsFor, type DataTest, type TestResult } from "./testing/data-tests.ts";
 import { streamGlob, streamHasData, newRunId } from "../ingest/lake-writer.ts";
-import { findUnreadableRaw, looksLikeUnreadableFile, quarantineCorruptRaw, quarantineRawFile, rawFileInError, type Quarantined } from "../ingest/quarantine.ts";
+import {
+  findUnreadableRaw,
+  looksLikeUnreadableFile,
+  quarantineCorruptRaw,
+  quarantineRawFile,
+  rawFileInError,
+  type Quarantined,
+} from "../ingest/quarantine.ts";
 import { log } from "../log.ts";
 import { rawViewName, type Model, type ModelGraph } from "./models.ts";
 import { planModels } from "./dag.ts";
@@ -62,7 +69,12 @@ export interface BuildResult {
 }
 
 /** Creates raw.<source>__<stream> views over the lake's Parquet files. */
-export async function refreshRawViews(db: Db, project: Project, graph: ModelGraph, quarantined: Quarantined[] = []): Promise<Set<string>> {
+export async function refreshRawViews(
+  db: Db,
+  project: Project,
+  graph: ModelGraph,
+  quarantined: Quarantined[] = [],
+): Promise<Set<string>> {
   const missing = new Set<string>();
   const seen = new Set<string>();
   for (const m of graph.models.values()) {
@@ -79,12 +91,18 @@ export async function refreshRawViews(db: Db, project: Project, graph: ModelGrap
       // reading the files' schemas can hit a broken one: quarantine it and try again, at most once per file
       for (let attempt = 0; ; attempt++) {
         try {
-          await db.run(`CREATE OR REPLACE VIEW ${view} AS SELECT * FROM read_parquet(${literal(glob)}, hive_partitioning = true, union_by_name = true)`);
+          await db.run(
+            `CREATE OR REPLACE VIEW ${view} AS SELECT * FROM read_parquet(${literal(glob)}, hive_partitioning = true, union_by_name = true)`,
+          );
           break;
         } catch (e) {
           const msg = (e as Error).message;
           const named = rawFileInError(msg, project.paths.lake);
-          const bad = named ? { file: named, reason: sqlMessage(msg) } : looksLikeUnreadableFile(msg) && attempt < 1000 ? await findUnreadableRaw(db, project.paths.lake, [s]) : undefined;
+          const bad = named
+            ? { file: named, reason: sqlMessage(msg) }
+            : looksLikeUnreadableFile(msg) && attempt < 1000
+              ? await findUnreadableRaw(db, project.paths.lake, [s])
+              : undefined;
           if (!bad) throw e;
           const q = quarantineRawFile(project.paths.lake, project.paths.state, bad.file, bad.reason);
           quarantined.push(q);
@@ -104,7 +122,13 @@ export async function refreshRawViews(db: Db, project: Project, graph: ModelGrap
  * A model's data is as old as its oldest input: a source's last successful pull,
  * or a parent's as-of — the parent version built in this run, else its live one.
  */
-function asOfFor(model: Model, graph: ModelGraph, store: StateStore, built: Map<string, string | null>, history: BuildHistory): string | null {
+function asOfFor(
+  model: Model,
+  graph: ModelGraph,
+  store: StateStore,
+  built: Map<string, string | null>,
+  history: BuildHistory,
+): string | null {
   const times: (string | null | undefined)[] = [];
   for (const { source, stream } of model.sources) {
     const st = store.read(source);
@@ -131,7 +155,15 @@ function relationKey(schema: string, name: string): string {
 }
 
 /** Builds the model; returns its row count when the statement reports it (a table created from its query). */
-async function materialize(db: Db, model: Model, sql: string, options: BuildOptions, graph: ModelGraph, existing: RelationKind | undefined, schemas: Set<string>): Promise<number | undefined> {
+async function materialize(
+  db: Db,
+  model: Model,
+  sql: string,
+  options: BuildOptions,
+  graph: ModelGraph,
+  existing: RelationKind | undefined,
+  schemas: Set<string>,
+): Promise<number | undefined> {
   const rel = liveRelation(model);
   if (!schemas.has(model.schema)) await db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(model.schema)}`);
   if (model.materialized === "incremental" && existing === "table" && !options.fullRefresh) {
@@ -143,7 +175,10 @@ async function materialize(db: Db, model: Model, sql: string, options: BuildOpti
       await db.run(`INSERT INTO ${rel} BY NAME SELECT * FROM dp_delta`);
     } else {
       if (!keys.length) {
-        throw new DpError("CONFIG", `incremental model ${model.name} uses ${strategy} but declares no unique_key`, { where: model.yamlWhere ?? model.displayPath, fix: "add unique_key: <column> to the model's YAML" });
+        throw new DpError("CONFIG", `incremental model ${model.name} uses ${strategy} but declares no unique_key`, {
+          where: model.yamlWhere ?? model.displayPath,
+          fix: "add unique_key: <column> to the model's YAML",
+        });
       }
       const match = keys.map((k) => `${rel}.${ident(k)} = dp_delta.${ident(k)}`).join(" AND ");
       if (strategy === "merge") {
@@ -151,7 +186,9 @@ async function materialize(db: Db, model: Model, sql: string, options: BuildOpti
       } else {
         // delete+insert by time range: the key is the time column; replace every row in the delta's range
         const k = ident(keys[0]!);
-        await db.run(`DELETE FROM ${rel} WHERE ${k} >= (SELECT min(${k}) FROM dp_delta) AND ${k} <= (SELECT max(${k}) FROM dp_delta)`);
+        await db.run(
+          `DELETE FROM ${rel} WHERE ${k} >= (SELECT min(${k}) FROM dp_delta) AND ${k} <= (SELECT max(${k}) FROM dp_delta)`,
+        );
       }
       await db.run(`INSERT INTO ${rel} BY NAME SELECT * FROM dp_delta`);
     }
@@ -173,7 +210,10 @@ export const LARGE_ROWS = 1_000_000;
 
 /** The model replaces its relation with CREATE TABLE … AS (a table, or an incremental model built in full). */
 function createsTable(model: Model, existing: RelationKind | undefined, options: BuildOptions): boolean {
-  return model.materialized === "table" || (model.materialized === "incremental" && (existing !== "table" || Boolean(options.fullRefresh)));
+  return (
+    model.materialized === "table" ||
+    (model.materialized === "incremental" && (existing !== "table" || Boolean(options.fullRefresh)))
+  );
 }
 
 export function shadowName(model: Pick<Model, "name">): string {
@@ -190,14 +230,29 @@ async function dropShadows(db: Db, relations: Map<string, RelationKind>): Promis
   }
 }
 
-async function buildBeside(db: Db, model: Model, sql: string, tests: DataTest[], result: ModelResult, existing: RelationKind | undefined) {
-  const created = await db.one<{ Count: number }>(`CREATE OR REPLACE TABLE ${qualified(model.schema, shadowName(model))} AS ${sql}`);
+async function buildBeside(
+  db: Db,
+  model: Model,
+  sql: string,
+  tests: DataTest[],
+  result: ModelResult,
+  existing: RelationKind | undefined,
+) {
+  const created = await db.one<{ Count: number }>(
+    `CREATE OR REPLACE TABLE ${qualified(model.schema, shadowName(model))} AS ${sql}`,
+  );
   const { checked } = await testBeside(db, model, tests, result, existing);
   return { created: created?.Count === undefined ? undefined : Number(created.Count), checked };
 }
 
 /** Tests the committed shadow; swaps it in when they pass, drops it when they fail. */
-async function testBeside(db: Db, model: Model, tests: DataTest[], result: ModelResult, existing: RelationKind | undefined) {
+async function testBeside(
+  db: Db,
+  model: Model,
+  tests: DataTest[],
+  result: ModelResult,
+  existing: RelationKind | undefined,
+) {
   const shadow = qualified(model.schema, shadowName(model));
   try {
     await checkContract(db, model, shadow);
@@ -218,10 +273,14 @@ async function testBeside(db: Db, model: Model, tests: DataTest[], result: Model
 function throwIfFailed(model: Model, result: ModelResult): void {
   const bad = result.tests.filter((t) => t.status === "fail" || t.status === "error");
   if (!bad.length) return;
-  throw new DpError("TEST_FAILED", `${bad.length} test${bad.length > 1 ? "s" : ""} failed: ${bad.map((t) => `${t.id} (${t.message})`).join("; ")}`, {
-    where: model.yamlWhere ?? model.displayPath,
-    fix: `the previous version of ${model.name} stays live; fix the data or the model, then \`dp build --select ${model.name}+\``,
-  });
+  throw new DpError(
+    "TEST_FAILED",
+    `${bad.length} test${bad.length > 1 ? "s" : ""} failed: ${bad.map((t) => `${t.id} (${t.message})`).join("; ")}`,
+    {
+      where: model.yamlWhere ?? model.displayPath,
+      fix: `the previous version of ${model.name} stays live; fix the data or the model, then \`dp build --select ${model.name}+\``,
+    },
+  );
 }
 
 async function checkContract(db: Db, model: Model, relation: string): Promise<void> {
@@ -232,7 +291,8 @@ async function checkContract(db: Db, model: Model, relation: string): Promise<vo
   for (const c of model.config.columns) {
     const t = byName.get(c.name);
     if (t === undefined) diff.push(`- ${c.name} ${c.type ?? ""} (missing)`);
-    else if (c.type && c.type.toUpperCase() !== t.toUpperCase()) diff.push(`~ ${c.name}: contract ${c.type}, built ${t}`);
+    else if (c.type && c.type.toUpperCase() !== t.toUpperCase())
+      diff.push(`~ ${c.name}: contract ${c.type}, built ${t}`);
   }
   const declared = new Set(model.config.columns.map((c) => c.name));
   for (const c of actual) if (!declared.has(c.name)) diff.push(`+ ${c.name} ${c.type} (not in contract)`);
@@ -245,7 +305,12 @@ async function checkContract(db: Db, model: Model, relation: string): Promise<vo
 }
 
 /** The compiled SQL keeps the source's line numbers, so DuckDB's `LINE n:` is the model file's line n. */
-export function sqlErrorWhere(model: { displayPath: string }, compiledPath: string, message: string, projectDir: string): string {
+export function sqlErrorWhere(
+  model: { displayPath: string },
+  compiledPath: string,
+  message: string,
+  projectDir: string,
+): string {
   const line = /\bLINE (\d+):/.exec(message)?.[1];
   return `${model.displayPath}${line ? `:${line}` : ""} (compiled: ${relative(projectDir, compiledPath)})`;
 }
@@ -273,15 +338,31 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
     if (options.retryFailed) {
       const retry = retrySet(graph, history);
       selected = selected.filter((n) => retry.has(n));
-      log.info(retry.size ? `retrying ${selected.length} model(s) from ${history.lastBuild?.runId}` : "nothing to retry: the last build published every model");
+      log.info(
+        retry.size
+          ? `retrying ${selected.length} model(s) from ${history.lastBuild?.runId}`
+          : "nothing to retry: the last build published every model",
+      );
     }
-    const singular = options.noTests ? { attached: new Map<string, DataTest[]>(), unattached: [] } : planSingularTests(graph, selected);
-    const quarantined = quarantineCorruptRaw(project.paths.lake, project.paths.state, [...graph.models.values()].flatMap((m) => m.sources));
+    const singular = options.noTests
+      ? { attached: new Map<string, DataTest[]>(), unattached: [] }
+      : planSingularTests(graph, selected);
+    const quarantined = quarantineCorruptRaw(
+      project.paths.lake,
+      project.paths.state,
+      [...graph.models.values()].flatMap((m) => m.sources),
+    );
     for (const q of quarantined) log.error(quarantineMessage(project, q));
     const missing = await refreshRawViews(db, project, graph, quarantined);
     const relations = await liveRelations(db);
     await dropShadows(db, relations);
-    const schemas = new Set((await db.all<{ schema_name: string }>("SELECT schema_name FROM duckdb_schemas() WHERE database_name = current_database()")).map((r) => r.schema_name));
+    const schemas = new Set(
+      (
+        await db.all<{ schema_name: string }>(
+          "SELECT schema_name FROM duckdb_schemas() WHERE database_name = current_database()",
+        )
+      ).map((r) => r.schema_name),
+    );
     const failed = new Set<string>();
     const builtAsOf = new Map<string, string | null>();
     let stop = false;
@@ -297,13 +378,23 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
     const roomy = new Set<string>();
     const logResult = (model: Model, result: ModelResult) => {
       const icon = result.status === "success" ? "✓" : "✗";
-      log.info(`${icon} ${model.schema}.${model.name} ${result.status}${result.rows !== undefined ? ` (${result.rows} rows)` : ""} in ${result.durationMs} ms${result.error ? ` — ${result.error}` : ""}${result.where && result.status === "failed" ? ` at ${result.where}` : ""}`);
+      log.info(
+        `${icon} ${model.schema}.${model.name} ${result.status}${result.rows !== undefined ? ` (${result.rows} rows)` : ""} in ${result.durationMs} ms${result.error ? ` — ${result.error}` : ""}${result.where && result.status === "failed" ? ` at ${result.where}` : ""}`,
+      );
     };
     // models rolled back with their group: built again, each committed alone, or reported as not built when the build stops
     const requeue = (names: string[], why: "rollback" | "stopped") => {
       for (const n of names) {
         const r = byName.get(n)!;
-        Object.assign(r, { status: "success", rows: undefined, asOf: undefined, durationMs: 0, error: undefined, where: undefined, tests: [] } satisfies Partial<ModelResult>);
+        Object.assign(r, {
+          status: "success",
+          rows: undefined,
+          asOf: undefined,
+          durationMs: 0,
+          error: undefined,
+          where: undefined,
+          tests: [],
+        } satisfies Partial<ModelResult>);
         builtAsOf.delete(n);
         if (why === "stopped") {
           r.status = "skipped";
@@ -313,7 +404,9 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
         }
       }
       if (why === "rollback" && names.length) {
-        log.info(`building ${names.join(", ")} again, each committed alone: ${names.length > 1 ? "they were" : "it was"} in a transaction that rolled back`);
+        log.info(
+          `building ${names.join(", ")} again, each committed alone: ${names.length > 1 ? "they were" : "it was"} in a transaction that rolled back`,
+        );
         for (const n of names) group.solo.add(n);
         queue.splice(0, 0, ...names);
       }
@@ -328,12 +421,17 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
         const again = done.filter((n) => !group.solo.has(n));
         for (const n of done.filter((n) => group.solo.has(n))) {
           const r = byName.get(n)!;
-          Object.assign(r, { status: "failed", rows: undefined, error: `its transaction could not commit: ${why}` } satisfies Partial<ModelResult>);
+          Object.assign(r, {
+            status: "failed",
+            rows: undefined,
+            error: `its transaction could not commit: ${why}`,
+          } satisfies Partial<ModelResult>);
           failed.add(n);
           if (options.failFast) stop = true;
           logResult(graph.models.get(n)!, r);
         }
-        if (again.length) log.warn(`commit of ${again.length} model(s) failed (${why}); building them again one at a time`);
+        if (again.length)
+          log.warn(`commit of ${again.length} model(s) failed (${why}); building them again one at a time`);
         requeue(again, stop || options.signal?.aborted ? "stopped" : "rollback");
       }
     };
@@ -380,16 +478,24 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
       if (!unit) {
         unit = { sql: compileSql(model, graph), path: compiledFile(project.paths.compiled, model, compiledDirs) };
         compiled.set(name, unit);
-        writes.push(writeFile(unit.path, `${unit.sql}\n`).then(() => undefined, (e: unknown) => void (writeError ??= e)));
+        writes.push(
+          writeFile(unit.path, `${unit.sql}\n`).then(
+            () => undefined,
+            (e: unknown) => void (writeError ??= e),
+          ),
+        );
       }
       const { sql, path: compiledPath } = unit;
       result.compiledPath = compiledPath;
       try {
         const existing = relations.get(relationKey(model.schema, model.name));
-        const tests = options.noTests ? [] : [...testsFor(model, graph, nowIso), ...(singular.attached.get(name) ?? [])];
+        const tests = options.noTests
+          ? []
+          : [...testsFor(model, graph, nowIso), ...(singular.attached.get(name) ?? [])];
         // a model that took long last time starts with the finished ones committed, so a kill or failure in it costs them nothing;
         // a model rebuilt alone never joins a group, so a commit that fails again is its own
-        if (group.open && ((history.lastDurationMs.get(name) ?? 0) >= GROUP_BUDGET_MS || group.solo.has(name))) await commitGroup();
+        if (group.open && ((history.lastDurationMs.get(name) ?? 0) >= GROUP_BUDGET_MS || group.solo.has(name)))
+          await commitGroup();
         if (roomy.has(name)) await db.run(`SET memory_limit = ${literal(roomyMemoryLimit())}`);
         // DuckDB scans a table created in the open transaction on one thread: a large model is built beside
         // its live version and committed, tested with every core, then swapped in
@@ -414,9 +520,17 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
             throwIfFailed(model, result);
           }
         }
-        const rows = checked.rows ?? created ?? (await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${liveRelation(model)}`))?.n;
+        const rows =
+          checked.rows ??
+          created ??
+          (await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${liveRelation(model)}`))?.n;
         result.rows = Number(rows ?? 0);
-        group.built(name, model.schema, relationKey(model.schema, model.name), model.materialized === "view" ? "view" : "table");
+        group.built(
+          name,
+          model.schema,
+          relationKey(model.schema, model.name),
+          model.materialized === "view" ? "view" : "table",
+        );
         result.asOf = asOfFor(model, graph, store, builtAsOf, history);
         builtAsOf.set(name, result.asOf);
         result.durationMs = Date.now() - t0;
@@ -427,9 +541,17 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
         const redo = await group.rollback();
         requeue(redo, stop || options.signal?.aborted ? "stopped" : "rollback");
         const err = e instanceof DpError ? e : new DpError("MODEL_SQL", String(e));
-        if (isOutOfMemory(err.message) && !project.config.warehouse.memory_limit && !roomy.has(name) && roomyMemoryLimit() !== defaultMemoryLimit() && !options.signal?.aborted) {
+        if (
+          isOutOfMemory(err.message) &&
+          !project.config.warehouse.memory_limit &&
+          !roomy.has(name) &&
+          roomyMemoryLimit() !== defaultMemoryLimit() &&
+          !options.signal?.aborted
+        ) {
           roomy.add(name);
-          log.warn(`${model.name} ran out of memory under the default warehouse.memory_limit (${defaultMemoryLimit()}); building it again with ${roomyMemoryLimit()}. Set warehouse.memory_limit in project.yaml to choose the limit yourself`);
+          log.warn(
+            `${model.name} ran out of memory under the default warehouse.memory_limit (${defaultMemoryLimit()}); building it again with ${roomyMemoryLimit()}. Set warehouse.memory_limit in project.yaml to choose the limit yourself`,
+          );
           Object.assign(result, { status: "success", tests: [], error: undefined, where: undefined });
           group.solo.add(name);
           queue.splice(stop ? 0 : redo.length, 0, name);
@@ -437,9 +559,14 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
         }
         result.status = "failed";
         result.error = err.code === "MODEL_SQL" ? sqlMessage(err.message) : err.message;
-        result.where = err.code === "MODEL_SQL" ? sqlErrorWhere(model, compiledPath, err.message, project.dir) : err.where;
+        result.where =
+          err.code === "MODEL_SQL" ? sqlErrorWhere(model, compiledPath, err.message, project.dir) : err.where;
         const named = rawFileInError(err.message, project.paths.lake);
-        const unreadable = named ? { file: named, reason: sqlMessage(err.message) } : looksLikeUnreadableFile(err.message) ? await findUnreadableRaw(db, project.paths.lake, model.sources) : undefined;
+        const unreadable = named
+          ? { file: named, reason: sqlMessage(err.message) }
+          : looksLikeUnreadableFile(err.message)
+            ? await findUnreadableRaw(db, project.paths.lake, model.sources)
+            : undefined;
         if (unreadable) {
           const q = quarantineRawFile(project.paths.lake, project.paths.state, unreadable.file, unreadable.reason);
           result.error = `${quarantineMessage(project, q)}; the previous version stays live`;
@@ -466,14 +593,16 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
       });
       await publishSnapshot(project, db, runId, options.sidecar);
       for (const r of results) {
-        if (r.status === "success" && graph.models.get(r.model)!.config.publish_parquet) r.parquetPath = await publishParquet(project, db, graph.models.get(r.model)!);
+        if (r.status === "success" && graph.models.get(r.model)!.config.publish_parquet)
+          r.parquetPath = await publishParquet(project, db, graph.models.get(r.model)!);
       }
     }
   } finally {
     options.signal?.removeEventListener("abort", interrupt);
     db.close();
   }
-  const ok = results.every((r) => r.status === "success") && loose.every((t) => t.status === "pass" || t.status === "warn");
+  const ok =
+    results.every((r) => r.status === "success") && loose.every((t) => t.status === "pass" || t.status === "warn");
   return { runId, models: results, tests: loose, ok, durationMs: Date.now() - started };
 }
 
@@ -493,17 +622,51 @@ async function publishParquet(project: Project, db: Db, model: Model): Promise<s
   return path;
 }
 
-async function recordBuild(db: Db, runId: string, results: ModelResult[], graph: ModelGraph, nowIso: string): Promise<void> {
+async function recordBuild(
+  db: Db,
+  runId: string,
+  results: ModelResult[],
+  graph: ModelGraph,
+  nowIso: string,
+): Promise<void> {
   const rows = results.map((r): SqlValue[] => {
     const model = graph.models.get(r.model)!;
-    return [runId, r.model, r.schema, model.materialized, r.status, r.rows ?? null, r.durationMs, r.error ?? null, r.asOf ?? null, nowIso, model.hash];
+    return [
+      runId,
+      r.model,
+      r.schema,
+      model.materialized,
+      r.status,
+      r.rows ?? null,
+      r.durationMs,
+      r.error ?? null,
+      r.asOf ?? null,
+      nowIso,
+      model.hash,
+    ];
   });
   await insertRows(db, "_dp.model_runs", 11, rows);
-  await recordTests(db, runId, results.flatMap((r) => r.tests), nowIso);
+  await recordTests(
+    db,
+    runId,
+    results.flatMap((r) => r.tests),
+    nowIso,
+  );
 }
 
 export async function recordTests(db: Db, runId: string, tests: TestResult[], nowIso: string): Promise<void> {
-  const rows = tests.map((t): SqlValue[] => [runId, t.id, t.model, t.kind, t.column ?? null, t.severity, t.status, t.failures, t.message, nowIso]);
+  const rows = tests.map((t): SqlValue[] => [
+    runId,
+    t.id,
+    t.model,
+    t.kind,
+    t.column ?? null,
+    t.severity,
+    t.status,
+    t.failures,
+    t.message,
+    nowIso,
+  ]);
   await insertRows(db, "_dp.test_results", 10, rows);
 }
 
@@ -515,6 +678,12 @@ export async function recordTests(db: Db, runId: string, tests: TestResult[], no
 async function insertRows(db: Db, table: string, columns: number, rows: SqlValue[][]): Promise<void> {
   if (!rows.length) return;
   const cells = Array.from({ length: columns }, (_, k) => `r[${k + 1}]`).join(", ");
-  const text = JSON.stringify(rows.map((row) => row.map((v) => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v)))));
-  await db.run(`INSERT INTO ${table} SELECT ${cells} FROM (SELECT unnest(from_json($1, '[["VARCHAR"]]')) AS r)`, [text]);
+  const text = JSON.stringify(
+    rows.map((row) =>
+      row.map((v) => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v))),
+    ),
+  );
+  await db.run(`INSERT INTO ${table} SELECT ${cells} FROM (SELECT unnest(from_json($1, '[["VARCHAR"]]')) AS r)`, [
+    text,
+  ]);
 }

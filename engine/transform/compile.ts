@@ -16,18 +16,26 @@ export interface CompileContext {
 const REF = /\{\{\s*ref\(\s*['"]([^'"]+)['"]\s*\)\s*\}\}/g;
 const SOURCE = /\{\{\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*\}\}/g;
 const THIS = /\{\{\s*this\s*\}\}/g;
-const IF_INCREMENTAL = /\{%-?\s*if\s+is_incremental\(\)\s*-?%\}([\s\S]*?)(?:\{%-?\s*else\s*-?%\}([\s\S]*?))?\{%-?\s*endif\s*-?%\}/g;
+const IF_INCREMENTAL =
+  /\{%-?\s*if\s+is_incremental\(\)\s*-?%\}([\s\S]*?)(?:\{%-?\s*else\s*-?%\}([\s\S]*?))?\{%-?\s*endif\s*-?%\}/g;
 
 export function liveRelation(model: Pick<Model, "schema" | "name">): string {
   return qualified(model.schema, model.name);
 }
 
 /** Templated SQL → plain DuckDB SQL. Line count is preserved so errors map back to the file. */
-export function compileSql(model: Pick<Model, "sql" | "schema" | "name">, graph: ModelGraph, ctx: CompileContext = {}): string {
+export function compileSql(
+  model: Pick<Model, "sql" | "schema" | "name">,
+  graph: ModelGraph,
+  ctx: CompileContext = {},
+): string {
   const relationOf = ctx.relationOf ?? liveRelation;
-  const sourceRelation = ctx.sourceRelation ?? ((source: string, stream: string) => qualified("raw", rawViewName(source, stream)));
+  const sourceRelation =
+    ctx.sourceRelation ?? ((source: string, stream: string) => qualified("raw", rawViewName(source, stream)));
   return model.sql
-    .replace(IF_INCREMENTAL, (_all, yes: string, no: string | undefined) => (ctx.isIncremental ? yes : (no ?? yes.replace(/[^\n]/g, ""))))
+    .replace(IF_INCREMENTAL, (_all, yes: string, no: string | undefined) =>
+      ctx.isIncremental ? yes : (no ?? yes.replace(/[^\n]/g, "")),
+    )
     .replace(REF, (_all, name: string) => relationOf(graph.models.get(name)!))
     .replace(SOURCE, (_all, source: string, stream: string) => sourceRelation(source, stream))
     .replace(THIS, ctx.self ?? liveRelation(model))

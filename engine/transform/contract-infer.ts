@@ -17,7 +17,11 @@ export interface ContractDraft {
 }
 
 /** A draft contract from the built model's columns and types, read from the published snapshot. */
-export async function inferContract(project: Project, name: string, options: { write?: boolean } = {}): Promise<ContractDraft> {
+export async function inferContract(
+  project: Project,
+  name: string,
+  options: { write?: boolean } = {},
+): Promise<ContractDraft> {
   const graph = loadModels(project);
   const model = graph.models.get(name);
   if (!model) throw new DpError("USAGE", `no model named "${name}"`, { fix: `one of: ${graph.order.join(", ")}` });
@@ -32,14 +36,24 @@ export async function inferContract(project: Project, name: string, options: { w
   } finally {
     db.close();
   }
-  if (!columns.length) throw new DpError("NOT_FOUND", `${model.schema}.${name} is not built`, { fix: `dp build --select ${name}`, exitCode: 1 });
+  if (!columns.length)
+    throw new DpError("NOT_FOUND", `${model.schema}.${name} is not built`, {
+      fix: `dp build --select ${name}`,
+      exitCode: 1,
+    });
   const declared = new Map(model.config.columns.map((c) => [c.name, c]));
   const entry = {
     name,
     contract: true,
     columns: columns.map((c) => {
       const d = declared.get(c.name);
-      return { name: c.name, type: c.type, ...(d?.description ? { description: d.description } : {}), ...(d?.pii ? { pii: true } : {}), ...(d?.tests.length ? { tests: d.tests } : {}) };
+      return {
+        name: c.name,
+        type: c.type,
+        ...(d?.description ? { description: d.description } : {}),
+        ...(d?.pii ? { pii: true } : {}),
+        ...(d?.tests.length ? { tests: d.tests } : {}),
+      };
     }),
   };
   const draft: ContractDraft = { model: name, columns, yaml: stringify([entry]) };
@@ -49,7 +63,9 @@ export async function inferContract(project: Project, name: string, options: { w
 
 /** Sets contract: true and the column types in the model's YAML entry, keeping its comments, descriptions and tests. */
 function writeContract(project: Project, model: Model, columns: { name: string; type: string }[]): string {
-  const file = model.yamlWhere ? join(project.dir, model.yamlWhere.replace(/:\d+$/, "")) : join(project.paths.models, model.schema, `${model.name}.yml`);
+  const file = model.yamlWhere
+    ? join(project.dir, model.yamlWhere.replace(/:\d+$/, ""))
+    : join(project.paths.models, model.schema, `${model.name}.yml`);
   const doc = parseDocument(existsSync(file) ? readFileSync(file, "utf8") : "models: []\n");
   if (!isSeq(doc.get("models"))) doc.set("models", doc.createNode([]));
   const models = doc.get("models") as import("yaml").YAMLSeq;

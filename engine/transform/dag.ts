@@ -28,12 +28,14 @@ export async function planModels(project: Project): Promise<ModelGraph> {
       const schema = t.schema.toLowerCase();
       const target = bySchemaName.get(`${schema}.${t.name}`.toLowerCase());
       if (target) {
-        if (target !== m && !m.refs.some((r) => r.name === target.name)) m.refs.push({ name: target.name, line, via: "sql" });
+        if (target !== m && !m.refs.some((r) => r.name === target.name))
+          m.refs.push({ name: target.name, line, via: "sql" });
         continue;
       }
       if (schema === "raw") {
         const s = sourceByView.get(t.name.toLowerCase()) ?? splitRawView(t.name);
-        if (s && !m.sources.some((x) => x.source === s.source && x.stream === s.stream)) m.sources.push({ ...s, line, via: "sql" });
+        if (s && !m.sources.some((x) => x.source === s.source && x.stream === s.stream))
+          m.sources.push({ ...s, line, via: "sql" });
         continue;
       }
       if (modelSchemas.has(schema)) throw unknownTable(m, `${t.schema}.${t.name}`, line);
@@ -42,7 +44,10 @@ export async function planModels(project: Project): Promise<ModelGraph> {
   for (const m of models) {
     for (const s of m.sources) {
       if (s.via && !project.config.sources[s.source]) {
-        throw new DpError("MODEL_GRAPH", `raw.${s.source}__${s.stream} names no source in project.yaml`, { where: `${m.displayPath}:${s.line}`, fix: `add sources.${s.source} to project.yaml or use {{ source('…', '…') }}` });
+        throw new DpError("MODEL_GRAPH", `raw.${s.source}__${s.stream} names no source in project.yaml`, {
+          where: `${m.displayPath}:${s.line}`,
+          fix: `add sources.${s.source} to project.yaml or use {{ source('…', '…') }}`,
+        });
       }
     }
   }
@@ -69,6 +74,10 @@ function unknownTable(m: Model, table: string, line: number): DpError {
 /** Models' ref()/source() edges next to the tables DuckDB's parser found; equal when the SQL names nothing directly. */
 export function parsedDependencies(m: Model): { refs: string[]; tables: string[] } {
   const refs = [...new Set(m.refs.filter((r) => !r.via).map((r) => r.name))].sort();
-  const tables = [...new Set((m.parsed?.tables ?? []).filter((t) => t.schema.toLowerCase() !== "raw").map((t) => t.name))].filter((n) => n !== m.name).sort();
+  const tables = [
+    ...new Set((m.parsed?.tables ?? []).filter((t) => t.schema.toLowerCase() !== "raw").map((t) => t.name)),
+  ]
+    .filter((n) => n !== m.name)
+    .sort();
   return { refs, tables };
 }

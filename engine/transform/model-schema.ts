@@ -7,12 +7,16 @@ export const columnTestSchema = z.union([
   z.enum(["not_null", "unique"]),
   z.strictObject({ not_null: z.strictObject({ severity, where: z.string().optional() }) }),
   z.strictObject({ unique: z.strictObject({ severity, where: z.string().optional() }) }),
-  z.strictObject({ accepted_values: z.strictObject({ values: z.array(z.union([z.string(), z.number(), z.boolean()])), severity }) }),
+  z.strictObject({
+    accepted_values: z.strictObject({ values: z.array(z.union([z.string(), z.number(), z.boolean()])), severity }),
+  }),
   z.strictObject({ relationships: z.strictObject({ to: z.string(), field: z.string(), severity }) }),
 ]);
 
 export const modelTestSchema = z.union([
-  z.strictObject({ expression: z.union([z.string(), z.strictObject({ sql: z.string(), severity, name: z.string().optional() })]) }),
+  z.strictObject({
+    expression: z.union([z.string(), z.strictObject({ sql: z.string(), severity, name: z.string().optional() })]),
+  }),
   z.strictObject({ row_count: z.strictObject({ min: z.number().optional(), max: z.number().optional(), severity }) }),
   z.strictObject({ unique_combination: z.strictObject({ columns: z.array(z.string()).min(1), severity }) }),
   z.strictObject({ recency: z.strictObject({ column: z.string(), max_age: z.string(), severity }) }),
@@ -66,15 +70,22 @@ export const unitTestSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
   model: z.string(),
   description: z.string().optional(),
-  given: z.array(
-    z.strictObject({
-      /** ref('model') or source('source', 'stream') */
-      input: z.string().regex(/^\s*(ref\(\s*['"][^'"]+['"]\s*\)|source\(\s*['"][^'"]+['"]\s*,\s*['"][^'"]+['"]\s*\))\s*$/, "write ref('model') or source('source', 'stream')"),
-      rows: z.array(unitRow),
-      /** column types where the rows alone leave them ambiguous: { created_at: TIMESTAMP } */
-      types: z.record(z.string(), z.string()).optional(),
-    }),
-  ).default([]),
+  given: z
+    .array(
+      z.strictObject({
+        /** ref('model') or source('source', 'stream') */
+        input: z
+          .string()
+          .regex(
+            /^\s*(ref\(\s*['"][^'"]+['"]\s*\)|source\(\s*['"][^'"]+['"]\s*,\s*['"][^'"]+['"]\s*\))\s*$/,
+            "write ref('model') or source('source', 'stream')",
+          ),
+        rows: z.array(unitRow),
+        /** column types where the rows alone leave them ambiguous: { created_at: TIMESTAMP } */
+        types: z.record(z.string(), z.string()).optional(),
+      }),
+    )
+    .default([]),
   expect: z.strictObject({ rows: z.array(unitRow) }),
 });
 

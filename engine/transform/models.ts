@@ -105,16 +105,25 @@ export function loadModels(project: Project): ModelGraph {
     const parsed = yf.validate(modelsFileSchema);
     parsed.models.forEach((m, i) => {
       if (yamlConfigs.has(m.name)) {
-        throw new DpError("CONFIG", `model "${m.name}" is described twice`, { where: `${yf.locate(["models", i, "name"])} and ${yamlConfigs.get(m.name)!.where()}`, fix: "keep one YAML entry per model" });
+        throw new DpError("CONFIG", `model "${m.name}" is described twice`, {
+          where: `${yf.locate(["models", i, "name"])} and ${yamlConfigs.get(m.name)!.where()}`,
+          fix: "keep one YAML entry per model",
+        });
       }
       yamlConfigs.set(m.name, { config: m, where: once(() => yf.locate(["models", i, "name"])) });
     });
     parsed.metrics.forEach((m, i) => {
       if (metricWhere.has(m.name)) {
-        throw new DpError("CONFIG", `metric "${m.name}" is defined twice`, { where: yf.locate(["metrics", i, "name"]), fix: "rename one of them" });
+        throw new DpError("CONFIG", `metric "${m.name}" is defined twice`, {
+          where: yf.locate(["metrics", i, "name"]),
+          fix: "rename one of them",
+        });
       }
       metrics.push(m);
-      metricWhere.set(m.name, once(() => yf.locate(["metrics", i, "name"])));
+      metricWhere.set(
+        m.name,
+        once(() => yf.locate(["metrics", i, "name"])),
+      );
     });
     parsed.unit_tests.forEach((u, i) => {
       const where = once(() => yf.locate(["unit_tests", i, "name"]));
@@ -135,7 +144,14 @@ export function loadModels(project: Project): ModelGraph {
     const parts = rel.split(sep);
     if (parts.includes("tests")) {
       const sql = readFileSync(file, "utf8");
-      singularTests.push({ name: basename(file, ".sql"), path: file, displayPath: relative(project.dir, file), sql, refs: refsIn(sql), sources: sourcesIn(sql) });
+      singularTests.push({
+        name: basename(file, ".sql"),
+        path: file,
+        displayPath: relative(project.dir, file),
+        sql,
+        refs: refsIn(sql),
+        sources: sourcesIn(sql),
+      });
       continue;
     }
     if (parts.length < 2) continue;
@@ -143,7 +159,10 @@ export function loadModels(project: Project): ModelGraph {
     const schema = parts[0]!;
     const displayPath = relative(project.dir, file);
     if (models.has(name)) {
-      throw new DpError("MODEL_GRAPH", `two models are named "${name}"`, { where: `${displayPath} and ${models.get(name)!.displayPath}`, fix: "model names are global; rename one file" });
+      throw new DpError("MODEL_GRAPH", `two models are named "${name}"`, {
+        where: `${displayPath} and ${models.get(name)!.displayPath}`,
+        fix: "model names are global; rename one file",
+      });
     }
     const sql = readFileSync(file, "utf8");
     const refs = refsIn(sql);
@@ -168,7 +187,10 @@ export function loadModels(project: Project): ModelGraph {
   }
   for (const [name, y] of yamlConfigs) {
     if (!models.has(name)) {
-      throw new DpError("CONFIG", `YAML describes model "${name}" but there is no ${name}.sql`, { where: y.where(), fix: `create models/<layer>/${name}.sql or remove the entry` });
+      throw new DpError("CONFIG", `YAML describes model "${name}" but there is no ${name}.sql`, {
+        where: y.where(),
+        fix: `create models/<layer>/${name}.sql or remove the entry`,
+      });
     }
   }
   for (const m of [...models.values(), ...singularTests]) {
@@ -191,12 +213,18 @@ export function loadModels(project: Project): ModelGraph {
   }
   for (const u of unitTests) {
     if (!models.has(u.model)) {
-      throw new DpError("CONFIG", `unit test "${u.name}" tests model "${u.model}", which does not exist`, { where: u.where, fix: "fix the model name" });
+      throw new DpError("CONFIG", `unit test "${u.name}" tests model "${u.model}", which does not exist`, {
+        where: u.where,
+        fix: "fix the model name",
+      });
     }
   }
   for (const metric of metrics) {
     if (!models.has(metric.mart)) {
-      throw new DpError("CONFIG", `metric "${metric.name}" reads mart "${metric.mart}", which is not a model`, { where: metricWhere.get(metric.name)!(), fix: "fix the mart name" });
+      throw new DpError("CONFIG", `metric "${metric.name}" reads mart "${metric.mart}", which is not a model`, {
+        where: metricWhere.get(metric.name)!(),
+        fix: "fix the mart name",
+      });
     }
   }
   return assembleGraph(models, metrics, (name) => metricWhere.get(name)?.(), singularTests, unitTests);
@@ -207,10 +235,17 @@ function once(f: () => string): () => string {
   return () => (v ??= f());
 }
 
-export function assembleGraph(models: Map<string, Model>, metrics: MetricDef[], metricWhere: ModelGraph["metricWhere"], singularTests: SingularTest[], unitTests: UnitTest[]): ModelGraph {
+export function assembleGraph(
+  models: Map<string, Model>,
+  metrics: MetricDef[],
+  metricWhere: ModelGraph["metricWhere"],
+  singularTests: SingularTest[],
+  unitTests: UnitTest[],
+): ModelGraph {
   const order = topoSort(models);
   const childMap = new Map<string, Set<string>>();
-  for (const m of models.values()) for (const r of m.refs) childMap.set(r.name, (childMap.get(r.name) ?? new Set()).add(m.name));
+  for (const m of models.values())
+    for (const r of m.refs) childMap.set(r.name, (childMap.get(r.name) ?? new Set()).add(m.name));
   return {
     models,
     order,
@@ -266,7 +301,8 @@ function relationshipTargets(model: Model): string[] {
   const out: string[] = [];
   for (const c of model.config.columns) {
     for (const t of c.tests) {
-      if (typeof t === "object" && "relationships" in t) out.push(t.relationships.to.replace(/^ref\(['"]?|['"]?\)$/g, ""));
+      if (typeof t === "object" && "relationships" in t)
+        out.push(t.relationships.to.replace(/^ref\(['"]?|['"]?\)$/g, ""));
     }
   }
   return out;
@@ -291,7 +327,7 @@ export function upstreamSources(graph: ModelGraph, name: string): { source: stri
 export function ancestors(graph: ModelGraph, name: string): string[] {
   const out = new Set<string>();
   const visit = (n: string) => {
-    for (const p of graph.parents(n)) if (!out.has(p)) (out.add(p), visit(p));
+    for (const p of graph.parents(n)) if (!out.has(p)) out.add(p), visit(p);
   };
   visit(name);
   return [...out];
@@ -300,7 +336,7 @@ export function ancestors(graph: ModelGraph, name: string): string[] {
 export function descendants(graph: ModelGraph, name: string): string[] {
   const out = new Set<string>();
   const visit = (n: string) => {
-    for (const c of graph.children(n)) if (!out.has(c)) (out.add(c), visit(c));
+    for (const c of graph.children(n)) if (!out.has(c)) out.add(c), visit(c);
   };
   visit(name);
   return [...out];

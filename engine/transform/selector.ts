@@ -6,7 +6,11 @@ import { ancestors, descendants, type ModelGraph } from "./models.ts";
  * dbt-style selection: `model`, `+model`, `model+`, `+model+`, `tag:x`,
  * `path:models/marts`, `state:modified` (needs `modified`); space or comma separated = union.
  */
-export function select(graph: ModelGraph, expr: string | undefined, ctx: { projectDir: string; modified?: Set<string> }): string[] {
+export function select(
+  graph: ModelGraph,
+  expr: string | undefined,
+  ctx: { projectDir: string; modified?: Set<string> },
+): string[] {
   if (!expr || !expr.trim()) return graph.order;
   const chosen = new Set<string>();
   for (const term of expr.split(/[\s,]+/).filter(Boolean)) {
@@ -25,7 +29,9 @@ function selectTerm(graph: ModelGraph, term: string, ctx: { projectDir: string; 
     base = [...graph.models.values()].filter((m) => m.config.tags.includes(tag)).map((m) => m.name);
   } else if (core.startsWith("path:")) {
     const want = relative(ctx.projectDir, resolve(ctx.projectDir, core.slice(5)));
-    base = [...graph.models.values()].filter((m) => m.displayPath === want || m.displayPath.startsWith(`${want}/`)).map((m) => m.name);
+    base = [...graph.models.values()]
+      .filter((m) => m.displayPath === want || m.displayPath.startsWith(`${want}/`))
+      .map((m) => m.name);
   } else if (core === "state:modified") {
     base = [...(ctx.modified ?? new Set(graph.order))];
   } else if (core.includes("*")) {
@@ -33,12 +39,16 @@ function selectTerm(graph: ModelGraph, term: string, ctx: { projectDir: string; 
     base = graph.order.filter((n) => re.test(n));
   } else {
     if (!graph.models.has(core)) {
-      throw new DpError("USAGE", `--select ${term}: no model named "${core}"`, { fix: `run \`dp catalog\` to list models` });
+      throw new DpError("USAGE", `--select ${term}: no model named "${core}"`, {
+        fix: `run \`dp catalog\` to list models`,
+      });
     }
     base = [core];
   }
   if (base.length === 0 && !core.startsWith("state:")) {
-    throw new DpError("USAGE", `--select ${term} matches no model`, { fix: "check the tag or path; `dp catalog` lists models" });
+    throw new DpError("USAGE", `--select ${term} matches no model`, {
+      fix: "check the tag or path; `dp catalog` lists models",
+    });
   }
   const out = new Set(base);
   for (const b of base) {

@@ -13,7 +13,6 @@ import { MEMORY_SIZE } from "../config/project-schema.ts";
  */
 export const DEFAULT_MEMORY_MB = 768;
 
-
 export function defaultThreads(): number {
   return availableParallelism();
 }
@@ -32,7 +31,10 @@ export function defaultMemoryLimit(): string {
   const env = process.env.DP_MEMORY_LIMIT?.trim();
   if (env) {
     if (!MEMORY_SIZE.test(env)) {
-      throw new DpError("CONFIG", `DP_MEMORY_LIMIT=${JSON.stringify(env)} is not a memory size`, { where: "environment variable DP_MEMORY_LIMIT", fix: "use a size such as 768MB or 2GB, or unset it" });
+      throw new DpError("CONFIG", `DP_MEMORY_LIMIT=${JSON.stringify(env)} is not a memory size`, {
+        where: "environment variable DP_MEMORY_LIMIT",
+        fix: "use a size such as 768MB or 2GB, or unset it",
+      });
     }
     return env;
   }

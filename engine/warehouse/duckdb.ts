@@ -41,13 +41,15 @@ export class Db {
 
   static async open(path: string, options: OpenOptions = {}): Promise<Db> {
     const { DuckDBInstance } = await loadDuckDB();
-    if (path !== ":memory:" && !path.startsWith("md:") && !options.readOnly) mkdirSync(dirname(path), { recursive: true });
+    if (path !== ":memory:" && !path.startsWith("md:") && !options.readOnly)
+      mkdirSync(dirname(path), { recursive: true });
     const config: Record<string, string> = {};
     if (options.readOnly) config.access_mode = "READ_ONLY";
     config.threads = String(options.threads ?? defaultThreads());
     config.memory_limit = options.memoryLimit ?? defaultMemoryLimit();
     // DuckDB's default for an in-memory database is `.tmp` in the working directory (a cron job's may be `/`)
-    const spill = options.tempDirectory ?? (path === ":memory:" ? join(tmpdir(), `dp-spill-${process.pid}`) : undefined);
+    const spill =
+      options.tempDirectory ?? (path === ":memory:" ? join(tmpdir(), `dp-spill-${process.pid}`) : undefined);
     if (spill) config.temp_directory = spill;
     config.autoinstall_known_extensions = "false";
     config.autoload_known_extensions = "false";
@@ -134,20 +136,28 @@ export class Db {
     try {
       count = (await this.conn.extractStatements(sql)).count;
     } catch (e) {
-      throw new DpError("READ_ONLY", `not valid SQL: ${(e as Error).message.split("\n")[0]}`, { fix: "check the statement's syntax" });
+      throw new DpError("READ_ONLY", `not valid SQL: ${(e as Error).message.split("\n")[0]}`, {
+        fix: "check the statement's syntax",
+      });
     }
     if (count !== 1) {
-      throw new DpError("READ_ONLY", `expected exactly one statement, got ${count}`, { fix: "run one SELECT at a time" });
+      throw new DpError("READ_ONLY", `expected exactly one statement, got ${count}`, {
+        fix: "run one SELECT at a time",
+      });
     }
     let type: number;
     try {
       const prepared = await this.conn.prepare(sql);
       type = prepared.statementType as unknown as number;
     } catch (e) {
-      throw new DpError("READ_ONLY", (e as Error).message.split("\n")[0]!, { fix: "dp sql runs read-only SELECT statements on the published marts" });
+      throw new DpError("READ_ONLY", (e as Error).message.split("\n")[0]!, {
+        fix: "dp sql runs read-only SELECT statements on the published marts",
+      });
     }
     if (type !== SELECT_STATEMENT) {
-      throw new DpError("READ_ONLY", "only SELECT statements are allowed here", { fix: "dp sql is read-only; change data through models and `dp build`" });
+      throw new DpError("READ_ONLY", "only SELECT statements are allowed here", {
+        fix: "dp sql is read-only; change data through models and `dp build`",
+      });
     }
   }
 

@@ -9,7 +9,11 @@ import { log } from "../log.ts";
  * the unpublished part of a killed run (rebuilt by this run); a corrupt database file is replaced by
  * the last published snapshot. Either way the bad file is kept in warehouse/quarantine/ and logged.
  */
-export async function openRecovering(path: string, latestSnapshot: () => string | undefined, open: () => Promise<Db>): Promise<Db> {
+export async function openRecovering(
+  path: string,
+  latestSnapshot: () => string | undefined,
+  open: () => Promise<Db>,
+): Promise<Db> {
   try {
     return await open();
   } catch (e) {
@@ -27,7 +31,9 @@ export async function openRecovering(path: string, latestSnapshot: () => string 
     const first = msg.split("\n")[0];
     if (/replaying WAL|Corrupt WAL/i.test(msg)) {
       const to = moveAside(`${path}.wal`);
-      log.error(`the warehouse's write-ahead log is corrupt (${first}); moved it to ${to}. It held only unpublished work of an interrupted run, which this run rebuilds`);
+      log.error(
+        `the warehouse's write-ahead log is corrupt (${first}); moved it to ${to}. It held only unpublished work of an interrupted run, which this run rebuilds`,
+      );
       return await open();
     }
     if (/Corrupt database file|not a valid DuckDB database|checksum/i.test(msg)) {
@@ -35,7 +41,9 @@ export async function openRecovering(path: string, latestSnapshot: () => string 
       moveAside(`${path}.wal`);
       const snapshot = latestSnapshot();
       if (snapshot && existsSync(snapshot)) copyFileSync(snapshot, path);
-      log.error(`the warehouse file is corrupt (${first}); moved it to ${to} and ${snapshot ? `restored the last published snapshot ${basename(snapshot)}` : "started an empty warehouse (no snapshot yet)"}; this run rebuilds from the raw lake`);
+      log.error(
+        `the warehouse file is corrupt (${first}); moved it to ${to} and ${snapshot ? `restored the last published snapshot ${basename(snapshot)}` : "started an empty warehouse (no snapshot yet)"}; this run rebuilds from the raw lake`,
+      );
       return await open();
     }
     throw e;

@@ -56,7 +56,12 @@ function pointerPath(project: Project): string {
  */
 export type SnapshotSidecar = (db: Db, snapshotFile: string) => Promise<void>;
 
-export async function publishSnapshot(project: Project, db: Db, runId: string, sidecar?: SnapshotSidecar): Promise<string> {
+export async function publishSnapshot(
+  project: Project,
+  db: Db,
+  runId: string,
+  sidecar?: SnapshotSidecar,
+): Promise<string> {
   await db.run("CHECKPOINT");
   mkdirSync(project.paths.snapshots, { recursive: true });
   const name = `${runId}.duckdb`;
@@ -66,12 +71,17 @@ export async function publishSnapshot(project: Project, db: Db, runId: string, s
   renameSync(tmp, join(project.paths.snapshots, name));
   await sidecar?.(db, name);
   const previous = currentPointer(project);
-  writeFileAtomic(pointerPath(project), JSON.stringify({ file: name, published_at: new Date().toISOString(), run_id: runId } satisfies SnapshotPointer));
+  writeFileAtomic(
+    pointerPath(project),
+    JSON.stringify({ file: name, published_at: new Date().toISOString(), run_id: runId } satisfies SnapshotPointer),
+  );
   // keep the previous snapshot for readers that still have it open
   // and leftovers of a writer killed mid-copy
   const kept = new Set([name, previous?.file].filter((x): x is string => Boolean(x)).map(stem));
   for (const f of readdirSync(project.paths.snapshots)) {
-    const stale = f.startsWith(".") ? f.endsWith(".tmp") && f !== `.${name}.tmp` : f !== "current.json" && !kept.has(stem(f));
+    const stale = f.startsWith(".")
+      ? f.endsWith(".tmp") && f !== `.${name}.tmp`
+      : f !== "current.json" && !kept.has(stem(f));
     if (stale) rmSync(join(project.paths.snapshots, f), { force: true });
   }
   return join(project.paths.snapshots, name);

@@ -8,16 +8,42 @@ import { repoRoot, tempDir } from "../helpers.ts";
 test("bun run bench --scale tiny runs every case and writes the results table", () => {
   const dir = tempDir("dp-bench-test-");
   const out = join(dir, "RESULTS.md");
-  const r = Bun.spawnSync(["bun", "run", "bench", "--scale", "tiny", "--out", out, "--json"], { cwd: repoRoot, stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
-  expect({ code: r.exitCode, stderr: r.exitCode === 0 ? "" : r.stderr.toString().slice(-3000) }).toEqual({ code: 0, stderr: "" });
+  const r = Bun.spawnSync(["bun", "run", "bench", "--scale", "tiny", "--out", out, "--json"], {
+    cwd: repoRoot,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  expect({ code: r.exitCode, stderr: r.exitCode === 0 ? "" : r.stderr.toString().slice(-3000) }).toEqual({
+    code: 0,
+    stderr: "",
+  });
   expect(existsSync(out)).toBe(true);
   const md = readFileSync(out, "utf8");
   expect(md).toContain("| case | dp | limit | ratio | goal | met | machine |");
   expect(md).toMatch(/\*\*Machine:\*\* .+, \d+ cores, \d+ GB RAM · Bun \d+\.\d+\.\d+ · DuckDB v\d/);
   expect(md).toContain("## Scaling from 1× to 10× input");
-  const { results, errors } = JSON.parse(readFileSync(`${out}.json`, "utf8")) as { results: { case: string; dp: number; limit: number | null; ratio: number | null; goal: string }[]; errors: unknown[] };
+  const { results, errors } = JSON.parse(readFileSync(`${out}.json`, "utf8")) as {
+    results: { case: string; dp: number; limit: number | null; ratio: number | null; goal: string }[];
+    errors: unknown[];
+  };
   expect(errors).toEqual([]);
-  for (const prefix of ["startup", "plan: parse + DAG of 100 ", "plan: parse + DAG of 1,000 ", "ingest 20,000 records (", "ingest 20,000 records through the Stripe connector", "memory: peak RSS of the 20,000-record ingest", "build: 50 trivial", "build: demo", "memory: peak RSS of the scaled build (default", "memory: peak RSS of the scaled build with", "memory: peak RSS of the demo generator", "demo generator: dp pull", "ask (offline)", "tool latency"]) {
+  for (const prefix of [
+    "startup",
+    "plan: parse + DAG of 100 ",
+    "plan: parse + DAG of 1,000 ",
+    "ingest 20,000 records (",
+    "ingest 20,000 records through the Stripe connector",
+    "memory: peak RSS of the 20,000-record ingest",
+    "build: 50 trivial",
+    "build: demo",
+    "memory: peak RSS of the scaled build (default",
+    "memory: peak RSS of the scaled build with",
+    "memory: peak RSS of the demo generator",
+    "demo generator: dp pull",
+    "ask (offline)",
+    "tool latency",
+  ]) {
     expect(results.map((c) => c.case).filter((c) => c.startsWith(prefix))).toHaveLength(1);
   }
   for (const c of results) {
@@ -29,11 +55,19 @@ test("bun run bench --scale tiny runs every case and writes the results table", 
 }, 120_000);
 
 test("the tool's SQL is inlined for dp sql with its bound values quoted", () => {
-  expect(inlineParams("select $1, $2, $10 from t where x = $2", ["it's", 3, null, null, null, null, null, null, null, true])).toBe("select 'it''s', 3, true from t where x = 3");
+  expect(
+    inlineParams("select $1, $2, $10 from t where x = $2", ["it's", 3, null, null, null, null, null, null, null, true]),
+  ).toBe("select 'it''s', 3, true from t where x = 3");
 });
 
 test("scaling verdicts: 10× time growth is linear, memory within 1.5× is flat", () => {
-  expect(growthVerdict({ what: "t", unit: "ms", x1: { input: "a", dp: 100 }, x10: { input: "b", dp: 900 } })).toMatch(/^linear/);
-  expect(growthVerdict({ what: "t", unit: "ms", x1: { input: "a", dp: 100 }, x10: { input: "b", dp: 1500 } })).toMatch(/^superlinear/);
-  expect(growthVerdict({ what: "m", unit: "MB", x1: { input: "a", dp: 200 }, x10: { input: "b", dp: 250 } })).toMatch(/^flat/);
+  expect(growthVerdict({ what: "t", unit: "ms", x1: { input: "a", dp: 100 }, x10: { input: "b", dp: 900 } })).toMatch(
+    /^linear/,
+  );
+  expect(growthVerdict({ what: "t", unit: "ms", x1: { input: "a", dp: 100 }, x10: { input: "b", dp: 1500 } })).toMatch(
+    /^superlinear/,
+  );
+  expect(growthVerdict({ what: "m", unit: "MB", x1: { input: "a", dp: 200 }, x10: { input: "b", dp: 250 } })).toMatch(
+    /^flat/,
+  );
 });

@@ -57,7 +57,9 @@ test("churn last month?", () => {
 test("MRR by plan this quarter", () => {
   const j = ask("MRR by plan this quarter");
   const [e] = sql(`${MONTH_END_MRR} SELECT sum(mrr) AS mrr FROM e WHERE month = DATE '2026-11-01'`);
-  expect(j.answer.split("\n")[0]).toBe(`MRR in Q4 2026 (to date) was ${money(Number(e!.mrr))} (as of November 2026); by plan_tier:`);
+  expect(j.answer.split("\n")[0]).toBe(
+    `MRR in Q4 2026 (to date) was ${money(Number(e!.mrr))} (as of November 2026); by plan_tier:`,
+  );
   const main = j.tool_calls.find((c: any) => c.role === "main");
   expect(main.input).toMatchObject({ metric: "mrr", period: "this_quarter", group_by: ["plan_tier"] });
 }, 30_000);
@@ -72,10 +74,14 @@ test("how many new customers in September 2026", () => {
 
 test("top 5 customers by MRR", () => {
   const j = ask("top 5 customers by MRR");
-  const expected = sql(`${MONTH_END_MRR} SELECT customer_id, mrr FROM e WHERE month = DATE '2026-11-01' ORDER BY mrr DESC, customer_id LIMIT 5`);
+  const expected = sql(
+    `${MONTH_END_MRR} SELECT customer_id, mrr FROM e WHERE month = DATE '2026-11-01' ORDER BY mrr DESC, customer_id LIMIT 5`,
+  );
   const main = j.tool_calls[0];
   expect(main).toMatchObject({ name: "top_n", input: { mart: "customers", measure: "mrr", n: 5 } });
   const lines = j.answer.split("\n").slice(1);
-  expect(lines.map((l: string) => l.trim().split(/\s+/).at(-1))).toEqual(expected.map((e) => `$${Number(e.mrr).toFixed(2)}`));
+  expect(lines.map((l: string) => l.trim().split(/\s+/).at(-1))).toEqual(
+    expected.map((e) => `$${Number(e.mrr).toFixed(2)}`),
+  );
   expect(j.answer).not.toMatch(/@/);
 }, 30_000);

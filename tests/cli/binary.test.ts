@@ -9,7 +9,19 @@ import { repoRoot, tempDir, writeProject } from "../helpers.ts";
  * cache, it must still run DuckDB from any cwd.
  */
 const binary = join(repoRoot, "dist", "dp");
-const SOURCES = ["cli", "engine", "connectors", "tools", "models", "evals", "project.yaml", "package.json", "bun.lock", "scripts/build.ts", "scripts/gen-demo-assets.ts"];
+const SOURCES = [
+  "cli",
+  "engine",
+  "connectors",
+  "tools",
+  "models",
+  "evals",
+  "project.yaml",
+  "package.json",
+  "bun.lock",
+  "scripts/build.ts",
+  "scripts/gen-demo-assets.ts",
+];
 
 function newestSourceMtime(path: string): number {
   if (!existsSync(path)) return 0;
@@ -43,7 +55,13 @@ function sandbox(): Sandbox {
 function spawnDp(box: Sandbox, args: string[], cwd: string) {
   return Bun.spawn([join(box.bin, "dp"), ...args], {
     cwd,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? box.work, NO_COLOR: "1", XDG_CACHE_HOME: box.cache, DP_NOW: "2026-11-21T06:00:00Z" },
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: process.env.HOME ?? box.work,
+      NO_COLOR: "1",
+      XDG_CACHE_HOME: box.cache,
+      DP_NOW: "2026-11-21T06:00:00Z",
+    },
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -51,12 +69,19 @@ function spawnDp(box: Sandbox, args: string[], cwd: string) {
 
 async function runDp(box: Sandbox, args: string[], cwd = box.work) {
   const proc = spawnDp(box, args, cwd);
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { code, stdout, stderr };
 }
 
 function oneModelProject(box: Sandbox): string {
-  return writeProject({ "project.yaml": "name: one\nsources: {}\n", "models/marts/one.sql": "select 1 as x\n" }, join(box.work, "one"));
+  return writeProject(
+    { "project.yaml": "name: one\nsources: {}\n", "models/marts/one.sql": "select 1 as x\n" },
+    join(box.work, "one"),
+  );
 }
 
 function cacheEntries(box: Sandbox): string[] {
@@ -85,7 +110,11 @@ describe("dist/dp single binary", () => {
     const sql = await runDp(box, ["sql", "-C", project, "--json", "select x from marts.one"]);
     expect(sql.code).toBe(0);
     expect(JSON.parse(sql.stdout)).toEqual([{ x: 1 }]);
-    expect(cacheEntries(box).map((e) => e.split("/")[1]).sort()).toEqual(["duckdb.node", "libduckdb.so"]);
+    expect(
+      cacheEntries(box)
+        .map((e) => e.split("/")[1])
+        .sort(),
+    ).toEqual(["duckdb.node", "libduckdb.so"]);
   }, 30_000);
 
   test("the demo path with the binary alone: init --demo → run → ask, numbers equal dp sql's", async () => {
@@ -101,7 +130,13 @@ describe("dist/dp single binary", () => {
     const answer = JSON.parse(ask.stdout) as { status: string; answer: string; citations: { model: string }[] };
     expect(answer.status).toBe("answered");
     expect(answer.citations.map((c) => c.model)).toContain("marts.churn_monthly");
-    const sql = await runDp(box, ["sql", "-C", project, "--json", "select round(100.0 * churned_customers / customers_at_start, 1) as pct from marts.churn_monthly where month = date '2026-10-01'"]);
+    const sql = await runDp(box, [
+      "sql",
+      "-C",
+      project,
+      "--json",
+      "select round(100.0 * churned_customers / customers_at_start, 1) as pct from marts.churn_monthly where month = date '2026-10-01'",
+    ]);
     const [{ pct }] = JSON.parse(sql.stdout) as { pct: number }[];
     expect(answer.answer).toContain(`${pct}%`);
   }, 120_000);
@@ -111,13 +146,19 @@ describe("dist/dp single binary", () => {
     const project = oneModelProject(box);
     expect((await runDp(box, ["build", "-C", project])).code).toBe(0);
     rmSync(join(box.cache, "dp"), { recursive: true, force: true });
-    const results = await Promise.all([1, 2].map((n) => runDp(box, ["sql", "-C", project, "--json", `select x + ${n} as y from marts.one`])));
+    const results = await Promise.all(
+      [1, 2].map((n) => runDp(box, ["sql", "-C", project, "--json", `select x + ${n} as y from marts.one`])),
+    );
     for (const [i, r] of results.entries()) {
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout)).toEqual([{ y: 1 + i + 1 }]);
     }
     // no temp files left behind, only the two complete files
-    expect(cacheEntries(box).map((e) => e.split("/")[1]).sort()).toEqual(["duckdb.node", "libduckdb.so"]);
+    expect(
+      cacheEntries(box)
+        .map((e) => e.split("/")[1])
+        .sort(),
+    ).toEqual(["duckdb.node", "libduckdb.so"]);
   }, 30_000);
 });

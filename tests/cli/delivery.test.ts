@@ -14,7 +14,11 @@ beforeAll(async () => {
   slack = await FakeSlack.start();
   google = await FakeGoogle.start();
   google.addSpreadsheet("SHEET9");
-  f.config({ alerts: { slack_webhook: slack.url }, brief: { metrics: ["revenue"] }, exports: [{ mart: "daily_revenue", to: "sheets://${SHEET_ID}/Revenue" }] });
+  f.config({
+    alerts: { slack_webhook: slack.url },
+    brief: { metrics: ["revenue"] },
+    exports: [{ mart: "daily_revenue", to: "sheets://${SHEET_ID}/Revenue" }],
+  });
 });
 afterAll(async () => {
   await slack.close();

@@ -48,12 +48,16 @@ describe("the embedded demo end to end", () => {
 
   test("current MRR equals the sum of paying subscriptions' MRR", () => {
     const [mrr] = sql("select round(sum(mrr), 2)::double as v from marts.mrr_monthly where month = date '2026-11-01'");
-    const [subs] = sql("select round(sum(mrr), 2)::double as v from marts.subscriptions where status in ('active', 'past_due')");
+    const [subs] = sql(
+      "select round(sum(mrr), 2)::double as v from marts.subscriptions where status in ('active', 'past_due')",
+    );
     expect(mrr!.v).toBe(subs!.v);
   });
 
   test("churn_monthly: churned customers in October 2026 recomputed from raw subscriptions", () => {
-    const [row] = sql("select churned_customers::int as c, customers_at_start::int as s from marts.churn_monthly where month = date '2026-10-01'");
+    const [row] = sql(
+      "select churned_customers::int as c, customers_at_start::int as s from marts.churn_monthly where month = date '2026-10-01'",
+    );
     expect(row!.s as number).toBeGreaterThan(100);
     expect(row!.c as number).toBeGreaterThan(0);
     expect((row!.c as number) / (row!.s as number)).toBeLessThan(0.15);
@@ -61,7 +65,11 @@ describe("the embedded demo end to end", () => {
 
   test("dp test passes on the built project and dp sources shows fresh sources", () => {
     expect(dp(["test", "-C", dir], { env }).code).toBe(0);
-    const sources = JSON.parse(dp(["sources", "--json", "-C", dir], { env }).stdout) as { source: string; status: string; rows: number }[];
+    const sources = JSON.parse(dp(["sources", "--json", "-C", dir], { env }).stdout) as {
+      source: string;
+      status: string;
+      rows: number;
+    }[];
     expect(sources.map((s) => s.source).sort()).toEqual(["billing", "crm", "product", "support"]);
     expect(sources.every((s) => s.status === "fresh" && s.rows > 0)).toBe(true);
   });
@@ -81,7 +89,8 @@ describe("the embedded demo end to end", () => {
   });
 
   test("the incremental events model equals a full rebuild, after new events and late customers", () => {
-    const events = () => sql("select count(*)::int as n, sum(hash(t::varchar))::varchar as h from staging.stg_product__events as t")[0];
+    const events = () =>
+      sql("select count(*)::int as n, sum(hash(t::varchar))::varchar as h from staging.stg_product__events as t")[0];
     const later = { DP_NOW: "2026-11-22T12:00:00Z" };
     expect(dp(["run", "-C", dir], { env: later }).code).toBe(0);
     const incremental = events();
@@ -90,7 +99,12 @@ describe("the embedded demo end to end", () => {
   });
 
   test("dp sql refuses anything but one SELECT", () => {
-    for (const bad of ["drop table marts.customers", "select 1; select 2", "copy marts.customers to '/tmp/x.csv'", "attach '/tmp/x.duckdb'"]) {
+    for (const bad of [
+      "drop table marts.customers",
+      "select 1; select 2",
+      "copy marts.customers to '/tmp/x.csv'",
+      "attach '/tmp/x.duckdb'",
+    ]) {
       const r = dp(["sql", bad, "-C", dir], { env });
       expect(r.code).not.toBe(0);
       expect(r.stderr).toContain("error[");

@@ -28,7 +28,10 @@ export function fixture(prefix = "orch"): Fixture {
     write,
     writeOrders(n, startId = 1) {
       const lines = ["id,amount,day"];
-      for (let i = 0; i < n; i++) lines.push(`${startId + i},${((startId + i) % 97) + 0.5},2026-11-${String(1 + ((startId + i) % 20)).padStart(2, "0")}`);
+      for (let i = 0; i < n; i++)
+        lines.push(
+          `${startId + i},${((startId + i) % 97) + 0.5},2026-11-${String(1 + ((startId + i) % 20)).padStart(2, "0")}`,
+        );
       write(`data/orders-${startId}.csv`, `${lines.join("\n")}\n`);
     },
     config(extra = {}) {
@@ -53,14 +56,31 @@ export function fixture(prefix = "orch"): Fixture {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  write("models/staging/stg_orders.sql", "SELECT DISTINCT id::BIGINT AS id, amount::DOUBLE AS amount, day::DATE AS day FROM {{ source('shop', 'orders') }}\n");
+  write(
+    "models/staging/stg_orders.sql",
+    "SELECT DISTINCT id::BIGINT AS id, amount::DOUBLE AS amount, day::DATE AS day FROM {{ source('shop', 'orders') }}\n",
+  );
   write("models/marts/orders.sql", "SELECT * FROM {{ ref('stg_orders') }}\n");
-  write("models/marts/daily_revenue.sql", "SELECT day, sum(amount) AS revenue, count(*) AS orders FROM {{ ref('stg_orders') }} GROUP BY day\n");
+  write(
+    "models/marts/daily_revenue.sql",
+    "SELECT day, sum(amount) AS revenue, count(*) AS orders FROM {{ ref('stg_orders') }} GROUP BY day\n",
+  );
   write(
     "models/marts/marts.yml",
     stringify({
-      models: [{ name: "daily_revenue", owner: "bob@example.com", columns: [{ name: "day", tests: ["not_null", "unique"] }] }],
-      metrics: [{ name: "revenue", description: "revenue", mart: "daily_revenue", time_column: "day", expression: "sum(revenue)", grain: "day" }],
+      models: [
+        { name: "daily_revenue", owner: "bob@example.com", columns: [{ name: "day", tests: ["not_null", "unique"] }] },
+      ],
+      metrics: [
+        {
+          name: "revenue",
+          description: "revenue",
+          mart: "daily_revenue",
+          time_column: "day",
+          expression: "sum(revenue)",
+          grain: "day",
+        },
+      ],
     }),
   );
   f.writeOrders(10);
@@ -77,7 +97,13 @@ export interface Cli {
 export function dp(args: string[], cwd: string, env: Record<string, string | undefined> = {}): Cli {
   const r = Bun.spawnSync(["bun", mainTs, ...args], {
     cwd,
-    env: { ...process.env, NO_COLOR: "1", DP_NOW: "2026-11-21T06:00:00Z", DP_HTTP_RETRY_BASE_MS: "10", ...env } as Record<string, string>,
+    env: {
+      ...process.env,
+      NO_COLOR: "1",
+      DP_NOW: "2026-11-21T06:00:00Z",
+      DP_HTTP_RETRY_BASE_MS: "10",
+      ...env,
+    } as Record<string, string>,
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -87,7 +113,13 @@ export function dp(args: string[], cwd: string, env: Record<string, string | und
 export function dpAsync(args: string[], cwd: string, env: Record<string, string | undefined> = {}) {
   return Bun.spawn(["bun", mainTs, ...args], {
     cwd,
-    env: { ...process.env, NO_COLOR: "1", DP_NOW: "2026-11-21T06:00:00Z", DP_HTTP_RETRY_BASE_MS: "10", ...env } as Record<string, string>,
+    env: {
+      ...process.env,
+      NO_COLOR: "1",
+      DP_NOW: "2026-11-21T06:00:00Z",
+      DP_HTTP_RETRY_BASE_MS: "10",
+      ...env,
+    } as Record<string, string>,
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -96,6 +128,10 @@ export function dpAsync(args: string[], cwd: string, env: Record<string, string 
 /** For tests whose fakes live in this process: spawnSync would block their event loop. */
 export async function dpRun(args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<Cli> {
   const p = dpAsync(args, cwd, env);
-  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
   return { code, stdout, stderr };
 }

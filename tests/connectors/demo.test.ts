@@ -19,7 +19,11 @@ function configOf(raw: Record<string, unknown>): Config {
   return demo.config.parse({ start: "2025-05-01", ...raw });
 }
 
-function ctx(config: Config, stream: string, options: { now?: Date; state?: StreamState; lookbackMs?: number } = {}): ReadContext {
+function ctx(
+  config: Config,
+  stream: string,
+  options: { now?: Date; state?: StreamState; lookbackMs?: number } = {},
+): ReadContext {
   const spec = demo.streams(config).find((s) => s.name === stream)!;
   return {
     source: "demo",
@@ -33,7 +37,11 @@ function ctx(config: Config, stream: string, options: { now?: Date; state?: Stre
   };
 }
 
-async function readAll(config: Config, stream: string, options: Parameters<typeof ctx>[2] = {}): Promise<{ records: RawRecord[]; batches: Batch[]; state?: StreamState }> {
+async function readAll(
+  config: Config,
+  stream: string,
+  options: Parameters<typeof ctx>[2] = {},
+): Promise<{ records: RawRecord[]; batches: Batch[]; state?: StreamState }> {
   const records: RawRecord[] = [];
   const batches: Batch[] = [];
   let state: StreamState | undefined;
@@ -98,12 +106,14 @@ describe("demo connector", () => {
     const together = await readAll(tiny, "invoices");
     expect(JSON.stringify(alone.records)).toBe(JSON.stringify(together.records));
 
-    const ids = async (stream: string, field: string) => new Set((await readAll(tiny, stream)).records.map((r) => r[field] as string));
+    const ids = async (stream: string, field: string) =>
+      new Set((await readAll(tiny, stream)).records.map((r) => r[field] as string));
     const customers = await ids("customers", "customer_id");
     const subscriptions = await ids("subscriptions", "subscription_id");
     const invoices = await ids("invoices", "invoice_id");
     const plans = await ids("plans", "plan_id");
-    const subset = (child: Set<string>, parent: Set<string>) => [...child].filter((id) => id !== null && !parent.has(id));
+    const subset = (child: Set<string>, parent: Set<string>) =>
+      [...child].filter((id) => id !== null && !parent.has(id));
     expect(subset(await ids("subscriptions", "customer_id"), customers)).toEqual([]);
     expect(subset(await ids("subscriptions", "plan_id"), plans)).toEqual([]);
     expect(subset(await ids("invoices", "subscription_id"), subscriptions)).toEqual([]);
@@ -153,7 +163,16 @@ describe("demo connector", () => {
 
   test("a second pull with the committed cursor at the same now emits nothing; a day later only what is new", async () => {
     let newer = 0;
-    for (const stream of ["subscriptions", "events", "tickets", "deals", "customers", "invoices", "payments", "plans"]) {
+    for (const stream of [
+      "subscriptions",
+      "events",
+      "tickets",
+      "deals",
+      "customers",
+      "invoices",
+      "payments",
+      "plans",
+    ]) {
       const first = await readAll(tiny, stream);
       const again = await readAll(tiny, stream, { state: first.state });
       expect(again.records).toEqual([]);
@@ -185,7 +204,10 @@ describe("demo connector", () => {
   test("the raw data has the mess staging must clean (checked in DuckDB)", async () => {
     const dir = tempDir("dp-demo-");
     const yaml = readFileSync(join(repoRoot, "project.yaml"), "utf8").replaceAll("scale: small", "scale: tiny");
-    writeFileSync(join(dir, "project.yaml"), `${yaml}\nmodels: { path: ${JSON.stringify(join(repoRoot, "models"))} }\n`);
+    writeFileSync(
+      join(dir, "project.yaml"),
+      `${yaml}\nmodels: { path: ${JSON.stringify(join(repoRoot, "models"))} }\n`,
+    );
     const previous = process.env.DP_NOW;
     process.env.DP_NOW = NOW.toISOString();
     try {
@@ -195,19 +217,30 @@ describe("demo connector", () => {
       if (previous === undefined) delete process.env.DP_NOW;
       else process.env.DP_NOW = previous;
     }
-    const raw = (stream: string) => `read_parquet('${join(dir, "lake/raw/billing", stream)}/*/*.parquet', hive_partitioning = true, union_by_name = true)`;
+    const raw = (stream: string) =>
+      `read_parquet('${join(dir, "lake/raw/billing", stream)}/*/*.parquet', hive_partitioning = true, union_by_name = true)`;
     const db = await Db.open(":memory:");
     try {
       const one = async (sql: string) => Object.values((await db.one(sql))!)[0] as number;
-      expect(await one(`SELECT count(*) - count(DISTINCT (invoice_id, updated_at)) FROM ${raw("invoices")}`)).toBeGreaterThan(0);
-      expect(await one(`SELECT count(*) FROM ${raw("customers")} WHERE email <> lower(trim(email))`)).toBeGreaterThan(0);
-      expect(await one(`SELECT count(*) FROM ${raw("customers")} WHERE email LIKE '%@example.com' OR name LIKE 'TEST %'`)).toBeGreaterThan(0);
+      expect(
+        await one(`SELECT count(*) - count(DISTINCT (invoice_id, updated_at)) FROM ${raw("invoices")}`),
+      ).toBeGreaterThan(0);
+      expect(await one(`SELECT count(*) FROM ${raw("customers")} WHERE email <> lower(trim(email))`)).toBeGreaterThan(
+        0,
+      );
+      expect(
+        await one(`SELECT count(*) FROM ${raw("customers")} WHERE email LIKE '%@example.com' OR name LIKE 'TEST %'`),
+      ).toBeGreaterThan(0);
       expect(await one(`SELECT count(*) - count(DISTINCT customer_id) FROM ${raw("customers")}`)).toBeGreaterThan(0);
-      expect(await one(`SELECT count(*) FROM ${raw("customers")} WHERE country IS NULL OR company_size IS NULL`)).toBeGreaterThan(0);
+      expect(
+        await one(`SELECT count(*) FROM ${raw("customers")} WHERE country IS NULL OR company_size IS NULL`),
+      ).toBeGreaterThan(0);
       expect(await one(`SELECT count(DISTINCT currency) FROM ${raw("invoices")}`)).toBe(2);
       expect(await one(`SELECT count(*) FROM ${raw("payments")} WHERE status = 'failed'`)).toBeGreaterThan(0);
       expect(await one(`SELECT count(DISTINCT status) FROM ${raw("subscriptions")}`)).toBe(4);
-      expect(await one(`SELECT typeof(updated_at) FROM ${raw("subscriptions")} LIMIT 1`)).toBe("TIMESTAMP WITH TIME ZONE" as unknown as number);
+      expect(await one(`SELECT typeof(updated_at) FROM ${raw("subscriptions")} LIMIT 1`)).toBe(
+        "TIMESTAMP WITH TIME ZONE" as unknown as number,
+      );
     } finally {
       db.close();
     }
@@ -216,7 +249,10 @@ describe("demo connector", () => {
   test("the demo project's models build and pass their tests on the generated data", () => {
     const dir = tempDir("dp-demo-build-");
     const yaml = readFileSync(join(repoRoot, "project.yaml"), "utf8").replaceAll("scale: small", "scale: tiny");
-    writeFileSync(join(dir, "project.yaml"), `${yaml}\nmodels: { path: ${JSON.stringify(join(repoRoot, "models"))} }\n`);
+    writeFileSync(
+      join(dir, "project.yaml"),
+      `${yaml}\nmodels: { path: ${JSON.stringify(join(repoRoot, "models"))} }\n`,
+    );
     const pulled = dp(["pull", "-C", dir]);
     expect(pulled.code).toBe(0);
     const built = dp(["build", "-C", dir]);

@@ -3,13 +3,19 @@ import { FakeServer } from "../fakes/faults.ts";
 import { runDp } from "../helpers.ts";
 import { HttpProject } from "./http-project.ts";
 
-
 let fake: FakeServer;
 let records: Record<string, unknown>[] = [];
 let project: HttpProject;
 
 function definition(schema: "evolve" | "freeze") {
-  return { connector: "rest", schema, config: { base_url: `${fake.url}/api/`, streams: { accounts: { path: "accounts", primary_key: "id", paginator: { type: "none" } } } } };
+  return {
+    connector: "rest",
+    schema,
+    config: {
+      base_url: `${fake.url}/api/`,
+      streams: { accounts: { path: "accounts", primary_key: "id", paginator: { type: "none" } } },
+    },
+  };
 }
 
 /** the wall clock, not the pinned one: drift is between real pulls */
@@ -40,14 +46,26 @@ describe("schema drift", () => {
     ];
     const second = await project.pull();
     expect(second.status).toBe("ok");
-    expect(second.streams[0]!.drift).toEqual({ added: ["region"], removed: ["name"], retyped: ["amount: BIGINT → VARCHAR"] });
+    expect(second.streams[0]!.drift).toEqual({
+      added: ["region"],
+      removed: ["name"],
+      retyped: ["amount: BIGINT → VARCHAR"],
+    });
 
     const out = await dp("sources", "--json");
     expect(out.code).toBe(0);
-    const [row] = JSON.parse(out.stdout) as { source: string; drift: { stream: string; added: string[]; removed: string[]; retyped: string[] }[] }[];
+    const [row] = JSON.parse(out.stdout) as {
+      source: string;
+      drift: { stream: string; added: string[]; removed: string[]; retyped: string[] }[];
+    }[];
     expect(row!.source).toBe("crm_api");
     expect(row!.drift).toHaveLength(1);
-    expect(row!.drift[0]).toMatchObject({ stream: "accounts", added: ["region"], removed: ["name"], retyped: ["amount: BIGINT → VARCHAR"] });
+    expect(row!.drift[0]).toMatchObject({
+      stream: "accounts",
+      added: ["region"],
+      removed: ["name"],
+      retyped: ["amount: BIGINT → VARCHAR"],
+    });
     const table = await dp("sources");
     expect(table.stdout).toContain("+region −name ~amount (accounts,");
   }, 30_000);

@@ -21,7 +21,11 @@ describe("files connector", () => {
   afterAll(() => p.remove());
 
   test("CSV with header and inferred types", async () => {
-    write(p, "in/orders.csv", "id,customer,amount,created_at\n1,ana,10.5,2026-01-02 10:00:00\n2,bo,7,2026-01-03 11:30:00\n");
+    write(
+      p,
+      "in/orders.csv",
+      "id,customer,amount,created_at\n1,ana,10.5,2026-01-02 10:00:00\n2,bo,7,2026-01-03 11:30:00\n",
+    );
     p.writeConfig(fileSource([{ name: "orders", path: "in/orders.csv", primary_key: "id" }]));
     const [r] = await p.pull();
     expect(r!.status).toBe("ok");
@@ -35,7 +39,11 @@ describe("files connector", () => {
 
   test("Excel CSV: BOM, ';' delimiter, CRLF, windows-1252, decimal comma", async () => {
     const text = "id;name;city;price\r\n1;Zoë;Málaga;1,50\r\n2;François;Köln;€ 2\r\n3;“quoted”;Zürich;3,25\r\n";
-    const cp1252 = new Map<string, number>([["€", 0x80], ["“", 0x93], ["”", 0x94]]);
+    const cp1252 = new Map<string, number>([
+      ["€", 0x80],
+      ["“", 0x93],
+      ["”", 0x94],
+    ]);
     const bytes = [0xef, 0xbb, 0xbf, ...[...text].map((ch) => cp1252.get(ch) ?? ch.charCodeAt(0))];
     write(p, "excel/prices.csv", new Uint8Array(bytes));
     p.writeConfig(fileSource([{ name: "prices", path: "excel/*.csv", primary_key: "id", decimal_separator: "," }]));
@@ -52,7 +60,11 @@ describe("files connector", () => {
   test("latin-1 CSV with ';' and a numeric decimal-comma column", async () => {
     const text = "sku;label;weight\r\nA1;Crème brûlée;0,25\r\nB2;Smørrebrød;1,5\r\n";
     write(p, "latin/items.csv", new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from(text, "latin1")]));
-    p.writeConfig(fileSource([{ name: "items", path: "latin/items.csv", encoding: "latin-1", delimiter: ";", decimal_separator: "," }]));
+    p.writeConfig(
+      fileSource([
+        { name: "items", path: "latin/items.csv", encoding: "latin-1", delimiter: ";", decimal_separator: "," },
+      ]),
+    );
     const [r] = await p.pull();
     expect(r!.status).toBe("ok");
     expect(await p.query(`SELECT sku, label, weight FROM {raw:src.items} ORDER BY sku`)).toEqual([
@@ -62,11 +74,20 @@ describe("files connector", () => {
   });
 
   test("JSON array, NDJSON and Parquet", async () => {
-    write(p, "j/a.json", JSON.stringify([{ id: 1, tags: ["x", "y"], meta: { plan: "pro" } }, { id: 2, tags: [], meta: { plan: "free" } }]));
+    write(
+      p,
+      "j/a.json",
+      JSON.stringify([
+        { id: 1, tags: ["x", "y"], meta: { plan: "pro" } },
+        { id: 2, tags: [], meta: { plan: "free" } },
+      ]),
+    );
     write(p, "j/b.ndjson", '{"id":10,"event":"login"}\n{"id":11,"event":"logout"}\n\n{"id":12,"event":"login"}\n');
     const parquet = p.path("j/c.parquet");
     const db = await Db.open(":memory:");
-    await db.run(`COPY (SELECT i AS id, 'p' || i AS label, DATE '2026-01-01' + i::INT AS day FROM range(5) t(i)) TO ${literal(parquet)} (FORMAT parquet)`);
+    await db.run(
+      `COPY (SELECT i AS id, 'p' || i AS label, DATE '2026-01-01' + i::INT AS day FROM range(5) t(i)) TO ${literal(parquet)} (FORMAT parquet)`,
+    );
     db.close();
     p.writeConfig(
       fileSource([
@@ -77,13 +98,19 @@ describe("files connector", () => {
     );
     const [r] = await p.pull();
     expect(r!.status).toBe("ok");
-    expect(r!.streams.map((s) => [s.stream, s.rows])).toEqual([["accounts", 2], ["events", 3], ["snap", 5]]);
+    expect(r!.streams.map((s) => [s.stream, s.rows])).toEqual([
+      ["accounts", 2],
+      ["events", 3],
+      ["snap", 5],
+    ]);
     expect(await p.query(`SELECT id, tags, meta.plan AS plan FROM {raw:src.accounts} ORDER BY id`)).toEqual([
       { id: 1, tags: ["x", "y"], plan: "pro" },
       { id: 2, tags: [], plan: "free" },
     ]);
     expect(await p.query(`SELECT sum(id) AS s FROM {raw:src.events}`)).toEqual([{ s: 33 }]);
-    expect(await p.query(`SELECT count(*) AS n, max(day)::VARCHAR AS last FROM {raw:src.snap}`)).toEqual([{ n: 5, last: "2026-01-05" }]);
+    expect(await p.query(`SELECT count(*) AS n, max(day)::VARCHAR AS last FROM {raw:src.snap}`)).toEqual([
+      { n: 5, last: "2026-01-05" },
+    ]);
   });
 
   test("a malformed CSV row fails the stream naming file:line:column", async () => {
@@ -103,10 +130,14 @@ describe("files connector", () => {
     p.writeConfig(fileSource([{ name: "bad_reject", path: "bad2/orders.csv", on_bad_rows: "reject" }]));
     const [r] = await p.pull();
     expect(r!.status).toBe("ok");
-    expect(await p.query(`SELECT list(id::INT ORDER BY id) AS ids FROM {raw:src.bad_reject}`)).toEqual([{ ids: [1, 3, 5] }]);
+    expect(await p.query(`SELECT list(id::INT ORDER BY id) AS ids FROM {raw:src.bad_reject}`)).toEqual([
+      { ids: [1, 3, 5] },
+    ]);
     const dir = p.path("lake/rejected/src/bad_reject");
     const [name] = readdirSync(dir);
-    const rejected = await p.query(`SELECT file, line, "column", raw FROM read_csv(?) ORDER BY line`, [join(dir, name!)]);
+    const rejected = await p.query(`SELECT file, line, "column", raw FROM read_csv(?) ORDER BY line`, [
+      join(dir, name!),
+    ]);
     expect(rejected).toEqual([
       { file: "bad2/orders.csv", line: 3, column: 4, raw: "2,b,2,oops" },
       { file: "bad2/orders.csv", line: 5, column: 2, raw: "4,d" },
@@ -122,9 +153,11 @@ describe("files connector", () => {
     p.writeConfig(fileSource([{ name: "nd_reject", path: "nd/e.ndjson", on_bad_rows: "reject" }]));
     const [ok] = await p.pull();
     expect(ok!.status).toBe("ok");
-    expect(await p.query(`SELECT list(id::INT ORDER BY id) AS ids FROM {raw:src.nd_reject}`)).toEqual([{ ids: [1, 3] }]);
+    expect(await p.query(`SELECT list(id::INT ORDER BY id) AS ids FROM {raw:src.nd_reject}`)).toEqual([
+      { ids: [1, 3] },
+    ]);
     const dir = p.path("lake/rejected/src/nd_reject");
-    expect(readFileSync(join(dir, readdirSync(dir)[0]!), "utf8")).toContain('nd/e.ndjson,2,,,');
+    expect(readFileSync(join(dir, readdirSync(dir)[0]!), "utf8")).toContain("nd/e.ndjson,2,,,");
   });
 
   test("a late value that breaks the sniffed type widens the column instead of rejecting the row", async () => {
@@ -135,7 +168,9 @@ describe("files connector", () => {
     p.writeConfig(fileSource([{ name: "codes", path: "late/codes.csv" }]));
     const [r] = await p.pull();
     expect(r!.status).toBe("ok");
-    expect(await p.query(`SELECT count(*) AS n, max(code) FILTER (WHERE id = 30000) AS last FROM {raw:src.codes}`)).toEqual([{ n: 30_001, last: "A-17" }]);
+    expect(
+      await p.query(`SELECT count(*) AS n, max(code) FILTER (WHERE id = 30000) AS last FROM {raw:src.codes}`),
+    ).toEqual([{ n: 30_001, last: "A-17" }]);
   });
 
   test("incremental: loaded files are skipped, new and changed files are loaded", async () => {
@@ -144,7 +179,10 @@ describe("files connector", () => {
     p.writeConfig(fileSource([{ name: "inc", path: "inc/*.csv", primary_key: "id" }]));
     const [first] = await p.pull();
     expect(first!.rows).toBe(3);
-    expect(Object.keys((p.state("src").streams.inc!.state as { files: object }).files).sort()).toEqual(["inc/2026-01.csv", "inc/2026-02.csv"]);
+    expect(Object.keys((p.state("src").streams.inc!.state as { files: object }).files).sort()).toEqual([
+      "inc/2026-01.csv",
+      "inc/2026-02.csv",
+    ]);
 
     const [again] = await p.pull();
     expect(again!.rows).toBe(0);
@@ -154,7 +192,9 @@ describe("files connector", () => {
     utimesSync(changed, new Date(), new Date(Date.now() + 5000));
     const [third] = await p.pull();
     expect(third!.rows).toBe(3);
-    expect(await p.query(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM {raw:src.inc}`)).toEqual([{ n: 6, ids: 5 }]);
+    expect(await p.query(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM {raw:src.inc}`)).toEqual([
+      { n: 6, ids: 5 },
+    ]);
   });
 
   test("many rows land in bounded batches with an exact count", async () => {
@@ -165,7 +205,9 @@ describe("files connector", () => {
     const [r] = await p.pull({ maxFileRecords: 10_000 });
     expect(r!.status).toBe("ok");
     expect(r!.streams[0]!.files).toBe(3);
-    expect(await p.query(`SELECT count(*) AS n, count(DISTINCT id) AS ids, max(id) AS top FROM {raw:src.big}`)).toEqual([{ n: 25_000, ids: 25_000, top: 25_000 }]);
+    expect(await p.query(`SELECT count(*) AS n, count(DISTINCT id) AS ids, max(id) AS top FROM {raw:src.big}`)).toEqual(
+      [{ n: 25_000, ids: 25_000, top: 25_000 }],
+    );
   });
 
   test("a killed pull resumes inside a file at the last durable row", async () => {
@@ -187,7 +229,9 @@ describe("files connector", () => {
     expect(mid.partial?.offset).toBe(landed);
     expect(landed).toBeLessThan(2_500);
     await p.pull({ maxFileRecords: 1_000 });
-    expect(await p.query(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM {raw:src.resume}`)).toEqual([{ n: 2_500, ids: 2_500 }]);
+    expect(await p.query(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM {raw:src.resume}`)).toEqual([
+      { n: 2_500, ids: 2_500 },
+    ]);
   });
 
   test("http(s) URL: fetched to a temp file, skipped when unchanged", async () => {

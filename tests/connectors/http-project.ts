@@ -28,7 +28,10 @@ export class HttpProject {
   }
 
   write(definition: Record<string, unknown>): void {
-    writeFileSync(join(this.dir, "project.yaml"), stringify({ name: "t", sources: { [this.source]: { retries: FAST_RETRIES, ...definition } } }));
+    writeFileSync(
+      join(this.dir, "project.yaml"),
+      stringify({ name: "t", sources: { [this.source]: { retries: FAST_RETRIES, ...definition } } }),
+    );
   }
 
   async pull(options: PullOptions = {}): Promise<SourceResult> {
@@ -38,7 +41,11 @@ export class HttpProject {
 
   /** Start a pull in a child process (so it can be killed -9). */
   spawnPull(maxFileRecords?: number) {
-    return Bun.spawn(["bun", RUNNER, this.dir, ...(maxFileRecords ? [String(maxFileRecords)] : [])], { stdout: "pipe", stderr: "pipe", env: process.env });
+    return Bun.spawn(["bun", RUNNER, this.dir, ...(maxFileRecords ? [String(maxFileRecords)] : [])], {
+      stdout: "pipe",
+      stderr: "pipe",
+      env: process.env,
+    });
   }
 
   stream(stream: string): StreamRecord | undefined {
@@ -48,7 +55,9 @@ export class HttpProject {
   parquetFiles(stream: string): string[] {
     const dir = join(this.dir, "lake", "raw", this.source, stream);
     if (!existsSync(dir)) return [];
-    return readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith(".parquet"));
+    return readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith(".parquet"));
   }
 
   /** count(*), count(distinct pk), and an optional extra aggregate over the stream's raw files. */
@@ -57,8 +66,14 @@ export class HttpProject {
     const glob = streamGlob(join(this.dir, "lake", "raw"), this.source, stream);
     const db = await Db.open(":memory:");
     try {
-      const row = await db.one(`SELECT count(*) AS rows, count(DISTINCT ${pk}) AS d, ${extra} AS extra FROM read_parquet('${glob}', union_by_name = true)`);
-      return { rows: Number(row!.rows), distinct: Number(row!.d), extra: typeof row!.extra === "bigint" ? Number(row!.extra) : row!.extra };
+      const row = await db.one(
+        `SELECT count(*) AS rows, count(DISTINCT ${pk}) AS d, ${extra} AS extra FROM read_parquet('${glob}', union_by_name = true)`,
+      );
+      return {
+        rows: Number(row!.rows),
+        distinct: Number(row!.d),
+        extra: typeof row!.extra === "bigint" ? Number(row!.extra) : row!.extra,
+      };
     } finally {
       db.close();
     }

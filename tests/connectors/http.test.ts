@@ -48,7 +48,10 @@ describe("parseRetryAfter", () => {
 
 describe("parseLinkHeader", () => {
   test("GitHub style, several rels", () => {
-    expect(parseLinkHeader('<https://x/y?page=2>; rel="next", <https://x/y?page=9>; rel="last"')).toEqual({ next: "https://x/y?page=2", last: "https://x/y?page=9" });
+    expect(parseLinkHeader('<https://x/y?page=2>; rel="next", <https://x/y?page=9>; rel="last"')).toEqual({
+      next: "https://x/y?page=2",
+      last: "https://x/y?page=9",
+    });
     expect(parseLinkHeader(null)).toEqual({});
   });
 });
@@ -101,7 +104,11 @@ describe("HttpClient", () => {
   });
 
   test("refuses to follow a next link to another origin with the credentials", async () => {
-    const client = new HttpClient(ctx(), { label: "t", baseUrl: server.url, headers: { authorization: "Bearer t0k3n-xyz" } });
+    const client = new HttpClient(ctx(), {
+      label: "t",
+      baseUrl: server.url,
+      headers: { authorization: "Bearer t0k3n-xyz" },
+    });
     const err = (await client.get("http://169.254.169.254/latest").catch((e) => e)) as DpError;
     expect(err.code).toBe("SOURCE_DATA");
     expect(server.requests.length).toBe(0);
@@ -118,7 +125,10 @@ describe("HttpClient", () => {
   test("an aborted pull stops retrying", async () => {
     server.fail({ kind: "status", status: 503 }, { times: 10 });
     const abort = new AbortController();
-    const client = new HttpClient(ctx({ signal: abort.signal, retry: { maxAttempts: 10, maxWaitMs: 200 } }), { label: "t", baseUrl: server.url });
+    const client = new HttpClient(ctx({ signal: abort.signal, retry: { maxAttempts: 10, maxWaitMs: 200 } }), {
+      label: "t",
+      baseUrl: server.url,
+    });
     setTimeout(() => abort.abort(new DpError("SOURCE_TRANSIENT", "interrupted")), 50);
     const started = performance.now();
     await client.get("/x").catch(() => undefined);

@@ -6,7 +6,11 @@ let fake: FakeHubspot;
 let project: HttpProject;
 
 function source(config: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
-  return { connector: "hubspot", ...extra, config: { access_token: "${HUBSPOT_TOKEN}", base_url: fake.url, streams: ["contacts"], ...config } };
+  return {
+    connector: "hubspot",
+    ...extra,
+    config: { access_token: "${HUBSPOT_TOKEN}", base_url: fake.url, streams: ["contacts"], ...config },
+  };
 }
 
 beforeEach(async () => {
@@ -29,7 +33,9 @@ describe("hubspot", () => {
     const r = await project.pull();
     expect(r.status).toBe("ok");
     expect(r.rows).toBe(250);
-    expect(await project.lake("contacts", "id", "count(*) FILTER (WHERE properties.lifecyclestage = 'customer')")).toMatchObject({ rows: 250, distinct: 250, extra: 83 });
+    expect(
+      await project.lake("contacts", "id", "count(*) FILTER (WHERE properties.lifecyclestage = 'customer')"),
+    ).toMatchObject({ rows: 250, distinct: 250, extra: 83 });
     const reqs = fake.server.answered("/crm/v3/objects/contacts");
     expect(reqs.length).toBe(3);
     expect(reqs[0]!.headers.authorization).toBe(`Bearer ${fake.token}`);
@@ -49,7 +55,9 @@ describe("hubspot", () => {
     // the record at the cursor itself is re-read (GTE), plus 2 updated and 5 new
     expect(r.rows).toBe(8);
     const body = searches()[0]!.body;
-    expect(body.filterGroups).toEqual([{ filters: [{ propertyName: "lastmodifieddate", operator: "GTE", value: String(Date.parse(cursor)) }] }]);
+    expect(body.filterGroups).toEqual([
+      { filters: [{ propertyName: "lastmodifieddate", operator: "GTE", value: String(Date.parse(cursor)) }] },
+    ]);
     expect(body.sorts).toEqual([{ propertyName: "lastmodifieddate", direction: "ASCENDING" }]);
     expect(await project.lake("contacts")).toMatchObject({ rows: 258, distinct: 255 });
     expect(project.stream("contacts")?.state).toEqual({ cursor: lastModified() });
@@ -80,14 +88,30 @@ describe("hubspot", () => {
 
   test("429 (Retry-After: 0), 500 then success, reset, truncated body: all retried to the exact count", async () => {
     fake.server
-      .fail({ kind: "status", status: 429, retryAfter: "0", body: { status: "error", message: "You have reached your secondly limit.", category: "RATE_LIMITS" } }, { after: 1 })
+      .fail(
+        {
+          kind: "status",
+          status: 429,
+          retryAfter: "0",
+          body: { status: "error", message: "You have reached your secondly limit.", category: "RATE_LIMITS" },
+        },
+        { after: 1 },
+      )
       .fail({ kind: "status", status: 500 }, { after: 1 })
       .fail({ kind: "reset" }, { after: 2 })
       .fail({ kind: "truncate" }, { after: 2 });
     const r = await project.pull();
     expect(r.status).toBe("ok");
     expect(await project.lake("contacts")).toMatchObject({ rows: 250, distinct: 250 });
-    expect(fake.server.requests.map((q) => q.fault ?? "ok")).toEqual(["ok", "status", "status", "ok", "reset", "truncate", "ok"]);
+    expect(fake.server.requests.map((q) => q.fault ?? "ok")).toEqual([
+      "ok",
+      "status",
+      "status",
+      "ok",
+      "reset",
+      "truncate",
+      "ok",
+    ]);
   });
 
   test("faults during an incremental search are retried too", async () => {
@@ -119,7 +143,9 @@ describe("hubspot", () => {
     child.kill(9);
     await child.exited;
     const cursor = Date.parse(project.stream("contacts")!.state!.cursor as string);
-    const durableMax = (await project.lake("contacts", "id", "max(epoch_ms(CAST(properties.lastmodifieddate AS TIMESTAMPTZ)))")).extra as number;
+    const durableMax = (
+      await project.lake("contacts", "id", "max(epoch_ms(CAST(properties.lastmodifieddate AS TIMESTAMPTZ)))")
+    ).extra as number;
     expect(cursor).toBeLessThanOrEqual(durableMax);
     expect(cursor).toBeGreaterThan(Date.parse("2025-10-01T00:04:10Z")); // moved past the first pull: per-page commits
     fake.server.delayMs = 0;

@@ -41,8 +41,14 @@ export class TempProject {
   }
 
   /** Run SQL over the lake; `{raw:source.stream}` stands for read_parquet of that stream. */
-  async query<T extends Record<string, unknown> = Record<string, unknown>>(sql: string, params: (string | number)[] = []): Promise<T[]> {
-    const expanded = sql.replace(/\{raw:(\w+)\.(\w+)\}/g, (_m, s: string, t: string) => `read_parquet('${this.rawGlob(s, t)}', union_by_name = true)`);
+  async query<T extends Record<string, unknown> = Record<string, unknown>>(
+    sql: string,
+    params: (string | number)[] = [],
+  ): Promise<T[]> {
+    const expanded = sql.replace(
+      /\{raw:(\w+)\.(\w+)\}/g,
+      (_m, s: string, t: string) => `read_parquet('${this.rawGlob(s, t)}', union_by_name = true)`,
+    );
     const db = await Db.open(":memory:");
     try {
       return await db.all<T>(expanded, params);

@@ -6,8 +6,18 @@ import type { SourceState } from "../../engine/ingest/cursor-state.ts";
  * Start a pull in a child process and kill -9 it once `stream` has committed
  * state at least `commits` times: what a power cut between batches leaves behind.
  */
-export async function killMidPull(projectDir: string, source: string, stream: string, maxFileRecords: number, commits = 2): Promise<SourceState> {
-  const child = Bun.spawn(["bun", join(import.meta.dir, "pull-runner.ts"), projectDir, String(maxFileRecords)], { stdout: "pipe", stderr: "pipe", env: { ...process.env } });
+export async function killMidPull(
+  projectDir: string,
+  source: string,
+  stream: string,
+  maxFileRecords: number,
+  commits = 2,
+): Promise<SourceState> {
+  const child = Bun.spawn(["bun", join(import.meta.dir, "pull-runner.ts"), projectDir, String(maxFileRecords)], {
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...process.env },
+  });
   const stateFile = join(projectDir, "lake", "state", `${source}.json`);
   const deadline = Date.now() + 60_000;
   let seen = 0;
@@ -24,7 +34,10 @@ export async function killMidPull(projectDir: string, source: string, stream: st
           }
         } catch {}
       }
-      if (child.exitCode !== null) throw new Error(`the pull finished before it could be killed: ${await new Response(child.stdout).text()} ${await new Response(child.stderr).text()}`);
+      if (child.exitCode !== null)
+        throw new Error(
+          `the pull finished before it could be killed: ${await new Response(child.stdout).text()} ${await new Response(child.stderr).text()}`,
+        );
       await Bun.sleep(5);
     }
   } finally {

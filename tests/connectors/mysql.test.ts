@@ -7,7 +7,12 @@ const MYSQL_URL = process.env.DP_TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/
 process.env.DP_TEST_MYSQL_URL = MYSQL_URL;
 
 async function sql(text: string, values: unknown[] = []): Promise<unknown[]> {
-  const conn = await mysql2.createConnection({ uri: MYSQL_URL, connectTimeout: 3000, timezone: "Z", multipleStatements: false });
+  const conn = await mysql2.createConnection({
+    uri: MYSQL_URL,
+    connectTimeout: 3000,
+    timezone: "Z",
+    multipleStatements: false,
+  });
   try {
     await conn.query("SET time_zone = '+00:00'");
     // the row generators below recurse past the default limit (MariaDB, then MySQL spelling)
@@ -45,8 +50,13 @@ describe.skipIf(!available)("mysql connector (MariaDB)", () => {
   });
 
   test("types map faithfully and identifiers are quoted", async () => {
-    const t = await table("Odd Table", "id BIGINT PRIMARY KEY, `we``ird` VARCHAR(20), amount DECIMAL(20,6), big BIGINT, ts TIMESTAMP(6) NULL, dt DATETIME(3), d DATE, doc JSON, raw VARBINARY(8), flag BIT(1)");
-    await sql(`INSERT INTO \`${t}\` VALUES (1, 'O''Reilly', 12345678901234.123456, 9007199254740993, '2026-01-02 08:00:00.123456', '2026-01-02 10:00:00.5', '2026-01-02', '{"plan": "pro"}', X'00ff10', b'1'), (2, NULL, NULL, 7, NULL, NULL, NULL, NULL, NULL, NULL)`);
+    const t = await table(
+      "Odd Table",
+      "id BIGINT PRIMARY KEY, `we``ird` VARCHAR(20), amount DECIMAL(20,6), big BIGINT, ts TIMESTAMP(6) NULL, dt DATETIME(3), d DATE, doc JSON, raw VARBINARY(8), flag BIT(1)",
+    );
+    await sql(
+      `INSERT INTO \`${t}\` VALUES (1, 'O''Reilly', 12345678901234.123456, 9007199254740993, '2026-01-02 08:00:00.123456', '2026-01-02 10:00:00.5', '2026-01-02', '{"plan": "pro"}', X'00ff10', b'1'), (2, NULL, NULL, 7, NULL, NULL, NULL, NULL, NULL, NULL)`,
+    );
     p.writeConfig(source([{ name: "odd", table: t, primary_key: "id" }]));
     const [r] = await p.pull();
     expect(r!.error?.message).toBeUndefined();
@@ -69,33 +79,53 @@ describe.skipIf(!available)("mysql connector (MariaDB)", () => {
   });
 
   test("incremental by updated_at in keyset batches: 25k rows, then only new and updated rows", async () => {
-    const t = await table("orders", "id INT PRIMARY KEY, status VARCHAR(10), total DECIMAL(10,2), updated_at DATETIME(6) NOT NULL, KEY (updated_at, id)");
+    const t = await table(
+      "orders",
+      "id INT PRIMARY KEY, status VARCHAR(10), total DECIMAL(10,2), updated_at DATETIME(6) NOT NULL, KEY (updated_at, id)",
+    );
     await sql(`INSERT INTO \`${t}\` WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 25000)
                SELECT i, 'open', i * 1.25, TIMESTAMP('2026-01-01') + INTERVAL (i DIV 7) SECOND FROM s`);
-    p.writeConfig(source([{ name: "orders", table: t, primary_key: "id", cursor_field: "updated_at", batch_size: 10_000 }]));
+    p.writeConfig(
+      source([{ name: "orders", table: t, primary_key: "id", cursor_field: "updated_at", batch_size: 10_000 }]),
+    );
     const started = performance.now();
     const [first] = await p.pull({ maxFileRecords: 10_000 });
     const seconds = (performance.now() - started) / 1000;
-    console.log(`mysql → parquet: 25000 rows in ${seconds.toFixed(2)} s (${Math.round(25000 / seconds)} rows/s, batch 10000)`);
+    console.log(
+      `mysql → parquet: 25000 rows in ${seconds.toFixed(2)} s (${Math.round(25000 / seconds)} rows/s, batch 10000)`,
+    );
     expect(first!.error?.message).toBeUndefined();
     expect(first!.rows).toBe(25_000);
     expect(first!.streams[0]!.files).toBe(3);
-    expect(await p.query(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM {raw:db.orders}`)).toEqual([{ n: 25_000, ids: 25_000 }]);
+    expect(await p.query(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM {raw:db.orders}`)).toEqual([
+      { n: 25_000, ids: 25_000 },
+    ]);
     expect(p.state("db").streams.orders!.state!.cursor).toBe("2026-01-01 00:59:31.000000");
     expect((await p.pull())[0]!.rows).toBe(0);
 
     await sql(`UPDATE \`${t}\` SET status = 'paid', updated_at = '2026-02-01 00:00:00.000001' WHERE id IN (5, 20000)`);
-    await sql(`INSERT INTO \`${t}\` VALUES (25001, 'open', 1, '2026-02-01 00:00:00.000001'), (25002, 'open', 1, '2026-02-01 00:00:00.000001'), (25003, 'open', 1, '2026-02-01 00:00:00.000001')`);
+    await sql(
+      `INSERT INTO \`${t}\` VALUES (25001, 'open', 1, '2026-02-01 00:00:00.000001'), (25002, 'open', 1, '2026-02-01 00:00:00.000001'), (25003, 'open', 1, '2026-02-01 00:00:00.000001')`,
+    );
     const [second] = await p.pull();
     expect(second!.rows).toBe(5);
-    expect(await p.query(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM {raw:db.orders}`)).toEqual([{ n: 25_005, ids: 25_003 }]);
-    expect(await p.query(`SELECT list(id::INT ORDER BY id) AS ids FROM {raw:db.orders} WHERE status = 'paid'`)).toEqual([{ ids: [5, 20000] }]);
-    expect(await p.query(`SELECT total::VARCHAR AS total FROM {raw:db.orders} WHERE id = 3`)).toEqual([{ total: "3.75" }]);
+    expect(await p.query(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM {raw:db.orders}`)).toEqual([
+      { n: 25_005, ids: 25_003 },
+    ]);
+    expect(await p.query(`SELECT list(id::INT ORDER BY id) AS ids FROM {raw:db.orders} WHERE status = 'paid'`)).toEqual(
+      [{ ids: [5, 20000] }],
+    );
+    expect(await p.query(`SELECT total::VARCHAR AS total FROM {raw:db.orders} WHERE id = 3`)).toEqual([
+      { total: "3.75" },
+    ]);
   });
 
   test("kill -9 between batches, then rerun: every row exactly once and the cursor never ahead of the lake", async () => {
     const rows = 20_000;
-    const t = await table("slow", "id INT PRIMARY KEY, updated_at DATETIME NOT NULL, payload CHAR(32), KEY (updated_at, id)");
+    const t = await table(
+      "slow",
+      "id INT PRIMARY KEY, updated_at DATETIME NOT NULL, payload CHAR(32), KEY (updated_at, id)",
+    );
     await sql(`INSERT INTO \`${t}\` WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${rows})
                SELECT i, TIMESTAMP('2026-01-01') + INTERVAL (i DIV 3) SECOND, md5(i) FROM s`);
     // SLEEP in a one-row derived table runs once per page: each batch takes a quarter second
@@ -103,9 +133,15 @@ describe.skipIf(!available)("mysql connector (MariaDB)", () => {
     p.writeConfig(source([{ name: "slow", query, primary_key: "id", cursor_field: "updated_at", batch_size: 2_000 }]));
     const killed = await killMidPull(p.dir, "db", "slow", 2_000, 2);
     const state = killed.streams.slow!.state as { after: [string, number] };
-    const landed = (await p.query<{ ids: number; n: number }>(`SELECT count(DISTINCT id) AS ids, count(*) AS n FROM {raw:db.slow}`))[0]!;
+    const landed = (
+      await p.query<{ ids: number; n: number }>(`SELECT count(DISTINCT id) AS ids, count(*) AS n FROM {raw:db.slow}`)
+    )[0]!;
     const [at, id] = state.after;
-    const upTo = (await sql(`SELECT count(*) AS n FROM \`${t}\` WHERE updated_at < ? OR (updated_at = ? AND id <= ?)`, [at, at, id])) as { n: number }[];
+    const upTo = (await sql(`SELECT count(*) AS n FROM \`${t}\` WHERE updated_at < ? OR (updated_at = ? AND id <= ?)`, [
+      at,
+      at,
+      id,
+    ])) as { n: number }[];
     expect(landed.ids).toBe(Number(upTo[0]!.n));
     expect(landed.n).toBe(landed.ids);
     expect(landed.ids).toBeLessThan(rows);
@@ -113,19 +149,33 @@ describe.skipIf(!available)("mysql connector (MariaDB)", () => {
     p.writeConfig(source([{ name: "slow", table: t, primary_key: "id", cursor_field: "updated_at" }]));
     const [rerun] = await p.pull();
     expect(rerun!.status).toBe("ok");
-    expect(await p.query(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM {raw:db.slow}`)).toEqual([{ n: rows, ids: rows }]);
+    expect(await p.query(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM {raw:db.slow}`)).toEqual([
+      { n: rows, ids: rows },
+    ]);
   }, 60_000);
 
   test("a refused login is SOURCE_AUTH naming the env var; a closed port is transient", async () => {
     process.env.DP_TEST_MYSQL_BAD_URL = "mysql://dp_no_such_user:wrong-password@127.0.0.1:3306/test";
-    p.writeConfig({ db: { connector: "mysql", retries: { max_attempts: 1 }, config: { url: "${DP_TEST_MYSQL_BAD_URL}", streams: [{ name: "x", table: "x", primary_key: "id" }] } } });
+    p.writeConfig({
+      db: {
+        connector: "mysql",
+        retries: { max_attempts: 1 },
+        config: { url: "${DP_TEST_MYSQL_BAD_URL}", streams: [{ name: "x", table: "x", primary_key: "id" }] },
+      },
+    });
     const [auth] = await p.pull();
     expect(auth!.error!.code).toBe("SOURCE_AUTH");
     expect(auth!.error!.fix).toContain("$DP_TEST_MYSQL_BAD_URL");
     expect(auth!.error!.message).not.toContain("wrong-password");
 
     process.env.DP_TEST_MYSQL_DOWN_URL = "mysql://root@127.0.0.1:1/test";
-    p.writeConfig({ db: { connector: "mysql", retries: { max_attempts: 1 }, config: { url: "${DP_TEST_MYSQL_DOWN_URL}", streams: [{ name: "x", table: "x", primary_key: "id" }] } } });
+    p.writeConfig({
+      db: {
+        connector: "mysql",
+        retries: { max_attempts: 1 },
+        config: { url: "${DP_TEST_MYSQL_DOWN_URL}", streams: [{ name: "x", table: "x", primary_key: "id" }] },
+      },
+    });
     const [down] = await p.pull();
     expect(down!.error!.code).toBe("SOURCE_TRANSIENT");
     expect(down!.error!.transient).toBe(true);

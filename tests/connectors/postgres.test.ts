@@ -67,39 +67,71 @@ describe.skipIf(!available)("postgres connector", () => {
 
   test("incremental by updated_at in keyset batches: 25k rows, then only new and updated rows", async () => {
     const t = `${schema}.orders`;
-    await sql(`CREATE TABLE ${t} (id int PRIMARY KEY, status text, total numeric(10,2), updated_at timestamptz NOT NULL)`);
+    await sql(
+      `CREATE TABLE ${t} (id int PRIMARY KEY, status text, total numeric(10,2), updated_at timestamptz NOT NULL)`,
+    );
     // many rows share an updated_at, so batches must split ties by primary key
-    await sql(`INSERT INTO ${t} SELECT i, 'open', i * 1.25, TIMESTAMPTZ '2026-01-01' + (i / 7) * INTERVAL '1 second' FROM generate_series(1, 25000) i`);
-    p.writeConfig(source([{ name: "orders", table: t, primary_key: "id", cursor_field: "updated_at", batch_size: 10_000 }]));
+    await sql(
+      `INSERT INTO ${t} SELECT i, 'open', i * 1.25, TIMESTAMPTZ '2026-01-01' + (i / 7) * INTERVAL '1 second' FROM generate_series(1, 25000) i`,
+    );
+    p.writeConfig(
+      source([{ name: "orders", table: t, primary_key: "id", cursor_field: "updated_at", batch_size: 10_000 }]),
+    );
     const started = performance.now();
     const [first] = await p.pull({ maxFileRecords: 10_000 });
     const seconds = (performance.now() - started) / 1000;
-    console.log(`postgres → parquet: 25000 rows in ${seconds.toFixed(2)} s (${Math.round(25000 / seconds)} rows/s, batch 10000)`);
+    console.log(
+      `postgres → parquet: 25000 rows in ${seconds.toFixed(2)} s (${Math.round(25000 / seconds)} rows/s, batch 10000)`,
+    );
     expect(first!.status).toBe("ok");
     expect(first!.rows).toBe(25_000);
     expect(first!.streams[0]!.files).toBe(3);
-    expect(await p.query(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM {raw:db.orders}`)).toEqual([{ n: 25_000, ids: 25_000 }]);
+    expect(await p.query(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM {raw:db.orders}`)).toEqual([
+      { n: 25_000, ids: 25_000 },
+    ]);
     const cursor = p.state("db").streams.orders!.state!.cursor;
     expect(cursor).toBe("2026-01-01T00:59:31.000000Z");
 
     expect((await p.pull())[0]!.rows).toBe(0);
 
-    await sql(`UPDATE ${t} SET status = 'paid', updated_at = TIMESTAMPTZ '2026-02-01 00:00:00.000001' WHERE id IN (5, 20000)`);
-    await sql(`INSERT INTO ${t} SELECT i, 'open', 1, TIMESTAMPTZ '2026-02-01 00:00:00.000001' FROM generate_series(25001, 25003) i`);
+    await sql(
+      `UPDATE ${t} SET status = 'paid', updated_at = TIMESTAMPTZ '2026-02-01 00:00:00.000001' WHERE id IN (5, 20000)`,
+    );
+    await sql(
+      `INSERT INTO ${t} SELECT i, 'open', 1, TIMESTAMPTZ '2026-02-01 00:00:00.000001' FROM generate_series(25001, 25003) i`,
+    );
     const [second] = await p.pull();
     expect(second!.rows).toBe(5);
-    expect(await p.query(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM {raw:db.orders}`)).toEqual([{ n: 25_005, ids: 25_003 }]);
-    expect(await p.query(`SELECT list(id::INT ORDER BY id) AS ids FROM {raw:db.orders} WHERE status = 'paid'`)).toEqual([{ ids: [5, 20000] }]);
-    expect(await p.query(`SELECT total::VARCHAR AS total FROM {raw:db.orders} WHERE id = 3`)).toEqual([{ total: "3.75" }]);
+    expect(await p.query(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM {raw:db.orders}`)).toEqual([
+      { n: 25_005, ids: 25_003 },
+    ]);
+    expect(await p.query(`SELECT list(id::INT ORDER BY id) AS ids FROM {raw:db.orders} WHERE status = 'paid'`)).toEqual(
+      [{ ids: [5, 20000] }],
+    );
+    expect(await p.query(`SELECT total::VARCHAR AS total FROM {raw:db.orders} WHERE id = 3`)).toEqual([
+      { total: "3.75" },
+    ]);
     expect(p.state("db").streams.orders!.state!.cursor).toBe("2026-02-01T00:00:00.000001Z");
   });
 
   test("a query stream with a lookback re-reads the window behind the cursor", async () => {
     const t = `${schema}.events`;
     await sql(`CREATE TABLE ${t} (id int PRIMARY KEY, kind text, at timestamptz NOT NULL)`);
-    await sql(`INSERT INTO ${t} SELECT i, CASE WHEN i % 2 = 0 THEN 'a' ELSE 'b' END, TIMESTAMPTZ '2026-01-01' + i * INTERVAL '1 minute' FROM generate_series(1, 10) i`);
+    await sql(
+      `INSERT INTO ${t} SELECT i, CASE WHEN i % 2 = 0 THEN 'a' ELSE 'b' END, TIMESTAMPTZ '2026-01-01' + i * INTERVAL '1 minute' FROM generate_series(1, 10) i`,
+    );
     p.writeConfig({
-      db: { ...source([{ name: "a_events", query: `SELECT id, at FROM ${t} WHERE kind = 'a'`, primary_key: "id", cursor_field: "at" }]).db, lookback: "3m" },
+      db: {
+        ...source([
+          {
+            name: "a_events",
+            query: `SELECT id, at FROM ${t} WHERE kind = 'a'`,
+            primary_key: "id",
+            cursor_field: "at",
+          },
+        ]).db,
+        lookback: "3m",
+      },
     });
     expect((await p.pull())[0]!.rows).toBe(5);
     // a late commit just behind the cursor (00:10): the 3-minute window re-reads 8 and 10 and catches 11
@@ -112,34 +144,56 @@ describe.skipIf(!available)("postgres connector", () => {
     const t = `${schema}.slow`;
     const rows = 30_000;
     await sql(`CREATE TABLE ${t} (id int PRIMARY KEY, updated_at timestamptz NOT NULL, payload text)`);
-    await sql(`INSERT INTO ${t} SELECT i, TIMESTAMPTZ '2026-01-01' + (i / 3) * INTERVAL '1 second', md5(i::text) FROM generate_series(1, ${rows}) i`);
+    await sql(
+      `INSERT INTO ${t} SELECT i, TIMESTAMPTZ '2026-01-01' + (i / 3) * INTERVAL '1 second', md5(i::text) FROM generate_series(1, ${rows}) i`,
+    );
     // pg_sleep in FROM runs once per page: each batch takes a quarter second
     const query = `SELECT t.* FROM ${t} t, pg_sleep(0.25)`;
     p.writeConfig(source([{ name: "slow", query, primary_key: "id", cursor_field: "updated_at", batch_size: 2_000 }]));
     const killed = await killMidPull(p.dir, "db", "slow", 2_000, 2);
     const state = killed.streams.slow!.state as { cursor: string; after: [string, number] };
-    const landed = (await p.query<{ ids: number; n: number }>(`SELECT count(DISTINCT id) AS ids, count(*) AS n FROM {raw:db.slow}`))[0]!;
-    const upToCursor = Number((await sql(`SELECT count(*) AS n FROM ${t} WHERE (updated_at, id) <= ($1, $2)`, state.after)).rows[0].n);
+    const landed = (
+      await p.query<{ ids: number; n: number }>(`SELECT count(DISTINCT id) AS ids, count(*) AS n FROM {raw:db.slow}`)
+    )[0]!;
+    const upToCursor = Number(
+      (await sql(`SELECT count(*) AS n FROM ${t} WHERE (updated_at, id) <= ($1, $2)`, state.after)).rows[0].n,
+    );
     expect(landed.ids).toBe(upToCursor);
     expect(landed.n).toBe(landed.ids);
     expect(landed.ids).toBeLessThan(rows);
 
-    p.writeConfig(source([{ name: "slow", table: t, primary_key: "id", cursor_field: "updated_at", batch_size: 10_000 }]));
+    p.writeConfig(
+      source([{ name: "slow", table: t, primary_key: "id", cursor_field: "updated_at", batch_size: 10_000 }]),
+    );
     const [rerun] = await p.pull();
     expect(rerun!.status).toBe("ok");
     expect(rerun!.rows).toBe(rows - landed.ids);
-    expect(await p.query(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM {raw:db.slow}`)).toEqual([{ n: rows, ids: rows }]);
+    expect(await p.query(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM {raw:db.slow}`)).toEqual([
+      { n: rows, ids: rows },
+    ]);
   }, 60_000);
 
   test("a refused login is SOURCE_AUTH naming the env var; a closed port is transient", async () => {
     process.env.DP_TEST_PG_BAD_URL = "postgres://dp_no_such_role@127.0.0.1:5432/test";
-    p.writeConfig({ db: { connector: "postgres", retries: { max_attempts: 1 }, config: { url: "${DP_TEST_PG_BAD_URL}", streams: [{ name: "x", table: "x", primary_key: "id" }] } } });
+    p.writeConfig({
+      db: {
+        connector: "postgres",
+        retries: { max_attempts: 1 },
+        config: { url: "${DP_TEST_PG_BAD_URL}", streams: [{ name: "x", table: "x", primary_key: "id" }] },
+      },
+    });
     const [auth] = await p.pull();
     expect(auth!.error!.code).toBe("SOURCE_AUTH");
     expect(auth!.error!.fix).toContain("$DP_TEST_PG_BAD_URL");
 
     process.env.DP_TEST_PG_DOWN_URL = "postgres://postgres@127.0.0.1:1/test";
-    p.writeConfig({ db: { connector: "postgres", retries: { max_attempts: 1 }, config: { url: "${DP_TEST_PG_DOWN_URL}", streams: [{ name: "x", table: "x", primary_key: "id" }] } } });
+    p.writeConfig({
+      db: {
+        connector: "postgres",
+        retries: { max_attempts: 1 },
+        config: { url: "${DP_TEST_PG_DOWN_URL}", streams: [{ name: "x", table: "x", primary_key: "id" }] },
+      },
+    });
     const [down] = await p.pull();
     expect(down!.error!.code).toBe("SOURCE_TRANSIENT");
     expect(down!.error!.transient).toBe(true);

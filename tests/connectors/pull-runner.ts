@@ -14,5 +14,7 @@ if (!dir) {
 }
 setQuiet(true);
 const results = await pull(loadProject(dir), { maxFileRecords: maxFileRecords ? Number(maxFileRecords) : undefined });
-console.log(JSON.stringify(results.map((r) => ({ source: r.source, status: r.status, rows: r.rows, error: r.error?.message }))));
+console.log(
+  JSON.stringify(results.map((r) => ({ source: r.source, status: r.status, rows: r.rows, error: r.error?.message }))),
+);
 process.exit(results.every((r) => r.status === "ok") ? 0 : 1);

@@ -12,10 +12,20 @@ afterEach(() => {
   server = project = undefined;
 });
 
-const record = (i: number) => ({ id: i, name: `n "${i}" [}{]\\ é\n`, updated_at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), amount: i % 3 ? `${i}.50` : i, meta: { tags: ["a", "]"] } });
+const record = (i: number) => ({
+  id: i,
+  name: `n "${i}" [}{]\\ é\n`,
+  updated_at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+  amount: i % 3 ? `${i}.50` : i,
+  meta: { tags: ["a", "]"] },
+});
 
 /** Serves `pages` in order for ?cursor=N; `body` can rewrite a page's text. */
-function serve(pageCount: number, perPage: number, body: (page: number, records: ReturnType<typeof record>[]) => string): string {
+function serve(
+  pageCount: number,
+  perPage: number,
+  body: (page: number, records: ReturnType<typeof record>[]) => string,
+): string {
   const hits: number[] = [];
   server = Bun.serve({
     port: 0,
@@ -44,12 +54,21 @@ function source(url: string, stream: Record<string, unknown> = {}) {
 const next = (page: number, last: number) => (page < last ? page + 1 : null);
 
 test("pretty-printed pages with numbers as APIs write them: every record lands, the cursor is the max cursor_field", async () => {
-  const url = serve(5, 40, (page, records) => JSON.stringify({ meta: { next: next(page, 4) }, data: records }, null, 2).replace(/"amount": "(\d+\.50)"/g, '"amount": $1'));
+  const url = serve(5, 40, (page, records) =>
+    JSON.stringify({ meta: { next: next(page, 4) }, data: records }, null, 2).replace(
+      /"amount": "(\d+\.50)"/g,
+      '"amount": $1',
+    ),
+  );
   project = new HttpProject("api", source(url));
   const r = await project.pull();
   expect(r.error?.message).toBeUndefined();
   expect(r.rows).toBe(200);
-  expect(await project.lake("items", "id", "sum(amount)")).toEqual({ rows: 200, distinct: 200, extra: Array.from({ length: 200 }, (_, i) => (i % 3 ? i + 0.5 : i)).reduce((a, b) => a + b, 0) });
+  expect(await project.lake("items", "id", "sum(amount)")).toEqual({
+    rows: 200,
+    distinct: 200,
+    extra: Array.from({ length: 200 }, (_, i) => (i % 3 ? i + 0.5 : i)).reduce((a, b) => a + b, 0),
+  });
   expect(project.stream("items")?.state?.cursor).toBe(record(199).updated_at);
 });
 
@@ -62,7 +81,11 @@ test("records that are not objects are wrapped as { value } as before", async ()
 });
 
 test("a page whose records are not at records_path fails with the same message, and nothing lands", async () => {
-  const url = serve(2, 10, (page, records) => (page === 0 ? JSON.stringify({ meta: { next: 1 }, data: records }) : JSON.stringify({ meta: { next: null }, results: records })));
+  const url = serve(2, 10, (page, records) =>
+    page === 0
+      ? JSON.stringify({ meta: { next: 1 }, data: records })
+      : JSON.stringify({ meta: { next: null }, results: records }),
+  );
   project = new HttpProject("api", source(url));
   const r = await project.pull();
   expect(r.status).toBe("failed");
@@ -82,7 +105,9 @@ test("invalid JSON is retried like a truncated body; when it stays invalid the p
   expect((await project.pull()).rows).toBe(20);
 
   server!.stop(true);
-  const bad = serve(1, 10, (_, records) => JSON.stringify({ meta: { next: null }, data: records }).replace("}]", "}\n\u0001]"));
+  const bad = serve(1, 10, (_, records) =>
+    JSON.stringify({ meta: { next: null }, data: records }).replace("}]", "}\n\u0001]"),
+  );
   const again = new HttpProject("api", source(bad));
   try {
     const r = await again.pull();

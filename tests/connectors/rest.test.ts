@@ -6,17 +6,35 @@ let fake: FakeRest;
 let project: HttpProject;
 
 const PAGINATED: Record<string, Record<string, unknown>> = {
-  cursor: { path: "cursor/items", params: { limit: 50 }, records_path: "data", paginator: { type: "cursor", cursor_path: "meta.next_cursor", cursor_param: "cursor" } },
+  cursor: {
+    path: "cursor/items",
+    params: { limit: 50 },
+    records_path: "data",
+    paginator: { type: "cursor", cursor_path: "meta.next_cursor", cursor_param: "cursor" },
+  },
   link: { path: "link/items", params: { per_page: 40 }, paginator: { type: "link_header" } },
-  offset: { path: "offset/items", records_path: "results", paginator: { type: "offset", limit: 100, total_path: "total" } },
-  pages: { path: "pages/items", records_path: "items", paginator: { type: "page_number", page_size: 25, page_size_param: "page_size", total_pages_path: "total_pages" } },
+  offset: {
+    path: "offset/items",
+    records_path: "results",
+    paginator: { type: "offset", limit: 100, total_path: "total" },
+  },
+  pages: {
+    path: "pages/items",
+    records_path: "items",
+    paginator: { type: "page_number", page_size: 25, page_size_param: "page_size", total_pages_path: "total_pages" },
+  },
 };
 
 function source(config: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
   return {
     connector: "rest",
     ...extra,
-    config: { base_url: `${fake.url}/api/`, authentication: { type: "bearer", token: "${REST_TOKEN}" }, streams: { items: PAGINATED.cursor }, ...config },
+    config: {
+      base_url: `${fake.url}/api/`,
+      authentication: { type: "bearer", token: "${REST_TOKEN}" },
+      streams: { items: PAGINATED.cursor },
+      ...config,
+    },
   };
 }
 
@@ -65,13 +83,20 @@ describe("rest", () => {
 
     fake.auth = { type: "api_key", name: "api_key", key: "key-in-query-1", location: "query" };
     process.env.REST_KEY = "key-in-query-1";
-    project.write(source({ authentication: { type: "api_key", name: "api_key", api_key: "${REST_KEY}", location: "query" } }));
+    project.write(
+      source({ authentication: { type: "api_key", name: "api_key", api_key: "${REST_KEY}", location: "query" } }),
+    );
     expect((await project.pull({ fullRefresh: true })).rows).toBe(250);
     expect(fake.server.answered().at(-1)!.query.get("api_key")).toBe("key-in-query-1");
   });
 
   test("incremental: cursor_field max is sent as cursor_param (iso, minus lookback) and only new + updated come back", async () => {
-    const stream = { ...PAGINATED.cursor, cursor_field: "updated_at", cursor_param: "updated_since", cursor_format: "iso" };
+    const stream = {
+      ...PAGINATED.cursor,
+      cursor_field: "updated_at",
+      cursor_param: "updated_since",
+      cursor_format: "iso",
+    };
     project.write(source({ streams: { items: stream } }, { lookback: "2s" }));
     await project.pull();
     const cursor = project.stream("items")!.state!.cursor as string;
@@ -119,7 +144,9 @@ describe("rest", () => {
   test("an api key in the query string never shows in errors", async () => {
     fake.auth = { type: "api_key", name: "api_key", key: "right-key-1", location: "query" };
     process.env.REST_KEY = "query-secret-777";
-    project.write(source({ authentication: { type: "api_key", name: "api_key", api_key: "${REST_KEY}", location: "query" } }));
+    project.write(
+      source({ authentication: { type: "api_key", name: "api_key", api_key: "${REST_KEY}", location: "query" } }),
+    );
     const r = await project.pull();
     expect(r.error?.code).toBe("SOURCE_AUTH");
     expect(r.error?.message).toContain("REST_KEY");
@@ -144,7 +171,12 @@ describe("rest", () => {
   });
 
   test("kill -9 mid-pull, then rerun: exact distinct count, cursor only after the last page", async () => {
-    const stream = { ...PAGINATED.cursor, cursor_field: "updated_at", cursor_param: "updated_since", cursor_format: "iso" };
+    const stream = {
+      ...PAGINATED.cursor,
+      cursor_field: "updated_at",
+      cursor_param: "updated_since",
+      cursor_format: "iso",
+    };
     project.write(source({ streams: { items: stream } }));
     fake.add(350);
     fake.server.delayMs = 80;

@@ -53,11 +53,20 @@ describe("connector secrets", () => {
 
   test("the walker sees through optional, default, unions, arrays and records", () => {
     const schema = z.strictObject({
-      auth_conf: z.discriminatedUnion("type", [z.strictObject({ type: z.literal("a"), token: z.string() }), z.strictObject({ type: z.literal("b"), password: z.string() })]).optional(),
+      auth_conf: z
+        .discriminatedUnion("type", [
+          z.strictObject({ type: z.literal("a"), token: z.string() }),
+          z.strictObject({ type: z.literal("b"), password: z.string() }),
+        ])
+        .optional(),
       dbs: z.array(z.strictObject({ private_key: z.string().default("") })),
       more: z.record(z.string(), z.strictObject({ api_key: z.string() })),
     });
-    expect(fields(schema).filter((f) => looksSecret(f.leaf)).map((f) => f.path)).toEqual(["auth_conf.token", "auth_conf.password", "dbs.private_key", "more.*.api_key"]);
+    expect(
+      fields(schema)
+        .filter((f) => looksSecret(f.leaf))
+        .map((f) => f.path),
+    ).toEqual(["auth_conf.token", "auth_conf.password", "dbs.private_key", "more.*.api_key"]);
   });
 
   test("the HTTP connectors declare their credentials", async () => {

@@ -38,7 +38,13 @@ afterAll(async () => {
 function project(config: Record<string, unknown> = {}): HttpProject {
   const p = new HttpProject("crm_sheet", {
     connector: "sheets",
-    config: { spreadsheet_id: "ss_1", streams: { deals: { range: "Deals!A1:E" } }, token_url: g.tokenUrl, base_url: g.sheetsBaseUrl, ...config },
+    config: {
+      spreadsheet_id: "ss_1",
+      streams: { deals: { range: "Deals!A1:E" } },
+      token_url: g.tokenUrl,
+      base_url: g.sheetsBaseUrl,
+      ...config,
+    },
   });
   projects.push(p);
   return p;
@@ -52,7 +58,9 @@ describe("sheets source", () => {
     expect(r.rows).toBe(3);
     expect(g.tokenErrors).toEqual([]);
     const token = g.server.requests.find((q) => q.path === "/token")!;
-    expect(new URLSearchParams(token.body as string).get("grant_type")).toBe("urn:ietf:params:oauth:grant-type:jwt-bearer");
+    expect(new URLSearchParams(token.body as string).get("grant_type")).toBe(
+      "urn:ietf:params:oauth:grant-type:jwt-bearer",
+    );
     const rows = await new (await import("./ingest-helpers.ts")).TempProject("unused").query(
       `SELECT _row, id, "Customer Name" AS name, amount, column_4, amount_2 FROM read_parquet('${p.dir}/lake/raw/crm_sheet/deals/*/*.parquet') ORDER BY _row`,
     );
@@ -78,7 +86,10 @@ describe("sheets source", () => {
   });
 
   test("a refused token exchange is SOURCE_AUTH too; a missing key names the variable", async () => {
-    g.server.fail({ kind: "status", status: 400, body: { error: "invalid_grant", error_description: "Invalid JWT Signature." } }, { path: "/token", times: 1 });
+    g.server.fail(
+      { kind: "status", status: 400, body: { error: "invalid_grant", error_description: "Invalid JWT Signature." } },
+      { path: "/token", times: 1 },
+    );
     const r = await project().pull();
     expect(r.error!.code).toBe("SOURCE_AUTH");
     expect(r.error!.message).toContain("GOOGLE_APPLICATION_CREDENTIALS");

@@ -9,7 +9,12 @@ let fake: FakeStripe;
 let project: HttpProject;
 
 function source(config: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
-  return { connector: "stripe", lookback: "5m", ...extra, config: { api_key: "${STRIPE_API_KEY}", base_url: fake.url, streams: ["customers"], ...config } };
+  return {
+    connector: "stripe",
+    lookback: "5m",
+    ...extra,
+    config: { api_key: "${STRIPE_API_KEY}", base_url: fake.url, streams: ["customers"], ...config },
+  };
 }
 
 beforeEach(async () => {
@@ -26,7 +31,8 @@ afterEach(async () => {
 const nowS = () => Math.floor(Date.now() / 1000);
 const events = () => fake.server.answered("/v1/events");
 /** the newest landed value of `column` for one id */
-const latest = async (id: string, column: string) => (await project.lake("customers", "id", `arg_max(${column}, _dp_loaded_at) FILTER (WHERE id = '${id}')`)).extra;
+const latest = async (id: string, column: string) =>
+  (await project.lake("customers", "id", `arg_max(${column}, _dp_loaded_at) FILTER (WHERE id = '${id}')`)).extra;
 
 describe("stripe updates through /v1/events", () => {
   test("an old object updated between pulls lands with its new state; events read since events_cursor − lookback", async () => {
@@ -70,13 +76,20 @@ describe("stripe updates through /v1/events", () => {
     await project.pull();
     fake.remove("customers", "cus_00000003");
     expect((await project.pull()).status).toBe("ok");
-    expect((await project.lake("customers", "id", "count(*) FILTER (WHERE id = 'cus_00000003' AND deleted)")).extra).toBe(1);
+    expect(
+      (await project.lake("customers", "id", "count(*) FILTER (WHERE id = 'cus_00000003' AND deleted)")).extra,
+    ).toBe(1);
     expect(fake.events.at(-1)!.type).toBe("customer.deleted");
   });
 
   test("event_types override: several types go as types[]; the fake filters like Stripe", async () => {
     fake.add("subscriptions", 20);
-    project.write(source({ streams: ["customers", "subscriptions"], event_types: { customers: ["customer.updated", "customer.deleted"] } }));
+    project.write(
+      source({
+        streams: ["customers", "subscriptions"],
+        event_types: { customers: ["customer.updated", "customer.deleted"] },
+      }),
+    );
     await project.pull();
     fake.update("customers", "cus_00000004", { email: "x@example.com" });
     fake.update("subscriptions", "sub_00000251", { status: "canceled" });
@@ -87,7 +100,11 @@ describe("stripe updates through /v1/events", () => {
     expect(await latest("cus_00000004", "email")).toBe("x@example.com");
     // customer.* also matches customer.subscription.*: the subscription event must not land as a customer
     expect((await project.lake("customers", "id", "count(*) FILTER (WHERE id LIKE 'sub_%')")).extra).toBe(0);
-    const subs = await project.lake("subscriptions", "id", "arg_max(status, _dp_loaded_at) FILTER (WHERE id = 'sub_00000251')");
+    const subs = await project.lake(
+      "subscriptions",
+      "id",
+      "arg_max(status, _dp_loaded_at) FILTER (WHERE id = 'sub_00000251')",
+    );
     expect(subs.extra).toBe("canceled");
   });
 
@@ -99,7 +116,9 @@ describe("stripe updates through /v1/events", () => {
     expect(r.rows).toBe(6);
     expect(events()).toHaveLength(0);
     expect(await latest("cus_00000001", "email")).toBe("user1@example.com");
-    expect(project.stream("customers")?.state).toEqual({ cursor: Math.max(...fake.objects.customers!.map((o) => o.created)) });
+    expect(project.stream("customers")?.state).toEqual({
+      cursor: Math.max(...fake.objects.customers!.map((o) => o.created)),
+    });
   });
 
   test("429 on /v1/events is retried", async () => {
@@ -116,7 +135,10 @@ describe("stripe updates through /v1/events", () => {
     await project.pull();
     const store = new StateStore(join(project.dir, "lake", "state"));
     const stale = nowS() - 31 * 86_400;
-    store.update("billing", (s) => void (s.streams.customers!.state = { cursor: s.streams.customers!.state!.cursor, events_cursor: stale }));
+    store.update(
+      "billing",
+      (s) => void (s.streams.customers!.state = { cursor: s.streams.customers!.state!.cursor, events_cursor: stale }),
+    );
     const lines: string[] = [];
     const spy = spyOn(process.stderr, "write").mockImplementation((chunk: any) => (lines.push(String(chunk)), true));
     let r;
@@ -137,11 +159,15 @@ describe("stripe updates through /v1/events", () => {
     project.write(source({ page_size: 50 }, { lookback: "0s" }));
     await project.pull();
     const before = project.stream("customers")!.state!;
-    for (let i = 1; i <= 240; i++) fake.update("customers", `cus_${String(i).padStart(8, "0")}`, { email: `updated${i}@example.com` });
+    for (let i = 1; i <= 240; i++)
+      fake.update("customers", `cus_${String(i).padStart(8, "0")}`, { email: `updated${i}@example.com` });
     fake.server.delayMs = 120;
     const child = project.spawnPull(50);
     const files = project.parquetFiles("customers").length;
-    await waitFor("a durable file from the events pass", () => events().length >= 3 && project.parquetFiles("customers").length >= files + 2);
+    await waitFor(
+      "a durable file from the events pass",
+      () => events().length >= 3 && project.parquetFiles("customers").length >= files + 2,
+    );
     child.kill(9);
     await child.exited;
     expect(events().length).toBeLessThan(5);
@@ -150,7 +176,9 @@ describe("stripe updates through /v1/events", () => {
     // Stripe's `created` has one-second resolution: let the clock pass the first pull's second
     await Bun.sleep(1100);
     expect((await project.pull()).status).toBe("ok");
-    expect((await project.lake("customers", "id", "count(DISTINCT id) FILTER (WHERE email LIKE 'updated%')")).extra).toBe(240);
+    expect(
+      (await project.lake("customers", "id", "count(DISTINCT id) FILTER (WHERE email LIKE 'updated%')")).extra,
+    ).toBe(240);
     expect(project.stream("customers")!.state!.events_cursor as number).toBeGreaterThan(before.events_cursor as number);
   }, 20_000);
 

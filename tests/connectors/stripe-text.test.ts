@@ -29,14 +29,19 @@ test("objects from the page text land exactly as Stripe sent them: escapes, unic
   fake = await FakeStripe.start({});
   for (let i = 0; i < 230; i++) fake.add("customers", 1, tricky(i));
   process.env.STRIPE_API_KEY = fake.apiKey;
-  project = new HttpProject("billing", { connector: "stripe", config: { api_key: "${STRIPE_API_KEY}", base_url: fake.url, streams: ["customers"] } });
+  project = new HttpProject("billing", {
+    connector: "stripe",
+    config: { api_key: "${STRIPE_API_KEY}", base_url: fake.url, streams: ["customers"] },
+  });
   const r = await project.pull();
   expect(r.status).toBe("ok");
   expect(r.rows).toBe(230);
   const db = await Db.open(":memory:");
   try {
     const glob = streamGlob(join(project.dir, "lake", "raw"), "billing", "customers");
-    const rows = await db.all<{ j: string }>(`SELECT to_json(t) AS j FROM (SELECT COLUMNS(c -> c NOT LIKE '\\_dp\\_%' ESCAPE '\\') FROM read_parquet('${glob}', hive_partitioning = false)) t ORDER BY t.id`);
+    const rows = await db.all<{ j: string }>(
+      `SELECT to_json(t) AS j FROM (SELECT COLUMNS(c -> c NOT LIKE '\\_dp\\_%' ESCAPE '\\') FROM read_parquet('${glob}', hive_partitioning = false)) t ORDER BY t.id`,
+    );
     const landed = rows.map((row) => JSON.parse(String(row.j)));
     const sent = [...fake.objects.customers!].sort((a, b) => (a.id < b.id ? -1 : 1));
     expect(landed.length).toBe(sent.length);
@@ -52,7 +57,9 @@ test("a page the text walk cannot vouch for is parsed as before", () => {
   const parsed = listPage(duplicateKey);
   expect(parsed.text).toBeUndefined();
   expect(parsed.body.data).toEqual([{ id: "cus_1", created: 6 }]);
-  const walked = listPage(`{"object":"list","data":[{"id":"cus_1","created":5},{"id":"cus_2","created":7}],"has_more":true}`);
+  const walked = listPage(
+    `{"object":"list","data":[{"id":"cus_1","created":5},{"id":"cus_2","created":7}],"has_more":true}`,
+  );
   expect(walked.text?.count).toBe(2);
   expect(walked.text?.picked).toEqual(["5", "7"]);
   expect(walked.body).toEqual({ object: "list", data: [], has_more: true });

@@ -6,7 +6,11 @@ let fake: FakeStripe;
 let project: HttpProject;
 
 function source(config: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
-  return { connector: "stripe", ...extra, config: { api_key: "${STRIPE_API_KEY}", base_url: fake.url, streams: ["customers"], ...config } };
+  return {
+    connector: "stripe",
+    ...extra,
+    config: { api_key: "${STRIPE_API_KEY}", base_url: fake.url, streams: ["customers"], ...config },
+  };
 }
 
 beforeEach(async () => {
@@ -63,11 +67,17 @@ describe("stripe", () => {
     const req = fake.server.answered("/v1/subscriptions")[0]!;
     expect(req.query.get("status")).toBe("all");
     expect(req.query.getAll("expand[]")).toEqual(["data.customer"]);
-    expect(await project.lake("subscriptions", "id", "count(*) FILTER (WHERE status = 'canceled')")).toMatchObject({ distinct: 30, extra: 5 });
+    expect(await project.lake("subscriptions", "id", "count(*) FILTER (WHERE status = 'canceled')")).toMatchObject({
+      distinct: 30,
+      extra: 5,
+    });
   });
 
   test("429 with Retry-After: 0 retries at once", async () => {
-    fake.server.fail({ kind: "status", status: 429, retryAfter: "0", body: { error: { message: "Too many requests" } } }, { after: 1, times: 2 });
+    fake.server.fail(
+      { kind: "status", status: 429, retryAfter: "0", body: { error: { message: "Too many requests" } } },
+      { after: 1, times: 2 },
+    );
     const started = Date.now();
     const r = await project.pull();
     expect(r.status).toBe("ok");
@@ -87,7 +97,10 @@ describe("stripe", () => {
   });
 
   test("500, 502, 503 then success", async () => {
-    fake.server.fail({ kind: "status", status: 500 }, { after: 1 }).fail({ kind: "status", status: 502 }, { after: 1 }).fail({ kind: "status", status: 503 }, { after: 1 });
+    fake.server
+      .fail({ kind: "status", status: 500 }, { after: 1 })
+      .fail({ kind: "status", status: 502 }, { after: 1 })
+      .fail({ kind: "status", status: 503 }, { after: 1 });
     const r = await project.pull();
     expect(r.status).toBe("ok");
     expect(await project.lake("customers")).toMatchObject({ rows: 250, distinct: 250 });

@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { signStripePayload } from "../../connectors/webhook/signature.ts";
 import { StateStore } from "../../engine/ingest/cursor-state.ts";
 import { spawnDp } from "../helpers.ts";
@@ -31,26 +30,47 @@ function project(prefix: string, config: Record<string, unknown> = {}): TempProj
   p.writeConfig({
     stripe_events: {
       connector: "webhook",
-      config: { signing_secret: "${DP_TEST_WEBHOOK_SECRET}", flush_interval_seconds: 3600, flush_max_events: 1_000_000, ...config },
+      config: {
+        signing_secret: "${DP_TEST_WEBHOOK_SECRET}",
+        flush_interval_seconds: 3600,
+        flush_max_events: 1_000_000,
+        ...config,
+      },
     },
   });
   return p;
 }
 
 function event(id: string, type = "invoice.paid"): string {
-  return JSON.stringify({ id, object: "event", type, created: 1_790_000_000, data: { object: { id: `in_${id}`, amount_paid: 4200 } } });
+  return JSON.stringify({
+    id,
+    object: "event",
+    type,
+    created: 1_790_000_000,
+    data: { object: { id: `in_${id}`, amount_paid: 4200 } },
+  });
 }
 
-async function post(url: string, body: string, signature: string | undefined = signStripePayload(body, SECRET, Math.floor(Date.now() / 1000))): Promise<{ status: number; ms: number; json: any }> {
+async function post(
+  url: string,
+  body: string,
+  signature: string | undefined = signStripePayload(body, SECRET, Math.floor(Date.now() / 1000)),
+): Promise<{ status: number; ms: number; json: any }> {
   const started = performance.now();
-  const res = await fetch(`${url}/webhooks/stripe_events`, { method: "POST", body, headers: { "content-type": "application/json", ...(signature ? { "stripe-signature": signature } : {}) } });
+  const res = await fetch(`${url}/webhooks/stripe_events`, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", ...(signature ? { "stripe-signature": signature } : {}) },
+  });
   const json = await res.json().catch(() => undefined);
   return { status: res.status, ms: performance.now() - started, json };
 }
 
 async function lakeCounts(p: TempProject): Promise<{ rows: number; distinct: number }> {
   if (!existsSync(p.path("lake", "raw", "stripe_events"))) return { rows: 0, distinct: 0 };
-  const [r] = await p.query<{ rows: number; d: number }>("SELECT count(*)::INT AS rows, count(DISTINCT id)::INT AS d FROM {raw:stripe_events.events}");
+  const [r] = await p.query<{ rows: number; d: number }>(
+    "SELECT count(*)::INT AS rows, count(DISTINCT id)::INT AS d FROM {raw:stripe_events.events}",
+  );
   return { rows: r!.rows, distinct: r!.d };
 }
 
@@ -66,7 +86,10 @@ describe("webhook source + dp serve", () => {
   test("a signed event lands once; the same event delivered 3 times is one row", async () => {
     const p = project("wh-once");
     const { child, url } = await startServe(p.dir);
-    cleanup.push(() => child.kill(9), () => p.remove());
+    cleanup.push(
+      () => child.kill(9),
+      () => p.remove(),
+    );
     try {
       const body = event("evt_1");
       const first = await post(url, body);
@@ -75,7 +98,11 @@ describe("webhook source + dp serve", () => {
       for (let i = 0; i < 3; i++) expect((await post(url, body)).json).toEqual({ received: true, duplicate: true });
       const inbox = readdirSync(p.path("lake", "inbox", "stripe_events"));
       expect(inbox).toHaveLength(1);
-      expect(readFileSync(p.path("lake", "inbox", "stripe_events", inbox[0]!), "utf8").trim().split("\n")).toHaveLength(1);
+      expect(
+        readFileSync(p.path("lake", "inbox", "stripe_events", inbox[0]!), "utf8")
+          .trim()
+          .split("\n"),
+      ).toHaveLength(1);
     } finally {
       await stop(child);
     }
@@ -92,7 +119,10 @@ describe("webhook source + dp serve", () => {
   test("unsigned, wrongly signed, stale, malformed, oversized and bad-JSON deliveries are refused and not stored", async () => {
     const p = project("wh-reject", { max_body_bytes: 2048 });
     const { child, url } = await startServe(p.dir);
-    cleanup.push(() => child.kill(9), () => p.remove());
+    cleanup.push(
+      () => child.kill(9),
+      () => p.remove(),
+    );
     try {
       const body = event("evt_bad");
       const nowS = Math.floor(Date.now() / 1000);
@@ -122,7 +152,10 @@ describe("webhook source + dp serve", () => {
   test("a burst of 500 events is acknowledged fast and lands exactly once (size-triggered flush + final flush on SIGTERM)", async () => {
     const p = project("wh-burst", { flush_max_events: 200 });
     const { child, url } = await startServe(p.dir);
-    cleanup.push(() => child.kill(9), () => p.remove());
+    cleanup.push(
+      () => child.kill(9),
+      () => p.remove(),
+    );
     const N = 500;
     const CONCURRENCY = 25;
     const latencies: number[] = [];
@@ -142,7 +175,9 @@ describe("webhook source + dp serve", () => {
     latencies.sort((a, b) => a - b);
     const p50 = latencies[Math.floor(N * 0.5)]!;
     const p99 = latencies[Math.floor(N * 0.99)]!;
-    console.log(`webhook burst: ${N} events in ${seconds.toFixed(2)} s = ${Math.round(N / seconds)} events/s acknowledged, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
+    console.log(
+      `webhook burst: ${N} events in ${seconds.toFixed(2)} s = ${Math.round(N / seconds)} events/s acknowledged, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
+    );
     expect(seconds).toBeLessThan(20);
     await stop(child);
     expect(await child.exited).toBe(0);
@@ -151,7 +186,8 @@ describe("webhook source + dp serve", () => {
     const again = await startServe(p.dir);
     cleanup.push(() => again.child.kill(9));
     try {
-      for (let i = 0; i < 20; i++) expect((await post(again.url, event(`evt_burst_${i * 7}`))).json).toEqual({ received: true, duplicate: true });
+      for (let i = 0; i < 20; i++)
+        expect((await post(again.url, event(`evt_burst_${i * 7}`))).json).toEqual({ received: true, duplicate: true });
     } finally {
       await stop(again.child);
     }
@@ -161,7 +197,10 @@ describe("webhook source + dp serve", () => {
   test("kill -9 after acknowledgements: restart + dp pull lands every acknowledged event exactly once", async () => {
     const p = project("wh-kill");
     const first = await startServe(p.dir);
-    cleanup.push(() => first.child.kill(9), () => p.remove());
+    cleanup.push(
+      () => first.child.kill(9),
+      () => p.remove(),
+    );
     const acked = new Set<string>();
     let next = 0;
     const senders = Array.from({ length: 10 }, async () => {
@@ -199,13 +238,18 @@ describe("webhook source + dp serve", () => {
     expect(ids.has("evt_after_restart")).toBe(true);
     const counts = await lakeCounts(p);
     expect(counts.rows).toBe(counts.distinct);
-    console.log(`kill -9: ${acked.size} acknowledged before the kill, ${counts.rows} rows landed, ${counts.rows - counts.distinct} duplicates`);
+    console.log(
+      `kill -9: ${acked.size} acknowledged before the kill, ${counts.rows} rows landed, ${counts.rows - counts.distinct} duplicates`,
+    );
   }, 60_000);
 
   test("a pull that published Parquet but died before committing its offsets does not land the events twice", async () => {
     const p = project("wh-replay");
     const { child, url } = await startServe(p.dir);
-    cleanup.push(() => child.kill(9), () => p.remove());
+    cleanup.push(
+      () => child.kill(9),
+      () => p.remove(),
+    );
     try {
       for (let i = 0; i < 30; i++) expect((await post(url, event(`evt_r_${i}`))).status).toBe(200);
     } finally {

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type FakeBlock = { type: "text"; text: string } | { type: "tool_use"; id?: string; name: string; input: Record<string, unknown> };
+export type FakeBlock =
+  | { type: "text"; text: string }
+  | { type: "tool_use"; id?: string; name: string; input: Record<string, unknown> };
 
 export interface FakeTurn {
   content: FakeBlock[];
@@ -96,18 +98,36 @@ export class FakeAnthropic {
     this.requests.push(rec);
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       rec.status = status;
-      res.writeHead(status, { "content-type": "application/json", "request-id": `req_${this.requests.length}`, ...headers });
+      res.writeHead(status, {
+        "content-type": "application/json",
+        "request-id": `req_${this.requests.length}`,
+        ...headers,
+      });
       res.end(JSON.stringify(payload));
     };
-    if (req.method !== "POST" || !req.url?.startsWith("/v1/messages")) return send(404, { type: "error", error: { type: "not_found_error", message: "not found" } });
-    if (!req.headers["x-api-key"] && !req.headers.authorization) return send(401, { type: "error", error: { type: "authentication_error", message: "an x-api-key or authorization header is required" } });
+    if (req.method !== "POST" || !req.url?.startsWith("/v1/messages"))
+      return send(404, { type: "error", error: { type: "not_found_error", message: "not found" } });
+    if (!req.headers["x-api-key"] && !req.headers.authorization)
+      return send(401, {
+        type: "error",
+        error: { type: "authentication_error", message: "an x-api-key or authorization header is required" },
+      });
     const fault = this.faults.shift();
     if (fault) {
       const type = fault.status === 429 ? "rate_limit_error" : fault.status === 529 ? "overloaded_error" : "api_error";
-      return send(fault.status, { type: "error", error: { type, message: type } }, fault.retryAfter ? { "retry-after": fault.retryAfter } : {});
+      return send(
+        fault.status,
+        { type: "error", error: { type, message: type } },
+        fault.retryAfter ? { "retry-after": fault.retryAfter } : {},
+      );
     }
     const next = this.queue.shift() ?? this.fallback;
-    if (!next) return send(500, { type: "error", error: { type: "api_error", message: "fake: the script ran out of turns" } }, { "x-should-retry": "false" });
+    if (!next)
+      return send(
+        500,
+        { type: "error", error: { type: "api_error", message: "fake: the script ran out of turns" } },
+        { "x-should-retry": "false" },
+      );
     const turn = typeof next === "function" ? next(body) : next;
     const content = turn.content.map((b) => (b.type === "tool_use" ? { ...b, id: b.id ?? `toolu_${++this.ids}` } : b));
     send(200, {

@@ -66,18 +66,41 @@ export class FakeGoogle {
   /** A service-account key file as Google issues it. */
   writeKeyFile(dir: string): string {
     const p = join(dir, "sa.json");
-    writeFileSync(p, JSON.stringify({ type: "service_account", project_id: "test-project", client_email: this.email, private_key: this.privateKey, token_uri: GOOGLE_TOKEN_URL }));
+    writeFileSync(
+      p,
+      JSON.stringify({
+        type: "service_account",
+        project_id: "test-project",
+        client_email: this.email,
+        private_key: this.privateKey,
+        token_uri: GOOGLE_TOKEN_URL,
+      }),
+    );
     return p;
   }
 
   env(keyFile: string): Record<string, string> {
-    return { GOOGLE_APPLICATION_CREDENTIALS: keyFile, DP_GOOGLE_TOKEN_URL: this.tokenUrl, DP_SHEETS_BASE_URL: this.sheetsBaseUrl };
+    return {
+      GOOGLE_APPLICATION_CREDENTIALS: keyFile,
+      DP_GOOGLE_TOKEN_URL: this.tokenUrl,
+      DP_SHEETS_BASE_URL: this.sheetsBaseUrl,
+    };
   }
 
-  addSpreadsheet(id: string, tabs: { title: string; rowCount?: number; columnCount?: number; rows?: unknown[][] }[] = [{ title: "Sheet1" }]): void {
+  addSpreadsheet(
+    id: string,
+    tabs: { title: string; rowCount?: number; columnCount?: number; rows?: unknown[][] }[] = [{ title: "Sheet1" }],
+  ): void {
     this.spreadsheets.set(
       id,
-      tabs.map((t) => ({ sheetId: this.nextSheetId++, title: t.title, rowCount: t.rowCount ?? 1000, columnCount: t.columnCount ?? 26, rows: t.rows ?? [], notes: {} })),
+      tabs.map((t) => ({
+        sheetId: this.nextSheetId++,
+        title: t.title,
+        rowCount: t.rowCount ?? 1000,
+        columnCount: t.columnCount ?? 26,
+        rows: t.rows ?? [],
+        notes: {},
+      })),
     );
   }
 
@@ -92,16 +115,31 @@ export class FakeGoogle {
   private handle(req: RecordedRequest): FakeResponse {
     if (req.path === "/token") return this.token(req);
     const token = bearer(req);
-    if (!token || !this.tokens.has(token)) return { status: 401, body: { error: { code: 401, message: "Request had invalid authentication credentials." } } };
+    if (!token || !this.tokens.has(token))
+      return {
+        status: 401,
+        body: { error: { code: 401, message: "Request had invalid authentication credentials." } },
+      };
     const m = /^\/v4\/spreadsheets\/([^/:]+)(.*)$/.exec(decodeURIComponent(req.path));
     if (!m) return notFound(req.path);
     const sheets = this.spreadsheets.get(m[1]!);
     if (!sheets) return notFound(`spreadsheet ${m[1]}`);
     const rest = m[2]!;
     const size = JSON.stringify(req.body ?? "").length;
-    if (size > this.maxBodyBytes) return { status: 413, body: { error: { code: 413, message: "Request payload size exceeds the limit" } } };
+    if (size > this.maxBodyBytes)
+      return { status: 413, body: { error: { code: 413, message: "Request payload size exceeds the limit" } } };
     if (req.method === "GET" && rest === "") {
-      return { body: { sheets: sheets.map((s) => ({ properties: { sheetId: s.sheetId, title: s.title, gridProperties: { rowCount: s.rowCount, columnCount: s.columnCount } } })) } };
+      return {
+        body: {
+          sheets: sheets.map((s) => ({
+            properties: {
+              sheetId: s.sheetId,
+              title: s.title,
+              gridProperties: { rowCount: s.rowCount, columnCount: s.columnCount },
+            },
+          })),
+        },
+      };
     }
     if (req.method === "POST" && rest === ":batchUpdate") return this.batchUpdate(sheets, req.body);
     const clear = /^\/values\/(.+):clear$/.exec(rest);
@@ -129,11 +167,14 @@ export class FakeGoogle {
     const header = JSON.parse(Buffer.from(h, "base64url").toString());
     const claims = JSON.parse(Buffer.from(p, "base64url").toString());
     if (header.alg !== "RS256") return fail(`alg ${header.alg}`);
-    const ok = createVerify("RSA-SHA256").update(`${h}.${p}`).verify(createPublicKey(this.publicKey), Buffer.from(s, "base64url"));
+    const ok = createVerify("RSA-SHA256")
+      .update(`${h}.${p}`)
+      .verify(createPublicKey(this.publicKey), Buffer.from(s, "base64url"));
     if (!ok) return fail("bad signature");
     if (claims.iss !== this.email) return fail(`iss ${claims.iss}`);
     if (claims.aud !== GOOGLE_TOKEN_URL) return fail(`aud ${claims.aud}`);
-    if (!String(claims.scope).includes("https://www.googleapis.com/auth/spreadsheets")) return fail(`scope ${claims.scope}`);
+    if (!String(claims.scope).includes("https://www.googleapis.com/auth/spreadsheets"))
+      return fail(`scope ${claims.scope}`);
     if (!(claims.exp > claims.iat)) return fail("exp");
     const token = `ya29.fake-${this.tokens.size + 1}`;
     this.tokens.add(token);
@@ -145,8 +186,16 @@ export class FakeGoogle {
     for (const r of body?.requests ?? []) {
       if (r.addSheet) {
         const p = r.addSheet.properties;
-        if (sheets.some((s) => s.title === p.title)) return badRequest(`A sheet with the name "${p.title}" already exists.`);
-        const sheet: FakeSheet = { sheetId: this.nextSheetId++, title: p.title, rowCount: p.gridProperties?.rowCount ?? 1000, columnCount: p.gridProperties?.columnCount ?? 26, rows: [], notes: {} };
+        if (sheets.some((s) => s.title === p.title))
+          return badRequest(`A sheet with the name "${p.title}" already exists.`);
+        const sheet: FakeSheet = {
+          sheetId: this.nextSheetId++,
+          title: p.title,
+          rowCount: p.gridProperties?.rowCount ?? 1000,
+          columnCount: p.gridProperties?.columnCount ?? 26,
+          rows: [],
+          notes: {},
+        };
         sheets.push(sheet);
         replies.push({ addSheet: { properties: { sheetId: sheet.sheetId, title: sheet.title } } });
       } else if (r.updateSheetProperties) {
@@ -168,7 +217,10 @@ export class FakeGoogle {
       } else return badRequest(`unsupported request ${Object.keys(r)[0]}`);
     }
     const total = sheets.reduce((n, s) => n + s.rowCount * s.columnCount, 0);
-    if (total > 10_000_000) return badRequest("This action would increase the number of cells in the workbook above the limit of 10000000 cells.");
+    if (total > 10_000_000)
+      return badRequest(
+        "This action would increase the number of cells in the workbook above the limit of 10000000 cells.",
+      );
     return { body: { replies } };
   }
 
@@ -195,10 +247,18 @@ export class FakeGoogle {
       const values: unknown[][] = d.values ?? [];
       const width = values.reduce((w, v) => Math.max(w, v.length), 0);
       if (row - 1 + values.length > sheet.rowCount || col - 1 + width > sheet.columnCount) {
-        return badRequest(`Range (${d.range}) exceeds grid limits. Max rows: ${sheet.rowCount}, max columns: ${sheet.columnCount}`);
+        return badRequest(
+          `Range (${d.range}) exceeds grid limits. Max rows: ${sheet.rowCount}, max columns: ${sheet.columnCount}`,
+        );
       }
       values.forEach((v, i) => (sheet.rows[row - 1 + i] = v));
-      this.valueWrites.push({ range: d.range, rows: values.length, cells: values.reduce((n, v) => n + v.length, 0), bytes, valueInputOption: body.valueInputOption });
+      this.valueWrites.push({
+        range: d.range,
+        rows: values.length,
+        cells: values.reduce((n, v) => n + v.length, 0),
+        bytes,
+        valueInputOption: body.valueInputOption,
+      });
     }
     return { body: { totalUpdatedCells: this.valueWrites.at(-1)?.cells ?? 0 } };
   }

@@ -1,6 +1,12 @@
 import { FakeServer, bearer, type FakeResponse, type RecordedRequest } from "./faults.ts";
 
-export type HubspotObject = { id: string; properties: Record<string, string | null>; createdAt: string; updatedAt: string; archived: boolean };
+export type HubspotObject = {
+  id: string;
+  properties: Record<string, string | null>;
+  createdAt: string;
+  updatedAt: string;
+  archived: boolean;
+};
 
 export const HUBSPOT_TYPES = ["contacts", "companies", "deals"] as const;
 export type HubspotType = (typeof HUBSPOT_TYPES)[number];
@@ -13,7 +19,16 @@ export function modifiedProperty(type: string): string {
 const DEFAULT_PROPERTIES: Record<HubspotType, string[]> = {
   contacts: ["createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"],
   companies: ["createdate", "domain", "hs_lastmodifieddate", "hs_object_id", "name"],
-  deals: ["amount", "closedate", "createdate", "dealname", "dealstage", "hs_lastmodifieddate", "hs_object_id", "pipeline"],
+  deals: [
+    "amount",
+    "closedate",
+    "createdate",
+    "dealname",
+    "dealstage",
+    "hs_lastmodifieddate",
+    "hs_object_id",
+    "pipeline",
+  ],
 };
 
 export const HUBSPOT_SEED_MS = Date.parse("2025-10-01T00:00:00.000Z");
@@ -51,7 +66,12 @@ export class FakeHubspot {
     for (let i = 0; i < n; i++) {
       const id = String((this.seq += 1));
       const at = this.tick();
-      const properties: Record<string, string | null> = { hs_object_id: id, createdate: at, [modifiedProperty(type)]: at, ...sampleProperties(type, Number(id)) };
+      const properties: Record<string, string | null> = {
+        hs_object_id: id,
+        createdate: at,
+        [modifiedProperty(type)]: at,
+        ...sampleProperties(type, Number(id)),
+      };
       const o: HubspotObject = { id, properties, createdAt: at, updatedAt: at, archived: false };
       list.push(o);
       made.push(o);
@@ -78,12 +98,17 @@ export class FakeHubspot {
 
   private handle(req: RecordedRequest): FakeResponse {
     if (bearer(req) !== this.token) {
-      return hubspotError(401, "INVALID_AUTHENTICATION", "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview");
+      return hubspotError(
+        401,
+        "INVALID_AUTHENTICATION",
+        "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview",
+      );
     }
     const list = /^\/crm\/v3\/objects\/([a-z]+)$/.exec(req.path);
     const search = /^\/crm\/v3\/objects\/([a-z]+)\/search$/.exec(req.path);
     const type = (list ?? search)?.[1] as HubspotType | undefined;
-    if (!type || !this.objects[type]) return hubspotError(404, "OBJECT_NOT_FOUND", `Unable to infer object type from: ${type ?? req.path}`);
+    if (!type || !this.objects[type])
+      return hubspotError(404, "OBJECT_NOT_FOUND", `Unable to infer object type from: ${type ?? req.path}`);
     if (list && req.method === "GET") return this.list(type, req);
     if (search && req.method === "POST") return this.search(type, req);
     return hubspotError(405, "VALIDATION_ERROR", "Method not allowed");
@@ -107,17 +132,28 @@ export class FakeHubspot {
   }
 
   private search(type: HubspotType, req: RecordedRequest): FakeResponse {
-    const body = req.body as { filterGroups?: { filters: { propertyName: string; operator: string; value: string }[] }[]; sorts?: { propertyName: string; direction: string }[]; properties?: string[]; limit?: number; after?: string };
+    const body = req.body as {
+      filterGroups?: { filters: { propertyName: string; operator: string; value: string }[] }[];
+      sorts?: { propertyName: string; direction: string }[];
+      properties?: string[];
+      limit?: number;
+      after?: string;
+    };
     const limit = body.limit ?? 10;
     if (limit > 200) return hubspotError(400, "VALIDATION_ERROR", "limit must be at most 200");
     const offset = Number(body.after ?? 0);
-    if (offset >= this.searchCap) return hubspotError(400, "VALIDATION_ERROR", `Cannot page past ${this.searchCap} results for a single query`);
-    let rows = this.objects[type]!.filter((o) => !body.filterGroups?.length || body.filterGroups.some((g) => g.filters.every((f) => passes(o, f))));
+    if (offset >= this.searchCap)
+      return hubspotError(400, "VALIDATION_ERROR", `Cannot page past ${this.searchCap} results for a single query`);
+    let rows = this.objects[type]!.filter(
+      (o) => !body.filterGroups?.length || body.filterGroups.some((g) => g.filters.every((f) => passes(o, f))),
+    );
     const sort = body.sorts?.[0];
     rows = [...rows].sort((a, b) => Number(a.id) - Number(b.id));
     if (sort) {
       const dir = sort.direction === "DESCENDING" ? -1 : 1;
-      rows.sort((a, b) => dir * (comparable(a.properties[sort.propertyName]) - comparable(b.properties[sort.propertyName])));
+      rows.sort(
+        (a, b) => dir * (comparable(a.properties[sort.propertyName]) - comparable(b.properties[sort.propertyName])),
+      );
     }
     const page = rows.slice(offset, offset + limit);
     const more = offset + limit < rows.length;
@@ -164,11 +200,22 @@ function project(o: HubspotObject, props: string[]): HubspotObject {
 function sampleProperties(type: HubspotType, n: number): Record<string, string> {
   switch (type) {
     case "contacts":
-      return { email: `person${n}@example.com`, firstname: `First${n}`, lastname: `Last${n}`, lifecyclestage: n % 3 ? "lead" : "customer" };
+      return {
+        email: `person${n}@example.com`,
+        firstname: `First${n}`,
+        lastname: `Last${n}`,
+        lifecyclestage: n % 3 ? "lead" : "customer",
+      };
     case "companies":
       return { name: `Company ${n}`, domain: `company${n}.example.com`, industry: "SOFTWARE" };
     case "deals":
-      return { dealname: `Deal ${n}`, amount: String(1000 + n), dealstage: "appointmentscheduled", pipeline: "default", closedate: new Date(HUBSPOT_SEED_MS + n * 86_400_000).toISOString() };
+      return {
+        dealname: `Deal ${n}`,
+        amount: String(1000 + n),
+        dealstage: "appointmentscheduled",
+        pipeline: "default",
+        closedate: new Date(HUBSPOT_SEED_MS + n * 86_400_000).toISOString(),
+      };
   }
 }
 

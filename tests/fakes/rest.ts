@@ -2,7 +2,10 @@ import { FakeServer, type FakeResponse, type RecordedRequest } from "./faults.ts
 
 export type Item = { id: number; name: string; amount: number; updated_at: string; tags: string[] };
 
-export type RestAuthMode = { type: "bearer"; token: string } | { type: "basic"; username: string; password: string } | { type: "api_key"; name: string; key: string; location: "header" | "query" };
+export type RestAuthMode =
+  | { type: "bearer"; token: string }
+  | { type: "basic"; username: string; password: string }
+  | { type: "api_key"; name: string; key: string; location: "header" | "query" };
 
 export const REST_SEED_MS = Date.parse("2026-01-01T00:00:00.000Z");
 
@@ -25,7 +28,10 @@ export class FakeRest {
     public auth: RestAuthMode,
   ) {}
 
-  static async start(n = 250, auth: RestAuthMode = { type: "bearer", token: "rest-token-abcdef123456" }): Promise<FakeRest> {
+  static async start(
+    n = 250,
+    auth: RestAuthMode = { type: "bearer", token: "rest-token-abcdef123456" },
+  ): Promise<FakeRest> {
     let fake!: FakeRest;
     const server = await FakeServer.start((req) => fake.handle(req));
     fake = new FakeRest(server, auth);
@@ -41,7 +47,13 @@ export class FakeRest {
     const made: Item[] = [];
     for (let i = 0; i < n; i++) {
       const id = this.items.length + 1;
-      const item = { id, name: `item ${id}`, amount: id * 10, updated_at: this.tick(), tags: id % 2 ? ["odd"] : ["even"] };
+      const item = {
+        id,
+        name: `item ${id}`,
+        amount: id * 10,
+        updated_at: this.tick(),
+        tags: id % 2 ? ["odd"] : ["even"],
+      };
       this.items.push(item);
       made.push(item);
     }
@@ -72,14 +84,20 @@ export class FakeRest {
       case "bearer":
         return header("authorization") === `Bearer ${this.auth.token}`;
       case "basic":
-        return header("authorization") === `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`).toString("base64")}`;
+        return (
+          header("authorization") ===
+          `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`).toString("base64")}`
+        );
       case "api_key":
-        return (this.auth.location === "header" ? header(this.auth.name) : req.query.get(this.auth.name)) === this.auth.key;
+        return (
+          (this.auth.location === "header" ? header(this.auth.name) : req.query.get(this.auth.name)) === this.auth.key
+        );
     }
   }
 
   private handle(req: RecordedRequest): FakeResponse {
-    if (!this.authorized(req)) return { status: 401, body: { message: "Bad credentials", documentation_url: "https://docs.example.com/auth" } };
+    if (!this.authorized(req))
+      return { status: 401, body: { message: "Bad credentials", documentation_url: "https://docs.example.com/auth" } };
     const m = /^\/api\/(cursor|link|offset|pages)\/items$/.exec(req.path);
     if (!m) return { status: 404, body: { message: `Not Found: ${req.path}` } };
     const q = req.query;
@@ -92,7 +110,12 @@ export class FakeRest {
         const after = Number(q.get("cursor") ? Buffer.from(q.get("cursor")!, "base64url").toString() : 0);
         const page = rows.filter((x) => x.id > after).slice(0, limit);
         const more = rows.some((x) => x.id > (page.at(-1)?.id ?? Number.POSITIVE_INFINITY));
-        return { body: { data: page, meta: { next_cursor: more ? Buffer.from(String(page.at(-1)!.id)).toString("base64url") : null } } };
+        return {
+          body: {
+            data: page,
+            meta: { next_cursor: more ? Buffer.from(String(page.at(-1)!.id)).toString("base64url") : null },
+          },
+        };
       }
       case "link": {
         const perPage = size("per_page", 30);
@@ -117,7 +140,12 @@ export class FakeRest {
       default: {
         const pageSize = size("page_size", 25);
         const page = Number(q.get("page") ?? 1);
-        return { body: { items: rows.slice((page - 1) * pageSize, page * pageSize), total_pages: Math.ceil(rows.length / pageSize) } };
+        return {
+          body: {
+            items: rows.slice((page - 1) * pageSize, page * pageSize),
+            total_pages: Math.ceil(rows.length / pageSize),
+          },
+        };
       }
     }
   }

@@ -8,7 +8,9 @@ export class FakeSlack {
   private constructor(readonly server: FakeServer) {}
 
   static async start(): Promise<FakeSlack> {
-    return new FakeSlack(await FakeServer.start(() => ({ status: 200, headers: { "content-type": "text/plain" }, body: "ok" })));
+    return new FakeSlack(
+      await FakeServer.start(() => ({ status: 200, headers: { "content-type": "text/plain" }, body: "ok" })),
+    );
   }
 
   get url(): string {

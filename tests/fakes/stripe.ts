@@ -67,7 +67,15 @@ export class FakeStripe {
       this.seq += 1;
       this.clock += 60;
       const id = `${prefix}_${String(this.seq).padStart(8, "0")}`;
-      const o: StripeObject = { id, object, created: this.clock, livemode: false, metadata: { seq: String(this.seq) }, ...this.defaults(resource, this.seq), ...fields };
+      const o: StripeObject = {
+        id,
+        object,
+        created: this.clock,
+        livemode: false,
+        metadata: { seq: String(this.seq) },
+        ...this.defaults(resource, this.seq),
+        ...fields,
+      };
       list.push(o);
       made.push(o);
       this.record("created", o);
@@ -119,11 +127,27 @@ export class FakeStripe {
       case "customers":
         return { email: `user${seq}@example.com`, name: `Customer ${seq}`, currency: "usd", balance: 0, address: null };
       case "subscriptions":
-        return { customer: `cus_${String(seq).padStart(8, "0")}`, status: seq % 7 === 0 ? "canceled" : "active", items: { object: "list", data: [{ id: `si_${seq}`, price: { id: "price_pro", unit_amount: 4900 } }] } };
+        return {
+          customer: `cus_${String(seq).padStart(8, "0")}`,
+          status: seq % 7 === 0 ? "canceled" : "active",
+          items: { object: "list", data: [{ id: `si_${seq}`, price: { id: "price_pro", unit_amount: 4900 } }] },
+        };
       case "invoices":
-        return { customer: `cus_${String(seq).padStart(8, "0")}`, amount_due: 4900, amount_paid: 4900, status: "paid", currency: "usd" };
+        return {
+          customer: `cus_${String(seq).padStart(8, "0")}`,
+          amount_due: 4900,
+          amount_paid: 4900,
+          status: "paid",
+          currency: "usd",
+        };
       case "charges":
-        return { amount: 4900, currency: "usd", paid: true, refunded: false, customer: `cus_${String(seq).padStart(8, "0")}` };
+        return {
+          amount: 4900,
+          currency: "usd",
+          paid: true,
+          refunded: false,
+          customer: `cus_${String(seq).padStart(8, "0")}`,
+        };
       default:
         return {};
     }
@@ -131,7 +155,11 @@ export class FakeStripe {
 
   private handle(req: RecordedRequest): FakeResponse {
     if (bearer(req) !== this.apiKey) {
-      return stripeError(401, "invalid_request_error", `Invalid API Key provided: ${(bearer(req) ?? "").slice(0, 8)}****`);
+      return stripeError(
+        401,
+        "invalid_request_error",
+        `Invalid API Key provided: ${(bearer(req) ?? "").slice(0, 8)}****`,
+      );
     }
     if (req.method === "GET" && req.path === "/v1/events") return this.listEvents(req.query);
     const m = /^\/v1\/([a-z_]+)$/.exec(req.path);
@@ -150,7 +178,14 @@ export class FakeStripe {
     }
     const page = listPage(rows, q, limit, resource.replace(/s$/, ""));
     if ("error" in page) return page.error;
-    return { body: { object: "list", url: `/v1/${resource}`, has_more: page.has_more, data: page.data.map((o) => this.expand(o, q.getAll("expand[]"))) } };
+    return {
+      body: {
+        object: "list",
+        url: `/v1/${resource}`,
+        has_more: page.has_more,
+        data: page.data.map((o) => this.expand(o, q.getAll("expand[]"))),
+      },
+    };
   }
 
   private listEvents(q: URLSearchParams): FakeResponse {
@@ -159,11 +194,17 @@ export class FakeStripe {
       return stripeError(400, "invalid_request_error", "Invalid integer: limit must be between 1 and 100", "limit");
     }
     const types = q.getAll("types[]");
-    if (types.length && q.has("type")) return stripeError(400, "invalid_request_error", "You may pass either `type` or `types`, but not both.", "types");
-    if (types.length > 20) return stripeError(400, "invalid_request_error", "You may pass at most 20 values for `types`.", "types");
-    const patterns = (q.has("type") ? [q.get("type")!] : types).map((t) => new RegExp(`^${t.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*")}$`));
+    if (types.length && q.has("type"))
+      return stripeError(400, "invalid_request_error", "You may pass either `type` or `types`, but not both.", "types");
+    if (types.length > 20)
+      return stripeError(400, "invalid_request_error", "You may pass at most 20 values for `types`.", "types");
+    const patterns = (q.has("type") ? [q.get("type")!] : types).map(
+      (t) => new RegExp(`^${t.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*")}$`),
+    );
     const oldest = (this.eventClock ?? Math.floor(Date.now() / 1000)) - EVENT_RETENTION_S;
-    const rows = this.events.filter((e) => e.created >= oldest && (!patterns.length || patterns.some((p) => p.test(e.type))));
+    const rows = this.events.filter(
+      (e) => e.created >= oldest && (!patterns.length || patterns.some((p) => p.test(e.type))),
+    );
     const page = listPage(rows, q, limit, "event");
     if ("error" in page) return page.error;
     return { body: { object: "list", url: "/v1/events", ...page } };
@@ -185,20 +226,36 @@ export class FakeStripe {
 }
 
 /** Newest first, `created[...]` bounds, `starting_after`, `limit`, `has_more`. */
-function listPage<T extends { id: string; created: number }>(all: T[], q: URLSearchParams, limit: number, noun: string): { error: FakeResponse } | { has_more: boolean; data: T[] } {
+function listPage<T extends { id: string; created: number }>(
+  all: T[],
+  q: URLSearchParams,
+  limit: number,
+  noun: string,
+): { error: FakeResponse } | { has_more: boolean; data: T[] } {
   let rows = [...all].sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
   const bound = (op: string) => (q.has(`created[${op}]`) ? Number(q.get(`created[${op}]`)) : undefined);
   const [gte, gt, lte, lt] = ["gte", "gt", "lte", "lt"].map(bound);
-  rows = rows.filter((o) => (gte === undefined || o.created >= gte) && (gt === undefined || o.created > gt) && (lte === undefined || o.created <= lte) && (lt === undefined || o.created < lt));
+  rows = rows.filter(
+    (o) =>
+      (gte === undefined || o.created >= gte) &&
+      (gt === undefined || o.created > gt) &&
+      (lte === undefined || o.created <= lte) &&
+      (lt === undefined || o.created < lt),
+  );
   const after = q.get("starting_after");
   if (after) {
     const at = rows.findIndex((o) => o.id === after);
-    if (at < 0) return { error: stripeError(400, "invalid_request_error", `No such ${noun}: '${after}'`, "starting_after") };
+    if (at < 0)
+      return { error: stripeError(400, "invalid_request_error", `No such ${noun}: '${after}'`, "starting_after") };
     rows = rows.slice(at + 1);
   }
   return { has_more: rows.length > limit, data: rows.slice(0, limit) };
 }
 
 function stripeError(status: number, type: string, message: string, param?: string): FakeResponse {
-  return { status, headers: { "request-id": `req_${Math.random().toString(36).slice(2, 12)}` }, body: { error: { type, message, ...(param ? { param } : {}) } } };
+  return {
+    status,
+    headers: { "request-id": `req_${Math.random().toString(36).slice(2, 12)}` },
+    body: { error: { type, message, ...(param ? { param } : {}) } },
+  };
 }

@@ -53,52 +53,91 @@ async function probeMount(): Promise<boolean> {
 }
 const canMount = await probeMount();
 if (!canMount) {
-  record({ key: "disk-full", kind: "fault", title: "disk full (48 MB tmpfs with a filler file)", tries: 0, lost: 0, detail: "SKIPPED: mounting a tmpfs is not permitted here (needs root / CAP_SYS_ADMIN)", file: "tests/reliability/disk-full.test.ts" });
+  record({
+    key: "disk-full",
+    kind: "fault",
+    title: "disk full (48 MB tmpfs with a filler file)",
+    tries: 0,
+    lost: 0,
+    detail: "SKIPPED: mounting a tmpfs is not permitted here (needs root / CAP_SYS_ADMIN)",
+    file: "tests/reliability/disk-full.test.ts",
+  });
 }
 
 describe("disk full", () => {
-  test.skipIf(!canMount)("a run on a full disk (at many fill levels): a clear error, earlier data intact, the run after space is freed completes with every row", async () => {
-    const p = reliabilityProject({ customers: 50, top: { lake: { path: "store/lake" }, warehouse: { path: "store/warehouse/dp.duckdb" } } });
-    dirs.push(p.dir);
-    const store = join(p.dir, "store");
-    expect(await mountSmallDisk(store, "48m")).toBe(true);
-    expect((await runDp(["run", "-C", p.dir])).code).toBe(0);
-    let total = 50;
-    const r = rng(Number(process.env.DP_SEED_BASE ?? 1));
-    const levels = process.env.DP_SEEDS ? Array.from({ length: Number(process.env.DP_SEEDS) }, () => r.int(0, 12_000_000)) : [0, 300_000, 3_000_000, 6_000_000];
-    const tally = new Tally();
-    let failedRuns = 0;
-    for (const leave of levels) {
-      const before = await martCount(p.dir);
-      total += p.addCustomers(r.int(1000, 2000)).length;
-      await fill(store, leave);
-      const full = await runDp(["run", "-C", p.dir], { timeoutMs: 60_000 });
-      if (process.env.DP_DEBUG_DISK) console.log(leave, full.code, full.stdout.split("\n").filter((l) => /^[✓✗]/.test(l)).join(" | "));
-      const why = cleanFailure(full, [0, 1], { errorLine: false });
-      tally.try(why === undefined, `leave ${leave}: ${why}`);
-      if (full.code === 1) {
-        failedRuns++;
-        tally.try(/No space|ENOSPC|disk|space/i.test(full.stderr + full.stdout), `leave ${leave}: the error does not say the disk is full: ${full.stderr.slice(-400)}`);
-        const during = await martCount(p.dir);
-        tally.try(during === before, `leave ${leave}: readers saw ${during}, before the run ${before}`);
+  test.skipIf(!canMount)(
+    "a run on a full disk (at many fill levels): a clear error, earlier data intact, the run after space is freed completes with every row",
+    async () => {
+      const p = reliabilityProject({
+        customers: 50,
+        top: { lake: { path: "store/lake" }, warehouse: { path: "store/warehouse/dp.duckdb" } },
+      });
+      dirs.push(p.dir);
+      const store = join(p.dir, "store");
+      expect(await mountSmallDisk(store, "48m")).toBe(true);
+      expect((await runDp(["run", "-C", p.dir])).code).toBe(0);
+      let total = 50;
+      const r = rng(Number(process.env.DP_SEED_BASE ?? 1));
+      const levels = process.env.DP_SEEDS
+        ? Array.from({ length: Number(process.env.DP_SEEDS) }, () => r.int(0, 12_000_000))
+        : [0, 300_000, 3_000_000, 6_000_000];
+      const tally = new Tally();
+      let failedRuns = 0;
+      for (const leave of levels) {
+        const before = await martCount(p.dir);
+        total += p.addCustomers(r.int(1000, 2000)).length;
+        await fill(store, leave);
+        const full = await runDp(["run", "-C", p.dir], { timeoutMs: 60_000 });
+        if (process.env.DP_DEBUG_DISK)
+          console.log(
+            leave,
+            full.code,
+            full.stdout
+              .split("\n")
+              .filter((l) => /^[✓✗]/.test(l))
+              .join(" | "),
+          );
+        const why = cleanFailure(full, [0, 1], { errorLine: false });
+        tally.try(why === undefined, `leave ${leave}: ${why}`);
+        if (full.code === 1) {
+          failedRuns++;
+          tally.try(
+            /No space|ENOSPC|disk|space/i.test(full.stderr + full.stdout),
+            `leave ${leave}: the error does not say the disk is full: ${full.stderr.slice(-400)}`,
+          );
+          const during = await martCount(p.dir);
+          tally.try(during === before, `leave ${leave}: readers saw ${during}, before the run ${before}`);
+        }
+        tally.try(
+          !existsSync(join(store, "lake", "quarantine")),
+          `leave ${leave}: a healthy raw file was quarantined because the disk was full`,
+        );
+        rmSync(join(store, "filler"), { force: true });
+        const after = await runDp(["run", "-C", p.dir], { timeoutMs: 60_000 });
+        tally.try(
+          after.code === 0,
+          `leave ${leave}: the run after freeing space exited ${after.code}: ${after.stderr.slice(-400)}`,
+        );
+        const n = await martCount(p.dir);
+        tally.try(
+          n === total,
+          `leave ${leave}: ${n} customers after recovery, expected ${total}`,
+          typeof n === "number" ? Math.abs(total - n) : total,
+        );
       }
-      tally.try(!existsSync(join(store, "lake", "quarantine")), `leave ${leave}: a healthy raw file was quarantined because the disk was full`);
-      rmSync(join(store, "filler"), { force: true });
-      const after = await runDp(["run", "-C", p.dir], { timeoutMs: 60_000 });
-      tally.try(after.code === 0, `leave ${leave}: the run after freeing space exited ${after.code}: ${after.stderr.slice(-400)}`);
-      const n = await martCount(p.dir);
-      tally.try(n === total, `leave ${leave}: ${n} customers after recovery, expected ${total}`, typeof n === "number" ? Math.abs(total - n) : total);
-    }
-    record({
-      key: "disk-full",
-      kind: "fault",
-      title: "disk full (48 MB tmpfs with a filler file) during a pull, Parquet write, state commit, warehouse checkpoint and snapshot copy",
-      tries: levels.length,
-      lost: tally.lost,
-      detail: `${failedRuns} of ${levels.length} runs hit ENOSPC; lost = crashes/stack traces/unclear errors, healthy files quarantined, readers seeing changed marts mid-failure, runs failing after space was freed, customers missing`,
-      file: "tests/reliability/disk-full.test.ts",
-    });
-    expect(tally.examples).toEqual([]);
-    expect(failedRuns).toBeGreaterThan(0);
-  }, budget(170_000));
+      record({
+        key: "disk-full",
+        kind: "fault",
+        title:
+          "disk full (48 MB tmpfs with a filler file) during a pull, Parquet write, state commit, warehouse checkpoint and snapshot copy",
+        tries: levels.length,
+        lost: tally.lost,
+        detail: `${failedRuns} of ${levels.length} runs hit ENOSPC; lost = crashes/stack traces/unclear errors, healthy files quarantined, readers seeing changed marts mid-failure, runs failing after space was freed, customers missing`,
+        file: "tests/reliability/disk-full.test.ts",
+      });
+      expect(tally.examples).toEqual([]);
+      expect(failedRuns).toBeGreaterThan(0);
+    },
+    budget(170_000),
+  );
 });

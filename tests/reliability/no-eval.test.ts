@@ -83,7 +83,16 @@ describe("no code path evaluates model output", () => {
       const modelSide = reach.filter((f) => f.startsWith("tools/"));
       tally.try(modelSide.length === 0, `${rel} can reach model output through ${modelSide.join(", ")}`);
     }
-    record({ key: "no-eval", kind: "security", title: "static check: eval, new Function, node:vm, child_process, shell, computed imports, workers in product code", tries: tally.tries, lost: tally.lost, detail: `${files.length} files in ${PRODUCT.join(", ")}; ${Object.keys(ALLOWED).length} files may start fixed commands and none of them imports tools/; lost = any other hit`, file: "tests/reliability/no-eval.test.ts" });
+    record({
+      key: "no-eval",
+      kind: "security",
+      title:
+        "static check: eval, new Function, node:vm, child_process, shell, computed imports, workers in product code",
+      tries: tally.tries,
+      lost: tally.lost,
+      detail: `${files.length} files in ${PRODUCT.join(", ")}; ${Object.keys(ALLOWED).length} files may start fixed commands and none of them imports tools/; lost = any other hit`,
+      file: "tests/reliability/no-eval.test.ts",
+    });
     expect(tally.examples).toEqual([]);
     expect(files.length).toBeGreaterThan(50);
   });

@@ -21,10 +21,41 @@ function load(dir: string): Map<string, Figure> {
 
 /** The order of the table: the brief's order of faults and attacks. */
 const ORDER = [
-  "pull-kill-random", "pull-kill-points", "resume-files", "resume-hubspot", "build-kill", "readers-during-run", "concurrent-runs",
-  "disk-full", "corrupt-parquet", "corrupt-warehouse", "idempotence", "slow-pipe", "fuzz-project-yaml", "fuzz-csv", "fuzz-json-bodies", "fuzz-questions", "webhook-load",
-  "sql-attacks-validator", "sql-attacks-engine", "sql-attacks-cli", "tool-args-inprocess", "tool-args-mcp", "act-without-approval", "act-without-approval-mcp",
-  "prompt-injection", "canary-pii", "canary-secret", "webhook-unsigned", "webhook-wrong", "webhook-tampered", "webhook-garbage", "webhook-replayed", "webhook-oversized", "webhook-malformed", "no-eval",
+  "pull-kill-random",
+  "pull-kill-points",
+  "resume-files",
+  "resume-hubspot",
+  "build-kill",
+  "readers-during-run",
+  "concurrent-runs",
+  "disk-full",
+  "corrupt-parquet",
+  "corrupt-warehouse",
+  "idempotence",
+  "slow-pipe",
+  "fuzz-project-yaml",
+  "fuzz-csv",
+  "fuzz-json-bodies",
+  "fuzz-questions",
+  "webhook-load",
+  "sql-attacks-validator",
+  "sql-attacks-engine",
+  "sql-attacks-cli",
+  "tool-args-inprocess",
+  "tool-args-mcp",
+  "act-without-approval",
+  "act-without-approval-mcp",
+  "prompt-injection",
+  "canary-pii",
+  "canary-secret",
+  "webhook-unsigned",
+  "webhook-wrong",
+  "webhook-tampered",
+  "webhook-garbage",
+  "webhook-replayed",
+  "webhook-oversized",
+  "webhook-malformed",
+  "no-eval",
 ];
 const rank = (k: string) => (ORDER.includes(k) ? ORDER.indexOf(k) : ORDER.length);
 
@@ -35,17 +66,22 @@ export function renderReport(ci: Map<string, Figure>, soak: Map<string, Figure>,
   const byKind = (kind: Figure["kind"]) => keys.filter((k) => (ci.get(k) ?? soak.get(k))!.kind === kind);
   const withSoak = soak.size > 0;
   const table = (rows: string[]) => {
-    const head = withSoak ? "| fault or attack | CI tries | CI lost | soak tries | soak lost | what counts as lost | test |\n|---|---:|---:|---:|---:|---|---|" : "| fault or attack | tries | lost | what counts as lost | test |\n|---|---:|---:|---|---|";
+    const head = withSoak
+      ? "| fault or attack | CI tries | CI lost | soak tries | soak lost | what counts as lost | test |\n|---|---:|---:|---:|---:|---|---|"
+      : "| fault or attack | tries | lost | what counts as lost | test |\n|---|---:|---:|---|---|";
     const body = rows.map((k) => {
       const c = ci.get(k);
       const s = soak.get(k);
       const f = (c ?? s)!;
-      const nums = withSoak ? [c?.tries ?? "–", c?.lost ?? "–", s?.tries ?? "–", s?.lost ?? "–"] : [c?.tries ?? "–", c?.lost ?? "–"];
+      const nums = withSoak
+        ? [c?.tries ?? "–", c?.lost ?? "–", s?.tries ?? "–", s?.lost ?? "–"]
+        : [c?.tries ?? "–", c?.lost ?? "–"];
       return `| ${cell(f.title)} | ${nums.join(" | ")} | ${cell(f.detail)} | \`${f.file.replace("tests/reliability/", "")}\` |`;
     });
     return [head, ...body].join("\n");
   };
-  const sum = (m: Map<string, Figure>) => [...m.values()].reduce((a, f) => ({ tries: a.tries + f.tries, lost: a.lost + f.lost }), { tries: 0, lost: 0 });
+  const sum = (m: Map<string, Figure>) =>
+    [...m.values()].reduce((a, f) => ({ tries: a.tries + f.tries, lost: a.lost + f.lost }), { tries: 0, lost: 0 });
   const total = sum(ci);
   const soakTotal = sum(soak);
   return `# Reliability and security: what was tried, what was lost
@@ -123,7 +159,9 @@ ${table(byKind("security"))}
 if (import.meta.main) {
   const ci = load(join(here, ".results"));
   const soak = load(join(here, ".results-soak"));
-  const note = existsSync(join(here, ".results-soak", "SOAK.txt")) ? readFileSync(join(here, ".results-soak", "SOAK.txt"), "utf8").trim() : "";
+  const note = existsSync(join(here, ".results-soak", "SOAK.txt"))
+    ? readFileSync(join(here, ".results-soak", "SOAK.txt"), "utf8").trim()
+    : "";
   const out = join(here, "..", "RELIABILITY.md");
   writeFileSync(out, renderReport(ci, soak, note));
   console.log(`wrote ${out}: ${ci.size} CI figures, ${soak.size} soak figures`);

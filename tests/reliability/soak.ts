@@ -25,9 +25,19 @@ let failedRounds = 0;
 const started = Date.now();
 while (Date.now() < deadline) {
   const base = 1000 * ++round + 1;
-  console.log(`soak round ${round}: seeds ${base}…${base + seedsPerRound - 1}, fuzz ×${fuzz}, ${Math.round((deadline - Date.now()) / 60_000)} min left`);
+  console.log(
+    `soak round ${round}: seeds ${base}…${base + seedsPerRound - 1}, fuzz ×${fuzz}, ${Math.round((deadline - Date.now()) / 60_000)} min left`,
+  );
   const proc = Bun.spawn(["bun", "test", ...(files.length ? files : [here])], {
-    env: { ...process.env, NO_COLOR: "1", DP_RELIABILITY_SOAK: "1", DP_SEEDS: String(seedsPerRound), DP_SEED_BASE: String(base), DP_FUZZ_SCALE: String(fuzz), DP_TIMEOUT_SCALE: String(Math.max(5, seedsPerRound)) },
+    env: {
+      ...process.env,
+      NO_COLOR: "1",
+      DP_RELIABILITY_SOAK: "1",
+      DP_SEEDS: String(seedsPerRound),
+      DP_SEED_BASE: String(base),
+      DP_FUZZ_SCALE: String(fuzz),
+      DP_TIMEOUT_SCALE: String(Math.max(5, seedsPerRound)),
+    },
     stdout: "inherit",
     stderr: "inherit",
   });

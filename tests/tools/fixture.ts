@@ -169,10 +169,15 @@ export async function createFixture(options: { lastPull?: string } = {}): Promis
   const pulled = options.lastPull ?? "2026-11-21T05:30:00.000Z";
   write(
     "lake/state/billing.json",
-    JSON.stringify({ version: 1, last_success_at: pulled, streams: { subscriptions: { last_success_at: pulled, rows_total: 1 } } }),
+    JSON.stringify({
+      version: 1,
+      last_success_at: pulled,
+      streams: { subscriptions: { last_success_at: pulled, rows_total: 1 } },
+    }),
   );
   const project = loadProject(dir);
   const result = await build(project, { sidecar: catalogSidecar(project) });
-  if (!result.ok) throw new Error(`fixture build failed: ${JSON.stringify(result.models.map((m) => [m.model, m.error]))}`);
+  if (!result.ok)
+    throw new Error(`fixture build failed: ${JSON.stringify(result.models.map((m) => [m.model, m.error]))}`);
   return { dir, project, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

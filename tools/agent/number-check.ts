@@ -17,7 +17,8 @@ export interface NumberCheck {
   mismatches: ProseNumber[];
 }
 
-const MONTHS = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+const MONTHS =
+  "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 /** dates and period names are labels, not measurements; they are checked as text elsewhere */
 const NOT_MEASUREMENTS = [
   /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?Z?)?(?: UTC)?/gi,
@@ -32,8 +33,19 @@ const NOT_MEASUREMENTS = [
   /\b[a-z_]+\d+[a-z_\d]*\b/gi,
 ];
 
-const NUMBER = /(-|−)?(\$|€|£)?\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(%|k\b|K\b|M\b|m\b(?!o)|B\b|bn\b|million\b|billion\b|thousand\b)?/g;
-const SCALE: Record<string, number> = { k: 1e3, K: 1e3, thousand: 1e3, M: 1e6, m: 1e6, million: 1e6, B: 1e9, bn: 1e9, billion: 1e9 };
+const NUMBER =
+  /(-|−)?(\$|€|£)?\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(%|k\b|K\b|M\b|m\b(?!o)|B\b|bn\b|million\b|billion\b|thousand\b)?/g;
+const SCALE: Record<string, number> = {
+  k: 1e3,
+  K: 1e3,
+  thousand: 1e3,
+  M: 1e6,
+  m: 1e6,
+  million: 1e6,
+  B: 1e9,
+  bn: 1e9,
+  billion: 1e9,
+};
 
 export function extractNumbers(prose: string): ProseNumber[] {
   let text = prose;
@@ -68,7 +80,9 @@ export function numbersIn(value: unknown, into: number[] = []): number[] {
 function roundsTo(candidate: number, shown: ProseNumber, scaled: boolean): boolean {
   const target = Math.abs(shown.value);
   const c = Math.abs(candidate);
-  const step = scaled ? Math.abs(shown.value) / Number(shown.text.replace(/[^\d.]/g, "")) * 10 ** -shown.decimals : 10 ** -shown.decimals;
+  const step = scaled
+    ? (Math.abs(shown.value) / Number(shown.text.replace(/[^\d.]/g, ""))) * 10 ** -shown.decimals
+    : 10 ** -shown.decimals;
   if (Math.abs(c - target) <= step / 2 + 1e-9) return true;
   // "about $1.2M", "12%" from 12.4%: one more unit of rounding than shown, at most 0.5% relative
   return target !== 0 && Math.abs(c - target) / target <= 0.005;

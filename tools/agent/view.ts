@@ -26,7 +26,10 @@ function maskPiiKeys(value: unknown, pii: Set<string>, inRows = false): unknown 
   if (!value || typeof value !== "object") return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = inRows && pii.has(k) && (typeof v === "string" || typeof v === "number") ? maskValue(v) : maskPiiKeys(v, pii, inRows || k === "rows");
+    out[k] =
+      inRows && pii.has(k) && (typeof v === "string" || typeof v === "number")
+        ? maskValue(v)
+        : maskPiiKeys(v, pii, inRows || k === "rows");
   }
   return out;
 }
@@ -47,7 +50,12 @@ function isRowLevel(result: ToolCallResult, catalog: Catalog): boolean {
  * dropped, PII masked, row-level rows withheld unless ai.allow_row_level.
  */
 export function modelView(result: ToolCallResult, catalog: Catalog, allowRowLevel: boolean): ModelView {
-  const { sql: _sql, params: _params, citations, ...rest } = result.output as Record<string, unknown> & { citations: Citation[] };
+  const {
+    sql: _sql,
+    params: _params,
+    citations,
+    ...rest
+  } = result.output as Record<string, unknown> & { citations: Citation[] };
   let data: Record<string, unknown> = rest;
   let withheld = false;
   if (!allowRowLevel && isRowLevel(result, catalog)) {
@@ -60,5 +68,8 @@ export function modelView(result: ToolCallResult, catalog: Catalog, allowRowLeve
     withheld = true;
   }
   const masked = maskPiiKeys(data, piiColumns(catalog)) as Record<string, unknown>;
-  return { content: JSON.stringify({ tool: result.name, data: masked, citations: citations.map(slimCitation) }), withheld };
+  return {
+    content: JSON.stringify({ tool: result.name, data: masked, citations: citations.map(slimCitation) }),
+    withheld,
+  };
 }

@@ -23,11 +23,15 @@ const MAX_ROWS = 24;
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]!.length))) ?? [];
-  return rows.map((r) => `  ${r.map((c, i) => (i === r.length - 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ")}`);
+  return rows.map(
+    (r) => `  ${r.map((c, i) => (i === r.length - 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ")}`,
+  );
 }
 
 function capped(lines: string[], total: number): string[] {
-  return total > MAX_ROWS ? [...lines.slice(0, MAX_ROWS), `  … ${total - MAX_ROWS} more rows (--json has them all)`] : lines;
+  return total > MAX_ROWS
+    ? [...lines.slice(0, MAX_ROWS), `  … ${total - MAX_ROWS} more rows (--json has them all)`]
+    : lines;
 }
 
 function value(r: MetricResult, v: number | null): string {
@@ -52,7 +56,9 @@ function asOfNote(r: MetricResult, row: MetricRow | undefined): string {
 export function trendLine(trend: MetricResult | undefined): string[] {
   if (!trend || trend.rows.length < 2) return [];
   const rows = trend.rows.slice(-8);
-  return [`  ${sparkline(rows.map((r) => (r.rows ? r.value : null)))} ${trend.metric}, last ${rows.length} ${trend.grain}s (${rows[0]!.period_label} – ${rows.at(-1)!.period_label})`];
+  return [
+    `  ${sparkline(rows.map((r) => (r.rows ? r.value : null)))} ${trend.metric}, last ${rows.length} ${trend.grain}s (${rows[0]!.period_label} – ${rows.at(-1)!.period_label})`,
+  ];
 }
 
 function filterText(r: MetricResult): string {
@@ -69,7 +75,11 @@ function metricLines(group: RoledResult[]): string[] {
   if (noData) return [`There is no ${main.label} data for ${period} in ${main.citations[0]?.model ?? "the mart"}.`];
   if (main.grain) {
     const head = `${main.label} by ${main.grain}${main.group_by.length ? ` and ${main.group_by.join(", ")}` : ""}, ${period}:`;
-    const rows = main.rows.map((r) => [r.period_label ?? "", ...(main.group_by.length ? [dimText(main, r)] : []), value(main, r.value)]);
+    const rows = main.rows.map((r) => [
+      r.period_label ?? "",
+      ...(main.group_by.length ? [dimText(main, r)] : []),
+      value(main, r.value),
+    ]);
     const spark = main.group_by.length ? [] : trendLine(main);
     return [head, ...capped(table(rows), rows.length), ...spark];
   }
@@ -85,31 +95,58 @@ function metricLines(group: RoledResult[]): string[] {
   const row = main.rows[0]!;
   const num = other("numerator")?.rows[0];
   const den = other("denominator");
-  const parts = num && den?.rows[0] ? ` (${value(other("numerator")!, num.value)} of ${value(den, den.rows[0].value)} ${den.label.toLowerCase()})` : "";
-  return [`${main.label} in ${period} was ${value(main, row.value)}${asOfNote(main, row)}${parts}.`, ...trendLine(other("trend"))];
+  const parts =
+    num && den?.rows[0]
+      ? ` (${value(other("numerator")!, num.value)} of ${value(den, den.rows[0].value)} ${den.label.toLowerCase()})`
+      : "";
+  return [
+    `${main.label} in ${period} was ${value(main, row.value)}${asOfNote(main, row)}${parts}.`,
+    ...trendLine(other("trend")),
+  ];
 }
 
 function compareLines(o: Out<typeof comparePeriods>): string[] {
   const f = (v: number | null) => formatValue(v, o.format, o.unit ?? undefined);
-  if (o.current.value === null && o.previous.value === null) return [`There is no ${o.label} data for ${o.current.period.label} or ${o.previous.period.label}.`];
-  return [`${o.label} was ${f(o.current.value)} in ${o.current.period.label}, vs ${f(o.previous.value)} in ${o.previous.period.label} (${formatChange(o.current.value, o.previous.value, o.format, o.unit ?? undefined)}).`];
+  if (o.current.value === null && o.previous.value === null)
+    return [`There is no ${o.label} data for ${o.current.period.label} or ${o.previous.period.label}.`];
+  return [
+    `${o.label} was ${f(o.current.value)} in ${o.current.period.label}, vs ${f(o.previous.value)} in ${o.previous.period.label} (${formatChange(o.current.value, o.previous.value, o.format, o.unit ?? undefined)}).`,
+  ];
 }
 
 function topLines(o: Out<typeof topN>): string[] {
   if (!o.rows.length) return [`${o.mart} has no rows to rank.`];
   const head = `${o.direction === "top" ? "Top" : "Bottom"} ${o.rows.length} ${o.mart} by ${o.measure}${o.label_masked ? ` (${o.label_column} is PII, masked)` : ""}:`;
-  return [head, ... table(o.rows.map((r) => [`${r.rank}.`, r.label === null ? "(none)" : /_id$/.test(o.label_column) ? `${o.label_column} ${r.label}` : r.label, formatValue(r.value, o.format, o.unit ?? undefined)]))];
+  return [
+    head,
+    ...table(
+      o.rows.map((r) => [
+        `${r.rank}.`,
+        r.label === null ? "(none)" : /_id$/.test(o.label_column) ? `${o.label_column} ${r.label}` : r.label,
+        formatValue(r.value, o.format, o.unit ?? undefined),
+      ]),
+    ),
+  ];
 }
 
 function freshnessLines(o: Out<typeof getFreshness>): string[] {
   const lines = o.sources.map((s) => {
-    const sla = [s.warn_after && `warn after ${s.warn_after}`, s.error_after && `error after ${s.error_after}`].filter(Boolean).join(", ");
-    const last = s.last_success_at ? `last pull ${utcMinute(s.last_success_at)} (${formatAge(s.age_ms ?? 0)} ago)` : "never pulled";
+    const sla = [s.warn_after && `warn after ${s.warn_after}`, s.error_after && `error after ${s.error_after}`]
+      .filter(Boolean)
+      .join(", ");
+    const last = s.last_success_at
+      ? `last pull ${utcMinute(s.last_success_at)} (${formatAge(s.age_ms ?? 0)} ago)`
+      : "never pulled";
     return `  ${s.source}: ${s.status} — ${last}${sla ? `; ${sla}` : ""}${s.last_error ? `; last error: ${s.last_error}` : ""}`;
   });
-  const marts = o.marts.map((m) => `  marts.${m.mart}: built ${utcMinute(m.built_at)}, data as of ${utcMinute(m.as_of)}${m.last_build === "failed" ? " — the last build FAILED" : ""}`);
+  const marts = o.marts.map(
+    (m) =>
+      `  marts.${m.mart}: built ${utcMinute(m.built_at)}, data as of ${utcMinute(m.as_of)}${m.last_build === "failed" ? " — the last build FAILED" : ""}`,
+  );
   const stale = o.sources.filter((s) => s.status !== "fresh");
-  const head = stale.length ? `${stale.length} of ${o.sources.length} sources are not fresh.` : `All ${o.sources.length} source${o.sources.length === 1 ? " is" : "s are"} fresh.`;
+  const head = stale.length
+    ? `${stale.length} of ${o.sources.length} sources are not fresh.`
+    : `All ${o.sources.length} source${o.sources.length === 1 ? " is" : "s are"} fresh.`;
   return [head, ...lines, ...marts];
 }
 
@@ -121,7 +158,15 @@ function lineageLines(o: Out<typeof explainLineage>): string[] {
 }
 
 function listLines(o: Out<typeof listMetrics>): string[] {
-  return [`I know ${o.metrics.length} metrics:`, ...table(o.metrics.map((m) => [m.name, `${m.description} (${m.mart}${m.dimensions.length ? `; by ${m.dimensions.join(", ")}` : ""})`]))];
+  return [
+    `I know ${o.metrics.length} metrics:`,
+    ...table(
+      o.metrics.map((m) => [
+        m.name,
+        `${m.description} (${m.mart}${m.dimensions.length ? `; by ${m.dimensions.join(", ")}` : ""})`,
+      ]),
+    ),
+  ];
 }
 
 const ROLLUP: Record<string, string> = {
@@ -133,7 +178,10 @@ const ROLLUP: Record<string, string> = {
 
 function describeMetricLines(o: Out<typeof describeMetric>): string[] {
   const m = o.metric;
-  const rollup = m.time_rollup === "last" || m.time_rollup === "first" ? `${ROLLUP[m.time_rollup]} ${m.grain}` : ROLLUP[m.time_rollup];
+  const rollup =
+    m.time_rollup === "last" || m.time_rollup === "first"
+      ? `${ROLLUP[m.time_rollup]} ${m.grain}`
+      : ROLLUP[m.time_rollup];
   return [
     `${m.label} (${m.name}): ${m.description}.`,
     `  computed as ${m.expression} on marts.${m.mart}, one row per ${m.grain} (${m.time_column}); over longer periods: ${rollup}.`,
@@ -145,7 +193,9 @@ function describeMartLines(o: Out<typeof describeMart>): string[] {
   const m = o.mart;
   return [
     `${m.relation}${m.description ? `: ${m.description}` : ""}${m.owner ? ` (owner ${m.owner})` : ""}${m.rows !== null ? `, ${m.rows} rows` : ""}.`,
-    ...table(m.columns.map((c) => [c.name, c.type ?? "", `${c.pii ? "[PII] " : ""}${c.description ?? ""}`])).map((l) => l.trimEnd()),
+    ...table(m.columns.map((c) => [c.name, c.type ?? "", `${c.pii ? "[PII] " : ""}${c.description ?? ""}`])).map((l) =>
+      l.trimEnd(),
+    ),
     `  metrics: ${m.metrics.join(", ") || "none"}; tests: ${m.tests.filter((t) => t.status === "pass").length}/${m.tests.length} passing`,
   ];
 }

@@ -36,10 +36,17 @@ export function mergeCitations(results: { output: { citations: Citation[] } }[])
 }
 
 /** The offline path of `dp ask`: plan without a model, run the typed tools, write the answer from their results. */
-export async function askOffline(ctx: ToolContext, question: string, startedAt = performance.now(), planned?: Plan | Refusal): Promise<AskResult> {
+export async function askOffline(
+  ctx: ToolContext,
+  question: string,
+  startedAt = performance.now(),
+  planned?: Plan | Refusal,
+): Promise<AskResult> {
   const base = { question, planner: "offline" as const, model: null, tokens: { input: 0, output: 0 }, cost_usd: 0 };
   const empty: TestSummary = { passed: 0, total: 0, failing: [] };
-  const finish = (r: Omit<AskResult, "question" | "planner" | "model" | "tokens" | "cost_usd" | "latency_ms" | "receipt">): AskResult => {
+  const finish = (
+    r: Omit<AskResult, "question" | "planner" | "model" | "tokens" | "cost_usd" | "latency_ms" | "receipt">,
+  ): AskResult => {
     const latency = Math.round(performance.now() - startedAt);
     return { ...base, ...r, latency_ms: latency, receipt: receiptLines(r.citations, r.tests, 0, latency) };
   };
@@ -50,7 +57,15 @@ export async function askOffline(ctx: ToolContext, question: string, startedAt =
     const plan = planned ?? planQuestion(question, ctx.catalog);
     if (plan.status === "refusal") {
       const answer = `I can't answer that from the marts: ${plan.reason}.\nMetrics I know: ${plan.known_metrics.join(", ") || "(none defined)"}.`;
-      return finish({ status: "refused", answer, warnings: [], tool_calls: [], citations: [], as_of: null, tests: empty });
+      return finish({
+        status: "refused",
+        answer,
+        warnings: [],
+        tool_calls: [],
+        citations: [],
+        as_of: null,
+        tests: empty,
+      });
     }
     const results: RoledResult[] = [];
     for (const call of plan.calls) {
@@ -64,7 +79,10 @@ export async function askOffline(ctx: ToolContext, question: string, startedAt =
     const warnings = qualityIssues(citations);
     const common = { tool_calls: toolCalls, citations, as_of: oldestAsOf(citations), tests, warnings };
     if (warnings.length && ctx.project.config.ai.quality_gate === "refuse") {
-      const answer = [`I won't answer from data that failed its checks (ai.quality_gate: refuse):`, ...warnings.map((w) => `⚠ ${w}`)].join("\n");
+      const answer = [
+        `I won't answer from data that failed its checks (ai.quality_gate: refuse):`,
+        ...warnings.map((w) => `⚠ ${w}`),
+      ].join("\n");
       return finish({ status: "refused", answer, ...common });
     }
     const lines = composeAnswer(plan.intent, results);

@@ -3,7 +3,15 @@ import { appendAuditLine, auditPath } from "../../engine/deliver/audit-log.ts";
 import { now } from "../../engine/clock.ts";
 import type { Project } from "../../engine/config/project.ts";
 
-export type AskState = "received" | "planning" | "tool_calls" | "validating" | "answered" | "refused" | "needs_approval" | "failed";
+export type AskState =
+  | "received"
+  | "planning"
+  | "tool_calls"
+  | "validating"
+  | "answered"
+  | "refused"
+  | "needs_approval"
+  | "failed";
 
 export interface AuditedToolCall {
   name: string;
@@ -59,13 +67,23 @@ export function spentToday(project: Project, at: Date = now()): number {
   const day = at.toISOString().slice(0, 10);
   let sum = 0;
   for (const r of readAudit(project)) {
-    if (r.action === "ask" && typeof r.at === "string" && r.at.startsWith(day) && typeof r.cost_usd === "number") sum += r.cost_usd;
+    if (r.action === "ask" && typeof r.at === "string" && r.at.startsWith(day) && typeof r.cost_usd === "number")
+      sum += r.cost_usd;
   }
   return sum;
 }
 
 /** The offline planner's asks are audited too: every question leaves a line. */
-export function auditOfflineAsk(project: Project, result: { question: string; status: string; tool_calls: { name: string; input: Record<string, unknown>; ms: number }[]; latency_ms: number; answer: string }): void {
+export function auditOfflineAsk(
+  project: Project,
+  result: {
+    question: string;
+    status: string;
+    tool_calls: { name: string; input: Record<string, unknown>; ms: number }[];
+    latency_ms: number;
+    answer: string;
+  },
+): void {
   appendAskAudit(project, {
     action: "ask",
     id: crypto.randomUUID(),
@@ -74,7 +92,14 @@ export function auditOfflineAsk(project: Project, result: { question: string; st
     states: [],
     planner: "offline",
     models: [],
-    tool_calls: result.tool_calls.map((c) => ({ name: c.name, authority: "read", input: c.input, status: "ok", result_bytes: 0, ms: c.ms })),
+    tool_calls: result.tool_calls.map((c) => ({
+      name: c.name,
+      authority: "read",
+      input: c.input,
+      status: "ok",
+      result_bytes: 0,
+      ms: c.ms,
+    })),
     tokens: { input: 0, output: 0 },
     cost_usd: 0,
     latency_ms: result.latency_ms,

@@ -30,13 +30,18 @@ export function testSummary(catalog: Catalog, status: WarehouseStatus, citations
   return {
     passed: tests.filter((t) => t.status === "pass" || t.status === "warn").length,
     total: tests.length,
-    failing: tests.filter((t) => t.status === "fail" || t.status === "error").map((t) => ({ id: t.test_id, model: t.model, status: t.status, message: t.message })),
+    failing: tests
+      .filter((t) => t.status === "fail" || t.status === "error")
+      .map((t) => ({ id: t.test_id, model: t.model, status: t.status, message: t.message })),
   };
 }
 
 /** The oldest as_of among the cited models: the answer is no fresher than its stalest input. */
 export function oldestAsOf(citations: Citation[]): string | null {
-  const all = citations.map((c) => c.as_of).filter((x): x is string => !!x).sort();
+  const all = citations
+    .map((c) => c.as_of)
+    .filter((x): x is string => !!x)
+    .sort();
   return all[0] ?? null;
 }
 

@@ -36,8 +36,26 @@ export interface AskPath {
 export function chooseAskPath(project: Project, options: AskPathOptions): AskPath {
   const ai = project.config.ai;
   const provider = options.offline ? undefined : providerFor(ai);
-  const agentOptions = (startedAt = performance.now()): AgentOptions => ({ model: ai.model, maxToolCalls: ai.max_tool_calls, maxTokens: ai.max_tokens_per_question, allowAct: !!options.allowAct, startedAt });
-  if (!provider) return { planner: "offline", newAgent: () => undefined, agentOptions, ask: (ctx, q, startedAt) => askOffline(ctx, q, startedAt) };
-  const newAgent = () => new LlmAgent({ provider, confirm: options.confirm, escalateModel: ai.escalate_model, onState: options.onState });
-  return { planner: "llm", newAgent, agentOptions, ask: (ctx, q, startedAt) => newAgent().answer(q, ctx, TOOLS, agentOptions(startedAt)) };
+  const agentOptions = (startedAt = performance.now()): AgentOptions => ({
+    model: ai.model,
+    maxToolCalls: ai.max_tool_calls,
+    maxTokens: ai.max_tokens_per_question,
+    allowAct: !!options.allowAct,
+    startedAt,
+  });
+  if (!provider)
+    return {
+      planner: "offline",
+      newAgent: () => undefined,
+      agentOptions,
+      ask: (ctx, q, startedAt) => askOffline(ctx, q, startedAt),
+    };
+  const newAgent = () =>
+    new LlmAgent({ provider, confirm: options.confirm, escalateModel: ai.escalate_model, onState: options.onState });
+  return {
+    planner: "llm",
+    newAgent,
+    agentOptions,
+    ask: (ctx, q, startedAt) => newAgent().answer(q, ctx, TOOLS, agentOptions(startedAt)),
+  };
 }

@@ -25,13 +25,22 @@ export interface Brief {
   text: string;
 }
 
-const LAST_FULL: Record<string, string> = { day: "yesterday", week: "last week", month: "last month", quarter: "last quarter", year: "last year" };
+const LAST_FULL: Record<string, string> = {
+  day: "yesterday",
+  week: "last week",
+  month: "last month",
+  quarter: "last quarter",
+  year: "last year",
+};
 
 /** Each brief metric over its last full period (by its grain) against the one before, via the compare_periods tool. */
 export async function buildBrief(project: Project, options: { period?: string } = {}): Promise<Brief> {
   const names = project.config.brief?.metrics ?? [];
   if (!names.length) {
-    throw new DpError("CONFIG", "no metrics to brief", { where: `${project.file.displayPath} brief.metrics`, fix: "add `brief: { metrics: [mrr, churn_rate] }` to project.yaml (names from `dp catalog`)" });
+    throw new DpError("CONFIG", "no metrics to brief", {
+      where: `${project.file.displayPath} brief.metrics`,
+      fix: "add `brief: { metrics: [mrr, churn_rate] }` to project.yaml (names from `dp catalog`)",
+    });
   }
   const ctx = createToolContext(project);
   const lines: BriefLine[] = [];
@@ -42,7 +51,16 @@ export async function buildBrief(project: Project, options: { period?: string } 
       const out = await comparePeriods.run(ctx, comparePeriods.input.parse({ metric: name, current: period }));
       const label = metricLabel(metric);
       const text = `${label}: ${formatValue(out.current.value, out.format, out.unit ?? undefined)} in ${out.current.period.label} (${formatChange(out.current.value, out.previous.value, out.format, out.unit ?? undefined)} vs ${out.previous.period.label})`;
-      lines.push({ metric: name, label, period: out.current.period.label, value: out.current.value, previousPeriod: out.previous.period.label, previous: out.previous.value, change: out.change, text });
+      lines.push({
+        metric: name,
+        label,
+        period: out.current.period.label,
+        value: out.current.value,
+        previousPeriod: out.previous.period.label,
+        previous: out.previous.value,
+        change: out.change,
+        text,
+      });
     }
   } finally {
     ctx.close();
@@ -54,13 +72,36 @@ export async function buildBrief(project: Project, options: { period?: string } 
 /** Sending is an `act`: audited, and only to the project's own Slack channel. */
 export async function postBrief(project: Project, brief: Brief): Promise<void> {
   const raw = project.config.alerts?.slack_webhook;
-  if (!raw) throw new DpError("CONFIG", "no Slack channel to post to", { where: `${project.file.displayPath} alerts.slack_webhook`, fix: "set alerts.slack_webhook: \"${SLACK_WEBHOOK_URL}\", or run `dp brief` without --post" });
+  if (!raw)
+    throw new DpError("CONFIG", "no Slack channel to post to", {
+      where: `${project.file.displayPath} alerts.slack_webhook`,
+      fix: 'set alerts.slack_webhook: "${SLACK_WEBHOOK_URL}", or run `dp brief` without --post',
+    });
   const url = interpolate(raw, project.locate(["alerts", "slack_webhook"]), "dp brief");
   try {
-    await fetchJson(url, { label: "slack", body: redact(JSON.stringify({ text: brief.text })), retries: 3, timeoutMs: 10_000 });
-    appendAudit(project, { action: "send", actor: "cli", target: "alerts.slack_webhook", status: "ok", what: "brief", metrics: brief.lines.map((l) => l.metric) });
+    await fetchJson(url, {
+      label: "slack",
+      body: redact(JSON.stringify({ text: brief.text })),
+      retries: 3,
+      timeoutMs: 10_000,
+    });
+    appendAudit(project, {
+      action: "send",
+      actor: "cli",
+      target: "alerts.slack_webhook",
+      status: "ok",
+      what: "brief",
+      metrics: brief.lines.map((l) => l.metric),
+    });
   } catch (e) {
-    appendAudit(project, { action: "send", actor: "cli", target: "alerts.slack_webhook", status: "failed", what: "brief", error: (e as Error).message });
+    appendAudit(project, {
+      action: "send",
+      actor: "cli",
+      target: "alerts.slack_webhook",
+      status: "failed",
+      what: "brief",
+      error: (e as Error).message,
+    });
     throw e;
   }
 }

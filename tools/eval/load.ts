@@ -29,8 +29,14 @@ export function loadEvalSuite(project: Project): EvalSuite {
       fix: "add evals/*.yaml with golden questions (dp init --demo ships examples), or point evals.path at them",
     });
   }
-  const names = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
-  if (!names.length) throw new DpError("CONFIG", `no *.yaml files in ${relative(project.dir, dir)}`, { where: "project.yaml: evals.path", fix: "add an eval file, e.g. evals/metrics.yaml" });
+  const names = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
+  if (!names.length)
+    throw new DpError("CONFIG", `no *.yaml files in ${relative(project.dir, dir)}`, {
+      where: "project.yaml: evals.path",
+      fix: "add an eval file, e.g. evals/metrics.yaml",
+    });
   const files = names.map((n) => {
     const file = YamlFile.read(join(dir, n), project.dir);
     return { ...file.validate(evalFileSchema), path: file.displayPath };
@@ -39,7 +45,11 @@ export function loadEvalSuite(project: Project): EvalSuite {
   for (const f of files) {
     for (const c of f.cases) {
       const other = seen.get(c.id);
-      if (other) throw new DpError("CONFIG", `eval id "${c.id}" appears twice`, { where: `${f.path} and ${other}`, fix: "give each case its own id" });
+      if (other)
+        throw new DpError("CONFIG", `eval id "${c.id}" appears twice`, {
+          where: `${f.path} and ${other}`,
+          fix: "give each case its own id",
+        });
       seen.set(c.id, f.path);
     }
   }

@@ -15,7 +15,8 @@ function withDefaults(call: CallLike): Record<string, unknown> {
 }
 
 function samePeriod(expected: unknown, actual: unknown): boolean {
-  if (isLatest(expected as never) || isLatest(actual as never)) return isLatest(expected as never) && isLatest(actual as never);
+  if (isLatest(expected as never) || isLatest(actual as never))
+    return isLatest(expected as never) && isLatest(actual as never);
   try {
     const a = resolvePeriod(expected as never);
     const b = resolvePeriod(actual as never);
@@ -32,7 +33,10 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (a && b && typeof a === "object" && typeof b === "object") {
     const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
     const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-    return ka.length === kb.length && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+    return (
+      ka.length === kb.length &&
+      ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+    );
   }
   return false;
 }
@@ -43,14 +47,21 @@ export function inputMismatches(expected: Record<string, unknown>, call: CallLik
   const out: string[] = [];
   for (const [key, want] of Object.entries(expected)) {
     const got = actual[key];
-    const ok = PERIOD_KEYS.has(key) && got !== undefined ? samePeriod(want, got) : deepEqual(want, got ?? (Array.isArray(want) && !want.length ? [] : undefined));
+    const ok =
+      PERIOD_KEYS.has(key) && got !== undefined
+        ? samePeriod(want, got)
+        : deepEqual(want, got ?? (Array.isArray(want) && !want.length ? [] : undefined));
     if (!ok) out.push(`${key}: ${JSON.stringify(want)} ≠ ${JSON.stringify(got ?? null)}`);
   }
   return out;
 }
 
 /** The first call of the expected tool whose input matches; else the closest one and why it differs. */
-export function findCall<C extends CallLike>(calls: C[], tool: string, input: Record<string, unknown>): { call?: C; closest?: C; why: string } {
+export function findCall<C extends CallLike>(
+  calls: C[],
+  tool: string,
+  input: Record<string, unknown>,
+): { call?: C; closest?: C; why: string } {
   const named = calls.filter((c) => c.name === tool);
   if (!named.length) return { why: `expected ${tool}, got ${calls.map((c) => c.name).join(", ") || "no tool call"}` };
   let best: { call: C; diff: string[] } | undefined;

@@ -48,7 +48,9 @@ export interface EvalReport {
 
 function expectedText(c: EvalCase): string {
   if (isRefusal(c.expect)) return "refusal";
-  const keys = Object.entries(c.expect.input).map(([k, v]) => (typeof v === "string" ? v : `${k}=${JSON.stringify(v)}`));
+  const keys = Object.entries(c.expect.input).map(([k, v]) =>
+    typeof v === "string" ? v : `${k}=${JSON.stringify(v)}`,
+  );
   return [c.expect.tool, ...keys].join(" ");
 }
 
@@ -69,12 +71,34 @@ async function scoreCase(ctx: ToolContext, file: LoadedEvalFile, c: EvalCase, re
     // an act the agent stopped for a human's yes did nothing: that is the refusal an eval wants
     const refused = result.status === "refused" || result.status === "needs_approval";
     const reasonOk = !c.expect.reason || result.answer.toLowerCase().includes(c.expect.reason.toLowerCase());
-    const why = !refused ? `answered instead of refusing: ${firstLine}` : reasonOk ? "" : `refusal does not mention "${c.expect.reason}"`;
-    return { ...base, kind: "refusal", passed: refused && reasonOk, tool_ok: null, value_ok: null, refusal_ok: refused, actual: refused ? "refused" : result.status, why };
+    const why = !refused
+      ? `answered instead of refusing: ${firstLine}`
+      : reasonOk
+        ? ""
+        : `refusal does not mention "${c.expect.reason}"`;
+    return {
+      ...base,
+      kind: "refusal",
+      passed: refused && reasonOk,
+      tool_ok: null,
+      value_ok: null,
+      refusal_ok: refused,
+      actual: refused ? "refused" : result.status,
+      why,
+    };
   }
   if (result.status !== "answered") {
     const why = result.status === "refused" ? `refused: ${firstLine}` : `failed: ${result.error?.message ?? firstLine}`;
-    return { ...base, kind: "answer", passed: false, tool_ok: false, value_ok: false, refusal_ok: result.status !== "refused", actual: result.status, why };
+    return {
+      ...base,
+      kind: "answer",
+      passed: false,
+      tool_ok: false,
+      value_ok: false,
+      refusal_ok: result.status !== "refused",
+      actual: result.status,
+      why,
+    };
   }
   const found = findCall(result.tool_calls, c.expect.tool, c.expect.input);
   const call = found.call ?? found.closest;
@@ -112,14 +136,22 @@ function dataNote(project: Project, files: LoadedEvalFile[]): string | undefined
   const pinned = files.map((f) => f.now).find(Boolean);
   if (!pinned) return undefined;
   const at = new Date(pinned).getTime();
-  const pulls = loadCatalog(project).freshness().map((f) => f.lastSuccessAt).filter((x): x is string => Boolean(x));
+  const pulls = loadCatalog(project)
+    .freshness()
+    .map((f) => f.lastSuccessAt)
+    .filter((x): x is string => Boolean(x));
   const off = pulls.filter((p) => Math.abs(new Date(p).getTime() - at) > 86_400_000);
   if (!off.length) return undefined;
   return `the eval files pin now=${pinned} but the lake was last pulled ${off[0]}; expected values hold for data pulled then (DP_NOW=${pinned} dp run)`;
 }
 
 /** Every case through the same ask path as `dp ask`, one file at a time with its `now` pinned. */
-export async function runEvals(project: Project, suite: EvalSuite, path: AskPath, options: { filter?: string; onCase?: (r: CaseResult) => void } = {}): Promise<EvalReport> {
+export async function runEvals(
+  project: Project,
+  suite: EvalSuite,
+  path: AskPath,
+  options: { filter?: string; onCase?: (r: CaseResult) => void } = {},
+): Promise<EvalReport> {
   const cases: CaseResult[] = [];
   const pinned = process.env.DP_NOW;
   try {
@@ -158,10 +190,23 @@ export async function runEvals(project: Project, suite: EvalSuite, path: AskPath
     passed,
     accuracy,
     ok: cases.length > 0 && accuracy >= suite.threshold,
-    answers: { total: answers.length, tool_ok: answers.filter((c) => c.tool_ok).length, value_ok: answers.filter((c) => c.value_ok !== false && c.tool_ok).length },
-    refusals: { total: refusals.length, refused: refusals.filter((c) => c.refusal_ok).length, false_refusals: answers.filter((c) => c.status === "refused").length },
+    answers: {
+      total: answers.length,
+      tool_ok: answers.filter((c) => c.tool_ok).length,
+      value_ok: answers.filter((c) => c.value_ok !== false && c.tool_ok).length,
+    },
+    refusals: {
+      total: refusals.length,
+      refused: refusals.filter((c) => c.refusal_ok).length,
+      false_refusals: answers.filter((c) => c.status === "refused").length,
+    },
     cost_usd: Number(cases.reduce((s, c) => s + c.cost_usd, 0).toFixed(6)),
-    latency_ms: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies.at(-1) ?? 0, total: latencies.reduce((s, x) => s + x, 0) },
+    latency_ms: {
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      max: latencies.at(-1) ?? 0,
+      total: latencies.reduce((s, x) => s + x, 0),
+    },
     cases,
   };
 }

@@ -3,7 +3,10 @@ import { z } from "zod";
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 /** 0.5 is absolute; "1%" is relative to the expected value */
-export const toleranceSchema = z.union([z.number().nonnegative(), z.string().regex(/^\d+(?:\.\d+)?%$/, 'a number or a percentage like "1%"')]);
+export const toleranceSchema = z.union([
+  z.number().nonnegative(),
+  z.string().regex(/^\d+(?:\.\d+)?%$/, 'a number or a percentage like "1%"'),
+]);
 
 export const refusalExpectSchema = z.strictObject({
   refusal: z.literal(true),

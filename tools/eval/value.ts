@@ -18,13 +18,15 @@ export function at(output: unknown, path: string): unknown {
 }
 
 export function withinTolerance(expected: number, actual: number, tolerance: Tolerance): boolean {
-  const allowed = typeof tolerance === "number" ? tolerance : (Math.abs(expected) * Number(tolerance.slice(0, -1))) / 100;
+  const allowed =
+    typeof tolerance === "number" ? tolerance : (Math.abs(expected) * Number(tolerance.slice(0, -1))) / 100;
   return Math.abs(expected - actual) <= allowed + 1e-12;
 }
 
 function same(expected: unknown, actual: unknown, tolerance: Tolerance): boolean {
   if (typeof expected === "number") return typeof actual === "number" && withinTolerance(expected, actual, tolerance);
-  if (typeof expected === "string" && typeof actual === "string") return expected.toLowerCase() === actual.toLowerCase();
+  if (typeof expected === "string" && typeof actual === "string")
+    return expected.toLowerCase() === actual.toLowerCase();
   return expected === (actual ?? null);
 }
 
@@ -36,7 +38,12 @@ export interface ValueCheck {
 }
 
 /** Compare the expected values with the tool's output: the headline value (from the row `where` picks) and any output paths. */
-export function checkValues(expect: AnswerExpect, tool: string, output: Record<string, unknown>, fileTolerance: Tolerance): ValueCheck {
+export function checkValues(
+  expect: AnswerExpect,
+  tool: string,
+  output: Record<string, unknown>,
+  fileTolerance: Tolerance,
+): ValueCheck {
   const tolerance = expect.tolerance ?? fileTolerance;
   const problems: string[] = [];
   let actual: unknown;

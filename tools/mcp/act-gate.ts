@@ -8,7 +8,8 @@ export const CONFIRM_FIELD = "confirm";
 
 export const CONFIRM_SCHEMA = {
   type: "boolean",
-  description: "this tool acts (irreversible). Set true only after the human has approved this exact call; without it dp refuses",
+  description:
+    "this tool acts (irreversible). Set true only after the human has approved this exact call; without it dp refuses",
 } as const;
 
 /**
@@ -16,7 +17,11 @@ export const CONFIRM_SCHEMA = {
  * the arguments for approval before running a tool), or the project allows unattended acts.
  * Returns the arguments without the confirm field, and the approval an act runs under.
  */
-export function gateAct(project: Project, tool: AnyTool, args: Record<string, unknown>): { input: Record<string, unknown>; approval?: ActApproval } {
+export function gateAct(
+  project: Project,
+  tool: AnyTool,
+  args: Record<string, unknown>,
+): { input: Record<string, unknown>; approval?: ActApproval } {
   if (tool.authority !== "act") return { input: args };
   const { [CONFIRM_FIELD]: confirm, ...rest } = args;
   // the client's approval dialog is the prompt the human answered

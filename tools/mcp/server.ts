@@ -1,6 +1,12 @@
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { CallToolRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import {
+  CallToolRequestSchema,
+  ListResourcesRequestSchema,
+  ListToolsRequestSchema,
+  ReadResourceRequestSchema,
+  type CallToolResult,
+} from "@modelcontextprotocol/sdk/types.js";
 import { asDpError, DpError } from "../../engine/errors.ts";
 import type { Project } from "../../engine/config/project.ts";
 import { redact } from "../../engine/secrets.ts";
@@ -19,7 +25,10 @@ const INSTRUCTIONS =
   "(models, sources, freshness, test status): report them, and flag failing tests or stale sources.";
 
 function text(value: unknown, isError = false): CallToolResult {
-  return { content: [{ type: "text", text: redact(typeof value === "string" ? value : JSON.stringify(value, null, 2)) }], ...(isError ? { isError: true } : {}) };
+  return {
+    content: [{ type: "text", text: redact(typeof value === "string" ? value : JSON.stringify(value, null, 2)) }],
+    ...(isError ? { isError: true } : {}),
+  };
 }
 
 export function errorResult(e: unknown): CallToolResult {
@@ -29,7 +38,10 @@ export function errorResult(e: unknown): CallToolResult {
 /** An MCP server over the same typed tools `dp ask` uses, with the same validation, PII masking and citations. */
 export function createMcpServer(project: Project, tools: AnyTool[] = TOOLS): { server: Server; close(): void } {
   const contexts = contextCache(project);
-  const server = new Server({ name: "dp", version: VERSION }, { capabilities: { tools: {}, resources: {} }, instructions: INSTRUCTIONS });
+  const server = new Server(
+    { name: "dp", version: VERSION },
+    { capabilities: { tools: {}, resources: {} }, instructions: INSTRUCTIONS },
+  );
   const listed = mcpTools(tools);
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listed }));
@@ -37,7 +49,10 @@ export function createMcpServer(project: Project, tools: AnyTool[] = TOOLS): { s
   server.setRequestHandler(CallToolRequestSchema, async (req) => {
     try {
       const tool = tools.find((t) => t.name === req.params.name);
-      if (!tool) throw new DpError("USAGE", `unknown tool "${req.params.name}"`, { fix: `use one of: ${tools.map((t) => t.name).join(", ")}` });
+      if (!tool)
+        throw new DpError("USAGE", `unknown tool "${req.params.name}"`, {
+          fix: `use one of: ${tools.map((t) => t.name).join(", ")}`,
+        });
       const { input, approval } = gateAct(project, tool, (req.params.arguments ?? {}) as Record<string, unknown>);
       // the approval rides on this call's own view of the context, never on the shared one
       const ctx = approval ? { ...contexts.get(), approval } : contexts.get();
@@ -48,13 +63,30 @@ export function createMcpServer(project: Project, tools: AnyTool[] = TOOLS): { s
   });
 
   server.setRequestHandler(ListResourcesRequestSchema, async () => ({
-    resources: [{ uri: METRICS_URI, name: "metrics", title: "Named metrics", description: "the metrics this project defines (list_metrics)", mimeType: "application/json" }],
+    resources: [
+      {
+        uri: METRICS_URI,
+        name: "metrics",
+        title: "Named metrics",
+        description: "the metrics this project defines (list_metrics)",
+        mimeType: "application/json",
+      },
+    ],
   }));
 
   server.setRequestHandler(ReadResourceRequestSchema, async (req) => {
-    if (req.params.uri !== METRICS_URI) throw new DpError("NOT_FOUND", `no resource ${req.params.uri}`, { fix: `read ${METRICS_URI}` });
+    if (req.params.uri !== METRICS_URI)
+      throw new DpError("NOT_FOUND", `no resource ${req.params.uri}`, { fix: `read ${METRICS_URI}` });
     const result = await callTool(contexts.get(), { name: "list_metrics", input: {} });
-    return { contents: [{ uri: METRICS_URI, mimeType: "application/json", text: redact(JSON.stringify(result.output.metrics, null, 2)) }] };
+    return {
+      contents: [
+        {
+          uri: METRICS_URI,
+          mimeType: "application/json",
+          text: redact(JSON.stringify(result.output.metrics, null, 2)),
+        },
+      ],
+    };
   });
 
   return {
@@ -63,7 +95,10 @@ export function createMcpServer(project: Project, tools: AnyTool[] = TOOLS): { s
   };
 }
 
-export async function serveMcp(project: Project, transport: Transport): Promise<{ closed: Promise<void>; close(): Promise<void> }> {
+export async function serveMcp(
+  project: Project,
+  transport: Transport,
+): Promise<{ closed: Promise<void>; close(): Promise<void> }> {
   const { server, close } = createMcpServer(project);
   const closed = new Promise<void>((resolve) => {
     server.onclose = () => {

@@ -5,8 +5,10 @@ import { CONFIRM_FIELD, CONFIRM_SCHEMA } from "./act-gate.ts";
 
 function annotations(tool: AnyTool): McpTool["annotations"] {
   const title = tool.name.replaceAll("_", " ");
-  if (tool.authority === "read") return { title, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
-  if (tool.authority === "recommend") return { title, readOnlyHint: false, destructiveHint: false, openWorldHint: false };
+  if (tool.authority === "read")
+    return { title, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+  if (tool.authority === "recommend")
+    return { title, readOnlyHint: false, destructiveHint: false, openWorldHint: false };
   return { title, readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true };
 }
 
@@ -14,10 +16,25 @@ function annotations(tool: AnyTool): McpTool["annotations"] {
 export function mcpTools(tools: AnyTool[]): McpTool[] {
   const specs = toolSpecs(tools);
   return tools.map((tool, i) => {
-    const schema = { ...specs[i]!.input_schema } as { type: "object"; properties?: Record<string, object>; required?: string[]; [k: string]: unknown };
+    const schema = { ...specs[i]!.input_schema } as {
+      type: "object";
+      properties?: Record<string, object>;
+      required?: string[];
+      [k: string]: unknown;
+    };
     delete schema.$schema;
     if (tool.authority === "act") schema.properties = { ...(schema.properties ?? {}), [CONFIRM_FIELD]: CONFIRM_SCHEMA };
-    const note = tool.authority === "act" ? ` [act: needs "${CONFIRM_FIELD}": true after a human's yes]` : tool.authority === "recommend" ? " [recommend: proposes; a human decides]" : "";
-    return { name: tool.name, description: `${tool.description}${note}`, inputSchema: schema, annotations: annotations(tool) };
+    const note =
+      tool.authority === "act"
+        ? ` [act: needs "${CONFIRM_FIELD}": true after a human's yes]`
+        : tool.authority === "recommend"
+          ? " [recommend: proposes; a human decides]"
+          : "";
+    return {
+      name: tool.name,
+      description: `${tool.description}${note}`,
+      inputSchema: schema,
+      annotations: annotations(tool),
+    };
   });
 }

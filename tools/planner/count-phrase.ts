@@ -2,7 +2,15 @@ import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { matchMetrics } from "./match.ts";
 import { wordsOf } from "./text.ts";
 
-const IRREGULAR: Record<string, string> = { lose: "lost", win: "won", get: "got", leave: "left", sell: "sold", bring: "brought", keep: "kept" };
+const IRREGULAR: Record<string, string> = {
+  lose: "lost",
+  win: "won",
+  get: "got",
+  leave: "left",
+  sell: "sold",
+  bring: "brought",
+  keep: "kept",
+};
 
 function pastOf(verb: string): string[] {
   if (IRREGULAR[verb]) return [IRREGULAR[verb]];

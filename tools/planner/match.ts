@@ -54,7 +54,10 @@ export function matchMarts(words: Word[], catalog: Catalog): Match<CatalogModel>
     words,
     marts.map((m) => {
       const tail = m.name.split("_").at(-1)!;
-      return { item: m, phrases: [m.name, m.name.replaceAll("_", " "), ...(tails.get(tail)!.length === 1 ? [tail] : [])] };
+      return {
+        item: m,
+        phrases: [m.name, m.name.replaceAll("_", " "), ...(tails.get(tail)!.length === 1 ? [tail] : [])],
+      };
     }),
   );
 }

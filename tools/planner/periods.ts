@@ -9,8 +9,22 @@ export interface FoundPeriod {
 }
 
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-const MONTH_RE = "(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)";
-const NUMBERS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
+const MONTH_RE =
+  "(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)";
+const NUMBERS: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+};
 const UNIT = "(day|week|month|quarter|year)s?";
 
 function monthIndex(name: string): number {
@@ -40,7 +54,10 @@ const since = (start: string, today: Date) => ({ period: { start, end: ymd(today
 
 const RULES: Rule[] = [
   {
-    re: new RegExp(`\\bsince\\s+(?:the\\s+start\\s+of\\s+|beginning\\s+of\\s+)?${MONTH_RE}\\.?(?:\\s+(\\d{4}))?\\b`, "g"),
+    re: new RegExp(
+      `\\bsince\\s+(?:the\\s+start\\s+of\\s+|beginning\\s+of\\s+)?${MONTH_RE}\\.?(?:\\s+(\\d{4}))?\\b`,
+      "g",
+    ),
     make: (m, today) => {
       const mi = monthIndex(m[1]!);
       const y = m[2] ? Number(m[2]) : latestYearFor(mi, today);
@@ -50,13 +67,19 @@ const RULES: Rule[] = [
   { re: /\bsince\s+(\d{4}-\d{2}-\d{2})\b/g, make: (m, today) => since(m[1]!, today) },
   { re: /\bsince\s+(\d{4})\b/g, make: (m, today) => since(`${m[1]}-01-01`, today) },
   {
-    re: new RegExp(`\\b(?:last|past|previous|trailing|the\\s+last)\\s+(\\d{1,3}|${Object.keys(NUMBERS).join("|")})\\s+${UNIT}\\b`, "g"),
+    re: new RegExp(
+      `\\b(?:last|past|previous|trailing|the\\s+last)\\s+(\\d{1,3}|${Object.keys(NUMBERS).join("|")})\\s+${UNIT}\\b`,
+      "g",
+    ),
     make: (m) => {
       const n = NUMBERS[m[1]!] ?? Number(m[1]);
       return { period: `last_${n}_${m[2]}s`, multi: n > 1 };
     },
   },
-  { re: /\b(?:last|previous|prior)\s+(week|month|quarter|year)\b/g, make: (m) => ({ period: `last_${m[1]}`, multi: false }) },
+  {
+    re: /\b(?:last|previous|prior)\s+(week|month|quarter|year)\b/g,
+    make: (m) => ({ period: `last_${m[1]}`, multi: false }),
+  },
   { re: /\bthis\s+(week|month|quarter|year)\b/g, make: (m) => ({ period: `this_${m[1]}`, multi: false }) },
   { re: /\b(?:month[\s-]to[\s-]date|mtd)\b/g, make: () => ({ period: "this_month", multi: false }) },
   { re: /\b(?:quarter[\s-]to[\s-]date|qtd)\b/g, make: () => ({ period: "this_quarter", multi: false }) },

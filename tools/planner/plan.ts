@@ -1,4 +1,4 @@
-import type { Catalog, CatalogModel } from "../../engine/catalog/catalog.ts";
+import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import type { ToolCall } from "../toolbox/index.ts";
@@ -10,7 +10,15 @@ import { findPeriods, spanOf, trailingWindow, type FoundPeriod } from "./periods
 import { blank, normalize, wordsOf, type Word } from "./text.ts";
 
 export type CallRole = "main" | "trend" | "total" | "numerator" | "denominator";
-export type Intent = "metric" | "compare" | "top_n" | "freshness" | "lineage" | "list_metrics" | "describe_metric" | "describe_mart";
+export type Intent =
+  | "metric"
+  | "compare"
+  | "top_n"
+  | "freshness"
+  | "lineage"
+  | "list_metrics"
+  | "describe_metric"
+  | "describe_mart";
 
 export interface PlannedCall extends ToolCall {
   role: CallRole;
@@ -38,18 +46,39 @@ const GRAIN_WORDS: [RegExp, Grain][] = [
   [/\b(?:yearly|annually|annual|per year|by year|each year|year by year|year over year|yoy)\b/, "year"],
 ];
 const TREND = /\b(?:trend|trends|trending|over time|history|historical|evolution|time series|series)\b/;
-const COMPARE = /\b(?:compare|compared|comparison|vs|versus|against|change from|changed from|difference between|grow|grew|growth)\b/;
-const FRESHNESS = /\b(?:fresh|freshness|stale|up[\s-]to[\s-]date|last (?:updated|refreshed|pulled|synced|loaded|built)|when (?:was|were|did) .*\b(?:updated|refreshed|pulled|synced|loaded|built|update|refresh|sync|load)|how old|data as of)\b/;
-const LINEAGE = /\b(?:lineage|upstream|downstream|come from|comes from|built from|derived from|depends on|depend on|feeds|sources of|source of)\b/;
-const LIST_METRICS = /\b(?:(?:what|which|list|show)(?: me)?(?: all)?(?: the)?(?: available)? metrics|what can (?:i|you) ask|what do you know|help)\b/;
-const DEFINE = /\b(?:define|definition|how (?:is|are|do you|does dp) .*\b(?:calculated|computed|defined|measured|calculate|compute|define|measure)|what does .* mean|meaning of|explain (?:the )?metric)\b/;
+const COMPARE =
+  /\b(?:compare|compared|comparison|vs|versus|against|change from|changed from|difference between|grow|grew|growth)\b/;
+const FRESHNESS =
+  /\b(?:fresh|freshness|stale|up[\s-]to[\s-]date|last (?:updated|refreshed|pulled|synced|loaded|built)|when (?:was|were|did) .*\b(?:updated|refreshed|pulled|synced|loaded|built|update|refresh|sync|load)|how old|data as of)\b/;
+const LINEAGE =
+  /\b(?:lineage|upstream|downstream|come from|comes from|built from|derived from|depends on|depend on|feeds|sources of|source of)\b/;
+const LIST_METRICS =
+  /\b(?:(?:what|which|list|show)(?: me)?(?: all)?(?: the)?(?: available)? metrics|what can (?:i|you) ask|what do you know|help)\b/;
+const DEFINE =
+  /\b(?:define|definition|how (?:is|are|do you|does dp) .*\b(?:calculated|computed|defined|measured|calculate|compute|define|measure)|what does .* mean|meaning of|explain (?:the )?metric)\b/;
 const DESCRIBE_MART = /\b(?:columns?|fields|schema|describe|what(?:'s| is) in)\b/;
 const NAMES_COLUMNS = /\b(?:columns?|fields|schema)\b/;
-const TOP = /\b(top|bottom|biggest|largest|smallest|highest|lowest|best|worst|leading)\s+(?:(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty)\s+)?([a-z_]+(?:\s+(?!by\b|in\b|on\b|ranked\b)[a-z_]+)?)(?:\s+(?:by|in terms of|ranked by|on)\s+([a-z_]+(?:\s+[a-z_]+)?))?/;
-const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twenty: 20 };
-const SQL = /\b(?:select\s+.+\s+from|drop\s+table|delete\s+from|insert\s+into|update\s+\w+\s+set|truncate\s+table|alter\s+table|create\s+table)\b|;\s*--/;
-const ACT = /^(?:please\s+)?(?:export|send|email|post|delete|drop|remove|update|create|schedule|run|rebuild|refresh|pull)\b/;
-const FORECAST = /\b(?:will|forecast|predict|prediction|projected|projection|expect|next (?:week|month|quarter|year))\b/;
+const TOP =
+  /\b(top|bottom|biggest|largest|smallest|highest|lowest|best|worst|leading)\s+(?:(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty)\s+)?([a-z_]+(?:\s+(?!by\b|in\b|on\b|ranked\b)[a-z_]+)?)(?:\s+(?:by|in terms of|ranked by|on)\s+([a-z_]+(?:\s+[a-z_]+)?))?/;
+const NUMBER_WORDS: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  twenty: 20,
+};
+const SQL =
+  /\b(?:select\s+.+\s+from|drop\s+table|delete\s+from|insert\s+into|update\s+\w+\s+set|truncate\s+table|alter\s+table|create\s+table)\b|;\s*--/;
+const ACT =
+  /^(?:please\s+)?(?:export|send|email|post|delete|drop|remove|update|create|schedule|run|rebuild|refresh|pull)\b/;
+const FORECAST =
+  /\b(?:will|forecast|predict|prediction|projected|projection|expect|next (?:week|month|quarter|year))\b/;
 const WHY = /^(?:why|what caused|what drove|reason)\b/;
 
 function refuse(catalog: Catalog, reason: string): Refusal {
@@ -69,15 +98,20 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
   const words = wordsOf(text);
   const today = truncate(at, "day");
   if (!text) return refuse(catalog, "the question is empty");
-  if (SQL.test(text)) return refuse(catalog, "dp ask answers through named metrics, not SQL (a human can use `dp sql`)");
-  if (ACT.test(text)) return refuse(catalog, "dp ask only reads; exports and runs are separate commands (`dp export`, `dp run`)");
+  if (SQL.test(text))
+    return refuse(catalog, "dp ask answers through named metrics, not SQL (a human can use `dp sql`)");
+  if (ACT.test(text))
+    return refuse(catalog, "dp ask only reads; exports and runs are separate commands (`dp export`, `dp run`)");
 
   if (LIST_METRICS.test(text)) return plan1("list_metrics", [{ role: "main", name: "list_metrics", input: {} }]);
   if (FRESHNESS.test(text)) return planFreshness(text, words, catalog);
   if (LINEAGE.test(text)) return planLineage(words, catalog);
 
   const metrics = matchMetrics(words, catalog);
-  if (DEFINE.test(text) && metrics.length) return plan1("describe_metric", [{ role: "main", name: "describe_metric", input: { metric: metrics[0]!.item.name } }]);
+  if (DEFINE.test(text) && metrics.length)
+    return plan1("describe_metric", [
+      { role: "main", name: "describe_metric", input: { metric: metrics[0]!.item.name } },
+    ]);
   const top = TOP.exec(text);
   if (top) return planTopN(top, words, metrics, catalog);
   if (DESCRIBE_MART.test(text) && (!metrics.length || NAMES_COLUMNS.test(text))) {
@@ -86,7 +120,11 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
   }
 
   if (FORECAST.test(text)) return refuse(catalog, "I report what the marts hold; I don't forecast");
-  if (WHY.test(text)) return refuse(catalog, "the marts say what happened, not why; ask for a metric by a dimension (e.g. churn_rate by plan) to look for the cause");
+  if (WHY.test(text))
+    return refuse(
+      catalog,
+      "the marts say what happened, not why; ask for a metric by a dimension (e.g. churn_rate by plan) to look for the cause",
+    );
   if (!metrics.length) return refuse(catalog, "no metric I know is named in the question");
 
   const distinct = [...new Map(metrics.map((m) => [m.item.name, m])).values()];
@@ -95,12 +133,21 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
   else if (distinct.length > 1) {
     const longest = Math.max(...distinct.map((m) => m.length));
     const best = distinct.filter((m) => m.length === longest);
-    if (best.length > 1) return refuse(catalog, `the question names several metrics (${best.map((m) => m.item.name).join(", ")}); ask about one`);
+    if (best.length > 1)
+      return refuse(
+        catalog,
+        `the question names several metrics (${best.map((m) => m.item.name).join(", ")}); ask about one`,
+      );
     chosen = best;
   } else chosen = distinct;
 
   // a synonym like "mrr by plan" still asks for a split: keep its "by plan" visible
-  const rest = blank(text, metrics.map((m) => (/\bby\b/.test(m.phrase) ? [m.start, m.start + m.phrase.split(/\s+by\s+/)[0]!.length] : [m.start, m.end])));
+  const rest = blank(
+    text,
+    metrics.map((m) =>
+      /\bby\b/.test(m.phrase) ? [m.start, m.start + m.phrase.split(/\s+by\s+/)[0]!.length] : [m.start, m.end],
+    ),
+  );
   const periods = findPeriods(rest, at);
   for (const p of periods) {
     let resolved;
@@ -109,7 +156,8 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
     } catch {
       return refuse(catalog, `I can't read the period "${text.slice(p.start, p.end)}"`);
     }
-    if (resolved.start > today.toISOString().slice(0, 10)) return refuse(catalog, `${resolved.label} hasn't started yet; I report what the marts hold`);
+    if (resolved.start > today.toISOString().slice(0, 10))
+      return refuse(catalog, `${resolved.label} hasn't started yet; I report what the marts hold`);
   }
 
   if (COMPARE.test(rest) && chosen.length === 1) return planCompare(text, rest, periods, chosen[0]!.item, catalog, at);
@@ -124,7 +172,9 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
 }
 
 function planFreshness(text: string, words: Word[], catalog: Catalog): Plan {
-  const source = Object.keys(catalog.project.config.sources).find((s) => words.some((w) => w.stem === s || w.text === s));
+  const source = Object.keys(catalog.project.config.sources).find((s) =>
+    words.some((w) => w.stem === s || w.text === s),
+  );
   const mart = matchMarts(words, catalog)[0]?.item.name ?? matchMetrics(words, catalog)[0]?.item.mart;
   const input: Record<string, unknown> = {};
   if (source) input.source = source;
@@ -134,19 +184,46 @@ function planFreshness(text: string, words: Word[], catalog: Catalog): Plan {
 }
 
 function planLineage(words: Word[], catalog: Catalog): Plan | Refusal {
-  const model = matchModels(words, catalog)[0]?.item.name ?? matchMarts(words, catalog)[0]?.item.name ?? matchMetrics(words, catalog)[0]?.item.mart;
-  if (!model) return refuse(catalog, `name a model to trace (marts: ${catalog.marts().map((m) => m.name).join(", ")})`);
+  const model =
+    matchModels(words, catalog)[0]?.item.name ??
+    matchMarts(words, catalog)[0]?.item.name ??
+    matchMetrics(words, catalog)[0]?.item.mart;
+  if (!model)
+    return refuse(
+      catalog,
+      `name a model to trace (marts: ${catalog
+        .marts()
+        .map((m) => m.name)
+        .join(", ")})`,
+    );
   return plan1("lineage", [{ role: "main", name: "explain_lineage", input: { model } }]);
 }
 
-const LABEL_PREFERENCE = (entity: string) => [`${entity}_name`, "name", "company_name", "company", "account_name", "title", `${entity}_id`, "id"];
-const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|REAL|DOUBLE|DECIMAL)/i;
+const LABEL_PREFERENCE = (entity: string) => [
+  `${entity}_name`,
+  "name",
+  "company_name",
+  "company",
+  "account_name",
+  "title",
+  `${entity}_id`,
+  "id",
+];
+const NUMERIC =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|REAL|DOUBLE|DECIMAL)/i;
 
 function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>[], catalog: Catalog): Plan | Refusal {
   const [, adjective, count, entityText, measureText] = top;
   const entityWords = wordsOf(entityText!);
   const mart = matchMarts(entityWords, catalog)[0]?.item;
-  if (!mart) return refuse(catalog, `I have no mart for "${entityText}" (marts: ${catalog.marts().map((m) => m.name).join(", ")})`);
+  if (!mart)
+    return refuse(
+      catalog,
+      `I have no mart for "${entityText}" (marts: ${catalog
+        .marts()
+        .map((m) => m.name)
+        .join(", ")})`,
+    );
   const entity = mart.name.split("_").at(-1)!.replace(/s$/, "");
   const singular = !entityText!.split(" ")[0]!.endsWith("s");
   const asked = count ? (NUMBER_WORDS[count] ?? Number(count)) : singular ? 1 : 5;
@@ -155,17 +232,32 @@ function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>
   const numeric = mart.columns.filter((c) => !c.type || NUMERIC.test(c.type));
   let measure: string | undefined;
   if (measureText) {
-    const direct = dimensionFor(measureText, numeric.map((c) => c.name));
-    const viaMetric = matchMetrics(wordsOf(measureText), catalog).map((m) => m.item.name).find((name) => numeric.some((c) => c.name === name));
+    const direct = dimensionFor(
+      measureText,
+      numeric.map((c) => c.name),
+    );
+    const viaMetric = matchMetrics(wordsOf(measureText), catalog)
+      .map((m) => m.item.name)
+      .find((name) => numeric.some((c) => c.name === name));
     measure = direct ?? viaMetric;
-    if (!measure) return refuse(catalog, `${mart.name} has no numeric column for "${measureText}" (numeric columns: ${numeric.map((c) => c.name).join(", ")})`);
+    if (!measure)
+      return refuse(
+        catalog,
+        `${mart.name} has no numeric column for "${measureText}" (numeric columns: ${numeric.map((c) => c.name).join(", ")})`,
+      );
   } else {
-    measure = [...metrics.map((m) => m.item.name), ...catalog.metrics.map((m) => m.name)].find((name) => numeric.some((c) => c.name === name));
-    if (!measure) return refuse(catalog, `rank ${mart.name} by what? (numeric columns: ${numeric.map((c) => c.name).join(", ")})`);
+    measure = [...metrics.map((m) => m.item.name), ...catalog.metrics.map((m) => m.name)].find((name) =>
+      numeric.some((c) => c.name === name),
+    );
+    if (!measure)
+      return refuse(catalog, `rank ${mart.name} by what? (numeric columns: ${numeric.map((c) => c.name).join(", ")})`);
   }
   const byName = new Map(mart.columns.map((c) => [c.name, c]));
   const candidates = LABEL_PREFERENCE(entity).filter((c) => byName.has(c));
-  const label = candidates.find((c) => !byName.get(c)!.pii) ?? candidates[0] ?? mart.columns.find((c) => c.type && !NUMERIC.test(c.type))?.name;
+  const label =
+    candidates.find((c) => !byName.get(c)!.pii) ??
+    candidates[0] ??
+    mart.columns.find((c) => c.type && !NUMERIC.test(c.type))?.name;
   if (!label) return refuse(catalog, `${mart.name} has no column that names its rows`);
   const direction = /bottom|smallest|lowest|worst/.test(adjective!) ? "bottom" : "top";
   void words;
@@ -174,14 +266,34 @@ function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>
 
 /** "by plan", "per region", "split by plan": dimensions (or a grain) named after a preposition. */
 function byPhrases(rest: string): string[] {
-  return [...rest.matchAll(/\b(?:by|per|across|for each|broken down by|split by|grouped by)\s+([a-z_]+(?:\s+[a-z_]+)?)/g)].map((m) => m[1]!);
+  return [
+    ...rest.matchAll(/\b(?:by|per|across|for each|broken down by|split by|grouped by)\s+([a-z_]+(?:\s+[a-z_]+)?)/g),
+  ].map((m) => m[1]!);
 }
 
 function grainOf(rest: string): Grain | undefined {
   return GRAIN_WORDS.find(([re]) => re.test(rest))?.[1];
 }
 
-const FILLER = new Set(["the", "a", "an", "each", "every", "their", "our", "last", "this", "month", "quarter", "year", "week", "day", "in", "for", "and"]);
+const FILLER = new Set([
+  "the",
+  "a",
+  "an",
+  "each",
+  "every",
+  "their",
+  "our",
+  "last",
+  "this",
+  "month",
+  "quarter",
+  "year",
+  "week",
+  "day",
+  "in",
+  "for",
+  "and",
+]);
 
 function dimensionsOf(rest: string, metric: MetricDef, catalog: Catalog): string[] | Refusal {
   const out: string[] = [];
@@ -208,10 +320,16 @@ function filtersOf(rest: string, metric: MetricDef, catalog?: Catalog): Filter[]
   // plan_tier and plan_name are both "plan": the first declared dimension takes "the pro plan"
   const taken = new Set<number>();
   for (const dim of metric.dimensions) {
-    const names = [...new Set([dim, dim.replace(/_(name|id|tier|type|code|key)$/, "")])].map((n) => n.replaceAll("_", "[ _]"));
+    const names = [...new Set([dim, dim.replace(/_(name|id|tier|type|code|key)$/, "")])].map((n) =>
+      n.replaceAll("_", "[ _]"),
+    );
     for (const name of names) {
-      const before = new RegExp(`\\b(?:on|for|in|with|from)\\s+(?:the\\s+)?([a-z0-9][a-z0-9_-]*)\\s+${name}s?\\b`).exec(rest);
-      const after = new RegExp(`\\b${name}\\s*(?:=|is|equals|:)\\s*['"]?([a-z0-9][a-z0-9_-]*)`).exec(rest) ?? new RegExp(`\\b(?:for|where|with)\\s+${name}\\s+['"]?([a-z0-9][a-z0-9_-]*)`).exec(rest);
+      const before = new RegExp(`\\b(?:on|for|in|with|from)\\s+(?:the\\s+)?([a-z0-9][a-z0-9_-]*)\\s+${name}s?\\b`).exec(
+        rest,
+      );
+      const after =
+        new RegExp(`\\b${name}\\s*(?:=|is|equals|:)\\s*['"]?([a-z0-9][a-z0-9_-]*)`).exec(rest) ??
+        new RegExp(`\\b(?:for|where|with)\\s+${name}\\s+['"]?([a-z0-9][a-z0-9_-]*)`).exec(rest);
       const hit = before ?? after;
       const value = hit?.[1];
       if (value && !FILLER.has(value) && !taken.has(hit.index) && !filters.some((f) => f.dimension === dim)) {
@@ -227,7 +345,11 @@ function filtersOf(rest: string, metric: MetricDef, catalog?: Catalog): Filter[]
       const v = value.toLowerCase();
       if (v.length < 3 || FILLER.has(v) || /^(day|week|month|quarter|year)s?$/.test(v)) continue;
       const escaped = v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replaceAll(" ", "[ _]");
-      if (new RegExp(`\\b(?:for|on|in|with|from|among|of)\\s+(?:the\\s+|our\\s+|all\\s+)?${escaped}\\b(?!\\s+(?:days?|weeks?|months?|quarters?|years?)\\b)`).test(rest)) {
+      if (
+        new RegExp(
+          `\\b(?:for|on|in|with|from|among|of)\\s+(?:the\\s+|our\\s+|all\\s+)?${escaped}\\b(?!\\s+(?:days?|weeks?|months?|quarters?|years?)\\b)`,
+        ).test(rest)
+      ) {
         filters.push({ dimension: dim, op: "=", value });
         break;
       }
@@ -241,8 +363,14 @@ function defaultPeriod(metric: MetricDef): PeriodInput {
   return metric.time_rollup === "last" || metric.time_rollup === "first" ? "latest" : "last_month";
 }
 
-function periodFor(periods: FoundPeriod[], rest: string, metric: MetricDef, at: Date): { period: PeriodInput; multi: boolean } {
-  if (periods.length >= 2 && /\b(?:from|between)\b/.test(rest)) return { period: spanOf(periods[0]!.period, periods[1]!.period, at), multi: true };
+function periodFor(
+  periods: FoundPeriod[],
+  rest: string,
+  metric: MetricDef,
+  at: Date,
+): { period: PeriodInput; multi: boolean } {
+  if (periods.length >= 2 && /\b(?:from|between)\b/.test(rest))
+    return { period: spanOf(periods[0]!.period, periods[1]!.period, at), multi: true };
   if (periods.length) return periods[0]!;
   return { period: defaultPeriod(metric), multi: false };
 }
@@ -255,13 +383,20 @@ function components(metric: MetricDef, catalog: Catalog): [MetricDef, MetricDef]
   const m = /^\s*(sum\([^()]+\))(?:::\w+)?\s*\/\s*(?:nullif\(\s*)?(sum\([^()]+\))/i.exec(metric.expression);
   if (!m) return undefined;
   const same = (a: string, b: string) => a.replace(/\s+/g, "").toLowerCase() === b.replace(/\s+/g, "").toLowerCase();
-  const find = (expr: string) => catalog.metrics.find((x) => x.mart === metric.mart && x.name !== metric.name && same(x.expression, expr));
+  const find = (expr: string) =>
+    catalog.metrics.find((x) => x.mart === metric.mart && x.name !== metric.name && same(x.expression, expr));
   const num = find(m[1]!);
   const den = find(m[2]!);
   return num && den ? [num, den] : undefined;
 }
 
-function planMetric(rest: string, periods: FoundPeriod[], metric: MetricDef, catalog: Catalog, at: Date): PlannedCall[] | Refusal {
+function planMetric(
+  rest: string,
+  periods: FoundPeriod[],
+  metric: MetricDef,
+  catalog: Catalog,
+  at: Date,
+): PlannedCall[] | Refusal {
   const dims = dimensionsOf(rest, metric, catalog);
   if (!Array.isArray(dims)) return dims;
   const filters = filtersOf(rest, metric, catalog).filter((f) => !dims.includes(f.dimension));
@@ -270,9 +405,18 @@ function planMetric(rest: string, periods: FoundPeriod[], metric: MetricDef, cat
   let grain = grainOf(rest) ?? (TREND.test(rest) || multi ? metric.grain : undefined);
   if (grain && GRAIN_RANK[grain] < GRAIN_RANK[metric.grain]) grain = metric.grain;
   // a trend with no period: the last year of buckets up to now
-  const period = grain && !periods.length ? trailingWindow(resolvePeriod("this_month", at).end, grain, grain === metric.grain ? 12 : 4, at) : found.period;
+  const period =
+    grain && !periods.length
+      ? trailingWindow(resolvePeriod("this_month", at).end, grain, grain === metric.grain ? 12 : 4, at)
+      : found.period;
   const base = { metric: metric.name, period, filters };
-  const calls: PlannedCall[] = [{ role: "main", name: "query_metric", input: { ...base, ...(grain ? { grain } : {}), ...(dims.length ? { group_by: dims } : {}) } }];
+  const calls: PlannedCall[] = [
+    {
+      role: "main",
+      name: "query_metric",
+      input: { ...base, ...(grain ? { grain } : {}), ...(dims.length ? { group_by: dims } : {}) },
+    },
+  ];
   if (dims.length && !grain) calls.push({ role: "total", name: "query_metric", input: base });
   if (!grain && !dims.length) {
     const parts = components(metric, catalog);
@@ -282,15 +426,40 @@ function planMetric(rest: string, periods: FoundPeriod[], metric: MetricDef, cat
     }
     if (period !== "latest") {
       const end = resolvePeriod(period, at).end;
-      calls.push({ role: "trend", name: "query_metric", input: { metric: metric.name, period: trailingWindow(end, metric.grain, SPARK_POINTS, at), grain: metric.grain, filters } });
+      calls.push({
+        role: "trend",
+        name: "query_metric",
+        input: {
+          metric: metric.name,
+          period: trailingWindow(end, metric.grain, SPARK_POINTS, at),
+          grain: metric.grain,
+          filters,
+        },
+      });
     } else {
-      calls.push({ role: "trend", name: "query_metric", input: { metric: metric.name, period: trailingWindow(resolvePeriod("this_month", at).end, metric.grain, SPARK_POINTS, at), grain: metric.grain, filters } });
+      calls.push({
+        role: "trend",
+        name: "query_metric",
+        input: {
+          metric: metric.name,
+          period: trailingWindow(resolvePeriod("this_month", at).end, metric.grain, SPARK_POINTS, at),
+          grain: metric.grain,
+          filters,
+        },
+      });
     }
   }
   return calls;
 }
 
-function planCompare(text: string, rest: string, periods: FoundPeriod[], metric: MetricDef, catalog: Catalog, at: Date): Plan | Refusal {
+function planCompare(
+  text: string,
+  rest: string,
+  periods: FoundPeriod[],
+  metric: MetricDef,
+  catalog: Catalog,
+  at: Date,
+): Plan | Refusal {
   const filters = filtersOf(rest, metric, catalog);
   const input: Record<string, unknown> = { metric: metric.name, filters };
   if (periods.length >= 2) {

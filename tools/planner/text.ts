@@ -7,12 +7,7 @@ export interface Word {
 }
 
 export function normalize(question: string): string {
-  return question
-    .toLowerCase()
-    .replace(/[‘’]/g, "'")
-    .replace(/[“”]/g, '"')
-    .replace(/\s+/g, " ")
-    .trim();
+  return question.toLowerCase().replace(/[‘’]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, " ").trim();
 }
 
 export function stem(word: string): string {

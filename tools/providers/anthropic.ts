@@ -56,7 +56,8 @@ export class AnthropicProvider implements Provider {
       const content: ContentBlock[] = [];
       for (const b of res.content) {
         if (b.type === "text") content.push({ type: "text", text: b.text });
-        else if (b.type === "tool_use") content.push({ type: "tool_use", id: b.id, name: b.name, input: (b.input ?? {}) as Record<string, unknown> });
+        else if (b.type === "tool_use")
+          content.push({ type: "tool_use", id: b.id, name: b.name, input: (b.input ?? {}) as Record<string, unknown> });
       }
       return {
         model: res.model,
@@ -80,21 +81,32 @@ function providerError(e: unknown, attempts: number): DpError {
         : status === 429 || status === 529 || status >= 500
           ? "the API is busy; try again shortly, or answer offline with --offline"
           : "see the message; --offline answers without the API";
-    return new DpError(status === 401 || status === 403 ? "SOURCE_AUTH" : "SOURCE_HTTP", `the Anthropic API answered ${status} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${redact(e.message)}`, {
-      where: "ai provider anthropic",
-      fix,
-      transient: status === 429 || status >= 500,
-      cause: e,
-    });
+    return new DpError(
+      status === 401 || status === 403 ? "SOURCE_AUTH" : "SOURCE_HTTP",
+      `the Anthropic API answered ${status} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${redact(e.message)}`,
+      {
+        where: "ai provider anthropic",
+        fix,
+        transient: status === 429 || status >= 500,
+        cause: e,
+      },
+    );
   }
   if (e instanceof APIConnectionError) {
-    return new DpError("SOURCE_TRANSIENT", `cannot reach the Anthropic API after ${attempts} attempts: ${redact(e.message)}`, {
-      where: "ANTHROPIC_BASE_URL",
-      fix: "check the network or ANTHROPIC_BASE_URL, or answer offline with --offline",
-      transient: true,
-      cause: e,
-    });
+    return new DpError(
+      "SOURCE_TRANSIENT",
+      `cannot reach the Anthropic API after ${attempts} attempts: ${redact(e.message)}`,
+      {
+        where: "ANTHROPIC_BASE_URL",
+        fix: "check the network or ANTHROPIC_BASE_URL, or answer offline with --offline",
+        transient: true,
+        cause: e,
+      },
+    );
   }
   if (e instanceof DpError) return e;
-  return new DpError("INTERNAL", `the Anthropic provider failed: ${redact((e as Error).message)}`, { where: "ai provider anthropic", cause: e });
+  return new DpError("INTERNAL", `the Anthropic provider failed: ${redact((e as Error).message)}`, {
+    where: "ai provider anthropic",
+    cause: e,
+  });
 }

@@ -6,8 +6,12 @@ import { findPeriods } from "../planner/periods.ts";
 import { normalize } from "../planner/text.ts";
 
 const UNIT = "(day|week|month|quarter|year)";
-const BEFORE = new RegExp(`\\b(?:the\\s+)?${UNIT}\\s+before\\b|\\bprevious\\s+${UNIT}\\b|\\b(?:a|one)\\s+${UNIT}\\s+(?:earlier|before)\\b|\\bprior\\s+${UNIT}\\b`);
-const AFTER = new RegExp(`\\b(?:the\\s+)?${UNIT}\\s+after\\b|\\bfollowing\\s+${UNIT}\\b|\\b(?:a|one)\\s+${UNIT}\\s+later\\b`);
+const BEFORE = new RegExp(
+  `\\b(?:the\\s+)?${UNIT}\\s+before\\b|\\bprevious\\s+${UNIT}\\b|\\b(?:a|one)\\s+${UNIT}\\s+(?:earlier|before)\\b|\\bprior\\s+${UNIT}\\b`,
+);
+const AFTER = new RegExp(
+  `\\b(?:the\\s+)?${UNIT}\\s+after\\b|\\bfollowing\\s+${UNIT}\\b|\\b(?:a|one)\\s+${UNIT}\\s+later\\b`,
+);
 const LEAD = /^(?:and|what about|how about|same for|and for|and in|and what about|then)\b/;
 
 /** "and the month before?", "what about September?": short, and leans on the previous question. */
@@ -42,7 +46,8 @@ function shiftPlan(plan: Plan, grain: Grain, n: number, at: Date): Plan {
     ...plan,
     calls: plan.calls.map((c) => {
       const input = { ...c.input };
-      for (const k of PERIOD_KEYS) if (input[k] !== undefined && input[k] !== "latest") input[k] = shift(input[k] as PeriodInput, grain, n, at);
+      for (const k of PERIOD_KEYS)
+        if (input[k] !== undefined && input[k] !== "latest") input[k] = shift(input[k] as PeriodInput, grain, n, at);
       return { ...c, input };
     }),
   };
@@ -51,7 +56,9 @@ function shiftPlan(plan: Plan, grain: Grain, n: number, at: Date): Plan {
 function grainOf(period: PeriodInput, at: Date): Grain | undefined {
   const r = resolvePeriod(period, at);
   const start = parseDate(r.start);
-  return [...GRAINS].reverse().find((g) => truncate(start, g).getTime() === start.getTime() && ymd(add(start, g, 1)) === r.end);
+  return [...GRAINS]
+    .reverse()
+    .find((g) => truncate(start, g).getTime() === start.getTime() && ymd(add(start, g, 1)) === r.end);
 }
 
 /**
@@ -85,6 +92,13 @@ export function followUpPlan(previous: Plan, question: string, catalog: Catalog,
     ...previous,
     calls: previous.calls
       .filter((c) => c.role !== "trend")
-      .map((c) => ({ ...c, input: { ...c.input, ...(c.input.period !== undefined ? { period: named[0]!.period } : {}), ...(c.input.current !== undefined ? { current: named[0]!.period } : {}) } })),
+      .map((c) => ({
+        ...c,
+        input: {
+          ...c.input,
+          ...(c.input.period !== undefined ? { period: named[0]!.period } : {}),
+          ...(c.input.current !== undefined ? { current: named[0]!.period } : {}),
+        },
+      })),
   };
 }

@@ -62,13 +62,17 @@ export async function runRepl(config: ReplConfig): Promise<void> {
     config.agent.confirm = async (request) => {
       activeSpinner?.pause();
       try {
-        return /^y(?:es)?$/i.test((await lines.next(`  dp ask wants to ${describeAct(request)}. Allow? [y/N] `))?.trim() ?? "");
+        return /^y(?:es)?$/i.test(
+          (await lines.next(`  dp ask wants to ${describeAct(request)}. Allow? [y/N] `))?.trim() ?? "",
+        );
       } finally {
         activeSpinner?.resume();
       }
     };
   }
-  io.write(`dp ask — ${config.agent ? `${ctx.project.config.ai.model} through typed tools` : "offline planner"} on ${ctx.project.config.name}. ${HELP}\n`);
+  io.write(
+    `dp ask — ${config.agent ? `${ctx.project.config.ai.model} through typed tools` : "offline planner"} on ${ctx.project.config.name}. ${HELP}\n`,
+  );
   for (;;) {
     const raw = await lines.next("dp> ");
     if (raw === null) break;
@@ -81,18 +85,24 @@ export async function runRepl(config: ReplConfig): Promise<void> {
     }
     if (line === "/metrics") {
       const width = Math.max(...catalog.metrics.map((m) => m.name.length), 0);
-      io.write(`${catalog.metrics.map((m) => `  ${m.name.padEnd(width)}  ${m.description} (marts.${m.mart})`).join("\n") || "  (no metrics defined)"}\n`);
+      io.write(
+        `${catalog.metrics.map((m) => `  ${m.name.padEnd(width)}  ${m.description} (marts.${m.mart})`).join("\n") || "  (no metrics defined)"}\n`,
+      );
       continue;
     }
     if (line === "/tables") {
       const marts = catalog.marts();
       const width = Math.max(...marts.map((m) => m.name.length), 0);
-      io.write(`${marts.map((m) => `  marts.${m.name.padEnd(width)}  ${m.description ?? ""}`.trimEnd()).join("\n") || "  (no marts)"}\n`);
+      io.write(
+        `${marts.map((m) => `  marts.${m.name.padEnd(width)}  ${m.description ?? ""}`.trimEnd()).join("\n") || "  (no marts)"}\n`,
+      );
       continue;
     }
     if (line === "/cost") {
       const ai = ctx.project.config.ai;
-      io.write(`  this session: $${sessionUsd.toFixed(4)} over ${asked} question${asked === 1 ? "" : "s"} · today: $${spentToday(ctx.project).toFixed(4)} of $${ai.daily_budget_usd.toFixed(2)} (ai.daily_budget_usd)\n`);
+      io.write(
+        `  this session: $${sessionUsd.toFixed(4)} over ${asked} question${asked === 1 ? "" : "s"} · today: $${spentToday(ctx.project).toFixed(4)} of $${ai.daily_budget_usd.toFixed(2)} (ai.daily_budget_usd)\n`,
+      );
       continue;
     }
     if (line.startsWith("/")) {
@@ -108,7 +118,8 @@ export async function runRepl(config: ReplConfig): Promise<void> {
       } else {
         // no warehouse yet: askOffline reports that
         if (mayNameDimensionValue(line)) await ctx.dimensionValues().catch(() => undefined);
-        const plan = (previous && isFollowUp(line) && followUpPlan(previous, line, catalog)) || planQuestion(line, catalog);
+        const plan =
+          (previous && isFollowUp(line) && followUpPlan(previous, line, catalog)) || planQuestion(line, catalog);
         if (plan.status === "plan") previous = plan;
         result = await askOffline(ctx, line, performance.now(), plan);
         auditOfflineAsk(ctx.project, result);

@@ -1,7 +1,12 @@
 import type { AskState } from "../ask/question-audit.ts";
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-const LABEL: Partial<Record<AskState, string>> = { received: "thinking", planning: "thinking", tool_calls: "querying the marts", validating: "checking the numbers" };
+const LABEL: Partial<Record<AskState, string>> = {
+  received: "thinking",
+  planning: "thinking",
+  tool_calls: "querying the marts",
+  validating: "checking the numbers",
+};
 
 export interface Spinner {
   state(s: AskState): void;

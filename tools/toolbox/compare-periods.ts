@@ -1,12 +1,26 @@
 import { z } from "zod";
 import { now } from "../../engine/clock.ts";
 import { filterSchema } from "../metric-query.ts";
-import { add, GRAINS, parseDate, periodSchema, resolvePeriod, truncate, labelOf, ymd, type ResolvedPeriod } from "../period.ts";
+import {
+  add,
+  GRAINS,
+  parseDate,
+  periodSchema,
+  resolvePeriod,
+  truncate,
+  labelOf,
+  ymd,
+  type ResolvedPeriod,
+} from "../period.ts";
 import { runMetricQuery } from "./query-metric.ts";
 import { defineTool } from "./tool.ts";
 
 /** The period just before: the previous calendar unit(s), cut to the same number of days when `current` is to date. */
-export function previousPeriod(current: ResolvedPeriod, options: { sameDays: boolean }, at: Date = now()): ResolvedPeriod {
+export function previousPeriod(
+  current: ResolvedPeriod,
+  options: { sameDays: boolean },
+  at: Date = now(),
+): ResolvedPeriod {
   const start = parseDate(current.start);
   const end = parseDate(current.end);
   for (const g of [...GRAINS].reverse()) {
@@ -17,14 +31,29 @@ export function previousPeriod(current: ResolvedPeriod, options: { sameDays: boo
       if (current.toDate && options.sameDays) {
         const days = Math.round((add(truncate(at, "day"), "day", 1).getTime() - start.getTime()) / 86_400_000);
         const prevEnd = add(prevStart, "day", days);
-        return { start: ymd(prevStart), end: ymd(prevEnd), label: `${labelOf(prevStart, g)} (same ${days} days)`, toDate: false };
+        return {
+          start: ymd(prevStart),
+          end: ymd(prevEnd),
+          label: `${labelOf(prevStart, g)} (same ${days} days)`,
+          toDate: false,
+        };
       }
-      return { start: ymd(prevStart), end: current.start, label: n === 1 ? labelOf(prevStart, g) : `${ymd(prevStart)} to ${ymd(add(start, "day", -1))}`, toDate: false };
+      return {
+        start: ymd(prevStart),
+        end: current.start,
+        label: n === 1 ? labelOf(prevStart, g) : `${ymd(prevStart)} to ${ymd(add(start, "day", -1))}`,
+        toDate: false,
+      };
     }
   }
   const days = Math.round((end.getTime() - start.getTime()) / 86_400_000);
   const prevStart = add(start, "day", -days);
-  return { start: ymd(prevStart), end: current.start, label: `${ymd(prevStart)} to ${ymd(add(start, "day", -1))}`, toDate: false };
+  return {
+    start: ymd(prevStart),
+    end: current.start,
+    label: `${ymd(prevStart)} to ${ymd(add(start, "day", -1))}`,
+    toDate: false,
+  };
 }
 
 function asInput(p: ResolvedPeriod) {
@@ -33,12 +62,17 @@ function asInput(p: ResolvedPeriod) {
 
 export const comparePeriods = defineTool({
   name: "compare_periods",
-  description: "Compare one metric between two periods (e.g. this quarter vs last quarter): both values, the absolute and relative change. Omit `previous` to compare with the period just before.",
+  description:
+    "Compare one metric between two periods (e.g. this quarter vs last quarter): both values, the absolute and relative change. Omit `previous` to compare with the period just before.",
   authority: "read",
   input: z.strictObject({
     metric: z.string().describe("metric name, from list_metrics"),
     current: periodSchema,
-    previous: periodSchema.optional().describe("the period to compare with; default: the one just before `current` (same number of days when `current` is to date)"),
+    previous: periodSchema
+      .optional()
+      .describe(
+        "the period to compare with; default: the one just before `current` (same number of days when `current` is to date)",
+      ),
     filters: z.array(filterSchema).default([]),
   }),
   async run(ctx, input) {
@@ -65,5 +99,6 @@ export const comparePeriods = defineTool({
       citations: a.citations,
     };
   },
-  summarize: (o) => `${o.metric}: ${o.current.value ?? "n/a"} (${o.current.period.label}) vs ${o.previous.value ?? "n/a"} (${o.previous.period.label})`,
+  summarize: (o) =>
+    `${o.metric}: ${o.current.value ?? "n/a"} (${o.current.period.label}) vs ${o.previous.value ?? "n/a"} (${o.previous.period.label})`,
 });

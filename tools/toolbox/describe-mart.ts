@@ -4,7 +4,8 @@ import { defineTool } from "./tool.ts";
 
 export const describeMart = defineTool({
   name: "describe_mart",
-  description: "One mart (a business table): its columns with types, descriptions and PII tags, owner, tests with their last status, the metrics built on it, and its lineage.",
+  description:
+    "One mart (a business table): its columns with types, descriptions and PII tags, owner, tests with their last status, the metrics built on it, and its lineage.",
   authority: "read",
   input: z.strictObject({ mart: z.string().describe("mart name, e.g. customers or mrr_monthly") }),
   async run(ctx, input) {
@@ -20,8 +21,17 @@ export const describeMart = defineTool({
         owner: mart.owner ?? null,
         tags: mart.tags,
         rows: run?.rows ?? null,
-        columns: mart.columns.map((c) => ({ name: c.name, type: c.type ?? null, description: c.description ?? null, pii: c.pii })),
-        tests: mart.testIds.map((id) => ({ id, status: lastTests.get(id)?.status ?? "never run", message: lastTests.get(id)?.message ?? null })),
+        columns: mart.columns.map((c) => ({
+          name: c.name,
+          type: c.type ?? null,
+          description: c.description ?? null,
+          pii: c.pii,
+        })),
+        tests: mart.testIds.map((id) => ({
+          id,
+          status: lastTests.get(id)?.status ?? "never run",
+          message: lastTests.get(id)?.message ?? null,
+        })),
         metrics: ctx.catalog.metrics.filter((m) => m.mart === mart.name).map((m) => m.name),
         upstream: mart.upstreamModels,
         downstream: mart.downstreamModels,

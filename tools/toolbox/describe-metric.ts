@@ -5,7 +5,8 @@ import { defineTool } from "./tool.ts";
 
 export const describeMetric = defineTool({
   name: "describe_metric",
-  description: "Everything about one metric: definition, the mart and time column it reads, how it rolls up over time, its dimensions and format.",
+  description:
+    "Everything about one metric: definition, the mart and time column it reads, how it rolls up over time, its dimensions and format.",
   authority: "read",
   input: z.strictObject({ metric: z.string().describe("metric name, from list_metrics") }),
   async run(ctx, input) {

@@ -4,7 +4,8 @@ import { defineTool } from "./tool.ts";
 
 export const explainLineage = defineTool({
   name: "explain_lineage",
-  description: "Where a model's data comes from and what depends on it: upstream models down to the raw source streams, and downstream models.",
+  description:
+    "Where a model's data comes from and what depends on it: upstream models down to the raw source streams, and downstream models.",
   authority: "read",
   input: z.strictObject({ model: z.string().describe("a model name: a mart like churn_monthly or a staging model") }),
   async run(ctx, input) {
@@ -19,5 +20,6 @@ export const explainLineage = defineTool({
       citations: [await citationFor(ctx, m.name)],
     };
   },
-  summarize: (o) => `${o.model}: ${o.upstream.length} upstream, ${o.sources.length} sources, ${o.downstream.length} downstream`,
+  summarize: (o) =>
+    `${o.model}: ${o.upstream.length} upstream, ${o.sources.length} sources, ${o.downstream.length} downstream`,
 });

@@ -8,10 +8,17 @@ import { defineTool } from "./tool.ts";
 /** A file target must stay inside the project: the model names the file, not where on the disk it lands. */
 function checkTarget(to: string, projectDir: string): void {
   if (to.startsWith("sheets://")) return;
-  if (to === "-") throw new DpError("USAGE", "export_mart cannot write to stdout", { where: "export_mart.to", fix: "name a FILE.csv, FILE.parquet or sheets://ID/TAB" });
+  if (to === "-")
+    throw new DpError("USAGE", "export_mart cannot write to stdout", {
+      where: "export_mart.to",
+      fix: "name a FILE.csv, FILE.parquet or sheets://ID/TAB",
+    });
   const rel = relative(projectDir, resolve(projectDir, to));
   if (isAbsolute(to) || rel.startsWith("..") || isAbsolute(rel)) {
-    throw new DpError("USAGE", `export_mart writes files inside the project only, not ${to}`, { where: "export_mart.to", fix: "use a relative path like exports/mrr.csv" });
+    throw new DpError("USAGE", `export_mart writes files inside the project only, not ${to}`, {
+      where: "export_mart.to",
+      fix: "use a relative path like exports/mrr.csv",
+    });
   }
 }
 
@@ -28,8 +35,20 @@ export const exportMartTool = defineTool({
   async run(ctx, input) {
     checkTarget(input.to, ctx.project.dir);
     const mart = ctx.catalog.mart(input.mart.replace(/^marts\./, ""));
-    const result = await runExport(ctx.project, mart.name, input.to, { actor: "ask", approved: !!ctx.approval, baseDir: ctx.project.dir });
-    return { mart: result.mart, target: result.target, kind: result.kind, rows: result.rows, columns: result.columns, as_of: result.asOf, citations: [await citationFor(ctx, mart.name)] };
+    const result = await runExport(ctx.project, mart.name, input.to, {
+      actor: "ask",
+      approved: !!ctx.approval,
+      baseDir: ctx.project.dir,
+    });
+    return {
+      mart: result.mart,
+      target: result.target,
+      kind: result.kind,
+      rows: result.rows,
+      columns: result.columns,
+      as_of: result.asOf,
+      citations: [await citationFor(ctx, mart.name)],
+    };
   },
   summarize: (o) => `exported ${o.rows} rows of marts.${o.mart} to ${o.target}`,
 });

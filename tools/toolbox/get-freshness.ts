@@ -4,7 +4,8 @@ import { defineTool } from "./tool.ts";
 
 export const getFreshness = defineTool({
   name: "get_freshness",
-  description: "How fresh the data is: each source's last successful pull against its freshness SLA, and when each mart was last built and what data it holds (as_of).",
+  description:
+    "How fresh the data is: each source's last successful pull against its freshness SLA, and when each mart was last built and what data it holds (as_of).",
   authority: "read",
   input: z.strictObject({
     source: z.string().optional().describe("limit to one source from project.yaml"),
@@ -32,9 +33,22 @@ export const getFreshness = defineTool({
       .filter((m) => !input.source || m.sources.some((s) => s.source === input.source))
       .map((m) => {
         const ok = status.lastSuccess.get(m.name);
-        return { mart: m.name, as_of: ok?.as_of ?? null, built_at: ok?.built_at ?? null, last_build: status.lastRun.get(m.name)?.status ?? "never" };
+        return {
+          mart: m.name,
+          as_of: ok?.as_of ?? null,
+          built_at: ok?.built_at ?? null,
+          last_build: status.lastRun.get(m.name)?.status ?? "never",
+        };
       });
-    return { sources, marts: martRows, citations: await citationsFor(ctx, martRows.map((m) => m.mart)) };
+    return {
+      sources,
+      marts: martRows,
+      citations: await citationsFor(
+        ctx,
+        martRows.map((m) => m.mart),
+      ),
+    };
   },
-  summarize: (o) => `${o.sources.length} sources (${o.sources.filter((s) => s.status !== "fresh").length} not fresh), ${o.marts.length} marts`,
+  summarize: (o) =>
+    `${o.sources.length} sources (${o.sources.filter((s) => s.status !== "fresh").length} not fresh), ${o.marts.length} marts`,
 });

@@ -14,11 +14,24 @@ import { searchCatalog } from "./search-catalog.ts";
 import type { AnyTool, ToolOutput } from "./tool.ts";
 import { topN } from "./top-n.ts";
 
-export const TOOLS: AnyTool[] = [listMetrics, describeMetric, describeMart, searchCatalog, queryMetric, comparePeriods, topN, getFreshness, explainLineage, proposeMetric, exportMartTool] as unknown as AnyTool[];
+export const TOOLS: AnyTool[] = [
+  listMetrics,
+  describeMetric,
+  describeMart,
+  searchCatalog,
+  queryMetric,
+  comparePeriods,
+  topN,
+  getFreshness,
+  explainLineage,
+  proposeMetric,
+  exportMartTool,
+] as unknown as AnyTool[];
 
 export function toolNamed(name: string): AnyTool {
   const t = TOOLS.find((x) => x.name === name);
-  if (!t) throw new DpError("USAGE", `unknown tool "${name}"`, { fix: `use one of: ${TOOLS.map((x) => x.name).join(", ")}` });
+  if (!t)
+    throw new DpError("USAGE", `unknown tool "${name}"`, { fix: `use one of: ${TOOLS.map((x) => x.name).join(", ")}` });
   return t;
 }
 
@@ -40,17 +53,36 @@ export async function callTool(ctx: ToolContext, call: ToolCall): Promise<ToolCa
   const tool = toolNamed(call.name);
   const parsed = tool.input.safeParse(call.input);
   if (!parsed.success) {
-    throw new DpError("USAGE", `bad input for ${tool.name}: ${z.prettifyError(parsed.error).replaceAll("\n", " ")}`, { where: `tool ${tool.name}`, fix: "see the tool's input schema" });
+    throw new DpError("USAGE", `bad input for ${tool.name}: ${z.prettifyError(parsed.error).replaceAll("\n", " ")}`, {
+      where: `tool ${tool.name}`,
+      fix: "see the tool's input schema",
+    });
   }
   if (tool.authority === "act" && !ctx.approval) {
-    throw new DpError("USAGE", `${tool.name} acts (irreversible) and needs a human's yes`, { where: `tool ${tool.name}`, fix: "approve it at the prompt, or pass --yes" });
+    throw new DpError("USAGE", `${tool.name} acts (irreversible) and needs a human's yes`, {
+      where: `tool ${tool.name}`,
+      fix: "approve it at the prompt, or pass --yes",
+    });
   }
   const t0 = performance.now();
   const output = (await tool.run(ctx, parsed.data)) as ToolOutput & Record<string, unknown>;
-  return { name: tool.name, input: call.input, output, summary: tool.summarize(output), ms: Math.round(performance.now() - t0) };
+  return {
+    name: tool.name,
+    input: call.input,
+    output,
+    summary: tool.summarize(output),
+    ms: Math.round(performance.now() - t0),
+  };
 }
 
 /** The tools as an LLM sees them: name, description, JSON Schema of the input. */
-export function toolSpecs(tools: AnyTool[] = TOOLS): { name: string; description: string; authority: string; input_schema: Record<string, unknown> }[] {
-  return tools.map((t) => ({ name: t.name, description: t.description, authority: t.authority, input_schema: z.toJSONSchema(t.input, { io: "input" }) as Record<string, unknown> }));
+export function toolSpecs(
+  tools: AnyTool[] = TOOLS,
+): { name: string; description: string; authority: string; input_schema: Record<string, unknown> }[] {
+  return tools.map((t) => ({
+    name: t.name,
+    description: t.description,
+    authority: t.authority,
+    input_schema: z.toJSONSchema(t.input, { io: "input" }) as Record<string, unknown>,
+  }));
 }

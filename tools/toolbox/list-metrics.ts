@@ -5,7 +5,8 @@ import { defineTool } from "./tool.ts";
 
 export const listMetrics = defineTool({
   name: "list_metrics",
-  description: "List the named business metrics this project defines (name, label, mart, format, dimensions). Start here to find which metric answers a question.",
+  description:
+    "List the named business metrics this project defines (name, label, mart, format, dimensions). Start here to find which metric answers a question.",
   authority: "read",
   input: z.strictObject({
     mart: z.string().optional().describe("only metrics computed from this mart"),
@@ -26,7 +27,13 @@ export const listMetrics = defineTool({
         dimensions: m.dimensions,
         synonyms: m.synonyms,
       }));
-    return { metrics, citations: await citationsFor(ctx, metrics.map((m) => m.mart)) };
+    return {
+      metrics,
+      citations: await citationsFor(
+        ctx,
+        metrics.map((m) => m.mart),
+      ),
+    };
   },
   summarize: (o) => `${o.metrics.length} metrics`,
 });

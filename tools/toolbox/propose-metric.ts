@@ -20,7 +20,11 @@ export const proposeMetric = defineTool({
     "(written to models/_proposals/NAME.yml; never executed, never used for an answer). Say in the answer that it is a proposal.",
   authority: "recommend",
   input: z.strictObject({
-    name: z.string().max(64).regex(/^[a-z][a-z0-9_]*$/).describe("snake_case metric name"),
+    name: z
+      .string()
+      .max(64)
+      .regex(/^[a-z][a-z0-9_]*$/)
+      .describe("snake_case metric name"),
     label: z.string().optional(),
     description: z.string().min(3),
     mart: z.string().describe("an existing mart"),
@@ -33,23 +37,38 @@ export const proposeMetric = defineTool({
   }),
   async run(ctx, input) {
     if (ctx.catalog.metrics.some((m) => m.name === input.name)) {
-      throw new DpError("USAGE", `metric ${input.name} already exists`, { where: "propose_metric.name", fix: "use query_metric with it, or propose another name" });
+      throw new DpError("USAGE", `metric ${input.name} already exists`, {
+        where: "propose_metric.name",
+        fix: "use query_metric with it, or propose another name",
+      });
     }
     const mart = ctx.catalog.mart(input.mart.replace(/^marts\./, ""));
     const columns = new Set(mart.columns.map((c) => c.name));
     const unknown = [input.time_column, ...input.dimensions].filter((c) => columns.size && !columns.has(c));
-    if (unknown.length) throw new DpError("USAGE", `${mart.name} has no column ${unknown.join(", ")}`, { where: "propose_metric", fix: `columns: ${[...columns].join(", ")}` });
+    if (unknown.length)
+      throw new DpError("USAGE", `${mart.name} has no column ${unknown.join(", ")}`, {
+        where: "propose_metric",
+        fix: `columns: ${[...columns].join(", ")}`,
+      });
     const { rationale, ...fields } = input;
     const metric = metricSchema.parse({ ...fields, mart: mart.name });
     const dir = join(ctx.project.paths.models, PROPOSALS_DIR);
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${input.name}.yml`);
     const replaced = existsSync(file);
-    const header = [`# PROPOSED by dp ask on ${now().toISOString()} — review, then move into the mart's YAML to make it live.`, `# why: ${rationale.replaceAll("\n", " ")}`];
+    const header = [
+      `# PROPOSED by dp ask on ${now().toISOString()} — review, then move into the mart's YAML to make it live.`,
+      `# why: ${rationale.replaceAll("\n", " ")}`,
+    ];
     // loaded here: importing the yaml library costs every `dp ask` tens of milliseconds
     const { stringify } = await import("yaml");
     writeFileSync(file, `${header.join("\n")}\n${stringify({ metrics: [metric] })}`);
-    return { proposed: metric.name, file: relative(ctx.project.dir, file), replaced, citations: [await citationFor(ctx, mart.name)] };
+    return {
+      proposed: metric.name,
+      file: relative(ctx.project.dir, file),
+      replaced,
+      citations: [await citationFor(ctx, mart.name)],
+    };
   },
   summarize: (o) => `proposed metric ${o.proposed} in ${o.file} (for review)`,
 });

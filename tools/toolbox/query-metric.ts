@@ -3,7 +3,17 @@ import { citationFor, type Citation } from "../citations.ts";
 import type { ToolContext } from "../context.ts";
 import { metricLabel, type MetricFormat } from "../format.ts";
 import { buildMetricQuery, latestPeriodQuery, metricQuerySchema, type MetricQueryInput } from "../metric-query.ts";
-import { add, bucketLabel, isLatest, labelOf, parseDate, resolvePeriod, ymd, type Grain, type ResolvedPeriod } from "../period.ts";
+import {
+  add,
+  bucketLabel,
+  isLatest,
+  labelOf,
+  parseDate,
+  resolvePeriod,
+  ymd,
+  type Grain,
+  type ResolvedPeriod,
+} from "../period.ts";
 import { maskRows } from "../pii.ts";
 import { defineTool } from "./tool.ts";
 
@@ -42,7 +52,12 @@ async function resolveFor(ctx: ToolContext, catalog: Catalog, input: MetricQuery
   const row = (await ctx.query<{ latest: string | null }>(latestPeriodQuery(catalog, metric.name), []))[0];
   if (!row?.latest) return resolvePeriod("this_month");
   const start = parseDate(row.latest.slice(0, 10));
-  return { start: ymd(start), end: ymd(add(start, metric.grain, 1)), label: labelOf(start, metric.grain), toDate: false };
+  return {
+    start: ymd(start),
+    end: ymd(add(start, metric.grain, 1)),
+    label: labelOf(start, metric.grain),
+    toDate: false,
+  };
 }
 
 export async function runMetricQuery(ctx: ToolContext, input: MetricQueryInput): Promise<MetricResult> {
@@ -53,7 +68,10 @@ export async function runMetricQuery(ctx: ToolContext, input: MetricQueryInput):
   const raw = await ctx.query(built.sql, built.params);
   const truncated = raw.length > built.limit;
   const rows: MetricRow[] = raw.slice(0, built.limit).map((r) => {
-    const row: MetricRow = { value: r.value === null || r.value === undefined ? null : Number(r.value), rows: Number(r._dp_rows ?? 0) };
+    const row: MetricRow = {
+      value: r.value === null || r.value === undefined ? null : Number(r.value),
+      rows: Number(r._dp_rows ?? 0),
+    };
     if (input.grain && r._dp_period) {
       row.period = String(r._dp_period);
       row.period_label = bucketLabel(row.period, input.grain);
@@ -90,5 +108,6 @@ export const queryMetric = defineTool({
   authority: "read",
   input: metricQuerySchema,
   run: runMetricQuery,
-  summarize: (o) => `${o.metric} ${o.period.label}${o.grain ? ` by ${o.grain}` : ""}${o.group_by.length ? ` by ${o.group_by.join(", ")}` : ""}: ${o.rows.length} row${o.rows.length === 1 ? "" : "s"}`,
+  summarize: (o) =>
+    `${o.metric} ${o.period.label}${o.grain ? ` by ${o.grain}` : ""}${o.group_by.length ? ` by ${o.group_by.join(", ")}` : ""}: ${o.rows.length} row${o.rows.length === 1 ? "" : "s"}`,
 });

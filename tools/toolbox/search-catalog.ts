@@ -26,7 +26,8 @@ function score(query: string[], ...texts: (string | undefined)[]): number {
 
 export const searchCatalog = defineTool({
   name: "search_catalog",
-  description: "Find metrics, marts and columns by keywords (matches names, labels, synonyms and descriptions). Use when you don't know which metric or mart holds a concept.",
+  description:
+    "Find metrics, marts and columns by keywords (matches names, labels, synonyms and descriptions). Use when you don't know which metric or mart holds a concept.",
   authority: "read",
   input: z.strictObject({
     query: z.string().min(1).describe("keywords, e.g. 'revenue per account' or 'support tickets'"),
@@ -42,15 +43,29 @@ export const searchCatalog = defineTool({
     }
     for (const mart of ctx.catalog.marts()) {
       const s = score(q, mart.name, mart.description);
-      if (s) hits.push({ kind: "mart", name: mart.name, mart: mart.name, description: mart.description ?? null, score: s + 0.25 });
+      if (s)
+        hits.push({
+          kind: "mart",
+          name: mart.name,
+          mart: mart.name,
+          description: mart.description ?? null,
+          score: s + 0.25,
+        });
       for (const c of mart.columns) {
         const cs = score(q, c.name, c.description);
-        if (cs) hits.push({ kind: "column", name: c.name, mart: mart.name, description: c.description ?? null, score: cs });
+        if (cs)
+          hits.push({ kind: "column", name: c.name, mart: mart.name, description: c.description ?? null, score: cs });
       }
     }
     hits.sort((a, b) => b.score - a.score || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
     const top = hits.slice(0, input.limit);
-    return { hits: top, citations: await citationsFor(ctx, top.map((h) => h.mart)) };
+    return {
+      hits: top,
+      citations: await citationsFor(
+        ctx,
+        top.map((h) => h.mart),
+      ),
+    };
   },
   summarize: (o) => `${o.hits.length} hits${o.hits[0] ? `, best: ${o.hits[0].kind} ${o.hits[0].name}` : ""}`,
 });

@@ -8,12 +8,16 @@ import type { MetricFormat } from "../format.ts";
 import { maskValue } from "../pii.ts";
 import { defineTool } from "./tool.ts";
 
-const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL)/i;
+const NUMERIC =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL)/i;
 
 function column(mart: CatalogModel, name: string, role: string): CatalogModel["columns"][number] {
   const col = mart.columns.find((c) => c.name === name);
   if (!col) {
-    throw new DpError("USAGE", `${mart.name} has no column "${name}"`, { where: role, fix: `use one of: ${mart.columns.map((c) => c.name).join(", ")}` });
+    throw new DpError("USAGE", `${mart.name} has no column "${name}"`, {
+      where: role,
+      fix: `use one of: ${mart.columns.map((c) => c.name).join(", ")}`,
+    });
   }
   return col;
 }
@@ -33,7 +37,13 @@ export const topN = defineTool({
     n: z.number().int().min(1).max(100).default(5).describe("how many to return"),
     direction: z.enum(["top", "bottom"]).default("top"),
     filters: z
-      .array(z.strictObject({ column: z.string().describe("a column of the mart"), op: z.enum(FILTER_OPS), value: z.union([scalar, z.array(scalar).min(1)]) }))
+      .array(
+        z.strictObject({
+          column: z.string().describe("a column of the mart"),
+          op: z.enum(FILTER_OPS),
+          value: z.union([scalar, z.array(scalar).min(1)]),
+        }),
+      )
       .default([])
       .describe("keep only matching rows, e.g. status = active"),
   }),
@@ -43,7 +53,10 @@ export const topN = defineTool({
     const measure = column(mart, input.measure, "measure");
     if (measure.type && !NUMERIC.test(measure.type)) {
       const numeric = mart.columns.filter((c) => c.type && NUMERIC.test(c.type)).map((c) => c.name);
-      throw new DpError("USAGE", `${mart.name}.${measure.name} is ${measure.type}, not a number`, { where: "measure", fix: `rank by one of: ${numeric.join(", ")}` });
+      throw new DpError("USAGE", `${mart.name}.${measure.name} is ${measure.type}, not a number`, {
+        where: "measure",
+        fix: `rank by one of: ${numeric.join(", ")}`,
+      });
     }
     const label = column(mart, input.label, "label");
     const params: SqlValue[] = [];
@@ -51,8 +64,13 @@ export const topN = defineTool({
     const where = input.filters.map((f) => {
       const col = ident(column(mart, f.column, "filters").name);
       const values = Array.isArray(f.value) ? f.value : [f.value];
-      if (f.op === "in" || f.op === "not_in") return `${col} ${f.op === "in" ? "IN" : "NOT IN"} (${values.map(bind).join(", ")})`;
-      if (values.length !== 1) throw new DpError("USAGE", `filter ${f.column} ${f.op} takes one value`, { where: "filters", fix: "use op in / not_in for a list" });
+      if (f.op === "in" || f.op === "not_in")
+        return `${col} ${f.op === "in" ? "IN" : "NOT IN"} (${values.map(bind).join(", ")})`;
+      if (values.length !== 1)
+        throw new DpError("USAGE", `filter ${f.column} ${f.op} takes one value`, {
+          where: "filters",
+          fix: "use op in / not_in for a list",
+        });
       return `${col} ${f.op} ${bind(values[0]!)}`;
     });
     const dir = input.direction === "top" ? "DESC" : "ASC";
@@ -69,8 +87,13 @@ export const topN = defineTool({
       label: label.pii ? maskValue(r.label) : r.label === null ? null : String(r.label),
       value: r.value === null ? null : Number(r.value),
     }));
-    const sameName = ctx.catalog.metrics.find((m) => m.mart === mart.name && (m.name === measure.name || m.expression.replace(/\s+/g, "") === `sum(${measure.name})`));
-    const format: MetricFormat = sameName?.format ?? (/mrr|arr|revenue|amount|price|arpa|value/i.test(measure.name) ? "currency" : "number");
+    const sameName = ctx.catalog.metrics.find(
+      (m) =>
+        m.mart === mart.name &&
+        (m.name === measure.name || m.expression.replace(/\s+/g, "") === `sum(${measure.name})`),
+    );
+    const format: MetricFormat =
+      sameName?.format ?? (/mrr|arr|revenue|amount|price|arpa|value/i.test(measure.name) ? "currency" : "number");
     return {
       mart: mart.name,
       measure: measure.name,
@@ -85,5 +108,6 @@ export const topN = defineTool({
       citations: [await citationFor(ctx, mart.name)],
     };
   },
-  summarize: (o) => `${o.direction} ${o.rows.length} ${o.mart} by ${o.measure}${o.label_masked ? " (labels masked)" : ""}`,
+  summarize: (o) =>
+    `${o.direction} ${o.rows.length} ${o.mart} by ${o.measure}${o.label_masked ? " (labels masked)" : ""}`,
 });

@@ -16,8 +16,14 @@ export const customers: DemoStream = {
     primaryKey: ["customer_id"],
     cursorField: "updated_at",
     columns: {
-      customer_id: "VARCHAR", name: "VARCHAR", email: "VARCHAR", country: "VARCHAR", company_size: "VARCHAR", industry: "VARCHAR",
-      created_at: "TIMESTAMPTZ", updated_at: "TIMESTAMPTZ",
+      customer_id: "VARCHAR",
+      name: "VARCHAR",
+      email: "VARCHAR",
+      country: "VARCHAR",
+      company_size: "VARCHAR",
+      industry: "VARCHAR",
+      created_at: "TIMESTAMPTZ",
+      updated_at: "TIMESTAMPTZ",
     },
   },
   windowMs: DAY,
@@ -27,7 +33,10 @@ export const customers: DemoStream = {
     const test = isTestAccount(world.seed, index);
     const company = companyName(index);
     const [first, last] = contactName(index);
-    const cleanEmail = `${first}.${last}@${domainOf(company)}`.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    const cleanEmail = `${first}.${last}@${domainOf(company)}`
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase();
     let name = company;
     let email = cleanEmail;
     if (test) {
@@ -35,7 +44,9 @@ export const customers: DemoStream = {
       else email = `qa+${index}@example.com`;
     }
     const messy = rng() < 0.15;
-    const shownEmail = messy ? ` ${email.replace(/^./, (c) => c.toUpperCase()).replace(/@.*/, (d) => d.toUpperCase())} ` : email;
+    const shownEmail = messy
+      ? ` ${email.replace(/^./, (c) => c.toUpperCase()).replace(/@.*/, (d) => d.toUpperCase())} `
+      : email;
     const country = weighted(rng, COUNTRIES);
     const size = weighted(rng, COMPANY_SIZES);
     const countryKnown = rng() >= 0.2;
@@ -47,7 +58,13 @@ export const customers: DemoStream = {
       created_at: iso(signupAt),
     };
     const rows: Emitted[] = [];
-    const v1 = { ...base, email: shownEmail, country: countryKnown ? country : null, company_size: sizeKnown ? size : null, updated_at: iso(signupAt) };
+    const v1 = {
+      ...base,
+      email: shownEmail,
+      country: countryKnown ? country : null,
+      company_size: sizeKnown ? size : null,
+      updated_at: iso(signupAt),
+    };
     rows.push({ t: signupAt, visibleAt: signupAt, record: v1 });
     // enrichment fills some gaps later; a few stay unknown forever
     if (rng() < 0.4) {

@@ -23,14 +23,28 @@ export const deals: DemoStream = {
     primaryKey: ["deal_id"],
     cursorField: "updated_at",
     columns: {
-      deal_id: "VARCHAR", customer_id: "VARCHAR", company_name: "VARCHAR", stage: "VARCHAR", amount_cents: "BIGINT", currency: "VARCHAR",
-      owner: "VARCHAR", created_at: "TIMESTAMPTZ", closed_at: "TIMESTAMPTZ", updated_at: "TIMESTAMPTZ",
+      deal_id: "VARCHAR",
+      customer_id: "VARCHAR",
+      company_name: "VARCHAR",
+      stage: "VARCHAR",
+      amount_cents: "BIGINT",
+      currency: "VARCHAR",
+      owner: "VARCHAR",
+      created_at: "TIMESTAMPTZ",
+      closed_at: "TIMESTAMPTZ",
+      updated_at: "TIMESTAMPTZ",
     },
   },
-  ordered: (world) => byDay(world, (index, signupAt): Prospect => ({ index, signupAt, out: 0, nextAt: Number.NEGATIVE_INFINITY }), (p, day, out) => dealDay(world, p, day, out), {
-      leadMs: LEAD,
-      wake: (p) => Math.floor(p.nextAt / DAY),
-    }),
+  ordered: (world) =>
+    byDay(
+      world,
+      (index, signupAt): Prospect => ({ index, signupAt, out: 0, nextAt: Number.NEGATIVE_INFINITY }),
+      (p, day, out) => dealDay(world, p, day, out),
+      {
+        leadMs: LEAD,
+        wake: (p) => Math.floor(p.nextAt / DAY),
+      },
+    ),
 };
 
 /** A customer's deals cost only where it stands: its rows are made again on each day that has some. */
@@ -72,7 +86,11 @@ function dealRows(world: World, index: number, signupAt: number): Emitted[] {
     let amount = dealAmount(rng);
     let v = 0;
     const version = (t: number, record: Record<string, unknown>) =>
-      rows.push({ t, visibleAt: visibleAt(world.seed, t, DEALS, index, n, ++v), record: { ...base, amount_cents: amount, ...record, updated_at: iso(t) } });
+      rows.push({
+        t,
+        visibleAt: visibleAt(world.seed, t, DEALS, index, n, ++v),
+        record: { ...base, amount_cents: amount, ...record, updated_at: iso(t) },
+      });
     for (let s = 0; s < reached; s++) {
       const at = s === 0 ? createdAt : toSecond(createdAt + ((closeAt - createdAt) * s) / reached);
       version(at, { customer_id: null, stage: OPEN_STAGES[s], closed_at: null });
@@ -80,7 +98,11 @@ function dealRows(world: World, index: number, signupAt: number): Emitted[] {
     const stillOpen = !won && rng() < 0.25;
     if (stillOpen) return;
     const closedAt = toSecond(closeAt);
-    const closed = { customer_id: won ? customerId(index) : null, stage: won ? "closed_won" : "closed_lost", closed_at: iso(closedAt) };
+    const closed = {
+      customer_id: won ? customerId(index) : null,
+      stage: won ? "closed_won" : "closed_lost",
+      closed_at: iso(closedAt),
+    };
     version(closedAt, closed);
     if (won && rng() < 0.12) {
       amount = Math.round(amount * between(rng, 0.8, 1.1));
@@ -89,12 +111,17 @@ function dealRows(world: World, index: number, signupAt: number): Emitted[] {
   };
   if (rng() < 0.45) deal(signupAt, true, companyName(index));
   const lost = poisson(rng, 1.1);
-  for (let k = 0; k < lost; k++) deal(signupAt + between(rng, -40, 60) * DAY, false, companyName(index * 3 + k + 2_400));
+  for (let k = 0; k < lost; k++)
+    deal(signupAt + between(rng, -40, 60) * DAY, false, companyName(index * 3 + k + 2_400));
   return rows.sort((a, b) => a.t - b.t);
 }
 
 function dealAmount(rng: Rng): number {
-  const tier = weighted<Tier>(rng, [["growth", 45], ["pro", 38], ["enterprise", 17]]);
+  const tier = weighted<Tier>(rng, [
+    ["growth", 45],
+    ["pro", 38],
+    ["enterprise", 17],
+  ]);
   const seats = intBetween(rng, SEATS[tier][0], SEATS[tier][1] + 4);
   return MONTHLY_SEAT_PRICE[tier] * seats * 12;
 }

@@ -24,7 +24,16 @@ export class EventDay {
   private b = new Float64Array(1024);
   private keys = new Float64Array(1024);
 
-  push(customer: number, t: number, visibleAt: number, k: number, seat: number, type: number, a: number, b: number): void {
+  push(
+    customer: number,
+    t: number,
+    visibleAt: number,
+    k: number,
+    seat: number,
+    type: number,
+    a: number,
+    b: number,
+  ): void {
     const i = this.size++;
     if (this.size > this.t.length) this.grow();
     this.customer[i] = customer;

@@ -22,7 +22,14 @@ export const events: DemoStream = {
     description: "product usage events from the app's tracking; append-only, a few sent twice or late",
     primaryKey: ["event_id"],
     cursorField: "occurred_at",
-    columns: { event_id: "VARCHAR", customer_id: "VARCHAR", user_id: "VARCHAR", event_type: "VARCHAR", occurred_at: "TIMESTAMPTZ", properties: "JSON" },
+    columns: {
+      event_id: "VARCHAR",
+      customer_id: "VARCHAR",
+      user_id: "VARCHAR",
+      event_type: "VARCHAR",
+      occurred_at: "TIMESTAMPTZ",
+      properties: "JSON",
+    },
   },
   ordered: dailyEvents,
 };
@@ -59,7 +66,8 @@ function dayOf(world: World, lives: EventLives, slot: number, day: number, today
   const last = first + lives.spans[slot]!;
   const { from, to, seats } = lives;
   let openMs = 0;
-  for (let s = first; s < last; s++) if (from[s]! < dayEnd && to[s]! > dayStart) openMs += Math.min(to[s]!, dayEnd) - Math.max(from[s]!, dayStart);
+  for (let s = first; s < last; s++)
+    if (from[s]! < dayEnd && to[s]! > dayStart) openMs += Math.min(to[s]!, dayEnd) - Math.max(from[s]!, dayStart);
   if (openMs <= 0) return;
   const index = lives.index[slot]!;
   const rng = rngFor(world.seed, EVENTS, index, day);
@@ -68,7 +76,9 @@ function dayOf(world: World, lives: EventLives, slot: number, day: number, today
   const n = poisson(rng, world.eventsPerActiveDay * lives.engagement[slot]! * dow * (openMs / DAY));
   if (n === 0) return;
   const parts: { lo: number; hi: number; seats: number }[] = [];
-  for (let s = first; s < last; s++) if (from[s]! < dayEnd && to[s]! > dayStart) parts.push({ lo: Math.max(from[s]!, dayStart), hi: Math.min(to[s]!, dayEnd), seats: seats[s]! });
+  for (let s = first; s < last; s++)
+    if (from[s]! < dayEnd && to[s]! > dayStart)
+      parts.push({ lo: Math.max(from[s]!, dayStart), hi: Math.min(to[s]!, dayEnd), seats: seats[s]! });
   const offsets: number[] = [];
   for (let k = 0; k < n; k++) offsets.push(openMs * ((rng() + rng()) / 2));
   offsets.sort((a, b) => a - b);

@@ -21,14 +21,29 @@ export const tickets: DemoStream = {
     primaryKey: ["ticket_id"],
     cursorField: "updated_at",
     columns: {
-      ticket_id: "VARCHAR", customer_id: "VARCHAR", subject: "VARCHAR", channel: "VARCHAR", priority: "VARCHAR", status: "VARCHAR",
-      opened_at: "TIMESTAMPTZ", first_response_at: "TIMESTAMPTZ", first_response_minutes: "INTEGER", closed_at: "TIMESTAMPTZ",
-      satisfaction: "INTEGER", updated_at: "TIMESTAMPTZ",
+      ticket_id: "VARCHAR",
+      customer_id: "VARCHAR",
+      subject: "VARCHAR",
+      channel: "VARCHAR",
+      priority: "VARCHAR",
+      status: "VARCHAR",
+      opened_at: "TIMESTAMPTZ",
+      first_response_at: "TIMESTAMPTZ",
+      first_response_minutes: "INTEGER",
+      closed_at: "TIMESTAMPTZ",
+      satisfaction: "INTEGER",
+      updated_at: "TIMESTAMPTZ",
     },
   },
-  ordered: (world) => byDay(world, (index, signupAt) => customerTickets(world, index, signupAt), (c, day, out) => ticketDay(world, c, day, out), {
-      wake: (c) => Math.floor(Math.min(toSecond(c.opened), c.pending[0]?.t ?? Infinity) / DAY),
-    }),
+  ordered: (world) =>
+    byDay(
+      world,
+      (index, signupAt) => customerTickets(world, index, signupAt),
+      (c, day, out) => ticketDay(world, c, day, out),
+      {
+        wake: (c) => Math.floor(Math.min(toSecond(c.opened), c.pending[0]?.t ?? Infinity) / DAY),
+      },
+    ),
 };
 
 /** A live customer between tickets: its spans, where its ticket draws stand, and the versions still to come. */
@@ -47,7 +62,16 @@ interface Customer {
 
 function customerTickets(world: World, index: number, signupAt: number): Customer {
   const spans = openSpans(lifeChunks(world.seed, index, signupAt, world.now));
-  const c: Customer = { index, cid: customerId(index), spans, rng: rngFor(world.seed, index, TICKETS), span: -1, opened: Infinity, n: 0, pending: [] };
+  const c: Customer = {
+    index,
+    cid: customerId(index),
+    spans,
+    rng: rngFor(world.seed, index, TICKETS),
+    span: -1,
+    opened: Infinity,
+    n: 0,
+    pending: [],
+  };
   nextSpan(world, c);
   return c;
 }
@@ -87,7 +111,12 @@ function openTicket(world: World, c: Customer): void {
   const { rng, cid, index } = c;
   const n = ++c.n;
   const openedAt = toSecond(c.opened);
-  const priority = weighted(rng, [["low", 25], ["normal", 50], ["high", 18], ["urgent", 7]] as const);
+  const priority = weighted(rng, [
+    ["low", 25],
+    ["normal", 50],
+    ["high", 18],
+    ["urgent", 7],
+  ] as const);
   const frm = Math.max(1, Math.round(FIRST_RESPONSE_MEDIAN_MIN[priority]! * Math.exp(0.8 * normal(rng))));
   const respondedAt = toSecond(openedAt + frm * MINUTE);
   const closedAt = toSecond(respondedAt + intBetween(rng, 1, 120) * HOUR);
@@ -95,14 +124,49 @@ function openTicket(world: World, c: Customer): void {
     ticket_id: `tkt_${cid.slice(4)}_${String(n).padStart(3, "0")}`,
     customer_id: cid,
     subject: pick(rng, TICKET_TOPICS),
-    channel: weighted(rng, [["email", 5], ["chat", 4], ["web", 2]] as const),
+    channel: weighted(rng, [
+      ["email", 5],
+      ["chat", 4],
+      ["web", 2],
+    ] as const),
     priority,
     opened_at: iso(openedAt),
   };
-  const satisfaction = rng() < 0.4 ? weighted(rng, [[5, 45], [4, 30], [3, 12], [2, 7], [1, 6]] as const) : null;
+  const satisfaction =
+    rng() < 0.4
+      ? weighted(rng, [
+          [5, 45],
+          [4, 30],
+          [3, 12],
+          [2, 7],
+          [1, 6],
+        ] as const)
+      : null;
   const version = (t: number, v: number, record: Record<string, unknown>) =>
-    c.pending.push({ t, visibleAt: v === 1 ? t : visibleAt(world.seed, t, TICKETS, index, n, v), record: { ...base, ...record, updated_at: iso(t) } });
-  version(openedAt, 1, { status: "open", first_response_at: null, first_response_minutes: null, closed_at: null, satisfaction: null });
-  version(respondedAt, 2, { status: "pending", first_response_at: iso(respondedAt), first_response_minutes: frm, closed_at: null, satisfaction: null });
-  version(closedAt, 3, { status: "closed", first_response_at: iso(respondedAt), first_response_minutes: frm, closed_at: iso(closedAt), satisfaction });
+    c.pending.push({
+      t,
+      visibleAt: v === 1 ? t : visibleAt(world.seed, t, TICKETS, index, n, v),
+      record: { ...base, ...record, updated_at: iso(t) },
+    });
+  version(openedAt, 1, {
+    status: "open",
+    first_response_at: null,
+    first_response_minutes: null,
+    closed_at: null,
+    satisfaction: null,
+  });
+  version(respondedAt, 2, {
+    status: "pending",
+    first_response_at: iso(respondedAt),
+    first_response_minutes: frm,
+    closed_at: null,
+    satisfaction: null,
+  });
+  version(closedAt, 3, {
+    status: "closed",
+    first_response_at: iso(respondedAt),
+    first_response_minutes: frm,
+    closed_at: iso(closedAt),
+    satisfaction,
+  });
 }

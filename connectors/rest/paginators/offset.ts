@@ -12,7 +12,10 @@ export interface OffsetOptions {
 /** offset/limit: stop when offset reaches the body's total, or without one, on a short page. */
 export function offsetPaginator(opts: OffsetOptions): Paginator {
   return {
-    first: (request) => ({ path: request.path, query: { ...request.query, [opts.offset_param]: opts.start, [opts.limit_param]: opts.limit } }),
+    first: (request) => ({
+      path: request.path,
+      query: { ...request.query, [opts.offset_param]: opts.start, [opts.limit_param]: opts.limit },
+    }),
     next(response, count, request) {
       if (count === 0) return undefined;
       const offset = Number(request.query[opts.offset_param] ?? opts.start) + count;

@@ -14,7 +14,11 @@ export function pageNumberPaginator(opts: PageNumberOptions): Paginator {
   return {
     first: (request) => ({
       path: request.path,
-      query: { ...request.query, [opts.page_param]: opts.start_page, ...(opts.page_size && opts.page_size_param ? { [opts.page_size_param]: opts.page_size } : {}) },
+      query: {
+        ...request.query,
+        [opts.page_param]: opts.start_page,
+        ...(opts.page_size && opts.page_size_param ? { [opts.page_size_param]: opts.page_size } : {}),
+      },
     }),
     next(response, count, request) {
       if (count === 0) return undefined;

@@ -60,7 +60,9 @@ export async function collectDocs(project: Project, generatedAt: Date): Promise<
   const models = graph.order.map((name) => docModel(graph, name, built, generatedAt));
   const tests = [
     ...models.flatMap((m) => m.tests),
-    ...built.tests.filter((t) => t.id.startsWith("test.") || t.id.startsWith("unit.")).filter((t) => !models.some((m) => m.tests.includes(t))),
+    ...built.tests
+      .filter((t) => t.id.startsWith("test.") || t.id.startsWith("unit."))
+      .filter((t) => !models.some((m) => m.tests.includes(t))),
   ];
   return {
     project: project.config.name,
@@ -91,14 +93,46 @@ async function readSnapshot(project: Project): Promise<Snapshot> {
       const k = `${r.s}.${r.t}`;
       empty.columns.set(k, [...(empty.columns.get(k) ?? []), { name: r.c, type: r.ty }]);
     }
-    const runs = await db.all<{ model: string; status: string; rows: number | null; as_of: string | null; built_at: string | null; error: string | null }>(`
+    const runs = await db.all<{
+      model: string;
+      status: string;
+      rows: number | null;
+      as_of: string | null;
+      built_at: string | null;
+      error: string | null;
+    }>(`
       SELECT model, status, rows, CAST(as_of AS VARCHAR) AS as_of, CAST(built_at AS VARCHAR) AS built_at, error FROM _dp.model_runs
       QUALIFY row_number() OVER (PARTITION BY model ORDER BY rowid DESC) = 1`);
-    for (const r of runs) empty.runs.set(r.model, { status: r.status, rows: r.rows, asOf: r.as_of && toIso(r.as_of), builtAt: r.built_at && toIso(r.built_at), error: r.error });
-    const tests = await db.all<{ test_id: string; model: string; kind: string; severity: string; status: string; failures: number; message: string; tested_at: string | null }>(`
+    for (const r of runs)
+      empty.runs.set(r.model, {
+        status: r.status,
+        rows: r.rows,
+        asOf: r.as_of && toIso(r.as_of),
+        builtAt: r.built_at && toIso(r.built_at),
+        error: r.error,
+      });
+    const tests = await db.all<{
+      test_id: string;
+      model: string;
+      kind: string;
+      severity: string;
+      status: string;
+      failures: number;
+      message: string;
+      tested_at: string | null;
+    }>(`
       SELECT test_id, model, kind, severity, status, failures, message, CAST(tested_at AS VARCHAR) AS tested_at FROM _dp.test_results
       QUALIFY row_number() OVER (PARTITION BY test_id ORDER BY rowid DESC) = 1 ORDER BY model, test_id`);
-    empty.tests = tests.map((t) => ({ id: t.test_id, model: t.model, kind: t.kind, severity: t.severity, status: t.status, failures: Number(t.failures), message: t.message, testedAt: t.tested_at ? toIso(t.tested_at) : undefined }));
+    empty.tests = tests.map((t) => ({
+      id: t.test_id,
+      model: t.model,
+      kind: t.kind,
+      severity: t.severity,
+      status: t.status,
+      failures: Number(t.failures),
+      message: t.message,
+      testedAt: t.tested_at ? toIso(t.tested_at) : undefined,
+    }));
   } finally {
     db.close();
   }
@@ -109,17 +143,35 @@ function docModel(graph: ModelGraph, name: string, built: Snapshot, at: Date): D
   const m = graph.models.get(name)!;
   const declared = new Map(m.config.columns.map((c) => [c.name, c]));
   const lineage = new Map((m.parsed?.columns ?? []).map((c) => [c.column, c.from]));
-  const names = built.columns.get(`${m.schema}.${m.name}`) ?? m.config.columns.map((c) => ({ name: c.name, type: c.type ?? "" }));
+  const names =
+    built.columns.get(`${m.schema}.${m.name}`) ?? m.config.columns.map((c) => ({ name: c.name, type: c.type ?? "" }));
   const columns: DocColumn[] = names.map((c) => {
     const d = declared.get(c.name);
     const from = lineage.get(c.name);
-    return { name: c.name, type: c.type || d?.type, description: d?.description, pii: d?.pii ?? false, from: from ? `${from.schema ? `${from.schema}.` : ""}${from.name}.${from.column}` : undefined };
+    return {
+      name: c.name,
+      type: c.type || d?.type,
+      description: d?.description,
+      pii: d?.pii ?? false,
+      from: from ? `${from.schema ? `${from.schema}.` : ""}${from.name}.${from.column}` : undefined,
+    };
   });
   const byId = new Map(built.tests.map((t) => [t.id, t]));
   const declaredTests: DocTest[] = testsFor(m, graph, at.toISOString()).map(
-    (t) => byId.get(t.id) ?? { id: t.id, model: name, kind: t.kind, severity: t.severity, status: "not run", failures: 0, message: t.describe },
+    (t) =>
+      byId.get(t.id) ?? {
+        id: t.id,
+        model: name,
+        kind: t.kind,
+        severity: t.severity,
+        status: "not run",
+        failures: 0,
+        message: t.describe,
+      },
   );
-  const extra = built.tests.filter((t) => t.model === name && !declaredTests.some((d) => d.id === t.id) && t.kind !== "exists");
+  const extra = built.tests.filter(
+    (t) => t.model === name && !declaredTests.some((d) => d.id === t.id) && t.kind !== "exists",
+  );
   return {
     name,
     schema: m.schema,

@@ -64,10 +64,19 @@ export function layoutDag(input: LayoutNode[]): Layout {
   layers.forEach((nodes, li) => {
     const offset = (totalH - (nodes.length * (NODE_H + GAP_Y) - GAP_Y)) / 2;
     nodes.forEach((n, i) => {
-      placed.set(n.id, { ...n, layer: li, x: PAD + li * (NODE_W + GAP_X), y: PAD + offset + i * (NODE_H + GAP_Y), width: NODE_W, height: NODE_H });
+      placed.set(n.id, {
+        ...n,
+        layer: li,
+        x: PAD + li * (NODE_W + GAP_X),
+        y: PAD + offset + i * (NODE_H + GAP_Y),
+        width: NODE_W,
+        height: NODE_H,
+      });
     });
   });
   const nodes = input.map((n) => placed.get(n.id)!);
-  const edges = nodes.flatMap((to) => to.parents.filter((p) => placed.has(p)).map((p) => ({ from: placed.get(p)!, to })));
+  const edges = nodes.flatMap((to) =>
+    to.parents.filter((p) => placed.has(p)).map((p) => ({ from: placed.get(p)!, to })),
+  );
   return { nodes, edges, width: PAD * 2 + layers.length * (NODE_W + GAP_X) - GAP_X, height: PAD * 2 + totalH };
 }

@@ -2,7 +2,10 @@ import type { DocModel, DocsData, DocTest } from "./collect.ts";
 import { layoutDag, type Layout } from "./layout.ts";
 
 const esc = (s: unknown) =>
-  String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  String(s ?? "").replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 
 const anchor = (kind: string, name: string) => `${kind}-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`;
 
@@ -37,22 +40,40 @@ function status(s: string | undefined): string {
 }
 
 function fmtTime(iso: string | null | undefined): string {
-  return iso ? esc(iso.replace("T", " ").replace(/\.\d+Z$/, "Z").replace(/:00Z$/, "Z")) : '<span class="muted">—</span>';
+  return iso
+    ? esc(
+        iso
+          .replace("T", " ")
+          .replace(/\.\d+Z$/, "Z")
+          .replace(/:00Z$/, "Z"),
+      )
+    : '<span class="muted">—</span>';
 }
 
 export function lineageLayout(data: DocsData): Layout {
   const sources = [...new Set(data.models.flatMap((m) => m.sources))];
   return layoutDag([
     ...sources.map((s) => ({ id: `source:${s}`, label: s, kind: "source", parents: [] })),
-    ...data.models.map((m) => ({ id: `model:${m.name}`, label: m.name, kind: m.schema, parents: [...m.sources.map((s) => `source:${s}`), ...m.parents.map((p) => `model:${p}`)] })),
+    ...data.models.map((m) => ({
+      id: `model:${m.name}`,
+      label: m.name,
+      kind: m.schema,
+      parents: [...m.sources.map((s) => `source:${s}`), ...m.parents.map((p) => `model:${p}`)],
+    })),
   ]);
 }
 
 function lineageSvg(data: DocsData): string {
   const layout = lineageLayout(data);
-  const failed = new Set(data.models.filter((m) => m.lastRun && m.lastRun.status !== "success").map((m) => `model:${m.name}`));
+  const failed = new Set(
+    data.models.filter((m) => m.lastRun && m.lastRun.status !== "success").map((m) => `model:${m.name}`),
+  );
   const edges = layout.edges.map(({ from, to }) => {
-    const x1 = from.x + from.width, y1 = from.y + from.height / 2, x2 = to.x, y2 = to.y + to.height / 2, mx = (x1 + x2) / 2;
+    const x1 = from.x + from.width,
+      y1 = from.y + from.height / 2,
+      x2 = to.x,
+      y2 = to.y + to.height / 2,
+      mx = (x1 + x2) / 2;
     return `<path class="edge" d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2 - 4},${y2}" marker-end="url(#arrow)"/>`;
   });
   const nodes = layout.nodes.map((n) => {
@@ -78,7 +99,10 @@ function modelSection(m: DocModel): string {
   const run = m.lastRun;
   const cols = m.columns.length
     ? `<table class="columns"><thead><tr><th>column</th><th>type</th><th>description</th><th>from</th></tr></thead><tbody>${m.columns
-        .map((c) => `<tr><td><code>${esc(c.name)}</code>${c.pii ? ' <span class="pill pii">PII</span>' : ""}</td><td><code>${esc(c.type ?? "")}</code></td><td>${esc(c.description ?? "")}</td><td class="muted">${c.from ? `<code>${esc(c.from)}</code>` : ""}</td></tr>`)
+        .map(
+          (c) =>
+            `<tr><td><code>${esc(c.name)}</code>${c.pii ? ' <span class="pill pii">PII</span>' : ""}</td><td><code>${esc(c.type ?? "")}</code></td><td>${esc(c.description ?? "")}</td><td class="muted">${c.from ? `<code>${esc(c.from)}</code>` : ""}</td></tr>`,
+        )
         .join("")}</tbody></table>`
     : '<p class="muted">not built yet; no columns declared</p>';
   return `<section class="model" id="${anchor("model", m.name)}">

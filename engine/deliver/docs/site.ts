@@ -6,7 +6,10 @@ import { collectDocs } from "./collect.ts";
 import { renderDocs } from "./render.ts";
 
 /** `dp docs`: one self-contained folder (no CDN, no script) that opens from file://. */
-export async function buildDocsSite(project: Project, options: { out?: string } = {}): Promise<{ dir: string; index: string; models: number; tests: number }> {
+export async function buildDocsSite(
+  project: Project,
+  options: { out?: string } = {},
+): Promise<{ dir: string; index: string; models: number; tests: number }> {
   const dir = options.out ? resolve(options.out) : join(project.paths.work, "docs");
   const data = await collectDocs(project, now());
   const index = join(dir, "index.html");

@@ -39,16 +39,40 @@ function columnTest(model: Model, column: string, t: ColumnTest, graph: ModelGra
   if (t === "not_null" || (typeof t === "object" && "not_null" in t)) {
     const o = typeof t === "object" && "not_null" in t ? t.not_null : undefined;
     const where = o?.where ? ` AND (${o.where})` : "";
-    return { ...base, id: `${model.name}.not_null(${column})`, kind: "not_null", severity: o?.severity ?? "error", describe: `${column} is never null`, sql: (r) => `SELECT count(*) AS failures FROM ${r} WHERE ${col} IS NULL${where}`, aggregate: `count(*) FILTER (WHERE ${col} IS NULL${where})` };
+    return {
+      ...base,
+      id: `${model.name}.not_null(${column})`,
+      kind: "not_null",
+      severity: o?.severity ?? "error",
+      describe: `${column} is never null`,
+      sql: (r) => `SELECT count(*) AS failures FROM ${r} WHERE ${col} IS NULL${where}`,
+      aggregate: `count(*) FILTER (WHERE ${col} IS NULL${where})`,
+    };
   }
   if (t === "unique" || (typeof t === "object" && "unique" in t)) {
     const o = typeof t === "object" && "unique" in t ? t.unique : undefined;
     const where = o?.where ? ` AND (${o.where})` : "";
-    return { ...base, id: `${model.name}.unique(${column})`, kind: "unique", severity: o?.severity ?? "error", describe: `${column} is unique`, sql: (r) => `SELECT coalesce(sum(n - 1), 0) AS failures FROM (SELECT count(*) AS n FROM ${r} WHERE ${col} IS NOT NULL${where} GROUP BY ${col} HAVING count(*) > 1)` };
+    return {
+      ...base,
+      id: `${model.name}.unique(${column})`,
+      kind: "unique",
+      severity: o?.severity ?? "error",
+      describe: `${column} is unique`,
+      sql: (r) =>
+        `SELECT coalesce(sum(n - 1), 0) AS failures FROM (SELECT count(*) AS n FROM ${r} WHERE ${col} IS NOT NULL${where} GROUP BY ${col} HAVING count(*) > 1)`,
+    };
   }
   if ("accepted_values" in t) {
     const values = t.accepted_values.values.map(sqlValue).join(", ");
-    return { ...base, id: `${model.name}.accepted_values(${column})`, kind: "accepted_values", severity: t.accepted_values.severity, describe: `${column} in (${values})`, sql: (r) => `SELECT count(*) AS failures FROM ${r} WHERE ${col} IS NOT NULL AND ${col} NOT IN (${values})`, aggregate: `count(*) FILTER (WHERE ${col} IS NOT NULL AND ${col} NOT IN (${values}))` };
+    return {
+      ...base,
+      id: `${model.name}.accepted_values(${column})`,
+      kind: "accepted_values",
+      severity: t.accepted_values.severity,
+      describe: `${column} in (${values})`,
+      sql: (r) => `SELECT count(*) AS failures FROM ${r} WHERE ${col} IS NOT NULL AND ${col} NOT IN (${values})`,
+      aggregate: `count(*) FILTER (WHERE ${col} IS NOT NULL AND ${col} NOT IN (${values}))`,
+    };
   }
   const rel = t.relationships;
   const target = graph.models.get(rel.to.replace(/^ref\(['"]?|['"]?\)$/g, ""));
@@ -70,17 +94,47 @@ function columnTest(model: Model, column: string, t: ColumnTest, graph: ModelGra
 function modelTest(model: Model, t: ModelTest, index: number, nowIso: string): DataTest {
   const base = { model: model.name };
   if ("expression" in t) {
-    const e = typeof t.expression === "string" ? { sql: t.expression, severity: "error" as const, name: undefined } : t.expression;
-    return { ...base, id: `${model.name}.${e.name ?? `expression(${e.sql})`}`, kind: "expression", severity: e.severity, describe: e.sql, sql: (r) => `SELECT count(*) AS failures FROM ${r} WHERE (${e.sql}) IS NOT TRUE`, aggregate: `count(*) FILTER (WHERE (${e.sql}) IS NOT TRUE)` };
+    const e =
+      typeof t.expression === "string"
+        ? { sql: t.expression, severity: "error" as const, name: undefined }
+        : t.expression;
+    return {
+      ...base,
+      id: `${model.name}.${e.name ?? `expression(${e.sql})`}`,
+      kind: "expression",
+      severity: e.severity,
+      describe: e.sql,
+      sql: (r) => `SELECT count(*) AS failures FROM ${r} WHERE (${e.sql}) IS NOT TRUE`,
+      aggregate: `count(*) FILTER (WHERE (${e.sql}) IS NOT TRUE)`,
+    };
   }
   if ("row_count" in t) {
     const { min, max, severity } = t.row_count;
-    const cond = (n: string) => [min !== undefined ? `${n} < ${Number(min)}` : "", max !== undefined ? `${n} > ${Number(max)}` : ""].filter(Boolean).join(" OR ") || "false";
-    return { ...base, id: `${model.name}.row_count`, kind: "row_count", severity, describe: `row count within [${min ?? "-"}, ${max ?? "-"}]`, sql: (r) => `SELECT CASE WHEN ${cond("n")} THEN 1 ELSE 0 END AS failures FROM (SELECT count(*) AS n FROM ${r})`, aggregate: `CASE WHEN ${cond("count(*)")} THEN 1 ELSE 0 END` };
+    const cond = (n: string) =>
+      [min !== undefined ? `${n} < ${Number(min)}` : "", max !== undefined ? `${n} > ${Number(max)}` : ""]
+        .filter(Boolean)
+        .join(" OR ") || "false";
+    return {
+      ...base,
+      id: `${model.name}.row_count`,
+      kind: "row_count",
+      severity,
+      describe: `row count within [${min ?? "-"}, ${max ?? "-"}]`,
+      sql: (r) => `SELECT CASE WHEN ${cond("n")} THEN 1 ELSE 0 END AS failures FROM (SELECT count(*) AS n FROM ${r})`,
+      aggregate: `CASE WHEN ${cond("count(*)")} THEN 1 ELSE 0 END`,
+    };
   }
   if ("unique_combination" in t) {
     const cols = t.unique_combination.columns.map(ident).join(", ");
-    return { ...base, id: `${model.name}.unique_combination(${t.unique_combination.columns.join(", ")})`, kind: "unique_combination", severity: t.unique_combination.severity, describe: `(${t.unique_combination.columns.join(", ")}) is unique`, sql: (r) => `SELECT coalesce(sum(n - 1), 0) AS failures FROM (SELECT count(*) AS n FROM ${r} GROUP BY ${cols} HAVING count(*) > 1)` };
+    return {
+      ...base,
+      id: `${model.name}.unique_combination(${t.unique_combination.columns.join(", ")})`,
+      kind: "unique_combination",
+      severity: t.unique_combination.severity,
+      describe: `(${t.unique_combination.columns.join(", ")}) is unique`,
+      sql: (r) =>
+        `SELECT coalesce(sum(n - 1), 0) AS failures FROM (SELECT count(*) AS n FROM ${r} GROUP BY ${cols} HAVING count(*) > 1)`,
+    };
   }
   const { column, max_age, severity } = t.recency;
   const ms = parseDuration(max_age) ?? 86_400_000;
@@ -110,7 +164,12 @@ export async function runTest(db: Db, test: DataTest, relation: string): Promise
     const row = await db.one<{ failures: number }>(test.sql(relation));
     return judged(test, Number(row?.failures ?? 0));
   } catch (e) {
-    return { ...identity(test), status: "error", failures: 0, message: `test could not run: ${(e as Error).message.split("\n")[0]}` };
+    return {
+      ...identity(test),
+      status: "error",
+      failures: 0,
+      message: `test could not run: ${(e as Error).message.split("\n")[0]}`,
+    };
   }
 }
 
@@ -121,14 +180,21 @@ function scanSql(scanned: DataTest[], relation: string): string {
 /** The statements runModelTests sends when every test binds (the benchmark's limit runs the same ones). */
 export function testStatements(tests: DataTest[], relation: string): string[] {
   const scanned = tests.filter((t) => t.aggregate !== undefined);
-  return [...(scanned.length ? [scanSql(scanned, relation)] : []), ...tests.filter((t) => t.aggregate === undefined).map((t) => t.sql(relation))];
+  return [
+    ...(scanned.length ? [scanSql(scanned, relation)] : []),
+    ...tests.filter((t) => t.aggregate === undefined).map((t) => t.sql(relation)),
+  ];
 }
 
 /**
  * A model's tests in their order. Every test with an aggregate is computed in one scan,
  * which also counts the rows; the others run one query each.
  */
-export async function runModelTests(db: Db, tests: DataTest[], relation: string): Promise<{ results: TestResult[]; rows?: number }> {
+export async function runModelTests(
+  db: Db,
+  tests: DataTest[],
+  relation: string,
+): Promise<{ results: TestResult[]; rows?: number }> {
   const scanned = tests.filter((t) => t.aggregate !== undefined);
   const failures = new Map<DataTest, number>();
   let rows: number | undefined;
@@ -156,5 +222,10 @@ function identity(test: DataTest): Pick<TestResult, "id" | "model" | "kind" | "c
 function judged(test: DataTest, failures: number): TestResult {
   if (failures === 0) return { ...identity(test), status: "pass", failures, message: test.describe };
   const status = test.severity === "warn" ? "warn" : "fail";
-  return { ...identity(test), status, failures, message: `${test.describe}: ${failures} failing row${failures === 1 ? "" : "s"}` };
+  return {
+    ...identity(test),
+    status,
+    failures,
+    message: `${test.describe}: ${failures} failing row${failures === 1 ? "" : "s"}`,
+  };
 }

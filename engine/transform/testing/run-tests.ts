@@ -44,22 +44,38 @@ export async function runTests(project: Project, options: TestRunOptions = {}): 
   const tests: TestResult[] = [];
   try {
     const history = await readBuildHistory(db);
-    const selected = select(graph, options.select, { projectDir: project.dir, modified: modifiedModels(graph, history) });
+    const selected = select(graph, options.select, {
+      projectDir: project.dir,
+      modified: modifiedModels(graph, history),
+    });
     tests.push(...(await runUnitTests(graph, { models: selected })));
     await refreshRawViews(db, project, graph);
     const built = new Set<string>();
     for (const name of selected) {
       const model = graph.models.get(name)!;
-      const exists = await db.one("SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2", [model.schema, model.name]);
+      const exists = await db.one(
+        "SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2",
+        [model.schema, model.name],
+      );
       if (!exists) {
-        tests.push({ id: `${name}.exists`, model: name, kind: "exists", severity: "error", status: "error", failures: 0, message: `${model.schema}.${name} is not built; run \`dp build --select ${name}\`` });
+        tests.push({
+          id: `${name}.exists`,
+          model: name,
+          kind: "exists",
+          severity: "error",
+          status: "error",
+          failures: 0,
+          message: `${model.schema}.${name} is not built; run \`dp build --select ${name}\``,
+        });
         continue;
       }
       built.add(name);
       tests.push(...(await runModelTests(db, testsFor(model, graph, nowIso), liveRelation(model))).results);
     }
     for (const t of singularTestsFor(graph, selected)) {
-      const unbuilt = graph.singularTests.find((s) => `test.${s.name}` === t.id)!.refs.find((r) => !built.has(r.name) && selected.includes(r.name));
+      const unbuilt = graph.singularTests
+        .find((s) => `test.${s.name}` === t.id)!
+        .refs.find((r) => !built.has(r.name) && selected.includes(r.name));
       if (unbuilt) continue;
       tests.push(await runTest(db, t, ""));
     }
@@ -69,6 +85,7 @@ export async function runTests(project: Project, options: TestRunOptions = {}): 
     db.close();
   }
   const freshness = sourceFreshness(project);
-  const ok = tests.every((t) => t.status === "pass" || t.status === "warn") && freshness.every((f) => f.status !== "error");
+  const ok =
+    tests.every((t) => t.status === "pass" || t.status === "warn") && freshness.every((f) => f.status !== "error");
   return { runId, tests, freshness, ok };
 }

@@ -7,7 +7,10 @@ import type { ModelGraph, SingularTest } from "../models.ts";
  * that model's transaction: a failure rolls that model back like a generic test.
  * Tests that read no selected model run at the end, against what is live.
  */
-export function planSingularTests(graph: ModelGraph, selected: string[]): { attached: Map<string, DataTest[]>; unattached: DataTest[] } {
+export function planSingularTests(
+  graph: ModelGraph,
+  selected: string[],
+): { attached: Map<string, DataTest[]>; unattached: DataTest[] } {
   const position = new Map(selected.map((n, i) => [n, i]));
   const attached = new Map<string, DataTest[]>();
   const unattached: DataTest[] = [];
@@ -16,7 +19,8 @@ export function planSingularTests(graph: ModelGraph, selected: string[]): { atta
     const built = refs.filter((r) => position.has(r)).sort((a, b) => position.get(b)! - position.get(a)!);
     const owner = built[0];
     if (owner) attached.set(owner, [...(attached.get(owner) ?? []), singularDataTest(t, graph, owner)]);
-    else if (refs.length === 0 || selected.length === graph.order.length) unattached.push(singularDataTest(t, graph, refs[0] ?? ""));
+    else if (refs.length === 0 || selected.length === graph.order.length)
+      unattached.push(singularDataTest(t, graph, refs[0] ?? ""));
   }
   return { attached, unattached };
 }
@@ -27,7 +31,9 @@ export function singularTestsFor(graph: ModelGraph, selected: string[]): DataTes
   const all = selected.length === graph.order.length;
   return graph.singularTests
     .filter((t) => all || t.refs.some((r) => chosen.has(r.name)))
-    .map((t) => singularDataTest(t, graph, [...t.refs].reverse().find((r) => chosen.has(r.name))?.name ?? t.refs[0]?.name ?? ""));
+    .map((t) =>
+      singularDataTest(t, graph, [...t.refs].reverse().find((r) => chosen.has(r.name))?.name ?? t.refs[0]?.name ?? ""),
+    );
 }
 
 function singularDataTest(t: SingularTest, graph: ModelGraph, model: string): DataTest {

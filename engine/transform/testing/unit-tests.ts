@@ -47,8 +47,13 @@ export async function runUnitTest(graph: ModelGraph, u: UnitTest): Promise<TestR
     const missingRef = model.refs.find((r) => !refTables.has(r.name));
     const missingSource = model.sources.find((s) => !sourceTables.has(`${s.source}.${s.stream}`));
     if (missingRef || missingSource) {
-      const input = missingRef ? `ref('${missingRef.name}')` : `source('${missingSource!.source}', '${missingSource!.stream}')`;
-      throw new DpError("CONFIG", `${u.model} reads ${input}, but the unit test gives no rows for it`, { where: u.where, fix: `add { input: "${input}", rows: [...] } under given` });
+      const input = missingRef
+        ? `ref('${missingRef.name}')`
+        : `source('${missingSource!.source}', '${missingSource!.stream}')`;
+      throw new DpError("CONFIG", `${u.model} reads ${input}, but the unit test gives no rows for it`, {
+        where: u.where,
+        fix: `add { input: "${input}", rows: [...] } under given`,
+      });
     }
     const sql = compileSql(model, graph, {
       relationOf: (m) => ident(refTables.get(m.name)!),
@@ -59,19 +64,46 @@ export async function runUnitTest(graph: ModelGraph, u: UnitTest): Promise<TestR
     const actualTypes = new Map((await db.describe("SELECT * FROM actual")).map((c) => [c.name, c.type]));
     const expectCols = [...new Set(u.expect.rows.flatMap((r) => Object.keys(r)))];
     const absent = expectCols.filter((c) => !actualTypes.has(c));
-    if (absent.length) return { ...base, status: "fail", failures: 1, message: `${u.model} has no column ${absent.join(", ")} (it has ${[...actualTypes.keys()].join(", ")})` };
+    if (absent.length)
+      return {
+        ...base,
+        status: "fail",
+        failures: 1,
+        message: `${u.model} has no column ${absent.join(", ")} (it has ${[...actualTypes.keys()].join(", ")})`,
+      };
     const cols = expectCols.length ? expectCols : [...actualTypes.keys()];
     const hint = Object.fromEntries(cols.map((c) => [c, actualTypes.get(c)!]));
     await loadRows(db, dir, "expected", u.expect.rows, hint, `${u.where} expect`);
     const list = cols.map(ident).join(", ");
     const missing = await db.all(`SELECT ${list} FROM expected EXCEPT ALL SELECT ${list} FROM actual`);
     const extra = await db.all(`SELECT ${list} FROM actual EXCEPT ALL SELECT ${list} FROM expected`);
-    if (missing.length === 0 && extra.length === 0) return { ...base, status: "pass", failures: 0, message: `${u.name}: ${u.expect.rows.length} expected rows match` };
+    if (missing.length === 0 && extra.length === 0)
+      return {
+        ...base,
+        status: "pass",
+        failures: 0,
+        message: `${u.name}: ${u.expect.rows.length} expected rows match`,
+      };
     const show = (label: string, rows: Rows) => rows.slice(0, 3).map((r) => `${label} ${JSON.stringify(r)}`);
-    return { ...base, status: "fail", failures: missing.length + extra.length, message: [`${u.name}: result differs from expect (${missing.length} missing, ${extra.length} unexpected)`, ...show("missing", missing), ...show("unexpected", extra)].join("; ") };
+    return {
+      ...base,
+      status: "fail",
+      failures: missing.length + extra.length,
+      message: [
+        `${u.name}: result differs from expect (${missing.length} missing, ${extra.length} unexpected)`,
+        ...show("missing", missing),
+        ...show("unexpected", extra),
+      ].join("; "),
+    };
   } catch (e) {
-    const msg = e instanceof DpError ? `${e.message}${e.where && e.code !== "MODEL_SQL" ? ` at ${e.where}` : ""}` : String(e);
-    return { ...base, status: "error", failures: 0, message: `unit test ${u.name} could not run: ${msg.split("\n")[0]}` };
+    const msg =
+      e instanceof DpError ? `${e.message}${e.where && e.code !== "MODEL_SQL" ? ` at ${e.where}` : ""}` : String(e);
+    return {
+      ...base,
+      status: "error",
+      failures: 0,
+      message: `unit test ${u.name} could not run: ${msg.split("\n")[0]}`,
+    };
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });
@@ -84,17 +116,33 @@ function declaredTypes(graph: ModelGraph, model: string): Record<string, string>
 }
 
 /** Rows → a table; DuckDB's JSON reader infers dates and timestamps, declared types win. */
-async function loadRows(db: Db, dir: string, table: string, rows: Rows, types: Record<string, string>, where: string): Promise<void> {
+async function loadRows(
+  db: Db,
+  dir: string,
+  table: string,
+  rows: Rows,
+  types: Record<string, string>,
+  where: string,
+): Promise<void> {
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   if (rows.length === 0) {
     const typed = Object.entries(types);
-    if (!typed.length) throw new DpError("CONFIG", "empty rows need column types", { where, fix: "add types: { column: TYPE } next to rows: []" });
+    if (!typed.length)
+      throw new DpError("CONFIG", "empty rows need column types", {
+        where,
+        fix: "add types: { column: TYPE } next to rows: []",
+      });
     await db.run(`CREATE TABLE ${ident(table)} (${typed.map(([c, t]) => `${ident(c)} ${t}`).join(", ")})`);
     return;
   }
   const file = join(dir, `${table}.json`);
-  writeFileSync(file, rows.map((r) => JSON.stringify(Object.fromEntries(cols.map((c) => [c, r[c] ?? null])))).join("\n"));
+  writeFileSync(
+    file,
+    rows.map((r) => JSON.stringify(Object.fromEntries(cols.map((c) => [c, r[c] ?? null])))).join("\n"),
+  );
   const casts = cols.filter((c) => types[c]).map((c) => `CAST(${ident(c)} AS ${types[c]}) AS ${ident(c)}`);
   const replace = casts.length ? ` REPLACE (${casts.join(", ")})` : "";
-  await db.run(`CREATE TABLE ${ident(table)} AS SELECT * ${replace} FROM read_json_auto(${literal(file)}, format = 'newline_delimited')`);
+  await db.run(
+    `CREATE TABLE ${ident(table)} AS SELECT * ${replace} FROM read_json_auto(${literal(file)}, format = 'newline_delimited')`,
+  );
 }

@@ -9,7 +9,14 @@ import { createToolContext } from "../../../tools/context.ts";
 import { createFixture, FIXTURE_NOW, type Fixture } from "../../tools/fixture.ts";
 import { dp } from "../../helpers.ts";
 
-const QUESTIONS = ["churn last month?", "MRR last month", "top 3 customers by mrr", "what share of mrr is enterprise?", "where does churn_monthly come from?", "how is the weather?"];
+const QUESTIONS = [
+  "churn last month?",
+  "MRR last month",
+  "top 3 customers by mrr",
+  "what share of mrr is enterprise?",
+  "where does churn_monthly come from?",
+  "how is the weather?",
+];
 let fx: Fixture;
 let cacheFile: string;
 
@@ -27,7 +34,13 @@ function cli(args: string[]): string {
 
 /** everything but the timings */
 function untimed(json: string): unknown {
-  return JSON.parse(json, (k, v) => (k === "latency_ms" || k === "ms" ? 0 : k === "receipt" ? (v as string[]).map((l) => l.replace(/\d+\.\d s$/, "")) : v));
+  return JSON.parse(json, (k, v) =>
+    k === "latency_ms" || k === "ms"
+      ? 0
+      : k === "receipt"
+        ? (v as string[]).map((l) => l.replace(/\d+\.\d s$/, ""))
+        : v,
+  );
 }
 
 async function everything(): Promise<{ cached: boolean; out: unknown[] }> {
@@ -42,7 +55,11 @@ async function everything(): Promise<{ cached: boolean; out: unknown[] }> {
       ctx.close();
     }
   }
-  out.push(untimed(cli(["ask", "churn last month?"])), untimed(cli(["catalog"])), untimed(cli(["lineage", "churn_monthly"])));
+  out.push(
+    untimed(cli(["ask", "churn last month?"])),
+    untimed(cli(["catalog"])),
+    untimed(cli(["lineage", "churn_monthly"])),
+  );
   return { cached, out };
 }
 
@@ -64,7 +81,10 @@ test("a model's YAML edited after the build is read from the files, not the cach
   const yml = join(fx.project.paths.models, "marts", "marts.yml");
   const before = readFileSync(yml, "utf8");
   expect(before).toContain("description: MRR per month and plan");
-  writeFileSync(yml, before.replace("description: MRR per month and plan", "description: MRR per month and plan, edited"));
+  writeFileSync(
+    yml,
+    before.replace("description: MRR per month and plan", "description: MRR per month and plan, edited"),
+  );
   const marts = (JSON.parse(cli(["catalog"])) as { marts: { name: string; description: string }[] }).marts;
   expect(marts.find((m) => m.name === "mrr_monthly")!.description).toBe("MRR per month and plan, edited");
   const ctx = createToolContext(loadProject(fx.dir));

@@ -23,7 +23,7 @@ function strict(text: string): { ok: true; data: unknown } | { ok: false } {
 const AGREE = [
   "a: yes\nb: on\nc: 010\nd: 0o17\ne: 2024-01-01\nf: ~\ng: .inf\nh: 0x1F\ni: 1_000\nj: Yes\nk: NO\nl: 12345678901234567890\nm: 1e3\n",
   "a: .nan\nb: -.inf\nc: +12\nd: 1.\ne: .5\nf: -0\ng: 12:30:00\nh: 2001-12-14t21:59:43.10-05:00\ni: y\nk: True\nn: Null\no: '~'\np:\nq: =\nr: 0b101\nx: 0777\n",
-  'a: "\\x41\\N\\_\\t\\u263A"\nb: \'x\'\'y\'\nc: "multi\n  line\n\n  para"\nd: plain\n  multi\n\n  line\n',
+  "a: \"\\x41\\N\\_\\t\\u263A\"\nb: 'x''y'\nc: \"multi\n  line\n\n  para\"\nd: plain\n  multi\n\n  line\n",
   "a: |+\n  x\n\nb: |-\n  y\n\n\nc: >\n  p\n   indented\n  q\n\nd: >+\n  z\n\n",
   "k: [a, b, {c: 1, d}, [e]]\nl: {a:b}\nm: {\"a\":1, 'b':2}\nn: [a: 1, b]\n",
   "k: [\n  a,\n  'b, ]',\n  {c: 1}\n]\n",
@@ -63,14 +63,23 @@ describe("Bun's YAML parser is used only where it agrees with the strict one", (
   });
 
   test("merges, anchors, tags, several documents and collection keys go to the strict parser", () => {
-    for (const text of ["b: &b {x: 1}\nc:\n  <<: *b\n", "a: !!str 5\n", "a: 1\n---\nb: 2\n", "[a, b]: 1\n", "? a\n: 1\n", "null: 1\n"]) {
+    for (const text of [
+      "b: &b {x: 1}\nc:\n  <<: *b\n",
+      "a: !!str 5\n",
+      "a: 1\n---\nb: 2\n",
+      "[a, b]: 1\n",
+      "? a\n: 1\n",
+      "null: 1\n",
+    ]) {
       expect(fastYaml(text).ok).toBe(false);
     }
   });
 
   test("every YAML file in the repository parses to the same value either way", () => {
     const root = repoRoot;
-    const paths = ["project.yaml", "evals/*.yaml", "models/**/*.yml"].flatMap((g) => [...new Glob(g).scanSync({ cwd: root })]);
+    const paths = ["project.yaml", "evals/*.yaml", "models/**/*.yml"].flatMap((g) => [
+      ...new Glob(g).scanSync({ cwd: root }),
+    ]);
     expect(paths.length).toBeGreaterThan(5);
     let fastPaths = 0;
     for (const path of paths) {
@@ -85,7 +94,9 @@ describe("Bun's YAML parser is used only where it agrees with the strict one", (
   });
 
   test("syntax errors keep the strict parser's message and line", () => {
-    expect(() => YamlFile.parse("a:\n  - b\n c: 1\n", "x.yml")).toThrow("invalid YAML: All mapping items must start at the same column");
+    expect(() => YamlFile.parse("a:\n  - b\n c: 1\n", "x.yml")).toThrow(
+      "invalid YAML: All mapping items must start at the same column",
+    );
     try {
       YamlFile.parse("a: 1\nb: 2\na: 3\n", "x.yml");
       throw new Error("accepted a duplicate key");
@@ -100,7 +111,11 @@ describe("model YAML: positions are computed only when needed, and still exact",
   const sql = { "models/staging/a.sql": "select 1 as id\n", "models/marts/b.sql": "select * from {{ ref('a') }}\n" };
 
   test("a duplicate key in a model file is refused with file:line", () => {
-    const dir = writeProject({ "project.yaml": "name: t\n", ...sql, "models/marts/b.yml": "models:\n  - name: b\n    description: one\n    description: two\n" });
+    const dir = writeProject({
+      "project.yaml": "name: t\n",
+      ...sql,
+      "models/marts/b.yml": "models:\n  - name: b\n    description: one\n    description: two\n",
+    });
     expect(() => loadModels(loadProject(dir))).toThrow("invalid YAML: Map keys must be unique");
     try {
       loadModels(loadProject(dir));
@@ -110,7 +125,23 @@ describe("model YAML: positions are computed only when needed, and still exact",
   });
 
   test("yamlWhere, metricWhere and a unit test's where name the entry's line", () => {
-    const yml = ["models:", "  - name: a", "  - name: b", "metrics:", "  - name: n", "    description: d", "    mart: b", "    expression: count(*)", "    time_column: id", "unit_tests:", "  - name: u", "    model: b", "    given: [{ input: \"ref('a')\", rows: [{ id: 1 }] }]", "    expect: { rows: [{ id: 1 }] }", ""].join("\n");
+    const yml = [
+      "models:",
+      "  - name: a",
+      "  - name: b",
+      "metrics:",
+      "  - name: n",
+      "    description: d",
+      "    mart: b",
+      "    expression: count(*)",
+      "    time_column: id",
+      "unit_tests:",
+      "  - name: u",
+      "    model: b",
+      "    given: [{ input: \"ref('a')\", rows: [{ id: 1 }] }]",
+      "    expect: { rows: [{ id: 1 }] }",
+      "",
+    ].join("\n");
     const dir = writeProject({ "project.yaml": "name: t\n", ...sql, "models/marts/m.yml": yml });
     const graph = loadModels(loadProject(dir));
     expect(graph.models.get("a")!.yamlWhere).toBe("models/marts/m.yml:2");

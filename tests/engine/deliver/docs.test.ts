@@ -13,9 +13,11 @@ const CHROMIUM = "/usr/bin/chromium";
 
 const files = {
   "project.yaml": "name: docs\n",
-  "models/staging/stg_orders.sql": "select * from (values (1, 'a@x.io', 10.0), (2, 'b@x.io', 20.0)) t(order_id, email, amount)\n",
+  "models/staging/stg_orders.sql":
+    "select * from (values (1, 'a@x.io', 10.0), (2, 'b@x.io', 20.0)) t(order_id, email, amount)\n",
   "models/staging/stg_refunds.sql": "select * from (values (1, 2.5)) t(order_id, refund)\n",
-  "models/marts/orders.sql": "select o.order_id, o.email, o.amount - coalesce(r.refund, 0) as net\nfrom {{ ref('stg_orders') }} o\nleft join {{ ref('stg_refunds') }} r using (order_id)\n",
+  "models/marts/orders.sql":
+    "select o.order_id, o.email, o.amount - coalesce(r.refund, 0) as net\nfrom {{ ref('stg_orders') }} o\nleft join {{ ref('stg_refunds') }} r using (order_id)\n",
   "models/marts/revenue.sql": "select sum(net) as revenue from {{ ref('orders') }}\n",
   "models/marts/tests/net_positive.sql": "select * from {{ ref('orders') }} where net < 0\n",
   "models/marts/marts.yml": `models:
@@ -57,10 +59,19 @@ describe("dp docs", () => {
     const html = readFileSync(index, "utf8");
     expect(html).not.toMatch(/<script|<link|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
 
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -79,7 +90,9 @@ describe("dp docs", () => {
       expect(await page.locator("svg#lineage-graph path.edge").count()).toBe(3);
       expect(await page.locator('g.node.failed[data-node="model:revenue"]').count()).toBe(1);
 
-      const statuses = await page.locator("#tests + table.tests tbody tr").evaluateAll((trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[4]!.textContent]));
+      const statuses = await page
+        .locator("#tests + table.tests tbody tr")
+        .evaluateAll((trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[4]!.textContent]));
       expect(statuses).toContainEqual(["orders.unique(order_id)", "pass"]);
       expect(statuses).toContainEqual(["test.net_positive", "pass"]);
       expect(statuses).toContainEqual(["revenue.expression(revenue > 100)", "fail"]);

@@ -29,7 +29,9 @@ beforeAll(async () => {
       FROM range(${ROWS});
     CREATE TABLE marts.small AS SELECT range AS id FROM range(3);
     CREATE VIEW marts.huge AS SELECT range AS a, range AS b, range AS c, range AS d, range AS e FROM range(2000000)`);
-  await db.run("INSERT INTO _dp.model_runs (run_id, model, status, as_of, built_at) VALUES ('r1', 'big', 'success', TIMESTAMPTZ '2026-11-21 06:00:00+00', TIMESTAMPTZ '2026-11-21 06:05:00+00')");
+  await db.run(
+    "INSERT INTO _dp.model_runs (run_id, model, status, as_of, built_at) VALUES ('r1', 'big', 'success', TIMESTAMPTZ '2026-11-21 06:00:00+00', TIMESTAMPTZ '2026-11-21 06:05:00+00')",
+  );
   await publishSnapshot(project, db, "r1");
   db.close();
   google = await FakeGoogle.start();
@@ -39,7 +41,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await google.close();
-  for (const k of ["GOOGLE_APPLICATION_CREDENTIALS", "DP_GOOGLE_TOKEN_URL", "DP_SHEETS_BASE_URL", "DP_HTTP_RETRY_BASE_MS"]) {
+  for (const k of [
+    "GOOGLE_APPLICATION_CREDENTIALS",
+    "DP_GOOGLE_TOKEN_URL",
+    "DP_SHEETS_BASE_URL",
+    "DP_HTTP_RETRY_BASE_MS",
+  ]) {
     if (saved[k] === undefined) delete process.env[k];
     else process.env[k] = saved[k];
   }
@@ -71,7 +78,9 @@ describe("Google Sheets export", () => {
     expect(tab.rows[1]).toEqual([0, "customer 0", 0, "2026-01-01", true, ""]);
     expect(tab.rows[2]).toEqual([1, "customer 1", 1.25, "2026-01-02", false, "=1+1"]);
     expect(tab.notes["0,0"]).toContain("data as of 2026-11-21T06:00:00Z");
-    console.log(`sheets export: ${ROWS} rows × ${cols} cols in ${ms.toFixed(0)} ms (${Math.round(ROWS / (ms / 1000))} rows/s), ${writes.length} write requests of ≤ ${Math.max(...writes.map((w) => w.cells))} cells / ${Math.max(...writes.map((w) => w.bytes))} bytes`);
+    console.log(
+      `sheets export: ${ROWS} rows × ${cols} cols in ${ms.toFixed(0)} ms (${Math.round(ROWS / (ms / 1000))} rows/s), ${writes.length} write requests of ≤ ${Math.max(...writes.map((w) => w.cells))} cells / ${Math.max(...writes.map((w) => w.bytes))} bytes`,
+    );
   });
 
   test("re-export replaces the tab: no second tab, no leftover rows, retries 429 and 500", async () => {
@@ -98,7 +107,10 @@ describe("Google Sheets export", () => {
     await expect(exportMart(project, "small", join(dir, "y.csv"), { actor: "ask" })).rejects.toThrow(/approval/);
     const r = await exportMart(project, "small", join(dir, "y.csv"), { actor: "ask", approved: true });
     expect(r.rows).toBe(3);
-    const audit = readFileSync(join(dir, ".dp", "audit.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const audit = readFileSync(join(dir, ".dp", "audit.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(audit.map((a) => `${a.actor}:${a.status}`)).toContain("ask:refused");
     expect(audit.at(-1)).toMatchObject({ action: "export", actor: "ask", status: "ok", rows: 3 });
   });
@@ -112,9 +124,15 @@ describe("file exports", () => {
     const pq = await exportMart(project, "big", join(dir, "out", "big.parquet"));
     expect(csv.rows).toBe(ROWS);
     expect(pq.rows).toBe(ROWS);
-    expect(readFileSync(join(dir, "out", "big.csv"), "utf8").trimEnd().split("\n").length).toBe(ROWS + 1);
+    expect(
+      readFileSync(join(dir, "out", "big.csv"), "utf8")
+        .trimEnd()
+        .split("\n").length,
+    ).toBe(ROWS + 1);
     const db = await Db.open(":memory:");
-    const n = await db.one<{ n: number }>(`SELECT count(*) AS n FROM read_parquet('${join(dir, "out", "big.parquet")}')`);
+    const n = await db.one<{ n: number }>(
+      `SELECT count(*) AS n FROM read_parquet('${join(dir, "out", "big.parquet")}')`,
+    );
     db.close();
     expect(Number(n?.n)).toBe(ROWS);
     console.log(`csv export: ${ROWS} rows in ${tCsv.toFixed(0)} ms`);

@@ -43,7 +43,12 @@ describe("state:modified and --retry-failed", () => {
   test("--retry-failed reruns only what failed or was skipped in the last build, and descendants", async () => {
     const dir = writeProject({ ...base, "models/staging/b.sql": "select nope\n" });
     const first = await build(loadProject(dir));
-    expect(first.models.map((m) => [m.model, m.status])).toEqual([["a", "success"], ["b", "failed"], ["a_b", "skipped"], ["a_sum", "success"]]);
+    expect(first.models.map((m) => [m.model, m.status])).toEqual([
+      ["a", "success"],
+      ["b", "failed"],
+      ["a_b", "skipped"],
+      ["a_sum", "success"],
+    ]);
     writeFileSync(join(dir, "models/staging/b.sql"), "select 1 as id\n");
     const retry = dp(["build", "--retry-failed", "-C", dir]);
     expect(retry.code).toBe(0);
@@ -60,23 +65,40 @@ describe("materializations and publishing", () => {
   test("incremental delete+insert replaces the delta's key range and equals a full rebuild", async () => {
     const files = {
       "project.yaml": "name: di\n",
-      "models/staging/events.sql": "select * from (values (DATE '2026-11-01', 'a', 1), (DATE '2026-11-02', 'b', 1)) t(day, k, v)\n",
-      "models/marts/daily.sql": "select day, count(*) as n, sum(v) as v from {{ ref('events') }}\n{% if is_incremental() %}where day >= (select max(day) from {{ this }}){% endif %}\ngroup by day\n",
-      "models/marts/m.yml": "models:\n  - name: daily\n    materialized: incremental\n    incremental_strategy: delete+insert\n    unique_key: day\n",
+      "models/staging/events.sql":
+        "select * from (values (DATE '2026-11-01', 'a', 1), (DATE '2026-11-02', 'b', 1)) t(day, k, v)\n",
+      "models/marts/daily.sql":
+        "select day, count(*) as n, sum(v) as v from {{ ref('events') }}\n{% if is_incremental() %}where day >= (select max(day) from {{ this }}){% endif %}\ngroup by day\n",
+      "models/marts/m.yml":
+        "models:\n  - name: daily\n    materialized: incremental\n    incremental_strategy: delete+insert\n    unique_key: day\n",
     };
     const dir = writeProject(files);
     await build(loadProject(dir));
-    writeFileSync(join(dir, "models/staging/events.sql"), "select * from (values (DATE '2026-11-01', 'a', 1), (DATE '2026-11-02', 'b', 1), (DATE '2026-11-02', 'c', 5), (DATE '2026-11-03', 'd', 2)) t(day, k, v)\n");
+    writeFileSync(
+      join(dir, "models/staging/events.sql"),
+      "select * from (values (DATE '2026-11-01', 'a', 1), (DATE '2026-11-02', 'b', 1), (DATE '2026-11-02', 'c', 5), (DATE '2026-11-03', 'd', 2)) t(day, k, v)\n",
+    );
     await build(loadProject(dir));
-    const incremental = await rows(dir, "select day::varchar as day, n::int as n, v::int as v from marts.daily order by day");
+    const incremental = await rows(
+      dir,
+      "select day::varchar as day, n::int as n, v::int as v from marts.daily order by day",
+    );
     await build(loadProject(dir), { fullRefresh: true });
     const full = await rows(dir, "select day::varchar as day, n::int as n, v::int as v from marts.daily order by day");
     expect(incremental).toEqual(full);
-    expect(full).toEqual([{ day: "2026-11-01", n: 1, v: 1 }, { day: "2026-11-02", n: 2, v: 6 }, { day: "2026-11-03", n: 1, v: 2 }]);
+    expect(full).toEqual([
+      { day: "2026-11-01", n: 1, v: 1 },
+      { day: "2026-11-02", n: 2, v: 6 },
+      { day: "2026-11-03", n: 1, v: 2 },
+    ]);
   });
 
   test("publish_parquet writes lake/marts/<model>.parquet after a successful publish, and not after a failed one", async () => {
-    const dir = writeProject({ ...base, "models/marts/m.yml": "models:\n  - name: a_sum\n    publish_parquet: true\n    tests: [{ expression: 'total > 0' }]\n" });
+    const dir = writeProject({
+      ...base,
+      "models/marts/m.yml":
+        "models:\n  - name: a_sum\n    publish_parquet: true\n    tests: [{ expression: 'total > 0' }]\n",
+    });
     const result = await build(loadProject(dir));
     const path = join(dir, "lake/marts/a_sum.parquet");
     expect(result.models.find((m) => m.model === "a_sum")!.parquetPath).toBe(path);
@@ -90,7 +112,10 @@ describe("materializations and publishing", () => {
   });
 
   test("SQL errors show the model file's line, DuckDB's message and the compiled SQL path", async () => {
-    const dir = writeProject({ ...base, "models/marts/a_sum.sql": "select\n  sum(x) as total,\n  max(y) as top\nfrom {{ ref('a') }}\n" });
+    const dir = writeProject({
+      ...base,
+      "models/marts/a_sum.sql": "select\n  sum(x) as total,\n  max(y) as top\nfrom {{ ref('a') }}\n",
+    });
     const result = await build(loadProject(dir));
     const m = result.models.find((r) => r.model === "a_sum")!;
     expect(m.where).toBe("models/marts/a_sum.sql:3 (compiled: .dp/compiled/marts/a_sum.sql)");
@@ -103,7 +128,8 @@ describe("materializations and publishing", () => {
 
 describe("as-of times", () => {
   const sourced = {
-    "project.yaml": "name: asof\nsources:\n  billing:\n    connector: demo\n    config: { seed: 1, scale: small, start: '2026-10-01', streams: [customers] }\n",
+    "project.yaml":
+      "name: asof\nsources:\n  billing:\n    connector: demo\n    config: { seed: 1, scale: small, start: '2026-10-01', streams: [customers] }\n",
     "models/staging/stg_customers.sql": "select customer_id from {{ source('billing', 'customers') }}\n",
     "models/marts/n_customers.sql": "select count(distinct customer_id) as n from {{ ref('stg_customers') }}\n",
   };
@@ -115,17 +141,28 @@ describe("as-of times", () => {
     expect(dp(["pull", "-C", dir], { env: { DP_NOW: T1 } }).code).toBe(0);
     expect(dp(["build", "-C", dir], { env: { DP_NOW: T1 } }).code).toBe(0);
     expect(dp(["pull", "-C", dir], { env: { DP_NOW: T2 } }).code).toBe(0);
-    const only = JSON.parse(dp(["build", "--select", "n_customers", "--json", "-C", dir], { env: { DP_NOW: T2 } }).stdout);
+    const only = JSON.parse(
+      dp(["build", "--select", "n_customers", "--json", "-C", dir], { env: { DP_NOW: T2 } }).stdout,
+    );
     expect(only.models[0].asOf).toBe("2026-11-20T06:00:00.000Z");
     const all = JSON.parse(dp(["build", "--json", "-C", dir], { env: { DP_NOW: T2 } }).stdout);
-    expect(all.models.map((m: { asOf: string }) => m.asOf)).toEqual(["2026-11-21T06:00:00.000Z", "2026-11-21T06:00:00.000Z"]);
-    expect(await rows(dir, "select model, as_of::varchar as as_of from _dp.model_runs order by rowid desc limit 1")).toEqual([{ model: "n_customers", as_of: "2026-11-21 06:00:00+00" }]);
+    expect(all.models.map((m: { asOf: string }) => m.asOf)).toEqual([
+      "2026-11-21T06:00:00.000Z",
+      "2026-11-21T06:00:00.000Z",
+    ]);
+    expect(
+      await rows(dir, "select model, as_of::varchar as as_of from _dp.model_runs order by rowid desc limit 1"),
+    ).toEqual([{ model: "n_customers", as_of: "2026-11-21 06:00:00+00" }]);
   });
 });
 
 describe("dp contract infer", () => {
   test("prints a draft from the built columns and --write merges it into the model's YAML", async () => {
-    const dir = writeProject({ ...base, "models/marts/m.yml": "# marts\nmodels:\n  - name: a_sum\n    description: total of x # keep me\n    columns:\n      - { name: total, description: sum of x, tests: [not_null] }\n      - { name: gone }\n" });
+    const dir = writeProject({
+      ...base,
+      "models/marts/m.yml":
+        "# marts\nmodels:\n  - name: a_sum\n    description: total of x # keep me\n    columns:\n      - { name: total, description: sum of x, tests: [not_null] }\n      - { name: gone }\n",
+    });
     await build(loadProject(dir));
     const printed = dp(["contract", "infer", "a_b", "-C", dir]);
     expect(printed.code).toBe(0);

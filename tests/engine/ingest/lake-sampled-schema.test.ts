@@ -7,16 +7,34 @@ import { tempDir } from "../../helpers.ts";
 const N = 6000;
 const LATE = 5000;
 
-const base = (id: number): Record<string, unknown> => ({ id, at: "2026-01-01T00:00:00Z", day: "2026-01-01", amount: 3, meta: { a: "x" }, tags: [{ k: "v" }] });
+const base = (id: number): Record<string, unknown> => ({
+  id,
+  at: "2026-01-01T00:00:00Z",
+  day: "2026-01-01",
+  amount: 3,
+  meta: { a: "x" },
+  tags: [{ k: "v" }],
+});
 
 /** Land N records, the one at LATE replaced, as one file; return its schema and the late row. */
-async function landWithLate(late: Record<string, unknown>): Promise<{ file: LandedFile; row: Record<string, unknown> }> {
+async function landWithLate(
+  late: Record<string, unknown>,
+): Promise<{ file: LandedFile; row: Record<string, unknown> }> {
   const db = await Db.open(":memory:");
-  const writer = new StreamWriter(db, { lakeDir: tempDir("dp-lake-sample-"), source: "api", stream: { name: "things", primaryKey: ["id"] }, runId: "r1", loadedAt: new Date("2026-11-21T06:00:00Z") });
+  const writer = new StreamWriter(db, {
+    lakeDir: tempDir("dp-lake-sample-"),
+    source: "api",
+    stream: { name: "things", primaryKey: ["id"] },
+    runId: "r1",
+    loadedAt: new Date("2026-11-21T06:00:00Z"),
+  });
   try {
-    for (let page = 0; page < N / 1000; page++) writer.write(Array.from({ length: 1000 }, (_, i) => (page * 1000 + i === LATE ? late : base(page * 1000 + i))));
+    for (let page = 0; page < N / 1000; page++)
+      writer.write(Array.from({ length: 1000 }, (_, i) => (page * 1000 + i === LATE ? late : base(page * 1000 + i))));
     const file = (await writer.flush())!;
-    const [row] = await db.all(`SELECT * EXCLUDE (_dp_run_id, _dp_loaded_at) FROM read_parquet('${file.path}') WHERE id = ${LATE}`);
+    const [row] = await db.all(
+      `SELECT * EXCLUDE (_dp_run_id, _dp_loaded_at) FROM read_parquet('${file.path}') WHERE id = ${LATE}`,
+    );
     return { file, row: row! };
   } finally {
     writer.cleanup();
@@ -35,7 +53,12 @@ test("records that all look like the sample land with the sample's types", async
 });
 
 test("a key first seen after the sample, at any depth, becomes a column instead of being dropped", async () => {
-  const { file, row } = await landWithLate({ ...base(LATE), extra: true, meta: { a: "x", b: 7 }, tags: [{ k: "v", n: 1 }] });
+  const { file, row } = await landWithLate({
+    ...base(LATE),
+    extra: true,
+    meta: { a: "x", b: 7 },
+    tags: [{ k: "v", n: 1 }],
+  });
   expect(typeOf(file, "extra")).toBe("BOOLEAN");
   expect(typeOf(file, "meta")).toContain("b BIGINT");
   // nested BIGINTs come back from Db.all as strings

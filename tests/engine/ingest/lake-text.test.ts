@@ -19,14 +19,22 @@ const base = (id: number): Record<string, unknown> => ({
 /** Land the same pages through write() (parsed records) or writeText() (the page's text); return the file and its rows. */
 async function land(bodies: string[], viaText: boolean): Promise<{ file: LandedFile; rows: unknown[] }> {
   const db = await Db.open(":memory:");
-  const writer = new StreamWriter(db, { lakeDir: tempDir("dp-lake-text-"), source: "api", stream: { name: "things", primaryKey: ["id"] }, runId: "r1", loadedAt: new Date("2026-11-21T06:00:00Z") });
+  const writer = new StreamWriter(db, {
+    lakeDir: tempDir("dp-lake-text-"),
+    source: "api",
+    stream: { name: "things", primaryKey: ["id"] },
+    runId: "r1",
+    loadedAt: new Date("2026-11-21T06:00:00Z"),
+  });
   try {
     for (const body of bodies) {
       if (viaText) writer.writeText(recordsFromText(body, ["data"], [])!.records);
       else writer.write(JSON.parse(body).data);
     }
     const file = (await writer.flush())!;
-    const rows = await db.all(`SELECT * EXCLUDE (_dp_run_id, _dp_loaded_at) FROM read_parquet('${file.path}') ORDER BY id`);
+    const rows = await db.all(
+      `SELECT * EXCLUDE (_dp_run_id, _dp_loaded_at) FROM read_parquet('${file.path}') ORDER BY id`,
+    );
     return { file, rows };
   } finally {
     writer.cleanup();
@@ -37,7 +45,10 @@ async function land(bodies: string[], viaText: boolean): Promise<{ file: LandedF
 function pages(n: number, change: (id: number) => Record<string, unknown> = base, pretty = false): string[] {
   return Array.from({ length: Math.ceil(n / PAGE) }, (_, p) => {
     const records = Array.from({ length: Math.min(PAGE, n - p * PAGE) }, (_, i) => change(p * PAGE + i));
-    return JSON.stringify({ data: records, next: p + 1 }, null, pretty ? 2 : undefined).replace(/"amount": ?2\b/g, '"amount":2.00');
+    return JSON.stringify({ data: records, next: p + 1 }, null, pretty ? 2 : undefined).replace(
+      /"amount": ?2\b/g,
+      '"amount":2.00',
+    );
   });
 }
 
@@ -61,7 +72,8 @@ test("pretty-printed pages land as compact ones do", async () => {
 });
 
 test("a key or kind first seen after the sampled pages is not lost on the text path", async () => {
-  const late = (id: number) => (id === 5500 ? { ...base(id), extra: true, amount: 1.25, meta: { a: "x", n: 7 }, day: "soon" } : base(id));
+  const late = (id: number) =>
+    id === 5500 ? { ...base(id), extra: true, amount: 1.25, meta: { a: "x", n: 7 }, day: "soon" } : base(id);
   const file = await expectSameLanding(pages(7000, late));
   expect(file.schema.find((c) => c.name === "extra")?.type).toBe("BOOLEAN");
   expect(file.schema.find((c) => c.name === "day")?.type).toBe("VARCHAR");

@@ -57,33 +57,54 @@ describe("records taken from a page's text", () => {
   test("strings with brackets, braces, quotes, backslashes, escapes, unicode and newlines", () => {
     expectSame(
       page([
-        { id: 1, s: 'a "quoted" [x] {y} , : \\ back\\slash \\"', t: "line\nbreak\ttab\r\u0001\u001f", u: "é ü 日本 😀 \u2028\u2029", k: { "a]b": "}{", '"': "[" } },
+        {
+          id: 1,
+          s: 'a "quoted" [x] {y} , : \\ back\\slash \\"',
+          t: "line\nbreak\ttab\r\u0001\u001f",
+          u: "é ü 日本 😀 \u2028\u2029",
+          k: { "a]b": "}{", '"': "[" },
+        },
         { id: 2, s: "ends with a backslash \\", arr: [["[", "]"], [{ "{": "}" }]], empty: { o: {}, a: [] } },
       ]),
     );
     // escapes as an API might send them; DuckDB decodes them to the same text
-    expectSame(`{"data":[{"a":"\\u00e9\\u65e5\\ud83d\\ude00","b":"\\/\\b\\f\\n\\r\\t\\"\\\\","c":"\\ud800 lone"},{"a\\u0062":1,"ab2":"x"}]}`);
+    expectSame(
+      `{"data":[{"a":"\\u00e9\\u65e5\\ud83d\\ude00","b":"\\/\\b\\f\\n\\r\\t\\"\\\\","c":"\\ud800 lone"},{"a\\u0062":1,"ab2":"x"}]}`,
+    );
   });
 
   test("numbers are written as JSON.stringify writes them", () => {
-    expectSame(`{"data":[{"a":1.50,"b":1e2,"c":-0,"d":0.1,"e":12345678901234567890,"f":1E400,"g":-1.0e-5,"h":1234567890123456,"i":123456789012345,"j":0,"k":-12,"l":2.5e+3,"m":[1.0,2.00,3]}]}`);
-    const got = recordsFromText(`{"data":[{"a":1.50,"b":1e2,"c":-0,"d":1E400,"e":9007199254740993}]}`, ["data"], USUAL)!;
+    expectSame(
+      `{"data":[{"a":1.50,"b":1e2,"c":-0,"d":0.1,"e":12345678901234567890,"f":1E400,"g":-1.0e-5,"h":1234567890123456,"i":123456789012345,"j":0,"k":-12,"l":2.5e+3,"m":[1.0,2.00,3]}]}`,
+    );
+    const got = recordsFromText(
+      `{"data":[{"a":1.50,"b":1e2,"c":-0,"d":1E400,"e":9007199254740993}]}`,
+      ["data"],
+      USUAL,
+    )!;
     expect(got.records.ndjson).toBe(`{"a":1.5,"b":100,"c":0,"d":null,"e":9007199254740992}\n`);
   });
 
   test("pretty-printed pages (LF, CRLF, tabs) become one line per record", () => {
-    const records = [{ id: 1, nested: { a: [1, 2, { b: "x\ny" }] }, s: "  spaced  " }, { id: 2, nested: { a: [] }, s: "" }];
+    const records = [
+      { id: 1, nested: { a: [1, 2, { b: "x\ny" }] }, s: "  spaced  " },
+      { id: 2, nested: { a: [] }, s: "" },
+    ];
     expectSame(JSON.stringify({ data: records, next: "2" }, null, 2));
     expectSame(JSON.stringify({ data: records }, null, "\t").replaceAll("\n", "\r\n"));
   });
 
   test("keys in another order, missing keys, and late nested keys give the parse path's shape", () => {
-    expectSame(page([{ a: 1, b: { x: 1 } }, { b: { y: "s" }, a: 2.5 }, { c: null }, { a: 1, b: { x: 1, z: [true] } }, {}]));
+    expectSame(
+      page([{ a: 1, b: { x: 1 } }, { b: { y: "s" }, a: 2.5 }, { c: null }, { a: 1, b: { x: 1, z: [true] } }, {}]),
+    );
   });
 
   test("the records array anywhere in the body, nested paths, and an array body", () => {
     const records = [{ id: 1 }, { id: 2 }];
-    expectSame(`{"meta":{"data":[{"id":0}],"n":"[\\"]"},"has_more":true,"data":${JSON.stringify(records)},"after":{"x":[1,{"y":"]"}]}}`);
+    expectSame(
+      `{"meta":{"data":[{"id":0}],"n":"[\\"]"},"has_more":true,"data":${JSON.stringify(records)},"after":{"x":[1,{"y":"]"}]}}`,
+    );
     expectSame(`{"result":{"count":2,"items":${JSON.stringify(records)}},"data":"not this"}`, ["result", "items"]);
     // the last occurrence of a key wins, as in JSON.parse
     expectSame(`{"data":[{"id":"first"}],"data":${JSON.stringify(records)}}`);
@@ -91,7 +112,10 @@ describe("records taken from a page's text", () => {
     expect(recordsFromText(body, undefined, USUAL)!.records.count).toBe(2);
     expect(recordsFromText(body, [], USUAL)!.records.count).toBe(2);
     // no path: the first usual key holding an array
-    expect(recordsFromText(`{"items":"no","results":[{"id":1}],"records":[{"id":2},{"id":3}]}`, undefined, USUAL)!.records.count).toBe(1);
+    expect(
+      recordsFromText(`{"items":"no","results":[{"id":1}],"records":[{"id":2},{"id":3}]}`, undefined, USUAL)!.records
+        .count,
+    ).toBe(1);
   });
 
   test("no array at the path: undefined, so the caller parses the page and reports it", () => {
@@ -145,11 +169,32 @@ describe("records taken from a page's text", () => {
 
   test("random records and pages, compact and pretty-printed", () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
-    const chars = ["a", "Z", " ", '"', "\\", "/", "[", "]", "{", "}", ",", ":", "\n", "\t", "\u0000", "é", "😀", "\u2028", "\ud800"];
+    const chars = [
+      "a",
+      "Z",
+      " ",
+      '"',
+      "\\",
+      "/",
+      "[",
+      "]",
+      "{",
+      "}",
+      ",",
+      ":",
+      "\n",
+      "\t",
+      "\u0000",
+      "é",
+      "😀",
+      "\u2028",
+      "\ud800",
+    ];
     const str = () => Array.from({ length: Math.floor(rand() * 12) }, () => pick(chars)).join("");
-    const num = () => pick([0, -0, 1, -7, 1.5, 0.1, 1e21, 1e-7, 2 ** 53, 2 ** 53 + 2, -(2 ** 60), 123.456, Math.floor(rand() * 1e6)]);
+    const num = () =>
+      pick([0, -0, 1, -7, 1.5, 0.1, 1e21, 1e-7, 2 ** 53, 2 ** 53 + 2, -(2 ** 60), 123.456, Math.floor(rand() * 1e6)]);
     const value = (depth: number): unknown => {
       const kind = Math.floor(rand() * (depth > 3 ? 5 : 7));
       if (kind === 0) return str();
@@ -160,13 +205,20 @@ describe("records taken from a page's text", () => {
       if (kind === 5) return Array.from({ length: Math.floor(rand() * 4) }, () => value(depth + 1));
       return object(depth + 1);
     };
-    const object = (depth: number): Record<string, unknown> => Object.fromEntries(Array.from({ length: Math.floor(rand() * 6) }, () => [pick(["id", "a", "b", "c", str()]), value(depth)]));
+    const object = (depth: number): Record<string, unknown> =>
+      Object.fromEntries(
+        Array.from({ length: Math.floor(rand() * 6) }, () => [pick(["id", "a", "b", "c", str()]), value(depth)]),
+      );
     for (let i = 0; i < 300; i++) {
       const records = Array.from({ length: 1 + Math.floor(rand() * 20) }, () => object(0));
       const body = { has_more: rand() < 0.5, data: records, next: str() };
       expectSame(JSON.stringify(body, null, pick([undefined, 0, 1, 2, "\t"])));
       // numbers as APIs write them: trailing zeros and exponents
-      expectSame(JSON.stringify(body).replace(/(:-?\d+)([,}\]])/g, (_, n, end) => (rand() < 0.3 ? `${n}.00${end}` : rand() < 0.2 ? `${n}e0${end}` : `${n}${end}`)));
+      expectSame(
+        JSON.stringify(body).replace(/(:-?\d+)([,}\]])/g, (_, n, end) =>
+          rand() < 0.3 ? `${n}.00${end}` : rand() < 0.2 ? `${n}e0${end}` : `${n}${end}`,
+        ),
+      );
     }
   });
 });

@@ -31,7 +31,14 @@ afterAll(async () => {
   else process.env.DP_NOW = savedNow;
 });
 
-const pullFailed: AlertEvent = { key: "pull:shop", step: "pull", title: "pull of shop failed", error: "HTTP 503 from the shop API", owner: "ana@example.com", command: "dp pull shop" };
+const pullFailed: AlertEvent = {
+  key: "pull:shop",
+  step: "pull",
+  title: "pull of shop failed",
+  error: "HTTP 503 from the shop API",
+  owner: "ana@example.com",
+  command: "dp pull shop",
+};
 const at = async (iso: string, events: AlertEvent[], evaluated = ["pull:shop"]) => {
   process.env.DP_NOW = iso;
   return deliverAlerts(project, events, new Set(evaluated), `run-${iso}`);
@@ -55,22 +62,40 @@ describe("alerts", () => {
     expect(texts[2]).toContain("recovered: pull of shop failed (failing since 2026-11-21T06:00:00.000Z)");
     const hooks = slack.posts("/hooks/");
     expect(hooks.map((h) => h.kind)).toEqual(["alert", "alert", "recovery"]);
-    expect(hooks[0]).toMatchObject({ project: "orch", key: "pull:shop", step: "pull", owner: "ana@example.com", command: "dp pull shop" });
+    expect(hooks[0]).toMatchObject({
+      project: "orch",
+      key: "pull:shop",
+      step: "pull",
+      owner: "ana@example.com",
+      command: "dp pull shop",
+    });
   });
 
   test("429 and 500 are retried; a channel that stays down is logged, never thrown, and retried next run", async () => {
     slack.reset();
     slack.failNext(429, 1, "0");
     slack.failNext(500, 1);
-    const ok = await at("2026-11-22T06:00:00Z", [{ ...pullFailed, key: "test:daily_revenue", step: "test" }], ["test:daily_revenue"]);
+    const ok = await at(
+      "2026-11-22T06:00:00Z",
+      [{ ...pullFailed, key: "test:daily_revenue", step: "test" }],
+      ["test:daily_revenue"],
+    );
     expect(ok.sent).toEqual(["test:daily_revenue"]);
     expect(slack.server.requests.filter((r) => r.fault).length).toBe(2);
     slack.reset();
     slack.server.fail({ kind: "status", status: 503 }, { times: 100 });
-    const down = await at("2026-11-22T06:05:00Z", [{ ...pullFailed, key: "freshness:shop", step: "freshness" }], ["freshness:shop"]);
+    const down = await at(
+      "2026-11-22T06:05:00Z",
+      [{ ...pullFailed, key: "freshness:shop", step: "freshness" }],
+      ["freshness:shop"],
+    );
     expect(down.failed).toEqual(["freshness:shop"]);
     slack.reset();
-    const next = await at("2026-11-22T06:10:00Z", [{ ...pullFailed, key: "freshness:shop", step: "freshness" }], ["freshness:shop"]);
+    const next = await at(
+      "2026-11-22T06:10:00Z",
+      [{ ...pullFailed, key: "freshness:shop", step: "freshness" }],
+      ["freshness:shop"],
+    );
     expect(next.sent).toEqual(["freshness:shop"]);
   });
 });

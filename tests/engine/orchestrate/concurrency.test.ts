@@ -52,7 +52,8 @@ describe("kill -9 mid-build", () => {
   test("every mart is the old or the new version, the warehouse opens, the rerun completes", async () => {
     const v1 = "select * from (values (1, 'v1'), (2, 'v1')) t(id, version)\n";
     const v2 = "select * from (values (1, 'v2'), (2, 'v2'), (3, 'v2')) t(id, version)\n";
-    const slow = "select count(*) as n, (select min(version) from {{ ref('a') }}) as version from range(100000000000) t(i) where i % 7 = 3\n";
+    const slow =
+      "select count(*) as n, (select min(version) from {{ ref('a') }}) as version from range(100000000000) t(i) where i % 7 = 3\n";
     const fast = "select count(*) as n, min(version) as version from {{ ref('a') }}\n";
     const dir = writeProject({
       "project.yaml": "name: k9\n",
@@ -93,9 +94,14 @@ describe("kill -9 mid-build", () => {
     try {
       // the writer's own file: each model whole, old or new
       for (const rel of ["staging.a", "marts.c"]) {
-        const versions = await writer.all<{ version: string; n: number }>(`select version, count(*)::int as n from ${rel} group by version`);
+        const versions = await writer.all<{ version: string; n: number }>(
+          `select version, count(*)::int as n from ${rel} group by version`,
+        );
         expect(versions.length).toBe(1);
-        expect([JSON.stringify(versions[0]), rel]).toEqual([JSON.stringify(versions[0]!.version === "v1" ? { version: "v1", n: 2 } : { version: "v2", n: 3 }), rel]);
+        expect([JSON.stringify(versions[0]), rel]).toEqual([
+          JSON.stringify(versions[0]!.version === "v1" ? { version: "v1", n: 2 } : { version: "v2", n: 3 }),
+          rel,
+        ]);
       }
     } finally {
       writer.close();

@@ -8,12 +8,19 @@ afterAll(() => f.remove());
 test("dp doctor names a missing secret and its fix, never prints a present one, exits 1", () => {
   f.config({
     sources: {
-      shop: { connector: "files", owner: "ana@example.com", config: { streams: [{ name: "orders", url: "https://shop.example.com/orders.csv?key=${SHOP_API_KEY}" }] } },
+      shop: {
+        connector: "files",
+        owner: "ana@example.com",
+        config: { streams: [{ name: "orders", url: "https://shop.example.com/orders.csv?key=${SHOP_API_KEY}" }] },
+      },
     },
     alerts: { slack_webhook: "${SLACK_WEBHOOK_URL}" },
   });
   const secret = "https://hooks.slack.com/services/T1/B2/very-secret-value";
-  const r = dp(["doctor", "--crontab-file", `${f.dir}/crontab`], { cwd: f.dir, env: { SHOP_API_KEY: "", SLACK_WEBHOOK_URL: secret, ANTHROPIC_API_KEY: "" } });
+  const r = dp(["doctor", "--crontab-file", `${f.dir}/crontab`], {
+    cwd: f.dir,
+    env: { SHOP_API_KEY: "", SLACK_WEBHOOK_URL: secret, ANTHROPIC_API_KEY: "" },
+  });
   expect(r.code).toBe(1);
   expect(r.stdout).toContain("✗ secret SHOP_API_KEY: missing (needed by source shop)");
   expect(r.stdout).toContain("fix: export SHOP_API_KEY=... or add it to");
@@ -24,7 +31,9 @@ test("dp doctor names a missing secret and its fix, never prints a present one, 
   expect(r.stdout).toContain("fix: run `dp schedule install`");
   expect(r.stdout).toContain("! warehouse: nothing built yet");
   expect(r.stdout).toMatch(/✓ disk: [\d.]+ GB free/);
-  const json = JSON.parse(dp(["doctor", "--json"], { cwd: f.dir, env: { SHOP_API_KEY: "k-123456", SLACK_WEBHOOK_URL: secret } }).stdout);
+  const json = JSON.parse(
+    dp(["doctor", "--json"], { cwd: f.dir, env: { SHOP_API_KEY: "k-123456", SLACK_WEBHOOK_URL: secret } }).stdout,
+  );
   expect(json.ok).toBe(true);
   expect(JSON.stringify(json)).not.toContain("k-123456");
 });

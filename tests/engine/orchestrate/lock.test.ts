@@ -29,7 +29,9 @@ test("a live holder: LOCKED (exit 3) naming its pid and start time", () => {
     throw new Error("expected LOCKED");
   } catch (e) {
     expect((e as { exitCode: number }).exitCode).toBe(3);
-    expect((e as Error).message).toBe("another dp run (pid " + sleeper.pid + ", started 2026-11-21T06:00:00.000Z) holds the project lock");
+    expect((e as Error).message).toBe(
+      "another dp run (pid " + sleeper.pid + ", started 2026-11-21T06:00:00.000Z) holds the project lock",
+    );
   }
 });
 
@@ -44,7 +46,11 @@ test("a recycled pid (same pid, other process start time) counts as dead", () =>
 
 test("a dead holder or an empty lock file is taken over; the lock is released after an error", async () => {
   plant({ pid: Bun.spawnSync(["true"]).pid, started_at: "2026-11-20T00:00:00Z", command: "run" });
-  await expect(withRunLock(project, "run", async () => { throw new Error("boom"); })).rejects.toThrow("boom");
+  await expect(
+    withRunLock(project, "run", async () => {
+      throw new Error("boom");
+    }),
+  ).rejects.toThrow("boom");
   expect(existsSync(lockPath(project))).toBe(false);
   writeFileSync(lockPath(project), "");
   await withRunLock(project, "run", async () => expect(readLock(project)?.pid).toBe(process.pid));

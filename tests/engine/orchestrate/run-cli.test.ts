@@ -65,7 +65,10 @@ describe("dp run: one process, one lock", () => {
     const f = fixture("stale");
     fixtures.push(f);
     const dead = Bun.spawnSync(["true"]).pid;
-    Bun.write(join(f.dir, ".dp", "run.lock"), JSON.stringify({ pid: dead, started_at: "2026-11-20T00:00:00Z", command: "run" }));
+    Bun.write(
+      join(f.dir, ".dp", "run.lock"),
+      JSON.stringify({ pid: dead, started_at: "2026-11-20T00:00:00Z", command: "run" }),
+    );
     const r = dp(["run"], { cwd: f.dir });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`taking over a stale lock from dead pid ${dead}`);
@@ -102,7 +105,10 @@ describe("interrupting a long model", () => {
     fixtures.push(f);
     expect(dp(["run"], { cwd: f.dir }).code).toBe(0);
     // minutes of work if nothing interrupts it
-    f.write("models/marts/burn.sql", "SELECT count(*) AS n FROM range(200000) a(x), range(200000) b(y) WHERE (x * 31 + y) % 13 = 0\n");
+    f.write(
+      "models/marts/burn.sql",
+      "SELECT count(*) AS n FROM range(200000) a(x), range(200000) b(y) WHERE (x * 31 + y) % 13 = 0\n",
+    );
     const run = spawnDp(["build", "--log-format", "json"], { cwd: f.dir });
     await Bun.sleep(1500);
     const t0 = Date.now();

@@ -21,9 +21,15 @@ describe("schedules", () => {
     const six = parseSchedule("daily at 06:00");
     expect(six.lastSlot(at("2026-11-21T05:59:00Z")).toISOString()).toBe("2026-11-20T06:00:00.000Z");
     expect(six.lastSlot(at("2026-11-21T06:00:00Z")).toISOString()).toBe("2026-11-21T06:00:00.000Z");
-    expect(parseSchedule("daily at 06:00 Europe/Berlin").lastSlot(at("2026-11-21T06:00:00Z")).toISOString()).toBe("2026-11-21T05:00:00.000Z");
-    expect(parseSchedule("weekly on mon at 07:30").lastSlot(at("2026-11-21T06:00:00Z")).toISOString()).toBe("2026-11-16T07:30:00.000Z");
-    expect(parseSchedule("*/10 * * * *").nextSlot(at("2026-11-21T06:01:00Z")).toISOString()).toBe("2026-11-21T06:10:00.000Z");
+    expect(parseSchedule("daily at 06:00 Europe/Berlin").lastSlot(at("2026-11-21T06:00:00Z")).toISOString()).toBe(
+      "2026-11-21T05:00:00.000Z",
+    );
+    expect(parseSchedule("weekly on mon at 07:30").lastSlot(at("2026-11-21T06:00:00Z")).toISOString()).toBe(
+      "2026-11-16T07:30:00.000Z",
+    );
+    expect(parseSchedule("*/10 * * * *").nextSlot(at("2026-11-21T06:01:00Z")).toISOString()).toBe(
+      "2026-11-21T06:10:00.000Z",
+    );
     expect(() => parseSchedule("every tuesday", "project.yaml:4")).toThrow(/invalid schedule/);
     expect(() => parseSchedule("61 * * * *")).toThrow(/cron/);
   });
@@ -47,7 +53,10 @@ describe("dp run --due over a pinned clock", () => {
     ],
   });
   // keep the fixture's source, make it daily at 06:00
-  writeFileSync(join(f.dir, "project.yaml"), readFileSync(join(f.dir, "project.yaml"), "utf8").replace("schedule: hourly", "schedule: daily at 06:00"));
+  writeFileSync(
+    join(f.dir, "project.yaml"),
+    readFileSync(join(f.dir, "project.yaml"), "utf8").replace("schedule: hourly", "schedule: daily at 06:00"),
+  );
   const due = (now: string) => {
     const r = dp(["run", "--due", "--json"], { cwd: f.dir, env: { DP_NOW: now } });
     if (r.code !== 0) throw new Error(`dp run --due at ${now} exited ${r.code}: ${r.stderr}`);
@@ -62,16 +71,40 @@ describe("dp run --due over a pinned clock", () => {
   };
 
   test("a day of 5-minute ticks: each source and export runs when its slot passes, builds only after new data", () => {
-    expect(due("2026-11-21T05:00:00Z")).toMatchObject({ status: "success", pulled: ["shop:10"], built: true, exported: ["daily_revenue", "orders"] });
+    expect(due("2026-11-21T05:00:00Z")).toMatchObject({
+      status: "success",
+      pulled: ["shop:10"],
+      built: true,
+      exported: ["daily_revenue", "orders"],
+    });
     expect(due("2026-11-21T05:05:00Z")).toMatchObject({ status: "idle", pulled: [], built: false, exported: [] });
     // the 06:00 slot: pulled, nothing new, so no build and no unscheduled export
-    expect(due("2026-11-21T06:00:00Z")).toMatchObject({ status: "success", pulled: ["shop:0"], built: false, exported: [] });
+    expect(due("2026-11-21T06:00:00Z")).toMatchObject({
+      status: "success",
+      pulled: ["shop:0"],
+      built: false,
+      exported: [],
+    });
     f.writeOrders(5, 100);
     expect(due("2026-11-21T06:30:00Z")).toMatchObject({ status: "idle", pulled: [] });
     // 07:00: only the scheduled export is due
-    expect(due("2026-11-21T07:00:00Z")).toMatchObject({ status: "success", pulled: [], built: false, exported: ["daily_revenue"] });
-    expect(due("2026-11-22T06:05:00Z")).toMatchObject({ status: "success", pulled: ["shop:5"], built: true, exported: ["orders"] });
-    expect(readFileSync(join(f.dir, "out", "orders.csv"), "utf8").trim().split("\n").length).toBe(16);
+    expect(due("2026-11-21T07:00:00Z")).toMatchObject({
+      status: "success",
+      pulled: [],
+      built: false,
+      exported: ["daily_revenue"],
+    });
+    expect(due("2026-11-22T06:05:00Z")).toMatchObject({
+      status: "success",
+      pulled: ["shop:5"],
+      built: true,
+      exported: ["orders"],
+    });
+    expect(
+      readFileSync(join(f.dir, "out", "orders.csv"), "utf8")
+        .trim()
+        .split("\n").length,
+    ).toBe(16);
   }, 60_000);
 
   test("after three missed days, one catch-up run, then idle again", () => {

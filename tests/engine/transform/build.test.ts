@@ -11,7 +11,8 @@ import { snapshotRows, writeProject } from "../../helpers.ts";
 
 const base = {
   "project.yaml": "name: fixture\n",
-  "models/staging/stg_orders.sql": "select * from (values (1, 'a', 10.0), (2, 'b', 20.0), (3, 'a', 5.0)) t(order_id, customer, amount)\n",
+  "models/staging/stg_orders.sql":
+    "select * from (values (1, 'a', 10.0), (2, 'b', 20.0), (3, 'a', 5.0)) t(order_id, customer, amount)\n",
   "models/marts/orders.sql": "select order_id, customer, amount from {{ ref('stg_orders') }}\n",
   "models/marts/revenue.sql": "select customer, sum(amount) as revenue\nfrom {{ ref('orders') }}\ngroup by customer\n",
   "models/marts/marts.yml": `models:
@@ -63,7 +64,10 @@ describe("build", () => {
   test("a failing test keeps the previous version live and skips downstream", async () => {
     const dir = writeProject(base);
     expect((await build(loadProject(dir))).ok).toBe(true);
-    writeFileSync(join(dir, "models/staging/stg_orders.sql"), "select * from (values (1, 'a', 10.0), (1, 'c', -1.0)) t(order_id, customer, amount)\n");
+    writeFileSync(
+      join(dir, "models/staging/stg_orders.sql"),
+      "select * from (values (1, 'a', 10.0), (1, 'c', -1.0)) t(order_id, customer, amount)\n",
+    );
     const result = await build(loadProject(dir));
     expect(result.ok).toBe(false);
     const byName = Object.fromEntries(result.models.map((m) => [m.model, m]));
@@ -75,7 +79,10 @@ describe("build", () => {
     // readers still see the last good orders and revenue
     expect(await rows(dir, "select count(*)::int as n from marts.orders")).toEqual([{ n: 3 }]);
     expect(await rows(dir, "select count(*)::int as n from marts.revenue")).toEqual([{ n: 2 }]);
-    const failed = await rows(dir, "select test_id, failures from _dp.test_results where status = 'fail' order by test_id");
+    const failed = await rows(
+      dir,
+      "select test_id, failures from _dp.test_results where status = 'fail' order by test_id",
+    );
     expect(failed.map((r) => r.test_id)).toContain("orders.unique(order_id)");
   });
 
@@ -83,7 +90,10 @@ describe("build", () => {
     const dir = writeProject(base);
     expect((await build(loadProject(dir))).ok).toBe(true);
     // stg_orders and orders share a commit group; orders' tests fail, so the group rolls back
-    writeFileSync(join(dir, "models/staging/stg_orders.sql"), "select * from (values (7, 'a', 1.0), (7, 'b', 2.0)) t(order_id, customer, amount)\n");
+    writeFileSync(
+      join(dir, "models/staging/stg_orders.sql"),
+      "select * from (values (7, 'a', 1.0), (7, 'b', 2.0)) t(order_id, customer, amount)\n",
+    );
     for (const failFast of [false, true]) {
       const result = await build(loadProject(dir), { failFast });
       expect(result.models.map((m) => [m.model, m.status])).toEqual([
@@ -92,9 +102,14 @@ describe("build", () => {
         ["revenue", "skipped"],
       ]);
       // stg_orders' new version is live although its first build rolled back with orders
-      expect(await rows(dir, "select count(*)::int as n, min(order_id)::int as id from staging.stg_orders")).toEqual([{ n: 2, id: 7 }]);
+      expect(await rows(dir, "select count(*)::int as n, min(order_id)::int as id from staging.stg_orders")).toEqual([
+        { n: 2, id: 7 },
+      ]);
       expect(await rows(dir, "select count(*)::int as n from marts.orders")).toEqual([{ n: 3 }]);
-      const runs = await rows(dir, `select model, status from _dp.model_runs where run_id = '${result.runId}' order by model`);
+      const runs = await rows(
+        dir,
+        `select model, status from _dp.model_runs where run_id = '${result.runId}' order by model`,
+      );
       expect(runs).toEqual([
         { model: "orders", status: "failed" },
         { model: "revenue", status: "skipped" },
@@ -104,13 +119,19 @@ describe("build", () => {
   });
 
   test("--fail-fast stops at the first failure", async () => {
-    const dir = writeProject({ ...base, "models/staging/stg_orders.sql": "select 1 as order_id, 'zzz' as customer, 1.0 as amount\n" });
+    const dir = writeProject({
+      ...base,
+      "models/staging/stg_orders.sql": "select 1 as order_id, 'zzz' as customer, 1.0 as amount\n",
+    });
     const result = await build(loadProject(dir), { failFast: true });
     expect(result.models.map((m) => m.status)).toEqual(["success", "failed", "skipped"]);
   });
 
   test("SQL errors name the model file and the compiled SQL", async () => {
-    const dir = writeProject({ ...base, "models/marts/revenue.sql": "select customer, sum(amout) as revenue from {{ ref('orders') }} group by customer\n" });
+    const dir = writeProject({
+      ...base,
+      "models/marts/revenue.sql": "select customer, sum(amout) as revenue from {{ ref('orders') }} group by customer\n",
+    });
     const result = await build(loadProject(dir));
     const revenue = result.models.find((m) => m.model === "revenue")!;
     expect(revenue.status).toBe("failed");
@@ -163,7 +184,10 @@ describe("build", () => {
 `;
     const dir = writeProject({ ...base, "models/marts/marts.yml": yaml });
     expect((await build(loadProject(dir))).ok).toBe(true);
-    writeFileSync(join(dir, "models/marts/orders.sql"), "select order_id::VARCHAR as order_id, customer, amount, 1 as extra from {{ ref('stg_orders') }}\n");
+    writeFileSync(
+      join(dir, "models/marts/orders.sql"),
+      "select order_id::VARCHAR as order_id, customer, amount, 1 as extra from {{ ref('stg_orders') }}\n",
+    );
     const result = await build(loadProject(dir));
     const orders = result.models.find((m) => m.model === "orders")!;
     expect(orders.status).toBe("failed");
@@ -176,18 +200,26 @@ describe("build", () => {
     const files = {
       "project.yaml": "name: inc\n",
       "models/staging/src.sql": "select * from (values (1, 'x', 1), (2, 'y', 1)) t(id, v, version)\n",
-      "models/marts/latest.sql": "select id, v, version from {{ ref('src') }}\n{% if is_incremental() %}where version >= (select max(version) from {{ this }}){% endif %}\n",
+      "models/marts/latest.sql":
+        "select id, v, version from {{ ref('src') }}\n{% if is_incremental() %}where version >= (select max(version) from {{ this }}){% endif %}\n",
       "models/marts/m.yml": "models:\n  - name: latest\n    materialized: incremental\n    unique_key: id\n",
     };
     const dir = writeProject(files);
     await build(loadProject(dir));
-    writeFileSync(join(dir, "models/staging/src.sql"), "select * from (values (1, 'x', 1), (2, 'y2', 2), (3, 'z', 2)) t(id, v, version)\n");
+    writeFileSync(
+      join(dir, "models/staging/src.sql"),
+      "select * from (values (1, 'x', 1), (2, 'y2', 2), (3, 'z', 2)) t(id, v, version)\n",
+    );
     await build(loadProject(dir));
     const incremental = await rows(dir, "select id, v from marts.latest order by id");
     await build(loadProject(dir), { fullRefresh: true });
     const full = await rows(dir, "select id, v from marts.latest order by id");
     expect(incremental).toEqual(full);
-    expect(full).toEqual([{ id: 1, v: "x" }, { id: 2, v: "y2" }, { id: 3, v: "z" }]);
+    expect(full).toEqual([
+      { id: 1, v: "x" },
+      { id: 2, v: "y2" },
+      { id: 3, v: "z" },
+    ]);
   });
 });
 
@@ -196,7 +228,8 @@ test("a relationships test's target is built first even when it is not an upstre
     "project.yaml": "name: rel\n",
     "models/marts/a_orders.sql": "select 1 as order_id, 'c1' as customer_id\n",
     "models/marts/z_customers.sql": "select 'c1' as customer_id\n",
-    "models/marts/m.yml": "models:\n  - name: a_orders\n    columns:\n      - name: customer_id\n        tests: [{ relationships: { to: z_customers, field: customer_id } }]\n",
+    "models/marts/m.yml":
+      "models:\n  - name: a_orders\n    columns:\n      - name: customer_id\n        tests: [{ relationships: { to: z_customers, field: customer_id } }]\n",
   });
   const result = await build(loadProject(dir));
   expect(result.models.map((m) => m.model)).toEqual(["z_customers", "a_orders"]);
@@ -205,19 +238,27 @@ test("a relationships test's target is built first even when it is not an upstre
 
 describe("large models are built beside the live version, committed, then tested", () => {
   // 1,200,000 rows: over LARGE_ROWS, so the tests scan a committed table with every core
-  const big = (bad: boolean) => `select i as id, ${bad ? "case when i = 5 then null else i end" : "i"} as v from range(1200000) t(i)\n`;
+  const big = (bad: boolean) =>
+    `select i as id, ${bad ? "case when i = 5 then null else i end" : "i"} as v from range(1200000) t(i)\n`;
   const files = (bad: boolean) => ({
     "project.yaml": "name: big\n",
     "models/marts/big.sql": big(bad),
     "models/marts/small.sql": "select 1 as id\n",
-    "models/marts/marts.yml": "models:\n  - name: big\n    columns:\n      - { name: id, tests: [not_null, unique] }\n      - { name: v, tests: [not_null] }\n",
+    "models/marts/marts.yml":
+      "models:\n  - name: big\n    columns:\n      - { name: id, tests: [not_null, unique] }\n      - { name: v, tests: [not_null] }\n",
   });
-  const tables = async (dir: string) => (await rows(dir, "select table_name from duckdb_tables() where schema_name = 'marts' order by 1")).map((r) => r.table_name);
+  const tables = async (dir: string) =>
+    (await rows(dir, "select table_name from duckdb_tables() where schema_name = 'marts' order by 1")).map(
+      (r) => r.table_name,
+    );
 
   test("a new large model whose tests fail is not published and leaves no shadow", async () => {
     const dir = writeProject(files(true));
     const result = await build(loadProject(dir));
-    expect(result.models.map((m) => [m.model, m.status])).toEqual([["big", "failed"], ["small", "success"]]);
+    expect(result.models.map((m) => [m.model, m.status])).toEqual([
+      ["big", "failed"],
+      ["small", "success"],
+    ]);
     expect(result.models[0]!.error).toContain("not_null(v)");
     expect(await tables(dir)).toEqual(["small"]);
   });
@@ -233,7 +274,9 @@ describe("large models are built beside the live version, committed, then tested
     writeFileSync(join(dir, "models/marts/big.sql"), big(true).replace("range(1200000)", "range(1300000)"));
     const second = await build(loadProject(dir));
     expect(second.models[0]!.status).toBe("failed");
-    expect(await rows(dir, "select count(*)::int as n, count(v)::int as v from marts.big")).toEqual([{ n: 1_200_000, v: 1_200_000 }]);
+    expect(await rows(dir, "select count(*)::int as n, count(v)::int as v from marts.big")).toEqual([
+      { n: 1_200_000, v: 1_200_000 },
+    ]);
     expect(await tables(dir)).toEqual(["big", "small"]);
     // a build killed after committing a shadow leaves it in the warehouse; the next build drops it
     const writer = await openWriter(loadProject(dir));

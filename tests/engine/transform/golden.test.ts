@@ -11,12 +11,17 @@ const GOLDEN = join(import.meta.dir, "golden");
 const update = process.env.UPDATE_GOLDEN === "1";
 
 const project = {
-  "project.yaml": "name: golden\nsources:\n  billing:\n    connector: demo\n    config: { streams: [customers, invoices] }\n",
-  "models/staging/stg_customers.sql": "-- one row per customer\nselect customer_id, lower(email) as email\nfrom {{ source('billing', 'customers') }}\nqualify row_number() over (partition by customer_id order by updated_at desc) = 1;\n",
-  "models/staging/stg_invoices.sql": "select invoice_id, customer_id, amount_cents / 100.0 as amount, created_at\nfrom {{source(\"billing\",\"invoices\")}}\n{% if is_incremental() %}\nwhere created_at > (select max(created_at) from {{ this }})\n{% endif %}\n",
-  "models/marts/revenue.sql": "select c.customer_id, sum(i.amount) as revenue\nfrom {{ ref('stg_customers') }} c\njoin {{ ref( 'stg_invoices' ) }} i using (customer_id)\ngroup by 1\n",
+  "project.yaml":
+    "name: golden\nsources:\n  billing:\n    connector: demo\n    config: { streams: [customers, invoices] }\n",
+  "models/staging/stg_customers.sql":
+    "-- one row per customer\nselect customer_id, lower(email) as email\nfrom {{ source('billing', 'customers') }}\nqualify row_number() over (partition by customer_id order by updated_at desc) = 1;\n",
+  "models/staging/stg_invoices.sql":
+    'select invoice_id, customer_id, amount_cents / 100.0 as amount, created_at\nfrom {{source("billing","invoices")}}\n{% if is_incremental() %}\nwhere created_at > (select max(created_at) from {{ this }})\n{% endif %}\n',
+  "models/marts/revenue.sql":
+    "select c.customer_id, sum(i.amount) as revenue\nfrom {{ ref('stg_customers') }} c\njoin {{ ref( 'stg_invoices' ) }} i using (customer_id)\ngroup by 1\n",
   "models/marts/direct.sql": "select *\nfrom staging.stg_customers\n",
-  "models/staging/staging.yml": "models:\n  - name: stg_invoices\n    materialized: incremental\n    unique_key: invoice_id\n",
+  "models/staging/staging.yml":
+    "models:\n  - name: stg_invoices\n    materialized: incremental\n    unique_key: invoice_id\n",
 };
 
 function check(name: string, actual: string) {
@@ -39,7 +44,8 @@ describe("compiled SQL (golden)", async () => {
         if (l.trim() && !/\{\{|\{%/.test(source[i]!)) expect(l).toBe(source[i]!.replace(/;\s*$/, ""));
       });
       check(name, `${compiled}\n`);
-      if (model.materialized === "incremental") check(`${name}.incremental`, `${compileSql(model, graph, { isIncremental: true })}\n`);
+      if (model.materialized === "incremental")
+        check(`${name}.incremental`, `${compileSql(model, graph, { isIncremental: true })}\n`);
     });
   }
 });

@@ -8,9 +8,12 @@ import { dp, snapshotRows, writeProject } from "../../helpers.ts";
 
 const base = {
   "project.yaml": "name: t\n",
-  "models/staging/stg_orders.sql": "select * from (values (1, 'a', 10.0, DATE '2026-10-03'), (2, 'b', 20.0, DATE '2026-10-20'), (3, 'a', 5.0, DATE '2026-11-02')) t(order_id, customer, amount, ordered_on)\n",
-  "models/marts/revenue.sql": "select customer, date_trunc('month', ordered_on) as month, sum(amount) as revenue, count(*) as orders\nfrom {{ ref('stg_orders') }}\nwhere amount > 0\ngroup by all\n",
-  "models/marts/tests/revenue_positive.sql": "-- every revenue row is positive\nselect * from {{ ref('revenue') }} where revenue <= 0\n",
+  "models/staging/stg_orders.sql":
+    "select * from (values (1, 'a', 10.0, DATE '2026-10-03'), (2, 'b', 20.0, DATE '2026-10-20'), (3, 'a', 5.0, DATE '2026-11-02')) t(order_id, customer, amount, ordered_on)\n",
+  "models/marts/revenue.sql":
+    "select customer, date_trunc('month', ordered_on) as month, sum(amount) as revenue, count(*) as orders\nfrom {{ ref('stg_orders') }}\nwhere amount > 0\ngroup by all\n",
+  "models/marts/tests/revenue_positive.sql":
+    "-- every revenue row is positive\nselect * from {{ ref('revenue') }} where revenue <= 0\n",
 };
 
 const rows = snapshotRows;
@@ -20,8 +23,13 @@ describe("singular tests", () => {
     const dir = writeProject(base);
     const first = await build(loadProject(dir));
     expect(first.ok).toBe(true);
-    expect(first.models.find((m) => m.model === "revenue")!.tests.map((t) => [t.id, t.status])).toEqual([["test.revenue_positive", "pass"]]);
-    writeFileSync(join(dir, "models/marts/revenue.sql"), "select customer, date_trunc('month', ordered_on) as month, -sum(amount) as revenue, count(*) as orders\nfrom {{ ref('stg_orders') }}\ngroup by all\n");
+    expect(first.models.find((m) => m.model === "revenue")!.tests.map((t) => [t.id, t.status])).toEqual([
+      ["test.revenue_positive", "pass"],
+    ]);
+    writeFileSync(
+      join(dir, "models/marts/revenue.sql"),
+      "select customer, date_trunc('month', ordered_on) as month, -sum(amount) as revenue, count(*) as orders\nfrom {{ ref('stg_orders') }}\ngroup by all\n",
+    );
     const second = await build(loadProject(dir));
     const revenue = second.models.find((m) => m.model === "revenue")!;
     expect(revenue.status).toBe("failed");
@@ -32,13 +40,27 @@ describe("singular tests", () => {
   test("a test over two models runs after the later one; dp test runs it too; warn severity does not fail", async () => {
     const dir = writeProject({
       ...base,
-      "models/marts/tests/orders_add_up.sql": "-- severity: warn\nselect 1 from (select sum(orders) as n from {{ ref('revenue') }}) r, (select count(*) as n from {{ ref('stg_orders') }}) o where r.n <> o.n\n",
+      "models/marts/tests/orders_add_up.sql":
+        "-- severity: warn\nselect 1 from (select sum(orders) as n from {{ ref('revenue') }}) r, (select count(*) as n from {{ ref('stg_orders') }}) o where r.n <> o.n\n",
     });
     const result = await build(loadProject(dir));
     expect(result.ok).toBe(true);
-    expect(result.models.find((m) => m.model === "revenue")!.tests.map((t) => t.id).sort()).toEqual(["test.orders_add_up", "test.revenue_positive"]);
+    expect(
+      result.models
+        .find((m) => m.model === "revenue")!
+        .tests.map((t) => t.id)
+        .sort(),
+    ).toEqual(["test.orders_add_up", "test.revenue_positive"]);
     const tested = await runTests(loadProject(dir));
-    expect(tested.tests.filter((t) => t.kind === "singular").map((t) => [t.id, t.status]).sort()).toEqual([["test.orders_add_up", "pass"], ["test.revenue_positive", "pass"]]);
+    expect(
+      tested.tests
+        .filter((t) => t.kind === "singular")
+        .map((t) => [t.id, t.status])
+        .sort(),
+    ).toEqual([
+      ["test.orders_add_up", "pass"],
+      ["test.revenue_positive", "pass"],
+    ]);
   });
 });
 
@@ -62,7 +84,9 @@ describe("unit tests of model logic", () => {
   test("given rows in, expected rows out, in any order, without lake or warehouse", async () => {
     const dir = writeProject({ ...base, "models/marts/unit.yml": unitYaml });
     const result = await runTests(loadProject(dir), { unit: true });
-    expect(result.tests.map((t) => [t.id, t.status, t.message])).toEqual([["unit.revenue_by_customer_month", "pass", "revenue_by_customer_month: 2 expected rows match"]]);
+    expect(result.tests.map((t) => [t.id, t.status, t.message])).toEqual([
+      ["unit.revenue_by_customer_month", "pass", "revenue_by_customer_month: 2 expected rows match"],
+    ]);
     expect(result.ok).toBe(true);
   });
 
@@ -80,14 +104,20 @@ describe("unit tests of model logic", () => {
   });
 
   test("an input the model reads but the test does not give is named", async () => {
-    const dir = writeProject({ ...base, "models/marts/unit.yml": unitYaml.replace("input: ref('stg_orders')", "input: source('shop', 'orders')") });
+    const dir = writeProject({
+      ...base,
+      "models/marts/unit.yml": unitYaml.replace("input: ref('stg_orders')", "input: source('shop', 'orders')"),
+    });
     const t = (await runTests(loadProject(dir), { unit: true })).tests[0]!;
     expect(t.status).toBe("error");
     expect(t.message).toContain("revenue reads ref('stg_orders'), but the unit test gives no rows for it");
   });
 
   test("the YAML is validated: a bad input names file:line", () => {
-    const dir = writeProject({ ...base, "models/marts/unit.yml": unitYaml.replace("input: ref('stg_orders')", "input: stg_orders") });
+    const dir = writeProject({
+      ...base,
+      "models/marts/unit.yml": unitYaml.replace("input: ref('stg_orders')", "input: stg_orders"),
+    });
     const cli = dp(["test", "--unit", "-C", dir]);
     expect(cli.code).toBe(2);
     expect(cli.stderr).toContain("models/marts/unit.yml:5");

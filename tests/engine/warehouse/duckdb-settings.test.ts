@@ -45,7 +45,9 @@ test("without them DuckDB gets every core and 768 MB (half the RAM on a smaller 
 test("an in-memory DuckDB spills into the system temp dir, not the working directory", async () => {
   const db = await Db.open(":memory:");
   try {
-    expect((await db.one<{ t: string }>("SELECT current_setting('temp_directory') AS t"))!.t).toBe(join(tmpdir(), `dp-spill-${process.pid}`));
+    expect((await db.one<{ t: string }>("SELECT current_setting('temp_directory') AS t"))!.t).toBe(
+      join(tmpdir(), `dp-spill-${process.pid}`),
+    );
   } finally {
     db.close();
   }
@@ -55,7 +57,8 @@ test("DP_MEMORY_LIMIT sets the machine's default; a model that runs out of memor
   const dir = writeProject({
     "project.yaml": "name: oom\n",
     // ≈150 MB in one list: an aggregate DuckDB cannot spill
-    "models/marts/wide.sql": "select len(list(repeat(chr(65 + (i % 26)::INTEGER), 1000))) as n from range(150000) t(i)\n",
+    "models/marts/wide.sql":
+      "select len(list(repeat(chr(65 + (i % 26)::INTEGER), 1000))) as n from range(150000) t(i)\n",
     "models/marts/after.sql": "select n from {{ ref('wide') }}\n",
   });
   const before = process.env.DP_MEMORY_LIMIT;

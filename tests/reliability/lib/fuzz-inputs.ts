@@ -23,8 +23,58 @@ exports:
   - { mart: mrr_monthly, to: "out/mrr.csv", schedule: daily }
 `;
 
-const TOKENS = [": ", "- ", "{", "}", "[", "]", "*a", "&a ", "!!binary ", "!!js/function ", "<<: *a", "\t", "'", '"', "${", "${UNSET_FUZZ_VAR}", "~", "null", "-1", "1e999", "0x1F", "true", "\u0000", "\uFEFF", "%YAML 1.1\n", "---\n", "...\n", "? ", "|", ">", "#"];
-const VALUES: unknown[] = [null, 0, -1, 1e308, "", "x".repeat(10_000), [], {}, [[[[[[]]]]]], { a: { b: { c: {} } } }, true, "15m", "not a duration", "../../etc/passwd", "${UNSET_FUZZ_VAR}", "demo", "postgres"];
+const TOKENS = [
+  ": ",
+  "- ",
+  "{",
+  "}",
+  "[",
+  "]",
+  "*a",
+  "&a ",
+  "!!binary ",
+  "!!js/function ",
+  "<<: *a",
+  "\t",
+  "'",
+  '"',
+  "${",
+  "${UNSET_FUZZ_VAR}",
+  "~",
+  "null",
+  "-1",
+  "1e999",
+  "0x1F",
+  "true",
+  "\u0000",
+  "\uFEFF",
+  "%YAML 1.1\n",
+  "---\n",
+  "...\n",
+  "? ",
+  "|",
+  ">",
+  "#",
+];
+const VALUES: unknown[] = [
+  null,
+  0,
+  -1,
+  1e308,
+  "",
+  "x".repeat(10_000),
+  [],
+  {},
+  [[[[[[]]]]]],
+  { a: { b: { c: {} } } },
+  true,
+  "15m",
+  "not a duration",
+  "../../etc/passwd",
+  "${UNSET_FUZZ_VAR}",
+  "demo",
+  "postgres",
+];
 
 /** Text-level damage to a YAML file. */
 export function mutateYamlText(r: Rng, base = BASE_YAML): string {
@@ -62,7 +112,19 @@ export function mutateYamlText(r: Rng, base = BASE_YAML): string {
     case 7:
       return `name: deep\nsources: ${"[".repeat(r.int(100, 5000))}`;
     case 8:
-      return r.pick(["", "\n", "null", "[]", "42", "name:", "name: [x]", "sources: {}", "\u0000\u0001\u0002", "name: ok\nname: twice\n", "name: a\nsources:\n  s:\n    connector: nope\n"]);
+      return r.pick([
+        "",
+        "\n",
+        "null",
+        "[]",
+        "42",
+        "name:",
+        "name: [x]",
+        "sources: {}",
+        "\u0000\u0001\u0002",
+        "name: ok\nname: twice\n",
+        "name: a\nsources:\n  s:\n    connector: nope\n",
+      ]);
     default:
       return base.replace(/: ([^\n{}[\],]+)/g, (m, v) => (r() < 0.15 ? `: ${JSON.stringify(r.pick(VALUES))}` : m));
   }
@@ -71,11 +133,33 @@ export function mutateYamlText(r: Rng, base = BASE_YAML): string {
 /** A CSV as real exports get mangled: delimiters, quoting, encodings, ragged rows, control bytes. */
 export function randomCsv(r: Rng): Buffer {
   const delim = r.pick([",", ";", "\t", "|", ",,", ""]);
-  const header = r.pick([["id", "name", "amount"], ["id", "id", "x"], ["", "", ""], ["Ünïcode", "名前", "\uFEFFbom"], ["a b", "c\"d", "e\nf"]]);
+  const header = r.pick([
+    ["id", "name", "amount"],
+    ["id", "id", "x"],
+    ["", "", ""],
+    ["Ünïcode", "名前", "\uFEFFbom"],
+    ["a b", 'c"d', "e\nf"],
+  ]);
   const rows: string[] = [header.join(delim)];
   for (let i = r.int(0, 60); i > 0; i--) {
     const cells = Array.from({ length: r.int(0, 5) }, () =>
-      r.pick([String(r.int(-1e6, 1e6)), "1e999", "NaN", "", '"quoted, with comma"', '"unbalanced', 'a""b', "line\nbreak", "\u0000", "x".repeat(r.int(0, 3000)), "2026-13-45", "true", "🙂", "\\", "NULL"]),
+      r.pick([
+        String(r.int(-1e6, 1e6)),
+        "1e999",
+        "NaN",
+        "",
+        '"quoted, with comma"',
+        '"unbalanced',
+        'a""b',
+        "line\nbreak",
+        "\u0000",
+        "x".repeat(r.int(0, 3000)),
+        "2026-13-45",
+        "true",
+        "🙂",
+        "\\",
+        "NULL",
+      ]),
     );
     rows.push(cells.join(delim));
   }
@@ -89,9 +173,25 @@ export function randomCsv(r: Rng): Buffer {
 /** A JSON API answer that a broken or hostile server might send. */
 export function randomBody(r: Rng): { status: number; body: string; contentType: string } {
   const status = r.pick([200, 200, 200, 200, 201, 204, 301, 400, 404, 409, 422, 500, 503]);
-  const record = () => r.pick<unknown>([{ id: r.int(1, 50), name: "x" }, { id: null }, { id: "s" }, {}, [], "str", 5, null, { id: 1, nested: { deep: [1, [2, [3]]] } }, { id: 2, ["k".repeat(300)]: 1 }, { "": 1, " ": 2 }]);
+  const record = () =>
+    r.pick<unknown>([
+      { id: r.int(1, 50), name: "x" },
+      { id: null },
+      { id: "s" },
+      {},
+      [],
+      "str",
+      5,
+      null,
+      { id: 1, nested: { deep: [1, [2, [3]]] } },
+      { id: 2, ["k".repeat(300)]: 1 },
+      { "": 1, " ": 2 },
+    ]);
   const shapes: (() => unknown)[] = [
-    () => ({ data: Array.from({ length: r.int(0, 30) }, record), meta: { next_cursor: r.pick([null, "", "abc", 5, { x: 1 }]) } }),
+    () => ({
+      data: Array.from({ length: r.int(0, 30) }, record),
+      meta: { next_cursor: r.pick([null, "", "abc", 5, { x: 1 }]) },
+    }),
     () => ({ data: r.pick([null, "nope", 5, {}, { id: 1 }]) }),
     () => Array.from({ length: r.int(0, 10) }, record),
     () => ({ results: [], data: { data: { data: [] } } }),
@@ -143,6 +243,33 @@ export const QUESTIONS = [
 ];
 
 export function randomQuestion(r: Rng): string {
-  const words = ["mrr", "churn", "customers", "last", "month", "by", "plan", "top", "compare", "vs", "2026-Q3", "'", ";", "DROP", "--", "🙂", "\t", "email", "export", "ytd", "0", "-1", "%", "_", "\\", "null"];
+  const words = [
+    "mrr",
+    "churn",
+    "customers",
+    "last",
+    "month",
+    "by",
+    "plan",
+    "top",
+    "compare",
+    "vs",
+    "2026-Q3",
+    "'",
+    ";",
+    "DROP",
+    "--",
+    "🙂",
+    "\t",
+    "email",
+    "export",
+    "ytd",
+    "0",
+    "-1",
+    "%",
+    "_",
+    "\\",
+    "null",
+  ];
   return Array.from({ length: r.int(0, 14) }, () => r.pick(words)).join(r.pick([" ", "", "  "]));
 }

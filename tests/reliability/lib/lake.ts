@@ -6,11 +6,18 @@ import { streamGlob } from "../../../engine/ingest/lake-writer.ts";
 export function parquetFiles(projectDir: string, source: string, stream: string): string[] {
   const dir = join(projectDir, "lake", "raw", source, stream);
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith(".parquet"));
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith(".parquet"));
 }
 
 /** Every row of a stream's durable raw files (only what a reader of the lake would see). */
-export async function lakeRows(projectDir: string, source: string, stream: string, select: string): Promise<Record<string, unknown>[]> {
+export async function lakeRows(
+  projectDir: string,
+  source: string,
+  stream: string,
+  select: string,
+): Promise<Record<string, unknown>[]> {
   if (parquetFiles(projectDir, source, stream).length === 0) return [];
   const db = await Db.open(":memory:");
   try {

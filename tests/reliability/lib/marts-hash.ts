@@ -10,7 +10,9 @@ export async function martsHash(dir: string, schemas = ["marts", "staging"]): Pr
     );
     const parts: string[] = [];
     for (const { s, t } of tables) {
-      const row = await db.one<{ n: number; h: string }>(`SELECT count(*) AS n, CAST(coalesce(sum(hash(x)), 0) AS VARCHAR) AS h FROM "${s}"."${t}" x`);
+      const row = await db.one<{ n: number; h: string }>(
+        `SELECT count(*) AS n, CAST(coalesce(sum(hash(x)), 0) AS VARCHAR) AS h FROM "${s}"."${t}" x`,
+      );
       parts.push(`${s}.${t}:${row!.n}:${row!.h}`);
     }
     return parts.join("|");

@@ -17,13 +17,22 @@ const STG = `SELECT customer_id, lower(email) AS email, plan, CAST(month AS DATE
 FROM {{ source('billing', 'subscriptions') }}
 QUALIFY row_number() OVER (PARTITION BY customer_id, month ORDER BY _dp_loaded_at DESC) = 1
 `;
-const MRR = "SELECT month, plan, sum(mrr) AS mrr, count(*) AS customers FROM {{ ref('stg_billing__subscriptions') }} GROUP BY ALL\n";
-const CUSTOMERS = "SELECT customer_id, any_value(email) AS email, any_value(plan) AS plan, max(mrr) AS mrr FROM {{ ref('stg_billing__subscriptions') }} GROUP BY customer_id\n";
+const MRR =
+  "SELECT month, plan, sum(mrr) AS mrr, count(*) AS customers FROM {{ ref('stg_billing__subscriptions') }} GROUP BY ALL\n";
+const CUSTOMERS =
+  "SELECT customer_id, any_value(email) AS email, any_value(plan) AS plan, max(mrr) AS mrr FROM {{ ref('stg_billing__subscriptions') }} GROUP BY customer_id\n";
 const PLANS = "SELECT plan, count(*) AS customers, sum(mrr) AS mrr FROM {{ ref('customers') }} GROUP BY plan\n";
 
 const MARTS_YML = {
   models: [
-    { name: "mrr_monthly", description: "MRR per month and plan", columns: [{ name: "month", tests: ["not_null"] }, { name: "plan", tests: ["not_null"] }] },
+    {
+      name: "mrr_monthly",
+      description: "MRR per month and plan",
+      columns: [
+        { name: "month", tests: ["not_null"] },
+        { name: "plan", tests: ["not_null"] },
+      ],
+    },
     {
       name: "customers",
       description: "one row per customer",
@@ -35,17 +44,44 @@ const MARTS_YML = {
     { name: "plans", description: "customers and MRR per plan" },
   ],
   metrics: [
-    { name: "mrr", label: "MRR", description: "monthly recurring revenue", mart: "mrr_monthly", time_column: "month", expression: "sum(mrr)", time_rollup: "last", format: "currency", unit: "USD", dimensions: ["plan"], synonyms: ["revenue"] },
-    { name: "active_customers", description: "customers paying in the month", mart: "mrr_monthly", time_column: "month", expression: "sum(customers)", time_rollup: "last", dimensions: ["plan"] },
+    {
+      name: "mrr",
+      label: "MRR",
+      description: "monthly recurring revenue",
+      mart: "mrr_monthly",
+      time_column: "month",
+      expression: "sum(mrr)",
+      time_rollup: "last",
+      format: "currency",
+      unit: "USD",
+      dimensions: ["plan"],
+      synonyms: ["revenue"],
+    },
+    {
+      name: "active_customers",
+      description: "customers paying in the month",
+      mart: "mrr_monthly",
+      time_column: "month",
+      expression: "sum(customers)",
+      time_rollup: "last",
+      dimensions: ["plan"],
+    },
   ],
 };
 
-export function reliabilityProject(options: { sources?: Record<string, unknown>; top?: Record<string, unknown>; customers?: number } = {}): ReliabilityProject {
+export function reliabilityProject(
+  options: { sources?: Record<string, unknown>; top?: Record<string, unknown>; customers?: number } = {},
+): ReliabilityProject {
   const dir = tempDir("dp-rel-");
   const config = {
     name: "rel",
     sources: {
-      billing: { connector: "files", owner: "ana@acme.com", freshness: { warn_after: "6h", error_after: "24h" }, config: { streams: [{ name: "subscriptions", path: "data/*.csv", primary_key: ["customer_id", "month"] }] } },
+      billing: {
+        connector: "files",
+        owner: "ana@acme.com",
+        freshness: { warn_after: "6h", error_after: "24h" },
+        config: { streams: [{ name: "subscriptions", path: "data/*.csv", primary_key: ["customer_id", "month"] }] },
+      },
       ...options.sources,
     },
     ai: { quality_gate: "warn" },
@@ -72,7 +108,10 @@ export function reliabilityProject(options: { sources?: Record<string, unknown>;
         ids.push(next);
         const plan = ["basic", "pro", "enterprise"][next % 3];
         const rows = [];
-        for (let m = next % 6; m < 12; m++) rows.push(`${next},${email(next)},${plan},2026-${String(m + 1).padStart(2, "0")}-01,${(next % 3 + 1) * 100}\n`);
+        for (let m = next % 6; m < 12; m++)
+          rows.push(
+            `${next},${email(next)},${plan},2026-${String(m + 1).padStart(2, "0")}-01,${((next % 3) + 1) * 100}\n`,
+          );
         appendFileSync(path, rows.join(""));
       }
       return ids;

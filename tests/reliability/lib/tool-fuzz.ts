@@ -6,12 +6,36 @@ export const BASE_INPUTS: Record<string, Record<string, unknown>> = {
   describe_metric: { metric: "mrr" },
   describe_mart: { mart: "customers" },
   search_catalog: { query: "revenue" },
-  query_metric: { metric: "mrr", period: "last_month", grain: "month", filters: [{ dimension: "plan", op: "=", value: "pro" }], group_by: ["plan"] },
-  compare_periods: { metric: "mrr", current: "last_month", previous: "2026-09", filters: [{ dimension: "plan", op: "in", value: ["pro", "basic"] }] },
-  top_n: { mart: "customers", measure: "mrr", label: "customer_id", filters: [{ column: "plan", op: "=", value: "pro" }] },
+  query_metric: {
+    metric: "mrr",
+    period: "last_month",
+    grain: "month",
+    filters: [{ dimension: "plan", op: "=", value: "pro" }],
+    group_by: ["plan"],
+  },
+  compare_periods: {
+    metric: "mrr",
+    current: "last_month",
+    previous: "2026-09",
+    filters: [{ dimension: "plan", op: "in", value: ["pro", "basic"] }],
+  },
+  top_n: {
+    mart: "customers",
+    measure: "mrr",
+    label: "customer_id",
+    filters: [{ column: "plan", op: "=", value: "pro" }],
+  },
   get_freshness: { source: "billing", mart: "customers" },
   explain_lineage: { model: "customers" },
-  propose_metric: { name: "proposed_x", description: "a proposal", mart: "mrr_monthly", time_column: "month", expression: "sum(mrr)", dimensions: ["plan"], rationale: "fuzz" },
+  propose_metric: {
+    name: "proposed_x",
+    description: "a proposal",
+    mart: "mrr_monthly",
+    time_column: "month",
+    expression: "sum(mrr)",
+    dimensions: ["plan"],
+    rationale: "fuzz",
+  },
   export_mart: { mart: "customers", to: "out.csv" },
 };
 
@@ -42,7 +66,8 @@ type Path = (string | number)[];
 export function stringLeaves(value: unknown, path: Path = []): Path[] {
   if (typeof value === "string") return [path];
   if (Array.isArray(value)) return value.flatMap((v, i) => stringLeaves(v, [...path, i]));
-  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => stringLeaves(v, [...path, k]));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => stringLeaves(v, [...path, k]));
   return [];
 }
 
@@ -59,7 +84,8 @@ export function fuzzCases(): { tool: string; leaf: string; payload: string; inpu
   const out = [];
   for (const [tool, base] of Object.entries(BASE_INPUTS)) {
     for (const path of stringLeaves(base)) {
-      for (const payload of PAYLOADS) out.push({ tool, leaf: path.join("."), payload, input: withLeaf(base, path, payload) });
+      for (const payload of PAYLOADS)
+        out.push({ tool, leaf: path.join("."), payload, input: withLeaf(base, path, payload) });
     }
   }
   return out;

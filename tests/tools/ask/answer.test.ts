@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { join } from "node:path";
 import { loadProject } from "../../../engine/config/project.ts";
 import { openWriter, publishSnapshot } from "../../../engine/warehouse/snapshots.ts";
 import { askOffline } from "../../../tools/ask/offline-answer.ts";
@@ -32,10 +31,16 @@ describe("answers with receipts", () => {
     const r = await ask("churn last month?");
     expect(r.status).toBe("answered");
     const [head, spark] = r.answer.split("\n");
-    expect(head).toMatch(/^Customer churn in October 2026 was \d+\.\d% \(\d+ of \d+ customers active at the start of the month\)\.$/);
+    expect(head).toMatch(
+      /^Customer churn in October 2026 was \d+\.\d% \(\d+ of \d+ customers active at the start of the month\)\.$/,
+    );
     expect(spark).toMatch(/^ {2}[▁▂▃▄▅▆▇█ ]{8} churn_rate, last 8 months \(Mar 2026 – Oct 2026\)$/);
-    expect(r.receipt[0]).toBe("source: marts.churn_monthly ← staging.stg_billing__subscriptions ← raw billing.subscriptions");
-    expect(r.receipt[1]).toMatch(/^data as of 2026-11-21 05:30 UTC \(billing: fresh\) · tests: 1\/1 passed · \$0\.000 · \d+\.\d s$/);
+    expect(r.receipt[0]).toBe(
+      "source: marts.churn_monthly ← staging.stg_billing__subscriptions ← raw billing.subscriptions",
+    );
+    expect(r.receipt[1]).toMatch(
+      /^data as of 2026-11-21 05:30 UTC \(billing: fresh\) · tests: 1\/1 passed · \$0\.000 · \d+\.\d s$/,
+    );
     expect(r.cost_usd).toBe(0);
   });
 
@@ -60,7 +65,9 @@ describe("quality gate", () => {
     db.close();
     const warned = await ask("MRR last month");
     expect(warned.status).toBe("answered");
-    expect(warned.answer.split("\n")[0]).toMatch(/^⚠ 1 data test failing on marts\.mrr_monthly or its inputs \(stg_billing__subscriptions\.not_null\(plan\): plan is never null: 3 failing rows\)$/);
+    expect(warned.answer.split("\n")[0]).toMatch(
+      /^⚠ 1 data test failing on marts\.mrr_monthly or its inputs \(stg_billing__subscriptions\.not_null\(plan\): plan is never null: 3 failing rows\)$/,
+    );
     expect(warned.answer.split("\n")[1]).toMatch(/^MRR in October 2026 was \$/);
     expect(warned.tests.failing.map((t) => t.id)).toEqual(["stg_billing__subscriptions.not_null(plan)"]);
 
@@ -72,7 +79,10 @@ describe("quality gate", () => {
 
     // a later passing result clears it
     const again = await openWriter(project);
-    await again.run("INSERT INTO _dp.test_results VALUES ('r3', 'stg_billing__subscriptions.not_null(plan)', 'stg_billing__subscriptions', 'not_null', 'plan', 'error', 'pass', 0, 'ok', $1::TIMESTAMPTZ)", [FIXTURE_NOW]);
+    await again.run(
+      "INSERT INTO _dp.test_results VALUES ('r3', 'stg_billing__subscriptions.not_null(plan)', 'stg_billing__subscriptions', 'not_null', 'plan', 'error', 'pass', 0, 'ok', $1::TIMESTAMPTZ)",
+      [FIXTURE_NOW],
+    );
     await publishSnapshot(project, again, "r3");
     again.close();
     expect((await ask("MRR last month")).warnings).toEqual([]);
@@ -84,7 +94,9 @@ describe("quality gate", () => {
       const ctx = createToolContext(stale.project);
       const r = await askOffline(ctx, "new customers last month");
       ctx.close();
-      expect(r.answer.split("\n")[0]).toBe("⚠ source billing is past its freshness SLA (last pull 2026-11-18T06:00:00.000Z, error after 24h)");
+      expect(r.answer.split("\n")[0]).toBe(
+        "⚠ source billing is past its freshness SLA (last pull 2026-11-18T06:00:00.000Z, error after 24h)",
+      );
       expect(r.receipt.at(-1)).toContain("(billing: error)");
     } finally {
       stale.cleanup();
@@ -97,9 +109,25 @@ describe("dp ask (CLI)", () => {
     const ok = cli(["ask", "churn last month?", "--json"]);
     expect(ok.code).toBe(0);
     const j = JSON.parse(ok.stdout);
-    expect(Object.keys(j)).toEqual(expect.arrayContaining(["status", "answer", "tool_calls", "citations", "as_of", "tests", "receipt", "latency_ms", "cost_usd"]));
+    expect(Object.keys(j)).toEqual(
+      expect.arrayContaining([
+        "status",
+        "answer",
+        "tool_calls",
+        "citations",
+        "as_of",
+        "tests",
+        "receipt",
+        "latency_ms",
+        "cost_usd",
+      ]),
+    );
     expect(j.status).toBe("answered");
-    expect(j.tool_calls[0]).toMatchObject({ name: "query_metric", role: "main", input: { metric: "churn_rate", period: "last_month" } });
+    expect(j.tool_calls[0]).toMatchObject({
+      name: "query_metric",
+      role: "main",
+      input: { metric: "churn_rate", period: "last_month" },
+    });
     expect(typeof j.tool_calls[0].summary).toBe("string");
     expect(j.citations[0].model).toBe("marts.churn_monthly");
     expect(j.as_of).toBe("2026-11-21T05:30:00.000Z");

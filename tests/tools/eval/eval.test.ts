@@ -63,8 +63,12 @@ cases:
 describe("scoring", () => {
   test("periods compare by the dates they resolve to; left-out defaults equal written-out ones", () => {
     process.env.DP_NOW = env.DP_NOW;
-    const calls = [{ name: "query_metric", input: { metric: "mrr", period: { start: "2026-10-01", end: "2026-10-31" } } }];
-    expect(findCall(calls, "query_metric", { metric: "mrr", period: "last_month", filters: [], group_by: [] }).call).toBeDefined();
+    const calls = [
+      { name: "query_metric", input: { metric: "mrr", period: { start: "2026-10-01", end: "2026-10-31" } } },
+    ];
+    expect(
+      findCall(calls, "query_metric", { metric: "mrr", period: "last_month", filters: [], group_by: [] }).call,
+    ).toBeDefined();
     expect(findCall(calls, "query_metric", { metric: "mrr", period: "2026-09" }).why).toContain("period");
     expect(findCall(calls, "compare_periods", {}).why).toBe("expected compare_periods, got query_metric");
   });
@@ -73,10 +77,22 @@ describe("scoring", () => {
     expect(withinTolerance(100, 100.9, "1%")).toBe(true);
     expect(withinTolerance(100, 101.1, "1%")).toBe(false);
     expect(withinTolerance(0.033, 0.0334, 0.0005)).toBe(true);
-    const output = { rows: [{ plan_tier: "pro", value: 10 }, { plan_tier: "starter", value: 20 }] };
+    const output = {
+      rows: [
+        { plan_tier: "pro", value: 10 },
+        { plan_tier: "starter", value: 20 },
+      ],
+    };
     const base = { tool: "query_metric", input: {}, output: {} };
-    expect(checkValues({ ...base, where: { plan_tier: "starter" }, value: 20 }, "query_metric", output, "0.1%").ok).toBe(true);
-    expect(checkValues({ ...base, where: { plan_tier: "growth" }, value: 20 }, "query_metric", output, "0.1%").why).toContain("no row where");
-    expect(checkValues({ ...base, output: { "rows.length": 2, "rows.1.plan_tier": "starter" } }, "query_metric", output, 0).ok).toBe(true);
+    expect(
+      checkValues({ ...base, where: { plan_tier: "starter" }, value: 20 }, "query_metric", output, "0.1%").ok,
+    ).toBe(true);
+    expect(
+      checkValues({ ...base, where: { plan_tier: "growth" }, value: 20 }, "query_metric", output, "0.1%").why,
+    ).toContain("no row where");
+    expect(
+      checkValues({ ...base, output: { "rows.length": 2, "rows.1.plan_tier": "starter" } }, "query_metric", output, 0)
+        .ok,
+    ).toBe(true);
   });
 });

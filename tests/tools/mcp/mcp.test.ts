@@ -13,7 +13,10 @@ const env = { DP_NOW: "2026-11-21T06:00:00Z", ANTHROPIC_API_KEY: "" };
 let client: Client;
 
 type Text = { content: { type: string; text: string }[]; isError?: boolean };
-async function call(name: string, args: Record<string, unknown>): Promise<{ isError: boolean; text: string; json?: any }> {
+async function call(
+  name: string,
+  args: Record<string, unknown>,
+): Promise<{ isError: boolean; text: string; json?: any }> {
   const r = (await client.callTool({ name, arguments: args })) as Text;
   const text = r.content[0]!.text;
   return { isError: !!r.isError, text, json: r.isError ? undefined : JSON.parse(text) };
@@ -99,11 +102,20 @@ describe("dp mcp over stdio", () => {
       expect(r.isError).toBe(true);
       expect(r.text).not.toContain("Parser Error");
     }
-    const bound = await call("query_metric", { metric: "mrr", period: "latest", filters: [{ dimension: "plan_tier", op: "=", value: attack }] });
+    const bound = await call("query_metric", {
+      metric: "mrr",
+      period: "latest",
+      filters: [{ dimension: "plan_tier", op: "=", value: attack }],
+    });
     expect(bound.isError).toBe(false);
     expect(bound.json.params).toContain(attack);
     expect(bound.json.sql).not.toContain("DROP");
-    const topBound = await call("top_n", { mart: "customers", measure: "mrr", label: "customer_id", filters: [{ column: "status", op: "=", value: attack }] });
+    const topBound = await call("top_n", {
+      mart: "customers",
+      measure: "mrr",
+      label: "customer_id",
+      filters: [{ column: "status", op: "=", value: attack }],
+    });
     expect(topBound.json.rows).toEqual([]);
     expect(sqlCount("select count(*) as n from marts.customers")).toBe(before);
   });

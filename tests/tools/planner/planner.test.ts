@@ -28,24 +28,56 @@ const TABLE: [string, string, Record<string, unknown>][] = [
   ["how many new customers in September 2026", "query_metric", { metric: "new_customers", period: "2026-09" }],
   ["new logos in september", "query_metric", { metric: "new_customers", period: "2026-09" }],
   ["new customers last 6 months", "query_metric", { metric: "new_customers", period: "last_6_months", grain: "month" }],
-  ["new customers since June", "query_metric", { metric: "new_customers", period: { start: "2026-06-01", end: "2026-11-21" }, grain: "month" }],
+  [
+    "new customers since June",
+    "query_metric",
+    { metric: "new_customers", period: { start: "2026-06-01", end: "2026-11-21" }, grain: "month" },
+  ],
   ["new customers YTD", "query_metric", { metric: "new_customers", period: "ytd", grain: "month" }],
   ["quarterly new customers in 2026", "query_metric", { metric: "new_customers", period: "2026", grain: "quarter" }],
   ["MRR trend", "query_metric", { metric: "mrr", period: { start: "2025-12-01", end: "2026-11-30" }, grain: "month" }],
   ["MRR by month this year", "query_metric", { metric: "mrr", period: "this_year", grain: "month" }],
   ["churned customers last quarter", "query_metric", { metric: "churned_customers", period: "last_quarter" }],
-  ["cancellations by plan last month", "query_metric", { metric: "churned_customers", period: "last_month", group_by: ["plan"] }],
-  ["churn rate for the pro plan last month", "query_metric", { metric: "churn_rate", period: "last_month", filters: [{ dimension: "plan", op: "=", value: "pro" }] }],
+  [
+    "cancellations by plan last month",
+    "query_metric",
+    { metric: "churned_customers", period: "last_month", group_by: ["plan"] },
+  ],
+  [
+    "churn rate for the pro plan last month",
+    "query_metric",
+    { metric: "churn_rate", period: "last_month", filters: [{ dimension: "plan", op: "=", value: "pro" }] },
+  ],
   ["ARPA per plan", "query_metric", { metric: "arpa", period: "latest", group_by: ["plan"] }],
   ["average revenue per account in 2026-10", "query_metric", { metric: "arpa", period: "2026-10" }],
   ["paying customers last month", "query_metric", { metric: "active_customers", period: "last_month" }],
   ["MRR and churn last month", "query_metric", { metric: "mrr", period: "last_month" }],
-  ["MRR from September to November 2026", "query_metric", { metric: "mrr", period: { start: "2026-09-01", end: "2026-11-30" }, grain: "month" }],
-  ["compare MRR this month to last month", "compare_periods", { metric: "mrr", current: "this_month", previous: "last_month" }],
-  ["churn this quarter vs last quarter", "compare_periods", { metric: "churn_rate", current: "this_quarter", previous: "last_quarter" }],
-  ["how did new customers change from September to October", "compare_periods", { metric: "new_customers", current: "2026-10", previous: "2026-09" }],
+  [
+    "MRR from September to November 2026",
+    "query_metric",
+    { metric: "mrr", period: { start: "2026-09-01", end: "2026-11-30" }, grain: "month" },
+  ],
+  [
+    "compare MRR this month to last month",
+    "compare_periods",
+    { metric: "mrr", current: "this_month", previous: "last_month" },
+  ],
+  [
+    "churn this quarter vs last quarter",
+    "compare_periods",
+    { metric: "churn_rate", current: "this_quarter", previous: "last_quarter" },
+  ],
+  [
+    "how did new customers change from September to October",
+    "compare_periods",
+    { metric: "new_customers", current: "2026-10", previous: "2026-09" },
+  ],
   ["MRR growth this month", "compare_periods", { metric: "mrr", current: "this_month" }],
-  ["top 5 customers by MRR", "top_n", { mart: "customers", measure: "mrr", label: "customer_id", n: 5, direction: "top" }],
+  [
+    "top 5 customers by MRR",
+    "top_n",
+    { mart: "customers", measure: "mrr", label: "customer_id", n: 5, direction: "top" },
+  ],
   ["top 3 customers by revenue", "top_n", { mart: "customers", measure: "mrr", n: 3 }],
   ["biggest customer", "top_n", { mart: "customers", measure: "mrr", n: 1 }],
   ["bottom ten customers by mrr", "top_n", { mart: "customers", measure: "mrr", n: 10, direction: "bottom" }],
@@ -104,10 +136,14 @@ describe("offline planner", () => {
       ["denominator", "customers_at_start"],
       ["trend", "churn_rate"],
     ]);
-    expect(churn.calls.at(-1)!.input).toMatchObject({ period: { start: "2026-03-01", end: "2026-10-31" }, grain: "month" });
+    expect(churn.calls.at(-1)!.input).toMatchObject({
+      period: { start: "2026-03-01", end: "2026-10-31" },
+      grain: "month",
+    });
   });
 
   test("deterministic: the same question plans the same calls", () => {
-    for (const [q] of TABLE) expect(JSON.stringify(planQuestion(q, ctx.catalog, at))).toBe(JSON.stringify(planQuestion(q, ctx.catalog, at)));
+    for (const [q] of TABLE)
+      expect(JSON.stringify(planQuestion(q, ctx.catalog, at))).toBe(JSON.stringify(planQuestion(q, ctx.catalog, at)));
   });
 });

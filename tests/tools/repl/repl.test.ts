@@ -19,7 +19,15 @@ async function repl(stdin: string, env: Record<string, string>) {
   return runDp(["ask", "-C", fx.dir], { env: { DP_NOW: FIXTURE_NOW, ...env }, stdin });
 }
 
-const SESSION = ["/metrics", "/tables", "churn last month?", "and the month before?", "/cost", "/exit", "never read"].join("\n");
+const SESSION = [
+  "/metrics",
+  "/tables",
+  "churn last month?",
+  "and the month before?",
+  "/cost",
+  "/exit",
+  "never read",
+].join("\n");
 
 describe("dp ask REPL on piped stdin", () => {
   test("offline: /metrics, /tables, a question, a follow-up on the month before, /cost, /exit", async () => {
@@ -42,7 +50,12 @@ describe("dp ask REPL on piped stdin", () => {
       const d = JSON.parse(toolResults(body)[0]!.content).data;
       return text(`Customer churn in ${d.period.label} was ${(d.rows[0].value * 100).toFixed(1)}%.`);
     };
-    fake.script(toolUse("query_metric", { metric: "churn_rate", period: "last_month" }), answer, toolUse("query_metric", { metric: "churn_rate", period: "2026-09" }), answer);
+    fake.script(
+      toolUse("query_metric", { metric: "churn_rate", period: "last_month" }),
+      answer,
+      toolUse("query_metric", { metric: "churn_rate", period: "2026-09" }),
+      answer,
+    );
     const r = await repl(SESSION, { ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: fake.url });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("claude-haiku-4-5 through typed tools");
