@@ -1,0 +1,383 @@
+import { writeFile } from "node:fs/promises";
+import { relative } from "node:path";
+import type { Project } from "../config/project.ts";
+import { DpError } from "../errors.ts";
+import type { StateStore } from "../ingest/cursor-state.ts";
+import {
+  findUnreadableRaw,
+  looksLikeUnreadableFile,
+  type Quarantined,
+  quarantineRawFile,
+  rawFileInError,
+} from "../ingest/quarantine.ts";
+import { log } from "../log.ts";
+import { type Db, ident, literal } from "../warehouse/duckdb.ts";
+import { defaultMemoryLimit, isOutOfMemory, roomyMemoryLimit } from "../warehouse/duckdb-settings.ts";
+import type { BuildHistory } from "./build-history.ts";
+import { CommitGroup, GROUP_BUDGET_MS } from "./commit-group.ts";
+import { compiledFile, compileSql, liveRelation } from "./compile.ts";
+import {
+  buildBeside,
+  createsTable,
+  LARGE_ROWS,
+  materialize,
+  type RelationKind,
+  relationKey,
+  shadowName,
+  testBeside,
+  throwIfFailed,
+} from "./materialize.ts";
+import type { Model, ModelGraph } from "./models.ts";
+import { checkContract } from "./testing/contract.ts";
+import { type DataTest, runModelTests, type TestResult, testsFor } from "./testing/data-tests.ts";
+
+export type ModelStatus = "success" | "failed" | "skipped";
+
+export interface ModelResult {
+  model: string;
+  schema: string;
+  status: ModelStatus;
+  rows?: number;
+  durationMs: number;
+  error?: string;
+  where?: string;
+  compiledPath?: string;
+  /** the oldest input data this version reflects: min over its sources' last pulls and its parents' as-of */
+  asOf?: string | null;
+  /** lake/marts/<model>.parquet, when the model publishes Parquet */
+  parquetPath?: string;
+  tests: TestResult[];
+}
+
+/** What a build run needs from the build that prepared it. */
+export interface BuildRunSetup {
+  project: Project;
+  db: Db;
+  graph: ModelGraph;
+  history: BuildHistory;
+  store: StateStore;
+  selected: string[];
+  /** singular tests attached to the one model they read */
+  attached: Map<string, DataTest[]>;
+  quarantined: Quarantined[];
+  /** `source.stream` with no data in the lake */
+  missing: Set<string>;
+  relations: Map<string, RelationKind>;
+  schemas: Set<string>;
+  nowIso: string;
+  options: { fullRefresh?: boolean; failFast?: boolean; noTests?: boolean; signal?: AbortSignal };
+}
+
+/**
+ * One `dp build` as it goes: the queue of models, their results, the open commit group, and the few
+ * ways a model ends — built, failed, skipped, or sent back to the queue when its group rolled back.
+ */
+export class BuildRun {
+  readonly results: ModelResult[] = [];
+  private readonly byName = new Map<string, ModelResult>();
+  private readonly failed = new Set<string>();
+  private readonly builtAsOf = new Map<string, string | null>();
+  private readonly queue: string[];
+  /** models that ran out of memory under dp's default limit: built once more with more */
+  private readonly roomy = new Set<string>();
+  private readonly group: CommitGroup;
+  private readonly compiled = new Map<string, { sql: string; path: string }>();
+  private readonly compiledDirs = new Set<string>();
+  // awaited before the bookkeeping: creating a file per model synchronously took ≈0.35 ms each, next to DuckDB's commits
+  private readonly writes: Promise<void>[] = [];
+  private writeError: unknown;
+  private stopped = false;
+
+  constructor(private readonly s: BuildRunSetup) {
+    this.queue = [...s.selected];
+    this.group = new CommitGroup(s.db, { schemas: s.schemas, relations: s.relations });
+  }
+
+  /** Builds every queued model in order, then commits what the last group holds. */
+  async run(): Promise<void> {
+    for (let name = this.queue.shift(); name !== undefined; name = this.queue.shift()) await this.buildOne(name);
+    // a stop between models leaves finished work in an open group: it passed its tests, so it is kept
+    if (this.group.open) await this.commit();
+    await Promise.all(this.writes);
+    if (this.writeError) throw this.writeError;
+  }
+
+  private get stopping(): boolean {
+    return this.stopped || Boolean(this.s.options.signal?.aborted);
+  }
+
+  private resultFor(name: string, model: Model): ModelResult {
+    let result = this.byName.get(name);
+    if (!result) {
+      result = { model: name, schema: model.schema, status: "success", durationMs: 0, tests: [] };
+      this.byName.set(name, result);
+      this.results.push(result);
+    }
+    return result;
+  }
+
+  private report(model: Model, r: ModelResult): void {
+    const icon = r.status === "success" ? "✓" : "✗";
+    const rows = r.rows !== undefined ? ` (${r.rows} rows)` : "";
+    const at = r.where && r.status === "failed" ? ` at ${r.where}` : "";
+    log.info(
+      `${icon} ${model.schema}.${model.name} ${r.status}${rows} in ${r.durationMs} ms${r.error ? ` — ${r.error}` : ""}${at}`,
+    );
+  }
+
+  /** The one way a model fails: marked, its descendants skipped, reported; --fail-fast stops the rest. */
+  private fail(model: Model, r: ModelResult, error: string, where?: string): void {
+    Object.assign(r, { status: "failed", rows: undefined, error, where } satisfies Partial<ModelResult>);
+    this.failed.add(model.name);
+    if (this.s.options.failFast) this.stopped = true;
+    this.report(model, r);
+  }
+
+  private skip(model: Model, r: ModelResult, error: string): void {
+    Object.assign(r, { status: "skipped", error } satisfies Partial<ModelResult>);
+    this.failed.add(model.name);
+    this.report(model, r);
+  }
+
+  /** Models rolled back with their group: built again, each committed alone, or not built when the build stops. */
+  private requeue(names: string[]): void {
+    const why = this.stopping ? "stopped" : "rollback";
+    for (const n of names) {
+      const r = this.byName.get(n)!;
+      Object.assign(r, {
+        status: "success",
+        rows: undefined,
+        asOf: undefined,
+        durationMs: 0,
+        error: undefined,
+        where: undefined,
+        tests: [],
+      } satisfies Partial<ModelResult>);
+      this.builtAsOf.delete(n);
+      if (why === "stopped") this.skip(this.s.graph.models.get(n)!, r, "build stopped before its group committed");
+    }
+    if (why === "rollback" && names.length) {
+      log.info(
+        `building ${names.join(", ")} again, each committed alone: ${names.length > 1 ? "they were" : "it was"} in a transaction that rolled back`,
+      );
+      for (const n of names) this.group.solo.add(n);
+      this.queue.splice(0, 0, ...names);
+    }
+  }
+
+  /** Commits the open group; a failed commit sends its models back to be built alone. */
+  private async commit(): Promise<void> {
+    const done = this.group.pending;
+    try {
+      await this.group.commit();
+    } catch (e) {
+      const why = (e as Error).message.split("\n")[0]!;
+      // a model that already committed alone and failed to commit again has failed (a full disk, say)
+      for (const n of done.filter((n) => this.group.solo.has(n))) {
+        this.fail(this.s.graph.models.get(n)!, this.byName.get(n)!, `its transaction could not commit: ${why}`);
+      }
+      const again = done.filter((n) => !this.group.solo.has(n));
+      if (again.length)
+        log.warn(`commit of ${again.length} model(s) failed (${why}); building them again one at a time`);
+      this.requeue(again);
+    }
+  }
+
+  /** Why a model cannot be built now, before any SQL runs: a stop, a failed parent, a quarantined or missing input. */
+  private blocked(model: Model, r: ModelResult): boolean {
+    const { project, graph, quarantined, missing } = this.s;
+    const brokenParent = graph.parents(model.name).find((p) => this.failed.has(p));
+    if ((this.stopped && !this.group.solo.has(model.name)) || brokenParent || this.s.options.signal?.aborted) {
+      this.skip(model, r, this.stopping ? "build stopped" : `upstream model ${brokenParent} failed`);
+      return true;
+    }
+    const broken = quarantined.find((q) => model.sources.some((s) => s.source === q.source && s.stream === q.stream));
+    if (broken) {
+      // this build would publish without the file's rows; the previous version stays live until the re-read
+      this.fail(
+        model,
+        r,
+        `${quarantineMessage(project, broken)}; the previous version stays live`,
+        relative(project.dir, broken.movedTo),
+      );
+      return true;
+    }
+    const noData = model.sources.find((s) => missing.has(`${s.source}.${s.stream}`));
+    if (noData) {
+      const error = `source ${noData.source}.${noData.stream} has no data in the lake; run \`dp pull ${noData.source}\``;
+      this.fail(model, r, error, `${model.displayPath}:${noData.line}`);
+      return true;
+    }
+    return false;
+  }
+
+  private compile(model: Model): { sql: string; path: string } {
+    let unit = this.compiled.get(model.name);
+    if (!unit) {
+      unit = {
+        sql: compileSql(model, this.s.graph),
+        path: compiledFile(this.s.project.paths.compiled, model, this.compiledDirs),
+      };
+      this.compiled.set(model.name, unit);
+      this.writes.push(
+        writeFile(unit.path, `${unit.sql}\n`).then(
+          () => undefined,
+          (e: unknown) => void (this.writeError ??= e),
+        ),
+      );
+    }
+    return unit;
+  }
+
+  private async buildOne(name: string): Promise<void> {
+    const model = this.s.graph.models.get(name)!;
+    const t0 = Date.now();
+    const r = this.resultFor(name, model);
+    if (this.blocked(model, r)) return;
+    const { sql, path } = this.compile(model);
+    r.compiledPath = path;
+    try {
+      if (this.roomy.has(name)) await this.s.db.run(`SET memory_limit = ${literal(roomyMemoryLimit())}`);
+      const { created, checked } = await this.materializeAndTest(model, sql, r);
+      const rows = checked.rows ?? created ?? (await this.countRows(model));
+      r.rows = Number(rows ?? 0);
+      this.group.built(
+        name,
+        model.schema,
+        relationKey(model.schema, model.name),
+        model.materialized === "view" ? "view" : "table",
+      );
+      r.asOf = this.asOfFor(model);
+      this.builtAsOf.set(name, r.asOf);
+      r.durationMs = Date.now() - t0;
+      this.report(model, r);
+      if (this.group.due(name) || !this.queue.length) await this.commit();
+    } catch (e) {
+      await this.onError(model, r, e, path, t0);
+    } finally {
+      if (this.roomy.has(name))
+        await this.s.db.run(`SET memory_limit = ${literal(defaultMemoryLimit())}`).catch(() => {});
+    }
+  }
+
+  /**
+   * Builds the model and runs its tests and contract, in the open group or beside its live version.
+   * DuckDB scans a table created in the open transaction on one thread: a large model is built beside
+   * its live version and committed, tested with every core, then swapped in.
+   */
+  private async materializeAndTest(model: Model, sql: string, r: ModelResult) {
+    const { db, graph, history, relations, schemas, attached, options } = this.s;
+    const name = model.name;
+    const existing = relations.get(relationKey(model.schema, name));
+    const tests = options.noTests ? [] : [...testsFor(model, graph, this.s.nowIso), ...(attached.get(name) ?? [])];
+    // a model that took long last time starts with the finished ones committed, so a kill or failure in it costs them nothing;
+    // a model rebuilt alone never joins a group, so a commit that fails again is its own
+    if (this.group.open && ((history.lastDurationMs.get(name) ?? 0) >= GROUP_BUDGET_MS || this.group.solo.has(name)))
+      await this.commit();
+    const shadowable =
+      createsTable(model, existing, Boolean(options.fullRefresh)) && tests.length > 0 && !attached.has(name);
+    if (shadowable && existing === "table" && (history.lastRows.get(name) ?? 0) >= LARGE_ROWS) {
+      if (this.group.open) await this.commit();
+      return buildBeside(db, model, sql, tests, r.tests, existing);
+    }
+    await this.group.begin();
+    const created = await materialize(db, model, sql, Boolean(options.fullRefresh), graph, existing, schemas);
+    if (shadowable && existing === undefined && (created ?? 0) >= LARGE_ROWS) {
+      // a new model found large: set aside under the shadow name, committed with its group, then tested
+      await db.run(`ALTER TABLE ${liveRelation(model)} RENAME TO ${ident(shadowName(model))}`);
+      await this.commit();
+      const { checked } = await testBeside(db, model, tests, r.tests, undefined);
+      return { created, checked };
+    }
+    await checkContract(db, model, liveRelation(model));
+    const checked = await runModelTests(db, tests, liveRelation(model));
+    r.tests.push(...checked.results);
+    throwIfFailed(model, r.tests);
+    return { created, checked };
+  }
+
+  private async countRows(model: Model): Promise<number | undefined> {
+    return (await this.s.db.one<{ n: number }>(`SELECT count(*) AS n FROM ${liveRelation(model)}`))?.n;
+  }
+
+  /** A model failed: its group rolls back (the others are built again), a default-memory OOM gets one roomier try. */
+  private async onError(model: Model, r: ModelResult, e: unknown, compiledPath: string, t0: number): Promise<void> {
+    const { project, db } = this.s;
+    const redo = await this.group.rollback();
+    this.requeue(redo);
+    const err = e instanceof DpError ? e : new DpError("MODEL_SQL", String(e));
+    if (this.roomier(model, err)) {
+      this.roomy.add(model.name);
+      log.warn(
+        `${model.name} ran out of memory under the default warehouse.memory_limit (${defaultMemoryLimit()}); building it again with ${roomyMemoryLimit()}. Set warehouse.memory_limit in project.yaml to choose the limit yourself`,
+      );
+      Object.assign(r, { status: "success", tests: [], error: undefined, where: undefined });
+      this.group.solo.add(model.name);
+      this.queue.splice(this.stopped ? 0 : redo.length, 0, model.name);
+      return;
+    }
+    let error = err.code === "MODEL_SQL" ? sqlMessage(err.message) : err.message;
+    const where = err.code === "MODEL_SQL" ? sqlErrorWhere(model, compiledPath, err.message, project.dir) : err.where;
+    const named = rawFileInError(err.message, project.paths.lake);
+    const unreadable = named
+      ? { file: named, reason: sqlMessage(err.message) }
+      : looksLikeUnreadableFile(err.message)
+        ? await findUnreadableRaw(db, project.paths.lake, model.sources)
+        : undefined;
+    if (unreadable) {
+      const q = quarantineRawFile(project.paths.lake, project.paths.state, unreadable.file, unreadable.reason);
+      error = `${quarantineMessage(project, q)}; the previous version stays live`;
+      log.error(quarantineMessage(project, q));
+    }
+    r.durationMs = Date.now() - t0;
+    this.fail(model, r, error, where);
+  }
+
+  private roomier(model: Model, err: DpError): boolean {
+    return (
+      isOutOfMemory(err.message) &&
+      !this.s.project.config.warehouse.memory_limit &&
+      !this.roomy.has(model.name) &&
+      roomyMemoryLimit() !== defaultMemoryLimit() &&
+      !this.s.options.signal?.aborted
+    );
+  }
+
+  /**
+   * A model's data is as old as its oldest input: a source's last successful pull,
+   * or a parent's as-of — the parent version built in this run, else its live one.
+   */
+  private asOfFor(model: Model): string | null {
+    const { store, graph, history } = this.s;
+    const times: (string | null | undefined)[] = [];
+    for (const { source, stream } of model.sources) {
+      const st = store.read(source);
+      times.push(st.streams[stream]?.last_success_at ?? st.last_success_at);
+    }
+    for (const p of graph.parents(model.name))
+      times.push(this.builtAsOf.has(p) ? this.builtAsOf.get(p) : history.liveAsOf.get(p));
+    let min: string | null = null;
+    for (const t of times) if (t && (min === null || Date.parse(t) < Date.parse(min))) min = new Date(t).toISOString();
+    return min;
+  }
+}
+
+export function quarantineMessage(project: Project, q: Quarantined): string {
+  return `corrupt raw file ${relative(project.dir, q.file)} (${q.reason}) moved to ${relative(project.dir, q.movedTo)}; the ${q.source}.${q.stream} cursor was reset so the next \`dp pull ${q.source}\` (or \`dp run\`) re-reads it`;
+}
+
+/** The compiled SQL keeps the source's line numbers, so DuckDB's `LINE n:` is the model file's line n. */
+function sqlErrorWhere(
+  model: { displayPath: string },
+  compiledPath: string,
+  message: string,
+  projectDir: string,
+): string {
+  const line = /\bLINE (\d+):/.exec(message)?.[1];
+  return `${model.displayPath}${line ? `:${line}` : ""} (compiled: ${relative(projectDir, compiledPath)})`;
+}
+
+/** DuckDB's message without the caret excerpt, which points into the compiled SQL. */
+export function sqlMessage(message: string): string {
+  return message.split(/\n\s*\nLINE \d+:/)[0]!.trim();
+}

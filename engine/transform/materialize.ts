@@ -1,0 +1,152 @@
+import { DpError } from "../errors.ts";
+import { type Db, ident, qualified } from "../warehouse/duckdb.ts";
+import { compileSql, liveRelation } from "./compile.ts";
+import type { Model, ModelGraph } from "./models.ts";
+import { checkContract } from "./testing/contract.ts";
+import { runModelTests, type DataTest, type TestResult } from "./testing/data-tests.ts";
+
+/**
+ * How one model becomes a relation: created, merged or appended (incremental), replaced as a view,
+ * or built beside its live version as a shadow, tested, and swapped in.
+ */
+export type RelationKind = "table" | "view";
+
+/** Every live relation, read once per build: a catalog query per model took milliseconds that grew with the number of tables. */
+export async function liveRelations(db: Db): Promise<Map<string, RelationKind>> {
+  const rows = await db.all<{ schema_name: string; name: string; kind: RelationKind }>(
+    "SELECT schema_name, table_name AS name, 'table' AS kind FROM duckdb_tables() UNION ALL SELECT schema_name, view_name, 'view' FROM duckdb_views() WHERE NOT internal",
+  );
+  return new Map(rows.map((r) => [relationKey(r.schema_name, r.name), r.kind]));
+}
+
+export function relationKey(schema: string, name: string): string {
+  return `${schema}.${name}`;
+}
+
+/** Builds the model; returns its row count when the statement reports it (a table created from its query). */
+export async function materialize(
+  db: Db,
+  model: Model,
+  sql: string,
+  fullRefresh: boolean,
+  graph: ModelGraph,
+  existing: RelationKind | undefined,
+  schemas: Set<string>,
+): Promise<number | undefined> {
+  const rel = liveRelation(model);
+  if (!schemas.has(model.schema)) await db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(model.schema)}`);
+  if (model.materialized === "incremental" && existing === "table" && !fullRefresh) {
+    const delta = compileSql(model, graph, { isIncremental: true });
+    const keys = model.config.unique_key ? [model.config.unique_key].flat() : [];
+    const strategy = model.config.incremental_strategy ?? (keys.length ? "merge" : "append");
+    await db.run(`CREATE OR REPLACE TEMP TABLE dp_delta AS ${delta}`);
+    if (strategy === "append") {
+      await db.run(`INSERT INTO ${rel} BY NAME SELECT * FROM dp_delta`);
+    } else {
+      if (!keys.length) {
+        throw new DpError("CONFIG", `incremental model ${model.name} uses ${strategy} but declares no unique_key`, {
+          where: model.yamlWhere ?? model.displayPath,
+          fix: "add unique_key: <column> to the model's YAML",
+        });
+      }
+      const match = keys.map((k) => `${rel}.${ident(k)} = dp_delta.${ident(k)}`).join(" AND ");
+      if (strategy === "merge") {
+        await db.run(`DELETE FROM ${rel} WHERE EXISTS (SELECT 1 FROM dp_delta WHERE ${match})`);
+      } else {
+        // delete+insert by time range: the key is the time column; replace every row in the delta's range
+        const k = ident(keys[0]!);
+        await db.run(
+          `DELETE FROM ${rel} WHERE ${k} >= (SELECT min(${k}) FROM dp_delta) AND ${k} <= (SELECT max(${k}) FROM dp_delta)`,
+        );
+      }
+      await db.run(`INSERT INTO ${rel} BY NAME SELECT * FROM dp_delta`);
+    }
+    await db.run("DROP TABLE dp_delta");
+    return undefined;
+  }
+  if (existing === "view") await db.run(`DROP VIEW ${rel}`);
+  if (model.materialized === "view") {
+    if (existing === "table") await db.run(`DROP TABLE ${rel}`);
+    await db.run(`CREATE OR REPLACE VIEW ${rel} AS ${sql}`);
+    return undefined;
+  }
+  const created = await db.one<{ Count: number }>(`CREATE OR REPLACE TABLE ${rel} AS ${sql}`);
+  return created?.Count === undefined ? undefined : Number(created.Count);
+}
+
+/** Rows from which a model with tests is built beside its live version: below it, the single-threaded scan costs less than two more commits. */
+export const LARGE_ROWS = 1_000_000;
+
+/** The model replaces its relation with CREATE TABLE … AS (a table, or an incremental model built in full). */
+export function createsTable(model: Model, existing: RelationKind | undefined, fullRefresh: boolean): boolean {
+  return (
+    model.materialized === "table" || (model.materialized === "incremental" && (existing !== "table" || fullRefresh))
+  );
+}
+
+export function shadowName(model: Pick<Model, "name">): string {
+  return `${model.name}__dp_shadow`;
+}
+
+/** A build killed between committing a shadow and swapping it in leaves it behind; it was never live. */
+export async function dropShadows(db: Db, relations: Map<string, RelationKind>): Promise<void> {
+  for (const key of [...relations.keys()]) {
+    if (!key.endsWith("__dp_shadow") || relations.get(key) !== "table") continue;
+    const dot = key.indexOf(".");
+    await db.run(`DROP TABLE IF EXISTS ${qualified(key.slice(0, dot), key.slice(dot + 1))}`);
+    relations.delete(key);
+  }
+}
+
+export async function buildBeside(
+  db: Db,
+  model: Model,
+  sql: string,
+  tests: DataTest[],
+  into: TestResult[],
+  existing: RelationKind | undefined,
+) {
+  const created = await db.one<{ Count: number }>(
+    `CREATE OR REPLACE TABLE ${qualified(model.schema, shadowName(model))} AS ${sql}`,
+  );
+  const { checked } = await testBeside(db, model, tests, into, existing);
+  return { created: created?.Count === undefined ? undefined : Number(created.Count), checked };
+}
+
+/** Tests the committed shadow; swaps it in when they pass, drops it when they fail. */
+export async function testBeside(
+  db: Db,
+  model: Model,
+  tests: DataTest[],
+  into: TestResult[],
+  existing: RelationKind | undefined,
+) {
+  const shadow = qualified(model.schema, shadowName(model));
+  try {
+    await checkContract(db, model, shadow);
+    const checked = await runModelTests(db, tests, shadow);
+    into.push(...checked.results);
+    throwIfFailed(model, into);
+    await db.transaction(async () => {
+      if (existing) await db.run(`DROP ${existing === "view" ? "VIEW" : "TABLE"} IF EXISTS ${liveRelation(model)}`);
+      await db.run(`ALTER TABLE ${shadow} RENAME TO ${ident(model.name)}`);
+    });
+    return { checked };
+  } catch (e) {
+    await db.run(`DROP TABLE IF EXISTS ${shadow}`).catch(() => {});
+    throw e;
+  }
+}
+
+export function throwIfFailed(model: Model, tests: TestResult[]): void {
+  const bad = tests.filter((t) => t.status === "fail" || t.status === "error");
+  if (!bad.length) return;
+  throw new DpError(
+    "TEST_FAILED",
+    `${bad.length} test${bad.length > 1 ? "s" : ""} failed: ${bad.map((t) => `${t.id} (${t.message})`).join("; ")}`,
+    {
+      where: model.yamlWhere ?? model.displayPath,
+      fix: `the previous version of ${model.name} stays live; fix the data or the model, then \`dp build --select ${model.name}+\``,
+    },
+  );
+}
