@@ -81,14 +81,6 @@ function defaultExitCode(code: DpErrorCode): number {
   }
 }
 
-export function configError(message: string, where: string, fix?: string): DpError {
-  return new DpError("CONFIG", message, { where, fix });
-}
-
-export function isDpError(e: unknown): e is DpError {
-  return e instanceof DpError;
-}
-
 /** Wrap anything thrown into a DpError without losing its message. */
 export function asDpError(e: unknown, code: DpErrorCode = "INTERNAL"): DpError {
   if (e instanceof DpError) return e;

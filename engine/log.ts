@@ -21,9 +21,6 @@ export function setLogFormat(f: LogFormat): void {
 export function setQuiet(q: boolean): void {
   quiet = q;
 }
-export function logFormat(): LogFormat {
-  return format;
-}
 
 function emit(
   level: "info" | "warn" | "debug" | "error" | "success",

@@ -94,13 +94,3 @@ export function normal(rng: Rng): number {
 export function exponential(rng: Rng, mean: number): number {
   return -Math.log(1 - rng()) * mean;
 }
-
-/** A stable 32-bit number for a string (used to turn names into seed parts). */
-export function hashString(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 16777619);
-  }
-  return h >>> 0;
-}

@@ -1,5 +1,5 @@
 import type { Project } from "../../engine/config/project.ts";
-import type { AgentOptions } from "./answerer.ts";
+import type { AgentOptions } from "../agent/loop.ts";
 import { LlmAgent, type ActRequest } from "../agent/loop.ts";
 import { askOffline, type AskResult } from "./offline-answer.ts";
 import type { AskState } from "./question-audit.ts";

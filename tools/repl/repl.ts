@@ -1,5 +1,5 @@
 import { createInterface } from "node:readline";
-import type { AgentOptions } from "../ask/answerer.ts";
+import type { AgentOptions } from "../agent/loop.ts";
 import { describeAct, type LlmAgent } from "../agent/loop.ts";
 import { askOffline, type AskResult } from "../ask/offline-answer.ts";
 import { auditOfflineAsk, spentToday } from "../ask/question-audit.ts";
