@@ -3,7 +3,7 @@ import { DpError, ExitCode } from "../engine/errors.ts";
 import { chooseAskPath } from "../tools/ask/route.ts";
 import { loadEvalSuite } from "../tools/eval/load.ts";
 import { caseLine, headerLine, totalsLines } from "../tools/eval/report.ts";
-import { runEvals, type CaseResult } from "../tools/eval/run.ts";
+import { runEvals, type CaseResult } from "../tools/eval/run-cases.ts";
 import { color, exitWith, openProject, print, printJson, projectArgs } from "./_common.ts";
 
 export default defineCommand({

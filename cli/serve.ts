@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { WebhookServer } from "../connectors/webhook/server.ts";
+import { WebhookServer } from "../connectors/webhook/receiver.ts";
 import { DpError } from "../engine/errors.ts";
 import { log } from "../engine/log.ts";
 import { openProject, print, projectArgs } from "./_common.ts";

@@ -4,7 +4,7 @@
  * still means two files cannot be understood apart.
  */
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { Glob } from "bun";
 import { repoRoot } from "./helpers.ts";
@@ -114,5 +114,19 @@ describe("architecture", () => {
     ).toEqual([["a", "b", "c"]]);
     expect(floorOf("engine/x.ts")).toBeLessThan(floorOf("connectors/y.ts"));
     expect(layerOf("engine/ingest/pull.ts")).toBeLessThan(layerOf("engine/transform/build.ts"));
+  });
+
+  test("the README's architecture section names every engine layer and tools folder that exists, and no other", () => {
+    const readme = readFileSync(resolve(repoRoot, "README.md"), "utf8");
+    const start = readme.indexOf("## Architecture");
+    const section = readme.slice(start, readme.indexOf("\n## ", start + 3));
+    const dirs = (folder: string) =>
+      readdirSync(resolve(repoRoot, folder), { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name);
+    const engineNamed = [...section.matchAll(/`engine\/([a-z-]+)\/`/g)].map((m) => m[1]!);
+    expect(new Set(engineNamed)).toEqual(new Set(dirs("engine")));
+    expect(new Set(engineNamed)).toEqual(new Set(ENGINE_LAYERS.slice(1)));
+    for (const d of dirs("tools")) expect(section).toContain(`\`${d}/\``);
   });
 });

@@ -3,7 +3,7 @@ import { defineConnector, type Batch, type ReadContext } from "../../engine/inge
 import { STREAM_NAMES, demoConfigSchema, type DemoConfig, type StreamName } from "./config.ts";
 import { customers } from "./streams/customers.ts";
 import { deals } from "./streams/deals.ts";
-import { events } from "./streams/events.ts";
+import { events } from "./streams/product-events.ts";
 import { invoices, payments, subscriptions } from "./streams/billing.ts";
 import { plans } from "./streams/plans.ts";
 import type { DemoStream } from "./streams/stream.ts";

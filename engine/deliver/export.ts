@@ -7,7 +7,7 @@ import { interpolate } from "../config/env.ts";
 import type { Project } from "../config/project.ts";
 import { currentPointer, openReader } from "../warehouse/snapshots.ts";
 import { appendAudit, type AuditEntry } from "./audit-log.ts";
-import { assertFitsSheet, writeSheet, type Cell } from "./sheets.ts";
+import { assertFitsSheet, writeSheet, type Cell } from "./sheets-writer.ts";
 
 export type ExportTarget =
   | { kind: "sheets"; spreadsheetId: string; tab: string }

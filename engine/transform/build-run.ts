@@ -28,7 +28,7 @@ import {
   throwIfFailed,
 } from "./materialize.ts";
 import type { Model, ModelGraph } from "./models.ts";
-import { checkContract } from "./testing/contract.ts";
+import { checkContract } from "./testing/contract-check.ts";
 import { type DataTest, runModelTests, type TestResult, testsFor } from "./testing/data-tests.ts";
 
 export type ModelStatus = "success" | "failed" | "skipped";

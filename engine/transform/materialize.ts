@@ -2,7 +2,7 @@ import { DpError } from "../errors.ts";
 import { type Db, ident, qualified } from "../warehouse/duckdb.ts";
 import { compileSql, liveRelation } from "./compile.ts";
 import type { Model, ModelGraph } from "./models.ts";
-import { checkContract } from "./testing/contract.ts";
+import { checkContract } from "./testing/contract-check.ts";
 import { runModelTests, type DataTest, type TestResult } from "./testing/data-tests.ts";
 
 /**

@@ -25,7 +25,7 @@ const DANGEROUS: [string, RegExp][] = [
 /** file → the commands it may start; each one fixed in the source */
 const ALLOWED: Record<string, RegExp[]> = {
   "engine/orchestrate/crontab.ts": [/Bun\.spawnSync\(\["crontab", "-l"\]/, /Bun\.spawnSync\(\["crontab", "-"\]/],
-  "connectors/webhook/server.ts": [/Bun\.spawn\(\[\.\.\.dpCommand\(\), "pull", \.\.\.this\.sources/],
+  "connectors/webhook/receiver.ts": [/Bun\.spawn\(\[\.\.\.dpCommand\(\), "pull", \.\.\.this\.sources/],
   "scripts/test.ts": [/Bun\.spawn\(\["bun", "test"/],
   "scripts/demo.ts": [/Bun\.spawnSync\(\["bun", join\(root, "cli\/main\.ts"\)/],
   "scripts/build.ts": [/Bun\.spawnSync\(\["bun", join\(root, "scripts\/gen-demo-assets\.ts"\)/],

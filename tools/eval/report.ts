@@ -1,4 +1,4 @@
-import type { CaseResult, EvalReport } from "./run.ts";
+import type { CaseResult, EvalReport } from "./run-cases.ts";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));

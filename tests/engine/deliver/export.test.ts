@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Db } from "../../../engine/warehouse/duckdb.ts";
 import { exportMart } from "../../../engine/deliver/export.ts";
-import { MAX_REQUEST_BYTES, MAX_REQUEST_CELLS } from "../../../engine/deliver/sheets.ts";
+import { MAX_REQUEST_BYTES, MAX_REQUEST_CELLS } from "../../../engine/deliver/sheets-writer.ts";
 import { setQuiet } from "../../../engine/log.ts";
 import { loadProject, type Project } from "../../../engine/config/project.ts";
 import { openWriter, publishSnapshot } from "../../../engine/warehouse/snapshots.ts";
