@@ -1,53 +1,61 @@
 import { FakeServer, bearer, type FakeResponse, type RecordedRequest } from "./faults.ts";
+import { batchReadAssociations, readAssociations } from "./hubspot/associations.ts";
+import { hubspotError, missingScope, unauthorized } from "./hubspot/errors.ts";
+import { listObjects, readObject } from "./hubspot/objects-api.ts";
+import { listOwners, readOwner } from "./hubspot/owners.ts";
+import { pipelinesApi } from "./hubspot/pipelines.ts";
+import { propertiesApi, propertyDefinitions } from "./hubspot/properties.ts";
+import { RateLimiter } from "./hubspot/rate-limit.ts";
+import { searchObjects } from "./hubspot/search-api.ts";
+import { CrmStore } from "./hubspot/store.ts";
+import { objectType, type HubspotType, type StoredObject } from "./hubspot/types.ts";
 
-export type HubspotObject = {
-  id: string;
-  properties: Record<string, string | null>;
-  createdAt: string;
-  updatedAt: string;
-  archived: boolean;
-};
-
-export const HUBSPOT_TYPES = ["contacts", "companies", "deals"] as const;
-export type HubspotType = (typeof HUBSPOT_TYPES)[number];
-
-/** contacts keep the legacy name for their modification timestamp */
-export function modifiedProperty(type: string): string {
-  return type === "contacts" ? "lastmodifieddate" : "hs_lastmodifieddate";
-}
-
-const DEFAULT_PROPERTIES: Record<HubspotType, string[]> = {
-  contacts: ["createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"],
-  companies: ["createdate", "domain", "hs_lastmodifieddate", "hs_object_id", "name"],
-  deals: [
-    "amount",
-    "closedate",
-    "createdate",
-    "dealname",
-    "dealstage",
-    "hs_lastmodifieddate",
-    "hs_object_id",
-    "pipeline",
-  ],
-};
+export { HUBSPOT_TYPES, modifiedProperty, type HubspotObject, type HubspotType } from "./hubspot/types.ts";
+export { CrmBuilder } from "./hubspot/builder.ts";
 
 export const HUBSPOT_SEED_MS = Date.parse("2025-10-01T00:00:00.000Z");
 
+interface Route {
+  method: "GET" | "POST";
+  path: RegExp;
+  /** the private-app scope HubSpot checks for this endpoint */
+  scope: (m: RegExpExecArray) => string;
+  search?: boolean;
+  handle: (req: RecordedRequest, m: RegExpExecArray) => FakeResponse;
+}
+
+const readScope = (segment: string) => `crm.objects.${objectType(segment) ?? segment}.read`;
+
 /**
- * HubSpot CRM v3: list `GET /crm/v3/objects/{type}` (limit ≤ 100, `after`, `properties=a,b`,
- * `paging.next.after`), search `POST /crm/v3/objects/{type}/search` (filterGroups, sorts,
- * limit ≤ 200, `after`, capped at `searchCap` results per query → 400), private-app Bearer token.
+ * HubSpot's CRM API on a loopback server, built from HubSpot's public OpenAPI specs
+ * (PublicApiSpecs/CRM: Companies, Contacts, Deals, Pipelines, Crm Owners, Associations v4,
+ * Properties): objects list/read/search, deal pipelines, owners, associations (v3 inline and
+ * v4), property definitions; private-app Bearer token, scopes, rate limits and HubSpot's error
+ * body. The portal itself (records, history, clock) is `crm`; script it with `CrmBuilder`.
  */
 export class FakeHubspot {
   readonly token = "pat-na1-11111111-2222-3333-4444-555555555555";
-  readonly objects: Record<string, HubspotObject[]> = {};
+  readonly crm = new CrmStore(HUBSPOT_SEED_MS);
+  readonly rate = new RateLimiter();
+  /** the private app's granted scopes; undefined grants all */
+  scopes: Set<string> | undefined;
   /** HubSpot refuses to page a search past 10,000 results */
   searchCap = 10_000;
-  clockMs = HUBSPOT_SEED_MS;
-  private seq = 1000;
+  private readonly routes: Route[] = [
+    { method: "GET", path: /^\/crm\/v3\/objects\/([^/]+)$/, scope: (m) => readScope(m[1]!), handle: (r, m) => this.typed(m, (t) => listObjects(this.crm, t, r, this.url)) },
+    { method: "GET", path: /^\/crm\/v3\/objects\/([^/]+)\/(\d+)$/, scope: (m) => readScope(m[1]!), handle: (r, m) => this.typed(m, (t) => readObject(this.crm, t, m[2]!, r)) },
+    { method: "POST", path: /^\/crm\/v3\/objects\/([^/]+)\/search$/, scope: (m) => readScope(m[1]!), search: true, handle: (r, m) => this.typed(m, (t) => searchObjects(this.crm, t, r, this.searchCap)) },
+    { method: "GET", path: /^\/crm\/v3\/pipelines\/([^/]+)(?:\/([^/]+)(\/stages)?)?$/, scope: () => "crm.objects.deals.read", handle: (_r, m) => pipelinesApi(this.crm.pipelines, m) },
+    { method: "GET", path: /^\/crm\/v3\/owners\/?$/, scope: () => "crm.objects.owners.read", handle: (r) => listOwners(this.crm.owners, r) },
+    { method: "GET", path: /^\/crm\/v3\/owners\/([^/]+)$/, scope: () => "crm.objects.owners.read", handle: (r, m) => readOwner(this.crm.owners, m[1]!, r) },
+    { method: "GET", path: /^\/crm\/v3\/properties\/([^/]+)(?:\/([^/]+))?$/, scope: (m) => `crm.schemas.${objectType(m[1]!) ?? m[1]}.read`, handle: (r, m) => this.typed(m, (t) => propertiesApi(propertyDefinitions(t, this.crm.pipelines, this.crm.custom[t]), m[2])) },
+    { method: "GET", path: /^\/crm\/v4\/objects\/([^/]+)\/(\d+)\/associations\/([^/]+)$/, scope: (m) => readScope(m[1]!), handle: (r, m) => readAssociations(this.crm, r, m) },
+    { method: "POST", path: /^\/crm\/v4\/associations\/([^/]+)\/([^/]+)\/batch\/read$/, scope: (m) => readScope(m[1]!), handle: (r, m) => batchReadAssociations(this.crm, r, m) },
+  ];
 
   private constructor(readonly server: FakeServer) {}
 
+  /** `counts` seeds sample records (the legacy connector tests); `{}` starts an empty portal. */
   static async start(counts: Partial<Record<HubspotType, number>> = { contacts: 250 }): Promise<FakeHubspot> {
     let fake!: FakeHubspot;
     const server = await FakeServer.start((req) => fake.handle(req));
@@ -60,165 +68,66 @@ export class FakeHubspot {
     return this.server.url;
   }
 
-  add(type: HubspotType, n: number): HubspotObject[] {
-    const list = (this.objects[type] ??= []);
-    const made: HubspotObject[] = [];
+  get objects(): Record<HubspotType, StoredObject[]> {
+    return this.crm.objects;
+  }
+
+  get clockMs(): number {
+    return this.crm.clockMs;
+  }
+
+  set clockMs(ms: number) {
+    this.crm.clockMs = ms;
+  }
+
+  /** n sample records, one second apart */
+  add(type: HubspotType, n: number): StoredObject[] {
+    const made: StoredObject[] = [];
     for (let i = 0; i < n; i++) {
-      const id = String((this.seq += 1));
-      const at = this.tick();
-      const properties: Record<string, string | null> = {
-        hs_object_id: id,
-        createdate: at,
-        [modifiedProperty(type)]: at,
-        ...sampleProperties(type, Number(id)),
-      };
-      const o: HubspotObject = { id, properties, createdAt: at, updatedAt: at, archived: false };
-      list.push(o);
-      made.push(o);
+      this.clockMs += 1000;
+      const id = this.crm.nextId();
+      made.push(this.crm.create(type, sampleProperties(type, Number(id)), id));
     }
     return made;
   }
 
+  /** one write, a second after the last */
   update(type: HubspotType, id: string, properties: Record<string, string | null>): void {
-    const o = this.objects[type]?.find((x) => x.id === id);
-    if (!o) throw new Error(`no ${type} ${id}`);
-    const at = this.tick();
-    Object.assign(o.properties, properties, { [modifiedProperty(type)]: at });
-    o.updatedAt = at;
+    this.clockMs += 1000;
+    this.crm.write(type, id, properties);
   }
 
   close(): Promise<void> {
     return this.server.close();
   }
 
-  private tick(): string {
-    this.clockMs += 1000;
-    return new Date(this.clockMs).toISOString();
-  }
-
   private handle(req: RecordedRequest): FakeResponse {
-    if (bearer(req) !== this.token) {
-      return hubspotError(
-        401,
-        "INVALID_AUTHENTICATION",
-        "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview",
-      );
-    }
-    const list = /^\/crm\/v3\/objects\/([a-z]+)$/.exec(req.path);
-    const search = /^\/crm\/v3\/objects\/([a-z]+)\/search$/.exec(req.path);
-    const type = (list ?? search)?.[1] as HubspotType | undefined;
-    if (!type || !this.objects[type])
-      return hubspotError(404, "OBJECT_NOT_FOUND", `Unable to infer object type from: ${type ?? req.path}`);
-    if (list && req.method === "GET") return this.list(type, req);
-    if (search && req.method === "POST") return this.search(type, req);
-    return hubspotError(405, "VALIDATION_ERROR", "Method not allowed");
+    if (bearer(req) !== this.token) return unauthorized();
+    const matched = this.routes.map((route) => ({ route, m: route.path.exec(req.path) })).filter((x) => x.m);
+    const hit = matched.find((x) => x.route.method === req.method);
+    if (!hit) return matched.length ? hubspotError(405, "VALIDATION_ERROR", "Method not allowed") : hubspotError(404, "OBJECT_NOT_FOUND", `No route for ${req.method} ${req.path}`);
+    const { refused, headers } = this.rate.admit(hit.route.search === true);
+    if (refused) return refused;
+    const scope = hit.route.scope(hit.m!);
+    const answer = this.scopes && !this.scopes.has(scope) ? missingScope(scope) : hit.route.handle(req, hit.m!);
+    return { ...answer, headers: { ...headers, ...answer.headers } };
   }
 
-  private list(type: HubspotType, req: RecordedRequest): FakeResponse {
-    const limit = Number(req.query.get("limit") ?? 10);
-    if (limit > 100) return hubspotError(400, "VALIDATION_ERROR", "limit must be at most 100");
-    const props = req.query.get("properties")?.split(",").filter(Boolean);
-    const rows = [...this.objects[type]!].sort((a, b) => Number(a.id) - Number(b.id));
-    const after = req.query.get("after");
-    const start = after ? rows.findIndex((o) => Number(o.id) >= Number(after)) : 0;
-    const page = start < 0 ? [] : rows.slice(start, start + limit);
-    const next = start >= 0 ? rows[start + limit] : undefined;
-    return {
-      body: {
-        results: page.map((o) => project(o, props ?? DEFAULT_PROPERTIES[type])),
-        ...(next ? { paging: { next: { after: next.id, link: `${this.url}${req.path}?after=${next.id}` } } } : {}),
-      },
-    };
+  /** routes whose first path segment is an object type (`deals` or `0-3`) */
+  private typed(m: RegExpExecArray, then: (type: HubspotType) => FakeResponse): FakeResponse {
+    const type = objectType(m[1]!);
+    if (!type) return hubspotError(404, "OBJECT_NOT_FOUND", `Unable to infer object type from: ${m[1]}`);
+    return then(type);
   }
-
-  private search(type: HubspotType, req: RecordedRequest): FakeResponse {
-    const body = req.body as {
-      filterGroups?: { filters: { propertyName: string; operator: string; value: string }[] }[];
-      sorts?: { propertyName: string; direction: string }[];
-      properties?: string[];
-      limit?: number;
-      after?: string;
-    };
-    const limit = body.limit ?? 10;
-    if (limit > 200) return hubspotError(400, "VALIDATION_ERROR", "limit must be at most 200");
-    const offset = Number(body.after ?? 0);
-    if (offset >= this.searchCap)
-      return hubspotError(400, "VALIDATION_ERROR", `Cannot page past ${this.searchCap} results for a single query`);
-    let rows = this.objects[type]!.filter(
-      (o) => !body.filterGroups?.length || body.filterGroups.some((g) => g.filters.every((f) => passes(o, f))),
-    );
-    const sort = body.sorts?.[0];
-    rows = [...rows].sort((a, b) => Number(a.id) - Number(b.id));
-    if (sort) {
-      const dir = sort.direction === "DESCENDING" ? -1 : 1;
-      rows.sort(
-        (a, b) => dir * (comparable(a.properties[sort.propertyName]) - comparable(b.properties[sort.propertyName])),
-      );
-    }
-    const page = rows.slice(offset, offset + limit);
-    const more = offset + limit < rows.length;
-    return {
-      body: {
-        total: rows.length,
-        results: page.map((o) => project(o, body.properties?.length ? body.properties : DEFAULT_PROPERTIES[type])),
-        ...(more ? { paging: { next: { after: String(offset + limit) } } } : {}),
-      },
-    };
-  }
-}
-
-function comparable(v: string | null | undefined): number {
-  if (v === null || v === undefined) return Number.NEGATIVE_INFINITY;
-  return /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-}
-
-function passes(o: HubspotObject, f: { propertyName: string; operator: string; value: string }): boolean {
-  const a = comparable(o.properties[f.propertyName]);
-  const b = comparable(f.value);
-  switch (f.operator) {
-    case "GTE":
-      return a >= b;
-    case "GT":
-      return a > b;
-    case "LTE":
-      return a <= b;
-    case "LT":
-      return a < b;
-    case "EQ":
-      return a === b;
-    default:
-      return false;
-  }
-}
-
-function project(o: HubspotObject, props: string[]): HubspotObject {
-  const properties: Record<string, string | null> = {};
-  for (const p of props) properties[p] = o.properties[p] ?? null;
-  return { id: o.id, properties, createdAt: o.createdAt, updatedAt: o.updatedAt, archived: o.archived };
 }
 
 function sampleProperties(type: HubspotType, n: number): Record<string, string> {
   switch (type) {
     case "contacts":
-      return {
-        email: `person${n}@example.com`,
-        firstname: `First${n}`,
-        lastname: `Last${n}`,
-        lifecyclestage: n % 3 ? "lead" : "customer",
-      };
+      return { email: `person${n}@example.com`, firstname: `First${n}`, lastname: `Last${n}`, lifecyclestage: n % 3 ? "lead" : "customer" };
     case "companies":
       return { name: `Company ${n}`, domain: `company${n}.example.com`, industry: "SOFTWARE" };
     case "deals":
-      return {
-        dealname: `Deal ${n}`,
-        amount: String(1000 + n),
-        dealstage: "appointmentscheduled",
-        pipeline: "default",
-        closedate: new Date(HUBSPOT_SEED_MS + n * 86_400_000).toISOString(),
-      };
+      return { dealname: `Deal ${n}`, amount: String(1000 + n), dealstage: "appointmentscheduled", pipeline: "default", closedate: new Date(HUBSPOT_SEED_MS + n * 86_400_000).toISOString() };
   }
-}
-
-function hubspotError(status: number, category: string, message: string): FakeResponse {
-  return { status, body: { status: "error", message, correlationId: crypto.randomUUID(), category } };
 }
