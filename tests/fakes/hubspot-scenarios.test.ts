@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import * as dev from "../fixtures/hubspot/dev/index.ts";
+import * as holdout from "../fixtures/hubspot/holdout/index.ts";
 import { loadPortal } from "../fixtures/hubspot/reference/load.ts";
 import { matchCustomers } from "../fixtures/hubspot/reference/matching.ts";
 import { metrics } from "../fixtures/hubspot/reference/pipeline.ts";
@@ -13,7 +14,7 @@ interface Fixture {
   questions: Question[];
 }
 
-const fixtures: Fixture[] = [dev];
+const fixtures: Fixture[] = [dev, holdout];
 
 let fake: FakeHubspot | undefined;
 afterEach(async () => {
