@@ -39,18 +39,59 @@ export class FakeHubspot {
   readonly rate = new RateLimiter();
   /** the private app's granted scopes; undefined grants all */
   scopes: Set<string> | undefined;
-  /** HubSpot refuses to page a search past 10,000 results */
+  /** HubSpot refuses to page a search past 10,000 results (search guide; not in the spec) */
   searchCap = 10_000;
   private readonly routes: Route[] = [
-    { method: "GET", path: /^\/crm\/v3\/objects\/([^/]+)$/, scope: (m) => readScope(m[1]!), handle: (r, m) => this.typed(m, (t) => listObjects(this.crm, t, r, this.url)) },
-    { method: "GET", path: /^\/crm\/v3\/objects\/([^/]+)\/(\d+)$/, scope: (m) => readScope(m[1]!), handle: (r, m) => this.typed(m, (t) => readObject(this.crm, t, m[2]!, r)) },
-    { method: "POST", path: /^\/crm\/v3\/objects\/([^/]+)\/search$/, scope: (m) => readScope(m[1]!), search: true, handle: (r, m) => this.typed(m, (t) => searchObjects(this.crm, t, r, this.searchCap)) },
-    { method: "GET", path: /^\/crm\/v3\/pipelines\/([^/]+)(?:\/([^/]+)(\/stages)?)?$/, scope: () => "crm.objects.deals.read", handle: (_r, m) => pipelinesApi(this.crm.pipelines, m) },
+    {
+      method: "GET",
+      path: /^\/crm\/v3\/objects\/([^/]+)$/,
+      scope: (m) => readScope(m[1]!),
+      handle: (r, m) => this.typed(m, (t) => listObjects(this.crm, t, r, this.url)),
+    },
+    {
+      method: "GET",
+      path: /^\/crm\/v3\/objects\/([^/]+)\/(\d+)$/,
+      scope: (m) => readScope(m[1]!),
+      handle: (r, m) => this.typed(m, (t) => readObject(this.crm, t, m[2]!, r)),
+    },
+    {
+      method: "POST",
+      path: /^\/crm\/v3\/objects\/([^/]+)\/search$/,
+      scope: (m) => readScope(m[1]!),
+      search: true,
+      handle: (r, m) => this.typed(m, (t) => searchObjects(this.crm, t, r, this.searchCap)),
+    },
+    {
+      method: "GET",
+      path: /^\/crm\/v3\/pipelines\/([^/]+)(?:\/([^/]+)(\/stages)?)?$/,
+      scope: () => "crm.objects.deals.read",
+      handle: (_r, m) => pipelinesApi(this.crm.pipelines, m),
+    },
     { method: "GET", path: /^\/crm\/v3\/owners\/?$/, scope: () => "crm.objects.owners.read", handle: (r) => listOwners(this.crm.owners, r) },
-    { method: "GET", path: /^\/crm\/v3\/owners\/([^/]+)$/, scope: () => "crm.objects.owners.read", handle: (r, m) => readOwner(this.crm.owners, m[1]!, r) },
-    { method: "GET", path: /^\/crm\/v3\/properties\/([^/]+)(?:\/([^/]+))?$/, scope: (m) => `crm.schemas.${objectType(m[1]!) ?? m[1]}.read`, handle: (r, m) => this.typed(m, (t) => propertiesApi(propertyDefinitions(t, this.crm.pipelines, this.crm.custom[t]), m[2])) },
-    { method: "GET", path: /^\/crm\/v4\/objects\/([^/]+)\/(\d+)\/associations\/([^/]+)$/, scope: (m) => readScope(m[1]!), handle: (r, m) => readAssociations(this.crm, r, m) },
-    { method: "POST", path: /^\/crm\/v4\/associations\/([^/]+)\/([^/]+)\/batch\/read$/, scope: (m) => readScope(m[1]!), handle: (r, m) => batchReadAssociations(this.crm, r, m) },
+    {
+      method: "GET",
+      path: /^\/crm\/v3\/owners\/([^/]+)$/,
+      scope: () => "crm.objects.owners.read",
+      handle: (r, m) => readOwner(this.crm.owners, m[1]!, r),
+    },
+    {
+      method: "GET",
+      path: /^\/crm\/v3\/properties\/([^/]+)(?:\/([^/]+))?$/,
+      scope: (m) => `crm.schemas.${objectType(m[1]!) ?? m[1]}.read`,
+      handle: (_r, m) => this.typed(m, (t) => propertiesApi(propertyDefinitions(t, this.crm.pipelines, this.crm.custom[t]), m[2])),
+    },
+    {
+      method: "GET",
+      path: /^\/crm\/v4\/objects\/([^/]+)\/(\d+)\/associations\/([^/]+)$/,
+      scope: (m) => readScope(m[1]!),
+      handle: (r, m) => readAssociations(this.crm, r, m),
+    },
+    {
+      method: "POST",
+      path: /^\/crm\/v4\/associations\/([^/]+)\/([^/]+)\/batch\/read$/,
+      scope: (m) => readScope(m[1]!),
+      handle: (r, m) => batchReadAssociations(this.crm, r, m),
+    },
   ];
 
   private constructor(readonly server: FakeServer) {}

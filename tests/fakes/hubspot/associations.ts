@@ -6,7 +6,8 @@ import { objectType, type HubspotType } from "./types.ts";
 const SINGULAR: Record<HubspotType, string> = { contacts: "contact", companies: "company", deals: "deal" };
 
 /**
- * HUBSPOT_DEFINED association type ids per direction: [primary, unlabeled]. A record's primary
+ * HUBSPOT_DEFINED association type ids per direction: [primary, unlabeled] (HubSpot's
+ * associations guide; the spec has the shapes, not the ids). A record's primary
  * company is linked twice — once as "Primary" and once unlabeled — so a reader that does not
  * dedupe by id counts the company twice.
  */
@@ -98,6 +99,7 @@ export function batchReadAssociations(store: CrmStore, req: RecordedRequest, m: 
   return { status: errors.length ? 207 : 200, body };
 }
 
+/** `StandardError`; the category and subCategory are what HubSpot answers, not given by the spec */
 function noAssociations(from: HubspotType, to: HubspotType, id: string) {
   return {
     status: "error",

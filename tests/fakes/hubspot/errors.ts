@@ -2,7 +2,7 @@ import type { FakeResponse } from "../faults.ts";
 
 /**
  * HubSpot's error body: the spec's `Error` schema (category, correlationId, message, optional
- * errors/context/links) plus the `status: "error"` every real answer carries.
+ * errors/context/links) plus the `status: "error"` every real answer carries (not in the spec).
  */
 export function hubspotError(status: number, category: string, message: string, extra: Record<string, unknown> = {}): FakeResponse {
   return { status, body: { status: "error", message, correlationId: crypto.randomUUID(), category, ...extra } };
@@ -19,7 +19,7 @@ export function unauthorized(): FakeResponse {
   );
 }
 
-/** A private app without the scope an endpoint needs answers 403 MISSING_SCOPES, naming the scope. */
+/** A private app without the scope an endpoint needs answers 403 MISSING_SCOPES, naming the scope (body as HubSpot's docs show it). */
 export function missingScope(scope: string): FakeResponse {
   return hubspotError(403, "MISSING_SCOPES", "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.", {
     errors: [{ message: "One or more of the following scopes are required.", context: { requiredGranularScopes: [scope] } }],

@@ -5,7 +5,10 @@ import { alwaysReturned, DEFAULT_PROPERTIES } from "./properties.ts";
 import type { CrmStore } from "./store.ts";
 import { objectType, type HubspotType, type StoredObject } from "./types.ts";
 
-/** HubSpot reads fewer records per page when history is asked for. */
+/**
+ * The spec: history "will reduce the maximum number of objects that can be read by a single
+ * request"; HubSpot's guide puts it at 50. The page is cut, not refused.
+ */
 export const HISTORY_PAGE_LIMIT = 50;
 
 export interface Shape {

@@ -3,7 +3,7 @@ import { notFound } from "./errors.ts";
 import type { HubspotType, Pipeline, PropertyDefinition } from "./types.ts";
 import { modifiedProperty } from "./types.ts";
 
-/** What list, read and search return when the request names no properties. */
+/** What list, read and search return when the request names no properties (HubSpot's object guides, not the spec). */
 export const DEFAULT_PROPERTIES: Record<HubspotType, string[]> = {
   contacts: ["createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"],
   companies: ["createdate", "domain", "hs_lastmodifieddate", "hs_object_id", "name"],

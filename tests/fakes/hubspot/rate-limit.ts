@@ -11,7 +11,8 @@ export const PRIVATE_APP_WINDOW: RateWindow = { max: 100, intervalMs: 10_000 };
 const DAILY = 250_000;
 
 /**
- * HubSpot's rolling-window limits. Non-search answers carry the `X-HubSpot-RateLimit-*` headers;
+ * HubSpot's rolling-window limits (developer docs and changelog; the specs only list
+ * `x-hubspot-rate-limit-exemptions`). Non-search answers carry the `X-HubSpot-RateLimit-*` headers;
  * the search endpoints have their own per-second limit and send none of those headers, so a
  * client cannot pace searches from them. A 429 has no Retry-After.
  *

@@ -1,5 +1,4 @@
-import { findStage, isClosed, isWon } from "./pipelines.ts";
-import { defaultDealPipeline } from "./pipelines.ts";
+import { defaultDealPipeline, findStage, isClosed, isWon } from "./pipelines.ts";
 import { propertyDefinitions, type CustomProperty } from "./properties.ts";
 import { HUBSPOT_TYPES, modifiedProperty, type HubspotType, type Pipeline, type PublicOwner, type StoredObject } from "./types.ts";
 
