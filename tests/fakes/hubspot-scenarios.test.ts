@@ -42,7 +42,11 @@ for (const { scenario, expected, matching, questions } of fixtures) {
     test("every month (stock by stage and owner, won, lost, win rate, size, cycle) and the periods", async () => {
       const { fake } = await build(scenario);
       const got = metrics(await loadPortal(fake.url, fake.token), scenario.now);
-      for (const month of Object.keys(expected.months)) expect({ month, ...(rounded(got.months[month]) as object) }).toEqual({ month, ...(rounded(expected.months[month]) as object) });
+      for (const month of Object.keys(expected.months))
+        expect({ month, ...(rounded(got.months[month]) as object) }).toEqual({
+          month,
+          ...(rounded(expected.months[month]) as object),
+        });
       expect(Object.keys(got.months)).toEqual(Object.keys(expected.months));
       expect(rounded(got.periods)).toEqual(rounded(expected.periods));
     });
@@ -55,7 +59,7 @@ for (const { scenario, expected, matching, questions } of fixtures) {
       expect(rounded(got.months)).toEqual(rounded({ ...expected.months, ...after.months }));
       expect(rounded(got.periods)).toEqual(rounded({ ...expected.periods, ...after.periods }));
     });
-  
+
     test("the second batch through an incremental search: changes found, deletions only in archived=true", async () => {
       const { fake, crm } = await build(scenario);
       scenario.second(crm);
@@ -63,14 +67,23 @@ for (const { scenario, expected, matching, questions } of fixtures) {
       const found = await fetch(`${fake.url}/crm/v3/objects/deals/search`, {
         method: "POST",
         headers: { authorization: `Bearer ${fake.token}`, "content-type": "application/json" },
-        body: JSON.stringify({ filterGroups: [{ filters: [{ propertyName: "hs_lastmodifieddate", operator: "GTE", value: String(since) }] }], limit: 200 }),
+        body: JSON.stringify({
+          filterGroups: [{ filters: [{ propertyName: "hs_lastmodifieddate", operator: "GTE", value: String(since) }] }],
+          limit: 200,
+        }),
       }).then((r) => r.json() as any);
-      const changed = fake.objects.deals.filter((d) => !d.archived && Date.parse(d.updatedAt) >= since).map((d) => d.id);
-      const deleted = fake.objects.deals.filter((d) => d.archivedAt && Date.parse(d.archivedAt) >= since).map((d) => d.id);
+      const changed = fake.objects.deals
+        .filter((d) => !d.archived && Date.parse(d.updatedAt) >= since)
+        .map((d) => d.id);
+      const deleted = fake.objects.deals
+        .filter((d) => d.archivedAt && Date.parse(d.archivedAt) >= since)
+        .map((d) => d.id);
       expect(changed.length).toBeGreaterThan(0);
       expect(deleted.length).toBeGreaterThan(0);
       expect(found.results.map((d: any) => d.id).sort()).toEqual(changed.sort());
-      const archived = await fetch(`${fake.url}/crm/v3/objects/deals?archived=true&limit=100`, { headers: { authorization: `Bearer ${fake.token}` } }).then((r) => r.json() as any);
+      const archived = await fetch(`${fake.url}/crm/v3/objects/deals?archived=true&limit=100`, {
+        headers: { authorization: `Bearer ${fake.token}` },
+      }).then((r) => r.json() as any);
       expect(archived.results.map((d: any) => d.id)).toEqual(expect.arrayContaining(deleted));
     });
 

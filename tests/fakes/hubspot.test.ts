@@ -10,13 +10,35 @@ beforeAll(async () => {
   fake = await FakeHubspot.start({});
   crm = new CrmBuilder(fake)
     .at("2026-05-01T09:00:00Z")
-    .pipeline(dealPipeline("9000", "Partners", 1, [["9001", "Intro", 0.1], ["9002", "Proposal", 0.5], ["9003", "Signed", 1, true], ["9004", "Dropped", 0, true]]))
+    .pipeline(
+      dealPipeline("9000", "Partners", 1, [
+        ["9001", "Intro", 0.1],
+        ["9002", "Proposal", 0.5],
+        ["9003", "Signed", 1, true],
+        ["9004", "Dropped", 0, true],
+      ]),
+    )
     .defineProperty("companies", "stripe_customer_id", "Stripe customer ID")
-    .owner("ana", { id: "501", email: "ana@seller.example", firstName: "Ana", lastName: "Silva", userId: 9001, team: "East" })
+    .owner("ana", {
+      id: "501",
+      email: "ana@seller.example",
+      firstName: "Ana",
+      lastName: "Silva",
+      userId: 9001,
+      team: "East",
+    })
     .owner("bo", { id: "502", email: "bo@seller.example", firstName: "Bo", lastName: "Lind", userId: 9002 })
     .company("acme", { id: "101", name: "Acme", domain: "acme.io", props: { stripe_customer_id: "cus_A" } })
     .contact("jo", { id: "201", email: "jo@acme.io", firstname: "Jo", company: "acme" })
-    .deal("d1", { id: "301", name: "Acme annual", stage: "appointmentscheduled", amount: 12000, owner: "ana", company: "acme", contacts: ["jo"] })
+    .deal("d1", {
+      id: "301",
+      name: "Acme annual",
+      stage: "appointmentscheduled",
+      amount: 12000,
+      owner: "ana",
+      company: "acme",
+      contacts: ["jo"],
+    })
     .deal("d2", { id: "302", name: "Partner deal", pipeline: "9000", stage: "9001", amount: 5000, owner: "bo" })
     .deal("d3", { id: "303", name: "Junk", stage: "qualifiedtobuy", amount: 1 })
     .at("2026-06-10T10:00:00Z")
@@ -48,29 +70,62 @@ describe("objects list and read (Deals v3: CollectionResponseSimplePublicObjectW
   test("default properties only when none are asked for; asked-for unknown ones ignored, unset ones null", async () => {
     const plain = await hs("/crm/v3/objects/deals?limit=100");
     expect(plain.body.results.map((d: any) => d.id)).toEqual(["301", "302"]);
-    expect(Object.keys(plain.body.results[0].properties).sort()).toEqual(["amount", "closedate", "createdate", "dealname", "dealstage", "hs_lastmodifieddate", "hs_object_id", "pipeline"]);
+    expect(Object.keys(plain.body.results[0].properties).sort()).toEqual([
+      "amount",
+      "closedate",
+      "createdate",
+      "dealname",
+      "dealstage",
+      "hs_lastmodifieddate",
+      "hs_object_id",
+      "pipeline",
+    ]);
     const asked = await hs("/crm/v3/objects/deals?properties=hubspot_owner_id,no_such_prop,closed_lost_reason&limit=1");
-    expect(asked.body.results[0].properties).toEqual({ hubspot_owner_id: "501", closed_lost_reason: null, createdate: "2026-05-01T09:00:00.000Z", hs_object_id: "301", hs_lastmodifieddate: "2026-07-01T12:00:00.000Z" });
+    expect(asked.body.results[0].properties).toEqual({
+      hubspot_owner_id: "501",
+      closed_lost_reason: null,
+      createdate: "2026-05-01T09:00:00.000Z",
+      hs_object_id: "301",
+      hs_lastmodifieddate: "2026-07-01T12:00:00.000Z",
+    });
     expect(asked.body.paging.next.after).toBe("302");
   });
 
-  test("values are strings: amounts, flags, probabilities; a cleared owner reads \"\"", async () => {
-    const d = (await hs("/crm/v3/objects/0-3/302?properties=amount,hs_is_closed_won,hs_is_closed,hs_deal_stage_probability,hubspot_owner_id,closedate")).body;
-    expect(d.properties).toMatchObject({ amount: "5000", hs_is_closed_won: "true", hs_is_closed: "true", hs_deal_stage_probability: "1.0", hubspot_owner_id: "", closedate: "2026-06-30T18:00:00.000Z" });
+  test('values are strings: amounts, flags, probabilities; a cleared owner reads ""', async () => {
+    const d = (
+      await hs(
+        "/crm/v3/objects/0-3/302?properties=amount,hs_is_closed_won,hs_is_closed,hs_deal_stage_probability,hubspot_owner_id,closedate",
+      )
+    ).body;
+    expect(d.properties).toMatchObject({
+      amount: "5000",
+      hs_is_closed_won: "true",
+      hs_is_closed: "true",
+      hs_deal_stage_probability: "1.0",
+      hubspot_owner_id: "",
+      closedate: "2026-06-30T18:00:00.000Z",
+    });
   });
 
   test("propertiesWithHistory: newest first with timestamps and source; at most 50 records a page", async () => {
-    const d = (await hs("/crm/v3/objects/deals/301?propertiesWithHistory=dealstage,amount,hs_date_entered_closedwon")).body;
+    const d = (await hs("/crm/v3/objects/deals/301?propertiesWithHistory=dealstage,amount,hs_date_entered_closedwon"))
+      .body;
     expect(d.propertiesWithHistory.dealstage.map((v: any) => [v.value, v.timestamp])).toEqual([
       ["closedwon", "2026-07-01T12:00:00.000Z"],
       ["contractsent", "2026-06-10T10:00:00.000Z"],
       ["appointmentscheduled", "2026-05-01T09:00:00.000Z"],
     ]);
-    expect(d.propertiesWithHistory.amount[0]).toEqual({ value: "15000", timestamp: "2026-06-10T10:00:00.000Z", sourceType: "CRM_UI" });
+    expect(d.propertiesWithHistory.amount[0]).toEqual({
+      value: "15000",
+      timestamp: "2026-06-10T10:00:00.000Z",
+      sourceType: "CRM_UI",
+    });
     expect(d.propertiesWithHistory.hs_date_entered_closedwon[0].sourceType).toBe("CALCULATED");
     const many = await FakeHubspot.start({ deals: 120 });
     try {
-      const page = await fetch(`${many.url}/crm/v3/objects/deals?limit=100&propertiesWithHistory=amount`, { headers: { authorization: `Bearer ${many.token}` } });
+      const page = await fetch(`${many.url}/crm/v3/objects/deals?limit=100&propertiesWithHistory=amount`, {
+        headers: { authorization: `Bearer ${many.token}` },
+      });
       const json = (await page.json()) as any;
       expect(json.results.length).toBe(50);
       expect(json.paging.next.after).toBe(String(Number(json.results[49].id) + 1));
@@ -80,14 +135,28 @@ describe("objects list and read (Deals v3: CollectionResponseSimplePublicObjectW
   });
 
   test("closing sets the close date unless given, stage entered/exited dates and the won flag", async () => {
-    const d = (await hs("/crm/v3/objects/deals/301?properties=closedate,hs_is_closed_won,hs_date_entered_closedwon,hs_date_exited_contractsent")).body.properties;
-    expect(d).toMatchObject({ closedate: "2026-07-01T12:00:00.000Z", hs_is_closed_won: "true", hs_date_entered_closedwon: "2026-07-01T12:00:00.000Z", hs_date_exited_contractsent: "2026-07-01T12:00:00.000Z" });
+    const d = (
+      await hs(
+        "/crm/v3/objects/deals/301?properties=closedate,hs_is_closed_won,hs_date_entered_closedwon,hs_date_exited_contractsent",
+      )
+    ).body.properties;
+    expect(d).toMatchObject({
+      closedate: "2026-07-01T12:00:00.000Z",
+      hs_is_closed_won: "true",
+      hs_date_entered_closedwon: "2026-07-01T12:00:00.000Z",
+      hs_date_exited_contractsent: "2026-07-01T12:00:00.000Z",
+    });
   });
 
   test("archived=true lists only deleted records, with archivedAt; deleting does not move the last-modified date", async () => {
     const gone = (await hs("/crm/v3/objects/deals?archived=true&properties=hs_lastmodifieddate")).body.results;
     expect(gone).toHaveLength(1);
-    expect(gone[0]).toMatchObject({ id: "303", archived: true, archivedAt: "2026-07-01T12:00:00.000Z", properties: { hs_lastmodifieddate: "2026-05-01T09:00:00.000Z" } });
+    expect(gone[0]).toMatchObject({
+      id: "303",
+      archived: true,
+      archivedAt: "2026-07-01T12:00:00.000Z",
+      properties: { hs_lastmodifieddate: "2026-05-01T09:00:00.000Z" },
+    });
     expect((await hs("/crm/v3/objects/deals/303")).status).toBe(404);
   });
 
@@ -103,7 +172,12 @@ describe("associations", () => {
   test("v3 associations=: a primary company is listed twice (labelled and unlabeled); none → key absent", async () => {
     const deals = (await hs("/crm/v3/objects/deals?associations=companies,contacts")).body.results;
     expect(deals[0].associations).toEqual({
-      companies: { results: [{ id: "101", type: "deal_to_company" }, { id: "101", type: "deal_to_company_unlabeled" }] },
+      companies: {
+        results: [
+          { id: "101", type: "deal_to_company" },
+          { id: "101", type: "deal_to_company_unlabeled" },
+        ],
+      },
       contacts: { results: [{ id: "201", type: "deal_to_contact" }] },
     });
     expect(deals[1].associations).toBeUndefined();
@@ -113,8 +187,18 @@ describe("associations", () => {
 
   test("v4 read and batch read: association types with ids; inputs with none come back as errors (207)", async () => {
     const one = (await hs("/crm/v4/objects/deals/301/associations/companies")).body;
-    expect(one.results).toEqual([{ toObjectId: "101", associationTypes: [{ category: "HUBSPOT_DEFINED", typeId: 5, label: "Primary" }, { category: "HUBSPOT_DEFINED", typeId: 341, label: null }] }]);
-    const batch = await hs("/crm/v4/associations/deals/companies/batch/read", { inputs: [{ id: "301" }, { id: "302" }] });
+    expect(one.results).toEqual([
+      {
+        toObjectId: "101",
+        associationTypes: [
+          { category: "HUBSPOT_DEFINED", typeId: 5, label: "Primary" },
+          { category: "HUBSPOT_DEFINED", typeId: 341, label: null },
+        ],
+      },
+    ]);
+    const batch = await hs("/crm/v4/associations/deals/companies/batch/read", {
+      inputs: [{ id: "301" }, { id: "302" }],
+    });
     expect(batch.status).toBe(207);
     expect(batch.body.results.map((r: any) => [r.from.id, r.to[0].toObjectId])).toEqual([["301", "101"]]);
     expect(batch.body.errors[0]).toMatchObject({ status: "error", context: { fromObjectId: ["302"] } });
@@ -127,7 +211,11 @@ describe("search (PublicObjectSearchRequest → CollectionResponseWithTotalSimpl
   test("last-modified GTE in epoch ms or ISO, ascending; archived records never returned", async () => {
     const since = Date.parse("2026-06-01T00:00:00Z");
     for (const value of [String(since), "2026-06-01T00:00:00Z"]) {
-      const r = await search("deals", { filterGroups: [{ filters: [{ propertyName: "hs_lastmodifieddate", operator: "GTE", value }] }], sorts: [{ propertyName: "hs_lastmodifieddate", direction: "ASCENDING" }], limit: 200 });
+      const r = await search("deals", {
+        filterGroups: [{ filters: [{ propertyName: "hs_lastmodifieddate", operator: "GTE", value }] }],
+        sorts: [{ propertyName: "hs_lastmodifieddate", direction: "ASCENDING" }],
+        limit: 200,
+      });
       expect(r.body.total).toBe(2);
       expect(r.body.results.map((d: any) => d.id)).toEqual(["301", "302"]);
     }
@@ -137,13 +225,27 @@ describe("search (PublicObjectSearchRequest → CollectionResponseWithTotalSimpl
 
   test("EQ and IN on strings ignore case; groups OR, filters AND; one sort, descending", async () => {
     const r = await search("deals", {
-      filterGroups: [{ filters: [{ propertyName: "dealstage", operator: "EQ", value: "CLOSEDWON" }] }, { filters: [{ propertyName: "pipeline", operator: "IN", values: ["9000"] }, { propertyName: "amount", operator: "LT", value: "6000" }] }],
+      filterGroups: [
+        { filters: [{ propertyName: "dealstage", operator: "EQ", value: "CLOSEDWON" }] },
+        {
+          filters: [
+            { propertyName: "pipeline", operator: "IN", values: ["9000"] },
+            { propertyName: "amount", operator: "LT", value: "6000" },
+          ],
+        },
+      ],
       sorts: [{ propertyName: "amount", direction: "DESCENDING" }],
       properties: ["amount"],
     });
-    expect(r.body.results.map((d: any) => [d.id, d.properties.amount])).toEqual([["301", "15000"], ["302", "5000"]]);
+    expect(r.body.results.map((d: any) => [d.id, d.properties.amount])).toEqual([
+      ["301", "15000"],
+      ["302", "5000"],
+    ]);
     expect((await search("deals", { sorts: ["amount", "createdate"] })).status).toBe(400);
-    expect((await search("deals", { filterGroups: [{ filters: [{ propertyName: "nope", operator: "EQ", value: "1" }] }] })).status).toBe(400);
+    expect(
+      (await search("deals", { filterGroups: [{ filters: [{ propertyName: "nope", operator: "EQ", value: "1" }] }] }))
+        .status,
+    ).toBe(400);
   });
 
   test("limit ≤ 200; paging past the result cap is a 400", async () => {
@@ -165,7 +267,12 @@ describe("search (PublicObjectSearchRequest → CollectionResponseWithTotalSimpl
     try {
       lagging.crm.searchIndexing = "deferred";
       new CrmBuilder(lagging).at("2026-05-01T00:00:00Z").company("x", { id: "7", name: "X", domain: "x.io" });
-      const ask = () => fetch(`${lagging.url}/crm/v3/objects/companies/search`, { method: "POST", headers: { authorization: `Bearer ${lagging.token}`, "content-type": "application/json" }, body: "{}" }).then((r) => r.json() as any);
+      const ask = () =>
+        fetch(`${lagging.url}/crm/v3/objects/companies/search`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${lagging.token}`, "content-type": "application/json" },
+          body: "{}",
+        }).then((r) => r.json() as any);
       expect((await ask()).total).toBe(0);
       lagging.crm.indexSearch();
       expect((await ask()).total).toBe(1);
@@ -178,16 +285,34 @@ describe("search (PublicObjectSearchRequest → CollectionResponseWithTotalSimpl
 describe("pipelines, owners, properties", () => {
   test("pipelines with stage metadata as strings; a custom won stage is just closed with probability 1.0", async () => {
     const { results } = (await hs("/crm/v3/pipelines/deals")).body;
-    expect(results.map((p: any) => [p.id, p.label])).toEqual([["default", "Sales Pipeline"], ["9000", "Partners"]]);
-    expect(results[0].stages.find((s: any) => s.id === "closedlost").metadata).toEqual({ isClosed: "true", probability: "0.0" });
-    expect(results[1].stages.find((s: any) => s.id === "9003")).toMatchObject({ label: "Signed", displayOrder: 2, metadata: { isClosed: "true", probability: "1.0" } });
+    expect(results.map((p: any) => [p.id, p.label])).toEqual([
+      ["default", "Sales Pipeline"],
+      ["9000", "Partners"],
+    ]);
+    expect(results[0].stages.find((s: any) => s.id === "closedlost").metadata).toEqual({
+      isClosed: "true",
+      probability: "0.0",
+    });
+    expect(results[1].stages.find((s: any) => s.id === "9003")).toMatchObject({
+      label: "Signed",
+      displayOrder: 2,
+      metadata: { isClosed: "true", probability: "1.0" },
+    });
     expect((await hs("/crm/v3/pipelines/deals/9000/stages")).body.results).toHaveLength(4);
   });
 
   test("owners: live by default, the ones who left only with archived=true", async () => {
     const live = (await hs("/crm/v3/owners")).body.results;
     expect(live.map((o: any) => o.id)).toEqual(["501"]);
-    expect(live[0]).toMatchObject({ email: "ana@seller.example", firstName: "Ana", lastName: "Silva", userId: 9001, type: "PERSON", archived: false, teams: [{ name: "East", primary: true }] });
+    expect(live[0]).toMatchObject({
+      email: "ana@seller.example",
+      firstName: "Ana",
+      lastName: "Silva",
+      userId: 9001,
+      type: "PERSON",
+      archived: false,
+      teams: [{ name: "East", primary: true }],
+    });
     const left = (await hs("/crm/v3/owners?archived=true")).body.results;
     expect(left.map((o: any) => [o.id, o.archived])).toEqual([["502", true]]);
   });
@@ -213,7 +338,10 @@ describe("auth, scopes and rate limits", () => {
     try {
       const r = await hs("/crm/v3/owners");
       expect(r.status).toBe(403);
-      expect(r.body).toMatchObject({ category: "MISSING_SCOPES", errors: [{ context: { requiredGranularScopes: ["crm.objects.owners.read"] } }] });
+      expect(r.body).toMatchObject({
+        category: "MISSING_SCOPES",
+        errors: [{ context: { requiredGranularScopes: ["crm.objects.owners.read"] } }],
+      });
       expect((await hs("/crm/v3/objects/deals")).status).toBe(200);
     } finally {
       fake.scopes = undefined;
@@ -232,7 +360,12 @@ describe("auth, scopes and rate limits", () => {
       for (let i = 0; i < 3; i++) answers.push(await hs("/crm/v3/objects/companies"));
       const last = answers[2]!;
       expect(last.status).toBe(429);
-      expect(last.body).toMatchObject({ status: "error", errorType: "RATE_LIMIT", policyName: "TEN_SECONDLY_ROLLING", category: "RATE_LIMITS" });
+      expect(last.body).toMatchObject({
+        status: "error",
+        errorType: "RATE_LIMIT",
+        policyName: "TEN_SECONDLY_ROLLING",
+        category: "RATE_LIMITS",
+      });
       expect(last.headers.get("x-hubspot-ratelimit-remaining")).toBe("0");
       expect(last.headers.get("retry-after")).toBeNull();
     } finally {

@@ -67,7 +67,12 @@ export class FakeHubspot {
       scope: () => "crm.objects.deals.read",
       handle: (_r, m) => pipelinesApi(this.crm.pipelines, m),
     },
-    { method: "GET", path: /^\/crm\/v3\/owners\/?$/, scope: () => "crm.objects.owners.read", handle: (r) => listOwners(this.crm.owners, r) },
+    {
+      method: "GET",
+      path: /^\/crm\/v3\/owners\/?$/,
+      scope: () => "crm.objects.owners.read",
+      handle: (r) => listOwners(this.crm.owners, r),
+    },
     {
       method: "GET",
       path: /^\/crm\/v3\/owners\/([^/]+)$/,
@@ -78,7 +83,8 @@ export class FakeHubspot {
       method: "GET",
       path: /^\/crm\/v3\/properties\/([^/]+)(?:\/([^/]+))?$/,
       scope: (m) => `crm.schemas.${objectType(m[1]!) ?? m[1]}.read`,
-      handle: (_r, m) => this.typed(m, (t) => propertiesApi(propertyDefinitions(t, this.crm.pipelines, this.crm.custom[t]), m[2])),
+      handle: (_r, m) =>
+        this.typed(m, (t) => propertiesApi(propertyDefinitions(t, this.crm.pipelines, this.crm.custom[t]), m[2])),
     },
     {
       method: "GET",
@@ -146,7 +152,10 @@ export class FakeHubspot {
     if (bearer(req) !== this.token) return unauthorized();
     const matched = this.routes.map((route) => ({ route, m: route.path.exec(req.path) })).filter((x) => x.m);
     const hit = matched.find((x) => x.route.method === req.method);
-    if (!hit) return matched.length ? hubspotError(405, "VALIDATION_ERROR", "Method not allowed") : hubspotError(404, "OBJECT_NOT_FOUND", `No route for ${req.method} ${req.path}`);
+    if (!hit)
+      return matched.length
+        ? hubspotError(405, "VALIDATION_ERROR", "Method not allowed")
+        : hubspotError(404, "OBJECT_NOT_FOUND", `No route for ${req.method} ${req.path}`);
     const { refused, headers } = this.rate.admit(hit.route.search === true);
     if (refused) return refused;
     const scope = hit.route.scope(hit.m!);
@@ -165,10 +174,21 @@ export class FakeHubspot {
 function sampleProperties(type: HubspotType, n: number): Record<string, string> {
   switch (type) {
     case "contacts":
-      return { email: `person${n}@example.com`, firstname: `First${n}`, lastname: `Last${n}`, lifecyclestage: n % 3 ? "lead" : "customer" };
+      return {
+        email: `person${n}@example.com`,
+        firstname: `First${n}`,
+        lastname: `Last${n}`,
+        lifecyclestage: n % 3 ? "lead" : "customer",
+      };
     case "companies":
       return { name: `Company ${n}`, domain: `company${n}.example.com`, industry: "SOFTWARE" };
     case "deals":
-      return { dealname: `Deal ${n}`, amount: String(1000 + n), dealstage: "appointmentscheduled", pipeline: "default", closedate: new Date(HUBSPOT_SEED_MS + n * 86_400_000).toISOString() };
+      return {
+        dealname: `Deal ${n}`,
+        amount: String(1000 + n),
+        dealstage: "appointmentscheduled",
+        pipeline: "default",
+        closedate: new Date(HUBSPOT_SEED_MS + n * 86_400_000).toISOString(),
+      };
   }
 }

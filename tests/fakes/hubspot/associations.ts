@@ -21,10 +21,16 @@ const TYPE_IDS: Record<string, [primary: number | undefined, unlabeled: number]>
 };
 
 /** The live records of type `to` linked to one record, with whether the link is primary. */
-export function linked(store: CrmStore, type: HubspotType, id: string, to: HubspotType): { id: string; primary: boolean }[] {
+export function linked(
+  store: CrmStore,
+  type: HubspotType,
+  id: string,
+  to: HubspotType,
+): { id: string; primary: boolean }[] {
   const found = new Map<string, boolean>();
   for (const l of store.links) {
-    const other = l.from.type === type && l.from.id === id ? l.to : l.to.type === type && l.to.id === id ? l.from : undefined;
+    const other =
+      l.from.type === type && l.from.id === id ? l.to : l.to.type === type && l.to.id === id ? l.from : undefined;
     if (!other || other.type !== to || store.find(to, other.id)?.archived !== false) continue;
     found.set(other.id, (found.get(other.id) ?? false) || l.primary);
   }
@@ -51,7 +57,9 @@ export function inlineAssociations(store: CrmStore, type: HubspotType, id: strin
 function withLabels(from: HubspotType, to: HubspotType, l: { id: string; primary: boolean }) {
   const [primaryId, unlabeled] = TYPE_IDS[`${from}>${to}`] ?? [undefined, 0];
   const types = [
-    ...(l.primary && primaryId !== undefined ? [{ category: "HUBSPOT_DEFINED", typeId: primaryId, label: "Primary" }] : []),
+    ...(l.primary && primaryId !== undefined
+      ? [{ category: "HUBSPOT_DEFINED", typeId: primaryId, label: "Primary" }]
+      : []),
     { category: "HUBSPOT_DEFINED", typeId: unlabeled, label: null },
   ];
   return { toObjectId: l.id, associationTypes: types };
@@ -90,12 +98,19 @@ export function batchReadAssociations(store: CrmStore, req: RecordedRequest, m: 
   const results: unknown[] = [];
   const errors: unknown[] = [];
   for (const { id } of inputs) {
-    const found = id !== undefined && store.find(from, String(id))?.archived === false ? linked(store, from, String(id), to) : [];
+    const found =
+      id !== undefined && store.find(from, String(id))?.archived === false ? linked(store, from, String(id), to) : [];
     if (found.length) results.push({ from: { id: String(id) }, to: found.map((l) => withLabels(from, to, l)) });
     else errors.push(noAssociations(from, to, String(id)));
   }
   const at = store.now();
-  const body = { status: "COMPLETE", results, startedAt: at, completedAt: at, ...(errors.length ? { numErrors: errors.length, errors } : {}) };
+  const body = {
+    status: "COMPLETE",
+    results,
+    startedAt: at,
+    completedAt: at,
+    ...(errors.length ? { numErrors: errors.length, errors } : {}),
+  };
   return { status: errors.length ? 207 : 200, body };
 }
 

@@ -81,7 +81,12 @@ export class CrmBuilder {
     return this;
   }
 
-  defineProperty(type: HubspotType, name: string, label: string, valueType: PropertyDefinition["type"] = "string"): this {
+  defineProperty(
+    type: HubspotType,
+    name: string,
+    label: string,
+    valueType: PropertyDefinition["type"] = "string",
+  ): this {
     this.crm.custom[type].push({ name, label, type: valueType });
     return this;
   }
@@ -89,7 +94,19 @@ export class CrmBuilder {
   owner(key: string, o: OwnerSpec): this {
     const at = this.crm.now();
     const teams = o.team ? [{ id: String(o.userId % 100_000), name: o.team, primary: true }] : [];
-    this.crm.owners.push({ id: o.id, email: o.email, firstName: o.firstName, lastName: o.lastName, userId: o.userId, userIdIncludingInactive: o.userId, type: "PERSON", teams, createdAt: at, updatedAt: at, archived: false });
+    this.crm.owners.push({
+      id: o.id,
+      email: o.email,
+      firstName: o.firstName,
+      lastName: o.lastName,
+      userId: o.userId,
+      userIdIncludingInactive: o.userId,
+      type: "PERSON",
+      teams,
+      createdAt: at,
+      updatedAt: at,
+      archived: false,
+    });
     this.ownerIds.set(key, o.id);
     return this;
   }
@@ -103,7 +120,11 @@ export class CrmBuilder {
   }
 
   company(key: string, c: CompanySpec): this {
-    this.remember(key, "companies", this.crm.create("companies", { name: c.name, ...(c.domain ? { domain: c.domain } : {}), ...c.props }, c.id).id);
+    this.remember(
+      key,
+      "companies",
+      this.crm.create("companies", { name: c.name, ...(c.domain ? { domain: c.domain } : {}), ...c.props }, c.id).id,
+    );
     return this;
   }
 
@@ -133,7 +154,11 @@ export class CrmBuilder {
 
   /** Move a deal to a stage (closing stages set the close date to now unless one is given). */
   move(key: string, stage: string, extra: { closedate?: string; props?: Changes } = {}): this {
-    return this.set(key, { dealstage: stage, ...(extra.closedate ? { closedate: iso(extra.closedate) } : {}), ...extra.props });
+    return this.set(key, {
+      dealstage: stage,
+      ...(extra.closedate ? { closedate: iso(extra.closedate) } : {}),
+      ...extra.props,
+    });
   }
 
   amount(key: string, amount: number | null): this {

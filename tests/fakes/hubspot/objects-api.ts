@@ -19,7 +19,11 @@ export interface Shape {
 
 /** `properties=a,b` and `properties=a&properties=b` (the spec's `style: form, explode: true`) both work. */
 export function listParam(query: URLSearchParams, name: string): string[] | undefined {
-  const all = query.getAll(name).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+  const all = query
+    .getAll(name)
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
   return all.length ? all : undefined;
 }
 
@@ -27,15 +31,25 @@ export function listParam(query: URLSearchParams, name: string): string[] | unde
  * A record as HubSpot returns it. Asked-for properties the type does not have are ignored;
  * properties it has but the record never set come back null; a few always come back.
  */
-export function render(store: CrmStore, type: HubspotType, o: StoredObject, shape: Shape, values: Record<string, string | null> = o.properties) {
+export function render(
+  store: CrmStore,
+  type: HubspotType,
+  o: StoredObject,
+  shape: Shape,
+  values: Record<string, string | null> = o.properties,
+) {
   const known = store.known(type);
-  const names = shape.properties ? [...shape.properties.filter((n) => known.has(n)), ...alwaysReturned(type)] : DEFAULT_PROPERTIES[type];
+  const names = shape.properties
+    ? [...shape.properties.filter((n) => known.has(n)), ...alwaysReturned(type)]
+    : DEFAULT_PROPERTIES[type];
   const properties: Record<string, string | null> = {};
   for (const n of new Set(names)) properties[n] = values[n] ?? null;
   const out: Record<string, unknown> = { id: o.id, properties };
   if (shape.history) {
     // newest first, as HubSpot lists them
-    out.propertiesWithHistory = Object.fromEntries(shape.history.filter((n) => known.has(n)).map((n) => [n, [...(o.history[n] ?? [])].reverse()]));
+    out.propertiesWithHistory = Object.fromEntries(
+      shape.history.filter((n) => known.has(n)).map((n) => [n, [...(o.history[n] ?? [])].reverse()]),
+    );
   }
   Object.assign(out, { createdAt: o.createdAt, updatedAt: o.updatedAt, archived: o.archived });
   if (o.archivedAt) out.archivedAt = o.archivedAt;
@@ -48,8 +62,13 @@ export function render(store: CrmStore, type: HubspotType, o: StoredObject, shap
 
 function shapeOf(query: URLSearchParams): Shape | string {
   const associations = listParam(query, "associations")?.map((a) => objectType(a));
-  if (associations?.includes(undefined)) return `Unknown object type in associations: ${query.getAll("associations").join(",")}`;
-  return { properties: listParam(query, "properties"), history: listParam(query, "propertiesWithHistory"), associations: associations as HubspotType[] | undefined };
+  if (associations?.includes(undefined))
+    return `Unknown object type in associations: ${query.getAll("associations").join(",")}`;
+  return {
+    properties: listParam(query, "properties"),
+    history: listParam(query, "propertiesWithHistory"),
+    associations: associations as HubspotType[] | undefined,
+  };
 }
 
 /**

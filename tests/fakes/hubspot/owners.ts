@@ -15,7 +15,12 @@ export function listOwners(owners: PublicOwner[], req: RecordedRequest): FakeRes
   const rows = owners.filter((o) => o.archived === archived && (!email || o.email?.toLowerCase() === email));
   const start = Number(req.query.get("after") ?? 0);
   const next = start + limit < rows.length ? String(start + limit) : undefined;
-  return { body: { results: rows.slice(start, start + limit), ...(next ? { paging: { next: { after: next, link: `?after=${next}` } } } : {}) } };
+  return {
+    body: {
+      results: rows.slice(start, start + limit),
+      ...(next ? { paging: { next: { after: next, link: `?after=${next}` } } } : {}),
+    },
+  };
 }
 
 /** `GET /crm/v3/owners/{ownerId}` (`idProperty=id|userId`, `archived`) */

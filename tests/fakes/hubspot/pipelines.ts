@@ -14,21 +14,29 @@ const EPOCH = new Date(0).toISOString();
  * probability 1.0 and lost closed with 0.0 — the stage id says nothing (a custom pipeline's won
  * stage is a number like "2784523", not "closedwon").
  */
-export function dealPipeline(id: string, label: string, displayOrder: number, stages: StageSpec[], at = EPOCH): Pipeline {
+export function dealPipeline(
+  id: string,
+  label: string,
+  displayOrder: number,
+  stages: StageSpec[],
+  at = EPOCH,
+): Pipeline {
   return {
     id,
     label,
     displayOrder,
-    stages: stages.map(([stageId, stageLabel, probability, closed], i): PipelineStage => ({
-      id: stageId,
-      label: stageLabel,
-      displayOrder: i,
-      metadata: { isClosed: String(closed === true), probability: probability.toFixed(1) },
-      createdAt: at,
-      updatedAt: at,
-      archived: false,
-      writePermissions: "CRM_PERMISSIONS_ENFORCEMENT",
-    })),
+    stages: stages.map(
+      ([stageId, stageLabel, probability, closed], i): PipelineStage => ({
+        id: stageId,
+        label: stageLabel,
+        displayOrder: i,
+        metadata: { isClosed: String(closed === true), probability: probability.toFixed(1) },
+        createdAt: at,
+        updatedAt: at,
+        archived: false,
+        writePermissions: "CRM_PERMISSIONS_ENFORCEMENT",
+      }),
+    ),
     createdAt: at,
     updatedAt: at,
     archived: false,
@@ -47,10 +55,19 @@ export function defaultDealPipeline(labels: Partial<Record<string, string>> = {}
     ["closedlost", "Closed Lost", 0, true],
   ];
   // portals rename default stages; the ids stay
-  return dealPipeline("default", labels.default ?? "Sales Pipeline", 0, stages.map(([id, label, p, c]) => [id, labels[id] ?? label, p, c]));
+  return dealPipeline(
+    "default",
+    labels.default ?? "Sales Pipeline",
+    0,
+    stages.map(([id, label, p, c]) => [id, labels[id] ?? label, p, c]),
+  );
 }
 
-export function findStage(pipelines: Pipeline[], pipelineId: string | null | undefined, stageId: string | null | undefined) {
+export function findStage(
+  pipelines: Pipeline[],
+  pipelineId: string | null | undefined,
+  stageId: string | null | undefined,
+) {
   const pipeline = pipelines.find((p) => p.id === pipelineId);
   return pipeline?.stages.find((s) => s.id === stageId);
 }
@@ -64,7 +81,9 @@ export const isWon = (stage: PipelineStage | undefined) => isClosed(stage) && Nu
  */
 export function pipelinesApi(pipelines: Pipeline[], m: RegExpExecArray): FakeResponse {
   if (objectType(m[1]!) !== "deals") return invalid(`Pipelines are not supported for object type ${m[1]}`);
-  const live = pipelines.filter((p) => !p.archived).sort((a, b) => a.displayOrder - b.displayOrder || a.label.localeCompare(b.label));
+  const live = pipelines
+    .filter((p) => !p.archived)
+    .sort((a, b) => a.displayOrder - b.displayOrder || a.label.localeCompare(b.label));
   if (!m[2]) return { body: { results: live } };
   const pipeline = live.find((p) => p.id === m[2]);
   if (!pipeline) return notFound(`pipeline ${m[2]}`);

@@ -7,7 +7,16 @@ import { modifiedProperty } from "./types.ts";
 export const DEFAULT_PROPERTIES: Record<HubspotType, string[]> = {
   contacts: ["createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"],
   companies: ["createdate", "domain", "hs_lastmodifieddate", "hs_object_id", "name"],
-  deals: ["amount", "closedate", "createdate", "dealname", "dealstage", "hs_lastmodifieddate", "hs_object_id", "pipeline"],
+  deals: [
+    "amount",
+    "closedate",
+    "createdate",
+    "dealname",
+    "dealstage",
+    "hs_lastmodifieddate",
+    "hs_object_id",
+    "pipeline",
+  ],
 };
 
 /** Returned on every record whatever `properties=` asks for. */
@@ -15,7 +24,13 @@ export function alwaysReturned(type: HubspotType): string[] {
   return ["createdate", "hs_object_id", modifiedProperty(type)];
 }
 
-type Row = [name: string, label: string, type: PropertyDefinition["type"], group: string, flags?: "calculated" | "custom"];
+type Row = [
+  name: string,
+  label: string,
+  type: PropertyDefinition["type"],
+  group: string,
+  flags?: "calculated" | "custom",
+];
 
 const COMMON: Row[] = [
   ["createdate", "Create Date", "datetime", "system", "calculated"],
@@ -79,7 +94,11 @@ const FIELD: Record<PropertyDefinition["type"], string> = {
   bool: "booleancheckbox",
 };
 
-function definition([name, label, type, groupName, flags]: Row, i: number, options: PropertyDefinition["options"]): PropertyDefinition {
+function definition(
+  [name, label, type, groupName, flags]: Row,
+  i: number,
+  options: PropertyDefinition["options"],
+): PropertyDefinition {
   const custom = flags === "custom";
   return {
     name,
@@ -104,20 +123,31 @@ function definition([name, label, type, groupName, flags]: Row, i: number, optio
 }
 
 function optionsFor(type: HubspotType, name: string, pipelines: Pipeline[]): PropertyDefinition["options"] {
-  if (type === "deals" && name === "pipeline") return pipelines.map((p, i) => ({ label: p.label, value: p.id, displayOrder: i, hidden: false }));
+  if (type === "deals" && name === "pipeline")
+    return pipelines.map((p, i) => ({ label: p.label, value: p.id, displayOrder: i, hidden: false }));
   if (type === "deals" && name === "dealstage") {
-    return pipelines.flatMap((p) => p.stages.map((s) => ({ label: s.label, value: s.id, displayOrder: s.displayOrder, hidden: false })));
+    return pipelines.flatMap((p) =>
+      p.stages.map((s) => ({ label: s.label, value: s.id, displayOrder: s.displayOrder, hidden: false })),
+    );
   }
   return [];
 }
 
-const CUSTOM_GROUP: Record<HubspotType, string> = { contacts: "contactinformation", companies: "companyinformation", deals: "dealinformation" };
+const CUSTOM_GROUP: Record<HubspotType, string> = {
+  contacts: "contactinformation",
+  companies: "companyinformation",
+  deals: "dealinformation",
+};
 
 /** A portal admin's custom property (e.g. a company's `stripe_customer_id`). */
 export type CustomProperty = { name: string; label: string; type: PropertyDefinition["type"] };
 
 /** `GET /crm/v3/properties/{type}`: the built-in properties, stage dates, then the portal's custom ones. */
-export function propertyDefinitions(type: HubspotType, pipelines: Pipeline[], custom: CustomProperty[] = []): PropertyDefinition[] {
+export function propertyDefinitions(
+  type: HubspotType,
+  pipelines: Pipeline[],
+  custom: CustomProperty[] = [],
+): PropertyDefinition[] {
   const rows: Row[] = [...COMMON, ...ROWS[type], ...(type === "deals" ? stageDateRows(pipelines) : [])];
   rows.push(...custom.map((c): Row => [c.name, c.label, c.type, CUSTOM_GROUP[type], "custom"]));
   return rows.map((row, i) => definition(row, i, optionsFor(type, row[0], pipelines)));

@@ -47,8 +47,17 @@ export class RateLimiter {
     const headers = search ? {} : this.headers(shown, hits, nowMs);
     if (!over) return { headers };
     const policy = search ? ["secondly", "SECONDLY"] : ["ten_secondly_rolling", "TEN_SECONDLY_ROLLING"];
-    const refused = hubspotError(429, "RATE_LIMITS", `You have reached your ${policy[0]} limit.`, { errorType: "RATE_LIMIT", policyName: policy[1] });
-    return { refused: { ...refused, headers: search ? {} : { ...this.headers(shown, hits, nowMs), "X-HubSpot-RateLimit-Remaining": "0" } }, headers };
+    const refused = hubspotError(429, "RATE_LIMITS", `You have reached your ${policy[0]} limit.`, {
+      errorType: "RATE_LIMIT",
+      policyName: policy[1],
+    });
+    return {
+      refused: {
+        ...refused,
+        headers: search ? {} : { ...this.headers(shown, hits, nowMs), "X-HubSpot-RateLimit-Remaining": "0" },
+      },
+      headers,
+    };
   }
 
   private headers(window: RateWindow, hits: number[], nowMs: number): Record<string, string> {

@@ -25,7 +25,21 @@ interface SearchRequest {
   after?: string | number;
 }
 
-const OPERATORS = ["EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"];
+const OPERATORS = [
+  "EQ",
+  "NEQ",
+  "LT",
+  "LTE",
+  "GT",
+  "GTE",
+  "BETWEEN",
+  "IN",
+  "NOT_IN",
+  "HAS_PROPERTY",
+  "NOT_HAS_PROPERTY",
+  "CONTAINS_TOKEN",
+  "NOT_CONTAINS_TOKEN",
+];
 
 /**
  * `POST /crm/v3/objects/{type}/search`: filter groups are ORed, filters in a group ANDed; one
@@ -43,19 +57,31 @@ export function searchObjects(store: CrmStore, type: HubspotType, req: RecordedR
   const problem = checkRequest(body, defs);
   if (problem) return invalid(problem);
   let rows = store.objects[type].filter((o) => !o.archived && o.indexed);
-  if (body.filterGroups?.length) rows = rows.filter((o) => body.filterGroups!.some((g) => (g.filters ?? []).every((f) => passes(o.indexed!, f, defs))));
-  if (body.query) rows = rows.filter((o) => DEFAULT_PROPERTIES[type].some((p) => o.indexed![p]?.toLowerCase().includes(body.query!.toLowerCase())));
+  if (body.filterGroups?.length)
+    rows = rows.filter((o) =>
+      body.filterGroups!.some((g) => (g.filters ?? []).every((f) => passes(o.indexed!, f, defs))),
+    );
+  if (body.query)
+    rows = rows.filter((o) =>
+      DEFAULT_PROPERTIES[type].some((p) => o.indexed![p]?.toLowerCase().includes(body.query!.toLowerCase())),
+    );
   rows = sortRows(rows, body.sorts?.[0], defs);
   const page = rows.slice(offset, offset + limit);
   const more = offset + limit < rows.length;
-  const results = page.map((o) => ({ ...render(store, type, o, { properties: body.properties?.length ? body.properties : undefined }, o.indexed), updatedAt: o.indexed![modifiedProperty(type)] }));
-  return { body: { total: rows.length, results, ...(more ? { paging: { next: { after: String(offset + limit) } } } : {}) } };
+  const results = page.map((o) => ({
+    ...render(store, type, o, { properties: body.properties?.length ? body.properties : undefined }, o.indexed),
+    updatedAt: o.indexed![modifiedProperty(type)],
+  }));
+  return {
+    body: { total: rows.length, results, ...(more ? { paging: { next: { after: String(offset + limit) } } } : {}) },
+  };
 }
 
 function checkRequest(body: SearchRequest, defs: Map<string, PropertyDefinition["type"]>): string | undefined {
   const filters = (body.filterGroups ?? []).flatMap((g) => g.filters ?? []);
   // the spec allows up to 6 groups; HubSpot's guide caps all groups together at 18 filters
-  if ((body.filterGroups?.length ?? 0) > 6 || filters.length > 18) return "Too many filters: at most 6 filterGroups and 18 filters in total";
+  if ((body.filterGroups?.length ?? 0) > 6 || filters.length > 18)
+    return "Too many filters: at most 6 filterGroups and 18 filters in total";
   if ((body.sorts?.length ?? 0) > 1) return "Only one sort is allowed";
   for (const f of filters) {
     if (!OPERATORS.includes(f.operator)) return `Invalid operator ${f.operator}`;
@@ -75,7 +101,11 @@ function comparable(type: PropertyDefinition["type"] | undefined, v: string | nu
   return s.toLowerCase();
 }
 
-function passes(values: Record<string, string | null>, f: Filter, defs: Map<string, PropertyDefinition["type"]>): boolean {
+function passes(
+  values: Record<string, string | null>,
+  f: Filter,
+  defs: Map<string, PropertyDefinition["type"]>,
+): boolean {
   const raw = values[f.propertyName];
   const has = raw !== null && raw !== undefined && raw !== "";
   if (f.operator === "HAS_PROPERTY") return has;
@@ -86,29 +116,54 @@ function passes(values: Record<string, string | null>, f: Filter, defs: Map<stri
   const b = comparable(type, f.value ?? "");
   const list = (f.values ?? []).map((v) => comparable(type, v));
   switch (f.operator) {
-    case "EQ": return a === b;
-    case "NEQ": return a !== b;
-    case "LT": return a < b;
-    case "LTE": return a <= b;
-    case "GT": return a > b;
-    case "GTE": return a >= b;
-    case "BETWEEN": return a >= b && a <= comparable(type, f.highValue ?? "");
-    case "IN": return list.includes(a);
-    case "NOT_IN": return !list.includes(a);
-    case "CONTAINS_TOKEN": return containsToken(raw, String(f.value ?? ""));
-    case "NOT_CONTAINS_TOKEN": return !containsToken(raw, String(f.value ?? ""));
-    default: return false;
+    case "EQ":
+      return a === b;
+    case "NEQ":
+      return a !== b;
+    case "LT":
+      return a < b;
+    case "LTE":
+      return a <= b;
+    case "GT":
+      return a > b;
+    case "GTE":
+      return a >= b;
+    case "BETWEEN":
+      return a >= b && a <= comparable(type, f.highValue ?? "");
+    case "IN":
+      return list.includes(a);
+    case "NOT_IN":
+      return !list.includes(a);
+    case "CONTAINS_TOKEN":
+      return containsToken(raw, String(f.value ?? ""));
+    case "NOT_CONTAINS_TOKEN":
+      return !containsToken(raw, String(f.value ?? ""));
+    default:
+      return false;
   }
 }
 
 /** A token (`*` wildcards allowed) equal to one word of the value. */
 function containsToken(value: string, token: string): boolean {
-  const pattern = new RegExp(`^${token.toLowerCase().split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-  return value.toLowerCase().split(/[^a-z0-9@._*-]+/).some((w) => pattern.test(w));
+  const pattern = new RegExp(
+    `^${token
+      .toLowerCase()
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
+  return value
+    .toLowerCase()
+    .split(/[^a-z0-9@._*-]+/)
+    .some((w) => pattern.test(w));
 }
 
 /** Creation order unless a sort is given; records without the sort property come first. */
-function sortRows(rows: StoredObject[], sort: Sort | undefined, defs: Map<string, PropertyDefinition["type"]>): StoredObject[] {
+function sortRows(
+  rows: StoredObject[],
+  sort: Sort | undefined,
+  defs: Map<string, PropertyDefinition["type"]>,
+): StoredObject[] {
   const byId = [...rows].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || Number(a.id) - Number(b.id));
   if (!sort) return byId;
   const name = sortName(sort);

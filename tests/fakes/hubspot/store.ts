@@ -1,6 +1,13 @@
 import { defaultDealPipeline, findStage, isClosed, isWon } from "./pipelines.ts";
 import { propertyDefinitions, type CustomProperty } from "./properties.ts";
-import { HUBSPOT_TYPES, modifiedProperty, type HubspotType, type Pipeline, type PublicOwner, type StoredObject } from "./types.ts";
+import {
+  HUBSPOT_TYPES,
+  modifiedProperty,
+  type HubspotType,
+  type Pipeline,
+  type PublicOwner,
+  type StoredObject,
+} from "./types.ts";
 
 /** A deal→company, contact→company or deal→contact link; `primary` for a record's primary company. */
 export interface Link {
@@ -86,7 +93,8 @@ export class CrmStore {
     this.get(to.type, to.id);
     this.links.push({ from, to, primary });
     // HubSpot mirrors a contact's primary company into a property
-    if (primary && from.type === "contacts" && to.type === "companies") this.write("contacts", from.id, { associatedcompanyid: to.id }, "CALCULATED");
+    if (primary && from.type === "contacts" && to.type === "companies")
+      this.write("contacts", from.id, { associatedcompanyid: to.id }, "CALCULATED");
   }
 
   /** Let search catch up with every write so far. */
@@ -98,7 +106,8 @@ export class CrmStore {
     const known = this.known(type);
     const at = this.now();
     for (const [name, value] of Object.entries(changes)) {
-      if (!known.has(name)) throw new Error(`${type} have no property ${name}; define it first (custom properties: defineProperty)`);
+      if (!known.has(name))
+        throw new Error(`${type} have no property ${name}; define it first (custom properties: defineProperty)`);
       const current = o.properties[name] ?? null;
       // a cleared value reads "" once the property has ever been set; never-set properties read null
       const next = value === null ? (current === null ? null : "") : value;
