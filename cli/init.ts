@@ -1,6 +1,8 @@
 import { defineCommand } from "citty";
+import { getPack, installPacks } from "../engine/config/pack.ts";
 import { scaffold } from "../engine/config/scaffold.ts";
 import { print, printJson } from "./_common.ts";
+import { formatPackResults } from "./_format-packs.ts";
 
 export default defineCommand({
   meta: { name: "init", description: "scaffold a project; --demo uses the embedded demo source" },
@@ -11,16 +13,29 @@ export default defineCommand({
       description: "the embedded demo company: sources, models, metrics, evals",
       default: false,
     },
+    with: {
+      type: "string",
+      description: "model packs for real sources, comma-separated: stripe,hubspot",
+      valueHint: "PACKS",
+    },
     json: { type: "boolean", default: false },
   },
   async run({ args }) {
-    const files = await scaffold(args.dir ?? ".", { demo: args.demo });
-    if (args.json) return printJson({ dir: args.dir, files });
-    print(`created ${files.length} files in ${args.dir}`);
+    const dir = args.dir ?? ".";
+    const names = (args.with ?? "").split(",").flatMap((p) => (p.trim() ? [p.trim()] : []));
+    // an unknown pack fails before anything is written
+    await Promise.all(names.map((n) => getPack(n)));
+    const files = await scaffold(dir, { demo: args.demo });
+    const packs = names.length ? await installPacks(dir, names) : [];
+    if (args.json) return printJson({ dir, files, packs });
+    print(`created ${files.length} files in ${dir}`);
+    for (const line of formatPackResults(packs)) print(line);
     print(
       args.demo
         ? `next: cd ${args.dir} && dp run && dp ask "churn last month?"`
-        : `next: add a source to ${args.dir}/project.yaml, then \`dp pull\``,
+        : packs.length
+          ? `next: set the secrets project.yaml names (in ${dir}/.env), then \`cd ${dir} && dp run\``
+          : `next: \`dp add stripe\` (or hubspot) in ${dir}, or add a source to ${dir}/project.yaml, then \`dp pull\``,
     );
   },
 });

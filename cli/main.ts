@@ -10,6 +10,7 @@ export const main = defineCommand({
   meta: { name: "dp", version: VERSION, description: "local-first data pipeline: pull, model, test, ask" },
   subCommands: {
     init: () => load(import("./init.ts"))(),
+    add: () => load(import("./add.ts"))(),
     sources: () => load(import("./sources.ts"))(),
     pull: () => load(import("./pull.ts"))(),
     build: () => load(import("./build.ts"))(),
