@@ -1,6 +1,11 @@
 import { FakeServer, bearer, type FakeResponse, type RecordedRequest } from "./faults.ts";
+import { stripeError, type StripeObject } from "./stripe/list.ts";
+import { route } from "./stripe/routes.ts";
+import { API_VERSION } from "./stripe/shapes.ts";
 
-export type StripeObject = { id: string; object: string; created: number; [k: string]: unknown };
+export type { StripeObject } from "./stripe/list.ts";
+export { EVENT_RETENTION_S } from "./stripe/routes.ts";
+export { API_VERSION } from "./stripe/shapes.ts";
 
 const PREFIX: Record<string, [string, string]> = {
   customers: ["cus", "customer"],
@@ -18,26 +23,39 @@ export interface StripeEvent {
   type: string;
   created: number;
   livemode: false;
+  api_version?: string;
+  pending_webhooks?: number;
+  request?: { id: string | null; idempotency_key: string | null };
   data: { object: StripeObject; previous_attributes?: Record<string, unknown> };
 }
 
-const EVENT_RETENTION_S = 30 * 86_400;
-
 /**
- * Stripe's list contract: newest first, `limit` 1..100, `starting_after`/`ending_before`
- * object ids, `has_more`, `created[gte|gt|lte|lt]`, `expand[]=data.x`, Bearer secret key,
- * subscriptions hiding canceled ones unless `status=all`.
+ * A Stripe API on loopback, read-only over HTTP (routes in stripe/routes.ts):
+ * - lists: newest first, `limit` 1..100, `starting_after`/`ending_before`, `has_more`, `url`,
+ *   `created[gte|gt|lte|lt]`, `expand[]=data.x` (nested paths too), the documented filters, unknown
+ *   parameters refused; subscriptions hide canceled ones unless `status=all|canceled|ended`;
+ * - retrieve `/v1/<resource>/<id>` (a deleted customer answers `{id, object, deleted: true}`),
+ *   `/v1/invoices/<id>/lines`, `/v1/subscription_items?subscription=`;
+ * - `/v1/events` filtered by `type` (one name or `*` wildcard) or `types[]` (up to 20; not both),
+ *   kept 30 days before `now()`;
+ * - Stripe's error envelope: 401 bad key, 400 invalid_request_error, 404 resource_missing.
  *
- * `/v1/events` lists the same way, filtered by `type` (one name or `*` wildcard) or `types[]`
- * (up to 20; not both), kept 30 days. add/update/remove after start record `<object>.created|
- * updated|deleted` events stamped with the wall clock (dp anchors its events cursor there); the
- * seed objects of `start` record none, as if created before the retention window.
+ * Objects change through `add`/`update`/`remove` (compact seed shapes the connector tests and the
+ * bench were written for) or through the account builder (stripe-account.ts: full shapes, scripted
+ * over time). Changes after `start` record events stamped with `eventClock`, else the wall clock
+ * (dp anchors its events cursor there); the seed objects of `start` record none, as if created
+ * before the retention window.
  */
 export class FakeStripe {
   readonly apiKey = "sk_test_fake51HxQ2eZvKYlo2C";
+  /** listed objects per list endpoint */
   readonly objects: Record<string, StripeObject[]> = {};
+  /** objects Stripe has no list endpoint for (discounts, pending invoice items), found by id for expand[] */
+  readonly internal = new Map<string, Record<string, unknown>>();
+  /** id → resource of every object deleted with `remove` */
+  readonly deleted = new Map<string, string>();
   readonly events: StripeEvent[] = [];
-  /** unix seconds stamped on the next event; wall clock when unset */
+  /** unix seconds stamped on the next event, and the fake's "now"; wall clock when unset */
   eventClock: number | undefined;
   private recording = false;
   /** unix seconds of the next created object */
@@ -59,6 +77,11 @@ export class FakeStripe {
     return this.server.url;
   }
 
+  /** The fake's "now" in unix seconds: the pinned clock, else the wall clock. */
+  now(): number {
+    return this.eventClock ?? Math.floor(Date.now() / 1000);
+  }
+
   add(resource: string, n: number, fields: Record<string, unknown> = {}): StripeObject[] {
     const [prefix, object] = PREFIX[resource] ?? [resource.slice(0, 3), resource.replace(/s$/, "")];
     const list = (this.objects[resource] ??= []);
@@ -67,20 +90,19 @@ export class FakeStripe {
       this.seq += 1;
       this.clock += 60;
       const id = `${prefix}_${String(this.seq).padStart(8, "0")}`;
-      const o: StripeObject = {
-        id,
-        object,
-        created: this.clock,
-        livemode: false,
-        metadata: { seq: String(this.seq) },
-        ...this.defaults(resource, this.seq),
-        ...fields,
-      };
+      const o: StripeObject = { id, object, created: this.clock, livemode: false, metadata: { seq: String(this.seq) }, ...this.defaults(resource, this.seq), ...fields };
       list.push(o);
       made.push(o);
       this.record("created", o);
     }
     return made;
+  }
+
+  /** Store a fully built object under its list endpoint and record its `.created` event. */
+  insert(resource: string, o: StripeObject, eventType?: string): StripeObject {
+    (this.objects[resource] ??= []).push(o);
+    this.emit(eventType ?? `${eventPrefix(o)}.created`, o);
+    return o;
   }
 
   update(resource: string, id: string, patch: Record<string, unknown>): void {
@@ -91,13 +113,40 @@ export class FakeStripe {
     this.record("updated", o, previous);
   }
 
-  /** Delete an object: it leaves the list, and a `<object>.deleted` event holds its last state. */
+  /**
+   * Apply `mutate` to a stored object and record one event (default `<object>.updated`) whose
+   * `previous_attributes` hold the old value of every top-level field that changed, as Stripe sends.
+   */
+  change(o: StripeObject, mutate: (o: StripeObject) => void, eventType?: string): void {
+    const before = structuredClone(o);
+    mutate(o);
+    const previous: Record<string, unknown> = {};
+    for (const key of new Set([...Object.keys(before), ...Object.keys(o)])) {
+      if (JSON.stringify(before[key]) !== JSON.stringify(o[key])) previous[key] = before[key] ?? null;
+    }
+    this.emit(eventType ?? `${eventPrefix(o)}.updated`, o, previous);
+  }
+
+  /**
+   * Delete an object as Stripe does. A customer (product, coupon, ...) leaves its list and a
+   * `<object>.deleted` event holds its last state. A subscription is never deleted: "deleting" it
+   * cancels it (status canceled, `ended_at`), it stays listed under `status=all`, and the
+   * `customer.subscription.deleted` event means it ended.
+   */
   remove(resource: string, id: string): void {
     const list = this.objects[resource] ?? [];
     const at = list.findIndex((x) => x.id === id);
     if (at < 0) throw new Error(`no ${resource} ${id}`);
-    const [o] = list.splice(at, 1);
-    this.record("deleted", o!);
+    const o = list[at]!;
+    if (resource === "subscriptions") {
+      const now = this.now();
+      Object.assign(o, { status: "canceled", canceled_at: o.canceled_at ?? now, ended_at: now });
+      this.record("deleted", o);
+      return;
+    }
+    list.splice(at, 1);
+    this.deleted.set(id, resource);
+    this.record("deleted", o);
   }
 
   /** Ids visible to a list call with `status=all` (what a full pull should land). */
@@ -105,21 +154,40 @@ export class FakeStripe {
     return (this.objects[resource] ?? []).map((o) => o.id);
   }
 
+  /** Any stored object by id (listed, internal, or a deleted customer's stub): what `expand[]` resolves. */
+  readonly resolve = (id: string): Record<string, unknown> | undefined => {
+    for (const list of Object.values(this.objects)) {
+      const found = list.find((x) => x.id === id);
+      if (found) return found;
+    }
+    const inner = this.internal.get(id);
+    if (inner) return inner;
+    const resource = this.deleted.get(id);
+    return resource === "customers" ? { id, object: "customer", deleted: true } : undefined;
+  };
+
+  /** Record an event of any type holding a snapshot of `o` (after the change). */
+  emit(type: string, o: StripeObject, previous?: Record<string, unknown>): void {
+    if (!this.recording) return;
+    this.events.push({
+      id: `evt_${String(this.events.length + 1).padStart(8, "0")}`,
+      object: "event",
+      api_version: API_VERSION,
+      type,
+      created: this.now(),
+      livemode: false,
+      pending_webhooks: 0,
+      request: { id: null, idempotency_key: null },
+      data: { object: structuredClone(o), ...(previous ? { previous_attributes: previous } : {}) },
+    });
+  }
+
   close(): Promise<void> {
     return this.server.close();
   }
 
   private record(action: string, o: StripeObject, previous?: Record<string, unknown>): void {
-    if (!this.recording) return;
-    const type = `${o.object === "subscription" ? "customer.subscription" : o.object}.${action}`;
-    this.events.push({
-      id: `evt_${String(this.events.length + 1).padStart(8, "0")}`,
-      object: "event",
-      type,
-      created: this.eventClock ?? Math.floor(Date.now() / 1000),
-      livemode: false,
-      data: { object: structuredClone(o), ...(previous ? { previous_attributes: previous } : {}) },
-    });
+    this.emit(`${eventPrefix(o)}.${action}`, o, previous);
   }
 
   private defaults(resource: string, seq: number): Record<string, unknown> {
@@ -127,27 +195,11 @@ export class FakeStripe {
       case "customers":
         return { email: `user${seq}@example.com`, name: `Customer ${seq}`, currency: "usd", balance: 0, address: null };
       case "subscriptions":
-        return {
-          customer: `cus_${String(seq).padStart(8, "0")}`,
-          status: seq % 7 === 0 ? "canceled" : "active",
-          items: { object: "list", data: [{ id: `si_${seq}`, price: { id: "price_pro", unit_amount: 4900 } }] },
-        };
+        return { customer: `cus_${String(seq).padStart(8, "0")}`, status: seq % 7 === 0 ? "canceled" : "active", items: { object: "list", data: [{ id: `si_${seq}`, price: { id: "price_pro", unit_amount: 4900 } }] } };
       case "invoices":
-        return {
-          customer: `cus_${String(seq).padStart(8, "0")}`,
-          amount_due: 4900,
-          amount_paid: 4900,
-          status: "paid",
-          currency: "usd",
-        };
+        return { customer: `cus_${String(seq).padStart(8, "0")}`, amount_due: 4900, amount_paid: 4900, status: "paid", currency: "usd" };
       case "charges":
-        return {
-          amount: 4900,
-          currency: "usd",
-          paid: true,
-          refunded: false,
-          customer: `cus_${String(seq).padStart(8, "0")}`,
-        };
+        return { amount: 4900, currency: "usd", paid: true, refunded: false, customer: `cus_${String(seq).padStart(8, "0")}` };
       default:
         return {};
     }
@@ -155,107 +207,13 @@ export class FakeStripe {
 
   private handle(req: RecordedRequest): FakeResponse {
     if (bearer(req) !== this.apiKey) {
-      return stripeError(
-        401,
-        "invalid_request_error",
-        `Invalid API Key provided: ${(bearer(req) ?? "").slice(0, 8)}****`,
-      );
+      return stripeError(401, "invalid_request_error", `Invalid API Key provided: ${(bearer(req) ?? "").slice(0, 8)}****`);
     }
-    if (req.method === "GET" && req.path === "/v1/events") return this.listEvents(req.query);
-    const m = /^\/v1\/([a-z_]+)$/.exec(req.path);
-    if (req.method !== "GET" || !m || !this.objects[m[1]!]) {
-      return stripeError(404, "invalid_request_error", `Unrecognized request URL (${req.method}: ${req.path}).`);
-    }
-    const resource = m[1]!;
-    const q = req.query;
-    const limit = Number(q.get("limit") ?? 10);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-      return stripeError(400, "invalid_request_error", "Invalid integer: limit must be between 1 and 100", "limit");
-    }
-    let rows = [...this.objects[resource]!];
-    if (resource === "subscriptions" && q.get("status") !== "all") {
-      rows = rows.filter((o) => (q.get("status") ? o.status === q.get("status") : o.status !== "canceled"));
-    }
-    const page = listPage(rows, q, limit, resource.replace(/s$/, ""));
-    if ("error" in page) return page.error;
-    return {
-      body: {
-        object: "list",
-        url: `/v1/${resource}`,
-        has_more: page.has_more,
-        data: page.data.map((o) => this.expand(o, q.getAll("expand[]"))),
-      },
-    };
-  }
-
-  private listEvents(q: URLSearchParams): FakeResponse {
-    const limit = Number(q.get("limit") ?? 10);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-      return stripeError(400, "invalid_request_error", "Invalid integer: limit must be between 1 and 100", "limit");
-    }
-    const types = q.getAll("types[]");
-    if (types.length && q.has("type"))
-      return stripeError(400, "invalid_request_error", "You may pass either `type` or `types`, but not both.", "types");
-    if (types.length > 20)
-      return stripeError(400, "invalid_request_error", "You may pass at most 20 values for `types`.", "types");
-    const patterns = (q.has("type") ? [q.get("type")!] : types).map(
-      (t) => new RegExp(`^${t.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*")}$`),
-    );
-    const oldest = (this.eventClock ?? Math.floor(Date.now() / 1000)) - EVENT_RETENTION_S;
-    const rows = this.events.filter(
-      (e) => e.created >= oldest && (!patterns.length || patterns.some((p) => p.test(e.type))),
-    );
-    const page = listPage(rows, q, limit, "event");
-    if ("error" in page) return page.error;
-    return { body: { object: "list", url: "/v1/events", ...page } };
-  }
-
-  private expand(o: StripeObject, expand: string[]): StripeObject {
-    const out = structuredClone(o);
-    for (const e of expand) {
-      const field = e.replace(/^data\./, "");
-      const id = out[field];
-      if (typeof id !== "string") continue;
-      const target = Object.values(this.objects)
-        .flat()
-        .find((x) => x.id === id);
-      if (target) out[field] = structuredClone(target);
-    }
-    return out;
+    return route(this, req);
   }
 }
 
-/** Newest first, `created[...]` bounds, `starting_after`, `limit`, `has_more`. */
-function listPage<T extends { id: string; created: number }>(
-  all: T[],
-  q: URLSearchParams,
-  limit: number,
-  noun: string,
-): { error: FakeResponse } | { has_more: boolean; data: T[] } {
-  let rows = [...all].sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
-  const bound = (op: string) => (q.has(`created[${op}]`) ? Number(q.get(`created[${op}]`)) : undefined);
-  const [gte, gt, lte, lt] = ["gte", "gt", "lte", "lt"].map(bound);
-  rows = rows.filter(
-    (o) =>
-      (gte === undefined || o.created >= gte) &&
-      (gt === undefined || o.created > gt) &&
-      (lte === undefined || o.created <= lte) &&
-      (lt === undefined || o.created < lt),
-  );
-  const after = q.get("starting_after");
-  if (after) {
-    const at = rows.findIndex((o) => o.id === after);
-    if (at < 0)
-      return { error: stripeError(400, "invalid_request_error", `No such ${noun}: '${after}'`, "starting_after") };
-    rows = rows.slice(at + 1);
-  }
-  return { has_more: rows.length > limit, data: rows.slice(0, limit) };
-}
-
-function stripeError(status: number, type: string, message: string, param?: string): FakeResponse {
-  return {
-    status,
-    headers: { "request-id": `req_${Math.random().toString(36).slice(2, 12)}` },
-    body: { error: { type, message, ...(param ? { param } : {}) } },
-  };
+/** Subscription events are named `customer.subscription.*`; every other object's events after the object. */
+function eventPrefix(o: StripeObject): string {
+  return o.object === "subscription" ? "customer.subscription" : o.object;
 }
