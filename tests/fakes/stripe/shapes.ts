@@ -76,7 +76,8 @@ export interface PriceFields {
   product: string;
   currency: string;
   unitAmount: number;
-  interval: Interval;
+  /** absent for a one-time price (a setup fee on a manual invoice) */
+  interval?: Interval;
   intervalCount?: number;
   usageType?: UsageType;
   nickname?: string;
@@ -84,9 +85,12 @@ export interface PriceFields {
   taxBehavior?: "exclusive" | "inclusive" | "unspecified";
 }
 
-/** resources.price, recurring. A metered price points at a billing meter (required since basil). */
+/** resources.price. A metered price points at a billing meter (required since basil). */
 export function priceShape(id: string, created: number, f: PriceFields): StripeObject {
   const usage = f.usageType ?? "licensed";
+  const recurring = f.interval
+    ? { interval: f.interval, interval_count: f.intervalCount ?? 1, meter: usage === "metered" ? `mtr_${id.slice(6)}` : null, trial_period_days: null, usage_type: usage }
+    : null;
   return {
     id,
     object: "price",
@@ -100,11 +104,11 @@ export function priceShape(id: string, created: number, f: PriceFields): StripeO
     metadata: {},
     nickname: f.nickname ?? null,
     product: f.product,
-    recurring: { interval: f.interval, interval_count: f.intervalCount ?? 1, meter: usage === "metered" ? `mtr_${id.slice(6)}` : null, trial_period_days: null, usage_type: usage },
+    recurring,
     tax_behavior: f.taxBehavior ?? "unspecified",
     tiers_mode: null,
     transform_quantity: null,
-    type: "recurring",
+    type: recurring ? "recurring" : "one_time",
     unit_amount: f.unitAmount,
     unit_amount_decimal: String(f.unitAmount),
   };
@@ -185,5 +189,29 @@ export function discountShape(id: string, f: { coupon: string; customer: string;
     start: f.start,
     subscription: f.subscription,
     subscription_item: null,
+  };
+}
+
+/** resources.tax_rate: an exclusive sales tax, applied on top of the discounted amount. */
+export function taxRateShape(id: string, created: number, f: { percentage: number; displayName: string; state?: string }): StripeObject {
+  return {
+    id,
+    object: "tax_rate",
+    active: true,
+    country: "US",
+    created,
+    description: null,
+    display_name: f.displayName,
+    effective_percentage: f.percentage,
+    flat_amount: null,
+    inclusive: false,
+    jurisdiction: f.state ?? null,
+    jurisdiction_level: f.state ? "state" : null,
+    livemode: false,
+    metadata: {},
+    percentage: f.percentage,
+    rate_type: "percentage",
+    state: f.state ?? null,
+    tax_type: "sales_tax",
   };
 }
