@@ -92,7 +92,6 @@ export function refundShape(id: string, created: number, f: { charge: StripeObje
     customer: f.charge.customer,
     customer_account: null,
     destination_details: { card: { reference: null, reference_status: "pending", reference_type: "acquirer_reference_number", type: "refund" }, type: "card" },
-    livemode: false,
     metadata: {},
     payment_intent: f.charge.payment_intent,
     payment_method: f.charge.payment_method,
