@@ -183,6 +183,14 @@ describe("events", () => {
     expect((await get(`/v1/events/${old.id}`)).status).toBe(404);
   });
 
+  test("no silent changes: the newest event of every subscription, invoice and charge holds it as it is now", () => {
+    const newest = new Map<string, unknown>();
+    for (const e of scenario.account.fake.events) newest.set(e.data.object.id, e.data.object);
+    for (const resource of ["subscriptions", "invoices", "charges"]) {
+      for (const o of scenario.account.fake.objects[resource]!) expect(newest.get(o.id)).toEqual(JSON.parse(JSON.stringify(o)));
+    }
+  });
+
   test("customer.subscription.deleted means the subscription ended: status canceled, still listed with status=all", async () => {
     const ended = scenario.account.fake.events.filter((e) => e.type === "customer.subscription.deleted");
     expect(ended.length).toBeGreaterThan(3);

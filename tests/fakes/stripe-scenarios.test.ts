@@ -6,12 +6,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as devHand from "../fixtures/stripe/dev.hand.ts";
-import { expectedDocument } from "../fixtures/stripe/expected.ts";
+import { expectedDocument, SCENARIOS } from "../fixtures/stripe/expected.ts";
 import * as holdoutHand from "../fixtures/stripe/holdout.hand.ts";
 import { expectedValues, type Expected } from "../fixtures/stripe/reference.ts";
 import { previousMonth } from "../fixtures/stripe/reference-metrics.ts";
 import { accountData, type Scenario } from "../fixtures/stripe/scenario.ts";
-import { SCENARIOS } from "../fixtures/stripe/expected.ts";
 
 const FIXTURES = join(import.meta.dir, "..", "fixtures", "stripe");
 const HANDS = { dev: devHand, holdout: holdoutHand } as const;
