@@ -12,6 +12,7 @@ const STREAMS = ["customers", "products", "prices", "coupons", "subscriptions", 
 
 let scenario: Scenario;
 let project: HttpProject;
+const dpNowBefore = process.env.DP_NOW;
 
 beforeAll(async () => {
   scenario = await devScenario();
@@ -22,7 +23,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await scenario.account.close();
   project.remove();
-  delete process.env.DP_NOW;
+  if (dpNowBefore === undefined) delete process.env.DP_NOW;
+  else process.env.DP_NOW = dpNowBefore;
 });
 
 const latest = async (stream: string, id: string, column: string) => (await project.lake(stream, "id", `arg_max(${column}, _dp_loaded_at) FILTER (WHERE id = '${id}')`)).extra;
