@@ -26,19 +26,48 @@ describe("subscriptions over time", () => {
   test("subscribe: created incomplete, first invoice charged at once, then active; periods live on items", () => {
     const at = a.now;
     const sub = a.subscribe(cus, [{ price: pro, quantity: 3 }]);
-    expect(types(at)).toEqual(["customer.updated", "customer.subscription.created", "invoice.created", "customer.subscription.updated", "invoice.finalized", "charge.succeeded", "invoice_payment.paid", "invoice.paid", "invoice.payment_succeeded", "customer.subscription.updated"]);
-    expect(a.fake.events.find((e) => e.type === "customer.subscription.created")!.data.object.status).toBe("incomplete");
+    expect(types(at)).toEqual([
+      "customer.updated",
+      "customer.subscription.created",
+      "invoice.created",
+      "customer.subscription.updated",
+      "invoice.finalized",
+      "charge.succeeded",
+      "invoice_payment.paid",
+      "invoice.paid",
+      "invoice.payment_succeeded",
+      "customer.subscription.updated",
+    ]);
+    expect(a.fake.events.find((e) => e.type === "customer.subscription.created")!.data.object.status).toBe(
+      "incomplete",
+    );
     expect(sub.status).toBe("active");
-    expect(item(sub)).toMatchObject({ quantity: 3, current_period_start: t("2026-01-10T10:00:00Z"), current_period_end: t("2026-02-10T10:00:00Z") });
+    expect(item(sub)).toMatchObject({
+      quantity: 3,
+      current_period_start: t("2026-01-10T10:00:00Z"),
+      current_period_end: t("2026-02-10T10:00:00Z"),
+    });
     const [first] = a.invoices(cus);
-    expect(first).toMatchObject({ billing_reason: "subscription_create", status: "paid", total: 9000, amount_paid: 9000, period_start: at, period_end: at });
+    expect(first).toMatchObject({
+      billing_reason: "subscription_create",
+      status: "paid",
+      total: 9000,
+      amount_paid: 9000,
+      period_start: at,
+      period_end: at,
+    });
   });
 
   test("a renewal is a draft for an hour, then finalized and charged", () => {
     a.subscribe(cus, [{ price: pro }]);
     a.at("2026-02-10T10:30:00Z");
     const renewal = a.invoices(cus).at(-1)!;
-    expect(renewal).toMatchObject({ billing_reason: "subscription_cycle", status: "draft", number: null, automatically_finalizes_at: t("2026-02-10T11:00:00Z") });
+    expect(renewal).toMatchObject({
+      billing_reason: "subscription_cycle",
+      status: "draft",
+      number: null,
+      automatically_finalizes_at: t("2026-02-10T11:00:00Z"),
+    });
     a.at("2026-02-10T11:00:00Z");
     expect(renewal).toMatchObject({ status: "paid", effective_at: t("2026-02-10T11:00:00Z") });
     expect(a.charges(cus).at(-1)!.created).toBe(t("2026-02-10T11:00:00Z"));
@@ -52,7 +81,11 @@ describe("subscriptions over time", () => {
     a.at("2026-02-10T12:00:00Z");
     const renewal = a.invoices(cus).at(-1)!;
     // 16 of 31 days left: −9,000 × 16/31 = −4,645; +15,000 × 16/31 = 7,742
-    expect(lines(renewal).map((l) => [l.amount, l.parent.subscription_item_details.proration])).toEqual([[15000, false], [-4645, true], [7742, true]]);
+    expect(lines(renewal).map((l) => [l.amount, l.parent.subscription_item_details.proration])).toEqual([
+      [15000, false],
+      [-4645, true],
+      [7742, true],
+    ]);
     expect(renewal.total).toBe(15000 - 4645 + 7742);
     expect(lines(renewal)[1]!.description).toBe("Unused time on 3 × Pro after 25 Jan 2026");
   });
@@ -70,7 +103,12 @@ describe("subscriptions over time", () => {
   test("cancel at period end: active (and billed) until the period ends, then canceled with no renewal", () => {
     const sub = a.subscribe(cus, [{ price: pro }]);
     a.at("2026-01-20T10:00:00Z").cancelAtPeriodEnd(sub);
-    expect(sub).toMatchObject({ status: "active", cancel_at_period_end: true, cancel_at: t("2026-02-10T10:00:00Z"), canceled_at: t("2026-01-20T10:00:00Z") });
+    expect(sub).toMatchObject({
+      status: "active",
+      cancel_at_period_end: true,
+      cancel_at: t("2026-02-10T10:00:00Z"),
+      canceled_at: t("2026-01-20T10:00:00Z"),
+    });
     a.at("2026-03-01T00:00:00Z");
     expect(sub).toMatchObject({ status: "canceled", ended_at: t("2026-02-10T10:00:00Z") });
     expect(a.invoices(cus)).toHaveLength(1);
@@ -79,8 +117,14 @@ describe("subscriptions over time", () => {
 
   test("trials: $0 invoice without a charge; convert, cancel or pause at trial end", () => {
     const converts = a.subscribe(cus, [{ price: pro }], { trialDays: 14 });
-    const cancels = a.subscribe(a.customer({ name: "B", email: "b@b.example" }), [{ price: pro }], { trialDays: 14, trialEnd: "cancel" });
-    const pauses = a.subscribe(a.customer({ name: "C", email: "c@c.example" }), [{ price: pro }], { trialDays: 14, trialEnd: "pause" });
+    const cancels = a.subscribe(a.customer({ name: "B", email: "b@b.example" }), [{ price: pro }], {
+      trialDays: 14,
+      trialEnd: "cancel",
+    });
+    const pauses = a.subscribe(a.customer({ name: "C", email: "c@c.example" }), [{ price: pro }], {
+      trialDays: 14,
+      trialEnd: "pause",
+    });
     expect(a.invoices(cus)[0]).toMatchObject({ status: "paid", total: 0 });
     expect(a.fake.objects.charges ?? []).toHaveLength(0);
     a.at("2026-01-24T12:00:00Z");
@@ -97,7 +141,11 @@ describe("subscriptions over time", () => {
     a.cardDeclines(cus).at("2026-02-17T00:00:00Z");
     expect(sub.status).toBe("past_due");
     expect(cus.delinquent).toBe(true);
-    expect(a.charges(cus).map((c) => [c.status, c.failure_code, new Date((c.created as number) * 1000).toISOString().slice(5, 13)])).toEqual([
+    expect(
+      a
+        .charges(cus)
+        .map((c) => [c.status, c.failure_code, new Date((c.created as number) * 1000).toISOString().slice(5, 13)]),
+    ).toEqual([
       ["succeeded", null, "01-10T10"],
       ["failed", "card_declined", "02-10T11"],
       ["failed", "card_declined", "02-13T11"],
@@ -110,7 +158,14 @@ describe("subscriptions over time", () => {
 
   test("coupons: once on the first invoice only, repeating for N months, amount off in the coupon's currency", () => {
     const once = a.coupon({ id: "ONCE", name: "once", duration: "once", percentOff: 50 });
-    const twoMonths = a.coupon({ id: "TWO", name: "two", duration: "repeating", durationInMonths: 2, amountOff: 500, currency: "usd" });
+    const twoMonths = a.coupon({
+      id: "TWO",
+      name: "two",
+      duration: "repeating",
+      durationInMonths: 2,
+      amountOff: 500,
+      currency: "usd",
+    });
     const s1 = a.subscribe(cus, [{ price: pro }], { coupon: once });
     const other = a.customer({ name: "B", email: "b@b.example" });
     a.subscribe(other, [{ price: pro }], { coupon: twoMonths });

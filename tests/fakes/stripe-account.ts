@@ -15,7 +15,15 @@ import { advance, itemsOf } from "./stripe/cycle.ts";
 import { invoiceItemShape } from "./stripe/billing-shapes.ts";
 import { attempt, createInvoice, endSubscription, refund } from "./stripe/invoicing.ts";
 import { Ledger, unix, type Dunning } from "./stripe/ledger.ts";
-import { couponShape, customerShape, priceShape, productShape, taxRateShape, type CouponFields, type PriceFields } from "./stripe/shapes.ts";
+import {
+  couponShape,
+  customerShape,
+  priceShape,
+  productShape,
+  taxRateShape,
+  type CouponFields,
+  type PriceFields,
+} from "./stripe/shapes.ts";
 import * as subs from "./stripe/subscriptions.ts";
 
 export type { ItemSpec, Proration, SubscribeOptions } from "./stripe/subscriptions.ts";
@@ -68,8 +76,12 @@ export class StripeAccount {
 
   /** A price of `product` (the first one becomes its `default_price`); no `interval` makes a one-time price. */
   price(product: StripeObject, f: Omit<PriceFields, "product" | "currency"> & { currency?: string }): StripeObject {
-    const price = this.fake.insert("prices", priceShape(this.ledger.id("price"), this.now, { currency: "usd", ...f, product: product.id }));
-    if (product.default_price === null) this.fake.change(product, (p) => Object.assign(p, { default_price: price.id, updated: this.now }));
+    const price = this.fake.insert(
+      "prices",
+      priceShape(this.ledger.id("price"), this.now, { currency: "usd", ...f, product: product.id }),
+    );
+    if (product.default_price === null)
+      this.fake.change(product, (p) => Object.assign(p, { default_price: price.id, updated: this.now }));
     return price;
   }
 
@@ -103,7 +115,11 @@ export class StripeAccount {
   }
 
   /** Pause payment collection (status stays active); Stripe lifts it at `resumesAt`. */
-  pauseCollection(sub: StripeObject, behavior: "void" | "mark_uncollectible" | "keep_as_draft", resumesAt?: string | number): this {
+  pauseCollection(
+    sub: StripeObject,
+    behavior: "void" | "mark_uncollectible" | "keep_as_draft",
+    resumesAt?: string | number,
+  ): this {
     subs.pauseCollection(this.ledger, sub, behavior, resumesAt === undefined ? null : unix(resumesAt));
     return this;
   }
@@ -133,7 +149,10 @@ export class StripeAccount {
   }
 
   /** Refund a charge, in full unless `amount` says how much. */
-  refund(charge: StripeObject, f: { amount?: number; reason?: "duplicate" | "fraudulent" | "requested_by_customer" } = {}): StripeObject {
+  refund(
+    charge: StripeObject,
+    f: { amount?: number; reason?: "duplicate" | "fraudulent" | "requested_by_customer" } = {},
+  ): StripeObject {
     const left = (charge.amount as number) - (charge.amount_refunded as number);
     return refund(this.ledger, charge, f.amount ?? left, f.reason ?? null);
   }
@@ -141,7 +160,8 @@ export class StripeAccount {
   /** Deleting a customer cancels their subscriptions at once, then the customer is gone from lists. */
   deleteCustomer(customer: StripeObject): this {
     for (const sub of this.subscriptions(customer)) {
-      if (!["canceled", "incomplete_expired"].includes(sub.status as string)) endSubscription(this.ledger, sub, this.now, "cancellation_requested");
+      if (!["canceled", "incomplete_expired"].includes(sub.status as string))
+        endSubscription(this.ledger, sub, this.now, "cancellation_requested");
     }
     this.fake.remove("customers", customer.id);
     return this;
@@ -160,12 +180,38 @@ export class StripeAccount {
   draftInvoice(customer: StripeObject, price: StripeObject, description: string): StripeObject {
     const L = this.ledger;
     const period = { start: this.now, end: this.now };
-    const ii = invoiceItemShape(L.id("ii"), this.now, { customer: customer.id, currency: price.currency as string, amount: price.unit_amount as number, description, price, quantity: 1, period, subscription: null as never, subscriptionItem: null as never });
+    const ii = invoiceItemShape(L.id("ii"), this.now, {
+      customer: customer.id,
+      currency: price.currency as string,
+      amount: price.unit_amount as number,
+      description,
+      price,
+      quantity: 1,
+      period,
+      subscription: null as never,
+      subscriptionItem: null as never,
+    });
     Object.assign(ii, { proration: false, discountable: true, parent: null });
     L.fake.internal.set(ii.id as string, ii);
     this.fake.emit("invoiceitem.created", ii as never);
-    const line = { amount: price.unit_amount as number, description, price, quantity: 1, period, subscriptionItem: null, invoiceItem: ii.id as string };
-    return createInvoice(L, { customer, subscription: null, reason: "manual", periodStart: this.now, periodEnd: this.now, lines: [line], autoFinalize: false });
+    const line = {
+      amount: price.unit_amount as number,
+      description,
+      price,
+      quantity: 1,
+      period,
+      subscriptionItem: null,
+      invoiceItem: ii.id as string,
+    };
+    return createInvoice(L, {
+      customer,
+      subscription: null,
+      reason: "manual",
+      periodStart: this.now,
+      periodEnd: this.now,
+      lines: [line],
+      autoFinalize: false,
+    });
   }
 
   subscriptions(customer: StripeObject): StripeObject[] {

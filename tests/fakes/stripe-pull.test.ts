@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { devScenario } from "../fixtures/stripe/dev.ts";
 import { DP_LATER, DP_NOW, type Scenario } from "../fixtures/stripe/scenario.ts";
-import { HttpProject } from "../http-connectors/harness.ts";
+import { HttpProject } from "../connectors/http-project.ts";
 
 const STREAMS = ["customers", "products", "prices", "coupons", "subscriptions", "invoices", "charges", "refunds"];
 
@@ -17,7 +17,11 @@ const dpNowBefore = process.env.DP_NOW;
 beforeAll(async () => {
   scenario = await devScenario();
   process.env.STRIPE_API_KEY = scenario.account.fake.apiKey;
-  project = new HttpProject("stripe", { connector: "stripe", lookback: "10m", config: { api_key: "${STRIPE_API_KEY}", base_url: scenario.account.fake.url, streams: STREAMS } });
+  project = new HttpProject("stripe", {
+    connector: "stripe",
+    lookback: "10m",
+    config: { api_key: "${STRIPE_API_KEY}", base_url: scenario.account.fake.url, streams: STREAMS },
+  });
 });
 
 afterAll(async () => {
@@ -27,7 +31,8 @@ afterAll(async () => {
   else process.env.DP_NOW = dpNowBefore;
 });
 
-const latest = async (stream: string, id: string, column: string) => (await project.lake(stream, "id", `arg_max(${column}, _dp_loaded_at) FILTER (WHERE id = '${id}')`)).extra;
+const latest = async (stream: string, id: string, column: string) =>
+  (await project.lake(stream, "id", `arg_max(${column}, _dp_loaded_at) FILTER (WHERE id = '${id}')`)).extra;
 
 test("a full pull at DP_NOW lands every object the account lists, canceled subscriptions included", async () => {
   process.env.DP_NOW = DP_NOW;
@@ -56,5 +61,9 @@ test("the pull an hour later follows the changes made in between", async () => {
   expect(await latest("invoices", tidalRenewal.id, "status")).toBe("paid");
   const yarrow = scenario.customers["Yarrow Yoga"]!;
   expect(await latest("customers", yarrow, "name")).toBe("Yarrow Yoga");
-  for (const stream of STREAMS) expect({ stream, distinct: (await project.lake(stream)).distinct }).toEqual({ stream, distinct: scenario.account.fake.ids(stream).length });
+  for (const stream of STREAMS)
+    expect({ stream, distinct: (await project.lake(stream)).distinct }).toEqual({
+      stream,
+      distinct: scenario.account.fake.ids(stream).length,
+    });
 }, 30_000);

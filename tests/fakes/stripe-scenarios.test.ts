@@ -37,7 +37,11 @@ for (const name of ["dev", "holdout"] as const) {
       for (const [currency, c] of Object.entries(e.currencies)) {
         for (const [month, v] of Object.entries(c.months)) {
           const moved = v.new_mrr + v.expansion_mrr + v.reactivation_mrr - v.contraction_mrr - v.churned_mrr;
-          expect({ currency, month, net: Math.round(moved * 1e4) / 1e4 }).toEqual({ currency, month, net: v.net_new_mrr });
+          expect({ currency, month, net: Math.round(moved * 1e4) / 1e4 }).toEqual({
+            currency,
+            month,
+            net: v.net_new_mrr,
+          });
           const customers = e.customers.filter((r) => r.currency === currency);
           const sum = (m: string) => customers.reduce((s, r) => s + r.mrr[m]!, 0);
           expect(v.net_new_mrr).toBeCloseTo(sum(month) - sum(previousMonth(month)), 6);
@@ -74,9 +78,14 @@ describe("headline values worked by hand", () => {
     expect(p("2026-Q3").grr).toBeCloseTo(H.grr_q3, 6);
     expect(p("2026-YTD").nrr).toBeCloseTo(H.nrr_ytd, 6);
     expect(p("2026-YTD").grr).toBeCloseTo(H.grr_ytd, 6);
-    expect(m("2026-10").mrr_by_plan).toEqual(Object.fromEntries(Object.entries(H.mrr_by_plan_october).map(([k, v]) => [k, v * 100])));
+    expect(m("2026-10").mrr_by_plan).toEqual(
+      Object.fromEntries(Object.entries(H.mrr_by_plan_october).map(([k, v]) => [k, v * 100])),
+    );
     expect(m("2026-10").revenue_collected).toBe(H.revenue_collected_october * 100);
-    expect([m("2026-10").failed_payments, m("2026-10").failed_payments_amount]).toEqual([H.failed_payments_october.count, H.failed_payments_october.amount * 100]);
+    expect([m("2026-10").failed_payments, m("2026-10").failed_payments_amount]).toEqual([
+      H.failed_payments_october.count,
+      H.failed_payments_october.amount * 100,
+    ]);
     expect(m("2026-11").trial_conversion_rate).toBeCloseTo(H.trial_conversion_november, 6);
     expect(m("2026-09").refunds).toBe(H.refunds_september * 100);
   });
@@ -97,7 +106,10 @@ describe("headline values worked by hand", () => {
     expect(doc.currencies.usd.periods["2026-YTD"].grr).toBeCloseTo(H.usd.grr_ytd, 6);
     expect(u("2026-11").mrr).toBe(H.usd.mrr_november_to_date * 100);
     expect(doc.later.currencies.usd.mrr).toBe(H.usd.mrr_november_after_later * 100);
-    expect([u("2026-10").failed_payments, u("2026-10").failed_payments_amount]).toEqual([H.usd.failed_payments_october.count, H.usd.failed_payments_october.amount * 100]);
+    expect([u("2026-10").failed_payments, u("2026-10").failed_payments_amount]).toEqual([
+      H.usd.failed_payments_october.count,
+      H.usd.failed_payments_october.amount * 100,
+    ]);
     expect(u("2026-10").trial_conversion_rate).toBe(H.usd.trial_conversion_october);
     expect(u("2026-10").refunds).toBe(H.usd.refunds_october * 100);
     expect(eur("2026-10").mrr).toBe(H.eur.mrr_october * 100);

@@ -90,7 +90,15 @@ export class FakeStripe {
       this.seq += 1;
       this.clock += 60;
       const id = `${prefix}_${String(this.seq).padStart(8, "0")}`;
-      const o: StripeObject = { id, object, created: this.clock, livemode: false, metadata: { seq: String(this.seq) }, ...this.defaults(resource, this.seq), ...fields };
+      const o: StripeObject = {
+        id,
+        object,
+        created: this.clock,
+        livemode: false,
+        metadata: { seq: String(this.seq) },
+        ...this.defaults(resource, this.seq),
+        ...fields,
+      };
       list.push(o);
       made.push(o);
       this.record("created", o);
@@ -195,11 +203,27 @@ export class FakeStripe {
       case "customers":
         return { email: `user${seq}@example.com`, name: `Customer ${seq}`, currency: "usd", balance: 0, address: null };
       case "subscriptions":
-        return { customer: `cus_${String(seq).padStart(8, "0")}`, status: seq % 7 === 0 ? "canceled" : "active", items: { object: "list", data: [{ id: `si_${seq}`, price: { id: "price_pro", unit_amount: 4900 } }] } };
+        return {
+          customer: `cus_${String(seq).padStart(8, "0")}`,
+          status: seq % 7 === 0 ? "canceled" : "active",
+          items: { object: "list", data: [{ id: `si_${seq}`, price: { id: "price_pro", unit_amount: 4900 } }] },
+        };
       case "invoices":
-        return { customer: `cus_${String(seq).padStart(8, "0")}`, amount_due: 4900, amount_paid: 4900, status: "paid", currency: "usd" };
+        return {
+          customer: `cus_${String(seq).padStart(8, "0")}`,
+          amount_due: 4900,
+          amount_paid: 4900,
+          status: "paid",
+          currency: "usd",
+        };
       case "charges":
-        return { amount: 4900, currency: "usd", paid: true, refunded: false, customer: `cus_${String(seq).padStart(8, "0")}` };
+        return {
+          amount: 4900,
+          currency: "usd",
+          paid: true,
+          refunded: false,
+          customer: `cus_${String(seq).padStart(8, "0")}`,
+        };
       default:
         return {};
     }
@@ -207,7 +231,11 @@ export class FakeStripe {
 
   private handle(req: RecordedRequest): FakeResponse {
     if (bearer(req) !== this.apiKey) {
-      return stripeError(401, "invalid_request_error", `Invalid API Key provided: ${(bearer(req) ?? "").slice(0, 8)}****`);
+      return stripeError(
+        401,
+        "invalid_request_error",
+        `Invalid API Key provided: ${(bearer(req) ?? "").slice(0, 8)}****`,
+      );
     }
     return route(this, req);
   }

@@ -8,7 +8,11 @@
 import type { StripeObject } from "./list.ts";
 import { planOf } from "./shapes.ts";
 
-export function subscriptionShape(id: string, created: number, f: { customer: string; currency: string; items: StripeObject[]; status: string }): StripeObject {
+export function subscriptionShape(
+  id: string,
+  created: number,
+  f: { customer: string; currency: string; items: StripeObject[]; status: string },
+): StripeObject {
   return {
     id,
     object: "subscription",
@@ -61,11 +65,21 @@ export function subscriptionShape(id: string, created: number, f: { customer: st
 }
 
 export function itemList(subscription: string, items: StripeObject[]): Record<string, unknown> {
-  return { object: "list", data: items, has_more: false, total_count: items.length, url: `/v1/subscription_items?subscription=${subscription}` };
+  return {
+    object: "list",
+    data: items,
+    has_more: false,
+    total_count: items.length,
+    url: `/v1/subscription_items?subscription=${subscription}`,
+  };
 }
 
 /** A subscription item: the whole price (and its legacy plan twin); metered items carry no quantity. */
-export function itemShape(id: string, created: number, f: { subscription: string; price: StripeObject; quantity: number; periodStart: number; periodEnd: number }): StripeObject {
+export function itemShape(
+  id: string,
+  created: number,
+  f: { subscription: string; price: StripeObject; quantity: number; periodStart: number; periodEnd: number },
+): StripeObject {
   const metered = (f.price.recurring as { usage_type: string }).usage_type === "metered";
   return {
     id,
@@ -147,7 +161,13 @@ export function invoiceShape(id: string, created: number, f: InvoiceFields): Str
     next_payment_attempt: null,
     number: null,
     on_behalf_of: null,
-    parent: f.subscription ? { quote_details: null, subscription_details: { metadata: {}, subscription: f.subscription }, type: "subscription_details" } : null,
+    parent: f.subscription
+      ? {
+          quote_details: null,
+          subscription_details: { metadata: {}, subscription: f.subscription },
+          type: "subscription_details",
+        }
+      : null,
     payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
     period_end: f.periodEnd,
     period_start: f.periodStart,
@@ -192,11 +212,24 @@ export interface LineFields {
 /** resources.line_item: the price under `pricing.price_details`, the origin under `parent`. */
 export function lineShape(id: string, f: LineFields): Record<string, unknown> {
   const proration = f.proration ?? false;
-  const details = { invoice_item: f.invoiceItem ?? null, proration, proration_details: { credited_items: f.credited ?? null }, subscription: f.subscription };
+  const details = {
+    invoice_item: f.invoiceItem ?? null,
+    proration,
+    proration_details: { credited_items: f.credited ?? null },
+    subscription: f.subscription,
+  };
   const parent =
     f.subscriptionItem !== null
-      ? { invoice_item_details: null, subscription_item_details: { ...details, subscription_item: f.subscriptionItem }, type: "subscription_item_details" }
-      : { invoice_item_details: { ...details, invoice_item: f.invoiceItem! }, subscription_item_details: null, type: "invoice_item_details" };
+      ? {
+          invoice_item_details: null,
+          subscription_item_details: { ...details, subscription_item: f.subscriptionItem },
+          type: "subscription_item_details",
+        }
+      : {
+          invoice_item_details: { ...details, invoice_item: f.invoiceItem! },
+          subscription_item_details: null,
+          type: "invoice_item_details",
+        };
   return {
     id,
     object: "line_item",
@@ -213,7 +246,11 @@ export function lineShape(id: string, f: LineFields): Record<string, unknown> {
     parent,
     period: f.period,
     pretax_credit_amounts: [],
-    pricing: { price_details: { price: f.price.id, product: f.price.product }, type: "price_details", unit_amount_decimal: String(f.price.unit_amount) },
+    pricing: {
+      price_details: { price: f.price.id, product: f.price.product },
+      type: "price_details",
+      unit_amount_decimal: String(f.price.unit_amount),
+    },
     quantity: f.quantity,
     quantity_decimal: String(f.quantity),
     subscription: f.subscription,
@@ -223,7 +260,21 @@ export function lineShape(id: string, f: LineFields): Record<string, unknown> {
 }
 
 /** resources.invoiceitem: a pending proration waits here until the next invoice takes it. */
-export function invoiceItemShape(id: string, date: number, f: { customer: string; currency: string; amount: number; description: string; price: StripeObject; quantity: number; period: { start: number; end: number }; subscription: string; subscriptionItem: string }): Record<string, unknown> {
+export function invoiceItemShape(
+  id: string,
+  date: number,
+  f: {
+    customer: string;
+    currency: string;
+    amount: number;
+    description: string;
+    price: StripeObject;
+    quantity: number;
+    period: { start: number; end: number };
+    subscription: string;
+    subscriptionItem: string;
+  },
+): Record<string, unknown> {
   return {
     id,
     object: "invoiceitem",
@@ -239,9 +290,16 @@ export function invoiceItemShape(id: string, date: number, f: { customer: string
     livemode: false,
     metadata: {},
     net_amount: f.amount,
-    parent: { subscription_details: { subscription: f.subscription, subscription_item: f.subscriptionItem }, type: "subscription_details" },
+    parent: {
+      subscription_details: { subscription: f.subscription, subscription_item: f.subscriptionItem },
+      type: "subscription_details",
+    },
     period: f.period,
-    pricing: { price_details: { price: f.price.id, product: f.price.product }, type: "price_details", unit_amount_decimal: String(f.price.unit_amount) },
+    pricing: {
+      price_details: { price: f.price.id, product: f.price.product },
+      type: "price_details",
+      unit_amount_decimal: String(f.price.unit_amount),
+    },
     proration: true,
     quantity: f.quantity,
     quantity_decimal: String(f.quantity),

@@ -4,7 +4,15 @@
  * collection resuming, payment retries, incomplete subscriptions expiring after 23 hours.
  */
 import type { StripeObject } from "./list.ts";
-import { createInvoice, endSubscription, finalize, attempt, markUncollectible, voidInvoice, type LineSpec } from "./invoicing.ts";
+import {
+  createInvoice,
+  endSubscription,
+  finalize,
+  attempt,
+  markUncollectible,
+  voidInvoice,
+  type LineSpec,
+} from "./invoicing.ts";
 import { periodEnd, type Ledger } from "./ledger.ts";
 
 interface Task {
@@ -16,7 +24,10 @@ interface Task {
 
 /** Run every transition due up to `t` (earliest first), then set the clock to `t`. */
 export function advance(L: Ledger, t: number): void {
-  if (t < L.now) throw new Error(`the clock only moves forward (${new Date(L.now * 1000).toISOString()} → ${new Date(t * 1000).toISOString()})`);
+  if (t < L.now)
+    throw new Error(
+      `the clock only moves forward (${new Date(L.now * 1000).toISOString()} → ${new Date(t * 1000).toISOString()})`,
+    );
   for (;;) {
     const next = due(L, t).sort((a, b) => a.at - b.at || a.rank - b.rank || (a.id < b.id ? -1 : 1))[0];
     if (!next) break;
@@ -32,7 +43,8 @@ function due(L: Ledger, t: number): Task[] {
     if (typeof at === "number" && at <= t) tasks.push({ at, rank, id, run });
   };
   for (const inv of L.fake.objects.invoices ?? []) {
-    if (inv.status === "draft" && inv.auto_advance) add(inv.automatically_finalizes_at as number, 0, inv.id, () => finalize(L, inv));
+    if (inv.status === "draft" && inv.auto_advance)
+      add(inv.automatically_finalizes_at as number, 0, inv.id, () => finalize(L, inv));
     if (inv.status === "open") add(inv.next_payment_attempt as number, 1, inv.id, () => attempt(L, inv));
   }
   for (const sub of L.fake.objects.subscriptions ?? []) {
@@ -44,7 +56,8 @@ function due(L: Ledger, t: number): Task[] {
     if (sub.status === "incomplete") add((sub.created as number) + 23 * 3600, 3, sub.id, () => expire(L, sub));
     if (sub.status !== "active" && sub.status !== "past_due") continue;
     const cancelAt = sub.cancel_at as number | null;
-    if (cancelAt !== null && cancelAt <= end) add(cancelAt, 4, sub.id, () => endSubscription(L, sub, cancelAt, "cancellation_requested"));
+    if (cancelAt !== null && cancelAt <= end)
+      add(cancelAt, 4, sub.id, () => endSubscription(L, sub, cancelAt, "cancellation_requested"));
     else add(end, 5, sub.id, () => renew(L, sub));
   }
   return tasks;
@@ -71,22 +84,36 @@ function renew(L: Ledger, sub: StripeObject): void {
   const st = L.sub(sub.id);
   const old = periodOf(sub);
   st.cycles += 1;
-  const next = { start: old.end, end: periodEnd(sub.billing_cycle_anchor as number, st.interval, st.intervalCount, st.cycles + 1) };
+  const next = {
+    start: old.end,
+    end: periodEnd(sub.billing_cycle_anchor as number, st.interval, st.intervalCount, st.cycles + 1),
+  };
   const kept = expireDiscounts(L, sub, old.end);
-  const lines: LineSpec[] = itemsOf(sub).map((item) => (isMetered(item) ? usageLine(L, item, old) : itemLine(L, item, next)));
+  const lines: LineSpec[] = itemsOf(sub).map((item) =>
+    isMetered(item) ? usageLine(L, item, old) : itemLine(L, item, next),
+  );
   lines.push(...takePending(L, sub));
   let inv!: StripeObject;
   // one customer.subscription.updated: new item periods, expired discounts, the new latest_invoice
   L.fake.change(sub, (s) => {
     s.discounts = kept;
-    for (const item of itemsOf(s)) Object.assign(item, { current_period_start: next.start, current_period_end: next.end });
-    inv = createInvoice(L, { customer: L.get("customers", sub.customer as string), subscription: s, reason: "subscription_cycle", periodStart: old.start, periodEnd: old.end, lines });
+    for (const item of itemsOf(s))
+      Object.assign(item, { current_period_start: next.start, current_period_end: next.end });
+    inv = createInvoice(L, {
+      customer: L.get("customers", sub.customer as string),
+      subscription: s,
+      reason: "subscription_cycle",
+      periodStart: old.start,
+      periodEnd: old.end,
+      lines,
+    });
     s.latest_invoice = inv.id;
   });
   const pause = sub.pause_collection as { behavior: string } | null;
   if (!pause) return;
   // paused collection: Stripe still makes the invoice, then voids it, marks it uncollectible, or keeps it a draft
-  if (pause.behavior === "keep_as_draft") return void L.fake.change(inv, (o) => Object.assign(o, { auto_advance: false, automatically_finalizes_at: null }));
+  if (pause.behavior === "keep_as_draft")
+    return void L.fake.change(inv, (o) => Object.assign(o, { auto_advance: false, automatically_finalizes_at: null }));
   finalize(L, inv, false);
   if (pause.behavior === "void") voidInvoice(L, inv);
   else markUncollectible(L, inv);
@@ -119,7 +146,14 @@ function usageLine(L: Ledger, item: Record<string, any>, period: { start: number
   const used = st.usage.get(item.id) ?? 0;
   st.usage.set(item.id, 0);
   const unit = item.price.unit_amount as number;
-  return { amount: unit * used, description: `${used} × ${productName(L, item.price)} (at ${money(unit, item.price.currency)} / unit)`, price: item.price, quantity: used, period, subscriptionItem: item.id };
+  return {
+    amount: unit * used,
+    description: `${used} × ${productName(L, item.price)} (at ${money(unit, item.price.currency)} / unit)`,
+    price: item.price,
+    quantity: used,
+    period,
+    subscriptionItem: item.id,
+  };
 }
 
 function takePending(L: Ledger, sub: StripeObject): LineSpec[] {
@@ -151,9 +185,19 @@ export function restartCycle(L: Ledger, sub: StripeObject, at: number, reason: s
   const period = { start: at, end: periodEnd(at, st.interval, st.intervalCount, 1) };
   L.fake.change(sub, (s) => {
     Object.assign(s, { status: "active", billing_cycle_anchor: at });
-    for (const item of itemsOf(s)) Object.assign(item, { current_period_start: period.start, current_period_end: period.end });
-    const lines = itemsOf(s).filter((i) => !isMetered(i)).map((i) => itemLine(L, i, period));
-    s.latest_invoice = createInvoice(L, { customer: L.get("customers", s.customer as string), subscription: s, reason, periodStart: at, periodEnd: at, lines }).id;
+    for (const item of itemsOf(s))
+      Object.assign(item, { current_period_start: period.start, current_period_end: period.end });
+    const lines = itemsOf(s)
+      .filter((i) => !isMetered(i))
+      .map((i) => itemLine(L, i, period));
+    s.latest_invoice = createInvoice(L, {
+      customer: L.get("customers", s.customer as string),
+      subscription: s,
+      reason,
+      periodStart: at,
+      periodEnd: at,
+      lines,
+    }).id;
   });
 }
 

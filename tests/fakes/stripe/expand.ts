@@ -13,7 +13,12 @@ const MAX_DEPTH = 4;
  * is a 400, so a pack asking for the wrong expansion fails here as it would against Stripe.
  * Returns a deep copy; the stored object is never changed.
  */
-export function expandObject<T extends Record<string, unknown>>(o: T, paths: string[], resolve: Resolve, list: boolean): T {
+export function expandObject<T extends Record<string, unknown>>(
+  o: T,
+  paths: string[],
+  resolve: Resolve,
+  list: boolean,
+): T {
   const out = structuredClone(o);
   // every expanded object is a copy, so a deeper path never writes into the store
   const copy: Resolve = (id) => {
@@ -23,11 +28,22 @@ export function expandObject<T extends Record<string, unknown>>(o: T, paths: str
   for (const path of paths) {
     let parts = path.split(".");
     if (list) {
-      if (parts[0] !== "data") invalid(`This property cannot be expanded (${path}). You may want to try expanding 'data.${path}' instead.`, "expand", "parameter_invalid_empty");
+      if (parts[0] !== "data")
+        invalid(
+          `This property cannot be expanded (${path}). You may want to try expanding 'data.${path}' instead.`,
+          "expand",
+          "parameter_invalid_empty",
+        );
       parts = parts.slice(1);
     }
-    if (parts.length === 0 || parts.length > MAX_DEPTH) invalid(`You cannot expand more than ${MAX_DEPTH} levels of a property (${path}).`, "expand", "parameter_invalid_empty");
-    if (!expandAt(out, parts, copy)) invalid(`This property cannot be expanded (${parts.join(".")}).`, "expand", "parameter_invalid_empty");
+    if (parts.length === 0 || parts.length > MAX_DEPTH)
+      invalid(
+        `You cannot expand more than ${MAX_DEPTH} levels of a property (${path}).`,
+        "expand",
+        "parameter_invalid_empty",
+      );
+    if (!expandAt(out, parts, copy))
+      invalid(`This property cannot be expanded (${parts.join(".")}).`, "expand", "parameter_invalid_empty");
   }
   return out;
 }
@@ -42,7 +58,7 @@ function expandAt(node: unknown, parts: string[], resolve: Resolve): boolean {
   if (rest.length > 0) return expandAt(expandedValue(rec, head, resolve), rest, resolve);
   const value = rec[head];
   if (value === null) return true;
-  if (typeof value === "string") return (rec[head] = resolve(value) ?? value), true;
+  if (typeof value === "string") return ((rec[head] = resolve(value) ?? value), true);
   if (Array.isArray(value) && value.every((v) => typeof v === "string" || (v && typeof v === "object"))) {
     rec[head] = value.map((v) => (typeof v === "string" ? (resolve(v) ?? v) : v));
     return true;

@@ -84,7 +84,9 @@ export class Ledger {
   }
 
   hex(n: number): string {
-    return Array.from({ length: n }, () => Math.floor(this.rand() * 16).toString(16)).join("").toUpperCase();
+    return Array.from({ length: n }, () => Math.floor(this.rand() * 16).toString(16))
+      .join("")
+      .toUpperCase();
   }
 }
 
@@ -96,7 +98,9 @@ export function periodEnd(anchor: number, interval: Interval, count: number, n: 
   const d = new Date(anchor * 1000);
   if (interval === "day" || interval === "week") return anchor + n * count * (interval === "day" ? 1 : 7) * 86_400;
   const months = n * count * (interval === "year" ? 12 : 1);
-  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()));
+  const target = new Date(
+    Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()),
+  );
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
   target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
   return Math.floor(target.getTime() / 1000);

@@ -7,7 +7,13 @@ export type StripeObject = { id: string; object: string; created: number; [k: st
  * Stripe's error envelope: `{error: {type, code?, message, param?}}` with a `request-id` header.
  * 401 for a bad key, 400 `invalid_request_error` for bad parameters, 404 `resource_missing`.
  */
-export function stripeError(status: number, type: string, message: string, param?: string, code?: string): FakeResponse {
+export function stripeError(
+  status: number,
+  type: string,
+  message: string,
+  param?: string,
+  code?: string,
+): FakeResponse {
   const error: Record<string, string> = { type, message };
   if (code) error.code = code;
   if (param) error.param = param;
@@ -26,7 +32,17 @@ export const invalid = (message: string, param?: string, code = "parameter_inval
 };
 
 /** Parameters every list endpoint takes (created filters, cursors, limit, expansions). */
-const COMMON = ["limit", "starting_after", "ending_before", "expand[]", "created", "created[gte]", "created[gt]", "created[lte]", "created[lt]"];
+const COMMON = [
+  "limit",
+  "starting_after",
+  "ending_before",
+  "expand[]",
+  "created",
+  "created[gte]",
+  "created[gt]",
+  "created[lte]",
+  "created[lt]",
+];
 
 /**
  * Filters each list endpoint documents (a subset: the ones a billing model needs). Anything else is
@@ -54,14 +70,19 @@ export function checkParams(resource: string, q: URLSearchParams): void {
     if (!allowed.has(key)) invalid(`Received unknown parameter: ${key}`, key, "parameter_unknown");
   }
   if (q.has("starting_after") && q.has("ending_before")) {
-    invalid("You may only specify one of these parameters: ending_before, starting_after.", "ending_before", "parameter_invalid_empty");
+    invalid(
+      "You may only specify one of these parameters: ending_before, starting_after.",
+      "ending_before",
+      "parameter_invalid_empty",
+    );
   }
 }
 
 export function readLimit(q: URLSearchParams): number {
   const raw = q.get("limit") ?? "10";
   const limit = Number(raw);
-  if (!/^\d+$/.test(raw) || limit < 1 || limit > 100) invalid("Invalid integer: limit must be between 1 and 100", "limit");
+  if (!/^\d+$/.test(raw) || limit < 1 || limit > 100)
+    invalid("Invalid integer: limit must be between 1 and 100", "limit");
   return limit;
 }
 
@@ -74,7 +95,12 @@ function createdFilter(q: URLSearchParams): (created: number) => boolean {
     return Number(raw);
   };
   const [eq, gte, gt, lte, lt] = ["created", "created[gte]", "created[gt]", "created[lte]", "created[lt]"].map(bound);
-  return (c) => (eq === undefined || c === eq) && (gte === undefined || c >= gte) && (gt === undefined || c > gt) && (lte === undefined || c <= lte) && (lt === undefined || c < lt);
+  return (c) =>
+    (eq === undefined || c === eq) &&
+    (gte === undefined || c >= gte) &&
+    (gt === undefined || c > gt) &&
+    (lte === undefined || c <= lte) &&
+    (lt === undefined || c < lt);
 }
 
 export interface Page<T> {
@@ -87,10 +113,16 @@ export interface Page<T> {
  * either `starting_after` (the page after that object) or `ending_before` (the `limit` objects just
  * before it, still newest first). An unknown cursor id is a 400 naming the object, as Stripe does.
  */
-export function listPage<T extends { id: string; created: number }>(all: T[], q: URLSearchParams, noun: string): Page<T> {
+export function listPage<T extends { id: string; created: number }>(
+  all: T[],
+  q: URLSearchParams,
+  noun: string,
+): Page<T> {
   const limit = readLimit(q);
   const keep = createdFilter(q);
-  const rows = all.filter((o) => keep(o.created)).sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  const rows = all
+    .filter((o) => keep(o.created))
+    .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   const cursor = (key: string): number => {
     const id = q.get(key)!;
     const at = rows.findIndex((o) => o.id === id);

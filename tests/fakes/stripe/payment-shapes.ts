@@ -19,8 +19,26 @@ const CARD = {
   wallet: null,
 };
 
-const APPROVED = { advice_code: null, network_advice_code: null, network_decline_code: null, network_status: "approved_by_network", reason: null, risk_level: "normal", seller_message: "Payment complete.", type: "authorized" };
-const DECLINED = { advice_code: "try_again_later", network_advice_code: null, network_decline_code: null, network_status: "declined_by_network", reason: "generic_decline", risk_level: "normal", seller_message: "The bank did not return any further details with this decline.", type: "issuer_declined" };
+const APPROVED = {
+  advice_code: null,
+  network_advice_code: null,
+  network_decline_code: null,
+  network_status: "approved_by_network",
+  reason: null,
+  risk_level: "normal",
+  seller_message: "Payment complete.",
+  type: "authorized",
+};
+const DECLINED = {
+  advice_code: "try_again_later",
+  network_advice_code: null,
+  network_decline_code: null,
+  network_status: "declined_by_network",
+  reason: "generic_decline",
+  risk_level: "normal",
+  seller_message: "The bank did not return any further details with this decline.",
+  type: "issuer_declined",
+};
 
 export interface ChargeFields {
   customer: StripeObject;
@@ -44,7 +62,13 @@ export function chargeShape(id: string, created: number, f: ChargeFields): Strip
     application_fee: null,
     application_fee_amount: null,
     balance_transaction: f.succeeded ? f.balanceTransaction : null,
-    billing_details: { address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null }, email: f.customer.email, name: f.customer.name, phone: null, tax_id: null },
+    billing_details: {
+      address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
+      email: f.customer.email,
+      name: f.customer.name,
+      phone: null,
+      tax_id: null,
+    },
     calculated_statement_descriptor: "FAKE STRIPE TEST",
     captured: f.succeeded,
     created,
@@ -80,7 +104,11 @@ export function chargeShape(id: string, created: number, f: ChargeFields): Strip
   };
 }
 
-export function refundShape(id: string, created: number, f: { charge: StripeObject; amount: number; reason: string | null; balanceTransaction: string }): StripeObject {
+export function refundShape(
+  id: string,
+  created: number,
+  f: { charge: StripeObject; amount: number; reason: string | null; balanceTransaction: string },
+): StripeObject {
   return {
     id,
     object: "refund",
@@ -91,7 +119,15 @@ export function refundShape(id: string, created: number, f: { charge: StripeObje
     currency: f.charge.currency,
     customer: f.charge.customer,
     customer_account: null,
-    destination_details: { card: { reference: null, reference_status: "pending", reference_type: "acquirer_reference_number", type: "refund" }, type: "card" },
+    destination_details: {
+      card: {
+        reference: null,
+        reference_status: "pending",
+        reference_type: "acquirer_reference_number",
+        type: "refund",
+      },
+      type: "card",
+    },
     metadata: {},
     payment_intent: f.charge.payment_intent,
     payment_method: f.charge.payment_method,
@@ -104,7 +140,11 @@ export function refundShape(id: string, created: number, f: { charge: StripeObje
 }
 
 /** resources.invoice_payment: one per payment attempt's PaymentIntent on an invoice. */
-export function invoicePaymentShape(id: string, created: number, f: { invoice: string; currency: string; amount: number; paymentIntent: string; paidAt: number | null }): StripeObject {
+export function invoicePaymentShape(
+  id: string,
+  created: number,
+  f: { invoice: string; currency: string; amount: number; paymentIntent: string; paidAt: number | null },
+): StripeObject {
   return {
     id,
     object: "invoice_payment",

@@ -5,14 +5,43 @@
 import type { FakeResponse, RecordedRequest } from "../faults.ts";
 import type { FakeStripe } from "../stripe.ts";
 import { expandObject } from "./expand.ts";
-import { checkParams, invalid, listPage, readLimit, stripeError, StripeRequestError, type StripeObject } from "./list.ts";
+import {
+  checkParams,
+  invalid,
+  listPage,
+  readLimit,
+  stripeError,
+  StripeRequestError,
+  type StripeObject,
+} from "./list.ts";
 
 export const EVENT_RETENTION_S = 30 * 86_400;
 
 /** List endpoints that exist on every account, holding objects or not. */
-const ALWAYS_LISTED = ["customers", "products", "prices", "coupons", "subscriptions", "invoices", "charges", "refunds", "invoice_payments"];
+const ALWAYS_LISTED = [
+  "customers",
+  "products",
+  "prices",
+  "coupons",
+  "subscriptions",
+  "invoices",
+  "charges",
+  "refunds",
+  "invoice_payments",
+];
 
-const SUBSCRIPTION_STATUSES = ["active", "past_due", "unpaid", "canceled", "incomplete", "incomplete_expired", "trialing", "paused", "all", "ended"];
+const SUBSCRIPTION_STATUSES = [
+  "active",
+  "past_due",
+  "unpaid",
+  "canceled",
+  "incomplete",
+  "incomplete_expired",
+  "trialing",
+  "paused",
+  "all",
+  "ended",
+];
 
 /** Retrieving these after deletion answers `{id, object, deleted: true}` (resources.deleted_customer); others are 404. */
 const DELETED_STUB = new Set(["customers"]);
@@ -36,7 +65,11 @@ export function route(fake: FakeStripe, req: RecordedRequest): FakeResponse {
 }
 
 function unrecognized(req: RecordedRequest): FakeResponse {
-  return stripeError(404, "invalid_request_error", `Unrecognized request URL (${req.method}: ${req.path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`);
+  return stripeError(
+    404,
+    "invalid_request_error",
+    `Unrecognized request URL (${req.method}: ${req.path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+  );
 }
 
 function list(fake: FakeStripe, resource: string, q: URLSearchParams): FakeResponse {
@@ -53,13 +86,21 @@ function filterFor(resource: string, q: URLSearchParams): (o: StripeObject) => b
   const tests: ((o: StripeObject) => boolean)[] = [];
   for (const [key, value] of q.entries()) {
     if (key === "status" && resource === "subscriptions") tests.push(subscriptionStatus(value));
-    else if (key === "price" && resource === "subscriptions") tests.push((o) => items(o).some((i) => (i.price as StripeObject).id === value));
-    else if (key === "subscription" && resource === "invoices") tests.push((o) => (o.parent as any)?.subscription_details?.subscription === value);
-    else if (key === "recurring[interval]" || key === "recurring[usage_type]") tests.push((o) => (o.recurring as any)?.[key.slice(10, -1)] === value);
+    else if (key === "price" && resource === "subscriptions")
+      tests.push((o) => items(o).some((i) => (i.price as StripeObject).id === value));
+    else if (key === "subscription" && resource === "invoices")
+      tests.push((o) => (o.parent as any)?.subscription_details?.subscription === value);
+    else if (key === "recurring[interval]" || key === "recurring[usage_type]")
+      tests.push((o) => (o.recurring as any)?.[key.slice(10, -1)] === value);
     else if (key === "ids[]") tests.push((o) => q.getAll("ids[]").includes(o.id));
     else if (key === "lookup_keys[]") tests.push((o) => q.getAll("lookup_keys[]").includes(String(o.lookup_key)));
     else if (key === "active") tests.push((o) => String(o.active) === value);
-    else if (key !== "expand[]" && !key.startsWith("created") && !["limit", "starting_after", "ending_before"].includes(key)) tests.push((o) => String(o[key]) === value);
+    else if (
+      key !== "expand[]" &&
+      !key.startsWith("created") &&
+      !["limit", "starting_after", "ending_before"].includes(key)
+    )
+      tests.push((o) => String(o[key]) === value);
   }
   // without `status`, Stripe lists every subscription that has not been canceled
   if (resource === "subscriptions" && !q.has("status")) tests.push((o) => o.status !== "canceled");
@@ -67,19 +108,22 @@ function filterFor(resource: string, q: URLSearchParams): (o: StripeObject) => b
 }
 
 function subscriptionStatus(value: string): (o: StripeObject) => boolean {
-  if (!SUBSCRIPTION_STATUSES.includes(value)) invalid(`Invalid status: must be one of ${SUBSCRIPTION_STATUSES.join(", ")}`, "status", "parameter_invalid_empty");
+  if (!SUBSCRIPTION_STATUSES.includes(value))
+    invalid(`Invalid status: must be one of ${SUBSCRIPTION_STATUSES.join(", ")}`, "status", "parameter_invalid_empty");
   if (value === "all") return () => true;
   if (value === "ended") return (o) => o.status === "canceled" || o.status === "incomplete_expired";
   return (o) => o.status === value;
 }
 
-const items = (sub: StripeObject): StripeObject[] => ((sub.items as { data?: StripeObject[] })?.data ?? []);
+const items = (sub: StripeObject): StripeObject[] => (sub.items as { data?: StripeObject[] })?.data ?? [];
 
 function retrieve(fake: FakeStripe, resource: string, id: string, q: URLSearchParams): FakeResponse {
-  for (const key of q.keys()) if (key !== "expand[]") invalid(`Received unknown parameter: ${key}`, key, "parameter_unknown");
+  for (const key of q.keys())
+    if (key !== "expand[]") invalid(`Received unknown parameter: ${key}`, key, "parameter_unknown");
   const found = fake.objects[resource]?.find((o) => o.id === id);
   if (found) return { body: expandObject(found, q.getAll("expand[]"), fake.resolve, false) };
-  if (fake.deleted.get(id) === resource && DELETED_STUB.has(resource)) return { body: { id, object: noun(resource), deleted: true } };
+  if (fake.deleted.get(id) === resource && DELETED_STUB.has(resource))
+    return { body: { id, object: noun(resource), deleted: true } };
   return missing(noun(resource), id);
 }
 
@@ -105,7 +149,11 @@ function subscriptionItems(fake: FakeStripe, q: URLSearchParams): FakeResponse {
 }
 
 /** Sub-lists (an invoice's lines, a subscription's items) page in their own order, not by `created`. */
-function inOrder(all: Record<string, unknown>[], q: URLSearchParams, noun: string): { has_more: boolean; data: Record<string, unknown>[] } {
+function inOrder(
+  all: Record<string, unknown>[],
+  q: URLSearchParams,
+  noun: string,
+): { has_more: boolean; data: Record<string, unknown>[] } {
   const limit = readLimit(q);
   let from = 0;
   const after = q.get("starting_after");
@@ -119,11 +167,17 @@ function inOrder(all: Record<string, unknown>[], q: URLSearchParams, noun: strin
 function listEvents(fake: FakeStripe, q: URLSearchParams): FakeResponse {
   checkParams("events", q);
   const types = q.getAll("types[]");
-  if (types.length && q.has("type")) return stripeError(400, "invalid_request_error", "You may pass either `type` or `types`, but not both.", "types");
-  if (types.length > 20) return stripeError(400, "invalid_request_error", "You may pass at most 20 values for `types`.", "types");
-  const patterns = (q.has("type") ? [q.get("type")!] : types).map((t) => new RegExp(`^${t.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*")}$`));
+  if (types.length && q.has("type"))
+    return stripeError(400, "invalid_request_error", "You may pass either `type` or `types`, but not both.", "types");
+  if (types.length > 20)
+    return stripeError(400, "invalid_request_error", "You may pass at most 20 values for `types`.", "types");
+  const patterns = (q.has("type") ? [q.get("type")!] : types).map(
+    (t) => new RegExp(`^${t.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*")}$`),
+  );
   const oldest = fake.now() - EVENT_RETENTION_S;
-  const rows = fake.events.filter((e) => e.created >= oldest && (!patterns.length || patterns.some((p) => p.test(e.type))));
+  const rows = fake.events.filter(
+    (e) => e.created >= oldest && (!patterns.length || patterns.some((p) => p.test(e.type))),
+  );
   const page = listPage(rows, q, "event");
   return { body: { object: "list", url: "/v1/events", ...page } };
 }

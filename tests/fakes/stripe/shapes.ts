@@ -14,7 +14,11 @@ export type UsageType = "licensed" | "metered";
 export type Duration = "once" | "repeating" | "forever";
 
 /** resources.customer; `currency` stays null until the first subscription or invoice sets it. */
-export function customerShape(id: string, created: number, f: { name: string; email: string; invoicePrefix: string; metadata?: Record<string, string> }): StripeObject {
+export function customerShape(
+  id: string,
+  created: number,
+  f: { name: string; email: string; invoicePrefix: string; metadata?: Record<string, string> },
+): StripeObject {
   return {
     id,
     object: "customer",
@@ -89,7 +93,13 @@ export interface PriceFields {
 export function priceShape(id: string, created: number, f: PriceFields): StripeObject {
   const usage = f.usageType ?? "licensed";
   const recurring = f.interval
-    ? { interval: f.interval, interval_count: f.intervalCount ?? 1, meter: usage === "metered" ? `mtr_${id.slice(6)}` : null, trial_period_days: null, usage_type: usage }
+    ? {
+        interval: f.interval,
+        interval_count: f.intervalCount ?? 1,
+        meter: usage === "metered" ? `mtr_${id.slice(6)}` : null,
+        trial_period_days: null,
+        usage_type: usage,
+      }
     : null;
   return {
     id,
@@ -174,7 +184,10 @@ export function couponShape(id: string, created: number, f: CouponFields): Strip
  * resources.discount: since 2025-09-30.clover the coupon is `source.coupon`, an id that is not
  * auto-expanded (`expand[]=data.discounts.source.coupon`). `end` is set only for repeating coupons.
  */
-export function discountShape(id: string, f: { coupon: string; customer: string; subscription: string; start: number; end: number | null }): Record<string, unknown> {
+export function discountShape(
+  id: string,
+  f: { coupon: string; customer: string; subscription: string; start: number; end: number | null },
+): Record<string, unknown> {
   return {
     id,
     object: "discount",
@@ -193,7 +206,11 @@ export function discountShape(id: string, f: { coupon: string; customer: string;
 }
 
 /** resources.tax_rate: an exclusive sales tax, applied on top of the discounted amount. */
-export function taxRateShape(id: string, created: number, f: { percentage: number; displayName: string; state?: string }): StripeObject {
+export function taxRateShape(
+  id: string,
+  created: number,
+  f: { percentage: number; displayName: string; state?: string },
+): StripeObject {
   return {
     id,
     object: "tax_rate",
