@@ -1,6 +1,6 @@
 import { loadProject } from "../../engine/config/project.ts";
 import { createToolContext } from "../../tools/context.ts";
-import { metricQuerySchema } from "../../tools/metric-query.ts";
+import { metricQuerySchema } from "../../engine/catalog/metric-query.ts";
 import { runMetricQuery } from "../../tools/toolbox/query-metric.ts";
 import { interleaved, median, runOk } from "../lib/measure.ts";
 import { relative, type BenchContext, type CaseResult } from "../lib/types.ts";

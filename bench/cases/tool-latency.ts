@@ -1,6 +1,6 @@
 import { loadProject } from "../../engine/config/project.ts";
 import { createToolContext } from "../../tools/context.ts";
-import { metricQuerySchema } from "../../tools/metric-query.ts";
+import { metricQuerySchema } from "../../engine/catalog/metric-query.ts";
 import { runMetricQuery } from "../../tools/toolbox/query-metric.ts";
 import { percentile } from "../lib/measure.ts";
 import { absolute, type BenchContext, type CaseResult } from "../lib/types.ts";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Db } from "../../engine/warehouse/duckdb.ts";
 import { createToolContext, type ToolContext } from "../../tools/context.ts";
 import { callTool } from "../../tools/toolbox/index.ts";
-import { resolvePeriod } from "../../tools/period.ts";
+import { resolvePeriod } from "../../engine/catalog/period.ts";
 import type { MetricResult } from "../../tools/toolbox/query-metric.ts";
 import { createFixture, FIXTURE_NOW, type Fixture } from "./fixture.ts";
 

@@ -7,7 +7,7 @@ import { formatChange, formatValue, humanize, sparkline } from "../format.ts";
 import type { getFreshness } from "../toolbox/get-freshness.ts";
 import type { ToolCallResult } from "../toolbox/index.ts";
 import type { listMetrics } from "../toolbox/list-metrics.ts";
-import { add, labelOf, truncate, ymd } from "../period.ts";
+import { add, labelOf, truncate, ymd } from "../../engine/catalog/period.ts";
 import type { CallRole, Intent } from "../planner/plan.ts";
 import type { MetricResult, MetricRow } from "../toolbox/query-metric.ts";
 import { lineageLine, utcMinute } from "./receipt.ts";

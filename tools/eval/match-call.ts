@@ -1,4 +1,4 @@
-import { isLatest, resolvePeriod } from "../period.ts";
+import { isLatest, resolvePeriod } from "../../engine/catalog/period.ts";
 import { toolNamed } from "../toolbox/index.ts";
 
 const PERIOD_KEYS = new Set(["period", "current", "previous"]);

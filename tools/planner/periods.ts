@@ -1,4 +1,4 @@
-import { add, resolvePeriod, truncate, ymd, type Grain, type PeriodInput } from "../period.ts";
+import { add, resolvePeriod, truncate, ymd, type Grain, type PeriodInput } from "../../engine/catalog/period.ts";
 
 export interface FoundPeriod {
   period: PeriodInput;

@@ -1,6 +1,15 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
-import { add, GRAINS, parseDate, resolvePeriod, truncate, ymd, type Grain, type PeriodInput } from "../period.ts";
+import {
+  add,
+  GRAINS,
+  parseDate,
+  resolvePeriod,
+  truncate,
+  ymd,
+  type Grain,
+  type PeriodInput,
+} from "../../engine/catalog/period.ts";
 import type { Plan } from "../planner/plan.ts";
 import { findPeriods } from "../planner/periods.ts";
 import { normalize } from "../planner/text.ts";

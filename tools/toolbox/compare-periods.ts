@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { now } from "../../engine/clock.ts";
-import { filterSchema } from "../metric-query.ts";
+import { filterSchema } from "../../engine/catalog/metric-query.ts";
 import {
   add,
   GRAINS,
@@ -11,7 +11,7 @@ import {
   labelOf,
   ymd,
   type ResolvedPeriod,
-} from "../period.ts";
+} from "../../engine/catalog/period.ts";
 import { runMetricQuery } from "./query-metric.ts";
 import { defineTool } from "./tool.ts";
 

@@ -2,7 +2,12 @@ import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { citationFor, type Citation } from "../citations.ts";
 import type { ToolContext } from "../context.ts";
 import { metricLabel, type MetricFormat } from "../format.ts";
-import { buildMetricQuery, latestPeriodQuery, metricQuerySchema, type MetricQueryInput } from "../metric-query.ts";
+import {
+  buildMetricQuery,
+  latestPeriodQuery,
+  metricQuerySchema,
+  type MetricQueryInput,
+} from "../../engine/catalog/metric-query.ts";
 import {
   add,
   bucketLabel,
@@ -13,7 +18,7 @@ import {
   ymd,
   type Grain,
   type ResolvedPeriod,
-} from "../period.ts";
+} from "../../engine/catalog/period.ts";
 import { maskRows } from "../pii.ts";
 import { defineTool } from "./tool.ts";
 

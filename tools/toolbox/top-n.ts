@@ -3,7 +3,7 @@ import { ident, type SqlValue } from "../../engine/warehouse/duckdb.ts";
 import { DpError } from "../../engine/errors.ts";
 import type { CatalogModel } from "../../engine/catalog/catalog.ts";
 import { citationFor } from "../citations.ts";
-import { FILTER_OPS } from "../metric-query.ts";
+import { FILTER_OPS } from "../../engine/catalog/metric-query.ts";
 import type { MetricFormat } from "../format.ts";
 import { maskValue } from "../pii.ts";
 import { defineTool } from "./tool.ts";

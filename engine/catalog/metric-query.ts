@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { Catalog } from "../engine/catalog/catalog.ts";
-import { ident, type SqlValue } from "../engine/warehouse/duckdb.ts";
-import { DpError } from "../engine/errors.ts";
-import type { MetricDef } from "../engine/transform/model-schema.ts";
+import type { Catalog } from "./catalog.ts";
+import { ident, type SqlValue } from "../warehouse/duckdb.ts";
+import { DpError } from "../errors.ts";
+import type { MetricDef } from "../transform/model-schema.ts";
 import { GRAINS, grainSchema, periodSchema, type Grain, type ResolvedPeriod } from "./period.ts";
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);

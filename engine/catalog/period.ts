@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { now } from "../engine/clock.ts";
-import { DpError } from "../engine/errors.ts";
+import { now } from "../clock.ts";
+import { DpError } from "../errors.ts";
 
 export const GRAINS = ["day", "week", "month", "quarter", "year"] as const;
 export type Grain = (typeof GRAINS)[number];
