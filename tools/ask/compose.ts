@@ -3,7 +3,7 @@ import type { describeMart } from "../toolbox/describe-mart.ts";
 import type { describeMetric } from "../toolbox/describe-metric.ts";
 import type { explainLineage } from "../toolbox/explain-lineage.ts";
 import { formatAge } from "../../engine/clock.ts";
-import { formatChange, formatValue, humanize, sparkline } from "../format.ts";
+import { formatChange, formatValue, humanize, sparkline } from "../../engine/catalog/metric-format.ts";
 import type { getFreshness } from "../toolbox/get-freshness.ts";
 import type { ToolCallResult } from "../toolbox/index.ts";
 import type { listMetrics } from "../toolbox/list-metrics.ts";

@@ -6,7 +6,7 @@ import type { Project } from "../../engine/config/project.ts";
 import { redact } from "../../engine/secrets.ts";
 import { comparePeriods } from "../toolbox/compare-periods.ts";
 import { createToolContext } from "../context.ts";
-import { formatChange, formatValue, metricLabel } from "../format.ts";
+import { formatChange, formatValue, metricLabel } from "../../engine/catalog/metric-format.ts";
 
 export interface BriefLine {
   metric: string;

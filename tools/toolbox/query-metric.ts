@@ -1,7 +1,7 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { citationFor, type Citation } from "../citations.ts";
 import type { ToolContext } from "../context.ts";
-import { metricLabel, type MetricFormat } from "../format.ts";
+import { metricLabel, type MetricFormat } from "../../engine/catalog/metric-format.ts";
 import {
   buildMetricQuery,
   latestPeriodQuery,

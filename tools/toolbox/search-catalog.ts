@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { citationsFor } from "../citations.ts";
-import { metricLabel } from "../format.ts";
+import { metricLabel } from "../../engine/catalog/metric-format.ts";
 import { defineTool } from "./tool.ts";
 
 export interface CatalogHit {

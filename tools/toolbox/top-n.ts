@@ -4,7 +4,7 @@ import { DpError } from "../../engine/errors.ts";
 import type { CatalogModel } from "../../engine/catalog/catalog.ts";
 import { citationFor } from "../citations.ts";
 import { FILTER_OPS } from "../../engine/catalog/metric-query.ts";
-import type { MetricFormat } from "../format.ts";
+import type { MetricFormat } from "../../engine/catalog/metric-format.ts";
 import { maskValue } from "../pii.ts";
 import { defineTool } from "./tool.ts";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { dp, repoRoot, tempDir } from "../../helpers.ts";
-import { formatValue } from "../../../tools/format.ts";
+import { formatValue } from "../../../engine/catalog/metric-format.ts";
 import { TOOLS, toolSpecs } from "../../../tools/toolbox/index.ts";
 
 const root = tempDir("dp-mcp-");

@@ -1,4 +1,4 @@
-import type { MetricDef } from "../engine/transform/model-schema.ts";
+import type { MetricDef } from "../transform/model-schema.ts";
 
 export type MetricFormat = MetricDef["format"];
 
