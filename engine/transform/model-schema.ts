@@ -61,6 +61,27 @@ export const metricSchema = z.strictObject({
   /** the grain of the mart's time column */
   grain: z.enum(["day", "week", "month", "quarter", "year"]).default("month"),
   higher_is_better: z.boolean().default(true),
+  /** the metric's chart on the dashboards (`dp serve`, `dp docs`); false leaves it off; every key has a default */
+  chart: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        /** default: bar for flows (time_rollup sum), line for stocks and ratios */
+        type: z.enum(["line", "bar"]).optional(),
+        /** default: the metric's grain; never finer */
+        grain: z.enum(["day", "week", "month", "quarter", "year"]).optional(),
+        /** how many periods back from the newest one; default 90 days, 26 weeks, 24 months, 8 quarters, 5 years */
+        periods: z.number().int().min(2).max(400).optional(),
+        /** the dimension the breakdown view opens on; default: the metric's first dimension */
+        breakdown: z.string().optional(),
+        /** the dashboard page it sits on (revenue, customers, …); default: its mart */
+        page: z
+          .string()
+          .regex(/^[a-z][a-z0-9_-]*$/, "a page name in lowercase: revenue, customers, …")
+          .optional(),
+      }),
+    ])
+    .optional(),
 });
 
 const unitRow = z.record(z.string(), z.unknown());

@@ -1,0 +1,291 @@
+import { now } from "../../clock.ts";
+import { asDpError } from "../../errors.ts";
+import type { Project } from "../../config/project.ts";
+import type { Db } from "../../warehouse/duckdb.ts";
+import { currentPointer, openReader } from "../../warehouse/snapshots.ts";
+import { loadReaderCatalog } from "../../catalog/catalog-cache.ts";
+import { readWarehouseStatus, type Catalog, type WarehouseStatus } from "../../catalog/catalog.ts";
+import { citeModel, qualityIssues, type Citation } from "../../catalog/citation.ts";
+import { buildMetricQuery, latestPeriodQuery, type MetricQueryInput } from "../../catalog/metric-query.ts";
+import { add, bucketLabel, parseDate, truncate, ymd } from "../../catalog/period.ts";
+import { dashboardPages, type ChartSpec } from "./chart-spec.ts";
+
+/** One bucket of a chart's series. */
+export interface Point {
+  period: string;
+  label: string;
+  value: number | null;
+}
+
+export interface Breakdown {
+  dimension: string;
+  /** the values drawn, largest first; at most MAX_SERIES */
+  values: string[];
+  /** value → one number (or null) per bucket of the chart */
+  series: Record<string, (number | null)[]>;
+  /** how many distinct values there were, when more than were drawn */
+  of: number;
+}
+
+export interface Headline {
+  period: string;
+  label: string;
+  value: number | null;
+  /** the bucket has not ended yet */
+  to_date: boolean;
+  previous: { period: string; label: string; value: number | null } | null;
+  change: number | null;
+  change_ratio: number | null;
+}
+
+/** What a chart stands on: its mart, how fresh, how tested, and whether to trust it. */
+export interface Receipt {
+  /** null only when the metric names a mart the project does not have */
+  citation: Citation | null;
+  /** ok; warn (a source past its warn SLA, a test warning); bad (failing tests, a failed build, a source past its error SLA) */
+  state: "ok" | "warn" | "bad";
+  issues: string[];
+}
+
+export interface ChartData {
+  id: string;
+  spec: ChartSpec;
+  points: Point[];
+  /** the last bucket has not ended yet */
+  last_to_date: boolean;
+  /** the same bucket a year earlier, one per point; empty when there is no such data */
+  year_ago: (number | null)[];
+  breakdowns: Breakdown[];
+  headline: Headline | null;
+  receipt: Receipt;
+  /** the query behind the points, as built from the catalog (values bound) */
+  sql: string;
+  params: (string | number | boolean | null)[];
+  error?: string;
+}
+
+export interface DashboardPage {
+  slug: string;
+  title: string;
+  charts: ChartData[];
+}
+
+export interface DashboardsData {
+  /** the snapshot read, or null before the first build */
+  snapshot: string | null;
+  generated_at: string;
+  pages: DashboardPage[];
+}
+
+const MAX_SERIES = 8;
+const ROW_CAP = 5000;
+
+/** Every dashboard page's data from the published snapshot: the same metric query `query_metric` runs. */
+export async function collectDashboards(project: Project): Promise<DashboardsData> {
+  const pointer = currentPointer(project);
+  const { catalog, status: cached } = loadReaderCatalog(project);
+  const specs = dashboardPages(catalog);
+  const generated_at = now().toISOString();
+  if (!pointer) {
+    const status: WarehouseStatus = { lastRun: new Map(), lastSuccess: new Map(), tests: [] };
+    return {
+      snapshot: null,
+      generated_at,
+      pages: specs.map((p) => ({
+        slug: p.slug,
+        title: p.title,
+        charts: p.charts.map((spec) => emptyChart(catalog, status, spec, "no build published yet: run `dp run`")),
+      })),
+    };
+  }
+  const db = await openReader(project);
+  try {
+    const status = cached ?? (await readWarehouseStatus(db));
+    const pages: DashboardPage[] = [];
+    for (const p of specs) {
+      const charts: ChartData[] = [];
+      for (const spec of p.charts) {
+        try {
+          charts.push(await chartData(db, catalog, status, spec));
+        } catch (e) {
+          charts.push(emptyChart(catalog, status, spec, asDpError(e).message));
+        }
+      }
+      pages.push({ slug: p.slug, title: p.title, charts });
+    }
+    return { snapshot: pointer.file, generated_at, pages };
+  } finally {
+    db.close();
+  }
+}
+
+function receiptFor(catalog: Catalog, status: WarehouseStatus, mart: string): Receipt {
+  const citation = citeModel(catalog, status, mart);
+  const bad = qualityIssues([citation]);
+  if (!status.lastSuccess.has(mart)) bad.push(`${citation.model} has never been built successfully`);
+  const warn = [
+    ...citation.sources
+      .filter((s) => s.freshness === "warn")
+      .map((s) => `source ${s.source} is past its warn SLA (last pull ${s.last_success_at ?? "never"})`),
+    ...citation.tests.warnings.map((t) => `test ${t.id} warns: ${t.message}`),
+  ];
+  return { citation, state: bad.length ? "bad" : warn.length ? "warn" : "ok", issues: [...bad, ...warn] };
+}
+
+function emptyChart(catalog: Catalog, status: WarehouseStatus, spec: ChartSpec, error: string): ChartData {
+  return {
+    id: `chart-${spec.metric}`,
+    spec,
+    points: [],
+    last_to_date: false,
+    year_ago: [],
+    breakdowns: [],
+    headline: null,
+    receipt: catalog.models.has(spec.mart)
+      ? receiptFor(catalog, status, spec.mart)
+      : { citation: null, state: "bad", issues: [error] },
+    sql: "",
+    params: [],
+    error,
+  };
+}
+
+type Row = Record<string, unknown>;
+
+async function run(
+  db: Db,
+  catalog: Catalog,
+  spec: ChartSpec,
+  start: Date,
+  end: Date,
+  group_by: string[],
+): Promise<{ rows: Row[]; sql: string; params: (string | number | boolean | null)[] }> {
+  const input: MetricQueryInput = {
+    metric: spec.metric,
+    period: { start: ymd(start), end: ymd(add(end, "day", -1)) },
+    grain: spec.grain,
+    filters: [],
+    group_by,
+    order: "time",
+  };
+  const built = buildMetricQuery(
+    catalog,
+    input,
+    { start: ymd(start), end: ymd(end), label: "", toDate: false },
+    ROW_CAP,
+  );
+  const rows = await db.all(built.sql, built.params);
+  const params = built.params.map((p) =>
+    p instanceof Date ? p.toISOString() : typeof p === "bigint" ? Number(p) : (p as string | number | boolean | null),
+  );
+  return { rows: rows.slice(0, built.limit), sql: built.sql, params };
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const day = (v: unknown) => String(v).slice(0, 10);
+
+async function chartData(db: Db, catalog: Catalog, status: WarehouseStatus, spec: ChartSpec): Promise<ChartData> {
+  const receipt = receiptFor(catalog, status, spec.mart);
+  const latest = (await db.one<{ latest: string | null }>(latestPeriodQuery(catalog, spec.metric)))?.latest;
+  const base = { id: `chart-${spec.metric}`, spec, receipt };
+  if (!latest)
+    return {
+      ...base,
+      points: [],
+      last_to_date: false,
+      year_ago: [],
+      breakdowns: [],
+      headline: null,
+      sql: "",
+      params: [],
+    };
+  const today = truncate(now(), "day");
+  const newest = truncate(new Date(Math.min(parseDate(day(latest)).getTime(), today.getTime())), spec.grain);
+  const first = add(newest, spec.grain, -(spec.periods - 1));
+  const end = add(newest, spec.grain, 1);
+  const buckets: Date[] = [];
+  for (let b = first; b < end; b = add(b, spec.grain, 1)) buckets.push(b);
+  // one query reaches a year further back, for the year-ago comparison
+  const total = await run(db, catalog, spec, truncate(add(first, "year", -1), spec.grain), end, []);
+  const byPeriod = new Map(total.rows.map((r) => [day(r._dp_period), Number(r._dp_rows) > 0 ? num(r.value) : null]));
+  let points: Point[] = buckets.map((b) => ({
+    period: ymd(b),
+    label: bucketLabel(ymd(b), spec.grain),
+    value: byPeriod.get(ymd(b)) ?? null,
+  }));
+  // a chart starts where its data starts
+  const firstData = points.findIndex((p) => p.value !== null);
+  if (firstData > 0) points = points.slice(Math.min(firstData, points.length - 2));
+  const shown = points.map((p) => parseDate(p.period));
+  const yearAgo = shown.map((b) => byPeriod.get(ymd(truncate(add(b, "year", -1), spec.grain))) ?? null);
+  const last_to_date = end > add(today, "day", 1);
+  const breakdowns: Breakdown[] = [];
+  for (const dimension of spec.dimensions)
+    breakdowns.push(await breakdown(db, catalog, spec, dimension, shown[0] ?? first, end, points));
+  return {
+    ...base,
+    points,
+    last_to_date,
+    year_ago: yearAgo.some((v) => v !== null) ? yearAgo : [],
+    breakdowns,
+    headline: headline(spec, points, last_to_date),
+    sql: total.sql,
+    params: total.params,
+  };
+}
+
+async function breakdown(
+  db: Db,
+  catalog: Catalog,
+  spec: ChartSpec,
+  dimension: string,
+  start: Date,
+  end: Date,
+  points: Point[],
+): Promise<Breakdown> {
+  const { rows } = await run(db, catalog, spec, start, end, [dimension]);
+  const index = new Map(points.map((p, i) => [p.period, i]));
+  const series = new Map<string, (number | null)[]>();
+  for (const r of rows) {
+    const key = r[dimension] === null || r[dimension] === undefined ? "(none)" : String(r[dimension]);
+    const i = index.get(day(r._dp_period));
+    if (i === undefined) continue;
+    const values = series.get(key) ?? points.map(() => null);
+    values[i] = Number(r._dp_rows) > 0 ? num(r.value) : null;
+    series.set(key, values);
+  }
+  // largest at the newest bucket first (a stock's split now), then over the whole range
+  const weight = (v: (number | null)[]) => {
+    const lastSeen = [...v].reverse().find((x) => x !== null) ?? 0;
+    return [Math.abs(lastSeen), v.reduce<number>((a, x) => a + Math.abs(x ?? 0), 0)] as const;
+  };
+  const ranked = [...series.keys()].sort((a, b) => {
+    const [la, ta] = weight(series.get(a)!);
+    const [lb, tb] = weight(series.get(b)!);
+    return lb - la || tb - ta || a.localeCompare(b);
+  });
+  const values = ranked.slice(0, MAX_SERIES);
+  return { dimension, values, series: Object.fromEntries(values.map((v) => [v, series.get(v)!])), of: ranked.length };
+}
+
+/**
+ * The number on the tile. A stock (MRR) is read now, even mid-month; a flow or a ratio over a month not
+ * yet over would compare a part with a whole, so it shows the last full bucket.
+ */
+function headline(spec: ChartSpec, points: Point[], lastToDate: boolean): Headline | null {
+  if (!points.length) return null;
+  const stock = spec.time_rollup === "last" || spec.time_rollup === "first";
+  const i = !stock && lastToDate && points.length > 1 ? points.length - 2 : points.length - 1;
+  const cur = points[i]!;
+  const prev = i > 0 ? points[i - 1]! : null;
+  const change = cur.value !== null && prev?.value != null ? cur.value - prev.value : null;
+  return {
+    period: cur.period,
+    label: cur.label,
+    value: cur.value,
+    to_date: i === points.length - 1 && lastToDate,
+    previous: prev ? { period: prev.period, label: prev.label, value: prev.value } : null,
+    change,
+    change_ratio: change !== null && prev!.value ? change / Math.abs(prev!.value) : null,
+  };
+}
