@@ -63,6 +63,7 @@ export function chartSpec(catalog: Catalog, metric: MetricDef): ChartSpec | unde
       `chart.breakdown "${chart.breakdown}" is not one of its dimensions`,
       metric.dimensions.length ? `use one of: ${metric.dimensions.join(", ")}` : "declare it under dimensions first",
     );
+  const breakdown = chart.breakdown && dimensions.includes(chart.breakdown) ? chart.breakdown : (dimensions[0] ?? null);
   return {
     metric: metric.name,
     label: metricLabel(metric),
@@ -75,8 +76,9 @@ export function chartSpec(catalog: Catalog, metric: MetricDef): ChartSpec | unde
     type: chart.type ?? (metric.time_rollup === "sum" ? "bar" : "line"),
     grain,
     periods: chart.periods ?? DEFAULT_PERIODS[grain],
-    dimensions,
-    breakdown: chart.breakdown && dimensions.includes(chart.breakdown) ? chart.breakdown : (dimensions[0] ?? null),
+    // the breakdown the chart offers first
+    dimensions: breakdown ? [breakdown, ...dimensions.filter((d) => d !== breakdown)] : dimensions,
+    breakdown,
     page: chart.page ?? metric.mart,
   };
 }

@@ -7,7 +7,7 @@ import { loadReaderCatalog } from "../../catalog/catalog-cache.ts";
 import { readWarehouseStatus, type Catalog, type WarehouseStatus } from "../../catalog/catalog.ts";
 import { citeModel, qualityIssues, type Citation } from "../../catalog/citation.ts";
 import { buildMetricQuery, latestPeriodQuery, type MetricQueryInput } from "../../catalog/metric-query.ts";
-import { add, bucketLabel, parseDate, truncate, ymd } from "../../catalog/period.ts";
+import { add, bucketLabel, labelOf, parseDate, truncate, ymd } from "../../catalog/period.ts";
 import { dashboardPages, type ChartSpec } from "./chart-spec.ts";
 
 /** One bucket of a chart's series. */
@@ -279,12 +279,13 @@ function headline(spec: ChartSpec, points: Point[], lastToDate: boolean): Headli
   const cur = points[i]!;
   const prev = i > 0 ? points[i - 1]! : null;
   const change = cur.value !== null && prev?.value != null ? cur.value - prev.value : null;
+  const long = (p: Point) => labelOf(parseDate(p.period), spec.grain);
   return {
     period: cur.period,
-    label: cur.label,
+    label: long(cur),
     value: cur.value,
     to_date: i === points.length - 1 && lastToDate,
-    previous: prev ? { period: prev.period, label: prev.label, value: prev.value } : null,
+    previous: prev ? { period: prev.period, label: long(prev), value: prev.value } : null,
     change,
     change_ratio: change !== null && prev!.value ? change / Math.abs(prev!.value) : null,
   };

@@ -6,6 +6,8 @@ import type { ModelGraph } from "../../transform/models.ts";
 import { planModels } from "../../transform/dag.ts";
 import type { Project } from "../../config/project.ts";
 import { currentPointer, openReader } from "../../warehouse/snapshots.ts";
+import { compileSql } from "../../transform/compile.ts";
+import type { Model } from "../../transform/models.ts";
 
 export interface DocColumn {
   name: string;
@@ -38,7 +40,11 @@ export interface DocModel {
   contract: boolean;
   columns: DocColumn[];
   parents: string[];
+  children: string[];
   sources: string[];
+  /** the model's SQL as written, and compiled (refs and sources resolved, as a full build runs it) */
+  sql: string;
+  compiledSql: string;
   lastRun?: { status: string; rows: number | null; asOf: string | null; builtAt: string | null; error: string | null };
   tests: DocTest[];
 }
@@ -183,8 +189,19 @@ function docModel(graph: ModelGraph, name: string, built: Snapshot, at: Date): D
     contract: m.config.contract,
     columns,
     parents: graph.parents(name),
+    children: graph.children(name),
+    sql: m.sql,
+    compiledSql: compiled(m, graph),
     sources: [...new Set(m.sources.map((s) => `${s.source}.${s.stream}`))],
     lastRun: built.runs.get(name),
     tests: [...declaredTests, ...extra],
   };
+}
+
+function compiled(m: Model, graph: ModelGraph): string {
+  try {
+    return compileSql(m, graph);
+  } catch (e) {
+    return `-- does not compile: ${(e as Error).message}`;
+  }
 }
