@@ -1,11 +1,15 @@
 import { defineCommand } from "citty";
-import { WebhookServer } from "../connectors/webhook/receiver.ts";
 import { DpError } from "../engine/errors.ts";
 import { log } from "../engine/log.ts";
+import { startServer } from "../tools/dashboard/server.ts";
 import { openProject, print, projectArgs } from "./_common.ts";
 
 export default defineCommand({
-  meta: { name: "serve", description: "receive webhooks (POST /webhooks/<source>) into the raw lake" },
+  meta: {
+    name: "serve",
+    description:
+      "the dashboards, docs and ask box on 127.0.0.1, and webhooks (POST /webhooks/<source>) into the raw lake",
+  },
   args: {
     ...projectArgs,
     port: { type: "string", description: "port to listen on (0: any free port)", default: "8765" },
@@ -22,18 +26,19 @@ export default defineCommand({
       throw new DpError("USAGE", `--port ${args.port} is not a port number`, {
         fix: "use --port 8765 (or 0 for any free port)",
       });
-    const server = await WebhookServer.start(project, { port, host: args.host });
-    print(`listening on ${server.url} for ${server.sources.map((s) => `/webhooks/${s}`).join(", ")}`);
+    const server = await startServer(project, { port, host: args.host });
+    print(`dashboards on ${server.url}/`);
+    if (server.webhooks.length)
+      print(`listening on ${server.url} for ${server.webhooks.map((s) => `/webhooks/${s}`).join(", ")}`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
-        log.info(`${signal}: landing the inbox, then stopping`);
+        log.info(`${signal}: stopping${server.webhooks.length ? " (landing the inbox first)" : ""}`);
         void server.stop().finally(resolve);
       };
       process.once("SIGINT", () => stop("SIGINT"));
       process.once("SIGTERM", () => stop("SIGTERM"));
     });
-    log.info(
-      `stopped: ${server.stats.accepted} accepted, ${server.stats.duplicates} duplicates, ${server.stats.rejected} rejected`,
-    );
+    const s = server.webhookStats;
+    if (s) log.info(`stopped: ${s.accepted} accepted, ${s.duplicates} duplicates, ${s.rejected} rejected`);
   },
 });

@@ -55,9 +55,30 @@ export class WebhookServer {
   ) {}
 
   static async start(project: Project, options: WebhookServerOptions = {}): Promise<WebhookServer> {
-    const names = Object.entries(project.config.sources)
+    const server = await WebhookServer.open(project, options);
+    try {
+      server.listen(options);
+    } catch (e) {
+      clearInterval(server.timer);
+      server.releaseServeLock?.();
+      throw e;
+    }
+    return server;
+  }
+
+  /** The webhook sources of this project (none is fine for a caller that serves other things too). */
+  static sourcesOf(project: Project): string[] {
+    return Object.entries(project.config.sources)
       .filter(([, s]) => s.connector === "webhook")
       .map(([n]) => n);
+  }
+
+  /**
+   * Everything but the listening socket: endpoints, the serve lock, the ids already seen, the flush timer.
+   * `dp serve` mounts `handle` beside the dashboards on one port.
+   */
+  static async open(project: Project, options: WebhookServerOptions = {}): Promise<WebhookServer> {
+    const names = WebhookServer.sourcesOf(project);
     if (!names.length) {
       throw new DpError("CONFIG", "no source uses the webhook connector", {
         where: `${project.file.displayPath} sources`,
@@ -81,7 +102,6 @@ export class WebhookServer {
     server.releaseServeLock = release;
     try {
       for (const ep of endpoints.values()) await server.rebuildSeen(ep);
-      server.listen(options);
     } catch (e) {
       release();
       throw e;
@@ -158,18 +178,23 @@ export class WebhookServer {
     for (const id of await lakeEventIds(this.project.paths.lake, ep.source)) ep.seen.add(id);
   }
 
+  /** The largest body any webhook source accepts (its `max_body_bytes`). */
+  get maxBodyBytes(): number {
+    return Math.max(...[...this.endpoints.values()].map((e) => e.config.max_body_bytes));
+  }
+
   private listen(options: WebhookServerOptions): void {
-    const cap = Math.max(...[...this.endpoints.values()].map((e) => e.config.max_body_bytes));
     this.server = Bun.serve({
       port: options.port ?? 8765,
       hostname: options.host ?? "127.0.0.1",
-      maxRequestBodySize: cap + 1,
+      maxRequestBodySize: this.maxBodyBytes + 1,
       fetch: (req) => this.handle(req),
       error: (e) => reply(500, { error: `internal error: ${e.message}` }),
     });
   }
 
-  private async handle(req: Request): Promise<Response> {
+  /** One request to /webhooks/<source> (or /healthz): verify, spool durably, acknowledge. */
+  async handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
     if (url.pathname === "/healthz") return reply(200, { ok: true, sources: this.sources });
     const m = PATH.exec(url.pathname);

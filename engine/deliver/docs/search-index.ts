@@ -13,7 +13,9 @@ export interface SearchEntry {
 
 export function searchIndex(docs: DocsData, pageOf: Map<string, string>): SearchEntry[] {
   const entries: SearchEntry[] = [];
-  for (const m of docs.models) {
+  // marts first: on equal scores the browser keeps this order, and marts are what people look for
+  const models = [...docs.models].sort((a, b) => Number(b.schema === "marts") - Number(a.schema === "marts"));
+  for (const m of models) {
     entries.push({
       kind: "model",
       name: m.name,

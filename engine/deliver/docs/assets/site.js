@@ -150,6 +150,8 @@
       },
       axes: [
         {
+          // room for the longest label, so "Sep 2025" and "Nov 2025" never run together
+          space: Math.max(...c.labels.map((l) => l.length)) * 7 + 16,
           incrs: [1, 2, 3, 4, 6, 8, 12, 13, 26, 52],
           values: (_u, splits) => splits.map((i) => (Number.isInteger(i) ? (c.labels[i] ?? "") : "")),
           grid: { show: false },
