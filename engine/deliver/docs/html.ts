@@ -73,7 +73,7 @@ export function page(ctx: PageContext, title: string, body: string, options: { c
   ].join("");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)} — ${esc(ctx.project)}</title>
+<title>${esc(title)} — ${esc(ctx.project)}</title><link rel="icon" href="data:,">
 ${options.charts ? `<link rel="stylesheet" href="${ctx.root}assets/uplot.css">` : ""}<style>${STYLE}</style></head>
 <body data-root="${ctx.root}" data-mode="${ctx.mode}">
 ${nav(ctx)}

@@ -75,7 +75,8 @@ ${tilesHtml(ctx, dashboards)}
 <h2>Data health</h2>
 <div class="health"><div class="card"><h3>Sources</h3><table><thead><tr><th>source</th><th>last pull</th><th>status</th></tr></thead><tbody>${docs.freshness.map((f) => `<tr><td><a href="sources.html#source-${slug(f.source)}">${esc(f.source)}</a></td><td>${fmtTime(f.lastSuccessAt)}</td><td>${status(f.status)}</td></tr>`).join("")}</tbody></table></div>
 <div class="card"><h3>Tests</h3>${failing.length ? `<ul>${failing.map((t) => `<li><code>${esc(t.id)}</code> ${status(t.status)} — ${esc(t.message)}</li>`).join("")}</ul>` : `<p><span class="st s-pass">all ${tests.length} passing</span> in the published build.</p>`}<p><a href="tests.html">every test →</a> · <a href="lineage.html">lineage →</a> · <a href="models.html">models →</a></p></div></div>`;
-  return page(ctx, "Overview", body);
+  // the ask box draws a series answer with the same chart code
+  return page(ctx, "Overview", body, { charts: ctx.mode === "served" });
 }
 
 /** `dp docs`: the whole site as a folder that opens from file:// with no network (every asset inside it). */
