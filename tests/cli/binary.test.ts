@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { VERSION } from "../../engine/version.ts";
 import { repoRoot, tempDir, writeProject } from "../helpers.ts";
@@ -139,6 +139,14 @@ describe("dist/dp single binary", () => {
     ]);
     const [{ pct }] = JSON.parse(sql.stdout) as { pct: number }[];
     expect(answer.answer).toContain(`${pct}%`);
+    // the dashboards and docs come out of the binary with every asset in them
+    const docs = await runDp(box, ["docs", "-C", project, "--out", join(box.work, "site")]);
+    expect(docs.code).toBe(0);
+    expect(readFileSync(join(box.work, "site/assets/uplot.js"), "utf8")).toStartWith(
+      "/*! https://github.com/leeoniya/uPlot",
+    );
+    expect(readFileSync(join(box.work, "site/assets/site.js"), "utf8")).toContain("dpCharts");
+    expect(readFileSync(join(box.work, "site/dashboards/revenue.html"), "utf8")).toContain('id="chart-mrr"');
   }, 120_000);
 
   test("two first runs at once share one extraction", async () => {
