@@ -145,7 +145,9 @@ describe("dist/dp single binary", () => {
     expect(readFileSync(join(box.work, "site/assets/uplot.js"), "utf8")).toStartWith(
       "/*! https://github.com/leeoniya/uPlot",
     );
-    expect(readFileSync(join(box.work, "site/assets/site.js"), "utf8")).toContain("dpCharts");
+    const siteJs = readFileSync(join(box.work, "site/assets/site.js"), "utf8");
+    expect(siteJs).toContain("dpCharts");
+    expect(siteJs).toStartWith("const dpFormatValue = function"); // dp ask's formatValue, minified with the binary
     expect(readFileSync(join(box.work, "site/dashboards/revenue.html"), "utf8")).toContain('id="chart-mrr"');
   }, 120_000);
 

@@ -2,6 +2,7 @@ import { join, resolve } from "node:path";
 import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "text" };
 import uplotCss from "uplot/dist/uPlot.min.css" with { type: "text" };
 import { now } from "../../clock.ts";
+import { formatValue } from "../../catalog/metric-format.ts";
 import { writeFileAtomic } from "../../atomic-write.ts";
 import type { Project } from "../../config/project.ts";
 import { collectDashboards, type DashboardsData } from "../dashboards/collect.ts";
@@ -50,7 +51,8 @@ export function renderSite(data: SiteData, mode: SiteMode): Site {
   site.set("lineage.html", lineagePage(ctx("lineage"), docs));
   site.set("tests.html", testsPage(ctx("tests"), docs));
   site.set("sources.html", sourcesPage(ctx("sources"), docs));
-  site.set("assets/site.js", siteJs);
+  // the browser formats numbers with the very function dp ask uses (it needs nothing but Intl)
+  site.set("assets/site.js", `const dpFormatValue = ${formatValue.toString()};\n${siteJs}`);
   site.set("assets/uplot.js", uplotJs);
   site.set("assets/uplot.css", uplotCss);
   site.set("assets/search-index.js", `window.DP_SEARCH = ${JSON.stringify(searchIndex(docs, pageOf))};\n`);

@@ -1,29 +1,13 @@
 // dp's site script: search, charts (uPlot), lineage highlighting and zoom, the tests filter, the ask box.
-// Plain browser JavaScript, shipped as is into `dp docs` folders and `dp serve` pages: no build step, no CDN.
+// Plain browser JavaScript (dpFormatValue is defined just before it), shipped as is into `dp docs` folders and `dp serve` pages: no build step, no CDN.
 (() => {
   const root = document.body.dataset.root || "";
   const $ = (sel, el = document) => el.querySelector(sel);
   const $$ = (sel, el = document) => [...el.querySelectorAll(sel)];
   const COLORS = ["#2f6fdb", "#e8663d", "#1b998b", "#9c4fd6", "#d4a72c", "#d6456f", "#5a7184", "#64b544"];
 
-  // ---- numbers, as dp ask prints them (engine/catalog/metric-format.ts)
-  function fmt(v, format, unit) {
-    if (v === null || v === undefined || Number.isNaN(v)) return "n/a";
-    if (format === "percent") return `${(v * 100).toFixed(1)}%`;
-    if (format === "currency") {
-      const currency = unit && /^[A-Z]{3}$/.test(unit) ? unit : "USD";
-      const digits = Math.abs(v) >= 1000 ? 0 : 2;
-      return new Intl.NumberFormat("en-US", {
-        style: "currency",
-        currency,
-        minimumFractionDigits: digits,
-        maximumFractionDigits: digits,
-      }).format(v);
-    }
-    const digits = Number.isInteger(v) ? 0 : Math.abs(v) >= 100 ? 0 : 2;
-    const text = new Intl.NumberFormat("en-US", { maximumFractionDigits: digits }).format(v);
-    return unit && !/^[A-Z]{3}$/.test(unit) ? `${text} ${unit}` : text;
-  }
+  // ---- numbers, as dp ask prints them: site.ts puts engine/catalog/metric-format.ts's formatValue before this script
+  const fmt = (v, format, unit) => dpFormatValue(v, format, unit ?? undefined);
   function short(v, format, unit) {
     if (v === null || v === undefined) return "";
     if (format === "percent") return `${+(v * 100).toFixed(1)}%`;
