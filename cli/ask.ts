@@ -57,6 +57,11 @@ export default defineCommand({
     name: "ask",
     description:
       "answer a question from the marts through typed tools, with receipts; no question opens a conversation",
+    examples: [
+      'dp ask "churn last month?"',
+      'dp ask "top 5 customers by mrr" --json',
+      "dp ask                      # a conversation (REPL)",
+    ],
   },
   args: {
     ...projectArgs,

@@ -3,7 +3,11 @@ import { buildBrief, postBrief } from "../tools/brief/brief.ts";
 import { openProject, print, printJson, projectArgs } from "./_common.ts";
 
 export default defineCommand({
-  meta: { name: "brief", description: "the brief metrics vs the previous period, to stdout or Slack" },
+  meta: {
+    name: "brief",
+    description: "the brief metrics vs the previous period, to stdout or Slack",
+    examples: ["dp brief", 'dp brief --period "last week"', "dp brief --post"],
+  },
   args: {
     ...projectArgs,
     post: { type: "boolean", description: "post to alerts.slack_webhook instead of printing", default: false },

@@ -4,14 +4,23 @@ import { catalogSidecar } from "../engine/catalog/catalog-cache.ts";
 import { withRunLock } from "../engine/orchestrate/lock.ts";
 import { ExitCode } from "../engine/errors.ts";
 import { exitCodeFor, interruptible } from "../engine/orchestrate/interrupt.ts";
-import { exitWith, openProject, print, printJson, projectArgs } from "./_common.ts";
+import { exitWith, openProject, print, printJson, projectArgs, selectorArgs } from "./_common.ts";
 import { formatBuild } from "./_format-build.ts";
 
 export default defineCommand({
-  meta: { name: "build", description: "build staging and marts; tests guard every publish" },
+  meta: {
+    name: "build",
+    description: "build staging and marts; tests guard every publish",
+    examples: [
+      "dp build",
+      "dp build --select +mrr_monthly          # mrr_monthly and everything it reads",
+      'dp build --select "staging.*+" --exclude stg_product__events+',
+      "dp build --select source:billing+ --full-refresh",
+    ],
+  },
   args: {
     ...projectArgs,
-    select: { type: "string", alias: "s", description: "model, +model, model+, tag:x, path:dir, state:modified" },
+    ...selectorArgs,
     "retry-failed": {
       type: "boolean",
       description: "rebuild only what failed or was skipped in the last build, and its descendants",
@@ -26,6 +35,7 @@ export default defineCommand({
       withRunLock(project, "build", () =>
         build(project, {
           select: args.select,
+          exclude: args.exclude,
           fullRefresh: args["full-refresh"],
           failFast: args["fail-fast"],
           retryFailed: args["retry-failed"],

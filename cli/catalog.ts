@@ -8,6 +8,7 @@ export default defineCommand({
   meta: {
     name: "catalog",
     description: "marts, columns, metrics, tests with their last status, owners, PII tags, freshness",
+    examples: ["dp catalog", "dp catalog --json | jq '.metrics[].name'"],
   },
   args: { ...projectArgs },
   async run({ args }) {

@@ -3,7 +3,14 @@ import { inferContract } from "../engine/transform/contract-infer.ts";
 import { openProject, print, printJson, projectArgs } from "./_common.ts";
 
 const infer = defineCommand({
-  meta: { name: "infer", description: "a draft contract from the built model's columns and types" },
+  meta: {
+    name: "infer",
+    description: "a draft contract from the built model's columns and types",
+    examples: [
+      "dp contract infer mrr_monthly",
+      "dp contract infer mrr_monthly --write   # into models/marts/marts.yml",
+    ],
+  },
   args: {
     ...projectArgs,
     model: { type: "positional", required: true, description: "model name" },
@@ -23,6 +30,10 @@ const infer = defineCommand({
 });
 
 export default defineCommand({
-  meta: { name: "contract", description: "model contracts: column names and types a build must keep" },
+  meta: {
+    name: "contract",
+    description: "model contracts: column names and types a build must keep",
+    examples: ["dp contract infer mrr_monthly --write"],
+  },
   subCommands: { infer },
 });

@@ -7,6 +7,7 @@ export default defineCommand({
   meta: {
     name: "docs",
     description: "a static site: dashboards, one page per model (SQL, columns, tests), search, lineage (opens offline)",
+    examples: ["dp docs", "dp docs --out site/"],
   },
   args: {
     ...projectArgs,

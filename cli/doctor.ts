@@ -4,7 +4,11 @@ import { ExitCode } from "../engine/errors.ts";
 import { color, exitWith, print, printJson, projectArgs } from "./_common.ts";
 
 export default defineCommand({
-  meta: { name: "doctor", description: "what is missing: secrets, lake, lock, LLM key, cron, disk" },
+  meta: {
+    name: "doctor",
+    description: "what is missing: secrets, lake, lock, LLM key, cron, disk",
+    examples: ["dp doctor", "dp doctor --json"],
+  },
   args: {
     ...projectArgs,
     "crontab-file": { type: "string", description: "check this file instead of the user's crontab", valueHint: "PATH" },

@@ -10,6 +10,7 @@ export default defineCommand({
   meta: {
     name: "eval",
     description: "run the golden questions in evals/ through dp ask; score accuracy, refusals, cost and latency",
+    examples: ["dp eval --offline", "dp eval --filter churn", "dp eval --threshold 0.95 --json"],
   },
   args: {
     ...projectArgs,
@@ -22,6 +23,7 @@ export default defineCommand({
       type: "string",
       description: "minimum accuracy, 0–1 (default: evals.threshold in project.yaml, else 0.9)",
       valueHint: "0.9",
+      check: (v: string) => (/^(0(\.\d+)?|1(\.0+)?)$/.test(v) ? undefined : "a number from 0 to 1"),
     },
     filter: { type: "string", description: "only cases whose id, question or tag contains TEXT", valueHint: "TEXT" },
   },

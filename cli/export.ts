@@ -3,7 +3,15 @@ import { exportMart } from "../engine/deliver/export.ts";
 import { openProject, print, printJson, projectArgs } from "./_common.ts";
 
 export default defineCommand({
-  meta: { name: "export", description: "export a mart to Google Sheets, CSV, Parquet or stdout" },
+  meta: {
+    name: "export",
+    description: "export a mart to Google Sheets, CSV, Parquet or stdout",
+    examples: [
+      "dp export mrr_monthly --to mrr.csv",
+      "dp export customers --to sheets://SHEET_ID/Customers",
+      "dp export mrr_monthly --to - | head",
+    ],
+  },
   args: {
     ...projectArgs,
     mart: { type: "positional", required: true, description: "a mart from `dp catalog`" },

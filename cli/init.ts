@@ -5,7 +5,11 @@ import { print, printJson } from "./_common.ts";
 import { formatPackResults } from "./_format-packs.ts";
 
 export default defineCommand({
-  meta: { name: "init", description: "scaffold a project; --demo uses the embedded demo source" },
+  meta: {
+    name: "init",
+    description: "scaffold a project; --demo uses the embedded demo source",
+    examples: ["dp init acme", "dp init demo --demo && cd demo && dp run", "dp init acme --with stripe,hubspot"],
+  },
   args: {
     dir: { type: "positional", required: false, description: "directory (default: .)", default: "." },
     demo: {
@@ -18,7 +22,7 @@ export default defineCommand({
       description: "model packs for real sources, comma-separated: stripe,hubspot",
       valueHint: "PACKS",
     },
-    json: { type: "boolean", default: false },
+    json: { type: "boolean", description: "machine-readable output", default: false },
   },
   async run({ args }) {
     const dir = args.dir ?? ".";

@@ -3,7 +3,11 @@ import { loadCatalog } from "../engine/catalog/catalog.ts";
 import { openProject, print, printJson, projectArgs } from "./_common.ts";
 
 export default defineCommand({
-  meta: { name: "lineage", description: "a model's upstream models down to the raw streams, and what depends on it" },
+  meta: {
+    name: "lineage",
+    description: "a model's upstream models down to the raw streams, and what depends on it",
+    examples: ["dp lineage mrr_monthly", "dp lineage staging.stg_crm__deals --json"],
+  },
   args: { ...projectArgs, model: { type: "positional", required: true, description: "model name" } },
   async run({ args }) {
     const catalog = loadCatalog(openProject(args));

@@ -1,5 +1,6 @@
 #!/usr/bin/env bun
-import { runCommand, showUsage, defineCommand, type CommandDef } from "citty";
+import { runCommand, defineCommand, type CommandDef } from "citty";
+import { resolveCommand } from "./_argv.ts";
 import { DpError, ExitCode } from "../engine/errors.ts";
 import { redact } from "../engine/secrets.ts";
 import { VERSION } from "../engine/version.ts";
@@ -7,7 +8,16 @@ import { VERSION } from "../engine/version.ts";
 const load = (p: Promise<{ default: CommandDef<any> }>) => () => p.then((m) => m.default);
 
 export const main = defineCommand({
-  meta: { name: "dp", version: VERSION, description: "local-first data pipeline: pull, model, test, ask" },
+  meta: {
+    name: "dp",
+    version: VERSION,
+    description: "local-first data pipeline: pull, model, test, ask",
+    examples: [
+      "dp init demo --demo && cd demo && dp run",
+      'dp ask "churn last month?"',
+      "dp build --select +mrr_monthly",
+    ],
+  },
   subCommands: {
     init: () => load(import("./init.ts"))(),
     add: () => load(import("./add.ts"))(),
@@ -38,37 +48,49 @@ async function entry(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
-    const sub = argv.find((a) => !a.startsWith("-"));
-    const subs = main.subCommands as Record<string, () => Promise<CommandDef<any>>>;
-    if (sub && subs[sub]) await showUsage(await subs[sub](), main);
-    else await showUsage(main);
-    return 0;
-  }
+  const json = wantsJson(argv);
   try {
-    await runCommand(main, { rawArgs: argv });
+    const resolved = await resolveCommand(main, argv);
+    if (resolved.help) {
+      const { renderHelp } = await import("./_help.ts");
+      process.stdout.write(`${await renderHelp(resolved.path, resolved.cmd)}\n`);
+      return 0;
+    }
+    await runCommand(resolved.cmd, { rawArgs: resolved.argv });
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
-    return reportError(e);
+    return reportError(e, json);
   }
 }
 
-function reportError(e: unknown): number {
-  if (e instanceof DpError) {
-    process.stderr.write(`${redact(e.format())}\n`);
-    return e.exitCode;
-  }
+/** `--json` before any `--`: then an error is a JSON object too. */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === "--json" || a === "--json=true");
+}
+
+/**
+ * Errors go to stderr as `error[CODE]` / `at` / `fix:`; under `--json` they go to stdout as
+ * `{"error": {"code", "message", "where", "fix"}}`, the same place the data would have gone.
+ */
+function reportError(e: unknown, json: boolean): number {
+  const err = asReported(e);
+  if (json) process.stdout.write(`${redact(JSON.stringify({ error: err.toJSON() }, null, 2))}\n`);
+  else process.stderr.write(`${redact(err.format())}\n`);
+  if (err.code === "INTERNAL" && process.env.DP_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  return err.exitCode;
+}
+
+function asReported(e: unknown): DpError {
+  if (e instanceof DpError) return e;
   const err = e as { code?: string; message?: string };
-  if (err?.code && /^E_/.test(err.code)) {
-    // citty usage errors: unknown command, missing argument
-    process.stderr.write(`error[USAGE]: ${redact(err.message ?? String(e))}\n  fix: run \`dp --help\`\n`);
-    return ExitCode.config;
-  }
-  process.stderr.write(
-    `error[INTERNAL]: ${redact(err?.message ?? String(e))}\n  fix: rerun with DP_DEBUG=1 and report the output\n`,
-  );
-  if (process.env.DP_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-  return ExitCode.failed;
+  // what citty itself still throws (a required argument it checks again)
+  if (err?.code && /^E/.test(err.code))
+    return new DpError("USAGE", err.message ?? String(e), { fix: "run `dp --help`", exitCode: ExitCode.config });
+  return new DpError("INTERNAL", err?.message ?? String(e), {
+    fix: "rerun with DP_DEBUG=1 and report the output",
+    exitCode: ExitCode.failed,
+  });
 }
 
 if (import.meta.main) {

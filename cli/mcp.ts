@@ -8,6 +8,7 @@ export default defineCommand({
   meta: {
     name: "mcp",
     description: "serve the typed ask tools over MCP (stdio) for Claude Desktop, IDEs and other agents",
+    examples: ["dp mcp -C /path/to/project"],
   },
   args: { ...projectArgs },
   async run({ args }) {

@@ -6,7 +6,11 @@ import { exitCodeFor, interruptible } from "../engine/orchestrate/interrupt.ts";
 import { exitWith, openProject, print, printJson, projectArgs } from "./_common.ts";
 
 export default defineCommand({
-  meta: { name: "pull", description: "run connectors into the raw lake" },
+  meta: {
+    name: "pull",
+    description: "run connectors into the raw lake",
+    examples: ["dp pull", "dp pull billing crm", "dp pull billing --full-refresh"],
+  },
   args: {
     ...projectArgs,
     sources: { type: "positional", required: false, description: "sources to pull (default: all)" },

@@ -4,15 +4,23 @@ import { withRunLock } from "../engine/orchestrate/lock.ts";
 import { rotateCronLog } from "../engine/orchestrate/crontab.ts";
 import { runPipeline } from "../engine/orchestrate/pipeline.ts";
 import { exitCodeFor, interruptible } from "../engine/orchestrate/interrupt.ts";
-import { color, exitWith, openProject, print, printJson, projectArgs } from "./_common.ts";
+import { color, exitWith, openProject, print, printJson, projectArgs, selectorArgs } from "./_common.ts";
 import { formatTests } from "./_format-build.ts";
 
 export default defineCommand({
-  meta: { name: "run", description: "pull + build + test + exports + alerts; what cron calls" },
+  meta: {
+    name: "run",
+    description: "pull + build + test + exports + alerts; what cron calls",
+    examples: [
+      "dp run",
+      "dp run --due                # what cron runs every 5 minutes",
+      "dp run --select marts --no-exports",
+    ],
+  },
   args: {
     ...projectArgs,
     due: { type: "boolean", description: "only the sources and exports whose schedule is due", default: false },
-    select: { type: "string", alias: "s", description: "limit the build to these models" },
+    ...selectorArgs,
     exports: { type: "boolean", description: "run the project's exports (--no-exports to skip)", default: true },
   },
   async run({ args }) {
@@ -20,7 +28,13 @@ export default defineCommand({
     if (args.due) rotateCronLog(project);
     const { value: result, signal } = await interruptible((sig) =>
       withRunLock(project, "run", () =>
-        runPipeline(project, { select: args.select, due: args.due, exports: args.exports, signal: sig }),
+        runPipeline(project, {
+          select: args.select,
+          exclude: args.exclude,
+          due: args.due,
+          exports: args.exports,
+          signal: sig,
+        }),
       ),
     );
     if (args.json) printJson(result);

@@ -1,12 +1,23 @@
 import { defineCommand } from "citty";
 import { listRuns } from "../engine/orchestrate/run-history.ts";
-import { color, openProject, print, printJson, projectArgs, table } from "./_common.ts";
+import { color, openProject, print, printJson, projectArgs, table, wholeNumber } from "./_common.ts";
 
 export default defineCommand({
-  meta: { name: "runs", description: "run history: steps, durations, rows, status, error" },
+  meta: {
+    name: "runs",
+    description: "run history: steps, durations, rows, status, error",
+    examples: ["dp runs", "dp runs -n 5", "dp runs --json | jq '.[0].status'"],
+  },
   args: {
     ...projectArgs,
-    limit: { type: "string", alias: "n", description: "how many runs (newest first)", default: "20" },
+    limit: {
+      type: "string",
+      alias: "n",
+      description: "how many runs (newest first)",
+      default: "20",
+      valueHint: "N",
+      check: wholeNumber,
+    },
   },
   async run({ args }) {
     const project = openProject(args);

@@ -8,12 +8,21 @@ const fileArg = {
 } as const;
 
 export default defineCommand({
-  meta: { name: "schedule", description: "what is due, and the crontab entry for `dp run --due`" },
+  meta: {
+    name: "schedule",
+    description: "what is due, and the crontab entry for `dp run --due`",
+    examples: ["dp schedule status", "dp schedule install", "dp schedule install --print"],
+  },
   subCommands: {
     install: defineCommand({
       meta: {
         name: "install",
         description: "write (or replace) the crontab line that runs `dp run --due` every 5 minutes",
+        examples: [
+          "dp schedule install",
+          "dp schedule install --print              # only show the line",
+          "dp schedule install --crontab-file /etc/cron.d/dp",
+        ],
       },
       args: {
         ...projectArgs,
@@ -29,7 +38,11 @@ export default defineCommand({
       },
     }),
     uninstall: defineCommand({
-      meta: { name: "uninstall", description: "remove this project's crontab line" },
+      meta: {
+        name: "uninstall",
+        description: "remove this project's crontab line",
+        examples: ["dp schedule uninstall", "dp schedule uninstall --crontab-file /etc/cron.d/dp"],
+      },
       args: { ...projectArgs, ...fileArg },
       run({ args }) {
         const removed = uninstallCron(openProject(args), { file: args["crontab-file"] });
@@ -37,7 +50,11 @@ export default defineCommand({
       },
     }),
     status: defineCommand({
-      meta: { name: "status", description: "which sources and exports are due now" },
+      meta: {
+        name: "status",
+        description: "which sources and exports are due now",
+        examples: ["dp schedule status", "dp schedule status --json"],
+      },
       args: { ...projectArgs },
       run({ args }) {
         const plan = planDue(openProject(args));

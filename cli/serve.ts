@@ -9,10 +9,17 @@ export default defineCommand({
     name: "serve",
     description:
       "the dashboards, docs and ask box on 127.0.0.1, and webhooks (POST /webhooks/<source>) into the raw lake",
+    examples: ["dp serve", "dp serve --port 9000 --host 0.0.0.0   # behind a TLS proxy"],
   },
   args: {
     ...projectArgs,
-    port: { type: "string", description: "port to listen on (0: any free port)", default: "8765" },
+    port: {
+      type: "string",
+      description: "port to listen on (0: any free port)",
+      default: "8765",
+      valueHint: "PORT",
+      check: (v: string) => (/^\d+$/.test(v) && Number(v) <= 65535 ? undefined : "a port number, 0 to 65535"),
+    },
     host: {
       type: "string",
       description: "interface to bind; put a TLS proxy in front to expose it",

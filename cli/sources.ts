@@ -4,7 +4,11 @@ import { sourceFreshness, type SourceFreshness } from "../engine/ingest/freshnes
 import { openProject, print, printJson, projectArgs, table } from "./_common.ts";
 
 export default defineCommand({
-  meta: { name: "sources", description: "inventory: connector, owner, SLA, last pull, rows, freshness, drift" },
+  meta: {
+    name: "sources",
+    description: "inventory: connector, owner, SLA, last pull, rows, freshness, drift",
+    examples: ["dp sources", "dp sources --json"],
+  },
   args: { ...projectArgs },
   async run({ args }) {
     const project = openProject(args);

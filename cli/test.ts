@@ -3,14 +3,18 @@ import { withRunLock } from "../engine/orchestrate/lock.ts";
 import { ExitCode } from "../engine/errors.ts";
 import { runTests } from "../engine/transform/testing/run-tests.ts";
 import { catalogSidecar } from "../engine/catalog/catalog-cache.ts";
-import { color, exitWith, openProject, print, printJson, projectArgs } from "./_common.ts";
+import { color, exitWith, openProject, print, printJson, projectArgs, selectorArgs } from "./_common.ts";
 import { formatTests } from "./_format-build.ts";
 
 export default defineCommand({
-  meta: { name: "test", description: "data tests, contracts and source freshness" },
+  meta: {
+    name: "test",
+    description: "data tests, contracts and source freshness",
+    examples: ["dp test", "dp test --select marts", "dp test --unit --select stg_billing__subscriptions"],
+  },
   args: {
     ...projectArgs,
-    select: { type: "string", alias: "s", description: "model, +model, model+, tag:x, path:dir, state:modified" },
+    ...selectorArgs,
     unit: {
       type: "boolean",
       description: "only the unit tests of model logic (given/expect rows; no lake needed)",
@@ -20,7 +24,12 @@ export default defineCommand({
   async run({ args }) {
     const project = openProject(args);
     const result = await withRunLock(project, "test", () =>
-      runTests(project, { select: args.select, unit: args.unit, sidecar: catalogSidecar(project) }),
+      runTests(project, {
+        select: args.select,
+        exclude: args.exclude,
+        unit: args.unit,
+        sidecar: catalogSidecar(project),
+      }),
     );
     if (args.json) printJson(result);
     else {

@@ -18,6 +18,7 @@ import { catalogSidecar } from "../catalog/catalog-cache.ts";
 export interface RunOptions {
   sources?: string[];
   select?: string;
+  exclude?: string;
   signal?: AbortSignal;
   /** only what the schedules say is due (what cron calls) */
   due?: boolean;
@@ -118,7 +119,13 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
     const t1 = Date.now();
     log.info(`run ${runId}: building (${buildReason})`, { run_id: runId, step: "build" });
     try {
-      result.build = await build(project, { select: options.select, runId, signal, sidecar: catalogSidecar(project) });
+      result.build = await build(project, {
+        select: options.select,
+        exclude: options.exclude,
+        runId,
+        signal,
+        sidecar: catalogSidecar(project),
+      });
     } catch (e) {
       result.errors.push(stepError("build", e));
       steps.push({

@@ -27,6 +27,8 @@ import { planSingularTests } from "./testing/singular-tests.ts";
 
 export interface BuildOptions {
   select?: string;
+  /** dbt's --exclude: taken away from the selection */
+  exclude?: string;
   fullRefresh?: boolean;
   failFast?: boolean;
   runId?: string;
@@ -161,7 +163,12 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
 }
 
 function selectModels(project: Project, graph: ModelGraph, history: BuildHistory, options: BuildOptions): string[] {
-  const selected = select(graph, options.select, { projectDir: project.dir, modified: modifiedModels(graph, history) });
+  const selected = select(graph, options, {
+    projectDir: project.dir,
+    projectName: project.config.name,
+    modelsDir: project.paths.models,
+    modified: modifiedModels(graph, history),
+  });
   if (!options.retryFailed) return selected;
   const retry = retrySet(graph, history);
   const kept = selected.filter((n) => retry.has(n));

@@ -21,6 +21,7 @@ export interface TestRunResult {
 
 export interface TestRunOptions {
   select?: string;
+  exclude?: string;
   /** only the unit tests: no warehouse, no lake */
   unit?: boolean;
   /** written beside the published snapshot (the catalog cache, from the layer above) */
@@ -36,7 +37,11 @@ export async function runTests(project: Project, options: TestRunOptions = {}): 
   const runId = newRunId(now());
   const nowIso = now().toISOString();
   if (options.unit) {
-    const selected = select(graph, options.select, { projectDir: project.dir });
+    const selected = select(graph, options, {
+      projectDir: project.dir,
+      projectName: project.config.name,
+      modelsDir: project.paths.models,
+    });
     const tests = await runUnitTests(graph, { models: selected });
     return { runId, tests, freshness: [], ok: tests.every((t) => t.status === "pass") };
   }
@@ -44,8 +49,10 @@ export async function runTests(project: Project, options: TestRunOptions = {}): 
   const tests: TestResult[] = [];
   try {
     const history = await readBuildHistory(db);
-    const selected = select(graph, options.select, {
+    const selected = select(graph, options, {
       projectDir: project.dir,
+      projectName: project.config.name,
+      modelsDir: project.paths.models,
       modified: modifiedModels(graph, history),
     });
     tests.push(...(await runUnitTests(graph, { models: selected })));

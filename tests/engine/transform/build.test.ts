@@ -162,7 +162,7 @@ describe("build", () => {
     expect(select(graph, "tag:finance", ctx)).toEqual(["orders"]);
     expect(select(graph, "path:models/marts", ctx)).toEqual(["orders", "revenue"]);
     expect(select(graph, "stg_orders revenue", ctx)).toEqual(["stg_orders", "revenue"]);
-    expect(() => select(graph, "nope", ctx)).toThrow(/no model named "nope"/);
+    expect(() => select(graph, "nope", ctx)).toThrow(/--select nope matches no model/);
   });
 
   test("dp test reruns tests against live marts and records them", async () => {
