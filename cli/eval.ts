@@ -42,8 +42,12 @@ export default defineCommand({
     // evals never approve an act: no human is there to say yes, so an export question ends as needs_approval
     const path = chooseAskPath(project, { offline: args.offline });
     const idWidth = Math.max(4, ...suite.files.flatMap((f) => f.cases.map((c) => c.id.length)));
-    if (!args.json) print(color.dim(headerLine(idWidth)));
-    const onCase = (c: CaseResult) => print(c.passed ? caseLine(c, idWidth) : color.red(caseLine(c, idWidth)));
+    let first = true;
+    const onCase = (c: CaseResult) => {
+      if (first) print(color.dim(headerLine(idWidth)));
+      first = false;
+      print(c.passed ? caseLine(c, idWidth) : color.red(caseLine(c, idWidth)));
+    };
     const report = await runEvals(project, suite, path, {
       filter: args.filter,
       onCase: args.json ? undefined : onCase,

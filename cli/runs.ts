@@ -1,6 +1,7 @@
 import { defineCommand } from "citty";
 import { listRuns } from "../engine/orchestrate/run-history.ts";
-import { color, openProject, print, printJson, projectArgs, table, wholeNumber } from "./_common.ts";
+import { currentPointer } from "../engine/warehouse/snapshots.ts";
+import { color, formatCount, openProject, print, printJson, projectArgs, table, wholeNumber } from "./_common.ts";
 
 export default defineCommand({
   meta: {
@@ -21,8 +22,10 @@ export default defineCommand({
   },
   async run({ args }) {
     const project = openProject(args);
-    const runs = await listRuns(project, Number(args.limit) || 20);
+    // the history lives in the published warehouse: before the first run there is none, which is no error
+    const runs = currentPointer(project) ? await listRuns(project, Number(args.limit)) : [];
     if (args.json) return printJson(runs);
+    if (!runs.length) return print("no runs yet: `dp run` records one");
     const mark = (s: string) => (s === "success" ? color.green(s) : s === "failed" ? color.red(s) : color.yellow(s));
     print(
       table(
@@ -30,10 +33,12 @@ export default defineCommand({
           run: r.run_id,
           command: r.command,
           started: r.started_at,
-          ms: r.duration_ms,
+          ms: formatCount(r.duration_ms),
           status: mark(r.status),
           steps: r.steps
-            .map((s) => `${s.step}${s.status === "ok" ? "" : `:${s.status}`}${s.rows ? `(${s.rows})` : ""}`)
+            .map(
+              (s) => `${s.step}${s.status === "ok" ? "" : `:${s.status}`}${s.rows ? `(${formatCount(s.rows)})` : ""}`,
+            )
             .join(" "),
           error: r.error ?? "",
         })),

@@ -33,14 +33,20 @@ export default defineCommand({
     );
     if (args.json) printJson(result);
     else {
-      for (const line of formatTests(result.tests)) print(line);
+      const unbuilt = result.tests.filter((t) => t.kind === "exists");
+      const tests = result.tests.filter((t) => t.kind !== "exists");
+      if (unbuilt.length)
+        print(
+          `  ${color.red("✗")} ${unbuilt.length === 1 ? `${unbuilt[0]!.model} is` : `${unbuilt.length} models are`} not built yet: run \`dp build\` (or \`dp run\`) first`,
+        );
+      for (const line of formatTests(tests)) print(line);
       for (const f of result.freshness.filter((f) => f.status === "warn" || f.status === "error")) {
         print(
           `  ${f.status === "error" ? color.red("✗") : color.yellow("!")} source ${f.source} is stale (${f.status}: last pull ${f.lastSuccessAt ?? "never"}, owner ${f.owner ?? "unknown"})`,
         );
       }
-      const passed = result.tests.filter((t) => t.status === "pass" || t.status === "warn").length;
-      print(`tests: ${passed}/${result.tests.length} passed${result.ok ? "" : " — FAILED"}`);
+      const passed = tests.filter((t) => t.status === "pass" || t.status === "warn").length;
+      print(`tests: ${passed}/${tests.length} passed${result.ok ? "" : " — FAILED"}`);
     }
     exitWith(result.ok ? ExitCode.ok : ExitCode.failed);
   },

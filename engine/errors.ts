@@ -23,6 +23,8 @@ export type DpErrorCode =
   | "BUILD_FAILED"
   | "NOT_FOUND"
   | "READ_ONLY"
+  | "SQL_SYNTAX"
+  | "SQL_ERROR"
   | "IO"
   | "INTERNAL";
 
@@ -73,6 +75,8 @@ function defaultExitCode(code: DpErrorCode): number {
     case "USAGE":
     case "ENV_MISSING":
     case "NOT_FOUND":
+    case "SQL_SYNTAX":
+    case "SQL_ERROR":
       return ExitCode.config;
     case "LOCKED":
       return ExitCode.locked;

@@ -1,6 +1,7 @@
 import { liveRelation } from "../transform/compile.ts";
 import { testsFor } from "../transform/testing/data-tests.ts";
 import { ident, type Db } from "../warehouse/duckdb.ts";
+import { didYouMean } from "../closest-name.ts";
 import { DpError } from "../errors.ts";
 import { sourceFreshness, type SourceFreshness } from "../ingest/freshness.ts";
 import type { MetricDef } from "../transform/model-schema.ts";
@@ -106,7 +107,7 @@ function catalogModel(m: Model, graph: ModelGraph): CatalogModel {
 export function unknownName(kind: string, name: string, known: string[], where: string): DpError {
   return new DpError("USAGE", `unknown ${kind} "${name}"`, {
     where,
-    fix: known.length ? `use one of: ${known.join(", ")}` : `the project defines no ${kind}s yet`,
+    fix: known.length ? didYouMean(name, known, { max: 40 }) : `the project defines no ${kind}s yet`,
   });
 }
 
@@ -169,8 +170,11 @@ export function catalogOf(project: Project, parts: CatalogParts): Catalog {
       return m;
     },
     model(name) {
-      const m = models.get(name);
-      if (!m) throw unknownName("model", name, [...models.keys()], "models/");
+      // the qualified name dp prints (`staging.stg_crm__deals`) names the model too
+      const dot = name.indexOf(".");
+      const m = models.get(name) ?? (dot > 0 ? models.get(name.slice(dot + 1)) : undefined);
+      if (!m || (m.name !== name && m.schema !== name.slice(0, dot)))
+        throw unknownName("model", name, [...models.keys()], "models/");
       return m;
     },
     freshness() {
@@ -238,9 +242,13 @@ export async function readWarehouseStatus(db: Db): Promise<WarehouseStatus> {
     if (Number(r.rank_any) === 1) lastRun.set(r.model, run);
     if (Number(r.rank_ok) === 1 && r.status === "success") lastSuccess.set(r.model, run);
   }
+  // an "is not built" result from a `dp test` before the model's first build is no test of its data: once the
+  // relation exists it is stale, and nothing else would ever replace it (no later run records an `exists` pass)
   const tests = await db.all<LatestTest>(`
     SELECT test_id, model, kind, column_name, severity, status, failures, message, CAST(tested_at AS VARCHAR) AS tested_at
     FROM _dp.test_results
+    WHERE NOT (kind = 'exists' AND model IN (
+      SELECT table_name FROM information_schema.tables WHERE table_schema NOT IN ('_dp', 'raw', 'information_schema')))
     QUALIFY row_number() OVER (PARTITION BY test_id ORDER BY tested_at DESC, rowid DESC) = 1
     ORDER BY model, test_id`);
   return {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { now } from "../clock.ts";
+import { closestName } from "../closest-name.ts";
 import { DpError } from "../errors.ts";
 
 export const GRAINS = ["day", "week", "month", "quarter", "year"] as const;
@@ -137,10 +138,30 @@ function unit(start: Date, grain: Grain, today: Date, label = labelOf(start, gra
   return { start: ymd(start), end: ymd(end), label: toDate ? `${label} (to date)` : label, toDate };
 }
 
+/** the named periods, as a user writes them (`last month`) */
+const PERIOD_WORDS = [
+  "today",
+  "yesterday",
+  "this week",
+  "last week",
+  "this month",
+  "last month",
+  "this quarter",
+  "last quarter",
+  "this year",
+  "last year",
+  "mtd",
+  "qtd",
+  "ytd",
+  "all",
+  "last 3 months",
+];
+
 function badPeriod(text: string): DpError {
+  const near = closestName(text, PERIOD_WORDS);
   return new DpError("USAGE", `"${text}" is not a period dp understands`, {
     where: "period",
-    fix: `use ${NAMED_HELP}, or {start, end} dates`,
+    fix: near ? `did you mean "${near}"?` : `use ${NAMED_HELP}, or {start, end} dates`,
   });
 }
 

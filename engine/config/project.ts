@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { didYouMean } from "../closest-name.ts";
 import { DpError } from "../errors.ts";
 import { loadDotEnv, interpolate } from "./env.ts";
 import { projectSchema, type ProjectConfig, type SourceConfig } from "./project-schema.ts";
@@ -87,10 +88,9 @@ export function loadProject(projectOption?: string): Project {
     source(name: string) {
       const s = config.sources[name];
       if (!s) {
-        const known = Object.keys(config.sources).join(", ") || "(none)";
         throw new DpError("USAGE", `unknown source "${name}"`, {
           where: `${file.displayPath} sources`,
-          fix: `use one of: ${known}`,
+          fix: didYouMean(name, Object.keys(config.sources)),
         });
       }
       return s;

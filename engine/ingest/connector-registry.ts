@@ -1,3 +1,4 @@
+import { didYouMean } from "../closest-name.ts";
 import { DpError } from "../errors.ts";
 import type { ConnectorDefinition } from "./connector.ts";
 
@@ -22,7 +23,7 @@ export async function getConnector(name: string, where: string): Promise<Connect
     throw new DpError("CONFIG", `unknown connector "${name}"`, {
       where,
       fix: registry.size
-        ? `use one of: ${connectorNames().join(", ")}`
+        ? didYouMean(name, connectorNames())
         : "no connector is registered: import connectors/index.ts before pulling",
     });
   }

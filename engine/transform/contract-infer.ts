@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMap, isSeq, parseDocument, stringify, YAMLMap } from "yaml";
+import { didYouMean } from "../closest-name.ts";
 import { DpError } from "../errors.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { loadModels, type Model } from "./models.ts";
@@ -23,8 +24,8 @@ export async function inferContract(
   options: { write?: boolean } = {},
 ): Promise<ContractDraft> {
   const graph = loadModels(project);
-  const model = graph.models.get(name);
-  if (!model) throw new DpError("USAGE", `no model named "${name}"`, { fix: `one of: ${graph.order.join(", ")}` });
+  const model = graph.models.get(name) ?? graph.models.get(name.slice(name.indexOf(".") + 1));
+  if (!model) throw new DpError("USAGE", `no model named "${name}"`, { fix: didYouMean(name, graph.order) });
   const db = await openReader(project);
   let columns: { name: string; type: string }[];
   try {

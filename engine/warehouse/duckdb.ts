@@ -136,7 +136,7 @@ export class Db {
     try {
       count = (await this.conn.extractStatements(sql)).count;
     } catch (e) {
-      throw new DpError("READ_ONLY", `not valid SQL: ${(e as Error).message.split("\n")[0]}`, {
+      throw new DpError("SQL_SYNTAX", `not valid SQL: ${(e as Error).message.split("\n")[0]}`, {
         fix: "check the statement's syntax",
       });
     }
@@ -150,9 +150,7 @@ export class Db {
       const prepared = await this.conn.prepare(sql);
       type = prepared.statementType as unknown as number;
     } catch (e) {
-      throw new DpError("READ_ONLY", (e as Error).message.split("\n")[0]!, {
-        fix: "dp sql runs read-only SELECT statements on the published marts",
-      });
+      throw prepareError(e as Error);
     }
     if (type !== SELECT_STATEMENT) {
       throw new DpError("READ_ONLY", "only SELECT statements are allowed here", {
@@ -210,4 +208,18 @@ export function sqlList(values: string[]): string {
 function sqlError(e: unknown, sql: string): DpError {
   const msg = e instanceof Error ? e.message : String(e);
   return new DpError("MODEL_SQL", msg, { cause: e, where: sql.length > 200 ? `${sql.slice(0, 200)}…` : sql });
+}
+
+/** What DuckDB said about a statement it could not prepare, under the code for what went wrong. */
+function prepareError(e: Error): DpError {
+  const [first = "", ...rest] = e.message.split("\n");
+  const hint = rest.find((l) => /^Did you mean/.test(l.trim()))?.trim();
+  if (/^Catalog Error/.test(first))
+    return new DpError("NOT_FOUND", first, {
+      fix: hint ?? "`dp catalog` lists the marts; name them as marts.NAME (or staging.NAME)",
+    });
+  if (/^Parser Error/.test(first)) return new DpError("SQL_SYNTAX", first, { fix: "check the statement's syntax" });
+  return new DpError("SQL_ERROR", first, {
+    fix: hint ?? "check the column and function names (`dp catalog` lists columns)",
+  });
 }

@@ -7,6 +7,7 @@ import { redact } from "../../engine/secrets.ts";
 import { comparePeriods } from "../toolbox/compare-periods.ts";
 import { createToolContext } from "../context.ts";
 import { formatChange, formatValue, metricLabel } from "../../engine/catalog/metric-format.ts";
+import { isLatest, resolvePeriod } from "../../engine/catalog/period.ts";
 
 export interface BriefLine {
   metric: string;
@@ -35,6 +36,8 @@ const LAST_FULL: Record<string, string> = {
 
 /** Each brief metric over its last full period (by its grain) against the one before, via the compare_periods tool. */
 export async function buildBrief(project: Project, options: { period?: string } = {}): Promise<Brief> {
+  // a mistyped --period is the user's first problem, whatever else is missing
+  if (options.period !== undefined && !isLatest(options.period)) resolvePeriod(options.period);
   const names = project.config.brief?.metrics ?? [];
   if (!names.length) {
     throw new DpError("CONFIG", "no metrics to brief", {

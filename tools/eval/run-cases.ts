@@ -1,4 +1,4 @@
-import { asDpError } from "../../engine/errors.ts";
+import { asDpError, DpError } from "../../engine/errors.ts";
 import { loadCatalog } from "../../engine/catalog/catalog.ts";
 import type { Project } from "../../engine/config/project.ts";
 import type { AskResult } from "../ask/offline-answer.ts";
@@ -146,12 +146,32 @@ function dataNote(project: Project, files: LoadedEvalFile[]): string | undefined
 }
 
 /** Every case through the same ask path as `dp ask`, one file at a time with its `now` pinned. */
+/** Before the first build every case would fail the same way (a DuckDB catalog error each): say it once. */
+async function requireBuiltMarts(project: Project): Promise<void> {
+  const ctx = createToolContext(project);
+  try {
+    const marts = ctx.catalog.marts().map((m) => m.name);
+    const built = await (await ctx.db()).all<{ name: string }>(
+      "SELECT table_name AS name FROM information_schema.tables",
+    );
+    if (marts.length && !built.some((b) => marts.includes(b.name)))
+      throw new DpError("NOT_FOUND", "no mart is built yet, so there is nothing to ask", {
+        where: project.paths.warehouse,
+        fix: "run `dp run` (or `dp pull && dp build`) first",
+        exitCode: 1,
+      });
+  } finally {
+    ctx.close();
+  }
+}
+
 export async function runEvals(
   project: Project,
   suite: EvalSuite,
   path: AskPath,
   options: { filter?: string; onCase?: (r: CaseResult) => void } = {},
 ): Promise<EvalReport> {
+  await requireBuiltMarts(project);
   const cases: CaseResult[] = [];
   const pinned = process.env.DP_NOW;
   try {

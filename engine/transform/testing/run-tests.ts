@@ -86,8 +86,12 @@ export async function runTests(project: Project, options: TestRunOptions = {}): 
       if (unbuilt) continue;
       tests.push(await runTest(db, t, ""));
     }
-    await recordTests(db, runId, tests, nowIso);
-    await publishSnapshot(project, db, runId, options.sidecar);
+    // "not built" is the model's state, not a test of its data: recorded, it would outlive the first build
+    const recorded = tests.filter((t) => t.kind !== "exists");
+    if (recorded.length) {
+      await recordTests(db, runId, recorded, nowIso);
+      await publishSnapshot(project, db, runId, options.sidecar);
+    }
   } finally {
     db.close();
   }
