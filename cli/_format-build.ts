@@ -1,6 +1,6 @@
 import type { BuildResult } from "../engine/transform/build.ts";
 import type { TestResult } from "../engine/transform/testing/data-tests.ts";
-import { color } from "./_common.ts";
+import { color, formatCount } from "./_common.ts";
 
 export function formatTests(tests: TestResult[]): string[] {
   return tests
@@ -11,25 +11,25 @@ export function formatTests(tests: TestResult[]): string[] {
     });
 }
 
+/**
+ * After a build: what did not publish (with its error and where), then one summary line. Each model's
+ * own line ("3 of 16 ✓ staging.stg_x …") was already printed as it finished, so it is not repeated.
+ */
 export function formatBuild(result: BuildResult): string {
   const lines: string[] = [];
-  for (const m of result.models) {
-    const mark =
-      m.status === "success" ? color.green("✓") : m.status === "skipped" ? color.yellow("-") : color.red("✗");
-    const tests = m.tests.length
-      ? `, tests ${m.tests.filter((t) => t.status === "pass" || t.status === "warn").length}/${m.tests.length}`
-      : "";
-    lines.push(
-      `${mark} ${m.schema}.${m.model}  ${m.status}${m.rows !== undefined ? `  ${m.rows} rows` : ""}${tests}  ${m.durationMs} ms`,
-    );
+  for (const m of result.models.filter((m) => m.status !== "success")) {
+    const mark = m.status === "skipped" ? color.yellow("-") : color.red("✗");
+    lines.push(`${mark} ${m.schema}.${m.model}  ${m.status}`);
     if (m.error) lines.push(`    ${m.error.replaceAll("\n", "\n    ")}${m.where ? `\n    at ${m.where}` : ""}`);
   }
-  for (const line of formatTests(result.tests ?? [])) lines.push(line);
+  for (const line of formatTests([...result.models.flatMap((m) => m.tests), ...(result.tests ?? [])])) lines.push(line);
   const ok = result.models.filter((m) => m.status === "success").length;
   const tests = [...result.models.flatMap((m) => m.tests), ...(result.tests ?? [])];
   const passed = tests.filter((t) => t.status === "pass" || t.status === "warn").length;
   lines.push(
-    `${ok}/${result.models.length} models built, tests ${passed}/${tests.length} passed in ${result.durationMs} ms`,
+    result.models.length
+      ? `${ok}/${result.models.length} models built, tests ${formatCount(passed)}/${formatCount(tests.length)} passed in ${formatCount(result.durationMs)} ms`
+      : "nothing selected: no model to build",
   );
   return lines.join("\n");
 }

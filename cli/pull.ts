@@ -3,7 +3,7 @@ import { pull } from "../engine/ingest/pull.ts";
 import { withRunLock } from "../engine/orchestrate/lock.ts";
 import { ExitCode } from "../engine/errors.ts";
 import { exitCodeFor, interruptible } from "../engine/orchestrate/interrupt.ts";
-import { exitWith, openProject, print, printJson, projectArgs } from "./_common.ts";
+import { color, exitWith, formatCount, openProject, print, printJson, projectArgs } from "./_common.ts";
 
 export default defineCommand({
   meta: {
@@ -27,7 +27,7 @@ export default defineCommand({
     else {
       for (const r of results) {
         print(
-          `${r.status === "ok" ? "✓" : "✗"} ${r.source}: ${r.rows} rows${r.streams.map((s) => `\n    ${s.stream}: ${s.rows}${s.drift ? "  (schema drift)" : ""}`).join("")}`,
+          `${r.status === "ok" ? color.green("✓") : color.red("✗")} ${r.source}: ${formatCount(r.rows)} rows${r.streams.map((s) => `\n    ${s.stream}: ${formatCount(s.rows)}${s.drift ? "  (schema drift)" : ""}`).join("")}`,
         );
         if (r.error) print(`  ${r.error.format().replaceAll("\n", "\n  ")}`);
       }

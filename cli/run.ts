@@ -4,7 +4,7 @@ import { withRunLock } from "../engine/orchestrate/lock.ts";
 import { rotateCronLog } from "../engine/orchestrate/crontab.ts";
 import { runPipeline } from "../engine/orchestrate/pipeline.ts";
 import { exitCodeFor, interruptible } from "../engine/orchestrate/interrupt.ts";
-import { color, exitWith, openProject, print, printJson, projectArgs, selectorArgs } from "./_common.ts";
+import { color, exitWith, formatCount, openProject, print, printJson, projectArgs, selectorArgs } from "./_common.ts";
 import { formatTests } from "./_format-build.ts";
 
 export default defineCommand({
@@ -41,7 +41,7 @@ export default defineCommand({
     else {
       for (const s of result.steps)
         print(
-          `${s.status === "ok" ? color.green("✓") : s.status === "skipped" ? color.dim("-") : color.red("✗")} ${s.step}: ${s.detail ?? s.status} (${s.durationMs} ms)`,
+          `${s.status === "ok" ? color.green("✓") : s.status === "skipped" ? color.dim("-") : color.red("✗")} ${s.step}: ${s.detail ?? s.status} (${formatCount(s.durationMs)} ms)`,
         );
       for (const p of result.pull.filter((p) => p.error))
         print(`  ${p.source}: ${p.error!.format().replaceAll("\n", "\n  ")}`);
@@ -50,7 +50,7 @@ export default defineCommand({
       for (const x of result.exports.filter((x) => x.status === "failed"))
         print(`  export ${x.mart} → ${x.to}: ${x.error}`);
       for (const line of formatTests(result.build?.models.flatMap((m) => m.tests) ?? [])) print(line);
-      print(`${result.status}: run ${result.runId} in ${result.durationMs} ms`);
+      print(`${result.status}: run ${result.runId} in ${formatCount(result.durationMs)} ms`);
     }
     exitWith(signal ? exitCodeFor(signal) : result.ok ? ExitCode.ok : ExitCode.failed);
   },

@@ -7,6 +7,7 @@ import { Db } from "../warehouse/duckdb.ts";
 import { pullThreads } from "../warehouse/duckdb-settings.ts";
 import { DpError, asDpError } from "../errors.ts";
 import { StreamWriter, newRunId, removeStaleTemp, type ConvertedSpool } from "./lake-writer.ts";
+import { formatCount } from "../format-count.ts";
 import { scopedLogger } from "../log.ts";
 import { StreamProgress } from "./stream-progress.ts";
 import { resolveSourceConfig, type Project } from "../config/project.ts";
@@ -106,7 +107,7 @@ async function pullSource(
       s.last_success_at = at.toISOString();
       delete s.last_error;
     });
-    log.info(`pulled ${result.rows} rows in ${result.streams.length} streams`);
+    log.info(`pulled ${formatCount(result.rows)} rows in ${result.streams.length} streams`);
   } catch (e) {
     const err = asDpError(e, "SOURCE_DATA");
     result.status = "failed";

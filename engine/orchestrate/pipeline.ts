@@ -6,6 +6,7 @@ import { DpError, asDpError } from "../errors.ts";
 import { exportMart } from "../deliver/export.ts";
 import { sourceFreshness } from "../ingest/freshness.ts";
 import { newRunId } from "../ingest/lake-writer.ts";
+import { formatCount } from "../format-count.ts";
 import { log } from "../log.ts";
 import type { Project } from "../config/project.ts";
 import { pull } from "../ingest/pull.ts";
@@ -97,7 +98,7 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
       status: failed.length || result.errors.length ? "failed" : "ok",
       durationMs: Date.now() - t0,
       rows,
-      detail: `${rows} rows from ${result.pull.length} sources${failed.length ? `; failed: ${failed.map((p) => p.source).join(", ")}` : ""}`,
+      detail: `${formatCount(rows)} rows from ${result.pull.length} sources${failed.length ? `; failed: ${failed.map((p) => p.source).join(", ")}` : ""}`,
     });
     if (rows > 0 && !state.build_pending) {
       state.build_pending = true;
@@ -152,7 +153,7 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
       step: "test",
       status: failedTests.length ? "failed" : "ok",
       durationMs: 0,
-      detail: `${tests.length - failedTests.length}/${tests.length} tests passed`,
+      detail: `${formatCount(tests.length - failedTests.length)}/${formatCount(tests.length)} tests passed`,
     });
     if (!signal?.aborted) {
       state.build_pending = false;
@@ -239,7 +240,7 @@ async function runExports(project: Project, result: RunResult, state: RunState, 
       Object.assign(run, { status: "ok", rows: out.rows });
       rec.last_success_at = rec.last_attempt_at;
       delete rec.last_error;
-      log.info(`exported marts.${out.mart} to ${x.to} (${out.rows} rows)`, { step: "export" });
+      log.info(`exported marts.${out.mart} to ${x.to} (${formatCount(out.rows)} rows)`, { step: "export" });
     } catch (e) {
       const err = asDpError(e);
       Object.assign(run, { status: "failed", error: err.message });

@@ -10,6 +10,7 @@ import {
   quarantineRawFile,
   rawFileInError,
 } from "../ingest/quarantine.ts";
+import { formatCount } from "../format-count.ts";
 import { log } from "../log.ts";
 import { type Db, ident, literal } from "../warehouse/duckdb.ts";
 import { defaultMemoryLimit, isOutOfMemory, roomyMemoryLimit } from "../warehouse/duckdb-settings.ts";
@@ -116,12 +117,18 @@ export class BuildRun {
     return result;
   }
 
+  /** The one line per model a build prints, as it goes: "3 of 16 ✓ staging.stg_x  1,022 rows, tests 4/4 in 14 ms". */
   private report(model: Model, r: ModelResult): void {
-    const icon = r.status === "success" ? "✓" : "✗";
-    const rows = r.rows !== undefined ? ` (${r.rows} rows)` : "";
+    const icon = r.status === "success" ? "✓" : r.status === "skipped" ? "-" : "✗";
+    const rows = r.rows !== undefined ? ` ${formatCount(r.rows)} rows` : "";
+    const passed = r.tests.filter((t) => t.status === "pass" || t.status === "warn").length;
+    const tests = r.tests.length ? `${rows ? "," : ""} tests ${passed}/${r.tests.length}` : "";
     const at = r.where && r.status === "failed" ? ` at ${r.where}` : "";
+    const n = this.s.selected.indexOf(model.name) + 1;
+    const of = this.s.selected.length;
     log.info(
-      `${icon} ${model.schema}.${model.name} ${r.status}${rows} in ${r.durationMs} ms${r.error ? ` — ${r.error}` : ""}${at}`,
+      `${n} of ${of} ${icon} ${model.schema}.${model.name} ${r.status}${rows}${tests} in ${formatCount(r.durationMs)} ms${r.error ? ` — ${r.error}` : ""}${at}`,
+      { model: model.name, status: r.status, n, of },
     );
   }
 
