@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { isMap, isSeq, parseDocument, stringify, YAMLMap } from "yaml";
+import { stringify } from "yaml";
 import { didYouMean } from "../closest-name.ts";
 import { DpError } from "../errors.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
+import { withContract } from "./contract-yaml.ts";
 import { loadModels, type Model } from "./models.ts";
 import type { Project } from "../config/project.ts";
 import { openReader } from "../warehouse/snapshots.ts";
@@ -62,29 +63,11 @@ export async function inferContract(
   return draft;
 }
 
-/** Sets contract: true and the column types in the model's YAML entry, keeping its comments, descriptions and tests. */
+/** Sets contract: true and the column types in the model's YAML entry; every other byte of the file stays. */
 function writeContract(project: Project, model: Model, columns: { name: string; type: string }[]): string {
   const file = model.yamlWhere
     ? join(project.dir, model.yamlWhere.replace(/:\d+$/, ""))
     : join(project.paths.models, model.schema, `${model.name}.yml`);
-  const doc = parseDocument(existsSync(file) ? readFileSync(file, "utf8") : "models: []\n");
-  if (!isSeq(doc.get("models"))) doc.set("models", doc.createNode([]));
-  const models = doc.get("models") as import("yaml").YAMLSeq;
-  let entry = models.items.find((m) => isMap(m) && m.get("name") === model.name) as YAMLMap | undefined;
-  if (!entry) {
-    entry = doc.createNode({ name: model.name }) as YAMLMap;
-    models.items.push(entry);
-  }
-  entry.set("contract", true);
-  if (!isSeq(entry.get("columns"))) entry.set("columns", doc.createNode([]));
-  const cols = entry.get("columns") as import("yaml").YAMLSeq;
-  for (const c of columns) {
-    const existing = cols.items.find((x) => isMap(x) && x.get("name") === c.name) as YAMLMap | undefined;
-    if (existing) existing.set("type", c.type);
-    else cols.items.push(doc.createNode({ name: c.name, type: c.type }));
-  }
-  const built = new Set(columns.map((c) => c.name));
-  cols.items = cols.items.filter((x) => !isMap(x) || built.has(String(x.get("name"))));
-  writeFileAtomic(file, doc.toString());
+  writeFileAtomic(file, withContract(existsSync(file) ? readFileSync(file, "utf8") : "", model.name, columns));
   return file;
 }
