@@ -86,7 +86,12 @@ export default defineCommand({
           agent: path.newAgent(),
           agentOptions: () => path.agentOptions(),
           render,
-          io: { input: process.stdin, write: (t) => process.stdout.write(t), interactive: interactive() },
+          io: {
+            input: process.stdin,
+            output: process.stdout,
+            write: (t) => process.stdout.write(t),
+            interactive: interactive(),
+          },
         });
         return;
       }

@@ -23,8 +23,13 @@ export function dpCommand(): string[] {
   return [process.execPath];
 }
 
+/** The PATH cron gets: this shell's, each directory once (first wins, as the shell would look), empty parts dropped. */
+export function cronPath(path = process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin"): string {
+  return [...new Set(path.split(":").filter(Boolean))].join(":");
+}
+
 export function cronLine(project: Project, every = "*/5 * * * *"): string {
-  const path = process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin";
+  const path = cronPath();
   // % is special to cron (newline); escape it everywhere in the command
   const cmd = `cd ${shellQuote(project.dir)} && PATH=${shellQuote(path)} ${dpCommand().map(shellQuote).join(" ")} run --due >> ${shellQuote(cronLogPath(project))} 2>&1`;
   return `${every} ${cmd.replaceAll("%", "\\%")}`;

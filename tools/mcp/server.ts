@@ -95,11 +95,17 @@ export function createMcpServer(project: Project, tools: AnyTool[] = TOOLS): { s
   };
 }
 
+/**
+ * Serves until closed. `close()` first lets every request already received finish and its reply go out:
+ * a client that writes a call and closes stdin at once (a script, `echo … | dp mcp`) still gets its answer.
+ */
 export async function serveMcp(
   project: Project,
   transport: Transport,
 ): Promise<{ closed: Promise<void>; close(): Promise<void> }> {
   const { server, close } = createMcpServer(project);
+  const inFlight = new Set<Promise<void>>();
+  const replied = new Map<string | number, () => void>();
   const closed = new Promise<void>((resolve) => {
     server.onclose = () => {
       close();
@@ -107,5 +113,26 @@ export async function serveMcp(
     };
   });
   await server.connect(transport);
-  return { closed, close: () => server.close() };
+  // the SDK answers a request when its handler settles; count them from the moment they arrive
+  const dispatch = transport.onmessage;
+  transport.onmessage = (message, extra) => {
+    if ("id" in message && "method" in message) {
+      const done = new Promise<void>((resolve) => replied.set(message.id, resolve));
+      inFlight.add(done);
+      void done.then(() => inFlight.delete(done));
+    }
+    dispatch?.(message, extra);
+  };
+  const send = transport.send.bind(transport);
+  transport.send = async (message, options) => {
+    await send(message, options);
+    if ("id" in message && !("method" in message)) replied.get(message.id!)?.();
+  };
+  return {
+    closed,
+    close: async () => {
+      while (inFlight.size) await Promise.all([...inFlight]);
+      await server.close();
+    },
+  };
 }

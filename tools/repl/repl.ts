@@ -14,6 +14,8 @@ export interface ReplIo {
   input: NodeJS.ReadableStream;
   write(text: string): void;
   interactive: boolean;
+  /** the terminal, when interactive: readline then edits the line itself (Ctrl-C, Ctrl-D, arrows) */
+  output?: NodeJS.WritableStream;
 }
 
 export interface ReplConfig {
@@ -25,25 +27,58 @@ export interface ReplConfig {
   io: ReplIo;
 }
 
-/** Lines as they arrive, whether typed or piped all at once; null when the input ends. */
+/**
+ * Lines as they arrive, whether typed or piped all at once; null when the input ends. On a terminal it
+ * behaves like the shells its users know: Ctrl-C clears a half-typed line (on an empty one it says how to
+ * leave, and a second one leaves), Ctrl-D on an empty line leaves with the shell's prompt on a line of its own.
+ */
 function lineReader(io: ReplIo) {
-  const rl = createInterface({ input: io.input, terminal: false });
+  const terminal = io.interactive && Boolean(io.output);
+  const rl = createInterface({ input: io.input, output: terminal ? io.output : undefined, terminal });
   const queue: string[] = [];
   const waiting: ((line: string | null) => void)[] = [];
   let closed = false;
-  rl.on("line", (l) => (waiting.length ? waiting.shift()!(l) : queue.push(l)));
+  let interrupted = false;
+  rl.on("line", (l) => {
+    interrupted = false;
+    if (waiting.length) waiting.shift()!(l);
+    else queue.push(l);
+  });
   rl.on("close", () => {
+    if (terminal && !closed) io.write("\n");
     closed = true;
     for (const w of waiting.splice(0)) w(null);
   });
+  rl.on("SIGINT", () => {
+    // readline keeps the half-typed line in rl.line; a waiting prompt means no question is running
+    const typed = (rl as unknown as { line: string }).line;
+    if (!waiting.length) {
+      io.write("\n");
+      process.exit(130);
+    }
+    if (typed || !interrupted) {
+      io.write(typed ? "^C\n" : "^C (press Ctrl-C again, Ctrl-D or /exit to leave)\n");
+      interrupted = !typed;
+      rl.write(null, { ctrl: true, name: "u" });
+      rl.prompt();
+      return;
+    }
+    rl.close();
+  });
   return {
     next(prompt: string): Promise<string | null> {
-      if (io.interactive) io.write(prompt);
+      if (terminal) {
+        rl.setPrompt(prompt);
+        rl.prompt();
+      } else if (io.interactive) io.write(prompt);
       if (queue.length) return Promise.resolve(queue.shift()!);
       if (closed) return Promise.resolve(null);
       return new Promise((r) => waiting.push(r));
     },
-    close: () => rl.close(),
+    close: () => {
+      closed = true;
+      rl.close();
+    },
   };
 }
 
