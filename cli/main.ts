@@ -93,8 +93,9 @@ function asReported(e: unknown): DpError {
   });
 }
 
-if (import.meta.main) {
-  const code = await entry(process.argv.slice(2));
+/** Runs dp with these arguments, flushes stdout, exits with dp's code. */
+export async function cli(argv: string[]): Promise<never> {
+  const code = await entry(argv);
   // process.exit drops output a slow pipe has not taken yet (`dp build --json | jq` lost all past 64 KB);
   // Bun reports writableLength 0 even then, so end stdout and wait for its callback, which comes once all is written
   await new Promise<void>((resolve) => {
@@ -103,3 +104,5 @@ if (import.meta.main) {
   });
   process.exit(code);
 }
+
+if (import.meta.main) await cli(process.argv.slice(2));

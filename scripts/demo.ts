@@ -26,4 +26,8 @@ if (!existsSync(join(dir, "project.yaml"))) {
 }
 const run = dp("run");
 if (run !== 0) process.exit(run ?? 1);
-process.exit(dp("ask", "churn last month?") ?? 0);
+const asked = dp("ask", "churn last month?") ?? 0;
+console.log(
+  "\nnext: `npm link` once puts `dp` on your PATH; then `cd demo && dp runs` (or, without it, `cd demo && bun run dp runs`)",
+);
+process.exit(asked);
