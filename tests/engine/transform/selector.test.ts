@@ -165,11 +165,14 @@ describe("dbt's methods", () => {
 });
 
 describe("through the real binary", () => {
-  test("`--select a b` takes both words (dbt's nargs), and `--exclude` removes before any work", () => {
-    const r = dp(["build", "--select", "orders", "revenue", "--exclude", "revenue", "--json", "-C", dir]);
+  test("`--select a b` takes both words (dbt's nargs), and `--exclude` takes away before any work", () => {
     // sources without data fail the staging models; what matters is what was selected
-    const built = (JSON.parse(r.stdout) as { models: { model: string }[] }).models.map((m) => m.model);
-    expect(built).toEqual(["orders"]);
+    const built = (args: string[]) =>
+      (JSON.parse(dp(["build", ...args, "--json", "-C", dir]).stdout) as { models: { model: string }[] }).models
+        .map((m) => m.model)
+        .sort();
+    expect(built(["--select", "orders", "revenue"])).toEqual(["orders", "revenue"]);
+    expect(built(["--select", "+revenue", "--exclude", "+orders"])).toEqual(["revenue"]);
   });
   test("a misspelled selector flag builds nothing", () => {
     const r = dp(["build", "--selct", "orders", "-C", dir]);
