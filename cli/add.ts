@@ -7,6 +7,7 @@ export default defineCommand({
   meta: {
     name: "add",
     description: "add a source and its model pack (staging, marts, metrics, tests, golden questions) as files you own",
+    examples: ["dp add stripe", "dp add hubspot crm"],
   },
   args: {
     ...projectArgs,

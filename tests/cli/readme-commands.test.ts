@@ -30,7 +30,7 @@ function helpPage(path: string[]): { commands: string[]; flags: Set<string>; gro
   expect(r.code).toBe(0);
   const section = (name: string) => {
     const m = new RegExp(`\\n${name}:\\n([\\s\\S]*?)(\\n\\n|$)`).exec(r.stdout);
-    return m ? m[1]!.split("\n") : [];
+    return m ? m[1]!.split("\n").filter((l) => l.trim()) : [];
   };
   const commands = section("Commands").map((l) => l.trim().split(/\s+/)[0]!);
   // one line per flag: its short alias, its name and its --no- form, then the description
