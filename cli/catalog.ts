@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { createToolContext } from "../tools/context.ts";
 import { callTool } from "../tools/toolbox/index.ts";
-import { openProject, print, printJson, projectArgs } from "./_common.ts";
+import { formatCount, openProject, print, printJson, projectArgs } from "./_common.ts";
 
 /** The same tools `dp ask` uses: describe_mart for each mart, list_metrics, get_freshness. */
 export default defineCommand({
@@ -33,7 +33,7 @@ export default defineCommand({
       for (const m of marts) {
         const passing = m.tests.filter((t: any) => t.status === "pass").length;
         lines.push(
-          `${m.relation}${m.owner ? ` (owner ${m.owner})` : ""}${m.rows !== null ? ` · ${m.rows} rows` : ""} · tests ${passing}/${m.tests.length} passing`,
+          `${m.relation}${m.owner ? ` (owner ${m.owner})` : ""}${m.rows !== null ? ` · ${formatCount(m.rows)} rows` : ""} · tests ${passing}/${m.tests.length} passing`,
         );
         if (m.description) lines.push(`  ${m.description}`);
         for (const c of m.columns)

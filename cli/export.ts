@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { exportMart } from "../engine/deliver/export.ts";
-import { openProject, print, printJson, projectArgs } from "./_common.ts";
+import { formatCount, openProject, print, printJson, projectArgs } from "./_common.ts";
 
 export default defineCommand({
   meta: {
@@ -29,7 +29,7 @@ export default defineCommand({
     if (args.json) return printJson(result);
     const extra = result.sheets ? `, ${result.sheets.cells} cells in ${result.sheets.requests} write requests` : "";
     print(
-      `exported marts.${result.mart} to ${result.target}: ${result.rows} rows × ${result.columns} columns${extra} in ${result.durationMs} ms (data as of ${result.asOf ?? "unknown"})`,
+      `exported marts.${result.mart} to ${result.target}: ${formatCount(result.rows)} rows × ${result.columns} columns${extra} in ${formatCount(result.durationMs)} ms (data as of ${result.asOf ?? "unknown"})`,
     );
   },
 });

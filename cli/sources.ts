@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { formatAge } from "../engine/clock.ts";
 import { sourceFreshness, type SourceFreshness } from "../engine/ingest/freshness.ts";
-import { openProject, print, printJson, projectArgs, table } from "./_common.ts";
+import { formatCount, openProject, print, printJson, projectArgs, table } from "./_common.ts";
 
 export default defineCommand({
   meta: {
@@ -26,7 +26,7 @@ export default defineCommand({
           last_pull: r.lastSuccessAt
             ? `${r.lastSuccessAt.slice(0, 16).replace("T", " ")} (${formatAge(r.ageMs ?? 0)} ago)`
             : "never",
-          rows: r.rows,
+          rows: formatCount(r.rows),
           freshness: r.status,
           drift: lastDrift(r.drift),
           error: r.lastError ?? "",

@@ -15,21 +15,22 @@ export function closestName(input: string, candidates: Iterable<string>): string
   return best?.name;
 }
 
-/** "did you mean X?" when one is close, else the valid names (up to `max`); for a DpError's fix. */
+/**
+ * "did you mean X?" when one is close, else the valid names (up to `max`); for a DpError's fix. `list` adds
+ * the valid names after the suggestion too, for readers that pick from them (an LLM over MCP).
+ */
 export function didYouMean(
   input: string,
   candidates: Iterable<string>,
-  options: { max?: number; quote?: (s: string) => string } = {},
+  options: { max?: number; quote?: (s: string) => string; list?: boolean } = {},
 ): string {
-  const list = [...candidates];
+  const names = [...candidates];
   const quote = options.quote ?? ((s: string) => s);
-  const near = closestName(input, list);
-  if (near) return `did you mean ${quote(near)}?`;
   const max = options.max ?? 12;
-  const shown = list.slice(0, max).map(quote).join(", ");
-  return list.length
-    ? `one of: ${shown}${list.length > max ? `, … (${list.length} in all)` : ""}`
-    : "there is none yet";
+  const all = `use one of: ${names.slice(0, max).map(quote).join(", ")}${names.length > max ? `, … (${names.length} in all)` : ""}`;
+  const near = closestName(input, names);
+  if (near) return options.list ? `did you mean ${quote(near)}? (${all})` : `did you mean ${quote(near)}?`;
+  return names.length ? all : "there is none yet";
 }
 
 const bare = (s: string) => s.replace(/[\s_\-.]+/g, "");

@@ -107,7 +107,7 @@ function catalogModel(m: Model, graph: ModelGraph): CatalogModel {
 export function unknownName(kind: string, name: string, known: string[], where: string): DpError {
   return new DpError("USAGE", `unknown ${kind} "${name}"`, {
     where,
-    fix: known.length ? didYouMean(name, known, { max: 40 }) : `the project defines no ${kind}s yet`,
+    fix: known.length ? didYouMean(name, known, { max: 40, list: true }) : `the project defines no ${kind}s yet`,
   });
 }
 

@@ -108,7 +108,11 @@ describe("read-only enforcement on every path that runs SQL for a question", () 
             const { sql, out } = instantiate(a);
             const before = tripwire.connections;
             const r = await runDp(["sql", sql, "--json", "-C", dir], { timeoutMs: 30_000 });
-            const b = breach(a, out, r.stdout, before) ?? cleanFailure(r, [1, 2]);
+            // under --json a refusal is an error object on stdout: rows only when it succeeded; the canary anywhere
+            const b =
+              breach(a, out, r.code === 0 ? r.stdout : undefined, before) ??
+              (r.stdout.includes(CANARY_ENV_VALUE) ? "leaked the env canary" : undefined) ??
+              cleanFailure(r, [1, 2]);
             layers.cli.try(!b, `${a.name}: ${b}`);
           }
         }),

@@ -52,9 +52,10 @@ describe("state:modified and --retry-failed", () => {
     writeFileSync(join(dir, "models/staging/b.sql"), "select 1 as id\n");
     const retry = dp(["build", "--retry-failed", "-C", dir]);
     expect(retry.code).toBe(0);
-    expect(retry.stdout).toContain("staging.b  success");
-    expect(retry.stdout).toContain("marts.a_b  success");
-    expect(retry.stdout).not.toContain("staging.a ");
+    // each model's line is the build's progress on stderr ("1 of 2 ✓ staging.b success …")
+    expect(retry.stderr).toContain("1 of 2 ✓ staging.b success");
+    expect(retry.stderr).toContain("2 of 2 ✓ marts.a_b success");
+    expect(retry.stderr).not.toContain("staging.a ");
     expect(retry.stdout).toContain("2/2 models built");
     expect(built(await build(loadProject(dir), { retryFailed: true }))).toEqual([]);
     expect(await rows(dir, "select count(*)::int as n from marts.a_b")).toEqual([{ n: 1 }]);
@@ -144,9 +145,9 @@ describe("as-of times", () => {
     const only = JSON.parse(
       dp(["build", "--select", "n_customers", "--json", "-C", dir], { env: { DP_NOW: T2 } }).stdout,
     );
-    expect(only.models[0].asOf).toBe("2026-11-20T06:00:00.000Z");
+    expect(only.models[0].as_of).toBe("2026-11-20T06:00:00.000Z");
     const all = JSON.parse(dp(["build", "--json", "-C", dir], { env: { DP_NOW: T2 } }).stdout);
-    expect(all.models.map((m: { asOf: string }) => m.asOf)).toEqual([
+    expect(all.models.map((m: { as_of: string }) => m.as_of)).toEqual([
       "2026-11-21T06:00:00.000Z",
       "2026-11-21T06:00:00.000Z",
     ]);

@@ -79,7 +79,7 @@ describe("dp mcp over stdio", () => {
     const metric = await call("query_metric", { metric: "mrrr", period: "last_month" });
     expect(metric.isError).toBe(true);
     expect(metric.text).toContain('unknown metric "mrrr"');
-    expect(metric.text).toMatch(/fix: use one of: mrr, arr, .*churn_rate/);
+    expect(metric.text).toMatch(/fix: did you mean mrr\? \(use one of: mrr, arr, .*churn_rate/);
     const column = await call("top_n", { mart: "customers", measure: "revenue", label: "customer_id" });
     expect(column.isError).toBe(true);
     expect(column.text).toMatch(/customers has no column "revenue"[\s\S]*lifetime_revenue/);
