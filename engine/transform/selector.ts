@@ -145,7 +145,7 @@ class SelectionGraph {
       case "source":
         return this.sources(raw, value, flag);
       case "config":
-        return found(models.filter((x) => configValue(x, args.join(".")) === value).map((x) => x.name));
+        return found(models.filter((x) => configValues(x, args.join(".")).includes(value)).map((x) => x.name));
       default:
         if (value !== "modified")
           throw new DpError("USAGE", `${flag} ${raw}: dp knows state:modified only`, {
@@ -229,11 +229,13 @@ function exampleFor(method: string): string {
   );
 }
 
-function configValue(model: Model, key: string): string | undefined {
-  if (key === "materialized") return model.materialized;
-  if (key === "schema") return model.schema;
+/** A model's config value(s) under a key, as text (a list, like tags, matches any of its items, as in dbt). */
+function configValues(model: Model, key: string): string[] {
+  if (key === "materialized") return [model.materialized];
+  if (key === "schema") return [model.schema];
   const v = (model.config as Record<string, unknown>)[key];
-  return v === undefined || v === null ? undefined : String(v);
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v.map(String) : [String(v)];
 }
 
 /** dbt's rule: the leaf name equals the selector, or the selector's dotted parts are the fqn's first parts. */
