@@ -179,7 +179,6 @@ describe("after a good `dp run`", () => {
     } as Parameters<typeof Bun.spawn>[1]);
     await p.exited;
     expect(out).toContain("\x1b[32msuccess");
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping the terminal's colour codes
     const [head, ...rows] = out
       .replace(/\x1b\[[0-9;]*m/g, "")
       .split(/\r?\n/)
