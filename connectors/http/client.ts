@@ -38,6 +38,8 @@ interface RequestOptions {
   query?: Query;
   body?: unknown;
   parse?: (text: string) => unknown;
+  /** answer a 404 with `data: null` instead of failing (a record deleted since it was listed) */
+  missingOk?: boolean;
 }
 
 const BASE_BACKOFF_MS = 1000;
@@ -67,6 +69,11 @@ export class HttpClient {
   /** `parse` turns a 2xx body into data (default JSON.parse); a throw counts as a truncated body and is retried. */
   get<T>(pathOrUrl: string, query?: Query, parse?: (text: string) => T): Promise<HttpResponse<T>> {
     return this.request<T>("GET", pathOrUrl, { query, parse });
+  }
+
+  /** GET that answers a 404 with `data: null`: the record was deleted since it was listed. */
+  getIfExists<T>(pathOrUrl: string, query?: Query): Promise<HttpResponse<T | null>> {
+    return this.request<T | null>("GET", pathOrUrl, { query, missingOk: true });
   }
 
   post<T>(pathOrUrl: string, body: unknown, query?: Query): Promise<HttpResponse<T>> {
@@ -112,7 +119,7 @@ export class HttpClient {
     const url = this.url(pathOrUrl, options.query);
     const { maxAttempts } = this.ctx.retry;
     try {
-      return await pRetry(() => this.attempt<T>(method, url, options.body, options.parse), {
+      return await pRetry(() => this.attempt<T>(method, url, options), {
         retries: Math.max(0, maxAttempts - 1),
         minTimeout: 0,
         maxTimeout: 0,
@@ -148,12 +155,8 @@ export class HttpClient {
     }
   }
 
-  private async attempt<T>(
-    method: string,
-    url: URL,
-    body: unknown,
-    parse: (text: string) => unknown = JSON.parse,
-  ): Promise<HttpResponse<T>> {
+  private async attempt<T>(method: string, url: URL, options: RequestOptions): Promise<HttpResponse<T>> {
+    const { body, parse = JSON.parse } = options;
     if (this.ctx.signal?.aborted) throw new AbortError(new DpError("SOURCE_TRANSIENT", "pull interrupted"));
     await this.limiter?.take(this.ctx.signal);
     const shown = `${method} ${redact(url.toString())}`;
@@ -195,6 +198,7 @@ export class HttpClient {
         throw transient(`${shown} returned truncated or invalid JSON (${text.length} bytes)`, e);
       }
     }
+    if (status === 404 && options.missingOk) return { status, url: url.toString(), headers, data: null as T };
     const message = apiMessage(text);
     const detail = message ? `: ${redact(message)}` : "";
     if (isRetryableStatus(status)) {

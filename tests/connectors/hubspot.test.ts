@@ -28,18 +28,22 @@ const lastModified = () => new Date(fake.clockMs).toISOString();
 const searches = () => fake.server.answered(/\/search$/);
 
 describe("hubspot", () => {
-  test("first pull lists every page (paging.next.after); properties stay nested", async () => {
-    project.write(source({ properties: { contacts: ["email", "lifecyclestage"] } }));
+  test("first pull lists every page (paging.next.after); properties land as one JSON object", async () => {
+    project.write(source({ properties: { contacts: ["lifecyclestage", "phone"] } }));
     const r = await project.pull();
     expect(r.status).toBe("ok");
     expect(r.rows).toBe(250);
     expect(
-      await project.lake("contacts", "id", "count(*) FILTER (WHERE properties.lifecyclestage = 'customer')"),
+      await project.lake("contacts", "id", "count(*) FILTER (WHERE properties->>'lifecyclestage' = 'customer')"),
     ).toMatchObject({ rows: 250, distinct: 250, extra: 83 });
     const reqs = fake.server.answered("/crm/v3/objects/contacts");
-    expect(reqs.length).toBe(3);
+    // three live pages, then the deleted ones (none)
+    expect(reqs.map((q) => q.query.get("archived"))).toEqual(["false", "false", "false", "true"]);
     expect(reqs[0]!.headers.authorization).toBe(`Bearer ${fake.token}`);
-    expect(reqs[0]!.query.get("properties")).toBe("email,lifecyclestage,lastmodifieddate");
+    // the pack's properties and the config's that the portal defines ("jobtitle", "phone": not in the fake), the cursor's
+    expect(reqs[0]!.query.get("properties")).toBe(
+      "email,firstname,lastname,company,lifecyclestage,hubspot_owner_id,associatedcompanyid,createdate,lastmodifieddate",
+    );
     expect(reqs[1]!.query.get("after")).toBe("1101");
     expect(project.stream("contacts")?.state).toEqual({ cursor: lastModified() });
   });
@@ -103,6 +107,7 @@ describe("hubspot", () => {
     const r = await project.pull();
     expect(r.status).toBe("ok");
     expect(await project.lake("contacts")).toMatchObject({ rows: 250, distinct: 250 });
+    // property definitions, then three live pages (the faults land on the first two), then the deleted ones
     expect(fake.server.requests.map((q) => q.fault ?? "ok")).toEqual([
       "ok",
       "status",
@@ -110,6 +115,8 @@ describe("hubspot", () => {
       "ok",
       "reset",
       "truncate",
+      "ok",
+      "ok",
       "ok",
     ]);
   });
@@ -144,7 +151,7 @@ describe("hubspot", () => {
     await child.exited;
     const cursor = Date.parse(project.stream("contacts")!.state!.cursor as string);
     const durableMax = (
-      await project.lake("contacts", "id", "max(epoch_ms(CAST(properties.lastmodifieddate AS TIMESTAMPTZ)))")
+      await project.lake("contacts", "id", "max(epoch_ms(CAST(properties->>'lastmodifieddate' AS TIMESTAMPTZ)))")
     ).extra as number;
     expect(cursor).toBeLessThanOrEqual(durableMax);
     expect(cursor).toBeGreaterThan(Date.parse("2025-10-01T00:04:10Z")); // moved past the first pull: per-page commits
