@@ -1,0 +1,73 @@
+-- One row per live deal as it stands now: its pipeline and stage with what they mean (open, won
+-- or lost, from the stage's metadata, never its id), its owner (people who left included), its
+-- primary company, and for won deals the sales cycle in UTC calendar days from create to close.
+with stages as (
+    select * from {{ ref('stg_hubspot__pipeline_stages') }}
+),
+-- a stage id not in the deal's pipeline (a pipeline switch mid-sync) is looked up by id alone
+stage_by_id as (
+    select * from stages
+    qualify row_number() over (partition by stage_id order by pipeline_id) = 1
+),
+primary_company as (
+    select deal_id, company_id
+    from {{ ref('stg_hubspot__deal_companies') }}
+    qualify row_number() over (partition by deal_id order by is_primary desc, company_id) = 1
+),
+described as (
+    select
+        d.*,
+        coalesce(s.pipeline_label, p.pipeline_label, d.pipeline_id) as pipeline,
+        coalesce(s.stage_label, s2.stage_label, d.stage_id) as stage_label,
+        coalesce(s.stage_order, s2.stage_order) as stage_order,
+        coalesce(s.probability, s2.probability) as probability,
+        coalesce(s.is_closed, s2.is_closed) as stage_is_closed,
+        coalesce(s.is_won, s2.is_won) as stage_is_won,
+        coalesce(s.is_lost, s2.is_lost) as stage_is_lost,
+        o.owner_name,
+        o.is_active as owner_is_active,
+        pc.company_id,
+        c.company_name
+    from {{ ref('stg_hubspot__deals') }} d
+    left join stages s on s.pipeline_id = d.pipeline_id and s.stage_id = d.stage_id
+    left join stage_by_id s2 on s.stage_id is null and s2.stage_id = d.stage_id
+    left join {{ ref('stg_hubspot__pipelines') }} p on p.pipeline_id = d.pipeline_id
+    left join {{ ref('stg_hubspot__owners') }} o on o.owner_id = d.owner_id
+    left join primary_company pc on pc.deal_id = d.deal_id
+    left join {{ ref('stg_hubspot__companies') }} c on c.company_id = pc.company_id
+)
+select
+    deal_id,
+    deal_name,
+    pipeline_id,
+    pipeline,
+    stage_id,
+    stage_label,
+    pipeline || ' / ' || stage_label as stage,
+    stage_order,
+    probability,
+    -- a stage no pipeline lists any more is neither open nor closed (the stage_known test warns)
+    stage_is_closed = false as is_open,
+    coalesce(stage_is_closed, false) as is_closed,
+    coalesce(stage_is_won, false) as is_won,
+    coalesce(stage_is_lost, false) as is_lost,
+    amount,
+    currency,
+    owner_id,
+    case when owner_id is null then '(no owner)' else coalesce(owner_name, 'owner ' || owner_id) end as owner,
+    owner_is_active,
+    company_id,
+    company_name,
+    created_at,
+    cast(created_at as date) as created_date,
+    closed_at,
+    -- the close date: when it closed, or for an open deal the expected close date reps set
+    cast(closed_at as date) as close_date,
+    case when coalesce(stage_is_won, false) or coalesce(stage_is_lost, false)
+         then cast(date_trunc('month', closed_at) as date) end as closed_month,
+    case when coalesce(stage_is_won, false)
+         then cast(date_diff('day', cast(created_at as date), cast(closed_at as date)) as integer) end as sales_cycle_days,
+    deal_type,
+    closed_lost_reason,
+    updated_at
+from described

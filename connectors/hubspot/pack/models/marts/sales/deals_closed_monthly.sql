@@ -1,0 +1,22 @@
+-- Deals won and lost by month, pipeline and owner. Won and lost come from each deal's current
+-- stage (closed with probability 1.0 is won, 0.0 lost), placed in the month of its current close
+-- date (UTC) at its current amount: a deal lost and later reopened is no loss; a close date
+-- backdated by the rep puts the win in that month. Deleted deals count nowhere.
+select
+    closed_month as month,
+    pipeline_id,
+    pipeline,
+    owner_id,
+    owner,
+    count(*) filter (where is_won) as deals_won,
+    cast(coalesce(sum(amount) filter (where is_won), 0) as decimal(18, 2)) as won_amount,
+    count(*) filter (where is_lost) as deals_lost,
+    cast(coalesce(sum(amount) filter (where is_lost), 0) as decimal(18, 2)) as lost_amount,
+    count(*) as deals_closed,
+    count(*) filter (where is_won) / count(*) as win_rate,
+    cast(sum(amount) filter (where is_won) / nullif(count(*) filter (where is_won), 0) as decimal(18, 2))
+        as average_won_deal_size,
+    cast(coalesce(sum(sales_cycle_days), 0) as bigint) as sales_cycle_days_total
+from {{ ref('deals') }}
+where (is_won or is_lost) and closed_month is not null
+group by all

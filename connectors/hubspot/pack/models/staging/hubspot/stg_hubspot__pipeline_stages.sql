@@ -1,0 +1,33 @@
+-- One row per deal stage, from each pipeline's `stages`. What a stage means comes from its
+-- metadata, never its id: closed (`isClosed`) with probability 1.0 is won, with 0.0 lost — a
+-- custom pipeline's won stage is a number like "2784523", not "closedwon".
+with latest as (
+    select id, label, stages
+    from {{ source('hubspot', 'pipelines') }}
+    qualify row_number() over (partition by id order by _dp_loaded_at desc, updatedAt desc nulls last) = 1
+),
+stages as (
+    select
+        p.id as pipeline_id,
+        trim(p.label) as pipeline_label,
+        s.value->>'id' as stage_id,
+        trim(s.value->>'label') as stage_label,
+        try_cast(s.value->>'displayOrder' as integer) as stage_order,
+        lower(s.value->'metadata'->>'isClosed') = 'true' as is_closed,
+        try_cast(s.value->'metadata'->>'probability' as double) as probability,
+        coalesce(try_cast(s.value->>'archived' as boolean), false) as is_archived
+    from latest p, json_each(p.stages) s
+)
+select
+    pipeline_id,
+    pipeline_label,
+    stage_id,
+    stage_label,
+    pipeline_label || ' / ' || stage_label as stage,
+    stage_order,
+    coalesce(is_closed, false) as is_closed,
+    probability,
+    coalesce(is_closed, false) and probability = 1 as is_won,
+    coalesce(is_closed, false) and probability = 0 as is_lost,
+    is_archived
+from stages
