@@ -9,12 +9,12 @@ select
     owner_id,
     owner,
     count(*) filter (where is_won) as deals_won,
-    cast(coalesce(sum(amount) filter (where is_won), 0) as decimal(18, 2)) as won_amount,
+    cast(coalesce(sum(amount) filter (where is_won), 0) as decimal(18, 4)) as won_amount,
     count(*) filter (where is_lost) as deals_lost,
-    cast(coalesce(sum(amount) filter (where is_lost), 0) as decimal(18, 2)) as lost_amount,
+    cast(coalesce(sum(amount) filter (where is_lost), 0) as decimal(18, 4)) as lost_amount,
     count(*) as deals_closed,
     count(*) filter (where is_won) / count(*) as win_rate,
-    cast(sum(amount) filter (where is_won) / nullif(count(*) filter (where is_won), 0) as decimal(18, 2))
+    cast(sum(amount) filter (where is_won) / nullif(count(*) filter (where is_won), 0) as decimal(18, 4))
         as average_won_deal_size,
     cast(coalesce(sum(sales_cycle_days), 0) as bigint) as sales_cycle_days_total
 from {{ ref('deals') }}

@@ -57,7 +57,7 @@ positions as (
         f.stock_at,
         case when coalesce(hh.stage, false) then f.stage_id else d.stage_id end as stage_id,
         case when coalesce(hh.pipeline, false) then f.pipeline_id else d.pipeline_id end as pipeline_id,
-        case when coalesce(hh.amount, false) then try_cast(nullif(trim(f.amount), '') as decimal(18, 2))
+        case when coalesce(hh.amount, false) then try_cast(nullif(trim(f.amount), '') as decimal(18, 4))
              else d.amount end as amount,
         case when coalesce(hh.owner, false) then nullif(trim(f.owner_id), '') else d.owner_id end as owner_id
     from in_force f
@@ -102,6 +102,6 @@ select
     owner_id,
     owner,
     count(*) as open_deals,
-    cast(coalesce(sum(amount), 0) as decimal(18, 2)) as open_amount
+    cast(coalesce(sum(amount), 0) as decimal(18, 4)) as open_amount
 from open_positions
 group by all

@@ -23,6 +23,7 @@ props as (
         nullif(trim(properties->>'amount'), '') as amount,
         nullif(trim(properties->>'deal_currency_code'), '') as currency,
         nullif(trim(properties->>'hubspot_owner_id'), '') as owner_id,
+        nullif(trim(properties->>'createdate'), '') as createdate,
         nullif(trim(properties->>'closedate'), '') as closedate,
         nullif(trim(properties->>'dealtype'), '') as dealtype,
         nullif(trim(properties->>'closed_lost_reason'), '') as closed_lost_reason
@@ -33,11 +34,18 @@ select
     dealname as deal_name,
     pipeline as pipeline_id,
     dealstage as stage_id,
-    try_cast(amount as decimal(18, 2)) as amount,
+    try_cast(amount as decimal(18, 4)) as amount,
     upper(currency) as currency,
     owner_id,
-    createdAt at time zone 'UTC' as created_at,
-    -- datetime properties arrive as ISO strings; older portals and imports have sent epoch milliseconds
+    -- the createdate property (an import may backdate it), else when the record was made;
+    -- datetime properties arrive as ISO strings, from older integrations as epoch milliseconds
+    coalesce(
+        case
+            when createdate ~ '^[0-9]{10,}$' then epoch_ms(cast(createdate as bigint))
+            when createdate ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' then cast(cast(createdate as date) as timestamp)
+            else try_cast(createdate as timestamptz) at time zone 'UTC'
+        end,
+        createdAt at time zone 'UTC') as created_at,
     case
         when closedate ~ '^[0-9]{10,}$' then epoch_ms(cast(closedate as bigint))
         when closedate ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' then cast(cast(closedate as date) as timestamp)
