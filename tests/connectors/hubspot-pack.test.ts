@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { hubspotPack } from "../../connectors/hubspot/pack/pack.ts";
 import { CrmBuilder, FakeHubspot } from "../fakes/hubspot.ts";
 import * as dev from "../fixtures/hubspot/dev/index.ts";
 import type { Bucket, Closed, Month, OpenPipeline } from "../fixtures/hubspot/scenario.ts";
+import { repoRoot } from "../helpers.ts";
 import { PackProject } from "./packs.ts";
 
 /**
@@ -140,6 +143,27 @@ function expectMonth(month: string, want: Month, open: Record<string, OpenPipeli
   const got = open[month] ?? { count: 0, amount: 0, byStage: {}, byOwner: {}, openAt: "" };
   expect({ month, ...got }).toEqual({ month, ...want.open, openAt: want.openAt });
 }
+
+describe("the manifest", () => {
+  test("lists every file of the pack folder; models read only hubspot's streams, each as source('hubspot', '<stream>')", () => {
+    const dir = join(repoRoot, "connectors/hubspot/pack");
+    const onDisk = (readdirSync(dir, { recursive: true }) as string[])
+      .filter((f) => /\.(sql|ya?ml)$/.test(f) && f !== "source.yaml")
+      .map((f) => relative(repoRoot, join(dir, f)))
+      .sort();
+    expect([...hubspotPack.files, ...hubspotPack.evals].sort()).toEqual(onDisk);
+    const streams = new Set<string>();
+    for (const f of hubspotPack.files.filter((x) => x.endsWith(".sql"))) {
+      const sql = readFileSync(join(repoRoot, f), "utf8");
+      for (const m of sql.matchAll(/source\(([^)]*)\)/g)) {
+        const exact = /^'hubspot', '([a-z_]+)'$/.exec(m[1]!);
+        expect({ f, call: m[1], exact: Boolean(exact) }).toEqual({ f, call: m[1], exact: true });
+        streams.add(exact![1]!);
+      }
+    }
+    expect([...streams].sort()).toEqual(["companies", "contacts", "deals", "owners", "pipelines"]);
+  });
+});
 
 describe("dev scenario, first pull at 06:00", () => {
   test("open pipeline is a stock at each month's last instant (November: the pull), by stage and by owner in force then", async () => {
