@@ -3,6 +3,7 @@ import type { Batch, RawRecord, ReadContext } from "../../engine/ingest/connecto
 import type { HttpClient, Query } from "../http/client.ts";
 import { modifiedProperty, type HubspotConfig, type ObjectType } from "./config.ts";
 import { propertiesFor } from "./properties.ts";
+import { resultsOf } from "./results.ts";
 
 interface HubspotObject extends RawRecord {
   id: string;
@@ -76,7 +77,7 @@ async function* listAll(
   const query = listQuery(shape, config, false);
   for (let after: string | undefined, first = true; first || after; first = false) {
     const res = await client.get<HubspotPage>(`/crm/v3/objects/${shape.type}`, { ...query, after });
-    const results = checkPage(res.data, shape.type, ctx);
+    const results = resultsOf<HubspotObject>(res.data, shape.type, ctx);
     client.page(results.length, res.url);
     for (const o of results) maxSeen = maxOf(maxSeen, modifiedAt(o, shape.type));
     after = res.data.paging?.next?.after;
@@ -98,7 +99,7 @@ async function* listArchived(
   const query = listQuery(shape, config, true);
   for (let after: string | undefined, first = true; first || after; first = false) {
     const res = await client.get<HubspotPage>(`/crm/v3/objects/${shape.type}`, { ...query, after });
-    const results = checkPage(res.data, shape.type, ctx);
+    const results = resultsOf<HubspotObject>(res.data, shape.type, ctx);
     client.page(results.length, res.url);
     after = res.data.paging?.next?.after;
     if (results.length) yield { records: results };
@@ -135,7 +136,7 @@ async function* searchSince(
       limit,
       ...(after ? { after } : {}),
     });
-    const results = checkPage(res.data, shape.type, ctx);
+    const results = resultsOf<HubspotObject>(res.data, shape.type, ctx);
     client.page(results.length, res.url);
     if (first && reread && typeof res.data.total === "number" && res.data.total > config.reread_limit) {
       ctx.log.info(`${res.data.total} ${shape.type} changed (over reread_limit ${config.reread_limit}); listing all`);
@@ -194,17 +195,6 @@ async function readAgain(
     for (const res of await Promise.all(reads)) if (res.data && typeof res.data.id === "string") out.push(res.data);
   }
   return out;
-}
-
-function checkPage(page: HubspotPage | null, type: string, ctx: ReadContext): HubspotObject[] {
-  if (!page || !Array.isArray(page.results)) {
-    throw new DpError(
-      "SOURCE_DATA",
-      `hubspot ${type}: expected { results: [...] }, got ${JSON.stringify(page).slice(0, 120)}`,
-      { where: `sources.${ctx.source}.config` },
-    );
-  }
-  return page.results;
 }
 
 function modifiedAt(o: HubspotObject, type: ObjectType): number | undefined {

@@ -1,6 +1,6 @@
-import { DpError } from "../../engine/errors.ts";
-import type { Batch, RawRecord, ReadContext } from "../../engine/ingest/connector.ts";
+import type { Batch, ReadContext } from "../../engine/ingest/connector.ts";
 import type { HttpClient } from "../http/client.ts";
+import { resultsOf } from "./results.ts";
 
 /**
  * `GET /crm/v3/pipelines/deals`: every live deal pipeline with its stages (label, display order,
@@ -8,15 +8,8 @@ import type { HttpClient } from "../http/client.ts";
  * pipeline's won stage is a number, not `closedwon`). One unpaged answer, landed whole each pull.
  */
 export async function* readPipelines(client: HttpClient, ctx: ReadContext): AsyncGenerator<Batch> {
-  const res = await client.get<{ results?: RawRecord[] }>("/crm/v3/pipelines/deals");
-  const results = res.data?.results;
-  if (!Array.isArray(results)) {
-    throw new DpError(
-      "SOURCE_DATA",
-      `hubspot pipelines: expected { results: [...] }, got ${JSON.stringify(res.data).slice(0, 120)}`,
-      { where: `sources.${ctx.source}.config` },
-    );
-  }
+  const res = await client.get("/crm/v3/pipelines/deals");
+  const results = resultsOf(res.data, "pipelines", ctx);
   client.page(results.length, res.url);
   yield { records: results };
 }
