@@ -310,3 +310,28 @@ describe("dev scenario, second batch pulled at 07:00", () => {
     );
   });
 });
+
+// runs after the second batch: the portal is in its final state
+describe("under another source name", () => {
+  test("dp add hubspot crm: the models read source('crm', …) and build the same stock", async () => {
+    const other = new PackProject([{ pack: hubspotPack, config: { base_url: fake.url }, source: "crm" }], {
+      HUBSPOT_TOKEN: fake.token,
+      DP_NOW: dev.scenario.later,
+    });
+    try {
+      const run = await other.dp(["run"]);
+      expect(run.code).toBe(0);
+      const rows = await other.sql(
+        "SELECT strftime(month, '%Y-%m') AS m, sum(open_deals) AS n, sum(open_amount) AS a FROM marts.pipeline_monthly GROUP BY 1 ORDER BY 1",
+      );
+      const after = { ...dev.expected.months, ...dev.expected.afterSecondBatch.months };
+      expect(rows).toEqual(
+        Object.entries(after)
+          .sort()
+          .map(([m, x]) => ({ m, n: x.open.count, a: x.open.amount })),
+      );
+    } finally {
+      other.remove();
+    }
+  }, 120_000);
+});

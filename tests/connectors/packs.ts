@@ -1,6 +1,7 @@
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parse, stringify } from "yaml";
+import { addPack, type ModelPack } from "../../engine/config/pack.ts";
 import { repoRoot, runDp, tempDir, type DpOptions, type Ran } from "../helpers.ts";
 
 /** What a pack's manifest (connectors/<x>/pack/pack.ts) declares; paths are repo-relative. */
@@ -26,27 +27,33 @@ export function sourceBlock(pack: PackManifest, config: Record<string, unknown>)
   return { ...block, config: { ...(block.config as Record<string, unknown>), ...config } };
 }
 
+/** A manifest as the `ModelPack` dp add writes, with the source block's config keys set or replaced. */
+export function modelPack(pack: PackManifest, config: Record<string, unknown> = {}): ModelPack {
+  const read = (f: string) => readFileSync(join(repoRoot, f), "utf8");
+  return {
+    name: pack.name,
+    connector: pack.connector,
+    description: pack.description,
+    source: stringify(sourceBlock(pack, config)),
+    files: Object.fromEntries([...pack.files, ...pack.evals].map((f) => [projectPath(f), read(f)])),
+  };
+}
+
 /**
- * A temp project built from packs' manifests, as `dp add` would write it: each pack's source
- * block under the pack's default source name, its files under models/ and evals/. The real CLI
- * runs against it (`dp run`, `dp sql --json`, `dp ask --json`).
+ * A temp project built from packs' manifests by dp add's own writer (engine/config/pack.ts): each
+ * pack's source block under the pack's default source name, its files under models/ and evals/.
+ * The real CLI runs against it (`dp run`, `dp sql --json`, `dp ask --json`).
  */
 export class PackProject {
   readonly dir = tempDir("dp-pack-");
 
   constructor(
-    packs: { pack: PackManifest; config: Record<string, unknown> }[],
+    /** `source`: the source name, as in `dp add CONNECTOR NAME` (default: the pack's) */
+    packs: { pack: PackManifest; config: Record<string, unknown>; source?: string }[],
     readonly env: Record<string, string | undefined> = {},
   ) {
-    const sources = Object.fromEntries(packs.map(({ pack, config }) => [pack.name, sourceBlock(pack, config)]));
-    writeFileSync(join(this.dir, "project.yaml"), stringify({ name: "pack-test", sources }));
-    for (const { pack } of packs) {
-      for (const file of [...pack.files, ...pack.evals]) {
-        const to = join(this.dir, projectPath(file));
-        mkdirSync(dirname(to), { recursive: true });
-        cpSync(join(repoRoot, file), to);
-      }
-    }
+    writeFileSync(join(this.dir, "project.yaml"), "name: pack-test\n");
+    for (const { pack, config, source } of packs) addPack(this.dir, modelPack(pack, config), source);
   }
 
   dp(args: string[], options: DpOptions = {}): Promise<Ran> {
