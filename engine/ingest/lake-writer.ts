@@ -302,6 +302,25 @@ export class StreamWriter {
   }
 }
 
+/**
+ * A stream's declared columns (StreamSpec.columns) as DuckDB names their types, plus dp's own:
+ * what a stream that has never landed a record would hold, so staging can read it as empty.
+ */
+export async function declaredSchema(db: Db, columns: Record<string, string>): Promise<ColumnSchema[]> {
+  const select = Object.entries(columns)
+    .map(([name, type]) => `CAST(NULL AS ${sqlType(type)}) AS ${ident(name)}`)
+    .join(", ");
+  return db.describe(`SELECT ${select}`);
+}
+
+/** A type name read from a connector or a state file, before it goes into SQL unbound. */
+export function sqlType(type: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9_ ,()".[\]]*$/.test(type) || type.includes("--")) {
+    throw new DpError("INTERNAL", `not a DuckDB type name: ${type}`);
+  }
+  return type;
+}
+
 function columnsSql(columns: Record<string, string>): string {
   return `{${Object.entries(columns)
     .map(([k, t]) => `${literal(k)}: ${literal(t)}`)

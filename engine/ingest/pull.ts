@@ -6,7 +6,7 @@ import { crashPoint } from "./crash-points.ts";
 import { Db } from "../warehouse/duckdb.ts";
 import { pullThreads } from "../warehouse/duckdb-settings.ts";
 import { DpError, asDpError } from "../errors.ts";
-import { StreamWriter, newRunId, removeStaleTemp, type ConvertedSpool } from "./lake-writer.ts";
+import { StreamWriter, declaredSchema, newRunId, removeStaleTemp, type ConvertedSpool } from "./lake-writer.ts";
 import { formatCount } from "../format-count.ts";
 import { scopedLogger } from "../log.ts";
 import { StreamProgress } from "./stream-progress.ts";
@@ -187,6 +187,8 @@ async function pullStream(
       lastSchema = landed.schema;
     }
     if (!landed && !final) return;
+    // a stream that has never had a record still has its declared columns: models read it as empty
+    if (final && !lastSchema && stream.columns) lastSchema = await declaredSchema(db, stream.columns);
     store.update(sourceName, (s) => {
       const rec: StreamRecord = (s.streams[stream.name] ??= {});
       if (state) rec.state = state;

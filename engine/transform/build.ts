@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { now } from "../clock.ts";
 import type { Project } from "../config/project.ts";
 import { StateStore } from "../ingest/cursor-state.ts";
-import { newRunId, streamGlob, streamHasData } from "../ingest/lake-writer.ts";
+import { LOADED_AT, newRunId, RUN_ID, sqlType, streamGlob, streamHasData } from "../ingest/lake-writer.ts";
 import {
   findUnreadableRaw,
   looksLikeUnreadableFile,
@@ -13,7 +13,7 @@ import {
   rawFileInError,
 } from "../ingest/quarantine.ts";
 import { log } from "../log.ts";
-import { type Db, literal, qualified, type SqlValue } from "../warehouse/duckdb.ts";
+import { type Db, ident, literal, qualified, type SqlValue } from "../warehouse/duckdb.ts";
 import { openWriter, publishSnapshot, type SnapshotSidecar } from "../warehouse/snapshots.ts";
 import { type BuildHistory, modifiedModels, readBuildHistory, retrySet } from "./build-history.ts";
 import { BuildRun, type ModelResult, quarantineMessage, sqlMessage } from "./build-run.ts";
@@ -66,7 +66,9 @@ export async function refreshRawViews(
       seen.add(key);
       const view = qualified("raw", rawViewName(s.source, s.stream));
       if (!streamHasData(project.paths.raw, s.source, s.stream)) {
-        missing.add(key);
+        const empty = emptyStreamSelect(project, s.source, s.stream);
+        if (empty) await db.run(`CREATE OR REPLACE VIEW ${view} AS ${empty}`);
+        else missing.add(key);
         continue;
       }
       const glob = streamGlob(project.paths.raw, s.source, s.stream);
@@ -98,6 +100,23 @@ export async function refreshRawViews(
     }
   }
   return missing;
+}
+
+/**
+ * A stream pulled successfully that has never had a record (a portal without companies, an account
+ * without refunds) is an empty table of its declared columns, not a missing one. A stream whose
+ * files were all quarantined had rows, so it stays missing.
+ */
+function emptyStreamSelect(project: Project, source: string, stream: string): string | undefined {
+  const rec = new StateStore(project.paths.state).read(source).streams[stream];
+  if (!rec?.last_success_at || (rec.rows_total ?? 0) > 0 || !rec.schema?.length) return undefined;
+  const columns = [
+    ...rec.schema,
+    { name: RUN_ID, type: "VARCHAR" },
+    { name: LOADED_AT, type: "TIMESTAMP WITH TIME ZONE" },
+    { name: "load_date", type: "DATE" },
+  ];
+  return `SELECT ${columns.map((c) => `CAST(NULL AS ${sqlType(c.type)}) AS ${ident(c.name)}`).join(", ")} WHERE false`;
 }
 
 /**

@@ -335,3 +335,45 @@ describe("under another source name", () => {
     }
   }, 120_000);
 });
+
+describe("a portal with deals but no companies or contacts", () => {
+  test("streams with no record ever are empty tables of their columns: dp run builds every model", async () => {
+    const bare = await FakeHubspot.start({});
+    const b = new CrmBuilder(bare);
+    b.at("2026-10-01T10:00:00Z").owner("ana", {
+      id: "1",
+      email: "ana@example.com",
+      firstName: "Ana",
+      lastName: "Silva",
+      userId: 11,
+    });
+    b.deal("D1", { name: "Direct sale", stage: "appointmentscheduled", amount: 1000, owner: "ana" });
+    b.at("2026-10-03T10:00:00Z").deal("D2", { name: "Walk-in", stage: "qualifiedtobuy", amount: 500 });
+    b.at("2026-10-20T10:00:00Z").move("D2", "closedwon");
+    const p = new PackProject([{ pack: hubspotPack, config: { base_url: bare.url } }], {
+      HUBSPOT_TOKEN: bare.token,
+      DP_NOW: "2026-11-21T06:00:00Z",
+    });
+    try {
+      const run = await p.dp(["run"]);
+      expect(run.stdout).toContain("11/11 models");
+      expect(run.code).toBe(0);
+      expect(await p.sql("SELECT count(*) AS n FROM staging.stg_hubspot__companies")).toEqual([{ n: 0 }]);
+      expect(await p.sql("SELECT deal_name, company_name, owner, is_won FROM marts.deals ORDER BY deal_name")).toEqual([
+        { deal_name: "Direct sale", company_name: null, owner: "Ana Silva", is_won: false },
+        { deal_name: "Walk-in", company_name: null, owner: "(no owner)", is_won: true },
+      ]);
+      expect(
+        await p.sql(
+          "SELECT strftime(month, '%Y-%m') AS m, sum(open_amount) AS a FROM marts.pipeline_monthly GROUP BY 1 ORDER BY 1",
+        ),
+      ).toEqual([
+        { m: "2026-10", a: 1000 },
+        { m: "2026-11", a: 1000 },
+      ]);
+    } finally {
+      p.remove();
+      await bare.close();
+    }
+  }, 120_000);
+});

@@ -8,6 +8,8 @@ import { select } from "../../../engine/transform/selector.ts";
 import { openWriter } from "../../../engine/warehouse/snapshots.ts";
 import { runTests } from "../../../engine/transform/testing/run-tests.ts";
 import { snapshotRows, writeProject } from "../../helpers.ts";
+import { pull } from "../../../engine/ingest/pull.ts";
+import "../../../connectors/index.ts";
 
 const base = {
   "project.yaml": "name: fixture\n",
@@ -288,4 +290,36 @@ describe("large models are built beside the live version, committed, then tested
     expect(await rows(dir, "select count(*)::int as n from marts.big")).toEqual([{ n: 1_300_000 }]);
     expect(await tables(dir)).toEqual(["big", "small"]);
   });
+});
+
+test("a stream pulled without a record ever is an empty table of its declared columns; one never pulled is missing", async () => {
+  process.env.HOOK_SECRET_FOR_TEST = "whsec_test";
+  const dir = writeProject({
+    "project.yaml": `name: fixture
+sources:
+  hooks: { connector: webhook, config: { signing_secret: "\${HOOK_SECRET_FOR_TEST}" } }
+  later: { connector: webhook, config: { signing_secret: "\${HOOK_SECRET_FOR_TEST}" } }
+`,
+    "models/staging/stg_hooks.sql": "select id, type, received_at from {{ source('hooks', 'events') }}\n",
+    "models/staging/stg_later.sql": "select id from {{ source('later', 'events') }}\n",
+  });
+  const project = loadProject(dir);
+  const [pulled] = await pull(project, { sources: ["hooks"] });
+  expect(pulled!.status).toBe("ok");
+  const result = await build(project);
+  expect(result.models.map((m) => [m.model, m.status, m.rows ?? null])).toEqual([
+    ["stg_hooks", "success", 0],
+    ["stg_later", "failed", null],
+  ]);
+  expect(result.models[1]!.error).toContain("source later.events has no data in the lake");
+  expect(
+    await rows(
+      dir,
+      "select column_name, data_type from information_schema.columns where table_name = 'stg_hooks' order by ordinal_position",
+    ),
+  ).toEqual([
+    { column_name: "id", data_type: "VARCHAR" },
+    { column_name: "type", data_type: "VARCHAR" },
+    { column_name: "received_at", data_type: "TIMESTAMP WITH TIME ZONE" },
+  ]);
 });
