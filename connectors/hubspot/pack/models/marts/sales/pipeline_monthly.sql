@@ -35,34 +35,40 @@ has_history as (
     from history
     group by deal_id
 ),
+deal_instants as (
+    select d.deal_id, i.month, i.stock_at
+    from {{ ref('stg_hubspot__deals') }} d
+    join instants i on d.created_at <= i.stock_at
+),
+-- an equality join on the deal, then the interval as a filter: DuckDB hashes it instead of
+-- looping over every (deal, instant) × history pair
 in_force as (
     select
-        d.deal_id,
-        i.month,
-        i.stock_at,
+        di.deal_id,
+        di.month,
         max(h.value) filter (where h.property = 'dealstage') as stage_id,
         max(h.value) filter (where h.property = 'pipeline') as pipeline_id,
         max(h.value) filter (where h.property = 'amount') as amount,
         max(h.value) filter (where h.property = 'hubspot_owner_id') as owner_id
-    from {{ ref('stg_hubspot__deals') }} d
-    join instants i on d.created_at <= i.stock_at
-    left join history h
-        on h.deal_id = d.deal_id and h.changed_at <= i.stock_at and (h.valid_to is null or h.valid_to > i.stock_at)
-    group by d.deal_id, i.month, i.stock_at
+    from deal_instants di
+    join history h on h.deal_id = di.deal_id
+    where h.changed_at <= di.stock_at and (h.valid_to is null or h.valid_to > di.stock_at)
+    group by di.deal_id, di.month
 ),
 positions as (
     select
-        f.deal_id,
-        f.month,
-        f.stock_at,
+        di.deal_id,
+        di.month,
+        di.stock_at,
         case when coalesce(hh.stage, false) then f.stage_id else d.stage_id end as stage_id,
         case when coalesce(hh.pipeline, false) then f.pipeline_id else d.pipeline_id end as pipeline_id,
         case when coalesce(hh.amount, false) then try_cast(nullif(trim(f.amount), '') as decimal(18, 4))
              else d.amount end as amount,
         case when coalesce(hh.owner, false) then nullif(trim(f.owner_id), '') else d.owner_id end as owner_id
-    from in_force f
-    join {{ ref('stg_hubspot__deals') }} d on d.deal_id = f.deal_id
-    left join has_history hh on hh.deal_id = f.deal_id
+    from deal_instants di
+    join {{ ref('stg_hubspot__deals') }} d on d.deal_id = di.deal_id
+    left join in_force f on f.deal_id = di.deal_id and f.month = di.month
+    left join has_history hh on hh.deal_id = di.deal_id
 ),
 stages as (
     select * from {{ ref('stg_hubspot__pipeline_stages') }}

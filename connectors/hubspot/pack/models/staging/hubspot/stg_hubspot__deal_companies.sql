@@ -7,14 +7,17 @@ with latest as (
     qualify row_number() over (partition by id order by _dp_loaded_at desc, updatedAt desc nulls last) = 1
 ),
 links as (
-    select l.id as deal_id, a.value->>'id' as company_id, a.value->>'type' as association_type
-    from latest l, json_each(l.associations->'companies'->'results') a
+    select
+        id as deal_id,
+        unnest(from_json(associations, '{"companies": {"results": [{"id": "VARCHAR", "type": "VARCHAR"}]}}')
+            .companies.results) as a
+    from latest
 )
 select
     k.deal_id,
-    k.company_id,
-    bool_or(k.association_type = 'deal_to_company') as is_primary
+    k.a.id as company_id,
+    bool_or(k.a.type = 'deal_to_company') as is_primary
 from links k
 join {{ ref('stg_hubspot__deals') }} d on d.deal_id = k.deal_id
-where k.company_id is not null
-group by k.deal_id, k.company_id
+where k.a.id is not null
+group by k.deal_id, k.a.id

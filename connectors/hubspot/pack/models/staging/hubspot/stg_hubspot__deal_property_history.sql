@@ -1,33 +1,56 @@
 -- Every value a live deal's stage, pipeline, amount, close date and owner has had, with the
 -- interval it was in force ([changed_at, valid_to)): what rebuilds a past month's open pipeline.
 -- Read from the newest landed version of each deal that carries its history; HubSpot lists
--- history newest first, so within one timestamp the later entry in time is the one listed first.
+-- history newest first, so within one timestamp the entry listed first is the later one.
 with latest as (
     select id, propertiesWithHistory
     from {{ source('hubspot', 'deals') }}
     where propertiesWithHistory is not null
     qualify row_number() over (partition by id order by _dp_loaded_at desc, updatedAt desc nulls last) = 1
 ),
+-- a typed read of the five histories (fields HubSpot adds to an entry are ignored): far faster than json_each
+parsed as (
+    select
+        id as deal_id,
+        from_json(propertiesWithHistory, '{
+            "dealstage": [{"value": "VARCHAR", "timestamp": "VARCHAR", "sourceType": "VARCHAR"}],
+            "pipeline": [{"value": "VARCHAR", "timestamp": "VARCHAR", "sourceType": "VARCHAR"}],
+            "amount": [{"value": "VARCHAR", "timestamp": "VARCHAR", "sourceType": "VARCHAR"}],
+            "closedate": [{"value": "VARCHAR", "timestamp": "VARCHAR", "sourceType": "VARCHAR"}],
+            "hubspot_owner_id": [{"value": "VARCHAR", "timestamp": "VARCHAR", "sourceType": "VARCHAR"}]
+        }') as h
+    from latest
+),
+-- one list per property, unnested once: several times faster than unnesting a list of the five
+histories as (
+    select deal_id, 'dealstage' as property, h.dealstage as entries from parsed
+    union all
+    select deal_id, 'pipeline' as property, h.pipeline as entries from parsed
+    union all
+    select deal_id, 'amount' as property, h.amount as entries from parsed
+    union all
+    select deal_id, 'closedate' as property, h.closedate as entries from parsed
+    union all
+    select deal_id, 'hubspot_owner_id' as property, h.hubspot_owner_id as entries from parsed
+),
 entries as (
     select
-        l.id as deal_id,
-        p.key as property,
-        cast(e.key as integer) as position,
-        e.value->>'value' as value,
-        e.value->>'timestamp' as changed,
-        e.value->>'sourceType' as source_type
-    from latest l,
-        json_each(l.propertiesWithHistory) p,
-        json_each(p.value) e
+        deal_id,
+        property,
+        unnest(list_transform(
+            entries,
+            (x, i) -> {'value': x.value, 'changed': x.timestamp, 'source_type': x.sourceType, 'position': i}
+        )) as e
+    from histories
 ),
 typed as (
     select
         deal_id,
         property,
-        position,
-        value,
-        try_cast(changed as timestamptz) at time zone 'UTC' as changed_at,
-        source_type
+        e.position,
+        e.value,
+        try_cast(e.changed as timestamptz) at time zone 'UTC' as changed_at,
+        e.source_type
     from entries
 )
 select

@@ -8,15 +8,25 @@ with latest as (
 ),
 stages as (
     select
-        p.id as pipeline_id,
-        trim(p.label) as pipeline_label,
-        s.value->>'id' as stage_id,
-        trim(s.value->>'label') as stage_label,
-        try_cast(s.value->>'displayOrder' as integer) as stage_order,
-        lower(s.value->'metadata'->>'isClosed') = 'true' as is_closed,
-        try_cast(s.value->'metadata'->>'probability' as double) as probability,
-        coalesce(try_cast(s.value->>'archived' as boolean), false) as is_archived
-    from latest p, json_each(p.stages) s
+        id as pipeline_id,
+        trim(label) as pipeline_label,
+        unnest(from_json(stages, '[{
+            "id": "VARCHAR", "label": "VARCHAR", "displayOrder": "VARCHAR", "archived": "VARCHAR",
+            "metadata": {"isClosed": "VARCHAR", "probability": "VARCHAR"}
+        }]')) as s
+    from latest
+),
+typed as (
+    select
+        pipeline_id,
+        pipeline_label,
+        s.id as stage_id,
+        trim(s.label) as stage_label,
+        try_cast(s.displayOrder as integer) as stage_order,
+        lower(s.metadata.isClosed) = 'true' as is_closed,
+        try_cast(s.metadata.probability as double) as probability,
+        coalesce(lower(s.archived) = 'true', false) as is_archived
+    from stages
 )
 select
     pipeline_id,
@@ -30,4 +40,4 @@ select
     coalesce(is_closed, false) and probability = 1 as is_won,
     coalesce(is_closed, false) and probability = 0 as is_lost,
     is_archived
-from stages
+from typed
