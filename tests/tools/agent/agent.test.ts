@@ -236,8 +236,21 @@ describe("numbers are checked against the tool results", () => {
     expect(audit.number_mismatches).toEqual(["12.5%"]);
   });
 
-  test("formatting tolerance: %, $, separators, k/M, rounding", () => {
-    const data = [{ churn: 0.041234, mrr: 1_187_400.5, n: 37, total: 902 }];
+  test("formatting tolerance: %, $, separators, k/M, rounding (value cells of the views the model saw)", () => {
+    const data = [
+      { tool: "query_metric", data: { format: "percent", rows: [{ value: 0.041234, rows: 3 }] } },
+      { tool: "query_metric", data: { format: "currency", rows: [{ value: 1_187_400.5, rows: 3 }] } },
+      {
+        tool: "query_metric",
+        data: {
+          format: "number",
+          rows: [
+            { value: 37, rows: 3 },
+            { value: 902, rows: 3 },
+          ],
+        },
+      },
+    ];
     expect(
       checkNumbers("Churn 4.1% (37 of 902); MRR $1,187,400.50, about $1.2M or 1187k, 4%.", data).mismatches,
     ).toEqual([]);
