@@ -41,6 +41,10 @@ export const aiSchema = z.strictObject({
   allow_row_level: z.boolean().default(false),
   quality_gate: z.enum(["warn", "refuse"]).default("warn"),
   allow_act_unattended: z.boolean().default(false),
+  /** one question's wall-clock limit on the LLM path, retries and tool calls included */
+  deadline_seconds: z.number().positive().max(3600).default(60),
+  /** extended thinking: tokens the model may reason with per turn (off when unset) */
+  thinking_budget_tokens: z.number().int().min(1024).optional(),
 });
 
 export const alertsSchema = z.strictObject({

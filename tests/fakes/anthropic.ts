@@ -171,7 +171,8 @@ export class FakeAnthropic {
         fault.retryAfter !== undefined ? { "retry-after": fault.retryAfter } : {},
       );
     if (fault?.kind === "slow") {
-      await new Promise((r) => setTimeout(r, fault!.ms));
+      const { ms } = fault;
+      await new Promise((r) => setTimeout(r, ms));
       if (res.destroyed || req.socket.destroyed) return;
       fault = undefined;
     }

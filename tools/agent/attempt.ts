@@ -2,38 +2,26 @@ import { asDpError } from "../../engine/errors.ts";
 import type { AuditedToolCall } from "../ask/question-audit.ts";
 import { qualityIssues } from "../citations.ts";
 import type { ActApproval, ToolContext } from "../context.ts";
-import type { ContentBlock, Message, Provider, ToolSpec } from "../providers/provider.ts";
-import { callTool, type ToolCallResult } from "../toolbox/index.ts";
+import {
+  type Completion,
+  type ContentBlock,
+  type Message,
+  type Provider,
+  ProviderError,
+  type ToolSpec,
+} from "../providers/provider.ts";
+import { callTool } from "../toolbox/index.ts";
 import type { AnyTool } from "../toolbox/tool.ts";
+import { type Attempt, CONTINUE, sendable, textOf, type ToolUse } from "./turn.ts";
 import type { AskSession } from "./session.ts";
 import { modelView } from "./view.ts";
+
+export type { Attempt, StopReason } from "./turn.ts";
+import type { StopReason } from "./turn.ts";
 
 export interface ActRequest {
   tool: string;
   input: Record<string, unknown>;
-}
-
-export type StopReason =
-  | "answered"
-  | "max_tool_calls"
-  | "token_cap"
-  | "budget"
-  | "needs_approval"
-  | "quality_gate"
-  | "max_tokens";
-
-/** One model's try at the question: the conversation it had, the tools it ran, why it stopped. */
-export interface Attempt {
-  model: string;
-  messages: Message[];
-  text: string | null;
-  stop: StopReason;
-  results: ToolCallResult[];
-  /** each result as the model saw it (JSON) */
-  views: string[];
-  /** results kept on this machine (row-level rows), shown to the human under the answer */
-  withheld: ToolCallResult[];
-  pendingAct?: ActRequest;
 }
 
 /** What an attempt needs from the question it serves. */
@@ -49,48 +37,135 @@ export interface AttemptSetup {
   maxToolCalls: number;
   maxTokens: number;
   budgetLeft: () => number;
+  /** epoch ms: the question's deadline (ai.deadline_seconds) */
+  deadline: number;
+  /** ai.thinking_budget_tokens */
+  thinkingBudget?: number;
   /** did the human's own words ask for an act */
   humanAskedToAct: boolean;
   /** undefined: no human to ask · null: the human said no */
   approve: (request: ActRequest) => Promise<ActApproval | null | undefined>;
 }
 
-type ToolUse = Extract<ContentBlock, { type: "tool_use" }>;
+/** a reply cut at its output limit is continued once, with twice the room */
+const MAX_CONTINUATIONS = 1;
+/** a turn the API paused (pause_turn) is resumed at most this often */
+const MAX_PAUSES = 3;
 
-/** Model turns and tool calls until the model answers or a bound stops it. */
+/** Model turns and tool calls until the model answers, declines, or a bound stops it. */
 export async function runAttempt(s: AttemptSetup, model: string): Promise<Attempt> {
   s.session.models.push(model);
   const messages: Message[] = [...s.history, { role: "user", content: s.question }];
   const run: Attempt = { model, messages, text: null, stop: "answered", results: [], views: [], withheld: [] };
   const calls = { n: 0 };
+  const turns = { continued: 0, paused: 0, said: "" };
   for (;;) {
     s.session.enter("planning");
-    if (s.session.tokensUsed >= s.maxTokens) return { ...run, stop: "token_cap" };
-    if (s.budgetLeft() <= 0) return { ...run, stop: "budget" };
+    const bound = boundReached(s);
+    if (bound) return { ...run, stop: bound, text: turns.said.trim() || null };
+    const res = await complete(s, model, messages, calls.n >= s.maxToolCalls, turns.continued > 0);
+    if (typeof res === "string") return { ...run, stop: res, text: turns.said.trim() || null };
+    const content = sendable(res.content);
+    const stop = afterTurn(res, content, messages, turns);
+    if (stop === "next") continue;
+    if (stop) return { ...run, stop, text: turns.said.trim() || null, stopDetails: res.stop_details ?? undefined };
+    const uses = content.filter((b): b is ToolUse => b.type === "tool_use");
+    if (!uses.length) {
+      if (calls.n >= s.maxToolCalls && !turns.said.trim()) return { ...run, stop: "max_tool_calls" };
+      return { ...run, text: turns.said.trim(), stop: "answered" };
+    }
+    turns.said = "";
+    s.session.enter("tool_calls");
+    const blocks: ContentBlock[] = [];
+    let halt: StopReason | undefined;
+    for (const use of uses) halt = (await runToolUse(s, run, use, calls, blocks)) ?? halt;
+    if (calls.n >= s.maxToolCalls)
+      blocks.push({
+        type: "text",
+        text: `[dp] That was the last of your ${s.maxToolCalls} tool calls for this question (ai.max_tool_calls). Answer now from the results above, without tools; say what you could not check.`,
+      });
+    messages.push({ role: "user", content: blocks });
+    if (halt) return { ...run, stop: halt };
+  }
+}
+
+function boundReached(s: AttemptSetup): StopReason | undefined {
+  if (s.session.tokensUsed >= s.maxTokens) return "token_cap";
+  if (s.budgetLeft() <= 0) return "budget";
+  if (Date.now() >= s.deadline) return "deadline";
+  return undefined;
+}
+
+/** One model turn; a failed one is charged with its real attempts and usage before it is passed on. */
+async function complete(
+  s: AttemptSetup,
+  model: string,
+  messages: Message[],
+  noMoreTools: boolean,
+  continuing: boolean,
+): Promise<Completion | StopReason> {
+  const room = Math.max(256, s.maxTokens - s.session.tokensUsed);
+  try {
     const res = await s.provider.complete({
       model,
       system: s.system,
       messages,
       tools: s.specs,
-      maxTokens: Math.min(2048, Math.max(256, s.maxTokens - s.session.tokensUsed)),
+      maxTokens: Math.min(continuing ? 4096 : 2048, room),
+      ...(noMoreTools ? { toolChoice: { type: "none" as const } } : {}),
+      ...(s.thinkingBudget ? { thinkingBudget: s.thinkingBudget } : {}),
+      deadline: s.deadline,
     });
-    s.session.charge(model, res.usage, res.attempts);
-    messages.push({ role: "assistant", content: res.content });
-    const uses = res.content.filter((b): b is ToolUse => b.type === "tool_use");
-    if (!uses.length) {
-      run.text = res.content
-        .flatMap((b) => (b.type === "text" ? [b.text] : []))
-        .join("\n")
-        .trim();
-      return { ...run, stop: res.stop_reason === "max_tokens" ? "max_tokens" : "answered" };
-    }
-    s.session.enter("tool_calls");
-    const blocks: ContentBlock[] = [];
-    let stop: StopReason | undefined;
-    for (const use of uses) stop = (await runToolUse(s, run, use, calls, blocks)) ?? stop;
-    messages.push({ role: "user", content: blocks });
-    if (stop) return { ...run, stop };
+    s.session.charge(model, res.usage, res.attempts, res.stop_reason);
+    return res;
+  } catch (e) {
+    if (!(e instanceof ProviderError)) throw e;
+    s.session.charge(model, e.usage, e.attempts);
+    if (Date.now() >= s.deadline) return "deadline";
+    throw e;
   }
+}
+
+/**
+ * What the stop_reason means for the loop: "next" to ask again (a paused turn, a reply cut at its
+ * output limit continued once), a stop, or undefined to go on with the turn's text and tool calls.
+ * The assistant turn joins the conversation only as the API accepts it back (sendable()).
+ */
+function afterTurn(
+  res: Completion,
+  content: ContentBlock[],
+  messages: Message[],
+  turns: { continued: number; paused: number; said: string },
+): "next" | StopReason | undefined {
+  const reason = res.stop_reason;
+  if (reason === "refusal") {
+    turns.said = "";
+    return "refusal";
+  }
+  turns.said += textOf(content);
+  if (reason === "pause_turn") {
+    if (++turns.paused > MAX_PAUSES) return "max_tokens";
+    if (content.length) messages.push({ role: "assistant", content: trimEnd(content) });
+    return "next";
+  }
+  if (reason === "max_tokens" || reason === "model_context_window_exceeded") {
+    // a tool call cut mid-way has no whole input: it is neither run nor sent back
+    const kept = content.filter((b) => b.type !== "tool_use");
+    if (reason === "max_tokens" && turns.continued++ < MAX_CONTINUATIONS && textOf(kept).trim()) {
+      messages.push({ role: "assistant", content: trimEnd(kept) }, { role: "user", content: CONTINUE });
+      return "next";
+    }
+    return "max_tokens";
+  }
+  if (content.length) messages.push({ role: "assistant", content });
+  return undefined;
+}
+
+/** the API refuses a final assistant turn that ends in whitespace */
+function trimEnd(content: ContentBlock[]): ContentBlock[] {
+  const last = content.at(-1);
+  if (last?.type !== "text") return content;
+  return [...content.slice(0, -1), { ...last, text: last.text.trimEnd() }];
 }
 
 /** One tool_use block: bounded, authority-checked, run through callTool(), answered with a tool_result. */
@@ -104,8 +179,13 @@ async function runToolUse(
   const reply = (content: string, isError = false) =>
     blocks.push({ type: "tool_result", tool_use_id: use.id, content, ...(isError ? { is_error: true } : {}) });
   if (calls.n >= s.maxToolCalls) {
-    reply(JSON.stringify({ error: `tool call limit reached (ai.max_tool_calls: ${s.maxToolCalls})` }), true);
-    return "max_tool_calls";
+    reply(
+      JSON.stringify({
+        error: `not run: the ${s.maxToolCalls} tool calls for this question are used up (ai.max_tool_calls)`,
+      }),
+      true,
+    );
+    return undefined;
   }
   calls.n++;
   const tool = s.tools.find((t) => t.name === use.name);

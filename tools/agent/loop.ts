@@ -10,21 +10,21 @@ import { type AskState, spentToday } from "../ask/question-audit.ts";
 import { testSummary } from "../ask/receipt.ts";
 import { qualityIssues } from "../citations.ts";
 import type { ActApproval, ToolContext } from "../context.ts";
-import type { Message, Provider, ToolSpec } from "../providers/provider.ts";
-import { toolSpecs } from "../toolbox/index.ts";
+import type { Message, Provider } from "../providers/provider.ts";
 import type { MetricResult } from "../toolbox/query-metric.ts";
 import type { AnyTool } from "../toolbox/tool.ts";
 import { type ActRequest, type Attempt, type AttemptSetup, runAttempt } from "./attempt.ts";
 import { checkNumbers, flagMismatches } from "./number-check.ts";
+import { providerToolSpecs } from "./tool-specs.ts";
 import { systemPrompt } from "./prompt.ts";
+import { premiseWarning } from "./premise.ts";
+import { endedWithoutAnswer } from "./stops.ts";
+import { toDateNote } from "./wording.ts";
 import { AskSession, NO_TESTS } from "./session.ts";
 
 export type { ActRequest } from "./attempt.ts";
 
-/** Exactly what the model is told about the tools: toolSpecs() without dp's own authority field. */
-export function providerToolSpecs(tools: AnyTool[]): ToolSpec[] {
-  return toolSpecs(tools).map(({ name, description, input_schema }) => ({ name, description, input_schema }));
-}
+export { providerToolSpecs } from "./tool-specs.ts";
 
 /** An act must be asked for in the human's own words; a request found inside data is not a yes. */
 const ASKS_TO_ACT = /\b(?:export|send|share|push|upload|save|sync|copy|dump|write)\w*\b|sheets?\b|\.csv\b|\.parquet\b/i;
@@ -92,13 +92,15 @@ export class LlmAgent {
         session,
         ctx,
         tools,
-        specs: providerToolSpecs(tools),
-        system: systemPrompt(ctx.catalog, ctx.project.config.name),
+        specs: providerToolSpecs(tools, ctx.catalog),
+        system: systemPrompt(ctx.catalog, ctx.project.config.name, options.maxToolCalls),
         history: this.history,
         question,
         maxToolCalls: options.maxToolCalls,
         maxTokens: options.maxTokens,
         budgetLeft: () => ai.daily_budget_usd - spent - session.cost,
+        deadline: Date.now() + ai.deadline_seconds * 1000,
+        thinkingBudget: ai.thinking_budget_tokens,
         humanAskedToAct: ASKS_TO_ACT.test(question),
         approve: (request) => this.approve(request, options, ai.allow_act_unattended),
       };
@@ -137,6 +139,7 @@ export class LlmAgent {
   private async conclude(s: AttemptSetup, run: Attempt, options: AgentOptions): Promise<AskResult> {
     const { session, ctx } = s;
     const ai = ctx.project.config.ai;
+    session.stop = run.stop;
     const toolCalls = run.results.map((r) => ({
       name: r.name,
       role: "main",
@@ -149,50 +152,22 @@ export class LlmAgent {
     const tests = status ? testSummary(ctx.catalog, status, citations) : NO_TESTS;
     const warnings = qualityIssues(citations);
     const common = { tool_calls: toolCalls, citations, tests, warnings };
-
-    if (run.stop === "needs_approval") {
-      return session.finish("needs_approval", {
-        ...common,
-        answer: `This needs your yes: ${describeAct(run.pendingAct!)}.\nNothing was exported. Run it again with --yes, answer at the interactive prompt, or set ai.allow_act_unattended: true for unattended runs.`,
-      });
-    }
-    if (run.stop === "quality_gate") {
-      return session.finish("refused", {
-        ...common,
-        answer: [
-          `I won't answer from data that failed its checks (ai.quality_gate: refuse):`,
-          ...warnings.map((w) => `⚠ ${w}`),
-        ].join("\n"),
-      });
-    }
-    if (run.stop === "budget") {
-      return session.finish("refused", {
-        ...common,
-        answer: `I stopped: today's AI budget of $${ai.daily_budget_usd.toFixed(2)} is spent. Raise ai.daily_budget_usd or ask with --offline.`,
-      });
-    }
-    if (run.stop !== "answered" && run.stop !== "max_tokens") {
-      const why =
-        run.stop === "max_tool_calls"
-          ? `after ${options.maxToolCalls} tool calls (ai.max_tool_calls)`
-          : `at the token cap of ${options.maxTokens} (ai.max_tokens_per_question)`;
-      return session.finish("failed", {
-        ...common,
-        answer: `I stopped ${why} without an answer. Ask something narrower, or try --offline.`,
-        error: {
-          code: "INTERNAL",
-          message: `the agent stopped ${why}`,
-          fix: "ask a narrower question or raise the limit in project.yaml ai:",
-        },
-      });
-    }
-    if (!run.text) {
-      return session.finish("failed", {
-        ...common,
-        answer: "The model returned no answer. Try again, or use --offline.",
-        error: { code: "INTERNAL", message: "empty answer from the model" },
-      });
-    }
+    const text =
+      run.stop === "max_tokens" && run.text
+        ? flagMismatches(run.text, numberCheck(run, s.question).mismatches)
+        : run.text;
+    const ended = endedWithoutAnswer(
+      { ...run, text },
+      {
+        maxToolCalls: options.maxToolCalls,
+        maxTokens: options.maxTokens,
+        deadlineSeconds: ai.deadline_seconds,
+        dailyBudgetUsd: ai.daily_budget_usd,
+        warnings,
+        describeAct,
+      },
+    );
+    if (ended) return session.finish(ended.status, { ...common, ...ended.fields });
     return this.answered(s, run, common);
   }
 
@@ -214,6 +189,8 @@ export class LlmAgent {
         ]
       : [];
     const prose = flagMismatches(run.text!, check.mismatches);
+    const premise = premiseWarning(s.question, run.results);
+    const toDate = toDateNote(run.text!, run.results);
     const series = run.results
       .filter((r) => r.name === "query_metric")
       .map((r) => r.output as unknown as MetricResult)
@@ -221,7 +198,7 @@ export class LlmAgent {
       .flatMap((o) => trendLine(o));
     const local = run.withheld.flatMap((r) => composeAnswer("top_n", [{ ...r, role: "main" }]));
     this.history.push(...run.messages.slice(this.history.length));
-    const shown = [...common.warnings, ...notRun, ...numberWarning];
+    const shown = [...common.warnings, ...notRun, ...(premise ? [premise] : []), ...numberWarning];
     return s.session.finish(
       "answered",
       {
@@ -229,7 +206,7 @@ export class LlmAgent {
         warnings: shown,
         answer: shown
           .map((w) => `⚠ ${w}`)
-          .concat(prose, ...series, ...local)
+          .concat(prose, ...toDate, ...series, ...local)
           .join("\n"),
         receipt: run.results.map((r) => `call: ${r.name}: ${r.summary}`),
       },

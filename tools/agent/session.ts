@@ -19,6 +19,10 @@ export class AskSession {
   readonly audited: AuditedToolCall[] = [];
   readonly tokens = { input: 0, output: 0 };
   readonly models: string[] = [];
+  /** each model turn's stop_reason, in order */
+  readonly stopReasons: string[] = [];
+  /** what ended the loop (answered, refusal, max_tokens, deadline, …) */
+  stop?: string;
   cost = 0;
   httpAttempts = 0;
   private readonly t0 = performance.now();
@@ -43,8 +47,9 @@ export class AskSession {
     return this.tokens.input + this.tokens.output;
   }
 
-  /** One model reply's usage, priced for that model. */
-  charge(model: string, usage: Usage, attempts: number): void {
+  /** One model reply's usage, priced for that model (a failed one too: its attempts and what they cost). */
+  charge(model: string, usage: Usage, attempts: number, stopReason?: string): void {
+    if (stopReason) this.stopReasons.push(stopReason);
     this.tokens.input += usage.input_tokens;
     this.tokens.output += usage.output_tokens;
     this.cost += costUsd(model, usage);
@@ -77,6 +82,8 @@ export class AskSession {
       cost_usd: this.cost,
       latency_ms: latency,
       ...(fields.error ? { error: fields.error } : {}),
+      ...(this.stopReasons.length ? { stop_reason: this.stopReasons.at(-1) } : {}),
+      ...(fields.truncated ? { truncated: true } : {}),
     };
     appendAskAudit(this.project, {
       action: "ask",
@@ -93,6 +100,8 @@ export class AskSession {
       http_attempts: this.httpAttempts,
       answer: result.answer,
       number_mismatches: mismatches,
+      stop_reasons: this.stopReasons,
+      ...(this.stop ? { stop: this.stop } : {}),
     });
     return result;
   }

@@ -116,7 +116,9 @@ function compareLines(o: Out<typeof comparePeriods>): string[] {
 
 function topLines(o: Out<typeof topN>): string[] {
   if (!o.rows.length) return [`${o.mart} has no rows to rank.`];
-  const head = `${o.direction === "top" ? "Top" : "Bottom"} ${o.rows.length} ${o.mart} by ${o.measure}${o.label_masked ? ` (${o.label_column} is PII, masked)` : ""}:`;
+  // one row is "Top customer", never "Top 1 customers"
+  const what = o.rows.length === 1 ? o.mart.replace(/ies$/, "y").replace(/s$/, "") : `${o.rows.length} ${o.mart}`;
+  const head = `${o.direction === "top" ? "Top" : "Bottom"} ${what} by ${o.measure}${o.label_masked ? ` (${o.label_column} is PII, masked)` : ""}:`;
   return [
     head,
     ...table(

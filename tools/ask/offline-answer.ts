@@ -27,6 +27,10 @@ export interface AskResult {
   cost_usd: number;
   latency_ms: number;
   error?: { code: string; message: string; where?: string; fix?: string };
+  /** LLM path: why the model's last turn stopped (end_turn, max_tokens, refusal, …) */
+  stop_reason?: string;
+  /** LLM path: the answer was cut off at the model's output limit */
+  truncated?: boolean;
 }
 
 export function mergeCitations(results: { output: { citations: Citation[] } }[]): Citation[] {

@@ -40,6 +40,9 @@ export interface AskAuditRecord {
   http_attempts: number;
   answer: string;
   number_mismatches: string[];
+  /** LLM path: each model turn's stop_reason, in order, and what ended the loop */
+  stop_reasons?: string[];
+  stop?: string;
 }
 
 /** One line per ask in .dp/audit.jsonl, beside the exports' act lines. */

@@ -63,7 +63,10 @@ function asInput(p: ResolvedPeriod) {
 export const comparePeriods = defineTool({
   name: "compare_periods",
   description:
-    "Compare one metric between two periods (e.g. this quarter vs last quarter): both values, the absolute and relative change. Omit `previous` to compare with the period just before.",
+    "Compare one metric between two periods: both values, the absolute change and the relative change (change_ratio; for a percent metric the change is in points). " +
+    'Use it for "did X go up?", "X this quarter vs last", "how much did X grow", and to check the premise of a "why did X drop/rise" question before explaining it. ' +
+    "Omit `previous` to compare with the period just before (a to-date period is compared with the same number of days). " +
+    "Example: {metric: mrr, current: last_month} compares last month with the month before. Not for a trend over many periods (query_metric with a grain).",
   authority: "read",
   input: z.strictObject({
     metric: z.string().describe("metric name, from list_metrics"),

@@ -5,7 +5,7 @@ import { defineTool } from "./tool.ts";
 export const describeMart = defineTool({
   name: "describe_mart",
   description:
-    "One mart (a business table): its columns with types, descriptions and PII tags, owner, tests with their last status, the metrics built on it, and its lineage.",
+    "One mart (a business table): its columns with types, descriptions and PII tags, owner, row count, tests with their last status, the metrics built on it, and its lineage. Use it to find a column for top_n or to explain what a table holds. Not for metric values (query_metric) and never to read rows.",
   authority: "read",
   input: z.strictObject({ mart: z.string().describe("mart name, e.g. customers or mrr_monthly") }),
   async run(ctx, input) {

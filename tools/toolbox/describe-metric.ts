@@ -6,7 +6,7 @@ import { defineTool } from "./tool.ts";
 export const describeMetric = defineTool({
   name: "describe_metric",
   description:
-    "Everything about one metric: definition, the mart and time column it reads, how it rolls up over time, its dimensions and format.",
+    'Everything about one metric: its definition (expression), the mart and time column it reads, how it rolls up over time (a stock like MRR takes the last value, a flow sums), its grain, dimensions and format. Use it to check what a metric means before answering a question that depends on the definition ("does churn count downgrades?"), or to see which dimensions it can be filtered or split by. Not for numbers: use query_metric.',
   authority: "read",
   input: z.strictObject({ metric: z.string().describe("metric name, from list_metrics") }),
   async run(ctx, input) {

@@ -5,7 +5,7 @@ import { defineTool } from "./tool.ts";
 export const explainLineage = defineTool({
   name: "explain_lineage",
   description:
-    "Where a model's data comes from and what depends on it: upstream models down to the raw source streams, and downstream models.",
+    'Where a model\'s data comes from and what depends on it: upstream models down to the raw source streams, and downstream models. Use it for "where does this number come from?" or "what breaks if billing is late?". Not for values or freshness (get_freshness).',
   authority: "read",
   input: z.strictObject({ model: z.string().describe("a model name: a mart like churn_monthly or a staging model") }),
   async run(ctx, input) {

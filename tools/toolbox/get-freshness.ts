@@ -5,7 +5,8 @@ import { defineTool } from "./tool.ts";
 export const getFreshness = defineTool({
   name: "get_freshness",
   description:
-    "How fresh the data is: each source's last successful pull against its freshness SLA, and when each mart was last built and what data it holds (as_of).",
+    "How fresh the data is: each source's last successful pull against its freshness SLA, and when each mart was last built and the data it holds (as_of). " +
+    'Use it for "is the data up to date?", "when did billing last sync?". Not needed to cite an answer: every result already carries its citations with as_of and freshness.',
   authority: "read",
   input: z.strictObject({
     source: z.string().optional().describe("limit to one source from project.yaml"),

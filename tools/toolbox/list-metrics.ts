@@ -6,7 +6,7 @@ import { defineTool } from "./tool.ts";
 export const listMetrics = defineTool({
   name: "list_metrics",
   description:
-    "List the named business metrics this project defines (name, label, mart, format, dimensions). Start here to find which metric answers a question.",
+    "List every named business metric (name, label, description, mart, format, dimensions). Use it first when you are not sure which metric answers a question, or to name the closest metrics when none does. Not needed when the question names a metric listed in query_metric's description.",
   authority: "read",
   input: z.strictObject({
     mart: z.string().optional().describe("only metrics computed from this mart"),

@@ -108,8 +108,14 @@ export async function runMetricQuery(ctx: ToolContext, input: MetricQueryInput):
 export const queryMetric = defineTool({
   name: "query_metric",
   description:
-    "Compute a named metric over a period, optionally bucketed by a time grain, filtered and split by the metric's dimensions. " +
-    "Stocks (time_rollup last, e.g. MRR) take the value at the last period inside each bucket; flows and ratios aggregate over the whole bucket.",
+    "Compute a named metric over a period: one value, a series by time grain, or a split by the metric's dimensions, optionally filtered. " +
+    'Use it for any number about the business: "MRR last month" → {metric: mrr, period: last_month}; "churn by plan in Q3" → ' +
+    '{metric: churn_rate, period: 2026-Q3, group_by: [plan]}; "new customers per month this year" → {metric: new_customers, period: this_year, grain: month}; ' +
+    '"MRR on the pro plan" → filters: [{dimension: plan, op: "=", value: pro}]; "which plan has the most customers" → group_by + order: value_desc, limit: 1. ' +
+    "Stocks (time_rollup last, e.g. MRR) take the value at the last period inside the range (a range total of a stock is not a sum); flows (sum) add up over the range; ratios are computed over the whole range. " +
+    'A period that has not ended (this month, this year) comes back with toDate: true and a label ending "(to date)": say "to date" or "so far". ' +
+    "Not for comparing two periods (compare_periods), ranking rows of a mart by a column (top_n), or metrics that don't exist (say so; propose_metric). " +
+    "Filters and group_by take only the metric's dimensions.",
   authority: "read",
   input: metricQuerySchema,
   run: runMetricQuery,

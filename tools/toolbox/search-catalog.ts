@@ -27,7 +27,7 @@ function score(query: string[], ...texts: (string | undefined)[]): number {
 export const searchCatalog = defineTool({
   name: "search_catalog",
   description:
-    "Find metrics, marts and columns by keywords (matches names, labels, synonyms and descriptions). Use when you don't know which metric or mart holds a concept.",
+    "Find metrics, marts and columns by keywords (names, labels, synonyms, descriptions), e.g. \"cancellations\" finds churned_customers. Use it when the question's words match no metric name in query_metric's list. Not needed when a metric is named outright.",
   authority: "read",
   input: z.strictObject({
     query: z.string().min(1).describe("keywords, e.g. 'revenue per account' or 'support tickets'"),

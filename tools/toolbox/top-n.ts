@@ -27,8 +27,10 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]);
 export const topN = defineTool({
   name: "top_n",
   description:
-    "Rank the rows of a mart by a numeric column, e.g. the top 5 customers by mrr: label column + the measure summed per label, highest first. " +
-    "Columns tagged PII are masked in the labels.",
+    "Rank the rows of a mart by a numeric column: the label column and the measure summed per label, highest first (or lowest, direction: bottom). " +
+    'Use it for individual records: "top 5 customers by mrr" → {mart: customers, measure: mrr, label: customer_id, n: 5}. ' +
+    'For a metric split by one of its dimensions ("MRR by plan", "which plan has most customers") use query_metric with group_by instead. ' +
+    "Columns tagged PII are masked; ranking by a column that is no metric's dimension is row-level data, which may stay on the human's machine (the result then says rows_withheld: refer to the table shown below your answer).",
   authority: "read",
   input: z.strictObject({
     mart: z.string().describe("mart name, e.g. customers"),

@@ -1,0 +1,39 @@
+import { formatValue, type MetricFormat } from "../../engine/catalog/metric-format.ts";
+import type { ToolCallResult } from "../toolbox/index.ts";
+
+/**
+ * A question that presumes a direction ("why did MRR drop?") checked against the comparisons the
+ * model ran: when compare_periods shows the opposite, or no change, the answer says so first,
+ * whatever the model wrote.
+ */
+
+const FELL =
+  /\b(?:drop(?:ped|s)?|fall(?:en|s)?|fell|declin(?:e|ed|es|ing)|decreas(?:e|ed|es|ing)|go(?:ne)? down|went down|shr[aiu]nk|dip(?:ped)?|plummet(?:ed)?|tank(?:ed)?|lower)\b/i;
+const ROSE =
+  /\b(?:r[io]se|risen|rising|gr[eo]w(?:n|s)?|growing|increas(?:e|ed|es|ing)|go(?:ne)? up|went up|jump(?:ed)?|climb(?:ed)?|spik(?:e|ed)|higher|surg(?:e|ed))\b/i;
+
+interface Comparison {
+  metric: string;
+  label: string;
+  format: MetricFormat;
+  unit: string | null;
+  current: { period: { label: string }; value: number | null };
+  previous: { period: { label: string }; value: number | null };
+}
+
+export function premiseWarning(question: string, results: ToolCallResult[]): string | undefined {
+  const presumed = FELL.test(question) ? "fell" : ROSE.test(question) ? "rose" : undefined;
+  if (!presumed) return undefined;
+  for (const r of results) {
+    if (r.name !== "compare_periods") continue;
+    const o = r.output as unknown as Comparison;
+    const [a, b] = [o.current.value, o.previous.value];
+    if (a === null || b === null) continue;
+    const moved = a > b ? "rose" : a < b ? "fell" : "did not change";
+    if (moved === presumed) continue;
+    const f = (v: number) => formatValue(v, o.format, o.unit ?? undefined);
+    const said = presumed === "fell" ? "went down" : "went up";
+    return `The question assumes ${o.label} ${said}, but it ${moved}: ${f(b)} in ${o.previous.period.label} → ${f(a)} in ${o.current.period.label}`;
+  }
+  return undefined;
+}
