@@ -57,7 +57,7 @@ const ERROR_TYPES: Record<number, string> = {
  * Anthropic's Messages API on loopback, after its published reference: POST /v1/messages needs an
  * API key and `anthropic-version`; a request that breaks the API's rules gets its 400; the reply
  * is the next scripted turn as a message (JSON) or, when the request says `"stream": true` (or
- * `streamAlways()`), as server-sent events. Content blocks: text, tool_use, thinking (signed) and
+ * `replyWith("sse")`), as server-sent events. Content blocks: text, tool_use, thinking (signed) and
  * redacted_thinking, which the API only returns with thinking enabled; `tool_choice: none` returns
  * no tool_use. A text longer than max_tokens allows (~4 characters a token) is cut, with
  * stop_reason max_tokens. Faults: 429/500/503/529 with retry-after, connection resets, slow
@@ -69,7 +69,7 @@ export class FakeAnthropic {
   private faults: AnthropicFault[] = [];
   private ids = 0;
   private fallback: Scripted | undefined;
-  private alwaysStream = false;
+  private replyAs: "asked" | "sse" | "json" = "asked";
 
   private constructor(private readonly server: Server) {}
 
@@ -107,9 +107,9 @@ export class FakeAnthropic {
     return this;
   }
 
-  /** answer with server-sent events even when the request did not ask for a stream (as some proxies do) */
-  streamAlways(on = true): this {
-    this.alwaysStream = on;
+  /** answer as the request asked (default), or always with server-sent events, or always with one JSON message (as some proxies do) */
+  replyWith(kind: "asked" | "sse" | "json"): this {
+    this.replyAs = kind;
     return this;
   }
 
@@ -123,7 +123,7 @@ export class FakeAnthropic {
     this.queue = [];
     this.faults = [];
     this.fallback = undefined;
-    this.alwaysStream = false;
+    this.replyAs = "asked";
   }
 
   close(): Promise<void> {
@@ -182,7 +182,8 @@ export class FakeAnthropic {
     if (!next) return fail(500, "fake: the script ran out of turns", { "x-should-retry": "false" });
     const message = this.message(typeof next === "function" ? next(body) : next, body);
     rec.status = 200;
-    if (body.stream === true || this.alwaysStream) return this.stream(res, requestId, sseEvents(message), fault);
+    if (this.replyAs === "sse" || (this.replyAs === "asked" && body.stream === true))
+      return this.stream(res, requestId, sseEvents(message), fault);
     res.writeHead(200, { "content-type": "application/json", "request-id": requestId });
     res.end(JSON.stringify(message));
   }

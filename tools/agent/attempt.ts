@@ -142,7 +142,7 @@ function afterTurn(
     turns.said = "";
     return "refusal";
   }
-  turns.said += textOf(content);
+  turns.said = joined(turns.said, textOf(content));
   if (reason === "pause_turn") {
     if (++turns.paused > MAX_PAUSES) return "max_tokens";
     if (content.length) messages.push({ role: "assistant", content: trimEnd(content) });
@@ -159,6 +159,12 @@ function afterTurn(
   }
   if (content.length) messages.push({ role: "assistant", content });
   return undefined;
+}
+
+/** a continued reply goes on from the last word of the one before it */
+function joined(before: string, next: string): string {
+  if (!before || !next || /\s$/.test(before) || /^[\s.,;:!?)]/.test(next)) return before + next;
+  return `${before} ${next}`;
 }
 
 /** the API refuses a final assistant turn that ends in whitespace */
