@@ -115,7 +115,7 @@ describe("tool arguments: identifiers only from the catalog, values bound", () =
   );
 
   test(
-    "the same fuzz over dp mcp (stdio): isError with a message, never a crash; act tools refused without confirm; marts unchanged",
+    "the same fuzz over dp mcp (stdio): isError with a message, never a crash; act tools refused to a client that cannot ask its human; marts unchanged",
     async () => {
       const transport = new StdioClientTransport({
         command: "bun",
@@ -151,7 +151,7 @@ describe("tool arguments: identifiers only from the catalog, values bound", () =
           if (TOOLS.find((t) => t.name === c.tool)!.authority === "act")
             acts.try(
               !!r.isError && /human's yes/.test(text),
-              `${c.tool} ran over MCP without confirm: ${text.slice(0, 100)}`,
+              `${c.tool} ran over MCP without a human's yes: ${text.slice(0, 100)}`,
             );
         }
       } finally {
@@ -170,7 +170,7 @@ describe("tool arguments: identifiers only from the catalog, values bound", () =
       record({
         key: "act-without-approval-mcp",
         kind: "security",
-        title: "`act` tool over MCP without `confirm: true`",
+        title: "`act` tool over MCP without a human's yes (no elicitation)",
         tries: acts.tries,
         lost: acts.lost,
         detail: "lost = an act tool that ran",

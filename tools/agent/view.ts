@@ -39,7 +39,7 @@ export function piiColumns(catalog: Catalog): Set<string> {
 }
 
 /** top_n over a column that no metric declares as a dimension ranks individual records: row-level. */
-function isRowLevel(result: ToolCallResult, catalog: Catalog): boolean {
+export function isRowLevel(result: ToolCallResult, catalog: Catalog): boolean {
   if (result.name !== "top_n") return false;
   const label = String(result.output.label_column ?? "");
   return !catalog.metrics.some((m) => m.mart === result.output.mart && m.dimensions.includes(label));

@@ -13,8 +13,9 @@ import { redact } from "../../engine/secrets.ts";
 import { VERSION } from "../../engine/version.ts";
 import { callTool, TOOLS } from "../toolbox/index.ts";
 import type { AnyTool } from "../toolbox/tool.ts";
-import { gateAct } from "./act-gate.ts";
+import { type AskHuman, gateAct } from "./act-gate.ts";
 import { contextCache } from "./context-cache.ts";
+import { mcpOutput } from "./row-level.ts";
 import { mcpTools } from "./tool-list.ts";
 
 const METRICS_URI = "dp://metrics";
@@ -35,6 +36,22 @@ export function errorResult(e: unknown): CallToolResult {
   return text(asDpError(e).format(), true);
 }
 
+/** The human at the client, asked through MCP elicitation (a yes/no form), when the client supports it. */
+function askHuman(server: Server): AskHuman {
+  if (!server.getClientCapabilities()?.elicitation) return undefined;
+  return async (message) => {
+    const r = await server.elicitInput({
+      message,
+      requestedSchema: {
+        type: "object",
+        properties: { approve: { type: "boolean", title: "Allow", description: "yes to run it, no to refuse" } },
+        required: ["approve"],
+      },
+    });
+    return r.action === "accept" && r.content?.approve === true;
+  };
+}
+
 /** An MCP server over the same typed tools `dp ask` uses, with the same validation, PII masking and citations. */
 export function createMcpServer(project: Project, tools: AnyTool[] = TOOLS): { server: Server; close(): void } {
   const contexts = contextCache(project);
@@ -53,10 +70,12 @@ export function createMcpServer(project: Project, tools: AnyTool[] = TOOLS): { s
         throw new DpError("USAGE", `unknown tool "${req.params.name}"`, {
           fix: `use one of: ${tools.map((t) => t.name).join(", ")}`,
         });
-      const { input, approval } = gateAct(project, tool, (req.params.arguments ?? {}) as Record<string, unknown>);
+      const args = (req.params.arguments ?? {}) as Record<string, unknown>;
+      const { input, approval } = await gateAct(project, tool, args, askHuman(server));
       // the approval rides on this call's own view of the context, never on the shared one
       const ctx = approval ? { ...contexts.get(), approval } : contexts.get();
-      return text((await callTool(ctx, { name: tool.name, input })).output);
+      const result = await callTool(ctx, { name: tool.name, input });
+      return text(mcpOutput(result, ctx.catalog, project.config.ai.allow_row_level));
     } catch (e) {
       return errorResult(e);
     }

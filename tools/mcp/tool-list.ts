@@ -1,7 +1,6 @@
 import type { Tool as McpTool } from "@modelcontextprotocol/sdk/types.js";
 import { toolSpecs } from "../toolbox/index.ts";
 import type { AnyTool } from "../toolbox/tool.ts";
-import { CONFIRM_FIELD, CONFIRM_SCHEMA } from "./act-gate.ts";
 
 function annotations(tool: AnyTool): McpTool["annotations"] {
   const title = tool.name.replaceAll("_", " ");
@@ -23,10 +22,9 @@ export function mcpTools(tools: AnyTool[]): McpTool[] {
       [k: string]: unknown;
     };
     delete schema.$schema;
-    if (tool.authority === "act") schema.properties = { ...(schema.properties ?? {}), [CONFIRM_FIELD]: CONFIRM_SCHEMA };
     const note =
       tool.authority === "act"
-        ? ` [act: needs "${CONFIRM_FIELD}": true after a human's yes]`
+        ? " [act: dp asks the human to approve each call (MCP elicitation); clients that cannot ask are refused unless ai.allow_act_unattended]"
         : tool.authority === "recommend"
           ? " [recommend: proposes; a human decides]"
           : "";
