@@ -108,6 +108,7 @@ export class LlmAgent {
       return await this.conclude(setup, run, options);
     } catch (e) {
       const err = asDpError(e);
+      session.stop ??= "error";
       return session.finish("failed", {
         answer: `I couldn't answer: ${err.message}${err.fix ? `\n  fix: ${err.fix}` : ""}`,
         error: { code: err.code, message: err.message, where: err.where, fix: err.fix },
