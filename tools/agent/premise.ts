@@ -3,8 +3,8 @@ import type { ToolCallResult } from "../toolbox/index.ts";
 
 /**
  * A question that presumes a direction ("why did MRR drop?") checked against the comparisons the
- * model ran: when compare_periods shows the opposite, or no change, the answer says so first,
- * whatever the model wrote.
+ * model ran (compare_periods, or the last two buckets of a finished series): when they show the
+ * opposite, or no change, the answer says so first, whatever the model wrote.
  */
 
 const FELL =
@@ -21,12 +21,40 @@ interface Comparison {
   previous: { period: { label: string }; value: number | null };
 }
 
+interface Series {
+  label: string;
+  format: MetricFormat;
+  unit: string | null;
+  period: { toDate: boolean };
+  grain: string | null;
+  group_by: string[];
+  rows: { period_label?: string; value: number | null; rows: number }[];
+}
+
+/** The two values a result compares: compare_periods' two periods, or the last two buckets of a finished series. */
+function comparison(r: ToolCallResult): Comparison | undefined {
+  if (r.name === "compare_periods") return r.output as unknown as Comparison;
+  if (r.name !== "query_metric") return undefined;
+  const o = r.output as unknown as Series;
+  const rows = o.rows.filter((row) => row.rows > 0);
+  if (!o.grain || o.group_by.length || o.period.toDate || rows.length < 2) return undefined;
+  const [prev, last] = rows.slice(-2) as [Series["rows"][number], Series["rows"][number]];
+  return {
+    metric: "",
+    label: o.label,
+    format: o.format,
+    unit: o.unit,
+    current: { period: { label: last.period_label ?? "the last period" }, value: last.value },
+    previous: { period: { label: prev.period_label ?? "the period before" }, value: prev.value },
+  };
+}
+
 export function premiseWarning(question: string, results: ToolCallResult[]): string | undefined {
   const presumed = FELL.test(question) ? "fell" : ROSE.test(question) ? "rose" : undefined;
   if (!presumed) return undefined;
   for (const r of results) {
-    if (r.name !== "compare_periods") continue;
-    const o = r.output as unknown as Comparison;
+    const o = comparison(r);
+    if (!o) continue;
     const [a, b] = [o.current.value, o.previous.value];
     if (a === null || b === null) continue;
     const moved = a > b ? "rose" : a < b ? "fell" : "did not change";

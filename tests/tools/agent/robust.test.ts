@@ -394,3 +394,17 @@ describe("wording", () => {
     expect(top.json.answer).not.toContain("Top 1");
   });
 });
+
+describe("the premise check reads a series too", () => {
+  test("the last two months of a query_metric series contradict 'why did it drop/grow'", async () => {
+    const ctx = createToolContext(loadProject(fx.dir));
+    const input = { metric: money, period: "last_3_months", grain: "month" };
+    const series = await callTool(ctx, { name: "query_metric", input });
+    ctx.close();
+    const rows = (series.output.rows as { value: number; rows: number }[]).filter((r) => r.rows > 0);
+    const rose = rows.at(-1)!.value > rows.at(-2)!.value;
+    fake.script(toolUse("query_metric", input), text("It moved with the plan mix."));
+    const r = await ask(`why did ${money} ${rose ? "fall" : "increase"} recently?`);
+    expect(r.json.answer.split("\n")[0]).toContain(`but it ${rose ? "rose" : "fell"}:`);
+  });
+});
