@@ -1,18 +1,20 @@
 import { defineCommand } from "citty";
 import { formatAge } from "../engine/clock.ts";
-import { sourceFreshness, type SourceFreshness } from "../engine/ingest/freshness.ts";
+import type { SourceFreshness } from "../engine/ingest/freshness.ts";
+import { sourceInventory } from "../engine/ingest/inventory.ts";
 import { formatCount, openProject, print, printJson, projectArgs, table } from "./_common.ts";
 
 export default defineCommand({
   meta: {
     name: "sources",
-    description: "inventory: connector, owner, SLA, last pull, rows, freshness, drift",
+    description:
+      "inventory: connector, owner, SLA, last pull, rows, freshness, drift; --json adds each stream's declared column types",
     examples: ["dp sources", "dp sources --json"],
   },
   args: { ...projectArgs },
   async run({ args }) {
     const project = openProject(args);
-    const rows = sourceFreshness(project);
+    const rows = sourceInventory(project);
     if (args.json) return printJson(rows);
     print(
       table(

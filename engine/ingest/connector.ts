@@ -1,11 +1,15 @@
 import type { z } from "zod";
 import type { Logger } from "../log.ts";
+import type { DeclaredColumn } from "./stream-schema.ts";
 
-export type { Logger };
+export type { Logger, DeclaredColumn };
 
 export type RawRecord = Record<string, unknown>;
 
-/** Per-stream incremental state. `cursor` never moves past data that is durable in the lake. */
+/**
+ * Per-stream incremental state. `cursor` never moves past data that is durable in the lake; it is
+ * kept exactly: a 64-bit integer or a decimal as a string.
+ */
 export interface StreamState {
   cursor?: string | number | null;
   [key: string]: unknown;
@@ -16,7 +20,7 @@ export interface StreamSpec {
   primaryKey: string[];
   /** field whose max value becomes the cursor for incremental pulls */
   cursorField?: string;
-  /** optional DuckDB column types (name → type) to pin the raw schema; others are inferred */
+  /** DuckDB column types (name → type) that pin the raw schema; the types of other fields come from their values */
   columns?: Record<string, string>;
   description?: string;
 }
@@ -41,6 +45,12 @@ export interface ReadContext {
   signal?: AbortSignal;
   /** called by the HTTP client so progress can show pages, retries */
   progress?: (event: { pages?: number; records?: number; retries?: number }) => void;
+  /**
+   * A source that knows its schema (a database's catalog) declares it before its first batch: every
+   * record then has exactly these columns, each value as the column's type reads it from JSON (or
+   * as its `encoding` says). Throws when the schema drifted and the source is frozen.
+   */
+  declare?: (columns: DeclaredColumn[]) => void;
 }
 
 /**

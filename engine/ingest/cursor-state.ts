@@ -7,7 +7,10 @@ import { log } from "../log.ts";
 
 export interface ColumnSchema {
   name: string;
+  /** the DuckDB type the lake holds (NULL: no value has shown one yet) */
   type: string;
+  /** the source's own name for it, when the source has a catalog */
+  source_type?: string;
 }
 
 export interface StreamRecord {

@@ -19,6 +19,8 @@ import { fsyncPath } from "../atomic-write.ts";
 import { RecordShape } from "./record-shape.ts";
 import type { RecordsText } from "./records-text.ts";
 import type { ColumnSchema } from "./cursor-state.ts";
+import { StreamSchema, landExpr, readType, type Drift, type FilePlan } from "./stream-schema.ts";
+import { parseType, typeSql, typeText } from "./duckdb-type.ts";
 
 /** Columns dp adds to every raw record. */
 export const LOADED_AT = "_dp_loaded_at";
@@ -66,8 +68,13 @@ export interface StreamWriterOptions {
   maxRecords?: number;
   /** or every N bytes of spooled JSON, whichever comes first */
   maxBytes?: number;
-  /** inspect the schema before the file becomes visible; throw to refuse it */
-  beforePublish?: (schema: ColumnSchema[]) => void;
+  /** the stream's declared schema (default: none recorded yet, and the stream's pinned columns) */
+  schema?: StreamSchema;
+  /**
+   * Called in file order before a file becomes visible, with the drift it brings to the declared
+   * schema and the values that did not fit their column's declared type; throw to refuse the file.
+   */
+  beforePublish?: (drift: Drift | undefined, misfits: Map<string, string>) => void;
 }
 
 /**
@@ -80,7 +87,10 @@ export interface ConvertedSpool {
   rows: number;
   name: string;
   tmpParquet: string;
-  schema: ColumnSchema[];
+  /** the columns it was converted with */
+  plan: FilePlan;
+  /** the connection it was converted on, to convert it again if an earlier file widened a column */
+  db: Db;
 }
 
 export interface SealedSpool {
@@ -95,6 +105,8 @@ export interface SealedSpool {
 
 /** Records DuckDB infers a spool file's schema from when they show every key and kind in the file. */
 const SAMPLE_RECORDS = 4096;
+/** the largest record DuckDB's JSON reader takes (64 MB) */
+const MAX_OBJECT = 67_108_864;
 
 export class StreamWriter {
   /** the spool file; written synchronously so a full disk is an error here, not an unhandled rejection later */
@@ -110,6 +122,7 @@ export class StreamWriter {
   private readonly maxBytes: number;
   private readonly tmpDir: string;
   private readonly finalDir: string;
+  readonly schema: StreamSchema;
 
   constructor(
     private readonly db: Db,
@@ -123,6 +136,7 @@ export class StreamWriter {
     this.maxBytes = opts.maxBytes ?? 32 * 2 ** 20;
     this.tmpDir = join(opts.lakeDir, ".tmp", opts.runId, `${opts.source}__${opts.stream.name}`);
     this.finalDir = join(opts.lakeDir, "raw", opts.source, opts.stream.name, `load_date=${isoDate(opts.loadedAt)}`);
+    this.schema = opts.schema ?? new StreamSchema(undefined, opts.stream.columns);
   }
 
   get pending(): number {
@@ -141,6 +155,8 @@ export class StreamWriter {
       chunk += "\n";
     }
     this.spool(chunk, records.length);
+    // the source declared every column: nothing about these records' shape decides a type
+    if (this.schema.isExhaustive) return;
     const room = SAMPLE_RECORDS - this.headRows;
     if (room > 0) {
       this.head.add(room >= records.length ? records : records.slice(0, room));
@@ -206,72 +222,118 @@ export class StreamWriter {
   }
 
   /**
-   * Convert a sealed spool file to a Parquet file not yet visible. Files alternate between the
-   * writer's two connections, so two convert at once while the next one spools (`publish` stays in order).
+   * Convert a sealed spool file to a Parquet file not yet visible, with the declared types where the
+   * records fit them (DuckDB infers only fields that are new or do not fit). Files alternate between
+   * the writer's two connections, so two convert at once while the next one spools (`publish` stays in order).
    */
   async convert(sealed: SealedSpool): Promise<ConvertedSpool> {
     const { spoolPath, rows } = sealed;
     const name = `${this.opts.runId}-${String(sealed.seq).padStart(5, "0")}.parquet`;
     const tmpParquet = join(this.tmpDir, `${name}.tmp`);
     const db = sealed.seq % 2 && this.spare ? this.spare : this.db;
-    const pinned = this.opts.stream.columns;
-    let converted = false;
-    if (!pinned && rows > sealed.headRows && sealed.head.equals(sealed.shape)) {
-      // no key or kind appears after the sample, so inferring from it drops nothing; a string the
-      // sampled type cannot parse fails the read, and the file is inferred over every record after all
-      try {
-        await this.copy(db, spoolPath, tmpParquet, `sample_size = ${sealed.headRows}, union_by_name = true`);
-        converted = true;
-      } catch {}
+    const shape = this.schema.isExhaustive ? undefined : sealed.shape;
+    let plan = this.schema.planFromShape(shape);
+    if (!plan) {
+      // when no key or kind appears after the sample, inferring from it drops nothing
+      const sample = rows > sealed.headRows && sealed.head.equals(sealed.shape) ? sealed.headRows : -1;
+      plan = this.schema.planFromInference(await this.infer(db, spoolPath, sample), shape, false);
     }
-    if (!converted) {
-      await this.copy(
-        db,
-        spoolPath,
-        tmpParquet,
-        pinned ? `columns = ${columnsSql(pinned)}` : "sample_size = -1, union_by_name = true",
-      );
+    try {
+      await this.copy(db, spoolPath, tmpParquet, plan);
+    } catch (e) {
+      if (this.schema.isExhaustive) {
+        // a value its declared type cannot hold (NaN in a DECIMAL, a year past DuckDB's last timestamp)
+        const misfits = await this.misfits(db, spoolPath, plan);
+        if (misfits.size === 0) throw e;
+        plan = this.schema.widenMisfits(plan, misfits);
+      } else {
+        // a string the declared or sampled type cannot parse: infer over every record
+        plan = this.schema.planFromInference(await this.infer(db, spoolPath, -1), shape, true);
+      }
+      await this.copy(db, spoolPath, tmpParquet, plan);
     }
-    const schema = (await db.describe(`SELECT * FROM read_parquet(${literal(tmpParquet)})`)).filter(
-      (c) => c.name !== RUN_ID && c.name !== LOADED_AT,
-    );
-    return { spoolPath, rows, name, tmpParquet, schema };
+    return { spoolPath, rows, name, tmpParquet, plan, db };
   }
 
   /** Make a converted file visible: schema check, fsync, rename. Called in file order. */
-  publish(converted: ConvertedSpool): LandedFile {
-    const { spoolPath, rows, name, tmpParquet, schema } = converted;
+  async publish(converted: ConvertedSpool): Promise<LandedFile> {
+    const { spoolPath, rows, name, tmpParquet } = converted;
+    let plan = converted.plan;
+    let accepted = this.schema.accept(plan);
+    while (accepted.redo) {
+      // a file before it, converted at the same time, widened a column this one has narrower
+      plan = accepted.redo;
+      await this.copy(converted.db, spoolPath, tmpParquet, plan);
+      accepted = this.schema.accept(plan);
+    }
+    this.opts.beforePublish?.(accepted.drift, plan.misfits);
     mkdirSync(this.finalDir, { recursive: true });
     const finalPath = join(this.finalDir, name);
-    this.opts.beforePublish?.(schema);
     fsyncPath(tmpParquet);
     crashPoint("before-rename");
     renameSync(tmpParquet, finalPath);
     fsyncPath(this.finalDir);
     crashPoint("after-rename");
     rmSync(spoolPath, { force: true });
-    return { path: finalPath, rows, schema };
+    return { path: finalPath, rows, schema: plan.columns.map((c) => ({ name: c.name, type: typeText(c.type) })) };
   }
 
-  private async copy(db: Db, spoolPath: string, tmpParquet: string, typing: string): Promise<void> {
+  /** The types DuckDB infers for the spooled records, over the first `sample` of them (-1: all). */
+  private async infer(db: Db, spoolPath: string, sample: number): Promise<ColumnSchema[]> {
+    try {
+      return await db.describe(
+        `SELECT * FROM read_json(${literal(spoolPath)}, format = 'newline_delimited', maximum_object_size = ${MAX_OBJECT}, sample_size = ${sample}, union_by_name = true)`,
+      );
+    } catch (e) {
+      throw this.unreadable(spoolPath, e);
+    }
+  }
+
+  /** Columns holding a value their read type cannot, each with one such value. */
+  private async misfits(db: Db, spoolPath: string, plan: FilePlan): Promise<Map<string, string>> {
+    const checked = plan.columns.filter((c) => !/^(VARCHAR|JSON)$/.test(readType(c)) && c.type.kind !== "null");
+    if (checked.length === 0) return new Map();
+    const asJson = `{${plan.columns.map((c) => `${literal(c.name)}: 'JSON'`).join(", ")}}`;
+    const probes = checked.map((c) => {
+      const x = ident(c.name);
+      return `max(CASE WHEN ${x} IS NOT NULL AND json_type(${x}) <> 'NULL' AND TRY_CAST(${x} AS ${readType(c)}) IS NULL
+                  THEN coalesce(json_extract_string(${x}, '$'), ${x}::VARCHAR) END) AS ${ident(c.name)}`;
+    });
+    const [row] = await db.all<Record<string, string | null>>(
+      `SELECT ${probes.join(", ")} FROM read_json(${literal(spoolPath)}, format = 'newline_delimited', maximum_object_size = ${MAX_OBJECT}, columns = ${asJson})`,
+    );
+    return new Map(Object.entries(row ?? {}).filter((e): e is [string, string] => e[1] !== null));
+  }
+
+  private async copy(db: Db, spoolPath: string, tmpParquet: string, plan: FilePlan): Promise<void> {
     const loadedAt = this.opts.loadedAt.toISOString();
+    const read = plan.columns.filter((c) => c.type.kind !== "null");
+    const columns = `{${read.map((c) => `${literal(c.name)}: ${literal(readType(c))}`).join(", ")}}`;
+    // a column no value has typed yet lands as DuckDB's NULL type, which a later file's type wins over when read together
+    const select = plan.columns.map((c) =>
+      c.type.kind === "null" ? `NULL AS ${ident(c.name)}` : `${landExpr(c, ident(c.name))} AS ${ident(c.name)}`,
+    );
     try {
       await db.run(
-        `COPY (SELECT *, ${literal(this.opts.runId)} AS ${ident(RUN_ID)}, TIMESTAMPTZ ${literal(loadedAt)} AS ${ident(LOADED_AT)}
-               FROM read_json(${literal(spoolPath)}, format = 'newline_delimited', maximum_object_size = 67108864, ${typing}))
+        `COPY (SELECT ${[...select, `${literal(this.opts.runId)} AS ${ident(RUN_ID)}`, `TIMESTAMPTZ ${literal(loadedAt)} AS ${ident(LOADED_AT)}`].join(", ")}
+               FROM read_json(${literal(spoolPath)}, format = 'newline_delimited', maximum_object_size = ${MAX_OBJECT}${read.length ? `, columns = ${columns}` : ""}))
          TO ${literal(tmpParquet)} (FORMAT parquet, COMPRESSION zstd)`,
       );
     } catch (e) {
-      throw new DpError(
-        "SOURCE_DATA",
-        `cannot convert ${this.opts.source}.${this.opts.stream.name} records to Parquet: ${(e as Error).message}`,
-        {
-          where: spoolPath,
-          fix: "the spooled records are kept at that path for inspection",
-          cause: e,
-        },
-      );
+      throw this.unreadable(spoolPath, e);
     }
+  }
+
+  private unreadable(spoolPath: string, e: unknown): DpError {
+    return new DpError(
+      "SOURCE_DATA",
+      `cannot convert ${this.opts.source}.${this.opts.stream.name} records to Parquet: ${(e as Error).message}`,
+      {
+        where: spoolPath,
+        fix: "the spooled records are kept at that path for inspection",
+        cause: e,
+      },
+    );
   }
 
   /** Remove spool files; called on success and on failure (landed files stay). */
@@ -303,28 +365,14 @@ export class StreamWriter {
 }
 
 /**
- * A stream's declared columns (StreamSpec.columns) as DuckDB names their types, plus dp's own:
- * what a stream that has never landed a record would hold, so staging can read it as empty.
+ * A type name read from a connector or a state file, as DuckDB reads it in a statement: checked
+ * before it goes into SQL unbound, then spelled with quoted field names (a type no value has shown yet reads as JSON).
  */
-export async function declaredSchema(db: Db, columns: Record<string, string>): Promise<ColumnSchema[]> {
-  const select = Object.entries(columns)
-    .map(([name, type]) => `CAST(NULL AS ${sqlType(type)}) AS ${ident(name)}`)
-    .join(", ");
-  return db.describe(`SELECT ${select}`);
-}
-
-/** A type name read from a connector or a state file, before it goes into SQL unbound. */
 export function sqlType(type: string): string {
   if (!/^[A-Za-z][A-Za-z0-9_ ,()".[\]]*$/.test(type) || type.includes("--")) {
     throw new DpError("INTERNAL", `not a DuckDB type name: ${type}`);
   }
-  return type;
-}
-
-function columnsSql(columns: Record<string, string>): string {
-  return `{${Object.entries(columns)
-    .map(([k, t]) => `${literal(k)}: ${literal(t)}`)
-    .join(", ")}}`;
+  return typeSql(parseType(type));
 }
 
 /** Leftovers of a killed pull: spool and half-written files that never became visible. */

@@ -1,17 +1,18 @@
 import { join } from "node:path";
-import type { ConnectorDefinition, StreamSpec, StreamState } from "./connector.ts";
+import type { ConnectorDefinition, ReadContext, StreamSpec, StreamState } from "./connector.ts";
 import { getConnector } from "./connector-registry.ts";
 import { now, parseDuration } from "../clock.ts";
 import { crashPoint } from "./crash-points.ts";
 import { Db } from "../warehouse/duckdb.ts";
 import { pullThreads } from "../warehouse/duckdb-settings.ts";
 import { DpError, asDpError } from "../errors.ts";
-import { StreamWriter, declaredSchema, newRunId, removeStaleTemp, type ConvertedSpool } from "./lake-writer.ts";
+import { StreamWriter, newRunId, removeStaleTemp, type ConvertedSpool } from "./lake-writer.ts";
 import { formatCount } from "../format-count.ts";
 import { scopedLogger } from "../log.ts";
 import { StreamProgress } from "./stream-progress.ts";
 import { resolveSourceConfig, type Project } from "../config/project.ts";
-import { StateStore, type ColumnSchema, type StreamRecord } from "./cursor-state.ts";
+import { StateStore, type StreamRecord } from "./cursor-state.ts";
+import { StreamSchema, type Drift } from "./stream-schema.ts";
 import { TextBatch } from "./text-batch.ts";
 import type { YamlFile } from "../config/yaml-file.ts";
 
@@ -91,16 +92,20 @@ async function pullSource(
 ): Promise<SourceResult> {
   const started = Date.now();
   const log = scopedLogger(name);
-  const source = project.source(name);
   const result: SourceResult = { source: name, status: "ok", rows: 0, streams: [], durationMs: 0 };
   try {
     const { connector, config } = await loadSourceConnector(project, name);
     const streams = connector.streams(config);
     const at = now();
     for (const stream of streams) {
-      const r = await pullStream(project, name, connector, config, stream, db, store, runId, at, options);
+      const r: StreamResult = { stream: stream.name, rows: 0, files: 0 };
+      // pushed first: rows that landed before a failure are counted in the summary
       result.streams.push(r);
-      result.rows += r.rows;
+      try {
+        await pullStream(project, name, connector, config, stream, db, store, runId, at, options, r);
+      } finally {
+        result.rows += r.rows;
+      }
       if (options.signal?.aborted) break;
     }
     store.update(name, (s) => {
@@ -112,15 +117,16 @@ async function pullSource(
     const err = asDpError(e, "SOURCE_DATA");
     result.status = "failed";
     result.error = err;
+    const failedStream = result.streams.at(-1);
+    if (failedStream) failedStream.error = err.message;
     try {
       store.update(name, (s) => {
         s.last_error = { at: now().toISOString(), message: err.message };
       });
     } catch {}
-    log.warn(`failed: ${err.message}`);
+    log.warn(`failed after ${formatCount(result.rows)} rows landed: ${err.message}`);
   }
   result.durationMs = Date.now() - started;
-  void source;
   return result;
 }
 
@@ -135,12 +141,30 @@ async function pullStream(
   runId: string,
   at: Date,
   options: PullOptions,
-): Promise<StreamResult> {
+  result: StreamResult,
+): Promise<void> {
   const source = project.source(sourceName);
   const log = scopedLogger(`${sourceName}.${stream.name}`);
   const before = store.read(sourceName).streams[stream.name] ?? {};
-  const result: StreamResult = { stream: stream.name, rows: 0, files: 0 };
-  let lastSchema = before.schema;
+  const schema = new StreamSchema(before.schema, stream.columns);
+  const misfitsNamed = new Set<string>();
+  /** a schema change against the last pull: freeze refuses it, evolve and warn land it and say so */
+  const onDrift = (drift: Drift | undefined) => {
+    if (!drift) return;
+    result.drift = mergeDrift(result.drift, drift);
+    const what = describeDrift(drift);
+    if (source.schema === "freeze") {
+      throw new DpError(
+        "SOURCE_DATA",
+        `schema drift in ${sourceName}.${stream.name} (${what}) and the source is frozen`,
+        {
+          where: `${project.locate(["sources", sourceName, "schema"])} (sources.${sourceName}.schema)`,
+          fix: `review the change, then set schema: evolve (or warn) and run \`dp pull ${sourceName}\``,
+        },
+      );
+    }
+    log.warn(`schema drift: ${what}`);
+  };
   const spare = await db.connect();
   const writer = new StreamWriter(
     db,
@@ -151,22 +175,16 @@ async function pullStream(
       runId,
       loadedAt: at,
       maxRecords: options.maxFileRecords,
-      beforePublish: (schema) => {
-        const drift = diffSchema(lastSchema, schema);
-        if (!drift) return;
-        result.drift = mergeDrift(result.drift, drift);
-        const what = describeDrift(drift);
-        if (source.schema === "freeze") {
-          throw new DpError(
-            "SOURCE_DATA",
-            `schema drift in ${sourceName}.${stream.name} (${what}) and the source is frozen`,
-            {
-              where: `${project.locate(["sources", sourceName, "schema"])} (sources.${sourceName}.schema)`,
-              fix: `review the change, then set schema: evolve (or warn) and run \`dp pull ${sourceName}\``,
-            },
+      schema,
+      beforePublish: (drift, misfits) => {
+        for (const [column, value] of misfits) {
+          if (misfitsNamed.has(column)) continue;
+          misfitsNamed.add(column);
+          log.warn(
+            `column ${column} holds a value its declared type cannot (${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)}): it lands as exact text`,
           );
         }
-        log.warn(`schema drift: ${what}`);
+        onDrift(drift);
       },
     },
     spare,
@@ -180,31 +198,32 @@ async function pullStream(
     state: StreamState | undefined,
     final: boolean,
   ) => {
-    const landed = converting && writer.publish(await converting);
+    const landed = converting && (await writer.publish(await converting));
     if (landed) {
       result.rows += landed.rows;
       result.files += 1;
-      lastSchema = landed.schema;
     }
     if (!landed && !final) return;
-    // a stream that has never had a record still has its declared columns: models read it as empty
-    if (final && !lastSchema && stream.columns) lastSchema = await declaredSchema(db, stream.columns);
     store.update(sourceName, (s) => {
       const rec: StreamRecord = (s.streams[stream.name] ??= {});
       if (state) rec.state = state;
       rec.last_run_id = runId;
       rec.rows_total = (rec.rows_total ?? 0) + (landed?.rows ?? 0);
       rec.last_rows = result.rows;
-      if (lastSchema) rec.schema = lastSchema;
-      if (landed && result.drift) {
-        rec.drift = [...(rec.drift ?? []), { at: at.toISOString(), ...result.drift }].slice(-20);
-      }
+      // a stream that has never had a record still has its declared columns: models read it as empty
+      rec.schema = schema.recordable();
+      // one entry per pull, whatever the number of files that brought it
+      if (result.drift)
+        rec.drift = [
+          ...(rec.drift ?? []).filter((d) => d.at !== at.toISOString()),
+          { at: at.toISOString(), ...result.drift },
+        ].slice(-20);
       if (final) rec.last_success_at = at.toISOString();
     });
     crashPoint("after-state");
   };
   try {
-    const ctx = {
+    const ctx: ReadContext = {
       source: sourceName,
       stream,
       projectDir: project.dir,
@@ -221,6 +240,7 @@ async function pullStream(
       log,
       signal: options.signal,
       progress: (e: { pages?: number; records?: number; retries?: number }) => progress.update(e),
+      declare: (columns) => onDrift(schema.declare(columns)),
     };
     for await (const batch of connector.read(config, ctx)) {
       let count: number;
@@ -251,13 +271,10 @@ async function pullStream(
       if (options.signal?.aborted) break;
     }
     await landing;
-    if (options.signal?.aborted) {
-      // whatever is spooled is dropped; the cursor stays at the last durable file
-      return result;
-    }
+    // whatever is spooled when interrupted is dropped; the cursor stays at the last durable file
+    if (options.signal?.aborted) return;
     const last = writer.seal();
     await commit(last && writer.convert(last), pendingState, true);
-    return result;
   } finally {
     await landing.catch(() => {});
     await Promise.allSettled(inFlight);
@@ -267,23 +284,7 @@ async function pullStream(
   }
 }
 
-export function diffSchema(
-  before: ColumnSchema[] | undefined,
-  after: ColumnSchema[],
-): { added: string[]; removed: string[]; retyped: string[] } | undefined {
-  if (!before) return undefined;
-  const b = new Map(before.map((c) => [c.name, c.type]));
-  const a = new Map(after.map((c) => [c.name, c.type]));
-  const added = [...a.keys()].filter((k) => !b.has(k));
-  const removed = [...b.keys()].filter((k) => !a.has(k));
-  const retyped = [...a.entries()]
-    .filter(([k, t]) => b.has(k) && b.get(k) !== t && a.get(k) !== '"NULL"' && b.get(k) !== '"NULL"')
-    .map(([k, t]) => `${k}: ${b.get(k)} → ${t}`);
-  if (!added.length && !removed.length && !retyped.length) return undefined;
-  return { added, removed, retyped };
-}
-
-function mergeDrift(a: StreamResult["drift"], b: NonNullable<StreamResult["drift"]>) {
+function mergeDrift(a: Drift | undefined, b: Drift): Drift {
   if (!a) return b;
   return {
     added: [...new Set([...a.added, ...b.added])],
@@ -292,7 +293,7 @@ function mergeDrift(a: StreamResult["drift"], b: NonNullable<StreamResult["drift
   };
 }
 
-function describeDrift(d: NonNullable<StreamResult["drift"]>): string {
+function describeDrift(d: Drift): string {
   const parts = [];
   if (d.added.length) parts.push(`added ${d.added.join(", ")}`);
   if (d.removed.length) parts.push(`removed ${d.removed.join(", ")}`);

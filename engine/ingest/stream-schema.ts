@@ -1,0 +1,242 @@
+/**
+ * A stream's declared schema: the DuckDB type of every column, and what each file is converted with.
+ *
+ * Where it comes from: a database declares it from its catalog (`ctx.declare`), exactly and for every
+ * column; a connector may pin some columns (StreamSpec.columns); for the rest, the types first seen
+ * for a field stay until a value that does not fit them arrives. A field that was only ever null (or
+ * an always-empty object or array) has no type yet, and the first value it gets gives it one: that
+ * is no drift, and neither is a field missing from a batch. Drift is a declared type that changed.
+ */
+import {
+  NULL_TYPE,
+  fits,
+  markUnknown,
+  onlyFilled,
+  parseType,
+  same,
+  typeSql,
+  typeText,
+  widen,
+  type DType,
+} from "./duckdb-type.ts";
+import type { RecordShape } from "./record-shape.ts";
+import type { ColumnSchema } from "./cursor-state.ts";
+
+/**
+ * How a record carries a value that JSON cannot hold as the column's type: bytes as base64 (the
+ * column is BLOB), a JSON document as its text (JSON), an interval as text DuckDB parses (the column
+ * is VARCHAR: Parquet's INTERVAL has milliseconds and no sign, so the lake keeps DuckDB's interval text).
+ */
+export type SpoolEncoding = "base64" | "json-text" | "interval";
+
+/** A column as a source declares it. */
+export interface DeclaredColumn {
+  name: string;
+  /** the DuckDB type the lake holds it as */
+  type: string;
+  /** the source's own name for the type (`numeric(20,6)`, `bigint unsigned`) */
+  source_type?: string;
+  encoding?: SpoolEncoding;
+}
+
+export interface Drift {
+  added: string[];
+  removed: string[];
+  retyped: string[];
+}
+
+interface Column {
+  name: string;
+  type: DType;
+  source_type?: string;
+  encoding?: SpoolEncoding;
+  /** pinned by the connector: read with this type whatever the values */
+  pinned?: boolean;
+}
+
+/** The columns one file is converted with, and the values that made a column wider than declared. */
+export interface FilePlan {
+  columns: Column[];
+  /** column → a value its declared type could not hold */
+  misfits: Map<string, string>;
+}
+
+export class StreamSchema {
+  private columns: Column[];
+  /** the source declared every column (a database): a column it no longer has is removed */
+  private exhaustive = false;
+  /** a schema was recorded by an earlier pull, so a change is drift (a first pull has nothing to drift from) */
+  private readonly recorded: boolean;
+
+  constructor(recorded: ColumnSchema[] | undefined, pins?: Record<string, string>) {
+    this.recorded = recorded !== undefined;
+    this.columns = (recorded ?? []).map((c) => ({
+      name: c.name,
+      type: parseType(c.type),
+      source_type: c.source_type,
+    }));
+    for (const [name, type] of Object.entries(pins ?? {})) {
+      const col = { name, type: parseType(type), pinned: true };
+      const at = this.columns.findIndex((c) => c.name === name);
+      if (at >= 0) this.columns[at] = col;
+      else this.columns.push(col);
+    }
+  }
+
+  get isExhaustive(): boolean {
+    return this.exhaustive;
+  }
+
+  /** What the state file keeps, and `dp sources --json` shows. */
+  recordable(): ColumnSchema[] {
+    return this.columns.map((c) => ({
+      name: c.name,
+      type: typeText(c.type),
+      ...(c.source_type ? { source_type: c.source_type } : {}),
+    }));
+  }
+
+  /**
+   * The source's own columns (a database's catalog). A column whose source type is unchanged keeps
+   * the type an earlier value widened it to; anything else follows the source. Returns the drift
+   * from the schema an earlier pull recorded.
+   */
+  declare(columns: DeclaredColumn[]): Drift | undefined {
+    const before = new Map(this.columns.map((c) => [c.name, c]));
+    this.exhaustive = true;
+    this.columns = columns.map((d) => {
+      const type = parseType(d.type);
+      const was = before.get(d.name);
+      if (was && was.source_type === d.source_type && !same(was.type, type) && same(widen(type, was.type), was.type))
+        return { name: d.name, type: was.type, source_type: d.source_type };
+      return { name: d.name, type, source_type: d.source_type, encoding: d.encoding };
+    });
+    return this.recorded ? diff([...before.values()], this.columns) : undefined;
+  }
+
+  /** The plan when every field of these records fits the declared types; undefined when some need DuckDB to infer them. */
+  planFromShape(shape: RecordShape | undefined): FilePlan | undefined {
+    if (this.exhaustive || !shape) return { columns: [...this.columns], misfits: new Map() };
+    const known = new Map(this.columns.map((c) => [c.name, c]));
+    for (const [key, node] of shape.root.keys ?? []) {
+      const col = known.get(key);
+      if (!col) return undefined;
+      if (!col.pinned && !fits(col.type, node)) return undefined;
+    }
+    return { columns: [...this.columns], misfits: new Map() };
+  }
+
+  /**
+   * The plan from DuckDB's inference over the records: a declared column keeps its type while the
+   * records fit it (`strict`: while the inferred type is no wider, after a read with it failed), a
+   * column that does not fit is widened, a new field takes the inferred type.
+   */
+  planFromInference(inferred: ColumnSchema[], shape: RecordShape | undefined, strict: boolean): FilePlan {
+    const columns = [...this.columns];
+    const at = new Map(columns.map((c, i) => [c.name, i]));
+    for (const { name, type } of inferred) {
+      const node = shape?.root.keys?.get(name);
+      const seen = node ? markUnknown(parseType(type), node) : parseType(type);
+      const i = at.get(name);
+      if (i === undefined) {
+        at.set(name, columns.length);
+        columns.push({ name, type: seen });
+        continue;
+      }
+      const col = columns[i]!;
+      if (col.pinned) continue;
+      if (!strict && fits(col.type, node)) continue;
+      const wider = widen(col.type, seen);
+      if (!same(wider, col.type)) columns[i] = { ...col, type: wider, encoding: undefined };
+    }
+    return { columns, misfits: new Map() };
+  }
+
+  /** The plan with each column that held a value its type cannot read as exact text (JSON for lists), naming the value. */
+  widenMisfits(plan: FilePlan, misfits: Map<string, string>): FilePlan {
+    const columns = plan.columns.map((c) => {
+      if (!misfits.has(c.name)) return c;
+      const text: DType = { kind: "scalar", name: c.type.kind === "list" ? "JSON" : "VARCHAR" };
+      return { name: c.name, type: text, source_type: c.source_type };
+    });
+    return { columns, misfits: new Map([...plan.misfits, ...misfits]) };
+  }
+
+  /**
+   * A converted file becomes part of the stream, in file order: its types widen the declared ones.
+   * Returns the drift it brings (none on a stream's first pull) and, when an earlier file of this
+   * pull has since widened a column this file was planned narrower, the plan to convert it with again.
+   */
+  accept(plan: FilePlan): { drift?: Drift; redo?: FilePlan } {
+    const before = this.columns;
+    const next = [...before];
+    const at = new Map(next.map((c, i) => [c.name, i]));
+    let narrower = false;
+    for (const col of plan.columns) {
+      const i = at.get(col.name);
+      if (i === undefined) {
+        at.set(col.name, next.length);
+        next.push(col);
+        continue;
+      }
+      const was = next[i]!;
+      const wider = was.pinned ? was.type : widen(was.type, col.type);
+      if (!same(wider, col.type) && col.type.kind !== "null") narrower = true;
+      if (!same(wider, was.type))
+        next[i] = { ...was, type: wider, encoding: plan.misfits.has(col.name) ? undefined : was.encoding };
+    }
+    if (narrower) {
+      const redo = plan.columns.map((c) => next[at.get(c.name)!]!);
+      return { redo: { columns: redo, misfits: plan.misfits } };
+    }
+    this.columns = next;
+    const drift = this.recorded ? diff(before, next) : undefined;
+    return { drift };
+  }
+}
+
+/** Added and removed columns, and types that changed other than by getting one where none was known. */
+export function diff(before: Column[], after: Column[]): Drift | undefined {
+  const b = new Map(before.map((c) => [c.name, c.type]));
+  const a = new Map(after.map((c) => [c.name, c.type]));
+  const added = [...a.keys()].filter((k) => !b.has(k));
+  const removed = [...b.keys()].filter((k) => !a.has(k));
+  const retyped = [...a.entries()]
+    .filter(([k, t]) => b.has(k) && !onlyFilled(b.get(k)!, t))
+    .map(([k, t]) => `${k}: ${typeText(b.get(k)!)} → ${typeText(t)}`);
+  if (!added.length && !removed.length && !retyped.length) return undefined;
+  return { added, removed, retyped };
+}
+
+/** The type read_json parses a column's records as (before an encoding is undone). */
+export function readType(col: { type: DType; encoding?: SpoolEncoding }): string {
+  if (!col.encoding) return typeSql(col.type);
+  let depth = 0;
+  let t = col.type;
+  while (t.kind === "list") {
+    depth++;
+    t = t.of;
+  }
+  const base = col.encoding === "interval" ? "INTERVAL" : "VARCHAR";
+  return base + "[]".repeat(depth);
+}
+
+/** The column as the lake holds it, from what read_json parsed. */
+export function landExpr(col: { type: DType; encoding?: SpoolEncoding }, x: string): string {
+  switch (col.encoding) {
+    case undefined:
+      return x;
+    case "json-text":
+    case "interval":
+      return `CAST(${x} AS ${typeSql(col.type)})`;
+    case "base64": {
+      let depth = 0;
+      for (let t = col.type; t.kind === "list"; t = t.of) depth++;
+      const decode = (e: string, d: number): string =>
+        d === 0 ? `from_base64(${e})` : `list_transform(${e}, lambda b${d}: ${decode(`b${d}`, d - 1)})`;
+      return decode(x, depth);
+    }
+  }
+}
+
+export { NULL_TYPE };
