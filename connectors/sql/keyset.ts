@@ -1,93 +1,39 @@
-import { z } from "zod";
-import { envVarsHolding } from "../../engine/config/env.ts";
 import { DpError } from "../../engine/errors.ts";
-import { redact } from "../../engine/secrets.ts";
-import type { Batch, RawRecord, ReadContext, StreamSpec, StreamState } from "../../engine/ingest/connector.ts";
+import type { Batch, RawRecord, ReadContext, StreamState } from "../../engine/ingest/connector.ts";
+import { sameValue, type SqlColumn } from "./column.ts";
+import { primaryKeyOf, type SqlStreamConfig } from "./config.ts";
+import { mapError } from "./errors.ts";
 
 /**
- * Reading tables and queries from a SQL database in keyset pages: each page is
- * one short query ordered by (cursor_field, primary key) and starting strictly
- * after the last row of the page before, so neither the table nor a server-side
- * cursor is held open, and the state after a page is exact.
+ * Reading tables and queries from a SQL database in keyset pages: each page is one short query
+ * ordered by (cursor_field, primary key) that starts at the last row of the page before, so
+ * neither the table nor a server-side cursor is held open. Within a pull, pages follow
+ * (cursor, key); between pulls, a stream starts again at its saved cursor value, inclusive, so a
+ * row updated to exactly that value is never missed (staging dedups the rows read twice). Rows
+ * whose cursor is NULL cannot say when they changed: they are read on every pull, and counted.
  */
-
-export const sqlStreamSchema = z
-  .strictObject({
-    name: z.string().regex(/^[a-z][a-z0-9_]*$/, "stream names are lowercase snake_case"),
-    /** "table" or "schema.table" */
-    table: z.string().min(1).optional(),
-    /** a SELECT; its output columns are what primary_key and cursor_field name */
-    query: z.string().min(1).optional(),
-    primary_key: z.union([z.string(), z.array(z.string()).min(1)]),
-    /** an updated_at-style column that grows when a row changes */
-    cursor_field: z.string().min(1).optional(),
-    batch_size: z.number().int().min(1).max(1_000_000).default(10_000),
-  })
-  .refine((s) => (s.table === undefined) !== (s.query === undefined), {
-    message: "set exactly one of table or query",
-    path: ["table"],
-  });
-
-export type SqlStreamConfig = z.infer<typeof sqlStreamSchema>;
-
-export const sqlConnectionShape = {
-  url: z.string().min(1).optional(),
-  host: z.string().min(1).optional(),
-  port: z.number().int().positive().optional(),
-  user: z.string().min(1).optional(),
-  password: z.string().optional(),
-  database: z.string().min(1).optional(),
-  ssl: z.boolean().optional(),
-  streams: z.array(sqlStreamSchema).min(1),
-};
-
-export const sqlConfigSchema = z
-  .strictObject(sqlConnectionShape)
-  .refine((c) => (c.url === undefined) !== (c.host === undefined), {
-    message: "set either url or host (with user, password, database)",
-    path: ["url"],
-  })
-  .refine((c) => new Set(c.streams.map((s) => s.name)).size === c.streams.length, {
-    message: "stream names must be unique",
-    path: ["streams"],
-  });
-
-export type SqlConfig = z.infer<typeof sqlConfigSchema>;
-
-export function sqlStreams(streams: SqlStreamConfig[]): StreamSpec[] {
-  return streams.map((s) => ({
-    name: s.name,
-    primaryKey: primaryKeyOf(s),
-    cursorField: s.cursor_field,
-    description: s.table ? `table ${s.table}` : "query",
-  }));
-}
-
-export function primaryKeyOf(s: SqlStreamConfig): string[] {
-  return typeof s.primary_key === "string" ? [s.primary_key] : s.primary_key;
-}
 
 /** What differs between databases; everything else is shared. */
 export interface Dialect {
   name: string;
   quote(identifier: string): string;
   placeholder(index: number): string;
-  /** true: `(a, b) > (x, y)` uses the index; false: spell it out as ORs */
+  /** true: `(a, b) >= (x, y)` uses the index; false: spell it out */
   rowComparison: boolean;
-  /** a value from a record (ISO timestamps) as the database compares it */
-  bindValue(value: unknown): unknown;
 }
 
 export interface SqlSession {
-  /** rows already as records: ISO timestamps, exact numerics as strings, bytes as base64 */
-  query(sql: string, params: unknown[]): Promise<RawRecord[]>;
+  /** the columns `from` (a quoted table, or a subquery) returns, typed from the catalog */
+  describe(from: string, isTable: boolean): Promise<SqlColumn[]>;
+  /** rows as arrays of the driver's values, in select-list order */
+  query(sql: string, params: unknown[]): Promise<unknown[][]>;
   close(): Promise<void>;
 }
 
-/** Where the next page starts: after this (cursor, ...pk) position. */
-interface KeysetState extends StreamState {
-  cursor?: string | number | null;
-  after?: unknown[];
+interface Phase {
+  /** the rows whose cursor is NULL, or the others; undefined without a cursor_field */
+  nulls?: boolean;
+  order: string[];
 }
 
 export async function* readKeyset(
@@ -96,225 +42,205 @@ export async function* readKeyset(
   cfg: SqlStreamConfig,
   ctx: ReadContext,
 ): AsyncGenerator<Batch> {
-  const pk = primaryKeyOf(cfg);
-  const order = cfg.cursor_field ? [cfg.cursor_field, ...pk] : pk;
   const q = dialect.quote;
   const from = cfg.table ? cfg.table.split(".").map(q).join(".") : `(${cfg.query}) AS dp_q`;
-  const previous = cfg.cursor_field ? (ctx.state as KeysetState | undefined) : undefined;
-
-  // With a lookback window, re-read rows changed shortly before the cursor (late commits); without, resume exactly after the last row.
-  let lowerBound: unknown;
-  let after: unknown[] | undefined;
-  if (previous?.cursor !== undefined && previous.cursor !== null) {
-    if (ctx.lookbackMs > 0) lowerBound = minusMs(previous.cursor, ctx.lookbackMs);
-    else if (previous.after?.length === order.length) after = previous.after;
-    else lowerBound = previous.cursor;
-  }
-
-  let session = await withRetry(connect, ctx, dialect);
+  const conn = new Connection(connect, ctx, dialect.name, cfg.name);
   try {
-    for (;;) {
-      const params: unknown[] = [];
-      const bind = (v: unknown) => {
-        params.push(dialect.bindValue(v));
-        return dialect.placeholder(params.length);
-      };
-      const where: string[] = [];
-      if (cfg.cursor_field) where.push(`${q(cfg.cursor_field)} IS NOT NULL`);
-      if (lowerBound !== undefined) where.push(`${q(cfg.cursor_field!)} > ${bind(lowerBound)}`);
-      if (after) where.push(keysetAfter(dialect, order, after, bind));
-      const sql = `SELECT * FROM ${from}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order.map((c) => `${q(c)} ASC`).join(", ")} LIMIT ${cfg.batch_size}`;
-      let records: RawRecord[];
-      try {
-        records = await session.query(sql, params);
-      } catch (e) {
-        const err = mapError(e, dialect, cfg);
-        if (!err.transient) throw err;
-        await session.close().catch(() => {});
-        session = await withRetry(connect, ctx, dialect);
-        records = await withRetry(() => session.query(sql, params), ctx, dialect, cfg);
-      }
-      if (records.length === 0) break;
-      const last = records[records.length - 1]!;
-      for (const c of order) {
-        if (!(c in last)) {
-          throw new DpError(
-            "CONFIG",
-            `stream "${cfg.name}" orders by "${c}", which its ${cfg.table ? "table" : "query"} does not return`,
-            {
-              fix: "check primary_key and cursor_field against the column names",
-            },
-          );
+    const columns = await conn.run((s) => s.describe(from, cfg.table !== undefined));
+    const at = columnIndex(columns, cfg);
+    ctx.declare?.(columns.map(({ name, type, source_type, encoding }) => ({ name, type, source_type, encoding })));
+    const select = columns.map((c) => (c.select ? `${c.select(q(c.name))} AS ${q(c.name)}` : q(c.name))).join(", ");
+    const pk = primaryKeyOf(cfg);
+    const cursor = cfg.cursor_field;
+    const saved = cursor ? ctx.state?.cursor : undefined;
+    const kept: StreamState | undefined = saved === undefined || saved === null ? undefined : { cursor: saved };
+    const cursorCol = cursor ? columns[at.get(cursor)!]! : undefined;
+    // (MariaDB's `IS NULL` also finds the zero dates of a NOT NULL column: a column that holds no NULL is not asked)
+    const phases: Phase[] = !cursor
+      ? [{ order: pk }]
+      : [...(cursorCol!.notNull ? [] : [{ nulls: true, order: pk }]), { nulls: false, order: [cursor, ...pk] }];
+    let pages = 0;
+    for (const phase of phases) {
+      const orderCols = phase.order.map((c) => columns[at.get(c)!]!);
+      const orderAt = phase.order.map((c) => at.get(c)!);
+      let after: unknown[] | undefined;
+      let read = 0;
+      for (;;) {
+        const params: unknown[] = [];
+        const bind = (value: unknown, col: SqlColumn) => {
+          params.push(value);
+          const p = dialect.placeholder(params.length);
+          return col.param ? col.param(p) : p;
+        };
+        const where: string[] = [];
+        if (phase.nulls !== undefined) where.push(`${q(cursor!)} IS ${phase.nulls ? "" : "NOT "}NULL`);
+        if (phase.nulls === false && !after && kept) {
+          const from = ctx.lookbackMs > 0 ? minusMs(kept.cursor!, ctx.lookbackMs) : kept.cursor!;
+          where.push(`${q(cursor!)} >= ${bind(cursorCol!.bind ? cursorCol!.bind(from) : from, cursorCol!)}`);
         }
+        if (after) where.push(keysetFrom(dialect, orderCols, after, bind));
+        // from the second page on, the page starts at the last row read (>=), one more row is asked for,
+        // and that row is dropped: a second row with the same key shows the key is not unique
+        const limit = cfg.batch_size + (after ? 1 : 0);
+        const sql = `SELECT ${select} FROM ${from}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${phase.order.map((c) => `${q(c)} ASC`).join(", ")} LIMIT ${limit}`;
+        let rows = await conn.run((s) => s.query(sql, params));
+        const fetched = rows.length;
+        const key = (row: unknown[]) => orderAt.map((i) => row[i]);
+        if (after && rows.length && sameKey(key(rows[0]!), after)) rows = rows.slice(1);
+        checkUnique(rows, after, key, cfg, phase.order);
+        if (rows.length === 0) break;
+        pages++;
+        ctx.progress?.({ pages });
+        read += rows.length;
+        const last = rows[rows.length - 1]!;
+        after = key(last);
+        const state = phase.nulls === false ? { cursor: cursorCol!.cursor(last[at.get(cursor!)!]) } : kept;
+        yield { records: rows.map((row) => record(columns, row)), state };
+        if (fetched < limit || ctx.signal?.aborted) break;
       }
-      after = order.map((c) => last[c]);
-      const state: KeysetState | undefined = cfg.cursor_field
-        ? { cursor: last[cfg.cursor_field] as string | number, after }
-        : undefined;
-      yield { records, state };
-      if (records.length < cfg.batch_size || ctx.signal?.aborted) break;
+      if (phase.nulls && read > 0)
+        ctx.log.info(
+          `${read} row${read === 1 ? "" : "s"} with a NULL ${cursor} read: a NULL cannot say when a row changed, so these are read on every pull`,
+        );
+      if (ctx.signal?.aborted) break;
     }
+    for (const c of columns)
+      if (c.zeroDates)
+        ctx.log.warn(
+          `${c.zeroDates} zero date${c.zeroDates === 1 ? "" : "s"} in ${c.name} ('0000-00-00', or a zero month or day) landed as NULL: no date holds them`,
+        );
   } finally {
-    await session.close().catch(() => {});
+    await conn.close();
   }
 }
 
-/** (a, b, c) > (x, y, z), as a row comparison or spelled out. */
-function keysetAfter(dialect: Dialect, columns: string[], values: unknown[], bind: (v: unknown) => string): string {
+function record(columns: SqlColumn[], row: unknown[]): RawRecord {
+  const out: RawRecord = {};
+  for (let i = 0; i < columns.length; i++) out[columns[i]!.name] = columns[i]!.encode(row[i]);
+  return out;
+}
+
+/** Where each column is; the columns the stream orders by must be there, once. */
+function columnIndex(columns: SqlColumn[], cfg: SqlStreamConfig): Map<string, number> {
+  const at = new Map<string, number>();
+  for (const [i, c] of columns.entries()) {
+    if (at.has(c.name))
+      throw new DpError("CONFIG", `stream "${cfg.name}": its query returns the column "${c.name}" twice`, {
+        fix: "give one of them another name (AS …)",
+      });
+    at.set(c.name, i);
+  }
+  for (const c of [...primaryKeyOf(cfg), ...(cfg.cursor_field ? [cfg.cursor_field] : [])]) {
+    if (!at.has(c)) {
+      throw new DpError(
+        "CONFIG",
+        `stream "${cfg.name}" orders by "${c}", which its ${cfg.table ? "table" : "query"} does not return`,
+        { fix: `check primary_key and cursor_field against the column names: ${[...at.keys()].join(", ")}` },
+      );
+    }
+  }
+  return at;
+}
+
+function sameKey(a: unknown[], b: unknown[]): boolean {
+  return a.every((v, i) => sameValue(v, b[i]));
+}
+
+/** Two rows in order with the same (cursor, key): paging by it would skip rows at a page boundary. */
+function checkUnique(
+  rows: unknown[][],
+  after: unknown[] | undefined,
+  key: (row: unknown[]) => unknown[],
+  cfg: SqlStreamConfig,
+  order: string[],
+): void {
+  let previous = after;
+  for (const row of rows) {
+    const k = key(row);
+    if (previous && sameKey(previous, k)) {
+      const pk = primaryKeyOf(cfg);
+      throw new DpError(
+        "SOURCE_DATA",
+        `primary_key (${pk.join(", ")}) of stream "${cfg.name}" is not unique: two rows have ${order.map((c, i) => `${c} = ${show(k[i])}`).join(", ")}, and paging by it would skip rows`,
+        { fix: "set primary_key to the column, or list of columns, that identifies one row" },
+      );
+    }
+    previous = k;
+  }
+}
+
+function show(v: unknown): string {
+  return v instanceof Uint8Array ? `0x${Buffer.from(v).toString("hex")}` : String(v);
+}
+
+/** (a, b, c) >= (x, y, z), as a row comparison or spelled out. */
+function keysetFrom(
+  dialect: Dialect,
+  columns: SqlColumn[],
+  values: unknown[],
+  bind: (v: unknown, col: SqlColumn) => string,
+): string {
   const q = dialect.quote;
-  if (dialect.rowComparison) return `(${columns.map(q).join(", ")}) > (${values.map(bind).join(", ")})`;
+  if (dialect.rowComparison)
+    return `(${columns.map((c) => q(c.name)).join(", ")}) >= (${values.map((v, i) => bind(v, columns[i]!)).join(", ")})`;
   const clause = (i: number): string => {
-    const col = q(columns[i]!);
-    if (i === columns.length - 1) return `${col} > ${bind(values[i])}`;
-    return `(${col} > ${bind(values[i])} OR (${col} = ${bind(values[i])} AND ${clause(i + 1)}))`;
+    const col = q(columns[i]!.name);
+    if (i === columns.length - 1) return `${col} >= ${bind(values[i], columns[i]!)}`;
+    return `(${col} > ${bind(values[i], columns[i]!)} OR (${col} = ${bind(values[i], columns[i]!)} AND ${clause(i + 1)}))`;
   };
   return clause(0);
 }
 
-const ISO = /^(\d{4}-\d\d-\d\d)(?:[T ](\d\d:\d\d:\d\d(?:\.\d+)?))?(Z|[+-]\d\d:\d\d)?$/;
+const TIMESTAMP = /^(\d{4}-\d\d-\d\d)(?:[T ](\d\d:\d\d:\d\d(?:\.\d+)?))?(Z|[+-]\d\d(?::?\d\d)?)?$/;
 
 /** A timestamp cursor moved back by the lookback; numbers and other values stay (no window applies). */
 export function minusMs(cursor: string | number, ms: number): string | number {
   if (typeof cursor === "number") return cursor;
-  const m = ISO.exec(cursor);
+  const m = TIMESTAMP.exec(cursor);
   if (!m) return cursor;
-  const zone = m[3];
+  const zone = m[3] && m[3] !== "Z" ? m[3].replace(/^([+-]\d\d):?(\d\d)?$/, (_, h, mm) => `${h}:${mm ?? "00"}`) : m[3];
   const t = Date.parse(`${m[1]}T${m[2] ?? "00:00:00"}${zone ?? "Z"}`) - ms;
+  if (Number.isNaN(t)) return cursor;
   const iso = new Date(t).toISOString();
   if (zone) return iso;
-  return m[2] ? iso.slice(0, -1) : iso.slice(0, 10);
+  return m[2] ? iso.slice(0, -1).replace("T", " ") : iso.slice(0, 10);
 }
 
-const DB_TIMESTAMP = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?([+-]\d\d(?::?\d\d)?)?$/;
+/** One connection, reopened and the statement retried when it drops or times out. */
+class Connection {
+  private session: SqlSession | undefined;
+  private retries = 0;
 
-/**
- * A database's timestamp text as ISO 8601 with exactly six fraction digits, so every
- * value of a column has one format and DuckDB reads the column as a timestamp.
- * `utc`: the value is a point in time (rendered with Z); otherwise a wall-clock time.
- */
-export function isoTimestamp(text: string, utc: boolean): string {
-  const m = DB_TIMESTAMP.exec(text);
-  if (!m) return text;
-  const fraction = (m[3] ?? "").padEnd(6, "0");
-  // DuckDB's JSON reader takes "date time.ffffff" as a wall-clock TIMESTAMP but not "dateTtime.ffffff"
-  if (!utc) return `${m[1]} ${m[2]}.${fraction}`;
-  const base = `${m[1]}T${m[2]}.${fraction}`;
-  const offset = m[4];
-  if (!offset || /^[+-]00(:?00)?$/.test(offset)) return `${base}Z`;
-  return `${base}${offset.length === 3 ? `${offset}:00` : offset}`;
-}
+  constructor(
+    private readonly connect: () => Promise<SqlSession>,
+    private readonly ctx: ReadContext,
+    private readonly dialect: string,
+    private readonly stream: string,
+  ) {}
 
-export function bytesToBase64(v: Uint8Array): string {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("base64");
-}
-
-const rawJson = JSON as unknown as { rawJSON(text: string): object; isRawJSON(v: unknown): v is { rawJSON: string } };
-
-/** A 64-bit integer stays a JSON number even beyond 2^53 (written verbatim), so the column stays BIGINT and exact. */
-export function int8(text: string): number | object {
-  const n = Number(text);
-  return Number.isSafeInteger(n) ? n : rawJson.rawJSON(text);
-}
-
-/** A value from a record as a driver can bind it. */
-export function bindable(v: unknown): unknown {
-  return rawJson.isRawJSON(v) ? v.rawJSON : v;
-}
-
-async function withRetry<T>(
-  fn: () => Promise<T>,
-  ctx: ReadContext,
-  dialect: Dialect,
-  cfg?: SqlStreamConfig,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      const err = mapError(e, dialect, cfg);
-      if (!err.transient || attempt >= ctx.retry.maxAttempts || ctx.signal?.aborted) throw err;
-      const wait = Math.min(ctx.retry.maxWaitMs, 250 * 2 ** attempt) * (0.5 + Math.random() / 2);
-      ctx.log.warn(
-        `${err.message}; retrying in ${Math.round(wait)} ms (attempt ${attempt + 1} of ${ctx.retry.maxAttempts})`,
-      );
-      ctx.progress?.({ retries: 1 });
-      await Bun.sleep(wait);
+  async run<T>(fn: (s: SqlSession) => Promise<T>): Promise<T> {
+    const { maxAttempts, maxWaitMs } = this.ctx.retry;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.session ??= await this.connect();
+        return await fn(this.session);
+      } catch (e) {
+        const err = mapError(e, this.dialect, this.stream);
+        if (!err.transient || attempt >= maxAttempts || this.ctx.signal?.aborted) throw err;
+        await this.close();
+        const wait = Math.min(maxWaitMs, 250 * 2 ** attempt) * (0.5 + Math.random() / 2);
+        this.ctx.log.warn(
+          `${err.message}; retrying in ${Math.round(wait)} ms (attempt ${attempt + 1} of ${maxAttempts})`,
+        );
+        this.ctx.progress?.({ retries: ++this.retries });
+        await Bun.sleep(wait);
+      }
     }
   }
-}
 
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "PROTOCOL_CONNECTION_LOST",
-  "ER_CON_COUNT_ERROR",
-]);
-const AUTH_CODES = new Set([
-  "28P01",
-  "28000",
-  "ER_ACCESS_DENIED_ERROR",
-  "ER_DBACCESS_DENIED_ERROR",
-  "ER_NOT_SUPPORTED_AUTH_MODE",
-]);
-const MISSING_CODES = new Set([
-  "3D000",
-  "42P01",
-  "42703",
-  "3F000",
-  "ER_BAD_DB_ERROR",
-  "ER_NO_SUCH_TABLE",
-  "ER_BAD_FIELD_ERROR",
-]);
-/** postgres classes 08 (connection), 53 (resources), 57P (shutdown), 40001/40P01 (serialization, deadlock) */
-const TRANSIENT_SQLSTATE = /^(08|53|57P)|^40001$|^40P01$/;
-
-/** Connection failures are worth retrying; refused credentials and missing objects are not. */
-export function mapError(
-  e: unknown,
-  dialect: Dialect,
-  cfg?: SqlStreamConfig,
-  secrets: { url?: string; password?: string } = {},
-): DpError {
-  if (e instanceof DpError) return e;
-  const err = e as { code?: string; message?: string; sqlState?: string };
-  const code = err.code ?? "";
-  const message = redact(err.message ?? String(e));
-  const stream = cfg ? ` (stream "${cfg.name}")` : "";
-  if (AUTH_CODES.has(code) || code.startsWith("ER_ACCESS_DENIED") || err.sqlState === "28000") {
-    return new DpError("SOURCE_AUTH", `${dialect.name} refused the login: ${message}`, {
-      fix: credentialFix(secrets),
-      cause: e,
-    });
+  async close(): Promise<void> {
+    const s = this.session;
+    this.session = undefined;
+    await s?.close().catch(() => {});
   }
-  if (MISSING_CODES.has(code)) {
-    return new DpError("CONFIG", `${dialect.name}: ${message}${stream}`, {
-      fix: "check the database, table and column names in the source's config",
-      cause: e,
-    });
-  }
-  if (
-    NETWORK_CODES.has(code) ||
-    TRANSIENT_SQLSTATE.test(code) ||
-    /connection terminated|timeout|socket hang up/i.test(message)
-  ) {
-    return new DpError("SOURCE_TRANSIENT", `${dialect.name} unreachable: ${message || code}`, {
-      transient: true,
-      cause: e,
-    });
-  }
-  return new DpError("SOURCE_DATA", `${dialect.name}${stream}: ${message}`, { cause: e });
-}
-
-/** Name the env var the credentials came from, found by value; its value is never printed. */
-export function credentialFix(secrets: { url?: string; password?: string }): string {
-  const names = [...new Set([...envVarsHolding(secrets.url), ...envVarsHolding(secrets.password)])];
-  return names.length
-    ? `check the credentials in ${names.map((n) => `$${n}`).join(" / ")}`
-    : "check the user and password (set them from ${ENV} in project.yaml)";
 }

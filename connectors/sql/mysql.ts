@@ -1,31 +1,18 @@
 import mysql2 from "mysql2/promise";
-import { defineConnector, type RawRecord } from "../../engine/ingest/connector.ts";
-import {
-  bindable,
-  bytesToBase64,
-  int8,
-  isoTimestamp,
-  mapError,
-  readKeyset,
-  sqlConfigSchema,
-  sqlStreams,
-  type Dialect,
-  type SqlConfig,
-  type SqlSession,
-} from "./keyset.ts";
+import { defineConnector } from "../../engine/ingest/connector.ts";
+import { sqlConfigSchema, sqlStreams, statementTimeoutMs, type SqlConfig } from "./config.ts";
+import { mapError } from "./errors.ts";
+import { readKeyset, type Dialect, type SqlSession } from "./keyset.ts";
+import { describeFields, type MysqlField } from "./mysql-types.ts";
 
 type MysqlConfig = SqlConfig;
-
-const TYPE = { timestamp: 7, longlong: 8, date: 10, datetime: 12, bit: 16 } as const;
-const ISO_TIMESTAMP = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d(?:\.\d+)?)Z?$/;
 
 const dialect: Dialect = {
   name: "mysql",
   quote: (id) => `\`${id.replaceAll("`", "``")}\``,
   placeholder: () => "?",
-  // MySQL and MariaDB do not use an index for (a, b) > (x, y); the spelled-out form they do
+  // MySQL and MariaDB do not use an index for (a, b) >= (x, y); the spelled-out form they do
   rowComparison: false,
-  bindValue: (v) => (typeof v === "string" && ISO_TIMESTAMP.test(v) ? v.replace(ISO_TIMESTAMP, "$1 $2") : bindable(v)),
 };
 
 /** MySQL and MariaDB (same protocol, same driver). */
@@ -53,6 +40,8 @@ async function connect(config: MysqlConfig): Promise<SqlSession> {
             database: config.database,
           }),
       ...(config.ssl ? { ssl: {} } : {}),
+      // dates and times as the server writes them (zero dates included), 64-bit integers and
+      // decimals as text where a number would round, JSON as its text, a UTC session
       dateStrings: true,
       supportBigNumbers: true,
       bigNumberStrings: false,
@@ -62,43 +51,29 @@ async function connect(config: MysqlConfig): Promise<SqlSession> {
       connectTimeout: 15_000,
     });
     await conn.query("SET time_zone = '+00:00'");
+    await statementTimeout(conn, statementTimeoutMs(config));
   } catch (e) {
-    throw mapError(e, dialect, undefined, { url: config.url, password: config.password });
+    throw mapError(e, dialect.name, undefined, { url: config.url, password: config.password });
   }
   conn.on("error", () => {});
   return {
+    describe: async (from) => {
+      const [, fields] = await conn.query({ sql: `SELECT * FROM ${from} LIMIT 0`, rowsAsArray: true });
+      return describeFields(fields as unknown as MysqlField[]);
+    },
     query: async (sql, params) => {
-      const [rows, fields] = await conn.query<mysql2.RowDataPacket[]>({ sql, values: params, rowsAsArray: true });
-      const convert = fields.map((f) => converter(f.columnType ?? 0));
-      const names = fields.map((f) => f.name);
-      return (rows as unknown as unknown[][]).map((row) => {
-        const record: RawRecord = {};
-        for (let i = 0; i < names.length; i++) record[names[i]!] = convert[i]!(row[i]);
-        return record;
-      });
+      const [rows] = await conn.query({ sql, values: params, rowsAsArray: true });
+      return rows as unknown as unknown[][];
     },
     close: () => conn.end(),
   };
 }
 
-/** DECIMAL stays a string (exact); BIGINT stays exact; dates become ISO 8601; bytes base64; BIT a number. */
-function converter(columnType: number): (v: unknown) => unknown {
-  switch (columnType) {
-    case TYPE.timestamp:
-      return (v) => (typeof v === "string" ? (isZeroDate(v) ? null : isoTimestamp(v, true)) : v);
-    case TYPE.datetime:
-      return (v) => (typeof v === "string" ? (isZeroDate(v) ? null : isoTimestamp(v, false)) : v);
-    case TYPE.date:
-      return (v) => (typeof v === "string" && isZeroDate(v) ? null : v);
-    case TYPE.longlong:
-      return (v) => (typeof v === "string" ? int8(v) : v);
-    case TYPE.bit:
-      return (v) => (v instanceof Uint8Array ? v.reduce((n, b) => n * 256 + b, 0) : v);
-    default:
-      return (v) => (v instanceof Uint8Array ? bytesToBase64(v) : v);
-  }
-}
-
-function isZeroDate(v: string): boolean {
-  return v.startsWith("0000-00-00");
+/** MariaDB's max_statement_time (seconds) or MySQL's max_execution_time (ms), and the wait for a table lock. */
+async function statementTimeout(conn: mysql2.Connection, ms: number): Promise<void> {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  await conn
+    .query(`SET SESSION max_statement_time = ${ms / 1000}`)
+    .catch(() => conn.query(`SET SESSION max_execution_time = ${Math.round(ms)}`));
+  await conn.query(`SET SESSION lock_wait_timeout = ${seconds}`);
 }

@@ -1,40 +1,21 @@
 import pg from "pg";
-import { defineConnector, type RawRecord } from "../../engine/ingest/connector.ts";
-import {
-  bindable,
-  bytesToBase64,
-  int8,
-  isoTimestamp,
-  mapError,
-  readKeyset,
-  sqlConfigSchema,
-  sqlStreams,
-  type Dialect,
-  type SqlConfig,
-  type SqlSession,
-} from "./keyset.ts";
+import { defineConnector } from "../../engine/ingest/connector.ts";
+import { sqlConfigSchema, sqlStreams, statementTimeoutMs, type SqlConfig } from "./config.ts";
+import { mapError } from "./errors.ts";
+import { readKeyset, type Dialect, type SqlSession } from "./keyset.ts";
+import { describeFields } from "./postgres-types.ts";
 
 type PostgresConfig = SqlConfig;
-
-const OID = {
-  int8: 20,
-  numeric: 1700,
-  date: 1082,
-  timestamp: 1114,
-  timestamptz: 1184,
-  json: 114,
-  jsonb: 3802,
-  time: 1083,
-  timetz: 1266,
-} as const;
 
 const dialect: Dialect = {
   name: "postgres",
   quote: (id) => `"${id.replaceAll('"', '""')}"`,
   placeholder: (i) => `$${i}`,
   rowComparison: true,
-  bindValue: bindable,
 };
+
+/** Every value as PostgreSQL's own text: the column types (postgres-types.ts) say what it means. */
+const RAW_TEXT = { getTypeParser: () => (value: string) => value };
 
 export const postgres = defineConnector<PostgresConfig>({
   name: "postgres",
@@ -60,46 +41,27 @@ async function connect(config: PostgresConfig): Promise<SqlSession> {
     ...(config.ssl !== undefined ? { ssl: config.ssl } : {}),
     application_name: "dp",
     connectionTimeoutMillis: 15_000,
+    types: RAW_TEXT as unknown as pg.CustomTypesConfig,
   });
-  setTypeParsers(client);
   client.on("error", () => {});
   try {
     await client.connect();
-    await client.query("SET TimeZone = 'UTC'");
+    // the text of every value as the column types expect it: UTC, ISO dates, the postgres interval
+    // style, the shortest float text that reads back exactly, hex bytea; a page may wait on a lock this long
+    await client.query(
+      `SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1;
+       SET bytea_output = 'hex'; SET statement_timeout = ${statementTimeoutMs(config)}`,
+    );
   } catch (e) {
     await client.end().catch(() => {});
-    throw mapError(e, dialect, undefined, { url: config.url, password: config.password });
+    throw mapError(e, dialect.name, undefined, { url: config.url, password: config.password });
   }
   return {
-    query: async (sql, params) => {
-      const result = await client.query({ text: sql, values: params, rowMode: "array" });
-      const names = result.fields.map((f) => f.name);
-      return result.rows.map((row: unknown[]) => {
-        const record: RawRecord = {};
-        for (let i = 0; i < names.length; i++) record[names[i]!] = plain(row[i]);
-        return record;
-      });
+    describe: async (from, isTable) => {
+      const result = await client.query({ text: `SELECT * FROM ${from} LIMIT 0`, rowMode: "array" });
+      return describeFields(client, result.fields, isTable);
     },
+    query: async (sql, params) => (await client.query({ text: sql, values: params, rowMode: "array" })).rows,
     close: () => client.end(),
   };
-}
-
-/** Exact types in, JSON-safe values out: numerics stay strings, timestamps become ISO 8601 with microseconds (the session is UTC), json stays its text. */
-function setTypeParsers(client: pg.Client): void {
-  const text = (v: string) => v;
-  client.setTypeParser(OID.int8, int8);
-  client.setTypeParser(OID.numeric, text);
-  client.setTypeParser(OID.date, text);
-  client.setTypeParser(OID.timestamp, (v) => isoTimestamp(v, false));
-  client.setTypeParser(OID.timestamptz, (v) => isoTimestamp(v, true));
-  client.setTypeParser(OID.json, text);
-  client.setTypeParser(OID.jsonb, text);
-}
-
-function plain(v: unknown): unknown {
-  if (v instanceof Uint8Array) return bytesToBase64(v);
-  if (v instanceof Date) return v.toISOString();
-  if (typeof v === "bigint") return v.toString();
-  if (Array.isArray(v)) return v.map(plain);
-  return v;
 }

@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import type { Logger } from "../log.ts";
-import type { DeclaredColumn } from "./stream-schema.ts";
+import type { DeclaredColumn, SpoolEncoding } from "./stream-schema.ts";
 
-export type { Logger, DeclaredColumn };
+export type { Logger, DeclaredColumn, SpoolEncoding };
 
 export type RawRecord = Record<string, unknown>;
 

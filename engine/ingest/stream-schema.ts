@@ -24,8 +24,9 @@ import type { ColumnSchema } from "./cursor-state.ts";
 
 /**
  * How a record carries a value that JSON cannot hold as the column's type: bytes as base64 (the
- * column is BLOB), a JSON document as its text (JSON), an interval as text DuckDB parses (the column
- * is VARCHAR: Parquet's INTERVAL has milliseconds and no sign, so the lake keeps DuckDB's interval text).
+ * column is BLOB), a JSON document as its text (JSON), an interval as months, days and microseconds
+ * (the column is VARCHAR: Parquet's INTERVAL has milliseconds and no sign, so the lake keeps
+ * DuckDB's interval text, which casts back to the same INTERVAL).
  */
 export type SpoolEncoding = "base64" | "json-text" | "interval";
 
@@ -211,14 +212,7 @@ export function diff(before: Column[], after: Column[]): Drift | undefined {
 /** The type read_json parses a column's records as (before an encoding is undone). */
 export function readType(col: { type: DType; encoding?: SpoolEncoding }): string {
   if (!col.encoding) return typeSql(col.type);
-  let depth = 0;
-  let t = col.type;
-  while (t.kind === "list") {
-    depth++;
-    t = t.of;
-  }
-  const base = col.encoding === "interval" ? "INTERVAL" : "VARCHAR";
-  return base + "[]".repeat(depth);
+  return `VARCHAR${"[]".repeat(listDepth(col.type))}`;
 }
 
 /** The column as the lake holds it, from what read_json parsed. */
@@ -227,16 +221,30 @@ export function landExpr(col: { type: DType; encoding?: SpoolEncoding }, x: stri
     case undefined:
       return x;
     case "json-text":
-    case "interval":
       return `CAST(${x} AS ${typeSql(col.type)})`;
-    case "base64": {
-      let depth = 0;
-      for (let t = col.type; t.kind === "list"; t = t.of) depth++;
-      const decode = (e: string, d: number): string =>
-        d === 0 ? `from_base64(${e})` : `list_transform(${e}, lambda b${d}: ${decode(`b${d}`, d - 1)})`;
-      return decode(x, depth);
-    }
+    case "base64":
+      return eachElement(x, listDepth(col.type), (e) => `from_base64(${e})`);
+    case "interval":
+      // DuckDB's own interval text where it reads back (its clock part overflows past about 2^31
+      // hours); there, the months, days and microseconds as given, which always read back
+      return eachElement(x, listDepth(col.type), (e) => {
+        const text = `CAST(CAST(${e} AS INTERVAL) AS VARCHAR)`;
+        return `CASE WHEN TRY_CAST(${text} AS INTERVAL) IS NULL THEN ${e} ELSE ${text} END`;
+      });
   }
+}
+
+function listDepth(t: DType): number {
+  let depth = 0;
+  for (let at = t; at.kind === "list"; at = at.of) depth++;
+  return depth;
+}
+
+/** `f` applied to every element `depth` lists deep. */
+function eachElement(x: string, depth: number, f: (e: string) => string): string {
+  if (depth === 0) return f(x);
+  const e = `e${depth}`;
+  return `list_transform(${x}, lambda ${e}: ${eachElement(e, depth - 1, f)})`;
 }
 
 export { NULL_TYPE };
