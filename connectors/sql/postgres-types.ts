@@ -60,6 +60,7 @@ const SCALARS: Record<string, Scalar> = {
   int8: { type: "BIGINT", encode: text },
   float4: { type: "FLOAT", encode: text },
   float8: { type: "DOUBLE", encode: text },
+  // the fraction digits follow lc_monetary (describeFields asks): DECIMAL(19,2) under most locales
   money: { type: "DECIMAL(19,2)", encode: text, select: (c) => `${c}::numeric` },
   date: { type: "DATE", encode: datetime },
   timestamp: { type: "TIMESTAMP", encode: datetime },
@@ -117,6 +118,7 @@ export async function describeFields(client: pg.Client, fields: PgField[], isTab
     })
   ).rows.map((r) => r.t);
   const attributes = await tableAttributes(client, fields);
+  const money = await moneyScale(client, types);
   return fields.map((f, i) => {
     let t = types.get(f.dataTypeID)!;
     let mod = f.dataTypeModifier;
@@ -166,6 +168,13 @@ const arrays = pg.types.arrayParser as unknown as {
 function list(raw: unknown, encode: (text: string) => unknown): unknown {
   if (raw === null) return null;
   return arrays.create(raw as string, encode).parse();
+}
+
+/** money is a 64-bit count of the locale's smallest unit: its fraction digits are lc_monetary's. */
+async function moneyScale(client: pg.Client, types: Map<number, PgType>): Promise<number> {
+  if (![...types.values()].some((t) => t.typname === "money" && t.nsp === "pg_catalog")) return 2;
+  const { rows } = await client.query<{ s: string }>("SELECT scale('1'::money::numeric) AS s");
+  return Number(rows[0]!.s);
 }
 
 /** Every type the fields name, with the domains' base types and the arrays' element types they lead to. */

@@ -289,20 +289,24 @@ export class StreamWriter {
     }
   }
 
-  /** Columns holding a value their read type cannot, each with one such value. */
+  /**
+   * Columns holding a value their read type cannot, each with DuckDB's word on the first such value.
+   * Each column is read on its own, as the conversion reads it: this runs only after a conversion failed.
+   */
   private async misfits(db: Db, spoolPath: string, plan: FilePlan): Promise<Map<string, string>> {
-    const checked = plan.columns.filter((c) => !/^(VARCHAR|JSON)$/.test(readType(c)) && c.type.kind !== "null");
-    if (checked.length === 0) return new Map();
-    const asJson = `{${plan.columns.map((c) => `${literal(c.name)}: 'JSON'`).join(", ")}}`;
-    const probes = checked.map((c) => {
-      const x = ident(c.name);
-      return `max(CASE WHEN ${x} IS NOT NULL AND json_type(${x}) <> 'NULL' AND TRY_CAST(${x} AS ${readType(c)}) IS NULL
-                  THEN coalesce(json_extract_string(${x}, '$'), ${x}::VARCHAR) END) AS ${ident(c.name)}`;
-    });
-    const [row] = await db.all<Record<string, string | null>>(
-      `SELECT ${probes.join(", ")} FROM read_json(${literal(spoolPath)}, format = 'newline_delimited', maximum_object_size = ${MAX_OBJECT}, columns = ${asJson})`,
-    );
-    return new Map(Object.entries(row ?? {}).filter((e): e is [string, string] => e[1] !== null));
+    const found = new Map<string, string>();
+    for (const c of plan.columns) {
+      if (c.type.kind === "null" || /^(VARCHAR|JSON)$/.test(readType(c))) continue;
+      try {
+        await db.run(
+          `SELECT count(${ident(c.name)}) FROM read_json(${literal(spoolPath)}, format = 'newline_delimited', maximum_object_size = ${MAX_OBJECT}, columns = {${literal(c.name)}: ${literal(readType(c))}})`,
+        );
+      } catch (e) {
+        const reason = /in line \d+: ([^\n]*)/.exec((e as Error).message)?.[1] ?? (e as Error).message.split("\n")[0]!;
+        found.set(c.name, reason);
+      }
+    }
+    return found;
   }
 
   private async copy(db: Db, spoolPath: string, tmpParquet: string, plan: FilePlan): Promise<void> {

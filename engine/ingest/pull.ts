@@ -177,12 +177,10 @@ async function pullStream(
       maxRecords: options.maxFileRecords,
       schema,
       beforePublish: (drift, misfits) => {
-        for (const [column, value] of misfits) {
+        for (const [column, reason] of misfits) {
           if (misfitsNamed.has(column)) continue;
           misfitsNamed.add(column);
-          log.warn(
-            `column ${column} holds a value its declared type cannot (${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)}): it lands as exact text`,
-          );
+          log.warn(`column ${column} holds a value its declared type cannot (${reason}): it lands as exact text`);
         }
         onDrift(drift);
       },

@@ -58,7 +58,7 @@ interface Column {
 /** The columns one file is converted with, and the values that made a column wider than declared. */
 export interface FilePlan {
   columns: Column[];
-  /** column → a value its declared type could not hold */
+  /** column → why its declared type could not hold one of its values (DuckDB's words, with the value) */
   misfits: Map<string, string>;
 }
 

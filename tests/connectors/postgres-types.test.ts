@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import pg from "pg";
+import { stringify } from "yaml";
+import { Db } from "../../engine/warehouse/duckdb.ts";
+import { runDp, tempDir } from "../helpers.ts";
 import { serverAvailable } from "./ingest-helpers.ts";
 import {
   TIME_ZONES,
@@ -455,4 +460,46 @@ describe.skipIf(!available)("postgres type matrix through `dp pull`", () => {
     })();
     expect(grid).toBe("[[1, 2], [3, 4]]");
   }, 120_000);
+
+  test("a query's array column holding 2-D values where the catalog cannot say so lands as exact JSON, named in the log", async () => {
+    await withClient((c) =>
+      c.query(
+        `CREATE TABLE ${schema}.dims AS SELECT * FROM (VALUES (1, '{1,2}'::int[]), (2, '{{1,2},{3,4}}'::int[]), (3, NULL)) v(id, a)`,
+      ),
+    );
+    const dir = tempDir("dp-matrix-dims-");
+    dirs.push(dir);
+    writeFileSync(
+      join(dir, "project.yaml"),
+      stringify({
+        name: "dims",
+        sources: {
+          db: {
+            connector: "postgres",
+            config: {
+              url: "${DP_TEST_PG_URL}",
+              streams: [{ name: "q", query: `SELECT id, a FROM ${schema}.dims`, primary_key: "id" }],
+            },
+          },
+        },
+      }),
+    );
+    const out = await runDp(["pull", "-C", dir], { env: { DP_LOG: "info" } });
+    expect(out.code).toBe(0);
+    expect(out.stdout + out.stderr).toMatch(/column a holds a value its declared type cannot \(.*\[3,4\]/);
+    const db = await Db.open(":memory:");
+    try {
+      expect(
+        await db.all(
+          `SELECT id::INT AS id, a::VARCHAR AS a, typeof(a) AS t FROM '${join(dir, "lake/raw/db/q/*/*.parquet")}' ORDER BY id`,
+        ),
+      ).toEqual([
+        { id: 1, a: "[1,2]", t: "JSON" },
+        { id: 2, a: "[[1,2],[3,4]]", t: "JSON" },
+        { id: 3, a: null, t: "JSON" },
+      ]);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
 });
