@@ -112,7 +112,9 @@ export class StreamSchema {
         return { name: d.name, type: was.type, source_type: d.source_type };
       return { name: d.name, type, source_type: d.source_type, encoding: d.encoding };
     });
-    return this.recorded ? diff([...before.values()], this.columns) : undefined;
+    // a schema recorded before types came from the catalog was guessed from values: no drift from a guess
+    const declared = [...before.values()].some((c) => c.source_type !== undefined);
+    return this.recorded && declared ? diff([...before.values()], this.columns) : undefined;
   }
 
   /** The plan when every field of these records fits the declared types; undefined when some need DuckDB to infer them. */
