@@ -1,39 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import mysql2 from "mysql2/promise";
-import { serverAvailable } from "./ingest-helpers.ts";
-import {
-  TIME_ZONES,
-  declaredTypes,
-  expectSameValues,
-  lakeRows,
-  literalAt,
-  pullMatrix,
-  removeAll,
-  rowsOf,
-  type MatrixColumn,
-} from "./type-matrix.ts";
+import { mysqlAvailable, withMysql as withConn } from "./sql-servers.ts";
+import { checkMatrix, literalAt, removeAll, rowsOf, type MatrixColumn } from "./type-matrix.ts";
 
-const MYSQL_URL = process.env.DP_TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test";
-process.env.DP_TEST_MYSQL_URL = MYSQL_URL;
-
-async function withConn<T>(fn: (c: mysql2.Connection) => Promise<T>): Promise<T> {
-  const conn = await mysql2.createConnection({
-    uri: MYSQL_URL,
-    connectTimeout: 3000,
-    timezone: "Z",
-    dateStrings: true,
-  });
-  try {
-    await conn.query("SET time_zone = '+00:00'");
-    // zero dates and dates with zero parts are what this table is about
-    await conn.query("SET SESSION sql_mode = ''");
-    return await fn(conn);
-  } finally {
-    await conn.end();
-  }
-}
-
-const available = await serverAvailable("mysql", () => withConn(async (c) => void (await c.query("SELECT 1"))));
+const available = await mysqlAvailable();
 const table = `dp_matrix_${process.pid}_${Date.now().toString(36)}`;
 
 const allBytes = `UNHEX('${Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0")).join("")}')`;
@@ -244,23 +213,21 @@ describe.skipIf(!available)("mysql (MariaDB) type matrix through `dp pull`", () 
       );
       return new Map((rows as Record<string, unknown>[]).map((r) => [r.id as number, r]));
     });
-    for (const tz of TIME_ZONES) {
-      const { dir, stdout, stderr } = await pullMatrix("mysql", "DP_TEST_MYSQL_URL", table, tz);
-      dirs.push(dir);
-      const lake = await lakeRows(dir, COLUMNS);
-      expectSameValues(COLUMNS, source, lake.rows, `TZ=${tz}`);
-      const declared = await declaredTypes(dir);
-      for (const col of COLUMNS) {
-        expect(`${col.name}: ${lake.types.get(col.name)}`).toBe(`${col.name}: ${col.landed}`);
-        expect(`${col.name}: ${declared.get(col.name)?.type}`).toBe(`${col.name}: ${col.landed}`);
-      }
-      expect(declared.get("biu")?.source_type).toBe("bigint unsigned");
-      expect(declared.get("dec38")?.source_type).toBe("decimal(38,10)");
-      // zero dates land as NULL and the log says how many, in which column
-      const log = stdout + stderr;
-      expect(log).toMatch(/3 zero dates .*\bd\b/);
-      expect(log).toMatch(/2 zero dates? .*\bdt\b/);
-      expect(log).toMatch(/1 zero date .*\bts\b/);
-    }
+    await checkMatrix({
+      connector: "mysql",
+      urlVar: "DP_TEST_MYSQL_URL",
+      table,
+      columns: COLUMNS,
+      source,
+      dirs,
+      also: (declared, log) => {
+        expect(declared.get("biu")?.source_type).toBe("bigint unsigned");
+        expect(declared.get("dec38")?.source_type).toBe("decimal(38,10)");
+        // zero dates land as NULL and the log says how many, in which column
+        expect(log).toMatch(/3 zero dates .*\bd\b/);
+        expect(log).toMatch(/2 zero dates? .*\bdt\b/);
+        expect(log).toMatch(/1 zero date .*\bts\b/);
+      },
+    });
   }, 120_000);
 });

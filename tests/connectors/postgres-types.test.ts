@@ -1,41 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import pg from "pg";
 import { stringify } from "yaml";
 import { Db } from "../../engine/warehouse/duckdb.ts";
 import { runDp, tempDir } from "../helpers.ts";
-import { serverAvailable } from "./ingest-helpers.ts";
-import {
-  TIME_ZONES,
-  declaredTypes,
-  expectSameValues,
-  lakeRows,
-  literalAt,
-  pullMatrix,
-  removeAll,
-  rowsOf,
-  type MatrixColumn,
-} from "./type-matrix.ts";
+import { pgAvailable, withPg as withClient } from "./sql-servers.ts";
+import { checkMatrix, lakeRows, literalAt, removeAll, rowsOf, type MatrixColumn } from "./type-matrix.ts";
 
-const PG_URL = process.env.DP_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-process.env.DP_TEST_PG_URL = PG_URL;
-
-async function withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    // the source's own spelling of its values: UTC, ISO dates, shortest exact floats
-    await client.query(
-      "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1",
-    );
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-const available = await serverAvailable("postgres", () => withClient(async (c) => void (await c.query("SELECT 1"))));
+const available = await pgAvailable();
 const schema = `dp_matrix_${process.pid}_${Date.now().toString(36)}`;
 const table = `${schema}.matrix`;
 
@@ -434,25 +406,22 @@ describe.skipIf(!available)("postgres type matrix through `dp pull`", () => {
       );
       return new Map(res.rows.map((r: Record<string, unknown>) => [r.id as number, r]));
     });
-    for (const tz of TIME_ZONES) {
-      const { dir, stdout, stderr } = await pullMatrix("postgres", "DP_TEST_PG_URL", table, tz);
-      dirs.push(dir);
-      const lake = await lakeRows(dir, COLUMNS);
-      expectSameValues(COLUMNS, source, lake.rows, `TZ=${tz}`);
-      // the Parquet columns and the declared types both say what the catalog says
-      const declared = await declaredTypes(dir);
-      for (const col of COLUMNS) {
-        expect(`${col.name}: ${lake.types.get(col.name)}`).toBe(`${col.name}: ${col.landed}`);
-        expect(`${col.name}: ${declared.get(col.name)?.type}`).toBe(`${col.name}: ${col.landed}`);
-      }
-      expect(declared.get("num_20_6")?.source_type).toBe("numeric(20,6)");
-      expect(declared.get("mood")?.source_type).toBe(`${schema}.mood`);
-      // the two columns whose values no DuckDB type holds are named in the log, with a value
-      const log = stdout + stderr;
-      expect(log).toContain("num_nan");
-      expect(log).toContain("ts_far");
-      expect(log).toContain("294276-12-31 23:59:59.999999");
-    }
+    await checkMatrix({
+      connector: "postgres",
+      urlVar: "DP_TEST_PG_URL",
+      table,
+      columns: COLUMNS,
+      source,
+      dirs,
+      also: (declared, log) => {
+        expect(declared.get("num_20_6")?.source_type).toBe("numeric(20,6)");
+        expect(declared.get("mood")?.source_type).toBe(`${schema}.mood`);
+        // the two columns whose values no DuckDB type holds are named in the log, with a value
+        expect(log).toContain("num_nan");
+        expect(log).toContain("ts_far");
+        expect(log).toContain("294276-12-31 23:59:59.999999");
+      },
+    });
     // the 2-D array keeps its shape, not only its elements
     const [grid] = await (async () => {
       const lake = await lakeRows(dirs[0]!, [{ name: "grid", ddl: "", values: [], landed: "", kind: "text" }]);

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import mysql2 from "mysql2/promise";
 import pg from "pg";
 import { stringify } from "yaml";
 import { Db } from "../../engine/warehouse/duckdb.ts";
 import { runDp, tempDir } from "../helpers.ts";
-import { serverAvailable } from "./ingest-helpers.ts";
+import { PG_URL, mySql, mysqlAvailable, pgAvailable, pgSql } from "./sql-servers.ts";
 import { removeAll } from "./type-matrix.ts";
 
 /**
@@ -15,41 +14,8 @@ import { removeAll } from "./type-matrix.ts";
  * connection dropped between pages and a statement that waits on a lock.
  */
 
-const PG_URL = process.env.DP_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const MYSQL_URL = process.env.DP_TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test";
-process.env.DP_TEST_PG_URL = PG_URL;
-process.env.DP_TEST_MYSQL_URL = MYSQL_URL;
-
-async function pgSql(text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    return (await client.query(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-async function mySql(text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
-  const conn = await mysql2.createConnection({
-    uri: MYSQL_URL,
-    connectTimeout: 3000,
-    timezone: "Z",
-    dateStrings: true,
-  });
-  try {
-    await conn.query("SET time_zone = '+00:00'");
-    await conn.query("SET SESSION sql_mode = ''");
-    await conn.query("SET SESSION max_recursive_iterations = 1000000");
-    const [rows] = await conn.query(text, values);
-    return rows as Record<string, unknown>[];
-  } finally {
-    await conn.end();
-  }
-}
-
-const pgUp = await serverAvailable("postgres", async () => void (await pgSql("SELECT 1")));
-const myUp = await serverAvailable("mysql", async () => void (await mySql("SELECT 1")));
+const pgUp = await pgAvailable();
+const myUp = await mysqlAvailable();
 const tag = `${process.pid}_${Date.now().toString(36)}`;
 const pgSchema = `dp_cursor_${tag}`;
 const myTables: string[] = [];

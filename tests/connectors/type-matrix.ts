@@ -218,6 +218,33 @@ export async function declaredTypes(dir: string): Promise<Map<string, { type: st
   return new Map(stream.columns.map((c) => [c.name, c]));
 }
 
+/**
+ * The matrix pulled by `dp` under each time zone: every value compared with the source's, and each
+ * column's Parquet and declared types with the one the matrix names. `also` checks the rest per pull.
+ */
+export async function checkMatrix(opts: {
+  connector: "postgres" | "mysql";
+  urlVar: string;
+  table: string;
+  columns: MatrixColumn[];
+  source: Map<number, Record<string, unknown>>;
+  dirs: string[];
+  also: (declared: Map<string, { type: string; source_type?: string }>, log: string) => void;
+}): Promise<void> {
+  for (const tz of TIME_ZONES) {
+    const { dir, stdout, stderr } = await pullMatrix(opts.connector, opts.urlVar, opts.table, tz);
+    opts.dirs.push(dir);
+    const lake = await lakeRows(dir, opts.columns);
+    expectSameValues(opts.columns, opts.source, lake.rows, `TZ=${tz}`);
+    const declared = await declaredTypes(dir);
+    for (const col of opts.columns) {
+      expect(`${col.name}: ${lake.types.get(col.name)}`).toBe(`${col.name}: ${col.landed}`);
+      expect(`${col.name}: ${declared.get(col.name)?.type}`).toBe(`${col.name}: ${col.landed}`);
+    }
+    opts.also(declared, stdout + stderr);
+  }
+}
+
 export function removeAll(dirs: string[]): void {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 }
