@@ -1,17 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { StreamState } from "./connector.ts";
+import type { ColumnSchema } from "./stream-schema.ts";
 import { DpError } from "../errors.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { log } from "../log.ts";
 
-export interface ColumnSchema {
-  name: string;
-  /** the DuckDB type the lake holds (NULL: no value has shown one yet) */
-  type: string;
-  /** the source's own name for it, when the source has a catalog */
-  source_type?: string;
-}
+export type { ColumnSchema };
 
 export interface StreamRecord {
   state?: StreamState;

@@ -20,7 +20,15 @@ import {
   type DType,
 } from "./duckdb-type.ts";
 import type { RecordShape } from "./record-shape.ts";
-import type { ColumnSchema } from "./cursor-state.ts";
+
+/** A column as the state file keeps it. */
+export interface ColumnSchema {
+  name: string;
+  /** the DuckDB type the lake holds (NULL: no value has shown one yet) */
+  type: string;
+  /** the source's own name for it, when the source has a catalog */
+  source_type?: string;
+}
 
 /**
  * How a record carries a value that JSON cannot hold as the column's type: bytes as base64 (the
