@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { fits, parseType, sqlType, typeText, widen } from "../../../engine/ingest/duckdb-type.ts";
+import { fits, parseType, typeSql, typeText, widen } from "../../../engine/ingest/duckdb-type.ts";
 import { RecordShape } from "../../../engine/ingest/record-shape.ts";
 import { StreamSchema } from "../../../engine/ingest/stream-schema.ts";
 
@@ -29,8 +29,11 @@ describe("DuckDB types as trees", () => {
     expect(typeText(parseType('"NULL"'))).toBe("NULL");
     expect(typeText(parseType("ENUM('a', 'b c')"))).toBe("ENUM('a', 'b c')");
     expect(typeText(parseType("INTEGER[3]"))).toBe("INTEGER[3]");
+    // a connector's pin in another of DuckDB's names is the type DuckDB lands
+    expect(typeText(parseType("TIMESTAMPTZ"))).toBe("TIMESTAMP WITH TIME ZONE");
+    expect(typeText(parseType("STRUCT(n INT8, s TEXT)[]"))).toBe("STRUCT(n BIGINT, s VARCHAR)[]");
     // in a statement, names are quoted and a type no value has shown reads as JSON
-    expect(sqlType(parseType("STRUCT(type VARCHAR, n NULL)"))).toBe('STRUCT("type" VARCHAR, "n" JSON)');
+    expect(typeSql(parseType("STRUCT(type VARCHAR, n NULL)"))).toBe('STRUCT("type" VARCHAR, "n" JSON)');
   });
 
   test("a batch fits a type only when every value reads as it without loss", () => {
