@@ -79,7 +79,8 @@ function project(
   };
 }
 
-const rowsLine = (out: string) => Number(/✓ db: (\d+) rows/.exec(out)?.[1] ?? "-1");
+/** The rows `dp pull` says it landed ("✓ db: 1,000 rows"). */
+const rowsLine = (out: string) => Number((/✓ db: ([\d,]+) rows/.exec(out)?.[1] ?? "-1").replaceAll(",", ""));
 
 describe.skipIf(!pgUp)("postgres cursors through `dp pull`", () => {
   beforeAll(async () => {
@@ -215,7 +216,7 @@ describe.skipIf(!pgUp)("postgres cursors through `dp pull`", () => {
     const out = await p.pull();
     expect(out.code).toBe(1);
     expect(out.out).toContain("not unique");
-    expect(out.out).toMatch(/✗ db: 200000 rows/);
+    expect(out.out).toMatch(/✗ db: 200,000 rows/);
     expect(await p.lake(`SELECT count(*)::INT AS n FROM s`)).toEqual([{ n: 200_000 }]);
   }, 60_000);
 
