@@ -1,3 +1,4 @@
+import { registerPack } from "../engine/config/pack.ts";
 import { registerConnector } from "../engine/ingest/connector-registry.ts";
 
 /** Every built-in connector, registered on the engine's registry when this module is imported. */
@@ -10,5 +11,8 @@ registerConnector("hubspot", async () => (await import("./hubspot/index.ts")).hu
 registerConnector("rest", async () => (await import("./rest/index.ts")).rest);
 registerConnector("webhook", async () => (await import("./webhook/index.ts")).webhook);
 registerConnector("sheets", async () => (await import("./sheets.ts")).sheets);
+
+/** Model packs for real sources (`dp init --with`, `dp add`). */
+registerPack("stripe", async () => (await import("./stripe/pack.ts")).stripePack());
 
 export { connectorNames, getConnector } from "../engine/ingest/connector-registry.ts";

@@ -39,3 +39,9 @@ export function stripeEventsFor(stream: string, override?: string[]): StreamEven
 function singular(name: string): string {
   return name.replace(/ies$/, "y").replace(/s$/, "");
 }
+
+/** Stripe documents `*` wildcards for `type`; `types[]` (up to 20) for exact names. None: every type. */
+export function typeFilter(types: string[]): Record<string, string | string[]> {
+  if (types.length === 0) return {};
+  return types.length === 1 ? { type: types[0]! } : { "types[]": types };
+}

@@ -1,6 +1,6 @@
 import { DpError } from "../../engine/errors.ts";
 import type { HttpClient } from "../http/client.ts";
-import type { StreamEvents } from "./event-types.ts";
+import { typeFilter, type StreamEvents } from "./event-types.ts";
 import type { RawRecord, ReadContext } from "../../engine/ingest/connector.ts";
 
 /** Stripe keeps events for 30 days; an events cursor older than that may have gaps. */
@@ -31,7 +31,9 @@ interface StripeEvent {
 /**
  * Reads `/v1/events` since `since` and yields each changed object's newest state once: events come
  * newest first, so the first event seen for an id wins. Objects the list pass already emitted
- * unchanged are skipped. `*.deleted` events yield the object with `deleted: true`.
+ * unchanged are skipped. `*.deleted` events yield the object with `deleted: true`, except
+ * `customer.subscription.deleted`: a subscription is never deleted, that event means it ended (its
+ * object holds status canceled and `ended_at`), which is the churn itself.
  */
 export async function* readStripeEvents(
   client: HttpClient,
@@ -39,8 +41,7 @@ export async function* readStripeEvents(
   opts: EventsPassOptions,
 ): AsyncGenerator<EventsPage> {
   const { types, object } = opts.events;
-  // Stripe documents `*` wildcards for `type`; `types[]` (up to 20) for exact names
-  const filter = types.length === 1 ? { type: types[0] } : { "types[]": types };
+  const filter = typeFilter(types);
   const seen = new Set<string>();
   let maxCreated: number | undefined;
   let startingAfter: string | undefined;
@@ -58,7 +59,7 @@ export async function* readStripeEvents(
       const o = e.data?.object;
       if (!o || o.object !== object || typeof o.id !== "string" || seen.has(o.id)) continue;
       seen.add(o.id);
-      const deleted = typeof e.type === "string" && e.type.endsWith(".deleted");
+      const deleted = typeof e.type === "string" && e.type.endsWith(".deleted") && o.object !== "subscription";
       if (!deleted && opts.listed.get(o.id) === Bun.hash(JSON.stringify(o))) continue;
       records.push(deleted ? { ...o, deleted: true } : o);
     }

@@ -3,8 +3,10 @@ import { DpError } from "../../engine/errors.ts";
 import { lastRecord, pageFromText, type PageText } from "../../engine/ingest/records-text.ts";
 import { TextBatch } from "../../engine/ingest/text-batch.ts";
 import { HttpClient } from "../http/client.ts";
-import { stripeEventsFor } from "./event-types.ts";
+import { API_VERSION, STRIPE_COLUMNS } from "./columns.ts";
+import { stripeEventsFor, typeFilter } from "./event-types.ts";
 import { EVENT_RETENTION_S, readStripeEvents } from "./events.ts";
+import { completeNestedLists, hasNestedLists, reread } from "./objects.ts";
 import {
   defineConnector,
   type Batch,
@@ -24,12 +26,17 @@ const stripeConfig = z.strictObject({
     .min(1)
     .default(DEFAULT_STREAMS),
   base_url: z.url().default("https://api.stripe.com"),
+  /** the Stripe-Version every request asks for; the landed columns (columns.ts) are this version's shapes */
+  api_version: z.string().min(1).default(API_VERSION),
   page_size: z.number().int().min(1).max(100).default(100),
   /** per stream, fields to expand: { invoices: [customer] } sends expand[]=data.customer */
   expand: z.record(z.string(), z.array(z.string())).optional(),
   /** how incremental pulls catch changes to objects created before the cursor */
   updates: z.enum(["events", "lookback"]).default("events"),
-  /** per stream, the /v1/events types to read ([] = lookback only): { refunds: [charge.refund.updated] } */
+  /**
+   * per stream, the /v1/events types to read ([] = lookback only): { refunds: [charge.refund.updated] };
+   * for the `events` stream itself, the types it lists (default: every type)
+   */
   event_types: z
     .record(z.string(), z.array(z.string().min(1)).max(20, "Stripe accepts at most 20 event types"))
     .optional(),
@@ -57,7 +64,13 @@ export const stripe = defineConnector<StripeConfig>({
   secretKeys: ["api_key"],
   streams: (config) =>
     [...new Set(config.streams)].map(
-      (name): StreamSpec => ({ name, primaryKey: ["id"], cursorField: "created", description: `Stripe /v1/${name}` }),
+      (name): StreamSpec => ({
+        name,
+        primaryKey: ["id"],
+        cursorField: "created",
+        description: `Stripe /v1/${name}`,
+        ...(STRIPE_COLUMNS[name] ? { columns: STRIPE_COLUMNS[name] } : {}),
+      }),
     ),
   read: readStream,
 });
@@ -77,14 +90,17 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
   const client = new HttpClient(ctx, {
     label: "stripe",
     baseUrl: config.base_url,
-    headers: { authorization: `Bearer ${config.api_key}` },
+    headers: { authorization: `Bearer ${config.api_key}`, "stripe-version": config.api_version },
     timeoutMs: config.timeout_seconds * 1000,
     credential: { key: "api_key", value: config.api_key },
   });
   const lookbackS = Math.ceil(ctx.lookbackMs / 1000);
   const startedAt = Math.floor(ctx.now.getTime() / 1000);
-  const events = stripeEventsFor(name, config.event_types?.[name]);
+  // the events stream is a plain list (events never change); its event_types filter what it lists
+  const listsEvents = name === "events";
+  const events = stripeEventsFor(name, listsEvents ? [] : config.event_types?.[name]);
   const useEvents = config.updates === "events" && events.types.length > 0;
+  const eventFilter = listsEvents ? typeFilter(config.event_types?.events ?? []) : {};
   let prior = typeof ctx.state?.cursor === "number" ? ctx.state.cursor : undefined;
   // a cursor from `updates: lookback` is at most the last pull's time, so events since it miss nothing
   const priorEvents = typeof ctx.state?.events_cursor === "number" ? ctx.state.events_cursor : prior;
@@ -101,7 +117,10 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
   }
   const since = prior === undefined ? undefined : Math.max(0, prior - lookbackS);
   const incrementalEvents = useEvents && prior !== undefined;
-  const expand = config.expand?.[name]?.map((f) => (f.startsWith("data.") ? f : `data.${f}`));
+  const expandFields = config.expand?.[name]?.map((f) => f.replace(/^data\./, ""));
+  const expand = expandFields?.map((f) => `data.${f}`);
+  // objects with embedded lists are parsed, so their truncated lists can be read to the end
+  const parsed = incrementalEvents || hasNestedLists(name);
   if (since !== undefined) ctx.log.info(`incremental from created >= ${new Date(since * 1000).toISOString()}`);
   const stateWith = (cursor: number | undefined, eventsCursor: number | undefined): StreamState | undefined =>
     cursor === undefined ? undefined : useEvents ? { cursor, events_cursor: eventsCursor } : { cursor };
@@ -116,12 +135,13 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
       "expand[]": expand,
       // Stripe hides canceled subscriptions unless asked; churn needs them
       status: name === "subscriptions" ? "all" : undefined,
+      ...eventFilter,
     };
     // an incremental pull with events compares each listed object's JSON with its events: it needs them parsed
     const res = await client.get<PageText<StripeList>>(
       `/v1/${name}`,
       query,
-      incrementalEvents ? (t) => ({ body: JSON.parse(t) as StripeList }) : listPage,
+      parsed ? (t) => ({ body: JSON.parse(t) as StripeList }) : listPage,
     );
     const { body, text } = res.data;
     if (!body || !Array.isArray(body.data)) {
@@ -138,6 +158,7 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
         if (typeof created === "number" && (maxCreated === undefined || created > maxCreated)) maxCreated = created;
       }
     } else {
+      for (const o of body.data) await completeNestedLists(client, name, o);
       for (const o of body.data) {
         if (typeof o.created === "number" && (maxCreated === undefined || o.created > maxCreated))
           maxCreated = o.created;
@@ -162,6 +183,12 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
     listed,
   })) {
     const eventsCursor = Math.max(priorEvents!, startedAt, page.maxCreated ?? 0);
-    yield { records: page.records, state: page.last ? stateWith(maxCreated, eventsCursor) : undefined };
+    const records: RawRecord[] = [];
+    for (const o of page.records) {
+      const current = o.deleted === true ? o : await reread(client, name, o, expandFields);
+      await completeNestedLists(client, name, current);
+      records.push(current);
+    }
+    yield { records, state: page.last ? stateWith(maxCreated, eventsCursor) : undefined };
   }
 }

@@ -77,6 +77,8 @@ export const projectSchema = z.strictObject({
   alerts: alertsSchema.optional(),
   exports: z.array(exportSchema).default([]),
   brief: z.strictObject({ metrics: z.array(z.string()) }).optional(),
+  /** values models read with {{ var('name') }} (dbt's vars): settings a definition depends on */
+  vars: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "var names are identifiers"), z.unknown()).default({}),
   evals: z
     .strictObject({ path: z.string().default("evals"), threshold: z.number().min(0).max(1).default(0.9) })
     .optional(),

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { qualified } from "../warehouse/duckdb.ts";
 import { rawViewName, type Model, type ModelGraph } from "./models.ts";
+import { renderVars } from "./vars.ts";
 
 export interface CompileContext {
   /** relation a ref() resolves to; defaults to the live table */
@@ -25,14 +26,14 @@ export function liveRelation(model: Pick<Model, "schema" | "name">): string {
 
 /** Templated SQL → plain DuckDB SQL. Line count is preserved so errors map back to the file. */
 export function compileSql(
-  model: Pick<Model, "sql" | "schema" | "name">,
+  model: Pick<Model, "sql" | "schema" | "name"> & { displayPath?: string },
   graph: ModelGraph,
   ctx: CompileContext = {},
 ): string {
   const relationOf = ctx.relationOf ?? liveRelation;
   const sourceRelation =
     ctx.sourceRelation ?? ((source: string, stream: string) => qualified("raw", rawViewName(source, stream)));
-  return model.sql
+  return renderVars(model.sql, graph.vars ?? {}, (line) => `${model.displayPath ?? model.name}:${line}`)
     .replace(IF_INCREMENTAL, (_all, yes: string, no: string | undefined) =>
       ctx.isIncremental ? yes : (no ?? yes.replace(/[^\n]/g, "")),
     )

@@ -51,7 +51,14 @@ export async function planModels(project: Project): Promise<ModelGraph> {
       }
     }
   }
-  return assembleGraph(graph.models, graph.metrics, graph.metricWhere, graph.singularTests, graph.unitTests);
+  return assembleGraph(
+    graph.models,
+    graph.metrics,
+    graph.metricWhere,
+    graph.singularTests,
+    graph.unitTests,
+    graph.vars,
+  );
 }
 
 function streamsOf(cfg: unknown): string[] {

@@ -5,6 +5,7 @@ import { DpError } from "../errors.ts";
 import { modelsFileSchema, type MetricDef, type ModelYaml, type UnitTestDef } from "./model-schema.ts";
 import type { Project } from "../config/project.ts";
 import { YamlFile } from "../config/yaml-file.ts";
+import { usesVars } from "./vars.ts";
 
 export interface SourceRef {
   source: string;
@@ -65,6 +66,8 @@ export interface ModelGraph {
   metricWhere(name: string): string | undefined;
   singularTests: SingularTest[];
   unitTests: UnitTest[];
+  /** project.yaml's `vars:`, which {{ var() }} reads */
+  vars: Record<string, unknown>;
   parents(name: string): string[];
   children(name: string): string[];
 }
@@ -182,7 +185,13 @@ export function loadModels(project: Project): ModelGraph {
         return yaml?.where();
       },
       materialized: config.materialized ?? DEFAULT_MATERIALIZED[schema] ?? "table",
-      hash: createHash("sha1").update(sql).update("\0").update(JSON.stringify(config)).digest("hex").slice(0, 16),
+      hash: createHash("sha1")
+        .update(sql)
+        .update("\0")
+        .update(JSON.stringify(config))
+        .update(usesVars(sql) ? JSON.stringify(project.config.vars ?? {}) : "")
+        .digest("hex")
+        .slice(0, 16),
     });
   }
   for (const [name, y] of yamlConfigs) {
@@ -227,7 +236,14 @@ export function loadModels(project: Project): ModelGraph {
       });
     }
   }
-  return assembleGraph(models, metrics, (name) => metricWhere.get(name)?.(), singularTests, unitTests);
+  return assembleGraph(
+    models,
+    metrics,
+    (name) => metricWhere.get(name)?.(),
+    singularTests,
+    unitTests,
+    project.config.vars ?? {},
+  );
 }
 
 function once(f: () => string): () => string {
@@ -241,6 +257,7 @@ export function assembleGraph(
   metricWhere: ModelGraph["metricWhere"],
   singularTests: SingularTest[],
   unitTests: UnitTest[],
+  vars: Record<string, unknown> = {},
 ): ModelGraph {
   const order = topoSort(models);
   const childMap = new Map<string, Set<string>>();
@@ -253,6 +270,7 @@ export function assembleGraph(
     metricWhere,
     singularTests,
     unitTests,
+    vars,
     parents: (n) => [...new Set(models.get(n)?.refs.map((r) => r.name) ?? [])],
     children: (n) => [...(childMap.get(n) ?? [])],
   };

@@ -12,7 +12,7 @@ const update = process.env.UPDATE_GOLDEN === "1";
 
 const project = {
   "project.yaml":
-    "name: golden\nsources:\n  billing:\n    connector: demo\n    config: { streams: [customers, invoices] }\n",
+    "name: golden\nsources:\n  billing:\n    connector: demo\n    config: { streams: [customers, invoices] }\nvars:\n  fx_rates: { eur: 1.08, gbp: 1.27 }\n  past_due_counts_in_mrr: false\n",
   "models/staging/stg_customers.sql":
     "-- one row per customer\nselect customer_id, lower(email) as email\nfrom {{ source('billing', 'customers') }}\nqualify row_number() over (partition by customer_id order by updated_at desc) = 1;\n",
   "models/staging/stg_invoices.sql":
@@ -20,6 +20,9 @@ const project = {
   "models/marts/revenue.sql":
     "select c.customer_id, sum(i.amount) as revenue\nfrom {{ ref('stg_customers') }} c\njoin {{ ref( 'stg_invoices' ) }} i using (customer_id)\ngroup by 1\n",
   "models/marts/direct.sql": "select *\nfrom staging.stg_customers\n",
+  // project.yaml's vars win over a call's default; defaults are YAML literals (none is null); maps become MAP {…}
+  "models/marts/settings.sql":
+    "select {{ var('reporting_currency', 'usd') }} as reporting_currency,\n  {{ var('fx_rates', {}) }} as fx_rates,\n  {{ var( \"past_due_counts_in_mrr\" , true ) }} as past_due,\n  {{ var('cap', none) }} as cap, {{ var('tiers', [pro, 'it''s']) }} as tiers, {{var('ratio',0.5)}} as ratio\n",
   "models/staging/staging.yml":
     "models:\n  - name: stg_invoices\n    materialized: incremental\n    unique_key: invoice_id\n",
 };
@@ -48,4 +51,17 @@ describe("compiled SQL (golden)", async () => {
         check(`${name}.incremental`, `${compileSql(model, graph, { isIncremental: true })}\n`);
     });
   }
+});
+
+test("a var with no value and no default is a config error naming the model's file:line", async () => {
+  const dir = writeProject({
+    "project.yaml": "name: vars\n",
+    "models/marts/m.sql": "select 1 as a,\n  {{ var('reporting_currency') }} as c\n",
+  });
+  const graph = await planModels(loadProject(dir)).catch((e: unknown) => e);
+  expect(graph).toMatchObject({
+    code: "CONFIG",
+    where: "models/marts/m.sql:2",
+    message: expect.stringContaining("project.yaml sets no vars.reporting_currency"),
+  });
 });

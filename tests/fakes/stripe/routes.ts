@@ -78,7 +78,7 @@ function list(fake: FakeStripe, resource: string, q: URLSearchParams): FakeRespo
   const page = listPage(rows, q, noun(resource));
   const expand = q.getAll("expand[]");
   const data = expand.length ? page.data.map((o) => expandObject(o, expand, fake.resolve, true)) : page.data;
-  return { body: { object: "list", data, has_more: page.has_more, url: `/v1/${resource}` } };
+  return { body: { object: "list", data: data.map(truncated), has_more: page.has_more, url: `/v1/${resource}` } };
 }
 
 /** The documented filters, each compared the way Stripe does (a subscription's price is on its items). */
@@ -121,7 +121,7 @@ function retrieve(fake: FakeStripe, resource: string, id: string, q: URLSearchPa
   for (const key of q.keys())
     if (key !== "expand[]") invalid(`Received unknown parameter: ${key}`, key, "parameter_unknown");
   const found = fake.objects[resource]?.find((o) => o.id === id);
-  if (found) return { body: expandObject(found, q.getAll("expand[]"), fake.resolve, false) };
+  if (found) return { body: truncated(expandObject(found, q.getAll("expand[]"), fake.resolve, false)) };
   if (fake.deleted.get(id) === resource && DELETED_STUB.has(resource))
     return { body: { id, object: noun(resource), deleted: true } };
   return missing(noun(resource), id);
@@ -179,15 +179,30 @@ function listEvents(fake: FakeStripe, q: URLSearchParams): FakeResponse {
     (e) => e.created >= oldest && (!patterns.length || patterns.some((p) => p.test(e.type))),
   );
   const page = listPage(rows, q, "event");
-  return { body: { object: "list", url: "/v1/events", ...page } };
+  const data = page.data.map((e) => ({ ...e, data: { ...e.data, object: truncated(e.data.object) } }));
+  return { body: { object: "list", url: "/v1/events", has_more: page.has_more, data } };
 }
 
 function retrieveEvent(fake: FakeStripe, id: string): FakeResponse {
   const e = fake.events.find((x) => x.id === id);
   if (!e || e.created < fake.now() - EVENT_RETENTION_S) return missing("event", id);
-  return { body: e };
+  return { body: { ...e, data: { ...e.data, object: truncated(e.data.object) } } };
 }
 
 function noun(resource: string): string {
   return resource.replace(/ies$/, "y").replace(/s$/, "");
+}
+
+/** How many entries of an embedded list (an invoice's lines, a subscription's items) Stripe includes. */
+export const EMBEDDED_LIST_LIMIT = 10;
+
+/**
+ * An invoice's `lines` and a subscription's `items` come embedded with their first 10 entries and
+ * `has_more`; the rest is read from `/v1/invoices/:id/lines` and `/v1/subscription_items`.
+ */
+function truncated<T extends Record<string, unknown>>(o: T): T {
+  const field = o.object === "invoice" ? "lines" : o.object === "subscription" ? "items" : undefined;
+  const list = field && (o[field] as { data?: unknown[]; has_more?: boolean } | undefined);
+  if (!field || !list?.data || list.data.length <= EMBEDDED_LIST_LIMIT) return o;
+  return { ...o, [field]: { ...list, data: list.data.slice(0, EMBEDDED_LIST_LIMIT), has_more: true } };
 }

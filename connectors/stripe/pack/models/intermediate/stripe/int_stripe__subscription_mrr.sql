@@ -1,0 +1,58 @@
+-- MRR of each subscription at each month end, by product: every licensed recurring item's unit
+-- amount × quantity × monthly factor, less the discounts in force at that instant (spread over the
+-- items pro rata), never below 0; 0 unless the subscription counts then (int_stripe__subscription_states).
+-- Metered prices, one-time prices and tax are never MRR. Amounts in the subscription's currency.
+with states as (
+    select * from {{ ref('int_stripe__subscription_states') }}
+),
+items as (
+    select s.subscription_id, s.month, s.as_of, unnest(s.items) as item
+    from states s
+    where s.is_counted
+),
+priced as (
+    select
+        i.subscription_id,
+        i.month,
+        i.as_of,
+        p.product_id,
+        p.monthly_factor,
+        p.unit_amount * i.item.quantity * p.monthly_factor as gross
+    from items i
+    join {{ ref('stg_stripe__prices') }} p on p.price_id = i.item.price_id
+    where p.price_type = 'recurring' and p.usage_type = 'licensed' and p.billing_scheme = 'per_unit'
+),
+gross as (
+    select subscription_id, month, any_value(as_of) as as_of, sum(gross) as gross, max(monthly_factor) as monthly_factor
+    from priced
+    group by all
+),
+discounted as (
+    select
+        g.subscription_id,
+        g.month,
+        g.gross,
+        coalesce(product(1 - w.percent_off / 100) filter (where w.percent_off is not null), 1) as percent_factor,
+        coalesce(sum(w.amount_off) filter (where w.amount_off is not null), 0) * g.monthly_factor as amount_off
+    from gross g
+    join states s using (subscription_id, month)
+    left join {{ ref('int_stripe__discount_windows') }} w
+      on w.subscription_id = g.subscription_id
+     and list_contains(s.discount_ids, w.discount_id)
+     and g.as_of >= w.in_force_from
+     and (w.in_force_until is null or g.as_of < w.in_force_until)
+    group by g.subscription_id, g.month, g.gross, g.monthly_factor
+)
+select
+    p.subscription_id,
+    s.customer_id,
+    s.currency,
+    p.month,
+    p.product_id,
+    s.is_past_due,
+    s.rebuilt_from,
+    case when d.gross > 0 then sum(p.gross) * greatest(d.gross * d.percent_factor - d.amount_off, 0) / d.gross else 0 end as mrr
+from priced p
+join discounted d using (subscription_id, month)
+join states s using (subscription_id, month)
+group by p.subscription_id, s.customer_id, s.currency, p.month, p.product_id, s.is_past_due, s.rebuilt_from, d.gross, d.percent_factor, d.amount_off

@@ -1,0 +1,195 @@
+-- Each subscription as it was at each month end (int_stripe__month_ends.at): whether it counts toward
+-- MRR (active, or past_due), its items (price × quantity) and the discounts on it. Stripe shows a
+-- subscription's current state only, so the past is rebuilt from what it keeps:
+--   * since `events_from`, exactly, from the customer.subscription.* events (each holds the whole
+--     object after the change): the state after the last event at or before the instant, else the
+--     state before the first event after it (the object with its `previous_attributes`), else the
+--     subscription as it is now;
+--   * before that, from invoices (draft, void and uncollectible ones excluded): an item is what the
+--     line covering the instant bills (price, quantity, service period), a proration line from the
+--     moment of the change on (a credit for unused time ends the old price there); the subscription
+--     counts from its first invoice being paid (or its creation) until `ended_at`, never during its
+--     trial, never after it went unpaid, and only while an invoice covers the instant (collection paused
+--     with invoices voided, or a paused trial, leaves a gap). Past due: a renewal whose payment failed,
+--     from its finalization until it was paid.
+with month_ends as (
+    select * from {{ ref('int_stripe__month_ends') }}
+),
+subscriptions as (
+    select * from {{ ref('stg_stripe__subscriptions') }}
+),
+candidates as (
+    select s.subscription_id, s.customer_id, s.currency, me.month, me.as_of, me.as_of >= me.events_from as from_events, me.events_from
+    from subscriptions s
+    join month_ends me on s.created_at <= me.as_of
+),
+
+-- since events_from: events, else the current object
+events as (
+    select object_id as subscription_id, event_id, event_type, created_at, object, previous_attributes
+    from {{ ref('stg_stripe__events') }}
+    where object_type = 'subscription'
+),
+after_last_event as (
+    select c.subscription_id, c.month, arg_max(e.object, (e.created_at, e.event_id)) as state
+    from candidates c
+    join events e on e.subscription_id = c.subscription_id and e.created_at <= c.as_of and e.created_at >= c.events_from
+    where c.from_events
+    group by all
+),
+before_next_event as (
+    select
+        c.subscription_id,
+        c.month,
+        arg_min(
+            case when e.event_type = 'customer.subscription.created' then null
+                 else json_merge_patch(e.object, coalesce(e.previous_attributes, '{}')) end,
+            (e.created_at, e.event_id)
+        ) as state
+    from candidates c
+    join events e on e.subscription_id = c.subscription_id and e.created_at > c.as_of
+    where c.from_events
+    group by all
+),
+current_state as (
+    select
+        subscription_id,
+        json_object(
+            'status', status,
+            'pause_collection', case when pause_collection_behavior is not null then json_object('behavior', pause_collection_behavior) end,
+            'items', items,
+            'discounts', discounts
+        ) as state
+    from subscriptions
+),
+event_states as (
+    select
+        c.subscription_id,
+        c.month,
+        coalesce(a.state, b.state, cs.state) as state
+    from candidates c
+    left join after_last_event a using (subscription_id, month)
+    left join before_next_event b using (subscription_id, month)
+    left join current_state cs using (subscription_id)
+    where c.from_events
+),
+from_events as (
+    select
+        subscription_id,
+        month,
+        state ->> '$.status' as status,
+        state ->> '$.status' in ('active', 'past_due')
+            and coalesce(json_type(state -> '$.pause_collection'), 'NULL') = 'NULL' as is_counted,
+        state ->> '$.status' = 'past_due' as is_past_due,
+        [
+            {'price_id': i ->> '$.price.id', 'quantity': cast(i ->> '$.quantity' as bigint)}
+            for i in cast(state -> '$.items.data' as json[])
+        ] as items,
+        [coalesce(d ->> '$.id', d ->> '$') for d in cast(coalesce(state -> '$.discounts', '[]') as json[])] as discount_ids
+    from event_states
+    where state is not null
+),
+
+-- before events_from: invoices
+billed_lines as (
+    select l.*
+    from {{ ref('stg_stripe__invoice_lines') }} l
+    join {{ ref('stg_stripe__invoices') }} i using (invoice_id)
+    where i.status in ('open', 'paid') and l.subscription_item_id is not null
+),
+covering as (
+    -- per item, the line covering the instant that began last (a new price over the old one's
+    -- regular line); at the same start a charge wins over the credit that ends the old price
+    select
+        c.subscription_id,
+        c.month,
+        l.subscription_item_id,
+        arg_max(
+            {'price_id': l.price_id, 'quantity': l.quantity, 'removed': l.is_proration_credit},
+            (l.period_start_at, not l.is_proration_credit)
+        ) as line
+    from candidates c
+    join billed_lines l on l.subscription_id = c.subscription_id and l.period_start_at <= c.as_of and c.as_of < l.period_end_at
+    where not c.from_events
+    group by all
+),
+billed_items as (
+    select subscription_id, month, list({'price_id': line.price_id, 'quantity': line.quantity}) as items
+    from covering
+    where not line.removed
+    group by all
+),
+invoices as (
+    select * from {{ ref('stg_stripe__invoices') }} where status in ('open', 'paid')
+),
+activated as (
+    -- an incomplete subscription starts when its first invoice is paid
+    select subscription_id, min(paid_at) as activated_at
+    from invoices
+    where billing_reason = 'subscription_create'
+    group by all
+),
+unpaid_since as (
+    -- a subscription that went unpaid did so at its customer's last failed payment
+    select s.subscription_id, max(ch.created_at) as unpaid_at
+    from subscriptions s
+    join {{ ref('stg_stripe__charges') }} ch on ch.customer_id = s.customer_id and ch.status = 'failed'
+    where s.status = 'unpaid'
+    group by all
+),
+past_due as (
+    select c.subscription_id, c.month
+    from candidates c
+    join invoices i on i.subscription_id = c.subscription_id
+    where not c.from_events
+      and i.billing_reason <> 'subscription_create'
+      and (i.status = 'open' and i.attempt_count >= 1 or i.status = 'paid' and i.attempt_count > 1)
+      and i.finalized_at <= c.as_of
+      and (i.paid_at is null or c.as_of < i.paid_at)
+    group by all
+),
+from_invoices as (
+    select
+        c.subscription_id,
+        c.month,
+        s.status,
+        c.as_of >= coalesce(a.activated_at, s.created_at)
+            and not coalesce(c.as_of >= s.trial_start_at and c.as_of < s.trial_end_at, false)
+            and (s.ended_at is null or c.as_of < s.ended_at)
+            and (u.unpaid_at is null or c.as_of < u.unpaid_at)
+            and b.items is not null as is_counted,
+        pd.subscription_id is not null as is_past_due,
+        coalesce(b.items, []) as items,
+        coalesce(d.discount_ids, []) as discount_ids
+    from candidates c
+    join subscriptions s using (subscription_id)
+    left join billed_items b using (subscription_id, month)
+    left join activated a using (subscription_id)
+    left join unpaid_since u using (subscription_id)
+    left join past_due pd using (subscription_id, month)
+    left join (
+        select subscription_id, list(discount_id) as discount_ids
+        from {{ ref('stg_stripe__discounts') }}
+        group by all
+    ) d using (subscription_id)
+    where not c.from_events
+)
+
+select
+    c.subscription_id,
+    c.customer_id,
+    c.currency,
+    c.month,
+    c.as_of,
+    case when c.from_events then 'events' else 'invoices' end as rebuilt_from,
+    x.status,
+    x.is_counted,
+    x.is_past_due,
+    x.items,
+    x.discount_ids
+from candidates c
+join (
+    select * from from_events
+    union all by name
+    select * from from_invoices
+) x using (subscription_id, month)

@@ -1,0 +1,62 @@
+-- One row per Stripe customer (a deleted customer is kept by id when its subscriptions or payments
+-- remain): who they are, their MRR now, their billing status, when they first paid and churned, and
+-- what they paid in all. `metadata` and `email_domain` are what matching to a CRM uses.
+with ids as (
+    select customer_id from {{ ref('stg_stripe__customers') }}
+    union
+    select customer_id from {{ ref('stg_stripe__subscriptions') }}
+    union
+    select customer_id from {{ ref('stg_stripe__charges') }} where customer_id is not null
+),
+months as (
+    select
+        customer_id,
+        min(month) filter (where movement = 'new') as first_paid_month,
+        max(month) filter (where movement = 'churn') as last_churned_month,
+        arg_max(mrr, month) as mrr,
+        arg_max(currency, month) as mrr_currency
+    from {{ ref('customer_mrr_monthly') }}
+    group by all
+),
+subscriptions as (
+    select
+        customer_id,
+        bool_or(status = 'past_due') as any_past_due,
+        bool_or(status = 'trialing') as any_trialing,
+        bool_or(status in ('active', 'past_due')) as any_paying_status,
+        count(*) as subscriptions
+    from {{ ref('stg_stripe__subscriptions') }}
+    group by all
+),
+paid as (
+    select customer_id, sum(amount) filter (where status = 'succeeded') - coalesce(sum(amount_refunded) filter (where status = 'succeeded'), 0) as net_paid
+    from {{ ref('stg_stripe__charges') }}
+    group by all
+)
+select
+    ids.customer_id,
+    c.customer_name,
+    c.email,
+    c.email_domain,
+    coalesce(c.currency, m.mrr_currency) as currency,
+    c.country,
+    c.metadata,
+    c.created_at,
+    c.customer_id is null as is_deleted,
+    cast(coalesce(m.mrr, 0) as decimal(18, 6)) as mrr,
+    case
+        when coalesce(m.mrr, 0) > 0 and s.any_past_due then 'past_due'
+        when coalesce(m.mrr, 0) > 0 then 'active'
+        when s.any_trialing then 'trialing'
+        when m.first_paid_month is not null then 'churned'
+        else 'never_paid'
+    end as status,
+    m.first_paid_month,
+    case when coalesce(m.mrr, 0) = 0 then m.last_churned_month end as churned_month,
+    coalesce(s.subscriptions, 0) as subscriptions,
+    cast(coalesce(p.net_paid, 0) as decimal(18, 4)) as lifetime_revenue
+from ids
+left join {{ ref('stg_stripe__customers') }} c using (customer_id)
+left join months m using (customer_id)
+left join subscriptions s using (customer_id)
+left join paid p using (customer_id)

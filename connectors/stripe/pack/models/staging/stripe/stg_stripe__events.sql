@@ -1,0 +1,14 @@
+-- One row per Stripe event the pack keeps (customer.subscription.*: every change of a subscription,
+-- with the whole object after it). Stripe lists events for 30 days only; dp keeps them from the first
+-- pull on, so `first_loaded_at − 30 days` is when this history starts being complete.
+select
+    id as event_id,
+    type as event_type,
+    make_timestamp(created * 1000000) as created_at,
+    data -> '$.object' ->> '$.object' as object_type,
+    data -> '$.object' ->> '$.id' as object_id,
+    data -> '$.object' as object,
+    data -> '$.previous_attributes' as previous_attributes,
+    timezone('UTC', _dp_loaded_at) as loaded_at
+from {{ source('stripe', 'events') }}
+qualify row_number() over (partition by id order by _dp_loaded_at desc) = 1

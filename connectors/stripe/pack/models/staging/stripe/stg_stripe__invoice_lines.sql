@@ -1,0 +1,62 @@
+-- One row per invoice line (the invoice's `lines.data`; the connector reads truncated lists to the
+-- end). A line bills a price × quantity over its service `period`; a proration line credits unused
+-- time of what changed (negative) or charges the remaining time of the new price (positive).
+with invoices as (
+    select
+        *,
+        case
+            when lower(currency) in ('bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf') then 1
+            when lower(currency) in ('bhd', 'jod', 'kwd', 'omr', 'tnd') then 1000
+            else 100
+        end as minor_per_unit
+    from {{ source('stripe', 'invoices') }}
+    qualify row_number() over (partition by id order by _dp_loaded_at desc) = 1
+),
+lines as (
+    select id as invoice_id, customer as customer_id, minor_per_unit, unnest(cast(lines -> '$.data' as json[])) as line
+    from invoices
+    where not coalesce(deleted, false)
+),
+parsed as (
+    select
+        line ->> '$.id' as invoice_line_id,
+        invoice_id,
+        customer_id,
+        coalesce(
+            line ->> '$.parent.subscription_item_details.subscription',
+            line ->> '$.parent.invoice_item_details.subscription',
+            line ->> '$.subscription'
+        ) as subscription_id,
+        line ->> '$.parent.subscription_item_details.subscription_item' as subscription_item_id,
+        coalesce(
+            line ->> '$.parent.subscription_item_details.invoice_item',
+            line ->> '$.parent.invoice_item_details.invoice_item'
+        ) as invoice_item_id,
+        coalesce(line ->> '$.pricing.price_details.price', line ->> '$.price.id') as price_id,
+        coalesce(line ->> '$.pricing.price_details.product', line ->> '$.price.product') as product_id,
+        cast(line ->> '$.quantity' as bigint) as quantity,
+        cast(line ->> '$.amount' as double) / minor_per_unit as amount,
+        coalesce(list_sum(list_transform(cast(line -> '$.discount_amounts' as json[]), x -> cast(x ->> '$.amount' as bigint))), 0)
+            / minor_per_unit as discount_amount,
+        coalesce(list_sum(list_transform(cast(line -> '$.taxes' as json[]), x -> cast(x ->> '$.amount' as bigint))), 0)
+            / minor_per_unit as tax_amount,
+        coalesce(
+            cast(line ->> '$.parent.subscription_item_details.proration' as boolean),
+            cast(line ->> '$.parent.invoice_item_details.proration' as boolean),
+            false
+        ) as is_proration,
+        coalesce(
+            line -> '$.parent.subscription_item_details.proration_details.credited_items',
+            line -> '$.parent.invoice_item_details.proration_details.credited_items'
+        ) as credited_items,
+        make_timestamp(cast(line ->> '$.period.start' as bigint) * 1000000) as period_start_at,
+        make_timestamp(cast(line ->> '$.period.end' as bigint) * 1000000) as period_end_at,
+        line ->> '$.description' as description,
+        lower(line ->> '$.currency') as currency
+    from lines
+)
+select
+    * exclude (credited_items),
+    -- a credit for unused time: negative, or naming the lines it credits (a 100%-off credit is 0)
+    is_proration and (amount < 0 or (credited_items is not null and json_type(credited_items) <> 'NULL')) as is_proration_credit
+from parsed
