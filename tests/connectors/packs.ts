@@ -1,6 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse, stringify } from "yaml";
+import { parse, parseDocument, stringify } from "yaml";
 import { addPack, type ModelPack } from "../../engine/config/pack.ts";
 import { repoRoot, runDp, tempDir, type DpOptions, type Ran } from "../helpers.ts";
 
@@ -84,4 +84,86 @@ export interface AskJson {
   answer: string;
   tool_calls: { name: string; input: Record<string, unknown>; output?: unknown }[];
   [key: string]: unknown;
+}
+
+/**
+ * A project made the way a founder makes one — `dp init DIR --with PACKS` (the packs registered in
+ * connectors/index.ts, as the binary has them), secrets in its `.env` — and driven through the real
+ * CLI with "now" pinned: `dp run`, `dp sql --json`, `dp ask --offline --json`, `dp eval --offline --json`.
+ */
+export class InitProject {
+  private constructor(readonly dir: string) {}
+
+  /** `dp init DIR --with packs`, then `.env` holding `env` (API keys, base URLs), as a founder would set them. */
+  static async init(packs: string[], env: Record<string, string>): Promise<InitProject> {
+    const dir = join(tempDir("dp-pack-"), "acme");
+    const r = await runDp(["init", dir, "--with", packs.join(",")]);
+    if (r.code !== 0) throw new Error(`dp init --with ${packs.join(",")} failed:\n${r.stdout}${r.stderr}`);
+    writeFileSync(
+      join(dir, ".env"),
+      Object.entries(env)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(""),
+    );
+    return new InitProject(dir);
+  }
+
+  /** Run `dp …` in the project with "now" pinned; fails the test with the output when the exit code differs. */
+  async dp(args: string[], now: string, expectCode: number | null = 0): Promise<Ran> {
+    const r = await runDp([...args, "-C", this.dir], { env: { DP_NOW: now }, timeoutMs: 300_000 });
+    if (expectCode !== null && r.code !== expectCode)
+      throw new Error(`dp ${args.join(" ")} exited ${r.code} (expected ${expectCode}):\n${r.stdout}\n${r.stderr}`);
+    return r;
+  }
+
+  run(now: string): Promise<Ran> {
+    return this.dp(["run"], now);
+  }
+
+  /** Rows of `dp sql --json` on the published marts. */
+  async sql<T = Record<string, unknown>>(query: string, now: string): Promise<T[]> {
+    const r = await this.dp(["sql", "--json", query], now);
+    return JSON.parse(r.stdout) as T[];
+  }
+
+  /** `dp ask --offline --json`: the offline planner's answer with its tool calls. */
+  async ask(question: string, now: string): Promise<AskJson> {
+    const r = await this.dp(["ask", "--offline", "--json", question], now, null);
+    return JSON.parse(r.stdout) as AskJson;
+  }
+
+  /** `dp eval --offline --json` over the project's evals/ (exit 1 below threshold is a result, not an error). */
+  async eval(now: string): Promise<EvalJson> {
+    const r = await this.dp(["eval", "--offline", "--json"], now, null);
+    if (!r.stdout.trim()) throw new Error(`dp eval printed no report:\n${r.stderr}`);
+    return JSON.parse(r.stdout) as EvalJson;
+  }
+
+  read(rel: string): string {
+    return readFileSync(join(this.dir, rel), "utf8");
+  }
+
+  write(rel: string, text: string): void {
+    writeFileSync(join(this.dir, rel), text);
+  }
+
+  /** Set (or with `undefined`, remove) top-level `vars:` entries in project.yaml, keeping the rest as written. */
+  setVars(vars: Record<string, unknown>): void {
+    const doc = parseDocument(this.read("project.yaml"));
+    for (const [k, v] of Object.entries(vars)) {
+      if (v === undefined) doc.deleteIn(["vars", k]);
+      else doc.setIn(["vars", k], v);
+    }
+    this.write("project.yaml", doc.toString());
+  }
+
+  remove(): void {
+    rmSync(join(this.dir, ".."), { recursive: true, force: true });
+  }
+}
+
+export interface EvalJson {
+  passed: number;
+  total: number;
+  cases: { id: string; question: string; passed: boolean; expected: string; actual: string; why: string }[];
 }
