@@ -61,7 +61,7 @@ describe("stripe pack on the dev account, first pull at DP_NOW", () => {
     for (const month of MONTHS) {
       const e = usd.months[month]!;
       const r = byMonth.get(month)!;
-      expect({ month, ...pickMoney(r) }).toEqual({
+      expect<Record<string, unknown>>({ month, ...pickMoney(r) }).toEqual({
         month,
         mrr: e.mrr,
         arr: e.arr,
@@ -74,7 +74,7 @@ describe("stripe pack on the dev account, first pull at DP_NOW", () => {
         reactivation_mrr: e.reactivation_mrr,
         net_new_mrr: e.net_new_mrr,
       });
-      expect({ month, ...pickCounts(r) }).toEqual({
+      expect<Record<string, unknown>>({ month, ...pickCounts(r) }).toEqual({
         month,
         active_customers: e.active_customers,
         customers_at_start: e.start_active_customers,
@@ -191,7 +191,7 @@ describe("stripe pack on the dev account, first pull at DP_NOW", () => {
     const r = after[0]!;
     // +$24 (Acme 5 → 6 seats at 20% off) − $109 (Kite) + $29 (Yarrow)
     expect(cents(r.mrr) - cents(before[0]!.mrr)).toBe(-5600);
-    expect({ ...pickMoney(r), ...pickCounts(r) }).toEqual({
+    expect<Record<string, unknown>>({ ...pickMoney(r), ...pickCounts(r) }).toEqual({
       mrr: e.mrr,
       arr: e.arr,
       arpa: e.arpa,
@@ -229,7 +229,7 @@ describe("stripe pack on the dev account, first pull at DP_NOW", () => {
   }, 300_000);
 });
 
-function pickMoney(r: Record<string, number | string>) {
+function pickMoney(r: Record<string, number | string>): Record<string, unknown> {
   const keys = [
     "mrr",
     "arr",
@@ -245,7 +245,7 @@ function pickMoney(r: Record<string, number | string>) {
   return Object.fromEntries(keys.map((k) => [k, cents(r[k])]));
 }
 
-function pickCounts(r: Record<string, number | string>) {
+function pickCounts(r: Record<string, number | string>): Record<string, unknown> {
   return {
     active_customers: Number(r.active_customers),
     customers_at_start: Number(r.customers_at_start),
