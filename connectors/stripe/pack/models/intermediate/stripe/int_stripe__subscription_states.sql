@@ -1,6 +1,7 @@
 -- Each subscription as it was at each month end (int_stripe__month_ends.at): whether it counts toward
 -- MRR (active, or past_due), its items (price × quantity) and the discounts on it. Stripe shows a
 -- subscription's current state only, so the past is rebuilt from what it keeps:
+--   * at the last pull (the current month), the subscription as pulled;
 --   * since `events_from`, exactly, from the customer.subscription.* events (each holds the whole
 --     object after the change): the state after the last event at or before the instant, else the
 --     state before the first event after it (the object with its `previous_attributes`), else the
@@ -19,7 +20,15 @@ subscriptions as (
     select * from {{ ref('stg_stripe__subscriptions') }}
 ),
 candidates as (
-    select s.subscription_id, s.customer_id, s.currency, me.month, me.as_of, me.as_of >= me.events_from as from_events, me.events_from
+    select
+        s.subscription_id,
+        s.customer_id,
+        s.currency,
+        me.month,
+        me.as_of,
+        me.is_current,
+        me.as_of >= me.events_from or me.is_current as from_events,
+        me.events_from
     from subscriptions s
     join month_ends me on s.created_at <= me.as_of
 ),
@@ -66,7 +75,8 @@ event_states as (
     select
         c.subscription_id,
         c.month,
-        coalesce(a.state, b.state, cs.state) as state
+        -- the current month is read at the last pull: the subscription as it was pulled
+        case when c.is_current then cs.state else coalesce(a.state, b.state, cs.state) end as state
     from candidates c
     left join after_last_event a using (subscription_id, month)
     left join before_next_event b using (subscription_id, month)
