@@ -8,10 +8,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { parse } from "yaml";
 import { devScenario } from "../fixtures/stripe/dev.ts";
+import type { Expected, MonthValues } from "../fixtures/stripe/reference.ts";
 import { DP_LATER, DP_NOW, type Scenario } from "../fixtures/stripe/scenario.ts";
 import { InitProject } from "./packs.ts";
 
-const expected = (await Bun.file(new URL("../fixtures/stripe/dev.expected.json", import.meta.url)).json()) as Expected;
+const expected = (await Bun.file(
+  new URL("../fixtures/stripe/dev.expected.json", import.meta.url),
+).json()) as DevExpected;
 const usd = expected.currencies.usd!;
 const MONTHS = Object.keys(usd.months);
 
@@ -61,29 +64,7 @@ describe("stripe pack on the dev account, first pull at DP_NOW", () => {
     for (const month of MONTHS) {
       const e = usd.months[month]!;
       const r = byMonth.get(month)!;
-      expect<Record<string, unknown>>({ month, ...pickMoney(r) }).toEqual({
-        month,
-        mrr: e.mrr,
-        arr: e.arr,
-        arpa: e.arpa,
-        start_mrr: e.start_mrr,
-        new_mrr: e.new_mrr,
-        expansion_mrr: e.expansion_mrr,
-        contraction_mrr: e.contraction_mrr,
-        churned_mrr: e.churned_mrr,
-        reactivation_mrr: e.reactivation_mrr,
-        net_new_mrr: e.net_new_mrr,
-      });
-      expect<Record<string, unknown>>({ month, ...pickCounts(r) }).toEqual({
-        month,
-        active_customers: e.active_customers,
-        customers_at_start: e.start_active_customers,
-        new_customers: e.new_customers,
-        reactivated_customers: e.reactivated_customers,
-        churned_customers: e.churned_customers,
-        churn_rate: e.logo_churn_rate,
-        revenue_churn_rate: e.revenue_churn_rate,
-      });
+      expect<Record<string, unknown>>({ month, ...pickMoney(r), ...pickCounts(r) }).toEqual({ month, ...wanted(e) });
     }
   }, 60_000);
 
@@ -191,25 +172,7 @@ describe("stripe pack on the dev account, first pull at DP_NOW", () => {
     const r = after[0]!;
     // +$24 (Acme 5 → 6 seats at 20% off) − $109 (Kite) + $29 (Yarrow)
     expect(cents(r.mrr) - cents(before[0]!.mrr)).toBe(-5600);
-    expect<Record<string, unknown>>({ ...pickMoney(r), ...pickCounts(r) }).toEqual({
-      mrr: e.mrr,
-      arr: e.arr,
-      arpa: e.arpa,
-      start_mrr: e.start_mrr,
-      new_mrr: e.new_mrr,
-      expansion_mrr: e.expansion_mrr,
-      contraction_mrr: e.contraction_mrr,
-      churned_mrr: e.churned_mrr,
-      reactivation_mrr: e.reactivation_mrr,
-      net_new_mrr: e.net_new_mrr,
-      active_customers: e.active_customers,
-      customers_at_start: e.start_active_customers,
-      new_customers: e.new_customers,
-      reactivated_customers: e.reactivated_customers,
-      churned_customers: e.churned_customers,
-      churn_rate: e.logo_churn_rate,
-      revenue_churn_rate: e.revenue_churn_rate,
-    });
+    expect<Record<string, unknown>>({ ...pickMoney(r), ...pickCounts(r) }).toEqual(wanted(e));
     const plans = await project.sql<{ plan: string; mrr: number }>(
       "select plan, mrr from marts.mrr_by_plan_monthly where month = '2026-11-01' and currency = 'usd'",
       DP_LATER,
@@ -228,6 +191,29 @@ describe("stripe pack on the dev account, first pull at DP_NOW", () => {
     expect(cents(october[0]!.mrr)).toBe(usd.months["2026-10"]!.mrr);
   }, 300_000);
 });
+
+/** The expected month as mrr_monthly names its columns. */
+function wanted(e: MonthValues): Record<string, unknown> {
+  return {
+    mrr: e.mrr,
+    arr: e.arr,
+    arpa: e.arpa,
+    start_mrr: e.start_mrr,
+    new_mrr: e.new_mrr,
+    expansion_mrr: e.expansion_mrr,
+    contraction_mrr: e.contraction_mrr,
+    churned_mrr: e.churned_mrr,
+    reactivation_mrr: e.reactivation_mrr,
+    net_new_mrr: e.net_new_mrr,
+    active_customers: e.active_customers,
+    customers_at_start: e.start_active_customers,
+    new_customers: e.new_customers,
+    reactivated_customers: e.reactivated_customers,
+    churned_customers: e.churned_customers,
+    churn_rate: e.logo_churn_rate,
+    revenue_churn_rate: e.revenue_churn_rate,
+  };
+}
 
 function pickMoney(r: Record<string, number | string>): Record<string, unknown> {
   const keys = [
@@ -314,44 +300,7 @@ function devEvalFile(): string {
   return JSON.stringify({ now: DP_NOW, tolerance: 0.000001, cases });
 }
 
-interface MonthValues {
-  mrr: number;
-  arr: number;
-  mrr_excluding_past_due: number;
-  active_customers: number;
-  arpa: number | null;
-  start_mrr: number;
-  start_active_customers: number;
-  new_mrr: number;
-  expansion_mrr: number;
-  contraction_mrr: number;
-  churned_mrr: number;
-  reactivation_mrr: number;
-  net_new_mrr: number;
-  new_customers: number;
-  reactivated_customers: number;
-  churned_customers: number;
-  logo_churn_rate: number | null;
-  revenue_churn_rate: number | null;
-  nrr: number | null;
-  grr: number | null;
-  mrr_by_plan: Record<string, number>;
-  trials_ended: number;
-  trials_converted: number;
-  trial_conversion_rate: number | null;
-  charges_succeeded: number;
-  refunds: number;
-  revenue_collected: number;
-  failed_payments: number;
-  failed_payments_amount: number;
-}
-
-interface Expected {
-  currencies: Record<
-    string,
-    { months: Record<string, MonthValues>; periods: Record<string, { nrr: number; grr: number }> }
-  >;
-  customers: { id: string; name: string; mrr: Record<string, number>; movements: Record<string, string> }[];
+type DevExpected = Pick<Expected, "currencies" | "customers"> & {
   later: { currencies: Record<string, MonthValues> };
   questions: { question: string; unit: string; answer: Record<string, unknown> }[];
-}
+};

@@ -3,28 +3,11 @@
 -- Movements: new (0 → > 0 the first time), reactivation (0 → > 0 after an earlier month above 0),
 -- expansion / contraction (up / down while above 0), churn (→ 0); they sum to the change in MRR.
 -- vars: past_due_counts_in_mrr (default true), reporting_currency and fx_rates (default: per currency).
-with settings as (
-    select
-        {{ var('past_due_counts_in_mrr', true) }} as past_due_counts,
-        {{ var('reporting_currency', none) }} as reporting_currency,
-        {{ var('fx_rates', {}) }} as fx_rates
-),
-subscription_mrr as (
-    select m.customer_id, m.currency, m.month, sum(m.mrr) as mrr
-    from {{ ref('int_stripe__subscription_mrr') }} m, settings
-    where settings.past_due_counts or not m.is_past_due
-    group by all
-),
-converted as (
-    select
-        customer_id,
-        month,
-        coalesce(settings.reporting_currency, currency) as currency,
-        mrr * case
-            when settings.reporting_currency is null or currency = settings.reporting_currency then 1
-            else coalesce(settings.fx_rates[currency], error('no rate for ' || currency || ' in vars.fx_rates (reporting_currency is ' || settings.reporting_currency || ')'))
-        end as mrr
-    from subscription_mrr, settings
+with converted as (
+    select m.customer_id, m.month, fx.reporting_currency as currency, m.mrr * fx.rate as mrr
+    from {{ ref('int_stripe__subscription_mrr') }} m
+    join {{ ref('int_stripe__fx_rates') }} fx using (currency)
+    where {{ var('past_due_counts_in_mrr', true) }} or not m.is_past_due
 ),
 by_customer as (
     select customer_id, currency, month, cast(round(sum(mrr), 6) as decimal(18, 6)) as mrr

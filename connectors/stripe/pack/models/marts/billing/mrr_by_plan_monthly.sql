@@ -2,24 +2,11 @@
 -- current month to date. A subscription's discounts are spread over its items pro rata, so the plans
 -- of a month add up to its MRR. `customers` counts customers with MRR on the plan (a customer on two
 -- plans counts in each). Same vars as customer_mrr_monthly.
-with settings as (
-    select
-        {{ var('past_due_counts_in_mrr', true) }} as past_due_counts,
-        {{ var('reporting_currency', none) }} as reporting_currency,
-        {{ var('fx_rates', {}) }} as fx_rates
-),
-converted as (
-    select
-        m.month,
-        m.customer_id,
-        m.product_id,
-        coalesce(settings.reporting_currency, m.currency) as currency,
-        m.mrr * case
-            when settings.reporting_currency is null or m.currency = settings.reporting_currency then 1
-            else coalesce(settings.fx_rates[m.currency], error('no rate for ' || m.currency || ' in vars.fx_rates (reporting_currency is ' || settings.reporting_currency || ')'))
-        end as mrr
-    from {{ ref('int_stripe__subscription_mrr') }} m, settings
-    where settings.past_due_counts or not m.is_past_due
+with converted as (
+    select m.month, m.customer_id, m.product_id, fx.reporting_currency as currency, m.mrr * fx.rate as mrr
+    from {{ ref('int_stripe__subscription_mrr') }} m
+    join {{ ref('int_stripe__fx_rates') }} fx using (currency)
+    where {{ var('past_due_counts_in_mrr', true) }} or not m.is_past_due
 )
 select
     c.month,

@@ -2,10 +2,7 @@
 -- less refunds created in the month (a refund in October of a September charge lowers October), and
 -- failed payments (each failed attempt is a charge, so every retry counts). Includes tax.
 -- Same reporting_currency / fx_rates vars as the MRR marts.
-with settings as (
-    select {{ var('reporting_currency', none) }} as reporting_currency, {{ var('fx_rates', {}) }} as fx_rates
-),
-movements as (
+with movements as (
     select cast(date_trunc('month', created_at) as date) as month, currency, status, amount, 0 as refunded, 'charge' as kind
     from {{ ref('stg_stripe__charges') }}
     union all
@@ -14,18 +11,9 @@ movements as (
     where status = 'succeeded'
 ),
 converted as (
-    select
-        month,
-        kind,
-        status,
-        coalesce(settings.reporting_currency, currency) as currency,
-        case
-            when settings.reporting_currency is null or currency = settings.reporting_currency then 1
-            else coalesce(settings.fx_rates[currency], error('no rate for ' || currency || ' in vars.fx_rates (reporting_currency is ' || settings.reporting_currency || ')'))
-        end as rate,
-        amount,
-        refunded
-    from movements, settings
+    select m.month, m.kind, m.status, fx.reporting_currency as currency, fx.rate, m.amount, m.refunded
+    from movements m
+    join {{ ref('int_stripe__fx_rates') }} fx using (currency)
 )
 select
     month,
