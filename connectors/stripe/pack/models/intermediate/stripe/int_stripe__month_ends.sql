@@ -11,7 +11,7 @@ with bounds as (
             (select max(loaded_at) from {{ ref('stg_stripe__events') }})
         ) as now_at,
         coalesce(
-            (select min(loaded_at) from {{ ref('stg_stripe__events') }}),
+            (select min(first_loaded_at) from {{ ref('stg_stripe__events') }}),
             (select min(loaded_at) from {{ ref('stg_stripe__subscriptions') }})
         ) - interval 29 day as events_from
 )

@@ -9,6 +9,8 @@ select
     data -> '$.object' ->> '$.id' as object_id,
     data -> '$.object' as object,
     data -> '$.previous_attributes' as previous_attributes,
-    timezone('UTC', _dp_loaded_at) as loaded_at
+    timezone('UTC', _dp_loaded_at) as loaded_at,
+    -- when dp first landed it (a later pull may land it again inside its lookback)
+    timezone('UTC', min(_dp_loaded_at) over (partition by id)) as first_loaded_at
 from {{ source('stripe', 'events') }}
 qualify row_number() over (partition by id order by _dp_loaded_at desc) = 1
