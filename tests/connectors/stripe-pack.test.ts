@@ -138,6 +138,26 @@ describe("stripe pack on the dev account, first pull at DP_NOW", () => {
     expect(report.passed).toBe(report.total);
   }, 120_000);
 
+  test("the five questions of the issue, asked as a founder would (dp ask --offline --json), answer with the definitions' numbers", async () => {
+    const answers: Record<string, RegExp[]> = {
+      "what was MRR last month?": [/MRR in October 2026 was \$1,147\b/],
+      "churn last month?": [/churn rate in October 2026 was 11\.1% \(2 of 18 /],
+      "new MRR in September": [/New MRR in September 2026 was \$0\.00/],
+      "MRR by plan": [
+        /MRR in November 2026 was \$1,326; by plan:/,
+        /Priority Support\s+\$49\.00/,
+        /Pro\s+\$1,080/,
+        /Starter\s+\$197\.00/,
+      ],
+      "how many active customers?": [/Active customers in November 2026 was 19\b/],
+    };
+    for (const [question, patterns] of Object.entries(answers)) {
+      const r = await project.ask(question, DP_NOW);
+      expect({ question, status: r.status }).toEqual({ question, status: "answered" });
+      for (const p of patterns) expect(r.answer).toMatch(p);
+    }
+  }, 60_000);
+
   test("past_due_counts_in_mrr: false leaves past-due subscriptions out (mrr_excluding_past_due)", async () => {
     project.setVars({ past_due_counts_in_mrr: false });
     try {
