@@ -65,3 +65,15 @@ test("a var with no value and no default is a config error naming the model's fi
     message: expect.stringContaining("project.yaml sets no vars.reporting_currency"),
   });
 });
+
+test("a model that reads a var is modified when the var changes; one that reads none is not", async () => {
+  const files = (rate: number) => ({
+    "project.yaml": `name: vars\nvars:\n  fx_rates: { eur: ${rate} }\n`,
+    "models/marts/converted.sql": "select {{ var('fx_rates') }}['eur'] as rate\n",
+    "models/marts/plain.sql": "select 1 as one\n",
+  });
+  const before = await planModels(loadProject(writeProject(files(1.08))));
+  const after = await planModels(loadProject(writeProject(files(1.1))));
+  expect(after.models.get("converted")!.hash).not.toBe(before.models.get("converted")!.hash);
+  expect(after.models.get("plain")!.hash).toBe(before.models.get("plain")!.hash);
+});

@@ -1,4 +1,4 @@
--- Each subscription as it was at each month end (int_stripe__month_ends.at): whether it counts toward
+-- Each subscription as it was at each month end (int_stripe__month_ends.as_of): whether it counts toward
 -- MRR (active, or past_due), its items (price × quantity) and the discounts on it. Stripe shows a
 -- subscription's current state only, so the past is rebuilt from what it keeps:
 --   * at the last pull (the current month), the subscription as pulled;
