@@ -6,7 +6,7 @@ import { HttpClient } from "../http/client.ts";
 import { API_VERSION, STRIPE_COLUMNS } from "./columns.ts";
 import { stripeEventsFor, typeFilter } from "./event-types.ts";
 import { EVENT_RETENTION_S, readStripeEvents } from "./events.ts";
-import { completeNestedLists, hasNestedLists, reread } from "./objects.ts";
+import { asListed, completeNestedLists, hasNestedLists } from "./objects.ts";
 import {
   defineConnector,
   type Batch,
@@ -183,12 +183,7 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
     listed,
   })) {
     const eventsCursor = Math.max(priorEvents!, startedAt, page.maxCreated ?? 0);
-    const records: RawRecord[] = [];
-    for (const o of page.records) {
-      const current = o.deleted === true ? o : await reread(client, name, o, expandFields);
-      await completeNestedLists(client, name, current);
-      records.push(current);
-    }
+    const records = await asListed(client, name, page.records, expandFields);
     yield { records, state: page.last ? stateWith(maxCreated, eventsCursor) : undefined };
   }
 }

@@ -41,12 +41,28 @@ export async function completeNestedLists(client: HttpClient, stream: string, o:
   list.has_more = false;
 }
 
+/** Objects taken from events, each as a list page gives it (expanded, its nested lists whole); deletions as they are. */
+export async function asListed(
+  client: HttpClient,
+  stream: string,
+  objects: RawRecord[],
+  expand: string[] | undefined,
+): Promise<RawRecord[]> {
+  const out: RawRecord[] = [];
+  for (const o of objects) {
+    const current = o.deleted === true ? o : await reread(client, stream, o, expand);
+    await completeNestedLists(client, stream, current);
+    out.push(current);
+  }
+  return out;
+}
+
 /**
  * The object as a list page would have given it: events hold objects unexpanded (Stripe never
  * expands event payloads), so an object landed from an event is read again with the stream's
  * expansions. An object gone since (404) keeps the event's copy.
  */
-export async function reread(
+async function reread(
   client: HttpClient,
   stream: string,
   o: RawRecord,
