@@ -12,7 +12,7 @@ import { expectedValues, type Expected } from "../fixtures/stripe/reference.ts";
 import { monthsBetween } from "../fixtures/stripe/reference-metrics.ts";
 import { accountData, DP_NOW, type Scenario } from "../fixtures/stripe/scenario.ts";
 import { workedScenario } from "../fixtures/stripe/worked.ts";
-import { PackProject } from "./packs.ts";
+import { InitProject } from "./packs.ts";
 
 const cents = (units: unknown) => Math.round(Number(units) * 100 * 1e4) / 1e4;
 const rate = (x: unknown) => (x === null || x === undefined ? null : Math.round(Number(x) * 1e6) / 1e6);
@@ -21,12 +21,12 @@ const MONTHS = monthsBetween("2026-01", "2026-11");
 
 let scenario: Scenario;
 let e: Expected;
-let project: PackProject;
+let project: InitProject;
 
 beforeAll(async () => {
   scenario = await workedScenario();
   e = expectedValues(accountData(scenario.account), "2026-01");
-  project = await PackProject.init(["stripe"], {
+  project = await InitProject.init(["stripe"], {
     STRIPE_API_KEY: scenario.account.fake.apiKey,
     STRIPE_BASE_URL: scenario.account.fake.url,
   });

@@ -5,6 +5,7 @@
  * stream that still has a typed file.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { STRIPE_COLUMNS } from "../../connectors/stripe/columns.ts";
 import { streamGlob } from "../../engine/ingest/lake-writer.ts";
@@ -12,6 +13,7 @@ import { Db } from "../../engine/warehouse/duckdb.ts";
 import { StripeAccount } from "../fakes/stripe-account.ts";
 import { devScenario } from "../fixtures/stripe/dev.ts";
 import { DP_LATER, DP_NOW, type Scenario } from "../fixtures/stripe/scenario.ts";
+import { runDp, snapshotRows } from "../helpers.ts";
 import { HttpProject } from "./http-project.ts";
 
 const PACK_STREAMS = Object.keys(STRIPE_COLUMNS);
@@ -197,20 +199,26 @@ describe("stripe connector, the pack's streams, small accounts", () => {
     expect(again.map((r) => Number(r.n))).toEqual(again.map(() => 12));
   }, 60_000);
 
-  test("a stream with no objects yet lands an empty file with its columns, so models reading it build", async () => {
+  test("a stream with no objects yet (no refunds so far) reads as an empty table of its columns, so the pack's model over it builds", async () => {
     const a = await StripeAccount.start({ seed: "no-refunds", start: "2026-09-01T00:00:00Z" });
     cleanups.push(() => a.close());
     a.customer({ name: "Quiet Co", email: "hi@quiet.example" });
-    const project = projectFor(a, { ...PACK_CONFIG, streams: ["customers", "refunds", "coupons"] });
+    const project = projectFor(a, { ...PACK_CONFIG, streams: ["customers", "refunds"] });
     cleanups.push(() => project.remove());
     process.env.DP_NOW = "2026-09-02T00:00:00Z";
     const r = await project.pull();
-    expect(r.streams.find((x) => x.stream === "refunds")).toMatchObject({ rows: 0, files: 1 });
-    const schemas = await fileSchemas(project, "refunds");
-    expect(schemas).toHaveLength(1);
-    expect(schemas[0]).toStartWith("id VARCHAR, object VARCHAR, amount BIGINT");
-    // a later empty pull adds no more empty files
-    await project.pull();
-    expect(project.parquetFiles("refunds")).toHaveLength(1);
+    expect(r.streams.find((x) => x.stream === "refunds")).toMatchObject({ rows: 0 });
+    const model = readFileSync(
+      join(import.meta.dir, "../../connectors/stripe/pack/models/staging/stripe/stg_stripe__refunds.sql"),
+    );
+    mkdirSync(join(project.dir, "models", "staging"), { recursive: true });
+    writeFileSync(join(project.dir, "models", "staging", "stg_stripe__refunds.sql"), model);
+    const built = await runDp(["build", "-C", project.dir], { env: { DP_NOW: "2026-09-02T00:00:00Z" } });
+    expect(built.code).toBe(0);
+    const rows = await snapshotRows(
+      project.dir,
+      "SELECT count(*) AS n, (SELECT data_type FROM information_schema.columns WHERE table_name = 'stg_stripe__refunds' AND column_name = 'amount') AS amount_type FROM staging.stg_stripe__refunds",
+    );
+    expect(rows).toEqual([{ n: 0, amount_type: "DOUBLE" }]);
   }, 60_000);
 });
