@@ -14,5 +14,7 @@ registerConnector("sheets", async () => (await import("./sheets.ts")).sheets);
 
 /** Model packs for real sources (`dp init --with`, `dp add`). */
 registerPack("stripe", async () => (await import("./stripe/pack.ts")).stripePack());
+registerPack("hubspot", async () => (await import("./hubspot/pack.ts")).hubspotPack());
+registerPack("stripe+hubspot", async () => (await import("./bridges/stripe-hubspot.ts")).stripeHubspotPack());
 
 export { connectorNames, getConnector } from "../engine/ingest/connector-registry.ts";

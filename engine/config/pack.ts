@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { didYouMean } from "../closest-name.ts";
 import { DpError } from "../errors.ts";
 import { PROJECT_FILE } from "./project.ts";
 
@@ -46,9 +47,7 @@ export async function getPack(name: string): Promise<ModelPack> {
   const load = registry.get(name);
   if (!load) {
     const known = packNames().filter((n) => !n.includes("+"));
-    throw new DpError("USAGE", `there is no model pack "${name}"`, {
-      fix: `use one of: ${known.join(", ")}`,
-    });
+    throw new DpError("USAGE", `there is no model pack "${name}"`, { fix: didYouMean(name, known) });
   }
   return load();
 }

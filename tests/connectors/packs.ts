@@ -92,7 +92,11 @@ export interface AskJson {
  * CLI with "now" pinned: `dp run`, `dp sql --json`, `dp ask --offline --json`, `dp eval --offline --json`.
  */
 export class InitProject {
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    /** what `dp init` printed */
+    readonly initOutput: string,
+  ) {}
 
   /** `dp init DIR --with packs`, then `.env` holding `env` (API keys, base URLs), as a founder would set them. */
   static async init(packs: string[], env: Record<string, string>): Promise<InitProject> {
@@ -105,7 +109,7 @@ export class InitProject {
         .map(([k, v]) => `${k}=${v}\n`)
         .join(""),
     );
-    return new InitProject(dir);
+    return new InitProject(dir, r.stdout);
   }
 
   /** Run `dp …` in the project with "now" pinned; fails the test with the output when the exit code differs. */

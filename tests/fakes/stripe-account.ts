@@ -65,9 +65,14 @@ export class StripeAccount {
     return this;
   }
 
-  customer(f: { name: string; email: string; metadata?: Record<string, string> }): StripeObject {
+  /** `id` when a test needs a known one (a CRM that names the customer); else one like Stripe's */
+  customer(f: { name: string; email: string | null; metadata?: Record<string, string>; id?: string }): StripeObject {
     const L = this.ledger;
-    return this.fake.insert("customers", customerShape(L.id("cus"), L.now, { ...f, invoicePrefix: L.hex(8) }));
+    const { id, ...fields } = f;
+    return this.fake.insert(
+      "customers",
+      customerShape(id ?? L.id("cus"), L.now, { ...fields, invoicePrefix: L.hex(8) }),
+    );
   }
 
   product(f: { name: string; unitLabel?: string }): StripeObject {

@@ -17,7 +17,7 @@ export type Duration = "once" | "repeating" | "forever";
 export function customerShape(
   id: string,
   created: number,
-  f: { name: string; email: string; invoicePrefix: string; metadata?: Record<string, string> },
+  f: { name: string; email: string | null; invoicePrefix: string; metadata?: Record<string, string> },
 ): StripeObject {
   return {
     id,
