@@ -1,4 +1,4 @@
-import "../connectors/index.ts";
+import { connectorNames } from "../connectors/index.ts";
 import Table from "cli-table3";
 import stringWidth from "string-width";
 import { loadProject, type Project } from "../engine/config/project.ts";
@@ -49,7 +49,7 @@ export const selectorArgs = {
 
 export function openProject(args: { project?: string; "log-format"?: string }): Project {
   if (args["log-format"] === "json" || args["log-format"] === "pretty") setLogFormat(args["log-format"]);
-  return loadProject(args.project);
+  return loadProject(args.project, { connectors: connectorNames() });
 }
 
 /**

@@ -1,6 +1,5 @@
 import { defineCommand } from "citty";
 import { runDoctor } from "../engine/orchestrate/doctor.ts";
-import { ExitCode } from "../engine/errors.ts";
 import { color, exitWith, print, printJson, projectArgs } from "./_common.ts";
 
 export default defineCommand({
@@ -13,8 +12,8 @@ export default defineCommand({
     ...projectArgs,
     "crontab-file": { type: "string", description: "check this file instead of the user's crontab", valueHint: "PATH" },
   },
-  run({ args }) {
-    const report = runDoctor({ project: args.project, crontabFile: args["crontab-file"] });
+  async run({ args }) {
+    const report = await runDoctor({ project: args.project, crontabFile: args["crontab-file"] });
     if (args.json) printJson(report);
     else {
       const icon = { ok: color.green("✓"), warn: color.yellow("!"), fail: color.red("✗") };
@@ -22,6 +21,6 @@ export default defineCommand({
         print(`${icon[c.status]} ${c.name}: ${c.detail}${c.fix ? `\n    fix: ${c.fix}` : ""}`);
       print(report.ok ? "ok" : "something required is missing");
     }
-    exitWith(report.ok ? ExitCode.ok : ExitCode.failed);
+    exitWith(report.exit_code);
   },
 });

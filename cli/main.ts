@@ -1,7 +1,7 @@
 #!/usr/bin/env bun
 import { runCommand, defineCommand, type CommandDef } from "citty";
 import { resolveCommand } from "./_argv.ts";
-import { DpError, ExitCode } from "../engine/errors.ts";
+import { DpError, ExitCode, diskFullError } from "../engine/errors.ts";
 import { redact } from "../engine/secrets.ts";
 import { VERSION } from "../engine/version.ts";
 
@@ -81,7 +81,9 @@ function reportError(e: unknown, json: boolean): number {
   return err.exitCode;
 }
 
-function asReported(e: unknown): DpError {
+function asReported(thrown: unknown): DpError {
+  // a full disk reads as the pull's disk-full error wherever it struck (DuckDB's WAL, a snapshot copy)
+  const e = diskFullError(thrown) ?? thrown;
   if (e instanceof DpError) return e;
   const err = e as { code?: string; message?: string };
   // what citty itself still throws (a required argument it checks again)

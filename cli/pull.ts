@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { pull } from "../engine/ingest/pull.ts";
+import { checkSources, pull } from "../engine/ingest/pull.ts";
 import { withRunLock } from "../engine/orchestrate/lock.ts";
 import { ExitCode } from "../engine/errors.ts";
 import { exitCodeFor, interruptible } from "../engine/orchestrate/interrupt.ts";
@@ -19,6 +19,8 @@ export default defineCommand({
   async run({ args }) {
     const project = openProject(args);
     const sources = args._.length ? args._ : undefined;
+    // validated before SIGINT/SIGTERM are caught: a signal during validation still stops at once
+    await checkSources(project, sources);
     const { value: results, signal } = await interruptible((sig) =>
       withRunLock(project, "pull", () => pull(project, { sources, fullRefresh: args["full-refresh"], signal: sig })),
     );

@@ -3,6 +3,7 @@ import { ExitCode } from "../engine/errors.ts";
 import { withRunLock } from "../engine/orchestrate/lock.ts";
 import { rotateCronLog } from "../engine/orchestrate/crontab.ts";
 import { runPipeline } from "../engine/orchestrate/pipeline.ts";
+import { checkSources } from "../engine/ingest/pull.ts";
 import { exitCodeFor, interruptible } from "../engine/orchestrate/interrupt.ts";
 import { color, exitWith, formatCount, openProject, print, printJson, projectArgs, selectorArgs } from "./_common.ts";
 import { formatTests } from "./_format-build.ts";
@@ -26,6 +27,8 @@ export default defineCommand({
   async run({ args }) {
     const project = openProject(args);
     if (args.due) rotateCronLog(project);
+    // validated before SIGINT/SIGTERM are caught: a signal during validation still stops at once
+    await checkSources(project);
     const { value: result, signal } = await interruptible((sig) =>
       withRunLock(project, "run", () =>
         runPipeline(project, {

@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import { formatAge } from "../engine/clock.ts";
 import type { SourceFreshness } from "../engine/ingest/freshness.ts";
 import { sourceInventory } from "../engine/ingest/inventory.ts";
+import { checkSources } from "../engine/ingest/pull.ts";
 import { formatCount, openProject, print, printJson, projectArgs, table } from "./_common.ts";
 
 export default defineCommand({
@@ -14,6 +15,7 @@ export default defineCommand({
   args: { ...projectArgs },
   async run({ args }) {
     const project = openProject(args);
+    await checkSources(project);
     const rows = sourceInventory(project);
     if (args.json) return printJson(rows);
     print(

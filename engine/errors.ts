@@ -85,9 +85,28 @@ function defaultExitCode(code: DpErrorCode): number {
   }
 }
 
+const DISK_FULL = /No space left on device|ENOSPC|EDQUOT|Disk quota exceeded/i;
+
+/**
+ * A full disk wherever it strikes (DuckDB's checkpoint, a snapshot copy, a file write) reads the same as
+ * when the pull's spool hits it: what happened and what to do, never error[INTERNAL].
+ */
+export function diskFullError(e: unknown): DpError | undefined {
+  if (e instanceof DpError) return e.code === "IO" && /disk is full/.test(e.message) ? e : undefined;
+  const err = e as { code?: string; message?: string } | undefined;
+  const message = String(err?.message ?? e);
+  if (err?.code !== "ENOSPC" && err?.code !== "EDQUOT" && !DISK_FULL.test(message)) return undefined;
+  return new DpError("IO", `the disk is full: ${message.split("\n")[0]}`, {
+    fix: "free space on the project's disk (lake, warehouse, .dp) and run again; the published marts are unchanged",
+    cause: e,
+  });
+}
+
 /** Wrap anything thrown into a DpError without losing its message. */
 export function asDpError(e: unknown, code: DpErrorCode = "INTERNAL"): DpError {
   if (e instanceof DpError) return e;
+  const full = diskFullError(e);
+  if (full) return full;
   const message = e instanceof Error ? e.message : String(e);
   return new DpError(code, message, { cause: e });
 }

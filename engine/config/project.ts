@@ -3,10 +3,20 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { didYouMean } from "../closest-name.ts";
 import { DpError } from "../errors.ts";
 import { loadDotEnv, interpolate } from "./env.ts";
+import { projectProblems } from "./project-check.ts";
 import { projectSchema, type ProjectConfig, type SourceConfig } from "./project-schema.ts";
 import { YamlFile, type KeyPath } from "./yaml-file.ts";
 
 export const PROJECT_FILE = "project.yaml";
+/** A hand-written project.yaml is a few KB; past this it is refused before parsing. */
+export const MAX_PROJECT_BYTES = 1024 * 1024;
+
+export interface LoadOptions {
+  /** the registered connector names: a source naming another one is refused */
+  connectors?: readonly string[];
+  /** refuse the project on an unknown connector, an inline secret or an unset ${VAR} (default true); doctor lists them instead */
+  check?: boolean;
+}
 
 export interface Project {
   dir: string;
@@ -42,7 +52,7 @@ export function findProjectDir(start: string): string | undefined {
   }
 }
 
-export function loadProject(projectOption?: string): Project {
+export function loadProject(projectOption?: string, options: LoadOptions = {}): Project {
   const start = projectOption ?? process.cwd();
   const dir = projectOption ? resolve(projectOption) : findProjectDir(start);
   if (!dir || !existsSync(join(dir, PROJECT_FILE))) {
@@ -56,7 +66,7 @@ export function loadProject(projectOption?: string): Project {
     );
   }
   loadDotEnv(dir);
-  const file = YamlFile.read(join(dir, PROJECT_FILE), dir);
+  const file = YamlFile.read(join(dir, PROJECT_FILE), dir, MAX_PROJECT_BYTES);
   if (file.data === null || typeof file.data !== "object" || Array.isArray(file.data)) {
     throw new DpError("CONFIG", `${PROJECT_FILE} must be a mapping with at least a "name" key`, {
       where: file.displayPath,
@@ -79,7 +89,7 @@ export function loadProject(projectOption?: string): Project {
     compiled: join(work, "compiled"),
     evals: abs(config.evals?.path ?? "evals"),
   };
-  return {
+  const project: Project = {
     dir,
     file,
     config,
@@ -96,6 +106,11 @@ export function loadProject(projectOption?: string): Project {
       return s;
     },
   };
+  if (options.check !== false) {
+    const problem = projectProblems(project, options.connectors)[0];
+    if (problem) throw problem;
+  }
+  return project;
 }
 
 /** Interpolate ${VAR}s of one source's config, at the moment it is needed. */

@@ -15,6 +15,7 @@ import { StateStore, type StreamRecord } from "./cursor-state.ts";
 import { StreamSchema, type Drift } from "./stream-schema.ts";
 import { TextBatch } from "./text-batch.ts";
 import type { YamlFile } from "../config/yaml-file.ts";
+import { assertSecretsFromEnv } from "./source-check.ts";
 
 export interface StreamResult {
   stream: string;
@@ -52,15 +53,20 @@ export async function loadSourceConnector(
     source.connector,
     `${project.locate(["sources", name, "connector"])} (sources.${name}.connector)`,
   );
+  assertSecretsFromEnv(project, name, connector);
   const resolved = resolveSourceConfig(project, name);
   const config = (project.file as YamlFile).validate(connector.config, ["sources", name, "config"], resolved);
   return { connector, config };
 }
 
+/** Every config problem of these sources (all by default) as an exit-2 error, before anything is fetched. */
+export async function checkSources(project: Project, names?: string[]): Promise<void> {
+  for (const n of names?.length ? names : Object.keys(project.config.sources)) await loadSourceConnector(project, n);
+}
+
 export async function pull(project: Project, options: PullOptions = {}): Promise<SourceResult[]> {
   const names = options.sources?.length ? options.sources : Object.keys(project.config.sources);
-  // every config problem is an exit-2 error before anything is fetched
-  for (const n of names) await loadSourceConnector(project, n);
+  await checkSources(project, names);
   removeStaleTemp(project.paths.lake);
   const store = new StateStore(project.paths.state);
   const db = await Db.open(":memory:", {

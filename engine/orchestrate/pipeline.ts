@@ -9,7 +9,7 @@ import { newRunId } from "../ingest/lake-writer.ts";
 import { formatCount } from "../format-count.ts";
 import { log } from "../log.ts";
 import type { Project } from "../config/project.ts";
-import { pull } from "../ingest/pull.ts";
+import { checkSources, pull } from "../ingest/pull.ts";
 import { exportKey, modelsFingerprint, readRunState, writeRunState, type RunState } from "./due-state.ts";
 import { DEFAULT_SCHEDULE, isDue, parseSchedule } from "./schedule.ts";
 import { StateStore } from "../ingest/cursor-state.ts";
@@ -83,6 +83,9 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
   const sources = plan
     ? plan.sources.filter((s) => s.due).map((s) => s.source)
     : (options.sources ?? Object.keys(project.config.sources));
+  // a config problem (unknown connector, bad config, unset ${VAR}, inline secret) is exit 2 before any step:
+  // never a failed pull followed by a build of stale data
+  await checkSources(project, sources.length ? sources : undefined);
   if (sources.length) {
     const t0 = Date.now();
     log.info(`run ${runId}: pulling ${sources.join(", ")}`, { run_id: runId, step: "pull" });

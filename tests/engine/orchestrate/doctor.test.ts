@@ -5,7 +5,7 @@ import { dp } from "../../helpers.ts";
 const f = fixture("doctor");
 afterAll(() => f.remove());
 
-test("dp doctor names a missing secret and its fix, never prints a present one, exits 1", () => {
+test("dp doctor names a missing secret and its fix, never prints a present one, exits 2 (bad config)", () => {
   f.config({
     sources: {
       shop: {
@@ -21,7 +21,7 @@ test("dp doctor names a missing secret and its fix, never prints a present one, 
     cwd: f.dir,
     env: { SHOP_API_KEY: "", SLACK_WEBHOOK_URL: secret, ANTHROPIC_API_KEY: "" },
   });
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(2);
   expect(r.stdout).toContain("✗ secret SHOP_API_KEY: missing (needed by source shop)");
   expect(r.stdout).toContain("fix: export SHOP_API_KEY=... or add it to");
   expect(r.stdout).toContain("✓ secret SLACK_WEBHOOK_URL: set (needed by alerts)");
@@ -41,7 +41,30 @@ test("dp doctor names a missing secret and its fix, never prints a present one, 
 test("a broken project.yaml is a failed check with its fix", () => {
   f.write("project.yaml", "name: [oops\n");
   const r = dp(["doctor"], { cwd: f.dir });
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(2);
   expect(r.stdout).toContain("✗ project:");
   expect(r.stdout).toContain("project.yaml");
+});
+
+test("an unknown connector and a secret written inline are failed checks with line, closest name and the ${ENV} form", () => {
+  f.write(
+    "project.yaml",
+    [
+      "name: acme",
+      "sources:",
+      "  billing:",
+      "    connector: strpie",
+      "  crm:",
+      "    connector: hubspot",
+      "    config: { access_token: pat-na1-0f9e8d7c6b5a, streams: [contacts] }",
+      "",
+    ].join("\n"),
+  );
+  const r = dp(["doctor"], { cwd: f.dir });
+  expect(r.code).toBe(2);
+  expect(r.stdout).toContain('✗ project: unknown connector "strpie" for source "billing" (at project.yaml:4');
+  expect(r.stdout).toContain('did you mean "stripe"?');
+  expect(r.stdout).toContain("sources.crm.config.access_token is a secret written into project.yaml");
+  expect(r.stdout).toContain('access_token: "${CRM_ACCESS_TOKEN}"');
+  expect(r.stdout + r.stderr).not.toContain("pat-na1-0f9e8d7c6b5a");
 });
