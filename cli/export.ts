@@ -21,10 +21,17 @@ export default defineCommand({
       description: "sheets://SPREADSHEET_ID/TAB | FILE.csv | FILE.parquet | - (CSV on stdout)",
       valueHint: "TARGET",
     },
+    "include-pii": {
+      type: "boolean",
+      description: "write columns tagged `pii: true` unmasked (default: masked)",
+      default: false,
+    },
   },
   async run({ args }) {
     const project = openProject(args);
-    const result = await exportMart(project, args.mart, args.to, { actor: "cli" });
+    const result = await exportMart(project, args.mart, args.to, { actor: "cli", includePii: args["include-pii"] });
+    if (result.masked.length)
+      process.stderr.write(`masked pii columns: ${result.masked.join(", ")} (--include-pii writes them as they are)\n`);
     if (args.to === "-") return;
     if (args.json) return printJson(result);
     const extra = result.sheets ? `, ${result.sheets.cells} cells in ${result.sheets.requests} write requests` : "";

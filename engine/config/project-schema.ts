@@ -57,6 +57,8 @@ export const exportSchema = z.strictObject({
   mart: z.string(),
   to: z.string(),
   schedule: z.string().optional(),
+  /** columns tagged `pii: true` are masked unless this says otherwise */
+  include_pii: z.boolean().default(false),
 });
 
 export const projectSchema = z.strictObject({

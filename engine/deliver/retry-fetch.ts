@@ -12,10 +12,26 @@ export interface RetryFetchOptions {
   retries?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** a 429 without Retry-After is a per-window quota: retry this many times, waiting base·2ⁿ (+ up to base of jitter), capped */
+  quota?: { retries: number; baseMs: number; maxMs: number };
 }
 
 const baseDelayMs = () => Number(process.env.DP_HTTP_RETRY_BASE_MS ?? 250);
 const MAX_DELAY_MS = 30_000;
+
+/**
+ * Google's advice for its per-minute quotas: truncated exponential backoff, min(2ⁿ s + random ms, 64 s)
+ * (1, 2, 4 … 64 s: eight retries wait over two minutes, so a minute's quota refills before they run out).
+ * Scaled with DP_HTTP_RETRY_BASE_MS like every other delay, so tests run it in milliseconds.
+ */
+export function quotaBackoff(): { quota: NonNullable<RetryFetchOptions["quota"]> } {
+  const base = baseDelayMs() * 4;
+  return { quota: { retries: 8, baseMs: base, maxMs: base * 64 } };
+}
+
+function quotaDelayMs(retry: number, quota: NonNullable<RetryFetchOptions["quota"]>): number {
+  return Math.min(quota.maxMs, quota.baseMs * 2 ** (retry - 1) + Math.random() * quota.baseMs);
+}
 
 /**
  * JSON over HTTP for delivery (alerts, exports): 429, 408, 5xx and network errors are
@@ -25,6 +41,7 @@ const MAX_DELAY_MS = 30_000;
 export async function fetchJson<T = unknown>(url: string, options: RetryFetchOptions): Promise<T> {
   const retries = options.retries ?? 4;
   let lastError = "";
+  let quotaRetries = 0;
   for (let attempt = 0; ; attempt++) {
     let status = 0;
     let retryAfterMs: number | undefined;
@@ -63,12 +80,14 @@ export async function fetchJson<T = unknown>(url: string, options: RetryFetchOpt
       if (options.signal?.aborted) throw new DpError("IO", `${options.label}: request aborted`);
       lastError = (e as Error).message;
     }
-    if (attempt >= retries) {
+    const quota = status === 429 && retryAfterMs === undefined ? options.quota : undefined;
+    if (quota ? quotaRetries >= quota.retries : attempt - quotaRetries >= retries) {
       throw new DpError("IO", `${options.label} failed after ${attempt + 1} attempts (${redact(lastError)})`, {
         transient: true,
         fix: `${options.label} is unavailable or rate limiting; the next run retries`,
       });
     }
-    await Bun.sleep(backoffDelayMs(attempt + 1, { maxMs: MAX_DELAY_MS, baseMs: baseDelayMs(), retryAfterMs }));
+    if (quota) await Bun.sleep(quotaDelayMs(++quotaRetries, quota));
+    else await Bun.sleep(backoffDelayMs(attempt + 1, { maxMs: MAX_DELAY_MS, baseMs: baseDelayMs(), retryAfterMs }));
   }
 }

@@ -239,6 +239,7 @@ async function runExports(project: Project, result: RunResult, state: RunState, 
         actor: options.due ? "schedule" : "cli",
         signal: options.signal,
         baseDir: project.dir,
+        includePii: x.include_pii,
       });
       Object.assign(run, { status: "ok", rows: out.rows });
       rec.last_success_at = rec.last_attempt_at;

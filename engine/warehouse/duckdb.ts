@@ -123,6 +123,20 @@ export class Db {
     }
   }
 
+  /**
+   * Rows in batches (one DuckDB chunk, ≤ 2,048 rows, at a time) as JSON values, for results too large to hold:
+   * an export to Sheets streams a mart through this. Wide numbers arrive as exact text, never rounded.
+   */
+  async *batches(sql: string): AsyncGenerator<unknown[][]> {
+    let result: Awaited<ReturnType<DuckDBConnection["stream"]>>;
+    try {
+      result = await this.conn.stream(sql);
+    } catch (e) {
+      throw sqlError(e, sql);
+    }
+    for await (const rows of result.yieldRowsJson()) yield rows;
+  }
+
   async one<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T | undefined> {
     return (await this.all<T>(sql, params))[0];
   }

@@ -86,7 +86,7 @@ describe("Google Sheets export", () => {
   test("re-export replaces the tab: no second tab, no leftover rows, retries 429 and 500", async () => {
     google.valueWrites.length = 0;
     google.server.fail({ kind: "status", status: 429, retryAfter: "0" }, { path: /values:batchUpdate/, times: 1 });
-    google.server.fail({ kind: "status", status: 500 }, { path: /:clear$/, times: 1 });
+    google.server.fail({ kind: "status", status: 500 }, { path: /SHEET1:batchUpdate$/, times: 1 });
     const r = await exportMart(project, "small", "sheets://SHEET1/Big Data");
     expect(r.rows).toBe(3);
     expect(google.spreadsheets.get("SHEET1")!.filter((s) => s.title === "Big Data").length).toBe(1);
