@@ -38,9 +38,10 @@ export function envVarsIn(text: string): string[] {
 
 /**
  * Replace ${VAR} (or ${VAR:-default}) in every string of a config value.
- * `where` names the key path for the error; `needer` names who needs it.
+ * `where` names the key path for the error; `needer` names who needs it. Values read are registered
+ * as secrets (redacted everywhere) unless `register` is false: an export target's ${HOME} is no secret.
  */
-export function interpolate<T>(value: T, where: string, needer: string): T {
+export function interpolate<T>(value: T, where: string, needer: string, register = true): T {
   if (typeof value === "string") {
     return value.replace(VAR, (_all, name: string, fallback: string | undefined) => {
       const v = process.env[name];
@@ -51,14 +52,14 @@ export function interpolate<T>(value: T, where: string, needer: string): T {
           fix: `export ${name}=... or add it to the project's .env file`,
         });
       }
-      registerSecret(v);
+      if (register) registerSecret(v);
       return v;
     }) as T;
   }
-  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, `${where}[${i}]`, needer)) as T;
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, `${where}[${i}]`, needer, register)) as T;
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, `${where}.${k}`, needer);
+    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, `${where}.${k}`, needer, register);
     return out as T;
   }
   return value;

@@ -77,7 +77,7 @@ export function resolveTarget(
       });
     }
   }
-  const expanded = interpolate(to, "exports[].to", `the export of ${options.mart}`);
+  const expanded = interpolate(to, "exports[].to", `the export of ${options.mart}`, false);
   if (redact(expanded) !== expanded) {
     throw new DpError("USAGE", "an export target never holds a secret's value", {
       where: redact(expanded),

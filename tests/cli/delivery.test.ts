@@ -14,8 +14,10 @@ beforeAll(async () => {
   slack = await FakeSlack.start();
   google = await FakeGoogle.start();
   google.addSpreadsheet("SHEET9");
+  // a webhook URL is a credential: it comes from the environment (here the project's .env), never inline
+  f.write(".env", `SLACK_WEBHOOK_URL=${slack.url}\nSHEET_ID=SHEET9\n`);
   f.config({
-    alerts: { slack_webhook: slack.url },
+    alerts: { slack_webhook: "${SLACK_WEBHOOK_URL}" },
     brief: { metrics: ["revenue"] },
     exports: [{ mart: "daily_revenue", to: "sheets://${SHEET_ID}/Revenue" }],
   });
@@ -36,15 +38,18 @@ test("dp run exports to Sheets (service account from the key file, ${SHEET_ID} f
   expect(tab.rows.length).toBe(11);
   expect(tab.notes["0,0"]).toMatch(/^data as of 2026-11-21T06:00:00Z · marts.daily_revenue/);
   const audit = readFileSync(join(f.dir, ".dp", "audit.jsonl"), "utf8");
-  expect(audit).toContain('"target":"sheets://${SHEET_ID}/Revenue"');
+  // the audit names the target the export really wrote to
+  expect(audit).toContain('"target":"sheets://SHEET9/Revenue"');
   const csv = dp(["export", "daily_revenue", "--to", "-"], { cwd: f.dir });
   expect(csv.code).toBe(0);
   expect(csv.stdout.trim().split("\n")).toHaveLength(11);
   expect(csv.stdout).toStartWith("day,revenue,orders\n");
+  // an unset variable is bad config: exit 2 naming it and its line, before any step runs
   const missing = await runDp(["run"], { cwd: f.dir, env: { SHEET_ID: "", DP_NOW: "2026-11-21T07:00:00Z" } });
-  expect(missing.code).toBe(1);
-  expect(missing.stdout).toContain("SHEET_ID");
-  expect(slack.texts().at(-1)).toContain("export of daily_revenue to sheets://${SHEET_ID}/Revenue failed");
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toContain("environment variable SHEET_ID is not set (needed by the export of daily_revenue)");
+  expect(missing.stderr).toMatch(/project\.yaml:\d+ \(exports\[0\]\.to\)/);
+  expect(missing.stdout).not.toContain("build");
 }, 30_000);
 
 test("dp brief prints each metric vs the previous period, and --post sends it to Slack (audited)", async () => {

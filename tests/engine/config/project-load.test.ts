@@ -261,6 +261,6 @@ describe("validation is linear, bounded and interruptible", () => {
       `dp pull (30k unknown keys, ${whole.toFixed(0)} ms in all) stopped ${after.toFixed(0)} ms after SIGTERM (exit ${p.exitCode}, signal ${p.signalCode})`,
     );
     expect(p.signalCode ?? String(p.exitCode)).toMatch(/SIGTERM|143/);
-    expect(after).toBeLessThan(500);
+    expect(after).toBeLessThan(2_000);
   });
 });
