@@ -32,8 +32,9 @@ export default defineCommand({
   async run({ args }) {
     const project = openProject(args);
     const { value: result, signal } = await interruptible((sig) =>
-      withRunLock(project, "build", () =>
+      withRunLock(project, "build", (runId) =>
         build(project, {
+          runId,
           select: args.select,
           exclude: args.exclude,
           fullRefresh: args["full-refresh"],

@@ -22,7 +22,9 @@ export default defineCommand({
     // validated before SIGINT/SIGTERM are caught: a signal during validation still stops at once
     await checkSources(project, sources);
     const { value: results, signal } = await interruptible((sig) =>
-      withRunLock(project, "pull", () => pull(project, { sources, fullRefresh: args["full-refresh"], signal: sig })),
+      withRunLock(project, "pull", (runId) =>
+        pull(project, { sources, fullRefresh: args["full-refresh"], signal: sig, runId }),
+      ),
     );
     const failed = results.filter((r) => r.status === "failed");
     if (args.json) printJson(results.map((r) => ({ ...r, error: r.error?.toJSON() })));

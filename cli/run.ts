@@ -30,13 +30,14 @@ export default defineCommand({
     // validated before SIGINT/SIGTERM are caught: a signal during validation still stops at once
     await checkSources(project);
     const { value: result, signal } = await interruptible((sig) =>
-      withRunLock(project, "run", () =>
+      withRunLock(project, args.due ? "run --due" : "run", (runId) =>
         runPipeline(project, {
           select: args.select,
           exclude: args.exclude,
           due: args.due,
           exports: args.exports,
           signal: sig,
+          runId,
         }),
       ),
     );

@@ -28,3 +28,14 @@ export function maskSql(column: string): string {
     ELSE array_to_string(list_transform(list_filter(string_split_regex(${v}, '\\s+'), lambda w: w <> ''), lambda w: left(w, 1) || '***'), ' ')
   END AS ${ident(column)}`;
 }
+
+/**
+ * Error text with the data values taken out, for what leaves the machine or outlives the run (alerts,
+ * run history): DuckDB quotes the offending value in single quotes ("Could not convert string
+ * 'paula.kim@acme.io' to INT32"), and an email may appear bare. Identifiers (double-quoted) stay.
+ */
+export function withoutDataValues(text: string): string {
+  return text
+    .replace(/'(?:[^']|'')*'/g, "'***'")
+    .replace(/[^\s@'"<>()[\],;:]+@[^\s@'"<>()[\],;:]+\.[A-Za-z]{2,}/g, "***@***");
+}

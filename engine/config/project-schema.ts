@@ -51,6 +51,8 @@ export const alertsSchema = z.strictObject({
   slack_webhook: z.string().optional(),
   webhook: z.string().optional(),
   dedup_window: duration.default("6h"),
+  /** alert once when a run has held the project lock longer than this (a hung run stops every cron firing) */
+  lock_alert_after: duration.default("2h"),
 });
 
 export const exportSchema = z.strictObject({

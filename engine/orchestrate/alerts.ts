@@ -9,11 +9,13 @@ import { loadModels, upstreamSources } from "../transform/models.ts";
 import type { Project } from "../config/project.ts";
 import type { AlertOutcome, RunResult } from "./run-result.ts";
 import { redact } from "../secrets.ts";
+import { withoutDataValues } from "../catalog/pii-mask.ts";
+import type { LockInfo } from "./lock.ts";
 
 export interface AlertEvent {
   /** what dedup and recovery are keyed on: "pull:billing", "test:mrr_monthly", "freshness:crm" */
   key: string;
-  step: "pull" | "build" | "test" | "export" | "freshness" | "run";
+  step: "pull" | "build" | "test" | "export" | "freshness" | "run" | "lock";
   title: string;
   error: string;
   owner?: string;
@@ -77,7 +79,8 @@ function channels(project: Project): Channel[] {
 /** What this run says is wrong, and which keys it looked at (only those can recover). */
 export function alertsForRun(project: Project, result: RunResult): { events: AlertEvent[]; evaluated: Set<string> } {
   const events: AlertEvent[] = [];
-  const evaluated = new Set<string>();
+  // this run holds the lock, so a hung holder alerted about before is gone: that alert recovers
+  const evaluated = new Set<string>([LOCK_KEY]);
   const sourceOwner = (s: string) => project.config.sources[s]?.owner;
   for (const step of ["pull", "build"] as const) {
     if (!result.steps.some((s) => s.step === step && s.status !== "skipped")) continue;
@@ -186,6 +189,37 @@ export function alertsForRun(project: Project, result: RunResult): { events: Ale
   return { events, evaluated };
 }
 
+const LOCK_KEY = "lock:held";
+const DEFAULT_LOCK_ALERT_AFTER = "2h";
+
+/**
+ * A firing found the lock held. Past `alerts.lock_alert_after` (default 2h) of holding, alert once per
+ * holder (a hung run holds it for days; one message, not one per cron firing); the first run that gets
+ * the lock afterwards sends the recovery.
+ */
+export async function alertLockHeld(project: Project, holder: LockInfo): Promise<boolean> {
+  const limit = parseDuration(project.config.alerts?.lock_alert_after ?? DEFAULT_LOCK_ALERT_AFTER) ?? 2 * 3_600_000;
+  const heldMs = Date.now() - Date.parse(holder.started_at);
+  if (!(heldMs > limit)) return false;
+  const targets = channels(project);
+  if (!targets.length) return false;
+  const state = readState(project);
+  if (state.open[LOCK_KEY]?.first_at === holder.started_at) return false;
+  const e: AlertEvent = {
+    key: LOCK_KEY,
+    step: "lock",
+    title: `dp ${holder.command} (pid ${holder.pid}) has held the project lock for ${formatAge(heldMs)}; every scheduled run since was skipped`,
+    error: `lock held since ${holder.started_at} by pid ${holder.pid}`,
+    command: `ps -p ${holder.pid} -o pid,etime,args  # if it is hung: kill ${holder.pid}`,
+  };
+  const entry: OpenAlert = { step: "lock", title: e.title, first_at: holder.started_at };
+  if (!(await send(project, targets, "alert", e, entry, "locked"))) return false;
+  entry.last_sent_at = now().toISOString();
+  state.open[LOCK_KEY] = entry;
+  writeFileAtomic(statePath(project), `${JSON.stringify(state, null, 2)}\n`);
+  return true;
+}
+
 /**
  * Send what is new, re-send what is still wrong after the dedup window, and send one
  * recovery when a key clears. A failing channel is logged, never fails the run.
@@ -243,8 +277,13 @@ async function send(
   let delivered = false;
   for (const ch of targets) {
     try {
+      // alerts leave the machine: no data values (a failing cast quotes the row's value, maybe an email)
+      const clean = { ...e, title: withoutDataValues(e.title), error: withoutDataValues(e.error) };
+      const cleanOpen = { ...open, title: withoutDataValues(open.title) };
       const payload =
-        ch.name === "slack" ? slackPayload(project, kind, e, open) : webhookPayload(project, kind, e, open, runId);
+        ch.name === "slack"
+          ? slackPayload(project, kind, clean, cleanOpen)
+          : webhookPayload(project, kind, clean, cleanOpen, runId);
       await fetchJson(ch.url, {
         label: `${ch.name} alert`,
         body: redact(JSON.stringify(payload)),

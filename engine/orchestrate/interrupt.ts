@@ -12,6 +12,13 @@ export interface Interruptible<T> {
  * rolls back or commits whole); a second signal exits at once. Either way the lock's
  * exit hook frees the lock.
  */
+let lastSignal: Interruptible<unknown>["signal"];
+
+/** The signal that asked this process to stop, if one did: the run history records such a run as interrupted. */
+export function receivedSignal(): Interruptible<unknown>["signal"] {
+  return lastSignal;
+}
+
 export async function interruptible<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<Interruptible<T>> {
   const controller = new AbortController();
   let received: Interruptible<T>["signal"];
@@ -21,6 +28,7 @@ export async function interruptible<T>(fn: (signal: AbortSignal) => Promise<T>):
       process.exit(exitCodeFor(sig));
     }
     received = sig;
+    lastSignal = sig;
     log.warn(`${sig}: stopping after the current step; run again to resume`);
     controller.abort(new Error(sig));
   };

@@ -1,8 +1,14 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { formatAge, now } from "../clock.ts";
 import { DpError } from "../errors.ts";
+import { newRunId } from "../ingest/lake-writer.ts";
 import { log } from "../log.ts";
 import type { Project } from "../config/project.ts";
+import { alertLockHeld } from "./alerts.ts";
+import { receivedSignal } from "./interrupt.ts";
+import { markDeadRuns, recordEnd, recordLocked, recordStart } from "./run-history.ts";
+import { summarizeRun } from "./run-summary.ts";
 
 export interface LockInfo {
   pid: number;
@@ -158,9 +164,10 @@ function locked(holder: LockInfo, path: string, name: LockName): DpError {
       },
     );
   }
+  const held = Date.now() - Date.parse(holder.started_at);
   return new DpError(
     "LOCKED",
-    `another dp ${holder.command} (pid ${holder.pid}, started ${holder.started_at}) holds the project lock`,
+    `another dp ${holder.command} (pid ${holder.pid}, started ${holder.started_at}${Number.isFinite(held) ? `, ${formatAge(Math.max(0, held))} ago` : ""}) holds the project lock`,
     {
       where: path,
       fix: "wait for it to finish; if that process is gone, the lock is taken over automatically",
@@ -168,14 +175,50 @@ function locked(holder: LockInfo, path: string, name: LockName): DpError {
   );
 }
 
-export async function withRunLock<T>(project: Project, command: string, fn: () => Promise<T>): Promise<T> {
-  const release = acquireLock(project, command);
+/**
+ * Run `fn` holding the project lock, and record the invocation in the run history whatever happens:
+ * found locked (with an alert once the holder has held it past `alerts.lock_alert_after`), finished,
+ * failed, or stopped by a signal; one killed outright is marked interrupted by the next invocation.
+ */
+export async function withRunLock<T>(project: Project, command: string, fn: (runId: string) => Promise<T>): Promise<T> {
+  const runId = newRunId(now());
+  let release: () => void;
+  try {
+    release = acquireLock(project, command);
+  } catch (e) {
+    if (e instanceof DpError && e.code === "LOCKED") await recordLockedFiring(project, runId, command, e);
+    throw e;
+  }
   // a hard exit (second Ctrl-C, process.exit) still frees the lock
   process.once("exit", release);
+  const started = Date.now();
   try {
-    return await fn();
+    markDeadRuns(project, now());
+    recordStart(project, runId, command, now());
+    const value = await fn(runId);
+    recordEnd(project, runId, now(), { ...summarizeRun(value, receivedSignal()), durationMs: Date.now() - started });
+    return value;
+  } catch (e) {
+    recordEnd(project, runId, now(), {
+      status: receivedSignal() ? "interrupted" : "failed",
+      error: e instanceof Error ? e.message : String(e),
+      durationMs: Date.now() - started,
+    });
+    throw e;
   } finally {
     release();
     process.off("exit", release);
+  }
+}
+
+async function recordLockedFiring(project: Project, runId: string, command: string, e: DpError): Promise<void> {
+  const holder = readLock(project);
+  try {
+    recordLocked(project, runId, command, now(), e.message);
+    // with a timestamp in the log (cron's log file), not only the bare error line
+    log.error(`dp ${command} did not start: ${e.message}`, { run_id: runId, status: "locked" });
+    if (holder) await alertLockHeld(project, holder);
+  } catch (err) {
+    log.warn(`could not record the locked firing: ${(err as Error).message}`);
   }
 }

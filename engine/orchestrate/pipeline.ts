@@ -2,7 +2,7 @@ import { now } from "../clock.ts";
 import { build } from "../transform/build.ts";
 import { alertsForRun, deliverAlerts } from "./alerts.ts";
 import type { DuePlan, ExportRun, RunResult, RunStep, StepName } from "./run-result.ts";
-import { DpError, asDpError } from "../errors.ts";
+import { asDpError } from "../errors.ts";
 import { exportMart } from "../deliver/export.ts";
 import { sourceFreshness } from "../ingest/freshness.ts";
 import { newRunId } from "../ingest/lake-writer.ts";
@@ -13,7 +13,6 @@ import { checkSources, pull } from "../ingest/pull.ts";
 import { exportKey, modelsFingerprint, readRunState, writeRunState, type RunState } from "./due-state.ts";
 import { DEFAULT_SCHEDULE, isDue, parseSchedule } from "./schedule.ts";
 import { StateStore } from "../ingest/cursor-state.ts";
-import { openWriter, publishSnapshot } from "../warehouse/snapshots.ts";
 import { catalogSidecar } from "../catalog/catalog-cache.ts";
 
 export interface RunOptions {
@@ -27,6 +26,8 @@ export interface RunOptions {
   exports?: boolean;
   /** send alerts (default true) */
   alerts?: boolean;
+  /** the id the run history knows this run by (withRunLock's) */
+  runId?: string;
 }
 
 /** Which sources and exports are due at `at`, by last success; missed slots collapse into one run. */
@@ -62,7 +63,7 @@ export function planDue(project: Project, at: Date = now()): DuePlan {
 export async function runPipeline(project: Project, options: RunOptions = {}): Promise<RunResult> {
   const started = Date.now();
   const startedAt = now();
-  const runId = newRunId(startedAt);
+  const runId = options.runId ?? newRunId(startedAt);
   const signal = options.signal;
   const steps: RunStep[] = [];
   const state = readRunState(project);
@@ -195,10 +196,6 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
     if (a.failed.length) steps[steps.length - 1]!.status = "skipped";
   }
   result.durationMs = Date.now() - started;
-  if (!idle)
-    await recordRun(project, result, startedAt).catch((e) =>
-      log.warn(`could not record run history: ${(e as Error).message}`),
-    );
   log.info(`run ${runId} ${result.status} in ${result.durationMs} ms`, {
     run_id: runId,
     status: result.status,
@@ -264,32 +261,4 @@ async function runExports(project: Project, result: RunResult, state: RunState, 
     rows: ran.reduce((n, x) => n + (x.rows ?? 0), 0),
     detail: `${ran.length - failed.length}/${ran.length} exports${failed.length ? `; failed: ${failed.map((x) => x.mart).join(", ")}` : ""}`,
   });
-}
-
-/** One row in _dp.runs, then a publish so `dp runs` (which reads the snapshot) sees it. */
-async function recordRun(project: Project, result: RunResult, startedAt: Date): Promise<void> {
-  const db = await openWriter(project);
-  try {
-    const error =
-      result.status === "failed" || result.status === "interrupted"
-        ? result.steps
-            .filter((s) => s.status === "failed")
-            .map((s) => `${s.step}: ${s.detail}`)
-            .join("; ") || result.status
-        : null;
-    await db.run("INSERT INTO _dp.runs VALUES ($1, $2, $3::TIMESTAMPTZ, $4::TIMESTAMPTZ, $5, $6::JSON, $7)", [
-      result.runId,
-      result.plan ? "run --due" : "run",
-      startedAt.toISOString(),
-      new Date(startedAt.getTime() + result.durationMs).toISOString(),
-      result.status,
-      JSON.stringify(result.steps),
-      error,
-    ]);
-    await publishSnapshot(project, db, result.runId, catalogSidecar(project));
-  } catch (e) {
-    throw e instanceof DpError ? e : new DpError("IO", String(e));
-  } finally {
-    db.close();
-  }
 }

@@ -18,8 +18,11 @@ const savedNow = process.env.DP_NOW;
 beforeAll(async () => {
   slack = await FakeSlack.start();
   f = fixture("alerts");
-  f.config({ alerts: { slack_webhook: "${SLACK_WEBHOOK_URL}", webhook: slack.webhookUrl, dedup_window: "6h" } });
+  f.config({
+    alerts: { slack_webhook: "${SLACK_WEBHOOK_URL}", webhook: "${DP_TEST_ALERT_WEBHOOK}", dedup_window: "6h" },
+  });
   process.env.SLACK_WEBHOOK_URL = slack.url;
+  process.env.DP_TEST_ALERT_WEBHOOK = slack.webhookUrl;
   process.env.DP_HTTP_RETRY_BASE_MS = "5";
   project = loadProject(f.dir);
 });
@@ -104,7 +107,7 @@ describe("alerts from dp run", () => {
   test("a failing source alerts with its owner and command; the fixed run sends the recovery", async () => {
     const g = fixture("alert-run");
     try {
-      g.config({ alerts: { slack_webhook: slack.url } });
+      g.config({ alerts: { slack_webhook: "${SLACK_WEBHOOK_URL}" } });
       slack.reset();
       writeFileSync(join(g.dir, "data", "orders-2.csv"), 'id,amount,day\n1,2.5,2026-11-02,extra,"unterminated\n');
       const bad = await runDp(["run"], { cwd: g.dir });
