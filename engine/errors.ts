@@ -92,7 +92,7 @@ const DISK_FULL = /No space left on device|ENOSPC|EDQUOT|Disk quota exceeded/i;
  * when the pull's spool hits it: what happened and what to do, never error[INTERNAL].
  */
 export function diskFullError(e: unknown): DpError | undefined {
-  if (e instanceof DpError) return e.code === "IO" && /disk is full/.test(e.message) ? e : undefined;
+  if (e instanceof DpError && /the disk is full/.test(e.message)) return e;
   const err = e as { code?: string; message?: string } | undefined;
   const message = String(err?.message ?? e);
   if (err?.code !== "ENOSPC" && err?.code !== "EDQUOT" && !DISK_FULL.test(message)) return undefined;
@@ -104,9 +104,9 @@ export function diskFullError(e: unknown): DpError | undefined {
 
 /** Wrap anything thrown into a DpError without losing its message. */
 export function asDpError(e: unknown, code: DpErrorCode = "INTERNAL"): DpError {
-  if (e instanceof DpError) return e;
   const full = diskFullError(e);
   if (full) return full;
+  if (e instanceof DpError) return e;
   const message = e instanceof Error ? e.message : String(e);
   return new DpError(code, message, { cause: e });
 }

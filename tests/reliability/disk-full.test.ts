@@ -5,6 +5,7 @@ import { runCmd, runDp, tempDir } from "../helpers.ts";
 import { cleanFailure } from "./lib/cli.ts";
 import { reliabilityProject } from "./lib/project.ts";
 import { record, Tally } from "./lib/record.ts";
+import { fixture } from "../cli/orchestrate-fixture.ts";
 import { rng, budget } from "./lib/seeds.ts";
 
 /**
@@ -139,5 +140,31 @@ describe("disk full", () => {
       expect(failedRuns).toBeGreaterThan(0);
     },
     budget(170_000),
+  );
+});
+
+describe("disk full during the build", () => {
+  test.skipIf(!canMount)(
+    "dp build and dp run say the disk is full (error[IO] with the fix), as the pull does; never INTERNAL or a SQL error",
+    async () => {
+      const f = fixture("disk-build");
+      dirs.push(f.dir);
+      f.writeOrders(20_000, 1000);
+      f.config({ warehouse: { path: "wh/dp.duckdb" } });
+      const wh = join(f.dir, "wh");
+      expect(await mountSmallDisk(wh, "3m")).toBe(true);
+      expect((await runDp(["pull"], { cwd: f.dir })).code).toBe(0);
+      await fill(wh, 200_000);
+      const build = await runDp(["build"], { cwd: f.dir, timeoutMs: 60_000 });
+      expect(build.code).toBe(1);
+      expect(build.stderr).toContain("error[IO]: the disk is full");
+      expect(build.stderr).toContain("fix: free space on the project's disk");
+      expect(build.stderr).not.toMatch(/error\[(INTERNAL|MODEL_SQL)\]/);
+      const run = await runDp(["run"], { cwd: f.dir, timeoutMs: 60_000 });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/✗ build: the disk is full/);
+      expect(cleanFailure(run, [1], { errorLine: false })).toBeUndefined();
+    },
+    budget(60_000),
   );
 });

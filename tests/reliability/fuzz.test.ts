@@ -170,6 +170,7 @@ describe("bad input fuzzing: always a clear error and the right exit code, never
       });
       const tally = new Tally();
       const n = iterations(60);
+      process.env.DP_FUZZ_HUBSPOT_TOKEN = "pat-fuzz-token";
       try {
         for (let i = 0; i < n; i++) {
           next = randomBody(r);
@@ -195,7 +196,7 @@ describe("bad input fuzzing: always a clear error and the right exit code, never
                   connector,
                   retries: { max_attempts: 2, max_wait: "0.01s" },
                   config: {
-                    access_token: "t",
+                    access_token: "${DP_FUZZ_HUBSPOT_TOKEN}",
                     base_url: server.url.toString().replace(/\/$/, ""),
                     streams: ["contacts"],
                   },

@@ -85,10 +85,12 @@ describe("no code path evaluates model output", () => {
     }
     record({
       key: "no-eval",
-      kind: "security",
+      kind: "static",
       title:
         "static check: eval, new Function, node:vm, child_process, shell, computed imports, workers in product code",
-      tries: tally.tries,
+      // a scan tries no attack: the files it reads are reported as checked, never as tries
+      tries: 0,
+      checked: files.length,
       lost: tally.lost,
       detail: `${files.length} files in ${PRODUCT.join(", ")}; ${Object.keys(ALLOWED).length} files may start fixed commands and none of them imports tools/; lost = any other hit`,
       file: "tests/reliability/no-eval.test.ts",

@@ -1,14 +1,18 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-export type Kind = "fault" | "security";
+/** "static": a scan of the code (no attack is tried); its files are reported apart and never counted as tries. */
+export type Kind = "fault" | "security" | "static";
 
 /** One row of tests/RELIABILITY.md: a fault or an attack, how often it was tried, what got through. */
 export interface Figure {
   key: string;
   kind: Kind;
   title: string;
+  /** real tries: faults injected, attacks sent, commands run with the canary in play; never places merely looked at */
   tries: number;
+  /** places looked at to decide what was lost (files, posts, requests, assertions), when that differs from tries */
+  checked?: number;
   /** records lost or duplicated, marts left partial, attacks that got through, crashes: the goal is 0 */
   lost: number;
   /** what "lost" counts, and what else was checked */
