@@ -17,7 +17,8 @@ export function redact(text: string): string {
 }
 
 /** Config keys named like a secret must come from ${ENV}, never inline. */
-export const SECRET_KEY_PATTERN = /(api_?key|token|secret|password|passwd|credentials?|private_?key|auth|webhook)$/i;
+export const SECRET_KEY_PATTERN =
+  /(api[_-]?key|token|secret|password|passwd|credentials?|private[_-]?key|auth|authorization|cookie|webhook)$/i;
 
 export function looksSecret(key: string): boolean {
   return SECRET_KEY_PATTERN.test(key);

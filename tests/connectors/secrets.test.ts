@@ -2,6 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { z } from "zod";
 import { connectorNames, getConnector } from "../../connectors/index.ts";
 import { looksSecret } from "../../engine/secrets.ts";
+import { loadProject } from "../../engine/config/project.ts";
+import { loadSourceConnector } from "../../engine/ingest/pull.ts";
+import { writeProject } from "../helpers.ts";
 
 interface Field {
   path: string;
@@ -48,6 +51,28 @@ describe("connector secrets", () => {
       expect(secretLike.filter((p) => !listed.includes(p))).toEqual([]);
       const paths = new Set(all.map((f) => f.path));
       expect(listed.filter((k) => !paths.has(k))).toEqual([]);
+    });
+  }
+
+  // the declaration is enforced, not a comment: an inline value at any declared path is refused, unquoted
+  for (const name of connectorNames()) {
+    test(`${name}: every secretKeys path written inline is refused (exit 2), naming the key and never the value`, async () => {
+      const connector = await getConnector(name, "test");
+      for (const key of connector.secretKeys ?? []) {
+        const config: Record<string, unknown> = {};
+        let node = config;
+        const parts = key.split(".").map((p) => (p === "*" ? "x" : p));
+        for (const p of parts.slice(0, -1)) node = (node[p] = {}) as Record<string, unknown>;
+        node[parts.at(-1)!] = "inline-canary-0xC0FFEE";
+        const dir = writeProject({
+          "project.yaml": Bun.YAML.stringify({ name: "s", sources: { src: { connector: name, config } } }),
+        });
+        const project = loadProject(dir, { check: false });
+        const err = (await loadSourceConnector(project, "src").catch((e) => e)) as Error & { exitCode?: number };
+        expect(err.exitCode).toBe(2);
+        expect(err.message).toContain(`sources.src.config.${parts.join(".")} is a secret written into project.yaml`);
+        expect(JSON.stringify(err)).not.toContain("inline-canary-0xC0FFEE");
+      }
     });
   }
 
