@@ -101,6 +101,19 @@ export class FakeGoogle {
     };
   }
 
+  /** Point this process at the fake (key file in `dir`, retries in milliseconds); returns the undo. */
+  useInProcess(dir: string): () => void {
+    const vars = { ...this.env(this.writeKeyFile(dir)), DP_HTTP_RETRY_BASE_MS: "5" };
+    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, vars);
+    return () => {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    };
+  }
+
   addSpreadsheet(
     id: string,
     tabs: { title: string; rowCount?: number; columnCount?: number; rows?: unknown[][] }[] = [{ title: "Sheet1" }],

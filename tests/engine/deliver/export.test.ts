@@ -16,7 +16,7 @@ const ROWS = 200_000;
 let dir: string;
 let project: Project;
 let google: FakeGoogle;
-const saved = { ...process.env };
+let restoreEnv: () => void;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "dp-export-"));
@@ -36,20 +36,12 @@ beforeAll(async () => {
   db.close();
   google = await FakeGoogle.start();
   google.addSpreadsheet("SHEET1", [{ title: "Sheet1", rowCount: 1000, columnCount: 26 }]);
-  Object.assign(process.env, google.env(google.writeKeyFile(dir)), { DP_HTTP_RETRY_BASE_MS: "5" });
+  restoreEnv = google.useInProcess(dir);
 });
 
 afterAll(async () => {
   await google.close();
-  for (const k of [
-    "GOOGLE_APPLICATION_CREDENTIALS",
-    "DP_GOOGLE_TOKEN_URL",
-    "DP_SHEETS_BASE_URL",
-    "DP_HTTP_RETRY_BASE_MS",
-  ]) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
+  restoreEnv();
   rmSync(dir, { recursive: true, force: true });
 });
 

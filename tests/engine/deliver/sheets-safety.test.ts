@@ -19,7 +19,7 @@ setQuiet(true);
 let dir: string;
 let project: Project;
 let google: FakeGoogle;
-const saved = { ...process.env };
+let restoreEnv: () => void;
 const OLD = [
   ["id", "note"],
   [1, "old one"],
@@ -42,20 +42,12 @@ beforeAll(async () => {
   await publishSnapshot(project, db, "r1");
   db.close();
   google = await FakeGoogle.start();
-  Object.assign(process.env, google.env(google.writeKeyFile(dir)), { DP_HTTP_RETRY_BASE_MS: "5" });
+  restoreEnv = google.useInProcess(dir);
 });
 
 afterAll(async () => {
   await google.close();
-  for (const k of [
-    "GOOGLE_APPLICATION_CREDENTIALS",
-    "DP_GOOGLE_TOKEN_URL",
-    "DP_SHEETS_BASE_URL",
-    "DP_HTTP_RETRY_BASE_MS",
-  ]) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
+  restoreEnv();
   rmSync(dir, { recursive: true, force: true });
 });
 
