@@ -73,7 +73,7 @@ describe("Google Sheets export", () => {
     console.log(
       `sheets export: ${ROWS} rows × ${cols} cols in ${ms.toFixed(0)} ms (${Math.round(ROWS / (ms / 1000))} rows/s), ${writes.length} write requests of ≤ ${Math.max(...writes.map((w) => w.cells))} cells / ${Math.max(...writes.map((w) => w.bytes))} bytes`,
     );
-  });
+  }, 30_000);
 
   test("re-export replaces the tab: no second tab, no leftover rows, retries 429 and 500", async () => {
     google.valueWrites.length = 0;
