@@ -2,8 +2,15 @@ import { closestName, didYouMean } from "../closest-name.ts";
 import { DpError } from "../errors.ts";
 import { looksSecret } from "../secrets.ts";
 import { envRefsIn } from "./env.ts";
-import type { Project } from "./project.ts";
+import type { ProjectConfig } from "./project-schema.ts";
 import { keyPathString, type KeyPath } from "./yaml-file.ts";
+
+/** What the checks read of a loaded project (project.ts calls them while it loads one). */
+export interface CheckedProject {
+  dir: string;
+  config: ProjectConfig;
+  locate(path: KeyPath): string;
+}
 
 /** A string in project.yaml with the key path it sits at. */
 interface Leaf {
@@ -24,7 +31,7 @@ function leaves(value: unknown, path: KeyPath, out: Leaf[] = []): Leaf[] {
 }
 
 /** The parts of project.yaml that may read the environment, each with who needs it. */
-function envReaders(project: Project): { leaves: Leaf[]; neededBy: string }[] {
+function envReaders(project: CheckedProject): { leaves: Leaf[]; neededBy: string }[] {
   const c = project.config;
   return [
     ...Object.entries(c.sources).map(([name, s]) => ({
@@ -36,14 +43,14 @@ function envReaders(project: Project): { leaves: Leaf[]; neededBy: string }[] {
   ];
 }
 
-const at = (project: Project, path: KeyPath) => `${project.locate(path)} (${keyPathString(path)})`;
+const at = (project: CheckedProject, path: KeyPath) => `${project.locate(path)} (${keyPathString(path)})`;
 
 /**
  * What makes every command refuse the project (exit 2), found when it loads, before any work:
  * a connector nobody registered, a secret written inline, a ${VAR} that is not set.
  * `connectors` is the registry's names; the config layer knows none itself.
  */
-export function projectProblems(project: Project, connectors?: readonly string[]): DpError[] {
+export function projectProblems(project: CheckedProject, connectors?: readonly string[]): DpError[] {
   const problems: DpError[] = [];
   if (connectors?.length) {
     for (const [name, source] of Object.entries(project.config.sources)) {
@@ -79,7 +86,7 @@ export function projectProblems(project: Project, connectors?: readonly string[]
 }
 
 /** Never quotes the value: naming the key and the ${ENV} form is enough to fix it. */
-export function inlineSecret(project: Project, path: KeyPath, neededBy: string): DpError {
+export function inlineSecret(project: CheckedProject, path: KeyPath, neededBy: string): DpError {
   const key = String(path.at(-1));
   const owner = path[0] === "sources" ? String(path[1]) : String(path[0]);
   const env = `${owner}_${key}`.toUpperCase().replace(/[^A-Z0-9]+/g, "_");

@@ -10,7 +10,6 @@ import type { Project } from "../config/project.ts";
 import type { AlertOutcome, RunResult } from "./run-result.ts";
 import { redact } from "../secrets.ts";
 import { withoutDataValues } from "../catalog/pii-mask.ts";
-import type { LockInfo } from "./lock.ts";
 
 export interface AlertEvent {
   /** what dedup and recovery are keyed on: "pull:billing", "test:mrr_monthly", "freshness:crm" */
@@ -197,7 +196,10 @@ const DEFAULT_LOCK_ALERT_AFTER = "2h";
  * holder (a hung run holds it for days; one message, not one per cron firing); the first run that gets
  * the lock afterwards sends the recovery.
  */
-export async function alertLockHeld(project: Project, holder: LockInfo): Promise<boolean> {
+export async function alertLockHeld(
+  project: Project,
+  holder: { pid: number; command: string; started_at: string },
+): Promise<boolean> {
   const limit = parseDuration(project.config.alerts?.lock_alert_after ?? DEFAULT_LOCK_ALERT_AFTER) ?? 2 * 3_600_000;
   const heldMs = Date.now() - Date.parse(holder.started_at);
   if (!(heldMs > limit)) return false;
