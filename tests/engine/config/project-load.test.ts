@@ -225,16 +225,18 @@ describe("validation is linear, bounded and interruptible", () => {
     return performance.now() - t0;
   };
 
-  test("10× the unknown keys costs about 10× the time, not 100× (2k vs 20k)", () => {
+  test("unknown keys cost linear time: 2k and 20k measured, 40k within a budget the quadratic check blew", () => {
     time(unknownKeys(200)); // warm the parser
     const small = Math.min(time(unknownKeys(2_000)), time(unknownKeys(2_000)));
     const large = Math.min(time(unknownKeys(20_000)), time(unknownKeys(20_000)));
+    const huge = time(unknownKeys(40_000));
     console.log(
-      `validation with unknown keys: 2k ${small.toFixed(0)} ms, 20k ${large.toFixed(0)} ms (${(large / small).toFixed(1)}×)`,
+      `validation with unknown keys: 2k ${small.toFixed(0)} ms, 20k ${large.toFixed(0)} ms (${(large / small).toFixed(1)}×), 40k ${huge.toFixed(0)} ms`,
     );
-    // before: 2k 0.12 s, 20k 2.4 s (20×, the yaml library's pairwise duplicate-key check)
-    expect(large / small).toBeLessThan(14);
-  });
+    // before: 2k 0.12 s, 20k 2.4 s, 40k ~10 s on an idle machine (the yaml library's pairwise duplicate-key check);
+    // a ratio is too noisy on shared cores to assert, a budget 20× above the linear time is not
+    expect(huge).toBeLessThan(5_000);
+  }, 60_000);
 
   test("a project.yaml over 1 MB (200k keys) is refused at once", () => {
     const dir = project(unknownKeys(200_000));
@@ -250,17 +252,22 @@ describe("validation is linear, bounded and interruptible", () => {
     const t0 = performance.now();
     expect(dp(["pull", "-C", dir]).code).toBe(2);
     const whole = performance.now() - t0;
-    const p = spawnDp(["pull", "-C", dir]);
-    // land the signal well inside the validation (the second half of the run)
-    await Bun.sleep(whole * 0.7);
-    const sent = performance.now();
-    p.kill("SIGTERM");
-    await p.exited;
-    const after = performance.now() - sent;
-    console.log(
-      `dp pull (30k unknown keys, ${whole.toFixed(0)} ms in all) stopped ${after.toFixed(0)} ms after SIGTERM (exit ${p.exitCode}, signal ${p.signalCode})`,
-    );
-    expect(p.signalCode ?? String(p.exitCode)).toMatch(/SIGTERM|143/);
-    expect(after).toBeLessThan(2_000);
-  });
+    // land the signal late in the run, where validation is; a loaded machine may finish sooner, so try earlier too
+    for (const fraction of [0.7, 0.5, 0.35, 0.2]) {
+      const p = spawnDp(["pull", "-C", dir]);
+      await Bun.sleep(whole * fraction);
+      if (p.exitCode !== null) continue;
+      const sent = performance.now();
+      p.kill("SIGTERM");
+      await p.exited;
+      const after = performance.now() - sent;
+      console.log(
+        `dp pull (30k unknown keys, ${whole.toFixed(0)} ms in all) stopped ${after.toFixed(0)} ms after SIGTERM at ${fraction} of the run (exit ${p.exitCode}, signal ${p.signalCode})`,
+      );
+      expect(p.signalCode ?? String(p.exitCode)).toMatch(/SIGTERM|143/);
+      expect(after).toBeLessThan(2_000);
+      return;
+    }
+    throw new Error("every run finished before the signal: could not land one during validation");
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadProject, type Project } from "../../../engine/config/project.ts";
 import { openWriter, publishSnapshot } from "../../../engine/warehouse/snapshots.ts";
@@ -304,7 +304,13 @@ describe("decision authority and injection", () => {
     expect(csv[0]).toBe("month,plan,mrr,customers");
     expect(k.answer).toBe(`Exported ${csv.length - 1} rows of marts.mrr_monthly to exports/mrr.csv.`);
     const acts = readAudit(project()).filter((r) => r.action === "export");
-    expect(acts.at(-1)).toMatchObject({ actor: "ask", status: "ok", mart: "mrr_monthly", target: "exports/mrr.csv" });
+    // the audit names the resolved real path the export wrote to
+    expect(acts.at(-1)).toMatchObject({
+      actor: "ask",
+      status: "ok",
+      mart: "mrr_monthly",
+      target: join(realpathSync(fx.dir), "exports/mrr.csv"),
+    });
     const asks = readAudit(project()).filter((r) => r.action === "ask" && r.question === q) as any[];
     expect(asks.map((a) => a.status)).toEqual(["needs_approval", "answered"]);
     expect(asks[1].tool_calls[0]).toMatchObject({
