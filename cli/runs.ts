@@ -1,6 +1,5 @@
 import { defineCommand } from "citty";
 import { listRuns } from "../engine/orchestrate/run-history.ts";
-import { currentPointer } from "../engine/warehouse/snapshots.ts";
 import { color, formatCount, openProject, print, printJson, projectArgs, table, wholeNumber } from "./_common.ts";
 
 export default defineCommand({
@@ -22,8 +21,8 @@ export default defineCommand({
   },
   async run({ args }) {
     const project = openProject(args);
-    // the history lives in the published warehouse: before the first run there is none, which is no error
-    const runs = currentPointer(project) ? await listRuns(project, Number(args.limit)) : [];
+    // the history is .dp/runs.jsonl: before the first run there is none, which is no error
+    const runs = listRuns(project, Number(args.limit));
     if (args.json) return printJson(runs);
     if (!runs.length) return print("no runs yet: `dp run` records one");
     const mark = (s: string) => (s === "success" ? color.green(s) : s === "failed" ? color.red(s) : color.yellow(s));
@@ -33,7 +32,7 @@ export default defineCommand({
           run: r.run_id,
           command: r.command,
           started: r.started_at,
-          ms: formatCount(r.duration_ms),
+          ms: r.duration_ms === null ? "" : formatCount(r.duration_ms),
           status: mark(r.status),
           steps: r.steps
             .map(
