@@ -36,6 +36,9 @@ beforeAll(async () => {
     stringify({ models: [{ name: "people", columns: [{ name: "email", pii: true }, { name: "id" }] }] }),
   );
   f.config({
+    // this client cannot elicit a human's yes over MCP; the project allows acts unattended, so what is
+    // tested is where the export may write, not who approved it
+    ai: { allow_act_unattended: true },
     exports: [
       { mart: "people", to: "exports/scheduled.csv" },
       { mart: "people", to: "exports/scheduled-raw.csv", include_pii: true },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -98,7 +98,8 @@ describe("an export over MCP needs a human's yes", () => {
       }
     }
     const exported = readAudit(loadProject(fx.dir)).filter(
-      (a) => a.action === "export" && a.target === "exports/approved.csv",
+      // the audit names the resolved real path the export wrote to
+      (a) => a.action === "export" && a.target === join(realpathSync(fx.dir), "exports/approved.csv"),
     );
     expect(exported).toHaveLength(1);
     rmSync(join(fx.dir, "exports"), { recursive: true, force: true });
