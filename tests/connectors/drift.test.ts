@@ -197,7 +197,8 @@ describe("all-null fields are no drift", () => {
       const typed = await fileTypes(
         join(p.dir, "lake", "raw", "billing", "customers", p.parquetFiles("customers")[0]!),
       );
-      expect(typed.address).toStartWith("STRUCT(");
+      // the Stripe connector pins its columns (connectors/stripe/columns.ts): nested objects land as JSON
+      expect(typed.address).toBe("JSON");
       // the next pull's small batch: every optional field is null, empty or missing
       stripe.eventClock = undefined;
       stripe.add("customers", 2, empty);
