@@ -21,6 +21,10 @@ export default defineCommand({
     const brief = await buildBrief(project, { period: args.period });
     if (args.post) await postBrief(project, brief);
     if (args.json) return printJson(brief);
-    print(args.post ? `posted ${brief.lines.length} metrics to Slack` : brief.text.replace(/^\*(.*)\*$/m, "$1"));
+    print(
+      args.post
+        ? `posted ${brief.lines.length} metrics and ${brief.decisions.length} decisions to Slack`
+        : brief.text.replace(/^\*(.*)\*$/gm, "$1"),
+    );
   },
 });

@@ -40,6 +40,8 @@ export const main = defineCommand({
     docs: () => load(import("./docs.ts"))(),
     eval: () => load(import("./eval.ts"))(),
     mcp: () => load(import("./mcp.ts"))(),
+    review: () => load(import("./review.ts"))(),
+    authority: () => load(import("./authority.ts"))(),
   },
 });
 

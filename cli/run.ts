@@ -5,6 +5,7 @@ import { rotateCronLog } from "../engine/orchestrate/crontab.ts";
 import { runPipeline } from "../engine/orchestrate/pipeline.ts";
 import { checkSources } from "../engine/ingest/pull.ts";
 import { exitCodeFor, interruptible } from "../engine/orchestrate/interrupt.ts";
+import { decisionServices } from "../tools/decide/services.ts";
 import { color, exitWith, formatCount, openProject, print, printJson, projectArgs, selectorArgs } from "./_common.ts";
 import { formatTests } from "./_format-build.ts";
 
@@ -23,6 +24,11 @@ export default defineCommand({
     due: { type: "boolean", description: "only the sources and exports whose schedule is due", default: false },
     ...selectorArgs,
     exports: { type: "boolean", description: "run the project's exports (--no-exports to skip)", default: true },
+    offline: {
+      type: "boolean",
+      description: "decide with the decision files' rules even when ANTHROPIC_API_KEY is set",
+      default: false,
+    },
   },
   async run({ args }) {
     const project = openProject(args);
@@ -38,6 +44,7 @@ export default defineCommand({
           exports: args.exports,
           signal: sig,
           runId,
+          decisions: decisionServices(project, { offline: args.offline }),
         }),
       ),
     );
@@ -51,6 +58,8 @@ export default defineCommand({
         print(`  ${p.source}: ${p.error!.format().replaceAll("\n", "\n  ")}`);
       for (const m of result.build?.models.filter((m) => m.status === "failed") ?? [])
         print(`  ${m.model}: ${m.error}${m.where ? `\n    at ${m.where}` : ""}`);
+      for (const d of result.decisions.filter((d) => d.where || d.fix))
+        print(`  ${d.decision}:${d.where ? ` at ${d.where}` : ""}${d.fix ? `\n    fix: ${d.fix}` : ""}`);
       for (const x of result.exports.filter((x) => x.status === "failed"))
         print(`  export ${x.mart} → ${x.to}: ${x.error}`);
       for (const line of formatTests(result.build?.models.flatMap((m) => m.tests) ?? [])) print(line);

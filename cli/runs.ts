@@ -2,6 +2,12 @@ import { defineCommand } from "citty";
 import { listRuns } from "../engine/orchestrate/run-history.ts";
 import { color, formatCount, openProject, print, printJson, projectArgs, table, wholeNumber } from "./_common.ts";
 
+/** What the run spent on model calls (its decide step), or blank when it made none. */
+function costOf(steps: { costUsd?: number }[]): string {
+  const spent = steps.filter((s) => typeof s.costUsd === "number");
+  return spent.length ? `$${spent.reduce((n, s) => n + s.costUsd!, 0).toFixed(4)}` : "";
+}
+
 export default defineCommand({
   meta: {
     name: "runs",
@@ -34,6 +40,7 @@ export default defineCommand({
           started: r.started_at,
           ms: r.duration_ms === null ? "" : formatCount(r.duration_ms),
           status: mark(r.status),
+          cost: costOf(r.steps),
           steps: r.steps
             .map(
               (s) => `${s.step}${s.status === "ok" ? "" : `:${s.status}`}${s.rows ? `(${formatCount(s.rows)})` : ""}`,

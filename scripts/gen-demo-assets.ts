@@ -1,5 +1,5 @@
 /**
- * Embeds the demo project (project.yaml, models/, evals/) into
+ * Embeds the demo project (project.yaml, models/, evals/, decisions/) into
  * engine/config/demo-assets.generated.ts so `dp init --demo` works from the single binary.
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -23,6 +23,7 @@ export function demoAssetFiles(): Record<string, string> {
   if (existsSync(join(root, "project.yaml"))) add(join(root, "project.yaml"));
   walk(join(root, "models"));
   walk(join(root, "evals"));
+  walk(join(root, "decisions"));
   return files;
 }
 

@@ -12,7 +12,17 @@ import { repoRoot } from "./helpers.ts";
 /** Floors of the code, lowest first: a file may import its own floor or a lower one. */
 const FLOORS = ["engine", "connectors", "tools", "cli"] as const;
 /** The engine's layers, lowest first; files at the engine's root are cross-cutting (errors, clock, log, secrets). */
-const ENGINE_LAYERS = ["", "config", "warehouse", "ingest", "transform", "catalog", "deliver", "orchestrate"] as const;
+const ENGINE_LAYERS = [
+  "",
+  "config",
+  "warehouse",
+  "ingest",
+  "transform",
+  "catalog",
+  "deliver",
+  "decide",
+  "orchestrate",
+] as const;
 
 const SPEC = /(?:from|import|require)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g;
 
@@ -87,7 +97,7 @@ describe("architecture", () => {
     expect(up).toEqual([]);
   });
 
-  test("the engine's layers point down: config < warehouse < ingest < transform < catalog < deliver < orchestrate", () => {
+  test("the engine's layers point down: config < warehouse < ingest < transform < catalog < deliver < decide < orchestrate", () => {
     const up: string[] = [];
     for (const [file, deps] of graph) {
       if (!file.startsWith("engine/")) continue;

@@ -29,7 +29,19 @@ export interface ToolContext {
 }
 
 export interface ActApproval {
-  by: "prompt" | "--yes" | "ai.allow_act_unattended";
+  /** authority_map: a decision's label is autonomous (decisions/*.yml) · review: a human approved it in dp review */
+  by: "prompt" | "--yes" | "ai.allow_act_unattended" | "authority_map" | "review";
+  /** who ran the act, for its audit line (default: ask) */
+  actor?: "ask" | "decision" | "review";
+  /** the human who said yes, and the decision row it was for */
+  who?: string;
+  ref?: string;
+}
+
+/** One string for an act's audit line: "review: ana@acme.io (churn_risk/3f9a0c21b4)". */
+export function approvedBy(approval: ActApproval | undefined): string | undefined {
+  if (!approval) return undefined;
+  return `${approval.by}${approval.who ? `: ${approval.who}` : ""}${approval.ref ? ` (${approval.ref})` : ""}`;
 }
 
 export interface ContextOptions {

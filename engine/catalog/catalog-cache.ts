@@ -17,6 +17,7 @@ import { writeFileAtomic } from "../atomic-write.ts";
 import type { MetricDef } from "../transform/model-schema.ts";
 import { loadModels, walk } from "../transform/models.ts";
 import { PROJECT_FILE, type Project } from "../config/project.ts";
+import { DECISIONS_DIR } from "../config/decision-file.ts";
 import { currentPointer, type SnapshotSidecar } from "../warehouse/snapshots.ts";
 
 const VERSION = 1;
@@ -45,12 +46,14 @@ export function catalogCacheFile(snapshotFile: string): string {
   return `${snapshotFile.replace(/\.duckdb$/, "")}.catalog.json`;
 }
 
-/** Paths, sizes and mtimes of everything loadModels reads; project.yaml too, since its sources decide whether source() calls are valid. */
+/** Paths, sizes and mtimes of everything loadCatalog reads (models, decisions); project.yaml too, since its sources decide whether source() calls are valid. */
 export function modelFilesFingerprint(project: Project): string {
   const hash = createHash("sha1");
   for (const file of [
     join(project.dir, PROJECT_FILE),
     ...walk(project.paths.models).filter((f) => /\.(sql|ya?ml)$/.test(f)),
+    // a decision's mart is in the catalog too
+    ...walk(join(project.dir, DECISIONS_DIR)).filter((f) => /\.ya?ml$/.test(f)),
   ]) {
     const s = statSync(file, { throwIfNoEntry: false });
     hash.update(`${file}\t${s ? `${s.mtimeMs}\t${s.size}` : "-"}\n`);

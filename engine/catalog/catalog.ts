@@ -1,7 +1,8 @@
 import { liveRelation } from "../transform/compile.ts";
 import { testsFor } from "../transform/testing/data-tests.ts";
-import { ident, type Db } from "../warehouse/duckdb.ts";
+import { ident, qualified, type Db } from "../warehouse/duckdb.ts";
 import { didYouMean } from "../closest-name.ts";
+import { DECISION_COLUMNS, loadDecisions, type DecisionDef } from "../config/decision-file.ts";
 import { DpError } from "../errors.ts";
 import { sourceFreshness, type SourceFreshness } from "../ingest/freshness.ts";
 import type { MetricDef } from "../transform/model-schema.ts";
@@ -115,13 +116,57 @@ export function loadCatalog(project: Project): Catalog {
   const graph = loadModels(project);
   const models = new Map<string, CatalogModel>();
   for (const name of graph.order) models.set(name, catalogModel(graph.models.get(name)!, graph));
+  const decisionInputs = new Map<string, string>();
+  for (const d of loadDecisions(project)) {
+    models.set(d.name, decisionMart(d, models));
+    decisionInputs.set(d.name, d.input);
+  }
   return catalogOf(project, {
     models,
     metrics: graph.metrics,
-    parents: graph.parents,
+    parents: (n) => (decisionInputs.has(n) ? [decisionInputs.get(n)!] : graph.parents(n)),
     graph: () => graph,
     builtColumns: false,
   });
+}
+
+/**
+ * A decision's mart, as readers see it: downstream of its input mart (so citations carry the input's
+ * sources, freshness and tests), with the key, the carried columns and the decision's own columns.
+ */
+function decisionMart(d: DecisionDef, models: Map<string, CatalogModel>): CatalogModel {
+  const input = models.get(d.input);
+  if (!input || input.schema !== MART_SCHEMA) {
+    const marts = [...models.values()].filter((m) => m.schema === MART_SCHEMA).map((m) => m.name);
+    throw new DpError("CONFIG", `decision ${d.name} reads "${d.input}", which is not a mart`, {
+      where: d.locate(["input"]),
+      fix: marts.length ? `use one of: ${marts.join(", ")}` : "add a mart under models/marts/ first",
+    });
+  }
+  if (models.has(d.name))
+    throw new DpError("CONFIG", `${d.file} would build marts.${d.name}, which is already a model`, {
+      where: d.file,
+      fix: "rename the decision file or the model",
+    });
+  // a column the YAML does not declare is checked against the built table by the decision step
+  const inputColumn = (name: string): CatalogColumn => {
+    const c = input.columns.find((x) => x.name === name);
+    return { name, type: c?.type, description: c?.description ?? `${d.input}.${name}`, pii: c?.pii ?? false };
+  };
+  for (const m of [input.name, ...input.upstreamModels]) models.get(m)?.downstreamModels.push(d.name);
+  return {
+    name: d.name,
+    schema: MART_SCHEMA,
+    relation: qualified(MART_SCHEMA, d.name),
+    description: d.description ?? d.question,
+    owner: d.owner,
+    tags: ["decision"],
+    columns: [inputColumn(d.key), ...d.carry.map(inputColumn), ...DECISION_COLUMNS.map((c) => ({ ...c, pii: false }))],
+    testIds: [],
+    upstreamModels: [...input.upstreamModels, input.name],
+    downstreamModels: [],
+    sources: input.sources,
+  };
 }
 
 export interface CatalogParts {

@@ -6,8 +6,9 @@ import { redact } from "../secrets.ts";
 
 export interface AuditEntry {
   action: "export" | "send";
-  /** who asked: a human at the CLI, the schedule (cron), or `dp ask` after a human's yes */
-  actor: "cli" | "schedule" | "ask";
+  /** who asked: a human at the CLI, the schedule (cron), `dp ask` after a human's yes, an autonomous
+   * decision (its authority map said so), or a human's approval in `dp review` */
+  actor: "cli" | "schedule" | "ask" | "decision" | "review";
   target: string;
   status: "ok" | "failed" | "refused";
   [key: string]: unknown;

@@ -17,6 +17,8 @@ export interface ExportOptions {
   actor?: AuditEntry["actor"];
   /** `dp ask` must pass the human's explicit yes */
   approved?: boolean;
+  /** who or what said yes (a person in dp review, a decision's authority map), for the audit line */
+  approvedBy?: string;
   signal?: AbortSignal;
   /** relative file targets resolve here: the cwd for `dp export`, the project dir for configured exports */
   baseDir?: string;
@@ -153,6 +155,7 @@ export async function exportMart(
       pii: result.masked.length ? "masked" : options.includePii ? "included" : "none",
       masked_columns: result.masked,
       duration_ms: result.durationMs,
+      ...(options.approvedBy ? { approved_by: options.approvedBy } : {}),
     });
     return result;
   } catch (e) {

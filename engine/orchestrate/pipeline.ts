@@ -14,6 +14,9 @@ import { exportKey, modelsFingerprint, readRunState, writeRunState, type RunStat
 import { DEFAULT_SCHEDULE, isDue, parseSchedule } from "./schedule.ts";
 import { StateStore } from "../ingest/cursor-state.ts";
 import { catalogSidecar } from "../catalog/catalog-cache.ts";
+import { loadDecisions } from "../config/decision-file.ts";
+import { runDecisions } from "../decide/decide.ts";
+import type { DecisionServices } from "../decide/decider.ts";
 
 export interface RunOptions {
   sources?: string[];
@@ -28,6 +31,8 @@ export interface RunOptions {
   alerts?: boolean;
   /** the id the run history knows this run by (withRunLock's) */
   runId?: string;
+  /** who decides and how acts run, from the layer above (tools/); without it the decision step is skipped */
+  decisions?: DecisionServices;
 }
 
 /** Which sources and exports are due at `at`, by last success; missed slots collapse into one run. */
@@ -74,12 +79,16 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
     status: "success",
     steps,
     pull: [],
+    decisions: [],
     exports: [],
     freshness: [],
     errors: [],
     plan,
     durationMs: 0,
   };
+
+  // a decision file that does not validate stops the run before it pulls anything (exit 2)
+  const hasDecisions = loadDecisions(project).length > 0;
 
   const sources = plan
     ? plan.sources.filter((s) => s.due).map((s) => s.source)
@@ -172,6 +181,8 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
       detail: "nothing new was pulled and no model changed",
     });
 
+  if (hasDecisions && !signal?.aborted) await runDecisionStep(project, result, options);
+
   if (!signal?.aborted && options.exports !== false) await runExports(project, result, state, options);
 
   result.freshness = sourceFreshness(project);
@@ -210,8 +221,50 @@ function stepError(step: StepName, e: unknown): RunResult["errors"][number] {
   return { step, message: err.message, where: err.where, fix: err.fix };
 }
 
+/** After the build: each decision on its input mart, only if this run built it with every test passing. */
+async function runDecisionStep(project: Project, result: RunResult, options: RunOptions): Promise<void> {
+  const t = Date.now();
+  if (!result.build) {
+    result.steps.push({ step: "decide", status: "skipped", durationMs: 0, detail: "nothing was built" });
+    return;
+  }
+  const built = new Map(result.build.models.map((m) => [m.model, { status: m.status, error: m.error }]));
+  try {
+    result.decisions = await runDecisions(project, {
+      runId: result.runId,
+      services: options.decisions,
+      built,
+      signal: options.signal,
+    });
+  } catch (e) {
+    result.errors.push(stepError("decide", e));
+    result.steps.push({
+      step: "decide",
+      status: "failed",
+      durationMs: Date.now() - t,
+      detail: result.errors.at(-1)!.message,
+    });
+    return;
+  }
+  const runs = result.decisions;
+  result.steps.push({
+    step: "decide",
+    status: runs.some((r) => r.status === "failed")
+      ? "failed"
+      : runs.every((r) => r.status === "skipped")
+        ? "skipped"
+        : "ok",
+    durationMs: Date.now() - t,
+    rows: runs.reduce((n, r) => n + r.decided, 0),
+    costUsd: runs.reduce((n, r) => n + r.costUsd, 0),
+    detail: runs.map((r) => r.detail).join("; "),
+  });
+}
+
 async function runExports(project: Project, result: RunResult, state: RunState, options: RunOptions): Promise<void> {
-  const built = new Map(result.build?.models.map((m) => [m.model, m.status]) ?? []);
+  const built = new Map<string, string>(result.build?.models.map((m) => [m.model, m.status]) ?? []);
+  // a decision's mart is rebuilt by its decision
+  for (const d of result.decisions) built.set(d.decision, d.status === "ok" ? "success" : "skipped");
   const t = Date.now();
   for (const [i, x] of project.config.exports.entries()) {
     const planned = result.plan?.exports[i];

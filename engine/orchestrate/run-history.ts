@@ -11,6 +11,8 @@ export interface RunStepRecord {
   durationMs: number;
   rows?: number;
   detail?: string;
+  /** what the step spent on model calls (the decide step) */
+  costUsd?: number;
 }
 
 export interface RunRecord {

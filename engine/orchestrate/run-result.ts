@@ -1,9 +1,10 @@
 import type { SourceFreshness } from "../ingest/freshness.ts";
 import type { SourceResult } from "../ingest/pull.ts";
 import type { BuildResult } from "../transform/build.ts";
+import type { DecisionRun } from "../decide/decide.ts";
 
 /** What one `dp run` did, step by step: returned by the pipeline, read by alerts and the history. */
-export type StepName = "pull" | "build" | "test" | "export" | "alert";
+export type StepName = "pull" | "build" | "test" | "decide" | "export" | "alert";
 
 export interface RunStep {
   step: StepName;
@@ -11,6 +12,8 @@ export interface RunStep {
   durationMs: number;
   rows?: number;
   detail?: string;
+  /** what the step spent on model calls (the decide step) */
+  costUsd?: number;
 }
 
 export interface ExportRun {
@@ -36,6 +39,8 @@ export interface RunResult {
   steps: RunStep[];
   pull: SourceResult[];
   build?: BuildResult;
+  /** the decision step, one entry per decision file */
+  decisions: DecisionRun[];
   exports: ExportRun[];
   freshness: SourceFreshness[];
   alerts?: AlertOutcome;

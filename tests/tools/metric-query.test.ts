@@ -207,6 +207,7 @@ describe("identifiers come only from the catalog; values are bound", () => {
       "export_mart",
       "get_freshness",
       "list_metrics",
+      "notify",
       "propose_metric",
       "query_metric",
       "search_catalog",
@@ -215,6 +216,7 @@ describe("identifiers come only from the catalog; values are bound", () => {
     for (const s of specs) expect(JSON.stringify(s.input_schema)).not.toMatch(/"sql"/);
     expect(Object.fromEntries(specs.filter((s) => s.authority !== "read").map((s) => [s.name, s.authority]))).toEqual({
       export_mart: "act",
+      notify: "act",
       propose_metric: "recommend",
     });
   });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { appendAuditLine, auditPath } from "../../engine/deliver/audit-log.ts";
 import { now } from "../../engine/clock.ts";
 import type { Project } from "../../engine/config/project.ts";
+import type { ActApproval } from "../context.ts";
 
 export type AskState =
   | "received"
@@ -21,7 +22,7 @@ export interface AuditedToolCall {
   /** bytes of the result as the model saw it */
   result_bytes: number;
   ms: number;
-  approved_by?: "prompt" | "--yes" | "ai.allow_act_unattended";
+  approved_by?: ActApproval["by"];
   error?: string;
 }
 

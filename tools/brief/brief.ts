@@ -4,6 +4,7 @@ import { appendAudit } from "../../engine/deliver/audit-log.ts";
 import { fetchJson } from "../../engine/deliver/retry-fetch.ts";
 import type { Project } from "../../engine/config/project.ts";
 import { redact } from "../../engine/secrets.ts";
+import { summarizeDecisions, type DecisionSummary } from "../../engine/decide/review.ts";
 import { comparePeriods } from "../toolbox/compare-periods.ts";
 import { createToolContext } from "../context.ts";
 import { formatChange, formatValue, metricLabel } from "../../engine/catalog/metric-format.ts";
@@ -23,6 +24,8 @@ export interface BriefLine {
 export interface Brief {
   title: string;
   lines: BriefLine[];
+  /** what the decisions decided and what waits for a person */
+  decisions: DecisionSummary[];
   text: string;
 }
 
@@ -39,7 +42,8 @@ export async function buildBrief(project: Project, options: { period?: string } 
   // a mistyped --period is the user's first problem, whatever else is missing
   if (options.period !== undefined && !isLatest(options.period)) resolvePeriod(options.period);
   const names = project.config.brief?.metrics ?? [];
-  if (!names.length) {
+  const decisions = await summarizeDecisions(project);
+  if (!names.length && !decisions.length) {
     throw new DpError("CONFIG", "no metrics to brief", {
       where: `${project.file.displayPath} brief.metrics`,
       fix: "add `brief: { metrics: [mrr, churn_rate] }` to project.yaml (names from `dp catalog`)",
@@ -69,7 +73,30 @@ export async function buildBrief(project: Project, options: { period?: string } 
     ctx.close();
   }
   const title = `${project.config.name} brief`;
-  return { title, lines, text: [`*${title}*`, ...lines.map((l) => `• ${l.text}`)].join("\n") };
+  const decided = decisions.length ? ["*Decisions*", ...decisions.map((d) => `• ${decisionLine(d)}`)] : [];
+  return {
+    title,
+    lines,
+    decisions,
+    text: [`*${title}*`, ...lines.map((l) => `• ${l.text}`), ...decided].join("\n"),
+  };
+}
+
+/** "churn_risk on 643 rows of account_health (offline, as of …): high 48, medium 20, low 575; 19 acted; 51 wait for a person (dp review)" */
+function decisionLine(d: DecisionSummary): string {
+  const labels = Object.entries(d.labels)
+    .map(([l, n]) => `${l} ${n}`)
+    .join(", ");
+  const st = d.statuses;
+  const done = [
+    st.acted ? `${st.acted} acted` : "",
+    st.approved ? `${st.approved} approved` : "",
+    st.rejected ? `${st.rejected} rejected` : "",
+    st.failed ? `${st.failed} failed` : "",
+    st.pending ? `${st.pending} not decided yet` : "",
+  ].filter(Boolean);
+  const when = d.evaluated_at ? `, as of ${d.evaluated_at.slice(0, 16).replace("T", " ")} UTC` : "";
+  return `${d.decision} on ${d.rows} rows of ${d.input} (${d.providers.join(", ") || "none"}${when}, owner ${d.owner}): ${labels || "nothing decided"}${done.length ? `; ${done.join(", ")}` : ""}; ${d.waiting ? `${d.waiting} wait for a person (dp review)` : "nothing waits for a person"}`;
 }
 
 /** Sending is an `act`: audited, and only to the project's own Slack channel. */

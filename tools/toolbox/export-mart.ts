@@ -3,6 +3,7 @@ import { z } from "zod";
 import { DpError } from "../../engine/errors.ts";
 import { exportMart as runExport } from "../../engine/deliver/export.ts";
 import { citationFor } from "../citations.ts";
+import { approvedBy } from "../context.ts";
 import { defineTool } from "./tool.ts";
 
 /** A file target must stay inside the project: the model names the file, not where on the disk it lands. */
@@ -36,8 +37,9 @@ export const exportMartTool = defineTool({
     checkTarget(input.to, ctx.project.dir);
     const mart = ctx.catalog.mart(input.mart.replace(/^marts\./, ""));
     const result = await runExport(ctx.project, mart.name, input.to, {
-      actor: "ask",
+      actor: ctx.approval?.actor ?? "ask",
       approved: !!ctx.approval,
+      approvedBy: approvedBy(ctx.approval),
       baseDir: ctx.project.dir,
     });
     return {

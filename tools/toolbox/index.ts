@@ -8,6 +8,7 @@ import { explainLineage } from "./explain-lineage.ts";
 import { exportMartTool } from "./export-mart.ts";
 import { getFreshness } from "./get-freshness.ts";
 import { listMetrics } from "./list-metrics.ts";
+import { notifyTool } from "./notify.ts";
 import { proposeMetric } from "./propose-metric.ts";
 import { queryMetric } from "./query-metric.ts";
 import { searchCatalog } from "./search-catalog.ts";
@@ -26,6 +27,7 @@ export const TOOLS: AnyTool[] = [
   explainLineage,
   proposeMetric,
   exportMartTool,
+  notifyTool,
 ] as unknown as AnyTool[];
 
 export function toolNamed(name: string): AnyTool {

@@ -1,0 +1,184 @@
+import type { DecisionDef } from "../config/decision-file.ts";
+import { type Db, ident, qualified, type SqlValue } from "../warehouse/duckdb.ts";
+import { inputSelect } from "./input-rows.ts";
+
+/**
+ * Every decision ever made (one row per row decided, failures too) and every human verdict on one.
+ * The ledger is what idempotency reads (a row with a decision for its current context and prompt is
+ * not sent again) and what the decisions mart is built from.
+ */
+export async function ensureLedger(db: Db): Promise<void> {
+  await db.run(`CREATE SCHEMA IF NOT EXISTS _dp;
+    CREATE TABLE IF NOT EXISTS _dp.decisions (
+      decision_id VARCHAR, decision VARCHAR, run_id VARCHAR, row_key VARCHAR, context_hash VARCHAR, prompt_hash VARCHAR,
+      provider VARCHAR, model VARCHAR, label VARCHAR, confidence DOUBLE, reason VARCHAR, baseline_label VARCHAR,
+      authority VARCHAR, status VARCHAR, act_status VARCHAR, error VARCHAR,
+      input_tokens BIGINT, output_tokens BIGINT, cost_usd DOUBLE, latency_ms BIGINT, attempts INTEGER, decided_at TIMESTAMPTZ);
+    CREATE TABLE IF NOT EXISTS _dp.decision_reviews (
+      decision_id VARCHAR, decision VARCHAR, verdict VARCHAR, reviewed_by VARCHAR, note VARCHAR, reviewed_at TIMESTAMPTZ,
+      act_status VARCHAR, act_error VARCHAR)`);
+}
+
+export interface LedgerRow {
+  decision_id: string;
+  decision: string;
+  run_id: string;
+  row_key: string;
+  context_hash: string;
+  prompt_hash: string;
+  provider: string;
+  model: string;
+  label: string | null;
+  confidence: number | null;
+  reason: string | null;
+  baseline_label: string | null;
+  authority: string | null;
+  status: string;
+  act_status: string | null;
+  error: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  latency_ms: number;
+  attempts: number;
+  decided_at: string;
+}
+
+const LEDGER_COLUMNS: (keyof LedgerRow)[] = [
+  "decision_id",
+  "decision",
+  "run_id",
+  "row_key",
+  "context_hash",
+  "prompt_hash",
+  "provider",
+  "model",
+  "label",
+  "confidence",
+  "reason",
+  "baseline_label",
+  "authority",
+  "status",
+  "act_status",
+  "error",
+  "input_tokens",
+  "output_tokens",
+  "cost_usd",
+  "latency_ms",
+  "attempts",
+  "decided_at",
+];
+
+/** One row, committed at once: a run killed after this call never pays for this row again. */
+export async function insertDecision(db: Db, row: LedgerRow): Promise<void> {
+  await db.run(
+    `INSERT INTO _dp.decisions VALUES (${LEDGER_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")})`,
+    LEDGER_COLUMNS.map((c) => row[c] as SqlValue),
+  );
+}
+
+export async function setActStatus(db: Db, decisionId: string, actStatus: string, error?: string): Promise<void> {
+  await db.run("UPDATE _dp.decisions SET act_status = $2, error = coalesce($3, error) WHERE decision_id = $1", [
+    decisionId,
+    actStatus,
+    error ? `act failed: ${error}` : null,
+  ]);
+}
+
+/** Rows already decided under this prompt: key → the context hash each was decided on (failures excluded). */
+export async function decidedContexts(db: Db, decision: string, promptHash: string): Promise<Map<string, Set<string>>> {
+  const rows = await db.all<{ row_key: string; context_hash: string }>(
+    "SELECT DISTINCT row_key, context_hash FROM _dp.decisions WHERE decision = $1 AND prompt_hash = $2 AND status <> 'failed'",
+    [decision, promptHash],
+  );
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) out.set(r.row_key, (out.get(r.row_key) ?? new Set()).add(r.context_hash));
+  return out;
+}
+
+/** Each row's latest decision, with whether its act ran (autonomously or on a human's approval). */
+export async function latestDecisions(
+  db: Db,
+  decision: string,
+): Promise<Map<string, { decision_id: string; label: string | null; acted: boolean }>> {
+  const rows = await db.all<{ row_key: string; decision_id: string; label: string | null; acted: boolean }>(
+    `SELECT d.row_key, d.decision_id, d.label,
+       coalesce(d.act_status IN ('ok', 'running'), false) OR coalesce(r.act_status IN ('ok', 'running'), false) AS acted
+     FROM _dp.decisions d
+     LEFT JOIN (SELECT * FROM _dp.decision_reviews WHERE decision = $1
+                QUALIFY row_number() OVER (PARTITION BY decision_id ORDER BY reviewed_at DESC, rowid DESC) = 1) r
+       USING (decision_id)
+     WHERE d.decision = $1
+     QUALIFY row_number() OVER (PARTITION BY d.row_key ORDER BY d.decided_at DESC, d.rowid DESC) = 1`,
+    [decision],
+  );
+  return new Map(rows.map((r) => [r.row_key, r]));
+}
+
+export interface Verdict {
+  decision_id: string;
+  decision: string;
+  verdict: "approved" | "rejected";
+  reviewed_by: string;
+  note: string | null;
+  reviewed_at: string;
+  act_status: string | null;
+  act_error: string | null;
+}
+
+export async function insertVerdict(db: Db, v: Verdict): Promise<void> {
+  await db.run("INSERT INTO _dp.decision_reviews VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMPTZ, $7, $8)", [
+    v.decision_id,
+    v.decision,
+    v.verdict,
+    v.reviewed_by,
+    v.note,
+    v.reviewed_at,
+    v.act_status,
+    v.act_error,
+  ]);
+}
+
+/**
+ * marts.<decision>: every row the decision covers now (its input, filtered), with the decision made on
+ * its current context under the current prompt, or `pending` when there is none yet; a human's verdict
+ * overrides the status. Rebuilt from the input and the ledger, so it never holds a stale row.
+ */
+export async function materializeMart(
+  db: Db,
+  decision: DecisionDef,
+  promptHash: string,
+  evaluatedAt: string,
+): Promise<number> {
+  const carried = [decision.key, ...decision.carry.filter((c) => c !== decision.key)];
+  const input = inputSelect(
+    decision,
+    carried.map((c) => `${ident(c)} AS ${ident(`__dp_c_${c}`)}`),
+  );
+  await db.run(
+    `CREATE OR REPLACE TABLE ${qualified("marts", decision.name)} AS
+     WITH input AS (${input}),
+     latest AS (
+       SELECT * FROM _dp.decisions WHERE decision = $1 AND prompt_hash = $2
+       QUALIFY row_number() OVER (PARTITION BY row_key, context_hash ORDER BY decided_at DESC, rowid DESC) = 1),
+     verdict AS (
+       SELECT * FROM _dp.decision_reviews WHERE decision = $1
+       QUALIFY row_number() OVER (PARTITION BY decision_id ORDER BY reviewed_at DESC, rowid DESC) = 1)
+     SELECT ${carried.map((c) => `i.${ident(`__dp_c_${c}`)} AS ${ident(c)}`).join(", ")},
+       i.__dp_context AS context, d.label, d.confidence, d.reason, d.authority,
+       CASE WHEN d.decision_id IS NULL THEN 'pending'
+            WHEN coalesce(v.act_status, d.act_status) = 'failed' THEN 'act_failed'
+            ELSE coalesce(v.verdict, d.status) END AS status,
+       coalesce(v.act_status, d.act_status) AS act_status, coalesce(v.act_error, d.error) AS note,
+       d.baseline_label, d.provider, d.model, d.prompt_hash, i.__dp_context_hash AS context_hash,
+       d.input_tokens, d.output_tokens, d.cost_usd, d.latency_ms, d.decision_id, d.decided_at,
+       v.reviewed_by, v.reviewed_at, $3::TIMESTAMPTZ AS evaluated_at
+     FROM input i
+     LEFT JOIN latest d ON d.row_key = i.__dp_key AND d.context_hash = i.__dp_context_hash
+     LEFT JOIN verdict v ON v.decision_id = d.decision_id
+     ORDER BY i.__dp_key`,
+    [decision.name, promptHash, evaluatedAt],
+  );
+  const n = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${qualified("marts", decision.name)}`);
+  return Number(n?.n ?? 0);
+}
