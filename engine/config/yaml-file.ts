@@ -114,7 +114,7 @@ export class YamlFile {
   validate<S extends z.ZodType>(schema: S, prefix: KeyPath = [], value: unknown = this.data): z.infer<S> {
     const result = schema.safeParse(value, { reportInput: true });
     if (result.success) return result.data;
-    const issue = result.error.issues[0]!;
+    const issue = typoFirst(result.error.issues);
     const inner = issue.path as KeyPath;
     const path = [...prefix, ...inner];
     if (issue.code === "unrecognized_keys") {
@@ -197,8 +197,22 @@ function describeInput(input: unknown, key: string | number | undefined): string
 
 const EXPECTED: Record<string, string> = { object: "a mapping", array: "a list", record: "a mapping" };
 
+/** "treshold" is both an unknown key and a missing "threshold": the typo is the one to report. */
+function typoFirst(issues: z.core.$ZodIssue[]): z.core.$ZodIssue {
+  const first = issues[0]!;
+  if (first.code === "unrecognized_keys" || (first as { input?: unknown }).input !== undefined) return first;
+  const parent = JSON.stringify(first.path.slice(0, -1));
+  return issues.find((i) => i.code === "unrecognized_keys" && JSON.stringify(i.path) === parent) ?? first;
+}
+
 function zodIssueError(issue: z.core.$ZodIssue, path: KeyPath, where: string): DpError {
   const keyPath = keyPathString(path);
+  // an enum (authority: autonomous | recommend | …) left out is missing, not a wrong value
+  if (issue.code === "invalid_value" && (issue as { input?: unknown }).input === undefined)
+    return new DpError("CONFIG", `missing required key ${keyPath} (${issue.values.map(String).join(" | ")})`, {
+      where,
+      fix: `add ${keyPath}`,
+    });
   if (issue.code === "invalid_type") {
     const input = (issue as { input?: unknown }).input;
     const expected = EXPECTED[issue.expected] ?? `a ${issue.expected}`;

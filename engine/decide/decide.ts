@@ -156,6 +156,7 @@ class DecisionStep {
   private reserved = 0;
   private sent = 0;
   private unavailableStreak = 0;
+  private waiting: (() => void)[] = [];
   private writes: Promise<void> = Promise.resolve();
   private previous = new Map<string, { decision_id: string; label: string | null; acted: boolean }>();
 
@@ -187,6 +188,8 @@ class DecisionStep {
     await this.pool(todo);
     await this.writes;
     this.result.pending = todo.length - this.result.decided - this.result.failed;
+    // an API that stays down is a failed step (cron alerts on it); a budget reached is the plan working
+    if (this.result.stoppedBy === "unavailable") this.result.status = "failed";
     const evaluatedAt = now().toISOString();
     await materializeMart(db, d, this.promptHash, evaluatedAt);
     await this.recordModelRun();
@@ -252,9 +255,14 @@ class DecisionStep {
 
   private async call(request: DecisionRequest): Promise<DecisionReply | undefined> {
     const estimate = this.services.decider.maxCostUsd(request);
-    if (this.spent + this.reserved + estimate > this.d.budget.usd) {
-      this.result.stoppedBy ??= "budget_usd";
-      return undefined;
+    for (;;) {
+      if (this.result.stoppedBy === "budget_usd" || this.spent + estimate > this.d.budget.usd) {
+        this.result.stoppedBy ??= "budget_usd";
+        return undefined;
+      }
+      if (this.spent + this.reserved + estimate <= this.d.budget.usd) break;
+      // the calls in flight may cost less than their worst case: wait for one to settle, then look again
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
     this.reserved += estimate;
     try {
@@ -272,6 +280,7 @@ class DecisionStep {
       };
     } finally {
       this.reserved -= estimate;
+      for (const wake of this.waiting.splice(0)) wake();
     }
   }
 

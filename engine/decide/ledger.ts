@@ -85,10 +85,14 @@ export async function setActStatus(db: Db, decisionId: string, actStatus: string
   ]);
 }
 
-/** Rows already decided under this prompt: key → the context hash each was decided on (failures excluded). */
+/**
+ * Rows already decided under this prompt: key → the context hashes each was decided on. A failed row
+ * (a refusal, an answer invalid twice) is final for its context too: the same question would cost the
+ * same again. An API that was unreachable leaves no row, so that row is sent next run.
+ */
 export async function decidedContexts(db: Db, decision: string, promptHash: string): Promise<Map<string, Set<string>>> {
   const rows = await db.all<{ row_key: string; context_hash: string }>(
-    "SELECT DISTINCT row_key, context_hash FROM _dp.decisions WHERE decision = $1 AND prompt_hash = $2 AND status <> 'failed'",
+    "SELECT DISTINCT row_key, context_hash FROM _dp.decisions WHERE decision = $1 AND prompt_hash = $2",
     [decision, promptHash],
   );
   const out = new Map<string, Set<string>>();

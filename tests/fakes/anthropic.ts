@@ -181,6 +181,14 @@ export class FakeAnthropic {
     const next = this.queue.shift() ?? this.fallback;
     if (!next) return fail(500, "fake: the script ran out of turns", { "x-should-retry": "false" });
     const message = this.message(typeof next === "function" ? next(body) : next, body);
+    // a forced tool_choice is always answered through that tool, unless refused or cut off: a script that
+    // does otherwise describes an API that does not exist
+    const forced = forcedTool(body);
+    const answered = (message.content as { type: string; name?: string }[]).some(
+      (b) => b.type === "tool_use" && b.name === forced,
+    );
+    if (forced && !answered && message.stop_reason !== "refusal" && message.stop_reason !== "max_tokens")
+      return fail(500, `fake: the script answered tool_choice ${forced} without it`, { "x-should-retry": "false" });
     rec.status = 200;
     if (this.replyAs === "sse" || (this.replyAs === "asked" && body.stream === true))
       return this.stream(res, requestId, sseEvents(message), fault);
@@ -265,4 +273,40 @@ export function text(t: string, usage?: FakeTurn["usage"]): FakeTurn {
 export function toolResults(body: any): { tool_use_id: string; content: string; is_error?: boolean }[] {
   const last = body?.messages?.at(-1);
   return Array.isArray(last?.content) ? last.content.filter((b: any) => b.type === "tool_result") : [];
+}
+
+/** The tool a request forces with tool_choice {type: "tool", name}, if any. */
+export function forcedTool(body: any): string | undefined {
+  return body?.tool_choice?.type === "tool" ? body.tool_choice.name : undefined;
+}
+
+/** A refusal: Claude's safety classifiers stopped the answer (stop_reason "refusal"), no tool_use. */
+export function refusal(usage: FakeTurn["usage"] = { input_tokens: 900, output_tokens: 5 }): FakeTurn {
+  return {
+    content: [],
+    stop_reason: "refusal",
+    stop_details: { type: "refusal", category: "cyber", explanation: "The request was declined." },
+    usage,
+  };
+}
+
+/** An answer cut off at max_tokens in the middle of a tool call: the input is incomplete. */
+export function cutOff(name: string, partialInput: Record<string, unknown>): FakeTurn {
+  return {
+    content: [{ type: "tool_use", name, input: partialInput }],
+    stop_reason: "max_tokens",
+    usage: { input_tokens: 900, output_tokens: 400 },
+  };
+}
+
+/** The text of the first user message (a decision request carries the row's context there). */
+export function userText(body: any): string {
+  const first = body?.messages?.[0]?.content;
+  if (typeof first === "string") return first;
+  return Array.isArray(first)
+    ? first
+        .filter((b: any) => b.type === "text")
+        .map((b: any) => b.text)
+        .join("\n")
+    : "";
 }
