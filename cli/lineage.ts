@@ -15,7 +15,7 @@ export default defineCommand({
     const rel = (n: string) => `${catalog.model(n).schema}.${n}`;
     const out = {
       model: rel(m.name),
-      parents: catalog.graph.parents(m.name).map(rel),
+      parents: catalog.parents(m.name).map(rel),
       upstream: m.upstreamModels.map(rel),
       sources: m.sources.map((s) => `${s.source}.${s.stream}`),
       downstream: m.downstreamModels.map(rel),
@@ -23,12 +23,13 @@ export default defineCommand({
     if (args.json) return printJson(out);
     const tree: string[] = [out.model];
     const walk = (name: string, depth: number, seen: Set<string>) => {
-      const model = catalog.graph.models.get(name)!;
-      for (const p of catalog.graph.parents(name)) {
+      // a decision's mart is not in the model graph: its parent is its input mart
+      const model = catalog.graph.models.get(name);
+      for (const p of catalog.parents(name)) {
         tree.push(`${"  ".repeat(depth)}← ${rel(p)}${seen.has(p) ? " (above)" : ""}`);
         if (!seen.has(p)) seen.add(p), walk(p, depth + 1, seen);
       }
-      for (const s of model.sources) tree.push(`${"  ".repeat(depth)}← raw ${s.source}.${s.stream}`);
+      for (const s of model?.sources ?? []) tree.push(`${"  ".repeat(depth)}← raw ${s.source}.${s.stream}`);
     };
     walk(m.name, 1, new Set());
     tree.push(`downstream: ${out.downstream.join(", ") || "(none)"}`);

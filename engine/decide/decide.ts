@@ -297,7 +297,8 @@ class DecisionStep {
     };
     this.sent++;
     const first = await this.call(request);
-    if (!first) return void this.sent--;
+    // interrupted mid-call: nothing is recorded, the row is sent again next run (its answer, if any, is lost)
+    if (!first || this.options.signal?.aborted) return void this.sent--;
     const usage = { ...first.usage };
     let cost = first.costUsd;
     let attempts = first.attempts;
@@ -430,6 +431,8 @@ class DecisionStep {
   /** Acts of autonomous answers not started yet (this run's, or a run killed before its acts); each at most once. */
   private async runDueActs(): Promise<boolean> {
     const { d, db } = this;
+    // interrupted: the acts stay pending and run next time
+    if (this.options.signal?.aborted) return false;
     const due = await db.all<Record<string, unknown> & { decision_id: string; label: string }>(
       `SELECT m.* FROM ${qualified("marts", d.name)} m JOIN _dp.decisions l USING (decision_id)
        WHERE l.act_status = 'pending' ORDER BY m.decision_id`,

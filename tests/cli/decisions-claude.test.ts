@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cutOff, FakeAnthropic, forcedTool, refusal, type FakeTurn, userText } from "../fakes/anthropic.ts";
 import { ACCOUNTS_CSV, CHURN_YML, decisionProject, writeAccounts } from "../engine/decide/decision-project.ts";
-import { runDp, snapshotRows } from "../helpers.ts";
+import { runDp, snapshotRows, spawnDp } from "../helpers.ts";
 
 /**
  * The decision plane's real path, through the binary: the Claude provider against a recording fake of
@@ -281,6 +281,36 @@ describe("decisions with Claude (fake Messages API)", () => {
     expect((await run(dir)).code).toBe(0);
     const thirdRows = fake.answered().map((q) => rowOf(q.body));
     expect([...firstRows, ...secondRows, ...thirdRows].sort()).toEqual([
+      "acc_01",
+      "acc_02",
+      "acc_03",
+      "acc_04",
+      "acc_05",
+      "acc_06",
+      "acc_07",
+      "acc_08",
+      "acc_09",
+      "acc_10",
+      "acc_12",
+    ]);
+  }, 120_000);
+
+  test("a run killed mid-batch keeps what it paid for: the next run sends only the rows it had not recorded", async () => {
+    const dir = decisionProject({ "decisions/churn.yml": CHURN_YML.replace("strong_for: [high]", "strong_for: []") });
+    fake.fault(...Array.from({ length: 40 }, () => ({ kind: "slow" as const, ms: 300 })));
+    const p = spawnDp(["run", "-C", dir], { env: env() });
+    while (fake.answered().length < 5) await Bun.sleep(20);
+    p.kill("SIGTERM");
+    expect(await p.exited).toBe(143);
+    const recorded = (await snapshotRows(dir, "SELECT row_key FROM _dp.decisions")).map((r) => String(r.row_key));
+    expect(recorded.length).toBeGreaterThan(0);
+    expect(recorded.length).toBeLessThan(11);
+    fake.reset();
+    fake.otherwise(model);
+    expect((await run(dir)).code).toBe(0);
+    const resent = fake.answered().map((q) => rowOf(q.body)!);
+    expect(resent.filter((k) => recorded.includes(k))).toEqual([]);
+    expect([...recorded, ...resent].sort()).toEqual([
       "acc_01",
       "acc_02",
       "acc_03",

@@ -194,6 +194,33 @@ describe("churn-risk decisions on the demo", () => {
     expect(r.stdout).toMatch(/high \d+, medium \d+, low \d+; \d+ acted, 1 approved, 1 rejected/);
   });
 
+  test("dp review on a terminal asks row by row: approve, skip, reject, quit", async () => {
+    const queue = JSON.parse(run("review", "--json").stdout) as any[];
+    const [a, b, c] = queue;
+    // `script` gives the command a terminal; the answers are typed ahead
+    const p = Bun.spawn(
+      ["script", "-qec", `bun ${join(import.meta.dir, "../../cli/main.ts")} review -C ${dir} --by omar`, "/dev/null"],
+      {
+        env: { ...process.env, ...env, NO_COLOR: "1", ANTHROPIC_API_KEY: "" },
+        stdin: new Blob(["a\ns\nr\nq\n"]),
+        stdout: "pipe",
+        stderr: "pipe",
+      },
+    );
+    const out = await new Response(p.stdout).text();
+    expect(await p.exited).toBe(0);
+    expect(out).toContain(`${queue.length} wait for a person`);
+    expect(out).toContain(`churn_risk ${a.decision_id} (${a.key}, ${a.label}) approved by omar`);
+    expect(out).toContain(`churn_risk ${c.decision_id} (${c.key}, ${c.label}) rejected by omar`);
+    const status = (id: string) => sql(`select status from marts.churn_risk where decision_id = '${id}'`)[0]!.status;
+    expect([status(a.decision_id), status(b.decision_id), status(c.decision_id)]).toEqual([
+      "approved",
+      "queued",
+      "rejected",
+    ]);
+    expect(outbox().filter((m) => m.decision_id === a.decision_id).length).toBe(1);
+  });
+
   test("breaking a test upstream stops the decision step and says so; the decisions stay", () => {
     const before = sql("select count(*)::int as n, sum(hash(decision_id))::varchar as h from marts.churn_risk")[0];
     const yml = join(dir, "models/marts/marts.yml");

@@ -1,4 +1,4 @@
-import { createInterface } from "node:readline/promises";
+import { createInterface } from "node:readline";
 import type { Project } from "../../engine/config/project.ts";
 import { reviewDecision, type QueueItem, type ReviewOutcome, type ReviewRequest } from "../../engine/decide/review.ts";
 import { asDpError, type DpError, ExitCode } from "../../engine/errors.ts";
@@ -91,12 +91,18 @@ export async function reviewAtPrompt(
   options: VerdictOptions,
   write: (text: string) => void,
 ): Promise<VerdictResult[]> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  // an iterator buffers what is typed ahead while a verdict is being applied; question() would drop it
+  const lines = rl[Symbol.asyncIterator]();
   const results: VerdictResult[] = [];
+  write(formatQueue(items).split("\n")[0]!);
   try {
     for (const item of items) {
       write(formatQueue([item]).split("\n").slice(1).join("\n"));
-      const answer = (await rl.question("  [a]pprove, [r]eject, [s]kip, [q]uit? ")).trim().toLowerCase();
+      process.stdout.write("  [a]pprove, [r]eject, [s]kip, [q]uit? ");
+      const next = await lines.next();
+      if (next.done) break;
+      const answer = String(next.value).trim().toLowerCase();
       if (answer.startsWith("q")) break;
       if (!answer.startsWith("a") && !answer.startsWith("r")) continue;
       const verdict = answer.startsWith("a") ? "approved" : "rejected";

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { toIso } from "../../transform/build-history.ts";
 import { testsFor } from "../../transform/testing/data-tests.ts";
 import { sourceFreshness, type SourceFreshness } from "../../ingest/freshness.ts";
@@ -8,6 +10,7 @@ import type { Project } from "../../config/project.ts";
 import { currentPointer, openReader } from "../../warehouse/snapshots.ts";
 import { compileSql } from "../../transform/compile.ts";
 import type { Model } from "../../transform/models.ts";
+import { DECISION_COLUMNS, loadDecisions, type DecisionDef } from "../../config/decision-file.ts";
 
 export interface DocColumn {
   name: string;
@@ -64,6 +67,10 @@ export async function collectDocs(project: Project, generatedAt: Date): Promise<
   const graph = await planModels(project);
   const built = await readSnapshot(project);
   const models = graph.order.map((name) => docModel(graph, name, built, generatedAt));
+  for (const d of loadDecisions(project)) {
+    models.find((m) => m.name === d.input)?.children.push(d.name);
+    models.push(decisionDocModel(project, d, built));
+  }
   const tests = [
     ...models.flatMap((m) => m.tests),
     ...built.tests
@@ -204,4 +211,36 @@ function compiled(m: Model, graph: ModelGraph): string {
   } catch (e) {
     return `-- does not compile: ${(e as Error).message}`;
   }
+}
+
+/** A decision's mart: built by its decision (decisions/<name>.yml) from its input mart, not by SQL. */
+function decisionDocModel(project: Project, d: DecisionDef, built: Snapshot): DocModel {
+  const own = new Map(DECISION_COLUMNS.map((c) => [c.name, c.description]));
+  const names =
+    built.columns.get(`marts.${d.name}`) ?? [d.key, ...d.carry, ...own.keys()].map((name) => ({ name, type: "" }));
+  return {
+    name: d.name,
+    schema: "marts",
+    path: d.file,
+    description: d.description ?? d.question,
+    owner: d.owner,
+    tags: ["decision"],
+    materialized: "decision",
+    contract: false,
+    columns: names.map((c) => ({
+      name: c.name,
+      type: c.type || undefined,
+      description: own.get(c.name),
+      pii: false,
+      from: own.has(c.name) ? undefined : `marts.${d.input}.${c.name}`,
+    })),
+    parents: [d.input],
+    children: [],
+    sources: [],
+    // not SQL: the decision file, and the rows it reads
+    sql: readFileSync(join(project.dir, d.file), "utf8"),
+    compiledSql: `-- the rows decided: ${d.key}, ${d.context}${d.carry.length ? `, ${d.carry.join(", ")}` : ""}\nSELECT * FROM marts.${d.input}${d.where ? `\nWHERE ${d.where}` : ""}`,
+    lastRun: built.runs.get(d.name),
+    tests: [],
+  };
 }
