@@ -17,7 +17,7 @@ import { writeFileAtomic } from "../atomic-write.ts";
 import type { MetricDef } from "../transform/model-schema.ts";
 import { loadModels, walk } from "../transform/models.ts";
 import { PROJECT_FILE, type Project } from "../config/project.ts";
-import { DECISIONS_DIR } from "../config/decision-file.ts";
+import { DECISIONS_DIR } from "../transform/decision-file.ts";
 import { currentPointer, type SnapshotSidecar } from "../warehouse/snapshots.ts";
 
 const VERSION = 1;

@@ -2,7 +2,7 @@ import { liveRelation } from "../transform/compile.ts";
 import { testsFor } from "../transform/testing/data-tests.ts";
 import { ident, qualified, type Db } from "../warehouse/duckdb.ts";
 import { didYouMean } from "../closest-name.ts";
-import { DECISION_COLUMNS, loadDecisions, type DecisionDef } from "../config/decision-file.ts";
+import { DECISION_COLUMNS, loadDecisions, type DecisionDef } from "../transform/decision-file.ts";
 import { DpError } from "../errors.ts";
 import { sourceFreshness, type SourceFreshness } from "../ingest/freshness.ts";
 import type { MetricDef } from "../transform/model-schema.ts";
@@ -117,13 +117,22 @@ export function loadCatalog(project: Project): Catalog {
   const models = new Map<string, CatalogModel>();
   for (const name of graph.order) models.set(name, catalogModel(graph.models.get(name)!, graph));
   const decisionInputs = new Map<string, string>();
+  const metrics = [...graph.metrics];
   for (const d of loadDecisions(project)) {
     models.set(d.name, decisionMart(d, models));
     decisionInputs.set(d.name, d.input);
+    d.metrics.forEach((m, i) => {
+      if (metrics.some((x) => x.name === m.name))
+        throw new DpError("CONFIG", `metric "${m.name}" is defined twice`, {
+          where: `${d.locate(["metrics", i, "name"])} and ${graph.metricWhere(m.name) ?? "another decision"}`,
+          fix: "rename one of them",
+        });
+      metrics.push(m);
+    });
   }
   return catalogOf(project, {
     models,
-    metrics: graph.metrics,
+    metrics,
     parents: (n) => (decisionInputs.has(n) ? [decisionInputs.get(n)!] : graph.parents(n)),
     graph: () => graph,
     builtColumns: false,

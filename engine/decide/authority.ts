@@ -1,4 +1,4 @@
-import type { DecisionDef } from "../config/decision-file.ts";
+import type { DecisionDef } from "../transform/decision-file.ts";
 import type { ActRequest } from "./decider.ts";
 import { display, PLACEHOLDER } from "./input-rows.ts";
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { loadCatalog, type Catalog } from "../catalog/catalog.ts";
 import { catalogSidecar } from "../catalog/catalog-cache.ts";
 import { now } from "../clock.ts";
-import { loadDecisions, type DecisionDef } from "../config/decision-file.ts";
+import { loadDecisions, type DecisionDef } from "../transform/decision-file.ts";
 import type { Project } from "../config/project.ts";
 import { appendAuditLine } from "../deliver/audit-log.ts";
 import { asDpError, DpError } from "../errors.ts";

@@ -1,4 +1,4 @@
-import type { DecisionDef } from "../config/decision-file.ts";
+import type { DecisionDef } from "../transform/decision-file.ts";
 
 /**
  * The seam between the decision step and whoever decides. The engine never imports an LLM vendor

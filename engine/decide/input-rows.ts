@@ -1,4 +1,4 @@
-import type { DecisionDef } from "../config/decision-file.ts";
+import type { DecisionDef } from "../transform/decision-file.ts";
 import { DpError } from "../errors.ts";
 import type { KeyPath } from "../config/yaml-file.ts";
 import { type Db, ident, qualified } from "../warehouse/duckdb.ts";

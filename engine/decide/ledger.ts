@@ -1,4 +1,4 @@
-import type { DecisionDef } from "../config/decision-file.ts";
+import type { DecisionDef } from "../transform/decision-file.ts";
 import { type Db, ident, qualified, type SqlValue } from "../warehouse/duckdb.ts";
 import { inputSelect } from "./input-rows.ts";
 

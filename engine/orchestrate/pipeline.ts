@@ -14,7 +14,7 @@ import { exportKey, modelsFingerprint, readRunState, writeRunState, type RunStat
 import { DEFAULT_SCHEDULE, isDue, parseSchedule } from "./schedule.ts";
 import { StateStore } from "../ingest/cursor-state.ts";
 import { catalogSidecar } from "../catalog/catalog-cache.ts";
-import { loadDecisions } from "../config/decision-file.ts";
+import { loadDecisions } from "../transform/decision-file.ts";
 import { runDecisions } from "../decide/decide.ts";
 import type { DecisionServices } from "../decide/decider.ts";
 

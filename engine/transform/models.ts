@@ -4,7 +4,6 @@ import { basename, join, relative, sep } from "node:path";
 import { DpError } from "../errors.ts";
 import { modelsFileSchema, type MetricDef, type ModelYaml, type UnitTestDef } from "./model-schema.ts";
 import type { Project } from "../config/project.ts";
-import { decisionNames } from "../config/decision-file.ts";
 import { YamlFile } from "../config/yaml-file.ts";
 import { usesVars } from "./vars.ts";
 
@@ -229,18 +228,12 @@ export function loadModels(project: Project): ModelGraph {
       });
     }
   }
-  // a decision's mart (decisions/<name>.yml) is built by its decision, not by SQL, and metrics may read it too
-  const decisionMarts = new Set(decisionNames(project));
   for (const metric of metrics) {
-    if (!models.has(metric.mart) && !decisionMarts.has(metric.mart)) {
-      throw new DpError(
-        "CONFIG",
-        `metric "${metric.name}" reads mart "${metric.mart}", which is not a model or a decision`,
-        {
-          where: metricWhere.get(metric.name)!(),
-          fix: "fix the mart name",
-        },
-      );
+    if (!models.has(metric.mart)) {
+      throw new DpError("CONFIG", `metric "${metric.name}" reads mart "${metric.mart}", which is not a model`, {
+        where: metricWhere.get(metric.name)!(),
+        fix: "fix the mart name",
+      });
     }
   }
   return assembleGraph(

@@ -256,7 +256,7 @@ describe("demo connector", () => {
     const pulled = dp(["pull", "-C", dir]);
     expect(pulled.code).toBe(0);
     const built = dp(["build", "-C", dir]);
-    expect(built.stderr + built.stdout).toMatch(/16\/16 models built, tests (\d+)\/\1 passed/);
+    expect(built.stderr + built.stdout).toMatch(/17\/17 models built, tests (\d+)\/\1 passed/);
     expect(built.code).toBe(0);
   });
 });

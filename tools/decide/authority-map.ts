@@ -1,5 +1,5 @@
 import { loadCatalog } from "../../engine/catalog/catalog.ts";
-import { loadDecisions } from "../../engine/config/decision-file.ts";
+import { loadDecisions } from "../../engine/transform/decision-file.ts";
 import type { Project } from "../../engine/config/project.ts";
 import { TOOLS } from "../toolbox/index.ts";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { DecisionDef } from "../../engine/config/decision-file.ts";
+import type { DecisionDef } from "../../engine/transform/decision-file.ts";
 import type { Decider, DecisionReply, DecisionRequest } from "../../engine/decide/decider.ts";
 import { asDpError } from "../../engine/errors.ts";
 import { costUsd, priceOf } from "../providers/pricing.ts";

@@ -10,7 +10,7 @@ import type { Project } from "../../config/project.ts";
 import { currentPointer, openReader } from "../../warehouse/snapshots.ts";
 import { compileSql } from "../../transform/compile.ts";
 import type { Model } from "../../transform/models.ts";
-import { DECISION_COLUMNS, loadDecisions, type DecisionDef } from "../../config/decision-file.ts";
+import { DECISION_COLUMNS, loadDecisions, type DecisionDef } from "../../transform/decision-file.ts";
 
 export interface DocColumn {
   name: string;
@@ -67,7 +67,8 @@ export async function collectDocs(project: Project, generatedAt: Date): Promise<
   const graph = await planModels(project);
   const built = await readSnapshot(project);
   const models = graph.order.map((name) => docModel(graph, name, built, generatedAt));
-  for (const d of loadDecisions(project)) {
+  const decisions = loadDecisions(project);
+  for (const d of decisions) {
     models.find((m) => m.name === d.input)?.children.push(d.name);
     models.push(decisionDocModel(project, d, built));
   }
@@ -82,7 +83,7 @@ export async function collectDocs(project: Project, generatedAt: Date): Promise<
     generatedAt: generatedAt.toISOString(),
     publishedAt: currentPointer(project)?.published_at,
     models,
-    metrics: graph.metrics,
+    metrics: [...graph.metrics, ...decisions.flatMap((d) => d.metrics)],
     freshness: sourceFreshness(project),
     tests,
   };

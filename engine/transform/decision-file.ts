@@ -2,8 +2,9 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { DpError } from "../errors.ts";
-import type { Project } from "./project.ts";
-import { YamlFile, type KeyPath } from "./yaml-file.ts";
+import type { Project } from "../config/project.ts";
+import { YamlFile, type KeyPath } from "../config/yaml-file.ts";
+import { metricSchema, type MetricDef } from "./model-schema.ts";
 
 /** Where a project keeps its decision files: decisions/<name>.yml, one decision each. */
 export const DECISIONS_DIR = "decisions";
@@ -82,14 +83,18 @@ export const decisionFileSchema = z.strictObject({
   rules: z.array(ruleSchema).default([]),
   /** model calls in flight at once */
   concurrency: z.number().int().min(1).max(16).default(4),
+  /** named metrics over the decisions mart (as in models/*.yml; mart: defaults to this decision's) */
+  metrics: z.array(metricSchema.extend({ mart: z.string().optional() })).default([]),
 });
 
 export type DecisionFile = z.infer<typeof decisionFileSchema>;
 export type DecisionLabel = z.infer<typeof labelSchema>;
 export type DecisionRule = z.infer<typeof ruleSchema>;
 
-export interface DecisionDef extends DecisionFile {
+export interface DecisionDef extends Omit<DecisionFile, "metrics"> {
   name: string;
+  /** its metrics, each reading its mart */
+  metrics: MetricDef[];
   /** decisions/<name>.yml, relative to the project */
   file: string;
   /** file:line of a key path inside the file */
@@ -173,10 +178,15 @@ function readDecision(project: Project, path: string): DecisionDef {
         `use one of: ${labels.join(", ")}`,
       );
   });
+  parsed.metrics.forEach((m, i) => {
+    if (m.mart && m.mart !== name)
+      throw bad(["metrics", i, "mart"], `a decision's metrics read its own mart, ${name}`, "leave mart out");
+  });
   const ai = project.config.ai;
   const cheap = parsed.model.cheap ?? ai.model;
   return {
     ...parsed,
+    metrics: parsed.metrics.map((m) => ({ ...m, mart: name })),
     name,
     file: yf.displayPath,
     locate: (p) => yf.locate(p),
