@@ -86,6 +86,8 @@ export function createToolContext(project: Project, options: ContextOptions = {}
       });
       try {
         return await Promise.race([d.all<T>(sql, params), timeout]);
+      } catch (e) {
+        throw notBuilt(e, catalog) ?? e;
       } finally {
         clearTimeout(timer);
       }
@@ -94,4 +96,19 @@ export function createToolContext(project: Project, options: ContextOptions = {}
       opened?.close();
     },
   };
+}
+
+/** A mart the catalog knows but the snapshot lacks (never built, or a decision that has not run yet): say so plainly. */
+function notBuilt(e: unknown, catalog: Catalog): DpError | undefined {
+  const name = /Table with name (\w+) does not exist/.exec((e as Error)?.message ?? "")?.[1];
+  const mart = name ? catalog.models.get(name) : undefined;
+  if (!mart) return undefined;
+  const decision = mart.tags.includes("decision");
+  return new DpError("NOT_FOUND", `${mart.schema}.${mart.name} has not been built yet`, {
+    where: `${mart.schema}.${mart.name}`,
+    fix: decision
+      ? "run `dp run`: a decision's mart is built by its decide step, after its input passes its tests"
+      : "run `dp run` (or `dp build`)",
+    exitCode: 1,
+  });
 }

@@ -299,6 +299,20 @@ export async function summarizeDecisions(project: Project): Promise<DecisionSumm
   const out: DecisionSummary[] = [];
   try {
     for (const d of decisions) {
+      const s: DecisionSummary = {
+        decision: d.name,
+        owner: d.owner,
+        input: d.input,
+        evaluated_at: null,
+        rows: 0,
+        labels: Object.fromEntries(Object.keys(d.labels).map((l) => [l, 0])),
+        statuses: {},
+        waiting: 0,
+        providers: [],
+        cost_usd: 0,
+      };
+      out.push(s);
+      // not run yet: the summary says so
       if (!(await hasMart(db, d.name))) continue;
       const rows = await db.all<{
         label: string | null;
@@ -311,18 +325,7 @@ export async function summarizeDecisions(project: Project): Promise<DecisionSumm
         `SELECT label, status, provider, count(*) AS n, sum(cost_usd) AS cost, CAST(max(evaluated_at) AS VARCHAR) AS at
          FROM ${qualified("marts", d.name)} GROUP BY ALL ORDER BY ALL`,
       );
-      const s: DecisionSummary = {
-        decision: d.name,
-        owner: d.owner,
-        input: d.input,
-        evaluated_at: rows[0]?.at ?? null,
-        rows: 0,
-        labels: Object.fromEntries(Object.keys(d.labels).map((l) => [l, 0])),
-        statuses: {},
-        waiting: 0,
-        providers: [],
-        cost_usd: 0,
-      };
+      s.evaluated_at = rows[0]?.at ?? null;
       for (const r of rows) {
         const n = Number(r.n);
         s.rows += n;
@@ -332,7 +335,6 @@ export async function summarizeDecisions(project: Project): Promise<DecisionSumm
         if (r.provider && !s.providers.includes(r.provider)) s.providers.push(r.provider);
         s.cost_usd += Number(r.cost ?? 0);
       }
-      out.push(s);
     }
   } finally {
     db.close();

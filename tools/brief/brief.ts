@@ -84,6 +84,8 @@ export async function buildBrief(project: Project, options: { period?: string } 
 
 /** "churn_risk on 643 rows of account_health (offline, as of …): high 48, medium 20, low 575; 19 acted; 51 wait for a person (dp review)" */
 function decisionLine(d: DecisionSummary): string {
+  if (!d.evaluated_at)
+    return `${d.decision}: not decided yet; it runs in \`dp run\` once ${d.input} is built and passes its tests`;
   const labels = Object.entries(d.labels)
     .map(([l, n]) => `${l} ${n}`)
     .join(", ");
