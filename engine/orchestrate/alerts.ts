@@ -14,7 +14,7 @@ import { withoutDataValues } from "../catalog/pii-mask.ts";
 export interface AlertEvent {
   /** what dedup and recovery are keyed on: "pull:billing", "test:mrr_monthly", "freshness:crm" */
   key: string;
-  step: "pull" | "build" | "test" | "export" | "freshness" | "run" | "lock";
+  step: "pull" | "build" | "test" | "decide" | "export" | "freshness" | "run" | "lock";
   title: string;
   error: string;
   owner?: string;
@@ -156,6 +156,20 @@ export function alertsForRun(project: Project, result: RunResult): { events: Ale
         command: `dp build --select ${m.model}+`,
       });
     }
+  }
+  for (const d of result.decisions) {
+    // a decision not run because its input failed is that input's alert
+    if (d.status === "skipped") continue;
+    const key = `decide:${d.decision}`;
+    evaluated.add(key);
+    if (d.status === "failed")
+      events.push({
+        key,
+        step: "decide",
+        title: `decision ${d.decision} failed`,
+        error: `${d.detail}${d.where ? ` (at ${d.where})` : ""}`,
+        command: "dp run",
+      });
   }
   for (const x of result.exports) {
     const key = `export:${x.mart}:${x.to}`;

@@ -7,8 +7,10 @@ import {
   CHURN_YML,
   decisionProject,
   EXPECTED_OFFLINE,
+  PROJECT_YAML,
   writeAccounts,
 } from "../engine/decide/decision-project.ts";
+import { FakeSlack } from "../fakes/slack.ts";
 import { runDp, snapshotRows, spawnDp } from "../helpers.ts";
 
 /**
@@ -175,7 +177,11 @@ describe("decisions with Claude (fake Messages API)", () => {
     expect(fake.requests.filter((q) => q.status === 429 || q.status === 529).length).toBe(2);
     expect((await martRows(dir)).filter((x) => x.label).length).toBe(11);
 
-    const dir2 = decisionProject({ "decisions/churn.yml": NO_ESCALATION });
+    const slack = await FakeSlack.start();
+    const dir2 = decisionProject({
+      "decisions/churn.yml": NO_ESCALATION,
+      "project.yaml": `${PROJECT_YAML}alerts: { slack_webhook: "${slack.url}" }\n`,
+    });
     fake.reset();
     fake.otherwise(model);
     fake.failNext(529, 1000, "0.001");
@@ -185,6 +191,9 @@ describe("decisions with Claude (fake Messages API)", () => {
     expect(step.status).toBe("failed");
     expect(step.detail).toContain("pending (unavailable)");
     expect((await martRows(dir2)).every((x) => x.status === "pending" && x.label === null)).toBe(true);
+    // cron hears of it: the failed step is an alert
+    expect(slack.texts().some((t) => t.includes("decision churn failed"))).toBe(true);
+    await slack.close();
     // back up: every row is sent exactly once, none twice
     fake.reset();
     fake.otherwise(model);
