@@ -1,5 +1,5 @@
 import type { DecisionDef } from "../transform/decision-file.ts";
-import { type Db, ident, qualified, type SqlValue } from "../warehouse/duckdb.ts";
+import { type Db, ident, qualified } from "../warehouse/duckdb.ts";
 import { inputSelect } from "./input-rows.ts";
 
 /**
@@ -69,12 +69,19 @@ const LEDGER_COLUMNS: (keyof LedgerRow)[] = [
   "decided_at",
 ];
 
-/** One row, committed at once: a run killed after this call never pays for this row again. */
-export async function insertDecision(db: Db, row: LedgerRow): Promise<void> {
-  await db.run(
-    `INSERT INTO _dp.decisions VALUES (${LEDGER_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")})`,
-    LEDGER_COLUMNS.map((c) => row[c] as SqlValue),
+/**
+ * Rows in one statement (each cell travels as JSON text and takes its column's type), committed at once:
+ * a run killed after this call never pays for these rows again.
+ */
+export async function insertDecisions(db: Db, rows: LedgerRow[]): Promise<void> {
+  if (!rows.length) return;
+  const cells = LEDGER_COLUMNS.map((_, k) => `r[${k + 1}]`).join(", ");
+  const text = JSON.stringify(
+    rows.map((row) => LEDGER_COLUMNS.map((c) => (row[c] === null || row[c] === undefined ? null : String(row[c])))),
   );
+  await db.run(`INSERT INTO _dp.decisions SELECT ${cells} FROM (SELECT unnest(from_json($1, '[["VARCHAR"]]')) AS r)`, [
+    text,
+  ]);
 }
 
 export async function setActStatus(db: Db, decisionId: string, actStatus: string, error?: string): Promise<void> {
