@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { DecisionDef } from "../transform/decision-file.ts";
 import { type Db, ident, qualified } from "../warehouse/duckdb.ts";
 import { inputSelect } from "./input-rows.ts";
@@ -82,6 +83,44 @@ export async function insertDecisions(db: Db, rows: LedgerRow[]): Promise<void> 
   await db.run(`INSERT INTO _dp.decisions SELECT ${cells} FROM (SELECT unnest(from_json($1, '[["VARCHAR"]]')) AS r)`, [
     text,
   ]);
+}
+
+/**
+ * Answers paid for reach the ledger within FLUSH_MS (or FLUSH_ROWS), each batch one committed statement:
+ * a killed run loses at most that much, and a fast decider (the rules: 640 rows in well under a second)
+ * does not pay a commit per row. A failed write is thrown by the next flush, never left unhandled.
+ */
+export class LedgerWriter {
+  private unwritten: LedgerRow[] = [];
+  private writes: Promise<void> = Promise.resolve();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private error: unknown;
+
+  constructor(private readonly db: Db) {}
+
+  add(row: LedgerRow): void {
+    this.unwritten.push(row);
+    const later = () => void this.flush().catch(() => {});
+    if (this.unwritten.length >= FLUSH_ROWS) later();
+    else this.timer ??= setTimeout(later, FLUSH_MS);
+  }
+
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const rows = this.unwritten.splice(0);
+    this.writes = this.writes.then(() => insertDecisions(this.db, rows)).catch((e) => void (this.error ??= e));
+    await this.writes;
+    if (this.error) throw this.error;
+  }
+}
+
+const FLUSH_ROWS = 200;
+const FLUSH_MS = 250;
+
+/** Short hex ids and hashes: decision ids people type, prompt hashes people compare. */
+export function sha(text: string, length = 16): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, length);
 }
 
 export async function setActStatus(db: Db, decisionId: string, actStatus: string, error?: string): Promise<void> {
@@ -192,4 +231,13 @@ export async function materializeMart(
   );
   const n = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${qualified("marts", decision.name)}`);
   return Number(n?.n ?? 0);
+}
+
+/** Whether a decision's mart exists yet (a decision that never ran has none). */
+export async function hasMart(db: Db, name: string): Promise<boolean> {
+  const found = await db.one(
+    "SELECT 1 FROM information_schema.tables WHERE table_schema = 'marts' AND table_name = $1",
+    [name],
+  );
+  return !!found;
 }

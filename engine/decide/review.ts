@@ -11,7 +11,7 @@ import { type Db, ident, qualified } from "../warehouse/duckdb.ts";
 import { openReader, openWriter, publishSnapshot } from "../warehouse/snapshots.ts";
 import { fillAct } from "./authority.ts";
 import type { ActRunner } from "./decider.ts";
-import { ensureLedger, insertVerdict } from "./ledger.ts";
+import { ensureLedger, hasMart, insertVerdict } from "./ledger.ts";
 
 /** Statuses that wait for a person: a recommendation, a human_required label, an act that failed. */
 export const WAITING = ["queued", "needs_human", "act_failed"] as const;
@@ -50,12 +50,6 @@ function actOf(d: DecisionDef, label: string): string | null {
   if (!act || d.labels[label]?.authority === "human_required") return null;
   const to = act.input.to ?? act.input.mart;
   return `${act.tool}${typeof to === "string" ? ` → ${to}` : ""}`;
-}
-
-async function hasMart(db: Db, name: string): Promise<boolean> {
-  return !!(await db.one("SELECT 1 FROM information_schema.tables WHERE table_schema = 'marts' AND table_name = $1", [
-    name,
-  ]));
 }
 
 /** What waits for a person, from the published snapshot (a run may be writing meanwhile). */
@@ -276,68 +270,4 @@ function notWaiting(d: DecisionDef, row: Record<string, unknown>, status: string
     where: `marts.${d.name}`,
     fix: "run `dp review` to list what waits",
   });
-}
-
-export interface DecisionSummary {
-  decision: string;
-  owner: string;
-  input: string;
-  evaluated_at: string | null;
-  rows: number;
-  labels: Record<string, number>;
-  statuses: Record<string, number>;
-  waiting: number;
-  providers: string[];
-  cost_usd: number;
-}
-
-/** Per decision: what it decided and what waits, from the published snapshot (for dp brief). */
-export async function summarizeDecisions(project: Project): Promise<DecisionSummary[]> {
-  const decisions = loadDecisions(project);
-  if (!decisions.length) return [];
-  const db = await openReader(project);
-  const out: DecisionSummary[] = [];
-  try {
-    for (const d of decisions) {
-      const s: DecisionSummary = {
-        decision: d.name,
-        owner: d.owner,
-        input: d.input,
-        evaluated_at: null,
-        rows: 0,
-        labels: Object.fromEntries(Object.keys(d.labels).map((l) => [l, 0])),
-        statuses: {},
-        waiting: 0,
-        providers: [],
-        cost_usd: 0,
-      };
-      out.push(s);
-      // not run yet: the summary says so
-      if (!(await hasMart(db, d.name))) continue;
-      const rows = await db.all<{
-        label: string | null;
-        status: string;
-        provider: string | null;
-        n: number;
-        cost: number | null;
-        at: string | null;
-      }>(
-        `SELECT label, status, provider, count(*) AS n, sum(cost_usd) AS cost, CAST(max(evaluated_at) AS VARCHAR) AS at
-         FROM ${qualified("marts", d.name)} GROUP BY ALL ORDER BY ALL`,
-      );
-      s.evaluated_at = rows[0]?.at ?? null;
-      for (const r of rows) {
-        const n = Number(r.n);
-        s.rows += n;
-        if (r.label) s.labels[r.label] = (s.labels[r.label] ?? 0) + n;
-        s.statuses[r.status] = (s.statuses[r.status] ?? 0) + n;
-        if ((WAITING as readonly string[]).includes(r.status)) s.waiting += n;
-        if (r.provider && !s.providers.includes(r.provider)) s.providers.push(r.provider);
-        s.cost_usd += Number(r.cost ?? 0);
-      }
-    }
-  } finally {
-    db.close();
-  }
-  return out;
 }

@@ -4,7 +4,7 @@ import { appendAudit } from "../../engine/deliver/audit-log.ts";
 import { fetchJson } from "../../engine/deliver/retry-fetch.ts";
 import type { Project } from "../../engine/config/project.ts";
 import { redact } from "../../engine/secrets.ts";
-import { summarizeDecisions, type DecisionSummary } from "../../engine/decide/review.ts";
+import { summarizeDecisions, type DecisionSummary } from "../../engine/decide/summary.ts";
 import { comparePeriods } from "../toolbox/compare-periods.ts";
 import { createToolContext } from "../context.ts";
 import { formatChange, formatValue, metricLabel } from "../../engine/catalog/metric-format.ts";
