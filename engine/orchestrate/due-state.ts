@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { writeFileAtomic } from "../atomic-write.ts";
 import type { Project } from "../config/project.ts";
+import { DECISIONS_DIR } from "../transform/decision-file.ts";
 
 /** What `dp run --due` remembers between cron ticks: .dp/run-state.json. */
 export interface RunState {
@@ -51,5 +52,7 @@ export function modelsFingerprint(project: Project): string {
     }
   };
   walk(project.paths.models);
+  // an edited decision file is a reason to build (and so to decide) under --due too
+  walk(join(project.dir, DECISIONS_DIR));
   return hash.digest("hex").slice(0, 16);
 }

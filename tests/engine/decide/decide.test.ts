@@ -188,6 +188,23 @@ describe("the decision step inside dp run", () => {
   });
 });
 
+describe("dp run --due", () => {
+  test("an edited decision file is reason enough to build and decide again; an unedited one is idle", async () => {
+    const dir = decisionProject();
+    const due = () => runPipeline(loadProject(dir), { decisions: services(dir), alerts: false, due: true });
+    expect((await due()).decisions[0]).toMatchObject({ decided: 11 });
+    const idle = await due();
+    expect(idle.status).toBe("idle");
+    expect(idle.decisions).toEqual([]);
+    writeFileSync(join(dir, "decisions/churn.yml"), CHURN_YML.replace("confidence: 0.55", "confidence: 0.75"));
+    const again = await due();
+    expect(again.steps.find((s) => s.step === "build")?.status).toBe("ok");
+    // the rules changed, so the offline decider's prompt did: every row is decided again; acc_09 now acts
+    expect(again.decisions[0]).toMatchObject({ decided: 11, unchanged: 0 });
+    expect((await mart(dir)).acc_09).toMatchObject({ label: "high", status: "acted" });
+  });
+});
+
 describe("decision files", () => {
   test("the input must be a mart and its columns must exist; errors name the file, line and key", async () => {
     const dir = decisionProject({ "decisions/churn.yml": CHURN_YML.replace("context: context", "context: contxt") });
