@@ -149,7 +149,7 @@ function decisionMart(d: DecisionDef, models: Map<string, CatalogModel>): Catalo
     const marts = [...models.values()].filter((m) => m.schema === MART_SCHEMA).map((m) => m.name);
     throw new DpError("CONFIG", `decision ${d.name} reads "${d.input}", which is not a mart`, {
       where: d.locate(["input"]),
-      fix: marts.length ? `use one of: ${marts.join(", ")}` : "add a mart under models/marts/ first",
+      fix: marts.length ? didYouMean(d.input, marts) : "add a mart under models/marts/ first",
     });
   }
   if (models.has(d.name))

@@ -1,3 +1,4 @@
+import { didYouMean } from "../closest-name.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import { catalogSidecar } from "../catalog/catalog-cache.ts";
 import { now } from "../clock.ts";
@@ -102,7 +103,7 @@ export class DecisionStep {
       if (l.act && !this.services.acts.actTools.includes(l.act.tool))
         throw new DpError("CONFIG", `labels.${label}.act.tool "${l.act.tool}" is not a tool that acts`, {
           where: this.d.locate(["labels", label, "act", "tool"]),
-          fix: `use one of: ${this.services.acts.actTools.join(", ")}`,
+          fix: didYouMean(l.act.tool, this.services.acts.actTools, { list: true }),
         });
     }
   }

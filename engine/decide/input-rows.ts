@@ -1,3 +1,4 @@
+import { didYouMean } from "../closest-name.ts";
 import type { DecisionDef } from "../transform/decision-file.ts";
 import { DpError } from "../errors.ts";
 import type { KeyPath } from "../config/yaml-file.ts";
@@ -39,7 +40,7 @@ export async function checkInput(db: Db, decision: DecisionDef, piiColumns: Set<
     if (!columns.includes(name))
       throw new DpError("CONFIG", `marts.${decision.input} has no column "${name}"`, {
         where: decision.locate(path),
-        fix: `use one of: ${columns.join(", ")}`,
+        fix: didYouMean(name, columns, { max: 40 }),
       });
   };
   need(decision.key, ["key"]);

@@ -1,3 +1,4 @@
+import { didYouMean } from "../closest-name.ts";
 import { userInfo } from "node:os";
 import { loadCatalog } from "../catalog/catalog.ts";
 import { catalogSidecar } from "../catalog/catalog-cache.ts";
@@ -108,7 +109,12 @@ function pick(decisions: DecisionDef[], name?: string): DecisionDef[] {
   if (!d)
     throw new DpError("USAGE", `no decision "${name}"`, {
       where: "--decision",
-      fix: decisions.length ? `use one of: ${decisions.map((x) => x.name).join(", ")}` : "add one under decisions/",
+      fix: decisions.length
+        ? didYouMean(
+            name,
+            decisions.map((x) => x.name),
+          )
+        : "add one under decisions/",
     });
   return [d];
 }

@@ -1,3 +1,4 @@
+import { didYouMean } from "../closest-name.ts";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
@@ -164,18 +165,14 @@ function readDecision(project: Project, path: string): DecisionDef {
   });
   parsed.rules.forEach((r, i) => {
     if (!labels.includes(r.label))
-      throw bad(
-        ["rules", i, "label"],
-        `rules[${i}].label "${r.label}" is not a label`,
-        `use one of: ${labels.join(", ")}`,
-      );
+      throw bad(["rules", i, "label"], `rules[${i}].label "${r.label}" is not a label`, didYouMean(r.label, labels));
   });
   parsed.model.strong_for.forEach((l, i) => {
     if (!labels.includes(l))
       throw bad(
         ["model", "strong_for", i],
         `model.strong_for names "${l}", which is not a label`,
-        `use one of: ${labels.join(", ")}`,
+        didYouMean(l, labels),
       );
   });
   parsed.metrics.forEach((m, i) => {
