@@ -7,6 +7,7 @@ export default defineCommand({
     name: "authority",
     description:
       "the decision authority map: every decision label, act tool, export and alert, with authority, threshold, owner",
+    examples: ["dp authority", "dp authority --json"],
   },
   args: { ...projectArgs },
   async run({ args }) {

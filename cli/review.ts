@@ -14,6 +14,12 @@ export default defineCommand({
   meta: {
     name: "review",
     description: "what the decisions left for a person: list, approve (runs the act once), reject",
+    examples: [
+      "dp review                                   # list; on a terminal, asks row by row",
+      "dp review --approve 3f9a0c21b4 --by ana@acme.io",
+      'dp review --reject cus_000120 --note "renewed yesterday"',
+      "dp review --decision churn_risk --json",
+    ],
   },
   args: {
     ...projectArgs,

@@ -121,9 +121,9 @@ describe("decisions with Claude (fake Messages API)", () => {
 
     // cost per run: dp runs and the audit agree with the sum over the rows
     const total = 8 * haikuCost + 3 * (haikuCost + sonnetCost);
-    expect(decideStep(r.stdout).costUsd).toBeCloseTo(total, 9);
+    expect(decideStep(r.stdout).cost_usd).toBeCloseTo(total, 9);
     const runs = JSON.parse((await runDp(["runs", "--json", "-C", dir])).stdout);
-    expect(runs[0].steps.find((s: any) => s.step === "decide").costUsd).toBeCloseTo(total, 9);
+    expect(runs[0].steps.find((s: any) => s.step === "decide").cost_usd).toBeCloseTo(total, 9);
     expect((await runDp(["runs", "-C", dir])).stdout).toContain(`$${total.toFixed(4)}`);
     const audit = readFileSync(join(dir, ".dp/audit.jsonl"), "utf8")
       .trim()
@@ -143,7 +143,7 @@ describe("decisions with Claude (fake Messages API)", () => {
     const again = await run(dir);
     expect(again.code).toBe(0);
     expect(fake.requests.length).toBe(0);
-    expect(decideStep(again.stdout)).toMatchObject({ costUsd: 0, rows: 0 });
+    expect(decideStep(again.stdout)).toMatchObject({ cost_usd: 0, rows: 0 });
     expect(decideStep(again.stdout).detail).toContain("0 decided, 11 unchanged");
 
     // two accounts change (acc_07 stops logging in: high; acc_10 gets a ticket or two: medium)
@@ -163,7 +163,7 @@ describe("decisions with Claude (fake Messages API)", () => {
     expect(third.code).toBe(0);
     const sent = fake.answered().map((q) => `${rowOf(q.body)}:${q.body.model}`);
     expect(sent.sort()).toEqual(["acc_07:claude-haiku-4-5", "acc_07:claude-sonnet-4-6", "acc_10:claude-haiku-4-5"]);
-    expect(decideStep(third.stdout).costUsd).toBeCloseTo(2 * haikuCost + sonnetCost, 9);
+    expect(decideStep(third.stdout).cost_usd).toBeCloseTo(2 * haikuCost + sonnetCost, 9);
     const by = Object.fromEntries((await martRows(dir)).map((x) => [x.account_id, x]));
     expect(by.acc_07).toMatchObject({ label: "high", status: "acted" });
     expect(by.acc_10).toMatchObject({ label: "medium", status: "queued" });
@@ -274,7 +274,7 @@ describe("decisions with Claude (fake Messages API)", () => {
     expect(secondRows.some((k) => firstRows.includes(k))).toBe(false);
     expect(secondRows.length).toBeGreaterThan(0);
     expect(secondRows.length).toBeLessThan(7);
-    expect(step.costUsd).toBeLessThanOrEqual(0.011);
+    expect(step.cost_usd).toBeLessThanOrEqual(0.011);
     expect(step.detail).toContain("pending (budget usd)");
     fake.reset();
     fake.otherwise(model);

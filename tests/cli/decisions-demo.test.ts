@@ -175,7 +175,7 @@ describe("churn-risk decisions on the demo", () => {
     const runs = JSON.parse(run("runs", "--json").stdout) as any[];
     const decide = runs.map((x) => x.steps.find((s: any) => s.step === "decide")).filter(Boolean);
     expect(decide.length).toBe(3);
-    expect(decide.every((s: any) => s.costUsd === 0)).toBe(true);
+    expect(decide.every((s: any) => s.cost_usd === 0)).toBe(true);
     expect(run("runs").stdout).toMatch(/cost[\s\S]*\$0\.0000/);
     const lines = audit();
     const perRun = lines.filter((a) => a.action === "decide_run");
