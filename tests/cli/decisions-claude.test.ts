@@ -180,7 +180,8 @@ describe("decisions with Claude (fake Messages API)", () => {
     const slack = await FakeSlack.start();
     const dir2 = decisionProject({
       "decisions/churn.yml": NO_ESCALATION,
-      "project.yaml": `${PROJECT_YAML}alerts: { slack_webhook: "${slack.url}" }\n`,
+      "project.yaml": `${PROJECT_YAML}alerts: { slack_webhook: "\${SLACK_WEBHOOK_URL}" }\n`,
+      ".env": `SLACK_WEBHOOK_URL=${slack.url}\n`,
     });
     fake.reset();
     fake.otherwise(model);
