@@ -47,9 +47,12 @@ export const selectorArgs = {
   },
 } satisfies Record<string, DpArgDef>;
 
-export function openProject(args: { project?: string; "log-format"?: string }): Project {
+export function openProject(
+  args: { project?: string; "log-format"?: string },
+  options: { requireEnv?: boolean } = {},
+): Project {
   if (args["log-format"] === "json" || args["log-format"] === "pretty") setLogFormat(args["log-format"]);
-  return loadProject(args.project, { connectors: connectorNames() });
+  return loadProject(args.project, { connectors: connectorNames(), ...options });
 }
 
 /**

@@ -15,7 +15,8 @@ export default defineCommand({
     name: { type: "positional", required: false, description: "the source's name (default: the connector's)" },
   },
   async run({ args }) {
-    const project = openProject(args);
+    // adding files needs no secrets: STRIPE_API_KEY may be set after (the source block names it)
+    const project = openProject(args, { requireEnv: false });
     const results = await installPacks(project.dir, [args.connector], args.name);
     if (args.json) return printJson(results);
     for (const line of formatPackResults(results)) print(line);

@@ -50,7 +50,11 @@ const at = (project: CheckedProject, path: KeyPath) => `${project.locate(path)} 
  * a connector nobody registered, a secret written inline, a ${VAR} that is not set.
  * `connectors` is the registry's names; the config layer knows none itself.
  */
-export function projectProblems(project: CheckedProject, connectors?: readonly string[]): DpError[] {
+export function projectProblems(
+  project: CheckedProject,
+  connectors?: readonly string[],
+  options: { requireEnv?: boolean } = {},
+): DpError[] {
   const problems: DpError[] = [];
   if (connectors?.length) {
     for (const [name, source] of Object.entries(project.config.sources)) {
@@ -71,7 +75,7 @@ export function projectProblems(project: CheckedProject, connectors?: readonly s
         problems.push(inlineSecret(project, leaf.path, neededBy));
       }
       for (const ref of refs) {
-        if (ref.hasDefault || (process.env[ref.name] ?? "") !== "") continue;
+        if (options.requireEnv === false || ref.hasDefault || (process.env[ref.name] ?? "") !== "") continue;
         const near = closestName(ref.name, Object.keys(process.env));
         problems.push(
           new DpError("ENV_MISSING", `environment variable ${ref.name} is not set (needed by ${neededBy})`, {

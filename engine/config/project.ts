@@ -16,6 +16,8 @@ export interface LoadOptions {
   connectors?: readonly string[];
   /** refuse the project on an unknown connector, an inline secret or an unset ${VAR} (default true); doctor lists them instead */
   check?: boolean;
+  /** refuse an unset ${VAR} (default true); false for commands that only write files (dp add) */
+  requireEnv?: boolean;
 }
 
 export interface Project {
@@ -107,7 +109,7 @@ export function loadProject(projectOption?: string, options: LoadOptions = {}): 
     },
   };
   if (options.check !== false) {
-    const problem = projectProblems(project, options.connectors)[0];
+    const problem = projectProblems(project, options.connectors, { requireEnv: options.requireEnv })[0];
     if (problem) throw problem;
   }
   return project;

@@ -3,7 +3,8 @@ import { dirname, join, resolve } from "node:path";
 import { DpError } from "../errors.ts";
 import { PROJECT_FILE } from "./project.ts";
 
-const GITIGNORE = "lake/\nwarehouse/\n.dp/\n.env\n";
+// outbox/ holds messages a decision sent (customer names in them): local, never committed
+const GITIGNORE = "lake/\nwarehouse/\n.dp/\n.env\noutbox/\n";
 
 const BLANK_PROJECT = (name: string) => `name: ${name}
 sources: {}

@@ -2,6 +2,7 @@ import { createReadStream, mkdirSync, renameSync, rmSync, existsSync } from "nod
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Db, ident, literal, qualified } from "../warehouse/duckdb.ts";
+import { didYouMean } from "../closest-name.ts";
 import { DpError } from "../errors.ts";
 import type { Project } from "../config/project.ts";
 import { maskSql } from "../catalog/pii-mask.ts";
@@ -57,7 +58,9 @@ async function resolveMart(db: Db, name: string): Promise<string> {
   if (!marts.includes(bare)) {
     throw new DpError("NOT_FOUND", `"${name}" is not a published mart`, {
       where: "marts",
-      fix: marts.length ? `export one of: ${marts.join(", ")}` : "run `dp run` to build the marts first",
+      fix: marts.length
+        ? `${didYouMean(bare, marts, { list: true, max: 40 }).replace(/^use one of/, "export one of")}`
+        : "run `dp run` to build the marts first",
     });
   }
   return bare;

@@ -11,6 +11,10 @@ test("init --with stripe, edit a model, add stripe again (kept), add hubspot (th
   expect(init.stdout).toMatch(/pack stripe: \d+ added · source stripe added to project\.yaml/);
   const yaml = readFileSync(join(dir, "project.yaml"), "utf8");
   expect(yaml).toContain('api_key: "${STRIPE_API_KEY}"');
+  // data, secrets and sent messages (decision outboxes name customers) stay out of git
+  expect(readFileSync(join(dir, ".gitignore"), "utf8").split("\n")).toEqual(
+    expect.arrayContaining(["lake/", "warehouse/", ".dp/", ".env", "outbox/"]),
+  );
   const model = join(dir, "models/marts/billing/mrr_monthly.sql");
   expect(readFileSync(model, "utf8")).toStartWith("-- dp pack stripe (sha256 ");
   appendFileSync(model, "-- my change\n");

@@ -44,6 +44,12 @@ test("dp run exports to Sheets (service account from the key file, ${SHEET_ID} f
   expect(csv.code).toBe(0);
   expect(csv.stdout.trim().split("\n")).toHaveLength(11);
   expect(csv.stdout).toStartWith("day,revenue,orders\n");
+  // a mistyped mart: exit 2, the closest published mart, nothing written
+  const typo = dp(["export", "daily_revenu", "--to", "-"], { cwd: f.dir });
+  expect(typo.code).toBe(2);
+  expect(typo.stdout).toBe("");
+  expect(typo.stderr).toContain('"daily_revenu" is not a published mart');
+  expect(typo.stderr).toContain("did you mean daily_revenue?");
   // an unset variable is bad config: exit 2 naming it and its line, before any step runs
   const missing = await runDp(["run"], { cwd: f.dir, env: { SHEET_ID: "", DP_NOW: "2026-11-21T07:00:00Z" } });
   expect(missing.code).toBe(2);
