@@ -22,7 +22,7 @@ import {
 } from "../lifecycle.ts";
 import { intBetween, rngFor } from "../random.ts";
 import { customers as customerStream } from "../streams/customers.ts";
-import { DAY, HOUR, MINUTE, addMonths } from "../time.ts";
+import { DAY, HOUR, addMonths } from "../time.ts";
 import type { World } from "../world.ts";
 import {
   chargeShape,
@@ -376,10 +376,16 @@ export function account(world: World, index: number, signupAt: number, want: Wan
     for (const i of invoices) out.invoices.push(i.held);
     latestInvoice = (invoices.at(-1)?.held.record.id as string | undefined) ?? latestInvoice;
 
-    // the subscription as of each of its versions: now (listed) and in the events of the last 30 days
-    const stateAt = (v: SubVersion, expanded: boolean, latest: string | null, at = v.at): RawRecord => {
+    // a repeating discount leaves the subscription at the first renewal on or after its end (Stripe's
+    // customer.discount.deleted); until then the subscription still lists it
+    const leaveAt =
+      discount?.end == null ? undefined : subInvoices.find((i) => i.periodStart >= discount.end! * 1000)?.periodStart;
+    const discountOn = (t: number) =>
+      discount !== null && sec(t) >= discount.start && (leaveAt === undefined || t < leaveAt);
+
+    // the subscription as of a moment: now (listed), and at each change in the events of the last 30 days
+    const stateAt = (v: SubVersion, expanded: boolean, latest: string | null, at: number): RawRecord => {
       const period = periodAt(at);
-      const ds = discount && sec(v.at) >= discount.start && (discount.end === null || sec(v.at) < discount.end);
       return subscriptionShape(sub.id, {
         customer: cid,
         status: v.status,
@@ -404,7 +410,7 @@ export function account(world: World, index: number, signupAt: number, want: Wan
               : "cancellation_requested",
         feedback: v.cancelReason !== null && FEEDBACK.has(v.cancelReason) ? v.cancelReason : null,
         comment: v.cancelReason === "trial_expired" ? "trial ended without a payment method" : null,
-        discounts: ds ? [expanded ? discount!.object : discount!.id] : [],
+        discounts: discountOn(at) ? [expanded ? discount!.object : discount!.id] : [],
         latestInvoice: latest,
       });
     };
@@ -413,31 +419,39 @@ export function account(world: World, index: number, signupAt: number, want: Wan
     if (want.subscriptions)
       out.subscriptions.push({ record: stateAt(lastVersion, true, latestInvoice, now), changedAt });
 
-    let previous: RawRecord | null = null;
-    if (want.events && sub.versions.at(-1)!.at > eventsFrom)
-      sub.versions.forEach((v, n) => {
-        const latest = invoices.filter((i) => i.at <= v.at + MINUTE).at(-1)?.held.record.id as string | undefined;
-        const state = stateAt(v, false, latest ?? null);
-        if (v.at > eventsFrom) {
+    // the changes Stripe sends customer.subscription.* events for: each version (created, updated,
+    // deleted when it ended) and each renewal (new item periods, expired discounts, the new latest_invoice)
+    if (want.events && changedAt > eventsFrom) {
+      const points: { at: number; id: string; version?: number }[] = sub.versions.map((v, n) => ({
+        at: v.at,
+        id: `evt_${slug}_${sub.no}_${n + 1}`,
+        version: n,
+      }));
+      subInvoices.forEach((inv, k) => {
+        if (k > 0) points.push({ at: inv.createdAt, id: `evt_${slug}_${sub.no}_r${k}` });
+      });
+      points.sort((a, b) => a.at - b.at || (a.version === undefined ? 1 : 0) - (b.version === undefined ? 1 : 0));
+      let previous: RawRecord | null = null;
+      let v = sub.versions[0]!;
+      for (const point of points) {
+        if (point.version !== undefined) v = sub.versions[point.version]!;
+        const latest = invoices.filter((i) => i.at <= point.at).at(-1)?.held.record.id as string | undefined;
+        const state = stateAt(v, false, latest ?? null, point.at);
+        if (point.at > eventsFrom) {
           const type =
-            n === 0
+            point.version === 0
               ? "customer.subscription.created"
-              : v.status === "canceled"
+              : point.version !== undefined && v.status === "canceled"
                 ? "customer.subscription.deleted"
                 : "customer.subscription.updated";
           out.events.push({
-            record: eventShape(
-              `evt_${slug}_${sub.no}_${n + 1}`,
-              sec(v.at),
-              type,
-              state,
-              n === 0 ? null : changed(previous!, state),
-            ),
-            changedAt: v.at,
+            record: eventShape(point.id, sec(point.at), type, state, previous ? changed(previous, state) : null),
+            changedAt: point.at,
           });
         }
         previous = state;
-      });
+      }
+    }
   }
 
   const profileMeta: Obj = {};
