@@ -9,6 +9,7 @@
  */
 import {
   NULL_TYPE,
+  exactIntegers,
   fits,
   markUnknown,
   onlyFilled,
@@ -147,7 +148,7 @@ export class StreamSchema {
     const at = new Map(columns.map((c, i) => [c.name, i]));
     for (const { name, type } of inferred) {
       const node = shape?.root.keys?.get(name);
-      const seen = node ? markUnknown(parseType(type), node) : parseType(type);
+      const seen = node ? exactIntegers(markUnknown(parseType(type), node), node) : parseType(type);
       const i = at.get(name);
       if (i === undefined) {
         at.set(name, columns.length);
