@@ -2,6 +2,7 @@ import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { signStripePayload } from "../../connectors/webhook/signature.ts";
 import { Db } from "../../engine/warehouse/duckdb.ts";
 import { spawnDp } from "../helpers.ts";
+import { CrmBuilder, FakeHubspot } from "../fakes/hubspot.ts";
 import { HttpProject } from "./http-project.ts";
 import { TempProject } from "./ingest-helpers.ts";
 
@@ -175,6 +176,79 @@ describe("integers past 2^53 in a REST page", () => {
       { id: "1", umax: BIG },
       { id: "3", umax: "9223372036854775808" },
     ]);
+  });
+});
+
+/** A number the fakes write with these digits (JSON.stringify writes a JSON.rawJSON value as is). */
+const exactly = (digits: string) => (JSON as unknown as { rawJSON(t: string): number }).rawJSON(digits);
+
+describe("integers past 2^53 in a HubSpot page (the HTTP client's own parse)", () => {
+  test("an owner's userId lands with its digits in its pinned BIGINT; one past BIGINT fails the pull naming it", async () => {
+    const fake = await FakeHubspot.start({});
+    process.env.HUBSPOT_TOKEN = fake.token;
+    const p = new HttpProject("hubspot", {
+      connector: "hubspot",
+      config: { access_token: "${HUBSPOT_TOKEN}", base_url: fake.url, streams: ["owners"] },
+    });
+    try {
+      const crm = new CrmBuilder(fake);
+      const owner = { email: "a@x.io", firstName: "A", lastName: "B" };
+      crm.owner("big", { ...owner, id: "1", userId: exactly(BIG) });
+      crm.owner("max", { ...owner, id: "2", userId: exactly("9223372036854775807") });
+      expect((await p.pull()).status).toBe("ok");
+      const db = await Db.open(":memory:");
+      try {
+        expect(
+          await db.all(
+            `SELECT id, userId::VARCHAR AS u, userIdIncludingInactive::VARCHAR AS ui, typeof(userId) AS t FROM read_parquet('${p.dir}/lake/raw/hubspot/owners/*/*.parquet') ORDER BY id`,
+          ),
+        ).toEqual([
+          { id: "1", u: BIG, ui: BIG, t: "BIGINT" },
+          { id: "2", u: "9223372036854775807", ui: "9223372036854775807", t: "BIGINT" },
+        ]);
+      } finally {
+        db.close();
+      }
+      // a pinned type never widens: a userId past BIGINT is refused, never rounded into it
+      crm.owner("umax", { ...owner, id: "3", userId: exactly(UMAX) });
+      const failed = await p.pull();
+      expect(failed.status).toBe("failed");
+      expect(failed.error?.message).toContain(UMAX);
+    } finally {
+      await fake.close();
+      p.remove();
+    }
+  });
+});
+
+describe("integers past 2^53 in a Stripe list", () => {
+  test("fields and nested objects land with their digits", async () => {
+    // a list page as Stripe writes it: payment_intents has no pinned columns, so each field is typed by its values
+    const list = `{"object":"list","has_more":false,"data":[
+      {"id":"pi_1","object":"payment_intent","created":1790000000,"big":${BIG},"umax":${UMAX},"nested":{"n":${UMAX}}},
+      {"id":"pi_2","object":"payment_intent","created":1790000001,"big":1,"umax":2,"nested":{"n":${HUGE}}}]}`;
+    const url = serve([list]);
+    process.env.STRIPE_API_KEY = "sk_test_bigintegers";
+    project = new HttpProject("billing", {
+      connector: "stripe",
+      config: { api_key: "${STRIPE_API_KEY}", base_url: url, streams: ["payment_intents"] },
+    });
+    const r = await project.pull();
+    expect(r.error?.message).toBeUndefined();
+    const db = await Db.open(":memory:");
+    try {
+      expect(
+        await db.all(
+          `SELECT big::VARCHAR AS big, typeof(big) AS tb, umax::VARCHAR AS umax, typeof(umax) AS tu, nested.n::VARCHAR AS n, typeof(nested.n) AS tn
+             FROM read_parquet('${project.dir}/lake/raw/billing/payment_intents/*/*.parquet') ORDER BY id`,
+        ),
+      ).toEqual([
+        { big: BIG, tb: "BIGINT", umax: UMAX, tu: "DECIMAL(38,0)", n: UMAX, tn: "DECIMAL(38,0)" },
+        { big: "1", tb: "BIGINT", umax: "2", tu: "DECIMAL(38,0)", n: HUGE, tn: "DECIMAL(38,0)" },
+      ]);
+    } finally {
+      db.close();
+    }
   });
 });
 
