@@ -81,7 +81,7 @@ export function recordsFromText(
   const walk = new Walk(text, pick);
   const found = walk.find(path, usualKeys);
   if (!found) return undefined;
-  const envelope = JSON.parse(text.slice(0, found.start) + "[]" + text.slice(found.end));
+  const envelope = parseJson(text.slice(0, found.start) + "[]" + text.slice(found.end));
   return { envelope, records: found.records };
 }
 
