@@ -6,6 +6,7 @@ import { redact, registerSecret } from "../../engine/secrets.ts";
 import { TokenBucket, sleep } from "./limiter.ts";
 import { backoffDelayMs, isRetryableStatus, parseRetryAfter } from "../../engine/ingest/http-retry.ts";
 import type { ReadContext } from "../../engine/ingest/connector.ts";
+import { parseJson } from "../../engine/ingest/exact-json.ts";
 
 export { parseRetryAfter };
 
@@ -66,7 +67,7 @@ export class HttpClient {
     for (const s of [...(opts.secrets ?? []), opts.credential?.value]) registerSecret(s);
   }
 
-  /** `parse` turns a 2xx body into data (default JSON.parse); a throw counts as a truncated body and is retried. */
+  /** `parse` turns a 2xx body into data (default JSON.parse, integers past 2^53 kept as written: exact-json.ts); a throw counts as a truncated body and is retried. */
   get<T>(pathOrUrl: string, query?: Query, parse?: (text: string) => T): Promise<HttpResponse<T>> {
     return this.request<T>("GET", pathOrUrl, { query, parse });
   }
@@ -156,7 +157,7 @@ export class HttpClient {
   }
 
   private async attempt<T>(method: string, url: URL, options: RequestOptions): Promise<HttpResponse<T>> {
-    const { body, parse = JSON.parse } = options;
+    const { body, parse = parseJson } = options;
     if (this.ctx.signal?.aborted) throw new AbortError(new DpError("SOURCE_TRANSIENT", "pull interrupted"));
     await this.limiter?.take(this.ctx.signal);
     const shown = `${method} ${redact(url.toString())}`;

@@ -11,6 +11,19 @@ function comparable(value: string | number, format: CursorFormat): string | numb
   return value;
 }
 
+const INTEGER = /^-?\d+$/;
+
+/**
+ * Both cursors as integers when they are (an integer past 2^53 arrives as its digits, exact-json.ts):
+ * compared as numbers, not as text ("10" > "9") and not rounded.
+ */
+function bigIntegers(a: string | number, b: string | number): [bigint, bigint] | undefined {
+  const text = [String(a), String(b)];
+  if (!text.every((t) => INTEGER.test(t))) return undefined;
+  if (typeof a === typeof b && !text.some((t) => t.replace("-", "").length > 15)) return undefined;
+  return [BigInt(text[0]!), BigInt(text[1]!)];
+}
+
 export function laterCursor(
   a: string | number | undefined,
   b: unknown,
@@ -18,6 +31,8 @@ export function laterCursor(
 ): string | number | undefined {
   if (typeof b !== "string" && typeof b !== "number") return a;
   if (a === undefined) return b;
+  const big = bigIntegers(a, b);
+  if (big) return big[1] > big[0] ? b : a;
   const ca = comparable(a, format);
   const cb = comparable(b, format);
   if (typeof ca === typeof cb) return cb > ca ? b : a;

@@ -1,4 +1,5 @@
 import { DpError } from "../../engine/errors.ts";
+import { exactValue, isBigInteger, parseJson } from "../../engine/ingest/exact-json.ts";
 import { TextBatch } from "../../engine/ingest/text-batch.ts";
 import { HttpClient } from "../http/client.ts";
 import {
@@ -84,7 +85,7 @@ async function* readStream(config: RestConfig, ctx: ReadContext): AsyncGenerator
     if (stream.cursor_field) {
       if (text)
         for (const raw of text.picked!)
-          cursor = laterCursor(cursor, raw === undefined ? undefined : JSON.parse(raw), format);
+          cursor = laterCursor(cursor, raw === undefined ? undefined : exactValue(parseJson(raw)), format);
       else for (const r of records!) cursor = laterCursor(cursor, getPath(r, stream.cursor_field), format);
     }
     const next = paginator.next({ ...res, data: page.body }, count, request);
@@ -110,5 +111,7 @@ function extractRecords(body: unknown, path: string | undefined, ctx: ReadContex
       },
     );
   }
-  return found.map((r) => (r !== null && typeof r === "object" && !Array.isArray(r) ? (r as RawRecord) : { value: r }));
+  return found.map((r) =>
+    r !== null && typeof r === "object" && !Array.isArray(r) && !isBigInteger(r) ? (r as RawRecord) : { value: r },
+  );
 }

@@ -1,11 +1,16 @@
-/** Read "meta.next_cursor" or "data.items" or "results[0].id" out of a JSON body; "$" or "" is the body. */
+import { exactValue, isBigInteger } from "../../engine/ingest/exact-json.ts";
+
+/**
+ * Read "meta.next_cursor" or "data.items" or "results[0].id" out of a JSON body; "$" or "" is the
+ * body. An integer past 2^53 (kept as written by parseJson) reads as its digits.
+ */
 export function getPath(value: unknown, path: string | undefined): unknown {
   let cur: unknown = value;
   for (const key of pathKeys(path)) {
-    if (cur === null || typeof cur !== "object") return undefined;
+    if (cur === null || typeof cur !== "object" || isBigInteger(cur)) return undefined;
     cur = (cur as Record<string, unknown>)[key];
   }
-  return cur;
+  return exactValue(cur);
 }
 
 /** The keys a path walks, in order; an array index as its digits; none for "$" or "". */

@@ -1,3 +1,4 @@
+import { parseJson } from "../../engine/ingest/exact-json.ts";
 import { pageFromText, type PageText } from "../../engine/ingest/records-text.ts";
 import type { PaginatorConfig } from "./config.ts";
 import { pathKeys } from "./json-path.ts";
@@ -15,7 +16,7 @@ export interface PageTextOptions {
  * field is a top-level key. A page the text walk cannot vouch for is parsed as before.
  */
 export function pageParser(opts: PageTextOptions): (text: string) => PageText {
-  const parse = (text: string): PageText => ({ body: JSON.parse(text) });
+  const parse = (text: string): PageText => ({ body: parseJson(text) });
   const path = opts.recordsPath === undefined ? undefined : keysOf(opts.recordsPath);
   const pick = opts.cursorField;
   if (path === null || (pick !== undefined && !/^[^.[\]$]+$/.test(pick))) return parse;

@@ -11,7 +11,8 @@ import { base64, clockMicros, intervalText, type SqlColumn } from "./column.ts";
  * - BIT(1…64) → UBIGINT
  * - DATE, DATETIME → DATE, TIMESTAMP; TIMESTAMP → TIMESTAMPTZ (the session is UTC). A zero date
  *   ('0000-00-00', or a zero month or day) is no date DuckDB has: it lands as NULL and the log counts it
- * - TIME (a signed duration up to 838 hours) → DuckDB's interval text
+ * - TIME (a signed duration up to 838 hours, not a time of day) → INTERVAL (kept as its text in the
+ *   lake's files: Parquet's INTERVAL has no sign and milliseconds; the raw views read it as INTERVAL)
  * - binary strings (BINARY, VARBINARY, BLOB) and GEOMETRY → BLOB; MySQL's JSON → JSON;
  *   text, ENUM, SET, and MariaDB's JSON (a LONGTEXT), UUID and INET6 → VARCHAR
  */
@@ -175,7 +176,7 @@ function mapField(f: MysqlField): Mapped {
         zeroDates: true,
       };
     case T.time:
-      return { type: "VARCHAR", sourceType: withFraction("time", f), encode: time, encoding: "interval" };
+      return { type: "INTERVAL", sourceType: withFraction("time", f), encode: time, encoding: "interval" };
     case T.json:
       return { type: "JSON", sourceType: "json", encode: same, encoding: "json-text" };
     case T.geometry:

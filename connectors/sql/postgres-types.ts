@@ -12,7 +12,8 @@ import { base64, clockMicros, intervalText, type SqlColumn } from "./column.ts";
  *   precision widens it), else the exact text; NaN in a DECIMAL column lands the column as text
  * - real, double precision → FLOAT, DOUBLE, NaN and ±Infinity kept; money → DECIMAL(19,2)
  * - date, timestamp, timestamptz, time → DATE, TIMESTAMP, TIMESTAMPTZ, TIME, BC dates and ±infinity kept
- * - interval → DuckDB's interval text (Parquet's INTERVAL has milliseconds and no sign); timetz → its text
+ * - interval → INTERVAL (months, days, microseconds), timetz → TIMETZ (time and offset): Parquet holds
+ *   neither exactly, so the lake's files keep their text and the raw views read it as the type
  * - bytea → BLOB, uuid → UUID, json and jsonb → JSON (the document's text as given)
  * - arrays → lists of the element's type, as many levels deep as the column was declared
  * - domains → their base type; enums, composites, ranges, network, geometric and text types → VARCHAR
@@ -66,8 +67,8 @@ const SCALARS: Record<string, Scalar> = {
   timestamp: { type: "TIMESTAMP", encode: datetime },
   timestamptz: { type: "TIMESTAMP WITH TIME ZONE", encode: datetime },
   time: { type: "TIME", encode: text },
-  timetz: { type: "VARCHAR", encode: text },
-  interval: { type: "VARCHAR", encode: interval, encoding: "interval" },
+  timetz: { type: "TIME WITH TIME ZONE", encode: text, encoding: "text" },
+  interval: { type: "INTERVAL", encode: interval, encoding: "interval" },
   bytea: { type: "BLOB", encode: (v) => base64(Buffer.from(v.slice(2), "hex")), encoding: "base64" },
   uuid: { type: "UUID", encode: text },
   json: { type: "JSON", encode: text, encoding: "json-text" },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DpError } from "../../engine/errors.ts";
 import { lastRecord, pageFromText, type PageText } from "../../engine/ingest/records-text.ts";
 import { TextBatch } from "../../engine/ingest/text-batch.ts";
+import { parseJson } from "../../engine/ingest/exact-json.ts";
 import { HttpClient } from "../http/client.ts";
 import { API_VERSION, STRIPE_COLUMNS } from "./columns.ts";
 import { stripeEventsFor, typeFilter } from "./event-types.ts";
@@ -141,7 +142,7 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
     const res = await client.get<PageText<StripeList>>(
       `/v1/${name}`,
       query,
-      parsed ? (t) => ({ body: JSON.parse(t) as StripeList }) : listPage,
+      parsed ? (t) => ({ body: parseJson<StripeList>(t) }) : listPage,
     );
     const { body, text } = res.data;
     if (!body || !Array.isArray(body.data)) {

@@ -6,6 +6,7 @@ import {
   type ReadContext,
   type StreamSpec,
 } from "../../engine/ingest/connector.ts";
+import { parseJson } from "../../engine/ingest/exact-json.ts";
 import { webhookConfig, type WebhookConfig } from "./config.ts";
 import { inboxDir, inboxSegments, readSegment, removeDrainedSegments, type InboxEvent } from "./inbox.ts";
 import { EVENTS_STREAM, lakeEventIds } from "./lake-ids.ts";
@@ -76,7 +77,7 @@ async function* drainInbox(_config: WebhookConfig, ctx: ReadContext): AsyncGener
       offsets[segment] = line.end;
       let e: InboxEvent;
       try {
-        e = JSON.parse(line.text) as InboxEvent;
+        e = parseJson<InboxEvent>(line.text);
       } catch {
         bad += 1;
         continue;

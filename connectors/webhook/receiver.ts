@@ -9,6 +9,7 @@ import { InboxAppender, inboxDir, inboxSegments, readSegment } from "./inbox.ts"
 import { lakeEventIds } from "./lake-ids.ts";
 import { acquireLock } from "../../engine/orchestrate/lock.ts";
 import { verifyStripeSignature } from "./signature.ts";
+import { parseJson } from "../../engine/ingest/exact-json.ts";
 
 export interface WebhookServerOptions {
   port?: number;
@@ -219,7 +220,7 @@ export class WebhookServer {
     if (!verdict.ok) return this.reject(verdict.status, verdict.reason);
     let event: Record<string, unknown>;
     try {
-      event = JSON.parse(body) as Record<string, unknown>;
+      event = parseJson<Record<string, unknown>>(body);
     } catch {
       return this.reject(400, "body is not valid JSON");
     }

@@ -4,7 +4,7 @@
  * records (record-shape.ts). `null` is a type no value has shown yet (a field that was always null,
  * an object that was always empty): the first value that arrives gives it one, and that is no drift.
  */
-import { ARRAY, BOOLEAN, INTEGER, NULL, NUMBER, OBJECT, STRING, type ShapeNode } from "./record-shape.ts";
+import { ARRAY, BOOLEAN, INTEGER, NULL, NUMBER, OBJECT, STRING, VAST, WIDE, type ShapeNode } from "./record-shape.ts";
 
 export type DType =
   | { kind: "null" }
@@ -269,7 +269,7 @@ export function fits(t: DType, node: ShapeNode | undefined): boolean {
     case "scalar":
       if (t.name === "JSON") return true;
       if (t.name === "BOOLEAN") return kinds === BOOLEAN;
-      if (isInteger(t)) return kinds === INTEGER;
+      if (isInteger(t) || /^DECIMAL\(\d+,0\)$/.test(t.name)) return kinds === INTEGER;
       if (isNumber(t)) return (kinds & ~(INTEGER | NUMBER)) === 0;
       if (isString(t)) return kinds === STRING;
       return false;
@@ -314,9 +314,40 @@ export function markUnknown(t: DType, node: ShapeNode | undefined): DType {
   }
 }
 
+/** Integers past BIGINT as the lake holds them exactly: DuckDB writes a HUGEINT to Parquet as a DOUBLE. */
+const WIDE_INTEGER: DType = { kind: "scalar", name: "DECIMAL(38,0)" };
+const isWideInteger = (t: DType) => t.kind === "scalar" && t.name === WIDE_INTEGER.name;
+
+/**
+ * DuckDB's JSON reader infers HUGEINT for an integer past BIGINT and DOUBLE for one past 64 bits,
+ * but Parquet has no 128-bit integer (DuckDB writes a HUGEINT as a DOUBLE) and the token is an
+ * integer (and it infers HUGEINT for 2^63 and -1 together, which BIGINT holds): where only integers
+ * were seen, they become BIGINT where it holds them, else DECIMAL(38,0), which the reader fills from
+ * the token exactly, else VARCHAR (the token's digits) where one had more than 38 digits.
+ */
+export function exactIntegers(t: DType, node: ShapeNode | undefined): DType {
+  if (!node) return t;
+  switch (t.kind) {
+    case "scalar":
+      if ((t.name === "HUGEINT" || t.name === "UHUGEINT" || t.name === "DOUBLE") && (node.kinds & ~NULL) === INTEGER)
+        return node.width === VAST
+          ? { kind: "scalar", name: "VARCHAR" }
+          : node.width === WIDE
+            ? WIDE_INTEGER
+            : { kind: "scalar", name: "BIGINT" };
+      return t;
+    case "list":
+      return { kind: "list", of: exactIntegers(t.of, node.items) };
+    case "struct":
+      return { kind: "struct", fields: t.fields.map(([n, f]) => [n, exactIntegers(f, node.keys?.get(n))]) };
+    default:
+      return t;
+  }
+}
+
 /**
  * A type that holds the values of both: what a column becomes when a value that does not fit
- * arrives. Numbers widen to DOUBLE, strings DuckDB read as dates or times to VARCHAR, structs take
+ * arrives. Integers widen to the wider integer (DECIMAL(38,0) past BIGINT), other numbers to DOUBLE, strings DuckDB read as dates or times to VARCHAR, structs take
  * the fields of both; anything else takes the newer type.
  */
 export function widen(was: DType, now: DType): DType {
@@ -325,7 +356,8 @@ export function widen(was: DType, now: DType): DType {
   if (same(was, now)) return was;
   if (was.kind === "scalar" && was.name === "JSON") return was;
   if (isNumber(was) && isNumber(now)) {
-    if (isInteger(was) && isInteger(now)) return rank(was) >= rank(now) ? was : now;
+    if (isInteger(was) && isInteger(now)) return widerInteger(was, now);
+    if ((isInteger(was) || isWideInteger(was)) && (isInteger(now) || isWideInteger(now))) return WIDE_INTEGER;
     return { kind: "scalar", name: "DOUBLE" };
   }
   if (isString(was) && isString(now)) return { kind: "scalar", name: "VARCHAR" };
@@ -340,6 +372,18 @@ export function widen(was: DType, now: DType): DType {
     return { kind: "struct", fields };
   }
   return now;
+}
+
+/** The narrowest integer both hold, signed when one is; DECIMAL(38,0) past BIGINT (the lake has no HUGEINT). */
+function widerInteger(a: DType, b: DType): DType {
+  const unsigned = (t: DType) => t.kind === "scalar" && t.name.startsWith("U");
+  if (unsigned(a) === unsigned(b)) {
+    const wider = rank(a) >= rank(b) ? a : b;
+    return rank(wider) > 3 ? WIDE_INTEGER : wider;
+  }
+  const [u, s] = unsigned(a) ? [a, b] : [b, a];
+  const at = Math.max(rank(u) + 1, rank(s));
+  return at > 3 ? WIDE_INTEGER : { kind: "scalar", name: RANKS[at]! };
 }
 
 const RANKS = ["TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"];

@@ -5,6 +5,8 @@
  * over just those records cannot miss a key or round a number; it could only pick a string subtype
  * (DATE, TIMESTAMP) that a later value does not parse as, and then the read fails loudly.
  */
+import { isBigInteger } from "./exact-json.ts";
+
 export const STRING = 1;
 export const BOOLEAN = 2;
 export const INTEGER = 4;
@@ -13,6 +15,19 @@ export const NULL = 16;
 export const ARRAY = 32;
 export const OBJECT = 64;
 const OTHER = 128;
+
+/** Integer widths (ShapeNode.width): past BIGINT, and past DuckDB's widest DECIMAL (38 digits). */
+export const WIDE = 1;
+export const VAST = 2;
+const MIN_BIGINT = -(2n ** 63n);
+const MAX_BIGINT = 2n ** 63n - 1n;
+
+/** How wide an integer token is: 0 within BIGINT, WIDE past it, VAST past 38 digits. */
+export function integerWidth(token: string): number {
+  if (token.length - (token.startsWith("-") ? 1 : 0) > 38) return VAST;
+  const n = BigInt(token);
+  return n < MIN_BIGINT || n > MAX_BIGINT ? WIDE : 0;
+}
 
 export class ShapeNode {
   kinds = 0;
@@ -26,10 +41,13 @@ export class ShapeNode {
   /** this key's place in its parent's order, and the object it was last seen in */
   index = 0;
   visit = 0;
+  /** the widest integer seen here: WIDE past BIGINT, VAST past 38 digits (no number the lake keeps holds it) */
+  width = 0;
 
   add(value: unknown): void {
     const kind = kindOf(value);
     this.kinds |= kind;
+    if (isBigInteger(value)) this.width = Math.max(this.width, integerWidth(value.rawJSON));
     if (kind === OBJECT) {
       const keys = (this.keys ??= new Map());
       const obj = value as Record<string, unknown>;
@@ -46,6 +64,7 @@ export class ShapeNode {
 
   merge(other: ShapeNode): void {
     this.kinds |= other.kinds;
+    this.width = Math.max(this.width, other.width);
     if (other.keys) {
       const keys = (this.keys ??= new Map());
       for (const [key, node] of other.keys) {
@@ -78,6 +97,8 @@ function kindOf(value: unknown): number {
     case "object":
       if (value === null) return NULL;
       if (Array.isArray(value)) return ARRAY;
+      // an integer past 2^53 that parseJson kept as written
+      if (isBigInteger(value)) return INTEGER;
       // Date, Buffer: serialized by their toJSON, not by their keys
       return typeof (value as { toJSON?: unknown }).toJSON === "function" ? OTHER : OBJECT;
     default:

@@ -2,14 +2,26 @@
  * The records of a JSON page taken from its text, without JSON.parse and JSON.stringify: one
  * validating walk finds the records array, copies each record to an NDJSON line and records the
  * page's shape. What DuckDB reads from the line means exactly what it would read from
- * JSON.stringify(JSON.parse(record)): numbers are rewritten to JavaScript's form wherever that
- * differs (1.50 → 1.5, 1e2 → 100, digits past 2^53 rounded), and newlines between tokens are
- * dropped. Strings keep their escapes; DuckDB decodes them to the same text.
+ * JSON.stringify(parseJson(record)) (exact-json.ts): numbers are rewritten to JavaScript's form
+ * wherever that differs (1.50 → 1.5, 1e2 → 100), except integers past 2^53, which keep their
+ * digits, and newlines between tokens are dropped. Strings keep their escapes; DuckDB decodes them to the same text.
  * Anything the walk cannot reproduce exactly (a record that is not an object, a key twice in one
  * object, a key like "7" that JavaScript would move to the front) makes it give up, and the caller
  * parses the page as before.
  */
-import { RecordShape, ShapeNode, STRING, BOOLEAN, INTEGER, NUMBER, NULL, ARRAY, OBJECT } from "./record-shape.ts";
+import { parseJson } from "./exact-json.ts";
+import {
+  integerWidth,
+  RecordShape,
+  ShapeNode,
+  STRING,
+  BOOLEAN,
+  INTEGER,
+  NUMBER,
+  NULL,
+  ARRAY,
+  OBJECT,
+} from "./record-shape.ts";
 
 export interface RecordsText {
   /** one record per line, each line ending in "\n" */
@@ -69,7 +81,7 @@ export function recordsFromText(
   const walk = new Walk(text, pick);
   const found = walk.find(path, usualKeys);
   if (!found) return undefined;
-  const envelope = JSON.parse(text.slice(0, found.start) + "[]" + text.slice(found.end));
+  const envelope = parseJson(text.slice(0, found.start) + "[]" + text.slice(found.end));
   return { envelope, records: found.records };
 }
 
@@ -90,16 +102,13 @@ export function pageFromText<B = unknown>(
     const page = recordsFromText(text, path, usualKeys, pick);
     if (page) return { body: page.envelope as B, text: page.records };
   } catch {}
-  return { body: JSON.parse(text) as B };
+  return { body: parseJson<B>(text) };
 }
 
 /** The last record of the text, parsed (a cursor read from the last record costs one parse, not a page's). */
 export function lastRecord(records: RecordsText): Record<string, unknown> | undefined {
   if (!records.count) return undefined;
-  return JSON.parse(records.ndjson.slice(records.ndjson.lastIndexOf("\n", records.ndjson.length - 2) + 1)) as Record<
-    string,
-    unknown
-  >;
+  return parseJson(records.ndjson.slice(records.ndjson.lastIndexOf("\n", records.ndjson.length - 2) + 1));
 }
 
 interface Found {
@@ -254,7 +263,7 @@ class Walk {
       node.kinds |= NULL;
       this.literal("null");
     } else {
-      node.kinds |= this.number();
+      node.kinds |= this.number(node);
     }
   }
 
@@ -375,7 +384,7 @@ class Walk {
     }
   }
 
-  private number(): number {
+  private number(node: ShapeNode): number {
     const s = this.s;
     const start = this.pos;
     let i = start;
@@ -403,6 +412,11 @@ class Walk {
     if (plain && i - start <= 15 && !(i - start === 2 && first === ZERO)) return INTEGER;
     const token = s.slice(start, i);
     const value = Number(token);
+    // an integer past 2^53 keeps its digits (exact-json.ts): DuckDB reads the token exactly
+    if (plain && !Number.isSafeInteger(value)) {
+      node.width = Math.max(node.width, integerWidth(token));
+      return INTEGER;
+    }
     const written = Number.isFinite(value) ? String(value) : "null";
     if (written !== token) this.replace(start, i, written);
     return Number.isSafeInteger(value) ? INTEGER : NUMBER;

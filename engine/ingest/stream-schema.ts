@@ -9,6 +9,7 @@
  */
 import {
   NULL_TYPE,
+  exactIntegers,
   fits,
   markUnknown,
   onlyFilled,
@@ -33,10 +34,40 @@ export interface ColumnSchema {
 /**
  * How a record carries a value that JSON cannot hold as the column's type: bytes as base64 (the
  * column is BLOB), a JSON document as its text (JSON), an interval as months, days and microseconds
- * (the column is VARCHAR: Parquet's INTERVAL has milliseconds and no sign, so the lake keeps
- * DuckDB's interval text, which casts back to the same INTERVAL).
+ * (INTERVAL), a time of day with its offset as its text (TIME WITH TIME ZONE). The last two are
+ * types Parquet cannot hold exactly (KEPT_AS_TEXT): the lake keeps their text.
  */
-export type SpoolEncoding = "base64" | "json-text" | "interval";
+export type SpoolEncoding = "base64" | "json-text" | "interval" | "text";
+
+/**
+ * Declared types whose values Parquet cannot hold exactly, so the lake's files keep their text and
+ * the raw views read it back as the type (rawViewCasts): Parquet's INTERVAL has milliseconds and no
+ * sign (DuckDB refuses a negative one), and a Parquet TIME keeps no offset (DuckDB writes a
+ * TIMETZ as the UTC time of day, so '10:00+05:30' would read back as '04:30+00').
+ */
+const KEPT_AS_TEXT = new Set(["INTERVAL", "TIME WITH TIME ZONE"]);
+
+/** A declared type (any list depth) the lake keeps as text: the type the raw views read it as. */
+function keptAsText(type: string): string | undefined {
+  let t = parseType(type);
+  while (t.kind === "list") t = t.of;
+  return t.kind === "scalar" && KEPT_AS_TEXT.has(t.name) ? typeSql(parseType(type)) : undefined;
+}
+
+/**
+ * The `REPLACE` list that makes a raw view read the columns the lake keeps as text as their declared
+ * types, for the columns the files have; empty when there are none.
+ */
+export function rawViewCasts(
+  declared: ColumnSchema[],
+  present: Set<string>,
+  quote: (name: string) => string,
+): string[] {
+  return declared.flatMap((c) => {
+    const type = present.has(c.name) ? keptAsText(c.type) : undefined;
+    return type ? [`CAST(${quote(c.name)} AS ${type}) AS ${quote(c.name)}`] : [];
+  });
+}
 
 /** A column as a source declares it. */
 export interface DeclaredColumn {
@@ -117,7 +148,8 @@ export class StreamSchema {
       const type = parseType(d.type);
       const was = before.get(d.name);
       if (was && was.source_type === d.source_type && !same(was.type, type) && same(widen(type, was.type), was.type))
-        return { name: d.name, type: was.type, source_type: d.source_type };
+        // an interval recorded as VARCHAR (before the lake kept intervals as INTERVAL) stays its text
+        return { name: d.name, type: was.type, source_type: d.source_type, encoding: textEncoding(d.encoding) };
       return { name: d.name, type, source_type: d.source_type, encoding: d.encoding };
     });
     // a schema recorded before types came from the catalog was guessed from values: no drift from a guess
@@ -147,7 +179,7 @@ export class StreamSchema {
     const at = new Map(columns.map((c, i) => [c.name, i]));
     for (const { name, type } of inferred) {
       const node = shape?.root.keys?.get(name);
-      const seen = node ? markUnknown(parseType(type), node) : parseType(type);
+      const seen = node ? exactIntegers(markUnknown(parseType(type), node), node) : parseType(type);
       const i = at.get(name);
       if (i === undefined) {
         at.set(name, columns.length);
@@ -234,6 +266,8 @@ export function landExpr(col: { type: DType; encoding?: SpoolEncoding }, x: stri
       return `CAST(${x} AS ${typeSql(col.type)})`;
     case "base64":
       return eachElement(x, listDepth(col.type), (e) => `from_base64(${e})`);
+    case "text":
+      return x;
     case "interval":
       // DuckDB's own interval text where it reads back (its clock part overflows past about 2^31
       // hours); there, the months, days and microseconds as given, which always read back
@@ -242,6 +276,11 @@ export function landExpr(col: { type: DType; encoding?: SpoolEncoding }, x: stri
         return `CASE WHEN TRY_CAST(${text} AS INTERVAL) IS NULL THEN ${e} ELSE ${text} END`;
       });
   }
+}
+
+/** An encoding whose land expression is text, so it suits a column widened to VARCHAR. */
+function textEncoding(encoding: SpoolEncoding | undefined): SpoolEncoding | undefined {
+  return encoding === "interval" || encoding === "text" ? encoding : undefined;
 }
 
 function listDepth(t: DType): number {

@@ -1,4 +1,5 @@
 import type { Batch, RawRecord, StreamState } from "./connector.ts";
+import { parseJson } from "./exact-json.ts";
 import type { RecordsText } from "./records-text.ts";
 
 /**
@@ -17,6 +18,6 @@ export class TextBatch implements Batch {
     return (this.parsed ??= this.text.ndjson
       .split("\n")
       .slice(0, this.text.count)
-      .map((line) => JSON.parse(line) as RawRecord));
+      .map((line) => parseJson<RawRecord>(line)));
   }
 }

@@ -4,6 +4,7 @@ import { now } from "../clock.ts";
 import type { Project } from "../config/project.ts";
 import { StateStore } from "../ingest/cursor-state.ts";
 import { LOADED_AT, newRunId, RUN_ID, sqlType, streamGlob, streamHasData } from "../ingest/lake-writer.ts";
+import { rawViewCasts } from "../ingest/stream-schema.ts";
 import {
   findUnreadableRaw,
   looksLikeUnreadableFile,
@@ -75,9 +76,11 @@ export async function refreshRawViews(
       // reading the files' schemas can hit a broken one: quarantine it and try again, at most once per file
       for (let attempt = 0; ; attempt++) {
         try {
-          await db.run(
-            `CREATE OR REPLACE VIEW ${view} AS SELECT * FROM read_parquet(${literal(glob)}, hive_partitioning = true, union_by_name = true)`,
-          );
+          const files = `read_parquet(${literal(glob)}, hive_partitioning = true, union_by_name = true)`;
+          await db.run(`CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${files}`);
+          const casts = await textKeptCasts(db, project, s.source, s.stream, view);
+          if (casts.length)
+            await db.run(`CREATE OR REPLACE VIEW ${view} AS SELECT * REPLACE (${casts.join(", ")}) FROM ${files}`);
           break;
         } catch (e) {
           const msg = (e as Error).message;
@@ -100,6 +103,20 @@ export async function refreshRawViews(
     }
   }
   return missing;
+}
+
+/** The casts that read the columns the lake keeps as text (intervals, times with an offset) as their declared types. */
+async function textKeptCasts(
+  db: Db,
+  project: Project,
+  source: string,
+  stream: string,
+  view: string,
+): Promise<string[]> {
+  const declared = new StateStore(project.paths.state).read(source).streams[stream]?.schema;
+  if (!declared?.length || !rawViewCasts(declared, new Set(declared.map((c) => c.name)), ident).length) return [];
+  const present = new Set((await db.describe(`SELECT * FROM ${view}`)).map((c) => c.name));
+  return rawViewCasts(declared, present, ident);
 }
 
 /**

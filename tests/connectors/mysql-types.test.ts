@@ -39,7 +39,29 @@ const COLUMNS: MatrixColumn[] = [
     landed: "UBIGINT",
     kind: "int",
   },
-  // past DuckDB's 38 digits: exact text
+  // DuckDB's widest DECIMAL, at both ends, and past UBIGINT
+  {
+    name: "dec38_0",
+    ddl: "DECIMAL(38,0)",
+    values: ["9".repeat(38), `-${"9".repeat(38)}`, "18446744073709551616", "0"],
+    landed: "DECIMAL(38,0)",
+    kind: "decimal",
+  },
+  // past DuckDB's 38 digits: exact text (Parquet has no HUGEINT: DuckDB writes one as a DOUBLE)
+  {
+    name: "dec39_0",
+    ddl: "DECIMAL(39,0)",
+    values: ["9".repeat(39), `-${"9".repeat(39)}`, "170141183460469231731687303715884105728", "1"],
+    landed: "VARCHAR",
+    kind: "text",
+  },
+  {
+    name: "dec65_0",
+    ddl: "DECIMAL(65,0)",
+    values: ["9".repeat(65), `-${"9".repeat(65)}`],
+    landed: "VARCHAR",
+    kind: "text",
+  },
   {
     name: "dec65",
     ddl: "DECIMAL(65,30)",
@@ -130,12 +152,22 @@ const COLUMNS: MatrixColumn[] = [
     // the session is UTC, so the text is UTC
     source: (c) => `CONCAT(CAST(${c} AS CHAR), '+00')`,
   },
-  // a signed duration up to 838 hours, not a time of day: DuckDB's interval text
+  // a signed duration up to 838 hours, not a time of day (DuckDB's TIME holds 00:00 to 24:00 only):
+  // INTERVAL, whose text the files keep (Parquet's INTERVAL has no sign and milliseconds)
   {
     name: "tm",
     ddl: "TIME(6)",
-    values: ["'-838:59:59.999999'", "'838:59:59.999999'", "'00:00:00'", "'-00:00:00.000001'", "'12:00:00.5'"],
-    landed: "VARCHAR",
+    values: [
+      "'-838:59:59.999999'",
+      "'838:59:59.999999'",
+      "'00:00:00'",
+      "'-00:00:00.000001'",
+      "'12:00:00.5'",
+      "'-24:00:00'",
+      "'100:00:00'",
+    ],
+    landed: "INTERVAL",
+    stored: "VARCHAR",
     kind: "interval",
     source: (c) => `CONCAT('0,0,', CAST(TIME_TO_SEC(${c}) * 1000000 AS SIGNED))`,
   },

@@ -79,6 +79,28 @@ const COLUMNS: MatrixColumn[] = [
     landed: "DECIMAL(5,5)",
     kind: "decimal",
   },
+  // DuckDB's widest DECIMAL, at both ends
+  {
+    name: "num_38_0",
+    ddl: "numeric(38,0)",
+    values: [`'${"9".repeat(38)}'`, `'-${"9".repeat(38)}'`, "'18446744073709551616'", "0"],
+    landed: "DECIMAL(38,0)",
+    kind: "decimal",
+  },
+  // past 38 digits: exact text (a HUGEINT would hold only some of these, and Parquet has no HUGEINT: DuckDB writes it as a DOUBLE)
+  {
+    name: "num_39_0",
+    ddl: "numeric(39,0)",
+    values: [
+      `'${"9".repeat(39)}'`,
+      `'-${"9".repeat(39)}'`,
+      "'170141183460469231731687303715884105728'",
+      "'-170141183460469231731687303715884105729'",
+      "1",
+    ],
+    landed: "VARCHAR",
+    kind: "text",
+  },
   {
     name: "num_wide",
     ddl: "numeric(39,2)",
@@ -194,28 +216,41 @@ const COLUMNS: MatrixColumn[] = [
     landed: "TIME",
     kind: "text",
   },
-  // Parquet keeps no offset for a time of day; the text does
+  // Parquet keeps no offset for a time of day (DuckDB writes the UTC time): the files keep the text,
+  // the raw views read it as TIMETZ; offsets to the second, 24:00:00 and the ±15:59 ends
   {
     name: "ttz",
     ddl: "timetz",
-    values: ["'00:00:00+1559'", "'24:00:00-1559'", "'10:00:00.123456+02'", "'10:00:00+05:30'"],
-    landed: "VARCHAR",
-    kind: "text",
+    values: [
+      "'00:00:00+1559'",
+      "'24:00:00-1559'",
+      "'10:00:00.123456+02'",
+      "'10:00:00+05:30'",
+      "'23:59:59.999999-00:00:01'",
+      "'10:00:00+05:53:28'",
+      "'12:00:00+00'",
+    ],
+    landed: "TIME WITH TIME ZONE",
+    stored: "VARCHAR",
+    kind: "timetz",
   },
-  // Parquet's INTERVAL has milliseconds and no sign: DuckDB's interval text, which casts back exactly
+  // Parquet's INTERVAL has milliseconds and no sign: the files keep DuckDB's interval text, the raw
+  // views read it as INTERVAL; months, days and microseconds each keep their own sign
   {
     name: "iv",
     ddl: "interval",
     values: [
       "'-178000000 years'",
       "'178000000 years'",
-      "'1 year 2 mons -3 days 04:05:06.789'",
+      "'1 year 2 mons -3 days 04:05:06.789012'",
       "'-00:00:00.000001'",
       "'2147483647 days'",
       "'2562047788:00:54.775807'",
       "'1 mon -1 microsecond'",
+      "'-1 year -2 mons +3 days -04:05:06.789012'",
     ],
-    landed: "VARCHAR",
+    landed: "INTERVAL",
+    stored: "VARCHAR",
     kind: "interval",
   },
   { name: "b", ddl: "boolean", values: ["true", "false"], landed: "BOOLEAN", kind: "bool" },
@@ -353,9 +388,19 @@ const COLUMNS: MatrixColumn[] = [
   {
     name: "ivs",
     ddl: "interval[]",
-    values: ["ARRAY['-1 mon 2 days'::interval, '00:00:00.000001']"],
-    landed: "VARCHAR[]",
+    values: ["ARRAY['-1 mon 2 days'::interval, '00:00:00.000001', NULL, '1 year 2 mons -3 days 04:05:06.789012']"],
+    landed: "INTERVAL[]",
+    stored: "VARCHAR[]",
     kind: "interval",
+    depth: 1,
+  },
+  {
+    name: "ttzs",
+    ddl: "timetz[]",
+    values: [`'{"24:00:00-15:59","10:00:00.5+05:30",NULL}'`],
+    landed: "TIME WITH TIME ZONE[]",
+    stored: "VARCHAR[]",
+    kind: "timetz",
     depth: 1,
   },
   { name: "flags", ddl: "boolean[]", values: ["'{t,f,NULL}'"], landed: "BOOLEAN[]", kind: "bool", depth: 1 },
@@ -365,6 +410,7 @@ const COLUMNS: MatrixColumn[] = [
 function sourceText(c: MatrixColumn, col: string): string {
   const scalar = (x: string): string => {
     if (c.kind === "hex") return `encode(${x}, 'hex')`;
+    if (c.kind === "timetz") return `${x}::time::text || ',' || extract(timezone from ${x})::int`;
     if (c.kind === "interval")
       return `(extract(year from ${x}) * 12 + extract(month from ${x}))::bigint || ',' || extract(day from ${x})::bigint || ',' ||
               (extract(hour from ${x}) * 3600000000 + extract(minute from ${x}) * 60000000 + extract(microseconds from ${x}))::bigint`;

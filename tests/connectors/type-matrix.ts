@@ -1,5 +1,5 @@
 import { expect } from "bun:test";
-import { rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { Db } from "../../engine/warehouse/duckdb.ts";
@@ -17,8 +17,10 @@ export interface MatrixColumn {
   ddl: string;
   /** SQL literals, one per row (row ids start at 1); rows past the list are NULL */
   values: string[];
-  /** the DuckDB type the lake must hold it as */
+  /** the DuckDB type the stream declares and the raw views (what staging reads) hold it as */
   landed: string;
+  /** the Parquet files' type, when it is not `landed`: the text of a type Parquet cannot hold exactly */
+  stored?: string;
   /** how both sides are spelled before comparing */
   kind: Kind;
   /** the list depth of an array column: values are compared element by element */
@@ -36,6 +38,7 @@ export type Kind =
   | "decimal"
   | "datetime"
   | "interval"
+  | "timetz"
   | "hex"
   | "zero-date";
 
@@ -117,6 +120,11 @@ export function normalize(kind: Kind, value: unknown): string | null {
 export function lakeText(c: MatrixColumn, col: string): string {
   const scalar = (x: string): string => {
     if (c.kind === "hex") return `lower(hex(${x}))`;
+    if (c.kind === "timetz") {
+      // the time of day and the offset in seconds (DuckDB prints an offset under a minute as minutes)
+      const t = `CAST(${x} AS TIME WITH TIME ZONE)`;
+      return `CAST(${t} AS TIME)::VARCHAR || ',' || datepart('timezone', ${t})`;
+    }
     if (c.kind === "interval") {
       const i = `CAST(${x} AS INTERVAL)`;
       return `(datepart('year', ${i}) * 12 + datepart('month', ${i})) || ',' || datepart('day', ${i}) || ',' ||
@@ -207,6 +215,39 @@ function listOf(c: MatrixColumn, value: unknown): (string | null)[] | null {
   return (value as unknown[]).map((v) => normalize(c.kind, v));
 }
 
+/**
+ * The landed rows as staging reads them: a model selecting every column of the stream's raw view,
+ * built by `dp build` and read back by `dp sql`, with each column's DuckDB type there.
+ */
+export async function stagingRows(
+  dir: string,
+  columns: MatrixColumn[],
+  timeZone: string,
+): Promise<{ rows: Map<number, Record<string, unknown>>; types: Map<string, string> }> {
+  mkdirSync(join(dir, "models", "staging"), { recursive: true });
+  writeFileSync(join(dir, "models", "staging", "stg_matrix.sql"), "select * from {{ source('db', 'matrix') }}\n");
+  const built = await runDp(["build", "-C", dir], { env: { TZ: timeZone } });
+  if (built.code !== 0)
+    throw new Error(`dp build under TZ=${timeZone} exited ${built.code}: ${built.stdout}${built.stderr}`);
+  // plain aliases: dp sql --json spells keys in snake_case
+  const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  const select = columns.flatMap((c, i) => [
+    `${lakeText(c, quote(c.name))} AS v${i}`,
+    `typeof(${quote(c.name)}) AS t${i}`,
+  ]);
+  const out = await runDp(
+    ["sql", "--json", "-C", dir, `SELECT id::INTEGER AS id, ${select.join(", ")} FROM staging.stg_matrix ORDER BY id`],
+    { env: { TZ: timeZone } },
+  );
+  if (out.code !== 0) throw new Error(`dp sql exited ${out.code}: ${out.stdout}${out.stderr}`);
+  const read = JSON.parse(out.stdout) as Record<string, unknown>[];
+  const rows = new Map(
+    read.map((r) => [r.id as number, Object.fromEntries(columns.map((c, i) => [c.name, r[`v${i}`]]))] as const),
+  );
+  const types = new Map(columns.map((c, i) => [c.name, String(read[0]?.[`t${i}`])] as const));
+  return { rows, types };
+}
+
 /** Declared types as `dp sources --json` shows them, per column of the matrix stream. */
 export async function declaredTypes(dir: string): Promise<Map<string, { type: string; source_type?: string }>> {
   const out = await runDp(["sources", "--json", "-C", dir]);
@@ -219,8 +260,9 @@ export async function declaredTypes(dir: string): Promise<Map<string, { type: st
 }
 
 /**
- * The matrix pulled by `dp` under each time zone: every value compared with the source's, and each
- * column's Parquet and declared types with the one the matrix names. `also` checks the rest per pull.
+ * The matrix pulled by `dp` under each time zone: every value compared with the source's, in the
+ * Parquet files and as staging reads them (built by `dp build`), and each column's Parquet, declared
+ * and staging types with the ones the matrix names. `also` checks the rest per pull.
  */
 export async function checkMatrix(opts: {
   connector: "postgres" | "mysql";
@@ -237,9 +279,12 @@ export async function checkMatrix(opts: {
     const lake = await lakeRows(dir, opts.columns);
     expectSameValues(opts.columns, opts.source, lake.rows, `TZ=${tz}`);
     const declared = await declaredTypes(dir);
+    const staging = await stagingRows(dir, opts.columns, tz);
+    expectSameValues(opts.columns, opts.source, staging.rows, `TZ=${tz} staging`);
     for (const col of opts.columns) {
-      expect(`${col.name}: ${lake.types.get(col.name)}`).toBe(`${col.name}: ${col.landed}`);
+      expect(`${col.name}: ${lake.types.get(col.name)}`).toBe(`${col.name}: ${col.stored ?? col.landed}`);
       expect(`${col.name}: ${declared.get(col.name)?.type}`).toBe(`${col.name}: ${col.landed}`);
+      expect(`${col.name}: ${staging.types.get(col.name)}`).toBe(`${col.name}: ${col.landed}`);
     }
     opts.also(declared, stdout + stderr);
   }

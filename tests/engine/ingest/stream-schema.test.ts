@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { fits, parseType, typeSql, typeText, widen } from "../../../engine/ingest/duckdb-type.ts";
+import { exactIntegers, fits, parseType, typeSql, typeText, widen } from "../../../engine/ingest/duckdb-type.ts";
+import { parseJson } from "../../../engine/ingest/exact-json.ts";
 import { RecordShape } from "../../../engine/ingest/record-shape.ts";
-import { StreamSchema } from "../../../engine/ingest/stream-schema.ts";
+import { rawViewCasts, StreamSchema } from "../../../engine/ingest/stream-schema.ts";
 
 const shapeOf = (records: Record<string, unknown>[]) => {
   const s = new RecordShape();
@@ -63,6 +64,33 @@ describe("DuckDB types as trees", () => {
       "STRUCT(a BIGINT, b VARCHAR, c BOOLEAN)",
     );
     expect(w("BIGINT", "VARCHAR")).toBe("VARCHAR");
+    // integers stay integers: signed when either is, DECIMAL(38,0) past BIGINT (the lake has no HUGEINT)
+    expect(w("UTINYINT", "TINYINT")).toBe("SMALLINT");
+    expect(w("INTEGER", "UINTEGER")).toBe("BIGINT");
+    expect(w("BIGINT", "UBIGINT")).toBe("DECIMAL(38,0)");
+    expect(w("BIGINT", "HUGEINT")).toBe("DECIMAL(38,0)");
+    expect(w("DECIMAL(38,0)", "INTEGER")).toBe("DECIMAL(38,0)");
+    expect(w("DECIMAL(38,0)", "DOUBLE")).toBe("DOUBLE");
+  });
+
+  test("integers past 2^53: what DuckDB's JSON reader infers becomes a type the lake holds them in exactly", () => {
+    const node = (json: string) => {
+      const s = new RecordShape();
+      s.add(parseJson<Record<string, unknown>[]>(json));
+      return s.root.keys!.get("n");
+    };
+    const exact = (inferred: string, json: string) => typeText(exactIntegers(parseType(inferred), node(json)));
+    // DuckDB infers HUGEINT for 2^63 and -1 together, and for 2^64 - 1; DOUBLE past 64 bits
+    expect(exact("HUGEINT", '[{"n":9007199254740993},{"n":-9007199254740993}]')).toBe("BIGINT");
+    expect(exact("HUGEINT", '[{"n":18446744073709551615},{"n":-1}]')).toBe("DECIMAL(38,0)");
+    expect(exact("DOUBLE", '[{"n":1180591620717411303424}]')).toBe("DECIMAL(38,0)");
+    expect(exact("DOUBLE", `[{"n":1${"0".repeat(40)}},{"n":null}]`)).toBe("VARCHAR");
+    expect(exact("DOUBLE[]", '[{"n":[1180591620717411303424, 1]}]')).toBe("DECIMAL(38,0)[]");
+    // a float among them is a DOUBLE field
+    expect(exact("DOUBLE", '[{"n":1180591620717411303424},{"n":1.5}]')).toBe("DOUBLE");
+    // a DECIMAL(38,0) holds integers only
+    expect(fits(parseType("DECIMAL(38,0)"), node('[{"n":18446744073709551615}]'))).toBe(true);
+    expect(fits(parseType("DECIMAL(38,0)"), node('[{"n":1.5}]'))).toBe(false);
   });
 });
 
@@ -106,6 +134,32 @@ describe("a stream's declared schema", () => {
     const { redo } = schema.accept(early);
     expect(redo!.columns.map((c) => typeText(c.type))).toEqual(["VARCHAR"]);
     expect(schema.accept(redo!)).toEqual({ drift: undefined });
+  });
+
+  test("intervals and times with an offset: declared as their types, read back from the lake's text by the raw views", () => {
+    const declared = [
+      { name: "iv", type: "INTERVAL", source_type: "interval", encoding: "interval" as const },
+      { name: "ivs", type: "INTERVAL[]", source_type: "interval[]", encoding: "interval" as const },
+      { name: "ttz", type: "TIME WITH TIME ZONE", source_type: "time with time zone", encoding: "text" as const },
+      { name: "n", type: "BIGINT", source_type: "bigint" },
+    ];
+    const schema = new StreamSchema(undefined);
+    schema.declare(declared);
+    const recorded = schema.recordable();
+    expect(recorded.map((c) => c.type)).toEqual(["INTERVAL", "INTERVAL[]", "TIME WITH TIME ZONE", "BIGINT"]);
+    const quote = (n: string) => `"${n}"`;
+    expect(rawViewCasts(recorded, new Set(["iv", "ivs", "ttz", "n"]), quote)).toEqual([
+      'CAST("iv" AS INTERVAL) AS "iv"',
+      'CAST("ivs" AS INTERVAL[]) AS "ivs"',
+      'CAST("ttz" AS TIME WITH TIME ZONE) AS "ttz"',
+    ]);
+    // a column no file has yet is not cast
+    expect(rawViewCasts(recorded, new Set(["n"]), quote)).toEqual([]);
+    // a stream an older dp recorded with the interval as VARCHAR keeps its text: no drift, no cast
+    const older = new StreamSchema([{ name: "iv", type: "VARCHAR", source_type: "interval" }]);
+    expect(older.declare([declared[0]!])).toBeUndefined();
+    expect(older.recordable()).toEqual([{ name: "iv", type: "VARCHAR", source_type: "interval" }]);
+    expect(rawViewCasts(older.recordable(), new Set(["iv"]), quote)).toEqual([]);
   });
 
   test("a database's catalog: a changed source type is drift, a dropped column is removed, a value-widened type stays", () => {
