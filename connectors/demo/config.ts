@@ -22,13 +22,21 @@ const isoDate = z
     message: "not a valid date",
   });
 
+/** The demo's CRM as the hubspot connector lands it (streams/hubspot.ts); `dataset: hubspot` pulls these instead. */
+export const HUBSPOT_STREAM_NAMES = ["contacts", "companies", "deals", "pipelines", "owners"] as const;
+
 export const demoConfigSchema = z.strictObject({
+  /** classic: the streams above; hubspot: the CRM in HubSpot's shapes */
+  dataset: z.enum(["classic", "hubspot"]).default("classic"),
   seed: z.number().int().default(42),
   scale: z
     .union([z.enum(["tiny", "small", "medium", "large"]), z.number().int().min(1).max(10_000_000)])
     .default("small"),
   start: isoDate.optional(),
-  streams: z.array(z.enum(STREAM_NAMES)).min(1).optional(),
+  streams: z
+    .array(z.enum([...STREAM_NAMES, ...HUBSPOT_STREAM_NAMES]))
+    .min(1)
+    .optional(),
   /** mean product events per customer per day of an open subscription */
   events_per_active_day: z.number().min(0).max(1_000).default(2),
 });

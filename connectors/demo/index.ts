@@ -3,6 +3,7 @@ import { defineConnector, type Batch, type ReadContext } from "../../engine/inge
 import { STREAM_NAMES, demoConfigSchema, type DemoConfig, type StreamName } from "./config.ts";
 import { customers } from "./streams/customers.ts";
 import { deals } from "./streams/deals.ts";
+import { hubspotSpecs, readHubspot } from "./streams/hubspot.ts";
 import { events } from "./streams/product-events.ts";
 import { invoices, payments, subscriptions } from "./streams/billing.ts";
 import { plans } from "./streams/plans.ts";
@@ -27,20 +28,27 @@ export const demo = defineConnector<DemoConfig>({
   description: "an embedded, seeded B2B SaaS company (billing, product events, support, CRM) anchored to now",
   config: demoConfigSchema,
   streams(config) {
-    return (config.streams ?? STREAM_NAMES).map((name) => STREAMS[name].spec);
+    if (config.dataset === "hubspot") return hubspotSpecs(config.streams);
+    return (config.streams ?? STREAM_NAMES).map((name) => classicStream(name).spec);
   },
   read(config, ctx) {
+    if (config.dataset === "hubspot") return readHubspot(config, ctx);
     return readStream(config, ctx);
   },
 });
 
-async function* readStream(config: DemoConfig, ctx: ReadContext): AsyncGenerator<Batch> {
-  const stream = STREAMS[ctx.stream.name as StreamName];
+function classicStream(name: string): DemoStream {
+  const stream = STREAMS[name as StreamName];
   if (!stream) {
-    throw new DpError("CONFIG", `the demo source has no stream "${ctx.stream.name}"`, {
-      fix: `use some of: ${STREAM_NAMES.join(", ")}`,
+    throw new DpError("CONFIG", `the demo source has no stream "${name}"`, {
+      fix: `use some of: ${STREAM_NAMES.join(", ")} (HubSpot's streams need \`dataset: hubspot\`)`,
     });
   }
+  return stream;
+}
+
+async function* readStream(config: DemoConfig, ctx: ReadContext): AsyncGenerator<Batch> {
+  const stream = classicStream(ctx.stream.name);
   const world = makeWorld(config, ctx.now);
   const cursor = ctx.state?.cursor;
   const after =
