@@ -25,8 +25,9 @@ export interface ModelPack {
 }
 
 /**
- * A pack as it ships: the source block and the paths it owns among the files embedded in dp
- * (engine/config/demo-assets.generated.ts) — a path ending in `/` is a folder, anything else one file.
+ * A pack as it ships: the source block and the paths it owns among the demo project's files, which
+ * dp embeds (engine/config/demo-assets.generated.ts): the demo runs on the packs' own models. A path
+ * ending in `/` is a folder, anything else one file.
  */
 export interface PackSpec extends Omit<ModelPack, "files"> {
   paths: string[];
@@ -34,8 +35,8 @@ export interface PackSpec extends Omit<ModelPack, "files"> {
 
 /** A pack's files from the embedded assets, so `dp add` works from the single binary in any directory. */
 export async function embeddedPack(spec: PackSpec): Promise<ModelPack> {
-  const { demoAssets, packAssets } = await import("./demo-assets.generated.ts");
-  return packFromFiles(spec, { ...demoAssets, ...packAssets });
+  const { demoAssets } = await import("./demo-assets.generated.ts");
+  return packFromFiles(spec, demoAssets);
 }
 
 export function packFromFiles(spec: PackSpec, embedded: Record<string, string>): ModelPack {

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
 import type { ModelPack } from "../../engine/config/pack.ts";
 import { CrmBuilder, FakeHubspot } from "../fakes/hubspot.ts";
 import * as dev from "../fixtures/hubspot/dev/index.ts";
@@ -264,6 +267,13 @@ describe("dev scenario, first pull at 06:00", () => {
   });
 
   test("golden questions: dp eval --offline answers every one the current planner reads, with the fixture's values", async () => {
+    // the shipped questions check the call only; the fixture's copy adds Northwind's values to the same calls
+    const withValues = readFileSync(join(import.meta.dir, "../fixtures/hubspot/dev/evals.yaml"), "utf8");
+    type Case = { id: string; question: string; expect: { tool?: string; input?: unknown } };
+    const calls = (text: string) =>
+      (parse(text) as { cases: Case[] }).cases.map((c) => [c.id, c.question, c.expect.tool, c.expect.input]);
+    expect(calls(withValues)).toEqual(calls(hubspotPack.files["evals/hubspot.yaml"]!));
+    writeFileSync(join(project.dir, "evals/hubspot.yaml"), withValues);
     const r = await project.dp(["eval", "--offline", "--json"]);
     const report = JSON.parse(r.stdout) as { cases: { id: string; passed: boolean; actual?: string; why: string }[] };
     // the offline planner (rewritten in #15) misreads these; the metrics answer them (next test)
