@@ -137,7 +137,7 @@ interface Sales {
 
 /**
  * The same questions over the classic demo's `deals` stream, as its models answer them
- * (stg_crm__deals: the newest row per deal; pipeline_deals: won/lost by stage, open otherwise).
+ * (as the classic models stg_crm__deals and pipeline_deals did: the newest row per deal; won/lost by stage, open otherwise).
  */
 async function classicSales(): Promise<Sales> {
   const project = new HttpProject("crm", { connector: "demo", config: { ...DEMO, streams: ["deals"] } });
