@@ -32,7 +32,6 @@ import {
   invoiceShape,
   itemShape,
   lineShape,
-  priceId,
   priceShape,
   refundShape,
   sec,
@@ -282,7 +281,8 @@ export function account(world: World, index: number, signupAt: number, want: Wan
           customer: who,
           amount: gross - off,
           paymentIntent: `pi_${id.slice(3)}`,
-          description: "Subscription update",
+          description:
+            inv === subInvoices[0] && first.trialEndsAt === null ? "Subscription creation" : "Subscription update",
           failureCode: p.failureCode,
           refunded: 0,
         });
@@ -515,5 +515,3 @@ function latestByInvoice(versions: InvoiceVersion[]): InvoiceVersion[] {
 function prefixOf(index: number): string {
   return `AC${(index + 1).toString(16).toUpperCase().padStart(6, "0")}`;
 }
-
-export { priceId };
