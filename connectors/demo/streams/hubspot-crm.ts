@@ -251,35 +251,23 @@ export function customerCrm(world: World, index: number, signupAt: number, only?
       );
       companyLives.push(dup);
     }
-    const [first, last] = contactName(index);
+    const own = { company: base, companyName: companyName(index), owner };
+    const email = signupEmail(world.seed, index);
     contactLives.push(
-      contactLife(
-        contactId(index, 0),
-        companyName(index),
-        ownCreated,
-        signupEmail(world.seed, index),
-        first,
-        last,
-        base,
-        "Founder",
-        owner,
-      ),
+      contactLife({
+        ...own,
+        id: contactId(index, 0),
+        at: ownCreated,
+        email,
+        name: contactName(index),
+        title: "Founder",
+      }),
     );
     if (draw.secondContact) {
-      const [f2, l2] = contactName(index + 7);
-      const email = workEmail(index + 7).replace(/@.*/, `@${companyDomain(index)}`);
+      const second = workEmail(index + 7).replace(/@.*/, `@${companyDomain(index)}`);
+      const at = ownCreated + DAY;
       contactLives.push(
-        contactLife(
-          contactId(index, 1),
-          companyName(index),
-          ownCreated + DAY,
-          email,
-          f2,
-          l2,
-          base,
-          "Head of Finance",
-          owner,
-        ),
+        contactLife({ ...own, id: contactId(index, 1), at, email: second, name: contactName(index + 7), title: "CFO" }),
       );
     }
   }
@@ -298,19 +286,17 @@ export function customerCrm(world: World, index: number, signupAt: number, only?
     );
     c.write(p.createdAt, { lifecyclestage: "opportunity" });
     companyLives.push(c);
-    const [first, last] = contactName(p.companyIndex);
     contactLives.push(
-      contactLife(
-        contactId(index, 1 + p.prospect),
-        companyName(p.companyIndex),
-        p.createdAt,
-        workEmail(p.companyIndex),
-        first,
-        last,
-        c,
-        "CEO",
-        p.owner,
-      ),
+      contactLife({
+        id: contactId(index, 1 + p.prospect),
+        at: p.createdAt,
+        email: workEmail(p.companyIndex),
+        name: contactName(p.companyIndex),
+        company: c,
+        companyName: name,
+        title: "CEO",
+        owner: p.owner,
+      }),
     );
   }
 
@@ -349,27 +335,28 @@ function companyLife(id: string, at: number, name: string, domain: string, draw:
   return life;
 }
 
-function contactLife(
-  id: string,
-  companyName: string,
-  at: number,
-  email: string,
-  first: string,
-  last: string,
-  company: Life,
-  title: string,
-  owner: Rep,
-): Life {
-  const life = new Life(id, at);
-  life.write(at, {
-    email,
-    firstname: first,
-    lastname: last,
-    company: companyName,
-    jobtitle: title,
+interface ContactSpec {
+  id: string;
+  at: number;
+  email: string;
+  name: [first: string, last: string];
+  company: Life;
+  companyName: string;
+  title: string;
+  owner: Rep;
+}
+
+function contactLife(c: ContactSpec): Life {
+  const life = new Life(c.id, c.at);
+  life.write(c.at, {
+    email: c.email,
+    firstname: c.name[0],
+    lastname: c.name[1],
+    company: c.companyName,
+    jobtitle: c.title,
     lifecyclestage: "lead",
-    hubspot_owner_id: ownerId(owner),
-    associatedcompanyid: company.id,
+    hubspot_owner_id: ownerId(c.owner),
+    associatedcompanyid: c.company.id,
   });
   return life;
 }
