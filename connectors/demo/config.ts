@@ -36,13 +36,19 @@ const isoDate = z
     message: "not a valid date",
   });
 
-/** `classic`: the demo's own billing shapes (plans, payments, ...); `stripe`: its billing as Stripe objects. */
-export const DATASETS = ["classic", "stripe"] as const;
+/** The demo's CRM as the hubspot connector lands it (streams/hubspot.ts); `dataset: hubspot` pulls these instead. */
+export const HUBSPOT_STREAM_NAMES = ["contacts", "companies", "deals", "pipelines", "owners"] as const;
+
+/**
+ * `classic`: the demo's own shapes (plans, payments, deals, ...); `stripe`: its billing as Stripe objects;
+ * `hubspot`: its CRM as HubSpot objects.
+ */
+export const DATASETS = ["classic", "stripe", "hubspot"] as const;
 export type Dataset = (typeof DATASETS)[number];
 
 export const demoConfigSchema = z
   .strictObject({
-    /** which shapes the source lands: the classic streams, or the company's billing as the Stripe connector lands it */
+    /** which shapes the source lands: the classic streams, or the company's billing / CRM as the Stripe / HubSpot connector lands it */
     dataset: z.enum(DATASETS).default("classic"),
     seed: z.number().int().default(42),
     scale: z
@@ -50,25 +56,41 @@ export const demoConfigSchema = z
       .default("small"),
     start: isoDate.optional(),
     streams: z
-      .array(z.enum([...new Set([...STREAM_NAMES, ...STRIPE_STREAM_NAMES])] as [string, ...string[]]))
+      .array(
+        z.enum([...new Set([...STREAM_NAMES, ...STRIPE_STREAM_NAMES, ...HUBSPOT_STREAM_NAMES])] as [
+          string,
+          ...string[],
+        ]),
+      )
       .min(1)
       .optional(),
     /** mean product events per customer per day of an open subscription */
     events_per_active_day: z.number().min(0).max(1_000).default(2),
   })
   .superRefine((c, ctx) => {
-    const names: readonly string[] = c.dataset === "stripe" ? STRIPE_STREAM_NAMES : STREAM_NAMES;
+    const names: readonly string[] =
+      c.dataset === "stripe" ? STRIPE_STREAM_NAMES : c.dataset === "hubspot" ? HUBSPOT_STREAM_NAMES : STREAM_NAMES;
     c.streams?.forEach((s, i) => {
       if (!names.includes(s))
         ctx.addIssue({
           code: "custom",
           path: ["streams", i],
-          message: `dataset ${c.dataset} has no stream "${s}"; its streams: ${names.join(", ")}`,
+          message: `dataset ${c.dataset} has no stream "${s}"; its streams: ${names.join(", ")}${elsewhere(s)}`,
         });
     });
   });
 
 export type DemoConfig = z.infer<typeof demoConfigSchema>;
+
+/** Where a stream name the chosen dataset lacks does exist: `(set dataset: hubspot)`. */
+function elsewhere(stream: string): string {
+  const has = DATASETS.filter((d) =>
+    (d === "stripe" ? STRIPE_STREAM_NAMES : d === "hubspot" ? HUBSPOT_STREAM_NAMES : STREAM_NAMES).some(
+      (n) => n === stream,
+    ),
+  );
+  return has.length ? ` (${has.map((d) => `dataset: ${d}`).join(" or ")} has it)` : "";
+}
 
 export function customersAtHorizon(config: DemoConfig): number {
   return typeof config.scale === "number" ? config.scale : SCALES[config.scale];

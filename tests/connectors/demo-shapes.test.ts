@@ -223,7 +223,7 @@ describe("the Stripe pack over the demo at DP_NOW", () => {
   }, 60_000);
 
   test("the pack's MRR is the classic dataset's, less discounts, plus the internal test accounts the classic models drop", async () => {
-    // the classic models' MRR (models/staging/stg_billing__subscription_history.sql): the version of each
+    // the classic models' MRR (the demo's stg_billing__subscription_history before it moved to the packs): the version of each
     // subscription in force at the month end, active or past_due, annual ÷ 12, test accounts removed
     const [classic] = await rawLake<{ mrr: number; customers: bigint }>(
       project.dir,
