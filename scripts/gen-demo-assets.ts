@@ -9,11 +9,19 @@ import { join, relative } from "node:path";
 
 const root = join(import.meta.dir, "..");
 
+/**
+ * evals/holdout/ is the project's own measuring stick for the offline planner (questions written by someone
+ * who does not tune it; `dp eval` in this repository scores it apart from evals/dev/). It is not part of
+ * the demo a user gets, so it is never embedded.
+ */
+const NOT_EMBEDDED = new Set(["evals/holdout"]);
+
 /** Every .sql/.yml/.md file under `dir`, keyed by its path relative to `base`. */
 function walk(dir: string, base: string, into: Record<string, string>): void {
   if (!existsSync(dir)) return;
   for (const e of readdirSync(dir).sort()) {
     const p = join(dir, e);
+    if (NOT_EMBEDDED.has(relative(base, p))) continue;
     if (statSync(p).isDirectory()) walk(p, base, into);
     else if (/\.(sql|ya?ml|md)$/.test(e)) into[relative(base, p)] = readFileSync(p, "utf8");
   }
