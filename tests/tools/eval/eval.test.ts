@@ -27,7 +27,13 @@ describe("dp eval on a fresh demo project", () => {
     const refusals = report.cases.filter((c: { kind: string }) => c.kind === "refusal");
     expect(refusals.length).toBeGreaterThanOrEqual(6);
     for (const c of refusals) expect({ id: c.id, status: c.status }).toEqual({ id: c.id, status: "refused" });
-    expect(report.refusals.false_refusals).toBe(0);
+    // the one answerable question the offline planner refuses: the HubSpot pack's "pipeline by sales rep"
+    // ("sales" read as a dimension; tests/connectors/hubspot-pack.test.ts lists what it misreads)
+    const falselyRefused = report.cases
+      .filter((c: { kind: string; status: string }) => c.kind !== "refusal" && c.status === "refused")
+      .map((c: { id: string }) => c.id);
+    expect(falselyRefused).toEqual(["pipeline-by-sales-rep"]);
+    expect(report.refusals.false_refusals).toBe(falselyRefused.length);
     for (const c of report.cases) expect(c.latency_ms).toBeLessThan(5_000);
   }, 120_000);
 
