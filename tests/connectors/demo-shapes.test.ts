@@ -222,6 +222,25 @@ describe("the Stripe pack over the demo at DP_NOW", () => {
     expect(off).toEqual([]);
   }, 60_000);
 
+  test("trial conversion: a trial converted when its subscription went on past the trial's end, though the first invoice is created up to an hour after it", async () => {
+    const [mart] = await project.sql<{ ended: number; converted: number }>(
+      `select sum(trials_ended) as ended, sum(trials_converted) as converted from marts.trials_monthly
+       where month between '2026-07-01' and '2026-09-01'`,
+      DP_NOW,
+    );
+    const [subs] = await project.sql<{ ended: number; converted: number }>(
+      `select count(*) as ended, count(*) filter (where ended_at is null or ended_at > trial_end_at) as converted
+       from staging.stg_stripe__subscriptions
+       where trial_end_at >= '2026-07-01' and trial_end_at < '2026-10-01' and trial_end_at > coalesce(trial_start_at, created_at)`,
+      DP_NOW,
+    );
+    expect({ ended: Number(mart!.ended), converted: Number(mart!.converted) }).toEqual({
+      ended: Number(subs!.ended),
+      converted: Number(subs!.converted),
+    });
+    expect(Number(subs!.converted) / Number(subs!.ended)).toBeGreaterThan(0.5);
+  }, 60_000);
+
   test("the pack's MRR is the classic dataset's, less discounts, plus the internal test accounts the classic models drop", async () => {
     // the classic models' MRR (the demo's stg_billing__subscription_history before it moved to the packs): the version of each
     // subscription in force at the month end, active or past_due, annual ÷ 12, test accounts removed

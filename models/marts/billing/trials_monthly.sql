@@ -19,13 +19,14 @@ trials as (
       and case when s.ended_at is not null and s.ended_at < s.trial_end_at then s.ended_at else s.trial_end_at end <= month_ends.now_at
 ),
 first_bill as (
-    -- the invoice Stripe makes for the first paid period, at the end of the trial
+    -- the invoice Stripe makes for the first paid period at the end of the trial: it drafts it at the
+    -- period boundary, but the object's created can lag (the demo's by up to an hour), so a day's window
     select t.subscription_id
     from trials t
     join {{ ref('stg_stripe__invoices') }} i
       on i.subscription_id = t.subscription_id
      and i.billing_reason in ('subscription_cycle', 'subscription_update', 'subscription_create')
-     and i.created_at between t.trial_end_at and t.trial_end_at + interval 1 minute
+     and i.created_at between t.trial_end_at and t.trial_end_at + interval 1 day
      and i.status <> 'void'
     group by all
 ),
