@@ -2,11 +2,12 @@ import { createInterface } from "node:readline/promises";
 import { defineCommand } from "citty";
 import { ExitCode } from "../engine/errors.ts";
 import type { Project } from "../engine/config/project.ts";
-import type { ActRequest } from "../tools/agent/loop.ts";
+import { describeAct, type ActRequest } from "../tools/agent/loop.ts";
 import type { AskResult } from "../tools/ask/offline-answer.ts";
 import { chooseAskPath, type AskPath } from "../tools/ask/route.ts";
 import { auditOfflineAsk } from "../tools/ask/question-audit.ts";
 import { createToolContext } from "../tools/context.ts";
+import { runRepl } from "../tools/repl/repl.ts";
 import { startSpinner, type Spinner } from "../tools/repl/spinner.ts";
 import { color, exitWith, openProject, print, printJson, projectArgs } from "./_common.ts";
 
@@ -28,8 +29,6 @@ const interactive = () => !!process.stdin.isTTY && !!process.stdout.isTTY;
 async function confirmAtPrompt(request: ActRequest): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
-    // the agent loop and the REPL load only when used: an offline one-shot ask never needs them
-    const { describeAct } = await import("../tools/agent/loop.ts");
     return /^y(?:es)?$/i.test((await rl.question(`dp ask wants to ${describeAct(request)}. Allow? [y/N] `)).trim());
   } finally {
     rl.close();
@@ -82,7 +81,6 @@ export default defineCommand({
     try {
       if (!question) {
         const path = pathFor(project, args.offline, args.yes);
-        const { runRepl } = await import("../tools/repl/repl.ts");
         await runRepl({
           ctx,
           agent: path.newAgent(),

@@ -1,5 +1,6 @@
 import type { Project } from "../../engine/config/project.ts";
-import type { ActRequest, AgentOptions, LlmAgent } from "../agent/loop.ts";
+import type { AgentOptions } from "../agent/loop.ts";
+import { LlmAgent, type ActRequest } from "../agent/loop.ts";
 import { askOffline, type AskResult } from "./offline-answer.ts";
 import type { AskState } from "./question-audit.ts";
 import type { ToolContext } from "../context.ts";
@@ -49,16 +50,8 @@ export function chooseAskPath(project: Project, options: AskPathOptions): AskPat
       agentOptions,
       ask: (ctx, q, startedAt) => askOffline(ctx, q, startedAt),
     };
-  const newAgent = () => {
-    // required here, like the provider: the agent loop's modules cost an offline `dp ask` milliseconds to load
-    const { LlmAgent } = require("../agent/loop.ts") as typeof import("../agent/loop.ts");
-    return new LlmAgent({
-      provider,
-      confirm: options.confirm,
-      escalateModel: ai.escalate_model,
-      onState: options.onState,
-    });
-  };
+  const newAgent = () =>
+    new LlmAgent({ provider, confirm: options.confirm, escalateModel: ai.escalate_model, onState: options.onState });
   return {
     planner: "llm",
     newAgent,
