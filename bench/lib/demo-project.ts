@@ -10,7 +10,7 @@ import { streamGlob } from "../../engine/ingest/lake-writer.ts";
 import { runOk } from "./measure.ts";
 import type { BenchContext } from "./types.ts";
 
-/** Demo size: at 1,000 customers the demo has ≈10.3k invoices and ≈383k events at 2 events per active day. */
+/** Demo size: customers, for every demo source (`config.scale`); events per active day for the product source when set. */
 export interface DemoSize {
   customers: number;
   /** unset: the demo's own default (2 events per active day) */
