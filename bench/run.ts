@@ -1,5 +1,5 @@
 /**
- * `bun run bench [--scale tiny|full] [--only a,b] [--out FILE] [--from-source]`
+ * `bun run bench [--scale tiny|full] [--only a,b] [--out FILE] [--from-source] [--json]`
  *
  * Runs every benchmark case, each next to its engine limit measured in the same
  * run, and writes a Markdown report (bench/RESULTS.md at full scale). Tiny scale
@@ -12,6 +12,8 @@ import { parseArgs } from "node:util";
 import { ask } from "./cases/ask.ts";
 import { buildMany } from "./cases/build-many.ts";
 import { cappedBuild, demoBuild } from "./cases/build.ts";
+import { cron } from "./cases/cron.ts";
+import { large } from "./cases/large.ts";
 import { ingest } from "./cases/ingest.ts";
 import { plan } from "./cases/plan.ts";
 import { startup } from "./cases/startup.ts";
@@ -20,7 +22,18 @@ import { machine } from "./lib/machine.ts";
 import { renderReport } from "./lib/report.ts";
 import { absolute, type BenchContext, type CaseResult, type Scale } from "./lib/types.ts";
 
-const CASES = ["startup", "plan", "ingest", "ingest-stripe", "build-many", "build", "ask", "tool-latency"] as const;
+const CASES = [
+  "startup",
+  "plan",
+  "ingest",
+  "ingest-stripe",
+  "build-many",
+  "build",
+  "ask",
+  "tool-latency",
+  "cron",
+  "large",
+] as const;
 type CaseName = (typeof CASES)[number];
 
 const root = join(import.meta.dir, "..");
@@ -81,12 +94,12 @@ try {
   await step("startup", async () => void results.push(await startup(ctx)));
   await step("plan", async () => void results.push(...(await plan(ctx))));
   await step("ingest", async () => {
-    const { result, runs } = await ingest(ctx);
+    const { results: rows, runs } = await ingest(ctx);
     const [x1, x10] = runs as [(typeof runs)[0], (typeof runs)[0]];
     results.push(
-      result,
+      ...rows,
       absolute(`memory: peak RSS of the ${x10.records.toLocaleString("en")}-record ingest`, "MB", x10.dpPeakMb, 1024, {
-        detail: `${x1.dpPeakMb.toFixed(0)} MB at ${x1.records.toLocaleString("en")} records → ${x10.dpPeakMb.toFixed(0)} MB at 10× (limit process ${x1.limitPeakMb.toFixed(0)} → ${x10.limitPeakMb.toFixed(0)} MB)`,
+        detail: `${x1.dpPeakMb.toFixed(0)} MB at ${x1.records.toLocaleString("en")} records → ${x10.dpPeakMb.toFixed(0)} MB at 10× (DuckDB at its defaults ${x1.limitPeakMb.toFixed(0)} → ${x10.limitPeakMb.toFixed(0)} MB; at dp's cap ${x1.cappedPeakMb.toFixed(0)} → ${x10.cappedPeakMb.toFixed(0)} MB)`,
         scaling: {
           what: "ingest peak RSS",
           unit: "MB",
@@ -96,7 +109,7 @@ try {
       }),
     );
   });
-  await step("ingest-stripe", async () => void results.push((await ingest(ctx, "stripe")).result));
+  await step("ingest-stripe", async () => void results.push(...(await ingest(ctx, "stripe")).results));
   await step("build-many", async () => void results.push(await buildMany(ctx)));
   let demo: Awaited<ReturnType<typeof demoBuild>> | undefined;
   const needsDemo = (["build", "ask", "tool-latency"] as const).find((c) => only.has(c));
@@ -113,6 +126,20 @@ try {
     await step("tool-latency", async () => void results.push(await toolLatency(ctx, project)));
     // last: it rebuilds the demo's warehouse under a memory limit
     await step("build", async () => void results.push(await cappedBuild(ctx, runs[1]!)));
+  }
+  // the demo at its default density: 10× (the cron path, rebuilds), then 100× against it
+  let tenX: Awaited<ReturnType<typeof cron>>["tenX"] | undefined;
+  const needsTenX = (["cron", "large"] as const).find((c) => only.has(c));
+  if (needsTenX) {
+    await step(needsTenX, async () => {
+      const r = await cron(ctx);
+      tenX = r.tenX;
+      if (only.has("cron")) results.push(...r.results);
+    });
+  }
+  if (tenX) {
+    const x = tenX;
+    await step("large", async () => void results.push(...(await large(ctx, x))));
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -48,7 +48,7 @@ export async function buildMany(ctx: BenchContext): Promise<CaseResult> {
   const pairs = ctx.scale === "full" ? 3 : 1;
   const x1 = await medianOf(ctx, n1, pairs);
   const x10 = await medianOf(ctx, n10, pairs);
-  return relative(`build: ${n10} trivial models, each with a not_null test`, "ms", x10.dp, x10.limit, 1.3, {
+  return relative(`build: ${n10} trivial models, each with a not_null test`, "ms", x10.dp, x10.limit, 1.2, {
     detail: `${((x10.dp - x10.limit) / n10).toFixed(1)} ms overhead per model (dbt: ~100 ms per model); ${pairs > 1 ? `medians of ${pairs} interleaved runs of each side` : "one run of each side"}`,
     scaling: {
       what: "small-model build time",

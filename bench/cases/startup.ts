@@ -1,11 +1,12 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { interleaved, median, run, runOk } from "../lib/measure.ts";
+import { hyperfineRounds, runOk } from "../lib/measure.ts";
 import { relative, type BenchContext, type CaseResult } from "../lib/types.ts";
 
-const RUNS = { tiny: 5, full: 31 };
+/** rounds × runs per round per side; the order of the two sides alternates by round */
+const RUNS = { tiny: { rounds: 2, runs: 5 }, full: { rounds: 6, runs: 20 } };
 
-/** `dp --version` against a compiled Bun hello-world: what a single Bun binary costs to start. */
+/** `dp --version` against a compiled Bun hello-world, both exec'd by hyperfine: what a single Bun binary costs to start. */
 export async function startup(ctx: BenchContext): Promise<CaseResult> {
   const src = join(ctx.work, "hello.ts");
   writeFileSync(src, 'process.stdout.write("0.1.0\\n");\n');
@@ -19,22 +20,18 @@ export async function startup(ctx: BenchContext): Promise<CaseResult> {
   } else {
     hello = ["bun", src];
   }
-  const timed = (cmd: string[]) => async () => {
-    const r = await run(cmd);
-    if (r.code !== 0) throw new Error(`${cmd.join(" ")} exited ${r.code}: ${r.stderr}`);
-    return r.ms;
-  };
-  await timed([...ctx.dp, "--version"])();
-  await timed(hello)();
-  const { a, b } = await interleaved(RUNS[ctx.scale], timed([...ctx.dp, "--version"]), timed(hello));
+  const { rounds, runs } = RUNS[ctx.scale];
+  const r = await hyperfineRounds([[...ctx.dp, "--version"], hello], { rounds, runs, warmup: 3 });
+  const [dp, limit] = r.medians as [number, number];
+  ctx.log(`startup: dp ${dp.toFixed(1)} ms, hello ${limit.toFixed(1)} ms (medians of ${r.runs})`);
   return relative(
-    `startup: ${compiled ? "dist/dp" : "bun cli/main.ts"} --version (median of ${a.length})`,
+    `startup: ${compiled ? "dist/dp" : "bun cli/main.ts"} --version (exec'd by hyperfine, median of ${r.runs})`,
     "ms",
-    median(a),
-    median(b),
+    dp,
+    limit,
     1.5,
     {
-      detail: `limit: ${compiled ? "a compiled Bun hello-world binary" : "bun hello.ts (dp from source)"}`,
+      detail: `limit: ${compiled ? "a Bun hello-world compiled with `bun build --compile`" : "bun hello.ts (dp from source)"}; ${rounds} hyperfine rounds of ${runs} runs each side after 3 warm-ups, alternating which side goes first, no shell, output to /dev/null`,
     },
   );
 }

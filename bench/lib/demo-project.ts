@@ -10,10 +10,11 @@ import { streamGlob } from "../../engine/ingest/lake-writer.ts";
 import { runOk } from "./measure.ts";
 import type { BenchContext } from "./types.ts";
 
-/** Demo size: at 1,000 customers the demo has ≈10.3k invoices and ≈383k events at 2 events per active day. */
+/** Demo size: customers, for every demo source (`config.scale`); events per active day for the product source when set. */
 export interface DemoSize {
   customers: number;
-  eventsPerActiveDay: number;
+  /** unset: the demo's own default (2 events per active day) */
+  eventsPerActiveDay?: number;
 }
 
 export const DEMO_SIZES = {
@@ -36,7 +37,8 @@ export async function scaffoldDemo(ctx: BenchContext, dir: string, size: DemoSiz
   for (const item of sources.items) {
     const name = item.key.value;
     doc.setIn(["sources", name, "config", "scale"], size.customers);
-    if (name === "product") doc.setIn(["sources", name, "config", "events_per_active_day"], size.eventsPerActiveDay);
+    if (name === "product" && size.eventsPerActiveDay !== undefined)
+      doc.setIn(["sources", name, "config", "events_per_active_day"], size.eventsPerActiveDay);
   }
   writeFileSync(path, doc.toString());
 }

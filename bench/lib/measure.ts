@@ -1,11 +1,14 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 
 export interface Measured {
+  /** wall time of the process from exec to exit, ms, taken by GNU time (not by Bun around a spawn) */
   ms: number;
-  /** peak resident set of the child, MB; 0 when not measured */
+  /** peak resident set of the child, MB */
   peakMb: number;
+  /** bytes the process and its children sent to the storage layer (the kernel's write_bytes, via ru_oublock) */
+  writeBytes: number;
   code: number;
   stdout: string;
   stderr: string;
@@ -14,7 +17,7 @@ export interface Measured {
 export interface SpawnOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
-  /** measure peak RSS (adds /usr/bin/time, ~1 ms) */
+  /** kept for callers; every run reports peak RSS now */
   rss?: boolean;
 }
 
@@ -31,31 +34,43 @@ export function benchEnv(extra: Record<string, string | undefined> = {}): Record
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
+function requireTool(path: string, pkg: string): void {
+  if (!existsSync(path) && !Bun.which(path))
+    throw new Error(`the bench times whole commands with ${path}; install it: apt-get install -y ${pkg}`);
+}
+
 /**
- * Wall time of a child process, and its peak RSS from GNU time's %M (the kernel's
- * ru_maxrss), or from polling VmHWM in /proc/<pid>/status where GNU time is missing.
+ * A whole command as a user runs it: exec'd by GNU time, which takes the wall time (%e), peak RSS
+ * (%M, the kernel's ru_maxrss) and blocks written (%O, the kernel's write_bytes / 512, children
+ * included) around fork/exec/wait. stdout and stderr go to files, not to pipes Bun must drain, so
+ * neither Bun's spawn nor a pipe sits between the clock and the process. Resolution: 10 ms.
  */
 export async function run(cmd: string[], options: SpawnOptions = {}): Promise<Measured> {
-  const useTime = options.rss && existsSync(GNU_TIME);
-  const rssFile = join(tmpdir(), `dp-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const argv = useTime ? [GNU_TIME, "-f", "%M", "-o", rssFile, ...cmd] : cmd;
-  const t0 = performance.now();
-  const proc = Bun.spawn(argv, { cwd: options.cwd, env: benchEnv(options.env), stdout: "pipe", stderr: "pipe" });
-  let hwmKb = 0;
-  const poll =
-    options.rss && !useTime ? setInterval(() => (hwmKb = Math.max(hwmKb, vmHwmKb(proc.pid))), 20) : undefined;
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  const ms = performance.now() - t0;
-  if (poll) clearInterval(poll);
-  if (useTime) {
-    hwmKb = Number(/(\d+)\s*$/.exec(readFileSync(rssFile, "utf8"))?.[1] ?? 0);
-    rmSync(rssFile, { force: true });
+  requireTool(GNU_TIME, "time");
+  const dir = mkdtempSync(join(tmpdir(), "dp-bench-run-"));
+  try {
+    const [stat, out, err] = [join(dir, "time"), join(dir, "stdout"), join(dir, "stderr")];
+    const proc = Bun.spawn([GNU_TIME, "-f", "%e %M %O", "-o", stat, ...cmd], {
+      cwd: options.cwd,
+      env: benchEnv(options.env),
+      stdin: "ignore",
+      stdout: Bun.file(out),
+      stderr: Bun.file(err),
+    });
+    const code = await proc.exited;
+    const m = /(\d+(?:\.\d+)?) (\d+) (\d+)\s*$/.exec(readFileSync(stat, "utf8"));
+    if (!m) throw new Error(`${GNU_TIME} reported nothing for ${cmd.join(" ")}: ${readFileSync(stat, "utf8")}`);
+    return {
+      ms: Number(m[1]) * 1000,
+      peakMb: Number(m[2]) / 1024,
+      writeBytes: Number(m[3]) * 512,
+      code,
+      stdout: readFileSync(out, "utf8"),
+      stderr: readFileSync(err, "utf8"),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return { ms, peakMb: hwmKb / 1024, code, stdout, stderr };
 }
 
 export async function runOk(cmd: string[], options: SpawnOptions = {}): Promise<Measured> {
@@ -65,12 +80,65 @@ export async function runOk(cmd: string[], options: SpawnOptions = {}): Promise<
   return r;
 }
 
-function vmHwmKb(pid: number): number {
+/** One POSIX shell word: hyperfine -N splits its command strings as a shell would, without running one. */
+function shellWord(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+export interface ExecComparison {
+  /** every timed run of each command, ms */
+  times: number[][];
+  medians: number[];
+  runs: number;
+}
+
+/**
+ * Commands of a few to a few hundred ms, timed by hyperfine as exec'd processes (`-N`: no shell,
+ * output to /dev/null), after warm-up runs. hyperfine runs one command's runs back to back, so the
+ * comparison goes in rounds whose order alternates (A B, B A, …), and each side's median is over
+ * every run of every round: a burst of load on the shared machine lands on both sides.
+ */
+export async function hyperfineRounds(
+  commands: string[][],
+  options: { rounds: number; runs: number; warmup: number; cwd?: string; env?: Record<string, string | undefined> },
+): Promise<ExecComparison> {
+  requireTool("hyperfine", "hyperfine");
+  const times: number[][] = commands.map(() => []);
+  const dir = mkdtempSync(join(tmpdir(), "dp-bench-hf-"));
   try {
-    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-  } catch {
-    return 0;
+    for (let round = 0; round < options.rounds; round++) {
+      const order = commands.map((_, i) => i);
+      if (round % 2) order.reverse();
+      const json = join(dir, `round-${round}.json`);
+      const argv = [
+        "hyperfine",
+        "-N",
+        "--style",
+        "none",
+        "--warmup",
+        String(options.warmup),
+        "--runs",
+        String(options.runs),
+        "--export-json",
+        json,
+        ...order.map((i) => commands[i]!.map(shellWord).join(" ")),
+      ];
+      const proc = Bun.spawn(argv, {
+        cwd: options.cwd,
+        env: benchEnv(options.env),
+        stdin: "ignore",
+        stdout: "ignore",
+        stderr: Bun.file(join(dir, "stderr")),
+      });
+      if ((await proc.exited) !== 0)
+        throw new Error(`hyperfine failed: ${readFileSync(join(dir, "stderr"), "utf8").slice(-2000)}`);
+      const { results } = JSON.parse(readFileSync(json, "utf8")) as { results: { times: number[] }[] };
+      order.forEach((i, k) => times[i]!.push(...results[k]!.times.map((s) => s * 1000)));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
+  return { times, medians: times.map(median), runs: times[0]!.length };
 }
 
 export function median(xs: number[]): number {
@@ -82,18 +150,4 @@ export function median(xs: number[]): number {
 export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-}
-
-/** Alternate dp and limit runs so machine noise hits both sides alike. */
-export async function interleaved(
-  times: number,
-  a: () => Promise<number>,
-  b: () => Promise<number>,
-): Promise<{ a: number[]; b: number[] }> {
-  const out = { a: [] as number[], b: [] as number[] };
-  for (let i = 0; i < times; i++) {
-    out.a.push(await a());
-    out.b.push(await b());
-  }
-  return out;
 }

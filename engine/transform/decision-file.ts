@@ -5,92 +5,107 @@ import { z } from "zod";
 import { DpError } from "../errors.ts";
 import type { Project } from "../config/project.ts";
 import { YamlFile, type KeyPath } from "../config/yaml-file.ts";
-import { metricSchema, type MetricDef } from "./model-schema.ts";
+import type { MetricDef } from "./model-schema.ts";
 
 /** Where a project keeps its decision files: decisions/<name>.yml, one decision each. */
 export const DECISIONS_DIR = "decisions";
 
 const NAME = /^[a-z][a-z0-9_]*$/;
-const SQL_FRAGMENT = z
-  .string()
-  .min(1)
-  .refine((s) => !s.includes(";"), { message: "one SQL expression, without ';'" });
-
 export const AUTHORITIES = ["autonomous", "recommend", "human_required"] as const;
 export type DecisionAuthority = (typeof AUTHORITIES)[number];
 
-/** An act a label may trigger: a tool whose authority is `act`, and its input (`{column}` fills from the row). */
-const actSchema = z.strictObject({
-  tool: z.string().min(1),
-  input: z.record(z.string(), z.unknown()).default({}),
-});
+/**
+ * The schemas are built on first use, not when the module loads: a reader (`dp ask`, `dp sql`) loads
+ * this module for the catalog and never validates a decision file.
+ */
+function buildSchemas() {
+  // required here for the same reason: the models' schemas are the largest dp has
+  const { metricSchema } = require("./model-schema.ts") as typeof import("./model-schema.ts");
+  const SQL_FRAGMENT = z
+    .string()
+    .min(1)
+    .refine((s) => !s.includes(";"), { message: "one SQL expression, without ';'" });
 
-const labelSchema = z.strictObject({
-  description: z.string().optional(),
-  /** autonomous: may act (audited) · recommend: to the review queue · human_required: never acted on, only shown */
-  authority: z.enum(AUTHORITIES),
-  act: actSchema.optional(),
-  /** what a wrong label costs, in words: for the people who set the authority and the threshold */
-  false_positive: z.string().optional(),
-});
+  /** An act a label may trigger: a tool whose authority is `act`, and its input (`{column}` fills from the row). */
+  const actSchema = z.strictObject({
+    tool: z.string().min(1),
+    input: z.record(z.string(), z.unknown()).default({}),
+  });
 
-const ruleSchema = z.strictObject({
-  /** a SQL condition on the input mart's columns */
-  when: SQL_FRAGMENT,
-  label: z.string(),
-  confidence: z.number().min(0).max(1),
-  /** one sentence; `{column}` fills from the row */
-  reason: z.string().min(1),
-});
+  const labelSchema = z.strictObject({
+    description: z.string().optional(),
+    /** autonomous: may act (audited) · recommend: to the review queue · human_required: never acted on, only shown */
+    authority: z.enum(AUTHORITIES),
+    act: actSchema.optional(),
+    /** what a wrong label costs, in words: for the people who set the authority and the threshold */
+    false_positive: z.string().optional(),
+  });
 
-export const decisionFileSchema = z.strictObject({
-  description: z.string().optional(),
-  /** the mart to decide on; the decision runs only after it is built and its tests pass */
-  input: z.string().min(1),
-  /** the input column that names a row */
-  key: z.string().min(1),
-  /** which rows to decide on (a SQL condition); every row when absent */
-  where: SQL_FRAGMENT.optional(),
-  /** the input column holding what the model reads for that row, precomputed in SQL */
-  context: z.string().min(1),
-  /** input columns copied into the decisions mart beside each decision */
-  carry: z.array(z.string()).default([]),
-  /** what is decided, in words the model reads */
-  question: z.string().min(1),
-  labels: z
-    .record(z.string().regex(NAME, "label names are lowercase snake_case"), labelSchema)
-    .refine((l) => Object.keys(l).length >= 2, { message: "name at least two labels" }),
-  /** below this confidence any label becomes a recommendation for a human */
-  threshold: z.number().min(0).max(1),
-  /** who signs off on this decision's authority map */
-  owner: z.string().min(1),
-  model: z
-    .strictObject({
-      /** default: ai.model */
-      cheap: z.string().optional(),
-      /** default: ai.escalate_model, else the cheap model */
-      strong: z.string().optional(),
-      /** high-stakes labels: an answer with one of them is decided again by the strong model, whose answer stands */
-      strong_for: z.array(z.string()).default([]),
-    })
-    .default({ strong_for: [] }),
-  budget: z.strictObject({
-    /** dollars per run; the step stops before a call that could go over */
-    usd: z.number().nonnegative(),
-    /** rows sent to the model per run */
-    rows: z.number().int().positive(),
-  }),
-  /** the deterministic baseline, first match wins: what the offline provider answers, stored beside every decision */
-  rules: z.array(ruleSchema).default([]),
-  /** model calls in flight at once */
-  concurrency: z.number().int().min(1).max(16).default(4),
-  /** named metrics over the decisions mart (as in models/*.yml; mart: defaults to this decision's) */
-  metrics: z.array(metricSchema.extend({ mart: z.string().optional() })).default([]),
-});
+  const ruleSchema = z.strictObject({
+    /** a SQL condition on the input mart's columns */
+    when: SQL_FRAGMENT,
+    label: z.string(),
+    confidence: z.number().min(0).max(1),
+    /** one sentence; `{column}` fills from the row */
+    reason: z.string().min(1),
+  });
 
-export type DecisionFile = z.infer<typeof decisionFileSchema>;
-export type DecisionLabel = z.infer<typeof labelSchema>;
-export type DecisionRule = z.infer<typeof ruleSchema>;
+  const decisionFileSchema = z.strictObject({
+    description: z.string().optional(),
+    /** the mart to decide on; the decision runs only after it is built and its tests pass */
+    input: z.string().min(1),
+    /** the input column that names a row */
+    key: z.string().min(1),
+    /** which rows to decide on (a SQL condition); every row when absent */
+    where: SQL_FRAGMENT.optional(),
+    /** the input column holding what the model reads for that row, precomputed in SQL */
+    context: z.string().min(1),
+    /** input columns copied into the decisions mart beside each decision */
+    carry: z.array(z.string()).default([]),
+    /** what is decided, in words the model reads */
+    question: z.string().min(1),
+    labels: z
+      .record(z.string().regex(NAME, "label names are lowercase snake_case"), labelSchema)
+      .refine((l) => Object.keys(l).length >= 2, { message: "name at least two labels" }),
+    /** below this confidence any label becomes a recommendation for a human */
+    threshold: z.number().min(0).max(1),
+    /** who signs off on this decision's authority map */
+    owner: z.string().min(1),
+    model: z
+      .strictObject({
+        /** default: ai.model */
+        cheap: z.string().optional(),
+        /** default: ai.escalate_model, else the cheap model */
+        strong: z.string().optional(),
+        /** high-stakes labels: an answer with one of them is decided again by the strong model, whose answer stands */
+        strong_for: z.array(z.string()).default([]),
+      })
+      .default({ strong_for: [] }),
+    budget: z.strictObject({
+      /** dollars per run; the step stops before a call that could go over */
+      usd: z.number().nonnegative(),
+      /** rows sent to the model per run */
+      rows: z.number().int().positive(),
+    }),
+    /** the deterministic baseline, first match wins: what the offline provider answers, stored beside every decision */
+    rules: z.array(ruleSchema).default([]),
+    /** model calls in flight at once */
+    concurrency: z.number().int().min(1).max(16).default(4),
+    /** named metrics over the decisions mart (as in models/*.yml; mart: defaults to this decision's) */
+    metrics: z.array(metricSchema.extend({ mart: z.string().optional() })).default([]),
+  });
+  return { decisionFileSchema, labelSchema, ruleSchema };
+}
+
+let schemas: ReturnType<typeof buildSchemas> | undefined;
+export function decisionSchemas(): ReturnType<typeof buildSchemas> {
+  schemas ??= buildSchemas();
+  return schemas;
+}
+
+export type DecisionFile = z.infer<ReturnType<typeof buildSchemas>["decisionFileSchema"]>;
+export type DecisionLabel = z.infer<ReturnType<typeof buildSchemas>["labelSchema"]>;
+export type DecisionRule = z.infer<ReturnType<typeof buildSchemas>["ruleSchema"]>;
 
 export interface DecisionDef extends Omit<DecisionFile, "metrics"> {
   name: string;
@@ -142,7 +157,7 @@ function readDecision(project: Project, path: string): DecisionDef {
       where: yf.displayPath,
       fix: "start from decisions/churn_risk.yml in `dp init --demo`",
     });
-  const parsed = yf.validate(decisionFileSchema);
+  const parsed = yf.validate(decisionSchemas().decisionFileSchema);
   const labels = Object.keys(parsed.labels);
   const bad = (path: KeyPath, message: string, fix: string) =>
     new DpError("CONFIG", message, { where: yf.locate(path), fix });

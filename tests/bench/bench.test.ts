@@ -29,10 +29,11 @@ test("bun run bench --scale tiny runs every case and writes the results table", 
   };
   expect(errors).toEqual([]);
   for (const prefix of [
-    "startup",
+    "startup: ",
     "plan: parse + DAG of 100 ",
     "plan: parse + DAG of 1,000 ",
-    "ingest 20,000 records (",
+    "ingest 20,000 records (≈1 KB, 1000/page) → raw Parquet; limit: DuckDB at its default settings",
+    "ingest 20,000 records (≈1 KB, 1000/page) → raw Parquet; limit: DuckDB at dp's cap",
     "ingest 20,000 records through the Stripe connector",
     "memory: peak RSS of the 20,000-record ingest",
     "build: 50 trivial",
@@ -43,6 +44,12 @@ test("bun run bench --scale tiny runs every case and writes the results table", 
     "demo generator: dp pull",
     "ask (offline)",
     "tool latency",
+    "incremental dp run 15 minutes after the last, at 10×",
+    "incremental dp run at 10×: bytes written",
+    "warehouse file after 3 full rebuilds",
+    "demo at 100×",
+    "memory: peak RSS of the first dp run at 100×",
+    "disk: the project after the first dp run at 100×",
   ]) {
     expect(results.map((c) => c.case).filter((c) => c.startsWith(prefix))).toHaveLength(1);
   }
@@ -52,7 +59,7 @@ test("bun run bench --scale tiny runs every case and writes the results table", 
     expect(md).toContain(`| ${c.case} |`);
   }
   rmSync(dir, { recursive: true, force: true });
-}, 120_000);
+}, 180_000);
 
 test("the tool's SQL is inlined for dp sql with its bound values quoted", () => {
   expect(

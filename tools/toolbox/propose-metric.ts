@@ -3,7 +3,6 @@ import { join, relative } from "node:path";
 import { z } from "zod";
 import { now } from "../../engine/clock.ts";
 import { DpError } from "../../engine/errors.ts";
-import { metricSchema } from "../../engine/transform/model-schema.ts";
 import { citationFor } from "../citations.ts";
 import { defineTool } from "./tool.ts";
 
@@ -51,6 +50,9 @@ export const proposeMetric = defineTool({
         fix: `columns: ${[...columns].join(", ")}`,
       });
     const { rationale, ...fields } = input;
+    // required here: the models' schemas load only when a metric is proposed
+    const { metricSchema } =
+      require("../../engine/transform/model-schema.ts") as typeof import("../../engine/transform/model-schema.ts");
     const metric = metricSchema.parse({ ...fields, mart: mart.name });
     const dir = join(ctx.project.paths.models, PROPOSALS_DIR);
     mkdirSync(dir, { recursive: true });
