@@ -36,7 +36,10 @@ export async function ensureMeta(db: Db): Promise<void> {
       status VARCHAR, failures BIGINT, message VARCHAR, tested_at TIMESTAMPTZ);
     CREATE TABLE IF NOT EXISTS _dp.runs (
       run_id VARCHAR, command VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ, status VARCHAR,
-      steps JSON, error VARCHAR)`);
+      steps JSON, error VARCHAR);
+    ALTER TABLE _dp.model_runs ADD COLUMN IF NOT EXISTS input_hash VARCHAR;
+    ALTER TABLE _dp.model_runs ADD COLUMN IF NOT EXISTS output_version VARCHAR;
+    ALTER TABLE _dp.model_runs ADD COLUMN IF NOT EXISTS reused BOOLEAN`);
 }
 
 interface SnapshotPointer {
