@@ -98,8 +98,9 @@ describe("build", () => {
     );
     for (const failFast of [false, true]) {
       const result = await build(loadProject(dir), { failFast });
+      // the second time stg_orders' new version is live already: nothing it reads changed
       expect(result.models.map((m) => [m.model, m.status])).toEqual([
-        ["stg_orders", "success"],
+        ["stg_orders", failFast ? "unchanged" : "success"],
         ["orders", "failed"],
         ["revenue", "skipped"],
       ]);
