@@ -14,12 +14,15 @@ import { formatCount } from "../format-count.ts";
 import { log } from "../log.ts";
 import { type Db, ident, literal } from "../warehouse/duckdb.ts";
 import { defaultMemoryLimit, isOutOfMemory, roomyMemoryLimit } from "../warehouse/duckdb-settings.ts";
+import { isCorruptWarehouse } from "../warehouse/recover.ts";
 import type { BuildHistory } from "./build-history.ts";
 import { CommitGroup, GROUP_BUDGET_MS } from "./commit-group.ts";
 import { compiledFile, compileSql, liveRelation } from "./compile.ts";
 import {
   buildBeside,
   createsTable,
+  deltaTable,
+  incrementalStrategy,
   LARGE_ROWS,
   materialize,
   type RelationKind,
@@ -30,6 +33,7 @@ import {
 } from "./materialize.ts";
 import type { Model, ModelGraph } from "./models.ts";
 import { modelFingerprint } from "./fingerprint.ts";
+import type { TableDelta } from "../warehouse/table-parts.ts";
 import { checkContract } from "./testing/contract-check.ts";
 import { type DataTest, runModelTests, type TestResult, testsFor } from "./testing/data-tests.ts";
 
@@ -91,6 +95,8 @@ export class BuildRun {
   private readonly byName = new Map<string, ModelResult>();
   private readonly failed = new Set<string>();
   private readonly builtAsOf = new Map<string, string | null>();
+  /** `schema.name` → the rows an incremental build added, for the publish */
+  readonly deltas = new Map<string, TableDelta>();
   /** each model's output data version as this run leaves it */
   private readonly versions: Map<string, string>;
   private readonly queue: string[];
@@ -103,6 +109,8 @@ export class BuildRun {
   private readonly writes: Promise<void>[] = [];
   private writeError: unknown;
   private stopped = false;
+  /** DuckDB's message when a model read a damaged warehouse file: the build stops and publishes nothing */
+  corrupt?: string;
 
   constructor(private readonly s: BuildRunSetup) {
     this.queue = [...s.selected];
@@ -189,6 +197,8 @@ export class BuildRun {
         tests: [],
       } satisfies Partial<ModelResult>);
       this.builtAsOf.delete(n);
+      const m = this.s.graph.models.get(n)!;
+      this.deltas.delete(relationKey(m.schema, m.name));
       if (why === "stopped") this.skip(this.s.graph.models.get(n)!, r, "build stopped before its group committed");
     }
     if (why === "rollback" && names.length) {
@@ -273,6 +283,9 @@ export class BuildRun {
     r.compiledPath = path;
     r.inputHash = this.fingerprint(model, sql);
     if (this.unchanged(model, r.inputHash)) return this.keep(model, r);
+    const key = relationKey(model.schema, model.name);
+    const appends =
+      model.materialized === "incremental" && this.s.relations.get(key) === "table" && !this.s.options.fullRefresh;
     try {
       if (this.roomy.has(name)) await this.s.db.run(`SET memory_limit = ${literal(roomyMemoryLimit())}`);
       const { created, checked } = await this.materializeAndTest(model, sql, r);
@@ -288,6 +301,15 @@ export class BuildRun {
       this.builtAsOf.set(name, r.asOf);
       r.outputVersion = this.s.runId;
       this.versions.set(name, r.outputVersion);
+      const { strategy, keys } = incrementalStrategy(model);
+      if (appends && (strategy === "append" || strategy === "merge"))
+        this.deltas.set(key, {
+          temp: deltaTable(model),
+          strategy,
+          keys,
+          base: this.s.history.outputVersion.get(name),
+          version: r.outputVersion,
+        });
       r.durationMs = Date.now() - t0;
       this.report(model, r);
       if (this.group.due(name) || !this.queue.length) await this.commit();
@@ -385,6 +407,12 @@ export class BuildRun {
   /** A model failed: its group rolls back (the others are built again), a default-memory OOM gets one roomier try. */
   private async onError(model: Model, r: ModelResult, e: unknown, compiledPath: string, t0: number): Promise<void> {
     const { project, db } = this.s;
+    const raw = e instanceof Error ? e.message : String(e);
+    if (isCorruptWarehouse(raw, project.paths.warehouse)) {
+      // every later model would read the same damaged file: stop, publish nothing, restore (build.ts)
+      this.corrupt ??= raw.split("\n")[0];
+      this.stopped = true;
+    }
     const redo = await this.group.rollback();
     this.requeue(redo);
     const err = e instanceof DpError ? e : new DpError("MODEL_SQL", String(e));

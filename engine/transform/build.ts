@@ -14,13 +14,16 @@ import {
 } from "../ingest/quarantine.ts";
 import { log } from "../log.ts";
 import { type Db, ident, literal, qualified, type SqlValue } from "../warehouse/duckdb.ts";
-import { openWriter, publishSnapshot, type SnapshotSidecar } from "../warehouse/snapshots.ts";
+import { healCorruptWarehouse, openWriter, publishSnapshot, type SnapshotSidecar } from "../warehouse/snapshots.ts";
+import { compactIfBloated } from "../warehouse/compact.ts";
+import { isCorruptWarehouse } from "../warehouse/recover.ts";
+import type { TableDelta } from "../warehouse/table-parts.ts";
 import { type BuildHistory, lastTestResults, modifiedModels, readBuildHistory, retrySet } from "./build-history.ts";
 import { BuildRun, type ModelResult, quarantineMessage, sqlMessage } from "./build-run.ts";
 import { liveRelation } from "./compile.ts";
 import { planModels } from "./dag.ts";
 import { streamVersions } from "./fingerprint.ts";
-import { dropShadows, liveRelations } from "./materialize.ts";
+import { dropShadows, incrementalStrategy, liveRelations, relationKey } from "./materialize.ts";
 import { type Model, type ModelGraph, rawViewName } from "./models.ts";
 import { select } from "./selector.ts";
 import { type DataTest, runTest, type TestResult } from "./testing/data-tests.ts";
@@ -132,6 +135,7 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
   const db = await openWriter(project);
   const loose: TestResult[] = [];
   let results: ModelResult[] = [];
+  let corrupt: string | undefined;
   // SIGTERM mid-model: interrupt DuckDB so the model's transaction rolls back now, not after it finishes
   const interrupt = () => db.conn.interrupt();
   options.signal?.addEventListener("abort", interrupt, { once: true });
@@ -174,13 +178,24 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
     });
     await run.run();
     results = run.results;
+    corrupt = run.corrupt;
     for (const test of singular.unattached) loose.push(await runTest(db, test, ""));
-    if (results.length || loose.length)
-      await recordAndPublish(project, db, graph, runId, results, loose, nowIso, options);
+    // a build that read a damaged warehouse publishes nothing: readers keep the last verified snapshot
+    if (!corrupt && (results.length || loose.length))
+      await recordAndPublish(project, db, graph, runId, results, loose, nowIso, options, run.deltas);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (!isCorruptWarehouse(msg, project.paths.warehouse)) throw e;
+    corrupt = msg.split("\n")[0];
   } finally {
     options.signal?.removeEventListener("abort", interrupt);
     db.close();
   }
+  if (corrupt) throw await healCorruptWarehouse(project, corrupt);
+  await compactIfBloated(project.paths.warehouse, {
+    threads: project.config.warehouse.threads,
+    memoryLimit: project.config.warehouse.memory_limit,
+  });
   const ok =
     results.every((r) => r.status === "success" || r.status === "unchanged") &&
     loose.every((t) => t.status === "pass" || t.status === "warn");
@@ -215,12 +230,18 @@ async function recordAndPublish(
   loose: TestResult[],
   nowIso: string,
   options: BuildOptions,
+  deltas: Map<string, TableDelta>,
 ): Promise<void> {
   await db.transaction(async () => {
     await recordBuild(db, runId, results, graph, nowIso);
     await recordTests(db, runId, loose, nowIso);
   });
-  await publishSnapshot(project, db, runId, options.sidecar);
+  const mergeKeys = new Map<string, string[]>();
+  for (const m of graph.models.values()) {
+    const { strategy, keys } = incrementalStrategy(m);
+    if (m.materialized === "incremental" && strategy === "merge") mergeKeys.set(relationKey(m.schema, m.name), keys);
+  }
+  await publishSnapshot(project, db, runId, options.sidecar, { deltas, mergeKeys });
   for (const r of results) {
     const model = graph.models.get(r.model)!;
     if (r.status === "success" && model.config.publish_parquet)
