@@ -35,13 +35,22 @@ export async function compactIfBloated(
       "SELECT free_blocks AS free, total_blocks AS total FROM pragma_database_size() WHERE database_name = 'dp_old'",
     );
     if (!size || Number(size.total) === 0 || Number(size.free) / Number(size.total) <= share) return undefined;
-    await db.run(`ATTACH ${literal(tmp)} AS dp_new`);
-    await db.run("COPY FROM DATABASE dp_old TO dp_new");
-    await db.run("DETACH dp_new");
-    compacted = true;
+    try {
+      await db.run(`ATTACH ${literal(tmp)} AS dp_new`);
+      await db.run("COPY FROM DATABASE dp_old TO dp_new");
+      await db.run("DETACH dp_new");
+      compacted = true;
+    } catch (e) {
+      // housekeeping: a full disk (the copy needs room for the live data) leaves the warehouse as it was
+      log.warn(`the warehouse was not compacted: ${(e as Error).message.split("\n")[0]}`);
+      return undefined;
+    }
   } finally {
     db.close();
-    if (!compacted) rmSync(tmp, { force: true });
+    if (!compacted) {
+      rmSync(tmp, { force: true });
+      rmSync(`${tmp}.wal`, { force: true });
+    }
   }
   const before = statSync(path).size;
   renameSync(tmp, path);

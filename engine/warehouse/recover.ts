@@ -75,7 +75,7 @@ export function quarantineWarehouse(path: string): string | undefined {
  * A DuckDB file shorter than its header says (truncated by a full disk, a bad copy, a person) opens
  * fine and fails only when a query reaches a missing block: caught here, at open.
  */
-async function checkNotTruncated(db: Db, path: string): Promise<void> {
+export async function checkNotTruncated(db: Db, path: string): Promise<void> {
   if (path === ":memory:" || path.startsWith("md:") || !existsSync(path)) return;
   const r = await db.one<{ total_blocks: number; block_size: number }>(
     "SELECT total_blocks, block_size FROM pragma_database_size() WHERE database_name = current_database()",

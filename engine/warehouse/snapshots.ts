@@ -343,9 +343,19 @@ const READERS = "readers";
 /** A reader's claim on a snapshot: snapshots/readers/<pid>-<n> naming it, removed when the reader closes. */
 function takeLease(dir: string, file: string): () => void {
   const leases = join(dir, READERS);
-  mkdirSync(leases, { recursive: true });
+  try {
+    mkdirSync(leases, { recursive: true });
+  } catch {
+    return () => {};
+  }
   const lease = join(leases, `${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
-  writeFileSync(lease, file);
+  try {
+    writeFileSync(lease, file);
+  } catch {
+    // a full disk or a read-only project: read without a lease (the writer keeps the previous snapshot anyway)
+    rmSync(lease, { force: true });
+    return () => {};
+  }
   return () => rmSync(lease, { force: true });
 }
 
