@@ -205,6 +205,7 @@ export async function publishSnapshot(
     manifest.tables[rel] = out.entry;
     written += out.written;
   }
+  const tTables = Date.now() - t0;
   const views = await db.all<{ schema_name: string; sql: string }>(
     "SELECT schema_name, sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal AND NOT temporary",
   );
@@ -224,9 +225,12 @@ export async function publishSnapshot(
       memoryLimit: project.config.warehouse.memory_limit,
     });
     try {
+      const t1 = Date.now();
       await createRelations(snap, tablesDir, manifest, views);
+      const t2 = Date.now();
       await verifySnapshot(snap, tablesDir, manifest, before);
       await snap.run("CHECKPOINT");
+      log.debug(`publish: tables ${tTables} ms, views ${t2 - t1} ms, verify ${Date.now() - t2} ms`);
     } finally {
       snap.close();
     }
@@ -297,7 +301,7 @@ async function createRelations(
 
 /**
  * Reads every relation back before the pointer moves: each table's row count equals the warehouse's,
- * each new part is read in full (every column), each view binds. A snapshot that fails is never named.
+ * each new part is read in full (every column); each view bound when it was created. A snapshot that fails is never named.
  */
 async function verifySnapshot(snap: Db, tablesDir: string, manifest: Manifest, before?: Manifest): Promise<void> {
   const old = new Set(Object.values(before?.tables ?? {}).flatMap((e) => e.parts));
@@ -312,10 +316,7 @@ async function verifySnapshot(snap: Db, tablesDir: string, manifest: Manifest, b
         exitCode: 1,
       });
   }
-  const views = await snap.all<{ schema_name: string; view_name: string }>(
-    "SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal AND NOT temporary",
-  );
-  for (const v of views) await snap.run(`SELECT * FROM ${qualified(v.schema_name, v.view_name)} LIMIT 0`);
+  // every view bound when createRelations made it: that is DuckDB's own check that it reads
 }
 
 /**
