@@ -4,6 +4,8 @@ import { log } from "../log.ts";
 
 /** Free blocks above this share of the file: the warehouse is written again without them. */
 export const COMPACT_FREE_SHARE = 0.1;
+/** ...and above this many bytes: rewriting a small warehouse for a few free blocks costs more than they do. */
+export const COMPACT_MIN_FREE_BYTES = 8 * 1024 * 1024;
 
 export interface Compaction {
   before: number;
@@ -31,10 +33,16 @@ export async function compactIfBloated(
   let compacted = false;
   try {
     await db.run(`ATTACH ${literal(path)} AS dp_old (READ_ONLY)`);
-    const size = await db.one<{ free: number; total: number }>(
-      "SELECT free_blocks AS free, total_blocks AS total FROM pragma_database_size() WHERE database_name = 'dp_old'",
+    const size = await db.one<{ free: number; total: number; block: number }>(
+      "SELECT free_blocks AS free, total_blocks AS total, block_size AS block FROM pragma_database_size() WHERE database_name = 'dp_old'",
     );
-    if (!size || Number(size.total) === 0 || Number(size.free) / Number(size.total) <= share) return undefined;
+    if (
+      !size ||
+      Number(size.total) === 0 ||
+      Number(size.free) / Number(size.total) <= share ||
+      Number(size.free) * Number(size.block) < COMPACT_MIN_FREE_BYTES
+    )
+      return undefined;
     try {
       await db.run(`ATTACH ${literal(tmp)} AS dp_new`);
       await db.run("COPY FROM DATABASE dp_old TO dp_new");
