@@ -251,7 +251,7 @@ describe("large models are built beside the live version, committed, then tested
       "models:\n  - name: big\n    columns:\n      - { name: id, tests: [not_null, unique] }\n      - { name: v, tests: [not_null] }\n",
   });
   const tables = async (dir: string) =>
-    (await rows(dir, "select table_name from duckdb_tables() where schema_name = 'marts' order by 1")).map(
+    (await rows(dir, "select table_name from information_schema.tables where table_schema = 'marts' order by 1")).map(
       (r) => r.table_name,
     );
 
