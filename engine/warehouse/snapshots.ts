@@ -67,10 +67,10 @@ export async function restoreFromSnapshot(project: Project, to: string): Promise
     });
     try {
       await db.run(`ATTACH ${literal(file)} AS dp_snapshot (READ_ONLY)`);
-      const meta = await db.all<{ table_name: string }>(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'dp_snapshot' AND schema_name = '_dp'",
+      const inline = await db.all<{ rel: string }>(
+        "SELECT schema_name || '.' || table_name AS rel FROM duckdb_tables() WHERE database_name = 'dp_snapshot'",
       );
-      const rels = [...Object.keys(manifest.tables), ...meta.map((t) => `_dp.${t.table_name}`)];
+      const rels = [...Object.keys(manifest.tables), ...inline.map((t) => t.rel)];
       for (const rel of rels) {
         const dot = rel.indexOf(".");
         const [s, n] = [rel.slice(0, dot), rel.slice(dot + 1)];
@@ -149,8 +149,8 @@ export interface PublishChanges {
 
 /**
  * Publishes what the writer holds as a new immutable snapshot: a small DuckDB file with the run
- * bookkeeping (`_dp`), the views (raw, view models) and one view per table over its Parquet parts in
- * snapshots/tables/. A table whose data version is the previous snapshot's shares its parts; an
+ * bookkeeping (`_dp`) and the small tables, the views (raw, view models) and one view per larger table
+ * over its Parquet parts in snapshots/tables/. A table whose data version is the previous snapshot's shares its parts; an
  * incremental model adds a part of its new rows; anything else is written whole. Every relation is read
  * back before the pointer moves; then versions no snapshot in use names are pruned.
  */
@@ -181,12 +181,14 @@ export async function publishSnapshot(
       QUALIFY row_number() OVER (PARTITION BY schema_name, model ORDER BY rowid DESC) = 1`)
     ).map((r) => [r.rel, r.v ?? undefined]),
   );
-  const tables = await db.all<{ schema_name: string; table_name: string }>(`
-    SELECT schema_name, table_name FROM duckdb_tables()
+  const tables = await db.all<{ schema_name: string; table_name: string; estimated_size: number }>(`
+    SELECT schema_name, table_name, estimated_size FROM duckdb_tables()
     WHERE database_name = current_database() AND NOT temporary AND table_name NOT LIKE '%\_\_dp\_shadow' ESCAPE '\\'
     ORDER BY schema_name, table_name`);
-  const meta = tables.filter((t) => t.schema_name === "_dp").map((t) => t.table_name);
-  for (const t of tables.filter((t) => t.schema_name !== "_dp")) {
+  // the bookkeeping and small tables travel inside the snapshot file: a Parquet file each would cost more
+  // to write (and a 500-model project 500 of them) than copying the rows again
+  const inline = tables.filter((t) => t.schema_name === "_dp" || Number(t.estimated_size) <= INLINE_ROWS);
+  for (const t of tables.filter((t) => !inline.includes(t))) {
     const rel = `${t.schema_name}.${t.table_name}`;
     const rows = Number(
       (await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${qualified(t.schema_name, t.table_name)}`))?.n ?? 0,
@@ -212,11 +214,16 @@ export async function publishSnapshot(
   rmSync(tmp, { force: true });
   rmSync(`${tmp}.wal`, { force: true });
   try {
-    // the bookkeeping travels as tables: it is small, and readers query it as it was at this run
     await db.run(`ATTACH ${literal(tmp)} AS dp_publish`);
     try {
-      if (meta.length) await db.run("CREATE SCHEMA dp_publish._dp");
-      for (const t of meta) await db.run(`CREATE TABLE dp_publish._dp.${ident(t)} AS SELECT * FROM _dp.${ident(t)}`);
+      await db.transaction(async () => {
+        for (const schema of new Set(inline.map((t) => t.schema_name)))
+          await db.run(`CREATE SCHEMA dp_publish.${ident(schema)}`);
+        for (const t of inline)
+          await db.run(
+            `CREATE TABLE dp_publish.${qualified(t.schema_name, t.table_name)} AS SELECT * FROM ${qualified(t.schema_name, t.table_name)}`,
+          );
+      });
     } finally {
       await db.run("DETACH dp_publish");
     }
@@ -340,6 +347,9 @@ function pruneSnapshots(dir: string, name: string, previous: string | undefined)
 }
 
 const READERS = "readers";
+
+/** Tables up to this many rows are copied into the snapshot file itself rather than written as parts. */
+export const INLINE_ROWS = 10_000;
 
 /** A reader's claim on a snapshot: snapshots/readers/<pid>-<n> naming it, removed when the reader closes. */
 function takeLease(dir: string, file: string): () => void {

@@ -19,7 +19,8 @@ sources:
     owner: ops@example.io
     config: { streams: [{ name: items, path: "data/items-*.csv", primary_key: id }] }
 `,
-    "data/items-1.csv": `id,v\n${Array.from({ length: 2000 }, (_, i) => `${i},a${i}`).join("\n")}\n`,
+    // past INLINE_ROWS, so it is published as parts rather than inside the snapshot file
+    "data/items-1.csv": `id,v\n${Array.from({ length: 12000 }, (_, i) => `${i},a${i}`).join("\n")}\n`,
     "models/staging/big.sql": "select i, i * 2 as j, sum(i) over () as total from range(300000) t(i)\n",
     "models/staging/items.sql":
       "select id, v, _dp_loaded_at as loaded_at from {{ source('feed', 'items') }}\n{% if is_incremental() %}where _dp_loaded_at > (select max(loaded_at) from {{ this }}){% endif %}\nqualify row_number() over (partition by id order by _dp_loaded_at desc) = 1\n",
@@ -54,7 +55,7 @@ describe("publish writes what changed", () => {
     ).toEqual([{ t: "HUGEINT", n: 300000 }]);
 
     // new rows: one updated key, two new ones
-    writeFileSync(join(dir, "data/items-2.csv"), "id,v\n5,b5\n2000,a2000\n2001,a2001\n");
+    writeFileSync(join(dir, "data/items-2.csv"), "id,v\n5,b5\n12000,a12000\n12001,a12001\n");
     await pull(p);
     const second = await build(p);
     expect(second.models.map((m) => [m.model, m.status])).toEqual([
@@ -73,7 +74,7 @@ describe("publish writes what changed", () => {
         dir,
         "select count(*)::int as n, count(distinct id)::int as k, max(v) filter (where id = 5) as v5 from staging.items",
       ),
-    ).toEqual([{ n: 2002, k: 2002, v5: "b5" }]);
+    ).toEqual([{ n: 12002, k: 12002, v5: "b5" }]);
 
     // a reader holding this snapshot keeps it (and its parts) through later publishes
     const held = currentPointer(p)!.file;
@@ -84,7 +85,7 @@ describe("publish writes what changed", () => {
       expect((await build(p, { fullRefresh: k === 5 })).ok).toBe(true);
     }
     expect(existsSync(join(p.paths.snapshots, held))).toBe(true);
-    expect(await reader.all("select count(*)::int as n from staging.items")).toEqual([{ n: 2002 }]);
+    expect(await reader.all("select count(*)::int as n from staging.items")).toEqual([{ n: 12002 }]);
     reader.close();
     writeFileSync(join(dir, "data/items-9.csv"), "id,v\n9999,n\n");
     await pull(p);
@@ -97,7 +98,7 @@ describe("publish writes what changed", () => {
       snaps.flatMap((s) => Object.values(readManifest(join(p.paths.snapshots, s))!.tables).flatMap((e) => e.parts)),
     );
     expect(readdirSync(join(p.paths.snapshots, "tables")).filter((f) => !named.has(f))).toEqual([]);
-    expect(await snapshotRows(dir, "select count(*)::int as n from staging.items")).toEqual([{ n: 2006 }]);
+    expect(await snapshotRows(dir, "select count(*)::int as n from staging.items")).toEqual([{ n: 12006 }]);
     expect(readFileSync(join(p.paths.snapshots, "current.json"), "utf8")).toContain('"verified":true');
   }, 120_000);
 
