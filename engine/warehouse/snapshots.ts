@@ -13,6 +13,8 @@ import { join } from "node:path";
 import { Db, ident, literal, qualified } from "./duckdb.ts";
 import { log } from "../log.ts";
 import {
+  type Column,
+  columnsByTable,
   type Manifest,
   manifestFile,
   partsDir,
@@ -149,8 +151,8 @@ export interface PublishChanges {
 
 /**
  * Publishes what the writer holds as a new immutable snapshot: a small DuckDB file with the run
- * bookkeeping (`_dp`) and the small tables, the views (raw, view models) and one view per larger table
- * over its Parquet parts in snapshots/tables/. A table whose data version is the previous snapshot's shares its parts; an
+ * bookkeeping (`_dp`), the views (raw, view models) and one view per table over its Parquet parts in
+ * snapshots/tables/. A table whose data version is the previous snapshot's shares its parts; an
  * incremental model adds a part of its new rows; anything else is written whole. Every relation is read
  * back before the pointer moves; then versions no snapshot in use names are pruned.
  */
@@ -181,18 +183,20 @@ export async function publishSnapshot(
       QUALIFY row_number() OVER (PARTITION BY schema_name, model ORDER BY rowid DESC) = 1`)
     ).map((r) => [r.rel, r.v ?? undefined]),
   );
-  const tables = await db.all<{ schema_name: string; table_name: string; estimated_size: number }>(`
-    SELECT schema_name, table_name, estimated_size FROM duckdb_tables()
+  const tables = await db.all<{ schema_name: string; table_name: string }>(`
+    SELECT schema_name, table_name FROM duckdb_tables()
     WHERE database_name = current_database() AND NOT temporary AND table_name NOT LIKE '%\_\_dp\_shadow' ESCAPE '\\'
     ORDER BY schema_name, table_name`);
-  // the bookkeeping and small tables travel inside the snapshot file: a Parquet file each would cost more
-  // to write (and a 500-model project 500 of them) than copying the rows again
-  const inline = tables.filter((t) => t.schema_name === "_dp" || Number(t.estimated_size) <= INLINE_ROWS);
-  for (const t of tables.filter((t) => !inline.includes(t))) {
+  // the bookkeeping travels inside the snapshot file: it changes with every publish
+  const inline = tables.filter((t) => t.schema_name === "_dp");
+  const parted = tables.filter((t) => t.schema_name !== "_dp");
+  const counts = await rowCounts(
+    db,
+    parted.map((t) => qualified(t.schema_name, t.table_name)),
+  );
+  const columns = parted.length ? await columnsByTable(db) : new Map<string, Column[]>();
+  for (const [i, t] of parted.entries()) {
     const rel = `${t.schema_name}.${t.table_name}`;
-    const rows = Number(
-      (await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${qualified(t.schema_name, t.table_name)}`))?.n ?? 0,
-    );
     const out = await publishTable(
       db,
       tablesDir,
@@ -201,7 +205,8 @@ export async function publishSnapshot(
       versions.get(rel),
       before?.tables[rel],
       changes.deltas?.get(rel),
-      rows,
+      counts[i]!,
+      columns.get(rel) ?? [],
       changes.mergeKeys?.get(rel),
     );
     manifest.tables[rel] = out.entry;
@@ -283,11 +288,15 @@ async function createRelations(
     ...Object.keys(manifest.tables).map((r) => r.slice(0, r.indexOf("."))),
     ...views.map((v) => v.schema_name),
   ]);
-  for (const s of schemas) await snap.run(`CREATE SCHEMA IF NOT EXISTS ${ident(s)}`);
-  for (const [rel, e] of Object.entries(manifest.tables)) {
-    const dot = rel.indexOf(".");
-    await snap.run(`CREATE VIEW ${qualified(rel.slice(0, dot), rel.slice(dot + 1))} AS ${tableViewSql(tablesDir, e)}`);
-  }
+  await snap.transaction(async () => {
+    for (const s of schemas) await snap.run(`CREATE SCHEMA IF NOT EXISTS ${ident(s)}`);
+    for (const [rel, e] of Object.entries(manifest.tables)) {
+      const dot = rel.indexOf(".");
+      await snap.run(
+        `CREATE VIEW ${qualified(rel.slice(0, dot), rel.slice(dot + 1))} AS ${tableViewSql(tablesDir, e)}`,
+      );
+    }
+  });
   // a view binds when it is created: one that reads another view waits for it
   let pending = views.map((v) => v.sql);
   while (pending.length) {
@@ -312,17 +321,29 @@ async function createRelations(
  */
 async function verifySnapshot(snap: Db, tablesDir: string, manifest: Manifest, before?: Manifest): Promise<void> {
   const old = new Set(Object.values(before?.tables ?? {}).flatMap((e) => e.parts));
-  for (const [rel, e] of Object.entries(manifest.tables)) {
-    const dot = rel.indexOf(".");
-    const q = qualified(rel.slice(0, dot), rel.slice(dot + 1));
-    for (const p of e.parts.filter((p) => !old.has(p)))
-      await snap.one(`SELECT count(*), bit_xor(hash(t)) FROM read_parquet(${literal(join(tablesDir, p))}) t`);
-    const n = Number((await snap.one<{ n: number }>(`SELECT count(*) AS n FROM ${q}`))?.n);
-    if (n !== e.rows)
-      throw new DpError("PUBLISH", `snapshot check: ${rel} has ${n} rows where the warehouse has ${e.rows}`, {
-        exitCode: 1,
-      });
-  }
+  const fresh = Object.values(manifest.tables).flatMap((e) => e.parts.filter((p) => !old.has(p)));
+  for (let i = 0; i < fresh.length; i += 200)
+    await snap.all(
+      fresh
+        .slice(i, i + 200)
+        .map((p) => `SELECT count(*) AS n, bit_xor(hash(t)) AS h FROM read_parquet(${literal(join(tablesDir, p))}) t`)
+        .join(" UNION ALL "),
+    );
+  const rels = Object.keys(manifest.tables);
+  const counts = await rowCounts(
+    snap,
+    rels.map((rel) => {
+      const dot = rel.indexOf(".");
+      return qualified(rel.slice(0, dot), rel.slice(dot + 1));
+    }),
+  );
+  for (const [i, rel] of rels.entries())
+    if (counts[i] !== manifest.tables[rel]!.rows)
+      throw new DpError(
+        "PUBLISH",
+        `snapshot check: ${rel} has ${counts[i]} rows where the warehouse has ${manifest.tables[rel]!.rows}`,
+        { exitCode: 1 },
+      );
   // every view bound when createRelations made it: that is DuckDB's own check that it reads
 }
 
@@ -348,8 +369,19 @@ function pruneSnapshots(dir: string, name: string, previous: string | undefined)
 
 const READERS = "readers";
 
-/** Tables up to this many rows are copied into the snapshot file itself rather than written as parts. */
-export const INLINE_ROWS = 10_000;
+/** Row counts of many relations in one query (a query each cost a round trip per table). */
+async function rowCounts(db: Db, relations: string[]): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < relations.length; i += 200) {
+    const chunk = relations.slice(i, i + 200);
+    const rows = await db.all<{ k: number; n: number }>(
+      chunk.map((r, j) => `SELECT ${j} AS k, count(*) AS n FROM ${r}`).join(" UNION ALL "),
+    );
+    const byK = new Map(rows.map((r) => [Number(r.k), Number(r.n)]));
+    for (let j = 0; j < chunk.length; j++) out.push(byK.get(j) ?? 0);
+  }
+  return out;
+}
 
 /** A reader's claim on a snapshot: snapshots/readers/<pid>-<n> naming it, removed when the reader closes. */
 function takeLease(dir: string, file: string): () => void {

@@ -62,14 +62,17 @@ export function readManifest(snapshotFile: string): Manifest | undefined {
   }
 }
 
-type Column = { name: string; type: string };
+export type Column = { name: string; type: string };
 
-async function columnsOf(db: Db, schema: string, name: string): Promise<Column[]> {
-  return db.all<Column>(
-    `SELECT column_name AS name, data_type AS type FROM duckdb_columns()
-     WHERE database_name = current_database() AND schema_name = $1 AND table_name = $2 ORDER BY column_index`,
-    [schema, name],
+/** Every table's columns in one query: a query per table cost a round trip each (500 models, 500 trips). */
+export async function columnsByTable(db: Db): Promise<Map<string, Column[]>> {
+  const rows = await db.all<{ rel: string; name: string; type: string }>(
+    `SELECT schema_name || '.' || table_name AS rel, column_name AS name, data_type AS type FROM duckdb_columns()
+     WHERE database_name = current_database() ORDER BY schema_name, table_name, column_index`,
   );
+  const out = new Map<string, Column[]>();
+  for (const r of rows) out.set(r.rel, [...(out.get(r.rel) ?? []), { name: r.name, type: r.type }]);
+  return out;
 }
 
 function safe(s: string): string {
@@ -103,6 +106,7 @@ export async function publishTable(
   previous: TableEntry | undefined,
   delta: TableDelta | undefined,
   rows: number,
+  columns: Column[],
   /** an incremental model's merge keys, for a table written whole */
   mergeKeys?: string[],
 ): Promise<{ entry: TableEntry; written: number }> {
@@ -130,19 +134,13 @@ export async function publishTable(
     };
     return { entry, written: part.bytes };
   }
-  const columns = await columnsOf(db, schema, name);
   const write = columns
     .map((c) => (/^U?HUGEINT$/.test(c.type) ? `CAST(${ident(c.name)} AS VARCHAR) AS ${ident(c.name)}` : ident(c.name)))
     .join(", ");
   const part = await writePart(db, dir, stem, write || "*", qualified(schema, name));
-  const written = await db.all<Column>(
-    `SELECT column_name AS name, column_type AS type FROM (DESCRIBE SELECT * FROM read_parquet(${literal(join(dir, part.file))}))`,
-  );
-  const select = columns
-    .map((c, i) =>
-      written[i]?.type === c.type ? ident(c.name) : `CAST(${ident(c.name)} AS ${c.type}) AS ${ident(c.name)}`,
-    )
-    .join(", ");
+  // every column cast to its warehouse type: a no-op where Parquet kept it (DuckDB drops a cast to the same
+  // type), the way back where it did not (HUGEINT written as text, ENUM read back as VARCHAR)
+  const select = columns.map((c) => `CAST(${ident(c.name)} AS ${c.type}) AS ${ident(c.name)}`).join(", ");
   const keys = delta?.strategy === "merge" ? delta.keys : mergeKeys?.length ? mergeKeys : undefined;
   const entry: TableEntry = {
     version,

@@ -80,14 +80,14 @@ describe("publish writes what changed", () => {
     const held = currentPointer(p)!.file;
     const reader = await openReader(p);
     for (let k = 3; k <= 5; k++) {
-      writeFileSync(join(dir, `data/items-${k}.csv`), `id,v\n${3000 + k},n\n`);
+      writeFileSync(join(dir, `data/items-${k}.csv`), `id,v\n${20000 + k},n\n`);
       await pull(p);
       expect((await build(p, { fullRefresh: k === 5 })).ok).toBe(true);
     }
     expect(existsSync(join(p.paths.snapshots, held))).toBe(true);
     expect(await reader.all("select count(*)::int as n from staging.items")).toEqual([{ n: 12002 }]);
     reader.close();
-    writeFileSync(join(dir, "data/items-9.csv"), "id,v\n9999,n\n");
+    writeFileSync(join(dir, "data/items-9.csv"), "id,v\n29999,n\n");
     await pull(p);
     await build(p);
     expect(existsSync(join(p.paths.snapshots, held))).toBe(false);
