@@ -30,9 +30,14 @@ export function modelFingerprint(input: {
   for (const [p, v] of [...input.parents].sort(([a], [b]) => a.localeCompare(b))) part(`ref ${p}=${v ?? "none"}`);
   for (const t of input.attached) part(`test ${t.id} ${t.sql("x")}`);
   // SQL that reads the clock gives another answer tomorrow (or in a second) from the same inputs
-  if (/\b(now|current_timestamp|get_current_timestamp|localtimestamp|get_current_time)\b/i.test(input.sql))
+  const code = input.sql.replace(/--[^\n]*/g, "").replace(/\/\*[\s\S]*?\*\//g, "");
+  if (
+    /\b(now|get_current_timestamp|get_current_time|transaction_timestamp)\s*\(|\b(current_timestamp|localtimestamp)\b/i.test(
+      code,
+    )
+  )
     part(`now ${input.nowIso}`);
-  else if (/\b(current_date|today)\b/i.test(input.sql)) part(`today ${input.nowIso.slice(0, 10)}`);
+  else if (/\bcurrent_date\b|\btoday\s*\(/i.test(code)) part(`today ${input.nowIso.slice(0, 10)}`);
   return h.digest("hex").slice(0, 32);
 }
 
