@@ -111,7 +111,7 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
       status: failed.length || result.errors.length ? "failed" : "ok",
       durationMs: Date.now() - t0,
       rows,
-      detail: `${formatCount(rows)} rows from ${result.pull.length} sources${failed.length ? `; failed: ${failed.map((p) => p.source).join(", ")}` : ""}`,
+      detail: `${formatCount(rows)} rows from ${result.pull.length} sources${failed.length ? `; failed: ${failed.map((p) => `${p.source}${p.error ? ` (${p.error.message.split("\n")[0]})` : ""}`).join(", ")}` : ""}`,
     });
     if (rows > 0 && !state.build_pending) {
       state.build_pending = true;
