@@ -23,7 +23,8 @@ sources:
     "data/items-1.csv": `id,v\n${Array.from({ length: 12000 }, (_, i) => `${i},a${i}`).join("\n")}\n`,
     "models/staging/big.sql": "select i, i * 2 as j, sum(i) over () as total from range(300000) t(i)\n",
     "models/staging/items.sql":
-      "select id, v, _dp_loaded_at as loaded_at from {{ source('feed', 'items') }}\n{% if is_incremental() %}where _dp_loaded_at > (select max(loaded_at) from {{ this }}){% endif %}\nqualify row_number() over (partition by id order by _dp_loaded_at desc) = 1\n",
+      // new pulls by run id, not time: with DP_NOW pinned every pull has the same _dp_loaded_at
+      "select id, v, _dp_run_id as run_id from {{ source('feed', 'items') }}\n{% if is_incremental() %}where _dp_run_id not in (select run_id from {{ this }}){% endif %}\nqualify row_number() over (partition by id order by _dp_run_id desc) = 1\n",
     "models/staging/staging.yml": "models:\n  - name: items\n    materialized: incremental\n    unique_key: id\n",
   });
 }
