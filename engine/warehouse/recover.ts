@@ -77,17 +77,18 @@ export function quarantineWarehouse(path: string): string | undefined {
  */
 export async function checkNotTruncated(db: Db, path: string): Promise<void> {
   if (path === ":memory:" || path.startsWith("md:") || !existsSync(path)) return;
-  const r = await db.one<{ total_blocks: number; block_size: number }>(
-    "SELECT total_blocks, block_size FROM pragma_database_size() WHERE database_name = current_database()",
+  const r = await db.one<{ used_blocks: number; block_size: number }>(
+    "SELECT used_blocks, block_size FROM pragma_database_size() WHERE database_name = current_database()",
   );
   if (!r) return;
-  // three 4 KiB headers, then the blocks
-  const expected = 3 * 4096 + Number(r.total_blocks) * Number(r.block_size);
+  // three 4 KiB headers, then at least every block in use: DuckDB cuts free blocks off the end of the file,
+  // so its total block count can name blocks past the end of a healthy file, but a used one never is
+  const expected = 3 * 4096 + Number(r.used_blocks) * Number(r.block_size);
   const size = statSync(path).size;
   if (size < expected)
     throw new DpError(
       "IO",
-      `Corrupt database file: ${path} is ${size} bytes, its header names ${expected} (truncated)`,
+      `Corrupt database file: ${path} is ${size} bytes, shorter than its ${r.used_blocks} blocks in use (truncated)`,
     );
 }
 
