@@ -184,7 +184,15 @@ export class StreamWriter {
       this.sink = this.guard(() => openSync(this.spoolPath, "w"));
     }
     const fd = this.sink;
-    this.guard(() => writeSync(fd, chunk));
+    // a filling disk takes part of a write without an error: write the rest, and the next write says ENOSPC
+    this.guard(() => {
+      const buf = Buffer.from(chunk);
+      for (let off = 0; off < buf.length; ) {
+        const n = writeSync(fd, buf, off);
+        if (n <= 0) throw Object.assign(new Error("no space left on device (short write)"), { code: "ENOSPC" });
+        off += n;
+      }
+    });
     this.spooled += count;
     this.spooledBytes += chunk.length;
   }

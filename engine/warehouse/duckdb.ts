@@ -24,6 +24,8 @@ export interface OpenOptions {
 }
 
 const SELECT_STATEMENT = 1;
+const WRITE_STATEMENT =
+  /^[\s(]*(insert|update|delete|create|drop|alter|copy|attach|detach|install|load|set|reset|merge|truncate|vacuum|checkpoint|export|import|call|use|begin|commit|rollback)\b/i;
 
 export class Db {
   private constructor(
@@ -164,6 +166,11 @@ export class Db {
       const prepared = await this.conn.prepare(sql);
       type = prepared.statementType as unknown as number;
     } catch (e) {
+      // a write that cannot even bind (DELETE from a snapshot's view over Parquet parts) is still a write
+      if (WRITE_STATEMENT.test(sql.replace(/--[^\n]*/g, "").replace(/\/\*[\s\S]*?\*\//g, "")))
+        throw new DpError("READ_ONLY", "only SELECT statements are allowed here", {
+          fix: "dp sql is read-only; change data through models and `dp build`",
+        });
       throw prepareError(e as Error);
     }
     if (type !== SELECT_STATEMENT) {
