@@ -15,7 +15,7 @@ export interface TableEntry {
   parts: string[];
   /** merge keys: a row of a part is hidden by a row of a later part with the same key */
   keys?: string[];
-  /** how the warehouse table's columns are written into a part (HUGEINT as text: Parquet has no 128-bit integer) */
+  /** how the warehouse table's columns are written into a part (as text where Parquet would change a value: see asText) */
   write: string;
   /** the snapshot's view of the parts: each column cast back to its warehouse type where Parquet changed it */
   select: string;
@@ -79,6 +79,39 @@ function safe(s: string): string {
   return s.replace(/[^A-Za-z0-9_.-]/g, "_");
 }
 
+/**
+ * Types Parquet cannot hold exactly, written as their text and cast back by the snapshot's view: 128-bit
+ * integers (DuckDB writes them as DOUBLE), INTERVAL (Parquet's has milliseconds and no sign: a negative
+ * one is refused) and TIME WITH TIME ZONE (Parquet keeps no offset), alone or inside a list or struct.
+ */
+function asText(type: string): boolean {
+  return /\bU?HUGEINT\b|\bINTERVAL\b|TIME WITH TIME ZONE|\bTIMETZ\b/.test(type);
+}
+
+/**
+ * An interval as text DuckDB reads back to the same value: months, days and microseconds (its own text
+ * prints hours past 2^31 in a form it cannot parse, e.g. '2562047788:00:54.775807').
+ */
+const intervalText = (x: string) =>
+  `(datepart('year', ${x}) * 12 + datepart('month', ${x})) || ' months ' || datepart('day', ${x}) || ' days ' || (datepart('hour', ${x})::HUGEINT * 3600000000 + datepart('minute', ${x})::HUGEINT * 60000000 + datepart('microseconds', ${x})) || ' microseconds'`;
+
+/** A TIME WITH TIME ZONE as text with its offset to the second (DuckDB's own prints -00:00:01 as -00:01). */
+const timetzText = (x: string) => {
+  const tz = `datepart('timezone', ${x})`;
+  const two = (e: string) => `lpad(CAST(${e} AS VARCHAR), 2, '0')`;
+  return `CAST(CAST(${x} AS TIME) AS VARCHAR) || CASE WHEN ${tz} < 0 THEN '-' ELSE '+' END || ${two(`abs(${tz}) // 3600`)} || ':' || ${two(`abs(${tz}) % 3600 // 60`)} || ':' || ${two(`abs(${tz}) % 60`)}`;
+};
+
+/** How a column is written into a part: as is, or as text the snapshot's view casts back. */
+function textOf(col: string, type: string): string {
+  if (!asText(type)) return col;
+  if (type === "INTERVAL") return intervalText(col);
+  if (type === "INTERVAL[]") return `list_transform(${col}, v -> ${intervalText("v")})`;
+  if (type === "TIME WITH TIME ZONE") return timetzText(col);
+  if (type === "TIME WITH TIME ZONE[]") return `list_transform(${col}, v -> ${timetzText("v")})`;
+  return `CAST(${col} AS VARCHAR)`;
+}
+
 /** Writes `SELECT write FROM source` to a new part; returns its file name and size. */
 async function writePart(db: Db, dir: string, stem: string, write: string, source: string) {
   mkdirSync(dir, { recursive: true });
@@ -134,9 +167,7 @@ export async function publishTable(
     };
     return { entry, written: part.bytes };
   }
-  const write = columns
-    .map((c) => (/^U?HUGEINT$/.test(c.type) ? `CAST(${ident(c.name)} AS VARCHAR) AS ${ident(c.name)}` : ident(c.name)))
-    .join(", ");
+  const write = columns.map((c) => `${textOf(ident(c.name), c.type)} AS ${ident(c.name)}`).join(", ");
   const part = await writePart(db, dir, stem, write || "*", qualified(schema, name));
   // every column cast to its warehouse type: a no-op where Parquet kept it (DuckDB drops a cast to the same
   // type), the way back where it did not (HUGEINT written as text, ENUM read back as VARCHAR)
