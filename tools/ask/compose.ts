@@ -105,6 +105,26 @@ function metricLines(group: RoledResult[]): string[] {
   ];
 }
 
+/** "which plan has the most …": the first row of the breakdown, sorted, and the runner-up. */
+function argmaxLines(group: RoledResult[], direction: "most" | "least"): string[] {
+  const r = group.find((g) => g.role === "main")!.output as unknown as MetricResult;
+  const rows = r.rows.filter((x) => x.rows && x.value !== null);
+  if (!rows.length) return [`There is no ${r.label} data for ${r.period.label} to rank.`];
+  const sorted = [...rows].sort((a, b) => (direction === "most" ? b.value! - a.value! : a.value! - b.value!));
+  const dim = r.group_by[0]!;
+  const name = (row: MetricRow) => (row[dim] === null || row[dim] === undefined ? "(none)" : String(row[dim]));
+  const [first, second] = sorted;
+  const tie = second && second.value === first!.value;
+  const head = tie
+    ? `${name(first!)} and ${name(second!)} tie for the ${direction} ${r.label} in ${r.period.label}: ${value(r, first!.value)} each${asOfNote(r, first)}.`
+    : `${name(first!)} has the ${direction} ${r.label} in ${r.period.label}: ${value(r, first!.value)}${asOfNote(r, first)}.`;
+  const next =
+    second && !tie
+      ? [`  next: ${name(second)} (${value(r, second.value)}), of ${rows.length} ${dim.replaceAll("_", " ")}s`]
+      : [];
+  return [head, ...next];
+}
+
 function compareLines(o: Out<typeof comparePeriods>): string[] {
   const f = (v: number | null) => formatValue(v, o.format, o.unit ?? undefined);
   if (o.current.value === null && o.previous.value === null)
@@ -203,7 +223,7 @@ function describeMartLines(o: Out<typeof describeMart>): string[] {
 }
 
 /** Tool results → the answer's lines, written only from what the tools returned. */
-export function composeAnswer(intent: Intent, results: RoledResult[]): string[] {
+export function composeAnswer(intent: Intent, results: RoledResult[], direction?: "most" | "least"): string[] {
   const main = results.find((r) => r.role === "main")!;
   const o = main.output as never;
   switch (intent) {
@@ -215,6 +235,8 @@ export function composeAnswer(intent: Intent, results: RoledResult[]): string[] 
       }
       return groups.flatMap(metricLines);
     }
+    case "argmax":
+      return argmaxLines(results, direction ?? "most");
     case "compare":
       return compareLines(o);
     case "top_n":

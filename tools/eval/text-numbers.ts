@@ -35,7 +35,7 @@ const NOT_VALUES: RegExp[] = [
 export function valueText(answer: string): string {
   return answer
     .split("\n")
-    .filter((l) => !/^\s*(?:read as|source|data as of|tests?):/i.test(l) && !/^\s*[▁▂▃▄▅▆▇█ ]+\s/.test(l))
+    .filter((l) => !/^\s*(?:read as|source|data as of|tests?):/i.test(l) && !/^\s*[▁▂▃▄▅▆▇█][▁▂▃▄▅▆▇█ ]*\s/.test(l))
     .join("\n");
 }
 

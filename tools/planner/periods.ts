@@ -26,6 +26,7 @@ const NUMBERS: Record<string, number> = {
   twelve: 12,
 };
 const UNIT = "(day|week|month|quarter|year)s?";
+const UNIT_WORD: Record<string, string> = { qtr: "quarter", yr: "year", mo: "month", mth: "month", wk: "week" };
 
 function monthIndex(name: string): number {
   return MONTHS.indexOf(name.slice(0, 3));
@@ -77,10 +78,13 @@ const RULES: Rule[] = [
     },
   },
   {
-    re: /\b(?:last|previous|prior)\s+(week|month|quarter|year)\b/g,
-    make: (m) => ({ period: `last_${m[1]}`, multi: false }),
+    re: /\b(?:last|previous|prior|past)\s+(week|month|quarter|year|qtr|yr|mo|mth|wk)\b/g,
+    make: (m) => ({ period: `last_${UNIT_WORD[m[1]!] ?? m[1]}`, multi: false }),
   },
-  { re: /\bthis\s+(week|month|quarter|year)\b/g, make: (m) => ({ period: `this_${m[1]}`, multi: false }) },
+  {
+    re: /\b(?:this|current)\s+(week|month|quarter|year|qtr|yr|mo|mth|wk)\b/g,
+    make: (m) => ({ period: `this_${UNIT_WORD[m[1]!] ?? m[1]}`, multi: false }),
+  },
   { re: /\b(?:month[\s-]to[\s-]date|mtd)\b/g, make: () => ({ period: "this_month", multi: false }) },
   { re: /\b(?:quarter[\s-]to[\s-]date|qtd)\b/g, make: () => ({ period: "this_quarter", multi: false }) },
   { re: /\b(?:year[\s-]to[\s-]date|ytd|so\s+far\s+this\s+year)\b/g, make: () => ({ period: "ytd", multi: true }) },

@@ -6,12 +6,14 @@ import type { Filter } from "../../engine/catalog/metric-query.ts";
 import { resolvePeriod, truncate, type Grain, type PeriodInput } from "../../engine/catalog/period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
-import { findPeriods, spanOf, trailingWindow, type FoundPeriod } from "./periods.ts";
-import { blank, normalize, wordsOf, type Word } from "./text.ts";
+import { spanOf, trailingWindow, type FoundPeriod } from "./periods.ts";
+import { normalize, wordsOf, type Word } from "./text.ts";
+import { suggestionsFor, understand, type Interpretation, type Understood } from "./understand.ts";
 
 export type CallRole = "main" | "trend" | "total" | "numerator" | "denominator";
 export type Intent =
   | "metric"
+  | "argmax"
   | "compare"
   | "top_n"
   | "freshness"
@@ -28,12 +30,21 @@ export interface Plan {
   status: "plan";
   intent: Intent;
   calls: PlannedCall[];
+  /** metric questions: how the question was read ("Read as: …") */
+  interpretation?: Interpretation;
 }
 
 export interface Refusal {
   status: "refusal";
   reason: string;
   known_metrics: string[];
+  /** clarify: the question has a word the catalog cannot place; refuse: out of bounds (PII, SQL, writes, forecasts) */
+  kind?: "refuse" | "clarify";
+  /** the nearest questions the planner can answer, in words */
+  suggestions?: string[];
+  /** the reading so far, when a metric was found */
+  interpretation?: Partial<Interpretation>;
+  unplaced?: string[];
 }
 
 export const SPARK_POINTS = 8;
@@ -82,8 +93,17 @@ const FORECAST =
 const WHY = /^(?:why|what caused|what drove|reason)\b/;
 
 function refuse(catalog: Catalog, reason: string): Refusal {
-  return { status: "refusal", reason, known_metrics: catalog.metrics.map((m) => m.name) };
+  return { status: "refusal", reason, known_metrics: catalog.metrics.map((m) => m.name), kind: "refuse" };
 }
+
+/** Personal data asked for by name: refused whatever else the question says. */
+const PII =
+  /\b(?:e-?mails?|email address(?:es)?|phone(?:\s+numbers?)?|telephone|mobile numbers?|(?:home|postal|street|mailing)\s+address(?:es)?|addresses|contact (?:details|info|information)|social security|ssn|passwords?|credit cards?|card numbers?|date of birth|birthdays?)\b|\b(?:names?|who)\s+(?:of|are)\s+(?:the\s+|our\s+|all\s+|every\s+)?(?:customers|accounts|users|contacts|people|clients)\b|\b(?:customer|account|user|contact|client)(?:'s|s'|s)?\s+names?\b/;
+/** Instructions to the assistant inside a question: never followed, and the question is not answered either. */
+const INJECTION =
+  /\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}\b(?:instructions?|rules?|prompt|guidelines|polic(?:y|ies)|previous|above|restrictions?)\b|\bsystem prompt\b|\byou are now\b|\b(?:admin|developer|god|debug) mode\b|\bpretend (?:to be|you)\b|\bact as\b|\bjailbreak\b|\b(?:dump|print|show|reveal)\b.{0,30}\b(?:raw|whole|entire|full)\b.{0,20}\b(?:table|database|data)\b|\bdump\b/;
+const WHICH_MOST =
+  /^(?:which|what|who|whats|what's)\b.*\b(?:most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst)\b/;
 
 function plan1(intent: Intent, calls: PlannedCall[]): Plan {
   return { status: "plan", intent, calls };
@@ -103,72 +123,124 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
   if (ACT.test(text))
     return refuse(catalog, "dp ask only reads; exports and runs are separate commands (`dp export`, `dp run`)");
 
+  if (INJECTION.test(text))
+    return refuse(
+      catalog,
+      "the question carries instructions to me rather than a question about the data; I don't follow them",
+    );
+  if (PII.test(text))
+    return refuse(
+      catalog,
+      "I don't give out personal data (names, emails, phone numbers, addresses); ask for a count or a metric instead",
+    );
+
   if (LIST_METRICS.test(text)) return plan1("list_metrics", [{ role: "main", name: "list_metrics", input: {} }]);
   if (FRESHNESS.test(text)) return planFreshness(text, words, catalog);
-  if (LINEAGE.test(text)) return planLineage(words, catalog);
+  if (LINEAGE.test(text) && !/\bhow (?:much|many)\b/.test(text)) return planLineage(words, catalog);
 
   const metrics = matchMetrics(words, catalog);
   if (DEFINE.test(text) && metrics.length)
     return plan1("describe_metric", [
       { role: "main", name: "describe_metric", input: { metric: metrics[0]!.item.name } },
     ]);
-  const top = TOP.exec(text);
-  if (top) return planTopN(top, words, metrics, catalog);
-  if (DESCRIBE_MART.test(text) && (!metrics.length || NAMES_COLUMNS.test(text))) {
-    const mart = matchMarts(words, catalog)[0];
-    if (mart) return plan1("describe_mart", [{ role: "main", name: "describe_mart", input: { mart: mart.item.name } }]);
-  }
-
   if (FORECAST.test(text)) return refuse(catalog, "I report what the marts hold; I don't forecast");
   if (WHY.test(text))
     return refuse(
       catalog,
       "the marts say what happened, not why; ask for a metric by a dimension (e.g. churn_rate by plan) to look for the cause",
     );
-  if (!metrics.length) return refuse(catalog, "no metric I know is named in the question");
-
-  const distinct = [...new Map(metrics.map((m) => [m.item.name, m])).values()];
-  let chosen: Match<MetricDef>[];
-  if (distinct.length > 1 && /\b(?:and|&)\b|,/.test(text)) chosen = distinct;
-  else if (distinct.length > 1) {
-    const longest = Math.max(...distinct.map((m) => m.length));
-    const best = distinct.filter((m) => m.length === longest);
-    if (best.length > 1)
-      return refuse(
-        catalog,
-        `the question names several metrics (${best.map((m) => m.item.name).join(", ")}); ask about one`,
-      );
-    chosen = best;
-  } else chosen = distinct;
-
-  // a synonym like "mrr by plan" still asks for a split: keep its "by plan" visible
-  const rest = blank(
-    text,
-    metrics.map((m) =>
-      /\bby\b/.test(m.phrase) ? [m.start, m.start + m.phrase.split(/\s+by\s+/)[0]!.length] : [m.start, m.end],
-    ),
-  );
-  const periods = findPeriods(rest, at);
-  for (const p of periods) {
-    let resolved;
-    try {
-      resolved = resolvePeriod(p.period, at);
-    } catch {
-      return refuse(catalog, `I can't read the period "${text.slice(p.start, p.end)}"`);
-    }
-    if (resolved.start > today.toISOString().slice(0, 10))
-      return refuse(catalog, `${resolved.label} hasn't started yet; I report what the marts hold`);
+  const read = WHICH_MOST.test(text) || !TOP.test(text) ? understand(text, catalog, at) : undefined;
+  if (read && "interpretation" in read) return planUnderstood(read, catalog, at);
+  const top = TOP.exec(text);
+  if (top && !WHICH_MOST.test(text)) return planTopN(top, words, metrics, catalog);
+  if (top) {
+    const ranked = planTopN(top, words, metrics, catalog);
+    if (ranked.status === "plan") return ranked;
   }
+  if (DESCRIBE_MART.test(text) && (!metrics.length || NAMES_COLUMNS.test(text))) {
+    const mart = matchMarts(words, catalog)[0];
+    if (mart) return plan1("describe_mart", [{ role: "main", name: "describe_mart", input: { mart: mart.item.name } }]);
+  }
+  const why = read && "unplaced" in read ? read : understand(text, catalog, at);
+  if ("interpretation" in why) return planUnderstood(why, catalog, at);
+  return {
+    status: "refusal",
+    reason: why.reason,
+    known_metrics: catalog.metrics.map((m) => m.name),
+    kind: why.partial ? "clarify" : "refuse",
+    suggestions: why.suggestions.length ? why.suggestions : suggestionsFor(catalog, []),
+    ...(why.partial ? { interpretation: why.partial } : {}),
+    unplaced: why.unplaced,
+  };
+}
 
-  if (COMPARE.test(rest) && chosen.length === 1) return planCompare(text, rest, periods, chosen[0]!.item, catalog, at);
-
+/** A question read by understand(): the calls for its metric(s), an argmax, or a comparison. */
+function planUnderstood(u: Understood, catalog: Catalog, at: Date): Plan | Refusal {
+  const interpretation = u.interpretation;
+  if (u.compare) {
+    const made = planCompare(u.text, u.text, u.periods, u.metric, catalog, at, u.filters);
+    return made.status === "plan" ? { ...made, interpretation } : made;
+  }
+  if (u.argmax) {
+    return {
+      status: "plan",
+      intent: "argmax",
+      interpretation,
+      calls: [
+        {
+          role: "main",
+          name: "query_metric",
+          input: { metric: u.metric.name, period: u.period, filters: u.filters, group_by: [u.argmax.dimension] },
+        },
+      ],
+    };
+  }
   const calls: PlannedCall[] = [];
-  for (const m of chosen) {
-    const made = planMetric(rest, periods, m.item, catalog, at);
-    if ("status" in made) return made;
-    calls.push(...made);
+  for (const metric of [u.metric, ...u.extra]) {
+    const filters = u.filters.filter((f) => metric.dimensions.includes(f.dimension));
+    const groupBy = u.groupBy.filter((d) => metric.dimensions.includes(d));
+    calls.push(...metricCalls(metric, u.period, filters, u.grain, groupBy, catalog, at));
   }
-  return plan1("metric", calls);
+  return { status: "plan", intent: "metric", calls, interpretation };
+}
+
+function metricCalls(
+  metric: MetricDef,
+  period: PeriodInput,
+  filters: Filter[],
+  grain: Grain | undefined,
+  dims: string[],
+  catalog: Catalog,
+  at: Date,
+): PlannedCall[] {
+  const base = { metric: metric.name, period, filters };
+  const calls: PlannedCall[] = [
+    {
+      role: "main",
+      name: "query_metric",
+      input: { ...base, ...(grain ? { grain } : {}), ...(dims.length ? { group_by: dims } : {}) },
+    },
+  ];
+  if (dims.length && !grain) calls.push({ role: "total", name: "query_metric", input: base });
+  if (!grain && !dims.length) {
+    const parts = components(metric, catalog);
+    if (parts) {
+      calls.push({ role: "numerator", name: "query_metric", input: { ...base, metric: parts[0].name } });
+      calls.push({ role: "denominator", name: "query_metric", input: { ...base, metric: parts[1].name } });
+    }
+    const end = period === "latest" ? resolvePeriod("this_month", at).end : resolvePeriod(period, at).end;
+    calls.push({
+      role: "trend",
+      name: "query_metric",
+      input: {
+        metric: metric.name,
+        period: trailingWindow(end, metric.grain, SPARK_POINTS, at),
+        grain: metric.grain,
+        filters,
+      },
+    });
+  }
+  return calls;
 }
 
 function planFreshness(text: string, words: Word[], catalog: Catalog): Plan {
@@ -459,8 +531,9 @@ function planCompare(
   metric: MetricDef,
   catalog: Catalog,
   at: Date,
+  given?: Filter[],
 ): Plan | Refusal {
-  const filters = filtersOf(rest, metric, catalog);
+  const filters = given ?? filtersOf(rest, metric, catalog);
   const input: Record<string, unknown> = { metric: metric.name, filters };
   if (periods.length >= 2) {
     // "from September to October": the later one is current
