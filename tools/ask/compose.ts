@@ -114,10 +114,11 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least"): string[
   const dim = r.group_by[0]!;
   const name = (row: MetricRow) => (row[dim] === null || row[dim] === undefined ? "(none)" : String(row[dim]));
   const [first, second] = sorted;
+  const label = /^[A-Z][a-z]/.test(r.label) ? r.label.charAt(0).toLowerCase() + r.label.slice(1) : r.label;
   const tie = second && second.value === first!.value;
   const head = tie
-    ? `${name(first!)} and ${name(second!)} tie for the ${direction} ${r.label} in ${r.period.label}: ${value(r, first!.value)} each${asOfNote(r, first)}.`
-    : `${name(first!)} has the ${direction} ${r.label} in ${r.period.label}: ${value(r, first!.value)}${asOfNote(r, first)}.`;
+    ? `${name(first!)} and ${name(second!)} tie for the ${direction} ${label} in ${r.period.label}: ${value(r, first!.value)} each${asOfNote(r, first)}.`
+    : `${name(first!)} has the ${direction} ${label} in ${r.period.label}: ${value(r, first!.value)}${asOfNote(r, first)}.`;
   const next =
     second && !tie
       ? [`  next: ${name(second)} (${value(r, second.value)}), of ${rows.length} ${dim.replaceAll("_", " ")}s`]

@@ -92,6 +92,14 @@ const RULES: Rule[] = [
   { re: /\byesterday\b/g, make: () => ({ period: "yesterday", multi: false }) },
   { re: /\b(\d{4})[\s-]?q([1-4])\b/g, make: (m) => ({ period: `${m[1]}-Q${m[2]}`, multi: false }) },
   {
+    re: /\b(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+(?:of\s+)?(\d{4}))?\b/g,
+    make: (m, today) => {
+      const q = { first: 1, second: 2, third: 3, fourth: 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4 }[m[1]!]!;
+      const y = m[2] ? Number(m[2]) : latestYearFor((q - 1) * 3, today);
+      return { period: `${y}-Q${q}`, multi: false };
+    },
+  },
+  {
     re: /\bq([1-4])(?:\s+(?:of\s+)?(\d{4}))?\b/g,
     make: (m, today) => {
       const q = Number(m[1]);

@@ -179,7 +179,14 @@ function planUnderstood(u: Understood, catalog: Catalog, at: Date): Plan | Refus
   const interpretation = u.interpretation;
   if (u.compare) {
     const made = planCompare(u.text, u.text, u.periods, u.metric, catalog, at, u.filters);
-    return made.status === "plan" ? { ...made, interpretation } : made;
+    if (made.status !== "plan") return made;
+    const input = made.calls[0]!.input as { current: PeriodInput; previous?: PeriodInput };
+    const label = (p: PeriodInput | undefined) => (p === undefined ? "the period before" : resolvePeriod(p, at).label);
+    const cmp = `${interpretation.metric_label}: ${label(input.current)} vs ${label(input.previous)}`;
+    const rest = interpretation.filters.map(
+      (f) => `${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : f.value}`,
+    );
+    return { ...made, interpretation: { ...interpretation, read_as: [cmp, ...rest].join(", ") } };
   }
   if (u.argmax) {
     return {

@@ -96,8 +96,18 @@ interface Candidate {
   fits: number;
 }
 
+/** Clauses of a question ("MRR and churn"): a metric's name must be said within one of them. */
+function clausesOf(tokens: Token[]): Set<string>[] {
+  const out: Set<string>[] = [new Set()];
+  for (const t of tokens) {
+    if (/^(and|vs|versus|plus)$/.test(t.raw)) out.push(new Set());
+    else out.at(-1)!.add(t.stem);
+  }
+  return out;
+}
+
 function candidatesFor(tokens: Token[], catalog: Catalog): Candidate[] {
-  const present = new Set(tokens.map((t) => t.stem));
+  const clauses = clausesOf(tokens);
   const out: Candidate[] = [];
   catalog.metrics.forEach((metric, order) => {
     const covered = new Set<string>();
@@ -110,9 +120,10 @@ function candidatesFor(tokens: Token[], catalog: Catalog): Candidate[] {
       const phrase = full.split(/\s+(?:by|per)\s+/)[0]!;
       const stems = stemsOf(phrase);
       const content = stems.filter((s) => !STOP.has(s));
-      if (!content.length || !content.every((s) => present.has(s))) continue;
+      const clause = clauses.find((c) => content.every((s) => c.has(s)));
+      if (!content.length || !clause) continue;
       content.forEach((s) => covered.add(s));
-      strength = Math.max(strength, stems.filter((s) => present.has(s)).length);
+      strength = Math.max(strength, stems.filter((s) => clause.has(s)).length);
       for (let i = 0; i + stems.length <= tokens.length; i++)
         if (stems.every((s, j) => tokens[i + j]!.stem === s)) contiguous = Math.max(contiguous, stems.length);
     }
@@ -202,7 +213,7 @@ export function suggestionsFor(catalog: Catalog, metrics: MetricDef[]): string[]
     const label = m.label ?? m.name.replaceAll("_", " ");
     out.push(kindOf(m) === "stock" ? `${label} now` : `${label} last month`);
     const dim = m.dimensions.find((d) => d !== "currency") ?? m.dimensions[0];
-    if (dim) out.push(`${label} by ${dim.replaceAll("_", " ")}`);
+    if (dim && !/ by /.test(label)) out.push(`${label} by ${dim.replaceAll("_", " ")}`);
   }
   return [...new Set(out)].slice(0, 4);
 }
@@ -316,10 +327,14 @@ function attemptWith(
     periodsFound.push({ period: "this_year", start: yearStart.index, end: yearStart.index, multi: false });
     instantStart = true;
   }
-  for (const w of ["now", "today", "currently", "current", "right"]) {
-    tokens.forEach((t, i) => {
-      if (t.raw === w) placed[i] = true;
-    });
+  // "now", "at the moment": a level now; a count over a period has no "now" (a flow asked as a stock asks back)
+  tokens.forEach((t, i) => {
+    if (/^(now|today|currently|current|right|moment|presently)$/.test(t.raw)) placed[i] = kind === "stock";
+  });
+  // "last month end", "Q3 end"
+  for (const p of periodsFound) {
+    const after = /^\s*(?:month|quarter|year|qtr)?[\s-]*end\b/.exec(text.slice(p.end));
+    if (after && kind === "stock") markSpan(tokens, placed, p.end, p.end + after[0].length);
   }
 
   // grain and trend words, outside the metric's own name ("monthly recurring revenue" is no grain)
