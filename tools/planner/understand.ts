@@ -67,8 +67,8 @@ const GRAIN_WORDS: [RegExp, Grain][] = [
 ];
 const TREND = /\b(?:trend|trends|trending|over time|history|historical|evolution|time series|series)\b/;
 const COMPARE =
-  /\b(?:compare|compared|comparison|vs|versus|against|change from|changed from|difference between|how did .* change|changed)\b/;
-const COMPARE_WORDS = new Set(["compare", "compared", "comparison", "change", "changed", "difference", "against"]);
+  /\b(?:compare|compared|comparison|vs|versus|against|change from|changed from|difference between|how did .* change|changed|grow|grew|growth)\b/;
+const COMPARE_WORDS = new Set(["compare", "compared", "comparison", "change", "changed", "difference", "against", "grow", "grew", "growth"]);
 const SUPERLATIVE =
   /\b(?:most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst|most popular)\b/;
 const LEAST = /\b(?:least|fewest|lowest|smallest|worst)\b/;
@@ -442,7 +442,7 @@ function attemptWith(
     // "break down MRR by product": the by-phrase was read above; a bare "break down" has no dimension
   }
 
-  const compare = COMPARE.test(text) && !argmax && !groupBy.length;
+  const compare = COMPARE.test(bare) && !argmax && !groupBy.length;
   if (compare)
     tokens.forEach((t, i) => {
       if (COMPARE_WORDS.has(t.raw) || t.raw === "did" || t.raw === "how") placed[i] = true;
@@ -508,7 +508,9 @@ function attemptWith(
     if (period !== "latest" && resolvePeriod(period, at).start > ymd(truncate(at, "day")))
       return { unplaced: [`${resolvePeriod(period, at).label} (it has not started yet)`], partial };
   }
-  let grain = grain0 ?? (trend ? metric.grain : undefined);
+  // a level over an explicit range ("MRR from September to November") is its monthly series
+  const spanned = found.length >= 2 && /\b(?:from|between)\b/.test(text) && kind === "stock";
+  let grain = grain0 ?? (trend || spanned ? metric.grain : undefined);
   if (grain && GRAIN_RANK[grain] < GRAIN_RANK[metric.grain]) grain = metric.grain;
   if (grain && !found.length)
     period = trailingWindow(resolvePeriod("this_month", at).end, grain, grain === metric.grain ? 12 : 4, at);
