@@ -1,8 +1,17 @@
 import { DpError } from "../../engine/errors.ts";
 import { defineConnector, type Batch, type ReadContext } from "../../engine/ingest/connector.ts";
-import { STREAM_NAMES, demoConfigSchema, type DemoConfig, type StreamName } from "./config.ts";
+import {
+  STREAM_NAMES,
+  STRIPE_STREAM_NAMES,
+  demoConfigSchema,
+  type DemoConfig,
+  type StreamName,
+  type StripeStreamName,
+} from "./config.ts";
+import { readStripeStream, stripeStreamSpec } from "./stripe/streams.ts";
 import { customers } from "./streams/customers.ts";
 import { deals } from "./streams/deals.ts";
+import { hubspotSpecs, readHubspot } from "./streams/hubspot.ts";
 import { events } from "./streams/product-events.ts";
 import { invoices, payments, subscriptions } from "./streams/billing.ts";
 import { plans } from "./streams/plans.ts";
@@ -24,21 +33,36 @@ const STREAMS: Record<StreamName, DemoStream> = {
 
 export const demo = defineConnector<DemoConfig>({
   name: "demo",
-  description: "an embedded, seeded B2B SaaS company (billing, product events, support, CRM) anchored to now",
+  description:
+    "an embedded, seeded B2B SaaS company (billing, product events, support, CRM) anchored to now; `dataset: stripe` lands its billing as Stripe objects, `dataset: hubspot` its CRM as HubSpot objects",
   config: demoConfigSchema,
   streams(config) {
-    return (config.streams ?? STREAM_NAMES).map((name) => STREAMS[name].spec);
+    if (config.dataset === "hubspot") return hubspotSpecs(config.streams);
+    if (config.dataset === "stripe")
+      return ((config.streams ?? STRIPE_STREAM_NAMES) as StripeStreamName[]).map(stripeStreamSpec);
+    return ((config.streams ?? STREAM_NAMES) as StreamName[]).map((name) => STREAMS[name].spec);
   },
   read(config, ctx) {
+    if (config.dataset === "hubspot") return readHubspot(config, ctx);
     return readStream(config, ctx);
   },
 });
 
 async function* readStream(config: DemoConfig, ctx: ReadContext): AsyncGenerator<Batch> {
+  if (config.dataset === "stripe") {
+    const name = ctx.stream.name as StripeStreamName;
+    if (!STRIPE_STREAM_NAMES.includes(name)) {
+      throw new DpError("CONFIG", `the demo's stripe dataset has no stream "${ctx.stream.name}"`, {
+        fix: `use some of: ${STRIPE_STREAM_NAMES.join(", ")}`,
+      });
+    }
+    yield* readStripeStream(makeWorld(config, ctx.now), ctx, name);
+    return;
+  }
   const stream = STREAMS[ctx.stream.name as StreamName];
   if (!stream) {
     throw new DpError("CONFIG", `the demo source has no stream "${ctx.stream.name}"`, {
-      fix: `use some of: ${STREAM_NAMES.join(", ")}`,
+      fix: `use some of: ${STREAM_NAMES.join(", ")} (Stripe's and HubSpot's streams need \`dataset: stripe\` / \`dataset: hubspot\`)`,
     });
   }
   const world = makeWorld(config, ctx.now);

@@ -24,6 +24,35 @@ export interface ModelPack {
   requires?: string[];
 }
 
+/**
+ * A pack as it ships: the source block and the paths it owns among the demo project's files, which
+ * dp embeds (engine/config/demo-assets.generated.ts): the demo runs on the packs' own models. A path
+ * ending in `/` is a folder, anything else one file.
+ */
+export interface PackSpec extends Omit<ModelPack, "files"> {
+  paths: string[];
+}
+
+/** A pack's files from the embedded assets, so `dp add` works from the single binary in any directory. */
+export async function embeddedPack(spec: PackSpec): Promise<ModelPack> {
+  const { demoAssets } = await import("./demo-assets.generated.ts");
+  return packFromFiles(spec, demoAssets);
+}
+
+export function packFromFiles(spec: PackSpec, embedded: Record<string, string>): ModelPack {
+  const { paths, ...meta } = spec;
+  const files: Record<string, string> = {};
+  for (const path of paths) {
+    const matched = Object.keys(embedded)
+      .filter((rel) => (path.endsWith("/") ? rel.startsWith(path) : rel === path))
+      .sort();
+    // a pack path with no file is a packaging mistake, not something a user can fix
+    if (!matched.length) throw new Error(`model pack ${spec.name}: no embedded file at ${path}`);
+    for (const rel of matched) files[rel] = embedded[rel]!;
+  }
+  return { ...meta, files };
+}
+
 export type PackFileStatus = "added" | "updated" | "unchanged" | "kept";
 
 export interface AddPackResult {

@@ -2,14 +2,36 @@
 -- before, its unresolved support tickets and its failed payments, and a one-paragraph `context` that the
 -- churn_risk decision (decisions/churn_risk.yml) gives the model for that account. The context is built
 -- here, in SQL, so anyone can read exactly what the model saw and its length stays predictable.
--- "Now" is the latest product event, as in customers.events_last_30d, so a rebuild of old data agrees with itself.
+-- Billing comes from the stripe pack's marts and staging (customers, subscriptions in force, charges).
+-- "Now" is the latest product event, so a rebuild of old data agrees with itself.
 with anchor as (
     select max(occurred_at) as at from {{ ref('stg_product__events') }}
 ),
 accounts as (
-    select customer_id, customer_name, current_plan_tier as plan_tier, billing_interval, seats, mrr, status, signup_date
+    select customer_id, customer_name, cast(mrr as double) as mrr, status, cast(created_at as date) as signup_date
     from {{ ref('customers') }}
     where status in ('active', 'past_due')
+        -- test accounts out, as staging does for product events and tickets
+        and customer_id not in (
+            select customer_id from {{ ref('stg_stripe__customers') }}
+            where email like '%@example.com' or upper(customer_name) like 'TEST %'
+        )
+),
+-- the plan an account is on: its largest licensed item among subscriptions in force (Stripe's product, e.g. Pro → pro)
+plans as (
+    select
+        s.customer_id,
+        lower(p.product_name) as plan_tier,
+        pr.billing_interval,
+        i.quantity as seats
+    from {{ ref('stg_stripe__subscriptions') }} s
+    join {{ ref('stg_stripe__subscription_items') }} i using (subscription_id)
+    join {{ ref('stg_stripe__prices') }} pr using (price_id)
+    left join {{ ref('stg_stripe__products') }} p on p.product_id = i.product_id
+    where s.status in ('active', 'past_due') and pr.usage_type = 'licensed'
+    qualify row_number() over (
+        partition by s.customer_id order by i.quantity * pr.unit_amount * pr.monthly_factor desc, i.subscription_item_id
+    ) = 1
 ),
 usage as (
     select
@@ -36,16 +58,17 @@ payments as (
         count(*) filter (where p.status = 'failed' and p.created_at > a.at - interval 30 day) as failed_payments_30d,
         count(*) filter (where p.status = 'failed' and p.created_at > a.at - interval 90 day) as failed_payments_90d,
         arg_max(p.failure_code, p.created_at) filter (where p.status = 'failed') as last_failure_code
-    from {{ ref('stg_billing__payments') }} p, anchor a
+    from {{ ref('stg_stripe__charges') }} p, anchor a
+    where p.customer_id is not null
     group by p.customer_id
 ),
 health as (
     select
         c.customer_id,
         c.customer_name,
-        c.plan_tier,
-        c.billing_interval,
-        c.seats,
+        pl.plan_tier,
+        pl.billing_interval,
+        pl.seats,
         c.mrr,
         c.status,
         c.signup_date,
@@ -62,6 +85,7 @@ health as (
         p.last_failure_code
     from accounts c
     cross join anchor a
+    left join plans pl on pl.customer_id = c.customer_id
     left join usage u on u.customer_id = c.customer_id
     left join tickets t on t.customer_id = c.customer_id
     left join payments p on p.customer_id = c.customer_id

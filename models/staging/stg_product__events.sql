@@ -34,4 +34,8 @@ select
     properties,
     _dp_loaded_at at time zone 'UTC' as loaded_at
 from deduped
-where customer_id in (select customer_id from {{ ref('stg_billing__customers') }})
+-- customers billing knows, test accounts out (the demo's Stripe account has some, as real ones do)
+where customer_id in (
+    select customer_id from {{ ref('stg_stripe__customers') }}
+    where email not like '%@example.com' and upper(customer_name) not like 'TEST %'
+)

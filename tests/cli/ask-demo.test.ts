@@ -21,10 +21,12 @@ function sql(query: string): Record<string, any>[] {
   return JSON.parse(r.stdout);
 }
 
-/** each customer's MRR at each month end, straight from the staging history (not the marts) */
-const MONTH_END_MRR = `WITH months AS (SELECT CAST(unnest(generate_series(DATE '2025-01-01', DATE '2026-11-01', INTERVAL 1 MONTH)) AS DATE) AS month),
-e AS (SELECT m.month, h.customer_id, sum(h.mrr) AS mrr FROM months m JOIN staging.stg_billing__subscription_history h
-      ON h.valid_from < m.month + INTERVAL 1 MONTH AND (h.valid_to IS NULL OR h.valid_to >= m.month + INTERVAL 1 MONTH) GROUP BY ALL)`;
+/**
+ * each customer's MRR at each month end, summed from the Stripe pack's per-subscription month-end MRR
+ * (intermediate.int_stripe__subscription_mrr), not from the marts that answer the questions
+ */
+const MONTH_END_MRR = `WITH e AS (SELECT month, customer_id, sum(mrr) AS mrr
+      FROM intermediate.int_stripe__subscription_mrr GROUP BY ALL)`;
 
 const money = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
 
@@ -50,7 +52,7 @@ test("churn last month?", () => {
     `Customer churn rate in October 2026 was ${(rate * 100).toFixed(1)}% (${e!.churned} of ${e!.at_start} customers at start of month).`,
   );
   expect(j.answer).toMatch(/churn_rate, last 8 months/);
-  expect(j.citations[0].model).toBe("marts.churn_monthly");
+  expect(j.citations[0].model).toBe("marts.mrr_monthly");
   expect(j.tests.failing).toEqual([]);
 }, 30_000);
 
@@ -58,10 +60,19 @@ test("MRR by plan this quarter", () => {
   const j = ask("MRR by plan this quarter");
   const [e] = sql(`${MONTH_END_MRR} SELECT sum(mrr) AS mrr FROM e WHERE month = DATE '2026-11-01'`);
   expect(j.answer.split("\n")[0]).toBe(
-    `MRR in Q4 2026 (to date) was ${money(Number(e!.mrr))} (as of November 2026); by plan_tier:`,
+    `MRR in Q4 2026 (to date) was ${money(Number(e!.mrr))} (as of November 2026); by plan:`,
   );
   const main = j.tool_calls.find((c: any) => c.role === "main");
-  expect(main.input).toMatchObject({ metric: "mrr", period: "this_quarter", group_by: ["plan_tier"] });
+  expect(main.input).toMatchObject({ metric: "mrr", period: "this_quarter", group_by: ["plan"] });
+  // each plan's line: its products' month-end MRR
+  const byPlan = sql(`SELECT p.product_name AS plan, sum(m.mrr) AS mrr FROM intermediate.int_stripe__subscription_mrr m
+    JOIN staging.stg_stripe__products p USING (product_id) WHERE m.month = DATE '2026-11-01' GROUP BY 1 ORDER BY 1`);
+  expect(
+    j.answer
+      .split("\n")
+      .slice(1, 5)
+      .map((l: string) => l.trim().split(/\s+/)),
+  ).toEqual(byPlan.map((r) => [r.plan, money(Number(r.mrr))]));
 }, 30_000);
 
 test("how many new customers in September 2026", () => {

@@ -1,6 +1,17 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
+import "../../connectors/index.ts";
+import { getPack } from "../../engine/config/pack.ts";
 import { VERSION } from "../../engine/version.ts";
 import { repoRoot, tempDir, writeProject } from "../helpers.ts";
 
@@ -16,6 +27,7 @@ const SOURCES = [
   "tools",
   "models",
   "evals",
+  "decisions",
   "project.yaml",
   "package.json",
   "bun.lock",
@@ -150,6 +162,40 @@ describe("dist/dp single binary", () => {
     expect(siteJs).toStartWith("const dpFormatValue = function"); // dp ask's formatValue, minified with the binary
     expect(readFileSync(join(box.work, "site/dashboards/revenue.html"), "utf8")).toContain('id="chart-mrr"');
   }, 120_000);
+
+  test("init --with stripe,hubspot from another directory writes the packs embedded in the binary", async () => {
+    const box = sandbox();
+    const r = await runDp(box, ["init", "acme", "--with", "stripe,hubspot", "--json"]);
+    expect(r.stderr).not.toContain("error[");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { packs: { pack: string; files: { path: string; status: string }[] }[] };
+    expect(out.packs.map((p) => p.pack)).toEqual(["stripe", "hubspot", "stripe+hubspot"]);
+    const dir = join(box.work, "acme");
+    // every file of the three packs as this checkout ships them, under its header, and nothing else
+    const packs = await Promise.all(["stripe", "hubspot", "stripe+hubspot"].map((n) => getPack(n)));
+    const shipped = Object.assign({}, ...packs.map((p) => p.files)) as Record<string, string>;
+    expect(Object.keys(shipped)).toContain("models/marts/billing/mrr_monthly.sql");
+    expect(Object.keys(shipped)).toContain("models/marts/sales/pipeline_monthly.sql");
+    expect(Object.keys(shipped)).toContain("models/marts/customers/accounts.sql");
+    expect(Object.keys(shipped)).toContain("evals/stripe.yaml");
+    const written = (readdirSync(dir, { recursive: true }) as string[])
+      .filter((f) => /^(models|evals)\/.*\.(sql|ya?ml)$/.test(f))
+      .sort();
+    expect(written).toEqual(Object.keys(shipped).sort());
+    for (const [rel, body] of Object.entries(shipped)) {
+      const text = readFileSync(join(dir, rel), "utf8");
+      expect({ rel, header: /^(--|#) dp pack \S+ \(sha256 [0-9a-f]{16}\)/.test(text) }).toEqual({ rel, header: true });
+      expect(text.slice(text.indexOf("\n") + 1)).toBe(body);
+    }
+    const yaml = readFileSync(join(dir, "project.yaml"), "utf8");
+    expect(yaml).toContain('api_key: "${STRIPE_API_KEY}"');
+    expect(yaml).toContain('access_token: "${HUBSPOT_TOKEN}"');
+    // dp add again from the binary: every file unchanged, none overwritten
+    writeFileSync(join(dir, ".env"), "STRIPE_API_KEY=sk_test_x\nHUBSPOT_TOKEN=pat-x\n");
+    const again = await runDp(box, ["add", "stripe", "-C", dir]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`pack stripe: ${Object.keys(packs[0]!.files).length} unchanged`);
+  }, 60_000);
 
   test("two first runs at once share one extraction", async () => {
     const box = sandbox();

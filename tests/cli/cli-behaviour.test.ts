@@ -96,7 +96,7 @@ describe("before the first build", () => {
   test("`dp test` says once that nothing is built", () => {
     const r = run(["test"]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("17 models are not built yet: run `dp build` (or `dp run`) first");
+    expect(r.stdout).toContain("41 models are not built yet: run `dp build` (or `dp run`) first");
     expect(r.stdout.match(/not built/g)).toHaveLength(1);
   });
 });
@@ -113,20 +113,20 @@ describe("after a good `dp run`", () => {
     const progress = lines(r.stderr)
       .map((l) => JSON.parse(l) as { msg: string; model?: string })
       .filter((l) => l.model);
-    expect(progress).toHaveLength(17);
-    expect(new Set(progress.map((p) => p.model)).size).toBe(17);
-    expect(progress.map((p) => /^(\d+) of 17 ✓ /.exec(p.msg)?.[1])).toEqual(
-      Array.from({ length: 17 }, (_, i) => String(i + 1)),
+    expect(progress).toHaveLength(41);
+    expect(new Set(progress.map((p) => p.model)).size).toBe(41);
+    expect(progress.map((p) => /^(\d+) of 41 ✓ /.exec(p.msg)?.[1])).toEqual(
+      Array.from({ length: 41 }, (_, i) => String(i + 1)),
     );
     expect(lines(r.stdout)).toEqual([
-      expect.stringMatching(/^17\/17 models built, tests [\d,]+\/[\d,]+ passed in [\d,]+ ms$/),
+      expect.stringMatching(/^41\/41 models built, tests [\d,]+\/[\d,]+ passed in [\d,]+ ms$/),
     ]);
   }, 120_000);
 
   test("one count format: `dp pull` and its log print 20,690 rows, not 20690", () => {
-    const r = run(["pull", "billing", "--full-refresh"]);
+    const r = run(["pull", "stripe", "--full-refresh"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^✓ billing: \d{1,3}(,\d{3})+ rows$/m);
+    expect(r.stdout).toMatch(/^✓ stripe: \d{1,3}(,\d{3})+ rows$/m);
     expect(r.stdout).not.toMatch(/\d{4,}/);
     const pulled = lines(r.stderr)
       .map((l) => JSON.parse(l).msg as string)
@@ -201,10 +201,10 @@ describe("after a good `dp run`", () => {
 
   test("names a user types get the closest match: model, qualified model, period word, source", () => {
     expect(run(["lineage", "mrr_montly"]).stderr).toContain("did you mean mrr_monthly?");
-    const qualified = run(["lineage", "staging.stg_crm__deals"]);
-    expect([qualified.code, lines(qualified.stdout)[0]]).toEqual([0, "staging.stg_crm__deals"]);
+    const qualified = run(["lineage", "staging.stg_hubspot__deals"]);
+    expect([qualified.code, lines(qualified.stdout)[0]]).toEqual([0, "staging.stg_hubspot__deals"]);
     expect(run(["brief", "--period", "lastmonth"]).stderr).toContain('did you mean "last month"?');
-    expect(run(["pull", "billng"]).stderr).toContain("did you mean billing?");
+    expect(run(["pull", "strpe"]).stderr).toContain("did you mean stripe?");
     expect(run(["contract", "infer", "mrr_montly"]).stderr).toContain("did you mean mrr_monthly?");
   }, 60_000);
 
@@ -212,7 +212,7 @@ describe("after a good `dp run`", () => {
     const file = join(dir, "models/marts/marts.yml");
     const before = readFileSync(file, "utf8");
     try {
-      const r = run(["contract", "infer", "mrr_monthly", "--write", "--json"]);
+      const r = run(["contract", "infer", "support_daily", "--write", "--json"]);
       expect(r.code).toBe(0);
       const columns = JSON.parse(r.stdout).columns.length as number;
       const after = readFileSync(file, "utf8");
@@ -223,13 +223,10 @@ describe("after a good `dp run`", () => {
       expect(a.length - kept).toBeLessThanOrEqual(columns);
       expect(b.length - a.length).toBeLessThanOrEqual(columns + 1);
       expect(after).toContain("    contract: true\n");
-      expect(after).toContain(
-        "      - { name: month, type: DATE, description: First day of the month, tests: [not_null] }",
-      );
-      const outside = (t: string) =>
-        t.slice(0, t.indexOf("- name: mrr_monthly")) + t.slice(t.indexOf("- name: pipeline_deals"));
+      expect(after).toContain("      - { name: day, type: DATE, tests: [not_null, unique] }");
+      const outside = (t: string) => t.slice(0, t.indexOf("- name: support_daily")) + t.slice(t.indexOf("\nmetrics:"));
       expect(outside(after)).toBe(outside(before));
-      expect(run(["build", "--select", "mrr_monthly"]).code).toBe(0);
+      expect(run(["build", "--select", "support_daily"]).code).toBe(0);
     } finally {
       writeFileSync(file, before);
     }

@@ -10,7 +10,19 @@ const sql = (q: string) => {
   if (r.code !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout) as Record<string, unknown>[];
 };
-const MARTS = ["customers", "subscriptions", "mrr_monthly", "churn_monthly", "support_daily", "pipeline_deals"];
+const MARTS = [
+  "customers",
+  "subscriptions",
+  "mrr_monthly",
+  "customer_mrr_monthly",
+  "mrr_by_plan_monthly",
+  "revenue_monthly",
+  "pipeline_monthly",
+  "deals_closed_monthly",
+  "accounts",
+  "account_health",
+  "support_daily",
+];
 
 async function martHashes(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
@@ -36,28 +48,48 @@ describe("the embedded demo end to end", () => {
     for (const m of MARTS) expect((sql(`select count(*)::int as n from marts.${m}`)[0]!.n as number) > 0).toBe(true);
   });
 
-  test("customers mart agrees with the raw lake: latest version per id, test accounts out", () => {
-    const lake = join(dir, "lake/raw/billing/customers/*/*.parquet");
-    const [expected] = sql(`select count(distinct customer_id)::int as n from read_parquet('${lake}')
-      where lower(trim(email)) not like '%@example.com' and upper(trim(name)) not like 'TEST %'`);
+  test("customers mart agrees with the raw lake: every Stripe customer id, the newest version of each", () => {
+    const lake = (stream: string) => `read_parquet('${join(dir, "lake/raw/stripe", stream, "*/*.parquet")}')`;
+    const [expected] = sql(`select count(*)::int as n from (
+      select id from ${lake("customers")}
+      union select customer from ${lake("subscriptions")}
+      union select customer from ${lake("charges")} where customer is not null)`);
     const [actual] = sql("select count(*)::int as n from marts.customers");
     expect(actual!.n).toBe(expected!.n);
-    // staging cleaned the mess: no upper-case or padded emails survive
+    // staging cleaned the mess: the raw lake has mixed-case or padded emails, the mart none
+    const [raw] = sql(`select count(*)::int as n from ${lake("customers")} where email <> lower(trim(email))`);
+    expect(raw!.n as number).toBeGreaterThan(0);
     expect(sql("select count(*)::int as n from marts.customers where email <> lower(trim(email))")[0]!.n).toBe(0);
   });
 
-  test("current MRR equals the sum of paying subscriptions' MRR", () => {
+  test("current MRR: the month's MRR is the paying subscriptions' MRR, and without discounts it is items × prices from raw", () => {
     const [mrr] = sql("select round(sum(mrr), 2)::double as v from marts.mrr_monthly where month = date '2026-11-01'");
-    const [subs] = sql(
-      "select round(sum(mrr), 2)::double as v from marts.subscriptions where status in ('active', 'past_due')",
-    );
+    const [subs] = sql("select round(sum(mrr), 2)::double as v from marts.subscriptions");
     expect(mrr!.v).toBe(subs!.v);
+    // subscriptions in force with no discount: unit amount × quantity per month, straight from the raw objects
+    const lake = join(dir, "lake/raw/stripe/subscriptions/*/*.parquet");
+    const [raw] = sql(`with latest as (
+        select * from read_parquet('${lake}') qualify row_number() over (partition by id order by _dp_loaded_at desc) = 1),
+      plain as (select * from latest where status in ('active', 'past_due') and pause_collection is null
+        and coalesce(json_array_length(discounts), 0) = 0),
+      items as (select id, unnest(cast(items -> '$.data' as json[])) as item from plain),
+      raw as (select id, sum(cast(item ->> '$.quantity' as double) * cast(item ->> '$.price.unit_amount' as double) / 100
+        / case item ->> '$.price.recurring.interval' when 'year' then 12 else 1 end) as mrr from items group by id)
+      select round(sum(raw.mrr), 2)::double as v, round(sum(s.mrr), 2)::double as mart, count(*)::int as n
+      from raw left join marts.subscriptions s on s.subscription_id = raw.id`);
+    expect(raw!.mart).toBe(raw!.v);
+    expect(raw!.n as number).toBeGreaterThan(300);
   });
 
-  test("churn_monthly: churned customers in October 2026 recomputed from raw subscriptions", () => {
+  test("October's churn: customers paying at September's end and not at October's, from the customer rows", () => {
     const [row] = sql(
-      "select churned_customers::int as c, customers_at_start::int as s from marts.churn_monthly where month = date '2026-10-01'",
+      "select churned_customers::int as c, customers_at_start::int as s from marts.mrr_monthly where month = date '2026-10-01'",
     );
+    const [own] = sql(`select count(*) filter (where sep.mrr > 0)::int as s,
+        count(*) filter (where sep.mrr > 0 and coalesce(oct.mrr, 0) = 0)::int as c
+      from (select customer_id, mrr from marts.customer_mrr_monthly where month = date '2026-09-01') sep
+      left join (select customer_id, mrr from marts.customer_mrr_monthly where month = date '2026-10-01') oct using (customer_id)`);
+    expect(row).toEqual(own!);
     expect(row!.s as number).toBeGreaterThan(100);
     expect(row!.c as number).toBeGreaterThan(0);
     expect((row!.c as number) / (row!.s as number)).toBeLessThan(0.15);
@@ -70,7 +102,7 @@ describe("the embedded demo end to end", () => {
       status: string;
       rows: number;
     }[];
-    expect(sources.map((s) => s.source).sort()).toEqual(["billing", "crm", "product", "support"]);
+    expect(sources.map((s) => s.source).sort()).toEqual(["hubspot", "product", "stripe", "support"]);
     expect(sources.every((s) => s.status === "fresh" && s.rows > 0)).toBe(true);
   });
 
@@ -84,7 +116,7 @@ describe("the embedded demo end to end", () => {
   test("a day later the run adds new data and marts move forward", () => {
     const r = dp(["run", "-C", dir], { env: { DP_NOW: "2026-11-22T06:00:00Z" } });
     expect(r.code).toBe(0);
-    const [row] = sql("select max(signup_date)::varchar as d from marts.customers");
+    const [row] = sql("select max(created_at)::date::varchar as d from marts.customers");
     expect(String(row!.d) >= "2026-11-20").toBe(true);
   });
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { hubspotPack } from "../../connectors/hubspot/pack/pack.ts";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import type { ModelPack } from "../../engine/config/pack.ts";
 import { CrmBuilder, FakeHubspot } from "../fakes/hubspot.ts";
 import * as dev from "../fixtures/hubspot/dev/index.ts";
 import type { Bucket, Closed, Month, OpenPipeline } from "../fixtures/hubspot/scenario.ts";
-import { repoRoot } from "../helpers.ts";
-import { PackProject } from "./packs.ts";
+import { PackProject, shippedPack } from "./packs.ts";
 
 /**
  * The HubSpot pack end to end, through the real CLI: the dev scenario ("Northwind") scripted on
@@ -16,8 +16,10 @@ import { PackProject } from "./packs.ts";
 let fake: FakeHubspot;
 let crm: CrmBuilder;
 let project: PackProject;
+let hubspotPack: ModelPack;
 
 beforeAll(async () => {
+  hubspotPack = await shippedPack("hubspot");
   fake = await FakeHubspot.start({});
   crm = new CrmBuilder(fake);
   dev.scenario.first(crm);
@@ -144,17 +146,31 @@ function expectMonth(month: string, want: Month, open: Record<string, OpenPipeli
   expect({ month, ...got }).toEqual({ month, ...want.open, openAt: want.openAt });
 }
 
-describe("the manifest", () => {
-  test("lists every file of the pack folder; models read only hubspot's streams, each as source('hubspot', '<stream>')", () => {
-    const dir = join(repoRoot, "connectors/hubspot/pack");
-    const onDisk = (readdirSync(dir, { recursive: true }) as string[])
-      .filter((f) => /\.(sql|ya?ml)$/.test(f) && f !== "source.yaml")
-      .map((f) => relative(repoRoot, join(dir, f)))
-      .sort();
-    expect([...hubspotPack.files, ...hubspotPack.evals].sort()).toEqual(onDisk);
+describe("the pack", () => {
+  test("ships its staging, sales marts and golden questions; models read only hubspot's streams, each as source('hubspot', '<stream>')", () => {
+    const staging = [
+      "companies",
+      "contacts",
+      "deal_companies",
+      "deal_property_history",
+      "deals",
+      "owners",
+      "pipeline_stages",
+      "pipelines",
+    ].map((m) => `models/staging/hubspot/stg_hubspot__${m}.sql`);
+    const marts = ["deals", "deals_closed_monthly", "pipeline_monthly"].map((m) => `models/marts/sales/${m}.sql`);
+    expect(Object.keys(hubspotPack.files).sort()).toEqual(
+      [
+        ...staging,
+        "models/staging/hubspot/hubspot.yml",
+        ...marts,
+        "models/marts/sales/sales.yml",
+        "evals/hubspot.yaml",
+      ].sort(),
+    );
+    expect(hubspotPack.source).toContain('access_token: "${HUBSPOT_TOKEN}"');
     const streams = new Set<string>();
-    for (const f of hubspotPack.files.filter((x) => x.endsWith(".sql"))) {
-      const sql = readFileSync(join(repoRoot, f), "utf8");
+    for (const [f, sql] of Object.entries(hubspotPack.files).filter(([x]) => x.endsWith(".sql"))) {
       for (const m of sql.matchAll(/source\(([^)]*)\)/g)) {
         const exact = /^'hubspot', '([a-z_]+)'$/.exec(m[1]!);
         expect({ f, call: m[1], exact: Boolean(exact) }).toEqual({ f, call: m[1], exact: true });
@@ -251,6 +267,13 @@ describe("dev scenario, first pull at 06:00", () => {
   });
 
   test("golden questions: dp eval --offline answers every one the current planner reads, with the fixture's values", async () => {
+    // the shipped questions check the call only; the fixture's copy adds Northwind's values to the same calls
+    const withValues = readFileSync(join(import.meta.dir, "../fixtures/hubspot/dev/evals.yaml"), "utf8");
+    type Case = { id: string; question: string; expect: { tool?: string; input?: unknown } };
+    const calls = (text: string) =>
+      (parse(text) as { cases: Case[] }).cases.map((c) => [c.id, c.question, c.expect.tool, c.expect.input]);
+    expect(calls(withValues)).toEqual(calls(hubspotPack.files["evals/hubspot.yaml"]!));
+    writeFileSync(join(project.dir, "evals/hubspot.yaml"), withValues);
     const r = await project.dp(["eval", "--offline", "--json"]);
     const report = JSON.parse(r.stdout) as { cases: { id: string; passed: boolean; actual?: string; why: string }[] };
     // the offline planner (rewritten in #15) misreads these; the metrics answer them (next test)

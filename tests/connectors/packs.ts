@@ -1,47 +1,28 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, parseDocument, stringify } from "yaml";
-import { addPack, type ModelPack } from "../../engine/config/pack.ts";
-import { repoRoot, runDp, tempDir, type DpOptions, type Ran } from "../helpers.ts";
+import "../../connectors/index.ts";
+import { addPack, getPack, type ModelPack } from "../../engine/config/pack.ts";
+import { runDp, tempDir, type DpOptions, type Ran } from "../helpers.ts";
 
-/** What a pack's manifest (connectors/<x>/pack/pack.ts) declares; paths are repo-relative. */
-export interface PackManifest {
-  name: string;
-  connector: string;
-  description: string;
-  sourceBlock: string;
-  files: string[];
-  evals: string[];
+/** A pack as dp ships it (registered in connectors/index.ts, files from the embedded assets). */
+export function shippedPack(name: string): Promise<ModelPack> {
+  return getPack(name);
 }
 
-/** Where `dp add` puts a pack file in a project: everything after `pack/` (models/…, evals/…). */
-export function projectPath(file: string): string {
-  const at = file.indexOf("/pack/");
-  if (at < 0) throw new Error(`${file} is not under a pack folder`);
-  return file.slice(at + "/pack/".length);
-}
-
-/** A pack's source block with config keys set or replaced (e.g. base_url pointing at a fake). */
-export function sourceBlock(pack: PackManifest, config: Record<string, unknown>): Record<string, unknown> {
-  const block = parse(readFileSync(join(repoRoot, pack.sourceBlock), "utf8")) as Record<string, unknown>;
-  return { ...block, config: { ...(block.config as Record<string, unknown>), ...config } };
-}
-
-/** A manifest as the `ModelPack` dp add writes, with the source block's config keys set or replaced. */
-export function modelPack(pack: PackManifest, config: Record<string, unknown> = {}): ModelPack {
-  const read = (f: string) => readFileSync(join(repoRoot, f), "utf8");
+/** A pack with its source block's config keys set or replaced (e.g. base_url pointing at a fake). */
+export function withConfig(pack: ModelPack, config: Record<string, unknown>): ModelPack {
+  if (!pack.source) return pack;
+  const block = parse(pack.source) as Record<string, unknown>;
   return {
-    name: pack.name,
-    connector: pack.connector,
-    description: pack.description,
-    source: stringify(sourceBlock(pack, config)),
-    files: Object.fromEntries([...pack.files, ...pack.evals].map((f) => [projectPath(f), read(f)])),
+    ...pack,
+    source: stringify({ ...block, config: { ...(block.config as Record<string, unknown>), ...config } }),
   };
 }
 
 /**
- * A temp project built from packs' manifests by dp add's own writer (engine/config/pack.ts): each
- * pack's source block under the pack's default source name, its files under models/ and evals/.
+ * A temp project built from shipped packs by dp add's own writer (engine/config/pack.ts): each
+ * pack's source block (with `config` set) under the pack's default source name, its files under models/ and evals/.
  * The real CLI runs against it (`dp run`, `dp sql --json`, `dp ask --json`).
  */
 export class PackProject {
@@ -49,11 +30,11 @@ export class PackProject {
 
   constructor(
     /** `source`: the source name, as in `dp add CONNECTOR NAME` (default: the pack's) */
-    packs: { pack: PackManifest; config: Record<string, unknown>; source?: string }[],
+    packs: { pack: ModelPack; config: Record<string, unknown>; source?: string }[],
     readonly env: Record<string, string | undefined> = {},
   ) {
     writeFileSync(join(this.dir, "project.yaml"), "name: pack-test\n");
-    for (const { pack, config, source } of packs) addPack(this.dir, modelPack(pack, config), source);
+    for (const { pack, config, source } of packs) addPack(this.dir, withConfig(pack, config), source);
   }
 
   dp(args: string[], options: DpOptions = {}): Promise<Ran> {

@@ -5,7 +5,7 @@
  * stream that still has a typed file.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { STRIPE_COLUMNS } from "../../connectors/stripe/columns.ts";
 import { streamGlob } from "../../engine/ingest/lake-writer.ts";
@@ -15,6 +15,7 @@ import { devScenario } from "../fixtures/stripe/dev.ts";
 import { DP_LATER, DP_NOW, type Scenario } from "../fixtures/stripe/scenario.ts";
 import { runDp, snapshotRows } from "../helpers.ts";
 import { HttpProject } from "./http-project.ts";
+import { shippedPack } from "./packs.ts";
 
 const PACK_STREAMS = Object.keys(STRIPE_COLUMNS);
 const PACK_CONFIG = {
@@ -208,9 +209,7 @@ describe("stripe connector, the pack's streams, small accounts", () => {
     process.env.DP_NOW = "2026-09-02T00:00:00Z";
     const r = await project.pull();
     expect(r.streams.find((x) => x.stream === "refunds")).toMatchObject({ rows: 0 });
-    const model = readFileSync(
-      join(import.meta.dir, "../../connectors/stripe/pack/models/staging/stripe/stg_stripe__refunds.sql"),
-    );
+    const model = (await shippedPack("stripe")).files["models/staging/stripe/stg_stripe__refunds.sql"]!;
     mkdirSync(join(project.dir, "models", "staging"), { recursive: true });
     writeFileSync(join(project.dir, "models", "staging", "stg_stripe__refunds.sql"), model);
     const built = await runDp(["build", "-C", project.dir], { env: { DP_NOW: "2026-09-02T00:00:00Z" } });

@@ -1,14 +1,14 @@
 import { byDay } from "../days.ts";
-import { MONTHLY_SEAT_PRICE, SALES_REPS, SEATS, companyName, type Tier } from "../company.ts";
-import { isTestAccount, customerId } from "../lifecycle.ts";
-import { between, intBetween, pick, poisson, rngFor, weighted, type Rng } from "../random.ts";
-import { DAY, HOUR, iso, toSecond } from "../time.ts";
+import { companyName } from "../company.ts";
+import { closedAt, DEAL_LEAD, dealPlans, stageAt } from "../deal-plans.ts";
+import { customerId } from "../lifecycle.ts";
+import { DAY, iso } from "../time.ts";
 import type { Emitted, World } from "../world.ts";
 import { visibleAt } from "./mess.ts";
 import type { DemoStream } from "./stream.ts";
 
+/** the draw key of late arrivals (deal-plans.ts draws the deals themselves under the same number) */
 const DEALS = 61;
-const LEAD = 150 * DAY;
 const OPEN_STAGES = ["prospecting", "qualified", "proposal", "negotiation"] as const;
 
 /**
@@ -41,7 +41,7 @@ export const deals: DemoStream = {
       (index, signupAt): Prospect => ({ index, signupAt, out: 0, nextAt: Number.NEGATIVE_INFINITY }),
       (p, day, out) => dealDay(world, p, day, out),
       {
-        leadMs: LEAD,
+        leadMs: DEAL_LEAD,
         wake: (p) => Math.floor(p.nextAt / DAY),
       },
     ),
@@ -68,60 +68,36 @@ function dealDay(world: World, p: Prospect, day: number, out: Emitted[]): boolea
 /** Every row of a customer's deals, in time order. */
 function dealRows(world: World, index: number, signupAt: number): Emitted[] {
   const rows: Emitted[] = [];
-  if (isTestAccount(world.seed, index)) return rows;
-  const rng = rngFor(world.seed, index, DEALS);
   const slug = customerId(index).slice(4);
-  let n = 0;
-  const deal = (closeAt: number, won: boolean, company: string) => {
-    n++;
-    const createdAt = toSecond(Math.max(world.start + HOUR, closeAt - between(rng, 14, 120) * DAY));
-    const reached = won ? OPEN_STAGES.length : intBetween(rng, 1, OPEN_STAGES.length);
+  for (const p of dealPlans(world, index, signupAt)) {
     const base = {
-      deal_id: `deal_${slug}_${n}`,
-      company_name: company,
+      deal_id: `deal_${slug}_${p.n}`,
+      company_name: companyName(p.companyIndex),
       currency: "usd",
-      owner: pick(rng, SALES_REPS),
-      created_at: iso(createdAt),
+      owner: p.owner,
+      created_at: iso(p.createdAt),
     };
-    let amount = dealAmount(rng);
+    let amount = p.amountCents;
     let v = 0;
     const version = (t: number, record: Record<string, unknown>) =>
       rows.push({
         t,
-        visibleAt: visibleAt(world.seed, t, DEALS, index, n, ++v),
+        visibleAt: visibleAt(world.seed, t, DEALS, index, p.n, ++v),
         record: { ...base, amount_cents: amount, ...record, updated_at: iso(t) },
       });
-    for (let s = 0; s < reached; s++) {
-      const at = s === 0 ? createdAt : toSecond(createdAt + ((closeAt - createdAt) * s) / reached);
-      version(at, { customer_id: null, stage: OPEN_STAGES[s], closed_at: null });
-    }
-    const stillOpen = !won && rng() < 0.25;
-    if (stillOpen) return;
-    const closedAt = toSecond(closeAt);
+    for (let s = 0; s < p.reached; s++)
+      version(stageAt(p, s), { customer_id: null, stage: OPEN_STAGES[s], closed_at: null });
+    if (p.stillOpen) continue;
     const closed = {
-      customer_id: won ? customerId(index) : null,
-      stage: won ? "closed_won" : "closed_lost",
-      closed_at: iso(closedAt),
+      customer_id: p.won ? customerId(index) : null,
+      stage: p.won ? "closed_won" : "closed_lost",
+      closed_at: iso(closedAt(p)),
     };
-    version(closedAt, closed);
-    if (won && rng() < 0.12) {
-      amount = Math.round(amount * between(rng, 0.8, 1.1));
-      version(toSecond(closedAt + intBetween(rng, 1, 10) * DAY), closed);
+    version(closedAt(p), closed);
+    if (p.correction) {
+      amount = p.correction.amountCents;
+      version(p.correction.at, closed);
     }
-  };
-  if (rng() < 0.45) deal(signupAt, true, companyName(index));
-  const lost = poisson(rng, 1.1);
-  for (let k = 0; k < lost; k++)
-    deal(signupAt + between(rng, -40, 60) * DAY, false, companyName(index * 3 + k + 2_400));
+  }
   return rows.sort((a, b) => a.t - b.t);
-}
-
-function dealAmount(rng: Rng): number {
-  const tier = weighted<Tier>(rng, [
-    ["growth", 45],
-    ["pro", 38],
-    ["enterprise", 17],
-  ]);
-  const seats = intBetween(rng, SEATS[tier][0], SEATS[tier][1] + 4);
-  return MONTHLY_SEAT_PRICE[tier] * seats * 12;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { addPack, type ModelPack, renameSource } from "../../../engine/config/pack.ts";
+import { addPack, type ModelPack, packFromFiles, renameSource } from "../../../engine/config/pack.ts";
 import { writeProject } from "../../helpers.ts";
 
 const PROJECT = `# acme's project: comments and layout survive dp add
@@ -78,6 +78,34 @@ describe("dp add writes a pack as files the user owns", () => {
     );
     expect(renameSource(`{{source("stripe","x")}} {{ source('stripes', 'y') }}`, "stripe", "b")).toBe(
       `{{source("b","x")}} {{ source('stripes', 'y') }}`,
+    );
+  });
+});
+
+describe("a shipped pack is the embedded files under its paths", () => {
+  const embedded = {
+    "models/staging/stripe/a.sql": "a",
+    "models/staging/stripe/z/b.sql": "b",
+    "models/staging/stripes.sql": "not under the folder",
+    "models/marts/mrr.sql": "not in the pack",
+    "evals/stripe.yaml": "e",
+  };
+  const spec = { name: "stripe", connector: "stripe", description: "d", source: "connector: stripe\n" };
+
+  test("a path ending in / is a folder (its subfolders too), any other one exact file", () => {
+    const p = packFromFiles({ ...spec, paths: ["models/staging/stripe/", "evals/stripe.yaml"] }, embedded);
+    expect(p.files).toEqual({
+      "models/staging/stripe/a.sql": "a",
+      "models/staging/stripe/z/b.sql": "b",
+      "evals/stripe.yaml": "e",
+    });
+    expect(p.source).toBe("connector: stripe\n");
+    expect(p).not.toHaveProperty("paths");
+  });
+
+  test("a path that matches nothing is a packaging mistake, reported with the pack", () => {
+    expect(() => packFromFiles({ ...spec, paths: ["models/marts/billing/"] }, embedded)).toThrow(
+      "model pack stripe: no embedded file at models/marts/billing/",
     );
   });
 });

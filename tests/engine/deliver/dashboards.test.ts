@@ -95,26 +95,23 @@ describe("dashboards (dp docs, static, the demo)", () => {
     const page = await openPage(browser, errors);
     await page.goto(url("dashboards/revenue.html"));
     const card = page.locator("section#chart-mrr");
-    await card.locator("select.view").selectOption("plan_tier");
+    await card.locator("select.view").selectOption("plan");
     const split = await page.evaluate(() => {
       const { u } = (globalThis as any).dpCharts["chart-mrr"];
       return { labels: u.series.slice(1).map((s: any) => s.label), data: u.data.slice(1) };
     });
-    expect([...split.labels].sort()).toEqual(["enterprise", "growth", "pro", "starter"]);
+    expect([...split.labels].sort()).toEqual(["Enterprise", "Growth", "Pro", "Starter"]);
     const total = (await drawnCharts(page)).find((c) => c.id === "chart-mrr")!;
-    // the tiers add up to the total in each month (MRR is a stock: the split of the same month-end)
+    // the plans add up to the total in each month (MRR is a stock: the split of the same month-end)
     const r = dp([
       "sql",
       "-C",
       dir,
       "--json",
-      "select cast(month as varchar) as m, plan_tier, sum(mrr)::double as v from marts.mrr_monthly group by all",
+      "select cast(month as varchar) as m, plan, sum(mrr)::double as v from marts.mrr_by_plan_monthly group by all",
     ]);
     const byTier = new Map(
-      (JSON.parse(r.stdout) as { m: string; plan_tier: string; v: number }[]).map((x) => [
-        `${x.m}|${x.plan_tier}`,
-        x.v,
-      ]),
+      (JSON.parse(r.stdout) as { m: string; plan: string; v: number }[]).map((x) => [`${x.m}|${x.plan}`, x.v]),
     );
     total.periods.forEach((p, i) => {
       split.labels.forEach((tier: string, k: number) => {
@@ -191,8 +188,8 @@ describe("dashboards (dp docs, static, the demo)", () => {
     await page.goto(pathToFileURL(join(stale, "dashboards/revenue.html")).href);
     const card = page.locator("section#chart-mrr");
     expect(await card.getAttribute("data-state")).toBe("bad");
-    expect(await card.locator(".issue").first().innerText()).toContain("source billing is past its freshness SLA");
-    expect(await card.locator(".r-fresh").innerText()).toContain("billing: error");
+    expect(await card.locator(".issue").first().innerText()).toContain("source stripe is past its freshness SLA");
+    expect(await card.locator(".r-fresh").innerText()).toContain("stripe: error");
   }, 60_000);
 });
 

@@ -76,7 +76,7 @@ describe("dp serve: dashboards, docs and the ask box", () => {
     // the same words dp ask prints for the same question
     const cli = dp(["ask", "-C", dir, "--offline", "--json", "MRR by month this year"]);
     expect(answer).toBe(JSON.parse(cli.stdout).answer);
-    expect(await page.locator("#ask-answer .receipt-lines").innerText()).toContain("source: marts.mrr_monthly");
+    expect(await page.locator("#ask-answer .receipt-lines").innerText()).toContain("source: marts.mrr_by_plan_monthly");
     const chart = await page.evaluate(() => {
       const { u, chart } = (globalThis as any).dpCharts["ask-chart"];
       return { periods: chart.periods as string[], plotted: [...u.data[1]] as (number | null)[] };

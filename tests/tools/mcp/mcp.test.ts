@@ -105,7 +105,7 @@ describe("dp mcp over stdio", () => {
     const bound = await call("query_metric", {
       metric: "mrr",
       period: "latest",
-      filters: [{ dimension: "plan_tier", op: "=", value: attack }],
+      filters: [{ dimension: "plan", op: "=", value: attack }],
     });
     expect(bound.isError).toBe(false);
     expect(bound.json.params).toContain(attack);
@@ -150,6 +150,6 @@ describe("dp mcp over stdio", () => {
     expect(resources.map((r) => r.uri)).toContain("dp://metrics");
     const read = await client.readResource({ uri: "dp://metrics" });
     const metrics = JSON.parse((read.contents[0] as { text: string }).text) as { name: string }[];
-    expect(metrics.map((m) => m.name)).toContain("net_revenue_retention");
+    expect(metrics.map((m) => m.name)).toContain("nrr");
   });
 });

@@ -1,0 +1,88 @@
+import { DpError } from "../../../engine/errors.ts";
+import type { Batch, RawRecord, ReadContext, StreamSpec } from "../../../engine/ingest/connector.ts";
+import { COLUMNS } from "../../hubspot/columns.ts";
+import { HUBSPOT_STREAM_NAMES, type DemoConfig } from "../config.ts";
+import { DEAL_LEAD } from "../deal-plans.ts";
+import { MAX_BATCH } from "../timeline.ts";
+import { makeWorld, type World } from "../world.ts";
+import { customerCrm, type CustomerCrm, type Dated } from "./hubspot-crm.ts";
+import { ownerRecords, pipelineRecords } from "./hubspot-portal.ts";
+
+/**
+ * The demo company's CRM as the hubspot connector lands a real portal: the same stream names,
+ * the same pinned columns and types (connectors/hubspot/columns.ts), the same record shapes
+ * (properties as HubSpot's strings, deal history newest first, inline deal→company associations,
+ * deleted deals as archived records), drawn from the same seeded world as the other streams.
+ */
+export const HUBSPOT_STREAMS = HUBSPOT_STREAM_NAMES;
+export type HubspotStream = (typeof HUBSPOT_STREAMS)[number];
+
+const OBJECT_STREAMS: readonly string[] = ["contacts", "companies", "deals"];
+
+const DESCRIPTIONS: Record<HubspotStream, string> = {
+  contacts: "HubSpot contacts of the demo's customers and prospects (properties as JSON)",
+  companies: "HubSpot companies: the demo's customers (most by domain, some by stripe_customer_id) and prospects",
+  deals: "HubSpot deals in two pipelines with their stage/amount/owner history and companies; deleted ones archived",
+  pipelines: "HubSpot deal pipelines: the default one and an enterprise one whose won stage is not closedwon",
+  owners: "HubSpot owners: the sales reps, one of whom left (archived)",
+};
+
+export function hubspotSpecs(names: readonly string[] | undefined): StreamSpec[] {
+  const unknown = (names ?? []).filter((n) => !(HUBSPOT_STREAMS as readonly string[]).includes(n));
+  if (unknown.length) {
+    throw new DpError("CONFIG", `the demo's hubspot dataset has no stream ${unknown.map((n) => `"${n}"`).join(", ")}`, {
+      fix: `use some of: ${HUBSPOT_STREAMS.join(", ")} (or drop \`dataset: hubspot\` for the classic streams)`,
+    });
+  }
+  return (names ?? HUBSPOT_STREAMS).map((name) => ({
+    name,
+    primaryKey: ["id"],
+    ...(OBJECT_STREAMS.includes(name) ? { cursorField: "updatedAt" } : {}),
+    columns: COLUMNS[name as HubspotStream],
+    description: DESCRIPTIONS[name as HubspotStream],
+  }));
+}
+
+/**
+ * One stream. Objects: those changed after the cursor (less lookback) as they stand now, in
+ * change order, the cursor committed with the last of them; then, every pull, the deleted ones
+ * (as the connector lists `archived=true`). Pipelines and owners: whole, every pull.
+ */
+export async function* readHubspot(config: DemoConfig, ctx: ReadContext): AsyncGenerator<Batch> {
+  const name = ctx.stream.name;
+  const world = makeWorld(config, ctx.now);
+  if (name === "pipelines") return yield { records: pipelineRecords(world) };
+  if (name === "owners") return yield { records: ownerRecords(world) };
+  if (!OBJECT_STREAMS.includes(name)) {
+    throw new DpError("CONFIG", `the demo's hubspot dataset has no stream "${name}"`, {
+      fix: `use some of: ${HUBSPOT_STREAMS.join(", ")}`,
+    });
+  }
+  const cursor = ctx.state?.cursor;
+  const after = typeof cursor === "string" ? Date.parse(cursor) - ctx.lookbackMs : Number.NEGATIVE_INFINITY;
+  const live: Dated[] = [];
+  const archived: RawRecord[] = [];
+  for (const d of everyRecord(world, name as keyof CustomerCrm)) {
+    if (d.record.archived) archived.push(d.record);
+    else if (d.t > after) live.push(d);
+  }
+  live.sort((a, b) => a.t - b.t || Number(a.record.id) - Number(b.record.id));
+  let rows = 0;
+  for (let i = 0; i < live.length; i += MAX_BATCH) {
+    const records = live.slice(i, i + MAX_BATCH).map((d) => d.record);
+    rows += records.length;
+    ctx.progress?.({ records: rows });
+    const last = i + MAX_BATCH >= live.length;
+    yield last ? { records, state: { cursor: live[live.length - 1]!.record.updatedAt } } : { records };
+  }
+  for (let i = 0; i < archived.length; i += MAX_BATCH) yield { records: archived.slice(i, i + MAX_BATCH) };
+}
+
+/** Every customer (and prospect) whose first deal or company could exist by now, in index order. */
+function* everyRecord(world: World, type: keyof CustomerCrm): Generator<Dated> {
+  for (let index = 0; ; index++) {
+    const signupAt = world.signupAt(index);
+    if (signupAt - DEAL_LEAD > world.now) return;
+    yield* customerCrm(world, index, signupAt, type)[type];
+  }
+}
