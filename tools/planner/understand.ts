@@ -68,7 +68,18 @@ const GRAIN_WORDS: [RegExp, Grain][] = [
 const TREND = /\b(?:trend|trends|trending|over time|history|historical|evolution|time series|series)\b/;
 const COMPARE =
   /\b(?:compare|compared|comparison|vs|versus|against|change from|changed from|difference between|how did .* change|changed|grow|grew|growth)\b/;
-const COMPARE_WORDS = new Set(["compare", "compared", "comparison", "change", "changed", "difference", "against", "grow", "grew", "growth"]);
+const COMPARE_WORDS = new Set([
+  "compare",
+  "compared",
+  "comparison",
+  "change",
+  "changed",
+  "difference",
+  "against",
+  "grow",
+  "grew",
+  "growth",
+]);
 const SUPERLATIVE =
   /\b(?:most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst|most popular)\b/;
 const LEAST = /\b(?:least|fewest|lowest|smallest|worst)\b/;
@@ -161,7 +172,7 @@ function dimensionPhrases(catalog: Catalog, metric: MetricDef, dim: string): str
 function findRun(tokens: Token[], placed: boolean[], stems: string[], from = 0): number {
   if (!stems.length) return -1;
   for (let i = from; i + stems.length <= tokens.length; i++) {
-    if (stems.every((s, j) => tokens[i + j]!.stem === s && !placed[i + j])) return i;
+    if (stems.every((s, j) => tokens[i + j]!.stem === s && (!placed[i + j] || STOP.has(s)))) return i;
   }
   return -1;
 }
@@ -282,10 +293,7 @@ function attemptWith(
   tokens.forEach((t, i) => {
     if (c.covered.has(t.stem) && !dimStems.has(t.stem)) placed[i] = true;
   });
-  const sources = new Set(Object.keys(catalog.project.config.sources ?? {}));
-  tokens.forEach((t, i) => {
-    if (sources.has(t.raw)) placed[i] = true;
-  });
+
   // a second metric joined by "and": "MRR and churn last month"
   const extra: MetricDef[] = [];
   if (/\b(?:and|&)\b|,/.test(text)) {
@@ -381,7 +389,7 @@ function attemptWith(
   for (const h of valueHits) {
     if (filters.some((f) => f.dimension === h.dim)) continue;
     const span = Array.from({ length: h.len }, (_, k) => h.at + k);
-    if (span.some((k) => placed[k])) continue;
+    if (span.some((k) => placed[k] && !STOP.has(tokens[k]!.stem))) continue;
     span.forEach((k) => {
       placed[k] = true;
     });
@@ -459,6 +467,11 @@ function attemptWith(
   );
   tokens.forEach((t, i) => {
     if (!placed[i] && (c.covered.has(t.stem) || (c.vocabulary.has(t.stem) && !bareDims.has(t.stem)))) placed[i] = true;
+  });
+  // a source's name says where the data comes from ("our Stripe customers"), read last
+  const sources = new Set(Object.keys(catalog.project.config.sources ?? {}));
+  tokens.forEach((t, i) => {
+    if (sources.has(t.raw)) placed[i] = true;
   });
   const unplaced = tokens.filter((_, i) => !placed[i]).map((t) => t.raw);
   const partial: Partial<Interpretation> = { metric: metric.name, metric_label: metric.label ?? metric.name, why };

@@ -36,7 +36,11 @@ const TABLE: [string, string, Record<string, unknown>][] = [
     { metric: "new_customers", period: { start: "2026-06-01", end: "2026-11-21" } },
   ],
   ["new customers YTD", "query_metric", { metric: "new_customers", period: "ytd" }],
-  ["new customers per month this year", "query_metric", { metric: "new_customers", period: "this_year", grain: "month" }],
+  [
+    "new customers per month this year",
+    "query_metric",
+    { metric: "new_customers", period: "this_year", grain: "month" },
+  ],
   ["quarterly new customers in 2026", "query_metric", { metric: "new_customers", period: "2026", grain: "quarter" }],
   ["MRR trend", "query_metric", { metric: "mrr", period: { start: "2025-12-01", end: "2026-11-30" }, grain: "month" }],
   ["MRR by month this year", "query_metric", { metric: "mrr", period: "this_year", grain: "month" }],
