@@ -257,11 +257,16 @@ export function understand(question: string, catalog: Catalog, at: Date): Unders
     };
   }
   let best: Attempt | undefined;
+  let comparing: Understood | undefined;
   for (const c of candidates) {
+    // a comparison read from a word another metric reads as a value ("customers on Growth"): that one wins
+    if (comparing && c.covered.size < candidates[0]!.covered.size) break;
     const attempt = attemptWith(c, candidates, text, tokens, catalog, at, fixes);
-    if (attempt.ok) return attempt.ok;
+    if (attempt.ok && !attempt.ok.compare) return attempt.ok;
+    if (attempt.ok) comparing ??= attempt.ok;
     if (!best || attempt.unplaced.length < best.unplaced.length) best = attempt;
   }
+  if (comparing) return comparing;
   const words = best!.unplaced;
   return {
     unplaced: words,
@@ -450,7 +455,18 @@ function attemptWith(
     // "break down MRR by product": the by-phrase was read above; a bare "break down" has no dimension
   }
 
-  const compare = COMPARE.test(bare) && !argmax && !groupBy.length;
+  // a comparison word that is not a value already read ("customers on Growth" names a plan)
+  const cmp = COMPARE.exec(bare);
+  const cmpWords = tokens
+    .map((t, i) => ({ t, i }))
+    .filter(
+      ({ t }) =>
+        cmp &&
+        t.start >= cmp.index &&
+        t.end <= cmp.index + cmp[0].length &&
+        /^(compare|compared|comparison|vs|versus|against|change|changed|difference|grow|grew|growth)$/.test(t.raw),
+    );
+  const compare = cmpWords.some(({ t, i }) => !placed[i] || STOP.has(t.raw)) && !argmax && !groupBy.length;
   if (compare)
     tokens.forEach((t, i) => {
       if (COMPARE_WORDS.has(t.raw) || t.raw === "did" || t.raw === "how") placed[i] = true;
