@@ -49,7 +49,7 @@ const nextMonth = (date: string) => ymd(add(monthOf(date), "month", 1));
 
 function asOfNote(r: MetricResult, row: MetricRow | undefined): string {
   if (r.time_rollup !== "last" && r.time_rollup !== "first") return "";
-  if (!row?.at || (!r.period.toDate && row.at === r.period.start && r.period.end <= nextMonth(row.at))) return "";
+  if (!row?.at || (row.at === r.period.start && r.period.end <= nextMonth(row.at))) return "";
   return ` (${r.time_rollup === "last" ? "as of" : "at"} ${monthYear(row.at)})`;
 }
 

@@ -642,3 +642,35 @@ function buildInterpretation(
     read_as: parts.join(", "),
   };
 }
+
+/**
+ * The LLM path's reading: what its first metric call asked for, in the same fields as the offline planner's
+ * (why says it came from the model's call). Null when the model called no metric.
+ */
+export function interpretationOfCalls(
+  catalog: Catalog,
+  calls: { name: string; input: Record<string, unknown> }[],
+  at: Date,
+): Interpretation | null {
+  const call = calls.find((c) => c.name === "query_metric" || c.name === "compare_periods");
+  const metric = call && catalog.metrics.find((m) => m.name === call.input.metric);
+  if (!call || !metric) return null;
+  const period = (call.input.period ?? call.input.current ?? "latest") as PeriodInput;
+  const filters = ((call.input.filters ?? []) as Filter[]).map((f) => ({ ...f, said: "" }));
+  try {
+    return buildInterpretation(
+      metric,
+      kindOf(metric),
+      period,
+      filters,
+      call.input.grain as Grain | undefined,
+      (call.input.group_by ?? []) as string[],
+      null,
+      [`the model's ${call.name} call`],
+      at,
+      catalog,
+    );
+  } catch {
+    return null;
+  }
+}
