@@ -6,7 +6,7 @@ import type { Filter } from "../../engine/catalog/metric-query.ts";
 import { resolvePeriod, truncate, type Grain, type PeriodInput } from "../../engine/catalog/period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
-import { spanOf, trailingWindow, type FoundPeriod } from "./periods.ts";
+import { trailingWindow, type FoundPeriod } from "./periods.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
 import { suggestionsFor, understand, type Interpretation, type Understood } from "./understand.ts";
 
@@ -49,16 +49,6 @@ export interface Refusal {
 
 export const SPARK_POINTS = 8;
 
-const GRAIN_WORDS: [RegExp, Grain][] = [
-  [/\b(?:daily|per day|by day|each day|day by day)\b/, "day"],
-  [/\b(?:weekly|per week|by week|each week|week by week|week over week)\b/, "week"],
-  [/\b(?:monthly|per month|by month|each month|month by month|month over month|mom)\b/, "month"],
-  [/\b(?:quarterly|per quarter|by quarter|each quarter|quarter by quarter|quarter over quarter|qoq)\b/, "quarter"],
-  [/\b(?:yearly|annually|annual|per year|by year|each year|year by year|year over year|yoy)\b/, "year"],
-];
-const TREND = /\b(?:trend|trends|trending|over time|history|historical|evolution|time series|series)\b/;
-const COMPARE =
-  /\b(?:compare|compared|comparison|vs|versus|against|change from|changed from|difference between|grow|grew|growth)\b/;
 const FRESHNESS =
   /\b(?:fresh|freshness|stale|up[\s-]to[\s-]date|last (?:updated|refreshed|pulled|synced|loaded|built)|when (?:was|were|did) .*\b(?:updated|refreshed|pulled|synced|loaded|built|update|refresh|sync|load)|how old|data as of)\b/;
 const LINEAGE =
@@ -343,119 +333,6 @@ function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>
   return plan1("top_n", [{ role: "main", name: "top_n", input: { mart: mart.name, measure, label, n, direction } }]);
 }
 
-/** "by plan", "per region", "split by plan": dimensions (or a grain) named after a preposition. */
-function byPhrases(rest: string): string[] {
-  return [
-    ...rest.matchAll(/\b(?:by|per|across|for each|broken down by|split by|grouped by)\s+([a-z_]+(?:\s+[a-z_]+)?)/g),
-  ].map((m) => m[1]!);
-}
-
-function grainOf(rest: string): Grain | undefined {
-  return GRAIN_WORDS.find(([re]) => re.test(rest))?.[1];
-}
-
-const FILLER = new Set([
-  "the",
-  "a",
-  "an",
-  "each",
-  "every",
-  "their",
-  "our",
-  "last",
-  "this",
-  "month",
-  "quarter",
-  "year",
-  "week",
-  "day",
-  "in",
-  "for",
-  "and",
-]);
-
-function dimensionsOf(rest: string, metric: MetricDef, catalog: Catalog): string[] | Refusal {
-  const out: string[] = [];
-  for (const phrase of byPhrases(rest)) {
-    const first = phrase.split(" ")[0]!;
-    if (/^(day|week|month|quarter|year|date|time)s?$/.test(first) || FILLER.has(first)) continue;
-    const dim = dimensionFor(phrase, metric.dimensions) ?? dimensionFor(first, metric.dimensions);
-    if (!dim) {
-      return refuse(
-        catalog,
-        metric.dimensions.length
-          ? `${metric.name} can't be split by "${first}"; its dimensions are: ${metric.dimensions.join(", ")}`
-          : `${metric.name} can't be split by "${first}"; it has no dimensions`,
-      );
-    }
-    if (!out.includes(dim)) out.push(dim);
-  }
-  return out;
-}
-
-/** "on the pro plan", "for plan pro", "where plan is pro", "plan = pro". */
-function filtersOf(rest: string, metric: MetricDef, catalog?: Catalog): Filter[] {
-  const filters: Filter[] = [];
-  // plan_tier and plan_name are both "plan": the first declared dimension takes "the pro plan"
-  const taken = new Set<number>();
-  for (const dim of metric.dimensions) {
-    const names = [...new Set([dim, dim.replace(/_(name|id|tier|type|code|key)$/, "")])].map((n) =>
-      n.replaceAll("_", "[ _]"),
-    );
-    for (const name of names) {
-      const before = new RegExp(`\\b(?:on|for|in|with|from)\\s+(?:the\\s+)?([a-z0-9][a-z0-9_-]*)\\s+${name}s?\\b`).exec(
-        rest,
-      );
-      const after =
-        new RegExp(`\\b${name}\\s*(?:=|is|equals|:)\\s*['"]?([a-z0-9][a-z0-9_-]*)`).exec(rest) ??
-        new RegExp(`\\b(?:for|where|with)\\s+${name}\\s+['"]?([a-z0-9][a-z0-9_-]*)`).exec(rest);
-      const hit = before ?? after;
-      const value = hit?.[1];
-      if (value && !FILLER.has(value) && !taken.has(hit.index) && !filters.some((f) => f.dimension === dim)) {
-        filters.push({ dimension: dim, op: "=", value });
-        taken.add(hit.index);
-      }
-    }
-  }
-  // "MRR for enterprise": a bare value of a dimension, read from the built mart
-  for (const dim of metric.dimensions) {
-    if (filters.some((f) => f.dimension === dim)) continue;
-    for (const value of catalog?.dimensionValues?.get(`${metric.mart}.${dim}`) ?? []) {
-      const v = value.toLowerCase();
-      if (v.length < 3 || FILLER.has(v) || /^(day|week|month|quarter|year)s?$/.test(v)) continue;
-      const escaped = v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replaceAll(" ", "[ _]");
-      if (
-        new RegExp(
-          `\\b(?:for|on|in|with|from|among|of)\\s+(?:the\\s+|our\\s+|all\\s+)?${escaped}\\b(?!\\s+(?:days?|weeks?|months?|quarters?|years?)\\b)`,
-        ).test(rest)
-      ) {
-        filters.push({ dimension: dim, op: "=", value });
-        break;
-      }
-    }
-  }
-  return filters;
-}
-
-function defaultPeriod(metric: MetricDef): PeriodInput {
-  // a stock is asked for now; a flow or a ratio for the last complete month
-  return metric.time_rollup === "last" || metric.time_rollup === "first" ? "latest" : "last_month";
-}
-
-function periodFor(
-  periods: FoundPeriod[],
-  rest: string,
-  metric: MetricDef,
-  at: Date,
-): { period: PeriodInput; multi: boolean } {
-  if (periods.length >= 2 && /\b(?:from|between)\b/.test(rest))
-    return { period: spanOf(periods[0]!.period, periods[1]!.period, at), multi: true };
-  if (periods.length) return periods[0]!;
-  return { period: defaultPeriod(metric), multi: false };
-}
-
-const GRAIN_RANK: Record<Grain, number> = { day: 0, week: 1, month: 2, quarter: 3, year: 4 };
-
 /** The numerator and denominator of a ratio metric, when the project names them as metrics too. */
 function components(metric: MetricDef, catalog: Catalog): [MetricDef, MetricDef] | undefined {
   if (metric.time_rollup !== "ratio") return undefined;
@@ -469,68 +346,6 @@ function components(metric: MetricDef, catalog: Catalog): [MetricDef, MetricDef]
   return num && den ? [num, den] : undefined;
 }
 
-function planMetric(
-  rest: string,
-  periods: FoundPeriod[],
-  metric: MetricDef,
-  catalog: Catalog,
-  at: Date,
-): PlannedCall[] | Refusal {
-  const dims = dimensionsOf(rest, metric, catalog);
-  if (!Array.isArray(dims)) return dims;
-  const filters = filtersOf(rest, metric, catalog).filter((f) => !dims.includes(f.dimension));
-  const found = periodFor(periods, rest, metric, at);
-  const { multi } = found;
-  let grain = grainOf(rest) ?? (TREND.test(rest) || multi ? metric.grain : undefined);
-  if (grain && GRAIN_RANK[grain] < GRAIN_RANK[metric.grain]) grain = metric.grain;
-  // a trend with no period: the last year of buckets up to now
-  const period =
-    grain && !periods.length
-      ? trailingWindow(resolvePeriod("this_month", at).end, grain, grain === metric.grain ? 12 : 4, at)
-      : found.period;
-  const base = { metric: metric.name, period, filters };
-  const calls: PlannedCall[] = [
-    {
-      role: "main",
-      name: "query_metric",
-      input: { ...base, ...(grain ? { grain } : {}), ...(dims.length ? { group_by: dims } : {}) },
-    },
-  ];
-  if (dims.length && !grain) calls.push({ role: "total", name: "query_metric", input: base });
-  if (!grain && !dims.length) {
-    const parts = components(metric, catalog);
-    if (parts) {
-      calls.push({ role: "numerator", name: "query_metric", input: { ...base, metric: parts[0].name } });
-      calls.push({ role: "denominator", name: "query_metric", input: { ...base, metric: parts[1].name } });
-    }
-    if (period !== "latest") {
-      const end = resolvePeriod(period, at).end;
-      calls.push({
-        role: "trend",
-        name: "query_metric",
-        input: {
-          metric: metric.name,
-          period: trailingWindow(end, metric.grain, SPARK_POINTS, at),
-          grain: metric.grain,
-          filters,
-        },
-      });
-    } else {
-      calls.push({
-        role: "trend",
-        name: "query_metric",
-        input: {
-          metric: metric.name,
-          period: trailingWindow(resolvePeriod("this_month", at).end, metric.grain, SPARK_POINTS, at),
-          grain: metric.grain,
-          filters,
-        },
-      });
-    }
-  }
-  return calls;
-}
-
 function planCompare(
   text: string,
   rest: string,
@@ -538,9 +353,8 @@ function planCompare(
   metric: MetricDef,
   catalog: Catalog,
   at: Date,
-  given?: Filter[],
+  filters: Filter[],
 ): Plan | Refusal {
-  const filters = given ?? filtersOf(rest, metric, catalog);
   const input: Record<string, unknown> = { metric: metric.name, filters };
   if (periods.length >= 2) {
     // "from September to October": the later one is current
