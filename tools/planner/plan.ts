@@ -336,13 +336,26 @@ function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>
 /** The numerator and denominator of a ratio metric, when the project names them as metrics too. */
 function components(metric: MetricDef, catalog: Catalog): [MetricDef, MetricDef] | undefined {
   if (metric.time_rollup !== "ratio") return undefined;
-  const m = /^\s*(sum\([^()]+\))(?:::\w+)?\s*\/\s*(?:nullif\(\s*)?(sum\([^()]+\))/i.exec(metric.expression);
-  if (!m) return undefined;
   const same = (a: string, b: string) => a.replace(/\s+/g, "").toLowerCase() === b.replace(/\s+/g, "").toLowerCase();
   const find = (expr: string) =>
     catalog.metrics.find((x) => x.mart === metric.mart && x.name !== metric.name && same(x.expression, expr));
-  const num = find(m[1]!);
-  const den = find(m[2]!);
+  const m = /^\s*(sum\([^()]+\))(?:::\w+)?\s*\/\s*(?:nullif\(\s*)?(sum\([^()]+\))/i.exec(metric.expression);
+  if (m) {
+    const num = find(m[1]!);
+    const den = find(m[2]!);
+    return num && den ? [num, den] : undefined;
+  }
+  // a rate over the period's starting base: "sum(churned) / nullif(<the first month's customers_at_start>)"
+  const n = /^\s*(sum\([^()]+\))(?:::\w+)?\s*\/\s*nullif\((.+)\)\s*$/i.exec(metric.expression);
+  const num = n && find(n[1]!);
+  const den =
+    n &&
+    catalog.metrics.find(
+      (x) =>
+        x.mart === metric.mart &&
+        x.time_rollup === "first" &&
+        new RegExp(`\\b${x.expression.replace(/^sum\((\w+)\)$/i, "$1")}\\b`).test(n[2]!),
+    );
   return num && den ? [num, den] : undefined;
 }
 

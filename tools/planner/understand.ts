@@ -198,7 +198,12 @@ function periodText(
   if (typeof input === "object") text = `${r.start} – ${end}`;
   if (kind === "stock") {
     const bucket = labelOf(truncate(new Date(`${end}T00:00:00Z`), metric.grain), metric.grain);
-    text = r.toDate || input === "latest" ? `now (${bucket}, to date)` : `the end of ${r.label}`;
+    text =
+      metric.time_rollup === "first"
+        ? `the start of ${r.label}`
+        : r.toDate || input === "latest"
+          ? `now (${bucket}, to date)`
+          : `the end of ${r.label}`;
   }
   return { text, start: r.start, end, to_date: r.toDate };
 }
