@@ -15,7 +15,7 @@ export default defineCommand({
       "dp build",
       "dp build --select +mrr_monthly          # mrr_monthly and everything it reads",
       'dp build --select "staging.*+" --exclude stg_product__events+',
-      "dp build --select source:billing+ --full-refresh",
+      "dp build --select source:stripe+ --full-refresh",
     ],
   },
   args: {

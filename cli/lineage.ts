@@ -6,7 +6,7 @@ export default defineCommand({
   meta: {
     name: "lineage",
     description: "a model's upstream models down to the raw streams, and what depends on it",
-    examples: ["dp lineage mrr_monthly", "dp lineage staging.stg_crm__deals --json"],
+    examples: ["dp lineage mrr_monthly", "dp lineage staging.stg_hubspot__deals --json"],
   },
   args: { ...projectArgs, model: { type: "positional", required: true, description: "model name" } },
   async run({ args }) {

@@ -9,7 +9,7 @@ export default defineCommand({
   meta: {
     name: "pull",
     description: "run connectors into the raw lake",
-    examples: ["dp pull", "dp pull billing crm", "dp pull billing --full-refresh"],
+    examples: ["dp pull", "dp pull stripe hubspot", "dp pull stripe --full-refresh"],
   },
   args: {
     ...projectArgs,

@@ -10,7 +10,7 @@ export default defineCommand({
   meta: {
     name: "test",
     description: "data tests, contracts and source freshness",
-    examples: ["dp test", "dp test --select marts", "dp test --unit --select stg_billing__subscriptions"],
+    examples: ["dp test", "dp test --select marts", "dp test --unit --select stg_stripe__subscriptions"],
   },
   args: {
     ...projectArgs,

@@ -40,7 +40,7 @@ export async function demoOnce(ctx: BenchContext, size: DemoSize, keep: boolean)
   await scaffoldDemo(ctx, dir, size);
   const pull = await runOk([...ctx.dp, "pull", "-C", dir], { rss: true, env: { DP_LOG: "warn" } });
   const events = await rawCount(dir, "product", "events");
-  const invoices = await rawCount(dir, "billing", "invoices");
+  const invoices = await rawCount(dir, "stripe", "invoices");
   ctx.log(
     `demo ${size.customers} customers: ${events.toLocaleString("en")} events, ${invoices.toLocaleString("en")} invoices, pulled in ${(pull.ms / 1000).toFixed(1)} s (peak ${pull.peakMb.toFixed(0)} MB)`,
   );

@@ -75,12 +75,22 @@ export const demoConfigSchema = z
         ctx.addIssue({
           code: "custom",
           path: ["streams", i],
-          message: `dataset ${c.dataset} has no stream "${s}"; its streams: ${names.join(", ")}`,
+          message: `dataset ${c.dataset} has no stream "${s}"; its streams: ${names.join(", ")}${elsewhere(s)}`,
         });
     });
   });
 
 export type DemoConfig = z.infer<typeof demoConfigSchema>;
+
+/** Where a stream name the chosen dataset lacks does exist: `(set dataset: hubspot)`. */
+function elsewhere(stream: string): string {
+  const has = DATASETS.filter((d) =>
+    (d === "stripe" ? STRIPE_STREAM_NAMES : d === "hubspot" ? HUBSPOT_STREAM_NAMES : STREAM_NAMES).some(
+      (n) => n === stream,
+    ),
+  );
+  return has.length ? ` (${has.map((d) => `dataset: ${d}`).join(" or ")} has it)` : "";
+}
 
 export function customersAtHorizon(config: DemoConfig): number {
   return typeof config.scale === "number" ? config.scale : SCALES[config.scale];

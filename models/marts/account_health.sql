@@ -8,7 +8,7 @@ with anchor as (
     select max(occurred_at) as at from {{ ref('stg_product__events') }}
 ),
 accounts as (
-    select customer_id, customer_name, cast(mrr as double) as mrr, status, cast(created_at as date) as signup_date
+    select customer_id, customer_name, cast(mrr as decimal(12, 2)) as mrr, status, cast(created_at as date) as signup_date
     from {{ ref('customers') }}
     where status in ('active', 'past_due')
         -- test accounts out, as staging does for product events and tickets
@@ -23,7 +23,7 @@ plans as (
         s.customer_id,
         lower(p.product_name) as plan_tier,
         pr.billing_interval,
-        i.quantity as seats
+        cast(i.quantity as integer) as seats
     from {{ ref('stg_stripe__subscriptions') }} s
     join {{ ref('stg_stripe__subscription_items') }} i using (subscription_id)
     join {{ ref('stg_stripe__prices') }} pr using (price_id)

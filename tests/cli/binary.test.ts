@@ -141,13 +141,13 @@ describe("dist/dp single binary", () => {
     expect(ask.code).toBe(0);
     const answer = JSON.parse(ask.stdout) as { status: string; answer: string; citations: { model: string }[] };
     expect(answer.status).toBe("answered");
-    expect(answer.citations.map((c) => c.model)).toContain("marts.churn_monthly");
+    expect(answer.citations.map((c) => c.model)).toContain("marts.mrr_monthly");
     const sql = await runDp(box, [
       "sql",
       "-C",
       project,
       "--json",
-      "select round(100.0 * churned_customers / customers_at_start, 1) as pct from marts.churn_monthly where month = date '2026-10-01'",
+      "select round(100.0 * churned_customers / customers_at_start, 1) as pct from marts.mrr_monthly where month = date '2026-10-01'",
     ]);
     const [{ pct }] = JSON.parse(sql.stdout) as { pct: number }[];
     expect(answer.answer).toContain(`${pct}%`);

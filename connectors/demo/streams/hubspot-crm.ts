@@ -9,6 +9,7 @@ import { ALL_STAGE_IDS, LEAVER, SUCCESSOR, leaveAt, ownerId, pipelineFor, type R
 
 const CRM = 73;
 const ARCHIVE = 74;
+const PROSPECT = 75;
 
 /** A CRM record as HubSpot's v3 list endpoint returns it (what the hubspot connector lands). */
 export interface CrmRecord {
@@ -285,16 +286,17 @@ export function customerCrm(world: World, index: number, signupAt: number, only?
 
   // the prospects lost (or still in play) near the same time: a company and a contact each
   for (const p of plans.filter((p) => p.prospect > 0 && closedAt(p) > p.createdAt)) {
-    const domain = companyDomain(p.companyIndex);
+    const traits = drawCompany(rngFor(world.seed, index, PROSPECT, p.prospect), p.companyIndex);
+    const name = companyName(p.companyIndex);
     const c = companyLife(
       companyId(index, p.prospect),
       p.createdAt,
-      companyName(p.companyIndex),
-      domain,
-      draw,
+      name,
+      companyDomain(p.companyIndex),
+      traits,
       p.owner,
     );
-    c.write(p.createdAt, { lifecyclestage: "opportunity", industry: pick(rng, INDUSTRIES) });
+    c.write(p.createdAt, { lifecyclestage: "opportunity" });
     companyLives.push(c);
     const [first, last] = contactName(p.companyIndex);
     contactLives.push(

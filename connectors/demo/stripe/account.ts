@@ -22,7 +22,7 @@ import {
 } from "../lifecycle.ts";
 import { intBetween, rngFor } from "../random.ts";
 import { customers as customerStream } from "../streams/customers.ts";
-import { DAY, HOUR, MINUTE, addMonths } from "../time.ts";
+import { DAY, HOUR, addMonths } from "../time.ts";
 import type { World } from "../world.ts";
 import {
   chargeShape,
@@ -72,8 +72,12 @@ const PRICES = new Map(PLANS.map((p) => [p.id, priceShape(p, 0)]));
 
 /** The price objects as created at the start of the company's history. */
 export function priceOf(plan: Plan, world: World): RawRecord {
-  return { ...PRICES.get(plan.id)!, created: sec(world.start) };
+  const key = `${world.start} ${plan.id}`;
+  let price = priced.get(key);
+  if (!price) priced.set(key, (price = { ...PRICES.get(plan.id)!, created: sec(world.start) }));
+  return price;
 }
+const priced = new Map<string, RawRecord>();
 
 /** The coupon on a customer's first subscription, if any: about 6% forever, 10% for three months. */
 export function couponFor(seed: number, index: number): Coupon | null {
@@ -96,7 +100,16 @@ interface Discount {
   end: number | null;
 }
 
-export function account(world: World, index: number, signupAt: number): Account {
+/** Which objects to build: the rest of a life is simulated all the same, but not shaped. */
+export interface Wanted {
+  subscriptions?: boolean;
+  invoices?: boolean;
+  charges?: boolean;
+  refunds?: boolean;
+  events?: boolean;
+}
+
+export function account(world: World, index: number, signupAt: number, want: Wanted): Account {
   const now = world.now;
   const cid = customerId(index);
   const slug = cid.slice(4);
@@ -111,9 +124,13 @@ export function account(world: World, index: number, signupAt: number): Account 
 
   // the customer as the billing system shows it now (the classic dataset's last visible version)
   let profile: RawRecord | undefined;
+  let profileAt = signupAt;
   const rows = customerStream.ordered ? undefined : customerStream.entity(world, index, signupAt, -Infinity);
   for (let r = rows?.next(); r && !r.done; r = rows!.next())
-    if (r.value.t <= now && r.value.visibleAt <= now) profile = r.value.record;
+    if (r.value.t <= now && r.value.visibleAt <= now) {
+      profile = r.value.record;
+      profileAt = Math.max(r.value.t, r.value.visibleAt);
+    }
   const email = String(profile!.email).trim().toLowerCase();
   const who = { id: cid, email, name: String(profile!.name) };
 
@@ -168,7 +185,7 @@ export function account(world: World, index: number, signupAt: number): Account 
       for (const q of periods) if (q.start <= t) p = q;
       return p;
     };
-    const regularLine: Record<string, string> = {};
+    const regular: { start: number; invoice: string; line: string }[] = [];
     let latestInvoice: string | null = null;
     const invoices: { at: number; held: Held }[] = [];
 
@@ -177,35 +194,37 @@ export function account(world: World, index: number, signupAt: number): Account 
       const id = `in_${slug}_${sub.no}t`;
       const lineId = `il_${id.slice(3)}_1`;
       const price = priceOf(first.plan, world);
-      const record = invoiceShape(id, created, {
-        customer: who,
-        subscription: sub.id,
-        number: nextNumber(),
-        billingReason: "subscription_create",
-        periodStart: created,
-        periodEnd: created,
-        lines: [
-          lineShape(lineId, {
-            invoice: id,
+      const record = !want.invoices
+        ? { id }
+        : invoiceShape(id, created, {
+            customer: who,
             subscription: sub.id,
-            item: itemId,
-            price,
-            quantity: first.quantity,
-            amount: 0,
-            description: `Trial period for ${first.plan.name}`,
-            period: { start: created, end: sec(first.trialEndsAt) },
-            proration: false,
-            credited: null,
-            discountAmounts: [],
-          }),
-        ],
-        discounts: [],
-        status: "paid",
-        attempts: 0,
-        paidAt: created,
-        uncollectibleAt: null,
-        nextAttempt: null,
-      });
+            number: "",
+            billingReason: "subscription_create",
+            periodStart: created,
+            periodEnd: created,
+            lines: [
+              lineShape(lineId, {
+                invoice: id,
+                subscription: sub.id,
+                item: itemId,
+                price,
+                quantity: first.quantity,
+                amount: 0,
+                description: `Trial period for ${first.plan.name}`,
+                period: { start: created, end: sec(first.trialEndsAt) },
+                proration: false,
+                credited: null,
+                discountAmounts: [],
+              }),
+            ],
+            discounts: [],
+            status: "paid",
+            attempts: 0,
+            paidAt: created,
+            uncollectibleAt: null,
+            nextAttempt: null,
+          });
       invoices.push({ at: first.startedAt, held: { record, changedAt: first.startedAt } });
       latestInvoice = id;
     }
@@ -220,43 +239,45 @@ export function account(world: World, index: number, signupAt: number): Account 
       const off = d ? Math.round((gross * d.coupon.percentOff) / 100) : 0;
       const attempts = payments.filter((p) => p.invoiceId === id);
       const failedAll = inv.status === "uncollectible";
-      const record = invoiceShape(id, sec(inv.createdAt), {
-        customer: who,
-        subscription: sub.id,
-        number: nextNumber(),
-        billingReason:
-          first.trialEndsAt === null && inv === subInvoices[0] ? "subscription_create" : "subscription_cycle",
-        periodStart: sec(inv.periodStart),
-        periodEnd: sec(inv.periodStart),
-        lines: [
-          lineShape(lineId, {
-            invoice: id,
+      const record = !want.invoices
+        ? { id }
+        : invoiceShape(id, sec(inv.createdAt), {
+            customer: who,
             subscription: sub.id,
-            item: itemId,
-            price,
-            quantity: inv.quantity,
-            amount: gross,
-            description: `${inv.quantity} seat × ${inv.plan.name}`,
-            period: { start: sec(inv.periodStart), end: sec(inv.periodEnd) },
-            proration: false,
-            credited: null,
-            discountAmounts: d ? [{ amount: off, discount: d.id }] : [],
-          }),
-        ],
-        discounts: d ? [d.object] : [],
-        status: inv.status,
-        attempts: attempts.length,
-        paidAt: inv.paidAt === null ? null : sec(inv.paidAt),
-        uncollectibleAt: failedAll ? sec(inv.at) : null,
-        nextAttempt:
-          inv.status === "open"
-            ? sec((attempts.at(-1)?.at ?? inv.createdAt) + (attempts.length ? 3 * DAY : HOUR))
-            : null,
-      });
-      regularLine[id] = lineId;
+            number: "",
+            billingReason:
+              first.trialEndsAt === null && inv === subInvoices[0] ? "subscription_create" : "subscription_cycle",
+            periodStart: sec(inv.periodStart),
+            periodEnd: sec(inv.periodStart),
+            lines: [
+              lineShape(lineId, {
+                invoice: id,
+                subscription: sub.id,
+                item: itemId,
+                price,
+                quantity: inv.quantity,
+                amount: gross,
+                description: `${inv.quantity} seat × ${inv.plan.name}`,
+                period: { start: sec(inv.periodStart), end: sec(inv.periodEnd) },
+                proration: false,
+                credited: null,
+                discountAmounts: d ? [{ amount: off, discount: d.id }] : [],
+              }),
+            ],
+            discounts: d ? [d.object] : [],
+            status: inv.status,
+            attempts: attempts.length,
+            paidAt: inv.paidAt === null ? null : sec(inv.paidAt),
+            uncollectibleAt: failedAll ? sec(inv.at) : null,
+            nextAttempt:
+              inv.status === "open"
+                ? sec((attempts.at(-1)?.at ?? inv.createdAt) + (attempts.length ? 3 * DAY : HOUR))
+                : null,
+          });
+      regular.push({ start: inv.periodStart, invoice: id, line: lineId });
       invoices.push({ at: inv.createdAt, held: { record, changedAt: inv.at } });
       latestInvoice = id;
-      for (const p of attempts) {
+      for (const p of want.charges || want.refunds ? attempts : []) {
         const charge = chargeShape(`ch_${p.paymentId.slice(3)}`, sec(p.at), {
           customer: who,
           amount: gross - off,
@@ -285,53 +306,58 @@ export function account(world: World, index: number, signupAt: number): Account 
       const amount = (plan: Plan, q: number) => Math.round(plan.priceCents * q * frac * net);
       const id = `in_${slug}_${sub.no}u${++changeNo}`;
       const t = sec(after.at);
-      const credited = Object.keys(regularLine).at(-1);
-      const lines = [
-        lineShape(`il_${id.slice(3)}_1`, {
-          invoice: id,
-          subscription: sub.id,
-          item: itemId,
-          price: priceOf(before.plan, world),
-          quantity: before.quantity,
-          amount: -amount(before.plan, before.quantity),
-          description: `Unused time on ${before.quantity} × ${before.plan.name}`,
-          period: { start: t, end: sec(period.end) },
-          proration: true,
-          credited: credited ? { invoice: credited, invoice_line_items: [regularLine[credited]!] } : null,
-          discountAmounts: [],
-        }),
-        lineShape(`il_${id.slice(3)}_2`, {
-          invoice: id,
-          subscription: sub.id,
-          item: itemId,
-          price: priceOf(after.plan, world),
-          quantity: after.quantity,
-          amount: amount(after.plan, after.quantity),
-          description: `Remaining time on ${after.quantity} × ${after.plan.name}`,
-          period: { start: t, end: sec(period.end) },
-          proration: true,
-          credited: null,
-          discountAmounts: [],
-        }),
-      ];
-      const due = (lines[0]!.amount as number) + (lines[1]!.amount as number);
-      const record = invoiceShape(id, t, {
-        customer: who,
-        subscription: sub.id,
-        number: nextNumber(),
-        billingReason: "subscription_update",
-        periodStart: t,
-        periodEnd: t,
-        lines,
-        discounts: [],
-        status: "paid",
-        attempts: due > 0 ? 1 : 0,
-        paidAt: t,
-        uncollectibleAt: null,
-        nextAttempt: null,
-      });
+      // the credit reverses the line of the invoice that billed the period it falls in
+      const credited = regular.filter((r) => r.start <= after.at).at(-1);
+      const due = amount(after.plan, after.quantity) - amount(before.plan, before.quantity);
+      const lines = !want.invoices
+        ? []
+        : [
+            lineShape(`il_${id.slice(3)}_1`, {
+              invoice: id,
+              subscription: sub.id,
+              item: itemId,
+              price: priceOf(before.plan, world),
+              quantity: before.quantity,
+              amount: -amount(before.plan, before.quantity),
+              description: `Unused time on ${before.quantity} × ${before.plan.name}`,
+              period: { start: t, end: sec(period.end) },
+              proration: true,
+              credited: credited ? { invoice: credited.invoice, invoice_line_items: [credited.line] } : null,
+              discountAmounts: [],
+            }),
+            lineShape(`il_${id.slice(3)}_2`, {
+              invoice: id,
+              subscription: sub.id,
+              item: itemId,
+              price: priceOf(after.plan, world),
+              quantity: after.quantity,
+              amount: amount(after.plan, after.quantity),
+              description: `Remaining time on ${after.quantity} × ${after.plan.name}`,
+              period: { start: t, end: sec(period.end) },
+              proration: true,
+              credited: null,
+              discountAmounts: [],
+            }),
+          ];
+      const record = !want.invoices
+        ? { id }
+        : invoiceShape(id, t, {
+            customer: who,
+            subscription: sub.id,
+            number: "",
+            billingReason: "subscription_update",
+            periodStart: t,
+            periodEnd: t,
+            lines,
+            discounts: [],
+            status: "paid",
+            attempts: due > 0 ? 1 : 0,
+            paidAt: t,
+            uncollectibleAt: null,
+            nextAttempt: null,
+          });
       invoices.push({ at: after.at, held: { record, changedAt: after.at } });
-      if (due > 0)
+      if (due > 0 && want.charges)
         out.charges.push({
           record: chargeShape(`ch_${id.slice(3)}`, t, {
             customer: who,
@@ -344,14 +370,22 @@ export function account(world: World, index: number, signupAt: number): Account 
           changedAt: after.at,
         });
     }
+    // numbered in the order they were created, as Stripe numbers a customer's invoices
     invoices.sort((a, b) => a.at - b.at);
+    for (const i of invoices) if (want.invoices) i.held.record.number = nextNumber();
     for (const i of invoices) out.invoices.push(i.held);
     latestInvoice = (invoices.at(-1)?.held.record.id as string | undefined) ?? latestInvoice;
 
-    // the subscription as of each of its versions: now (listed) and in the events of the last 30 days
-    const stateAt = (v: SubVersion, expanded: boolean, latest: string | null, at = v.at): RawRecord => {
+    // a repeating discount leaves the subscription at the first renewal on or after its end (Stripe's
+    // customer.discount.deleted); until then the subscription still lists it
+    const leaveAt =
+      discount?.end == null ? undefined : subInvoices.find((i) => i.periodStart >= discount.end! * 1000)?.periodStart;
+    const discountOn = (t: number) =>
+      discount !== null && sec(t) >= discount.start && (leaveAt === undefined || t < leaveAt);
+
+    // the subscription as of a moment: now (listed), and at each change in the events of the last 30 days
+    const stateAt = (v: SubVersion, expanded: boolean, latest: string | null, at: number): RawRecord => {
       const period = periodAt(at);
-      const ds = discount && sec(v.at) >= discount.start && (discount.end === null || sec(v.at) < discount.end);
       return subscriptionShape(sub.id, {
         customer: cid,
         status: v.status,
@@ -376,38 +410,48 @@ export function account(world: World, index: number, signupAt: number): Account 
               : "cancellation_requested",
         feedback: v.cancelReason !== null && FEEDBACK.has(v.cancelReason) ? v.cancelReason : null,
         comment: v.cancelReason === "trial_expired" ? "trial ended without a payment method" : null,
-        discounts: ds ? [expanded ? discount!.object : discount!.id] : [],
+        discounts: discountOn(at) ? [expanded ? discount!.object : discount!.id] : [],
         latestInvoice: latest,
       });
     };
     const lastVersion = sub.versions.at(-1)!;
     const changedAt = Math.max(lastVersion.at, ...invoices.map((i) => i.at));
-    out.subscriptions.push({ record: stateAt(lastVersion, true, latestInvoice, now), changedAt });
+    if (want.subscriptions)
+      out.subscriptions.push({ record: stateAt(lastVersion, true, latestInvoice, now), changedAt });
 
-    let previous: RawRecord | null = null;
-    sub.versions.forEach((v, n) => {
-      const latest = invoices.filter((i) => i.at <= v.at + MINUTE).at(-1)?.held.record.id as string | undefined;
-      const state = stateAt(v, false, latest ?? null);
-      if (v.at > eventsFrom) {
-        const type =
-          n === 0
-            ? "customer.subscription.created"
-            : v.status === "canceled"
-              ? "customer.subscription.deleted"
-              : "customer.subscription.updated";
-        out.events.push({
-          record: eventShape(
-            `evt_${slug}_${sub.no}_${n + 1}`,
-            sec(v.at),
-            type,
-            state,
-            n === 0 ? null : changed(previous!, state),
-          ),
-          changedAt: v.at,
-        });
+    // the changes Stripe sends customer.subscription.* events for: each version (created, updated,
+    // deleted when it ended) and each renewal (new item periods, expired discounts, the new latest_invoice)
+    if (want.events && changedAt > eventsFrom) {
+      const points: { at: number; id: string; version?: number }[] = sub.versions.map((v, n) => ({
+        at: v.at,
+        id: `evt_${slug}_${sub.no}_${n + 1}`,
+        version: n,
+      }));
+      subInvoices.forEach((inv, k) => {
+        if (k > 0) points.push({ at: inv.createdAt, id: `evt_${slug}_${sub.no}_r${k}` });
+      });
+      points.sort((a, b) => a.at - b.at || (a.version === undefined ? 1 : 0) - (b.version === undefined ? 1 : 0));
+      let previous: RawRecord | null = null;
+      let v = sub.versions[0]!;
+      for (const point of points) {
+        if (point.version !== undefined) v = sub.versions[point.version]!;
+        const latest = invoices.filter((i) => i.at <= point.at).at(-1)?.held.record.id as string | undefined;
+        const state = stateAt(v, false, latest ?? null, point.at);
+        if (point.at > eventsFrom) {
+          const type =
+            point.version === 0
+              ? "customer.subscription.created"
+              : point.version !== undefined && v.status === "canceled"
+                ? "customer.subscription.deleted"
+                : "customer.subscription.updated";
+          out.events.push({
+            record: eventShape(point.id, sec(point.at), type, state, previous ? changed(previous, state) : null),
+            changedAt: point.at,
+          });
+        }
+        previous = state;
       }
-      previous = state;
-    });
+    }
   }
 
   const profileMeta: Obj = {};
@@ -423,7 +467,8 @@ export function account(world: World, index: number, signupAt: number): Account 
       delinquent,
       metadata: profileMeta,
     }),
-    changedAt: Date.parse(String(profile!.updated_at)),
+    // its currency is set by the first subscription, `delinquent` by the latest invoice's state
+    changedAt: Math.max(profileAt, versions[0]?.at ?? 0, invoiceVersions.at(-1)?.at ?? 0),
   };
   return out;
 }

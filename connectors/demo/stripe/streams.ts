@@ -52,7 +52,7 @@ export async function* readStripeStream(world: World, ctx: ReadContext, name: St
   let records: RawRecord[] = [];
   let rows = 0;
   const pick = PER_CUSTOMER[name];
-  const all = pick ? perCustomer(world, pick) : catalog(world, name);
+  const all = pick ? perCustomer(world, name, pick) : catalog(world, name);
   for (const held of all) {
     if (held.changedAt <= since) continue;
     records.push(held.record);
@@ -69,12 +69,13 @@ export async function* readStripeStream(world: World, ctx: ReadContext, name: St
   yield { records, state };
 }
 
-function* perCustomer(world: World, pick: (a: Account) => Held[]): Generator<Held> {
+function* perCustomer(world: World, name: StripeStreamName, pick: (a: Account) => Held[]): Generator<Held> {
+  const want = { [name]: true };
   for (let index = 0; ; index++) {
     const signupAt = world.signupAt(index);
     if (signupAt > world.now) return;
     if (signupAt < world.start) continue;
-    yield* pick(account(world, index, signupAt));
+    yield* pick(account(world, index, signupAt, want));
   }
 }
 
