@@ -516,7 +516,8 @@ function attemptWith(
         : "no period named: the last full month",
     );
   }
-  if (instantStart && period !== "latest") {
+  // a level read at its period's start (customers_at_start) is already "at the start of October"
+  if (instantStart && period !== "latest" && metric.time_rollup === "last") {
     const r = resolvePeriod(period, at);
     const prev = add(new Date(`${r.start}T00:00:00Z`), metric.grain, -1);
     period = ymd(prev).slice(0, metric.grain === "month" ? 7 : 10);
