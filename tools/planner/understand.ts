@@ -327,6 +327,16 @@ function attemptWith(
 
   // periods, with "at the start of October" read as the end of September for a stock
   const periodsFound = findPeriods(text, at);
+  for (const p of periodsFound) {
+    try {
+      resolvePeriod(p.period, at);
+    } catch {
+      return {
+        unplaced: [`${text.slice(p.start, p.end)} (not a period I can read)`],
+        partial: { metric: metric.name },
+      };
+    }
+  }
   let instantStart = false;
   for (const p of periodsFound) {
     markSpan(tokens, placed, p.start, p.end);
