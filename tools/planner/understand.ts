@@ -466,9 +466,6 @@ function attemptWith(
       });
     }
   }
-  if (/\bbreak (?:down|out)\b/.test(text) && !groupBy.length) {
-    // "break down MRR by product": the by-phrase was read above; a bare "break down" has no dimension
-  }
 
   // a comparison word that is not a value already read ("customers on Growth" names a plan)
   const cmp = COMPARE.exec(bare);
@@ -507,9 +504,6 @@ function attemptWith(
   const unplaced = tokens.filter((_, i) => !placed[i]).map((t) => t.raw);
   const partial: Partial<Interpretation> = { metric: metric.name, metric_label: metric.label ?? metric.name, why };
   if (unplaced.length) return { unplaced, partial };
-  if (extra.length) {
-    // several metrics: the caller plans each; the interpretation describes the first
-  }
 
   // the period
   let period: PeriodInput;
