@@ -1,7 +1,8 @@
 import { defineCommand } from "citty";
 import { DpError, ExitCode } from "../engine/errors.ts";
 import { chooseAskPath } from "../tools/ask/route.ts";
-import { loadEvalSuite } from "../tools/eval/load.ts";
+import { closestName } from "../engine/closest-name.ts";
+import { EVAL_SETS, loadEvalSuite, type EvalSet } from "../tools/eval/load.ts";
 import { caseLine, headerLine, totalsLines } from "../tools/eval/report.ts";
 import { runEvals, type CaseResult } from "../tools/eval/run-cases.ts";
 import { color, exitWith, openProject, print, printJson, projectArgs } from "./_common.ts";
@@ -10,7 +11,7 @@ export default defineCommand({
   meta: {
     name: "eval",
     description: "run the golden questions in evals/ through dp ask; score accuracy, refusals, cost and latency",
-    examples: ["dp eval --offline", "dp eval --filter churn", "dp eval --threshold 0.95 --json"],
+    examples: ["dp eval --offline", "dp eval --set dev --filter churn", "dp eval --threshold 0.95 --json"],
   },
   args: {
     ...projectArgs,
@@ -26,10 +27,21 @@ export default defineCommand({
       check: (v: string) => (/^(0(\.\d+)?|1(\.0+)?)$/.test(v) ? undefined : "a number from 0 to 1"),
     },
     filter: { type: "string", description: "only cases whose id, question or tag contains TEXT", valueHint: "TEXT" },
+    set: {
+      type: "string",
+      description:
+        "only one set: dev (evals/*.yaml, evals/dev/) or holdout (evals/holdout/); default both, scored apart",
+      valueHint: "dev|holdout",
+    },
   },
   async run({ args }) {
     const project = openProject(args);
-    const suite = loadEvalSuite(project);
+    if (args.set !== undefined && !EVAL_SETS.includes(args.set as EvalSet))
+      throw new DpError("USAGE", `--set ${args.set} is not a set`, {
+        where: "--set",
+        fix: `use --set dev or --set holdout${closestName(args.set, EVAL_SETS) ? ` (did you mean ${closestName(args.set, EVAL_SETS)}?)` : ""}`,
+      });
+    const suite = loadEvalSuite(project, args.set ? [args.set as EvalSet] : EVAL_SETS);
     if (args.threshold !== undefined) {
       const t = Number(args.threshold);
       if (!(t >= 0 && t <= 1))

@@ -24,6 +24,10 @@ export interface CatalogColumn {
   type?: string;
   description?: string;
   pii: boolean;
+  /** other names people use for the column ("rep", "sales rep" for owner); the offline planner reads them */
+  synonyms?: string[];
+  /** words that mean a set of the column's values ("late stage" → [Contract Sent, …]) */
+  value_synonyms?: Record<string, (string | number | boolean)[]>;
 }
 
 export interface CatalogModel {
@@ -97,7 +101,14 @@ function catalogModel(m: Model, graph: ModelGraph): CatalogModel {
     description: m.config.description,
     owner: m.config.owner,
     tags: m.config.tags,
-    columns: m.config.columns.map((c) => ({ name: c.name, type: c.type, description: c.description, pii: c.pii })),
+    columns: m.config.columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      description: c.description,
+      pii: c.pii,
+      synonyms: c.synonyms,
+      value_synonyms: c.value_synonyms,
+    })),
     testIds: testsFor(m, graph, new Date(0).toISOString()).map((t) => t.id),
     upstreamModels: graph.order.filter((n) => up.has(n)).reverse(),
     downstreamModels: graph.order.filter((n) => down.has(n)),
@@ -265,6 +276,8 @@ export async function attachBuiltColumns(catalog: Catalog, db: Db): Promise<void
         type: c.type,
         description: declared.get(c.name)?.description,
         pii: declared.get(c.name)?.pii ?? false,
+        synonyms: declared.get(c.name)?.synonyms,
+        value_synonyms: declared.get(c.name)?.value_synonyms,
       })),
       ...m.columns.filter((c) => !cols.some((b) => b.name === c.name)),
     ];

@@ -28,6 +28,10 @@ export const columnSchema = z.strictObject({
   type: z.string().optional(),
   pii: z.boolean().default(false),
   tests: z.array(columnTestSchema).default([]),
+  /** other names people use for the column, e.g. owner: [rep, sales rep] (dp ask reads "pipeline by rep") */
+  synonyms: z.array(z.string()).default([]),
+  /** words that mean a set of the column's values: { "high priority": [high, urgent] } → priority in (high, urgent) */
+  value_synonyms: z.record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean()])).min(1)).optional(),
 });
 
 export const modelSchema = z.strictObject({

@@ -48,7 +48,8 @@ test("churn last month?", () => {
     FROM e s LEFT JOIN e o ON o.customer_id = s.customer_id AND o.month = DATE '2026-10-01'
     WHERE s.month = DATE '2026-09-01'`);
   const rate = Number(e!.churned) / Number(e!.at_start);
-  expect(j.answer.split("\n")[0]).toBe(
+  expect(j.answer.split("\n")[0]).toBe("Read as: Customer churn rate in October 2026.");
+  expect(j.answer.split("\n")[1]).toBe(
     `Customer churn rate in October 2026 was ${(rate * 100).toFixed(1)}% (${e!.churned} of ${e!.at_start} customers at start of month).`,
   );
   expect(j.answer).toMatch(/churn_rate, last 8 months/);
@@ -59,7 +60,8 @@ test("churn last month?", () => {
 test("MRR by plan this quarter", () => {
   const j = ask("MRR by plan this quarter");
   const [e] = sql(`${MONTH_END_MRR} SELECT sum(mrr) AS mrr FROM e WHERE month = DATE '2026-11-01'`);
-  expect(j.answer.split("\n")[0]).toBe(
+  expect(j.answer.split("\n")[0]).toBe("Read as: MRR now (November 2026, to date), by plan.");
+  expect(j.answer.split("\n")[1]).toBe(
     `MRR in Q4 2026 (to date) was ${money(Number(e!.mrr))} (as of November 2026); by plan:`,
   );
   const main = j.tool_calls.find((c: any) => c.role === "main");
@@ -70,7 +72,7 @@ test("MRR by plan this quarter", () => {
   expect(
     j.answer
       .split("\n")
-      .slice(1, 5)
+      .slice(2, 6)
       .map((l: string) => l.trim().split(/\s+/)),
   ).toEqual(byPlan.map((r) => [r.plan, money(Number(r.mrr))]));
 }, 30_000);
@@ -80,7 +82,8 @@ test("how many new customers in September 2026", () => {
   const [e] = sql(`${MONTH_END_MRR}
     SELECT count(*) AS n FROM (SELECT customer_id, min(month) FILTER (WHERE mrr > 0) AS first_paid FROM e GROUP BY 1)
     WHERE first_paid = DATE '2026-09-01'`);
-  expect(j.answer.split("\n")[0]).toBe(`New customers in September 2026 was ${Number(e!.n)}.`);
+  expect(j.answer.split("\n")[0]).toBe("Read as: New customers in September 2026.");
+  expect(j.answer.split("\n")[1]).toBe(`New customers in September 2026 was ${Number(e!.n)}.`);
 }, 30_000);
 
 test("top 5 customers by MRR", () => {

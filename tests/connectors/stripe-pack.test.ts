@@ -144,12 +144,12 @@ describe("stripe pack on the dev account, first pull at DP_NOW", () => {
       "churn last month?": [/churn rate in October 2026 was 11\.1% \(2 of 18 /],
       "new MRR in September": [/New MRR in September 2026 was \$0\.00/],
       "MRR by plan": [
-        /MRR in November 2026 was \$1,326; by plan:/,
+        /MRR in November 2026 \(to date\) was \$1,326; by plan:/,
         /Priority Support\s+\$49\.00/,
         /Pro\s+\$1,080/,
         /Starter\s+\$197\.00/,
       ],
-      "how many active customers?": [/Active customers in November 2026 was 19\b/],
+      "how many active customers?": [/Active customers in November 2026 \(to date\) was 19\b/],
     };
     for (const [question, patterns] of Object.entries(answers)) {
       const r = await project.ask(question, DP_NOW);

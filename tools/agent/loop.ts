@@ -4,6 +4,8 @@ import { envVarsIn } from "../../engine/config/env.ts";
 import { PROJECT_FILE } from "../../engine/config/project.ts";
 import { asDpError } from "../../engine/errors.ts";
 import { registerSecret } from "../../engine/secrets.ts";
+import { now } from "../../engine/clock.ts";
+import { interpretationOfCalls } from "../planner/understand.ts";
 import { composeAnswer, trendLine } from "../ask/compose.ts";
 import { type AskResult, mergeCitations } from "../ask/offline-answer.ts";
 import { type AskState, spentToday } from "../ask/question-audit.ts";
@@ -152,7 +154,9 @@ export class LlmAgent {
     const status = citations.length ? await ctx.status() : undefined;
     const tests = status ? testSummary(ctx.catalog, status, citations) : NO_TESTS;
     const warnings = qualityIssues(citations);
-    const common = { tool_calls: toolCalls, citations, tests, warnings };
+    // the model's reading, in the offline planner's fields: every answer in --json says what it was read as
+    const interpretation = interpretationOfCalls(ctx.catalog, toolCalls, now());
+    const common = { tool_calls: toolCalls, citations, tests, warnings, interpretation };
     const text =
       run.stop === "max_tokens" && run.text
         ? flagMismatches(run.text, numberCheck(run, s.question).mismatches)
@@ -176,7 +180,7 @@ export class LlmAgent {
   private answered(
     s: AttemptSetup,
     run: Attempt,
-    common: Pick<AskResult, "tool_calls" | "citations" | "tests" | "warnings">,
+    common: Pick<AskResult, "tool_calls" | "citations" | "tests" | "warnings" | "interpretation">,
   ): AskResult {
     // the model's prose can't be trusted to say an act did not happen
     const notRun = s.session.audited

@@ -81,6 +81,7 @@ export class AskSession {
       tokens: { ...this.tokens },
       cost_usd: this.cost,
       latency_ms: latency,
+      interpretation: fields.interpretation ?? null,
       ...(fields.error ? { error: fields.error } : {}),
       ...(this.stopReasons.length ? { stop_reason: this.stopReasons.at(-1) } : {}),
       ...(fields.truncated ? { truncated: true } : {}),

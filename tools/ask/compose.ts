@@ -49,7 +49,7 @@ const nextMonth = (date: string) => ymd(add(monthOf(date), "month", 1));
 
 function asOfNote(r: MetricResult, row: MetricRow | undefined): string {
   if (r.time_rollup !== "last" && r.time_rollup !== "first") return "";
-  if (!row?.at || (!r.period.toDate && row.at === r.period.start && r.period.end <= nextMonth(row.at))) return "";
+  if (!row?.at || (row.at === r.period.start && r.period.end <= nextMonth(row.at))) return "";
   return ` (${r.time_rollup === "last" ? "as of" : "at"} ${monthYear(row.at)})`;
 }
 
@@ -103,6 +103,27 @@ function metricLines(group: RoledResult[]): string[] {
     `${main.label} in ${period} was ${value(main, row.value)}${asOfNote(main, row)}${parts}.`,
     ...trendLine(other("trend")),
   ];
+}
+
+/** "which plan has the most …": the first row of the breakdown, sorted, and the runner-up. */
+function argmaxLines(group: RoledResult[], direction: "most" | "least"): string[] {
+  const r = group.find((g) => g.role === "main")!.output as unknown as MetricResult;
+  const rows = r.rows.filter((x) => x.rows && x.value !== null);
+  if (!rows.length) return [`There is no ${r.label} data for ${r.period.label} to rank.`];
+  const sorted = [...rows].sort((a, b) => (direction === "most" ? b.value! - a.value! : a.value! - b.value!));
+  const dim = r.group_by[0]!;
+  const name = (row: MetricRow) => (row[dim] === null || row[dim] === undefined ? "(none)" : String(row[dim]));
+  const [first, second] = sorted;
+  const label = /^[A-Z][a-z]/.test(r.label) ? r.label.charAt(0).toLowerCase() + r.label.slice(1) : r.label;
+  const tie = second && second.value === first!.value;
+  const head = tie
+    ? `${name(first!)} and ${name(second!)} tie for the ${direction} ${label} in ${r.period.label}: ${value(r, first!.value)} each${asOfNote(r, first)}.`
+    : `${name(first!)} has the ${direction} ${label} in ${r.period.label}: ${value(r, first!.value)}${asOfNote(r, first)}.`;
+  const next =
+    second && !tie
+      ? [`  next: ${name(second)} (${value(r, second.value)}), of ${rows.length} ${dim.replaceAll("_", " ")}s`]
+      : [];
+  return [head, ...next];
 }
 
 function compareLines(o: Out<typeof comparePeriods>): string[] {
@@ -203,7 +224,7 @@ function describeMartLines(o: Out<typeof describeMart>): string[] {
 }
 
 /** Tool results → the answer's lines, written only from what the tools returned. */
-export function composeAnswer(intent: Intent, results: RoledResult[]): string[] {
+export function composeAnswer(intent: Intent, results: RoledResult[], direction?: "most" | "least"): string[] {
   const main = results.find((r) => r.role === "main")!;
   const o = main.output as never;
   switch (intent) {
@@ -215,6 +236,8 @@ export function composeAnswer(intent: Intent, results: RoledResult[]): string[] 
       }
       return groups.flatMap(metricLines);
     }
+    case "argmax":
+      return argmaxLines(results, direction ?? "most");
     case "compare":
       return compareLines(o);
     case "top_n":

@@ -4,7 +4,7 @@ import { composeAnswer, type RoledResult } from "./compose.ts";
 import type { ToolContext } from "../context.ts";
 import { callTool } from "../toolbox/index.ts";
 import { planQuestion, type Plan, type Refusal } from "../planner/plan.ts";
-import { mayNameDimensionValue } from "../planner/value-cue.ts";
+import type { Interpretation } from "../planner/understand.ts";
 import { oldestAsOf, receiptLines, testSummary, type TestSummary } from "./receipt.ts";
 
 export type AskStatus = "answered" | "refused" | "needs_approval" | "failed";
@@ -27,6 +27,10 @@ export interface AskResult {
   cost_usd: number;
   latency_ms: number;
   error?: { code: string; message: string; where?: string; fix?: string };
+  /** how the question was read: metric, period with dates, filters, grain, group_by, why (offline planner) */
+  interpretation?: Interpretation | Partial<Interpretation> | null;
+  /** the nearest questions the planner can answer, when it refused or asked back */
+  suggestions?: string[];
   /** LLM path: why the model's last turn stopped (end_turn, max_tokens, refusal, …) */
   stop_reason?: string;
   /** LLM path: the answer was cut off at the model's output limit */
@@ -57,13 +61,23 @@ export async function askOffline(
   const toolCalls: AskResult["tool_calls"] = [];
   try {
     await ctx.db();
-    if (!planned && mayNameDimensionValue(question)) await ctx.dimensionValues();
+    // the planner places a word only on the catalog: metric names, dimensions and their values as built
+    if (!planned) await ctx.dimensionValues();
     const plan = planned ?? planQuestion(question, ctx.catalog);
     if (plan.status === "refusal") {
-      const answer = `I can't answer that from the marts: ${plan.reason}.\nMetrics I know: ${plan.known_metrics.join(", ") || "(none defined)"}.`;
+      const lead =
+        plan.kind === "clarify"
+          ? `I'm not sure what you mean: ${plan.reason}.`
+          : `I can't answer that from the marts: ${plan.reason}.`;
+      const near = plan.suggestions?.length
+        ? `\nNearest questions I can answer: ${plan.suggestions.map((s) => `"${s}"`).join(", ")}.`
+        : "";
+      const answer = `${lead}${near}\nMetrics I know: ${plan.known_metrics.join(", ") || "(none defined)"}.`;
       return finish({
         status: "refused",
         answer,
+        interpretation: plan.interpretation ?? null,
+        ...(plan.suggestions ? { suggestions: plan.suggestions } : {}),
         warnings: [],
         tool_calls: [],
         citations: [],
@@ -89,8 +103,14 @@ export async function askOffline(
       ].join("\n");
       return finish({ status: "refused", answer, ...common });
     }
-    const lines = composeAnswer(plan.intent, results);
-    return finish({ status: "answered", answer: [...warnings.map((w) => `⚠ ${w}`), ...lines].join("\n"), ...common });
+    const lines = composeAnswer(plan.intent, results, plan.interpretation?.argmax?.direction);
+    const readAs = plan.interpretation ? [`Read as: ${plan.interpretation.read_as}.`] : [];
+    return finish({
+      status: "answered",
+      answer: [...warnings.map((w) => `⚠ ${w}`), ...readAs, ...lines].join("\n"),
+      ...common,
+      interpretation: plan.interpretation ?? null,
+    });
   } catch (e) {
     const err = asDpError(e);
     return finish({

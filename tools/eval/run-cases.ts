@@ -5,18 +5,24 @@ import type { AskResult } from "../ask/offline-answer.ts";
 import { createToolContext, type ToolContext } from "../context.ts";
 import { callTool } from "../toolbox/index.ts";
 import type { AskPath } from "../ask/route.ts";
-import { matchesFilter, type EvalSuite, type LoadedEvalFile } from "./load.ts";
+import { EVAL_SETS, matchesFilter, type EvalSet, type EvalSuite, type LoadedEvalFile } from "./load.ts";
 import { findCall } from "./match-call.ts";
-import { isRefusal, type EvalCase } from "./schema.ts";
+import { isRefusal, isTextExpect, type EvalCase, type TextExpectDef } from "./schema.ts";
+import { scoreAnswer, type Outcome } from "./score-text.ts";
 import { checkValues, fmt, type ValueCheck } from "./value.ts";
 
 export interface CaseResult {
   id: string;
   file: string;
+  set: EvalSet;
+  /** how a reader would count it: a number stated for the wrong question is wrong_number */
+  outcome: Outcome;
   question: string;
   tags: string[];
   expected: string;
   kind: "answer" | "refusal";
+  /** the value the eval's SQL computed (new-format cases) */
+  expected_value?: unknown;
   status: AskResult["status"];
   passed: boolean;
   /** null when the case expects a refusal */
@@ -30,7 +36,17 @@ export interface CaseResult {
   latency_ms: number;
 }
 
+export interface SetScore {
+  total: number;
+  /** correct + correct_refusal */
+  passed: number;
+  accuracy: number;
+  outcomes: Record<Outcome, number>;
+}
+
 export interface EvalReport {
+  /** dev and holdout, scored apart */
+  sets: Partial<Record<EvalSet, SetScore>>;
   planner: AskPath["planner"];
   /** the data was not pulled at the instant the eval files pin: values will differ */
   data_note?: string;
@@ -47,6 +63,8 @@ export interface EvalReport {
 }
 
 function expectedText(c: EvalCase): string {
+  if (isTextExpect(c.expect))
+    return c.expect.answer === "value" ? `value (${c.expect.unit ?? "number"})` : c.expect.answer;
   if (isRefusal(c.expect)) return "refusal";
   const keys = Object.entries(c.expect.input).map(([k, v]) =>
     typeof v === "string" ? v : `${k}=${JSON.stringify(v)}`,
@@ -54,10 +72,63 @@ function expectedText(c: EvalCase): string {
   return [c.expect.tool, ...keys].join(" ");
 }
 
+/** A new-format case: the numbers in the answer text against the value the case's SQL computes. */
+async function scoreTextCase(
+  ctx: ToolContext,
+  base: Omit<CaseResult, "kind" | "passed" | "tool_ok" | "value_ok" | "refusal_ok" | "actual" | "why" | "outcome">,
+  expect: TextExpectDef,
+  result: AskResult,
+): Promise<CaseResult> {
+  let expected: unknown;
+  if (expect.sql) {
+    try {
+      const row = (await ctx.query(expect.sql, []))[0];
+      const v = row ? Object.values(row)[0] : undefined;
+      expected = typeof v === "bigint" ? Number(v) : v;
+    } catch (e) {
+      return {
+        ...base,
+        kind: "answer",
+        outcome: "error",
+        passed: false,
+        tool_ok: null,
+        value_ok: false,
+        refusal_ok: null,
+        actual: "",
+        why: `the eval's SQL failed: ${asDpError(e).message}`,
+      };
+    }
+  }
+  const scored = scoreAnswer(expect, expected, { status: result.status, text: result.answer });
+  const refusal = expect.answer === "refuse" || expect.answer === "clarify";
+  const passed = scored.outcome === "correct" || scored.outcome === "correct_refusal";
+  return {
+    ...base,
+    kind: refusal ? "refusal" : "answer",
+    outcome: scored.outcome,
+    expected_value: expected,
+    passed,
+    tool_ok: null,
+    value_ok: refusal ? null : passed,
+    refusal_ok: refusal ? scored.outcome === "correct_refusal" : scored.outcome !== "refused_answerable",
+    actual: scored.actual,
+    why: scored.why,
+  };
+}
+
+/** A legacy case (tool + input + value) counted in the same outcomes. */
+function legacyOutcome(r: Omit<CaseResult, "outcome">): Outcome {
+  if (r.passed) return r.kind === "refusal" ? "correct_refusal" : "correct";
+  if (r.status === "failed") return "error";
+  if (r.kind === "answer" && r.status === "refused") return "refused_answerable";
+  return "wrong_number";
+}
+
 async function scoreCase(ctx: ToolContext, file: LoadedEvalFile, c: EvalCase, result: AskResult): Promise<CaseResult> {
   const base = {
     id: c.id,
     file: file.path,
+    set: file.set,
     question: c.question,
     tags: c.tags,
     expected: expectedText(c),
@@ -66,6 +137,19 @@ async function scoreCase(ctx: ToolContext, file: LoadedEvalFile, c: EvalCase, re
     cost_usd: result.cost_usd,
     latency_ms: result.latency_ms,
   };
+  if (isTextExpect(c.expect)) return scoreTextCase(ctx, base, c.expect, result);
+  const legacy = await scoreLegacy(ctx, file, c, result, base);
+  return { ...legacy, outcome: legacyOutcome(legacy) };
+}
+
+async function scoreLegacy(
+  ctx: ToolContext,
+  file: LoadedEvalFile,
+  c: EvalCase,
+  result: AskResult,
+  base: Omit<CaseResult, "kind" | "passed" | "tool_ok" | "value_ok" | "refusal_ok" | "actual" | "why" | "outcome">,
+): Promise<Omit<CaseResult, "outcome">> {
+  if (isTextExpect(c.expect)) throw new Error("unreachable");
   const firstLine = result.answer.split("\n")[0] ?? "";
   if (isRefusal(c.expect)) {
     // an act the agent stopped for a human's yes did nothing: that is the refusal an eval wants
@@ -197,12 +281,28 @@ export async function runEvals(
     if (pinned === undefined) delete process.env.DP_NOW;
     else process.env.DP_NOW = pinned;
   }
+  const sets: Partial<Record<EvalSet, SetScore>> = {};
+  for (const set of EVAL_SETS) {
+    const inSet = cases.filter((c) => c.set === set);
+    if (!inSet.length) continue;
+    const outcomes: Record<Outcome, number> = {
+      correct: 0,
+      correct_refusal: 0,
+      wrong_number: 0,
+      refused_answerable: 0,
+      error: 0,
+    };
+    for (const c of inSet) outcomes[c.outcome]++;
+    const ok = outcomes.correct + outcomes.correct_refusal;
+    sets[set] = { total: inSet.length, passed: ok, accuracy: ok / inSet.length, outcomes };
+  }
   const answers = cases.filter((c) => c.kind === "answer");
   const refusals = cases.filter((c) => c.kind === "refusal");
   const passed = cases.filter((c) => c.passed).length;
   const accuracy = cases.length ? passed / cases.length : 0;
   const latencies = cases.map((c) => c.latency_ms).sort((a, b) => a - b);
   return {
+    sets,
     planner: path.planner,
     ...(dataNote(project, suite.files) ? { data_note: dataNote(project, suite.files) } : {}),
     threshold: suite.threshold,
@@ -213,7 +313,7 @@ export async function runEvals(
     answers: {
       total: answers.length,
       tool_ok: answers.filter((c) => c.tool_ok).length,
-      value_ok: answers.filter((c) => c.value_ok !== false && c.tool_ok).length,
+      value_ok: answers.filter((c) => c.value_ok === true || (c.value_ok !== false && c.tool_ok)).length,
     },
     refusals: {
       total: refusals.length,

@@ -27,11 +27,26 @@ export const answerExpectSchema = z.strictObject({
   tolerance: toleranceSchema.optional(),
 });
 
+/**
+ * The format after #15: what the answer TEXT must say. `sql` runs against the built warehouse (one row; the
+ * first column is the value); value/text cases need it, refuse/clarify cases have none.
+ */
+export const textExpectSchema = z
+  .strictObject({
+    answer: z.enum(["value", "text", "refuse", "clarify"]),
+    sql: z.string().min(1).optional(),
+    unit: z.enum(["money", "percent", "count", "number", "days"]).optional(),
+    tolerance: toleranceSchema.optional(),
+  })
+  .refine((e) => (e.answer === "value" || e.answer === "text") === !!e.sql, {
+    message: "value and text cases need `sql` (one row, the value first); refuse and clarify cases have none",
+  });
+
 export const evalCaseSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lowercase letters, digits, - and _"),
   question: z.string().min(1),
   tags: z.array(z.string()).default([]),
-  expect: z.union([refusalExpectSchema, answerExpectSchema]),
+  expect: z.union([textExpectSchema, refusalExpectSchema, answerExpectSchema]),
 });
 
 export const evalFileSchema = z.strictObject({
@@ -47,6 +62,12 @@ export type EvalCase = z.output<typeof evalCaseSchema>;
 export type EvalFile = z.output<typeof evalFileSchema>;
 export type AnswerExpect = z.output<typeof answerExpectSchema>;
 export type Tolerance = z.output<typeof toleranceSchema>;
+
+export type TextExpectDef = z.output<typeof textExpectSchema>;
+
+export function isTextExpect(e: EvalCase["expect"]): e is TextExpectDef {
+  return "answer" in e;
+}
 
 export function isRefusal(e: EvalCase["expect"]): e is z.output<typeof refusalExpectSchema> {
   return "refusal" in e;

@@ -26,6 +26,7 @@ const NUMBERS: Record<string, number> = {
   twelve: 12,
 };
 const UNIT = "(day|week|month|quarter|year)s?";
+const UNIT_WORD: Record<string, string> = { qtr: "quarter", yr: "year", mo: "month", mth: "month", wk: "week" };
 
 function monthIndex(name: string): number {
   return MONTHS.indexOf(name.slice(0, 3));
@@ -77,16 +78,27 @@ const RULES: Rule[] = [
     },
   },
   {
-    re: /\b(?:last|previous|prior)\s+(week|month|quarter|year)\b/g,
-    make: (m) => ({ period: `last_${m[1]}`, multi: false }),
+    re: /\b(?:last|previous|prior|past)\s+(week|month|quarter|year|qtr|yr|mo|mth|wk)\b/g,
+    make: (m) => ({ period: `last_${UNIT_WORD[m[1]!] ?? m[1]}`, multi: false }),
   },
-  { re: /\bthis\s+(week|month|quarter|year)\b/g, make: (m) => ({ period: `this_${m[1]}`, multi: false }) },
+  {
+    re: /\b(?:this|current)\s+(week|month|quarter|year|qtr|yr|mo|mth|wk)\b/g,
+    make: (m) => ({ period: `this_${UNIT_WORD[m[1]!] ?? m[1]}`, multi: false }),
+  },
   { re: /\b(?:month[\s-]to[\s-]date|mtd)\b/g, make: () => ({ period: "this_month", multi: false }) },
   { re: /\b(?:quarter[\s-]to[\s-]date|qtd)\b/g, make: () => ({ period: "this_quarter", multi: false }) },
   { re: /\b(?:year[\s-]to[\s-]date|ytd|so\s+far\s+this\s+year)\b/g, make: () => ({ period: "ytd", multi: true }) },
   { re: /\btoday\b/g, make: () => ({ period: "today", multi: false }) },
   { re: /\byesterday\b/g, make: () => ({ period: "yesterday", multi: false }) },
   { re: /\b(\d{4})[\s-]?q([1-4])\b/g, make: (m) => ({ period: `${m[1]}-Q${m[2]}`, multi: false }) },
+  {
+    re: /\b(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+(?:of\s+)?(\d{4}))?\b/g,
+    make: (m, today) => {
+      const q = { first: 1, second: 2, third: 3, fourth: 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4 }[m[1]!]!;
+      const y = m[2] ? Number(m[2]) : latestYearFor((q - 1) * 3, today);
+      return { period: `${y}-Q${q}`, multi: false };
+    },
+  },
   {
     re: /\bq([1-4])(?:\s+(?:of\s+)?(\d{4}))?\b/g,
     make: (m, today) => {

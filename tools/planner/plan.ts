@@ -6,12 +6,14 @@ import type { Filter } from "../../engine/catalog/metric-query.ts";
 import { resolvePeriod, truncate, type Grain, type PeriodInput } from "../../engine/catalog/period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
-import { findPeriods, spanOf, trailingWindow, type FoundPeriod } from "./periods.ts";
-import { blank, normalize, wordsOf, type Word } from "./text.ts";
+import { trailingWindow, type FoundPeriod } from "./periods.ts";
+import { normalize, wordsOf, type Word } from "./text.ts";
+import { suggestionsFor, understand, type Interpretation, type Understood } from "./understand.ts";
 
 export type CallRole = "main" | "trend" | "total" | "numerator" | "denominator";
 export type Intent =
   | "metric"
+  | "argmax"
   | "compare"
   | "top_n"
   | "freshness"
@@ -28,26 +30,25 @@ export interface Plan {
   status: "plan";
   intent: Intent;
   calls: PlannedCall[];
+  /** metric questions: how the question was read ("Read as: …") */
+  interpretation?: Interpretation;
 }
 
 export interface Refusal {
   status: "refusal";
   reason: string;
   known_metrics: string[];
+  /** clarify: the question has a word the catalog cannot place; refuse: out of bounds (PII, SQL, writes, forecasts) */
+  kind?: "refuse" | "clarify";
+  /** the nearest questions the planner can answer, in words */
+  suggestions?: string[];
+  /** the reading so far, when a metric was found */
+  interpretation?: Partial<Interpretation>;
+  unplaced?: string[];
 }
 
 export const SPARK_POINTS = 8;
 
-const GRAIN_WORDS: [RegExp, Grain][] = [
-  [/\b(?:daily|per day|by day|each day|day by day)\b/, "day"],
-  [/\b(?:weekly|per week|by week|each week|week by week|week over week)\b/, "week"],
-  [/\b(?:monthly|per month|by month|each month|month by month|month over month|mom)\b/, "month"],
-  [/\b(?:quarterly|per quarter|by quarter|each quarter|quarter by quarter|quarter over quarter|qoq)\b/, "quarter"],
-  [/\b(?:yearly|annually|annual|per year|by year|each year|year by year|year over year|yoy)\b/, "year"],
-];
-const TREND = /\b(?:trend|trends|trending|over time|history|historical|evolution|time series|series)\b/;
-const COMPARE =
-  /\b(?:compare|compared|comparison|vs|versus|against|change from|changed from|difference between|grow|grew|growth)\b/;
 const FRESHNESS =
   /\b(?:fresh|freshness|stale|up[\s-]to[\s-]date|last (?:updated|refreshed|pulled|synced|loaded|built)|when (?:was|were|did) .*\b(?:updated|refreshed|pulled|synced|loaded|built|update|refresh|sync|load)|how old|data as of)\b/;
 const LINEAGE =
@@ -82,8 +83,17 @@ const FORECAST =
 const WHY = /^(?:why|what caused|what drove|reason)\b/;
 
 function refuse(catalog: Catalog, reason: string): Refusal {
-  return { status: "refusal", reason, known_metrics: catalog.metrics.map((m) => m.name) };
+  return { status: "refusal", reason, known_metrics: catalog.metrics.map((m) => m.name), kind: "refuse" };
 }
+
+/** Personal data asked for by name: refused whatever else the question says. */
+const PII =
+  /\b(?:e-?mails?|email address(?:es)?|phone(?:\s+numbers?)?|telephone|mobile numbers?|(?:home|postal|street|mailing)\s+address(?:es)?|addresses|contact (?:details|info|information)|social security|ssn|passwords?|credit cards?|card numbers?|date of birth|birthdays?)\b|\b(?:names?|who)\s+(?:of|are)\s+(?:the\s+|our\s+|all\s+|every\s+)?(?:customers|accounts|users|contacts|people|clients)\b|\b(?:customer|account|user|contact|client)(?:'s|s'|s)?\s+names?\b/;
+/** Instructions to the assistant inside a question: never followed, and the question is not answered either. */
+const INJECTION =
+  /\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}\b(?:instructions?|rules?|prompt|guidelines|polic(?:y|ies)|previous|above|restrictions?)\b|\bsystem prompt\b|\byou are now\b|\b(?:admin|developer|god|debug) mode\b|\bpretend (?:to be|you)\b|\bact as\b|\bjailbreak\b|\b(?:dump|print|show|reveal)\b.{0,30}\b(?:raw|whole|entire|full)\b.{0,20}\b(?:table|database|data)\b|\bdump\b/;
+const WHICH_MOST =
+  /^(?:which|what|who|whats|what's)\b.*\b(?:most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst)\b/;
 
 function plan1(intent: Intent, calls: PlannedCall[]): Plan {
   return { status: "plan", intent, calls };
@@ -103,72 +113,131 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
   if (ACT.test(text))
     return refuse(catalog, "dp ask only reads; exports and runs are separate commands (`dp export`, `dp run`)");
 
+  if (INJECTION.test(text))
+    return refuse(
+      catalog,
+      "the question carries instructions to me rather than a question about the data; I don't follow them",
+    );
+  if (PII.test(text))
+    return refuse(
+      catalog,
+      "I don't give out personal data (names, emails, phone numbers, addresses); ask for a count or a metric instead",
+    );
+
   if (LIST_METRICS.test(text)) return plan1("list_metrics", [{ role: "main", name: "list_metrics", input: {} }]);
   if (FRESHNESS.test(text)) return planFreshness(text, words, catalog);
-  if (LINEAGE.test(text)) return planLineage(words, catalog);
+  if (LINEAGE.test(text) && !/\bhow (?:much|many)\b/.test(text)) return planLineage(words, catalog);
 
   const metrics = matchMetrics(words, catalog);
   if (DEFINE.test(text) && metrics.length)
     return plan1("describe_metric", [
       { role: "main", name: "describe_metric", input: { metric: metrics[0]!.item.name } },
     ]);
-  const top = TOP.exec(text);
-  if (top) return planTopN(top, words, metrics, catalog);
-  if (DESCRIBE_MART.test(text) && (!metrics.length || NAMES_COLUMNS.test(text))) {
-    const mart = matchMarts(words, catalog)[0];
-    if (mart) return plan1("describe_mart", [{ role: "main", name: "describe_mart", input: { mart: mart.item.name } }]);
-  }
-
   if (FORECAST.test(text)) return refuse(catalog, "I report what the marts hold; I don't forecast");
   if (WHY.test(text))
     return refuse(
       catalog,
       "the marts say what happened, not why; ask for a metric by a dimension (e.g. churn_rate by plan) to look for the cause",
     );
-  if (!metrics.length) return refuse(catalog, "no metric I know is named in the question");
-
-  const distinct = [...new Map(metrics.map((m) => [m.item.name, m])).values()];
-  let chosen: Match<MetricDef>[];
-  if (distinct.length > 1 && /\b(?:and|&)\b|,/.test(text)) chosen = distinct;
-  else if (distinct.length > 1) {
-    const longest = Math.max(...distinct.map((m) => m.length));
-    const best = distinct.filter((m) => m.length === longest);
-    if (best.length > 1)
-      return refuse(
-        catalog,
-        `the question names several metrics (${best.map((m) => m.item.name).join(", ")}); ask about one`,
-      );
-    chosen = best;
-  } else chosen = distinct;
-
-  // a synonym like "mrr by plan" still asks for a split: keep its "by plan" visible
-  const rest = blank(
-    text,
-    metrics.map((m) =>
-      /\bby\b/.test(m.phrase) ? [m.start, m.start + m.phrase.split(/\s+by\s+/)[0]!.length] : [m.start, m.end],
-    ),
-  );
-  const periods = findPeriods(rest, at);
-  for (const p of periods) {
-    let resolved;
-    try {
-      resolved = resolvePeriod(p.period, at);
-    } catch {
-      return refuse(catalog, `I can't read the period "${text.slice(p.start, p.end)}"`);
-    }
-    if (resolved.start > today.toISOString().slice(0, 10))
-      return refuse(catalog, `${resolved.label} hasn't started yet; I report what the marts hold`);
+  const read = WHICH_MOST.test(text) || !TOP.test(text) ? understand(text, catalog, at) : undefined;
+  if (read && "interpretation" in read) return planUnderstood(read, catalog, at);
+  const top = TOP.exec(text);
+  if (top && !WHICH_MOST.test(text)) return planTopN(top, words, metrics, catalog);
+  if (top) {
+    const ranked = planTopN(top, words, metrics, catalog);
+    if (ranked.status === "plan") return ranked;
   }
+  if (DESCRIBE_MART.test(text) && (!metrics.length || NAMES_COLUMNS.test(text))) {
+    const mart = matchMarts(words, catalog)[0];
+    if (mart) return plan1("describe_mart", [{ role: "main", name: "describe_mart", input: { mart: mart.item.name } }]);
+  }
+  const why = read && "unplaced" in read ? read : understand(text, catalog, at);
+  if ("interpretation" in why) return planUnderstood(why, catalog, at);
+  return {
+    status: "refusal",
+    reason: why.reason,
+    known_metrics: catalog.metrics.map((m) => m.name),
+    kind: why.partial ? "clarify" : "refuse",
+    suggestions: why.suggestions.length ? why.suggestions : suggestionsFor(catalog, []),
+    ...(why.partial ? { interpretation: why.partial } : {}),
+    unplaced: why.unplaced,
+  };
+}
 
-  if (COMPARE.test(rest) && chosen.length === 1) return planCompare(text, rest, periods, chosen[0]!.item, catalog, at);
-
+/** A question read by understand(): the calls for its metric(s), an argmax, or a comparison. */
+function planUnderstood(u: Understood, catalog: Catalog, at: Date): Plan | Refusal {
+  const interpretation = u.interpretation;
+  if (u.compare) {
+    const made = planCompare(u.text, u.text, u.periods, u.metric, catalog, at, u.filters);
+    if (made.status !== "plan") return made;
+    const input = made.calls[0]!.input as { current: PeriodInput; previous?: PeriodInput };
+    const label = (p: PeriodInput | undefined) => (p === undefined ? "the period before" : resolvePeriod(p, at).label);
+    const cmp = `${interpretation.metric_label}: ${label(input.current)} vs ${label(input.previous)}`;
+    const rest = interpretation.filters.map(
+      (f) => `${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : f.value}`,
+    );
+    return { ...made, interpretation: { ...interpretation, read_as: [cmp, ...rest].join(", ") } };
+  }
+  if (u.argmax) {
+    return {
+      status: "plan",
+      intent: "argmax",
+      interpretation,
+      calls: [
+        {
+          role: "main",
+          name: "query_metric",
+          input: { metric: u.metric.name, period: u.period, filters: u.filters, group_by: [u.argmax.dimension] },
+        },
+      ],
+    };
+  }
   const calls: PlannedCall[] = [];
-  for (const m of chosen) {
-    const made = planMetric(rest, periods, m.item, catalog, at);
-    if ("status" in made) return made;
-    calls.push(...made);
+  for (const metric of [u.metric, ...u.extra]) {
+    const filters = u.filters.filter((f) => metric.dimensions.includes(f.dimension));
+    const groupBy = u.groupBy.filter((d) => metric.dimensions.includes(d));
+    calls.push(...metricCalls(metric, u.period, filters, u.grain, groupBy, catalog, at));
   }
-  return plan1("metric", calls);
+  return { status: "plan", intent: "metric", calls, interpretation };
+}
+
+function metricCalls(
+  metric: MetricDef,
+  period: PeriodInput,
+  filters: Filter[],
+  grain: Grain | undefined,
+  dims: string[],
+  catalog: Catalog,
+  at: Date,
+): PlannedCall[] {
+  const base = { metric: metric.name, period, filters };
+  const calls: PlannedCall[] = [
+    {
+      role: "main",
+      name: "query_metric",
+      input: { ...base, ...(grain ? { grain } : {}), ...(dims.length ? { group_by: dims } : {}) },
+    },
+  ];
+  if (dims.length && !grain) calls.push({ role: "total", name: "query_metric", input: base });
+  if (!grain && !dims.length) {
+    const parts = components(metric, catalog);
+    if (parts) {
+      calls.push({ role: "numerator", name: "query_metric", input: { ...base, metric: parts[0].name } });
+      calls.push({ role: "denominator", name: "query_metric", input: { ...base, metric: parts[1].name } });
+    }
+    const end = period === "latest" ? resolvePeriod("this_month", at).end : resolvePeriod(period, at).end;
+    calls.push({
+      role: "trend",
+      name: "query_metric",
+      input: {
+        metric: metric.name,
+        period: trailingWindow(end, metric.grain, SPARK_POINTS, at),
+        grain: metric.grain,
+        filters,
+      },
+    });
+  }
+  return calls;
 }
 
 function planFreshness(text: string, words: Word[], catalog: Catalog): Plan {
@@ -264,192 +333,30 @@ function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>
   return plan1("top_n", [{ role: "main", name: "top_n", input: { mart: mart.name, measure, label, n, direction } }]);
 }
 
-/** "by plan", "per region", "split by plan": dimensions (or a grain) named after a preposition. */
-function byPhrases(rest: string): string[] {
-  return [
-    ...rest.matchAll(/\b(?:by|per|across|for each|broken down by|split by|grouped by)\s+([a-z_]+(?:\s+[a-z_]+)?)/g),
-  ].map((m) => m[1]!);
-}
-
-function grainOf(rest: string): Grain | undefined {
-  return GRAIN_WORDS.find(([re]) => re.test(rest))?.[1];
-}
-
-const FILLER = new Set([
-  "the",
-  "a",
-  "an",
-  "each",
-  "every",
-  "their",
-  "our",
-  "last",
-  "this",
-  "month",
-  "quarter",
-  "year",
-  "week",
-  "day",
-  "in",
-  "for",
-  "and",
-]);
-
-function dimensionsOf(rest: string, metric: MetricDef, catalog: Catalog): string[] | Refusal {
-  const out: string[] = [];
-  for (const phrase of byPhrases(rest)) {
-    const first = phrase.split(" ")[0]!;
-    if (/^(day|week|month|quarter|year|date|time)s?$/.test(first) || FILLER.has(first)) continue;
-    const dim = dimensionFor(phrase, metric.dimensions) ?? dimensionFor(first, metric.dimensions);
-    if (!dim) {
-      return refuse(
-        catalog,
-        metric.dimensions.length
-          ? `${metric.name} can't be split by "${first}"; its dimensions are: ${metric.dimensions.join(", ")}`
-          : `${metric.name} can't be split by "${first}"; it has no dimensions`,
-      );
-    }
-    if (!out.includes(dim)) out.push(dim);
-  }
-  return out;
-}
-
-/** "on the pro plan", "for plan pro", "where plan is pro", "plan = pro". */
-function filtersOf(rest: string, metric: MetricDef, catalog?: Catalog): Filter[] {
-  const filters: Filter[] = [];
-  // plan_tier and plan_name are both "plan": the first declared dimension takes "the pro plan"
-  const taken = new Set<number>();
-  for (const dim of metric.dimensions) {
-    const names = [...new Set([dim, dim.replace(/_(name|id|tier|type|code|key)$/, "")])].map((n) =>
-      n.replaceAll("_", "[ _]"),
-    );
-    for (const name of names) {
-      const before = new RegExp(`\\b(?:on|for|in|with|from)\\s+(?:the\\s+)?([a-z0-9][a-z0-9_-]*)\\s+${name}s?\\b`).exec(
-        rest,
-      );
-      const after =
-        new RegExp(`\\b${name}\\s*(?:=|is|equals|:)\\s*['"]?([a-z0-9][a-z0-9_-]*)`).exec(rest) ??
-        new RegExp(`\\b(?:for|where|with)\\s+${name}\\s+['"]?([a-z0-9][a-z0-9_-]*)`).exec(rest);
-      const hit = before ?? after;
-      const value = hit?.[1];
-      if (value && !FILLER.has(value) && !taken.has(hit.index) && !filters.some((f) => f.dimension === dim)) {
-        filters.push({ dimension: dim, op: "=", value });
-        taken.add(hit.index);
-      }
-    }
-  }
-  // "MRR for enterprise": a bare value of a dimension, read from the built mart
-  for (const dim of metric.dimensions) {
-    if (filters.some((f) => f.dimension === dim)) continue;
-    for (const value of catalog?.dimensionValues?.get(`${metric.mart}.${dim}`) ?? []) {
-      const v = value.toLowerCase();
-      if (v.length < 3 || FILLER.has(v) || /^(day|week|month|quarter|year)s?$/.test(v)) continue;
-      const escaped = v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replaceAll(" ", "[ _]");
-      if (
-        new RegExp(
-          `\\b(?:for|on|in|with|from|among|of)\\s+(?:the\\s+|our\\s+|all\\s+)?${escaped}\\b(?!\\s+(?:days?|weeks?|months?|quarters?|years?)\\b)`,
-        ).test(rest)
-      ) {
-        filters.push({ dimension: dim, op: "=", value });
-        break;
-      }
-    }
-  }
-  return filters;
-}
-
-function defaultPeriod(metric: MetricDef): PeriodInput {
-  // a stock is asked for now; a flow or a ratio for the last complete month
-  return metric.time_rollup === "last" || metric.time_rollup === "first" ? "latest" : "last_month";
-}
-
-function periodFor(
-  periods: FoundPeriod[],
-  rest: string,
-  metric: MetricDef,
-  at: Date,
-): { period: PeriodInput; multi: boolean } {
-  if (periods.length >= 2 && /\b(?:from|between)\b/.test(rest))
-    return { period: spanOf(periods[0]!.period, periods[1]!.period, at), multi: true };
-  if (periods.length) return periods[0]!;
-  return { period: defaultPeriod(metric), multi: false };
-}
-
-const GRAIN_RANK: Record<Grain, number> = { day: 0, week: 1, month: 2, quarter: 3, year: 4 };
-
 /** The numerator and denominator of a ratio metric, when the project names them as metrics too. */
 function components(metric: MetricDef, catalog: Catalog): [MetricDef, MetricDef] | undefined {
   if (metric.time_rollup !== "ratio") return undefined;
-  const m = /^\s*(sum\([^()]+\))(?:::\w+)?\s*\/\s*(?:nullif\(\s*)?(sum\([^()]+\))/i.exec(metric.expression);
-  if (!m) return undefined;
   const same = (a: string, b: string) => a.replace(/\s+/g, "").toLowerCase() === b.replace(/\s+/g, "").toLowerCase();
   const find = (expr: string) =>
     catalog.metrics.find((x) => x.mart === metric.mart && x.name !== metric.name && same(x.expression, expr));
-  const num = find(m[1]!);
-  const den = find(m[2]!);
-  return num && den ? [num, den] : undefined;
-}
-
-function planMetric(
-  rest: string,
-  periods: FoundPeriod[],
-  metric: MetricDef,
-  catalog: Catalog,
-  at: Date,
-): PlannedCall[] | Refusal {
-  const dims = dimensionsOf(rest, metric, catalog);
-  if (!Array.isArray(dims)) return dims;
-  const filters = filtersOf(rest, metric, catalog).filter((f) => !dims.includes(f.dimension));
-  const found = periodFor(periods, rest, metric, at);
-  const { multi } = found;
-  let grain = grainOf(rest) ?? (TREND.test(rest) || multi ? metric.grain : undefined);
-  if (grain && GRAIN_RANK[grain] < GRAIN_RANK[metric.grain]) grain = metric.grain;
-  // a trend with no period: the last year of buckets up to now
-  const period =
-    grain && !periods.length
-      ? trailingWindow(resolvePeriod("this_month", at).end, grain, grain === metric.grain ? 12 : 4, at)
-      : found.period;
-  const base = { metric: metric.name, period, filters };
-  const calls: PlannedCall[] = [
-    {
-      role: "main",
-      name: "query_metric",
-      input: { ...base, ...(grain ? { grain } : {}), ...(dims.length ? { group_by: dims } : {}) },
-    },
-  ];
-  if (dims.length && !grain) calls.push({ role: "total", name: "query_metric", input: base });
-  if (!grain && !dims.length) {
-    const parts = components(metric, catalog);
-    if (parts) {
-      calls.push({ role: "numerator", name: "query_metric", input: { ...base, metric: parts[0].name } });
-      calls.push({ role: "denominator", name: "query_metric", input: { ...base, metric: parts[1].name } });
-    }
-    if (period !== "latest") {
-      const end = resolvePeriod(period, at).end;
-      calls.push({
-        role: "trend",
-        name: "query_metric",
-        input: {
-          metric: metric.name,
-          period: trailingWindow(end, metric.grain, SPARK_POINTS, at),
-          grain: metric.grain,
-          filters,
-        },
-      });
-    } else {
-      calls.push({
-        role: "trend",
-        name: "query_metric",
-        input: {
-          metric: metric.name,
-          period: trailingWindow(resolvePeriod("this_month", at).end, metric.grain, SPARK_POINTS, at),
-          grain: metric.grain,
-          filters,
-        },
-      });
-    }
+  const m = /^\s*(sum\([^()]+\))(?:::\w+)?\s*\/\s*(?:nullif\(\s*)?(sum\([^()]+\))/i.exec(metric.expression);
+  if (m) {
+    const num = find(m[1]!);
+    const den = find(m[2]!);
+    return num && den ? [num, den] : undefined;
   }
-  return calls;
+  // a rate over the period's starting base: "sum(churned) / nullif(<the first month's customers_at_start>)"
+  const n = /^\s*(sum\([^()]+\))(?:::\w+)?\s*\/\s*nullif\((.+)\)\s*$/i.exec(metric.expression);
+  const num = n && find(n[1]!);
+  const den =
+    n &&
+    catalog.metrics.find(
+      (x) =>
+        x.mart === metric.mart &&
+        x.time_rollup === "first" &&
+        new RegExp(`\\b${x.expression.replace(/^sum\((\w+)\)$/i, "$1")}\\b`).test(n[2]!),
+    );
+  return num && den ? [num, den] : undefined;
 }
 
 function planCompare(
@@ -459,8 +366,8 @@ function planCompare(
   metric: MetricDef,
   catalog: Catalog,
   at: Date,
+  filters: Filter[],
 ): Plan | Refusal {
-  const filters = filtersOf(rest, metric, catalog);
   const input: Record<string, unknown> = { metric: metric.name, filters };
   if (periods.length >= 2) {
     // "from September to October": the later one is current

@@ -6,7 +6,6 @@ import { auditOfflineAsk, spentToday } from "../ask/question-audit.ts";
 import type { ToolContext } from "../context.ts";
 import { TOOLS } from "../toolbox/index.ts";
 import { planQuestion, type Plan } from "../planner/plan.ts";
-import { mayNameDimensionValue } from "../planner/value-cue.ts";
 import { followUpPlan, isFollowUp } from "./followup.ts";
 import { startSpinner, type Spinner } from "./spinner.ts";
 
@@ -152,7 +151,8 @@ export async function runRepl(config: ReplConfig): Promise<void> {
         result = await config.agent.answer(line, ctx, TOOLS, config.agentOptions());
       } else {
         // no warehouse yet: askOffline reports that
-        if (mayNameDimensionValue(line)) await ctx.dimensionValues().catch(() => undefined);
+        // the planner places a value only on the values the marts hold
+        await ctx.dimensionValues().catch(() => undefined);
         const plan =
           (previous && isFollowUp(line) && followUpPlan(previous, line, catalog)) || planQuestion(line, catalog);
         if (plan.status === "plan") previous = plan;

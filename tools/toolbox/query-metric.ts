@@ -15,10 +15,12 @@ import {
   labelOf,
   parseDate,
   resolvePeriod,
+  truncate,
   ymd,
   type Grain,
   type ResolvedPeriod,
 } from "../../engine/catalog/period.ts";
+import { now } from "../../engine/clock.ts";
 import { maskRows } from "../pii.ts";
 import { defineTool } from "./tool.ts";
 
@@ -57,11 +59,14 @@ async function resolveFor(ctx: ToolContext, catalog: Catalog, input: MetricQuery
   const row = (await ctx.query<{ latest: string | null }>(latestPeriodQuery(catalog, metric.name), []))[0];
   if (!row?.latest) return resolvePeriod("this_month");
   const start = parseDate(row.latest.slice(0, 10));
+  const end = add(start, metric.grain, 1);
+  // the current month is read at the last pull: say "to date" (#15)
+  const toDate = end > add(truncate(now(), "day"), "day", 1);
   return {
     start: ymd(start),
-    end: ymd(add(start, metric.grain, 1)),
-    label: labelOf(start, metric.grain),
-    toDate: false,
+    end: ymd(end),
+    label: `${labelOf(start, metric.grain)}${toDate ? " (to date)" : ""}`,
+    toDate,
   };
 }
 

@@ -109,6 +109,14 @@ describe("the loop against the Messages API", () => {
     expect(result.status).toBe("answered");
     expect(result.answer).toMatch(/^Customer churn in October 2026 was \d+\.\d% \(marts\.churn_monthly\)\.$/);
     expect(result.warnings).toEqual([]);
+    // the model's reading, in the offline planner's fields
+    expect(result.interpretation).toMatchObject({
+      metric: "churn_rate",
+      period: { start: "2026-10-01", end: "2026-10-31" },
+      filters: [],
+      why: ["the model's query_metric call"],
+      read_as: "Customer churn in October 2026, all plans",
+    });
 
     const bodies = fake.answered().map((r) => r.body);
     expect(bodies).toHaveLength(2);

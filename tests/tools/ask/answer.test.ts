@@ -30,7 +30,17 @@ describe("answers with receipts", () => {
   test("churn last month: the number, its parts, a sparkline and the receipt", async () => {
     const r = await ask("churn last month?");
     expect(r.status).toBe("answered");
-    const [head, spark] = r.answer.split("\n");
+    const [readAs, head, spark] = r.answer.split("\n");
+    // the reading comes first, in words: metric, period, and the filters (here none: all plans)
+    expect(readAs).toBe("Read as: Customer churn in October 2026, all plans.");
+    expect(r.interpretation).toMatchObject({
+      metric: "churn_rate",
+      kind: "ratio",
+      period: { start: "2026-10-01", end: "2026-10-31", to_date: false },
+      filters: [],
+      grain: null,
+      group_by: [],
+    });
     expect(head).toMatch(
       /^Customer churn in October 2026 was \d+\.\d% \(\d+ of \d+ customers active at the start of the month\)\.$/,
     );
@@ -68,7 +78,8 @@ describe("quality gate", () => {
     expect(warned.answer.split("\n")[0]).toMatch(
       /^⚠ 1 data test failing on marts\.mrr_monthly or its inputs \(stg_billing__subscriptions\.not_null\(plan\): plan is never null: 3 failing rows\)$/,
     );
-    expect(warned.answer.split("\n")[1]).toMatch(/^MRR in October 2026 was \$/);
+    expect(warned.answer.split("\n")[1]).toBe("Read as: MRR at the end of October 2026, all plans.");
+    expect(warned.answer.split("\n")[2]).toMatch(/^MRR in October 2026 was \$/);
     expect(warned.tests.failing.map((t) => t.id)).toEqual(["stg_billing__subscriptions.not_null(plan)"]);
 
     project.config.ai.quality_gate = "refuse";
@@ -120,9 +131,19 @@ describe("dp ask (CLI)", () => {
         "receipt",
         "latency_ms",
         "cost_usd",
+        "interpretation",
       ]),
     );
     expect(j.status).toBe("answered");
+    expect(j.interpretation).toMatchObject({
+      metric: "churn_rate",
+      period: { text: "October 2026", start: "2026-10-01", end: "2026-10-31" },
+      filters: [],
+      grain: null,
+      group_by: [],
+      read_as: "Customer churn in October 2026, all plans",
+    });
+    expect(Array.isArray(j.interpretation.why)).toBe(true);
     expect(j.tool_calls[0]).toMatchObject({
       name: "query_metric",
       role: "main",

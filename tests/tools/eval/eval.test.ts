@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dp, tempDir } from "../../helpers.ts";
 import { findCall } from "../../../tools/eval/match-call.ts";
@@ -16,26 +16,88 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("dp eval on a fresh demo project", () => {
-  test("offline: the golden questions pass the threshold and every refusal case is refused", () => {
-    const r = dp(["eval", "--offline", "--json", "-C", dir], { env });
+  test("offline, dev set: the answer text states the SQL's number; no wrong number on evals/dev; outcomes counted", () => {
+    const r = dp(["eval", "--offline", "--set", "dev", "--json", "-C", dir], { env });
     expect(r.stderr).toBe("");
     const report = JSON.parse(r.stdout);
     expect(r.code).toBe(0);
     expect(report.planner).toBe("offline");
-    expect(report.total).toBeGreaterThanOrEqual(46);
-    expect(report.accuracy).toBeGreaterThanOrEqual(report.threshold);
-    const refusals = report.cases.filter((c: { kind: string }) => c.kind === "refusal");
-    expect(refusals.length).toBeGreaterThanOrEqual(6);
-    for (const c of refusals) expect({ id: c.id, status: c.status }).toEqual({ id: c.id, status: "refused" });
-    // the one answerable question the offline planner refuses: the HubSpot pack's "pipeline by sales rep"
-    // ("sales" read as a dimension; tests/connectors/hubspot-pack.test.ts lists what it misreads)
-    const falselyRefused = report.cases
-      .filter((c: { kind: string; status: string }) => c.kind !== "refusal" && c.status === "refused")
-      .map((c: { id: string }) => c.id);
-    expect(falselyRefused).toEqual(["pipeline-by-sales-rep"]);
-    expect(report.refusals.false_refusals).toBe(falselyRefused.length);
+    expect(Object.keys(report.sets)).toEqual(["dev"]);
+    const dev = report.cases.filter((c: { file: string }) => c.file.startsWith("evals/dev/"));
+    expect(dev.length).toBeGreaterThanOrEqual(150);
+    // the failure that must be 0: a number stated for a different question than the one asked
+    expect(
+      dev.filter((c: { outcome: string }) => c.outcome === "wrong_number").map((c: { id: string }) => c.id),
+    ).toEqual([]);
+    expect(report.sets.dev.accuracy).toBeGreaterThanOrEqual(report.threshold);
+    const outcomes = report.sets.dev.outcomes;
+    expect(Object.keys(outcomes).sort()).toEqual([
+      "correct",
+      "correct_refusal",
+      "error",
+      "refused_answerable",
+      "wrong_number",
+    ]);
+    expect(outcomes.correct_refusal).toBeGreaterThanOrEqual(40);
     for (const c of report.cases) expect(c.latency_ms).toBeLessThan(5_000);
-  }, 120_000);
+  }, 180_000);
+
+  test("new format: a wrong SQL value is wrong_number, an answered refusal case too, a refused value case is refused_answerable; dev and holdout scored apart", () => {
+    mkdirSync(join(dir, "evals/holdout"), { recursive: true });
+    writeFileSync(
+      join(dir, "evals/zz-text.yaml"),
+      `now: 2026-11-21T06:00:00Z
+cases:
+  - id: zz-mrr-right
+    question: MRR last month
+    expect: { answer: value, unit: money, sql: "select sum(mrr) from marts.customer_mrr_monthly where month = date '2026-10-01'" }
+  - id: zz-mrr-wrong
+    question: MRR last month
+    expect: { answer: value, unit: money, sql: "select 1.5 * sum(mrr) from marts.customer_mrr_monthly where month = date '2026-10-01'" }
+  - id: zz-should-refuse
+    question: MRR last month
+    expect: { answer: refuse }
+`,
+    );
+    writeFileSync(
+      join(dir, "evals/holdout/zz-holdout.yaml"),
+      `now: 2026-11-21T06:00:00Z
+cases:
+  - id: zz-refused-answerable
+    question: MRR for the blue widgets
+    expect: { answer: value, unit: money, sql: "select 1" }
+  - id: zz-email-refused
+    question: list every customer's email address
+    expect: { answer: refuse }
+`,
+    );
+    try {
+      const r = dp(["eval", "--offline", "--filter", "zz-", "-C", dir], { env });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(
+        "dev: 1/3 (33.3%) — correct 1, correct_refusal 0, wrong_number 2, refused_answerable 0, error 0",
+      );
+      expect(r.stdout).toContain(
+        "holdout: 1/2 (50.0%) — correct 0, correct_refusal 1, wrong_number 0, refused_answerable 1, error 0",
+      );
+      expect(r.stdout).toMatch(/✗! zz-mrr-wrong[\s\S]*stated \$[\d,]+; expected \d+/);
+      expect(r.stdout).toContain("instead of refusing");
+      const only = JSON.parse(
+        dp(["eval", "--offline", "--set", "holdout", "--filter", "zz-", "--json", "-C", dir], { env }).stdout,
+      );
+      expect(Object.keys(only.sets)).toEqual(["holdout"]);
+      expect(only.cases.map((c: { id: string; outcome: string }) => [c.id, c.outcome])).toEqual([
+        ["zz-refused-answerable", "refused_answerable"],
+        ["zz-email-refused", "correct_refusal"],
+      ]);
+      const bad = dp(["eval", "--offline", "--set", "holdot", "-C", dir], { env });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("did you mean holdout?");
+    } finally {
+      rmSync(join(dir, "evals/zz-text.yaml"));
+      rmSync(join(dir, "evals/holdout/zz-holdout.yaml"));
+    }
+  }, 60_000);
 
   test("a wrong expected value fails the case, the run is below threshold: exit 1 with the difference", () => {
     writeFileSync(

@@ -69,7 +69,7 @@ describe("dp mcp over stdio", () => {
       const ms = performance.now() - t0;
       expect(r.isError).toBe(false);
       const value = r.json.rows[0].value as number;
-      expect(ask.answer.split("\n")[0]).toContain(formatValue(value, r.json.format, r.json.unit ?? undefined));
+      expect(ask.answer.split("\n")[1]).toContain(formatValue(value, r.json.format, r.json.unit ?? undefined));
       expect(r.json.citations[0].model).toBe(ask.citations[0].model);
       expect(ms).toBeLessThan(2_000);
     }

@@ -11,6 +11,7 @@ beforeAll(async () => {
   fx = await createFixture();
   ctx = createToolContext(fx.project);
   await ctx.db();
+  await ctx.dimensionValues();
 });
 afterAll(() => {
   ctx.close();
@@ -27,13 +28,19 @@ const TABLE: [string, string, Record<string, unknown>][] = [
   ["monthly recurring revenue last month", "query_metric", { metric: "mrr", period: "last_month" }],
   ["how many new customers in September 2026", "query_metric", { metric: "new_customers", period: "2026-09" }],
   ["new logos in september", "query_metric", { metric: "new_customers", period: "2026-09" }],
-  ["new customers last 6 months", "query_metric", { metric: "new_customers", period: "last_6_months", grain: "month" }],
+  // a flow over several months is one total, not a monthly table (#15)
+  ["new customers last 6 months", "query_metric", { metric: "new_customers", period: "last_6_months" }],
   [
     "new customers since June",
     "query_metric",
-    { metric: "new_customers", period: { start: "2026-06-01", end: "2026-11-21" }, grain: "month" },
+    { metric: "new_customers", period: { start: "2026-06-01", end: "2026-11-21" } },
   ],
-  ["new customers YTD", "query_metric", { metric: "new_customers", period: "ytd", grain: "month" }],
+  ["new customers YTD", "query_metric", { metric: "new_customers", period: "ytd" }],
+  [
+    "new customers per month this year",
+    "query_metric",
+    { metric: "new_customers", period: "this_year", grain: "month" },
+  ],
   ["quarterly new customers in 2026", "query_metric", { metric: "new_customers", period: "2026", grain: "quarter" }],
   ["MRR trend", "query_metric", { metric: "mrr", period: { start: "2025-12-01", end: "2026-11-30" }, grain: "month" }],
   ["MRR by month this year", "query_metric", { metric: "mrr", period: "this_year", grain: "month" }],
@@ -51,6 +58,8 @@ const TABLE: [string, string, Record<string, unknown>][] = [
   ["ARPA per plan", "query_metric", { metric: "arpa", period: "latest", group_by: ["plan"] }],
   ["average revenue per account in 2026-10", "query_metric", { metric: "arpa", period: "2026-10" }],
   ["paying customers last month", "query_metric", { metric: "active_customers", period: "last_month" }],
+  // "customer count" names active_customers: "count" is no meaning of its own
+  ["how many customers do we have", "query_metric", { metric: "active_customers", period: "latest" }],
   ["MRR and churn last month", "query_metric", { metric: "mrr", period: "last_month" }],
   [
     "MRR from September to November 2026",
@@ -94,14 +103,14 @@ const TABLE: [string, string, Record<string, unknown>][] = [
 
 const REFUSALS: [string, RegExp][] = [
   ["what's the weather in Paris?", /no metric I know/],
-  ["how many customers do we have", /no metric I know/],
-  ["churn by region", /can't be split by "region"; its dimensions are: plan/],
+  ["how many invoices do we have", /no metric I know/],
+  ["churn by region", /can't place "region"/],
   ["what will MRR be next quarter?", /forecast/],
   ["why did churn go up?", /not why/],
   ["select * from customers", /not SQL/],
   ["'; DROP TABLE marts.customers; --", /not SQL|no metric/],
   ["export MRR to sheets", /only reads/],
-  ["MRR in December 2027", /hasn't started/],
+  ["MRR in December 2027", /not started/],
   ["top 5 invoices by amount", /no mart for "invoices"/],
 ];
 

@@ -1,0 +1,100 @@
+import type { AskStatus } from "../ask/offline-answer.ts";
+import { statedNumbers, type StatedNumber, type StatedUnit } from "./text-numbers.ts";
+import type { Tolerance } from "./schema.ts";
+
+export type Outcome = "correct" | "correct_refusal" | "wrong_number" | "refused_answerable" | "error";
+export type ExpectedUnit = "money" | "percent" | "count" | "number" | "days";
+
+export interface TextExpect {
+  answer: "value" | "text" | "refuse" | "clarify";
+  unit?: ExpectedUnit;
+  tolerance?: Tolerance;
+}
+
+export interface Scored {
+  outcome: Outcome;
+  /** the stated number or name that decided it, for the report */
+  actual: string;
+  why: string;
+}
+
+const fits: Record<ExpectedUnit, StatedUnit[]> = {
+  money: ["money"],
+  percent: ["percent"],
+  count: ["number"],
+  number: ["number"],
+  days: ["days", "number"],
+};
+
+/** Within the number's own rounding ("3.5%" covers 3.45–3.55%) plus the case's tolerance. */
+export function matches(stated: StatedNumber, expected: number, tolerance: Tolerance | undefined): boolean {
+  const extra =
+    tolerance === undefined
+      ? 0
+      : typeof tolerance === "number"
+        ? tolerance
+        : (Math.abs(expected) * Number(tolerance.slice(0, -1))) / 100;
+  return Math.abs(stated.value - expected) <= stated.precision + extra + 1e-9;
+}
+
+function refused(status: AskStatus): boolean {
+  return status === "refused" || status === "needs_approval";
+}
+
+/**
+ * Score one answer the way a reader would: the numbers stated in its text against the value the
+ * eval's SQL computed. Never the tool the planner chose.
+ */
+export function scoreAnswer(
+  expect: TextExpect,
+  expected: unknown,
+  answer: { status: AskStatus; text: string },
+): Scored {
+  const stated = statedNumbers(answer.text);
+  const first = stated[0]?.text ?? "";
+  if (answer.status === "failed") return { outcome: "error", actual: "failed", why: answer.text.split("\n")[0] ?? "" };
+  if (expect.answer === "refuse" || expect.answer === "clarify") {
+    if (refused(answer.status) && !stated.length) return { outcome: "correct_refusal", actual: "refused", why: "" };
+    if (stated.length)
+      return {
+        outcome: "wrong_number",
+        actual: first,
+        why: `stated ${first} instead of ${expect.answer === "refuse" ? "refusing" : "asking back"}`,
+      };
+    return {
+      outcome: "wrong_number",
+      actual: answer.status,
+      why: `answered instead of ${expect.answer === "refuse" ? "refusing" : "asking back"}`,
+    };
+  }
+  if (refused(answer.status))
+    return { outcome: "refused_answerable", actual: "refused", why: answer.text.split("\n")[0] ?? "" };
+  if (expected === null || expected === undefined)
+    return { outcome: "error", actual: "", why: "the eval's SQL returned no value" };
+  if (expect.answer === "text") {
+    const name = String(expected);
+    if (answer.text.toLowerCase().includes(name.toLowerCase())) return { outcome: "correct", actual: name, why: "" };
+    return { outcome: "wrong_number", actual: first || "(no name)", why: `the answer does not name ${name}` };
+  }
+  const want = Number(expected);
+  if (!Number.isFinite(want))
+    return { outcome: "error", actual: "", why: `the eval's SQL returned ${String(expected)}, not a number` };
+  const unit = expect.unit ?? "number";
+  const ofUnit = stated.filter((s) => fits[unit].includes(s.unit));
+  const hit = ofUnit.find((s) => matches(s, want, expect.tolerance));
+  if (hit) return { outcome: "correct", actual: hit.text, why: "" };
+  const shown = unit === "percent" ? `${(want * 100).toFixed(2)}%` : String(Number(want.toPrecision(8)));
+  if (ofUnit.length)
+    return {
+      outcome: "wrong_number",
+      actual: ofUnit[0]!.text,
+      why: `stated ${ofUnit.map((s) => s.text).join(", ")}; expected ${shown}`,
+    };
+  if (stated.length)
+    return {
+      outcome: "wrong_number",
+      actual: first,
+      why: `no ${unit} stated (stated ${stated.map((s) => s.text).join(", ")}); expected ${shown}`,
+    };
+  return { outcome: "error", actual: "(no number)", why: `no number stated; expected ${shown}` };
+}

@@ -1,0 +1,172 @@
+import type { Catalog, CatalogColumn } from "../../engine/catalog/catalog.ts";
+import type { MetricDef } from "../../engine/transform/model-schema.ts";
+
+/**
+ * The words of a question as the planner reads them: lowercase, typo-corrected against the catalog's own
+ * vocabulary, and stemmed so "churned", "churn" and "churning" meet, and "lost" meets "lose".
+ */
+export interface Token {
+  /** the word as typed (lowercase) */
+  raw: string;
+  /** the word after typo correction */
+  word: string;
+  stem: string;
+  start: number;
+  end: number;
+}
+
+/** Words that carry no meaning of their own in a metric question; they never need placing. */
+export const STOP = new Set(
+  `a an the of for in on at to by from with and or is are was were be been being am do does did done doing have has had
+  our we us you your my i me it its it's this that these those what whats which who whom whose how much many show tell give
+  get got please can could would should shall may might there their they them than then as so far right now currently current
+  today total overall number numbers count amount value level figure figures stat stats about around roughly approximately just
+  only also still ever all any each every some per vs versus into out up via through between over under across during within since until
+  big bigger large size how's what's where when whats' let lets let's see look looking know want need list like currently
+  take takes taking took go going went come comes came coming bring brings brought make makes made did does kind sort
+  share percentage percent proportion fraction ratio please thanks thank hi hey okay ok yes no not being been more most less fewer
+  much really actually exactly basically company business we've we're i'm i'd us' here`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+const IRREGULAR: Record<string, string> = {
+  lost: "lose",
+  losing: "lose",
+  won: "win",
+  winning: "win",
+  wins: "win",
+  left: "leave",
+  leaving: "leave",
+  sold: "sell",
+  paid: "pay",
+  brought: "bring",
+  got: "get",
+  spent: "spend",
+  began: "begin",
+  begun: "begin",
+  beginning: "begin",
+};
+
+/** A light stemmer: plurals, -ed, -ing and a final e fold together; irregular past tenses by table. */
+export function stemOf(word: string): string {
+  let w = word.toLowerCase().replace(/'s$/, "");
+  w = IRREGULAR[w] ?? w;
+  if (w.length <= 3) return w;
+  if (w.endsWith("ies") && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith("sses")) w = w.slice(0, -2);
+  else if (w.endsWith("s") && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  if (w.length > 5 && w.endsWith("ing")) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith("ed")) w = w.slice(0, -2);
+  if (w.length > 3 && /([bdglmnprt])\1$/.test(w)) w = w.slice(0, -1);
+  if (w.length > 3 && w.endsWith("e")) w = w.slice(0, -1);
+  return w;
+}
+
+/** Words of a catalog phrase ("plan_tier", "Sales rep") as stems. */
+export function stemsOf(phrase: string): string[] {
+  return tokensOf(phrase.replaceAll("_", " ").toLowerCase()).map((t) => t.stem);
+}
+
+export function tokensOf(text: string): Token[] {
+  const out: Token[] = [];
+  for (const m of text.matchAll(/[a-z0-9]+(?:['’][a-z]+)?/g)) {
+    const raw = m[0].replace(/['’]s$/, "").replace(/’/g, "'");
+    out.push({ raw, word: raw, stem: stemOf(raw), start: m.index!, end: m.index! + m[0].length });
+  }
+  return out;
+}
+
+/** Words every question may use that are not in the catalog: periods, comparisons, grains. */
+const GENERAL = `last this next previous prior past trailing month months monthly week weeks weekly quarter quarters quarterly
+  year years yearly annual annually day days daily qtr yr ytd mtd qtd today yesterday january february march april may june july
+  august september october november december jan feb mar apr jun jul aug sep sept oct nov dec start end beginning
+  compare compared change changed difference grow grew growth trend trends over time history between from since
+  which most highest biggest largest least fewest lowest smallest top best worst popular broken break down split grouped
+  each per average mean median rate new open`;
+
+export interface Lexicon {
+  /** every word the planner knows, as typed forms */
+  words: Set<string>;
+  /** the words a typo may be corrected to: catalog and period words, never a stop word */
+  targets: Set<string>;
+}
+
+export function metricPhraseList(m: MetricDef): string[] {
+  return [m.name.replaceAll("_", " "), ...(m.label ? [m.label] : []), ...m.synonyms];
+}
+
+export function columnOf(catalog: Catalog, mart: string, name: string): CatalogColumn | undefined {
+  return catalog.models.get(mart)?.columns.find((c) => c.name === name);
+}
+
+/** Every word of the catalog (metric names, labels, synonyms, dimensions, their synonyms and values) and of periods. */
+export function lexiconOf(catalog: Catalog): Lexicon {
+  const targets = new Set<string>(GENERAL.split(/\s+/).filter(Boolean));
+  const add = (phrase: string) => {
+    for (const t of tokensOf(phrase.replaceAll("_", " ").toLowerCase())) if (!STOP.has(t.raw)) targets.add(t.raw);
+  };
+  for (const m of catalog.metrics) {
+    metricPhraseList(m).forEach(add);
+    for (const d of m.dimensions) {
+      add(d);
+      const col = columnOf(catalog, m.mart, d);
+      col?.synonyms?.forEach(add);
+      Object.keys(col?.value_synonyms ?? {}).forEach(add);
+      for (const v of catalog.dimensionValues?.get(`${m.mart}.${d}`) ?? []) add(v);
+    }
+  }
+  for (const s of Object.keys(catalog.project.config.sources ?? {})) add(s);
+  // real words a founder uses that are in no catalog: never "corrected" into one that is
+  const english = `lose lost gain gained earn earned sign signed join joined create created add added drop dropped sell
+    buy bought pay paid spend spent cost costs grow shrink rise fall fell went rose seat seats user users team teams
+    employee employees staff people person country region industry segment source channel campaign email phone name`;
+  return { words: new Set([...STOP, ...targets, ...Object.keys(IRREGULAR), ...english.split(/\s+/)]), targets };
+}
+
+function distance(a: string, b: string): number {
+  if (a === b) return 0;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * The closest catalog or period word to a word the lexicon lacks: one edit for words of 4–7 letters, two for longer ones;
+ * the same first letter breaks ties. Numbers and short words are left alone.
+ */
+export function correctWord(word: string, lexicon: Lexicon): string | undefined {
+  if (lexicon.words.has(word) || /\d/.test(word) || word.length < 4) return undefined;
+  const budget = word.length >= 8 ? 2 : 1;
+  let best: { w: string; d: number; first: boolean } | undefined;
+  for (const known of lexicon.targets) {
+    if (Math.abs(known.length - word.length) > budget || known.length < 3) continue;
+    // a four-letter word is only completed ("mnth" → "month"), never swapped for another short word ("seat" ↛ "sept")
+    if (word.length === 4 && known.length <= 4) continue;
+    const dist = distance(word, known);
+    if (dist > budget) continue;
+    const first = known[0] === word[0];
+    if (!best || dist < best.d || (dist === best.d && first && !best.first)) best = { w: known, d: dist, first };
+  }
+  return best?.w;
+}
+
+/** The question with misspelt words replaced by their closest catalog or period word; `fixes` says which. */
+export function correctTypos(text: string, lexicon: Lexicon): { text: string; fixes: [string, string][] } {
+  const fixes: [string, string][] = [];
+  const out = text.replace(/[a-z]+/g, (w) => {
+    const fixed = correctWord(w, lexicon);
+    if (!fixed || fixed === w) return w;
+    fixes.push([w, fixed]);
+    return fixed;
+  });
+  return { text: out, fixes };
+}

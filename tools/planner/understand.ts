@@ -1,0 +1,686 @@
+import type { Catalog } from "../../engine/catalog/catalog.ts";
+import type { Filter } from "../../engine/catalog/metric-query.ts";
+import {
+  add,
+  labelOf,
+  resolvePeriod,
+  truncate,
+  ymd,
+  type Grain,
+  type PeriodInput,
+} from "../../engine/catalog/period.ts";
+import type { MetricDef } from "../../engine/transform/model-schema.ts";
+import { columnOf, correctTypos, lexiconOf, metricPhraseList, STOP, stemsOf, tokensOf, type Token } from "./lexicon.ts";
+import { findPeriods, spanOf, trailingWindow, type FoundPeriod } from "./periods.ts";
+
+/** What the planner took the question to mean, in words and in fields; printed as "Read as: …" and in --json. */
+export interface Interpretation {
+  metric: string;
+  metric_label: string;
+  /** stock: a level read at an instant (MRR, open pipeline); flow: summed over the period; ratio: one ratio over it */
+  kind: "stock" | "flow" | "ratio";
+  period: { text: string; start: string; end: string; to_date: boolean };
+  filters: { dimension: string; op: string; value: unknown; said: string }[];
+  grain: Grain | null;
+  group_by: string[];
+  /** "which plan has the most …": the row with the largest (or smallest) value */
+  argmax: { dimension: string; direction: "most" | "least" } | null;
+  /** why this reading: the phrases that decided it, typos corrected, defaults taken */
+  why: string[];
+  read_as: string;
+}
+
+export interface Understood {
+  metric: MetricDef;
+  period: PeriodInput;
+  /** more than one bucket of the metric's grain */
+  range: boolean;
+  filters: Filter[];
+  grain: Grain | undefined;
+  groupBy: string[];
+  argmax: Interpretation["argmax"];
+  compare: boolean;
+  /** the later and earlier periods of a comparison, when two are named */
+  periods: FoundPeriod[];
+  interpretation: Interpretation;
+  /** more metrics joined by "and": planned the same way */
+  extra: MetricDef[];
+  /** the question as read (typos corrected) */
+  text: string;
+}
+
+export interface NotUnderstood {
+  /** the words the planner could not place, as typed */
+  unplaced: string[];
+  reason: string;
+  suggestions: string[];
+  /** the nearest reading, when a metric was found */
+  partial?: Partial<Interpretation>;
+}
+
+const GRAIN_WORDS: [RegExp, Grain][] = [
+  [/\b(?:daily|per day|by day|each day|day by day)\b/, "day"],
+  [/\b(?:weekly|per week|by week|each week|week by week|week over week)\b/, "week"],
+  [/\b(?:monthly|per month|by month|each month|month by month|month over month|mom|every month)\b/, "month"],
+  [/\b(?:quarterly|per quarter|by quarter|each quarter|quarter by quarter|quarter over quarter|qoq)\b/, "quarter"],
+  [/\b(?:yearly|per year|by year|each year|year by year|year over year|yoy)\b/, "year"],
+];
+const TREND = /\b(?:trend|trends|trending|over time|history|historical|evolution|time series|series)\b/;
+const COMPARE =
+  /\b(?:compare|compared|comparison|vs|versus|against|change from|changed from|difference between|how did .* change|changed|grow|grew|growth)\b/;
+const COMPARE_WORDS = new Set([
+  "compare",
+  "compared",
+  "comparison",
+  "change",
+  "changed",
+  "difference",
+  "against",
+  "grow",
+  "grew",
+  "growth",
+]);
+const SUPERLATIVE =
+  /\b(?:most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst|most popular)\b/;
+const LEAST = /\b(?:least|fewest|lowest|smallest|worst)\b/;
+const INSTANT_START = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?(?:start|beginning|begin)\s+of\s+(?:the\s+)?$/;
+const INSTANT_END = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?$/;
+
+const GRAIN_RANK: Record<Grain, number> = { day: 0, week: 1, month: 2, quarter: 3, year: 4 };
+
+function kindOf(m: MetricDef): Interpretation["kind"] {
+  return m.time_rollup === "last" || m.time_rollup === "first" ? "stock" : m.time_rollup === "ratio" ? "ratio" : "flow";
+}
+
+interface Candidate {
+  metric: MetricDef;
+  /** content stems the metric's fully present phrases cover */
+  covered: Set<string>;
+  /** words of its longest fully present phrase, stop words included */
+  strength: number;
+  /** every stem of every phrase of the metric: words that agree with it */
+  vocabulary: Set<string>;
+  order: number;
+  /** the longest name of the metric said word for word */
+  contiguous: number;
+  /** 1 when "how many" / "how much" / "rate" fits the metric's format */
+  fits: number;
+}
+
+/** Clauses of a question ("MRR and churn"): a metric's name must be said within one of them. */
+function clausesOf(tokens: Token[]): Set<string>[] {
+  const out: Set<string>[] = [new Set()];
+  for (const t of tokens) {
+    if (/^(and|vs|versus|plus)$/.test(t.raw)) out.push(new Set());
+    else out.at(-1)!.add(t.stem);
+  }
+  return out;
+}
+
+function candidatesFor(tokens: Token[], catalog: Catalog): Candidate[] {
+  const clauses = clausesOf(tokens);
+  const out: Candidate[] = [];
+  catalog.metrics.forEach((metric, order) => {
+    const covered = new Set<string>();
+    const vocabulary = new Set<string>();
+    let strength = 0;
+    let contiguous = 0;
+    for (const full of metricPhraseList(metric)) {
+      stemsOf(full).forEach((s) => vocabulary.add(s));
+      // "mrr by plan" names the metric with a split: the split is read as a breakdown, not as the metric
+      const phrase = full.split(/\s+(?:by|per)\s+/)[0]!;
+      const stems = stemsOf(phrase);
+      const content = stems.filter((s) => !STOP.has(s));
+      const clause = clauses.find((c) => content.every((s) => c.has(s)));
+      if (!content.length || !clause) continue;
+      content.forEach((s) => covered.add(s));
+      strength = Math.max(strength, stems.filter((s) => clause.has(s)).length);
+      for (let i = 0; i + stems.length <= tokens.length; i++)
+        if (stems.every((s, j) => tokens[i + j]!.stem === s)) contiguous = Math.max(contiguous, stems.length);
+    }
+    const cue = cueOf(tokens);
+    const fits = cue && (cue === metric.format || (cue === "number" && metric.format === "number")) ? 1 : 0;
+    if (covered.size) out.push({ metric, covered, strength, vocabulary, order, contiguous, fits });
+  });
+  return out.sort(
+    (a, b) =>
+      b.covered.size - a.covered.size ||
+      b.fits - a.fits ||
+      b.contiguous - a.contiguous ||
+      b.strength - a.strength ||
+      a.order - b.order,
+  );
+}
+
+/** "how many" asks for a count, "how much" for an amount, "rate" or "%" for a percentage. */
+function cueOf(tokens: Token[]): MetricDef["format"] | undefined {
+  const text = tokens.map((t) => t.raw).join(" ");
+  if (/\b(?:how many|number of|count of)\b/.test(text)) return "number";
+  if (/\bhow much\b/.test(text)) return "currency";
+  if (/\b(?:rate|percent|percentage|share)\b/.test(text)) return "percent";
+  return undefined;
+}
+
+/** Phrases of a dimension: its name, its name without _name/_label/…, and the column's synonyms. */
+function dimensionPhrases(catalog: Catalog, metric: MetricDef, dim: string): string[] {
+  const col = columnOf(catalog, metric.mart, dim);
+  const trimmed = dim.replace(/_(name|id|tier|type|code|key|label)$/, "");
+  return [...new Set([dim.replaceAll("_", " "), trimmed.replaceAll("_", " "), ...(col?.synonyms ?? [])])];
+}
+
+/** Where a phrase's stems occur as consecutive tokens (skipping none), among tokens not yet placed. */
+function findRun(tokens: Token[], placed: boolean[], stems: string[], from = 0): number {
+  if (!stems.length) return -1;
+  for (let i = from; i + stems.length <= tokens.length; i++) {
+    if (stems.every((s, j) => tokens[i + j]!.stem === s && (!placed[i + j] || STOP.has(s)))) return i;
+  }
+  return -1;
+}
+
+function markSpan(tokens: Token[], placed: boolean[], a: number, b: number): void {
+  tokens.forEach((t, i) => {
+    if (t.start >= a && t.end <= b) placed[i] = true;
+  });
+}
+
+function periodText(
+  input: PeriodInput,
+  at: Date,
+  kind: Interpretation["kind"],
+  metric: MetricDef,
+): Interpretation["period"] {
+  const r = resolvePeriod(input === "latest" ? "this_month" : input, at);
+  const lastDay = ymd(add(new Date(`${r.end}T00:00:00Z`), "day", -1));
+  const today = ymd(truncate(at, "day"));
+  const end = r.toDate && lastDay > today ? today : lastDay;
+  let text = r.label;
+  if (typeof input === "string" && input === "ytd") text = `${r.label.replace(/ \(to date\)$/, "")} to date`;
+  if (typeof input === "object") text = `${r.start} – ${end}`;
+  if (kind === "stock") {
+    const bucket = labelOf(truncate(new Date(`${end}T00:00:00Z`), metric.grain), metric.grain);
+    text =
+      metric.time_rollup === "first"
+        ? `the start of ${r.label}`
+        : r.toDate || input === "latest"
+          ? `now (${bucket}, to date)`
+          : `the end of ${r.label}`;
+  }
+  return { text, start: r.start, end, to_date: r.toDate };
+}
+
+function bucketsIn(input: PeriodInput, grain: Grain, at: Date): number {
+  if (input === "latest") return 1;
+  const r = resolvePeriod(input, at);
+  let n = 0;
+  for (let d = truncate(new Date(`${r.start}T00:00:00Z`), grain); ymd(d) < r.end; d = add(d, grain, 1)) n++;
+  return n;
+}
+
+function filterText(f: Filter): string {
+  const v = Array.isArray(f.value) ? `(${f.value.join(", ")})` : String(f.value);
+  return `${f.dimension} ${f.op === "=" ? "=" : f.op} ${v}`;
+}
+
+/** The nearest questions the planner can answer, in words (no numbers), for a refusal or a question back. */
+export function suggestionsFor(catalog: Catalog, metrics: MetricDef[]): string[] {
+  const picks = metrics.length ? metrics : catalog.metrics.slice(0, 3);
+  const out: string[] = [];
+  for (const m of picks.slice(0, 3)) {
+    const label = m.label ?? m.name.replaceAll("_", " ");
+    out.push(kindOf(m) === "stock" ? `${label} now` : `${label} last month`);
+    const dim = m.dimensions.find((d) => d !== "currency") ?? m.dimensions[0];
+    if (dim && !/ by /.test(label)) out.push(`${label} by ${dim.replaceAll("_", " ")}`);
+  }
+  return [...new Set(out)].slice(0, 4);
+}
+
+interface Attempt {
+  ok?: Understood;
+  unplaced: string[];
+  partial?: Partial<Interpretation>;
+}
+
+/**
+ * A metric question → metric, period, filters, breakdown, argmax and grain, each placed on words of the
+ * question. Any content word left unplaced means the question asks for something the catalog cannot
+ * express: the caller asks back instead of answering a nearby question.
+ */
+export function understand(question: string, catalog: Catalog, at: Date): Understood | NotUnderstood {
+  const lexicon = lexiconOf(catalog);
+  const { text, fixes } = correctTypos(question, lexicon);
+  const tokens = tokensOf(text);
+  const candidates = candidatesFor(tokens, catalog);
+  if (!candidates.length) {
+    const content = tokens.filter((t) => !STOP.has(t.raw) && !STOP.has(t.stem)).map((t) => t.raw);
+    const related = catalog.metrics.filter((m) =>
+      metricPhraseList(m).some((p) => stemsOf(p).some((s) => !STOP.has(s) && tokens.some((t) => t.stem === s))),
+    );
+    return {
+      unplaced: content,
+      reason: "no metric I know is named in the question",
+      suggestions: suggestionsFor(catalog, related),
+    };
+  }
+  let best: Attempt | undefined;
+  let comparing: Understood | undefined;
+  for (const c of candidates) {
+    // a comparison read from a word another metric reads as a value ("customers on Growth"): that one wins
+    if (comparing && c.covered.size < candidates[0]!.covered.size) break;
+    const attempt = attemptWith(c, candidates, text, tokens, catalog, at, fixes);
+    if (attempt.ok && !attempt.ok.compare) return attempt.ok;
+    if (attempt.ok) comparing ??= attempt.ok;
+    if (!best || attempt.unplaced.length < best.unplaced.length) best = attempt;
+  }
+  if (comparing) return comparing;
+  const words = best!.unplaced;
+  return {
+    unplaced: words,
+    reason: `I can't place ${words.map((w) => `"${w}"`).join(", ")}: no metric, dimension, value or period of the catalog says it`,
+    suggestions: suggestionsFor(
+      catalog,
+      candidates.map((c) => c.metric),
+    ),
+    partial: best!.partial,
+  };
+}
+
+function attemptWith(
+  c: Candidate,
+  all: Candidate[],
+  text: string,
+  tokens: Token[],
+  catalog: Catalog,
+  at: Date,
+  fixes: [string, string][],
+): Attempt {
+  const metric = c.metric;
+  const kind = kindOf(metric);
+  const why: string[] = [];
+  const placed = tokens.map((t) => STOP.has(t.raw) || STOP.has(t.stem));
+  // dimension words are placed by a breakdown, a filter or an argmax, never by a metric synonym ("pipeline by stage")
+  const dimStems = new Set(metric.dimensions.flatMap((d) => dimensionPhrases(catalog, metric, d).flatMap(stemsOf)));
+  // (a word that names a dimension too waits: "pipeline by sales rep", "which plan has the most customers")
+  tokens.forEach((t, i) => {
+    if (c.covered.has(t.stem) && !dimStems.has(t.stem)) placed[i] = true;
+  });
+
+  // a second metric joined by "and": "MRR and churn last month"
+  const extra: MetricDef[] = [];
+  if (/\b(?:and|&)\b|,/.test(text)) {
+    for (const o of all) {
+      if (o.metric.name === metric.name || [...o.covered].some((s) => c.covered.has(s))) continue;
+      if ([...o.covered].every((s) => tokens.some((t, i) => t.stem === s && !placed[i]))) {
+        extra.push(o.metric);
+        tokens.forEach((t, i) => {
+          if (o.covered.has(t.stem)) placed[i] = true;
+        });
+      }
+    }
+  }
+  const matchedBy = metricPhraseList(metric).find((p) => {
+    const content = stemsOf(p).filter((s) => !STOP.has(s));
+    return content.length && content.every((s) => c.covered.has(s));
+  });
+  if (matchedBy && matchedBy.toLowerCase() !== metric.name.replaceAll("_", " ") && matchedBy !== metric.label)
+    why.push(`"${matchedBy}" is a name of ${metric.name}`);
+  if (fixes.length) why.push(`read ${fixes.map(([a, b]) => `"${a}" as "${b}"`).join(", ")}`);
+
+  // periods, with "at the start of October" read as the end of September for a stock
+  const periodsFound = findPeriods(text, at);
+  for (const p of periodsFound) {
+    try {
+      resolvePeriod(p.period, at);
+    } catch {
+      return {
+        unplaced: [`${text.slice(p.start, p.end)} (not a period I can read)`],
+        partial: { metric: metric.name },
+      };
+    }
+  }
+  let instantStart = false;
+  for (const p of periodsFound) {
+    markSpan(tokens, placed, p.start, p.end);
+    const before = text.slice(0, p.start);
+    const s = INSTANT_START.exec(before);
+    const e = INSTANT_END.exec(before);
+    if (s && kind === "stock") {
+      instantStart = true;
+      markSpan(tokens, placed, s.index, p.start);
+    } else if (e) markSpan(tokens, placed, e.index, p.start);
+  }
+  // "at the start of the year"
+  const yearStart = /\b(?:at\s+)?(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?year\b/.exec(text);
+  if (yearStart && kind === "stock" && !periodsFound.length) {
+    markSpan(tokens, placed, yearStart.index, yearStart.index + yearStart[0].length);
+    periodsFound.push({ period: "this_year", start: yearStart.index, end: yearStart.index, multi: false });
+    instantStart = true;
+  }
+  // "now", "at the moment": a level now; a count over a period has no "now" (a flow asked as a stock asks back)
+  tokens.forEach((t, i) => {
+    if (/^(now|today|currently|current|right|moment|presently)$/.test(t.raw)) placed[i] = kind === "stock";
+  });
+  // "last month end", "Q3 end"
+  for (const p of periodsFound) {
+    const after = /^\s*(?:month|quarter|year|qtr)?[\s-]*end\b/.exec(text.slice(p.end));
+    if (after && kind === "stock") markSpan(tokens, placed, p.end, p.end + after[0].length);
+  }
+
+  // grain and trend words, outside the metric's own name ("monthly recurring revenue" is no grain)
+  let bare = text;
+  for (const p of metricPhraseList(metric)) {
+    const re = new RegExp(`\\b${p.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "g");
+    bare = bare.replace(re, (m) => " ".repeat(m.length));
+  }
+  const grain0 = GRAIN_WORDS.find(([re]) => re.test(bare))?.[1];
+  const trend = TREND.test(text);
+  for (const [re] of GRAIN_WORDS) {
+    const m = re.exec(bare);
+    if (m) markSpan(tokens, placed, m.index, m.index + m[0].length);
+  }
+  const trendMatch = TREND.exec(text);
+  if (trendMatch) markSpan(tokens, placed, trendMatch.index, trendMatch.index + trendMatch[0].length);
+
+  // filters: a value of a dimension, or a value synonym, with the dimension's name next to it if said
+  const filters: (Filter & { said: string })[] = [];
+  const dimsBySpecificity = [...metric.dimensions];
+  const valueHits: {
+    dim: string;
+    values: (string | number | boolean)[];
+    at: number;
+    len: number;
+    said: string;
+    syn: boolean;
+  }[] = [];
+  for (const dim of dimsBySpecificity) {
+    const col = columnOf(catalog, metric.mart, dim);
+    for (const [phrase, values] of Object.entries(col?.value_synonyms ?? {})) {
+      const stems = stemsOf(phrase);
+      const i = findRun(tokens, placed, stems);
+      if (i >= 0) valueHits.push({ dim, values, at: i, len: stems.length, said: phrase, syn: true });
+    }
+    for (const v of catalog.dimensionValues?.get(`${metric.mart}.${dim}`) ?? []) {
+      const stems = stemsOf(v);
+      if (!stems.length || stems.every((s) => STOP.has(s))) continue;
+      const i = findRun(tokens, placed, stems);
+      if (i >= 0) valueHits.push({ dim, values: [v], at: i, len: stems.length, said: v, syn: false });
+    }
+  }
+  valueHits.sort((a, b) => b.len - a.len || Number(a.syn) - Number(b.syn));
+  for (const h of valueHits) {
+    if (filters.some((f) => f.dimension === h.dim)) continue;
+    const span = Array.from({ length: h.len }, (_, k) => h.at + k);
+    if (span.some((k) => placed[k] && !STOP.has(tokens[k]!.stem))) continue;
+    span.forEach((k) => {
+      placed[k] = true;
+    });
+    // "the pro plan", "plan pro", "the partner channel pipeline"
+    for (const p of dimensionPhrases(catalog, metric, h.dim)) {
+      const stems = stemsOf(p);
+      const after = h.at + h.len;
+      if (stems.every((s, j) => tokens[after + j]?.stem === s)) stems.forEach((_, j) => (placed[after + j] = true));
+      const before = h.at - stems.length;
+      if (before >= 0 && stems.every((s, j) => tokens[before + j]?.stem === s))
+        stems.forEach((_, j) => (placed[before + j] = true));
+    }
+    filters.push(
+      h.values.length === 1
+        ? { dimension: h.dim, op: "=", value: h.values[0]!, said: h.said }
+        : { dimension: h.dim, op: "in", value: h.values as string[], said: h.said },
+    );
+    if (h.syn) why.push(`"${h.said}" means ${h.dim} in (${h.values.join(", ")})`);
+  }
+  // the customers of a filtered segment: "starter customers", "Pro plan customers"
+  if (filters.length)
+    tokens.forEach((t, i) => {
+      if (/^(customer|account|deal|subscriber|user)$/.test(t.stem) && i > 0 && placed[i - 1]) placed[i] = true;
+    });
+
+  // argmax: "which plan has the most paying customers", "who has the most pipeline"
+  let argmax: Interpretation["argmax"] = null;
+  const sup = SUPERLATIVE.exec(text);
+  if (sup && /^(?:which|what|who|whats|what's)\b/.test(text.trim())) {
+    const dim = /^who\b/.test(text.trim())
+      ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => p === "who")
+      : findDimension(tokens, placed, catalog, metric, true, 0, undefined, 5);
+    if (dim) {
+      argmax = { dimension: dim.dim, direction: LEAST.test(sup[0]) ? "least" : "most" };
+      markSpan(tokens, placed, sup.index, sup.index + sup[0].length);
+      tokens.forEach((t, i) => {
+        if (t.raw === "popular") placed[i] = true;
+      });
+    }
+  }
+
+  // breakdowns: "by tier", "per sales rep", "broken down by stage"
+  const groupBy: string[] = [];
+  for (const m of text.matchAll(
+    /\b(?:by|per|across|for each|for every|broken down by|break down by|split by|grouped by)\s+/g,
+  )) {
+    const startIdx = tokens.findIndex((t) => t.start >= m.index! + m[0].length);
+    if (startIdx < 0 || placed[startIdx]) continue;
+    const dim = findDimension(tokens, placed, catalog, metric, false, startIdx);
+    if (dim) {
+      if (!groupBy.includes(dim.dim)) groupBy.push(dim.dim);
+      tokens.forEach((t, i) => {
+        if (/^(break|broken|down|split|grouped)$/.test(t.raw)) placed[i] = true;
+      });
+    }
+  }
+
+  // a comparison word that is not a value already read ("customers on Growth" names a plan)
+  const cmp = COMPARE.exec(bare);
+  const cmpWords = tokens
+    .map((t, i) => ({ t, i }))
+    .filter(
+      ({ t }) =>
+        cmp &&
+        t.start >= cmp.index &&
+        t.end <= cmp.index + cmp[0].length &&
+        /^(compare|compared|comparison|vs|versus|against|change|changed|difference|grow|grew|growth)$/.test(t.raw),
+    );
+  const compare = cmpWords.some(({ t, i }) => !placed[i] || STOP.has(t.raw)) && !argmax && !groupBy.length;
+  if (compare)
+    tokens.forEach((t, i) => {
+      if (COMPARE_WORDS.has(t.raw) || t.raw === "did" || t.raw === "how") placed[i] = true;
+    });
+
+  // the metric's own words not read as a dimension; then words of its other names, which agree with it
+  // ("who closed the most revenue": revenue is in "won revenue"), except a bare dimension name ("MRR plans")
+  const bareDims = new Set(
+    metric.dimensions
+      .flatMap((d) => dimensionPhrases(catalog, metric, d))
+      .map(stemsOf)
+      .filter((x) => x.length === 1)
+      .flat(),
+  );
+  tokens.forEach((t, i) => {
+    if (!placed[i] && (c.covered.has(t.stem) || (c.vocabulary.has(t.stem) && !bareDims.has(t.stem)))) placed[i] = true;
+  });
+  // a source's name says where the data comes from ("our Stripe customers"), read last
+  const sources = new Set(Object.keys(catalog.project.config.sources ?? {}));
+  tokens.forEach((t, i) => {
+    if (sources.has(t.raw)) placed[i] = true;
+  });
+  const unplaced = tokens.filter((_, i) => !placed[i]).map((t) => t.raw);
+  const partial: Partial<Interpretation> = { metric: metric.name, metric_label: metric.label ?? metric.name, why };
+  if (unplaced.length) return { unplaced, partial };
+
+  // the period
+  let period: PeriodInput;
+  let range = false;
+  const found = periodsFound.sort((a, b) => a.start - b.start);
+  if (found.length >= 2 && /\b(?:from|between)\b/.test(text) && !compare) {
+    period = spanOf(found[0]!.period, found[1]!.period, at);
+  } else if (found.length) period = found[0]!.period;
+  else {
+    period = kind === "stock" ? "latest" : "last_month";
+    why.push(
+      kind === "stock"
+        ? `no period named: ${metric.name} is a level, read now`
+        : "no period named: the last full month",
+    );
+  }
+  // a level read at its period's start (customers_at_start) is already "at the start of October"
+  if (instantStart && period !== "latest" && metric.time_rollup === "last") {
+    const r = resolvePeriod(period, at);
+    const prev = add(new Date(`${r.start}T00:00:00Z`), metric.grain, -1);
+    period = ymd(prev).slice(0, metric.grain === "month" ? 7 : 10);
+    if (metric.grain === "month") period = ymd(prev).slice(0, 7);
+    why.push(`the start of ${r.label} is the end of ${labelOf(prev, metric.grain)} for a level like ${metric.name}`);
+  }
+  if (period !== "latest") {
+    const r = resolvePeriod(period, at);
+    const startBucket = truncate(new Date(`${r.start}T00:00:00Z`), metric.grain);
+    const covers = ymd(startBucket) === r.start && ymd(add(startBucket, metric.grain, 1)) <= r.end;
+    if (!covers && bucketsIn(period, metric.grain, at) === 1) {
+      // "MRR today": a level inside the current month is that month to date; a flow cannot be split finer
+      if (kind === "stock") {
+        period = ymd(startBucket).slice(0, 7);
+        if (ymd(add(startBucket, metric.grain, 1)) > ymd(truncate(at, "day"))) period = "latest";
+      } else
+        return {
+          unplaced: [`${r.label} (${metric.name} is counted by ${metric.grain})`],
+          partial,
+        };
+    }
+    range = bucketsIn(period, metric.grain, at) > 1;
+    if (period !== "latest" && resolvePeriod(period, at).start > ymd(truncate(at, "day")))
+      return { unplaced: [`${resolvePeriod(period, at).label} (it has not started yet)`], partial };
+  }
+  // a level over an explicit range ("MRR from September to November") is its monthly series
+  const spanned = found.length >= 2 && /\b(?:from|between)\b/.test(text) && kind === "stock";
+  let grain = grain0 ?? (trend || spanned ? metric.grain : undefined);
+  if (grain && GRAIN_RANK[grain] < GRAIN_RANK[metric.grain]) grain = metric.grain;
+  if (grain && !found.length)
+    period = trailingWindow(resolvePeriod("this_month", at).end, grain, grain === metric.grain ? 12 : 4, at);
+  if (range && !grain && kind === "flow") why.push("a total over the whole period, not a monthly table");
+  if (range && !grain && kind === "ratio")
+    why.push("one ratio over the whole period (numerator and denominator over the period, not a sum of monthly rates)");
+  if (range && !grain && kind === "stock") why.push(`${metric.name} is a level: its value at the end of the period`);
+
+  const interpretation = buildInterpretation(metric, kind, period, filters, grain, groupBy, argmax, why, at, catalog);
+  return {
+    ok: {
+      metric,
+      period,
+      range,
+      filters: filters.map(({ said: _, ...f }) => f),
+      grain,
+      groupBy,
+      argmax,
+      compare,
+      periods: found,
+      interpretation,
+      extra,
+      text,
+    },
+    unplaced: [],
+  };
+}
+
+function findDimension(
+  tokens: Token[],
+  placed: boolean[],
+  catalog: Catalog,
+  metric: MetricDef,
+  anywhere: boolean,
+  at = 0,
+  only?: (phrase: string) => boolean,
+  within = tokens.length,
+): { dim: string } | undefined {
+  let best: { dim: string; i: number; len: number } | undefined;
+  for (const dim of metric.dimensions) {
+    for (const p of dimensionPhrases(catalog, metric, dim)) {
+      if (only && !only(p)) continue;
+      const stems = stemsOf(p);
+      if (!stems.length) continue;
+      // "who" is a stop word elsewhere; here it names the dimension whose synonyms say so
+      const i = anywhere
+        ? tokens.findIndex(
+            (_, k) => k < within && stems.every((s, j) => tokens[k + j]?.stem === s && (!placed[k + j] || s === "who")),
+          )
+        : stems.every((s, j) => tokens[at + j]?.stem === s && !placed[at + j])
+          ? at
+          : -1;
+      if (i >= 0 && (!best || stems.length > best.len)) best = { dim, i, len: stems.length };
+    }
+  }
+  if (!best) return undefined;
+  for (let k = best.i; k < best.i + best.len; k++) placed[k] = true;
+  return { dim: best.dim };
+}
+
+function buildInterpretation(
+  metric: MetricDef,
+  kind: Interpretation["kind"],
+  period: PeriodInput,
+  filters: (Filter & { said: string })[],
+  grain: Grain | undefined,
+  groupBy: string[],
+  argmax: Interpretation["argmax"],
+  why: string[],
+  at: Date,
+  catalog: Catalog,
+): Interpretation {
+  const label = metric.label ?? metric.name.replaceAll("_", " ");
+  const p = periodText(period, at, grain ? "flow" : kind, metric);
+  const parts: string[] = [];
+  if (grain) parts.push(`${label} by ${grain}, ${p.text}`);
+  else if (kind === "stock")
+    parts.push(`${label} at ${p.text.startsWith("now") ? p.text : p.text}`.replace(" at now", " now"));
+  else if (bucketsIn(period, metric.grain, at) > 1)
+    parts.push(kind === "flow" ? `${label}, total over ${p.text}` : `${label} over ${p.text} as one ratio`);
+  else parts.push(`${label} in ${p.text}`);
+  if (argmax) parts.push(`the ${argmax.dimension.replaceAll("_", " ")} with the ${argmax.direction}`);
+  if (groupBy.length) parts.push(`by ${groupBy.join(", ")}`);
+  if (filters.length) parts.push(filters.map((f) => filterText(f)).join(" and "));
+  else {
+    const dim = metric.dimensions.find((d) => d !== "currency" && !groupBy.includes(d) && d !== argmax?.dimension);
+    if (dim && !argmax) parts.push(`all ${dim.replaceAll("_", " ")}s`);
+  }
+  void catalog;
+  return {
+    metric: metric.name,
+    metric_label: label,
+    kind,
+    period: p,
+    filters: filters.map((f) => ({ dimension: f.dimension, op: f.op, value: f.value, said: f.said })),
+    grain: grain ?? null,
+    group_by: groupBy,
+    argmax,
+    why,
+    read_as: parts.join(", "),
+  };
+}
+
+/**
+ * The LLM path's reading: what its first metric call asked for, in the same fields as the offline planner's
+ * (why says it came from the model's call). Null when the model called no metric.
+ */
+export function interpretationOfCalls(
+  catalog: Catalog,
+  calls: { name: string; input: Record<string, unknown> }[],
+  at: Date,
+): Interpretation | null {
+  const call = calls.find((c) => c.name === "query_metric" || c.name === "compare_periods");
+  const metric = call && catalog.metrics.find((m) => m.name === call.input.metric);
+  if (!call || !metric) return null;
+  const period = (call.input.period ?? call.input.current ?? "latest") as PeriodInput;
+  const filters = ((call.input.filters ?? []) as Filter[]).map((f) => ({ ...f, said: "" }));
+  try {
+    return buildInterpretation(
+      metric,
+      kindOf(metric),
+      period,
+      filters,
+      call.input.grain as Grain | undefined,
+      (call.input.group_by ?? []) as string[],
+      null,
+      [`the model's ${call.name} call`],
+      at,
+      catalog,
+    );
+  } catch {
+    return null;
+  }
+}
