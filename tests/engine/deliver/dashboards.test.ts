@@ -145,6 +145,18 @@ describe("dashboards (dp docs, static, the demo)", () => {
     );
     near(revenue.get("new_mrr")!, sql(`select ${q}, sum(new_mrr)::double as v from marts.mrr_monthly group by 1`));
     await screenshot(page, "dashboard-revenue-by-quarter");
+    // split by plan at the quarter, the plans add up to the quarter's MRR (the same quarter-end month)
+    await page.locator("section#chart-mrr select.view").selectOption("plan");
+    const split = await page.evaluate(() => {
+      const { u, chart } = (globalThis as any).dpCharts["chart-mrr"];
+      return { grain: chart.grain, periods: chart.periods as string[], data: u.data.slice(1) as (number | null)[][] };
+    });
+    expect(split.grain).toBe("quarter");
+    expect(split.data.length).toBe(4);
+    split.periods.forEach((p, i) => {
+      const sum = split.data.reduce((a, s) => a + (s[i] ?? 0), 0);
+      expect(Math.abs(sum - revenue.get("mrr")!.get(p)!)).toBeLessThan(1e-6);
+    });
     const customers = await quarterly("customers.html", ["churn_rate"]);
     // churn rate: the quarter's churned customers over its customers at start, not the mean of three monthly rates
     const churn = sql(
