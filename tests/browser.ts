@@ -2,12 +2,13 @@
  * Headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core) for the tests that open dp's pages,
  * and the independent check of a dashboard's numbers: SQL written here from the metric's YAML, run with `dp sql`.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { expect } from "bun:test";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Glob } from "bun";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { parse } from "yaml";
-import { dp } from "./helpers.ts";
+import { dp, repoRoot } from "./helpers.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -37,6 +38,19 @@ export async function openPage(browser: Browser, errors: string[]): Promise<Page
     if (m.type() === "error") errors.push(m.text());
   });
   return page;
+}
+
+/** Where the screenshots committed for review live; DP_UPDATE_SCREENSHOTS=1 bun test … rewrites them. */
+export const SHOTS = join(repoRoot, "docs/screenshots");
+
+/** The page as a reviewer sees it at 1,400 × 900 (not blank), written to docs/screenshots/NAME.png when asked. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const shot = await page.screenshot();
+  expect(shot.length).toBeGreaterThan(20_000);
+  if (process.env.DP_UPDATE_SCREENSHOTS) {
+    mkdirSync(SHOTS, { recursive: true });
+    await Bun.write(join(SHOTS, `${name}.png`), shot);
+  }
 }
 
 /** What a drawn chart holds: the uPlot instance's own data, not the JSON it came from. */
@@ -75,6 +89,41 @@ export async function drawnCharts(page: Page): Promise<DrawnChart[]> {
       };
     });
   });
+}
+
+/** The cards with a grain switch, and the grains each offers. */
+export async function switchable(page: Page): Promise<{ id: string; grains: string[] }[]> {
+  return page.locator("section.chart-card select.grain").evaluateAll((selects) =>
+    selects.map((s) => ({
+      id: s.closest("section")!.id,
+      grains: [...(s as unknown as { options: { value: string }[] }).options].map((o) => o.value),
+    })),
+  );
+}
+
+const GRAIN_ORDER = ["day", "week", "month", "quarter", "year"];
+
+/**
+ * Turns every grain switch on the open page to each grain it offers, then checks what each chart draws against
+ * `dp sql` on the snapshot. Returns the charts drawn per grain, and every bucket that disagrees.
+ */
+export async function everyGrain(
+  page: Page,
+  dir: string,
+): Promise<{ drawn: DrawnChart[]; offered: Map<string, string[]>; mismatches: string[] }> {
+  const cards = await switchable(page);
+  const drawn: DrawnChart[] = [];
+  const bad: string[] = [];
+  for (const grain of GRAIN_ORDER) {
+    const at = cards.filter((c) => c.grains.includes(grain)).map((c) => c.id);
+    if (!at.length) continue;
+    for (const id of at) await page.locator(`section#${id} select.grain`).selectOption(grain);
+    const charts = (await drawnCharts(page)).filter((c) => at.includes(c.id));
+    for (const c of charts) if (c.grain !== grain) bad.push(`${c.id}: switched to ${grain}, draws ${c.grain}`);
+    bad.push(...mismatches(charts, sqlValues(dir, charts)));
+    drawn.push(...charts);
+  }
+  return { drawn, offered: new Map(cards.map((c) => [c.id, c.grains])), mismatches: bad };
 }
 
 interface MetricYaml {

@@ -15,8 +15,11 @@ export interface ChartSpec {
   time_rollup: MetricDef["time_rollup"];
   higher_is_better: boolean;
   type: "line" | "bar";
+  /** the grain the chart opens on */
   grain: Grain;
   periods: number;
+  /** the grains its switch offers, finest first: the metric's own and up to three coarser (a monthly mart: month, quarter, year) */
+  grains: Grain[];
   /** dimensions the chart can be split by (PII columns left out) */
   dimensions: string[];
   breakdown: string | null;
@@ -29,7 +32,7 @@ export interface DashboardPageSpec {
   charts: ChartSpec[];
 }
 
-const DEFAULT_PERIODS: Record<Grain, number> = { day: 90, week: 26, month: 24, quarter: 8, year: 5 };
+export const DEFAULT_PERIODS: Record<Grain, number> = { day: 90, week: 26, month: 24, quarter: 8, year: 5 };
 
 function fail(catalog: Catalog, metric: MetricDef, message: string, fix: string): DpError {
   return new DpError("CONFIG", `metric "${metric.name}": ${message}`, {
@@ -76,11 +79,20 @@ export function chartSpec(catalog: Catalog, metric: MetricDef): ChartSpec | unde
     type: chart.type ?? (metric.time_rollup === "sum" ? "bar" : "line"),
     grain,
     periods: chart.periods ?? DEFAULT_PERIODS[grain],
+    grains: offeredGrains(metric.grain, grain),
     // the breakdown the chart offers first
     dimensions: breakdown ? [breakdown, ...dimensions.filter((d) => d !== breakdown)] : dimensions,
     breakdown,
     page: chart.page ?? metric.mart,
   };
+}
+
+const OFFERED = 4;
+
+/** A daily mart offers day, week, month, quarter; a monthly one month, quarter, year; the chart's own grain always. */
+export function offeredGrains(finest: Grain, opens: Grain): Grain[] {
+  const from = GRAINS.indexOf(finest);
+  return GRAINS.filter((g, i) => (i >= from && i < from + OFFERED) || g === opens);
 }
 
 /** Pages in the order their first metric is declared; a page's charts in declaration order. */

@@ -7,8 +7,8 @@ import { loadReaderCatalog } from "../../catalog/catalog-cache.ts";
 import { readWarehouseStatus, type Catalog, type WarehouseStatus } from "../../catalog/catalog.ts";
 import { citeModel, qualityIssues, type Citation } from "../../catalog/citation.ts";
 import { buildMetricQuery, latestPeriodQuery, type MetricQueryInput } from "../../catalog/metric-query.ts";
-import { add, bucketLabel, labelOf, parseDate, truncate, ymd } from "../../catalog/period.ts";
-import { dashboardPages, type ChartSpec } from "./chart-spec.ts";
+import { add, bucketLabel, labelOf, parseDate, truncate, ymd, type Grain } from "../../catalog/period.ts";
+import { dashboardPages, DEFAULT_PERIODS, type ChartSpec } from "./chart-spec.ts";
 
 /** One bucket of a chart's series. */
 export interface Point {
@@ -47,20 +47,28 @@ export interface Receipt {
   issues: string[];
 }
 
-export interface ChartData {
-  id: string;
-  spec: ChartSpec;
+/** A chart's numbers at one grain: what its grain switch shows. */
+export interface GrainSeries {
+  grain: Grain;
   points: Point[];
   /** the last bucket has not ended yet */
   last_to_date: boolean;
   /** the same bucket a year earlier, one per point; empty when there is no such data */
   year_ago: (number | null)[];
   breakdowns: Breakdown[];
-  headline: Headline | null;
-  receipt: Receipt;
   /** the query behind the points, as built from the catalog (values bound) */
   sql: string;
   params: (string | number | boolean | null)[];
+}
+
+/** A chart as it opens (its spec's grain, the fields of GrainSeries), with every grain its switch offers. */
+export interface ChartData extends GrainSeries {
+  id: string;
+  spec: ChartSpec;
+  /** one per grain in spec.grains, the opening one included */
+  grains: GrainSeries[];
+  headline: Headline | null;
+  receipt: Receipt;
   error?: string;
 }
 
@@ -136,19 +144,25 @@ function emptyChart(catalog: Catalog, status: WarehouseStatus, spec: ChartSpec, 
   return {
     id: `chart-${spec.metric}`,
     spec,
-    points: [],
-    last_to_date: false,
-    year_ago: [],
-    breakdowns: [],
+    ...noSeries(spec.grain),
+    grains: [],
     headline: null,
     receipt: catalog.models.has(spec.mart)
       ? receiptFor(catalog, status, spec.mart)
       : { citation: null, state: "bad", issues: [error] },
-    sql: "",
-    params: [],
     error,
   };
 }
+
+const noSeries = (grain: Grain): GrainSeries => ({
+  grain,
+  points: [],
+  last_to_date: false,
+  year_ago: [],
+  breakdowns: [],
+  sql: "",
+  params: [],
+});
 
 type Row = Record<string, unknown>;
 
@@ -156,6 +170,7 @@ async function run(
   db: Db,
   catalog: Catalog,
   spec: ChartSpec,
+  grain: Grain,
   start: Date,
   end: Date,
   group_by: string[],
@@ -163,7 +178,7 @@ async function run(
   const input: MetricQueryInput = {
     metric: spec.metric,
     period: { start: ymd(start), end: ymd(add(end, "day", -1)) },
-    grain: spec.grain,
+    grain,
     filters: [],
     group_by,
     order: "time",
@@ -188,47 +203,54 @@ async function chartData(db: Db, catalog: Catalog, status: WarehouseStatus, spec
   const receipt = receiptFor(catalog, status, spec.mart);
   const latest = (await db.one<{ latest: string | null }>(latestPeriodQuery(catalog, spec.metric)))?.latest;
   const base = { id: `chart-${spec.metric}`, spec, receipt };
-  if (!latest)
-    return {
-      ...base,
-      points: [],
-      last_to_date: false,
-      year_ago: [],
-      breakdowns: [],
-      headline: null,
-      sql: "",
-      params: [],
-    };
+  if (!latest) return { ...base, ...noSeries(spec.grain), grains: [], headline: null };
+  const newest = new Date(Math.min(parseDate(day(latest)).getTime(), truncate(now(), "day").getTime()));
+  const grains: GrainSeries[] = [];
+  for (const grain of spec.grains) {
+    const periods = grain === spec.grain ? spec.periods : DEFAULT_PERIODS[grain];
+    grains.push(await grainSeries(db, catalog, spec, grain, periods, newest));
+  }
+  const opening = grains.find((g) => g.grain === spec.grain)!;
+  return { ...base, ...opening, grains, headline: headline(spec, opening.points, opening.last_to_date) };
+}
+
+/** The chart at one grain: `periods` buckets up to the one holding `newest`, the year-ago comparison, the breakdowns. */
+async function grainSeries(
+  db: Db,
+  catalog: Catalog,
+  spec: ChartSpec,
+  grain: Grain,
+  periods: number,
+  newest: Date,
+): Promise<GrainSeries> {
   const today = truncate(now(), "day");
-  const newest = truncate(new Date(Math.min(parseDate(day(latest)).getTime(), today.getTime())), spec.grain);
-  const first = add(newest, spec.grain, -(spec.periods - 1));
-  const end = add(newest, spec.grain, 1);
+  const last = truncate(newest, grain);
+  const first = add(last, grain, -(periods - 1));
+  const end = add(last, grain, 1);
   const buckets: Date[] = [];
-  for (let b = first; b < end; b = add(b, spec.grain, 1)) buckets.push(b);
+  for (let b = first; b < end; b = add(b, grain, 1)) buckets.push(b);
   // one query reaches a year further back, for the year-ago comparison
-  const total = await run(db, catalog, spec, truncate(add(first, "year", -1), spec.grain), end, []);
+  const total = await run(db, catalog, spec, grain, truncate(add(first, "year", -1), grain), end, []);
   const byPeriod = new Map(total.rows.map((r) => [day(r._dp_period), Number(r._dp_rows) > 0 ? num(r.value) : null]));
   let points: Point[] = buckets.map((b) => ({
     period: ymd(b),
-    label: bucketLabel(ymd(b), spec.grain),
+    label: bucketLabel(ymd(b), grain),
     value: byPeriod.get(ymd(b)) ?? null,
   }));
   // a chart starts where its data starts
   const firstData = points.findIndex((p) => p.value !== null);
   if (firstData > 0) points = points.slice(Math.min(firstData, points.length - 2));
   const shown = points.map((p) => parseDate(p.period));
-  const yearAgo = shown.map((b) => byPeriod.get(ymd(truncate(add(b, "year", -1), spec.grain))) ?? null);
-  const last_to_date = end > add(today, "day", 1);
+  const yearAgo = shown.map((b) => byPeriod.get(ymd(truncate(add(b, "year", -1), grain))) ?? null);
   const breakdowns: Breakdown[] = [];
   for (const dimension of spec.dimensions)
-    breakdowns.push(await breakdown(db, catalog, spec, dimension, shown[0] ?? first, end, points));
+    breakdowns.push(await breakdown(db, catalog, spec, grain, dimension, shown[0] ?? first, end, points));
   return {
-    ...base,
+    grain,
     points,
-    last_to_date,
+    last_to_date: end > add(today, "day", 1),
     year_ago: yearAgo.some((v) => v !== null) ? yearAgo : [],
     breakdowns,
-    headline: headline(spec, points, last_to_date),
     sql: total.sql,
     params: total.params,
   };
@@ -238,12 +260,13 @@ async function breakdown(
   db: Db,
   catalog: Catalog,
   spec: ChartSpec,
+  grain: Grain,
   dimension: string,
   start: Date,
   end: Date,
   points: Point[],
 ): Promise<Breakdown> {
-  const { rows } = await run(db, catalog, spec, start, end, [dimension]);
+  const { rows } = await run(db, catalog, spec, grain, start, end, [dimension]);
   const index = new Map(points.map((p, i) => [p.period, i]));
   const series = new Map<string, (number | null)[]>();
   for (const r of rows) {

@@ -44,9 +44,17 @@ function chartCard(ctx: PageContext, chart: ChartData): string {
         `<option value="${esc(b.dimension)}">by ${esc(b.dimension)}${b.of > b.values.length ? ` (top ${b.values.length} of ${b.of})` : ""}</option>`,
     ),
   ];
+  const grains = chart.grains.map(
+    (g) => `<option value="${g.grain}"${g.grain === s.grain ? " selected" : ""}>by ${g.grain}</option>`,
+  );
   const controls = [
     chart.breakdowns.length ? `<select class="view" aria-label="split by">${views.join("")}</select>` : "",
-    chart.year_ago.length ? `<label><input type="checkbox" class="compare"> vs a year earlier</label>` : "",
+    chart.grains.some((g) => g.year_ago.length)
+      ? `<label><input type="checkbox" class="compare"${chart.year_ago.length ? "" : " disabled"}> vs a year earlier</label>`
+      : "",
+    grains.length > 1
+      ? `<select class="grain" aria-label="grain">${grains.join("")}</select>`
+      : `<span>by ${esc(s.grain)}</span>`,
   ].join("");
   const body = chart.error
     ? `<p class="muted plot">${esc(chart.error)}</p>`
@@ -55,14 +63,14 @@ function chartCard(ctx: PageContext, chart: ChartData): string {
       : `<p class="muted plot">no rows in ${esc(s.mart)} yet</p>`;
   return `<section class="chart-card ${chart.receipt.state === "ok" ? "" : chart.receipt.state}" id="${esc(chart.id)}" data-metric="${esc(s.metric)}" data-grain="${esc(s.grain)}" data-state="${chart.receipt.state}">
 <div class="chart-head"><div><h3>${esc(s.label)}</h3>${headlineHtml(chart)}<div class="desc">${esc(s.description)}</div></div>
-<div class="controls">${controls}<span>by ${esc(s.grain)}</span></div></div>
+<div class="controls">${controls}</div></div>
 ${body}
 ${receiptHtml(ctx, chart)}
-${chart.sql ? `<details><summary>how this is computed</summary><pre class="sql">${esc(chart.sql)}</pre><div class="muted">bound values: ${esc(JSON.stringify(chart.params))}</div></details>` : ""}
+${chart.sql ? `<details><summary>how this is computed</summary><pre class="sql">${esc(chart.sql)}</pre><div class="muted">bound values: <span class="params">${esc(JSON.stringify(chart.params))}</span></div></details>` : ""}
 </section>`;
 }
 
-/** What the browser needs to draw a page's charts; the numbers are the collected ones, untouched. */
+/** What the browser needs to draw a page's charts, at every grain of the switch; the numbers are the collected ones, untouched. */
 function chartsJson(charts: ChartData[]) {
   return charts
     .filter((c) => c.points.length && !c.error)
@@ -75,12 +83,17 @@ function chartsJson(charts: ChartData[]) {
       format: c.spec.format,
       unit: c.spec.unit,
       breakdown: c.spec.breakdown,
-      periods: c.points.map((p) => p.period),
-      labels: c.points.map((p) => p.label),
-      values: c.points.map((p) => p.value),
-      last_to_date: c.last_to_date,
-      year_ago: c.year_ago,
-      breakdowns: c.breakdowns,
+      grains: c.grains.map((g) => ({
+        grain: g.grain,
+        periods: g.points.map((p) => p.period),
+        labels: g.points.map((p) => p.label),
+        values: g.points.map((p) => p.value),
+        last_to_date: g.last_to_date,
+        year_ago: g.year_ago,
+        breakdowns: g.breakdowns,
+        sql: g.sql,
+        params: g.params,
+      })),
     }));
 }
 

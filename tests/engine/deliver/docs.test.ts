@@ -7,7 +7,7 @@ import { build } from "../../../engine/transform/build.ts";
 import { buildDocsSite } from "../../../engine/deliver/docs/site.ts";
 import { layoutDag, type LayoutNode } from "../../../engine/deliver/docs/layout.ts";
 import { loadProject } from "../../../engine/config/project.ts";
-import { launchChromium, openPage, overlappingNodes } from "../../browser.ts";
+import { labelsOutsideNodes, launchChromium, openPage, overlappingNodes, screenshot } from "../../browser.ts";
 import { dp, tempDir, writeProject } from "../../helpers.ts";
 
 const ORDERS = (net: string) =>
@@ -119,6 +119,25 @@ describe("lineage layout (dagre)", () => {
   });
 });
 
+/** The same 200-model pipeline as a project on disk: staging reads raw streams, the rest ref() three models each. */
+function pipelineProject(models: number): string {
+  const nodes = pipeline(models);
+  const label = new Map(nodes.map((n) => [n.id, n.label]));
+  const sources = nodes.filter((n) => n.kind === "source").map((n) => n.label.split(".")[0]!);
+  const files: Record<string, string> = {
+    "project.yaml": `name: big\nsources:\n${sources.map((s) => `  ${s}: { connector: demo }\n`).join("")}`,
+  };
+  for (const n of nodes.filter((n) => n.kind !== "source")) {
+    const from = n.parents.map((p) =>
+      p.startsWith("source:")
+        ? `{{ source('${label.get(p)!.split(".")[0]}', 'stream') }}`
+        : `{{ ref('${label.get(p)}') }}`,
+    );
+    files[`models/${n.kind}/${n.label}.sql`] = `${from.map((f) => `select 1 as x from ${f}`).join("\nunion all\n")}\n`;
+  }
+  return writeProject(files);
+}
+
 describe("dp docs", () => {
   test("a self-contained site: a page per model with SQL, statuses, PII tags, search, lineage; no request leaves file://", async () => {
     const dir = writeProject(files);
@@ -174,6 +193,34 @@ describe("dp docs", () => {
     await page.goto(url("sources.html"));
     expect(errors).toEqual([]);
     expect(requests.every((u) => u.startsWith("file://"))).toBe(true);
+  }, 60_000);
+
+  test("the lineage of a 200-model project in Chromium: no two node boxes overlap, every label fits its box", async () => {
+    const dir = pipelineProject(200);
+    const out = join(tempDir(), "site");
+    const docs = dp(["docs", "-C", dir, "--out", out, "--json"]);
+    expect(docs.code).toBe(0);
+    const errors: string[] = [];
+    const page = await openPage(browser, errors);
+    await page.goto(pathToFileURL(join(out, "lineage.html")).href);
+    const graph = await overlappingNodes(page, "svg#lineage-graph");
+    // 200 models and their 25 raw streams, each a box in the drawn SVG
+    expect(graph.nodes).toBe(225);
+    expect(graph.overlaps).toEqual([]);
+    expect(await labelsOutsideNodes(page, "svg#lineage-graph")).toEqual([]);
+    // every label is drawn whole: the text the browser lays out is the model's name, not cut
+    const labels = await page
+      .locator("svg#lineage-graph g.node text")
+      .evaluateAll((ts) => ts.map((t) => t.textContent ?? ""));
+    expect(labels).toContain("mart_xxxxxxxxxxxxxxxx152");
+    expect(await page.locator("svg#lineage-graph path.edge").count()).toBe(80 + 3 * 120);
+    // as it opens: full-size labels, the graph scrolls
+    await screenshot(page, "lineage-200");
+    // zoomed out to see it whole, the boxes still keep apart and hold their labels
+    await page.locator("#zoom-fit").click();
+    expect((await overlappingNodes(page, "svg#lineage-graph")).overlaps).toEqual([]);
+    expect(await labelsOutsideNodes(page, "svg#lineage-graph")).toEqual([]);
+    expect(errors).toEqual([]);
   }, 60_000);
 
   test("a mart whose last build failed its tests says so on its charts, beside the numbers it still holds", async () => {

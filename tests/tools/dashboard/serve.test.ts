@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { drawnCharts, launchChromium, mismatches, openPage, sqlValues } from "../../browser.ts";
+import { drawnCharts, everyGrain, launchChromium, mismatches, openPage, sqlValues } from "../../browser.ts";
 import { dp, runDp, spawnDp, tempDir } from "../../helpers.ts";
 
 let dir: string;
@@ -59,6 +59,11 @@ describe("dp serve: dashboards, docs and the ask box", () => {
       expect(mismatches(charts, sqlValues(dir, charts))).toEqual([]);
       expect(await page.locator(".receipt .r-mart").count()).toBe(charts.length);
       total += charts.length;
+      // and at every grain its switch offers
+      const grains = await everyGrain(page, dir);
+      expect(grains.mismatches).toEqual([]);
+      expect(grains.offered.size).toBe(charts.length);
+      expect(grains.drawn.length).toBeGreaterThanOrEqual(3 * charts.length);
     }
     expect(total).toBeGreaterThan(15);
     expect(errors).toEqual([]);

@@ -158,18 +158,38 @@
       const card = document.getElementById(c.id);
       const el = card && $(".plot", card);
       if (!el) continue;
+      // the chart at one grain: each grain's numbers were collected by the same metric query, none is derived here
+      const at = (grain) => {
+        const { grains, ...rest } = c;
+        return { ...rest, ...(grains.find((g) => g.grain === grain) ?? grains[0]) };
+      };
+      let shown = at(c.grain);
       const view = { dim: "", compare: false };
-      let u = plot(el, c, view);
+      let u = plot(el, shown, view);
       const redraw = () => {
         u.destroy();
-        u = plot(el, c, view);
+        u = plot(el, shown, view);
       };
       $(".view", card)?.addEventListener("change", (ev) => {
         view.dim = ev.target.value;
         redraw();
       });
-      $(".compare", card)?.addEventListener("change", (ev) => {
+      const compare = $(".compare", card);
+      compare?.addEventListener("change", (ev) => {
         view.compare = ev.target.checked;
+        redraw();
+      });
+      $(".grain", card)?.addEventListener("change", (ev) => {
+        shown = at(ev.target.value);
+        card.dataset.grain = shown.grain;
+        if (compare) {
+          compare.disabled = !shown.year_ago.length;
+          if (compare.disabled) compare.checked = view.compare = false;
+        }
+        const sql = $("pre.sql", card);
+        if (sql) sql.textContent = shown.sql;
+        const params = $(".params", card);
+        if (params) params.textContent = JSON.stringify(shown.params);
         redraw();
       });
       drawn.push(() => u.setSize({ width: Math.max(300, el.clientWidth), height: 230 }));
