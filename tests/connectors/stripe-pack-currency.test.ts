@@ -146,6 +146,31 @@ describe("USD and EUR customers, no reporting_currency: one value per currency",
     ]);
   }, 60_000);
 
+  test("every money or retention question asked without a currency answers in both, never n/a", async () => {
+    const questions = [
+      "MRR so far this month",
+      "ARR last month",
+      "GRR last quarter",
+      "revenue churn last month",
+      "revenue collected last month",
+      "expansion MRR in September",
+      "churned MRR last month",
+      "net new MRR last month",
+    ];
+    for (const q of questions) {
+      const { answer, values } = await ask(q);
+      expect({ q, na: answer.includes("n/a"), both: /\(EUR\) · .*\(USD\)/.test(answer) }).toEqual({
+        q,
+        na: false,
+        both: true,
+      });
+      expect({ q, currencies: values.map((v) => v.currency) }).toEqual({ q, currencies: ["EUR", "USD"] });
+    }
+    // Dorf's €18 of €108 churned in October; no USD customer lost MRR
+    const churn = await ask("revenue churn last month");
+    expect(churn.answer).toContain("was 16.7% (EUR) · 0.0% (USD)");
+  }, 120_000);
+
   test("active customers stay one company-wide count, and the answer says it spans both currencies", async () => {
     const { answer, values } = await ask("how many active customers last month?");
     expect(answer).toContain("Active customers in October 2026 was 4 (EUR and USD customers counted together).");
