@@ -129,6 +129,11 @@ describe("USD and EUR customers, no reporting_currency: one value per currency",
     ]);
   }, 60_000);
 
+  test("which plan has the most MRR: the leader within each currency, dollars never ranked against euros", async () => {
+    const { answer } = await ask("which plan has the most MRR last month?");
+    expect(answer).toContain("The most MRR in October 2026, per currency: Pro €90.00 (EUR) · Pro $200.00 (USD).");
+  }, 60_000);
+
   test('"MRR in EUR" is euros with the euro sign', async () => {
     const { answer, values } = await ask("MRR in EUR last month");
     expect(answer).toContain("MRR in EUR in October 2026 was €90.00.");

@@ -160,6 +160,14 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least"): string[
   const sorted = [...rows].sort((a, b) => (direction === "most" ? b.value! - a.value! : a.value! - b.value!));
   const dim = r.group_by[0]!;
   const name = (row: MetricRow) => (row[dim] === null || row[dim] === undefined ? "(none)" : String(row[dim]));
+  if (r.currency_split) {
+    // dollars are not compared with euros: the leader within each currency
+    const codes = [...new Set(sorted.map((row) => rowUnit(r, row)))].sort();
+    const leaders = codes.map((code) => sorted.find((row) => rowUnit(r, row) === code)!);
+    return [
+      `The ${direction} ${r.label} in ${r.period.label}, per currency${asOfNote(r, leaders[0])}: ${leaders.map((row) => `${name(row)} ${value(r, row.value, row)} (${rowUnit(r, row)})`).join(" · ")}.`,
+    ];
+  }
   const [first, second] = sorted;
   const label = /^[A-Z][a-z]/.test(r.label) ? r.label.charAt(0).toLowerCase() + r.label.slice(1) : r.label;
   const tie = second && second.value === first!.value;
