@@ -176,6 +176,15 @@ describe("USD and EUR customers, no reporting_currency: one value per currency",
     expect(churn.answer).toContain("was 16.7% (EUR) · 0.0% (USD)");
   }, 120_000);
 
+  test("dp brief states each currency with its own change", async () => {
+    project.write("project.yaml", `${project.read("project.yaml")}brief:\n  metrics: [mrr, active_customers]\n`);
+    const r = await project.dp(["brief", "--period", "last month"], DP_NOW);
+    expect(r.stdout).toContain(
+      "MRR in October 2026 vs September 2026: €90.00 (EUR, −€18.00, −16.7%) · $220.00 (USD, +$20.00, +10.0%)",
+    );
+    expect(r.stdout).not.toContain("n/a");
+  }, 60_000);
+
   test("active customers stay one company-wide count, and the answer says it spans both currencies", async () => {
     const { answer, values } = await ask("how many active customers last month?");
     expect(answer).toContain("Active customers in October 2026 was 4 (EUR and USD customers counted together).");
