@@ -100,9 +100,19 @@ export async function runMetricQuery(ctx: ToolContext, asked: MetricQueryInput):
   const col = metric.currency_column;
   // dollars and euros are never added up: a money metric over several currencies answers per currency
   const split = !!col && metric.currencies === "split" && currencies.length > 1 && !asked.group_by.includes(col);
-  const input = split ? { ...asked, group_by: [...asked.group_by, col] } : asked;
+  // the limit applies within each currency ("the top plan" is the top plan in each), after the query
+  const input = split ? { ...asked, group_by: [...asked.group_by, col], limit: undefined } : asked;
   const built = buildMetricQuery(ctx.catalog, input, period, ctx.rowCap);
-  const raw = await ctx.query(built.sql, built.params);
+  const queried = await ctx.query(built.sql, built.params);
+  const seen = new Map<unknown, number>();
+  const raw =
+    split && asked.limit
+      ? queried.filter((r) => {
+          const n = (seen.get(r[col!]) ?? 0) + 1;
+          seen.set(r[col!], n);
+          return n <= asked.limit!;
+        })
+      : queried;
   const truncated = raw.length > built.limit;
   const rows: MetricRow[] = raw.slice(0, built.limit).map((r) => {
     const row: MetricRow = {
