@@ -167,7 +167,8 @@ export const queryMetric = defineTool({
     "Stocks (time_rollup last, e.g. MRR) take the value at the last period inside the range (a range total of a stock is not a sum); flows (sum) add up over the range; ratios are computed over the whole range. " +
     'A period that has not ended (this month, this year) comes back with toDate: true and a label ending "(to date)": say "to date" or "so far". ' +
     "Not for comparing two periods (compare_periods), ranking rows of a mart by a column (top_n), or metrics that don't exist (say so; propose_metric). " +
-    "Filters and group_by take only the metric's dimensions.",
+    "Filters and group_by take only the metric's dimensions. " +
+    "A money metric over rows in several currencies comes back split by currency (currency_split: true, one row per currency): state each value with its own currency, never a sum; converted_to says the amounts were converted to vars.reporting_currency.",
   authority: "read",
   input: metricQuerySchema,
   run: runMetricQuery,
