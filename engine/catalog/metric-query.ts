@@ -152,3 +152,26 @@ export function latestPeriodQuery(catalog: Catalog, metricName: string): string 
   const metric = catalog.metric(metricName);
   return `SELECT CAST(max(CAST(${ident(metric.time_column)} AS DATE)) AS VARCHAR) AS latest FROM ${catalog.mart(metric.mart).relation}`;
 }
+
+/**
+ * The currencies (upper-case ISO codes) in the rows a metric call reads: the period and the filters, as
+ * buildMetricQuery scopes them. Null when the metric declares no currency_column.
+ */
+export function currencyScopeQuery(
+  catalog: Catalog,
+  input: MetricQueryInput,
+  period: ResolvedPeriod,
+): { sql: string; params: SqlValue[] } | null {
+  const metric = catalog.metric(input.metric);
+  if (!metric.currency_column) return null;
+  const col = checkDimension(metric, metric.currency_column, "currency_column");
+  const params: SqlValue[] = [period.start, period.end];
+  const time = `CAST(${ident(metric.time_column)} AS DATE)`;
+  const where = [
+    `${time} >= CAST($1 AS DATE) AND ${time} < CAST($2 AS DATE)`,
+    `${col} IS NOT NULL`,
+    ...input.filters.map((f) => filterSql(metric, f, params)),
+  ].join(" AND ");
+  const sql = `SELECT DISTINCT upper(CAST(${col} AS VARCHAR)) AS currency FROM ${catalog.mart(metric.mart).relation} WHERE ${where} ORDER BY 1`;
+  return { sql, params };
+}

@@ -60,6 +60,13 @@ export const metricSchema = z.strictObject({
   time_rollup: z.enum(["sum", "last", "first", "ratio"]).default("sum"),
   format: z.enum(["number", "currency", "percent"]).default("number"),
   unit: z.string().optional(),
+  /**
+   * the dimension holding each row's ISO currency code (usd, eur): the answer's currency comes from the data.
+   * `split` (money and money ratios): rows in several currencies give one value per currency, never a sum;
+   * `combined` (counts of customers): one number over every currency, and the answer says which it spans
+   */
+  currency_column: z.string().optional(),
+  currencies: z.enum(["split", "combined"]).default("split"),
   dimensions: z.array(z.string()).default([]),
   synonyms: z.array(z.string()).default([]),
   /** the grain of the mart's time column */

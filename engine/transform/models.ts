@@ -237,6 +237,16 @@ export function loadModels(project: Project): ModelGraph {
         fix: "fix the mart name",
       });
     }
+    if (metric.currency_column && !metric.dimensions.includes(metric.currency_column)) {
+      throw new DpError(
+        "CONFIG",
+        `metric "${metric.name}" has currency_column ${metric.currency_column}, which is not one of its dimensions`,
+        {
+          where: metricWhere.get(metric.name)!(),
+          fix: `add ${metric.currency_column} to dimensions (${metric.dimensions.join(", ") || "none"}), or drop currency_column`,
+        },
+      );
+    }
   }
   return assembleGraph(
     models,

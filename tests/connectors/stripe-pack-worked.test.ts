@@ -130,13 +130,13 @@ describe("stripe pack, worked examples", () => {
     }
   }, 60_000);
 
-  test("amounts are never added across currencies: a total over USD and EUR is n/a, by currency or in one currency it is answered", async () => {
+  test("amounts are never added across currencies: a total over USD and EUR is one value per currency, by currency or in one currency it is answered", async () => {
     const plain = await project.ask("what was MRR last month?", DP_NOW);
     expect(plain.status).toBe("answered");
-    expect(plain.answer).toContain("MRR in October 2026 was n/a");
+    expect(plain.answer).toContain("MRR in October 2026 was €108.00 (EUR) · $663.75 (USD), one value per currency");
     const split = await project.ask("MRR by currency last month", DP_NOW);
-    expect(split.answer).toMatch(/eur\s+\$108\.00/);
-    expect(split.answer).toMatch(/usd\s+\$663\.75/);
+    expect(split.answer).toMatch(/EUR\s+€108\.00/);
+    expect(split.answer).toMatch(/USD\s+\$663\.75/);
     project.write(
       "evals/currencies.yaml",
       JSON.stringify({

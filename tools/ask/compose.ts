@@ -34,12 +34,42 @@ function capped(lines: string[], total: number): string[] {
     : lines;
 }
 
-function value(r: MetricResult, v: number | null): string {
-  return formatValue(v, r.format, r.unit ?? undefined);
+/** The row's own currency (from the data) when it has one, else the result's. */
+function rowUnit(r: MetricResult, row?: MetricRow): string | undefined {
+  const code = r.currency_column && row ? row[r.currency_column] : undefined;
+  if (typeof code === "string" && code) return code.toUpperCase();
+  return r.unit ?? undefined;
+}
+
+function value(r: MetricResult, v: number | null, row?: MetricRow): string {
+  return formatValue(v, r.format, rowUnit(r, row));
 }
 
 function dimText(r: MetricResult, row: MetricRow): string {
-  return r.group_by.map((d) => (row[d] === null || row[d] === undefined ? "(none)" : String(row[d]))).join(" · ");
+  return r.group_by
+    .map((d) =>
+      row[d] === null || row[d] === undefined
+        ? "(none)"
+        : d === r.currency_column
+          ? String(row[d]).toUpperCase()
+          : String(row[d]),
+    )
+    .join(" · ");
+}
+
+/** "$1,582 (USD) · €107.00 (EUR)": one value per currency, never their sum. */
+function perCurrency(r: MetricResult, rows: MetricRow[]): string {
+  return rows.map((row) => `${value(r, row.value, row)} (${rowUnit(r, row)})`).join(" · ");
+}
+
+/** How the currencies of a value were handled, said in the answer. */
+function currencyNote(r: MetricResult): string {
+  if (r.converted_to) return ` (converted to ${r.converted_to} with the vars.fx_rates in project.yaml)`;
+  if (r.currency_split)
+    return `, one value per currency (project.yaml sets no vars.reporting_currency and fx_rates to convert them into one)`;
+  if (r.currency_column && r.currencies.length > 1 && !r.group_by.includes(r.currency_column))
+    return ` (${r.currencies.join(" and ")} customers counted together)`;
+  return "";
 }
 
 // row.at comes from the warehouse, not the user: no parseDate (its error is about a period the user typed)
@@ -63,7 +93,12 @@ export function trendLine(trend: MetricResult | undefined): string[] {
 
 function filterText(r: MetricResult): string {
   if (!r.filters.length) return "";
-  return ` for ${r.filters.map((f) => `${f.dimension} ${f.op === "=" ? "" : `${f.op} `}${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join(" and ")}`;
+  // "MRR in EUR", not "MRR for currency eur"
+  const inCurrency = r.filters.find((f) => f.dimension === r.currency_column && f.op === "=");
+  const rest = r.filters.filter((f) => f !== inCurrency);
+  const code = inCurrency ? ` in ${String(inCurrency.value).toUpperCase()}` : "";
+  if (!rest.length) return code;
+  return `${code} for ${rest.map((f) => `${f.dimension} ${f.op === "=" ? "" : `${f.op} `}${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join(" and ")}`;
 }
 
 function metricLines(group: RoledResult[]): string[] {
@@ -72,36 +107,48 @@ function metricLines(group: RoledResult[]): string[] {
   const other = (role: CallRole) => group.find((g) => g.role === role)?.output as unknown as MetricResult | undefined;
   const period = main.period.label;
   const noData = main.rows.length === 0 || main.rows.every((r) => r.rows === 0);
+  const inCurrency = main.filters.find((f) => f.dimension === main.currency_column);
+  if (noData && inCurrency && main.reporting_currency)
+    return [
+      `There is no ${found.label} in ${String(inCurrency.value).toUpperCase()} for ${period}: amounts are converted to ${main.reporting_currency} (vars.reporting_currency and fx_rates in project.yaml); ask without the currency, or remove those vars to see each currency.`,
+    ];
   if (noData) return [`There is no ${main.label} data for ${period} in ${main.citations[0]?.model ?? "the mart"}.`];
   if (main.grain) {
     const head = `${main.label} by ${main.grain}${main.group_by.length ? ` and ${main.group_by.join(", ")}` : ""}, ${period}:`;
     const rows = main.rows.map((r) => [
       r.period_label ?? "",
       ...(main.group_by.length ? [dimText(main, r)] : []),
-      value(main, r.value),
+      value(main, r.value, r),
     ]);
     const spark = main.group_by.length ? [] : trendLine(main);
-    return [head, ...capped(table(rows), rows.length), ...spark];
+    const note = currencyNote(main);
+    return [note ? `${head.slice(0, -1)}${note}:` : head, ...capped(table(rows), rows.length), ...spark];
+  }
+  const row = main.rows[0]!;
+  if (main.currency_split && main.group_by.length === 1) {
+    const rows = main.rows.filter((r) => r.rows);
+    return [`${main.label} in ${period} was ${perCurrency(main, rows)}${asOfNote(main, row)}${currencyNote(main)}.`];
   }
   if (main.group_by.length) {
     const total = other("total");
-    const totalRow = total?.rows[0];
-    const head = totalRow?.rows
-      ? `${main.label} in ${period} was ${value(main, totalRow.value)}${asOfNote(main, totalRow)}; by ${main.group_by.join(", ")}:`
-      : `${main.label} by ${main.group_by.join(", ")} in ${period}${asOfNote(main, main.rows[0])}:`;
-    const rows = main.rows.map((r) => [dimText(main, r), value(main, r.value)]);
+    const totalRows = total?.rows.filter((r) => r.rows) ?? [];
+    const totalText = total?.currency_split ? perCurrency(total, totalRows) : value(main, totalRows[0]?.value ?? null);
+    const head = totalRows.length
+      ? `${main.label} in ${period} was ${totalText}${asOfNote(main, totalRows[0])}${currencyNote(total!)}; by ${main.group_by.join(", ")}:`
+      : `${main.label} by ${main.group_by.join(", ")} in ${period}${asOfNote(main, main.rows[0])}${currencyNote(main)}:`;
+    const rows = main.rows.map((r) => [dimText(main, r), value(main, r.value, r)]);
     return [head, ...capped(table(rows), rows.length)];
   }
-  const row = main.rows[0]!;
   const num = other("numerator")?.rows[0];
   const den = other("denominator");
   const parts =
-    num && den?.rows[0]
+    num && den?.rows[0] && !other("numerator")!.currency_split && !den.currency_split
       ? ` (${value(other("numerator")!, num.value)} of ${value(den, den.rows[0].value)} ${den.label.toLowerCase()})`
       : "";
+  const trend = other("trend");
   return [
-    `${main.label} in ${period} was ${value(main, row.value)}${asOfNote(main, row)}${parts}.`,
-    ...trendLine(other("trend")),
+    `${main.label} in ${period} was ${value(main, row.value)}${asOfNote(main, row)}${currencyNote(main)}${parts}.`,
+    ...(trend?.currency_split ? [] : trendLine(trend)),
   ];
 }
 
@@ -113,25 +160,48 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least"): string[
   const sorted = [...rows].sort((a, b) => (direction === "most" ? b.value! - a.value! : a.value! - b.value!));
   const dim = r.group_by[0]!;
   const name = (row: MetricRow) => (row[dim] === null || row[dim] === undefined ? "(none)" : String(row[dim]));
+  if (r.currency_split) {
+    // dollars are not compared with euros: the leader within each currency
+    const codes = [...new Set(sorted.map((row) => rowUnit(r, row)))].sort();
+    const leaders = codes.map((code) => sorted.find((row) => rowUnit(r, row) === code)!);
+    return [
+      `The ${direction} ${r.label} in ${r.period.label}, per currency${asOfNote(r, leaders[0])}: ${leaders.map((row) => `${name(row)} ${value(r, row.value, row)} (${rowUnit(r, row)})`).join(" · ")}.`,
+    ];
+  }
   const [first, second] = sorted;
   const label = /^[A-Z][a-z]/.test(r.label) ? r.label.charAt(0).toLowerCase() + r.label.slice(1) : r.label;
   const tie = second && second.value === first!.value;
   const head = tie
-    ? `${name(first!)} and ${name(second!)} tie for the ${direction} ${label} in ${r.period.label}: ${value(r, first!.value)} each${asOfNote(r, first)}.`
-    : `${name(first!)} has the ${direction} ${label} in ${r.period.label}: ${value(r, first!.value)}${asOfNote(r, first)}.`;
+    ? `${name(first!)} and ${name(second!)} tie for the ${direction} ${label} in ${r.period.label}: ${value(r, first!.value, first)} each${asOfNote(r, first)}.`
+    : `${name(first!)} has the ${direction} ${label} in ${r.period.label}: ${value(r, first!.value, first)}${asOfNote(r, first)}.`;
   const next =
     second && !tie
-      ? [`  next: ${name(second)} (${value(r, second.value)}), of ${rows.length} ${dim.replaceAll("_", " ")}s`]
+      ? [`  next: ${name(second)} (${value(r, second.value, second)}), of ${rows.length} ${dim.replaceAll("_", " ")}s`]
       : [];
   return [head, ...next];
 }
 
 function compareLines(o: Out<typeof comparePeriods>): string[] {
+  if (o.by_currency.length)
+    return [
+      `${o.label}, ${o.current.period.label} vs ${o.previous.period.label}, per currency (project.yaml sets no vars.reporting_currency to convert them into one):`,
+      ...table(
+        o.by_currency.map((c) => {
+          const f = (v: number | null) => formatValue(v, o.format, c.currency ?? undefined);
+          return [
+            `${c.currency}`,
+            `${f(c.current)} vs ${f(c.previous)}`,
+            formatChange(c.current, c.previous, o.format, c.currency ?? undefined),
+          ];
+        }),
+      ),
+    ];
   const f = (v: number | null) => formatValue(v, o.format, o.unit ?? undefined);
+  const converted = o.converted_to ? ` (converted to ${o.converted_to} with the vars.fx_rates in project.yaml)` : "";
   if (o.current.value === null && o.previous.value === null)
     return [`There is no ${o.label} data for ${o.current.period.label} or ${o.previous.period.label}.`];
   return [
-    `${o.label} was ${f(o.current.value)} in ${o.current.period.label}, vs ${f(o.previous.value)} in ${o.previous.period.label} (${formatChange(o.current.value, o.previous.value, o.format, o.unit ?? undefined)}).`,
+    `${o.label} was ${f(o.current.value)} in ${o.current.period.label}, vs ${f(o.previous.value)} in ${o.previous.period.label} (${formatChange(o.current.value, o.previous.value, o.format, o.unit ?? undefined)})${converted}.`,
   ];
 }
 
@@ -256,3 +326,57 @@ export function composeAnswer(intent: Intent, results: RoledResult[], direction?
 }
 
 export { humanize };
+
+/** One value the answer states, for `dp ask --json`: a metric's value per row (per currency when split). */
+export interface AnswerValue {
+  metric: string;
+  period: string;
+  /** the bucket, when the answer is a series */
+  bucket?: string;
+  /** ISO code of the value's currency (from the data); null for counts and plain numbers */
+  currency: string | null;
+  /** the amounts were converted to this vars.reporting_currency */
+  converted_to: string | null;
+  dimensions: Record<string, unknown>;
+  value: number | null;
+  text: string;
+}
+
+/** The values the answer states, for --json: every main query_metric row, and compare_periods per currency. */
+export function answerValues(results: RoledResult[]): AnswerValue[] {
+  return results
+    .filter((r) => r.role === "main")
+    .flatMap((r): AnswerValue[] => {
+      if (r.name === "compare_periods") {
+        const o = r.output as unknown as Out<typeof comparePeriods>;
+        const rows = o.by_currency.length
+          ? o.by_currency
+          : [{ currency: o.unit, current: o.current.value, previous: o.previous.value }];
+        return rows.map((c) => ({
+          metric: o.metric,
+          period: o.current.period.label,
+          currency: o.format === "currency" || o.by_currency.length ? (c.currency ?? null) : null,
+          converted_to: o.converted_to,
+          dimensions: { previous_period: o.previous.period.label, previous_value: c.previous },
+          value: c.current,
+          text: formatValue(c.current, o.format, c.currency ?? undefined),
+        }));
+      }
+      if (r.name !== "query_metric") return [];
+      const o = r.output as unknown as MetricResult;
+      const money = o.format === "currency" || o.per_currency;
+      return o.rows
+        .filter((row) => row.rows)
+        .map((row) => ({
+          metric: o.metric,
+          period: o.period.label,
+          ...(row.period_label ? { bucket: row.period_label } : {}),
+          currency:
+            money || (o.currency_column && o.group_by.includes(o.currency_column)) ? (rowUnit(o, row) ?? null) : null,
+          converted_to: o.converted_to,
+          dimensions: Object.fromEntries(o.group_by.map((d) => [d, row[d]])),
+          value: row.value,
+          text: value(o, row.value, row),
+        }));
+    });
+}

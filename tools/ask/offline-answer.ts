@@ -1,6 +1,6 @@
 import { asDpError } from "../../engine/errors.ts";
 import { qualityIssues, type Citation } from "../citations.ts";
-import { composeAnswer, type RoledResult } from "./compose.ts";
+import { answerValues, composeAnswer, type AnswerValue, type RoledResult } from "./compose.ts";
 import type { ToolContext } from "../context.ts";
 import { callTool } from "../toolbox/index.ts";
 import { planQuestion, type Plan, type Refusal } from "../planner/plan.ts";
@@ -18,6 +18,8 @@ export interface AskResult {
   warnings: string[];
   tool_calls: { name: string; role: string; input: Record<string, unknown>; summary: string; ms: number }[];
   citations: Citation[];
+  /** offline path: the values the answer states, one per row (one per currency when amounts are in several) */
+  values?: AnswerValue[];
   as_of: string | null;
   tests: TestSummary;
   planner: "offline" | "llm";
@@ -109,6 +111,7 @@ export async function askOffline(
       status: "answered",
       answer: [...warnings.map((w) => `⚠ ${w}`), ...readAs, ...lines].join("\n"),
       ...common,
+      values: answerValues(results),
       interpretation: plan.interpretation ?? null,
     });
   } catch (e) {

@@ -57,7 +57,18 @@ export async function buildBrief(project: Project, options: { period?: string } 
       const period = options.period ?? LAST_FULL[metric.grain] ?? "last month";
       const out = await comparePeriods.run(ctx, comparePeriods.input.parse({ metric: name, current: period }));
       const label = metricLabel(metric);
-      const text = `${label}: ${formatValue(out.current.value, out.format, out.unit ?? undefined)} in ${out.current.period.label} (${formatChange(out.current.value, out.previous.value, out.format, out.unit ?? undefined)} vs ${out.previous.period.label})`;
+      // several currencies: each with its own change, never a sum of dollars and euros
+      const values = out.by_currency.length
+        ? out.by_currency
+            .map(
+              (c) =>
+                `${formatValue(c.current, out.format, c.currency ?? undefined)} (${c.currency}, ${formatChange(c.current, c.previous, out.format, c.currency ?? undefined)})`,
+            )
+            .join(" · ")
+        : `${formatValue(out.current.value, out.format, out.unit ?? undefined)} in ${out.current.period.label} (${formatChange(out.current.value, out.previous.value, out.format, out.unit ?? undefined)} vs ${out.previous.period.label})`;
+      const text = out.by_currency.length
+        ? `${label} in ${out.current.period.label} vs ${out.previous.period.label}: ${values}`
+        : `${label}: ${values}`;
       lines.push({
         metric: name,
         label,

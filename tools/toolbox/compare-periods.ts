@@ -12,7 +12,7 @@ import {
   ymd,
   type ResolvedPeriod,
 } from "../../engine/catalog/period.ts";
-import { runMetricQuery } from "./query-metric.ts";
+import { runMetricQuery, type MetricRow } from "./query-metric.ts";
 import { defineTool } from "./tool.ts";
 
 /** The period just before: the previous calendar unit(s), cut to the same number of days when `current` is to date. */
@@ -87,13 +87,26 @@ export const comparePeriods = defineTool({
     const base = { metric: input.metric, filters: input.filters, group_by: [], order: "time" as const };
     const a = await runMetricQuery(ctx, { ...base, period: asInput(current) });
     const b = await runMetricQuery(ctx, { ...base, period: asInput(previous) });
-    const va = a.rows[0]?.rows ? a.rows[0].value : null;
-    const vb = b.rows[0]?.rows ? b.rows[0].value : null;
+    const split = a.currency_split || b.currency_split;
+    const va = !split && a.rows[0]?.rows ? a.rows[0].value : null;
+    const vb = !split && b.rows[0]?.rows ? b.rows[0].value : null;
+    // several currencies: each compared with itself, never a sum of dollars and euros
+    const codeOf = (row: MetricRow, r: typeof a) =>
+      r.currency_column && row[r.currency_column] ? String(row[r.currency_column]).toUpperCase() : r.unit;
+    const by_currency = split
+      ? [...new Set([...a.currencies, ...b.currencies])].map((currency) => {
+          const cur = a.rows.find((r) => r.rows && codeOf(r, a) === currency)?.value ?? null;
+          const prev = b.rows.find((r) => r.rows && codeOf(r, b) === currency)?.value ?? null;
+          return { currency, current: cur, previous: prev, change: cur !== null && prev !== null ? cur - prev : null };
+        })
+      : [];
     return {
       metric: a.metric,
       label: a.label,
       format: a.format,
-      unit: a.unit,
+      unit: split ? null : (a.unit ?? b.unit),
+      by_currency,
+      converted_to: a.converted_to,
       current: { period: { ...current, label: current.label }, value: va, at: a.rows[0]?.at ?? null },
       previous: { period: previous, value: vb, at: b.rows[0]?.at ?? null },
       change: va !== null && vb !== null ? va - vb : null,

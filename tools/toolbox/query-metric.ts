@@ -4,6 +4,7 @@ import type { ToolContext } from "../context.ts";
 import { metricLabel, type MetricFormat } from "../../engine/catalog/metric-format.ts";
 import {
   buildMetricQuery,
+  currencyScopeQuery,
   latestPeriodQuery,
   metricQuerySchema,
   type MetricQueryInput,
@@ -41,6 +42,18 @@ export interface MetricResult {
   label: string;
   format: MetricFormat;
   unit: string | null;
+  /** the dimension holding each row's currency, when the metric declares one */
+  currency_column: string | null;
+  /** the currencies (ISO codes) in the rows read; one value per currency when split */
+  currencies: string[];
+  /** a money metric or money ratio (currencies: split): its value is in one currency, never across */
+  per_currency: boolean;
+  /** the metric had rows in several currencies and was split by currency_column (no silent sum) */
+  currency_split: boolean;
+  /** project.yaml's vars.reporting_currency, for a metric with a currency_column */
+  reporting_currency: string | null;
+  /** the amounts were converted to vars.reporting_currency with vars.fx_rates (project.yaml) */
+  converted_to: string | null;
   time_rollup: string;
   period: ResolvedPeriod;
   grain: Grain | null;
@@ -70,12 +83,36 @@ async function resolveFor(ctx: ToolContext, catalog: Catalog, input: MetricQuery
   };
 }
 
-export async function runMetricQuery(ctx: ToolContext, input: MetricQueryInput): Promise<MetricResult> {
-  const metric = ctx.catalog.metric(input.metric);
+/** project.yaml's vars.reporting_currency (upper case), which the pack's marts convert amounts into. */
+function reportingCurrency(ctx: ToolContext): string | null {
+  const to = (ctx.project.config.vars ?? {}).reporting_currency;
+  return typeof to === "string" && to ? to.toUpperCase() : null;
+}
+
+export async function runMetricQuery(ctx: ToolContext, asked: MetricQueryInput): Promise<MetricResult> {
+  const metric = ctx.catalog.metric(asked.metric);
   await ctx.db();
-  const period = await resolveFor(ctx, ctx.catalog, input);
+  const period = await resolveFor(ctx, ctx.catalog, asked);
+  const scope = currencyScopeQuery(ctx.catalog, asked, period);
+  const currencies = scope
+    ? (await ctx.query<{ currency: string }>(scope.sql, scope.params)).map((r) => String(r.currency))
+    : [];
+  const col = metric.currency_column;
+  // dollars and euros are never added up: a money metric over several currencies answers per currency
+  const split = !!col && metric.currencies === "split" && currencies.length > 1 && !asked.group_by.includes(col);
+  // the limit applies within each currency ("the top plan" is the top plan in each), after the query
+  const input = split ? { ...asked, group_by: [...asked.group_by, col], limit: undefined } : asked;
   const built = buildMetricQuery(ctx.catalog, input, period, ctx.rowCap);
-  const raw = await ctx.query(built.sql, built.params);
+  const queried = await ctx.query(built.sql, built.params);
+  const seen = new Map<unknown, number>();
+  const raw =
+    split && asked.limit
+      ? queried.filter((r) => {
+          const n = (seen.get(r[col!]) ?? 0) + 1;
+          seen.set(r[col!], n);
+          return n <= asked.limit!;
+        })
+      : queried;
   const truncated = raw.length > built.limit;
   const rows: MetricRow[] = raw.slice(0, built.limit).map((r) => {
     const row: MetricRow = {
@@ -96,7 +133,17 @@ export async function runMetricQuery(ctx: ToolContext, input: MetricQueryInput):
     metric: metric.name,
     label: metricLabel(metric),
     format: metric.format,
-    unit: metric.unit ?? null,
+    unit: currencies.length === 1 && metric.currencies === "split" ? currencies[0]! : (metric.unit ?? null),
+    currency_column: col ?? null,
+    currencies,
+    per_currency: !!col && metric.currencies === "split",
+    currency_split: split,
+    reporting_currency: col ? reportingCurrency(ctx) : null,
+    // the rows are all in the reporting currency: the marts converted them (int_stripe__fx_rates)
+    converted_to:
+      metric.currencies === "split" && currencies.length === 1 && currencies[0] === reportingCurrency(ctx)
+        ? currencies[0]!
+        : null,
     time_rollup: metric.time_rollup,
     period,
     grain: input.grain ?? null,
@@ -120,7 +167,8 @@ export const queryMetric = defineTool({
     "Stocks (time_rollup last, e.g. MRR) take the value at the last period inside the range (a range total of a stock is not a sum); flows (sum) add up over the range; ratios are computed over the whole range. " +
     'A period that has not ended (this month, this year) comes back with toDate: true and a label ending "(to date)": say "to date" or "so far". ' +
     "Not for comparing two periods (compare_periods), ranking rows of a mart by a column (top_n), or metrics that don't exist (say so; propose_metric). " +
-    "Filters and group_by take only the metric's dimensions.",
+    "Filters and group_by take only the metric's dimensions. " +
+    "A money metric over rows in several currencies comes back split by currency (currency_split: true, one row per currency): state each value with its own currency, never a sum; converted_to says the amounts were converted to vars.reporting_currency.",
   authority: "read",
   input: metricQuerySchema,
   run: runMetricQuery,
