@@ -14,7 +14,7 @@
  * founder question's answer text with the expected numbers, (c) the month-to-date change after the
  * second run. It changes nothing in the packs: it only reads. Exit 0 when a score was produced.
  */
-import { execSync } from "node:child_process";
+
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse } from "yaml";
@@ -968,7 +968,7 @@ async function main(): Promise<void> {
   if (args.includes("--no-write")) return;
   // the score file names holdout: a dev-only run writes there only when asked (--out)
   if (!suites.includes("holdout") && outAt < 0) return;
-  const commit = execSync("git rev-parse --short HEAD", { cwd: repoRoot }).toString().trim();
+  const commit = Bun.spawnSync(["git", "rev-parse", "--short", "HEAD"], { cwd: repoRoot }).stdout.toString().trim();
   writeFileSync(out, report(scores, commit));
   log(`wrote ${relative(process.cwd(), out) || out}`);
 }

@@ -29,6 +29,7 @@ const ALLOWED: Record<string, RegExp[]> = {
   "scripts/test.ts": [/Bun\.spawn\(\["bun", "test"/],
   "scripts/demo.ts": [/Bun\.spawnSync\(\["bun", join\(root, "cli\/main\.ts"\)/],
   "scripts/build.ts": [/Bun\.spawnSync\(\["bun", join\(root, "scripts\/gen-demo-assets\.ts"\)/],
+  "scripts/score-holdout.ts": [/Bun\.spawnSync\(\["git", "rev-parse", "--short", "HEAD"\]/],
 };
 
 function tsFiles(dir: string): string[] {
