@@ -1,5 +1,6 @@
 import type { Catalog, CatalogColumn } from "../../engine/catalog/catalog.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
+import { FILLER } from "./vocabulary.ts";
 
 /**
  * The words of a question as the planner reads them: lowercase, typo-corrected against the catalog's own
@@ -25,7 +26,7 @@ export const STOP = new Set(
   big bigger large size how's what's where when whats' let lets let's see look looking know want need list like currently
   take takes taking took go going went come comes came coming bring brings brought make makes made did does kind sort
   share percentage percent proportion fraction ratio please thanks thank hi hey okay ok yes no not being been more most less fewer
-  much really actually exactly basically company business we've we're i'm i'd us' here`
+  much really actually exactly basically company business we've we're i'm i'd us' here ${FILLER.join(" ")}`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -44,6 +45,9 @@ const IRREGULAR: Record<string, string> = {
   got: "get",
   spent: "spend",
   began: "begin",
+  saw: "see",
+  seen: "see",
+  gotten: "get",
   begun: "begin",
   beginning: "begin",
 };

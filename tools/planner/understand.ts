@@ -10,8 +10,19 @@ import {
   type PeriodInput,
 } from "../../engine/catalog/period.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
-import { columnOf, correctTypos, lexiconOf, metricPhraseList, STOP, stemsOf, tokensOf, type Token } from "./lexicon.ts";
+import {
+  columnOf,
+  correctTypos,
+  lexiconOf,
+  metricPhraseList,
+  STOP,
+  stemOf,
+  stemsOf,
+  tokensOf,
+  type Token,
+} from "./lexicon.ts";
 import { findPeriods, spanOf, trailingWindow, type FoundPeriod } from "./periods.ts";
+import { expandShorthand, NOW_WORDS, OCCURRENCE_VERBS } from "./vocabulary.ts";
 
 /** What the planner took the question to mean, in words and in fields; printed as "Read as: …" and in --json. */
 export interface Interpretation {
@@ -161,6 +172,20 @@ function cueOf(tokens: Token[]): MetricDef["format"] | undefined {
   return undefined;
 }
 
+const OCCURRENCE_STEMS = new Set(OCCURRENCE_VERBS.map(stemOf));
+const CUE_WORDS: Record<string, string> = { number: "how many", currency: "how much", percent: "a percentage" };
+const FORMAT_WORDS: Record<string, string> = { number: "a count", currency: "an amount", percent: "a percentage" };
+
+/** A metric that is an average: its label or the first sentence of its description says average or mean, or it is avg(). */
+function firstSentence(m: MetricDef): string {
+  return (m.description ?? "").split(/(?<=\.)\s/)[0] ?? "";
+}
+
+export function isAverage(m: MetricDef): boolean {
+  const first = firstSentence(m);
+  return /\b(?:average|mean)\b/i.test(`${m.label ?? ""} ${first}`) || /\bavg\s*\(/i.test(m.expression ?? "");
+}
+
 /** Phrases of a dimension: its name, its name without _name/_label/…, and the column's synonyms. */
 function dimensionPhrases(catalog: Catalog, metric: MetricDef, dim: string): string[] {
   const col = columnOf(catalog, metric.mart, dim);
@@ -247,7 +272,7 @@ interface Attempt {
  */
 export function understand(question: string, catalog: Catalog, at: Date): Understood | NotUnderstood {
   const lexicon = lexiconOf(catalog);
-  const { text, fixes } = correctTypos(question, lexicon);
+  const { text, fixes } = correctTypos(expandShorthand(question), lexicon);
   const tokens = tokensOf(text);
   const candidates = candidatesFor(tokens, catalog);
   if (!candidates.length) {
@@ -355,10 +380,28 @@ function attemptWith(
     periodsFound.push({ period: "this_year", start: yearStart.index, end: yearStart.index, multi: false });
     instantStart = true;
   }
-  // "now", "at the moment": a level now; a count over a period has no "now" (a flow asked as a stock asks back)
+  // "now", "at the moment", "these days", "to date": a level now; a count over a period has no "now" (a flow
+  // asked as a stock asks back). Words inside a period ("today", "the current month") are that period.
+  const inPeriod = (t: Token) => periodsFound.some((p) => t.start >= p.start && t.end <= p.end);
   tokens.forEach((t, i) => {
-    if (/^(now|today|currently|current|right|moment|presently)$/.test(t.raw)) placed[i] = kind === "stock";
+    if (inPeriod(t)) return;
+    const prev = tokens[i - 1]?.raw;
+    const nowWord =
+      NOW_WORDS.test(t.raw) || (t.raw === "days" && prev === "these") || (t.raw === "date" && prev === "to");
+    if (nowWord) placed[i] = kind === "stock";
+    // "so far", "ever", "yet" with no period named: a count since when? (a level is read now anyway)
+    if (!periodsFound.length && /^(far|ever|yet)$/.test(t.raw)) placed[i] = kind === "stock";
   });
+  // "tickets we received", "refunds we issued": the event of a count over a period, nothing more
+  if (kind !== "stock")
+    tokens.forEach((t, i) => {
+      if (OCCURRENCE_STEMS.has(t.stem)) placed[i] = true;
+    });
+  // "average"/"mean" is placed by a metric that is an average (its label, description or expression says so)
+  if (isAverage(metric))
+    tokens.forEach((t, i) => {
+      if (/^(average|mean)$/.test(t.raw)) placed[i] = true;
+    });
   // "last month end", "Q3 end"
   for (const p of periodsFound) {
     const after = /^\s*(?:month|quarter|year|qtr)?[\s-]*end\b/.exec(text.slice(p.end));
@@ -496,12 +539,27 @@ function attemptWith(
   tokens.forEach((t, i) => {
     if (!placed[i] && (c.covered.has(t.stem) || (c.vocabulary.has(t.stem) && !bareDims.has(t.stem)))) placed[i] = true;
   });
+  // "response time for tickets", "reply to tickets": after for/of/on/to, a word of the metric's own definition
+  // names what it is measured on (the first sentence of its description), never a dimension or its value
+  const subject = new Set(stemsOf(firstSentence(metric)).filter((s) => !STOP.has(s)));
+  tokens.forEach((t, i) => {
+    if (!placed[i] && subject.has(t.stem) && !bareDims.has(t.stem) && /^(for|of|on|to)$/.test(tokens[i - 1]?.raw ?? ""))
+      placed[i] = true;
+  });
   // a source's name says where the data comes from ("our Stripe customers"), read last
   const sources = new Set(Object.keys(catalog.project.config.sources ?? {}));
   tokens.forEach((t, i) => {
     if (sources.has(t.raw)) placed[i] = true;
   });
   const unplaced = tokens.filter((_, i) => !placed[i]).map((t) => t.raw);
+  // "how many" of an amount, "what %" of a count, "how much" of a count: the question asks for another metric
+  const said = cueOf(tokens.filter((t) => !c.vocabulary.has(t.stem)));
+  const clash =
+    said &&
+    said !== metric.format &&
+    !(said === "currency" && (metric.format !== "number" || metric.unit || kind === "ratio"));
+  if (clash)
+    unplaced.push(`${CUE_WORDS[said]} (${metric.name} is ${FORMAT_WORDS[metric.format ?? "number"] ?? metric.format})`);
   const partial: Partial<Interpretation> = { metric: metric.name, metric_label: metric.label ?? metric.name, why };
   if (unplaced.length) return { unplaced, partial };
 
