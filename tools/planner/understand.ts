@@ -172,6 +172,10 @@ function cueOf(tokens: Token[]): MetricDef["format"] | undefined {
   return undefined;
 }
 
+/** Words of a period: never read as what a metric is measured on ("deals won to date" is no close date). */
+const TIME_NOUNS = new Set(
+  "date dates day days week weeks month months quarter quarters year years period periods time times ever".split(" "),
+);
 const OCCURRENCE_STEMS = new Set(OCCURRENCE_VERBS.map(stemOf));
 const CUE_WORDS: Record<string, string> = { number: "how many", currency: "how much", percent: "a percentage" };
 const FORMAT_WORDS: Record<string, string> = { number: "a count", currency: "an amount", percent: "a percentage" };
@@ -541,10 +545,24 @@ function attemptWith(
   });
   // "response time for tickets", "reply to tickets": after for/of/on/to, a word of the metric's own definition
   // names what it is measured on (the first sentence of its description), never a dimension or its value
-  const subject = new Set(stemsOf(firstSentence(metric)).filter((s) => !STOP.has(s)));
-  tokens.forEach((t, i) => {
-    if (!placed[i] && subject.has(t.stem) && !bareDims.has(t.stem) && /^(for|of|on|to)$/.test(tokens[i - 1]?.raw ?? ""))
-      placed[i] = true;
+  // ("for deals won": the words run as they do in "the deals won in the period")
+  const definition = stemsOf(firstSentence(metric));
+  tokens.forEach((_, i) => {
+    if (!/^(for|of|on|to)$/.test(tokens[i - 1]?.raw ?? "")) return;
+    let run = 0;
+    for (let d = 0; d < definition.length; d++) {
+      let k = 0;
+      while (
+        i + k < tokens.length &&
+        definition[d + k] === tokens[i + k]!.stem &&
+        !STOP.has(tokens[i + k]!.stem) &&
+        !TIME_NOUNS.has(tokens[i + k]!.raw) &&
+        !bareDims.has(tokens[i + k]!.stem)
+      )
+        k++;
+      run = Math.max(run, k);
+    }
+    for (let k = 0; k < run; k++) placed[i + k] = true;
   });
   // a source's name says where the data comes from ("our Stripe customers"), read last
   const sources = new Set(Object.keys(catalog.project.config.sources ?? {}));

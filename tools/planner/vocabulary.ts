@@ -12,7 +12,7 @@ const PERIOD_NOUN = `(?:month|week|quarter|year|today|yesterday|q[1-4]|${MONTH})
 const SHORTHAND: [RegExp, string][] = [
   [/\bavg\b\.?/g, "average"],
   [/\bno\.\s*(?=[a-z])/g, "number "],
-  [/#\s*(?=[a-z])/g, "number of "],
+  [/#\s*(?:of\s+)?(?=[a-z])/g, "number of "],
   [/\bnum\b\.?(?=\s+(?:of\s+)?[a-z])/g, "number"],
   [/\bqty\b/g, "number"],
   [/%/g, " percent"],

@@ -1,0 +1,196 @@
+import { beforeAll, describe, expect, test } from "bun:test";
+import { loadCatalog, type Catalog } from "../../../engine/catalog/catalog.ts";
+import { loadProject } from "../../../engine/config/project.ts";
+import { planQuestion, type Plan, type Refusal } from "../../../tools/planner/plan.ts";
+import { isAverage } from "../../../tools/planner/understand.ts";
+import { expandShorthand } from "../../../tools/planner/vocabulary.ts";
+import { repoRoot } from "../../helpers.ts";
+
+/**
+ * General English around a placed question (#15, second pass): shorthand, fillers, time words, occurrence verbs,
+ * averages, the subject a metric is measured on, and a "how many"/"how much"/"%" that contradicts the metric.
+ * Each rule both places what never changes the number and keeps asking back on what could.
+ */
+let catalog: Catalog;
+const at = new Date("2026-11-21T06:00:00Z");
+
+beforeAll(() => {
+  catalog = loadCatalog(loadProject(repoRoot));
+  const owners = ["Priya Nair", "James Chen", "Tom Becker", "Maria Lopez", "Sofia Rossi"];
+  catalog.dimensionValues = new Map<string, string[]>([
+    ["mrr_by_plan_monthly.plan", ["Pro", "Starter", "Enterprise", "Growth"]],
+    ["mrr_by_plan_monthly.currency", ["usd"]],
+    ["mrr_monthly.currency", ["usd"]],
+    ["pipeline_monthly.owner", owners],
+    ["pipeline_monthly.pipeline", ["Sales Pipeline", "Enterprise"]],
+    ["deals_closed_monthly.owner", owners],
+    ["deals_closed_monthly.pipeline", ["Sales Pipeline", "Enterprise"]],
+  ]);
+});
+
+function main(q: string): Record<string, unknown> {
+  const p = planQuestion(q, catalog, at) as Plan | Refusal;
+  if (p.status !== "plan") throw new Error(`${q}: refused (${p.reason})`);
+  return p.calls.find((c) => c.role === "main")!.input;
+}
+
+function asksBack(q: string): Refusal {
+  const p = planQuestion(q, catalog, at);
+  if (p.status !== "refusal") throw new Error(`${q}: answered with ${JSON.stringify(p.calls[0]?.input)}`);
+  return p;
+}
+
+describe("shorthand is read as the words it stands for", () => {
+  test.each([
+    ["avg deal size", "average deal size"],
+    ["# of paying customers", "number of paying customers"],
+    ["#deals won", "number of deals won"],
+    ["no. of open deals", "number of open deals"],
+    ["mrr pls", "mrr please"],
+    ["mrr atm", "mrr at the moment"],
+    ["mrr rn", "mrr right now"],
+    ["what's our win % ytd", "what's our win percent ytd"],
+    ["last month's mrr", "last month mrr"],
+    ["october's churn rate", "october churn rate"],
+    ["q3's win rate", "q3 win rate"],
+    ["new customers for the month of october", "new customers for october"],
+  ])("%p → %p", (q, expanded) => expect(expandShorthand(q)).toBe(expanded));
+
+  test.each([
+    ["pls tell me the avg deal size last quarter", "average_won_deal_size", "last_quarter"],
+    ["# of paying customers right now", "active_customers", "latest"],
+    ["no. of open deals currently", "open_deals", "latest"],
+    ["what was last month's mrr", "mrr", "last_month"],
+    ["october's churn rate", "churn_rate", "2026-10"],
+    ["new customers for the month of october", "new_customers", "2026-10"],
+  ])("%p plans %p over %p", (q, metric, period) => expect(main(q)).toMatchObject({ metric, period }));
+
+  test("'no' without the abbreviation's dot stays a word (it is not 'number')", () => {
+    expect(expandShorthand("deals with no owner")).toBe("deals with no owner");
+  });
+});
+
+describe("fillers never need placing", () => {
+  test.each([
+    ["quick q: how many customers do we have", "active_customers"],
+    ["could you pull mrr for me", "mrr"],
+    ["what's mrr currently sitting at", "mrr"],
+    ["hey, what's our arr", "arr"],
+    ["mrr as it stands", "mrr"],
+  ])("%p → %p", (q, metric) => expect(main(q).metric).toBe(metric));
+});
+
+describe("time words: a level now; a count needs a period", () => {
+  test.each([
+    "what's our mrr atm",
+    "hey, what's the MRR looking like these days",
+    "what's the latest mrr number",
+    "mrr to date",
+  ])("%p: MRR now", (q) => expect(main(q)).toMatchObject({ metric: "mrr", period: "latest" }));
+
+  test.each([
+    "deals won so far",
+    "new customers so far",
+    "new customers these days",
+    "how many deals have we won ever",
+    "deals won to date",
+  ])("%p: a count since when? asks back (it never falls back to last month)", (q) =>
+    expect(asksBack(q).kind).toBe("clarify"),
+  );
+
+  test.each([
+    ["deals won so far this year", "deals_won", "this_year"],
+    ["how many customers signed up this month so far", "new_customers", "this_month"],
+    ["new customers in the current month", "new_customers", "this_month"],
+    ["how many tickets got opened today", "tickets_opened", "today"],
+  ])("%p: the period said with it", (q, metric, period) => expect(main(q)).toMatchObject({ metric, period }));
+
+  test("'today' for a monthly count still asks back (the count is by month)", () => {
+    expect(asksBack("new customers today").kind).toBe("clarify");
+  });
+});
+
+describe("periods people say", () => {
+  test.each([
+    ["new customers since the start of the year", "ytd"],
+    ["new customers since the beginning of the quarter", "this_quarter"],
+    ["new customers two months ago", "2026-09"],
+    ["new customers the month before last", "2026-09"],
+    ["new customers a quarter ago", "2026-Q3"],
+    ["new customers last full month", "last_month"],
+    ["new customers in the last complete month", "last_month"],
+  ])("%p → %p", (q, period) => expect(main(q)).toMatchObject({ metric: "new_customers", period }));
+});
+
+describe("occurrence verbs are placed for counts over a period, not for levels", () => {
+  test.each([
+    ["how many tickets did we receive last week", "tickets_opened"],
+    ["how many support tickets were logged last week", "tickets_opened"],
+  ])("%p → %p", (q, metric) => expect(main(q)).toMatchObject({ metric, period: "last_week" }));
+
+  test("'how much MRR did we receive' asks back: a level is not received", () => {
+    expect(asksBack("how much mrr did we receive last month").kind).toBe("clarify");
+  });
+});
+
+describe("'average' is placed only by a metric that is an average", () => {
+  test("the catalog says which metrics are averages", () => {
+    expect(isAverage(catalog.metric("first_response_minutes"))).toBe(true);
+    expect(isAverage(catalog.metric("csat"))).toBe(true);
+    expect(isAverage(catalog.metric("average_sales_cycle_days"))).toBe(true);
+    expect(isAverage(catalog.metric("sales_cycle_days"))).toBe(false);
+    expect(isAverage(catalog.metric("tickets_opened"))).toBe(false);
+  });
+
+  test.each([
+    ["avg first response time last month", "first_response_minutes"],
+    ["what was our average csat last month", "csat"],
+    ["what's the avg sales cycle for deals won last quarter", "average_sales_cycle_days"],
+  ])("%p → %p", (q, metric) => expect(main(q).metric).toBe(metric));
+
+  test("'average tickets per day' asks back: tickets opened is a count, its average is another number", () => {
+    expect(asksBack("average tickets per day last month").kind).toBe("clarify");
+  });
+});
+
+describe("what a metric is measured on, said after for/of/on/to, agrees with it", () => {
+  test.each([
+    ["how fast do we respond to tickets", "first_response_minutes"],
+    ["what's the average first response time for tickets this week", "first_response_minutes"],
+  ])("%p → %p", (q, metric) => expect(main(q).metric).toBe(metric));
+});
+
+describe("a 'how many', 'how much' or '%' that contradicts the metric's format asks back", () => {
+  test.each([
+    ["what % of tickets were opened last week", /percentage/],
+    ["how much did customers pay us last month", /how much/],
+    ["how many refunds did we issue last month", /how many/],
+    ["what share of mrr is on pro", /percentage/],
+  ])("%p", (q, said) => {
+    const r = asksBack(q);
+    expect(r.kind).toBe("clarify");
+    expect(r.unplaced!.join(" ")).toMatch(said);
+  });
+
+  test.each([
+    ["current run-rate", "mrr"],
+    ["what's our win % ytd", "win_rate"],
+    ["what percentage of customers churned last month", "churn_rate"],
+    ["how many days does it take to close a deal", "sales_cycle_days"],
+    ["how much pipeline does Maria Lopez have right now", "open_pipeline"],
+  ])("%p: the words are the metric's own, or fit it → %p", (q, metric) => expect(main(q).metric).toBe(metric));
+});
+
+describe("event verbs are declared as synonyms in metric YAML", () => {
+  test.each([
+    ["how many customers joined last month", "new_customers"],
+    ["how many accounts churned last month", "churned_customers"],
+    ["how many tickets were created yesterday", "tickets_opened"],
+    ["how many opportunities did we win last quarter", "deals_won"],
+    ["how much MRR did we gain from upgrades last month", "expansion_mrr"],
+  ])("%p → %p", (q, metric) => expect(main(q).metric).toBe(metric));
+
+  test("'how much mrr did we gain' stays ambiguous (new or net new MRR): it asks back", () => {
+    expect(asksBack("how much mrr did we gain last month").kind).toBe("clarify");
+  });
+});
