@@ -76,7 +76,7 @@ const GRAIN_WORDS: [RegExp, Grain][] = [
   [/\b(?:quarterly|per quarter|by quarter|each quarter|quarter by quarter|quarter over quarter|qoq)\b/, "quarter"],
   [/\b(?:yearly|per year|by year|each year|year by year|year over year|yoy)\b/, "year"],
 ];
-const TREND = /\b(?:trend|trends|trending|over time|history|historical|evolution|time series|series)\b/;
+const TREND = /\b(?:trend|trends|trended|trending|over time|history|historical|evolution|time series|series)\b/;
 const COMPARE =
   /\b(?:compare|compared|comparison|vs|versus|against|change from|changed from|difference between|how did .* change|changed|grow|grew|growth)\b/;
 const COMPARE_WORDS = new Set([
@@ -453,7 +453,33 @@ function attemptWith(
     }
   }
   valueHits.sort((a, b) => b.len - a.len || Number(a.syn) - Number(b.syn));
+  // two values of one dimension joined by "and"/"or" ("customers on Growth and Pro"): one filter on both
+  const joinedTo = (h: (typeof valueHits)[number]) =>
+    filters.find((f) => {
+      if (f.dimension !== h.dim || h.syn) return false;
+      const prev = valueHits.find((v) => v.dim === f.dimension && v.said === f.said)!;
+      const [a, b] = prev.at < h.at ? [prev.at + prev.len, h.at] : [h.at + h.len, prev.at];
+      const between = tokens.slice(a, b).map((t) => t.raw);
+      return (
+        between.length > 0 &&
+        between.every((w) => /^(and|or|plus|the|on|in)$/.test(w)) &&
+        between.some((w) => /^(and|or|plus)$/.test(w))
+      );
+    });
   for (const h of valueHits) {
+    const joined = joinedTo(h);
+    if (joined && !h.syn) {
+      const span = Array.from({ length: h.len }, (_, k) => h.at + k);
+      if (span.some((k) => placed[k] && !STOP.has(tokens[k]!.stem))) continue;
+      span.forEach((k) => {
+        placed[k] = true;
+      });
+      const before = Array.isArray(joined.value) ? joined.value : [joined.value as string];
+      joined.op = "in";
+      joined.value = [...before, ...h.values] as string[];
+      joined.said = `${joined.said} and ${h.said}`;
+      continue;
+    }
     if (filters.some((f) => f.dimension === h.dim)) continue;
     const span = Array.from({ length: h.len }, (_, k) => h.at + k);
     if (span.some((k) => placed[k] && !STOP.has(tokens[k]!.stem))) continue;
@@ -486,8 +512,15 @@ function attemptWith(
   let argmax: Interpretation["argmax"] = null;
   const sup = SUPERLATIVE.exec(text);
   if (sup && /^(?:which|what|who|whats|what's)\b/.test(text.trim())) {
+    // "who": the dimension whose synonyms say "who", by its name if said ("who is our top sales rep")
+    const whoPhrases = new Set(
+      metric.dimensions
+        .map((d) => dimensionPhrases(catalog, metric, d))
+        .filter((ps) => ps.includes("who"))
+        .flat(),
+    );
     const dim = /^who\b/.test(text.trim())
-      ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => p === "who")
+      ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => whoPhrases.has(p))
       : findDimension(tokens, placed, catalog, metric, true, 0, undefined, 5);
     if (dim) {
       argmax = { dimension: dim.dim, direction: LEAST.test(sup[0]) ? "least" : "most" };
@@ -501,7 +534,7 @@ function attemptWith(
   // breakdowns: "by tier", "per sales rep", "broken down by stage"
   const groupBy: string[] = [];
   for (const m of text.matchAll(
-    /\b(?:by|per|across|for each|for every|broken down by|break down by|split by|grouped by)\s+/g,
+    /\b(?:by|per|across|for each|for every|broken down by|break down by|breakdown by|breakdown of .*? by|split by|grouped by)\s+/g,
   )) {
     const startIdx = tokens.findIndex((t) => t.start >= m.index! + m[0].length);
     if (startIdx < 0 || placed[startIdx]) continue;
@@ -509,7 +542,7 @@ function attemptWith(
     if (dim) {
       if (!groupBy.includes(dim.dim)) groupBy.push(dim.dim);
       tokens.forEach((t, i) => {
-        if (/^(break|broken|down|split|grouped)$/.test(t.raw)) placed[i] = true;
+        if (/^(break|broken|down|split|grouped|breakdown)$/.test(t.raw)) placed[i] = true;
       });
     }
   }
@@ -564,6 +597,22 @@ function attemptWith(
     }
     for (let k = 0; k < run; k++) placed[i + k] = true;
   });
+  // "free trials ended": words of the definition said in its order next to the metric's own words restate it
+  tokens.forEach((_, i) => {
+    for (let d = 0; d < definition.length; d++) {
+      let k = 0;
+      while (i + k < tokens.length && definition[d + k] === tokens[i + k]!.stem && !TIME_NOUNS.has(tokens[i + k]!.raw))
+        k++;
+      const run = tokens.slice(i, i + k);
+      if (k >= 2 && run.some((t) => c.covered.has(t.stem)) && run.every((t) => !bareDims.has(t.stem)))
+        for (let j = 0; j < k; j++) placed[i + j] = true;
+    }
+  });
+  // "net retention rate", "churn percentage": a percentage metric is a rate
+  if (metric.format === "percent")
+    tokens.forEach((t, i) => {
+      if (/^(rate|rates)$/.test(t.raw)) placed[i] = true;
+    });
   // a source's name says where the data comes from ("our Stripe customers"), read last
   const sources = new Set(Object.keys(catalog.project.config.sources ?? {}));
   tokens.forEach((t, i) => {

@@ -194,3 +194,59 @@ describe("event verbs are declared as synonyms in metric YAML", () => {
     expect(asksBack("how much mrr did we gain last month").kind).toBe("clarify");
   });
 });
+
+describe("two values of one dimension joined by and/or are one filter on both", () => {
+  test.each([
+    ["mrr for pro and enterprise", ["Pro", "Enterprise"]],
+    ["how many customers do we have on growth and pro", ["Pro", "Growth"]],
+  ])("%p", (q, values) => {
+    const input = main(q);
+    const f = (input.filters as { dimension: string; op: string; value: string[] }[])[0]!;
+    expect(f).toMatchObject({ dimension: "plan", op: "in" });
+    expect([...f.value].sort()).toEqual([...values].sort());
+  });
+
+  test("'growth' that is a plan is never read as a comparison", () => {
+    expect(planQuestion("how many customers do we have on growth and pro", catalog, at)).toMatchObject({
+      status: "plan",
+    });
+    const p = planQuestion("how many customers do we have on growth and pro", catalog, at) as Plan;
+    expect(p.calls.find((c) => c.role === "main")!.name).toBe("query_metric");
+    expect(p.interpretation!.read_as).not.toContain(" vs ");
+  });
+});
+
+describe("breakdowns, argmax and trends said in other words", () => {
+  test("'the breakdown of MRR by plan' is MRR by plan", () => {
+    expect(main("what's the breakdown of mrr by plan")).toMatchObject({ metric: "mrr", group_by: ["plan"] });
+  });
+
+  test("'who is our top sales rep by deals won' is the owner with the most deals won; 'who has the biggest pipeline' too", () => {
+    const a = planQuestion("who is our top sales rep by deals won this year", catalog, at) as Plan;
+    expect(a.interpretation!.argmax).toEqual({ dimension: "owner", direction: "most" });
+    const b = planQuestion("who has the biggest pipeline currently", catalog, at) as Plan;
+    expect(b.interpretation!.argmax).toEqual({ dimension: "owner", direction: "most" });
+  });
+
+  test("'how has MRR trended this year' is the monthly series", () => {
+    expect(main("how has mrr trended this year")).toMatchObject({ metric: "mrr", grain: "month" });
+  });
+});
+
+describe("words of a metric's definition, in its order, restate it", () => {
+  test("'free trials ended' is trials ended (its definition: 'Free trials that ended')", () => {
+    expect(main("how many free trials ended last month")).toMatchObject({
+      metric: "trials_ended",
+      period: "last_month",
+    });
+  });
+
+  test("'paid trials ended' asks back: 'paid' is not in the definition", () => {
+    expect(asksBack("how many paid trials ended last month").kind).toBe("clarify");
+  });
+
+  test("'rate' restates a percentage metric ('net retention rate'), and only a percentage metric", () => {
+    expect(main("what is our net retention rate for this year")).toMatchObject({ metric: "nrr" });
+    expect(asksBack("what's our refund rate").kind).toBe("clarify");
+  });
+});
