@@ -139,7 +139,14 @@ function candidatesFor(tokens: Token[], catalog: Catalog): Candidate[] {
     for (const full of metricPhraseList(metric)) {
       stemsOf(full).forEach((s) => vocabulary.add(s));
       // "mrr by plan" names the metric with a split: the split is read as a breakdown, not as the metric
-      const phrase = full.split(/\s+(?:by|per)\s+/)[0]!;
+      // ("average mrr per customer" is no split: customer is no dimension of it)
+      const [head, tail] = full.split(/\s+(?:by|per)\s+/);
+      const splits =
+        tail !== undefined &&
+        metric.dimensions.some((d) =>
+          dimensionPhrases(catalog, metric, d).some((p) => stemsOf(p).join(" ") === stemsOf(tail).join(" ")),
+        );
+      const phrase = splits || !/\s(?:per)\s/.test(full) ? head! : full;
       const stems = stemsOf(phrase);
       const content = stems.filter((s) => !STOP.has(s));
       const clause = clauses.find((c) => content.every((s) => c.has(s)));
@@ -396,6 +403,14 @@ function attemptWith(
     // "so far", "ever", "yet" with no period named: a count since when? (a level is read now anyway)
     if (!periodsFound.length && /^(far|ever|yet)$/.test(t.raw)) placed[i] = kind === "stock";
   });
+  // "did MRR go up", "has churn gone down": a change, not a level; "in the US" is a place, not "us"
+  for (const m of text.matchAll(/\b(?:go|goes|going|gone|went)\s+(?:up|down)\b/g))
+    tokens.forEach((t, i) => {
+      if (t.start >= m.index! && t.end <= m.index! + m[0].length) placed[i] = false;
+    });
+  tokens.forEach((t, i) => {
+    if (t.raw === "us" && tokens[i - 1]?.raw === "the") placed[i] = false;
+  });
   // "tickets we received", "refunds we issued": the event of a count over a period, nothing more
   if (kind !== "stock")
     tokens.forEach((t, i) => {
@@ -505,7 +520,13 @@ function attemptWith(
   // the customers of a filtered segment: "starter customers", "Pro plan customers"
   if (filters.length)
     tokens.forEach((t, i) => {
-      if (/^(customer|account|deal|subscriber|user)$/.test(t.stem) && i > 0 && placed[i - 1]) placed[i] = true;
+      if (
+        /^(customer|account|deal|subscriber|user)$/.test(t.stem) &&
+        i > 0 &&
+        placed[i - 1] &&
+        !STOP.has(tokens[i - 1]!.stem)
+      )
+        placed[i] = true;
     });
 
   // argmax: "which plan has the most paying customers", "who has the most pipeline"

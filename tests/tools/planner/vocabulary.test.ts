@@ -250,3 +250,26 @@ describe("words of a metric's definition, in its order, restate it", () => {
     expect(asksBack("what's our refund rate").kind).toBe("clarify");
   });
 });
+
+describe("words that change the number are never dropped", () => {
+  test.each([
+    "how many customers are not on pro",
+    "how many more customers do we have than last month",
+    "how many fewer deals did we win than last month",
+    "how much did churn go up last month",
+    "did mrr go down last month",
+    "mrr in the us",
+    "mrr per customer on pro",
+    "the average mrr this year",
+    "how many deals did we win on average per month this year",
+  ])("%p asks back", (q) => expect(asksBack(q).kind).toBe("clarify"));
+
+  test("'average mrr per customer' is still ARPA: 'per customer' is part of its name, not a split", () => {
+    expect(main("average mrr per customer last month")).toMatchObject({ metric: "arpa", period: "last_month" });
+    expect(main("customers per plan right now")).toMatchObject({ metric: "plan_customers", group_by: ["plan"] });
+  });
+
+  test("'how many customers signed up' keeps its 'up' (a verb particle, not a change)", () => {
+    expect(main("how many customers signed up last month")).toMatchObject({ metric: "new_customers" });
+  });
+});
