@@ -111,7 +111,7 @@ const RULES: Rule[] = [
     },
   },
   {
-    re: /\b(?:last|previous|prior|past|latest|most\s+recent)\s+(?:full\s+|complete\s+|completed\s+|closed\s+|finished\s+)?(week|month|quarter|year|qtr|yr|mo|mth|wk)\b/g,
+    re: /\b(?:(?:last|previous|prior|past)\s+(?:full\s+|complete\s+|completed\s+|closed\s+|finished\s+)?|(?:latest|most\s+recent)\s+(?:full|complete|completed|closed|finished)\s+)(week|month|quarter|year|qtr|yr|mo|mth|wk)\b/g,
     make: (m) => ({ period: `last_${UNIT_WORD[m[1]!] ?? m[1]}`, multi: false }),
   },
   {

@@ -641,7 +641,7 @@ function attemptWith(
   });
   const unplaced = tokens.filter((_, i) => !placed[i]).map((t) => t.raw);
   // "how many" of an amount, "what %" of a count, "how much" of a count: the question asks for another metric
-  const said = cueOf(tokens.filter((t) => !c.vocabulary.has(t.stem)));
+  const said = cueOf(tokens.filter((t) => STOP.has(t.raw) || !c.vocabulary.has(t.stem)));
   const clash =
     said &&
     said !== metric.format &&
@@ -689,6 +689,9 @@ function attemptWith(
           partial,
         };
     }
+    // "new customers in the last 30 days": a count by month cannot start mid-month (it would count whole months)
+    if (kind !== "stock" && period !== "latest" && ymd(startBucket) !== r.start)
+      return { unplaced: [`${r.label} (${metric.name} is counted by ${metric.grain})`], partial };
     range = bucketsIn(period, metric.grain, at) > 1;
     if (period !== "latest" && resolvePeriod(period, at).start > ymd(truncate(at, "day")))
       return { unplaced: [`${resolvePeriod(period, at).label} (it has not started yet)`], partial };

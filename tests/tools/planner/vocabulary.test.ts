@@ -273,3 +273,24 @@ describe("words that change the number are never dropped", () => {
     expect(main("how many customers signed up last month")).toMatchObject({ metric: "new_customers" });
   });
 });
+
+describe("a count by month is never cut to a window it cannot hold", () => {
+  test.each(["how many customers signed up in the last 30 days", "churn rate last 90 days"])(
+    "%p asks back (a monthly count cannot start mid-month)",
+    (q) => expect(asksBack(q).unplaced!.join(" ")).toMatch(/counted by month/),
+  );
+
+  test("a daily count over the last 30 days is answered", () => {
+    expect(main("tickets last 30 days")).toMatchObject({ metric: "tickets_opened" });
+  });
+
+  test("'the most recent month' is not guessed (the current month or the last full one?); 'latest full month' is", () => {
+    expect(asksBack("new customers in the most recent month").kind).toBe("clarify");
+    expect(main("new customers latest full month")).toMatchObject({ period: "last_month" });
+  });
+
+  test("'how many deals did sales close' is never answered with an amount", () => {
+    const p = planQuestion("how many deals did sales close last month", catalog, at);
+    if (p.status === "plan") expect(p.calls[0]!.input.metric).not.toBe("won_amount");
+  });
+});
