@@ -21,7 +21,7 @@ export const STOP = new Set(
   `a an the of for in on at to by from with and or is are was were be been being am do does did done doing have has had
   our we us you your my i me it its it's this that these those what whats which who whom whose how much many show tell give
   get got please can could would should shall may might there their they them then as so far right now currently current
-  today total overall number numbers count amount value level figure figures stat stats about around roughly approximately just
+  today total overall number numbers count amount value worth dollar dollars level figure figures stat stats about around roughly approximately just
   only also still ever all any each every some per vs versus into out up via through between over under across during within since until
   big bigger large size how's what's where when whats' let lets let's see look looking know want need list like currently
   take takes taking took go going went come comes came coming bring brings brought make makes made did does kind sort

@@ -174,7 +174,8 @@ function candidatesFor(tokens: Token[], catalog: Catalog): Candidate[] {
 function cueOf(tokens: Token[]): MetricDef["format"] | undefined {
   const text = tokens.map((t) => t.raw).join(" ");
   if (/\b(?:how many|number of|count of)\b/.test(text)) return "number";
-  if (/\bhow much\b/.test(text)) return "currency";
+  // "the amount of deals won", "what is the pipeline worth", "the dollar value of …": an amount
+  if (/\b(?:how much|amount|worth|dollars?|value)\b/.test(text)) return "currency";
   if (/\b(?:rate|percent|percentage|share)\b/.test(text)) return "percent";
   return undefined;
 }
@@ -638,6 +639,16 @@ function attemptWith(
   const sources = new Set(Object.keys(catalog.project.config.sources ?? {}));
   tokens.forEach((t, i) => {
     if (sources.has(t.raw)) placed[i] = true;
+  });
+  // "tickets by priority": a split on a word that is no dimension of the metric (it only named the metric)
+  const grainWord = /^(day|days|week|weeks|month|months|quarter|quarters|year|years|qtr|yr)$/;
+  const ownPhrases = metricPhraseList(metric).map((p) => stemsOf(p).join(" "));
+  tokens.forEach((t, i) => {
+    const x = tokens[i + 1];
+    if (!x || !/^(by|per)$/.test(t.raw) || STOP.has(x.raw) || grainWord.test(x.raw) || dimStems.has(x.stem)) return;
+    // "the biggest plan by MRR": a whole name of the metric after "by" is the measure ranked by
+    if (ownPhrases.some((p) => ` ${p} `.includes(` ${t.stem} ${x.stem} `) || p === x.stem)) return;
+    if (c.covered.has(x.stem)) placed[i + 1] = false;
   });
   const unplaced = tokens.filter((_, i) => !placed[i]).map((t) => t.raw);
   // "how many" of an amount, "what %" of a count, "how much" of a count: the question asks for another metric

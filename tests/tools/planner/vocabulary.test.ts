@@ -294,3 +294,20 @@ describe("a count by month is never cut to a window it cannot hold", () => {
     if (p.status === "plan") expect(p.calls[0]!.input.metric).not.toBe("won_amount");
   });
 });
+
+describe("amount words and splits the metric cannot make", () => {
+  test.each([
+    ["what's the total amount of deals won this year", "won_amount"],
+    ["what's the dollar value of deals won last month", "won_amount"],
+    ["how much is our pipeline worth right now", "open_pipeline"],
+  ])("%p is an amount → %p (never the count of deals)", (q, metric) => expect(main(q).metric).toBe(metric));
+
+  test("'tickets by priority' asks back: priority is no dimension of a ticket count, only a word of another metric", () => {
+    expect(asksBack("tickets by priority last month").unplaced).toContain("priority");
+  });
+
+  test("'the biggest plan by MRR' ranks by the metric named after 'by'", () => {
+    const p = planQuestion("what's our biggest plan by MRR", catalog, at) as Plan;
+    expect(p.interpretation!.argmax).toEqual({ dimension: "plan", direction: "most" });
+  });
+});
