@@ -497,6 +497,17 @@ function attemptWith(
       continue;
     }
     if (filters.some((f) => f.dimension === h.dim)) continue;
+    // a value that is also a word of change ("ARR growth this year") is the value only with a cue: its
+    // dimension next to it ("the growth plan"), "on/in/for" before it, or the customers of it after it
+    if (h.len === 1 && COMPARE_WORDS.has(tokens[h.at]!.raw)) {
+      const near = [tokens[h.at - 1], tokens[h.at + 1], tokens[h.at - 2]].filter(Boolean).map((t) => t!.stem);
+      const dimWords = new Set(dimensionPhrases(catalog, metric, h.dim).flatMap(stemsOf));
+      const cued =
+        near.some((w) => dimWords.has(w)) ||
+        /^(on|in|for|and|or)$/.test(tokens[h.at - 1]?.raw ?? "") ||
+        /^(customer|account|subscriber|user|and|or)$/.test(tokens[h.at + 1]?.stem ?? "");
+      if (!cued) continue;
+    }
     const span = Array.from({ length: h.len }, (_, k) => h.at + k);
     if (span.some((k) => placed[k] && !STOP.has(tokens[k]!.stem))) continue;
     span.forEach((k) => {

@@ -311,3 +311,18 @@ describe("amount words and splits the metric cannot make", () => {
     expect(p.interpretation!.argmax).toEqual({ dimension: "plan", direction: "most" });
   });
 });
+
+describe("a value that is also a word of change needs a cue to be the value", () => {
+  test("'ARR growth this year' is never ARR on the Growth plan", () => {
+    const p = planQuestion("arr growth this year", catalog, at) as Plan;
+    expect(p.interpretation?.filters ?? []).toEqual([]);
+  });
+
+  test.each(["arr for the growth plan", "how many growth customers do we have", "customers on growth and pro"])(
+    "%p filters on the Growth plan",
+    (q) => {
+      const p = planQuestion(q, catalog, at) as Plan;
+      expect(JSON.stringify(p.interpretation!.filters)).toContain("Growth");
+    },
+  );
+});
