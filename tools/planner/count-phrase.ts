@@ -36,7 +36,8 @@ export function rewriteCountQuestions(text: string, catalog: Catalog): string {
         for (const phrase of [`${past} ${noun}`, `${noun} ${past}`]) {
           const words = wordsOf(phrase);
           const hits = matchMetrics(words, catalog);
-          if (hits.length === 1 && hits[0]!.length === words.length) return phrase;
+          // "number of" keeps the question's ask for a count ("how many deals did we win on average" is no deal size)
+          if (hits.length === 1 && hits[0]!.length === words.length) return `number of ${phrase}`;
         }
       }
       return whole;

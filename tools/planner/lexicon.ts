@@ -1,5 +1,6 @@
 import type { Catalog, CatalogColumn } from "../../engine/catalog/catalog.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
+import { FILLER } from "./vocabulary.ts";
 
 /**
  * The words of a question as the planner reads them: lowercase, typo-corrected against the catalog's own
@@ -19,13 +20,13 @@ export interface Token {
 export const STOP = new Set(
   `a an the of for in on at to by from with and or is are was were be been being am do does did done doing have has had
   our we us you your my i me it its it's this that these those what whats which who whom whose how much many show tell give
-  get got please can could would should shall may might there their they them than then as so far right now currently current
-  today total overall number numbers count amount value level figure figures stat stats about around roughly approximately just
+  get got please can could would should shall may might there their they them then as so far right now currently current
+  today total overall number numbers count amount value worth dollar dollars level figure figures stat stats about around roughly approximately just
   only also still ever all any each every some per vs versus into out up via through between over under across during within since until
   big bigger large size how's what's where when whats' let lets let's see look looking know want need list like currently
   take takes taking took go going went come comes came coming bring brings brought make makes made did does kind sort
-  share percentage percent proportion fraction ratio please thanks thank hi hey okay ok yes no not being been more most less fewer
-  much really actually exactly basically company business we've we're i'm i'd us' here`
+  share percentage percent proportion fraction ratio please thanks thank hi hey okay ok yes being been more most less fewer
+  much really actually exactly basically company business we've we're i'm i'd us' here ${FILLER.join(" ")}`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -44,6 +45,9 @@ const IRREGULAR: Record<string, string> = {
   got: "get",
   spent: "spend",
   began: "begin",
+  saw: "see",
+  seen: "see",
+  gotten: "get",
   begun: "begin",
   beginning: "begin",
 };

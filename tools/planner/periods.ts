@@ -53,7 +53,40 @@ interface Rule {
 
 const since = (start: string, today: Date) => ({ period: { start, end: ymd(today) }, multi: true });
 
+/** The bucket `n` units of `unit` before the current one: "two months ago" → that month. */
+function bucketsAgo(n: number, unit: string, today: Date): PeriodInput {
+  const u = (UNIT_WORD[unit] ?? unit).replace(/s$/, "") as Grain;
+  const d = add(truncate(today, u), u, -n);
+  if (u === "month") return ymd(d).slice(0, 7);
+  if (u === "quarter") return `${d.getUTCFullYear()}-Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
+  if (u === "year") return String(d.getUTCFullYear());
+  return `last_${u}`;
+}
+
 const RULES: Rule[] = [
+  // "since the start of the year" is the year to date; of the month or quarter, that one to date
+  {
+    re: /\bsince\s+(?:the\s+)?(?:start|beginning|begin)\s+of\s+(?:the\s+|this\s+)?(year|quarter|qtr|month)\b/g,
+    make: (m) => {
+      const u = UNIT_WORD[m[1]!] ?? m[1]!;
+      return { period: u === "year" ? "ytd" : `this_${u}`, multi: u !== "month" };
+    },
+  },
+  // "two months ago", "a quarter ago", "the month before last"
+  {
+    re: new RegExp(
+      `\\b(a|an|one|\\d{1,2}|${Object.keys(NUMBERS).join("|")})\\s+(month|quarter|qtr|year)s?\\s+ago\\b`,
+      "g",
+    ),
+    make: (m, today) => {
+      const n = NUMBERS[m[1]!] ?? (/^an?$/.test(m[1]!) ? 1 : Number(m[1]));
+      return { period: bucketsAgo(n, m[2]!, today), multi: false };
+    },
+  },
+  {
+    re: /\b(?:the\s+)?(month|quarter|year)\s+before\s+last\b/g,
+    make: (m, today) => ({ period: bucketsAgo(2, m[1]!, today), multi: false }),
+  },
   {
     re: new RegExp(
       `\\bsince\\s+(?:the\\s+start\\s+of\\s+|beginning\\s+of\\s+)?${MONTH_RE}\\.?(?:\\s+(\\d{4}))?\\b`,
@@ -78,7 +111,7 @@ const RULES: Rule[] = [
     },
   },
   {
-    re: /\b(?:last|previous|prior|past)\s+(week|month|quarter|year|qtr|yr|mo|mth|wk)\b/g,
+    re: /\b(?:(?:last|previous|prior|past)\s+(?:full\s+|complete\s+|completed\s+|closed\s+|finished\s+)?|(?:latest|most\s+recent)\s+(?:full|complete|completed|closed|finished)\s+)(week|month|quarter|year|qtr|yr|mo|mth|wk)\b/g,
     make: (m) => ({ period: `last_${UNIT_WORD[m[1]!] ?? m[1]}`, multi: false }),
   },
   {

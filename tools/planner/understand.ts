@@ -10,8 +10,19 @@ import {
   type PeriodInput,
 } from "../../engine/catalog/period.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
-import { columnOf, correctTypos, lexiconOf, metricPhraseList, STOP, stemsOf, tokensOf, type Token } from "./lexicon.ts";
+import {
+  columnOf,
+  correctTypos,
+  lexiconOf,
+  metricPhraseList,
+  STOP,
+  stemOf,
+  stemsOf,
+  tokensOf,
+  type Token,
+} from "./lexicon.ts";
 import { findPeriods, spanOf, trailingWindow, type FoundPeriod } from "./periods.ts";
+import { expandShorthand, NOW_WORDS, OCCURRENCE_VERBS } from "./vocabulary.ts";
 
 /** What the planner took the question to mean, in words and in fields; printed as "Read as: …" and in --json. */
 export interface Interpretation {
@@ -65,7 +76,7 @@ const GRAIN_WORDS: [RegExp, Grain][] = [
   [/\b(?:quarterly|per quarter|by quarter|each quarter|quarter by quarter|quarter over quarter|qoq)\b/, "quarter"],
   [/\b(?:yearly|per year|by year|each year|year by year|year over year|yoy)\b/, "year"],
 ];
-const TREND = /\b(?:trend|trends|trending|over time|history|historical|evolution|time series|series)\b/;
+const TREND = /\b(?:trend|trends|trended|trending|over time|history|historical|evolution|time series|series)\b/;
 const COMPARE =
   /\b(?:compare|compared|comparison|vs|versus|against|change from|changed from|difference between|how did .* change|changed|grow|grew|growth)\b/;
 const COMPARE_WORDS = new Set([
@@ -128,7 +139,14 @@ function candidatesFor(tokens: Token[], catalog: Catalog): Candidate[] {
     for (const full of metricPhraseList(metric)) {
       stemsOf(full).forEach((s) => vocabulary.add(s));
       // "mrr by plan" names the metric with a split: the split is read as a breakdown, not as the metric
-      const phrase = full.split(/\s+(?:by|per)\s+/)[0]!;
+      // ("average mrr per customer" is no split: customer is no dimension of it)
+      const [head, tail] = full.split(/\s+(?:by|per)\s+/);
+      const splits =
+        tail !== undefined &&
+        metric.dimensions.some((d) =>
+          dimensionPhrases(catalog, metric, d).some((p) => stemsOf(p).join(" ") === stemsOf(tail).join(" ")),
+        );
+      const phrase = splits || !/\s(?:per)\s/.test(full) ? head! : full;
       const stems = stemsOf(phrase);
       const content = stems.filter((s) => !STOP.has(s));
       const clause = clauses.find((c) => content.every((s) => c.has(s)));
@@ -156,9 +174,28 @@ function candidatesFor(tokens: Token[], catalog: Catalog): Candidate[] {
 function cueOf(tokens: Token[]): MetricDef["format"] | undefined {
   const text = tokens.map((t) => t.raw).join(" ");
   if (/\b(?:how many|number of|count of)\b/.test(text)) return "number";
-  if (/\bhow much\b/.test(text)) return "currency";
+  // "the amount of deals won", "what is the pipeline worth", "the dollar value of …": an amount
+  if (/\b(?:how much|amount|worth|dollars?|value)\b/.test(text)) return "currency";
   if (/\b(?:rate|percent|percentage|share)\b/.test(text)) return "percent";
   return undefined;
+}
+
+/** Words of a period: never read as what a metric is measured on ("deals won to date" is no close date). */
+const TIME_NOUNS = new Set(
+  "date dates day days week weeks month months quarter quarters year years period periods time times ever".split(" "),
+);
+const OCCURRENCE_STEMS = new Set(OCCURRENCE_VERBS.map(stemOf));
+const CUE_WORDS: Record<string, string> = { number: "how many", currency: "how much", percent: "a percentage" };
+const FORMAT_WORDS: Record<string, string> = { number: "a count", currency: "an amount", percent: "a percentage" };
+
+/** A metric that is an average: its label or the first sentence of its description says average or mean, or it is avg(). */
+function firstSentence(m: MetricDef): string {
+  return (m.description ?? "").split(/(?<=\.)\s/)[0] ?? "";
+}
+
+export function isAverage(m: MetricDef): boolean {
+  const first = firstSentence(m);
+  return /\b(?:average|mean)\b/i.test(`${m.label ?? ""} ${first}`) || /\bavg\s*\(/i.test(m.expression ?? "");
 }
 
 /** Phrases of a dimension: its name, its name without _name/_label/…, and the column's synonyms. */
@@ -247,7 +284,7 @@ interface Attempt {
  */
 export function understand(question: string, catalog: Catalog, at: Date): Understood | NotUnderstood {
   const lexicon = lexiconOf(catalog);
-  const { text, fixes } = correctTypos(question, lexicon);
+  const { text, fixes } = correctTypos(expandShorthand(question), lexicon);
   const tokens = tokensOf(text);
   const candidates = candidatesFor(tokens, catalog);
   if (!candidates.length) {
@@ -355,10 +392,36 @@ function attemptWith(
     periodsFound.push({ period: "this_year", start: yearStart.index, end: yearStart.index, multi: false });
     instantStart = true;
   }
-  // "now", "at the moment": a level now; a count over a period has no "now" (a flow asked as a stock asks back)
+  // "now", "at the moment", "these days", "to date": a level now; a count over a period has no "now" (a flow
+  // asked as a stock asks back). Words inside a period ("today", "the current month") are that period.
+  const inPeriod = (t: Token) => periodsFound.some((p) => t.start >= p.start && t.end <= p.end);
   tokens.forEach((t, i) => {
-    if (/^(now|today|currently|current|right|moment|presently)$/.test(t.raw)) placed[i] = kind === "stock";
+    if (inPeriod(t)) return;
+    const prev = tokens[i - 1]?.raw;
+    const nowWord =
+      NOW_WORDS.test(t.raw) || (t.raw === "days" && prev === "these") || (t.raw === "date" && prev === "to");
+    if (nowWord) placed[i] = kind === "stock";
+    // "so far", "ever", "yet" with no period named: a count since when? (a level is read now anyway)
+    if (!periodsFound.length && /^(far|ever|yet)$/.test(t.raw)) placed[i] = kind === "stock";
   });
+  // "did MRR go up", "has churn gone down": a change, not a level; "in the US" is a place, not "us"
+  for (const m of text.matchAll(/\b(?:go|goes|going|gone|went)\s+(?:up|down)\b/g))
+    tokens.forEach((t, i) => {
+      if (t.start >= m.index! && t.end <= m.index! + m[0].length) placed[i] = false;
+    });
+  tokens.forEach((t, i) => {
+    if (t.raw === "us" && tokens[i - 1]?.raw === "the") placed[i] = false;
+  });
+  // "tickets we received", "refunds we issued": the event of a count over a period, nothing more
+  if (kind !== "stock")
+    tokens.forEach((t, i) => {
+      if (OCCURRENCE_STEMS.has(t.stem)) placed[i] = true;
+    });
+  // "average"/"mean" is placed by a metric that is an average (its label, description or expression says so)
+  if (isAverage(metric))
+    tokens.forEach((t, i) => {
+      if (/^(average|mean)$/.test(t.raw)) placed[i] = true;
+    });
   // "last month end", "Q3 end"
   for (const p of periodsFound) {
     const after = /^\s*(?:month|quarter|year|qtr)?[\s-]*end\b/.exec(text.slice(p.end));
@@ -406,8 +469,45 @@ function attemptWith(
     }
   }
   valueHits.sort((a, b) => b.len - a.len || Number(a.syn) - Number(b.syn));
+  // two values of one dimension joined by "and"/"or" ("customers on Growth and Pro"): one filter on both
+  const joinedTo = (h: (typeof valueHits)[number]) =>
+    filters.find((f) => {
+      if (f.dimension !== h.dim || h.syn) return false;
+      const prev = valueHits.find((v) => v.dim === f.dimension && v.said === f.said)!;
+      const [a, b] = prev.at < h.at ? [prev.at + prev.len, h.at] : [h.at + h.len, prev.at];
+      const between = tokens.slice(a, b).map((t) => t.raw);
+      return (
+        between.length > 0 &&
+        between.every((w) => /^(and|or|plus|the|on|in)$/.test(w)) &&
+        between.some((w) => /^(and|or|plus)$/.test(w))
+      );
+    });
   for (const h of valueHits) {
+    const joined = joinedTo(h);
+    if (joined && !h.syn) {
+      const span = Array.from({ length: h.len }, (_, k) => h.at + k);
+      if (span.some((k) => placed[k] && !STOP.has(tokens[k]!.stem))) continue;
+      span.forEach((k) => {
+        placed[k] = true;
+      });
+      const before = Array.isArray(joined.value) ? joined.value : [joined.value as string];
+      joined.op = "in";
+      joined.value = [...before, ...h.values] as string[];
+      joined.said = `${joined.said} and ${h.said}`;
+      continue;
+    }
     if (filters.some((f) => f.dimension === h.dim)) continue;
+    // a value that is also a word of change ("ARR growth this year") is the value only with a cue: its
+    // dimension next to it ("the growth plan"), "on/in/for" before it, or the customers of it after it
+    if (h.len === 1 && COMPARE_WORDS.has(tokens[h.at]!.raw)) {
+      const near = [tokens[h.at - 1], tokens[h.at + 1], tokens[h.at - 2]].filter(Boolean).map((t) => t!.stem);
+      const dimWords = new Set(dimensionPhrases(catalog, metric, h.dim).flatMap(stemsOf));
+      const cued =
+        near.some((w) => dimWords.has(w)) ||
+        /^(on|in|for|and|or)$/.test(tokens[h.at - 1]?.raw ?? "") ||
+        /^(customer|account|subscriber|user|and|or)$/.test(tokens[h.at + 1]?.stem ?? "");
+      if (!cued) continue;
+    }
     const span = Array.from({ length: h.len }, (_, k) => h.at + k);
     if (span.some((k) => placed[k] && !STOP.has(tokens[k]!.stem))) continue;
     span.forEach((k) => {
@@ -432,15 +532,28 @@ function attemptWith(
   // the customers of a filtered segment: "starter customers", "Pro plan customers"
   if (filters.length)
     tokens.forEach((t, i) => {
-      if (/^(customer|account|deal|subscriber|user)$/.test(t.stem) && i > 0 && placed[i - 1]) placed[i] = true;
+      if (
+        /^(customer|account|deal|subscriber|user)$/.test(t.stem) &&
+        i > 0 &&
+        placed[i - 1] &&
+        !STOP.has(tokens[i - 1]!.stem)
+      )
+        placed[i] = true;
     });
 
   // argmax: "which plan has the most paying customers", "who has the most pipeline"
   let argmax: Interpretation["argmax"] = null;
   const sup = SUPERLATIVE.exec(text);
   if (sup && /^(?:which|what|who|whats|what's)\b/.test(text.trim())) {
+    // "who": the dimension whose synonyms say "who", by its name if said ("who is our top sales rep")
+    const whoPhrases = new Set(
+      metric.dimensions
+        .map((d) => dimensionPhrases(catalog, metric, d))
+        .filter((ps) => ps.includes("who"))
+        .flat(),
+    );
     const dim = /^who\b/.test(text.trim())
-      ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => p === "who")
+      ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => whoPhrases.has(p))
       : findDimension(tokens, placed, catalog, metric, true, 0, undefined, 5);
     if (dim) {
       argmax = { dimension: dim.dim, direction: LEAST.test(sup[0]) ? "least" : "most" };
@@ -454,7 +567,7 @@ function attemptWith(
   // breakdowns: "by tier", "per sales rep", "broken down by stage"
   const groupBy: string[] = [];
   for (const m of text.matchAll(
-    /\b(?:by|per|across|for each|for every|broken down by|break down by|split by|grouped by)\s+/g,
+    /\b(?:by|per|across|for each|for every|broken down by|break down by|breakdown by|breakdown of .*? by|split by|grouped by)\s+/g,
   )) {
     const startIdx = tokens.findIndex((t) => t.start >= m.index! + m[0].length);
     if (startIdx < 0 || placed[startIdx]) continue;
@@ -462,7 +575,7 @@ function attemptWith(
     if (dim) {
       if (!groupBy.includes(dim.dim)) groupBy.push(dim.dim);
       tokens.forEach((t, i) => {
-        if (/^(break|broken|down|split|grouped)$/.test(t.raw)) placed[i] = true;
+        if (/^(break|broken|down|split|grouped|breakdown)$/.test(t.raw)) placed[i] = true;
       });
     }
   }
@@ -496,12 +609,67 @@ function attemptWith(
   tokens.forEach((t, i) => {
     if (!placed[i] && (c.covered.has(t.stem) || (c.vocabulary.has(t.stem) && !bareDims.has(t.stem)))) placed[i] = true;
   });
+  // "response time for tickets", "reply to tickets": after for/of/on/to, a word of the metric's own definition
+  // names what it is measured on (the first sentence of its description), never a dimension or its value
+  // ("for deals won": the words run as they do in "the deals won in the period")
+  const definition = stemsOf(firstSentence(metric));
+  tokens.forEach((_, i) => {
+    if (!/^(for|of|on|to)$/.test(tokens[i - 1]?.raw ?? "")) return;
+    let run = 0;
+    for (let d = 0; d < definition.length; d++) {
+      let k = 0;
+      while (
+        i + k < tokens.length &&
+        definition[d + k] === tokens[i + k]!.stem &&
+        !STOP.has(tokens[i + k]!.stem) &&
+        !TIME_NOUNS.has(tokens[i + k]!.raw) &&
+        !bareDims.has(tokens[i + k]!.stem)
+      )
+        k++;
+      run = Math.max(run, k);
+    }
+    for (let k = 0; k < run; k++) placed[i + k] = true;
+  });
+  // "free trials ended": words of the definition said in its order next to the metric's own words restate it
+  tokens.forEach((_, i) => {
+    for (let d = 0; d < definition.length; d++) {
+      let k = 0;
+      while (i + k < tokens.length && definition[d + k] === tokens[i + k]!.stem && !TIME_NOUNS.has(tokens[i + k]!.raw))
+        k++;
+      const run = tokens.slice(i, i + k);
+      if (k >= 2 && run.some((t) => c.covered.has(t.stem)) && run.every((t) => !bareDims.has(t.stem)))
+        for (let j = 0; j < k; j++) placed[i + j] = true;
+    }
+  });
+  // "net retention rate", "churn percentage": a percentage metric is a rate
+  if (metric.format === "percent")
+    tokens.forEach((t, i) => {
+      if (/^(rate|rates)$/.test(t.raw)) placed[i] = true;
+    });
   // a source's name says where the data comes from ("our Stripe customers"), read last
   const sources = new Set(Object.keys(catalog.project.config.sources ?? {}));
   tokens.forEach((t, i) => {
     if (sources.has(t.raw)) placed[i] = true;
   });
+  // "tickets by priority": a split on a word that is no dimension of the metric (it only named the metric)
+  const grainWord = /^(day|days|week|weeks|month|months|quarter|quarters|year|years|qtr|yr)$/;
+  const ownPhrases = metricPhraseList(metric).map((p) => stemsOf(p).join(" "));
+  tokens.forEach((t, i) => {
+    const x = tokens[i + 1];
+    if (!x || !/^(by|per)$/.test(t.raw) || STOP.has(x.raw) || grainWord.test(x.raw) || dimStems.has(x.stem)) return;
+    // "the biggest plan by MRR": a whole name of the metric after "by" is the measure ranked by
+    if (ownPhrases.some((p) => ` ${p} `.includes(` ${t.stem} ${x.stem} `) || p === x.stem)) return;
+    if (c.covered.has(x.stem)) placed[i + 1] = false;
+  });
   const unplaced = tokens.filter((_, i) => !placed[i]).map((t) => t.raw);
+  // "how many" of an amount, "what %" of a count, "how much" of a count: the question asks for another metric
+  const said = cueOf(tokens.filter((t) => STOP.has(t.raw) || !c.vocabulary.has(t.stem)));
+  const clash =
+    said &&
+    said !== metric.format &&
+    !(said === "currency" && (metric.format !== "number" || metric.unit || kind === "ratio"));
+  if (clash)
+    unplaced.push(`${CUE_WORDS[said]} (${metric.name} is ${FORMAT_WORDS[metric.format ?? "number"] ?? metric.format})`);
   const partial: Partial<Interpretation> = { metric: metric.name, metric_label: metric.label ?? metric.name, why };
   if (unplaced.length) return { unplaced, partial };
 
@@ -543,6 +711,9 @@ function attemptWith(
           partial,
         };
     }
+    // "new customers in the last 30 days": a count by month cannot start mid-month (it would count whole months)
+    if (kind !== "stock" && period !== "latest" && ymd(startBucket) !== r.start)
+      return { unplaced: [`${r.label} (${metric.name} is counted by ${metric.grain})`], partial };
     range = bucketsIn(period, metric.grain, at) > 1;
     if (period !== "latest" && resolvePeriod(period, at).start > ymd(truncate(at, "day")))
       return { unplaced: [`${resolvePeriod(period, at).label} (it has not started yet)`], partial };
