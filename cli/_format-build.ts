@@ -17,18 +17,19 @@ export function formatTests(tests: TestResult[]): string[] {
  */
 export function formatBuild(result: BuildResult): string {
   const lines: string[] = [];
-  for (const m of result.models.filter((m) => m.status !== "success")) {
+  for (const m of result.models.filter((m) => m.status !== "success" && m.status !== "unchanged")) {
     const mark = m.status === "skipped" ? color.yellow("-") : color.red("✗");
     lines.push(`${mark} ${m.schema}.${m.model}  ${m.status}`);
     if (m.error) lines.push(`    ${m.error.replaceAll("\n", "\n    ")}${m.where ? `\n    at ${m.where}` : ""}`);
   }
   for (const line of formatTests([...result.models.flatMap((m) => m.tests), ...(result.tests ?? [])])) lines.push(line);
   const ok = result.models.filter((m) => m.status === "success").length;
+  const kept = result.models.filter((m) => m.status === "unchanged").length;
   const tests = [...result.models.flatMap((m) => m.tests), ...(result.tests ?? [])];
   const passed = tests.filter((t) => t.status === "pass" || t.status === "warn").length;
   lines.push(
     result.models.length
-      ? `${ok}/${result.models.length} models built, tests ${formatCount(passed)}/${formatCount(tests.length)} passed in ${formatCount(result.durationMs)} ms`
+      ? `${ok}/${result.models.length} models built${kept ? `, ${kept} skipped: unchanged` : ""}, tests ${formatCount(passed)}/${formatCount(tests.length)} passed in ${formatCount(result.durationMs)} ms`
       : "nothing selected: no model to build",
   );
   return lines.join("\n");

@@ -26,6 +26,8 @@ export type DpErrorCode =
   | "SQL_SYNTAX"
   | "SQL_ERROR"
   | "IO"
+  | "PUBLISH"
+  | "WAREHOUSE_CORRUPT"
   | "INTERNAL";
 
 export interface DpErrorOptions {

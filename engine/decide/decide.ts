@@ -59,7 +59,7 @@ export async function runDecisions(project: Project, options: DecideOptions): Pr
 async function gate(db: Db, d: DecisionDef, built: DecideOptions["built"]): Promise<string | undefined> {
   const here = built?.get(d.input);
   if (here) {
-    if (here.status === "success") return undefined;
+    if (here.status === "success" || here.status === "unchanged") return undefined;
     return here.status === "failed"
       ? `its input marts.${d.input} failed to build or failed its tests${here.error ? ` (${here.error})` : ""}`
       : `its input marts.${d.input} was not rebuilt${here.error ? ` (${here.error})` : ""}`;

@@ -337,7 +337,7 @@ export class DecisionStep {
   /** The decisions mart in _dp.model_runs, as of its input, so citations carry as-of and status like any mart. */
   private async recordModelRun(): Promise<void> {
     await this.db.run(
-      `INSERT INTO _dp.model_runs
+      `INSERT INTO _dp.model_runs (run_id, model, schema_name, materialized, status, rows, duration_ms, error, as_of, built_at, sql_hash)
        SELECT $1, $2, 'marts', 'decision', 'success', (SELECT count(*) FROM ${qualified("marts", this.d.name)}), $3, NULL,
          (SELECT as_of FROM _dp.model_runs WHERE model = $4 AND status = 'success' ORDER BY rowid DESC LIMIT 1),
          $5::TIMESTAMPTZ, $6`,

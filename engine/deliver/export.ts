@@ -7,6 +7,7 @@ import type { Project } from "../config/project.ts";
 import { maskSql } from "../catalog/pii-mask.ts";
 import { loadModels } from "../transform/models.ts";
 import { currentPointer, openReader } from "../warehouse/snapshots.ts";
+import { partsDir } from "../warehouse/table-parts.ts";
 import { appendAudit, type AuditEntry } from "./audit-log.ts";
 import { insideProject, resolveTarget, type ExportTarget } from "./export-target.ts";
 import { SHEETS_MAX_CELL_CHARS, assertFitsSheet, writeSheet, type Cell } from "./sheets-writer.ts";
@@ -284,7 +285,8 @@ async function toFile(
   const db = await Db.open(snapshot, {
     readOnly: true,
     threads: project.config.warehouse.threads,
-    sandbox: { allowedDirectories: [dir] },
+    // the snapshot's tables are views over its Parquet parts
+    sandbox: { allowedDirectories: [dir, partsDir(project.paths.snapshots)] },
   });
   let rows: number;
   let name: string;

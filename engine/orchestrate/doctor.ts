@@ -10,6 +10,7 @@ import { credentialSource } from "../deliver/google-auth.ts";
 import { lockStatus } from "./lock.ts";
 import { loadProject, type Project } from "../config/project.ts";
 import { currentPointer } from "../warehouse/snapshots.ts";
+import { checkWarehouse } from "../warehouse/warehouse-check.ts";
 import { VERSION } from "../version.ts";
 
 export type CheckStatus = "ok" | "warn" | "fail";
@@ -130,16 +131,17 @@ export async function runDoctor(options: { project?: string; crontabFile?: strin
         : { name: "lake", status: "fail", detail: `${lake} is not writable`, fix: `fix the permissions of ${lake}` },
     );
 
-  const pointer = currentPointer(project);
-  if (pointer)
+  const lock = lockStatus(project);
+  if (currentPointer(project)) {
+    const health = await checkWarehouse(project, lock.state !== "held");
     add({
       name: "warehouse",
-      status: "ok",
-      detail: `${project.paths.warehouse}; published ${pointer.published_at} (run ${pointer.run_id})`,
+      status: health.ok ? "ok" : "fail",
+      detail: `${project.paths.warehouse}; ${health.detail}`,
+      fix: health.fix,
     });
-  else add({ name: "warehouse", status: "warn", detail: "nothing built yet", fix: "run `dp run`" });
+  } else add({ name: "warehouse", status: "warn", detail: "nothing built yet", fix: "run `dp run`" });
 
-  const lock = lockStatus(project);
   if (lock.state === "free") add({ name: "lock", status: "ok", detail: "free" });
   else if (lock.state === "held")
     add({

@@ -152,13 +152,14 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
   }
   if (result.build) {
     const built = result.build;
-    const bad = built.models.filter((m) => m.status !== "success");
+    const bad = built.models.filter((m) => m.status !== "success" && m.status !== "unchanged");
+    const kept = built.models.filter((m) => m.status === "unchanged").length;
     steps.push({
       step: "build",
       status: bad.some((m) => m.status === "failed") ? "failed" : "ok",
       durationMs: built.durationMs,
       rows: built.models.reduce((n, m) => n + (m.rows ?? 0), 0),
-      detail: `${built.models.length - bad.length}/${built.models.length} models${bad.length ? `; not published: ${bad.map((m) => m.model).join(", ")}` : ""}`,
+      detail: `${built.models.length - bad.length}/${built.models.length} models${kept ? ` (${built.models.length - bad.length - kept} built, ${kept} skipped: unchanged)` : ""}${bad.length ? `; not published: ${bad.map((m) => m.model).join(", ")}` : ""}`,
     });
     const tests = built.models.flatMap((m) => m.tests);
     const failedTests = tests.filter((t) => t.status === "fail" || t.status === "error");
@@ -275,7 +276,7 @@ async function runExports(project: Project, result: RunResult, state: RunState, 
       run.error = planned.scheduled ? planned.reason : "its mart was not rebuilt";
       continue;
     }
-    if (built.has(mart) && built.get(mart) !== "success") {
+    if (built.has(mart) && built.get(mart) !== "success" && built.get(mart) !== "unchanged") {
       run.error = `${mart} was not rebuilt in this run; the previous export stays`;
       continue;
     }

@@ -14,12 +14,15 @@ import { formatCount } from "../format-count.ts";
 import { log } from "../log.ts";
 import { type Db, ident, literal } from "../warehouse/duckdb.ts";
 import { defaultMemoryLimit, isOutOfMemory, roomyMemoryLimit } from "../warehouse/duckdb-settings.ts";
+import { isCorruptWarehouse } from "../warehouse/recover.ts";
 import type { BuildHistory } from "./build-history.ts";
 import { CommitGroup, GROUP_BUDGET_MS } from "./commit-group.ts";
 import { compiledFile, compileSql, liveRelation } from "./compile.ts";
 import {
   buildBeside,
   createsTable,
+  deltaTable,
+  incrementalStrategy,
   LARGE_ROWS,
   materialize,
   type RelationKind,
@@ -29,10 +32,13 @@ import {
   throwIfFailed,
 } from "./materialize.ts";
 import type { Model, ModelGraph } from "./models.ts";
+import { modelFingerprint } from "./fingerprint.ts";
+import type { TableDelta } from "../warehouse/table-parts.ts";
 import { checkContract } from "./testing/contract-check.ts";
 import { type DataTest, runModelTests, type TestResult, testsFor } from "./testing/data-tests.ts";
 
-export type ModelStatus = "success" | "failed" | "skipped";
+/** `unchanged`: skipped because nothing it reads changed since its last successful build; its live version stands */
+export type ModelStatus = "success" | "unchanged" | "failed" | "skipped";
 
 export interface ModelResult {
   model: string;
@@ -48,6 +54,12 @@ export interface ModelResult {
   /** lake/marts/<model>.parquet, when the model publishes Parquet */
   parquetPath?: string;
   tests: TestResult[];
+  /** "unchanged" when the model was skipped because its fingerprint matched its last successful build */
+  skipped?: "unchanged";
+  /** fingerprint of what the model read (fingerprint.ts) */
+  inputHash?: string;
+  /** data version of the model's live output: the run that last rebuilt it */
+  outputVersion?: string;
 }
 
 /** What a build run needs from the build that prepared it. */
@@ -66,6 +78,11 @@ export interface BuildRunSetup {
   relations: Map<string, RelationKind>;
   schemas: Set<string>;
   nowIso: string;
+  runId: string;
+  /** data version of every raw stream the graph reads */
+  streams: Map<string, string>;
+  /** the tests each model's last successful build recorded, kept when it is skipped as unchanged */
+  lastTests: Map<string, TestResult[]>;
   options: { fullRefresh?: boolean; failFast?: boolean; noTests?: boolean; signal?: AbortSignal };
 }
 
@@ -78,6 +95,10 @@ export class BuildRun {
   private readonly byName = new Map<string, ModelResult>();
   private readonly failed = new Set<string>();
   private readonly builtAsOf = new Map<string, string | null>();
+  /** `schema.name` → the rows an incremental build added, for the publish */
+  readonly deltas = new Map<string, TableDelta>();
+  /** each model's output data version as this run leaves it */
+  private readonly versions: Map<string, string>;
   private readonly queue: string[];
   /** models that ran out of memory under dp's default limit: built once more with more */
   private readonly roomy = new Set<string>();
@@ -88,9 +109,12 @@ export class BuildRun {
   private readonly writes: Promise<void>[] = [];
   private writeError: unknown;
   private stopped = false;
+  /** DuckDB's message when a model read a damaged warehouse file: the build stops and publishes nothing */
+  corrupt?: string;
 
   constructor(private readonly s: BuildRunSetup) {
     this.queue = [...s.selected];
+    this.versions = new Map(s.history.outputVersion);
     this.group = new CommitGroup(s.db, { schemas: s.schemas, relations: s.relations });
   }
 
@@ -119,13 +143,25 @@ export class BuildRun {
 
   /** The one line per model a build prints, as it goes: "3 of 16 ✓ staging.stg_x  1,022 rows, tests 4/4 in 14 ms". */
   private report(model: Model, r: ModelResult): void {
-    const icon = r.status === "success" ? "✓" : r.status === "skipped" ? "-" : "✗";
+    const icon = r.status === "success" ? "✓" : r.status === "unchanged" ? "=" : r.status === "skipped" ? "-" : "✗";
     const rows = r.rows !== undefined ? ` ${formatCount(r.rows)} rows` : "";
     const passed = r.tests.filter((t) => t.status === "pass" || t.status === "warn").length;
     const tests = r.tests.length ? `${rows ? "," : ""} tests ${passed}/${r.tests.length}` : "";
     const at = r.where && r.status === "failed" ? ` at ${r.where}` : "";
     const n = this.s.selected.indexOf(model.name) + 1;
     const of = this.s.selected.length;
+    if (r.status === "unchanged") {
+      log.info(
+        `${n} of ${of} ${icon} ${model.schema}.${model.name} skipped: unchanged${rows}${tests ? `,${tests.slice(rows ? 1 : 0)} kept` : ""}`,
+        {
+          model: model.name,
+          status: r.status,
+          n,
+          of,
+        },
+      );
+      return;
+    }
     log.info(
       `${n} of ${of} ${icon} ${model.schema}.${model.name} ${r.status}${rows}${tests} in ${formatCount(r.durationMs)} ms${r.error ? ` — ${r.error}` : ""}${at}`,
       { model: model.name, status: r.status, n, of },
@@ -161,6 +197,8 @@ export class BuildRun {
         tests: [],
       } satisfies Partial<ModelResult>);
       this.builtAsOf.delete(n);
+      const m = this.s.graph.models.get(n)!;
+      this.deltas.delete(relationKey(m.schema, m.name));
       if (why === "stopped") this.skip(this.s.graph.models.get(n)!, r, "build stopped before its group committed");
     }
     if (why === "rollback" && names.length) {
@@ -243,6 +281,11 @@ export class BuildRun {
     if (this.blocked(model, r)) return;
     const { sql, path } = this.compile(model);
     r.compiledPath = path;
+    r.inputHash = this.fingerprint(model, sql);
+    if (this.unchanged(model, r.inputHash)) return this.keep(model, r);
+    const key = relationKey(model.schema, model.name);
+    const appends =
+      model.materialized === "incremental" && this.s.relations.get(key) === "table" && !this.s.options.fullRefresh;
     try {
       if (this.roomy.has(name)) await this.s.db.run(`SET memory_limit = ${literal(roomyMemoryLimit())}`);
       const { created, checked } = await this.materializeAndTest(model, sql, r);
@@ -256,6 +299,17 @@ export class BuildRun {
       );
       r.asOf = this.asOfFor(model);
       this.builtAsOf.set(name, r.asOf);
+      r.outputVersion = this.s.runId;
+      this.versions.set(name, r.outputVersion);
+      const { strategy, keys } = incrementalStrategy(model);
+      if (appends && (strategy === "append" || strategy === "merge"))
+        this.deltas.set(key, {
+          temp: deltaTable(model),
+          strategy,
+          keys,
+          base: this.s.history.outputVersion.get(name),
+          version: r.outputVersion,
+        });
       r.durationMs = Date.now() - t0;
       this.report(model, r);
       if (this.group.due(name) || !this.queue.length) await this.commit();
@@ -265,6 +319,49 @@ export class BuildRun {
       if (this.roomy.has(name))
         await this.s.db.run(`SET memory_limit = ${literal(defaultMemoryLimit())}`).catch(() => {});
     }
+  }
+
+  private fingerprint(model: Model, sql: string): string {
+    const { graph, streams, attached, nowIso } = this.s;
+    return modelFingerprint({
+      model,
+      sql,
+      streams,
+      parents: graph.parents(model.name).map((p) => [p, this.versions.get(p)]),
+      attached: attached.get(model.name) ?? [],
+      nowIso,
+    });
+  }
+
+  /**
+   * Nothing the model reads changed since its last successful build, that build was its latest attempt,
+   * and its relation is still there: building it again would give the same relation.
+   */
+  private unchanged(model: Model, inputHash: string): boolean {
+    const { history, relations, options } = this.s;
+    return (
+      !options.fullRefresh &&
+      history.lastStatus.get(model.name) === "success" &&
+      history.lastInputHash.get(model.name) === inputHash &&
+      history.outputVersion.has(model.name) &&
+      relations.has(relationKey(model.schema, model.name))
+    );
+  }
+
+  /** Skipped as unchanged: the live version stands, with the tests its build passed; its as-of moves with its inputs' pulls. */
+  private keep(model: Model, r: ModelResult): void {
+    const { history, lastTests } = this.s;
+    Object.assign(r, {
+      status: "unchanged",
+      skipped: "unchanged",
+      rows: history.lastRows.get(model.name),
+      tests: lastTests.get(model.name) ?? [],
+      outputVersion: history.outputVersion.get(model.name),
+      durationMs: 0,
+    } satisfies Partial<ModelResult>);
+    r.asOf = this.asOfFor(model);
+    this.builtAsOf.set(model.name, r.asOf);
+    this.report(model, r);
   }
 
   /**
@@ -310,6 +407,12 @@ export class BuildRun {
   /** A model failed: its group rolls back (the others are built again), a default-memory OOM gets one roomier try. */
   private async onError(model: Model, r: ModelResult, e: unknown, compiledPath: string, t0: number): Promise<void> {
     const { project, db } = this.s;
+    const raw = e instanceof Error ? e.message : String(e);
+    if (isCorruptWarehouse(raw, project.paths.warehouse)) {
+      // every later model would read the same damaged file: stop, publish nothing, restore (build.ts)
+      this.corrupt ??= raw.split("\n")[0];
+      this.stopped = true;
+    }
     const redo = await this.group.rollback();
     this.requeue(redo);
     const err = e instanceof DpError ? e : new DpError("MODEL_SQL", String(e));

@@ -14,12 +14,16 @@ import {
 } from "../ingest/quarantine.ts";
 import { log } from "../log.ts";
 import { type Db, ident, literal, qualified, type SqlValue } from "../warehouse/duckdb.ts";
-import { openWriter, publishSnapshot, type SnapshotSidecar } from "../warehouse/snapshots.ts";
-import { type BuildHistory, modifiedModels, readBuildHistory, retrySet } from "./build-history.ts";
+import { healCorruptWarehouse, openWriter, publishSnapshot, type SnapshotSidecar } from "../warehouse/snapshots.ts";
+import { compactIfBloated } from "../warehouse/compact.ts";
+import { isCorruptWarehouse } from "../warehouse/recover.ts";
+import type { TableDelta } from "../warehouse/table-parts.ts";
+import { type BuildHistory, lastTestResults, modifiedModels, readBuildHistory, retrySet } from "./build-history.ts";
 import { BuildRun, type ModelResult, quarantineMessage, sqlMessage } from "./build-run.ts";
 import { liveRelation } from "./compile.ts";
 import { planModels } from "./dag.ts";
-import { dropShadows, liveRelations } from "./materialize.ts";
+import { streamVersions } from "./fingerprint.ts";
+import { dropShadows, incrementalStrategy, liveRelations, relationKey } from "./materialize.ts";
 import { type Model, type ModelGraph, rawViewName } from "./models.ts";
 import { select } from "./selector.ts";
 import { type DataTest, runTest, type TestResult } from "./testing/data-tests.ts";
@@ -131,6 +135,7 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
   const db = await openWriter(project);
   const loose: TestResult[] = [];
   let results: ModelResult[] = [];
+  let corrupt: string | undefined;
   // SIGTERM mid-model: interrupt DuckDB so the model's transaction rolls back now, not after it finishes
   const interrupt = () => db.conn.interrupt();
   options.signal?.addEventListener("abort", interrupt, { once: true });
@@ -152,12 +157,16 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
     const schemaRows = await db.all<{ schema_name: string }>(
       "SELECT schema_name FROM duckdb_schemas() WHERE database_name = current_database()",
     );
+    const store = new StateStore(project.paths.state);
     const run = new BuildRun({
       project,
       db,
       graph,
       history,
-      store: new StateStore(project.paths.state),
+      store,
+      runId,
+      streams: streamVersions(project.paths.raw, store, graph),
+      lastTests: await lastTestResults(db, history, selected),
       selected,
       attached: singular.attached,
       quarantined,
@@ -169,15 +178,27 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
     });
     await run.run();
     results = run.results;
+    corrupt = run.corrupt;
     for (const test of singular.unattached) loose.push(await runTest(db, test, ""));
-    if (results.length || loose.length)
-      await recordAndPublish(project, db, graph, runId, results, loose, nowIso, options);
+    // a build that read a damaged warehouse publishes nothing: readers keep the last verified snapshot
+    if (!corrupt && (results.length || loose.length))
+      await recordAndPublish(project, db, graph, runId, results, loose, nowIso, options, run.deltas);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (!isCorruptWarehouse(msg, project.paths.warehouse)) throw e;
+    corrupt = msg.split("\n")[0];
   } finally {
     options.signal?.removeEventListener("abort", interrupt);
     db.close();
   }
+  if (corrupt) throw await healCorruptWarehouse(project, corrupt);
+  await compactIfBloated(project.paths.warehouse, {
+    threads: project.config.warehouse.threads,
+    memoryLimit: project.config.warehouse.memory_limit,
+  });
   const ok =
-    results.every((r) => r.status === "success") && loose.every((t) => t.status === "pass" || t.status === "warn");
+    results.every((r) => r.status === "success" || r.status === "unchanged") &&
+    loose.every((t) => t.status === "pass" || t.status === "warn");
   return { runId, models: results, tests: loose, ok, durationMs: Date.now() - started };
 }
 
@@ -209,12 +230,18 @@ async function recordAndPublish(
   loose: TestResult[],
   nowIso: string,
   options: BuildOptions,
+  deltas: Map<string, TableDelta>,
 ): Promise<void> {
   await db.transaction(async () => {
     await recordBuild(db, runId, results, graph, nowIso);
     await recordTests(db, runId, loose, nowIso);
   });
-  await publishSnapshot(project, db, runId, options.sidecar);
+  const mergeKeys = new Map<string, string[]>();
+  for (const m of graph.models.values()) {
+    const { strategy, keys } = incrementalStrategy(m);
+    if (m.materialized === "incremental" && strategy === "merge") mergeKeys.set(relationKey(m.schema, m.name), keys);
+  }
+  await publishSnapshot(project, db, runId, options.sidecar, { deltas, mergeKeys });
   for (const r of results) {
     const model = graph.models.get(r.model)!;
     if (r.status === "success" && model.config.publish_parquet)
@@ -248,16 +275,20 @@ async function recordBuild(
       r.model,
       r.schema,
       model.materialized,
-      r.status,
+      // the live version of a model skipped as unchanged is its last successful build: readers see success
+      r.status === "unchanged" ? "success" : r.status,
       r.rows ?? null,
       r.durationMs,
       r.error ?? null,
       r.asOf ?? null,
       nowIso,
       model.hash,
+      r.inputHash ?? null,
+      r.status === "success" || r.status === "unchanged" ? (r.outputVersion ?? null) : null,
+      r.status === "unchanged",
     ];
   });
-  await insertRows(db, "_dp.model_runs", 11, rows);
+  await insertRows(db, "_dp.model_runs", MODEL_RUN_COLUMNS, rows);
   await recordTests(
     db,
     runId,
@@ -279,23 +310,53 @@ export async function recordTests(db: Db, runId: string, tests: TestResult[], no
     t.message,
     nowIso,
   ]);
-  await insertRows(db, "_dp.test_results", 10, rows);
+  await insertRows(db, "_dp.test_results", TEST_RESULT_COLUMNS, rows);
 }
+
+const MODEL_RUN_COLUMNS = [
+  "run_id",
+  "model",
+  "schema_name",
+  "materialized",
+  "status",
+  "rows",
+  "duration_ms",
+  "error",
+  "as_of",
+  "built_at",
+  "sql_hash",
+  "input_hash",
+  "output_version",
+  "reused",
+];
+const TEST_RESULT_COLUMNS = [
+  "run_id",
+  "test_id",
+  "model",
+  "kind",
+  "column_name",
+  "severity",
+  "status",
+  "failures",
+  "message",
+  "tested_at",
+];
 
 /**
  * Rows in insertion order, all in one statement with one bound parameter: a statement per row cost about a
  * millisecond each, and a VALUES list with a parameter per cell still ≈0.13 ms per row (binding thousands).
  * Every cell travels as JSON text and takes the column's type on INSERT.
  */
-async function insertRows(db: Db, table: string, columns: number, rows: SqlValue[][]): Promise<void> {
+async function insertRows(db: Db, table: string, columns: string[], rows: SqlValue[][]): Promise<void> {
   if (!rows.length) return;
-  const cells = Array.from({ length: columns }, (_, k) => `r[${k + 1}]`).join(", ");
+  const cells = columns.map((_, k) => `r[${k + 1}]`).join(", ");
   const text = JSON.stringify(
     rows.map((row) =>
       row.map((v) => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v))),
     ),
   );
-  await db.run(`INSERT INTO ${table} SELECT ${cells} FROM (SELECT unnest(from_json($1, '[["VARCHAR"]]')) AS r)`, [
-    text,
-  ]);
+  await db.run(
+    `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${cells} FROM (SELECT unnest(from_json($1, '[["VARCHAR"]]')) AS r)`,
+    [text],
+  );
 }

@@ -37,11 +37,12 @@ export async function materialize(
   if (!schemas.has(model.schema)) await db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(model.schema)}`);
   if (model.materialized === "incremental" && existing === "table" && !fullRefresh) {
     const delta = compileSql(model, graph, { isIncremental: true });
-    const keys = model.config.unique_key ? [model.config.unique_key].flat() : [];
-    const strategy = model.config.incremental_strategy ?? (keys.length ? "merge" : "append");
-    await db.run(`CREATE OR REPLACE TEMP TABLE dp_delta AS ${delta}`);
+    const { strategy, keys } = incrementalStrategy(model);
+    // kept until the publish, which writes these rows as the table's next part (table-parts.ts)
+    const dp_delta = ident(deltaTable(model));
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${dp_delta} AS ${delta}`);
     if (strategy === "append") {
-      await db.run(`INSERT INTO ${rel} BY NAME SELECT * FROM dp_delta`);
+      await db.run(`INSERT INTO ${rel} BY NAME SELECT * FROM ${dp_delta}`);
     } else {
       if (!keys.length) {
         throw new DpError("CONFIG", `incremental model ${model.name} uses ${strategy} but declares no unique_key`, {
@@ -49,19 +50,18 @@ export async function materialize(
           fix: "add unique_key: <column> to the model's YAML",
         });
       }
-      const match = keys.map((k) => `${rel}.${ident(k)} = dp_delta.${ident(k)}`).join(" AND ");
+      const match = keys.map((k) => `${rel}.${ident(k)} = ${dp_delta}.${ident(k)}`).join(" AND ");
       if (strategy === "merge") {
-        await db.run(`DELETE FROM ${rel} WHERE EXISTS (SELECT 1 FROM dp_delta WHERE ${match})`);
+        await db.run(`DELETE FROM ${rel} WHERE EXISTS (SELECT 1 FROM ${dp_delta} WHERE ${match})`);
       } else {
         // delete+insert by time range: the key is the time column; replace every row in the delta's range
         const k = ident(keys[0]!);
         await db.run(
-          `DELETE FROM ${rel} WHERE ${k} >= (SELECT min(${k}) FROM dp_delta) AND ${k} <= (SELECT max(${k}) FROM dp_delta)`,
+          `DELETE FROM ${rel} WHERE ${k} >= (SELECT min(${k}) FROM ${dp_delta}) AND ${k} <= (SELECT max(${k}) FROM ${dp_delta})`,
         );
       }
-      await db.run(`INSERT INTO ${rel} BY NAME SELECT * FROM dp_delta`);
+      await db.run(`INSERT INTO ${rel} BY NAME SELECT * FROM ${dp_delta}`);
     }
-    await db.run("DROP TABLE dp_delta");
     return undefined;
   }
   if (existing === "view") await db.run(`DROP VIEW ${rel}`);
@@ -72,6 +72,17 @@ export async function materialize(
   }
   const created = await db.one<{ Count: number }>(`CREATE OR REPLACE TABLE ${rel} AS ${sql}`);
   return created?.Count === undefined ? undefined : Number(created.Count);
+}
+
+/** The temp table holding the rows an incremental build merged or appended. */
+export function deltaTable(model: Pick<Model, "schema" | "name">): string {
+  return `dp_delta__${model.schema}__${model.name}`;
+}
+
+/** How an incremental model adds its rows; delete+insert by time range is not a delta the publish can replay. */
+export function incrementalStrategy(model: Model): { strategy: string; keys: string[] } {
+  const keys = model.config.unique_key ? [model.config.unique_key].flat() : [];
+  return { strategy: model.config.incremental_strategy ?? (keys.length ? "merge" : "append"), keys };
 }
 
 /** Rows from which a model with tests is built beside its live version: below it, the single-threaded scan costs less than two more commits. */

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Db } from "./duckdb.ts";
 import { DpError } from "../errors.ts";
@@ -11,11 +11,18 @@ import { log } from "../log.ts";
  */
 export async function openRecovering(
   path: string,
-  latestSnapshot: () => string | undefined,
+  restore: (to: string) => Promise<string | undefined>,
   open: () => Promise<Db>,
 ): Promise<Db> {
   try {
-    return await open();
+    const db = await open();
+    try {
+      await checkNotTruncated(db, path);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return db;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (!(e instanceof DpError) || e.code !== "IO" || path === ":memory:" || path.startsWith("md:")) throw e;
@@ -36,16 +43,58 @@ export async function openRecovering(
       );
       return await open();
     }
-    if (/Corrupt database file|not a valid DuckDB database|checksum/i.test(msg)) {
+    if (isCorruptWarehouse(msg, path)) {
       const to = moveAside(path);
       moveAside(`${path}.wal`);
-      const snapshot = latestSnapshot();
-      if (snapshot && existsSync(snapshot)) copyFileSync(snapshot, path);
+      const snapshot = await restore(path);
       log.error(
-        `the warehouse file is corrupt (${first}); moved it to ${to} and ${snapshot ? `restored the last published snapshot ${basename(snapshot)}` : "started an empty warehouse (no snapshot yet)"}; this run rebuilds from the raw lake`,
+        `the warehouse file is corrupt (${first}); moved it to ${to} and ${snapshot ? `restored the last verified snapshot ${snapshot}` : "started an empty warehouse (no snapshot yet)"}; this run rebuilds from the raw lake`,
       );
       return await open();
     }
     throw e;
   }
+}
+
+/** Moves the warehouse file (and its WAL) to warehouse/quarantine/, keeping them for a person to look at. */
+export function quarantineWarehouse(path: string): string | undefined {
+  const stamp = new Date().toISOString().replace(/[-:.]/g, "");
+  const quarantine = join(dirname(path), "quarantine");
+  let to: string | undefined;
+  for (const file of [path, `${path}.wal`]) {
+    if (!existsSync(file)) continue;
+    mkdirSync(quarantine, { recursive: true });
+    const dest = join(quarantine, `${basename(file)}.${stamp}`);
+    renameSync(file, dest);
+    to ??= dest;
+  }
+  return to;
+}
+
+/**
+ * A DuckDB file shorter than its header says (truncated by a full disk, a bad copy, a person) opens
+ * fine and fails only when a query reaches a missing block: caught here, at open.
+ */
+export async function checkNotTruncated(db: Db, path: string): Promise<void> {
+  if (path === ":memory:" || path.startsWith("md:") || !existsSync(path)) return;
+  const r = await db.one<{ total_blocks: number; block_size: number }>(
+    "SELECT total_blocks, block_size FROM pragma_database_size() WHERE database_name = current_database()",
+  );
+  if (!r) return;
+  // three 4 KiB headers, then the blocks
+  const expected = 3 * 4096 + Number(r.total_blocks) * Number(r.block_size);
+  const size = statSync(path).size;
+  if (size < expected)
+    throw new DpError(
+      "IO",
+      `Corrupt database file: ${path} is ${size} bytes, its header names ${expected} (truncated)`,
+    );
+}
+
+/** DuckDB's ways of saying the warehouse file itself is damaged (a raw Parquet file in the lake is not this). */
+export function isCorruptWarehouse(message: string, path: string): boolean {
+  if (/Corrupt database file|not a valid DuckDB database|in block at location|truncated\)/i.test(message)) return true;
+  return (
+    message.includes(basename(path)) && /Could not read enough bytes|checksum|failed to read|Corrupt/i.test(message)
+  );
 }

@@ -1,9 +1,31 @@
-import { copyFileSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
-import { Db } from "./duckdb.ts";
-import { DpError } from "../errors.ts";
+import { Db, ident, literal, qualified } from "./duckdb.ts";
+import { log } from "../log.ts";
+import {
+  type Column,
+  columnsByTable,
+  type Manifest,
+  manifestFile,
+  partsDir,
+  publishTable,
+  readManifest,
+  type TableDelta,
+  tableViewSql,
+} from "./table-parts.ts";
+import { diskFullError, DpError } from "../errors.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
-import { openRecovering } from "./recover.ts";
+import { openRecovering, quarantineWarehouse } from "./recover.ts";
 import type { Project } from "../config/project.ts";
 
 /**
@@ -12,18 +34,76 @@ import type { Project } from "../config/project.ts";
  * pointer is swapped atomically, so a reader sees the old or the new state.
  */
 export async function openWriter(project: Project): Promise<Db> {
-  const latest = () => {
-    const p = currentPointer(project);
-    return p && join(project.paths.snapshots, p.file);
-  };
-  const db = await openRecovering(project.paths.warehouse, latest, () =>
-    Db.open(project.paths.warehouse, {
-      threads: project.config.warehouse.threads,
-      memoryLimit: project.config.warehouse.memory_limit,
-    }),
+  const db = await openRecovering(
+    project.paths.warehouse,
+    (to) => restoreFromSnapshot(project, to),
+    () =>
+      Db.open(project.paths.warehouse, {
+        threads: project.config.warehouse.threads,
+        memoryLimit: project.config.warehouse.memory_limit,
+      }),
   );
   await ensureMeta(db);
   return db;
+}
+
+/**
+ * Writes a new warehouse file at `to` from the last verified snapshot: every table from its parts, the
+ * bookkeeping as it was; views are made again by the next build. Returns the snapshot's name.
+ */
+export async function restoreFromSnapshot(project: Project, to: string): Promise<string | undefined> {
+  const pointer = currentPointer(project);
+  const file = pointer && join(project.paths.snapshots, pointer.file);
+  if (!file || !existsSync(file)) return undefined;
+  const manifest = readManifest(file);
+  const tmp = `${to}.restore.tmp`;
+  rmSync(tmp, { force: true });
+  rmSync(`${tmp}.wal`, { force: true });
+  if (!manifest) {
+    // a snapshot from before per-table parts is a whole copy of the warehouse
+    copyFileSync(file, tmp);
+  } else {
+    const db = await Db.open(tmp, {
+      threads: project.config.warehouse.threads,
+      memoryLimit: project.config.warehouse.memory_limit,
+    });
+    try {
+      await db.run(`ATTACH ${literal(file)} AS dp_snapshot (READ_ONLY)`);
+      const inline = await db.all<{ rel: string }>(
+        "SELECT schema_name || '.' || table_name AS rel FROM duckdb_tables() WHERE database_name = 'dp_snapshot'",
+      );
+      const rels = [...Object.keys(manifest.tables), ...inline.map((t) => t.rel)];
+      for (const rel of rels) {
+        const dot = rel.indexOf(".");
+        const [s, n] = [rel.slice(0, dot), rel.slice(dot + 1)];
+        await db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(s)}`);
+        await db.run(`CREATE TABLE ${qualified(s, n)} AS SELECT * FROM dp_snapshot.${qualified(s, n)}`);
+      }
+      await db.run("DETACH dp_snapshot");
+      await db.run("CHECKPOINT");
+    } finally {
+      db.close();
+    }
+  }
+  renameSync(tmp, to);
+  return pointer.file;
+}
+
+/**
+ * The warehouse file was found damaged mid-build (DuckDB's checksum or a short read): it is moved to
+ * warehouse/quarantine/ and a new one written from the last verified snapshot, so the next run builds on
+ * good data. Returns the error the build fails with.
+ */
+export async function healCorruptWarehouse(project: Project, why: string): Promise<DpError> {
+  const moved = quarantineWarehouse(project.paths.warehouse);
+  const restored = await restoreFromSnapshot(project, project.paths.warehouse);
+  const what = `moved it to ${moved ?? "(gone)"} and ${restored ? `restored the last verified snapshot ${restored}` : "will start an empty warehouse (no snapshot yet)"}`;
+  log.error(`the warehouse file is corrupt (${why}); ${what}`);
+  return new DpError("WAREHOUSE_CORRUPT", `the warehouse file is corrupt (${why}); nothing was published`, {
+    where: project.paths.warehouse,
+    fix: `dp ${what}; readers keep the last verified snapshot. Run \`dp run\` again to rebuild what changed since`,
+    exitCode: 1,
+  });
 }
 
 export async function ensureMeta(db: Db): Promise<void> {
@@ -36,13 +116,18 @@ export async function ensureMeta(db: Db): Promise<void> {
       status VARCHAR, failures BIGINT, message VARCHAR, tested_at TIMESTAMPTZ);
     CREATE TABLE IF NOT EXISTS _dp.runs (
       run_id VARCHAR, command VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ, status VARCHAR,
-      steps JSON, error VARCHAR)`);
+      steps JSON, error VARCHAR);
+    ALTER TABLE _dp.model_runs ADD COLUMN IF NOT EXISTS input_hash VARCHAR;
+    ALTER TABLE _dp.model_runs ADD COLUMN IF NOT EXISTS output_version VARCHAR;
+    ALTER TABLE _dp.model_runs ADD COLUMN IF NOT EXISTS reused BOOLEAN`);
 }
 
 interface SnapshotPointer {
   file: string;
   published_at: string;
   run_id: string;
+  /** every relation of the snapshot was read back before the pointer moved */
+  verified?: boolean;
 }
 
 function pointerPath(project: Project): string {
@@ -56,35 +141,289 @@ function pointerPath(project: Project): string {
  */
 export type SnapshotSidecar = (db: Db, snapshotFile: string) => Promise<void>;
 
+/** What the build knows about the tables it changed, so the publish writes only that. */
+export interface PublishChanges {
+  /** `schema.name` → the rows an incremental build added, in a temp table of the writer's connection */
+  deltas?: Map<string, TableDelta>;
+  /** `schema.name` → the merge keys of an incremental model */
+  mergeKeys?: Map<string, string[]>;
+}
+
+/**
+ * Publishes what the writer holds as a new immutable snapshot: a small DuckDB file with the run
+ * bookkeeping (`_dp`), the views (raw, view models) and one view per table over its Parquet parts in
+ * snapshots/tables/. A table whose data version is the previous snapshot's shares its parts; an
+ * incremental model adds a part of its new rows; anything else is written whole. Every relation is read
+ * back before the pointer moves; then versions no snapshot in use names are pruned.
+ */
 export async function publishSnapshot(
   project: Project,
   db: Db,
   runId: string,
   sidecar?: SnapshotSidecar,
+  changes: PublishChanges = {},
 ): Promise<string> {
+  const t0 = Date.now();
   await db.run("CHECKPOINT");
-  mkdirSync(project.paths.snapshots, { recursive: true });
-  const name = `${runId}.duckdb`;
-  const tmp = join(project.paths.snapshots, `.${name}.tmp`);
-  // a reflink where the filesystem has one, a copy elsewhere
-  copyFileSync(project.paths.warehouse, tmp, constants.COPYFILE_FICLONE);
-  renameSync(tmp, join(project.paths.snapshots, name));
-  await sidecar?.(db, name);
+  const dir = project.paths.snapshots;
+  const tablesDir = partsDir(dir);
+  mkdirSync(tablesDir, { recursive: true });
   const previous = currentPointer(project);
+  const before = previous && readManifest(join(dir, previous.file));
+  // a run that publishes again (its decisions) gets a new name: a reader may hold the first, and its parts
+  let name = `${runId}.duckdb`;
+  for (let k = 1; existsSync(join(dir, name)); k++) name = `${runId}_${k}.duckdb`;
+  const tmp = join(dir, `.${name}.tmp`);
+  const manifest: Manifest = { run_id: runId, tables: {} };
+  let written = 0;
+  const versions = new Map(
+    (
+      await db.all<{ rel: string; v: string | null }>(`
+      SELECT schema_name || '.' || model AS rel, output_version AS v FROM _dp.model_runs WHERE status = 'success'
+      QUALIFY row_number() OVER (PARTITION BY schema_name, model ORDER BY rowid DESC) = 1`)
+    ).map((r) => [r.rel, r.v ?? undefined]),
+  );
+  const tables = await db.all<{ schema_name: string; table_name: string }>(`
+    SELECT schema_name, table_name FROM duckdb_tables()
+    WHERE database_name = current_database() AND NOT temporary AND table_name NOT LIKE '%\_\_dp\_shadow' ESCAPE '\\'
+    ORDER BY schema_name, table_name`);
+  // the bookkeeping travels inside the snapshot file: it changes with every publish
+  const inline = tables.filter((t) => t.schema_name === "_dp");
+  const parted = tables.filter((t) => t.schema_name !== "_dp");
+  const counts = await rowCounts(
+    db,
+    parted.map((t) => qualified(t.schema_name, t.table_name)),
+  );
+  const columns = parted.length ? await columnsByTable(db) : new Map<string, Column[]>();
+  for (const [i, t] of parted.entries()) {
+    const rel = `${t.schema_name}.${t.table_name}`;
+    const out = await publishTable(
+      db,
+      tablesDir,
+      t.schema_name,
+      t.table_name,
+      versions.get(rel),
+      before?.tables[rel],
+      changes.deltas?.get(rel),
+      counts[i]!,
+      columns.get(rel) ?? [],
+      changes.mergeKeys?.get(rel),
+    );
+    manifest.tables[rel] = out.entry;
+    written += out.written;
+  }
+  const tTables = Date.now() - t0;
+  const views = await db.all<{ schema_name: string; sql: string }>(
+    "SELECT schema_name, sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal AND NOT temporary",
+  );
+  rmSync(tmp, { force: true });
+  rmSync(`${tmp}.wal`, { force: true });
+  try {
+    await db.run(`ATTACH ${literal(tmp)} AS dp_publish`);
+    try {
+      await db.transaction(async () => {
+        for (const schema of new Set(inline.map((t) => t.schema_name)))
+          await db.run(`CREATE SCHEMA dp_publish.${ident(schema)}`);
+        for (const t of inline)
+          await db.run(
+            `CREATE TABLE dp_publish.${qualified(t.schema_name, t.table_name)} AS SELECT * FROM ${qualified(t.schema_name, t.table_name)}`,
+          );
+      });
+    } finally {
+      await db.run("DETACH dp_publish");
+    }
+    const snap = await Db.open(tmp, {
+      threads: project.config.warehouse.threads,
+      memoryLimit: project.config.warehouse.memory_limit,
+    });
+    try {
+      const t1 = Date.now();
+      await createRelations(snap, tablesDir, manifest, views);
+      const t2 = Date.now();
+      await verifySnapshot(snap, tablesDir, manifest, before);
+      await snap.run("CHECKPOINT");
+      log.debug(`publish: tables ${tTables} ms, views ${t2 - t1} ms, verify ${Date.now() - t2} ms`);
+    } finally {
+      snap.close();
+    }
+    written += statSync(tmp).size;
+    renameSync(tmp, join(dir, name));
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    rmSync(`${tmp}.wal`, { force: true });
+    throw e instanceof DpError
+      ? e
+      : (diskFullError(e) ??
+          new DpError("PUBLISH", `the snapshot of run ${runId} was not published: ${(e as Error).message}`, {
+            where: dir,
+            fix: `readers keep the last verified snapshot${previous ? ` (${previous.file})` : ""}; run \`dp doctor\`, then \`dp run\` again`,
+            exitCode: 1,
+            cause: e,
+          }));
+  }
+  writeFileAtomic(manifestFile(join(dir, name)), JSON.stringify({ ...manifest, bytes_written: written }));
+  await sidecar?.(db, name);
   writeFileAtomic(
     pointerPath(project),
-    JSON.stringify({ file: name, published_at: new Date().toISOString(), run_id: runId } satisfies SnapshotPointer),
+    JSON.stringify({
+      file: name,
+      published_at: new Date().toISOString(),
+      run_id: runId,
+      verified: true,
+    } satisfies SnapshotPointer),
   );
-  // keep the previous snapshot for readers that still have it open
-  // and leftovers of a writer killed mid-copy
-  const kept = new Set([name, previous?.file].filter((x): x is string => Boolean(x)).map(stem));
-  for (const f of readdirSync(project.paths.snapshots)) {
-    const stale = f.startsWith(".")
-      ? f.endsWith(".tmp") && f !== `.${name}.tmp`
-      : f !== "current.json" && !kept.has(stem(f));
-    if (stale) rmSync(join(project.paths.snapshots, f), { force: true });
+  pruneSnapshots(dir, name, previous?.file);
+  log.debug(`published ${name}: ${written} bytes written in ${Date.now() - t0} ms`);
+  return join(dir, name);
+}
+
+/** One view per table over its parts, then the warehouse's own views (raw streams, view models) in an order that binds. */
+async function createRelations(
+  snap: Db,
+  tablesDir: string,
+  manifest: Manifest,
+  views: { schema_name: string; sql: string }[],
+): Promise<void> {
+  const schemas = new Set([
+    ...Object.keys(manifest.tables).map((r) => r.slice(0, r.indexOf("."))),
+    ...views.map((v) => v.schema_name),
+  ]);
+  await snap.transaction(async () => {
+    for (const s of schemas) await snap.run(`CREATE SCHEMA IF NOT EXISTS ${ident(s)}`);
+    for (const [rel, e] of Object.entries(manifest.tables)) {
+      const dot = rel.indexOf(".");
+      await snap.run(
+        `CREATE VIEW ${qualified(rel.slice(0, dot), rel.slice(dot + 1))} AS ${tableViewSql(tablesDir, e)}`,
+      );
+    }
+  });
+  // a view binds when it is created: one that reads another view waits for it
+  let pending = views.map((v) => v.sql);
+  while (pending.length) {
+    const failed: string[] = [];
+    let lastError: unknown;
+    for (const sql of pending) {
+      try {
+        await snap.run(sql);
+      } catch (e) {
+        failed.push(sql);
+        lastError = e;
+      }
+    }
+    if (failed.length === pending.length) throw lastError;
+    pending = failed;
   }
-  return join(project.paths.snapshots, name);
+}
+
+/**
+ * Reads every relation back before the pointer moves: each table's row count equals the warehouse's,
+ * each new part is read in full (every column); each view bound when it was created. A snapshot that fails is never named.
+ */
+async function verifySnapshot(snap: Db, tablesDir: string, manifest: Manifest, before?: Manifest): Promise<void> {
+  const old = new Set(Object.values(before?.tables ?? {}).flatMap((e) => e.parts));
+  const fresh = Object.values(manifest.tables).flatMap((e) => e.parts.filter((p) => !old.has(p)));
+  for (let i = 0; i < fresh.length; i += 200)
+    await snap.all(
+      fresh
+        .slice(i, i + 200)
+        .map((p) => `SELECT count(*) AS n, bit_xor(hash(t)) AS h FROM read_parquet(${literal(join(tablesDir, p))}) t`)
+        .join(" UNION ALL "),
+    );
+  const rels = Object.keys(manifest.tables);
+  const counts = await rowCounts(
+    snap,
+    rels.map((rel) => {
+      const dot = rel.indexOf(".");
+      return qualified(rel.slice(0, dot), rel.slice(dot + 1));
+    }),
+  );
+  for (const [i, rel] of rels.entries())
+    if (counts[i] !== manifest.tables[rel]!.rows)
+      throw new DpError(
+        "PUBLISH",
+        `snapshot check: ${rel} has ${counts[i]} rows where the warehouse has ${manifest.tables[rel]!.rows}`,
+        { exitCode: 1 },
+      );
+  // every view bound when createRelations made it: that is DuckDB's own check that it reads
+}
+
+/**
+ * Keeps the new snapshot, the one before it (a reader may have just opened it) and any a live reader
+ * holds; deletes the rest, then every part no kept snapshot names, and leftovers of a writer killed mid-publish.
+ */
+function pruneSnapshots(dir: string, name: string, previous: string | undefined): void {
+  const kept = new Set([name, previous, ...heldSnapshots(dir)].filter((x): x is string => Boolean(x)).map(stem));
+  for (const f of readdirSync(dir)) {
+    if (f === "current.json" || f === "tables" || f === READERS) continue;
+    const stale = f.startsWith(".") ? f.endsWith(".tmp") || f.endsWith(".tmp.wal") : !kept.has(stem(f));
+    if (stale) rmSync(join(dir, f), { force: true });
+  }
+  const used = new Set<string>();
+  for (const k of kept)
+    for (const e of Object.values(readManifest(join(dir, `${k}.duckdb`))?.tables ?? {}))
+      for (const p of e.parts) used.add(p);
+  const tablesDir = partsDir(dir);
+  if (!existsSync(tablesDir)) return;
+  for (const f of readdirSync(tablesDir)) if (!used.has(f)) rmSync(join(tablesDir, f), { force: true });
+}
+
+const READERS = "readers";
+
+/** Row counts of many relations in one query (a query each cost a round trip per table). */
+async function rowCounts(db: Db, relations: string[]): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < relations.length; i += 200) {
+    const chunk = relations.slice(i, i + 200);
+    const rows = await db.all<{ k: number; n: number }>(
+      chunk.map((r, j) => `SELECT ${j} AS k, count(*) AS n FROM ${r}`).join(" UNION ALL "),
+    );
+    const byK = new Map(rows.map((r) => [Number(r.k), Number(r.n)]));
+    for (let j = 0; j < chunk.length; j++) out.push(byK.get(j) ?? 0);
+  }
+  return out;
+}
+
+/** A reader's claim on a snapshot: snapshots/readers/<pid>-<n> naming it, removed when the reader closes. */
+function takeLease(dir: string, file: string): () => void {
+  const leases = join(dir, READERS);
+  try {
+    mkdirSync(leases, { recursive: true });
+  } catch {
+    return () => {};
+  }
+  const lease = join(leases, `${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
+  try {
+    writeFileSync(lease, file);
+  } catch {
+    // a full disk or a read-only project: read without a lease (the writer keeps the previous snapshot anyway)
+    rmSync(lease, { force: true });
+    return () => {};
+  }
+  return () => rmSync(lease, { force: true });
+}
+
+/** Snapshots named by the lease of a live reader; a dead reader's lease is removed. */
+function heldSnapshots(dir: string): string[] {
+  const leases = join(dir, READERS);
+  if (!existsSync(leases)) return [];
+  const held: string[] = [];
+  for (const f of readdirSync(leases)) {
+    const pid = Number(f.slice(0, f.indexOf("-")));
+    let alive = pid === process.pid;
+    try {
+      if (!alive) alive = process.kill(pid, 0);
+    } catch (e) {
+      alive = (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+    if (!alive) {
+      rmSync(join(leases, f), { force: true });
+      continue;
+    }
+    try {
+      held.push(readFileSync(join(leases, f), "utf8").trim());
+    } catch {}
+  }
+  return held;
 }
 
 /** `<run id>` of `<run id>.duckdb` and of its sidecars (`<run id>.catalog.json`). */
@@ -117,14 +456,24 @@ export async function openReader(project: Project): Promise<Db> {
         exitCode: 1,
       });
     }
+    const release = takeLease(project.paths.snapshots, pointer.file);
     try {
-      return await Db.open(file, {
+      // the lease is taken: a snapshot still there now stays until this reader closes
+      if (!existsSync(file)) throw new DpError("NOT_FOUND", `snapshot ${pointer.file} was pruned`);
+      const db = await Db.open(file, {
         readOnly: true,
         threads: project.config.warehouse.threads,
         memoryLimit: project.config.warehouse.memory_limit,
-        sandbox: { allowedDirectories: [project.paths.lake] },
+        sandbox: { allowedDirectories: [project.paths.lake, partsDir(project.paths.snapshots)] },
       });
+      const close = db.close.bind(db);
+      db.close = () => {
+        close();
+        release();
+      };
+      return db;
     } catch (e) {
+      release();
       if (attempt >= 5 || existsSync(file)) throw e;
     }
   }

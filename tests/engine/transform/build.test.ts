@@ -98,8 +98,9 @@ describe("build", () => {
     );
     for (const failFast of [false, true]) {
       const result = await build(loadProject(dir), { failFast });
+      // the second time stg_orders' new version is live already: nothing it reads changed
       expect(result.models.map((m) => [m.model, m.status])).toEqual([
-        ["stg_orders", "success"],
+        ["stg_orders", failFast ? "unchanged" : "success"],
         ["orders", "failed"],
         ["revenue", "skipped"],
       ]);
@@ -250,7 +251,7 @@ describe("large models are built beside the live version, committed, then tested
       "models:\n  - name: big\n    columns:\n      - { name: id, tests: [not_null, unique] }\n      - { name: v, tests: [not_null] }\n",
   });
   const tables = async (dir: string) =>
-    (await rows(dir, "select table_name from duckdb_tables() where schema_name = 'marts' order by 1")).map(
+    (await rows(dir, "select table_name from information_schema.tables where table_schema = 'marts' order by 1")).map(
       (r) => r.table_name,
     );
 

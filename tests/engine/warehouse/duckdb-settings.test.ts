@@ -72,7 +72,8 @@ test("DP_MEMORY_LIMIT sets the machine's default; a model that runs out of memor
     ]);
     // a limit set in project.yaml is the user's: no second try
     writeFileSync(join(dir, "project.yaml"), "name: oom\nwarehouse:\n  memory_limit: 64MB\n");
-    const capped = await build(loadProject(dir));
+    // (a memory limit changes no result: without --full-refresh both models would be skipped as unchanged)
+    const capped = await build(loadProject(dir), { fullRefresh: true });
     expect(capped.models.map((m) => m.status)).toEqual(["failed", "skipped"]);
     expect(capped.models[0]!.error).toContain("Out of Memory");
     process.env.DP_MEMORY_LIMIT = "lots";

@@ -1,0 +1,171 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { type Db, ident, literal, qualified } from "./duckdb.ts";
+
+/**
+ * A published table is a list of immutable Parquet parts in snapshots/tables/, shared by every
+ * snapshot whose version of the table they are. A table rebuilt in full is one part; an incremental
+ * model's new rows are one more part (with merge keys, a later part replaces earlier rows that share a
+ * key), so a run that appends 2k rows to 4M writes 2k rows.
+ */
+export interface TableEntry {
+  /** the data version (the run that last rebuilt the model), or undefined when nothing versions it */
+  version?: string;
+  /** file names in snapshots/tables/, oldest first */
+  parts: string[];
+  /** merge keys: a row of a part is hidden by a row of a later part with the same key */
+  keys?: string[];
+  /** how the warehouse table's columns are written into a part (HUGEINT as text: Parquet has no 128-bit integer) */
+  write: string;
+  /** the snapshot's view of the parts: each column cast back to its warehouse type where Parquet changed it */
+  select: string;
+  rows: number;
+  /** bytes of every part; `base_bytes` of the first */
+  bytes: number;
+  base_bytes: number;
+}
+
+export interface Manifest {
+  run_id: string;
+  /** `schema.name` → its parts */
+  tables: Record<string, TableEntry>;
+}
+
+/** A run's new rows for an incremental model, kept in a temp table until the publish reads them. */
+export interface TableDelta {
+  /** the temp table holding the rows this build inserted */
+  temp: string;
+  strategy: "append" | "merge";
+  keys: string[];
+  /** the version the table had before the rows were added */
+  base?: string;
+  version: string;
+}
+
+/** Parts stop being added once the deltas reach this share of the base part (or this many parts): the table is written whole again. */
+const MAX_DELTA_SHARE = 0.2;
+const MAX_PARTS = 48;
+
+export function partsDir(snapshotsDir: string): string {
+  return join(snapshotsDir, "tables");
+}
+
+export function manifestFile(snapshotFile: string): string {
+  return `${snapshotFile.replace(/\.duckdb$/, "")}.manifest.json`;
+}
+
+export function readManifest(snapshotFile: string): Manifest | undefined {
+  try {
+    return JSON.parse(readFileSync(manifestFile(snapshotFile), "utf8")) as Manifest;
+  } catch {
+    return undefined;
+  }
+}
+
+export type Column = { name: string; type: string };
+
+/** Every table's columns in one query: a query per table cost a round trip each (500 models, 500 trips). */
+export async function columnsByTable(db: Db): Promise<Map<string, Column[]>> {
+  const rows = await db.all<{ rel: string; name: string; type: string }>(
+    `SELECT schema_name || '.' || table_name AS rel, column_name AS name, data_type AS type FROM duckdb_columns()
+     WHERE database_name = current_database() ORDER BY schema_name, table_name, column_index`,
+  );
+  const out = new Map<string, Column[]>();
+  for (const r of rows) out.set(r.rel, [...(out.get(r.rel) ?? []), { name: r.name, type: r.type }]);
+  return out;
+}
+
+function safe(s: string): string {
+  return s.replace(/[^A-Za-z0-9_.-]/g, "_");
+}
+
+/** Writes `SELECT write FROM source` to a new part; returns its file name and size. */
+async function writePart(db: Db, dir: string, stem: string, write: string, source: string) {
+  mkdirSync(dir, { recursive: true });
+  let n = 0;
+  while (existsSync(join(dir, `${stem}.${n}.parquet`))) n++;
+  const file = `${stem}.${n}.parquet`;
+  const tmp = join(dir, `.${file}.tmp`);
+  rmSync(tmp, { force: true });
+  await db.run(`COPY (SELECT ${write} FROM ${source}) TO ${literal(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
+  renameSync(tmp, join(dir, file));
+  return { file, bytes: statSync(join(dir, file)).size };
+}
+
+/**
+ * The entry for one warehouse table in the snapshot being published: the previous snapshot's when its
+ * version is unchanged, that one plus a part of new rows for an incremental build on top of it, else
+ * the whole table written again.
+ */
+export async function publishTable(
+  db: Db,
+  dir: string,
+  schema: string,
+  name: string,
+  version: string | undefined,
+  previous: TableEntry | undefined,
+  delta: TableDelta | undefined,
+  rows: number,
+  columns: Column[],
+  /** an incremental model's merge keys, for a table written whole */
+  mergeKeys?: string[],
+): Promise<{ entry: TableEntry; written: number }> {
+  const present = (e: TableEntry) => e.parts.every((p) => existsSync(join(dir, p)));
+  if (version && previous?.version === version && previous.rows === rows && present(previous))
+    return { entry: previous, written: 0 };
+  const stem = safe(`${schema}.${name}.${version ?? "v"}`);
+  if (
+    delta &&
+    previous &&
+    version === delta.version &&
+    previous.version === delta.base &&
+    present(previous) &&
+    previous.parts.length < MAX_PARTS &&
+    previous.bytes - previous.base_bytes < previous.base_bytes * MAX_DELTA_SHARE &&
+    (delta.strategy === "append" ? !previous.keys : previous.keys?.join() === delta.keys.join())
+  ) {
+    const part = await writePart(db, dir, stem, previous.write, ident(delta.temp));
+    const entry: TableEntry = {
+      ...previous,
+      version,
+      parts: [...previous.parts, part.file],
+      rows,
+      bytes: previous.bytes + part.bytes,
+    };
+    return { entry, written: part.bytes };
+  }
+  const write = columns
+    .map((c) => (/^U?HUGEINT$/.test(c.type) ? `CAST(${ident(c.name)} AS VARCHAR) AS ${ident(c.name)}` : ident(c.name)))
+    .join(", ");
+  const part = await writePart(db, dir, stem, write || "*", qualified(schema, name));
+  // every column cast to its warehouse type: a no-op where Parquet kept it (DuckDB drops a cast to the same
+  // type), the way back where it did not (HUGEINT written as text, ENUM read back as VARCHAR)
+  const select = columns.map((c) => `CAST(${ident(c.name)} AS ${c.type}) AS ${ident(c.name)}`).join(", ");
+  const keys = delta?.strategy === "merge" ? delta.keys : mergeKeys?.length ? mergeKeys : undefined;
+  const entry: TableEntry = {
+    version,
+    parts: [part.file],
+    ...(keys ? { keys } : {}),
+    write: write || "*",
+    select: select || "*",
+    rows,
+    bytes: part.bytes,
+    base_bytes: part.bytes,
+  };
+  return { entry, written: part.bytes };
+}
+
+/** The view a snapshot holds for a table: its parts, later merge parts hiding earlier rows with their keys. */
+export function tableViewSql(dir: string, e: TableEntry): string {
+  const path = (p: string) => literal(join(dir, p));
+  const list = (ps: string[]) => `read_parquet([${ps.map(path).join(", ")}])`;
+  if (!e.keys || e.parts.length === 1) return `SELECT ${e.select} FROM ${list(e.parts)}`;
+  const using = e.keys.map(ident).join(", ");
+  const arms = e.parts.map((p, i) => {
+    const later = e.parts.slice(i + 1);
+    return later.length
+      ? `SELECT a.* FROM ${list([p])} a ANTI JOIN ${list(later)} b USING (${using})`
+      : `SELECT * FROM ${list([p])}`;
+  });
+  return `SELECT ${e.select} FROM (${arms.join(" UNION ALL ")})`;
+}

@@ -1,0 +1,120 @@
+import { describe, expect, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadProject } from "../../../engine/config/project.ts";
+import { pull } from "../../../engine/ingest/pull.ts";
+import { build } from "../../../engine/transform/build.ts";
+import { currentPointer, openReader } from "../../../engine/warehouse/snapshots.ts";
+import { readManifest } from "../../../engine/warehouse/table-parts.ts";
+import { snapshotRows, writeProject } from "../../helpers.ts";
+import "../../../connectors/index.ts";
+
+/** A large model nothing changes, and an incremental model (merge on id) over a files stream. */
+function project(): string {
+  return writeProject({
+    "project.yaml": `name: parts
+sources:
+  feed:
+    connector: files
+    owner: ops@example.io
+    config: { streams: [{ name: items, path: "data/items-*.csv", primary_key: id }] }
+`,
+    // past INLINE_ROWS, so it is published as parts rather than inside the snapshot file
+    "data/items-1.csv": `id,v\n${Array.from({ length: 12000 }, (_, i) => `${i},a${i}`).join("\n")}\n`,
+    "models/staging/big.sql": "select i, i * 2 as j, sum(i) over () as total from range(300000) t(i)\n",
+    "models/staging/items.sql":
+      "select id, v, _dp_loaded_at as loaded_at from {{ source('feed', 'items') }}\n{% if is_incremental() %}where _dp_loaded_at > (select max(loaded_at) from {{ this }}){% endif %}\nqualify row_number() over (partition by id order by _dp_loaded_at desc) = 1\n",
+    "models/staging/staging.yml": "models:\n  - name: items\n    materialized: incremental\n    unique_key: id\n",
+  });
+}
+
+function manifest(dir: string) {
+  const project = loadProject(dir);
+  const pointer = currentPointer(project)!;
+  return readManifest(join(project.paths.snapshots, pointer.file)) as ReturnType<typeof readManifest> & {
+    bytes_written: number;
+  };
+}
+
+const partsBytes = (dir: string) => {
+  const tables = join(dir, "warehouse/snapshots/tables");
+  return readdirSync(tables).reduce((n, f) => n + statSync(join(tables, f)).size, 0);
+};
+
+describe("publish writes what changed", () => {
+  test("an unchanged table shares its parts, an incremental model adds a part of its new rows (merged by key), readers see the warehouse's rows; old parts are pruned unless a reader holds them", async () => {
+    const dir = project();
+    const p = loadProject(dir);
+    await pull(p);
+    expect((await build(p)).ok).toBe(true);
+    const first = manifest(dir);
+    expect(first.tables["staging.big"]!.parts).toHaveLength(1);
+    // HUGEINT (sum) travels as text and is cast back
+    expect(
+      await snapshotRows(dir, "select typeof(total) as t, count(*)::int as n from staging.big group by all"),
+    ).toEqual([{ t: "HUGEINT", n: 300000 }]);
+
+    // new rows: one updated key, two new ones
+    writeFileSync(join(dir, "data/items-2.csv"), "id,v\n5,b5\n12000,a12000\n12001,a12001\n");
+    await pull(p);
+    const second = await build(p);
+    expect(second.models.map((m) => [m.model, m.status])).toEqual([
+      ["big", "unchanged"],
+      ["items", "success"],
+    ]);
+    const after = manifest(dir);
+    expect(after.tables["staging.big"]!.parts).toEqual(first.tables["staging.big"]!.parts);
+    expect(after.tables["staging.items"]!.parts).toHaveLength(2);
+    expect(after.tables["staging.items"]!.keys).toEqual(["id"]);
+    // the publish wrote the small snapshot file and one small part, not the tables
+    const snapshotFile = statSync(join(p.paths.snapshots, currentPointer(p)!.file)).size;
+    expect(after.bytes_written - snapshotFile).toBeLessThan(partsBytes(dir) / 20);
+    expect(
+      await snapshotRows(
+        dir,
+        "select count(*)::int as n, count(distinct id)::int as k, max(v) filter (where id = 5) as v5 from staging.items",
+      ),
+    ).toEqual([{ n: 12002, k: 12002, v5: "b5" }]);
+
+    // a reader holding this snapshot keeps it (and its parts) through later publishes
+    const held = currentPointer(p)!.file;
+    const reader = await openReader(p);
+    for (let k = 3; k <= 5; k++) {
+      writeFileSync(join(dir, `data/items-${k}.csv`), `id,v\n${20000 + k},n\n`);
+      await pull(p);
+      expect((await build(p, { fullRefresh: k === 5 })).ok).toBe(true);
+    }
+    expect(existsSync(join(p.paths.snapshots, held))).toBe(true);
+    expect(await reader.all("select count(*)::int as n from staging.items")).toEqual([{ n: 12002 }]);
+    reader.close();
+    writeFileSync(join(dir, "data/items-9.csv"), "id,v\n29999,n\n");
+    await pull(p);
+    await build(p);
+    expect(existsSync(join(p.paths.snapshots, held))).toBe(false);
+    // two snapshots left (the current and the one before); every part on disk is one of theirs
+    const snaps = readdirSync(p.paths.snapshots).filter((f) => f.endsWith(".duckdb"));
+    expect(snaps).toHaveLength(2);
+    const named = new Set(
+      snaps.flatMap((s) => Object.values(readManifest(join(p.paths.snapshots, s))!.tables).flatMap((e) => e.parts)),
+    );
+    expect(readdirSync(join(p.paths.snapshots, "tables")).filter((f) => !named.has(f))).toEqual([]);
+    expect(await snapshotRows(dir, "select count(*)::int as n from staging.items")).toEqual([{ n: 12006 }]);
+    expect(readFileSync(join(p.paths.snapshots, "current.json"), "utf8")).toContain('"verified":true');
+  }, 120_000);
+
+  test("rebuilding in full again and again: the warehouse stays within 1.1× of a fresh build", async () => {
+    const dir = writeProject({
+      "project.yaml": "name: grow\n",
+      "models/staging/big.sql": "select i, md5(i::varchar) as h from range(1500000) t(i)\n",
+      "models/marts/agg.sql": "select i % 100 as k, count(*) as n from {{ ref('big') }} group by all\n",
+    });
+    const p = loadProject(dir);
+    expect((await build(p)).ok).toBe(true);
+    const fresh = statSync(p.paths.warehouse).size;
+    for (let k = 0; k < 3; k++) expect((await build(p, { fullRefresh: true })).ok).toBe(true);
+    const grown = statSync(p.paths.warehouse).size;
+    console.log(`warehouse: fresh ${fresh} bytes, after 3 full rebuilds ${grown} (${(grown / fresh).toFixed(2)}×)`);
+    expect(grown).toBeLessThanOrEqual(fresh * 1.1);
+    expect(await snapshotRows(dir, "select count(*)::int as n from staging.big")).toEqual([{ n: 1500000 }]);
+  }, 120_000);
+});
