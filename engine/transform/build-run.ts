@@ -60,6 +60,8 @@ export interface ModelResult {
   inputHash?: string;
   /** data version of the model's live output: the run that last rebuilt it */
   outputVersion?: string;
+  /** keys an incremental merge deleted (its delta's tombstones) */
+  deletedKeys?: number;
 }
 
 /** What a build run needs from the build that prepared it. */
@@ -195,6 +197,7 @@ export class BuildRun {
         error: undefined,
         where: undefined,
         tests: [],
+        deletedKeys: undefined,
       } satisfies Partial<ModelResult>);
       this.builtAsOf.delete(n);
       const m = this.s.graph.models.get(n)!;
@@ -302,7 +305,7 @@ export class BuildRun {
       r.outputVersion = this.s.runId;
       this.versions.set(name, r.outputVersion);
       const { strategy, keys } = incrementalStrategy(model);
-      if (appends && (strategy === "append" || strategy === "merge"))
+      if (appends && (strategy === "append" || strategy === "merge") && !r.deletedKeys)
         this.deltas.set(key, {
           temp: deltaTable(model),
           strategy,
@@ -385,7 +388,17 @@ export class BuildRun {
       return buildBeside(db, model, sql, tests, r.tests, existing);
     }
     await this.group.begin();
-    const created = await materialize(db, model, sql, Boolean(options.fullRefresh), graph, existing, schemas);
+    const { created, deleted } = await materialize(
+      db,
+      model,
+      sql,
+      Boolean(options.fullRefresh),
+      graph,
+      existing,
+      schemas,
+    );
+    // a part can add and replace rows but not remove them: a merge that deleted keys publishes its table whole
+    if (deleted) r.deletedKeys = deleted;
     if (shadowable && existing === undefined && (created ?? 0) >= LARGE_ROWS) {
       // a new model found large: set aside under the shadow name, committed with its group, then tested
       await db.run(`ALTER TABLE ${liveRelation(model)} RENAME TO ${ident(shadowName(model))}`);

@@ -1,5 +1,5 @@
 import { DpError } from "../errors.ts";
-import { type Db, ident, qualified } from "../warehouse/duckdb.ts";
+import { type Db, ident, literal, qualified } from "../warehouse/duckdb.ts";
 import { compileSql, liveRelation } from "./compile.ts";
 import type { Model, ModelGraph } from "./models.ts";
 import { checkContract } from "./testing/contract-check.ts";
@@ -23,7 +23,10 @@ export function relationKey(schema: string, name: string): string {
   return `${schema}.${name}`;
 }
 
-/** Builds the model; returns its row count when the statement reports it (a table created from its query). */
+/**
+ * Builds the model; returns its row count when the statement reports it (a table created from its query),
+ * and for a merge, how many keys its delta deleted (tombstones, below).
+ */
 export async function materialize(
   db: Db,
   model: Model,
@@ -32,7 +35,7 @@ export async function materialize(
   graph: ModelGraph,
   existing: RelationKind | undefined,
   schemas: Set<string>,
-): Promise<number | undefined> {
+): Promise<{ created?: number; deleted?: number }> {
   const rel = liveRelation(model);
   if (!schemas.has(model.schema)) await db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(model.schema)}`);
   if (model.materialized === "incremental" && existing === "table" && !fullRefresh) {
@@ -53,6 +56,9 @@ export async function materialize(
       const match = keys.map((k) => `${rel}.${ident(k)} = ${dp_delta}.${ident(k)}`).join(" AND ");
       if (strategy === "merge") {
         await db.run(`DELETE FROM ${rel} WHERE EXISTS (SELECT 1 FROM ${dp_delta} WHERE ${match})`);
+        const deleted = await dropTombstones(db, deltaTable(model));
+        await db.run(`INSERT INTO ${rel} BY NAME SELECT * FROM ${dp_delta}`);
+        return { deleted };
       } else {
         // delete+insert by time range: the key is the time column; replace every row in the delta's range
         const k = ident(keys[0]!);
@@ -62,16 +68,37 @@ export async function materialize(
       }
       await db.run(`INSERT INTO ${rel} BY NAME SELECT * FROM ${dp_delta}`);
     }
-    return undefined;
+    return {};
   }
   if (existing === "view") await db.run(`DROP VIEW ${rel}`);
   if (model.materialized === "view") {
     if (existing === "table") await db.run(`DROP TABLE ${rel}`);
     await db.run(`CREATE OR REPLACE VIEW ${rel} AS ${sql}`);
-    return undefined;
+    return {};
   }
   const created = await db.one<{ Count: number }>(`CREATE OR REPLACE TABLE ${rel} AS ${sql}`);
-  return created?.Count === undefined ? undefined : Number(created.Count);
+  return { created: created?.Count === undefined ? undefined : Number(created.Count) };
+}
+
+/** The column by which an incremental merge's delta says "this key is gone" (a deleted or archived object). */
+export const TOMBSTONE = "_dp_deleted";
+
+/**
+ * A merge deletes every key its delta holds; rows whose TOMBSTONE is true only delete (the object was
+ * deleted, archived or filtered out since the last build), so they leave the delta before the insert.
+ * A model declares tombstones by selecting the column in its incremental branch only: a full build
+ * filters those rows out instead. Returns how many keys were deleted that way.
+ */
+async function dropTombstones(db: Db, name: string): Promise<number> {
+  const cols = await db.all<{ name: string }>(
+    `SELECT column_name AS name FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = ${literal(name)} AND column_name = ${literal(TOMBSTONE)}`,
+  );
+  if (!cols.length) return 0;
+  const delta = ident(name);
+  const gone = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${delta} WHERE ${ident(TOMBSTONE)}`);
+  await db.run(`DELETE FROM ${delta} WHERE ${ident(TOMBSTONE)}`);
+  await db.run(`ALTER TABLE ${delta} DROP COLUMN ${ident(TOMBSTONE)}`);
+  return Number(gone?.n ?? 0);
 }
 
 /** The temp table holding the rows an incremental build merged or appended. */
