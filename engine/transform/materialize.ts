@@ -25,7 +25,7 @@ export function relationKey(schema: string, name: string): string {
 
 /**
  * Builds the model; returns its row count when the statement reports it (a table created from its query),
- * and for a merge, how many keys its delta deleted (tombstones, below).
+ * and for a merge, how many rows its delta's tombstones deleted (below).
  */
 export async function materialize(
   db: Db,
@@ -55,10 +55,20 @@ export async function materialize(
       }
       const match = keys.map((k) => `${rel}.${ident(k)} = ${dp_delta}.${ident(k)}`).join(" AND ");
       if (strategy === "merge") {
+        const tombstones = await hasTombstones(db, deltaTable(model));
+        // rows a tombstone removes (one for an object that was never here removes nothing)
+        const deleted = tombstones
+          ? await db.one<{ n: number }>(
+              `SELECT count(*) AS n FROM ${rel} WHERE EXISTS (SELECT 1 FROM ${dp_delta} WHERE ${match} AND ${dp_delta}.${ident(TOMBSTONE)})`,
+            )
+          : undefined;
         await db.run(`DELETE FROM ${rel} WHERE EXISTS (SELECT 1 FROM ${dp_delta} WHERE ${match})`);
-        const deleted = await dropTombstones(db, deltaTable(model));
+        if (tombstones) {
+          await db.run(`DELETE FROM ${dp_delta} WHERE ${ident(TOMBSTONE)}`);
+          await db.run(`ALTER TABLE ${dp_delta} DROP COLUMN ${ident(TOMBSTONE)}`);
+        }
         await db.run(`INSERT INTO ${rel} BY NAME SELECT * FROM ${dp_delta}`);
-        return { deleted };
+        return { deleted: Number(deleted?.n ?? 0) };
       } else {
         // delete+insert by time range: the key is the time column; replace every row in the delta's range
         const k = ident(keys[0]!);
@@ -85,20 +95,15 @@ export const TOMBSTONE = "_dp_deleted";
 
 /**
  * A merge deletes every key its delta holds; rows whose TOMBSTONE is true only delete (the object was
- * deleted, archived or filtered out since the last build), so they leave the delta before the insert.
- * A model declares tombstones by selecting the column in its incremental branch only: a full build
- * filters those rows out instead. Returns how many keys were deleted that way.
+ * deleted, archived or filtered out since the last build): they leave the delta before the insert.
+ * A model declares tombstones by selecting the column in its incremental branch only; its full build
+ * filters those rows out instead.
  */
-async function dropTombstones(db: Db, name: string): Promise<number> {
+async function hasTombstones(db: Db, name: string): Promise<boolean> {
   const cols = await db.all<{ name: string }>(
     `SELECT column_name AS name FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = ${literal(name)} AND column_name = ${literal(TOMBSTONE)}`,
   );
-  if (!cols.length) return 0;
-  const delta = ident(name);
-  const gone = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${delta} WHERE ${ident(TOMBSTONE)}`);
-  await db.run(`DELETE FROM ${delta} WHERE ${ident(TOMBSTONE)}`);
-  await db.run(`ALTER TABLE ${delta} DROP COLUMN ${ident(TOMBSTONE)}`);
-  return Number(gone?.n ?? 0);
+  return cols.length > 0;
 }
 
 /** The temp table holding the rows an incremental build merged or appended. */
