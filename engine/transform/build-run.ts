@@ -407,8 +407,16 @@ export class BuildRun {
       return { created, checked };
     }
     await checkContract(db, model, liveRelation(model));
-    const checked = await runModelTests(db, tests, liveRelation(model));
-    r.tests.push(...checked.results);
+    const merged = model.materialized === "incremental" && existing === "table" && !options.fullRefresh;
+    const onDelta = new Set(merged ? uniqueOnMergeKey(model, tests) : []);
+    const checked = await runModelTests(
+      db,
+      tests.filter((t) => !onDelta.has(t)),
+      liveRelation(model),
+    );
+    const delta = [...(await runModelTests(db, [...onDelta], ident(deltaTable(model)))).results];
+    const whole = [...checked.results];
+    r.tests.push(...tests.map((t) => (onDelta.has(t) ? delta.shift() : whole.shift())!));
     throwIfFailed(model, r.tests);
     return { created, checked };
   }
@@ -503,4 +511,15 @@ function sqlErrorWhere(
 /** DuckDB's message without the caret excerpt, which points into the compiled SQL. */
 export function sqlMessage(message: string): string {
   return message.split(/\n\s*\nLINE \d+:/)[0]!.trim();
+}
+
+/**
+ * A merge deletes every key of its delta before inserting the delta, so the rows outside it keep the
+ * keys the last build tested unique: `unique` on the merge key holds exactly when it holds in the delta.
+ * Testing the delta (a cron run's few thousand rows) instead of the table (4M events: 0.8 s) is that test.
+ */
+function uniqueOnMergeKey(model: Model, tests: DataTest[]): DataTest[] {
+  const { strategy, keys } = incrementalStrategy(model);
+  if (strategy !== "merge" || keys.length !== 1) return [];
+  return tests.filter((t) => t.kind === "unique" && t.column === keys[0] && t.model === model.name);
 }
