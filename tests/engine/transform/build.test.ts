@@ -264,6 +264,43 @@ describe("build", () => {
   });
 });
 
+test("a table rebuilt over its live version changes only the rows that differ: duplicates and NULLs counted, new columns create it anew", async () => {
+  const file = "models/marts/t.sql";
+  const dir = writeProject({
+    "project.yaml": "name: diff\n",
+    [file]: "select * from (values (1, 'a', null), (2, 'b', 2.5), (2, 'b', 2.5), (3, null, 1.0)) v(id, s, x)\n",
+  });
+  expect((await build(loadProject(dir))).ok).toBe(true);
+  const all = "select id, s, x from marts.t order by all";
+  // one copy of a duplicate gone, a NULL row kept, a row changed, a row added
+  writeFileSync(
+    join(dir, file),
+    "select * from (values (1, 'a', null), (2, 'b', 2.5), (3, null, 1.5), (4, 'd', 0.0), (4, 'd', 0.0)) v(id, s, x)\n",
+  );
+  const second = await build(loadProject(dir));
+  expect(second.models[0]!.rows).toBe(5);
+  const after = await rows(dir, all);
+  expect(after).toEqual([
+    { id: 1, s: "a", x: null },
+    { id: 2, s: "b", x: 2.5 },
+    { id: 3, s: null, x: 1.5 },
+    { id: 4, s: "d", x: 0 },
+    { id: 4, s: "d", x: 0 },
+  ]);
+  // the rows that did not change kept their place: only the changed ones were deleted and appended
+  const order = await rows(dir, "select id, x from marts.t");
+  expect(order.slice(0, 2)).toEqual([
+    { id: 1, x: null },
+    { id: 2, x: 2.5 },
+  ]);
+  await build(loadProject(dir), { fullRefresh: true });
+  expect(await rows(dir, all)).toEqual(after);
+  // a column more: created anew
+  writeFileSync(join(dir, file), "select *, id * 2 as y from (values (1, 'a')) v(id, s)\n");
+  expect((await build(loadProject(dir))).ok).toBe(true);
+  expect(await rows(dir, "select id, s, y from marts.t")).toEqual([{ id: 1, s: "a", y: 2 }]);
+});
+
 test("a relationships test's target is built first even when it is not an upstream model", async () => {
   const dir = writeProject({
     "project.yaml": "name: rel\n",
