@@ -49,3 +49,11 @@ where customer_id in (
     select customer_id from {{ ref('stg_stripe__customers') }}
     where email not like '%@example.com' and upper(customer_name) not like 'TEST %'
 )
+-- an incremental build deletes the events of a customer that left billing since (a deleted customer)
+{% if is_incremental() %}union all by name
+select event_id, true as _dp_deleted
+from {{ this }}
+where customer_id not in (
+    select customer_id from {{ ref('stg_stripe__customers') }}
+    where email not like '%@example.com' and upper(customer_name) not like 'TEST %'
+){% endif %}

@@ -3,10 +3,16 @@ with latest as (
     select *
     from {{ source('support', 'tickets') }}
     -- incremental: every landing of each ticket landed since the last build (the newest update wins,
-    -- whenever it landed)
+    -- whenever it landed), and of each ticket whose customer left billing since (deleted below)
     {% if is_incremental() %}where ticket_id in (
         select ticket_id from {{ source('support', 'tickets') }}
         where _dp_loaded_at > (select coalesce(max(loaded_at), '-infinity') at time zone 'UTC' from {{ this }})
+        union all
+        select ticket_id from {{ this }}
+        where customer_id not in (
+            select customer_id from {{ ref('stg_stripe__customers') }}
+            where email not like '%@example.com' and upper(customer_name) not like 'TEST %'
+        )
     ){% endif %}
     qualify row_number() over (partition by ticket_id order by updated_at desc, _dp_loaded_at desc) = 1
 ),

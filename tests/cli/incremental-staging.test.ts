@@ -68,12 +68,13 @@ describe("incremental staging", () => {
 
     // two days later: the demo's pull lands new versions of existing subscriptions and invoices
     await ok(["pull", "-C", dir], T1);
-    // and a deletion of each kind, as the connectors land them: a new version of the object
+    // and a deletion of each kind, as the connectors land them: a new version of the object (the customer
+    // has product events and support tickets, which leave with it)
     const customer = await one(
       dir,
       `SELECT customer_id AS id FROM staging.stg_stripe__customers
-       WHERE customer_id NOT IN (SELECT customer_id FROM staging.stg_product__events)
-         AND customer_id NOT IN (SELECT customer_id FROM staging.stg_support__tickets)
+       WHERE customer_id IN (SELECT customer_id FROM staging.stg_product__events)
+         AND customer_id IN (SELECT customer_id FROM staging.stg_support__tickets)
        ORDER BY customer_id LIMIT 1`,
     );
     const deal = await one(dir, "SELECT deal_id AS id FROM staging.stg_hubspot__deals ORDER BY deal_id LIMIT 1");
@@ -146,12 +147,16 @@ describe("incremental staging", () => {
     const gone = await snapshotRows(
       dir,
       `SELECT (SELECT count(*) FROM staging.stg_stripe__customers WHERE customer_id = ${literal(String(customer.id))})::int AS customers,
+              (SELECT count(*) FROM staging.stg_product__events WHERE customer_id = ${literal(String(customer.id))})::int AS events,
+              (SELECT count(*) FROM staging.stg_support__tickets WHERE customer_id = ${literal(String(customer.id))})::int AS tickets,
               (SELECT count(*) FROM staging.stg_hubspot__deals WHERE deal_id = ${literal(String(deal.id))})::int AS deals,
               (SELECT count(*) FROM staging.stg_stripe__invoices WHERE invoice_id = ${literal(String(invoice.id))})::int AS invoices,
               (SELECT count(*) FROM staging.stg_stripe__invoice_lines WHERE invoice_id = ${literal(String(invoice.id))})::int AS lines,
               (SELECT count(*) FROM staging.stg_stripe__subscriptions)::int AS subscriptions`,
     );
-    expect(gone).toEqual([{ customers: 0, deals: 0, invoices: 0, lines: 0, subscriptions: updated.rows }]);
+    expect(gone).toEqual([
+      { customers: 0, events: 0, tickets: 0, deals: 0, invoices: 0, lines: 0, subscriptions: updated.rows },
+    ]);
     expect(Number(invoice.lines)).toBeGreaterThan(0);
   }, 300_000);
 });
