@@ -141,7 +141,8 @@ async function replaceChangedRows(db: Db, model: Model, sql: string): Promise<nu
     );
     return Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${next}`))?.n ?? 0);
   } finally {
-    await db.run(`DROP TABLE IF EXISTS ${next}`);
+    // after a failed statement the transaction is aborted and this fails too: the first error is the one to report
+    await db.run(`DROP TABLE IF EXISTS ${next}`).catch(() => {});
   }
 }
 
