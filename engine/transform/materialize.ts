@@ -55,15 +55,20 @@ export async function materialize(
       }
       const match = keys.map((k) => `${rel}.${ident(k)} = ${dp_delta}.${ident(k)}`).join(" AND ");
       if (strategy === "merge") {
-        const tombstones = await hasTombstones(db, deltaTable(model));
-        // rows a tombstone removes (one for an object that was never here removes nothing)
+        const marked = await hasTombstones(db, deltaTable(model));
+        const tombstones =
+          marked &&
+          Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${dp_delta} WHERE ${ident(TOMBSTONE)}`))?.n) >
+            0;
+        // rows a tombstone removes (one for an object that was never here removes nothing); a delta
+        // without tombstone rows skips the scan of the table
         const deleted = tombstones
           ? await db.one<{ n: number }>(
               `SELECT count(*) AS n FROM ${rel} WHERE EXISTS (SELECT 1 FROM ${dp_delta} WHERE ${match} AND ${dp_delta}.${ident(TOMBSTONE)})`,
             )
           : undefined;
         await db.run(`DELETE FROM ${rel} WHERE EXISTS (SELECT 1 FROM ${dp_delta} WHERE ${match})`);
-        if (tombstones) {
+        if (marked) {
           await db.run(`DELETE FROM ${dp_delta} WHERE ${ident(TOMBSTONE)}`);
           await db.run(`ALTER TABLE ${dp_delta} DROP COLUMN ${ident(TOMBSTONE)}`);
         }
