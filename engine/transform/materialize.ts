@@ -131,19 +131,26 @@ async function replaceChangedRows(db: Db, model: Model, sql: string): Promise<nu
       )
     ).map((c) => ident(c.name));
     const list = names.join(", ");
-    // the k-th copy of a row matches the k-th copy on the other side; NULLs match NULLs
-    const numbered = (from: string, extra = "") =>
-      `SELECT ${extra}${list}, row_number() OVER (PARTITION BY ${list}) AS dp_k FROM ${from}`;
-    const same = [...names.map((c) => `a.${c} IS NOT DISTINCT FROM b.${c}`), "a.dp_k = b.dp_k"].join(" AND ");
-    await db.run(
-      `DELETE FROM ${rel} WHERE rowid IN (
-         SELECT a.dp_rowid FROM (${numbered(rel, "rowid AS dp_rowid, ")}) a
-         WHERE NOT EXISTS (SELECT 1 FROM (${numbered(next)}) b WHERE ${same}))`,
-    );
-    await db.run(
-      `INSERT INTO ${rel} SELECT ${names.map((c) => `a.${c}`).join(", ")} FROM (${numbered(next)}) a
-       WHERE NOT EXISTS (SELECT 1 FROM (${numbered(rel)}) b WHERE ${same})`,
-    );
+    // the rows to remove and to add, as multisets (EXCEPT ALL counts duplicates and matches NULLs)
+    const gone = ident(`${nextName}__gone`);
+    const added = ident(`${nextName}__added`);
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${gone} AS SELECT * FROM ${rel} EXCEPT ALL SELECT * FROM ${next}`);
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${added} AS SELECT * FROM ${next} EXCEPT ALL SELECT * FROM ${rel}`);
+    try {
+      // the k-th live copy of a row to remove goes with the k-th copy in `gone`
+      const same = names.map((c) => `a.${c} IS NOT DISTINCT FROM b.${c}`).join(" AND ");
+      await db.run(
+        `DELETE FROM ${rel} WHERE rowid IN (
+           SELECT a.dp_rowid FROM (
+             SELECT rowid AS dp_rowid, ${list}, row_number() OVER (PARTITION BY ${list}) AS dp_k FROM ${rel} a
+             WHERE EXISTS (SELECT 1 FROM ${gone} b WHERE ${same})) a
+           JOIN (SELECT ${list}, row_number() OVER (PARTITION BY ${list}) AS dp_k FROM ${gone}) b ON ${same} AND a.dp_k = b.dp_k)`,
+      );
+      await db.run(`INSERT INTO ${rel} SELECT * FROM ${added}`);
+    } finally {
+      await db.run(`DROP TABLE IF EXISTS ${gone}`).catch(() => {});
+      await db.run(`DROP TABLE IF EXISTS ${added}`).catch(() => {});
+    }
     return Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${next}`))?.n ?? 0);
   } finally {
     // after a failed statement the transaction is aborted and this fails too: the first error is the one to report
