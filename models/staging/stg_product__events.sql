@@ -5,13 +5,23 @@
 -- the whole history (10M events: 200 s, 1.4 GB). The full-history dedup must fit a 1 GB VM:
 -- a GROUP BY over every column of every event held them all (OOM at 700MB on 10M events), so the
 -- hash table keys only hash(event_id), and the few event_ids seen twice (or colliding) take the
--- whole-row GROUP BY. Not materialized: a materialized CTE holds a copy of every event.
-with events as not materialized (
+-- whole-row GROUP BY. Not materialized: a materialized CTE holds a copy of every event; an incremental
+-- build's few new events are read once instead of three times.
+with events as {% if is_incremental() %}materialized{% else %}not materialized{% endif %} (
     select event_id, customer_id, user_id, event_type, occurred_at, properties, _dp_loaded_at
     from {{ source('product', 'events') }}
     {% if is_incremental() %}where _dp_loaded_at > (select max(loaded_at) at time zone 'UTC' from {{ this }})
-        or (_dp_loaded_at > (select (max(loaded_at) - interval 1 day) at time zone 'UTC' from {{ this }})
-            and customer_id not in (select customer_id from {{ this }} where customer_id is not null group by customer_id)){% endif %}
+    -- two scans, each filtered as it reads (an OR of the two read every column of every event: 1.4 s at 4M)
+    union all
+    select event_id, customer_id, user_id, event_type, occurred_at, properties, _dp_loaded_at
+    from {{ source('product', 'events') }}
+    where _dp_loaded_at <= (select max(loaded_at) at time zone 'UTC' from {{ this }})
+        and _dp_loaded_at > (select (max(loaded_at) - interval 1 day) at time zone 'UTC' from {{ this }})
+        and customer_id in (
+            select customer_id from {{ ref('stg_stripe__customers') }}
+            where email not like '%@example.com' and upper(customer_name) not like 'TEST %'
+                and customer_id not in (select customer_id from {{ this }} where customer_id is not null group by customer_id)
+        ){% endif %}
 ),
 resent as (
     select hash(event_id) as h from events group by h having count(*) > 1
@@ -39,3 +49,11 @@ where customer_id in (
     select customer_id from {{ ref('stg_stripe__customers') }}
     where email not like '%@example.com' and upper(customer_name) not like 'TEST %'
 )
+-- an incremental build deletes the events of a customer that left billing since (a deleted customer)
+{% if is_incremental() %}union all by name
+select event_id, true as _dp_deleted
+from {{ this }}
+where customer_id not in (
+    select customer_id from {{ ref('stg_stripe__customers') }}
+    where email not like '%@example.com' and upper(customer_name) not like 'TEST %'
+){% endif %}

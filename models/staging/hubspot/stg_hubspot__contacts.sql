@@ -3,6 +3,7 @@
 with latest as (
     select *
     from {{ source('hubspot', 'contacts') }}
+    {% if is_incremental() %}where _dp_loaded_at > (select coalesce(max(loaded_at), '-infinity') at time zone 'UTC' from {{ this }}){% endif %}
     qualify row_number() over (
         partition by id
         order by _dp_loaded_at desc, coalesce(archivedAt, updatedAt) desc nulls last, archived desc nulls last
@@ -20,9 +21,12 @@ typed as (
         nullif(trim(properties->>'hubspot_owner_id'), '') as owner_id,
         nullif(trim(properties->>'associatedcompanyid'), '') as company_id,
         createdAt at time zone 'UTC' as created_at,
-        updatedAt at time zone 'UTC' as updated_at
+        updatedAt at time zone 'UTC' as updated_at,
+        _dp_loaded_at at time zone 'UTC' as loaded_at{% if is_incremental() %},
+        coalesce(archived, false) as _dp_deleted{% else %}
+{% endif %}
     from latest
-    where not coalesce(archived, false)
+    {% if is_incremental() %}{% else %}where not coalesce(archived, false){% endif %}
 )
 select
     *,

@@ -5,6 +5,7 @@
 with latest as (
     select *
     from {{ source('hubspot', 'deals') }}
+    {% if is_incremental() %}where _dp_loaded_at > (select coalesce(max(loaded_at), '-infinity') at time zone 'UTC' from {{ this }}){% endif %}
     qualify row_number() over (
         partition by id
         order by _dp_loaded_at desc, coalesce(archivedAt, updatedAt) desc nulls last, archived desc nulls last
@@ -54,6 +55,8 @@ select
     dealtype as deal_type,
     closed_lost_reason,
     updatedAt at time zone 'UTC' as updated_at,
-    _dp_loaded_at at time zone 'UTC' as loaded_at
+    _dp_loaded_at at time zone 'UTC' as loaded_at{% if is_incremental() %},
+    coalesce(archived, false) as _dp_deleted{% else %}
+{% endif %}
 from props
-where not coalesce(archived, false)
+{% if is_incremental() %}{% else %}where not coalesce(archived, false){% endif %}

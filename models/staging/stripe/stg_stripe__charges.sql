@@ -8,6 +8,7 @@ with latest as (
             else 100
         end as minor_per_unit
     from {{ source('stripe', 'charges') }}
+    {% if is_incremental() %}where _dp_loaded_at > (select coalesce(max(loaded_at), '-infinity') at time zone 'UTC' from {{ this }}){% endif %}
     qualify row_number() over (partition by id order by _dp_loaded_at desc) = 1
 )
 select
@@ -25,5 +26,6 @@ select
     failure_message,
     description,
     billing_details ->> '$.email' as billing_email,
-    make_timestamp(created * 1000000) as created_at
+    make_timestamp(created * 1000000) as created_at,
+    timezone('UTC', _dp_loaded_at) as loaded_at
 from latest

@@ -3,6 +3,7 @@
 with latest as (
     select *
     from {{ source('stripe', 'customers') }}
+    {% if is_incremental() %}where _dp_loaded_at > (select coalesce(max(loaded_at), '-infinity') at time zone 'UTC' from {{ this }}){% endif %}
     qualify row_number() over (partition by id order by _dp_loaded_at desc) = 1
 )
 select
@@ -16,6 +17,8 @@ select
     description,
     metadata,
     make_timestamp(created * 1000000) as created_at,
-    timezone('UTC', _dp_loaded_at) as loaded_at
+    timezone('UTC', _dp_loaded_at) as loaded_at{% if is_incremental() %},
+    coalesce(deleted, false) as _dp_deleted{% else %}
+{% endif %}
 from latest
-where not coalesce(deleted, false)
+{% if is_incremental() %}{% else %}where not coalesce(deleted, false){% endif %}

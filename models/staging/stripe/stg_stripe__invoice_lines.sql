@@ -10,10 +10,11 @@ with invoices as (
             else 100
         end as minor_per_unit
     from {{ source('stripe', 'invoices') }}
+    {% if is_incremental() %}where _dp_loaded_at > (select coalesce(max(loaded_at), '-infinity') at time zone 'UTC' from {{ this }}){% endif %}
     qualify row_number() over (partition by id order by _dp_loaded_at desc) = 1
 ),
 lines as (
-    select id as invoice_id, customer as customer_id, minor_per_unit, unnest(cast(lines -> '$.data' as json[])) as line
+    select id as invoice_id, customer as customer_id, minor_per_unit, _dp_loaded_at, unnest(cast(lines -> '$.data' as json[])) as line
     from invoices
     where not coalesce(deleted, false)
 ),
@@ -52,11 +53,19 @@ parsed as (
         make_timestamp(cast(line ->> '$.period.start' as bigint) * 1000000) as period_start_at,
         make_timestamp(cast(line ->> '$.period.end' as bigint) * 1000000) as period_end_at,
         line ->> '$.description' as description,
-        lower(line ->> '$.currency') as currency
+        lower(line ->> '$.currency') as currency,
+        timezone('UTC', _dp_loaded_at) as loaded_at
     from lines
 )
 select
     * exclude (credited_items),
     -- a credit for unused time: negative, or naming the lines it credits (a 100%-off credit is 0)
-    is_proration and (amount < 0 or (credited_items is not null and json_type(credited_items) <> 'NULL')) as is_proration_credit
+    is_proration and (amount < 0 or (credited_items is not null and json_type(credited_items) <> 'NULL')) as is_proration_credit{% if is_incremental() %},
+    false as _dp_deleted{% else %}
+{% endif %}
 from parsed
+-- an incremental build replaces every line of each invoice it read (unique_key: invoice_id); an invoice
+-- deleted or left without lines replaces its lines with nothing
+{% if is_incremental() %}union all by name
+select id as invoice_id, true as _dp_deleted from invoices
+where coalesce(deleted, false) or id not in (select invoice_id from parsed){% endif %}

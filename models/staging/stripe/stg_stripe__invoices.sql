@@ -9,6 +9,7 @@ with latest as (
             else 100
         end as minor_per_unit
     from {{ source('stripe', 'invoices') }}
+    {% if is_incremental() %}where _dp_loaded_at > (select coalesce(max(loaded_at), '-infinity') at time zone 'UTC' from {{ this }}){% endif %}
     qualify row_number() over (partition by id order by _dp_loaded_at desc) = 1
 )
 select
@@ -37,6 +38,8 @@ select
     coalesce(attempt_count, 0) as attempt_count,
     coalesce(attempted, false) as is_attempted,
     make_timestamp(next_payment_attempt * 1000000) as next_payment_attempt_at,
-    timezone('UTC', _dp_loaded_at) as loaded_at
+    timezone('UTC', _dp_loaded_at) as loaded_at{% if is_incremental() %},
+    coalesce(deleted, false) as _dp_deleted{% else %}
+{% endif %}
 from latest
-where not coalesce(deleted, false)
+{% if is_incremental() %}{% else %}where not coalesce(deleted, false){% endif %}

@@ -28,4 +28,5 @@ select
     metadata,
     timezone('UTC', _dp_loaded_at) as loaded_at
 from {{ source('stripe', 'subscriptions') }}
+{% if is_incremental() %}where _dp_loaded_at > (select coalesce(max(loaded_at), '-infinity') at time zone 'UTC' from {{ this }}){% endif %}
 qualify row_number() over (partition by id order by _dp_loaded_at desc) = 1

@@ -224,6 +224,81 @@ describe("build", () => {
       { id: 3, v: "z" },
     ]);
   });
+
+  test("incremental merge: a delta's tombstones (_dp_deleted) delete their keys; unique on the merge key is tested on the delta and still catches a duplicate", async () => {
+    const model = (src: string) =>
+      `select id, v, version{% if is_incremental() %}, gone as _dp_deleted{% endif %}\nfrom (${src}) t(id, v, version, gone)\n` +
+      "{% if is_incremental() %}where version > (select max(version) from {{ this }}){% else %}where not gone{% endif %}\n";
+    const dir = writeProject({
+      "project.yaml": "name: tomb\n",
+      "models/marts/latest.sql": model("values (1, 'x', 1, false), (2, 'y', 1, false), (3, 'z', 1, false)"),
+      "models/marts/m.yml":
+        "models:\n  - name: latest\n    materialized: incremental\n    unique_key: id\n    columns:\n      - { name: id, tests: [unique] }\n",
+    });
+    expect((await build(loadProject(dir))).ok).toBe(true);
+    // version 2: id 2 updated, id 3 deleted, id 9 deleted without ever having been here, id 4 new
+    const v2 =
+      "values (1, 'x', 1, false), (2, 'y', 1, false), (3, 'z', 1, false), (2, 'y2', 2, false), (3, 'z', 2, true), (9, 'n', 2, true), (4, 'w', 2, false)";
+    writeFileSync(join(dir, "models/marts/latest.sql"), model(v2));
+    const second = await build(loadProject(dir));
+    const latest = second.models.find((m) => m.model === "latest")!;
+    expect(latest.status).toBe("success");
+    expect(latest.deletedKeys).toBe(1);
+    expect(latest.tests.map((t) => [t.id, t.status])).toEqual([["latest.unique(id)", "pass"]]);
+    const expected = [
+      { id: 1, v: "x" },
+      { id: 2, v: "y2" },
+      { id: 4, v: "w" },
+    ];
+    expect(await rows(dir, "select id, v from marts.latest order by id")).toEqual(expected);
+    await build(loadProject(dir), { fullRefresh: true });
+    expect(await rows(dir, "select id, v from marts.latest order by id")).toEqual(expected);
+
+    // a delta with the same key twice fails unique, and the previous version stays live
+    writeFileSync(join(dir, "models/marts/latest.sql"), model(`${v2}, (5, 'a', 3, false), (5, 'b', 3, false)`));
+    const dup = await build(loadProject(dir));
+    const failed = dup.models.find((m) => m.model === "latest")!;
+    expect(failed.status).toBe("failed");
+    expect(failed.tests.find((t) => t.id === "latest.unique(id)")?.status).toBe("fail");
+    expect(await rows(dir, "select count(*)::int as n from marts.latest")).toEqual([{ n: 3 }]);
+  });
+});
+
+test("a table rebuilt over its live version changes only the rows that differ: duplicates and NULLs counted, new columns create it anew", async () => {
+  const file = "models/marts/t.sql";
+  const dir = writeProject({
+    "project.yaml": "name: diff\n",
+    [file]: "select * from (values (1, 'a', null), (2, 'b', 2.5), (2, 'b', 2.5), (3, null, 1.0)) v(id, s, x)\n",
+  });
+  expect((await build(loadProject(dir))).ok).toBe(true);
+  const all = "select id, s, x from marts.t order by all";
+  // one copy of a duplicate gone, a NULL row kept, a row changed, a row added
+  writeFileSync(
+    join(dir, file),
+    "select * from (values (1, 'a', null), (2, 'b', 2.5), (3, null, 1.5), (4, 'd', 0.0), (4, 'd', 0.0)) v(id, s, x)\n",
+  );
+  const second = await build(loadProject(dir));
+  expect(second.models[0]!.rows).toBe(5);
+  const after = await rows(dir, all);
+  expect(after).toEqual([
+    { id: 1, s: "a", x: null },
+    { id: 2, s: "b", x: 2.5 },
+    { id: 3, s: null, x: 1.5 },
+    { id: 4, s: "d", x: 0 },
+    { id: 4, s: "d", x: 0 },
+  ]);
+  // the rows that did not change kept their place: only the changed ones were deleted and appended
+  const order = await rows(dir, "select id, x from marts.t");
+  expect(order.slice(0, 2)).toEqual([
+    { id: 1, x: null },
+    { id: 2, x: 2.5 },
+  ]);
+  await build(loadProject(dir), { fullRefresh: true });
+  expect(await rows(dir, all)).toEqual(after);
+  // a column more: created anew
+  writeFileSync(join(dir, file), "select *, id * 2 as y from (values (1, 'a')) v(id, s)\n");
+  expect((await build(loadProject(dir))).ok).toBe(true);
+  expect(await rows(dir, "select id, s, y from marts.t")).toEqual([{ id: 1, s: "a", y: 2 }]);
 });
 
 test("a relationships test's target is built first even when it is not an upstream model", async () => {
