@@ -31,6 +31,7 @@ const ORDER = [
   "disk-full",
   "corrupt-parquet",
   "corrupt-warehouse",
+  "corrupt-warehouse-between-runs",
   "idempotence",
   "slow-pipe",
   "fuzz-project-yaml",

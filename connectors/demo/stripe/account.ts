@@ -179,8 +179,9 @@ export function account(world: World, index: number, signupAt: number, want: Wan
     if (first.trialEndsAt !== null) periods.push({ start: first.startedAt, end: first.trialEndsAt });
     const subInvoices = latestByInvoice(invoiceVersions.filter((v) => v.subscriptionId === sub.id));
     for (const inv of subInvoices) periods.push({ start: inv.periodStart, end: inv.periodEnd });
-    const periodAt = (t: number) => {
-      let p = periods[0]!;
+    // undefined when nothing was billed yet (no trial, no invoice): a change then has nothing to prorate
+    const periodAt = (t: number): { start: number; end: number } | undefined => {
+      let p = periods[0];
       for (const q of periods) if (q.start <= t) p = q;
       return p;
     };
@@ -301,6 +302,7 @@ export function account(world: World, index: number, signupAt: number, want: Wan
       if (after.status === "canceled" || (before.plan === after.plan && before.quantity === after.quantity)) continue;
       if (before.status === "trialing") continue;
       const period = periodAt(after.at);
+      if (!period) continue;
       const frac = (period.end - after.at) / (period.end - period.start);
       const net = inForce(discount, after.at) ? 1 - discount.coupon.percentOff / 100 : 1;
       const amount = (plan: Plan, q: number) => Math.round(plan.priceCents * q * frac * net);
@@ -385,7 +387,8 @@ export function account(world: World, index: number, signupAt: number, want: Wan
 
     // the subscription as of a moment: now (listed), and at each change in the events of the last 30 days
     const stateAt = (v: SubVersion, expanded: boolean, latest: string | null, at: number): RawRecord => {
-      const period = periodAt(at);
+      // nothing billed yet (the first invoice is still to come): the first period runs from the start
+      const period = periodAt(at) ?? { start: first.startedAt, end: first.startedAt + 30 * DAY };
       return subscriptionShape(sub.id, {
         customer: cid,
         status: v.status,
