@@ -62,6 +62,12 @@ for (const c of only) {
 const out =
   values.out ?? (scale === "full" ? join(import.meta.dir, "RESULTS.md") : join(tmpdir(), "dp-bench-RESULTS.tiny.md"));
 const binary = join(root, "dist/dp");
+// the binary is built from this checkout first: a dist/dp left from an earlier commit would time old code
+if (
+  !values["from-source"] &&
+  Bun.spawnSync(["bun", join(root, "scripts/build.ts")], { stdout: "ignore" }).exitCode !== 0
+)
+  throw new Error("bun run build failed: fix it, or pass --from-source");
 const dp = !values["from-source"] && existsSync(binary) ? [binary] : ["bun", join(root, "cli/main.ts")];
 process.env.DP_NOW = "2026-11-21T06:00:00Z";
 

@@ -35,7 +35,8 @@ export function didYouMean(
 
 const bare = (s: string) => s.replace(/[\s_\-.]+/g, "");
 
-function distanceOf(a: string, b: string): number {
+/** Optimal string alignment distance: insertions, deletions, substitutions and swapped neighbours cost one each. */
+export function distanceOf(a: string, b: string): number {
   if (a === b) return 0;
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;

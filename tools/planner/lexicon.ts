@@ -1,3 +1,4 @@
+import { distanceOf } from "../../engine/closest-name.ts";
 import type { Catalog, CatalogColumn } from "../../engine/catalog/catalog.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import { FILLER } from "./vocabulary.ts";
@@ -128,21 +129,6 @@ export function lexiconOf(catalog: Catalog): Lexicon {
   return { words: new Set([...STOP, ...targets, ...Object.keys(IRREGULAR), ...english.split(/\s+/)]), targets };
 }
 
-function distance(a: string, b: string): number {
-  if (a === b) return 0;
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
 /**
  * The closest catalog or period word to a word the lexicon lacks: one edit for words of 4–7 letters, two for longer ones;
  * the same first letter breaks ties. Numbers and short words are left alone.
@@ -155,7 +141,7 @@ export function correctWord(word: string, lexicon: Lexicon): string | undefined 
     if (Math.abs(known.length - word.length) > budget || known.length < 3) continue;
     // a four-letter word is only completed ("mnth" → "month"), never swapped for another short word ("seat" ↛ "sept")
     if (word.length === 4 && known.length <= 4) continue;
-    const dist = distance(word, known);
+    const dist = distanceOf(word, known);
     if (dist > budget) continue;
     const first = known[0] === word[0];
     if (!best || dist < best.d || (dist === best.d && first && !best.first)) best = { w: known, d: dist, first };
