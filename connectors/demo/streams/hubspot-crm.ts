@@ -1,3 +1,5 @@
+import { modifiedProperty } from "../../hubspot/config.ts";
+import { PACK_PROPERTIES } from "../../hubspot/properties.ts";
 import { COUNTRIES, COMPANY_SIZES, INDUSTRIES, SALES_REPS, companyName, contactName } from "../company.ts";
 import { closedAt, dealPlans, stageAt, type DealPlan } from "../deal-plans.ts";
 import { companyDomain, signupEmail, workEmail } from "../identity.ts";
@@ -171,45 +173,17 @@ class Life {
 const isoMs = (ms: number) => new Date(ms).toISOString();
 const dollars = (cents: number) => String(Math.round(cents) / 100);
 
+// what the hubspot connector asks for (its pack's properties and the modified-date one), so the demo lands what it lands
 export const COMPANY_PROPERTIES = [
-  "name",
-  "domain",
-  "website",
-  "industry",
-  "country",
-  "city",
-  "numberofemployees",
-  "annualrevenue",
-  "lifecyclestage",
-  "hubspot_owner_id",
-  "hs_lastmodifieddate",
+  ...PACK_PROPERTIES.companies,
+  modifiedProperty("companies"),
+  // the custom id the bridge matches on; the connector finds it among the portal's custom properties
   "stripe_customer_id",
 ];
-export const CONTACT_PROPERTIES = [
-  "email",
-  "firstname",
-  "lastname",
-  "company",
-  "jobtitle",
-  "lifecyclestage",
-  "hubspot_owner_id",
-  "associatedcompanyid",
-  "lastmodifieddate",
-];
+export const CONTACT_PROPERTIES = [...PACK_PROPERTIES.contacts, modifiedProperty("contacts")];
 export const DEAL_PROPERTIES = [
-  "dealname",
-  "amount",
-  "deal_currency_code",
-  "dealstage",
-  "pipeline",
-  "closedate",
-  "hubspot_owner_id",
-  "dealtype",
-  "closed_lost_reason",
-  "hs_is_closed",
-  "hs_is_closed_won",
-  "hs_deal_stage_probability",
-  "hs_lastmodifieddate",
+  ...PACK_PROPERTIES.deals,
+  modifiedProperty("deals"),
   ...ALL_STAGE_IDS.map((s) => `hs_date_entered_${s}`),
 ];
 
