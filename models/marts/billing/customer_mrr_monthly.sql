@@ -4,7 +4,7 @@
 -- expansion / contraction (up / down while above 0), churn (→ 0); they sum to the change in MRR.
 -- vars: past_due_counts_in_mrr (default true), reporting_currency and fx_rates (default: per currency).
 with converted as (
-    select m.customer_id, m.month, fx.reporting_currency as currency, m.mrr * fx.rate as mrr
+    select m.customer_id, m.month, fx.reporting_currency as currency, cast(round(m.mrr * fx.rate, 6) as decimal(18, 6)) as mrr
     from {{ ref('int_stripe__subscription_mrr') }} m
     join {{ ref('int_stripe__fx_rates') }} fx using (currency)
     where {{ var('past_due_counts_in_mrr', true) }} or not m.is_past_due

@@ -3,7 +3,7 @@
 -- of a month add up to its MRR. `customers` counts customers with MRR on the plan (a customer on two
 -- plans counts in each). Same vars as customer_mrr_monthly.
 with converted as (
-    select m.month, m.customer_id, m.product_id, fx.reporting_currency as currency, m.mrr * fx.rate as mrr
+    select m.month, m.customer_id, m.product_id, fx.reporting_currency as currency, cast(round(m.mrr * fx.rate, 6) as decimal(18, 6)) as mrr
     from {{ ref('int_stripe__subscription_mrr') }} m
     join {{ ref('int_stripe__fx_rates') }} fx using (currency)
     where {{ var('past_due_counts_in_mrr', true) }} or not m.is_past_due
