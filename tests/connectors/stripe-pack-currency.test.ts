@@ -240,6 +240,29 @@ describe("with vars.reporting_currency usd and fx_rates { eur: 1.1 }: one conver
     ]);
   }, 60_000);
 
+  test('"MRR in EUR": every currency converted into euros, ($220 + 1.1 × €90) ÷ 1.1 = €290, and says at which rate', async () => {
+    const { answer, values } = await ask("MRR in EUR last month");
+    expect(answer).toContain(
+      "MRR in EUR in October 2026 was €290.00 (every currency converted to EUR with the vars.fx_rates in project.yaml: 1 EUR = 1.1 USD).",
+    );
+    expect(values.map((v) => [v.currency, v.converted_to, Math.round(v.value! * 1e6) / 1e6])).toEqual([
+      ["EUR", "EUR", 290],
+    ]);
+    // a ratio is the same in any currency; the reporting currency itself is the marts' value
+    expect((await ask("NRR in EUR last quarter")).answer).toContain(
+      "Net revenue retention in EUR in Q3 2026 was 133.5%",
+    );
+    expect((await ask("MRR in USD last month")).answer).toContain("MRR in USD in October 2026 was $319.00");
+  }, 60_000);
+
+  test('"MRR in GBP" with no GBP rate says why it cannot, and what to add', async () => {
+    const { answer, values } = await ask("MRR in GBP last month");
+    expect(answer).toContain(
+      "I can't state MRR in GBP: project.yaml's vars.fx_rates has no rate for GBP (the marts convert every amount to USD, vars.reporting_currency). Add `gbp: <USD per GBP>` to vars.fx_rates, or ask in USD.",
+    );
+    expect(values).toEqual([]);
+  }, 60_000);
+
   test("a count is not said to be converted", async () => {
     const { answer } = await ask("how many active customers last month?");
     expect(answer).toContain("Active customers in October 2026 was 4.");
