@@ -10,6 +10,8 @@
  * €90 (Dorf cancels Oct 5: churn €18).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { StripeAccount } from "../fakes/stripe-account.ts";
 import { DP_NOW, Script } from "../fixtures/stripe/scenario.ts";
 import { InitProject } from "./packs.ts";
@@ -191,6 +193,37 @@ describe("USD and EUR customers, no reporting_currency: one value per currency",
     expect(values.map((v) => [v.currency, v.value])).toEqual([[null, 4]]);
   }, 60_000);
 
+  test("the dashboards' headline numbers split by currency too: MRR €90.00 and $220.00, never one sum", async () => {
+    await project.dp(["docs", "--out", join(project.dir, "site")], DP_NOW);
+    const card = (html: string, metric: string) =>
+      html.slice(
+        html.indexOf(`id="chart-${metric}"`),
+        html.indexOf("</section>", html.indexOf(`id="chart-${metric}"`)),
+      );
+    const revenue = readFileSync(join(project.dir, "site/dashboards/revenue.html"), "utf8");
+    const headline = (html: string, metric: string) =>
+      [...card(html, metric).matchAll(/<span class="cur" data-currency="(\w+)" data-value="([^"]*)">([^<]*)/g)].map(
+        (m) => [m[1], Number(m[2]), m[3]!.trim()],
+      );
+    // MRR now (November to date) and ARPA: $220 ÷ 3 and €90 ÷ 1
+    expect(headline(revenue, "mrr")).toEqual([
+      ["EUR", 90, "€90.00"],
+      ["USD", 220, "$220.00"],
+    ]);
+    expect(headline(revenue, "arpa").map(([code, value]) => [code, Math.round(Number(value) * 100) / 100])).toEqual([
+      ["EUR", 90],
+      ["USD", 73.33],
+    ]);
+    // a count stays one company-wide number
+    const customers = readFileSync(join(project.dir, "site/dashboards/customers.html"), "utf8");
+    expect(card(customers, "active_customers")).toContain('<div class="headline" data-value="4">4');
+    // the overview's tiles say the same
+    const overview = readFileSync(join(project.dir, "site/index.html"), "utf8");
+    expect(overview).toMatch(
+      /data-metric="mrr">.*?data-currency="EUR" data-value="90".*?data-currency="USD" data-value="220"/s,
+    );
+  }, 120_000);
+
   test("comparing two periods compares each currency with itself", async () => {
     const { answer, values } = await ask("did MRR grow last month?");
     expect(answer).toContain("MRR, October 2026 vs September 2026, per currency");
@@ -262,6 +295,15 @@ describe("with vars.reporting_currency usd and fx_rates { eur: 1.1 }: one conver
     );
     expect(values).toEqual([]);
   }, 60_000);
+
+  test("the dashboards' MRR headline is the one converted value", async () => {
+    await project.dp(["docs", "--out", join(project.dir, "site-usd")], DP_NOW);
+    const revenue = readFileSync(join(project.dir, "site-usd/dashboards/revenue.html"), "utf8");
+    const at = revenue.indexOf('id="chart-mrr"');
+    expect(revenue.slice(at, revenue.indexOf("</section>", at))).toContain(
+      '<div class="headline" data-value="319">$319.00',
+    );
+  }, 120_000);
 
   test("a count is not said to be converted", async () => {
     const { answer } = await ask("how many active customers last month?");
