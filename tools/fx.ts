@@ -31,20 +31,33 @@ export function rateOf(fx: Fx, code: string): number | null {
 // codes a founder may ask in that are never English words (so "MRR in GBP" is placed, and told it has no rate)
 const COMMON_CODES = ["usd", "eur", "gbp", "cad", "aud", "nzd", "jpy", "chf", "sek", "dkk", "inr", "brl", "mxn", "sgd"];
 
+// a currency said by name ("MRR in euros"); dollars are left out: US, Canadian, Australian…
+const NAMES: Record<string, string[]> = {
+  eur: ["euro", "euros"],
+  gbp: ["pound sterling", "pounds sterling", "sterling"],
+};
+
 /**
  * With amounts converted to one reporting currency the marts hold no other currency, so the planner could not
  * place "MRR in EUR": offer the currency columns the reporting currency, every fx_rates code and the common
  * codes as values, so the question reaches query_metric, which answers in that currency or says why not.
+ * Either way a currency the column offers can be said by name (value_synonyms: "euros" is eur).
  */
 export function addCurrencyValues(catalog: Catalog, fx: Fx | null): void {
-  if (!fx || !catalog.dimensionValues) return;
-  const codes = [fx.to, ...fx.rates.keys()].map((c) => c.toLowerCase());
+  if (!catalog.dimensionValues) return;
+  const codes = fx ? [fx.to, ...fx.rates.keys(), ...COMMON_CODES.map((c) => c.toUpperCase())] : [];
   for (const metric of catalog.metrics) {
     if (!metric.currency_column) continue;
     const key = `${metric.mart}.${metric.currency_column}`;
     const have = catalog.dimensionValues.get(key) ?? [];
     const lower = new Set(have.map((v) => v.toLowerCase()));
-    const extra = [...codes, ...COMMON_CODES].filter((c) => !lower.has(c) && lower.add(c));
-    catalog.dimensionValues.set(key, [...have, ...extra]);
+    const extra = codes.map((c) => c.toLowerCase()).filter((c) => !lower.has(c) && lower.add(c));
+    const values = [...have, ...extra];
+    catalog.dimensionValues.set(key, values);
+    const column = catalog.models.get(metric.mart)?.columns.find((c) => c.name === metric.currency_column);
+    if (!column) continue;
+    for (const v of values)
+      for (const name of NAMES[v.toLowerCase()] ?? [])
+        if (!column.value_synonyms?.[name]) column.value_synonyms = { ...column.value_synonyms, [name]: [v] };
   }
 }

@@ -141,6 +141,7 @@ describe("USD and EUR customers, no reporting_currency: one value per currency",
     expect(answer).toContain("MRR in EUR in October 2026 was €90.00.");
     expect(answer).not.toContain("$");
     expect(pairs(values)).toEqual([["EUR", 90]]);
+    expect((await ask("MRR in euros last month")).answer).toContain("MRR in EUR in October 2026 was €90.00.");
   }, 60_000);
 
   test("flows too: new MRR in September is 0 in each currency; expansion MRR in September is $80 and €0", async () => {
@@ -286,6 +287,8 @@ describe("with vars.reporting_currency usd and fx_rates { eur: 1.1 }: one conver
       "Net revenue retention in EUR in Q3 2026 was 133.5%",
     );
     expect((await ask("MRR in USD last month")).answer).toContain("MRR in USD in October 2026 was $319.00");
+    // said by name
+    expect((await ask("MRR in euros last month")).answer).toContain("MRR in EUR in October 2026 was €290.00");
   }, 60_000);
 
   test('"MRR in GBP" with no GBP rate says why it cannot, and what to add', async () => {
