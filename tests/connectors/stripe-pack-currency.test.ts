@@ -12,6 +12,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { drawnCharts, launchChromium, openPage } from "../browser.ts";
 import { StripeAccount } from "../fakes/stripe-account.ts";
 import { DP_NOW, Script } from "../fixtures/stripe/scenario.ts";
 import { InitProject } from "./packs.ts";
@@ -215,9 +217,23 @@ describe("USD and EUR customers, no reporting_currency: one value per currency",
       ["EUR", 90],
       ["USD", 73.33],
     ]);
+    // the chart opens split by currency (its total would add dollars to euros)
+    expect(card(revenue, "mrr")).toContain('<option value="currency" selected>by currency</option>');
     // a count stays one company-wide number
     const customers = readFileSync(join(project.dir, "site/dashboards/customers.html"), "utf8");
     expect(card(customers, "active_customers")).toContain('<div class="headline" data-value="4">4');
+    // in a browser the chart draws each currency's line (a total line would be empty: no sum exists)
+    const browser = await launchChromium();
+    try {
+      const errors: string[] = [];
+      const page = await openPage(browser, errors);
+      await page.goto(pathToFileURL(join(project.dir, "site/dashboards/revenue.html")).href);
+      const mrr = (await drawnCharts(page)).find((c) => c.metric === "mrr")!;
+      // its first line is the largest currency, USD
+      expect({ inked: mrr.inked, last: mrr.plotted.at(-1), errors }).toEqual({ inked: true, last: 220, errors: [] });
+    } finally {
+      await browser.close();
+    }
     // the overview's tiles say the same
     const overview = readFileSync(join(project.dir, "site/index.html"), "utf8");
     expect(overview).toMatch(

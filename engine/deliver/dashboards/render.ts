@@ -52,11 +52,13 @@ ${c.last_build_failed ? '<span class="st s-fail">last build failed</span>' : ""}
 
 function chartCard(ctx: PageContext, chart: ChartData): string {
   const s = chart.spec;
+  // dollars and euros have no total: a money metric in several currencies opens split by its currency column
+  const opensBy = chart.headline?.by_currency.length ? chart.spec.currency_column : null;
   const views = [
     `<option value="">total</option>`,
     ...chart.breakdowns.map(
       (b) =>
-        `<option value="${esc(b.dimension)}">by ${esc(b.dimension)}${b.of > b.values.length ? ` (top ${b.values.length} of ${b.of})` : ""}</option>`,
+        `<option value="${esc(b.dimension)}"${b.dimension === opensBy ? " selected" : ""}>by ${esc(b.dimension)}${b.of > b.values.length ? ` (top ${b.values.length} of ${b.of})` : ""}</option>`,
     ),
   ];
   const grains = chart.grains.map(
