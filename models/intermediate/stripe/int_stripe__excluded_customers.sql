@@ -9,17 +9,17 @@
 -- One row per excluded customer, with every rule that caught it.
 with rules as (
     select
-        {{ var('excluded_customer_ids', []) }} as ids,
-        [lower(trim(d)) for d in {{ var('excluded_email_domains', []) }}] as domains,
-        {{ var('excluded_customer_names', []) }} as names,
+        cast({{ var('excluded_customer_ids', []) }} as varchar[]) as ids,
+        [lower(trim(d)) for d in cast({{ var('excluded_email_domains', []) }} as varchar[])] as domains,
+        cast({{ var('excluded_customer_names', []) }} as varchar[]) as names,
         map_entries({{ var('excluded_customer_metadata', {}) }}) as metadata
 ),
 customers as (
-    select customer_id, email_domain, trim(customer_name) as customer_name, metadata
+    select customer_id, email_domain, trim(cast(customer_name as varchar)) as customer_name, metadata
     from {{ ref('stg_stripe__customers') }}
 ),
 caught as (
-    select cast(unnest(r.ids) as varchar) as customer_id, 'customer id' as rule
+    select unnest(r.ids) as customer_id, 'customer id' as rule
     from rules r
     union all
     select c.customer_id, 'email domain ' || c.email_domain
