@@ -10,6 +10,7 @@ import type { Db, Row, SqlValue } from "../engine/warehouse/duckdb.ts";
 import { DpError } from "../engine/errors.ts";
 import type { Project } from "../engine/config/project.ts";
 import { openReader } from "../engine/warehouse/snapshots.ts";
+import { addCurrencyValues, fxOf } from "./fx.ts";
 
 export interface ToolContext {
   project: Project;
@@ -67,7 +68,11 @@ export function createToolContext(project: Project, options: ContextOptions = {}
     project,
     catalog,
     db,
-    dimensionValues: () => (values ??= db().then((d) => attachDimensionValues(catalog, d))),
+    dimensionValues: () =>
+      (values ??= db().then(async (d) => {
+        await attachDimensionValues(catalog, d);
+        addCurrencyValues(catalog, fxOf(project.config.vars));
+      })),
     status: () => (status ??= cachedStatus ? Promise.resolve(cachedStatus) : db().then(readWarehouseStatus)),
     timeoutMs,
     rowCap,

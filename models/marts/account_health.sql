@@ -10,12 +10,8 @@ with anchor as (
 accounts as (
     select customer_id, customer_name, cast(mrr as decimal(12, 2)) as mrr, status, cast(created_at as date) as signup_date
     from {{ ref('customers') }}
+    -- test accounts are `excluded` (project.yaml vars.excluded_*), as staging drops them from product events and tickets
     where status in ('active', 'past_due')
-        -- test accounts out, as staging does for product events and tickets
-        and customer_id not in (
-            select customer_id from {{ ref('stg_stripe__customers') }}
-            where email like '%@example.com' or upper(customer_name) like 'TEST %'
-        )
 ),
 -- the plan an account is on: its largest licensed item among subscriptions in force (Stripe's product, e.g. Pro → pro)
 plans as (

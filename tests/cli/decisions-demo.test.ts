@@ -33,10 +33,12 @@ let paying: number;
 beforeAll(() => {
   expect(dp(["init", dir, "--demo"]).code).toBe(0);
   first = run("run");
-  // paying Stripe customers, the demo's test accounts left out (as account_health does)
-  paying = sql(`select count(*)::int as n from marts.customers where status in ('active', 'past_due')
-    and customer_id not in (select customer_id from staging.stg_stripe__customers
+  // paying Stripe customers; the demo's test accounts are `excluded` (project.yaml vars.excluded_*), as in account_health
+  paying = sql(`select count(*)::int as n from marts.customers where status in ('active', 'past_due')`)[0]!.n;
+  const tests = sql(`select count(*)::int as n from marts.customers where status in ('active', 'past_due')
+    and customer_id in (select customer_id from staging.stg_stripe__customers
       where email like '%@example.com' or upper(customer_name) like 'TEST %')`)[0]!.n;
+  expect(tests).toBe(0);
 });
 
 describe("churn-risk decisions on the demo", () => {
@@ -229,12 +231,12 @@ describe("churn-risk decisions on the demo", () => {
     // marts.customers (the stripe pack's) now refuses past_due, which six paying accounts are
     const yml = join(dir, "models/marts/billing/billing.yml");
     const text = readFileSync(yml, "utf8");
-    expect(text).toContain("values: [active, past_due, trialing, churned, never_paid]");
+    expect(text).toContain("values: [active, past_due, trialing, churned, never_paid, excluded]");
     writeFileSync(
       yml,
       text.replace(
-        "values: [active, past_due, trialing, churned, never_paid]",
-        "values: [active, trialing, churned, never_paid]",
+        "values: [active, past_due, trialing, churned, never_paid, excluded]",
+        "values: [active, trialing, churned, never_paid, excluded]",
       ),
     );
     const r = run("run");

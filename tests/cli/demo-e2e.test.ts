@@ -66,12 +66,14 @@ describe("the embedded demo end to end", () => {
     const [mrr] = sql("select round(sum(mrr), 2)::double as v from marts.mrr_monthly where month = date '2026-11-01'");
     const [subs] = sql("select round(sum(mrr), 2)::double as v from marts.subscriptions");
     expect(mrr!.v).toBe(subs!.v);
-    // subscriptions in force with no discount: unit amount × quantity per month, straight from the raw objects
+    // subscriptions in force with no discount: unit amount × quantity per month, straight from the raw objects;
+    // the demo's test accounts are excluded from MRR (project.yaml vars.excluded_*) and flagged in marts.customers
     const lake = join(dir, "lake/raw/stripe/subscriptions/*/*.parquet");
     const [raw] = sql(`with latest as (
         select * from read_parquet('${lake}') qualify row_number() over (partition by id order by _dp_loaded_at desc) = 1),
       plain as (select * from latest where status in ('active', 'past_due') and pause_collection is null
-        and coalesce(json_array_length(discounts), 0) = 0),
+        and coalesce(json_array_length(discounts), 0) = 0
+        and customer not in (select customer_id from marts.customers where is_excluded)),
       items as (select id, unnest(cast(items -> '$.data' as json[])) as item from plain),
       raw as (select id, sum(cast(item ->> '$.quantity' as double) * cast(item ->> '$.price.unit_amount' as double) / 100
         / case item ->> '$.price.recurring.interval' when 'year' then 12 else 1 end) as mrr from items group by id)

@@ -111,7 +111,7 @@ describe("demo dataset: hubspot lands the hubspot connector's columns and types"
  * customers: every customer the world has signed up by NOW, with the id and signup email the demo
  * gives it (identity.ts). What the bridge will match once the demo's Stripe dataset lands them.
  */
-function addBridgeOverWorldCustomers(dir: string, bridgeSql: string): void {
+function addBridgeOverWorldCustomers(dir: string, bridgeSql: string, excludedSql: string): void {
   const world = makeWorld(demoConfigSchema.parse(DEMO), new Date(NOW));
   const rows: string[] = [];
   for (let i = 0; world.signupAt(i) <= world.now; i++)
@@ -123,6 +123,9 @@ function addBridgeOverWorldCustomers(dir: string, bridgeSql: string): void {
             '{}'::json as metadata, timestamp '${NOW.slice(0, 19)}' as loaded_at
      from (values ${rows.join(", ")}) c(customer_id, email)\n`,
   );
+  // the bridge flags the customers the stripe pack excludes from its metrics (none here: no vars)
+  mkdirSync(join(dir, "models/intermediate/stripe"), { recursive: true });
+  writeFileSync(join(dir, "models/intermediate/stripe/int_stripe__excluded_customers.sql"), excludedSql);
   mkdirSync(join(dir, "models/marts/customers"), { recursive: true });
   writeFileSync(join(dir, "models/marts/customers/customer_matches.sql"), bridgeSql);
 }
@@ -227,7 +230,12 @@ describe("the HubSpot pack over the demo's hubspot dataset, at DP_NOW", () => {
     doc.setIn(["sources", "hubspot", "config"], doc.createNode({ ...DEMO, dataset: "hubspot" }));
     writeFileSync(file, doc.toString());
     const bridge = await shippedPack("stripe+hubspot");
-    addBridgeOverWorldCustomers(project.dir, bridge.files["models/marts/customers/customer_matches.sql"]!);
+    const stripe = await shippedPack("stripe");
+    addBridgeOverWorldCustomers(
+      project.dir,
+      bridge.files["models/marts/customers/customer_matches.sql"]!,
+      stripe.files["models/intermediate/stripe/int_stripe__excluded_customers.sql"]!,
+    );
     const run = await project.dp(["run"], { timeoutMs: 300_000 });
     expect(run.stderr + run.stdout).toContain("success");
     expect(run.code).toBe(0);

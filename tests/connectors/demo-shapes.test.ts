@@ -7,8 +7,9 @@
  * (which the classic models drop and the pack has no rule for) are accounted.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseDocument } from "yaml";
+import { parse, parseDocument } from "yaml";
 import { demo } from "../../connectors/demo/index.ts";
 import { STRIPE_COLUMNS } from "../../connectors/stripe/columns.ts";
 import type { RawRecord, StreamState } from "../../engine/ingest/connector.ts";
@@ -66,6 +67,9 @@ beforeAll(async () => {
     connector: "demo",
     config: { ...DEMO, streams: ["events"], events_per_active_day: 0.05 },
   });
+  // the demo's own project.yaml leaves its internal test accounts out of the billing metrics (vars.excluded_*)
+  const demoVars = (parse(readFileSync(join(import.meta.dir, "../../project.yaml"), "utf8")) as { vars: object }).vars;
+  for (const [k, v] of Object.entries(demoVars)) doc.setIn(["vars", k], v);
   project.write("project.yaml", doc.toString());
   await project.run(DP_NOW);
 }, 300_000);
@@ -200,7 +204,7 @@ describe("the demo's stripe dataset lands what the Stripe connector lands", () =
 });
 
 describe("the Stripe pack over the demo at DP_NOW", () => {
-  test("October 2026: MRR, active customers, logo churn; the movements sum to the change in MRR every month", async () => {
+  test("October 2026: MRR, active customers, logo churn (the demo's test accounts excluded by project.yaml vars); the movements sum to the change in MRR every month", async () => {
     const rows = await project.sql<Record<string, number | string>>(
       "select * from marts.mrr_monthly where currency = 'usd' order by month",
       DP_NOW,
@@ -212,7 +216,7 @@ describe("the Stripe pack over the demo at DP_NOW", () => {
       churned: Number(oct.churned_customers),
       at_start: Number(oct.customers_at_start),
       churn_rate: Math.round(Number(oct.churn_rate) * 1e6) / 1e6,
-    }).toEqual({ mrr: 69239.466673, active: 637, churned: 19, at_start: 599, churn_rate: 0.03172 });
+    }).toEqual({ mrr: 62939.466673, active: 609, churned: 19, at_start: 573, churn_rate: 0.033159 });
     expect(rows.length).toBe(19);
     const off = await project.sql<{ month: string }>(
       `select month from marts.mrr_monthly
@@ -241,7 +245,7 @@ describe("the Stripe pack over the demo at DP_NOW", () => {
     expect(Number(subs!.converted) / Number(subs!.ended)).toBeGreaterThan(0.5);
   }, 60_000);
 
-  test("the pack's MRR is the classic dataset's, less discounts, plus the internal test accounts the classic models drop", async () => {
+  test("the pack's MRR is the classic dataset's less discounts: both leave out the internal test accounts (the pack by project.yaml vars.excluded_*)", async () => {
     // the classic models' MRR (the demo's stg_billing__subscription_history before it moved to the packs): the version of each
     // subscription in force at the month end, active or past_due, annual ÷ 12, test accounts removed
     const [classic] = await rawLake<{ mrr: number; customers: bigint }>(
@@ -264,17 +268,32 @@ describe("the Stripe pack over the demo at DP_NOW", () => {
        select round(sum(mrr), 2) as mrr, count(distinct customer_id) filter (where mrr > 0) as customers
        from at_end where customer_id not in (select customer_id from tests)`,
     );
-    const [pack] = await project.sql<{ net: number; tests: number; customers: number }>(
+    const [pack] = await project.sql<{ net: number; customers: number }>(
+      `select round(sum(mrr), 2) as net, count(*) filter (where is_active) as customers
+       from marts.customer_mrr_monthly where month = '2026-10-01'`,
+      DP_NOW,
+    );
+    // the customers mart keeps the test accounts, flagged: exactly the ones the classic models drop, and none has MRR
+    const [flagged] = await project.sql<{ hand: number; flagged: number; same: number; mrr: number; in_mrr: number }>(
       `with tests as (
          select customer_id from staging.stg_stripe__customers
          where email like '%@example.com' or upper(customer_name) like 'TEST %'
        )
-       select round(sum(mrr) filter (where customer_id not in (select * from tests)), 2) as net,
-              round(sum(mrr) filter (where customer_id in (select * from tests)), 2) as tests,
-              count(*) filter (where is_active and customer_id not in (select * from tests)) as customers
-       from marts.customer_mrr_monthly where month = '2026-10-01'`,
+       select
+         (select count(*) from tests) as hand,
+         (select count(*) from marts.customers where is_excluded) as flagged,
+         (select count(*) from marts.customers where is_excluded and status = 'excluded' and customer_id in (select * from tests)) as same,
+         (select sum(mrr) from marts.customers where is_excluded) as mrr,
+         (select count(*) from marts.customer_mrr_monthly where customer_id in (select * from tests)) as in_mrr`,
       DP_NOW,
     );
+    expect({
+      hand: Number(flagged!.hand),
+      flagged: Number(flagged!.flagged),
+      same: Number(flagged!.same),
+      mrr: Number(flagged!.mrr),
+      in_mrr: Number(flagged!.in_mrr),
+    }).toEqual({ hand: 29, flagged: 29, same: 29, mrr: 0, in_mrr: 0 });
     // what the coupons took off at that instant: percent_off of the gross MRR of discounted subscriptions
     const [discounts] = await project.sql<{ off: number }>(
       `with tests as (
@@ -294,11 +313,8 @@ describe("the Stripe pack over the demo at DP_NOW", () => {
       classic: 64031.9,
       customers: 609,
     });
-    expect({ pack: Number(pack!.net), tests: Number(pack!.tests), customers: Number(pack!.customers) }).toEqual({
-      pack: 62939.47,
-      tests: 6300,
-      customers: 609,
-    });
+    // before vars.excluded_* the pack counted the test accounts: 69,239.47, 6,300 more
+    expect({ pack: Number(pack!.net), customers: Number(pack!.customers) }).toEqual({ pack: 62939.47, customers: 609 });
     expect(Number(discounts!.off)).toBe(1092.37);
     // the classic models round each annual subscription's twelfth to the cent; the pack does not
     expect(Math.abs(Number(pack!.net) + Number(discounts!.off) - Number(classic!.mrr))).toBeLessThan(0.5);

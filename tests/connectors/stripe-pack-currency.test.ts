@@ -10,6 +10,10 @@
  * €90 (Dorf cancels Oct 5: churn €18).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { drawnCharts, launchChromium, openPage } from "../browser.ts";
 import { StripeAccount } from "../fakes/stripe-account.ts";
 import { DP_NOW, Script } from "../fixtures/stripe/scenario.ts";
 import { InitProject } from "./packs.ts";
@@ -139,6 +143,7 @@ describe("USD and EUR customers, no reporting_currency: one value per currency",
     expect(answer).toContain("MRR in EUR in October 2026 was €90.00.");
     expect(answer).not.toContain("$");
     expect(pairs(values)).toEqual([["EUR", 90]]);
+    expect((await ask("MRR in euros last month")).answer).toContain("MRR in EUR in October 2026 was €90.00.");
   }, 60_000);
 
   test("flows too: new MRR in September is 0 in each currency; expansion MRR in September is $80 and €0", async () => {
@@ -191,6 +196,51 @@ describe("USD and EUR customers, no reporting_currency: one value per currency",
     expect(values.map((v) => [v.currency, v.value])).toEqual([[null, 4]]);
   }, 60_000);
 
+  test("the dashboards' headline numbers split by currency too: MRR €90.00 and $220.00, never one sum", async () => {
+    await project.dp(["docs", "--out", join(project.dir, "site")], DP_NOW);
+    const card = (html: string, metric: string) =>
+      html.slice(
+        html.indexOf(`id="chart-${metric}"`),
+        html.indexOf("</section>", html.indexOf(`id="chart-${metric}"`)),
+      );
+    const revenue = readFileSync(join(project.dir, "site/dashboards/revenue.html"), "utf8");
+    const headline = (html: string, metric: string) =>
+      [...card(html, metric).matchAll(/<span class="cur" data-currency="(\w+)" data-value="([^"]*)">([^<]*)/g)].map(
+        (m) => [m[1], Number(m[2]), m[3]!.trim()],
+      );
+    // MRR now (November to date) and ARPA: $220 ÷ 3 and €90 ÷ 1
+    expect(headline(revenue, "mrr")).toEqual([
+      ["EUR", 90, "€90.00"],
+      ["USD", 220, "$220.00"],
+    ]);
+    expect(headline(revenue, "arpa").map(([code, value]) => [code, Math.round(Number(value) * 100) / 100])).toEqual([
+      ["EUR", 90],
+      ["USD", 73.33],
+    ]);
+    // the chart opens split by currency (its total would add dollars to euros)
+    expect(card(revenue, "mrr")).toContain('<option value="currency" selected>by currency</option>');
+    // a count stays one company-wide number
+    const customers = readFileSync(join(project.dir, "site/dashboards/customers.html"), "utf8");
+    expect(card(customers, "active_customers")).toContain('<div class="headline" data-value="4">4');
+    // in a browser the chart draws each currency's line (a total line would be empty: no sum exists)
+    const browser = await launchChromium();
+    try {
+      const errors: string[] = [];
+      const page = await openPage(browser, errors);
+      await page.goto(pathToFileURL(join(project.dir, "site/dashboards/revenue.html")).href);
+      const mrr = (await drawnCharts(page)).find((c) => c.metric === "mrr")!;
+      // its first line is the largest currency, USD
+      expect({ inked: mrr.inked, last: mrr.plotted.at(-1), errors }).toEqual({ inked: true, last: 220, errors: [] });
+    } finally {
+      await browser.close();
+    }
+    // the overview's tiles say the same
+    const overview = readFileSync(join(project.dir, "site/index.html"), "utf8");
+    expect(overview).toMatch(
+      /data-metric="mrr">.*?data-currency="EUR" data-value="90".*?data-currency="USD" data-value="220"/s,
+    );
+  }, 120_000);
+
   test("comparing two periods compares each currency with itself", async () => {
     const { answer, values } = await ask("did MRR grow last month?");
     expect(answer).toContain("MRR, October 2026 vs September 2026, per currency");
@@ -239,6 +289,40 @@ describe("with vars.reporting_currency usd and fx_rates { eur: 1.1 }: one conver
       ["Pro", "USD", 299],
     ]);
   }, 60_000);
+
+  test('"MRR in EUR": every currency converted into euros, ($220 + 1.1 × €90) ÷ 1.1 = €290, and says at which rate', async () => {
+    const { answer, values } = await ask("MRR in EUR last month");
+    expect(answer).toContain(
+      "MRR in EUR in October 2026 was €290.00 (every currency converted to EUR with the vars.fx_rates in project.yaml: 1 EUR = 1.1 USD).",
+    );
+    expect(values.map((v) => [v.currency, v.converted_to, Math.round(v.value! * 1e6) / 1e6])).toEqual([
+      ["EUR", "EUR", 290],
+    ]);
+    // a ratio is the same in any currency; the reporting currency itself is the marts' value
+    expect((await ask("NRR in EUR last quarter")).answer).toContain(
+      "Net revenue retention in EUR in Q3 2026 was 133.5%",
+    );
+    expect((await ask("MRR in USD last month")).answer).toContain("MRR in USD in October 2026 was $319.00");
+    // said by name
+    expect((await ask("MRR in euros last month")).answer).toContain("MRR in EUR in October 2026 was €290.00");
+  }, 60_000);
+
+  test('"MRR in GBP" with no GBP rate says why it cannot, and what to add', async () => {
+    const { answer, values } = await ask("MRR in GBP last month");
+    expect(answer).toContain(
+      "I can't state MRR in GBP: project.yaml's vars.fx_rates has no rate for GBP (the marts convert every amount to USD, vars.reporting_currency). Add `gbp: <USD per GBP>` to vars.fx_rates, or ask in USD.",
+    );
+    expect(values).toEqual([]);
+  }, 60_000);
+
+  test("the dashboards' MRR headline is the one converted value", async () => {
+    await project.dp(["docs", "--out", join(project.dir, "site-usd")], DP_NOW);
+    const revenue = readFileSync(join(project.dir, "site-usd/dashboards/revenue.html"), "utf8");
+    const at = revenue.indexOf('id="chart-mrr"');
+    expect(revenue.slice(at, revenue.indexOf("</section>", at))).toContain(
+      '<div class="headline" data-value="319">$319.00',
+    );
+  }, 120_000);
 
   test("a count is not said to be converted", async () => {
     const { answer } = await ask("how many active customers last month?");

@@ -64,6 +64,8 @@ function perCurrency(r: MetricResult, rows: MetricRow[]): string {
 
 /** How the currencies of a value were handled, said in the answer. */
 function currencyNote(r: MetricResult): string {
+  if (r.converted_to && r.fx_rate)
+    return ` (every currency converted to ${r.converted_to} with the vars.fx_rates in project.yaml: 1 ${r.converted_to} = ${r.fx_rate} ${r.reporting_currency})`;
   if (r.converted_to) return ` (converted to ${r.converted_to} with the vars.fx_rates in project.yaml)`;
   if (r.currency_split)
     return `, one value per currency (project.yaml sets no vars.reporting_currency and fx_rates to convert them into one)`;
@@ -108,6 +110,12 @@ function metricLines(group: RoledResult[]): string[] {
   const period = main.period.label;
   const noData = main.rows.length === 0 || main.rows.every((r) => r.rows === 0);
   const inCurrency = main.filters.find((f) => f.dimension === main.currency_column);
+  if (main.fx_rate === null && inCurrency) {
+    const code = String(inCurrency.value).toUpperCase();
+    return [
+      `I can't state ${found.label} in ${code}: project.yaml's vars.fx_rates has no rate for ${code} (the marts convert every amount to ${main.reporting_currency}, vars.reporting_currency). Add \`${code.toLowerCase()}: <${main.reporting_currency} per ${code}>\` to vars.fx_rates, or ask in ${main.reporting_currency}.`,
+    ];
+  }
   if (noData && inCurrency && main.reporting_currency)
     return [
       `There is no ${found.label} in ${String(inCurrency.value).toUpperCase()} for ${period}: amounts are converted to ${main.reporting_currency} (vars.reporting_currency and fx_rates in project.yaml); ask without the currency, or remove those vars to see each currency.`,

@@ -1,6 +1,8 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
+import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import { citationFor, type Citation } from "../citations.ts";
 import type { ToolContext } from "../context.ts";
+import { fxOf, rateOf } from "../fx.ts";
 import { metricLabel, type MetricFormat } from "../../engine/catalog/metric-format.ts";
 import {
   buildMetricQuery,
@@ -52,8 +54,10 @@ export interface MetricResult {
   currency_split: boolean;
   /** project.yaml's vars.reporting_currency, for a metric with a currency_column */
   reporting_currency: string | null;
-  /** the amounts were converted to vars.reporting_currency with vars.fx_rates (project.yaml) */
+  /** the amounts were converted to vars.reporting_currency with vars.fx_rates (project.yaml), or from it to the currency asked for */
   converted_to: string | null;
+  /** a currency asked for that is not the reporting currency: its vars.fx_rates rate (reporting units per unit), null when none */
+  fx_rate?: number | null;
   time_rollup: string;
   period: ResolvedPeriod;
   grain: Grain | null;
@@ -85,13 +89,36 @@ async function resolveFor(ctx: ToolContext, catalog: Catalog, input: MetricQuery
 
 /** project.yaml's vars.reporting_currency (upper case), which the pack's marts convert amounts into. */
 function reportingCurrency(ctx: ToolContext): string | null {
-  const to = (ctx.project.config.vars ?? {}).reporting_currency;
-  return typeof to === "string" && to ? to.toUpperCase() : null;
+  return fxOf(ctx.project.config.vars)?.to ?? null;
+}
+
+/**
+ * "MRR in EUR" when the marts hold every amount converted to the reporting currency (USD): no row is in EUR
+ * any more, so the amounts are read in USD over every currency and divided by EUR's rate; a money ratio is the
+ * same in any currency. `rate` null: vars.fx_rates has none for it.
+ */
+interface Recast {
+  to: string;
+  from: string;
+  rate: number | null;
+  input: MetricQueryInput;
+}
+
+function recastFor(ctx: ToolContext, metric: MetricDef, asked: MetricQueryInput): Recast | null {
+  const fx = fxOf(ctx.project.config.vars);
+  const col = metric.currency_column;
+  if (!fx || !col || metric.currencies !== "split") return null;
+  const f = asked.filters.find((x) => x.dimension === col && x.op === "=" && typeof x.value === "string");
+  if (!f || String(f.value).toUpperCase() === fx.to) return null;
+  const to = String(f.value).toUpperCase();
+  return { to, from: fx.to, rate: rateOf(fx, to), input: { ...asked, filters: asked.filters.filter((x) => x !== f) } };
 }
 
 export async function runMetricQuery(ctx: ToolContext, asked: MetricQueryInput): Promise<MetricResult> {
   const metric = ctx.catalog.metric(asked.metric);
   await ctx.db();
+  const recast = recastFor(ctx, metric, asked);
+  if (recast) return recastResult(ctx, metric, asked, recast);
   const period = await resolveFor(ctx, ctx.catalog, asked);
   const scope = currencyScopeQuery(ctx.catalog, asked, period);
   const currencies = scope
@@ -157,6 +184,49 @@ export async function runMetricQuery(ctx: ToolContext, asked: MetricQueryInput):
   };
 }
 
+/** The metric over every currency in the reporting currency, stated in the currency asked for (see Recast). */
+async function recastResult(
+  ctx: ToolContext,
+  metric: MetricDef,
+  asked: MetricQueryInput,
+  recast: Recast,
+): Promise<MetricResult> {
+  const col = metric.currency_column!;
+  const base = recast.rate === null ? null : await runMetricQuery(ctx, recast.input);
+  const money = metric.format === "currency";
+  const rows = (base?.rows ?? []).map((r) => ({
+    ...r,
+    value: r.value === null || !money ? r.value : r.value / recast.rate!,
+    ...(col in r ? { [col]: recast.to.toLowerCase() } : {}),
+  }));
+  const period = base?.period ?? (await resolveFor(ctx, ctx.catalog, asked));
+  return {
+    ...(base ?? {
+      metric: metric.name,
+      label: metricLabel(metric),
+      format: metric.format,
+      currency_column: col,
+      per_currency: true,
+      currency_split: false,
+      time_rollup: metric.time_rollup,
+      period,
+      grain: asked.grain ?? null,
+      group_by: asked.group_by,
+      truncated: false,
+      sql: "",
+      params: [],
+      citations: [await citationFor(ctx, metric.mart)],
+    }),
+    unit: recast.to,
+    currencies: [recast.to],
+    reporting_currency: recast.from,
+    converted_to: recast.rate === null ? null : recast.to,
+    fx_rate: recast.rate,
+    filters: asked.filters,
+    rows,
+  };
+}
+
 export const queryMetric = defineTool({
   name: "query_metric",
   description:
@@ -168,7 +238,7 @@ export const queryMetric = defineTool({
     'A period that has not ended (this month, this year) comes back with toDate: true and a label ending "(to date)": say "to date" or "so far". ' +
     "Not for comparing two periods (compare_periods), ranking rows of a mart by a column (top_n), or metrics that don't exist (say so; propose_metric). " +
     "Filters and group_by take only the metric's dimensions. " +
-    "A money metric over rows in several currencies comes back split by currency (currency_split: true, one row per currency): state each value with its own currency, never a sum; converted_to says the amounts were converted to vars.reporting_currency.",
+    'A money metric over rows in several currencies comes back split by currency (currency_split: true, one row per currency): state each value with its own currency, never a sum; converted_to says the amounts were converted to vars.reporting_currency. With reporting_currency set, a filter on the currency column naming another currency ("MRR in EUR") gives every currency converted into that one (fx_rate: reporting units per unit; say so), or no rows and fx_rate null when vars.fx_rates has no rate for it (say that).',
   authority: "read",
   input: metricQuerySchema,
   run: runMetricQuery,

@@ -12,6 +12,8 @@ export interface ChartSpec {
   mart: string;
   format: MetricDef["format"];
   unit: string | null;
+  /** the dimension holding each row's currency, for a money metric (its headline splits by it) */
+  currency_column: string | null;
   time_rollup: MetricDef["time_rollup"];
   higher_is_better: boolean;
   type: "line" | "bar";
@@ -74,6 +76,7 @@ export function chartSpec(catalog: Catalog, metric: MetricDef): ChartSpec | unde
     mart: metric.mart,
     format: metric.format,
     unit: metric.unit ?? null,
+    currency_column: metric.currency_column ?? null,
     time_rollup: metric.time_rollup,
     higher_is_better: metric.higher_is_better,
     type: chart.type ?? (metric.time_rollup === "sum" ? "bar" : "line"),

@@ -27,10 +27,24 @@ export interface Breakdown {
   of: number;
 }
 
+/** A money metric's headline in one of its currencies (dollars and euros are never added up). */
+export interface CurrencyHeadline {
+  /** upper-case ISO code */
+  currency: string;
+  value: number | null;
+  previous: number | null;
+  change: number | null;
+  change_ratio: number | null;
+}
+
 export interface Headline {
   period: string;
   label: string;
   value: number | null;
+  /** the one currency the amounts are in (from the data), for a money metric; null when none or several */
+  unit: string | null;
+  /** a money metric whose amounts are in several currencies: one headline per currency, and `value` is null */
+  by_currency: CurrencyHeadline[];
   /** the bucket has not ended yet */
   to_date: boolean;
   previous: { period: string; label: string; value: number | null } | null;
@@ -211,7 +225,40 @@ async function chartData(db: Db, catalog: Catalog, status: WarehouseStatus, spec
     grains.push(await grainSeries(db, catalog, spec, grain, periods, newest));
   }
   const opening = grains.find((g) => g.grain === spec.grain)!;
-  return { ...base, ...opening, grains, headline: headline(spec, opening.points, opening.last_to_date) };
+  const h = headline(spec, opening.points, opening.last_to_date);
+  return { ...base, ...opening, grains, headline: h && (await inCurrencies(db, catalog, spec, h)) };
+}
+
+/**
+ * A money metric (currency_column, currencies: split) read per currency over the headline's two buckets: one
+ * currency names the unit (€ for an account billing in euros); several give one headline each, as `dp ask` does.
+ */
+async function inCurrencies(db: Db, catalog: Catalog, spec: ChartSpec, h: Headline): Promise<Headline> {
+  const metric = catalog.metric(spec.metric);
+  const col = metric.currency_column;
+  if (!col || metric.currencies !== "split") return h;
+  const start = parseDate(h.previous?.period ?? h.period);
+  const { rows } = await run(db, catalog, spec, spec.grain, start, add(parseDate(h.period), spec.grain, 1), [col]);
+  const codes = [...new Set(rows.filter((r) => Number(r._dp_rows) > 0 && r[col] != null).map((r) => String(r[col])))];
+  if (codes.length === 1) return { ...h, unit: codes[0]!.toUpperCase() };
+  if (codes.length < 2) return h;
+  const at = (code: string, period: string | undefined) => {
+    const r = rows.find((x) => String(x[col]) === code && day(x._dp_period) === period && Number(x._dp_rows) > 0);
+    return r ? num(r.value) : null;
+  };
+  const by_currency = codes.sort().map((code): CurrencyHeadline => {
+    const value = at(code, h.period);
+    const previous = h.previous ? at(code, h.previous.period) : null;
+    const change = value !== null && previous !== null ? value - previous : null;
+    return {
+      currency: code.toUpperCase(),
+      value,
+      previous,
+      change,
+      change_ratio: change !== null && previous ? change / Math.abs(previous) : null,
+    };
+  });
+  return { ...h, value: null, change: null, change_ratio: null, by_currency };
 }
 
 /** The chart at one grain: `periods` buckets up to the one holding `newest`, the year-ago comparison, the breakdowns. */
@@ -307,6 +354,8 @@ function headline(spec: ChartSpec, points: Point[], lastToDate: boolean): Headli
     period: cur.period,
     label: long(cur),
     value: cur.value,
+    unit: null,
+    by_currency: [],
     to_date: i === points.length - 1 && lastToDate,
     previous: prev ? { period: prev.period, label: long(prev), value: prev.value } : null,
     change,

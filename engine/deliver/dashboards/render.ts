@@ -2,20 +2,35 @@ import { formatChange, formatValue } from "../../catalog/metric-format.ts";
 import { esc, fmtTime, page, scriptJson, slug, type PageContext } from "../docs/html.ts";
 import type { ChartData, DashboardPage, DashboardsData, Headline } from "./collect.ts";
 
-function changeClass(chart: ChartData, h: Headline): string {
-  if (h.change === null || h.change === 0) return "flat";
-  return h.change > 0 === chart.spec.higher_is_better ? "good" : "badc";
+function changeClass(chart: ChartData, change: number | null): string {
+  if (change === null || change === 0) return "flat";
+  return change > 0 === chart.spec.higher_is_better ? "good" : "badc";
+}
+
+function changeHtml(chart: ChartData, h: Headline, value: number | null, previous: number | null, unit?: string) {
+  if (!h.previous) return "";
+  const { format } = chart.spec;
+  const change = value !== null && previous !== null ? value - previous : null;
+  return `<span class="change ${changeClass(chart, change)}" title="vs ${esc(h.previous.label)}: ${esc(formatValue(previous, format, unit))}">${esc(formatChange(value, previous, format, unit))}</span>`;
 }
 
 export function headlineHtml(chart: ChartData): string {
   const h = chart.headline;
-  const { format, unit } = chart.spec;
+  const { format } = chart.spec;
   if (!h) return `<div class="headline muted">—</div>`;
-  const change = h.previous
-    ? `<span class="change ${changeClass(chart, h)}" title="vs ${esc(h.previous.label)}: ${esc(formatValue(h.previous.value, format, unit ?? undefined))}">${esc(formatChange(h.value, h.previous.value, format, unit ?? undefined))}</span>`
-    : "";
-  return `<div class="headline" data-value="${h.value ?? ""}">${esc(formatValue(h.value, format, unit ?? undefined))}${change}</div>
-<div class="period">${esc(h.label)}${h.to_date ? " (to date)" : ""}${h.previous ? ` vs ${esc(h.previous.label)}` : ""}</div>`;
+  const period = `<div class="period">${esc(h.label)}${h.to_date ? " (to date)" : ""}${h.previous ? ` vs ${esc(h.previous.label)}` : ""}</div>`;
+  // dollars and euros side by side, each with its own change, never one sum
+  if (h.by_currency.length)
+    return `<div class="headline split">${h.by_currency
+      .map(
+        (c) =>
+          `<span class="cur" data-currency="${esc(c.currency)}" data-value="${c.value ?? ""}">${esc(formatValue(c.value, format, c.currency))} <small>${esc(c.currency)}</small>${changeHtml(chart, h, c.value, c.previous, c.currency)}</span>`,
+      )
+      .join('<span class="sep"> · </span>')}</div>
+${period}`;
+  const unit = h.unit ?? chart.spec.unit ?? undefined;
+  return `<div class="headline" data-value="${h.value ?? ""}">${esc(formatValue(h.value, format, unit))}${changeHtml(chart, h, h.value, h.previous?.value ?? null, unit)}</div>
+${period}`;
 }
 
 /** Source mart, as-of, freshness, test status: on every chart, as on every `dp ask` answer. */
@@ -37,11 +52,13 @@ ${c.last_build_failed ? '<span class="st s-fail">last build failed</span>' : ""}
 
 function chartCard(ctx: PageContext, chart: ChartData): string {
   const s = chart.spec;
+  // dollars and euros have no total: a money metric in several currencies opens split by its currency column
+  const opensBy = chart.headline?.by_currency.length ? chart.spec.currency_column : null;
   const views = [
     `<option value="">total</option>`,
     ...chart.breakdowns.map(
       (b) =>
-        `<option value="${esc(b.dimension)}">by ${esc(b.dimension)}${b.of > b.values.length ? ` (top ${b.values.length} of ${b.of})` : ""}</option>`,
+        `<option value="${esc(b.dimension)}"${b.dimension === opensBy ? " selected" : ""}>by ${esc(b.dimension)}${b.of > b.values.length ? ` (top ${b.values.length} of ${b.of})` : ""}</option>`,
     ),
   ];
   const grains = chart.grains.map(

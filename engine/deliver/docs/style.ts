@@ -52,6 +52,8 @@ details > summary { cursor:pointer; color:var(--link); margin:6px 0; }
 .chart-head .desc { font-size:12px; color:var(--muted); max-width:420px; margin-top:2px; }
 .headline { font-size:26px; font-weight:700; margin-top:4px; font-variant-numeric: tabular-nums; }
 .change { font-size:13px; font-weight:600; margin-left:6px; } .change.good { color:var(--ok); } .change.badc { color:var(--bad); } .change.flat { color:var(--muted); }
+.headline.split { font-size:20px; } .headline.split small { font-size:11px; color:var(--muted); font-weight:600; }
+.headline.split .sep { color:var(--muted); font-weight:400; } .tile .headline.split .cur { display:block; } .tile .headline.split .sep { display:none; }
 .period { font-size:12px; color:var(--muted); }
 .controls { display:flex; gap:10px; align-items:center; font-size:12.5px; color:var(--muted); white-space:nowrap; }
 .controls select { padding:3px 6px; border:1px solid var(--line); border-radius:6px; background:#fff; font-size:12.5px; }

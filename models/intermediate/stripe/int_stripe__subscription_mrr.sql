@@ -2,8 +2,11 @@
 -- amount × quantity × monthly factor, less the discounts in force at that instant (spread over the
 -- items pro rata), never below 0; 0 unless the subscription counts then (int_stripe__subscription_states).
 -- Metered prices, one-time prices and tax are never MRR. Amounts in the subscription's currency.
+-- The customers int_stripe__excluded_customers names (test accounts) have no MRR at all.
 with states as (
-    select * from {{ ref('int_stripe__subscription_states') }}
+    select s.*
+    from {{ ref('int_stripe__subscription_states') }} s
+    anti join {{ ref('int_stripe__excluded_customers') }} x using (customer_id)
 ),
 items as (
     select s.subscription_id, s.month, s.as_of, unnest(s.items) as item

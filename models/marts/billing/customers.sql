@@ -1,6 +1,8 @@
 -- One row per Stripe customer (a deleted customer is kept by id when its subscriptions or payments
 -- remain): who they are, their MRR now, their billing status, when they first paid and churned, and
--- what they paid in all. `metadata` and `email_domain` are what matching to a CRM uses.
+-- what they paid in all. `metadata` and `email_domain` are what matching to a CRM uses. A customer
+-- int_stripe__excluded_customers names (a test account) stays here, flagged and with status `excluded`:
+-- no MRR and in no metric; `lifetime_revenue` still shows what it paid.
 with ids as (
     select customer_id from {{ ref('stg_stripe__customers') }}
     union
@@ -45,6 +47,7 @@ select
     c.customer_id is null as is_deleted,
     cast(coalesce(m.mrr, 0) as decimal(18, 6)) as mrr,
     case
+        when x.customer_id is not null then 'excluded'
         when coalesce(m.mrr, 0) > 0 and s.any_past_due then 'past_due'
         when coalesce(m.mrr, 0) > 0 then 'active'
         when s.any_trialing then 'trialing'
@@ -54,9 +57,12 @@ select
     m.first_paid_month,
     case when coalesce(m.mrr, 0) = 0 then m.last_churned_month end as churned_month,
     coalesce(s.subscriptions, 0) as subscriptions,
-    cast(coalesce(p.net_paid, 0) as decimal(18, 4)) as lifetime_revenue
+    cast(coalesce(p.net_paid, 0) as decimal(18, 4)) as lifetime_revenue,
+    x.customer_id is not null as is_excluded,
+    x.excluded_because
 from ids
 left join {{ ref('stg_stripe__customers') }} c using (customer_id)
 left join months m using (customer_id)
 left join subscriptions s using (customer_id)
 left join paid p using (customer_id)
+left join {{ ref('int_stripe__excluded_customers') }} x using (customer_id)

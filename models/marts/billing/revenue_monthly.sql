@@ -2,13 +2,20 @@
 -- less refunds created in the month (a refund in October of a September charge lowers October), and
 -- failed payments (each failed attempt is a charge, so every retry counts). Includes tax.
 -- Same reporting_currency / fx_rates vars as the MRR marts.
-with movements as (
+-- The charges of excluded customers (int_stripe__excluded_customers), and refunds of those charges, are left out.
+with excluded_charges as (
+    select ch.charge_id
+    from {{ ref('stg_stripe__charges') }} ch
+    semi join {{ ref('int_stripe__excluded_customers') }} x using (customer_id)
+),
+movements as (
     select cast(date_trunc('month', created_at) as date) as month, currency, status, amount, 0 as refunded, 'charge' as kind
     from {{ ref('stg_stripe__charges') }}
+    where charge_id not in (select charge_id from excluded_charges)
     union all
     select cast(date_trunc('month', created_at) as date), currency, status, 0, amount, 'refund'
     from {{ ref('stg_stripe__refunds') }}
-    where status = 'succeeded'
+    where status = 'succeeded' and (charge_id is null or charge_id not in (select charge_id from excluded_charges))
 ),
 converted as (
     select m.month, m.kind, m.status, fx.reporting_currency as currency, fx.rate, m.amount, m.refunded

@@ -1,6 +1,7 @@
 -- Every subscription as it stands at the last pull, canceled ones included: its customer, status,
 -- plans, MRR now (0 unless it counts: active, or past_due per vars.past_due_counts_in_mrr) and its
--- dates. A customer who came back has a second subscription.
+-- dates. A customer who came back has a second subscription. An excluded customer's (a test account,
+-- int_stripe__excluded_customers) is listed with `is_excluded` and 0 MRR.
 with now_mrr as (
     select m.subscription_id, sum(m.mrr) as mrr, list(distinct p.product_name order by p.product_name) as plans
     from {{ ref('int_stripe__subscription_mrr') }} m
@@ -37,8 +38,10 @@ select
     s.cancellation_reason,
     s.pause_collection_behavior,
     s.current_period_start_at,
-    s.current_period_end_at
+    s.current_period_end_at,
+    x.customer_id is not null as is_excluded
 from {{ ref('stg_stripe__subscriptions') }} s
 left join now_mrr n using (subscription_id)
 left join item_plans ip using (subscription_id)
 left join {{ ref('stg_stripe__customers') }} c using (customer_id)
+left join {{ ref('int_stripe__excluded_customers') }} x using (customer_id)

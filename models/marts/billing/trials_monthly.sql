@@ -14,7 +14,9 @@ trials as (
         s.ended_at,
         s.trial_end_at
     from {{ ref('stg_stripe__subscriptions') }} s, month_ends
-    where s.trial_end_at is not null
+    -- excluded customers' trials (int_stripe__excluded_customers) are no trials
+    where s.customer_id not in (select customer_id from {{ ref('int_stripe__excluded_customers') }})
+      and s.trial_end_at is not null
       and s.trial_end_at > coalesce(s.trial_start_at, s.created_at)
       and case when s.ended_at is not null and s.ended_at < s.trial_end_at then s.ended_at else s.trial_end_at end <= month_ends.now_at
 ),

@@ -2,7 +2,8 @@
 -- company no customer matched. The order of evidence: the company names the customer (its
 -- stripe_customer_id property), the customer names a live company (metadata.hubspot_company_id),
 -- else the customer's email domain equals exactly one company's domain. Mailbox providers never
--- match, and a domain two companies share is flagged, not guessed.
+-- match, and a domain two companies share is flagged, not guessed. Customers the billing pack excludes
+-- (int_stripe__excluded_customers: test accounts) stay, flagged, and the match rate leaves them out.
 with customers as (
     select
         customer_id,
@@ -69,12 +70,14 @@ select
     d.company_id is not null as is_matched,
     d.customer_name,
     co.company_name,
-    d.email_domain
+    d.email_domain,
+    x.customer_id is not null as is_excluded
 from decided d
 left join companies co on co.company_id = d.company_id
+left join {{ ref('int_stripe__excluded_customers') }} x on x.customer_id = d.customer_id
 union all
 select
     (select max(loaded_at) from {{ ref('stg_stripe__customers') }})::date,
-    null, co.company_id, 'company_only', false, null, co.company_name, co.domain_key
+    null, co.company_id, 'company_only', false, null, co.company_name, co.domain_key, false
 from companies co
 where co.company_id not in (select company_id from decided where company_id is not null)

@@ -164,7 +164,8 @@
         return { ...rest, ...(grains.find((g) => g.grain === grain) ?? grains[0]) };
       };
       let shown = at(c.grain);
-      const view = { dim: "", compare: false };
+      // a money metric in several currencies opens on its "by currency" view (its total is never a sum)
+      const view = { dim: $(".view", card)?.value ?? "", compare: false };
       let u = plot(el, shown, view);
       const redraw = () => {
         u.destroy();
