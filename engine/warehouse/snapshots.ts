@@ -16,6 +16,7 @@ import {
   type Column,
   columnsByTable,
   type Manifest,
+  type TableEntry,
   manifestFile,
   partsDir,
   publishTable,
@@ -164,7 +165,15 @@ export async function publishSnapshot(
   changes: PublishChanges = {},
 ): Promise<string> {
   const t0 = Date.now();
+  // CPU time beside wall time in the debug lines: on a loaded machine the wall clock says little
+  const cpu0 = process.cpuUsage();
+  const cpu = () => {
+    const u = process.cpuUsage(cpu0);
+    return Math.round((u.user + u.system) / 1000);
+  };
   await db.run("CHECKPOINT");
+  const tCheckpoint = Date.now() - t0;
+  const cCheckpoint = cpu();
   const dir = project.paths.snapshots;
   const tablesDir = partsDir(dir);
   mkdirSync(tablesDir, { recursive: true });
@@ -195,24 +204,40 @@ export async function publishSnapshot(
     parted.map((t) => qualified(t.schema_name, t.table_name)),
   );
   const columns = parted.length ? await columnsByTable(db) : new Map<string, Column[]>();
-  for (const [i, t] of parted.entries()) {
+  const threads = await currentThreads(db);
+  const entries = new Map<string, TableEntry>();
+  // small tables first, on one thread: see SMALL_ROWS
+  const order = parted.map((t, i) => ({ t, i, small: counts[i]! <= SMALL_ROWS }));
+  order.sort((a, b) => Number(b.small) - Number(a.small));
+  try {
+    if (threads > 1 && order[0]?.small) await setThreads(db, 1);
+    for (const [k, { t, i, small }] of order.entries()) {
+      if (!small && order[k - 1]?.small && threads > 1) await setThreads(db, threads);
+      const rel = `${t.schema_name}.${t.table_name}`;
+      const out = await publishTable(
+        db,
+        tablesDir,
+        t.schema_name,
+        t.table_name,
+        versions.get(rel),
+        before?.tables[rel],
+        changes.deltas?.get(rel),
+        counts[i]!,
+        columns.get(rel) ?? [],
+        changes.mergeKeys?.get(rel),
+      );
+      entries.set(rel, out.entry);
+      written += out.written;
+    }
+  } finally {
+    if (threads > 1) await setThreads(db, threads);
+  }
+  for (const t of parted) {
     const rel = `${t.schema_name}.${t.table_name}`;
-    const out = await publishTable(
-      db,
-      tablesDir,
-      t.schema_name,
-      t.table_name,
-      versions.get(rel),
-      before?.tables[rel],
-      changes.deltas?.get(rel),
-      counts[i]!,
-      columns.get(rel) ?? [],
-      changes.mergeKeys?.get(rel),
-    );
-    manifest.tables[rel] = out.entry;
-    written += out.written;
+    manifest.tables[rel] = entries.get(rel)!;
   }
   const tTables = Date.now() - t0;
+  const cTables = cpu();
   const views = await db.all<{ schema_name: string; sql: string }>(
     "SELECT schema_name, sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal AND NOT temporary",
   );
@@ -232,17 +257,21 @@ export async function publishSnapshot(
     } finally {
       await db.run("DETACH dp_publish");
     }
-    const snap = await Db.open(tmp, {
-      threads: project.config.warehouse.threads,
-      memoryLimit: project.config.warehouse.memory_limit,
-    });
+    // one thread while the views are made and the small tables read back (SMALL_ROWS); the footer of each
+    // part is read once, when its view binds, not again by the read-back
+    const snap = await Db.open(tmp, { threads: 1, memoryLimit: project.config.warehouse.memory_limit });
     try {
+      await snap.run("SET parquet_metadata_cache = true");
       const t1 = Date.now();
+      const c1 = cpu();
       await createRelations(snap, tablesDir, manifest, views);
       const t2 = Date.now();
-      await verifySnapshot(snap, tablesDir, manifest, before);
+      const c2 = cpu();
+      await verifySnapshot(snap, tablesDir, manifest, before, threads);
       await snap.run("CHECKPOINT");
-      log.debug(`publish: tables ${tTables} ms, views ${t2 - t1} ms, verify ${Date.now() - t2} ms`);
+      log.debug(
+        `publish: checkpoint ${tCheckpoint} ms (${cCheckpoint} ms CPU), tables ${tTables - tCheckpoint} ms (to here ${cTables} ms CPU), views ${t2 - t1} ms (${c2 - c1} ms CPU), verify ${Date.now() - t2} ms (${cpu() - c2} ms CPU)`,
+      );
     } finally {
       snap.close();
     }
@@ -273,7 +302,7 @@ export async function publishSnapshot(
     } satisfies SnapshotPointer),
   );
   pruneSnapshots(dir, name, previous?.file);
-  log.debug(`published ${name}: ${written} bytes written in ${Date.now() - t0} ms`);
+  log.debug(`published ${name}: ${written} bytes written in ${Date.now() - t0} ms (${cpu()} ms CPU)`);
   return join(dir, name);
 }
 
@@ -316,35 +345,75 @@ async function createRelations(
 }
 
 /**
- * Reads every relation back before the pointer moves: each table's row count equals the warehouse's,
- * each new part is read in full (every column); each view bound when it was created. A snapshot that fails is never named.
+ * Reads every relation back before the pointer moves, each through the view readers use: a table whose parts
+ * are all new this publish is read in full (every column of every row, `hash` of the row) in the same pass that
+ * counts it; a new part added to shared ones (an incremental model's rows) is read in full on its own and the
+ * table counted; a table whose parts are all shared (verified when they were written) is counted. Each count
+ * must equal the warehouse's; each view bound when it was created. A snapshot that fails is never named.
+ *
+ * One pass per table, not a read of each new part and then a count of its view: for 500 small tables that
+ * was 1,000 scans of 500 files (≈0.7 s of the 500-model build), now 500, in UNION ALL queries of 200.
  */
-async function verifySnapshot(snap: Db, tablesDir: string, manifest: Manifest, before?: Manifest): Promise<void> {
+async function verifySnapshot(
+  snap: Db,
+  tablesDir: string,
+  manifest: Manifest,
+  before: Manifest | undefined,
+  threads: number,
+): Promise<void> {
   const old = new Set(Object.values(before?.tables ?? {}).flatMap((e) => e.parts));
-  const fresh = Object.values(manifest.tables).flatMap((e) => e.parts.filter((p) => !old.has(p)));
-  for (let i = 0; i < fresh.length; i += 200)
-    await snap.all(
-      fresh
-        .slice(i, i + 200)
-        .map((p) => `SELECT count(*) AS n, bit_xor(hash(t)) AS h FROM read_parquet(${literal(join(tablesDir, p))}) t`)
-        .join(" UNION ALL "),
-    );
   const rels = Object.keys(manifest.tables);
-  const counts = await rowCounts(
-    snap,
-    rels.map((rel) => {
-      const dot = rel.indexOf(".");
-      return qualified(rel.slice(0, dot), rel.slice(dot + 1));
-    }),
-  );
-  for (const [i, rel] of rels.entries())
-    if (counts[i] !== manifest.tables[rel]!.rows)
+  const checks = rels.map((rel, k) => {
+    const e = manifest.tables[rel]!;
+    const dot = rel.indexOf(".");
+    const view = qualified(rel.slice(0, dot), rel.slice(dot + 1));
+    const fresh = e.parts.filter((p) => !old.has(p));
+    const whole = fresh.length === e.parts.length;
+    const sql = [
+      `SELECT ${k} AS k, count(*) AS n, ${whole ? "bit_xor(hash(t))" : "NULL"} AS h FROM ${view} t`,
+      ...(whole
+        ? []
+        : fresh.map(
+            (p) =>
+              `SELECT -1 AS k, count(*) AS n, bit_xor(hash(t)) AS h FROM read_parquet(${literal(join(tablesDir, p))}) t`,
+          )),
+    ];
+    return { sql, small: e.rows <= SMALL_ROWS };
+  });
+  const counts = new Map<number, number>();
+  // small tables on the connection's one thread, then the rest on every thread
+  for (const small of [true, false]) {
+    const branches = checks.filter((c) => c.small === small).flatMap((c) => c.sql);
+    if (!branches.length) continue;
+    if (!small && threads > 1) await setThreads(snap, threads);
+    for (let i = 0; i < branches.length; i += 200)
+      for (const r of await snap.all<{ k: number; n: number }>(branches.slice(i, i + 200).join(" UNION ALL ")))
+        if (Number(r.k) >= 0) counts.set(Number(r.k), Number(r.n));
+  }
+  for (const [k, rel] of rels.entries())
+    if (counts.get(k) !== manifest.tables[rel]!.rows)
       throw new DpError(
         "PUBLISH",
-        `snapshot check: ${rel} has ${counts[i]} rows where the warehouse has ${manifest.tables[rel]!.rows}`,
+        `snapshot check: ${rel} has ${counts.get(k) ?? 0} rows where the warehouse has ${manifest.tables[rel]!.rows}`,
         { exitCode: 1 },
       );
   // every view bound when createRelations made it: that is DuckDB's own check that it reads
+}
+
+/**
+ * Tables up to one DuckDB row group are written and read back on one thread. A statement on a table this
+ * small has nothing to split between threads, and handing its pipeline to the scheduler's workers costs more
+ * than the work: 500 ten-row parts took 0.66 s of CPU to write at the default two threads, 0.37 s at one.
+ */
+const SMALL_ROWS = 122_880;
+
+async function currentThreads(db: Db): Promise<number> {
+  return Number((await db.one<{ t: number }>("SELECT current_setting('threads') AS t"))?.t ?? 1);
+}
+
+/** `threads` is the whole database instance's setting: nothing else runs on the writer while it publishes. */
+async function setThreads(db: Db, n: number): Promise<void> {
+  await db.run(`SET threads = ${Math.max(1, Math.floor(n))}`);
 }
 
 /**
