@@ -345,14 +345,16 @@ async function createRelations(
 }
 
 /**
- * Reads every relation back before the pointer moves, each through the view readers use: a table whose parts
- * are all new this publish is read in full (every column of every row, `hash` of the row) in the same pass that
- * counts it; a new part added to shared ones (an incremental model's rows) is read in full on its own and the
- * table counted; a table whose parts are all shared (verified when they were written) is counted. Each count
- * must equal the warehouse's; each view bound when it was created. A snapshot that fails is never named.
+ * Reads every relation back before the pointer moves. Every new part is read in full (each column of each
+ * row, `hash` of the row) and counted; a table that is one new part (written whole this publish) is checked
+ * by that count, since its view is that part's columns cast back; any other table (parts shared with the
+ * snapshot before, an incremental model's new part added to them, merge keys) is counted through its view.
+ * Each count must equal the warehouse's; each view bound when it was created. A snapshot that fails is never named.
  *
- * One pass per table, not a read of each new part and then a count of its view: for 500 small tables that
- * was 1,000 scans of 500 files (≈0.7 s of the 500-model build), now 500, in UNION ALL queries of 200.
+ * New parts are read as one multi-file scan per 200 (`read_parquet([...], union_by_name, filename)`,
+ * grouped by file), not a UNION ALL of a scan per part: for 500 small parts that is ≈80 ms of CPU instead
+ * of ≈250. Parts whose columns union_by_name cannot combine (one name, incompatible types) are read one
+ * scan each instead.
  */
 async function verifySnapshot(
   snap: Db,
@@ -363,41 +365,69 @@ async function verifySnapshot(
 ): Promise<void> {
   const old = new Set(Object.values(before?.tables ?? {}).flatMap((e) => e.parts));
   const rels = Object.keys(manifest.tables);
-  const checks = rels.map((rel, k) => {
+  const counts = new Map<string, number>();
+  const viewCounts: { rel: string; view: string; small: boolean }[] = [];
+  const files: { path: string; rel?: string; small: boolean }[] = [];
+  for (const rel of rels) {
     const e = manifest.tables[rel]!;
-    const dot = rel.indexOf(".");
-    const view = qualified(rel.slice(0, dot), rel.slice(dot + 1));
     const fresh = e.parts.filter((p) => !old.has(p));
-    const whole = fresh.length === e.parts.length;
-    const sql = [
-      `SELECT ${k} AS k, count(*) AS n, ${whole ? "bit_xor(hash(t))" : "NULL"} AS h FROM ${view} t`,
-      ...(whole
-        ? []
-        : fresh.map(
-            (p) =>
-              `SELECT -1 AS k, count(*) AS n, bit_xor(hash(t)) AS h FROM read_parquet(${literal(join(tablesDir, p))}) t`,
-          )),
-    ];
-    return { sql, small: e.rows <= SMALL_ROWS };
-  });
-  const counts = new Map<number, number>();
+    const small = e.rows <= SMALL_ROWS;
+    const one = e.parts.length === 1 && fresh.length === 1;
+    for (const p of fresh) files.push({ path: join(tablesDir, p), ...(one ? { rel } : {}), small });
+    const dot = rel.indexOf(".");
+    if (!one) viewCounts.push({ rel, view: qualified(rel.slice(0, dot), rel.slice(dot + 1)), small });
+  }
   // small tables on the connection's one thread, then the rest on every thread
   for (const small of [true, false]) {
-    const branches = checks.filter((c) => c.small === small).flatMap((c) => c.sql);
-    if (!branches.length) continue;
     if (!small && threads > 1) await setThreads(snap, threads);
-    for (let i = 0; i < branches.length; i += 200)
-      for (const r of await snap.all<{ k: number; n: number }>(branches.slice(i, i + 200).join(" UNION ALL ")))
-        if (Number(r.k) >= 0) counts.set(Number(r.k), Number(r.n));
+    const mine = files.filter((f) => f.small === small);
+    for (let i = 0; i < mine.length; i += 200) {
+      const chunk = mine.slice(i, i + 200);
+      for (const [path, n] of await readParts(
+        snap,
+        chunk.map((f) => f.path),
+      )) {
+        const rel = chunk.find((f) => f.path === path)?.rel;
+        if (rel) counts.set(rel, n);
+      }
+    }
+    const views = viewCounts.filter((v) => v.small === small);
+    for (let i = 0; i < views.length; i += 200) {
+      const chunk = views.slice(i, i + 200);
+      const rows = await snap.all<{ k: number; n: number }>(
+        chunk.map((v, j) => `SELECT ${j} AS k, count(*) AS n FROM ${v.view}`).join(" UNION ALL "),
+      );
+      for (const r of rows) counts.set(chunk[Number(r.k)]!.rel, Number(r.n));
+    }
   }
-  for (const [k, rel] of rels.entries())
-    if (counts.get(k) !== manifest.tables[rel]!.rows)
+  for (const rel of rels)
+    if (counts.get(rel) !== manifest.tables[rel]!.rows)
       throw new DpError(
         "PUBLISH",
-        `snapshot check: ${rel} has ${counts.get(k) ?? 0} rows where the warehouse has ${manifest.tables[rel]!.rows}`,
+        `snapshot check: ${rel} has ${counts.get(rel) ?? 0} rows where the warehouse has ${manifest.tables[rel]!.rows}`,
         { exitCode: 1 },
       );
   // every view bound when createRelations made it: that is DuckDB's own check that it reads
+}
+
+/** Reads parts in full in one scan; returns each file's row count (a file with no rows is absent, so 0). */
+async function readParts(snap: Db, paths: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>(paths.map((p) => [p, 0]));
+  try {
+    const rows = await snap.all<{ f: string; n: number }>(
+      `SELECT filename AS f, count(*) AS n, bit_xor(hash(t)) AS h FROM read_parquet([${paths.map(literal).join(", ")}], union_by_name = true, filename = true) t GROUP BY filename`,
+    );
+    for (const r of rows) out.set(r.f, Number(r.n));
+  } catch {
+    // columns union_by_name cannot combine: a scan each (a damaged part fails here too, and that error is thrown)
+    const rows = await snap.all<{ k: number; n: number }>(
+      paths
+        .map((p, j) => `SELECT ${j} AS k, count(*) AS n, bit_xor(hash(t)) AS h FROM read_parquet(${literal(p)}) t`)
+        .join(" UNION ALL "),
+    );
+    for (const r of rows) out.set(paths[Number(r.k)]!, Number(r.n));
+  }
+  return out;
 }
 
 /**
