@@ -353,8 +353,8 @@ async function createRelations(
  *
  * New parts are read as one multi-file scan per 200 (`read_parquet([...], union_by_name, filename)`,
  * grouped by file), not a UNION ALL of a scan per part: for 500 small parts that is ≈80 ms of CPU instead
- * of ≈250. Parts whose columns union_by_name cannot combine (one name, incompatible types) are read one
- * scan each instead.
+ * of ≈250. Parts the multi-file scan cannot read together (columns union_by_name cannot combine, a column
+ * named like the file-name column) are read one scan each instead.
  */
 async function verifySnapshot(
   snap: Db,
@@ -415,11 +415,13 @@ async function readParts(snap: Db, paths: string[]): Promise<Map<string, number>
   const out = new Map<string, number>(paths.map((p) => [p, 0]));
   try {
     const rows = await snap.all<{ f: string; n: number }>(
-      `SELECT filename AS f, count(*) AS n, bit_xor(hash(t)) AS h FROM read_parquet([${paths.map(literal).join(", ")}], union_by_name = true, filename = true) t GROUP BY filename`,
+      `SELECT _dp_part AS f, count(*) AS n, bit_xor(hash(t)) AS h FROM read_parquet([${paths.map(literal).join(", ")}], union_by_name = true, filename = '_dp_part') t GROUP BY _dp_part`,
     );
     for (const r of rows) out.set(r.f, Number(r.n));
-  } catch {
-    // columns union_by_name cannot combine: a scan each (a damaged part fails here too, and that error is thrown)
+  } catch (e) {
+    log.debug(`publish: read-back a scan per part (${(e as Error).message.split("\n")[0]})`);
+    // columns union_by_name cannot combine, or a table with a column named _dp_part: a scan each (a damaged
+    // part fails here too, and that error is thrown)
     const rows = await snap.all<{ k: number; n: number }>(
       paths
         .map((p, j) => `SELECT ${j} AS k, count(*) AS n, bit_xor(hash(t)) AS h FROM read_parquet(${literal(p)}) t`)
