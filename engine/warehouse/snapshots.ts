@@ -230,7 +230,8 @@ export async function publishSnapshot(
       written += out.written;
     }
   } finally {
-    if (threads > 1) await setThreads(db, threads);
+    // not over the error that stopped the writes (a full disk): a writer that cannot take a SET is broken anyway
+    if (threads > 1) await setThreads(db, threads).catch(() => {});
   }
   for (const t of parted) {
     const rel = `${t.schema_name}.${t.table_name}`;
@@ -433,9 +434,10 @@ async function readParts(snap: Db, paths: string[]): Promise<Map<string, number>
 }
 
 /**
- * Tables up to one DuckDB row group are written and read back on one thread. A statement on a table this
- * small has nothing to split between threads, and handing its pipeline to the scheduler's workers costs more
- * than the work: 500 ten-row parts took 0.66 s of CPU to write at the default two threads, 0.37 s at one.
+ * Tables up to one DuckDB row group are written and read back on one thread. DuckDB splits a scan and a
+ * Parquet write by row group, so a table this small has nothing to split, and handing its pipeline to the
+ * scheduler's workers costs more than the work: 500 ten-row parts took 0.63–0.80 s of CPU to write at the
+ * default two threads, 0.33–0.41 s at one (5 interleaved pairs, bench/ANALYSIS.md "What a publish costs per table").
  */
 const SMALL_ROWS = 122_880;
 
