@@ -268,7 +268,7 @@ export async function publishSnapshot(
       await createRelations(snap, tablesDir, manifest, views);
       const t2 = Date.now();
       const c2 = cpu();
-      await verifySnapshot(snap, tablesDir, manifest, before, threads);
+      await verifySnapshot(snap, tablesDir, manifest, before, threads, columns);
       await snap.run("CHECKPOINT");
       log.debug(
         `publish: checkpoint ${tCheckpoint} ms (${cCheckpoint} ms CPU), tables ${tTables - tCheckpoint} ms (to here ${cTables} ms CPU), views ${t2 - t1} ms (${c2 - c1} ms CPU), verify ${Date.now() - t2} ms (${cpu() - c2} ms CPU)`,
@@ -352,9 +352,9 @@ async function createRelations(
  * snapshot before, an incremental model's new part added to them, merge keys) is counted through its view.
  * Each count must equal the warehouse's; each view bound when it was created. A snapshot that fails is never named.
  *
- * New parts are read as one multi-file scan per 200 (`read_parquet([...], union_by_name, filename)`,
- * grouped by file), not a UNION ALL of a scan per part: for 500 small parts that is ≈80 ms of CPU instead
- * of ≈250. Parts the multi-file scan cannot read together (columns union_by_name cannot combine, a column
+ * New parts are read in multi-file scans of up to 200 (`read_parquet([...], union_by_name, filename)`,
+ * grouped by file; see readChunks), not a UNION ALL of a scan per part: for 500 small parts that is ≈80 ms
+ * of CPU instead of ≈250. Parts the multi-file scan cannot read together (columns union_by_name cannot combine, a column
  * named like the file-name column) are read one scan each instead.
  */
 async function verifySnapshot(
@@ -363,27 +363,29 @@ async function verifySnapshot(
   manifest: Manifest,
   before: Manifest | undefined,
   threads: number,
+  columns: Map<string, Column[]>,
 ): Promise<void> {
   const old = new Set(Object.values(before?.tables ?? {}).flatMap((e) => e.parts));
   const rels = Object.keys(manifest.tables);
   const counts = new Map<string, number>();
   const viewCounts: { rel: string; view: string; small: boolean }[] = [];
-  const files: { path: string; rel?: string; small: boolean }[] = [];
+  const files: PartToRead[] = [];
   for (const rel of rels) {
     const e = manifest.tables[rel]!;
     const fresh = e.parts.filter((p) => !old.has(p));
     const small = e.rows <= SMALL_ROWS;
     const one = e.parts.length === 1 && fresh.length === 1;
-    for (const p of fresh) files.push({ path: join(tablesDir, p), ...(one ? { rel } : {}), small });
+    // a part's rows: the table's when it is the only part; an added part's are at most the table's
+    const width = Math.max(1, columns.get(rel)?.length ?? 1);
+    for (const p of fresh)
+      files.push({ path: join(tablesDir, p), ...(one ? { rel } : {}), small, rows: e.rows, width });
     const dot = rel.indexOf(".");
     if (!one) viewCounts.push({ rel, view: qualified(rel.slice(0, dot), rel.slice(dot + 1)), small });
   }
   // small tables on the connection's one thread, then the rest on every thread
   for (const small of [true, false]) {
     if (!small && threads > 1) await setThreads(snap, threads);
-    const mine = files.filter((f) => f.small === small);
-    for (let i = 0; i < mine.length; i += 200) {
-      const chunk = mine.slice(i, i + 200);
+    for (const chunk of readChunks(files.filter((f) => f.small === small))) {
       for (const [path, n] of await readParts(
         snap,
         chunk.map((f) => f.path),
@@ -409,6 +411,44 @@ async function verifySnapshot(
         { exitCode: 1 },
       );
   // every view bound when createRelations made it: that is DuckDB's own check that it reads
+}
+
+interface PartToRead {
+  path: string;
+  /** the table the part is the whole of (its count is the table's) */
+  rel?: string;
+  small: boolean;
+  rows: number;
+  width: number;
+}
+
+/**
+ * Parts read together in one multi-file scan: up to 200, while (their rows) × (their columns together)
+ * stays within READ_CELLS. The scan reads every file under the union of their columns (a column a file
+ * lacks is null there) and hashes whole rows, so 200 ten-row tables cost 2,000 rows × a few hundred
+ * columns, while a few 100k-row tables together would hash every row across all their columns; a part
+ * too large for the budget is a scan of its own.
+ */
+const READ_CELLS = 4_000_000;
+
+function readChunks(files: PartToRead[]): PartToRead[][] {
+  const chunks: PartToRead[][] = [];
+  let cur: PartToRead[] = [];
+  let rows = 0;
+  let width = 0;
+  for (const f of files) {
+    if (cur.length && (cur.length >= 200 || (rows + f.rows) * (width + f.width) > READ_CELLS)) {
+      chunks.push(cur);
+      cur = [];
+      rows = 0;
+      width = 0;
+    }
+    cur.push(f);
+    rows += f.rows;
+    width += f.width;
+  }
+  if (cur.length) chunks.push(cur);
+  return chunks;
 }
 
 /** Reads parts in full in one scan; returns each file's row count (a file with no rows is absent, so 0). */
