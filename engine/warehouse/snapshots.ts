@@ -16,6 +16,7 @@ import {
   type Column,
   columnsByTable,
   type Manifest,
+  type TableEntry,
   manifestFile,
   partsDir,
   publishTable,
@@ -164,7 +165,15 @@ export async function publishSnapshot(
   changes: PublishChanges = {},
 ): Promise<string> {
   const t0 = Date.now();
+  // CPU time beside wall time in the debug lines: on a loaded machine the wall clock says little
+  const cpu0 = process.cpuUsage();
+  const cpu = () => {
+    const u = process.cpuUsage(cpu0);
+    return Math.round((u.user + u.system) / 1000);
+  };
   await db.run("CHECKPOINT");
+  const tCheckpoint = Date.now() - t0;
+  const cCheckpoint = cpu();
   const dir = project.paths.snapshots;
   const tablesDir = partsDir(dir);
   mkdirSync(tablesDir, { recursive: true });
@@ -195,24 +204,41 @@ export async function publishSnapshot(
     parted.map((t) => qualified(t.schema_name, t.table_name)),
   );
   const columns = parted.length ? await columnsByTable(db) : new Map<string, Column[]>();
-  for (const [i, t] of parted.entries()) {
+  const threads = await currentThreads(db);
+  const entries = new Map<string, TableEntry>();
+  // small tables first, on one thread: see SMALL_ROWS
+  const order = parted.map((t, i) => ({ t, i, small: counts[i]! <= SMALL_ROWS }));
+  order.sort((a, b) => Number(b.small) - Number(a.small));
+  try {
+    if (threads > 1 && order[0]?.small) await setThreads(db, 1);
+    for (const [k, { t, i, small }] of order.entries()) {
+      if (!small && order[k - 1]?.small && threads > 1) await setThreads(db, threads);
+      const rel = `${t.schema_name}.${t.table_name}`;
+      const out = await publishTable(
+        db,
+        tablesDir,
+        t.schema_name,
+        t.table_name,
+        versions.get(rel),
+        before?.tables[rel],
+        changes.deltas?.get(rel),
+        counts[i]!,
+        columns.get(rel) ?? [],
+        changes.mergeKeys?.get(rel),
+      );
+      entries.set(rel, out.entry);
+      written += out.written;
+    }
+  } finally {
+    // not over the error that stopped the writes (a full disk): a writer that cannot take a SET is broken anyway
+    if (threads > 1) await setThreads(db, threads).catch(() => {});
+  }
+  for (const t of parted) {
     const rel = `${t.schema_name}.${t.table_name}`;
-    const out = await publishTable(
-      db,
-      tablesDir,
-      t.schema_name,
-      t.table_name,
-      versions.get(rel),
-      before?.tables[rel],
-      changes.deltas?.get(rel),
-      counts[i]!,
-      columns.get(rel) ?? [],
-      changes.mergeKeys?.get(rel),
-    );
-    manifest.tables[rel] = out.entry;
-    written += out.written;
+    manifest.tables[rel] = entries.get(rel)!;
   }
   const tTables = Date.now() - t0;
+  const cTables = cpu();
   const views = await db.all<{ schema_name: string; sql: string }>(
     "SELECT schema_name, sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal AND NOT temporary",
   );
@@ -232,17 +258,21 @@ export async function publishSnapshot(
     } finally {
       await db.run("DETACH dp_publish");
     }
-    const snap = await Db.open(tmp, {
-      threads: project.config.warehouse.threads,
-      memoryLimit: project.config.warehouse.memory_limit,
-    });
+    // one thread while the views are made and the small tables read back (SMALL_ROWS); the footer of each
+    // part is read once, when its view binds, not again by the read-back
+    const snap = await Db.open(tmp, { threads: 1, memoryLimit: project.config.warehouse.memory_limit });
     try {
+      await snap.run("SET parquet_metadata_cache = true");
       const t1 = Date.now();
+      const c1 = cpu();
       await createRelations(snap, tablesDir, manifest, views);
       const t2 = Date.now();
-      await verifySnapshot(snap, tablesDir, manifest, before);
+      const c2 = cpu();
+      await verifySnapshot(snap, tablesDir, manifest, before, threads, columns);
       await snap.run("CHECKPOINT");
-      log.debug(`publish: tables ${tTables} ms, views ${t2 - t1} ms, verify ${Date.now() - t2} ms`);
+      log.debug(
+        `publish: checkpoint ${tCheckpoint} ms (${cCheckpoint} ms CPU), tables ${tTables - tCheckpoint} ms (to here ${cTables} ms CPU), views ${t2 - t1} ms (${c2 - c1} ms CPU), verify ${Date.now() - t2} ms (${cpu() - c2} ms CPU)`,
+      );
     } finally {
       snap.close();
     }
@@ -273,7 +303,7 @@ export async function publishSnapshot(
     } satisfies SnapshotPointer),
   );
   pruneSnapshots(dir, name, previous?.file);
-  log.debug(`published ${name}: ${written} bytes written in ${Date.now() - t0} ms`);
+  log.debug(`published ${name}: ${written} bytes written in ${Date.now() - t0} ms (${cpu()} ms CPU)`);
   return join(dir, name);
 }
 
@@ -316,35 +346,148 @@ async function createRelations(
 }
 
 /**
- * Reads every relation back before the pointer moves: each table's row count equals the warehouse's,
- * each new part is read in full (every column); each view bound when it was created. A snapshot that fails is never named.
+ * Reads every relation back before the pointer moves. Every new part is read in full (each column of each
+ * row, `hash` of the row) and counted; a table that is one new part (written whole this publish) is checked
+ * by that count, since its view is that part's columns cast back; any other table (parts shared with the
+ * snapshot before, an incremental model's new part added to them, merge keys) is counted through its view.
+ * Each count must equal the warehouse's; each view bound when it was created. A snapshot that fails is never named.
+ *
+ * New parts are read in multi-file scans of up to 200 (`read_parquet([...], union_by_name, filename)`,
+ * grouped by file; see readChunks), not a UNION ALL of a scan per part: for 500 small parts that is ≈80 ms
+ * of CPU instead of ≈250. Parts the multi-file scan cannot read together (columns union_by_name cannot combine, a column
+ * named like the file-name column) are read one scan each instead.
  */
-async function verifySnapshot(snap: Db, tablesDir: string, manifest: Manifest, before?: Manifest): Promise<void> {
+async function verifySnapshot(
+  snap: Db,
+  tablesDir: string,
+  manifest: Manifest,
+  before: Manifest | undefined,
+  threads: number,
+  columns: Map<string, Column[]>,
+): Promise<void> {
   const old = new Set(Object.values(before?.tables ?? {}).flatMap((e) => e.parts));
-  const fresh = Object.values(manifest.tables).flatMap((e) => e.parts.filter((p) => !old.has(p)));
-  for (let i = 0; i < fresh.length; i += 200)
-    await snap.all(
-      fresh
-        .slice(i, i + 200)
-        .map((p) => `SELECT count(*) AS n, bit_xor(hash(t)) AS h FROM read_parquet(${literal(join(tablesDir, p))}) t`)
-        .join(" UNION ALL "),
-    );
   const rels = Object.keys(manifest.tables);
-  const counts = await rowCounts(
-    snap,
-    rels.map((rel) => {
-      const dot = rel.indexOf(".");
-      return qualified(rel.slice(0, dot), rel.slice(dot + 1));
-    }),
-  );
-  for (const [i, rel] of rels.entries())
-    if (counts[i] !== manifest.tables[rel]!.rows)
+  const counts = new Map<string, number>();
+  const viewCounts: { rel: string; view: string; small: boolean }[] = [];
+  const files: PartToRead[] = [];
+  for (const rel of rels) {
+    const e = manifest.tables[rel]!;
+    const fresh = e.parts.filter((p) => !old.has(p));
+    const small = e.rows <= SMALL_ROWS;
+    const one = e.parts.length === 1 && fresh.length === 1;
+    // a part's rows: the table's when it is the only part; an added part's are at most the table's
+    const width = Math.max(1, columns.get(rel)?.length ?? 1);
+    for (const p of fresh)
+      files.push({ path: join(tablesDir, p), ...(one ? { rel } : {}), small, rows: e.rows, width });
+    const dot = rel.indexOf(".");
+    if (!one) viewCounts.push({ rel, view: qualified(rel.slice(0, dot), rel.slice(dot + 1)), small });
+  }
+  // small tables on the connection's one thread, then the rest on every thread
+  for (const small of [true, false]) {
+    if (!small && threads > 1) await setThreads(snap, threads);
+    for (const chunk of readChunks(files.filter((f) => f.small === small))) {
+      for (const [path, n] of await readParts(
+        snap,
+        chunk.map((f) => f.path),
+      )) {
+        const rel = chunk.find((f) => f.path === path)?.rel;
+        if (rel) counts.set(rel, n);
+      }
+    }
+    const views = viewCounts.filter((v) => v.small === small);
+    for (let i = 0; i < views.length; i += 200) {
+      const chunk = views.slice(i, i + 200);
+      const rows = await snap.all<{ k: number; n: number }>(
+        chunk.map((v, j) => `SELECT ${j} AS k, count(*) AS n FROM ${v.view}`).join(" UNION ALL "),
+      );
+      for (const r of rows) counts.set(chunk[Number(r.k)]!.rel, Number(r.n));
+    }
+  }
+  for (const rel of rels)
+    if (counts.get(rel) !== manifest.tables[rel]!.rows)
       throw new DpError(
         "PUBLISH",
-        `snapshot check: ${rel} has ${counts[i]} rows where the warehouse has ${manifest.tables[rel]!.rows}`,
+        `snapshot check: ${rel} has ${counts.get(rel) ?? 0} rows where the warehouse has ${manifest.tables[rel]!.rows}`,
         { exitCode: 1 },
       );
   // every view bound when createRelations made it: that is DuckDB's own check that it reads
+}
+
+interface PartToRead {
+  path: string;
+  /** the table the part is the whole of (its count is the table's) */
+  rel?: string;
+  small: boolean;
+  rows: number;
+  width: number;
+}
+
+/**
+ * Parts read together in one multi-file scan: up to 200, while (their rows) × (their columns together)
+ * stays within READ_CELLS. The scan reads every file under the union of their columns (a column a file
+ * lacks is null there) and hashes whole rows, so 200 ten-row tables cost 2,000 rows × a few hundred
+ * columns, while a few 100k-row tables together would hash every row across all their columns; a part
+ * too large for the budget is a scan of its own.
+ */
+const READ_CELLS = 4_000_000;
+
+function readChunks(files: PartToRead[]): PartToRead[][] {
+  const chunks: PartToRead[][] = [];
+  let cur: PartToRead[] = [];
+  let rows = 0;
+  let width = 0;
+  for (const f of files) {
+    if (cur.length && (cur.length >= 200 || (rows + f.rows) * (width + f.width) > READ_CELLS)) {
+      chunks.push(cur);
+      cur = [];
+      rows = 0;
+      width = 0;
+    }
+    cur.push(f);
+    rows += f.rows;
+    width += f.width;
+  }
+  if (cur.length) chunks.push(cur);
+  return chunks;
+}
+
+/** Reads parts in full in one scan; returns each file's row count (a file with no rows is absent, so 0). */
+async function readParts(snap: Db, paths: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>(paths.map((p) => [p, 0]));
+  try {
+    const rows = await snap.all<{ f: string; n: number }>(
+      `SELECT _dp_part AS f, count(*) AS n, bit_xor(hash(t)) AS h FROM read_parquet([${paths.map(literal).join(", ")}], union_by_name = true, filename = '_dp_part') t GROUP BY _dp_part`,
+    );
+    for (const r of rows) out.set(r.f, Number(r.n));
+  } catch (e) {
+    log.debug(`publish: read-back a scan per part (${(e as Error).message.split("\n")[0]})`);
+    // columns union_by_name cannot combine, or a table with a column named _dp_part: a scan each (a damaged
+    // part fails here too, and that error is thrown)
+    const rows = await snap.all<{ k: number; n: number }>(
+      paths
+        .map((p, j) => `SELECT ${j} AS k, count(*) AS n, bit_xor(hash(t)) AS h FROM read_parquet(${literal(p)}) t`)
+        .join(" UNION ALL "),
+    );
+    for (const r of rows) out.set(paths[Number(r.k)]!, Number(r.n));
+  }
+  return out;
+}
+
+/**
+ * Tables up to one DuckDB row group are written and read back on one thread. DuckDB splits a scan and a
+ * Parquet write by row group, so a table this small has nothing to split, and handing its pipeline to the
+ * scheduler's workers costs more than the work: 500 ten-row parts took 0.63–0.80 s of CPU to write at the
+ * default two threads, 0.33–0.41 s at one (5 interleaved pairs, bench/ANALYSIS.md "What a publish costs per table").
+ */
+const SMALL_ROWS = 122_880;
+
+async function currentThreads(db: Db): Promise<number> {
+  return Number((await db.one<{ t: number }>("SELECT current_setting('threads') AS t"))?.t ?? 1);
+}
+
+/** `threads` is the whole database instance's setting: nothing else runs on the writer while it publishes. */
+async function setThreads(db: Db, n: number): Promise<void> {
+  await db.run(`SET threads = ${Math.max(1, Math.floor(n))}`);
 }
 
 /**

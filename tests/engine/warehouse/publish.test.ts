@@ -103,6 +103,33 @@ describe("publish writes what changed", () => {
     expect(readFileSync(join(p.paths.snapshots, "current.json"), "utf8")).toContain('"verified":true');
   }, 120_000);
 
+  test("many small tables, one column name with three types, a column named like the read-back's file column, an empty table: each read back before the pointer moves, readers see every value", async () => {
+    const files: Record<string, string> = { "project.yaml": "name: small\n" };
+    // `x` is a struct in one table, an integer in another, a list in a third (the read-back's multi-file scan
+    // unions them); `_dp_part` is the column that scan adds, so it falls back to a scan per part
+    files["models/staging/s_struct.sql"] = "select {'a': i, 'b': 'v' || i} as x, i as _dp_part from range(3) t(i)\n";
+    files["models/staging/s_int.sql"] = "select i::int as x, i::hugeint * 1e20::hugeint as h from range(5) t(i)\n";
+    files["models/staging/s_list.sql"] = "select [i, i + 1] as x, to_days(i::int) as d from range(2) t(i)\n";
+    files["models/staging/s_empty.sql"] = "select 1 as x where false\n";
+    for (let i = 0; i < 30; i++) files[`models/marts/m${i}.sql`] = `select i as id, ${i} as v from range(${i}) t(i)\n`;
+    const dir = writeProject(files);
+    const p = loadProject(dir);
+    expect((await build(p)).ok).toBe(true);
+    const m = manifest(dir);
+    expect(Object.keys(m.tables)).toHaveLength(34);
+    expect(Object.values(m.tables).every((e) => e.parts.length === 1)).toBe(true);
+    expect(readFileSync(join(p.paths.snapshots, "current.json"), "utf8")).toContain('"verified":true');
+    expect(
+      await snapshotRows(
+        dir,
+        `select (select count(*)::int from staging.s_struct) as st, (select max(x.b) from staging.s_struct) as b,
+          (select sum(x)::int from staging.s_int) as si, (select max(h)::varchar from staging.s_int) as h,
+          (select typeof(max(h)) from staging.s_int) as ht, (select max(d)::varchar from staging.s_list) as d,
+          (select count(*)::int from staging.s_empty) as e, (select count(*)::int from marts.m29) as m29`,
+      ),
+    ).toEqual([{ st: 3, b: "v2", si: 10, h: "400000000000000000000", ht: "HUGEINT", d: "1 day", e: 0, m29: 29 }]);
+  }, 60_000);
+
   test("rebuilding in full again and again: the warehouse stays within 1.1× of a fresh build", async () => {
     const dir = writeProject({
       "project.yaml": "name: grow\n",
