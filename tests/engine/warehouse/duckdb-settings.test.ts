@@ -82,4 +82,6 @@ test("DP_MEMORY_LIMIT sets the machine's default; a model that runs out of memor
     if (before === undefined) delete process.env.DP_MEMORY_LIMIT;
     else process.env.DP_MEMORY_LIMIT = before;
   }
-});
+  // two builds of a 150 MB aggregate: seconds on a loaded machine. Timed out, the test's env (64MB) would leak
+  // into the next test until its finally ran
+}, 60_000);
