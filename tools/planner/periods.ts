@@ -63,6 +63,22 @@ function bucketsAgo(n: number, unit: string, today: Date): PeriodInput {
   return `last_${u}`;
 }
 
+/** A day of a month named in words, in the most recent year it has begun unless a year is said. */
+function dayOf(
+  month: string,
+  day: number,
+  year: string | undefined,
+  today: Date,
+): { period: PeriodInput; multi: boolean } | undefined {
+  const mi = monthIndex(month);
+  if (mi < 0 || day < 1) return undefined;
+  const y = year ? Number(year) : latestYearFor(mi, today);
+  const d = new Date(Date.UTC(y, mi, day));
+  if (d.getUTCMonth() !== mi) return undefined;
+  if (!year && d > today) d.setUTCFullYear(y - 1);
+  return { period: ymd(d), multi: false };
+}
+
 const RULES: Rule[] = [
   // "since the start of the year" is the year to date; of the month or quarter, that one to date
   {
@@ -141,6 +157,18 @@ const RULES: Rule[] = [
     },
   },
   { re: /\b(\d{4}-\d{2}-\d{2})\b/g, make: (m) => ({ period: m[1]!, multi: false }) },
+  // a day named in words: "September 15", "Sept 15th, 2026", "15 September", "the 15th of September"
+  {
+    re: new RegExp(`\\b${MONTH_RE}\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s+(\\d{4})\\b)?`, "g"),
+    make: (m, today) => dayOf(m[1]!, Number(m[2]), m[3], today),
+  },
+  {
+    re: new RegExp(
+      `\\b(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH_RE}\\b\\.?(?:,?\\s+(\\d{4})\\b)?`,
+      "g",
+    ),
+    make: (m, today) => dayOf(m[2]!, Number(m[1]), m[3], today),
+  },
   { re: /\b(\d{4})-(\d{2})\b/g, make: (m) => ({ period: `${m[1]}-${m[2]}`, multi: false }) },
   {
     re: new RegExp(`\\b${MONTH_RE}\\.?(?:\\s+(\\d{4}))?\\b`, "g"),

@@ -80,6 +80,10 @@ const ACT =
   /^(?:please\s+)?(?:export|send|email|post|delete|drop|remove|update|create|schedule|run|rebuild|refresh|pull)\b/;
 const FORECAST =
   /\b(?:will|forecast|predict|prediction|projected|projection|expect|next (?:week|month|quarter|year))\b/;
+/** a word that puts one side of a comparison now */
+const NOW_SAID = /\b(?:now|currently|today|right now|at the moment|these days|at present)\b/;
+/** the words that make the period after them the side compared against */
+const AGAINST = /\b(?:vs\.?|versus|compared (?:to|with)|against|than)\s+(?:the\s+)?$/;
 const WHY = /^(?:why|what caused|what drove|reason)\b/;
 
 function refuse(catalog: Catalog, reason: string): Refusal {
@@ -88,7 +92,7 @@ function refuse(catalog: Catalog, reason: string): Refusal {
 
 /** Personal data asked for by name: refused whatever else the question says. */
 const PII =
-  /\b(?:e-?mails?|email address(?:es)?|phone(?:\s+numbers?)?|telephone|mobile numbers?|(?:home|postal|street|mailing)\s+address(?:es)?|addresses|contact (?:details|info|information)|social security|ssn|passwords?|credit cards?|card numbers?|date of birth|birthdays?)\b|\b(?:names?|who)\s+(?:of|are)\s+(?:the\s+|our\s+|all\s+|every\s+)?(?:customers|accounts|users|contacts|people|clients)\b|\b(?:customer|account|user|contact|client)(?:'s|s'|s)?\s+names?\b/;
+  /\b(?:e-?mails?|email address(?:es)?|phone(?:\s+numbers?)?|telephone|mobile numbers?|(?:home|postal|street|mailing)\s+address(?:es)?|addresses|contact (?:details|info|information)|social security|ssn|passwords?|credit cards?|card numbers?|date of birth|birthdays?)\b|\b(?:names?|who)\s+(?:of|are)\s+(?:the\s+|our\s+|all\s+|every\s+)?(?:customers|accounts|users|contacts|people|clients)\b|\b(?:customer|account|user|contact|client)(?:'s|s'|s)?\s+names?\b|\bnames?\s+of\s+(?:[a-z']+\s+){0,3}(?:customers?|clients?|accounts?|users?|contacts?|compan(?:y|ies))\b|\bwho\s+(?:is|are)\s+(?:our|the)\s+(?:[a-z']+\s+){0,2}(?:customers?|clients?|accounts?|users?|contacts?)\b/;
 /** Instructions to the assistant inside a question: never followed, and the question is not answered either. */
 const INJECTION =
   /\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}\b(?:instructions?|rules?|prompt|guidelines|polic(?:y|ies)|previous|above|restrictions?)\b|\bsystem prompt\b|\byou are now\b|\b(?:admin|developer|god|debug) mode\b|\bpretend (?:to be|you)\b|\bact as\b|\bjailbreak\b|\b(?:dump|print|show|reveal)\b.{0,30}\b(?:raw|whole|entire|full)\b.{0,20}\b(?:table|database|data)\b|\bdump\b/;
@@ -171,7 +175,17 @@ function planUnderstood(u: Understood, catalog: Catalog, at: Date): Plan | Refus
     const made = planCompare(u.text, u.text, u.periods, u.metric, catalog, at, u.filters);
     if (made.status !== "plan") return made;
     const input = made.calls[0]!.input as { current: PeriodInput; previous?: PeriodInput };
-    const label = (p: PeriodInput | undefined) => (p === undefined ? "the period before" : resolvePeriod(p, at).label);
+    // a level is read at the end of each period (to date for the current one)
+    const stock = interpretation.kind === "stock";
+    const label = (p: PeriodInput | undefined) => {
+      if (p === undefined) return stock ? "the end of the period before" : "the period before";
+      const r = resolvePeriod(p, at);
+      return stock && !r.toDate
+        ? `the end of ${r.label}`
+        : stock
+          ? `now (${r.label.replace(/ \(to date\)$/, "")}, to date)`
+          : r.label;
+    };
     const cmp = `${interpretation.metric_label}: ${label(input.current)} vs ${label(input.previous)}`;
     const rest = interpretation.filters.map(
       (f) => `${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : f.value}`,
@@ -377,6 +391,15 @@ function planCompare(
     if (!fromTo && resolvePeriod(b.period, at).start > resolvePeriod(a.period, at).start) [a, b] = [b, a];
     input.current = a.period;
     input.previous = b.period;
+  } else if (
+    periods.length === 1 &&
+    (NOW_SAID.test(rest.slice(0, periods[0]!.start) + rest.slice(periods[0]!.end)) ||
+      AGAINST.test(rest.slice(0, periods[0]!.start)))
+  ) {
+    // "open pipeline now compared to last month", "MRR vs last month": the named period is the side compared
+    // against; the other side is now (this month to date)
+    input.current = "this_month";
+    input.previous = periods[0]!.period;
   } else {
     input.current = periods[0]?.period ?? (metric.time_rollup === "last" ? "this_month" : "last_month");
   }

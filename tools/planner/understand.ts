@@ -78,7 +78,9 @@ const GRAIN_WORDS: [RegExp, Grain][] = [
 ];
 const TREND = /\b(?:trend|trends|trended|trending|over time|history|historical|evolution|time series|series)\b/;
 const COMPARE =
-  /\b(?:compare|compared|comparison|vs|versus|against|change from|changed from|difference between|how did .* change|changed|grow|grew|growth)\b/;
+  /\b(?:compare|compared|comparison|vs|versus|against|change|changed|difference between|how did .* change|grow|grew|growth|(?:go|goes|going|gone|went)\s+(?:up|down))\b/;
+/** "did churn go up", "how much did MRR go down": a change between two periods */
+const UP_DOWN = /\b(?:go|goes|going|gone|went)\s+(?:up|down)\b/g;
 const COMPARE_WORDS = new Set([
   "compare",
   "compared",
@@ -91,11 +93,13 @@ const COMPARE_WORDS = new Set([
   "grew",
   "growth",
 ]);
+const CHANGE_STEMS = new Set([...COMPARE_WORDS].map((w) => stemOf(w)));
 const SUPERLATIVE =
   /\b(?:most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst|most popular)\b/;
 const LEAST = /\b(?:least|fewest|lowest|smallest|worst)\b/;
-const INSTANT_START = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?(?:start|beginning|begin)\s+of\s+(?:the\s+)?$/;
-const INSTANT_END = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?$/;
+// "of" may open the period's own words ("the end of 2025": the period read is "of 2025")
+const INSTANT_START = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?(?:start|beginning|begin)(?:\s+of)?\s+(?:the\s+)?$/;
+const INSTANT_END = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?end(?:\s+of)?\s+(?:the\s+)?$/;
 
 const GRAIN_RANK: Record<Grain, number> = { day: 0, week: 1, month: 2, quarter: 3, year: 4 };
 
@@ -128,7 +132,7 @@ function clausesOf(tokens: Token[]): Set<string>[] {
   return out;
 }
 
-function candidatesFor(tokens: Token[], catalog: Catalog): Candidate[] {
+function candidatesFor(tokens: Token[], catalog: Catalog, skip?: (phrase: string) => boolean): Candidate[] {
   const clauses = clausesOf(tokens);
   const out: Candidate[] = [];
   catalog.metrics.forEach((metric, order) => {
@@ -137,6 +141,7 @@ function candidatesFor(tokens: Token[], catalog: Catalog): Candidate[] {
     let strength = 0;
     let contiguous = 0;
     for (const full of metricPhraseList(metric)) {
+      if (skip?.(full)) continue;
       stemsOf(full).forEach((s) => vocabulary.add(s));
       // "mrr by plan" names the metric with a split: the split is read as a breakdown, not as the metric
       // ("average mrr per customer" is no split: customer is no dimension of it)
@@ -286,6 +291,21 @@ export function understand(question: string, catalog: Catalog, at: Date): Unders
   const lexicon = lexiconOf(catalog);
   const { text, fixes } = correctTypos(expandShorthand(question), lexicon);
   const tokens = tokensOf(text);
+  // "how did MRR change from September to October": with two instants named, a word of change is the comparison
+  // of the level at each, never a name of the flow that sums the change ("mrr change" = net new MRR) over both months
+  if (findPeriods(text, at).length >= 2 && /\b(?:from|between)\b/.test(text)) {
+    const changeWords = (p: string) => stemsOf(p).some((s) => CHANGE_STEMS.has(s));
+    for (const c of candidatesFor(tokens, catalog, changeWords)) {
+      const attempt = attemptWith(c, [], text, tokens, catalog, at, fixes);
+      if (attempt.ok?.compare) {
+        attempt.ok.interpretation.why.push(
+          "a change between two named periods: the level at each compared, not the flow summed over both",
+        );
+        return attempt.ok;
+      }
+      break;
+    }
+  }
   const candidates = candidatesFor(tokens, catalog);
   if (!candidates.length) {
     const content = tokens.filter((t) => !STOP.has(t.raw) && !STOP.has(t.stem)).map((t) => t.raw);
@@ -589,13 +609,17 @@ function attemptWith(
         cmp &&
         t.start >= cmp.index &&
         t.end <= cmp.index + cmp[0].length &&
-        /^(compare|compared|comparison|vs|versus|against|change|changed|difference|grow|grew|growth)$/.test(t.raw),
+        /^(compare|compared|comparison|vs|versus|against|change|changed|difference|grow|grew|growth|go|goes|going|gone|went|up|down)$/.test(
+          t.raw,
+        ),
     );
   const compare = cmpWords.some(({ t, i }) => !placed[i] || STOP.has(t.raw)) && !argmax && !groupBy.length;
-  if (compare)
+  if (compare) {
     tokens.forEach((t, i) => {
       if (COMPARE_WORDS.has(t.raw) || t.raw === "did" || t.raw === "how") placed[i] = true;
     });
+    for (const m of text.matchAll(UP_DOWN)) markSpan(tokens, placed, m.index!, m.index! + m[0].length);
+  }
 
   // the metric's own words not read as a dimension; then words of its other names, which agree with it
   // ("who closed the most revenue": revenue is in "won revenue"), except a bare dimension name ("MRR plans")
@@ -702,9 +726,24 @@ function attemptWith(
     const covers = ymd(startBucket) === r.start && ymd(add(startBucket, metric.grain, 1)) <= r.end;
     if (!covers && bucketsIn(period, metric.grain, at) === 1) {
       // "MRR today": a level inside the current month is that month to date; a flow cannot be split finer
+      // a level is kept at bucket ends: a day inside a past month ("ARR as of September 15") is no month end, and
+      // the month's end is another instant, so it asks back; the current month reads at the last pull
       if (kind === "stock") {
-        period = ymd(startBucket).slice(0, 7);
-        if (ymd(add(startBucket, metric.grain, 1)) > ymd(truncate(at, "day"))) period = "latest";
+        const today = ymd(truncate(at, "day"));
+        const lastBucket = truncate(add(new Date(`${r.end}T00:00:00Z`), "day", -1), metric.grain);
+        const bucketEnd = ymd(add(lastBucket, metric.grain, 1));
+        if (r.end > today) period = "latest";
+        else if (bucketEnd === r.end && metric.grain === "month") period = ymd(lastBucket).slice(0, 7);
+        else {
+          const before = labelOf(add(lastBucket, metric.grain, -1), metric.grain);
+          const after = bucketEnd > today ? "now" : `the end of ${labelOf(lastBucket, metric.grain)}`;
+          return {
+            unplaced: [
+              `${r.label} (${metric.name} is kept at ${metric.grain} ends: ask for the end of ${before} or ${after})`,
+            ],
+            partial,
+          };
+        }
       } else
         return {
           unplaced: [`${r.label} (${metric.name} is counted by ${metric.grain})`],
