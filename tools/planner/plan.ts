@@ -233,6 +233,9 @@ function metricCalls(
     },
   ];
   if (dims.length && !grain) calls.push({ role: "total", name: "query_metric", input: base });
+  // a filter no row matches leaves a sum at 0 when the period has rows: the unfiltered total says whether it has
+  if (filters.length && !dims.length && !grain && /^\s*sum\([^()]*\)\s*$/i.test(metric.expression))
+    calls.push({ role: "total", name: "query_metric", input: { ...base, filters: [] } });
   if (!grain && !dims.length) {
     const parts = components(metric, catalog);
     if (parts) {

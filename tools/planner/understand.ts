@@ -101,6 +101,8 @@ const LEAST = /\b(?:least|fewest|lowest|smallest|worst)\b/;
 const INSTANT_START = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?(?:start|beginning|begin)(?:\s+of)?\s+(?:the\s+)?$/;
 const INSTANT_END = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?end(?:\s+of)?\s+(?:the\s+)?$/;
 
+/** units of a duration long enough that one month holds too few cases to read it by ("sales cycle in days") */
+const LONG_UNITS = /^(?:days?|weeks?|months?)$/;
 const GRAIN_RANK: Record<Grain, number> = { day: 0, week: 1, month: 2, quarter: 3, year: 4 };
 
 function kindOf(m: MetricDef): Interpretation["kind"] {
@@ -481,11 +483,26 @@ function attemptWith(
       const i = findRun(tokens, placed, stems);
       if (i >= 0) valueHits.push({ dim, values, at: i, len: stems.length, said: phrase, syn: true });
     }
-    for (const v of catalog.dimensionValues?.get(`${metric.mart}.${dim}`) ?? []) {
+    const values = catalog.dimensionValues?.get(`${metric.mart}.${dim}`) ?? [];
+    for (const v of values) {
       const stems = stemsOf(v);
       if (!stems.length || stems.every((s) => STOP.has(s))) continue;
       const i = findRun(tokens, placed, stems);
       if (i >= 0) valueHits.push({ dim, values: [v], at: i, len: stems.length, said: v, syn: false });
+    }
+    // a person by first name ("Sofia's win rate", "open deals does Tom have"): only on a dimension whose synonyms
+    // say it names people ("who"), and only a first name exactly one of its values has
+    if (col?.synonyms?.includes("who")) {
+      const firsts = new Map<string, string[]>();
+      for (const v of values) {
+        const words = stemsOf(v);
+        if (words.length < 2 || STOP.has(words[0]!)) continue;
+        firsts.set(words[0]!, [...(firsts.get(words[0]!) ?? []), v]);
+      }
+      for (const [first, names] of firsts) {
+        const i = names.length === 1 ? findRun(tokens, placed, [first]) : -1;
+        if (i >= 0) valueHits.push({ dim, values: names, at: i, len: 1, said: tokens[i]!.raw, syn: true });
+      }
     }
   }
   valueHits.sort((a, b) => b.len - a.len || Number(a.syn) - Number(b.syn));
@@ -704,7 +721,12 @@ function attemptWith(
   if (found.length >= 2 && /\b(?:from|between)\b/.test(text) && !compare) {
     period = spanOf(found[0]!.period, found[1]!.period, at);
   } else if (found.length) period = found[0]!.period;
-  else {
+  else if (kind === "ratio" && LONG_UNITS.test(metric.unit ?? "")) {
+    // "how long is our sales cycle?": a duration of days is read over the deals of the year so far, not the
+    // handful that closed last month; the answer says the window
+    period = "ytd";
+    why.push(`no period named: ${metric.name} is a duration in ${metric.unit}, read over the year to date`);
+  } else {
     period = kind === "stock" ? "latest" : "last_month";
     why.push(
       kind === "stock"
@@ -764,8 +786,13 @@ function attemptWith(
   if (grain && !found.length)
     period = trailingWindow(resolvePeriod("this_month", at).end, grain, grain === metric.grain ? 12 : 4, at);
   if (range && !grain && kind === "flow") why.push("a total over the whole period, not a monthly table");
+  const statistic = /^\s*(median|avg|mean)\s*\(/i.exec(metric.expression ?? "")?.[1]?.toLowerCase();
   if (range && !grain && kind === "ratio")
-    why.push("one ratio over the whole period (numerator and denominator over the period, not a sum of monthly rates)");
+    why.push(
+      statistic
+        ? `one ${statistic === "median" ? "median" : "mean"} over every case of the whole period, not an average of monthly values`
+        : "one ratio over the whole period (numerator and denominator over the period, not a sum of monthly rates)",
+    );
   if (range && !grain && kind === "stock") why.push(`${metric.name} is a level: its value at the end of the period`);
 
   const interpretation = buildInterpretation(metric, kind, period, filters, grain, groupBy, argmax, why, at, catalog);
@@ -839,7 +866,15 @@ function buildInterpretation(
   else if (kind === "stock")
     parts.push(`${label} at ${p.text.startsWith("now") ? p.text : p.text}`.replace(" at now", " now"));
   else if (bucketsIn(period, metric.grain, at) > 1)
-    parts.push(kind === "flow" ? `${label}, total over ${p.text}` : `${label} over ${p.text} as one ratio`);
+    parts.push(
+      kind === "flow"
+        ? `${label}, total over ${p.text}`
+        : /^\s*median\s*\(/i.test(metric.expression ?? "")
+          ? `${label} over ${p.text} as one median`
+          : /^\s*(?:avg|mean)\s*\(/i.test(metric.expression ?? "")
+            ? `${label} over ${p.text} as one mean`
+            : `${label} over ${p.text} as one ratio`,
+    );
   else parts.push(`${label} in ${p.text}`);
   if (argmax) parts.push(`the ${argmax.dimension.replaceAll("_", " ")} with the ${argmax.direction}`);
   if (groupBy.length) parts.push(`by ${groupBy.join(", ")}`);

@@ -22,6 +22,8 @@ const SHORTHAND: [RegExp, string][] = [
   [/\b(?:thx|thnx)\b/g, "thanks"],
   [/\brn\b/g, "right now"],
   [/\batm\b/g, "at the moment"],
+  [/\b(?:wat|wht|waht)\b/g, "what"],
+  [/\bhw\b/g, "how"],
   // "last month's MRR", "October's churn", "Q3's win rate": the possessive of a period is the period
   [new RegExp(`\\b(${PERIOD_NOUN})['’]s\\b`, "g"), "$1"],
   // "for the month of October" is October
