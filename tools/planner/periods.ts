@@ -80,6 +80,20 @@ function dayOf(
 }
 
 const RULES: Rule[] = [
+  // "the first half of the year", "H2 2025", "second half of 2025": six months, the current half up to today
+  {
+    re: /\b(?:the\s+)?(first|second|1st|2nd)\s+half(?:\s+of)?(?:\s+(?:the|this)\s+year|\s+(last)\s+year|\s+(\d{4}))?\b|\bh([12])(?:\s+(\d{4}))?\b/g,
+    make: (m, today) => {
+      const second = m[1] ? /^(?:second|2nd)$/.test(m[1]) : m[4] === "2";
+      const said = m[3] ?? m[5];
+      let y = said ? Number(said) : today.getUTCFullYear() - (m[2] ? 1 : 0);
+      if (!said && !m[2] && second && today.getUTCMonth() < 6) y -= 1;
+      const start = `${y}-${second ? "07" : "01"}-01`;
+      const end = `${y}-${second ? "12-31" : "06-30"}`;
+      if (start > ymd(today)) return undefined;
+      return { period: { start, end: end > ymd(today) ? ymd(today) : end }, multi: true };
+    },
+  },
   // "since the start of the year" is the year to date; of the month or quarter, that one to date
   {
     re: /\bsince\s+(?:the\s+)?(?:start|beginning|begin)\s+of\s+(?:the\s+|this\s+)?(year|quarter|qtr|month)\b/g,
@@ -140,20 +154,6 @@ const RULES: Rule[] = [
   { re: /\btoday\b/g, make: () => ({ period: "today", multi: false }) },
   { re: /\byesterday\b/g, make: () => ({ period: "yesterday", multi: false }) },
   { re: /\b(\d{4})[\s-]?q([1-4])\b/g, make: (m) => ({ period: `${m[1]}-Q${m[2]}`, multi: false }) },
-  // "the first half of the year", "H2 2025", "second half of 2025": six months, the current half up to today
-  {
-    re: /\b(?:the\s+)?(first|second|1st|2nd)\s+half(?:\s+of)?(?:\s+(?:the|this)\s+year|\s+(\d{4}))?\b|\bh([12])(?:\s+(\d{4}))?\b/g,
-    make: (m, today) => {
-      const second = m[1] ? /^(?:second|2nd)$/.test(m[1]) : m[3] === "2";
-      const said = m[2] ?? m[4];
-      let y = said ? Number(said) : today.getUTCFullYear();
-      if (!said && second && today.getUTCMonth() < 6) y -= 1;
-      const start = `${y}-${second ? "07" : "01"}-01`;
-      const end = `${y}-${second ? "12-31" : "06-30"}`;
-      if (start > ymd(today)) return undefined;
-      return { period: { start, end: end > ymd(today) ? ymd(today) : end }, multi: true };
-    },
-  },
   {
     re: /\b(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+(?:of\s+)?(\d{4}))?\b/g,
     make: (m, today) => {

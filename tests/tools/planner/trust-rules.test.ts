@@ -1,0 +1,181 @@
+import { beforeAll, describe, expect, test } from "bun:test";
+import { loadCatalog, type Catalog } from "../../../engine/catalog/catalog.ts";
+import { loadProject } from "../../../engine/config/project.ts";
+import { findPeriods } from "../../../tools/planner/periods.ts";
+import { planQuestion, type Plan, type Refusal } from "../../../tools/planner/plan.ts";
+import { expandShorthand } from "../../../tools/planner/vocabulary.ts";
+import { repoRoot } from "../../helpers.ts";
+
+/**
+ * The rules of the third #15 pass (branch ask3), each on a phrasing that is in no eval file: a change between two
+ * named periods, a side compared against now, a level at a mid-month day, instants of a year, names of customers,
+ * a deal with no owner, people by first name, durations with no period, half years, shorthand.
+ */
+let catalog: Catalog;
+const at = new Date("2026-11-21T06:00:00Z");
+const owners = ["Priya Nair", "James Chen", "Tom Becker", "Maria Lopez", "Sofia Rossi"];
+
+beforeAll(() => {
+  catalog = loadCatalog(loadProject(repoRoot));
+  catalog.dimensionValues = new Map<string, string[]>([
+    ["mrr_by_plan_monthly.plan", ["Pro", "Starter", "Enterprise", "Growth"]],
+    ["mrr_by_plan_monthly.currency", ["usd"]],
+    ["mrr_monthly.currency", ["usd"]],
+    ["pipeline_monthly.owner", owners],
+    ["pipeline_monthly.pipeline", ["Sales Pipeline", "Enterprise"]],
+    ["deals_closed_monthly.owner", owners],
+    ["deals_closed_monthly.pipeline", ["Sales Pipeline", "Enterprise"]],
+    ["deals.owner", owners],
+    ["deals.pipeline", ["Sales Pipeline", "Enterprise"]],
+  ]);
+});
+
+function plan(q: string, c: Catalog = catalog): Plan {
+  const p = planQuestion(q, c, at);
+  if (p.status !== "plan") throw new Error(`${q}: refused (${p.reason})`);
+  return p;
+}
+
+function main(q: string, c: Catalog = catalog): Record<string, unknown> {
+  return plan(q, c).calls.find((x) => x.role === "main")!.input;
+}
+
+function refusal(q: string, c: Catalog = catalog): Refusal {
+  const p = planQuestion(q, c, at);
+  if (p.status !== "refusal") throw new Error(`${q}: answered with ${JSON.stringify(p.calls[0]?.input)}`);
+  return p;
+}
+
+describe("a change between two named periods compares the level at each", () => {
+  test("'by how much did MRR change between June and August' is MRR at the end of August vs June, not net new MRR summed", () => {
+    const p = plan("by how much did MRR change between June and August");
+    expect(p.intent).toBe("compare");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "mrr", current: "2026-08", previous: "2026-06" });
+    expect(p.interpretation!.read_as).toBe("MRR: the end of August 2026 vs the end of June 2026");
+  });
+
+  test("a flow named without a change word still sums over the range ('net new MRR from June to August')", () => {
+    const p = plan("net new MRR from June to August");
+    expect(p.intent).toBe("metric");
+    expect(main("net new MRR from June to August")).toMatchObject({
+      metric: "net_new_mrr",
+      period: { start: "2026-06-01", end: "2026-08-31" },
+    });
+  });
+});
+
+describe("one period said against now", () => {
+  test("'open deals currently compared with last month': now is current, last month the side compared against", () => {
+    expect(plan("open deals currently compared with last month").calls[0]!.input).toMatchObject({
+      metric: "open_deals",
+      current: "this_month",
+      previous: "last_month",
+    });
+  });
+
+  test("'ARR versus last quarter': the period after versus is the previous side", () => {
+    expect(plan("ARR versus last quarter").calls[0]!.input).toMatchObject({
+      metric: "arr",
+      current: "this_month",
+      previous: "last_quarter",
+    });
+  });
+});
+
+describe("a level at a day", () => {
+  test("a mid-month day of a past month asks back, naming the month ends around it", () => {
+    const r = refusal("open pipeline as of October 10");
+    expect(r.kind).toBe("clarify");
+    expect(r.unplaced!.join(" ")).toMatch(/Oct 10, 2026 .*month ends.*end of September 2026.*end of October 2026/);
+  });
+
+  test("a month's last day is that month's end ('the 31st of August')", () => {
+    expect(main("MRR on the 31st of August")).toMatchObject({ metric: "mrr", period: "2026-08" });
+  });
+
+  test("days in words are periods; a day not in the calendar is none", () => {
+    expect(findPeriods("tickets on nov 3rd", at).map((p) => p.period)).toEqual(["2026-11-03"]);
+    expect(findPeriods("tickets on 2 march 2025", at).map((p) => p.period)).toEqual(["2025-03-02"]);
+    expect(findPeriods("tickets on feb 30", at).map((p) => p.period)).toEqual(["2026-02"]);
+  });
+});
+
+describe("instants of a year", () => {
+  test("'at the beginning of 2026' is the end of December 2025 for a level; 'the end of 2025' is December 2025", () => {
+    expect(main("paying customers at the beginning of 2026")).toMatchObject({
+      metric: "active_customers",
+      period: "2025-12",
+    });
+    expect(main("open pipeline at the end of 2025")).toMatchObject({ metric: "open_pipeline", period: "2025" });
+  });
+});
+
+describe("personal data", () => {
+  test.each(["give me the name of our top account", "who are the newest customers"])("%p is refused", (q) =>
+    expect(refusal(q).kind).toBe("refuse"),
+  );
+});
+
+describe("a deal with no owner", () => {
+  test("'pipeline with no owner' filters on the value the catalog's value_synonyms give", () => {
+    expect(main("pipeline with no owner")).toMatchObject({
+      metric: "open_pipeline",
+      filters: [{ dimension: "owner", op: "=", value: "(no owner)" }],
+    });
+  });
+
+  test("a filtered sum also asks for the unfiltered total (a filter no row matches is 0 only when the period has rows)", () => {
+    const calls = plan("unowned open deals").calls;
+    expect(calls.find((c) => c.role === "total")?.input).toMatchObject({ metric: "open_deals", filters: [] });
+  });
+});
+
+describe("people by first name", () => {
+  test("a first name exactly one owner has is that owner", () => {
+    expect(main("deals Maria won in Q3")).toMatchObject({
+      metric: "deals_won",
+      filters: [{ dimension: "owner", op: "=", value: "Maria Lopez" }],
+    });
+  });
+
+  test("a first name two owners share asks back; a first name on a dimension of no people is never matched", () => {
+    const twoToms = loadCatalog(loadProject(repoRoot));
+    twoToms.dimensionValues = new Map([["deals_closed_monthly.owner", [...owners, "Tom Hardy"]]]);
+    expect(refusal("deals Tom won in Q3", twoToms).kind).toBe("clarify");
+    const plans = loadCatalog(loadProject(repoRoot));
+    plans.dimensionValues = new Map([["mrr_by_plan_monthly.plan", ["Pro Annual", "Starter"]]]);
+    expect(refusal("mrr for pro customers", plans).kind).toBe("clarify");
+  });
+});
+
+describe("a duration with no period", () => {
+  test("'what's the average time to close' reads the year to date and says so", () => {
+    const p = plan("what's the average time to close");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "average_sales_cycle_days", period: "ytd" });
+    expect(p.interpretation!.why.join(" ")).toMatch(/duration in days, read over the year to date/);
+    expect(p.interpretation!.read_as).toMatch(/over 2026 to date as one mean/);
+  });
+
+  test("a duration in minutes keeps the last full month", () => {
+    expect(main("how quickly we reply")).toMatchObject({ metric: "first_response_minutes", period: "last_month" });
+  });
+});
+
+describe("half years", () => {
+  test("'H1' is January to June; the current half runs to today", () => {
+    expect(main("cash collected in H1")).toMatchObject({
+      metric: "revenue_collected",
+      period: { start: "2026-01-01", end: "2026-06-30" },
+    });
+    expect(findPeriods("the 2nd half of this year", at)[0]!.period).toEqual({ start: "2026-07-01", end: "2026-11-21" });
+    expect(findPeriods("first half of last year", at)[0]!.period).toEqual({ start: "2025-01-01", end: "2025-06-30" });
+    expect(refusal("deals won in the second half of 2027").kind).toBe("clarify");
+  });
+});
+
+describe("shorthand", () => {
+  test("'wat' and 'wht' are what", () => {
+    expect(expandShorthand("wht is mrr")).toBe("what is mrr");
+    expect(main("wat were refunds in october")).toMatchObject({ metric: "refunds", period: "2026-10" });
+  });
+});
