@@ -144,6 +144,11 @@ const RULES: Rule[] = [
     re: /\b(?:(?:last|previous|prior|past)\s+(?:full\s+|complete\s+|completed\s+|closed\s+|finished\s+)?|(?:latest|most\s+recent)\s+(?:full|complete|completed|closed|finished)\s+)(week|month|quarter|year|qtr|yr|mo|mth|wk)\b/g,
     make: (m) => ({ period: `last_${UNIT_WORD[m[1]!] ?? m[1]}`, multi: false }),
   },
+  // "at the start of the quarter", "by the end of the month": the current one
+  {
+    re: /(?<=\b(?:start|beginning|end)\s+of\s+)the\s+(week|month|quarter|year|qtr)\b/g,
+    make: (m) => ({ period: `this_${UNIT_WORD[m[1]!] ?? m[1]}`, multi: false }),
+  },
   {
     re: /\b(?:this|current)\s+(week|month|quarter|year|qtr|yr|mo|mth|wk)\b/g,
     make: (m) => ({ period: `this_${UNIT_WORD[m[1]!] ?? m[1]}`, multi: false }),

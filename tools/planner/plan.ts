@@ -393,7 +393,12 @@ function planCompare(
     // "compare September and October": the later period is the current one
     if (!fromTo && resolvePeriod(b.period, at).start > resolvePeriod(a.period, at).start) [a, b] = [b, a];
     input.current = a.period;
-    input.previous = b.period;
+    // "last month compared to the prior month": both words name one month; the other side is the one before it
+    const same = (x: PeriodInput, y: PeriodInput) => {
+      const [rx, ry] = [resolvePeriod(x, at), resolvePeriod(y, at)];
+      return rx.start === ry.start && rx.end === ry.end;
+    };
+    if (!same(a.period, b.period)) input.previous = b.period;
   } else if (
     periods.length === 1 &&
     (NOW_SAID.test(rest.slice(0, periods[0]!.start) + rest.slice(periods[0]!.end)) ||

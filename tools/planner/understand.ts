@@ -79,6 +79,9 @@ const GRAIN_WORDS: [RegExp, Grain][] = [
 const TREND = /\b(?:trend|trends|trended|trending|over time|history|historical|evolution|time series|series)\b/;
 const COMPARE =
   /\b(?:compare|compared|comparison|vs|versus|against|change|changed|difference between|how did .* change|grow|grew|growth|(?:go|goes|going|gone|went)\s+(?:up|down))\b/;
+/** the side of a comparison said as the period before the named one */
+const PERIOD_BEFORE =
+  /\b(?:the\s+)?(?:(?:month|quarter|week|year|period|one)\s+before|(?:previous|prior|preceding)\s+(?:month|quarter|week|year|period|one))\b/g;
 /** "did churn go up", "how much did MRR go down": a change between two periods */
 const UP_DOWN = /\b(?:go|goes|going|gone|went)\s+(?:up|down)\b/g;
 const COMPARE_WORDS = new Set([
@@ -636,6 +639,8 @@ function attemptWith(
       if (COMPARE_WORDS.has(t.raw) || t.raw === "did" || t.raw === "how") placed[i] = true;
     });
     for (const m of text.matchAll(UP_DOWN)) markSpan(tokens, placed, m.index!, m.index! + m[0].length);
+    // "vs the month before", "against the prior quarter": the other side is the period before, the default
+    for (const m of text.matchAll(PERIOD_BEFORE)) markSpan(tokens, placed, m.index!, m.index! + m[0].length);
   }
 
   // the metric's own words not read as a dimension; then words of its other names, which agree with it
@@ -718,8 +723,30 @@ function attemptWith(
   let period: PeriodInput;
   let range = false;
   const found = periodsFound.sort((a, b) => a.start - b.start);
-  if (found.length >= 2 && /\b(?:from|between)\b/.test(text) && !compare) {
+  // "in August and September": two periods joined by "and" that meet end to end are one range; two that leave a
+  // gap (or more than two) are never cut to the first one said
+  const ranged = found.length >= 2 && /\b(?:from|between)\b/.test(text);
+  let joined = false;
+  if (found.length >= 2 && !ranged && !compare) {
+    const between = text.slice(found[0]!.end, found[1]!.start).trim();
+    const [a, b] = [resolvePeriod(found[0]!.period, at), resolvePeriod(found[1]!.period, at)];
+    if (found.length === 2 && /^(?:and|&|,|plus)$/.test(between) && a.end === b.start) joined = true;
+    else
+      return {
+        unplaced: [
+          `${found.map((f) => resolvePeriod(f.period, at).label).join(" and ")} (one period or one range at a time)`,
+        ],
+        partial,
+      };
+  }
+  if ((ranged || joined) && !compare) {
     period = spanOf(found[0]!.period, found[1]!.period, at);
+    if (joined) {
+      tokens.forEach((t, i) => {
+        if (t.start >= found[0]!.end && t.end <= found[1]!.start) placed[i] = true;
+      });
+      why.push(`"${text.slice(found[0]!.start, found[1]!.end)}" is one range`);
+    }
   } else if (found.length) period = found[0]!.period;
   else if (kind === "ratio" && LONG_UNITS.test(metric.unit ?? "")) {
     // "how long is our sales cycle?": a duration of days is read over the deals of the year so far, not the
@@ -780,7 +807,7 @@ function attemptWith(
       return { unplaced: [`${resolvePeriod(period, at).label} (it has not started yet)`], partial };
   }
   // a level over an explicit range ("MRR from September to November") is its monthly series
-  const spanned = found.length >= 2 && /\b(?:from|between)\b/.test(text) && kind === "stock";
+  const spanned = (ranged || joined) && kind === "stock";
   let grain = grain0 ?? (trend || spanned ? metric.grain : undefined);
   if (grain && GRAIN_RANK[grain] < GRAIN_RANK[metric.grain]) grain = metric.grain;
   if (grain && !found.length)

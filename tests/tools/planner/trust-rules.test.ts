@@ -179,3 +179,30 @@ describe("shorthand", () => {
     expect(main("wat were refunds in october")).toMatchObject({ metric: "refunds", period: "2026-10" });
   });
 });
+
+describe("two periods in one question", () => {
+  test("two months joined by 'and' that meet end to end are one range ('deals lost in july and august')", () => {
+    expect(main("deals lost in july and august")).toMatchObject({
+      metric: "deals_lost",
+      period: { start: "2026-07-01", end: "2026-08-31" },
+    });
+  });
+
+  test("two months with a gap are never cut to the first one said", () => {
+    expect(refusal("refunds in may 2026 and august").unplaced!.join(" ")).toMatch(/one period or one range/);
+  });
+
+  test("'vs the quarter before' and 'the prior month' after the same month are the period before", () => {
+    expect(plan("won amount this quarter vs the quarter before").calls[0]!.input).toMatchObject({
+      metric: "won_amount",
+      current: "this_quarter",
+    });
+    const same = plan("refunds last month compared with the prior month").calls[0]!.input;
+    expect(same).toMatchObject({ metric: "refunds", current: "last_month" });
+    expect(same.previous).toBeUndefined();
+  });
+
+  test("'the end of the quarter' is the current quarter", () => {
+    expect(findPeriods("open deals at the end of the quarter", at).map((p) => p.period)).toEqual(["this_quarter"]);
+  });
+});
