@@ -56,10 +56,11 @@ const since = (start: string, today: Date) => ({ period: { start, end: ymd(today
 /** The bucket `n` units of `unit` before the current one: "two months ago" → that month. */
 function bucketsAgo(n: number, unit: string, today: Date): PeriodInput {
   const u = (UNIT_WORD[unit] ?? unit).replace(/s$/, "") as Grain;
+  // "a year ago" is this month a year back (the same point in time), not the calendar year before
+  if (u === "year") return ymd(add(truncate(today, "month"), "month", -12 * n)).slice(0, 7);
   const d = add(truncate(today, u), u, -n);
   if (u === "month") return ymd(d).slice(0, 7);
   if (u === "quarter") return `${d.getUTCFullYear()}-Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
-  if (u === "year") return String(d.getUTCFullYear());
   return `last_${u}`;
 }
 
@@ -82,7 +83,7 @@ function dayOf(
 const RULES: Rule[] = [
   // "the first half of the year", "H2 2025", "second half of 2025": six months, the current half up to today
   {
-    re: /\b(?:the\s+)?(first|second|1st|2nd)\s+half(?:\s+of)?(?:\s+(?:the|this)\s+year|\s+(last)\s+year|\s+(\d{4}))?\b|\bh([12])(?:\s+(\d{4}))?\b/g,
+    re: /\b(?:the\s+)?(first|second|1st|2nd)\s+half(?:\s+of)?(?:\s+(?:the|this)\s+year|\s+(last)\s+year|\s+(\d{4}))\b|\bh([12])(?:\s+(\d{4}))?\b/g,
     make: (m, today) => {
       const second = m[1] ? /^(?:second|2nd)$/.test(m[1]) : m[4] === "2";
       const said = m[3] ?? m[5];
@@ -115,7 +116,10 @@ const RULES: Rule[] = [
   },
   {
     re: /\b(?:the\s+)?(month|quarter|year)\s+before\s+last\b/g,
-    make: (m, today) => ({ period: bucketsAgo(2, m[1]!, today), multi: false }),
+    make: (m, today) => ({
+      period: m[1] === "year" ? String(today.getUTCFullYear() - 2) : bucketsAgo(2, m[1]!, today),
+      multi: false,
+    }),
   },
   {
     re: new RegExp(

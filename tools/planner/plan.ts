@@ -7,6 +7,7 @@ import { resolvePeriod, truncate, type Grain, type PeriodInput } from "../../eng
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { trailingWindow, type FoundPeriod } from "./periods.ts";
+import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
 import { suggestionsFor, understand, type Interpretation, type Understood } from "./understand.ts";
 
@@ -146,7 +147,26 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
   const read = WHICH_MOST.test(text) || !TOP.test(text) ? understand(text, catalog, at) : undefined;
   if (read && "interpretation" in read) return planUnderstood(read, catalog, at);
   const top = TOP.exec(text);
-  if (top && !WHICH_MOST.test(text)) return planTopN(top, words, metrics, catalog);
+  if (top && !WHICH_MOST.test(text)) {
+    // a ranking reads a mart's rows as they stand: a period, a filter or a verb around it ("the largest deal we
+    // won this year") cannot be applied, so it asks back rather than rank every row
+    const rest = wordsOf(text.slice(0, top.index) + " ".repeat(top[0].length) + text.slice(top.index + top[0].length))
+      .map((w) => w.text)
+      .filter((w) => !STOP.has(w) && !STOP.has(stemOf(w)) && !/^\d+$/.test(w));
+    if (rest.length)
+      return {
+        status: "refusal",
+        reason: `I can't place ${rest.map((w) => `"${w}"`).join(", ")} in a ranking: it ranks a mart's rows as they stand now, with no period or filter`,
+        known_metrics: catalog.metrics.map((m) => m.name),
+        kind: "clarify",
+        suggestions: suggestionsFor(
+          catalog,
+          metrics.map((m) => m.item),
+        ),
+        unplaced: rest,
+      };
+    return planTopN(top, words, metrics, catalog);
+  }
   if (top) {
     const ranked = planTopN(top, words, metrics, catalog);
     if (ranked.status === "plan") return ranked;
@@ -207,6 +227,9 @@ function planUnderstood(u: Understood, catalog: Catalog, at: Date): Plan | Refus
     };
   }
   const calls: PlannedCall[] = [];
+  // "deals won and lost": every metric answered is in the reading, not only the first
+  if (u.extra.length)
+    interpretation.read_as = `${interpretation.read_as}; also ${u.extra.map((m) => m.label ?? m.name.replaceAll("_", " ")).join(", ")}, read the same way`;
   for (const metric of [u.metric, ...u.extra]) {
     const filters = u.filters.filter((f) => metric.dimensions.includes(f.dimension));
     const groupBy = u.groupBy.filter((d) => metric.dimensions.includes(d));
@@ -295,6 +318,8 @@ const LABEL_PREFERENCE = (entity: string) => [
   `${entity}_id`,
   "id",
 ];
+/** the columns a size word ranks by when no measure is said, in order */
+const MONEY_COLUMNS = ["mrr", "amount", "arr", "revenue", "lifetime_revenue", "value"];
 const NUMERIC =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|REAL|DOUBLE|DECIMAL)/i;
 
@@ -332,9 +357,11 @@ function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>
         `${mart.name} has no numeric column for "${measureText}" (numeric columns: ${numeric.map((c) => c.name).join(", ")})`,
       );
   } else {
-    measure = [...metrics.map((m) => m.item.name), ...catalog.metrics.map((m) => m.name)].find((name) =>
-      numeric.some((c) => c.name === name),
-    );
+    // no measure said: a metric the question names, else the mart's money column ("the largest deal" is by amount);
+    // never the first metric that happens to share a column name (that ranked deals by sales cycle)
+    measure =
+      metrics.map((m) => m.item.name).find((name) => numeric.some((c) => c.name === name)) ??
+      MONEY_COLUMNS.find((name) => numeric.some((c) => c.name === name));
     if (!measure)
       return refuse(catalog, `rank ${mart.name} by what? (numeric columns: ${numeric.map((c) => c.name).join(", ")})`);
   }

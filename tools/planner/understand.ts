@@ -186,7 +186,7 @@ function cueOf(tokens: Token[]): MetricDef["format"] | undefined {
   if (/\b(?:how many|number of|count of)\b/.test(text)) return "number";
   // "the amount of deals won", "what is the pipeline worth", "the dollar value of …": an amount
   if (/\b(?:how much|amount|worth|dollars?|value)\b/.test(text)) return "currency";
-  if (/\b(?:rate|percent|percentage|share)\b/.test(text)) return "percent";
+  if (/\b(?:rate|percent|percentage|share|fraction|proportion)\b/.test(text)) return "percent";
   return undefined;
 }
 
@@ -366,17 +366,35 @@ function attemptWith(
     if (c.covered.has(t.stem) && !dimStems.has(t.stem)) placed[i] = true;
   });
 
-  // a second metric joined by "and": "MRR and churn last month"
+  // a second metric joined by "and": "MRR and churn last month"; "deals won and lost" says deals once for both
   const extra: MetricDef[] = [];
+  const sharesHead = (o: MetricDef) =>
+    metricPhraseList(o).some((p) => stemsOf(p).some((s) => !STOP.has(s) && c.covered.has(s)));
   if (/\b(?:and|&)\b|,/.test(text)) {
-    for (const o of all) {
-      if (o.metric.name === metric.name || [...o.covered].some((s) => c.covered.has(s))) continue;
-      if ([...o.covered].every((s) => tokens.some((t, i) => t.stem === s && !placed[i]))) {
-        extra.push(o.metric);
-        tokens.forEach((t, i) => {
-          if (o.covered.has(t.stem)) placed[i] = true;
-        });
+    // its own words (those the first metric's name does not say) all unplaced: "deals won and lost" shares "deals"
+    // with deals won and adds "lost", so it is deals lost (a count, like the first), not the lost amount
+    const present = new Set(tokens.map((t) => t.stem));
+    const rivals: { metric: MetricDef; own: string[]; size: number; same: number }[] = [];
+    for (const o of catalog.metrics) {
+      if (o.name === metric.name || (all.length && !all.some((x) => x.metric.name === o.name) && !sharesHead(o)))
+        continue;
+      for (const p of metricPhraseList(o)) {
+        const content = stemsOf(p).filter((s) => !STOP.has(s));
+        const own = content.filter((s) => !c.covered.has(s));
+        if (!own.length || !content.every((s) => present.has(s))) continue;
+        // a shared word completes the second name only when the first said more than it ("deals won and lost");
+        // "MRR and churn" shares nothing: churn there is its own name, not "MRR churned"
+        if (own.length < content.length && content.length - own.length >= c.covered.size) continue;
+        rivals.push({ metric: o, own, size: content.length, same: o.format === metric.format ? 1 : 0 });
       }
+    }
+    rivals.sort((a, b) => b.size - a.size || b.same - a.same);
+    for (const r of rivals) {
+      if (extra.includes(r.metric) || !r.own.every((s) => tokens.some((t, i) => t.stem === s && !placed[i]))) continue;
+      extra.push(r.metric);
+      tokens.forEach((t, i) => {
+        if (r.own.includes(t.stem)) placed[i] = true;
+      });
     }
   }
   const matchedBy = metricPhraseList(metric).find((p) => {

@@ -206,3 +206,28 @@ describe("two periods in one question", () => {
     expect(findPeriods("open deals at the end of the quarter", at).map((p) => p.period)).toEqual(["this_quarter"]);
   });
 });
+
+describe("rankings, shares, pairs of metrics and years ago", () => {
+  test("a ranking with a period or a verb it cannot apply asks back; a size word ranks by the money column", () => {
+    expect(refusal("the biggest deal we closed in q2").unplaced).toEqual(["closed", "q2"]);
+    expect(main("smallest deal")).toMatchObject({ mart: "deals", measure: "amount", direction: "bottom", n: 1 });
+  });
+
+  test("'what proportion of …' asks for a percentage: never a count", () => {
+    expect(main("what proportion of closed deals did we win in september")).toMatchObject({
+      metric: "win_rate",
+      period: "2026-09",
+    });
+  });
+
+  test("'deals won and lost' is deals won and deals lost (one noun for both), each in the reading", () => {
+    const p = plan("how many deals were won and lost in september");
+    expect(p.calls.filter((c) => c.role === "main").map((c) => c.input.metric)).toEqual(["deals_won", "deals_lost"]);
+    expect(p.interpretation!.read_as).toMatch(/also Deals lost/);
+  });
+
+  test("'a year ago' is this month a year back; 'the year before last' is a calendar year", () => {
+    expect(main("active customers a year ago")).toMatchObject({ metric: "active_customers", period: "2025-11" });
+    expect(findPeriods("refunds the year before last", at)[0]!.period).toBe("2024");
+  });
+});
