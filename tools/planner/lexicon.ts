@@ -125,7 +125,8 @@ export function lexiconOf(catalog: Catalog): Lexicon {
   // real words a founder uses that are in no catalog: never "corrected" into one that is
   const english = `lose lost gain gained earn earned sign signed join joined create created add added drop dropped sell
     buy bought pay paid spend spent cost costs grow shrink rise fall fell went rose seat seats user users team teams
-    employee employees staff people person country region industry segment source channel campaign email phone name`;
+    employee employees staff people person country region industry segment source channel campaign email phone name
+    started starting starts ended ending opened opening closing reopened`;
   return { words: new Set([...STOP, ...targets, ...Object.keys(IRREGULAR), ...english.split(/\s+/)]), targets };
 }
 

@@ -311,7 +311,19 @@ export function understand(question: string, catalog: Catalog, at: Date): Unders
       break;
     }
   }
-  const candidates = candidatesFor(tokens, catalog);
+  // "from the start of the year", "at the beginning of October": words of an instant, never of a metric's name
+  // ("customers at start of month" would otherwise read "customers … the start of the year" as its own name)
+  let instantless = text;
+  const blank = (a: number, b: number) => {
+    instantless = instantless.slice(0, a) + " ".repeat(b - a) + instantless.slice(b);
+  };
+  for (const p of findPeriods(text, at)) {
+    const m = INSTANT_START.exec(text.slice(0, p.start)) ?? INSTANT_END.exec(text.slice(0, p.start));
+    if (m) blank(m.index, p.start);
+  }
+  for (const m of text.matchAll(/\b(?:at\s+|from\s+)?(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?year\b/g))
+    blank(m.index!, m.index! + m[0].length);
+  const candidates = candidatesFor(tokensOf(instantless), catalog);
   if (!candidates.length) {
     const content = tokens.filter((t) => !STOP.has(t.raw) && !STOP.has(t.stem)).map((t) => t.raw);
     const related = catalog.metrics.filter((m) =>
@@ -418,6 +430,7 @@ function attemptWith(
     }
   }
   let instantStart = false;
+  const startOf = new Set<FoundPeriod>();
   for (const p of periodsFound) {
     markSpan(tokens, placed, p.start, p.end);
     const before = text.slice(0, p.start);
@@ -425,6 +438,7 @@ function attemptWith(
     const e = INSTANT_END.exec(before);
     if (s && kind === "stock") {
       instantStart = true;
+      startOf.add(p);
       markSpan(tokens, placed, s.index, p.start);
     } else if (e) markSpan(tokens, placed, e.index, p.start);
   }
@@ -432,7 +446,9 @@ function attemptWith(
   const yearStart = /\b(?:at\s+)?(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?year\b/.exec(text);
   if (yearStart && kind === "stock" && !periodsFound.length) {
     markSpan(tokens, placed, yearStart.index, yearStart.index + yearStart[0].length);
-    periodsFound.push({ period: "this_year", start: yearStart.index, end: yearStart.index, multi: false });
+    const p: FoundPeriod = { period: "this_year", start: yearStart.index, end: yearStart.index, multi: false };
+    periodsFound.push(p);
+    startOf.add(p);
     instantStart = true;
   }
   // "now", "at the moment", "these days", "to date": a level now; a count over a period has no "now" (a flow
@@ -787,6 +803,12 @@ function attemptWith(
     if (metric.grain === "month") period = ymd(prev).slice(0, 7);
     why.push(`the start of ${r.label} is the end of ${labelOf(prev, metric.grain)} for a level like ${metric.name}`);
   }
+  // "ARR now vs the start of the year": the side said as a start is the end of the bucket before it, in a comparison too
+  if (compare && metric.time_rollup === "last" && metric.grain === "month")
+    for (const f of startOf) {
+      const r = resolvePeriod(f.period, at);
+      f.period = ymd(add(new Date(`${r.start}T00:00:00Z`), "month", -1)).slice(0, 7);
+    }
   if (period !== "latest") {
     const r = resolvePeriod(period, at);
     const startBucket = truncate(new Date(`${r.start}T00:00:00Z`), metric.grain);

@@ -231,3 +231,23 @@ describe("rankings, shares, pairs of metrics and years ago", () => {
     expect(findPeriods("refunds the year before last", at)[0]!.period).toBe("2024");
   });
 });
+
+describe("instants in comparisons and words never corrected", () => {
+  test("'open pipeline today against the beginning of the year': the start side is the end of December 2025", () => {
+    expect(plan("open pipeline now against the beginning of the year").calls[0]!.input).toMatchObject({
+      metric: "open_pipeline",
+      current: "this_month",
+      previous: "2025-12",
+    });
+  });
+
+  test("words of an instant never name a metric ('paying customers … the start of the year' is active customers)", () => {
+    expect(
+      plan("how have paying customers changed since the start of the year vs now").interpretation!.metric,
+    ).not.toBe("customers_at_start");
+  });
+
+  test("'started' is an English word, never corrected to the plan Starter", () => {
+    expect(refusal("subscriptions started in october").unplaced).toContain("started");
+  });
+});
