@@ -54,8 +54,12 @@ const IRREGULAR: Record<string, string> = {
 };
 
 /** A light stemmer: plurals, -ed, -ing and a final e fold together; irregular past tenses by table. */
+/** Past forms that name an event, not the state their stem names: "tickets opened" is no count of open tickets. */
+const EVENT_FORMS = new Set(["opened"]);
+
 export function stemOf(word: string): string {
   let w = word.toLowerCase().replace(/'s$/, "");
+  if (EVENT_FORMS.has(w)) return w;
   w = IRREGULAR[w] ?? w;
   if (w.length <= 3) return w;
   if (w.endsWith("ies") && w.length > 4) w = `${w.slice(0, -3)}y`;

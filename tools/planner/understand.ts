@@ -298,7 +298,9 @@ export function understand(question: string, catalog: Catalog, at: Date): Unders
   const tokens = tokensOf(text);
   // "how did MRR change from September to October": with two instants named, a word of change is the comparison
   // of the level at each, never a name of the flow that sums the change ("mrr change" = net new MRR) over both months
-  if (findPeriods(text, at).length >= 2 && /\b(?:from|between)\b/.test(text)) {
+  // ("what % did MRR grow this year" too: a percentage of change is the change of the level, not net new MRR)
+  const percentCue = /\b(?:percent|percentage|rate)\b/.test(text);
+  if ((findPeriods(text, at).length >= 2 && /\b(?:from|between)\b/.test(text)) || percentCue) {
     const changeWords = (p: string) => stemsOf(p).some((s) => CHANGE_STEMS.has(s));
     for (const c of candidatesFor(tokens, catalog, changeWords)) {
       const attempt = attemptWith(c, [], text, tokens, catalog, at, fixes);
@@ -468,8 +470,16 @@ function attemptWith(
     tokens.forEach((t, i) => {
       if (t.start >= m.index! && t.end <= m.index! + m[0].length) placed[i] = false;
     });
+  // "in the US", "US customers", "US-based": a place, not "us"
   tokens.forEach((t, i) => {
-    if (t.raw === "us" && tokens[i - 1]?.raw === "the") placed[i] = false;
+    if (
+      t.raw === "us" &&
+      (tokens[i - 1]?.raw === "the" ||
+        /^(customers?|accounts?|clients?|users?|companies|based|market|revenue|mrr|arr|deals?)$/.test(
+          tokens[i + 1]?.raw ?? "",
+        ))
+    )
+      placed[i] = false;
   });
   // "tickets we received", "refunds we issued": the event of a count over a period, nothing more
   if (kind !== "stock")
@@ -747,6 +757,8 @@ function attemptWith(
   const clash =
     said &&
     said !== metric.format &&
+    // a comparison states the change in percent too ("what % did MRR grow")
+    !(compare && said === "percent") &&
     !(said === "currency" && (metric.format !== "number" || metric.unit || kind === "ratio"));
   if (clash)
     unplaced.push(`${CUE_WORDS[said]} (${metric.name} is ${FORMAT_WORDS[metric.format ?? "number"] ?? metric.format})`);

@@ -251,3 +251,20 @@ describe("instants in comparisons and words never corrected", () => {
     expect(refusal("subscriptions started in october").unplaced).toContain("started");
   });
 });
+
+describe("places, states and percentages of change", () => {
+  test("'US' before customers or revenue is a place: 'ARR from US accounts' asks back", () => {
+    expect(refusal("ARR from US accounts").unplaced).toContain("us");
+  });
+
+  test("'open tickets' is a state the catalog has no metric for, never the tickets opened in a month", () => {
+    expect(refusal("how many support tickets are still open").unplaced).toContain("open");
+    expect(main("support tickets opened in september")).toMatchObject({ metric: "tickets_opened", period: "2026-09" });
+  });
+
+  test("'by what percent did ARR grow this year' compares ARR now with the end of last year", () => {
+    const p = plan("by what percent did ARR grow this year");
+    expect(p.intent).toBe("compare");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "arr", current: "this_year" });
+  });
+});
