@@ -94,6 +94,9 @@ function refuse(catalog: Catalog, reason: string): Refusal {
 /** Personal data asked for by name: refused whatever else the question says. */
 const PII =
   /\b(?:e-?mails?|email address(?:es)?|phone(?:\s+numbers?)?|telephone|mobile numbers?|(?:home|postal|street|mailing)\s+address(?:es)?|addresses|contact (?:details|info|information)|social security|ssn|passwords?|credit cards?|card numbers?|date of birth|birthdays?)\b|\b(?:names?|who)\s+(?:of|are)\s+(?:the\s+|our\s+|all\s+|every\s+)?(?:customers|accounts|users|contacts|people|clients)\b|\b(?:customer|account|user|contact|client)(?:'s|s'|s)?\s+names?\b|\bnames?\s+of\s+(?:[a-z']+\s+){0,3}(?:customers?|clients?|accounts?|users?|contacts?|compan(?:y|ies))\b|\bwho\s+(?:is|are)\s+(?:our|the)\s+(?:[a-z']+\s+){0,2}(?:customers?|clients?|accounts?|users?|contacts?)\b/;
+/** A request for the rows themselves: a list of customers or deals, or which ones did something */
+const ROWS =
+  /\b(?:list|a list of|enumerate)\b.*\b(?:customers|accounts|clients|companies|deals|opportunities|opps|subscriptions|subscribers|users|contacts|tickets|invoices)\b|^(?:which|what)\s+(?:customers|accounts|clients|companies|deals|opportunities|opps|subscriptions|subscribers|users|contacts|tickets|invoices)\b/;
 /** Instructions to the assistant inside a question: never followed, and the question is not answered either. */
 const INJECTION =
   /\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}\b(?:instructions?|rules?|prompt|guidelines|polic(?:y|ies)|previous|above|restrictions?)\b|\bsystem prompt\b|\byou are now\b|\b(?:admin|developer|god|debug) mode\b|\bpretend (?:to be|you)\b|\bact as\b|\bjailbreak\b|\b(?:dump|print|show|reveal)\b.{0,30}\b(?:raw|whole|entire|full)\b.{0,20}\b(?:table|database|data)\b|\bdump\b/;
@@ -130,6 +133,12 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
     );
 
   if (LIST_METRICS.test(text)) return plan1("list_metrics", [{ role: "main", name: "list_metrics", input: {} }]);
+  // "list all customers on Pro", "which customers churned": rows, not a number; a count of them is a different answer
+  if (ROWS.test(text))
+    return refuse(
+      catalog,
+      "dp ask answers with metrics, not lists of rows (and customers' names are personal data); ask how many instead",
+    );
   if (FRESHNESS.test(text)) return planFreshness(text, words, catalog);
   if (LINEAGE.test(text) && !/\bhow (?:much|many)\b/.test(text)) return planLineage(words, catalog);
 

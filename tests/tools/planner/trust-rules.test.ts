@@ -268,3 +268,14 @@ describe("places, states and percentages of change", () => {
     expect(p.calls[0]!.input).toMatchObject({ metric: "arr", current: "this_year" });
   });
 });
+
+describe("rows are not a number", () => {
+  test.each(["list the subscriptions on growth", "which accounts downgraded in october"])(
+    "%p is refused, never answered with a count",
+    (q) => expect(refusal(q).kind).toBe("refuse"),
+  );
+
+  test("'which plan …' is still an argmax over a dimension", () => {
+    expect(plan("which plan has the fewest paying customers").intent).toBe("argmax");
+  });
+});
