@@ -200,6 +200,18 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
 /** A question read by understand(): the calls for its metric(s), an argmax, or a comparison. */
 function planUnderstood(u: Understood, catalog: Catalog, at: Date): Plan | Refusal {
   const interpretation = u.interpretation;
+  // "the difference between new and churned MRR": a comparison of two metrics, which no tool computes; answering
+  // one metric against its previous period would be another question
+  if (u.compare && u.extra.length)
+    return {
+      status: "refusal",
+      reason: `I can compare one metric between two periods, not ${[u.metric, ...u.extra].map((m) => m.name).join(" with ")}; ask for each of them`,
+      known_metrics: catalog.metrics.map((m) => m.name),
+      kind: "clarify",
+      suggestions: suggestionsFor(catalog, [u.metric, ...u.extra]),
+      interpretation,
+      unplaced: [],
+    };
   if (u.compare) {
     const made = planCompare(u.text, u.text, u.periods, u.metric, catalog, at, u.filters);
     if (made.status !== "plan") return made;

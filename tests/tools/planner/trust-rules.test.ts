@@ -279,3 +279,11 @@ describe("rows are not a number", () => {
     expect(plan("which plan has the fewest paying customers").intent).toBe("argmax");
   });
 });
+
+describe("a comparison of two metrics", () => {
+  test("'how did expansion and contraction MRR compare in q3' asks back: no tool subtracts one metric from another", () => {
+    const r = refusal("how did expansion and contraction MRR compare in q3");
+    expect(r.kind).toBe("clarify");
+    expect(r.reason).toMatch(/one metric between two periods/);
+  });
+});
