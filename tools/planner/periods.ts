@@ -193,6 +193,12 @@ const RULES: Rule[] = [
     make: (m, today) => dayOf(m[2]!, Number(m[1]), m[3], today),
   },
   { re: /\b(\d{4})-(\d{2})\b/g, make: (m) => ({ period: `${m[1]}-${m[2]}`, multi: false }) },
+  // "10/2026": a month and a year
+  {
+    re: /\b(\d{1,2})\/(\d{4})\b/g,
+    make: (m) =>
+      Number(m[1]) >= 1 && Number(m[1]) <= 12 ? { period: `${m[2]}-${pad(Number(m[1]))}`, multi: false } : undefined,
+  },
   {
     re: new RegExp(`\\b${MONTH_RE}\\.?(?:\\s+(\\d{4}))?\\b`, "g"),
     make: (m, today) => {

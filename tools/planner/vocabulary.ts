@@ -23,6 +23,12 @@ const SHORTHAND: [RegExp, string][] = [
   [/\brn\b/g, "right now"],
   [/\batm\b/g, "at the moment"],
   [/\b(?:wat|wht|waht)\b/g, "what"],
+  [/\bu\b/g, "you"],
+  [/\bur\b/g, "your"],
+  [/\bquick one\b/g, "quick question"],
+  [/\beom\b/g, "the end of the month"],
+  [/\beoq\b/g, "the end of the quarter"],
+  [/\beoy\b/g, "the end of the year"],
   [/\bhw\b/g, "how"],
   // "last month's MRR", "October's churn", "Q3's win rate": the possessive of a period is the period
   [new RegExp(`\\b(${PERIOD_NOUN})['’]s\\b`, "g"), "$1"],

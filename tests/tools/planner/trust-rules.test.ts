@@ -287,3 +287,11 @@ describe("a comparison of two metrics", () => {
     expect(r.reason).toMatch(/one metric between two periods/);
   });
 });
+
+describe("more shorthand", () => {
+  test("'u', 'eoq' and 'MM/YYYY' are read; a month 13 is none", () => {
+    expect(expandShorthand("can u pull arr at eoq")).toBe("can you pull arr at the end of the quarter");
+    expect(findPeriods("refunds for 09/2026", at).map((p) => p.period)).toEqual(["2026-09"]);
+    expect(findPeriods("refunds for 13/2026", at).map((p) => p.period)).toEqual(["2026"]);
+  });
+});
