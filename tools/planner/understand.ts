@@ -651,7 +651,7 @@ function attemptWith(
   // breakdowns: "by tier", "per sales rep", "broken down by stage"
   const groupBy: string[] = [];
   for (const m of text.matchAll(
-    /\b(?:by|per|across|for each|for every|broken down by|break down by|breakdown by|breakdown of .*? by|split by|grouped by)\s+/g,
+    /\b(?:by|per|across|for each|for every|each|every|broken down by|break down by|breakdown by|breakdown of .*? by|split by|grouped by)\s+/g,
   )) {
     const startIdx = tokens.findIndex((t) => t.start >= m.index! + m[0].length);
     if (startIdx < 0 || placed[startIdx]) continue;

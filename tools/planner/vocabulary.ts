@@ -26,6 +26,8 @@ const SHORTHAND: [RegExp, string][] = [
   [/\bu\b/g, "you"],
   [/\bur\b/g, "your"],
   [/\bquick one\b/g, "quick question"],
+  // "MRR we lost due to churn": the cause said with "due to" is said with "to"
+  [/\bdue to\b/g, "to"],
   [/\beom\b/g, "the end of the month"],
   [/\beoq\b/g, "the end of the quarter"],
   [/\beoy\b/g, "the end of the year"],
@@ -55,7 +57,7 @@ export const FILLER = `hey hello hiya yo quick q question wondering wonder curio
  * Verbs that say a counted event happened and nothing more ("tickets we received", "refunds we issued",
  * "payments we recorded"): placed for a flow or a ratio over a period, never for a level.
  */
-export const OCCURRENCE_VERBS = ["receive", "record", "log", "issue", "register"];
+export const OCCURRENCE_VERBS = ["receive", "record", "log", "issue", "register", "add", "contribute", "generate"];
 
 /** "right now", "at the moment", "these days", "as it stands": a level now. */
 export const NOW_WORDS = /^(now|today|currently|current|right|moment|presently|present|latest|nowadays)$/;

@@ -295,3 +295,19 @@ describe("more shorthand", () => {
     expect(findPeriods("refunds for 13/2026", at).map((p) => p.period)).toEqual(["2026"]);
   });
 });
+
+describe("each, due to, verbs of a flow", () => {
+  test("'each rep' is a breakdown by owner", () => {
+    expect(main("won amount for each rep this year")).toMatchObject({ metric: "won_amount", group_by: ["owner"] });
+    expect(main("bookings each owner had in q2")).toMatchObject({ metric: "won_amount", group_by: ["owner"] });
+  });
+
+  test("'due to' is 'to'; 'add' says a flow happened, and never places a level", () => {
+    expect(main("contraction MRR due to downgrades in august")).toMatchObject({ metric: "contraction_mrr" });
+    expect(main("how much did reactivations add in q2")).toMatchObject({
+      metric: "reactivation_mrr",
+      period: "2026-Q2",
+    });
+    expect(refusal("how much open pipeline did James add in october").unplaced).toContain("add");
+  });
+});
