@@ -114,6 +114,11 @@ const RULES: Rule[] = [
       return { period: bucketsAgo(n, m[2]!, today), multi: false };
     },
   },
+  // "this time last year", "the same month last year": this month a year back
+  {
+    re: /\b(?:this\s+time|the\s+same\s+(?:time|month)|same\s+(?:time|month))\s+last\s+year\b/g,
+    make: (_m, today) => ({ period: bucketsAgo(1, "year", today), multi: false }),
+  },
   {
     re: /\b(?:the\s+)?(month|quarter|year)\s+before\s+last\b/g,
     make: (m, today) => ({

@@ -3,7 +3,7 @@ import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import type { ToolCall } from "../toolbox/index.ts";
 import type { Filter } from "../../engine/catalog/metric-query.ts";
-import { resolvePeriod, truncate, type Grain, type PeriodInput } from "../../engine/catalog/period.ts";
+import { add, resolvePeriod, truncate, ymd, type Grain, type PeriodInput } from "../../engine/catalog/period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { trailingWindow, type FoundPeriod } from "./periods.ts";
@@ -215,6 +215,12 @@ function planUnderstood(u: Understood, catalog: Catalog, at: Date): Plan | Refus
   if (u.compare) {
     const made = planCompare(u.text, u.text, u.periods, u.metric, catalog, at, u.filters);
     if (made.status !== "plan") return made;
+    // "ARR growth year over year": the other side is the same period a year back, never the period just before
+    if (u.shift && u.periods.length < 2) {
+      const cmp = made.calls[0]!.input as { current: PeriodInput; previous?: PeriodInput };
+      cmp.previous = shifted(cmp.current, u.shift, at);
+      interpretation.why.push(`"${u.shift} over ${u.shift}": the same period one ${u.shift} earlier`);
+    }
     const input = made.calls[0]!.input as { current: PeriodInput; previous?: PeriodInput };
     // a level is read at the end of each period (to date for the current one)
     const stock = interpretation.kind === "stock";
@@ -396,6 +402,21 @@ function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>
   const direction = /bottom|smallest|lowest|worst/.test(adjective!) ? "bottom" : "top";
   void words;
   return plan1("top_n", [{ role: "main", name: "top_n", input: { mart: mart.name, measure, label, n, direction } }]);
+}
+
+/** The same period one unit back: October 2026 a year back is October 2025; a quarter keeps its shape. */
+function shifted(p: PeriodInput, unit: Grain, at: Date): PeriodInput {
+  const r = resolvePeriod(p === "latest" ? "this_month" : p, at);
+  const start = new Date(`${r.start}T00:00:00Z`);
+  const end = new Date(`${r.end}T00:00:00Z`);
+  const months = Math.round((end.getTime() - start.getTime()) / (30.44 * 864e5));
+  const back = add(start, unit, -1);
+  if (start.getUTCDate() === 1 && months === 1) return ymd(back).slice(0, 7);
+  if (start.getUTCDate() === 1 && months === 3 && start.getUTCMonth() % 3 === 0)
+    return `${back.getUTCFullYear()}-Q${Math.floor(back.getUTCMonth() / 3) + 1}`;
+  if (start.getUTCDate() === 1 && months === 12 && start.getUTCMonth() === 0) return String(back.getUTCFullYear());
+  const lastDay = add(add(end, unit, -1), "day", -1);
+  return { start: ymd(back), end: ymd(lastDay) };
 }
 
 /** The numerator and denominator of a ratio metric, when the project names them as metrics too. */

@@ -51,6 +51,8 @@ export interface Understood {
   groupBy: string[];
   argmax: Interpretation["argmax"];
   compare: boolean;
+  /** "year over year", "QoQ": the side compared against is the same period one year (quarter, month) earlier */
+  shift?: Grain;
   /** the later and earlier periods of a comparison, when two are named */
   periods: FoundPeriod[];
   interpretation: Interpretation;
@@ -106,6 +108,19 @@ const INSTANT_END = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?end(?:\s+of)?\s+(?:the\s+
 
 /** units of a duration long enough that one month holds too few cases to read it by ("sales cycle in days") */
 const LONG_UNITS = /^(?:days?|weeks?|months?)$/;
+/** a comparison against the same period one unit back */
+const OVER = /\b(year over year|yoy|y\/y|quarter over quarter|qoq|q\/q|month over month|mom|m\/m)\b/;
+const OVER_UNIT: Record<string, Grain> = {
+  yearoveryear: "year",
+  yoy: "year",
+  yy: "year",
+  quarteroverquarter: "quarter",
+  qoq: "quarter",
+  qq: "quarter",
+  monthovermonth: "month",
+  mom: "month",
+  mm: "month",
+};
 const GRAIN_RANK: Record<Grain, number> = { day: 0, week: 1, month: 2, quarter: 3, year: 4 };
 
 function kindOf(m: MetricDef): Interpretation["kind"] {
@@ -885,6 +900,7 @@ function attemptWith(
       groupBy,
       argmax,
       compare,
+      ...(compare && OVER.exec(text) ? { shift: OVER_UNIT[OVER.exec(text)![1]!.replace(/\W/g, "")] } : {}),
       periods: found,
       interpretation,
       extra,

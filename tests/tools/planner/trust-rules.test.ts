@@ -311,3 +311,17 @@ describe("each, due to, verbs of a flow", () => {
     expect(refusal("how much open pipeline did James add in october").unplaced).toContain("add");
   });
 });
+
+describe("year over year", () => {
+  test("'YoY growth of deals won in q2' compares Q2 2026 with Q2 2025, not with Q1", () => {
+    expect(plan("YoY growth of deals won in q2").calls[0]!.input).toMatchObject({
+      metric: "deals_won",
+      current: "2026-Q2",
+      previous: "2025-Q2",
+    });
+  });
+
+  test("'this time last year' is this month a year back", () => {
+    expect(main("open deals this time last year")).toMatchObject({ metric: "open_deals", period: "2025-11" });
+  });
+});
