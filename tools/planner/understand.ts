@@ -679,6 +679,19 @@ function attemptWith(
     }
   }
 
+  // "MRR across all plans", "total open pipeline for all owners": a dimension after "all" is no filter, which is the
+  // reading already ("all plans" in Read as)
+  if (!filters.length)
+    tokens.forEach((t, i) => {
+      if (t.raw !== "all" || placed[i + 1] === undefined) return;
+      for (const d of metric.dimensions)
+        for (const p of dimensionPhrases(catalog, metric, d)) {
+          const stems = stemsOf(p);
+          const at0 = tokens[i + 1] && /^(the|our)$/.test(tokens[i + 1]!.raw) ? i + 2 : i + 1;
+          if (stems.length && stems.every((x, j) => tokens[at0 + j]?.stem === x && !placed[at0 + j]))
+            for (let k = at0; k < at0 + stems.length; k++) placed[k] = true;
+        }
+    });
   // a comparison word that is not a value already read ("customers on Growth" names a plan)
   const cmp = COMPARE.exec(bare);
   const cmpWords = tokens

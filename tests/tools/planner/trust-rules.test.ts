@@ -325,3 +325,11 @@ describe("year over year", () => {
     expect(main("open deals this time last year")).toMatchObject({ metric: "open_deals", period: "2025-11" });
   });
 });
+
+describe("all of a dimension", () => {
+  test("'won amount for all pipelines in q3' is the unfiltered total; a value after 'all' still filters", () => {
+    const p = plan("won amount for all pipelines in q3");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "won_amount", period: "2026-Q3", filters: [] });
+    expect(p.calls[0]!.input.group_by).toBeUndefined();
+  });
+});
