@@ -198,6 +198,8 @@ function candidatesFor(tokens: Token[], catalog: Catalog, skip?: (phrase: string
 /** "how many" asks for a count, "how much" for an amount, "rate" or "%" for a percentage. */
 function cueOf(tokens: Token[]): MetricDef["format"] | undefined {
   const text = tokens.map((t) => t.raw).join(" ");
+  // "how many deals were won as a percentage of closed": the percentage said outright is what is asked
+  if (/\b(?:as an?|in)\s+(?:percentage|percent|share|fraction|proportion)\b/.test(text)) return "percent";
   if (/\b(?:how many|number of|count of)\b/.test(text)) return "number";
   // "the amount of deals won", "what is the pipeline worth", "the dollar value of …": an amount
   if (/\b(?:how much|amount|worth|dollars?|value)\b/.test(text)) return "currency";

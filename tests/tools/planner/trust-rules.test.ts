@@ -333,3 +333,11 @@ describe("all of a dimension", () => {
     expect(p.calls[0]!.input.group_by).toBeUndefined();
   });
 });
+
+describe("a percentage said outright", () => {
+  test("'how many trials converted as a percentage of trials ended in q2' is never the count of trials converted", () => {
+    const p = planQuestion("how many trials converted as a percentage of trials ended in q2", catalog, at);
+    if (p.status === "plan") expect(p.calls[0]!.input.metric).toBe("trial_conversion_rate");
+    else expect(p.kind).toBe("clarify");
+  });
+});
