@@ -342,6 +342,8 @@ export function understand(question: string, catalog: Catalog, at: Date): Unders
   }
   for (const m of text.matchAll(/\b(?:at\s+|from\s+)?(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?year\b/g))
     blank(m.index!, m.index! + m[0].length);
+  // "all time" is a span no metric is named by ("time to win" is the sales cycle, "deals won all time" is not)
+  for (const m of text.matchAll(/\ball[\s-]time\b/g)) blank(m.index!, m.index! + m[0].length);
   const candidates = candidatesFor(tokensOf(instantless), catalog);
   if (!candidates.length) {
     const content = tokens.filter((t) => !STOP.has(t.raw) && !STOP.has(t.stem)).map((t) => t.raw);
@@ -801,12 +803,22 @@ function attemptWith(
   const found = periodsFound.sort((a, b) => a.start - b.start);
   // "in August and September": two periods joined by "and" that meet end to end are one range; two that leave a
   // gap (or more than two) are never cut to the first one said
-  const ranged = found.length >= 2 && /\b(?:from|between)\b/.test(text);
+  const ranged =
+    found.length >= 2 &&
+    (/\b(?:from|between)\b/.test(text) ||
+      (found.length === 2 &&
+        /^(?:to|through|thru|until|till|-|–)$/.test(text.slice(found[0]!.end, found[1]!.start).trim())));
   let joined = false;
   if (found.length >= 2 && !ranged && !compare) {
-    const between = text.slice(found[0]!.end, found[1]!.start).trim();
-    const [a, b] = [resolvePeriod(found[0]!.period, at), resolvePeriod(found[1]!.period, at)];
-    if (found.length === 2 && /^(?:and|&|,|plus)$/.test(between) && a.end === b.start) joined = true;
+    // "in August and September", "jul, aug and sep": each next one starts where the one before ends
+    const meets = found.slice(1).every((f, k) => {
+      const between = text.slice(found[k]!.end, f.start).trim();
+      return (
+        /^(?:and|&|,|plus|, and)$/.test(between) &&
+        resolvePeriod(found[k]!.period, at).end === resolvePeriod(f.period, at).start
+      );
+    });
+    if (meets) joined = true;
     else
       return {
         unplaced: [
@@ -816,12 +828,13 @@ function attemptWith(
       };
   }
   if ((ranged || joined) && !compare) {
-    period = spanOf(found[0]!.period, found[1]!.period, at);
-    if (joined) {
+    const last = found[found.length - 1]!;
+    period = spanOf(found[0]!.period, last.period, at);
+    if (joined || !/\b(?:from|between)\b/.test(text)) {
       tokens.forEach((t, i) => {
-        if (t.start >= found[0]!.end && t.end <= found[1]!.start) placed[i] = true;
+        if (t.start >= found[0]!.end && t.end <= last.start) placed[i] = true;
       });
-      why.push(`"${text.slice(found[0]!.start, found[1]!.end)}" is one range`);
+      why.push(`"${text.slice(found[0]!.start, last.end)}" is one range`);
     }
   } else if (found.length) period = found[0]!.period;
   else if (kind === "ratio" && LONG_UNITS.test(metric.unit ?? "")) {

@@ -341,3 +341,17 @@ describe("a percentage said outright", () => {
     else expect(p.kind).toBe("clarify");
   });
 });
+
+describe("ranges said without from/between, and all time", () => {
+  test("'refunds aug through oct' and 'refunds in aug, sep and oct' are one range; a list with a gap asks back", () => {
+    const range = { metric: "refunds", period: { start: "2026-08-01", end: "2026-10-31" } };
+    expect(main("refunds aug through oct")).toMatchObject(range);
+    expect(main("refunds in aug, sep and oct")).toMatchObject(range);
+    expect(refusal("refunds in aug, sep and nov").kind).toBe("clarify");
+  });
+
+  test("'all time' never names a metric: 'bookings all time' is not the sales cycle ('time to win')", () => {
+    const p = planQuestion("how many deals did Tom win all time", catalog, at);
+    expect(p.status === "plan" ? p.calls[0]!.input.metric : "asked back").not.toBe("sales_cycle_days");
+  });
+});
