@@ -237,7 +237,20 @@ function planUnderstood(u: Understood, catalog: Catalog, at: Date): Plan | Refus
     const rest = interpretation.filters.map(
       (f) => `${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : f.value}`,
     );
-    return { ...made, interpretation: { ...interpretation, read_as: [cmp, ...rest].join(", ") } };
+    // the reading's period is the current side of the comparison (a grain word like "year over year" is no table)
+    const cur = resolvePeriod(input.current === "latest" ? "this_month" : input.current, at);
+    const lastDay = ymd(add(new Date(`${cur.end}T00:00:00Z`), "day", -1));
+    const today = ymd(truncate(at, "day"));
+    const period = {
+      text: label(input.current),
+      start: cur.start,
+      end: cur.toDate && lastDay > today ? today : lastDay,
+      to_date: cur.toDate,
+    };
+    return {
+      ...made,
+      interpretation: { ...interpretation, period, grain: null, read_as: [cmp, ...rest].join(", ") },
+    };
   }
   if (u.argmax) {
     return {

@@ -355,3 +355,12 @@ describe("ranges said without from/between, and all time", () => {
     expect(p.status === "plan" ? p.calls[0]!.input.metric : "asked back").not.toBe("sales_cycle_days");
   });
 });
+
+describe("the reading of a comparison", () => {
+  test("interpretation.period is the current side and grain is none ('open deals growth month over month')", () => {
+    const i = plan("open deals growth month over month").interpretation!;
+    expect(i.grain).toBeNull();
+    expect(i.period).toMatchObject({ start: "2026-11-01", end: "2026-11-21", to_date: true });
+    expect(i.read_as).toBe("Open deals: now (November 2026, to date) vs the end of October 2026");
+  });
+});
