@@ -156,12 +156,14 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
   const read = WHICH_MOST.test(text) || !TOP.test(text) ? understand(text, catalog, at) : undefined;
   if (read && "interpretation" in read) return planUnderstood(read, catalog, at);
   const top = TOP.exec(text);
+  // a ranking reads a mart's rows as they stand: a period, a filter or a verb around it ("the largest deal we
+  // won this year") cannot be applied, so it asks back rather than rank every row
+  const rest = top
+    ? wordsOf(text.slice(0, top.index) + " ".repeat(top[0].length) + text.slice(top.index + top[0].length))
+        .map((w) => w.text)
+        .filter((w) => !STOP.has(w) && !STOP.has(stemOf(w)) && !/^\d+$/.test(w))
+    : [];
   if (top && !WHICH_MOST.test(text)) {
-    // a ranking reads a mart's rows as they stand: a period, a filter or a verb around it ("the largest deal we
-    // won this year") cannot be applied, so it asks back rather than rank every row
-    const rest = wordsOf(text.slice(0, top.index) + " ".repeat(top[0].length) + text.slice(top.index + top[0].length))
-      .map((w) => w.text)
-      .filter((w) => !STOP.has(w) && !STOP.has(stemOf(w)) && !/^\d+$/.test(w));
     if (rest.length)
       return {
         status: "refusal",
@@ -176,7 +178,7 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
       };
     return planTopN(top, words, metrics, catalog);
   }
-  if (top) {
+  if (top && !rest.length) {
     const ranked = planTopN(top, words, metrics, catalog);
     if (ranked.status === "plan") return ranked;
   }

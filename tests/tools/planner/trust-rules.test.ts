@@ -210,6 +210,7 @@ describe("two periods in one question", () => {
 describe("rankings, shares, pairs of metrics and years ago", () => {
   test("a ranking with a period or a verb it cannot apply asks back; a size word ranks by the money column", () => {
     expect(refusal("the biggest deal we closed in q2").unplaced).toEqual(["closed", "q2"]);
+    expect(planQuestion("who had the largest deal last quarter", catalog, at).status).toBe("refusal");
     expect(main("smallest deal")).toMatchObject({ mart: "deals", measure: "amount", direction: "bottom", n: 1 });
   });
 
