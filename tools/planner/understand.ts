@@ -489,6 +489,10 @@ function attemptWith(
     tokens.forEach((t, i) => {
       if (t.start >= m.index! && t.end <= m.index! + m[0].length) placed[i] = false;
     });
+  // "since last month": the change since that month's start, its end, or the month itself? it asks back
+  tokens.forEach((t, i) => {
+    if (t.raw === "since" && /^(last|previous|prior|past|this)$/.test(tokens[i + 1]?.raw ?? "")) placed[i] = false;
+  });
   // "in the US", "US customers", "US-based": a place, not "us"
   tokens.forEach((t, i) => {
     if (
@@ -789,8 +793,9 @@ function attemptWith(
   const clash =
     said &&
     said !== metric.format &&
-    // a comparison states the change in percent too ("what % did MRR grow")
-    !(compare && said === "percent") &&
+    // a comparison states the change in percent and in its own unit ("what % did MRR grow", "how much did new
+    // customers grow": the size of the change, not an amount of money)
+    !(compare && (said === "percent" || said === "currency")) &&
     !(said === "currency" && (metric.format !== "number" || metric.unit || kind === "ratio"));
   if (clash)
     unplaced.push(`${CUE_WORDS[said]} (${metric.name} is ${FORMAT_WORDS[metric.format ?? "number"] ?? metric.format})`);
@@ -801,6 +806,12 @@ function attemptWith(
   let period: PeriodInput;
   let range = false;
   const found = periodsFound.sort((a, b) => a.start - b.start);
+  // "MRR in August vs July vs June": a comparison has two sides, never the first two of three
+  if (compare && found.length > 2)
+    return {
+      unplaced: [`${found.map((f) => resolvePeriod(f.period, at).label).join(" vs ")} (two periods at a time)`],
+      partial,
+    };
   // "in August and September": two periods joined by "and" that meet end to end are one range; two that leave a
   // gap (or more than two) are never cut to the first one said
   const ranged =

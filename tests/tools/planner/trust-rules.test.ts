@@ -365,3 +365,17 @@ describe("the reading of a comparison", () => {
     expect(i.read_as).toBe("Open deals: now (November 2026, to date) vs the end of October 2026");
   });
 });
+
+describe("more comparison edges", () => {
+  test("'how much did trials ended grow in september' compares the count (how much is the size of the change)", () => {
+    expect(plan("how much did trials ended grow in september").calls[0]!.input).toMatchObject({
+      metric: "trials_ended",
+      current: "2026-09",
+    });
+  });
+
+  test("three periods in one comparison ask back; 'since last quarter' asks back (since its start, its end?)", () => {
+    expect(refusal("ARR in q1 vs q2 vs q3").unplaced!.join(" ")).toMatch(/two periods at a time/);
+    expect(refusal("deals won since last quarter").unplaced).toContain("since");
+  });
+});
