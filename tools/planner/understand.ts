@@ -229,7 +229,16 @@ export function isAverage(m: MetricDef): boolean {
 function dimensionPhrases(catalog: Catalog, metric: MetricDef, dim: string): string[] {
   const col = columnOf(catalog, metric.mart, dim);
   const trimmed = dim.replace(/_(name|id|tier|type|code|key|label)$/, "");
-  return [...new Set([dim.replaceAll("_", " "), trimmed.replaceAll("_", " "), ...(col?.synonyms ?? [])])];
+  // "plan_tier" is said "plan tier", "plan" and "tier"
+  const suffix = /_(tier|type)$/.exec(dim)?.[1];
+  return [
+    ...new Set([
+      dim.replaceAll("_", " "),
+      trimmed.replaceAll("_", " "),
+      ...(suffix ? [suffix] : []),
+      ...(col?.synonyms ?? []),
+    ]),
+  ];
 }
 
 /** Where a phrase's stems occur as consecutive tokens (skipping none), among tokens not yet placed. */

@@ -379,3 +379,12 @@ describe("more comparison edges", () => {
     expect(refusal("deals won since last quarter").unplaced).toContain("since");
   });
 });
+
+describe("a dimension's suffix word", () => {
+  test("plan_tier is also said 'tier' ('accounts at risk split by tier')", () => {
+    expect(main("accounts at risk split by tier")).toMatchObject({
+      metric: "accounts_at_risk",
+      group_by: ["plan_tier"],
+    });
+  });
+});
