@@ -120,6 +120,14 @@ function metricLines(group: RoledResult[]): string[] {
     return [
       `There is no ${found.label} in ${String(inCurrency.value).toUpperCase()} for ${period}: amounts are converted to ${main.reporting_currency} (vars.reporting_currency and fx_rates in project.yaml); ask without the currency, or remove those vars to see each currency.`,
     ];
+  // a sum under a filter no row matches, in a period that has rows: the sum is 0, said with what matched nothing
+  const unfiltered = other("total");
+  if (noData && main.filters.length && !main.group_by.length && unfiltered?.rows.some((r) => r.rows))
+    return [
+      `${main.label} in ${period} was ${value(main, 0)}: no rows of ${main.citations[0]?.model ?? "the mart"} match ${main.filters
+        .map((f) => `${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`)
+        .join(" and ")} in that period.`,
+    ];
   if (noData) return [`There is no ${main.label} data for ${period} in ${main.citations[0]?.model ?? "the mart"}.`];
   if (main.grain) {
     const head = `${main.label} by ${main.grain}${main.group_by.length ? ` and ${main.group_by.join(", ")}` : ""}, ${period}:`;

@@ -54,8 +54,12 @@ const IRREGULAR: Record<string, string> = {
 };
 
 /** A light stemmer: plurals, -ed, -ing and a final e fold together; irregular past tenses by table. */
+/** Past forms that name an event, not the state their stem names: "tickets opened" is no count of open tickets. */
+const EVENT_FORMS = new Set(["opened"]);
+
 export function stemOf(word: string): string {
   let w = word.toLowerCase().replace(/'s$/, "");
+  if (EVENT_FORMS.has(w)) return w;
   w = IRREGULAR[w] ?? w;
   if (w.length <= 3) return w;
   if (w.endsWith("ies") && w.length > 4) w = `${w.slice(0, -3)}y`;
@@ -125,7 +129,8 @@ export function lexiconOf(catalog: Catalog): Lexicon {
   // real words a founder uses that are in no catalog: never "corrected" into one that is
   const english = `lose lost gain gained earn earned sign signed join joined create created add added drop dropped sell
     buy bought pay paid spend spent cost costs grow shrink rise fall fell went rose seat seats user users team teams
-    employee employees staff people person country region industry segment source channel campaign email phone name`;
+    employee employees staff people person country region industry segment source channel campaign email phone name
+    started starting starts ended ending opened opening closing reopened`;
   return { words: new Set([...STOP, ...targets, ...Object.keys(IRREGULAR), ...english.split(/\s+/)]), targets };
 }
 

@@ -56,14 +56,45 @@ const since = (start: string, today: Date) => ({ period: { start, end: ymd(today
 /** The bucket `n` units of `unit` before the current one: "two months ago" → that month. */
 function bucketsAgo(n: number, unit: string, today: Date): PeriodInput {
   const u = (UNIT_WORD[unit] ?? unit).replace(/s$/, "") as Grain;
+  // "a year ago" is this month a year back (the same point in time), not the calendar year before
+  if (u === "year") return ymd(add(truncate(today, "month"), "month", -12 * n)).slice(0, 7);
   const d = add(truncate(today, u), u, -n);
   if (u === "month") return ymd(d).slice(0, 7);
   if (u === "quarter") return `${d.getUTCFullYear()}-Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
-  if (u === "year") return String(d.getUTCFullYear());
   return `last_${u}`;
 }
 
+/** A day of a month named in words, in the most recent year it has begun unless a year is said. */
+function dayOf(
+  month: string,
+  day: number,
+  year: string | undefined,
+  today: Date,
+): { period: PeriodInput; multi: boolean } | undefined {
+  const mi = monthIndex(month);
+  if (mi < 0 || day < 1) return undefined;
+  const y = year ? Number(year) : latestYearFor(mi, today);
+  const d = new Date(Date.UTC(y, mi, day));
+  if (d.getUTCMonth() !== mi) return undefined;
+  if (!year && d > today) d.setUTCFullYear(y - 1);
+  return { period: ymd(d), multi: false };
+}
+
 const RULES: Rule[] = [
+  // "the first half of the year", "H2 2025", "second half of 2025": six months, the current half up to today
+  {
+    re: /\b(?:the\s+)?(first|second|1st|2nd)\s+half(?:\s+of)?(?:\s+(?:the|this)\s+year|\s+(last)\s+year|\s+(\d{4}))\b|\bh([12])(?:\s+(\d{4}))?\b/g,
+    make: (m, today) => {
+      const second = m[1] ? /^(?:second|2nd)$/.test(m[1]) : m[4] === "2";
+      const said = m[3] ?? m[5];
+      let y = said ? Number(said) : today.getUTCFullYear() - (m[2] ? 1 : 0);
+      if (!said && !m[2] && second && today.getUTCMonth() < 6) y -= 1;
+      const start = `${y}-${second ? "07" : "01"}-01`;
+      const end = `${y}-${second ? "12-31" : "06-30"}`;
+      if (start > ymd(today)) return undefined;
+      return { period: { start, end: end > ymd(today) ? ymd(today) : end }, multi: true };
+    },
+  },
   // "since the start of the year" is the year to date; of the month or quarter, that one to date
   {
     re: /\bsince\s+(?:the\s+)?(?:start|beginning|begin)\s+of\s+(?:the\s+|this\s+)?(year|quarter|qtr|month)\b/g,
@@ -83,9 +114,17 @@ const RULES: Rule[] = [
       return { period: bucketsAgo(n, m[2]!, today), multi: false };
     },
   },
+  // "this time last year", "the same month last year": this month a year back
+  {
+    re: /\b(?:this\s+time|the\s+same\s+(?:time|month)|same\s+(?:time|month))\s+last\s+year\b/g,
+    make: (_m, today) => ({ period: bucketsAgo(1, "year", today), multi: false }),
+  },
   {
     re: /\b(?:the\s+)?(month|quarter|year)\s+before\s+last\b/g,
-    make: (m, today) => ({ period: bucketsAgo(2, m[1]!, today), multi: false }),
+    make: (m, today) => ({
+      period: m[1] === "year" ? String(today.getUTCFullYear() - 2) : bucketsAgo(2, m[1]!, today),
+      multi: false,
+    }),
   },
   {
     re: new RegExp(
@@ -114,6 +153,11 @@ const RULES: Rule[] = [
     re: /\b(?:(?:last|previous|prior|past)\s+(?:full\s+|complete\s+|completed\s+|closed\s+|finished\s+)?|(?:latest|most\s+recent)\s+(?:full|complete|completed|closed|finished)\s+)(week|month|quarter|year|qtr|yr|mo|mth|wk)\b/g,
     make: (m) => ({ period: `last_${UNIT_WORD[m[1]!] ?? m[1]}`, multi: false }),
   },
+  // "at the start of the quarter", "by the end of the month": the current one
+  {
+    re: /(?<=\b(?:start|beginning|end)\s+of\s+)the\s+(week|month|quarter|year|qtr)\b/g,
+    make: (m) => ({ period: `this_${UNIT_WORD[m[1]!] ?? m[1]}`, multi: false }),
+  },
   {
     re: /\b(?:this|current)\s+(week|month|quarter|year|qtr|yr|mo|mth|wk)\b/g,
     make: (m) => ({ period: `this_${UNIT_WORD[m[1]!] ?? m[1]}`, multi: false }),
@@ -141,7 +185,25 @@ const RULES: Rule[] = [
     },
   },
   { re: /\b(\d{4}-\d{2}-\d{2})\b/g, make: (m) => ({ period: m[1]!, multi: false }) },
+  // a day named in words: "September 15", "Sept 15th, 2026", "15 September", "the 15th of September"
+  {
+    re: new RegExp(`\\b${MONTH_RE}\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s+(\\d{4})\\b)?`, "g"),
+    make: (m, today) => dayOf(m[1]!, Number(m[2]), m[3], today),
+  },
+  {
+    re: new RegExp(
+      `\\b(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH_RE}\\b\\.?(?:,?\\s+(\\d{4})\\b)?`,
+      "g",
+    ),
+    make: (m, today) => dayOf(m[2]!, Number(m[1]), m[3], today),
+  },
   { re: /\b(\d{4})-(\d{2})\b/g, make: (m) => ({ period: `${m[1]}-${m[2]}`, multi: false }) },
+  // "10/2026": a month and a year
+  {
+    re: /\b(\d{1,2})\/(\d{4})\b/g,
+    make: (m) =>
+      Number(m[1]) >= 1 && Number(m[1]) <= 12 ? { period: `${m[2]}-${pad(Number(m[1]))}`, multi: false } : undefined,
+  },
   {
     re: new RegExp(`\\b${MONTH_RE}\\.?(?:\\s+(\\d{4}))?\\b`, "g"),
     make: (m, today) => {

@@ -3,10 +3,11 @@ import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import type { ToolCall } from "../toolbox/index.ts";
 import type { Filter } from "../../engine/catalog/metric-query.ts";
-import { resolvePeriod, truncate, type Grain, type PeriodInput } from "../../engine/catalog/period.ts";
+import { add, resolvePeriod, truncate, ymd, type Grain, type PeriodInput } from "../../engine/catalog/period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { trailingWindow, type FoundPeriod } from "./periods.ts";
+import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
 import { suggestionsFor, understand, type Interpretation, type Understood } from "./understand.ts";
 
@@ -80,6 +81,10 @@ const ACT =
   /^(?:please\s+)?(?:export|send|email|post|delete|drop|remove|update|create|schedule|run|rebuild|refresh|pull)\b/;
 const FORECAST =
   /\b(?:will|forecast|predict|prediction|projected|projection|expect|next (?:week|month|quarter|year))\b/;
+/** a word that puts one side of a comparison now */
+const NOW_SAID = /\b(?:now|currently|today|right now|at the moment|these days|at present)\b/;
+/** the words that make the period after them the side compared against */
+const AGAINST = /\b(?:vs\.?|versus|compared (?:to|with)|against|than)\s+(?:the\s+)?$/;
 const WHY = /^(?:why|what caused|what drove|reason)\b/;
 
 function refuse(catalog: Catalog, reason: string): Refusal {
@@ -88,7 +93,10 @@ function refuse(catalog: Catalog, reason: string): Refusal {
 
 /** Personal data asked for by name: refused whatever else the question says. */
 const PII =
-  /\b(?:e-?mails?|email address(?:es)?|phone(?:\s+numbers?)?|telephone|mobile numbers?|(?:home|postal|street|mailing)\s+address(?:es)?|addresses|contact (?:details|info|information)|social security|ssn|passwords?|credit cards?|card numbers?|date of birth|birthdays?)\b|\b(?:names?|who)\s+(?:of|are)\s+(?:the\s+|our\s+|all\s+|every\s+)?(?:customers|accounts|users|contacts|people|clients)\b|\b(?:customer|account|user|contact|client)(?:'s|s'|s)?\s+names?\b/;
+  /\b(?:e-?mails?|email address(?:es)?|phone(?:\s+numbers?)?|telephone|mobile numbers?|(?:home|postal|street|mailing)\s+address(?:es)?|addresses|contact (?:details|info|information)|social security|ssn|passwords?|credit cards?|card numbers?|date of birth|birthdays?)\b|\b(?:names?|who)\s+(?:of|are)\s+(?:the\s+|our\s+|all\s+|every\s+)?(?:customers|accounts|users|contacts|people|clients)\b|\b(?:customer|account|user|contact|client)(?:'s|s'|s)?\s+names?\b|\bnames?\s+of\s+(?:[a-z']+\s+){0,3}(?:customers?|clients?|accounts?|users?|contacts?|compan(?:y|ies))\b|\bwho\s+(?:is|are)\s+(?:our|the)\s+(?:[a-z']+\s+){0,2}(?:customers?|clients?|accounts?|users?|contacts?)\b/;
+/** A request for the rows themselves: a list of customers or deals, or which ones did something */
+const ROWS =
+  /\b(?:list|a list of|enumerate)\b.*\b(?:customers|accounts|clients|companies|deals|opportunities|opps|subscriptions|subscribers|users|contacts|tickets|invoices)\b|^(?:which|what)\s+(?:customers|accounts|clients|companies|deals|opportunities|opps|subscriptions|subscribers|users|contacts|tickets|invoices)\b/;
 /** Instructions to the assistant inside a question: never followed, and the question is not answered either. */
 const INJECTION =
   /\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}\b(?:instructions?|rules?|prompt|guidelines|polic(?:y|ies)|previous|above|restrictions?)\b|\bsystem prompt\b|\byou are now\b|\b(?:admin|developer|god|debug) mode\b|\bpretend (?:to be|you)\b|\bact as\b|\bjailbreak\b|\b(?:dump|print|show|reveal)\b.{0,30}\b(?:raw|whole|entire|full)\b.{0,20}\b(?:table|database|data)\b|\bdump\b/;
@@ -125,6 +133,12 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
     );
 
   if (LIST_METRICS.test(text)) return plan1("list_metrics", [{ role: "main", name: "list_metrics", input: {} }]);
+  // "list all customers on Pro", "which customers churned": rows, not a number; a count of them is a different answer
+  if (ROWS.test(text))
+    return refuse(
+      catalog,
+      "dp ask answers with metrics, not lists of rows (and customers' names are personal data); ask how many instead",
+    );
   if (FRESHNESS.test(text)) return planFreshness(text, words, catalog);
   if (LINEAGE.test(text) && !/\bhow (?:much|many)\b/.test(text)) return planLineage(words, catalog);
 
@@ -142,8 +156,29 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
   const read = WHICH_MOST.test(text) || !TOP.test(text) ? understand(text, catalog, at) : undefined;
   if (read && "interpretation" in read) return planUnderstood(read, catalog, at);
   const top = TOP.exec(text);
-  if (top && !WHICH_MOST.test(text)) return planTopN(top, words, metrics, catalog);
-  if (top) {
+  // a ranking reads a mart's rows as they stand: a period, a filter or a verb around it ("the largest deal we
+  // won this year") cannot be applied, so it asks back rather than rank every row
+  const rest = top
+    ? wordsOf(text.slice(0, top.index) + " ".repeat(top[0].length) + text.slice(top.index + top[0].length))
+        .map((w) => w.text)
+        .filter((w) => !STOP.has(w) && !STOP.has(stemOf(w)) && !/^\d+$/.test(w))
+    : [];
+  if (top && !WHICH_MOST.test(text)) {
+    if (rest.length)
+      return {
+        status: "refusal",
+        reason: `I can't place ${rest.map((w) => `"${w}"`).join(", ")} in a ranking: it ranks a mart's rows as they stand now, with no period or filter`,
+        known_metrics: catalog.metrics.map((m) => m.name),
+        kind: "clarify",
+        suggestions: suggestionsFor(
+          catalog,
+          metrics.map((m) => m.item),
+        ),
+        unplaced: rest,
+      };
+    return planTopN(top, words, metrics, catalog);
+  }
+  if (top && !rest.length) {
     const ranked = planTopN(top, words, metrics, catalog);
     if (ranked.status === "plan") return ranked;
   }
@@ -167,16 +202,57 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
 /** A question read by understand(): the calls for its metric(s), an argmax, or a comparison. */
 function planUnderstood(u: Understood, catalog: Catalog, at: Date): Plan | Refusal {
   const interpretation = u.interpretation;
+  // "the difference between new and churned MRR": a comparison of two metrics, which no tool computes; answering
+  // one metric against its previous period would be another question
+  if (u.compare && u.extra.length)
+    return {
+      status: "refusal",
+      reason: `I can compare one metric between two periods, not ${[u.metric, ...u.extra].map((m) => m.name).join(" with ")}; ask for each of them`,
+      known_metrics: catalog.metrics.map((m) => m.name),
+      kind: "clarify",
+      suggestions: suggestionsFor(catalog, [u.metric, ...u.extra]),
+      interpretation,
+      unplaced: [],
+    };
   if (u.compare) {
     const made = planCompare(u.text, u.text, u.periods, u.metric, catalog, at, u.filters);
     if (made.status !== "plan") return made;
+    // "ARR growth year over year": the other side is the same period a year back, never the period just before
+    if (u.shift && u.periods.length < 2) {
+      const cmp = made.calls[0]!.input as { current: PeriodInput; previous?: PeriodInput };
+      cmp.previous = shifted(cmp.current, u.shift, at);
+      interpretation.why.push(`"${u.shift} over ${u.shift}": the same period one ${u.shift} earlier`);
+    }
     const input = made.calls[0]!.input as { current: PeriodInput; previous?: PeriodInput };
-    const label = (p: PeriodInput | undefined) => (p === undefined ? "the period before" : resolvePeriod(p, at).label);
+    // a level is read at the end of each period (to date for the current one)
+    const stock = interpretation.kind === "stock";
+    const label = (p: PeriodInput | undefined) => {
+      if (p === undefined) return stock ? "the end of the period before" : "the period before";
+      const r = resolvePeriod(p, at);
+      return stock && !r.toDate
+        ? `the end of ${r.label}`
+        : stock
+          ? `now (${r.label.replace(/ \(to date\)$/, "")}, to date)`
+          : r.label;
+    };
     const cmp = `${interpretation.metric_label}: ${label(input.current)} vs ${label(input.previous)}`;
     const rest = interpretation.filters.map(
       (f) => `${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : f.value}`,
     );
-    return { ...made, interpretation: { ...interpretation, read_as: [cmp, ...rest].join(", ") } };
+    // the reading's period is the current side of the comparison (a grain word like "year over year" is no table)
+    const cur = resolvePeriod(input.current === "latest" ? "this_month" : input.current, at);
+    const lastDay = ymd(add(new Date(`${cur.end}T00:00:00Z`), "day", -1));
+    const today = ymd(truncate(at, "day"));
+    const period = {
+      text: label(input.current),
+      start: cur.start,
+      end: cur.toDate && lastDay > today ? today : lastDay,
+      to_date: cur.toDate,
+    };
+    return {
+      ...made,
+      interpretation: { ...interpretation, period, grain: null, read_as: [cmp, ...rest].join(", ") },
+    };
   }
   if (u.argmax) {
     return {
@@ -193,6 +269,9 @@ function planUnderstood(u: Understood, catalog: Catalog, at: Date): Plan | Refus
     };
   }
   const calls: PlannedCall[] = [];
+  // "deals won and lost": every metric answered is in the reading, not only the first
+  if (u.extra.length)
+    interpretation.read_as = `${interpretation.read_as}; also ${u.extra.map((m) => m.label ?? m.name.replaceAll("_", " ")).join(", ")}, read the same way`;
   for (const metric of [u.metric, ...u.extra]) {
     const filters = u.filters.filter((f) => metric.dimensions.includes(f.dimension));
     const groupBy = u.groupBy.filter((d) => metric.dimensions.includes(d));
@@ -219,6 +298,9 @@ function metricCalls(
     },
   ];
   if (dims.length && !grain) calls.push({ role: "total", name: "query_metric", input: base });
+  // a filter no row matches leaves a sum at 0 when the period has rows: the unfiltered total says whether it has
+  if (filters.length && !dims.length && !grain && /^\s*sum\([^()]*\)\s*$/i.test(metric.expression))
+    calls.push({ role: "total", name: "query_metric", input: { ...base, filters: [] } });
   if (!grain && !dims.length) {
     const parts = components(metric, catalog);
     if (parts) {
@@ -278,6 +360,8 @@ const LABEL_PREFERENCE = (entity: string) => [
   `${entity}_id`,
   "id",
 ];
+/** the columns a size word ranks by when no measure is said, in order */
+const MONEY_COLUMNS = ["mrr", "amount", "arr", "revenue", "lifetime_revenue", "value"];
 const NUMERIC =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|REAL|DOUBLE|DECIMAL)/i;
 
@@ -315,9 +399,11 @@ function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>
         `${mart.name} has no numeric column for "${measureText}" (numeric columns: ${numeric.map((c) => c.name).join(", ")})`,
       );
   } else {
-    measure = [...metrics.map((m) => m.item.name), ...catalog.metrics.map((m) => m.name)].find((name) =>
-      numeric.some((c) => c.name === name),
-    );
+    // no measure said: a metric the question names, else the mart's money column ("the largest deal" is by amount);
+    // never the first metric that happens to share a column name (that ranked deals by sales cycle)
+    measure =
+      metrics.map((m) => m.item.name).find((name) => numeric.some((c) => c.name === name)) ??
+      MONEY_COLUMNS.find((name) => numeric.some((c) => c.name === name));
     if (!measure)
       return refuse(catalog, `rank ${mart.name} by what? (numeric columns: ${numeric.map((c) => c.name).join(", ")})`);
   }
@@ -331,6 +417,21 @@ function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>
   const direction = /bottom|smallest|lowest|worst/.test(adjective!) ? "bottom" : "top";
   void words;
   return plan1("top_n", [{ role: "main", name: "top_n", input: { mart: mart.name, measure, label, n, direction } }]);
+}
+
+/** The same period one unit back: October 2026 a year back is October 2025; a quarter keeps its shape. */
+function shifted(p: PeriodInput, unit: Grain, at: Date): PeriodInput {
+  const r = resolvePeriod(p === "latest" ? "this_month" : p, at);
+  const start = new Date(`${r.start}T00:00:00Z`);
+  const end = new Date(`${r.end}T00:00:00Z`);
+  const months = Math.round((end.getTime() - start.getTime()) / (30.44 * 864e5));
+  const back = add(start, unit, -1);
+  if (start.getUTCDate() === 1 && months === 1) return ymd(back).slice(0, 7);
+  if (start.getUTCDate() === 1 && months === 3 && start.getUTCMonth() % 3 === 0)
+    return `${back.getUTCFullYear()}-Q${Math.floor(back.getUTCMonth() / 3) + 1}`;
+  if (start.getUTCDate() === 1 && months === 12 && start.getUTCMonth() === 0) return String(back.getUTCFullYear());
+  const lastDay = add(add(end, unit, -1), "day", -1);
+  return { start: ymd(back), end: ymd(lastDay) };
 }
 
 /** The numerator and denominator of a ratio metric, when the project names them as metrics too. */
@@ -376,7 +477,21 @@ function planCompare(
     // "compare September and October": the later period is the current one
     if (!fromTo && resolvePeriod(b.period, at).start > resolvePeriod(a.period, at).start) [a, b] = [b, a];
     input.current = a.period;
-    input.previous = b.period;
+    // "last month compared to the prior month": both words name one month; the other side is the one before it
+    const same = (x: PeriodInput, y: PeriodInput) => {
+      const [rx, ry] = [resolvePeriod(x, at), resolvePeriod(y, at)];
+      return rx.start === ry.start && rx.end === ry.end;
+    };
+    if (!same(a.period, b.period)) input.previous = b.period;
+  } else if (
+    periods.length === 1 &&
+    (NOW_SAID.test(rest.slice(0, periods[0]!.start) + rest.slice(periods[0]!.end)) ||
+      AGAINST.test(rest.slice(0, periods[0]!.start)))
+  ) {
+    // "open pipeline now compared to last month", "MRR vs last month": the named period is the side compared
+    // against; the other side is now (this month to date)
+    input.current = "this_month";
+    input.previous = periods[0]!.period;
   } else {
     input.current = periods[0]?.period ?? (metric.time_rollup === "last" ? "this_month" : "last_month");
   }

@@ -51,6 +51,8 @@ export interface Understood {
   groupBy: string[];
   argmax: Interpretation["argmax"];
   compare: boolean;
+  /** "year over year", "QoQ": the side compared against is the same period one year (quarter, month) earlier */
+  shift?: Grain;
   /** the later and earlier periods of a comparison, when two are named */
   periods: FoundPeriod[];
   interpretation: Interpretation;
@@ -78,7 +80,12 @@ const GRAIN_WORDS: [RegExp, Grain][] = [
 ];
 const TREND = /\b(?:trend|trends|trended|trending|over time|history|historical|evolution|time series|series)\b/;
 const COMPARE =
-  /\b(?:compare|compared|comparison|vs|versus|against|change from|changed from|difference between|how did .* change|changed|grow|grew|growth)\b/;
+  /\b(?:compare|compared|comparison|vs|versus|against|change|changed|difference between|how did .* change|grow|grew|growth|(?:go|goes|going|gone|went)\s+(?:up|down))\b/;
+/** the side of a comparison said as the period before the named one */
+const PERIOD_BEFORE =
+  /\b(?:the\s+)?(?:(?:month|quarter|week|year|period|one)\s+before|(?:previous|prior|preceding)\s+(?:month|quarter|week|year|period|one))\b/g;
+/** "did churn go up", "how much did MRR go down": a change between two periods */
+const UP_DOWN = /\b(?:go|goes|going|gone|went)\s+(?:up|down)\b/g;
 const COMPARE_WORDS = new Set([
   "compare",
   "compared",
@@ -91,12 +98,29 @@ const COMPARE_WORDS = new Set([
   "grew",
   "growth",
 ]);
+const CHANGE_STEMS = new Set([...COMPARE_WORDS].map((w) => stemOf(w)));
 const SUPERLATIVE =
   /\b(?:most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst|most popular)\b/;
 const LEAST = /\b(?:least|fewest|lowest|smallest|worst)\b/;
-const INSTANT_START = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?(?:start|beginning|begin)\s+of\s+(?:the\s+)?$/;
-const INSTANT_END = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?$/;
+// "of" may open the period's own words ("the end of 2025": the period read is "of 2025")
+const INSTANT_START = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?(?:start|beginning|begin)(?:\s+of)?\s+(?:the\s+)?$/;
+const INSTANT_END = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?end(?:\s+of)?\s+(?:the\s+)?$/;
 
+/** units of a duration long enough that one month holds too few cases to read it by ("sales cycle in days") */
+const LONG_UNITS = /^(?:days?|weeks?|months?)$/;
+/** a comparison against the same period one unit back */
+const OVER = /\b(year over year|yoy|y\/y|quarter over quarter|qoq|q\/q|month over month|mom|m\/m)\b/;
+const OVER_UNIT: Record<string, Grain> = {
+  yearoveryear: "year",
+  yoy: "year",
+  yy: "year",
+  quarteroverquarter: "quarter",
+  qoq: "quarter",
+  qq: "quarter",
+  monthovermonth: "month",
+  mom: "month",
+  mm: "month",
+};
 const GRAIN_RANK: Record<Grain, number> = { day: 0, week: 1, month: 2, quarter: 3, year: 4 };
 
 function kindOf(m: MetricDef): Interpretation["kind"] {
@@ -128,7 +152,7 @@ function clausesOf(tokens: Token[]): Set<string>[] {
   return out;
 }
 
-function candidatesFor(tokens: Token[], catalog: Catalog): Candidate[] {
+function candidatesFor(tokens: Token[], catalog: Catalog, skip?: (phrase: string) => boolean): Candidate[] {
   const clauses = clausesOf(tokens);
   const out: Candidate[] = [];
   catalog.metrics.forEach((metric, order) => {
@@ -137,6 +161,7 @@ function candidatesFor(tokens: Token[], catalog: Catalog): Candidate[] {
     let strength = 0;
     let contiguous = 0;
     for (const full of metricPhraseList(metric)) {
+      if (skip?.(full)) continue;
       stemsOf(full).forEach((s) => vocabulary.add(s));
       // "mrr by plan" names the metric with a split: the split is read as a breakdown, not as the metric
       // ("average mrr per customer" is no split: customer is no dimension of it)
@@ -173,10 +198,12 @@ function candidatesFor(tokens: Token[], catalog: Catalog): Candidate[] {
 /** "how many" asks for a count, "how much" for an amount, "rate" or "%" for a percentage. */
 function cueOf(tokens: Token[]): MetricDef["format"] | undefined {
   const text = tokens.map((t) => t.raw).join(" ");
+  // "how many deals were won as a percentage of closed": the percentage said outright is what is asked
+  if (/\b(?:as an?|in)\s+(?:percentage|percent|share|fraction|proportion)\b/.test(text)) return "percent";
   if (/\b(?:how many|number of|count of)\b/.test(text)) return "number";
   // "the amount of deals won", "what is the pipeline worth", "the dollar value of …": an amount
   if (/\b(?:how much|amount|worth|dollars?|value)\b/.test(text)) return "currency";
-  if (/\b(?:rate|percent|percentage|share)\b/.test(text)) return "percent";
+  if (/\b(?:rate|percent|percentage|share|fraction|proportion)\b/.test(text)) return "percent";
   return undefined;
 }
 
@@ -202,7 +229,16 @@ export function isAverage(m: MetricDef): boolean {
 function dimensionPhrases(catalog: Catalog, metric: MetricDef, dim: string): string[] {
   const col = columnOf(catalog, metric.mart, dim);
   const trimmed = dim.replace(/_(name|id|tier|type|code|key|label)$/, "");
-  return [...new Set([dim.replaceAll("_", " "), trimmed.replaceAll("_", " "), ...(col?.synonyms ?? [])])];
+  // "plan_tier" is said "plan tier", "plan" and "tier"
+  const suffix = /_(tier|type)$/.exec(dim)?.[1];
+  return [
+    ...new Set([
+      dim.replaceAll("_", " "),
+      trimmed.replaceAll("_", " "),
+      ...(suffix ? [suffix] : []),
+      ...(col?.synonyms ?? []),
+    ]),
+  ];
 }
 
 /** Where a phrase's stems occur as consecutive tokens (skipping none), among tokens not yet placed. */
@@ -286,7 +322,38 @@ export function understand(question: string, catalog: Catalog, at: Date): Unders
   const lexicon = lexiconOf(catalog);
   const { text, fixes } = correctTypos(expandShorthand(question), lexicon);
   const tokens = tokensOf(text);
-  const candidates = candidatesFor(tokens, catalog);
+  // "how did MRR change from September to October": with two instants named, a word of change is the comparison
+  // of the level at each, never a name of the flow that sums the change ("mrr change" = net new MRR) over both months
+  // ("what % did MRR grow this year" too: a percentage of change is the change of the level, not net new MRR)
+  const percentCue = /\b(?:percent|percentage|rate)\b/.test(text);
+  if ((findPeriods(text, at).length >= 2 && /\b(?:from|between)\b/.test(text)) || percentCue) {
+    const changeWords = (p: string) => stemsOf(p).some((s) => CHANGE_STEMS.has(s));
+    for (const c of candidatesFor(tokens, catalog, changeWords)) {
+      const attempt = attemptWith(c, [], text, tokens, catalog, at, fixes);
+      if (attempt.ok?.compare) {
+        attempt.ok.interpretation.why.push(
+          "a change between two named periods: the level at each compared, not the flow summed over both",
+        );
+        return attempt.ok;
+      }
+      break;
+    }
+  }
+  // "from the start of the year", "at the beginning of October": words of an instant, never of a metric's name
+  // ("customers at start of month" would otherwise read "customers … the start of the year" as its own name)
+  let instantless = text;
+  const blank = (a: number, b: number) => {
+    instantless = instantless.slice(0, a) + " ".repeat(b - a) + instantless.slice(b);
+  };
+  for (const p of findPeriods(text, at)) {
+    const m = INSTANT_START.exec(text.slice(0, p.start)) ?? INSTANT_END.exec(text.slice(0, p.start));
+    if (m) blank(m.index, p.start);
+  }
+  for (const m of text.matchAll(/\b(?:at\s+|from\s+)?(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?year\b/g))
+    blank(m.index!, m.index! + m[0].length);
+  // "all time" is a span no metric is named by ("time to win" is the sales cycle, "deals won all time" is not)
+  for (const m of text.matchAll(/\ball[\s-]time\b/g)) blank(m.index!, m.index! + m[0].length);
+  const candidates = candidatesFor(tokensOf(instantless), catalog);
   if (!candidates.length) {
     const content = tokens.filter((t) => !STOP.has(t.raw) && !STOP.has(t.stem)).map((t) => t.raw);
     const related = catalog.metrics.filter((m) =>
@@ -341,17 +408,35 @@ function attemptWith(
     if (c.covered.has(t.stem) && !dimStems.has(t.stem)) placed[i] = true;
   });
 
-  // a second metric joined by "and": "MRR and churn last month"
+  // a second metric joined by "and": "MRR and churn last month"; "deals won and lost" says deals once for both
   const extra: MetricDef[] = [];
+  const sharesHead = (o: MetricDef) =>
+    metricPhraseList(o).some((p) => stemsOf(p).some((s) => !STOP.has(s) && c.covered.has(s)));
   if (/\b(?:and|&)\b|,/.test(text)) {
-    for (const o of all) {
-      if (o.metric.name === metric.name || [...o.covered].some((s) => c.covered.has(s))) continue;
-      if ([...o.covered].every((s) => tokens.some((t, i) => t.stem === s && !placed[i]))) {
-        extra.push(o.metric);
-        tokens.forEach((t, i) => {
-          if (o.covered.has(t.stem)) placed[i] = true;
-        });
+    // its own words (those the first metric's name does not say) all unplaced: "deals won and lost" shares "deals"
+    // with deals won and adds "lost", so it is deals lost (a count, like the first), not the lost amount
+    const present = new Set(tokens.map((t) => t.stem));
+    const rivals: { metric: MetricDef; own: string[]; size: number; same: number }[] = [];
+    for (const o of catalog.metrics) {
+      if (o.name === metric.name || (all.length && !all.some((x) => x.metric.name === o.name) && !sharesHead(o)))
+        continue;
+      for (const p of metricPhraseList(o)) {
+        const content = stemsOf(p).filter((s) => !STOP.has(s));
+        const own = content.filter((s) => !c.covered.has(s));
+        if (!own.length || !content.every((s) => present.has(s))) continue;
+        // a shared word completes the second name only when the first said more than it ("deals won and lost");
+        // "MRR and churn" shares nothing: churn there is its own name, not "MRR churned"
+        if (own.length < content.length && content.length - own.length >= c.covered.size) continue;
+        rivals.push({ metric: o, own, size: content.length, same: o.format === metric.format ? 1 : 0 });
       }
+    }
+    rivals.sort((a, b) => b.size - a.size || b.same - a.same);
+    for (const r of rivals) {
+      if (extra.includes(r.metric) || !r.own.every((s) => tokens.some((t, i) => t.stem === s && !placed[i]))) continue;
+      extra.push(r.metric);
+      tokens.forEach((t, i) => {
+        if (r.own.includes(t.stem)) placed[i] = true;
+      });
     }
   }
   const matchedBy = metricPhraseList(metric).find((p) => {
@@ -375,6 +460,7 @@ function attemptWith(
     }
   }
   let instantStart = false;
+  const startOf = new Set<FoundPeriod>();
   for (const p of periodsFound) {
     markSpan(tokens, placed, p.start, p.end);
     const before = text.slice(0, p.start);
@@ -382,6 +468,7 @@ function attemptWith(
     const e = INSTANT_END.exec(before);
     if (s && kind === "stock") {
       instantStart = true;
+      startOf.add(p);
       markSpan(tokens, placed, s.index, p.start);
     } else if (e) markSpan(tokens, placed, e.index, p.start);
   }
@@ -389,7 +476,9 @@ function attemptWith(
   const yearStart = /\b(?:at\s+)?(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?year\b/.exec(text);
   if (yearStart && kind === "stock" && !periodsFound.length) {
     markSpan(tokens, placed, yearStart.index, yearStart.index + yearStart[0].length);
-    periodsFound.push({ period: "this_year", start: yearStart.index, end: yearStart.index, multi: false });
+    const p: FoundPeriod = { period: "this_year", start: yearStart.index, end: yearStart.index, multi: false };
+    periodsFound.push(p);
+    startOf.add(p);
     instantStart = true;
   }
   // "now", "at the moment", "these days", "to date": a level now; a count over a period has no "now" (a flow
@@ -409,8 +498,20 @@ function attemptWith(
     tokens.forEach((t, i) => {
       if (t.start >= m.index! && t.end <= m.index! + m[0].length) placed[i] = false;
     });
+  // "since last month": the change since that month's start, its end, or the month itself? it asks back
   tokens.forEach((t, i) => {
-    if (t.raw === "us" && tokens[i - 1]?.raw === "the") placed[i] = false;
+    if (t.raw === "since" && /^(last|previous|prior|past|this)$/.test(tokens[i + 1]?.raw ?? "")) placed[i] = false;
+  });
+  // "in the US", "US customers", "US-based": a place, not "us"
+  tokens.forEach((t, i) => {
+    if (
+      t.raw === "us" &&
+      (tokens[i - 1]?.raw === "the" ||
+        /^(customers?|accounts?|clients?|users?|companies|based|market|revenue|mrr|arr|deals?)$/.test(
+          tokens[i + 1]?.raw ?? "",
+        ))
+    )
+      placed[i] = false;
   });
   // "tickets we received", "refunds we issued": the event of a count over a period, nothing more
   if (kind !== "stock")
@@ -461,11 +562,26 @@ function attemptWith(
       const i = findRun(tokens, placed, stems);
       if (i >= 0) valueHits.push({ dim, values, at: i, len: stems.length, said: phrase, syn: true });
     }
-    for (const v of catalog.dimensionValues?.get(`${metric.mart}.${dim}`) ?? []) {
+    const values = catalog.dimensionValues?.get(`${metric.mart}.${dim}`) ?? [];
+    for (const v of values) {
       const stems = stemsOf(v);
       if (!stems.length || stems.every((s) => STOP.has(s))) continue;
       const i = findRun(tokens, placed, stems);
       if (i >= 0) valueHits.push({ dim, values: [v], at: i, len: stems.length, said: v, syn: false });
+    }
+    // a person by first name ("Sofia's win rate", "open deals does Tom have"): only on a dimension whose synonyms
+    // say it names people ("who"), and only a first name exactly one of its values has
+    if (col?.synonyms?.includes("who")) {
+      const firsts = new Map<string, string[]>();
+      for (const v of values) {
+        const words = stemsOf(v);
+        if (words.length < 2 || STOP.has(words[0]!)) continue;
+        firsts.set(words[0]!, [...(firsts.get(words[0]!) ?? []), v]);
+      }
+      for (const [first, names] of firsts) {
+        const i = names.length === 1 ? findRun(tokens, placed, [first]) : -1;
+        if (i >= 0) valueHits.push({ dim, values: names, at: i, len: 1, said: tokens[i]!.raw, syn: true });
+      }
     }
   }
   valueHits.sort((a, b) => b.len - a.len || Number(a.syn) - Number(b.syn));
@@ -567,7 +683,7 @@ function attemptWith(
   // breakdowns: "by tier", "per sales rep", "broken down by stage"
   const groupBy: string[] = [];
   for (const m of text.matchAll(
-    /\b(?:by|per|across|for each|for every|broken down by|break down by|breakdown by|breakdown of .*? by|split by|grouped by)\s+/g,
+    /\b(?:by|per|across|for each|for every|each|every|broken down by|break down by|breakdown by|breakdown of .*? by|split by|grouped by)\s+/g,
   )) {
     const startIdx = tokens.findIndex((t) => t.start >= m.index! + m[0].length);
     if (startIdx < 0 || placed[startIdx]) continue;
@@ -580,6 +696,19 @@ function attemptWith(
     }
   }
 
+  // "MRR across all plans", "total open pipeline for all owners": a dimension after "all" is no filter, which is the
+  // reading already ("all plans" in Read as)
+  if (!filters.length)
+    tokens.forEach((t, i) => {
+      if (t.raw !== "all" || placed[i + 1] === undefined) return;
+      for (const d of metric.dimensions)
+        for (const p of dimensionPhrases(catalog, metric, d)) {
+          const stems = stemsOf(p);
+          const at0 = tokens[i + 1] && /^(the|our)$/.test(tokens[i + 1]!.raw) ? i + 2 : i + 1;
+          if (stems.length && stems.every((x, j) => tokens[at0 + j]?.stem === x && !placed[at0 + j]))
+            for (let k = at0; k < at0 + stems.length; k++) placed[k] = true;
+        }
+    });
   // a comparison word that is not a value already read ("customers on Growth" names a plan)
   const cmp = COMPARE.exec(bare);
   const cmpWords = tokens
@@ -589,13 +718,19 @@ function attemptWith(
         cmp &&
         t.start >= cmp.index &&
         t.end <= cmp.index + cmp[0].length &&
-        /^(compare|compared|comparison|vs|versus|against|change|changed|difference|grow|grew|growth)$/.test(t.raw),
+        /^(compare|compared|comparison|vs|versus|against|change|changed|difference|grow|grew|growth|go|goes|going|gone|went|up|down)$/.test(
+          t.raw,
+        ),
     );
   const compare = cmpWords.some(({ t, i }) => !placed[i] || STOP.has(t.raw)) && !argmax && !groupBy.length;
-  if (compare)
+  if (compare) {
     tokens.forEach((t, i) => {
       if (COMPARE_WORDS.has(t.raw) || t.raw === "did" || t.raw === "how") placed[i] = true;
     });
+    for (const m of text.matchAll(UP_DOWN)) markSpan(tokens, placed, m.index!, m.index! + m[0].length);
+    // "vs the month before", "against the prior quarter": the other side is the period before, the default
+    for (const m of text.matchAll(PERIOD_BEFORE)) markSpan(tokens, placed, m.index!, m.index! + m[0].length);
+  }
 
   // the metric's own words not read as a dimension; then words of its other names, which agree with it
   // ("who closed the most revenue": revenue is in "won revenue"), except a bare dimension name ("MRR plans")
@@ -667,6 +802,9 @@ function attemptWith(
   const clash =
     said &&
     said !== metric.format &&
+    // a comparison states the change in percent and in its own unit ("what % did MRR grow", "how much did new
+    // customers grow": the size of the change, not an amount of money)
+    !(compare && (said === "percent" || said === "currency")) &&
     !(said === "currency" && (metric.format !== "number" || metric.unit || kind === "ratio"));
   if (clash)
     unplaced.push(`${CUE_WORDS[said]} (${metric.name} is ${FORMAT_WORDS[metric.format ?? "number"] ?? metric.format})`);
@@ -677,10 +815,54 @@ function attemptWith(
   let period: PeriodInput;
   let range = false;
   const found = periodsFound.sort((a, b) => a.start - b.start);
-  if (found.length >= 2 && /\b(?:from|between)\b/.test(text) && !compare) {
-    period = spanOf(found[0]!.period, found[1]!.period, at);
+  // "MRR in August vs July vs June": a comparison has two sides, never the first two of three
+  if (compare && found.length > 2)
+    return {
+      unplaced: [`${found.map((f) => resolvePeriod(f.period, at).label).join(" vs ")} (two periods at a time)`],
+      partial,
+    };
+  // "in August and September": two periods joined by "and" that meet end to end are one range; two that leave a
+  // gap (or more than two) are never cut to the first one said
+  const ranged =
+    found.length >= 2 &&
+    (/\b(?:from|between)\b/.test(text) ||
+      (found.length === 2 &&
+        /^(?:to|through|thru|until|till|-|–)$/.test(text.slice(found[0]!.end, found[1]!.start).trim())));
+  let joined = false;
+  if (found.length >= 2 && !ranged && !compare) {
+    // "in August and September", "jul, aug and sep": each next one starts where the one before ends
+    const meets = found.slice(1).every((f, k) => {
+      const between = text.slice(found[k]!.end, f.start).trim();
+      return (
+        /^(?:and|&|,|plus|, and)$/.test(between) &&
+        resolvePeriod(found[k]!.period, at).end === resolvePeriod(f.period, at).start
+      );
+    });
+    if (meets) joined = true;
+    else
+      return {
+        unplaced: [
+          `${found.map((f) => resolvePeriod(f.period, at).label).join(" and ")} (one period or one range at a time)`,
+        ],
+        partial,
+      };
+  }
+  if ((ranged || joined) && !compare) {
+    const last = found[found.length - 1]!;
+    period = spanOf(found[0]!.period, last.period, at);
+    if (joined || !/\b(?:from|between)\b/.test(text)) {
+      tokens.forEach((t, i) => {
+        if (t.start >= found[0]!.end && t.end <= last.start) placed[i] = true;
+      });
+      why.push(`"${text.slice(found[0]!.start, last.end)}" is one range`);
+    }
   } else if (found.length) period = found[0]!.period;
-  else {
+  else if (kind === "ratio" && LONG_UNITS.test(metric.unit ?? "")) {
+    // "how long is our sales cycle?": a duration of days is read over the deals of the year so far, not the
+    // handful that closed last month; the answer says the window
+    period = "ytd";
+    why.push(`no period named: ${metric.name} is a duration in ${metric.unit}, read over the year to date`);
+  } else {
     period = kind === "stock" ? "latest" : "last_month";
     why.push(
       kind === "stock"
@@ -696,15 +878,36 @@ function attemptWith(
     if (metric.grain === "month") period = ymd(prev).slice(0, 7);
     why.push(`the start of ${r.label} is the end of ${labelOf(prev, metric.grain)} for a level like ${metric.name}`);
   }
+  // "ARR now vs the start of the year": the side said as a start is the end of the bucket before it, in a comparison too
+  if (compare && metric.time_rollup === "last" && metric.grain === "month")
+    for (const f of startOf) {
+      const r = resolvePeriod(f.period, at);
+      f.period = ymd(add(new Date(`${r.start}T00:00:00Z`), "month", -1)).slice(0, 7);
+    }
   if (period !== "latest") {
     const r = resolvePeriod(period, at);
     const startBucket = truncate(new Date(`${r.start}T00:00:00Z`), metric.grain);
     const covers = ymd(startBucket) === r.start && ymd(add(startBucket, metric.grain, 1)) <= r.end;
     if (!covers && bucketsIn(period, metric.grain, at) === 1) {
       // "MRR today": a level inside the current month is that month to date; a flow cannot be split finer
+      // a level is kept at bucket ends: a day inside a past month ("ARR as of September 15") is no month end, and
+      // the month's end is another instant, so it asks back; the current month reads at the last pull
       if (kind === "stock") {
-        period = ymd(startBucket).slice(0, 7);
-        if (ymd(add(startBucket, metric.grain, 1)) > ymd(truncate(at, "day"))) period = "latest";
+        const today = ymd(truncate(at, "day"));
+        const lastBucket = truncate(add(new Date(`${r.end}T00:00:00Z`), "day", -1), metric.grain);
+        const bucketEnd = ymd(add(lastBucket, metric.grain, 1));
+        if (r.end > today) period = "latest";
+        else if (bucketEnd === r.end && metric.grain === "month") period = ymd(lastBucket).slice(0, 7);
+        else {
+          const before = labelOf(add(lastBucket, metric.grain, -1), metric.grain);
+          const after = bucketEnd > today ? "now" : `the end of ${labelOf(lastBucket, metric.grain)}`;
+          return {
+            unplaced: [
+              `${r.label} (${metric.name} is kept at ${metric.grain} ends: ask for the end of ${before} or ${after})`,
+            ],
+            partial,
+          };
+        }
       } else
         return {
           unplaced: [`${r.label} (${metric.name} is counted by ${metric.grain})`],
@@ -719,14 +922,19 @@ function attemptWith(
       return { unplaced: [`${resolvePeriod(period, at).label} (it has not started yet)`], partial };
   }
   // a level over an explicit range ("MRR from September to November") is its monthly series
-  const spanned = found.length >= 2 && /\b(?:from|between)\b/.test(text) && kind === "stock";
+  const spanned = (ranged || joined) && kind === "stock";
   let grain = grain0 ?? (trend || spanned ? metric.grain : undefined);
   if (grain && GRAIN_RANK[grain] < GRAIN_RANK[metric.grain]) grain = metric.grain;
   if (grain && !found.length)
     period = trailingWindow(resolvePeriod("this_month", at).end, grain, grain === metric.grain ? 12 : 4, at);
   if (range && !grain && kind === "flow") why.push("a total over the whole period, not a monthly table");
+  const statistic = /^\s*(median|avg|mean)\s*\(/i.exec(metric.expression ?? "")?.[1]?.toLowerCase();
   if (range && !grain && kind === "ratio")
-    why.push("one ratio over the whole period (numerator and denominator over the period, not a sum of monthly rates)");
+    why.push(
+      statistic
+        ? `one ${statistic === "median" ? "median" : "mean"} over every case of the whole period, not an average of monthly values`
+        : "one ratio over the whole period (numerator and denominator over the period, not a sum of monthly rates)",
+    );
   if (range && !grain && kind === "stock") why.push(`${metric.name} is a level: its value at the end of the period`);
 
   const interpretation = buildInterpretation(metric, kind, period, filters, grain, groupBy, argmax, why, at, catalog);
@@ -740,6 +948,7 @@ function attemptWith(
       groupBy,
       argmax,
       compare,
+      ...(compare && OVER.exec(text) ? { shift: OVER_UNIT[OVER.exec(text)![1]!.replace(/\W/g, "")] } : {}),
       periods: found,
       interpretation,
       extra,
@@ -800,7 +1009,15 @@ function buildInterpretation(
   else if (kind === "stock")
     parts.push(`${label} at ${p.text.startsWith("now") ? p.text : p.text}`.replace(" at now", " now"));
   else if (bucketsIn(period, metric.grain, at) > 1)
-    parts.push(kind === "flow" ? `${label}, total over ${p.text}` : `${label} over ${p.text} as one ratio`);
+    parts.push(
+      kind === "flow"
+        ? `${label}, total over ${p.text}`
+        : /^\s*median\s*\(/i.test(metric.expression ?? "")
+          ? `${label} over ${p.text} as one median`
+          : /^\s*(?:avg|mean)\s*\(/i.test(metric.expression ?? "")
+            ? `${label} over ${p.text} as one mean`
+            : `${label} over ${p.text} as one ratio`,
+    );
   else parts.push(`${label} in ${p.text}`);
   if (argmax) parts.push(`the ${argmax.dimension.replaceAll("_", " ")} with the ${argmax.direction}`);
   if (groupBy.length) parts.push(`by ${groupBy.join(", ")}`);

@@ -22,6 +22,16 @@ const SHORTHAND: [RegExp, string][] = [
   [/\b(?:thx|thnx)\b/g, "thanks"],
   [/\brn\b/g, "right now"],
   [/\batm\b/g, "at the moment"],
+  [/\b(?:wat|wht|waht)\b/g, "what"],
+  [/\bu\b/g, "you"],
+  [/\bur\b/g, "your"],
+  [/\bquick one\b/g, "quick question"],
+  // "MRR we lost due to churn": the cause said with "due to" is said with "to"
+  [/\bdue to\b/g, "to"],
+  [/\beom\b/g, "the end of the month"],
+  [/\beoq\b/g, "the end of the quarter"],
+  [/\beoy\b/g, "the end of the year"],
+  [/\bhw\b/g, "how"],
   // "last month's MRR", "October's churn", "Q3's win rate": the possessive of a period is the period
   [new RegExp(`\\b(${PERIOD_NOUN})['’]s\\b`, "g"), "$1"],
   // "for the month of October" is October
@@ -47,7 +57,7 @@ export const FILLER = `hey hello hiya yo quick q question wondering wonder curio
  * Verbs that say a counted event happened and nothing more ("tickets we received", "refunds we issued",
  * "payments we recorded"): placed for a flow or a ratio over a period, never for a level.
  */
-export const OCCURRENCE_VERBS = ["receive", "record", "log", "issue", "register"];
+export const OCCURRENCE_VERBS = ["receive", "record", "log", "issue", "register", "add", "contribute", "generate"];
 
 /** "right now", "at the moment", "these days", "as it stands": a level now. */
 export const NOW_WORDS = /^(now|today|currently|current|right|moment|presently|present|latest|nowadays)$/;

@@ -71,11 +71,12 @@ describe("periods", () => {
     expect(p.interpretation!.why.join(" ")).toMatch(/the start of .* is the end of/);
   });
 
-  test("'customers at the start of October' may also read as customers_at_start, October's base: the same instant", () => {
+  test("'customers at the start of October' is active customers at the end of September (the same instant as customers_at_start of October; 'start' is the instant's word, not the metric's)", () => {
     expect(main("how many customers did we have at the start of October?")).toMatchObject({
-      metric: "customers_at_start",
-      period: "2026-10",
+      metric: "active_customers",
+      period: "2026-09",
     });
+    expect(main("starting customers in October")).toMatchObject({ metric: "customers_at_start", period: "2026-10" });
   });
 
   test("a flow asked for 'now' or 'right now' asks back instead of answering a month", () => {

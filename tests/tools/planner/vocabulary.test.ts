@@ -256,13 +256,20 @@ describe("words that change the number are never dropped", () => {
     "how many customers are not on pro",
     "how many more customers do we have than last month",
     "how many fewer deals did we win than last month",
-    "how much did churn go up last month",
-    "did mrr go down last month",
     "mrr in the us",
     "mrr per customer on pro",
     "the average mrr this year",
     "how many deals did we win on average per month this year",
   ])("%p asks back", (q) => expect(asksBack(q).kind).toBe("clarify"));
+
+  test("'go up' / 'go down' are read as a change: the period named against the one before it, never a plain level", () => {
+    for (const q of ["how much did churn go up last month", "did mrr go down last month"]) {
+      const p = planQuestion(q, catalog, at);
+      expect(p.status).toBe("plan");
+      expect((p as Plan).intent).toBe("compare");
+      expect((p as Plan).calls[0]!.input).toMatchObject({ current: "last_month" });
+    }
+  });
 
   test("'average mrr per customer' is still ARPA: 'per customer' is part of its name, not a split", () => {
     expect(main("average mrr per customer last month")).toMatchObject({ metric: "arpa", period: "last_month" });
