@@ -302,9 +302,9 @@ export class BuildRun {
       );
       r.asOf = this.asOfFor(model);
       this.builtAsOf.set(name, r.asOf);
-      // a table rebuilt to the very rows it had keeps its data version: what reads only unchanged
-      // versions is skipped as unchanged, and the publish shares its parts
-      const version = (same && this.s.history.outputVersion.get(name)) || this.s.runId;
+      // a table rebuilt to the very rows it had keeps the data version those rows are (materialize.ts):
+      // what reads only unchanged versions is skipped as unchanged, and the publish shares its parts
+      const version = same ?? this.s.runId;
       r.outputVersion = version;
       this.versions.set(name, version);
       const { strategy, keys } = incrementalStrategy(model);
@@ -379,7 +379,7 @@ export class BuildRun {
     model: Model,
     sql: string,
     r: ModelResult,
-  ): Promise<{ created?: number; checked: { rows?: number }; same?: boolean }> {
+  ): Promise<{ created?: number; checked: { rows?: number }; same?: string }> {
     const { db, graph, history, relations, schemas, attached, options } = this.s;
     const name = model.name;
     const existing = relations.get(relationKey(model.schema, name));
@@ -403,6 +403,7 @@ export class BuildRun {
       graph,
       existing,
       schemas,
+      this.s.runId,
     );
     // a part can add and replace rows but not remove them: a merge that deleted keys publishes its table whole
     if (deleted) r.deletedKeys = deleted;
