@@ -18,6 +18,12 @@ export interface DecideOptions {
   /** this run's build, model → status and why: the gate reads it */
   built?: Map<string, { status: string; error?: string }>;
   signal?: AbortSignal;
+  /**
+   * The writer to decide on, still open (the build's, before its publish): the decisions' writes go out
+   * in the caller's publish, and the step publishes nothing itself. Without it the step opens the
+   * writer and publishes its marts.
+   */
+  db?: Db;
 }
 
 /**
@@ -28,7 +34,7 @@ export async function runDecisions(project: Project, options: DecideOptions): Pr
   const decisions = loadDecisions(project);
   if (!decisions.length) return [];
   const catalog = loadCatalog(project);
-  const db = await openWriter(project);
+  const db = options.db ?? (await openWriter(project));
   try {
     await ensureLedger(db);
     const runs: DecisionRun[] = [];
@@ -41,7 +47,8 @@ export async function runDecisions(project: Project, options: DecideOptions): Pr
         continue;
       }
       try {
-        runs.push(await new DecisionStep(project, db, d, catalog, options, options.services!).run());
+        const step = { runId: options.runId, signal: options.signal, publish: !options.db };
+        runs.push(await new DecisionStep(project, db, d, catalog, step, options.services!).run());
       } catch (e) {
         const err = asDpError(e);
         log.error(`decision ${d.name} failed: ${err.message}`, { step: "decide" });
@@ -51,7 +58,7 @@ export async function runDecisions(project: Project, options: DecideOptions): Pr
     }
     return runs;
   } finally {
-    db.close();
+    if (!options.db) db.close();
   }
 }
 

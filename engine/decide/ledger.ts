@@ -199,14 +199,17 @@ export async function materializeMart(
   decision: DecisionDef,
   promptHash: string,
   evaluatedAt: string,
+  /** where the rows go: the mart (default), or a temp table (`CREATE OR REPLACE TEMP TABLE <into>`) */
+  into?: string,
 ): Promise<number> {
+  const target = into ? `TEMP TABLE ${ident(into)}` : `TABLE ${qualified("marts", decision.name)}`;
   const carried = [decision.key, ...decision.carry.filter((c) => c !== decision.key)];
   const input = inputSelect(
     decision,
     carried.map((c) => `${ident(c)} AS ${ident(`__dp_c_${c}`)}`),
   );
   await db.run(
-    `CREATE OR REPLACE TABLE ${qualified("marts", decision.name)} AS
+    `CREATE OR REPLACE ${target} AS
      WITH input AS (${input}),
      latest AS (
        SELECT * FROM _dp.decisions WHERE decision = $1 AND prompt_hash = $2
@@ -229,8 +232,41 @@ export async function materializeMart(
      ORDER BY i.__dp_key`,
     [decision.name, promptHash, evaluatedAt],
   );
-  const n = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${qualified("marts", decision.name)}`);
+  const n = await db.one<{ n: number }>(
+    `SELECT count(*) AS n FROM ${into ? ident(into) : qualified("marts", decision.name)}`,
+  );
   return Number(n?.n ?? 0);
+}
+
+/**
+ * The mart's rows of these decisions after their acts ran: status, act_status and note as
+ * materializeMart computes them, on those rows only.
+ */
+export async function refreshActOutcomes(
+  db: Db,
+  decision: DecisionDef,
+  decisionIds: string[],
+  /** a temp table materializeMart wrote, instead of the mart */
+  into?: string,
+): Promise<void> {
+  if (!decisionIds.length) return;
+  await db.run(
+    `UPDATE ${into ? ident(into) : qualified("marts", decision.name)} AS m
+     SET status = x.status, act_status = x.act_status, note = x.note
+     FROM (
+       SELECT d.decision_id,
+         CASE WHEN coalesce(v.act_status, d.act_status) = 'failed' THEN 'act_failed'
+              ELSE coalesce(v.verdict, d.status) END AS status,
+         coalesce(v.act_status, d.act_status) AS act_status, coalesce(v.act_error, d.error) AS note
+       FROM _dp.decisions d
+       LEFT JOIN (
+         SELECT * FROM _dp.decision_reviews WHERE decision = $1
+         QUALIFY row_number() OVER (PARTITION BY decision_id ORDER BY reviewed_at DESC, rowid DESC) = 1) v
+         USING (decision_id)
+       WHERE d.decision = $1 AND d.decision_id IN (SELECT unnest(from_json($2, '["VARCHAR"]')))) x
+     WHERE m.decision_id = x.decision_id`,
+    [decision.name, JSON.stringify(decisionIds)],
+  );
 }
 
 /** Whether a decision's mart exists yet (a decision that never ran has none). */

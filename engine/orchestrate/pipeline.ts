@@ -1,5 +1,7 @@
 import { now } from "../clock.ts";
 import { build } from "../transform/build.ts";
+import type { ModelResult } from "../transform/build-run.ts";
+import type { Db } from "../warehouse/duckdb.ts";
 import { alertsForRun, deliverAlerts } from "./alerts.ts";
 import type { DuePlan, ExportRun, RunResult, RunStep, StepName } from "./run-result.ts";
 import { asDpError } from "../errors.ts";
@@ -120,6 +122,7 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
   } else if (plan) steps.push({ step: "pull", status: "skipped", durationMs: 0, detail: "no source is due" });
 
   const fingerprint = modelsFingerprint(project);
+  let decideStep: RunStep | undefined;
   const buildReason = !plan
     ? "requested"
     : state.build_pending
@@ -139,6 +142,13 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
         runId,
         signal,
         sidecar: catalogSidecar(project),
+        // the decisions decide on the build's writer before it publishes: one publish (and checkpoint) per run
+        beforePublish: hasDecisions
+          ? async (db, models) => {
+              if (signal?.aborted) return;
+              decideStep = await runDecisionStep(project, result, options, models, db);
+            }
+          : undefined,
       });
     } catch (e) {
       result.errors.push(stepError("build", e));
@@ -157,7 +167,8 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
     steps.push({
       step: "build",
       status: bad.some((m) => m.status === "failed") ? "failed" : "ok",
-      durationMs: built.durationMs,
+      // the decide step ran inside the build, before its publish: its time is its own step's
+      durationMs: built.durationMs - (decideStep?.durationMs ?? 0),
       rows: built.models.reduce((n, m) => n + (m.rows ?? 0), 0),
       detail: `${built.models.length - bad.length}/${built.models.length} models${kept ? ` (${built.models.length - bad.length - kept} built, ${kept} skipped: unchanged)` : ""}${bad.length ? `; not published: ${bad.map((m) => m.model).join(", ")}` : ""}`,
     });
@@ -182,7 +193,15 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
       detail: "nothing new was pulled and no model changed",
     });
 
-  if (hasDecisions && !signal?.aborted) await runDecisionStep(project, result, options);
+  if (decideStep) steps.push(decideStep);
+  else if (hasDecisions && !signal?.aborted) {
+    // the build published nothing (nothing selected, or it stopped): the decisions open the writer and publish
+    steps.push(
+      result.build
+        ? await runDecisionStep(project, result, options, result.build.models)
+        : { step: "decide", status: "skipped", durationMs: 0, detail: "nothing was built" },
+    );
+  }
 
   if (!signal?.aborted && options.exports !== false) await runExports(project, result, state, options);
 
@@ -222,33 +241,33 @@ function stepError(step: StepName, e: unknown): RunResult["errors"][number] {
   return { step, message: err.message, where: err.where, fix: err.fix };
 }
 
-/** After the build: each decision on its input mart, only if this run built it with every test passing. */
-async function runDecisionStep(project: Project, result: RunResult, options: RunOptions): Promise<void> {
+/**
+ * After the build: each decision on its input mart, only if this run built it with every test passing.
+ * With `db` (the build's writer, before its publish) the decisions go out in the build's publish.
+ */
+async function runDecisionStep(
+  project: Project,
+  result: RunResult,
+  options: RunOptions,
+  models: ModelResult[],
+  db?: Db,
+): Promise<RunStep> {
   const t = Date.now();
-  if (!result.build) {
-    result.steps.push({ step: "decide", status: "skipped", durationMs: 0, detail: "nothing was built" });
-    return;
-  }
-  const built = new Map(result.build.models.map((m) => [m.model, { status: m.status, error: m.error }]));
+  const built = new Map(models.map((m) => [m.model, { status: m.status, error: m.error }]));
   try {
     result.decisions = await runDecisions(project, {
       runId: result.runId,
       services: options.decisions,
       built,
       signal: options.signal,
+      db,
     });
   } catch (e) {
     result.errors.push(stepError("decide", e));
-    result.steps.push({
-      step: "decide",
-      status: "failed",
-      durationMs: Date.now() - t,
-      detail: result.errors.at(-1)!.message,
-    });
-    return;
+    return { step: "decide", status: "failed", durationMs: Date.now() - t, detail: result.errors.at(-1)!.message };
   }
   const runs = result.decisions;
-  result.steps.push({
+  return {
     step: "decide",
     status: runs.some((r) => r.status === "failed")
       ? "failed"
@@ -259,7 +278,7 @@ async function runDecisionStep(project: Project, result: RunResult, options: Run
     rows: runs.reduce((n, r) => n + r.decided, 0),
     costUsd: runs.reduce((n, r) => n + r.costUsd, 0),
     detail: runs.map((r) => r.detail).join("; "),
-  });
+  };
 }
 
 async function runExports(project: Project, result: RunResult, state: RunState, options: RunOptions): Promise<void> {

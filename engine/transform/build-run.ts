@@ -291,7 +291,7 @@ export class BuildRun {
       model.materialized === "incremental" && this.s.relations.get(key) === "table" && !this.s.options.fullRefresh;
     try {
       if (this.roomy.has(name)) await this.s.db.run(`SET memory_limit = ${literal(roomyMemoryLimit())}`);
-      const { created, checked } = await this.materializeAndTest(model, sql, r);
+      const { created, checked, same } = await this.materializeAndTest(model, sql, r);
       const rows = checked.rows ?? created ?? (await this.countRows(model));
       r.rows = Number(rows ?? 0);
       this.group.built(
@@ -302,8 +302,11 @@ export class BuildRun {
       );
       r.asOf = this.asOfFor(model);
       this.builtAsOf.set(name, r.asOf);
-      r.outputVersion = this.s.runId;
-      this.versions.set(name, r.outputVersion);
+      // a table rebuilt to the very rows it had keeps the data version those rows are (materialize.ts):
+      // what reads only unchanged versions is skipped as unchanged, and the publish shares its parts
+      const version = same ?? this.s.runId;
+      r.outputVersion = version;
+      this.versions.set(name, version);
       const { strategy, keys } = incrementalStrategy(model);
       if (appends && (strategy === "append" || strategy === "merge") && !r.deletedKeys)
         this.deltas.set(key, {
@@ -311,7 +314,7 @@ export class BuildRun {
           strategy,
           keys,
           base: this.s.history.outputVersion.get(name),
-          version: r.outputVersion,
+          version,
         });
       r.durationMs = Date.now() - t0;
       this.report(model, r);
@@ -372,7 +375,11 @@ export class BuildRun {
    * DuckDB scans a table created in the open transaction on one thread: a large model is built beside
    * its live version and committed, tested with every core, then swapped in.
    */
-  private async materializeAndTest(model: Model, sql: string, r: ModelResult) {
+  private async materializeAndTest(
+    model: Model,
+    sql: string,
+    r: ModelResult,
+  ): Promise<{ created?: number; checked: { rows?: number }; same?: string }> {
     const { db, graph, history, relations, schemas, attached, options } = this.s;
     const name = model.name;
     const existing = relations.get(relationKey(model.schema, name));
@@ -388,7 +395,7 @@ export class BuildRun {
       return buildBeside(db, model, sql, tests, r.tests, existing);
     }
     await this.group.begin();
-    const { created, deleted } = await materialize(
+    const { created, deleted, same } = await materialize(
       db,
       model,
       sql,
@@ -396,6 +403,7 @@ export class BuildRun {
       graph,
       existing,
       schemas,
+      this.s.runId,
     );
     // a part can add and replace rows but not remove them: a merge that deleted keys publishes its table whole
     if (deleted) r.deletedKeys = deleted;
@@ -418,7 +426,7 @@ export class BuildRun {
     const whole = [...checked.results];
     r.tests.push(...tests.map((t) => (onDelta.has(t) ? delta.shift() : whole.shift())!));
     throwIfFailed(model, r.tests);
-    return { created, checked };
+    return { created, checked, same };
   }
 
   private async countRows(model: Model): Promise<number | undefined> {

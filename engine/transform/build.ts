@@ -44,6 +44,12 @@ export interface BuildOptions {
   signal?: AbortSignal;
   /** written beside the published snapshot (the catalog cache, from the layer above) */
   sidecar?: SnapshotSidecar;
+  /**
+   * Runs on the writer after the build is recorded and before its snapshot is published, so what it
+   * writes (`dp run`'s decisions) goes out in the same publish: one checkpoint and one snapshot per run.
+   * Not called when the build publishes nothing. What it throws is the build's error; it should catch its own.
+   */
+  beforePublish?: (db: Db, results: ModelResult[]) => Promise<void>;
 }
 
 export interface BuildResult {
@@ -253,6 +259,7 @@ async function recordAndPublish(
     await recordBuild(db, runId, results, graph, nowIso);
     await recordTests(db, runId, loose, nowIso);
   });
+  await options.beforePublish?.(db, results);
   const mergeKeys = new Map<string, string[]>();
   for (const m of graph.models.values()) {
     const { strategy, keys } = incrementalStrategy(m);

@@ -35,7 +35,9 @@ export async function materialize(
   graph: ModelGraph,
   existing: RelationKind | undefined,
   schemas: Set<string>,
-): Promise<{ created?: number; deleted?: number }> {
+  /** this build's data version (its run id): written on a table the row diff changed */
+  version = "",
+): Promise<{ created?: number; deleted?: number; same?: string }> {
   const rel = liveRelation(model);
   if (!schemas.has(model.schema)) await db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(model.schema)}`);
   if (model.materialized === "incremental" && existing === "table" && !fullRefresh) {
@@ -92,10 +94,11 @@ export async function materialize(
     return {};
   }
   if (model.materialized === "table" && existing === "table" && !fullRefresh) {
-    const rows = await replaceChangedRows(db, model, sql);
-    if (rows !== undefined) return { created: rows };
+    const replaced = await replaceChangedRows(db, model, sql, version);
+    if (replaced !== undefined) return { created: replaced.rows, same: replaced.same };
   }
   const created = await db.one<{ Count: number }>(`CREATE OR REPLACE TABLE ${rel} AS ${sql}`);
+  if (model.materialized === "table" && version) await markVersion(db, rel, version);
   return { created: created?.Count === undefined ? undefined : Number(created.Count) };
 }
 
@@ -104,10 +107,19 @@ export async function materialize(
  * into a temp table, the live rows it no longer has are deleted and its rows the live table lacks are
  * inserted (each row counted with its duplicates). DuckDB logs a table created anew whole, uncompressed,
  * to the WAL and writes it again at the checkpoint (a 94k-row mart: 9 MB per cron run); the rows a
- * 15-minute run changes are a few hundred. Returns the row count, or undefined when the columns changed
- * (the caller creates the table anew).
+ * 15-minute run changes are a few hundred. Returns the row count, and when no row changed, the data
+ * version the table holds; undefined when the columns changed (the caller creates the table anew).
+ *
+ * The version a table's rows are is kept on the table itself (its comment, `dp:version <run id>`), written
+ * in the transaction that changes them: a build killed after committing a model but before recording it
+ * leaves rows the bookkeeping does not know, and the comment still names them.
  */
-async function replaceChangedRows(db: Db, model: Model, sql: string): Promise<number | undefined> {
+async function replaceChangedRows(
+  db: Db,
+  model: Model,
+  sql: string,
+  version: string,
+): Promise<{ rows: number; same?: string } | undefined> {
   const rel = liveRelation(model);
   const nextName = `dp_next__${model.schema}__${model.name}`;
   const next = ident(nextName);
@@ -136,26 +148,51 @@ async function replaceChangedRows(db: Db, model: Model, sql: string): Promise<nu
     const added = ident(`${nextName}__added`);
     await db.run(`CREATE OR REPLACE TEMP TABLE ${gone} AS SELECT * FROM ${rel} EXCEPT ALL SELECT * FROM ${next}`);
     await db.run(`CREATE OR REPLACE TEMP TABLE ${added} AS SELECT * FROM ${next} EXCEPT ALL SELECT * FROM ${rel}`);
+    let kept: string | undefined;
     try {
+      const diff = await db.one<{ gone: number; added: number }>(
+        `SELECT (SELECT count(*) FROM ${gone}) AS gone, (SELECT count(*) FROM ${added}) AS added`,
+      );
+      const goneRows = Number(diff?.gone ?? 0);
+      const unchanged = goneRows === 0 && Number(diff?.added ?? 0) === 0;
       // the k-th live copy of a row to remove goes with the k-th copy in `gone`
       const same = names.map((c) => `a.${c} IS NOT DISTINCT FROM b.${c}`).join(" AND ");
-      await db.run(
-        `DELETE FROM ${rel} WHERE rowid IN (
+      if (goneRows > 0)
+        await db.run(
+          `DELETE FROM ${rel} WHERE rowid IN (
            SELECT a.dp_rowid FROM (
              SELECT rowid AS dp_rowid, ${list}, row_number() OVER (PARTITION BY ${list}) AS dp_k FROM ${rel} a
              WHERE EXISTS (SELECT 1 FROM ${gone} b WHERE ${same})) a
            JOIN (SELECT ${list}, row_number() OVER (PARTITION BY ${list}) AS dp_k FROM ${gone}) b ON ${same} AND a.dp_k = b.dp_k)`,
-      );
-      await db.run(`INSERT INTO ${rel} SELECT * FROM ${added}`);
+        );
+      if (!unchanged) await db.run(`INSERT INTO ${rel} SELECT * FROM ${added}`);
+      const live = unchanged ? await tableVersion(db, model) : undefined;
+      if (live) kept = live;
+      else if (version) await markVersion(db, rel, version);
     } finally {
       await db.run(`DROP TABLE IF EXISTS ${gone}`).catch(() => {});
       await db.run(`DROP TABLE IF EXISTS ${added}`).catch(() => {});
     }
-    return Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${next}`))?.n ?? 0);
+    return { rows: Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${next}`))?.n ?? 0), same: kept };
   } finally {
     // after a failed statement the transaction is aborted and this fails too: the first error is the one to report
     await db.run(`DROP TABLE IF EXISTS ${next}`).catch(() => {});
   }
+}
+
+const VERSION_TAG = "dp:version ";
+
+async function markVersion(db: Db, rel: string, version: string): Promise<void> {
+  await db.run(`COMMENT ON TABLE ${rel} IS ${literal(`${VERSION_TAG}${version}`)}`);
+}
+
+/** The data version a table's comment names (replaceChangedRows writes it), or undefined. */
+async function tableVersion(db: Db, model: Model): Promise<string | undefined> {
+  const row = await db.one<{ comment: string | null }>(
+    `SELECT comment FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ${literal(model.schema)} AND table_name = ${literal(model.name)}`,
+  );
+  const c = row?.comment ?? "";
+  return c.startsWith(VERSION_TAG) ? c.slice(VERSION_TAG.length) || undefined : undefined;
 }
 
 /** The column by which an incremental merge's delta says "this key is gone" (a deleted or archived object). */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runDp, writeProject } from "../helpers.ts";
+import { runDp, snapshotRows, writeProject } from "../helpers.ts";
 
 /** Two raw streams from files, two staging models, two marts: orders_by_customer reads both sides. */
 function shop(): string {
@@ -135,5 +135,50 @@ describe("build only what changed", () => {
     const json = await runDp(["run", "--json", "-C", dir]);
     const models = (JSON.parse(json.stdout) as { build: Built }).build.models;
     expect(models.map((m) => m.skipped)).toEqual(["unchanged", "unchanged", "unchanged", "unchanged"]);
+  }, 60_000);
+
+  test("a table rebuilt to the rows it had keeps its data version: what reads only it is skipped, and the snapshot shares its part", async () => {
+    const dir = shop();
+    writeFileSync(
+      join(dir, "models/marts/big_orders.sql"),
+      "select order_id, amount from {{ ref('stg_orders') }} where amount >= 100\n",
+    );
+    writeFileSync(
+      join(dir, "models/marts/big_order_total.sql"),
+      "select count(*) as n, coalesce(sum(amount), 0) as total from {{ ref('big_orders') }}\n",
+    );
+    writeFileSync(join(dir, "data/orders-2.csv"), "order_id,customer_id,amount\n4,c2,150\n");
+    const pullAndBuild = async () => {
+      expect((await runDp(["pull", "-C", dir])).code).toBe(0);
+      return build(dir);
+    };
+    expect((await pullAndBuild()).code).toBe(0);
+    const manifest = () => {
+      const pointer = JSON.parse(readFileSync(join(dir, "warehouse/snapshots/current.json"), "utf8")).file as string;
+      const file = join(dir, "warehouse/snapshots", pointer.replace(/\.duckdb$/, ".manifest.json"));
+      return JSON.parse(readFileSync(file, "utf8")).tables as Record<string, { version?: string; parts: string[] }>;
+    };
+    const before = manifest();
+
+    // a small order: stg_orders changes, big_orders is rebuilt to the same rows, big_order_total reads nothing new
+    writeFileSync(join(dir, "data/orders-3.csv"), "order_id,customer_id,amount\n5,c1,7\n");
+    const small = await pullAndBuild();
+    expect(small.code).toBe(0);
+    expect(small.status).toMatchObject({ stg_orders: "success", big_orders: "success", big_order_total: "unchanged" });
+    const after = manifest();
+    expect(after["marts.big_orders"]).toEqual(before["marts.big_orders"]!);
+    expect(after["staging.stg_orders"]!.version).not.toBe(before["staging.stg_orders"]!.version);
+    expect(await snapshotRows(dir, "select * from marts.big_order_total")).toEqual([{ n: 1, total: 150 }]);
+
+    // a big one: big_orders changes, and so does what reads it
+    writeFileSync(join(dir, "data/orders-4.csv"), "order_id,customer_id,amount\n6,c1,200\n");
+    const big = await pullAndBuild();
+    expect(big.status).toMatchObject({ big_orders: "success", big_order_total: "success" });
+    expect(manifest()["marts.big_orders"]!.version).not.toBe(before["marts.big_orders"]!.version);
+    expect(await snapshotRows(dir, "select * from marts.big_order_total")).toEqual([{ n: 2, total: 350 }]);
+    expect(await snapshotRows(dir, "select order_id from marts.big_orders order by 1")).toEqual([
+      { order_id: 4 },
+      { order_id: 6 },
+    ]);
   }, 60_000);
 });

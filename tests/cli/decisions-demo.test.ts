@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dp, tempDir } from "../helpers.ts";
 
@@ -67,6 +67,8 @@ describe("churn-risk decisions on the demo", () => {
         .sort(),
     ).toEqual(acted);
     expect(audit().filter((a) => a.action === "send" && a.actor === "decision").length).toBe(acted.length);
+    // the decisions went out in the build's publish: one snapshot for the run, not one per step
+    expect(readdirSync(join(dir, "warehouse/snapshots")).filter((f) => f.endsWith(".duckdb"))).toHaveLength(1);
   });
 
   test("a second run re-decides nothing; a changed context re-decides only its rows", () => {
