@@ -72,6 +72,12 @@ export const metricSchema = z.strictObject({
   /** the grain of the mart's time column */
   grain: z.enum(["day", "week", "month", "quarter", "year"]).default("month"),
   higher_is_better: z.boolean().default(true),
+  /**
+   * another metric an answer states beside this one, for the same period and filters: the count behind an
+   * amount (open pipeline → open deals) or the amount behind a count (deals won → closed-won amount).
+   * It must read the same mart and have this metric's dimensions, so every filter applies to both.
+   */
+  companion: z.string().optional(),
   /** the metric's chart on the dashboards (`dp serve`, `dp docs`); false leaves it off; every key has a default */
   chart: z
     .union([

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
+import { didYouMean } from "../closest-name.ts";
 import { DpError } from "../errors.ts";
 import type { MetricDef, ModelYaml, UnitTestDef } from "./model-schema.ts";
 import type { Project } from "../config/project.ts";
@@ -246,6 +247,25 @@ export function loadModels(project: Project): ModelGraph {
           fix: `add ${metric.currency_column} to dimensions (${metric.dimensions.join(", ") || "none"}), or drop currency_column`,
         },
       );
+    }
+    if (metric.companion !== undefined) {
+      const other = metrics.find((m) => m.name === metric.companion);
+      const missing = metric.dimensions.filter((d) => !other?.dimensions.includes(d));
+      if (!other || other.mart !== metric.mart || other.name === metric.name || missing.length) {
+        const sameMart = metrics.filter((m) => m.mart === metric.mart && m.name !== metric.name).map((m) => m.name);
+        throw new DpError(
+          "CONFIG",
+          !other
+            ? `metric "${metric.name}" has companion ${metric.companion}, which is not a metric`
+            : other.mart !== metric.mart || other.name === metric.name
+              ? `metric "${metric.name}" has companion ${metric.companion}, which does not read mart ${metric.mart} (or is itself)`
+              : `metric "${metric.name}" has companion ${metric.companion}, which lacks its dimensions ${missing.join(", ")}`,
+          {
+            where: metricWhere.get(metric.name)!(),
+            fix: `${didYouMean(metric.companion, sameMart)} (a metric of mart ${metric.mart} with this one's dimensions), or drop companion`,
+          },
+        );
+      }
     }
   }
   return assembleGraph(

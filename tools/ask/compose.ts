@@ -161,9 +161,17 @@ function metricLines(group: RoledResult[]): string[] {
     num && den?.rows[0] && !other("numerator")!.currency_split && !den.currency_split
       ? ` (${value(other("numerator")!, num.value)} of ${value(den, den.rows[0].value)} ${den.label.toLowerCase()})`
       : "";
+  // "$70,000 across 6 open deals": the companion in words, unless it is split by currency (then the line would lie)
+  const comp = other("companion");
+  const compRow = comp?.rows.find((r) => r.rows);
+  const beside =
+    comp && compRow && compRow.value !== null && !comp.currency_split
+      ? `${parts ? "; " : " ("}${comp.label.toLowerCase()}: ${value(comp, compRow.value)}${parts ? "" : ")"}`
+      : "";
+  const both = parts && beside ? `${parts.slice(0, -1)}${beside})` : parts || beside;
   const trend = other("trend");
   return [
-    `${main.label} in ${period} was ${value(main, row.value)}${asOfNote(main, row)}${currencyNote(main)}${parts}.`,
+    `${main.label} in ${period} was ${value(main, row.value)}${asOfNote(main, row)}${currencyNote(main)}${both}.`,
     ...(trend?.currency_split ? [] : trendLine(trend)),
   ];
 }

@@ -11,7 +11,7 @@ import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
 import { suggestionsFor, understand, type Interpretation, type Understood } from "./understand.ts";
 
-export type CallRole = "main" | "trend" | "total" | "numerator" | "denominator";
+export type CallRole = "main" | "trend" | "total" | "numerator" | "denominator" | "companion";
 export type Intent =
   | "metric"
   | "argmax"
@@ -302,6 +302,9 @@ function metricCalls(
   if (filters.length && !dims.length && !grain && /^\s*sum\([^()]*\)\s*$/i.test(metric.expression))
     calls.push({ role: "total", name: "query_metric", input: { ...base, filters: [] } });
   if (!grain && !dims.length) {
+    // the metric YAML's companion: the count behind an amount, or the amount behind a count, same period and filters
+    const companion = metric.companion && catalog.metrics.find((m) => m.name === metric.companion);
+    if (companion) calls.push({ role: "companion", name: "query_metric", input: { ...base, metric: companion.name } });
     const parts = components(metric, catalog);
     if (parts) {
       calls.push({ role: "numerator", name: "query_metric", input: { ...base, metric: parts[0].name } });
