@@ -166,7 +166,7 @@ function metricLines(group: RoledResult[]): string[] {
   const compRow = comp?.rows.find((r) => r.rows);
   const beside =
     comp && compRow && compRow.value !== null && !comp.currency_split
-      ? `${parts ? "; " : " ("}${comp.label.toLowerCase()}: ${value(comp, compRow.value)}${parts ? "" : ")"}`
+      ? `${parts ? "; " : " ("}${comp.label}: ${value(comp, compRow.value)}${parts ? "" : ")"}`
       : "";
   const both = parts && beside ? `${parts.slice(0, -1)}${beside})` : parts || beside;
   const trend = other("trend");
