@@ -53,9 +53,6 @@ export class Db {
     const spill =
       options.tempDirectory ?? (path === ":memory:" ? join(tmpdir(), `dp-spill-${process.pid}`) : undefined);
     if (spill) config.temp_directory = spill;
-    // freed memory goes back to the OS in the background instead of staying with the thread that freed it:
-    // otherwise a statement's peak (JSON functions, hash tables) stays resident into the next statement
-    config.allocator_background_threads = "true";
     config.autoinstall_known_extensions = "false";
     config.autoload_known_extensions = "false";
     let instance: DuckDBInstance;
