@@ -22,7 +22,6 @@ import type { RecordsText } from "./records-text.ts";
 import type { ColumnSchema } from "./cursor-state.ts";
 import { StreamSchema, landExpr, readType, type Drift, type FilePlan } from "./stream-schema.ts";
 import { parseType, typeSql, typeText } from "./duckdb-type.ts";
-import { isOutOfMemory } from "../warehouse/duckdb-settings.ts";
 
 /** Columns dp adds to every raw record. */
 export const LOADED_AT = "_dp_loaded_at";
@@ -77,8 +76,6 @@ export interface StreamWriterOptions {
    * schema and the values that did not fit their column's declared type; throw to refuse the file.
    */
   beforePublish?: (drift: Drift | undefined, misfits: Map<string, string>) => void;
-  /** the memory limit to raise the database to when a conversion runs out of memory (unset: none, the error stands) */
-  roomyMemoryLimit?: string;
 }
 
 /**
@@ -126,8 +123,6 @@ export class StreamWriter {
   private head = new RecordShape();
   private headRows = 0;
   private shape = new RecordShape();
-  /** whether a conversion ran out of memory and raised the database's limit to `roomyMemoryLimit` */
-  private raised = false;
   /** UTF-8 of the text being spooled: one buffer for the writer's life, not one per batch for the GC to collect */
   private encoded: Buffer | undefined;
   private readonly maxRecords: number;
@@ -253,21 +248,6 @@ export class StreamWriter {
    * the writer's two connections, so two convert at once while the next one spools (`publish` stays in order).
    */
   async convert(sealed: SealedSpool): Promise<ConvertedSpool> {
-    try {
-      return await this.convertOnce(sealed);
-    } catch (e) {
-      const roomy = this.opts.roomyMemoryLimit;
-      if (!roomy || !isOutOfMemory((e as Error).message ?? "")) throw e;
-      // records larger than the pull's memory limit was sized for: the rest of the pull runs under `roomy`
-      if (!this.raised) {
-        this.raised = true;
-        await this.db.run(`SET memory_limit = ${literal(roomy)}`);
-      }
-      return await this.convertOnce(sealed);
-    }
-  }
-
-  private async convertOnce(sealed: SealedSpool): Promise<ConvertedSpool> {
     const { spoolPath, rows } = sealed;
     const name = `${this.opts.runId}-${String(sealed.seq).padStart(5, "0")}.parquet`;
     const tmpParquet = join(this.tmpDir, `${name}.tmp`);

@@ -4,7 +4,7 @@ import { getConnector } from "./connector-registry.ts";
 import { now, parseDuration } from "../clock.ts";
 import { crashPoint } from "./crash-points.ts";
 import { Db } from "../warehouse/duckdb.ts";
-import { defaultMemoryLimit, pullMemoryLimit, pullThreads } from "../warehouse/duckdb-settings.ts";
+import { pullThreads } from "../warehouse/duckdb-settings.ts";
 import { DpError, asDpError } from "../errors.ts";
 import { StreamWriter, newRunId, removeStaleTemp, type ConvertedSpool } from "./lake-writer.ts";
 import { formatCount } from "../format-count.ts";
@@ -71,7 +71,7 @@ export async function pull(project: Project, options: PullOptions = {}): Promise
   const store = new StateStore(project.paths.state);
   const db = await Db.open(":memory:", {
     threads: project.config.warehouse.threads ?? pullThreads(),
-    memoryLimit: project.config.warehouse.memory_limit ?? pullMemoryLimit(),
+    memoryLimit: project.config.warehouse.memory_limit,
     // under the lake's .tmp, which the next pull clears, not the cron job's working directory
     tempDirectory: join(project.paths.lake, ".tmp", "duckdb-spill"),
   });
@@ -84,9 +84,6 @@ export async function pull(project: Project, options: PullOptions = {}): Promise
     }
   } finally {
     db.close();
-    // the connectors' garbage (a generator's or a page walk's) would otherwise stay in the JS heap
-    // through the build that `dp run` starts next, beside the build's own DuckDB
-    Bun.gc(true);
   }
   return results;
 }
@@ -185,8 +182,6 @@ async function pullStream(
       loadedAt: at,
       maxRecords: options.maxFileRecords,
       schema,
-      // the pull's DuckDB runs under half the default unless project.yaml sets a limit (pull())
-      roomyMemoryLimit: project.config.warehouse.memory_limit ? undefined : defaultMemoryLimit(),
       beforePublish: (drift, misfits) => {
         for (const [column, reason] of misfits) {
           if (misfitsNamed.has(column)) continue;

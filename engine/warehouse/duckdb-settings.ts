@@ -41,40 +41,6 @@ export function defaultMemoryLimit(): string {
   return `${Math.max(256, Math.min(DEFAULT_MEMORY_MB, halfTheRamMb()))}MB`;
 }
 
-/**
- * A pull's DuckDB when project.yaml sets no memory limit: half the default (at least 256 MB). A pull
- * converts one spool file (≤ 32 MB of JSON) per connection, two at a time, and streams it to Parquet;
- * it never needs the build's buffer pool, while the connector's own JavaScript heap sits beside it.
- * A default of 256 MB or less (DP_MEMORY_LIMIT) is the pull's as it is.
- * At the default's 768 MB the 10× demo's pull peaked at 1.0–1.2 GB RSS. A conversion that still runs
- * out of memory is converted again under the default (lake-writer.ts).
- */
-export function pullMemoryLimit(): string {
-  const limit = defaultMemoryLimit();
-  const mb = sizeMb(limit);
-  if (mb === undefined || mb <= 256) return limit;
-  return `${Math.max(256, Math.floor(mb / 2))}MB`;
-}
-
-/** A memory size as DuckDB reads it (KB = 1000 bytes, KiB = 1024), in MB as DuckDB writes them (10^6 bytes); undefined when it is not one. */
-function sizeMb(size: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.exec(size.trim());
-  if (!m) return undefined;
-  const unit = m[2]!.toUpperCase();
-  const factor: Record<string, number> = {
-    B: 1,
-    KB: 1e3,
-    MB: 1e6,
-    GB: 1e9,
-    TB: 1e12,
-    KIB: 2 ** 10,
-    MIB: 2 ** 20,
-    GIB: 2 ** 30,
-    TIB: 2 ** 40,
-  };
-  return (Number(m[1]) * factor[unit]!) / 1e6;
-}
-
 /** For a model that ran out of memory under the default: half the RAM. */
 export function roomyMemoryLimit(): string {
   return `${Math.max(256, halfTheRamMb())}MB`;

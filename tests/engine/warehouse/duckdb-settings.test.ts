@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { tmpdir, totalmem } from "node:os";
 import { Db } from "../../../engine/warehouse/duckdb.ts";
-import { defaultMemoryLimit, defaultThreads, pullMemoryLimit } from "../../../engine/warehouse/duckdb-settings.ts";
+import { defaultMemoryLimit, defaultThreads } from "../../../engine/warehouse/duckdb-settings.ts";
 import { loadProject } from "../../../engine/config/project.ts";
 import { openWriter } from "../../../engine/warehouse/snapshots.ts";
 import { writeFileSync } from "node:fs";
@@ -78,25 +78,6 @@ test("DP_MEMORY_LIMIT sets the machine's default; a model that runs out of memor
     expect(capped.models[0]!.error).toContain("Out of Memory");
     process.env.DP_MEMORY_LIMIT = "lots";
     expect(() => defaultMemoryLimit()).toThrow("DP_MEMORY_LIMIT");
-  } finally {
-    if (before === undefined) delete process.env.DP_MEMORY_LIMIT;
-    else process.env.DP_MEMORY_LIMIT = before;
-  }
-});
-
-test("a pull's DuckDB gets half the default memory limit, never less than 256 MB nor more than the default", () => {
-  const before = process.env.DP_MEMORY_LIMIT;
-  try {
-    for (const [machine, pull] of [
-      ["768MB", "384MB"],
-      ["2GB", "1000MB"],
-      ["1GiB", "536MB"],
-      ["400MB", "256MB"],
-      ["200MB", "200MB"],
-    ]) {
-      process.env.DP_MEMORY_LIMIT = machine;
-      expect(pullMemoryLimit()).toBe(pull!);
-    }
   } finally {
     if (before === undefined) delete process.env.DP_MEMORY_LIMIT;
     else process.env.DP_MEMORY_LIMIT = before;
