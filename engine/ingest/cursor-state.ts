@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import type { StreamState } from "./connector.ts";
 import type { ColumnSchema } from "./stream-schema.ts";
 import { DpError } from "../errors.ts";
-import { writeFileAtomic } from "../atomic-write.ts";
+import { writeFileAtomic, writeFileAtomicAsync } from "../atomic-write.ts";
 import { log } from "../log.ts";
 
 export type { ColumnSchema };
@@ -66,6 +66,14 @@ export class StateStore {
     const s = this.read(source);
     fn(s);
     this.write(source, s);
+    return s;
+  }
+
+  /** `update` with the write and its fsyncs off the calling thread; callers must not overlap two for one source. */
+  async updateAsync(source: string, fn: (s: SourceState) => void): Promise<SourceState> {
+    const s = this.read(source);
+    fn(s);
+    await writeFileAtomicAsync(this.path(source), `${JSON.stringify(s, null, 2)}\n`);
     return s;
   }
 }

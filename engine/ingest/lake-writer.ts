@@ -9,13 +9,14 @@ import {
   statSync,
   writeSync,
 } from "node:fs";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { RawRecord, StreamSpec } from "./connector.ts";
 import { isoDate } from "../clock.ts";
 import { Db, ident, literal } from "../warehouse/duckdb.ts";
 import { DpError } from "../errors.ts";
 import { crashPoint } from "./crash-points.ts";
-import { fsyncPath } from "../atomic-write.ts";
+import { fsyncPathAsync } from "../atomic-write.ts";
 import { RecordShape } from "./record-shape.ts";
 import type { RecordsText } from "./records-text.ts";
 import type { ColumnSchema } from "./cursor-state.ts";
@@ -107,6 +108,10 @@ export interface SealedSpool {
 const SAMPLE_RECORDS = 4096;
 /** the largest record DuckDB's JSON reader takes (64 MB) */
 const MAX_OBJECT = 67_108_864;
+/** bytes of NDJSON encoded at a time into the writer's one reused buffer before they go to the spool file */
+const ENCODE_BYTES = 4 * 2 ** 20;
+
+const ENCODER = new TextEncoder();
 
 export class StreamWriter {
   /** the spool file; written synchronously so a full disk is an error here, not an unhandled rejection later */
@@ -118,6 +123,8 @@ export class StreamWriter {
   private head = new RecordShape();
   private headRows = 0;
   private shape = new RecordShape();
+  /** UTF-8 of the text being spooled: one buffer for the writer's life, not one per batch for the GC to collect */
+  private encoded: Buffer | undefined;
   private readonly maxRecords: number;
   private readonly maxBytes: number;
   private readonly tmpDir: string;
@@ -184,13 +191,19 @@ export class StreamWriter {
       this.sink = this.guard(() => openSync(this.spoolPath, "w"));
     }
     const fd = this.sink;
-    // a filling disk takes part of a write without an error: write the rest, and the next write says ENOSPC
+    this.encoded ??= Buffer.allocUnsafe(ENCODE_BYTES);
+    const buf = this.encoded;
     this.guard(() => {
-      const buf = Buffer.from(chunk);
-      for (let off = 0; off < buf.length; ) {
-        const n = writeSync(fd, buf, off);
-        if (n <= 0) throw Object.assign(new Error("no space left on device (short write)"), { code: "ENOSPC" });
-        off += n;
+      // the text in pieces of at most the buffer's size (encodeInto stops before a character that does not fit)
+      for (let at = 0; at < chunk.length; ) {
+        const { read, written } = ENCODER.encodeInto(at === 0 ? chunk : chunk.slice(at), buf);
+        at += read;
+        // a filling disk takes part of a write without an error: write the rest, and the next write says ENOSPC
+        for (let off = 0; off < written; ) {
+          const n = writeSync(fd, buf, off, written - off);
+          if (n <= 0) throw Object.assign(new Error("no space left on device (short write)"), { code: "ENOSPC" });
+          off += n;
+        }
       }
     });
     this.spooled += count;
@@ -260,6 +273,8 @@ export class StreamWriter {
       }
       await this.copy(db, spoolPath, tmpParquet, plan);
     }
+    // on the thread pool, while this thread fetches and spools the next file; publish renames only after it
+    await fsyncPathAsync(tmpParquet);
     return { spoolPath, rows, name, tmpParquet, plan, db };
   }
 
@@ -272,17 +287,18 @@ export class StreamWriter {
       // a file before it, converted at the same time, widened a column this one has narrower
       plan = accepted.redo;
       await this.copy(converted.db, spoolPath, tmpParquet, plan);
+      await fsyncPathAsync(tmpParquet);
       accepted = this.schema.accept(plan);
     }
     this.opts.beforePublish?.(accepted.drift, plan.misfits);
     mkdirSync(this.finalDir, { recursive: true });
     const finalPath = join(this.finalDir, name);
-    fsyncPath(tmpParquet);
+    // the Parquet file was fsynced when converted
     crashPoint("before-rename");
     renameSync(tmpParquet, finalPath);
-    fsyncPath(this.finalDir);
+    await fsyncPathAsync(this.finalDir);
     crashPoint("after-rename");
-    rmSync(spoolPath, { force: true });
+    await rm(spoolPath, { force: true });
     return { path: finalPath, rows, schema: plan.columns.map((c) => ({ name: c.name, type: typeText(c.type) })) };
   }
 

@@ -208,7 +208,8 @@ async function pullStream(
       result.files += 1;
     }
     if (!landed && !final) return;
-    store.update(sourceName, (s) => {
+    // commits run one at a time, in file order (each chained on the last), so two never overlap
+    await store.updateAsync(sourceName, (s) => {
       const rec: StreamRecord = (s.streams[stream.name] ??= {});
       if (state) rec.state = state;
       rec.last_run_id = runId;
