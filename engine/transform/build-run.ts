@@ -1,4 +1,3 @@
-import { writeFile } from "node:fs/promises";
 import { relative } from "node:path";
 import type { Project } from "../config/project.ts";
 import { DpError } from "../errors.ts";
@@ -17,7 +16,7 @@ import { defaultMemoryLimit, isOutOfMemory, roomyMemoryLimit } from "../warehous
 import { isCorruptWarehouse } from "../warehouse/recover.ts";
 import type { BuildHistory } from "./build-history.ts";
 import { CommitGroup, GROUP_BUDGET_MS } from "./commit-group.ts";
-import { compiledFile, compileSql, liveRelation } from "./compile.ts";
+import { compiledFile, compileSql, liveRelation, writeCompiled } from "./compile.ts";
 import {
   buildBeside,
   createsTable,
@@ -102,6 +101,8 @@ export class BuildRun {
   /** each model's output data version as this run leaves it */
   private readonly versions: Map<string, string>;
   private readonly queue: string[];
+  /** each selected model's place in the build, for its progress line (an indexOf per line was quadratic) */
+  private readonly position: Map<string, number>;
   /** models that ran out of memory under dp's default limit: built once more with more */
   private readonly roomy = new Set<string>();
   private readonly group: CommitGroup;
@@ -116,6 +117,7 @@ export class BuildRun {
 
   constructor(private readonly s: BuildRunSetup) {
     this.queue = [...s.selected];
+    this.position = new Map(s.selected.map((n, i) => [n, i + 1]));
     this.versions = new Map(s.history.outputVersion);
     this.group = new CommitGroup(s.db, { schemas: s.schemas, relations: s.relations });
   }
@@ -150,7 +152,7 @@ export class BuildRun {
     const passed = r.tests.filter((t) => t.status === "pass" || t.status === "warn").length;
     const tests = r.tests.length ? `${rows ? "," : ""} tests ${passed}/${r.tests.length}` : "";
     const at = r.where && r.status === "failed" ? ` at ${r.where}` : "";
-    const n = this.s.selected.indexOf(model.name) + 1;
+    const n = this.position.get(model.name) ?? 0;
     const of = this.s.selected.length;
     if (r.status === "unchanged") {
       log.info(
@@ -268,7 +270,7 @@ export class BuildRun {
       };
       this.compiled.set(model.name, unit);
       this.writes.push(
-        writeFile(unit.path, `${unit.sql}\n`).then(
+        writeCompiled(unit.path, `${unit.sql}\n`).then(
           () => undefined,
           (e: unknown) => void (this.writeError ??= e),
         ),

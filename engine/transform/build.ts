@@ -16,7 +16,7 @@ import {
 import { log } from "../log.ts";
 import { type Db, ident, literal, qualified, type SqlValue } from "../warehouse/duckdb.ts";
 import { healCorruptWarehouse, openWriter, publishSnapshot, type SnapshotSidecar } from "../warehouse/snapshots.ts";
-import { compactIfBloated } from "../warehouse/compact.ts";
+import { compactIfBloated, mayBeBloated } from "../warehouse/compact.ts";
 import { isCorruptWarehouse } from "../warehouse/recover.ts";
 import type { TableDelta } from "../warehouse/table-parts.ts";
 import { type BuildHistory, lastTestResults, modifiedModels, readBuildHistory, retrySet } from "./build-history.ts";
@@ -159,6 +159,7 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
   const loose: TestResult[] = [];
   let results: ModelResult[] = [];
   let corrupt: string | undefined;
+  let compact = true;
   // SIGTERM mid-model: interrupt DuckDB so the model's transaction rolls back now, not after it finishes
   const interrupt = () => db.conn.interrupt();
   options.signal?.addEventListener("abort", interrupt, { once: true });
@@ -206,6 +207,7 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
     // a build that read a damaged warehouse publishes nothing: readers keep the last verified snapshot
     if (!corrupt && (results.length || loose.length))
       await recordAndPublish(project, db, graph, runId, results, loose, nowIso, options, run.deltas);
+    compact = await mayBeBloated(db);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (!isCorruptWarehouse(msg, project.paths.warehouse)) throw e;
@@ -215,10 +217,11 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
     db.close();
   }
   if (corrupt) throw await healCorruptWarehouse(project, corrupt);
-  await compactIfBloated(project.paths.warehouse, {
-    threads: project.config.warehouse.threads,
-    memoryLimit: project.config.warehouse.memory_limit,
-  });
+  if (compact)
+    await compactIfBloated(project.paths.warehouse, {
+      threads: project.config.warehouse.threads,
+      memoryLimit: project.config.warehouse.memory_limit,
+    });
   const ok =
     results.every((r) => r.status === "success" || r.status === "unchanged") &&
     loose.every((t) => t.status === "pass" || t.status === "warn");

@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { qualified } from "../warehouse/duckdb.ts";
 import { rawViewName, type Model, type ModelGraph } from "./models.ts";
@@ -49,4 +50,13 @@ export function compiledFile(compiledDir: string, model: Pick<Model, "schema" | 
   if (!made.has(dir)) mkdirSync(dir, { recursive: true });
   made.add(dir);
   return join(dir, `${model.name}.sql`);
+}
+
+/**
+ * Writes a compiled file unless it already holds exactly `text`: a rebuild of an unchanged project
+ * rewrote every file (a truncate and a write per model, next to DuckDB's WAL syncs); now it reads them.
+ */
+export async function writeCompiled(path: string, text: string): Promise<void> {
+  const old = await readFile(path, "utf8").catch(() => undefined);
+  if (old !== text) await writeFile(path, text);
 }

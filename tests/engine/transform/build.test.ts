@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "../../../engine/transform/build.ts";
 import { loadModels } from "../../../engine/transform/models.ts";
@@ -61,6 +61,28 @@ describe("build", () => {
     await build(loadProject(dir));
     const compiled = readFileSync(join(dir, ".dp/compiled/marts/revenue.sql"), "utf8");
     expect(compiled).toBe('select customer, sum(amount) as revenue\nfrom "marts"."orders"\ngroup by customer\n');
+  });
+
+  test("a rebuild leaves unchanged compiled files alone and rewrites a changed one", async () => {
+    const dir = writeProject(base);
+    await build(loadProject(dir));
+    const orders = join(dir, ".dp/compiled/marts/orders.sql");
+    const revenue = join(dir, ".dp/compiled/marts/revenue.sql");
+    const before = { orders: statSync(orders).mtimeMs, revenue: statSync(revenue).mtimeMs };
+    // an mtime older than any write this build could make
+    utimesSync(orders, 1_000_000, 1_000_000);
+    utimesSync(revenue, 1_000_000, 1_000_000);
+    writeFileSync(
+      join(dir, "models/marts/revenue.sql"),
+      "select customer, sum(amount) as total\nfrom {{ ref('orders') }}\ngroup by customer\n",
+    );
+    expect((await build(loadProject(dir), { fullRefresh: true })).ok).toBe(true);
+    expect(statSync(orders).mtimeMs).toBe(1_000_000_000);
+    expect(readFileSync(orders, "utf8")).toBe('select order_id, customer, amount from "staging"."stg_orders"\n');
+    expect(statSync(revenue).mtimeMs).toBeGreaterThanOrEqual(before.revenue);
+    expect(readFileSync(revenue, "utf8")).toBe(
+      'select customer, sum(amount) as total\nfrom "marts"."orders"\ngroup by customer\n',
+    );
   });
 
   test("a failing test keeps the previous version live and skips downstream", async () => {
