@@ -157,8 +157,15 @@ describe("churn-risk decisions on the demo", () => {
     expect(map[0].declared_at).toMatch(/^decisions\/churn_risk\.yml:\d+$/);
   });
 
-  test('dp ask "which customers are at risk of churning?" answers from the decisions mart, with citations', () => {
-    const r = run("ask", "--json", "which customers are at risk of churning?");
+  test('"which customers are at risk?" is a list: refused with the count as the nearest question, which answers from the decisions mart', () => {
+    // the list itself is rows of names (personal data), and a count is another question: refused, never a number
+    const list = run("ask", "--json", "which customers are at risk of churning?");
+    expect(list.code).toBe(0);
+    const refused = JSON.parse(list.stdout);
+    expect(refused.status).toBe("refused");
+    expect(refused.answer).not.toMatch(/\d/);
+    expect(refused.suggestions).toEqual(["how many customers are at risk of churning"]);
+    const r = run("ask", "--json", refused.suggestions[0]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.status).toBe("answered");

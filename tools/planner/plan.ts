@@ -103,6 +103,29 @@ const INJECTION =
 const WHICH_MOST =
   /^(?:which|what|who|whats|what's)\b.*\b(?:most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst)\b/;
 
+/**
+ * "which customers are at risk", "list the deals we lost": the rows themselves. Refused (names are personal
+ * data, and a count is another question), with the count it can answer as the nearest question when there
+ * is one; a human gets the rows with `dp export`.
+ */
+function refuseRows(text: string, catalog: Catalog, at: Date): Refusal {
+  const reason = "dp ask answers with metrics, not lists of rows (and customers' names are personal data)";
+  const asCount = text
+    .replace(/^(?:which|what)\s+/, "how many ")
+    .replace(
+      /\b(?:give me |show me |show )?(?:a list of|list|enumerate)\s+(?:all\s+|the\s+|of\s+|our\s+)*/,
+      "how many ",
+    );
+  const counted = asCount === text ? undefined : planQuestion(asCount, catalog, at);
+  if (counted?.status !== "plan" || counted.intent !== "metric" || !counted.interpretation) {
+    return { ...refuse(catalog, `${reason}; ask how many instead`) };
+  }
+  return {
+    ...refuse(catalog, `${reason}; ask how many instead, or \`dp export <mart>\` for the rows`),
+    suggestions: [asCount],
+  };
+}
+
 function plan1(intent: Intent, calls: PlannedCall[]): Plan {
   return { status: "plan", intent, calls };
 }
@@ -134,11 +157,7 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
 
   if (LIST_METRICS.test(text)) return plan1("list_metrics", [{ role: "main", name: "list_metrics", input: {} }]);
   // "list all customers on Pro", "which customers churned": rows, not a number; a count of them is a different answer
-  if (ROWS.test(text))
-    return refuse(
-      catalog,
-      "dp ask answers with metrics, not lists of rows (and customers' names are personal data); ask how many instead",
-    );
+  if (ROWS.test(text)) return refuseRows(text, catalog, at);
   if (FRESHNESS.test(text)) return planFreshness(text, words, catalog);
   if (LINEAGE.test(text) && !/\bhow (?:much|many)\b/.test(text)) return planLineage(words, catalog);
 
