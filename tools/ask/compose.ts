@@ -100,7 +100,10 @@ function filterText(r: MetricResult): string {
   const rest = r.filters.filter((f) => f !== inCurrency);
   const code = inCurrency ? ` in ${String(inCurrency.value).toUpperCase()}` : "";
   if (!rest.length) return code;
-  return `${code} for ${rest.map((f) => `${f.dimension} ${f.op === "=" ? "" : `${f.op} `}${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join(" and ")}`;
+  // "MRR for plan other than Enterprise": a left-out value in words, so the answer cannot read as its opposite
+  const opWord = (op: string) =>
+    op === "=" ? "" : op === "!=" ? "other than " : op === "not_in" ? "other than " : `${op} `;
+  return `${code} for ${rest.map((f) => `${f.dimension} ${opWord(f.op)}${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join(" and ")}`;
 }
 
 function metricLines(group: RoledResult[]): string[] {
