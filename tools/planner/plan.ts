@@ -5,15 +5,27 @@ import type { ToolCall } from "../toolbox/index.ts";
 import type { Filter } from "../../engine/catalog/metric-query.ts";
 import { add, resolvePeriod, truncate, ymd, type Grain, type PeriodInput } from "../../engine/catalog/period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
+import { readArithmetic, type ArithmeticRead } from "./arithmetic.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { trailingWindow, type FoundPeriod } from "./periods.ts";
 import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
 import { suggestionsFor, understand, type Interpretation, type Understood } from "./understand.ts";
 
-export type CallRole = "main" | "trend" | "total" | "numerator" | "denominator" | "companion";
+/** left, minus, per: the two sides of a difference ("new minus churned MRR") or a per-unit ratio ("tickets per customer") */
+export type CallRole =
+  | "main"
+  | "trend"
+  | "total"
+  | "numerator"
+  | "denominator"
+  | "companion"
+  | "left"
+  | "minus"
+  | "per";
 export type Intent =
   | "metric"
+  | "arithmetic"
   | "argmax"
   | "compare"
   | "top_n"
@@ -153,6 +165,27 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
       catalog,
       "the marts say what happened, not why; ask for a metric by a dimension (e.g. churn_rate by plan) to look for the cause",
     );
+  const arithmetic = readArithmetic(text, catalog, at);
+  if (arithmetic && "reason" in arithmetic)
+    return {
+      status: "refusal",
+      reason: arithmetic.reason,
+      known_metrics: catalog.metrics.map((m) => m.name),
+      kind: "clarify",
+    };
+  if (arithmetic) {
+    const side = (role: CallRole, x: ArithmeticRead["left"]): PlannedCall => ({
+      role,
+      name: "query_metric",
+      input: { metric: x.metric.name, period: x.period, filters: x.filters },
+    });
+    return {
+      status: "plan",
+      intent: "arithmetic",
+      calls: [side("left", arithmetic.left), side(arithmetic.op, arithmetic.right)],
+      interpretation: arithmetic.interpretation,
+    };
+  }
   const read = WHICH_MOST.test(text) || !TOP.test(text) ? understand(text, catalog, at) : undefined;
   if (read && "interpretation" in read) return planUnderstood(read, catalog, at);
   const top = TOP.exec(text);
