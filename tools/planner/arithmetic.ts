@@ -124,3 +124,38 @@ export function readArithmetic(
     interpretation,
   };
 }
+
+/**
+ * "MRR from paying customers": a metric qualified by a population that a count metric of the catalog defines by
+ * that very metric (paying customers are "customers with MRR > 0"), so the qualifier adds nothing and the question is
+ * the metric itself, with the population's own filters ("paying Enterprise customers": plan = Enterprise). Read from
+ * the descriptions, never from the words of a question; a population the description does not tie to the metric
+ * stays unplaced (the question asks back).
+ */
+export function readImpliedPopulation(text: string, catalog: Catalog, at: Date): Understood | undefined {
+  for (const m of text.matchAll(/\s(?:from|of|among|across)\s+(?:(?:all\s+)?(?:of\s+)?(?:our|the)\s+|all\s+)?/g)) {
+    const leftText = text.slice(0, m.index).trim();
+    const rightText = text.slice(m.index! + m[0].length).trim();
+    if (!leftText || !rightText) continue;
+    const population = plain(understand(rightText, catalog, at));
+    if (!population || population.metric.format !== "number") continue;
+    const p = findPeriods(rightText, at)[0];
+    const shared = p ? rightText.slice(p.start) : "";
+    const values = population.filters.flatMap((f) => (Array.isArray(f.value) ? f.value : [f.value])).map(String);
+    const question = `${leftText} ${values.join(" and ")} ${shared}`.replace(/\s+/g, " ").trim();
+    const metric = plain(understand(question, catalog, at));
+    if (!metric || metric.metric.name === population.metric.name) continue;
+    const names = [metric.metric.label, metric.metric.name.replaceAll("_", " ")].filter((x): x is string => !!x);
+    const definedBy = names.some((n) =>
+      new RegExp(`\\b${n.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).test(
+        population.metric.description.toLowerCase(),
+      ),
+    );
+    if (!definedBy) continue;
+    metric.interpretation.why.push(
+      `"${rightText.slice(0, p ? p.start : undefined).trim()}" are ${population.metric.name}: ${population.metric.description.split(/[.;(]/)[0]!.trim()}, so all of ${metric.metric.name} is theirs`,
+    );
+    return metric;
+  }
+  return undefined;
+}

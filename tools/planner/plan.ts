@@ -5,7 +5,7 @@ import type { ToolCall } from "../toolbox/index.ts";
 import type { Filter } from "../../engine/catalog/metric-query.ts";
 import { add, resolvePeriod, truncate, ymd, type Grain, type PeriodInput } from "../../engine/catalog/period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
-import { readArithmetic, type ArithmeticRead } from "./arithmetic.ts";
+import { readArithmetic, readImpliedPopulation, type ArithmeticRead } from "./arithmetic.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { trailingWindow, type FoundPeriod } from "./periods.ts";
 import { STOP, stemOf } from "./lexicon.ts";
@@ -187,6 +187,10 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
     };
   }
   const read = WHICH_MOST.test(text) || !TOP.test(text) ? understand(text, catalog, at) : undefined;
+  if (read && !("interpretation" in read)) {
+    const implied = readImpliedPopulation(text, catalog, at);
+    if (implied) return planUnderstood(implied, catalog, at);
+  }
   if (read && "interpretation" in read) return planUnderstood(read, catalog, at);
   const top = TOP.exec(text);
   // a ranking reads a mart's rows as they stand: a period, a filter or a verb around it ("the largest deal we

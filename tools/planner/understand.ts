@@ -1015,7 +1015,11 @@ export function negationAt(
   const t = tokens[i];
   if (t && NEGATION_BEFORE.has(t.raw)) return [...used, i];
   if (t && t.raw === "than" && /^(other|else)$/.test(tokens[i - 1]?.raw ?? "")) return [...used, i, i - 1];
-  if (t && t.raw === "for" && tokens[i - 1]?.raw === "except") return [...used, i, i - 1];
+  // "all but Enterprise", "every plan but Pro", "everything but Starter"
+  if (t && t.raw === "but") {
+    const k = [i - 1, i - 2].find((x) => /^(all|every|everything|everyone|anything)$/.test(tokens[x]?.raw ?? ""));
+    if (k !== undefined) return [...used, ...Array.from({ length: i - k + 1 }, (_, d) => k + d)];
+  }
   let j = end;
   const after: number[] = [];
   while (j < tokens.length && dimWords.has(tokens[j]!.stem)) after.push(j++);
