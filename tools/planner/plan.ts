@@ -97,6 +97,7 @@ const FORECAST =
 const NOW_SAID = /\b(?:now|currently|today|right now|at the moment|these days|at present)\b/;
 /** the words that make the period after them the side compared against */
 const AGAINST = /\b(?:vs\.?|versus|compared (?:to|with)|against|than)\s+(?:the\s+)?$/;
+const SINCE_LAST = /^since\s+(?:the\s+)?(?:last|previous|prior)\s+(week|month|quarter|year|qtr)\b/;
 const WHY = /^(?:why|what caused|what drove|reason)\b/;
 
 function refuse(catalog: Catalog, reason: string): Refusal {
@@ -523,6 +524,19 @@ function planCompare(
       return rx.start === ry.start && rx.end === ry.end;
     };
     if (!same(a.period, b.period)) input.previous = b.period;
+  } else if (periods.length === 1 && SINCE_LAST.test(rest.slice(periods[0]!.start, periods[0]!.end))) {
+    // "how much has MRR grown since last month": the level now against the end of that month; a count "grown since
+    // last month" would set a month to date against a whole month, so it asks back
+    if (metric.time_rollup !== "last")
+      return {
+        status: "refusal",
+        reason: `"${rest.slice(periods[0]!.start, periods[0]!.end)}" with a change: ${metric.name} is a count over a period, so say which two periods to compare`,
+        known_metrics: catalog.metrics.map((m) => m.name),
+        kind: "clarify",
+      };
+    const unit = SINCE_LAST.exec(rest.slice(periods[0]!.start, periods[0]!.end))![1]!.replace("qtr", "quarter");
+    input.current = `this_${unit}`;
+    input.previous = `last_${unit}`;
   } else if (
     periods.length === 1 &&
     (NOW_SAID.test(rest.slice(0, periods[0]!.start) + rest.slice(periods[0]!.end)) ||

@@ -80,7 +80,7 @@ const GRAIN_WORDS: [RegExp, Grain][] = [
 ];
 const TREND = /\b(?:trend|trends|trended|trending|over time|history|historical|evolution|time series|series)\b/;
 const COMPARE =
-  /\b(?:compare|compared|comparison|vs|versus|against|change|changed|difference between|how did .* change|grow|grew|growth|(?:go|goes|going|gone|went)\s+(?:up|down))\b/;
+  /\b(?:compare|compared|comparison|vs|versus|against|change|changed|difference between|how did .* change|grow|grew|grown|growth|(?:go|goes|going|gone|went)\s+(?:up|down))\b/;
 /** the side of a comparison said as the period before the named one */
 const PERIOD_BEFORE =
   /\b(?:the\s+)?(?:(?:month|quarter|week|year|period|one)\s+before|(?:previous|prior|preceding)\s+(?:month|quarter|week|year|period|one))\b/g;
@@ -96,6 +96,7 @@ const COMPARE_WORDS = new Set([
   "against",
   "grow",
   "grew",
+  "grown",
   "growth",
 ]);
 const CHANGE_STEMS = new Set([...COMPARE_WORDS].map((w) => stemOf(w)));
@@ -502,6 +503,8 @@ function attemptWith(
   // asks back. A count since last month is that month and this one to date (the period read it).
   tokens.forEach((t, i) => {
     if (t.raw !== "since" || !/^(last|previous|prior|past|this)$/.test(tokens[i + 1]?.raw ?? "")) return;
+    // "how much has MRR grown since last month": a change said with it is the level now against that month's end
+    if (kind === "stock" && COMPARE.test(text) && !/^(past|this)$/.test(tokens[i + 1]!.raw)) return;
     if (kind === "stock" || /^(past|this)$/.test(tokens[i + 1]!.raw)) placed[i] = false;
   });
   // "in the US", "US customers", "US-based": a place, not "us"
@@ -739,7 +742,7 @@ function attemptWith(
         cmp &&
         t.start >= cmp.index &&
         t.end <= cmp.index + cmp[0].length &&
-        /^(compare|compared|comparison|vs|versus|against|change|changed|difference|grow|grew|growth|go|goes|going|gone|went|up|down)$/.test(
+        /^(compare|compared|comparison|vs|versus|against|change|changed|difference|grow|grew|grown|growth|go|goes|going|gone|went|up|down)$/.test(
           t.raw,
         ),
     );

@@ -148,3 +148,18 @@ describe("'not on' leaves the value out", () => {
     ]);
   });
 });
+
+describe("a level grown since last month", () => {
+  test("is the level now against the end of that month", () => {
+    const p = plan("how much have active customers grown since the previous month");
+    expect(p.intent).toBe("compare");
+    expect(p.calls[0]!.input).toMatchObject({
+      metric: "active_customers",
+      current: "this_month",
+      previous: "last_month",
+    });
+  });
+  test("a count 'grown since last month' asks back (a month to date against a whole month)", () => {
+    expect(refusal("how much have refunds grown since last month").kind).toBe("clarify");
+  });
+});
