@@ -141,10 +141,17 @@ export function readImpliedPopulation(text: string, catalog: Catalog, at: Date):
     if (!population || population.metric.format !== "number") continue;
     const p = findPeriods(rightText, at)[0];
     const shared = p ? rightText.slice(p.start) : "";
-    const values = population.filters.flatMap((f) => (Array.isArray(f.value) ? f.value : [f.value])).map(String);
-    const question = `${leftText} ${values.join(" and ")} ${shared}`.replace(/\s+/g, " ").trim();
+    // the population's filters said again in words the metric reads the same way (a left-out value stays left out)
+    const said = population.filters.map((f) => {
+      const values = (Array.isArray(f.value) ? f.value : [f.value]).map(String).join(" and ");
+      return f.op === "!=" || f.op === "not_in" ? `excluding ${values}` : values;
+    });
+    const question = `${leftText} ${said.join(" ")} ${shared}`.replace(/\s+/g, " ").trim().toLowerCase();
     const metric = plain(understand(question, catalog, at));
     if (!metric || metric.metric.name === population.metric.name) continue;
+    const key = (f: { dimension: string; op: string; value: unknown }) =>
+      `${f.dimension} ${f.op} ${JSON.stringify(f.value)}`;
+    if (population.filters.map(key).sort().join() !== metric.filters.map(key).sort().join()) continue;
     const names = [metric.metric.label, metric.metric.name.replaceAll("_", " ")].filter((x): x is string => !!x);
     const definedBy = names.some((n) =>
       new RegExp(`\\b${n.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).test(

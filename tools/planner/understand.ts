@@ -612,8 +612,16 @@ function attemptWith(
         placed[k] = true;
       });
       const before = Array.isArray(joined.value) ? joined.value : [joined.value as string];
-      // "excluding Growth and Pro": both left out
-      joined.op = joined.op === "!=" || joined.op === "not_in" ? "not_in" : "in";
+      // "excluding Growth and Pro", "not on Growth or Pro" (whichever value was read first): both left out
+      const first = Math.min(
+        h.at,
+        ...valueHits.filter((v) => v.dim === h.dim && joined.said.split(" and ").includes(v.said)).map((v) => v.at),
+      );
+      const negated = negationAt(tokens, first, first + 1, dimensionPhrases(catalog, metric, h.dim));
+      negated?.forEach((k) => {
+        placed[k] = true;
+      });
+      joined.op = negated || joined.op === "!=" || joined.op === "not_in" ? "not_in" : "in";
       joined.value = [...before, ...h.values] as string[];
       joined.said = `${joined.said} and ${h.said}`;
       continue;
@@ -627,6 +635,8 @@ function attemptWith(
       const cued =
         near.some((w) => dimWords.has(w)) ||
         /^(on|in|for|and|or)$/.test(tokens[h.at - 1]?.raw ?? "") ||
+        NEGATION_BEFORE.has(tokens[h.at - 1]?.raw ?? "") ||
+        /^(than|but)$/.test(tokens[h.at - 1]?.raw ?? "") ||
         /^(customer|account|subscriber|user|and|or)$/.test(tokens[h.at + 1]?.stem ?? "");
       if (!cued) continue;
     }
@@ -1018,6 +1028,8 @@ export function negationAt(
   const t = tokens[i];
   if (t && NEGATION_BEFORE.has(t.raw)) return [...used, i];
   if (t && t.raw === "than" && /^(other|else)$/.test(tokens[i - 1]?.raw ?? "")) return [...used, i, i - 1];
+  // "not counting Enterprise", "not including Pro"
+  if (t && /^(counting|including|incl)$/.test(t.raw) && tokens[i - 1]?.raw === "not") return [...used, i, i - 1];
   // "all but Enterprise", "every plan but Pro", "everything but Starter"
   if (t && t.raw === "but") {
     const k = [i - 1, i - 2].find((x) => /^(all|every|everything|everyone|anything)$/.test(tokens[x]?.raw ?? ""));

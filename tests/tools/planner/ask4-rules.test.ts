@@ -163,3 +163,22 @@ describe("a level grown since last month", () => {
     expect(refusal("how much have refunds grown since last month").kind).toBe("clarify");
   });
 });
+
+describe("negation edge cases found by probing", () => {
+  test("a population left out stays left out when the metric reads it ('MRR from customers other than Starter')", () => {
+    expect(role("mrr from customers other than starter in september", "main")).toMatchObject({
+      metric: "mrr",
+      period: "2026-09",
+      filters: [{ dimension: "plan", op: "!=", value: "Starter" }],
+    });
+  });
+  test("'not counting' and a negation before the second of two values", () => {
+    expect(role("ARR not counting Pro", "main").filters).toEqual([{ dimension: "plan", op: "!=", value: "Pro" }]);
+    expect(role("paying customers not on Starter or Pro", "main").filters).toEqual([
+      { dimension: "plan", op: "not_in", value: expect.arrayContaining(["Starter", "Pro"]) },
+    ]);
+  });
+  test("a value that is also a word of change is a value after a negation ('excluding Growth')", () => {
+    expect(role("ARR excluding growth", "main").filters).toEqual([{ dimension: "plan", op: "!=", value: "Growth" }]);
+  });
+});
