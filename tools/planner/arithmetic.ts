@@ -75,7 +75,11 @@ export function readArithmetic(
   }
   // the left side borrows the right's last word when it is not a metric alone: "new minus churned MRR" is new MRR
   const head = rightName.filter((w) => !STOP.has(w)).at(-1);
-  const sameUnit = (x: Understood) => op === "per" || x.metric.format === right.metric.format;
+  // a difference takes two of a kind in one unit: two counts over the period, two levels, two rates ("MRR less
+  // refunds" sets a level against a month's flow: asked back)
+  const kindOf = (x: MetricDef) => (x.time_rollup === "sum" ? "flow" : x.time_rollup === "ratio" ? "ratio" : "stock");
+  const sameUnit = (x: Understood) =>
+    op === "per" || (x.metric.format === right.metric.format && kindOf(x.metric) === kindOf(right.metric));
   let left = leftAlone && leftAlone.metric.name !== right.metric.name && sameUnit(leftAlone) ? leftAlone : undefined;
   if (!left && head && !wordsOf(leftText).some((w) => w.text === head)) {
     const borrowed = plain(understand(`${leftText} ${head} ${shared}`.trim(), catalog, at));

@@ -182,3 +182,12 @@ describe("negation edge cases found by probing", () => {
     expect(role("ARR excluding growth", "main").filters).toEqual([{ dimension: "plan", op: "!=", value: "Growth" }]);
   });
 });
+
+describe("a difference takes two of a kind", () => {
+  test("a level less a month's flow asks back, never one of them", () => {
+    expect(refusal("arr less churned mrr in august").status).toBe("refusal");
+  });
+  test("two flows in one unit are a difference", () => {
+    expect(plan("failed payment amount minus refunds in july").intent).toBe("arithmetic");
+  });
+});
