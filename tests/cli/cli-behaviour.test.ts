@@ -96,7 +96,7 @@ describe("before the first build", () => {
   test("`dp test` says once that nothing is built", () => {
     const r = run(["test"]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("42 models are not built yet: run `dp build` (or `dp run`) first");
+    expect(r.stdout).toContain("44 models are not built yet: run `dp build` (or `dp run`) first");
     expect(r.stdout.match(/not built/g)).toHaveLength(1);
   });
 });
@@ -113,13 +113,13 @@ describe("after a good `dp run`", () => {
     const progress = lines(r.stderr)
       .map((l) => JSON.parse(l) as { msg: string; model?: string })
       .filter((l) => l.model);
-    expect(progress).toHaveLength(42);
-    expect(new Set(progress.map((p) => p.model)).size).toBe(42);
-    expect(progress.map((p) => /^(\d+) of 42 ✓ /.exec(p.msg)?.[1])).toEqual(
-      Array.from({ length: 42 }, (_, i) => String(i + 1)),
+    expect(progress).toHaveLength(44);
+    expect(new Set(progress.map((p) => p.model)).size).toBe(44);
+    expect(progress.map((p) => /^(\d+) of 44 ✓ /.exec(p.msg)?.[1])).toEqual(
+      Array.from({ length: 44 }, (_, i) => String(i + 1)),
     );
     expect(lines(r.stdout)).toEqual([
-      expect.stringMatching(/^42\/42 models built, tests [\d,]+\/[\d,]+ passed in [\d,]+ ms$/),
+      expect.stringMatching(/^44\/44 models built, tests [\d,]+\/[\d,]+ passed in [\d,]+ ms$/),
     ]);
   }, 120_000);
 

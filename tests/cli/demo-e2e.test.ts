@@ -37,7 +37,8 @@ describe("the embedded demo end to end", () => {
   beforeAll(() => {
     expect(dp(["init", dir, "--demo"]).code).toBe(0);
     firstRun = dp(["run", "-C", dir], { env });
-  });
+    // a whole demo run (pull, 44 models, tests, decide) takes longer than bun's 5 s hook default on a shared machine
+  }, 180_000);
 
   test("dp run succeeds and reports every test passed", () => {
     expect(firstRun.code).toBe(0);
@@ -113,14 +114,14 @@ describe("the embedded demo end to end", () => {
     const again = dp(["run", "-C", dir], { env });
     expect(again.code).toBe(0);
     expect(await martHashes()).toEqual(before);
-  });
+  }, 120_000);
 
   test("a day later the run adds new data and marts move forward", () => {
     const r = dp(["run", "-C", dir], { env: { DP_NOW: "2026-11-22T06:00:00Z" } });
     expect(r.code).toBe(0);
     const [row] = sql("select max(created_at)::date::varchar as d from marts.customers");
     expect(String(row!.d) >= "2026-11-20").toBe(true);
-  });
+  }, 120_000);
 
   test("the incremental events model equals a full rebuild, after new events and late customers", () => {
     const events = () =>
@@ -130,7 +131,7 @@ describe("the embedded demo end to end", () => {
     const incremental = events();
     expect(dp(["build", "--full-refresh", "--select", "stg_product__events", "-C", dir], { env: later }).code).toBe(0);
     expect(events()).toEqual(incremental);
-  });
+  }, 120_000);
 
   test("dp sql refuses anything but one SELECT", () => {
     for (const bad of [

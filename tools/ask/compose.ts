@@ -100,7 +100,10 @@ function filterText(r: MetricResult): string {
   const rest = r.filters.filter((f) => f !== inCurrency);
   const code = inCurrency ? ` in ${String(inCurrency.value).toUpperCase()}` : "";
   if (!rest.length) return code;
-  return `${code} for ${rest.map((f) => `${f.dimension} ${f.op === "=" ? "" : `${f.op} `}${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join(" and ")}`;
+  // "MRR for plan other than Enterprise": a left-out value in words, so the answer cannot read as its opposite
+  const opWord = (op: string) =>
+    op === "=" ? "" : op === "!=" ? "other than " : op === "not_in" ? "other than " : `${op} `;
+  return `${code} for ${rest.map((f) => `${f.dimension} ${opWord(f.op)}${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join(" and ")}`;
 }
 
 function metricLines(group: RoledResult[]): string[] {
@@ -318,7 +321,44 @@ function describeMartLines(o: Out<typeof describeMart>): string[] {
 }
 
 /** Tool results → the answer's lines, written only from what the tools returned. */
+/** "new minus churned MRR", "tickets per customer": both sides stated, then what they make. */
+function arithmeticLines(results: RoledResult[]): string[] {
+  const left = results.find((r) => r.role === "left")?.output as unknown as MetricResult;
+  const rightR = results.find((r) => r.role === "minus" || r.role === "per")!;
+  const right = rightR.output as unknown as MetricResult;
+  const one = (r: MetricResult) => {
+    const rows = r.rows.filter((x) => x.rows);
+    return rows.length === 1 ? rows[0] : undefined;
+  };
+  const [l, r] = [one(left), one(right)];
+  const period = left.period.label;
+  const lText = `${left.label}${filterText(left)}`;
+  const rText = `${right.label}${filterText(right)}`;
+  if (!l || !r || l.value === null || r.value === null)
+    return [
+      `I can't combine ${lText} and ${rText} for ${period}: ${!l || !r ? "one of them has no single value there (no data, or one per currency)" : "one of them is empty"}.`,
+    ];
+  if (rightR.role === "minus") {
+    const diff = l.value - r.value;
+    return [
+      `${lText} minus ${rText} in ${period} was ${value(left, diff, l)} (${value(left, l.value, l)} − ${value(right, r.value, r)}).`,
+    ];
+  }
+  if (r.value === 0) return [`${lText} per ${rText} in ${period} has no value: ${rText} was 0.`];
+  const ratio = l.value / r.value;
+  const shown =
+    left.format === "currency"
+      ? value(left, ratio, l)
+      : Math.abs(ratio) >= 100
+        ? formatValue(ratio, "number")
+        : String(Number(ratio.toPrecision(3)));
+  return [
+    `${lText} per ${rText.toLowerCase()} in ${period} was ${shown} (${value(left, l.value, l)} over ${value(right, r.value, r)}).`,
+  ];
+}
+
 export function composeAnswer(intent: Intent, results: RoledResult[], direction?: "most" | "least"): string[] {
+  if (intent === "arithmetic") return arithmeticLines(results);
   const main = results.find((r) => r.role === "main")!;
   const o = main.output as never;
   switch (intent) {

@@ -126,6 +126,23 @@ const RULES: Rule[] = [
       multi: false,
     }),
   },
+  // "since Oct 15", "since November 3rd": that day up to today (a day of a month, before the month alone)
+  {
+    re: new RegExp(`\\bsince\\s+${MONTH_RE}\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s+(\\d{4})\\b)?`, "g"),
+    make: (m, today) => {
+      const day = dayOf(m[1]!, Number(m[2]), m[3], today);
+      return day ? since(day.period as string, today) : undefined;
+    },
+  },
+  // "since last month", "since the previous quarter": from that one's start up to today (a count over both; a level
+  // "since last month" is a change, which understand() asks back)
+  {
+    re: /\bsince\s+(?:the\s+)?(?:last|previous|prior)\s+(week|month|quarter|year|qtr)\b/g,
+    make: (m, today) => {
+      const u = (UNIT_WORD[m[1]!] ?? m[1]!) as Grain;
+      return since(ymd(add(truncate(today, u), u, -1)), today);
+    },
+  },
   {
     re: new RegExp(
       `\\bsince\\s+(?:the\\s+start\\s+of\\s+|beginning\\s+of\\s+)?${MONTH_RE}\\.?(?:\\s+(\\d{4}))?\\b`,

@@ -5,15 +5,27 @@ import type { ToolCall } from "../toolbox/index.ts";
 import type { Filter } from "../../engine/catalog/metric-query.ts";
 import { add, resolvePeriod, truncate, ymd, type Grain, type PeriodInput } from "../../engine/catalog/period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
+import { readArithmetic, readImpliedPopulation, type ArithmeticRead } from "./arithmetic.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { trailingWindow, type FoundPeriod } from "./periods.ts";
 import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
 import { suggestionsFor, understand, type Interpretation, type Understood } from "./understand.ts";
 
-export type CallRole = "main" | "trend" | "total" | "numerator" | "denominator" | "companion";
+/** left, minus, per: the two sides of a difference ("new minus churned MRR") or a per-unit ratio ("tickets per customer") */
+export type CallRole =
+  | "main"
+  | "trend"
+  | "total"
+  | "numerator"
+  | "denominator"
+  | "companion"
+  | "left"
+  | "minus"
+  | "per";
 export type Intent =
   | "metric"
+  | "arithmetic"
   | "argmax"
   | "compare"
   | "top_n"
@@ -85,6 +97,7 @@ const FORECAST =
 const NOW_SAID = /\b(?:now|currently|today|right now|at the moment|these days|at present)\b/;
 /** the words that make the period after them the side compared against */
 const AGAINST = /\b(?:vs\.?|versus|compared (?:to|with)|against|than)\s+(?:the\s+)?$/;
+const SINCE_LAST = /^since\s+(?:the\s+)?(?:last|previous|prior)\s+(week|month|quarter|year|qtr)\b/;
 const WHY = /^(?:why|what caused|what drove|reason)\b/;
 
 function refuse(catalog: Catalog, reason: string): Refusal {
@@ -172,7 +185,32 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
       catalog,
       "the marts say what happened, not why; ask for a metric by a dimension (e.g. churn_rate by plan) to look for the cause",
     );
+  const arithmetic = readArithmetic(text, catalog, at);
+  if (arithmetic && "reason" in arithmetic)
+    return {
+      status: "refusal",
+      reason: arithmetic.reason,
+      known_metrics: catalog.metrics.map((m) => m.name),
+      kind: "clarify",
+    };
+  if (arithmetic) {
+    const side = (role: CallRole, x: ArithmeticRead["left"]): PlannedCall => ({
+      role,
+      name: "query_metric",
+      input: { metric: x.metric.name, period: x.period, filters: x.filters },
+    });
+    return {
+      status: "plan",
+      intent: "arithmetic",
+      calls: [side("left", arithmetic.left), side(arithmetic.op, arithmetic.right)],
+      interpretation: arithmetic.interpretation,
+    };
+  }
   const read = WHICH_MOST.test(text) || !TOP.test(text) ? understand(text, catalog, at) : undefined;
+  if (read && !("interpretation" in read)) {
+    const implied = readImpliedPopulation(text, catalog, at);
+    if (implied) return planUnderstood(implied, catalog, at);
+  }
   if (read && "interpretation" in read) return planUnderstood(read, catalog, at);
   const top = TOP.exec(text);
   // a ranking reads a mart's rows as they stand: a period, a filter or a verb around it ("the largest deal we
@@ -505,6 +543,19 @@ function planCompare(
       return rx.start === ry.start && rx.end === ry.end;
     };
     if (!same(a.period, b.period)) input.previous = b.period;
+  } else if (periods.length === 1 && SINCE_LAST.test(rest.slice(periods[0]!.start, periods[0]!.end))) {
+    // "how much has MRR grown since last month": the level now against the end of that month; a count "grown since
+    // last month" would set a month to date against a whole month, so it asks back
+    if (metric.time_rollup !== "last")
+      return {
+        status: "refusal",
+        reason: `"${rest.slice(periods[0]!.start, periods[0]!.end)}" with a change: ${metric.name} is a count over a period, so say which two periods to compare`,
+        known_metrics: catalog.metrics.map((m) => m.name),
+        kind: "clarify",
+      };
+    const unit = SINCE_LAST.exec(rest.slice(periods[0]!.start, periods[0]!.end))![1]!.replace("qtr", "quarter");
+    input.current = `this_${unit}`;
+    input.previous = `last_${unit}`;
   } else if (
     periods.length === 1 &&
     (NOW_SAID.test(rest.slice(0, periods[0]!.start) + rest.slice(periods[0]!.end)) ||

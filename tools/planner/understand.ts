@@ -80,7 +80,7 @@ const GRAIN_WORDS: [RegExp, Grain][] = [
 ];
 const TREND = /\b(?:trend|trends|trended|trending|over time|history|historical|evolution|time series|series)\b/;
 const COMPARE =
-  /\b(?:compare|compared|comparison|vs|versus|against|change|changed|difference between|how did .* change|grow|grew|growth|(?:go|goes|going|gone|went)\s+(?:up|down))\b/;
+  /\b(?:compare|compared|comparison|vs|versus|against|change|changed|difference between|how did .* change|grow|grew|grown|growth|(?:go|goes|going|gone|went)\s+(?:up|down))\b/;
 /** the side of a comparison said as the period before the named one */
 const PERIOD_BEFORE =
   /\b(?:the\s+)?(?:(?:month|quarter|week|year|period|one)\s+before|(?:previous|prior|preceding)\s+(?:month|quarter|week|year|period|one))\b/g;
@@ -96,6 +96,7 @@ const COMPARE_WORDS = new Set([
   "against",
   "grow",
   "grew",
+  "grown",
   "growth",
 ]);
 const CHANGE_STEMS = new Set([...COMPARE_WORDS].map((w) => stemOf(w)));
@@ -498,9 +499,13 @@ function attemptWith(
     tokens.forEach((t, i) => {
       if (t.start >= m.index! && t.end <= m.index! + m[0].length) placed[i] = false;
     });
-  // "since last month": the change since that month's start, its end, or the month itself? it asks back
+  // "MRR since last month": a level since a month is a change since its start, its end, or the month itself? it
+  // asks back. A count since last month is that month and this one to date (the period read it).
   tokens.forEach((t, i) => {
-    if (t.raw === "since" && /^(last|previous|prior|past|this)$/.test(tokens[i + 1]?.raw ?? "")) placed[i] = false;
+    if (t.raw !== "since" || !/^(last|previous|prior|past|this)$/.test(tokens[i + 1]?.raw ?? "")) return;
+    // "how much has MRR grown since last month": a change said with it is the level now against that month's end
+    if (kind === "stock" && COMPARE.test(text) && !/^(past|this)$/.test(tokens[i + 1]!.raw)) return;
+    if (kind === "stock" || /^(past|this)$/.test(tokens[i + 1]!.raw)) placed[i] = false;
   });
   // "in the US", "US customers", "US-based": a place, not "us"
   tokens.forEach((t, i) => {
@@ -607,7 +612,16 @@ function attemptWith(
         placed[k] = true;
       });
       const before = Array.isArray(joined.value) ? joined.value : [joined.value as string];
-      joined.op = "in";
+      // "excluding Growth and Pro", "not on Growth or Pro" (whichever value was read first): both left out
+      const first = Math.min(
+        h.at,
+        ...valueHits.filter((v) => v.dim === h.dim && joined.said.split(" and ").includes(v.said)).map((v) => v.at),
+      );
+      const negated = negationAt(tokens, first, first + 1, dimensionPhrases(catalog, metric, h.dim));
+      negated?.forEach((k) => {
+        placed[k] = true;
+      });
+      joined.op = negated || joined.op === "!=" || joined.op === "not_in" ? "not_in" : "in";
       joined.value = [...before, ...h.values] as string[];
       joined.said = `${joined.said} and ${h.said}`;
       continue;
@@ -621,6 +635,8 @@ function attemptWith(
       const cued =
         near.some((w) => dimWords.has(w)) ||
         /^(on|in|for|and|or)$/.test(tokens[h.at - 1]?.raw ?? "") ||
+        NEGATION_BEFORE.has(tokens[h.at - 1]?.raw ?? "") ||
+        /^(than|but)$/.test(tokens[h.at - 1]?.raw ?? "") ||
         /^(customer|account|subscriber|user|and|or)$/.test(tokens[h.at + 1]?.stem ?? "");
       if (!cued) continue;
     }
@@ -637,6 +653,24 @@ function attemptWith(
       const before = h.at - stems.length;
       if (before >= 0 && stems.every((s, j) => tokens[before + j]?.stem === s))
         stems.forEach((_, j) => (placed[before + j] = true));
+    }
+    // "excluding Enterprise", "other than the Pro plan", "non-enterprise", "outside the Enterprise pipeline",
+    // "that isn't Enterprise", "Enterprise excluded": the value is left out, never kept (a dropped NOT answers the
+    // opposite set)
+    const negation = negationAt(tokens, h.at, h.at + h.len, dimensionPhrases(catalog, metric, h.dim));
+    if (negation) {
+      negation.forEach((k) => {
+        placed[k] = true;
+      });
+      filters.push(
+        h.values.length === 1
+          ? { dimension: h.dim, op: "!=", value: h.values[0]!, said: h.said }
+          : { dimension: h.dim, op: "not_in", value: h.values as string[], said: h.said },
+      );
+      why.push(
+        `"${negation.map((k) => tokens[k]!.raw).join(" ")} ${h.said}" leaves ${h.dim} ${h.values.join(", ")} out`,
+      );
+      continue;
     }
     filters.push(
       h.values.length === 1
@@ -718,7 +752,7 @@ function attemptWith(
         cmp &&
         t.start >= cmp.index &&
         t.end <= cmp.index + cmp[0].length &&
-        /^(compare|compared|comparison|vs|versus|against|change|changed|difference|grow|grew|growth|go|goes|going|gone|went|up|down)$/.test(
+        /^(compare|compared|comparison|vs|versus|against|change|changed|difference|grow|grew|grown|growth|go|goes|going|gone|went|up|down)$/.test(
           t.raw,
         ),
     );
@@ -956,6 +990,56 @@ function attemptWith(
     },
     unplaced: [],
   };
+}
+
+const NEGATION_BEFORE = new Set([
+  "excluding",
+  "exclude",
+  "excl",
+  "except",
+  "without",
+  "non",
+  "not",
+  "outside",
+  "besides",
+  "isn't",
+  "isnt",
+  "aren't",
+  "arent",
+  "ex",
+]);
+const NEGATION_AFTER = new Set(["excluded", "aside"]);
+
+/** The words that leave a value out: before it ("excluding", "other than", "non-", "not on the", "that isn't"),
+ * skipping articles and the dimension's own name ("other than the Pro plan"), or after it ("Enterprise excluded");
+ * undefined when the value is kept. */
+export function negationAt(
+  tokens: { raw: string; stem: string }[],
+  at: number,
+  end: number,
+  dimPhrases: string[],
+): number[] | undefined {
+  const dimWords = new Set(dimPhrases.flatMap(stemsOf));
+  const skip = (t: { raw: string; stem: string }) =>
+    /^(the|a|an|on|in|of|for|from|our|any)$/.test(t.raw) || dimWords.has(t.stem);
+  const used: number[] = [];
+  let i = at - 1;
+  while (i >= 0 && skip(tokens[i]!) && at - i <= 4) used.push(i--);
+  const t = tokens[i];
+  if (t && NEGATION_BEFORE.has(t.raw)) return [...used, i];
+  if (t && t.raw === "than" && /^(other|else)$/.test(tokens[i - 1]?.raw ?? "")) return [...used, i, i - 1];
+  // "not counting Enterprise", "not including Pro"
+  if (t && /^(counting|including|incl)$/.test(t.raw) && tokens[i - 1]?.raw === "not") return [...used, i, i - 1];
+  // "all but Enterprise", "every plan but Pro", "everything but Starter"
+  if (t && t.raw === "but") {
+    const k = [i - 1, i - 2].find((x) => /^(all|every|everything|everyone|anything)$/.test(tokens[x]?.raw ?? ""));
+    if (k !== undefined) return [...used, ...Array.from({ length: i - k + 1 }, (_, d) => k + d)];
+  }
+  let j = end;
+  const after: number[] = [];
+  while (j < tokens.length && dimWords.has(tokens[j]!.stem)) after.push(j++);
+  if (tokens[j] && NEGATION_AFTER.has(tokens[j]!.raw)) return [...after, j];
+  return undefined;
 }
 
 function findDimension(

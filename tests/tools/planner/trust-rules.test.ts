@@ -374,9 +374,11 @@ describe("more comparison edges", () => {
     });
   });
 
-  test("three periods in one comparison ask back; 'since last quarter' asks back (since its start, its end?)", () => {
+  test("three periods in one comparison ask back; a level 'since last quarter' asks back (since its start, its end?)", () => {
     expect(refusal("ARR in q1 vs q2 vs q3").unplaced!.join(" ")).toMatch(/two periods at a time/);
-    expect(refusal("deals won since last quarter").unplaced).toContain("since");
+    expect(refusal("ARR since last quarter").unplaced).toContain("since");
+    // a count since last quarter is that quarter and this one to date (branch ask4)
+    expect(main("deals won since last quarter").period).toEqual({ start: "2026-07-01", end: "2026-11-21" });
   });
 });
 

@@ -1,0 +1,172 @@
+import type { Catalog } from "../../engine/catalog/catalog.ts";
+import type { Filter } from "../../engine/catalog/metric-query.ts";
+import { resolvePeriod, type PeriodInput } from "../../engine/catalog/period.ts";
+import type { MetricDef } from "../../engine/transform/model-schema.ts";
+import { columnOf, metricPhraseList, STOP, stemOf } from "./lexicon.ts";
+import { findPeriods } from "./periods.ts";
+import { wordsOf } from "./text.ts";
+import { understand, type Interpretation, type Understood } from "./understand.ts";
+
+/**
+ * Two metrics in one question: "new minus churned MRR last month" (a difference), "tickets per customer last month"
+ * (a per-unit ratio). Each side is read as its own question over the same period and filters, and the answer states
+ * both and what they make; a side the catalog cannot read, or sides that do not share a period, unit or filter, ask
+ * back rather than answer one of them as if it were the whole question.
+ */
+export type ArithmeticOp = "minus" | "per";
+
+export interface ArithmeticRead {
+  op: ArithmeticOp;
+  left: { metric: MetricDef; period: PeriodInput; filters: Filter[] };
+  right: { metric: MetricDef; period: PeriodInput; filters: Filter[] };
+  interpretation: Interpretation;
+}
+
+export interface ArithmeticAskBack {
+  reason: string;
+}
+
+const MINUS = /\s(?:minus|less(?!\s+than)|subtract(?:ing)?|take away)\s/;
+const PER = /\sper\s/;
+
+/** A metric's own name says the operator ("average revenue per customer"): the question is that one metric. */
+function namedByOneMetric(text: string, catalog: Catalog, word: RegExp): boolean {
+  return catalog.metrics.some((m) =>
+    metricPhraseList(m).some((p) => word.test(` ${p.toLowerCase()} `) && text.includes(p.toLowerCase())),
+  );
+}
+
+function plain(u: Understood | ReturnType<typeof understand>): Understood | undefined {
+  if (!("interpretation" in u)) return undefined;
+  if (u.compare || u.extra.length || u.groupBy.length || u.grain || u.argmax) return undefined;
+  return u;
+}
+
+export function readArithmetic(
+  text: string,
+  catalog: Catalog,
+  at: Date,
+): ArithmeticRead | ArithmeticAskBack | undefined {
+  const m = MINUS.exec(text) ?? PER.exec(text);
+  if (!m) return undefined;
+  const op: ArithmeticOp = PER.test(m[0]) ? "per" : "minus";
+  if (namedByOneMetric(text, catalog, op === "per" ? PER : MINUS)) return undefined;
+  const leftText = text.slice(0, m.index).trim();
+  const rightText = text.slice(m.index + m[0].length).trim();
+  if (!leftText || !rightText) return undefined;
+  const right = plain(understand(rightText, catalog, at));
+  if (!right) return undefined;
+  // the words after the right metric's name (its period) belong to both sides: "new minus churned MRR last month"
+  const p = findPeriods(rightText, at)[0];
+  let cut = p ? p.start : rightText.length;
+  const before = wordsOf(rightText.slice(0, cut));
+  while (before.length && /^(in|for|during|over|of|the|on|at)$/.test(before.at(-1)!.text)) cut = before.pop()!.start;
+  const shared = rightText.slice(cut).trim();
+  const rightName = before.map((w) => w.text);
+  // "MRR per plan" is a breakdown: the right side names a dimension of the left metric, not a second metric
+  const leftAlone = plain(understand(`${leftText} ${shared}`.trim(), catalog, at));
+  if (op === "per" && leftAlone) {
+    const dims = new Set(
+      leftAlone.metric.dimensions
+        .flatMap((d) => [d, ...(columnOf(catalog, leftAlone.metric.mart, d)?.synonyms ?? [])])
+        .flatMap((d) => wordsOf(d.replaceAll("_", " ")).map((w) => w.stem)),
+    );
+    if (rightName.every((w) => STOP.has(w) || dims.has(stemOf(w)))) return undefined;
+  }
+  // the left side borrows the right's last word when it is not a metric alone: "new minus churned MRR" is new MRR
+  const head = rightName.filter((w) => !STOP.has(w)).at(-1);
+  // a difference takes two of a kind in one unit: two counts over the period, two levels, two rates ("MRR less
+  // refunds" sets a level against a month's flow: asked back)
+  const kindOf = (x: MetricDef) => (x.time_rollup === "sum" ? "flow" : x.time_rollup === "ratio" ? "ratio" : "stock");
+  const sameUnit = (x: Understood) =>
+    op === "per" || (x.metric.format === right.metric.format && kindOf(x.metric) === kindOf(right.metric));
+  let left = leftAlone && leftAlone.metric.name !== right.metric.name && sameUnit(leftAlone) ? leftAlone : undefined;
+  if (!left && head && !wordsOf(leftText).some((w) => w.text === head)) {
+    const borrowed = plain(understand(`${leftText} ${head} ${shared}`.trim(), catalog, at));
+    if (borrowed && borrowed.metric.name !== right.metric.name && sameUnit(borrowed)) left = borrowed;
+  }
+  if (!left) return undefined;
+  const li = left.interpretation;
+  const ri = right.interpretation;
+  const span = (x: Understood) => {
+    const r = resolvePeriod(x.period === "latest" ? "this_month" : x.period, at);
+    return `${r.start}/${r.end}`;
+  };
+  if (span(left) !== span(right))
+    return {
+      reason: `${left.metric.name} and ${right.metric.name} read different periods here; name one period for both`,
+    };
+  // a filter said on one side holds for both ("MRR per Enterprise customer"): each metric must be able to apply it
+  const key = (f: Filter) => `${f.dimension} ${f.op} ${JSON.stringify(f.value)}`;
+  const all = new Map<string, Filter>();
+  for (const f of [...left.filters, ...right.filters]) all.set(key(f), f);
+  const filters = [...all.values()];
+  const missing = filters.filter(
+    (f) => !left.metric.dimensions.includes(f.dimension) || !right.metric.dimensions.includes(f.dimension),
+  );
+  if (missing.length)
+    return {
+      reason: `${missing.map((f) => `${f.dimension} ${f.op} ${String(f.value)}`).join(", ")} applies to only one of ${left.metric.name} and ${right.metric.name}; ask for each of them`,
+    };
+  const word = op === "minus" ? "minus" : "per";
+  const interpretation: Interpretation = {
+    ...li,
+    filters: filters.map((f) => ({ dimension: f.dimension, op: f.op, value: f.value, said: key(f) })),
+    read_as: `${li.metric_label} ${word} ${ri.metric_label}, ${li.period.text}${filters.map((f) => `, ${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join("")}`,
+    why: [
+      ...li.why,
+      ...ri.why,
+      op === "minus"
+        ? `"${m[0].trim()}": ${left.metric.name} less ${right.metric.name}, each over the same period`
+        : `"per": ${left.metric.name} divided by ${right.metric.name}, each over the same period`,
+    ],
+  };
+  return {
+    op,
+    left: { metric: left.metric, period: left.period, filters },
+    right: { metric: right.metric, period: right.period, filters },
+    interpretation,
+  };
+}
+
+/**
+ * "MRR from paying customers": a metric qualified by a population that a count metric of the catalog defines by
+ * that very metric (paying customers are "customers with MRR > 0"), so the qualifier adds nothing and the question is
+ * the metric itself, with the population's own filters ("paying Enterprise customers": plan = Enterprise). Read from
+ * the descriptions, never from the words of a question; a population the description does not tie to the metric
+ * stays unplaced (the question asks back).
+ */
+export function readImpliedPopulation(text: string, catalog: Catalog, at: Date): Understood | undefined {
+  for (const m of text.matchAll(/\s(?:from|of|among|across)\s+(?:(?:all\s+)?(?:of\s+)?(?:our|the)\s+|all\s+)?/g)) {
+    const leftText = text.slice(0, m.index).trim();
+    const rightText = text.slice(m.index! + m[0].length).trim();
+    if (!leftText || !rightText) continue;
+    const population = plain(understand(rightText, catalog, at));
+    if (!population || population.metric.format !== "number") continue;
+    const p = findPeriods(rightText, at)[0];
+    const shared = p ? rightText.slice(p.start) : "";
+    // the population's filters said again in words the metric reads the same way (a left-out value stays left out)
+    const said = population.filters.map((f) => {
+      const values = (Array.isArray(f.value) ? f.value : [f.value]).map(String).join(" and ");
+      return f.op === "!=" || f.op === "not_in" ? `excluding ${values}` : values;
+    });
+    const question = `${leftText} ${said.join(" ")} ${shared}`.replace(/\s+/g, " ").trim().toLowerCase();
+    const metric = plain(understand(question, catalog, at));
+    if (!metric || metric.metric.name === population.metric.name) continue;
+    const key = (f: { dimension: string; op: string; value: unknown }) =>
+      `${f.dimension} ${f.op} ${JSON.stringify(f.value)}`;
+    if (population.filters.map(key).sort().join() !== metric.filters.map(key).sort().join()) continue;
+    const names = [metric.metric.label, metric.metric.name.replaceAll("_", " ")].filter((x): x is string => !!x);
+    const definedBy = names.some((n) =>
+      new RegExp(`\\b${n.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).test(
+        population.metric.description.toLowerCase(),
+      ),
+    );
+    if (!definedBy) continue;
+    metric.interpretation.why.push(
+      `"${rightText.slice(0, p ? p.start : undefined).trim()}" are ${population.metric.name}: ${population.metric.description.split(/[.;(]/)[0]!.trim()}, so all of ${metric.metric.name} is theirs`,
+    );
+    return metric;
+  }
+  return undefined;
+}
