@@ -82,7 +82,7 @@ export async function demoOnce(ctx: BenchContext, size: DemoSize, keep: boolean)
     roomy: string[];
   };
   // models that did not fit the default memory limit and were built again under the roomy one, each side
-  const dpRoomy = [...build.stderr.matchAll(/(\S+) ran out of memory under the default/g)].map((m) => m[1]);
+  const dpRoomy = [...build.stderr.matchAll(/([\w.]+) ran out of memory under the default/g)].map((m) => m[1]);
   const roomy =
     dpRoomy.length + limitRoomy.length
       ? `; out of memory under the default limit, so built again with half the RAM: dp ${dpRoomy.join(", ") || "none"}, limit ${[...new Set(limitRoomy)].join(", ") || "none"}`
