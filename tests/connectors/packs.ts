@@ -1,8 +1,10 @@
+import { afterAll, beforeAll } from "bun:test";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, parseDocument, stringify } from "yaml";
 import "../../connectors/index.ts";
 import { addPack, getPack, type ModelPack } from "../../engine/config/pack.ts";
+import type { StripeAccount } from "../fakes/stripe-account.ts";
 import { runDp, tempDir, type DpOptions, type Ran } from "../helpers.ts";
 
 /** A pack as dp ships it (registered in connectors/index.ts, files from the embedded assets). */
@@ -151,4 +153,30 @@ export interface EvalJson {
   passed: number;
   total: number;
   cases: { id: string; question: string; passed: boolean; expected: string; actual: string; why: string }[];
+}
+
+/**
+ * A Stripe account scripted by `make`, behind `dp init --with stripe` (key and base URL in .env) and one
+ * `dp run` at `now`, for the tests of one file; the fake and the project go when the file's tests end.
+ */
+export function stripePackOn(make: () => Promise<StripeAccount>, now: string): { readonly project: InitProject } {
+  const it: { project?: InitProject; account?: StripeAccount } = {};
+  beforeAll(async () => {
+    it.account = await make();
+    it.project = await InitProject.init(["stripe"], {
+      STRIPE_API_KEY: it.account.fake.apiKey,
+      STRIPE_BASE_URL: it.account.fake.url,
+    });
+    await it.project.run(now);
+  }, 300_000);
+  afterAll(async () => {
+    await it.account?.close();
+    it.project?.remove();
+  });
+  return {
+    get project(): InitProject {
+      if (!it.project) throw new Error("the Stripe pack project is made in beforeAll");
+      return it.project;
+    },
+  };
 }

@@ -16,7 +16,7 @@ import { pathToFileURL } from "node:url";
 import { drawnCharts, launchChromium, openPage } from "../browser.ts";
 import { StripeAccount } from "../fakes/stripe-account.ts";
 import { DP_NOW, Script } from "../fixtures/stripe/scenario.ts";
-import { InitProject } from "./packs.ts";
+import { stripePackOn } from "./packs.ts";
 
 interface Value {
   metric: string;
@@ -27,9 +27,6 @@ interface Value {
   value: number | null;
   text: string;
 }
-
-let account: StripeAccount;
-let project: InitProject;
 
 async function twoCurrencyAccount(): Promise<StripeAccount> {
   const a = await StripeAccount.start({
@@ -64,22 +61,10 @@ async function twoCurrencyAccount(): Promise<StripeAccount> {
   return a;
 }
 
-beforeAll(async () => {
-  account = await twoCurrencyAccount();
-  project = await InitProject.init(["stripe"], {
-    STRIPE_API_KEY: account.fake.apiKey,
-    STRIPE_BASE_URL: account.fake.url,
-  });
-  await project.run(DP_NOW);
-}, 300_000);
-
-afterAll(async () => {
-  await account?.close();
-  project?.remove();
-});
+const pack = stripePackOn(twoCurrencyAccount, DP_NOW);
 
 async function ask(question: string): Promise<{ answer: string; values: Value[] }> {
-  const r = await project.ask(question, DP_NOW);
+  const r = await pack.project.ask(question, DP_NOW);
   expect({ question, status: r.status }).toEqual({ question, status: "answered" });
   return { answer: r.answer, values: r.values as Value[] };
 }
@@ -182,8 +167,11 @@ describe("USD and EUR customers, no reporting_currency: one value per currency",
   }, 120_000);
 
   test("dp brief states each currency with its own change", async () => {
-    project.write("project.yaml", `${project.read("project.yaml")}brief:\n  metrics: [mrr, active_customers]\n`);
-    const r = await project.dp(["brief", "--period", "last month"], DP_NOW);
+    pack.project.write(
+      "project.yaml",
+      `${pack.project.read("project.yaml")}brief:\n  metrics: [mrr, active_customers]\n`,
+    );
+    const r = await pack.project.dp(["brief", "--period", "last month"], DP_NOW);
     expect(r.stdout).toContain(
       "MRR in October 2026 vs September 2026: €90.00 (EUR, −€18.00, −16.7%) · $220.00 (USD, +$20.00, +10.0%)",
     );
@@ -197,13 +185,13 @@ describe("USD and EUR customers, no reporting_currency: one value per currency",
   }, 60_000);
 
   test("the dashboards' headline numbers split by currency too: MRR €90.00 and $220.00, never one sum", async () => {
-    await project.dp(["docs", "--out", join(project.dir, "site")], DP_NOW);
+    await pack.project.dp(["docs", "--out", join(pack.project.dir, "site")], DP_NOW);
     const card = (html: string, metric: string) =>
       html.slice(
         html.indexOf(`id="chart-${metric}"`),
         html.indexOf("</section>", html.indexOf(`id="chart-${metric}"`)),
       );
-    const revenue = readFileSync(join(project.dir, "site/dashboards/revenue.html"), "utf8");
+    const revenue = readFileSync(join(pack.project.dir, "site/dashboards/revenue.html"), "utf8");
     const headline = (html: string, metric: string) =>
       [...card(html, metric).matchAll(/<span class="cur" data-currency="(\w+)" data-value="([^"]*)">([^<]*)/g)].map(
         (m) => [m[1], Number(m[2]), m[3]!.trim()],
@@ -220,14 +208,14 @@ describe("USD and EUR customers, no reporting_currency: one value per currency",
     // the chart opens split by currency (its total would add dollars to euros)
     expect(card(revenue, "mrr")).toContain('<option value="currency" selected>by currency</option>');
     // a count stays one company-wide number
-    const customers = readFileSync(join(project.dir, "site/dashboards/customers.html"), "utf8");
+    const customers = readFileSync(join(pack.project.dir, "site/dashboards/customers.html"), "utf8");
     expect(card(customers, "active_customers")).toContain('<div class="headline" data-value="4">4');
     // in a browser the chart draws each currency's line (a total line would be empty: no sum exists)
     const browser = await launchChromium();
     try {
       const errors: string[] = [];
       const page = await openPage(browser, errors);
-      await page.goto(pathToFileURL(join(project.dir, "site/dashboards/revenue.html")).href);
+      await page.goto(pathToFileURL(join(pack.project.dir, "site/dashboards/revenue.html")).href);
       const mrr = (await drawnCharts(page)).find((c) => c.metric === "mrr")!;
       // its first line is the largest currency, USD
       expect({ inked: mrr.inked, last: mrr.plotted.at(-1), errors }).toEqual({ inked: true, last: 220, errors: [] });
@@ -235,7 +223,7 @@ describe("USD and EUR customers, no reporting_currency: one value per currency",
       await browser.close();
     }
     // the overview's tiles say the same
-    const overview = readFileSync(join(project.dir, "site/index.html"), "utf8");
+    const overview = readFileSync(join(pack.project.dir, "site/index.html"), "utf8");
     expect(overview).toMatch(
       /data-metric="mrr">.*?data-currency="EUR" data-value="90".*?data-currency="USD" data-value="220"/s,
     );
@@ -256,11 +244,11 @@ describe("USD and EUR customers, no reporting_currency: one value per currency",
 
 describe("with vars.reporting_currency usd and fx_rates { eur: 1.1 }: one converted value that says so", () => {
   beforeAll(async () => {
-    project.setVars({ reporting_currency: "usd", fx_rates: { eur: 1.1 } });
-    await project.dp(["build"], DP_NOW);
+    pack.project.setVars({ reporting_currency: "usd", fx_rates: { eur: 1.1 } });
+    await pack.project.dp(["build"], DP_NOW);
   }, 300_000);
 
-  afterAll(() => project.setVars({ reporting_currency: undefined, fx_rates: undefined }));
+  afterAll(() => pack.project.setVars({ reporting_currency: undefined, fx_rates: undefined }));
 
   const CONVERTED = "(converted to USD with the vars.fx_rates in project.yaml)";
 
@@ -316,8 +304,8 @@ describe("with vars.reporting_currency usd and fx_rates { eur: 1.1 }: one conver
   }, 60_000);
 
   test("the dashboards' MRR headline is the one converted value", async () => {
-    await project.dp(["docs", "--out", join(project.dir, "site-usd")], DP_NOW);
-    const revenue = readFileSync(join(project.dir, "site-usd/dashboards/revenue.html"), "utf8");
+    await pack.project.dp(["docs", "--out", join(pack.project.dir, "site-usd")], DP_NOW);
+    const revenue = readFileSync(join(pack.project.dir, "site-usd/dashboards/revenue.html"), "utf8");
     const at = revenue.indexOf('id="chart-mrr"');
     expect(revenue.slice(at, revenue.indexOf("</section>", at))).toContain(
       '<div class="headline" data-value="319">$319.00',

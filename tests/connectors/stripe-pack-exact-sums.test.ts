@@ -7,18 +7,16 @@
  * customer the month is 333.3332, rounded per plan 333.333333, 1.3e-4 apart. Item amounts are now
  * rounded once, before anything sums them, so every total is an exact decimal sum of the same values.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { StripeAccount } from "../fakes/stripe-account.ts";
-import { InitProject } from "./packs.ts";
+import { stripePackOn } from "./packs.ts";
 
 const NOW = "2026-11-21T06:00:00Z";
 const CUSTOMERS = 400;
 
-let account: StripeAccount;
-let project: InitProject;
-
-beforeAll(async () => {
-  account = await StripeAccount.start({ seed: "exact-sums", start: "2026-09-01T00:00:00Z" });
+/** 400 customers on a $10/year price; every 7th also on a weekly price, 3 seats ($91 a month) */
+async function liteAccount(): Promise<StripeAccount> {
+  const account = await StripeAccount.start({ seed: "exact-sums", start: "2026-09-01T00:00:00Z" });
   const lite = account.product({ name: "Lite annual" });
   const price = account.price(lite, { unitAmount: 1000, interval: "year" });
   const team = account.product({ name: "Team weekly" });
@@ -28,23 +26,15 @@ beforeAll(async () => {
     account.subscribe(c, [{ price }]);
     if (i % 7 === 0) account.subscribe(c, [{ price: weekly, quantity: 3 }]);
   }
-  account.at(NOW);
-  project = await InitProject.init(["stripe"], {
-    STRIPE_API_KEY: account.fake.apiKey,
-    STRIPE_BASE_URL: account.fake.url,
-  });
-  // exits 0 only if every data test passes, stripe_plans_add_up included
-  await project.run(NOW);
-}, 300_000);
+  return account.at(NOW);
+}
 
-afterAll(async () => {
-  await account?.close();
-  project?.remove();
-});
+// dp run exits 0 only if every data test passes, stripe_plans_add_up included
+const pack = stripePackOn(liteAccount, NOW);
 
 describe("MRR totals are exact sums", () => {
   test("the plans of each month sum to the month's MRR to the last decimal, and the data test passed", async () => {
-    const rows = await project.sql<{ month: string; mrr: string; plans: string }>(
+    const rows = await pack.project.sql<{ month: string; mrr: string; plans: string }>(
       `select m.month::varchar as month, m.mrr::varchar as mrr, sum(p.mrr)::varchar as plans
        from marts.mrr_monthly m join marts.mrr_by_plan_monthly p using (month, currency)
        group by all order by month`,

@@ -12,14 +12,11 @@
  * All six: Sep 30 $340, 5 active; Oct 31 $240, 4 active, 2 churned of 5. Real ones only: Sep 30 $120,
  * Oct 31 $100, 1 active, 1 churned of 2.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { StripeAccount } from "../fakes/stripe-account.ts";
 import type { StripeObject } from "../fakes/stripe.ts";
 import { DP_NOW, Script } from "../fixtures/stripe/scenario.ts";
-import { InitProject } from "./packs.ts";
-
-let account: StripeAccount;
-let project: InitProject;
+import { stripePackOn } from "./packs.ts";
 
 async function accountWithTestCustomers(): Promise<StripeAccount> {
   const a = await StripeAccount.start({ seed: "dp-excluded", start: "2026-05-01T09:00:00Z", retryDays: [3, 7] });
@@ -75,7 +72,7 @@ interface Month {
 }
 
 async function months(): Promise<Record<string, unknown>[]> {
-  const rows = await project.sql<Month>(
+  const rows = await pack.project.sql<Month>(
     `select month, mrr, active_customers, churned_customers, customers_at_start, churn_rate, new_customers
      from marts.mrr_monthly where month between '2026-09-01' and '2026-10-01' order by month`,
     DP_NOW,
@@ -84,7 +81,7 @@ async function months(): Promise<Record<string, unknown>[]> {
 }
 
 async function money(): Promise<Record<string, number>> {
-  const [r] = await project.sql<Record<string, number>>(
+  const [r] = await pack.project.sql<Record<string, number>>(
     `select
        (select sum(revenue_collected) from marts.revenue_monthly where month = '2026-10-01') as oct_revenue,
        (select sum(refunds) from marts.revenue_monthly where month = '2026-10-01') as oct_refunds,
@@ -95,19 +92,7 @@ async function money(): Promise<Record<string, number>> {
   return Object.fromEntries(Object.entries(r!).map(([k, v]) => [k, Number(v)]));
 }
 
-beforeAll(async () => {
-  account = await accountWithTestCustomers();
-  project = await InitProject.init(["stripe"], {
-    STRIPE_API_KEY: account.fake.apiKey,
-    STRIPE_BASE_URL: account.fake.url,
-  });
-  await project.run(DP_NOW);
-}, 300_000);
-
-afterAll(async () => {
-  await account?.close();
-  project?.remove();
-});
+const pack = stripePackOn(accountWithTestCustomers, DP_NOW);
 
 describe("excluded customers", () => {
   test("without vars every customer counts: Oct 31 MRR $240, 4 active, 2 of 5 churned", async () => {
@@ -138,8 +123,8 @@ describe("excluded customers", () => {
 
   describe("with vars.excluded_customer_ids, _email_domains, _names and _metadata", () => {
     beforeAll(async () => {
-      project.setVars(EXCLUDE);
-      await project.dp(["build"], DP_NOW);
+      pack.project.setVars(EXCLUDE);
+      await pack.project.dp(["build"], DP_NOW);
     }, 300_000);
 
     test("MRR, customers and churn count only Acme and Bolt: Sep 30 $120, Oct 31 $100, 1 of 2 churned", async () => {
@@ -167,7 +152,7 @@ describe("excluded customers", () => {
 
     test("revenue, refunds and trials leave them out too: October's $100 is Acme's, no refund, no trial", async () => {
       expect(await money()).toEqual({ oct_revenue: 100, oct_refunds: 0, trials_ended: 0, oct_plans_mrr: 100 });
-      const [n] = await project.sql<{ n: number }>(
+      const [n] = await pack.project.sql<{ n: number }>(
         `select count(*) as n from marts.customer_mrr_monthly
          where customer_name not in ('Acme Inc', 'Bolt LLC') or customer_name is null`,
         DP_NOW,
@@ -176,7 +161,7 @@ describe("excluded customers", () => {
     }, 60_000);
 
     test("the customers mart keeps every row: the four flagged with the rule that caught them, status excluded, no MRR", async () => {
-      const rows = await project.sql<Record<string, unknown>>(
+      const rows = await pack.project.sql<Record<string, unknown>>(
         `select customer_name, status, mrr, is_excluded, excluded_because, lifetime_revenue > 0 as paid
          from marts.customers order by customer_name`,
         DP_NOW,
@@ -191,7 +176,7 @@ describe("excluded customers", () => {
         ["Staff Seat", "excluded", 0, true, "metadata.internal = true", true],
         ["TEST Sandbox", "excluded", 0, true, "name like 'test %'", true],
       ]);
-      const subs = await project.sql<Record<string, unknown>>(
+      const subs = await pack.project.sql<Record<string, unknown>>(
         `select customer_name, status, mrr, is_excluded from marts.subscriptions where status = 'active' order by customer_name`,
         DP_NOW,
       );
@@ -204,9 +189,9 @@ describe("excluded customers", () => {
     }, 60_000);
 
     test("dp ask answers without them", async () => {
-      const mrr = await project.ask("what was MRR last month?", DP_NOW);
+      const mrr = await pack.project.ask("what was MRR last month?", DP_NOW);
       expect(mrr.answer).toContain("MRR in October 2026 was $100.00");
-      const churn = await project.ask("churn last month?", DP_NOW);
+      const churn = await pack.project.ask("churn last month?", DP_NOW);
       expect(churn.answer).toContain("50.0%");
     }, 60_000);
   });

@@ -13,16 +13,13 @@
  *    Aug 31 $0 (churn), Sep 30 $50 again (reactivation).
  *  - A recent pause lifted again on Nov 10 (resumes_at): Oct 31 $0, Nov (to date) $50.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { StripeAccount } from "../fakes/stripe-account.ts";
 import type { StripeObject } from "../fakes/stripe.ts";
 import { DP_NOW, Script } from "../fixtures/stripe/scenario.ts";
-import { InitProject } from "./packs.ts";
+import { stripePackOn } from "./packs.ts";
 
 type Behavior = "void" | "mark_uncollectible" | "keep_as_draft";
-
-let account: StripeAccount;
-let project: InitProject;
 
 async function pausedAccount(): Promise<StripeAccount> {
   const a = await StripeAccount.start({ seed: "dp-paused", start: "2026-02-20T09:00:00Z", retryDays: [3, 7] });
@@ -52,23 +49,11 @@ async function pausedAccount(): Promise<StripeAccount> {
   return a;
 }
 
-beforeAll(async () => {
-  account = await pausedAccount();
-  project = await InitProject.init(["stripe"], {
-    STRIPE_API_KEY: account.fake.apiKey,
-    STRIPE_BASE_URL: account.fake.url,
-  });
-  await project.run(DP_NOW);
-}, 300_000);
-
-afterAll(async () => {
-  await account?.close();
-  project?.remove();
-});
+const pack = stripePackOn(pausedAccount, DP_NOW);
 
 /** Each customer's month-end MRR Jul–Nov and its movement where it moved: "50", "0 churn", "50 reactivation". */
 async function story(): Promise<Record<string, string[]>> {
-  const rows = await project.sql<{ customer_name: string; month: string; mrr: number; movement: string }>(
+  const rows = await pack.project.sql<{ customer_name: string; month: string; mrr: number; movement: string }>(
     `select customer_name, month, mrr, movement from marts.customer_mrr_monthly
      where month >= '2026-07-01' order by customer_name, month`,
     DP_NOW,
@@ -96,7 +81,12 @@ describe("paused collection counts 0 MRR from the pause on", () => {
   }, 60_000);
 
   test("the recent pauses are dated from the events, the old ones from invoices; the subscriptions mart shows each behavior", async () => {
-    const states = await project.sql<{ customer_id: string; month: string; rebuilt_from: string; is_counted: boolean }>(
+    const states = await pack.project.sql<{
+      customer_id: string;
+      month: string;
+      rebuilt_from: string;
+      is_counted: boolean;
+    }>(
       `select c.customer_name, s.rebuilt_from, s.is_counted
        from intermediate.int_stripe__subscription_states s
        join marts.customers c using (customer_id)
@@ -110,7 +100,7 @@ describe("paused collection counts 0 MRR from the pause on", () => {
       ["Recent Void", "invoices", true],
       ["Recent Void", "events", false],
     ]);
-    const subs = await project.sql<{ customer_name: string; status: string; pause: string | null; mrr: number }>(
+    const subs = await pack.project.sql<{ customer_name: string; status: string; pause: string | null; mrr: number }>(
       `select customer_name, status, pause_collection_behavior as pause, mrr from marts.subscriptions order by customer_name`,
       DP_NOW,
     );
