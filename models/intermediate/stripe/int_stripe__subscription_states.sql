@@ -33,60 +33,34 @@ candidates as (
     join month_ends me on s.created_at <= me.as_of
 ),
 
--- since events_from: events, else the current object
+-- since events_from: events, else the current object. The joins carry event ids only and each state's JSON
+-- is read once, after the grouping: carried through the joins, the objects of ~100k subscriptions × their
+-- month ends did not fit DuckDB's default 768 MB at 97k customers (the model was built again under half the RAM).
 events as (
-    select object_id as subscription_id, event_id, event_type, created_at, object, previous_attributes
+    select object_id as subscription_id, event_id, event_type, created_at
     from {{ ref('stg_stripe__events') }}
     where object_type = 'subscription'
 ),
-after_last_event as (
-    select c.subscription_id, c.month, arg_max(e.object, (e.created_at, e.event_id)) as state
-    from candidates c
-    join events e on e.subscription_id = c.subscription_id and e.created_at <= c.as_of and e.created_at >= c.events_from
-    where c.from_events
-    group by all
-),
-before_next_event as (
+event_parts as (
+    -- each event read once into the columns a state needs: after it (its object) and before it (its object
+    -- with `previous_attributes` laid over; a `created` event has no state before it)
     select
-        c.subscription_id,
-        c.month,
-        arg_min(
-            case when e.event_type = 'customer.subscription.created' then null
-                 else json_merge_patch(e.object, coalesce(e.previous_attributes, '{}')) end,
-            (e.created_at, e.event_id)
-        ) as state
-    from candidates c
-    join events e on e.subscription_id = c.subscription_id and e.created_at > c.as_of
-    where c.from_events
-    group by all
+        event_id,
+        json_merge_patch(object, coalesce(previous_attributes, '{}')) as before,
+        object as after,
+        event_type = 'customer.subscription.created' as is_created
+    from {{ ref('stg_stripe__events') }}
+    where object_type = 'subscription'
 ),
-current_state as (
-    select
-        subscription_id,
-        json_object(
-            'status', status,
-            'pause_collection', case when pause_collection_behavior is not null then json_object('behavior', pause_collection_behavior) end,
-            'items', items,
-            'discounts', discounts
-        ) as state
-    from subscriptions
+event_states_by_id as (
+    select event_id, 'after' as side, after as state from event_parts
+    union all
+    select event_id, 'before' as side, before as state from event_parts where not is_created
 ),
-event_states as (
+parsed_by_id as (
     select
-        c.subscription_id,
-        c.month,
-        -- the current month is read at the last pull: the subscription as it was pulled
-        case when c.is_current then cs.state else coalesce(a.state, b.state, cs.state) end as state
-    from candidates c
-    left join after_last_event a using (subscription_id, month)
-    left join before_next_event b using (subscription_id, month)
-    left join current_state cs using (subscription_id)
-    where c.from_events
-),
-from_events as (
-    select
-        subscription_id,
-        month,
+        event_id,
+        side,
         state ->> '$.status' as status,
         state ->> '$.status' in ('active', 'past_due')
             and coalesce(json_type(state -> '$.pause_collection'), 'NULL') = 'NULL' as is_counted,
@@ -96,8 +70,70 @@ from_events as (
             for i in cast(state -> '$.items.data' as json[])
         ] as items,
         [coalesce(d ->> '$.id', d ->> '$') for d in cast(coalesce(state -> '$.discounts', '[]') as json[])] as discount_ids
-    from event_states
-    where state is not null
+    from event_states_by_id
+),
+after_last_event as (
+    select c.subscription_id, c.month, arg_max(e.event_id, (e.created_at, e.event_id)) as event_id
+    from candidates c
+    join events e on e.subscription_id = c.subscription_id and e.created_at <= c.as_of and e.created_at >= c.events_from
+    where c.from_events and not c.is_current
+    group by all
+),
+before_next_event as (
+    select c.subscription_id, c.month, arg_min(e.event_id, (e.created_at, e.event_id)) as event_id
+    from candidates c
+    join events e on e.subscription_id = c.subscription_id and e.created_at > c.as_of
+    where c.from_events and not c.is_current
+    group by all
+),
+parsed_events as (
+    -- the state after the last event at or before the instant, else before the first event after it
+    select
+        coalesce(a.subscription_id, b.subscription_id) as subscription_id,
+        coalesce(a.month, b.month) as month,
+        coalesce(pa.event_id, pb.event_id) is not null as has_state,
+        case when pa.event_id is not null then pa.status else pb.status end as status,
+        case when pa.event_id is not null then pa.is_counted else pb.is_counted end as is_counted,
+        case when pa.event_id is not null then pa.is_past_due else pb.is_past_due end as is_past_due,
+        case when pa.event_id is not null then pa.items else pb.items end as items,
+        case when pa.event_id is not null then pa.discount_ids else pb.discount_ids end as discount_ids
+    from after_last_event a
+    full join before_next_event b using (subscription_id, month)
+    left join parsed_by_id pa on pa.event_id = a.event_id and pa.side = 'after'
+    left join parsed_by_id pb on pb.event_id = b.event_id and pb.side = 'before'
+),
+current_state as (
+    -- the subscription as pulled, read the way an event's object is
+    select
+        subscription_id,
+        status,
+        status in ('active', 'past_due') and pause_collection_behavior is null as is_counted,
+        status = 'past_due' as is_past_due,
+        [
+            {'price_id': i ->> '$.price.id', 'quantity': cast(i ->> '$.quantity' as bigint)}
+            for i in cast(items -> '$.data' as json[])
+        ] as items,
+        [coalesce(d ->> '$.id', d ->> '$') for d in cast(coalesce(discounts, '[]') as json[])] as discount_ids
+    from subscriptions
+),
+from_events as (
+    -- the current month is read at the last pull: the subscription as it was pulled
+    select
+        c.subscription_id,
+        c.customer_id,
+        c.currency,
+        c.month,
+        c.as_of,
+        'events' as rebuilt_from,
+        coalesce(e.status, cs.status) as status,
+        coalesce(e.is_counted, cs.is_counted) as is_counted,
+        coalesce(e.is_past_due, cs.is_past_due) as is_past_due,
+        case when e.subscription_id is not null then e.items else cs.items end as items,
+        case when e.subscription_id is not null then e.discount_ids else cs.discount_ids end as discount_ids
+    from candidates c
+    left join (select * from parsed_events where has_state) e using (subscription_id, month)
+    left join current_state cs using (subscription_id)
+    where c.from_events
 ),
 
 -- before events_from: invoices
@@ -161,7 +197,11 @@ past_due as (
 from_invoices as (
     select
         c.subscription_id,
+        c.customer_id,
+        c.currency,
         c.month,
+        c.as_of,
+        'invoices' as rebuilt_from,
         s.status,
         c.as_of >= coalesce(a.activated_at, s.created_at)
             and not coalesce(c.as_of >= s.trial_start_at and c.as_of < s.trial_end_at, false)
@@ -185,21 +225,10 @@ from_invoices as (
     where not c.from_events
 )
 
-select
-    c.subscription_id,
-    c.customer_id,
-    c.currency,
-    c.month,
-    c.as_of,
-    case when c.from_events then 'events' else 'invoices' end as rebuilt_from,
-    x.status,
-    x.is_counted,
-    x.is_past_due,
-    x.items,
-    x.discount_ids
-from candidates c
-join (
-    select * from from_events
-    union all by name
-    select * from from_invoices
-) x using (subscription_id, month)
+-- each side carries the candidate's columns itself: joining the union back to the candidates built a hash table
+-- of ~900k rows with their item lists (out of memory under 768 MB at 97k customers)
+select subscription_id, customer_id, currency, month, as_of, rebuilt_from, status, is_counted, is_past_due, items, discount_ids
+from from_events
+union all
+select subscription_id, customer_id, currency, month, as_of, rebuilt_from, status, is_counted, is_past_due, items, discount_ids
+from from_invoices
