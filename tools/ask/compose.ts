@@ -160,18 +160,19 @@ function metricLines(group: RoledResult[]): string[] {
   }
   const num = other("numerator")?.rows[0];
   const den = other("denominator");
-  const parts =
-    num && den?.rows[0] && !other("numerator")!.currency_split && !den.currency_split
-      ? ` (${value(other("numerator")!, num.value)} of ${value(den, den.rows[0].value)} ${den.label.toLowerCase()})`
-      : "";
-  // "$70,000 across 6 open deals": the companion in words, unless it is split by currency (then the line would lie)
+  // what the number is made of, in parentheses: its parts ("19 of 599 customers …") and its companion
+  // ("Open deals: 6"); a companion split by currency is left out (one line cannot hold it truthfully)
   const comp = other("companion");
   const compRow = comp?.rows.find((r) => r.rows);
-  const beside =
+  const inner = [
+    num && den?.rows[0] && !other("numerator")!.currency_split && !den.currency_split
+      ? `${value(other("numerator")!, num.value)} of ${value(den, den.rows[0].value)} ${den.label.toLowerCase()}`
+      : "",
     comp && compRow && compRow.value !== null && !comp.currency_split
-      ? `${parts ? "; " : " ("}${comp.label}: ${value(comp, compRow.value)}${parts ? "" : ")"}`
-      : "";
-  const both = parts && beside ? `${parts.slice(0, -1)}${beside})` : parts || beside;
+      ? `${comp.label}: ${value(comp, compRow.value)}`
+      : "",
+  ].filter(Boolean);
+  const both = inner.length ? ` (${inner.join("; ")})` : "";
   const trend = other("trend");
   return [
     `${main.label} in ${period} was ${value(main, row.value)}${asOfNote(main, row)}${currencyNote(main)}${both}.`,
