@@ -4,6 +4,7 @@ import type { describeMetric } from "../toolbox/describe-metric.ts";
 import type { explainLineage } from "../toolbox/explain-lineage.ts";
 import { formatAge } from "../../engine/clock.ts";
 import { formatChange, formatValue, humanize, sparkline } from "../../engine/catalog/metric-format.ts";
+import type { Filter } from "../../engine/catalog/metric-query.ts";
 import type { getFreshness } from "../toolbox/get-freshness.ts";
 import type { ToolCallResult } from "../toolbox/index.ts";
 import type { listMetrics } from "../toolbox/list-metrics.ts";
@@ -100,10 +101,13 @@ function filterText(r: MetricResult): string {
   const rest = r.filters.filter((f) => f !== inCurrency);
   const code = inCurrency ? ` in ${String(inCurrency.value).toUpperCase()}` : "";
   if (!rest.length) return code;
-  // "MRR for plan other than Enterprise": a left-out value in words, so the answer cannot read as its opposite
-  const opWord = (op: string) =>
-    op === "=" ? "" : op === "!=" ? "other than " : op === "not_in" ? "other than " : `${op} `;
-  return `${code} for ${rest.map((f) => `${f.dimension} ${opWord(f.op)}${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join(" and ")}`;
+  return `${code} for ${rest.map(filterWords).join(" and ")}`;
+}
+
+/** "plan other than Enterprise": a filter in the answer's words, so a left-out value cannot read as its opposite */
+function filterWords(f: Filter): string {
+  const op = f.op === "=" ? "" : f.op === "!=" || f.op === "not_in" ? "other than " : `${f.op} `;
+  return `${f.dimension} ${op}${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`;
 }
 
 function metricLines(group: RoledResult[]): string[] {
@@ -127,9 +131,7 @@ function metricLines(group: RoledResult[]): string[] {
   const unfiltered = other("total");
   if (noData && main.filters.length && !main.group_by.length && unfiltered?.rows.some((r) => r.rows))
     return [
-      `${main.label} in ${period} was ${value(main, 0)}: no rows of ${main.citations[0]?.model ?? "the mart"} match ${main.filters
-        .map((f) => `${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`)
-        .join(" and ")} in that period.`,
+      `${main.label} in ${period} was ${value(main, 0)}: no rows of ${main.citations[0]?.model ?? "the mart"} match ${main.filters.map(filterWords).join(" and ")} in that period.`,
     ];
   if (noData) return [`There is no ${main.label} data for ${period} in ${main.citations[0]?.model ?? "the mart"}.`];
   if (main.grain) {

@@ -1,3 +1,4 @@
+import { MONTH_NAMES } from "../planner/periods.ts";
 /**
  * The numbers an answer states, read from the text the user sees, with their units. Dates, years,
  * months, quarters, times, periods ("last 8 months") and the "Read as:" line are not values.
@@ -12,8 +13,7 @@ export interface StatedNumber {
   text: string;
 }
 
-const MONTH =
-  "(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)";
+const MONTH = `(?:${MONTH_NAMES})`;
 const NOT_VALUES: RegExp[] = [
   /\b\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?)?(?:\s*utc)?/gi, // ISO dates and timestamps
   /\b\d{4}-\d{2}\b/g, // 2026-10

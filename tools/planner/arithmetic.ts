@@ -2,10 +2,10 @@ import type { Catalog } from "../../engine/catalog/catalog.ts";
 import type { Filter } from "../../engine/catalog/metric-query.ts";
 import { resolvePeriod, type PeriodInput } from "../../engine/catalog/period.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
-import { columnOf, metricPhraseList, STOP, stemOf } from "./lexicon.ts";
+import { columnOf, metricPhraseList, STOP, stemOf, stemsOf } from "./lexicon.ts";
 import { findPeriods } from "./periods.ts";
 import { wordsOf } from "./text.ts";
-import { understand, type Interpretation, type Understood } from "./understand.ts";
+import { filterText, understand, type Interpretation, type Understood } from "./understand.ts";
 
 /**
  * Two metrics in one question: "new minus churned MRR last month" (a difference), "tickets per customer last month"
@@ -69,7 +69,8 @@ export function readArithmetic(
     const dims = new Set(
       leftAlone.metric.dimensions
         .flatMap((d) => [d, ...(columnOf(catalog, leftAlone.metric.mart, d)?.synonyms ?? [])])
-        .flatMap((d) => wordsOf(d.replaceAll("_", " ")).map((w) => w.stem)),
+        // lexicon stems on both sides: text.ts's stems differ ("created" vs "creat")
+        .flatMap((d) => stemsOf(d)),
     );
     if (rightName.every((w) => STOP.has(w) || dims.has(stemOf(w)))) return undefined;
   }
@@ -106,13 +107,13 @@ export function readArithmetic(
   );
   if (missing.length)
     return {
-      reason: `${missing.map((f) => `${f.dimension} ${f.op} ${String(f.value)}`).join(", ")} applies to only one of ${left.metric.name} and ${right.metric.name}; ask for each of them`,
+      reason: `${missing.map(filterText).join(", ")} applies to only one of ${left.metric.name} and ${right.metric.name}; ask for each of them`,
     };
   const word = op === "minus" ? "minus" : "per";
   const interpretation: Interpretation = {
     ...li,
     filters: filters.map((f) => ({ dimension: f.dimension, op: f.op, value: f.value, said: key(f) })),
-    read_as: `${li.metric_label} ${word} ${ri.metric_label}, ${li.period.text}${filters.map((f) => `, ${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join("")}`,
+    read_as: `${li.metric_label} ${word} ${ri.metric_label}, ${li.period.text}${filters.map((f) => `, ${filterText(f)}`).join("")}`,
     why: [
       ...li.why,
       ...ri.why,

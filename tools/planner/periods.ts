@@ -9,8 +9,10 @@ export interface FoundPeriod {
 }
 
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-const MONTH_RE =
-  "(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)";
+/** Month names and their abbreviations as a regex alternation (no group): one list for the planner and the eval */
+export const MONTH_NAMES =
+  "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec";
+const MONTH_RE = `(${MONTH_NAMES})`;
 const NUMBERS: Record<string, number> = {
   one: 1,
   two: 2,

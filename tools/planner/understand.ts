@@ -290,7 +290,8 @@ function bucketsIn(input: PeriodInput, grain: Grain, at: Date): number {
   return n;
 }
 
-function filterText(f: Filter): string {
+/** A filter as the reading states it: `plan = Pro`, `plan not_in (Basic, Pro)`. */
+export function filterText(f: Filter): string {
   const v = Array.isArray(f.value) ? `(${f.value.join(", ")})` : String(f.value);
   return `${f.dimension} ${f.op === "=" ? "=" : f.op} ${v}`;
 }

@@ -1,11 +1,11 @@
+import { MONTH_NAMES } from "./periods.ts";
 /**
  * General English the planner reads without the catalog: shorthand people type (avg, #, no., pls, atm), fillers
  * that never change a number, and verbs that only say an event happened. Nothing here names a metric, a filter or
  * a period on its own; a word that could change the number is never listed here.
  */
 
-const MONTH =
-  "(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)";
+const MONTH = `(?:${MONTH_NAMES})`;
 const PERIOD_NOUN = `(?:month|week|quarter|year|today|yesterday|q[1-4]|${MONTH})`;
 
 /** Shorthand → the words it stands for, applied to the lowercased question before anything else reads it. */
