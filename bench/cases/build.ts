@@ -49,7 +49,7 @@ export async function demoOnce(ctx: BenchContext, size: DemoSize, keep: boolean)
   const build = await runOk([...ctx.dp, "build", "-C", dir, "--json"], { rss: true, env: { DP_LOG: "warn" } });
   const result = JSON.parse(build.stdout) as {
     ok: boolean;
-    models: { model: string; status: string; duration_ms: number; tests: unknown[] }[];
+    models: { model: string; status: string; duration_ms: number; memory_limit?: string; tests: unknown[] }[];
   };
   if (!result.ok)
     throw new Error(
@@ -82,7 +82,7 @@ export async function demoOnce(ctx: BenchContext, size: DemoSize, keep: boolean)
     roomy: string[];
   };
   // models that did not fit the default memory limit and were built again under the roomy one, each side
-  const dpRoomy = [...build.stderr.matchAll(/([\w.]+) ran out of memory under the default/g)].map((m) => m[1]);
+  const dpRoomy = result.models.filter((m) => m.memory_limit).map((m) => m.model);
   const roomy =
     dpRoomy.length + limitRoomy.length
       ? `; out of memory under the default limit, so built again with half the RAM: dp ${dpRoomy.join(", ") || "none"}, limit ${[...new Set(limitRoomy)].join(", ") || "none"}`

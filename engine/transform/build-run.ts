@@ -61,6 +61,8 @@ export interface ModelResult {
   outputVersion?: string;
   /** keys an incremental merge deleted (its delta's tombstones) */
   deletedKeys?: number;
+  /** the memory limit it was built under when the default ran out (roomyMemoryLimit) */
+  memoryLimit?: string;
 }
 
 /** What a build run needs from the build that prepared it. */
@@ -452,7 +454,13 @@ export class BuildRun {
       log.warn(
         `${model.name} ran out of memory under the default warehouse.memory_limit (${defaultMemoryLimit()}); building it again with ${roomyMemoryLimit()}. Set warehouse.memory_limit in project.yaml to choose the limit yourself`,
       );
-      Object.assign(r, { status: "success", tests: [], error: undefined, where: undefined });
+      Object.assign(r, {
+        status: "success",
+        tests: [],
+        error: undefined,
+        where: undefined,
+        memoryLimit: roomyMemoryLimit(),
+      });
       this.group.solo.add(model.name);
       this.queue.splice(this.stopped ? 0 : redo.length, 0, model.name);
       return;

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { tmpdir, totalmem } from "node:os";
 import { Db } from "../../../engine/warehouse/duckdb.ts";
-import { defaultMemoryLimit, defaultThreads } from "../../../engine/warehouse/duckdb-settings.ts";
+import { defaultMemoryLimit, defaultThreads, roomyMemoryLimit } from "../../../engine/warehouse/duckdb-settings.ts";
 import { loadProject } from "../../../engine/config/project.ts";
 import { openWriter } from "../../../engine/warehouse/snapshots.ts";
 import { writeFileSync } from "node:fs";
@@ -70,6 +70,8 @@ test("DP_MEMORY_LIMIT sets the machine's default; a model that runs out of memor
       ["wide", "success", 1],
       ["after", "success", 1],
     ]);
+    // the retry is in the result (dp build --json: memory_limit), so the bench and scripts need not read logs
+    expect(result.models.map((m) => m.memoryLimit)).toEqual([roomyMemoryLimit(), undefined]);
     // a limit set in project.yaml is the user's: no second try
     writeFileSync(join(dir, "project.yaml"), "name: oom\nwarehouse:\n  memory_limit: 64MB\n");
     // (a memory limit changes no result: without --full-refresh both models would be skipped as unchanged)
