@@ -123,13 +123,14 @@ async function replaceChangedRows(
   const rel = liveRelation(model);
   const nextName = `dp_next__${model.schema}__${model.name}`;
   const next = ident(nextName);
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${next} AS ${sql}`);
+  const created = await db.one<{ Count: number }>(`CREATE OR REPLACE TEMP TABLE ${next} AS ${sql}`);
   try {
-    const cols = await db.all<{ live: string | null; next: string | null }>(
-      `SELECT l.sig AS live, n.sig AS next FROM
+    const cols = await db.all<{ live: string | null; next: string | null; names: string[] }>(
+      `SELECT l.sig AS live, n.sig AS next, n.names FROM
          (SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) AS sig FROM duckdb_columns()
           WHERE database_name = current_database() AND schema_name = ${literal(model.schema)} AND table_name = ${literal(model.name)}) l,
-         (SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) AS sig FROM duckdb_columns()
+         (SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) AS sig,
+                 list(column_name ORDER BY column_index) AS names FROM duckdb_columns()
           WHERE database_name = 'temp' AND table_name = ${literal(nextName)}) n`,
     );
     // columns that changed, or types rows cannot be matched on (a MAP or UNION): created anew
@@ -137,11 +138,7 @@ async function replaceChangedRows(
       await db.run(`CREATE OR REPLACE TABLE ${rel} AS SELECT * FROM ${next}`);
       return undefined;
     }
-    const names = (
-      await db.all<{ name: string }>(
-        `SELECT column_name AS name FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = ${literal(nextName)} ORDER BY column_index`,
-      )
-    ).map((c) => ident(c.name));
+    const names = cols[0].names.map((c) => ident(c));
     const list = names.join(", ");
     // the rows to remove and to add, as multisets (EXCEPT ALL counts duplicates and matches NULLs)
     const gone = ident(`${nextName}__gone`);
@@ -173,7 +170,7 @@ async function replaceChangedRows(
       await db.run(`DROP TABLE IF EXISTS ${gone}`).catch(() => {});
       await db.run(`DROP TABLE IF EXISTS ${added}`).catch(() => {});
     }
-    return { rows: Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${next}`))?.n ?? 0), same: kept };
+    return { rows: Number(created?.Count ?? 0), same: kept };
   } finally {
     // after a failed statement the transaction is aborted and this fails too: the first error is the one to report
     await db.run(`DROP TABLE IF EXISTS ${next}`).catch(() => {});
