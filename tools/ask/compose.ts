@@ -10,7 +10,7 @@ import type { ToolCallResult } from "../toolbox/index.ts";
 import type { listMetrics } from "../toolbox/list-metrics.ts";
 import { add, labelOf, truncate, ymd } from "../../engine/catalog/period.ts";
 import type { CallRole, Intent } from "../planner/plan.ts";
-import type { MetricResult, MetricRow } from "../toolbox/query-metric.ts";
+import { rowCurrency, type MetricResult, type MetricRow } from "../toolbox/query-metric.ts";
 import { lineageLine, utcMinute } from "./receipt.ts";
 import type { topN } from "../toolbox/top-n.ts";
 
@@ -36,14 +36,9 @@ function capped(lines: string[], total: number): string[] {
 }
 
 /** The row's own currency (from the data) when it has one, else the result's. */
-function rowUnit(r: MetricResult, row?: MetricRow): string | undefined {
-  const code = r.currency_column && row ? row[r.currency_column] : undefined;
-  if (typeof code === "string" && code) return code.toUpperCase();
-  return r.unit ?? undefined;
-}
 
 function value(r: MetricResult, v: number | null, row?: MetricRow): string {
-  return formatValue(v, r.format, rowUnit(r, row));
+  return formatValue(v, r.format, rowCurrency(r, row));
 }
 
 function dimText(r: MetricResult, row: MetricRow): string {
@@ -60,7 +55,7 @@ function dimText(r: MetricResult, row: MetricRow): string {
 
 /** "$1,582 (USD) · €107.00 (EUR)": one value per currency, never their sum. */
 function perCurrency(r: MetricResult, rows: MetricRow[]): string {
-  return rows.map((row) => `${value(r, row.value, row)} (${rowUnit(r, row)})`).join(" · ");
+  return rows.map((row) => `${value(r, row.value, row)} (${rowCurrency(r, row)})`).join(" · ");
 }
 
 /** How the currencies of a value were handled, said in the answer. */
@@ -192,10 +187,10 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least"): string[
   const name = (row: MetricRow) => (row[dim] === null || row[dim] === undefined ? "(none)" : String(row[dim]));
   if (r.currency_split) {
     // dollars are not compared with euros: the leader within each currency
-    const codes = [...new Set(sorted.map((row) => rowUnit(r, row)))].sort();
-    const leaders = codes.map((code) => sorted.find((row) => rowUnit(r, row) === code)!);
+    const codes = [...new Set(sorted.map((row) => rowCurrency(r, row)))].sort();
+    const leaders = codes.map((code) => sorted.find((row) => rowCurrency(r, row) === code)!);
     return [
-      `The ${direction} ${r.label} in ${r.period.label}, per currency${asOfNote(r, leaders[0])}: ${leaders.map((row) => `${name(row)} ${value(r, row.value, row)} (${rowUnit(r, row)})`).join(" · ")}.`,
+      `The ${direction} ${r.label} in ${r.period.label}, per currency${asOfNote(r, leaders[0])}: ${leaders.map((row) => `${name(row)} ${value(r, row.value, row)} (${rowCurrency(r, row)})`).join(" · ")}.`,
     ];
   }
   const [first, second] = sorted;
@@ -439,7 +434,9 @@ export function answerValues(results: RoledResult[]): AnswerValue[] {
           period: o.period.label,
           ...(row.period_label ? { bucket: row.period_label } : {}),
           currency:
-            money || (o.currency_column && o.group_by.includes(o.currency_column)) ? (rowUnit(o, row) ?? null) : null,
+            money || (o.currency_column && o.group_by.includes(o.currency_column))
+              ? (rowCurrency(o, row) ?? null)
+              : null,
           converted_to: o.converted_to,
           dimensions: Object.fromEntries(o.group_by.map((d) => [d, row[d]])),
           value: row.value,

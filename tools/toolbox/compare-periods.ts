@@ -12,7 +12,7 @@ import {
   ymd,
   type ResolvedPeriod,
 } from "../../engine/catalog/period.ts";
-import { runMetricQuery, type MetricRow } from "./query-metric.ts";
+import { rowCurrency, runMetricQuery } from "./query-metric.ts";
 import { defineTool } from "./tool.ts";
 
 /** The period just before: the previous calendar unit(s), cut to the same number of days when `current` is to date. */
@@ -91,12 +91,10 @@ export const comparePeriods = defineTool({
     const va = !split && a.rows[0]?.rows ? a.rows[0].value : null;
     const vb = !split && b.rows[0]?.rows ? b.rows[0].value : null;
     // several currencies: each compared with itself, never a sum of dollars and euros
-    const codeOf = (row: MetricRow, r: typeof a) =>
-      r.currency_column && row[r.currency_column] ? String(row[r.currency_column]).toUpperCase() : r.unit;
     const by_currency = split
       ? [...new Set([...a.currencies, ...b.currencies])].map((currency) => {
-          const cur = a.rows.find((r) => r.rows && codeOf(r, a) === currency)?.value ?? null;
-          const prev = b.rows.find((r) => r.rows && codeOf(r, b) === currency)?.value ?? null;
+          const cur = a.rows.find((r) => r.rows && rowCurrency(a, r) === currency)?.value ?? null;
+          const prev = b.rows.find((r) => r.rows && rowCurrency(b, r) === currency)?.value ?? null;
           return { currency, current: cur, previous: prev, change: cur !== null && prev !== null ? cur - prev : null };
         })
       : [];

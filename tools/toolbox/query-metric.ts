@@ -27,6 +27,13 @@ import { now } from "../../engine/clock.ts";
 import { maskRows } from "../pii.ts";
 import { defineTool } from "./tool.ts";
 
+/** A row's currency as an upper-case ISO code: its currency column's value, else the metric's unit. */
+export function rowCurrency(r: MetricResult, row?: MetricRow): string | undefined {
+  const code = r.currency_column && row ? row[r.currency_column] : undefined;
+  if (typeof code === "string" && code) return code.toUpperCase();
+  return r.unit ?? undefined;
+}
+
 export interface MetricRow {
   /** start of the bucket, when a grain was asked for */
   period?: string;
