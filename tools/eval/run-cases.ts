@@ -99,7 +99,7 @@ async function scoreTextCase(
       };
     }
   }
-  const scored = scoreAnswer(expect, expected, { status: result.status, text: result.answer });
+  const scored = scoreAnswer(expect, expected, { status: result.status, text: result.answer }, base.question);
   const refusal = expect.answer === "refuse" || expect.answer === "clarify";
   const passed = scored.outcome === "correct" || scored.outcome === "correct_refusal";
   return {

@@ -37,6 +37,18 @@ export function matches(stated: StatedNumber, expected: number, tolerance: Toler
   return Math.abs(stated.value - expected) <= stated.precision + extra + 1e-9;
 }
 
+/**
+ * A refusal that quotes the asker's own words back ("I can't place "50k"") states no value: a quoted span found word
+ * for word in the question is left out of the numbers read. Anything else quoted still counts.
+ */
+export function unquoted(text: string, question: string | undefined): string {
+  if (!question) return text;
+  const q = question.toLowerCase();
+  return text.replace(/"([^"\n]{1,200})"/g, (whole, inner: string) =>
+    q.includes(inner.toLowerCase()) ? " ".repeat(whole.length) : whole,
+  );
+}
+
 function refused(status: AskStatus): boolean {
   return status === "refused" || status === "needs_approval";
 }
@@ -49,8 +61,9 @@ export function scoreAnswer(
   expect: TextExpect,
   expected: unknown,
   answer: { status: AskStatus; text: string },
+  question?: string,
 ): Scored {
-  const stated = statedNumbers(answer.text);
+  const stated = statedNumbers(refused(answer.status) ? unquoted(answer.text, question) : answer.text);
   const first = stated[0]?.text ?? "";
   if (answer.status === "failed") return { outcome: "error", actual: "failed", why: answer.text.split("\n")[0] ?? "" };
   if (expect.answer === "refuse" || expect.answer === "clarify") {

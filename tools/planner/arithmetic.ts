@@ -42,6 +42,28 @@ function plain(u: Understood | ReturnType<typeof understand>): Understood | unde
   return u;
 }
 
+/** A metric that is itself a quotient (a rate, an average, ARPA): dividing it again reads as no number anyone uses. */
+function isQuotient(m: MetricDef): boolean {
+  return m.time_rollup === "ratio" || /\//.test(m.expression);
+}
+
+/**
+ * Why "<left> per <right>" is no number to state, or undefined when it is one: an average or rate divided again
+ * ("ARPA per new customer"), or a level at an instant divided by a count over the period ("MRR per new customer"
+ * is the new customers' MRR, not all MRR spread over them). Either way the words hold a question the two metrics do
+ * not make, so it is asked back rather than answered with their quotient.
+ */
+export function perMismatch(left: MetricDef, right: MetricDef): string | undefined {
+  if (isQuotient(left) || isQuotient(right)) {
+    const q = isQuotient(left) ? left : right;
+    return `${q.name} is already a ratio or an average, so ${left.name} per ${right.name} is no number I can state; ask for ${left.name} and ${right.name} each`;
+  }
+  const kind = (x: MetricDef) => (x.time_rollup === "sum" ? "flow" : "stock");
+  if (kind(left) === "stock" && kind(right) === "flow")
+    return `${left.name} is a level at an instant and ${right.name} a count over the period, so ${left.name} per ${right.name} does not say whose ${left.name} is meant; ask for ${left.name} and ${right.name} each`;
+  return undefined;
+}
+
 export function readArithmetic(
   text: string,
   catalog: Catalog,
@@ -87,6 +109,10 @@ export function readArithmetic(
     if (borrowed && borrowed.metric.name !== right.metric.name && sameUnit(borrowed)) left = borrowed;
   }
   if (!left) return undefined;
+  if (op === "per") {
+    const odd = perMismatch(left.metric, right.metric);
+    if (odd) return { reason: odd };
+  }
   const li = left.interpretation;
   const ri = right.interpretation;
   const span = (x: Understood) => {

@@ -7,6 +7,7 @@ import { add, resolvePeriod, truncate, ymd, type Grain, type PeriodInput } from 
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
 import { readArithmetic, readImpliedPopulation, type ArithmeticRead } from "./arithmetic.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
+import { exclusionFor, saysExclusion } from "./exclusion.ts";
 import { trailingWindow, type FoundPeriod } from "./periods.ts";
 import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
@@ -93,6 +94,12 @@ const ACT =
   /^(?:please\s+)?(?:export|send|email|post|delete|drop|remove|update|create|schedule|run|rebuild|refresh|pull)\b/;
 const FORECAST =
   /\b(?:will|forecast|predict|prediction|projected|projection|expect|next (?:week|month|quarter|year))\b/;
+/**
+ * A cohort: a group named by a relative clause, then asked about again at another time ("customers that signed up in
+ * March who are still paying", "accounts that churned and are now back"). No metric reads a group across two times.
+ */
+const COHORT =
+  /\b(?:that|who|which)\s+(?:[a-z']+\s+){1,8}?(?:(?:are|is|were|was|have|has)\s+)?(?:still|no longer|any ?more|(?:now|since)\s+(?:back|paying|active|gone|churned|lost)|remain(?:s|ed)?|stayed|stuck around)\b/;
 /** a word that puts one side of a comparison now */
 const NOW_SAID = /\b(?:now|currently|today|right now|at the moment|these days|at present)\b/;
 /** the words that make the period after them the side compared against */
@@ -148,6 +155,46 @@ function plan1(intent: Intent, calls: PlannedCall[]): Plan {
  * confidence becomes a refusal that says why; it never guesses a metric.
  */
 export function planQuestion(question: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
+  const said = saysExclusion(normalize(question).replace(/[?!.]+$/, ""));
+  const planned = planQuestionCore(said ? said.rest : question, catalog, at);
+  if (planned.status !== "plan" || !planned.interpretation) return planned;
+  const metrics = [
+    ...new Set(planned.calls.filter((c) => c.name === "query_metric").map((c) => String(c.input.metric))),
+  ];
+  const exclusions = metrics.map((m) => exclusionFor(catalog, m));
+  if (said && (!metrics.length || exclusions.some((x) => !x)))
+    return {
+      status: "refusal",
+      reason: `"${said.said}": the project leaves its test accounts out of billing metrics only (project.yaml vars.excluded_*); ${metrics.filter((_, i) => !exclusions[i]).join(", ") || "this question"} counts every account and I can't take them out of it`,
+      known_metrics: catalog.metrics.map((m) => m.name),
+      kind: "clarify",
+      interpretation: planned.interpretation,
+      unplaced: said.said.split(/\s+/),
+    };
+  return withExclusion(planned, exclusions, said?.said);
+}
+
+/**
+ * A billing metric's reading says that the project's test accounts are left out of it, and which vars say so; a
+ * question that asked for that ("excluding test accounts") is told it is already done, not asked back.
+ */
+function withExclusion(plan: Plan, exclusions: (ReturnType<typeof exclusionFor> | undefined)[], said?: string): Plan {
+  const ex = exclusions[0];
+  if (!plan.interpretation || !ex || exclusions.some((x) => !x)) return plan;
+  const vars = [...new Set(exclusions.flatMap((x) => x!.vars))];
+  const interpretation: Interpretation = {
+    ...plan.interpretation,
+    read_as: `${plan.interpretation.read_as}, test accounts excluded`,
+    excluded_by: vars,
+    why: [
+      ...plan.interpretation.why,
+      said ? `"${said}": already left out of every billing metric — ${ex.text}` : `the project's ${ex.text}`,
+    ],
+  };
+  return { ...plan, interpretation };
+}
+
+function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | Refusal {
   const text = rewriteCountQuestions(normalize(question).replace(/[?!.]+$/, ""), catalog);
   const words = wordsOf(text);
   const today = truncate(at, "day");
@@ -185,6 +232,19 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
       catalog,
       "the marts say what happened, not why; ask for a metric by a dimension (e.g. churn_rate by plan) to look for the cause",
     );
+  const cohort = COHORT.exec(text);
+  if (cohort)
+    return {
+      status: "refusal",
+      reason: `"${cohort[0]}" follows one group across two times (who did one thing then, and what they do now): the catalog's metrics count a group in one period, not a cohort; ask for each of them`,
+      known_metrics: catalog.metrics.map((m) => m.name),
+      kind: "clarify",
+      suggestions: suggestionsFor(
+        catalog,
+        metrics.map((m) => m.item),
+      ),
+      unplaced: wordsOf(cohort[0]).map((w) => w.text),
+    };
   const arithmetic = readArithmetic(text, catalog, at);
   if (arithmetic && "reason" in arithmetic)
     return {

@@ -39,6 +39,8 @@ export interface Interpretation {
   /** why this reading: the phrases that decided it, typos corrected, defaults taken */
   why: string[];
   read_as: string;
+  /** the project vars (vars.excluded_*) whose test accounts the metric's mart leaves out, when it does */
+  excluded_by?: string[];
 }
 
 export interface Understood {

@@ -305,10 +305,15 @@ describe("the reading, in words and fields", () => {
       grain: null,
       group_by: [],
       argmax: null,
-      why: [],
-      read_as: "MRR at the end of October 2026, plan = Pro",
+      why: [
+        "the project's test accounts excluded (project vars excluded_email_domains: example.com; excluded_customer_names: test %)",
+      ],
+      read_as: "MRR at the end of October 2026, plan = Pro, test accounts excluded",
+      excluded_by: ["excluded_email_domains", "excluded_customer_names"],
     });
-    expect(plan("what's our MRR?").interpretation!.read_as).toBe("MRR now (November 2026, to date), all plans");
+    expect(plan("what's our MRR?").interpretation!.read_as).toBe(
+      "MRR now (November 2026, to date), all plans, test accounts excluded",
+    );
     expect(plan("new customers this month").interpretation!.period).toMatchObject({
       start: "2026-11-01",
       end: "2026-11-21",

@@ -1,0 +1,75 @@
+import type { Catalog } from "../../engine/catalog/catalog.ts";
+
+/**
+ * The project's own test accounts (vars.excluded_*: customer ids, email domains, name patterns, metadata) are left
+ * out of every metric whose mart is built on a model that reads those vars. Which metrics that is comes from the model
+ * graph, never from a list of names: a mart downstream of a model calling {{ var('excluded_…') }} applies the rule.
+ */
+export interface Exclusion {
+  /** the vars set in project.yaml, e.g. ["excluded_email_domains", "excluded_customer_names"] */
+  vars: string[];
+  /** "test accounts excluded (project vars excluded_email_domains: example.com; excluded_customer_names: test %)" */
+  text: string;
+}
+
+const READS_EXCLUSION = /\bvar\(\s*['"](excluded_[a-z_]+)['"]/g;
+
+function setVars(catalog: Catalog): Record<string, unknown> {
+  const vars = catalog.graph.vars ?? {};
+  const set: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(vars)) {
+    if (!k.startsWith("excluded_")) continue;
+    const empty = v == null || (Array.isArray(v) && !v.length) || (typeof v === "object" && !Object.keys(v).length);
+    if (!empty) set[k] = v;
+  }
+  return set;
+}
+
+function shown(v: unknown): string {
+  if (Array.isArray(v)) return v.map(String).join(", ");
+  if (v && typeof v === "object")
+    return Object.entries(v)
+      .map(([k, x]) => `${k}=${String(x)}`)
+      .join(", ");
+  return String(v);
+}
+
+/** The exclusion a metric's mart applies, or undefined when none of its upstream models reads an excluded_* var. */
+export function exclusionFor(catalog: Catalog, metricName: string): Exclusion | undefined {
+  const metric = catalog.metrics.find((m) => m.name === metricName);
+  if (!metric) return undefined;
+  const set = setVars(catalog);
+  if (!Object.keys(set).length) return undefined;
+  let mart: ReturnType<Catalog["mart"]>;
+  try {
+    mart = catalog.mart(metric.mart);
+  } catch {
+    return undefined;
+  }
+  const read = new Set<string>();
+  for (const name of [...mart.upstreamModels, mart.name]) {
+    const sql = catalog.graph.models.get(name)?.sql ?? "";
+    for (const m of sql.matchAll(READS_EXCLUSION)) read.add(m[1]!);
+  }
+  const vars = Object.keys(set).filter((k) => read.has(k));
+  if (!vars.length) return undefined;
+  return {
+    vars,
+    text: `test accounts excluded (project vars ${vars.map((k) => `${k}: ${shown(set[k])}`).join("; ")})`,
+  };
+}
+
+/**
+ * "excluding test accounts", "not counting internal customers", "test accounts excluded": the words of the project's
+ * own exclusion. Returned with the question without them, so the metric is read from the rest; the caller keeps the
+ * words only when the metric read applies the exclusion, and asks back otherwise.
+ */
+const SAID =
+  /,?\s*\b(?:excluding|excluded|exclude|except(?:\s+for)?|without|not\s+counting|leaving\s+out|leave\s+out|less|minus|ex)\s+(?:the\s+|our\s+|any\s+|all\s+)?(?:test(?:ing)?|internal|staff|qa|demo|dummy|fake|sandbox)\s+(?:accounts?|customers?|users?|data|ones|payments?|charges?)\b|,?\s*\b(?:test(?:ing)?|internal|staff|qa|dummy|fake|sandbox)\s+(?:accounts?|customers?|users?|data)\s+(?:excluded|removed|left\s+out|aside)\b/;
+
+export function saysExclusion(text: string): { rest: string; said: string } | undefined {
+  const m = SAID.exec(text);
+  if (!m) return undefined;
+  const rest = `${text.slice(0, m.index)} ${text.slice(m.index + m[0].length)}`.replace(/\s+/g, " ").trim();
+  return { rest, said: m[0].replace(/^,?\s*/, "").trim() };
+}
