@@ -99,7 +99,7 @@ const FORECAST =
  * March who are still paying", "accounts that churned and are now back"). No metric reads a group across two times.
  */
 const COHORT =
-  /\b(?:that|who|which)\s+(?:[a-z']+\s+){1,8}?(?:(?:are|is|were|was|have|has)\s+)?(?:still|no longer|any ?more|(?:now|since)\s+(?:back|paying|active|gone|churned|lost)|remain(?:s|ed)?|stayed|stuck around)\b/;
+  /\b(?:that|who|which)\s+(?:[a-z0-9']+\s+){1,8}?(?:(?:are|is|were|was|have|has)\s+)?(?:still|no longer|any ?more|(?:now|since)\s+(?:back|paying|active|gone|churned|lost)|remain(?:s|ed)?|stayed|stuck around)\b/;
 /** a word that puts one side of a comparison now */
 const NOW_SAID = /\b(?:now|currently|today|right now|at the moment|these days|at present)\b/;
 /** the words that make the period after them the side compared against */
@@ -162,10 +162,11 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
     ...new Set(planned.calls.filter((c) => c.name === "query_metric").map((c) => String(c.input.metric))),
   ];
   const exclusions = metrics.map((m) => exclusionFor(catalog, m));
-  if (said && (!metrics.length || exclusions.some((x) => !x)))
+  const keeps = metrics.filter((_, i) => !exclusions[i]);
+  if (said && (!metrics.length || keeps.length))
     return {
       status: "refusal",
-      reason: `"${said.said}": the project leaves its test accounts out of billing metrics only (project.yaml vars.excluded_*); ${metrics.filter((_, i) => !exclusions[i]).join(", ") || "this question"} counts every account and I can't take them out of it`,
+      reason: `"${said.said}": the project leaves its test accounts out of billing metrics only (project.yaml vars.excluded_*); ${keeps.join(" and ") || "this question"} ${keeps.length > 1 ? "count" : "counts"} every account and I can't take them out`,
       known_metrics: catalog.metrics.map((m) => m.name),
       kind: "clarify",
       interpretation: planned.interpretation,

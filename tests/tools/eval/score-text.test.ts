@@ -99,4 +99,15 @@ describe("scoring an answer against the eval's SQL value", () => {
     ).toBe("correct");
     expect(scoreAnswer({ answer: "text" }, "Pro", answered("Active customers: 19.")).outcome).toBe("wrong_number");
   });
+
+  test("a refusal quoting the asker's own words states no value; a number it says on its own still counts", () => {
+    const q = "won deals over 50k";
+    const echo = refused('I\'m not sure what you mean: I can\'t place "50k". Nearest: "Deals won last month".');
+    expect(scoreAnswer({ answer: "clarify" }, null, echo, q).outcome).toBe("correct_refusal");
+    expect(scoreAnswer({ answer: "clarify" }, null, echo).outcome).toBe("wrong_number");
+    const own = refused('I can\'t place "over 50k"; deals won last month were 25.');
+    expect(scoreAnswer({ answer: "clarify" }, null, own, q).outcome).toBe("wrong_number");
+    const notAsked = refused('I can\'t place "60k".');
+    expect(scoreAnswer({ answer: "clarify" }, null, notAsked, q).outcome).toBe("wrong_number");
+  });
 });

@@ -1,0 +1,121 @@
+import { beforeAll, describe, expect, test } from "bun:test";
+import { loadCatalog, type Catalog } from "../../../engine/catalog/catalog.ts";
+import { loadProject } from "../../../engine/config/project.ts";
+import { perMismatch } from "../../../tools/planner/arithmetic.ts";
+import { exclusionFor, saysExclusion } from "../../../tools/planner/exclusion.ts";
+import { planQuestion, type Plan, type Refusal } from "../../../tools/planner/plan.ts";
+import { repoRoot } from "../../helpers.ts";
+
+/**
+ * The rules of branch trust5 (#15), on phrasings that are in no eval file: per-unit ratios that make no number,
+ * cohorts, and the billing exclusion of the project's test accounts. Planned over the demo's own catalog. Pure.
+ */
+let catalog: Catalog;
+const at = new Date("2026-11-21T06:00:00Z");
+
+beforeAll(() => {
+  catalog = loadCatalog(loadProject(repoRoot));
+  catalog.dimensionValues = new Map<string, string[]>([
+    ["mrr_by_plan_monthly.plan", ["Pro", "Starter", "Enterprise", "Growth"]],
+    ["mrr_by_plan_monthly.currency", ["usd"]],
+    ["mrr_monthly.currency", ["usd"]],
+    ["pipeline_monthly.pipeline", ["Sales Pipeline", "Enterprise"]],
+    ["deals_closed_monthly.pipeline", ["Sales Pipeline", "Enterprise"]],
+  ]);
+});
+
+function plan(q: string): Plan {
+  const p = planQuestion(q, catalog, at);
+  if (p.status !== "plan") throw new Error(`${q}: refused (${p.reason})`);
+  return p;
+}
+function refusal(q: string): Refusal {
+  const p = planQuestion(q, catalog, at);
+  if (p.status !== "refusal") throw new Error(`${q}: planned ${JSON.stringify(p.calls.map((c) => c.input))}`);
+  return p;
+}
+
+describe("a per-unit ratio that is no number asks back", () => {
+  test("a rate or average divided again, and a level divided by a count over the period, are refused by kind", () => {
+    const m = (n: string) => catalog.metric(n);
+    expect(perMismatch(m("arpa"), m("active_customers"))).toContain("already a ratio");
+    expect(perMismatch(m("churn_rate"), m("active_customers"))).toContain("already a ratio");
+    expect(perMismatch(m("mrr"), m("churned_customers"))).toContain("level at an instant");
+    expect(perMismatch(m("tickets_opened"), m("active_customers"))).toBeUndefined();
+    expect(perMismatch(m("mrr"), m("plan_customers"))).toBeUndefined();
+  });
+
+  test.each([
+    "avg mrr per churned customer in september",
+    "open pipeline per deal won last quarter",
+    "churn rate per new customer last month",
+  ])("%p asks back and states no quotient", (q) => {
+    const r = refusal(q);
+    expect(r.kind).toBe("clarify");
+    expect(r.reason).toMatch(/already a ratio|level at an instant/);
+  });
+
+  test("a flow per a level still answers: tickets per paying customer in september", () => {
+    const p = plan("support tickets per paying customer in september");
+    expect(p.calls.map((c) => [c.role, c.input.metric])).toEqual([
+      ["left", "tickets_opened"],
+      ["per", "active_customers"],
+    ]);
+  });
+});
+
+describe("a cohort asked across two times asks back", () => {
+  test.each([
+    "how many accounts that joined in january are still active",
+    "customers who churned in q2 and no longer pay",
+    "of the deals that were open in september how many remain open",
+  ])("%p", (q) => {
+    const r = refusal(q);
+    expect(r.kind).toBe("clarify");
+    expect(r.reason).toContain("cohort");
+  });
+
+  test("a relative clause with one time only still answers: MRR lost from customers who cancelled in Q2", () => {
+    expect(plan("MRR lost from customers who cancelled in Q2").calls[0]!.input.metric).toBe("churned_mrr");
+  });
+});
+
+describe("the project's test accounts: excluded from billing metrics, and the reading says so", () => {
+  test("which metrics apply the exclusion comes from the model graph: billing yes, support and sales no", () => {
+    for (const m of ["mrr", "revenue_collected", "refunds", "failed_payments", "trial_conversion_rate"])
+      expect(exclusionFor(catalog, m)?.vars).toEqual(["excluded_email_domains", "excluded_customer_names"]);
+    for (const m of ["tickets_opened", "open_pipeline", "monthly_active_users"])
+      expect(exclusionFor(catalog, m)).toBeUndefined();
+  });
+
+  test("cash collected and refunds read 'test accounts excluded', with the vars in why and excluded_by", () => {
+    for (const q of ["total money collected in september", "money refunded this year"]) {
+      const i = plan(q).interpretation!;
+      expect(i.read_as).toEndWith("test accounts excluded");
+      expect(i.excluded_by).toEqual(["excluded_email_domains", "excluded_customer_names"]);
+      expect(i.why.join(" ")).toContain("excluded_email_domains: example.com");
+    }
+    expect(plan("support tickets in september").interpretation!.read_as).not.toContain("test accounts");
+  });
+
+  test("'excluding test accounts' is placed as that exclusion for a billing metric, and kept in why", () => {
+    const p = plan("refunds in september not counting internal accounts");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "refunds", period: "2026-09" });
+    expect(p.interpretation!.why.join(" ")).toContain('"not counting internal accounts": already left out');
+  });
+
+  test("'excluding test accounts' on a metric that keeps them asks back rather than drop the words", () => {
+    const r = refusal("open pipeline excluding test accounts");
+    expect(r.kind).toBe("clarify");
+    expect(r.reason).toContain("open_pipeline and open_deals count every account");
+  });
+
+  test("the words are found in either order and cut out of the question", () => {
+    expect(saysExclusion("mrr last month, test accounts excluded")).toEqual({
+      rest: "mrr last month",
+      said: "test accounts excluded",
+    });
+    expect(saysExclusion("mrr without the qa customers")?.rest).toBe("mrr");
+    expect(saysExclusion("mrr excluding enterprise")).toBeUndefined();
+  });
+});
