@@ -143,6 +143,8 @@ interface Candidate {
   contiguous: number;
   /** 1 when "how many" / "how much" / "rate" fits the metric's format */
   fits: number;
+  /** question words found as written (not only by stem) in the metric's names: "churned" is churned, not churn */
+  asWritten: number;
 }
 
 /** Clauses of a question ("MRR and churn"): a metric's name must be said within one of them. */
@@ -155,8 +157,25 @@ function clausesOf(tokens: Token[]): Set<string>[] {
   return out;
 }
 
+/**
+ * Words said as a value ("MRR on Growth", "the growth plan", "growth customers": a plan of the catalog, with its
+ * cue) are no word of a metric's name ("MRR growth" is net new MRR; "MRR on growth" is MRR of the Growth plan).
+ */
+export function valueCued(tokens: Token[], catalog: Catalog): Set<number> {
+  const out = new Set<number>();
+  const values = new Set([...(catalog.dimensionValues?.values() ?? [])].flat().map((v) => v.toLowerCase()));
+  tokens.forEach((t, i) => {
+    if (!values.has(t.raw)) return;
+    const prev = tokens[i - 1]?.raw ?? "";
+    const next = tokens[i + 1]?.stem ?? "";
+    if (/^(on|for|from)$/.test(prev) || /^(plan|tier|customer|account|subscriber|pipeline)$/.test(next)) out.add(i);
+  });
+  return out;
+}
+
 function candidatesFor(tokens: Token[], catalog: Catalog, skip?: (phrase: string) => boolean): Candidate[] {
-  const clauses = clausesOf(tokens);
+  const cued = valueCued(tokens, catalog);
+  const clauses = clausesOf(tokens.filter((_, i) => !cued.has(i)));
   const out: Candidate[] = [];
   catalog.metrics.forEach((metric, order) => {
     const covered = new Set<string>();
@@ -177,7 +196,9 @@ function candidatesFor(tokens: Token[], catalog: Catalog, skip?: (phrase: string
       const phrase = splits || !/\s(?:per)\s/.test(full) ? head! : full;
       const stems = stemsOf(phrase);
       const content = stems.filter((s) => !STOP.has(s));
-      const clause = clauses.find((c) => content.every((s) => c.has(s)));
+      // a name with "per" in it is a quotient: its words without the "per" ("MRR from USD customers") are no name of it
+      const needs = /\sper\s/.test(phrase) ? [...content, stemOf("per")] : content;
+      const clause = clauses.find((c) => needs.every((s) => c.has(s)));
       if (!content.length || !clause) continue;
       content.forEach((s) => covered.add(s));
       strength = Math.max(strength, stems.filter((s) => clause.has(s)).length);
@@ -186,12 +207,19 @@ function candidatesFor(tokens: Token[], catalog: Catalog, skip?: (phrase: string
     }
     const cue = cueOf(tokens);
     const fits = cue && (cue === metric.format || (cue === "number" && metric.format === "number")) ? 1 : 0;
-    if (covered.size) out.push({ metric, covered, strength, vocabulary, order, contiguous, fits });
+    const written = new Set(
+      metricPhraseList(metric)
+        .flatMap((p) => p.toLowerCase().split(/\s+/))
+        .filter((w) => !STOP.has(w)),
+    );
+    const asWritten = tokens.filter((t) => covered.has(t.stem) && written.has(t.raw)).length;
+    if (covered.size) out.push({ metric, covered, strength, vocabulary, order, contiguous, fits, asWritten });
   });
   return out.sort(
     (a, b) =>
       b.covered.size - a.covered.size ||
       b.fits - a.fits ||
+      b.asWritten - a.asWritten ||
       b.contiguous - a.contiguous ||
       b.strength - a.strength ||
       a.order - b.order,
@@ -759,7 +787,21 @@ function attemptWith(
           t.raw,
         ),
     );
-  const compare = cmpWords.some(({ t, i }) => !placed[i] || STOP.has(t.raw)) && !argmax && !groupBy.length;
+  // "revenue per account on growth": a word of change said as a value of another metric's dimension (Growth is a
+  // plan), with its cue ("on", "the … plan", "… customers"), is that value, which this metric cannot filter on; it
+  // stays unplaced (asked back), never read as a comparison
+  const valueElsewhere = (i: number) => {
+    const raw = tokens[i]!.raw;
+    const cued =
+      /^(on|in|for|the|from)$/.test(tokens[i - 1]?.raw ?? "") ||
+      /^(plan|tier|customer|account|subscriber|user|pipeline)$/.test(tokens[i + 1]?.stem ?? "");
+    if (!cued) return false;
+    for (const values of catalog.dimensionValues?.values() ?? [])
+      if (values.some((v) => v.toLowerCase() === raw)) return true;
+    return false;
+  };
+  const compare =
+    cmpWords.some(({ t, i }) => (!placed[i] || STOP.has(t.raw)) && !valueElsewhere(i)) && !argmax && !groupBy.length;
   if (compare) {
     tokens.forEach((t, i) => {
       if (COMPARE_WORDS.has(t.raw) || t.raw === "did" || t.raw === "how") placed[i] = true;

@@ -46,7 +46,7 @@ describe("a per-unit ratio that is no number asks back", () => {
   });
 
   test.each([
-    "avg mrr per churned customer in september",
+    "mrr per churned customer in september",
     "open pipeline per deal won last quarter",
     "churn rate per new customer last month",
   ])("%p asks back and states no quotient", (q) => {
@@ -117,5 +117,33 @@ describe("the project's test accounts: excluded from billing metrics, and the re
     });
     expect(saysExclusion("mrr without the qa customers")?.rest).toBe("mrr");
     expect(saysExclusion("mrr excluding enterprise")).toBeUndefined();
+  });
+});
+
+describe("a metric is named by its own words, as written, and never by a value's", () => {
+  test("a name with 'per' in it needs the 'per': MRR from USD customers is MRR, not ARPA", () => {
+    const p = plan("mrr from our usd customers in september");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "mrr", period: "2026-09" });
+    expect(plan("average mrr per customer in september").calls[0]!.input.metric).toBe("arpa");
+  });
+
+  test("a past participle names the count, the noun the rate: customers churned vs customer churn", () => {
+    expect(plan("customers churned in q2").calls[0]!.input.metric).toBe("churned_customers");
+    expect(plan("customer churn in q2").calls[0]!.input.metric).toBe("churn_rate");
+  });
+
+  test("a value with its cue is no word of a metric's name: MRR on Growth is the Growth plan's MRR", () => {
+    const p = plan("mrr on growth in september");
+    expect(p.calls[0]!.input).toMatchObject({
+      metric: "mrr",
+      filters: [{ dimension: "plan", op: "=", value: "Growth" }],
+    });
+    expect(plan("mrr growth in september").calls[0]!.input.metric).toBe("net_new_mrr");
+  });
+
+  test("a word of change said as another metric's value is asked back, not read as a comparison", () => {
+    const r = refusal("average revenue per account on growth in september");
+    expect(r.kind).toBe("clarify");
+    expect(r.unplaced).toContain("growth");
   });
 });
