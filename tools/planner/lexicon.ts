@@ -141,7 +141,7 @@ export function lexiconOf(catalog: Catalog): Lexicon {
 export function correctWord(word: string, lexicon: Lexicon): string | undefined {
   if (lexicon.words.has(word) || /\d/.test(word) || word.length < 4) return undefined;
   const budget = word.length >= 8 ? 2 : 1;
-  let best: { w: string; d: number; first: boolean } | undefined;
+  let best: { w: string; d: number; first: boolean; longer: boolean } | undefined;
   for (const known of lexicon.targets) {
     if (Math.abs(known.length - word.length) > budget || known.length < 3) continue;
     // a four-letter word is only completed ("mnth" → "month"), never swapped for another short word ("seat" ↛ "sept")
@@ -149,7 +149,15 @@ export function correctWord(word: string, lexicon: Lexicon): string | undefined 
     const dist = distanceOf(word, known);
     if (dist > budget) continue;
     const first = known[0] === word[0];
-    if (!best || dist < best.d || (dist === best.d && first && !best.first)) best = { w: known, d: dist, first };
+    // a letter left out is the likelier slip: "monthy" is "monthly" before "month"
+    const longer = known.length > word.length;
+    if (
+      !best ||
+      dist < best.d ||
+      (dist === best.d && first && !best.first) ||
+      (dist === best.d && first === best.first && longer && !best.longer)
+    )
+      best = { w: known, d: dist, first, longer };
   }
   return best?.w;
 }

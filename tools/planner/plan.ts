@@ -100,6 +100,8 @@ const FORECAST =
  */
 const COHORT =
   /\b(?:that|who|which)\s+(?:[a-z0-9']+\s+){1,8}?(?:(?:are|is|were|was|have|has)\s+)?(?:still|no longer|any ?more|(?:now|since)\s+(?:back|paying|active|gone|churned|lost)|remain(?:s|ed)?|stayed|stuck around)\b/;
+/** words that sum a metric over its period */
+const SUMMED = /\b(?:total|sum(?:med)?|cumulative|combined|altogether|in aggregate|added up)\b/;
 /** a word that puts one side of a comparison now */
 const NOW_SAID = /\b(?:now|currently|today|right now|at the moment|these days|at present)\b/;
 /** the words that make the period after them the side compared against */
@@ -272,7 +274,22 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
     const implied = readImpliedPopulation(text, catalog, at);
     if (implied) return planUnderstood(implied, catalog, at);
   }
-  if (read && "interpretation" in read) return planUnderstood(read, catalog, at);
+  if (read && "interpretation" in read) {
+    const summed = SUMMED.exec(text);
+    // "total MRR in Q3": a level summed over months is no number the catalog keeps (MRR at the end of Q3 is one
+    // month's level, a sum of month-end levels is none of its metrics): asked back, never read as the last month
+    if (summed && read.range && read.interpretation.kind === "stock" && !read.grain && !read.groupBy.length)
+      return {
+        status: "refusal",
+        reason: `"${summed[0]}" ${read.metric.name} over several months: ${read.metric.name} is a level at an instant, so it has no total over a range; ask for ${read.metric.name} at the end of the period, or for a flow such as new or net new over it`,
+        known_metrics: catalog.metrics.map((m) => m.name),
+        kind: "clarify",
+        suggestions: suggestionsFor(catalog, [read.metric]),
+        interpretation: read.interpretation,
+        unplaced: [summed[0]],
+      };
+    return planUnderstood(read, catalog, at);
+  }
   const top = TOP.exec(text);
   // a ranking reads a mart's rows as they stand: a period, a filter or a verb around it ("the largest deal we
   // won this year") cannot be applied, so it asks back rather than rank every row

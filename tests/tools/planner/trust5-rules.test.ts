@@ -147,3 +147,23 @@ describe("a metric is named by its own words, as written, and never by a value's
     expect(r.unplaced).toContain("growth");
   });
 });
+
+describe("a level has no total over a range", () => {
+  test("'total' with a stock over several months asks back; over one month it is all of it; a flow sums", () => {
+    const r = refusal("total arr over the first half of 2026");
+    expect(r.kind).toBe("clarify");
+    expect(r.reason).toContain("level at an instant");
+    expect(refusal("total open pipeline in q2").reason).toContain("no total over a range");
+    expect(plan("total mrr in september").calls[0]!.input).toMatchObject({ metric: "mrr", period: "2026-09" });
+    expect(plan("total new mrr in q2").calls[0]!.input.metric).toBe("new_mrr");
+  });
+});
+
+describe("a typo that drops a letter is read as the longer word", () => {
+  test("'monthy recuring revenue' is monthly recurring revenue, not 'month'", () => {
+    expect(plan("monthy recuring revenue in september").calls[0]!.input).toMatchObject({
+      metric: "mrr",
+      period: "2026-09",
+    });
+  });
+});
