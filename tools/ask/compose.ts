@@ -182,9 +182,19 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least"): string[
   const r = group.find((g) => g.role === "main")!.output as unknown as MetricResult;
   const rows = r.rows.filter((x) => x.rows && x.value !== null);
   if (!rows.length) return [`There is no ${r.label} data for ${r.period.label} to rank.`];
-  const sorted = [...rows].sort((a, b) => (direction === "most" ? b.value! - a.value! : a.value! - b.value!));
-  const dim = r.group_by[0]!;
-  const name = (row: MetricRow) => (row[dim] === null || row[dim] === undefined ? "(none)" : String(row[dim]));
+  // a ranking of periods ("which month had the most …"): a bucket still running is left out when whole ones exist,
+  // so a month to date never wins "the fewest"
+  const byPeriod = !r.group_by.length && !!r.grain;
+  const whole = byPeriod && r.period.toDate ? rows.filter((x) => String(x.period) < lastBucketStart(rows)) : rows;
+  const ranked = whole.length ? whole : rows;
+  const sorted = [...ranked].sort((a, b) => (direction === "most" ? b.value! - a.value! : a.value! - b.value!));
+  const dim = byPeriod ? "period" : r.group_by[0]!;
+  const name = (row: MetricRow) =>
+    byPeriod
+      ? bucketName(String(row.period), r.grain!, row.period_label)
+      : row[dim] === null || row[dim] === undefined
+        ? "(none)"
+        : String(row[dim]);
   if (r.currency_split) {
     // dollars are not compared with euros: the leader within each currency
     const codes = [...new Set(sorted.map((row) => rowCurrency(r, row)))].sort();
@@ -198,12 +208,39 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least"): string[
   const tie = second && second.value === first!.value;
   const head = tie
     ? `${name(first!)} and ${name(second!)} tie for the ${direction} ${label} in ${r.period.label}: ${value(r, first!.value, first)} each${asOfNote(r, first)}.`
-    : `${name(first!)} has the ${direction} ${label} in ${r.period.label}: ${value(r, first!.value, first)}${asOfNote(r, first)}.`;
+    : `${capital(name(first!))} has the ${direction} ${label} in ${r.period.label}: ${value(r, first!.value, first)}${asOfNote(r, first)}.`;
   const next =
     second && !tie
-      ? [`  next: ${name(second)} (${value(r, second.value, second)}), of ${rows.length} ${dim.replaceAll("_", " ")}s`]
+      ? [
+          `  next: ${name(second)} (${value(r, second.value, second)}), of ${ranked.length} ${byPeriod ? `${r.grain}s` : `${dim.replaceAll("_", " ")}s`}${ranked.length < rows.length ? ` (${name(rows.find((x) => !ranked.includes(x))!)}, still running, left out)` : ""}`,
+        ]
       : [];
   return [head, ...next];
+}
+
+function capital(x: string): string {
+  return x.charAt(0).toUpperCase() + x.slice(1);
+}
+
+function lastBucketStart(rows: MetricRow[]): string {
+  return (
+    rows
+      .map((x) => String(x.period))
+      .sort()
+      .at(-1) ?? ""
+  );
+}
+
+const MONTHS = "January February March April May June July August September October November December".split(" ");
+
+/** A bucket said in full: "August 2026", "Q3 2026", "2025", "the week of 2026-11-09", "Nov 3, 2026". */
+function bucketName(start: string, grain: string, label: unknown): string {
+  const [y, m] = [Number(start.slice(0, 4)), Number(start.slice(5, 7))];
+  if (grain === "month") return `${MONTHS[m - 1]} ${y}`;
+  if (grain === "quarter") return `Q${Math.floor((m - 1) / 3) + 1} ${y}`;
+  if (grain === "year") return String(y);
+  if (grain === "week") return `the week of ${start.slice(0, 10)}`;
+  return typeof label === "string" && label ? label : start.slice(0, 10);
 }
 
 function compareLines(o: Out<typeof comparePeriods>): string[] {

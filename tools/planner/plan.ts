@@ -398,7 +398,10 @@ function planUnderstood(u: Understood, catalog: Catalog, at: Date): Plan | Refus
         {
           role: "main",
           name: "query_metric",
-          input: { metric: u.metric.name, period: u.period, filters: u.filters, group_by: [u.argmax.dimension] },
+          input:
+            u.argmax.dimension === "period"
+              ? { metric: u.metric.name, period: u.period, filters: u.filters, grain: u.grain }
+              : { metric: u.metric.name, period: u.period, filters: u.filters, group_by: [u.argmax.dimension] },
         },
       ],
     };

@@ -105,6 +105,19 @@ const CHANGE_STEMS = new Set([...COMPARE_WORDS].map((w) => stemOf(w)));
 const SUPERLATIVE =
   /\b(?:most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst|most popular)\b/;
 const LEAST = /\b(?:least|fewest|lowest|smallest|worst)\b/;
+/** "which month", "what was the best week": the bucket of a grain that an argmax ranks */
+const BUCKET_RANKED =
+  /^(?:which|what|whats|what's)\s+(?:(?:was|were|is)\s+)?(?:(?:the|our)\s+)?(?:[a-z]+\s+)?(day|week|month|quarter|year)s?\b/;
+
+/**
+ * "most" and "least" say the direction outright; "best" and "worst" say it through the metric: the worst month for
+ * churn is the one with the most churn (higher_is_better: false), the worst win rate the lowest.
+ */
+function directionOf(word: string, metric: MetricDef): "most" | "least" {
+  const low = LEAST.test(word);
+  if (/\b(?:best|worst)\b/.test(word) && metric.higher_is_better === false) return low ? "most" : "least";
+  return low ? "least" : "most";
+}
 // "of" may open the period's own words ("the end of 2025": the period read is "of 2025")
 const INSTANT_START = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?(?:start|beginning|begin)(?:\s+of)?\s+(?:the\s+)?$/;
 const INSTANT_END = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?end(?:\s+of)?\s+(?:the\s+)?$/;
@@ -724,6 +737,7 @@ function attemptWith(
 
   // argmax: "which plan has the most paying customers", "who has the most pipeline"
   let argmax: Interpretation["argmax"] = null;
+  let argmaxGrain: Grain | undefined;
   const sup = SUPERLATIVE.exec(text);
   if (sup && /^(?:which|what|who|whats|what's)\b/.test(text.trim())) {
     // "who": the dimension whose synonyms say "who", by its name if said ("who is our top sales rep")
@@ -736,8 +750,19 @@ function attemptWith(
     const dim = /^who\b/.test(text.trim())
       ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => whoPhrases.has(p))
       : findDimension(tokens, placed, catalog, metric, true, 0, undefined, 5);
+    // "which month had the most new MRR": the period itself is ranked, a bucket of the grain said
+    const bucket = dim ? undefined : BUCKET_RANKED.exec(text);
+    if (bucket) {
+      const word = bucket[1]!.replace(/s$/, "") as Grain;
+      if (GRAIN_RANK[word] >= GRAIN_RANK[metric.grain]) {
+        argmaxGrain = word;
+        argmax = { dimension: "period", direction: directionOf(sup[0], metric) };
+        markSpan(tokens, placed, sup.index, sup.index + sup[0].length);
+        markSpan(tokens, placed, bucket.index, bucket.index + bucket[0].length);
+      }
+    }
     if (dim) {
-      argmax = { dimension: dim.dim, direction: LEAST.test(sup[0]) ? "least" : "most" };
+      argmax = { dimension: dim.dim, direction: directionOf(sup[0], metric) };
       markSpan(tokens, placed, sup.index, sup.index + sup[0].length);
       tokens.forEach((t, i) => {
         if (t.raw === "popular") placed[i] = true;
@@ -1002,7 +1027,7 @@ function attemptWith(
   }
   // a level over an explicit range ("MRR from September to November") is its monthly series
   const spanned = (ranged || joined) && kind === "stock";
-  let grain = grain0 ?? (trend || spanned ? metric.grain : undefined);
+  let grain = argmaxGrain ?? grain0 ?? (trend || spanned ? metric.grain : undefined);
   if (grain && GRAIN_RANK[grain] < GRAIN_RANK[metric.grain]) grain = metric.grain;
   if (grain && !found.length)
     period = trailingWindow(resolvePeriod("this_month", at).end, grain, grain === metric.grain ? 12 : 4, at);
@@ -1148,7 +1173,10 @@ function buildInterpretation(
             : `${label} over ${p.text} as one ratio`,
     );
   else parts.push(`${label} in ${p.text}`);
-  if (argmax) parts.push(`the ${argmax.dimension.replaceAll("_", " ")} with the ${argmax.direction}`);
+  if (argmax)
+    parts.push(
+      `the ${argmax.dimension === "period" && grain ? grain : argmax.dimension.replaceAll("_", " ")} with the ${argmax.direction}`,
+    );
   if (groupBy.length) parts.push(`by ${groupBy.join(", ")}`);
   if (filters.length) parts.push(filters.map((f) => filterText(f)).join(" and "));
   else {

@@ -168,3 +168,27 @@ describe("dp ask (CLI)", () => {
     expect(repl.stdout).toContain("offline planner");
   });
 });
+
+describe("a ranking of periods (trust5)", () => {
+  test("which month had the fewest new customers: the month in full, its value, and the month to date left out", async () => {
+    const r = await ask("which month this year had the fewest new customers");
+    expect(r.status).toBe("answered");
+    const ctx = createToolContext(loadProject(fx.dir));
+    let rows: { m: string; v: number }[] = [];
+    try {
+      rows = await ctx.query<{ m: string; v: number }>(
+        "select strftime(month, '%B %Y') as m, sum(new_customers)::double as v from marts.churn_monthly where month >= date '2026-01-01' and month < date '2026-11-01' group by month order by v asc, month limit 2",
+        [],
+      );
+    } finally {
+      ctx.close();
+    }
+    const head = r.answer.split("\n")[1]!;
+    const [a, b] = rows;
+    if (b && a!.v === b.v) expect(head).toContain("tie for the least new customers in 2026 (to date)");
+    else {
+      expect(head).toBe(`${a!.m} has the least new customers in 2026 (to date): ${a!.v}.`);
+      expect(r.answer).toContain("(November 2026, still running, left out)");
+    }
+  });
+});

@@ -167,3 +167,26 @@ describe("a typo that drops a letter is read as the longer word", () => {
     });
   });
 });
+
+describe("a ranking of periods: which month, quarter or week had the most", () => {
+  test("'which quarter had the most tickets this year' ranks quarters of the year, no group_by", () => {
+    const p = plan("which quarter had the most support tickets this year");
+    expect(p.intent).toBe("argmax");
+    expect(p.calls[0]!.input).toEqual({ metric: "tickets_opened", period: "this_year", filters: [], grain: "quarter" });
+    expect(p.interpretation!.argmax).toEqual({ dimension: "period", direction: "most" });
+    expect(p.interpretation!.read_as).toContain("the quarter with the most");
+  });
+
+  test("best and worst follow the metric: the worst month for churn is the most churn, the worst win rate the least", () => {
+    expect(plan("what was the worst month for customer churn in 2026").interpretation!.argmax!.direction).toBe("most");
+    expect(plan("which month had the best win rate in 2026").interpretation!.argmax!.direction).toBe("most");
+    expect(plan("which owner had the worst win rate in 2026").interpretation!.argmax).toEqual({
+      dimension: "owner",
+      direction: "least",
+    });
+  });
+
+  test("a bucket finer than the metric's grain is not ranked: MRR is kept by month, not by day", () => {
+    expect(planQuestion("which day had the highest mrr", catalog, at).status).toBe("refusal");
+  });
+});
