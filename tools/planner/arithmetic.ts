@@ -170,6 +170,9 @@ export function readImpliedPopulation(text: string, catalog: Catalog, at: Date):
     if (!leftText || !rightText) continue;
     const population = plain(understand(rightText, catalog, at));
     if (!population || population.metric.format !== "number") continue;
+    // only a group standing at an instant (paying customers now) is all of a metric; a group counted over a period
+    // ("customers acquired in 2025", "new customers") is a part of it, and the metric cannot be split that way
+    if (population.metric.time_rollup === "sum") continue;
     const p = findPeriods(rightText, at)[0];
     const shared = p ? rightText.slice(p.start) : "";
     // the population's filters said again in words the metric reads the same way (a left-out value stays left out)

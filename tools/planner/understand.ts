@@ -80,6 +80,9 @@ const GRAIN_WORDS: [RegExp, Grain][] = [
   [/\b(?:quarterly|per quarter|by quarter|each quarter|quarter by quarter|quarter over quarter|qoq)\b/, "quarter"],
   [/\b(?:yearly|per year|by year|each year|year by year|year over year|yoy)\b/, "year"],
 ];
+/** the nouns a billing-interval adjective qualifies ("monthly subscriptions", "yearly plans") */
+const QUALIFIED_NOUN =
+  /^\s+(?:subscriptions?|subscribers?|plans?|billing|billed|contracts?|customers?|accounts?|invoices?|payments?|prices?|pricing|deals?|renewals?|licen[cs]es?|seats?)\b/;
 const TREND = /\b(?:trend|trends|trended|trending|over time|history|historical|evolution|time series|series)\b/;
 const COMPARE =
   /\b(?:compare|compared|comparison|vs|versus|against|change|changed|difference between|how did .* change|grow|grew|grown|growth|(?:go|goes|going|gone|went)\s+(?:up|down))\b/;
@@ -584,11 +587,17 @@ function attemptWith(
     const re = new RegExp(`\\b${p.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "g");
     bare = bare.replace(re, (m) => " ".repeat(m.length));
   }
-  const grain0 = GRAIN_WORDS.find(([re]) => re.test(bare))?.[1];
+  // "monthly subscriptions", "annual plans", "yearly contracts": the word qualifies a thing (a billing interval the
+  // catalog may not have), it asks for no series; left unplaced, so the question is asked back
+  const qualifies = (m: RegExpExecArray) => QUALIFIED_NOUN.test(text.slice(m.index + m[0].length));
+  const grain0 = GRAIN_WORDS.find(([re]) => {
+    const m = re.exec(bare);
+    return m && !qualifies(m);
+  })?.[1];
   const trend = TREND.test(text);
   for (const [re] of GRAIN_WORDS) {
     const m = re.exec(bare);
-    if (m) markSpan(tokens, placed, m.index, m.index + m[0].length);
+    if (m && !qualifies(m)) markSpan(tokens, placed, m.index, m.index + m[0].length);
   }
   const trendMatch = TREND.exec(text);
   if (trendMatch) markSpan(tokens, placed, trendMatch.index, trendMatch.index + trendMatch[0].length);
@@ -845,7 +854,12 @@ function attemptWith(
       .filter((x) => x.length === 1)
       .flat(),
   );
+  // an interval word qualifying a thing ("monthly subscriptions", "annual plans") is a filter, never the metric's word
+  const qualifier = (i: number) =>
+    /^(?:daily|weekly|monthly|quarterly|yearly|annual|annually)$/.test(tokens[i]!.raw) &&
+    QUALIFIED_NOUN.test(` ${tokens[i + 1]?.raw ?? ""}`);
   tokens.forEach((t, i) => {
+    if (qualifier(i)) return;
     if (!placed[i] && (c.covered.has(t.stem) || (c.vocabulary.has(t.stem) && !bareDims.has(t.stem)))) placed[i] = true;
   });
   // "response time for tickets", "reply to tickets": after for/of/on/to, a word of the metric's own definition

@@ -190,3 +190,26 @@ describe("a ranking of periods: which month, quarter or week had the most", () =
     expect(planQuestion("which day had the highest mrr", catalog, at).status).toBe("refusal");
   });
 });
+
+describe("a qualifier is never absorbed", () => {
+  test("a group counted over a period is part of a metric, not all of it: MRR from customers won in 2025 asks back", () => {
+    expect(refusal("mrr from customers won in 2025").kind).toBe("clarify");
+    // a group standing now, defined by the metric itself, is all of it
+    expect(plan("mrr from paying customers in september").calls[0]!.input).toMatchObject({
+      metric: "mrr",
+      filters: [],
+    });
+  });
+
+  test("an interval word before a thing ('annual subscriptions', 'monthly billing') is a filter, not a series", () => {
+    for (const q of [
+      "arr from annual subscriptions",
+      "how many customers are on yearly billing",
+      "mrr of monthly plans",
+    ]) {
+      const r = refusal(q);
+      expect(r.kind).toBe("clarify");
+    }
+    expect(plan("new customers monthly in 2026").calls[0]!.input).toMatchObject({ grain: "month" });
+  });
+});
