@@ -381,8 +381,9 @@ function arithmeticLines(results: RoledResult[]): string[] {
   }
   if (r.value === 0) return [`${lText} per ${rText} in ${period} has no value: ${rText} was 0.`];
   const ratio = l.value / r.value;
+  // money over money is a plain multiple (new MRR 3.32× churned MRR), not an amount
   const shown =
-    left.format === "currency"
+    left.format === "currency" && right.format !== "currency"
       ? value(left, ratio, l)
       : Math.abs(ratio) >= 100
         ? formatValue(ratio, "number")

@@ -104,9 +104,19 @@ export function readArithmetic(
   const sameUnit = (x: Understood) =>
     op === "per" || (x.metric.format === right.metric.format && kindOf(x.metric) === kindOf(right.metric));
   let left = leftAlone && leftAlone.metric.name !== right.metric.name && sameUnit(leftAlone) ? leftAlone : undefined;
-  if (!left && head && !wordsOf(leftText).some((w) => w.text === head)) {
+  if (head && !wordsOf(leftText).some((w) => w.text === head)) {
     const borrowed = plain(understand(`${leftText} ${head} ${shared}`.trim(), catalog, at));
-    if (borrowed && borrowed.metric.name !== right.metric.name && sameUnit(borrowed)) left = borrowed;
+    // "new to churned customers": the left side alone ("new") may read another metric (new MRR); the right's noun
+    // borrowed reads the one said, so it wins when it reads in the right's unit and the bare side does not
+    const better =
+      borrowed &&
+      borrowed.metric.name !== right.metric.name &&
+      sameUnit(borrowed) &&
+      (!left ||
+        (left.metric.name !== borrowed.metric.name &&
+          borrowed.metric.format === right.metric.format &&
+          left.metric.format !== right.metric.format));
+    if (better) left = borrowed;
   }
   if (!left) return undefined;
   if (op === "per") {

@@ -100,6 +100,24 @@ const FORECAST =
  */
 const COHORT =
   /\b(?:that|who|which)\s+(?:[a-z0-9']+\s+){1,8}?(?:(?:are|is|were|was|have|has)\s+)?(?:still|no longer|any ?more|(?:now|since)\s+(?:back|paying|active|gone|churned|lost)|remain(?:s|ed)?|stayed|stuck around)\b/;
+/**
+ * "ratio of A to B", "A to B ratio", "A:B ratio" → "A per B"; undefined when the words are no ratio of two or are a
+ * metric's own name ("DAU to MAU ratio" is stickiness).
+ */
+export function ratioAsPer(text: string, catalog: Catalog): string | undefined {
+  const named = catalog.metrics.some((m) =>
+    [m.name.replaceAll("_", " "), m.label ?? "", ...m.synonyms]
+      .map((p) => p.toLowerCase())
+      .some((p) => p && /\b(?:ratio|to)\b|\//.test(p) && text.includes(p)),
+  );
+  if (named) return undefined;
+  const of = /\b(?:the\s+)?ratio\s+(?:of|between)\s+(.+?)\s+(?:to|and|vs\.?|versus|over)\s+(.+)$/.exec(text);
+  if (of) return `${text.slice(0, of.index)}${of[1]} per ${of[2]}`.trim();
+  const to = /\b([a-z][a-z ]*?)\s+(?:to|:)\s+([a-z][a-z ]*?)\s+ratio\b(.*)$/.exec(text);
+  if (to) return `${text.slice(0, to.index)}${to[1]} per ${to[2]}${to[3]}`.trim();
+  return undefined;
+}
+
 /** words that sum a metric over its period */
 const SUMMED = /\b(?:total|sum(?:med)?|cumulative|combined|altogether|in aggregate|added up)\b/;
 /** a word that puts one side of a comparison now */
@@ -248,7 +266,24 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
       ),
       unplaced: wordsOf(cohort[0]).map((w) => w.text),
     };
-  const arithmetic = readArithmetic(text, catalog, at);
+  // "the ratio of won to lost deals", "new to churned customers ratio": A per B, read as such or asked back — never
+  // the nearest metric with "ratio" in its name (won ÷ lost is no win rate)
+  const ratio = ratioAsPer(text, catalog);
+  if (ratio) {
+    const read = readArithmetic(ratio, catalog, at);
+    if (!read || "reason" in read || read.op !== "per")
+      return {
+        status: "refusal",
+        reason: `"${text}" asks for one metric over another; ${read && "reason" in read ? read.reason : "I can't read both sides as metrics of the catalog over one period"}`,
+        known_metrics: catalog.metrics.map((m) => m.name),
+        kind: "clarify",
+        suggestions: suggestionsFor(
+          catalog,
+          metrics.map((m) => m.item),
+        ),
+      };
+  }
+  const arithmetic = readArithmetic(ratio ?? text, catalog, at);
   if (arithmetic && "reason" in arithmetic)
     return {
       status: "refusal",

@@ -539,7 +539,9 @@ function attemptWith(
       NOW_WORDS.test(t.raw) || (t.raw === "days" && prev === "these") || (t.raw === "date" && prev === "to");
     if (nowWord) placed[i] = kind === "stock";
     // "so far", "ever", "yet" with no period named: a count since when? (a level is read now anyway)
-    if (!periodsFound.length && /^(far|ever|yet)$/.test(t.raw)) placed[i] = kind === "stock";
+    // "ever" with a level is no reading of it now: "customers we've ever had" counts everyone who ever was one, "the
+    // most MRR we've ever had" is a peak; both are asked back
+    if (!periodsFound.length && /^(far|ever|yet)$/.test(t.raw)) placed[i] = kind === "stock" && t.raw !== "ever";
   });
   // "did MRR go up", "has churn gone down": a change, not a level; "in the US" is a place, not "us"
   for (const m of text.matchAll(/\b(?:go|goes|going|gone|went)\s+(?:up|down)\b/g))

@@ -3,7 +3,7 @@ import { loadCatalog, type Catalog } from "../../../engine/catalog/catalog.ts";
 import { loadProject } from "../../../engine/config/project.ts";
 import { perMismatch } from "../../../tools/planner/arithmetic.ts";
 import { exclusionFor, saysExclusion } from "../../../tools/planner/exclusion.ts";
-import { planQuestion, type Plan, type Refusal } from "../../../tools/planner/plan.ts";
+import { planQuestion, ratioAsPer, type Plan, type Refusal } from "../../../tools/planner/plan.ts";
 import { repoRoot } from "../../helpers.ts";
 
 /**
@@ -211,5 +211,35 @@ describe("a qualifier is never absorbed", () => {
       expect(r.kind).toBe("clarify");
     }
     expect(plan("new customers monthly in 2026").calls[0]!.input).toMatchObject({ grain: "month" });
+  });
+});
+
+describe("'ever' with a level, and ratios of two metrics", () => {
+  test("'ever' with a level asks back (everyone who ever was, or a peak); 'so far' is now", () => {
+    expect(refusal("how many paying customers have we ever had").unplaced).toContain("ever");
+    expect(refusal("highest arr we ever had").status).toBe("refusal");
+    expect(plan("arr so far").calls[0]!.input).toMatchObject({ metric: "arr", period: "latest" });
+  });
+
+  test("'ratio of A to B' and 'A to B ratio' are A per B; a metric named so keeps its name", () => {
+    expect(ratioAsPer("ratio of won to lost deals in q2", catalog)).toBe("won per lost deals in q2");
+    expect(ratioAsPer("new to churned customers ratio in q2", catalog)).toBe("new per churned customers in q2");
+    expect(ratioAsPer("dau to mau ratio in october", catalog)).toBeUndefined();
+    const p = plan("ratio of won to lost deals in q2");
+    expect(p.calls.map((c) => [c.role, c.input.metric, c.input.period])).toEqual([
+      ["left", "deals_won", "2026-Q2"],
+      ["per", "deals_lost", "2026-Q2"],
+    ]);
+    // the bare side ("new") would read new MRR; the borrowed noun reads the count said
+    expect(plan("new to churned customers ratio in q2").calls.map((c) => c.input.metric)).toEqual([
+      "new_customers",
+      "churned_customers",
+    ]);
+  });
+
+  test("a ratio whose sides are no metrics asks back rather than answer the nearest rate", () => {
+    const r = refusal("ratio of ltv to cac this year");
+    expect(r.kind).toBe("clarify");
+    expect(r.reason).toContain("one metric over another");
   });
 });
