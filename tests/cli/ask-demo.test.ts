@@ -48,7 +48,7 @@ test("churn last month?", () => {
     FROM e s LEFT JOIN e o ON o.customer_id = s.customer_id AND o.month = DATE '2026-10-01'
     WHERE s.month = DATE '2026-09-01'`);
   const rate = Number(e!.churned) / Number(e!.at_start);
-  expect(j.answer.split("\n")[0]).toBe("Read as: Customer churn rate in October 2026.");
+  expect(j.answer.split("\n")[0]).toBe("Read as: Customer churn rate in October 2026, test accounts excluded.");
   expect(j.answer.split("\n")[1]).toBe(
     `Customer churn rate in October 2026 was ${(rate * 100).toFixed(1)}% (${e!.churned} of ${e!.at_start} customers at start of month).`,
   );
@@ -60,7 +60,7 @@ test("churn last month?", () => {
 test("MRR by plan this quarter", () => {
   const j = ask("MRR by plan this quarter");
   const [e] = sql(`${MONTH_END_MRR} SELECT sum(mrr) AS mrr FROM e WHERE month = DATE '2026-11-01'`);
-  expect(j.answer.split("\n")[0]).toBe("Read as: MRR now (November 2026, to date), by plan.");
+  expect(j.answer.split("\n")[0]).toBe("Read as: MRR now (November 2026, to date), by plan, test accounts excluded.");
   expect(j.answer.split("\n")[1]).toBe(
     `MRR in Q4 2026 (to date) was ${money(Number(e!.mrr))} (as of November 2026); by plan:`,
   );
@@ -80,10 +80,15 @@ test("MRR by plan this quarter", () => {
 test("how many new customers in September 2026", () => {
   const j = ask("how many new customers in September 2026");
   const [e] = sql(`${MONTH_END_MRR}
-    SELECT count(*) AS n FROM (SELECT customer_id, min(month) FILTER (WHERE mrr > 0) AS first_paid FROM e GROUP BY 1)
+    SELECT count(*) AS n, sum(e.mrr) AS m
+    FROM (SELECT customer_id, min(month) FILTER (WHERE mrr > 0) AS first_paid FROM e GROUP BY 1) f
+    JOIN e ON e.customer_id = f.customer_id AND e.month = f.first_paid
     WHERE first_paid = DATE '2026-09-01'`);
-  expect(j.answer.split("\n")[0]).toBe("Read as: New customers in September 2026.");
-  expect(j.answer.split("\n")[1]).toBe(`New customers in September 2026 was ${Number(e!.n)}.`);
+  expect(j.answer.split("\n")[0]).toBe("Read as: New customers in September 2026, test accounts excluded.");
+  // the count, and its companion (the new customers' MRR, new_mrr)
+  const line = j.answer.split("\n")[1] as string;
+  expect(line.startsWith(`New customers in September 2026 was ${Number(e!.n)} (New MRR: $`)).toBe(true);
+  expect(Math.abs(Number(/\$([\d,.]+)\)/.exec(line)![1]!.replaceAll(",", "")) - Number(e!.m))).toBeLessThan(1);
 }, 30_000);
 
 test("top 5 customers by MRR", () => {

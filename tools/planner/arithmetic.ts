@@ -86,7 +86,13 @@ export function readArithmetic(
   const shared = rightText.slice(cut).trim();
   const rightName = before.map((w) => w.text);
   // "MRR per plan" is a breakdown: the right side names a dimension of the left metric, not a second metric
-  const leftAlone = plain(understand(`${leftText} ${shared}`.trim(), catalog, at));
+  // "average MRR per new customer": the average is what "per" makes; the left side is read without the word
+  const leftBare = leftText.replace(/^(?:the\s+)?(?:average|avg|mean)\s+/, "");
+  const leftAlone =
+    plain(understand(`${leftText} ${shared}`.trim(), catalog, at)) ??
+    (leftBare !== leftText && op === "per"
+      ? plain(understand(`${leftBare} ${shared}`.trim(), catalog, at))
+      : undefined);
   if (op === "per" && leftAlone) {
     const dims = new Set(
       leftAlone.metric.dimensions
@@ -117,6 +123,21 @@ export function readArithmetic(
           borrowed.metric.format === right.metric.format &&
           left.metric.format !== right.metric.format));
     if (better) left = borrowed;
+  }
+  // "average MRR per new customer": a level over a count of a period is the count's own amount (its companion,
+  // the amount behind the count: new MRR behind new customers), never all MRR spread over them
+  if (op === "per" && left && left.metric.time_rollup !== "sum" && right.metric.time_rollup === "sum") {
+    const own = right.metric.companion ? catalog.metrics.find((x) => x.name === right.metric.companion) : undefined;
+    const base = (x: MetricDef) => x.name.split("_").at(-1);
+    if (own && own.format === left.metric.format && own.time_rollup === "sum" && base(own) === base(left.metric)) {
+      const read = plain(understand(`${own.name.replaceAll("_", " ")} ${shared}`.trim().toLowerCase(), catalog, at));
+      if (read?.metric.name === own.name) {
+        read.interpretation.why.push(
+          `"${leftText}" per ${right.metric.name}: the ${right.metric.name}' own ${left.metric.name}, ${own.name} (the amount behind the count)`,
+        );
+        left = read;
+      }
+    }
   }
   if (!left) return undefined;
   if (op === "per") {

@@ -46,7 +46,7 @@ describe("a per-unit ratio that is no number asks back", () => {
   });
 
   test.each([
-    "mrr per churned customer in september",
+    "arr per new customer in september",
     "open pipeline per deal won last quarter",
     "churn rate per new customer last month",
   ])("%p asks back and states no quotient", (q) => {
@@ -241,5 +241,23 @@ describe("'ever' with a level, and ratios of two metrics", () => {
     const r = refusal("ratio of ltv to cac this year");
     expect(r.kind).toBe("clarify");
     expect(r.reason).toContain("one metric over another");
+  });
+});
+
+describe("a level per a count of the period is the count's own amount (its companion)", () => {
+  test("'average MRR per churned customer' is churned MRR per churned customer; ARR has no such amount", () => {
+    const p = plan("average mrr per churned customer in september");
+    expect(p.calls.map((c) => [c.role, c.input.metric, c.input.period])).toEqual([
+      ["left", "churned_mrr", "2026-09"],
+      ["per", "churned_customers", "2026-09"],
+    ]);
+    expect(p.interpretation!.why.join(" ")).toContain("the amount behind the count");
+    expect(refusal("arr per churned customer in september").reason).toContain("level at an instant");
+  });
+
+  test("the new counts of MRR movements answer in words people use", () => {
+    expect(plan("how many customers downgraded in september").calls[0]!.input.metric).toBe("contracted_customers");
+    expect(plan("customers who came back in september").calls[0]!.input.metric).toBe("reactivated_customers");
+    expect(plan("gross payments before refunds in september").calls[0]!.input.metric).toBe("charges_succeeded");
   });
 });
