@@ -118,6 +118,9 @@ export function ratioAsPer(text: string, catalog: Catalog): string | undefined {
   return undefined;
 }
 
+/** an event in the progressive with a period still running: what is due, not what happened */
+const DUE =
+  /\b(closing|churning|renewing|expiring|converting|cancell?ing|ending)\b(?:\s+[a-z]+){0,3}?\s+(?:this|the rest of (?:the|this))\s+(week|month|quarter|qtr|year)\b/;
 /** words that sum a metric over its period */
 const SUMMED = /\b(?:total|sum(?:med)?|cumulative|combined|altogether|in aggregate|added up)\b/;
 /** a word that puts one side of a comparison now */
@@ -253,6 +256,21 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
       catalog,
       "the marts say what happened, not why; ask for a metric by a dimension (e.g. churn_rate by plan) to look for the cause",
     );
+  // "deals closing this month", "customers churning this quarter": what is due to happen in a period still running
+  // (a forecast of open deals by close date, renewals due), not what has happened so far in it
+  const due = DUE.exec(text);
+  if (due)
+    return {
+      status: "refusal",
+      reason: `"${due[0]}" asks what is due to happen in a period still running; the marts count what has happened (ask for ${due[1]!.replace(/ing$/, "ed")} so far this ${due[2]})`,
+      known_metrics: catalog.metrics.map((m) => m.name),
+      kind: "clarify",
+      suggestions: suggestionsFor(
+        catalog,
+        metrics.map((m) => m.item),
+      ),
+      unplaced: [due[1]!],
+    };
   const cohort = COHORT.exec(text);
   if (cohort)
     return {

@@ -261,3 +261,18 @@ describe("a level per a count of the period is the count's own amount (its compa
     expect(plan("gross payments before refunds in september").calls[0]!.input.metric).toBe("charges_succeeded");
   });
 });
+
+describe("what is due in a running period is no count of what happened", () => {
+  test("'deals closing this month' asks back; 'deals closed this month' and a past period answer", () => {
+    for (const q of ["deals closing this quarter", "how many subscriptions are renewing this month"]) {
+      const r = refusal(q);
+      expect(r.kind).toBe("clarify");
+      expect(r.reason).toContain("due to happen");
+    }
+    expect(plan("deals closed this quarter").calls[0]!.input).toMatchObject({ metric: "deals_closed" });
+    expect(plan("deals closing in september").calls[0]!.input).toMatchObject({
+      metric: "deals_closed",
+      period: "2026-09",
+    });
+  });
+});
