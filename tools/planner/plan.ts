@@ -121,6 +121,24 @@ export function ratioAsPer(text: string, catalog: Catalog): string | undefined {
 /** an event in the progressive with a period still running: what is due, not what happened */
 const DUE =
   /\b(closing|churning|renewing|expiring|converting|cancell?ing|ending)\b(?:\s+[a-z]+){0,3}?\s+(?:this|the rest of (?:the|this))\s+(week|month|quarter|qtr|year)\b/;
+/** "Pro vs Growth", "enterprise versus sales pipeline": a value of a dimension on each side of a "vs" */
+export function valuesVersus(text: string, catalog: Catalog): { said: string; dimension: string } | undefined {
+  const m =
+    /\b([a-z][a-z ]{0,30}?)\s+(vs\.?|versus|compared (?:to|with)|against)\s+(?:the\s+)?([a-z][a-z ]{0,30})/.exec(text);
+  if (!m || !catalog.dimensionValues) return undefined;
+  const endsWith = (side: string, v: string) =>
+    new RegExp(`(?:^|\\s)${v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`).test(side);
+  const startsWith = (side: string, v: string) =>
+    new RegExp(`^${v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:\\s|$)`).test(side);
+  for (const [key, values] of catalog.dimensionValues) {
+    const lower = values.map((v) => v.toLowerCase());
+    const a = lower.find((v) => endsWith(m[1]!, v));
+    const b = lower.find((v) => startsWith(m[3]!, v));
+    if (a && b && a !== b) return { said: `${a} ${m[2]} ${b}`, dimension: key.split(".").at(-1)! };
+  }
+  return undefined;
+}
+
 /** words that sum a metric over its period */
 const SUMMED = /\b(?:total|sum(?:med)?|cumulative|combined|altogether|in aggregate|added up)\b/;
 /** a word that puts one side of a comparison now */
@@ -270,6 +288,20 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
         metrics.map((m) => m.item),
       ),
       unplaced: [due[1]!],
+    };
+  // "pro vs growth MRR": two values of one dimension set against each other; a comparison of periods would drop one
+  const versus = valuesVersus(text, catalog);
+  if (versus)
+    return {
+      status: "refusal",
+      reason: `"${versus.said}" sets two ${versus.dimension} values against each other; ask for the metric by ${versus.dimension} (both are in it), or for each value`,
+      known_metrics: catalog.metrics.map((m) => m.name),
+      kind: "clarify",
+      suggestions: suggestionsFor(
+        catalog,
+        metrics.map((m) => m.item),
+      ),
+      unplaced: [versus.said],
     };
   const cohort = COHORT.exec(text);
   if (cohort)

@@ -276,3 +276,13 @@ describe("what is due in a running period is no count of what happened", () => {
     });
   });
 });
+
+describe("two values set against each other", () => {
+  test("'pro vs growth mrr' asks back (a comparison of periods would drop Growth); a period vs a period compares", () => {
+    const r = refusal("pro vs growth mrr in september");
+    expect(r.kind).toBe("clarify");
+    expect(r.reason).toContain('"pro vs growth" sets two plan values against each other');
+    expect(refusal("arr starter versus the enterprise plan").reason).toContain("two plan values");
+    expect(plan("enterprise mrr vs last month").intent).toBe("compare");
+  });
+});
