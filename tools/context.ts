@@ -17,7 +17,7 @@ export interface ToolContext {
   catalog: Catalog;
   /** the read-only snapshot, opened on first use; built columns are merged into the catalog then */
   db(): Promise<Db>;
-  /** the snapshot, with the metrics' dimension values read into catalog.dimensionValues (one query per dimension) */
+  /** the snapshot, with the metrics' dimension values read into catalog.dimensionValues (one query per dimension, or the catalog cache's) */
   dimensionValues(): Promise<void>;
   status(): Promise<WarehouseStatus>;
   /** every tool query goes through here: timeout and row cap */
@@ -51,7 +51,7 @@ export interface ContextOptions {
 }
 
 export function createToolContext(project: Project, options: ContextOptions = {}): ToolContext {
-  const { catalog, status: cachedStatus } = loadReaderCatalog(project);
+  const { catalog, status: cachedStatus, dimensionValues: cachedValues } = loadReaderCatalog(project);
   let opening: Promise<Db> | undefined;
   let opened: Db | undefined;
   let status: Promise<WarehouseStatus> | undefined;
@@ -70,7 +70,9 @@ export function createToolContext(project: Project, options: ContextOptions = {}
     db,
     dimensionValues: () =>
       (values ??= db().then(async (d) => {
-        await attachDimensionValues(catalog, d);
+        // the snapshot is immutable: values cached when it was published are the values read now
+        if (cachedValues) catalog.dimensionValues = new Map(cachedValues);
+        else await attachDimensionValues(catalog, d);
         addCurrencyValues(catalog, fxOf(project.config.vars));
       })),
     status: () => (status ??= cachedStatus ? Promise.resolve(cachedStatus) : db().then(readWarehouseStatus)),

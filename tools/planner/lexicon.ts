@@ -57,7 +57,21 @@ const IRREGULAR: Record<string, string> = {
 /** Past forms that name an event, not the state their stem names: "tickets opened" is no count of open tickets. */
 const EVENT_FORMS = new Set(["opened"]);
 
+// a question is planned against the same catalog phrases many times over (every metric's names per reading):
+// stems are pure, so each word and phrase is stemmed once per process
+const stemCache = new Map<string, string>();
+const phraseCache = new Map<string, string[]>();
+
 export function stemOf(word: string): string {
+  let stem = stemCache.get(word);
+  if (stem === undefined) {
+    stem = stemUncached(word);
+    stemCache.set(word, stem);
+  }
+  return stem;
+}
+
+function stemUncached(word: string): string {
   let w = word.toLowerCase().replace(/'s$/, "");
   if (EVENT_FORMS.has(w)) return w;
   w = IRREGULAR[w] ?? w;
@@ -74,7 +88,13 @@ export function stemOf(word: string): string {
 
 /** Words of a catalog phrase ("plan_tier", "Sales rep") as stems. */
 export function stemsOf(phrase: string): string[] {
-  return tokensOf(phrase.replaceAll("_", " ").toLowerCase()).map((t) => t.stem);
+  let stems = phraseCache.get(phrase);
+  if (!stems) {
+    // frozen: every caller shares the cached list
+    stems = Object.freeze(tokensOf(phrase.replaceAll("_", " ").toLowerCase()).map((t) => t.stem)) as string[];
+    phraseCache.set(phrase, stems);
+  }
+  return stems;
 }
 
 export function tokensOf(text: string): Token[] {
@@ -110,7 +130,18 @@ export function columnOf(catalog: Catalog, mart: string, name: string): CatalogC
 }
 
 /** Every word of the catalog (metric names, labels, synonyms, dimensions, their synonyms and values) and of periods. */
+const lexicons = new WeakMap<Catalog, { values: Catalog["dimensionValues"]; lexicon: Lexicon }>();
+
 export function lexiconOf(catalog: Catalog): Lexicon {
+  // built once per catalog and its dimension values (a question's readings each ask for it)
+  const known = lexicons.get(catalog);
+  if (known && known.values === catalog.dimensionValues) return known.lexicon;
+  const lexicon = buildLexicon(catalog);
+  lexicons.set(catalog, { values: catalog.dimensionValues, lexicon });
+  return lexicon;
+}
+
+function buildLexicon(catalog: Catalog): Lexicon {
   const targets = new Set<string>(GENERAL.split(/\s+/).filter(Boolean));
   const add = (phrase: string) => {
     for (const t of tokensOf(phrase.replaceAll("_", " ").toLowerCase())) if (!STOP.has(t.raw)) targets.add(t.raw);

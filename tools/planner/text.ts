@@ -25,8 +25,16 @@ export function wordsOf(text: string): Word[] {
   return out;
 }
 
+const phraseCache = new Map<string, string[]>();
+
+/** Pure, and asked for the same catalog phrases on every question: cached per process, frozen since callers share it. */
 export function phraseStems(phrase: string): string[] {
-  return wordsOf(normalize(phrase.replaceAll("_", " "))).map((w) => w.stem);
+  let stems = phraseCache.get(phrase);
+  if (!stems) {
+    stems = Object.freeze(wordsOf(normalize(phrase.replaceAll("_", " "))).map((w) => w.stem)) as string[];
+    phraseCache.set(phrase, stems);
+  }
+  return stems;
 }
 
 /** Every place the phrase occurs as consecutive words: [first word index, last + 1]. */
