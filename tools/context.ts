@@ -50,12 +50,15 @@ export interface ContextOptions {
   rowCap?: number;
 }
 
+const ANSWERS_KEPT = 32;
+
 export function createToolContext(project: Project, options: ContextOptions = {}): ToolContext {
   const { catalog, status: cachedStatus, dimensionValues: cachedValues } = loadReaderCatalog(project);
   let opening: Promise<Db> | undefined;
   let opened: Db | undefined;
   let status: Promise<WarehouseStatus> | undefined;
   let values: Promise<void> | undefined;
+  const answered = new Map<string, Promise<Row[]>>();
   const timeoutMs = options.timeoutMs ?? 15_000;
   const rowCap = options.rowCap ?? 500;
   const db = () =>
@@ -79,30 +82,44 @@ export function createToolContext(project: Project, options: ContextOptions = {}
     timeoutMs,
     rowCap,
     async query<T extends Row = Row>(sql: string, params: SqlValue[]): Promise<T[]> {
-      const d = await db();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          d.conn.interrupt();
-          reject(
-            new DpError("INTERNAL", `a tool query ran longer than ${timeoutMs} ms and was stopped`, {
-              fix: "narrow the period or the filters",
-            }),
-          );
-        }, timeoutMs);
-      });
-      try {
-        return await Promise.race([d.all<T>(sql, params), timeout]);
-      } catch (e) {
-        throw notBuilt(e, catalog) ?? e;
-      } finally {
-        clearTimeout(timer);
+      // the snapshot is immutable: the same statement with the same values (the currencies of one mart and
+      // period, asked by a metric and by its numerator and denominator) is read once per context
+      const key = JSON.stringify([sql, params], (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
+      let read = answered.get(key);
+      if (!read) {
+        read = run(sql, params);
+        answered.set(key, read);
+        // a long-lived context (dp serve, dp mcp, the REPL) keeps only the latest few
+        if (answered.size > ANSWERS_KEPT) answered.delete(answered.keys().next().value!);
+        read.catch(() => answered.delete(key));
       }
+      return (await read).map((r) => ({ ...r })) as T[];
     },
     close() {
       opened?.close();
     },
   };
+  async function run(sql: string, params: SqlValue[]): Promise<Row[]> {
+    const d = await db();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        d.conn.interrupt();
+        reject(
+          new DpError("INTERNAL", `a tool query ran longer than ${timeoutMs} ms and was stopped`, {
+            fix: "narrow the period or the filters",
+          }),
+        );
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([d.all(sql, params), timeout]);
+    } catch (e) {
+      throw notBuilt(e, catalog) ?? e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 }
 
 /** A mart the catalog knows but the snapshot lacks (never built, or a decision that has not run yet): say so plainly. */
