@@ -6,6 +6,7 @@ import {
   type WarehouseStatus,
 } from "../engine/catalog/catalog.ts";
 import { loadReaderCatalog } from "../engine/catalog/catalog-cache.ts";
+import { primePhraseIndex } from "../engine/catalog/phrase-stems.ts";
 import type { Db, Row, SqlValue } from "../engine/warehouse/duckdb.ts";
 import { DpError } from "../engine/errors.ts";
 import type { Project } from "../engine/config/project.ts";
@@ -53,7 +54,9 @@ export interface ContextOptions {
 const ANSWERS_KEPT = 32;
 
 export function createToolContext(project: Project, options: ContextOptions = {}): ToolContext {
-  const { catalog, status: cachedStatus, dimensionValues: cachedValues } = loadReaderCatalog(project);
+  const { catalog, status: cachedStatus, dimensionValues: cachedValues, phrases } = loadReaderCatalog(project);
+  // the planner starts with the stems of the catalog's phrases, stored when the snapshot was published
+  if (phrases) primePhraseIndex(phrases);
   let opening: Promise<Db> | undefined;
   let opened: Db | undefined;
   let status: Promise<WarehouseStatus> | undefined;

@@ -15,13 +15,14 @@ import {
 } from "./catalog.ts";
 import type { Db } from "../warehouse/duckdb.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
+import { phraseIndex, type PhraseIndex } from "./phrase-stems.ts";
 import type { MetricDef } from "../transform/model-schema.ts";
 import { loadModels, walk } from "../transform/models.ts";
 import { PROJECT_FILE, type Project } from "../config/project.ts";
 import { DECISIONS_DIR } from "../transform/decision-file.ts";
 import { currentPointer, type SnapshotSidecar } from "../warehouse/snapshots.ts";
 
-const VERSION = 2;
+const VERSION = 3;
 
 /**
  * The resolved catalog (models with their built columns, metrics) written beside a snapshot when it is
@@ -38,6 +39,8 @@ interface CachedCatalog {
   status: { lastRun: [string, ModelRun][]; lastSuccess: [string, ModelRun][]; tests: LatestTest[] };
   /** attachDimensionValues' result on this snapshot */
   dimensionValues: [string, string[]][];
+  /** the stems of the catalog's phrases, which the offline planner reads every question against */
+  phrases: PhraseIndex;
 }
 
 export interface ReaderCatalog {
@@ -46,6 +49,31 @@ export interface ReaderCatalog {
   status?: WarehouseStatus;
   /** the snapshot's dimension values (what attachDimensionValues reads), when the catalog came from the cache */
   dimensionValues?: Map<string, string[]>;
+  /** the stems of the catalog's phrases (primePhraseIndex), when the catalog came from the cache */
+  phrases?: PhraseIndex;
+}
+
+/**
+ * The phrases the planner stems for every question: metric names, labels and synonyms, and each
+ * dimension's name (whole, split at `_`, and without a `_name`/`_tier`… suffix), synonyms, value
+ * synonyms and values. A phrase left out is stemmed when the planner asks for it.
+ */
+function catalogPhrases(catalog: Catalog, values: Map<string, string[]>): string[] {
+  const out: string[] = [];
+  for (const m of catalog.metrics) {
+    out.push(m.name.replaceAll("_", " "), ...(m.label ? [m.label] : []), ...m.synonyms);
+    for (const d of m.dimensions) {
+      const col = catalog.models.get(m.mart)?.columns.find((c) => c.name === d);
+      const trimmed = d.replace(/_(name|id|tier|type|code|key|label)$/, "");
+      out.push(d, d.replaceAll("_", " "), trimmed.replaceAll("_", " "), ...(/_(tier|type)$/.exec(d)?.slice(1) ?? []));
+      out.push(
+        ...(col?.synonyms ?? []),
+        ...Object.keys(col?.value_synonyms ?? {}),
+        ...(values.get(`${m.mart}.${d}`) ?? []),
+      );
+    }
+  }
+  return out;
 }
 
 export function catalogCacheFile(snapshotFile: string): string {
@@ -97,6 +125,7 @@ export async function writeCatalogCache(project: Project, db: Db, snapshotFile: 
     metrics: catalog.metrics,
     status: { lastRun: [...status.lastRun], lastSuccess: [...status.lastSuccess], tests: status.tests },
     dimensionValues: [...dimensionValues],
+    phrases: phraseIndex(catalogPhrases(catalog, dimensionValues)),
   };
   writeFileAtomic(join(project.paths.snapshots, catalogCacheFile(snapshotFile)), JSON.stringify(cached));
 }
@@ -138,6 +167,7 @@ function readCatalogCache(project: Project): ReaderCatalog | undefined {
       tests: cached.status.tests,
     },
     dimensionValues: new Map(cached.dimensionValues),
+    phrases: cached.phrases,
   };
 }
 

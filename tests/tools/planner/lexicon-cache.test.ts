@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
 import { loadCatalog } from "../../../engine/catalog/catalog.ts";
+import { phraseIndex, primePhraseIndex } from "../../../engine/catalog/phrase-stems.ts";
 import { loadProject } from "../../../engine/config/project.ts";
 import { stemsOf } from "../../../tools/planner/lexicon.ts";
 import { planQuestion } from "../../../tools/planner/plan.ts";
@@ -36,4 +37,17 @@ test("cached stems are shared read-only: a caller cannot change what the next on
   const b = phraseStems("plan_tier");
   expect(() => (b as string[]).push("x")).toThrow();
   expect(phraseStems("plan_tier")).toEqual(["plan", "tier"]);
+});
+
+test("a snapshot's phrase index holds what the stemmers say; one written by other stemmers is not used", () => {
+  const index = phraseIndex(["Net new MRR", "plan_tier", "Sales reps"]);
+  for (const [p, raw, stems, match] of index.phrases) {
+    expect(stems).toEqual(stemsOf(p));
+    expect(match).toEqual(phraseStems(p));
+    expect(raw).toEqual(p.replaceAll("_", " ").toLowerCase().split(" "));
+  }
+  primePhraseIndex({ stemmer: "another build", phrases: [["zz never stemmed", ["x"], ["x"], ["x"]]] });
+  expect(stemsOf("zz never stemmed")).toEqual(["zz", "never", "stem"]);
+  primePhraseIndex({ stemmer: index.stemmer, phrases: [["zz primed phrase", ["zz"], ["zz"], ["zz"]]] });
+  expect(stemsOf("zz primed phrase")).toEqual(["zz"]);
 });
