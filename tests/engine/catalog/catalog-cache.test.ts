@@ -65,6 +65,7 @@ async function everything(): Promise<{ cached: boolean; out: unknown[] }> {
   return { cached, out };
 }
 
+// twelve asks in process and six CLI runs: past bun's 5 s default on the shared machine
 test("a published snapshot has its catalog beside it, and readers answer the same with or without it", async () => {
   expect(existsSync(cacheFile)).toBe(true);
   const withCache = await everything();
@@ -77,7 +78,7 @@ test("a published snapshot has its catalog beside it, and readers answer the sam
   } finally {
     renameSync(`${cacheFile}.off`, cacheFile);
   }
-});
+}, 30_000);
 
 test("the cache holds the snapshot's dimension values, and a reader uses them instead of querying", async () => {
   const cached = JSON.parse(readFileSync(cacheFile, "utf8")) as { dimensionValues: [string, string[]][] };
