@@ -6,6 +6,7 @@ import {
   type WarehouseStatus,
 } from "../engine/catalog/catalog.ts";
 import { loadReaderCatalog } from "../engine/catalog/catalog-cache.ts";
+import { primePhraseIndex } from "../engine/catalog/phrase-stems.ts";
 import type { Db, Row, SqlValue } from "../engine/warehouse/duckdb.ts";
 import { DpError } from "../engine/errors.ts";
 import type { Project } from "../engine/config/project.ts";
@@ -17,7 +18,7 @@ export interface ToolContext {
   catalog: Catalog;
   /** the read-only snapshot, opened on first use; built columns are merged into the catalog then */
   db(): Promise<Db>;
-  /** the snapshot, with the metrics' dimension values read into catalog.dimensionValues (one query per dimension) */
+  /** the snapshot, with the metrics' dimension values read into catalog.dimensionValues (one query per dimension, or the catalog cache's) */
   dimensionValues(): Promise<void>;
   status(): Promise<WarehouseStatus>;
   /** every tool query goes through here: timeout and row cap */
@@ -50,12 +51,17 @@ export interface ContextOptions {
   rowCap?: number;
 }
 
+const ANSWERS_KEPT = 32;
+
 export function createToolContext(project: Project, options: ContextOptions = {}): ToolContext {
-  const { catalog, status: cachedStatus } = loadReaderCatalog(project);
+  const { catalog, status: cachedStatus, dimensionValues: cachedValues, phrases } = loadReaderCatalog(project);
+  // the planner starts with the stems of the catalog's phrases, stored when the snapshot was published
+  if (phrases) primePhraseIndex(phrases);
   let opening: Promise<Db> | undefined;
   let opened: Db | undefined;
   let status: Promise<WarehouseStatus> | undefined;
   let values: Promise<void> | undefined;
+  const answered = new Map<string, Promise<Row[]>>();
   const timeoutMs = options.timeoutMs ?? 15_000;
   const rowCap = options.rowCap ?? 500;
   const db = () =>
@@ -70,37 +76,53 @@ export function createToolContext(project: Project, options: ContextOptions = {}
     db,
     dimensionValues: () =>
       (values ??= db().then(async (d) => {
-        await attachDimensionValues(catalog, d);
+        // the snapshot is immutable: values cached when it was published are the values read now
+        if (cachedValues) catalog.dimensionValues = new Map(cachedValues);
+        else await attachDimensionValues(catalog, d);
         addCurrencyValues(catalog, fxOf(project.config.vars));
       })),
     status: () => (status ??= cachedStatus ? Promise.resolve(cachedStatus) : db().then(readWarehouseStatus)),
     timeoutMs,
     rowCap,
     async query<T extends Row = Row>(sql: string, params: SqlValue[]): Promise<T[]> {
-      const d = await db();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          d.conn.interrupt();
-          reject(
-            new DpError("INTERNAL", `a tool query ran longer than ${timeoutMs} ms and was stopped`, {
-              fix: "narrow the period or the filters",
-            }),
-          );
-        }, timeoutMs);
-      });
-      try {
-        return await Promise.race([d.all<T>(sql, params), timeout]);
-      } catch (e) {
-        throw notBuilt(e, catalog) ?? e;
-      } finally {
-        clearTimeout(timer);
+      // the snapshot is immutable: the same statement with the same values (the currencies of one mart and
+      // period, asked by a metric and by its numerator and denominator) is read once per context
+      const key = JSON.stringify([sql, params], (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
+      let read = answered.get(key);
+      if (!read) {
+        read = run(sql, params);
+        answered.set(key, read);
+        // a long-lived context (dp serve, dp mcp, the REPL) keeps only the latest few
+        if (answered.size > ANSWERS_KEPT) answered.delete(answered.keys().next().value!);
+        read.catch(() => answered.delete(key));
       }
+      return (await read).map((r) => ({ ...r })) as T[];
     },
     close() {
       opened?.close();
     },
   };
+  async function run(sql: string, params: SqlValue[]): Promise<Row[]> {
+    const d = await db();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        d.conn.interrupt();
+        reject(
+          new DpError("INTERNAL", `a tool query ran longer than ${timeoutMs} ms and was stopped`, {
+            fix: "narrow the period or the filters",
+          }),
+        );
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([d.all(sql, params), timeout]);
+    } catch (e) {
+      throw notBuilt(e, catalog) ?? e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 }
 
 /** A mart the catalog knows but the snapshot lacks (never built, or a decision that has not run yet): say so plainly. */

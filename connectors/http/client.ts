@@ -39,6 +39,8 @@ interface RequestOptions {
   query?: Query;
   body?: unknown;
   parse?: (text: string) => unknown;
+  /** parse a 2xx body from its bytes as they arrived, instead of `parse` from its text */
+  parseBytes?: (bytes: Uint8Array) => unknown;
   /** answer a 404 with `data: null` instead of failing (a record deleted since it was listed) */
   missingOk?: boolean;
 }
@@ -70,6 +72,11 @@ export class HttpClient {
   /** `parse` turns a 2xx body into data (default JSON.parse, integers past 2^53 kept as written: exact-json.ts); a throw counts as a truncated body and is retried. */
   get<T>(pathOrUrl: string, query?: Query, parse?: (text: string) => T): Promise<HttpResponse<T>> {
     return this.request<T>("GET", pathOrUrl, { query, parse });
+  }
+
+  /** `get` with the 2xx body's bytes given to `parse` as they arrived, never decoded to text (a list page's records go to the spool as is). */
+  getBytes<T>(pathOrUrl: string, query: Query | undefined, parse: (bytes: Uint8Array) => T): Promise<HttpResponse<T>> {
+    return this.request<T>("GET", pathOrUrl, { query, parseBytes: parse });
   }
 
   /** GET that answers a 404 with `data: null`: the record was deleted since it was listed. */
@@ -157,7 +164,7 @@ export class HttpClient {
   }
 
   private async attempt<T>(method: string, url: URL, options: RequestOptions): Promise<HttpResponse<T>> {
-    const { body, parse = parseJson } = options;
+    const { body, parse = parseJson, parseBytes } = options;
     if (this.ctx.signal?.aborted) throw new AbortError(new DpError("SOURCE_TRANSIENT", "pull interrupted"));
     await this.limiter?.take(this.ctx.signal);
     const shown = `${method} ${redact(url.toString())}`;
@@ -167,8 +174,9 @@ export class HttpClient {
     let status: number;
     let headers: Headers;
     let text: string;
+    let bytes: Uint8Array | undefined;
     try {
-      const res = await ofetch.raw<string, "text">(url.toString(), {
+      const res = await ofetch.raw<string | ArrayBuffer, "text" | "arrayBuffer">(url.toString(), {
         method,
         headers: {
           accept: "application/json",
@@ -176,14 +184,18 @@ export class HttpClient {
           ...this.opts.headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        responseType: "text",
+        responseType: parseBytes ? "arrayBuffer" : "text",
         retry: 0,
         ignoreResponseError: true,
         signal,
       });
       status = res.status;
       headers = res.headers;
-      text = res._data ?? "";
+      if (parseBytes) {
+        bytes = new Uint8Array((res._data as ArrayBuffer | undefined) ?? new ArrayBuffer(0));
+        // the text only where it is read: an empty body, or an error's message
+        text = status >= 200 && status < 300 && !blank(bytes) ? "" : UTF8.decode(bytes);
+      } else text = (res._data as string | undefined) ?? "";
     } catch (e) {
       if (this.ctx.signal?.aborted)
         throw new AbortError(new DpError("SOURCE_TRANSIENT", "pull interrupted", { cause: e }));
@@ -192,11 +204,12 @@ export class HttpClient {
       throw new DpError("SOURCE_HTTP", `${shown} failed: ${redact(String((e as Error)?.message ?? e))}`, { cause: e });
     }
     if (status >= 200 && status < 300) {
-      if (!text.trim()) return { status, url: url.toString(), headers, data: null as T };
+      if (bytes ? blank(bytes) && !text.trim() : !text.trim())
+        return { status, url: url.toString(), headers, data: null as T };
       try {
-        return { status, url: url.toString(), headers, data: parse(text) as T };
+        return { status, url: url.toString(), headers, data: (bytes ? parseBytes!(bytes) : parse(text)) as T };
       } catch (e) {
-        throw transient(`${shown} returned truncated or invalid JSON (${text.length} bytes)`, e);
+        throw transient(`${shown} returned truncated or invalid JSON (${bytes?.length ?? text.length} bytes)`, e);
       }
     }
     if (status === 404 && options.missingOk) return { status, url: url.toString(), headers, data: null as T };
@@ -246,6 +259,17 @@ export class HttpClient {
       retryAfterMs: (error as RetryableError).retryAfterMs,
     });
   }
+}
+
+const UTF8 = new TextDecoder();
+
+/** A body with nothing but ASCII whitespace, or a non-ASCII byte before anything else (decoded then, to trim as text). */
+function blank(bytes: Uint8Array): boolean {
+  for (const b of bytes) {
+    if (b === 32 || (b >= 9 && b <= 13)) continue;
+    return b >= 0x80;
+  }
+  return true;
 }
 
 interface RetryableError extends DpError {

@@ -75,8 +75,10 @@ async function* readStream(config: RestConfig, ctx: ReadContext): AsyncGenerator
     paginator: stream.paginator ?? config.paginator,
     cursorField: stream.cursor_field,
   });
+  const fetchPage = (r: PageRequest) => client.getBytes<PageText | null>(r.path, r.query, parse);
+  let fetching: ReturnType<typeof fetchPage> | undefined = request && fetchPage(request);
   while (request) {
-    const res = await client.get<PageText | null>(request.path, request.query, parse);
+    const res = await fetching!;
     const page = res.data ?? { body: null };
     const text = page.text;
     const records = text ? undefined : extractRecords(page.body, recordsPath, ctx);
@@ -89,6 +91,9 @@ async function* readStream(config: RestConfig, ctx: ReadContext): AsyncGenerator
       else for (const r of records!) cursor = laterCursor(cursor, getPath(r, stream.cursor_field), format);
     }
     const next = paginator.next({ ...res, data: page.body }, count, request);
+    // the next page is on its way while this one is spooled (a failure surfaces when it is awaited)
+    fetching = next && fetchPage(next);
+    fetching?.catch(() => {});
     const state = next || cursor === undefined || !stream.cursor_field ? undefined : { cursor };
     yield text ? new TextBatch(text, state) : { records: records!, state };
     request = next;

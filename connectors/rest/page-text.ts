@@ -1,5 +1,5 @@
 import { parseJson } from "../../engine/ingest/exact-json.ts";
-import { pageFromText, type PageText } from "../../engine/ingest/records-text.ts";
+import { bodyText, pageFromBytes, type PageText } from "../../engine/ingest/records-text.ts";
 import type { PaginatorConfig } from "./config.ts";
 import { pathKeys } from "./json-path.ts";
 
@@ -11,17 +11,17 @@ export interface PageTextOptions {
 }
 
 /**
- * How to parse a page's text. The records are taken from the text without JSON.parse when nothing
+ * How to parse a page's body. The records are taken from its bytes without JSON.parse when nothing
  * else reads inside them: the paginator's body paths stay outside the records array and the cursor
  * field is a top-level key. A page the text walk cannot vouch for is parsed as before.
  */
-export function pageParser(opts: PageTextOptions): (text: string) => PageText {
-  const parse = (text: string): PageText => ({ body: parseJson(text) });
+export function pageParser(opts: PageTextOptions): (bytes: Uint8Array) => PageText {
+  const parse = (bytes: Uint8Array): PageText => ({ body: parseJson(bodyText(bytes)) });
   const path = opts.recordsPath === undefined ? undefined : keysOf(opts.recordsPath);
   const pick = opts.cursorField;
   if (path === null || (pick !== undefined && !/^[^.[\]$]+$/.test(pick))) return parse;
   if (bodyPaths(opts.paginator).some((p) => readsRecords(keysOf(p), path, opts.usualKeys))) return parse;
-  return (text) => pageFromText(text, path, opts.usualKeys, pick);
+  return (bytes) => pageFromBytes(bytes, path, opts.usualKeys, pick);
 }
 
 function bodyPaths(p: PaginatorConfig): string[] {

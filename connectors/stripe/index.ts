@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DpError } from "../../engine/errors.ts";
-import { lastRecord, pageFromText, type PageText } from "../../engine/ingest/records-text.ts";
+import { bodyText, lastRecord, pageFromBytes, pageFromText, type PageText } from "../../engine/ingest/records-text.ts";
 import { TextBatch } from "../../engine/ingest/text-batch.ts";
 import { parseJson } from "../../engine/ingest/exact-json.ts";
 import { HttpClient } from "../http/client.ts";
@@ -55,6 +55,11 @@ interface StripeList {
 /** A list page with its objects taken from the text, each with its `created` (engine/ingest/records-text.ts), or parsed whole. */
 export function listPage(text: string): PageText<StripeList> {
   return pageFromText<StripeList>(text, ["data"], [], "created");
+}
+
+/** listPage over the body's bytes as they arrived. */
+export function listPageBytes(bytes: Uint8Array): PageText<StripeList> {
+  return pageFromBytes<StripeList>(bytes, ["data"], [], "created");
 }
 
 export const stripe = defineConnector<StripeConfig>({
@@ -127,23 +132,24 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
     cursor === undefined ? undefined : useEvents ? { cursor, events_cursor: eventsCursor } : { cursor };
   const listed = new Map<string, number | bigint>();
   let maxCreated = prior;
-  let startingAfter: string | undefined;
-  for (;;) {
-    const query = {
-      limit: config.page_size,
-      starting_after: startingAfter,
-      "created[gte]": since,
-      "expand[]": expand,
-      // Stripe hides canceled subscriptions unless asked; churn needs them
-      status: name === "subscriptions" ? "all" : undefined,
-      ...eventFilter,
-    };
-    // an incremental pull with events compares each listed object's JSON with its events: it needs them parsed
-    const res = await client.get<PageText<StripeList>>(
+  const fetchPage = (startingAfter: string | undefined) =>
+    client.getBytes<PageText<StripeList>>(
       `/v1/${name}`,
-      query,
-      parsed ? (t) => ({ body: parseJson<StripeList>(t) }) : listPage,
+      {
+        limit: config.page_size,
+        starting_after: startingAfter,
+        "created[gte]": since,
+        "expand[]": expand,
+        // Stripe hides canceled subscriptions unless asked; churn needs them
+        status: name === "subscriptions" ? "all" : undefined,
+        ...eventFilter,
+      },
+      // an incremental pull with events compares each listed object's JSON with its events: it needs them parsed
+      parsed ? (b) => ({ body: parseJson<StripeList>(bodyText(b)) }) : listPageBytes,
     );
+  let fetching = fetchPage(undefined);
+  for (;;) {
+    const res = await fetching;
     const { body, text } = res.data;
     if (!body || !Array.isArray(body.data)) {
       throw new DpError(
@@ -155,8 +161,11 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
     client.page(text ? text.count : body.data.length, res.url);
     if (text) {
       for (const raw of text.picked!) {
-        const created = raw === undefined ? undefined : (JSON.parse(raw) as unknown);
-        if (typeof created === "number" && (maxCreated === undefined || created > maxCreated)) maxCreated = created;
+        // a number token reads as JSON.parse reads it; anything else (a string, null) is no `created`
+        const c = raw?.charCodeAt(0) ?? 0;
+        if (c !== 45 && (c < 48 || c > 57)) continue;
+        const created = Number(raw);
+        if (maxCreated === undefined || created > maxCreated) maxCreated = created;
       }
     } else {
       for (const o of body.data) await completeNestedLists(client, name, o);
@@ -168,11 +177,15 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
     }
     const last = text ? lastRecord(text) : body.data.at(-1);
     const more = body.has_more && typeof last?.id === "string";
+    // the next page is on its way while this one is spooled (a failure surfaces when it is awaited)
+    if (more) {
+      fetching = fetchPage(last!.id as string);
+      fetching.catch(() => {});
+    }
     // a full pull has seen every object as of its start, so events start there
     const state = more ? undefined : stateWith(maxCreated, incrementalEvents ? priorEvents : startedAt);
     yield text ? new TextBatch(text, state) : { records: body.data, state };
     if (!more) break;
-    startingAfter = last!.id as string;
   }
   if (!incrementalEvents) return;
   const eventsSince = Math.max(0, priorEvents! - lookbackS);

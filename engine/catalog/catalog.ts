@@ -290,12 +290,15 @@ export async function readWarehouseStatus(db: Db): Promise<WarehouseStatus> {
     "SELECT 1 FROM information_schema.tables WHERE table_schema = '_dp' AND table_name = 'model_runs'",
   );
   if (!hasMeta) return { lastRun: new Map(), lastSuccess: new Map(), tests: [] };
-  // rowid breaks ties: with DP_NOW pinned, several runs share one timestamp
+  // rowid breaks ties: with DP_NOW pinned, several runs share one timestamp. Only each model's latest run and
+  // latest success leave DuckDB: the history grows by every model of every run (a 15-minute cron, 17 models:
+  // ≈1,600 rows a day), and every publish and reader without the catalog cache reads this
   const runs = await db.all<ModelRun & { model: string; rank_any: number; rank_ok: number }>(`
     SELECT model, status, rows, CAST(as_of AS VARCHAR) AS as_of, CAST(built_at AS VARCHAR) AS built_at, error,
       row_number() OVER (PARTITION BY model ORDER BY built_at DESC, rowid DESC) AS rank_any,
       row_number() OVER (PARTITION BY model, status = 'success' ORDER BY built_at DESC, rowid DESC) AS rank_ok
-    FROM _dp.model_runs`);
+    FROM _dp.model_runs
+    QUALIFY rank_any = 1 OR (rank_ok = 1 AND status = 'success')`);
   const lastRun = new Map<string, ModelRun>();
   const lastSuccess = new Map<string, ModelRun>();
   for (const r of runs) {

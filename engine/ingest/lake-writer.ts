@@ -175,7 +175,7 @@ export class StreamWriter {
   /** Records already serialized, one per line, with their shape (records-text.ts). */
   writeText(text: RecordsText): void {
     if (text.count === 0) return;
-    this.spool(text.ndjson, text.count);
+    this.spoolBytes(text.bytes, text.count);
     // the head takes whole batches; DuckDB then samples exactly the records it covers
     if (this.headRows < SAMPLE_RECORDS) {
       this.head.merge(text.shape);
@@ -185,12 +185,7 @@ export class StreamWriter {
   }
 
   private spool(chunk: string, count: number): void {
-    if (this.sink === undefined) {
-      mkdirSync(this.tmpDir, { recursive: true });
-      this.spoolPath = join(this.tmpDir, `${this.opts.stream.name}-${this.seq}.ndjson`);
-      this.sink = this.guard(() => openSync(this.spoolPath, "w"));
-    }
-    const fd = this.sink;
+    const fd = this.openSpool();
     this.encoded ??= Buffer.allocUnsafe(ENCODE_BYTES);
     const buf = this.encoded;
     this.guard(() => {
@@ -198,16 +193,28 @@ export class StreamWriter {
       for (let at = 0; at < chunk.length; ) {
         const { read, written } = ENCODER.encodeInto(at === 0 ? chunk : chunk.slice(at), buf);
         at += read;
-        // a filling disk takes part of a write without an error: write the rest, and the next write says ENOSPC
-        for (let off = 0; off < written; ) {
-          const n = writeSync(fd, buf, off, written - off);
-          if (n <= 0) throw Object.assign(new Error("no space left on device (short write)"), { code: "ENOSPC" });
-          off += n;
-        }
+        writeAll(fd, buf, written);
       }
     });
     this.spooled += count;
     this.spooledBytes += chunk.length;
+  }
+
+  /** NDJSON already in UTF-8 (a page's records, copied from its body) goes to the spool file as is. */
+  private spoolBytes(bytes: Uint8Array, count: number): void {
+    const fd = this.openSpool();
+    this.guard(() => writeAll(fd, bytes, bytes.length));
+    this.spooled += count;
+    this.spooledBytes += bytes.length;
+  }
+
+  private openSpool(): number {
+    if (this.sink === undefined) {
+      mkdirSync(this.tmpDir, { recursive: true });
+      this.spoolPath = join(this.tmpDir, `${this.opts.stream.name}-${this.seq}.ndjson`);
+      this.sink = this.guard(() => openSync(this.spoolPath, "w"));
+    }
+    return this.sink;
   }
 
   /** Turn what is spooled into one visible Parquet file; undefined when nothing was spooled. */
@@ -389,6 +396,15 @@ export class StreamWriter {
       }
       throw e;
     }
+  }
+}
+
+/** A filling disk takes part of a write without an error: write the rest, and the next write says ENOSPC. */
+function writeAll(fd: number, bytes: Uint8Array, length: number): void {
+  for (let off = 0; off < length; ) {
+    const n = writeSync(fd, bytes, off, length - off);
+    if (n <= 0) throw Object.assign(new Error("no space left on device (short write)"), { code: "ENOSPC" });
+    off += n;
   }
 }
 

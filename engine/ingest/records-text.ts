@@ -1,6 +1,6 @@
 /**
- * The records of a JSON page taken from its text, without JSON.parse and JSON.stringify: one
- * validating walk finds the records array, copies each record to an NDJSON line and records the
+ * The records of a JSON page taken from its bytes, without JSON.parse and JSON.stringify: one
+ * validating walk finds the records array, copies each record's bytes to an NDJSON line and records the
  * page's shape. What DuckDB reads from the line means exactly what it would read from
  * JSON.stringify(parseJson(record)) (exact-json.ts): numbers are rewritten to JavaScript's form
  * wherever that differs (1.50 → 1.5, 1e2 → 100), except integers past 2^53, which keep their
@@ -8,7 +8,13 @@
  * Anything the walk cannot reproduce exactly (a record that is not an object, a key twice in one
  * object, a key like "7" that JavaScript would move to the front) makes it give up, and the caller
  * parses the page as before.
+ *
+ * The walk reads the UTF-8 bytes through a latin1 view (one character per byte), so a character's
+ * index is its byte's: a record's line is a copy of its bytes, never decoded and encoded again.
+ * JSON's structure is ASCII and every byte of a multi-byte character is ≥ 0x80, so the view finds
+ * the same tokens; keys, picked values and the envelope are decoded from UTF-8 where they leave the walk.
  */
+import { isAscii, isUtf8 } from "node:buffer";
 import { parseJson } from "./exact-json.ts";
 import {
   integerWidth,
@@ -23,14 +29,26 @@ import {
   OBJECT,
 } from "./record-shape.ts";
 
-export interface RecordsText {
-  /** one record per line, each line ending in "\n" */
-  ndjson: string;
-  count: number;
-  /** the shape of these records, as RecordShape.add would see the parsed records */
-  shape: RecordShape;
-  /** the raw value of the top-level key asked for, per record (undefined where absent) */
-  picked?: (string | undefined)[];
+const UTF8 = new TextDecoder();
+
+/** Records as NDJSON: one record per line, each line ending in "\n". */
+export class RecordsText {
+  private text: string | undefined;
+
+  constructor(
+    /** the lines as UTF-8, what the spool file gets */
+    readonly bytes: Uint8Array,
+    readonly count: number,
+    /** the shape of these records, as RecordShape.add would see the parsed records */
+    readonly shape: RecordShape,
+    /** the raw value of the top-level key asked for, per record (undefined where absent) */
+    readonly picked?: (string | undefined)[],
+  ) {}
+
+  /** the lines as text (decoded on first use: the lake writer spools the bytes) */
+  get ndjson(): string {
+    return (this.text ??= UTF8.decode(this.bytes));
+  }
 }
 
 export interface TextPage {
@@ -64,6 +82,8 @@ const UPPER_E = 69;
 
 const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
 
+const EMPTY = Buffer.alloc(0);
+
 /** marks which object a key was last seen in, to find a key twice in one object */
 let visits = 0;
 
@@ -78,11 +98,39 @@ export function recordsFromText(
   usualKeys: string[],
   pick?: string,
 ): TextPage | undefined {
-  const walk = new Walk(text, pick);
-  const found = walk.find(path, usualKeys);
+  return recordsFromBytes(Buffer.from(text, "utf8"), path, usualKeys, pick);
+}
+
+/**
+ * recordsFromText over a body's UTF-8 bytes (valid UTF-8, without a byte order mark). The records'
+ * lines are written over the body's own bytes: the caller gives the bytes up.
+ */
+export function recordsFromBytes(
+  bytes: Uint8Array,
+  path: string[] | undefined,
+  usualKeys: string[],
+  pick?: string,
+): TextPage | undefined {
+  const src = asBuffer(bytes);
+  return walkBytes(src, src.toString("latin1"), path, usualKeys, pick);
+}
+
+/** The walk over `src`, read through `s`, its latin1 view, which stays as the body was (the envelope is read from it). */
+function walkBytes(
+  src: Buffer,
+  s: string,
+  path: string[] | undefined,
+  usualKeys: string[],
+  pick: string | undefined,
+): TextPage | undefined {
+  const found = new Walk(s, src, pick).find(path, usualKeys);
   if (!found) return undefined;
-  const envelope = parseJson(text.slice(0, found.start) + "[]" + text.slice(found.end));
+  const envelope = parseJson(fromLatin1(s.slice(0, found.start)) + "[]" + fromLatin1(s.slice(found.end)));
   return { envelope, records: found.records };
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** A page with its records as NDJSON text and the body around them, or, where the walk could not vouch for them, the parsed body. */
@@ -105,10 +153,45 @@ export function pageFromText<B = unknown>(
   return { body: parseJson<B>(text) };
 }
 
+/**
+ * pageFromText over the body's bytes as they arrived. A body that is not valid UTF-8 is decoded as
+ * `Response.text()` decodes it (bad bytes become U+FFFD) and walked as that text, as before.
+ */
+export function pageFromBytes<B = unknown>(
+  bytes: Uint8Array,
+  path: string[] | undefined,
+  usualKeys: string[],
+  pick?: string,
+): PageText<B> {
+  // Response.text() drops a byte order mark
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  if (!isAscii(bytes) && !isUtf8(bytes)) return pageFromText(UTF8.decode(bytes), path, usualKeys, pick);
+  const src = asBuffer(bytes);
+  const s = src.toString("latin1");
+  try {
+    const page = walkBytes(src, s, path, usualKeys, pick);
+    if (page) return { body: page.envelope as B, text: page.records };
+  } catch {}
+  // the walk may have written over the bytes: the view has the body as it came
+  return { body: parseJson<B>(fromLatin1(s)) };
+}
+
+/** A body's text, as `Response.text()` decodes it (a byte order mark dropped, bad bytes as U+FFFD). */
+export function bodyText(bytes: Uint8Array): string {
+  return UTF8.decode(bytes);
+}
+
 /** The last record of the text, parsed (a cursor read from the last record costs one parse, not a page's). */
 export function lastRecord(records: RecordsText): Record<string, unknown> | undefined {
   if (!records.count) return undefined;
-  return parseJson(records.ndjson.slice(records.ndjson.lastIndexOf("\n", records.ndjson.length - 2) + 1));
+  const b = records.bytes;
+  const from = b.lastIndexOf(10, b.length - 2) + 1;
+  return parseJson(UTF8.decode(b.subarray(from)));
+}
+
+/** UTF-8 read through the latin1 view, as text. */
+function fromLatin1(s: string): string {
+  return /[\u0080-\u00ff]/.test(s) ? Buffer.from(s, "latin1").toString("utf8") : s;
 }
 
 interface Found {
@@ -119,7 +202,15 @@ interface Found {
 
 class Walk {
   pos = 0;
-  private out = "";
+  /**
+   * The NDJSON is written over the body's own bytes, behind the walk (`inPlace`: from linesStart to
+   * outLen of `src`): a record's line is never longer than its text with the comma after it, unless a
+   * number is rewritten longer (1e21 → 1e+21); from such a number on, the lines go to `out`.
+   */
+  private inPlace = true;
+  private linesStart = 0;
+  private outLen = 0;
+  private out: Buffer = EMPTY;
   /** where the current record's text is copied from; -1 between records */
   private copied = -1;
   /** raw tab, newline and carriage return characters met between tokens of the records */
@@ -130,7 +221,9 @@ class Walk {
   private readonly scratch = new ShapeNode();
 
   constructor(
+    /** the body's bytes, one character each (latin1) */
     private readonly s: string,
+    private readonly src: Buffer,
     private readonly pick: string | undefined,
   ) {}
 
@@ -204,7 +297,9 @@ class Walk {
     const picked: (string | undefined)[] | undefined = this.pick === undefined ? undefined : [];
     this.picking = picked ? root : undefined;
     this.spaces = 0;
-    this.out = "";
+    this.inPlace = true;
+    this.linesStart = start + 1;
+    this.outLen = start + 1;
     this.pos++;
     this.ws();
     let count = 0;
@@ -217,8 +312,9 @@ class Walk {
         this.copied = this.pos;
         this.pickedValue = undefined;
         this.value(root);
-        this.out += this.s.slice(this.copied, this.pos);
-        this.out += "\n";
+        this.emit(this.copied, this.pos);
+        // in place, over the comma, bracket or space that follows the record (the lines never run ahead of the walk)
+        this.emitText("\n", this.pos + 1);
         this.copied = -1;
         picked?.push(this.pickedValue);
         count++;
@@ -230,7 +326,9 @@ class Walk {
       }
     }
     this.checkControlChars(start, this.pos);
-    return { start, end: this.pos, records: { ndjson: this.out, count, shape, picked } };
+    const bytes = this.inPlace ? this.src.subarray(this.linesStart, this.outLen) : this.out.subarray(0, this.outLen);
+    this.out = EMPTY;
+    return { start, end: this.pos, records: new RecordsText(bytes, count, shape, picked) };
   }
 
   /** JSON allows no raw control character inside a string; the walk counted those it met between tokens. */
@@ -286,7 +384,8 @@ class Walk {
       this.ws();
       const valueStart = this.pos;
       this.value(child);
-      if (picking && node.order![child.index] === this.pick) this.pickedValue = this.s.slice(valueStart, this.pos);
+      if (picking && node.order![child.index] === this.pick)
+        this.pickedValue = fromLatin1(this.s.slice(valueStart, this.pos));
       this.ws();
       const c = this.s.charCodeAt(this.pos++);
       if (c === RBRACE) return;
@@ -310,6 +409,7 @@ class Walk {
   }
 
   private namedChild(node: ShapeNode): ShapeNode {
+    const start = this.pos;
     const key = this.key();
     const keys = (node.keys ??= new Map());
     let child = keys.get(key);
@@ -321,7 +421,9 @@ class Walk {
       child.index = (node.order ??= []).length;
       node.order.push(key);
       (node.children ??= []).push(child);
-      if (!/["\\\u0000-\u001f]/.test(key)) child.quoted = `"${key}":`;
+      // the key as the body writes it (the walk compares it with the body's bytes)
+      const raw = this.s.slice(start, this.pos);
+      if (!/[\\\u0000-\u001f]/.test(raw.slice(1, -1))) child.quoted = `${raw}:`;
     }
     return child;
   }
@@ -330,7 +432,7 @@ class Walk {
     if (this.s.charCodeAt(this.pos) !== QUOTE) throw this.syntax();
     const start = this.pos;
     this.pos = this.stringEnd(start);
-    const raw = this.s.slice(start + 1, this.pos - 1);
+    const raw = fromLatin1(this.s.slice(start + 1, this.pos - 1));
     return raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
   }
 
@@ -449,9 +551,47 @@ class Walk {
 
   private replace(start: number, end: number, by: string): void {
     if (this.copied < 0) return;
-    this.out += this.s.slice(this.copied, start);
-    this.out += by;
+    this.emit(this.copied, start);
+    this.emitText(by, end);
     this.copied = end;
+  }
+
+  /** The body's bytes from `start` to `end` to the NDJSON (in place: moved back, when anything before them was dropped). */
+  private emit(start: number, end: number): void {
+    if (this.inPlace) {
+      if (start !== this.outLen) this.src.copyWithin(this.outLen, start, end);
+      this.outLen += end - start;
+      return;
+    }
+    this.room(end - start);
+    this.outLen += this.src.copy(this.out, this.outLen, start, end);
+  }
+
+  /** ASCII text (a rewritten number, a line break) to the NDJSON, in place when it ends before `before`, the walk's next unread byte. */
+  private emitText(text: string, before: number): void {
+    if (this.inPlace && this.outLen + text.length > before) this.leavePlace();
+    if (this.inPlace) {
+      for (let i = 0; i < text.length; i++) this.src[this.outLen++] = text.charCodeAt(i);
+      return;
+    }
+    this.room(text.length);
+    this.outLen += this.out.write(text, this.outLen, "latin1");
+  }
+
+  /** The lines so far to a buffer of their own, where the rest follow them. */
+  private leavePlace(): void {
+    this.inPlace = false;
+    const n = this.outLen - this.linesStart;
+    this.out = Buffer.allocUnsafe(Math.max(2 * n, this.s.length - this.linesStart + 64));
+    this.src.copy(this.out, 0, this.linesStart, this.outLen);
+    this.outLen = n;
+  }
+
+  private room(n: number): void {
+    if (this.outLen + n <= this.out.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.outLen + n));
+    this.out.copy(grown, 0, 0, this.outLen);
+    this.out = grown;
   }
 
   private syntax(): SyntaxError {

@@ -2,20 +2,16 @@ import { distanceOf } from "../../engine/closest-name.ts";
 import type { Catalog, CatalogColumn } from "../../engine/catalog/catalog.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import { FILLER } from "./vocabulary.ts";
+import {
+  IRREGULAR_FORMS,
+  rawWordsOf,
+  stemOf,
+  stemsOf,
+  tokensOf,
+  type Token,
+} from "../../engine/catalog/phrase-stems.ts";
 
-/**
- * The words of a question as the planner reads them: lowercase, typo-corrected against the catalog's own
- * vocabulary, and stemmed so "churned", "churn" and "churning" meet, and "lost" meets "lose".
- */
-export interface Token {
-  /** the word as typed (lowercase) */
-  raw: string;
-  /** the word after typo correction */
-  word: string;
-  stem: string;
-  start: number;
-  end: number;
-}
+export { stemOf, stemsOf, tokensOf, type Token };
 
 /** Words that carry no meaning of their own in a metric question; they never need placing. */
 export const STOP = new Set(
@@ -31,60 +27,6 @@ export const STOP = new Set(
     .split(/\s+/)
     .filter(Boolean),
 );
-
-const IRREGULAR: Record<string, string> = {
-  lost: "lose",
-  losing: "lose",
-  won: "win",
-  winning: "win",
-  wins: "win",
-  left: "leave",
-  leaving: "leave",
-  sold: "sell",
-  paid: "pay",
-  brought: "bring",
-  got: "get",
-  spent: "spend",
-  began: "begin",
-  saw: "see",
-  seen: "see",
-  gotten: "get",
-  begun: "begin",
-  beginning: "begin",
-};
-
-/** A light stemmer: plurals, -ed, -ing and a final e fold together; irregular past tenses by table. */
-/** Past forms that name an event, not the state their stem names: "tickets opened" is no count of open tickets. */
-const EVENT_FORMS = new Set(["opened"]);
-
-export function stemOf(word: string): string {
-  let w = word.toLowerCase().replace(/'s$/, "");
-  if (EVENT_FORMS.has(w)) return w;
-  w = IRREGULAR[w] ?? w;
-  if (w.length <= 3) return w;
-  if (w.endsWith("ies") && w.length > 4) w = `${w.slice(0, -3)}y`;
-  else if (w.endsWith("sses")) w = w.slice(0, -2);
-  else if (w.endsWith("s") && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
-  if (w.length > 5 && w.endsWith("ing")) w = w.slice(0, -3);
-  else if (w.length > 4 && w.endsWith("ed")) w = w.slice(0, -2);
-  if (w.length > 3 && /([bdglmnprt])\1$/.test(w)) w = w.slice(0, -1);
-  if (w.length > 3 && w.endsWith("e")) w = w.slice(0, -1);
-  return w;
-}
-
-/** Words of a catalog phrase ("plan_tier", "Sales rep") as stems. */
-export function stemsOf(phrase: string): string[] {
-  return tokensOf(phrase.replaceAll("_", " ").toLowerCase()).map((t) => t.stem);
-}
-
-export function tokensOf(text: string): Token[] {
-  const out: Token[] = [];
-  for (const m of text.matchAll(/[a-z0-9]+(?:['’][a-z]+)?/g)) {
-    const raw = m[0].replace(/['’]s$/, "").replace(/’/g, "'");
-    out.push({ raw, word: raw, stem: stemOf(raw), start: m.index!, end: m.index! + m[0].length });
-  }
-  return out;
-}
 
 /** Words every question may use that are not in the catalog: periods, comparisons, grains. */
 const GENERAL = `last this next previous prior past trailing month months monthly week weeks weekly quarter quarters quarterly
@@ -110,10 +52,21 @@ export function columnOf(catalog: Catalog, mart: string, name: string): CatalogC
 }
 
 /** Every word of the catalog (metric names, labels, synonyms, dimensions, their synonyms and values) and of periods. */
+const lexicons = new WeakMap<Catalog, { values: Catalog["dimensionValues"]; lexicon: Lexicon }>();
+
 export function lexiconOf(catalog: Catalog): Lexicon {
+  // built once per catalog and its dimension values (a question's readings each ask for it)
+  const known = lexicons.get(catalog);
+  if (known && known.values === catalog.dimensionValues) return known.lexicon;
+  const lexicon = buildLexicon(catalog);
+  lexicons.set(catalog, { values: catalog.dimensionValues, lexicon });
+  return lexicon;
+}
+
+function buildLexicon(catalog: Catalog): Lexicon {
   const targets = new Set<string>(GENERAL.split(/\s+/).filter(Boolean));
   const add = (phrase: string) => {
-    for (const t of tokensOf(phrase.replaceAll("_", " ").toLowerCase())) if (!STOP.has(t.raw)) targets.add(t.raw);
+    for (const raw of rawWordsOf(phrase)) if (!STOP.has(raw)) targets.add(raw);
   };
   for (const m of catalog.metrics) {
     metricPhraseList(m).forEach(add);
@@ -131,7 +84,7 @@ export function lexiconOf(catalog: Catalog): Lexicon {
     buy bought pay paid spend spent cost costs grow shrink rise fall fell went rose seat seats user users team teams
     employee employees staff people person country region industry segment source channel campaign email phone name
     started starting starts ended ending opened opening closing reopened`;
-  return { words: new Set([...STOP, ...targets, ...Object.keys(IRREGULAR), ...english.split(/\s+/)]), targets };
+  return { words: new Set([...STOP, ...targets, ...IRREGULAR_FORMS, ...english.split(/\s+/)]), targets };
 }
 
 /**

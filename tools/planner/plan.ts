@@ -11,7 +11,7 @@ import { exclusionFor, saysExclusion } from "./exclusion.ts";
 import { trailingWindow, type FoundPeriod } from "./periods.ts";
 import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
-import { suggestionsFor, understand, type Interpretation, type Understood } from "./understand.ts";
+import { placeList, suggestionsFor, understand, type Interpretation, type Understood } from "./understand.ts";
 
 /** left, minus, per: the two sides of a difference ("new minus churned MRR") or a per-unit ratio ("tickets per customer") */
 export type CallRole =
@@ -387,7 +387,7 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
     if (rest.length)
       return {
         status: "refusal",
-        reason: `I can't place ${rest.map((w) => `"${w}"`).join(", ")} in a ranking: it ranks a mart's rows as they stand now, with no period or filter`,
+        reason: `I can't place ${placeList(rest)} in a ranking: it ranks a mart's rows as they stand now, with no period or filter`,
         known_metrics: catalog.metrics.map((m) => m.name),
         kind: "clarify",
         suggestions: suggestionsFor(

