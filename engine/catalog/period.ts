@@ -191,7 +191,8 @@ export function resolvePeriod(input: PeriodInput, at: Date = now()): ResolvedPer
   const text = input.trim().toLowerCase();
   const key = text.replace(/[\s-]+/g, "_");
   const relative: Record<string, () => ResolvedPeriod> = {
-    today: () => unit(today, "day", today, "today"),
+    // today is never whole: the day runs on past the data's instant, so it reads "to date" like the current month
+    today: () => ({ ...unit(today, "day", today, "today (to date)"), toDate: true }),
     yesterday: () => unit(add(today, "day", -1), "day", today),
     this_week: () => unit(truncate(today, "week"), "week", today, "this week"),
     last_week: () => unit(add(truncate(today, "week"), "week", -1), "week", today),

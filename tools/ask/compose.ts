@@ -126,7 +126,7 @@ function metricLines(group: RoledResult[]): string[] {
   const unfiltered = other("total");
   if (noData && main.filters.length && !main.group_by.length && unfiltered?.rows.some((r) => r.rows))
     return [
-      `${main.label} in ${period} was ${value(main, 0)}: no rows of ${main.citations[0]?.model ?? "the mart"} match ${main.filters.map(filterWords).join(" and ")} in that period.`,
+      `${main.label} ${during(period)} was ${value(main, 0)}: no rows of ${main.citations[0]?.model ?? "the mart"} match ${main.filters.map(filterWords).join(" and ")} in that period.`,
     ];
   if (noData) return [`There is no ${main.label} data for ${period} in ${main.citations[0]?.model ?? "the mart"}.`];
   if (main.grain) {
@@ -143,15 +143,17 @@ function metricLines(group: RoledResult[]): string[] {
   const row = main.rows[0]!;
   if (main.currency_split && main.group_by.length === 1) {
     const rows = main.rows.filter((r) => r.rows);
-    return [`${main.label} in ${period} was ${perCurrency(main, rows)}${asOfNote(main, row)}${currencyNote(main)}.`];
+    return [
+      `${main.label} ${during(period)} was ${perCurrency(main, rows)}${asOfNote(main, row)}${currencyNote(main)}.`,
+    ];
   }
   if (main.group_by.length) {
     const total = other("total");
     const totalRows = total?.rows.filter((r) => r.rows) ?? [];
     const totalText = total?.currency_split ? perCurrency(total, totalRows) : value(main, totalRows[0]?.value ?? null);
     const head = totalRows.length
-      ? `${main.label} in ${period} was ${totalText}${asOfNote(main, totalRows[0])}${currencyNote(total!)}; by ${main.group_by.join(", ")}:`
-      : `${main.label} by ${main.group_by.join(", ")} in ${period}${asOfNote(main, main.rows[0])}${currencyNote(main)}:`;
+      ? `${main.label} ${during(period)} was ${totalText}${asOfNote(main, totalRows[0])}${currencyNote(total!)}; by ${main.group_by.join(", ")}:`
+      : `${main.label} by ${main.group_by.join(", ")} ${during(period)}${asOfNote(main, main.rows[0])}${currencyNote(main)}:`;
     const rows = main.rows.map((r) => [dimText(main, r), value(main, r.value, r)]);
     return [head, ...capped(table(rows), rows.length)];
   }
@@ -172,7 +174,7 @@ function metricLines(group: RoledResult[]): string[] {
   const both = inner.length ? ` (${inner.join("; ")})` : "";
   const trend = other("trend");
   return [
-    `${main.label} in ${period} was ${value(main, row.value)}${asOfNote(main, row)}${currencyNote(main)}${both}.`,
+    `${main.label} ${during(period)} was ${value(main, row.value)}${asOfNote(main, row)}${currencyNote(main)}${both}.`,
     ...(trend?.currency_split ? [] : trendLine(trend)),
   ];
 }
@@ -200,15 +202,15 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least"): string[
     const codes = [...new Set(sorted.map((row) => rowCurrency(r, row)))].sort();
     const leaders = codes.map((code) => sorted.find((row) => rowCurrency(r, row) === code)!);
     return [
-      `The ${direction} ${r.label} in ${r.period.label}, per currency${asOfNote(r, leaders[0])}: ${leaders.map((row) => `${name(row)} ${value(r, row.value, row)} (${rowCurrency(r, row)})`).join(" · ")}.`,
+      `The ${direction} ${r.label} ${during(r.period.label)}, per currency${asOfNote(r, leaders[0])}: ${leaders.map((row) => `${name(row)} ${value(r, row.value, row)} (${rowCurrency(r, row)})`).join(" · ")}.`,
     ];
   }
   const [first, second] = sorted;
   const label = /^[A-Z][a-z]/.test(r.label) ? r.label.charAt(0).toLowerCase() + r.label.slice(1) : r.label;
   const tie = second && second.value === first!.value;
   const head = tie
-    ? `${name(first!)} and ${name(second!)} tie for the ${direction} ${label} in ${r.period.label}: ${value(r, first!.value, first)} each${asOfNote(r, first)}.`
-    : `${capital(name(first!))} has the ${direction} ${label} in ${r.period.label}: ${value(r, first!.value, first)}${asOfNote(r, first)}.`;
+    ? `${name(first!)} and ${name(second!)} tie for the ${direction} ${label} ${during(r.period.label)}: ${value(r, first!.value, first)} each${asOfNote(r, first)}.`
+    : `${capital(name(first!))} has the ${direction} ${label} ${during(r.period.label)}: ${value(r, first!.value, first)}${asOfNote(r, first)}.`;
   const next =
     second && !tie
       ? [
@@ -263,7 +265,7 @@ function compareLines(o: Out<typeof comparePeriods>): string[] {
   if (o.current.value === null && o.previous.value === null)
     return [`There is no ${o.label} data for ${o.current.period.label} or ${o.previous.period.label}.`];
   return [
-    `${o.label} was ${f(o.current.value)} in ${o.current.period.label}, vs ${f(o.previous.value)} in ${o.previous.period.label} (${formatChange(o.current.value, o.previous.value, o.format, o.unit ?? undefined)})${converted}.`,
+    `${o.label} was ${f(o.current.value)} ${during(o.current.period.label)}, vs ${f(o.previous.value)} ${during(o.previous.period.label)} (${formatChange(o.current.value, o.previous.value, o.format, o.unit ?? undefined)})${converted}.`,
   ];
 }
 
@@ -376,10 +378,10 @@ function arithmeticLines(results: RoledResult[]): string[] {
   if (rightR.role === "minus") {
     const diff = l.value - r.value;
     return [
-      `${lText} minus ${rText} in ${period} was ${value(left, diff, l)} (${value(left, l.value, l)} − ${value(right, r.value, r)}).`,
+      `${lText} minus ${rText} ${during(period)} was ${value(left, diff, l)} (${value(left, l.value, l)} − ${value(right, r.value, r)}).`,
     ];
   }
-  if (r.value === 0) return [`${lText} per ${rText} in ${period} has no value: ${rText} was 0.`];
+  if (r.value === 0) return [`${lText} per ${rText} ${during(period)} has no value: ${rText} was 0.`];
   const ratio = l.value / r.value;
   // money over money is a plain multiple (new MRR 3.32× churned MRR), not an amount
   const shown =
@@ -389,7 +391,7 @@ function arithmeticLines(results: RoledResult[]): string[] {
         ? formatValue(ratio, "number")
         : String(Number(ratio.toPrecision(3)));
   return [
-    `${lText} per ${rText.toLowerCase()} in ${period} was ${shown} (${value(left, l.value, l)} over ${value(right, r.value, r)}).`,
+    `${lText} per ${rText.toLowerCase()} ${during(period)} was ${shown} (${value(left, l.value, l)} over ${value(right, r.value, r)}).`,
   ];
 }
 
@@ -481,4 +483,14 @@ export function answerValues(results: RoledResult[]): AnswerValue[] {
           text: value(o, row.value, row),
         }));
     });
+}
+
+/**
+ * The words before a period's label: "in October 2026", "on Nov 20, 2026", and none before a label that
+ * is its own adverb ("today (to date)", "this week", "last 7 days"): "DAU in today" is not English.
+ */
+export function during(label: string): string {
+  if (/^(today|yesterday|this |last |past |the last |since |ytd|mtd|qtd)/i.test(label)) return label;
+  if (/^[A-Z][a-z]{2} \d{1,2}, \d{4}/.test(label)) return `on ${label}`;
+  return `in ${label}`;
 }

@@ -103,6 +103,9 @@ describe("time words: a level now; a count needs a period", () => {
     ["how many customers signed up this month so far", "new_customers", "this_month"],
     ["new customers in the current month", "new_customers", "this_month"],
     ["how many tickets got opened today", "tickets_opened", "today"],
+    // "active users" alone is MAU; said with a day it is the day's count, never the month's to date
+    ["how many active users today", "daily_active_users", "today"],
+    ["active users yesterday", "daily_active_users", "yesterday"],
   ])("%p: the period said with it", (q, metric, period) => expect(main(q)).toMatchObject({ metric, period }));
 
   test("'today' for a monthly count still asks back (the count is by month)", () => {
