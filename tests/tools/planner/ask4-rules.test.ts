@@ -1,8 +1,6 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { loadCatalog, type Catalog } from "../../../engine/catalog/catalog.ts";
-import { loadProject } from "../../../engine/config/project.ts";
-import { planQuestion, type Plan, type Refusal } from "../../../tools/planner/plan.ts";
-import { repoRoot } from "../../helpers.ts";
+import type { Catalog } from "../../../engine/catalog/catalog.ts";
+import { DEMO_AT, demoCatalog, plannerOver } from "./demo-planner.ts";
 
 /**
  * The rules of branch ask4 (#15), on phrasings that are in no eval file: negated filters, "since <day>" and
@@ -10,31 +8,15 @@ import { repoRoot } from "../../helpers.ts";
  * Planned over the demo's own catalog with the dimension values a build reads. Pure: no warehouse.
  */
 let catalog: Catalog;
-const at = new Date("2026-11-21T06:00:00Z");
+const at = DEMO_AT;
 
 beforeAll(() => {
-  catalog = loadCatalog(loadProject(repoRoot));
-  catalog.dimensionValues = new Map<string, string[]>([
-    ["mrr_by_plan_monthly.plan", ["Pro", "Starter", "Enterprise", "Growth"]],
-    ["mrr_by_plan_monthly.currency", ["usd"]],
-    ["mrr_monthly.currency", ["usd"]],
-    ["pipeline_monthly.pipeline", ["Sales Pipeline", "Enterprise"]],
-    ["deals_closed_monthly.pipeline", ["Sales Pipeline", "Enterprise"]],
-  ]);
+  catalog = demoCatalog();
 });
+const { plan, refusal } = plannerOver(() => catalog);
 
-function plan(q: string): Plan {
-  const p = planQuestion(q, catalog, at);
-  if (p.status !== "plan") throw new Error(`${q}: refused (${p.reason})`);
-  return p;
-}
 function role(q: string, r: string): Record<string, unknown> {
   return plan(q).calls.find((c) => c.role === r)!.input;
-}
-function refusal(q: string): Refusal {
-  const p = planQuestion(q, catalog, at);
-  if (p.status !== "refusal") throw new Error(`${q}: planned ${JSON.stringify(p.calls[0]?.input)}`);
-  return p;
 }
 
 describe("a negated value is left out, never kept", () => {

@@ -1,39 +1,21 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { loadCatalog, type Catalog } from "../../../engine/catalog/catalog.ts";
-import { loadProject } from "../../../engine/config/project.ts";
+import type { Catalog } from "../../../engine/catalog/catalog.ts";
 import { perMismatch } from "../../../tools/planner/arithmetic.ts";
 import { exclusionFor, saysExclusion } from "../../../tools/planner/exclusion.ts";
-import { planQuestion, ratioAsPer, type Plan, type Refusal } from "../../../tools/planner/plan.ts";
-import { repoRoot } from "../../helpers.ts";
+import { planQuestion, ratioAsPer } from "../../../tools/planner/plan.ts";
+import { DEMO_AT, demoCatalog, plannerOver } from "./demo-planner.ts";
 
 /**
  * The rules of branch trust5 (#15), on phrasings that are in no eval file: per-unit ratios that make no number,
  * cohorts, and the billing exclusion of the project's test accounts. Planned over the demo's own catalog. Pure.
  */
 let catalog: Catalog;
-const at = new Date("2026-11-21T06:00:00Z");
+const at = DEMO_AT;
 
 beforeAll(() => {
-  catalog = loadCatalog(loadProject(repoRoot));
-  catalog.dimensionValues = new Map<string, string[]>([
-    ["mrr_by_plan_monthly.plan", ["Pro", "Starter", "Enterprise", "Growth"]],
-    ["mrr_by_plan_monthly.currency", ["usd"]],
-    ["mrr_monthly.currency", ["usd"]],
-    ["pipeline_monthly.pipeline", ["Sales Pipeline", "Enterprise"]],
-    ["deals_closed_monthly.pipeline", ["Sales Pipeline", "Enterprise"]],
-  ]);
+  catalog = demoCatalog();
 });
-
-function plan(q: string): Plan {
-  const p = planQuestion(q, catalog, at);
-  if (p.status !== "plan") throw new Error(`${q}: refused (${p.reason})`);
-  return p;
-}
-function refusal(q: string): Refusal {
-  const p = planQuestion(q, catalog, at);
-  if (p.status !== "refusal") throw new Error(`${q}: planned ${JSON.stringify(p.calls.map((c) => c.input))}`);
-  return p;
-}
+const { plan, refusal } = plannerOver(() => catalog);
 
 describe("a per-unit ratio that is no number asks back", () => {
   test("a rate or average divided again, and a level divided by a count over the period, are refused by kind", () => {
