@@ -5,13 +5,11 @@
 -- DAU/MAU stickiness are ratios of sums. loaded_at: the newest landing among the month's events.
 --
 -- Incremental: a build recomputes only the months whose events changed (an event loaded since the newest
--- loaded_at here, or a month whose event count moved), the first and the current month (the days between the
--- first and last event are the days counted) and the month that stops being the current one, and merges them
--- by month; a month left without events is removed.
+-- loaded_at here, or a month whose event count moved), whose days moved (the days counted run from the first
+-- event to the last) and the month that stops being the current one, and merges them by month; a month left
+-- without events is removed.
 with current_month as (
-    select
-        cast(date_trunc('month', min(occurred_date)) as date) as first_month,
-        cast(date_trunc('month', max(occurred_date)) as date) as month
+    select cast(date_trunc('month', max(occurred_date)) as date) as month
     from {{ ref('stg_product__events') }}
 ),
 {% if is_incremental() %}
@@ -33,9 +31,16 @@ months as (
         union all
         select month from {{ this }} where is_month_to_date is distinct from (month = (select month from current_month))
         union all
-        select first_month from current_month
-        union all
-        select month from current_month
+        -- the days counted run from the first event to the last: a month whose days moved (product_usage_daily is
+        -- already rebuilt)
+        select coalesce(d.month, t.month) as month
+        from (
+            select cast(date_trunc('month', day) as date) as month, sum(daily_active_users) as dau_total, count(*) as days
+            from {{ ref('product_usage_daily') }}
+            group by 1
+        ) d
+        full join {{ this }} t using (month)
+        where d.days is distinct from t.days or d.dau_total is distinct from t.dau_total
     )
     where month is not null
 ),
