@@ -572,4 +572,3 @@ function rowTestsOnDelta(
     (t) => ROW_TESTS.has(t.kind) && t.severity === "error" && t.model === model.name && passed.has(t.id),
   );
 }
-
