@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Db, literal } from "../../engine/warehouse/duckdb.ts";
-import { dp, runDp, tempDir } from "../helpers.ts";
+import { dp, runDp, snapshotRows, tempDir } from "../helpers.ts";
 
 /**
  * The cron path's incremental models past staging: int_stripe__subscription_states (recomputes the
@@ -83,6 +83,17 @@ describe("incremental marts", () => {
       const status = Object.fromEntries(built.models.map((m) => [m.model, m.status]));
       for (const m of ["int_stripe__subscription_states", "product_usage_daily", "product_usage_monthly"])
         expect(status[m]).toBe("success");
+
+      // what readers see (the merges' deltas published as parts over the earlier ones) is the warehouse's rows
+      const digest = `SELECT
+        (SELECT count(*)::int FROM intermediate.int_stripe__subscription_states) AS states,
+        (SELECT sum(hash(subscription_id, month::varchar, as_of::varchar, is_counted, items::varchar, inputs_hash::varchar))::varchar
+           FROM intermediate.int_stripe__subscription_states) AS states_hash,
+        (SELECT sum(hash(day::varchar, weekly_active_users::varchar, events::varchar, loaded_at::varchar))::varchar
+           FROM marts.product_usage_daily) AS daily_hash,
+        (SELECT sum(hash(month::varchar, monthly_active_users::varchar, days::varchar, is_month_to_date))::varchar
+           FROM marts.product_usage_monthly) AS monthly_hash`;
+      expect(await snapshotRows(dir, digest)).toEqual(await rows(dir, digest));
 
       const full = join(tempDir("dp-incremental-marts-full-"), "acme");
       cpSync(dir, full, { recursive: true });
