@@ -7,6 +7,7 @@ import { dp, runDp, snapshotRows, tempDir } from "../helpers.ts";
 /**
  * The cron path's incremental models past staging: int_stripe__subscription_states (recomputes the
  * subscriptions whose inputs moved and the month ends that moved, carries the current month of the others),
+ * int_stripe__subscription_mrr (the subscriptions whose inputs moved, the month ends that moved),
  * product_usage_daily (the days from the first changed one) and product_usage_monthly (the changed months).
  * After each later pull — 15 minutes on, then across a month end — the incremental build must equal a
  * `--full-refresh` build of the same lake, row for row, in every table downstream of them too.
@@ -81,7 +82,12 @@ describe("incremental marts", () => {
       const built = JSON.parse(await ok(["build", "--json", "-C", dir], now)) as Built;
       expect(built.ok).toBe(true);
       const status = Object.fromEntries(built.models.map((m) => [m.model, m.status]));
-      for (const m of ["int_stripe__subscription_states", "product_usage_daily", "product_usage_monthly"])
+      for (const m of [
+        "int_stripe__subscription_states",
+        "int_stripe__subscription_mrr",
+        "product_usage_daily",
+        "product_usage_monthly",
+      ])
         expect(status[m]).toBe("success");
 
       // what readers see (the merges' deltas published as parts over the earlier ones) is the warehouse's rows
@@ -89,6 +95,8 @@ describe("incremental marts", () => {
         (SELECT count(*)::int FROM intermediate.int_stripe__subscription_states) AS states,
         (SELECT sum(hash(subscription_id, month::varchar, as_of::varchar, is_counted, items::varchar, inputs_hash::varchar))::varchar
            FROM intermediate.int_stripe__subscription_states) AS states_hash,
+        (SELECT sum(hash(subscription_id, month::varchar, product_id, mrr::varchar, as_of::varchar))::varchar
+           FROM intermediate.int_stripe__subscription_mrr) AS mrr_hash,
         (SELECT sum(hash(day::varchar, weekly_active_users::varchar, events::varchar, loaded_at::varchar))::varchar
            FROM marts.product_usage_daily) AS daily_hash,
         (SELECT sum(hash(month::varchar, monthly_active_users::varchar, days::varchar, is_month_to_date))::varchar
