@@ -420,7 +420,14 @@ export class BuildRun {
     }
     await checkContract(db, model, liveRelation(model));
     const merged = model.materialized === "incremental" && existing === "table" && !options.fullRefresh;
-    const onDelta = new Set(merged ? uniqueOnMergeKey(model, tests) : []);
+    const onDelta = new Set(
+      merged
+        ? [
+            ...uniqueOnMergeKey(model, tests),
+            ...rowTestsOnDelta(model, tests, history.lastSuccessHash.get(name), this.s.lastTests.get(name)),
+          ]
+        : [],
+    );
     const checked = await runModelTests(
       db,
       tests.filter((t) => !onDelta.has(t)),
@@ -540,4 +547,28 @@ function uniqueOnMergeKey(model: Model, tests: DataTest[]): DataTest[] {
   const { strategy, keys } = incrementalStrategy(model);
   if (strategy !== "merge" || keys.length !== 1) return [];
   return tests.filter((t) => t.kind === "unique" && t.column === keys[0] && t.model === model.name);
+}
+
+/** Tests that judge each row by itself: a row's failure does not depend on any other row or table. */
+const ROW_TESTS = new Set(["not_null", "accepted_values", "expression"]);
+
+/**
+ * A merge or append leaves every row outside its delta as the last build left it (a merge deletes its
+ * delta's keys, then inserts the delta). When that build passed a row-by-row test of the same model
+ * definition (SQL and YAML unchanged), the rows it tested still pass: the test over the delta (a cron run's
+ * new rows) is the test over the table (3.8M events: ≈0.3 s each run for not_null and accepted_values).
+ * Warn-severity tests, which report every failing row, and tests that read other rows or tables stay whole.
+ */
+function rowTestsOnDelta(
+  model: Model,
+  tests: DataTest[],
+  lastHash: string | undefined,
+  last: TestResult[] | undefined,
+): DataTest[] {
+  const { strategy } = incrementalStrategy(model);
+  if ((strategy !== "merge" && strategy !== "append") || lastHash !== model.hash || !last) return [];
+  const passed = new Set(last.filter((t) => t.status === "pass").map((t) => t.id));
+  return tests.filter(
+    (t) => ROW_TESTS.has(t.kind) && t.severity === "error" && t.model === model.name && passed.has(t.id),
+  );
 }

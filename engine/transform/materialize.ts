@@ -140,18 +140,31 @@ async function replaceChangedRows(
     }
     const names = cols[0].names.map((c) => ident(c));
     const list = names.join(", ");
-    // the rows to remove and to add, as multisets (EXCEPT ALL counts duplicates and matches NULLs)
+    // the rows to remove and to add, as multisets: each distinct row counted +1 per live copy and −1 per new
+    // one, in one grouping of both versions (GROUP BY matches NULLs; two EXCEPT ALLs built a hash table of each
+    // whole version: 3–5× the time on the cron run's marts); a row left above 0 goes, below 0 comes
+    const diff = ident(`${nextName}__diff`);
     const gone = ident(`${nextName}__gone`);
     const added = ident(`${nextName}__added`);
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${gone} AS SELECT * FROM ${rel} EXCEPT ALL SELECT * FROM ${next}`);
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${added} AS SELECT * FROM ${next} EXCEPT ALL SELECT * FROM ${rel}`);
+    const side = ident("dp__side");
     let kept: string | undefined;
     try {
-      const diff = await db.one<{ gone: number; added: number }>(
+      await db.run(
+        `CREATE OR REPLACE TEMP TABLE ${diff} AS SELECT ${list}, CAST(sum(${side}) AS BIGINT) AS ${side} FROM
+           (SELECT ${list}, 1 AS ${side} FROM ${rel} UNION ALL SELECT ${list}, -1 AS ${side} FROM ${next})
+         GROUP BY ${list} HAVING sum(${side}) <> 0`,
+      );
+      await db.run(
+        `CREATE OR REPLACE TEMP TABLE ${gone} AS SELECT ${list} FROM (SELECT ${list}, unnest(range(${side})) FROM ${diff} WHERE ${side} > 0)`,
+      );
+      await db.run(
+        `CREATE OR REPLACE TEMP TABLE ${added} AS SELECT ${list} FROM (SELECT ${list}, unnest(range(-${side})) FROM ${diff} WHERE ${side} < 0)`,
+      );
+      const counts = await db.one<{ gone: number; added: number }>(
         `SELECT (SELECT count(*) FROM ${gone}) AS gone, (SELECT count(*) FROM ${added}) AS added`,
       );
-      const goneRows = Number(diff?.gone ?? 0);
-      const unchanged = goneRows === 0 && Number(diff?.added ?? 0) === 0;
+      const goneRows = Number(counts?.gone ?? 0);
+      const unchanged = goneRows === 0 && Number(counts?.added ?? 0) === 0;
       // the k-th live copy of a row to remove goes with the k-th copy in `gone`
       const same = names.map((c) => `a.${c} IS NOT DISTINCT FROM b.${c}`).join(" AND ");
       if (goneRows > 0)
@@ -167,6 +180,7 @@ async function replaceChangedRows(
       if (live) kept = live;
       else if (version) await markVersion(db, rel, version);
     } finally {
+      await db.run(`DROP TABLE IF EXISTS ${diff}`).catch(() => {});
       await db.run(`DROP TABLE IF EXISTS ${gone}`).catch(() => {});
       await db.run(`DROP TABLE IF EXISTS ${added}`).catch(() => {});
     }

@@ -13,12 +13,94 @@
 --     trial, never after it went unpaid, and only while an invoice covers the instant (collection paused
 --     with invoices voided, or a paused trial, leaves a gap). Past due: a renewal whose payment failed,
 --     from its finalization until it was paid.
+--
+-- inputs_hash: what a subscription's rows are computed from besides the month ends (its own row, its events,
+-- invoices and lines, its customer's failed charges, its discounts, and when events begin), hashed. Incremental:
+-- a build recomputes every month of the subscriptions whose hash moved (new, changed or gone) and every
+-- subscription at the month ends that moved (the current month, read at the last pull, moves each pull: an
+-- untouched subscription's row there is carried over at the new instant), and merges them by (subscription_id,
+-- month); the other rows are what a full build gives, as they depend on nothing else. Rows no longer there (a subscription or month gone, a month before a new created_at) are removed.
 with month_ends as (
     select * from {{ ref('int_stripe__month_ends') }}
 ),
 subscriptions as (
     select * from {{ ref('stg_stripe__subscriptions') }}
 ),
+inputs as (
+    select
+        s.subscription_id,
+        hash(
+            s.customer_id, s.status, s.currency, s.created_at, s.trial_start_at, s.trial_end_at, s.ended_at,
+            s.pause_collection_behavior, s.items, s.discounts,
+            (select max(events_from) from month_ends),
+            ev.h, inv.h, li.h, ch.h, di.h
+        ) as inputs_hash
+    from subscriptions s
+    left join (
+        -- an event's content comes with its landing (hashing each object read them all: 0.4 s a build)
+        select object_id as subscription_id, sum(hash(event_id, loaded_at)) as h
+        from {{ ref('stg_stripe__events') }}
+        where object_type = 'subscription'
+        group by all
+    ) ev using (subscription_id)
+    left join (
+        select subscription_id, sum(hash(invoice_id, status, billing_reason, paid_at, attempt_count, finalized_at)) as h
+        from {{ ref('stg_stripe__invoices') }}
+        group by all
+    ) inv using (subscription_id)
+    left join (
+        select l.subscription_id, sum(hash(
+            l.invoice_line_id, l.invoice_id, l.subscription_item_id, l.price_id, l.quantity, l.period_start_at,
+            l.period_end_at, l.is_proration_credit, i.status
+        )) as h
+        from {{ ref('stg_stripe__invoice_lines') }} l
+        left join {{ ref('stg_stripe__invoices') }} i using (invoice_id)
+        group by all
+    ) li using (subscription_id)
+    left join (
+        select customer_id, sum(hash(charge_id, created_at)) as h
+        from {{ ref('stg_stripe__charges') }}
+        where status = 'failed'
+        group by all
+    ) ch on ch.customer_id = s.customer_id
+    left join (
+        select subscription_id, sum(hash(discount_id)) as h
+        from {{ ref('stg_stripe__discounts') }}
+        group by all
+    ) di using (subscription_id)
+),
+{% if is_incremental() %}
+stored as (
+    select subscription_id, any_value(inputs_hash) as inputs_hash from {{ this }} group by all
+),
+touched as (
+    select coalesce(i.subscription_id, t.subscription_id) as subscription_id
+    from inputs i
+    full join stored t using (subscription_id)
+    where i.inputs_hash is distinct from t.inputs_hash
+),
+moved as (
+    -- month ends whose instant or source moved, and the month that was current at the last build
+    select me.month
+    from month_ends me
+    left join (
+        select month, any_value(as_of) as as_of, any_value(rebuilt_from) as rebuilt_from from {{ this }} group by all
+    ) t using (month)
+    where t.as_of is distinct from me.as_of
+        or t.rebuilt_from is distinct from case when me.as_of >= me.events_from or me.is_current then 'events' else 'invoices' end
+    union
+    select month from {{ this }} where as_of = (select max(as_of) from {{ this }})
+),
+carried as (
+    -- the month current at the last build and now: a subscription untouched since is its row as pulled then, read
+    -- at the new instant (the current month reads the subscription as pulled, not its events)
+    select me.month, me.as_of
+    from month_ends me
+    where me.is_current
+        and me.month in (select month from {{ this }} where as_of = (select max(as_of) from {{ this }}))
+        and me.month + interval 1 month > (select max(as_of) from {{ this }})
+),
+{% endif %}
 candidates as (
     select
         s.subscription_id,
@@ -31,6 +113,8 @@ candidates as (
         me.events_from
     from subscriptions s
     join month_ends me on s.created_at <= me.as_of
+    {% if is_incremental() %}where s.subscription_id in (select subscription_id from touched)
+        or me.month in (select month from moved) and me.month not in (select month from carried){% endif %}
 ),
 
 -- since events_from: events, else the current object. The joins carry event ids only and each state's JSON
@@ -40,6 +124,20 @@ events as (
     select object_id as subscription_id, event_id, event_type, created_at
     from {{ ref('stg_stripe__events') }}
     where object_type = 'subscription'
+),
+after_last_event as (
+    select c.subscription_id, c.month, arg_max(e.event_id, (e.created_at, e.event_id)) as event_id
+    from candidates c
+    join events e on e.subscription_id = c.subscription_id and e.created_at <= c.as_of and e.created_at >= c.events_from
+    where c.from_events and not c.is_current
+    group by all
+),
+before_next_event as (
+    select c.subscription_id, c.month, arg_min(e.event_id, (e.created_at, e.event_id)) as event_id
+    from candidates c
+    join events e on e.subscription_id = c.subscription_id and e.created_at > c.as_of
+    where c.from_events and not c.is_current
+    group by all
 ),
 event_parts as (
     -- each event read once into the columns a state needs: after it (its object) and before it (its object
@@ -51,11 +149,15 @@ event_parts as (
         event_type = 'customer.subscription.created' as is_created
     from {{ ref('stg_stripe__events') }}
     where object_type = 'subscription'
+        and event_id in (select event_id from after_last_event union all select event_id from before_next_event)
 ),
 event_states_by_id as (
+    -- only the states a month end reads (parsing every event's object twice was most of this model's time)
     select event_id, 'after' as side, after as state from event_parts
+    where event_id in (select event_id from after_last_event)
     union all
-    select event_id, 'before' as side, before as state from event_parts where not is_created
+    select event_id, 'before' as side, before as state from event_parts
+    where not is_created and event_id in (select event_id from before_next_event)
 ),
 parsed_by_id as (
     select
@@ -71,20 +173,6 @@ parsed_by_id as (
         ] as items,
         [coalesce(d ->> '$.id', d ->> '$') for d in cast(coalesce(state -> '$.discounts', '[]') as json[])] as discount_ids
     from event_states_by_id
-),
-after_last_event as (
-    select c.subscription_id, c.month, arg_max(e.event_id, (e.created_at, e.event_id)) as event_id
-    from candidates c
-    join events e on e.subscription_id = c.subscription_id and e.created_at <= c.as_of and e.created_at >= c.events_from
-    where c.from_events and not c.is_current
-    group by all
-),
-before_next_event as (
-    select c.subscription_id, c.month, arg_min(e.event_id, (e.created_at, e.event_id)) as event_id
-    from candidates c
-    join events e on e.subscription_id = c.subscription_id and e.created_at > c.as_of
-    where c.from_events and not c.is_current
-    group by all
 ),
 parsed_events as (
     -- the state after the last event at or before the instant, else before the first event after it
@@ -115,6 +203,7 @@ current_state as (
         ] as items,
         [coalesce(d ->> '$.id', d ->> '$') for d in cast(coalesce(discounts, '[]') as json[])] as discount_ids
     from subscriptions
+    where subscription_id in (select subscription_id from candidates where from_events)
 ),
 from_events as (
     -- the current month is read at the last pull: the subscription as it was pulled
@@ -160,7 +249,7 @@ covering as (
     group by all
 ),
 billed_items as (
-    select subscription_id, month, list({'price_id': line.price_id, 'quantity': line.quantity}) as items
+    select subscription_id, month, list({'price_id': line.price_id, 'quantity': line.quantity} order by subscription_item_id) as items
     from covering
     where not line.removed
     group by all
@@ -218,7 +307,7 @@ from_invoices as (
     left join unpaid_since u using (subscription_id)
     left join past_due pd using (subscription_id, month)
     left join (
-        select subscription_id, list(discount_id) as discount_ids
+        select subscription_id, list(discount_id order by discount_id) as discount_ids
         from {{ ref('stg_stripe__discounts') }}
         group by all
     ) d using (subscription_id)
@@ -227,8 +316,26 @@ from_invoices as (
 
 -- each side carries the candidate's columns itself: joining the union back to the candidates built a hash table
 -- of ~900k rows with their item lists (out of memory under 768 MB at 97k customers)
-select subscription_id, customer_id, currency, month, as_of, rebuilt_from, status, is_counted, is_past_due, items, discount_ids
-from from_events
-union all
-select subscription_id, customer_id, currency, month, as_of, rebuilt_from, status, is_counted, is_past_due, items, discount_ids
-from from_invoices
+, states as (
+    select subscription_id, customer_id, currency, month, as_of, rebuilt_from, status, is_counted, is_past_due, items, discount_ids
+    from from_events
+    union all
+    select subscription_id, customer_id, currency, month, as_of, rebuilt_from, status, is_counted, is_past_due, items, discount_ids
+    from from_invoices
+)
+select st.*, i.inputs_hash
+from states st
+join inputs i using (subscription_id)
+{% if is_incremental() %}union all by name
+select t.* replace (c.as_of as as_of)
+from {{ this }} t
+join carried c using (month)
+where t.subscription_id not in (select subscription_id from touched)
+union all by name
+select t.subscription_id, t.month, true as _dp_deleted
+from {{ this }} t
+where (t.subscription_id in (select subscription_id from touched) or t.month in (select month from moved)
+        or t.month not in (select month from month_ends))
+    and not exists (select 1 from candidates c where c.subscription_id = t.subscription_id and c.month = t.month)
+    and not (t.month in (select month from carried) and t.subscription_id not in (select subscription_id from touched))
+{% endif %}
