@@ -70,7 +70,7 @@ const LINEAGE =
 const LIST_METRICS =
   /\b(?:(?:what|which|list|show)(?: me)?(?: all)?(?: the)?(?: available)? metrics|what can (?:i|you) ask|what do you know|help)\b/;
 const DEFINE =
-  /\b(?:define|definition|how (?:is|are|do you|does dp) .*\b(?:calculated|computed|defined|measured|calculate|compute|define|measure)|what does .* mean|meaning of|explain (?:the )?metric)\b/;
+  /\b(?:define|definition|how (?:is|are|do you|do we|does dp) .*\b(?:calculated|computed|defined|measured|counted|calculate|compute|define|measure|count)|what does .* mean|meaning of|explain (?:the |our )?(?:[a-z_]+\s+){0,3}(?:metric|number|kpi)|what (?:counts|is counted|qualifies) as)\b/;
 const DESCRIBE_MART = /\b(?:columns?|fields|schema|describe|what(?:'s| is) in)\b/;
 const NAMES_COLUMNS = /\b(?:columns?|fields|schema)\b/;
 const TOP =
@@ -354,7 +354,13 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
       interpretation: arithmetic.interpretation,
     };
   }
-  const read = WHICH_MOST.test(text) || !TOP.test(text) ? understand(text, catalog, at) : undefined;
+  let read = WHICH_MOST.test(text) || !TOP.test(text) ? understand(text, catalog, at) : undefined;
+  // "top rep by won amount this year", "best month for new MRR": a ranking of a dimension or a period bucket of a
+  // metric, read with its period and filters, before a ranking of a mart's rows
+  if (!read) {
+    const ranked = understand(text, catalog, at);
+    if ("interpretation" in ranked && ranked.argmax) read = ranked;
+  }
   if (read && !("interpretation" in read)) {
     const implied = readImpliedPopulation(text, catalog, at);
     if (implied) return planUnderstood(implied, catalog, at);
@@ -363,7 +369,7 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
     const summed = SUMMED.exec(text);
     // "total MRR in Q3": a level summed over months is no number the catalog keeps (MRR at the end of Q3 is one
     // month's level, a sum of month-end levels is none of its metrics): asked back, never read as the last month
-    if (summed && read.range && read.interpretation.kind === "stock" && !read.grain && !read.groupBy.length)
+    if (summed && read.range && read.interpretation.kind === "stock" && !read.grainSaid && !read.groupBy.length)
       return {
         status: "refusal",
         reason: `"${summed[0]}" ${read.metric.name} over several months: ${read.metric.name} is a level at an instant, so it has no total over a range; ask for ${read.metric.name} at the end of the period, or for a flow such as new or net new over it`,

@@ -50,6 +50,8 @@ export interface Understood {
   range: boolean;
   filters: Filter[];
   grain: Grain | undefined;
+  /** the grain was said ("by month", "which month"), not taken from a level's range */
+  grainSaid: boolean;
   groupBy: string[];
   argmax: Interpretation["argmax"];
   compare: boolean;
@@ -108,6 +110,11 @@ const CHANGE_STEMS = new Set([...COMPARE_WORDS].map((w) => stemOf(w)));
 const SUPERLATIVE =
   /\b(?:most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst|most popular)\b/;
 const LEAST = /\b(?:least|fewest|lowest|smallest|worst)\b/;
+/** "top rep by won amount", "best month for new MRR": a superlative that opens the question ranks the noun after it */
+const LEAD_SUP =
+  /^(?:the\s+|our\s+)?(?:most\s+popular|most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst)\s+(?!\d|one\b|two\b|three\b|five\b|ten\b)/;
+const BUCKET_LEAD =
+  /^(?:the\s+|our\s+)?(?:most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst)\s+(day|week|month|quarter|year)s?\b/;
 /** "which month", "what was the best week": the bucket of a grain that an argmax ranks */
 const BUCKET_RANKED =
   /^(?:which|what|whats|what's)\s+(?:(?:was|were|is)\s+)?(?:(?:the|our)\s+)?(?:[a-z]+\s+)?(day|week|month|quarter|year)s?\b/;
@@ -750,7 +757,8 @@ function attemptWith(
   let argmax: Interpretation["argmax"] = null;
   let argmaxGrain: Grain | undefined;
   const sup = SUPERLATIVE.exec(text);
-  if (sup && /^(?:which|what|who|whats|what's)\b/.test(text.trim())) {
+  const leading = LEAD_SUP.test(text.trim());
+  if (sup && (leading || /^(?:which|what|who|whats|what's)\b/.test(text.trim()))) {
     // "who": the dimension whose synonyms say "who", by its name if said ("who is our top sales rep")
     const whoPhrases = new Set(
       metric.dimensions
@@ -762,7 +770,7 @@ function attemptWith(
       ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => whoPhrases.has(p))
       : findDimension(tokens, placed, catalog, metric, true, 0, undefined, 5);
     // "which month had the most new MRR": the period itself is ranked, a bucket of the grain said
-    const bucket = dim ? undefined : BUCKET_RANKED.exec(text);
+    const bucket = dim ? undefined : (BUCKET_RANKED.exec(text) ?? BUCKET_LEAD.exec(text.trim()));
     if (bucket) {
       const word = bucket[1]!.replace(/s$/, "") as Grain;
       if (GRAIN_RANK[word] >= GRAIN_RANK[metric.grain]) {
@@ -914,6 +922,8 @@ function attemptWith(
     if (!x || !/^(by|per)$/.test(t.raw) || STOP.has(x.raw) || grainWord.test(x.raw) || dimStems.has(x.stem)) return;
     // "the biggest plan by MRR": a whole name of the metric after "by" is the measure ranked by
     if (ownPhrases.some((p) => ` ${p} `.includes(` ${t.stem} ${x.stem} `) || p === x.stem)) return;
+    // ... of several words: "the top rep by won amount", "the biggest plan by recurring revenue"
+    if (ownPhrases.some((p) => p.split(" ").every((s, k) => tokens[i + 1 + k]?.stem === s))) return;
     if (c.covered.has(x.stem)) placed[i + 1] = false;
   });
   const unplaced = tokens.filter((_, i) => !placed[i]).map((t) => t.raw);
@@ -926,6 +936,10 @@ function attemptWith(
     // customers grow": the size of the change, not an amount of money)
     !(compare && (said === "percent" || said === "currency")) &&
     !(said === "currency" && (metric.format !== "number" || metric.unit || kind === "ratio"));
+  // "which customer pays the most", "top account by MRR": a ranking of something that is no dimension of the metric nor a
+  // bucket of time is never answered with the metric's total
+  if (sup && !argmax && (leading || /^(?:which|who)\b/.test(text.trim())))
+    unplaced.push(`${sup[0]} (nothing of ${metric.name} to rank: no dimension of it or period bucket is named)`);
   if (clash)
     unplaced.push(`${CUE_WORDS[said]} (${metric.name} is ${FORMAT_WORDS[metric.format ?? "number"] ?? metric.format})`);
   const partial: Partial<Interpretation> = { metric: metric.name, metric_label: metric.label ?? metric.name, why };
@@ -1065,6 +1079,7 @@ function attemptWith(
       range,
       filters: filters.map(({ said: _, ...f }) => f),
       grain,
+      grainSaid: !!(argmaxGrain ?? grain0 ?? trend),
       groupBy,
       argmax,
       compare,
