@@ -5,7 +5,7 @@ import type { ToolCall } from "../toolbox/index.ts";
 import type { Filter } from "../../engine/catalog/metric-query.ts";
 import { add, resolvePeriod, truncate, ymd, type Grain, type PeriodInput } from "../../engine/catalog/period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
-import { readArithmetic, readImpliedPopulation, type ArithmeticRead } from "./arithmetic.ts";
+import { readArithmetic, readImpliedPopulation, readShare, type ArithmeticRead } from "./arithmetic.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
 import { trailingWindow, type FoundPeriod } from "./periods.ts";
@@ -23,7 +23,8 @@ export type CallRole =
   | "companion"
   | "left"
   | "minus"
-  | "per";
+  | "per"
+  | "share";
 export type Intent =
   | "metric"
   | "arithmetic"
@@ -333,7 +334,7 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
         ),
       };
   }
-  const arithmetic = readArithmetic(ratio ?? text, catalog, at);
+  const arithmetic = (ratio ? undefined : readShare(text, catalog, at)) ?? readArithmetic(ratio ?? text, catalog, at);
   if (arithmetic && "reason" in arithmetic)
     return {
       status: "refusal",
