@@ -262,7 +262,9 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   // "list all customers on Pro", "which customers churned": rows, not a number; a count of them is a different answer
   if (ROWS.test(text)) return refuseRows(text, catalog, at);
   if (FRESHNESS.test(text)) return planFreshness(text, words, catalog);
-  if (LINEAGE.test(text) && !/\bhow (?:much|many)\b/.test(text)) return planLineage(words, catalog);
+  // "what fraction of MRR comes from Starter" is a share of a total, not where the data comes from
+  const shareSaid = /(?:%|\b(?:percent|percentage|pct|share|fraction|proportion|portion))\s+of\b/.test(text);
+  if (LINEAGE.test(text) && !/\bhow (?:much|many)\b/.test(text) && !shareSaid) return planLineage(words, catalog);
 
   const metrics = matchMetrics(words, catalog);
   if (DEFINE.test(text) && metrics.length)
