@@ -373,7 +373,29 @@ interface Attempt {
  * question. Any content word left unplaced means the question asks for something the catalog cannot
  * express: the caller asks back instead of answering a nearby question.
  */
-export function understand(question: string, catalog: Catalog, at: Date): Understood | NotUnderstood {
+/**
+ * The question with each dimension synonym said by its dimension's name ("most popular tier" → "most popular plan"),
+ * for a metric named through its dimension ("popular plan"); a synonym of two dimensions, or a stop word, stays.
+ */
+function dimensionNamesSaid(text: string, catalog: Catalog): string {
+  const to = new Map<string, string | null>();
+  for (const m of catalog.metrics)
+    for (const d of m.dimensions)
+      for (const syn of columnOf(catalog, m.mart, d)?.synonyms ?? []) {
+        const k = syn.toLowerCase();
+        if (STOP.has(k) || k === d) continue;
+        const was = to.get(k);
+        to.set(k, was === undefined || was === d ? d : null);
+      }
+  let out = text;
+  for (const [syn, d] of [...to].sort((a, b) => b[0].length - a[0].length)) {
+    if (!d) continue;
+    out = out.replace(new RegExp(`\\b${syn.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "g"), d.replaceAll("_", " "));
+  }
+  return out;
+}
+
+export function understand(question: string, catalog: Catalog, at: Date, renamed = false): Understood | NotUnderstood {
   const lexicon = lexiconOf(catalog);
   const { text, fixes } = correctTypos(expandShorthand(question), lexicon);
   const tokens = tokensOf(text);
@@ -410,6 +432,15 @@ export function understand(question: string, catalog: Catalog, at: Date): Unders
   for (const m of text.matchAll(/\ball[\s-]time\b/g)) blank(m.index!, m.index! + m[0].length);
   const candidates = candidatesFor(tokensOf(instantless), catalog);
   if (!candidates.length) {
+    // a metric named through a dimension said by a synonym: "the most popular tier" is the most popular plan
+    const said = renamed ? text : dimensionNamesSaid(text, catalog);
+    if (said !== text) {
+      const again = understand(said, catalog, at, true);
+      if ("interpretation" in again) {
+        again.interpretation.why.push(`"${question}" read as "${said}" (a dimension named by its synonym)`);
+        return again;
+      }
+    }
     const content = tokens.filter((t) => !STOP.has(t.raw) && !STOP.has(t.stem)).map((t) => t.raw);
     const related = catalog.metrics.filter((m) =>
       metricPhraseList(m).some((p) => stemsOf(p).some((s) => !STOP.has(s) && tokens.some((t) => t.stem === s))),

@@ -132,3 +132,17 @@ describe("a share of a total is the filtered metric over the same metric unfilte
     expect(refusal("what percentage of arpa is from pro").status).toBe("refusal");
   });
 });
+
+describe("a metric named through its dimension, said by the dimension's synonym", () => {
+  test("'most popular package right now' is the most popular plan: plan_customers ranked by plan", () => {
+    const p = plan("most popular package right now");
+    expect(p.intent).toBe("argmax");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "plan_customers", group_by: ["plan"] });
+    expect(p.interpretation?.why.join(" ")).toContain("a dimension named by its synonym");
+  });
+
+  test("no metric with the synonym said as its dimension either: still refused", () => {
+    expect(refusal("who is the top rep").status).toBe("refusal");
+    expect(refusal("most popular region").status).toBe("refusal");
+  });
+});
