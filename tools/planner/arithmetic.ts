@@ -251,18 +251,32 @@ export function readShare(text: string, catalog: Catalog, at: Date): ArithmeticR
   const said = a ? a[1]! : b ? `${b[1]} ${b[2]}` : undefined;
   if (!said) return undefined;
   const part = plain(understand(said, catalog, at));
-  if (!part || !part.filters.length) return undefined;
+  if (!part) return undefined;
   const metric = part.metric;
   if (metric.format === "percent" || isQuotient(metric)) return undefined;
-  const whole = { metric, period: part.period, filters: [] as Filter[] };
+  // "what share of tickets were high priority": a metric that is a declared part of another (part_of) over that
+  // one, with the same filters; otherwise a part is the metric with a filter said, over the metric with none
+  const of = metric.part_of ? catalog.metrics.find((x) => x.name === metric.part_of) : undefined;
+  if (!of && !part.filters.length) return undefined;
+  const whole = of
+    ? { metric: of, period: part.period, filters: part.filters }
+    : { metric, period: part.period, filters: [] as Filter[] };
   const key = (f: Filter) => `${f.dimension} ${f.op} ${JSON.stringify(f.value)}`;
   const li = part.interpretation;
   const shown = part.filters.map(filterText).join(", ");
+  const wholeLabel = of ? (of.label ?? of.name) : li.metric_label;
   const interpretation: Interpretation = {
     ...li,
     filters: part.filters.map((f) => ({ dimension: f.dimension, op: f.op, value: f.value, said: key(f) })),
-    read_as: `${li.metric_label} with ${shown} as a share of all ${li.metric_label}, ${li.period.text}`,
-    why: [...li.why, `a share: ${metric.name} with ${shown} over ${metric.name} with no filter, the same period`],
+    read_as: of
+      ? `${li.metric_label} as a share of all ${wholeLabel}, ${li.period.text}${shown ? `, ${shown}` : ""}`
+      : `${li.metric_label} with ${shown} as a share of all ${li.metric_label}, ${li.period.text}`,
+    why: [
+      ...li.why,
+      of
+        ? `a share: ${metric.name} over ${of.name}, the whole it is declared a part of (part_of), the same period`
+        : `a share: ${metric.name} with ${shown} over ${metric.name} with no filter, the same period`,
+    ],
   };
   return { op: "share", left: { metric, period: part.period, filters: part.filters }, right: whole, interpretation };
 }

@@ -1,5 +1,9 @@
 import { beforeAll, describe, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
 import type { Catalog } from "../../../engine/catalog/catalog.ts";
+import { loadProject } from "../../../engine/config/project.ts";
+import { loadModels } from "../../../engine/transform/models.ts";
+import { writeProject } from "../../helpers.ts";
 import { correctTypos, lexiconOf } from "../../../tools/planner/lexicon.ts";
 import { findPeriods } from "../../../tools/planner/periods.ts";
 import { DEMO_AT, demoCatalog, plannerOver } from "./demo-planner.ts";
@@ -144,5 +148,49 @@ describe("a metric named through its dimension, said by the dimension's synonym"
   test("no metric with the synonym said as its dimension either: still refused", () => {
     expect(refusal("who is the top rep").status).toBe("refusal");
     expect(refusal("most popular region").status).toBe("refusal");
+  });
+});
+
+describe("a metric declared part_of another: its share of that whole", () => {
+  test("'what percentage of tickets were urgent this week' is high-priority tickets over tickets opened", () => {
+    const p = plan("what percentage of tickets were urgent this week");
+    expect(p.intent).toBe("arithmetic");
+    expect(p.calls.map((c) => [c.role, c.input.metric, c.input.period])).toEqual([
+      ["left", "high_priority_tickets", "this_week"],
+      ["share", "tickets_opened", "this_week"],
+    ]);
+    expect(p.interpretation?.read_as).toContain("as a share of all Tickets opened");
+  });
+
+  const project = (partOf: string) => ({
+    "project.yaml": "name: parts\n",
+    "models/marts/t.sql": "select date '2026-10-01' as day, 3 as opened, 1 as high\n",
+    "models/marts/t.yml": `version: 1
+models:
+  - name: t
+metrics:
+  - { name: opened, description: opened, mart: t, time_column: day, grain: day, expression: sum(opened) }
+  - { name: high, description: high, mart: t, time_column: day, grain: day, expression: sum(high), part_of: ${partOf} }
+  - { name: avg_high, description: a ratio, mart: t, time_column: day, grain: day, expression: avg(high), time_rollup: ratio }
+`,
+  });
+  test("part_of must name a summed metric of the same mart and format: else a CONFIG error with the nearest name", () => {
+    for (const [partOf, said] of [
+      ["opend", "which is not a metric"],
+      ["avg_high", "which is no summed metric of its mart"],
+    ] as const) {
+      const dir = writeProject(project(partOf));
+      try {
+        expect(() => loadModels(loadProject(dir))).toThrow(`metric "high" has part_of ${partOf}, ${said}`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    const ok = writeProject(project("opened"));
+    try {
+      expect(loadModels(loadProject(ok)).metrics.find((m) => m.name === "high")?.part_of).toBe("opened");
+    } finally {
+      rmSync(ok, { recursive: true, force: true });
+    }
   });
 });
