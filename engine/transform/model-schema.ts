@@ -78,6 +78,11 @@ export const metricSchema = z.strictObject({
    * It must read the same mart and have this metric's dimensions, so every filter applies to both.
    */
   companion: z.string().optional(),
+  /**
+   * the metric this one counts a part of, over the same mart, period and filters (high-priority tickets of tickets
+   * opened): "what share of tickets were high priority" is this one over that one. Both add up over time (sum).
+   */
+  part_of: z.string().optional(),
   /** the metric's chart on the dashboards (`dp serve`, `dp docs`); false leaves it off; every key has a default */
   chart: z
     .union([

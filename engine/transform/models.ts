@@ -267,6 +267,29 @@ export function loadModels(project: Project): ModelGraph {
         );
       }
     }
+    if (metric.part_of !== undefined) {
+      const whole = metrics.find((m) => m.name === metric.part_of);
+      const missing = metric.dimensions.filter((d) => !whole?.dimensions.includes(d));
+      const fits =
+        whole &&
+        whole.name !== metric.name &&
+        whole.mart === metric.mart &&
+        whole.format === metric.format &&
+        whole.time_rollup === "sum" &&
+        metric.time_rollup === "sum" &&
+        !missing.length;
+      if (!fits) {
+        const sameMart = metrics.filter((m) => m.mart === metric.mart && m.name !== metric.name).map((m) => m.name);
+        throw new DpError(
+          "CONFIG",
+          `metric "${metric.name}" has part_of ${metric.part_of}, which is ${!whole ? "not a metric" : "no summed metric of its mart, format and dimensions"}`,
+          {
+            where: metricWhere.get(metric.name)!(),
+            fix: `${didYouMean(metric.part_of, sameMart)} (a summed metric of mart ${metric.mart} in the same format, with this one's dimensions), or drop part_of`,
+          },
+        );
+      }
+    }
   }
   return assembleGraph(
     models,

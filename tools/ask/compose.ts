@@ -361,7 +361,7 @@ function describeMartLines(o: Out<typeof describeMart>): string[] {
 /** "new minus churned MRR", "tickets per customer": both sides stated, then what they make. */
 function arithmeticLines(results: RoledResult[]): string[] {
   const left = results.find((r) => r.role === "left")?.output as unknown as MetricResult;
-  const rightR = results.find((r) => r.role === "minus" || r.role === "per")!;
+  const rightR = results.find((r) => r.role === "minus" || r.role === "per" || r.role === "share")!;
   const right = rightR.output as unknown as MetricResult;
   const one = (r: MetricResult) => {
     const rows = r.rows.filter((x) => x.rows);
@@ -379,6 +379,13 @@ function arithmeticLines(results: RoledResult[]): string[] {
     const diff = l.value - r.value;
     return [
       `${lText} minus ${rText} ${during(period)} was ${value(left, diff, l)} (${value(left, l.value, l)} − ${value(right, r.value, r)}).`,
+    ];
+  }
+  if (rightR.role === "share") {
+    if (r.value === 0) return [`${lText} has no share of ${rText} ${during(period)}: ${rText} was 0.`];
+    const pct = `${Number(((100 * l.value) / r.value).toPrecision(3))}%`;
+    return [
+      `${lText} was ${pct} of all ${right.label} ${during(period)} (${value(left, l.value, l)} of ${value(right, r.value, r)}).`,
     ];
   }
   if (r.value === 0) return [`${lText} per ${rText} ${during(period)} has no value: ${rText} was 0.`];

@@ -13,7 +13,7 @@ import { filterText, understand, type Interpretation, type Understood } from "./
  * both and what they make; a side the catalog cannot read, or sides that do not share a period, unit or filter, ask
  * back rather than answer one of them as if it were the whole question.
  */
-export type ArithmeticOp = "minus" | "per";
+export type ArithmeticOp = "minus" | "per" | "share";
 
 export interface ArithmeticRead {
   op: ArithmeticOp;
@@ -230,4 +230,53 @@ export function readImpliedPopulation(text: string, catalog: Catalog, at: Date):
     return metric;
   }
   return undefined;
+}
+
+/** "what % of X", "what share of X", "the percentage of X": the part asked about follows */
+const SHARE_OF =
+  /^(?:(?:what|whats|what's|how much|how big)\s+)?(?:(?:is|was|are|were)\s+)?(?:the\s+|a\s+)?(?:%|percent|percentage|pct|share|fraction|proportion|portion)\s+of\s+(?:(?:our|the|all)\s+)?(.+)$/;
+/** "Enterprise share of MRR", "Pro's % of MRR": the part is named before the cue */
+const PART_SHARE_OF =
+  /^(?:(?:what|whats|what's)\s+(?:is\s+)?)?(?:the\s+|our\s+)?(.+?)(?:'s)?\s+(?:%|percent|percentage|pct|share|fraction|proportion|portion)\s+of\s+(?:(?:our|the|all)\s+)?(?:total\s+)?(.+)$/;
+
+/**
+ * A share of a total: "what % of MRR is from Pro", "Enterprise share of MRR", "what percentage of customers are on
+ * Starter". The part is the metric with the filters said; the whole is the same metric, same period, with none. Only
+ * a metric that adds up over its dimensions (a count or an amount, not a rate or an average) has such a share, and
+ * only a part that names a filter is one; otherwise undefined, and the question is read (or asked back) as before.
+ */
+export function readShare(text: string, catalog: Catalog, at: Date): ArithmeticRead | undefined {
+  const a = SHARE_OF.exec(text);
+  const b = a ? undefined : PART_SHARE_OF.exec(text);
+  const said = a ? a[1]! : b ? `${b[1]} ${b[2]}` : undefined;
+  if (!said) return undefined;
+  const part = plain(understand(said, catalog, at));
+  if (!part) return undefined;
+  const metric = part.metric;
+  if (metric.format === "percent" || isQuotient(metric)) return undefined;
+  // "what share of tickets were high priority": a metric that is a declared part of another (part_of) over that
+  // one, with the same filters; otherwise a part is the metric with a filter said, over the metric with none
+  const of = metric.part_of ? catalog.metrics.find((x) => x.name === metric.part_of) : undefined;
+  if (!of && !part.filters.length) return undefined;
+  const whole = of
+    ? { metric: of, period: part.period, filters: part.filters }
+    : { metric, period: part.period, filters: [] as Filter[] };
+  const key = (f: Filter) => `${f.dimension} ${f.op} ${JSON.stringify(f.value)}`;
+  const li = part.interpretation;
+  const shown = part.filters.map(filterText).join(", ");
+  const wholeLabel = of ? (of.label ?? of.name) : li.metric_label;
+  const interpretation: Interpretation = {
+    ...li,
+    filters: part.filters.map((f) => ({ dimension: f.dimension, op: f.op, value: f.value, said: key(f) })),
+    read_as: of
+      ? `${li.metric_label} as a share of all ${wholeLabel}, ${li.period.text}${shown ? `, ${shown}` : ""}`
+      : `${li.metric_label} with ${shown} as a share of all ${li.metric_label}, ${li.period.text}`,
+    why: [
+      ...li.why,
+      of
+        ? `a share: ${metric.name} over ${of.name}, the whole it is declared a part of (part_of), the same period`
+        : `a share: ${metric.name} with ${shown} over ${metric.name} with no filter, the same period`,
+    ],
+  };
+  return { op: "share", left: { metric, period: part.period, filters: part.filters }, right: whole, interpretation };
 }

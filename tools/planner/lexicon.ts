@@ -19,11 +19,11 @@ export const STOP = new Set(
   our we us you your my i me it its it's this that these those what whats which who whom whose how much many show tell give
   get got please can could would should shall may might there their they them then as so far right now currently current
   today total overall number numbers count amount value worth dollar dollars level figure figures stat stats about around roughly approximately just
-  only also still ever all any each every some per vs versus into out up via through between over under across during within since until
+  only also still ever all any each every some per vs versus into out up via through thru till between over under across during within since until
   big bigger large size how's what's where when whats' let lets let's see look looking know want need list like currently
   take takes taking took go going went come comes came coming bring brings brought make makes made did does kind sort
   share percentage percent proportion fraction ratio please thanks thank hi hey okay ok yes being been more most less fewer
-  much really actually exactly basically company business we've we're i'm i'd us' here ${FILLER.join(" ")}`
+  much really actually exactly basically combined altogether summed company business we've we're i'm i'd us' here ${FILLER.join(" ")}`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -92,7 +92,11 @@ function buildLexicon(catalog: Catalog): Lexicon {
  * the same first letter breaks ties. Numbers and short words are left alone.
  */
 export function correctWord(word: string, lexicon: Lexicon): string | undefined {
-  if (lexicon.words.has(word) || /\d/.test(word) || word.length < 4) return undefined;
+  if (lexicon.words.has(word) || /\d/.test(word)) return undefined;
+  // two letters typed the wrong way round in a short function word ("teh", "waht", "hwo"): that word
+  const swapped = swappedStopWord(word);
+  if (swapped) return swapped;
+  if (word.length < 4) return undefined;
   const budget = word.length >= 8 ? 2 : 1;
   let best: { w: string; d: number; first: boolean; longer: boolean } | undefined;
   for (const known of lexicon.targets) {
@@ -113,6 +117,17 @@ export function correctWord(word: string, lexicon: Lexicon): string | undefined 
       best = { w: known, d: dist, first, longer };
   }
   return best?.w;
+}
+
+/** The one stop word of 3–5 letters that `word` is with two neighbouring letters swapped; none when two fit ("hwo"). */
+function swappedStopWord(word: string): string | undefined {
+  if (word.length < 3 || word.length > 5) return undefined;
+  const fits = new Set<string>();
+  for (let i = 0; i + 1 < word.length; i++) {
+    const w = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+    if (w !== word && STOP.has(w)) fits.add(w);
+  }
+  return fits.size === 1 ? [...fits][0] : undefined;
 }
 
 /** The question with misspelt words replaced by their closest catalog or period word; `fixes` says which. */

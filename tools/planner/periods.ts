@@ -85,7 +85,7 @@ function dayOf(
 const RULES: Rule[] = [
   // "the first half of the year", "H2 2025", "second half of 2025": six months, the current half up to today
   {
-    re: /\b(?:the\s+)?(first|second|1st|2nd)\s+half(?:\s+of)?(?:\s+(?:the|this)\s+year|\s+(last)\s+year|\s+(\d{4}))\b|\bh([12])(?:\s+(\d{4}))?\b/g,
+    re: /\b(?:the\s+)?(first|second|1st|2nd)\s+half(?:(?:\s+of)?(?:\s+(?:the|this)\s+year|\s+(last)\s+year|\s+(\d{4}))\b|(?!\s+of\b)(?=\s|$))|\bh([12])(?:\s+(\d{4}))?\b/g,
     make: (m, today) => {
       const second = m[1] ? /^(?:second|2nd)$/.test(m[1]) : m[4] === "2";
       const said = m[3] ?? m[5];
@@ -235,9 +235,12 @@ const RULES: Rule[] = [
     },
   },
   {
-    re: new RegExp(`\\b(?:in|for|during|of|from|to|and|vs|versus)\\s+(may|march)\\b`, "g"),
+    re: new RegExp(
+      `\\b(?:in|for|during|of|from|to|and|vs|versus|through|thru|till|until|between|by)\\s+(may|march)\\b|(?<=\\b(?:${MONTH_NAMES})\\s*[-–]\\s*)(may|march)\\b|\\b(may|march)(?=\\s*[-–]\\s*(?:${MONTH_NAMES})\\b)`,
+      "g",
+    ),
     make: (m, today) => {
-      const mi = monthIndex(m[1]!);
+      const mi = monthIndex((m[1] ?? m[2] ?? m[3])!);
       return { period: `${latestYearFor(mi, today)}-${pad(mi + 1)}`, multi: false };
     },
   },

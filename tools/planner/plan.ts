@@ -5,7 +5,7 @@ import type { ToolCall } from "../toolbox/index.ts";
 import type { Filter } from "../../engine/catalog/metric-query.ts";
 import { add, resolvePeriod, truncate, ymd, type Grain, type PeriodInput } from "../../engine/catalog/period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
-import { readArithmetic, readImpliedPopulation, type ArithmeticRead } from "./arithmetic.ts";
+import { readArithmetic, readImpliedPopulation, readShare, type ArithmeticRead } from "./arithmetic.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
 import { trailingWindow, type FoundPeriod } from "./periods.ts";
@@ -23,7 +23,8 @@ export type CallRole =
   | "companion"
   | "left"
   | "minus"
-  | "per";
+  | "per"
+  | "share";
 export type Intent =
   | "metric"
   | "arithmetic"
@@ -70,7 +71,7 @@ const LINEAGE =
 const LIST_METRICS =
   /\b(?:(?:what|which|list|show)(?: me)?(?: all)?(?: the)?(?: available)? metrics|what can (?:i|you) ask|what do you know|help)\b/;
 const DEFINE =
-  /\b(?:define|definition|how (?:is|are|do you|does dp) .*\b(?:calculated|computed|defined|measured|calculate|compute|define|measure)|what does .* mean|meaning of|explain (?:the )?metric)\b/;
+  /\b(?:define|definition|how (?:is|are|do you|do we|does dp) .*\b(?:calculated|computed|defined|measured|counted|calculate|compute|define|measure|count)|what does .* mean|meaning of|explain (?:the |our )?(?:[a-z_]+\s+){0,3}(?:metric|number|kpi)|what (?:counts|is counted|qualifies) as)\b/;
 const DESCRIBE_MART = /\b(?:columns?|fields|schema|describe|what(?:'s| is) in)\b/;
 const NAMES_COLUMNS = /\b(?:columns?|fields|schema)\b/;
 const TOP =
@@ -261,7 +262,9 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   // "list all customers on Pro", "which customers churned": rows, not a number; a count of them is a different answer
   if (ROWS.test(text)) return refuseRows(text, catalog, at);
   if (FRESHNESS.test(text)) return planFreshness(text, words, catalog);
-  if (LINEAGE.test(text) && !/\bhow (?:much|many)\b/.test(text)) return planLineage(words, catalog);
+  // "what fraction of MRR comes from Starter" is a share of a total, not where the data comes from
+  const shareSaid = /(?:%|\b(?:percent|percentage|pct|share|fraction|proportion|portion))\s+of\b/.test(text);
+  if (LINEAGE.test(text) && !/\bhow (?:much|many)\b/.test(text) && !shareSaid) return planLineage(words, catalog);
 
   const metrics = matchMetrics(words, catalog);
   if (DEFINE.test(text) && metrics.length)
@@ -333,7 +336,7 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
         ),
       };
   }
-  const arithmetic = readArithmetic(ratio ?? text, catalog, at);
+  const arithmetic = (ratio ? undefined : readShare(text, catalog, at)) ?? readArithmetic(ratio ?? text, catalog, at);
   if (arithmetic && "reason" in arithmetic)
     return {
       status: "refusal",
@@ -354,7 +357,13 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
       interpretation: arithmetic.interpretation,
     };
   }
-  const read = WHICH_MOST.test(text) || !TOP.test(text) ? understand(text, catalog, at) : undefined;
+  let read = WHICH_MOST.test(text) || !TOP.test(text) ? understand(text, catalog, at) : undefined;
+  // "top rep by won amount this year", "best month for new MRR": a ranking of a dimension or a period bucket of a
+  // metric, read with its period and filters, before a ranking of a mart's rows
+  if (!read) {
+    const ranked = understand(text, catalog, at);
+    if ("interpretation" in ranked && ranked.argmax) read = ranked;
+  }
   if (read && !("interpretation" in read)) {
     const implied = readImpliedPopulation(text, catalog, at);
     if (implied) return planUnderstood(implied, catalog, at);
@@ -363,7 +372,7 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
     const summed = SUMMED.exec(text);
     // "total MRR in Q3": a level summed over months is no number the catalog keeps (MRR at the end of Q3 is one
     // month's level, a sum of month-end levels is none of its metrics): asked back, never read as the last month
-    if (summed && read.range && read.interpretation.kind === "stock" && !read.grain && !read.groupBy.length)
+    if (summed && read.range && read.interpretation.kind === "stock" && !read.grainSaid && !read.groupBy.length)
       return {
         status: "refusal",
         reason: `"${summed[0]}" ${read.metric.name} over several months: ${read.metric.name} is a level at an instant, so it has no total over a range; ask for ${read.metric.name} at the end of the period, or for a flow such as new or net new over it`,

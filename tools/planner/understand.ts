@@ -50,6 +50,8 @@ export interface Understood {
   range: boolean;
   filters: Filter[];
   grain: Grain | undefined;
+  /** the grain was said ("by month", "which month"), not taken from a level's range */
+  grainSaid: boolean;
   groupBy: string[];
   argmax: Interpretation["argmax"];
   compare: boolean;
@@ -108,6 +110,11 @@ const CHANGE_STEMS = new Set([...COMPARE_WORDS].map((w) => stemOf(w)));
 const SUPERLATIVE =
   /\b(?:most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst|most popular)\b/;
 const LEAST = /\b(?:least|fewest|lowest|smallest|worst)\b/;
+/** "top rep by won amount", "best month for new MRR": a superlative that opens the question ranks the noun after it */
+const LEAD_SUP =
+  /^(?:the\s+|our\s+)?(?:most\s+popular|most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst)\s+(?!\d|one\b|two\b|three\b|five\b|ten\b)/;
+const BUCKET_LEAD =
+  /^(?:the\s+|our\s+)?(?:most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst)\s+(day|week|month|quarter|year)s?\b/;
 /** "which month", "what was the best week": the bucket of a grain that an argmax ranks */
 const BUCKET_RANKED =
   /^(?:which|what|whats|what's)\s+(?:(?:was|were|is)\s+)?(?:(?:the|our)\s+)?(?:[a-z]+\s+)?(day|week|month|quarter|year)s?\b/;
@@ -366,7 +373,29 @@ interface Attempt {
  * question. Any content word left unplaced means the question asks for something the catalog cannot
  * express: the caller asks back instead of answering a nearby question.
  */
-export function understand(question: string, catalog: Catalog, at: Date): Understood | NotUnderstood {
+/**
+ * The question with each dimension synonym said by its dimension's name ("most popular tier" → "most popular plan"),
+ * for a metric named through its dimension ("popular plan"); a synonym of two dimensions, or a stop word, stays.
+ */
+function dimensionNamesSaid(text: string, catalog: Catalog): string {
+  const to = new Map<string, string | null>();
+  for (const m of catalog.metrics)
+    for (const d of m.dimensions)
+      for (const syn of columnOf(catalog, m.mart, d)?.synonyms ?? []) {
+        const k = syn.toLowerCase();
+        if (STOP.has(k) || k === d) continue;
+        const was = to.get(k);
+        to.set(k, was === undefined || was === d ? d : null);
+      }
+  let out = text;
+  for (const [syn, d] of [...to].sort((a, b) => b[0].length - a[0].length)) {
+    if (!d) continue;
+    out = out.replace(new RegExp(`\\b${syn.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "g"), d.replaceAll("_", " "));
+  }
+  return out;
+}
+
+export function understand(question: string, catalog: Catalog, at: Date, renamed = false): Understood | NotUnderstood {
   const lexicon = lexiconOf(catalog);
   const { text, fixes } = correctTypos(expandShorthand(question), lexicon);
   const tokens = tokensOf(text);
@@ -403,6 +432,15 @@ export function understand(question: string, catalog: Catalog, at: Date): Unders
   for (const m of text.matchAll(/\ball[\s-]time\b/g)) blank(m.index!, m.index! + m[0].length);
   const candidates = candidatesFor(tokensOf(instantless), catalog);
   if (!candidates.length) {
+    // a metric named through a dimension said by a synonym: "the most popular tier" is the most popular plan
+    const said = renamed ? text : dimensionNamesSaid(text, catalog);
+    if (said !== text) {
+      const again = understand(said, catalog, at, true);
+      if ("interpretation" in again) {
+        again.interpretation.why.push(`"${question}" read as "${said}" (a dimension named by its synonym)`);
+        return again;
+      }
+    }
     const content = tokens.filter((t) => !STOP.has(t.raw) && !STOP.has(t.stem)).map((t) => t.raw);
     const related = catalog.metrics.filter((m) =>
       metricPhraseList(m).some((p) => stemsOf(p).some((s) => !STOP.has(s) && tokens.some((t) => t.stem === s))),
@@ -750,7 +788,8 @@ function attemptWith(
   let argmax: Interpretation["argmax"] = null;
   let argmaxGrain: Grain | undefined;
   const sup = SUPERLATIVE.exec(text);
-  if (sup && /^(?:which|what|who|whats|what's)\b/.test(text.trim())) {
+  const leading = LEAD_SUP.test(text.trim());
+  if (sup && (leading || /^(?:which|what|who|whats|what's)\b/.test(text.trim()))) {
     // "who": the dimension whose synonyms say "who", by its name if said ("who is our top sales rep")
     const whoPhrases = new Set(
       metric.dimensions
@@ -762,7 +801,7 @@ function attemptWith(
       ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => whoPhrases.has(p))
       : findDimension(tokens, placed, catalog, metric, true, 0, undefined, 5);
     // "which month had the most new MRR": the period itself is ranked, a bucket of the grain said
-    const bucket = dim ? undefined : BUCKET_RANKED.exec(text);
+    const bucket = dim ? undefined : (BUCKET_RANKED.exec(text) ?? BUCKET_LEAD.exec(text.trim()));
     if (bucket) {
       const word = bucket[1]!.replace(/s$/, "") as Grain;
       if (GRAIN_RANK[word] >= GRAIN_RANK[metric.grain]) {
@@ -914,6 +953,8 @@ function attemptWith(
     if (!x || !/^(by|per)$/.test(t.raw) || STOP.has(x.raw) || grainWord.test(x.raw) || dimStems.has(x.stem)) return;
     // "the biggest plan by MRR": a whole name of the metric after "by" is the measure ranked by
     if (ownPhrases.some((p) => ` ${p} `.includes(` ${t.stem} ${x.stem} `) || p === x.stem)) return;
+    // ... of several words: "the top rep by won amount", "the biggest plan by recurring revenue"
+    if (ownPhrases.some((p) => p.split(" ").every((s, k) => tokens[i + 1 + k]?.stem === s))) return;
     if (c.covered.has(x.stem)) placed[i + 1] = false;
   });
   const unplaced = tokens.filter((_, i) => !placed[i]).map((t) => t.raw);
@@ -926,6 +967,10 @@ function attemptWith(
     // customers grow": the size of the change, not an amount of money)
     !(compare && (said === "percent" || said === "currency")) &&
     !(said === "currency" && (metric.format !== "number" || metric.unit || kind === "ratio"));
+  // "which customer pays the most", "top account by MRR": a ranking of something that is no dimension of the metric nor a
+  // bucket of time is never answered with the metric's total
+  if (sup && !argmax && (leading || /^(?:which|who)\b/.test(text.trim())))
+    unplaced.push(`${sup[0]} (nothing of ${metric.name} to rank: no dimension of it or period bucket is named)`);
   if (clash)
     unplaced.push(`${CUE_WORDS[said]} (${metric.name} is ${FORMAT_WORDS[metric.format ?? "number"] ?? metric.format})`);
   const partial: Partial<Interpretation> = { metric: metric.name, metric_label: metric.label ?? metric.name, why };
@@ -1065,6 +1110,7 @@ function attemptWith(
       range,
       filters: filters.map(({ said: _, ...f }) => f),
       grain,
+      grainSaid: !!(argmaxGrain ?? grain0 ?? trend),
       groupBy,
       argmax,
       compare,

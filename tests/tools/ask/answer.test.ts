@@ -192,3 +192,24 @@ describe("a ranking of periods (trust5)", () => {
     }
   });
 });
+
+describe("a share of a total (trust6)", () => {
+  test("a share of a total: the part, the whole and the % of one metric over one period", async () => {
+    const ctx = createToolContext(loadProject(fx.dir));
+    let rows: { plan: string; part: number; whole: number }[] = [];
+    try {
+      rows = await ctx.query<{ plan: string; part: number; whole: number }>(
+        "select plan, sum(mrr) as part, sum(sum(mrr)) over () as whole from marts.mrr_monthly where month = date '2026-10-01' group by plan order by plan limit 1",
+        [],
+      );
+    } finally {
+      ctx.close();
+    }
+    const { plan, part, whole } = rows[0]!;
+    const r = await ask(`what % of mrr was from the ${plan.toLowerCase()} plan last month`);
+    expect(r.status).toBe("answered");
+    const pct = `${Number(((100 * part) / whole).toPrecision(3))}%`;
+    expect(r.answer).toContain("as a share of all MRR, the end of October 2026");
+    expect(r.answer).toContain(`was ${pct} of all MRR in October 2026`);
+  });
+});
