@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { loadProject } from "../../../engine/config/project.ts";
 import { pull } from "../../../engine/ingest/pull.ts";
 import { build } from "../../../engine/transform/build.ts";
+import { Db, literal } from "../../../engine/warehouse/duckdb.ts";
 import { currentPointer, openReader } from "../../../engine/warehouse/snapshots.ts";
 import { readManifest } from "../../../engine/warehouse/table-parts.ts";
 import { snapshotRows, writeProject } from "../../helpers.ts";
@@ -50,6 +51,13 @@ describe("publish writes what changed", () => {
     expect((await build(p)).ok).toBe(true);
     const first = manifest(dir);
     expect(first.tables["staging.big"]!.parts).toHaveLength(1);
+    // parts are zstd (table-parts.ts PART_OPTIONS: level 1, as small as the default level at less CPU)
+    const mem = await Db.open(":memory:");
+    const part = join(p.paths.snapshots, "tables", first.tables["staging.big"]!.parts[0]!);
+    expect(
+      await mem.all(`select distinct compression from parquet_metadata(${literal(part)}) where num_values > 0`),
+    ).toEqual([{ compression: "ZSTD" }]);
+    mem.close();
     // HUGEINT (sum) travels as text and is cast back
     expect(
       await snapshotRows(dir, "select typeof(total) as t, count(*)::int as n from staging.big group by all"),
