@@ -152,10 +152,13 @@ function emptyStreamSelect(project: Project, source: string, stream: string): st
  */
 export async function build(project: Project, options: BuildOptions = {}): Promise<BuildResult> {
   const started = Date.now();
+  const phase = phaseClock();
   const graph = await planModels(project);
+  phase("plan");
   const runId = options.runId ?? newRunId(now());
   const nowIso = now().toISOString();
   const db = await openWriter(project);
+  phase("open");
   const loose: TestResult[] = [];
   let results: ModelResult[] = [];
   let corrupt: string | undefined;
@@ -200,13 +203,16 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
       nowIso,
       options,
     });
+    phase("prep");
     await run.run();
     results = run.results;
     corrupt = run.corrupt;
     for (const test of singular.unattached) loose.push(await runTest(db, test, ""));
+    phase("models");
     // a build that read a damaged warehouse publishes nothing: readers keep the last verified snapshot
     if (!corrupt && (results.length || loose.length))
       await recordAndPublish(project, db, graph, runId, results, loose, nowIso, options, run.deltas);
+    phase("publish");
     compact = await mayBeBloated(db);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
@@ -215,6 +221,7 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
   } finally {
     options.signal?.removeEventListener("abort", interrupt);
     db.close();
+    phase("close");
   }
   if (corrupt) throw await healCorruptWarehouse(project, corrupt);
   if (compact)
@@ -222,10 +229,29 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
       threads: project.config.warehouse.threads,
       memoryLimit: project.config.warehouse.memory_limit,
     });
+  phase("compaction");
+  log.debug(`build phases: ${phase.summary()}`);
   const ok =
     results.every((r) => r.status === "success" || r.status === "unchanged") &&
     loose.every((t) => t.status === "pass" || t.status === "warn");
   return { runId, models: results, tests: loose, ok, durationMs: Date.now() - started };
+}
+
+/**
+ * Wall and CPU time per named phase, for `DP_DEBUG=1`: CPU beside wall because on a loaded machine the wall
+ * clock says little. Each call closes the phase that began at the previous one.
+ */
+function phaseClock(): ((name: string) => void) & { summary(): string } {
+  const spans: string[] = [];
+  let wall = performance.now();
+  let cpu = process.cpuUsage();
+  const mark = (name: string) => {
+    const c = process.cpuUsage(cpu);
+    spans.push(`${name} ${Math.round(performance.now() - wall)} ms (${Math.round((c.user + c.system) / 1000)} CPU)`);
+    wall = performance.now();
+    cpu = process.cpuUsage();
+  };
+  return Object.assign(mark, { summary: () => spans.join(", ") });
 }
 
 function selectModels(project: Project, graph: ModelGraph, history: BuildHistory, options: BuildOptions): string[] {

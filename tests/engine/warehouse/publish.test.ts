@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { loadProject } from "../../../engine/config/project.ts";
 import { pull } from "../../../engine/ingest/pull.ts";
 import { build } from "../../../engine/transform/build.ts";
+import { Db, literal } from "../../../engine/warehouse/duckdb.ts";
 import { currentPointer, openReader } from "../../../engine/warehouse/snapshots.ts";
 import { readManifest } from "../../../engine/warehouse/table-parts.ts";
 import { snapshotRows, writeProject } from "../../helpers.ts";
@@ -50,6 +51,13 @@ describe("publish writes what changed", () => {
     expect((await build(p)).ok).toBe(true);
     const first = manifest(dir);
     expect(first.tables["staging.big"]!.parts).toHaveLength(1);
+    // parts are zstd (table-parts.ts PART_OPTIONS: level 1, as small as the default level at less CPU)
+    const mem = await Db.open(":memory:");
+    const part = join(p.paths.snapshots, "tables", first.tables["staging.big"]!.parts[0]!);
+    expect(
+      await mem.all(`select distinct compression from parquet_metadata(${literal(part)}) where num_values > 0`),
+    ).toEqual([{ compression: "ZSTD" }]);
+    mem.close();
     // HUGEINT (sum) travels as text and is cast back
     expect(
       await snapshotRows(dir, "select typeof(total) as t, count(*)::int as n from staging.big group by all"),
@@ -144,5 +152,30 @@ describe("publish writes what changed", () => {
     console.log(`warehouse: fresh ${fresh} bytes, after 3 full rebuilds ${grown} (${(grown / fresh).toFixed(2)}×)`);
     expect(grown).toBeLessThanOrEqual(fresh * 1.1);
     expect(await snapshotRows(dir, "select count(*)::int as n from staging.big")).toEqual([{ n: 1500000 }]);
+  }, 120_000);
+
+  test("a table of wide rows is published under a small memory limit: its part's row groups are sized by bytes, not rows", async () => {
+    // 40k rows of ≈6 KB: one 122,880-row group would be ≈240 MB in the Parquet writer, past a 256 MB limit
+    const dir = writeProject({
+      "project.yaml": "name: wide\nwarehouse:\n  memory_limit: 256MB\n",
+      "models/staging/wide.sql": "select i, repeat(md5(i::varchar), 190) as payload from range(40000) t(i)\n",
+    });
+    const p = loadProject(dir);
+    const result = await build(p);
+    expect(result.models.map((m) => [m.model, m.status, m.rows])).toEqual([["wide", "success", 40000]]);
+    const entry = manifest(dir).tables["staging.wide"]!;
+    const mem = await Db.open(":memory:");
+    const part = join(p.paths.snapshots, "tables", entry.parts[0]!);
+    const [groups] = await mem.all<{ n: number; most: number }>(
+      `select count(distinct row_group_id)::int as n, max(row_group_num_rows)::int as most from parquet_metadata(${literal(part)})`,
+    );
+    mem.close();
+    expect(groups!.n).toBeGreaterThan(3);
+    // 32 MB of ≈6 KB rows, rounded up by DuckDB to whole 2,048-row vectors
+    expect(groups!.most).toBeLessThanOrEqual(8192);
+    expect(
+      // (the publish read every row back before the pointer moved)
+      await snapshotRows(dir, "select count(*)::int as n, count(distinct i)::int as k from staging.wide"),
+    ).toEqual([{ n: 40000, k: 40000 }]);
   }, 120_000);
 });

@@ -1,0 +1,85 @@
+/**
+ * The Stripe staging models that unnest JSON lists, under a small warehouse.memory_limit. Each parses its
+ * list once (from_json into the fields it keeps); with a `->>` extraction per field stg_stripe__invoice_lines
+ * ran out of memory on the first 20k invoices under 256 MB (and on the 10× demo under 500 MB);
+ * stg_stripe__subscription_items, whose aggregate kept every subscription's items JSON, on the 10× demo under 500 MB.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
+import { runDp, snapshotRows, tempDir } from "../helpers.ts";
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = join(tempDir("dp-lines-mem-"), "acme");
+  expect((await runDp(["init", dir, "--demo"])).code).toBe(0);
+  const path = join(dir, "project.yaml");
+  const doc = parseDocument(readFileSync(path, "utf8"));
+  // ≈20k invoices: one landed file, one row group
+  doc.setIn(["sources", "stripe", "config", "scale"], 3000);
+  doc.setIn(["warehouse", "memory_limit"], "256MB");
+  writeFileSync(path, doc.toString());
+  const pull = await runDp(["pull", "stripe", "-C", dir], { timeoutMs: 240_000 });
+  expect(pull.code).toBe(0);
+}, 300_000);
+
+afterAll(() => {
+  if (dir) rmSync(join(dir, ".."), { recursive: true, force: true });
+});
+
+describe("Stripe staging models under warehouse.memory_limit: 256MB", () => {
+  test("builds, with one row per line of each invoice's latest version and the same values the JSON holds", async () => {
+    const build = await runDp(["build", "-s", "stg_stripe__invoice_lines", "--json", "-C", dir], {
+      timeoutMs: 240_000,
+    });
+    expect(build.stderr).not.toContain("Out of Memory");
+    expect(build.code).toBe(0);
+    const [built] = await snapshotRows(
+      dir,
+      `SELECT count(*)::int AS n, count(DISTINCT invoice_line_id)::int AS ids, count(DISTINCT invoice_id)::int AS invoices,
+              sum(amount)::DOUBLE AS amount, count(*) FILTER (WHERE period_start_at IS NULL)::int AS no_period,
+              count(*) FILTER (WHERE price_id IS NULL)::int AS no_price
+       FROM staging.stg_stripe__invoice_lines`,
+    );
+    const [raw] = await snapshotRows(
+      dir,
+      `SELECT count(*)::int AS n, sum(CAST(l ->> '$.amount' AS DOUBLE) / 100)::DOUBLE AS amount
+       FROM (SELECT unnest(CAST(lines -> '$.data' AS JSON[])) AS l FROM raw.stripe__invoices WHERE NOT coalesce(deleted, false))`,
+    );
+    expect(Number(built!.n)).toBeGreaterThan(15_000);
+    expect(built!.n).toBe(raw!.n);
+    expect(built!.ids).toBe(built!.n);
+    expect(Number(built!.amount)).toBeCloseTo(Number(raw!.amount), 2);
+    expect(built!.no_period).toBe(0);
+    expect(built!.no_price).toBe(0);
+  }, 300_000);
+
+  test("stg_stripe__subscription_items builds, one row per item of each subscription's latest version", async () => {
+    // its JSON is a few MB at this scale: this checks the parse, not the memory the 10× demo needed
+    const build = await runDp(
+      ["build", "-s", "stg_stripe__prices stg_stripe__subscription_items", "--json", "-C", dir],
+      {
+        timeoutMs: 240_000,
+      },
+    );
+    expect(build.stderr).not.toContain("Out of Memory");
+    expect(build.code).toBe(0);
+    const [built] = await snapshotRows(
+      dir,
+      `SELECT count(*)::int AS n, count(DISTINCT subscription_item_id)::int AS ids,
+              count(*) FILTER (WHERE price_id IS NULL OR current_period_end_at IS NULL)::int AS unparsed
+       FROM staging.stg_stripe__subscription_items`,
+    );
+    const [raw] = await snapshotRows(
+      dir,
+      `SELECT sum(json_array_length(items -> '$.data'))::int AS n
+       FROM (SELECT arg_max(items, _dp_loaded_at) AS items FROM raw.stripe__subscriptions GROUP BY id)`,
+    );
+    expect(Number(built!.n)).toBeGreaterThan(2_000);
+    expect(built!.n).toBe(raw!.n);
+    expect(built!.ids).toBe(built!.n);
+    expect(built!.unparsed).toBe(0);
+  }, 300_000);
+});
