@@ -37,7 +37,9 @@ export async function materialize(
   schemas: Set<string>,
   /** this build's data version (its run id): written on a table the row diff changed */
   version = "",
-): Promise<{ created?: number; deleted?: number; same?: string; diffed?: boolean }> {
+  /** a table's key (publishKey): the row diff says whether its added rows are a merge part by it */
+  key?: string[],
+): Promise<{ created?: number; deleted?: number; same?: string; diffed?: boolean; keyed?: boolean }> {
   const rel = liveRelation(model);
   if (!schemas.has(model.schema)) await db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(model.schema)}`);
   if (model.materialized === "incremental" && existing === "table" && !fullRefresh) {
@@ -94,8 +96,9 @@ export async function materialize(
     return {};
   }
   if (model.materialized === "table" && existing === "table" && !fullRefresh) {
-    const replaced = await replaceChangedRows(db, model, sql, version);
-    if (replaced !== undefined) return { created: replaced.rows, same: replaced.same, diffed: true };
+    const replaced = await replaceChangedRows(db, model, sql, version, key);
+    if (replaced !== undefined)
+      return { created: replaced.rows, same: replaced.same, diffed: true, keyed: replaced.keyed };
   }
   const created = await db.one<{ Count: number }>(`CREATE OR REPLACE TABLE ${rel} AS ${sql}`);
   if (model.materialized === "table" && version) await markVersion(db, rel, version);
@@ -120,7 +123,8 @@ async function replaceChangedRows(
   model: Model,
   sql: string,
   version: string,
-): Promise<{ rows: number; same?: string } | undefined> {
+  key?: string[],
+): Promise<{ rows: number; same?: string; keyed?: boolean } | undefined> {
   const rel = liveRelation(model);
   const nextName = `dp_next__${model.schema}__${model.name}`;
   const next = ident(nextName);
@@ -151,6 +155,7 @@ async function replaceChangedRows(
     let keepAdded = false;
     const side = ident("dp__side");
     let kept: string | undefined;
+    let keyed: boolean | undefined;
     try {
       await db.run(
         `CREATE OR REPLACE TEMP TABLE ${diff} AS SELECT ${list}, CAST(sum(${side}) AS BIGINT) AS ${side} FROM
@@ -180,6 +185,15 @@ async function replaceChangedRows(
         );
       if (!unchanged) await db.run(`INSERT INTO ${rel} SELECT * FROM ${added}`);
       keepAdded = true;
+      // every removed row's key is added again (a row replaced, none removed): the added rows, as a merge part
+      // by the key, turn the previous version into this one
+      if (key?.length && !unchanged) {
+        const using = key.map(ident).join(", ");
+        const orphans = goneRows
+          ? await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${gone} ANTI JOIN ${added} USING (${using})`)
+          : undefined;
+        keyed = Number(orphans?.n ?? 0) === 0;
+      }
       const live = unchanged ? await tableVersion(db, model) : undefined;
       if (live) kept = live;
       else if (version) await markVersion(db, rel, version);
@@ -188,7 +202,7 @@ async function replaceChangedRows(
       await db.run(`DROP TABLE IF EXISTS ${gone}`).catch(() => {});
       if (!keepAdded) await db.run(`DROP TABLE IF EXISTS ${added}`).catch(() => {});
     }
-    return { rows: Number(created?.Count ?? 0), same: kept };
+    return { rows: Number(created?.Count ?? 0), same: kept, keyed };
   } finally {
     // after a failed statement the transaction is aborted and this fails too: the first error is the one to report
     await db.run(`DROP TABLE IF EXISTS ${next}`).catch(() => {});
