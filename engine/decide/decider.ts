@@ -85,6 +85,11 @@ export interface ActRunner {
   /** the tools whose authority is `act`: a decision file naming another is exit 2 */
   readonly actTools: string[];
   run(act: ActRequest, approval: ActApprovalInfo): Promise<ActOutcome>;
+  /**
+   * Acts run inside `fn` share what each would set up alone (the tools' context: the reader catalog),
+   * released when it ends; for acts on one unchanged snapshot (a run's due acts, before its publish).
+   */
+  together?<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export interface DecisionServices {

@@ -21,7 +21,7 @@ import {
   type LedgerRow,
   materializeMart,
   refreshActOutcomes,
-  setActStatus,
+  setActStatuses,
   sha,
 } from "./ledger.ts";
 
@@ -329,17 +329,25 @@ export class DecisionStep {
        WHERE l.act_status = 'pending' ORDER BY m.decision_id`,
     );
     const pii = this.pii(d.name);
-    for (const row of due) {
-      const act = fillAct(d, row.label, row, pii)!;
-      // "running" is written before the act: a run killed mid-act never repeats it
-      await setActStatus(db, row.decision_id, "running");
-      const outcome = await this.services.acts
-        .run(act, { by: "authority_map", decision: d.name, decision_id: row.decision_id })
-        .catch((e) => ({ ok: false, error: asDpError(e).message }));
-      await setActStatus(db, row.decision_id, outcome.ok ? "ok" : "failed", outcome.ok ? undefined : outcome.error);
-      if (!outcome.ok)
-        log.warn(`decision ${d.name}: the act of ${row.decision_id} failed: ${outcome.error}`, { step: "decide" });
-    }
+    const acts = this.services.acts;
+    const all = async () => {
+      // an act's outcome is written in the same commit as the next act's "running" (one commit an act,
+      // not two): a run killed between them leaves that act "running", as before
+      let outcome: { id: string; status: string; error?: string } | undefined;
+      for (const row of due) {
+        const act = fillAct(d, row.label, row, pii)!;
+        // "running" is written before the act: a run killed mid-act never repeats it
+        await setActStatuses(db, [...(outcome ? [outcome] : []), { id: row.decision_id, status: "running" }]);
+        const out = await acts
+          .run(act, { by: "authority_map", decision: d.name, decision_id: row.decision_id })
+          .catch((e) => ({ ok: false, error: asDpError(e).message }));
+        outcome = { id: row.decision_id, status: out.ok ? "ok" : "failed", error: out.ok ? undefined : out.error };
+        if (!out.ok)
+          log.warn(`decision ${d.name}: the act of ${row.decision_id} failed: ${out.error}`, { step: "decide" });
+      }
+      if (outcome) await setActStatuses(db, [outcome]);
+    };
+    if (due.length) await (acts.together ? acts.together(all) : all());
     return due.map((row) => row.decision_id);
   }
 

@@ -123,12 +123,17 @@ export function sha(text: string, length = 16): string {
   return createHash("sha256").update(text).digest("hex").slice(0, length);
 }
 
-export async function setActStatus(db: Db, decisionId: string, actStatus: string, error?: string): Promise<void> {
-  await db.run("UPDATE _dp.decisions SET act_status = $2, error = coalesce($3, error) WHERE decision_id = $1", [
-    decisionId,
-    actStatus,
-    error ? `act failed: ${error}` : null,
-  ]);
+/** Several decisions' act status in one statement (one commit). */
+export async function setActStatuses(db: Db, updates: { id: string; status: string; error?: string }[]): Promise<void> {
+  if (!updates.length) return;
+  const values = updates
+    .map((_, i) => `($${3 * i + 1}::VARCHAR, $${3 * i + 2}::VARCHAR, $${3 * i + 3}::VARCHAR)`)
+    .join(", ");
+  await db.run(
+    `UPDATE _dp.decisions AS d SET act_status = u.status, error = coalesce(u.error, d.error)
+     FROM (VALUES ${values}) AS u(id, status, error) WHERE d.decision_id = u.id`,
+    updates.flatMap((u) => [u.id, u.status, u.error ? `act failed: ${u.error}` : null]),
+  );
 }
 
 /**

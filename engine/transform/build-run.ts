@@ -295,7 +295,7 @@ export class BuildRun {
       model.materialized === "incremental" && this.s.relations.get(key) === "table" && !this.s.options.fullRefresh;
     try {
       if (this.roomy.has(name)) await this.s.db.run(`SET memory_limit = ${literal(roomyMemoryLimit())}`);
-      const { created, checked, same } = await this.materializeAndTest(model, sql, r);
+      const { created, checked, same, mergeKey } = await this.materializeAndTest(model, sql, r);
       const rows = checked.rows ?? created ?? (await this.countRows(model));
       r.rows = Number(rows ?? 0);
       this.group.built(
@@ -317,6 +317,15 @@ export class BuildRun {
           temp: deltaTable(model),
           strategy,
           keys,
+          base: this.s.history.outputVersion.get(name),
+          version,
+        });
+      // a table whose row diff only replaced rows by its key: its added rows are the publish's merge part
+      if (mergeKey && version === this.s.runId)
+        this.deltas.set(key, {
+          temp: deltaTable(model),
+          strategy: "merge",
+          keys: mergeKey,
           base: this.s.history.outputVersion.get(name),
           version,
         });
@@ -383,7 +392,7 @@ export class BuildRun {
     model: Model,
     sql: string,
     r: ModelResult,
-  ): Promise<{ created?: number; checked: { rows?: number }; same?: string }> {
+  ): Promise<{ created?: number; checked: { rows?: number }; same?: string; mergeKey?: string[] }> {
     const { db, graph, history, relations, schemas, attached, options } = this.s;
     const name = model.name;
     const existing = relations.get(relationKey(model.schema, name));
@@ -399,7 +408,8 @@ export class BuildRun {
       return buildBeside(db, model, sql, tests, r.tests, existing);
     }
     await this.group.begin();
-    const { created, deleted, same } = await materialize(
+    const key = options.noTests ? undefined : publishKey(model, tests);
+    const { created, deleted, same, diffed, keyed } = await materialize(
       db,
       model,
       sql,
@@ -408,6 +418,7 @@ export class BuildRun {
       existing,
       schemas,
       this.s.runId,
+      key,
     );
     // a part can add and replace rows but not remove them: a merge that deleted keys publishes its table whole
     if (deleted) r.deletedKeys = deleted;
@@ -420,24 +431,32 @@ export class BuildRun {
     }
     await checkContract(db, model, liveRelation(model));
     const merged = model.materialized === "incremental" && existing === "table" && !options.fullRefresh;
+    const lastHash = history.lastSuccessHash.get(name);
+    const lastTests = this.s.lastTests.get(name);
     const onDelta = new Set(
       merged
-        ? [
-            ...uniqueOnMergeKey(model, tests),
-            ...rowTestsOnDelta(model, tests, history.lastSuccessHash.get(name), this.s.lastTests.get(name)),
-          ]
-        : [],
+        ? [...uniqueOnMergeKey(model, tests), ...rowTestsOnDelta(model, tests, lastHash, lastTests)]
+        : diffed
+          ? rowTestsOnDiff(model, tests, lastHash, lastTests)
+          : [],
     );
-    const checked = await runModelTests(
-      db,
-      tests.filter((t) => !onDelta.has(t)),
-      liveRelation(model),
-    );
-    const delta = [...(await runModelTests(db, [...onDelta], ident(deltaTable(model)))).results];
+    let checked: Awaited<ReturnType<typeof runModelTests>>;
+    let delta: TestResult[];
+    try {
+      checked = await runModelTests(
+        db,
+        tests.filter((t) => !onDelta.has(t)),
+        liveRelation(model),
+      );
+      delta = [...(await runModelTests(db, [...onDelta], ident(deltaTable(model)))).results];
+    } finally {
+      // a table's delta (the rows its row diff added) is read by its tests, and by the publish when it is a merge part
+      if (diffed && !keyed) await db.run(`DROP TABLE IF EXISTS ${ident(deltaTable(model))}`).catch(() => {});
+    }
     const whole = [...checked.results];
     r.tests.push(...tests.map((t) => (onDelta.has(t) ? delta.shift() : whole.shift())!));
     throwIfFailed(model, r.tests);
-    return { created, checked, same };
+    return { created, checked, same, mergeKey: keyed ? key : undefined };
   }
 
   private async countRows(model: Model): Promise<number | undefined> {
@@ -549,6 +568,18 @@ function uniqueOnMergeKey(model: Model, tests: DataTest[]): DataTest[] {
   return tests.filter((t) => t.kind === "unique" && t.column === keys[0] && t.model === model.name);
 }
 
+/**
+ * The key a table model's publish can merge its changed rows by: one column its YAML tests `unique` and
+ * `not_null`, both at error severity (so the whole table passed both before it is published).
+ */
+export function publishKey(model: Model, tests: DataTest[]): string[] | undefined {
+  if (model.materialized !== "table") return undefined;
+  const mine = tests.filter((t) => t.model === model.name && t.severity === "error" && t.column);
+  const notNull = new Set(mine.filter((t) => t.kind === "not_null").map((t) => t.column));
+  const column = mine.find((t) => t.kind === "unique" && notNull.has(t.column))?.column;
+  return column ? [column] : undefined;
+}
+
 /** Tests that judge each row by itself: a row's failure does not depend on any other row or table. */
 const ROW_TESTS = new Set(["not_null", "accepted_values", "expression"]);
 
@@ -559,6 +590,29 @@ const ROW_TESTS = new Set(["not_null", "accepted_values", "expression"]);
  * new rows) is the test over the table (3.8M events: ≈0.3 s each run for not_null and accepted_values).
  * Warn-severity tests, which report every failing row, and tests that read other rows or tables stay whole.
  */
+/**
+ * A table rebuilt over its live version through the row diff (materialize.ts) keeps the live rows the new
+ * result still has and adds the rest (deltaTable): as with a merge, a row-by-row test the last build of the
+ * same definition passed holds for the kept rows, so testing the added ones is testing the table (a cron
+ * run's marts: a few hundred rows of 10–70k).
+ */
+function rowTestsOnDiff(
+  model: Model,
+  tests: DataTest[],
+  lastHash: string | undefined,
+  last: TestResult[] | undefined,
+): DataTest[] {
+  if (model.materialized !== "table" || lastHash !== model.hash || !last) return [];
+  return passedRowTests(model, tests, last);
+}
+
+function passedRowTests(model: Model, tests: DataTest[], last: TestResult[]): DataTest[] {
+  const passed = new Set(last.filter((t) => t.status === "pass").map((t) => t.id));
+  return tests.filter(
+    (t) => ROW_TESTS.has(t.kind) && t.severity === "error" && t.model === model.name && passed.has(t.id),
+  );
+}
+
 function rowTestsOnDelta(
   model: Model,
   tests: DataTest[],
@@ -567,8 +621,5 @@ function rowTestsOnDelta(
 ): DataTest[] {
   const { strategy } = incrementalStrategy(model);
   if ((strategy !== "merge" && strategy !== "append") || lastHash !== model.hash || !last) return [];
-  const passed = new Set(last.filter((t) => t.status === "pass").map((t) => t.id));
-  return tests.filter(
-    (t) => ROW_TESTS.has(t.kind) && t.severity === "error" && t.model === model.name && passed.has(t.id),
-  );
+  return passedRowTests(model, tests, last);
 }

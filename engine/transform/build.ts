@@ -20,14 +20,14 @@ import { compactIfBloated, mayBeBloated } from "../warehouse/compact.ts";
 import { isCorruptWarehouse } from "../warehouse/recover.ts";
 import type { TableDelta } from "../warehouse/table-parts.ts";
 import { type BuildHistory, lastTestResults, modifiedModels, readBuildHistory, retrySet } from "./build-history.ts";
-import { BuildRun, type ModelResult, quarantineMessage, sqlMessage } from "./build-run.ts";
+import { BuildRun, type ModelResult, publishKey, quarantineMessage, sqlMessage } from "./build-run.ts";
 import { liveRelation } from "./compile.ts";
 import { planModels } from "./dag.ts";
 import { streamVersions } from "./fingerprint.ts";
 import { dropShadows, incrementalStrategy, liveRelations, relationKey } from "./materialize.ts";
 import { type Model, type ModelGraph, rawViewName } from "./models.ts";
 import { select } from "./selector.ts";
-import { type DataTest, runTest, type TestResult } from "./testing/data-tests.ts";
+import { type DataTest, runTest, type TestResult, testsFor } from "./testing/data-tests.ts";
 import { planSingularTests } from "./testing/singular-tests.ts";
 
 export interface BuildOptions {
@@ -293,6 +293,9 @@ async function recordAndPublish(
   for (const m of graph.models.values()) {
     const { strategy, keys } = incrementalStrategy(m);
     if (m.materialized === "incremental" && strategy === "merge") mergeKeys.set(relationKey(m.schema, m.name), keys);
+    // a table written whole carries its key, so that a later run's changed rows can be a part over it
+    const key = m.materialized === "table" && !options.noTests ? publishKey(m, testsFor(m, graph, nowIso)) : undefined;
+    if (key) mergeKeys.set(relationKey(m.schema, m.name), key);
   }
   await publishSnapshot(project, db, runId, options.sidecar, { deltas, mergeKeys });
   for (const r of results) {

@@ -37,7 +37,9 @@ export async function materialize(
   schemas: Set<string>,
   /** this build's data version (its run id): written on a table the row diff changed */
   version = "",
-): Promise<{ created?: number; deleted?: number; same?: string }> {
+  /** a table's key (publishKey): the row diff says whether its added rows are a merge part by it */
+  key?: string[],
+): Promise<{ created?: number; deleted?: number; same?: string; diffed?: boolean; keyed?: boolean }> {
   const rel = liveRelation(model);
   if (!schemas.has(model.schema)) await db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(model.schema)}`);
   if (model.materialized === "incremental" && existing === "table" && !fullRefresh) {
@@ -94,8 +96,9 @@ export async function materialize(
     return {};
   }
   if (model.materialized === "table" && existing === "table" && !fullRefresh) {
-    const replaced = await replaceChangedRows(db, model, sql, version);
-    if (replaced !== undefined) return { created: replaced.rows, same: replaced.same };
+    const replaced = await replaceChangedRows(db, model, sql, version, key);
+    if (replaced !== undefined)
+      return { created: replaced.rows, same: replaced.same, diffed: true, keyed: replaced.keyed };
   }
   const created = await db.one<{ Count: number }>(`CREATE OR REPLACE TABLE ${rel} AS ${sql}`);
   if (model.materialized === "table" && version) await markVersion(db, rel, version);
@@ -108,7 +111,8 @@ export async function materialize(
  * inserted (each row counted with its duplicates). DuckDB logs a table created anew whole, uncompressed,
  * to the WAL and writes it again at the checkpoint (a 94k-row mart: 9 MB per cron run); the rows a
  * 15-minute run changes are a few hundred. Returns the row count, and when no row changed, the data
- * version the table holds; undefined when the columns changed (the caller creates the table anew).
+ * version the table holds; undefined when the columns changed (the caller creates the table anew). The rows
+ * added stay in the temp table deltaTable(model) for the caller, who drops it.
  *
  * The version a table's rows are is kept on the table itself (its comment, `dp:version <run id>`), written
  * in the transaction that changes them: a build killed after committing a model but before recording it
@@ -119,7 +123,8 @@ async function replaceChangedRows(
   model: Model,
   sql: string,
   version: string,
-): Promise<{ rows: number; same?: string } | undefined> {
+  key?: string[],
+): Promise<{ rows: number; same?: string; keyed?: boolean } | undefined> {
   const rel = liveRelation(model);
   const nextName = `dp_next__${model.schema}__${model.name}`;
   const next = ident(nextName);
@@ -145,9 +150,12 @@ async function replaceChangedRows(
     // whole version: 3–5× the time on the cron run's marts); a row left above 0 goes, below 0 comes
     const diff = ident(`${nextName}__diff`);
     const gone = ident(`${nextName}__gone`);
-    const added = ident(`${nextName}__added`);
+    // the rows added are kept as the model's delta (deltaTable): its row-by-row tests read them (build-run.ts)
+    const added = ident(deltaTable(model));
+    let keepAdded = false;
     const side = ident("dp__side");
     let kept: string | undefined;
+    let keyed: boolean | undefined;
     try {
       await db.run(
         `CREATE OR REPLACE TEMP TABLE ${diff} AS SELECT ${list}, CAST(sum(${side}) AS BIGINT) AS ${side} FROM
@@ -176,15 +184,25 @@ async function replaceChangedRows(
            JOIN (SELECT ${list}, row_number() OVER (PARTITION BY ${list}) AS dp_k FROM ${gone}) b ON ${same} AND a.dp_k = b.dp_k)`,
         );
       if (!unchanged) await db.run(`INSERT INTO ${rel} SELECT * FROM ${added}`);
+      keepAdded = true;
+      // every removed row's key is added again (a row replaced, none removed): the added rows, as a merge part
+      // by the key, turn the previous version into this one
+      if (key?.length && !unchanged) {
+        const using = key.map(ident).join(", ");
+        const orphans = goneRows
+          ? await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${gone} ANTI JOIN ${added} USING (${using})`)
+          : undefined;
+        keyed = Number(orphans?.n ?? 0) === 0;
+      }
       const live = unchanged ? await tableVersion(db, model) : undefined;
       if (live) kept = live;
       else if (version) await markVersion(db, rel, version);
     } finally {
       await db.run(`DROP TABLE IF EXISTS ${diff}`).catch(() => {});
       await db.run(`DROP TABLE IF EXISTS ${gone}`).catch(() => {});
-      await db.run(`DROP TABLE IF EXISTS ${added}`).catch(() => {});
+      if (!keepAdded) await db.run(`DROP TABLE IF EXISTS ${added}`).catch(() => {});
     }
-    return { rows: Number(created?.Count ?? 0), same: kept };
+    return { rows: Number(created?.Count ?? 0), same: kept, keyed };
   } finally {
     // after a failed statement the transaction is aborted and this fails too: the first error is the one to report
     await db.run(`DROP TABLE IF EXISTS ${next}`).catch(() => {});

@@ -100,6 +100,45 @@ describe("the decision step inside dp run", () => {
     expect(ids.filter((id) => id === rows.acc_07.decision_id).length).toBe(1);
   });
 
+  test("a run's acts share one tool context; a failing act is recorded failed and the acts after it still run", async () => {
+    const dir = decisionProject();
+    const tools = toolActs(loadProject(dir));
+    const ran: string[] = [];
+    let together = 0;
+    let inside = false;
+    const acts: DecisionServices["acts"] = {
+      actTools: tools.actTools,
+      async run(act, approval) {
+        ran.push(`${approval.decision_id}${inside ? "" : " outside"}`);
+        if (ran.length === 1) return { ok: false, error: "the webhook said 500" };
+        return tools.run(act, approval);
+      },
+      async together(fn) {
+        together++;
+        inside = true;
+        try {
+          return await tools.together!(fn);
+        } finally {
+          inside = false;
+        }
+      },
+    };
+    const r = await runPipeline(loadProject(dir), { decisions: { decider: offlineDecider, acts }, alerts: false });
+    expect(r.ok).toBe(true);
+    expect(together).toBe(1);
+    const rows = await mart(dir);
+    const [first, second] = [rows.acc_03, rows.acc_06].sort((a, b) => (a.decision_id < b.decision_id ? -1 : 1));
+    expect(ran).toEqual([first!.decision_id, second!.decision_id]);
+    expect(first).toMatchObject({
+      status: "act_failed",
+      act_status: "failed",
+      note: "act failed: the webhook said 500",
+    });
+    expect(second).toMatchObject({ status: "acted", act_status: "ok" });
+    expect(outbox(dir).map((m) => m.id)).toEqual([second!.decision_id]);
+    expect(r.decisions[0]).toMatchObject({ acted: 1, actFailed: 1 });
+  });
+
   test("approving a waiting row runs its act exactly once; a second approval and a reject of a decided row are refused", async () => {
     const dir = decisionProject();
     await run(dir);

@@ -323,6 +323,52 @@ test("a table rebuilt over its live version changes only the rows that differ: d
   expect(await rows(dir, "select id, s, y from marts.t")).toEqual([{ id: 1, s: "a", y: 2 }]);
 });
 
+test("a table rebuilt through the row diff runs its row-by-row tests on the rows it added: a bad new row still fails, the previous version stays", async () => {
+  const stg = "models/staging/stg_orders.sql";
+  const values = (rows: string) => `select * from (values ${rows}) t(order_id, customer, amount)\n`;
+  const v1 = "(1, 'a', 10.0), (2, 'b', 20.0), (3, 'a', 5.0)";
+  const dir = writeProject({ ...base, [stg]: values(v1) });
+  expect((await build(loadProject(dir))).ok).toBe(true);
+  const orders = "select order_id, customer, amount from marts.orders order by all";
+  // the mart's SQL and YAML unchanged, its input changed: one row changed, one added
+  writeFileSync(join(dir, stg), values("(1, 'a', 10.0), (2, 'b', 25.0), (3, 'a', 5.0), (4, 'b', 1.0)"));
+  const second = await build(loadProject(dir));
+  expect(second.ok).toBe(true);
+  const mart = second.models.find((m) => m.model === "orders")!;
+  expect(mart.tests.map((t) => [t.id, t.status])).toEqual([
+    ["orders.not_null(order_id)", "pass"],
+    ["orders.unique(order_id)", "pass"],
+    ["orders.accepted_values(customer)", "pass"],
+    ["orders.expression(amount >= 0)", "pass"],
+  ]);
+  const good = await rows(dir, orders);
+  expect(good.length).toBe(4);
+  // added rows that break accepted_values, the expression and not_null fail the build; the last version stays
+  writeFileSync(
+    join(dir, stg),
+    values(
+      "(1, 'a', 10.0), (2, 'b', 25.0), (3, 'a', 5.0), (4, 'b', 1.0), (5, 'c', -1.0), (6, 'd', 2.0), (null, 'a', 3.0)",
+    ),
+  );
+  const bad = await build(loadProject(dir));
+  expect(bad.ok).toBe(false);
+  const failed = bad.models.find((m) => m.model === "orders")!;
+  expect(failed.status).toBe("failed");
+  expect(failed.tests.map((t) => [t.id, t.status, t.failures])).toEqual([
+    ["orders.not_null(order_id)", "fail", 1],
+    ["orders.unique(order_id)", "pass", 0],
+    ["orders.accepted_values(customer)", "fail", 2],
+    ["orders.expression(amount >= 0)", "fail", 1],
+  ]);
+  expect(await rows(dir, orders)).toEqual(good);
+  // and the same lake built from scratch agrees with the incremental path
+  writeFileSync(join(dir, stg), values("(1, 'a', 10.0), (2, 'b', 25.0), (3, 'a', 5.0), (4, 'b', 1.0)"));
+  expect((await build(loadProject(dir))).ok).toBe(true);
+  expect(await rows(dir, orders)).toEqual(good);
+  expect((await build(loadProject(dir), { fullRefresh: true })).ok).toBe(true);
+  expect(await rows(dir, orders)).toEqual(good);
+});
+
 test("a relationships test's target is built first even when it is not an upstream model", async () => {
   const dir = writeProject({
     "project.yaml": "name: rel\n",
