@@ -335,7 +335,11 @@ function isoOrNull(v: string | null): string | null {
   return Number.isNaN(d.getTime()) ? v : d.toISOString();
 }
 
-/** Low-cardinality text dimensions' values, so "MRR for enterprise" can become a filter, not a silent total. */
+/**
+ * Low-cardinality text dimensions' values, so "MRR for enterprise" can become a filter, not a silent total.
+ * Sorted: a DISTINCT comes back in the hash table's order, which moves from build to build, and the same
+ * question on the same data must plan the same calls.
+ */
 export async function attachDimensionValues(catalog: Catalog, db: Db, maxValues = 50): Promise<void> {
   const values = new Map<string, string[]>();
   for (const metric of catalog.metrics) {
@@ -348,7 +352,7 @@ export async function attachDimensionValues(catalog: Catalog, db: Db, maxValues 
       if (!column || column.pii || (column.type && !/^VARCHAR/i.test(column.type))) continue;
       try {
         const rows = await db.all<{ v: string }>(
-          `SELECT DISTINCT ${ident(dim)}::VARCHAR AS v FROM ${mart.relation} WHERE ${ident(dim)} IS NOT NULL LIMIT ${maxValues + 1}`,
+          `SELECT DISTINCT ${ident(dim)}::VARCHAR AS v FROM ${mart.relation} WHERE ${ident(dim)} IS NOT NULL ORDER BY 1 LIMIT ${maxValues + 1}`,
         );
         if (rows.length <= maxValues)
           values.set(

@@ -696,6 +696,18 @@ function attemptWith(
         between.some((w) => /^(and|or|plus)$/.test(w))
       );
     });
+  // "the pro plan", "plan pro", "the partner channel pipeline", and after the last of joined values: "pro and
+  // growth plans" reads the same whichever value the catalog lists first
+  const placeDimensionWords = (h: (typeof valueHits)[number]) => {
+    for (const p of dimensionPhrases(catalog, metric, h.dim)) {
+      const stems = stemsOf(p);
+      const after = h.at + h.len;
+      if (stems.every((s, j) => tokens[after + j]?.stem === s)) stems.forEach((_, j) => (placed[after + j] = true));
+      const before = h.at - stems.length;
+      if (before >= 0 && stems.every((s, j) => tokens[before + j]?.stem === s))
+        stems.forEach((_, j) => (placed[before + j] = true));
+    }
+  };
   for (const h of valueHits) {
     const joined = joinedTo(h);
     if (joined && !h.syn) {
@@ -704,6 +716,7 @@ function attemptWith(
       span.forEach((k) => {
         placed[k] = true;
       });
+      placeDimensionWords(h);
       const before = Array.isArray(joined.value) ? joined.value : [joined.value as string];
       // "excluding Growth and Pro", "not on Growth or Pro" (whichever value was read first): both left out
       const first = Math.min(
@@ -738,15 +751,7 @@ function attemptWith(
     span.forEach((k) => {
       placed[k] = true;
     });
-    // "the pro plan", "plan pro", "the partner channel pipeline"
-    for (const p of dimensionPhrases(catalog, metric, h.dim)) {
-      const stems = stemsOf(p);
-      const after = h.at + h.len;
-      if (stems.every((s, j) => tokens[after + j]?.stem === s)) stems.forEach((_, j) => (placed[after + j] = true));
-      const before = h.at - stems.length;
-      if (before >= 0 && stems.every((s, j) => tokens[before + j]?.stem === s))
-        stems.forEach((_, j) => (placed[before + j] = true));
-    }
+    placeDimensionWords(h);
     // "excluding Enterprise", "other than the Pro plan", "non-enterprise", "outside the Enterprise pipeline",
     // "that isn't Enterprise", "Enterprise excluded": the value is left out, never kept (a dropped NOT answers the
     // opposite set)
