@@ -1,0 +1,105 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { RawRecord } from "../../engine/ingest/connector.ts";
+import { room } from "./columns.ts";
+
+/** bytes of JSON gathered before they go to the file in one write */
+const WRITE_BYTES = 4 * 2 ** 20;
+
+/**
+ * Records to hand out in another order than they were made in, kept as JSON lines in a temporary
+ * file rather than in the heap: what stays in memory is a key and a place per record (four numbers),
+ * so a stream of a million large records sorts in a few dozen MB. Each record comes back as
+ * JSON.parse of its JSON.stringify: the same keys in the same order and the same values (what a
+ * record could hold that JSON cannot, `undefined` or a function, the lake writer's own stringify drops too).
+ */
+export class SpilledRecords {
+  private readonly dir = mkdtempSync(join(tmpdir(), "dp-demo-"));
+  private readonly fd = openSync(join(this.dir, "records.ndjson"), "w+");
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private written = 0;
+  private offsets = new Float64Array(1024);
+  private lengths = new Float64Array(1024);
+  private keys = new Float64Array(1024);
+  private ids = new Float64Array(1024);
+  private n = 0;
+  private buf = Buffer.allocUnsafe(64 * 1024);
+
+  get count(): number {
+    return this.n;
+  }
+
+  /** Keeps a record with the two numbers it is ordered by. */
+  add(record: RawRecord, key: number, id: number): void {
+    const line = JSON.stringify(record);
+    const length = Buffer.byteLength(line);
+    const i = this.n++;
+    this.offsets = room(this.offsets, this.n);
+    this.lengths = room(this.lengths, this.n);
+    this.keys = room(this.keys, this.n);
+    this.ids = room(this.ids, this.n);
+    this.offsets[i] = this.written + this.pendingBytes;
+    this.lengths[i] = length;
+    this.keys[i] = key;
+    this.ids[i] = id;
+    this.pending.push(line);
+    this.pendingBytes += length;
+    if (this.pendingBytes >= WRITE_BYTES) this.drain();
+  }
+
+  /**
+   * The records by key, then id, then the order they were added in (a stable sort of the records
+   * by key and id), `size` at a time.
+   */
+  *sorted(size: number): Generator<RawRecord[]> {
+    this.drain();
+    const order = new Uint32Array(this.n);
+    for (let i = 0; i < this.n; i++) order[i] = i;
+    const { keys, ids } = this;
+    order.sort((a, b) => keys[a]! - keys[b]! || ids[a]! - ids[b]! || a - b);
+    for (let from = 0; from < this.n; from += size) {
+      const records: RawRecord[] = [];
+      for (let k = from; k < Math.min(from + size, this.n); k++) records.push(this.read(order[k]!));
+      yield records;
+    }
+  }
+
+  /** The records in the order they were added, `size` at a time. */
+  *inOrder(size: number): Generator<RawRecord[]> {
+    this.drain();
+    for (let from = 0; from < this.n; from += size) {
+      const records: RawRecord[] = [];
+      for (let i = from; i < Math.min(from + size, this.n); i++) records.push(this.read(i));
+      yield records;
+    }
+  }
+
+  /** Removes the file; the records are gone. */
+  close(): void {
+    closeSync(this.fd);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private read(i: number): RawRecord {
+    const length = this.lengths[i]!;
+    if (this.buf.length < length) this.buf = Buffer.allocUnsafe(Math.max(length, 2 * this.buf.length));
+    for (let got = 0; got < length; ) {
+      const n = readSync(this.fd, this.buf, got, length - got, this.offsets[i]! + got);
+      if (n <= 0) throw new Error(`the demo's record file ended early (record ${i})`);
+      got += n;
+    }
+    return JSON.parse(this.buf.toString("utf8", 0, length)) as RawRecord;
+  }
+
+  private drain(): void {
+    if (this.pendingBytes === 0) return;
+    const bytes = Buffer.from(this.pending.join(""));
+    for (let off = 0; off < bytes.length; )
+      off += writeSync(this.fd, bytes, off, bytes.length - off, this.written + off);
+    this.written += bytes.length;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
