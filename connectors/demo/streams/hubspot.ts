@@ -1,5 +1,5 @@
 import { DpError } from "../../../engine/errors.ts";
-import type { Batch, RawRecord, ReadContext, StreamSpec } from "../../../engine/ingest/connector.ts";
+import type { Batch, ReadContext, StreamSpec } from "../../../engine/ingest/connector.ts";
 import { COLUMNS } from "../../hubspot/columns.ts";
 import { HUBSPOT_STREAM_NAMES, type DemoConfig } from "../config.ts";
 import { DEAL_LEAD } from "../deal-plans.ts";
