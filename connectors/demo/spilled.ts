@@ -59,20 +59,17 @@ export class SpilledRecords {
     for (let i = 0; i < this.n; i++) order[i] = i;
     const { keys, ids } = this;
     order.sort((a, b) => keys[a]! - keys[b]! || ids[a]! - ids[b]! || a - b);
-    for (let from = 0; from < this.n; from += size) {
-      const records: RawRecord[] = [];
-      for (let k = from; k < Math.min(from + size, this.n); k++) records.push(this.read(order[k]!));
-      yield records;
-    }
+    for (let from = 0; from < this.n; from += size) yield this.read(order.subarray(from, from + size));
   }
 
   /** The records in the order they were added, `size` at a time. */
   *inOrder(size: number): Generator<RawRecord[]> {
     this.drain();
+    const order = new Uint32Array(Math.min(size, this.n));
     for (let from = 0; from < this.n; from += size) {
-      const records: RawRecord[] = [];
-      for (let i = from; i < Math.min(from + size, this.n); i++) records.push(this.read(i));
-      yield records;
+      const to = Math.min(from + size, this.n);
+      for (let i = from; i < to; i++) order[i - from] = i;
+      yield this.read(order.subarray(0, to - from));
     }
   }
 
@@ -82,15 +79,27 @@ export class SpilledRecords {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private read(i: number): RawRecord {
-    const length = this.lengths[i]!;
-    if (this.buf.length < length) this.buf = Buffer.allocUnsafe(Math.max(length, 2 * this.buf.length));
-    for (let got = 0; got < length; ) {
-      const n = readSync(this.fd, this.buf, got, length - got, this.offsets[i]! + got);
-      if (n <= 0) throw new Error(`the demo's record file ended early (record ${i})`);
-      got += n;
+  /** These records, read into one JSON array and parsed at once (one string per batch, not per record). */
+  private read(which: Uint32Array): RawRecord[] {
+    let total = 2;
+    for (const i of which) total += this.lengths[i]! + 1;
+    if (this.buf.length < total) this.buf = Buffer.allocUnsafe(Math.max(total, 2 * this.buf.length));
+    const buf = this.buf;
+    buf[0] = 0x5b; // [
+    let at = 1;
+    for (const i of which) {
+      const end = at + this.lengths[i]!;
+      for (let pos = this.offsets[i]!; at < end; ) {
+        const n = readSync(this.fd, buf, at, end - at, pos);
+        if (n <= 0) throw new Error(`the demo's record file ended early (record ${i})`);
+        at += n;
+        pos += n;
+      }
+      buf[at++] = 0x2c; // ,
     }
-    return JSON.parse(this.buf.toString("utf8", 0, length)) as RawRecord;
+    if (which.length === 0) at++;
+    buf[at - 1] = 0x5d; // ]
+    return JSON.parse(buf.toString("utf8", 0, at)) as RawRecord[];
   }
 
   private drain(): void {
