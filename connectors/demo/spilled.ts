@@ -4,6 +4,22 @@ import { join } from "node:path";
 import type { RawRecord } from "../../engine/ingest/connector.ts";
 import { room } from "./columns.ts";
 
+/**
+ * A temporary file that is gone from its directory as soon as it is open: nothing is left behind
+ * by a pull that is killed, or a stream read that is abandoned before its end.
+ */
+function openUnlinked(): number {
+  const dir = mkdtempSync(join(tmpdir(), SPILL_PREFIX));
+  try {
+    return openSync(join(dir, "records.ndjson"), "w+");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** the temporary directories' prefix */
+export const SPILL_PREFIX = "dp-demo-spill-";
+
 /** bytes of JSON gathered before they go to the file in one write */
 const WRITE_BYTES = 4 * 2 ** 20;
 
@@ -15,8 +31,7 @@ const WRITE_BYTES = 4 * 2 ** 20;
  * record could hold that JSON cannot, `undefined` or a function, the lake writer's own stringify drops too).
  */
 export class SpilledRecords {
-  private readonly dir = mkdtempSync(join(tmpdir(), "dp-demo-"));
-  private readonly fd = openSync(join(this.dir, "records.ndjson"), "w+");
+  private readonly fd = openUnlinked();
   private pending: string[] = [];
   private pendingBytes = 0;
   private written = 0;
@@ -73,10 +88,9 @@ export class SpilledRecords {
     }
   }
 
-  /** Removes the file; the records are gone. */
+  /** Closes the file (already unlinked: its space is freed now); the records are gone. */
   close(): void {
     closeSync(this.fd);
-    rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** These records, read into one JSON array and parsed at once (one string per batch, not per record). */
