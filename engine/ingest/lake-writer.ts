@@ -110,6 +110,8 @@ const SAMPLE_RECORDS = 4096;
 const MAX_OBJECT = 67_108_864;
 /** bytes of NDJSON encoded at a time into the writer's one reused buffer before they go to the spool file */
 const ENCODE_BYTES = 4 * 2 ** 20;
+/** records stringified into one piece of text before it is spooled (or fewer, when they pass half the buffer) */
+const SPOOL_RECORDS = 1024;
 
 const ENCODER = new TextEncoder();
 
@@ -156,12 +158,20 @@ export class StreamWriter {
 
   write(records: RawRecord[]): void {
     if (records.length === 0) return;
+    // spooled a piece at a time: a batch of large records (10,000 Stripe invoices are ≈30 MB of
+    // JSON) is never one string on the heap as well as its records
     let chunk = "";
+    let count = 0;
     for (const r of records) {
       chunk += JSON.stringify(r);
       chunk += "\n";
+      if (++count === SPOOL_RECORDS || chunk.length >= ENCODE_BYTES / 2) {
+        this.spool(chunk, count);
+        chunk = "";
+        count = 0;
+      }
     }
-    this.spool(chunk, records.length);
+    if (count > 0) this.spool(chunk, count);
     // the source declared every column: nothing about these records' shape decides a type
     if (this.schema.isExhaustive) return;
     const room = SAMPLE_RECORDS - this.headRows;
