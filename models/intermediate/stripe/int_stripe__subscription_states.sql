@@ -144,21 +144,40 @@ before_next_event as (
     where c.from_events and not c.is_current
     group by all
 ),
-event_states_by_id as (
-    -- only the states a month end reads, each object parsed once (from_json into the fields read): after an
-    -- event, its object; before it, its object with `previous_attributes` laid over field by field as a JSON
-    -- merge patch does (a key there, even null, replaces the object's; `items` merges into the object's
-    -- items); a `created` event has no state before it. json_merge_patch on the whole objects and a `->>`/`->`
-    -- per field ran out of memory under a 128 MB warehouse.memory_limit at 3k customers (at 97k, under 500 MB)
-    select event_id, 'after' as side, o as st
-    from (
-        select event_id, from_json(object, '{
+event_objects as (
+    -- each event a month end reads, its object and `previous_attributes` parsed once (from_json into the fields
+    -- read; a `created` event has no state before it). Each JSON call site holds its own buffers on each thread:
+    -- json_merge_patch on whole objects and a `->>`/`->` per field ran out of memory under a 128 MB
+    -- warehouse.memory_limit at 3k customers (at 97k, under 500 MB)
+    select
+        event_id,
+        is_after,
+        is_before,
+        from_json(object, '{
             "status": "VARCHAR", "pause_collection": "JSON",
             "items": {"data": [{"price": {"id": "VARCHAR"}, "quantity": "BIGINT"}]}, "discounts": ["JSON"]
-        }') as o
+        }') as o,
+        case when is_before then from_json(previous_attributes, '{
+            "status": "VARCHAR", "pause_collection": "JSON",
+            "items": {"data": [{"price": {"id": "VARCHAR"}, "quantity": "BIGINT"}]}, "discounts": ["JSON"]
+        }') end as p,
+        case when is_before then coalesce(json_keys(previous_attributes), []) end as k
+    from (
+        select
+            event_id,
+            object,
+            previous_attributes,
+            event_id in (select event_id from after_last_event) as is_after,
+            event_type <> 'customer.subscription.created' and event_id in (select event_id from before_next_event) as is_before
         from {{ ref('stg_stripe__events') }}
-        where object_type = 'subscription' and event_id in (select event_id from after_last_event)
+        where object_type = 'subscription'
     )
+    where is_after or is_before
+),
+event_states_by_id as (
+    -- after an event, its object; before it, its object with `previous_attributes` laid over field by field as
+    -- a JSON merge patch does (a key there, even null, replaces the object's; `items` merges into the object's)
+    select event_id, 'after' as side, o as st from event_objects where is_after
     union all
     select
         event_id,
@@ -169,28 +188,12 @@ event_states_by_id as (
             'items': {'data': case
                 when not list_contains(k, 'items') then o.items.data
                 when p.items is null then null
-                when json_exists(previous_attributes, '$.items.data') then p.items.data
-                else o.items.data
+                else coalesce(p.items.data, o.items.data)
             end},
             'discounts': if(list_contains(k, 'discounts'), p.discounts, o.discounts)
         } as st
-    from (
-        select
-            event_id,
-            previous_attributes,
-            coalesce(json_keys(previous_attributes), []) as k,
-            from_json(object, '{
-                "status": "VARCHAR", "pause_collection": "JSON",
-                "items": {"data": [{"price": {"id": "VARCHAR"}, "quantity": "BIGINT"}]}, "discounts": ["JSON"]
-            }') as o,
-            from_json(previous_attributes, '{
-                "status": "VARCHAR", "pause_collection": "JSON",
-                "items": {"data": [{"price": {"id": "VARCHAR"}, "quantity": "BIGINT"}]}, "discounts": ["JSON"]
-            }') as p
-        from {{ ref('stg_stripe__events') }}
-        where object_type = 'subscription' and event_type <> 'customer.subscription.created'
-            and event_id in (select event_id from before_next_event)
-    )
+    from event_objects
+    where is_before
 ),
 parsed_by_id as (
     select
