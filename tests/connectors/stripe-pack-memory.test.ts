@@ -3,6 +3,9 @@
  * list once (from_json into the fields it keeps); with a `->>` extraction per field stg_stripe__invoice_lines
  * ran out of memory on the first 20k invoices under 256 MB (and on the 10× demo under 500 MB);
  * stg_stripe__subscription_items, whose aggregate kept every subscription's items JSON, on the 10× demo under 500 MB.
+ * int_stripe__subscription_states reads each subscription event's state once (from_json, the state before an event
+ * laid over field by field): with json_merge_patch on whole objects and a `->>` per field it needed 192 MB at this
+ * scale (out of memory under 128 MB) and ran out of memory in the 10× demo build under 500 MB.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -81,5 +84,63 @@ describe("Stripe staging models under warehouse.memory_limit: 256MB", () => {
     expect(built!.n).toBe(raw!.n);
     expect(built!.ids).toBe(built!.n);
     expect(built!.unparsed).toBe(0);
+  }, 300_000);
+
+  test("int_stripe__subscription_states builds under 128MB, one row per subscription and month end since it began", async () => {
+    // its parents under the file's 256MB, then the states model alone under 128MB
+    const parents = await runDp(
+      [
+        "build",
+        "-s",
+        "+int_stripe__month_ends stg_stripe__subscriptions stg_stripe__events stg_stripe__invoices stg_stripe__invoice_lines stg_stripe__charges stg_stripe__coupons stg_stripe__discounts",
+        "-C",
+        dir,
+      ],
+      { timeoutMs: 240_000 },
+    );
+    expect(parents.code).toBe(0);
+    const path = join(dir, "project.yaml");
+    const doc = parseDocument(readFileSync(path, "utf8"));
+    doc.setIn(["warehouse", "memory_limit"], "128MB");
+    writeFileSync(path, doc.toString());
+    try {
+      const build = await runDp(["build", "-s", "int_stripe__subscription_states", "--json", "-C", dir], {
+        timeoutMs: 240_000,
+      });
+      expect(build.stderr).not.toContain("Out of Memory");
+      expect(build.code).toBe(0);
+    } finally {
+      doc.setIn(["warehouse", "memory_limit"], "256MB");
+      writeFileSync(path, doc.toString());
+    }
+    const [built] = await snapshotRows(
+      dir,
+      `SELECT count(*)::int AS n, count(DISTINCT (subscription_id, month))::int AS keys,
+              count(*) FILTER (WHERE rebuilt_from = 'events')::int AS from_events,
+              count(*) FILTER (WHERE is_counted AND len(items) = 0)::int AS counted_without_items
+       FROM intermediate.int_stripe__subscription_states`,
+    );
+    const [expected] = await snapshotRows(
+      dir,
+      `SELECT count(*)::int AS n FROM staging.stg_stripe__subscriptions s
+       JOIN intermediate.int_stripe__month_ends me ON s.created_at <= me.as_of`,
+    );
+    expect(Number(built!.n)).toBeGreaterThan(20_000);
+    expect(built!.n).toBe(expected!.n);
+    expect(built!.keys).toBe(built!.n);
+    expect(Number(built!.from_events)).toBeGreaterThan(0);
+    expect(built!.counted_without_items).toBe(0);
+    // the current month is the subscription as pulled: counted when active or past due and not paused
+    const [current] = await snapshotRows(
+      dir,
+      `SELECT count(*) FILTER (WHERE st.is_counted)::int AS counted,
+              count(*) FILTER (WHERE s.status IN ('active', 'past_due') AND s.pause_collection_behavior IS NULL)::int AS expected
+       FROM intermediate.int_stripe__subscription_states st
+       JOIN staging.stg_stripe__subscriptions s USING (subscription_id)
+       JOIN intermediate.int_stripe__month_ends me USING (month)
+       WHERE me.is_current`,
+    );
+    expect(Number(current!.counted)).toBeGreaterThan(500);
+    expect(current!.counted).toBe(current!.expected);
   }, 300_000);
 });

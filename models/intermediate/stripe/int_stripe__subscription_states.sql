@@ -24,7 +24,12 @@ with month_ends as (
     select * from {{ ref('int_stripe__month_ends') }}
 ),
 subscriptions as (
-    select * from {{ ref('stg_stripe__subscriptions') }}
+    -- the columns read below, without the JSON ones (items, discounts: read where needed): referenced five times,
+    -- this CTE is materialized, and with every column it held each subscription's JSON
+    select
+        subscription_id, customer_id, status, currency, created_at, trial_start_at, trial_end_at, ended_at,
+        pause_collection_behavior
+    from {{ ref('stg_stripe__subscriptions') }}
 ),
 inputs as (
     select
@@ -35,7 +40,7 @@ inputs as (
             (select max(events_from) from month_ends),
             ev.h, inv.h, li.h, ch.h, di.h
         ) as inputs_hash
-    from subscriptions s
+    from {{ ref('stg_stripe__subscriptions') }} s
     left join (
         -- an event's content comes with its landing (hashing each object read them all: 0.4 s a build)
         select object_id as subscription_id, sum(hash(event_id, loaded_at)) as h
@@ -139,39 +144,66 @@ before_next_event as (
     where c.from_events and not c.is_current
     group by all
 ),
-event_parts as (
-    -- each event read once into the columns a state needs: after it (its object) and before it (its object
-    -- with `previous_attributes` laid over; a `created` event has no state before it)
+event_objects as (
+    -- each event a month end reads, its object and `previous_attributes` parsed once (from_json into the fields
+    -- read; a `created` event has no state before it). Each JSON call site holds its own buffers on each thread:
+    -- json_merge_patch on whole objects and a `->>`/`->` per field ran out of memory under a 128 MB
+    -- warehouse.memory_limit at 3k customers (at 97k, under 500 MB)
     select
         event_id,
-        json_merge_patch(object, coalesce(previous_attributes, '{}')) as before,
-        object as after,
-        event_type = 'customer.subscription.created' as is_created
-    from {{ ref('stg_stripe__events') }}
-    where object_type = 'subscription'
-        and event_id in (select event_id from after_last_event union all select event_id from before_next_event)
+        is_after,
+        is_before,
+        from_json(object, '{
+            "status": "VARCHAR", "pause_collection": "JSON",
+            "items": {"data": [{"price": {"id": "VARCHAR"}, "quantity": "BIGINT"}]}, "discounts": ["JSON"]
+        }') as o,
+        case when is_before then from_json(previous_attributes, '{
+            "status": "VARCHAR", "pause_collection": "JSON",
+            "items": {"data": [{"price": {"id": "VARCHAR"}, "quantity": "BIGINT"}]}, "discounts": ["JSON"]
+        }') end as p,
+        case when is_before then coalesce(json_keys(previous_attributes), []) end as k
+    from (
+        select
+            event_id,
+            object,
+            previous_attributes,
+            event_id in (select event_id from after_last_event) as is_after,
+            event_type <> 'customer.subscription.created' and event_id in (select event_id from before_next_event) as is_before
+        from {{ ref('stg_stripe__events') }}
+        where object_type = 'subscription'
+    )
+    where is_after or is_before
 ),
 event_states_by_id as (
-    -- only the states a month end reads (parsing every event's object twice was most of this model's time)
-    select event_id, 'after' as side, after as state from event_parts
-    where event_id in (select event_id from after_last_event)
+    -- after an event, its object; before it, its object with `previous_attributes` laid over field by field as
+    -- a JSON merge patch does (a key there, even null, replaces the object's; `items` merges into the object's)
+    select event_id, 'after' as side, o as st from event_objects where is_after
     union all
-    select event_id, 'before' as side, before as state from event_parts
-    where not is_created and event_id in (select event_id from before_next_event)
+    select
+        event_id,
+        'before' as side,
+        {
+            'status': if(list_contains(k, 'status'), p.status, o.status),
+            'pause_collection': if(list_contains(k, 'pause_collection'), p.pause_collection, o.pause_collection),
+            'items': {'data': case
+                when not list_contains(k, 'items') then o.items.data
+                when p.items is null then null
+                else coalesce(p.items.data, o.items.data)
+            end},
+            'discounts': if(list_contains(k, 'discounts'), p.discounts, o.discounts)
+        } as st
+    from event_objects
+    where is_before
 ),
 parsed_by_id as (
     select
         event_id,
         side,
-        state ->> '$.status' as status,
-        state ->> '$.status' in ('active', 'past_due')
-            and coalesce(json_type(state -> '$.pause_collection'), 'NULL') = 'NULL' as is_counted,
-        state ->> '$.status' = 'past_due' as is_past_due,
-        [
-            {'price_id': i ->> '$.price.id', 'quantity': cast(i ->> '$.quantity' as bigint)}
-            for i in cast(state -> '$.items.data' as json[])
-        ] as items,
-        [coalesce(d ->> '$.id', d ->> '$') for d in cast(coalesce(state -> '$.discounts', '[]') as json[])] as discount_ids
+        st.status,
+        st.status in ('active', 'past_due') and coalesce(json_type(st.pause_collection), 'NULL') = 'NULL' as is_counted,
+        st.status = 'past_due' as is_past_due,
+        [{'price_id': i.price.id, 'quantity': i.quantity} for i in st.items.data] as items,
+        [coalesce(d ->> '$.id', d ->> '$') for d in coalesce(st.discounts, [])] as discount_ids
     from event_states_by_id
 ),
 parsed_events as (
@@ -191,18 +223,15 @@ parsed_events as (
     left join parsed_by_id pb on pb.event_id = b.event_id and pb.side = 'before'
 ),
 current_state as (
-    -- the subscription as pulled, read the way an event's object is
+    -- the subscription as pulled, read the way an event's object is (its JSON parsed once)
     select
         subscription_id,
         status,
         status in ('active', 'past_due') and pause_collection_behavior is null as is_counted,
         status = 'past_due' as is_past_due,
-        [
-            {'price_id': i ->> '$.price.id', 'quantity': cast(i ->> '$.quantity' as bigint)}
-            for i in cast(items -> '$.data' as json[])
-        ] as items,
-        [coalesce(d ->> '$.id', d ->> '$') for d in cast(coalesce(discounts, '[]') as json[])] as discount_ids
-    from subscriptions
+        [{'price_id': i.price.id, 'quantity': i.quantity} for i in from_json(items, '{"data": [{"price": {"id": "VARCHAR"}, "quantity": "BIGINT"}]}').data] as items,
+        [coalesce(d ->> '$.id', d ->> '$') for d in from_json(coalesce(discounts, '[]'), '["JSON"]')] as discount_ids
+    from {{ ref('stg_stripe__subscriptions') }}
     where subscription_id in (select subscription_id from candidates where from_events)
 ),
 from_events as (
