@@ -83,13 +83,17 @@ function stemUncached(word: string): string {
 
 /** Words of a catalog phrase ("plan_tier", "Sales rep") as stems. */
 export function stemsOf(phrase: string): string[] {
-  let stems = stemsCache.get(phrase);
-  if (!stems) {
-    // frozen: every caller shares the cached list
-    stems = Object.freeze(tokensOf(phrase.replaceAll("_", " ").toLowerCase()).map((t) => t.stem)) as string[];
-    stemsCache.set(phrase, stems);
+  return phraseWords(stemsCache, phrase, "stem");
+}
+
+/** A catalog phrase's words (`_` as a space), cached and frozen: every caller shares the list. */
+function phraseWords(cache: Map<string, string[]>, phrase: string, part: "stem" | "raw"): string[] {
+  let words = cache.get(phrase);
+  if (!words) {
+    words = Object.freeze(tokensOf(phrase.replaceAll("_", " ").toLowerCase()).map((t) => t[part])) as string[];
+    cache.set(phrase, words);
   }
-  return stems;
+  return words;
 }
 
 export function tokensOf(text: string): Token[] {
@@ -103,12 +107,7 @@ export function tokensOf(text: string): Token[] {
 
 /** Words of a catalog phrase as typed (lowercase, `_` as a space), before stemming: the planner's lexicon. */
 export function rawWordsOf(phrase: string): string[] {
-  let words = rawCache.get(phrase);
-  if (!words) {
-    words = Object.freeze(tokensOf(phrase.replaceAll("_", " ").toLowerCase()).map((t) => t.raw)) as string[];
-    rawCache.set(phrase, words);
-  }
-  return words;
+  return phraseWords(rawCache, phrase, "raw");
 }
 
 /** Question text → lowercase words with their offsets; stems fold simple plurals so "customers" meets "customer". */
