@@ -435,9 +435,9 @@ export class BuildRun {
     const lastTests = this.s.lastTests.get(name);
     const onDelta = new Set(
       merged
-        ? [...uniqueOnMergeKey(model, tests), ...rowTestsOnDelta(model, tests, lastHash, lastTests)]
+        ? [...uniqueOnMergeKey(model, tests), ...rowTestsOnAdded("delta", model, tests, lastHash, lastTests)]
         : diffed
-          ? rowTestsOnDiff(model, tests, lastHash, lastTests)
+          ? rowTestsOnAdded("diff", model, tests, lastHash, lastTests)
           : [],
     );
     let checked: Awaited<ReturnType<typeof runModelTests>>;
@@ -584,42 +584,26 @@ export function publishKey(model: Model, tests: DataTest[]): string[] | undefine
 const ROW_TESTS = new Set(["not_null", "accepted_values", "expression"]);
 
 /**
- * A merge or append leaves every row outside its delta as the last build left it (a merge deletes its
- * delta's keys, then inserts the delta). When that build passed a row-by-row test of the same model
- * definition (SQL and YAML unchanged), the rows it tested still pass: the test over the delta (a cron run's
- * new rows) is the test over the table (3.8M events: ≈0.3 s each run for not_null and accepted_values).
+ * Row-by-row tests (error severity) that the last build of the same model definition (SQL and YAML unchanged)
+ * passed, which hold for every row this build kept, so testing the rows it added is testing the table:
+ * - a merge or append leaves every row outside its delta as the last build left it (a merge deletes its delta's
+ *   keys, then inserts the delta): 3.8M events, ≈0.3 s each run for not_null and accepted_values;
+ * - a table rebuilt over its live version through the row diff (materialize.ts) keeps the live rows the new
+ *   result still has and adds the rest (deltaTable): a cron run's marts, a few hundred rows of 10–70k.
  * Warn-severity tests, which report every failing row, and tests that read other rows or tables stay whole.
  */
-/**
- * A table rebuilt over its live version through the row diff (materialize.ts) keeps the live rows the new
- * result still has and adds the rest (deltaTable): as with a merge, a row-by-row test the last build of the
- * same definition passed holds for the kept rows, so testing the added ones is testing the table (a cron
- * run's marts: a few hundred rows of 10–70k).
- */
-function rowTestsOnDiff(
-  model: Model,
-  tests: DataTest[],
-  lastHash: string | undefined,
-  last: TestResult[] | undefined,
-): DataTest[] {
-  if (model.materialized !== "table" || lastHash !== model.hash || !last) return [];
-  return passedRowTests(model, tests, last);
-}
-
-function passedRowTests(model: Model, tests: DataTest[], last: TestResult[]): DataTest[] {
-  const passed = new Set(last.filter((t) => t.status === "pass").map((t) => t.id));
-  return tests.filter(
-    (t) => ROW_TESTS.has(t.kind) && t.severity === "error" && t.model === model.name && passed.has(t.id),
-  );
-}
-
-function rowTestsOnDelta(
+function rowTestsOnAdded(
+  via: "delta" | "diff",
   model: Model,
   tests: DataTest[],
   lastHash: string | undefined,
   last: TestResult[] | undefined,
 ): DataTest[] {
   const { strategy } = incrementalStrategy(model);
-  if ((strategy !== "merge" && strategy !== "append") || lastHash !== model.hash || !last) return [];
-  return passedRowTests(model, tests, last);
+  const added = via === "diff" ? model.materialized === "table" : strategy === "merge" || strategy === "append";
+  if (!added || lastHash !== model.hash || !last) return [];
+  const passed = new Set(last.filter((t) => t.status === "pass").map((t) => t.id));
+  return tests.filter(
+    (t) => ROW_TESTS.has(t.kind) && t.severity === "error" && t.model === model.name && passed.has(t.id),
+  );
 }
