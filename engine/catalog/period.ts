@@ -234,3 +234,13 @@ export function resolvePeriod(input: PeriodInput, at: Date = now()): ResolvedPer
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return unit(parseDate(text), "day", today);
   throw badPeriod(input);
 }
+
+/**
+ * The words before a period's label: "in October 2026", "on Nov 20, 2026", and none before a label that
+ * is its own adverb ("today (to date)", "this week", "last 7 days"): "DAU in today" is not English.
+ */
+export function during(label: string): string {
+  if (/^(today|yesterday|this |last |past |the last |since |ytd|mtd|qtd)/i.test(label)) return label;
+  if (/^[A-Z][a-z]{2} \d{1,2}, \d{4}/.test(label)) return `on ${label}`;
+  return `in ${label}`;
+}

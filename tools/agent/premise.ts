@@ -1,4 +1,5 @@
 import { formatValue, type MetricFormat } from "../../engine/catalog/metric-format.ts";
+import { during } from "../../engine/catalog/period.ts";
 import type { ToolCallResult } from "../toolbox/index.ts";
 
 /**
@@ -61,7 +62,7 @@ export function premiseWarning(question: string, results: ToolCallResult[]): str
     if (moved === presumed) continue;
     const f = (v: number) => formatValue(v, o.format, o.unit ?? undefined);
     const said = presumed === "fell" ? "went down" : "went up";
-    return `The question assumes ${o.label} ${said}, but it ${moved}: ${f(b)} in ${o.previous.period.label} → ${f(a)} in ${o.current.period.label}`;
+    return `The question assumes ${o.label} ${said}, but it ${moved}: ${f(b)} ${during(o.previous.period.label)} → ${f(a)} ${during(o.current.period.label)}`;
   }
   return undefined;
 }

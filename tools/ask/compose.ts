@@ -8,7 +8,7 @@ import type { Filter } from "../../engine/catalog/metric-query.ts";
 import type { getFreshness } from "../toolbox/get-freshness.ts";
 import type { ToolCallResult } from "../toolbox/index.ts";
 import type { listMetrics } from "../toolbox/list-metrics.ts";
-import { add, labelOf, truncate, ymd } from "../../engine/catalog/period.ts";
+import { add, during, labelOf, truncate, ymd } from "../../engine/catalog/period.ts";
 import type { CallRole, Intent } from "../planner/plan.ts";
 import { rowCurrency, type MetricResult, type MetricRow } from "../toolbox/query-metric.ts";
 import { lineageLine, utcMinute } from "./receipt.ts";
@@ -490,14 +490,4 @@ export function answerValues(results: RoledResult[]): AnswerValue[] {
           text: value(o, row.value, row),
         }));
     });
-}
-
-/**
- * The words before a period's label: "in October 2026", "on Nov 20, 2026", and none before a label that
- * is its own adverb ("today (to date)", "this week", "last 7 days"): "DAU in today" is not English.
- */
-export function during(label: string): string {
-  if (/^(today|yesterday|this |last |past |the last |since |ytd|mtd|qtd)/i.test(label)) return label;
-  if (/^[A-Z][a-z]{2} \d{1,2}, \d{4}/.test(label)) return `on ${label}`;
-  return `in ${label}`;
 }

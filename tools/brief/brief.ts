@@ -8,7 +8,7 @@ import { summarizeDecisions, type DecisionSummary } from "../../engine/decide/su
 import { comparePeriods } from "../toolbox/compare-periods.ts";
 import { createToolContext } from "../context.ts";
 import { formatChange, formatValue, metricLabel } from "../../engine/catalog/metric-format.ts";
-import { isLatest, resolvePeriod } from "../../engine/catalog/period.ts";
+import { during, isLatest, resolvePeriod } from "../../engine/catalog/period.ts";
 
 export interface BriefLine {
   metric: string;
@@ -65,9 +65,9 @@ export async function buildBrief(project: Project, options: { period?: string } 
                 `${formatValue(c.current, out.format, c.currency ?? undefined)} (${c.currency}, ${formatChange(c.current, c.previous, out.format, c.currency ?? undefined)})`,
             )
             .join(" · ")
-        : `${formatValue(out.current.value, out.format, out.unit ?? undefined)} in ${out.current.period.label} (${formatChange(out.current.value, out.previous.value, out.format, out.unit ?? undefined)} vs ${out.previous.period.label})`;
+        : `${formatValue(out.current.value, out.format, out.unit ?? undefined)} ${during(out.current.period.label)} (${formatChange(out.current.value, out.previous.value, out.format, out.unit ?? undefined)} vs ${out.previous.period.label})`;
       const text = out.by_currency.length
-        ? `${label} in ${out.current.period.label} vs ${out.previous.period.label}: ${values}`
+        ? `${label} ${during(out.current.period.label)} vs ${out.previous.period.label}: ${values}`
         : `${label}: ${values}`;
       lines.push({
         metric: name,

@@ -1,6 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { resolvePeriod } from "../../../engine/catalog/period.ts";
-import { during } from "../../../tools/ask/compose.ts";
+import { during, resolvePeriod } from "../../../engine/catalog/period.ts";
 
 const at = new Date("2026-11-21T06:00:00Z");
 
