@@ -62,11 +62,11 @@ test("dp brief prints each metric vs the previous period, and --post sends it to
   const now = { DP_NOW: "2026-11-06T06:00:00Z" };
   const out = dp(["brief"], { cwd: f.dir, env: now });
   expect(out.code).toBe(0);
-  expect(out.stdout).toContain("Revenue: 4.5 in");
+  expect(out.stdout).toContain("Revenue: 4.5 on Nov 5, 2026");
   expect(out.stdout).toContain("vs");
   slack.reset();
   const posted = await runDp(["brief", "--post"], { cwd: f.dir, env: now });
   expect(posted.code).toBe(0);
-  expect(slack.texts().at(-1)).toContain("Revenue: 4.5 in");
+  expect(slack.texts().at(-1)).toContain("Revenue: 4.5 on Nov 5, 2026");
   expect(readFileSync(join(f.dir, ".dp", "audit.jsonl"), "utf8")).toContain('"action":"send"');
 }, 30_000);
