@@ -178,10 +178,24 @@ describe("USD and EUR customers, no reporting_currency: one value per currency",
     expect(r.stdout).not.toContain("n/a");
   }, 60_000);
 
-  test("active customers stay one company-wide count, and the answer says it spans both currencies", async () => {
+  test("active customers stay one company-wide count, and the answer says it spans both currencies and gives each", async () => {
     const { answer, values } = await ask("how many active customers last month?");
-    expect(answer).toContain("Active customers in October 2026 was 4 (EUR and USD customers counted together).");
+    expect(answer).toContain(
+      "Active customers in October 2026 was 4 (EUR and USD customers counted together; EUR 1 · USD 3).",
+    );
     expect(values.map((v) => [v.currency, v.value])).toEqual([[null, 4]]);
+  }, 60_000);
+
+  test("a combined rate gives each currency's own beside it: Dorf's churn is 1 of 2 in EUR, 0 of 2 in USD", async () => {
+    const churn = await ask("churn last month?");
+    expect(churn.answer).toContain(
+      "Customer churn rate in October 2026 was 25.0% (EUR and USD customers counted together; EUR 50.0% · USD 0.0%) (1 of 4 customers at start of month).",
+    );
+    // a count no row of a currency holds is 0 in that currency, not left out
+    const failed = await ask("how many payments failed last month?");
+    expect(failed.answer).toContain(
+      "Failed payments in October 2026 was 0 (EUR and USD customers counted together; EUR 0 · USD 0).",
+    );
   }, 60_000);
 
   test("the dashboards' headline numbers split by currency too: MRR €90.00 and $220.00, never one sum", async () => {

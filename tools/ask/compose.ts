@@ -65,8 +65,10 @@ function currencyNote(r: MetricResult): string {
   if (r.converted_to) return ` (converted to ${r.converted_to} with the vars.fx_rates in project.yaml)`;
   if (r.currency_split)
     return `, one value per currency (project.yaml sets no vars.reporting_currency and fx_rates to convert them into one)`;
-  if (r.currency_column && r.currencies.length > 1 && !r.group_by.includes(r.currency_column))
-    return ` (${r.currencies.join(" and ")} customers counted together)`;
+  if (r.currency_column && r.currencies.length > 1 && !r.group_by.includes(r.currency_column)) {
+    const parts = (r.by_currency ?? []).map((p) => `${p.currency} ${formatValue(p.value, r.format)}`);
+    return ` (${r.currencies.join(" and ")} customers counted together${parts.length ? `; ${parts.join(" · ")}` : ""})`;
+  }
   return "";
 }
 

@@ -61,6 +61,11 @@ export interface MetricResult {
   currency_split: boolean;
   /** project.yaml's vars.reporting_currency, for a metric with a currency_column */
   reporting_currency: string | null;
+  /**
+   * a count or rate counted over several currencies together (currencies: combined), one value: the same metric
+   * in each currency beside it (EUR 1 · USD 15), so a founder who bills in two sees both parts
+   */
+  by_currency?: { currency: string; value: number | null; rows: number }[];
   /** the amounts were converted to vars.reporting_currency with vars.fx_rates (project.yaml), or from it to the currency asked for */
   converted_to: string | null;
   /** a currency asked for that is not the reporting currency: its vars.fx_rates rate (reporting units per unit), null when none */
@@ -161,6 +166,10 @@ export async function runMetricQuery(ctx: ToolContext, asked: MetricQueryInput):
     for (const d of input.group_by) row[d] = r[d];
     return row;
   });
+  const byCurrency =
+    col && metric.currencies === "combined" && currencies.length > 1 && !input.group_by.length && !input.grain
+      ? await perCurrencyParts(ctx, metric, input, period, currencies)
+      : undefined;
   const mart = ctx.catalog.mart(metric.mart);
   const pii = new Set(mart.columns.filter((c) => c.pii && input.group_by.includes(c.name)).map((c) => c.name));
   return {
@@ -173,6 +182,7 @@ export async function runMetricQuery(ctx: ToolContext, asked: MetricQueryInput):
     per_currency: !!col && metric.currencies === "split",
     currency_split: split,
     reporting_currency: col ? reportingCurrency(ctx) : null,
+    ...(byCurrency ? { by_currency: byCurrency } : {}),
     // the rows are all in the reporting currency: the marts converted them (int_stripe__fx_rates)
     converted_to:
       metric.currencies === "split" && currencies.length === 1 && currencies[0] === reportingCurrency(ctx)
@@ -189,6 +199,32 @@ export async function runMetricQuery(ctx: ToolContext, asked: MetricQueryInput):
     params: built.params.map((p) => (p instanceof Date ? p.toISOString() : typeof p === "bigint" ? Number(p) : p)),
     citations: [await citationFor(ctx, metric.mart)],
   };
+}
+
+/**
+ * The combined metric in each currency: a currency with no rows in the period counts 0 for a count or a level
+ * (no customer churned in EUR), and has no value for a ratio (no EUR customer to churn).
+ */
+async function perCurrencyParts(
+  ctx: ToolContext,
+  metric: MetricDef,
+  input: MetricQueryInput,
+  period: ResolvedPeriod,
+  currencies: string[],
+): Promise<NonNullable<MetricResult["by_currency"]>> {
+  const col = metric.currency_column!;
+  const built = buildMetricQuery(ctx.catalog, { ...input, group_by: [col], limit: undefined }, period, ctx.rowCap);
+  const rows = await ctx.query(built.sql, built.params);
+  const got = new Map(rows.map((r) => [String(r[col]).toUpperCase(), r]));
+  return currencies.map((currency) => {
+    const r = got.get(currency);
+    const value = r?.value === null || r?.value === undefined ? null : Number(r.value);
+    return {
+      currency,
+      value: value ?? (metric.time_rollup === "ratio" ? null : 0),
+      rows: Number(r?._dp_rows ?? 0),
+    };
+  });
 }
 
 /** The metric over every currency in the reporting currency, stated in the currency asked for (see Recast). */
