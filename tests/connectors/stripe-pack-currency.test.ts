@@ -26,6 +26,7 @@ interface Value {
   dimensions: Record<string, unknown>;
   value: number | null;
   text: string;
+  by_currency?: { currency: string; value: number | null; text: string }[];
 }
 
 async function twoCurrencyAccount(): Promise<StripeAccount> {
@@ -184,6 +185,10 @@ describe("USD and EUR customers, no reporting_currency: one value per currency",
       "Active customers in October 2026 was 4 (EUR and USD customers counted together; EUR 1 · USD 3).",
     );
     expect(values.map((v) => [v.currency, v.value])).toEqual([[null, 4]]);
+    expect(values[0]!.by_currency).toEqual([
+      { currency: "EUR", value: 1, text: "1" },
+      { currency: "USD", value: 3, text: "3" },
+    ]);
   }, 60_000);
 
   test("a combined rate gives each currency's own beside it: Dorf's churn is 1 of 2 in EUR, 0 of 2 in USD", async () => {

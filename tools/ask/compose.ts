@@ -451,6 +451,8 @@ export interface AnswerValue {
   dimensions: Record<string, unknown>;
   value: number | null;
   text: string;
+  /** a count or rate over several currencies together: its value in each currency */
+  by_currency?: { currency: string; value: number | null; text: string }[];
 }
 
 /** The values the answer states, for --json: every main query_metric row, and compare_periods per currency. */
@@ -490,6 +492,15 @@ export function answerValues(results: RoledResult[]): AnswerValue[] {
           dimensions: Object.fromEntries(o.group_by.map((d) => [d, row[d]])),
           value: row.value,
           text: value(o, row.value, row),
+          ...(o.by_currency
+            ? {
+                by_currency: o.by_currency.map((p) => ({
+                  currency: p.currency,
+                  value: p.value,
+                  text: formatValue(p.value, o.format),
+                })),
+              }
+            : {}),
         }));
     });
 }
