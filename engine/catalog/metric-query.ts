@@ -148,6 +148,13 @@ export function buildMetricQuery(
 }
 
 /** SQL to find the newest period a metric's mart holds, for period "latest". */
+/** The first and last periods a metric's mart holds (any filter aside): where its data starts and ends. */
+export function dataRangeQuery(catalog: Catalog, metricName: string): string {
+  const metric = catalog.metric(metricName);
+  const time = `CAST(${ident(metric.time_column)} AS DATE)`;
+  return `SELECT CAST(min(${time}) AS VARCHAR) AS first, CAST(max(${time}) AS VARCHAR) AS last FROM ${catalog.mart(metric.mart).relation}`;
+}
+
 export function latestPeriodQuery(catalog: Catalog, metricName: string): string {
   const metric = catalog.metric(metricName);
   return `SELECT CAST(max(CAST(${ident(metric.time_column)} AS DATE)) AS VARCHAR) AS latest FROM ${catalog.mart(metric.mart).relation}`;

@@ -134,7 +134,8 @@ export function bucketLabel(start: string, grain: Grain): string {
 
 function unit(start: Date, grain: Grain, today: Date, label = labelOf(start, grain)): ResolvedPeriod {
   const end = add(start, grain, 1);
-  const toDate = end > add(today, "day", 1);
+  // a period that has not started is not "to date" (March 2027, asked in 2026): it has no date yet
+  const toDate = start <= today && end > add(today, "day", 1);
   return { start: ymd(start), end: ymd(end), label: toDate ? `${label} (to date)` : label, toDate };
 }
 

@@ -72,6 +72,15 @@ function currencyNote(r: MetricResult): string {
   return "";
 }
 
+/** ": its data starts in January 2025": a period wholly before the mart's first row or after its last */
+function outside(r: MetricResult): string {
+  const { first, last } = r.data_range ?? {};
+  if (!first || !last) return "";
+  if (r.period.end <= first.slice(0, 10)) return `: its data starts in ${monthYear(first.slice(0, 10))}`;
+  if (r.period.start > last.slice(0, 10)) return `: its data ends in ${monthYear(last.slice(0, 10))}`;
+  return "";
+}
+
 // row.at comes from the warehouse, not the user: no parseDate (its error is about a period the user typed)
 const monthOf = (date: string) => truncate(new Date(`${date}T00:00:00Z`), "month");
 const monthYear = (date: string) => labelOf(monthOf(date), "month");
@@ -130,7 +139,10 @@ function metricLines(group: RoledResult[]): string[] {
     return [
       `${main.label} ${during(period)} was ${value(main, 0)}: no rows of ${main.citations[0]?.model ?? "the mart"} match ${main.filters.map(filterWords).join(" and ")} in that period.`,
     ];
-  if (noData) return [`There is no ${main.label} data for ${period} in ${main.citations[0]?.model ?? "the mart"}.`];
+  if (noData)
+    return [
+      `There is no ${main.label} data for ${period} in ${main.citations[0]?.model ?? "the mart"}${outside(main)}.`,
+    ];
   if (main.grain) {
     const head = `${main.label} by ${main.grain}${main.group_by.length ? ` and ${main.group_by.join(", ")}` : ""}, ${period}:`;
     const rows = main.rows.map((r) => [

@@ -7,6 +7,7 @@ import { metricLabel, type MetricFormat } from "../../engine/catalog/metric-form
 import {
   buildMetricQuery,
   currencyScopeQuery,
+  dataRangeQuery,
   latestPeriodQuery,
   metricQuerySchema,
   type MetricQueryInput,
@@ -66,6 +67,8 @@ export interface MetricResult {
    * in each currency beside it (EUR 1 · USD 15), so a founder who bills in two sees both parts
    */
   by_currency?: { currency: string; value: number | null; rows: number }[];
+  /** when no row holds data: the first and last periods the mart holds, so the answer can say where data starts */
+  data_range?: { first: string | null; last: string | null };
   /** the amounts were converted to vars.reporting_currency with vars.fx_rates (project.yaml), or from it to the currency asked for */
   converted_to: string | null;
   /** a currency asked for that is not the reporting currency: its vars.fx_rates rate (reporting units per unit), null when none */
@@ -170,6 +173,10 @@ export async function runMetricQuery(ctx: ToolContext, asked: MetricQueryInput):
     col && metric.currencies === "combined" && currencies.length > 1 && !input.group_by.length && !input.grain
       ? await perCurrencyParts(ctx, metric, input, period, currencies)
       : undefined;
+  const noData = rows.every((r) => !r.rows);
+  const range = noData
+    ? (await ctx.query<{ first: string | null; last: string | null }>(dataRangeQuery(ctx.catalog, metric.name), []))[0]
+    : undefined;
   const mart = ctx.catalog.mart(metric.mart);
   const pii = new Set(mart.columns.filter((c) => c.pii && input.group_by.includes(c.name)).map((c) => c.name));
   return {
@@ -183,6 +190,7 @@ export async function runMetricQuery(ctx: ToolContext, asked: MetricQueryInput):
     currency_split: split,
     reporting_currency: col ? reportingCurrency(ctx) : null,
     ...(byCurrency ? { by_currency: byCurrency } : {}),
+    ...(range ? { data_range: { first: range.first, last: range.last } } : {}),
     // the rows are all in the reporting currency: the marts converted them (int_stripe__fx_rates)
     converted_to:
       metric.currencies === "split" && currencies.length === 1 && currencies[0] === reportingCurrency(ctx)

@@ -213,3 +213,23 @@ describe("a share of a total (trust6)", () => {
     expect(r.answer).toContain(`was ${pct} of all MRR in October 2026`);
   });
 });
+
+describe("a period the data does not reach", () => {
+  test("before the first row: no number, and where the data starts, read from the mart", async () => {
+    const ctx = createToolContext(loadProject(fx.dir));
+    const [first] = await ctx
+      .query<{ m: string }>("SELECT strftime(min(month), '%B %Y') AS m FROM marts.churn_monthly", [])
+      .finally(() => ctx.close());
+    const r = await ask("churn in March 2019?");
+    expect(r.answer.split("\n")[1]).toBe(
+      `There is no Customer churn data for March 2019 in marts.churn_monthly: its data starts in ${first!.m}.`,
+    );
+  });
+
+  test("a month that has not started is not 'to date', and is not answered", async () => {
+    const r = await ask("churn in March 2027?");
+    expect(r.status).toBe("refused");
+    expect(r.answer).toContain("March 2027 (it has not started yet)");
+    expect(r.answer).not.toContain("to date");
+  });
+});

@@ -18,3 +18,10 @@ describe("the words around a period", () => {
     expect(during(resolvePeriod("last_quarter", at).label)).toBe("in Q3 2026");
   });
 });
+
+describe("to date", () => {
+  test("the running month is to date; a month that has not started is not", () => {
+    expect(resolvePeriod("this_month", at)).toMatchObject({ label: "November 2026 (to date)", toDate: true });
+    expect(resolvePeriod("2027-03", at)).toMatchObject({ start: "2027-03-01", label: "March 2027", toDate: false });
+  });
+});
