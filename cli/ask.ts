@@ -1,4 +1,5 @@
 import { createInterface } from "node:readline/promises";
+import { isatty } from "node:tty";
 import { defineCommand } from "citty";
 import { ExitCode } from "../engine/errors.ts";
 import type { Project } from "../engine/config/project.ts";
@@ -24,7 +25,8 @@ function render(result: AskResult): string {
   return lines.join("\n");
 }
 
-const interactive = () => !!process.stdin.isTTY && !!process.stdout.isTTY;
+// isatty, not process.stdin.isTTY: reading process.stdin builds its stream (≈5 ms), which a one-shot ask never reads
+const interactive = () => isatty(0) && isatty(1);
 
 async function confirmAtPrompt(request: ActRequest): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });

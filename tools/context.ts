@@ -18,7 +18,7 @@ export interface ToolContext {
   catalog: Catalog;
   /** the read-only snapshot, opened on first use; built columns are merged into the catalog then */
   db(): Promise<Db>;
-  /** the snapshot, with the metrics' dimension values read into catalog.dimensionValues (one query per dimension, or the catalog cache's) */
+  /** the metrics' dimension values into catalog.dimensionValues: the catalog cache's, else one query per dimension on the snapshot */
   dimensionValues(): Promise<void>;
   status(): Promise<WarehouseStatus>;
   /** every tool query goes through here: timeout and row cap */
@@ -75,12 +75,15 @@ export function createToolContext(project: Project, options: ContextOptions = {}
     catalog,
     db,
     dimensionValues: () =>
-      (values ??= db().then(async (d) => {
-        // the snapshot is immutable: values cached when it was published are the values read now
-        if (cachedValues) catalog.dimensionValues = new Map(cachedValues);
-        else await attachDimensionValues(catalog, d);
-        addCurrencyValues(catalog, fxOf(project.config.vars));
-      })),
+      (values ??=
+        // the snapshot is immutable: values cached when it was published are the values read now, without it
+        (
+          cachedValues
+            ? Promise.resolve().then(() => {
+                catalog.dimensionValues = new Map(cachedValues);
+              })
+            : db().then((d) => attachDimensionValues(catalog, d))
+        ).then(() => addCurrencyValues(catalog, fxOf(project.config.vars)))),
     status: () => (status ??= cachedStatus ? Promise.resolve(cachedStatus) : db().then(readWarehouseStatus)),
     timeoutMs,
     rowCap,

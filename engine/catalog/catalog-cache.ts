@@ -22,7 +22,7 @@ import { PROJECT_FILE, type Project } from "../config/project.ts";
 import { DECISIONS_DIR } from "../transform/decision-file.ts";
 import { currentPointer, type SnapshotSidecar } from "../warehouse/snapshots.ts";
 
-const VERSION = 3;
+const VERSION = 4;
 
 /**
  * The resolved catalog (models with their built columns, metrics) written beside a snapshot when it is

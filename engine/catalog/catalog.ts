@@ -15,6 +15,7 @@ import {
   type ModelGraph,
 } from "../transform/models.ts";
 import type { Project } from "../config/project.ts";
+import { varNamesIn } from "../transform/vars.ts";
 
 /** The layer consumers (ask, export, docs) may read. */
 export const MART_SCHEMA = "marts";
@@ -43,6 +44,8 @@ export interface CatalogModel {
   upstreamModels: string[];
   downstreamModels: string[];
   sources: { source: string; stream: string }[];
+  /** project vars the model's SQL reads with var('…'), so readers of a cached catalog need not parse the SQL */
+  varsRead: string[];
 }
 
 export type ModelRun = {
@@ -113,6 +116,7 @@ function catalogModel(m: Model, graph: ModelGraph): CatalogModel {
     upstreamModels: graph.order.filter((n) => up.has(n)).reverse(),
     downstreamModels: graph.order.filter((n) => down.has(n)),
     sources: upstreamSources(graph, m.name),
+    varsRead: varNamesIn(m.sql),
   };
 }
 
@@ -186,6 +190,7 @@ function decisionMart(d: DecisionDef, models: Map<string, CatalogModel>): Catalo
     upstreamModels: [...input.upstreamModels, input.name],
     downstreamModels: [],
     sources: input.sources,
+    varsRead: [],
   };
 }
 

@@ -13,6 +13,13 @@ export function usesVars(sql: string): boolean {
   return found;
 }
 
+const VAR_NAME = /\bvar\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]/g;
+
+/** The names a model's SQL passes to var('…'), in order of first mention (a commented-out call counts too). */
+export function varNamesIn(sql: string): string[] {
+  return [...new Set(Array.from(sql.matchAll(VAR_NAME), (m) => m[1]!))];
+}
+
 /**
  * Replaces every var() with the SQL literal of its value: project.yaml's `vars:` first, else the
  * default written in the call. Strings, numbers, booleans and null become literals, lists DuckDB

@@ -62,10 +62,14 @@ export async function askOffline(
   };
   const toolCalls: AskResult["tool_calls"] = [];
   try {
-    await ctx.db();
+    // the snapshot opens (mostly on DuckDB's threads) while the planner reads the catalog
+    const opening = ctx.db();
+    opening.catch(() => undefined);
     // the planner places a word only on the catalog: metric names, dimensions and their values as built
     if (!planned) await ctx.dimensionValues();
     const plan = planned ?? planQuestion(question, ctx.catalog);
+    // a snapshot that cannot be opened fails the ask before any refusal, as it did when it opened first
+    await opening;
     if (plan.status === "refusal") {
       const lead =
         plan.kind === "clarify"

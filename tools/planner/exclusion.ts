@@ -12,10 +12,9 @@ export interface Exclusion {
   text: string;
 }
 
-const READS_EXCLUSION = /\bvar\(\s*['"](excluded_[a-z_]+)['"]/g;
-
 function setVars(catalog: Catalog): Record<string, unknown> {
-  const vars = catalog.graph.vars ?? {};
+  // project.yaml's vars, as the model graph gets them: a cached catalog has no graph loaded, and loading one costs an ask ≈40 ms
+  const vars = catalog.project.config.vars ?? {};
   const set: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(vars)) {
     if (!k.startsWith("excluded_")) continue;
@@ -47,10 +46,8 @@ export function exclusionFor(catalog: Catalog, metricName: string): Exclusion | 
     return undefined;
   }
   const read = new Set<string>();
-  for (const name of [...mart.upstreamModels, mart.name]) {
-    const sql = catalog.graph.models.get(name)?.sql ?? "";
-    for (const m of sql.matchAll(READS_EXCLUSION)) read.add(m[1]!);
-  }
+  for (const name of [...mart.upstreamModels, mart.name])
+    for (const v of catalog.models.get(name)?.varsRead ?? []) read.add(v);
   const vars = Object.keys(set).filter((k) => read.has(k));
   if (!vars.length) return undefined;
   return {

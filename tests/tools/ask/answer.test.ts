@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { renameSync } from "node:fs";
+import { join } from "node:path";
 import { loadProject } from "../../../engine/config/project.ts";
-import { openWriter, publishSnapshot } from "../../../engine/warehouse/snapshots.ts";
+import { currentPointer, openWriter, publishSnapshot } from "../../../engine/warehouse/snapshots.ts";
 import { askOffline } from "../../../tools/ask/offline-answer.ts";
 import { createToolContext } from "../../../tools/context.ts";
 import { createFixture, FIXTURE_NOW, type Fixture } from "../fixture.ts";
@@ -60,6 +62,26 @@ describe("answers with receipts", () => {
     expect(r.answer).toStartWith("I can't answer that from the marts");
     expect(r.answer).toContain("mrr, churn_rate");
     expect(r.tool_calls).toEqual([]);
+  });
+
+  // the planner runs while the snapshot opens: an open that fails still fails the ask before any refusal
+  test.each([
+    ["no pointer", "current.json"],
+    ["a pointer whose file is gone (the catalog still from its cache)", ""],
+  ])("with %s every ask fails and says to build, a question it would refuse too", async (_, name) => {
+    const file = join(fx.project.paths.snapshots, name || currentPointer(fx.project)!.file);
+    renameSync(file, `${file}.off`);
+    try {
+      for (const q of ["churn last month?", "how is the weather?"]) {
+        const r = await ask(q);
+        expect(r.status).toBe("failed");
+        expect(r.error).toMatchObject({ code: "NOT_FOUND", message: "there is no built warehouse yet" });
+        expect(r.tool_calls).toEqual([]);
+      }
+    } finally {
+      renameSync(`${file}.off`, file);
+    }
+    expect((await ask("churn last month?")).status).toBe("answered");
   });
 });
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import type { Catalog } from "../../../engine/catalog/catalog.ts";
+import { catalogOf, type Catalog } from "../../../engine/catalog/catalog.ts";
 import { perMismatch } from "../../../tools/planner/arithmetic.ts";
 import { exclusionFor, saysExclusion } from "../../../tools/planner/exclusion.ts";
 import { planQuestion, ratioAsPer } from "../../../tools/planner/plan.ts";
@@ -68,6 +68,21 @@ describe("the project's test accounts: excluded from billing metrics, and the re
       expect(exclusionFor(catalog, m)?.vars).toEqual(["excluded_email_domains", "excluded_customer_names"]);
     for (const m of ["tickets_opened", "open_pipeline", "monthly_active_users"])
       expect(exclusionFor(catalog, m)).toBeUndefined();
+  });
+
+  test("a catalog without its model graph (as readers load it from the snapshot's cache) excludes the same", () => {
+    const cached = catalogOf(catalog.project, {
+      models: catalog.models,
+      metrics: catalog.metrics,
+      parents: catalog.parents,
+      graph: () => {
+        throw new Error("the exclusion loaded the model graph");
+      },
+      builtColumns: true,
+    });
+    expect(catalog.models.get("int_stripe__excluded_customers")!.varsRead).toContain("excluded_email_domains");
+    for (const m of catalog.metrics) expect(exclusionFor(cached, m.name)).toEqual(exclusionFor(catalog, m.name));
+    expect(exclusionFor(cached, "mrr")?.vars).toEqual(["excluded_email_domains", "excluded_customer_names"]);
   });
 
   test("cash collected and refunds read 'test accounts excluded', with the vars in why and excluded_by", () => {
