@@ -604,6 +604,28 @@ function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>
   const [, adjective, count, entityText, measureText] = top;
   const entityWords = wordsOf(entityText!);
   const mart = matchMarts(entityWords, catalog)[0]?.item;
+  // "top 3 plans", "the best reps": a dimension of metrics, ranked by no measure said — which metric is asked back
+  const dimensionOf = (m: MetricDef) => {
+    const dims = m.dimensions.filter((d) => d !== "currency");
+    return dimensionFor(entityText!, dims) ?? dims.find((d) => dimensionSaid(catalog, m.mart, d, entityText!));
+  };
+  const ranksDimension = catalog.metrics.filter((m) => dimensionOf(m));
+  if (!mart && ranksDimension.length)
+    return {
+      status: "refusal",
+      reason: `"${adjective} ${entityText}" ranks ${entityText} by no measure I can place; say by which metric (${ranksDimension
+        .slice(0, 4)
+        .map((m) => m.name)
+        .join(", ")}${ranksDimension.length > 4 ? ", …" : ""})`,
+      known_metrics: catalog.metrics.map((m) => m.name),
+      kind: "clarify",
+      suggestions: ranksDimension.slice(0, 3).map((m) => {
+        const by = `by ${dimensionOf(m)!.replaceAll("_", " ")}`;
+        const label = m.label ?? m.name;
+        return label.toLowerCase().endsWith(by) ? label : `${label} ${by}`;
+      }),
+      unplaced: [entityText!],
+    };
   if (!mart)
     return refuse(
       catalog,
@@ -652,6 +674,19 @@ function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>
   const direction = /bottom|smallest|lowest|worst/.test(adjective!) ? "bottom" : "top";
   void words;
   return plan1("top_n", [{ role: "main", name: "top_n", input: { mart: mart.name, measure, label, n, direction } }]);
+}
+
+/** A dimension said by one of its column synonyms ("reps" is owner), in the singular or plural. */
+function dimensionSaid(catalog: Catalog, mart: string, dim: string, said: string): boolean {
+  const col = catalog.models.get(mart)?.columns.find((c) => c.name === dim);
+  const target = stemsOfPhrase(said);
+  return (col?.synonyms ?? []).some((syn) => stemsOfPhrase(syn) === target);
+}
+
+function stemsOfPhrase(p: string): string {
+  return wordsOf(p.toLowerCase())
+    .map((w) => w.stem)
+    .join(" ");
 }
 
 /** The same period one unit back: October 2026 a year back is October 2025; a quarter keeps its shape. */

@@ -34,8 +34,8 @@ export interface Interpretation {
   filters: { dimension: string; op: string; value: unknown; said: string }[];
   grain: Grain | null;
   group_by: string[];
-  /** "which plan has the most …": the row with the largest (or smallest) value */
-  argmax: { dimension: string; direction: "most" | "least" } | null;
+  /** "which plan has the most …": the row with the largest (or smallest) value; "top 3 plans by MRR": the n first */
+  argmax: { dimension: string; direction: "most" | "least"; n?: number } | null;
   /** why this reading: the phrases that decided it, typos corrected, defaults taken */
   why: string[];
   read_as: string;
@@ -108,13 +108,42 @@ const COMPARE_WORDS = new Set([
 ]);
 const CHANGE_STEMS = new Set([...COMPARE_WORDS].map((w) => stemOf(w)));
 const SUPERLATIVE =
-  /\b(?:most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst|most popular)\b/;
-const LEAST = /\b(?:least|fewest|lowest|smallest|worst)\b/;
+  /\b(?:most|highest|biggest|largest|top|bottom|greatest|best|least|fewest|lowest|smallest|worst|most popular)\b/;
+const LEAST = /\b(?:least|fewest|lowest|smallest|worst|bottom)\b/;
 /** "top rep by won amount", "best month for new MRR": a superlative that opens the question ranks the noun after it */
 const LEAD_SUP =
-  /^(?:the\s+|our\s+)?(?:most\s+popular|most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst)\s+(?!\d|one\b|two\b|three\b|five\b|ten\b)/;
+  /^(?:the\s+|our\s+)?(?:most\s+popular|most|highest|biggest|largest|top|bottom|greatest|best|least|fewest|lowest|smallest|worst)\s+/;
 const BUCKET_LEAD =
-  /^(?:the\s+|our\s+)?(?:most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst)\s+(day|week|month|quarter|year)s?\b/;
+  /^(?:the\s+|our\s+)?(?:most|highest|biggest|largest|top|bottom|greatest|best|least|fewest|lowest|smallest|worst)\s+(?:(?:\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+)?(day|week|month|quarter|year)s?\b/;
+/** "top 3 plans", "bottom five reps", "the 2 best months": how many of the ranked to list */
+const RANK_COUNT =
+  /^(?:the\s+|our\s+)?(?:(?:most|highest|biggest|largest|top|bottom|greatest|best|least|fewest|lowest|smallest|worst)\s+(\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)|(\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:most|highest|biggest|largest|top|bottom|greatest|best|least|fewest|lowest|smallest|worst))\b/;
+const COUNT_WORDS: Record<string, number> = {
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+};
+/**
+ * "lowest net new MRR month in 2026", "best new-logo week": a leading superlative, the metric, then the bucket it
+ * ranks. A bucket word after a period's own word ("this month", "per month", "last week") is the period, not the bucket.
+ */
+function bucketAfter(text: string): { 0: string; 1: string; index: number } | null {
+  for (const m of text.matchAll(/\b(day|week|month|quarter|year)s?\b/g)) {
+    const before = /([a-z0-9']+)\s+$/.exec(text.slice(0, m.index))?.[1];
+    if (!before || PERIOD_LEAD.test(before) || GRAIN_RANK[before as Grain] !== undefined) continue;
+    return { 0: m[0], 1: m[1]!, index: m.index! };
+  }
+  return null;
+}
+const PERIOD_LEAD =
+  /^(?:this|last|next|previous|prior|past|per|a|an|each|every|by|in|of|the|that|same|current|whole|full|entire|one|\d+|two|three|four|five|six|twelve|most|best|worst|top|bottom|lowest|highest|biggest|largest|smallest|fewest|least|greatest|to|for|over|during|within|calendar|fiscal|financial|month|quarter|year|week|day)$/;
+
 /** "which month", "what was the best week": the bucket of a grain that an argmax ranks */
 const BUCKET_RANKED =
   /^(?:which|what|whats|what's)\s+(?:(?:was|were|is)\s+)?(?:(?:the|our)\s+)?(?:[a-z]+\s+)?(day|week|month|quarter|year)s?\b/;
@@ -806,7 +835,9 @@ function attemptWith(
       ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => whoPhrases.has(p))
       : findDimension(tokens, placed, catalog, metric, true, 0, undefined, 5);
     // "which month had the most new MRR": the period itself is ranked, a bucket of the grain said
-    const bucket = dim ? undefined : (BUCKET_RANKED.exec(text) ?? BUCKET_LEAD.exec(text.trim()));
+    const bucket = dim
+      ? undefined
+      : (BUCKET_RANKED.exec(text) ?? BUCKET_LEAD.exec(text.trim()) ?? (leading ? bucketAfter(text) : null));
     if (bucket) {
       const word = bucket[1]!.replace(/s$/, "") as Grain;
       if (GRAIN_RANK[word] >= GRAIN_RANK[metric.grain]) {
@@ -822,6 +853,16 @@ function attemptWith(
       tokens.forEach((t, i) => {
         if (t.raw === "popular") placed[i] = true;
       });
+    }
+    // "top 3 plans by MRR", "bottom two reps": the ranking lists that many, never only the first
+    const count = argmax && leading ? RANK_COUNT.exec(text.trim()) : null;
+    if (argmax && count) {
+      const said = count[1] ?? count[2]!;
+      const n = COUNT_WORDS[said] ?? Number(said);
+      if (n > 1) argmax = { ...argmax, n: Math.min(n, 100) };
+      const from = text.indexOf(count[0]);
+      markSpan(tokens, placed, from, from + count[0].length);
+      why.push(`"${count[0]}": the ${n} ${argmax.direction === "least" ? "lowest" : "highest"}, listed`);
     }
   }
 
@@ -1240,10 +1281,14 @@ function buildInterpretation(
             : `${label} over ${p.text} as one ratio`,
     );
   else parts.push(`${label} in ${p.text}`);
-  if (argmax)
+  if (argmax) {
+    const ranked = argmax.dimension === "period" && grain ? grain : argmax.dimension.replaceAll("_", " ");
     parts.push(
-      `the ${argmax.dimension === "period" && grain ? grain : argmax.dimension.replaceAll("_", " ")} with the ${argmax.direction}`,
+      argmax.n
+        ? `the ${argmax.n} ${ranked}s with the ${argmax.direction}`
+        : `the ${ranked} with the ${argmax.direction}`,
     );
+  }
   if (groupBy.length) parts.push(`by ${groupBy.join(", ")}`);
   if (filters.length) parts.push(filters.map((f) => filterText(f)).join(" and "));
   else {

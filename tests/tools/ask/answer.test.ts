@@ -213,3 +213,26 @@ describe("a share of a total (trust6)", () => {
     expect(r.answer).toContain(`was ${pct} of all MRR in October 2026`);
   });
 });
+
+describe("a top-N of a dimension (trust7)", () => {
+  test("top 2 plans by mrr: two rows, numbered, in order, never 'Top 1'", async () => {
+    const ctx = createToolContext(loadProject(fx.dir));
+    let rows: { plan: string; v: number }[] = [];
+    try {
+      rows = await ctx.query<{ plan: string; v: number }>(
+        "select plan, sum(mrr)::double as v from marts.mrr_monthly where month = date '2026-10-01' group by plan order by v desc limit 2",
+        [],
+      );
+    } finally {
+      ctx.close();
+    }
+    const r = await ask("top 2 plans by mrr last month");
+    expect(r.status).toBe("answered");
+    const lines = r.answer.split("\n");
+    expect(lines[0]).toContain("the 2 plans with the most");
+    expect(lines[1]).toBe("Top 2 plans by MRR in October 2026:");
+    expect(lines[2]).toStartWith(`  1. ${rows[0]!.plan}  `);
+    expect(lines[3]).toStartWith(`  2. ${rows[1]!.plan}  `);
+    expect(r.answer).not.toContain("Top 1");
+  });
+});
