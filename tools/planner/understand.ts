@@ -424,7 +424,46 @@ function dimensionNamesSaid(text: string, catalog: Catalog): string {
   return out;
 }
 
+/**
+ * "which rep closed the most deals", "how many deals did Priya close": a deal closed BY a person (a value or a name of
+ * the dimension that says "who") is a deal they won — credit for a lost deal is no rep's close. "deals closed", "we
+ * closed", "closed won/lost" keep their words. Undefined when nothing is said that way.
+ */
+function closedByPerson(text: string, catalog: Catalog): string | undefined {
+  if (!/\bdeals?\b/.test(text) || !/\bclos(?:e|ed|es)\b/.test(text)) return undefined;
+  const people = new Set<string>(["who"]);
+  for (const m of catalog.metrics)
+    for (const d of m.dimensions) {
+      const phrases = dimensionPhrases(catalog, m, d);
+      if (!phrases.includes("who")) continue;
+      phrases.forEach((p) => people.add(p.toLowerCase()));
+      for (const v of catalog.dimensionValues?.get(`${m.mart}.${d}`) ?? []) {
+        people.add(v.toLowerCase());
+        const first = v.toLowerCase().split(/\s+/)[0]!;
+        if (first.length > 2) people.add(first);
+      }
+    }
+  const who = [...people]
+    .sort((a, b) => b.length - a.length)
+    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join("|");
+  const out = text
+    .replace(
+      new RegExp(`\\b((?:${who})s?\\s+(?:has\\s+|have\\s+|had\\s+)?)closed\\b(?!\\s+(?:won|lost)\\b)`, "g"),
+      "$1won",
+    )
+    .replace(new RegExp(`\\b(did\\s+(?:${who})\\s+)close\\b(?!\\s+(?:won|lost)\\b)`, "g"), "$1win");
+  return out === text ? undefined : out;
+}
+
 export function understand(question: string, catalog: Catalog, at: Date, renamed = false): Understood | NotUnderstood {
+  const byPerson = closedByPerson(question, catalog);
+  if (byPerson) {
+    const again = understand(byPerson, catalog, at, renamed);
+    if ("interpretation" in again)
+      again.interpretation.why.push(`"closed" said of a person: the deals they won (a lost deal is no one's close)`);
+    return again;
+  }
   const lexicon = lexiconOf(catalog);
   const { text, fixes } = correctTypos(expandShorthand(question), lexicon);
   const tokens = tokensOf(text);
