@@ -32,6 +32,16 @@ const SHORTHAND: [RegExp, string][] = [
   [/\beoq\b/g, "the end of the quarter"],
   [/\beoy\b/g, "the end of the year"],
   [/\bhw\b/g, "how"],
+  // clipped words of business shorthand ("lst mnth", "high prio", "churn rte", "avg rev per acct", "open pipe $"):
+  // each stands for one word only, so the word it abbreviates is read as if typed
+  [/\blst\b/g, "last"],
+  [/\bprio\b/g, "priority"],
+  [/\brte\b/g, "rate"],
+  [/\brev\b/g, "revenue"],
+  [/\baccts?\b/g, "account"],
+  [/\bcusts?\b/g, "customers"],
+  [/\bamt\b/g, "amount"],
+  [/\bpipe\b/g, "pipeline"],
   // "last month's MRR", "October's churn", "Q3's win rate": the possessive of a period is the period
   [new RegExp(`\\b(${PERIOD_NOUN})['’]s\\b`, "g"), "$1"],
   // "for the month of October" is October
