@@ -248,8 +248,13 @@ function candidatesFor(tokens: Token[], catalog: Catalog, skip?: (phrase: string
       const phrase = splits || !/\s(?:per)\s/.test(full) ? head! : full;
       const stems = stemsOf(phrase);
       const content = stems.filter((s) => !STOP.has(s));
-      // a name with "per" in it is a quotient: its words without the "per" ("MRR from USD customers") are no name of it
-      const needs = /\sper\s/.test(phrase) ? [...content, stemOf("per")] : content;
+      // a name with "per" in it is a quotient: its words without the "per" ("MRR from USD customers") are no name of it;
+      // a name with "today" in it ("active users today" is DAU) is no name of it without that day said
+      const needs = [
+        ...content,
+        ...(/\sper\s/.test(phrase) ? [stemOf("per")] : []),
+        ...stems.filter((s) => s === stemOf("today")),
+      ];
       const clause = clauses.find((c) => needs.every((s) => c.has(s)));
       if (!content.length || !clause) continue;
       content.forEach((s) => covered.add(s));
@@ -513,9 +518,20 @@ export function understand(question: string, catalog: Catalog, at: Date, renamed
     const related = catalog.metrics.filter((m) =>
       metricPhraseList(m).some((p) => stemsOf(p).some((s) => !STOP.has(s) && tokens.some((t) => t.stem === s))),
     );
+    // "how many users": a word in the names of several metrics (DAU, WAU, MAU) and the whole name of none says no
+    // one of them; the question is asked back with them, never answered with the first
+    const shared = content.filter(
+      (w) => related.filter((m) => metricPhraseList(m).some((p) => stemsOf(p).includes(stemOf(w)))).length > 1,
+    );
     return {
       unplaced: content,
-      reason: "no metric I know is named in the question",
+      reason:
+        shared.length && related.length > 1
+          ? `${placeList(shared)} is in the names of several metrics (${related
+              .slice(0, 4)
+              .map((m) => m.label ?? m.name)
+              .join(", ")}${related.length > 4 ? ", …" : ""}) and is the whole name of none: say which`
+          : "no metric I know is named in the question",
       suggestions: suggestionsFor(catalog, related),
     };
   }
