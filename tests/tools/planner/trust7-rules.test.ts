@@ -1,0 +1,118 @@
+import { beforeAll, describe, expect, test } from "bun:test";
+import type { Catalog } from "../../../engine/catalog/catalog.ts";
+import { expandShorthand } from "../../../tools/planner/vocabulary.ts";
+import { demoCatalog, plannerOver } from "./demo-planner.ts";
+
+/**
+ * The rules of branch trust7 (#15), on phrasings that are in no eval file: a top-N of a dimension or of months, a
+ * ranking with no measure, a share whose part is a value spelt like a measure word, a deal closed by a person,
+ * clipped shorthand, and a word in several metrics' names. Planned over the demo's own catalog. Pure.
+ */
+let catalog: Catalog;
+const owners = ["Priya Nair", "James Chen", "Tom Becker", "Maria Lopez", "Sofia Rossi"];
+
+beforeAll(() => {
+  catalog = demoCatalog();
+  for (const mart of ["pipeline_monthly", "deals_closed_monthly", "deals"])
+    catalog.dimensionValues!.set(`${mart}.owner`, owners);
+});
+const { plan, refusal } = plannerOver(() => catalog);
+const main = (q: string) => plan(q).calls.find((c) => c.role === "main")!.input;
+
+describe("a top-N of a dimension lists N of it", () => {
+  test.each([
+    ["the top four plans by arr", "arr", "plan", 4, "most"],
+    ["bottom 2 sales reps by won deals in q2", "deals_won", "owner", 2, "least"],
+    ["top 3 sellers by open pipeline right now", "open_pipeline", "owner", 3, "most"],
+  ])("%p ranks %s by %s, %d of them", (q, metric, dim, n, direction) => {
+    const p = plan(q);
+    expect(p.intent).toBe("argmax");
+    expect(p.calls[0]!.input).toMatchObject({ metric, group_by: [dim] });
+    expect(p.interpretation!.argmax).toEqual({ dimension: dim, direction: direction as "most" | "least", n });
+    expect(p.interpretation!.read_as).toContain(`the ${n} ${dim === "owner" ? "owner" : dim}s with the ${direction}`);
+  });
+
+  test("the top 2 weeks of tickets in October rank weeks; a single 'top' still names one", () => {
+    const p = plan("top 2 weeks for tickets opened in october");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "tickets_opened", grain: "week" });
+    expect(p.interpretation!.argmax).toEqual({ dimension: "period", direction: "most", n: 2 });
+    expect(plan("top plan by arr").interpretation!.argmax).toEqual({ dimension: "plan", direction: "most" });
+  });
+
+  test("a superlative, the metric, then the bucket: 'highest expansion mrr quarter this year' ranks quarters", () => {
+    const p = plan("highest expansion mrr quarter this year");
+    expect(p.intent).toBe("argmax");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "expansion_mrr", period: "this_year", grain: "quarter" });
+  });
+
+  test("a ranking of a dimension with no measure asks back with the metrics it could be", () => {
+    const r = refusal("the top two plans");
+    expect(r.kind).toBe("clarify");
+    expect(r.reason).toContain("by no measure");
+    expect(r.reason).toContain("mrr");
+    expect(r.suggestions).toContain("MRR by plan");
+  });
+
+  test("rows are still ranked as rows: 'top 10 customers by mrr' is a top_n of the customers mart", () => {
+    expect(plan("top 10 customers by mrr").calls[0]).toMatchObject({
+      name: "top_n",
+      input: { mart: "customers", n: 10 },
+    });
+  });
+});
+
+describe("a share's part said by a value alone is the value", () => {
+  test("'what percent of arr is growth' is the Growth plan's ARR over all ARR, and says why", () => {
+    const p = plan("what percent of arr is growth");
+    expect(p.intent).toBe("arithmetic");
+    expect(p.calls.map((c) => c.input)).toEqual([
+      { metric: "arr", period: "latest", filters: [{ dimension: "plan", op: "=", value: "Growth" }] },
+      { metric: "arr", period: "latest", filters: [] },
+    ]);
+    expect(p.interpretation!.why.join(" ")).toContain('"growth" is the plan');
+  });
+
+  test("a change of MRR said outright is still a change, not a share", () => {
+    expect(plan("mrr growth last month").interpretation!.metric).toBe("net_new_mrr");
+  });
+});
+
+describe("a deal closed by a person is a deal won", () => {
+  test.each([
+    ["who closed the most deals in q3", "deals_won"],
+    ["which salesperson closed the fewest deals this year", "deals_won"],
+    ["how many deals did tom close in september", "deals_won"],
+  ])("%p reads %s", (q, metric) => {
+    const p = plan(q);
+    expect(p.calls[0]!.input.metric).toBe(metric);
+    expect(p.interpretation!.why.join(" ")).toContain('"closed" said of a person');
+  });
+
+  test("deals closed by the team, or closed won/lost, keep their words", () => {
+    expect(main("deals closed in september").metric).toBe("deals_closed");
+    expect(main("how many deals did we close in september").metric).toBe("deals_closed");
+  });
+});
+
+describe("clipped shorthand", () => {
+  test("lst, prio, rte, rev, acct, amt, pipe are the words they clip", () => {
+    expect(expandShorthand("lst qtr high prio churn rte rev per acct won amt open pipe")).toBe(
+      "last qtr high priority churn rate revenue per account won amount open pipeline",
+    );
+    expect(main("churn rte lst month").metric).toBe("churn_rate");
+    expect(main("open pipe for maria").filters).toEqual([{ dimension: "owner", op: "=", value: "Maria Lopez" }]);
+  });
+});
+
+describe("a word in several metrics' names and the whole name of none", () => {
+  test("'how many users do we have' is not answered with one of DAU, WAU, MAU", () => {
+    const r = refusal("how many users do we have");
+    expect(r.reason).toContain('"users" is in the names of several metrics');
+    expect(r.reason).toContain("Monthly active users (MAU)");
+  });
+
+  test("a metric's name with 'today' in it needs the day said: 'users active in august' is MAU", () => {
+    expect(main("how many users were active in august").metric).toBe("monthly_active_users");
+    expect(main("users today").metric).toBe("daily_active_users");
+  });
+});
