@@ -110,14 +110,21 @@ const CHANGE_STEMS = new Set([...COMPARE_WORDS].map((w) => stemOf(w)));
 const SUPERLATIVE =
   /\b(?:most|highest|biggest|largest|top|bottom|greatest|best|least|fewest|lowest|smallest|worst|most popular)\b/;
 const LEAST = /\b(?:least|fewest|lowest|smallest|worst|bottom)\b/;
-/** "top rep by won amount", "best month for new MRR": a superlative that opens the question ranks the noun after it */
-const LEAD_SUP =
-  /^(?:the\s+|our\s+)?(?:most\s+popular|most|highest|biggest|largest|top|bottom|greatest|best|least|fewest|lowest|smallest|worst)\s+/;
-const BUCKET_LEAD =
-  /^(?:the\s+|our\s+)?(?:most|highest|biggest|largest|top|bottom|greatest|best|least|fewest|lowest|smallest|worst)\s+(?:(?:\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+)?(day|week|month|quarter|year)s?\b/;
-/** "top 3 plans", "bottom five reps", "the 2 best months": how many of the ranked to list */
-const RANK_COUNT =
-  /^(?:the\s+|our\s+)?(?:(?:most|highest|biggest|largest|top|bottom|greatest|best|least|fewest|lowest|smallest|worst)\s+(\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)|(\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:most|highest|biggest|largest|top|bottom|greatest|best|least|fewest|lowest|smallest|worst))\b/;
+const RANK_N = "(?:\\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)";
+const RANK_SUP =
+  "(?:most\\s+popular|most|highest|biggest|largest|top|bottom|greatest|best|least|fewest|lowest|smallest|worst)";
+/** "show me", "what are", "can you give us": a request's framing before a ranking, which says nothing of it */
+const ASK_LEAD =
+  /^(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:(?:show|give|tell|get|find|pull)\s+(?:me|us)\s+|(?:what|which|who)\s+(?:are|were|is|was)\s+)/;
+/** "top rep by won amount", "best month for new MRR", "3 best months": a superlative that opens the question ranks the noun after it */
+const LEAD_SUP = new RegExp(`^(?:the\\s+|our\\s+)?(?:${RANK_N}\\s+)?${RANK_SUP}\\s+`);
+const BUCKET_LEAD = new RegExp(
+  `^(?:the\\s+|our\\s+)?(?:${RANK_N}\\s+)?${RANK_SUP}\\s+(?:${RANK_N}\\s+)?(day|week|month|quarter|year)s?\\b`,
+);
+/** "top 3 plans", "bottom five reps", "the 2 best months", "which 3 plans": how many of the ranked to list */
+const RANK_COUNT = new RegExp(
+  `^(?:(?:the|our)\\s+)?(?:${RANK_SUP}\\s+(${RANK_N})|(${RANK_N})\\s+${RANK_SUP})\\b|^(?:which|what)\\s+(${RANK_N})\\s+(?=[a-z])`,
+);
 const COUNT_WORDS: Record<string, number> = {
   two: 2,
   three: 3,
@@ -129,6 +136,27 @@ const COUNT_WORDS: Record<string, number> = {
   nine: 9,
   ten: 10,
 };
+/**
+ * "the most popular plan": the noun right after a superlative (past "popular") is what is ranked, when it names a
+ * dimension of the metric, though the metric's own name took the word ("popular plan" names plan_customers).
+ */
+function rankedNoun(
+  tokens: Token[],
+  catalog: Catalog,
+  metric: MetricDef,
+  sup: RegExpExecArray,
+): { dim: string } | undefined {
+  let i = tokens.findIndex((t) => t.start >= sup.index + sup[0].length);
+  if (i < 0) return undefined;
+  if (tokens[i]!.raw === "popular") i++;
+  const said = tokens[i]?.stem;
+  if (!said) return undefined;
+  const dim = metric.dimensions.find((d) =>
+    dimensionPhrases(catalog, metric, d).some((p) => stemsOf(p).length === 1 && stemsOf(p)[0] === said),
+  );
+  return dim ? { dim } : undefined;
+}
+
 /**
  * "lowest net new MRR month in 2026", "best new-logo week": a leading superlative, the metric, then the bucket it
  * ranks. A bucket word after a period's own word ("this month", "per month", "last week") is the period, not the bucket.
@@ -454,7 +482,7 @@ function closedByPerson(text: string, catalog: Catalog): string | undefined {
     .join("|");
   const out = text
     .replace(
-      new RegExp(`\\b((?:${who})s?\\s+(?:has\\s+|have\\s+|had\\s+)?)closed\\b(?!\\s+(?:won|lost)\\b)`, "g"),
+      new RegExp(`\\b((?:${who})s?(?:'s)?\\s+(?:has\\s+|have\\s+|had\\s+)?)closed\\b(?!\\s+(?:won|lost)\\b)`, "g"),
       "$1won",
     )
     .replace(new RegExp(`\\b(did\\s+(?:${who})\\s+)close\\b(?!\\s+(?:won|lost)\\b)`, "g"), "$1win");
@@ -877,7 +905,12 @@ function attemptWith(
   let argmax: Interpretation["argmax"] = null;
   let argmaxGrain: Grain | undefined;
   const sup = SUPERLATIVE.exec(text);
-  const leading = LEAD_SUP.test(text.trim());
+  // the ranking read from where it starts, past a request's framing ("show me the top 3 plans")
+  const lead = text.trim().replace(ASK_LEAD, "");
+  const leadAt = text.indexOf(lead);
+  const fromLead = <T extends { index: number }>(m: T | null): T | null => (m ? { ...m, index: m.index + leadAt } : m);
+  const leading = LEAD_SUP.test(lead);
+  const skipped = tokens.filter((t) => t.end <= leadAt).length;
   if (sup && (leading || /^(?:which|what|who|whats|what's)\b/.test(text.trim()))) {
     // "who": the dimension whose synonyms say "who", by its name if said ("who is our top sales rep")
     const whoPhrases = new Set(
@@ -888,11 +921,12 @@ function attemptWith(
     );
     const dim = /^who\b/.test(text.trim())
       ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => whoPhrases.has(p))
-      : findDimension(tokens, placed, catalog, metric, true, 0, undefined, 5);
+      : (findDimension(tokens, placed, catalog, metric, true, 0, undefined, skipped + 5) ??
+        rankedNoun(tokens, catalog, metric, sup));
     // "which month had the most new MRR": the period itself is ranked, a bucket of the grain said
     const bucket = dim
       ? undefined
-      : (BUCKET_RANKED.exec(text) ?? BUCKET_LEAD.exec(text.trim()) ?? (leading ? bucketAfter(text) : null));
+      : (BUCKET_RANKED.exec(text) ?? fromLead(BUCKET_LEAD.exec(lead)) ?? (leading ? bucketAfter(text) : null));
     if (bucket) {
       const word = bucket[1]!.replace(/s$/, "") as Grain;
       if (GRAIN_RANK[word] >= GRAIN_RANK[metric.grain]) {
@@ -910,13 +944,12 @@ function attemptWith(
       });
     }
     // "top 3 plans by MRR", "bottom two reps": the ranking lists that many, never only the first
-    const count = argmax && leading ? RANK_COUNT.exec(text.trim()) : null;
+    const count = argmax ? RANK_COUNT.exec(lead) : null;
     if (argmax && count) {
-      const said = count[1] ?? count[2]!;
+      const said = count[1] ?? count[2] ?? count[3]!;
       const n = COUNT_WORDS[said] ?? Number(said);
       if (n > 1) argmax = { ...argmax, n: Math.min(n, 100) };
-      const from = text.indexOf(count[0]);
-      markSpan(tokens, placed, from, from + count[0].length);
+      markSpan(tokens, placed, leadAt + count.index, leadAt + count.index + count[0].length);
       why.push(`"${count[0]}": the ${n} ${argmax.direction === "least" ? "lowest" : "highest"}, listed`);
     }
   }

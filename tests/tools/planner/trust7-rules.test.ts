@@ -45,6 +45,28 @@ describe("a top-N of a dimension lists N of it", () => {
     expect(p.calls[0]!.input).toMatchObject({ metric: "expansion_mrr", period: "this_year", grain: "quarter" });
   });
 
+  test.each([
+    ["show me the top 3 plans by arr", "arr", "plan", 3],
+    ["what are the top two plans by mrr last month", "mrr", "plan", 2],
+    ["which 2 plans have the fewest customers", "plan_customers", "plan", 2],
+  ])("a request's framing or a count after 'which' keeps the count: %p", (q, metric, dim, n) => {
+    const p = plan(q);
+    expect(p.calls[0]!.input).toMatchObject({ metric, group_by: [dim] });
+    expect(p.interpretation!.argmax!.n).toBe(n);
+  });
+
+  test("'4 best months for new mrr this year' ranks months, four of them", () => {
+    const p = plan("4 best months for new mrr this year");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "new_mrr", grain: "month", period: "this_year" });
+    expect(p.interpretation!.argmax).toEqual({ dimension: "period", direction: "most", n: 4 });
+  });
+
+  test("'what is the least popular plan' ranks plans though the metric's name took the word 'plan'", () => {
+    const p = plan("what is the least popular plan");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "plan_customers", group_by: ["plan"] });
+    expect(p.interpretation!.argmax).toEqual({ dimension: "plan", direction: "least" });
+  });
+
   test("a ranking of a dimension with no measure asks back with the metrics it could be", () => {
     const r = refusal("the top two plans");
     expect(r.kind).toBe("clarify");
@@ -72,6 +94,12 @@ describe("a share's part said by a value alone is the value", () => {
     expect(p.interpretation!.why.join(" ")).toContain('"growth" is the plan');
   });
 
+  test("'how much of our arr comes from pro' is a share too", () => {
+    const p = plan("how much of our arr comes from pro");
+    expect(p.intent).toBe("arithmetic");
+    expect(p.calls[0]!.input.filters).toEqual([{ dimension: "plan", op: "=", value: "Pro" }]);
+  });
+
   test("a change of MRR said outright is still a change, not a share", () => {
     expect(plan("mrr growth last month").interpretation!.metric).toBe("net_new_mrr");
   });
@@ -82,6 +110,7 @@ describe("a deal closed by a person is a deal won", () => {
     ["who closed the most deals in q3", "deals_won"],
     ["which salesperson closed the fewest deals this year", "deals_won"],
     ["how many deals did tom close in september", "deals_won"],
+    ["who's closed the most deals this quarter", "deals_won"],
   ])("%p reads %s", (q, metric) => {
     const p = plan(q);
     expect(p.calls[0]!.input.metric).toBe(metric);
