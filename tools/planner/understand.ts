@@ -244,12 +244,34 @@ function clausesOf(tokens: Token[]): Set<string>[] {
 export function valueCued(tokens: Token[], catalog: Catalog): Set<number> {
   const out = new Set<number>();
   const values = new Set([...(catalog.dimensionValues?.values() ?? [])].flat().map((v) => v.toLowerCase()));
+  const { leads, names } = metricLeadsOf(catalog);
   tokens.forEach((t, i) => {
     if (!values.has(t.raw)) return;
     const prev = tokens[i - 1]?.raw ?? "";
     const next = tokens[i + 1]?.stem ?? "";
     if (/^(on|for|from)$/.test(prev) || /^(plan|tier|customer|account|subscriber|pipeline)$/.test(next)) out.add(i);
+    // "growth MRR", "growth ARR": a value before a metric's name is the value, as "Pro MRR" is; "MRR growth" is not
+    else if (next && leads.has(next) && !names.has(`${t.stem} ${next}`)) out.add(i);
   });
+  return out;
+}
+
+/** The first stems of the catalog's metric names, and every name's first two stems in order. */
+const metricLeads = new WeakMap<Catalog, { leads: Set<string>; names: Set<string> }>();
+function metricLeadsOf(catalog: Catalog): { leads: Set<string>; names: Set<string> } {
+  const known = metricLeads.get(catalog);
+  if (known) return known;
+  const leads = new Set<string>();
+  const names = new Set<string>();
+  for (const m of catalog.metrics)
+    for (const p of metricPhraseList(m)) {
+      const stems = stemsOf(p).filter((x) => !STOP.has(x));
+      if (!stems.length) continue;
+      leads.add(stems[0]!);
+      if (stems.length > 1) names.add(`${stems[0]} ${stems[1]}`);
+    }
+  const out = { leads, names };
+  metricLeads.set(catalog, out);
   return out;
 }
 
@@ -855,7 +877,9 @@ function attemptWith(
         /^(on|in|for|and|or)$/.test(tokens[h.at - 1]?.raw ?? "") ||
         NEGATION_BEFORE.has(tokens[h.at - 1]?.raw ?? "") ||
         /^(than|but)$/.test(tokens[h.at - 1]?.raw ?? "") ||
-        /^(customer|account|subscriber|user|and|or)$/.test(tokens[h.at + 1]?.stem ?? "");
+        /^(customer|account|subscriber|user|and|or)$/.test(tokens[h.at + 1]?.stem ?? "") ||
+        // "growth MRR": before the first word of the metric's own name, as "Pro MRR" is
+        metricPhraseList(metric).some((p) => stemsOf(p).find((x) => !STOP.has(x)) === tokens[h.at + 1]?.stem);
       if (!cued) continue;
     }
     const span = Array.from({ length: h.len }, (_, k) => h.at + k);
@@ -962,7 +986,13 @@ function attemptWith(
     const startIdx = tokens.findIndex((t) => t.start >= m.index! + m[0].length);
     if (startIdx < 0 || placed[startIdx]) continue;
     const dim = findDimension(tokens, placed, catalog, metric, false, startIdx);
-    if (dim) {
+    // "top 3 stages by pipeline": after a ranking, "by" a word of the metric's own name is the measure ranked by
+    const measure =
+      argmax &&
+      dim &&
+      metricPhraseList(metric).some((p) => stemsOf(p).includes(tokens[startIdx]!.stem)) &&
+      dim.dim !== argmax.dimension;
+    if (dim && !measure) {
       if (!groupBy.includes(dim.dim)) groupBy.push(dim.dim);
       tokens.forEach((t, i) => {
         if (/^(break|broken|down|split|grouped|breakdown)$/.test(t.raw)) placed[i] = true;

@@ -100,6 +100,21 @@ describe("a share's part said by a value alone is the value", () => {
     expect(p.calls[0]!.input.filters).toEqual([{ dimension: "plan", op: "=", value: "Pro" }]);
   });
 
+  test("a value before the metric's own name is the value ('growth arr', as 'pro arr'); after it, a change", () => {
+    expect(main("growth arr last month")).toMatchObject({
+      metric: "arr",
+      filters: [{ dimension: "plan", op: "=", value: "Growth" }],
+    });
+    expect(plan("arr growth last month").interpretation!.filters).toEqual([]);
+  });
+
+  test("'top 3 stages by pipeline': after a ranking, 'by' a word of the metric's name is its measure, no split", () => {
+    const p = plan("top 3 stages by pipeline");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "open_pipeline", group_by: ["stage"] });
+    expect(p.interpretation!.group_by).toEqual([]);
+    expect(p.interpretation!.read_as).not.toContain("by pipeline");
+  });
+
   test("a change of MRR said outright is still a change, not a share", () => {
     expect(plan("mrr growth last month").interpretation!.metric).toBe("net_new_mrr");
   });
