@@ -42,6 +42,14 @@ const SHORTHAND: [RegExp, string][] = [
   [/\bcusts?\b/g, "customers"],
   [/\bamt\b/g, "amount"],
   [/\bpipe\b/g, "pipeline"],
+  [/\bbiz\b/g, "business"],
+  [/\bconv\b/g, "conversion"],
+  [/\b(last|this|per|a|previous|prior)\s+mo\b/g, "$1 month"],
+  [/\b(?:ttm|ltm)\b/g, "last 12 months"],
+  [/\bm\/m\b/g, "month over month"],
+  [/\bq\/q\b/g, "quarter over quarter"],
+  [/\by\/y\b/g, "year over year"],
+  [/\br\b(?=\s+(?:we|you|they|our)\b)/g, "are"],
   // "last month's MRR", "October's churn", "Q3's win rate": the possessive of a period is the period
   [new RegExp(`\\b(${PERIOD_NOUN})['’]s\\b`, "g"), "$1"],
   // "for the month of October" is October

@@ -139,9 +139,12 @@ describe("a deal closed by a person is a deal won", () => {
 });
 
 describe("clipped shorthand", () => {
-  test("lst, prio, rte, rev, acct, amt, pipe are the words they clip", () => {
+  test("lst, prio, rte, rev, acct, amt, pipe, biz, conv, mo, ttm, m/m are the words they clip", () => {
     expect(expandShorthand("lst qtr high prio churn rte rev per acct won amt open pipe")).toBe(
       "last qtr high priority churn rate revenue per account won amount open pipeline",
+    );
+    expect(expandShorthand("new biz last mo, nrr ttm, trial conv, mrr m/m, how r we doing")).toBe(
+      "new business last month, nrr last 12 months, trial conversion, mrr month over month, how are we doing",
     );
     expect(main("churn rte lst month").metric).toBe("churn_rate");
     expect(main("open pipe for maria").filters).toEqual([{ dimension: "owner", op: "=", value: "Maria Lopez" }]);
