@@ -52,6 +52,11 @@ const SHORTHAND: [RegExp, string][] = [
   [/\br\b(?=\s+(?:we|you|they|our)\b)/g, "are"],
   // "last month's MRR", "October's churn", "Q3's win rate": the possessive of a period is the period
   [new RegExp(`\\b(${PERIOD_NOUN})['’]s\\b`, "g"), "$1"],
+  // "from the start of the year to June": the year's first month is where the range starts
+  [
+    /\bfrom\s+the\s+(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?year\s+(?=(?:to|through|thru|till|until)\b)/g,
+    "from january ",
+  ],
   // "for the month of October" is October
   [new RegExp(`\\b(?:the\\s+)?month\\s+of\\s+(?=${MONTH}\\b)`, "g"), ""],
 ];

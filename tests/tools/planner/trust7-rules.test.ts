@@ -163,3 +163,21 @@ describe("a word in several metrics' names and the whole name of none", () => {
     expect(main("users today").metric).toBe("daily_active_users");
   });
 });
+
+describe("periods from a start up to now", () => {
+  test.each([
+    ["new customers since q3", { start: "2026-07-01", end: "2026-11-21" }],
+    ["churned customers since the start of q2", { start: "2026-04-01", end: "2026-11-21" }],
+    ["new mrr since the beginning of september", { start: "2026-09-01", end: "2026-11-21" }],
+    ["deals won from the start of the year", "ytd"],
+  ])("%p is that start up to today, never the quarter or month alone", (q, period) => {
+    expect(main(q).period).toEqual(period);
+  });
+
+  test("'from the start of the year to june' is January to June, never the start alone", () => {
+    expect(main("new customers from the start of the year to june").period).toEqual({
+      start: "2026-01-01",
+      end: "2026-06-30",
+    });
+  });
+});
