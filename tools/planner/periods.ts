@@ -234,6 +234,15 @@ const RULES: Rule[] = [
     make: (m) =>
       Number(m[1]) >= 1 && Number(m[1]) <= 12 ? { period: `${m[2]}-${pad(Number(m[1]))}`, multi: false } : undefined,
   },
+  // "last December", "previous November": the latest whole month of that name, never the one still running
+  {
+    re: new RegExp(`\\b(?:last|previous|past|prior)\\s+${MONTH_RE}\\b(?!\\s+\\d{4})`, "g"),
+    make: (m, today) => {
+      const mi = monthIndex(m[1]!);
+      const y = today.getUTCFullYear();
+      return { period: `${mi < today.getUTCMonth() ? y : y - 1}-${pad(mi + 1)}`, multi: false };
+    },
+  },
   {
     re: new RegExp(`\\b${MONTH_RE}\\.?(?:\\s+(\\d{4}))?\\b`, "g"),
     make: (m, today) => {
