@@ -231,6 +231,39 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1): 
   return [head, ...next];
 }
 
+/** "average new MRR per month": the mean of the whole buckets of the period (a bucket still running is left out). */
+function averageLines(group: RoledResult[]): string[] {
+  const r = group.find((g) => g.role === "main")!.output as unknown as MetricResult;
+  const rows = r.rows.filter((x) => x.rows && x.value !== null);
+  const whole = r.period.toDate ? rows.filter((x) => String(x.period) < lastBucketStart(rows)) : rows;
+  const used = whole.length ? whole : rows;
+  if (!used.length) return [`There is no ${r.label} data for ${r.period.label} to average.`];
+  const left =
+    used.length < rows.length
+      ? ` (${bucketName(String(rows.at(-1)!.period), r.grain!, rows.at(-1)!.period_label)}, still running, left out)`
+      : "";
+  const codes = [...new Set(used.map((row) => rowCurrency(r, row)))];
+  const mean = (xs: MetricRow[]) => xs.reduce((a, x) => a + x.value!, 0) / xs.length;
+  const span = `${bucketName(String(used[0]!.period), r.grain!, used[0]!.period_label)} – ${bucketName(String(used.at(-1)!.period), r.grain!, used.at(-1)!.period_label)}`;
+  if (r.currency_split && codes.length > 1)
+    return [
+      `${r.label}, average per ${r.grain}, ${span}, per currency: ${codes
+        .map(
+          (c) =>
+            `${value(
+              r,
+              mean(used.filter((x) => rowCurrency(r, x) === c)),
+              used.find((x) => rowCurrency(r, x) === c),
+            )} (${c})`,
+        )
+        .join(" · ")}${left}.`,
+    ];
+  const total = used.reduce((a, x) => a + x.value!, 0);
+  return [
+    `${r.label} averaged ${value(r, mean(used), used[0])} per ${r.grain} over ${used.length} ${r.grain}s (${span}; ${value(r, total, used[0])} in all)${left}.`,
+  ];
+}
+
 function capital(x: string): string {
   return x.charAt(0).toUpperCase() + x.slice(1);
 }
@@ -434,6 +467,8 @@ export function composeAnswer(
     }
     case "argmax":
       return argmaxLines(results, direction ?? "most", n);
+    case "average":
+      return averageLines(results);
     case "compare":
       return compareLines(o);
     case "top_n":

@@ -35,7 +35,8 @@ export type Intent =
   | "lineage"
   | "list_metrics"
   | "describe_metric"
-  | "describe_mart";
+  | "describe_mart"
+  | "average";
 
 export interface PlannedCall extends ToolCall {
   role: CallRole;
@@ -358,6 +359,12 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
     };
   }
   let read = WHICH_MOST.test(text) || !TOP.test(text) ? understand(text, catalog, at) : undefined;
+  // "average new customers per month this year", "avg monthly new MRR": the mean of a flow's whole buckets, read only
+  // when the words are no name of a metric themselves ("average active users per day" is DAU)
+  if (read && !("interpretation" in read)) {
+    const averaged = planAverage(text, catalog, at);
+    if (averaged) return averaged;
+  }
   // "top rep by won amount this year", "best month for new MRR": a ranking of a dimension or a period bucket of a
   // metric, read with its period and filters, before a ranking of a mart's rows
   if (!read) {
@@ -427,6 +434,46 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
     unplaced: why.unplaced,
   };
 }
+
+const AVERAGE_PER =
+  /\b(?:average|avg|mean)\s+(?:number\s+of\s+)?(.+?)\s+(?:per|a|each|every|by)\s+(month|week|quarter|day)\b|\b(?:average|avg|mean)\s+(monthly|weekly|quarterly|daily)\s+/;
+const BUCKET_OF: Record<string, Grain> = { monthly: "month", weekly: "week", quarterly: "quarter", daily: "day" };
+
+/** "average new MRR per month in 2026": the flow by bucket, over the period said; the answer takes the mean. */
+function planAverage(text: string, catalog: Catalog, at: Date): Plan | undefined {
+  const m = AVERAGE_PER.exec(text);
+  if (!m) return undefined;
+  const grain = (m[2] ?? BUCKET_OF[m[3]!]) as Grain;
+  const rest = m[1] !== undefined ? text.replace(m[0], ` ${m[1]} `) : text.replace(m[0], " ");
+  const u = understand(rest.replace(/\s+/g, " ").trim(), catalog, at);
+  if (!("interpretation" in u) || u.compare || u.argmax || u.groupBy.length || u.extra.length || u.grain)
+    return undefined;
+  // only a flow summed over its buckets has a mean per bucket; a level or a ratio averaged is another number
+  if (u.metric.time_rollup !== "sum" || GRAIN_ORDER[grain] < GRAIN_ORDER[u.metric.grain]) return undefined;
+  const label = u.metric.label ?? u.metric.name;
+  const interpretation: Interpretation = {
+    ...u.interpretation,
+    grain,
+    read_as: `${label}, the average per ${grain} over ${u.interpretation.period.text}${u.interpretation.period.to_date ? ` (whole ${grain}s: the ${grain} still running is left out)` : ""}${u.interpretation.filters.map((f) => `, ${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join("")}`,
+    why: [
+      ...u.interpretation.why,
+      `"${m[0].trim()}": the ${grain}ly values of ${u.metric.name} over the period, averaged`,
+    ],
+  };
+  return {
+    status: "plan",
+    intent: "average",
+    interpretation,
+    calls: [
+      {
+        role: "main",
+        name: "query_metric",
+        input: { metric: u.metric.name, period: u.period, filters: u.filters, grain },
+      },
+    ],
+  };
+}
+const GRAIN_ORDER: Record<Grain, number> = { day: 0, week: 1, month: 2, quarter: 3, year: 4 };
 
 /** A question read by understand(): the calls for its metric(s), an argmax, or a comparison. */
 function planUnderstood(u: Understood, catalog: Catalog, at: Date): Plan | Refusal {

@@ -236,3 +236,25 @@ describe("a top-N of a dimension (trust7)", () => {
     expect(r.answer).not.toContain("Top 1");
   });
 });
+
+describe("an average per bucket (trust7)", () => {
+  test("average new customers per month this year: the mean of the whole months, the month to date left out", async () => {
+    const ctx = createToolContext(loadProject(fx.dir));
+    let rows: { avg: number; n: number }[] = [];
+    try {
+      rows = await ctx.query<{ avg: number; n: number }>(
+        "select avg(v)::double as avg, count(*)::int as n from (select sum(new_customers) as v from marts.churn_monthly where month >= date '2026-01-01' and month < date '2026-11-01' group by month)",
+        [],
+      );
+    } finally {
+      ctx.close();
+    }
+    const r = await ask("average new customers per month this year");
+    expect(r.status).toBe("answered");
+    const head = r.answer.split("\n")[1]!;
+    expect(head).toStartWith(
+      `New customers averaged ${Number(rows[0]!.avg.toFixed(1))} per month over ${rows[0]!.n} months`,
+    );
+    expect(head).toContain("(November 2026, still running, left out)");
+  });
+});

@@ -181,3 +181,23 @@ describe("periods from a start up to now", () => {
     });
   });
 });
+
+describe("'last December' and an average per bucket", () => {
+  test("'last <month>' is the latest whole month of that name: last November is 2025's, last March 2026's", () => {
+    expect(main("new customers last november").period).toBe("2025-11");
+    expect(main("new customers last march").period).toBe("2026-03");
+  });
+
+  test("'average new mrr per month this year' is new MRR by month, averaged; the reading says so", () => {
+    const p = plan("average new mrr per month this year");
+    expect(p.intent).toBe("average");
+    expect(p.calls[0]!.input).toEqual({ metric: "new_mrr", period: "this_year", filters: [], grain: "month" });
+    expect(p.interpretation!.read_as).toContain("the average per month over 2026 (to date)");
+    expect(plan("avg weekly tickets opened last quarter").calls[0]!.input).toMatchObject({ grain: "week" });
+  });
+
+  test("an average that is a metric's own name is that metric; a level averaged per month is asked back", () => {
+    expect(main("average active users per day last month").metric).toBe("daily_active_users");
+    expect(refusal("average mrr per month this year").kind).toBe("clarify");
+  });
+});
