@@ -256,7 +256,7 @@ function valuesNamed(said: string, catalog: Catalog): string {
 
 /** "what % of X", "what share of X", "the percentage of X": the part asked about follows */
 const SHARE_OF =
-  /^(?:(?:what|whats|what's|how much|how big)\s+)?(?:(?:is|was|are|were)\s+)?(?:the\s+|a\s+)?(?:%|percent|percentage|pct|share|fraction|proportion|portion)\s+of\s+(?:(?:our|the|all)\s+)?(.+)$|^how (?:much|many) of\s+(?:(?:our|the|all)\s+)?(.+?\s+(?:is|are|was|were|comes?|came)\s+.+)$/;
+  /^(?:(?:what|whats|what's|how much|how big)\s+)?(?:(?:is|was|are|were)\s+)?(?:the\s+|a\s+)?(?:%|percent|percentage|pct|share|fraction|proportion|portion)\s+of\s+(?:(?:our|the|all)\s+)?(.+)$|^how ((?:much|many) of\s+(?:(?:our|the|all)\s+)?.+?\s+(?:is|are|was|were|comes?|came)\s+.+)$/;
 /** "Enterprise share of MRR", "Pro's % of MRR": the part is named before the cue */
 const PART_SHARE_OF =
   /^(?:(?:what|whats|what's)\s+(?:is\s+)?)?(?:the\s+|our\s+)?(.+?)(?:'s)?\s+(?:%|percent|percentage|pct|share|fraction|proportion|portion)\s+of\s+(?:(?:our|the|all)\s+)?(?:total\s+)?(.+)$/;
@@ -270,7 +270,12 @@ const PART_SHARE_OF =
 export function readShare(text: string, catalog: Catalog, at: Date): ArithmeticRead | undefined {
   const a = SHARE_OF.exec(text);
   const b = a ? undefined : PART_SHARE_OF.exec(text);
-  const said = a ? (a[1] ?? a[2]!) : b ? `${b[1]} ${b[2]}` : undefined;
+  // "how many of our deals are …": the count cue stays with the part ("how many" prefers a count to an amount)
+  const said = a
+    ? (a[1] ?? `how ${a[2]!.replace(/^(much|many) of\s+(?:(?:our|the|all)\s+)?/, "$1 ")}`)
+    : b
+      ? `${b[1]} ${b[2]}`
+      : undefined;
   if (!said) return undefined;
   const named = valuesNamed(said, catalog);
   const byValue = named === said ? undefined : plain(understand(named, catalog, at));

@@ -115,6 +115,12 @@ describe("a share's part said by a value alone is the value", () => {
     expect(p.interpretation!.read_as).not.toContain("by pipeline");
   });
 
+  test("'how many of our deals are in the enterprise pipeline' keeps its count cue: open deals, not pipeline $", () => {
+    const p = plan("how many of our deals are in the enterprise pipeline");
+    expect(p.intent).toBe("arithmetic");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "open_deals", filters: [{ value: "Enterprise" }] });
+  });
+
   test("a change of MRR said outright is still a change, not a share", () => {
     expect(plan("mrr growth last month").interpretation!.metric).toBe("net_new_mrr");
   });
