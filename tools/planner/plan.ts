@@ -397,7 +397,7 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   const rest = top
     ? wordsOf(text.slice(0, top.index) + " ".repeat(top[0].length) + text.slice(top.index + top[0].length))
         .map((w) => w.text)
-        .filter((w) => !STOP.has(w) && !STOP.has(stemOf(w)) && !/^\d+$/.test(w))
+        .filter((w) => !STOP.has(w) && !STOP.has(stemOf(w)) && !/^\d+$/.test(w) && !(w in NUMBER_WORDS))
     : [];
   if (top && !WHICH_MOST.test(text)) {
     if (rest.length)
@@ -648,7 +648,12 @@ const NUMERIC =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|REAL|DOUBLE|DECIMAL)/i;
 
 function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>[], catalog: Catalog): Plan | Refusal {
-  const [, adjective, count, entityText, measureText] = top;
+  const [, adjective, after, entityText, measureText] = top;
+  // "top 3 customers", and "3 biggest customers", "our ten largest deals": the count before the superlative too
+  const before = new RegExp(`(?:^|\\s)(\\d{1,3}|${Object.keys(NUMBER_WORDS).join("|")})\\s+$`).exec(
+    top.input.slice(0, top.index),
+  );
+  const count = after ?? before?.[1];
   const entityWords = wordsOf(entityText!);
   const mart = matchMarts(entityWords, catalog)[0]?.item;
   // "top 3 plans", "the best reps": a dimension of metrics, ranked by no measure said — which metric is asked back

@@ -75,6 +75,14 @@ describe("a top-N of a dimension lists N of it", () => {
     expect(r.suggestions).toContain("MRR by plan");
   });
 
+  test.each([
+    ["3 biggest customers", 3],
+    ["our ten largest deals", 10],
+    ["the two smallest deals", 2],
+  ])("a count before the superlative of rows is the count: %p lists %d", (q, n) => {
+    expect(plan(q).calls[0]).toMatchObject({ name: "top_n", input: { n } });
+  });
+
   test("rows are still ranked as rows: 'top 10 customers by mrr' is a top_n of the customers mart", () => {
     expect(plan("top 10 customers by mrr").calls[0]).toMatchObject({
       name: "top_n",
