@@ -160,6 +160,9 @@ describe("clipped shorthand", () => {
     expect(expandShorthand("new biz last mo, nrr ttm, trial conv, mrr m/m, how r we doing")).toBe(
       "new business last month, nrr last 12 months, trial conversion, mrr month over month, how are we doing",
     );
+    expect(expandShorthand("tix this wk, dau yday, ave deal size")).toBe(
+      "tickets this week, dau yesterday, average deal size",
+    );
     expect(main("churn rte lst month").metric).toBe("churn_rate");
     expect(main("open pipe for maria").filters).toEqual([{ dimension: "owner", op: "=", value: "Maria Lopez" }]);
   });
