@@ -935,7 +935,9 @@ function attemptWith(
   const fromLead = <T extends { index: number }>(m: T | null): T | null => (m ? { ...m, index: m.index + leadAt } : m);
   const leading = LEAD_SUP.test(lead);
   const skipped = tokens.filter((t) => t.end <= leadAt).length;
-  if (sup && (leading || /^(?:which|what|who|whats|what's)\b/.test(text.trim()))) {
+  // "when did we have the most churn": the metric's own buckets ranked
+  const when = /^when\s+(?:did|was|were|is|are|have|has|do)\b/.test(text.trim());
+  if (sup && (leading || when || /^(?:which|what|who|whats|what's)\b/.test(text.trim()))) {
     // "who": the dimension whose synonyms say "who", by its name if said ("who is our top sales rep")
     const whoPhrases = new Set(
       metric.dimensions
@@ -950,7 +952,10 @@ function attemptWith(
     // "which month had the most new MRR": the period itself is ranked, a bucket of the grain said
     const bucket = dim
       ? undefined
-      : (BUCKET_RANKED.exec(text) ?? fromLead(BUCKET_LEAD.exec(lead)) ?? (leading ? bucketAfter(text) : null));
+      : (BUCKET_RANKED.exec(text) ??
+        fromLead(BUCKET_LEAD.exec(lead)) ??
+        (leading ? bucketAfter(text) : null) ??
+        (when ? { 0: "", 1: metric.grain, index: 0 } : null));
     if (bucket) {
       const word = bucket[1]!.replace(/s$/, "") as Grain;
       if (GRAIN_RANK[word] >= GRAIN_RANK[metric.grain]) {
@@ -977,6 +982,17 @@ function attemptWith(
       why.push(`"${count[0]}": the ${n} ${argmax.direction === "least" ? "lowest" : "highest"}, listed`);
     }
   }
+
+  // "the best month ever for new customers", "of all time": a ranking of buckets over all the data there is
+  let allTime = false;
+  if (argmax?.dimension === "period" && !periodsFound.length)
+    tokens.forEach((t, i) => {
+      const allOf = t.raw === "time" && tokens[i - 1]?.raw === "all";
+      if (t.raw !== "ever" && !allOf) return;
+      placed[i] = true;
+      if (allOf) placed[i - 1] = true;
+      allTime = true;
+    });
 
   // breakdowns: "by tier", "per sales rep", "broken down by stage"
   const groupBy: string[] = [];
@@ -1254,7 +1270,10 @@ function attemptWith(
   const spanned = (ranged || joined) && kind === "stock";
   let grain = argmaxGrain ?? grain0 ?? (trend || spanned ? metric.grain : undefined);
   if (grain && GRAIN_RANK[grain] < GRAIN_RANK[metric.grain]) grain = metric.grain;
-  if (grain && !found.length)
+  if (grain && !found.length && allTime) {
+    period = "all";
+    why.push(`"ever": every ${grain} with data`);
+  } else if (grain && !found.length)
     period = trailingWindow(resolvePeriod("this_month", at).end, grain, grain === metric.grain ? 12 : 4, at);
   if (range && !grain && kind === "flow") why.push("a total over the whole period, not a monthly table");
   const statistic = /^\s*(median|avg|mean)\s*\(/i.exec(metric.expression ?? "")?.[1]?.toLowerCase();

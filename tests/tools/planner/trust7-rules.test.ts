@@ -218,3 +218,17 @@ describe("'last December' and an average per bucket", () => {
     expect(refusal("average mrr per month this year").kind).toBe("clarify");
   });
 });
+
+describe("'when … the most' and 'ever' in a ranking of periods", () => {
+  test("'when did we lose the most customers this year' ranks months, never the year's total", () => {
+    const p = plan("when did we lose the most customers this year");
+    expect(p.intent).toBe("argmax");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "churned_customers", period: "this_year", grain: "month" });
+  });
+
+  test("'our best month ever for new mrr' ranks every month with data", () => {
+    const p = plan("our best month ever for new mrr");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "new_mrr", period: "all", grain: "month" });
+    expect(p.interpretation!.read_as).toContain("all time");
+  });
+});
