@@ -115,7 +115,11 @@ const RANK_SUP =
   "(?:most\\s+popular|most|highest|biggest|largest|top|bottom|greatest|best|least|fewest|lowest|smallest|worst)";
 /** "show me", "what are", "can you give us": a request's framing before a ranking, which says nothing of it */
 const ASK_LEAD =
-  /^(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:(?:show|give|tell|get|find|pull)\s+(?:me|us)\s+|(?:what|which|who)\s+(?:are|were|is|was)\s+)/;
+  /^(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:(?:show|give|tell|get|find|pull)\s+(?:me\s+|us\s+)?|(?:what|which|who)\s+(?:are|were|is|was)\s+)/;
+/** "the month with the most new customers", "in which month did we have the most churn", "rep with the best win rate" */
+const NOUN_WITH_SUP = new RegExp(
+  `^(?:(?:in|for|on|during)\\s+)?(?:(?:which|what|the|our)\\s+)?([a-z]+(?:\\s+[a-z]+)?)\\s+(?:with|having|that\\s+(?:had|has|have|got)|(?:did|do)\\s+we\\s+(?:have|get|see|make|win|lose|add))\\s+(?:the\\s+)?${RANK_SUP}\\b`,
+);
 /** "top rep by won amount", "best month for new MRR", "3 best months": a superlative that opens the question ranks the noun after it */
 const LEAD_SUP = new RegExp(`^(?:the\\s+|our\\s+)?(?:${RANK_N}\\s+)?${RANK_SUP}\\s+`);
 const BUCKET_LEAD = new RegExp(
@@ -937,7 +941,13 @@ function attemptWith(
   const skipped = tokens.filter((t) => t.end <= leadAt).length;
   // "when did we have the most churn": the metric's own buckets ranked
   const when = /^when\s+(?:did|was|were|is|are|have|has|do)\b/.test(text.trim());
-  if (sup && (leading || when || /^(?:which|what|who|whats|what's)\b/.test(text.trim()))) {
+  // the ranked noun said before "with the most …": a bucket of time or a dimension of the metric
+  const nounWith = NOUN_WITH_SUP.exec(lead);
+  const nounAt = nounWith ? text.indexOf(nounWith[1]!, leadAt + nounWith.index) : -1;
+  const nounTokens = nounWith ? tokens.filter((t) => t.start >= nounAt && t.end <= nounAt + nounWith[1]!.length) : [];
+  const ranked = nounTokens.at(-1);
+  const rankedStems = nounTokens.map((t) => t.stem).join(" ");
+  if (sup && (leading || when || ranked || /^(?:which|what|who|whats|what's)\b/.test(text.trim()))) {
     // "who": the dimension whose synonyms say "who", by its name if said ("who is our top sales rep")
     const whoPhrases = new Set(
       metric.dimensions
@@ -945,17 +955,35 @@ function attemptWith(
         .filter((ps) => ps.includes("who"))
         .flat(),
     );
-    const dim = /^who\b/.test(text.trim())
-      ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => whoPhrases.has(p))
-      : (findDimension(tokens, placed, catalog, metric, true, 0, undefined, skipped + 5) ??
-        rankedNoun(tokens, catalog, metric, sup));
+    const nounDim =
+      ranked && !/^(day|week|month|quarter|year)s?$/.test(ranked.raw)
+        ? metric.dimensions.find((d) =>
+            dimensionPhrases(catalog, metric, d).some((p) => {
+              const said = stemsOf(p).join(" ");
+              return said === rankedStems || said === ranked.stem;
+            }),
+          )
+        : undefined;
+    if (ranked && nounDim)
+      for (const t of nounTokens)
+        if (t === ranked || dimensionPhrases(catalog, metric, nounDim).some((p) => stemsOf(p).includes(t.stem)))
+          placed[tokens.indexOf(t)] = true;
+    const dim = nounDim
+      ? { dim: nounDim }
+      : /^who\b/.test(text.trim())
+        ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => whoPhrases.has(p))
+        : (findDimension(tokens, placed, catalog, metric, true, 0, undefined, skipped + 5) ??
+          rankedNoun(tokens, catalog, metric, sup));
     // "which month had the most new MRR": the period itself is ranked, a bucket of the grain said
     const bucket = dim
       ? undefined
       : (BUCKET_RANKED.exec(text) ??
         fromLead(BUCKET_LEAD.exec(lead)) ??
         (leading ? bucketAfter(text) : null) ??
-        (when ? { 0: "", 1: metric.grain, index: 0 } : null));
+        (when ? { 0: "", 1: metric.grain, index: 0 } : null) ??
+        (ranked && /^(day|week|month|quarter|year)s?$/.test(ranked.raw)
+          ? { 0: ranked.raw, 1: ranked.raw, index: ranked.start }
+          : null));
     if (bucket) {
       const word = bucket[1]!.replace(/s$/, "") as Grain;
       if (GRAIN_RANK[word] >= GRAIN_RANK[metric.grain]) {

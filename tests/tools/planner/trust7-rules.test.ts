@@ -232,3 +232,16 @@ describe("'when … the most' and 'ever' in a ranking of periods", () => {
     expect(p.interpretation!.read_as).toContain("all time");
   });
 });
+
+describe("the ranked noun said before 'with the most'", () => {
+  test.each([
+    ["plan with the most customers", "plan_customers", { group_by: ["plan"] }],
+    ["show the sales rep with the highest won amount this year", "won_amount", { group_by: ["owner"] }],
+    ["the month with the fewest new customers this year", "new_customers", { grain: "month" }],
+    ["in which quarter did we win the most deals", "deals_won", { grain: "quarter" }],
+  ])("%p ranks it, never the total", (q, metric, shape) => {
+    const p = plan(q);
+    expect(p.intent).toBe("argmax");
+    expect(p.calls[0]!.input).toMatchObject({ metric, ...shape });
+  });
+});
