@@ -294,7 +294,12 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
       unplaced: [due[1]!],
     };
   // "pro vs growth MRR": two values of one dimension set against each other; a comparison of periods would drop one
-  const versus = valuesVersus(text, catalog);
+  // "do we have more customers on Pro or Starter": a comparative between two values joined by "or" sets them against
+  // each other too (a filter on both would answer their sum)
+  const orPair = /\b(?:more|fewer|less|bigger|larger|higher|lower|smaller|better|worse)\b/.test(text)
+    ? valuesVersus(text.replace(/\s+or\s+/, " vs "), catalog)
+    : undefined;
+  const versus = valuesVersus(text, catalog) ?? (orPair && { ...orPair, said: orPair.said.replace(" vs ", " or ") });
   if (versus)
     return {
       status: "refusal",

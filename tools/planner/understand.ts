@@ -109,7 +109,10 @@ const COMPARE_WORDS = new Set([
 const CHANGE_STEMS = new Set([...COMPARE_WORDS].map((w) => stemOf(w)));
 const SUPERLATIVE =
   /\b(?:most|highest|biggest|largest|top|bottom|greatest|best|least|fewest|lowest|smallest|worst|most popular)\b/;
-const LEAST = /\b(?:least|fewest|lowest|smallest|worst|bottom)\b/;
+const LEAST = /\b(?:least|fewest|lowest|smallest|worst|bottom|fewer|less|lower|smaller|worse)\b/;
+/** "which pipeline has more deals": a comparative after "which"/"who" ranks as its superlative does */
+const WHICH_COMPARATIVE =
+  /^(?:which|who|what)\b.*?\b(more|fewer|less|bigger|larger|higher|lower|smaller|better|worse|greater)\b(?!\s+than\b)/;
 const RANK_N = "(?:\\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)";
 const RANK_SUP =
   "(?:most\\s+popular|most|highest|biggest|largest|top|bottom|greatest|best|least|fewest|lowest|smallest|worst)";
@@ -140,6 +143,25 @@ const COUNT_WORDS: Record<string, number> = {
   nine: 9,
   ten: 10,
 };
+/** A word that is a one-word name of some metric's dimension ("plan", "pipeline", "rep"). */
+function isDimensionWord(word: string, catalog: Catalog): boolean {
+  const stem = stemOf(word);
+  return catalog.metrics.some((m) =>
+    m.dimensions.some((d) => dimensionPhrases(catalog, m, d).some((p) => stemsOf(p).join(" ") === stem)),
+  );
+}
+
+/** The comparative of a "which … more …" question, as a match at its place in the text. */
+function comparativeAt(text: string): RegExpExecArray | null {
+  const m = WHICH_COMPARATIVE.exec(text.trim());
+  if (!m) return null;
+  const at = text.indexOf(m[1]!, text.indexOf(text.trim()) + m[0].length - m[1]!.length);
+  const out = [m[1]!] as unknown as RegExpExecArray;
+  out.index = at;
+  out.input = text;
+  return out;
+}
+
 /**
  * "the most popular plan": the noun right after a superlative (past "popular") is what is ranked, when it names a
  * dimension of the metric, though the metric's own name took the word ("popular plan" names plan_customers).
@@ -557,6 +579,14 @@ export function understand(question: string, catalog: Catalog, at: Date, renamed
     blank(m.index!, m.index! + m[0].length);
   // "all time" is a span no metric is named by ("time to win" is the sales cycle, "deals won all time" is not)
   for (const m of text.matchAll(/\ball[\s-]time\b/g)) blank(m.index!, m.index! + m[0].length);
+  // "which pipeline has the most deals": the noun after "which" is what is ranked (a dimension), no word of the metric
+  const which = /^(?:which|what)\s+([a-z]+)\s+(?:has|have|had|is|was|brings?|got|gets|did|does|do)\b/.exec(
+    instantless.trim(),
+  );
+  if (which && (SUPERLATIVE.test(text) || WHICH_COMPARATIVE.test(text.trim())) && isDimensionWord(which[1]!, catalog)) {
+    const at0 = instantless.indexOf(which[1]!, instantless.indexOf(which[0]));
+    blank(at0, at0 + which[1]!.length);
+  }
   const candidates = candidatesFor(tokensOf(instantless), catalog);
   if (!candidates.length) {
     // a metric named through a dimension said by a synonym: "the most popular tier" is the most popular plan
@@ -932,7 +962,7 @@ function attemptWith(
   // argmax: "which plan has the most paying customers", "who has the most pipeline"
   let argmax: Interpretation["argmax"] = null;
   let argmaxGrain: Grain | undefined;
-  const sup = SUPERLATIVE.exec(text);
+  const sup = SUPERLATIVE.exec(text) ?? comparativeAt(text);
   // the ranking read from where it starts, past a request's framing ("show me the top 3 plans")
   const lead = text.trim().replace(ASK_LEAD, "");
   const leadAt = text.indexOf(lead);
@@ -1177,7 +1207,7 @@ function attemptWith(
     !(said === "currency" && (metric.format !== "number" || metric.unit || kind === "ratio"));
   // "which customer pays the most", "top account by MRR": a ranking of something that is no dimension of the metric nor a
   // bucket of time is never answered with the metric's total
-  if (sup && !argmax && (leading || /^(?:which|who)\b/.test(text.trim())))
+  if (sup && !argmax && (leading || when || ranked || /^(?:which|who)\b/.test(text.trim()) || comparativeAt(text)))
     unplaced.push(`${sup[0]} (nothing of ${metric.name} to rank: no dimension of it or period bucket is named)`);
   if (clash)
     unplaced.push(`${CUE_WORDS[said]} (${metric.name} is ${FORMAT_WORDS[metric.format ?? "number"] ?? metric.format})`);

@@ -245,3 +245,37 @@ describe("the ranked noun said before 'with the most'", () => {
     expect(p.calls[0]!.input).toMatchObject({ metric, ...shape });
   });
 });
+
+describe("comparatives", () => {
+  test("'which plan has more customers' ranks plans as 'the most' does; 'which plan brings in less mrr' the least", () => {
+    expect(plan("which plan has more customers").interpretation!.argmax).toEqual({
+      dimension: "plan",
+      direction: "most",
+    });
+    expect(plan("which plan brings in less mrr").interpretation!.argmax).toEqual({
+      dimension: "plan",
+      direction: "least",
+    });
+  });
+
+  test("a comparative with nothing to rank asks back, never the total ('what has more customers')", () => {
+    expect(refusal("what has more customers").kind).toBe("clarify");
+  });
+
+  test("'which pipeline has more deals': the ranked dimension is no word of the metric, and 'deals' alone asks back", () => {
+    expect(refusal("which pipeline has more deals").reason).toContain("several metrics");
+    expect(plan("which pipeline won the most deals this year").calls[0]!.input).toMatchObject({
+      metric: "deals_won",
+      group_by: ["pipeline"],
+    });
+  });
+
+  test("'more customers on Pro or Starter' sets the two against each other: asked back, never their sum", () => {
+    const r = refusal("do we have more customers on pro or starter");
+    expect(r.kind).toBe("clarify");
+    expect(r.reason).toContain('"pro or starter"');
+    expect(main("customers on pro or starter").filters).toEqual([
+      { dimension: "plan", op: "in", value: ["Pro", "Starter"] },
+    ]);
+  });
+});
