@@ -670,7 +670,7 @@ function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>
   if (!mart && ranksDimension.length)
     return {
       status: "refusal",
-      reason: `"${adjective} ${entityText}" ranks ${entityText} by no measure I can place; say by which metric (${ranksDimension
+      reason: `${measureText ? `"${measureText}" is no metric split by ${entityText}` : `"${adjective} ${entityText}" ranks ${entityText} by no measure I can place`}; say by which metric (${ranksDimension
         .slice(0, 4)
         .map((m) => m.name)
         .join(", ")}${ranksDimension.length > 4 ? ", …" : ""})`,

@@ -73,6 +73,7 @@ describe("a top-N of a dimension lists N of it", () => {
     expect(r.reason).toContain("by no measure");
     expect(r.reason).toContain("mrr");
     expect(r.suggestions).toContain("MRR by plan");
+    expect(refusal("top 3 plans by arpa").reason).toContain('"arpa" is no metric split by plans');
   });
 
   test.each([
