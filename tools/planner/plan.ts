@@ -404,6 +404,20 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
         .map((w) => w.text)
         .filter((w) => !STOP.has(w) && !STOP.has(stemOf(w)) && !/^\d+$/.test(w) && !(w in NUMBER_WORDS))
     : [];
+  // "best month this year", "our worst week": a bucket of time ranked by no metric said — which metric is asked back
+  const bucket = top && /^(day|week|month|quarter|year)s?\b/.exec(top[3]!);
+  if (bucket && !metrics.length) {
+    const flows = catalog.metrics.filter((m) => m.time_rollup === "sum").slice(0, 3);
+    const names = flows.map((m) => (m.label ?? m.name).toLowerCase());
+    return {
+      status: "refusal",
+      reason: `"${top[1]} ${bucket[1]}" ranks ${bucket[1]}s by no metric I can place; say which${names.length ? ` (e.g. ${names.join(", ")})` : ""}`,
+      known_metrics: catalog.metrics.map((m) => m.name),
+      kind: "clarify",
+      suggestions: names.slice(0, 2).map((n) => `which ${bucket[1]} had the most ${n}`),
+      unplaced: [top[0].trim()],
+    };
+  }
   if (top && !WHICH_MOST.test(text)) {
     if (rest.length)
       return {

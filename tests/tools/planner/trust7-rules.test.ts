@@ -280,3 +280,13 @@ describe("comparatives", () => {
     ]);
   });
 });
+
+describe("a bucket of time ranked by no metric", () => {
+  test("'best month this year' asks back which metric, with ranking questions it can answer", () => {
+    const r = refusal("best month this year");
+    expect(r.kind).toBe("clarify");
+    expect(r.reason).toContain('"best month" ranks months by no metric');
+    expect(r.suggestions!.length).toBeGreaterThan(0);
+    expect(plan(r.suggestions![0]!).intent).toBe("argmax");
+  });
+});
