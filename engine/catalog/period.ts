@@ -242,6 +242,7 @@ export function resolvePeriod(input: PeriodInput, at: Date = now()): ResolvedPer
  */
 export function during(label: string): string {
   if (/^(today|yesterday|this |last |past |the last |since |ytd|mtd|qtd)/i.test(label)) return label;
+  if (label === "all time") return "of all time";
   if (/^[A-Z][a-z]{2} \d{1,2}, \d{4}/.test(label)) return `on ${label}`;
   return `in ${label}`;
 }

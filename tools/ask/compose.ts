@@ -194,7 +194,7 @@ function metricLines(group: RoledResult[]): string[] {
 }
 
 /** "which plan has the most …": the first row of the breakdown, sorted, and the runner-up. */
-function argmaxLines(group: RoledResult[], direction: "most" | "least"): string[] {
+function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1): string[] {
   const r = group.find((g) => g.role === "main")!.output as unknown as MetricResult;
   const rows = r.rows.filter((x) => x.rows && x.value !== null);
   if (!rows.length) return [`There is no ${r.label} data for ${r.period.label} to rank.`];
@@ -221,17 +221,61 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least"): string[
   }
   const [first, second] = sorted;
   const label = /^[A-Z][a-z]/.test(r.label) ? r.label.charAt(0).toLowerCase() + r.label.slice(1) : r.label;
+  const left =
+    ranked.length < rows.length ? ` (${name(rows.find((x) => !ranked.includes(x))!)}, still running, left out)` : "";
+  const kind = byPeriod ? `${r.grain}s` : `${dim.replaceAll("_", " ")}s`;
+  if (n > 1) {
+    // "top 3 plans by MRR": the n first, numbered; fewer when fewer have data, and said so
+    const listed = sorted.slice(0, n);
+    const fewer = listed.length < n ? ` (only ${listed.length} ${listed.length === 1 ? "has" : "have"} data)` : "";
+    // "Customers by plan" ranked by plan is customers
+    const measure = byPeriod ? label : label.replace(new RegExp(`\\s+by\\s+${dim.replaceAll("_", " ")}$`, "i"), "");
+    const head = `${direction === "most" ? "Top" : "Bottom"} ${n} ${kind} by ${measure} ${during(r.period.label)}${asOfNote(r, first)}${fewer}:`;
+    const lines = listed.map((row, i) => `  ${i + 1}. ${name(row)}  ${value(r, row.value, row)}`);
+    return [head, ...lines, ...(left ? [`  of ${ranked.length} ${kind}${left}`] : [])];
+  }
   const tie = second && second.value === first!.value;
   const head = tie
     ? `${name(first!)} and ${name(second!)} tie for the ${direction} ${label} ${during(r.period.label)}: ${value(r, first!.value, first)} each${asOfNote(r, first)}.`
     : `${capital(name(first!))} has the ${direction} ${label} ${during(r.period.label)}: ${value(r, first!.value, first)}${asOfNote(r, first)}.`;
   const next =
     second && !tie
-      ? [
-          `  next: ${name(second)} (${value(r, second.value, second)}), of ${ranked.length} ${byPeriod ? `${r.grain}s` : `${dim.replaceAll("_", " ")}s`}${ranked.length < rows.length ? ` (${name(rows.find((x) => !ranked.includes(x))!)}, still running, left out)` : ""}`,
-        ]
+      ? [`  next: ${name(second)} (${value(r, second.value, second)}), of ${ranked.length} ${kind}${left}`]
       : [];
   return [head, ...next];
+}
+
+/** "average new MRR per month": the mean of the whole buckets of the period (a bucket still running is left out). */
+function averageLines(group: RoledResult[]): string[] {
+  const r = group.find((g) => g.role === "main")!.output as unknown as MetricResult;
+  const rows = r.rows.filter((x) => x.rows && x.value !== null);
+  const whole = r.period.toDate ? rows.filter((x) => String(x.period) < lastBucketStart(rows)) : rows;
+  const used = whole.length ? whole : rows;
+  if (!used.length) return [`There is no ${r.label} data for ${r.period.label} to average.`];
+  const left =
+    used.length < rows.length
+      ? ` (${bucketName(String(rows.at(-1)!.period), r.grain!, rows.at(-1)!.period_label)}, still running, left out)`
+      : "";
+  const codes = [...new Set(used.map((row) => rowCurrency(r, row)))];
+  const mean = (xs: MetricRow[]) => xs.reduce((a, x) => a + x.value!, 0) / xs.length;
+  const span = `${bucketName(String(used[0]!.period), r.grain!, used[0]!.period_label)} – ${bucketName(String(used.at(-1)!.period), r.grain!, used.at(-1)!.period_label)}`;
+  if (r.currency_split && codes.length > 1)
+    return [
+      `${r.label}, average per ${r.grain}, ${span}, per currency: ${codes
+        .map(
+          (c) =>
+            `${value(
+              r,
+              mean(used.filter((x) => rowCurrency(r, x) === c)),
+              used.find((x) => rowCurrency(r, x) === c),
+            )} (${c})`,
+        )
+        .join(" · ")}${left}.`,
+    ];
+  const total = used.reduce((a, x) => a + x.value!, 0);
+  return [
+    `${r.label} averaged ${value(r, mean(used), used[0])} per ${r.grain} over ${used.length} ${r.grain}s (${span}; ${value(r, total, used[0])} in all)${left}.`,
+  ];
 }
 
 function capital(x: string): string {
@@ -416,7 +460,13 @@ function arithmeticLines(results: RoledResult[]): string[] {
   ];
 }
 
-export function composeAnswer(intent: Intent, results: RoledResult[], direction?: "most" | "least"): string[] {
+export function composeAnswer(
+  intent: Intent,
+  results: RoledResult[],
+  direction?: "most" | "least",
+  /** "top 3 plans": how many of the ranked to list (one when unsaid) */
+  n?: number,
+): string[] {
   if (intent === "arithmetic") return arithmeticLines(results);
   const main = results.find((r) => r.role === "main")!;
   const o = main.output as never;
@@ -430,7 +480,9 @@ export function composeAnswer(intent: Intent, results: RoledResult[], direction?
       return groups.flatMap(metricLines);
     }
     case "argmax":
-      return argmaxLines(results, direction ?? "most");
+      return argmaxLines(results, direction ?? "most", n);
+    case "average":
+      return averageLines(results);
     case "compare":
       return compareLines(o);
     case "top_n":

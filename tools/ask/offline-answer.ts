@@ -109,7 +109,12 @@ export async function askOffline(
       ].join("\n");
       return finish({ status: "refused", answer, ...common });
     }
-    const lines = composeAnswer(plan.intent, results, plan.interpretation?.argmax?.direction);
+    const lines = composeAnswer(
+      plan.intent,
+      results,
+      plan.interpretation?.argmax?.direction,
+      plan.interpretation?.argmax?.n,
+    );
     const readAs = plan.interpretation ? [`Read as: ${plan.interpretation.read_as}.`] : [];
     return finish({
       status: "answered",

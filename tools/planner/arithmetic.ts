@@ -232,9 +232,31 @@ export function readImpliedPopulation(text: string, catalog: Catalog, at: Date):
   return undefined;
 }
 
+/**
+ * A share's part said by a dimension value alone ("what % of MRR is growth", "growth's share of MRR"): the value
+ * with its dimension named ("growth plan"), so that a value spelt like a measure word is read as the value — a share
+ * of a total is cut by a filter, never by a change over time. Only values of one dimension are named this way.
+ */
+function valuesNamed(said: string, catalog: Catalog): string {
+  let out = said;
+  const named = new Set<string>();
+  for (const [key, values] of catalog.dimensionValues ?? []) {
+    const dim = key.split(".").at(-1)!.replaceAll("_", " ");
+    for (const v of values) {
+      const lower = v.toLowerCase();
+      if (named.has(lower) || lower.length < 3) continue;
+      const bare = new RegExp(`\\b${lower.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b(?!\\s+${dim}\\b)`);
+      if (!bare.test(out)) continue;
+      out = out.replace(bare, `${lower} ${dim}`);
+      named.add(lower);
+    }
+  }
+  return out;
+}
+
 /** "what % of X", "what share of X", "the percentage of X": the part asked about follows */
 const SHARE_OF =
-  /^(?:(?:what|whats|what's|how much|how big)\s+)?(?:(?:is|was|are|were)\s+)?(?:the\s+|a\s+)?(?:%|percent|percentage|pct|share|fraction|proportion|portion)\s+of\s+(?:(?:our|the|all)\s+)?(.+)$/;
+  /^(?:(?:what|whats|what's|how much|how big)\s+)?(?:(?:is|was|are|were)\s+)?(?:the\s+|a\s+)?(?:%|percent|percentage|pct|share|fraction|proportion|portion)\s+of\s+(?:(?:our|the|all)\s+)?(.+)$|^how ((?:much|many) of\s+(?:(?:our|the|all)\s+)?.+?\s+(?:is|are|was|were|comes?|came)\s+.+)$/;
 /** "Enterprise share of MRR", "Pro's % of MRR": the part is named before the cue */
 const PART_SHARE_OF =
   /^(?:(?:what|whats|what's)\s+(?:is\s+)?)?(?:the\s+|our\s+)?(.+?)(?:'s)?\s+(?:%|percent|percentage|pct|share|fraction|proportion|portion)\s+of\s+(?:(?:our|the|all)\s+)?(?:total\s+)?(.+)$/;
@@ -248,9 +270,20 @@ const PART_SHARE_OF =
 export function readShare(text: string, catalog: Catalog, at: Date): ArithmeticRead | undefined {
   const a = SHARE_OF.exec(text);
   const b = a ? undefined : PART_SHARE_OF.exec(text);
-  const said = a ? a[1]! : b ? `${b[1]} ${b[2]}` : undefined;
+  // "how many of our deals are …": the count cue stays with the part ("how many" prefers a count to an amount)
+  const said = a
+    ? (a[1] ?? `how ${a[2]!.replace(/^(much|many) of\s+(?:(?:our|the|all)\s+)?/, "$1 ")}`)
+    : b
+      ? `${b[1]} ${b[2]}`
+      : undefined;
   if (!said) return undefined;
-  const part = plain(understand(said, catalog, at));
+  const named = valuesNamed(said, catalog);
+  const byValue = named === said ? undefined : plain(understand(named, catalog, at));
+  const part = byValue?.filters.length ? byValue : plain(understand(said, catalog, at));
+  if (part && part === byValue)
+    part.interpretation.why.push(
+      `"${said}": a share is cut by a value, so ${part.filters.map((f) => `"${String(f.value).toLowerCase()}" is the ${f.dimension}`).join(" and ")}, not a change over time`,
+    );
   if (!part) return undefined;
   const metric = part.metric;
   if (metric.format === "percent" || isQuotient(metric)) return undefined;

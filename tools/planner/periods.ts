@@ -99,7 +99,7 @@ const RULES: Rule[] = [
   },
   // "since the start of the year" is the year to date; of the month or quarter, that one to date
   {
-    re: /\bsince\s+(?:the\s+)?(?:start|beginning|begin)\s+of\s+(?:the\s+|this\s+)?(year|quarter|qtr|month)\b/g,
+    re: /\b(?:since|from)\s+(?:the\s+)?(?:start|beginning|begin)\s+of\s+(?:the\s+|this\s+)?(year|quarter|qtr|month)\b(?!\s+(?:to|through|thru|till|until)\b)/g,
     make: (m) => {
       const u = UNIT_WORD[m[1]!] ?? m[1]!;
       return { period: u === "year" ? "ytd" : `this_${u}`, multi: u !== "month" };
@@ -147,13 +147,24 @@ const RULES: Rule[] = [
   },
   {
     re: new RegExp(
-      `\\bsince\\s+(?:the\\s+start\\s+of\\s+|beginning\\s+of\\s+)?${MONTH_RE}\\.?(?:\\s+(\\d{4}))?\\b`,
+      `\\bsince\\s+(?:(?:the\\s+)?(?:start|beginning)\\s+of\\s+)?${MONTH_RE}\\.?(?:\\s+(\\d{4}))?\\b`,
       "g",
     ),
     make: (m, today) => {
       const mi = monthIndex(m[1]!);
       const y = m[2] ? Number(m[2]) : latestYearFor(mi, today);
       return since(`${y}-${pad(mi + 1)}-01`, today);
+    },
+  },
+  // "since Q3", "since the start of Q2 2026": that quarter's first day up to today (the latest such quarter begun)
+  {
+    re: /\bsince\s+(?:the\s+)?(?:(?:start|beginning)\s+of\s+)?q([1-4])(?:\s+(\d{4}))?\b/g,
+    make: (m, today) => {
+      const month = pad((Number(m[1]) - 1) * 3 + 1);
+      const thisYear = today.getUTCFullYear();
+      const y = m[2] ? Number(m[2]) : `${thisYear}-${month}-01` <= ymd(today) ? thisYear : thisYear - 1;
+      const start = `${y}-${month}-01`;
+      return start > ymd(today) ? undefined : since(start, today);
     },
   },
   { re: /\bsince\s+(\d{4}-\d{2}-\d{2})\b/g, make: (m, today) => since(m[1]!, today) },
@@ -222,6 +233,15 @@ const RULES: Rule[] = [
     re: /\b(\d{1,2})\/(\d{4})\b/g,
     make: (m) =>
       Number(m[1]) >= 1 && Number(m[1]) <= 12 ? { period: `${m[2]}-${pad(Number(m[1]))}`, multi: false } : undefined,
+  },
+  // "last December", "previous November": the latest whole month of that name, never the one still running
+  {
+    re: new RegExp(`\\b(?:last|previous|past|prior)\\s+${MONTH_RE}\\b(?!\\s+\\d{4})`, "g"),
+    make: (m, today) => {
+      const mi = monthIndex(m[1]!);
+      const y = today.getUTCFullYear();
+      return { period: `${mi < today.getUTCMonth() ? y : y - 1}-${pad(mi + 1)}`, multi: false };
+    },
   },
   {
     re: new RegExp(`\\b${MONTH_RE}\\.?(?:\\s+(\\d{4}))?\\b`, "g"),

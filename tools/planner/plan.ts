@@ -35,7 +35,8 @@ export type Intent =
   | "lineage"
   | "list_metrics"
   | "describe_metric"
-  | "describe_mart";
+  | "describe_mart"
+  | "average";
 
 export interface PlannedCall extends ToolCall {
   role: CallRole;
@@ -293,7 +294,12 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
       unplaced: [due[1]!],
     };
   // "pro vs growth MRR": two values of one dimension set against each other; a comparison of periods would drop one
-  const versus = valuesVersus(text, catalog);
+  // "do we have more customers on Pro or Starter": a comparative between two values joined by "or" sets them against
+  // each other too (a filter on both would answer their sum)
+  const orPair = /\b(?:more|fewer|less|bigger|larger|higher|lower|smaller|better|worse)\b/.test(text)
+    ? valuesVersus(text.replace(/\s+or\s+/, " vs "), catalog)
+    : undefined;
+  const versus = valuesVersus(text, catalog) ?? (orPair && { ...orPair, said: orPair.said.replace(" vs ", " or ") });
   if (versus)
     return {
       status: "refusal",
@@ -358,6 +364,12 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
     };
   }
   let read = WHICH_MOST.test(text) || !TOP.test(text) ? understand(text, catalog, at) : undefined;
+  // "average new customers per month this year", "avg monthly new MRR": the mean of a flow's whole buckets, read only
+  // when the words are no name of a metric themselves ("average active users per day" is DAU)
+  if (read && !("interpretation" in read)) {
+    const averaged = planAverage(text, catalog, at);
+    if (averaged) return averaged;
+  }
   // "top rep by won amount this year", "best month for new MRR": a ranking of a dimension or a period bucket of a
   // metric, read with its period and filters, before a ranking of a mart's rows
   if (!read) {
@@ -390,8 +402,22 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   const rest = top
     ? wordsOf(text.slice(0, top.index) + " ".repeat(top[0].length) + text.slice(top.index + top[0].length))
         .map((w) => w.text)
-        .filter((w) => !STOP.has(w) && !STOP.has(stemOf(w)) && !/^\d+$/.test(w))
+        .filter((w) => !STOP.has(w) && !STOP.has(stemOf(w)) && !/^\d+$/.test(w) && !(w in NUMBER_WORDS))
     : [];
+  // "best month this year", "our worst week": a bucket of time ranked by no metric said — which metric is asked back
+  const bucket = top && /^(day|week|month|quarter|year)s?\b/.exec(top[3]!);
+  if (bucket && !metrics.length) {
+    const flows = catalog.metrics.filter((m) => m.time_rollup === "sum").slice(0, 3);
+    const names = flows.map((m) => (m.label ?? m.name).toLowerCase());
+    return {
+      status: "refusal",
+      reason: `"${top[1]} ${bucket[1]}" ranks ${bucket[1]}s by no metric I can place; say which${names.length ? ` (e.g. ${names.join(", ")})` : ""}`,
+      known_metrics: catalog.metrics.map((m) => m.name),
+      kind: "clarify",
+      suggestions: names.slice(0, 2).map((n) => `which ${bucket[1]} had the most ${n}`),
+      unplaced: [top[0].trim()],
+    };
+  }
   if (top && !WHICH_MOST.test(text)) {
     if (rest.length)
       return {
@@ -427,6 +453,46 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
     unplaced: why.unplaced,
   };
 }
+
+const AVERAGE_PER =
+  /\b(?:average|avg|mean)\s+(?:number\s+of\s+)?(.+?)\s+(?:per|a|each|every|by)\s+(month|week|quarter|day)\b|\b(?:average|avg|mean)\s+(monthly|weekly|quarterly|daily)\s+/;
+const BUCKET_OF: Record<string, Grain> = { monthly: "month", weekly: "week", quarterly: "quarter", daily: "day" };
+
+/** "average new MRR per month in 2026": the flow by bucket, over the period said; the answer takes the mean. */
+function planAverage(text: string, catalog: Catalog, at: Date): Plan | undefined {
+  const m = AVERAGE_PER.exec(text);
+  if (!m) return undefined;
+  const grain = (m[2] ?? BUCKET_OF[m[3]!]) as Grain;
+  const rest = m[1] !== undefined ? text.replace(m[0], ` ${m[1]} `) : text.replace(m[0], " ");
+  const u = understand(rest.replace(/\s+/g, " ").trim(), catalog, at);
+  if (!("interpretation" in u) || u.compare || u.argmax || u.groupBy.length || u.extra.length || u.grain)
+    return undefined;
+  // only a flow summed over its buckets has a mean per bucket; a level or a ratio averaged is another number
+  if (u.metric.time_rollup !== "sum" || GRAIN_ORDER[grain] < GRAIN_ORDER[u.metric.grain]) return undefined;
+  const label = u.metric.label ?? u.metric.name;
+  const interpretation: Interpretation = {
+    ...u.interpretation,
+    grain,
+    read_as: `${label}, the average per ${grain} over ${u.interpretation.period.text}${u.interpretation.period.to_date ? ` (whole ${grain}s: the ${grain} still running is left out)` : ""}${u.interpretation.filters.map((f) => `, ${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join("")}`,
+    why: [
+      ...u.interpretation.why,
+      `"${m[0].trim()}": the ${grain}ly values of ${u.metric.name} over the period, averaged`,
+    ],
+  };
+  return {
+    status: "plan",
+    intent: "average",
+    interpretation,
+    calls: [
+      {
+        role: "main",
+        name: "query_metric",
+        input: { metric: u.metric.name, period: u.period, filters: u.filters, grain },
+      },
+    ],
+  };
+}
+const GRAIN_ORDER: Record<Grain, number> = { day: 0, week: 1, month: 2, quarter: 3, year: 4 };
 
 /** A question read by understand(): the calls for its metric(s), an argmax, or a comparison. */
 function planUnderstood(u: Understood, catalog: Catalog, at: Date): Plan | Refusal {
@@ -601,9 +667,36 @@ const NUMERIC =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|REAL|DOUBLE|DECIMAL)/i;
 
 function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>[], catalog: Catalog): Plan | Refusal {
-  const [, adjective, count, entityText, measureText] = top;
+  const [, adjective, after, entityText, measureText] = top;
+  // "top 3 customers", and "3 biggest customers", "our ten largest deals": the count before the superlative too
+  const before = new RegExp(`(?:^|\\s)(\\d{1,3}|${Object.keys(NUMBER_WORDS).join("|")})\\s+$`).exec(
+    top.input.slice(0, top.index),
+  );
+  const count = after ?? before?.[1];
   const entityWords = wordsOf(entityText!);
   const mart = matchMarts(entityWords, catalog)[0]?.item;
+  // "top 3 plans", "the best reps": a dimension of metrics, ranked by no measure said — which metric is asked back
+  const dimensionOf = (m: MetricDef) => {
+    const dims = m.dimensions.filter((d) => d !== "currency");
+    return dimensionFor(entityText!, dims) ?? dims.find((d) => dimensionSaid(catalog, m.mart, d, entityText!));
+  };
+  const ranksDimension = catalog.metrics.filter((m) => dimensionOf(m));
+  if (!mart && ranksDimension.length)
+    return {
+      status: "refusal",
+      reason: `${measureText ? `"${measureText}" is no metric split by ${entityText}` : `"${adjective} ${entityText}" ranks ${entityText} by no measure I can place`}; say by which metric (${ranksDimension
+        .slice(0, 4)
+        .map((m) => m.name)
+        .join(", ")}${ranksDimension.length > 4 ? ", …" : ""})`,
+      known_metrics: catalog.metrics.map((m) => m.name),
+      kind: "clarify",
+      suggestions: ranksDimension.slice(0, 3).map((m) => {
+        const by = `by ${dimensionOf(m)!.replaceAll("_", " ")}`;
+        const label = m.label ?? m.name;
+        return label.toLowerCase().endsWith(by) ? label : `${label} ${by}`;
+      }),
+      unplaced: [entityText!],
+    };
   if (!mart)
     return refuse(
       catalog,
@@ -652,6 +745,19 @@ function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>
   const direction = /bottom|smallest|lowest|worst/.test(adjective!) ? "bottom" : "top";
   void words;
   return plan1("top_n", [{ role: "main", name: "top_n", input: { mart: mart.name, measure, label, n, direction } }]);
+}
+
+/** A dimension said by one of its column synonyms ("reps" is owner), in the singular or plural. */
+function dimensionSaid(catalog: Catalog, mart: string, dim: string, said: string): boolean {
+  const col = catalog.models.get(mart)?.columns.find((c) => c.name === dim);
+  const target = stemsOfPhrase(said);
+  return (col?.synonyms ?? []).some((syn) => stemsOfPhrase(syn) === target);
+}
+
+function stemsOfPhrase(p: string): string {
+  return wordsOf(p.toLowerCase())
+    .map((w) => w.stem)
+    .join(" ");
 }
 
 /** The same period one unit back: October 2026 a year back is October 2025; a quarter keeps its shape. */

@@ -34,8 +34,8 @@ export interface Interpretation {
   filters: { dimension: string; op: string; value: unknown; said: string }[];
   grain: Grain | null;
   group_by: string[];
-  /** "which plan has the most …": the row with the largest (or smallest) value */
-  argmax: { dimension: string; direction: "most" | "least" } | null;
+  /** "which plan has the most …": the row with the largest (or smallest) value; "top 3 plans by MRR": the n first */
+  argmax: { dimension: string; direction: "most" | "least"; n?: number } | null;
   /** why this reading: the phrases that decided it, typos corrected, defaults taken */
   why: string[];
   read_as: string;
@@ -108,13 +108,96 @@ const COMPARE_WORDS = new Set([
 ]);
 const CHANGE_STEMS = new Set([...COMPARE_WORDS].map((w) => stemOf(w)));
 const SUPERLATIVE =
-  /\b(?:most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst|most popular)\b/;
-const LEAST = /\b(?:least|fewest|lowest|smallest|worst)\b/;
-/** "top rep by won amount", "best month for new MRR": a superlative that opens the question ranks the noun after it */
-const LEAD_SUP =
-  /^(?:the\s+|our\s+)?(?:most\s+popular|most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst)\s+(?!\d|one\b|two\b|three\b|five\b|ten\b)/;
-const BUCKET_LEAD =
-  /^(?:the\s+|our\s+)?(?:most|highest|biggest|largest|top|greatest|best|least|fewest|lowest|smallest|worst)\s+(day|week|month|quarter|year)s?\b/;
+  /\b(?:most|highest|biggest|largest|top|bottom|greatest|best|least|fewest|lowest|smallest|worst|most popular)\b/;
+const LEAST = /\b(?:least|fewest|lowest|smallest|worst|bottom|fewer|less|lower|smaller|worse)\b/;
+/** "which pipeline has more deals": a comparative after "which"/"who" ranks as its superlative does */
+const WHICH_COMPARATIVE =
+  /^(?:which|who|what)\b.*?\b(more|fewer|less|bigger|larger|higher|lower|smaller|better|worse|greater)\b(?!\s+than\b)/;
+const RANK_N = "(?:\\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)";
+const RANK_SUP =
+  "(?:most\\s+popular|most|highest|biggest|largest|top|bottom|greatest|best|least|fewest|lowest|smallest|worst)";
+/** "show me", "what are", "can you give us": a request's framing before a ranking, which says nothing of it */
+const ASK_LEAD =
+  /^(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:(?:show|give|tell|get|find|pull)\s+(?:me\s+|us\s+)?|(?:what|which|who)\s+(?:are|were|is|was)\s+)/;
+/** "the month with the most new customers", "in which month did we have the most churn", "rep with the best win rate" */
+const NOUN_WITH_SUP = new RegExp(
+  `^(?:(?:in|for|on|during)\\s+)?(?:(?:which|what|the|our)\\s+)?([a-z]+(?:\\s+[a-z]+)?)\\s+(?:with|having|that\\s+(?:had|has|have|got)|(?:did|do)\\s+we\\s+(?:have|get|see|make|win|lose|add))\\s+(?:the\\s+)?${RANK_SUP}\\b`,
+);
+/** "top rep by won amount", "best month for new MRR", "3 best months": a superlative that opens the question ranks the noun after it */
+const LEAD_SUP = new RegExp(`^(?:the\\s+|our\\s+)?(?:${RANK_N}\\s+)?${RANK_SUP}\\s+`);
+const BUCKET_LEAD = new RegExp(
+  `^(?:the\\s+|our\\s+)?(?:${RANK_N}\\s+)?${RANK_SUP}\\s+(?:${RANK_N}\\s+)?(day|week|month|quarter|year)s?\\b`,
+);
+/** "top 3 plans", "bottom five reps", "the 2 best months", "which 3 plans": how many of the ranked to list */
+const RANK_COUNT = new RegExp(
+  `^(?:(?:the|our)\\s+)?(?:${RANK_SUP}\\s+(${RANK_N})|(${RANK_N})\\s+${RANK_SUP})\\b|^(?:which|what)\\s+(${RANK_N})\\s+(?=[a-z])`,
+);
+const COUNT_WORDS: Record<string, number> = {
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+};
+/** A word that is a one-word name of some metric's dimension ("plan", "pipeline", "rep"). */
+function isDimensionWord(word: string, catalog: Catalog): boolean {
+  const stem = stemOf(word);
+  return catalog.metrics.some((m) =>
+    m.dimensions.some((d) => dimensionPhrases(catalog, m, d).some((p) => stemsOf(p).join(" ") === stem)),
+  );
+}
+
+/** The comparative of a "which … more …" question, as a match at its place in the text. */
+function comparativeAt(text: string): RegExpExecArray | null {
+  const m = WHICH_COMPARATIVE.exec(text.trim());
+  if (!m) return null;
+  const at = text.indexOf(m[1]!, text.indexOf(text.trim()) + m[0].length - m[1]!.length);
+  const out = [m[1]!] as unknown as RegExpExecArray;
+  out.index = at;
+  out.input = text;
+  return out;
+}
+
+/**
+ * "the most popular plan": the noun right after a superlative (past "popular") is what is ranked, when it names a
+ * dimension of the metric, though the metric's own name took the word ("popular plan" names plan_customers).
+ */
+function rankedNoun(
+  tokens: Token[],
+  catalog: Catalog,
+  metric: MetricDef,
+  sup: RegExpExecArray,
+): { dim: string } | undefined {
+  let i = tokens.findIndex((t) => t.start >= sup.index + sup[0].length);
+  if (i < 0) return undefined;
+  if (tokens[i]!.raw === "popular") i++;
+  const said = tokens[i]?.stem;
+  if (!said) return undefined;
+  const dim = metric.dimensions.find((d) =>
+    dimensionPhrases(catalog, metric, d).some((p) => stemsOf(p).length === 1 && stemsOf(p)[0] === said),
+  );
+  return dim ? { dim } : undefined;
+}
+
+/**
+ * "lowest net new MRR month in 2026", "best new-logo week": a leading superlative, the metric, then the bucket it
+ * ranks. A bucket word after a period's own word ("this month", "per month", "last week") is the period, not the bucket.
+ */
+function bucketAfter(text: string): { 0: string; 1: string; index: number } | null {
+  for (const m of text.matchAll(/\b(day|week|month|quarter|year)s?\b/g)) {
+    const before = /([a-z0-9']+)\s+$/.exec(text.slice(0, m.index))?.[1];
+    if (!before || PERIOD_LEAD.test(before) || GRAIN_RANK[before as Grain] !== undefined) continue;
+    return { 0: m[0], 1: m[1]!, index: m.index! };
+  }
+  return null;
+}
+const PERIOD_LEAD =
+  /^(?:this|last|next|previous|prior|past|per|a|an|each|every|by|in|of|the|that|same|current|whole|full|entire|one|\d+|two|three|four|five|six|twelve|most|best|worst|top|bottom|lowest|highest|biggest|largest|smallest|fewest|least|greatest|to|for|over|during|within|calendar|fiscal|financial|month|quarter|year|week|day)$/;
+
 /** "which month", "what was the best week": the bucket of a grain that an argmax ranks */
 const BUCKET_RANKED =
   /^(?:which|what|whats|what's)\s+(?:(?:was|were|is)\s+)?(?:(?:the|our)\s+)?(?:[a-z]+\s+)?(day|week|month|quarter|year)s?\b/;
@@ -187,12 +270,34 @@ function clausesOf(tokens: Token[]): Set<string>[] {
 export function valueCued(tokens: Token[], catalog: Catalog): Set<number> {
   const out = new Set<number>();
   const values = new Set([...(catalog.dimensionValues?.values() ?? [])].flat().map((v) => v.toLowerCase()));
+  const { leads, names } = metricLeadsOf(catalog);
   tokens.forEach((t, i) => {
     if (!values.has(t.raw)) return;
     const prev = tokens[i - 1]?.raw ?? "";
     const next = tokens[i + 1]?.stem ?? "";
     if (/^(on|for|from)$/.test(prev) || /^(plan|tier|customer|account|subscriber|pipeline)$/.test(next)) out.add(i);
+    // "growth MRR", "growth ARR": a value before a metric's name is the value, as "Pro MRR" is; "MRR growth" is not
+    else if (next && leads.has(next) && !names.has(`${t.stem} ${next}`)) out.add(i);
   });
+  return out;
+}
+
+/** The first stems of the catalog's metric names, and every name's first two stems in order. */
+const metricLeads = new WeakMap<Catalog, { leads: Set<string>; names: Set<string> }>();
+function metricLeadsOf(catalog: Catalog): { leads: Set<string>; names: Set<string> } {
+  const known = metricLeads.get(catalog);
+  if (known) return known;
+  const leads = new Set<string>();
+  const names = new Set<string>();
+  for (const m of catalog.metrics)
+    for (const p of metricPhraseList(m)) {
+      const stems = stemsOf(p).filter((x) => !STOP.has(x));
+      if (!stems.length) continue;
+      leads.add(stems[0]!);
+      if (stems.length > 1) names.add(`${stems[0]} ${stems[1]}`);
+    }
+  const out = { leads, names };
+  metricLeads.set(catalog, out);
   return out;
 }
 
@@ -222,8 +327,13 @@ function candidatesFor(tokens: Token[], catalog: Catalog, skip?: (phrase: string
       const phrase = splits || !/\s(?:per)\s/.test(full) ? head! : full;
       const stems = stemsOf(phrase);
       const content = stems.filter((s) => !STOP.has(s));
-      // a name with "per" in it is a quotient: its words without the "per" ("MRR from USD customers") are no name of it
-      const needs = /\sper\s/.test(phrase) ? [...content, stemOf("per")] : content;
+      // a name with "per" in it is a quotient: its words without the "per" ("MRR from USD customers") are no name of it;
+      // a name with "today" in it ("active users today" is DAU) is no name of it without that day said
+      const needs = [
+        ...content,
+        ...(/\sper\s/.test(phrase) ? [stemOf("per")] : []),
+        ...stems.filter((s) => s === stemOf("today")),
+      ];
       const clause = clauses.find((c) => needs.every((s) => c.has(s)));
       if (!content.length || !clause) continue;
       content.forEach((s) => covered.add(s));
@@ -399,7 +509,46 @@ function dimensionNamesSaid(text: string, catalog: Catalog): string {
   return out;
 }
 
+/**
+ * "which rep closed the most deals", "how many deals did Priya close": a deal closed BY a person (a value or a name of
+ * the dimension that says "who") is a deal they won — credit for a lost deal is no rep's close. "deals closed", "we
+ * closed", "closed won/lost" keep their words. Undefined when nothing is said that way.
+ */
+function closedByPerson(text: string, catalog: Catalog): string | undefined {
+  if (!/\bdeals?\b/.test(text) || !/\bclos(?:e|ed|es)\b/.test(text)) return undefined;
+  const people = new Set<string>(["who"]);
+  for (const m of catalog.metrics)
+    for (const d of m.dimensions) {
+      const phrases = dimensionPhrases(catalog, m, d);
+      if (!phrases.includes("who")) continue;
+      phrases.forEach((p) => people.add(p.toLowerCase()));
+      for (const v of catalog.dimensionValues?.get(`${m.mart}.${d}`) ?? []) {
+        people.add(v.toLowerCase());
+        const first = v.toLowerCase().split(/\s+/)[0]!;
+        if (first.length > 2) people.add(first);
+      }
+    }
+  const who = [...people]
+    .sort((a, b) => b.length - a.length)
+    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join("|");
+  const out = text
+    .replace(
+      new RegExp(`\\b((?:${who})s?(?:'s)?\\s+(?:has\\s+|have\\s+|had\\s+)?)closed\\b(?!\\s+(?:won|lost)\\b)`, "g"),
+      "$1won",
+    )
+    .replace(new RegExp(`\\b(did\\s+(?:${who})\\s+)close\\b(?!\\s+(?:won|lost)\\b)`, "g"), "$1win");
+  return out === text ? undefined : out;
+}
+
 export function understand(question: string, catalog: Catalog, at: Date, renamed = false): Understood | NotUnderstood {
+  const byPerson = closedByPerson(question, catalog);
+  if (byPerson) {
+    const again = understand(byPerson, catalog, at, renamed);
+    if ("interpretation" in again)
+      again.interpretation.why.push(`"closed" said of a person: the deals they won (a lost deal is no one's close)`);
+    return again;
+  }
   const lexicon = lexiconOf(catalog);
   const { text, fixes } = correctTypos(expandShorthand(question), lexicon);
   const tokens = tokensOf(text);
@@ -434,6 +583,14 @@ export function understand(question: string, catalog: Catalog, at: Date, renamed
     blank(m.index!, m.index! + m[0].length);
   // "all time" is a span no metric is named by ("time to win" is the sales cycle, "deals won all time" is not)
   for (const m of text.matchAll(/\ball[\s-]time\b/g)) blank(m.index!, m.index! + m[0].length);
+  // "which pipeline has the most deals": the noun after "which" is what is ranked (a dimension), no word of the metric
+  const which = /^(?:which|what)\s+([a-z]+)\s+(?:has|have|had|is|was|brings?|got|gets|did|does|do)\b/.exec(
+    instantless.trim(),
+  );
+  if (which && (SUPERLATIVE.test(text) || WHICH_COMPARATIVE.test(text.trim())) && isDimensionWord(which[1]!, catalog)) {
+    const at0 = instantless.indexOf(which[1]!, instantless.indexOf(which[0]));
+    blank(at0, at0 + which[1]!.length);
+  }
   const candidates = candidatesFor(tokensOf(instantless), catalog);
   if (!candidates.length) {
     // a metric named through a dimension said by a synonym: "the most popular tier" is the most popular plan
@@ -449,9 +606,20 @@ export function understand(question: string, catalog: Catalog, at: Date, renamed
     const related = catalog.metrics.filter((m) =>
       metricPhraseList(m).some((p) => stemsOf(p).some((s) => !STOP.has(s) && tokens.some((t) => t.stem === s))),
     );
+    // "how many users": a word in the names of several metrics (DAU, WAU, MAU) and the whole name of none says no
+    // one of them; the question is asked back with them, never answered with the first
+    const shared = content.filter(
+      (w) => related.filter((m) => metricPhraseList(m).some((p) => stemsOf(p).includes(stemOf(w)))).length > 1,
+    );
     return {
       unplaced: content,
-      reason: "no metric I know is named in the question",
+      reason:
+        shared.length && related.length > 1
+          ? `${placeList(shared)} is in the names of several metrics (${related
+              .slice(0, 4)
+              .map((m) => m.label ?? m.name)
+              .join(", ")}${related.length > 4 ? ", …" : ""}) and is the whole name of none: say which`
+          : "no metric I know is named in the question",
       suggestions: suggestionsFor(catalog, related),
     };
   }
@@ -747,7 +915,9 @@ function attemptWith(
         /^(on|in|for|and|or)$/.test(tokens[h.at - 1]?.raw ?? "") ||
         NEGATION_BEFORE.has(tokens[h.at - 1]?.raw ?? "") ||
         /^(than|but)$/.test(tokens[h.at - 1]?.raw ?? "") ||
-        /^(customer|account|subscriber|user|and|or)$/.test(tokens[h.at + 1]?.stem ?? "");
+        /^(customer|account|subscriber|user|and|or)$/.test(tokens[h.at + 1]?.stem ?? "") ||
+        // "growth MRR": before the first word of the metric's own name, as "Pro MRR" is
+        metricPhraseList(metric).some((p) => stemsOf(p).find((x) => !STOP.has(x)) === tokens[h.at + 1]?.stem);
       if (!cued) continue;
     }
     const span = Array.from({ length: h.len }, (_, k) => h.at + k);
@@ -796,9 +966,22 @@ function attemptWith(
   // argmax: "which plan has the most paying customers", "who has the most pipeline"
   let argmax: Interpretation["argmax"] = null;
   let argmaxGrain: Grain | undefined;
-  const sup = SUPERLATIVE.exec(text);
-  const leading = LEAD_SUP.test(text.trim());
-  if (sup && (leading || /^(?:which|what|who|whats|what's)\b/.test(text.trim()))) {
+  const sup = SUPERLATIVE.exec(text) ?? comparativeAt(text);
+  // the ranking read from where it starts, past a request's framing ("show me the top 3 plans")
+  const lead = text.trim().replace(ASK_LEAD, "");
+  const leadAt = text.indexOf(lead);
+  const fromLead = <T extends { index: number }>(m: T | null): T | null => (m ? { ...m, index: m.index + leadAt } : m);
+  const leading = LEAD_SUP.test(lead);
+  const skipped = tokens.filter((t) => t.end <= leadAt).length;
+  // "when did we have the most churn": the metric's own buckets ranked
+  const when = /^when\s+(?:did|was|were|is|are|have|has|do)\b/.test(text.trim());
+  // the ranked noun said before "with the most …": a bucket of time or a dimension of the metric
+  const nounWith = NOUN_WITH_SUP.exec(lead);
+  const nounAt = nounWith ? text.indexOf(nounWith[1]!, leadAt + nounWith.index) : -1;
+  const nounTokens = nounWith ? tokens.filter((t) => t.start >= nounAt && t.end <= nounAt + nounWith[1]!.length) : [];
+  const ranked = nounTokens.at(-1);
+  const rankedStems = nounTokens.map((t) => t.stem).join(" ");
+  if (sup && (leading || when || ranked || /^(?:which|what|who|whats|what's)\b/.test(text.trim()))) {
     // "who": the dimension whose synonyms say "who", by its name if said ("who is our top sales rep")
     const whoPhrases = new Set(
       metric.dimensions
@@ -806,11 +989,35 @@ function attemptWith(
         .filter((ps) => ps.includes("who"))
         .flat(),
     );
-    const dim = /^who\b/.test(text.trim())
-      ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => whoPhrases.has(p))
-      : findDimension(tokens, placed, catalog, metric, true, 0, undefined, 5);
+    const nounDim =
+      ranked && !/^(day|week|month|quarter|year)s?$/.test(ranked.raw)
+        ? metric.dimensions.find((d) =>
+            dimensionPhrases(catalog, metric, d).some((p) => {
+              const said = stemsOf(p).join(" ");
+              return said === rankedStems || said === ranked.stem;
+            }),
+          )
+        : undefined;
+    if (ranked && nounDim)
+      for (const t of nounTokens)
+        if (t === ranked || dimensionPhrases(catalog, metric, nounDim).some((p) => stemsOf(p).includes(t.stem)))
+          placed[tokens.indexOf(t)] = true;
+    const dim = nounDim
+      ? { dim: nounDim }
+      : /^who\b/.test(text.trim())
+        ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => whoPhrases.has(p))
+        : (findDimension(tokens, placed, catalog, metric, true, 0, undefined, skipped + 5) ??
+          rankedNoun(tokens, catalog, metric, sup));
     // "which month had the most new MRR": the period itself is ranked, a bucket of the grain said
-    const bucket = dim ? undefined : (BUCKET_RANKED.exec(text) ?? BUCKET_LEAD.exec(text.trim()));
+    const bucket = dim
+      ? undefined
+      : (BUCKET_RANKED.exec(text) ??
+        fromLead(BUCKET_LEAD.exec(lead)) ??
+        (leading ? bucketAfter(text) : null) ??
+        (when ? { 0: "", 1: metric.grain, index: 0 } : null) ??
+        (ranked && /^(day|week|month|quarter|year)s?$/.test(ranked.raw)
+          ? { 0: ranked.raw, 1: ranked.raw, index: ranked.start }
+          : null));
     if (bucket) {
       const word = bucket[1]!.replace(/s$/, "") as Grain;
       if (GRAIN_RANK[word] >= GRAIN_RANK[metric.grain]) {
@@ -827,7 +1034,27 @@ function attemptWith(
         if (t.raw === "popular") placed[i] = true;
       });
     }
+    // "top 3 plans by MRR", "bottom two reps": the ranking lists that many, never only the first
+    const count = argmax ? RANK_COUNT.exec(lead) : null;
+    if (argmax && count) {
+      const said = count[1] ?? count[2] ?? count[3]!;
+      const n = COUNT_WORDS[said] ?? Number(said);
+      if (n > 1) argmax = { ...argmax, n: Math.min(n, 100) };
+      markSpan(tokens, placed, leadAt + count.index, leadAt + count.index + count[0].length);
+      why.push(`"${count[0]}": the ${n} ${argmax.direction === "least" ? "lowest" : "highest"}, listed`);
+    }
   }
+
+  // "the best month ever for new customers", "of all time": a ranking of buckets over all the data there is
+  let allTime = false;
+  if (argmax?.dimension === "period" && !periodsFound.length)
+    tokens.forEach((t, i) => {
+      const allOf = t.raw === "time" && tokens[i - 1]?.raw === "all";
+      if (t.raw !== "ever" && !allOf) return;
+      placed[i] = true;
+      if (allOf) placed[i - 1] = true;
+      allTime = true;
+    });
 
   // breakdowns: "by tier", "per sales rep", "broken down by stage"
   const groupBy: string[] = [];
@@ -837,7 +1064,13 @@ function attemptWith(
     const startIdx = tokens.findIndex((t) => t.start >= m.index! + m[0].length);
     if (startIdx < 0 || placed[startIdx]) continue;
     const dim = findDimension(tokens, placed, catalog, metric, false, startIdx);
-    if (dim) {
+    // "top 3 stages by pipeline": after a ranking, "by" a word of the metric's own name is the measure ranked by
+    const measure =
+      argmax &&
+      dim &&
+      metricPhraseList(metric).some((p) => stemsOf(p).includes(tokens[startIdx]!.stem)) &&
+      dim.dim !== argmax.dimension;
+    if (dim && !measure) {
       if (!groupBy.includes(dim.dim)) groupBy.push(dim.dim);
       tokens.forEach((t, i) => {
         if (/^(break|broken|down|split|grouped|breakdown)$/.test(t.raw)) placed[i] = true;
@@ -978,7 +1211,7 @@ function attemptWith(
     !(said === "currency" && (metric.format !== "number" || metric.unit || kind === "ratio"));
   // "which customer pays the most", "top account by MRR": a ranking of something that is no dimension of the metric nor a
   // bucket of time is never answered with the metric's total
-  if (sup && !argmax && (leading || /^(?:which|who)\b/.test(text.trim())))
+  if (sup && !argmax && (leading || when || ranked || /^(?:which|who)\b/.test(text.trim()) || comparativeAt(text)))
     unplaced.push(`${sup[0]} (nothing of ${metric.name} to rank: no dimension of it or period bucket is named)`);
   if (clash)
     unplaced.push(`${CUE_WORDS[said]} (${metric.name} is ${FORMAT_WORDS[metric.format ?? "number"] ?? metric.format})`);
@@ -1099,7 +1332,10 @@ function attemptWith(
   const spanned = (ranged || joined) && kind === "stock";
   let grain = argmaxGrain ?? grain0 ?? (trend || spanned ? metric.grain : undefined);
   if (grain && GRAIN_RANK[grain] < GRAIN_RANK[metric.grain]) grain = metric.grain;
-  if (grain && !found.length)
+  if (grain && !found.length && allTime) {
+    period = "all";
+    why.push(`"ever": every ${grain} with data`);
+  } else if (grain && !found.length)
     period = trailingWindow(resolvePeriod("this_month", at).end, grain, grain === metric.grain ? 12 : 4, at);
   if (range && !grain && kind === "flow") why.push("a total over the whole period, not a monthly table");
   const statistic = /^\s*(median|avg|mean)\s*\(/i.exec(metric.expression ?? "")?.[1]?.toLowerCase();
@@ -1244,10 +1480,14 @@ function buildInterpretation(
             : `${label} over ${p.text} as one ratio`,
     );
   else parts.push(`${label} in ${p.text}`);
-  if (argmax)
+  if (argmax) {
+    const ranked = argmax.dimension === "period" && grain ? grain : argmax.dimension.replaceAll("_", " ");
     parts.push(
-      `the ${argmax.dimension === "period" && grain ? grain : argmax.dimension.replaceAll("_", " ")} with the ${argmax.direction}`,
+      argmax.n
+        ? `the ${argmax.n} ${ranked}s with the ${argmax.direction}`
+        : `the ${ranked} with the ${argmax.direction}`,
     );
+  }
   if (groupBy.length) parts.push(`by ${groupBy.join(", ")}`);
   if (filters.length) parts.push(filters.map((f) => filterText(f)).join(" and "));
   else {

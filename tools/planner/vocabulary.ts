@@ -32,8 +32,36 @@ const SHORTHAND: [RegExp, string][] = [
   [/\beoq\b/g, "the end of the quarter"],
   [/\beoy\b/g, "the end of the year"],
   [/\bhw\b/g, "how"],
+  // clipped words of business shorthand ("lst mnth", "high prio", "churn rte", "avg rev per acct", "open pipe $"):
+  // each stands for one word only, so the word it abbreviates is read as if typed
+  [/\blst\b/g, "last"],
+  [/\bprio\b/g, "priority"],
+  [/\brte\b/g, "rate"],
+  [/\brev\b/g, "revenue"],
+  [/\baccts?\b/g, "account"],
+  [/\bcusts?\b/g, "customers"],
+  [/\bamt\b/g, "amount"],
+  [/\bpipe\b/g, "pipeline"],
+  [/\bbiz\b/g, "business"],
+  [/\btix\b/g, "tickets"],
+  [/\bwk\b/g, "week"],
+  [/\bwks\b/g, "weeks"],
+  [/\b(?:yday|yest|ystd)\b/g, "yesterday"],
+  [/\bave\b/g, "average"],
+  [/\bconv\b/g, "conversion"],
+  [/\b(last|this|per|a|previous|prior)\s+mo\b/g, "$1 month"],
+  [/\b(?:ttm|ltm)\b/g, "last 12 months"],
+  [/\bm\/m\b/g, "month over month"],
+  [/\bq\/q\b/g, "quarter over quarter"],
+  [/\by\/y\b/g, "year over year"],
+  [/\br\b(?=\s+(?:we|you|they|our)\b)/g, "are"],
   // "last month's MRR", "October's churn", "Q3's win rate": the possessive of a period is the period
   [new RegExp(`\\b(${PERIOD_NOUN})['’]s\\b`, "g"), "$1"],
+  // "from the start of the year to June": the year's first month is where the range starts
+  [
+    /\bfrom\s+the\s+(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?year\s+(?=(?:to|through|thru|till|until)\b)/g,
+    "from january ",
+  ],
   // "for the month of October" is October
   [new RegExp(`\\b(?:the\\s+)?month\\s+of\\s+(?=${MONTH}\\b)`, "g"), ""],
 ];

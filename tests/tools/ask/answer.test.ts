@@ -255,3 +255,48 @@ describe("a period the data does not reach", () => {
     expect(r.answer).not.toContain("to date");
   });
 });
+
+describe("a top-N of a dimension (trust7)", () => {
+  test("top 2 plans by mrr: two rows, numbered, in order, never 'Top 1'", async () => {
+    const ctx = createToolContext(loadProject(fx.dir));
+    let rows: { plan: string; v: number }[] = [];
+    try {
+      rows = await ctx.query<{ plan: string; v: number }>(
+        "select plan, sum(mrr)::double as v from marts.mrr_monthly where month = date '2026-10-01' group by plan order by v desc limit 2",
+        [],
+      );
+    } finally {
+      ctx.close();
+    }
+    const r = await ask("top 2 plans by mrr last month");
+    expect(r.status).toBe("answered");
+    const lines = r.answer.split("\n");
+    expect(lines[0]).toContain("the 2 plans with the most");
+    expect(lines[1]).toBe("Top 2 plans by MRR in October 2026:");
+    expect(lines[2]).toStartWith(`  1. ${rows[0]!.plan}  `);
+    expect(lines[3]).toStartWith(`  2. ${rows[1]!.plan}  `);
+    expect(r.answer).not.toContain("Top 1");
+  });
+});
+
+describe("an average per bucket (trust7)", () => {
+  test("average new customers per month this year: the mean of the whole months, the month to date left out", async () => {
+    const ctx = createToolContext(loadProject(fx.dir));
+    let rows: { avg: number; n: number }[] = [];
+    try {
+      rows = await ctx.query<{ avg: number; n: number }>(
+        "select avg(v)::double as avg, count(*)::int as n from (select sum(new_customers) as v from marts.churn_monthly where month >= date '2026-01-01' and month < date '2026-11-01' group by month)",
+        [],
+      );
+    } finally {
+      ctx.close();
+    }
+    const r = await ask("average new customers per month this year");
+    expect(r.status).toBe("answered");
+    const head = r.answer.split("\n")[1]!;
+    expect(head).toStartWith(
+      `New customers averaged ${Number(rows[0]!.avg.toFixed(1))} per month over ${rows[0]!.n} months`,
+    );
+    expect(head).toContain("(November 2026, still running, left out)");
+  });
+});

@@ -151,8 +151,12 @@ describe("'average' is placed only by a metric that is an average", () => {
     ["what's the avg sales cycle for deals won last quarter", "average_sales_cycle_days"],
   ])("%p → %p", (q, metric) => expect(main(q).metric).toBe(metric));
 
-  test("'average tickets per day' asks back: tickets opened is a count, its average is another number", () => {
-    expect(asksBack("average tickets per day last month").kind).toBe("clarify");
+  test("'average tickets per day' is the mean of the daily counts (trust7), never the month's total", () => {
+    const p = planQuestion("average tickets per day last month", catalog, at);
+    expect(p.status).toBe("plan");
+    if (p.status !== "plan") return;
+    expect(p.intent).toBe("average");
+    expect(p.calls[0]!.input).toEqual({ metric: "tickets_opened", period: "last_month", filters: [], grain: "day" });
   });
 });
 
