@@ -279,12 +279,15 @@ covering as (
 ),
 billed_item_rows as (
     -- one row per item a month bills, and how many items that month bills
-    select subscription_id, month, subscription_item_id, line.price_id, line.quantity, count(*) over (partition by subscription_id, month) as items_billed
+    select
+        subscription_id, month, subscription_item_id, line.price_id, line.quantity,
+        count(*) over (partition by subscription_id, month) as items_billed
     from covering
     where not line.removed
 ),
 multi_item_months as (
-    -- the months that bill more than one item (a subscription with several prices): their lists, in item id order
+    -- the months that bill more than one item (a subscription with several prices): their lists in item id order,
+    -- sorted after the aggregate with the id first in each struct (an ORDER BY inside list() keeps a sort buffer per group)
     select
         subscription_id,
         month,
@@ -349,10 +352,10 @@ invoice_months as (
     where not c.from_events
 ),
 from_invoices as (
-    -- a month billing one item (almost all) joins that item's row and makes its one-item list after the join; only
-    -- the months billing several are aggregated into lists. An item list per month for every month (~585k at 97k
-    -- customers), built with ORDER BY inside list() (a sort buffer per group) or aggregated after these joins, ran
-    -- out of memory under a 500 MB warehouse.memory_limit
+    -- a month billing one item (usually) joins that item's row and makes its one-item list after the join; only
+    -- the months billing several are aggregated into lists. An item list aggregated for every month (~535k at 97k
+    -- customers), with ORDER BY inside list() (a sort buffer per group), or without it before or after these
+    -- joins, ran out of memory under a 500 MB warehouse.memory_limit
     select
         m.subscription_id,
         m.customer_id,
@@ -372,6 +375,7 @@ from_invoices as (
     ) b using (subscription_id, month)
 ),
 discounted as (
+    -- the subscription's discounts, joined once the months' lists are made
     select f.*, coalesce(d.discount_ids, []) as discount_ids
     from from_invoices f
     left join (
