@@ -86,7 +86,13 @@ export function scoreAnswer(
     return { outcome: "error", actual: "", why: "the eval's SQL returned no value" };
   if (expect.answer === "text") {
     const name = String(expected);
-    if (answer.text.toLowerCase().includes(name.toLowerCase())) return { outcome: "correct", actual: name, why: "" };
+    // the runner-up line ("  next: Pro ($9,140), of 4 plans") is not the answer: a wrong leader with the expected
+    // name in second place is a wrong answer
+    const claimed = answer.text
+      .split("\n")
+      .filter((line) => !/^\s+next:/.test(line))
+      .join("\n");
+    if (claimed.toLowerCase().includes(name.toLowerCase())) return { outcome: "correct", actual: name, why: "" };
     return { outcome: "wrong_number", actual: first || "(no name)", why: `the answer does not name ${name}` };
   }
   const want = Number(expected);

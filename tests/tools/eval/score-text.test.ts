@@ -100,6 +100,12 @@ describe("scoring an answer against the eval's SQL value", () => {
     expect(scoreAnswer({ answer: "text" }, "Pro", answered("Active customers: 19.")).outcome).toBe("wrong_number");
   });
 
+  test("a text case is wrong when the expected name is only the runner-up", () => {
+    const ranked = "Starter has the most customers in October 2026: 210.\n  next: Pro (190), of 4 plans";
+    expect(scoreAnswer({ answer: "text" }, "Pro", answered(ranked)).outcome).toBe("wrong_number");
+    expect(scoreAnswer({ answer: "text" }, "Starter", answered(ranked)).outcome).toBe("correct");
+  });
+
   test("a refusal quoting the asker's own words states no value; a number it says on its own still counts", () => {
     const q = "won deals over 50k";
     const echo = refused('I\'m not sure what you mean: I can\'t place "50k". Nearest: "Deals won last month".');
