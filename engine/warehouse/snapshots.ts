@@ -48,23 +48,31 @@ export async function openWriter(project: Project): Promise<Db> {
   // a run's commits stay in the WAL until it passes WAL_CHECKPOINT (below), not checkpointed at every publish and close
   if (existsSync(project.paths.warehouse)) {
     await db.run(`PRAGMA disable_checkpoint_on_shutdown; SET checkpoint_threshold = ${literal(WAL_CHECKPOINT)}`);
-    openedAt.set(db, statSync(project.paths.warehouse).size);
+    openedAt.set(db, sizes(project.paths.warehouse));
   }
   return db;
 }
 
-/** The warehouse file's size when its writer opened it (a file on local disk only). */
-const openedAt = new WeakMap<Db, number>();
+/** The warehouse file's and its WAL's sizes when its writer opened it (a file on local disk only). */
+const openedAt = new WeakMap<Db, { file: number; wal: number }>();
+
+function sizes(path: string): { file: number; wal: number } {
+  const wal = `${path}.wal`;
+  return { file: existsSync(path) ? statSync(path).size : 0, wal: existsSync(wal) ? statSync(wal).size : 0 };
+}
 
 /**
  * DuckDB writes a large insert's row groups to the database file at once, not to the WAL, and the blocks of a
  * table it replaced are freed only at the next checkpoint: a writer whose file grew since it opened (a model
  * written whole, a full refresh) checkpoints when it publishes, or every rebuild would add a whole table to the
- * file. A run that changed rows in place (row diffs, merges: the cron run) leaves the file as it was.
+ * file. A run that changed rows in place (row diffs, merges: the cron run) leaves the file as it was, and one
+ * whose WAL shrank was checkpointed on the way (the WAL passed WAL_CHECKPOINT) and needs no second one.
  */
 function grewSinceOpen(db: Db, path: string): boolean {
   const at = openedAt.get(db);
-  return at !== undefined && existsSync(path) && statSync(path).size > at;
+  if (!at) return false;
+  const now = sizes(path);
+  return now.file > at.file && now.wal >= at.wal;
 }
 
 /**
