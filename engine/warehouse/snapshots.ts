@@ -81,8 +81,9 @@ function checkpointDue(db: Db, path: string): boolean {
 }
 
 /**
- * The WAL size at which DuckDB checkpoints the warehouse (at the commit that passes it), for a warehouse file of 128 MB or more. A checkpoint rewrites
- * every table changed since the last one, each at least a 256 KB block, plus the catalog's metadata blocks:
+ * The WAL size at which DuckDB checkpoints the warehouse (at the commit that passes it), for a warehouse file of
+ * 128 MB or more. A checkpoint rewrites every table changed since the last one, each at least a 256 KB block, plus
+ * the catalog's metadata blocks:
  * ≈ 0.35 MB per changed table however few rows changed, 10–14 MB for the ≈ 30 tables a 15-minute run at 10×
  * changes. Checkpointed at every publish (and again at close), each run paid that; carried in the WAL, the
  * checkpoint comes every few runs and writes each table once for all of them. The WAL is durable at each commit
