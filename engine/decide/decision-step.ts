@@ -23,6 +23,7 @@ import {
   refreshActOutcomes,
   setActStatuses,
   sha,
+  writeMart,
 } from "./ledger.ts";
 
 export interface StepOptions {
@@ -301,7 +302,7 @@ export class DecisionStep {
       await materializeMart(db, d, this.promptHash, evaluatedAt, temp);
       try {
         await refreshActOutcomes(db, d, await this.runDueActs(ident(temp)), temp);
-        await db.run(`CREATE OR REPLACE TABLE ${qualified("marts", d.name)} AS SELECT * FROM ${ident(temp)}`);
+        await writeMart(db, d, temp, evaluatedAt);
       } finally {
         await db.run(`DROP TABLE IF EXISTS ${ident(temp)}`).catch(() => {});
       }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { DecisionDef } from "../transform/decision-file.ts";
+import { applyRowDiff, matchingColumns } from "../transform/materialize.ts";
 import { type Db, ident, qualified } from "../warehouse/duckdb.ts";
 import { inputSelect } from "./input-rows.ts";
 
@@ -241,6 +242,42 @@ export async function materializeMart(
     `SELECT count(*) AS n FROM ${into ? ident(into) : qualified("marts", decision.name)}`,
   );
   return Number(n?.n ?? 0);
+}
+
+/**
+ * Writes the decision's mart from the temp table materializeMart filled, changing only the rows that differ (the
+ * row diff of table models, materialize.ts) besides `evaluated_at`, which every row carries and is then set on all
+ * of them. Written whole it went to the WAL whole, ≈ 4 MB a run for the demo's 6,775 rows, of which a 15-minute
+ * run changes the ≈ 1,000 it decides. A mart whose columns changed, or that does not exist yet, is written whole.
+ */
+export async function writeMart(db: Db, decision: DecisionDef, temp: string, evaluatedAt: string): Promise<void> {
+  const mart = qualified("marts", decision.name);
+  const names = (await hasMart(db, decision.name))
+    ? await matchingColumns(db, "marts", decision.name, temp)
+    : undefined;
+  if (!names) {
+    await db.run(`CREATE OR REPLACE TABLE ${mart} AS SELECT * FROM ${ident(temp)}`);
+    return;
+  }
+  const added = `${temp}__added`;
+  await db.transaction(async () => {
+    try {
+      await applyRowDiff(
+        db,
+        mart,
+        temp,
+        names.filter((c) => c !== "evaluated_at"),
+        added,
+      );
+      await db.run(
+        `UPDATE ${mart} SET evaluated_at = $1::TIMESTAMPTZ WHERE evaluated_at IS DISTINCT FROM $1::TIMESTAMPTZ`,
+        [evaluatedAt],
+      );
+    } finally {
+      await db.run(`DROP TABLE IF EXISTS ${ident(added)}`).catch(() => {});
+      await db.run(`DROP TABLE IF EXISTS ${ident(`${temp}__gone`)}`).catch(() => {});
+    }
+  });
 }
 
 /**

@@ -214,6 +214,8 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
       await recordAndPublish(project, db, graph, runId, results, loose, nowIso, options, run.deltas);
     phase("publish");
     compact = await mayBeBloated(db);
+    // the WAL carries commits across runs (WAL_CHECKPOINT); compaction copies the file, so it is checkpointed first
+    if (compact) await db.run("CHECKPOINT");
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (!isCorruptWarehouse(msg, project.paths.warehouse)) throw e;

@@ -130,67 +130,28 @@ async function replaceChangedRows(
   const next = ident(nextName);
   const created = await db.one<{ Count: number }>(`CREATE OR REPLACE TEMP TABLE ${next} AS ${sql}`);
   try {
-    const cols = await db.all<{ live: string | null; next: string | null; names: string[] }>(
-      `SELECT l.sig AS live, n.sig AS next, n.names FROM
-         (SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) AS sig FROM duckdb_columns()
-          WHERE database_name = current_database() AND schema_name = ${literal(model.schema)} AND table_name = ${literal(model.name)}) l,
-         (SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) AS sig,
-                 list(column_name ORDER BY column_index) AS names FROM duckdb_columns()
-          WHERE database_name = 'temp' AND table_name = ${literal(nextName)}) n`,
-    );
-    // columns that changed, or types rows cannot be matched on (a MAP or UNION): created anew
-    if (!cols[0]?.live || cols[0].live !== cols[0].next || /\b(MAP|UNION)\(/.test(cols[0].next ?? "")) {
+    const names = await matchingColumns(db, model.schema, model.name, nextName);
+    if (!names) {
       await db.run(`CREATE OR REPLACE TABLE ${rel} AS SELECT * FROM ${next}`);
       return undefined;
     }
-    const names = cols[0].names.map((c) => ident(c));
-    const list = names.join(", ");
-    // the rows to remove and to add, as multisets: each distinct row counted +1 per live copy and −1 per new
-    // one, in one grouping of both versions (GROUP BY matches NULLs; two EXCEPT ALLs built a hash table of each
-    // whole version: 3–5× the time on the cron run's marts); a row left above 0 goes, below 0 comes
-    const diff = ident(`${nextName}__diff`);
-    const gone = ident(`${nextName}__gone`);
     // the rows added are kept as the model's delta (deltaTable): its row-by-row tests read them (build-run.ts)
-    const added = ident(deltaTable(model));
+    const added = deltaTable(model);
     let keepAdded = false;
-    const side = ident("dp__side");
     let kept: string | undefined;
     let keyed: boolean | undefined;
     try {
-      await db.run(
-        `CREATE OR REPLACE TEMP TABLE ${diff} AS SELECT ${list}, CAST(sum(${side}) AS BIGINT) AS ${side} FROM
-           (SELECT ${list}, 1 AS ${side} FROM ${rel} UNION ALL SELECT ${list}, -1 AS ${side} FROM ${next})
-         GROUP BY ${list} HAVING sum(${side}) <> 0`,
-      );
-      await db.run(
-        `CREATE OR REPLACE TEMP TABLE ${gone} AS SELECT ${list} FROM (SELECT ${list}, unnest(range(${side})) FROM ${diff} WHERE ${side} > 0)`,
-      );
-      await db.run(
-        `CREATE OR REPLACE TEMP TABLE ${added} AS SELECT ${list} FROM (SELECT ${list}, unnest(range(-${side})) FROM ${diff} WHERE ${side} < 0)`,
-      );
-      const counts = await db.one<{ gone: number; added: number }>(
-        `SELECT (SELECT count(*) FROM ${gone}) AS gone, (SELECT count(*) FROM ${added}) AS added`,
-      );
-      const goneRows = Number(counts?.gone ?? 0);
-      const unchanged = goneRows === 0 && Number(counts?.added ?? 0) === 0;
-      // the k-th live copy of a row to remove goes with the k-th copy in `gone`
-      const same = names.map((c) => `a.${c} IS NOT DISTINCT FROM b.${c}`).join(" AND ");
-      if (goneRows > 0)
-        await db.run(
-          `DELETE FROM ${rel} WHERE rowid IN (
-           SELECT a.dp_rowid FROM (
-             SELECT rowid AS dp_rowid, ${list}, row_number() OVER (PARTITION BY ${list}) AS dp_k FROM ${rel} a
-             WHERE EXISTS (SELECT 1 FROM ${gone} b WHERE ${same})) a
-           JOIN (SELECT ${list}, row_number() OVER (PARTITION BY ${list}) AS dp_k FROM ${gone}) b ON ${same} AND a.dp_k = b.dp_k)`,
-        );
-      if (!unchanged) await db.run(`INSERT INTO ${rel} SELECT * FROM ${added}`);
+      const diff = await applyRowDiff(db, rel, nextName, names, added);
+      const unchanged = diff.gone === 0 && diff.added === 0;
       keepAdded = true;
       // every removed row's key is added again (a row replaced, none removed): the added rows, as a merge part
       // by the key, turn the previous version into this one
       if (key?.length && !unchanged) {
         const using = key.map(ident).join(", ");
-        const orphans = goneRows
-          ? await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${gone} ANTI JOIN ${added} USING (${using})`)
+        const orphans = diff.gone
+          ? await db.one<{ n: number }>(
+              `SELECT count(*) AS n FROM ${ident(diff.goneTable)} ANTI JOIN ${ident(added)} USING (${using})`,
+            )
           : undefined;
         keyed = Number(orphans?.n ?? 0) === 0;
       }
@@ -198,15 +159,92 @@ async function replaceChangedRows(
       if (live) kept = live;
       else if (version) await markVersion(db, rel, version);
     } finally {
-      await db.run(`DROP TABLE IF EXISTS ${diff}`).catch(() => {});
-      await db.run(`DROP TABLE IF EXISTS ${gone}`).catch(() => {});
-      if (!keepAdded) await db.run(`DROP TABLE IF EXISTS ${added}`).catch(() => {});
+      await db.run(`DROP TABLE IF EXISTS ${ident(`${nextName}__gone`)}`).catch(() => {});
+      if (!keepAdded) await db.run(`DROP TABLE IF EXISTS ${ident(added)}`).catch(() => {});
     }
     return { rows: Number(created?.Count ?? 0), same: kept, keyed };
   } finally {
     // after a failed statement the transaction is aborted and this fails too: the first error is the one to report
     await db.run(`DROP TABLE IF EXISTS ${next}`).catch(() => {});
   }
+}
+
+/**
+ * The columns of the temp table `nextName`, when they are the live table's (names and types, in order) and rows
+ * can be matched on them; undefined when the columns changed or hold a MAP or UNION (the caller writes the table anew).
+ */
+export async function matchingColumns(
+  db: Db,
+  schema: string,
+  table: string,
+  nextName: string,
+): Promise<string[] | undefined> {
+  const cols = await db.all<{ live: string | null; next: string | null; names: string[] }>(
+    `SELECT l.sig AS live, n.sig AS next, n.names FROM
+       (SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) AS sig FROM duckdb_columns()
+        WHERE database_name = current_database() AND schema_name = ${literal(schema)} AND table_name = ${literal(table)}) l,
+       (SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) AS sig,
+               list(column_name ORDER BY column_index) AS names FROM duckdb_columns()
+        WHERE database_name = 'temp' AND table_name = ${literal(nextName)}) n`,
+  );
+  if (!cols[0]?.live || cols[0].live !== cols[0].next || /\b(MAP|UNION)\(/.test(cols[0].next ?? "")) return undefined;
+  return cols[0].names;
+}
+
+/**
+ * Makes the live table `rel` hold the rows of the temp table `nextName` over the columns `names` by deleting the
+ * live rows it no longer has and inserting the ones the live table lacks, as multisets: each distinct row counted
+ * +1 per live copy and −1 per new one, in one grouping of both versions (GROUP BY matches NULLs; two EXCEPT ALLs
+ * built a hash table of each whole version: 3–5× the time on the cron run's marts); a row left above 0 goes, below
+ * 0 comes. The rows added stay in the temp table `addedName`, the rows removed in `<nextName>__gone`; the caller
+ * drops both. A column of the live table outside `names` is NULL on the inserted rows.
+ */
+export async function applyRowDiff(
+  db: Db,
+  rel: string,
+  nextName: string,
+  names: string[],
+  addedName: string,
+): Promise<{ gone: number; added: number; goneTable: string }> {
+  const list = names.map((c) => ident(c)).join(", ");
+  const next = ident(nextName);
+  const diff = ident(`${nextName}__diff`);
+  const goneTable = `${nextName}__gone`;
+  const gone = ident(goneTable);
+  const added = ident(addedName);
+  const side = ident("dp__side");
+  try {
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE ${diff} AS SELECT ${list}, CAST(sum(${side}) AS BIGINT) AS ${side} FROM
+         (SELECT ${list}, 1 AS ${side} FROM ${rel} UNION ALL SELECT ${list}, -1 AS ${side} FROM ${next})
+       GROUP BY ${list} HAVING sum(${side}) <> 0`,
+    );
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE ${gone} AS SELECT ${list} FROM (SELECT ${list}, unnest(range(${side})) FROM ${diff} WHERE ${side} > 0)`,
+    );
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE ${added} AS SELECT ${list} FROM (SELECT ${list}, unnest(range(-${side})) FROM ${diff} WHERE ${side} < 0)`,
+    );
+  } finally {
+    await db.run(`DROP TABLE IF EXISTS ${diff}`).catch(() => {});
+  }
+  const counts = await db.one<{ gone: number; added: number }>(
+    `SELECT (SELECT count(*) FROM ${gone}) AS gone, (SELECT count(*) FROM ${added}) AS added`,
+  );
+  const goneRows = Number(counts?.gone ?? 0);
+  const addedRows = Number(counts?.added ?? 0);
+  // the k-th live copy of a row to remove goes with the k-th copy in `gone`
+  const same = names.map((c) => `a.${ident(c)} IS NOT DISTINCT FROM b.${ident(c)}`).join(" AND ");
+  if (goneRows > 0)
+    await db.run(
+      `DELETE FROM ${rel} WHERE rowid IN (
+       SELECT a.dp_rowid FROM (
+         SELECT rowid AS dp_rowid, ${list}, row_number() OVER (PARTITION BY ${list}) AS dp_k FROM ${rel} a
+         WHERE EXISTS (SELECT 1 FROM ${gone} b WHERE ${same})) a
+       JOIN (SELECT ${list}, row_number() OVER (PARTITION BY ${list}) AS dp_k FROM ${gone}) b ON ${same} AND a.dp_k = b.dp_k)`,
+    );
+  if (addedRows > 0) await db.run(`INSERT INTO ${rel} (${list}) SELECT ${list} FROM ${added}`);
+  return { gone: goneRows, added: addedRows, goneTable };
 }
 
 const VERSION_TAG = "dp:version ";

@@ -5,9 +5,10 @@ import { DpError } from "../errors.ts";
 import { log } from "../log.ts";
 
 /**
- * Opening the warehouse must not fail on every run because of one bad file. A corrupt WAL holds at most
- * the unpublished part of a killed run (rebuilt by this run); a corrupt database file is replaced by
- * the last published snapshot. Either way the bad file is kept in warehouse/quarantine/ and logged.
+ * Opening the warehouse must not fail on every run because of one bad file. A corrupt WAL holds the changes
+ * since the last checkpoint (runs' commits stay in it until it passes WAL_CHECKPOINT): without it the file is
+ * the warehouse as that checkpoint left it, bookkeeping included, and this run rebuilds what changed since; a
+ * corrupt database file is replaced by the last published snapshot. Either way the bad file is kept in warehouse/quarantine/ and logged.
  */
 export async function openRecovering(
   path: string,
@@ -39,7 +40,7 @@ export async function openRecovering(
     if (/replaying WAL|Corrupt WAL/i.test(msg)) {
       const to = moveAside(`${path}.wal`);
       log.error(
-        `the warehouse's write-ahead log is corrupt (${first}); moved it to ${to}. It held only unpublished work of an interrupted run, which this run rebuilds`,
+        `the warehouse's write-ahead log is corrupt (${first}); moved it to ${to}. It held the changes since the warehouse's last checkpoint (the published ones are in the snapshots), which this run rebuilds from the lake`,
       );
       return await open();
     }

@@ -53,6 +53,10 @@ async function doctorWarehouse(dir: string): Promise<{ status: string; detail: s
 
 /** Flips bytes inside every block that holds `table`'s data (past each block's checksum), in the real file. */
 async function damageBlocksOf(warehouse: string, table: string): Promise<number> {
+  // a run's commits stay in the WAL until it passes WAL_CHECKPOINT: checkpointed first, so the table is in the file
+  const writer = await Db.open(warehouse);
+  await writer.run("CHECKPOINT");
+  writer.close();
   const db = await Db.open(warehouse, { readOnly: true });
   const blocks = await db.all<{ block_id: number }>(
     `SELECT DISTINCT block_id FROM pragma_storage_info('${table}') WHERE block_id >= 0`,

@@ -158,7 +158,9 @@ ${statics.join("\n") || "- none recorded"}
 ## Known limits
 
 - DuckDB silently drops a torn or garbage WAL tail (what a crash mid-write leaves); dp does not report that case, and
-  nothing is lost because the WAL only ever holds unpublished work that the next build redoes.
+  nothing is lost: the WAL holds the commits since the warehouse's last checkpoint, bookkeeping included, so what
+  DuckDB drops takes the warehouse back to an earlier consistent state, the snapshots keep what was published, and
+  the next build rebuilds what changed since.
 - Corruption inside a Parquet data page that still decodes (a flipped digit in an uncompressed value) cannot be
   detected without checksums; dp writes zstd-compressed pages, where such flips fail decompression and are caught.
 - \`dp sql\` has no time limit (a human's escape hatch); tool queries do (15 s, interrupted).

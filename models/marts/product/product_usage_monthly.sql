@@ -13,10 +13,13 @@ with current_month as (
     from {{ ref('stg_product__events') }}
 ),
 {% if is_incremental() %}
+-- the events of each month, from product_usage_daily's per-day counts (already rebuilt, exact for every day):
+-- counting the events themselves scanned every event each build
 counted as (
-    select cast(date_trunc('month', occurred_date) as date) as month, count(*) as events
-    from {{ ref('stg_product__events') }}
+    select cast(date_trunc('month', day) as date) as month, sum(events) as events
+    from {{ ref('product_usage_daily') }}
     group by all
+    having sum(events) > 0
 ),
 months as (
     select distinct month from (
