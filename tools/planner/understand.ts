@@ -1305,7 +1305,17 @@ function attemptWith(
         const bucketEnd = ymd(add(lastBucket, metric.grain, 1));
         if (r.end > today) period = "latest";
         else if (bucketEnd === r.end && metric.grain === "month") period = ymd(lastBucket).slice(0, 7);
-        else {
+        else if (
+          metric.grain === "month" &&
+          r.start === ymd(lastBucket) &&
+          ymd(add(new Date(`${r.start}T00:00:00Z`), "day", 1)) === r.end
+        ) {
+          // "customers on Oct 1", "ARR as of 1 September": the first day of a month opens it, so the level is the
+          // one the month starts with — the end of the month before (said in the reading)
+          const prev = add(lastBucket, "month", -1);
+          period = ymd(prev).slice(0, 7);
+          why.push(`${r.label} is the start of ${labelOf(lastBucket, "month")}: the end of ${labelOf(prev, "month")} for a level like ${metric.name}`);
+        } else {
           const before = labelOf(add(lastBucket, metric.grain, -1), metric.grain);
           const after = bucketEnd > today ? "now" : `the end of ${labelOf(lastBucket, metric.grain)}`;
           return {

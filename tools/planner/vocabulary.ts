@@ -66,9 +66,36 @@ const SHORTHAND: [RegExp, string][] = [
   [new RegExp(`\\b(?:the\\s+)?month\\s+of\\s+(?=${MONTH}\\b)`, "g"), ""],
 ];
 
+/** the words a period may open with, after the noun an opening/closing figure names */
+const PERIOD_OPENING = `(?:the\\s+)?(?:this|current|last|previous|prior|${MONTH}|q[1-4]|\\d{4}|\\d{1,2}(?:st|nd|rd|th)?\\s+${MONTH})\\b`;
+/**
+ * "opening MRR for October", "closing ARR in September", "ending customer count for Q2", "starting MRR this
+ * month": an accountant's figure at an instant — the level at the start (opening, starting) or the end (closing,
+ * ending) of the period after it. The noun must not be deals, tickets or a rate ("closing deals in October",
+ * "closing rate" are events and ratios, not a level).
+ */
+const OPENING_FIGURE = new RegExp(
+  `\\b(opening|starting|closing|ending)\\s+((?!(?:deals?|opportunit\\w*|tickets?|trials?|rates?|ratio|the|a|an|out|up|in|on|for|of)\\b)[a-z][a-z ]{0,40}?)\\s+(?:(?:for|in|of|on|at|as\\s+of)\\s+)?(?=${PERIOD_OPENING})`,
+  "g",
+);
+/** "MRR at month start", "customers at month end for September": the start or end of the month named, or of this one
+ * ("last month end" is the end of last month, read by the period) */
+const MONTH_EDGE =
+  /(?<!\b(?:last|this|current|previous|prior|next)\s+)\b(?:at\s+)?(?:the\s+)?month[\s-]+(start|beginning|end)\b(?:\s+(?:for|in|of)\b)?/g;
+
 export function expandShorthand(text: string): string {
   let out = text;
   for (const [re, to] of SHORTHAND) out = out.replace(re, to);
+  out = out.replace(OPENING_FIGURE, (_m, word: string, noun: string) =>
+    `${noun} at the ${word === "opening" || word === "starting" ? "start" : "end"} of `,
+  );
+  out = out.replace(MONTH_EDGE, (m, edge: string, offset: number, whole: string) => {
+    const rest = whole.slice(offset + m.length);
+    const named = new RegExp(`^\\s*${PERIOD_OPENING}`).test(rest);
+    if (named) return ` at the ${edge} of `;
+    // said last ("MRR at month start"): the current month; before other words it is left as typed
+    return /^[\s?.!]*$/.test(rest) ? ` at the ${edge} of the month` : m;
+  });
   return out.replace(/\s{2,}/g, " ").trim();
 }
 
