@@ -839,6 +839,14 @@ function planCompare(
     input.previous = `last_${unit}`;
   } else if (
     periods.length === 1 &&
+    metric.time_rollup === "last" &&
+    /\bsince\s+(?:the\s+)?end\s+of\s+(?:the\s+)?$/.test(rest.slice(0, periods[0]!.start))
+  ) {
+    // "how much has ARR gone up since the end of June": the level now against that period's end
+    input.current = "this_month";
+    input.previous = periods[0]!.period;
+  } else if (
+    periods.length === 1 &&
     (NOW_SAID.test(rest.slice(0, periods[0]!.start) + rest.slice(periods[0]!.end)) ||
       AGAINST.test(rest.slice(0, periods[0]!.start)))
   ) {

@@ -1002,9 +1002,13 @@ function attemptWith(
       for (const t of nounTokens)
         if (t === ranked || dimensionPhrases(catalog, metric, nounDim).some((p) => stemsOf(p).includes(t.stem)))
           placed[tokens.indexOf(t)] = true;
+    // "when was open pipeline highest": "when" asks for a time, so a dimension's word inside the metric's name
+    // ("pipeline") is never what is ranked
     const dim = nounDim
       ? { dim: nounDim }
-      : /^who\b/.test(text.trim())
+      : when
+        ? undefined
+        : /^who\b/.test(text.trim())
         ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => whoPhrases.has(p))
         : (findDimension(tokens, placed, catalog, metric, true, 0, undefined, skipped + 5) ??
           rankedNoun(tokens, catalog, metric, sup));

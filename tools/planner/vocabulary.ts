@@ -83,9 +83,41 @@ const OPENING_FIGURE = new RegExp(
 const MONTH_EDGE =
   /(?<!\b(?:last|this|current|previous|prior|next)\s+)\b(?:at\s+)?(?:the\s+)?month[\s-]+(start|beginning|end)\b(?:\s+(?:for|in|of)\b)?/g;
 
+/** "did MRR go up or down", "higher or lower": the question is the change, said by its first direction */
+const EITHER_WAY = /\b(up|down|higher|lower|more|fewer|less|better|worse)\s+or\s+(?:up|down|higher|lower|more|fewer|less|better|worse)\b/g;
+/**
+ * "was churn higher in October than in September", "did we win more deals in October than September": two periods
+ * set against each other with a comparative are a comparison of them ("October vs September"); "than" before a
+ * number ("more than 5") is left as typed.
+ */
+const COMPARATIVE_THAN = new RegExp(
+  `\\b(?:higher|lower|more|fewer|less|bigger|smaller|better|worse|greater)\\b((?:(?!\\bthan\\b).){0,60}?)\\s+than\\s+(?:(?:in|during|for|at)\\s+)?(?=${PERIOD_OPENING})`,
+  "g",
+);
+/** "when was open pipeline at its peak", "MRR's high point": the highest (a trough, the lowest) */
+const EXTREME_NOUN: [RegExp, string][] = [
+  [/\b(?:at\s+)?(?:its|their|the)\s+(?:peak|high\s+point|highest\s+point|max|maximum)\b/g, "highest"],
+  [/\b(?:at\s+)?(?:its|their|the)\s+(?:trough|low\s+point|lowest\s+point|min|minimum)\b/g, "lowest"],
+];
+/**
+ * "did we grow last month", "are we growing": growth said of the company with no metric is MRR growth (net new
+ * MRR, whose name the catalog gives "mrr growth"); only when nothing but a period or the end follows, so "did we
+ * grow customers" keeps its own metric. "How much did we sell": the won amount, as "how much did we close".
+ */
+const COMPANY_GROWTH = new RegExp(
+  `\\b(?:did|have|has|are|were)\\s+(?:we|the\\s+company|the\\s+business)\\s+(?:grow|grown|growing)\\b(?=\\s*(?:[?.!]*$|(?:in\\s+|during\\s+|over\\s+)?${PERIOD_OPENING}))`,
+  "g",
+);
+const SOLD = /\bhow\s+much\s+(did|have|has)\s+(we|\w+)\s+(?:sell|sold)\b/g;
+
 export function expandShorthand(text: string): string {
   let out = text;
   for (const [re, to] of SHORTHAND) out = out.replace(re, to);
+  out = out.replace(EITHER_WAY, "$1");
+  out = out.replace(COMPARATIVE_THAN, (_m, between: string) => `${between} vs `);
+  for (const [re, to] of EXTREME_NOUN) out = out.replace(re, to);
+  out = out.replace(COMPANY_GROWTH, "mrr growth");
+  out = out.replace(SOLD, "how much $1 $2 close");
   out = out.replace(OPENING_FIGURE, (_m, word: string, noun: string) =>
     `${noun} at the ${word === "opening" || word === "starting" ? "start" : "end"} of `,
   );
