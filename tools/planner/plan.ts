@@ -840,7 +840,7 @@ function planCompare(
   } else if (
     periods.length === 1 &&
     metric.time_rollup === "last" &&
-    /\bsince\s+(?:the\s+)?end\s+of\s+(?:the\s+)?$/.test(rest.slice(0, periods[0]!.start))
+    /\bsince\s+(?:the\s+)?end\s+(?:of\s+)?(?:the\s+)?$/.test(rest.slice(0, periods[0]!.start))
   ) {
     // "how much has ARR gone up since the end of June": the level now against that period's end
     input.current = "this_month";

@@ -550,7 +550,13 @@ export function understand(question: string, catalog: Catalog, at: Date, renamed
     return again;
   }
   const lexicon = lexiconOf(catalog);
-  const { text, fixes } = correctTypos(expandShorthand(question), lexicon);
+  const { text, fixes } = correctTypos(
+    expandShorthand(
+      question,
+      catalog.metrics.flatMap((m) => metricPhraseList(m).map((p) => p.toLowerCase())),
+    ),
+    lexicon,
+  );
   const tokens = tokensOf(text);
   // "how did MRR change from September to October": with two instants named, a word of change is the comparison
   // of the level at each, never a name of the flow that sums the change ("mrr change" = net new MRR) over both months

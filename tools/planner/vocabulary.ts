@@ -87,11 +87,12 @@ const MONTH_EDGE =
 const EITHER_WAY = /\b(up|down|higher|lower|more|fewer|less|better|worse)\s+or\s+(?:up|down|higher|lower|more|fewer|less|better|worse)\b/g;
 /**
  * "was churn higher in October than in September", "did we win more deals in October than September": two periods
- * set against each other with a comparative are a comparison of them ("October vs September"); "than" before a
- * number ("more than 5") is left as typed.
+ * set against each other with a comparative are a comparison of them ("October vs September"); only with a period
+ * said before "than" too ("more customers than last month" alone sets a month to date against a whole month, and
+ * asks back), and "than" before a number ("more than 5") is left as typed.
  */
 const COMPARATIVE_THAN = new RegExp(
-  `\\b(?:higher|lower|more|fewer|less|bigger|smaller|better|worse|greater)\\b((?:(?!\\bthan\\b).){0,60}?)\\s+than\\s+(?:(?:in|during|for|at)\\s+)?(?=${PERIOD_OPENING})`,
+  `\\b(?:higher|lower|more|fewer|less|bigger|smaller|better|worse|greater)\\b((?:(?!\\bthan\\b).){0,60}?\\b${PERIOD_OPENING}(?:(?!\\bthan\\b).){0,20}?)\\s+than\\s+(?:(?:in|during|for|at)\\s+)?(?=${PERIOD_OPENING})`,
   "g",
 );
 /** "when was open pipeline at its peak", "MRR's high point": the highest (a trough, the lowest) */
@@ -110,7 +111,8 @@ const COMPANY_GROWTH = new RegExp(
 );
 const SOLD = /\bhow\s+much\s+(did|have|has)\s+(we|\w+)\s+(?:sell|sold)\b/g;
 
-export function expandShorthand(text: string): string {
+/** kept: metric names the catalog gives ("starting customers"), which an opening/closing figure never rewrites */
+export function expandShorthand(text: string, kept: readonly string[] = []): string {
   let out = text;
   for (const [re, to] of SHORTHAND) out = out.replace(re, to);
   out = out.replace(EITHER_WAY, "$1");
@@ -118,8 +120,10 @@ export function expandShorthand(text: string): string {
   for (const [re, to] of EXTREME_NOUN) out = out.replace(re, to);
   out = out.replace(COMPANY_GROWTH, "mrr growth");
   out = out.replace(SOLD, "how much $1 $2 close");
-  out = out.replace(OPENING_FIGURE, (_m, word: string, noun: string) =>
-    `${noun} at the ${word === "opening" || word === "starting" ? "start" : "end"} of `,
+  out = out.replace(OPENING_FIGURE, (m: string, word: string, noun: string) =>
+    kept.some((k) => `${word} ${noun} `.startsWith(`${k} `))
+      ? m
+      : `${noun} at the ${word === "opening" || word === "starting" ? "start" : "end"} of `,
   );
   out = out.replace(MONTH_EDGE, (m, edge: string, offset: number, whole: string) => {
     const rest = whole.slice(offset + m.length);

@@ -1,0 +1,102 @@
+import { beforeAll, describe, expect, test } from "bun:test";
+import type { Catalog } from "../../../engine/catalog/catalog.ts";
+import { expandShorthand } from "../../../tools/planner/vocabulary.ts";
+import { demoCatalog, plannerOver } from "./demo-planner.ts";
+
+/**
+ * The rules of branch trust8 (#15), on phrasings that are in no eval file: a level at an instant said as an
+ * opening/closing figure, "at month end" or the 1st of a month; comparisons said with "up or down" or "higher …
+ * than"; "at its peak" and "when"; growth and selling said as verbs; a level "since the end of" a period.
+ * Planned over the demo's own catalog at 2026-11-21. Pure.
+ */
+let catalog: Catalog;
+beforeAll(() => {
+  catalog = demoCatalog();
+});
+const { plan, refusal } = plannerOver(() => catalog);
+const main = (q: string) => plan(q).calls.find((c) => c.role === "main" || c.role === undefined)!.input;
+
+describe("a level at an instant", () => {
+  test.each([
+    ["closing mrr for august", "mrr", "2026-08"],
+    ["opening arr in q3", "arr", "2026-06"],
+    ["what was our ending customer count in may", "active_customers", "2026-05"],
+    ["starting open pipeline for september", "open_pipeline", "2026-08"],
+  ])("an opening or closing figure: %p reads %s at the end of %s", (q, metric, period) => {
+    const p = plan(q);
+    expect(p.intent).toBe("metric");
+    expect(p.calls[0]!.input).toMatchObject({ metric, period });
+  });
+
+  test("'paying customers at month end' is the level now, this month to date", () => {
+    expect(plan("paying customers at month end").calls[0]!.input).toMatchObject({
+      metric: "active_customers",
+      period: "this_month",
+    });
+  });
+
+  test.each([
+    ["mrr as of 1 july", "mrr", "2026-06"],
+    ["how many paying accounts did we have on aug 1", "active_customers", "2026-07"],
+  ])("the 1st of a month opens it: %p reads %s at the end of %s", (q, metric, period) => {
+    expect(plan(q).calls[0]!.input).toMatchObject({ metric, period });
+  });
+
+  test("a day inside a month still asks back, naming both month ends", () => {
+    const r = refusal("arr on august 15");
+    expect(r.kind).toBe("clarify");
+    expect(r.reason).toContain("ask for the end of July 2026 or the end of August 2026");
+  });
+
+  test("deals, trials and rates said with closing/ending keep their own reading", () => {
+    expect(plan("closing deals in october").calls[0]!.input).toMatchObject({ metric: "deals_closed", period: "2026-10" });
+    expect(plan("trials ending in october").calls[0]!.input).toMatchObject({ metric: "trials_ended", period: "2026-10" });
+    expect(expandShorthand("mrr as of last month end")).toBe("mrr as of last month end");
+  });
+});
+
+describe("comparisons and verbs", () => {
+  test("'lower in September than in August' compares the two months, the first said as current", () => {
+    const p = plan("was new mrr lower in september than in august");
+    expect(p.intent).toBe("compare");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "new_mrr", current: "2026-09", previous: "2026-08" });
+  });
+
+  test("'up or down' is a change; 'than' before a number is left as typed", () => {
+    const p = plan("did arr go up or down in q3");
+    expect(p.intent).toBe("compare");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "arr", current: "2026-Q3" });
+    expect(expandShorthand("customers with more than 5 seats")).toBe("customers with more than 5 seats");
+  });
+
+  test("a level since the end of a month: now against that month's end", () => {
+    expect(main("how much has mrr gone up since the end of march")).toMatchObject({
+      metric: "mrr",
+      current: "this_month",
+      previous: "2026-03",
+    });
+  });
+
+  test("'when … at their peak' ranks the metric's months, never a dimension in its name", () => {
+    const p = plan("when were open deals at their peak in 2026");
+    expect(p.intent).toBe("argmax");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "open_deals", grain: "month" });
+    expect(p.interpretation!.argmax).toEqual({ dimension: "period", direction: "most" });
+  });
+
+  test("growth said of the company is MRR growth; 'grow customers' keeps its metric; 'fast enough' is not placed", () => {
+    expect(plan("have we grown this quarter").calls[0]!.input).toMatchObject({
+      metric: "net_new_mrr",
+      period: "this_quarter",
+    });
+    expect(expandShorthand("did we grow customers in q2")).toBe("did we grow customers in q2");
+    expect(expandShorthand("are we growing fast enough")).toBe("are we growing fast enough");
+  });
+
+  test("'how much have we sold this year' is the closed-won amount", () => {
+    expect(plan("how much have we sold this year").calls[0]!.input).toMatchObject({
+      metric: "won_amount",
+      period: "this_year",
+    });
+  });
+});
