@@ -328,11 +328,32 @@ function compareLines(o: Out<typeof comparePeriods>): string[] {
   ];
 }
 
+/**
+ * The rows a ranking was kept to, in words: "is_won = true" is "won", a date column between two days is "close_date
+ * 2026-07-01 to 2026-09-30", any other filter "owner = James Chen".
+ */
+function keptRows(filters: Out<typeof topN>["filters"]): string {
+  const parts: string[] = [];
+  const from = new Map(filters.filter((f) => f.op === ">=").map((f) => [f.column, String(f.value)]));
+  for (const f of filters) {
+    if (typeof f.value === "boolean" && f.op === "=" && f.column.startsWith("is_"))
+      parts.push(`${f.value ? "" : "not "}${f.column.slice(3).replaceAll("_", " ")}`);
+    else if (f.op === ">=" && filters.some((g) => g.column === f.column && g.op === "<")) continue;
+    else if (f.op === "<" && from.has(f.column) && /^\d{4}-\d{2}-\d{2}$/.test(String(f.value))) {
+      const last = new Date(`${String(f.value)}T00:00:00Z`);
+      last.setUTCDate(last.getUTCDate() - 1);
+      parts.push(`${f.column} ${from.get(f.column)} to ${last.toISOString().slice(0, 10)}`);
+    } else parts.push(`${f.column} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`);
+  }
+  return parts.join(", ");
+}
+
 function topLines(o: Out<typeof topN>): string[] {
   if (!o.rows.length) return [`${o.mart} has no rows to rank.`];
   // one row is "Top customer", never "Top 1 customers"
   const what = o.rows.length === 1 ? o.mart.replace(/ies$/, "y").replace(/s$/, "") : `${o.rows.length} ${o.mart}`;
-  const head = `${o.direction === "top" ? "Top" : "Bottom"} ${what} by ${o.measure}${o.label_masked ? ` (${o.label_column} is PII, masked)` : ""}:`;
+  const kept = keptRows(o.filters);
+  const head = `${o.direction === "top" ? "Top" : "Bottom"} ${what} by ${o.measure}${kept ? `, ${kept}` : ""}${o.label_masked ? ` (${o.label_column} is PII, masked)` : ""}:`;
   return [
     head,
     ...table(

@@ -8,7 +8,7 @@ import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from 
 import { readArithmetic, readImpliedPopulation, readShare, type ArithmeticRead } from "./arithmetic.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
-import { trailingWindow, type FoundPeriod } from "./periods.ts";
+import { findPeriods, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
 import { placeList, suggestionsFor, understand, type Interpretation, type Understood } from "./understand.ts";
@@ -418,6 +418,14 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
       unplaced: [top[0].trim()],
     };
   }
+  // "the biggest deal we won this year", "what's the largest deal James closed": the rows ranked, kept to a state,
+  // a period of its event and a value, when every word is placed so (no metric's ranking read it above)
+  if (top && rest.length) {
+    const ranked = planTopN(top, words, metrics, catalog);
+    const kept = ranked.status === "plan" ? rowFilters(text, top, ranked.calls[0]!.input, catalog, at) : undefined;
+    if (kept && ranked.status === "plan")
+      return plan1("top_n", [{ ...ranked.calls[0]!, input: { ...ranked.calls[0]!.input, filters: kept } }]);
+  }
   if (top && !WHICH_MOST.test(text)) {
     if (rest.length)
       return {
@@ -745,6 +753,104 @@ function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>
   const direction = /bottom|smallest|lowest|worst/.test(adjective!) ? "bottom" : "top";
   void words;
   return plan1("top_n", [{ role: "main", name: "top_n", input: { mart: mart.name, measure, label, n, direction } }]);
+}
+
+/** the words of a row's state ("won", "lost", "open", "closed") and the event whose date a period keeps to */
+const ROW_STATE: Record<string, { column: string; event?: string }> = {
+  won: { column: "is_won", event: "close" },
+  lost: { column: "is_lost", event: "close" },
+  // a deal "we closed" is one we won (a lost deal is no one's close), as for the counts of closed deals by a person
+  closed: { column: "is_won", event: "close" },
+  close: { column: "is_won", event: "close" },
+  open: { column: "is_open" },
+};
+
+/**
+ * Filters for a ranking of a mart's rows from the words around it: a state said by a boolean column of the mart
+ * ("won" is is_won = true), a period on the date of that state's event ("won this year": close_date in 2026, to
+ * date), and a value of a column by its whole name or a person's unique first name ("James" is owner James Chen).
+ * Every word but the ranking's own must be placed, else undefined (the ranking asks back): a period with no
+ * state ("the biggest deal this year": created or closed?) is never guessed.
+ */
+function rowFilters(
+  text: string,
+  top: RegExpExecArray,
+  input: Record<string, unknown>,
+  catalog: Catalog,
+  at: Date,
+): { column: string; op: string; value: string | boolean }[] | undefined {
+  const mart = catalog.models.get(String(input.mart));
+  if (!mart) return undefined;
+  const cols = new Map(mart.columns.map((c) => [c.name, c]));
+  const words = wordsOf(text);
+  const placed = words.map((w) => STOP.has(w.text) || STOP.has(w.stem) || /^\d+$/.test(w.text) || w.text in NUMBER_WORDS);
+  // the ranking's adjective and the mart's noun ("deal" of deals) are the ranking's own
+  const entityAt = top.index + top[0].indexOf(top[3]!);
+  const martStems = new Set(wordsOf(mart.name.replaceAll("_", " ")).map((w) => w.stem));
+  words.forEach((w, i) => {
+    if (w.start >= top.index && w.end <= top.index + top[1]!.length) placed[i] = true;
+    if (w.start >= entityAt && w.end <= entityAt + top[3]!.length && martStems.has(w.stem)) placed[i] = true;
+    if (top[4] && w.start >= top.index + top[0].lastIndexOf(top[4])) placed[i] = true;
+    if (/^(by|in|on|of|ranked)$/.test(w.text)) placed[i] = true;
+  });
+  const filters: { column: string; op: string; value: string | boolean }[] = [];
+  let event: string | undefined;
+  words.forEach((w, i) => {
+    const state = ROW_STATE[w.text];
+    if (!state || !cols.has(state.column) || filters.some((f) => f.column === state.column)) return;
+    filters.push({ column: state.column, op: "=", value: true });
+    event = state.event;
+    placed[i] = true;
+  });
+  for (const p of findPeriods(text, at)) {
+    const dateCol = event
+      ? mart.columns.find((c) => c.name.includes(event!) && /^DATE$/i.test(c.type ?? "") && !/month/.test(c.name))
+      : undefined;
+    if (!dateCol) return undefined;
+    const r = resolvePeriod(p.period, at);
+    filters.push({ column: dateCol.name, op: ">=", value: r.start }, { column: dateCol.name, op: "<", value: r.end });
+    words.forEach((w, i) => {
+      if (w.start >= p.start && w.end <= p.end) placed[i] = true;
+    });
+    // "in 2026", "during Q3": the word that opens the period
+    words.forEach((w, i) => {
+      if (w.end <= p.start && /^(in|during|since|for|over|this|last)$/.test(w.text) && words[i + 1]?.start! >= p.start)
+        placed[i] = true;
+    });
+  }
+  // a value of a column: its whole name, or a person's first name that exactly one value has
+  for (const c of mart.columns) {
+    const values = [
+      ...new Set(
+        [...(catalog.dimensionValues ?? [])].filter(([k]) => k.endsWith(`.${c.name}`)).flatMap(([, v]) => v),
+      ),
+    ];
+    if (!values.length) continue;
+    const hits: { value: string; at: number[] }[] = [];
+    for (const v of values) {
+      const stems = wordsOf(v.toLowerCase()).map((w) => w.stem);
+      const i = words.findIndex((_, j) => stems.length > 0 && stems.every((s, k) => words[j + k]?.stem === s));
+      if (i >= 0) hits.push({ value: v, at: stems.map((_, k) => i + k) });
+    }
+    if (!hits.length && c.synonyms?.includes("who")) {
+      const firsts = new Map<string, string[]>();
+      for (const v of values) {
+        const first = wordsOf(v.toLowerCase())[0];
+        if (first && wordsOf(v).length > 1) firsts.set(first.stem, [...(firsts.get(first.stem) ?? []), v]);
+      }
+      words.forEach((w, i) => {
+        const names = firsts.get(w.stem);
+        if (names?.length === 1) hits.push({ value: names[0]!, at: [i] });
+      });
+    }
+    if (hits.length > 1) return undefined;
+    if (hits.length === 1) {
+      filters.push({ column: c.name, op: "=", value: hits[0]!.value });
+      for (const i of hits[0]!.at) placed[i] = true;
+    }
+  }
+  if (!filters.length || placed.some((p) => !p)) return undefined;
+  return filters;
 }
 
 /** A dimension said by one of its column synonyms ("reps" is owner), in the singular or plural. */

@@ -102,6 +102,8 @@ export const topN = defineTool({
       label_column: label.name,
       label_masked: label.pii,
       direction: input.direction,
+      /** the filters the rows were kept to, as asked */
+      filters: input.filters,
       format,
       unit: sameName?.unit ?? null,
       rows,

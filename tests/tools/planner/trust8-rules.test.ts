@@ -12,6 +12,7 @@ import { demoCatalog, plannerOver } from "./demo-planner.ts";
 let catalog: Catalog;
 beforeAll(() => {
   catalog = demoCatalog();
+  catalog.dimensionValues!.set("deals_closed_monthly.owner", ["Priya Nair", "James Chen", "Tom Becker", "Maria Lopez"]);
 });
 const { plan, refusal } = plannerOver(() => catalog);
 const main = (q: string) => plan(q).calls.find((c) => c.role === "main" || c.role === undefined)!.input;
@@ -98,5 +99,38 @@ describe("comparisons and verbs", () => {
       metric: "won_amount",
       period: "this_year",
     });
+  });
+});
+
+describe("a ranking of rows kept to a state, a period and a value", () => {
+  test("'the 2 largest deals tom won in q1' keeps won deals closed in Q1 owned by Tom Becker", () => {
+    expect(main("the 2 largest deals tom won in q1")).toMatchObject({
+      mart: "deals",
+      measure: "amount",
+      n: 2,
+      direction: "top",
+      filters: [
+        { column: "is_won", op: "=", value: true },
+        { column: "close_date", op: ">=", value: "2026-01-01" },
+        { column: "close_date", op: "<", value: "2026-04-01" },
+        { column: "owner", op: "=", value: "Tom Becker" },
+      ],
+    });
+  });
+
+  test("'smallest open deal in the sales pipeline' keeps open deals of that pipeline", () => {
+    expect(main("smallest open deal in the sales pipeline")).toMatchObject({
+      mart: "deals",
+      direction: "bottom",
+      filters: [
+        { column: "is_open", op: "=", value: true },
+        { column: "pipeline", op: "=", value: "Sales Pipeline" },
+      ],
+    });
+  });
+
+  test("a period with no state, or a word no column holds, still asks back", () => {
+    expect(refusal("largest deal from last month").kind).toBe("clarify");
+    expect(refusal("biggest deal maria won from a retailer").kind).toBe("clarify");
   });
 });
