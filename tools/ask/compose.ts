@@ -202,7 +202,10 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1): 
   // so a month to date never wins "the fewest"; a level (time_rollup last) is whole at any instant, so its running
   // bucket is the level now and ranks with the others ("the month with the most customers this year")
   const byPeriod = !r.group_by.length && !!r.grain;
-  const whole = byPeriod && r.period.toDate && r.time_rollup !== "last" ? rows.filter((x) => String(x.period) < lastBucketStart(rows)) : rows;
+  const whole =
+    byPeriod && r.period.toDate && r.time_rollup !== "last"
+      ? rows.filter((x) => String(x.period) < lastBucketStart(rows))
+      : rows;
   const ranked = whole.length ? whole : rows;
   const sorted = [...ranked].sort((a, b) => (direction === "most" ? b.value! - a.value! : a.value! - b.value!));
   const dim = byPeriod ? "period" : r.group_by[0]!;

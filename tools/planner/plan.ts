@@ -783,7 +783,9 @@ function rowFilters(
   if (!mart) return undefined;
   const cols = new Map(mart.columns.map((c) => [c.name, c]));
   const words = wordsOf(text);
-  const placed = words.map((w) => STOP.has(w.text) || STOP.has(w.stem) || /^\d+$/.test(w.text) || w.text in NUMBER_WORDS);
+  const placed = words.map(
+    (w) => STOP.has(w.text) || STOP.has(w.stem) || /^\d+$/.test(w.text) || w.text in NUMBER_WORDS,
+  );
   // the ranking's adjective and the mart's noun ("deal" of deals) are the ranking's own
   const entityAt = top.index + top[0].indexOf(top[3]!);
   const martStems = new Set(wordsOf(mart.name.replaceAll("_", " ")).map((w) => w.stem));
@@ -821,9 +823,7 @@ function rowFilters(
   // a value of a column: its whole name, or a person's first name that exactly one value has
   for (const c of mart.columns) {
     const values = [
-      ...new Set(
-        [...(catalog.dimensionValues ?? [])].filter(([k]) => k.endsWith(`.${c.name}`)).flatMap(([, v]) => v),
-      ),
+      ...new Set([...(catalog.dimensionValues ?? [])].filter(([k]) => k.endsWith(`.${c.name}`)).flatMap(([, v]) => v)),
     ];
     if (!values.length) continue;
     const hits: { value: string; at: number[] }[] = [];

@@ -1015,9 +1015,9 @@ function attemptWith(
       : when
         ? undefined
         : /^who\b/.test(text.trim())
-        ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => whoPhrases.has(p))
-        : (findDimension(tokens, placed, catalog, metric, true, 0, undefined, skipped + 5) ??
-          rankedNoun(tokens, catalog, metric, sup));
+          ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => whoPhrases.has(p))
+          : (findDimension(tokens, placed, catalog, metric, true, 0, undefined, skipped + 5) ??
+            rankedNoun(tokens, catalog, metric, sup));
     // "which month had the most new MRR": the period itself is ranked, a bucket of the grain said
     const bucket = dim
       ? undefined
@@ -1324,7 +1324,9 @@ function attemptWith(
           // one the month starts with — the end of the month before (said in the reading)
           const prev = add(lastBucket, "month", -1);
           period = ymd(prev).slice(0, 7);
-          why.push(`${r.label} is the start of ${labelOf(lastBucket, "month")}: the end of ${labelOf(prev, "month")} for a level like ${metric.name}`);
+          why.push(
+            `${r.label} is the start of ${labelOf(lastBucket, "month")}: the end of ${labelOf(prev, "month")} for a level like ${metric.name}`,
+          );
         } else {
           const before = labelOf(add(lastBucket, metric.grain, -1), metric.grain);
           const after = bucketEnd > today ? "now" : `the end of ${labelOf(lastBucket, metric.grain)}`;

@@ -84,7 +84,8 @@ const MONTH_EDGE =
   /(?<!\b(?:last|this|current|previous|prior|next)\s+)\b(?:at\s+)?(?:the\s+)?month[\s-]+(start|beginning|end)\b(?:\s+(?:for|in|of)\b)?/g;
 
 /** "did MRR go up or down", "higher or lower": the question is the change, said by its first direction */
-const EITHER_WAY = /\b(up|down|higher|lower|more|fewer|less|better|worse)\s+or\s+(?:up|down|higher|lower|more|fewer|less|better|worse)\b/g;
+const EITHER_WAY =
+  /\b(up|down|higher|lower|more|fewer|less|better|worse)\s+or\s+(?:up|down|higher|lower|more|fewer|less|better|worse)\b/g;
 /**
  * "was churn higher in October than in September", "did we win more deals in October than September": two periods
  * set against each other with a comparative are a comparison of them ("October vs September"); only with a period

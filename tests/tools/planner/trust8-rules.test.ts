@@ -50,8 +50,14 @@ describe("a level at an instant", () => {
   });
 
   test("deals, trials and rates said with closing/ending keep their own reading", () => {
-    expect(plan("closing deals in october").calls[0]!.input).toMatchObject({ metric: "deals_closed", period: "2026-10" });
-    expect(plan("trials ending in october").calls[0]!.input).toMatchObject({ metric: "trials_ended", period: "2026-10" });
+    expect(plan("closing deals in october").calls[0]!.input).toMatchObject({
+      metric: "deals_closed",
+      period: "2026-10",
+    });
+    expect(plan("trials ending in october").calls[0]!.input).toMatchObject({
+      metric: "trials_ended",
+      period: "2026-10",
+    });
     expect(expandShorthand("mrr as of last month end")).toBe("mrr as of last month end");
   });
 });
