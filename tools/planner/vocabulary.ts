@@ -81,7 +81,19 @@ const OPENING_FIGURE = new RegExp(
 /** "MRR at month start", "customers at month end for September": the start or end of the month named, or of this one
  * ("last month end" is the end of last month, read by the period) */
 const MONTH_EDGE =
-  /(?<!\b(?:last|this|current|previous|prior|next)\s+)\b(?:at\s+)?(?:the\s+)?month[\s-]+(start|beginning|end)\b(?:\s+(?:for|in|of)\b)?/g;
+  /(?<!\b(?:last|this|current|previous|prior|next)\s+)\b(?:at\s+)?(?:the\s+)?(month|quarter|year)[\s-]+(start|beginning|end)\b(?:\s+(?:for|in|of)\b)?/g;
+/** "beginning of month MRR", "ARR at end of quarter": the edge of the current month (quarter, year), with its "the" */
+const EDGE_OF_UNIT = /\b(start|beginning|end)\s+of\s+(month|quarter|year)\b/g;
+/** "ARR at the close of Q3": the end of the period */
+const CLOSE_OF = new RegExp(`\\b(?:the\\s+)?close\\s+of\\s+(?=${PERIOD_OPENING})`, "g");
+/**
+ * "did ARR increase last quarter", "is our MRR growing", "did open pipeline drop": a level or a count said to rise
+ * or fall is its change ("go up"/"go down", which the planner reads as a comparison); only after an auxiliary and
+ * the words of what changed, so "customers who dropped" is left as typed.
+ */
+const CHANGE_VERB =
+  /\b(did|has|have|is|was|were|are)\s+((?:our\s+|the\s+)?[a-z][a-z ]{0,30}?)\s+(?:(increase|increased|increasing|rise|rising|risen|grow|growing|drop|dropped|dropping|fall|fallen|falling|decline|declined|declining|decrease|decreased|decreasing))\b/g;
+const UP_VERB = /^(increase|increased|increasing|rise|rising|risen|grow|growing)$/;
 
 /** "did MRR go up or down", "higher or lower": the question is the change, said by its first direction */
 const EITHER_WAY =
@@ -100,6 +112,8 @@ const COMPARATIVE_THAN = new RegExp(
 const EXTREME_NOUN: [RegExp, string][] = [
   [/\b(?:at\s+)?(?:its|their|the)\s+(?:peak|high\s+point|highest\s+point|max|maximum)\b/g, "highest"],
   [/\b(?:at\s+)?(?:its|their|the)\s+(?:trough|low\s+point|lowest\s+point|min|minimum)\b/g, "lowest"],
+  // "peak MRR month": the adjective
+  [/\bpeak\b/g, "highest"],
 ];
 /**
  * "did we grow last month", "are we growing": growth said of the company with no metric is MRR growth (net new
@@ -126,13 +140,21 @@ export function expandShorthand(text: string, kept: readonly string[] = []): str
       ? m
       : `${noun} at the ${word === "opening" || word === "starting" ? "start" : "end"} of `,
   );
-  out = out.replace(MONTH_EDGE, (m, edge: string, offset: number, whole: string) => {
+  out = out.replace(MONTH_EDGE, (m, unit: string, edge: string, offset: number, whole: string) => {
     const rest = whole.slice(offset + m.length);
-    const named = new RegExp(`^\\s*${PERIOD_OPENING}`).test(rest);
+    const named = unit === "month" && new RegExp(`^\\s*${PERIOD_OPENING}`).test(rest);
     if (named) return ` at the ${edge} of `;
-    // said last ("MRR at month start"): the current month; before other words it is left as typed
-    return /^[\s?.!]*$/.test(rest) ? ` at the ${edge} of the month` : m;
+    // said last ("MRR at month start", "ARR at quarter end"): the current one; before other words left as typed
+    return /^[\s?.!]*$/.test(rest) ? ` at the ${edge} of the ${unit}` : m;
   });
+  out = out.replace(EDGE_OF_UNIT, (m: string, edge: string, unit: string, offset: number, whole: string) => {
+    const around = whole.slice(Math.max(0, offset - 40), offset + m.length + 40);
+    return kept.some((k) => k.includes(m) && around.includes(k)) ? m : `the ${edge} of the ${unit}`;
+  });
+  out = out.replace(CLOSE_OF, "the end of ");
+  out = out.replace(CHANGE_VERB, (m: string, aux: string, what: string, verb: string) =>
+    /\b(?:we|you|they|it|there)\b/.test(what) ? m : `${aux} ${what} go ${UP_VERB.test(verb) ? "up" : "down"}`,
+  );
   return out.replace(/\s{2,}/g, " ").trim();
 }
 

@@ -140,3 +140,34 @@ describe("a ranking of rows kept to a state, a period and a value", () => {
     expect(refusal("biggest deal maria won from a retailer").kind).toBe("clarify");
   });
 });
+
+describe("more ways to say an instant or a change", () => {
+  test.each([
+    ["end of quarter arr", "arr", "this_quarter"],
+    ["what was mrr at the close of q2", "mrr", "2026-Q2"],
+  ])("%p reads %s at %s's end", (q, metric, period) => {
+    expect(plan(q).calls[0]!.input).toMatchObject({ metric, period });
+  });
+
+  test.each([
+    ["did active customers fall in september", "active_customers", "2026-09"],
+    ["has new mrr increased this quarter", "new_mrr", "this_quarter"],
+  ])("a verb of rise or fall after the metric is its change: %p", (q, metric, current) => {
+    const p = plan(q);
+    expect(p.intent).toBe("compare");
+    expect(p.calls[0]!.input).toMatchObject({ metric, current });
+  });
+
+  test("a verb of falling said of people, and 'customers at start of month' (a metric's name), are left as typed", () => {
+    expect(expandShorthand("how many customers dropped off")).toBe("how many customers dropped off");
+    expect(expandShorthand("customers at start of month", ["customers at start of month"])).toBe(
+      "customers at start of month",
+    );
+  });
+
+  test("'peak arr quarter' ranks quarters by ARR", () => {
+    const p = plan("peak arr quarter this year");
+    expect(p.intent).toBe("argmax");
+    expect(p.calls[0]!.input).toMatchObject({ metric: "arr", grain: "quarter" });
+  });
+});
