@@ -104,3 +104,21 @@ test("top 5 customers by MRR", () => {
   );
   expect(j.answer).not.toMatch(/@/);
 }, 30_000);
+
+test("a count of rows over an amount, and a ranking kept to a state, a period and a person (trust8)", () => {
+  const counted = ask("how many won deals were over $9k in q2");
+  const [c] = sql(
+    "SELECT count(*)::int AS n FROM marts.deals WHERE is_won AND close_date >= DATE '2026-04-01' AND close_date < DATE '2026-07-01' AND amount > 9000",
+  );
+  expect(counted.tool_calls[0]).toMatchObject({ name: "top_n", input: { mart: "deals", measure: "amount" } });
+  expect(counted.answer.split("\n")[0]).toStartWith(
+    `${c!.n} deals kept to amount > 9000, won, close_date 2026-04-01 to 2026-06-30`,
+  );
+
+  const ranked = ask("the largest deal tom won in q3");
+  const [top] = sql(
+    "SELECT deal_name FROM marts.deals WHERE is_won AND owner = 'Tom Becker' AND close_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' ORDER BY amount DESC LIMIT 1",
+  );
+  expect(ranked.answer).toContain("owner = Tom Becker");
+  expect(ranked.answer.split("\n")[1]).toContain(top!.deal_name);
+}, 30_000);

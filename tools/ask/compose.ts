@@ -351,6 +351,17 @@ function keptRows(filters: Out<typeof topN>["filters"]): string {
   return parts.join(", ");
 }
 
+/** "how many open deals are over $5k": the rows the filters keep, counted, and their measure summed. */
+function countLines(o: Out<typeof topN>): string[] {
+  const kept = keptRows(o.filters);
+  const what = o.matched.rows === 1 ? o.mart.replace(/ies$/, "y").replace(/s$/, "") : o.mart;
+  const total =
+    o.matched.total === null || !o.matched.rows
+      ? ""
+      : ` (${o.measure} ${formatValue(o.matched.total, o.format, o.unit ?? undefined)} in all)`;
+  return [`${o.matched.rows} ${what}${kept ? ` kept to ${kept}` : ""}${total}.`];
+}
+
 function topLines(o: Out<typeof topN>): string[] {
   if (!o.rows.length) return [`${o.mart} has no rows to rank.`];
   // one row is "Top customer", never "Top 1 customers"
@@ -512,6 +523,8 @@ export function composeAnswer(
       return compareLines(o);
     case "top_n":
       return topLines(o);
+    case "count_rows":
+      return countLines(o);
     case "freshness":
       return freshnessLines(o);
     case "lineage":

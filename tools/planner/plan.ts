@@ -36,7 +36,8 @@ export type Intent =
   | "list_metrics"
   | "describe_metric"
   | "describe_mart"
-  | "average";
+  | "average"
+  | "count_rows";
 
 export interface PlannedCall extends ToolCall {
   role: CallRole;
@@ -397,6 +398,10 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
     return planUnderstood(read, catalog, at);
   }
   const top = TOP.exec(text);
+  if (!top) {
+    const counted = readThreshold(text, catalog, at);
+    if (counted) return counted;
+  }
   // a ranking reads a mart's rows as they stand: a period, a filter or a verb around it ("the largest deal we
   // won this year") cannot be applied, so it asks back rather than rank every row
   const rest = top
@@ -758,7 +763,9 @@ function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>
 /** the words of a row's state ("won", "lost", "open", "closed") and the event whose date a period keeps to */
 const ROW_STATE: Record<string, { column: string; event?: string }> = {
   won: { column: "is_won", event: "close" },
+  win: { column: "is_won", event: "close" },
   lost: { column: "is_lost", event: "close" },
+  lose: { column: "is_lost", event: "close" },
   // a deal "we closed" is one we won (a lost deal is no one's close), as for the counts of closed deals by a person
   closed: { column: "is_won", event: "close" },
   close: { column: "is_won", event: "close" },
@@ -778,24 +785,36 @@ function rowFilters(
   input: Record<string, unknown>,
   catalog: Catalog,
   at: Date,
-): { column: string; op: string; value: string | boolean }[] | undefined {
-  const mart = catalog.models.get(String(input.mart));
+): RowFilter[] | undefined {
+  const entityAt = top.index + top[0].indexOf(top[3]!);
+  // the ranking's adjective, the mart's noun ("deal" of deals) and the measure said are the ranking's own
+  return keptTo(text, String(input.mart), catalog, at, (w, martStems) => {
+    if (w.start >= top.index && w.end <= top.index + top[1]!.length) return true;
+    if (w.start >= entityAt && w.end <= entityAt + top[3]!.length && martStems.has(w.stem)) return true;
+    if (top[4] && w.start >= top.index + top[0].lastIndexOf(top[4])) return true;
+    return /^(by|in|on|of|ranked)$/.test(w.text);
+  });
+}
+
+type RowFilter = { column: string; op: string; value: string | number | boolean };
+
+/** The filters every word of the question places on a mart's rows (see rowFilters); own: words already placed. */
+function keptTo(
+  text: string,
+  martName: string,
+  catalog: Catalog,
+  at: Date,
+  own: (w: Word, martStems: Set<string>) => boolean,
+  filters: RowFilter[] = [],
+): RowFilter[] | undefined {
+  const mart = catalog.models.get(martName);
   if (!mart) return undefined;
   const cols = new Map(mart.columns.map((c) => [c.name, c]));
   const words = wordsOf(text);
-  const placed = words.map(
-    (w) => STOP.has(w.text) || STOP.has(w.stem) || /^\d+$/.test(w.text) || w.text in NUMBER_WORDS,
-  );
-  // the ranking's adjective and the mart's noun ("deal" of deals) are the ranking's own
-  const entityAt = top.index + top[0].indexOf(top[3]!);
   const martStems = new Set(wordsOf(mart.name.replaceAll("_", " ")).map((w) => w.stem));
-  words.forEach((w, i) => {
-    if (w.start >= top.index && w.end <= top.index + top[1]!.length) placed[i] = true;
-    if (w.start >= entityAt && w.end <= entityAt + top[3]!.length && martStems.has(w.stem)) placed[i] = true;
-    if (top[4] && w.start >= top.index + top[0].lastIndexOf(top[4])) placed[i] = true;
-    if (/^(by|in|on|of|ranked)$/.test(w.text)) placed[i] = true;
-  });
-  const filters: { column: string; op: string; value: string | boolean }[] = [];
+  const placed = words.map(
+    (w) => STOP.has(w.text) || STOP.has(w.stem) || /^\d+$/.test(w.text) || w.text in NUMBER_WORDS || own(w, martStems),
+  );
   let event: string | undefined;
   words.forEach((w, i) => {
     const state = ROW_STATE[w.text];
@@ -851,6 +870,75 @@ function rowFilters(
   }
   if (!filters.length || placed.some((p) => !p)) return undefined;
   return filters;
+}
+
+/** "over $10k", "at least 5k", "$8,000 or more", "under $500": a bound on an amount (a figure in money only) */
+const THRESHOLD =
+  /(?:\b(over|above|more\s+than|greater\s+than|bigger\s+than|larger\s+than|exceeding|at\s+least|under|below|less\s+than|smaller\s+than|at\s+most)\s+(\$\s?\d[\d,]*(?:\.\d+)?\s?[km]?|\d[\d,]*(?:\.\d+)?\s?[km])(?![a-z]))|(?:(\$\s?\d[\d,]*(?:\.\d+)?\s?[km]?|\b\d[\d,]*(?:\.\d+)?\s?[km])(?![a-z])\s+(or\s+more|or\s+above|or\s+higher|or\s+less|or\s+below|or\s+under|and\s+up|and\s+above|plus))/;
+const COUNT_ASKED = /^(?:how\s+many|number\s+of|count\s+of|count)\b/;
+
+/**
+ * "how many open deals are over $5k", "deals over $10k won last quarter": the rows of the mart named, kept to a
+ * bound on its money column and to the state, period and values said (as a ranking's rows are), counted. A figure
+ * with no money mark ("over 5") or a mart with no money column is left to ask back.
+ */
+function readThreshold(text: string, catalog: Catalog, at: Date): Plan | Refusal | undefined {
+  const m = THRESHOLD.exec(text);
+  if (!m) return undefined;
+  const word = (m[1] ?? m[4]!).replace(/\s+/g, " ");
+  const figure = (m[2] ?? m[3]!).replace(/[$,\s]/g, "");
+  const scale = figure.endsWith("k") ? 1e3 : figure.endsWith("m") ? 1e6 : 1;
+  const amount = Number(figure.replace(/[km]$/, "")) * scale;
+  if (!Number.isFinite(amount)) return undefined;
+  const op = /^(over|above|more than|greater than|bigger than|larger than|exceeding)$/.test(word)
+    ? ">"
+    : /^(at least|or more|or above|or higher|and up|and above|plus)$/.test(word)
+      ? ">="
+      : /^(under|below|less than|smaller than)$/.test(word)
+        ? "<"
+        : "<=";
+  const words = wordsOf(text);
+  const marts = catalog.marts().filter((model) => {
+    const stems = new Set(wordsOf(model.name.replaceAll("_", " ")).map((w) => w.stem));
+    return stems.size === 1 && words.some((w) => stems.has(w.stem));
+  });
+  const mart = marts.length === 1 ? marts[0]! : undefined;
+  const money = mart && MONEY_COLUMNS.find((c) => mart.columns.some((col) => col.name === c));
+  if (!mart || !money) return undefined;
+  const [from, to] = [m.index, m.index + m[0].length];
+  const asked = COUNT_ASKED.exec(text);
+  const kept = keptTo(
+    text,
+    mart.name,
+    catalog,
+    at,
+    (w, martStems) =>
+      (w.start >= from && w.end <= to) ||
+      martStems.has(w.stem) ||
+      (asked !== null && w.end <= asked[0].length) ||
+      /^(worth|valued|sized|with|amount|value|size|are|is|were|was|of|that|which)$/.test(w.text),
+    [{ column: money, op, value: amount }],
+  );
+  if (!kept) return undefined;
+  // "won deals over 50k": a count of events with no period would be every one ever, where a metric's count reads
+  // the last full month — which is asked back
+  const events = Object.entries(ROW_STATE).filter(([, st]) => st.event && kept.some((f) => f.column === st.column));
+  if (events.length && !kept.some((f) => f.op === ">=" && typeof f.value === "string"))
+    return {
+      status: "refusal",
+      reason: `a count of ${events[0]![0]} ${mart.name} above or below an amount: over which period? ${mart.name} counted by a close need one, e.g. "this year" or "last quarter"`,
+      known_metrics: catalog.metrics.map((x) => x.name),
+      kind: "clarify",
+      unplaced: [events[0]![0]],
+    };
+  const label = mart.columns.find((c) => /name$/.test(c.name) && !c.pii)?.name ?? money;
+  return plan1("count_rows", [
+    {
+      role: "main",
+      name: "top_n",
+      input: { mart: mart.name, measure: money, label, n: 1, direction: "top", filters: kept },
+    },
+  ]);
 }
 
 /** A dimension said by one of its column synonyms ("reps" is owner), in the singular or plural. */

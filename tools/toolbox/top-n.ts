@@ -84,6 +84,17 @@ export const topN = defineTool({
     ]
       .filter(Boolean)
       .join("\n");
+    // every row the filters keep, before the limit: "how many open deals are over $5k" is this count
+    const [kept] = await ctx.query<{ n: unknown; total: unknown }>(
+      [
+        `SELECT count(*) AS n, sum(${ident(measure.name)}) AS total`,
+        `FROM ${mart.relation}`,
+        where.length ? `WHERE ${where.join(" AND ")}` : "",
+      ]
+        .filter(Boolean)
+        .join("\n"),
+      params,
+    );
     const rows = (await ctx.query<{ label: unknown; value: unknown }>(sql, params)).map((r, i) => ({
       rank: i + 1,
       label: label.pii ? maskValue(r.label) : r.label === null ? null : String(r.label),
@@ -104,6 +115,11 @@ export const topN = defineTool({
       direction: input.direction,
       /** the filters the rows were kept to, as asked */
       filters: input.filters,
+      /** the rows the filters keep (all of them, not only the n ranked) and their measure summed */
+      matched: {
+        rows: Number(kept?.n ?? 0),
+        total: kept?.total === null || kept?.total === undefined ? null : Number(kept.total),
+      },
       format,
       unit: sameName?.unit ?? null,
       rows,

@@ -171,3 +171,38 @@ describe("more ways to say an instant or a change", () => {
     expect(p.calls[0]!.input).toMatchObject({ metric: "arr", grain: "quarter" });
   });
 });
+
+describe("a count of rows above or below an amount", () => {
+  test("'how many deals maria won for at least $12k in q2' counts won deals of Q2 with amount >= 12000 owned by Maria Lopez", () => {
+    const p = plan("how many deals maria won for at least $12k in q2");
+    expect(p.intent).toBe("count_rows");
+    expect(p.calls[0]!.input).toMatchObject({
+      mart: "deals",
+      measure: "amount",
+      filters: [
+        { column: "amount", op: ">=", value: 12000 },
+        { column: "is_won", op: "=", value: true },
+        { column: "close_date", op: ">=", value: "2026-04-01" },
+        { column: "close_date", op: "<", value: "2026-07-01" },
+        { column: "owner", op: "=", value: "Maria Lopez" },
+      ],
+    });
+  });
+
+  test("'open deals under 1.5k' counts open deals below 1500; a bound with no money mark is left to ask back", () => {
+    expect(plan("open deals under 1.5k").calls[0]!.input).toMatchObject({
+      filters: [
+        { column: "amount", op: "<", value: 1500 },
+        { column: "is_open", op: "=", value: true },
+      ],
+    });
+    expect(refusal("how many open deals are over 3").kind).toBe("clarify");
+  });
+
+  test("a count of won or lost deals over an amount with no period asks which period, quoting no figure", () => {
+    const r = refusal("lost deals above $9k");
+    expect(r.kind).toBe("clarify");
+    expect(r.reason).toContain("over which period?");
+    expect(r.reason).not.toMatch(/\d/);
+  });
+});
