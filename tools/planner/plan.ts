@@ -915,11 +915,25 @@ function readThreshold(text: string, catalog: Catalog, at: Date): Plan | Refusal
     (w, martStems) =>
       (w.start >= from && w.end <= to) ||
       martStems.has(w.stem) ||
+      w.text === money ||
       (asked !== null && w.end <= asked[0].length) ||
       /^(worth|valued|sized|with|amount|value|size|are|is|were|was|of|that|which)$/.test(w.text),
     [{ column: money, op, value: amount }],
   );
   if (!kept) return undefined;
+  // "deals over $10k": a mart whose rows have states (open, won, lost) said with none is "deals" said alone — which
+  // ones is asked back, as for its metrics
+  const states = [...new Set(Object.values(ROW_STATE).map((st) => st.column))].filter((c) =>
+    mart.columns.some((col) => col.name === c),
+  );
+  if (states.length && !kept.some((f) => states.includes(f.column)))
+    return {
+      status: "refusal",
+      reason: `which ${mart.name} above or below an amount: ${states.map((c) => c.replace(/^is_/, "")).join(", ")}? say which (e.g. "open ${mart.name} over …", "${mart.name} won over … this year")`,
+      known_metrics: catalog.metrics.map((x) => x.name),
+      kind: "clarify",
+      unplaced: [mart.name],
+    };
   // "won deals over 50k": a count of events with no period would be every one ever, where a metric's count reads
   // the last full month — which is asked back
   const events = Object.entries(ROW_STATE).filter(([, st]) => st.event && kept.some((f) => f.column === st.column));

@@ -199,6 +199,12 @@ describe("a count of rows above or below an amount", () => {
     expect(refusal("how many open deals are over 3").kind).toBe("clarify");
   });
 
+  test("deals over an amount with no state said ('deals' alone) ask which: open, won or lost", () => {
+    const r = refusal("how many deals are bigger than $7k");
+    expect(r.kind).toBe("clarify");
+    expect(r.reason).toContain("won, lost, open");
+  });
+
   test("a count of won or lost deals over an amount with no period asks which period, quoting no figure", () => {
     const r = refusal("lost deals above $9k");
     expect(r.kind).toBe("clarify");
