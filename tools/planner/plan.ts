@@ -866,6 +866,11 @@ function keptTo(
     if (hits.length === 1) {
       filters.push({ column: c.name, op: "=", value: hits[0]!.value });
       for (const i of hits[0]!.at) placed[i] = true;
+      // "the Enterprise pipeline": the column's own name beside its value
+      const own = new Set(wordsOf(c.name.replaceAll("_", " ")).map((w) => w.stem));
+      words.forEach((w, i) => {
+        if (own.has(w.stem) && (hits[0]!.at.includes(i - 1) || hits[0]!.at.includes(i + 1))) placed[i] = true;
+      });
     }
   }
   if (!filters.length || placed.some((p) => !p)) return undefined;

@@ -102,10 +102,11 @@ const EITHER_WAY =
  * "was churn higher in October than in September", "did we win more deals in October than September": two periods
  * set against each other with a comparative are a comparison of them ("October vs September"); only with a period
  * said before "than" too ("more customers than last month" alone sets a month to date against a whole month, and
- * asks back), and "than" before a number ("more than 5") is left as typed.
+ * asks back), and "than" before a number ("more than 5") is left as typed; after a verb of change ("did MRR grow
+ * more in September than in August" compares two months' growth, not two levels) it is left to ask back.
  */
 const COMPARATIVE_THAN = new RegExp(
-  `\\b(?:higher|lower|more|fewer|less|bigger|smaller|better|worse|greater)\\b((?:(?!\\bthan\\b).){0,60}?\\b${PERIOD_OPENING}(?:(?!\\bthan\\b).){0,20}?)\\s+than\\s+(?:(?:in|during|for|at)\\s+)?(?=${PERIOD_OPENING})`,
+  `(?<!\\b(?:grow|grew|grown|growing|increase|increased|rise|rose|risen|drop|dropped|fall|fell|fallen|decline|declined|up|down)\\s+)\\b(?:higher|lower|more|fewer|less|bigger|smaller|better|worse|greater)\\b((?:(?!\\bthan\\b).){0,60}?\\b${PERIOD_OPENING}(?:(?!\\bthan\\b).){0,20}?)\\s+than\\s+(?:(?:in|during|for|at)\\s+)?(?=${PERIOD_OPENING})`,
   "g",
 );
 /** "when was open pipeline at its peak", "MRR's high point": the highest (a trough, the lowest) */

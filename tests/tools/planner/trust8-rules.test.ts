@@ -69,6 +69,10 @@ describe("comparisons and verbs", () => {
     expect(p.calls[0]!.input).toMatchObject({ metric: "new_mrr", current: "2026-09", previous: "2026-08" });
   });
 
+  test("'grow more in X than in Y' compares two growths, not two levels: asked back", () => {
+    expect(refusal("did arr grow more in july than in june").kind).toBe("clarify");
+  });
+
   test("'up or down' is a change; 'than' before a number is left as typed", () => {
     const p = plan("did arr go up or down in q3");
     expect(p.intent).toBe("compare");
@@ -131,6 +135,17 @@ describe("a ranking of rows kept to a state, a period and a value", () => {
       filters: [
         { column: "is_open", op: "=", value: true },
         { column: "pipeline", op: "=", value: "Sales Pipeline" },
+      ],
+    });
+  });
+
+  test("a value said with its column's name ('the enterprise pipeline') keeps to that value", () => {
+    expect(main("biggest deal in the enterprise pipeline lost in q1")).toMatchObject({
+      filters: [
+        { column: "is_lost", op: "=", value: true },
+        { column: "close_date", op: ">=", value: "2026-01-01" },
+        { column: "close_date", op: "<", value: "2026-04-01" },
+        { column: "pipeline", op: "=", value: "Enterprise" },
       ],
     });
   });
