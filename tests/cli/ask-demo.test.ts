@@ -122,3 +122,14 @@ test("a count of rows over an amount, and a ranking kept to a state, a period an
   expect(ranked.answer).toContain("owner = Tom Becker");
   expect(ranked.answer.split("\n")[1]).toContain(top!.deal_name);
 }, 30_000);
+
+test("a tie at the cut of a ranking of rows is said, never hidden (trust8)", () => {
+  const j = ask("largest deal we won in q3");
+  const rows = sql(
+    "SELECT deal_name, amount FROM marts.deals WHERE is_won AND close_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' ORDER BY amount DESC, deal_name LIMIT 2",
+  );
+  if (Number(rows[0]!.amount) === Number(rows[1]!.amount))
+    expect(j.answer).toContain(`tied at the cut: ${rows[1]!.deal_name} has the same amount as #1`);
+  else expect(j.answer).not.toContain("tied at the cut");
+  expect(j.answer.split("\n")[1]).toContain(rows[0]!.deal_name);
+}, 30_000);

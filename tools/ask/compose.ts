@@ -377,6 +377,9 @@ function topLines(o: Out<typeof topN>): string[] {
         formatValue(r.value, o.format, o.unit ?? undefined),
       ]),
     ),
+    ...(o.tied_past_limit !== null
+      ? [`  tied at the cut: ${o.tied_past_limit} has the same ${o.measure} as #${o.rows.length} (and is not listed)`]
+      : []),
   ];
 }
 
