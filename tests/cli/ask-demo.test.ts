@@ -104,3 +104,32 @@ test("top 5 customers by MRR", () => {
   );
   expect(j.answer).not.toMatch(/@/);
 }, 30_000);
+
+test("a count of rows over an amount, and a ranking kept to a state, a period and a person (trust8)", () => {
+  const counted = ask("how many won deals were over $9k in q2");
+  const [c] = sql(
+    "SELECT count(*)::int AS n FROM marts.deals WHERE is_won AND close_date >= DATE '2026-04-01' AND close_date < DATE '2026-07-01' AND amount > 9000",
+  );
+  expect(counted.tool_calls[0]).toMatchObject({ name: "top_n", input: { mart: "deals", measure: "amount" } });
+  expect(counted.answer.split("\n")[0]).toStartWith(
+    `${c!.n} deals kept to amount > 9000, won, close_date 2026-04-01 to 2026-06-30`,
+  );
+
+  const ranked = ask("the largest deal tom won in q3");
+  const [top] = sql(
+    "SELECT deal_name FROM marts.deals WHERE is_won AND owner = 'Tom Becker' AND close_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' ORDER BY amount DESC LIMIT 1",
+  );
+  expect(ranked.answer).toContain("owner = Tom Becker");
+  expect(ranked.answer.split("\n")[1]).toContain(top!.deal_name);
+}, 30_000);
+
+test("a tie at the cut of a ranking of rows is said, never hidden (trust8)", () => {
+  const j = ask("largest deal we won in q3");
+  const rows = sql(
+    "SELECT deal_name, amount FROM marts.deals WHERE is_won AND close_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' ORDER BY amount DESC, deal_name LIMIT 2",
+  );
+  if (Number(rows[0]!.amount) === Number(rows[1]!.amount))
+    expect(j.answer).toContain(`tied at the cut: ${rows[1]!.deal_name} has the same amount as #1`);
+  else expect(j.answer).not.toContain("tied at the cut");
+  expect(j.answer.split("\n")[1]).toContain(rows[0]!.deal_name);
+}, 30_000);

@@ -199,9 +199,13 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1): 
   const rows = r.rows.filter((x) => x.rows && x.value !== null);
   if (!rows.length) return [`There is no ${r.label} data for ${r.period.label} to rank.`];
   // a ranking of periods ("which month had the most …"): a bucket still running is left out when whole ones exist,
-  // so a month to date never wins "the fewest"
+  // so a month to date never wins "the fewest"; a level (time_rollup last) is whole at any instant, so its running
+  // bucket is the level now and ranks with the others ("the month with the most customers this year")
   const byPeriod = !r.group_by.length && !!r.grain;
-  const whole = byPeriod && r.period.toDate ? rows.filter((x) => String(x.period) < lastBucketStart(rows)) : rows;
+  const whole =
+    byPeriod && r.period.toDate && r.time_rollup !== "last"
+      ? rows.filter((x) => String(x.period) < lastBucketStart(rows))
+      : rows;
   const ranked = whole.length ? whole : rows;
   const sorted = [...ranked].sort((a, b) => (direction === "most" ? b.value! - a.value! : a.value! - b.value!));
   const dim = byPeriod ? "period" : r.group_by[0]!;
@@ -327,11 +331,43 @@ function compareLines(o: Out<typeof comparePeriods>): string[] {
   ];
 }
 
+/**
+ * The rows a ranking was kept to, in words: "is_won = true" is "won", a date column between two days is "close_date
+ * 2026-07-01 to 2026-09-30", any other filter "owner = James Chen".
+ */
+function keptRows(filters: Out<typeof topN>["filters"]): string {
+  const parts: string[] = [];
+  const from = new Map(filters.filter((f) => f.op === ">=").map((f) => [f.column, String(f.value)]));
+  for (const f of filters) {
+    if (typeof f.value === "boolean" && f.op === "=" && f.column.startsWith("is_"))
+      parts.push(`${f.value ? "" : "not "}${f.column.slice(3).replaceAll("_", " ")}`);
+    else if (f.op === ">=" && filters.some((g) => g.column === f.column && g.op === "<")) continue;
+    else if (f.op === "<" && from.has(f.column) && /^\d{4}-\d{2}-\d{2}$/.test(String(f.value))) {
+      const last = new Date(`${String(f.value)}T00:00:00Z`);
+      last.setUTCDate(last.getUTCDate() - 1);
+      parts.push(`${f.column} ${from.get(f.column)} to ${last.toISOString().slice(0, 10)}`);
+    } else parts.push(`${f.column} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`);
+  }
+  return parts.join(", ");
+}
+
+/** "how many open deals are over $5k": the rows the filters keep, counted, and their measure summed. */
+function countLines(o: Out<typeof topN>): string[] {
+  const kept = keptRows(o.filters);
+  const what = o.matched.rows === 1 ? o.mart.replace(/ies$/, "y").replace(/s$/, "") : o.mart;
+  const total =
+    o.matched.total === null || !o.matched.rows
+      ? ""
+      : ` (${o.measure} ${formatValue(o.matched.total, o.format, o.unit ?? undefined)} in all)`;
+  return [`${o.matched.rows} ${what}${kept ? ` kept to ${kept}` : ""}${total}.`];
+}
+
 function topLines(o: Out<typeof topN>): string[] {
   if (!o.rows.length) return [`${o.mart} has no rows to rank.`];
   // one row is "Top customer", never "Top 1 customers"
   const what = o.rows.length === 1 ? o.mart.replace(/ies$/, "y").replace(/s$/, "") : `${o.rows.length} ${o.mart}`;
-  const head = `${o.direction === "top" ? "Top" : "Bottom"} ${what} by ${o.measure}${o.label_masked ? ` (${o.label_column} is PII, masked)` : ""}:`;
+  const kept = keptRows(o.filters);
+  const head = `${o.direction === "top" ? "Top" : "Bottom"} ${what} by ${o.measure}${kept ? `, ${kept}` : ""}${o.label_masked ? ` (${o.label_column} is PII, masked)` : ""}:`;
   return [
     head,
     ...table(
@@ -341,6 +377,9 @@ function topLines(o: Out<typeof topN>): string[] {
         formatValue(r.value, o.format, o.unit ?? undefined),
       ]),
     ),
+    ...(o.tied_past_limit !== null
+      ? [`  tied at the cut: ${o.tied_past_limit} has the same ${o.measure} as #${o.rows.length} (and is not listed)`]
+      : []),
   ];
 }
 
@@ -487,6 +526,8 @@ export function composeAnswer(
       return compareLines(o);
     case "top_n":
       return topLines(o);
+    case "count_rows":
+      return countLines(o);
     case "freshness":
       return freshnessLines(o);
     case "lineage":

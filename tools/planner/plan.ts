@@ -8,7 +8,7 @@ import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from 
 import { readArithmetic, readImpliedPopulation, readShare, type ArithmeticRead } from "./arithmetic.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
-import { trailingWindow, type FoundPeriod } from "./periods.ts";
+import { findPeriods, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
 import { placeList, suggestionsFor, understand, type Interpretation, type Understood } from "./understand.ts";
@@ -36,7 +36,8 @@ export type Intent =
   | "list_metrics"
   | "describe_metric"
   | "describe_mart"
-  | "average";
+  | "average"
+  | "count_rows";
 
 export interface PlannedCall extends ToolCall {
   role: CallRole;
@@ -397,6 +398,10 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
     return planUnderstood(read, catalog, at);
   }
   const top = TOP.exec(text);
+  if (!top) {
+    const counted = readThreshold(text, catalog, at);
+    if (counted) return counted;
+  }
   // a ranking reads a mart's rows as they stand: a period, a filter or a verb around it ("the largest deal we
   // won this year") cannot be applied, so it asks back rather than rank every row
   const rest = top
@@ -417,6 +422,14 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
       suggestions: names.slice(0, 2).map((n) => `which ${bucket[1]} had the most ${n}`),
       unplaced: [top[0].trim()],
     };
+  }
+  // "the biggest deal we won this year", "what's the largest deal James closed": the rows ranked, kept to a state,
+  // a period of its event and a value, when every word is placed so (no metric's ranking read it above)
+  if (top && rest.length) {
+    const ranked = planTopN(top, words, metrics, catalog);
+    const kept = ranked.status === "plan" ? rowFilters(text, top, ranked.calls[0]!.input, catalog, at) : undefined;
+    if (kept && ranked.status === "plan")
+      return plan1("top_n", [{ ...ranked.calls[0]!, input: { ...ranked.calls[0]!.input, filters: kept } }]);
   }
   if (top && !WHICH_MOST.test(text)) {
     if (rest.length)
@@ -747,6 +760,206 @@ function planTopN(top: RegExpExecArray, words: Word[], metrics: Match<MetricDef>
   return plan1("top_n", [{ role: "main", name: "top_n", input: { mart: mart.name, measure, label, n, direction } }]);
 }
 
+/** the words of a row's state ("won", "lost", "open", "closed") and the event whose date a period keeps to */
+const ROW_STATE: Record<string, { column: string; event?: string }> = {
+  won: { column: "is_won", event: "close" },
+  win: { column: "is_won", event: "close" },
+  lost: { column: "is_lost", event: "close" },
+  lose: { column: "is_lost", event: "close" },
+  // a deal "we closed" is one we won (a lost deal is no one's close), as for the counts of closed deals by a person
+  closed: { column: "is_won", event: "close" },
+  close: { column: "is_won", event: "close" },
+  open: { column: "is_open" },
+};
+
+/**
+ * Filters for a ranking of a mart's rows from the words around it: a state said by a boolean column of the mart
+ * ("won" is is_won = true), a period on the date of that state's event ("won this year": close_date in 2026, to
+ * date), and a value of a column by its whole name or a person's unique first name ("James" is owner James Chen).
+ * Every word but the ranking's own must be placed, else undefined (the ranking asks back): a period with no
+ * state ("the biggest deal this year": created or closed?) is never guessed.
+ */
+function rowFilters(
+  text: string,
+  top: RegExpExecArray,
+  input: Record<string, unknown>,
+  catalog: Catalog,
+  at: Date,
+): RowFilter[] | undefined {
+  const entityAt = top.index + top[0].indexOf(top[3]!);
+  // the ranking's adjective, the mart's noun ("deal" of deals) and the measure said are the ranking's own
+  return keptTo(text, String(input.mart), catalog, at, (w, martStems) => {
+    if (w.start >= top.index && w.end <= top.index + top[1]!.length) return true;
+    if (w.start >= entityAt && w.end <= entityAt + top[3]!.length && martStems.has(w.stem)) return true;
+    if (top[4] && w.start >= top.index + top[0].lastIndexOf(top[4])) return true;
+    return /^(by|in|on|of|ranked)$/.test(w.text);
+  });
+}
+
+type RowFilter = { column: string; op: string; value: string | number | boolean };
+
+/** The filters every word of the question places on a mart's rows (see rowFilters); own: words already placed. */
+function keptTo(
+  text: string,
+  martName: string,
+  catalog: Catalog,
+  at: Date,
+  own: (w: Word, martStems: Set<string>) => boolean,
+  filters: RowFilter[] = [],
+): RowFilter[] | undefined {
+  const mart = catalog.models.get(martName);
+  if (!mart) return undefined;
+  const cols = new Map(mart.columns.map((c) => [c.name, c]));
+  const words = wordsOf(text);
+  const martStems = new Set(wordsOf(mart.name.replaceAll("_", " ")).map((w) => w.stem));
+  const placed = words.map(
+    (w) => STOP.has(w.text) || STOP.has(w.stem) || /^\d+$/.test(w.text) || w.text in NUMBER_WORDS || own(w, martStems),
+  );
+  let event: string | undefined;
+  words.forEach((w, i) => {
+    const state = ROW_STATE[w.text];
+    if (!state || !cols.has(state.column) || filters.some((f) => f.column === state.column)) return;
+    filters.push({ column: state.column, op: "=", value: true });
+    event = state.event;
+    placed[i] = true;
+  });
+  for (const p of findPeriods(text, at)) {
+    const dateCol = event
+      ? mart.columns.find((c) => c.name.includes(event!) && /^DATE$/i.test(c.type ?? "") && !/month/.test(c.name))
+      : undefined;
+    if (!dateCol) return undefined;
+    const r = resolvePeriod(p.period, at);
+    filters.push({ column: dateCol.name, op: ">=", value: r.start }, { column: dateCol.name, op: "<", value: r.end });
+    words.forEach((w, i) => {
+      if (w.start >= p.start && w.end <= p.end) placed[i] = true;
+    });
+    // "in 2026", "during Q3": the word that opens the period
+    words.forEach((w, i) => {
+      if (w.end <= p.start && /^(in|during|since|for|over|this|last)$/.test(w.text) && words[i + 1]?.start! >= p.start)
+        placed[i] = true;
+    });
+  }
+  // a value of a column: its whole name, or a person's first name that exactly one value has
+  for (const c of mart.columns) {
+    const values = [
+      ...new Set([...(catalog.dimensionValues ?? [])].filter(([k]) => k.endsWith(`.${c.name}`)).flatMap(([, v]) => v)),
+    ];
+    if (!values.length) continue;
+    const hits: { value: string; at: number[] }[] = [];
+    for (const v of values) {
+      const stems = wordsOf(v.toLowerCase()).map((w) => w.stem);
+      const i = words.findIndex((_, j) => stems.length > 0 && stems.every((s, k) => words[j + k]?.stem === s));
+      if (i >= 0) hits.push({ value: v, at: stems.map((_, k) => i + k) });
+    }
+    if (!hits.length && c.synonyms?.includes("who")) {
+      const firsts = new Map<string, string[]>();
+      for (const v of values) {
+        const first = wordsOf(v.toLowerCase())[0];
+        if (first && wordsOf(v).length > 1) firsts.set(first.stem, [...(firsts.get(first.stem) ?? []), v]);
+      }
+      words.forEach((w, i) => {
+        const names = firsts.get(w.stem);
+        if (names?.length === 1) hits.push({ value: names[0]!, at: [i] });
+      });
+    }
+    if (hits.length > 1) return undefined;
+    if (hits.length === 1) {
+      filters.push({ column: c.name, op: "=", value: hits[0]!.value });
+      for (const i of hits[0]!.at) placed[i] = true;
+      // "the Enterprise pipeline": the column's own name beside its value
+      const own = new Set(wordsOf(c.name.replaceAll("_", " ")).map((w) => w.stem));
+      words.forEach((w, i) => {
+        if (own.has(w.stem) && (hits[0]!.at.includes(i - 1) || hits[0]!.at.includes(i + 1))) placed[i] = true;
+      });
+    }
+  }
+  if (!filters.length || placed.some((p) => !p)) return undefined;
+  return filters;
+}
+
+/** "over $10k", "at least 5k", "$8,000 or more", "under $500": a bound on an amount (a figure in money only) */
+const THRESHOLD =
+  /(?:\b(over|above|more\s+than|greater\s+than|bigger\s+than|larger\s+than|exceeding|at\s+least|under|below|less\s+than|smaller\s+than|at\s+most)\s+(\$\s?\d[\d,]*(?:\.\d+)?\s?[km]?|\d[\d,]*(?:\.\d+)?\s?[km])(?![a-z]))|(?:(\$\s?\d[\d,]*(?:\.\d+)?\s?[km]?|\b\d[\d,]*(?:\.\d+)?\s?[km])(?![a-z])\s+(or\s+more|or\s+above|or\s+higher|or\s+less|or\s+below|or\s+under|and\s+up|and\s+above|plus))/;
+const COUNT_ASKED = /^(?:how\s+many|number\s+of|count\s+of|count)\b/;
+
+/**
+ * "how many open deals are over $5k", "deals over $10k won last quarter": the rows of the mart named, kept to a
+ * bound on its money column and to the state, period and values said (as a ranking's rows are), counted. A figure
+ * with no money mark ("over 5") or a mart with no money column is left to ask back.
+ */
+function readThreshold(text: string, catalog: Catalog, at: Date): Plan | Refusal | undefined {
+  const m = THRESHOLD.exec(text);
+  if (!m) return undefined;
+  const word = (m[1] ?? m[4]!).replace(/\s+/g, " ");
+  const figure = (m[2] ?? m[3]!).replace(/[$,\s]/g, "");
+  const scale = figure.endsWith("k") ? 1e3 : figure.endsWith("m") ? 1e6 : 1;
+  const amount = Number(figure.replace(/[km]$/, "")) * scale;
+  if (!Number.isFinite(amount)) return undefined;
+  const op = /^(over|above|more than|greater than|bigger than|larger than|exceeding)$/.test(word)
+    ? ">"
+    : /^(at least|or more|or above|or higher|and up|and above|plus)$/.test(word)
+      ? ">="
+      : /^(under|below|less than|smaller than)$/.test(word)
+        ? "<"
+        : "<=";
+  const words = wordsOf(text);
+  const marts = catalog.marts().filter((model) => {
+    const stems = new Set(wordsOf(model.name.replaceAll("_", " ")).map((w) => w.stem));
+    return stems.size === 1 && words.some((w) => stems.has(w.stem));
+  });
+  const mart = marts.length === 1 ? marts[0]! : undefined;
+  const money = mart && MONEY_COLUMNS.find((c) => mart.columns.some((col) => col.name === c));
+  if (!mart || !money) return undefined;
+  const [from, to] = [m.index, m.index + m[0].length];
+  const asked = COUNT_ASKED.exec(text);
+  const kept = keptTo(
+    text,
+    mart.name,
+    catalog,
+    at,
+    (w, martStems) =>
+      (w.start >= from && w.end <= to) ||
+      martStems.has(w.stem) ||
+      w.text === money ||
+      (asked !== null && w.end <= asked[0].length) ||
+      /^(worth|valued|sized|with|amount|value|size|are|is|were|was|of|that|which)$/.test(w.text),
+    [{ column: money, op, value: amount }],
+  );
+  if (!kept) return undefined;
+  // "deals over $10k": a mart whose rows have states (open, won, lost) said with none is "deals" said alone — which
+  // ones is asked back, as for its metrics
+  const states = [...new Set(Object.values(ROW_STATE).map((st) => st.column))].filter((c) =>
+    mart.columns.some((col) => col.name === c),
+  );
+  if (states.length && !kept.some((f) => states.includes(f.column)))
+    return {
+      status: "refusal",
+      reason: `which ${mart.name} above or below an amount: ${states.map((c) => c.replace(/^is_/, "")).join(", ")}? say which (e.g. "open ${mart.name} over …", "${mart.name} won over … this year")`,
+      known_metrics: catalog.metrics.map((x) => x.name),
+      kind: "clarify",
+      unplaced: [mart.name],
+    };
+  // "won deals over 50k": a count of events with no period would be every one ever, where a metric's count reads
+  // the last full month — which is asked back
+  const events = Object.entries(ROW_STATE).filter(([, st]) => st.event && kept.some((f) => f.column === st.column));
+  if (events.length && !kept.some((f) => f.op === ">=" && typeof f.value === "string"))
+    return {
+      status: "refusal",
+      reason: `a count of ${events[0]![0]} ${mart.name} above or below an amount: over which period? ${mart.name} counted by a close need one, e.g. "this year" or "last quarter"`,
+      known_metrics: catalog.metrics.map((x) => x.name),
+      kind: "clarify",
+      unplaced: [events[0]![0]],
+    };
+  const label = mart.columns.find((c) => /name$/.test(c.name) && !c.pii)?.name ?? money;
+  return plan1("count_rows", [
+    {
+      role: "main",
+      name: "top_n",
+      input: { mart: mart.name, measure: money, label, n: 1, direction: "top", filters: kept },
+    },
+  ]);
+}
+
 /** A dimension said by one of its column synonyms ("reps" is owner), in the singular or plural. */
 function dimensionSaid(catalog: Catalog, mart: string, dim: string, said: string): boolean {
   const col = catalog.models.get(mart)?.columns.find((c) => c.name === dim);
@@ -837,6 +1050,14 @@ function planCompare(
     const unit = SINCE_LAST.exec(rest.slice(periods[0]!.start, periods[0]!.end))![1]!.replace("qtr", "quarter");
     input.current = `this_${unit}`;
     input.previous = `last_${unit}`;
+  } else if (
+    periods.length === 1 &&
+    metric.time_rollup === "last" &&
+    /\bsince\s+(?:the\s+)?end\s+(?:of\s+)?(?:the\s+)?$/.test(rest.slice(0, periods[0]!.start))
+  ) {
+    // "how much has ARR gone up since the end of June": the level now against that period's end
+    input.current = "this_month";
+    input.previous = periods[0]!.period;
   } else if (
     periods.length === 1 &&
     (NOW_SAID.test(rest.slice(0, periods[0]!.start) + rest.slice(periods[0]!.end)) ||

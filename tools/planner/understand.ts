@@ -550,7 +550,13 @@ export function understand(question: string, catalog: Catalog, at: Date, renamed
     return again;
   }
   const lexicon = lexiconOf(catalog);
-  const { text, fixes } = correctTypos(expandShorthand(question), lexicon);
+  const { text, fixes } = correctTypos(
+    expandShorthand(
+      question,
+      catalog.metrics.flatMap((m) => metricPhraseList(m).map((p) => p.toLowerCase())),
+    ),
+    lexicon,
+  );
   const tokens = tokensOf(text);
   // "how did MRR change from September to October": with two instants named, a word of change is the comparison
   // of the level at each, never a name of the flow that sums the change ("mrr change" = net new MRR) over both months
@@ -1002,12 +1008,16 @@ function attemptWith(
       for (const t of nounTokens)
         if (t === ranked || dimensionPhrases(catalog, metric, nounDim).some((p) => stemsOf(p).includes(t.stem)))
           placed[tokens.indexOf(t)] = true;
+    // "when was open pipeline highest": "when" asks for a time, so a dimension's word inside the metric's name
+    // ("pipeline") is never what is ranked
     const dim = nounDim
       ? { dim: nounDim }
-      : /^who\b/.test(text.trim())
-        ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => whoPhrases.has(p))
-        : (findDimension(tokens, placed, catalog, metric, true, 0, undefined, skipped + 5) ??
-          rankedNoun(tokens, catalog, metric, sup));
+      : when
+        ? undefined
+        : /^who\b/.test(text.trim())
+          ? findDimension(tokens, placed, catalog, metric, true, 0, (p) => whoPhrases.has(p))
+          : (findDimension(tokens, placed, catalog, metric, true, 0, undefined, skipped + 5) ??
+            rankedNoun(tokens, catalog, metric, sup));
     // "which month had the most new MRR": the period itself is ranked, a bucket of the grain said
     const bucket = dim
       ? undefined
@@ -1305,7 +1315,19 @@ function attemptWith(
         const bucketEnd = ymd(add(lastBucket, metric.grain, 1));
         if (r.end > today) period = "latest";
         else if (bucketEnd === r.end && metric.grain === "month") period = ymd(lastBucket).slice(0, 7);
-        else {
+        else if (
+          metric.grain === "month" &&
+          r.start === ymd(lastBucket) &&
+          ymd(add(new Date(`${r.start}T00:00:00Z`), "day", 1)) === r.end
+        ) {
+          // "customers on Oct 1", "ARR as of 1 September": the first day of a month opens it, so the level is the
+          // one the month starts with — the end of the month before (said in the reading)
+          const prev = add(lastBucket, "month", -1);
+          period = ymd(prev).slice(0, 7);
+          why.push(
+            `${r.label} is the start of ${labelOf(lastBucket, "month")}: the end of ${labelOf(prev, "month")} for a level like ${metric.name}`,
+          );
+        } else {
           const before = labelOf(add(lastBucket, metric.grain, -1), metric.grain);
           const after = bucketEnd > today ? "now" : `the end of ${labelOf(lastBucket, metric.grain)}`;
           return {

@@ -66,9 +66,96 @@ const SHORTHAND: [RegExp, string][] = [
   [new RegExp(`\\b(?:the\\s+)?month\\s+of\\s+(?=${MONTH}\\b)`, "g"), ""],
 ];
 
-export function expandShorthand(text: string): string {
+/** the words a period may open with, after the noun an opening/closing figure names */
+const PERIOD_OPENING = `(?:the\\s+)?(?:this|current|last|previous|prior|${MONTH}|q[1-4]|\\d{4}|\\d{1,2}(?:st|nd|rd|th)?\\s+${MONTH})\\b`;
+/**
+ * "opening MRR for October", "closing ARR in September", "ending customer count for Q2", "starting MRR this
+ * month": an accountant's figure at an instant — the level at the start (opening, starting) or the end (closing,
+ * ending) of the period after it. The noun must not be deals, tickets or a rate ("closing deals in October",
+ * "closing rate" are events and ratios, not a level).
+ */
+const OPENING_FIGURE = new RegExp(
+  `\\b(opening|starting|closing|ending)\\s+((?!(?:deals?|opportunit\\w*|tickets?|trials?|rates?|ratio|the|a|an|out|up|in|on|for|of)\\b)[a-z][a-z ]{0,40}?)\\s+(?:(?:for|in|of|on|at|as\\s+of)\\s+)?(?=${PERIOD_OPENING})`,
+  "g",
+);
+/** "MRR at month start", "customers at month end for September": the start or end of the month named, or of this one
+ * ("last month end" is the end of last month, read by the period) */
+const MONTH_EDGE =
+  /(?<!\b(?:last|this|current|previous|prior|next)\s+)\b(?:at\s+)?(?:the\s+)?(month|quarter|year)[\s-]+(start|beginning|end)\b(?:\s+(?:for|in|of)\b)?/g;
+/** "beginning of month MRR", "ARR at end of quarter": the edge of the current month (quarter, year), with its "the" */
+const EDGE_OF_UNIT = /\b(start|beginning|end)\s+of\s+(month|quarter|year)\b/g;
+/** "ARR at the close of Q3": the end of the period */
+const CLOSE_OF = new RegExp(`\\b(?:the\\s+)?close\\s+of\\s+(?=${PERIOD_OPENING})`, "g");
+/**
+ * "did ARR increase last quarter", "is our MRR growing", "did open pipeline drop": a level or a count said to rise
+ * or fall is its change ("go up"/"go down", which the planner reads as a comparison); only after an auxiliary and
+ * the words of what changed, so "customers who dropped" is left as typed.
+ */
+const CHANGE_VERB =
+  /\b(did|has|have|is|was|were|are)\s+((?:our\s+|the\s+)?[a-z][a-z ]{0,30}?)\s+(?:(increase|increased|increasing|rise|rising|risen|grow|growing|drop|dropped|dropping|fall|fallen|falling|decline|declined|declining|decrease|decreased|decreasing))\b/g;
+const UP_VERB = /^(increase|increased|increasing|rise|rising|risen|grow|growing)$/;
+
+/** "did MRR go up or down", "higher or lower": the question is the change, said by its first direction */
+const EITHER_WAY =
+  /\b(up|down|higher|lower|more|fewer|less|better|worse)\s+or\s+(?:up|down|higher|lower|more|fewer|less|better|worse)\b/g;
+/**
+ * "was churn higher in October than in September", "did we win more deals in October than September": two periods
+ * set against each other with a comparative are a comparison of them ("October vs September"); only with a period
+ * said before "than" too ("more customers than last month" alone sets a month to date against a whole month, and
+ * asks back), and "than" before a number ("more than 5") is left as typed; after a verb of change ("did MRR grow
+ * more in September than in August" compares two months' growth, not two levels) it is left to ask back.
+ */
+const COMPARATIVE_THAN = new RegExp(
+  `(?<!\\b(?:grow|grew|grown|growing|increase|increased|rise|rose|risen|drop|dropped|fall|fell|fallen|decline|declined|up|down)\\s+)\\b(?:higher|lower|more|fewer|less|bigger|smaller|better|worse|greater)\\b((?:(?!\\bthan\\b).){0,60}?\\b${PERIOD_OPENING}(?:(?!\\bthan\\b).){0,20}?)\\s+than\\s+(?:(?:in|during|for|at)\\s+)?(?=${PERIOD_OPENING})`,
+  "g",
+);
+/** "when was open pipeline at its peak", "MRR's high point": the highest (a trough, the lowest) */
+const EXTREME_NOUN: [RegExp, string][] = [
+  [/\b(?:at\s+)?(?:its|their|the)\s+(?:peak|high\s+point|highest\s+point|max|maximum)\b/g, "highest"],
+  [/\b(?:at\s+)?(?:its|their|the)\s+(?:trough|low\s+point|lowest\s+point|min|minimum)\b/g, "lowest"],
+  // "peak MRR month": the adjective
+  [/\bpeak\b/g, "highest"],
+];
+/**
+ * "did we grow last month", "are we growing": growth said of the company with no metric is MRR growth (net new
+ * MRR, whose name the catalog gives "mrr growth"); only when nothing but a period or the end follows, so "did we
+ * grow customers" keeps its own metric. "How much did we sell": the won amount, as "how much did we close".
+ */
+const COMPANY_GROWTH = new RegExp(
+  `\\b(?:did|have|has|are|were)\\s+(?:we|the\\s+company|the\\s+business)\\s+(?:grow|grown|growing)\\b(?=\\s*(?:[?.!]*$|(?:in\\s+|during\\s+|over\\s+)?${PERIOD_OPENING}))`,
+  "g",
+);
+const SOLD = /\bhow\s+much\s+(did|have|has)\s+(we|\w+)\s+(?:sell|sold)\b/g;
+
+/** kept: metric names the catalog gives ("starting customers"), which an opening/closing figure never rewrites */
+export function expandShorthand(text: string, kept: readonly string[] = []): string {
   let out = text;
   for (const [re, to] of SHORTHAND) out = out.replace(re, to);
+  out = out.replace(EITHER_WAY, "$1");
+  out = out.replace(COMPARATIVE_THAN, (_m, between: string) => `${between} vs `);
+  for (const [re, to] of EXTREME_NOUN) out = out.replace(re, to);
+  out = out.replace(COMPANY_GROWTH, "mrr growth");
+  out = out.replace(SOLD, "how much $1 $2 close");
+  out = out.replace(OPENING_FIGURE, (m: string, word: string, noun: string) =>
+    kept.some((k) => `${word} ${noun} `.startsWith(`${k} `))
+      ? m
+      : `${noun} at the ${word === "opening" || word === "starting" ? "start" : "end"} of `,
+  );
+  out = out.replace(MONTH_EDGE, (m, unit: string, edge: string, offset: number, whole: string) => {
+    const rest = whole.slice(offset + m.length);
+    const named = unit === "month" && new RegExp(`^\\s*${PERIOD_OPENING}`).test(rest);
+    if (named) return ` at the ${edge} of `;
+    // said last ("MRR at month start", "ARR at quarter end"): the current one; before other words left as typed
+    return /^[\s?.!]*$/.test(rest) ? ` at the ${edge} of the ${unit}` : m;
+  });
+  out = out.replace(EDGE_OF_UNIT, (m: string, edge: string, unit: string, offset: number, whole: string) => {
+    const around = whole.slice(Math.max(0, offset - 40), offset + m.length + 40);
+    return kept.some((k) => k.includes(m) && around.includes(k)) ? m : `the ${edge} of the ${unit}`;
+  });
+  out = out.replace(CLOSE_OF, "the end of ");
+  out = out.replace(CHANGE_VERB, (m: string, aux: string, what: string, verb: string) =>
+    /\b(?:we|you|they|it|there)\b/.test(what) ? m : `${aux} ${what} go ${UP_VERB.test(verb) ? "up" : "down"}`,
+  );
   return out.replace(/\s{2,}/g, " ").trim();
 }
 

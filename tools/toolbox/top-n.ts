@@ -80,15 +80,32 @@ export const topN = defineTool({
       `SELECT ${ident(label.name)} AS label, sum(${ident(measure.name)}) AS value`,
       `FROM ${mart.relation}`,
       where.length ? `WHERE ${where.join(" AND ")}` : "",
-      `GROUP BY 1 ORDER BY 2 ${dir} NULLS LAST, 1 LIMIT ${Math.min(input.n, ctx.rowCap)}`,
+      `GROUP BY 1 ORDER BY 2 ${dir} NULLS LAST, 1 LIMIT ${Math.min(input.n, ctx.rowCap) + 1}`,
     ]
       .filter(Boolean)
       .join("\n");
-    const rows = (await ctx.query<{ label: unknown; value: unknown }>(sql, params)).map((r, i) => ({
+    // every row the filters keep, before the limit: "how many open deals are over $5k" is this count
+    const [kept] = await ctx.query<{ n: unknown; total: unknown }>(
+      [
+        `SELECT count(*) AS n, sum(${ident(measure.name)}) AS total`,
+        `FROM ${mart.relation}`,
+        where.length ? `WHERE ${where.join(" AND ")}` : "",
+      ]
+        .filter(Boolean)
+        .join("\n"),
+      params,
+    );
+    // one row past the limit is read to tell a tie at the cut: "the biggest deal" is never one of two equal ones
+    // shown as if alone
+    const read = (await ctx.query<{ label: unknown; value: unknown }>(sql, params)).map((r, i) => ({
       rank: i + 1,
       label: label.pii ? maskValue(r.label) : r.label === null ? null : String(r.label),
       value: r.value === null ? null : Number(r.value),
     }));
+    const limit = Math.min(input.n, ctx.rowCap);
+    const rows = read.slice(0, limit);
+    const past = read[limit];
+    const tiedPast = past && past.value !== null && past.value === rows.at(-1)?.value ? past.label : null;
     const sameName = ctx.catalog.metrics.find(
       (m) =>
         m.mart === mart.name &&
@@ -102,6 +119,15 @@ export const topN = defineTool({
       label_column: label.name,
       label_masked: label.pii,
       direction: input.direction,
+      /** the first row left out by the limit when its value equals the last row's (a tie at the cut), else null */
+      tied_past_limit: tiedPast,
+      /** the filters the rows were kept to, as asked */
+      filters: input.filters,
+      /** the rows the filters keep (all of them, not only the n ranked) and their measure summed */
+      matched: {
+        rows: Number(kept?.n ?? 0),
+        total: kept?.total === null || kept?.total === undefined ? null : Number(kept.total),
+      },
       format,
       unit: sameName?.unit ?? null,
       rows,
