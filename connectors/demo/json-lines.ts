@@ -44,13 +44,13 @@ export class ShapeKinds {
 
 /**
  * Records made into JSON lines as they come, for the lake writer to spool as they are (TextBatch):
- * a batch of large records is never held as objects, only as its text.
+ * a batch of large records is never held as objects, only as its text, and its shape is added up
+ * record by record as the writer would have added it.
  */
 export class JsonLines {
   private lines: string[] = [];
-  private kinds = new Set<number>();
+  private shape = new RecordShape();
   private chars = 0;
-  private readonly shapes = new ShapeKinds();
 
   get count(): number {
     return this.lines.length;
@@ -65,7 +65,7 @@ export class JsonLines {
     const line = JSON.stringify(record);
     this.lines.push(line);
     this.chars += line.length + 1;
-    this.kinds.add(this.shapes.id(record, line));
+    this.shape.root.add(record);
   }
 
   /** The lines so far, with their shape; the next batch starts empty. */
@@ -73,10 +73,10 @@ export class JsonLines {
     const text = new RecordsText(
       Buffer.from(this.lines.length ? `${this.lines.join("\n")}\n` : ""),
       this.lines.length,
-      this.shapes.shape(this.kinds),
+      this.shape,
     );
     this.lines = [];
-    this.kinds = new Set();
+    this.shape = new RecordShape();
     this.chars = 0;
     return text;
   }
