@@ -69,21 +69,21 @@ export async function pull(project: Project, options: PullOptions = {}): Promise
   await checkSources(project, names);
   removeStaleTemp(project.paths.lake);
   const store = new StateStore(project.paths.state);
-  const db = await Db.open(":memory:", {
-    threads: project.config.warehouse.threads ?? pullThreads(),
-    memoryLimit: project.config.warehouse.memory_limit,
-    // under the lake's .tmp, which the next pull clears, not the cron job's working directory
-    tempDirectory: join(project.paths.lake, ".tmp", "duckdb-spill"),
-  });
+  // a DuckDB of its own for each stream, closed when the stream ends: what DuckDB keeps cached of the
+  // files it converted (about two files' JSON: 300 MB for Stripe invoices) is freed before the next
+  // stream, where the JS heap may peak, rather than carried through the whole pull
+  const openDb = () =>
+    Db.open(":memory:", {
+      threads: project.config.warehouse.threads ?? pullThreads(),
+      memoryLimit: project.config.warehouse.memory_limit,
+      // under the lake's .tmp, which the next pull clears, not the cron job's working directory
+      tempDirectory: join(project.paths.lake, ".tmp", "duckdb-spill"),
+    });
   const runId = options.runId ?? newRunId(now());
   const results: SourceResult[] = [];
-  try {
-    for (const name of names) {
-      results.push(await pullSource(project, name, db, store, runId, options));
-      if (options.signal?.aborted) break;
-    }
-  } finally {
-    db.close();
+  for (const name of names) {
+    results.push(await pullSource(project, name, openDb, store, runId, options));
+    if (options.signal?.aborted) break;
   }
   return results;
 }
@@ -91,7 +91,7 @@ export async function pull(project: Project, options: PullOptions = {}): Promise
 async function pullSource(
   project: Project,
   name: string,
-  db: Db,
+  openDb: () => Promise<Db>,
   store: StateStore,
   runId: string,
   options: PullOptions,
@@ -107,9 +107,11 @@ async function pullSource(
       const r: StreamResult = { stream: stream.name, rows: 0, files: 0 };
       // pushed first: rows that landed before a failure are counted in the summary
       result.streams.push(r);
+      const db = await openDb();
       try {
         await pullStream(project, name, connector, config, stream, db, store, runId, at, options, r);
       } finally {
+        db.close();
         result.rows += r.rows;
       }
       if (options.signal?.aborted) break;

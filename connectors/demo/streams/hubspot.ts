@@ -1,5 +1,7 @@
 import { DpError } from "../../../engine/errors.ts";
 import type { Batch, ReadContext, StreamSpec } from "../../../engine/ingest/connector.ts";
+import { lastRecord } from "../../../engine/ingest/records-text.ts";
+import { TextBatch } from "../../../engine/ingest/text-batch.ts";
 import { COLUMNS } from "../../hubspot/columns.ts";
 import { HUBSPOT_STREAM_NAMES, type DemoConfig } from "../config.ts";
 import { DEAL_LEAD } from "../deal-plans.ts";
@@ -71,12 +73,14 @@ export async function* readHubspot(config: DemoConfig, ctx: ReadContext): AsyncG
       else if (d.t > after) live.add(d.record, d.t, Number(d.record.id));
     }
     let rows = 0;
-    for (const records of live.sorted(MAX_BATCH)) {
-      rows += records.length;
+    // as JSON lines, which the lake writer spools as they are: a batch is never parsed back into records
+    for (const text of live.sorted(MAX_BATCH)) {
+      rows += text.count;
       ctx.progress?.({ records: rows });
-      yield rows === live.count ? { records, state: { cursor: records.at(-1)!.updatedAt as string } } : { records };
+      const state = rows === live.count ? { cursor: lastRecord(text)!.updatedAt as string } : undefined;
+      yield new TextBatch(text, state);
     }
-    for (const records of archived.inOrder(MAX_BATCH)) yield { records };
+    for (const text of archived.inOrder(MAX_BATCH)) yield new TextBatch(text);
   } finally {
     live.close();
     archived.close();

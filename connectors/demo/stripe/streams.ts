@@ -5,12 +5,14 @@
  * lands only the objects that changed since the last one (minus lookback), as the Stripe connector
  * does through /v1/events.
  */
-import type { Batch, RawRecord, ReadContext, StreamSpec } from "../../../engine/ingest/connector.ts";
+import type { Batch, ReadContext, StreamSpec } from "../../../engine/ingest/connector.ts";
+import { TextBatch } from "../../../engine/ingest/text-batch.ts";
 import { STRIPE_COLUMNS } from "../../stripe/columns.ts";
 import { PLANS, TIERS } from "../company.ts";
 import type { StripeStreamName } from "../config.ts";
 import { MAX_BATCH } from "../timeline.ts";
 import type { World } from "../world.ts";
+import { JsonLines } from "../json-lines.ts";
 import { COUPONS, account, couponFor, priceOf, type Account, type Held } from "./account.ts";
 import { couponShape, productShape, sec } from "./shapes.ts";
 
@@ -49,24 +51,24 @@ export async function* readStripeStream(world: World, ctx: ReadContext, name: St
   const cursor = ctx.state?.cursor;
   const since = typeof cursor === "number" ? cursor * 1000 - ctx.lookbackMs : Number.NEGATIVE_INFINITY;
   const state = { cursor: sec(world.now) };
-  let records: RawRecord[] = [];
+  // made into JSON lines as they come: a batch of 10,000 invoices is never 10,000 objects on the heap
+  const lines = new JsonLines();
   let rows = 0;
   const pick = PER_CUSTOMER[name];
   const all = pick ? perCustomer(world, name, pick) : catalog(world, name);
   for (const held of all) {
     if (held.changedAt <= since) continue;
-    records.push(held.record);
-    if (records.length >= MAX_BATCH) {
-      rows += records.length;
+    lines.add(held.record);
+    if (lines.full(MAX_BATCH)) {
+      rows += lines.count;
       ctx.progress?.({ records: rows });
-      yield { records };
-      records = [];
+      yield new TextBatch(lines.take());
       if (ctx.signal?.aborted) return;
     }
   }
-  rows += records.length;
+  rows += lines.count;
   ctx.progress?.({ records: rows });
-  yield { records, state };
+  yield new TextBatch(lines.take(), state);
 }
 
 function* perCustomer(world: World, name: StripeStreamName, pick: (a: Account) => Held[]): Generator<Held> {
