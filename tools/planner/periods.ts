@@ -13,7 +13,8 @@ const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 export const MONTH_NAMES =
   "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec";
 const MONTH_RE = `(${MONTH_NAMES})`;
-const NUMBERS: Record<string, number> = {
+/** Number words a question spells out ("last three months", "top five plans"), for every planner rule that counts. */
+export const NUMBER_WORDS: Record<string, number> = {
   one: 1,
   two: 2,
   three: 3,
@@ -26,6 +27,7 @@ const NUMBERS: Record<string, number> = {
   ten: 10,
   eleven: 11,
   twelve: 12,
+  twenty: 20,
 };
 const UNIT = "(day|week|month|quarter|year)s?";
 const UNIT_WORD: Record<string, string> = { qtr: "quarter", yr: "year", mo: "month", mth: "month", wk: "week" };
@@ -108,11 +110,11 @@ const RULES: Rule[] = [
   // "two months ago", "a quarter ago", "the month before last"
   {
     re: new RegExp(
-      `\\b(a|an|one|\\d{1,2}|${Object.keys(NUMBERS).join("|")})\\s+(month|quarter|qtr|year)s?\\s+ago\\b`,
+      `\\b(a|an|one|\\d{1,2}|${Object.keys(NUMBER_WORDS).join("|")})\\s+(month|quarter|qtr|year)s?\\s+ago\\b`,
       "g",
     ),
     make: (m, today) => {
-      const n = NUMBERS[m[1]!] ?? (/^an?$/.test(m[1]!) ? 1 : Number(m[1]));
+      const n = NUMBER_WORDS[m[1]!] ?? (/^an?$/.test(m[1]!) ? 1 : Number(m[1]));
       return { period: bucketsAgo(n, m[2]!, today), multi: false };
     },
   },
@@ -171,11 +173,11 @@ const RULES: Rule[] = [
   { re: /\bsince\s+(\d{4})\b/g, make: (m, today) => since(`${m[1]}-01-01`, today) },
   {
     re: new RegExp(
-      `\\b(?:last|past|previous|trailing|the\\s+last)\\s+(\\d{1,3}|${Object.keys(NUMBERS).join("|")})\\s+${UNIT}\\b`,
+      `\\b(?:last|past|previous|trailing|the\\s+last)\\s+(\\d{1,3}|${Object.keys(NUMBER_WORDS).join("|")})\\s+${UNIT}\\b`,
       "g",
     ),
     make: (m) => {
-      const n = NUMBERS[m[1]!] ?? Number(m[1]);
+      const n = NUMBER_WORDS[m[1]!] ?? Number(m[1]);
       return { period: `last_${n}_${m[2]}s`, multi: n > 1 };
     },
   },

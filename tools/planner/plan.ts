@@ -8,7 +8,7 @@ import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from 
 import { readArithmetic, readImpliedPopulation, readShare, type ArithmeticRead } from "./arithmetic.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
-import { findPeriods, trailingWindow, type FoundPeriod } from "./periods.ts";
+import { findPeriods, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
 import { placeList, suggestionsFor, understand, type Interpretation, type Understood } from "./understand.ts";
@@ -78,19 +78,6 @@ const DESCRIBE_MART = /\b(?:columns?|fields|schema|describe|what(?:'s| is) in)\b
 const NAMES_COLUMNS = /\b(?:columns?|fields|schema)\b/;
 const TOP =
   /\b(top|bottom|biggest|largest|smallest|highest|lowest|best|worst|leading)\s+(?:(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty)\s+)?([a-z_]+(?:\s+(?!by\b|in\b|on\b|ranked\b)[a-z_]+)?)(?:\s+(?:by|in terms of|ranked by|on)\s+([a-z_]+(?:\s+[a-z_]+)?))?/;
-const NUMBER_WORDS: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  twenty: 20,
-};
 const SQL =
   /\b(?:select\s+.+\s+from|drop\s+table|delete\s+from|insert\s+into|update\s+\w+\s+set|truncate\s+table|alter\s+table|create\s+table)\b|;\s*--/;
 const ACT =

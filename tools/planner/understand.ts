@@ -21,7 +21,7 @@ import {
   tokensOf,
   type Token,
 } from "./lexicon.ts";
-import { findPeriods, spanOf, trailingWindow, type FoundPeriod } from "./periods.ts";
+import { findPeriods, NUMBER_WORDS, spanOf, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { expandShorthand, NOW_WORDS, OCCURRENCE_VERBS } from "./vocabulary.ts";
 
 /** What the planner took the question to mean, in words and in fields; printed as "Read as: …" and in --json. */
@@ -132,17 +132,6 @@ const BUCKET_LEAD = new RegExp(
 const RANK_COUNT = new RegExp(
   `^(?:(?:the|our)\\s+)?(?:${RANK_SUP}\\s+(${RANK_N})|(${RANK_N})\\s+${RANK_SUP})\\b|^(?:which|what)\\s+(${RANK_N})\\s+(?=[a-z])`,
 );
-const COUNT_WORDS: Record<string, number> = {
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-};
 /** A word that is a one-word name of some metric's dimension ("plan", "pipeline", "rep"). */
 function isDimensionWord(word: string, catalog: Catalog): boolean {
   const stem = stemOf(word);
@@ -1048,7 +1037,7 @@ function attemptWith(
     const count = argmax ? RANK_COUNT.exec(lead) : null;
     if (argmax && count) {
       const said = count[1] ?? count[2] ?? count[3]!;
-      const n = COUNT_WORDS[said] ?? Number(said);
+      const n = NUMBER_WORDS[said] ?? Number(said);
       if (n > 1) argmax = { ...argmax, n: Math.min(n, 100) };
       markSpan(tokens, placed, leadAt + count.index, leadAt + count.index + count[0].length);
       why.push(`"${count[0]}": the ${n} ${argmax.direction === "least" ? "lowest" : "highest"}, listed`);
