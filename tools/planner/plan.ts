@@ -77,7 +77,7 @@ const DEFINE =
 const DESCRIBE_MART = /\b(?:columns?|fields|schema|describe|what(?:'s| is) in)\b/;
 const NAMES_COLUMNS = /\b(?:columns?|fields|schema)\b/;
 const TOP =
-  /\b(top|bottom|biggest|largest|smallest|highest|lowest|best|worst|leading)\s+(?:(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty)\s+)?([a-z_]+(?:\s+(?!by\b|in\b|on\b|ranked\b)[a-z_]+)?)(?:\s+(?:by|in terms of|ranked by|on)\s+([a-z_]+(?:\s+[a-z_]+)?))?/;
+  /\b(top(?!\s+of\b)|bottom(?!\s+of\b)|biggest|largest|smallest|highest|lowest|best|worst|leading)\s+(?:(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty)\s+)?([a-z_]+(?:\s+(?!by\b|in\b|on\b|ranked\b)[a-z_]+)?)(?:\s+(?:by|in terms of|ranked by|on)\s+([a-z_]+(?:\s+[a-z_]+)?))?/;
 const SQL =
   /\b(?:select\s+.+\s+from|drop\s+table|delete\s+from|insert\s+into|update\s+\w+\s+set|truncate\s+table|alter\s+table|create\s+table)\b|;\s*--/;
 const ACT =

@@ -132,6 +132,28 @@ const BUCKET_LEAD = new RegExp(
 const RANK_COUNT = new RegExp(
   `^(?:(?:the|our)\\s+)?(?:${RANK_SUP}\\s+(${RANK_N})|(${RANK_N})\\s+${RANK_SUP})\\b|^(?:which|what)\\s+(${RANK_N})\\s+(?=[a-z])`,
 );
+/** The one metric of `related` counting `noun` (a number, not money) that a dimension said in the text splits. */
+function countedBySaidDimension(
+  noun: string,
+  related: MetricDef[],
+  text: string,
+  tokens: Token[],
+  catalog: Catalog,
+): MetricDef | undefined {
+  const stems = tokens.map((t) => t.stem).join(" ");
+  const dimSaid = (m: MetricDef, d: string) =>
+    dimensionPhrases(catalog, m, d).some((p) => new RegExp(`(?:^| )${stemsOf(p).join(" ")}(?: |$)`).test(stems)) ||
+    (catalog.dimensionValues?.get(`${m.mart}.${d}`) ?? []).some(
+      (v) => v.length > 2 && new RegExp(`\\b${v.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).test(text),
+    );
+  const counting = related.filter(
+    (m) => m.format === "number" && metricPhraseList(m).some((p) => stemsOf(p).includes(stemOf(noun))),
+  );
+  const split = counting.filter((m) => m.dimensions.some((d) => dimSaid(m, d)));
+  // the dimension must set it apart: one counting metric has it and the others do not
+  return split.length === 1 && counting.length > 1 ? split[0] : undefined;
+}
+
 /** A word that is a one-word name of some metric's dimension ("plan", "pipeline", "rep"). */
 function isDimensionWord(word: string, catalog: Catalog): boolean {
   const stem = stemOf(word);
@@ -606,6 +628,30 @@ export function understand(question: string, catalog: Catalog, at: Date, renamed
     const shared = content.filter(
       (w) => related.filter((m) => metricPhraseList(m).some((p) => stemsOf(p).includes(stemOf(w)))).length > 1,
     );
+    // "which stage has the most deals", "deals sitting in Contract Sent": a noun shared by several metrics' names,
+    // said with a dimension (its name or one of its values) that only one metric counting that noun is split by, is
+    // that metric — only open deals have a stage; "which rep has the most deals" (won, lost, open all have a rep) asks
+    const valuesSaid = [...(catalog.dimensionValues?.values() ?? [])]
+      .flat()
+      .map((v) => v.toLowerCase())
+      .filter((v) => v.length > 2 && text.includes(v));
+    const nouns = shared.filter((w) => !valuesSaid.some((v) => v.split(/\W+/).includes(w)));
+    if (!renamed && nouns.length === 1) {
+      const only = countedBySaidDimension(nouns[0]!, related, text, tokens, catalog);
+      if (only) {
+        const phrase = metricPhraseList(only).find((p) => stemsOf(p).includes(stemOf(nouns[0]!)));
+        if (phrase) {
+          const said = text.replace(new RegExp(`\\b${nouns[0]}\\b`), phrase);
+          const again = understand(said, catalog, at, true);
+          if ("interpretation" in again) {
+            again.interpretation.why.push(
+              `"${nouns[0]}" read as ${only.label ?? only.name}: the only metric counting ${nouns[0]} split by what the question names`,
+            );
+            return again;
+          }
+        }
+      }
+    }
     return {
       unplaced: content,
       reason:

@@ -92,7 +92,7 @@ const CLOSE_OF = new RegExp(`\\b(?:the\\s+)?close\\s+of\\s+(?=${PERIOD_OPENING})
  * the words of what changed, so "customers who dropped" is left as typed.
  */
 const CHANGE_VERB =
-  /\b(did|has|have|is|was|were|are)\s+((?:our\s+|the\s+)?[a-z][a-z ]{0,30}?)\s+(?:(increase|increased|increasing|rise|rising|risen|grow|growing|drop|dropped|dropping|fall|fallen|falling|decline|declined|declining|decrease|decreased|decreasing))\b/g;
+  /\b(did|has|have|is|was|were|are)\s+((?:our\s+|the\s+)?[a-z][a-z ]{0,30}?)\s+(?:(increase|increased|increasing|rise|rising|risen|grow|growing|drop|dropped|dropping|fall|fallen|falling|decline|declined|declining|decrease|decreased|decreasing|shrink|shrinking|shrunk|shrank))\b/g;
 const UP_VERB = /^(increase|increased|increasing|rise|rising|risen|grow|growing)$/;
 
 /** "did MRR go up or down", "higher or lower": the question is the change, said by its first direction */
@@ -127,19 +127,73 @@ const COMPANY_GROWTH = new RegExp(
 );
 const SOLD = /\bhow\s+much\s+(did|have|has)\s+(we|\w+)\s+(?:sell|sold)\b/g;
 
+/**
+ * "MRR going into November", "customers heading into Q4", "coming into the month", "entering September", "at the
+ * top of the month": Slack words for the start of a period, read as "at the start of" it (a level's start)
+ */
+const INTO_PERIOD = new RegExp(
+  `\\b(?:(?:going|heading|coming)\\s+into|entering|(?:at\\s+)?(?:the\\s+)?top\\s+of)\\s+(?=${PERIOD_OPENING}|the\\s+(?:month|quarter|year)\\b)`,
+  "g",
+);
+/** "beginning-of-month MRR for August": the edge said before the noun, with the period after it */
+const EDGE_BEFORE_NOUN = new RegExp(
+  `\\b(start|beginning|end)[\\s-]+of[\\s-]+(?:the[\\s-]+)?(?:month|quarter|year)\\s+([a-z][a-z ]{0,30}?)\\s+(?:for|in|of)\\s+(?=${PERIOD_OPENING})`,
+  "g",
+);
+/**
+ * "closing MRR", "what's our opening ARR?": an opening or closing figure with no period is of the latest period it
+ * is known for — closing, the end of last month (this month has not closed); opening, the start of this month
+ */
+const BARE_FIGURE =
+  /\b(opening|starting|closing|ending)\s+((?!(?:deals?|opportunit\w*|tickets?|trials?|rates?|ratio|the|a|an|out|up|in|on|for|of|date|balance)\b)[a-z][a-z ]{0,30}?)(?=\s*[?.!]*$)/g;
+/**
+ * "is MRR down this month", "was ARR up in October": a level said to be up or down with an auxiliary is its change
+ * (as "did MRR go down"); only with a period or the end after, so "is churn down to 2%" is left as typed
+ */
+const DIRECTION_ADJECTIVE = new RegExp(
+  `\\b(is|are|was|were)\\s+((?:our\\s+|the\\s+)?[a-z][a-z ]{0,30}?)\\s+(up|down)\\b(?=\\s*(?:[?.!]*$|(?:in\\s+|during\\s+|over\\s+|for\\s+)?${PERIOD_OPENING}))`,
+  "g",
+);
+/**
+ * "did MRR grow more in October than in September": two periods' growth set against each other — a comparison of
+ * the metric the catalog names "<what> growth" in each; with no such metric ("did ARR grow more…") left to ask back
+ */
+const GROW_MORE = new RegExp(
+  `\\b(?:did|has|have|was|were)\\s+(?:our\\s+|the\\s+)?([a-z][a-z ]{0,30}?)\\s+(?:grow|increase|rise)\\s+more\\s+((?:in\\s+|during\\s+)?${PERIOD_OPENING}(?:(?!\\bthan\\b).){0,20}?)\\s+than\\s+(?:(?:in|during)\\s+)?(?=${PERIOD_OPENING})`,
+  "g",
+);
+/** "are we growing month over month": the company's growth by month */
+const GROWING_BY_MONTH = /\b(?:are|is)\s+(?:we|the\s+company|the\s+business)\s+growing\s+(month\s+over\s+month|mom)\b/g;
+
 /** kept: metric names the catalog gives ("starting customers"), which an opening/closing figure never rewrites */
 export function expandShorthand(text: string, kept: readonly string[] = []): string {
   let out = text;
   for (const [re, to] of SHORTHAND) out = out.replace(re, to);
   out = out.replace(EITHER_WAY, "$1");
+  out = out.replace(GROW_MORE, (m: string, what: string, first: string) =>
+    kept.includes(`${what} growth`) ? `${what} growth ${first} vs ` : m,
+  );
   out = out.replace(COMPARATIVE_THAN, (_m, between: string) => `${between} vs `);
   for (const [re, to] of EXTREME_NOUN) out = out.replace(re, to);
+  out = out.replace(GROWING_BY_MONTH, "mrr growth last month");
   out = out.replace(COMPANY_GROWTH, "mrr growth");
+  out = out.replace(INTO_PERIOD, "at the start of ");
+  out = out.replace(EDGE_BEFORE_NOUN, (_m, edge: string, noun: string) => `${noun} at the ${edge} of `);
+  out = out.replace(DIRECTION_ADJECTIVE, (m: string, aux: string, what: string, dir: string) =>
+    /\b(?:we|you|they|it|there)\b/.test(what) ? m : `${aux} ${what} go ${dir}`,
+  );
   out = out.replace(SOLD, "how much $1 $2 close");
   out = out.replace(OPENING_FIGURE, (m: string, word: string, noun: string) =>
     kept.some((k) => `${word} ${noun} `.startsWith(`${k} `))
       ? m
       : `${noun} at the ${word === "opening" || word === "starting" ? "start" : "end"} of `,
+  );
+  out = out.replace(BARE_FIGURE, (m: string, word: string, noun: string) =>
+    kept.some((k) => `${word} ${noun} `.startsWith(`${k} `))
+      ? m
+      : word === "opening" || word === "starting"
+        ? `${noun} at the start of this month`
+        : `${noun} at the end of last month`,
   );
   out = out.replace(MONTH_EDGE, (m, unit: string, edge: string, offset: number, whole: string) => {
     const rest = whole.slice(offset + m.length);
