@@ -8,7 +8,7 @@ import type { Filter } from "../../engine/catalog/metric-query.ts";
 import type { getFreshness } from "../toolbox/get-freshness.ts";
 import type { ToolCallResult } from "../toolbox/index.ts";
 import type { listMetrics } from "../toolbox/list-metrics.ts";
-import { add, during, labelOf, truncate, ymd } from "../../engine/catalog/period.ts";
+import { add, during, type Grain, labelOf, parseDate, truncate, ymd } from "../../engine/catalog/period.ts";
 import type { CallRole, Intent } from "../planner/plan.ts";
 import { rowCurrency, type MetricResult, type MetricRow } from "../toolbox/query-metric.ts";
 import { lineageLine, utcMinute } from "./receipt.ts";
@@ -202,16 +202,12 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1): 
   // so a month to date never wins "the fewest"; a level (time_rollup last) is whole at any instant, so its running
   // bucket is the level now and ranks with the others ("the month with the most customers this year")
   const byPeriod = !r.group_by.length && !!r.grain;
-  const whole =
-    byPeriod && r.period.toDate && r.time_rollup !== "last"
-      ? rows.filter((x) => String(x.period) < lastBucketStart(rows))
-      : rows;
-  const ranked = whole.length ? whole : rows;
+  const ranked = byPeriod && r.time_rollup !== "last" ? wholeBuckets(r, rows) : rows;
   const sorted = [...ranked].sort((a, b) => (direction === "most" ? b.value! - a.value! : a.value! - b.value!));
   const dim = byPeriod ? "period" : r.group_by[0]!;
   const name = (row: MetricRow) =>
     byPeriod
-      ? bucketName(String(row.period), r.grain!, row.period_label)
+      ? bucketName(String(row.period), r.grain!)
       : row[dim] === null || row[dim] === undefined
         ? "(none)"
         : String(row[dim]);
@@ -253,16 +249,13 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1): 
 function averageLines(group: RoledResult[]): string[] {
   const r = group.find((g) => g.role === "main")!.output as unknown as MetricResult;
   const rows = r.rows.filter((x) => x.rows && x.value !== null);
-  const whole = r.period.toDate ? rows.filter((x) => String(x.period) < lastBucketStart(rows)) : rows;
-  const used = whole.length ? whole : rows;
+  const used = wholeBuckets(r, rows);
   if (!used.length) return [`There is no ${r.label} data for ${r.period.label} to average.`];
   const left =
-    used.length < rows.length
-      ? ` (${bucketName(String(rows.at(-1)!.period), r.grain!, rows.at(-1)!.period_label)}, still running, left out)`
-      : "";
+    used.length < rows.length ? ` (${bucketName(String(rows.at(-1)!.period), r.grain!)}, still running, left out)` : "";
   const codes = [...new Set(used.map((row) => rowCurrency(r, row)))];
   const mean = (xs: MetricRow[]) => xs.reduce((a, x) => a + x.value!, 0) / xs.length;
-  const span = `${bucketName(String(used[0]!.period), r.grain!, used[0]!.period_label)} – ${bucketName(String(used.at(-1)!.period), r.grain!, used.at(-1)!.period_label)}`;
+  const span = `${bucketName(String(used[0]!.period), r.grain!)} – ${bucketName(String(used.at(-1)!.period), r.grain!)}`;
   if (r.currency_split && codes.length > 1)
     return [
       `${r.label}, average per ${r.grain}, ${span}, per currency: ${codes
@@ -282,29 +275,29 @@ function averageLines(group: RoledResult[]): string[] {
   ];
 }
 
+/** "customers" → "customer", "companies" → "company": a mart's name for one of its rows */
+function singular(name: string): string {
+  return name.replace(/ies$/, "y").replace(/s$/, "");
+}
+
 function capital(x: string): string {
   return x.charAt(0).toUpperCase() + x.slice(1);
 }
 
-function lastBucketStart(rows: MetricRow[]): string {
-  return (
-    rows
-      .map((x) => String(x.period))
-      .sort()
-      .at(-1) ?? ""
-  );
+/** The buckets of a series that are whole: the one still running (a period to date) is left out, when others exist. */
+function wholeBuckets(r: MetricResult, rows: MetricRow[]): MetricRow[] {
+  if (!r.period.toDate) return rows;
+  const running = rows
+    .map((x) => String(x.period))
+    .sort()
+    .at(-1);
+  const whole = rows.filter((x) => String(x.period) !== running);
+  return whole.length ? whole : rows;
 }
 
-const MONTHS = "January February March April May June July August September October November December".split(" ");
-
 /** A bucket said in full: "August 2026", "Q3 2026", "2025", "the week of 2026-11-09", "Nov 3, 2026". */
-function bucketName(start: string, grain: string, label: unknown): string {
-  const [y, m] = [Number(start.slice(0, 4)), Number(start.slice(5, 7))];
-  if (grain === "month") return `${MONTHS[m - 1]} ${y}`;
-  if (grain === "quarter") return `Q${Math.floor((m - 1) / 3) + 1} ${y}`;
-  if (grain === "year") return String(y);
-  if (grain === "week") return `the week of ${start.slice(0, 10)}`;
-  return typeof label === "string" && label ? label : start.slice(0, 10);
+function bucketName(start: string, grain: Grain): string {
+  return `${grain === "week" ? "the " : ""}${labelOf(parseDate(start.slice(0, 10)), grain)}`;
 }
 
 function compareLines(o: Out<typeof comparePeriods>): string[] {
@@ -343,9 +336,7 @@ function keptRows(filters: Out<typeof topN>["filters"]): string {
       parts.push(`${f.value ? "" : "not "}${f.column.slice(3).replaceAll("_", " ")}`);
     else if (f.op === ">=" && filters.some((g) => g.column === f.column && g.op === "<")) continue;
     else if (f.op === "<" && from.has(f.column) && /^\d{4}-\d{2}-\d{2}$/.test(String(f.value))) {
-      const last = new Date(`${String(f.value)}T00:00:00Z`);
-      last.setUTCDate(last.getUTCDate() - 1);
-      parts.push(`${f.column} ${from.get(f.column)} to ${last.toISOString().slice(0, 10)}`);
+      parts.push(`${f.column} ${from.get(f.column)} to ${ymd(add(parseDate(String(f.value)), "day", -1))}`);
     } else parts.push(`${f.column} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`);
   }
   return parts.join(", ");
@@ -354,7 +345,7 @@ function keptRows(filters: Out<typeof topN>["filters"]): string {
 /** "how many open deals are over $5k": the rows the filters keep, counted, and their measure summed. */
 function countLines(o: Out<typeof topN>): string[] {
   const kept = keptRows(o.filters);
-  const what = o.matched.rows === 1 ? o.mart.replace(/ies$/, "y").replace(/s$/, "") : o.mart;
+  const what = o.matched.rows === 1 ? singular(o.mart) : o.mart;
   const total =
     o.matched.total === null || !o.matched.rows
       ? ""
@@ -365,7 +356,7 @@ function countLines(o: Out<typeof topN>): string[] {
 function topLines(o: Out<typeof topN>): string[] {
   if (!o.rows.length) return [`${o.mart} has no rows to rank.`];
   // one row is "Top customer", never "Top 1 customers"
-  const what = o.rows.length === 1 ? o.mart.replace(/ies$/, "y").replace(/s$/, "") : `${o.rows.length} ${o.mart}`;
+  const what = o.rows.length === 1 ? singular(o.mart) : `${o.rows.length} ${o.mart}`;
   const kept = keptRows(o.filters);
   const head = `${o.direction === "top" ? "Top" : "Bottom"} ${what} by ${o.measure}${kept ? `, ${kept}` : ""}${o.label_masked ? ` (${o.label_column} is PII, masked)` : ""}:`;
   return [
