@@ -147,17 +147,14 @@ export function buildMetricQuery(
   return { sql, params, limit };
 }
 
-/** SQL to find the newest period a metric's mart holds, for period "latest". */
-/** The first and last periods a metric's mart holds (any filter aside): where its data starts and ends. */
+/**
+ * The first and last periods a metric's mart holds (any filter aside): the last is period "latest"; both say where
+ * the data starts and ends when a period asked for has none.
+ */
 export function dataRangeQuery(catalog: Catalog, metricName: string): string {
   const metric = catalog.metric(metricName);
   const time = `CAST(${ident(metric.time_column)} AS DATE)`;
   return `SELECT CAST(min(${time}) AS VARCHAR) AS first, CAST(max(${time}) AS VARCHAR) AS last FROM ${catalog.mart(metric.mart).relation}`;
-}
-
-export function latestPeriodQuery(catalog: Catalog, metricName: string): string {
-  const metric = catalog.metric(metricName);
-  return `SELECT CAST(max(CAST(${ident(metric.time_column)} AS DATE)) AS VARCHAR) AS latest FROM ${catalog.mart(metric.mart).relation}`;
 }
 
 /**

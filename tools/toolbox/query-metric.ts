@@ -8,7 +8,6 @@ import {
   buildMetricQuery,
   currencyScopeQuery,
   dataRangeQuery,
-  latestPeriodQuery,
   metricQuerySchema,
   type MetricQueryInput,
 } from "../../engine/catalog/metric-query.ts";
@@ -88,9 +87,9 @@ export interface MetricResult {
 async function resolveFor(ctx: ToolContext, catalog: Catalog, input: MetricQueryInput): Promise<ResolvedPeriod> {
   if (!isLatest(input.period)) return resolvePeriod(input.period);
   const metric = catalog.metric(input.metric);
-  const row = (await ctx.query<{ latest: string | null }>(latestPeriodQuery(catalog, metric.name), []))[0];
-  if (!row?.latest) return resolvePeriod("this_month");
-  const start = parseDate(row.latest.slice(0, 10));
+  const row = (await ctx.query<{ last: string | null }>(dataRangeQuery(catalog, metric.name), []))[0];
+  if (!row?.last) return resolvePeriod("this_month");
+  const start = parseDate(row.last.slice(0, 10));
   const end = add(start, metric.grain, 1);
   // the current month is read at the last pull: say "to date" (#15)
   const toDate = end > add(truncate(now(), "day"), "day", 1);

@@ -6,7 +6,7 @@ import { currentPointer, openReader } from "../../warehouse/snapshots.ts";
 import { loadReaderCatalog } from "../../catalog/catalog-cache.ts";
 import { readWarehouseStatus, type Catalog, type WarehouseStatus } from "../../catalog/catalog.ts";
 import { citeModel, qualityIssues, type Citation } from "../../catalog/citation.ts";
-import { buildMetricQuery, latestPeriodQuery, type MetricQueryInput } from "../../catalog/metric-query.ts";
+import { buildMetricQuery, dataRangeQuery, type MetricQueryInput } from "../../catalog/metric-query.ts";
 import { add, bucketLabel, labelOf, parseDate, truncate, ymd, type Grain } from "../../catalog/period.ts";
 import { dashboardPages, DEFAULT_PERIODS, type ChartSpec } from "./chart-spec.ts";
 
@@ -215,7 +215,7 @@ const day = (v: unknown) => String(v).slice(0, 10);
 
 async function chartData(db: Db, catalog: Catalog, status: WarehouseStatus, spec: ChartSpec): Promise<ChartData> {
   const receipt = receiptFor(catalog, status, spec.mart);
-  const latest = (await db.one<{ latest: string | null }>(latestPeriodQuery(catalog, spec.metric)))?.latest;
+  const latest = (await db.one<{ last: string | null }>(dataRangeQuery(catalog, spec.metric)))?.last;
   const base = { id: `chart-${spec.metric}`, spec, receipt };
   if (!latest) return { ...base, ...noSeries(spec.grain), grains: [], headline: null };
   const newest = new Date(Math.min(parseDate(day(latest)).getTime(), truncate(now(), "day").getTime()));
