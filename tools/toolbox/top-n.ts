@@ -76,33 +76,29 @@ export const topN = defineTool({
       return `${col} ${f.op} ${bind(values[0]!)}`;
     });
     const dir = input.direction === "top" ? "DESC" : "ASC";
+    const limit = Math.min(input.n, ctx.rowCap);
+    // one row past the limit is read to tell a tie at the cut: "the biggest deal" is never one of two equal ones
+    // shown as if alone. The window sums run over every group before the LIMIT: the rows the filters keep and
+    // their measure ("how many open deals are over $5k" is that count)
     const sql = [
-      `SELECT ${ident(label.name)} AS label, sum(${ident(measure.name)}) AS value`,
+      `SELECT ${ident(label.name)} AS label, sum(${ident(measure.name)}) AS value,`,
+      `  sum(count(*)) OVER () AS kept_rows, sum(sum(${ident(measure.name)})) OVER () AS kept_total`,
       `FROM ${mart.relation}`,
       where.length ? `WHERE ${where.join(" AND ")}` : "",
-      `GROUP BY 1 ORDER BY 2 ${dir} NULLS LAST, 1 LIMIT ${Math.min(input.n, ctx.rowCap) + 1}`,
+      `GROUP BY 1 ORDER BY 2 ${dir} NULLS LAST, 1 LIMIT ${limit + 1}`,
     ]
       .filter(Boolean)
       .join("\n");
-    // every row the filters keep, before the limit: "how many open deals are over $5k" is this count
-    const [kept] = await ctx.query<{ n: unknown; total: unknown }>(
-      [
-        `SELECT count(*) AS n, sum(${ident(measure.name)}) AS total`,
-        `FROM ${mart.relation}`,
-        where.length ? `WHERE ${where.join(" AND ")}` : "",
-      ]
-        .filter(Boolean)
-        .join("\n"),
+    const got = await ctx.query<{ label: unknown; value: unknown; kept_rows: unknown; kept_total: unknown }>(
+      sql,
       params,
     );
-    // one row past the limit is read to tell a tie at the cut: "the biggest deal" is never one of two equal ones
-    // shown as if alone
-    const read = (await ctx.query<{ label: unknown; value: unknown }>(sql, params)).map((r, i) => ({
+    const kept = got[0];
+    const read = got.map((r, i) => ({
       rank: i + 1,
       label: label.pii ? maskValue(r.label) : r.label === null ? null : String(r.label),
       value: r.value === null ? null : Number(r.value),
     }));
-    const limit = Math.min(input.n, ctx.rowCap);
     const rows = read.slice(0, limit);
     const past = read[limit];
     const tiedPast = past && past.value !== null && past.value === rows.at(-1)?.value ? past.label : null;
@@ -125,8 +121,8 @@ export const topN = defineTool({
       filters: input.filters,
       /** the rows the filters keep (all of them, not only the n ranked) and their measure summed */
       matched: {
-        rows: Number(kept?.n ?? 0),
-        total: kept?.total === null || kept?.total === undefined ? null : Number(kept.total),
+        rows: Number(kept?.kept_rows ?? 0),
+        total: kept?.kept_total === null || kept?.kept_total === undefined ? null : Number(kept.kept_total),
       },
       format,
       unit: sameName?.unit ?? null,
