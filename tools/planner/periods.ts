@@ -1,4 +1,12 @@
-import { add, resolvePeriod, truncate, ymd, type Grain, type PeriodInput } from "../../engine/catalog/period.ts";
+import {
+  add,
+  parseDate,
+  resolvePeriod,
+  truncate,
+  ymd,
+  type Grain,
+  type PeriodInput,
+} from "../../engine/catalog/period.ts";
 
 export interface FoundPeriod {
   period: PeriodInput;
@@ -46,8 +54,9 @@ function latestYearFor(month0: number, today: Date): number {
   return month0 <= today.getUTCMonth() ? y : y - 1;
 }
 
-function inclusiveEnd(exclusive: string): string {
-  return ymd(add(new Date(`${exclusive}T00:00:00Z`), "day", -1));
+/** The last day of a period whose end is exclusive ("2026-11-01" → "2026-10-31"). */
+export function inclusiveEnd(exclusive: string): string {
+  return ymd(add(parseDate(exclusive), "day", -1));
 }
 
 interface Rule {

@@ -3,12 +3,20 @@ import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import type { ToolCall } from "../toolbox/index.ts";
 import type { Filter } from "../../engine/catalog/metric-query.ts";
-import { add, resolvePeriod, truncate, ymd, type Grain, type PeriodInput } from "../../engine/catalog/period.ts";
+import {
+  add,
+  parseDate,
+  resolvePeriod,
+  truncate,
+  ymd,
+  type Grain,
+  type PeriodInput,
+} from "../../engine/catalog/period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
 import { readArithmetic, readImpliedPopulation, readShare, type ArithmeticRead } from "./arithmetic.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
-import { findPeriods, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
+import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
 import { placeList, suggestionsFor, understand, type Interpretation, type Understood } from "./understand.ts";
@@ -536,7 +544,7 @@ function planUnderstood(u: Understood, catalog: Catalog, at: Date): Plan | Refus
     );
     // the reading's period is the current side of the comparison (a grain word like "year over year" is no table)
     const cur = resolvePeriod(input.current === "latest" ? "this_month" : input.current, at);
-    const lastDay = ymd(add(new Date(`${cur.end}T00:00:00Z`), "day", -1));
+    const lastDay = inclusiveEnd(cur.end);
     const today = ymd(truncate(at, "day"));
     const period = {
       text: label(input.current),
@@ -963,8 +971,8 @@ function stemsOfPhrase(p: string): string {
 /** The same period one unit back: October 2026 a year back is October 2025; a quarter keeps its shape. */
 function shifted(p: PeriodInput, unit: Grain, at: Date): PeriodInput {
   const r = resolvePeriod(p === "latest" ? "this_month" : p, at);
-  const start = new Date(`${r.start}T00:00:00Z`);
-  const end = new Date(`${r.end}T00:00:00Z`);
+  const start = parseDate(r.start);
+  const end = parseDate(r.end);
   const months = Math.round((end.getTime() - start.getTime()) / (30.44 * 864e5));
   const back = add(start, unit, -1);
   if (start.getUTCDate() === 1 && months === 1) return ymd(back).slice(0, 7);

@@ -3,6 +3,7 @@ import type { Filter } from "../../engine/catalog/metric-query.ts";
 import {
   add,
   labelOf,
+  parseDate,
   resolvePeriod,
   truncate,
   ymd,
@@ -21,7 +22,7 @@ import {
   tokensOf,
   type Token,
 } from "./lexicon.ts";
-import { findPeriods, NUMBER_WORDS, spanOf, trailingWindow, type FoundPeriod } from "./periods.ts";
+import { findPeriods, inclusiveEnd, NUMBER_WORDS, spanOf, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { expandShorthand, NOW_WORDS, OCCURRENCE_VERBS } from "./vocabulary.ts";
 
 /** What the planner took the question to mean, in words and in fields; printed as "Read as: …" and in --json. */
@@ -442,14 +443,14 @@ function periodText(
   metric: MetricDef,
 ): Interpretation["period"] {
   const r = resolvePeriod(input === "latest" ? "this_month" : input, at);
-  const lastDay = ymd(add(new Date(`${r.end}T00:00:00Z`), "day", -1));
+  const lastDay = inclusiveEnd(r.end);
   const today = ymd(truncate(at, "day"));
   const end = r.toDate && lastDay > today ? today : lastDay;
   let text = r.label;
   if (typeof input === "string" && input === "ytd") text = `${r.label.replace(/ \(to date\)$/, "")} to date`;
   if (typeof input === "object") text = `${r.start} – ${end}`;
   if (kind === "stock") {
-    const bucket = labelOf(truncate(new Date(`${end}T00:00:00Z`), metric.grain), metric.grain);
+    const bucket = labelOf(truncate(parseDate(end), metric.grain), metric.grain);
     text =
       metric.time_rollup === "first"
         ? `the start of ${r.label}`
@@ -464,7 +465,7 @@ function bucketsIn(input: PeriodInput, grain: Grain, at: Date): number {
   if (input === "latest") return 1;
   const r = resolvePeriod(input, at);
   let n = 0;
-  for (let d = truncate(new Date(`${r.start}T00:00:00Z`), grain); ymd(d) < r.end; d = add(d, grain, 1)) n++;
+  for (let d = truncate(parseDate(r.start), grain); ymd(d) < r.end; d = add(d, grain, 1)) n++;
   return n;
 }
 
@@ -1325,7 +1326,7 @@ function attemptWith(
   // a level read at its period's start (customers_at_start) is already "at the start of October"
   if (instantStart && period !== "latest" && metric.time_rollup === "last") {
     const r = resolvePeriod(period, at);
-    const prev = add(new Date(`${r.start}T00:00:00Z`), metric.grain, -1);
+    const prev = add(parseDate(r.start), metric.grain, -1);
     period = ymd(prev).slice(0, metric.grain === "month" ? 7 : 10);
     if (metric.grain === "month") period = ymd(prev).slice(0, 7);
     why.push(`the start of ${r.label} is the end of ${labelOf(prev, metric.grain)} for a level like ${metric.name}`);
@@ -1334,11 +1335,11 @@ function attemptWith(
   if (compare && metric.time_rollup === "last" && metric.grain === "month")
     for (const f of startOf) {
       const r = resolvePeriod(f.period, at);
-      f.period = ymd(add(new Date(`${r.start}T00:00:00Z`), "month", -1)).slice(0, 7);
+      f.period = ymd(add(parseDate(r.start), "month", -1)).slice(0, 7);
     }
   if (period !== "latest") {
     const r = resolvePeriod(period, at);
-    const startBucket = truncate(new Date(`${r.start}T00:00:00Z`), metric.grain);
+    const startBucket = truncate(parseDate(r.start), metric.grain);
     const covers = ymd(startBucket) === r.start && ymd(add(startBucket, metric.grain, 1)) <= r.end;
     if (!covers && bucketsIn(period, metric.grain, at) === 1) {
       // "MRR today": a level inside the current month is that month to date; a flow cannot be split finer
@@ -1346,14 +1347,14 @@ function attemptWith(
       // the month's end is another instant, so it asks back; the current month reads at the last pull
       if (kind === "stock") {
         const today = ymd(truncate(at, "day"));
-        const lastBucket = truncate(add(new Date(`${r.end}T00:00:00Z`), "day", -1), metric.grain);
+        const lastBucket = truncate(add(parseDate(r.end), "day", -1), metric.grain);
         const bucketEnd = ymd(add(lastBucket, metric.grain, 1));
         if (r.end > today) period = "latest";
         else if (bucketEnd === r.end && metric.grain === "month") period = ymd(lastBucket).slice(0, 7);
         else if (
           metric.grain === "month" &&
           r.start === ymd(lastBucket) &&
-          ymd(add(new Date(`${r.start}T00:00:00Z`), "day", 1)) === r.end
+          ymd(add(parseDate(r.start), "day", 1)) === r.end
         ) {
           // "customers on Oct 1", "ARR as of 1 September": the first day of a month opens it, so the level is the
           // one the month starts with — the end of the month before (said in the reading)
