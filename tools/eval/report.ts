@@ -14,7 +14,7 @@ export function headerLine(idWidth: number): string {
   return `  ${"case".padEnd(idWidth)}  ${"expected".padEnd(46)}  ${"got".padEnd(22)} ${"latency".padStart(8)}`;
 }
 
-/** "dev: 142/150 (94.7%) — correct 120, correct_refusal 22, wrong_number 3, refused_answerable 4, error 1" */
+/** "dev: 142/150 (94.7%) — correct 120, correct_refusal 22, wrong_number 3, answered_refusable 0, refused_answerable 4, error 1" */
 export function setLines(r: EvalReport): string[] {
   return Object.entries(r.sets).map(
     ([set, s]) =>

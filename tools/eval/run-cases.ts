@@ -9,6 +9,7 @@ import { EVAL_SETS, matchesFilter, type EvalSet, type EvalSuite, type LoadedEval
 import { findCall } from "./match-call.ts";
 import { isRefusal, isTextExpect, type EvalCase, type TextExpectDef } from "./schema.ts";
 import { scoreAnswer, type Outcome } from "./score-text.ts";
+import { statedNumbers } from "./text-numbers.ts";
 import { checkValues, fmt, type ValueCheck } from "./value.ts";
 
 export interface CaseResult {
@@ -117,10 +118,11 @@ async function scoreTextCase(
 }
 
 /** A legacy case (tool + input + value) counted in the same outcomes. */
-function legacyOutcome(r: Omit<CaseResult, "outcome">): Outcome {
+function legacyOutcome(r: Omit<CaseResult, "outcome">, answer: string): Outcome {
   if (r.passed) return r.kind === "refusal" ? "correct_refusal" : "correct";
   if (r.status === "failed") return "error";
   if (r.kind === "answer" && r.status === "refused") return "refused_answerable";
+  if (r.kind === "refusal" && !r.refusal_ok && !statedNumbers(answer).length) return "answered_refusable";
   return "wrong_number";
 }
 
@@ -139,7 +141,7 @@ async function scoreCase(ctx: ToolContext, file: LoadedEvalFile, c: EvalCase, re
   };
   if (isTextExpect(c.expect)) return scoreTextCase(ctx, base, c.expect, result);
   const legacy = await scoreLegacy(ctx, file, c, result, base);
-  return { ...legacy, outcome: legacyOutcome(legacy) };
+  return { ...legacy, outcome: legacyOutcome(legacy, result.answer) };
 }
 
 async function scoreLegacy(
@@ -289,6 +291,7 @@ export async function runEvals(
       correct: 0,
       correct_refusal: 0,
       wrong_number: 0,
+      answered_refusable: 0,
       refused_answerable: 0,
       error: 0,
     };

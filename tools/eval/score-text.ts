@@ -2,7 +2,17 @@ import type { AskStatus } from "../ask/offline-answer.ts";
 import { statedNumbers, type StatedNumber, type StatedUnit } from "./text-numbers.ts";
 import type { Tolerance } from "./schema.ts";
 
-export type Outcome = "correct" | "correct_refusal" | "wrong_number" | "refused_answerable" | "error";
+/**
+ * `answered_refusable`: a refuse or ask-back case answered without stating a number ("there is no churn data for
+ * 2024"): not a pass, and not a wrong number either: issue #15's bar counts numbers stated for another question.
+ */
+export type Outcome =
+  | "correct"
+  | "correct_refusal"
+  | "wrong_number"
+  | "answered_refusable"
+  | "refused_answerable"
+  | "error";
 export type ExpectedUnit = "money" | "percent" | "count" | "number" | "days";
 
 export interface TextExpect {
@@ -75,9 +85,9 @@ export function scoreAnswer(
         why: `stated ${first} instead of ${expect.answer === "refuse" ? "refusing" : "asking back"}`,
       };
     return {
-      outcome: "wrong_number",
+      outcome: "answered_refusable",
       actual: answer.status,
-      why: `answered instead of ${expect.answer === "refuse" ? "refusing" : "asking back"}`,
+      why: `answered, with no number, instead of ${expect.answer === "refuse" ? "refusing" : "asking back"}`,
     };
   }
   if (refused(answer.status))

@@ -32,6 +32,7 @@ describe("dp eval on a fresh demo project", () => {
     expect(report.sets.dev.accuracy).toBeGreaterThanOrEqual(report.threshold);
     const outcomes = report.sets.dev.outcomes;
     expect(Object.keys(outcomes).sort()).toEqual([
+      "answered_refusable",
       "correct",
       "correct_refusal",
       "error",
@@ -75,10 +76,10 @@ cases:
       const r = dp(["eval", "--offline", "--filter", "zz-", "-C", dir], { env });
       expect(r.code).toBe(1);
       expect(r.stdout).toContain(
-        "dev: 1/3 (33.3%) — correct 1, correct_refusal 0, wrong_number 2, refused_answerable 0, error 0",
+        "dev: 1/3 (33.3%) — correct 1, correct_refusal 0, wrong_number 2, answered_refusable 0, refused_answerable 0, error 0",
       );
       expect(r.stdout).toContain(
-        "holdout: 1/2 (50.0%) — correct 0, correct_refusal 1, wrong_number 0, refused_answerable 1, error 0",
+        "holdout: 1/2 (50.0%) — correct 0, correct_refusal 1, wrong_number 0, answered_refusable 0, refused_answerable 1, error 0",
       );
       expect(r.stdout).toMatch(/✗! zz-mrr-wrong[\s\S]*stated \$[\d,]+; expected \d+/);
       expect(r.stdout).toContain("instead of refusing");

@@ -93,6 +93,19 @@ describe("scoring an answer against the eval's SQL value", () => {
     ).toBe("correct_refusal");
   });
 
+  test("a refusal case answered without a number is answered_refusable: neither a pass nor a wrong number", () => {
+    const noData = answered(
+      "Read as: Customer churn rate over 2024 as one ratio.\nThere is no Customer churn rate data for 2024 in marts.mrr_monthly: its data starts in May 2025.",
+    );
+    const scored = scoreAnswer({ answer: "refuse" }, null, noData, "what was our churn rate in 2024");
+    expect(scored.outcome).toBe("answered_refusable");
+    expect(scored.why).toContain("with no number");
+    // a number stated is still a wrong number, whatever else the answer says
+    expect(
+      scoreAnswer({ answer: "clarify" }, null, answered("Closed-lost amount in October 2026 was $240,564.")).outcome,
+    ).toBe("wrong_number");
+  });
+
   test("a text case is correct when the answer names the SQL's value", () => {
     expect(
       scoreAnswer({ answer: "text" }, "Pro", answered("The plan with the most customers is Pro (12).")).outcome,
