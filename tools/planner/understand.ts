@@ -274,7 +274,9 @@ export function verbsSaid(metric: MetricDef, tokens: Token[]): { head: string; a
     const stems = stemsOf(verb);
     if (!stems.length) continue;
     for (let i = 0; i + stems.length <= tokens.length; i++)
-      if (stems.every((x, j) => tokens[i + j]!.stem === x)) out.push({ head: stems[0]!, at: i, len: stems.length });
+      // "opened" keeps its -ed as a stem (tickets opened are no open tickets); as a declared verb it is "open"
+      if (stems.every((x, j) => tokens[i + j]!.stem === x || tokens[i + j]!.raw === `${x}ed`))
+        out.push({ head: stems[0]!, at: i, len: stems.length });
   }
   return out;
 }
@@ -819,6 +821,14 @@ function attemptWith(
         partial: { metric: metric.name },
       };
     }
+  }
+  // "trailing 3 full months", "L3M", "rolling 6 months": whole months, the one running left out — said in the reading
+  for (const p of periodsFound) {
+    const n = typeof p.period === "string" ? /^last_(\d+)_months$/.exec(p.period)?.[1] : undefined;
+    if (n)
+      why.push(
+        `"${text.slice(p.start, p.end)}": the ${n} whole months before this one (${labelOf(truncate(at, "month"), "month")} to date left out)`,
+      );
   }
   let instantStart = false;
   const startOf = new Set<FoundPeriod>();
