@@ -442,6 +442,11 @@ function firstSentence(m: MetricDef): string {
   return (m.description ?? "").split(/(?<=\.)\s/)[0] ?? "";
 }
 
+/** A count of those active at least once in a bucket (MAU): its definition says "at least one". */
+function countsActivity(m: MetricDef): boolean {
+  return /\bat least one\b/i.test(firstSentence(m));
+}
+
 export function isAverage(m: MetricDef): boolean {
   const first = firstSentence(m);
   return /\b(?:average|mean)\b/i.test(`${m.label ?? ""} ${first}`) || /\bavg\s*\(/i.test(m.expression ?? "");
@@ -1428,6 +1433,14 @@ function attemptWith(
         const today = ymd(truncate(at, "day"));
         const lastBucket = truncate(add(parseDate(r.end), "day", -1), metric.grain);
         const bucketEnd = ymd(add(lastBucket, metric.grain, 1));
+        // "users active today", "accounts that logged in this week": a count of those active at least once in the
+        // bucket (MAU) is no level at an instant — the month to date is not today's; asked back (a metric of that
+        // grain, DAU or WAU, is tried next)
+        if (r.end > today && countsActivity(metric))
+          return {
+            unplaced: [`${r.label} (${metric.name} counts activity over a whole ${metric.grain})`],
+            partial,
+          };
         if (r.end > today) period = "latest";
         else if (bucketEnd === r.end && metric.grain === "month") period = ymd(lastBucket).slice(0, 7);
         else if (

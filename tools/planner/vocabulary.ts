@@ -243,9 +243,10 @@ export const OCCURRENCE_VERBS = [
 
 /**
  * Verbs of having said of a level ("which rep is carrying the most pipeline", "customers we hold on Pro", "deals each
- * rep owns"): placed for a stock only; a count over a period is never "held".
+ * rep owns"): placed for a stock only; a count over a period is never "held". Not "keep": customers we kept are the
+ * ones retained (no new ones), which no level says.
  */
-export const STATE_VERBS = ["carry", "hold", "own", "keep"];
+export const STATE_VERBS = ["carry", "hold", "own"];
 
 /** "right now", "at the moment", "these days", "as it stands": a level now. */
 export const NOW_WORDS = /^(now|today|currently|current|right|moment|presently|present|latest|nowadays)$/;

@@ -74,7 +74,7 @@ describe("verbs of having, said of a level", () => {
 
   test.each([
     ["how much arr are we carrying", "arr"],
-    ["how many customers do we keep on the growth plan", "plan_customers"],
+    ["how many customers do we hold on the growth plan", "plan_customers"],
     ["how much pipeline does priya own", "open_pipeline"],
   ])("%p is %s now", (q, metric) => {
     expect(plan(q).calls[0]!.input).toMatchObject({ metric });
@@ -82,6 +82,18 @@ describe("verbs of having, said of a level", () => {
 
   test("a count over a period is never held: 'new customers we held in october' asks back", () => {
     expect(refusal("how many new customers did we hold in october").unplaced).toContain("hold");
+  });
+
+  test("customers we kept are the ones retained, which no level says: asked back, never active customers", () => {
+    expect(refusal("how many customers did we keep last month").unplaced).toContain("keep");
+  });
+
+  test("a usage verb needs its object: 'accounts we touched' (sales outreach?) asks back", () => {
+    expect(refusal("how many accounts did we touch last month").kind).toBeDefined();
+    expect(plan("how many customers touched the app in september").calls[0]!.input).toMatchObject({
+      metric: "product_active_accounts",
+      period: "2026-09",
+    });
   });
 });
 
@@ -121,5 +133,23 @@ describe("usage words", () => {
     ["number of customers using the app in august", "product_active_accounts"],
   ])("%p → %s", (q, metric) => {
     expect(plan(q).calls[0]!.input).toMatchObject({ metric });
+  });
+});
+
+describe("a count of those active in a month is no level at an instant", () => {
+  test.each([["how many people using the product today"], ["how many customers logged in this week"]])(
+    "%p: the month to date is not today's or this week's: asked back",
+    (q) => {
+      const r = refusal(q);
+      expect(r.kind).toBe("clarify");
+      expect(r.reason).toContain("counts activity over a whole month");
+    },
+  );
+
+  test.each([
+    ["how many users logged in today", "daily_active_users", "today"],
+    ["how many users used the product this week", "weekly_active_users", "this_week"],
+  ])("%p is %s %s (the metric of that grain, through its verbs)", (q, metric, period) => {
+    expect(plan(q).calls[0]!.input).toMatchObject({ metric, period });
   });
 });
