@@ -48,6 +48,15 @@ const IRREGULAR: Record<string, string> = {
   gotten: "get",
   begun: "begin",
   beginning: "begin",
+  bled: "bleed",
+  // too short for the suffix rules: "used the app", "customers using the product" meet "use"
+  used: "use",
+  using: "use",
+  held: "hold",
+  kept: "keep",
+  carried: "carry",
+  took: "take",
+  taken: "take",
 };
 
 /** The irregular forms the planner knows as words. */

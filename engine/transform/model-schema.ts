@@ -69,6 +69,13 @@ export const metricSchema = z.strictObject({
   currencies: z.enum(["split", "combined"]).default("split"),
   dimensions: z.array(z.string()).default([]),
   synonyms: z.array(z.string()).default([]),
+  /**
+   * verbs (and state words) that say this metric's event or state, as a founder types them: "book", "land", "shed",
+   * "bring in", "log in". A verb said with the metric is placed (never dropped); and a name of the metric whose event
+   * word is one of these verbs may be said with another of them ("customers we shed" is "customers lost"). A verb
+   * alone never names a metric; one said of several metrics' names asks back.
+   */
+  verbs: z.array(z.string()).default([]),
   /** the grain of the mart's time column */
   grain: z.enum(["day", "week", "month", "quarter", "year"]).default("month"),
   higher_is_better: z.boolean().default(true),

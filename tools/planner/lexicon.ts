@@ -1,7 +1,7 @@
 import { distanceOf } from "../../engine/closest-name.ts";
 import type { Catalog, CatalogColumn } from "../../engine/catalog/catalog.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
-import { FILLER } from "./vocabulary.ts";
+import { FILLER, STATE_VERBS } from "./vocabulary.ts";
 import {
   IRREGULAR_FORMS,
   rawWordsOf,
@@ -70,6 +70,7 @@ function buildLexicon(catalog: Catalog): Lexicon {
   };
   for (const m of catalog.metrics) {
     metricPhraseList(m).forEach(add);
+    (m.verbs ?? []).forEach(add);
     for (const d of m.dimensions) {
       add(d);
       const col = columnOf(catalog, m.mart, d);
@@ -83,7 +84,7 @@ function buildLexicon(catalog: Catalog): Lexicon {
   const english = `lose lost gain gained earn earned sign signed join joined create created add added drop dropped sell
     buy bought pay paid spend spent cost costs grow shrink rise fall fell went rose seat seats user users team teams
     employee employees staff people person country region industry segment source channel campaign email phone name
-    started starting starts ended ending opened opening closing reopened`;
+    started starting starts ended ending opened opening closing reopened ${STATE_VERBS.join(" ")}`;
   return { words: new Set([...STOP, ...targets, ...IRREGULAR_FORMS, ...english.split(/\s+/)]), targets };
 }
 

@@ -38,6 +38,8 @@ export const NUMBER_WORDS: Record<string, number> = {
   twenty: 20,
 };
 const UNIT = "(day|week|month|quarter|year)s?";
+/** "full", "complete", "closed", "whole", "calendar": said of a window's buckets, which are whole ones anyway */
+const WHOLE = "(?:(?:full|complete|completed|closed|finished|whole|calendar)\\s+)?";
 const UNIT_WORD: Record<string, string> = { qtr: "quarter", yr: "year", mo: "month", mth: "month", wk: "week" };
 
 function monthIndex(name: string): number {
@@ -180,9 +182,11 @@ const RULES: Rule[] = [
   },
   { re: /\bsince\s+(\d{4}-\d{2}-\d{2})\b/g, make: (m, today) => since(m[1]!, today) },
   { re: /\bsince\s+(\d{4})\b/g, make: (m, today) => since(`${m[1]}-01-01`, today) },
+  // "last 3 months", "trailing 3 full months", "rolling 6 months", "the prior 12 complete months": the N whole
+  // buckets before the current one (a window of months on a monthly metric is never a month still running)
   {
     re: new RegExp(
-      `\\b(?:last|past|previous|trailing|the\\s+last)\\s+(\\d{1,3}|${Object.keys(NUMBER_WORDS).join("|")})\\s+${UNIT}\\b`,
+      `\\b(?:last|past|previous|prior|trailing|rolling|the\\s+last)\\s+(\\d{1,3}|${Object.keys(NUMBER_WORDS).join("|")})\\s+${WHOLE}${UNIT}\\b`,
       "g",
     ),
     make: (m) => {

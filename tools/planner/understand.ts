@@ -23,7 +23,7 @@ import {
   type Token,
 } from "./lexicon.ts";
 import { findPeriods, inclusiveEnd, NUMBER_WORDS, spanOf, trailingWindow, type FoundPeriod } from "./periods.ts";
-import { expandShorthand, NOW_WORDS, OCCURRENCE_VERBS } from "./vocabulary.ts";
+import { expandShorthand, NOW_WORDS, OCCURRENCE_VERBS, STATE_VERBS } from "./vocabulary.ts";
 
 /** What the planner took the question to mean, in words and in fields; printed as "Read as: …" and in --json. */
 export interface Interpretation {
@@ -263,6 +263,22 @@ interface Candidate {
   fits: number;
   /** question words found as written (not only by stem) in the metric's names: "churned" is churned, not churn */
   asWritten: number;
+  /** 1 when a name was said word for word; 0 when only with its event word said by another of the metric's verbs */
+  direct: number;
+}
+
+/** The declared verbs of a metric said in the question, each as the span of tokens it takes ("bring in", "shed"). */
+export function verbsSaid(metric: MetricDef, tokens: Token[]): { head: string; at: number; len: number }[] {
+  const out: { head: string; at: number; len: number }[] = [];
+  for (const verb of metric.verbs ?? []) {
+    const stems = stemsOf(verb);
+    if (!stems.length) continue;
+    for (let i = 0; i + stems.length <= tokens.length; i++)
+      // "opened" keeps its -ed as a stem (tickets opened are no open tickets); as a declared verb it is "open"
+      if (stems.every((x, j) => tokens[i + j]!.stem === x || tokens[i + j]!.raw === `${x}ed`))
+        out.push({ head: stems[0]!, at: i, len: stems.length });
+  }
+  return out;
 }
 
 /** Clauses of a question ("MRR and churn"): a metric's name must be said within one of them. */
@@ -323,6 +339,9 @@ function candidatesFor(tokens: Token[], catalog: Catalog, skip?: (phrase: string
     const covered = new Set<string>();
     let strength = 0;
     let contiguous = 0;
+    let direct = 0;
+    const verbs = verbsSaid(metric, tokens);
+    const verbHeads = new Set((metric.verbs ?? []).map((v) => stemsOf(v)[0]).filter((x): x is string => !!x));
     const phrases = metricPhraseList(metric).filter((full) => !skip?.(full));
     for (const full of phrases) {
       // a name none of whose words the question says cannot be said in it (the words it needs are all in full):
@@ -346,8 +365,29 @@ function candidatesFor(tokens: Token[], catalog: Catalog, skip?: (phrase: string
         ...(/\sper\s/.test(phrase) ? [stemOf("per")] : []),
         ...stems.filter((s) => s === stemOf("today")),
       ];
-      const clause = clauses.find((c) => needs.every((s) => c.has(s)));
+      let clause = clauses.find((c) => needs.every((s) => c.has(s)));
+      // "customers we shed", "cash we brought in": a name whose one missing word is a verb of the metric ("customers
+      // lost", "cash collected"), said with another of its verbs in the same clause; the rest of the name is said
+      let viaVerb: string | undefined;
+      if (!clause && content.length >= 2 && verbs.length) {
+        for (const c of clauses) {
+          const missing = needs.filter((s) => !c.has(s));
+          // the verb said stands for the missing word, never for one the name already has ("MRR gained from upgrades")
+          const verb = verbs.find((v) => c.has(v.head) && !stems.includes(v.head));
+          if (missing.length === 1 && verbHeads.has(missing[0]!) && verb && content.some((s) => !verbHeads.has(s))) {
+            clause = c;
+            viaVerb = verb.head;
+            break;
+          }
+        }
+      }
       if (!content.length || !clause) continue;
+      if (viaVerb) {
+        content.filter((s) => clause!.has(s)).forEach((s) => covered.add(s));
+        covered.add(viaVerb);
+        continue;
+      }
+      direct = 1;
       content.forEach((s) => covered.add(s));
       strength = Math.max(strength, stems.filter((s) => clause.has(s)).length);
       for (let i = 0; i + stems.length <= tokens.length; i++)
@@ -362,11 +402,12 @@ function candidatesFor(tokens: Token[], catalog: Catalog, skip?: (phrase: string
         .filter((w) => !STOP.has(w)),
     );
     const asWritten = tokens.filter((t) => covered.has(t.stem) && written.has(t.raw)).length;
-    out.push({ metric, covered, strength, vocabulary, order, contiguous, fits, asWritten });
+    out.push({ metric, covered, strength, vocabulary, order, contiguous, fits, asWritten, direct });
   });
   return out.sort(
     (a, b) =>
       b.covered.size - a.covered.size ||
+      b.direct - a.direct ||
       b.fits - a.fits ||
       b.asWritten - a.asWritten ||
       b.contiguous - a.contiguous ||
@@ -392,12 +433,18 @@ const TIME_NOUNS = new Set(
   "date dates day days week weeks month months quarter quarters year years period periods time times ever".split(" "),
 );
 const OCCURRENCE_STEMS = new Set(OCCURRENCE_VERBS.map(stemOf));
+const STATE_STEMS = new Set(STATE_VERBS.map(stemOf));
 const CUE_WORDS: Record<string, string> = { number: "how many", currency: "how much", percent: "a percentage" };
 const FORMAT_WORDS: Record<string, string> = { number: "a count", currency: "an amount", percent: "a percentage" };
 
 /** A metric that is an average: its label or the first sentence of its description says average or mean, or it is avg(). */
 function firstSentence(m: MetricDef): string {
   return (m.description ?? "").split(/(?<=\.)\s/)[0] ?? "";
+}
+
+/** A count of those active at least once in a bucket (MAU): its definition says "at least one". */
+function countsActivity(m: MetricDef): boolean {
+  return /\bat least one\b/i.test(firstSentence(m));
 }
 
 export function isAverage(m: MetricDef): boolean {
@@ -602,9 +649,10 @@ export function understand(question: string, catalog: Catalog, at: Date, renamed
   // "all time" is a span no metric is named by ("time to win" is the sales cycle, "deals won all time" is not)
   for (const m of text.matchAll(/\ball[\s-]time\b/g)) blank(m.index!, m.index! + m[0].length);
   // "which pipeline has the most deals": the noun after "which" is what is ranked (a dimension), no word of the metric
-  const which = /^(?:which|what)\s+([a-z]+)\s+(?:has|have|had|is|was|brings?|got|gets|did|does|do)\b/.exec(
-    instantless.trim(),
-  );
+  const which =
+    /^(?:which|what)\s+([a-z]+)\s+(?:has|have|had|is|was|brings?|got|gets|did|does|do|holds?|owns?|carr(?:y|ies)|keeps?)\b/.exec(
+      instantless.trim(),
+    );
   if (which && (SUPERLATIVE.test(text) || WHICH_COMPARATIVE.test(text.trim())) && isDimensionWord(which[1]!, catalog)) {
     const at0 = instantless.indexOf(which[1]!, instantless.indexOf(which[0]));
     blank(at0, at0 + which[1]!.length);
@@ -664,6 +712,26 @@ export function understand(question: string, catalog: Catalog, at: Date, renamed
           : "no metric I know is named in the question",
       suggestions: suggestionsFor(catalog, related),
     };
+  }
+  // "how much revenue did we bring in": a noun said with a verb that completes the names of two metrics ("collected
+  // revenue", "won revenue") says neither of them: asked back with both, never answered with the first
+  // ("how much revenue did we lose": "churned revenue" with its verb said another way, or "revenue lost to downgrades",
+  // a longer name of another metric, said in part? neither)
+  const [first, second] = candidates;
+  const sameWords = (c: Candidate) =>
+    !c.direct && c.covered.size === first!.covered.size && [...c.covered].every((x) => first!.covered.has(x));
+  const longerName = (m: MetricDef) =>
+    m !== first!.metric &&
+    metricPhraseList(m).some((p) => {
+      const content = stemsOf(p).filter((x) => !STOP.has(x));
+      return content.length > first!.covered.size && [...first!.covered].every((x) => content.includes(x));
+    });
+  const inPart = first && !first.direct ? catalog.metrics.filter(longerName) : [];
+  if (first && !first.direct && ((second && sameWords(second)) || inPart.length)) {
+    const both = [...candidates.filter(sameWords).map((c) => c.metric), ...inPart];
+    const said = tokens.filter((t) => first.covered.has(t.stem)).map((t) => t.raw);
+    const reason = `${placeList(said)} ${said.length > 1 ? "fit" : "fits"} the names of several metrics (${both.map((m) => m.label ?? m.name).join(", ")}): say which`;
+    return { unplaced: said, reason, suggestions: suggestionsFor(catalog, both), partial: { why: [reason] } };
   }
   let best: Attempt | undefined;
   let comparing: Understood | undefined;
@@ -759,6 +827,14 @@ function attemptWith(
       };
     }
   }
+  // "trailing 3 full months", "L3M", "rolling 6 months": whole months, the one running left out — said in the reading
+  for (const p of periodsFound) {
+    const n = typeof p.period === "string" ? /^last_(\d+)_months$/.exec(p.period)?.[1] : undefined;
+    if (n)
+      why.push(
+        `"${text.slice(p.start, p.end)}": the ${n} whole months before this one (${labelOf(truncate(at, "month"), "month")} to date left out)`,
+      );
+  }
   let instantStart = false;
   const startOf = new Set<FoundPeriod>();
   for (const p of periodsFound) {
@@ -823,6 +899,14 @@ function attemptWith(
   if (kind !== "stock")
     tokens.forEach((t, i) => {
       if (OCCURRENCE_STEMS.has(t.stem)) placed[i] = true;
+    });
+  // "expansion MRR we booked", "MRR we bled to churn", "users who logged in": a verb the catalog declares for the metric
+  // says its event or state, and nothing more
+  for (const v of verbsSaid(metric, tokens)) for (let k = v.at; k < v.at + v.len; k++) placed[k] = true;
+  // "which rep is carrying the most pipeline", "customers we hold on Pro": a verb of having, said of a level
+  if (kind === "stock")
+    tokens.forEach((t, i) => {
+      if (STATE_STEMS.has(t.stem)) placed[i] = true;
     });
   // "average"/"mean" is placed by a metric that is an average (its label, description or expression says so)
   if (isAverage(metric))
@@ -1349,6 +1433,14 @@ function attemptWith(
         const today = ymd(truncate(at, "day"));
         const lastBucket = truncate(add(parseDate(r.end), "day", -1), metric.grain);
         const bucketEnd = ymd(add(lastBucket, metric.grain, 1));
+        // "users active today", "accounts that logged in this week": a count of those active at least once in the
+        // bucket (MAU) is no level at an instant — the month to date is not today's; asked back (a metric of that
+        // grain, DAU or WAU, is tried next)
+        if (r.end > today && countsActivity(metric))
+          return {
+            unplaced: [`${r.label} (${metric.name} counts activity over a whole ${metric.grain})`],
+            partial,
+          };
         if (r.end > today) period = "latest";
         else if (bucketEnd === r.end && metric.grain === "month") period = ymd(lastBucket).slice(0, 7);
         else if (

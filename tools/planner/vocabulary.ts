@@ -51,6 +51,8 @@ const SHORTHAND: [RegExp, string][] = [
   [/\bconv\b/g, "conversion"],
   [/\b(last|this|per|a|previous|prior)\s+mo\b/g, "$1 month"],
   [/\b(?:ttm|ltm)\b/g, "last 12 months"],
+  // finance shorthand for a window of whole months: "L3M", "T12M", "L6M" (last/trailing N months)
+  [/\b[lt](\d{1,2})m\b/g, "last $1 months"],
   [/\bm\/m\b/g, "month over month"],
   [/\bq\/q\b/g, "quarter over quarter"],
   [/\by\/y\b/g, "year over year"],
@@ -224,9 +226,27 @@ export const FILLER = `hey hello hiya yo quick q question wondering wonder curio
 
 /**
  * Verbs that say a counted event happened and nothing more ("tickets we received", "refunds we issued",
- * "payments we recorded"): placed for a flow or a ratio over a period, never for a level.
+ * "payments we recorded", "expansion MRR we booked" — to book is to record): placed for a flow or a ratio over a period,
+ * never for a level.
  */
-export const OCCURRENCE_VERBS = ["receive", "record", "log", "issue", "register", "add", "contribute", "generate"];
+export const OCCURRENCE_VERBS = [
+  "receive",
+  "record",
+  "log",
+  "issue",
+  "register",
+  "add",
+  "contribute",
+  "generate",
+  "book",
+];
+
+/**
+ * Verbs of having said of a level ("which rep is carrying the most pipeline", "customers we hold on Pro", "deals each
+ * rep owns"): placed for a stock only; a count over a period is never "held". Not "keep": customers we kept are the
+ * ones retained (no new ones), which no level says.
+ */
+export const STATE_VERBS = ["carry", "hold", "own"];
 
 /** "right now", "at the moment", "these days", "as it stands": a level now. */
 export const NOW_WORDS = /^(now|today|currently|current|right|moment|presently|present|latest|nowadays)$/;
