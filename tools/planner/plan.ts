@@ -16,6 +16,7 @@ import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from 
 import { readArithmetic, readImpliedPopulation, readShare, type ArithmeticRead } from "./arithmetic.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
+import { withoutNoise } from "./noise.ts";
 import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
@@ -193,7 +194,9 @@ function plan1(intent: Intent, calls: PlannedCall[]): Plan {
  * Question → tool calls, deterministically and without a model. Anything it cannot map with
  * confidence becomes a refusal that says why; it never guesses a metric.
  */
-export function planQuestion(question: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
+export function planQuestion(typed: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
+  // "hey dp, quick q — … ? thanks!": the greeting, frame and thanks around a question are read as the question alone
+  const question = withoutNoise(typed, catalog);
   const said = saysExclusion(normalize(question).replace(/[?!.]+$/, ""));
   const planned = planQuestionCore(said ? said.rest : question, catalog, at);
   if (planned.status !== "plan" || !planned.interpretation) return planned;
