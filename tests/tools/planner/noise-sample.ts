@@ -36,6 +36,15 @@ export function hash(s: string): number {
  * tool call or a text answer expected, not a refusal or a question back.
  */
 export function answerableQuestions(): { id: string; question: string }[] {
+  return evalQuestions(["value", "tool", "text"]);
+}
+
+/** Every question of the tuning sets that is to be refused or asked back. */
+export function refusedQuestions(): { id: string; question: string }[] {
+  return evalQuestions(["refuse", "clarify", "refusal"]);
+}
+
+function evalQuestions(answers: string[]): { id: string; question: string }[] {
   const files = [
     ...readdirSync(join(repoRoot, "evals"))
       .filter((f) => f.endsWith(".yaml"))
@@ -47,7 +56,7 @@ export function answerableQuestions(): { id: string; question: string }[] {
   const out: { id: string; question: string }[] = [];
   for (const f of files) {
     const doc = parse(readFileSync(join(repoRoot, f), "utf8")) as {
-      cases?: { id: string; question: string; expect?: { answer?: string; tool?: string } }[];
+      cases?: { id: string; question: string; expect?: { answer?: string; tool?: string; refusal?: unknown } }[];
     };
     for (const c of doc.cases ?? []) {
       const answer = c.expect?.answer ?? (c.expect?.tool ? "tool" : undefined);

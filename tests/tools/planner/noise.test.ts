@@ -3,7 +3,7 @@ import type { Catalog } from "../../../engine/catalog/catalog.ts";
 import { withoutNoise } from "../../../tools/planner/noise.ts";
 import { planQuestion } from "../../../tools/planner/plan.ts";
 import { DEMO_AT, demoCatalog } from "./demo-planner.ts";
-import { changedReadings, type Changed, noiseFixture, sampleOf } from "./noise-sample.ts";
+import { changedReadings, type Changed, hash, noiseFixture, refusedQuestions, sampleOf } from "./noise-sample.ts";
 
 /**
  * The noise people type around a question (tests/fixtures/question-noise.yaml: greetings, "@dp", "quick q", "can you
@@ -35,7 +35,14 @@ describe("noise around a question keeps its reading", () => {
     const { changed, wrapped } = changedReadings(planQuestion, catalog, DEMO_AT, sample, noiseFixture().frames, 5);
     expect(wrapped).toBe(sample.length * 5);
     expect(report(changed)).toBe("");
-  });
+  }, 60_000);
+
+  test("a question refused or asked back bare is refused or asked back the same way in every frame (a fifth of them, 4 frames each)", () => {
+    const sample = refusedQuestions().filter((c) => hash(c.id) % 5 === 0);
+    expect(sample.length).toBeGreaterThanOrEqual(30);
+    const { changed } = changedReadings(planQuestion, catalog, DEMO_AT, sample, noiseFixture().frames, 4);
+    expect(report(changed)).toBe("");
+  }, 60_000);
 });
 
 describe("words that mean something are never noise", () => {
@@ -73,6 +80,10 @@ describe("words that mean something are never noise", () => {
       "heyyy just curious which plan has the most customers? it's for the investor update",
       "which plan has the most customers",
     ],
+    ["i was wondering if you could tell me our churn rate in september :)", "our churn rate in september"],
+    ["is there a way to see arr by plan? lmk", "arr by plan"],
+    ["pls help me figure out new customers in q3, thank u!!", "new customers in q3"],
+    ["sanity check: active customers right now ;-) tia", "active customers right now"],
   ])("%p is read as %p", (typed, bare) => {
     expect(withoutNoise(typed, catalog)).toBe(bare);
   });
