@@ -1,5 +1,6 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
-import { lexiconOf } from "./lexicon.ts";
+import { distanceOf } from "../../engine/closest-name.ts";
+import { correctWord, type Lexicon, lexiconOf } from "./lexicon.ts";
 
 /**
  * The noise people type around a question to a data bot (issue #15; collected with sources in
@@ -69,9 +70,27 @@ const SLACK_MENTION = /<@[\w]+>/g;
 /** Emoticons typed as text (":)", ";-)", ":D", "<3"). */
 const EMOTICON = /(?<=^|\s)(?:[:;=]-?[)(dpo3|\/\\]+|<3+)(?=\s|$)/g;
 
-/** A stretched noise word brought back ("sooo" → "so"); any other word is left as typed. */
-function unstretch(text: string): string {
-  return text.replace(/[a-z]+/g, (w) => {
+/** Noise words of five letters or more a slip of one letter may hide ("thansk", "plese", "coudl", "qucik"). */
+const RESPELLABLE = `thanks please could would hello quick curious wondering question ballpark roughly appreciate
+  appreciated cheers morning advance possible`.split(/\s+/);
+
+/**
+ * A noise word typed with one slip brought back, when it is no word the planner knows and no catalog or period word
+ * is that close ("thansk" → "thanks"; a misspelt metric stays the planner's to correct).
+ */
+function respelled(word: string, lexicon: Lexicon): string {
+  if (word.length < 4 || lexicon.words.has(word)) return word;
+  const corrected = correctWord(word, lexicon);
+  // a catalog or period word is the planner's to correct; a function word with two letters swapped is read here
+  if (corrected) return lexicon.targets.has(corrected) ? word : corrected;
+  const near = RESPELLABLE.filter((n) => Math.abs(n.length - word.length) <= 1 && distanceOf(word, n) === 1);
+  return near.length === 1 ? near[0]! : word;
+}
+
+/** A stretched noise word brought back ("sooo" → "so"), and one typed with a slip; any other word is left as typed. */
+function unstretch(text: string, lexicon: Lexicon): string {
+  return text.replace(/[a-z]+/g, (typed) => {
+    const w = respelled(typed, lexicon);
     if (!/(.)\1/.test(w)) return w;
     const one = w.replace(/(.)\1+/g, "$1");
     const two = w.replace(/(.)\1+/g, "$1$1");
@@ -84,37 +103,56 @@ function unstretch(text: string): string {
  * a word the catalog or a period reads.
  */
 export function withoutNoise(question: string, catalog: Catalog): string {
-  const { targets } = lexiconOf(catalog);
-  const meaningful = (said: string) => (said.match(/[a-z]+/g) ?? []).some((w) => targets.has(w));
-  let text = unstretch(
-    question
-      .toLowerCase()
-      .replace(/[‘’]/g, "'")
-      .replace(SLACK_MENTION, " ")
-      .replace(EMOJI, " ")
-      .replace(SHORTCODE, " ")
-      .replace(EMOTICON, " ")
-      .replace(/\s+/g, " ")
-      .trim(),
-  );
-  text = text.replace(INTERJECTION, (m) => (meaningful(m) ? m : " ")).trim();
+  const lexicon = lexiconOf(catalog);
+  const meaningful = (said: string) => (said.match(/[a-z]+/g) ?? []).some((w) => lexicon.targets.has(w));
+  const typed = question
+    .toLowerCase()
+    .replace(/[‘’]/g, "'")
+    .replace(SLACK_MENTION, " ")
+    .replace(EMOJI, " ")
+    .replace(SHORTCODE, " ")
+    .replace(EMOTICON, " ")
+    .replace(INTERJECTION, (m) => (meaningful(m) ? m : " "))
+    .replace(/\s+/g, " ")
+    .trim();
+  // frames are matched on a view with stretched and misspelt noise words brought back ("sooo", "thansk"); what is
+  // kept is cut from the words as typed, so a word outside the frames is never respelt
+  const view = unstretch(typed, lexicon);
+  let [a, b] = [0, view.length];
   for (let changed = true; changed; ) {
     changed = false;
-    const idiom = IDIOM.exec(text);
+    const idiom = IDIOM.exec(view.slice(a, b));
     if (idiom) {
-      text = text.slice(idiom[0].length);
+      a += idiom[0].length;
       changed = true;
     }
-    const open = OPENING.exec(text);
-    if (open && open[0].length < text.length && !meaningful(open[0])) {
-      text = text.slice(open[0].length).trimStart();
+    const open = OPENING.exec(view.slice(a, b));
+    if (open && open[0].length < b - a && !meaningful(open[0])) {
+      a += open[0].length;
+      while (view[a] === " ") a++;
       changed = true;
     }
-    const close = CLOSING.exec(text);
+    const close = CLOSING.exec(view.slice(a, b));
     if (close && close.index > 0 && !meaningful(close[0])) {
-      text = text.slice(0, close.index).trimEnd();
+      b = a + close.index;
+      while (b > a && view[b - 1] === " ") b--;
       changed = true;
     }
   }
-  return text.replace(/\s+/g, " ").trim() || question;
+  return cut(typed, view, a, b).replace(/\s+/g, " ").trim() || question;
+}
+
+/**
+ * view[a, b) cut from the text as typed: the view differs only inside words (one word for one word), so the k-th word
+ * and the characters between words are the same in both.
+ */
+function cut(typed: string, view: string, a: number, b: number): string {
+  const words = (s: string) => [...s.matchAll(/[a-z0-9]+/g)].map((m) => [m.index!, m.index! + m[0].length] as const);
+  const [inView, inTyped] = [words(view), words(typed)];
+  const before = inView.filter(([, end]) => end <= a).length;
+  const after = inView.filter(([start]) => start >= b).length;
+  const n = inView.length;
+  const start = before === 0 ? a : inTyped[before - 1]![1] + (a - inView[before - 1]![1]);
+  const end = after === 0 ? typed.length - (view.length - b) : inTyped[n - after]![0] - (inView[n - after]![0] - b);
+  return typed.slice(start, end);
 }
