@@ -27,7 +27,7 @@ const STRETCHABLE = new Set(
 const SEP = String.raw`[\s,.:;!?…—–~-]`;
 
 /** Greetings and the bot addressed, said first ("hey dp!", "good morning team,", "@dp", "dp,"). */
-const GREETING = String.raw`(?:(?:hey|hi|hello|hiya|howdy|yo|greetings|gm|good\s+(?:morning|afternoon|evening)|morning|afternoon|evening)(?:\s+(?:there|dp|team|all|folks|guys|everyone|y'all|again))?|dp(?=${SEP}*[,:!—–-]))`;
+const GREETING = String.raw`(?:(?:hey|hi|hello|hiya|howdy|yo|greetings|gm|good\s+(?:morning|afternoon|evening)|morning|afternoon|evening)(?:\s+(?:there|dp|team|all|folks|guys|everyone|y'all|again))?|dp(?=${SEP}*[,:!—–-])|how\s+(?:are|r)\s+(?:you|u|ya)(?:\s+doing)?(?=${SEP}*[?!,.])|how'?s\s+it\s+going(?=${SEP}*[?!,.])|hope\s+(?:you(?:'re|\s+are)(?:\s+doing)?|all\s+is|everything\s+is)\s+(?:well|good|great))`;
 /** Discourse said first: it sets up the question and says nothing about the number. */
 const DISCOURSE = String.raw`(?:quick\s+(?:q|qq|question|one)|real\s+quick|random\s+(?:q|question)|(?:dumb|silly|stupid|noob|basic)\s+question(?:\s+but)?|just\s+(?:curious|wondering|checking)|sanity\s+check|(?:i'?m\s+|i\s+am\s+|i\s+was\s+|was\s+)?(?:curious|wondering)|sorry\s+to\s+(?:bother|bug|ask)(?:\s+you)?|sorry|question|q|ok(?:ay)?\s+so|ok(?:ay)?|so(?!\s+far\b)|oh|also|well|alright|right\s+so|um|uh|erm|hmm|tbh|fwiw|btw|imo|imho|ngl|anyway|anyways|hmm)`;
 /** Hedges about precision: the planner answers the exact figure either way. */

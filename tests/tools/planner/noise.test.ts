@@ -71,6 +71,8 @@ describe("words that mean something are never noise", () => {
     ["what's acme corp's mrr", "what's acme corp's mrr"],
     // nothing but noise: the question as typed
     ["thanks!", "thanks!"],
+    // "how are you doing on churn" asks about churn: a greeting only when punctuation ends it
+    ["how are you doing on churn this quarter", "how are you doing on churn this quarter"],
   ])("%p stays %p", (typed, kept) => {
     expect(withoutNoise(typed, catalog)).toBe(kept);
   });
@@ -89,6 +91,8 @@ describe("words that mean something are never noise", () => {
     ["pls help me figure out new customers in q3, thank u!!", "new customers in q3"],
     ["sanity check: active customers right now ;-) tia", "active customers right now"],
     ["coudl you tell me mrr by plan? thansk", "mrr by plan"],
+    ["hi! how are you? what was arpa last month", "what was arpa last month"],
+    ["hey team, hope you're doing well! new mrr in october?", "new mrr in october?"],
     ["qucik question: churn last month, plese", "churn last month"],
   ])("%p is read as %p", (typed, bare) => {
     expect(withoutNoise(typed, catalog)).toBe(bare);
