@@ -59,9 +59,8 @@ function evalQuestions(answers: string[]): { id: string; question: string }[] {
       cases?: { id: string; question: string; expect?: { answer?: string; tool?: string; refusal?: unknown } }[];
     };
     for (const c of doc.cases ?? []) {
-      const answer = c.expect?.answer ?? (c.expect?.tool ? "tool" : undefined);
-      if (answer === "value" || answer === "tool" || answer === "text")
-        out.push({ id: `${f}#${c.id}`, question: c.question });
+      const answer = c.expect?.answer ?? (c.expect?.tool ? "tool" : c.expect?.refusal ? "refusal" : undefined);
+      if (answer && answers.includes(answer)) out.push({ id: `${f}#${c.id}`, question: c.question });
     }
   }
   return out;
