@@ -52,10 +52,17 @@ const OPENING = new RegExp(
   String.raw`^(?:@[\w.-]+|<@[\w]+>|${GREETING}|${DISCOURSE}|${HEDGE}|${REQUEST})(?=${SEP}|$)${SEP}*`,
 );
 
+/**
+ * The adverbs a request frame holds between "you" and its verb ("could you quickly pull"): they say how to ask, in
+ * the one slot of the frame where they can stand, so a catalog word among them ("quickly" of "how quickly we
+ * respond") is not read there. Likewise the "no" of "no rush" (the only "no" a closing frame holds).
+ */
+const SLOT_ADVERB = /\b(?:please|pls|plz|kindly|quickly)\b/g;
+
 /** Thanks and politeness said last ("thanks!", "thx in advance", "ty", "cheers", "thanks for the help"). */
 const THANKS = String.raw`(?:thanks|thank\s+(?:you|u)|thankyou|many\s+thanks|tia|tyvm|lmk|let\s+me\s+know|thx|thnx|thanx|thks|tnx|ty|tysm|cheers|much\s+appreciated|appreciate\s+it|appreciated|please|pls|plz)(?:\s+(?:so\s+much|a\s+lot|a\s+ton|in\s+advance|for\s+(?:the|your)\s+help|for\s+helping|again|all|team|dp))*`;
 /** When and why it is needed, said last ("asap", "when you get a chance", "for the board deck", "need it by tuesday"). */
-const CONTEXT = String.raw`(?:asap|urgent(?:ly)?|for\s+(?:me|us)|no\s+rush|no\s+worries|whenever|if\s+(?:you\s+can|possible|you\s+could|you\s+get\s+a\s+chance)|when\s+you\s+(?:get|have)\s+a\s+(?:sec|second|chance|minute|moment)|(?:(?:it'?s|this\s+is|i\s+need\s+it|need\s+it|need\s+this)\s+)?for\s+(?:the|my|our|a|an|tomorrow'?s|upcoming)?\s*(?:board\s+(?:deck|meeting|slides?|update)|board|investor\s+(?:update|deck|meeting|call|memo)|investors|qbr|all[\s-]hands|1:1(?:\s+with\s+(?:the\s+)?(?:ceo|cfo|board|my\s+manager))?|one[\s-]on[\s-]one|standup|deck|slides?|memo)|(?:i\s+)?need(?:\s+(?:it|this))?\s+(?:by|before)\s+(?:eod|eow|tonight|tomorrow|noon|monday|tuesday|wednesday|thursday|friday|end\s+of\s+(?:day|week)))`;
+const CONTEXT = String.raw`(?:asap|urgent(?:ly)?|for\s+(?:me|us)|no\s+(?:rush|worries|hurry|pressure)|whenever|if\s+(?:you\s+can|possible|you\s+could|you\s+get\s+a\s+chance)|when\s+you\s+(?:get|have)\s+a\s+(?:sec|second|chance|minute|moment)|(?:(?:it'?s|this\s+is|i\s+need\s+it|need\s+it|need\s+this)\s+)?for\s+(?:the|my|our|a|an|tomorrow'?s|upcoming)?\s*(?:board\s+(?:deck|meeting|slides?|update)|board|investor\s+(?:update|deck|meeting|call|memo)|investors|qbr|all[\s-]hands|1:1(?:\s+with\s+(?:the\s+)?(?:ceo|cfo|board|my\s+manager))?|one[\s-]on[\s-]one|standup|deck|slides?|memo)|(?:i\s+)?need(?:\s+(?:it|this))?\s+(?:by|before)\s+(?:eod|eow|tonight|tomorrow|noon|monday|tuesday|wednesday|thursday|friday|end\s+of\s+(?:day|week)))`;
 const CLOSING = new RegExp(
   String.raw`${SEP}*(?<![a-z0-9'])(?:@[\w.-]+|${THANKS}|${CONTEXT}|${HEDGE_LAST}|lol|haha|lmao)${SEP}*$`,
 );
@@ -127,13 +134,13 @@ export function withoutNoise(question: string, catalog: Catalog): string {
       changed = true;
     }
     const open = OPENING.exec(view.slice(a, b));
-    if (open && open[0].length < b - a && !meaningful(open[0])) {
+    if (open && open[0].length < b - a && !meaningful(open[0].replace(SLOT_ADVERB, " "))) {
       a += open[0].length;
       while (view[a] === " ") a++;
       changed = true;
     }
     const close = CLOSING.exec(view.slice(a, b));
-    if (close && close.index > 0 && !meaningful(close[0])) {
+    if (close && close.index > 0 && !meaningful(close[0].replace(/\bno\b/g, " "))) {
       b = a + close.index;
       while (b > a && view[b - 1] === " ") b--;
       changed = true;

@@ -16,8 +16,13 @@ import { changedReadings, type Changed, hash, noiseFixture, refusedQuestions, sa
  *     asked back (a word it could not place: "dp", "ballpark", "deck", "asap", "🙏"), and some read as another
  *     question ("… thanks for the help!" listed the metrics; "can you help me with …" too)
  *   after (tools/planner/noise.ts): 0/490; all 40 frames on the same 98 questions (3,920): 0 changed
- * Held-out sample (questions whose id hashes to 3 mod 7, each in 5 of the fixture's `heldout_frames`, written before
- * the fix and run once at the end): see the second describe.
+ * Held-out sample: the answerable questions whose id hashes to 3 mod 7 (104), each in 5 of the fixture's
+ * `heldout_frames` (520), both written down before the fix and not run while tuning; run once at the end:
+ *   before branch trust10: 340/520 (65.4%) read differently; its refused/asked-back questions 7/120 (none answered)
+ *   after, first run: 32/520 (6.2%), every one asked back, none a different number — all in two frames whose words
+ *     the catalog also has: "could you quickly pull" ("quickly" is a word of first response time) and "no rush"
+ *     ("no" a value); refused/asked back 0/120
+ *   after reading a frame's fixed slots as the frame's (no longer blind): 0/520, 0/120 — kept below as a regression
  */
 let catalog: Catalog;
 beforeAll(() => {
@@ -41,6 +46,22 @@ describe("noise around a question keeps its reading", () => {
     const sample = refusedQuestions().filter((c) => hash(c.id) % 5 === 0);
     expect(sample.length).toBeGreaterThanOrEqual(30);
     const { changed } = changedReadings(planQuestion, catalog, DEMO_AT, sample, noiseFixture().frames, 4);
+    expect(report(changed)).toBe("");
+  }, 60_000);
+});
+
+describe("the held-out frames (run once at the end of branch trust10; a regression test since)", () => {
+  test("104 other answerable questions in 5 held-out frames each: none read differently", () => {
+    const sample = sampleOf(3, 7);
+    const { changed, wrapped } = changedReadings(
+      planQuestion,
+      catalog,
+      DEMO_AT,
+      sample,
+      noiseFixture().heldout_frames,
+      5,
+    );
+    expect(wrapped).toBe(sample.length * 5);
     expect(report(changed)).toBe("");
   }, 60_000);
 });
@@ -71,6 +92,7 @@ describe("words that mean something are never noise", () => {
     ["what's acme corp's mrr", "what's acme corp's mrr"],
     // nothing but noise: the question as typed
     ["thanks!", "thanks!"],
+    ["how quickly do we respond to tickets", "how quickly do we respond to tickets"],
     // "how are you doing on churn" asks about churn: a greeting only when punctuation ends it
     ["how are you doing on churn this quarter", "how are you doing on churn this quarter"],
   ])("%p stays %p", (typed, kept) => {
@@ -91,6 +113,9 @@ describe("words that mean something are never noise", () => {
     ["pls help me figure out new customers in q3, thank u!!", "new customers in q3"],
     ["sanity check: active customers right now ;-) tia", "active customers right now"],
     ["coudl you tell me mrr by plan? thansk", "mrr by plan"],
+    // a catalog word in a frame's fixed slot is the frame's ("quickly" is a word of first response time; "no" a value)
+    ["can you quickly pull arr by plan", "arr by plan"],
+    ["churn rate in october, no rush", "churn rate in october"],
     ["hi! how are you? what was arpa last month", "what was arpa last month"],
     ["hey team, hope you're doing well! new mrr in october?", "new mrr in october?"],
     ["qucik question: churn last month, plese", "churn last month"],
