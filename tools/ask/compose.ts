@@ -325,6 +325,23 @@ function compareLines(o: Out<typeof comparePeriods>): string[] {
 }
 
 /**
+ * "did ARR grow more in Q3 than in Q2": the level's change over each period, from the end of the period before to
+ * the end of that one, and which was larger; per currency (or a period with no data) each comparison on its own.
+ */
+function growthVersusLines(a: Out<typeof comparePeriods>, b: Out<typeof comparePeriods>): string[] {
+  if (a.by_currency.length || b.by_currency.length || a.change === null || b.change === null)
+    return [...compareLines(a), ...compareLines(b)];
+  const f = (v: number | null) => formatValue(v, a.format, a.unit ?? undefined);
+  const said = (o: Out<typeof comparePeriods>) =>
+    `${formatChange(o.current.value, o.previous.value, o.format, o.unit ?? undefined)} ${during(o.current.period.label)} (${f(o.previous.value)} at the end of ${o.previous.period.label} to ${f(o.current.value)} at the end of ${o.current.period.label})`;
+  const verdict =
+    a.change === b.change
+      ? `${a.label} changed by the same amount ${during(a.current.period.label)} as ${during(b.current.period.label)}`
+      : `${a.label} grew ${a.change > b.change ? "more" : "less"} ${during(a.current.period.label)} than ${during(b.current.period.label)}`;
+  return [`${verdict}: ${said(a)}, vs ${said(b)}.`];
+}
+
+/**
  * The rows a ranking was kept to, in words: "is_won = true" is "won", a date column between two days is "close_date
  * 2026-07-01 to 2026-09-30", any other filter "owner = James Chen".
  */
@@ -513,8 +530,10 @@ export function composeAnswer(
       return argmaxLines(results, direction ?? "most", n);
     case "average":
       return averageLines(results);
-    case "compare":
-      return compareLines(o);
+    case "compare": {
+      const companion = results.find((r) => r.role === "companion" && r.name === "compare_periods");
+      return companion ? growthVersusLines(o, companion.output as never) : compareLines(o);
+    }
     case "top_n":
       return topLines(o);
     case "count_rows":

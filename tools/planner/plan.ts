@@ -16,6 +16,7 @@ import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from 
 import { readArithmetic, readImpliedPopulation, readShare, type ArithmeticRead } from "./arithmetic.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
+import { withoutNoise } from "./noise.ts";
 import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
@@ -193,9 +194,13 @@ function plan1(intent: Intent, calls: PlannedCall[]): Plan {
  * Question → tool calls, deterministically and without a model. Anything it cannot map with
  * confidence becomes a refusal that says why; it never guesses a metric.
  */
-export function planQuestion(question: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
+export function planQuestion(typed: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
+  // "hey dp, quick q — … ? thanks!": the greeting, frame and thanks around a question are read as the question alone
+  const question = withoutNoise(typed, catalog);
   const said = saysExclusion(normalize(question).replace(/[?!.]+$/, ""));
-  const planned = planQuestionCore(said ? said.rest : question, catalog, at);
+  const asked = said ? said.rest : question;
+  const core = planQuestionCore(asked, catalog, at);
+  const planned = (core.status === "refusal" && growthVersus(asked, catalog, at)) || core;
   if (planned.status !== "plan" || !planned.interpretation) return planned;
   const metrics = [
     ...new Set(planned.calls.filter((c) => c.name === "query_metric").map((c) => String(c.input.metric))),
@@ -212,6 +217,45 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
       unplaced: said.said.split(/\s+/),
     };
   return withExclusion(planned, exclusions, said?.said);
+}
+
+/**
+ * "did ARR grow more in Q3 than in Q2": a level's growth over one period set against its growth over another — the
+ * change of the level over each (end of Q2 → end of Q3, end of Q1 → end of Q2), both stated. Read only when each
+ * half alone ("did ARR go up in Q3") is the change of one level with the same filters; a flow's "growth" (more new
+ * MRR, or new MRR rising faster?) has no one reading and is still asked back.
+ */
+const GREW_MORE =
+  /^(?:did|has|have|was|were)\s+(?:our\s+|the\s+)?([a-z][a-z ]{0,30}?)\s+(?:grow|increase|rise|go\s+up)\s+(?:more|faster|less|slower)\s+(?:in|during|over)\s+(.{2,30}?)\s+than\s+(?:(?:in|during|over)\s+)?(.{2,30})$/;
+
+function growthVersus(question: string, catalog: Catalog, at: Date): Plan | undefined {
+  const m = GREW_MORE.exec(normalize(question).replace(/[?!.]+$/, ""));
+  if (!m) return undefined;
+  const [, what, first, second] = m;
+  const halves = [first, second].map((p) => planQuestionCore(`did ${what} go up in ${p}`, catalog, at));
+  const [a, b] = halves;
+  if (a?.status !== "plan" || b?.status !== "plan") return undefined;
+  const [ca, cb] = [a.calls, b.calls];
+  const one = (p: Plan, c: PlannedCall[]) =>
+    p.intent === "compare" && c.length === 1 && c[0]!.name === "compare_periods" && !c[0]!.input.previous;
+  if (!one(a, ca) || !one(b, cb) || a.interpretation?.kind !== "stock" || b.interpretation?.kind !== "stock")
+    return undefined;
+  const [ia, ib] = [ca[0]!.input, cb[0]!.input];
+  if (ia.metric !== ib.metric || JSON.stringify(ia.filters) !== JSON.stringify(ib.filters)) return undefined;
+  const [pa, pb] = [a.interpretation.period.text, b.interpretation.period.text];
+  return {
+    status: "plan",
+    intent: "compare",
+    calls: [ca[0]!, { ...cb[0]!, role: "companion" }],
+    interpretation: {
+      ...a.interpretation,
+      read_as: `${a.interpretation.metric_label}: its change over ${pa.replace(/^the end of /, "")} vs its change over ${pb.replace(/^the end of /, "")}`,
+      why: [
+        ...a.interpretation.why,
+        `"grow more in … than in …": ${a.interpretation.metric_label} is a level, so each period's growth is its change from the end of the period before to the end of that period`,
+      ],
+    },
+  };
 }
 
 /**

@@ -300,3 +300,28 @@ describe("an average per bucket (trust7)", () => {
     expect(head).toContain("(November 2026, still running, left out)");
   });
 });
+
+describe("a level's growth in one period vs another (trust10)", () => {
+  test("did mrr grow more in q3 than in q2 (no 'mrr growth' metric here): the change over each quarter, both stated", async () => {
+    const ctx = createToolContext(loadProject(fx.dir));
+    let ends: { month: string; mrr: number }[] = [];
+    try {
+      ends = await ctx.query<{ month: string; mrr: number }>(
+        "select strftime(month, '%Y-%m') as month, sum(mrr)::double as mrr from marts.mrr_monthly where month in (date '2026-03-01', date '2026-06-01', date '2026-09-01') group by month order by month",
+        [],
+      );
+    } finally {
+      ctx.close();
+    }
+    const [q1, q2, q3] = ends.map((e) => e.mrr);
+    const r = await ask("hey dp, did MRR grow more in Q3 than in Q2? for the board deck 🙏");
+    expect(r.status).toBe("answered");
+    const [readAs, head] = r.answer.split("\n");
+    expect(readAs).toBe("Read as: MRR: its change over Q3 2026 vs its change over Q2 2026.");
+    const money = (v: number) => `$${Math.round(Math.abs(v)).toLocaleString("en-US")}`;
+    expect(head).toStartWith(`MRR grew ${q3! - q2! > q2! - q1! ? "more" : "less"} in Q3 2026 than in Q2 2026: `);
+    expect(head).toContain(`${money(q3! - q2!)}`);
+    expect(head).toContain(`${money(q2! - q1!)}`);
+    expect(head).toContain(`${money(q2!)} at the end of Q2 2026 to ${money(q3!)} at the end of Q3 2026`);
+  });
+});

@@ -69,8 +69,12 @@ describe("comparisons and verbs", () => {
     expect(p.calls[0]!.input).toMatchObject({ metric: "new_mrr", current: "2026-09", previous: "2026-08" });
   });
 
-  test("'grow more in X than in Y' compares two growths, not two levels: asked back", () => {
-    expect(refusal("did arr grow more in july than in june").kind).toBe("clarify");
+  test("'grow more in X than in Y' compares two growths, not two levels (trust10: the change over each, both stated)", () => {
+    const p = plan("did arr grow more in july than in june");
+    expect(p.calls.map((c) => [c.role, c.name, c.input.current, c.input.previous])).toEqual([
+      ["main", "compare_periods", "2026-07", undefined],
+      ["companion", "compare_periods", "2026-06", undefined],
+    ]);
   });
 
   test("'up or down' is a change; 'than' before a number is left as typed", () => {

@@ -75,8 +75,13 @@ describe("comparisons of growth", () => {
     expect(p.calls[0]!.input).toMatchObject({ metric: "net_new_mrr", current: "2026-08", previous: "2026-07" });
   });
 
-  test("with no '<x> growth' metric it is still asked back", () => {
-    expect(refusal("did open pipeline grow more in july than in june").kind).toBe("clarify");
+  test("with no '<x> growth' metric, a level's growth is its change over each month (trust10); a flow's is asked back", () => {
+    const p = plan("did open pipeline grow more in july than in june");
+    expect(p.calls.map((c) => [c.role, c.input.metric, c.input.current])).toEqual([
+      ["main", "open_pipeline", "2026-07"],
+      ["companion", "open_pipeline", "2026-06"],
+    ]);
+    expect(refusal("did tickets opened grow more in july than in june").kind).toBe("clarify");
   });
 });
 
