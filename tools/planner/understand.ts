@@ -2,6 +2,7 @@ import type { Catalog } from "../../engine/catalog/catalog.ts";
 import type { Filter } from "../../engine/catalog/metric-query.ts";
 import {
   add,
+  during,
   labelOf,
   parseDate,
   resolvePeriod,
@@ -449,6 +450,7 @@ function periodText(
   let text = r.label;
   if (typeof input === "string" && input === "ytd") text = `${r.label.replace(/ \(to date\)$/, "")} to date`;
   if (typeof input === "object") text = `${r.start} – ${end}`;
+  else text = withDates(text, r.start, end);
   if (kind === "stock") {
     const bucket = labelOf(truncate(parseDate(end), metric.grain), metric.grain);
     text =
@@ -459,6 +461,19 @@ function periodText(
           : `the end of ${r.label}`;
   }
   return { text, start: r.start, end, to_date: r.toDate };
+}
+
+/**
+ * A period's words with its dates when the words have none ("this week (to date)" → "this week (Nov 16, 2026 –
+ * Nov 21, 2026, to date)", "today (to date)" → "today (Nov 21, 2026, to date)"): a reading names the days it read.
+ * lastDay is inclusive.
+ */
+export function withDates(text: string, start: string, lastDay: string): string {
+  if (/\d{4}/.test(text) || text === "all time") return text;
+  const day = (d: string) => labelOf(parseDate(d), "day");
+  const span = start >= lastDay ? day(start) : `${day(start)} – ${day(lastDay)}`;
+  const toDate = / \(to date\)$/.exec(text);
+  return toDate ? `${text.slice(0, toDate.index)} (${span}, to date)` : `${text} (${span})`;
 }
 
 function bucketsIn(input: PeriodInput, grain: Grain, at: Date): number {
@@ -1537,7 +1552,7 @@ function buildInterpretation(
             ? `${label} over ${p.text} as one mean`
             : `${label} over ${p.text} as one ratio`,
     );
-  else parts.push(`${label} in ${p.text}`);
+  else parts.push(`${label} ${during(p.text)}`);
   if (argmax) {
     const ranked = argmax.dimension === "period" && grain ? grain : argmax.dimension.replaceAll("_", " ");
     parts.push(
@@ -1553,6 +1568,15 @@ function buildInterpretation(
     if (dim && !argmax) parts.push(`all ${dim.replaceAll("_", " ")}s`);
   }
   void catalog;
+  // a reading decided by the metric's name and a period said plainly still says how it was read
+  if (!why.length)
+    why.push(
+      kind === "stock" && !grain
+        ? `${label} is a level: read at ${p.text}`
+        : kind === "flow"
+          ? `${label} counts what happened in a period: ${grain ? `per ${grain}` : "summed"} over ${p.text}`
+          : `${label} is a ratio: ${grain ? `one per ${grain}` : "one"} over ${p.text}, never an average of rates`,
+    );
   return {
     metric: metric.name,
     metric_label: label,
