@@ -5,8 +5,6 @@ import type { ToolCall } from "../toolbox/index.ts";
 import type { Filter } from "../../engine/catalog/metric-query.ts";
 import {
   add,
-  during,
-  labelOf,
   parseDate,
   resolvePeriod,
   truncate,
@@ -23,6 +21,7 @@ import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
 import {
   placeList,
+  rowsInterpretation,
   suggestionsFor,
   understand,
   withDates,
@@ -230,100 +229,12 @@ export function planQuestion(question: string, catalog: Catalog, at: Date = now(
   return withExclusion(planned, exclusions, said?.said);
 }
 
-/** A range of dates [start, end) in words: a whole year, quarter, month, week or day by its name, else its dates. */
-function rangeText(start: string, end: string, at: Date): Interpretation["period"] {
-  const today = truncate(at, "day");
-  const from = parseDate(start);
-  const to = parseDate(end);
-  const toDate = from <= today && to > add(today, "day", 1);
-  const lastDay = toDate ? ymd(today) : inclusiveEnd(end);
-  const grain = (["year", "quarter", "month", "week", "day"] as Grain[]).find(
-    (g) => truncate(from, g).getTime() === from.getTime() && add(from, g, 1).getTime() === to.getTime(),
-  );
-  const text = grain ? `${labelOf(from, grain)}${toDate ? " (to date)" : ""}` : `${start} – ${lastDay}`;
-  return { text, start, end: lastDay, to_date: toDate };
-}
-
-/**
- * The reading of a ranking or a count of a mart's rows (top_n: "top 5 customers by MRR", "the biggest deal we won
- * this year", "deals over $10k won last quarter"): what is ranked or counted, by which column, for which period —
- * the period on the date of the rows' event when one was said, else the rows as they stand at the last build
- * (now, as a level with no period is read elsewhere) — and every filter kept to.
- */
+/** A ranking or count of a mart's rows carries its reading, as a metric's does (see rowsInterpretation). */
 function withRowsReading(plan: Plan, catalog: Catalog, at: Date): Plan {
   const call = plan.calls[0];
   if (!call || call.name !== "top_n" || (plan.intent !== "top_n" && plan.intent !== "count_rows")) return plan;
-  const input = call.input as {
-    mart: string;
-    measure: string;
-    n?: number;
-    direction?: string;
-    filters?: { column: string; op: string; value: unknown }[];
-  };
-  const filters = input.filters ?? [];
-  const human = (c: string) => c.replaceAll("_", " ");
-  const entity = input.mart.split("_").at(-1)!.replace(/s$/, "");
-  const metric = catalog.metrics.find((m) => m.name === input.measure);
-  const measureLabel = metric?.label ?? `${entity[0]!.toUpperCase()}${entity.slice(1)} ${human(input.measure)}`;
-  const dated = filters.filter((f) => typeof f.value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(f.value));
-  const from = dated.find((f) => f.op === ">=");
-  const until = dated.find((f) => f.op === "<");
-  const why: string[] = [];
-  let period: Interpretation["period"];
-  let when: string;
-  if (from && until) {
-    period = rangeText(String(from.value), String(until.value), at);
-    when = `${human(from.column)} ${during(period.text)}`;
-    why.push(`the period said is kept to the rows' ${human(from.column)}`);
-  } else {
-    const month = resolvePeriod("this_month", at);
-    period = {
-      text: `now (${month.label.replace(/ \(to date\)$/, "")}, to date)`,
-      start: month.start,
-      end: ymd(truncate(at, "day")),
-      to_date: true,
-    };
-    when = period.text;
-    why.push(
-      `no period said: the rows of ${input.mart} as they stand at the last build, read now as a level with no period is`,
-    );
-  }
-  const kept = filters.filter((f) => !dated.includes(f));
-  const words = kept.map((f) =>
-    typeof f.value === "boolean"
-      ? f.value
-        ? human(f.column.replace(/^is_/, ""))
-        : `not ${human(f.column.replace(/^is_/, ""))}`
-      : `${f.column} ${f.op} ${Array.isArray(f.value) ? `(${f.value.join(", ")})` : typeof f.value === "number" ? f.value.toLocaleString("en-US") : String(f.value)}`,
-  );
-  const n = input.n ?? 5;
-  const most = input.direction === "bottom" ? "least" : "most";
-  const counting = plan.intent === "count_rows";
-  const label = counting ? `Number of ${human(input.mart)}` : measureLabel;
-  const ranked = n > 1 ? `the ${n} ${entity}s with the ${most}` : `the ${entity} with the ${most}`;
-  // a level now reads "MRR now (…)"; an event's period is one more filter on the rows, said after the others
-  const parts = from
-    ? [label, ...(counting ? [] : [ranked]), ...words, when]
-    : [`${label} ${when}`, ...(counting ? [] : [ranked]), ...words];
-  if (counting) parts.push(`their ${human(input.measure)} summed too`);
-  why.push(
-    counting
-      ? `a count of ${input.mart} rows kept to the filters said`
-      : `a ranking of ${input.mart} rows by ${input.measure}`,
-  );
-  const interpretation: Interpretation = {
-    metric: counting ? `${input.mart}.count` : (metric?.name ?? `${input.mart}.${input.measure}`),
-    metric_label: label,
-    kind: from ? "flow" : "stock",
-    period,
-    filters: kept.map((f) => ({ dimension: f.column, op: f.op, value: f.value, said: "" })),
-    grain: null,
-    group_by: [],
-    argmax: counting ? null : { dimension: entity, direction: most, ...(n > 1 ? { n } : {}) },
-    why,
-    read_as: parts.join(", "),
-  };
-  return { ...plan, interpretation };
+  const input = call.input as Parameters<typeof rowsInterpretation>[0];
+  return { ...plan, interpretation: rowsInterpretation(input, catalog, at, plan.intent === "count_rows") };
 }
 
 /**
