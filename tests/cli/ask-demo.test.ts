@@ -98,7 +98,9 @@ test("top 5 customers by MRR", () => {
   );
   const main = j.tool_calls[0];
   expect(main).toMatchObject({ name: "top_n", input: { mart: "customers", measure: "mrr", n: 5 } });
-  const lines = j.answer.split("\n").slice(1);
+  // the reading first: the instant the MRR ranked is for (now, as a level with no period), then the header
+  expect(j.answer.split("\n")[0]).toBe("Read as: MRR now (November 2026, to date), the 5 customers with the most.");
+  const lines = j.answer.split("\n").slice(2);
   expect(lines.map((l: string) => l.trim().split(/\s+/).at(-1))).toEqual(
     expected.map((e) => `$${Number(e.mrr).toFixed(2)}`),
   );
@@ -111,7 +113,10 @@ test("a count of rows over an amount, and a ranking kept to a state, a period an
     "SELECT count(*)::int AS n FROM marts.deals WHERE is_won AND close_date >= DATE '2026-04-01' AND close_date < DATE '2026-07-01' AND amount > 9000",
   );
   expect(counted.tool_calls[0]).toMatchObject({ name: "top_n", input: { mart: "deals", measure: "amount" } });
-  expect(counted.answer.split("\n")[0]).toStartWith(
+  expect(counted.answer.split("\n")[0]).toBe(
+    "Read as: Number of deals, amount > 9,000, won, close date in Q2 2026, their amount summed too.",
+  );
+  expect(counted.answer.split("\n")[1]).toStartWith(
     `${c!.n} deals kept to amount > 9000, won, close_date 2026-04-01 to 2026-06-30`,
   );
 
@@ -120,7 +125,10 @@ test("a count of rows over an amount, and a ranking kept to a state, a period an
     "SELECT deal_name FROM marts.deals WHERE is_won AND owner = 'Tom Becker' AND close_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' ORDER BY amount DESC LIMIT 1",
   );
   expect(ranked.answer).toContain("owner = Tom Becker");
-  expect(ranked.answer.split("\n")[1]).toContain(top!.deal_name);
+  expect(ranked.answer.split("\n")[0]).toBe(
+    "Read as: Deal amount, the deal with the most, won, owner = Tom Becker, close date in Q3 2026.",
+  );
+  expect(ranked.answer.split("\n")[2]).toContain(top!.deal_name);
 }, 30_000);
 
 test("a tie at the cut of a ranking of rows is said, never hidden (trust8)", () => {
@@ -131,5 +139,5 @@ test("a tie at the cut of a ranking of rows is said, never hidden (trust8)", () 
   if (Number(rows[0]!.amount) === Number(rows[1]!.amount))
     expect(j.answer).toContain(`tied at the cut: ${rows[1]!.deal_name} has the same amount as #1`);
   else expect(j.answer).not.toContain("tied at the cut");
-  expect(j.answer.split("\n")[1]).toContain(rows[0]!.deal_name);
+  expect(j.answer.split("\n")[2]).toContain(rows[0]!.deal_name);
 }, 30_000);

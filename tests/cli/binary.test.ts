@@ -142,6 +142,39 @@ describe("dist/dp single binary", () => {
     const answer = JSON.parse(ask.stdout) as { status: string; answer: string; citations: { model: string }[] };
     expect(answer.status).toBe("answered");
     expect(answer.citations.map((c) => c.model)).toContain("marts.mrr_monthly");
+    // every answered kind states its reading, on its first line and in --json: a ranking of rows says the instant its
+    // MRR is for (now, as a level with no period is read), a change dates both of its periods
+    const asked = async (q: string) => {
+      const r = await runDp(box, ["ask", q, "--json", "-C", project]);
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout) as { status: string; answer: string; interpretation: Record<string, unknown> };
+    };
+    const top = await asked("top 5 customers by mrr");
+    expect(top.status).toBe("answered");
+    expect(top.answer.split("\n")[0]).toBe("Read as: MRR now (November 2026, to date), the 5 customers with the most.");
+    expect(top.interpretation).toMatchObject({
+      metric: "mrr",
+      metric_label: "MRR",
+      period: { text: "now (November 2026, to date)", start: "2026-11-01", end: "2026-11-21", to_date: true },
+      filters: [],
+      grain: null,
+      argmax: { dimension: "customer", direction: "most", n: 5 },
+      read_as: "MRR now (November 2026, to date), the 5 customers with the most",
+    });
+    expect((top.interpretation.why as string[]).length).toBeGreaterThan(0);
+    const change = await asked("did mrr go up or down last month");
+    expect(change.status).toBe("answered");
+    expect(change.answer.split("\n")[0]).toBe(
+      "Read as: MRR: the end of October 2026 vs the end of September 2026, test accounts excluded.",
+    );
+    expect(change.interpretation).toMatchObject({
+      metric: "mrr",
+      kind: "stock",
+      period: { text: "the end of October 2026", start: "2026-10-01", end: "2026-10-31", to_date: false },
+      filters: [],
+      grain: null,
+    });
+    expect((change.interpretation.why as string[]).length).toBeGreaterThan(0);
     const sql = await runDp(box, [
       "sql",
       "-C",

@@ -406,9 +406,13 @@ function freshnessLines(o: Out<typeof getFreshness>): string[] {
       `  marts.${m.mart}: built ${utcMinute(m.built_at)}, data as of ${utcMinute(m.as_of)}${m.last_build === "failed" ? " — the last build FAILED" : ""}`,
   );
   const stale = o.sources.filter((s) => s.status !== "fresh");
-  const head = stale.length
-    ? `${stale.length} of ${o.sources.length} sources are not fresh.`
-    : `All ${o.sources.length} source${o.sources.length === 1 ? " is" : "s are"} fresh.`;
+  // one source asked about is named: the first line says what was read
+  const one = o.sources.length === 1 ? o.sources[0]! : undefined;
+  const head = one
+    ? `${one.source} is ${one.status === "fresh" ? "fresh" : `not fresh (${one.status})`}.`
+    : stale.length
+      ? `${stale.length} of ${o.sources.length} sources are not fresh.`
+      : `All ${o.sources.length} sources are fresh.`;
   return [head, ...lines, ...marts];
 }
 

@@ -20,7 +20,16 @@ import { withoutNoise } from "./noise.ts";
 import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
-import { placeList, suggestionsFor, understand, type Interpretation, type Understood } from "./understand.ts";
+import {
+  placeList,
+  rowsInterpretation,
+  suggestionsFor,
+  understand,
+  withDates,
+  type Interpretation,
+  type Understood,
+} from "./understand.ts";
+import { previousPeriod } from "../toolbox/compare-periods.ts";
 
 /** left, minus, per: the two sides of a difference ("new minus churned MRR") or a per-unit ratio ("tickets per customer") */
 export type CallRole =
@@ -200,10 +209,16 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
   const said = saysExclusion(normalize(question).replace(/[?!.]+$/, ""));
   const asked = said ? said.rest : question;
   const core = planQuestionCore(asked, catalog, at);
-  const planned = (core.status === "refusal" && growthVersus(asked, catalog, at)) || core;
+  const grown = (core.status === "refusal" && growthVersus(asked, catalog, at)) || core;
+  const planned = grown.status === "plan" && !grown.interpretation ? withRowsReading(grown, catalog, at) : grown;
   if (planned.status !== "plan" || !planned.interpretation) return planned;
   const metrics = [
-    ...new Set(planned.calls.filter((c) => c.name === "query_metric").map((c) => String(c.input.metric))),
+    // a comparison reads its metric as query_metric does: the same mart, the same test accounts left out
+    ...new Set(
+      planned.calls
+        .filter((c) => c.name === "query_metric" || c.name === "compare_periods")
+        .map((c) => String(c.input.metric)),
+    ),
   ];
   const exclusions = metrics.map((m) => exclusionFor(catalog, m));
   const keeps = metrics.filter((_, i) => !exclusions[i]);
@@ -217,6 +232,14 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
       unplaced: said.said.split(/\s+/),
     };
   return withExclusion(planned, exclusions, said?.said);
+}
+
+/** A ranking or count of a mart's rows carries its reading, as a metric's does (see rowsInterpretation). */
+function withRowsReading(plan: Plan, catalog: Catalog, at: Date): Plan {
+  const call = plan.calls[0];
+  if (!call || call.name !== "top_n" || (plan.intent !== "top_n" && plan.intent !== "count_rows")) return plan;
+  const input = call.input as Parameters<typeof rowsInterpretation>[0];
+  return { ...plan, interpretation: rowsInterpretation(input, catalog, at, plan.intent === "count_rows") };
 }
 
 /**
@@ -573,23 +596,26 @@ function planUnderstood(u: Understood, catalog: Catalog, at: Date): Plan | Refus
     const input = made.calls[0]!.input as { current: PeriodInput; previous?: PeriodInput };
     // a level is read at the end of each period (to date for the current one)
     const stock = interpretation.kind === "stock";
+    const today = ymd(truncate(at, "day"));
+    const cur = resolvePeriod(input.current === "latest" ? "this_month" : input.current, at);
+    // the side not said is the one compare_periods takes: the period just before (the same days when to date)
+    const sameDays = u.metric.time_rollup === "sum" || u.metric.time_rollup === "ratio";
     const label = (p: PeriodInput | undefined) => {
-      if (p === undefined) return stock ? "the end of the period before" : "the period before";
-      const r = resolvePeriod(p, at);
+      const r = p === undefined ? previousPeriod(cur, { sameDays }, at) : resolvePeriod(p, at);
+      const last = inclusiveEnd(r.end);
+      const words = withDates(r.label, r.start, r.toDate && last > today ? today : last);
       return stock && !r.toDate
-        ? `the end of ${r.label}`
+        ? `the end of ${words}`
         : stock
-          ? `now (${r.label.replace(/ \(to date\)$/, "")}, to date)`
-          : r.label;
+          ? `now (${words.replace(/ \(to date\)$/, "")}, to date)`
+          : words;
     };
     const cmp = `${interpretation.metric_label}: ${label(input.current)} vs ${label(input.previous)}`;
     const rest = interpretation.filters.map(
       (f) => `${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : f.value}`,
     );
     // the reading's period is the current side of the comparison (a grain word like "year over year" is no table)
-    const cur = resolvePeriod(input.current === "latest" ? "this_month" : input.current, at);
     const lastDay = inclusiveEnd(cur.end);
-    const today = ymd(truncate(at, "day"));
     const period = {
       text: label(input.current),
       start: cur.start,

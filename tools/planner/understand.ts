@@ -2,6 +2,7 @@ import type { Catalog } from "../../engine/catalog/catalog.ts";
 import type { Filter } from "../../engine/catalog/metric-query.ts";
 import {
   add,
+  during,
   labelOf,
   parseDate,
   resolvePeriod,
@@ -496,6 +497,7 @@ function periodText(
   let text = r.label;
   if (typeof input === "string" && input === "ytd") text = `${r.label.replace(/ \(to date\)$/, "")} to date`;
   if (typeof input === "object") text = `${r.start} – ${end}`;
+  else text = withDates(text, r.start, end);
   if (kind === "stock") {
     const bucket = labelOf(truncate(parseDate(end), metric.grain), metric.grain);
     text =
@@ -506,6 +508,115 @@ function periodText(
           : `the end of ${r.label}`;
   }
   return { text, start: r.start, end, to_date: r.toDate };
+}
+
+/**
+ * A period's words with its dates when the words have none ("this week (to date)" → "this week (Nov 16, 2026 –
+ * Nov 21, 2026, to date)", "today (to date)" → "today (Nov 21, 2026, to date)"): a reading names the days it read.
+ * lastDay is inclusive.
+ */
+export function withDates(text: string, start: string, lastDay: string): string {
+  if (/\d{4}/.test(text) || text === "all time") return text;
+  const day = (d: string) => labelOf(parseDate(d), "day");
+  const span = start >= lastDay ? day(start) : `${day(start)} – ${day(lastDay)}`;
+  const toDate = / \(to date\)$/.exec(text);
+  return toDate ? `${text.slice(0, toDate.index)} (${span}, to date)` : `${text} (${span})`;
+}
+
+/** A range of dates [start, end) in words: a whole year, quarter, month, week or day by its name, else its dates. */
+export function rangeText(start: string, end: string, at: Date): Interpretation["period"] {
+  const today = truncate(at, "day");
+  const from = parseDate(start);
+  const to = parseDate(end);
+  const toDate = from <= today && to > add(today, "day", 1);
+  const lastDay = toDate ? ymd(today) : inclusiveEnd(end);
+  const grain = (["year", "quarter", "month", "week", "day"] as Grain[]).find(
+    (g) => truncate(from, g).getTime() === from.getTime() && add(from, g, 1).getTime() === to.getTime(),
+  );
+  const text = grain ? `${labelOf(from, grain)}${toDate ? " (to date)" : ""}` : `${start} – ${lastDay}`;
+  return { text, start, end: lastDay, to_date: toDate };
+}
+
+/**
+ * The reading of a ranking or a count of a mart's rows (top_n: "top 5 customers by MRR", "the biggest deal we won
+ * this year", "deals over $10k won last quarter"): what is ranked or counted, by which column, for which period —
+ * the period on the date of the rows' event when one was said, else the rows as they stand at the last build
+ * (now, as a level with no period is read elsewhere) — and every filter kept to.
+ */
+export function rowsInterpretation(
+  input: {
+    mart: string;
+    measure: string;
+    n?: number;
+    direction?: string;
+    filters?: { column: string; op: string; value: unknown }[];
+  },
+  catalog: Catalog,
+  at: Date,
+  counting: boolean,
+  why: string[] = [],
+): Interpretation {
+  const filters = input.filters ?? [];
+  const human = (c: string) => c.replaceAll("_", " ");
+  const entity = input.mart.split("_").at(-1)!.replace(/s$/, "");
+  const metric = catalog.metrics.find((m) => m.name === input.measure);
+  const measureLabel = metric?.label ?? `${entity[0]!.toUpperCase()}${entity.slice(1)} ${human(input.measure)}`;
+  const dated = filters.filter((f) => typeof f.value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(f.value));
+  const from = dated.find((f) => f.op === ">=");
+  const until = dated.find((f) => f.op === "<");
+  let period: Interpretation["period"];
+  let when: string;
+  if (from && until) {
+    period = rangeText(String(from.value), String(until.value), at);
+    when = `${human(from.column)} ${during(period.text)}`;
+    why.push(`the period said is kept to the rows' ${human(from.column)}`);
+  } else {
+    const month = resolvePeriod("this_month", at);
+    period = {
+      text: `now (${month.label.replace(/ \(to date\)$/, "")}, to date)`,
+      start: month.start,
+      end: ymd(truncate(at, "day")),
+      to_date: true,
+    };
+    when = period.text;
+    why.push(
+      `no period said: the rows of ${input.mart} as they stand at the last build, read now as a level with no period is`,
+    );
+  }
+  const kept = filters.filter((f) => !dated.includes(f));
+  const words = kept.map((f) =>
+    typeof f.value === "boolean"
+      ? f.value
+        ? human(f.column.replace(/^is_/, ""))
+        : `not ${human(f.column.replace(/^is_/, ""))}`
+      : `${f.column} ${f.op} ${Array.isArray(f.value) ? `(${f.value.join(", ")})` : typeof f.value === "number" ? f.value.toLocaleString("en-US") : String(f.value)}`,
+  );
+  const n = input.n ?? 5;
+  const most = input.direction === "bottom" ? "least" : "most";
+  const label = counting ? `Number of ${human(input.mart)}` : measureLabel;
+  const ranked = n > 1 ? `the ${n} ${entity}s with the ${most}` : `the ${entity} with the ${most}`;
+  // a level now reads "MRR now (…)"; an event's period is one more filter on the rows, said after the others
+  const parts = from
+    ? [label, ...(counting ? [] : [ranked]), ...words, when]
+    : [`${label} ${when}`, ...(counting ? [] : [ranked]), ...words];
+  if (counting) parts.push(`their ${human(input.measure)} summed too`);
+  why.push(
+    counting
+      ? `a count of ${input.mart} rows kept to the filters said`
+      : `a ranking of ${input.mart} rows by ${input.measure}`,
+  );
+  return {
+    metric: counting ? `${input.mart}.count` : (metric?.name ?? `${input.mart}.${input.measure}`),
+    metric_label: label,
+    kind: from ? "flow" : "stock",
+    period,
+    filters: kept.map((f) => ({ dimension: f.column, op: f.op, value: f.value, said: "" })),
+    grain: null,
+    group_by: [],
+    argmax: counting ? null : { dimension: entity, direction: most, ...(n > 1 ? { n } : {}) },
+    why,
+    read_as: parts.join(", "),
+  };
 }
 
 function bucketsIn(input: PeriodInput, grain: Grain, at: Date): number {
@@ -1629,7 +1740,7 @@ function buildInterpretation(
             ? `${label} over ${p.text} as one mean`
             : `${label} over ${p.text} as one ratio`,
     );
-  else parts.push(`${label} in ${p.text}`);
+  else parts.push(`${label} ${during(p.text)}`);
   if (argmax) {
     const ranked = argmax.dimension === "period" && grain ? grain : argmax.dimension.replaceAll("_", " ");
     parts.push(
@@ -1645,6 +1756,15 @@ function buildInterpretation(
     if (dim && !argmax) parts.push(`all ${dim.replaceAll("_", " ")}s`);
   }
   void catalog;
+  // a reading decided by the metric's name and a period said plainly still says how it was read
+  if (!why.length)
+    why.push(
+      kind === "stock" && !grain
+        ? `${label} is a level: read at ${p.text}`
+        : kind === "flow"
+          ? `${label} counts what happened in a period: ${grain ? `per ${grain}` : "summed"} over ${p.text}`
+          : `${label} is a ratio: ${grain ? `one per ${grain}` : "one"} over ${p.text}, never an average of rates`,
+    );
   return {
     metric: metric.name,
     metric_label: label,
@@ -1661,7 +1781,8 @@ function buildInterpretation(
 
 /**
  * The LLM path's reading: what its first metric call asked for, in the same fields as the offline planner's
- * (why says it came from the model's call). Null when the model called no metric.
+ * (why says it came from the model's call); with no metric call, its ranking of a mart's rows. Null when it called
+ * neither.
  */
 export function interpretationOfCalls(
   catalog: Catalog,
@@ -1670,6 +1791,16 @@ export function interpretationOfCalls(
 ): Interpretation | null {
   const call = calls.find((c) => c.name === "query_metric" || c.name === "compare_periods");
   const metric = call && catalog.metrics.find((m) => m.name === call.input.metric);
+  // no metric called: a ranking of a mart's rows is read as the offline planner reads one
+  const ranked = calls.find((c) => c.name === "top_n");
+  if ((!call || !metric) && ranked && catalog.models.has(String(ranked.input.mart)))
+    try {
+      return rowsInterpretation(ranked.input as Parameters<typeof rowsInterpretation>[0], catalog, at, false, [
+        "the model's top_n call",
+      ]);
+    } catch {
+      return null;
+    }
   if (!call || !metric) return null;
   const period = (call.input.period ?? call.input.current ?? "latest") as PeriodInput;
   const filters = ((call.input.filters ?? []) as Filter[]).map((f) => ({ ...f, said: "" }));

@@ -426,6 +426,15 @@ describe("what leaves the machine", () => {
     expect(sent.rows_withheld).toBe(3);
     expect(result.answer).toContain("Top 3 customers by mrr:");
     expect(result.answer).toContain("customer_id 999");
+    // the model's ranking is read as the offline planner reads one: MRR now, the 3 customers with the most
+    expect(result.interpretation).toMatchObject({
+      metric: "mrr",
+      period: { text: "now (November 2026, to date)", start: "2026-11-01", end: "2026-11-21" },
+      filters: [],
+      argmax: { dimension: "customer", direction: "most", n: 3 },
+      why: ["the model's top_n call", expect.stringContaining("no period said"), "a ranking of customers rows by mrr"],
+      read_as: "MRR now (November 2026, to date), the 3 customers with the most",
+    });
     expect(fake.requests.map((r) => r.raw).join("\n")).not.toContain("99999");
   });
 });

@@ -306,6 +306,7 @@ describe("the reading, in words and fields", () => {
       group_by: [],
       argmax: null,
       why: [
+        "MRR is a level: read at the end of October 2026",
         "the project's test accounts excluded (project vars excluded_email_domains: example.com; excluded_customer_names: test %)",
       ],
       read_as: "MRR at the end of October 2026, plan = Pro, test accounts excluded",

@@ -51,7 +51,9 @@ describe("a change between two named periods compares the level at each", () => 
     const p = plan("by how much did MRR change between June and August");
     expect(p.intent).toBe("compare");
     expect(p.calls[0]!.input).toMatchObject({ metric: "mrr", current: "2026-08", previous: "2026-06" });
-    expect(p.interpretation!.read_as).toBe("MRR: the end of August 2026 vs the end of June 2026");
+    expect(p.interpretation!.read_as).toBe(
+      "MRR: the end of August 2026 vs the end of June 2026, test accounts excluded",
+    );
   });
 
   test("a flow named without a change word still sums over the range ('net new MRR from June to August')", () => {
