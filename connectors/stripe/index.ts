@@ -1,9 +1,16 @@
 import { z } from "zod";
 import { DpError } from "../../engine/errors.ts";
-import { bodyText, lastRecord, pageFromBytes, pageFromText, type PageText } from "../../engine/ingest/records-text.ts";
+import {
+  bodyText,
+  pageFromBytes,
+  pageFromText,
+  type PageText,
+  type RecordsText,
+} from "../../engine/ingest/records-text.ts";
 import { TextBatch } from "../../engine/ingest/text-batch.ts";
 import { parseJson } from "../../engine/ingest/exact-json.ts";
-import { HttpClient } from "../http/client.ts";
+import { HttpClient, type HttpResponse } from "../http/client.ts";
+import { nextAfterFromTail, objectId } from "./list-tail.ts";
 import { API_VERSION, STRIPE_COLUMNS } from "./columns.ts";
 import { stripeEventsFor, typeFilter } from "./event-types.ts";
 import { EVENT_RETENTION_S, readStripeEvents } from "./events.ts";
@@ -60,6 +67,13 @@ export function listPage(text: string): PageText<StripeList> {
 /** listPage over the body's bytes as they arrived. */
 export function listPageBytes(bytes: Uint8Array): PageText<StripeList> {
   return pageFromBytes<StripeList>(bytes, ["data"], [], "created");
+}
+
+/** The `id` of the last record of a walked page (the walk refused any key twice, so a leading "id" is the one). */
+function lastLineId(text: RecordsText): string | undefined {
+  if (!text.count) return undefined;
+  const b = text.bytes;
+  return objectId(b, b.lastIndexOf(10, b.length - 2) + 1, b.length - 1);
 }
 
 export const stripe = defineConnector<StripeConfig>({
@@ -132,8 +146,20 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
     cursor === undefined ? undefined : useEvents ? { cursor, events_cursor: eventsCursor } : { cursor };
   const listed = new Map<string, number | bigint>();
   let maxCreated = prior;
-  const fetchPage = (startingAfter: string | undefined) =>
-    client.getBytes<PageText<StripeList>>(
+  /**
+   * A list page on its way. A page the connector has taken up (`adopted`) reads the next page's
+   * cursor from its body's tail as soon as the body is in, and asks for that page before walking
+   * its own (list-tail.ts): the request then overlaps the walk and the spool write. The walk's last
+   * record still decides; a page asked for on a cursor that turns out different is never used.
+   */
+  interface PageFetch {
+    page: Promise<HttpResponse<PageText<StripeList>>>;
+    adopted: boolean;
+    ahead?: { after: string; fetch: PageFetch };
+  }
+  const fetchPage = (startingAfter: string | undefined): PageFetch => {
+    const f: PageFetch = { page: undefined!, adopted: false };
+    f.page = client.getBytes<PageText<StripeList>>(
       `/v1/${name}`,
       {
         limit: config.page_size,
@@ -145,11 +171,24 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
         ...eventFilter,
       },
       // an incremental pull with events compares each listed object's JSON with its events: it needs them parsed
-      parsed ? (b) => ({ body: parseJson<StripeList>(bodyText(b)) }) : listPageBytes,
+      parsed
+        ? (b) => ({ body: parseJson<StripeList>(bodyText(b)) })
+        : (b) => {
+            // only a page the connector waits on asks ahead: a dropped page starts no chain of its own
+            const after = f.adopted ? nextAfterFromTail(b) : undefined;
+            if (after !== undefined && f.ahead?.after !== after) {
+              f.ahead = { after, fetch: fetchPage(after) };
+              f.ahead.fetch.page.catch(() => {});
+            }
+            return listPageBytes(b);
+          },
     );
+    return f;
+  };
   let fetching = fetchPage(undefined);
+  fetching.adopted = true;
   for (;;) {
-    const res = await fetching;
+    const res = await fetching.page;
     const { body, text } = res.data;
     if (!body || !Array.isArray(body.data)) {
       throw new DpError(
@@ -175,12 +214,15 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
         if (incrementalEvents && typeof o.id === "string") listed.set(o.id, Bun.hash(JSON.stringify(o)));
       }
     }
-    const last = text ? lastRecord(text) : body.data.at(-1);
-    const more = body.has_more && typeof last?.id === "string";
+    const lastId = text ? lastLineId(text) : body.data.at(-1)?.id;
+    const more = body.has_more && typeof lastId === "string";
     // the next page is on its way while this one is spooled (a failure surfaces when it is awaited)
     if (more) {
-      fetching = fetchPage(last!.id as string);
-      fetching.catch(() => {});
+      const after = lastId as string;
+      const ahead = fetching.ahead;
+      fetching = ahead?.after === after ? ahead.fetch : fetchPage(after);
+      fetching.adopted = true;
+      fetching.page.catch(() => {});
     }
     // a full pull has seen every object as of its start, so events start there
     const state = more ? undefined : stateWith(maxCreated, incrementalEvents ? priorEvents : startedAt);
