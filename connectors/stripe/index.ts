@@ -9,8 +9,8 @@ import {
 } from "../../engine/ingest/records-text.ts";
 import { TextBatch } from "../../engine/ingest/text-batch.ts";
 import { parseJson } from "../../engine/ingest/exact-json.ts";
-import { HttpClient, type HttpResponse } from "../http/client.ts";
-import { nextAfterFromTail, objectId } from "./list-tail.ts";
+import { HttpClient } from "../http/client.ts";
+import { objectId } from "./object-id.ts";
 import { API_VERSION, STRIPE_COLUMNS } from "./columns.ts";
 import { stripeEventsFor, typeFilter } from "./event-types.ts";
 import { EVENT_RETENTION_S, readStripeEvents } from "./events.ts";
@@ -69,7 +69,7 @@ export function listPageBytes(bytes: Uint8Array): PageText<StripeList> {
   return pageFromBytes<StripeList>(bytes, ["data"], [], "created");
 }
 
-/** The `id` of the last record of a walked page (the walk refused any key twice, so a leading "id" is the one). */
+/** The `id` of a walked page's last record, the next page's `starting_after` (the walk refused any key twice, so a leading "id" is the one). */
 function lastLineId(text: RecordsText): string | undefined {
   if (!text.count) return undefined;
   const b = text.bytes;
@@ -146,20 +146,8 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
     cursor === undefined ? undefined : useEvents ? { cursor, events_cursor: eventsCursor } : { cursor };
   const listed = new Map<string, number | bigint>();
   let maxCreated = prior;
-  /**
-   * A list page on its way. A page the connector has taken up (`adopted`) reads the next page's
-   * cursor from its body's tail as soon as the body is in, and asks for that page before walking
-   * its own (list-tail.ts): the request then overlaps the walk and the spool write. The walk's last
-   * record still decides; a page asked for on a cursor that turns out different is never used.
-   */
-  interface PageFetch {
-    page: Promise<HttpResponse<PageText<StripeList>>>;
-    adopted: boolean;
-    ahead?: { after: string; fetch: PageFetch };
-  }
-  const fetchPage = (startingAfter: string | undefined): PageFetch => {
-    const f: PageFetch = { page: undefined!, adopted: false };
-    f.page = client.getBytes<PageText<StripeList>>(
+  const fetchPage = (startingAfter: string | undefined) =>
+    client.getBytes<PageText<StripeList>>(
       `/v1/${name}`,
       {
         limit: config.page_size,
@@ -171,24 +159,11 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
         ...eventFilter,
       },
       // an incremental pull with events compares each listed object's JSON with its events: it needs them parsed
-      parsed
-        ? (b) => ({ body: parseJson<StripeList>(bodyText(b)) })
-        : (b) => {
-            // only a page the connector waits on asks ahead: a dropped page starts no chain of its own
-            const after = f.adopted ? nextAfterFromTail(b) : undefined;
-            if (after !== undefined && f.ahead?.after !== after) {
-              f.ahead = { after, fetch: fetchPage(after) };
-              f.ahead.fetch.page.catch(() => {});
-            }
-            return listPageBytes(b);
-          },
+      parsed ? (b) => ({ body: parseJson<StripeList>(bodyText(b)) }) : listPageBytes,
     );
-    return f;
-  };
   let fetching = fetchPage(undefined);
-  fetching.adopted = true;
   for (;;) {
-    const res = await fetching.page;
+    const res = await fetching;
     const { body, text } = res.data;
     if (!body || !Array.isArray(body.data)) {
       throw new DpError(
@@ -218,11 +193,8 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
     const more = body.has_more && typeof lastId === "string";
     // the next page is on its way while this one is spooled (a failure surfaces when it is awaited)
     if (more) {
-      const after = lastId as string;
-      const ahead = fetching.ahead;
-      fetching = ahead?.after === after ? ahead.fetch : fetchPage(after);
-      fetching.adopted = true;
-      fetching.page.catch(() => {});
+      fetching = fetchPage(lastId as string);
+      fetching.catch(() => {});
     }
     // a full pull has seen every object as of its start, so events start there
     const state = more ? undefined : stateWith(maxCreated, incrementalEvents ? priorEvents : startedAt);
