@@ -1,4 +1,3 @@
-import { ofetch } from "ofetch";
 import pRetry, { AbortError } from "p-retry";
 import { envVarsHolding } from "../../engine/config/env.ts";
 import { DpError } from "../../engine/errors.ts";
@@ -49,7 +48,7 @@ const BASE_BACKOFF_MS = 1000;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
- * The one HTTP client every API connector uses: JSON over ofetch, retried with p-retry
+ * The one HTTP client every API connector uses: JSON over Bun's fetch, retried with p-retry
  * (full-jitter exponential backoff, Retry-After honoured) on 429, 5xx, resets, timeouts and
  * truncated bodies; other 4xx fail at once. Rate limited by a token bucket.
  */
@@ -169,14 +168,24 @@ export class HttpClient {
     await this.limiter?.take(this.ctx.signal);
     const shown = `${method} ${redact(url.toString())}`;
     const timeoutMs = this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = this.ctx.signal ? AbortSignal.any([this.ctx.signal, timeout]) : timeout;
+    // one controller per attempt, its timer cleared when the body is in (a timer left armed for
+    // timeoutMs after each of 10,000 pages is 10,000 live timers and signals)
+    const aborter = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      aborter.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError"));
+    }, timeoutMs);
+    const outer = this.ctx.signal;
+    const onAbort = () => aborter.abort(outer?.reason);
+    outer?.addEventListener("abort", onAbort, { once: true });
     let status: number;
     let headers: Headers;
     let text: string;
     let bytes: Uint8Array | undefined;
     try {
-      const res = await ofetch.raw<string | ArrayBuffer, "text" | "arrayBuffer">(url.toString(), {
+      // Bun's fetch itself: keep-alive, redirects followed, the body read as bytes or text
+      const res = await fetch(url, {
         method,
         headers: {
           accept: "application/json",
@@ -184,24 +193,23 @@ export class HttpClient {
           ...this.opts.headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        responseType: parseBytes ? "arrayBuffer" : "text",
-        retry: 0,
-        ignoreResponseError: true,
-        signal,
+        signal: aborter.signal,
       });
       status = res.status;
       headers = res.headers;
       if (parseBytes) {
-        bytes = new Uint8Array((res._data as ArrayBuffer | undefined) ?? new ArrayBuffer(0));
+        bytes = new Uint8Array(await res.arrayBuffer());
         // the text only where it is read: an empty body, or an error's message
         text = status >= 200 && status < 300 && !blank(bytes) ? "" : UTF8.decode(bytes);
-      } else text = (res._data as string | undefined) ?? "";
+      } else text = await res.text();
     } catch (e) {
-      if (this.ctx.signal?.aborted)
-        throw new AbortError(new DpError("SOURCE_TRANSIENT", "pull interrupted", { cause: e }));
-      if (timeout.aborted) throw transient(`${shown} timed out after ${timeoutMs} ms`, e);
+      if (outer?.aborted) throw new AbortError(new DpError("SOURCE_TRANSIENT", "pull interrupted", { cause: e }));
+      if (timedOut) throw transient(`${shown} timed out after ${timeoutMs} ms`, e);
       if (isNetworkError(e)) throw transient(`${shown} failed: ${networkReason(e)}`, e);
       throw new DpError("SOURCE_HTTP", `${shown} failed: ${redact(String((e as Error)?.message ?? e))}`, { cause: e });
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener("abort", onAbort);
     }
     if (status >= 200 && status < 300) {
       if (bytes ? blank(bytes) && !text.trim() : !text.trim())

@@ -1,9 +1,16 @@
 import { z } from "zod";
 import { DpError } from "../../engine/errors.ts";
-import { bodyText, lastRecord, pageFromBytes, pageFromText, type PageText } from "../../engine/ingest/records-text.ts";
+import {
+  bodyText,
+  pageFromBytes,
+  pageFromText,
+  type PageText,
+  type RecordsText,
+} from "../../engine/ingest/records-text.ts";
 import { TextBatch } from "../../engine/ingest/text-batch.ts";
 import { parseJson } from "../../engine/ingest/exact-json.ts";
 import { HttpClient } from "../http/client.ts";
+import { objectId } from "./object-id.ts";
 import { API_VERSION, STRIPE_COLUMNS } from "./columns.ts";
 import { stripeEventsFor, typeFilter } from "./event-types.ts";
 import { EVENT_RETENTION_S, readStripeEvents } from "./events.ts";
@@ -60,6 +67,13 @@ export function listPage(text: string): PageText<StripeList> {
 /** listPage over the body's bytes as they arrived. */
 export function listPageBytes(bytes: Uint8Array): PageText<StripeList> {
   return pageFromBytes<StripeList>(bytes, ["data"], [], "created");
+}
+
+/** The `id` of a walked page's last record, the next page's `starting_after` (the walk refused any key twice, so a leading "id" is the one). */
+function lastLineId(text: RecordsText): string | undefined {
+  if (!text.count) return undefined;
+  const b = text.bytes;
+  return objectId(b, b.lastIndexOf(10, b.length - 2) + 1, b.length - 1);
 }
 
 export const stripe = defineConnector<StripeConfig>({
@@ -175,11 +189,11 @@ async function* readStream(config: StripeConfig, ctx: ReadContext): AsyncGenerat
         if (incrementalEvents && typeof o.id === "string") listed.set(o.id, Bun.hash(JSON.stringify(o)));
       }
     }
-    const last = text ? lastRecord(text) : body.data.at(-1);
-    const more = body.has_more && typeof last?.id === "string";
+    const lastId = text ? lastLineId(text) : body.data.at(-1)?.id;
+    const more = body.has_more && typeof lastId === "string";
     // the next page is on its way while this one is spooled (a failure surfaces when it is awaited)
     if (more) {
-      fetching = fetchPage(last!.id as string);
+      fetching = fetchPage(lastId as string);
       fetching.catch(() => {});
     }
     // a full pull has seen every object as of its start, so events start there
