@@ -202,10 +202,10 @@ export interface PublishChanges {
 
 /**
  * Publishes what the writer holds as a new immutable snapshot: a small DuckDB file with the run
- * bookkeeping (`_dp`), the views (raw, view models) and one view per table over its Parquet parts in
- * snapshots/tables/. A table whose data version is the previous snapshot's shares its parts; an
- * incremental model adds a part of its new rows; anything else is written whole. Every relation is read
- * back before the pointer moves; then versions no snapshot in use names are pruned.
+ * bookkeeping (`_dp`), the tables of up to INLINE_ROWS rows, the views (raw, view models) and one view per
+ * larger table over its Parquet parts in snapshots/tables/. A table whose data version is the previous
+ * snapshot's shares its parts; an incremental model adds a part of its new rows; anything else is written
+ * whole. Every relation is read back before the pointer moves; then versions no snapshot in use names are pruned.
  */
 export async function publishSnapshot(
   project: Project,
@@ -247,24 +247,32 @@ export async function publishSnapshot(
     SELECT schema_name, table_name FROM duckdb_tables()
     WHERE database_name = current_database() AND NOT temporary AND table_name NOT LIKE '%\_\_dp\_shadow' ESCAPE '\\'
     ORDER BY schema_name, table_name`);
-  // the bookkeeping travels inside the snapshot file: it changes with every publish
-  const inline = tables.filter((t) => t.schema_name === "_dp");
-  const parted = tables.filter((t) => t.schema_name !== "_dp");
+  const models = tables.filter((t) => t.schema_name !== "_dp");
   const counts = await rowCounts(
     db,
-    parted.map((t) => qualified(t.schema_name, t.table_name)),
+    models.map((t) => qualified(t.schema_name, t.table_name)),
   );
+  const sized = models.map((t, i) => ({ ...t, rel: `${t.schema_name}.${t.table_name}`, rows: counts[i]! }));
+  // the bookkeeping travels inside the snapshot file (it changes with every publish), and so do the tables of up to
+  // INLINE_ROWS rows; the rest are Parquet parts
+  const tiny = sized.filter((t) => t.rows <= INLINE_ROWS);
+  const parted = sized.filter((t) => t.rows > INLINE_ROWS);
+  const inline = [...tables.filter((t) => t.schema_name === "_dp"), ...tiny];
+  for (const t of tiny) {
+    const version = versions.get(t.rel);
+    (manifest.inline ??= {})[t.rel] = { ...(version ? { version } : {}), rows: t.rows };
+  }
   const columns = parted.length ? await columnsByTable(db) : new Map<string, Column[]>();
   const threads = await currentThreads(db);
   const entries = new Map<string, TableEntry>();
   // small tables first, on one thread: see SMALL_ROWS
-  const order = parted.map((t, i) => ({ t, i, small: counts[i]! <= SMALL_ROWS }));
+  const order = parted.map((t) => ({ t, small: t.rows <= SMALL_ROWS }));
   order.sort((a, b) => Number(b.small) - Number(a.small));
   try {
     if (threads > 1 && order[0]?.small) await setThreads(db, 1);
-    for (const [k, { t, i, small }] of order.entries()) {
+    for (const [k, { t, small }] of order.entries()) {
       if (!small && order[k - 1]?.small && threads > 1) await setThreads(db, threads);
-      const rel = `${t.schema_name}.${t.table_name}`;
+      const rel = t.rel;
       const out = await publishTable(
         db,
         tablesDir,
@@ -273,7 +281,7 @@ export async function publishSnapshot(
         versions.get(rel),
         before?.tables[rel],
         changes.deltas?.get(rel),
-        counts[i]!,
+        t.rows,
         columns.get(rel) ?? [],
         changes.mergeKeys?.get(rel),
       );
@@ -284,10 +292,7 @@ export async function publishSnapshot(
     // not over the error that stopped the writes (a full disk): a writer that cannot take a SET is broken anyway
     if (threads > 1) await setThreads(db, threads).catch(() => {});
   }
-  for (const t of parted) {
-    const rel = `${t.schema_name}.${t.table_name}`;
-    manifest.tables[rel] = entries.get(rel)!;
-  }
+  for (const t of parted) manifest.tables[t.rel] = entries.get(t.rel)!;
   const tTables = Date.now() - t0;
   const cTables = cpu();
   const views = await db.all<{ schema_name: string; sql: string }>(
@@ -296,18 +301,23 @@ export async function publishSnapshot(
   rmSync(tmp, { force: true });
   rmSync(`${tmp}.wal`, { force: true });
   try {
-    await db.run(`ATTACH ${literal(tmp)} AS dp_publish`);
+    await db.run(`ATTACH ${literal(tmp)} AS dp_publish (BLOCK_SIZE ${SNAPSHOT_BLOCK_SIZE})`);
     try {
+      // one thread, as for the small parts (SMALL_ROWS); the copies sent many to a call (one call each doubled their CPU)
+      if (threads > 1 && tiny.length) await setThreads(db, 1);
       await db.transaction(async () => {
-        for (const schema of new Set(inline.map((t) => t.schema_name)))
-          await db.run(`CREATE SCHEMA dp_publish.${ident(schema)}`);
-        for (const t of inline)
-          await db.run(
-            `CREATE TABLE dp_publish.${qualified(t.schema_name, t.table_name)} AS SELECT * FROM ${qualified(t.schema_name, t.table_name)}`,
-          );
+        const statements = [
+          ...[...new Set(inline.map((t) => t.schema_name))].map((s) => `CREATE SCHEMA dp_publish.${ident(s)}`),
+          ...inline.map(
+            (t) =>
+              `CREATE TABLE dp_publish.${qualified(t.schema_name, t.table_name)} AS SELECT * FROM ${qualified(t.schema_name, t.table_name)}`,
+          ),
+        ];
+        for (let i = 0; i < statements.length; i += 100) await db.run(statements.slice(i, i + 100).join(";\n"));
       });
     } finally {
       await db.run("DETACH dp_publish");
+      if (threads > 1 && tiny.length) await setThreads(db, threads).catch(() => {});
     }
     // one thread while the views are made and the small tables read back (SMALL_ROWS); the footer of each
     // part is read once, when its view binds, not again by the read-back
@@ -358,6 +368,12 @@ export async function publishSnapshot(
   return join(dir, name);
 }
 
+/** `schema.name` as a quoted relation. */
+function relation(rel: string): string {
+  const dot = rel.indexOf(".");
+  return qualified(rel.slice(0, dot), rel.slice(dot + 1));
+}
+
 /** One view per table over its parts, then the warehouse's own views (raw streams, view models) in an order that binds. */
 async function createRelations(
   snap: Db,
@@ -400,8 +416,8 @@ async function createRelations(
  * Reads every relation back before the pointer moves. Every new part is read in full (each column of each
  * row, `hash` of the row) and counted; a table that is one new part (written whole this publish) is checked
  * by that count, since its view is that part's columns cast back; any other table (parts shared with the
- * snapshot before, an incremental model's new part added to them, merge keys) is counted through its view.
- * Each count must equal the warehouse's; each view bound when it was created. A snapshot that fails is never named.
+ * snapshot before, an incremental model's new part added to them, merge keys) is counted through its view;
+ * a table copied into the snapshot file is read in full and counted. Each count must equal the warehouse's; each view bound when it was created. A snapshot that fails is never named.
  *
  * New parts are read in multi-file scans of up to 200 (`read_parquet([...], union_by_name, filename)`,
  * grouped by file; see readChunks), not a UNION ALL of a scan per part: for 500 small parts that is ≈80 ms
@@ -419,7 +435,9 @@ async function verifySnapshot(
   const old = new Set(Object.values(before?.tables ?? {}).flatMap((e) => e.parts));
   const rels = Object.keys(manifest.tables);
   const counts = new Map<string, number>();
-  const viewCounts: { rel: string; view: string; small: boolean }[] = [];
+  const viewCounts: { rel: string; view: string; small: boolean; inline?: boolean }[] = Object.keys(
+    manifest.inline ?? {},
+  ).map((rel) => ({ rel, view: relation(rel), small: true, inline: true }));
   const files: PartToRead[] = [];
   for (const rel of rels) {
     const e = manifest.tables[rel]!;
@@ -430,8 +448,7 @@ async function verifySnapshot(
     const width = Math.max(1, columns.get(rel)?.length ?? 1);
     for (const p of fresh)
       files.push({ path: join(tablesDir, p), ...(one ? { rel } : {}), small, rows: e.rows, width });
-    const dot = rel.indexOf(".");
-    if (!one) viewCounts.push({ rel, view: qualified(rel.slice(0, dot), rel.slice(dot + 1)), small });
+    if (!one) viewCounts.push({ rel, view: relation(rel), small });
   }
   // small tables on the connection's one thread, then the rest on every thread
   for (const small of [true, false]) {
@@ -448,17 +465,27 @@ async function verifySnapshot(
     const views = viewCounts.filter((v) => v.small === small);
     for (let i = 0; i < views.length; i += 200) {
       const chunk = views.slice(i, i + 200);
+      // a table inside the snapshot file is read in full, like a new part; a view over shared parts is counted
       const rows = await snap.all<{ k: number; n: number }>(
-        chunk.map((v, j) => `SELECT ${j} AS k, count(*) AS n FROM ${v.view}`).join(" UNION ALL "),
+        chunk
+          .map(
+            (v, j) =>
+              `SELECT ${j} AS k, count(*) AS n, ${v.inline ? "bit_xor(hash(t))" : "NULL::UBIGINT"} AS h FROM ${v.view} t`,
+          )
+          .join(" UNION ALL "),
       );
       for (const r of rows) counts.set(chunk[Number(r.k)]!.rel, Number(r.n));
     }
   }
-  for (const rel of rels)
-    if (counts.get(rel) !== manifest.tables[rel]!.rows)
+  const published = [
+    ...rels.map((rel) => [rel, manifest.tables[rel]!.rows] as const),
+    ...Object.entries(manifest.inline ?? {}).map(([rel, e]) => [rel, e.rows] as const),
+  ];
+  for (const [rel, rows] of published)
+    if (counts.get(rel) !== rows)
       throw new DpError(
         "PUBLISH",
-        `snapshot check: ${rel} has ${counts.get(rel) ?? 0} rows where the warehouse has ${manifest.tables[rel]!.rows}`,
+        `snapshot check: ${rel} has ${counts.get(rel) ?? 0} rows where the warehouse has ${rows}`,
         { exitCode: 1 },
       );
   // every view bound when createRelations made it: that is DuckDB's own check that it reads
@@ -523,6 +550,22 @@ async function readParts(snap: Db, paths: string[]): Promise<Map<string, number>
   }
   return out;
 }
+
+/**
+ * Tables of up to this many rows are copied into the snapshot file (`CREATE TABLE … AS`, a hundred statements
+ * to a call) instead of being written as parts. A part costs a Parquet `COPY`, a view that binds it and a
+ * read-back, ≈1.8 ms of CPU a table (500 ten-row models: 0.93 s of a 2.8 s build); a copy ≈0.5 ms with its share
+ * of the snapshot's checkpoint. The copy is made again at every publish (a snapshot file is new each time) where
+ * an unchanged part is shared, so the limit keeps that to a block or two each: 16 KB (SNAPSHOT_BLOCK_SIZE) holds a
+ * few hundred narrow rows.
+ */
+export const INLINE_ROWS = 256;
+
+/**
+ * The snapshot file's block size: DuckDB gives each table at least one block of its own, 256 KB by default (500
+ * ten-row tables made a 134 MB file); at 16 KB, the smallest it takes, the same tables are 12 MB.
+ */
+const SNAPSHOT_BLOCK_SIZE = 16_384;
 
 /**
  * Tables up to one DuckDB row group are written and read back on one thread. DuckDB splits a scan and a
