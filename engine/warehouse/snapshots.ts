@@ -170,7 +170,8 @@ export async function ensureMeta(db: Db): Promise<void> {
       steps JSON, error VARCHAR);
     ALTER TABLE _dp.model_runs ADD COLUMN IF NOT EXISTS input_hash VARCHAR;
     ALTER TABLE _dp.model_runs ADD COLUMN IF NOT EXISTS output_version VARCHAR;
-    ALTER TABLE _dp.model_runs ADD COLUMN IF NOT EXISTS reused BOOLEAN`);
+    ALTER TABLE _dp.model_runs ADD COLUMN IF NOT EXISTS reused BOOLEAN;
+    CREATE TABLE IF NOT EXISTS _dp.table_versions (rel VARCHAR, version VARCHAR)`);
 }
 
 interface SnapshotPointer {
