@@ -222,10 +222,16 @@ export async function publishSnapshot(
     const u = process.cpuUsage(cpu0);
     return Math.round((u.user + u.system) / 1000);
   };
+  const phases: string[] = [];
+  let last = { t: t0, c: 0 };
+  const phase = (what: string) => {
+    const now = { t: Date.now(), c: cpu() };
+    phases.push(`${what} ${now.t - last.t} ms (${now.c - last.c} CPU)`);
+    last = now;
+  };
   // the parts are read from the writer's committed state, WAL included: no checkpoint needed for them (WAL_CHECKPOINT)
   if (checkpointDue(db, project.paths.warehouse)) await db.run("CHECKPOINT");
-  const tCheckpoint = Date.now() - t0;
-  const cCheckpoint = cpu();
+  phase("checkpoint");
   const dir = project.paths.snapshots;
   const tablesDir = partsDir(dir);
   mkdirSync(tablesDir, { recursive: true });
@@ -294,8 +300,7 @@ export async function publishSnapshot(
     if (threads > 1) await setThreads(db, threads).catch(() => {});
   }
   for (const t of parted) manifest.tables[t.rel] = entries.get(t.rel)!;
-  const tTables = Date.now() - t0;
-  const cTables = cpu();
+  phase(`counts and ${parted.length} parts`);
   const views = await db.all<{ schema_name: string; sql: string }>(
     "SELECT schema_name, sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal AND NOT temporary",
   );
@@ -320,24 +325,22 @@ export async function publishSnapshot(
       await db.run("DETACH dp_publish");
       if (threads > 1 && tiny.length) await setThreads(db, threads).catch(() => {});
     }
+    phase(`${tiny.length} tables and _dp into the snapshot file`);
     // one thread while the views are made and the small tables read back (SMALL_ROWS); the footer of each
     // part is read once, when its view binds, not again by the read-back
     const snap = await Db.open(tmp, { threads: 1, memoryLimit: project.config.warehouse.memory_limit });
     try {
       await snap.run("SET parquet_metadata_cache = true");
-      const t1 = Date.now();
-      const c1 = cpu();
+      phase("open");
       await createRelations(snap, tablesDir, manifest, views);
-      const t2 = Date.now();
-      const c2 = cpu();
+      phase("views");
       await verifySnapshot(snap, tablesDir, manifest, before, threads, columns);
+      phase("read-back");
       await snap.run("CHECKPOINT");
-      log.debug(
-        `publish: checkpoint ${tCheckpoint} ms (${cCheckpoint} ms CPU), tables ${tTables - tCheckpoint} ms (to here ${cTables} ms CPU), views ${t2 - t1} ms (${c2 - c1} ms CPU), verify ${Date.now() - t2} ms (${cpu() - c2} ms CPU)`,
-      );
     } finally {
       snap.close();
     }
+    phase("checkpoint and close");
     written += statSync(tmp).size;
     renameSync(tmp, join(dir, name));
   } catch (e) {
@@ -355,6 +358,7 @@ export async function publishSnapshot(
   }
   writeFileAtomic(manifestFile(join(dir, name)), JSON.stringify({ ...manifest, bytes_written: written }));
   await sidecar?.(db, name);
+  phase("sidecar");
   writeFileAtomic(
     pointerPath(project),
     JSON.stringify({
@@ -365,6 +369,8 @@ export async function publishSnapshot(
     } satisfies SnapshotPointer),
   );
   pruneSnapshots(dir, name, previous?.file);
+  phase("prune");
+  log.debug(`publish: ${phases.join(", ")}`);
   log.debug(`published ${name}: ${written} bytes written in ${Date.now() - t0} ms (${cpu()} ms CPU)`);
   return join(dir, name);
 }
