@@ -306,26 +306,24 @@ export async function publishSnapshot(
   );
   rmSync(tmp, { force: true });
   rmSync(`${tmp}.wal`, { force: true });
+  let kept = new Set<string>();
   try {
-    await db.run(`ATTACH ${literal(tmp)} AS dp_publish (BLOCK_SIZE ${SNAPSHOT_BLOCK_SIZE})`);
+    // one thread, as for the small parts (SMALL_ROWS); the copies sent many to a call (one call each doubled their CPU)
+    if (threads > 1 && tiny.length) await setThreads(db, 1);
     try {
-      // one thread, as for the small parts (SMALL_ROWS); the copies sent many to a call (one call each doubled their CPU)
-      if (threads > 1 && tiny.length) await setThreads(db, 1);
-      await db.transaction(async () => {
-        const statements = [
-          ...[...new Set(inline.map((t) => t.schema_name))].map((s) => `CREATE SCHEMA dp_publish.${ident(s)}`),
-          ...inline.map(
-            (t) =>
-              `CREATE TABLE dp_publish.${qualified(t.schema_name, t.table_name)} AS SELECT * FROM ${qualified(t.schema_name, t.table_name)}`,
-          ),
-        ];
-        for (let i = 0; i < statements.length; i += 100) await db.run(statements.slice(i, i + 100).join(";\n"));
-      });
+      const prior = previous && before?.inline && join(dir, previous.file);
+      kept = await fillSnapshotFile(
+        db,
+        tmp,
+        inline,
+        tiny,
+        versions,
+        prior ? { file: prior, manifest: before } : undefined,
+      );
     } finally {
-      await db.run("DETACH dp_publish");
       if (threads > 1 && tiny.length) await setThreads(db, threads).catch(() => {});
     }
-    phase(`${tiny.length} tables and _dp into the snapshot file`);
+    phase(`${tiny.length - kept.size} tables and _dp into the snapshot file (${kept.size} kept from the last)`);
     // one thread while the views are made and the small tables read back (SMALL_ROWS); the footer of each
     // part is read once, when its view binds, not again by the read-back
     const snap = await Db.open(tmp, { threads: 1, memoryLimit: project.config.warehouse.memory_limit });
@@ -334,7 +332,7 @@ export async function publishSnapshot(
       phase("open");
       await createRelations(snap, tablesDir, manifest, views);
       phase("views");
-      await verifySnapshot(snap, tablesDir, manifest, before, threads, columns);
+      await verifySnapshot(snap, tablesDir, manifest, before, threads, columns, kept);
       phase("read-back");
       await snap.run("CHECKPOINT");
     } finally {
@@ -373,6 +371,70 @@ export async function publishSnapshot(
   log.debug(`publish: ${phases.join(", ")}`);
   log.debug(`published ${name}: ${written} bytes written in ${Date.now() - t0} ms (${cpu()} ms CPU)`);
   return join(dir, name);
+}
+
+/**
+ * Writes the snapshot file at `tmp`: the bookkeeping and the small tables (`tiny`), each `CREATE TABLE … AS` its
+ * warehouse table, a hundred statements to a call, in one transaction. With the last snapshot (`prior`, which
+ * readers may hold: it is copied, never written), the file starts as its copy: a small table whose data version
+ * and row count are the ones it was published with there stays as it is, the rest (and every view: the caller
+ * makes them again) are dropped, so an unchanged table costs neither a statement nor a read-back. A copy more
+ * than half free blocks (tables dropped over many publishes) is not reused: the file is written anew. Returns
+ * the tables kept.
+ */
+async function fillSnapshotFile(
+  db: Db,
+  tmp: string,
+  inline: { schema_name: string; table_name: string }[],
+  tiny: { rel: string; rows: number }[],
+  versions: Map<string, string | undefined>,
+  prior?: { file: string; manifest: Manifest },
+): Promise<Set<string>> {
+  const kept = new Set<string>();
+  let present: { rel: string; kind: "table" | "view" }[] = [];
+  if (prior && existsSync(prior.file)) {
+    copyFileSync(prior.file, tmp);
+    await db.run(`ATTACH ${literal(tmp)} AS dp_publish`);
+    const size = await db.one<{ free: number; total: number }>(
+      "SELECT free_blocks AS free, total_blocks AS total FROM pragma_database_size() WHERE database_name = 'dp_publish'",
+    );
+    if (Number(size?.free ?? 0) * 2 > Number(size?.total ?? 0)) {
+      await db.run("DETACH dp_publish");
+      rmSync(tmp, { force: true });
+    } else {
+      present = await db.all<{ rel: string; kind: "table" | "view" }>(`
+        SELECT schema_name || '.' || table_name AS rel, 'table' AS kind FROM duckdb_tables() WHERE database_name = 'dp_publish'
+        UNION ALL SELECT schema_name || '.' || view_name, 'view' FROM duckdb_views() WHERE database_name = 'dp_publish' AND NOT internal`);
+      const was = prior.manifest.inline ?? {};
+      for (const t of tiny) {
+        const v = versions.get(t.rel);
+        if (v && was[t.rel]?.version === v && was[t.rel]?.rows === t.rows) kept.add(t.rel);
+      }
+    }
+  }
+  if (!present.length) await db.run(`ATTACH ${literal(tmp)} AS dp_publish (BLOCK_SIZE ${SNAPSHOT_BLOCK_SIZE})`);
+  try {
+    await db.transaction(async () => {
+      const schemas = new Set(present.map((r) => r.rel.slice(0, r.rel.indexOf("."))));
+      const copy = inline.filter((t) => !kept.has(`${t.schema_name}.${t.table_name}`));
+      const statements = [
+        ...present
+          .filter((r) => !kept.has(r.rel))
+          .map((r) => `DROP ${r.kind === "view" ? "VIEW" : "TABLE"} dp_publish.${relation(r.rel)}`),
+        ...[...new Set(copy.map((t) => t.schema_name))]
+          .filter((s) => !schemas.has(s))
+          .map((s) => `CREATE SCHEMA dp_publish.${ident(s)}`),
+        ...copy.map(
+          (t) =>
+            `CREATE TABLE dp_publish.${qualified(t.schema_name, t.table_name)} AS SELECT * FROM ${qualified(t.schema_name, t.table_name)}`,
+        ),
+      ];
+      for (let i = 0; i < statements.length; i += 100) await db.run(statements.slice(i, i + 100).join(";\n"));
+    });
+  } finally {
+    await db.run("DETACH dp_publish");
+  }
+  return kept;
 }
 
 /** `schema.name` as a quoted relation. */
@@ -438,13 +500,15 @@ async function verifySnapshot(
   before: Manifest | undefined,
   threads: number,
   columns: Map<string, Column[]>,
+  /** tables the snapshot file kept from the last one (fillSnapshotFile): counted, not read again */
+  kept: Set<string>,
 ): Promise<void> {
   const old = new Set(Object.values(before?.tables ?? {}).flatMap((e) => e.parts));
   const rels = Object.keys(manifest.tables);
   const counts = new Map<string, number>();
   const viewCounts: { rel: string; view: string; small: boolean; inline?: boolean }[] = Object.keys(
     manifest.inline ?? {},
-  ).map((rel) => ({ rel, view: relation(rel), small: true, inline: true }));
+  ).map((rel) => ({ rel, view: relation(rel), small: true, inline: !kept.has(rel) }));
   const files: PartToRead[] = [];
   for (const rel of rels) {
     const e = manifest.tables[rel]!;

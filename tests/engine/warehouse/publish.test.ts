@@ -253,22 +253,31 @@ sources:
     // m5 changes, m3 now fails its test: the rest keep their versions, the large table its part
     writeFileSync(join(dir, "models/marts/m5.sql"), "select i as id, 500 as v from range(6) t(i)\n");
     writeFileSync(join(dir, "models/marts/m3.sql"), "select null::bigint as id, 3 as v\n");
+    // and m8 grows past INLINE_ROWS: a part now, gone from the snapshot file the next one starts from
+    writeFileSync(join(dir, "models/marts/m8.sql"), `select i as id, 8 as v from range(${INLINE_ROWS + 5}) t(i)\n`);
     const second = await build(p);
     expect(second.models.filter((m) => m.status !== "unchanged").map((m) => [m.model, m.status])).toEqual([
       ["m3", "failed"],
       ["m5", "success"],
+      ["m8", "success"],
     ]);
     const after = manifest(dir);
     expect(after.tables["staging.large"]).toEqual(first.tables["staging.large"]!);
     expect(after.inline!["marts.m19"]).toEqual(first.inline!["marts.m19"]!);
     expect(after.inline!["marts.m3"]).toEqual(first.inline!["marts.m3"]!);
     expect(after.inline!["marts.m5"]!.version).toBe(after.run_id);
+    expect(Object.keys(after.tables).sort()).toEqual(["marts.m8", "staging.large"]);
+    expect(after.inline!["marts.m8"]).toBeUndefined();
     expect(
       await snapshotRows(
         dir,
-        "select (select sum(v)::int from marts.m5) as m5, (select count(*)::int from marts.m3 where id is not null) as m3",
+        `select (select sum(v)::int from marts.m5) as m5, (select count(*)::int from marts.m3 where id is not null) as m3,
+          (select count(*)::int from marts.m8) as m8, (select n::int from marts.reads_view) as rv,
+          (select sum(v)::int from marts.m19) as m19`,
       ),
-    ).toEqual([{ m5: 3000, m3: 4 }]);
+    ).toEqual([{ m5: 3000, m3: 4, m8: INLINE_ROWS + 5, rv: 1, m19: 380 }]);
+    // the snapshot file the second publish started from (a copy of the first) kept the unchanged tables whole
+    expect(await snapshotRows(dir, digest)).toEqual(live);
   }, 60_000);
 
   test("rebuilding in full again and again: the warehouse stays within 1.1× of a fresh build", async () => {
