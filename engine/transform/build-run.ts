@@ -298,17 +298,19 @@ export class BuildRun {
       const { created, checked, same, mergeKey } = await this.materializeAndTest(model, sql, r);
       const rows = checked.rows ?? created ?? (await this.countRows(model));
       r.rows = Number(rows ?? 0);
+      // a table rebuilt to the very rows it had keeps the data version those rows are (materialize.ts):
+      // what reads only unchanged versions is skipped as unchanged, and the publish shares its parts
+      const version = same ?? this.s.runId;
+      // recorded with the group's commit for a table model; an incremental model's or a view's entry is cleared
       this.group.built(
         name,
         model.schema,
         relationKey(model.schema, model.name),
         model.materialized === "view" ? "view" : "table",
+        model.materialized === "table" ? version : null,
       );
       r.asOf = this.asOfFor(model);
       this.builtAsOf.set(name, r.asOf);
-      // a table rebuilt to the very rows it had keeps the data version those rows are (materialize.ts):
-      // what reads only unchanged versions is skipped as unchanged, and the publish shares its parts
-      const version = same ?? this.s.runId;
       r.outputVersion = version;
       this.versions.set(name, version);
       const { strategy, keys } = incrementalStrategy(model);
@@ -405,7 +407,7 @@ export class BuildRun {
       createsTable(model, existing, Boolean(options.fullRefresh)) && tests.length > 0 && !attached.has(name);
     if (shadowable && existing === "table" && (history.lastRows.get(name) ?? 0) >= LARGE_ROWS) {
       if (this.group.open) await this.commit();
-      return buildBeside(db, model, sql, tests, r.tests, existing);
+      return buildBeside(db, model, sql, tests, r.tests, existing, this.tableVersion(model));
     }
     await this.group.begin();
     const key = options.noTests ? undefined : publishKey(model, tests);
@@ -417,7 +419,6 @@ export class BuildRun {
       graph,
       existing,
       schemas,
-      this.s.runId,
       key,
     );
     // a part can add and replace rows but not remove them: a merge that deleted keys publishes its table whole
@@ -426,7 +427,7 @@ export class BuildRun {
       // a new model found large: set aside under the shadow name, committed with its group, then tested
       await db.run(`ALTER TABLE ${liveRelation(model)} RENAME TO ${ident(shadowName(model))}`);
       await this.commit();
-      const { checked } = await testBeside(db, model, tests, r.tests, undefined);
+      const { checked } = await testBeside(db, model, tests, r.tests, undefined, this.tableVersion(model));
       return { created, checked };
     }
     await checkContract(db, model, liveRelation(model));
@@ -457,6 +458,11 @@ export class BuildRun {
     r.tests.push(...tests.map((t) => (onDelta.has(t) ? delta.shift() : whole.shift())!));
     throwIfFailed(model, r.tests);
     return { created, checked, same, mergeKey: keyed ? key : undefined };
+  }
+
+  /** The data version a table model built whole in this run is (its run id); none for an incremental model. */
+  private tableVersion(model: Model): string | null {
+    return model.materialized === "table" ? this.s.runId : null;
   }
 
   private async countRows(model: Model): Promise<number | undefined> {

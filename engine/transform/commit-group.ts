@@ -1,4 +1,5 @@
 import type { Db } from "../warehouse/duckdb.ts";
+import { recordVersions } from "./materialize.ts";
 
 /** How long a group of models may stay uncommitted: a failure rebuilds at most this much work again. */
 export const GROUP_BUDGET_MS = 200;
@@ -15,6 +16,8 @@ export class CommitGroup<Kind extends string = string> {
   pending: string[] = [];
   /** models that commit alone: rebuilt after their group rolled back */
   readonly solo = new Set<string>();
+  /** the data version of each relation built in the open group (null: none known), written in its transaction */
+  private readonly versions = new Map<string, string | null>();
   private startedAt = 0;
   private saved?: { schemas: Set<string>; relations: Map<string, Kind> };
 
@@ -33,9 +36,15 @@ export class CommitGroup<Kind extends string = string> {
     this.saved = { schemas: new Set(this.live.schemas), relations: new Map(this.live.relations) };
   }
 
-  /** A model is live once built; it is pending only when its transaction is still open (a large model commits on its own). */
-  built(name: string, schema: string, relation: string, kind: Kind): void {
-    if (this.open) this.pending.push(name);
+  /**
+   * A model is live once built; it is pending only when its transaction is still open (a large model commits on
+   * its own, and its swap records its version). `version`: the data version its rows are, recorded at the commit.
+   */
+  built(name: string, schema: string, relation: string, kind: Kind, version: string | null): void {
+    if (this.open) {
+      this.pending.push(name);
+      this.versions.set(relation, version);
+    }
     this.live.schemas.add(schema);
     this.live.relations.set(relation, kind);
   }
@@ -47,6 +56,7 @@ export class CommitGroup<Kind extends string = string> {
   async commit(): Promise<void> {
     if (!this.open) return;
     try {
+      await recordVersions(this.db, this.versions);
       await this.db.run("COMMIT");
     } catch (e) {
       await this.rollback();
@@ -54,6 +64,7 @@ export class CommitGroup<Kind extends string = string> {
     }
     this.open = false;
     this.pending = [];
+    this.versions.clear();
   }
 
   /** Rolls the open group back and returns the models that had been built in it. */
@@ -61,6 +72,7 @@ export class CommitGroup<Kind extends string = string> {
     if (!this.open) return [];
     await this.db.run("ROLLBACK").catch(() => {});
     this.open = false;
+    this.versions.clear();
     const { schemas, relations } = this.saved!;
     this.live.schemas.clear();
     for (const s of schemas) this.live.schemas.add(s);

@@ -35,8 +35,6 @@ export async function materialize(
   graph: ModelGraph,
   existing: RelationKind | undefined,
   schemas: Set<string>,
-  /** this build's data version (its run id): written on a table the row diff changed */
-  version = "",
   /** a table's key (publishKey): the row diff says whether its added rows are a merge part by it */
   key?: string[],
 ): Promise<{ created?: number; deleted?: number; same?: string; diffed?: boolean; keyed?: boolean }> {
@@ -96,12 +94,11 @@ export async function materialize(
     return {};
   }
   if (model.materialized === "table" && existing === "table" && !fullRefresh) {
-    const replaced = await replaceChangedRows(db, model, sql, version, key);
+    const replaced = await replaceChangedRows(db, model, sql, key);
     if (replaced !== undefined)
       return { created: replaced.rows, same: replaced.same, diffed: true, keyed: replaced.keyed };
   }
   const created = await db.one<{ Count: number }>(`CREATE OR REPLACE TABLE ${rel} AS ${sql}`);
-  if (model.materialized === "table" && version) await markVersion(db, rel, version);
   return { created: created?.Count === undefined ? undefined : Number(created.Count) };
 }
 
@@ -114,15 +111,14 @@ export async function materialize(
  * version the table holds; undefined when the columns changed (the caller creates the table anew). The rows
  * added stay in the temp table deltaTable(model) for the caller, who drops it.
  *
- * The version a table's rows are is kept on the table itself (its comment, `dp:version <run id>`), written
- * in the transaction that changes them: a build killed after committing a model but before recording it
- * leaves rows the bookkeeping does not know, and the comment still names them.
+ * The version a table's rows are is kept in `_dp.table_versions`, written in the transaction that changes them
+ * (recordVersions): a build killed after committing a model but before recording it leaves rows the bookkeeping
+ * does not know, and that table still names them.
  */
 async function replaceChangedRows(
   db: Db,
   model: Model,
   sql: string,
-  version: string,
   key?: string[],
 ): Promise<{ rows: number; same?: string; keyed?: boolean } | undefined> {
   const rel = liveRelation(model);
@@ -155,9 +151,7 @@ async function replaceChangedRows(
           : undefined;
         keyed = Number(orphans?.n ?? 0) === 0;
       }
-      const live = unchanged ? await tableVersion(db, model) : undefined;
-      if (live) kept = live;
-      else if (version) await markVersion(db, rel, version);
+      if (unchanged) kept = await tableVersion(db, model);
     } finally {
       await db.run(`DROP TABLE IF EXISTS ${ident(`${nextName}__gone`)}`).catch(() => {});
       if (!keepAdded) await db.run(`DROP TABLE IF EXISTS ${ident(added)}`).catch(() => {});
@@ -247,19 +241,31 @@ export async function applyRowDiff(
   return { gone: goneRows, added: addedRows, goneTable };
 }
 
-const VERSION_TAG = "dp:version ";
-
-async function markVersion(db: Db, rel: string, version: string): Promise<void> {
-  await db.run(`COMMENT ON TABLE ${rel} IS ${literal(`${VERSION_TAG}${version}`)}`);
+/**
+ * Records the data version of tables whose rows changed: `schema.name` → the run whose rows they are, or null
+ * when no version is known (an incremental model, a view: the next row diff that finds it unchanged gives it a
+ * new one). Called inside the transaction that changed them (a commit group's, a shadow's swap), so the record and
+ * the rows commit together or not at all; every path that replaces a table's rows writes its entry. A COMMENT per
+ * table did this before: a statement per model, where this is two per commit group.
+ */
+export async function recordVersions(db: Db, versions: Map<string, string | null>): Promise<void> {
+  if (!versions.size) return;
+  const rels = JSON.stringify([...versions.keys()]);
+  await db.run(`DELETE FROM _dp.table_versions WHERE rel IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`, [rels]);
+  const set = [...versions].filter(([, v]) => v !== null);
+  if (set.length)
+    await db.run(
+      `INSERT INTO _dp.table_versions (rel, version) SELECT r[1], r[2] FROM (SELECT unnest(from_json($1, '[["VARCHAR"]]')) AS r)`,
+      [JSON.stringify(set)],
+    );
 }
 
-/** The data version a table's comment names (replaceChangedRows writes it), or undefined. */
+/** The data version recordVersions last wrote for the model's table, or undefined. */
 async function tableVersion(db: Db, model: Model): Promise<string | undefined> {
-  const row = await db.one<{ comment: string | null }>(
-    `SELECT comment FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ${literal(model.schema)} AND table_name = ${literal(model.name)}`,
-  );
-  const c = row?.comment ?? "";
-  return c.startsWith(VERSION_TAG) ? c.slice(VERSION_TAG.length) || undefined : undefined;
+  const row = await db.one<{ version: string | null }>("SELECT version FROM _dp.table_versions WHERE rel = $1", [
+    relationKey(model.schema, model.name),
+  ]);
+  return row?.version ?? undefined;
 }
 
 /** The column by which an incremental merge's delta says "this key is gone" (a deleted or archived object). */
@@ -320,21 +326,23 @@ export async function buildBeside(
   tests: DataTest[],
   into: TestResult[],
   existing: RelationKind | undefined,
+  version: string | null,
 ) {
   const created = await db.one<{ Count: number }>(
     `CREATE OR REPLACE TABLE ${qualified(model.schema, shadowName(model))} AS ${sql}`,
   );
-  const { checked } = await testBeside(db, model, tests, into, existing);
+  const { checked } = await testBeside(db, model, tests, into, existing, version);
   return { created: created?.Count === undefined ? undefined : Number(created.Count), checked };
 }
 
-/** Tests the committed shadow; swaps it in when they pass, drops it when they fail. */
+/** Tests the committed shadow; swaps it in (with its data version, recordVersions) when they pass, drops it when they fail. */
 export async function testBeside(
   db: Db,
   model: Model,
   tests: DataTest[],
   into: TestResult[],
   existing: RelationKind | undefined,
+  version: string | null,
 ) {
   const shadow = qualified(model.schema, shadowName(model));
   try {
@@ -345,6 +353,7 @@ export async function testBeside(
     await db.transaction(async () => {
       if (existing) await db.run(`DROP ${existing === "view" ? "VIEW" : "TABLE"} IF EXISTS ${liveRelation(model)}`);
       await db.run(`ALTER TABLE ${shadow} RENAME TO ${ident(model.name)}`);
+      await recordVersions(db, new Map([[relationKey(model.schema, model.name), version]]));
     });
     return { checked };
   } catch (e) {

@@ -170,7 +170,8 @@ export async function ensureMeta(db: Db): Promise<void> {
       steps JSON, error VARCHAR);
     ALTER TABLE _dp.model_runs ADD COLUMN IF NOT EXISTS input_hash VARCHAR;
     ALTER TABLE _dp.model_runs ADD COLUMN IF NOT EXISTS output_version VARCHAR;
-    ALTER TABLE _dp.model_runs ADD COLUMN IF NOT EXISTS reused BOOLEAN`);
+    ALTER TABLE _dp.model_runs ADD COLUMN IF NOT EXISTS reused BOOLEAN;
+    CREATE TABLE IF NOT EXISTS _dp.table_versions (rel VARCHAR, version VARCHAR)`);
 }
 
 interface SnapshotPointer {
@@ -202,10 +203,10 @@ export interface PublishChanges {
 
 /**
  * Publishes what the writer holds as a new immutable snapshot: a small DuckDB file with the run
- * bookkeeping (`_dp`), the views (raw, view models) and one view per table over its Parquet parts in
- * snapshots/tables/. A table whose data version is the previous snapshot's shares its parts; an
- * incremental model adds a part of its new rows; anything else is written whole. Every relation is read
- * back before the pointer moves; then versions no snapshot in use names are pruned.
+ * bookkeeping (`_dp`), the tables of up to INLINE_ROWS rows, the views (raw, view models) and one view per
+ * larger table over its Parquet parts in snapshots/tables/. A table whose data version is the previous
+ * snapshot's shares its parts; an incremental model adds a part of its new rows; anything else is written
+ * whole. Every relation is read back before the pointer moves; then versions no snapshot in use names are pruned.
  */
 export async function publishSnapshot(
   project: Project,
@@ -221,10 +222,16 @@ export async function publishSnapshot(
     const u = process.cpuUsage(cpu0);
     return Math.round((u.user + u.system) / 1000);
   };
+  const phases: string[] = [];
+  let last = { t: t0, c: 0 };
+  const phase = (what: string) => {
+    const now = { t: Date.now(), c: cpu() };
+    phases.push(`${what} ${now.t - last.t} ms (${now.c - last.c} CPU)`);
+    last = now;
+  };
   // the parts are read from the writer's committed state, WAL included: no checkpoint needed for them (WAL_CHECKPOINT)
   if (checkpointDue(db, project.paths.warehouse)) await db.run("CHECKPOINT");
-  const tCheckpoint = Date.now() - t0;
-  const cCheckpoint = cpu();
+  phase("checkpoint");
   const dir = project.paths.snapshots;
   const tablesDir = partsDir(dir);
   mkdirSync(tablesDir, { recursive: true });
@@ -247,24 +254,32 @@ export async function publishSnapshot(
     SELECT schema_name, table_name FROM duckdb_tables()
     WHERE database_name = current_database() AND NOT temporary AND table_name NOT LIKE '%\_\_dp\_shadow' ESCAPE '\\'
     ORDER BY schema_name, table_name`);
-  // the bookkeeping travels inside the snapshot file: it changes with every publish
-  const inline = tables.filter((t) => t.schema_name === "_dp");
-  const parted = tables.filter((t) => t.schema_name !== "_dp");
+  const models = tables.filter((t) => t.schema_name !== "_dp");
   const counts = await rowCounts(
     db,
-    parted.map((t) => qualified(t.schema_name, t.table_name)),
+    models.map((t) => qualified(t.schema_name, t.table_name)),
   );
+  const sized = models.map((t, i) => ({ ...t, rel: `${t.schema_name}.${t.table_name}`, rows: counts[i]! }));
+  // the bookkeeping travels inside the snapshot file (it changes with every publish), and so do the tables of up to
+  // INLINE_ROWS rows; the rest are Parquet parts
+  const tiny = sized.filter((t) => t.rows <= INLINE_ROWS);
+  const parted = sized.filter((t) => t.rows > INLINE_ROWS);
+  const inline = [...tables.filter((t) => t.schema_name === "_dp"), ...tiny];
+  for (const t of tiny) {
+    const version = versions.get(t.rel);
+    (manifest.inline ??= {})[t.rel] = { ...(version ? { version } : {}), rows: t.rows };
+  }
   const columns = parted.length ? await columnsByTable(db) : new Map<string, Column[]>();
   const threads = await currentThreads(db);
   const entries = new Map<string, TableEntry>();
   // small tables first, on one thread: see SMALL_ROWS
-  const order = parted.map((t, i) => ({ t, i, small: counts[i]! <= SMALL_ROWS }));
+  const order = parted.map((t) => ({ t, small: t.rows <= SMALL_ROWS }));
   order.sort((a, b) => Number(b.small) - Number(a.small));
   try {
     if (threads > 1 && order[0]?.small) await setThreads(db, 1);
-    for (const [k, { t, i, small }] of order.entries()) {
+    for (const [k, { t, small }] of order.entries()) {
       if (!small && order[k - 1]?.small && threads > 1) await setThreads(db, threads);
-      const rel = `${t.schema_name}.${t.table_name}`;
+      const rel = t.rel;
       const out = await publishTable(
         db,
         tablesDir,
@@ -273,7 +288,7 @@ export async function publishSnapshot(
         versions.get(rel),
         before?.tables[rel],
         changes.deltas?.get(rel),
-        counts[i]!,
+        t.rows,
         columns.get(rel) ?? [],
         changes.mergeKeys?.get(rel),
       );
@@ -284,49 +299,46 @@ export async function publishSnapshot(
     // not over the error that stopped the writes (a full disk): a writer that cannot take a SET is broken anyway
     if (threads > 1) await setThreads(db, threads).catch(() => {});
   }
-  for (const t of parted) {
-    const rel = `${t.schema_name}.${t.table_name}`;
-    manifest.tables[rel] = entries.get(rel)!;
-  }
-  const tTables = Date.now() - t0;
-  const cTables = cpu();
+  for (const t of parted) manifest.tables[t.rel] = entries.get(t.rel)!;
+  phase(`counts and ${parted.length} parts`);
   const views = await db.all<{ schema_name: string; sql: string }>(
     "SELECT schema_name, sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal AND NOT temporary",
   );
   rmSync(tmp, { force: true });
   rmSync(`${tmp}.wal`, { force: true });
+  let kept = new Set<string>();
   try {
-    await db.run(`ATTACH ${literal(tmp)} AS dp_publish`);
+    // one thread, as for the small parts (SMALL_ROWS); the copies sent many to a call (one call each doubled their CPU)
+    if (threads > 1 && tiny.length) await setThreads(db, 1);
     try {
-      await db.transaction(async () => {
-        for (const schema of new Set(inline.map((t) => t.schema_name)))
-          await db.run(`CREATE SCHEMA dp_publish.${ident(schema)}`);
-        for (const t of inline)
-          await db.run(
-            `CREATE TABLE dp_publish.${qualified(t.schema_name, t.table_name)} AS SELECT * FROM ${qualified(t.schema_name, t.table_name)}`,
-          );
-      });
+      const prior = previous && before?.inline && join(dir, previous.file);
+      kept = await fillSnapshotFile(
+        db,
+        tmp,
+        inline,
+        tiny,
+        versions,
+        prior ? { file: prior, manifest: before } : undefined,
+      );
     } finally {
-      await db.run("DETACH dp_publish");
+      if (threads > 1 && tiny.length) await setThreads(db, threads).catch(() => {});
     }
+    phase(`${tiny.length - kept.size} tables and _dp into the snapshot file (${kept.size} kept from the last)`);
     // one thread while the views are made and the small tables read back (SMALL_ROWS); the footer of each
     // part is read once, when its view binds, not again by the read-back
     const snap = await Db.open(tmp, { threads: 1, memoryLimit: project.config.warehouse.memory_limit });
     try {
       await snap.run("SET parquet_metadata_cache = true");
-      const t1 = Date.now();
-      const c1 = cpu();
+      phase("open");
       await createRelations(snap, tablesDir, manifest, views);
-      const t2 = Date.now();
-      const c2 = cpu();
-      await verifySnapshot(snap, tablesDir, manifest, before, threads, columns);
+      phase("views");
+      await verifySnapshot(snap, tablesDir, manifest, before, threads, columns, kept);
+      phase("read-back");
       await snap.run("CHECKPOINT");
-      log.debug(
-        `publish: checkpoint ${tCheckpoint} ms (${cCheckpoint} ms CPU), tables ${tTables - tCheckpoint} ms (to here ${cTables} ms CPU), views ${t2 - t1} ms (${c2 - c1} ms CPU), verify ${Date.now() - t2} ms (${cpu() - c2} ms CPU)`,
-      );
     } finally {
       snap.close();
     }
+    phase("checkpoint and close");
     written += statSync(tmp).size;
     renameSync(tmp, join(dir, name));
   } catch (e) {
@@ -344,6 +356,7 @@ export async function publishSnapshot(
   }
   writeFileAtomic(manifestFile(join(dir, name)), JSON.stringify({ ...manifest, bytes_written: written }));
   await sidecar?.(db, name);
+  phase("sidecar");
   writeFileAtomic(
     pointerPath(project),
     JSON.stringify({
@@ -354,8 +367,80 @@ export async function publishSnapshot(
     } satisfies SnapshotPointer),
   );
   pruneSnapshots(dir, name, previous?.file);
+  phase("prune");
+  log.debug(`publish: ${phases.join(", ")}`);
   log.debug(`published ${name}: ${written} bytes written in ${Date.now() - t0} ms (${cpu()} ms CPU)`);
   return join(dir, name);
+}
+
+/**
+ * Writes the snapshot file at `tmp`: the bookkeeping and the small tables (`tiny`), each `CREATE TABLE … AS` its
+ * warehouse table, a hundred statements to a call, in one transaction. With the last snapshot (`prior`, which
+ * readers may hold: it is copied, never written), the file starts as its copy: a small table whose data version
+ * and row count are the ones it was published with there stays as it is, the rest (and every view: the caller
+ * makes them again) are dropped, so an unchanged table costs neither a statement nor a read-back. A copy more
+ * than half free blocks (tables dropped over many publishes) is not reused: the file is written anew. Returns
+ * the tables kept.
+ */
+async function fillSnapshotFile(
+  db: Db,
+  tmp: string,
+  inline: { schema_name: string; table_name: string }[],
+  tiny: { rel: string; rows: number }[],
+  versions: Map<string, string | undefined>,
+  prior?: { file: string; manifest: Manifest },
+): Promise<Set<string>> {
+  const kept = new Set<string>();
+  let present: { rel: string; kind: "table" | "view" }[] = [];
+  if (prior && existsSync(prior.file)) {
+    copyFileSync(prior.file, tmp);
+    await db.run(`ATTACH ${literal(tmp)} AS dp_publish`);
+    const size = await db.one<{ free: number; total: number }>(
+      "SELECT free_blocks AS free, total_blocks AS total FROM pragma_database_size() WHERE database_name = 'dp_publish'",
+    );
+    if (Number(size?.free ?? 0) * 2 > Number(size?.total ?? 0)) {
+      await db.run("DETACH dp_publish");
+      rmSync(tmp, { force: true });
+    } else {
+      present = await db.all<{ rel: string; kind: "table" | "view" }>(`
+        SELECT schema_name || '.' || table_name AS rel, 'table' AS kind FROM duckdb_tables() WHERE database_name = 'dp_publish'
+        UNION ALL SELECT schema_name || '.' || view_name, 'view' FROM duckdb_views() WHERE database_name = 'dp_publish' AND NOT internal`);
+      const was = prior.manifest.inline ?? {};
+      for (const t of tiny) {
+        const v = versions.get(t.rel);
+        if (v && was[t.rel]?.version === v && was[t.rel]?.rows === t.rows) kept.add(t.rel);
+      }
+    }
+  }
+  if (!present.length) await db.run(`ATTACH ${literal(tmp)} AS dp_publish (BLOCK_SIZE ${SNAPSHOT_BLOCK_SIZE})`);
+  try {
+    await db.transaction(async () => {
+      const schemas = new Set(present.map((r) => r.rel.slice(0, r.rel.indexOf("."))));
+      const copy = inline.filter((t) => !kept.has(`${t.schema_name}.${t.table_name}`));
+      const statements = [
+        ...present
+          .filter((r) => !kept.has(r.rel))
+          .map((r) => `DROP ${r.kind === "view" ? "VIEW" : "TABLE"} dp_publish.${relation(r.rel)}`),
+        ...[...new Set(copy.map((t) => t.schema_name))]
+          .filter((s) => !schemas.has(s))
+          .map((s) => `CREATE SCHEMA dp_publish.${ident(s)}`),
+        ...copy.map(
+          (t) =>
+            `CREATE TABLE dp_publish.${qualified(t.schema_name, t.table_name)} AS SELECT * FROM ${qualified(t.schema_name, t.table_name)}`,
+        ),
+      ];
+      for (let i = 0; i < statements.length; i += 100) await db.run(statements.slice(i, i + 100).join(";\n"));
+    });
+  } finally {
+    await db.run("DETACH dp_publish");
+  }
+  return kept;
+}
+
+/** `schema.name` as a quoted relation. */
+function relation(rel: string): string {
+  const dot = rel.indexOf(".");
+  return qualified(rel.slice(0, dot), rel.slice(dot + 1));
 }
 
 /** One view per table over its parts, then the warehouse's own views (raw streams, view models) in an order that binds. */
@@ -400,8 +485,8 @@ async function createRelations(
  * Reads every relation back before the pointer moves. Every new part is read in full (each column of each
  * row, `hash` of the row) and counted; a table that is one new part (written whole this publish) is checked
  * by that count, since its view is that part's columns cast back; any other table (parts shared with the
- * snapshot before, an incremental model's new part added to them, merge keys) is counted through its view.
- * Each count must equal the warehouse's; each view bound when it was created. A snapshot that fails is never named.
+ * snapshot before, an incremental model's new part added to them, merge keys) is counted through its view;
+ * a table copied into the snapshot file is read in full and counted. Each count must equal the warehouse's; each view bound when it was created. A snapshot that fails is never named.
  *
  * New parts are read in multi-file scans of up to 200 (`read_parquet([...], union_by_name, filename)`,
  * grouped by file; see readChunks), not a UNION ALL of a scan per part: for 500 small parts that is ≈80 ms
@@ -415,11 +500,15 @@ async function verifySnapshot(
   before: Manifest | undefined,
   threads: number,
   columns: Map<string, Column[]>,
+  /** tables the snapshot file kept from the last one (fillSnapshotFile): counted, not read again */
+  kept: Set<string>,
 ): Promise<void> {
   const old = new Set(Object.values(before?.tables ?? {}).flatMap((e) => e.parts));
   const rels = Object.keys(manifest.tables);
   const counts = new Map<string, number>();
-  const viewCounts: { rel: string; view: string; small: boolean }[] = [];
+  const viewCounts: { rel: string; view: string; small: boolean; inline?: boolean }[] = Object.keys(
+    manifest.inline ?? {},
+  ).map((rel) => ({ rel, view: relation(rel), small: true, inline: !kept.has(rel) }));
   const files: PartToRead[] = [];
   for (const rel of rels) {
     const e = manifest.tables[rel]!;
@@ -430,8 +519,7 @@ async function verifySnapshot(
     const width = Math.max(1, columns.get(rel)?.length ?? 1);
     for (const p of fresh)
       files.push({ path: join(tablesDir, p), ...(one ? { rel } : {}), small, rows: e.rows, width });
-    const dot = rel.indexOf(".");
-    if (!one) viewCounts.push({ rel, view: qualified(rel.slice(0, dot), rel.slice(dot + 1)), small });
+    if (!one) viewCounts.push({ rel, view: relation(rel), small });
   }
   // small tables on the connection's one thread, then the rest on every thread
   for (const small of [true, false]) {
@@ -448,17 +536,27 @@ async function verifySnapshot(
     const views = viewCounts.filter((v) => v.small === small);
     for (let i = 0; i < views.length; i += 200) {
       const chunk = views.slice(i, i + 200);
+      // a table inside the snapshot file is read in full, like a new part; a view over shared parts is counted
       const rows = await snap.all<{ k: number; n: number }>(
-        chunk.map((v, j) => `SELECT ${j} AS k, count(*) AS n FROM ${v.view}`).join(" UNION ALL "),
+        chunk
+          .map(
+            (v, j) =>
+              `SELECT ${j} AS k, count(*) AS n, ${v.inline ? "bit_xor(hash(t))" : "NULL::UBIGINT"} AS h FROM ${v.view} t`,
+          )
+          .join(" UNION ALL "),
       );
       for (const r of rows) counts.set(chunk[Number(r.k)]!.rel, Number(r.n));
     }
   }
-  for (const rel of rels)
-    if (counts.get(rel) !== manifest.tables[rel]!.rows)
+  const published = [
+    ...rels.map((rel) => [rel, manifest.tables[rel]!.rows] as const),
+    ...Object.entries(manifest.inline ?? {}).map(([rel, e]) => [rel, e.rows] as const),
+  ];
+  for (const [rel, rows] of published)
+    if (counts.get(rel) !== rows)
       throw new DpError(
         "PUBLISH",
-        `snapshot check: ${rel} has ${counts.get(rel) ?? 0} rows where the warehouse has ${manifest.tables[rel]!.rows}`,
+        `snapshot check: ${rel} has ${counts.get(rel) ?? 0} rows where the warehouse has ${rows}`,
         { exitCode: 1 },
       );
   // every view bound when createRelations made it: that is DuckDB's own check that it reads
@@ -523,6 +621,22 @@ async function readParts(snap: Db, paths: string[]): Promise<Map<string, number>
   }
   return out;
 }
+
+/**
+ * Tables of up to this many rows are copied into the snapshot file (`CREATE TABLE … AS`, a hundred statements
+ * to a call) instead of being written as parts. A part costs a Parquet `COPY`, a view that binds it and a
+ * read-back, ≈1.8 ms of CPU a table (500 ten-row models: 0.93 s of a 2.8 s build); a copy ≈0.5 ms with its share
+ * of the snapshot's checkpoint. The copy is made again at every publish (a snapshot file is new each time) where
+ * an unchanged part is shared, so the limit keeps that to a block or two each: 16 KB (SNAPSHOT_BLOCK_SIZE) holds a
+ * few hundred narrow rows.
+ */
+export const INLINE_ROWS = 256;
+
+/**
+ * The snapshot file's block size: DuckDB gives each table at least one block of its own, 256 KB by default (500
+ * ten-row tables made a 134 MB file); at 16 KB, the smallest it takes, the same tables are 12 MB.
+ */
+const SNAPSHOT_BLOCK_SIZE = 16_384;
 
 /**
  * Tables up to one DuckDB row group are written and read back on one thread. DuckDB splits a scan and a

@@ -29,6 +29,14 @@ export interface Manifest {
   run_id: string;
   /** `schema.name` → its parts */
   tables: Record<string, TableEntry>;
+  /** `schema.name` → a table small enough to be copied into the snapshot file itself (snapshots.ts INLINE_ROWS) */
+  inline?: Record<string, InlineEntry>;
+}
+
+/** A table published inside the snapshot file: its data version and row count, as it was read back. */
+export interface InlineEntry {
+  version?: string;
+  rows: number;
 }
 
 /** A run's new rows for an incremental model, kept in a temp table until the publish reads them. */

@@ -38,6 +38,16 @@ export async function checkWarehouse(project: Project, writerFree: boolean): Pro
         )?.n;
         if (Number(n) !== e.rows) problems.push(`${rel}: ${n} rows, published with ${e.rows}`);
       }
+      // the small tables inside the snapshot file, read in full
+      for (const [rel, e] of Object.entries(manifest?.inline ?? {})) {
+        const dot = rel.indexOf(".");
+        const n = (
+          await db.one<{ n: number }>(
+            `SELECT count(*) AS n, bit_xor(hash(t)) AS h FROM ${qualified(rel.slice(0, dot), rel.slice(dot + 1))} t`,
+          )
+        )?.n;
+        if (Number(n) !== e.rows) problems.push(`${rel}: ${n} rows, published with ${e.rows}`);
+      }
     } finally {
       db.close();
     }
@@ -74,6 +84,6 @@ export async function checkWarehouse(project: Project, writerFree: boolean): Pro
   }
   return {
     ok: true,
-    detail: `published ${pointer.published_at} (run ${pointer.run_id}), ${Object.keys(manifest?.tables ?? {}).length} tables verified; warehouse ${writer}`,
+    detail: `published ${pointer.published_at} (run ${pointer.run_id}), ${Object.keys(manifest?.tables ?? {}).length + Object.keys(manifest?.inline ?? {}).length} tables verified; warehouse ${writer}`,
   };
 }

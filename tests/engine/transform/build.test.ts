@@ -467,3 +467,42 @@ sources:
     { column_name: "received_at", data_type: "TIMESTAMP WITH TIME ZONE" },
   ]);
 });
+
+test("a build killed after committing a model but before recording it: the next build finds the rows it left by their data version, and readers see them, not the version the bookkeeping last named", async () => {
+  const dir = writeProject({
+    "project.yaml": `name: killed
+sources:
+  feed:
+    connector: files
+    owner: ops@example.io
+    config: { streams: [{ name: items, path: "data/items-*.csv", primary_key: id }] }
+`,
+    // past INLINE_ROWS: a part, which a publish shares while the table's data version is unchanged
+    "data/items-1.csv": `id,v\n${Array.from({ length: 2000 }, (_, i) => `${i},a${i}`).join("\n")}\n`,
+    "models/marts/items.sql": "select id, v from {{ source('feed', 'items') }}\n",
+  });
+  const project = loadProject(dir);
+  await pull(project);
+  const first = await build(project);
+  expect(first.ok).toBe(true);
+  const pointerFile = join(project.paths.snapshots, "current.json");
+  const publishedFirst = readFileSync(pointerFile, "utf8");
+  writeFileSync(join(dir, "data/items-2.csv"), "id,v\n5000,new\n");
+  await pull(project);
+  const second = await build(project);
+  expect(second.models[0]!.outputVersion).toBe(second.runId);
+  // as if the second build had been killed after its commit group: neither its bookkeeping nor its publish happened
+  const writer = await openWriter(project);
+  await writer.run("DELETE FROM _dp.model_runs WHERE run_id = $1", [second.runId]);
+  await writer.run("DELETE FROM _dp.test_results WHERE run_id = $1", [second.runId]);
+  writer.close();
+  writeFileSync(pointerFile, publishedFirst);
+  expect(await rows(dir, "select count(*)::int as n from marts.items")).toEqual([{ n: 2000 }]);
+  // the next build reads the same lake: the table already holds those rows, so it keeps their version (the killed
+  // build's), and the publish writes them rather than share the first build's part
+  const third = await build(project);
+  expect(third.models[0]!.outputVersion).toBe(second.runId);
+  expect(await rows(dir, "select count(*)::int as n, max(v) filter (where id = 5000) as v from marts.items")).toEqual([
+    { n: 2001, v: "new" },
+  ]);
+});

@@ -5,7 +5,7 @@ import { loadProject } from "../../../engine/config/project.ts";
 import { pull } from "../../../engine/ingest/pull.ts";
 import { build } from "../../../engine/transform/build.ts";
 import { Db, literal } from "../../../engine/warehouse/duckdb.ts";
-import { currentPointer, openReader } from "../../../engine/warehouse/snapshots.ts";
+import { currentPointer, INLINE_ROWS, openReader } from "../../../engine/warehouse/snapshots.ts";
 import { readManifest } from "../../../engine/warehouse/table-parts.ts";
 import { snapshotRows, writeProject } from "../../helpers.ts";
 import "../../../connectors/index.ts";
@@ -160,31 +160,124 @@ sources:
     expect(await read()).toEqual([{ n: 12000, k: 12000, v5: "d5", v7: null }]);
   }, 60_000);
 
-  test("many small tables, one column name with three types, a column named like the read-back's file column, an empty table: each read back before the pointer moves, readers see every value", async () => {
+  test("many small parts, one column name with three types, a column named like the read-back's file column: each read back before the pointer moves, readers see every value", async () => {
+    // past INLINE_ROWS, so each is a part (a smaller table goes inside the snapshot file: the next test)
+    const n = INLINE_ROWS + 1;
     const files: Record<string, string> = { "project.yaml": "name: small\n" };
     // `x` is a struct in one table, an integer in another, a list in a third (the read-back's multi-file scan
     // unions them); `_dp_part` is the column that scan adds, so it falls back to a scan per part
-    files["models/staging/s_struct.sql"] = "select {'a': i, 'b': 'v' || i} as x, i as _dp_part from range(3) t(i)\n";
-    files["models/staging/s_int.sql"] = "select i::int as x, i::hugeint * 1e20::hugeint as h from range(5) t(i)\n";
-    files["models/staging/s_list.sql"] = "select [i, i + 1] as x, to_days(i::int) as d from range(2) t(i)\n";
-    files["models/staging/s_empty.sql"] = "select 1 as x where false\n";
-    for (let i = 0; i < 30; i++) files[`models/marts/m${i}.sql`] = `select i as id, ${i} as v from range(${i}) t(i)\n`;
+    files["models/staging/s_struct.sql"] =
+      `select {'a': i, 'b': 'v' || lpad(i::varchar, 4, '0')} as x, i as _dp_part from range(${n}) t(i)\n`;
+    files["models/staging/s_int.sql"] = `select i::int as x, i::hugeint * 1e20::hugeint as h from range(${n}) t(i)\n`;
+    files["models/staging/s_list.sql"] = `select [i, i + 1] as x, to_days(i::int) as d from range(${n}) t(i)\n`;
+    for (let i = 0; i < 30; i++)
+      files[`models/marts/m${i}.sql`] = `select i as id, ${i} as v from range(${n + i}) t(i)\n`;
     const dir = writeProject(files);
     const p = loadProject(dir);
     expect((await build(p)).ok).toBe(true);
     const m = manifest(dir);
-    expect(Object.keys(m.tables)).toHaveLength(34);
+    expect(Object.keys(m.tables)).toHaveLength(33);
+    expect(m.inline ?? {}).toEqual({});
     expect(Object.values(m.tables).every((e) => e.parts.length === 1)).toBe(true);
     expect(readFileSync(join(p.paths.snapshots, "current.json"), "utf8")).toContain('"verified":true');
+    const last = n - 1;
     expect(
       await snapshotRows(
         dir,
         `select (select count(*)::int from staging.s_struct) as st, (select max(x.b) from staging.s_struct) as b,
           (select sum(x)::int from staging.s_int) as si, (select max(h)::varchar from staging.s_int) as h,
           (select typeof(max(h)) from staging.s_int) as ht, (select max(d)::varchar from staging.s_list) as d,
-          (select count(*)::int from staging.s_empty) as e, (select count(*)::int from marts.m29) as m29`,
+          (select count(*)::int from marts.m29) as m29`,
       ),
-    ).toEqual([{ st: 3, b: "v2", si: 10, h: "400000000000000000000", ht: "HUGEINT", d: "1 day", e: 0, m29: 29 }]);
+    ).toEqual([
+      {
+        st: n,
+        b: `v${String(last).padStart(4, "0")}`,
+        si: (last * n) / 2,
+        h: `${last}00000000000000000000`,
+        ht: "HUGEINT",
+        d: `${last} days`,
+        m29: n + 29,
+      },
+    ]);
+  }, 60_000);
+
+  test("tables of up to INLINE_ROWS rows are copied into the snapshot file: readers see every value and type; a rebuild publishes the changed rows, keeps the others' versions and shares the large table's part; a failed test publishes nothing of its model", async () => {
+    const files: Record<string, string> = {
+      "project.yaml": "name: tiny\n",
+      // every kind of value a copy must keep: HUGEINT, INTERVAL, TIME WITH TIME ZONE, ENUM, nested, MAP, BLOB, NULL
+      "models/staging/kinds.sql": `select i, i::hugeint * 1e20::hugeint as h, to_days(i::int) - interval 90 minute as iv,
+        ('12:00:00+0' || i)::timetz as tz, (['a', 'b', 'c'])[i % 3 + 1]::enum('a', 'b', 'c') as e,
+        {'k': i, 'l': [i, null]} as st, map {'m': i} as mp, ('x' || i)::blob as b, nullif(i, 2) as n,
+        i / 3 as dbl from range(5) t(i)\n`,
+      "models/staging/empty.sql": "select 1 as x where false\n",
+      // past INLINE_ROWS: a part, shared while nothing changes it
+      "models/staging/large.sql": `select i as id from range(${INLINE_ROWS * 4}) t(i)\n`,
+      "models/marts/reads_view.sql": "select count(*) as n from {{ ref('tiny_view') }}\n",
+      "models/marts/tiny_view.sql": "select id from {{ ref('m0') }}\n",
+      "models/marts/marts.yml":
+        "models:\n  - name: tiny_view\n    materialized: view\n  - name: m3\n    columns:\n      - { name: id, tests: [not_null] }\n",
+    };
+    for (let i = 0; i < 20; i++)
+      files[`models/marts/m${i}.sql`] = `select i as id, ${i} as v from range(${i + 1}) t(i)\n`;
+    const dir = writeProject(files);
+    const p = loadProject(dir);
+    expect((await build(p)).ok).toBe(true);
+    const first = manifest(dir);
+    expect(Object.keys(first.tables)).toEqual(["staging.large"]);
+    const inline = Object.keys(first.inline ?? {}).sort();
+    expect(inline).toHaveLength(23);
+    expect(inline).toContain("staging.empty");
+    // only the large table has a part on disk
+    expect(readdirSync(join(p.paths.snapshots, "tables"))).toEqual(first.tables["staging.large"]!.parts);
+    expect(first.inline!["marts.m19"]).toEqual({ version: first.run_id, rows: 20 });
+    // a 16 KB block or two for each table, not DuckDB's default 256 KB
+    const snapshotFile = statSync(join(p.paths.snapshots, currentPointer(p)!.file)).size;
+    expect(snapshotFile).toBeLessThan(2_000_000);
+    // readers see exactly the warehouse's rows, with their types
+    const digest = `select count(*)::int as n, bit_xor(hash(t)) as h,
+      string_agg(typeof(t), ',' order by i) filter (where i = 0) as ty from staging.kinds t`;
+    const warehouse = await Db.open(p.paths.warehouse, { readOnly: true });
+    const live = await warehouse.all(digest);
+    warehouse.close();
+    expect(await snapshotRows(dir, digest)).toEqual(live);
+    expect(live[0]!.n).toBe(5);
+    expect(
+      await snapshotRows(
+        dir,
+        `select (select count(*)::int from staging.empty) as e, (select sum(v)::int from marts.m19) as m19,
+          (select n::int from marts.reads_view) as rv, (select count(*)::int from staging.large) as l`,
+      ),
+    ).toEqual([{ e: 0, m19: 380, rv: 1, l: INLINE_ROWS * 4 }]);
+
+    // m5 changes, m3 now fails its test: the rest keep their versions, the large table its part
+    writeFileSync(join(dir, "models/marts/m5.sql"), "select i as id, 500 as v from range(6) t(i)\n");
+    writeFileSync(join(dir, "models/marts/m3.sql"), "select null::bigint as id, 3 as v\n");
+    // and m8 grows past INLINE_ROWS: a part now, gone from the snapshot file the next one starts from
+    writeFileSync(join(dir, "models/marts/m8.sql"), `select i as id, 8 as v from range(${INLINE_ROWS + 5}) t(i)\n`);
+    const second = await build(p);
+    expect(second.models.filter((m) => m.status !== "unchanged").map((m) => [m.model, m.status])).toEqual([
+      ["m3", "failed"],
+      ["m5", "success"],
+      ["m8", "success"],
+    ]);
+    const after = manifest(dir);
+    expect(after.tables["staging.large"]).toEqual(first.tables["staging.large"]!);
+    expect(after.inline!["marts.m19"]).toEqual(first.inline!["marts.m19"]!);
+    expect(after.inline!["marts.m3"]).toEqual(first.inline!["marts.m3"]!);
+    expect(after.inline!["marts.m5"]!.version).toBe(after.run_id);
+    expect(Object.keys(after.tables).sort()).toEqual(["marts.m8", "staging.large"]);
+    expect(after.inline!["marts.m8"]).toBeUndefined();
+    expect(
+      await snapshotRows(
+        dir,
+        `select (select sum(v)::int from marts.m5) as m5, (select count(*)::int from marts.m3 where id is not null) as m3,
+          (select count(*)::int from marts.m8) as m8, (select n::int from marts.reads_view) as rv,
+          (select sum(v)::int from marts.m19) as m19`,
+      ),
+    ).toEqual([{ m5: 3000, m3: 4, m8: INLINE_ROWS + 5, rv: 1, m19: 380 }]);
+    // the snapshot file the second publish started from (a copy of the first) kept the unchanged tables whole
+    expect(await snapshotRows(dir, digest)).toEqual(live);
   }, 60_000);
 
   test("rebuilding in full again and again: the warehouse stays within 1.1× of a fresh build", async () => {
