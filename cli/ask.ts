@@ -3,12 +3,11 @@ import { isatty } from "node:tty";
 import { defineCommand } from "citty";
 import { ExitCode } from "../engine/errors.ts";
 import type { Project } from "../engine/config/project.ts";
-import { describeAct, type ActRequest } from "../tools/agent/loop.ts";
+import type { ActRequest } from "../tools/agent/loop.ts";
 import type { AskResult } from "../tools/ask/offline-answer.ts";
 import { chooseAskPath, type AskPath } from "../tools/ask/route.ts";
 import { auditOfflineAsk } from "../tools/ask/question-audit.ts";
 import { createToolContext } from "../tools/context.ts";
-import { runRepl } from "../tools/repl/repl.ts";
 import { startSpinner, type Spinner } from "../tools/repl/spinner.ts";
 import { color, exitWith, openProject, print, printJson, projectArgs } from "./_common.ts";
 
@@ -29,6 +28,7 @@ function render(result: AskResult): string {
 const interactive = () => isatty(0) && isatty(1);
 
 async function confirmAtPrompt(request: ActRequest): Promise<boolean> {
+  const { describeAct } = await import("../tools/agent/loop.ts");
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
     return /^y(?:es)?$/i.test((await rl.question(`dp ask wants to ${describeAct(request)}. Allow? [y/N] `)).trim());
@@ -83,9 +83,11 @@ export default defineCommand({
     try {
       if (!question) {
         const path = pathFor(project, args.offline, args.yes);
+        // the REPL and the agent load only for a conversation, never for a one-shot ask
+        const { runRepl } = await import("../tools/repl/repl.ts");
         await runRepl({
           ctx,
-          agent: path.newAgent(),
+          agent: await path.newAgent(),
           agentOptions: () => path.agentOptions(),
           render,
           io: {

@@ -7,6 +7,8 @@ import {
 } from "../engine/catalog/catalog.ts";
 import { loadReaderCatalog } from "../engine/catalog/catalog-cache.ts";
 import { primePhraseIndex } from "../engine/catalog/phrase-stems.ts";
+import { currenciesOnDays, currencyDaysKey } from "../engine/catalog/metric-query.ts";
+import type { MetricDef } from "../engine/transform/model-schema.ts";
 import type { Db, Row, SqlValue } from "../engine/warehouse/duckdb.ts";
 import { DpError } from "../engine/errors.ts";
 import type { Project } from "../engine/config/project.ts";
@@ -21,6 +23,11 @@ export interface ToolContext {
   /** the metrics' dimension values into catalog.dimensionValues: the catalog cache's, else one query per dimension on the snapshot */
   dimensionValues(): Promise<void>;
   status(): Promise<WarehouseStatus>;
+  /**
+   * The currencies a metric's rows hold over a period, with no filter, from the catalog cache (what
+   * currencyScopeQuery would read); undefined when the cache has none for the metric's mart
+   */
+  cachedCurrencies?(metric: MetricDef, period: { start: string; end: string }): string[] | undefined;
   /** every tool query goes through here: timeout and row cap */
   query<T extends Row = Row>(sql: string, params: SqlValue[]): Promise<T[]>;
   timeoutMs: number;
@@ -54,7 +61,13 @@ export interface ContextOptions {
 const ANSWERS_KEPT = 32;
 
 export function createToolContext(project: Project, options: ContextOptions = {}): ToolContext {
-  const { catalog, status: cachedStatus, dimensionValues: cachedValues, phrases } = loadReaderCatalog(project);
+  const {
+    catalog,
+    status: cachedStatus,
+    dimensionValues: cachedValues,
+    phrases,
+    currencyDays,
+  } = loadReaderCatalog(project);
   // the planner starts with the stems of the catalog's phrases, stored when the snapshot was published
   if (phrases) primePhraseIndex(phrases);
   let opening: Promise<Db> | undefined;
@@ -85,6 +98,10 @@ export function createToolContext(project: Project, options: ContextOptions = {}
             : db().then((d) => attachDimensionValues(catalog, d))
         ).then(() => addCurrencyValues(catalog, fxOf(project.config.vars)))),
     status: () => (status ??= cachedStatus ? Promise.resolve(cachedStatus) : db().then(readWarehouseStatus)),
+    cachedCurrencies(metric, period) {
+      const days = currencyDays?.get(currencyDaysKey(metric));
+      return days && currenciesOnDays(days, period);
+    },
     timeoutMs,
     rowCap,
     async query<T extends Row = Row>(sql: string, params: SqlValue[]): Promise<T[]> {

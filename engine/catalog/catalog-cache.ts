@@ -17,6 +17,7 @@ import type { Db } from "../warehouse/duckdb.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { phraseIndex, type PhraseIndex } from "./phrase-stems.ts";
 import type { MetricDef } from "../transform/model-schema.ts";
+import { currencyDaysKey, currencyDaysOf, currencyDaysQuery, type CurrencyDays } from "./metric-query.ts";
 import { loadModels, walk } from "../transform/models.ts";
 import { PROJECT_FILE, type Project } from "../config/project.ts";
 import { DECISIONS_DIR } from "../transform/decision-file.ts";
@@ -41,6 +42,8 @@ interface CachedCatalog {
   dimensionValues: [string, string[]][];
   /** the stems of the catalog's phrases, which the offline planner reads every question against */
   phrases: PhraseIndex;
+  /** readCurrencyDays' result on this snapshot; absent in a cache written before it (query_metric then queries) */
+  currencyDays?: [string, CurrencyDays][];
 }
 
 export interface ReaderCatalog {
@@ -51,6 +54,31 @@ export interface ReaderCatalog {
   dimensionValues?: Map<string, string[]>;
   /** the stems of the catalog's phrases (primePhraseIndex), when the catalog came from the cache */
   phrases?: PhraseIndex;
+  /** each currency metric's days with their currencies (currencyDaysKey → days), when the catalog came from the cache */
+  currencyDays?: Map<string, CurrencyDays>;
+}
+
+/**
+ * The currencies on each day of every metric's mart that has a currency column: query_metric's currency scope
+ * of a call without filters (a ratio's value, numerator and denominator, its trend) is read from these instead
+ * of one DISTINCT query per call. A mart with more than MAX_CURRENCY_DAYS days, or one not built, is left out.
+ */
+async function readCurrencyDays(catalog: Catalog, db: Db): Promise<[string, CurrencyDays][]> {
+  const out = new Map<string, CurrencyDays>();
+  const tried = new Set<string>();
+  for (const metric of catalog.metrics) {
+    const key = currencyDaysKey(metric);
+    if (tried.has(key)) continue;
+    tried.add(key);
+    try {
+      const sql = currencyDaysQuery(catalog, metric);
+      const days = sql ? currencyDaysOf(await db.all<{ day: unknown; currencies: unknown }>(sql)) : null;
+      if (days) out.set(key, days);
+    } catch {
+      // a mart that is not built yet, or no longer a model: its calls query
+    }
+  }
+  return [...out];
 }
 
 /**
@@ -107,12 +135,14 @@ export async function writeCatalogCache(project: Project, db: Db, snapshotFile: 
   let catalog: Catalog;
   let status: WarehouseStatus;
   let dimensionValues: Map<string, string[]>;
+  let currencyDays: [string, CurrencyDays][];
   try {
     catalog = loadCatalog(project);
     await attachBuiltColumns(catalog, db);
     status = await readWarehouseStatus(db);
     await attachDimensionValues(catalog, db);
     dimensionValues = catalog.dimensionValues ?? new Map();
+    currencyDays = await readCurrencyDays(catalog, db);
   } catch {
     // a project whose models do not load has no catalog to cache; readers load it and report why
     return;
@@ -126,6 +156,7 @@ export async function writeCatalogCache(project: Project, db: Db, snapshotFile: 
     status: { lastRun: [...status.lastRun], lastSuccess: [...status.lastSuccess], tests: status.tests },
     dimensionValues: [...dimensionValues],
     phrases: phraseIndex(catalogPhrases(catalog, dimensionValues)),
+    currencyDays,
   };
   writeFileAtomic(join(project.paths.snapshots, catalogCacheFile(snapshotFile)), JSON.stringify(cached));
 }
@@ -168,6 +199,7 @@ function readCatalogCache(project: Project): ReaderCatalog | undefined {
     },
     dimensionValues: new Map(cached.dimensionValues),
     phrases: cached.phrases,
+    ...(cached.currencyDays ? { currencyDays: new Map(cached.currencyDays) } : {}),
   };
 }
 

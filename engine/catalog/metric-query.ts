@@ -179,3 +179,57 @@ export function currencyScopeQuery(
   const sql = `SELECT DISTINCT upper(CAST(${col} AS VARCHAR)) AS currency FROM ${catalog.mart(metric.mart).relation} WHERE ${where} ORDER BY 1`;
   return { sql, params };
 }
+
+/** A metric's currency days: [day as YYYY-MM-DD, its currencies in currencyScopeQuery's order], days in order. */
+export type CurrencyDays = [day: string, currencies: string[]][];
+
+/** The most days a catalog cache keeps for one mart's currencies; a mart with more is read by query. */
+export const MAX_CURRENCY_DAYS = 1000;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Metrics on one mart, currency column and time column share their currency days. */
+export function currencyDaysKey(metric: MetricDef): string {
+  return `${metric.mart}\t${metric.currency_column ?? ""}\t${metric.time_column}`;
+}
+
+/**
+ * What currencyScopeQuery reads for every period with no filter, day by day, for the catalog cache (the snapshot is
+ * immutable): each day of the time column with the currencies on it. Null when the answer could differ from the
+ * query's: no currency column among the dimensions, or a time column whose day depends on the session's time zone.
+ */
+export function currencyDaysQuery(catalog: Catalog, metric: MetricDef): string | null {
+  if (!metric.currency_column || !metric.dimensions.includes(metric.currency_column)) return null;
+  const mart = catalog.mart(metric.mart);
+  const type = mart.columns.find((c) => c.name === metric.time_column)?.type;
+  if (!type || !/^(DATE|TIMESTAMP)$/i.test(type)) return null;
+  const col = ident(metric.currency_column);
+  const time = `CAST(${ident(metric.time_column)} AS DATE)`;
+  return `SELECT CAST(${time} AS VARCHAR) AS day, list(DISTINCT upper(CAST(${col} AS VARCHAR))) AS currencies
+FROM ${mart.relation} WHERE ${col} IS NOT NULL AND ${time} IS NOT NULL GROUP BY 1 ORDER BY 1 LIMIT ${MAX_CURRENCY_DAYS + 1}`;
+}
+
+/** The query's rows as currency days, or null when they are too many or not plain days and ASCII codes. */
+export function currencyDaysOf(rows: { day: unknown; currencies: unknown }[]): CurrencyDays | null {
+  if (rows.length > MAX_CURRENCY_DAYS) return null;
+  const out: CurrencyDays = [];
+  for (const r of rows) {
+    const codes = r.currencies;
+    if (typeof r.day !== "string" || !DAY.test(r.day) || !Array.isArray(codes)) return null;
+    // ASCII only: the union below is sorted as JavaScript compares strings, which is DuckDB's byte order for ASCII
+    if (!codes.every((c) => typeof c === "string" && /^[\x20-\x7e]*$/.test(c))) return null;
+    out.push([r.day, codes as string[]]);
+  }
+  return out;
+}
+
+/**
+ * currencyScopeQuery's answer for a call with no filters, from the currency days: the currencies of the days in
+ * [start, end), sorted. Undefined when a bound is no plain day.
+ */
+export function currenciesOnDays(days: CurrencyDays, period: { start: string; end: string }): string[] | undefined {
+  if (!DAY.test(period.start) || !DAY.test(period.end)) return undefined;
+  const seen = new Set<string>();
+  for (const [day, codes] of days) if (day >= period.start && day < period.end) for (const c of codes) seen.add(c);
+  return [...seen].sort();
+}

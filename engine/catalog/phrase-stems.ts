@@ -97,13 +97,26 @@ export function stemsOf(phrase: string): string[] {
 
 /** A catalog phrase's words (`_` as a space), cached and frozen: every caller shares the list. */
 function phraseWords(cache: Map<string, string[]>, phrase: string, part: "stem" | "raw"): string[] {
-  let words = cache.get(phrase);
+  return cache.get(phrase) ?? cachedByKey(cache, phrase, (key) => tokensOf(key).map((t) => t[part]));
+}
+
+/**
+ * The words of a phrase depend only on it lower-cased with `_` as a space, so "won_amount", "Won amount" and
+ * "won amount" share one entry: the planner asks for a metric's name as written and lower-cased, and the
+ * catalog cache primes each phrase as the catalog spells it. The phrase itself is kept as a key too.
+ */
+function cachedByKey(cache: Map<string, string[]>, phrase: string, make: (key: string) => string[]): string[] {
+  const key = keyOf(phrase);
+  let words = cache.get(key);
   if (!words) {
-    words = Object.freeze(tokensOf(phrase.replaceAll("_", " ").toLowerCase()).map((t) => t[part])) as string[];
-    cache.set(phrase, words);
+    words = Object.freeze(make(key)) as string[];
+    cache.set(key, words);
   }
+  cache.set(phrase, words);
   return words;
 }
+
+const keyOf = (phrase: string) => phrase.replaceAll("_", " ").toLowerCase();
 
 export function tokensOf(text: string): Token[] {
   const out: Token[] = [];
@@ -148,12 +161,7 @@ export function wordsOf(text: string): Word[] {
 
 /** Pure, and asked for the same catalog phrases on every question: cached per process, frozen since callers share it. */
 export function phraseStems(phrase: string): string[] {
-  let stems = matchCache.get(phrase);
-  if (!stems) {
-    stems = Object.freeze(wordsOf(normalize(phrase.replaceAll("_", " "))).map((w) => w.stem)) as string[];
-    matchCache.set(phrase, stems);
-  }
-  return stems;
+  return matchCache.get(phrase) ?? cachedByKey(matchCache, phrase, (key) => wordsOf(normalize(key)).map((w) => w.stem));
 }
 
 /** What the catalog cache stores: each catalog phrase with its words and both stems, and which stemmers made them. */
@@ -185,8 +193,16 @@ export function phraseIndex(phrases: Iterable<string>): PhraseIndex {
 export function primePhraseIndex(index: PhraseIndex): void {
   if (index.stemmer !== stemmer()) return;
   for (const [p, raw, stems, match] of index.phrases) {
-    if (!rawCache.has(p)) rawCache.set(p, Object.freeze(raw) as string[]);
-    if (!stemsCache.has(p)) stemsCache.set(p, Object.freeze(stems) as string[]);
-    if (!matchCache.has(p)) matchCache.set(p, Object.freeze(match) as string[]);
+    const key = keyOf(p);
+    for (const [cache, words] of [
+      [rawCache, raw],
+      [stemsCache, stems],
+      [matchCache, match],
+    ] as const) {
+      if (cache.has(p)) continue;
+      Object.freeze(words);
+      cache.set(p, words);
+      if (!cache.has(key)) cache.set(key, words);
+    }
   }
 }

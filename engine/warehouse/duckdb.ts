@@ -71,6 +71,10 @@ export class Db {
     }
     const conn = await instance.connect();
     const db = new Db(instance, conn, path);
+    // a snapshot's marts are views over Parquet parts, whose footer each statement read again (a ratio's value,
+    // numerator, denominator and trend: five reads of one file); the cache checks the file's mtime. A setting of
+    // the parquet extension, which loads after the instance: not a config key
+    if (options.readOnly) await db.run("SET parquet_metadata_cache = true");
     if (options.sandbox) await db.lockDown(options.sandbox.allowedDirectories);
     return db;
   }

@@ -2,7 +2,7 @@ import { asDpError } from "../../engine/errors.ts";
 import { qualityIssues, type Citation } from "../citations.ts";
 import { answerValues, composeAnswer, type AnswerValue, type RoledResult } from "./compose.ts";
 import type { ToolContext } from "../context.ts";
-import { callTool } from "../toolbox/index.ts";
+import { callPlannerTool } from "../toolbox/planner-tools.ts";
 import { planQuestion, type Plan, type Refusal } from "../planner/plan.ts";
 import type { Interpretation } from "../planner/understand.ts";
 import { oldestAsOf, receiptLines, testSummary, type TestSummary } from "./receipt.ts";
@@ -93,7 +93,7 @@ export async function askOffline(
     }
     const results: RoledResult[] = [];
     for (const call of plan.calls) {
-      const r = await callTool(ctx, call);
+      const r = await callPlannerTool(ctx, call);
       results.push({ ...r, role: call.role });
       toolCalls.push({ name: r.name, role: call.role, input: r.input, summary: r.summary, ms: r.ms });
     }

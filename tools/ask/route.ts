@@ -1,10 +1,8 @@
 import type { Project } from "../../engine/config/project.ts";
-import type { AgentOptions } from "../agent/loop.ts";
-import { LlmAgent, type ActRequest } from "../agent/loop.ts";
+import type { ActRequest, AgentOptions, LlmAgent } from "../agent/loop.ts";
 import { askOffline, type AskResult } from "./offline-answer.ts";
 import type { AskState } from "./question-audit.ts";
 import type { ToolContext } from "../context.ts";
-import { TOOLS } from "../toolbox/index.ts";
 import { providerFor } from "../providers/index.ts";
 
 export type AskFn = (ctx: ToolContext, question: string, startedAt?: number) => Promise<AskResult>;
@@ -22,7 +20,7 @@ export interface AskPathOptions {
 export interface AskPath {
   planner: "offline" | "llm";
   /** a fresh agent (no conversation history), or undefined on the offline path */
-  newAgent: () => LlmAgent | undefined;
+  newAgent: () => Promise<LlmAgent | undefined>;
   /** the agent's limits from project.yaml's ai: block */
   agentOptions: (startedAt?: number) => AgentOptions;
   /** one question, with no history: a fresh agent per call on the LLM path, else the offline planner */
@@ -46,16 +44,27 @@ export function chooseAskPath(project: Project, options: AskPathOptions): AskPat
   if (!provider)
     return {
       planner: "offline",
-      newAgent: () => undefined,
+      newAgent: async () => undefined,
       agentOptions,
       ask: (ctx, q, startedAt) => askOffline(ctx, q, startedAt),
     };
-  const newAgent = () =>
-    new LlmAgent({ provider, confirm: options.confirm, escalateModel: ai.escalate_model, onState: options.onState });
+  // the agent and the whole toolbox load here, on the LLM path only: an offline ask never reads them
+  const newAgent = async () => {
+    const { LlmAgent } = await import("../agent/loop.ts");
+    return new LlmAgent({
+      provider,
+      confirm: options.confirm,
+      escalateModel: ai.escalate_model,
+      onState: options.onState,
+    });
+  };
   return {
     planner: "llm",
     newAgent,
     agentOptions,
-    ask: (ctx, q, startedAt) => newAgent().answer(q, ctx, TOOLS, agentOptions(startedAt)),
+    ask: async (ctx, q, startedAt) => {
+      const { TOOLS } = await import("../toolbox/index.ts");
+      return (await newAgent()).answer(q, ctx, TOOLS, agentOptions(startedAt));
+    },
   };
 }

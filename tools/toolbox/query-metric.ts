@@ -135,8 +135,10 @@ export async function runMetricQuery(ctx: ToolContext, asked: MetricQueryInput):
   if (recast) return recastResult(ctx, metric, asked, recast);
   const period = await resolveFor(ctx, ctx.catalog, asked);
   const scope = currencyScopeQuery(ctx.catalog, asked, period);
+  // with no filter the catalog cache knows the currencies of every day of the snapshot: no query
   const currencies = scope
-    ? (await ctx.query<{ currency: string }>(scope.sql, scope.params)).map((r) => String(r.currency))
+    ? ((!asked.filters.length ? ctx.cachedCurrencies?.(metric, period) : undefined) ??
+      (await ctx.query<{ currency: string }>(scope.sql, scope.params)).map((r) => String(r.currency)))
     : [];
   const col = metric.currency_column;
   // dollars and euros are never added up: a money metric over several currencies answers per currency

@@ -51,3 +51,16 @@ test("a snapshot's phrase index holds what the stemmers say; one written by othe
   primePhraseIndex({ stemmer: index.stemmer, phrases: [["zz primed phrase", ["zz"], ["zz"], ["zz"]]] });
   expect(stemsOf("zz primed phrase")).toEqual(["zz"]);
 });
+
+test("a primed phrase answers for its lower-case and underscored spellings, which the planner asks for", () => {
+  const { stemmer } = phraseIndex([]);
+  // what the cache stores for "Zq Won_Amount" (deliberately not the stemmers' own output, to see it is read)
+  primePhraseIndex({ stemmer, phrases: [["Zq Won_Amount", ["zqraw"], ["zqstem"], ["zqmatch"]]] });
+  expect(stemsOf("zq won amount")).toEqual(["zqstem"]);
+  expect(phraseStems("zq won_amount")).toEqual(["zqmatch"]);
+  expect(phraseStems("Zq Won_Amount")).toEqual(["zqmatch"]);
+  // a phrase not primed is stemmed as before, under each spelling
+  expect(phraseStems("Won_Deals Count")).toEqual(["won", "deal", "count"]);
+  expect(phraseStems("won deals count")).toEqual(["won", "deal", "count"]);
+  expect(stemsOf("Sales_Reps")).toEqual(stemsOf("sales reps"));
+});
