@@ -13,7 +13,7 @@ import {
   type PeriodInput,
 } from "../../engine/catalog/period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
-import { readArithmetic, readImpliedPopulation, readShare, type ArithmeticRead } from "./arithmetic.ts";
+import { readArithmetic, readImpliedPopulation, readNetted, readShare, type ArithmeticRead } from "./arithmetic.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
 import { withoutNoise } from "./noise.ts";
@@ -382,6 +382,9 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
         ),
       };
   }
+  // "cash collected after refunds": a metric the catalog defines net of the other already is itself, never less it again
+  const netted = ratio ? undefined : readNetted(text, catalog, at);
+  if (netted) return planUnderstood(netted, catalog, at);
   const arithmetic = (ratio ? undefined : readShare(text, catalog, at)) ?? readArithmetic(ratio ?? text, catalog, at);
   if (arithmetic && "reason" in arithmetic)
     return {

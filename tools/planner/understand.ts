@@ -621,7 +621,10 @@ export function understand(question: string, catalog: Catalog, at: Date, renamed
   // of the level at each, never a name of the flow that sums the change ("mrr change" = net new MRR) over both months
   // ("what % did MRR grow this year" too: a percentage of change is the change of the level, not net new MRR)
   const percentCue = /\b(?:percent|percentage|rate)\b/.test(text);
-  if ((findPeriods(text, at).length >= 2 && /\b(?:from|between)\b/.test(text)) || percentCue) {
+  // "MRR growth year over year", "QoQ growth in ARR": growth over a unit is the change of the level across it (the
+  // ratio of the two levels), never the flow the catalog names "MRR growth" (net new MRR, a month's change) compared
+  const overCue = OVER.test(text);
+  if ((findPeriods(text, at).length >= 2 && /\b(?:from|between)\b/.test(text)) || percentCue || overCue) {
     const changeWords = (p: string) => stemsOf(p).some((s) => CHANGE_STEMS.has(s));
     for (const c of candidatesFor(tokens, catalog, changeWords)) {
       const attempt = attemptWith(c, [], text, tokens, catalog, at, fixes);
@@ -1107,6 +1110,15 @@ function attemptWith(
   const nounTokens = nounWith ? tokens.filter((t) => t.start >= nounAt && t.end <= nounAt + nounWith[1]!.length) : [];
   const ranked = nounTokens.at(-1);
   const rankedStems = nounTokens.map((t) => t.stem).join(" ");
+  // "max DAU in October", "the highest MRR this year": a superlative said right before the metric's own words and a
+  // period holding more than one of its buckets ranks those buckets (the day, the month), said with the winner
+  const ownBuckets = (m: { index: number; 0: string }) => {
+    const p = periodsFound[0];
+    if (periodsFound.length !== 1 || !p || p.start < m.index) return false;
+    if (bucketsIn(p.period, metric.grain, at) < 2) return false;
+    const between = tokens.filter((t) => t.start >= m.index + m[0].length && t.end <= p.start);
+    return between.length > 0 && between.every((t) => STOP.has(t.raw) || c.covered.has(t.stem));
+  };
   if (sup && (leading || when || ranked || /^(?:which|what|who|whats|what's)\b/.test(text.trim()))) {
     // "who": the dimension whose synonyms say "who", by its name if said ("who is our top sales rep")
     const whoPhrases = new Set(
@@ -1147,7 +1159,8 @@ function attemptWith(
         (when ? { 0: "", 1: metric.grain, index: 0 } : null) ??
         (ranked && /^(day|week|month|quarter|year)s?$/.test(ranked.raw)
           ? { 0: ranked.raw, 1: ranked.raw, index: ranked.start }
-          : null));
+          : null) ??
+        (leading && ownBuckets(sup) ? { 0: "", 1: metric.grain, index: sup.index } : null));
     if (bucket) {
       const word = bucket[1]!.replace(/s$/, "") as Grain;
       if (GRAIN_RANK[word] >= GRAIN_RANK[metric.grain]) {
@@ -1175,9 +1188,11 @@ function attemptWith(
     }
   }
 
-  // "the best month ever for new customers", "of all time": a ranking of buckets over all the data there is
+  // "the best month ever for new customers", "of all time": a ranking of buckets over all the data there is; "total
+  // cash collected since launch": a flow (or a ratio) over all of it — a level has no value over all time, so there
+  // the words stay unplaced and ask back
   let allTime = false;
-  if (argmax?.dimension === "period" && !periodsFound.length)
+  if ((argmax?.dimension === "period" || (!argmax && kind !== "stock")) && !periodsFound.length)
     tokens.forEach((t, i) => {
       const allOf = t.raw === "time" && tokens[i - 1]?.raw === "all";
       if (t.raw !== "ever" && !allOf) return;
@@ -1247,8 +1262,13 @@ function attemptWith(
       if (values.some((v) => v.toLowerCase() === raw)) return true;
     return false;
   };
+  // "yoy MRR in October", "ARR in Q3 quarter over quarter": a unit-over-unit word with one period named is the
+  // comparison of that period with the same one a unit back (never a table of one row, which states no change)
+  const overOne = OVER.test(text) && periodsFound.length === 1;
   const compare =
-    cmpWords.some(({ t, i }) => (!placed[i] || STOP.has(t.raw)) && !valueElsewhere(i)) && !argmax && !groupBy.length;
+    (overOne || cmpWords.some(({ t, i }) => (!placed[i] || STOP.has(t.raw)) && !valueElsewhere(i))) &&
+    !argmax &&
+    !groupBy.length;
   if (compare) {
     tokens.forEach((t, i) => {
       if (COMPARE_WORDS.has(t.raw) || t.raw === "did" || t.raw === "how") placed[i] = true;
@@ -1394,7 +1414,10 @@ function attemptWith(
       why.push(`"${text.slice(found[0]!.start, last.end)}" is one range`);
     }
   } else if (found.length) period = found[0]!.period;
-  else if (kind === "ratio" && LONG_UNITS.test(metric.unit ?? "")) {
+  else if (allTime && !argmax && !grain0 && !trend) {
+    period = "all";
+    why.push(`all time: every ${metric.grain} ${metric.name} has data for, from the first row of its mart`);
+  } else if (kind === "ratio" && LONG_UNITS.test(metric.unit ?? "")) {
     // "how long is our sales cycle?": a duration of days is read over the deals of the year so far, not the
     // handful that closed last month; the answer says the window
     period = "ytd";
