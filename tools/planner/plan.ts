@@ -14,6 +14,7 @@ import {
 } from "../../engine/catalog/period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
 import { readArithmetic, readImpliedPopulation, readNetted, readShare, type ArithmeticRead } from "./arithmetic.ts";
+import { readBucketCount, readCompound } from "./buckets.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
 import { withoutNoise } from "./noise.ts";
@@ -46,7 +47,9 @@ export type Intent =
   | "describe_metric"
   | "describe_mart"
   | "average"
-  | "count_rows";
+  | "count_rows"
+  | "compound"
+  | "bucket_count";
 
 export interface PlannedCall extends ToolCall {
   role: CallRole;
@@ -199,7 +202,12 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
   const question = withoutNoise(typed, catalog);
   const said = saysExclusion(normalize(question).replace(/[?!.]+$/, ""));
   const asked = said ? said.rest : question;
-  const core = planQuestionCore(asked, catalog, at);
+  // "CMGR of MRR from March to September", "in how many months did failed payments exceed 40": read over the
+  // metric's buckets, or asked back — never the nearest single value
+  const bucketed =
+    (readCompound(asked, catalog, at, (q) => planQuestionCore(q, catalog, at)) as Plan | Refusal | undefined) ??
+    (readBucketCount(asked, catalog, at, (reason) => refuse(catalog, reason)) as Plan | Refusal | undefined);
+  const core = bucketed ?? planQuestionCore(asked, catalog, at);
   const planned = (core.status === "refusal" && growthVersus(asked, catalog, at)) || core;
   if (planned.status !== "plan" || !planned.interpretation) return planned;
   const metrics = [

@@ -42,6 +42,10 @@ export interface Interpretation {
   read_as: string;
   /** the project vars (vars.excluded_*) whose test accounts the metric's mart leaves out, when it does */
   excluded_by?: string[];
+  /** "in how many months did failed payments exceed 40": the buckets (of `grain`) whose value passes this bound */
+  threshold?: { op: ">" | ">=" | "<" | "<="; value: number };
+  /** "CMGR of MRR from March to September": the compound growth per month between the two month ends */
+  compound?: { months: number };
 }
 
 export interface Understood {
@@ -242,6 +246,9 @@ const OVER_UNIT: Record<string, Grain> = {
   mom: "month",
   mm: "month",
 };
+/** one row of a mart said in the singular ("the biggest deal", "our largest customer"): ranked as a row, not a bucket */
+const SINGLE_ROW =
+  /^(?:deal|customer|account|ticket|subscription|invoice|payment|charge|refund|trial|user|rep|plan|opportunity|client|company)$/;
 const GRAIN_RANK: Record<Grain, number> = { day: 0, week: 1, month: 2, quarter: 3, year: 4 };
 
 function kindOf(m: MetricDef): Interpretation["kind"] {
@@ -1117,7 +1124,12 @@ function attemptWith(
     if (periodsFound.length !== 1 || !p || p.start < m.index) return false;
     if (bucketsIn(p.period, metric.grain, at) < 2) return false;
     const between = tokens.filter((t) => t.start >= m.index + m[0].length && t.end <= p.start);
-    return between.length > 0 && between.every((t) => STOP.has(t.raw) || c.covered.has(t.stem));
+    // "biggest deal we won": one row of a mart (a deal, a customer), said in the singular, is no bucket of time
+    return (
+      between.length > 0 &&
+      between.every((t) => STOP.has(t.raw) || c.covered.has(t.stem)) &&
+      !between.some((t) => SINGLE_ROW.test(t.raw))
+    );
   };
   if (sup && (leading || when || ranked || /^(?:which|what|who|whats|what's)\b/.test(text.trim()))) {
     // "who": the dimension whose synonyms say "who", by its name if said ("who is our top sales rep")
@@ -1521,6 +1533,12 @@ function attemptWith(
   if (range && !grain && kind === "stock") why.push(`${metric.name} is a level: its value at the end of the period`);
 
   const interpretation = buildInterpretation(metric, kind, period, filters, grain, groupBy, argmax, why, at, catalog);
+  // "since launch": all time is every bucket the mart has, from its first row — said so in the reading
+  if (period === "all" && !grain)
+    interpretation.read_as = interpretation.read_as.replace(
+      "all time",
+      `all time (every ${metric.grain} of data, from the mart's first row)`,
+    );
   return {
     ok: {
       metric,
