@@ -578,6 +578,18 @@ function planUnderstood(u: Understood, catalog: Catalog, at: Date): Plan | Refus
     // "ARR growth year over year": the other side is the same period a year back, never the period just before
     if (u.shift && u.periods.length < 2) {
       const cmp = made.calls[0]!.input as { current: PeriodInput; previous?: PeriodInput };
+      // "new customers this month vs the same period last year": a count over a period still running set against
+      // the whole of the one a year back is no like-for-like number (a monthly count cannot be cut to the same days)
+      const running = resolvePeriod(cmp.current === "latest" ? "this_month" : cmp.current, at);
+      if (running.toDate && interpretation.kind !== "stock")
+        return {
+          status: "refusal",
+          reason: `${running.label} is still running: set against all of the same period one ${u.shift} back, ${u.metric.name} would compare part of a period with the whole of one; ask for a finished period (e.g. last month vs the same month last year)`,
+          known_metrics: catalog.metrics.map((m) => m.name),
+          kind: "clarify",
+          interpretation,
+          unplaced: [],
+        };
       cmp.previous = shifted(cmp.current, u.shift, at);
       interpretation.why.push(`"${u.shift} over ${u.shift}": the same period one ${u.shift} earlier`);
     }

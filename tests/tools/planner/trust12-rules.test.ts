@@ -221,3 +221,23 @@ describe("answers over the fixture, checked by SQL", () => {
     });
   });
 });
+
+describe("a count over a period still running is never set against a whole one a year back", () => {
+  test.each([
+    "new customers this month vs the same period last year",
+    "yoy new customers this quarter",
+    "new mrr ytd vs the same period last year",
+  ])("%p asks back", (q) => {
+    const r = refusal(q);
+    expect(r.kind).toBe("clarify");
+    expect(r.reason).toContain("still running");
+  });
+
+  test("a level now against a year ago is the level at each instant", () => {
+    expect(input("arr vs this time last year")).toMatchObject({
+      metric: "arr",
+      current: "this_month",
+      previous: "2025-11",
+    });
+  });
+});
