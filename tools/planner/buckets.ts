@@ -114,8 +114,15 @@ export function readBucketCount(
   if (GR[unit] < GR[u.metric.grain])
     return ask(`${u.metric.name} is counted by ${u.metric.grain}, so it has no value per ${unit}`);
   // a percent bound on a count, or a count bound on a rate: the bound says another metric
-  if ((u.metric.format === "percent") !== /%$/.test(figure) && u.metric.format === "percent")
-    return ask(`${u.metric.name} is a rate: say the bound in % (e.g. "above 3%")`);
+  const percent = u.metric.format === "percent";
+  if (percent !== /%$/.test(figure))
+    return ask(
+      percent
+        ? `${u.metric.name} is a rate: say the bound in % (e.g. "above 3%")`
+        : `${u.metric.name} is no percentage: say the bound in its own unit`,
+    );
+  if (/^\$/.test(b[2]!.trim()) && u.metric.format !== "currency")
+    return ask(`${u.metric.name} is no amount of money: say the bound as a ${u.metric.unit ?? "count"}`);
   const r = resolvePeriod(u.period, at);
   const label = u.metric.label ?? u.metric.name;
   const said = { ">": "above", ">=": "at or above", "<": "below", "<=": "at or below" }[op];

@@ -206,7 +206,10 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
   // metric's buckets, or asked back — never the nearest single value
   const bucketed =
     (readCompound(asked, catalog, at, (q) => planQuestionCore(q, catalog, at)) as Plan | Refusal | undefined) ??
-    (readBucketCount(asked, catalog, at, (reason) => refuse(catalog, reason)) as Plan | Refusal | undefined);
+    (readBucketCount(asked, catalog, at, (reason) => ({ ...refuse(catalog, reason), kind: "clarify" })) as
+      | Plan
+      | Refusal
+      | undefined);
   const core = bucketed ?? planQuestionCore(asked, catalog, at);
   const planned = (core.status === "refusal" && growthVersus(asked, catalog, at)) || core;
   if (planned.status !== "plan" || !planned.interpretation) return planned;

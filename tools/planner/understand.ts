@@ -235,6 +235,18 @@ const INSTANT_END = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?end(?:\s+of)?\s+(?:the\s+
 const LONG_UNITS = /^(?:days?|weeks?|months?)$/;
 /** a comparison against the same period one unit back */
 const OVER = /\b(year over year|yoy|y\/y|quarter over quarter|qoq|q\/q|month over month|mom|m\/m)\b/;
+/**
+ * A unit-over-unit word said of at most one unit's span ("yoy in October", "QoQ in Q3", "MoM" alone): the change
+ * from the same span one unit back. Said of a longer period ("month over month this year") it asks for the series
+ * by that unit instead.
+ */
+function overFits(text: string, periods: { period: PeriodInput }[], at: Date): boolean {
+  const m = OVER.exec(text);
+  if (!m) return false;
+  const unit = OVER_UNIT[m[1]!.replace(/\W/g, "")];
+  if (!unit) return false;
+  return periods.length === 0 || periods.every((p) => bucketsIn(p.period, unit, at) <= 1);
+}
 const OVER_UNIT: Record<string, Grain> = {
   yearoveryear: "year",
   yoy: "year",
@@ -630,7 +642,7 @@ export function understand(question: string, catalog: Catalog, at: Date, renamed
   const percentCue = /\b(?:percent|percentage|rate)\b/.test(text);
   // "MRR growth year over year", "QoQ growth in ARR": growth over a unit is the change of the level across it (the
   // ratio of the two levels), never the flow the catalog names "MRR growth" (net new MRR, a month's change) compared
-  const overCue = OVER.test(text);
+  const overCue = overFits(text, findPeriods(text, at), at);
   if ((findPeriods(text, at).length >= 2 && /\b(?:from|between)\b/.test(text)) || percentCue || overCue) {
     const changeWords = (p: string) => stemsOf(p).some((s) => CHANGE_STEMS.has(s));
     for (const c of candidatesFor(tokens, catalog, changeWords)) {
@@ -1276,7 +1288,7 @@ function attemptWith(
   };
   // "yoy MRR in October", "ARR in Q3 quarter over quarter": a unit-over-unit word with one period named is the
   // comparison of that period with the same one a unit back (never a table of one row, which states no change)
-  const overOne = OVER.test(text) && periodsFound.length === 1;
+  const overOne = periodsFound.length === 1 && overFits(text, periodsFound, at);
   const compare =
     (overOne || cmpWords.some(({ t, i }) => (!placed[i] || STOP.has(t.raw)) && !valueElsewhere(i))) &&
     !argmax &&

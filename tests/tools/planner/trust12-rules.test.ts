@@ -241,3 +241,20 @@ describe("a count over a period still running is never set against a whole one a
     });
   });
 });
+
+describe("the edges of the new readings", () => {
+  test("'month over month this year' is the series by month, never one change over the year", () => {
+    const p = plan("mrr growth month over month this year");
+    expect(p.intent).toBe("metric");
+    expect(p.calls[0]!.input).toMatchObject({ period: "this_year", grain: "month" });
+  });
+
+  test.each([
+    ["how many months this year did failed payments exceed $40", "no amount of money"],
+    ["in how many months this year was churn rate above 3", "say the bound in %"],
+  ])("a bound in another unit than the metric's asks back: %p", (q, why) => {
+    const r = refusal(q);
+    expect(r.kind).toBe("clarify");
+    expect(r.reason).toContain(why);
+  });
+});
