@@ -10,6 +10,7 @@ import type { ToolCallResult } from "../toolbox/index.ts";
 import type { listMetrics } from "../toolbox/list-metrics.ts";
 import { add, during, type Grain, labelOf, parseDate, truncate, ymd } from "../../engine/catalog/period.ts";
 import type { CallRole, Intent } from "../planner/plan.ts";
+import type { Interpretation } from "../planner/understand.ts";
 import { rowCurrency, type MetricResult, type MetricRow } from "../toolbox/query-metric.ts";
 import { lineageLine, utcMinute } from "./receipt.ts";
 import type { topN } from "../toolbox/top-n.ts";
@@ -325,6 +326,60 @@ function compareLines(o: Out<typeof comparePeriods>): string[] {
 }
 
 /**
+ * "CMGR of MRR from March to September": (end ÷ start)^(1/n) − 1 over the n months between, said with both values
+ * and n; no value (or a start at or below zero, or per currency) states no rate.
+ */
+function compoundLines(o: Out<typeof comparePeriods>, months: number): string[] {
+  const f = (v: number | null) => formatValue(v, o.format, o.unit ?? undefined);
+  const a = o.previous.value;
+  const b = o.current.value;
+  if (o.by_currency.length || a === null || b === null || a <= 0 || b < 0 || months < 1)
+    return [
+      `I can't compound ${o.label} from ${o.previous.period.label} to ${o.current.period.label}: ${a === null || b === null ? "one of them has no value" : a <= 0 ? `it starts at ${f(a)}` : "the values are per currency"}.`,
+      ...compareLines(o),
+    ];
+  const rate = (b / a) ** (1 / months) - 1;
+  const pct = `${Number((100 * rate).toPrecision(3))}%`;
+  return [
+    `${o.label} grew at a compound monthly rate (CMGR) of ${pct} over the ${months} months from ${o.previous.period.label} to ${o.current.period.label}: ${f(a)} → ${f(b)}, (${f(b)} ÷ ${f(a)})^(1/${months}) − 1.`,
+  ];
+}
+
+/**
+ * "in how many months this year did failed payments exceed 40": the buckets of the series past the bound, counted
+ * and named, out of all the buckets read (the one still running said as to date).
+ */
+function bucketCountLines(group: RoledResult[], bound: Interpretation["threshold"]): string[] {
+  const r = group.find((g) => g.role === "main")!.output as unknown as MetricResult;
+  if (!bound || !r.grain) return metricLines(group);
+  const rows = r.rows.filter((x) => x.rows && x.value !== null);
+  const codes = new Set(rows.map((row) => rowCurrency(r, row)));
+  if (r.currency_split && codes.size > 1)
+    return [`${r.label} is per currency here, so one bound cannot be set on it; ask for one currency.`];
+  const pass = (v: number) =>
+    bound.op === ">"
+      ? v > bound.value
+      : bound.op === ">="
+        ? v >= bound.value
+        : bound.op === "<"
+          ? v < bound.value
+          : v <= bound.value;
+  const hits = rows.filter((row) => pass(row.value!));
+  const said = ({ ">": "above", ">=": "at or above", "<": "below", "<=": "at or below" } as const)[bound.op];
+  const limit =
+    r.format === "percent" ? `${Number((100 * bound.value).toPrecision(4))}%` : value(r, bound.value, rows[0]);
+  // a long list (days of a month) names the first dozen and says how many more
+  const named = hits
+    .slice(0, 12)
+    .map((row) => `${bucketName(String(row.period), r.grain!)} (${value(r, row.value, row)})`);
+  if (hits.length > 12) named.push(`and ${hits.length - 12} more`);
+  const unit = (k: number) => `${k} ${r.grain}${k === 1 ? "" : "s"}`;
+  return [
+    `${r.label} was ${said} ${limit} in ${hits.length} of the ${unit(rows.length)} of ${r.period.label}${named.length ? `: ${named.join(", ")}` : ""}.`,
+  ];
+}
+
+/**
  * "did ARR grow more in Q3 than in Q2": the level's change over each period, from the end of the period before to
  * the end of that one, and which was larger; per currency (or a period with no data) each comparison on its own.
  */
@@ -517,6 +572,8 @@ export function composeAnswer(
   direction?: "most" | "least",
   /** "top 3 plans": how many of the ranked to list (one when unsaid) */
   n?: number,
+  /** the reading's bound on buckets ("months above 40") or compound growth ("CMGR") */
+  reading?: Pick<Interpretation, "threshold" | "compound">,
 ): string[] {
   if (intent === "arithmetic") return arithmeticLines(results);
   const main = results.find((r) => r.role === "main")!;
@@ -534,6 +591,10 @@ export function composeAnswer(
       return argmaxLines(results, direction ?? "most", n);
     case "average":
       return averageLines(results);
+    case "compound":
+      return compoundLines(o, reading?.compound?.months ?? 0);
+    case "bucket_count":
+      return bucketCountLines(results, reading?.threshold);
     case "compare": {
       const companion = results.find((r) => r.role === "companion" && r.name === "compare_periods");
       return companion ? growthVersusLines(o, companion.output as never) : compareLines(o);

@@ -114,6 +114,7 @@ export async function askOffline(
       results,
       plan.interpretation?.argmax?.direction,
       plan.interpretation?.argmax?.n,
+      plan.interpretation,
     );
     const readAs = plan.interpretation ? [`Read as: ${plan.interpretation.read_as}.`] : [];
     return finish({

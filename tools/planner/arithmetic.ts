@@ -313,3 +313,55 @@ export function readShare(text: string, catalog: Catalog, at: Date): ArithmeticR
   };
   return { op: "share", left: { metric, period: part.period, filters: part.filters }, right: whole, interpretation };
 }
+
+/** "after refunds", "net of refunds", "less refunds": the words that take a second metric out of the first */
+const NET_OF =
+  /\s(?:after|less(?!\s+than)|minus|net\s+of|subtracting|excluding|without)\s+(?:the\s+|any\s+|all\s+|our\s+)?/g;
+
+/**
+ * Whether the catalog defines `left` as already net of `right`: its description (or its column's), outside
+ * parentheses, says "less <right>", "minus <right>", "net of <right>", "− <right>" by one of right's names.
+ */
+export function netsOut(left: MetricDef, right: MetricDef, catalog: Catalog): boolean {
+  const said = [left.description ?? "", columnOf(catalog, left.mart, left.name)?.description ?? ""]
+    .join(" ")
+    .toLowerCase()
+    // a parenthesis speaks of another metric ("before refunds (revenue collected is these less refunds)")
+    .replace(/\([^)]*\)/g, " ");
+  const names = [right.name, right.name.replaceAll("_", " "), right.label ?? "", ...(right.synonyms ?? [])]
+    .map((n) => n.toLowerCase().trim())
+    .filter(Boolean)
+    .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return names.some((n) => new RegExp(`(?:\\bless|\\bminus|\\bnet of|−|\\s-)\\s+(?:the\\s+)?${n}\\b`).test(said));
+}
+
+/**
+ * "net cash collected in October after refunds", "cash collected less refunds": a second metric taken out of a
+ * first that the catalog already defines net of it (revenue collected is charges less refunds) is the first alone —
+ * subtracting it again would state a number for another question. Said of a metric that does not net it out, this
+ * reads nothing (the difference, or an ask-back, is left to the rest of the planner).
+ */
+export function readNetted(text: string, catalog: Catalog, at: Date): Understood | undefined {
+  for (const m of text.matchAll(NET_OF)) {
+    const leftText = text.slice(0, m.index).trim();
+    const rightText = text.slice(m.index! + m[0].length).trim();
+    if (!leftText || !rightText) continue;
+    const right = plain(understand(rightText, catalog, at));
+    if (!right) continue;
+    const p = findPeriods(rightText, at)[0];
+    let cut = p ? p.start : rightText.length;
+    const before = wordsOf(rightText.slice(0, cut));
+    while (before.length && /^(in|for|during|over|of|the|on|at)$/.test(before.at(-1)!.text)) cut = before.pop()!.start;
+    const shared = rightText.slice(cut).trim();
+    const left = plain(understand(`${leftText} ${shared}`.trim(), catalog, at));
+    if (!left || left.metric.name === right.metric.name || !netsOut(left.metric, right.metric, catalog)) continue;
+    const said = `${m[0].trim()} ${rightText.slice(0, cut).trim()}`;
+    const rightLabel = right.metric.label ?? right.metric.name;
+    left.interpretation.read_as = `${left.interpretation.read_as} (already net of ${rightLabel.toLowerCase()})`;
+    left.interpretation.why.push(
+      `"${said}": ${left.metric.name} is defined net of ${right.metric.name} already ("${left.metric.description ?? ""}"), so nothing more is taken out`,
+    );
+    return left;
+  }
+  return undefined;
+}

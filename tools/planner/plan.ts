@@ -13,7 +13,8 @@ import {
   type PeriodInput,
 } from "../../engine/catalog/period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
-import { readArithmetic, readImpliedPopulation, readShare, type ArithmeticRead } from "./arithmetic.ts";
+import { readArithmetic, readImpliedPopulation, readNetted, readShare, type ArithmeticRead } from "./arithmetic.ts";
+import { readBucketCount, readCompound } from "./buckets.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
 import { withoutNoise } from "./noise.ts";
@@ -55,7 +56,9 @@ export type Intent =
   | "describe_metric"
   | "describe_mart"
   | "average"
-  | "count_rows";
+  | "count_rows"
+  | "compound"
+  | "bucket_count";
 
 export interface PlannedCall extends ToolCall {
   role: CallRole;
@@ -208,7 +211,15 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
   const question = withoutNoise(typed, catalog);
   const said = saysExclusion(normalize(question).replace(/[?!.]+$/, ""));
   const asked = said ? said.rest : question;
-  const core = planQuestionCore(asked, catalog, at);
+  // "CMGR of MRR from March to September", "in how many months did failed payments exceed 40": read over the
+  // metric's buckets, or asked back — never the nearest single value
+  const bucketed =
+    (readCompound(asked, catalog, at, (q) => planQuestionCore(q, catalog, at)) as Plan | Refusal | undefined) ??
+    (readBucketCount(asked, catalog, at, (reason) => ({ ...refuse(catalog, reason), kind: "clarify" })) as
+      | Plan
+      | Refusal
+      | undefined);
+  const core = bucketed ?? planQuestionCore(asked, catalog, at);
   const grown = (core.status === "refusal" && growthVersus(asked, catalog, at)) || core;
   const planned = grown.status === "plan" && !grown.interpretation ? withRowsReading(grown, catalog, at) : grown;
   if (planned.status !== "plan" || !planned.interpretation) return planned;
@@ -405,6 +416,9 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
         ),
       };
   }
+  // "cash collected after refunds": a metric the catalog defines net of the other already is itself, never less it again
+  const netted = ratio ? undefined : readNetted(text, catalog, at);
+  if (netted) return planUnderstood(netted, catalog, at);
   const arithmetic = (ratio ? undefined : readShare(text, catalog, at)) ?? readArithmetic(ratio ?? text, catalog, at);
   if (arithmetic && "reason" in arithmetic)
     return {
@@ -590,6 +604,18 @@ function planUnderstood(u: Understood, catalog: Catalog, at: Date): Plan | Refus
     // "ARR growth year over year": the other side is the same period a year back, never the period just before
     if (u.shift && u.periods.length < 2) {
       const cmp = made.calls[0]!.input as { current: PeriodInput; previous?: PeriodInput };
+      // "new customers this month vs the same period last year": a count over a period still running set against
+      // the whole of the one a year back is no like-for-like number (a monthly count cannot be cut to the same days)
+      const running = resolvePeriod(cmp.current === "latest" ? "this_month" : cmp.current, at);
+      if (running.toDate && interpretation.kind !== "stock")
+        return {
+          status: "refusal",
+          reason: `${running.label} is still running: set against all of the same period one ${u.shift} back, ${u.metric.name} would compare part of a period with the whole of one; ask for a finished period (e.g. last month vs the same month last year)`,
+          known_metrics: catalog.metrics.map((m) => m.name),
+          kind: "clarify",
+          interpretation,
+          unplaced: [],
+        };
       cmp.previous = shifted(cmp.current, u.shift, at);
       interpretation.why.push(`"${u.shift} over ${u.shift}": the same period one ${u.shift} earlier`);
     }

@@ -43,6 +43,10 @@ export interface Interpretation {
   read_as: string;
   /** the project vars (vars.excluded_*) whose test accounts the metric's mart leaves out, when it does */
   excluded_by?: string[];
+  /** "in how many months did failed payments exceed 40": the buckets (of `grain`) whose value passes this bound */
+  threshold?: { op: ">" | ">=" | "<" | "<="; value: number };
+  /** "CMGR of MRR from March to September": the compound growth per month between the two month ends */
+  compound?: { months: number };
 }
 
 export interface Understood {
@@ -232,6 +236,18 @@ const INSTANT_END = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?end(?:\s+of)?\s+(?:the\s+
 const LONG_UNITS = /^(?:days?|weeks?|months?)$/;
 /** a comparison against the same period one unit back */
 const OVER = /\b(year over year|yoy|y\/y|quarter over quarter|qoq|q\/q|month over month|mom|m\/m)\b/;
+/**
+ * A unit-over-unit word said of at most one unit's span ("yoy in October", "QoQ in Q3", "MoM" alone): the change
+ * from the same span one unit back. Said of a longer period ("month over month this year") it asks for the series
+ * by that unit instead.
+ */
+function overFits(text: string, periods: { period: PeriodInput }[], at: Date): boolean {
+  const m = OVER.exec(text);
+  if (!m) return false;
+  const unit = OVER_UNIT[m[1]!.replace(/\W/g, "")];
+  if (!unit) return false;
+  return periods.length === 0 || periods.every((p) => bucketsIn(p.period, unit, at) <= 1);
+}
 const OVER_UNIT: Record<string, Grain> = {
   yearoveryear: "year",
   yoy: "year",
@@ -243,6 +259,9 @@ const OVER_UNIT: Record<string, Grain> = {
   mom: "month",
   mm: "month",
 };
+/** one row of a mart said in the singular ("the biggest deal", "our largest customer"): ranked as a row, not a bucket */
+const SINGLE_ROW =
+  /^(?:deal|customer|account|ticket|subscription|invoice|payment|charge|refund|trial|user|rep|plan|opportunity|client|company)$/;
 const GRAIN_RANK: Record<Grain, number> = { day: 0, week: 1, month: 2, quarter: 3, year: 4 };
 
 function kindOf(m: MetricDef): Interpretation["kind"] {
@@ -732,7 +751,10 @@ export function understand(question: string, catalog: Catalog, at: Date, renamed
   // of the level at each, never a name of the flow that sums the change ("mrr change" = net new MRR) over both months
   // ("what % did MRR grow this year" too: a percentage of change is the change of the level, not net new MRR)
   const percentCue = /\b(?:percent|percentage|rate)\b/.test(text);
-  if ((findPeriods(text, at).length >= 2 && /\b(?:from|between)\b/.test(text)) || percentCue) {
+  // "MRR growth year over year", "QoQ growth in ARR": growth over a unit is the change of the level across it (the
+  // ratio of the two levels), never the flow the catalog names "MRR growth" (net new MRR, a month's change) compared
+  const overCue = overFits(text, findPeriods(text, at), at);
+  if ((findPeriods(text, at).length >= 2 && /\b(?:from|between)\b/.test(text)) || percentCue || overCue) {
     const changeWords = (p: string) => stemsOf(p).some((s) => CHANGE_STEMS.has(s));
     for (const c of candidatesFor(tokens, catalog, changeWords)) {
       const attempt = attemptWith(c, [], text, tokens, catalog, at, fixes);
@@ -1218,6 +1240,20 @@ function attemptWith(
   const nounTokens = nounWith ? tokens.filter((t) => t.start >= nounAt && t.end <= nounAt + nounWith[1]!.length) : [];
   const ranked = nounTokens.at(-1);
   const rankedStems = nounTokens.map((t) => t.stem).join(" ");
+  // "max DAU in October", "the highest MRR this year": a superlative said right before the metric's own words and a
+  // period holding more than one of its buckets ranks those buckets (the day, the month), said with the winner
+  const ownBuckets = (m: { index: number; 0: string }) => {
+    const p = periodsFound[0];
+    if (periodsFound.length !== 1 || !p || p.start < m.index) return false;
+    if (bucketsIn(p.period, metric.grain, at) < 2) return false;
+    const between = tokens.filter((t) => t.start >= m.index + m[0].length && t.end <= p.start);
+    // "biggest deal we won": one row of a mart (a deal, a customer), said in the singular, is no bucket of time
+    return (
+      between.length > 0 &&
+      between.every((t) => STOP.has(t.raw) || c.covered.has(t.stem)) &&
+      !between.some((t) => SINGLE_ROW.test(t.raw))
+    );
+  };
   if (sup && (leading || when || ranked || /^(?:which|what|who|whats|what's)\b/.test(text.trim()))) {
     // "who": the dimension whose synonyms say "who", by its name if said ("who is our top sales rep")
     const whoPhrases = new Set(
@@ -1258,7 +1294,8 @@ function attemptWith(
         (when ? { 0: "", 1: metric.grain, index: 0 } : null) ??
         (ranked && /^(day|week|month|quarter|year)s?$/.test(ranked.raw)
           ? { 0: ranked.raw, 1: ranked.raw, index: ranked.start }
-          : null));
+          : null) ??
+        (leading && ownBuckets(sup) ? { 0: "", 1: metric.grain, index: sup.index } : null));
     if (bucket) {
       const word = bucket[1]!.replace(/s$/, "") as Grain;
       if (GRAIN_RANK[word] >= GRAIN_RANK[metric.grain]) {
@@ -1286,9 +1323,11 @@ function attemptWith(
     }
   }
 
-  // "the best month ever for new customers", "of all time": a ranking of buckets over all the data there is
+  // "the best month ever for new customers", "of all time": a ranking of buckets over all the data there is; "total
+  // cash collected since launch": a flow (or a ratio) over all of it — a level has no value over all time, so there
+  // the words stay unplaced and ask back
   let allTime = false;
-  if (argmax?.dimension === "period" && !periodsFound.length)
+  if ((argmax?.dimension === "period" || (!argmax && kind !== "stock")) && !periodsFound.length)
     tokens.forEach((t, i) => {
       const allOf = t.raw === "time" && tokens[i - 1]?.raw === "all";
       if (t.raw !== "ever" && !allOf) return;
@@ -1358,8 +1397,13 @@ function attemptWith(
       if (values.some((v) => v.toLowerCase() === raw)) return true;
     return false;
   };
+  // "yoy MRR in October", "ARR in Q3 quarter over quarter": a unit-over-unit word with one period named is the
+  // comparison of that period with the same one a unit back (never a table of one row, which states no change)
+  const overOne = periodsFound.length === 1 && overFits(text, periodsFound, at);
   const compare =
-    cmpWords.some(({ t, i }) => (!placed[i] || STOP.has(t.raw)) && !valueElsewhere(i)) && !argmax && !groupBy.length;
+    (overOne || cmpWords.some(({ t, i }) => (!placed[i] || STOP.has(t.raw)) && !valueElsewhere(i))) &&
+    !argmax &&
+    !groupBy.length;
   if (compare) {
     tokens.forEach((t, i) => {
       if (COMPARE_WORDS.has(t.raw) || t.raw === "did" || t.raw === "how") placed[i] = true;
@@ -1505,7 +1549,10 @@ function attemptWith(
       why.push(`"${text.slice(found[0]!.start, last.end)}" is one range`);
     }
   } else if (found.length) period = found[0]!.period;
-  else if (kind === "ratio" && LONG_UNITS.test(metric.unit ?? "")) {
+  else if (allTime && !argmax && !grain0 && !trend) {
+    period = "all";
+    why.push(`all time: every ${metric.grain} ${metric.name} has data for, from the first row of its mart`);
+  } else if (kind === "ratio" && LONG_UNITS.test(metric.unit ?? "")) {
     // "how long is our sales cycle?": a duration of days is read over the deals of the year so far, not the
     // handful that closed last month; the answer says the window
     period = "ytd";
@@ -1609,6 +1656,12 @@ function attemptWith(
   if (range && !grain && kind === "stock") why.push(`${metric.name} is a level: its value at the end of the period`);
 
   const interpretation = buildInterpretation(metric, kind, period, filters, grain, groupBy, argmax, why, at, catalog);
+  // "since launch": all time is every bucket the mart has, from its first row — said so in the reading
+  if (period === "all" && !grain)
+    interpretation.read_as = interpretation.read_as.replace(
+      "all time",
+      `all time (every ${metric.grain} of data, from the mart's first row)`,
+    );
   return {
     ok: {
       metric,

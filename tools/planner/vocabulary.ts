@@ -10,6 +10,10 @@ const PERIOD_NOUN = `(?:month|week|quarter|year|today|yesterday|q[1-4]|${MONTH})
 
 /** Shorthand → the words it stands for, applied to the lowercased question before anything else reads it. */
 const SHORTHAND: [RegExp, string][] = [
+  // "year-over-year", "y-o-y", "m-o-m": the unit-over-unit words hyphenated
+  [/\b(year|quarter|month|week)-over-(year|quarter|month|week)\b/g, "$1 over $2"],
+  [/\by-o-y\b/g, "year over year"],
+  [/\bm-o-m\b/g, "month over month"],
   [/\bavg\b\.?/g, "average"],
   [/\bno\.\s*(?=[a-z])/g, "number "],
   [/#\s*(?:of\s+)?(?=[a-z])/g, "number of "],
@@ -117,7 +121,17 @@ const EXTREME_NOUN: [RegExp, string][] = [
   [/\b(?:at\s+)?(?:its|their|the)\s+(?:trough|low\s+point|lowest\s+point|min|minimum)\b/g, "lowest"],
   // "peak MRR month": the adjective
   [/\bpeak\b/g, "highest"],
+  // "max DAU in October", "busiest day for tickets", "the minimum MRR this year": the same superlatives, said plainly
+  [/\b(?:max|maximum|busiest)\b/g, "highest"],
+  [/\b(?:minimum|quietest)\b/g, "lowest"],
 ];
+/**
+ * "the highest DAU on a single day in October", "most tickets in any one week": a superlative said of one bucket is
+ * a ranking of the buckets ("of any day"), only when a superlative is said (no ranking is made of "tickets in a day")
+ */
+const SINGLE_BUCKET =
+  /\b(?:on|in|for|during|over)\s+(?:a\s+single|any\s+single|any\s+one|any\s+given|one\s+single|a\s+given|any|one|a)\s+(day|week|month|quarter)\b/g;
+const SUPERLATIVE_SAID = /\b(?:highest|lowest|most|fewest|least|best|worst|biggest|largest|smallest|top)\b/;
 /**
  * "did we grow last month", "are we growing": growth said of the company with no metric is MRR growth (net new
  * MRR, whose name the catalog gives "mrr growth"); only when nothing but a period or the end follows, so "did we
@@ -164,6 +178,18 @@ const GROW_MORE = new RegExp(
   `\\b(?:did|has|have|was|were)\\s+(?:our\\s+|the\\s+)?([a-z][a-z ]{0,30}?)\\s+(?:grow|increase|rise)\\s+more\\s+((?:in\\s+|during\\s+)?${PERIOD_OPENING}(?:(?!\\bthan\\b).){0,20}?)\\s+than\\s+(?:(?:in|during)\\s+)?(?=${PERIOD_OPENING})`,
   "g",
 );
+/**
+ * "October vs the same month last year", "Q3 compared to a year ago", "against this time last year": the side compared
+ * against is the named period one year back (as "year over year" says), never the period a year before today
+ */
+const YEAR_BACK =
+  /\b(?:vs\.?|versus|compared\s+(?:to|with)|against|relative\s+to|over)\s+(?:the\s+)?(?:(?:same|equivalent)\s+(?:month|quarter|period|week|day|time)\s+(?:(?:of|in)\s+)?(?:last|the\s+previous|the\s+prior|a|one|the)\s+year(?:\s+(?:before|ago|earlier))?|(?:same\s+time|this\s+time)\s+last\s+year|(?:a|one)\s+year\s+(?:ago|earlier|before)|the\s+year\s+before|(?:the\s+)?prior[\s-]year\s+(?:month|quarter|period))\b/g;
+/**
+ * "since launch", "since inception", "since day one", "since we started", "lifetime", "all-time": every period the
+ * data has (from the mart's first row), as "all time" says; not "lifetime value" (a per-customer estimate)
+ */
+const SINCE_START =
+  /\b(?:(?:ever\s+)?since|from)\s+(?:(?:our|the)\s+)?(?:launch|launching|inception|founding|day\s+(?:one|1)|the\s+(?:very\s+)?(?:beginning|start)(?!\s+of)|(?:we|the\s+company)\s+(?:launched|started|began|opened|went\s+live))\b|\b(?:all[\s-]time|lifetime)\b(?!\s+value)/g;
 /** "are we growing month over month": the company's growth by month */
 const GROWING_BY_MONTH = /\b(?:are|is)\s+(?:we|the\s+company|the\s+business)\s+growing\s+(month\s+over\s+month|mom)\b/g;
 
@@ -172,11 +198,14 @@ export function expandShorthand(text: string, kept: readonly string[] = []): str
   let out = text;
   for (const [re, to] of SHORTHAND) out = out.replace(re, to);
   out = out.replace(EITHER_WAY, "$1");
+  out = out.replace(YEAR_BACK, "vs year over year");
+  out = out.replace(SINCE_START, "all time");
   out = out.replace(GROW_MORE, (m: string, what: string, first: string) =>
     kept.includes(`${what} growth`) ? `${what} growth ${first} vs ` : m,
   );
   out = out.replace(COMPARATIVE_THAN, (_m, between: string) => `${between} vs `);
   for (const [re, to] of EXTREME_NOUN) out = out.replace(re, to);
+  if (SUPERLATIVE_SAID.test(out)) out = out.replace(SINGLE_BUCKET, "of any $1");
   out = out.replace(GROWING_BY_MONTH, "mrr growth last month");
   out = out.replace(COMPANY_GROWTH, "mrr growth");
   out = out.replace(INTO_PERIOD, "at the start of ");

@@ -88,15 +88,14 @@ describe("time words: a level now; a count needs a period", () => {
     "mrr to date",
   ])("%p: MRR now", (q) => expect(main(q)).toMatchObject({ metric: "mrr", period: "latest" }));
 
-  test.each([
-    "deals won so far",
-    "new customers so far",
-    "new customers these days",
-    "how many deals have we won ever",
-    "deals won to date",
-  ])("%p: a count since when? asks back (it never falls back to last month)", (q) =>
-    expect(asksBack(q).kind).toBe("clarify"),
+  test.each(["deals won so far", "new customers so far", "new customers these days", "deals won to date"])(
+    "%p: a count since when? asks back (it never falls back to last month)",
+    (q) => expect(asksBack(q).kind).toBe("clarify"),
   );
+
+  // "ever" says since when: every month of the mart (trust12, as "since launch", "all-time"), never last month
+  test("'how many deals have we won ever' counts every month there is", () =>
+    expect(main("how many deals have we won ever")).toMatchObject({ metric: "deals_won", period: "all" }));
 
   test.each([
     ["deals won so far this year", "deals_won", "this_year"],

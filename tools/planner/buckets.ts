@@ -1,0 +1,150 @@
+import type { Catalog } from "../../engine/catalog/catalog.ts";
+import { resolvePeriod, type Grain } from "../../engine/catalog/period.ts";
+import { findPeriods } from "./periods.ts";
+import { understand, type Interpretation } from "./understand.ts";
+
+/**
+ * Two readings over a metric's buckets that no single value of it states (#15, trust12):
+ * - "CMGR of MRR from March to September 2026": the compound monthly growth rate, (end ÷ start)^(1/n) − 1 over the
+ *   n months between the two month ends (metrickittools.com/glossary/cmgr, saasgrid.com/metrics-library/cmgr);
+ * - "in how many months this year did failed payments exceed 40": the buckets of a series whose value passes a
+ *   bound, counted (and named).
+ * Each is read only when every word is placed; anything else asks back, never a nearby number.
+ */
+
+type PlanLike =
+  | {
+      status: "plan";
+      intent: string;
+      calls: { role: string; name: string; input: Record<string, unknown> }[];
+      interpretation?: Interpretation;
+    }
+  | { status: "refusal"; reason: string; known_metrics: string[]; kind?: "refuse" | "clarify" };
+
+const COMPOUND =
+  /\b(?:cmgr|cmrr\s+growth|compound(?:ed)?\s+monthly\s+growth(?:\s+rate)?|monthly\s+compound(?:ed)?\s+growth(?:\s+rate)?|compound(?:ed)?\s+(?:average\s+)?(?:growth\s+(?:rate\s+)?)?(?:per|a|each)\s+month|compound(?:ed)?\s+month[\s-]over[\s-]month\s+growth(?:\s+rate)?)\b/;
+
+/** "CMGR of MRR from March to September": the comparison of the two month ends, stated as growth compounded per month */
+export function readCompound(
+  text: string,
+  catalog: Catalog,
+  at: Date,
+  planRest: (q: string) => PlanLike,
+): PlanLike | undefined {
+  const m = COMPOUND.exec(text);
+  if (!m) return undefined;
+  const rest = `${text.slice(0, m.index)} growth ${text.slice(m.index + m[0].length)}`.replace(/\s+/g, " ").trim();
+  const asked = planRest(rest);
+  const ask = (why: string): PlanLike => ({
+    status: "refusal",
+    reason: `"${m[0]}" is growth compounded per month between two month ends; ${why} (e.g. "CMGR of MRR from March to September 2026")`,
+    known_metrics: catalog.metrics.map((x) => x.name),
+    kind: "clarify",
+  });
+  if (asked.status !== "plan" || asked.intent !== "compare" || !asked.interpretation)
+    return ask("name one metric and two months");
+  const call = asked.calls[0]!;
+  const cur = call.input.current;
+  const prev = call.input.previous;
+  if (typeof cur !== "string" || typeof prev !== "string" || !/^\d{4}-\d{2}$/.test(cur) || !/^\d{4}-\d{2}$/.test(prev))
+    return ask("it needs two named months");
+  const months =
+    (Number(cur.slice(0, 4)) - Number(prev.slice(0, 4))) * 12 + (Number(cur.slice(5)) - Number(prev.slice(5)));
+  if (months < 1) return ask("the later month must come after the earlier one");
+  const i = asked.interpretation;
+  const edge = i.kind === "stock" ? "the end of " : "";
+  const from = resolvePeriod(prev, at).label;
+  const to = resolvePeriod(cur, at).label;
+  return {
+    status: "plan",
+    intent: "compound",
+    calls: asked.calls,
+    interpretation: {
+      ...i,
+      compound: { months },
+      read_as: `${i.metric_label}: compound monthly growth from ${edge}${from} to ${edge}${to}, over ${months} months ((${to} ÷ ${from})^(1/${months}) − 1)${i.read_as.includes(",") ? i.read_as.slice(i.read_as.indexOf(",")) : ""}`,
+      why: [
+        ...i.why,
+        `"${m[0]}": compound monthly growth rate, (end ÷ start)^(1/months) − 1 over the ${months} months between`,
+      ],
+    },
+  };
+}
+
+const HOW_MANY_BUCKETS =
+  /\b(?:(?:in|on|for|during)\s+)?how\s+many\s+(?:of\s+the\s+|different\s+|separate\s+)?(days|weeks|months|quarters)\b/;
+const BOUND =
+  /\b(exceed(?:ed|s|ing)?|top(?:ped|s)?|(?:(?:come|came|go|goes|went|get|got)\s+)?(?:over|above|more\s+than|greater\s+than|higher\s+than|at\s+least|below|under|less\s+than|fewer\s+than|lower\s+than|at\s+most))\s+(\$\s?\d[\d,]*(?:\.\d+)?\s?[km%]?|\d[\d,]*(?:\.\d+)?\s?[km%]?)(?![\w])/;
+
+/** "in how many months this year did failed payments exceed 40", "how many days in October was DAU above 100" */
+export function readBucketCount(
+  text: string,
+  catalog: Catalog,
+  at: Date,
+  ask: (reason: string) => PlanLike,
+): PlanLike | undefined {
+  const h = HOW_MANY_BUCKETS.exec(text);
+  if (!h) return undefined;
+  const b = BOUND.exec(text.slice(h.index + h[0].length));
+  if (!b) return undefined;
+  const bAt = h.index + h[0].length + b.index;
+  const unit = h[1]!.replace(/s$/, "") as Grain;
+  const word = b[1]!.replace(/^(?:come|came|go|goes|went|get|got)\s+/, "").replace(/\s+/g, " ");
+  const figure = b[2]!.replace(/[$,\s]/g, "");
+  const scale = /k$/.test(figure) ? 1e3 : /m$/.test(figure) ? 1e6 : /%$/.test(figure) ? 0.01 : 1;
+  const bound = Number(figure.replace(/[km%]$/, "")) * scale;
+  if (!Number.isFinite(bound)) return undefined;
+  const op: ">" | ">=" | "<" | "<=" = /^(?:exceed|top|over|above|more than|greater than|higher than)/.test(word)
+    ? ">"
+    : word === "at least"
+      ? ">="
+      : word === "at most"
+        ? "<="
+        : "<";
+  // the question without its count and bound: the metric, its period and filters
+  const rest = `${text.slice(0, h.index)} ${text.slice(h.index + h[0].length, bAt)} ${text.slice(bAt + b[0].length)}`
+    .replace(/\b(?:was|were|is|are)\b/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  if (!findPeriods(rest, at).length) return ask(`"${h[0]}": name the period whose ${h[1]} to count`);
+  const u = understand(rest, catalog, at);
+  if (!("interpretation" in u)) return undefined;
+  if (u.compare || u.argmax || u.groupBy.length || u.extra.length || (u.grain && u.grain !== unit)) return undefined;
+  const GR: Record<Grain, number> = { day: 0, week: 1, month: 2, quarter: 3, year: 4 };
+  if (GR[unit] < GR[u.metric.grain])
+    return ask(`${u.metric.name} is counted by ${u.metric.grain}, so it has no value per ${unit}`);
+  // a percent bound on a count, or a count bound on a rate: the bound says another metric
+  const percent = u.metric.format === "percent";
+  if (percent !== /%$/.test(figure))
+    return ask(
+      percent
+        ? `${u.metric.name} is a rate: say the bound in % (e.g. "above 3%")`
+        : `${u.metric.name} is no percentage: say the bound in its own unit`,
+    );
+  if (/^\$/.test(b[2]!.trim()) && u.metric.format !== "currency")
+    return ask(`${u.metric.name} is no amount of money: say the bound as a ${u.metric.unit ?? "count"}`);
+  const r = resolvePeriod(u.period, at);
+  const label = u.metric.label ?? u.metric.name;
+  const said = { ">": "above", ">=": "at or above", "<": "below", "<=": "at or below" }[op];
+  return {
+    status: "plan",
+    intent: "bucket_count",
+    calls: [
+      {
+        role: "main",
+        name: "query_metric",
+        input: { metric: u.metric.name, period: u.period, filters: u.filters, grain: unit },
+      },
+    ],
+    interpretation: {
+      ...u.interpretation,
+      grain: unit,
+      threshold: { op, value: bound },
+      read_as: `${label} by ${unit}, ${r.label}: the ${unit}s ${said} ${figure.replace(/%$/, "")}${/%$/.test(figure) ? "%" : ""}, counted${u.interpretation.filters.map((f) => `, ${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join("")}`,
+      why: [
+        ...u.interpretation.why,
+        `"${h[0].trim()} … ${b[0].trim()}": each ${unit}'s ${u.metric.name} over ${r.label}, the ${unit}s ${said} ${bound} counted`,
+      ],
+    },
+  };
+}
