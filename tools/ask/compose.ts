@@ -73,6 +73,22 @@ function currencyNote(r: MetricResult): string {
   return "";
 }
 
+/**
+ * "all time" dated by its data: the period starts at the main call's first row, and the reading says the month
+ * ("Revenue collected, total over all time (every month of data, from May 2025, the mart's first row)").
+ */
+export function datedAllTime(interpretation: Interpretation, results: RoledResult[]): Interpretation {
+  if (interpretation.period.text !== "all time") return interpretation;
+  const main = results.find((r) => r.name === "query_metric" && (r.role ?? "main") === "main");
+  const first = (main?.output as MetricResult | undefined)?.data_range?.first?.slice(0, 10);
+  if (!first) return interpretation;
+  const from = monthYear(first);
+  const read_as = interpretation.read_as.includes("from the mart's first row")
+    ? interpretation.read_as.replace("from the mart's first row", `from ${from}, the mart's first row`)
+    : interpretation.read_as.replace(/\ball time\b/, `all time (from ${from}, the mart's first row)`);
+  return { ...interpretation, period: { ...interpretation.period, start: first }, read_as };
+}
+
 /** ": its data starts in January 2025": a period wholly before the mart's first row or after its last */
 function outside(r: MetricResult): string {
   const { first, last } = r.data_range ?? {};

@@ -1,6 +1,6 @@
 import { asDpError } from "../../engine/errors.ts";
 import { qualityIssues, type Citation } from "../citations.ts";
-import { answerValues, composeAnswer, type AnswerValue, type RoledResult } from "./compose.ts";
+import { answerValues, composeAnswer, datedAllTime, type AnswerValue, type RoledResult } from "./compose.ts";
 import type { ToolContext } from "../context.ts";
 import { callPlannerTool } from "../toolbox/planner-tools.ts";
 import { planQuestion, type Plan, type Refusal } from "../planner/plan.ts";
@@ -109,20 +109,21 @@ export async function askOffline(
       ].join("\n");
       return finish({ status: "refused", answer, ...common });
     }
+    const interpretation = plan.interpretation && datedAllTime(plan.interpretation, results);
     const lines = composeAnswer(
       plan.intent,
       results,
-      plan.interpretation?.argmax?.direction,
-      plan.interpretation?.argmax?.n,
-      plan.interpretation,
+      interpretation?.argmax?.direction,
+      interpretation?.argmax?.n,
+      interpretation,
     );
-    const readAs = plan.interpretation ? [`Read as: ${plan.interpretation.read_as}.`] : [];
+    const readAs = interpretation ? [`Read as: ${interpretation.read_as}.`] : [];
     return finish({
       status: "answered",
       answer: [...warnings.map((w) => `⚠ ${w}`), ...readAs, ...lines].join("\n"),
       ...common,
       values: answerValues(results),
-      interpretation: plan.interpretation ?? null,
+      interpretation: interpretation ?? null,
     });
   } catch (e) {
     const err = asDpError(e);

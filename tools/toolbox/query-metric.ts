@@ -175,9 +175,13 @@ export async function runMetricQuery(ctx: ToolContext, asked: MetricQueryInput):
       ? await perCurrencyParts(ctx, metric, input, period, currencies)
       : undefined;
   const noData = rows.every((r) => !r.rows);
-  const range = noData
-    ? (await ctx.query<{ first: string | null; last: string | null }>(dataRangeQuery(ctx.catalog, metric.name), []))[0]
-    : undefined;
+  // all time ("since launch") is dated by the data itself: the answer says from which month
+  const range =
+    noData || input.period === "all"
+      ? (
+          await ctx.query<{ first: string | null; last: string | null }>(dataRangeQuery(ctx.catalog, metric.name), [])
+        )[0]
+      : undefined;
   const mart = ctx.catalog.mart(metric.mart);
   const pii = new Set(mart.columns.filter((c) => c.pii && input.group_by.includes(c.name)).map((c) => c.name));
   return {
