@@ -10,8 +10,8 @@ import { MEMORY_SIZE } from "../config/project-schema.ts";
  * spills to `<warehouse>.tmp` beyond it. The limit is DuckDB's buffer pool only: the process also
  * holds what DuckDB allocates outside it (its allocator's per-thread caches and freed pages, a
  * checkpoint's compression buffers, the JSON reader's), the JS heap and the binary, ≈0.5 GB on 2 cores
- * at the 97k-customer demo. 768 MB let that build peak at 1.24 GB (at the checkpoint after the Stripe
- * staging models); 448 MB at 0.91 GB, no slower. 384 MB is too low: `int_stripe__subscription_states`
+ * at the 97k-customer demo. 768 MB let that build peak at 1,241 MB (at the checkpoint after the Stripe
+ * staging models); 448 MB at 917 MB, same CPU. 384 MB is too low: `int_stripe__subscription_states`
  * and `pipeline_monthly` ran out of memory and were built again under the roomy limit, 1.24 GB and slower
  * (bench/ANALYSIS.md "Peak RSS under the default cap"). At DuckDB's own 80% the 10M-event demo build
  * took 2.6 GB of a 24 GB machine because it could.
