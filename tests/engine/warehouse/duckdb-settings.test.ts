@@ -1,10 +1,15 @@
 import { expect, test } from "bun:test";
 import { tmpdir, totalmem } from "node:os";
 import { Db } from "../../../engine/warehouse/duckdb.ts";
-import { defaultMemoryLimit, defaultThreads, roomyMemoryLimit } from "../../../engine/warehouse/duckdb-settings.ts";
+import {
+  DEFAULT_MEMORY_MB,
+  defaultMemoryLimit,
+  defaultThreads,
+  roomyMemoryLimit,
+} from "../../../engine/warehouse/duckdb-settings.ts";
 import { loadProject } from "../../../engine/config/project.ts";
 import { openWriter } from "../../../engine/warehouse/snapshots.ts";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "../../../engine/transform/build.ts";
 import { writeProject } from "../../helpers.ts";
@@ -28,18 +33,52 @@ test("warehouse.threads and warehouse.memory_limit in project.yaml reach the wri
   }
 });
 
-test("without them DuckDB gets every core and 768 MB (half the RAM on a smaller machine), not its own 80%", async () => {
-  const db = await Db.open(":memory:");
+/** With DP_MEMORY_LIMIT unset for the call: the machine's own override is not the code's default. */
+async function withoutEnvLimit<T>(fn: () => Promise<T>): Promise<T> {
+  const before = process.env.DP_MEMORY_LIMIT;
+  delete process.env.DP_MEMORY_LIMIT;
   try {
-    const s = await settings(db);
-    expect(s.threads).toBe(defaultThreads());
-    // DuckDB reads MB as 10^6 bytes
-    const expected = Math.min(768, Math.floor(totalmem() / 2 / 2 ** 20)) * 1e6;
-    expect(Math.abs(s.memory - expected) / expected).toBeLessThan(0.01);
-    expect(defaultMemoryLimit()).toMatch(/^\d+MB$/);
+    return await fn();
   } finally {
-    db.close();
+    if (before !== undefined) process.env.DP_MEMORY_LIMIT = before;
   }
+}
+
+test("without them DuckDB gets every core and 448 MB (half the RAM on a smaller machine), not its own 80%", async () => {
+  await withoutEnvLimit(async () => {
+    const db = await Db.open(":memory:");
+    try {
+      const s = await settings(db);
+      expect(s.threads).toBe(defaultThreads());
+      // DuckDB reads MB as 10^6 bytes
+      const expected = Math.max(256, Math.min(448, Math.floor(totalmem() / 2 / 2 ** 20))) * 1e6;
+      expect(Math.abs(s.memory - expected) / expected).toBeLessThan(0.01);
+      expect(defaultMemoryLimit()).toMatch(/^\d+MB$/);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+test("a new warehouse opened by dp's writer without warehouse.memory_limit gets the default the code states", async () => {
+  expect(DEFAULT_MEMORY_MB).toBe(448);
+  const dir = writeProject({ "project.yaml": "name: fresh\n" });
+  const project = loadProject(dir);
+  expect(existsSync(project.paths.warehouse)).toBe(false);
+  await withoutEnvLimit(async () => {
+    const db = await openWriter(project);
+    try {
+      // 448MB → DuckDB shows "427.2 MiB"; on a machine with < 896 MB of RAM, half of it
+      const expected = Math.max(256, Math.min(DEFAULT_MEMORY_MB, Math.floor(totalmem() / 2 / 2 ** 20))) * 1e6;
+      expect(defaultMemoryLimit()).toBe(`${expected / 1e6}MB`);
+      const s = await settings(db);
+      expect(Math.abs(s.memory - expected) / expected).toBeLessThan(0.01);
+      // and the file exists now: it is the warehouse, not an in-memory database
+      expect(existsSync(project.paths.warehouse)).toBe(true);
+    } finally {
+      db.close();
+    }
+  });
 });
 
 test("an in-memory DuckDB spills into the system temp dir, not the working directory", async () => {
