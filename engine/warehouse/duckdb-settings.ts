@@ -5,19 +5,13 @@ import { MEMORY_SIZE } from "../config/project-schema.ts";
 /**
  * DuckDB's resources when project.yaml sets no warehouse.threads / warehouse.memory_limit.
  * Threads: every core — a pull or build is the one heavy job on the machine.
- * Memory: 448 MB, or half the RAM on a machine with less than 896 MB. dp runs from cron on a small
+ * Memory: 768 MB, or half the RAM on a machine with less than 1.5 GB. dp runs from cron on a small
  * VM beside other work, so its footprint is fixed, not a share of whatever the machine has: DuckDB
- * spills to `<warehouse>.tmp` beyond it. The limit is DuckDB's buffer pool only: the process also
- * holds what DuckDB allocates outside it (its allocator's per-thread caches and freed pages, a
- * checkpoint's compression buffers, the JSON reader's), the JS heap and the binary, ≈0.5 GB on 2 cores
- * at the 97k-customer demo. 768 MB let that build peak at 1,184–1,241 MB (at the checkpoint after the Stripe
- * staging models); 448 MB at 917–1,003 MB in 1.01× the time; 480 MB at 1,008. 416 MB is too low:
- * `int_stripe__subscription_states` ran out of memory and was built again under the roomy limit (1.19 GB;
- * at 384 MB `pipeline_monthly` too), so the window is narrow (bench/ANALYSIS.md "Peak RSS under the default cap"). At DuckDB's own 80% the 10M-event demo build
- * took 2.6 GB of a 24 GB machine because it could.
+ * spills to `<warehouse>.tmp` beyond it. At DuckDB's own 80% (or half the RAM) the 10M-event demo
+ * build took 2.6 GB of a 24 GB machine because it could, and ran 6% faster than under 500 MB.
  * A model that still cannot fit is built again once with `roomyMemoryLimit()` (see build.ts).
  */
-export const DEFAULT_MEMORY_MB = 448;
+export const DEFAULT_MEMORY_MB = 768;
 
 export function defaultThreads(): number {
   return availableParallelism();

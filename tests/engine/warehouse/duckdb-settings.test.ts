@@ -44,14 +44,14 @@ async function withoutEnvLimit<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-test("without them DuckDB gets every core and 448 MB (half the RAM on a smaller machine), not its own 80%", async () => {
+test("without them DuckDB gets every core and 768 MB (half the RAM on a smaller machine), not its own 80%", async () => {
   await withoutEnvLimit(async () => {
     const db = await Db.open(":memory:");
     try {
       const s = await settings(db);
       expect(s.threads).toBe(defaultThreads());
       // DuckDB reads MB as 10^6 bytes
-      const expected = Math.max(256, Math.min(448, Math.floor(totalmem() / 2 / 2 ** 20))) * 1e6;
+      const expected = Math.max(256, Math.min(768, Math.floor(totalmem() / 2 / 2 ** 20))) * 1e6;
       expect(Math.abs(s.memory - expected) / expected).toBeLessThan(0.01);
       expect(defaultMemoryLimit()).toMatch(/^\d+MB$/);
     } finally {
@@ -61,14 +61,14 @@ test("without them DuckDB gets every core and 448 MB (half the RAM on a smaller 
 });
 
 test("a new warehouse opened by dp's writer without warehouse.memory_limit gets the default the code states", async () => {
-  expect(DEFAULT_MEMORY_MB).toBe(448);
+  expect(DEFAULT_MEMORY_MB).toBe(768);
   const dir = writeProject({ "project.yaml": "name: fresh\n" });
   const project = loadProject(dir);
   expect(existsSync(project.paths.warehouse)).toBe(false);
   await withoutEnvLimit(async () => {
     const db = await openWriter(project);
     try {
-      // 448MB → DuckDB shows "427.2 MiB"; on a machine with < 896 MB of RAM, half of it
+      // 768MB → DuckDB shows "732.4 MiB"; on a machine with < 1.5 GB of RAM, half of it
       const expected = Math.max(256, Math.min(DEFAULT_MEMORY_MB, Math.floor(totalmem() / 2 / 2 ** 20))) * 1e6;
       expect(defaultMemoryLimit()).toBe(`${expected / 1e6}MB`);
       const s = await settings(db);
