@@ -213,10 +213,12 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
   const asked = said ? said.rest : question;
   // "CMGR of MRR from March to September", "in how many months did failed payments exceed 40": read over the
   // metric's buckets, or asked back — never the nearest single value
-  const askBack = (reason: string): Refusal => ({ ...refuse(catalog, reason), kind: "clarify" });
   const bucketed =
-    readCompound(asked, at, (q) => planQuestionCore(q, catalog, at), askBack) ??
-    readBucketCount(asked, catalog, at, askBack);
+    (readCompound(asked, catalog, at, (q) => planQuestionCore(q, catalog, at)) as Plan | Refusal | undefined) ??
+    (readBucketCount(asked, catalog, at, (reason) => ({ ...refuse(catalog, reason), kind: "clarify" })) as
+      | Plan
+      | Refusal
+      | undefined);
   const core = bucketed ?? planQuestionCore(asked, catalog, at);
   const grown = (core.status === "refusal" && growthVersus(asked, catalog, at)) || core;
   const planned = grown.status === "plan" && !grown.interpretation ? withRowsReading(grown, catalog, at) : grown;
