@@ -1,7 +1,8 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { resolvePeriod, type Grain } from "../../engine/catalog/period.ts";
 import { findPeriods } from "./periods.ts";
-import { understand, type Interpretation } from "./understand.ts";
+import type { Plan, Refusal } from "./plan-types.ts";
+import { understand } from "./understand.ts";
 
 /**
  * Two readings over a metric's buckets that no single value of it states (#15, trust12):
@@ -12,35 +13,24 @@ import { understand, type Interpretation } from "./understand.ts";
  * Each is read only when every word is placed; anything else asks back, never a nearby number.
  */
 
-type PlanLike =
-  | {
-      status: "plan";
-      intent: string;
-      calls: { role: string; name: string; input: Record<string, unknown> }[];
-      interpretation?: Interpretation;
-    }
-  | { status: "refusal"; reason: string; known_metrics: string[]; kind?: "refuse" | "clarify" };
-
 const COMPOUND =
   /\b(?:cmgr|cmrr\s+growth|compound(?:ed)?\s+monthly\s+growth(?:\s+rate)?|monthly\s+compound(?:ed)?\s+growth(?:\s+rate)?|compound(?:ed)?\s+(?:average\s+)?(?:growth\s+(?:rate\s+)?)?(?:per|a|each)\s+month|compound(?:ed)?\s+month[\s-]over[\s-]month\s+growth(?:\s+rate)?)\b/;
 
 /** "CMGR of MRR from March to September": the comparison of the two month ends, stated as growth compounded per month */
 export function readCompound(
   text: string,
-  catalog: Catalog,
   at: Date,
-  planRest: (q: string) => PlanLike,
-): PlanLike | undefined {
+  planRest: (q: string) => Plan | Refusal,
+  askBack: (reason: string) => Refusal,
+): Plan | Refusal | undefined {
   const m = COMPOUND.exec(text);
   if (!m) return undefined;
   const rest = `${text.slice(0, m.index)} growth ${text.slice(m.index + m[0].length)}`.replace(/\s+/g, " ").trim();
   const asked = planRest(rest);
-  const ask = (why: string): PlanLike => ({
-    status: "refusal",
-    reason: `"${m[0]}" is growth compounded per month between two month ends; ${why} (e.g. "CMGR of MRR from March to September 2026")`,
-    known_metrics: catalog.metrics.map((x) => x.name),
-    kind: "clarify",
-  });
+  const ask = (why: string) =>
+    askBack(
+      `"${m[0]}" is growth compounded per month between two month ends; ${why} (e.g. "CMGR of MRR from March to September 2026")`,
+    );
   if (asked.status !== "plan" || asked.intent !== "compare" || !asked.interpretation)
     return ask("name one metric and two months");
   const call = asked.calls[0]!;
@@ -81,8 +71,8 @@ export function readBucketCount(
   text: string,
   catalog: Catalog,
   at: Date,
-  ask: (reason: string) => PlanLike,
-): PlanLike | undefined {
+  ask: (reason: string) => Refusal,
+): Plan | Refusal | undefined {
   const h = HOW_MANY_BUCKETS.exec(text);
   if (!h) return undefined;
   const b = BOUND.exec(text.slice(h.index + h[0].length));

@@ -1,7 +1,6 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
-import type { ToolCall } from "../toolbox/index.ts";
 import type { Filter } from "../../engine/catalog/metric-query.ts";
 import {
   add,
@@ -15,6 +14,7 @@ import {
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
 import { readArithmetic, readImpliedPopulation, readNetted, readShare, type ArithmeticRead } from "./arithmetic.ts";
 import { readBucketCount, readCompound } from "./buckets.ts";
+import type { CallRole, Intent, Plan, PlannedCall, Refusal } from "./plan-types.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
 import { withoutNoise } from "./noise.ts";
@@ -32,58 +32,7 @@ import {
 } from "./understand.ts";
 import { previousPeriod } from "../toolbox/compare-periods.ts";
 
-/** left, minus, per: the two sides of a difference ("new minus churned MRR") or a per-unit ratio ("tickets per customer") */
-export type CallRole =
-  | "main"
-  | "trend"
-  | "total"
-  | "numerator"
-  | "denominator"
-  | "companion"
-  | "left"
-  | "minus"
-  | "per"
-  | "share";
-export type Intent =
-  | "metric"
-  | "arithmetic"
-  | "argmax"
-  | "compare"
-  | "top_n"
-  | "freshness"
-  | "lineage"
-  | "list_metrics"
-  | "describe_metric"
-  | "describe_mart"
-  | "average"
-  | "count_rows"
-  | "compound"
-  | "bucket_count";
-
-export interface PlannedCall extends ToolCall {
-  role: CallRole;
-}
-
-export interface Plan {
-  status: "plan";
-  intent: Intent;
-  calls: PlannedCall[];
-  /** metric questions: how the question was read ("Read as: …") */
-  interpretation?: Interpretation;
-}
-
-export interface Refusal {
-  status: "refusal";
-  reason: string;
-  known_metrics: string[];
-  /** clarify: the question has a word the catalog cannot place; refuse: out of bounds (PII, SQL, writes, forecasts) */
-  kind?: "refuse" | "clarify";
-  /** the nearest questions the planner can answer, in words */
-  suggestions?: string[];
-  /** the reading so far, when a metric was found */
-  interpretation?: Partial<Interpretation>;
-  unplaced?: string[];
-}
+export type { CallRole, Intent, PlannedCall, Plan, Refusal } from "./plan-types.ts";
 
 export const SPARK_POINTS = 8;
 
@@ -213,12 +162,10 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
   const asked = said ? said.rest : question;
   // "CMGR of MRR from March to September", "in how many months did failed payments exceed 40": read over the
   // metric's buckets, or asked back — never the nearest single value
+  const askBack = (reason: string): Refusal => ({ ...refuse(catalog, reason), kind: "clarify" });
   const bucketed =
-    (readCompound(asked, catalog, at, (q) => planQuestionCore(q, catalog, at)) as Plan | Refusal | undefined) ??
-    (readBucketCount(asked, catalog, at, (reason) => ({ ...refuse(catalog, reason), kind: "clarify" })) as
-      | Plan
-      | Refusal
-      | undefined);
+    readCompound(asked, at, (q) => planQuestionCore(q, catalog, at), askBack) ??
+    readBucketCount(asked, catalog, at, askBack);
   const core = bucketed ?? planQuestionCore(asked, catalog, at);
   const grown = (core.status === "refusal" && growthVersus(asked, catalog, at)) || core;
   const planned = grown.status === "plan" && !grown.interpretation ? withRowsReading(grown, catalog, at) : grown;
