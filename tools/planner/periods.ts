@@ -76,6 +76,8 @@ function bucketsAgo(n: number, unit: string, today: Date): PeriodInput {
   const d = add(truncate(today, u), u, -n);
   if (u === "month") return ymd(d).slice(0, 7);
   if (u === "quarter") return `${d.getUTCFullYear()}-Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
+  // "the week before last": that week's own days, never last week
+  if (u === "week" && n > 1) return { start: ymd(d), end: ymd(add(d, "day", 6)) };
   return `last_${u}`;
 }
 
@@ -135,7 +137,7 @@ const RULES: Rule[] = [
     make: (_m, today) => ({ period: bucketsAgo(1, "year", today), multi: false }),
   },
   {
-    re: /\b(?:the\s+)?(month|quarter|year)\s+before\s+last\b/g,
+    re: /\b(?:the\s+)?(week|month|quarter|year)\s+before\s+last\b/g,
     make: (m, today) => ({
       period: m[1] === "year" ? String(today.getUTCFullYear() - 2) : bucketsAgo(2, m[1]!, today),
       multi: false,

@@ -22,6 +22,7 @@ import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeri
 import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
 import {
+  isAverage,
   placeList,
   rowsInterpretation,
   suggestionsFor,
@@ -43,7 +44,7 @@ const LINEAGE =
 const LIST_METRICS =
   /\b(?:(?:what|which|list|show)(?: me)?(?: all)?(?: the)?(?: available)? metrics|what can (?:i|you) ask|what do you know|help)\b/;
 const DEFINE =
-  /\b(?:define|definition|how (?:is|are|do you|do we|does dp) .*\b(?:calculated|computed|defined|measured|counted|calculate|compute|define|measure|count)|what does .* mean|meaning of|explain (?:the |our )?(?:[a-z_]+\s+){0,3}(?:metric|number|kpi)|what (?:counts|is counted|qualifies) as)\b/;
+  /\b(?:define|definition|how (?:is|are|do you|do we|does dp) .*\b(?:calculated|computed|defined|measured|counted|calculate|compute|define|measure|count)|what does .* mean|meaning of|explain (?:the |our )?(?:[a-z_]+\s+){0,3}(?:metric|number|kpi)|what (?:counts|is counted|qualifies) as)\b|\b(?:what means|what (?:is|are) (?:the )?meaning|what signifies|(?:what|how) (?:is|are) (?:the )?formula|formula (?:of|for)|stands? for|how (?:you|we|one|dp) (?:calculate|compute|define|measure|get to)|how (?:is|are) (?:calculated|computed|defined|measured)|how to (?:calculate|compute|define|measure)|explain (?:me|us) (?!why\b|how (?:much|many)\b))\b|^(?!.*\bhow (?:much|many)\b)(?:.*\b)?(?:how|what) (?:[a-z_]+\s+){1,3}(?:is|are) (?:calculated|computed|defined|measured)\b|^what (?:[a-z_]+\s+){1,3}means\b/;
 const DESCRIBE_MART = /\b(?:columns?|fields|schema|describe|what(?:'s| is) in)\b/;
 const NAMES_COLUMNS = /\b(?:columns?|fields|schema)\b/;
 const TOP =
@@ -551,10 +552,35 @@ function planUnderstood(u: Understood, catalog: Catalog, at: Date): Plan | Refus
     // "ARR growth year over year": the other side is the same period a year back, never the period just before
     if (u.shift && u.periods.length < 2) {
       const cmp = made.calls[0]!.input as { current: PeriodInput; previous?: PeriodInput };
+      // "csat wow", "mrr mom" with no period: the unit said, now; a metric kept by a longer unit has no such value
+      if (!u.periods.length) {
+        if (UNIT_RANK[u.shift] < UNIT_RANK[u.metric.grain])
+          return {
+            status: "refusal",
+            reason: `${u.metric.name} is kept by ${u.metric.grain}: it has no value for one ${u.shift} to set against the one before; ask for it ${u.metric.grain} over ${u.metric.grain}`,
+            known_metrics: catalog.metrics.map((m) => m.name),
+            kind: "clarify",
+            interpretation,
+            unplaced: [],
+          };
+        // a level now against the same instant one unit back ("arr yoy": now vs November 2025, as "vs this time last
+        // year"); a quarter back is no instant people agree on (the end of last quarter, or the same month in it?)
+        if (interpretation.kind === "stock" && u.shift === "quarter")
+          return {
+            status: "refusal",
+            reason: `${u.metric.name} quarter over quarter with no quarter named: now against the end of last quarter, or against the same month a quarter back? Say which (e.g. ${u.metric.name} now vs the end of last quarter)`,
+            known_metrics: catalog.metrics.map((m) => m.name),
+            kind: "clarify",
+            interpretation,
+            unplaced: [],
+          };
+        cmp.current = (interpretation.kind === "stock" ? "this_month" : `this_${u.shift}`) as PeriodInput;
+      }
       // "new customers this month vs the same period last year": a count over a period still running set against
       // the whole of the one a year back is no like-for-like number (a monthly count cannot be cut to the same days)
       const running = resolvePeriod(cmp.current === "latest" ? "this_month" : cmp.current, at);
-      if (running.toDate && interpretation.kind !== "stock")
+      // (an average reads the same over part of a period as over all of it: "csat wow" this week to date is fair)
+      if (running.toDate && interpretation.kind !== "stock" && !isAverage(u.metric))
         return {
           status: "refusal",
           reason: `${running.label} is still running: set against all of the same period one ${u.shift} back, ${u.metric.name} would compare part of a period with the whole of one; ask for a finished period (e.g. last month vs the same month last year)`,
@@ -1010,6 +1036,8 @@ function stemsOfPhrase(p: string): string {
     .map((w) => w.stem)
     .join(" ");
 }
+
+const UNIT_RANK: Record<Grain, number> = { day: 0, week: 1, month: 2, quarter: 3, year: 4 };
 
 /** The same period one unit back: October 2026 a year back is October 2025; a quarter keeps its shape. */
 function shifted(p: PeriodInput, unit: Grain, at: Date): PeriodInput {

@@ -83,7 +83,7 @@ export interface NotUnderstood {
 
 const GRAIN_WORDS: [RegExp, Grain][] = [
   [/\b(?:daily|per day|by day|each day|day by day)\b/, "day"],
-  [/\b(?:weekly|per week|by week|each week|week by week|week over week)\b/, "week"],
+  [/\b(?:weekly|per week|by week|each week|week by week|week over week|w\/w)\b/, "week"],
   [/\b(?:monthly|per month|by month|each month|month by month|month over month|mom|every month)\b/, "month"],
   [/\b(?:quarterly|per quarter|by quarter|each quarter|quarter by quarter|quarter over quarter|qoq)\b/, "quarter"],
   [/\b(?:yearly|per year|by year|each year|year by year|year over year|yoy)\b/, "year"],
@@ -235,7 +235,8 @@ const INSTANT_END = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?end(?:\s+of)?\s+(?:the\s+
 /** units of a duration long enough that one month holds too few cases to read it by ("sales cycle in days") */
 const LONG_UNITS = /^(?:days?|weeks?|months?)$/;
 /** a comparison against the same period one unit back */
-const OVER = /\b(year over year|yoy|y\/y|quarter over quarter|qoq|q\/q|month over month|mom|m\/m)\b/;
+const OVER =
+  /\b(year over year|yoy|y\/y|quarter over quarter|qoq|q\/q|month over month|mom|m\/m|week over week|w\/w)\b/;
 /**
  * A unit-over-unit word said of at most one unit's span ("yoy in October", "QoQ in Q3", "MoM" alone): the change
  * from the same span one unit back. Said of a longer period ("month over month this year") it asks for the series
@@ -258,6 +259,8 @@ const OVER_UNIT: Record<string, Grain> = {
   monthovermonth: "month",
   mom: "month",
   mm: "month",
+  weekoverweek: "week",
+  ww: "week",
 };
 /** one row of a mart said in the singular ("the biggest deal", "our largest customer"): ranked as a row, not a bucket */
 const SINGLE_ROW =
@@ -730,7 +733,34 @@ function closedByPerson(text: string, catalog: Catalog): string | undefined {
   return out === text ? undefined : out;
 }
 
+/** the one word setting two things against each other: "expansion vs contraction MRR", "new versus churned" */
+const VERSUS = /\s+(?:vs\.?|versus|compared\s+(?:to|with)|against)\s+/g;
+
 export function understand(question: string, catalog: Catalog, at: Date, renamed = false): Understood | NotUnderstood {
+  const read = understandAsSaid(question, catalog, at, renamed);
+  if ("interpretation" in read && !(read.compare && read.extra.length)) return read;
+  // "expansion vs contraction mrr q3", "deals won vs lost in october", "new mrr vs churned mrr": two metrics set
+  // against each other in one period are both read for it, side by side ("and"), as the founder reads them; one
+  // metric between two periods ("arr q3 vs q2") already read as said. Never with two periods, a breakdown or a
+  // ranking, and never when the words read as "and" still ask for a change.
+  if ([...question.matchAll(VERSUS)].length !== 1) return read;
+  const both = understandAsSaid(question.replace(VERSUS, " and "), catalog, at, renamed);
+  if (
+    !("interpretation" in both) ||
+    !both.extra.length ||
+    both.compare ||
+    both.argmax ||
+    both.groupBy.length ||
+    both.periods.length > 1
+  )
+    return read;
+  both.interpretation.why.push(
+    `"vs" between ${[both.metric, ...both.extra].map((m) => m.name).join(" and ")}: each read for the same period, side by side`,
+  );
+  return both;
+}
+
+function understandAsSaid(question: string, catalog: Catalog, at: Date, renamed: boolean): Understood | NotUnderstood {
   const byPerson = closedByPerson(question, catalog);
   if (byPerson) {
     const again = understand(byPerson, catalog, at, renamed);
@@ -1399,7 +1429,12 @@ function attemptWith(
   };
   // "yoy MRR in October", "ARR in Q3 quarter over quarter": a unit-over-unit word with one period named is the
   // comparison of that period with the same one a unit back (never a table of one row, which states no change)
-  const overOne = periodsFound.length === 1 && overFits(text, periodsFound, at);
+  // "csat wow", "mrr mom" with no period: the unit now against the one before — only for a level or an average,
+  // which read the same over part of a unit as over all of it (a count to date set against a whole unit would not;
+  // it stays the series by that unit)
+  const overOne =
+    (periodsFound.length === 1 || (!periodsFound.length && (kind === "stock" || isAverage(metric)))) &&
+    overFits(text, periodsFound, at);
   const compare =
     (overOne || cmpWords.some(({ t, i }) => (!placed[i] || STOP.has(t.raw)) && !valueElsewhere(i))) &&
     !argmax &&

@@ -1,4 +1,4 @@
-import { MONTH_NAMES } from "./periods.ts";
+import { findPeriods, MONTH_NAMES } from "./periods.ts";
 /**
  * General English the planner reads without the catalog: shorthand people type (avg, #, no., pls, atm), fillers
  * that never change a number, and verbs that only say an event happened. Nothing here names a metric, a filter or
@@ -14,6 +14,11 @@ const SHORTHAND: [RegExp, string][] = [
   [/\b(year|quarter|month|week)-over-(year|quarter|month|week)\b/g, "$1 over $2"],
   [/\by-o-y\b/g, "year over year"],
   [/\bm-o-m\b/g, "month over month"],
+  [/\bq-o-q\b/g, "quarter over quarter"],
+  // "csat wow", "tickets w-o-w": week over week; "wow" only where it cannot be the exclamation ("wow, churn is up",
+  // "wow!", "wow" opening the question)
+  [/\bw-o-w\b/g, "week over week"],
+  [/(?<=\S\s+)\bwow\b(?!\s*[!,])/g, "week over week"],
   [/\bavg\b\.?/g, "average"],
   [/\bno\.\s*(?=[a-z])/g, "number "],
   [/#\s*(?:of\s+)?(?=[a-z])/g, "number of "],
@@ -30,6 +35,17 @@ const SHORTHAND: [RegExp, string][] = [
   [/\bu\b/g, "you"],
   [/\bur\b/g, "your"],
   [/\bquick one\b/g, "quick question"],
+  // learner English: "how much customers", "how much tickets we had" — one word serves for both in German (wie
+  // viel), French (combien), Spanish (cuánto), Hindi (kitne); before a plural noun that is never an amount of money
+  // it asks for a count ("how much payments", "how much deals" may be an amount, and stay as typed)
+  [
+    /\bhow\s+much\s+(?=(?:(?:new|active|paying|open|lost|churned|closed|urgent|high[\s-]priority)\s+)?(?:customers|clients|users|accounts|subscribers|tickets|trials|logos|signups|companies|seats)\b)/g,
+    "how many ",
+  ],
+  // "clients" is the word for customers in most business English outside the US (and in French, Spanish, German
+  // "Kunden" taught as "clients"); no metric, dimension or value of a SaaS catalog means anything else by it
+  [/\bclients\b/g, "customers"],
+  [/\bclient\b/g, "customer"],
   // "MRR we lost due to churn": the cause said with "due to" is said with "to"
   [/\bdue to\b/g, "to"],
   [/\beom\b/g, "the end of the month"],
@@ -58,6 +74,7 @@ const SHORTHAND: [RegExp, string][] = [
   // finance shorthand for a window of whole months: "L3M", "T12M", "L6M" (last/trailing N months)
   [/\b[lt](\d{1,2})m\b/g, "last $1 months"],
   [/\bm\/m\b/g, "month over month"],
+  [/\bw\/w\b/g, "week over week"],
   [/\bq\/q\b/g, "quarter over quarter"],
   [/\by\/y\b/g, "year over year"],
   [/\br\b(?=\s+(?:we|you|they|our)\b)/g, "are"],
@@ -194,9 +211,24 @@ const SINCE_START =
 const GROWING_BY_MONTH = /\b(?:are|is)\s+(?:we|the\s+company|the\s+business)\s+growing\s+(month\s+over\s+month|mom)\b/g;
 
 /** kept: metric names the catalog gives ("starting customers"), which an opening/closing figure never rewrites */
+/**
+ * "the number of clients active actually", "actual MRR": "actually"/"actual" are false friends of German aktuell,
+ * French actuellement/actuel, Spanish actualmente/actual, Italian attualmente (= currently, current). With no period
+ * said they are read as now: for a level that is the number the English filler gives too; a count with "now" and no
+ * period asks back. With a period said ("churn in October actually") the word is the English filler. Never the
+ * opening "actually, …" of a sentence.
+ */
+const FALSE_FRIEND_NOW: [RegExp, string][] = [
+  [/(?<=\S\s+)\bactually\b(?!\s*,)/g, "currently"],
+  [/\bactual\b(?=\s+(?!vs\b|versus\b|against\b|or\b|and\b)[a-z])/g, "current"],
+];
+/** any fixed day: only whether a period is said is asked, never which */
+const SOME_DAY = new Date(Date.UTC(2026, 0, 15));
+
 export function expandShorthand(text: string, kept: readonly string[] = []): string {
   let out = text;
   for (const [re, to] of SHORTHAND) out = out.replace(re, to);
+  if (!findPeriods(out, SOME_DAY).length) for (const [re, to] of FALSE_FRIEND_NOW) out = out.replace(re, to);
   out = out.replace(EITHER_WAY, "$1");
   out = out.replace(YEAR_BACK, "vs year over year");
   out = out.replace(SINCE_START, "all time");
