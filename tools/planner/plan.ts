@@ -18,6 +18,7 @@ import type { CallRole, Intent, Plan, PlannedCall, Refusal } from "./plan-types.
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
 import { withoutNoise } from "./noise.ts";
+import { learnerEnglish } from "./vocabulary.ts";
 import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
@@ -44,7 +45,16 @@ const LINEAGE =
 const LIST_METRICS =
   /\b(?:(?:what|which|list|show)(?: me)?(?: all)?(?: the)?(?: available)? metrics|what can (?:i|you) ask|what do you know|help)\b/;
 const DEFINE =
-  /\b(?:define|definition|how (?:is|are|do you|do we|does dp) .*\b(?:calculated|computed|defined|measured|counted|calculate|compute|define|measure|count)|what does .* mean|meaning of|explain (?:the |our )?(?:[a-z_]+\s+){0,3}(?:metric|number|kpi)|what (?:counts|is counted|qualifies) as)\b|\b(?:what means|what (?:is|are) (?:the )?meaning|what signifies|(?:what|how) (?:is|are) (?:the )?formula|formula (?:of|for)|stands? for|how (?:you|we|one|dp) (?:calculate|compute|define|measure|get to)|how (?:is|are) (?:calculated|computed|defined|measured)|how to (?:calculate|compute|define|measure)|explain (?:me|us) (?!why\b|how (?:much|many)\b))\b|^(?!.*\bhow (?:much|many)\b)(?:.*\b)?(?:how|what) (?:[a-z_]+\s+){1,3}(?:is|are) (?:calculated|computed|defined|measured)\b|^what (?:[a-z_]+\s+){1,3}means\b/;
+  /\b(?:define|definition|how (?:is|are|do you|do we|does dp) .*\b(?:calculated|computed|defined|measured|counted|calculate|compute|define|measure|count)|what does .* mean|meaning of|explain (?:the |our )?(?:[a-z_]+\s+){0,3}(?:metric|number|kpi)|what (?:counts|is counted|qualifies) as)\b/;
+/**
+ * Definition questions in learner and non-native word order: "what means NRR" (French qu'est-ce que veut dire, German
+ * was bedeutet), "how you compute it" (no auxiliary), "how is calculated the churn rate" and "how NRR is calculated"
+ * (verb before or after its subject), "what do you understand under ARPA" (German verstehen unter), "explain me ARPA",
+ * "the formula of NRR", "what NRR means", "what is meant by". Never a question of how much or of why a number moved
+ * ("can you explain the MRR drop" is not a definition).
+ */
+const DEFINE_LEARNER =
+  /\b(?:what means|what (?:is|are) (?:the )?meaning|what is meant by|what do you mean (?:by|with)|what (?:do you|does one|do we) understand (?:by|under)|(?:(?:can|could) you (?:please )?explain (?:me |us )?|explain (?:me|us) )(?!.*\b(?:why|drops?|dropped|spiked?|went|fell|rose|changed?|increased?|decreased?|jumped?|difference|how much|how many)\b)|what signifies|(?:what|how) (?:is|are) (?:the )?formula|formula (?:of|for)|stands? for|how (?:you|we|one|dp) (?:calculate|compute|define|measure|get to)|how (?:is|are) (?:calculated|computed|defined|measured)|how to (?:calculate|compute|define|measure))\b|^(?!.*\bhow (?:much|many)\b)(?:.*\b)?(?:how|what) (?:[a-z_]+\s+){1,3}(?:is|are) (?:calculated|computed|defined|measured)\b|^what (?:[a-z_]+\s+){1,3}means\b/;
 const DESCRIBE_MART = /\b(?:columns?|fields|schema|describe|what(?:'s| is) in)\b/;
 const NAMES_COLUMNS = /\b(?:columns?|fields|schema)\b/;
 const TOP =
@@ -261,7 +271,7 @@ function withExclusion(plan: Plan, exclusions: (ReturnType<typeof exclusionFor> 
 }
 
 function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | Refusal {
-  const text = rewriteCountQuestions(normalize(question).replace(/[?!.]+$/, ""), catalog);
+  const text = rewriteCountQuestions(learnerEnglish(normalize(question)).replace(/[?!.]+$/, ""), catalog);
   const words = wordsOf(text);
   const today = truncate(at, "day");
   if (!text) return refuse(catalog, "the question is empty");
@@ -290,7 +300,7 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   if (LINEAGE.test(text) && !/\bhow (?:much|many)\b/.test(text) && !shareSaid) return planLineage(words, catalog);
 
   const metrics = matchMetrics(words, catalog);
-  if (DEFINE.test(text) && metrics.length)
+  if ((DEFINE.test(text) || DEFINE_LEARNER.test(text)) && metrics.length)
     return plan1("describe_metric", [
       { role: "main", name: "describe_metric", input: { metric: metrics[0]!.item.name } },
     ]);

@@ -14,6 +14,8 @@ const SHORTHAND: [RegExp, string][] = [
   [/\b(year|quarter|month|week)-over-(year|quarter|month|week)\b/g, "$1 over $2"],
   [/\by-o-y\b/g, "year over year"],
   [/\bm-o-m\b/g, "month over month"],
+  // British "week on week", "year on year" (WoW, YoY read aloud): the same as "over", only between one unit twice
+  [/\b(year|quarter|month|week)\s+on\s+\1\b/g, "$1 over $1"],
   [/\bq-o-q\b/g, "quarter over quarter"],
   // "csat wow", "tickets w-o-w": week over week; "wow" only where it cannot be the exclamation ("wow, churn is up",
   // "wow!", "wow" opening the question)
@@ -35,17 +37,6 @@ const SHORTHAND: [RegExp, string][] = [
   [/\bu\b/g, "you"],
   [/\bur\b/g, "your"],
   [/\bquick one\b/g, "quick question"],
-  // learner English: "how much customers", "how much tickets we had" — one word serves for both in German (wie
-  // viel), French (combien), Spanish (cuánto), Hindi (kitne); before a plural noun that is never an amount of money
-  // it asks for a count ("how much payments", "how much deals" may be an amount, and stay as typed)
-  [
-    /\bhow\s+much\s+(?=(?:(?:new|active|paying|open|lost|churned|closed|urgent|high[\s-]priority)\s+)?(?:customers|clients|users|accounts|subscribers|tickets|trials|logos|signups|companies|seats)\b)/g,
-    "how many ",
-  ],
-  // "clients" is the word for customers in most business English outside the US (and in French, Spanish, German
-  // "Kunden" taught as "clients"); no metric, dimension or value of a SaaS catalog means anything else by it
-  [/\bclients\b/g, "customers"],
-  [/\bclient\b/g, "customer"],
   // "MRR we lost due to churn": the cause said with "due to" is said with "to"
   [/\bdue to\b/g, "to"],
   [/\beom\b/g, "the end of the month"],
@@ -88,6 +79,31 @@ const SHORTHAND: [RegExp, string][] = [
   // "for the month of October" is October
   [new RegExp(`\\b(?:the\\s+)?month\\s+of\\s+(?=${MONTH}\\b)`, "g"), ""],
 ];
+
+/**
+ * Learner English read as the founder means it, before anything else reads the question (rankings and row requests
+ * included, so "top 5 clients by MRR" is the customers').
+ */
+const LEARNER: [RegExp, string][] = [
+  // learner English: "how much customers", "how much tickets we had" — one word serves for both in German (wie
+  // viel), French (combien), Spanish (cuánto), Hindi (kitne); before a plural noun that is never an amount of money
+  // it asks for a count ("how much payments", "how much deals" may be an amount, and stay as typed)
+  [
+    /\bhow\s+much\s+(?=(?:(?:new|active|paying|open|lost|churned|closed|urgent|high[\s-]priority)\s+)?(?:customers|clients|users|accounts|subscribers|tickets|trials|logos|signups|companies|seats)\b)/g,
+    "how many ",
+  ],
+  // "clients" is the word for customers in most business English outside the US (and in French, Spanish, German
+  // "Kunden" taught as "clients"); no metric, dimension or value of a SaaS catalog means anything else by it
+  [/\bclients\b/g, "customers"],
+  [/\bclient\b/g, "customer"],
+];
+
+/** the words of learner English a question is read by ("how much customers", "clients") */
+export function learnerEnglish(text: string): string {
+  let out = text;
+  for (const [re, to] of LEARNER) out = out.replace(re, to);
+  return out;
+}
 
 /** the words a period may open with, after the noun an opening/closing figure names */
 const PERIOD_OPENING = `(?:the\\s+)?(?:this|current|last|previous|prior|${MONTH}|q[1-4]|\\d{4}|\\d{1,2}(?:st|nd|rd|th)?\\s+${MONTH})\\b`;
@@ -226,7 +242,7 @@ const FALSE_FRIEND_NOW: [RegExp, string][] = [
 const SOME_DAY = new Date(Date.UTC(2026, 0, 15));
 
 export function expandShorthand(text: string, kept: readonly string[] = []): string {
-  let out = text;
+  let out = learnerEnglish(text);
   for (const [re, to] of SHORTHAND) out = out.replace(re, to);
   if (!findPeriods(out, SOME_DAY).length) for (const [re, to] of FALSE_FRIEND_NOW) out = out.replace(re, to);
   out = out.replace(EITHER_WAY, "$1");
