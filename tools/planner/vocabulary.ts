@@ -96,6 +96,12 @@ const LEARNER: [RegExp, string][] = [
   // "Kunden" taught as "clients"); no metric, dimension or value of a SaaS catalog means anything else by it
   [/\bclients\b/g, "customers"],
   [/\bclient\b/g, "customer"],
+  // Indian English of office mail: "kindly share the MRR" (send it), "revert with" (reply with) ask to be shown; "as on
+  // date" is now (a level now; a count with now and no period asks back). "Till date" is left to ask back: it may
+  // sum from the start ("customers till date" = every customer won so far?). "share of" stays a share.
+  [/\b(kindly|please|pls|plz|can you|could you)\s+share\b(?!\s+of\b)/g, "$1 show"],
+  [/\brevert\s+(?:back\s+)?(?:with|on)\b/g, "show"],
+  [/\bas\s+on\s+(?:date|today)\b/g, "now"],
 ];
 
 /** the words of learner English a question is read by ("how much customers", "clients") */

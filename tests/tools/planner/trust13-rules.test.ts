@@ -12,9 +12,10 @@ import { DEMO_AT, demoCatalog, plannerOver } from "./demo-planner.ts";
  * from outside sources: dashboard shorthand (WoW/MoM/QoQ/YoY and the British "week on week", help.powersuite.io,
  * Tenzo's date-range glossary), the false friends of business English (actually/actual = aktuell, actuellement,
  * actualmente, attualmente: somaxenglish.com, efbtraining.de, italki.com, ecnews.it), learners' "how much" of
- * countable nouns (ESL grammar guides: fatskills.com, espressoenglish.net), and definition questions in German,
- * French and Spanish word order. Plans over the demo's catalog at 2026-11-21 (pure); answers over the test fixture,
- * their values checked by SQL on its warehouse.
+ * countable nouns (ESL grammar guides: fatskills.com, espressoenglish.net), Indian English of office mail ("kindly
+ * share", "revert with", "as on date"), and definition questions in German, French and Spanish word order. Plans
+ * over the demo's catalog at 2026-11-21 (pure); answers over the test fixture, their values checked by SQL on its
+ * warehouse.
  */
 let catalog: Catalog;
 beforeAll(() => {
@@ -128,6 +129,22 @@ describe("learner English: 'how much' of a countable noun, clients", () => {
     expect(input("top 5 clients by mrr")).toMatchObject({ mart: "customers", measure: "mrr", n: 5 });
     // their names are still personal data
     refusal("which clients pay the most");
+  });
+});
+
+describe("Indian English of office mail: kindly share, revert with, as on date", () => {
+  test.each([
+    ["kindly share the mrr of october", "mrr", "2026-10"],
+    ["please revert with the mrr of october", "mrr", "2026-10"],
+    ["what is the mrr as on date", "mrr", "latest"],
+    ["kindly share the number of clients active as on date", "active_customers", "latest"],
+  ])("%p", (q, metric, period) => {
+    expect(input(q)).toMatchObject({ metric, period });
+  });
+
+  test("'share of' stays a share; 'till date' (it may sum from the start) asks back", () => {
+    expect(plan("can you share the share of mrr from pro").intent).toBe("arithmetic");
+    refusal("how many customers till date");
   });
 });
 
