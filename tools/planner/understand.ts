@@ -738,6 +738,16 @@ const VERSUS = /\s+(?:vs\.?|versus|compared\s+(?:to|with)|against)\s+/g;
 
 export function understand(question: string, catalog: Catalog, at: Date, renamed = false): Understood | NotUnderstood {
   const read = understandAsSaid(question, catalog, at, renamed);
+  // "how many tickets opened actually": the word asked about is the one typed, with the reading that failed
+  if (!("interpretation" in read) && /\bactual(?:ly)?\b/.test(question) && !/\bcurrent(?:ly)?\b/.test(question))
+    for (const [rewritten, typed] of [
+      ["currently", "actually"],
+      ["current", "actual"],
+    ] as const)
+      read.reason = read.reason.replace(
+        `"${rewritten}"`,
+        `"${typed}" (read as "${rewritten}": with no period, say which — this month so far, or last month)`,
+      );
   if ("interpretation" in read && !(read.compare && read.extra.length)) return read;
   // "expansion vs contraction mrr q3", "deals won vs lost in october", "new mrr vs churned mrr": two metrics set
   // against each other in one period are both read for it, side by side ("and"), as the founder reads them; one

@@ -89,7 +89,7 @@ const LEARNER: [RegExp, string][] = [
   // viel), French (combien), Spanish (cuánto), Hindi (kitne); before a plural noun that is never an amount of money
   // it asks for a count ("how much payments", "how much deals" may be an amount, and stay as typed)
   [
-    /\bhow\s+much\s+(?=(?:(?:new|active|paying|open|lost|churned|closed|urgent|high[\s-]priority)\s+)?(?:customers|clients|users|accounts|subscribers|tickets|trials|logos|signups|companies|seats)\b)/g,
+    /\bhow\s+much\s+(?=(?:(?:new|active|paying|open|lost|churned|closed|urgent|high[\s-]priority)\s+)?(?:customers|clients|users|accounts|subscribers|tickets|trials|logos|signups|companies|seats)\b(?!\s+(?:receivable|payable)\b))/g,
     "how many ",
   ],
   // "clients" is the word for customers in most business English outside the US (and in French, Spanish, German

@@ -119,6 +119,9 @@ describe("learner English: 'how much' of a countable noun, clients", () => {
 
   test("'how much' before a noun that may be money keeps its amount ('how much payments failed')", () => {
     expect(input("how much payments failed in october")).toMatchObject({ metric: "failed_payments_amount" });
+    // accounts receivable is money, and no metric here: never a count of accounts
+    const p = planQuestion("how much accounts receivable do we have", catalog, DEMO_AT);
+    expect(p.status).toBe("refusal");
   });
 
   test("clients are customers, in a filter and in a ranking of rows", () => {
@@ -158,8 +161,8 @@ describe("'actually' and 'actual' as the false friends of aktuell / actuellement
     expect(input(q)).toMatchObject({ metric, period: "latest" });
   });
 
-  test("a count with 'actually' and no period asks back (now so far, or the last whole month?)", () => {
-    refusal("how many tickets opened actually");
+  test("a count with 'actually' and no period asks back (now so far, or the last whole month?), naming the word typed", () => {
+    expect(refusal("how many tickets opened actually").reason).toContain('"actually" (read as "currently"');
   });
 
   test("with a period said, 'actually' is the English filler", () => {
