@@ -19,7 +19,7 @@ interface Phrase {
   grain?: string;
   expect?: "ask";
   why?: string;
-  metrics?: ("mrr" | "new")[];
+  metrics?: Metric[];
   src: string[];
 }
 
@@ -28,7 +28,16 @@ const fixture = parse(readFileSync(join(repoRoot, "tests/fixtures/period-phrases
   holdout: Phrase[];
 };
 
-const QUESTION = { mrr: (p: string) => `MRR ${p}`, new: (p: string) => `new customers ${p}` };
+const QUESTION = {
+  mrr: (p: string) => `MRR ${p}`,
+  new: (p: string) => `new customers ${p}`,
+  tickets: (p: string) => `tickets opened ${p}`,
+  events: (p: string) => `product events ${p}`,
+};
+type Metric = keyof typeof QUESTION;
+/** MRR and new customers are kept by month on the demo: a day or week window is asked of metrics kept by day */
+const metricsOf = (ph: Phrase): Metric[] =>
+  ph.metrics ?? (ph.grain === "day" || ph.grain === "week" ? ["tickets", "events"] : ["mrr", "new"]);
 // no data exists after DP_NOW's day, so a window running on past it ends there (see the fixture's header)
 const DATA_END = "2026-11-22";
 const catalog = demoCatalog();
@@ -55,7 +64,7 @@ function ask(question: string): { window?: { start: string; end: string }; said:
 function outcome(ph: Phrase): Outcome {
   const said: string[] = [];
   let kind: Outcome["kind"] = "right";
-  for (const metric of ph.metrics ?? ["mrr", "new"]) {
+  for (const metric of metricsOf(ph)) {
     const q = QUESTION[metric](ph.p);
     const got = ask(q);
     said.push(`${q} → ${got.said}`);
