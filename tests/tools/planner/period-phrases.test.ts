@@ -99,6 +99,33 @@ describe("period phrases from other parsers' corpora", () => {
     console.log(`holdout: ${s.right} right / ${s.asked} asked back / ${s.wrong} wrong of ${s.total}`);
     if (process.env.PERIODS_VERBOSE)
       for (const r of s.results.filter((x) => x.kind !== "right")) console.log(`[${r.kind}] ${r.ph.p}\n  ${r.detail}`);
-    expect(s.total).toBe(fixture.holdout.length);
+    // no worse than the score recorded in the fixture's header after the fix (a floor, not a target)
+    expect({ right: s.right >= 34, wrong: s.wrong <= 1 }).toEqual({ right: true, wrong: true });
+  });
+});
+
+describe("the period rules the corpus asked for, beyond its phrases", () => {
+  const period = (q: string) => {
+    const p = planQuestion(q, catalog, DEMO_AT);
+    if (p.status !== "plan") throw new Error(`${q}: asked back (${p.reason})`);
+    return p.calls[0]!.input.period;
+  };
+
+  test("a range's yearless first month is the one before its last month", () => {
+    expect(period("new customers from October to February")).toEqual({ start: "2025-10-01", end: "2026-02-28" });
+    expect(period("new customers Sep - Dec 2025")).toEqual({ start: "2025-09-01", end: "2025-12-31" });
+    expect(period("new customers from March to May")).toEqual({ start: "2026-03-01", end: "2026-05-31" });
+  });
+
+  test("a year before a month names that month, but never the end of a range of dated months", () => {
+    expect(period("new customers 2024/August")).toBe("2024-08");
+    expect(period("MRR from jan 2025 - mar 2026")).toEqual({ start: "2025-01-01", end: "2026-03-31" });
+  });
+
+  test("period words run together and spelt-out counts are read, not corrected into other words", () => {
+    expect(period("MRR thisyear")).toBe("this_year");
+    expect(period("tickets opened pastweek")).toBe("last_week");
+    expect(period("new customers over the last four months")).toBe("last_4_months");
+    expect(period("MRR five months ago")).toBe("2026-06");
   });
 });
