@@ -2,6 +2,7 @@ import { distanceOf } from "../../engine/closest-name.ts";
 import type { Catalog, CatalogColumn } from "../../engine/catalog/catalog.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import { FILLER, STATE_VERBS } from "./vocabulary.ts";
+import { NUMBER_WORDS } from "./periods.ts";
 import {
   IRREGULAR_FORMS,
   rawWordsOf,
@@ -85,7 +86,9 @@ function buildLexicon(catalog: Catalog): Lexicon {
     buy bought pay paid spend spent cost costs grow shrink rise fall fell went rose seat seats user users team teams
     employee employees staff people person country region industry segment source channel campaign email phone name
     started starting starts ended ending opened opening closing reopened ${STATE_VERBS.join(" ")}`;
-  return { words: new Set([...STOP, ...targets, ...IRREGULAR_FORMS, ...english.split(/\s+/)]), targets };
+  // number words count ("last three months"): never "corrected" into a catalog word ("three" ↛ "there")
+  const numbers = Object.keys(NUMBER_WORDS);
+  return { words: new Set([...STOP, ...targets, ...IRREGULAR_FORMS, ...english.split(/\s+/), ...numbers]), targets };
 }
 
 /**

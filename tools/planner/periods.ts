@@ -14,6 +14,8 @@ export interface FoundPeriod {
   end: number;
   /** spans several metric periods: a series reads better than one number */
   multi: boolean;
+  /** a month named without its year, which took the latest one begun (a range's other end may say otherwise) */
+  yearless?: boolean;
 }
 
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
@@ -63,7 +65,7 @@ export function inclusiveEnd(exclusive: string): string {
 
 interface Rule {
   re: RegExp;
-  make(m: RegExpExecArray, today: Date): { period: PeriodInput; multi: boolean } | undefined;
+  make(m: RegExpExecArray, today: Date): { period: PeriodInput; multi: boolean; yearless?: boolean } | undefined;
 }
 
 const since = (start: string, today: Date) => ({ period: { start, end: ymd(today) }, multi: true });
@@ -137,6 +139,10 @@ const RULES: Rule[] = [
     make: (_m, today) => ({ period: bucketsAgo(1, "year", today), multi: false }),
   },
   {
+    re: /\b(?:the\s+)?day\s+before\s+yesterday\b/g,
+    make: (_m, today) => ({ period: ymd(add(today, "day", -2)), multi: false }),
+  },
+  {
     re: /\b(?:the\s+)?(week|month|quarter|year)\s+before\s+last\b/g,
     make: (m, today) => ({
       period: m[1] === "year" ? String(today.getUTCFullYear() - 2) : bucketsAgo(2, m[1]!, today),
@@ -206,7 +212,8 @@ const RULES: Rule[] = [
     make: (m) => ({ period: `this_${UNIT_WORD[m[1]!] ?? m[1]}`, multi: false }),
   },
   {
-    re: /\b(?:this|current)\s+(week|month|quarter|year|qtr|yr|mo|mth|wk)\b/g,
+    // "this month to date", "the current quarter so far": the running one, which is to date anyway
+    re: /\b(?:this|current)\s+(week|month|quarter|year|qtr|yr|mo|mth|wk)\b(?:\s+(?:to\s+date|so\s+far)\b)?/g,
     make: (m) => ({ period: `this_${UNIT_WORD[m[1]!] ?? m[1]}`, multi: false }),
   },
   { re: /\b(?:month[\s-]to[\s-]date|mtd)\b/g, make: () => ({ period: "this_month", multi: false }) },
@@ -216,7 +223,7 @@ const RULES: Rule[] = [
   { re: /\byesterday\b/g, make: () => ({ period: "yesterday", multi: false }) },
   { re: /\b(\d{4})[\s-]?q([1-4])\b/g, make: (m) => ({ period: `${m[1]}-Q${m[2]}`, multi: false }) },
   {
-    re: /\b(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+(?:of\s+)?(\d{4}))?\b/g,
+    re: /\b(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:quarter|qtr)(?:\s+(?:of\s+)?(\d{4}))?\b/g,
     make: (m, today) => {
       const q = { first: 1, second: 2, third: 3, fourth: 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4 }[m[1]!]!;
       const y = m[2] ? Number(m[2]) : latestYearFor((q - 1) * 3, today);
@@ -224,7 +231,8 @@ const RULES: Rule[] = [
     },
   },
   {
-    re: /\bq([1-4])(?:\s+(?:of\s+)?(\d{4}))?\b/g,
+    // "Q3 2026", "Q3 of 2026", "Q2-2026", "Q2/2026"
+    re: /\bq([1-4])(?:(?:\s+(?:of\s+)?|\s*[-/]\s*)(\d{4}))?\b/g,
     make: (m, today) => {
       const q = Number(m[1]);
       const y = m[2] ? Number(m[2]) : latestYearFor((q - 1) * 3, today);
@@ -260,15 +268,22 @@ const RULES: Rule[] = [
       return { period: `${mi < today.getUTCMonth() ? y : y - 1}-${pad(mi + 1)}`, multi: false };
     },
   },
+  // the year first: "2025 Aug", "2024-August", "2024/August"
   {
-    re: new RegExp(`\\b${MONTH_RE}\\.?(?:\\s+(\\d{4}))?\\b`, "g"),
+    // (never the end of a range of months with years: "jan 2025 - mar 2026" is not March 2025)
+    re: new RegExp(`(?<!\\b(?:${MONTH_NAMES})\\.?,?\\s*)\\b(\\d{4})(?:\\s+|\\s*[-/]\\s*)${MONTH_RE}\\b`, "g"),
+    make: (m) => ({ period: `${m[1]}-${pad(monthIndex(m[2]!) + 1)}`, multi: false }),
+  },
+  {
+    // "Sep 2025", "Sep-2025", "Sep. 2025", "June, 2025"
+    re: new RegExp(`\\b${MONTH_RE}\\.?(?:(?:,?\\s+|\\s*[-/]\\s*)(\\d{4}))?\\b`, "g"),
     make: (m, today) => {
       const word = m[1]!;
       // "may" and "march" are verbs too: only with a year or after a preposition
       if ((word === "may" || word === "march") && !m[2]) return undefined;
       const mi = monthIndex(word);
       const y = m[2] ? Number(m[2]) : latestYearFor(mi, today);
-      return { period: `${y}-${pad(mi + 1)}`, multi: false };
+      return { period: `${y}-${pad(mi + 1)}`, multi: false, yearless: !m[2] };
     },
   },
   {
@@ -278,7 +293,7 @@ const RULES: Rule[] = [
     ),
     make: (m, today) => {
       const mi = monthIndex((m[1] ?? m[2] ?? m[3])!);
-      return { period: `${latestYearFor(mi, today)}-${pad(mi + 1)}`, multi: false };
+      return { period: `${latestYearFor(mi, today)}-${pad(mi + 1)}`, multi: false, yearless: true };
     },
   },
   { re: /\b(?:in|for|during|of|year)\s+(20\d{2}|19\d{2})\b/g, make: (m) => ({ period: m[1]!, multi: false }) },
@@ -300,7 +315,36 @@ export function findPeriods(text: string, today: Date): FoundPeriod[] {
       taken.push([start, end]);
     }
   }
-  return found.sort((a, b) => a.start - b.start);
+  found.sort((a, b) => a.start - b.start);
+  yearRanges(text, found);
+  return found;
+}
+
+/** the words between a range's two ends; "to" and "and" only after "from"/"between" ("compare November to October") */
+const RANGE_JOIN = /^\s*(?:through|thru|till|until|[-–])\s*$/;
+const OPEN_JOIN = /^\s*(?:to|and)\s*$/;
+const RANGE_OPEN = /\b(?:from|between)\s+(?:the\s+)?$/;
+
+/**
+ * "from May to December 2025", "from December to May": a range's first month said without a year is the one before
+ * its last month (in that month's year, or the year before when it comes later in the calendar), never the latest
+ * one begun, which would turn the range around.
+ */
+function yearRanges(text: string, found: FoundPeriod[]): void {
+  for (let i = 0; i + 1 < found.length; i++) {
+    const a = found[i]!;
+    const b = found[i + 1]!;
+    if (!a.yearless || typeof a.period !== "string" || typeof b.period !== "string") continue;
+    const join = text.slice(a.end, b.start);
+    // ("from may" is matched whole: "may" alone is a verb)
+    const opened = RANGE_OPEN.test(text.slice(0, a.start)) || /^(?:from|between)\b/.test(text.slice(a.start, a.end));
+    if (!RANGE_JOIN.test(join) && !(OPEN_JOIN.test(join) && opened)) continue;
+    const ma = /^(\d{4})-(\d{2})$/.exec(a.period);
+    const mb = /^(\d{4})-(\d{2})$/.exec(b.period);
+    if (!ma || !mb) continue;
+    const y = Number(mb[1]) - (Number(ma[2]) > Number(mb[2]) ? 1 : 0);
+    a.period = `${y}-${ma[2]}`;
+  }
 }
 
 /** "from September to November" as one range, both ends inclusive. */

@@ -231,6 +231,8 @@ function directionOf(word: string, metric: MetricDef): "most" | "least" {
 // "of" may open the period's own words ("the end of 2025": the period read is "of 2025")
 const INSTANT_START = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?(?:start|beginning|begin)(?:\s+of)?\s+(?:the\s+)?$/;
 const INSTANT_END = /\b(?:at\s+|as\s+of\s+)?(?:the\s+)?end(?:\s+of)?\s+(?:the\s+)?$/;
+/** the word that opens a window at its end only: "through 2025", "up to October", "before Q3" */
+const OPEN_END = /\b(through|thru|till|until|up\s+to|before|prior\s+to)\s+(?:the\s+)?$/;
 
 /** units of a duration long enough that one month holds too few cases to read it by ("sales cycle in days") */
 const LONG_UNITS = /^(?:days?|weeks?|months?)$/;
@@ -999,6 +1001,19 @@ function attemptWith(
         partial: { metric: metric.name },
       };
     }
+  }
+  // "through 2025", "until October": a window with an end and no start (everything before? that year alone?) is asked
+  // back, never read as the period named ("from August through October" has its start)
+  for (const p of periodsFound) {
+    const before = text.slice(0, p.start);
+    const open = OPEN_END.exec(before)?.[1] ?? /^(through|thru|till|until)\s/.exec(text.slice(p.start, p.end))?.[1];
+    if (!open || periodsFound.some((o) => o.end <= p.start) || /\b(?:from|between|since)\b/.test(before)) continue;
+    const span = text.slice(p.start, p.end);
+    const said = span.startsWith(`${open} `) ? span : `${open} ${span}`;
+    return {
+      unplaced: [`${said} (a window with an end and no start: say from when)`],
+      partial: { metric: metric.name },
+    };
   }
   // "trailing 3 full months", "L3M", "rolling 6 months": whole months, the one running left out — said in the reading
   for (const p of periodsFound) {

@@ -61,6 +61,8 @@ const SHORTHAND: [RegExp, string][] = [
   [/\bave\b/g, "average"],
   [/\bconv\b/g, "conversion"],
   [/\b(last|this|per|a|previous|prior)\s+mo\b/g, "$1 month"],
+  // "lastmonth", "thisyear", "pastweek": a period's two words run together (date filters' names, hurried typing)
+  [/\b(last|this|past|previous|prior|next)(day|week|month|quarter|qtr|year)(s?)\b/g, "$1 $2$3"],
   [/\b(?:ttm|ltm)\b/g, "last 12 months"],
   // finance shorthand for a window of whole months: "L3M", "T12M", "L6M" (last/trailing N months)
   [/\b[lt](\d{1,2})m\b/g, "last $1 months"],
