@@ -750,26 +750,46 @@ export function understand(question: string, catalog: Catalog, at: Date, renamed
         `"${rewritten}"`,
         `"${typed}" (read as "${rewritten}": with no period, say which — this month so far, or last month)`,
       );
-  if ("interpretation" in read && !(read.compare && read.extra.length)) return read;
-  // "expansion vs contraction mrr q3", "deals won vs lost in october", "new mrr vs churned mrr": two metrics set
-  // against each other in one period are both read for it, side by side ("and"), as the founder reads them; one
-  // metric between two periods ("arr q3 vs q2") already read as said. Never with two periods, a breakdown or a
-  // ranking, and never when the words read as "and" still ask for a change.
+  if ("interpretation" in read && !read.compare) return read;
+  // "expansion vs contraction mrr q3", "deals won vs lost in october", "mrr vs new mrr in october": two metrics set
+  // against each other in one period are both read for it, side by side ("and"), as the founder reads them — never
+  // one of them against its own previous period; one metric between two periods ("arr q3 vs q2") or against a
+  // period ("mrr vs last month") reads as said, as no second metric is found. Never with two periods, a breakdown or
+  // a ranking, and never when the words read as "and" still ask for a change.
   if ([...question.matchAll(VERSUS)].length !== 1) return read;
+  // "mrr growth vs arr growth": a change said on a side is no level to set beside the other (read as said, or asked)
+  if (COMPARE.test(question.replace(VERSUS, " "))) return read;
   const both = understandAsSaid(question.replace(VERSUS, " and "), catalog, at, renamed);
   if (
-    !("interpretation" in both) ||
-    !both.extra.length ||
-    both.compare ||
-    both.argmax ||
-    both.groupBy.length ||
-    both.periods.length > 1
-  )
-    return read;
-  both.interpretation.why.push(
-    `"vs" between ${[both.metric, ...both.extra].map((m) => m.name).join(" and ")}: each read for the same period, side by side`,
-  );
-  return both;
+    "interpretation" in both &&
+    both.extra.length &&
+    !both.compare &&
+    !both.argmax &&
+    !both.groupBy.length &&
+    both.periods.length <= 1
+  ) {
+    both.interpretation.why.push(
+      `"vs" between ${[both.metric, ...both.extra].map((m) => m.name).join(" and ")}: each read for the same period, side by side`,
+    );
+    return both;
+  }
+  // "mrr vs new mrr in october": each side names its own metric, yet one name swallowed the other ("new mrr" holds
+  // "mrr") and the comparison read one metric against its own past: asked back, never answered so
+  if ("interpretation" in read) {
+    const [left = "", right = ""] = question.split(VERSUS);
+    const l = understandAsSaid(left, catalog, at, renamed);
+    const r = understandAsSaid(right, catalog, at, renamed);
+    if ("interpretation" in l && "interpretation" in r && l.metric.name !== r.metric.name) {
+      const reason = `"${left.trim()}" vs "${right.trim()}" sets two metrics against each other (${l.metric.name}, ${r.metric.name}): ask for each, or for both in one period ("${l.metric.name.replaceAll("_", " ")} and ${r.metric.name.replaceAll("_", " ")} last month")`;
+      return {
+        unplaced: [left.trim(), right.trim()],
+        reason,
+        suggestions: suggestionsFor(catalog, [l.metric, r.metric]),
+        partial: { why: [reason] },
+      };
+    }
+  }
+  return read;
 }
 
 function understandAsSaid(question: string, catalog: Catalog, at: Date, renamed: boolean): Understood | NotUnderstood {

@@ -98,6 +98,16 @@ describe("two metrics set against each other with 'vs' in one period are both re
     expect(input("mrr vs last month")).toMatchObject({ metric: "mrr", current: "this_month" });
   });
 
+  test("'mrr vs new mrr in october' is never new MRR against its own September: asked back with both", () => {
+    const r = refusal("mrr vs new mrr in october");
+    expect(r.kind).toBe("clarify");
+    expect(r.reason).toContain("two metrics");
+  });
+
+  test("a change said on a side ('mrr growth vs arr growth') is never ARR's level beside MRR growth", () => {
+    refusal("mrr growth vs arr growth");
+  });
+
   test("two metrics and two periods at once ask back", () => {
     refusal("new customers vs churned customers in q3 vs q2");
   });
