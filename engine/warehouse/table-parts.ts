@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { DpError } from "../errors.ts";
 import { type Db, ident, literal, qualified } from "./duckdb.ts";
 
 /**
@@ -149,8 +150,15 @@ async function rowGroupRows(db: Db, write: string, source: string, rows: number)
   return fit >= DUCKDB_ROW_GROUP ? undefined : Math.max(PROBE_ROWS, fit);
 }
 
-/** Writes `SELECT write FROM source` to a new part; returns its file name and size. */
-async function writePart(db: Db, dir: string, stem: string, write: string, source: string, rows: number) {
+/** Writes `SELECT write FROM source` to a new part; returns its file name, size and the rows DuckDB's COPY wrote. */
+async function writePart(
+  db: Db,
+  dir: string,
+  stem: string,
+  write: string,
+  source: string,
+  rows: number,
+): Promise<NewPart & { bytes: number }> {
   mkdirSync(dir, { recursive: true });
   let n = 0;
   while (existsSync(join(dir, `${stem}.${n}.parquet`))) n++;
@@ -158,11 +166,17 @@ async function writePart(db: Db, dir: string, stem: string, write: string, sourc
   const tmp = join(dir, `.${file}.tmp`);
   rmSync(tmp, { force: true });
   const group = await rowGroupRows(db, write, source, rows);
-  await db.run(
+  const copied = await db.one<{ Count: number }>(
     `COPY (SELECT ${write} FROM ${source}) TO ${literal(tmp)} (${PART_OPTIONS}${group ? `, ROW_GROUP_SIZE ${group}` : ""})`,
   );
   renameSync(tmp, join(dir, file));
-  return { file, bytes: statSync(join(dir, file)).size };
+  return { file, bytes: statSync(join(dir, file)).size, rows: Number(copied?.Count ?? Number.NaN) };
+}
+
+/** A part written by this publish: its file name and the rows DuckDB's COPY reported writing into it. */
+export interface NewPart {
+  file: string;
+  rows: number;
 }
 
 /**
@@ -182,7 +196,7 @@ export async function publishTable(
   columns: Column[],
   /** an incremental model's merge keys, for a table written whole */
   mergeKeys?: string[],
-): Promise<{ entry: TableEntry; written: number }> {
+): Promise<{ entry: TableEntry; written: number; part?: NewPart }> {
   const present = (e: TableEntry) => e.parts.every((p) => existsSync(join(dir, p)));
   if (version && previous?.version === version && previous.rows === rows && present(previous))
     return { entry: previous, written: 0 };
@@ -205,7 +219,7 @@ export async function publishTable(
       rows,
       bytes: previous.bytes + part.bytes,
     };
-    return { entry, written: part.bytes };
+    return { entry, written: part.bytes, part };
   }
   const write = columns.map((c) => `${textOf(ident(c.name), c.type)} AS ${ident(c.name)}`).join(", ");
   const part = await writePart(db, dir, stem, write || "*", qualified(schema, name), rows);
@@ -223,7 +237,7 @@ export async function publishTable(
     bytes: part.bytes,
     base_bytes: part.bytes,
   };
-  return { entry, written: part.bytes };
+  return { entry, written: part.bytes, part };
 }
 
 /** The view a snapshot holds for a table: its parts, later merge parts hiding earlier rows with their keys. */
@@ -239,4 +253,32 @@ export function tableViewSql(dir: string, e: TableEntry): string {
       : `SELECT * FROM ${list([p])}`;
   });
   return `SELECT ${e.select} FROM (${arms.join(" UNION ALL ")})`;
+}
+
+/**
+ * Checks parts against the rows their COPY reported writing, from each Parquet footer alone (no row is decoded):
+ * the footer is a file's last bytes, so a part cut short or never finished fails here (DuckDB cannot read it, or
+ * a count that differs). Returns each part with its count.
+ */
+export async function checkPartFooters<P extends { path: string; written: number }>(
+  db: Db,
+  parts: P[],
+): Promise<Map<P, number>> {
+  const out = new Map<P, number>();
+  if (!parts.length) return out;
+  const rows = await db.all<{ f: string; n: number }>(
+    `SELECT file_name AS f, num_rows AS n FROM parquet_file_metadata([${parts.map((p) => literal(p.path)).join(", ")}])`,
+  );
+  const byPath = new Map(rows.map((r) => [r.f, Number(r.n)]));
+  for (const p of parts) {
+    const n = byPath.get(p.path) ?? 0;
+    if (n !== p.written)
+      throw new DpError(
+        "PUBLISH",
+        `snapshot check: part ${basename(p.path)} holds ${n} rows where its write reported ${p.written}`,
+        { exitCode: 1 },
+      );
+    out.set(p, n);
+  }
+  return out;
 }

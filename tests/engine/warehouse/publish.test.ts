@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadProject } from "../../../engine/config/project.ts";
 import { pull } from "../../../engine/ingest/pull.ts";
 import { build } from "../../../engine/transform/build.ts";
 import { Db, literal } from "../../../engine/warehouse/duckdb.ts";
 import { currentPointer, INLINE_ROWS, openReader } from "../../../engine/warehouse/snapshots.ts";
-import { readManifest } from "../../../engine/warehouse/table-parts.ts";
+import { checkPartFooters, readManifest } from "../../../engine/warehouse/table-parts.ts";
 import { snapshotRows, writeProject } from "../../helpers.ts";
 import "../../../connectors/index.ts";
 
@@ -319,5 +319,33 @@ sources:
       // (the publish read every row back before the pointer moved)
       await snapshotRows(dir, "select count(*)::int as n, count(distinct i)::int as k from staging.wide"),
     ).toEqual([{ n: 40000, k: 40000 }]);
+  }, 120_000);
+
+  test("a part of more than one row group is checked by its footer against the rows its COPY wrote: a part cut short, or one holding other rows, stops the publish", async () => {
+    const dir = writeProject({
+      "project.yaml": "name: footer\n",
+      "models/staging/big.sql": "select i, md5(i::varchar) as h from range(300000) t(i)\n",
+    });
+    const p = loadProject(dir);
+    expect((await build(p)).ok).toBe(true);
+    const entry = manifest(dir).tables["staging.big"]!;
+    const path = join(p.paths.snapshots, "tables", entry.parts[0]!);
+    // the published snapshot reads every row of it
+    expect(await snapshotRows(dir, "select count(*)::int as n, count(distinct h)::int as k from staging.big")).toEqual([
+      { n: 300000, k: 300000 },
+    ]);
+    const db = await Db.open(":memory:");
+    try {
+      const [checked] = [...(await checkPartFooters(db, [{ path, written: 300000 }])).values()];
+      expect(checked).toBe(300000);
+      await expect(checkPartFooters(db, [{ path, written: 299999 }])).rejects.toThrow(
+        /holds 300000 rows where its write reported 299999/,
+      );
+      // the footer is the file's last bytes: a part cut short has none
+      truncateSync(path, statSync(path).size - 1024);
+      await expect(checkPartFooters(db, [{ path, written: 300000 }])).rejects.toThrow();
+    } finally {
+      db.close();
+    }
   }, 120_000);
 });
