@@ -1,5 +1,15 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { loadProject } from "../../../engine/config/project.ts";
 import { pull } from "../../../engine/ingest/pull.ts";
@@ -7,6 +17,7 @@ import { build } from "../../../engine/transform/build.ts";
 import { Db, literal } from "../../../engine/warehouse/duckdb.ts";
 import { currentPointer, INLINE_ROWS, openReader } from "../../../engine/warehouse/snapshots.ts";
 import { checkPartFooters, readManifest } from "../../../engine/warehouse/table-parts.ts";
+import { checkWarehouse } from "../../../engine/warehouse/warehouse-check.ts";
 import { snapshotRows, writeProject } from "../../helpers.ts";
 import "../../../connectors/index.ts";
 
@@ -321,7 +332,7 @@ sources:
     ).toEqual([{ n: 40000, k: 40000 }]);
   }, 120_000);
 
-  test("a part of more than one row group is checked by its footer against the rows its COPY wrote: a part cut short, or one holding other rows, stops the publish", async () => {
+  test("a part of more than one row group is checked by its footer against the rows its COPY wrote: a part cut short, or one holding other rows, stops the publish; dp doctor decodes every row", async () => {
     const dir = writeProject({
       "project.yaml": "name: footer\n",
       "models/staging/big.sql": "select i, md5(i::varchar) as h from range(300000) t(i)\n",
@@ -341,6 +352,15 @@ sources:
       await expect(checkPartFooters(db, [{ path, written: 299999 }])).rejects.toThrow(
         /holds 300000 rows where its write reported 299999/,
       );
+      // damage inside the data pages leaves the footer whole: the publish's check cannot see it, dp doctor's can
+      expect((await checkWarehouse(p, true)).ok).toBe(true);
+      const fd = openSync(path, "r+");
+      writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, Math.floor(statSync(path).size / 2));
+      closeSync(fd);
+      expect((await checkPartFooters(db, [{ path, written: 300000 }])).size).toBe(1);
+      const doctor = await checkWarehouse(p, true);
+      expect(doctor.ok).toBe(false);
+      expect(doctor.detail).toContain("is damaged");
       // the footer is the file's last bytes: a part cut short has none
       truncateSync(path, statSync(path).size - 1024);
       await expect(checkPartFooters(db, [{ path, written: 300000 }])).rejects.toThrow();
