@@ -124,9 +124,14 @@ function textOf(col: string, type: string): string {
 /**
  * How a part is written. zstd at level 1, not DuckDB's default 3: the 9.8M-row events table of the 10× demo
  * took 7.0 s of CPU to write instead of 8.3–8.7, at the same size (192 against 190 MB), and it is read back
- * as fast. Snappy and LZ4 cost as little CPU but wrote 313–325 MB.
+ * as fast. Snappy and LZ4 cost as little CPU but wrote 313–325 MB. A string column's dictionary page is given
+ * up past 64 KB, not DuckDB's 1 MB: a column of ids or JSON (a distinct value per row) was dictionary-encoded
+ * up to the limit and then written plain anyway, while a low-cardinality column fits well within 64 KB. Every
+ * part of the `medium` demo's warehouse: 4.4–4.7 → 3.7–3.9 s of CPU, 90.0 → 92.2 MB (bench/ANALYSIS.md "The
+ * 10× build (issue #18, branch build10x)"); turning dictionaries off cost about as little but wrote 10% more.
  */
-export const PART_OPTIONS = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1";
+export const PART_OPTIONS =
+  "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, STRING_DICTIONARY_PAGE_SIZE_LIMIT 65536";
 
 /**
  * The Parquet writer holds a row group per thread in memory, uncompressed, and DuckDB's row group is 122,880

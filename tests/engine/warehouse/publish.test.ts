@@ -332,20 +332,33 @@ sources:
     ).toEqual([{ n: 40000, k: 40000 }]);
   }, 120_000);
 
-  test("a part of more than one row group is checked by its footer against the rows its COPY wrote: a part cut short, or one holding other rows, stops the publish; dp doctor decodes every row", async () => {
+  test("a part of more than one row group is checked by its footer against the rows its COPY wrote: a part cut short, or one holding other rows, stops the publish; dp doctor decodes every row; a string dictionary past 64 KB is given up", async () => {
     const dir = writeProject({
       "project.yaml": "name: footer\n",
-      "models/staging/big.sql": "select i, md5(i::varchar) as h from range(300000) t(i)\n",
+      // m: 4,000 distinct values, a dictionary of ≈140 KB (under DuckDB's 1 MB page, over the parts' 64 KB); k: 7
+      "models/staging/big.sql":
+        "select i, md5(i::varchar) as h, md5((i % 4000)::varchar) as m, 'k' || (i % 7) as k from range(300000) t(i)\n",
     });
     const p = loadProject(dir);
     expect((await build(p)).ok).toBe(true);
     const entry = manifest(dir).tables["staging.big"]!;
     const path = join(p.paths.snapshots, "tables", entry.parts[0]!);
+    const db = await Db.open(":memory:");
+    // a dictionary past 64 KB is given up (PART_OPTIONS): the low-cardinality column keeps one
+    expect(
+      await db.all(
+        `select path_in_schema as c, string_agg(distinct encodings, ' ') as e from parquet_metadata(${literal(path)}) group by 1 order by 1`,
+      ),
+    ).toEqual([
+      { c: "h", e: "PLAIN" },
+      { c: "i", e: "PLAIN" },
+      { c: "k", e: "PLAIN_DICTIONARY" },
+      { c: "m", e: "PLAIN" },
+    ]);
     // the published snapshot reads every row of it
     expect(await snapshotRows(dir, "select count(*)::int as n, count(distinct h)::int as k from staging.big")).toEqual([
       { n: 300000, k: 300000 },
     ]);
-    const db = await Db.open(":memory:");
     try {
       const [checked] = [...(await checkPartFooters(db, [{ path, written: 300000 }])).values()];
       expect(checked).toBe(300000);
