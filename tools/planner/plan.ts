@@ -17,6 +17,7 @@ import { readBucketCount, readCompound } from "./buckets.ts";
 import type { CallRole, Intent, Plan, PlannedCall, Refusal } from "./plan-types.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
+import { restatesDefinition, withoutFrame } from "./frame.ts";
 import { withoutNoise } from "./noise.ts";
 import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { STOP, stemOf } from "./lexicon.ts";
@@ -167,7 +168,8 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
     readCompound(asked, at, (q) => planQuestionCore(q, catalog, at), askBack) ??
     readBucketCount(asked, catalog, at, askBack);
   const core = bucketed ?? planQuestionCore(asked, catalog, at);
-  const grown = (core.status === "refusal" && growthVersus(asked, catalog, at)) || core;
+  const grown =
+    (core.status === "refusal" && (growthVersus(asked, catalog, at) || deframed(asked, catalog, at))) || core;
   const planned = grown.status === "plan" && !grown.interpretation ? withRowsReading(grown, catalog, at) : grown;
   if (planned.status !== "plan" || !planned.interpretation) return planned;
   const metrics = [
@@ -190,6 +192,39 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
       unplaced: said.said.split(/\s+/),
     };
   return withExclusion(planned, exclusions, said?.said);
+}
+
+/**
+ * "What did the Contraction row of the MRR movements table say for September?": a question refused as typed, read
+ * again without the report, tool or row that frames it (see frame.ts); its reading says what was set aside.
+ */
+function deframed(question: string, catalog: Catalog, at: Date): Plan | Refusal | undefined {
+  const frame = withoutFrame(normalize(question).replace(/[?!.]+$/, ""), catalog);
+  if (!frame) return undefined;
+  const again = planQuestionCore(frame.text, catalog, at);
+  if (again.status !== "plan" || !again.interpretation) return undefined;
+  const metric = catalog.metrics.find((m) => m.name === again.interpretation!.metric);
+  if (frame.restated && (!metric || !restatesDefinition(frame.restated, metric, catalog)))
+    return {
+      ...refuse(
+        catalog,
+        `"${frame.restated}" is not how ${again.interpretation.metric_label} is defined here (${metric?.description?.split(/[.;]/)[0] ?? "see dp ask 'define …'"}); ask for it as defined, or for each part`,
+      ),
+      kind: "clarify",
+      interpretation: again.interpretation,
+      unplaced: [frame.restated],
+    };
+  const said = frame.said.map((s) => `"${s}"`).join(", ");
+  return {
+    ...again,
+    interpretation: {
+      ...again.interpretation,
+      why: [
+        ...again.interpretation.why,
+        `${said}: where the number is shown (a report, its row, a tool), read as "${frame.text}"`,
+      ],
+    },
+  };
 }
 
 /** A ranking or count of a mart's rows carries its reading, as a metric's does (see rowsInterpretation). */
