@@ -105,3 +105,21 @@ describe("a definition restated with 'i.e.' is checked against the metric's own"
     expect(refusal("MRR for October, i.e. Pro only").kind).toBe("clarify");
   });
 });
+
+describe("Stripe's payment count and a board deck's net new ARR are metrics of their own", () => {
+  test.each([
+    ["How many successful payments in September?", "successful_payments", "2026-09"],
+    ["number of successful payments last month", "successful_payments", "last_month"],
+    ["net new ARR last quarter", "net_new_arr", "last_quarter"],
+  ])("%p → %s", (q, metric, period) => {
+    expect(input(q)).toMatchObject({ metric, period });
+  });
+
+  test.each([
+    "how many payments did we get last month",
+    "successful payments amount in october",
+    "net new arr vs net new mrr",
+  ])("%p: payments of any status, an amount of a count, two metrics set against each other: asked back", (q) => {
+    expect(refusal(q).status).toBe("refusal");
+  });
+});
