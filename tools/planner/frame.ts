@@ -91,8 +91,19 @@ export function withoutFrame(
   const [frame, asked] = out.split(FRAME_END);
   if (asked && out.split(FRAME_END).length === 2 && /^(?:which|who|what|how)\b/.test(asked)) {
     const again = new Set(stemsOf(asked));
-    const own = stemsOf(frame!).filter((w) => !STOP.has(w) && !new RegExp(`^${REPORT_NOUN}$`).test(w));
-    if (own.length && own.every((w) => again.has(w) || w === "movement")) {
+    const reportNoun = new RegExp(`^${REPORT_NOUN}$`);
+    const own = stemsOf(frame!).filter((w) => !STOP.has(w) && !reportNoun.test(w));
+    // a report's name ("Deals created vs closed report") may list other series than the one asked: words of the
+    // catalog's metric names, never a value or a period (those would be filters the question drops)
+    const named = stemsOf(frame!).some((w) => reportNoun.test(w));
+    const values = new Set([...(catalog.dimensionValues?.values() ?? [])].flat().flatMap((v) => stemsOf(v)));
+    const dimensions = new Set(catalog.metrics.flatMap((m) => m.dimensions.flatMap((d) => stemsOf(d))));
+    const vocabulary = new Set(
+      catalog.metrics
+        .flatMap((m) => metricPhraseList(m).flatMap((p) => stemsOf(p)))
+        .filter((w) => !values.has(w) && !dimensions.has(w)),
+    );
+    if (own.length && own.every((w) => again.has(w) || w === "movement" || (named && vocabulary.has(w)))) {
       said.push(frame!.trim());
       out = asked;
     }

@@ -202,7 +202,9 @@ function deframed(question: string, catalog: Catalog, at: Date): Plan | Refusal 
   const frame = withoutFrame(normalize(question).replace(/[?!.]+$/, ""), catalog);
   if (!frame) return undefined;
   const again = planQuestionCore(frame.text, catalog, at);
-  if (again.status !== "plan" || !again.interpretation) return undefined;
+  if (again.status !== "plan") return undefined;
+  // a count of a mart's rows gets its reading after (withRowsReading); a restated formula needs a metric to check
+  if (!again.interpretation) return frame.restated ? undefined : again;
   const metric = catalog.metrics.find((m) => m.name === again.interpretation!.metric);
   if (frame.restated && (!metric || !restatesDefinition(frame.restated, metric, catalog)))
     return {
@@ -457,7 +459,7 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   }
   const top = TOP.exec(text);
   if (!top) {
-    const counted = readThreshold(text, catalog, at);
+    const counted = readThreshold(text, catalog, at) ?? readCreatedCount(text, catalog, at);
     if (counted) return counted;
   }
   // a ranking reads a mart's rows as they stand: a period, a filter or a verb around it ("the largest deal we
@@ -879,6 +881,7 @@ function keptTo(
   at: Date,
   own: (w: Word, martStems: Set<string>) => boolean,
   filters: RowFilter[] = [],
+  eventSaid?: string,
 ): RowFilter[] | undefined {
   const mart = catalog.models.get(martName);
   if (!mart) return undefined;
@@ -888,7 +891,7 @@ function keptTo(
   const placed = words.map(
     (w) => STOP.has(w.text) || STOP.has(w.stem) || /^\d+$/.test(w.text) || w.text in NUMBER_WORDS || own(w, martStems),
   );
-  let event: string | undefined;
+  let event: string | undefined = eventSaid;
   words.forEach((w, i) => {
     const state = ROW_STATE[w.text];
     if (!state || !cols.has(state.column) || filters.some((f) => f.column === state.column)) return;
@@ -1029,6 +1032,50 @@ function readThreshold(text: string, catalog: Catalog, at: Date): Plan | Refusal
       role: "main",
       name: "top_n",
       input: { mart: mart.name, measure: money, label, n: 1, direction: "top", filters: kept },
+    },
+  ]);
+}
+
+/**
+ * "how many deals were created in October" (HubSpot's "deals created" report): the rows of the mart named, kept to the
+ * period on the day each was created, and to the values said, counted — every deal created then, whatever its stage
+ * now. Only for a mart with a created date; a word it cannot place ("new deals": new to whom?) leaves it to ask back.
+ */
+const CREATED = /\b(?:were|was|got|have\s+been|has\s+been)\s+(created|added|entered)\b|\b(created)\b/;
+function readCreatedCount(text: string, catalog: Catalog, at: Date): Plan | undefined {
+  const asked = COUNT_ASKED.exec(text);
+  const created = CREATED.exec(text);
+  if (!asked || !created || !findPeriods(text, at).length) return undefined;
+  const words = wordsOf(text);
+  const marts = catalog.marts().filter((model) => {
+    const stems = new Set(wordsOf(model.name.replaceAll("_", " ")).map((w) => w.stem));
+    return stems.size === 1 && words.some((w) => stems.has(w.stem));
+  });
+  const mart = marts.length === 1 ? marts[0]! : undefined;
+  const day = mart?.columns.find((c) => /^created/.test(c.name) && /^DATE$/i.test(c.type ?? ""));
+  const measure = mart && MONEY_COLUMNS.find((c) => mart.columns.some((col) => col.name === c));
+  if (!mart || !day || !measure) return undefined;
+  const [from, to] = [created.index, created.index + created[0].length];
+  const kept = keptTo(
+    text,
+    mart.name,
+    catalog,
+    at,
+    (w, martStems) =>
+      (w.start >= from && w.end <= to) ||
+      martStems.has(w.stem) ||
+      w.end <= asked[0].length ||
+      /^(?:were|was|did|we|get|got|have|has|been|there)$/.test(w.text),
+    [],
+    "created",
+  );
+  if (!kept) return undefined;
+  const label = mart.columns.find((c) => /name$/.test(c.name) && !c.pii)?.name ?? measure;
+  return plan1("count_rows", [
+    {
+      role: "main",
+      name: "top_n",
+      input: { mart: mart.name, measure, label, n: 1, direction: "top", filters: kept },
     },
   ]);
 }

@@ -123,3 +123,39 @@ describe("Stripe's payment count and a board deck's net new ARR are metrics of t
     expect(refusal(q).status).toBe("refusal");
   });
 });
+
+describe("deals created in a period are the deals counted by the day each was created", () => {
+  test.each([
+    ["how many deals were created in September?", "2026-09-01", "2026-10-01", []],
+    ["Deals created vs closed report — how many deals were created in Q3?", "2026-07-01", "2026-10-01", []],
+    [
+      "how many deals were created in the Enterprise pipeline last quarter",
+      "2026-07-01",
+      "2026-10-01",
+      [{ column: "pipeline", op: "=", value: "Enterprise" }],
+    ],
+  ])("%p → deals with created_date in the period, counted", (q, start, end, more) => {
+    const p = plan(q);
+    expect(p.intent).toBe("count_rows");
+    expect(p.calls[0]!.input).toMatchObject({ mart: "deals" });
+    expect(p.calls[0]!.input.filters).toEqual([
+      { column: "created_date", op: ">=", value: start },
+      { column: "created_date", op: "<", value: end },
+      ...more,
+    ]);
+  });
+
+  test.each(["how many deals were created", "how many new deals were created in October"])(
+    "%p: with no period, or a word it cannot place, asked back",
+    (q) => {
+      expect(refusal(q).status).toBe("refusal");
+    },
+  );
+
+  test("a report's name with a value in it keeps the value: never dropped with the report", () => {
+    expect(input("Pro plan MRR report — what was MRR in September?")).toMatchObject({
+      metric: "mrr",
+      filters: [{ dimension: "plan", op: "=", value: "Pro" }],
+    });
+  });
+});
