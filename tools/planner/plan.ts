@@ -459,7 +459,8 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   }
   const top = TOP.exec(text);
   if (!top) {
-    const counted = readThreshold(text, catalog, at) ?? readCreatedCount(text, catalog, at);
+    const counted =
+      readThreshold(text, catalog, at) ?? readCreatedCount(text, catalog, at) ?? readValueCount(text, catalog, at);
     if (counted) return counted;
   }
   // a ranking reads a mart's rows as they stand: a period, a filter or a verb around it ("the largest deal we
@@ -871,7 +872,7 @@ function rowFilters(
   });
 }
 
-type RowFilter = { column: string; op: string; value: string | number | boolean };
+type RowFilter = { column: string; op: string; value: string | number | boolean | string[] };
 
 /** The filters every word of the question places on a mart's rows (see rowFilters); own: words already placed. */
 function keptTo(
@@ -1068,6 +1069,69 @@ function readCreatedCount(text: string, catalog: Catalog, at: Date): Plan | unde
       /^(?:were|was|did|we|get|got|have|has|been|there)$/.test(w.text),
     [],
     "created",
+  );
+  if (!kept) return undefined;
+  const label = mart.columns.find((c) => /name$/.test(c.name) && !c.pii)?.name ?? measure;
+  return plan1("count_rows", [
+    {
+      role: "main",
+      name: "top_n",
+      input: { mart: mart.name, measure, label, n: 1, direction: "top", filters: kept },
+    },
+  ]);
+}
+
+/**
+ * "how many paying customers do we have in Germany": a mart's rows as they stand now, kept to the values its columns'
+ * value synonyms name ("paying" is status active or past due, "Germany" is country DE), counted. Only with no period
+ * (a row's values are today's), and, for a mart whose rows have a status, with the status said ("customers in
+ * Germany": paying, trialing, churned or every row ever? asked back); every other word must be placed.
+ */
+const PAST_SAID = /\b(?:ever|had|did|was|were|used\s+to|so\s+far|all[\s-]time|since|been)\b/;
+function readValueCount(text: string, catalog: Catalog, at: Date): Plan | undefined {
+  const asked = COUNT_ASKED.exec(text);
+  // the rows hold today's values: "have we ever had", "did we have", "so far" ask about the past, which they don't keep
+  if (!asked || findPeriods(text, at).length || PAST_SAID.test(text)) return undefined;
+  const words = wordsOf(text);
+  const marts = catalog.marts().filter((model) => {
+    const stems = new Set(wordsOf(model.name.replaceAll("_", " ")).map((w) => w.stem));
+    return stems.size === 1 && words.some((w) => stems.has(w.stem));
+  });
+  const mart = marts.length === 1 ? marts[0]! : undefined;
+  const measure = mart && MONEY_COLUMNS.find((c) => mart.columns.some((col) => col.name === c));
+  if (!mart || !measure) return undefined;
+  const filters: RowFilter[] = [];
+  const spans: [number, number][] = [];
+  for (const col of mart.columns) {
+    const hits = Object.entries(col.value_synonyms ?? {}).flatMap(([phrase, values]) => {
+      const m = new RegExp(`\\b${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).exec(text);
+      return m ? [{ values, at: [m.index, m.index + m[0].length] as [number, number] }] : [];
+    });
+    // two values of one column said ("paying customers in Germany or France"): asked back, never the first
+    if (hits.length > 1) return undefined;
+    const hit = hits[0];
+    if (!hit) continue;
+    const values = hit.values.map(String);
+    filters.push(
+      values.length === 1
+        ? { column: col.name, op: "=", value: values[0]! }
+        : { column: col.name, op: "in", value: values },
+    );
+    spans.push(hit.at);
+  }
+  if (!filters.length) return undefined;
+  if (mart.columns.some((c) => c.name === "status") && !filters.some((f) => f.column === "status")) return undefined;
+  const kept = keptTo(
+    text,
+    mart.name,
+    catalog,
+    at,
+    (w, martStems) =>
+      spans.some(([a, b]) => w.start >= a && w.end <= b) ||
+      martStems.has(w.stem) ||
+      w.end <= asked[0].length ||
+      /^(?:do|we|have|are|there|in|from|based|located)$/.test(w.text),
+    filters,
   );
   if (!kept) return undefined;
   const label = mart.columns.find((c) => /name$/.test(c.name) && !c.pii)?.name ?? measure;

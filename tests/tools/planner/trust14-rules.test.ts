@@ -159,3 +159,36 @@ describe("deals created in a period are the deals counted by the day each was cr
     });
   });
 });
+
+describe("a mart's rows kept to the values its columns' synonyms name, counted now", () => {
+  test.each([
+    [
+      "How many paying customers do we have in France?",
+      [
+        { column: "country", op: "=", value: "FR" },
+        { column: "status", op: "in", value: ["active", "past_due"] },
+      ],
+    ],
+    [
+      "how many paying customers in the UK",
+      [
+        { column: "country", op: "=", value: "GB" },
+        { column: "status", op: "in", value: ["active", "past_due"] },
+      ],
+    ],
+  ])("%p → customers counted with those filters", (q, filters) => {
+    const p = plan(q);
+    expect(p.intent).toBe("count_rows");
+    expect(p.calls[0]!.input).toMatchObject({ mart: "customers" });
+    expect(p.calls[0]!.input.filters).toEqual(filters);
+  });
+
+  test.each([
+    "how many customers do we have in Germany",
+    "how many paying customers do we have in Germany or France",
+    "how many paying customers did we have in Germany last month",
+    "how many paying customers have we ever had in Germany",
+  ])("%p: no status said, two values of one column, or a period the rows cannot keep: asked back", (q) => {
+    expect(refusal(q).status).toBe("refusal");
+  });
+});
