@@ -29,6 +29,21 @@ describe("a money noun heading the phrase picks the amount, never the rate that 
   });
 
   test.each([
+    ["failed payments $ last month", "failed_payments_amount"],
+    ["won deals $ in october", "won_amount"],
+    ["reactivation amount in q3", "reactivation_mrr"],
+  ])("%p: the money said picks the amount of the count it names (%s)", (q, metric) => {
+    expect(input(q)).toMatchObject({ metric });
+  });
+
+  test.each(["contraction rate last month", "open deals amount now", "churned customers amount last month"])(
+    "%p: a unit no metric of those words has is asked back",
+    (q) => {
+      expect(refusal(q).kind).toBe("clarify");
+    },
+  );
+
+  test.each([
     ["MRR churn in Q3", "revenue_churn_rate"],
     ["revenue churn last quarter", "revenue_churn_rate"],
     ["churn MRR rate in Q3", "revenue_churn_rate"],
