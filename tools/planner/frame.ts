@@ -108,13 +108,22 @@ export function withoutFrame(
       out = asked;
     }
   }
-  // "Deals won report", "the MRR chart", "MRR movements table": the report is its metric; "MRR movements" (the
-  // table of the five movements) only with a report noun after it or another metric named after it
-  cut(new RegExp(`(?<=[a-z0-9]\\s+)(?:movements?\\s+)?${REPORT_NOUN}\\b`, "g"), "");
-  cut(
-    /\b(mrr|arr)\s+movements\b(?=.*\b(?:new|expansion|contraction|churn|churned|reactivation|net)\b)/g,
-    (_m, unit) => unit!,
-  );
+  // "Deals won report", "the MRR chart": the report is its metric
+  cut(new RegExp(`(?<=[a-z0-9]\\s+)${REPORT_NOUN}\\b`, "g"), "");
+  // "MRR movements for October — what was churn?": a row of the movements table is an amount of MRR, so the unit
+  // goes with each movement named after it ("churn" there is churn MRR, never the churn rate); the table's name alone
+  // ("MRR movements for Q3") names no one movement and is left to ask back
+  const table = /\b(mrr|arr)\s+movements\b/.exec(out);
+  const rest = table ? out.slice(table.index + table[0].length) : "";
+  if (table && /\b(?:new|expansion|contraction|churn|churned|reactivation|net)\b/.test(rest)) {
+    const unit = table[1]!;
+    said.push(table[0]);
+    const withUnit = rest.replace(
+      /\b(new\s+business|new|expansion|contraction|churn|churned|reactivation)\b(?!\s+(?:mrr|arr|movements?)\b)/g,
+      (m: string) => `${m} ${unit}`,
+    );
+    out = `${out.slice(0, table.index)}${withUnit}`;
+  }
   out = out
     .replace(/\s*(?:—|–|--|\s-\s)\s*/g, " — ")
     .replace(/\s{2,}/g, " ")

@@ -68,6 +68,8 @@ describe("a vendor's report, row or chart framing a metric is read as the metric
     ["the New Business line in the MRR movements report for October", "new_mrr", "2026-10"],
     ["the Win Rate row of the sales dashboard for Q3", "win_rate", "2026-Q3"],
     ["MRR movements for October — how much was Reactivation MRR?", "reactivation_mrr", "2026-10"],
+    ["MRR movements for October — what was churn?", "churned_mrr", "2026-10"],
+    ["the MRR movements chart for September — what was expansion?", "expansion_mrr", "2026-09"],
     ["Deals won report for October", "deals_won", "2026-10"],
     ["Net MRR movement for September", "net_new_mrr", "2026-09"],
     ["ChartMogul calls it ARPA — what was ours last month?", "arpa", "last_month"],
@@ -95,12 +97,13 @@ describe("a vendor's report, row or chart framing a metric is read as the metric
     expect(p.calls[0]!.input).toMatchObject({ metric, group_by: [dim] });
   });
 
-  test.each(["MRR movements for October", "the Churn row of the Chart Data table for August"])(
-    "%p: the movements table as a whole, or a one-word row of a report with no unit, is asked back",
-    (q) => {
-      expect(refusal(q).status).toBe("refusal");
-    },
-  );
+  test.each([
+    "MRR movements for October",
+    "MRR movements table for Q3",
+    "the Churn row of the Chart Data table for August",
+  ])("%p: the movements table as a whole, or a one-word row of a report with no unit, is asked back", (q) => {
+    expect(refusal(q).status).toBe("refusal");
+  });
 });
 
 describe("a definition restated with 'i.e.' is checked against the metric's own", () => {
