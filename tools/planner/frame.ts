@@ -69,7 +69,7 @@ export function withoutFrame(
     if (unit) return /\b(?:mrr|arr)\b/.test(row!) ? row! : `${row} ${unit[1]}`;
     // a one-word row of a report with no unit ("the Churn row of the Chart Data table") may be a count, an amount
     // or a rate: left as typed, and asked back
-    return /\s/.test(row!.trim()) ? row! : m;
+    return row!.split(/\s+/).filter((w) => w && !STOP.has(w)).length > 1 ? row! : m;
   });
   cut(REPORT_SAYS, (_m, what, subject) => `${what} was ${subject}`);
   cut(FILTERED, "for");

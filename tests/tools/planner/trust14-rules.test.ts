@@ -101,6 +101,7 @@ describe("a vendor's report, row or chart framing a metric is read as the metric
     "MRR movements for October",
     "MRR movements table for Q3",
     "the Churn row of the Chart Data table for August",
+    "the Expansion row of the customers table for October",
   ])("%p: the movements table as a whole, or a one-word row of a report with no unit, is asked back", (q) => {
     expect(refusal(q).status).toBe("refusal");
   });
