@@ -216,6 +216,10 @@ export async function publishTable(
     previous.bytes - previous.base_bytes < previous.base_bytes * MAX_DELTA_SHARE &&
     (delta.strategy === "append" ? !previous.keys : previous.keys?.join() === delta.keys.join())
   ) {
+    // a merge or append that added no rows (a 15-minute run re-landing objects unchanged) is the previous entry
+    // under the new version: an empty part would be one more file every reader's view anti-joins
+    const added = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${ident(delta.temp)}`);
+    if (Number(added?.n ?? 0) === 0 && rows === previous.rows) return { entry: { ...previous, version }, written: 0 };
     const part = await writePart(db, dir, stem, previous.write, ident(delta.temp), rows);
     const entry: TableEntry = {
       ...previous,

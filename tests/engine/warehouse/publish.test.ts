@@ -122,6 +122,52 @@ describe("publish writes what changed", () => {
     expect(readFileSync(join(p.paths.snapshots, "current.json"), "utf8")).toContain('"verified":true');
   }, 120_000);
 
+  test("an incremental build that merged no rows keeps its table's parts: no empty part is published", async () => {
+    const dir = writeProject({
+      "project.yaml": `name: parts
+sources:
+  feed:
+    connector: files
+    owner: ops@example.io
+    config: { streams: [{ name: items, path: "data/items-*.csv", primary_key: id }] }
+`,
+      "data/items-1.csv": `id,v\n${Array.from({ length: 12000 }, (_, i) => `${i},a${i}`).join("\n")}\n`,
+      // rows marked skip never reach the model: a pull of only those changes its input, not its rows
+      "models/staging/items.sql":
+        "select id, v, _dp_run_id as run_id from {{ source('feed', 'items') }}\nwhere v <> 'skip'{% if is_incremental() %} and _dp_run_id not in (select run_id from {{ this }}){% endif %}\nqualify row_number() over (partition by id order by _dp_run_id desc) = 1\n",
+      "models/staging/staging.yml": "models:\n  - name: items\n    materialized: incremental\n    unique_key: id\n",
+    });
+    const p = loadProject(dir);
+    await pull(p);
+    expect((await build(p)).ok).toBe(true);
+    writeFileSync(join(dir, "data/items-2.csv"), "id,v\n5,b5\n");
+    await pull(p);
+    expect((await build(p)).ok).toBe(true);
+    const before = manifest(dir).tables["staging.items"]!;
+    expect(before.parts).toHaveLength(2);
+
+    writeFileSync(join(dir, "data/items-3.csv"), "id,v\n7,skip\n12000,skip\n");
+    await pull(p);
+    const built = await build(p);
+    expect(built.models.map((m) => [m.model, m.status])).toEqual([["items", "success"]]);
+    const after = manifest(dir).tables["staging.items"]!;
+    expect(after.parts).toEqual(before.parts);
+    expect(after.version).not.toBe(before.version);
+    expect(
+      await snapshotRows(
+        dir,
+        "select count(*)::int as n, max(v) filter (where id = 5) as v5, max(v) filter (where id = 7) as v7 from staging.items",
+      ),
+    ).toEqual([{ n: 12000, v5: "b5", v7: "a7" }]);
+
+    // the next rows go out as a part over the same parts
+    writeFileSync(join(dir, "data/items-4.csv"), "id,v\n12001,n\n");
+    await pull(p);
+    expect((await build(p)).ok).toBe(true);
+    expect(manifest(dir).tables["staging.items"]!.parts).toHaveLength(3);
+    expect(await snapshotRows(dir, "select count(*)::int as n from staging.items")).toEqual([{ n: 12001 }]);
+  }, 120_000);
+
   test("a table model keyed by a unique, not-null column publishes the rows its row diff replaced or added as a part; a row removed writes it whole", async () => {
     const dir = writeProject({
       "project.yaml": `name: keyed
