@@ -1,5 +1,5 @@
 import { DpError } from "../errors.ts";
-import { type Db, ident, literal, qualified } from "../warehouse/duckdb.ts";
+import { type Db, ident, qualified } from "../warehouse/duckdb.ts";
 import { compileSql, liveRelation } from "./compile.ts";
 import type { Model, ModelGraph } from "./models.ts";
 import { checkContract } from "./testing/contract-check.ts";
@@ -173,16 +173,23 @@ export async function matchingColumns(
   table: string,
   nextName: string,
 ): Promise<string[] | undefined> {
-  const cols = await db.all<{ live: string | null; next: string | null; names: string[] }>(
-    `SELECT l.sig AS live, n.sig AS next, n.names FROM
-       (SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) AS sig FROM duckdb_columns()
-        WHERE database_name = current_database() AND schema_name = ${literal(schema)} AND table_name = ${literal(table)}) l,
-       (SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) AS sig,
-               list(column_name ORDER BY column_index) AS names FROM duckdb_columns()
-        WHERE database_name = 'temp' AND table_name = ${literal(nextName)}) n`,
-  );
-  if (!cols[0]?.live || cols[0].live !== cols[0].next || /\b(MAP|UNION)\(/.test(cols[0].next ?? "")) return undefined;
-  return cols[0].names;
+  // DESCRIBE binds the one table; duckdb_columns() lists every column of every table first (≈ 7 ms of CPU a model
+  // at 45 models, against ≈ 1 ms)
+  const live = await describe(db, qualified(schema, table));
+  const next = await describe(db, `temp.main.${ident(nextName)}`);
+  const sig = (cols: Column[]) => cols.map((c) => `${c.column_name} ${c.column_type}`).join(", ");
+  if (!live.length || sig(live) !== sig(next) || /\b(MAP|UNION)\(/.test(sig(next))) return undefined;
+  return next.map((c) => c.column_name);
+}
+
+interface Column {
+  column_name: string;
+  column_type: string;
+}
+
+/** An existing relation's columns, in order (a failed statement would abort the caller's transaction). */
+async function describe(db: Db, rel: string): Promise<Column[]> {
+  return await db.all<Column & Record<string, unknown>>(`DESCRIBE ${rel}`);
 }
 
 /**
@@ -278,10 +285,7 @@ export const TOMBSTONE = "_dp_deleted";
  * filters those rows out instead.
  */
 async function hasTombstones(db: Db, name: string): Promise<boolean> {
-  const cols = await db.all<{ name: string }>(
-    `SELECT column_name AS name FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = ${literal(name)} AND column_name = ${literal(TOMBSTONE)}`,
-  );
-  return cols.length > 0;
+  return (await describe(db, `temp.main.${ident(name)}`)).some((c) => c.column_name === TOMBSTONE);
 }
 
 /** The temp table holding the rows an incremental build merged or appended. */

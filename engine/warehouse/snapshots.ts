@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { Db, ident, literal, qualified } from "./duckdb.ts";
 import { log } from "../log.ts";
 import {
+  checkPartFooters,
   type Column,
   columnsByTable,
   type Manifest,
@@ -272,6 +273,8 @@ export async function publishSnapshot(
   const columns = parted.length ? await columnsByTable(db) : new Map<string, Column[]>();
   const threads = await currentThreads(db);
   const entries = new Map<string, TableEntry>();
+  /** each part this publish wrote → the rows its COPY reported */
+  const copied = new Map<string, number>();
   // small tables first, on one thread: see SMALL_ROWS
   const order = parted.map((t) => ({ t, small: t.rows <= SMALL_ROWS }));
   order.sort((a, b) => Number(b.small) - Number(a.small));
@@ -293,6 +296,7 @@ export async function publishSnapshot(
         changes.mergeKeys?.get(rel),
       );
       entries.set(rel, out.entry);
+      if (out.part) copied.set(out.part.file, out.part.rows);
       written += out.written;
     }
   } finally {
@@ -332,7 +336,7 @@ export async function publishSnapshot(
       phase("open");
       await createRelations(snap, tablesDir, manifest, views);
       phase("views");
-      await verifySnapshot(snap, tablesDir, manifest, before, threads, columns, kept);
+      await verifySnapshot(snap, tablesDir, manifest, before, threads, columns, kept, copied);
       phase("read-back");
       await snap.run("CHECKPOINT");
     } finally {
@@ -482,11 +486,16 @@ async function createRelations(
 }
 
 /**
- * Reads every relation back before the pointer moves. Every new part is read in full (each column of each
- * row, `hash` of the row) and counted; a table that is one new part (written whole this publish) is checked
- * by that count, since its view is that part's columns cast back; any other table (parts shared with the
- * snapshot before, an incremental model's new part added to them, merge keys) is counted through its view;
- * a table copied into the snapshot file is read in full and counted. Each count must equal the warehouse's; each view bound when it was created. A snapshot that fails is never named.
+ * Reads every relation back before the pointer moves. A new part of up to SMALL_ROWS rows is read in full (each
+ * column of each row, `hash` of the row) and counted; a larger one is counted from its Parquet footer, which must
+ * say the rows DuckDB's COPY reported writing (`copied`): the footer is the file's last bytes, so a part cut short
+ * or never finished has none. Decoding a large part again read back the page cache DuckDB's own writer had just
+ * filled, at ≈1 s of CPU for the 10× demo's 4M events (bench/ANALYSIS.md "The 10× build (issue #18, branch
+ * build10x)"); `dp doctor` still reads every part in full. A table that is one new part (written whole this
+ * publish) is checked by that count, since its view is that part's columns cast back; any other table (parts
+ * shared with the snapshot before, an incremental model's new part added to them, merge keys) is counted through
+ * its view; a table copied into the snapshot file is read in full and counted. Each count must equal the
+ * warehouse's; each view bound when it was created. A snapshot that fails is never named.
  *
  * New parts are read in multi-file scans of up to 200 (`read_parquet([...], union_by_name, filename)`,
  * grouped by file; see readChunks), not a UNION ALL of a scan per part: for 500 small parts that is ≈80 ms
@@ -502,6 +511,8 @@ async function verifySnapshot(
   columns: Map<string, Column[]>,
   /** tables the snapshot file kept from the last one (fillSnapshotFile): counted, not read again */
   kept: Set<string>,
+  /** each part written by this publish → the rows its COPY reported */
+  copied: Map<string, number>,
 ): Promise<void> {
   const old = new Set(Object.values(before?.tables ?? {}).flatMap((e) => e.parts));
   const rels = Object.keys(manifest.tables);
@@ -510,6 +521,7 @@ async function verifySnapshot(
     manifest.inline ?? {},
   ).map((rel) => ({ rel, view: relation(rel), small: true, inline: !kept.has(rel) }));
   const files: PartToRead[] = [];
+  const footers: { path: string; written: number; rel?: string }[] = [];
   for (const rel of rels) {
     const e = manifest.tables[rel]!;
     const fresh = e.parts.filter((p) => !old.has(p));
@@ -517,10 +529,15 @@ async function verifySnapshot(
     const one = e.parts.length === 1 && fresh.length === 1;
     // a part's rows: the table's when it is the only part; an added part's are at most the table's
     const width = Math.max(1, columns.get(rel)?.length ?? 1);
-    for (const p of fresh)
-      files.push({ path: join(tablesDir, p), ...(one ? { rel } : {}), small, rows: e.rows, width });
+    for (const p of fresh) {
+      const written = copied.get(p);
+      if (written !== undefined && written > SMALL_ROWS)
+        footers.push({ path: join(tablesDir, p), written, ...(one ? { rel } : {}) });
+      else files.push({ path: join(tablesDir, p), ...(one ? { rel } : {}), small, rows: e.rows, width });
+    }
     if (!one) viewCounts.push({ rel, view: relation(rel), small });
   }
+  for (const [f, n] of await checkPartFooters(snap, footers)) if (f.rel) counts.set(f.rel, n);
   // small tables on the connection's one thread, then the rest on every thread
   for (const small of [true, false]) {
     if (!small && threads > 1) await setThreads(snap, threads);

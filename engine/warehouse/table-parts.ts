@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { DpError } from "../errors.ts";
 import { type Db, ident, literal, qualified } from "./duckdb.ts";
 
 /**
@@ -123,9 +124,14 @@ function textOf(col: string, type: string): string {
 /**
  * How a part is written. zstd at level 1, not DuckDB's default 3: the 9.8M-row events table of the 10× demo
  * took 7.0 s of CPU to write instead of 8.3–8.7, at the same size (192 against 190 MB), and it is read back
- * as fast. Snappy and LZ4 cost as little CPU but wrote 313–325 MB.
+ * as fast. Snappy and LZ4 cost as little CPU but wrote 313–325 MB. A string column's dictionary page is given
+ * up past 64 KB, not DuckDB's 1 MB: a column of ids or JSON (a distinct value per row) was dictionary-encoded
+ * up to the limit and then written plain anyway, while a low-cardinality column fits well within 64 KB. Every
+ * part of the `medium` demo's warehouse: 4.4–4.7 → 3.7–3.9 s of CPU, 90.0 → 92.2 MB (bench/ANALYSIS.md "The
+ * 10× build (issue #18, branch build10x)"); turning dictionaries off cost about as little but wrote 10% more.
  */
-export const PART_OPTIONS = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1";
+export const PART_OPTIONS =
+  "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, STRING_DICTIONARY_PAGE_SIZE_LIMIT 65536";
 
 /**
  * The Parquet writer holds a row group per thread in memory, uncompressed, and DuckDB's row group is 122,880
@@ -149,8 +155,15 @@ async function rowGroupRows(db: Db, write: string, source: string, rows: number)
   return fit >= DUCKDB_ROW_GROUP ? undefined : Math.max(PROBE_ROWS, fit);
 }
 
-/** Writes `SELECT write FROM source` to a new part; returns its file name and size. */
-async function writePart(db: Db, dir: string, stem: string, write: string, source: string, rows: number) {
+/** Writes `SELECT write FROM source` to a new part; returns its file name, size and the rows DuckDB's COPY wrote. */
+async function writePart(
+  db: Db,
+  dir: string,
+  stem: string,
+  write: string,
+  source: string,
+  rows: number,
+): Promise<NewPart & { bytes: number }> {
   mkdirSync(dir, { recursive: true });
   let n = 0;
   while (existsSync(join(dir, `${stem}.${n}.parquet`))) n++;
@@ -158,11 +171,17 @@ async function writePart(db: Db, dir: string, stem: string, write: string, sourc
   const tmp = join(dir, `.${file}.tmp`);
   rmSync(tmp, { force: true });
   const group = await rowGroupRows(db, write, source, rows);
-  await db.run(
+  const copied = await db.one<{ Count: number }>(
     `COPY (SELECT ${write} FROM ${source}) TO ${literal(tmp)} (${PART_OPTIONS}${group ? `, ROW_GROUP_SIZE ${group}` : ""})`,
   );
   renameSync(tmp, join(dir, file));
-  return { file, bytes: statSync(join(dir, file)).size };
+  return { file, bytes: statSync(join(dir, file)).size, rows: Number(copied?.Count ?? Number.NaN) };
+}
+
+/** A part written by this publish: its file name and the rows DuckDB's COPY reported writing into it. */
+export interface NewPart {
+  file: string;
+  rows: number;
 }
 
 /**
@@ -182,7 +201,7 @@ export async function publishTable(
   columns: Column[],
   /** an incremental model's merge keys, for a table written whole */
   mergeKeys?: string[],
-): Promise<{ entry: TableEntry; written: number }> {
+): Promise<{ entry: TableEntry; written: number; part?: NewPart }> {
   const present = (e: TableEntry) => e.parts.every((p) => existsSync(join(dir, p)));
   if (version && previous?.version === version && previous.rows === rows && present(previous))
     return { entry: previous, written: 0 };
@@ -197,6 +216,10 @@ export async function publishTable(
     previous.bytes - previous.base_bytes < previous.base_bytes * MAX_DELTA_SHARE &&
     (delta.strategy === "append" ? !previous.keys : previous.keys?.join() === delta.keys.join())
   ) {
+    // a merge or append that added no rows (a 15-minute run re-landing objects unchanged) is the previous entry
+    // under the new version: an empty part would be one more file every reader's view anti-joins
+    const added = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${ident(delta.temp)}`);
+    if (Number(added?.n ?? 0) === 0 && rows === previous.rows) return { entry: { ...previous, version }, written: 0 };
     const part = await writePart(db, dir, stem, previous.write, ident(delta.temp), rows);
     const entry: TableEntry = {
       ...previous,
@@ -205,7 +228,7 @@ export async function publishTable(
       rows,
       bytes: previous.bytes + part.bytes,
     };
-    return { entry, written: part.bytes };
+    return { entry, written: part.bytes, part };
   }
   const write = columns.map((c) => `${textOf(ident(c.name), c.type)} AS ${ident(c.name)}`).join(", ");
   const part = await writePart(db, dir, stem, write || "*", qualified(schema, name), rows);
@@ -223,7 +246,7 @@ export async function publishTable(
     bytes: part.bytes,
     base_bytes: part.bytes,
   };
-  return { entry, written: part.bytes };
+  return { entry, written: part.bytes, part };
 }
 
 /** The view a snapshot holds for a table: its parts, later merge parts hiding earlier rows with their keys. */
@@ -239,4 +262,32 @@ export function tableViewSql(dir: string, e: TableEntry): string {
       : `SELECT * FROM ${list([p])}`;
   });
   return `SELECT ${e.select} FROM (${arms.join(" UNION ALL ")})`;
+}
+
+/**
+ * Checks parts against the rows their COPY reported writing, from each Parquet footer alone (no row is decoded):
+ * the footer is a file's last bytes, so a part cut short or never finished fails here (DuckDB cannot read it, or
+ * a count that differs). Returns each part with its count.
+ */
+export async function checkPartFooters<P extends { path: string; written: number }>(
+  db: Db,
+  parts: P[],
+): Promise<Map<P, number>> {
+  const out = new Map<P, number>();
+  if (!parts.length) return out;
+  const rows = await db.all<{ f: string; n: number }>(
+    `SELECT file_name AS f, num_rows AS n FROM parquet_file_metadata([${parts.map((p) => literal(p.path)).join(", ")}])`,
+  );
+  const byPath = new Map(rows.map((r) => [r.f, Number(r.n)]));
+  for (const p of parts) {
+    const n = byPath.get(p.path) ?? 0;
+    if (n !== p.written)
+      throw new DpError(
+        "PUBLISH",
+        `snapshot check: part ${basename(p.path)} holds ${n} rows where its write reported ${p.written}`,
+        { exitCode: 1 },
+      );
+    out.set(p, n);
+  }
+  return out;
 }

@@ -52,11 +52,16 @@ where customer_id in (
     select customer_id from {{ ref('stg_stripe__customers') }}
     where email not like '%@example.com' and upper(customer_name) not like 'TEST %'
 )
--- an incremental build deletes the events of a customer that left billing since (a deleted customer)
+-- an incremental build deletes the events of a customer that left billing since (a deleted customer): one
+-- landed in billing after the newest event here and no longer kept (every event's customer_id against every
+-- customer took ≈ 0.15 s of CPU each build at 3.8M events)
 {% if is_incremental() %}union all by name
 select event_id, true as _dp_deleted
 from {{ this }}
-where customer_id not in (
+where customer_id in (
+    select id from {{ source('stripe', 'customers') }}
+    where _dp_loaded_at > (select max(loaded_at) at time zone 'UTC' from {{ this }})
+    except
     select customer_id from {{ ref('stg_stripe__customers') }}
     where email not like '%@example.com' and upper(customer_name) not like 'TEST %'
 ){% endif %}

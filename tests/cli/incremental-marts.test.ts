@@ -8,12 +8,15 @@ import { dp, runDp, snapshotRows, tempDir } from "../helpers.ts";
  * The cron path's incremental models past staging: int_stripe__subscription_states (recomputes the
  * subscriptions whose inputs moved and the month ends that moved, carries the current month of the others),
  * int_stripe__subscription_mrr (the subscriptions whose inputs moved, the month ends that moved),
- * product_usage_daily (the days from the first changed one) and product_usage_monthly (the changed months).
- * After each later pull — 15 minutes on, then across a month end — the incremental build must equal a
- * `--full-refresh` build of the same lake, row for row, in every table downstream of them too.
+ * product_usage_daily (the days from the first changed one), product_usage_monthly (the changed months) and
+ * stg_hubspot__deal_month_ends (the deals whose inputs moved, the month ends that passed), which pipeline_monthly
+ * counts its past months from. After each pull of a chain — 15 minutes on, 15 more, then across a month end — the
+ * incremental build must equal a `--full-refresh` build of the same lake, row for row, in every table downstream
+ * of them too.
  */
 const T0 = "2026-11-21T06:00:00Z";
 const T15 = "2026-11-21T06:15:00Z";
+const T30 = "2026-11-21T06:30:00Z";
 // the next month: November's month end stops being the current one
 const DEC = "2026-12-02T06:00:00Z";
 
@@ -77,7 +80,7 @@ describe("incremental marts", () => {
     );
     expect(first[0]!.as_of).toBe("2026-11-21 06:00:00");
 
-    for (const now of [T15, DEC]) {
+    for (const now of [T15, T30, DEC]) {
       await ok(["pull", "-C", dir], now);
       const built = JSON.parse(await ok(["build", "--json", "-C", dir], now)) as Built;
       expect(built.ok).toBe(true);
@@ -87,6 +90,7 @@ describe("incremental marts", () => {
         "int_stripe__subscription_mrr",
         "product_usage_daily",
         "product_usage_monthly",
+        "pipeline_monthly",
       ])
         expect(status[m]).toBe("success");
 
@@ -151,5 +155,16 @@ describe("incremental marts", () => {
       "SELECT (SELECT max(day)::varchar FROM marts.product_usage_daily) AS day, (SELECT month::varchar FROM marts.product_usage_monthly WHERE is_month_to_date) AS month",
     );
     expect(usage).toEqual([{ day: "2026-12-02", month: "2026-12-01" }]);
+    // November ended: every deal created by its last instant has its position there, and the current month is
+    // not kept per deal (pipeline_monthly reads it from the deals now)
+    const deals = await rows(
+      dir,
+      `SELECT (SELECT count(*)::int FROM staging.stg_hubspot__deal_month_ends WHERE month = DATE '2026-11-01') AS november,
+              (SELECT count(*)::int FROM staging.stg_hubspot__deals WHERE created_at < TIMESTAMP '2026-12-01') AS created,
+              (SELECT count(*)::int FROM staging.stg_hubspot__deal_month_ends WHERE month >= DATE '2026-12-01') AS december`,
+    );
+    expect(deals[0]!.november).toBe(deals[0]!.created);
+    expect(Number(deals[0]!.november)).toBeGreaterThan(0);
+    expect(deals[0]!.december).toBe(0);
   }, 300_000);
 });

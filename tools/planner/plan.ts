@@ -17,6 +17,7 @@ import { readBucketCount, readCompound } from "./buckets.ts";
 import type { CallRole, Intent, Plan, PlannedCall, Refusal } from "./plan-types.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
+import { restatesDefinition, withoutFrame } from "./frame.ts";
 import { withoutNoise } from "./noise.ts";
 import { learnerEnglish } from "./vocabulary.ts";
 import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
@@ -178,7 +179,8 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
     readCompound(asked, at, (q) => planQuestionCore(q, catalog, at), askBack) ??
     readBucketCount(asked, catalog, at, askBack);
   const core = bucketed ?? planQuestionCore(asked, catalog, at);
-  const grown = (core.status === "refusal" && growthVersus(asked, catalog, at)) || core;
+  const grown =
+    (core.status === "refusal" && (growthVersus(asked, catalog, at) || deframed(asked, catalog, at))) || core;
   const planned = grown.status === "plan" && !grown.interpretation ? withRowsReading(grown, catalog, at) : grown;
   if (planned.status !== "plan" || !planned.interpretation) return planned;
   const metrics = [
@@ -201,6 +203,41 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
       unplaced: said.said.split(/\s+/),
     };
   return withExclusion(planned, exclusions, said?.said);
+}
+
+/**
+ * "What did the Contraction row of the MRR movements table say for September?": a question refused as typed, read
+ * again without the report, tool or row that frames it (see frame.ts); its reading says what was set aside.
+ */
+function deframed(question: string, catalog: Catalog, at: Date): Plan | Refusal | undefined {
+  const frame = withoutFrame(normalize(question).replace(/[?!.]+$/, ""), catalog);
+  if (!frame) return undefined;
+  const again = planQuestionCore(frame.text, catalog, at);
+  if (again.status !== "plan") return undefined;
+  // a count of a mart's rows gets its reading after (withRowsReading); a restated formula needs a metric to check
+  if (!again.interpretation) return frame.restated ? undefined : again;
+  const metric = catalog.metrics.find((m) => m.name === again.interpretation!.metric);
+  if (frame.restated && (!metric || !restatesDefinition(frame.restated, metric, catalog)))
+    return {
+      ...refuse(
+        catalog,
+        `"${frame.restated}" is not how ${again.interpretation.metric_label} is defined here (${metric?.description?.split(/[.;]/)[0] ?? "see dp ask 'define …'"}); ask for it as defined, or for each part`,
+      ),
+      kind: "clarify",
+      interpretation: again.interpretation,
+      unplaced: [frame.restated],
+    };
+  const said = frame.said.map((s) => `"${s}"`).join(", ");
+  return {
+    ...again,
+    interpretation: {
+      ...again.interpretation,
+      why: [
+        ...again.interpretation.why,
+        `${said}: where the number is shown (a report, its row, a tool), read as "${frame.text}"`,
+      ],
+    },
+  };
 }
 
 /** A ranking or count of a mart's rows carries its reading, as a metric's does (see rowsInterpretation). */
@@ -433,7 +470,8 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   }
   const top = TOP.exec(text);
   if (!top) {
-    const counted = readThreshold(text, catalog, at);
+    const counted =
+      readThreshold(text, catalog, at) ?? readCreatedCount(text, catalog, at) ?? readValueCount(text, catalog, at);
     if (counted) return counted;
   }
   // a ranking reads a mart's rows as they stand: a period, a filter or a verb around it ("the largest deal we
@@ -870,7 +908,7 @@ function rowFilters(
   });
 }
 
-type RowFilter = { column: string; op: string; value: string | number | boolean };
+type RowFilter = { column: string; op: string; value: string | number | boolean | string[] };
 
 /** The filters every word of the question places on a mart's rows (see rowFilters); own: words already placed. */
 function keptTo(
@@ -880,6 +918,7 @@ function keptTo(
   at: Date,
   own: (w: Word, martStems: Set<string>) => boolean,
   filters: RowFilter[] = [],
+  eventSaid?: string,
 ): RowFilter[] | undefined {
   const mart = catalog.models.get(martName);
   if (!mart) return undefined;
@@ -889,7 +928,7 @@ function keptTo(
   const placed = words.map(
     (w) => STOP.has(w.text) || STOP.has(w.stem) || /^\d+$/.test(w.text) || w.text in NUMBER_WORDS || own(w, martStems),
   );
-  let event: string | undefined;
+  let event: string | undefined = eventSaid;
   words.forEach((w, i) => {
     const state = ROW_STATE[w.text];
     if (!state || !cols.has(state.column) || filters.some((f) => f.column === state.column)) return;
@@ -1030,6 +1069,113 @@ function readThreshold(text: string, catalog: Catalog, at: Date): Plan | Refusal
       role: "main",
       name: "top_n",
       input: { mart: mart.name, measure: money, label, n: 1, direction: "top", filters: kept },
+    },
+  ]);
+}
+
+/**
+ * "how many deals were created in October" (HubSpot's "deals created" report): the rows of the mart named, kept to the
+ * period on the day each was created, and to the values said, counted — every deal created then, whatever its stage
+ * now. Only for a mart with a created date; a word it cannot place ("new deals": new to whom?) leaves it to ask back.
+ */
+const CREATED = /\b(?:were|was|got|have\s+been|has\s+been)\s+(created|added|entered)\b|\b(created)\b/;
+function readCreatedCount(text: string, catalog: Catalog, at: Date): Plan | undefined {
+  const asked = COUNT_ASKED.exec(text);
+  const created = CREATED.exec(text);
+  if (!asked || !created || !findPeriods(text, at).length) return undefined;
+  const words = wordsOf(text);
+  const marts = catalog.marts().filter((model) => {
+    const stems = new Set(wordsOf(model.name.replaceAll("_", " ")).map((w) => w.stem));
+    return stems.size === 1 && words.some((w) => stems.has(w.stem));
+  });
+  const mart = marts.length === 1 ? marts[0]! : undefined;
+  const day = mart?.columns.find((c) => /^created/.test(c.name) && /^DATE$/i.test(c.type ?? ""));
+  const measure = mart && MONEY_COLUMNS.find((c) => mart.columns.some((col) => col.name === c));
+  if (!mart || !day || !measure) return undefined;
+  const [from, to] = [created.index, created.index + created[0].length];
+  const kept = keptTo(
+    text,
+    mart.name,
+    catalog,
+    at,
+    (w, martStems) =>
+      (w.start >= from && w.end <= to) ||
+      martStems.has(w.stem) ||
+      w.end <= asked[0].length ||
+      /^(?:were|was|did|we|get|got|have|has|been|there)$/.test(w.text),
+    [],
+    "created",
+  );
+  if (!kept) return undefined;
+  const label = mart.columns.find((c) => /name$/.test(c.name) && !c.pii)?.name ?? measure;
+  return plan1("count_rows", [
+    {
+      role: "main",
+      name: "top_n",
+      input: { mart: mart.name, measure, label, n: 1, direction: "top", filters: kept },
+    },
+  ]);
+}
+
+/**
+ * "how many paying customers do we have in Germany": a mart's rows as they stand now, kept to the values its columns'
+ * value synonyms name ("paying" is status active or past due, "Germany" is country DE), counted. Only with no period
+ * (a row's values are today's), and, for a mart whose rows have a status, with the status said ("customers in
+ * Germany": paying, trialing, churned or every row ever? asked back); every other word must be placed.
+ */
+const PAST_SAID = /\b(?:ever|had|did|was|were|used\s+to|so\s+far|all[\s-]time|since|been)\b/;
+function readValueCount(text: string, catalog: Catalog, at: Date): Plan | undefined {
+  const asked = COUNT_ASKED.exec(text);
+  // the rows hold today's values: "have we ever had", "did we have", "so far" ask about the past, which they don't keep
+  if (!asked || findPeriods(text, at).length || PAST_SAID.test(text)) return undefined;
+  const words = wordsOf(text);
+  const marts = catalog.marts().filter((model) => {
+    const stems = new Set(wordsOf(model.name.replaceAll("_", " ")).map((w) => w.stem));
+    return stems.size === 1 && words.some((w) => stems.has(w.stem));
+  });
+  const mart = marts.length === 1 ? marts[0]! : undefined;
+  const measure = mart && MONEY_COLUMNS.find((c) => mart.columns.some((col) => col.name === c));
+  if (!mart || !measure) return undefined;
+  const filters: RowFilter[] = [];
+  const spans: [number, number][] = [];
+  for (const col of mart.columns) {
+    const hits = Object.entries(col.value_synonyms ?? {}).flatMap(([phrase, values]) => {
+      const m = new RegExp(`\\b${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).exec(text);
+      return m ? [{ values, at: [m.index, m.index + m[0].length] as [number, number] }] : [];
+    });
+    // two values of one column said ("paying customers in Germany or France"): asked back, never the first
+    if (hits.length > 1) return undefined;
+    const hit = hits[0];
+    if (!hit) continue;
+    const values = hit.values.map(String);
+    filters.push(
+      values.length === 1
+        ? { column: col.name, op: "=", value: values[0]! }
+        : { column: col.name, op: "in", value: values },
+    );
+    spans.push(hit.at);
+  }
+  if (!filters.length) return undefined;
+  if (mart.columns.some((c) => c.name === "status") && !filters.some((f) => f.column === "status")) return undefined;
+  const kept = keptTo(
+    text,
+    mart.name,
+    catalog,
+    at,
+    (w, martStems) =>
+      spans.some(([a, b]) => w.start >= a && w.end <= b) ||
+      martStems.has(w.stem) ||
+      w.end <= asked[0].length ||
+      /^(?:do|we|have|are|there|in|from|based|located)$/.test(w.text),
+    filters,
+  );
+  if (!kept) return undefined;
+  const label = mart.columns.find((c) => /name$/.test(c.name) && !c.pii)?.name ?? measure;
+  return plan1("count_rows", [
+    {
+      role: "main",
+      name: "top_n",
+      input: { mart: mart.name, measure, label, n: 1, direction: "top", filters: kept },
     },
   ]);
 }

@@ -359,7 +359,7 @@ function candidatesFor(tokens: Token[], catalog: Catalog, skip?: (phrase: string
   const clauses = clausesOf(tokens.filter((_, i) => !cued.has(i)));
   const out: Candidate[] = [];
   const said = new Set(tokens.map((t) => t.stem));
-  const cue = cueOf(tokens);
+  const cue = cueOf(tokens) ?? headUnitOf(tokens);
   catalog.metrics.forEach((metric, order) => {
     const covered = new Set<string>();
     let strength = 0;
@@ -439,6 +439,25 @@ function candidatesFor(tokens: Token[], catalog: Catalog, skip?: (phrase: string
       b.strength - a.strength ||
       a.order - b.order,
   );
+}
+
+/**
+ * A unit noun that ends a noun phrase names what is counted: "churn MRR" and "refund amount" are money (the MRR of the
+ * churn, the amount of the refunds), "churn rate" a percentage; said first it only qualifies the head ("MRR churn",
+ * "revenue churn" are rates of churn). Money nouns only: a rate is already cued by its own word.
+ */
+const PERIOD_LEAD_WORD =
+  /^(?:last|this|previous|prior|past|trailing|ytd|mtd|qtd|yesterday|q[1-4]|jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december)$/;
+const MONEY_HEAD = /^(?:mrr|arr|amount|amounts|dollars?|usd|eur|\$)$/;
+export function headUnitOf(tokens: Token[]): "currency" | undefined {
+  for (let i = 1; i < tokens.length; i++) {
+    const [before, t, after] = [tokens[i - 1]!, tokens[i]!, tokens[i + 1]];
+    if (!MONEY_HEAD.test(t.raw) || STOP.has(before.raw) || MONEY_HEAD.test(before.raw) || /^\d/.test(before.raw))
+      continue;
+    // the head ends the phrase: nothing but a stop word, a period or the end after it ("churn MRR in Q3")
+    if (!after || STOP.has(after.raw) || /^\d/.test(after.raw) || PERIOD_LEAD_WORD.test(after.raw)) return "currency";
+  }
+  return undefined;
 }
 
 /** "how many" asks for a count, "how much" for an amount, "rate" or "%" for a percentage. */
@@ -1580,6 +1599,9 @@ function attemptWith(
     unplaced.push(`${sup[0]} (nothing of ${metric.name} to rank: no dimension of it or period bucket is named)`);
   if (clash)
     unplaced.push(`${CUE_WORDS[said]} (${metric.name} is ${FORMAT_WORDS[metric.format ?? "number"] ?? metric.format})`);
+  // "churn amount", "churn $": a money noun heading the phrase asks for money, which a rate or a count is not
+  else if (headUnitOf(tokens) === "currency" && metric.format !== "currency")
+    unplaced.push(`an amount (${metric.name} is ${FORMAT_WORDS[metric.format ?? "number"] ?? metric.format})`);
   const partial: Partial<Interpretation> = { metric: metric.name, metric_label: metric.label ?? metric.name, why };
   if (unplaced.length) return { unplaced, partial };
 

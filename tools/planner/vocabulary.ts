@@ -27,6 +27,8 @@ const SHORTHAND: [RegExp, string][] = [
   [/\bnum\b\.?(?=\s+(?:of\s+)?[a-z])/g, "number"],
   [/\bqty\b/g, "number"],
   [/%/g, " percent"],
+  // "churn $", "open pipe $ for priya": a dollar sign said as a noun (not before a number) is the money asked for
+  [/\$(?!\s*\d)/g, " dollars "],
   [/\bopps\b/g, "opportunities"],
   [/\bopp\b/g, "opportunity"],
   [/\b(?:pls|plz|plse)\b/g, "please"],

@@ -3,6 +3,9 @@
 -- force then. Rebuilt from property history, so a deal moved, re-priced or reassigned since counts
 -- where it stood; a deal counts from its create date; a stage is open when its pipeline's metadata
 -- says isClosed is false; deleted deals count nowhere; a deal without an amount counts and adds 0.
+-- A month that has ended is counted from each deal's position kept at its month end
+-- (stg_hubspot__deal_month_ends), the current month from the deals and their history now; the
+-- labels, pipelines' stages and owners are today's for every month.
 with as_of as (
     select max(pulled_at) as as_of
     from (
@@ -21,8 +24,21 @@ instants as (
     select month, least(month + interval 1 month - interval 1 millisecond, (select as_of from as_of)) as stock_at
     from months
 ),
+-- the months that ended before the newest pull: each deal's position kept from its month end
+-- (stg_hubspot__deal_month_ends, computed once per deal and month); the current month: every deal now
+past_positions as (
+    select i.month, i.stock_at, p.stage_id, p.pipeline_id, p.amount, p.owner_id
+    from {{ ref('stg_hubspot__deal_month_ends') }} p
+    join instants i using (month)
+    where i.stock_at < (select as_of from as_of)
+),
+current_instants as (
+    select month, stock_at from instants where stock_at >= (select as_of from as_of)
+),
 history as (
-    select * from {{ ref('stg_hubspot__deal_property_history') }}
+    select deal_id, property, value, changed_at, valid_to
+    from {{ ref('stg_hubspot__deal_property_history') }}
+    where property in ('dealstage', 'pipeline', 'amount', 'hubspot_owner_id')
 ),
 -- a property a deal has no history for at all (history not landed) falls back to its value now
 has_history as (
@@ -38,7 +54,7 @@ has_history as (
 deal_instants as (
     select d.deal_id, i.month, i.stock_at
     from {{ ref('stg_hubspot__deals') }} d
-    join instants i on d.created_at <= i.stock_at
+    join current_instants i on d.created_at <= i.stock_at
 ),
 -- an equality join on the deal, then the interval as a filter: DuckDB hashes it instead of
 -- looping over every (deal, instant) × history pair
@@ -57,7 +73,6 @@ in_force as (
 ),
 positions as (
     select
-        di.deal_id,
         di.month,
         di.stock_at,
         case when coalesce(hh.stage, false) then f.stage_id else d.stage_id end as stage_id,
@@ -69,6 +84,8 @@ positions as (
     join {{ ref('stg_hubspot__deals') }} d on d.deal_id = di.deal_id
     left join in_force f on f.deal_id = di.deal_id and f.month = di.month
     left join has_history hh on hh.deal_id = di.deal_id
+    union all
+    select month, stock_at, stage_id, pipeline_id, amount, owner_id from past_positions
 ),
 stages as (
     select * from {{ ref('stg_hubspot__pipeline_stages') }}

@@ -1,12 +1,23 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { loadProject } from "../../../engine/config/project.ts";
 import { pull } from "../../../engine/ingest/pull.ts";
 import { build } from "../../../engine/transform/build.ts";
 import { Db, literal } from "../../../engine/warehouse/duckdb.ts";
 import { currentPointer, INLINE_ROWS, openReader } from "../../../engine/warehouse/snapshots.ts";
-import { readManifest } from "../../../engine/warehouse/table-parts.ts";
+import { checkPartFooters, readManifest } from "../../../engine/warehouse/table-parts.ts";
+import { checkWarehouse } from "../../../engine/warehouse/warehouse-check.ts";
 import { snapshotRows, writeProject } from "../../helpers.ts";
 import "../../../connectors/index.ts";
 
@@ -109,6 +120,52 @@ describe("publish writes what changed", () => {
     expect(readdirSync(join(p.paths.snapshots, "tables")).filter((f) => !named.has(f))).toEqual([]);
     expect(await snapshotRows(dir, "select count(*)::int as n from staging.items")).toEqual([{ n: 12006 }]);
     expect(readFileSync(join(p.paths.snapshots, "current.json"), "utf8")).toContain('"verified":true');
+  }, 120_000);
+
+  test("an incremental build that merged no rows keeps its table's parts: no empty part is published", async () => {
+    const dir = writeProject({
+      "project.yaml": `name: parts
+sources:
+  feed:
+    connector: files
+    owner: ops@example.io
+    config: { streams: [{ name: items, path: "data/items-*.csv", primary_key: id }] }
+`,
+      "data/items-1.csv": `id,v\n${Array.from({ length: 12000 }, (_, i) => `${i},a${i}`).join("\n")}\n`,
+      // rows marked skip never reach the model: a pull of only those changes its input, not its rows
+      "models/staging/items.sql":
+        "select id, v, _dp_run_id as run_id from {{ source('feed', 'items') }}\nwhere v <> 'skip'{% if is_incremental() %} and _dp_run_id not in (select run_id from {{ this }}){% endif %}\nqualify row_number() over (partition by id order by _dp_run_id desc) = 1\n",
+      "models/staging/staging.yml": "models:\n  - name: items\n    materialized: incremental\n    unique_key: id\n",
+    });
+    const p = loadProject(dir);
+    await pull(p);
+    expect((await build(p)).ok).toBe(true);
+    writeFileSync(join(dir, "data/items-2.csv"), "id,v\n5,b5\n");
+    await pull(p);
+    expect((await build(p)).ok).toBe(true);
+    const before = manifest(dir).tables["staging.items"]!;
+    expect(before.parts).toHaveLength(2);
+
+    writeFileSync(join(dir, "data/items-3.csv"), "id,v\n7,skip\n12000,skip\n");
+    await pull(p);
+    const built = await build(p);
+    expect(built.models.map((m) => [m.model, m.status])).toEqual([["items", "success"]]);
+    const after = manifest(dir).tables["staging.items"]!;
+    expect(after.parts).toEqual(before.parts);
+    expect(after.version).not.toBe(before.version);
+    expect(
+      await snapshotRows(
+        dir,
+        "select count(*)::int as n, max(v) filter (where id = 5) as v5, max(v) filter (where id = 7) as v7 from staging.items",
+      ),
+    ).toEqual([{ n: 12000, v5: "b5", v7: "a7" }]);
+
+    // the next rows go out as a part over the same parts
+    writeFileSync(join(dir, "data/items-4.csv"), "id,v\n12001,n\n");
+    await pull(p);
+    expect((await build(p)).ok).toBe(true);
+    expect(manifest(dir).tables["staging.items"]!.parts).toHaveLength(3);
+    expect(await snapshotRows(dir, "select count(*)::int as n from staging.items")).toEqual([{ n: 12001 }]);
   }, 120_000);
 
   test("a table model keyed by a unique, not-null column publishes the rows its row diff replaced or added as a part; a row removed writes it whole", async () => {
@@ -319,5 +376,55 @@ sources:
       // (the publish read every row back before the pointer moved)
       await snapshotRows(dir, "select count(*)::int as n, count(distinct i)::int as k from staging.wide"),
     ).toEqual([{ n: 40000, k: 40000 }]);
+  }, 120_000);
+
+  test("a part of more than one row group is checked by its footer against the rows its COPY wrote: a part cut short, or one holding other rows, stops the publish; dp doctor decodes every row; a string dictionary past 64 KB is given up", async () => {
+    const dir = writeProject({
+      "project.yaml": "name: footer\n",
+      // m: 4,000 distinct values, a dictionary of ≈140 KB (under DuckDB's 1 MB page, over the parts' 64 KB); k: 7
+      "models/staging/big.sql":
+        "select i, md5(i::varchar) as h, md5((i % 4000)::varchar) as m, 'k' || (i % 7) as k from range(300000) t(i)\n",
+    });
+    const p = loadProject(dir);
+    expect((await build(p)).ok).toBe(true);
+    const entry = manifest(dir).tables["staging.big"]!;
+    const path = join(p.paths.snapshots, "tables", entry.parts[0]!);
+    const db = await Db.open(":memory:");
+    // a dictionary past 64 KB is given up (PART_OPTIONS): the low-cardinality column keeps one
+    expect(
+      await db.all(
+        `select path_in_schema as c, string_agg(distinct encodings, ' ') as e from parquet_metadata(${literal(path)}) group by 1 order by 1`,
+      ),
+    ).toEqual([
+      { c: "h", e: "PLAIN" },
+      { c: "i", e: "PLAIN" },
+      { c: "k", e: "PLAIN_DICTIONARY" },
+      { c: "m", e: "PLAIN" },
+    ]);
+    // the published snapshot reads every row of it
+    expect(await snapshotRows(dir, "select count(*)::int as n, count(distinct h)::int as k from staging.big")).toEqual([
+      { n: 300000, k: 300000 },
+    ]);
+    try {
+      const [checked] = [...(await checkPartFooters(db, [{ path, written: 300000 }])).values()];
+      expect(checked).toBe(300000);
+      await expect(checkPartFooters(db, [{ path, written: 299999 }])).rejects.toThrow(
+        /holds 300000 rows where its write reported 299999/,
+      );
+      // damage inside the data pages leaves the footer whole: the publish's check cannot see it, dp doctor's can
+      expect((await checkWarehouse(p, true)).ok).toBe(true);
+      const fd = openSync(path, "r+");
+      writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, Math.floor(statSync(path).size / 2));
+      closeSync(fd);
+      expect((await checkPartFooters(db, [{ path, written: 300000 }])).size).toBe(1);
+      const doctor = await checkWarehouse(p, true);
+      expect(doctor.ok).toBe(false);
+      expect(doctor.detail).toContain("is damaged");
+      // the footer is the file's last bytes: a part cut short has none
+      truncateSync(path, statSync(path).size - 1024);
+      await expect(checkPartFooters(db, [{ path, written: 300000 }])).rejects.toThrow();
+    } finally {
+      db.close();
+    }
   }, 120_000);
 });
