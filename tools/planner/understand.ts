@@ -773,8 +773,8 @@ export function understand(question: string, catalog: Catalog, at: Date, renamed
   // "expansion vs contraction mrr q3", "deals won vs lost in october", "mrr vs new mrr in october": two metrics set
   // against each other in one period are both read for it, side by side ("and"), as the founder reads them — never
   // one of them against its own previous period; one metric between two periods ("arr q3 vs q2") or against a
-  // period ("mrr vs last month") reads as said, as no second metric is found. Never with two periods, a breakdown or
-  // a ranking, and never when the words read as "and" still ask for a change.
+  // period ("mrr vs last month") reads as said, as no second metric is found. Only with one period said (none, two),
+  // never with a breakdown or a ranking, and never when the words read as "and" still ask for a change.
   if ([...question.matchAll(VERSUS)].length !== 1) return read;
   // "mrr growth vs arr growth": a change said on a side is no level to set beside the other (read as said, or asked)
   if (COMPARE.test(question.replace(VERSUS, " "))) return read;
@@ -785,7 +785,8 @@ export function understand(question: string, catalog: Catalog, at: Date, renamed
     !both.compare &&
     !both.argmax &&
     !both.groupBy.length &&
-    both.periods.length <= 1
+    // the period said once for both: with none ("net new arr vs net new mrr") the pair is asked back
+    both.periods.length === 1
   ) {
     both.interpretation.why.push(
       `"vs" between ${[both.metric, ...both.extra].map((m) => m.name).join(" and ")}: each read for the same period, side by side`,

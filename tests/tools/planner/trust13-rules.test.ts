@@ -108,6 +108,11 @@ describe("two metrics set against each other with 'vs' in one period are both re
     refusal("mrr growth vs arr growth");
   });
 
+  test("two metrics with no period ask back (the period is said once for both, or asked)", () => {
+    expect(refusal("net new arr vs net new mrr").status).toBe("refusal");
+    expect(refusal("mrr vs arr").status).toBe("refusal");
+  });
+
   test("two metrics and two periods at once ask back", () => {
     refusal("new customers vs churned customers in q3 vs q2");
   });
