@@ -24,6 +24,7 @@ export const main = defineCommand({
     sources: () => load(import("./sources.ts"))(),
     pull: () => load(import("./pull.ts"))(),
     build: () => load(import("./build.ts"))(),
+    compile: () => load(import("./compile.ts"))(),
     test: () => load(import("./test.ts"))(),
     run: () => load(import("./run.ts"))(),
     ask: () => load(import("./ask.ts"))(),

@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { compileSql } from "../../engine/transform/compile.ts";
 import { parseDocument } from "yaml";
 import { loadModels } from "../../engine/transform/models.ts";
 import { testStatements, testsFor } from "../../engine/transform/testing/data-tests.ts";
@@ -58,11 +59,15 @@ export function limitPlan(dir: string, builtOrder: string[]): LimitPlan {
     const m = graph.models.get(name)!;
     for (const s of m.sources) views.set(`${s.source}__${s.stream}`, streamGlob(project.paths.raw, s.source, s.stream));
     const tests = testStatements(testsFor(m, graph, now().toISOString()), qualified(m.schema, m.name));
+    // what `dp compile` writes (a build creates no compiled files): the same compileSql, outside the timed runs
+    const sqlPath = join(project.paths.compiled, m.schema, `${m.name}.sql`);
+    mkdirSync(dirname(sqlPath), { recursive: true });
+    writeFileSync(sqlPath, `${compileSql(m, graph)}\n`);
     return {
       schema: m.schema,
       name: m.name,
       materialized: m.materialized,
-      sqlPath: join(project.paths.compiled, m.schema, `${m.name}.sql`),
+      sqlPath,
       tests,
     };
   });

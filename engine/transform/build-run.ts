@@ -1,4 +1,4 @@
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import type { Project } from "../config/project.ts";
 import { DpError } from "../errors.ts";
 import type { StateStore } from "../ingest/cursor-state.ts";
@@ -16,7 +16,7 @@ import { defaultMemoryLimit, isOutOfMemory, roomyMemoryLimit } from "../warehous
 import { isCorruptWarehouse } from "../warehouse/recover.ts";
 import type { BuildHistory } from "./build-history.ts";
 import { CommitGroup, GROUP_BUDGET_MS } from "./commit-group.ts";
-import { compiledFile, compileSql, liveRelation, writeCompiled } from "./compile.ts";
+import { compiledFile, compileSql, liveRelation, refreshCompiled, writeCompiled } from "./compile.ts";
 import {
   buildBeside,
   createsTable,
@@ -263,17 +263,19 @@ export class BuildRun {
     return false;
   }
 
-  private compile(model: Model): { sql: string; path: string } {
+  private compile(model: Model, r: ModelResult): { sql: string; path: string } {
     let unit = this.compiled.get(model.name);
     if (!unit) {
-      unit = {
-        sql: compileSql(model, this.s.graph),
-        path: compiledFile(this.s.project.paths.compiled, model, this.compiledDirs),
-      };
+      const sql = compileSql(model, this.s.graph);
+      const path = join(this.s.project.paths.compiled, model.schema, `${model.name}.sql`);
+      unit = { sql, path };
       this.compiled.set(model.name, unit);
+      // a file `dp compile` (or an earlier failure) left is kept true to what this build ran; none is created
       this.writes.push(
-        writeCompiled(unit.path, `${unit.sql}\n`).then(
-          () => undefined,
+        refreshCompiled(path, `${sql}\n`).then(
+          (there) => {
+            if (there) r.compiledPath = path;
+          },
           (e: unknown) => void (this.writeError ??= e),
         ),
       );
@@ -281,13 +283,23 @@ export class BuildRun {
     return unit;
   }
 
+  /** The compiled file a model's SQL error names: written now, so the line it cites can be read there. */
+  private async writeFailedCompiled(model: Model, r: ModelResult): Promise<string> {
+    const unit = this.compiled.get(model.name)!;
+    const path = compiledFile(this.s.project.paths.compiled, model, this.compiledDirs);
+    await writeCompiled(path, `${unit.sql}\n`).then(
+      () => void (r.compiledPath = path),
+      (e: unknown) => void (this.writeError ??= e),
+    );
+    return path;
+  }
+
   private async buildOne(name: string): Promise<void> {
     const model = this.s.graph.models.get(name)!;
     const t0 = Date.now();
     const r = this.resultFor(name, model);
     if (this.blocked(model, r)) return;
-    const { sql, path } = this.compile(model);
-    r.compiledPath = path;
+    const { sql } = this.compile(model, r);
     r.inputHash = this.fingerprint(model, sql);
     if (this.unchanged(model, r.inputHash)) return this.keep(model, r);
     const key = relationKey(model.schema, model.name);
@@ -335,7 +347,7 @@ export class BuildRun {
       this.report(model, r);
       if (this.group.due(name) || !this.queue.length) await this.commit();
     } catch (e) {
-      await this.onError(model, r, e, path, t0);
+      await this.onError(model, r, e, t0);
     } finally {
       if (this.roomy.has(name))
         await this.s.db.run(`SET memory_limit = ${literal(defaultMemoryLimit())}`).catch(() => {});
@@ -470,7 +482,7 @@ export class BuildRun {
   }
 
   /** A model failed: its group rolls back (the others are built again), a default-memory OOM gets one roomier try. */
-  private async onError(model: Model, r: ModelResult, e: unknown, compiledPath: string, t0: number): Promise<void> {
+  private async onError(model: Model, r: ModelResult, e: unknown, t0: number): Promise<void> {
     const { project, db } = this.s;
     const raw = e instanceof Error ? e.message : String(e);
     if (isCorruptWarehouse(raw, project.paths.warehouse)) {
@@ -498,7 +510,10 @@ export class BuildRun {
       return;
     }
     let error = err.code === "MODEL_SQL" ? sqlMessage(err.message) : err.message;
-    const where = err.code === "MODEL_SQL" ? sqlErrorWhere(model, compiledPath, err.message, project.dir) : err.where;
+    const where =
+      err.code === "MODEL_SQL"
+        ? sqlErrorWhere(model, await this.writeFailedCompiled(model, r), err.message, project.dir)
+        : err.where;
     const named = rawFileInError(err.message, project.paths.lake);
     const unreadable = named
       ? { file: named, reason: sqlMessage(err.message) }

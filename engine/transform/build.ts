@@ -299,7 +299,14 @@ async function recordAndPublish(
     const key = m.materialized === "table" && !options.noTests ? publishKey(m, testsFor(m, graph, nowIso)) : undefined;
     if (key) mergeKeys.set(relationKey(m.schema, m.name), key);
   }
-  await publishSnapshot(project, db, runId, options.sidecar, { deltas, mergeKeys });
+  // a table this build wrote whole and committed: its row count is known (the CREATE's or its tests' scan)
+  const rows = new Map<string, number>();
+  for (const r of results) {
+    const model = graph.models.get(r.model)!;
+    if (r.status === "success" && model.materialized === "table" && r.rows !== undefined)
+      rows.set(relationKey(model.schema, model.name), r.rows);
+  }
+  await publishSnapshot(project, db, runId, options.sidecar, { deltas, mergeKeys, rows });
   for (const r of results) {
     const model = graph.models.get(r.model)!;
     if (r.status === "success" && model.config.publish_parquet)

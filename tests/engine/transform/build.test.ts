@@ -1,7 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "../../../engine/transform/build.ts";
+import { writeCompiledModels } from "../../../engine/transform/compile.ts";
+import { planModels } from "../../../engine/transform/dag.ts";
 import { loadModels } from "../../../engine/transform/models.ts";
 import { loadProject } from "../../../engine/config/project.ts";
 import { select } from "../../../engine/transform/selector.ts";
@@ -56,16 +58,35 @@ describe("build", () => {
     ]);
   });
 
-  test("compiled SQL is written and matches the golden form", async () => {
+  test("dp compile writes every model's compiled SQL in the golden form; a build creates none", async () => {
     const dir = writeProject(base);
-    await build(loadProject(dir));
+    const project = loadProject(dir);
+    const result = await build(project);
+    expect(result.ok).toBe(true);
+    // a build writes no compiled file of its own (500 new files were ≈6% of a 500-model build's CPU)
+    expect(existsSync(join(dir, ".dp/compiled"))).toBe(false);
+    expect(result.models.map((m) => m.compiledPath)).toEqual([undefined, undefined, undefined]);
+    const paths = await writeCompiledModels(project.paths.compiled, await planModels(project), ["orders", "revenue"]);
+    expect(paths).toEqual([join(dir, ".dp/compiled/marts/orders.sql"), join(dir, ".dp/compiled/marts/revenue.sql")]);
     const compiled = readFileSync(join(dir, ".dp/compiled/marts/revenue.sql"), "utf8");
     expect(compiled).toBe('select customer, sum(amount) as revenue\nfrom "marts"."orders"\ngroup by customer\n');
+    expect(existsSync(join(dir, ".dp/compiled/staging/stg_orders.sql"))).toBe(false);
+    // the CLI: every model, paths relative to the project
+    const cli = Bun.spawnSync(["bun", join(import.meta.dir, "../../../cli/main.ts"), "compile", "-C", dir, "--json"]);
+    expect(cli.exitCode).toBe(0);
+    expect(JSON.parse(cli.stdout.toString()).compiled.map((c: { model: string }) => c.model)).toEqual([
+      "stg_orders",
+      "orders",
+      "revenue",
+    ]);
+    expect(readFileSync(join(dir, ".dp/compiled/staging/stg_orders.sql"), "utf8")).toContain("values (1, 'a', 10.0)");
   });
 
-  test("a rebuild leaves unchanged compiled files alone and rewrites a changed one", async () => {
+  test("a build keeps the compiled files dp compile wrote true: unchanged ones left alone, a changed one rewritten", async () => {
     const dir = writeProject(base);
-    await build(loadProject(dir));
+    const project = loadProject(dir);
+    await writeCompiledModels(project.paths.compiled, await planModels(project), ["stg_orders", "orders", "revenue"]);
+    await build(project);
     const orders = join(dir, ".dp/compiled/marts/orders.sql");
     const revenue = join(dir, ".dp/compiled/marts/revenue.sql");
     const before = { orders: statSync(orders).mtimeMs, revenue: statSync(revenue).mtimeMs };

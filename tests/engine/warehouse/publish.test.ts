@@ -15,7 +15,13 @@ import { loadProject } from "../../../engine/config/project.ts";
 import { pull } from "../../../engine/ingest/pull.ts";
 import { build } from "../../../engine/transform/build.ts";
 import { Db, literal } from "../../../engine/warehouse/duckdb.ts";
-import { currentPointer, INLINE_ROWS, openReader } from "../../../engine/warehouse/snapshots.ts";
+import {
+  currentPointer,
+  INLINE_ROWS,
+  openReader,
+  openWriter,
+  publishSnapshot,
+} from "../../../engine/warehouse/snapshots.ts";
 import { checkPartFooters, readManifest } from "../../../engine/warehouse/table-parts.ts";
 import { checkWarehouse } from "../../../engine/warehouse/warehouse-check.ts";
 import { snapshotRows, writeProject } from "../../helpers.ts";
@@ -335,6 +341,43 @@ sources:
     ).toEqual([{ m5: 3000, m3: 4, m8: INLINE_ROWS + 5, rv: 1, m19: 380 }]);
     // the snapshot file the second publish started from (a copy of the first) kept the unchanged tables whole
     expect(await snapshotRows(dir, digest)).toEqual(live);
+  }, 60_000);
+
+  test("the row counts a build hands the publish are checked against the snapshot's copy: a wrong one stops the publish and readers keep the last snapshot", async () => {
+    const dir = writeProject({
+      "project.yaml": "name: counts\n",
+      "models/marts/small.sql": "select i as id from range(3) t(i)\n",
+      "models/marts/large.sql": `select i as id from range(${INLINE_ROWS + 10}) t(i)\n`,
+    });
+    const p = loadProject(dir);
+    expect((await build(p)).ok).toBe(true);
+    const first = manifest(dir);
+    expect(first.inline!["marts.small"]!.rows).toBe(3);
+    expect(first.tables["marts.large"]!.rows).toBe(INLINE_ROWS + 10);
+    const pointer = currentPointer(p)!.file;
+    for (const [rel, rows] of [
+      ["marts.small", 4],
+      ["marts.large", INLINE_ROWS + 11],
+    ] as const) {
+      const db = await openWriter(p);
+      try {
+        await expect(
+          publishSnapshot(p, db, `lie_${rows}`, undefined, { rows: new Map([[rel, rows]]) }),
+        ).rejects.toThrow(`snapshot check: ${rel} has`);
+      } finally {
+        db.close();
+      }
+      expect(currentPointer(p)!.file).toBe(pointer);
+    }
+    // a table the build did not hand a count for is counted by the publish itself
+    const db = await openWriter(p);
+    try {
+      await publishSnapshot(p, db, "counted", undefined, { rows: new Map([["marts.large", INLINE_ROWS + 10]]) });
+    } finally {
+      db.close();
+    }
+    expect(manifest(dir).inline!["marts.small"]!.rows).toBe(3);
+    expect(await snapshotRows(dir, "select (select count(*)::int from marts.small) as s")).toEqual([{ s: 3 }]);
   }, 60_000);
 
   test("rebuilding in full again and again: the warehouse stays within 1.1× of a fresh build", async () => {
