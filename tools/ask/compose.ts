@@ -430,35 +430,64 @@ function keptRows(filters: Out<typeof topN>["filters"]): string {
   return parts.join(", ");
 }
 
+/** How a ranking's amounts in several currencies were handled, said in the answer ("" for one currency). */
+function rowsCurrencyNote(o: Out<typeof topN>): string {
+  if (o.converted_to)
+    return ` (every currency converted to ${o.converted_to} with the vars.fx_rates in project.yaml: ${Object.entries(
+      o.fx_rates ?? {},
+    )
+      .filter(([c]) => c !== o.converted_to)
+      .map(([c, r]) => `1 ${c} = ${r} ${o.converted_to}`)
+      .join(", ")})`;
+  if (!o.currency_split) return "";
+  return o.missing_rates.length && o.reporting_currency
+    ? `, one value per currency (project.yaml's vars.fx_rates has no rate for ${o.missing_rates.join(", ")} to convert into ${o.reporting_currency})`
+    : ", one value per currency (project.yaml sets no vars.reporting_currency and fx_rates to convert them into one)";
+}
+
 /** "how many open deals are over $5k": the rows the filters keep, counted, and their measure summed. */
 function countLines(o: Out<typeof topN>): string[] {
   const kept = keptRows(o.filters);
   const what = o.matched.rows === 1 ? singular(o.mart) : o.mart;
-  const total =
-    o.matched.total === null || !o.matched.rows
+  // dollars and euros are never added: the measure in all within each currency
+  const sums = o.currency_split
+    ? o.matched.by_currency
+        .filter((c) => c.rows)
+        .map((c) => `${formatValue(c.total, o.format, c.currency)} (${c.currency})`)
+        .join(" · ")
+    : o.matched.total === null || !o.matched.rows
       ? ""
-      : ` (${o.measure} ${formatValue(o.matched.total, o.format, o.unit ?? undefined)} in all)`;
+      : formatValue(o.matched.total, o.format, o.unit ?? undefined);
+  const total = sums ? ` (${o.measure} ${sums} in all${rowsCurrencyNote(o)})` : "";
   return [`${o.matched.rows} ${what}${kept ? ` kept to ${kept}` : ""}${total}.`];
 }
 
 function topLines(o: Out<typeof topN>): string[] {
   if (!o.rows.length) return [`${o.mart} has no rows to rank.`];
+  const perCurrency = o.currency_split ? o.matched.by_currency.length : 1;
   // one row is "Top customer", never "Top 1 customers"
-  const what = o.rows.length === 1 ? singular(o.mart) : `${o.rows.length} ${o.mart}`;
+  const shown = o.rows.length / perCurrency;
+  const what = shown === 1 ? singular(o.mart) : `${shown} ${o.mart}`;
   const kept = keptRows(o.filters);
-  const head = `${o.direction === "top" ? "Top" : "Bottom"} ${what} by ${o.measure}${kept ? `, ${kept}` : ""}${o.label_masked ? ` (${o.label_column} is PII, masked)` : ""}:`;
+  const head = `${o.direction === "top" ? "Top" : "Bottom"} ${what} by ${o.measure}${kept ? `, ${kept}` : ""}${o.label_masked ? ` (${o.label_column} is PII, masked)` : ""}${o.currency_split ? ", in each currency" : ""}${rowsCurrencyNote(o)}:`;
+  const ties = o.currency_split
+    ? o.matched.by_currency.filter((c) => c.tied_past_limit !== null).map((c) => [c.tied_past_limit, c.currency])
+    : o.tied_past_limit !== null
+      ? [[o.tied_past_limit, null]]
+      : [];
   return [
     head,
     ...table(
       o.rows.map((r) => [
-        `${r.rank}.`,
+        `${o.currency_split ? `${r.currency} ` : ""}${r.rank}.`,
         r.label === null ? "(none)" : /_id$/.test(o.label_column) ? `${o.label_column} ${r.label}` : r.label,
-        formatValue(r.value, o.format, o.unit ?? undefined),
+        formatValue(r.value, o.format, r.currency ?? undefined),
       ]),
     ),
-    ...(o.tied_past_limit !== null
-      ? [`  tied at the cut: ${o.tied_past_limit} has the same ${o.measure} as #${o.rows.length} (and is not listed)`]
-      : []),
+    ...ties.map(
+      ([label, code]) =>
+        `  tied at the cut${code ? ` in ${code}` : ""}: ${label} has the same ${o.measure} as #${o.rows.filter((r) => !code || r.currency === code).length} (and is not listed)`,
+    ),
   ];
 }
 
@@ -651,8 +680,36 @@ export interface AnswerValue {
   by_currency?: { currency: string; value: number | null; text: string }[];
 }
 
+/**
+ * A ranking's rows (or, counted, its measure in all: one value per currency when the rows are in several), each
+ * with its currency: the --json values of top_n and count_rows.
+ */
+function rowsValues(r: RoledResult, counted: boolean): AnswerValue[] {
+  const o = r.output as unknown as Out<typeof topN>;
+  const money = o.format === "currency";
+  const base = { metric: o.measure, period: "rows kept", converted_to: o.converted_to };
+  const totals = o.currency_split
+    ? o.matched.by_currency.map((c) => ({ currency: c.currency, rows: c.rows, total: c.total }))
+    : [{ currency: money ? o.unit : null, rows: o.matched.rows, total: o.matched.total }];
+  if (counted)
+    return totals.map((c) => ({
+      ...base,
+      currency: c.currency,
+      dimensions: { rows: c.rows, in_all: true },
+      value: c.total,
+      text: formatValue(c.total, o.format, c.currency ?? undefined),
+    }));
+  return o.rows.map((row) => ({
+    ...base,
+    currency: money ? (row.currency ?? null) : null,
+    dimensions: { [o.label_column]: row.label, rank: row.rank },
+    value: row.value,
+    text: formatValue(row.value, o.format, row.currency ?? undefined),
+  }));
+}
+
 /** The values the answer states, for --json: every main query_metric row, and compare_periods per currency. */
-export function answerValues(results: RoledResult[]): AnswerValue[] {
+export function answerValues(results: RoledResult[], intent?: Intent): AnswerValue[] {
   return results
     .filter((r) => r.role === "main")
     .flatMap((r): AnswerValue[] => {
@@ -671,6 +728,7 @@ export function answerValues(results: RoledResult[]): AnswerValue[] {
           text: formatValue(c.current, o.format, c.currency ?? undefined),
         }));
       }
+      if (r.name === "top_n") return rowsValues(r, intent === "count_rows");
       if (r.name !== "query_metric") return [];
       const o = r.output as unknown as MetricResult;
       const money = o.format === "currency" || o.per_currency;

@@ -5,6 +5,7 @@ import type { CatalogModel } from "../../engine/catalog/catalog.ts";
 import { citationFor } from "../citations.ts";
 import { FILTER_OPS } from "../../engine/catalog/metric-query.ts";
 import type { MetricFormat } from "../../engine/catalog/metric-format.ts";
+import { fxOf, rateOf } from "../fx.ts";
 import { maskValue } from "../pii.ts";
 import { defineTool } from "./tool.ts";
 
@@ -20,6 +21,18 @@ function column(mart: CatalogModel, name: string, role: string): CatalogModel["c
     });
   }
   return col;
+}
+
+/**
+ * The column holding each row's currency: a metric on the mart that declares one, else a column named currency.
+ * Amounts in two currencies are never added or ranked against each other (#15, #22).
+ */
+function currencyColumnOf(
+  ctx: { catalog: { metrics: { mart: string; currency_column?: string }[] } },
+  mart: CatalogModel,
+) {
+  const declared = ctx.catalog.metrics.find((m) => m.mart === mart.name && m.currency_column)?.currency_column;
+  return mart.columns.find((c) => c.name === (declared ?? "currency"))?.name ?? null;
 }
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -75,33 +88,6 @@ export const topN = defineTool({
         });
       return `${col} ${f.op} ${bind(values[0]!)}`;
     });
-    const dir = input.direction === "top" ? "DESC" : "ASC";
-    const limit = Math.min(input.n, ctx.rowCap);
-    // one row past the limit is read to tell a tie at the cut: "the biggest deal" is never one of two equal ones
-    // shown as if alone. The window sums run over every group before the LIMIT: the rows the filters keep and
-    // their measure ("how many open deals are over $5k" is that count)
-    const sql = [
-      `SELECT ${ident(label.name)} AS label, sum(${ident(measure.name)}) AS value,`,
-      `  sum(count(*)) OVER () AS kept_rows, sum(sum(${ident(measure.name)})) OVER () AS kept_total`,
-      `FROM ${mart.relation}`,
-      where.length ? `WHERE ${where.join(" AND ")}` : "",
-      `GROUP BY 1 ORDER BY 2 ${dir} NULLS LAST, 1 LIMIT ${limit + 1}`,
-    ]
-      .filter(Boolean)
-      .join("\n");
-    const got = await ctx.query<{ label: unknown; value: unknown; kept_rows: unknown; kept_total: unknown }>(
-      sql,
-      params,
-    );
-    const kept = got[0];
-    const read = got.map((r, i) => ({
-      rank: i + 1,
-      label: label.pii ? maskValue(r.label) : r.label === null ? null : String(r.label),
-      value: r.value === null ? null : Number(r.value),
-    }));
-    const rows = read.slice(0, limit);
-    const past = read[limit];
-    const tiedPast = past && past.value !== null && past.value === rows.at(-1)?.value ? past.label : null;
     const sameName = ctx.catalog.metrics.find(
       (m) =>
         m.mart === mart.name &&
@@ -109,6 +95,72 @@ export const topN = defineTool({
     );
     const format: MetricFormat =
       sameName?.format ?? (/mrr|arr|revenue|amount|price|arpa|value/i.test(measure.name) ? "currency" : "number");
+    const filtered = where.length ? `WHERE ${where.join(" AND ")}` : "";
+    const curCol = format === "currency" ? currencyColumnOf(ctx, mart) : null;
+    const code = curCol ? `upper(coalesce(CAST(${ident(curCol)} AS VARCHAR), ''))` : "";
+    const currencies = curCol
+      ? (
+          await ctx.query<{ c: string }>(`SELECT DISTINCT ${code} AS c FROM ${mart.relation} ${filtered} ORDER BY 1`, [
+            ...params,
+          ])
+        ).map((r) => String(r.c))
+      : [];
+    // several currencies: converted with project.yaml's vars.reporting_currency and fx_rates when every one has a
+    // rate (as query_metric's marts are), else ranked and summed within each currency, never € against $
+    const fx = currencies.length > 1 ? fxOf(ctx.project.config.vars) : null;
+    const missingRates = fx ? currencies.filter((c) => rateOf(fx, c) === null) : [];
+    const convert = !!fx && !missingRates.length;
+    const split = currencies.length > 1 && !convert;
+    const amount = convert
+      ? `(${ident(measure.name)} * CASE ${code} ${currencies.map((c) => `WHEN ${bind(c)} THEN ${bind(rateOf(fx!, c)!)}`).join(" ")} END)`
+      : ident(measure.name);
+    const dir = input.direction === "top" ? "DESC" : "ASC";
+    const limit = Math.min(input.n, ctx.rowCap);
+    // one row past the limit is read to tell a tie at the cut: "the biggest deal" is never one of two equal ones
+    // shown as if alone. The window sums run over every group before the LIMIT: the rows the filters keep and
+    // their measure ("how many open deals are over $5k" is that count); split, all of it within each currency
+    const by = split ? ` PARTITION BY ${code}` : "";
+    const sql = [
+      `SELECT ${ident(label.name)} AS label, ${split ? `${code} AS currency, ` : ""}sum(${amount}) AS value,`,
+      `  sum(count(*)) OVER (${by}) AS kept_rows, sum(sum(${amount})) OVER (${by}) AS kept_total`,
+      `FROM ${mart.relation}`,
+      filtered,
+      split
+        ? `GROUP BY 1, 2 QUALIFY row_number() OVER (${by} ORDER BY sum(${amount}) ${dir} NULLS LAST, ${ident(label.name)}) <= ${limit + 1}\nORDER BY 2, 3 ${dir} NULLS LAST, 1`
+        : `GROUP BY 1 ORDER BY 2 ${dir} NULLS LAST, 1 LIMIT ${limit + 1}`,
+    ]
+      .filter(Boolean)
+      .join("\n");
+    const got = await ctx.query<{
+      label: unknown;
+      currency?: unknown;
+      value: unknown;
+      kept_rows: unknown;
+      kept_total: unknown;
+    }>(sql, params);
+    const unit = convert ? fx!.to : currencies.length === 1 ? currencies[0]! || null : (sameName?.unit ?? null);
+    const groups = split ? currencies.map((c) => got.filter((r) => String(r.currency) === c)) : [got];
+    const parts = groups.map((group, g) => {
+      const read = group.map((r, i) => ({
+        rank: i + 1,
+        label: label.pii ? maskValue(r.label) : r.label === null ? null : String(r.label),
+        value: r.value === null ? null : Number(r.value),
+        currency: split ? currencies[g]! : unit,
+      }));
+      const rows = read.slice(0, limit);
+      const past = read[limit];
+      const kept = group[0];
+      return {
+        currency: split ? currencies[g]! : unit,
+        rows,
+        tied: past && past.value !== null && past.value === rows.at(-1)?.value ? past.label : null,
+        matched: {
+          rows: Number(kept?.kept_rows ?? 0),
+          total: kept?.kept_total === null || kept?.kept_total === undefined ? null : Number(kept.kept_total),
+        },
+      };
+    });
+    const one = parts[0]!;
     return {
       mart: mart.name,
       measure: measure.name,
@@ -116,17 +168,39 @@ export const topN = defineTool({
       label_masked: label.pii,
       direction: input.direction,
       /** the first row left out by the limit when its value equals the last row's (a tie at the cut), else null */
-      tied_past_limit: tiedPast,
+      tied_past_limit: split ? null : one.tied,
       /** the filters the rows were kept to, as asked */
       filters: input.filters,
       /** the rows the filters keep (all of them, not only the n ranked) and their measure summed */
       matched: {
-        rows: Number(kept?.kept_rows ?? 0),
-        total: kept?.kept_total === null || kept?.kept_total === undefined ? null : Number(kept.kept_total),
+        rows: parts.reduce((a, p) => a + p.matched.rows, 0),
+        /** null when the rows are in several currencies and not converted: by_currency has one total each */
+        total: split ? null : one.matched.total,
+        by_currency: split
+          ? parts.map((p) => ({
+              currency: p.currency!,
+              rows: p.matched.rows,
+              total: p.matched.total,
+              tied_past_limit: p.tied,
+            }))
+          : [],
       },
       format,
-      unit: sameName?.unit ?? null,
-      rows,
+      unit,
+      /** the column holding each row's currency, for a money measure */
+      currency_column: curCol,
+      /** the currencies (ISO codes) of the kept rows */
+      currencies,
+      /** rows in several currencies, ranked and summed within each (each row says its currency), never across */
+      currency_split: split,
+      /** every amount was converted to vars.reporting_currency with vars.fx_rates (project.yaml) */
+      converted_to: convert ? fx!.to : null,
+      /** the rates used (reporting units per unit), when converted */
+      fx_rates: convert ? Object.fromEntries(currencies.map((c) => [c, rateOf(fx!, c)!])) : null,
+      reporting_currency: fx?.to ?? fxOf(ctx.project.config.vars)?.to ?? null,
+      /** currencies of the kept rows vars.fx_rates has no rate for (so nothing was converted) */
+      missing_rates: missingRates,
+      rows: parts.flatMap((p) => p.rows),
       sql,
       params,
       citations: [await citationFor(ctx, mart.name)],
