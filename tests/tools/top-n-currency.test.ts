@@ -28,6 +28,15 @@ const ACCOUNTS = `SELECT * FROM (VALUES
 ) t(account_id, owner, currency, month, mrr)
 `;
 
+// dan billed in USD in October and in EUR from November
+const HISTORY = `SELECT * FROM (VALUES
+  ('dan', 'usd', DATE '2026-10-01', CAST(300 AS DECIMAL(18,2))),
+  ('dan', 'eur', DATE '2026-11-01', CAST(450 AS DECIMAL(18,2))),
+  ('alice', 'usd', DATE '2026-10-01', CAST(500 AS DECIMAL(18,2))),
+  ('alice', 'usd', DATE '2026-11-01', CAST(500 AS DECIMAL(18,2)))
+) t(owner, currency, month, mrr)
+`;
+
 const YAML = `models:
   - name: accounts
     description: one row per account, its owner and MRR in the account's currency
@@ -48,6 +57,16 @@ metrics:
     format: currency
     currency_column: currency
     dimensions: [currency, owner]
+  - name: owner_mrr
+    label: Owner MRR
+    description: MRR by owner and month
+    mart: mrr_history
+    time_column: month
+    expression: sum(mrr)
+    time_rollup: last
+    format: currency
+    currency_column: currency
+    dimensions: [currency, owner]
 `;
 
 const dirs: string[] = [];
@@ -57,6 +76,7 @@ async function project(vars: string) {
   mkdirSync(join(dir, "models/marts"), { recursive: true });
   writeFileSync(join(dir, "project.yaml"), `name: currencies\nsources: {}\n${vars}`);
   writeFileSync(join(dir, "models/marts/accounts.sql"), ACCOUNTS);
+  writeFileSync(join(dir, "models/marts/mrr_history.sql"), HISTORY);
   writeFileSync(join(dir, "models/marts/accounts.yml"), YAML);
   const p = loadProject(dir);
   const result = await build(p, { sidecar: catalogSidecar(p) });
@@ -172,5 +192,71 @@ describe("reporting_currency and fx_rates: every amount converted, and said so",
     expect(composeAnswer("count_rows", [r]).join("\n")).toContain(
       "(mrr €850.00 (EUR) · $900.00 (USD) in all, one value per currency (project.yaml's vars.fx_rates has no rate for EUR to convert into USD))",
     );
+  });
+});
+
+describe("metrics over owners of different currencies", () => {
+  test("top 2 owners by MRR: the first two within each currency, never € against $", async () => {
+    const r = await callTool(plain, {
+      name: "query_metric",
+      input: { metric: "mrr", period: "2026-11", group_by: ["owner"], order: "value_desc" },
+    });
+    const lines = composeAnswer("argmax", [{ ...r, role: "main" } as RoledResult], "most", 2);
+    expect(lines[0]).toContain(
+      "Top 2 owners by MRR in November 2026 (to date), in each currency, one value per currency",
+    );
+    expect(lines.slice(1)).toEqual([
+      "  EUR 1. dan  €450.00",
+      "  EUR 2. carol  €400.00",
+      "  USD 1. alice  $500.00",
+      "  USD 2. bob  $300.00",
+    ]);
+  });
+
+  test("compare_periods: $300 in October and €450 in November are compared each with itself, no change across", async () => {
+    const r = await callTool(plain, {
+      name: "compare_periods",
+      input: {
+        metric: "owner_mrr",
+        current: "2026-11",
+        previous: "2026-10",
+        filters: [{ dimension: "owner", op: "=", value: "dan" }],
+      },
+    });
+    const o = r.output as any;
+    expect([o.change, o.change_ratio, o.current.value]).toEqual([null, null, null]);
+    expect(o.by_currency).toEqual([
+      { currency: "EUR", current: 450, previous: null, change: null },
+      { currency: "USD", current: null, previous: 300, change: null },
+    ]);
+    const answer = composeAnswer("compare", [{ ...r, role: "main" } as RoledResult]).join("\n");
+    expect(answer).toContain("per currency");
+    expect(answer).toContain("EUR  €450.00 vs n/a  change n/a");
+    expect(answer).not.toContain("%");
+    expect(pairs(answerValues([{ ...r, role: "main" } as RoledResult]))).toEqual([
+      ["EUR", 450],
+      ["USD", null],
+    ]);
+  });
+
+  test("arithmetic: an amount in euros minus one in dollars is refused, both stated", async () => {
+    const side = async (owner: string, currency: string) =>
+      await callTool(plain, {
+        name: "query_metric",
+        input: {
+          metric: "owner_mrr",
+          period: "2026-11",
+          filters: [
+            { dimension: "owner", op: "=", value: owner },
+            { dimension: "currency", op: "=", value: currency },
+          ],
+        },
+      });
+    const left = { ...(await side("dan", "eur")), role: "left" } as RoledResult;
+    const right = { ...(await side("alice", "usd")), role: "minus" } as RoledResult;
+    const [line] = composeAnswer("arithmetic", [left, right]);
+    expect(line).toContain("(€450.00, EUR)");
+    expect(line).toContain("($500.00, USD)");
+    expect(line).toContain("they are in different currencies");
   });
 });

@@ -232,6 +232,20 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1): 
     // dollars are not compared with euros: the leader within each currency
     const codes = [...new Set(sorted.map((row) => rowCurrency(r, row)))].sort();
     const leaders = codes.map((code) => sorted.find((row) => rowCurrency(r, row) === code)!);
+    if (n > 1) {
+      // "top 3 plans by MRR": the n first within each currency, numbered in each
+      const kind = byPeriod ? `${r.grain}s` : `${dim.replaceAll("_", " ")}s`;
+      const measure = r.label.replace(new RegExp(`\\s+by\\s+${dim.replaceAll("_", " ")}$`, "i"), "");
+      return [
+        `${direction === "most" ? "Top" : "Bottom"} ${n} ${kind} by ${measure} ${during(r.period.label)}, in each currency${asOfNote(r, leaders[0])}${currencyNote(r)}:`,
+        ...codes.flatMap((code) =>
+          sorted
+            .filter((row) => rowCurrency(r, row) === code)
+            .slice(0, n)
+            .map((row, i) => `  ${code} ${i + 1}. ${name(row)}  ${value(r, row.value, row)}`),
+        ),
+      ];
+    }
     return [
       `The ${direction} ${r.label} ${during(r.period.label)}, per currency${asOfNote(r, leaders[0])}: ${leaders.map((row) => `${name(row)} ${value(r, row.value, row)} (${rowCurrency(r, row)})`).join(" · ")}.`,
     ];
@@ -583,6 +597,13 @@ function arithmeticLines(results: RoledResult[]): string[] {
   if (!l || !r || l.value === null || r.value === null)
     return [
       `I can't combine ${lText} and ${rText} for ${period}: ${!l || !r ? "one of them has no single value there (no data, or one per currency)" : "one of them is empty"}.`,
+    ];
+  // "new minus churned MRR" with only dollars on one side and only euros on the other: no one amount
+  const [lc, rc] = [rowCurrency(left, l), rowCurrency(right, r)];
+  const money = left.format === "currency" && right.format === "currency";
+  if (money && lc && rc && lc !== rc && !left.converted_to && !right.converted_to)
+    return [
+      `I can't combine ${lText} (${value(left, l.value, l)}, ${lc}) and ${rText} (${value(right, r.value, r)}, ${rc}) for ${period}: they are in different currencies (project.yaml sets no vars.reporting_currency and fx_rates to convert them into one).`,
     ];
   if (rightR.role === "minus") {
     const diff = l.value - r.value;
