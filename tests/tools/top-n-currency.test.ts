@@ -195,6 +195,25 @@ describe("reporting_currency and fx_rates: every amount converted, and said so",
   });
 });
 
+describe("a bound on the amount over several currencies", () => {
+  const over420 = { n: 1, filters: [{ column: "mrr", op: ">", value: 420 }] };
+
+  test("converted: the bound holds for the converted amounts (dan €450 is $540, carol €400 is $480)", async () => {
+    const r = await rank(converted, over420);
+    expect(composeAnswer("count_rows", [r]).join("\n")).toContain(
+      "3 accounts kept to mrr > 420 (mrr $1,520 in all (every currency converted to USD",
+    );
+  });
+
+  test("not converted: the bound is read in each currency's own units, and the answer says so", async () => {
+    const r = await rank(plain, over420);
+    expect((r.output as any).bound_in_each_currency).toBe(true);
+    expect(composeAnswer("count_rows", [r]).join("\n")).toContain(
+      "2 accounts kept to mrr > 420 (mrr €450.00 (EUR) · $500.00 (USD) in all, one value per currency (project.yaml sets no vars.reporting_currency and fx_rates to convert them into one; mrr > 420 is in each currency's own units)).",
+    );
+  });
+});
+
 describe("metrics over owners of different currencies", () => {
   test("top 2 owners by MRR: the first two within each currency, never € against $", async () => {
     const r = await callTool(plain, {

@@ -446,6 +446,7 @@ function keptRows(filters: Out<typeof topN>["filters"]): string {
 
 /** How a ranking's amounts in several currencies were handled, said in the answer ("" for one currency). */
 function rowsCurrencyNote(o: Out<typeof topN>): string {
+  if (o.converted_to && !o.fx_rates) return ` (converted to ${o.converted_to} with the vars.fx_rates in project.yaml)`;
   if (o.converted_to)
     return ` (every currency converted to ${o.converted_to} with the vars.fx_rates in project.yaml: ${Object.entries(
       o.fx_rates ?? {},
@@ -454,9 +455,15 @@ function rowsCurrencyNote(o: Out<typeof topN>): string {
       .map(([c, r]) => `1 ${c} = ${r} ${o.converted_to}`)
       .join(", ")})`;
   if (!o.currency_split) return "";
-  return o.missing_rates.length && o.reporting_currency
-    ? `, one value per currency (project.yaml's vars.fx_rates has no rate for ${o.missing_rates.join(", ")} to convert into ${o.reporting_currency})`
-    : ", one value per currency (project.yaml sets no vars.reporting_currency and fx_rates to convert them into one)";
+  const why =
+    o.missing_rates.length && o.reporting_currency
+      ? `project.yaml's vars.fx_rates has no rate for ${o.missing_rates.join(", ")} to convert into ${o.reporting_currency}`
+      : "project.yaml sets no vars.reporting_currency and fx_rates to convert them into one";
+  const bounds = o.filters
+    .filter((f) => f.column === o.measure && /^[<>]=?$/.test(f.op))
+    .map((f) => `${f.column} ${f.op} ${f.value}`);
+  const unitsNote = o.bound_in_each_currency ? `; ${bounds.join(" and ")} is in each currency's own units` : "";
+  return `, one value per currency (${why}${unitsNote})`;
 }
 
 /** "how many open deals are over $5k": the rows the filters keep, counted, and their measure summed. */
@@ -478,9 +485,10 @@ function countLines(o: Out<typeof topN>): string[] {
 
 function topLines(o: Out<typeof topN>): string[] {
   if (!o.rows.length) return [`${o.mart} has no rows to rank.`];
-  const perCurrency = o.currency_split ? o.matched.by_currency.length : 1;
-  // one row is "Top customer", never "Top 1 customers"
-  const shown = o.rows.length / perCurrency;
+  // one row is "Top customer", never "Top 1 customers"; split, as many as the currency with the most listed
+  const shown = o.currency_split
+    ? Math.max(...o.matched.by_currency.map((c) => o.rows.filter((r) => r.currency === c.currency).length))
+    : o.rows.length;
   const what = shown === 1 ? singular(o.mart) : `${shown} ${o.mart}`;
   const kept = keptRows(o.filters);
   const head = `${o.direction === "top" ? "Top" : "Bottom"} ${what} by ${o.measure}${kept ? `, ${kept}` : ""}${o.label_masked ? ` (${o.label_column} is PII, masked)` : ""}${o.currency_split ? ", in each currency" : ""}${rowsCurrencyNote(o)}:`;

@@ -24,14 +24,18 @@ function column(mart: CatalogModel, name: string, role: string): CatalogModel["c
 }
 
 /**
- * The column holding each row's currency: a metric on the mart that declares one, else a column named currency.
- * Amounts in two currencies are never added or ranked against each other (#15, #22).
+ * The column holding each row's currency for an amount: the amount column's own currency_column, else one a
+ * metric on the mart declares, else a column named currency. Amounts in two currencies are never added or
+ * ranked against each other (#15, #22).
  */
 function currencyColumnOf(
   ctx: { catalog: { metrics: { mart: string; currency_column?: string }[] } },
   mart: CatalogModel,
+  amount: CatalogModel["columns"][number],
 ) {
-  const declared = ctx.catalog.metrics.find((m) => m.mart === mart.name && m.currency_column)?.currency_column;
+  const declared =
+    amount.currency_column ??
+    ctx.catalog.metrics.find((m) => m.mart === mart.name && m.currency_column)?.currency_column;
   return mart.columns.find((c) => c.name === (declared ?? "currency"))?.name ?? null;
 }
 
@@ -76,18 +80,24 @@ export const topN = defineTool({
     const label = column(mart, input.label, "label");
     const params: SqlValue[] = [];
     const bind = (v: SqlValue) => (params.push(v), `$${params.length}`);
-    const where = input.filters.map((f) => {
-      const col = ident(column(mart, f.column, "filters").name);
-      const values = Array.isArray(f.value) ? f.value : [f.value];
-      if (f.op === "in" || f.op === "not_in")
-        return `${col} ${f.op === "in" ? "IN" : "NOT IN"} (${values.map(bind).join(", ")})`;
-      if (values.length !== 1)
-        throw new DpError("USAGE", `filter ${f.column} ${f.op} takes one value`, {
-          where: "filters",
-          fix: "use op in / not_in for a list",
+    // a bound on the amount ranked ("mrr over 50"): over several currencies it holds for the converted amount
+    const bound = (f: (typeof input.filters)[number]) => f.column === measure.name && /^[<>]=?$/.test(f.op);
+    const whereFor = (amount: string | null) =>
+      input.filters
+        .filter((f) => amount !== null || !bound(f))
+        .map((f) => {
+          const col = amount && bound(f) ? amount : ident(column(mart, f.column, "filters").name);
+          const values = Array.isArray(f.value) ? f.value : [f.value];
+          if (f.op === "in" || f.op === "not_in")
+            return `${col} ${f.op === "in" ? "IN" : "NOT IN"} (${values.map(bind).join(", ")})`;
+          if (values.length !== 1)
+            throw new DpError("USAGE", `filter ${f.column} ${f.op} takes one value`, {
+              where: "filters",
+              fix: "use op in / not_in for a list",
+            });
+          return `${col} ${f.op} ${bind(values[0]!)}`;
         });
-      return `${col} ${f.op} ${bind(values[0]!)}`;
-    });
+    const clause = (where: string[]) => (where.length ? `WHERE ${where.join(" AND ")}` : "");
     const sameName = ctx.catalog.metrics.find(
       (m) =>
         m.mart === mart.name &&
@@ -95,25 +105,26 @@ export const topN = defineTool({
     );
     const format: MetricFormat =
       sameName?.format ?? (/mrr|arr|revenue|amount|price|arpa|value/i.test(measure.name) ? "currency" : "number");
-    const filtered = where.length ? `WHERE ${where.join(" AND ")}` : "";
-    const curCol = format === "currency" ? currencyColumnOf(ctx, mart) : null;
+    const curCol = format === "currency" ? currencyColumnOf(ctx, mart, measure) : null;
     const code = curCol ? `upper(coalesce(CAST(${ident(curCol)} AS VARCHAR), ''))` : "";
     const currencies = curCol
       ? (
-          await ctx.query<{ c: string }>(`SELECT DISTINCT ${code} AS c FROM ${mart.relation} ${filtered} ORDER BY 1`, [
-            ...params,
-          ])
+          await ctx.query<{ c: string }>(
+            `SELECT DISTINCT ${code} AS c FROM ${mart.relation} ${clause(whereFor(null))} ORDER BY 1`,
+            params.splice(0),
+          )
         ).map((r) => String(r.c))
       : [];
     // several currencies: converted with project.yaml's vars.reporting_currency and fx_rates when every one has a
     // rate (as query_metric's marts are), else ranked and summed within each currency, never € against $
-    const fx = currencies.length > 1 ? fxOf(ctx.project.config.vars) : null;
-    const missingRates = fx ? currencies.filter((c) => rateOf(fx, c) === null) : [];
-    const convert = !!fx && !missingRates.length;
+    const fx = currencies.length ? fxOf(ctx.project.config.vars) : null;
+    const missingRates = fx && currencies.length > 1 ? currencies.filter((c) => rateOf(fx, c) === null) : [];
+    const convert = !!fx && currencies.length > 1 && !missingRates.length;
     const split = currencies.length > 1 && !convert;
     const amount = convert
       ? `(${ident(measure.name)} * CASE ${code} ${currencies.map((c) => `WHEN ${bind(c)} THEN ${bind(rateOf(fx!, c)!)}`).join(" ")} END)`
       : ident(measure.name);
+    const filtered = clause(whereFor(amount));
     const dir = input.direction === "top" ? "DESC" : "ASC";
     const limit = Math.min(input.n, ctx.rowCap);
     // one row past the limit is read to tell a tie at the cut: "the biggest deal" is never one of two equal ones
@@ -194,10 +205,13 @@ export const topN = defineTool({
       /** rows in several currencies, ranked and summed within each (each row says its currency), never across */
       currency_split: split,
       /** every amount was converted to vars.reporting_currency with vars.fx_rates (project.yaml) */
-      converted_to: convert ? fx!.to : null,
+      // as query_metric: rows all in the reporting currency were converted by the marts (int_stripe__fx_rates)
+      converted_to: convert || (fx && currencies.length === 1 && currencies[0] === fx.to) ? fx!.to : null,
       /** the rates used (reporting units per unit), when converted */
       fx_rates: convert ? Object.fromEntries(currencies.map((c) => [c, rateOf(fx!, c)!])) : null,
-      reporting_currency: fx?.to ?? fxOf(ctx.project.config.vars)?.to ?? null,
+      reporting_currency: fx?.to ?? null,
+      /** split: a filter bounding the measure ("mrr > 50") was applied to each currency's own amounts */
+      bound_in_each_currency: split && input.filters.some(bound),
       /** currencies of the kept rows vars.fx_rates has no rate for (so nothing was converted) */
       missing_rates: missingRates,
       rows: parts.flatMap((p) => p.rows),
