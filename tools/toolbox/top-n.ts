@@ -47,6 +47,7 @@ export const topN = defineTool({
     "Rank the rows of a mart by a numeric column: the label column and the measure summed per label, highest first (or lowest, direction: bottom). " +
     'Use it for individual records: "top 5 customers by mrr" → {mart: customers, measure: mrr, label: customer_id, n: 5}. ' +
     'For a metric split by one of its dimensions ("MRR by plan", "which plan has most customers") use query_metric with group_by instead. ' +
+    "An amount over rows in several currencies is never ranked or summed across them: with vars.reporting_currency and a rate for each it is converted (converted_to, fx_rates: say so), else each currency is ranked and summed on its own (currency_split: true, each row's currency, matched.by_currency): state each with its own currency, never one total. " +
     "Columns tagged PII are masked; ranking by a column that is no metric's dimension is row-level data, which may stay on the human's machine (the result then says rows_withheld: refer to the table shown below your answer).",
   authority: "read",
   input: z.strictObject({
