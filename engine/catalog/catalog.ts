@@ -29,8 +29,8 @@ export interface CatalogColumn {
   synonyms?: string[];
   /** words that mean a set of the column's values ("late stage" → [Contract Sent, …]) */
   value_synonyms?: Record<string, (string | number | boolean)[]>;
-  /** a money column: the column holding each row's currency for it */
-  currency_column?: string;
+  /** a money column: the column holding each row's currency for it (false: none of the row's columns) */
+  currency_column?: string | false;
 }
 
 export interface CatalogModel {

@@ -35,9 +35,10 @@ export const columnSchema = z.strictObject({
   /**
    * an amount's currency: the column of the same row holding its ISO code (default: the currency_column of the
    * mart's metrics, else a column named currency). Amounts of rows in several currencies are never added or
-   * ranked together (top_n converts them with vars.fx_rates, or ranks each currency on its own)
+   * ranked together (top_n converts them with vars.fx_rates, or ranks each currency on its own); false: no
+   * column of the row says it (amounts from a source that keeps one currency, as the metrics over them do)
    */
-  currency_column: z.string().optional(),
+  currency_column: z.union([z.string(), z.literal(false)]).optional(),
 });
 
 export const modelSchema = z.strictObject({

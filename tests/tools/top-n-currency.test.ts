@@ -20,12 +20,12 @@ import { createToolContext } from "../../tools/context.ts";
 import { callTool } from "../../tools/toolbox/index.ts";
 
 const ACCOUNTS = `SELECT * FROM (VALUES
-  ('acc_1', 'alice', 'usd', DATE '2026-11-01', CAST(500 AS DECIMAL(18,2))),
-  ('acc_2', 'bob',   'usd', DATE '2026-11-01', CAST(300 AS DECIMAL(18,2))),
-  ('acc_3', 'carol', 'eur', DATE '2026-11-01', CAST(400 AS DECIMAL(18,2))),
-  ('acc_4', 'dan',   'eur', DATE '2026-11-01', CAST(450 AS DECIMAL(18,2))),
-  ('acc_5', 'ed',    'usd', DATE '2026-11-01', CAST(100 AS DECIMAL(18,2)))
-) t(account_id, owner, currency, month, mrr)
+  ('acc_1', 'alice', 'usd', DATE '2026-11-01', CAST(500 AS DECIMAL(18,2)), 10),
+  ('acc_2', 'bob',   'usd', DATE '2026-11-01', CAST(300 AS DECIMAL(18,2)), 20),
+  ('acc_3', 'carol', 'eur', DATE '2026-11-01', CAST(400 AS DECIMAL(18,2)), 30),
+  ('acc_4', 'dan',   'eur', DATE '2026-11-01', CAST(450 AS DECIMAL(18,2)), 40),
+  ('acc_5', 'ed',    'usd', DATE '2026-11-01', CAST(100 AS DECIMAL(18,2)), 50)
+) t(account_id, owner, currency, month, mrr, open_amount)
 `;
 
 // dan billed in USD in October and in EUR from November
@@ -46,6 +46,8 @@ const YAML = `models:
       - { name: currency, type: VARCHAR }
       - { name: month, type: DATE }
       - { name: mrr, type: "DECIMAL(18,2)" }
+      # deal amounts from a CRM that keeps one currency: the billing currency says nothing of them
+      - { name: open_amount, type: INTEGER, currency_column: false }
 metrics:
   - name: mrr
     label: MRR
@@ -212,6 +214,13 @@ describe("a bound on the amount over several currencies", () => {
       "2 accounts kept to mrr > 420 (mrr €450.00 (EUR) · $500.00 (USD) in all, one value per currency (project.yaml sets no vars.reporting_currency and fx_rates to convert them into one; mrr > 420 is in each currency's own units)).",
     );
   });
+});
+
+test("an amount whose YAML says no column holds its currency (currency_column: false) is ranked as one", async () => {
+  const r = await rank(plain, { measure: "open_amount", n: 1 });
+  const o = r.output as any;
+  expect([o.currency_split, o.currencies, o.matched.total]).toEqual([false, [], 150]);
+  expect(composeAnswer("count_rows", [r]).join("\n")).toContain("5 accounts (open_amount $150.00 in all).");
 });
 
 describe("metrics over owners of different currencies", () => {

@@ -33,6 +33,7 @@ function currencyColumnOf(
   mart: CatalogModel,
   amount: CatalogModel["columns"][number],
 ) {
+  if (amount.currency_column === false) return null;
   const declared =
     amount.currency_column ??
     ctx.catalog.metrics.find((m) => m.mart === mart.name && m.currency_column)?.currency_column;
