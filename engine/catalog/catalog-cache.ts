@@ -23,7 +23,8 @@ import { PROJECT_FILE, type Project } from "../config/project.ts";
 import { DECISIONS_DIR } from "../transform/decision-file.ts";
 import { currentPointer, type SnapshotSidecar } from "../warehouse/snapshots.ts";
 
-const VERSION = 4;
+// 5: columns carry currency_column (a cache written before would rank an amount by the wrong currency)
+const VERSION = 5;
 
 /**
  * The resolved catalog (models with their built columns, metrics) written beside a snapshot when it is

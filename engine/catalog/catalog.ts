@@ -29,6 +29,8 @@ export interface CatalogColumn {
   synonyms?: string[];
   /** words that mean a set of the column's values ("late stage" → [Contract Sent, …]) */
   value_synonyms?: Record<string, (string | number | boolean)[]>;
+  /** a money column: the column holding each row's currency for it (false: none of the row's columns) */
+  currency_column?: string | false;
 }
 
 export interface CatalogModel {
@@ -111,6 +113,7 @@ function catalogModel(m: Model, graph: ModelGraph): CatalogModel {
       pii: c.pii,
       synonyms: c.synonyms,
       value_synonyms: c.value_synonyms,
+      currency_column: c.currency_column,
     })),
     testIds: testsFor(m, graph, new Date(0).toISOString()).map((t) => t.id),
     upstreamModels: graph.order.filter((n) => up.has(n)).reverse(),
@@ -283,6 +286,7 @@ export async function attachBuiltColumns(catalog: Catalog, db: Db): Promise<void
         pii: declared.get(c.name)?.pii ?? false,
         synonyms: declared.get(c.name)?.synonyms,
         value_synonyms: declared.get(c.name)?.value_synonyms,
+        currency_column: declared.get(c.name)?.currency_column,
       })),
       ...m.columns.filter((c) => !cols.some((b) => b.name === c.name)),
     ];

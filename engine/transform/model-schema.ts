@@ -32,6 +32,13 @@ export const columnSchema = z.strictObject({
   synonyms: z.array(z.string()).default([]),
   /** words that mean a set of the column's values: { "high priority": [high, urgent] } → priority in (high, urgent) */
   value_synonyms: z.record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean()])).min(1)).optional(),
+  /**
+   * an amount's currency: the column of the same row holding its ISO code (default: the currency_column of the
+   * mart's metrics, else a column named currency). Amounts of rows in several currencies are never added or
+   * ranked together (top_n converts them with vars.fx_rates, or ranks each currency on its own); false: no
+   * column of the row says it (amounts from a source that keeps one currency, as the metrics over them do)
+   */
+  currency_column: z.union([z.string(), z.literal(false)]).optional(),
 });
 
 export const modelSchema = z.strictObject({

@@ -248,6 +248,20 @@ describe("USD and EUR customers, no reporting_currency: one value per currency",
     );
   }, 120_000);
 
+  test("top customers by MRR: ranked within each currency (Cafe €90 is never below Echo $20 as if both were $)", async () => {
+    const { answer, values } = await ask("top 3 customers by mrr");
+    expect(answer).toContain(`Top 3 customers by mrr, in each currency, ${PER_CURRENCY}`);
+    expect(answer).toMatch(/EUR 1\.\s+customer_id cus_\w+\s+€90\.00\n/);
+    expect(answer).not.toContain("$90");
+    expect(values.map((v) => [v.currency, v.value, v.dimensions.rank])).toEqual([
+      ["EUR", 90, 1],
+      ["EUR", 0, 2],
+      ["USD", 100, 1],
+      ["USD", 100, 2],
+      ["USD", 20, 3],
+    ]);
+  }, 60_000);
+
   test("comparing two periods compares each currency with itself", async () => {
     const { answer, values } = await ask("did MRR grow last month?");
     expect(answer).toContain("MRR, October 2026 vs September 2026, per currency");
@@ -330,6 +344,16 @@ describe("with vars.reporting_currency usd and fx_rates { eur: 1.1 }: one conver
       '<div class="headline" data-value="319">$319.00',
     );
   }, 120_000);
+
+  test("top customers by MRR: every amount converted to USD (Cafe €90 is $99), said so", async () => {
+    const { answer, values } = await ask("top 3 customers by mrr");
+    expect(answer).toContain(`Top 3 customers by mrr ${CONVERTED}:`);
+    expect(values.map((v) => [v.currency, v.converted_to, Math.round(v.value! * 1e6) / 1e6])).toEqual([
+      ["USD", "USD", 100],
+      ["USD", "USD", 100],
+      ["USD", "USD", 99],
+    ]);
+  }, 60_000);
 
   test("a count is not said to be converted", async () => {
     const { answer } = await ask("how many active customers last month?");

@@ -232,6 +232,20 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1): 
     // dollars are not compared with euros: the leader within each currency
     const codes = [...new Set(sorted.map((row) => rowCurrency(r, row)))].sort();
     const leaders = codes.map((code) => sorted.find((row) => rowCurrency(r, row) === code)!);
+    if (n > 1) {
+      // "top 3 plans by MRR": the n first within each currency, numbered in each
+      const kind = byPeriod ? `${r.grain}s` : `${dim.replaceAll("_", " ")}s`;
+      const measure = r.label.replace(new RegExp(`\\s+by\\s+${dim.replaceAll("_", " ")}$`, "i"), "");
+      return [
+        `${direction === "most" ? "Top" : "Bottom"} ${n} ${kind} by ${measure} ${during(r.period.label)}, in each currency${asOfNote(r, leaders[0])}${currencyNote(r)}:`,
+        ...codes.flatMap((code) =>
+          sorted
+            .filter((row) => rowCurrency(r, row) === code)
+            .slice(0, n)
+            .map((row, i) => `  ${code} ${i + 1}. ${name(row)}  ${value(r, row.value, row)}`),
+        ),
+      ];
+    }
     return [
       `The ${direction} ${r.label} ${during(r.period.label)}, per currency${asOfNote(r, leaders[0])}: ${leaders.map((row) => `${name(row)} ${value(r, row.value, row)} (${rowCurrency(r, row)})`).join(" · ")}.`,
     ];
@@ -430,35 +444,72 @@ function keptRows(filters: Out<typeof topN>["filters"]): string {
   return parts.join(", ");
 }
 
+/** How a ranking's amounts in several currencies were handled, said in the answer ("" for one currency). */
+function rowsCurrencyNote(o: Out<typeof topN>): string {
+  if (o.converted_to && !o.fx_rates) return ` (converted to ${o.converted_to} with the vars.fx_rates in project.yaml)`;
+  if (o.converted_to)
+    return ` (every currency converted to ${o.converted_to} with the vars.fx_rates in project.yaml: ${Object.entries(
+      o.fx_rates ?? {},
+    )
+      .filter(([c]) => c !== o.converted_to)
+      .map(([c, r]) => `1 ${c} = ${r} ${o.converted_to}`)
+      .join(", ")})`;
+  if (!o.currency_split) return "";
+  const why =
+    o.missing_rates.length && o.reporting_currency
+      ? `project.yaml's vars.fx_rates has no rate for ${o.missing_rates.join(", ")} to convert into ${o.reporting_currency}`
+      : "project.yaml sets no vars.reporting_currency and fx_rates to convert them into one";
+  const bounds = o.filters
+    .filter((f) => f.column === o.measure && /^[<>]=?$/.test(f.op))
+    .map((f) => `${f.column} ${f.op} ${f.value}`);
+  const unitsNote = o.bound_in_each_currency ? `; ${bounds.join(" and ")} is in each currency's own units` : "";
+  return `, one value per currency (${why}${unitsNote})`;
+}
+
 /** "how many open deals are over $5k": the rows the filters keep, counted, and their measure summed. */
 function countLines(o: Out<typeof topN>): string[] {
   const kept = keptRows(o.filters);
   const what = o.matched.rows === 1 ? singular(o.mart) : o.mart;
-  const total =
-    o.matched.total === null || !o.matched.rows
+  // dollars and euros are never added: the measure in all within each currency
+  const sums = o.currency_split
+    ? o.matched.by_currency
+        .filter((c) => c.rows)
+        .map((c) => `${formatValue(c.total, o.format, c.currency)} (${c.currency})`)
+        .join(" · ")
+    : o.matched.total === null || !o.matched.rows
       ? ""
-      : ` (${o.measure} ${formatValue(o.matched.total, o.format, o.unit ?? undefined)} in all)`;
+      : formatValue(o.matched.total, o.format, o.unit ?? undefined);
+  const total = sums ? ` (${o.measure} ${sums} in all${rowsCurrencyNote(o)})` : "";
   return [`${o.matched.rows} ${what}${kept ? ` kept to ${kept}` : ""}${total}.`];
 }
 
 function topLines(o: Out<typeof topN>): string[] {
   if (!o.rows.length) return [`${o.mart} has no rows to rank.`];
-  // one row is "Top customer", never "Top 1 customers"
-  const what = o.rows.length === 1 ? singular(o.mart) : `${o.rows.length} ${o.mart}`;
+  // one row is "Top customer", never "Top 1 customers"; split, as many as the currency with the most listed
+  const shown = o.currency_split
+    ? Math.max(...o.matched.by_currency.map((c) => o.rows.filter((r) => r.currency === c.currency).length))
+    : o.rows.length;
+  const what = shown === 1 ? singular(o.mart) : `${shown} ${o.mart}`;
   const kept = keptRows(o.filters);
-  const head = `${o.direction === "top" ? "Top" : "Bottom"} ${what} by ${o.measure}${kept ? `, ${kept}` : ""}${o.label_masked ? ` (${o.label_column} is PII, masked)` : ""}:`;
+  const head = `${o.direction === "top" ? "Top" : "Bottom"} ${what} by ${o.measure}${kept ? `, ${kept}` : ""}${o.label_masked ? ` (${o.label_column} is PII, masked)` : ""}${o.currency_split ? ", in each currency" : ""}${rowsCurrencyNote(o)}:`;
+  const ties = o.currency_split
+    ? o.matched.by_currency.filter((c) => c.tied_past_limit !== null).map((c) => [c.tied_past_limit, c.currency])
+    : o.tied_past_limit !== null
+      ? [[o.tied_past_limit, null]]
+      : [];
   return [
     head,
     ...table(
       o.rows.map((r) => [
-        `${r.rank}.`,
+        `${o.currency_split ? `${r.currency} ` : ""}${r.rank}.`,
         r.label === null ? "(none)" : /_id$/.test(o.label_column) ? `${o.label_column} ${r.label}` : r.label,
-        formatValue(r.value, o.format, o.unit ?? undefined),
+        formatValue(r.value, o.format, r.currency ?? undefined),
       ]),
     ),
-    ...(o.tied_past_limit !== null
-      ? [`  tied at the cut: ${o.tied_past_limit} has the same ${o.measure} as #${o.rows.length} (and is not listed)`]
-      : []),
+    ...ties.map(
+      ([label, code]) =>
+        `  tied at the cut${code ? ` in ${code}` : ""}: ${label} has the same ${o.measure} as #${o.rows.filter((r) => !code || r.currency === code).length} (and is not listed)`,
+    ),
   ];
 }
 
@@ -554,6 +605,13 @@ function arithmeticLines(results: RoledResult[]): string[] {
   if (!l || !r || l.value === null || r.value === null)
     return [
       `I can't combine ${lText} and ${rText} for ${period}: ${!l || !r ? "one of them has no single value there (no data, or one per currency)" : "one of them is empty"}.`,
+    ];
+  // "new minus churned MRR" with only dollars on one side and only euros on the other: no one amount
+  const [lc, rc] = [rowCurrency(left, l), rowCurrency(right, r)];
+  const money = left.format === "currency" && right.format === "currency";
+  if (money && lc && rc && lc !== rc && !left.converted_to && !right.converted_to)
+    return [
+      `I can't combine ${lText} (${value(left, l.value, l)}, ${lc}) and ${rText} (${value(right, r.value, r)}, ${rc}) for ${period}: they are in different currencies (project.yaml sets no vars.reporting_currency and fx_rates to convert them into one).`,
     ];
   if (rightR.role === "minus") {
     const diff = l.value - r.value;
@@ -651,8 +709,36 @@ export interface AnswerValue {
   by_currency?: { currency: string; value: number | null; text: string }[];
 }
 
+/**
+ * A ranking's rows (or, counted, its measure in all: one value per currency when the rows are in several), each
+ * with its currency: the --json values of top_n and count_rows.
+ */
+function rowsValues(r: RoledResult, counted: boolean): AnswerValue[] {
+  const o = r.output as unknown as Out<typeof topN>;
+  const money = o.format === "currency";
+  const base = { metric: o.measure, period: "rows kept", converted_to: o.converted_to };
+  const totals = o.currency_split
+    ? o.matched.by_currency.map((c) => ({ currency: c.currency, rows: c.rows, total: c.total }))
+    : [{ currency: money ? o.unit : null, rows: o.matched.rows, total: o.matched.total }];
+  if (counted)
+    return totals.map((c) => ({
+      ...base,
+      currency: c.currency,
+      dimensions: { rows: c.rows, in_all: true },
+      value: c.total,
+      text: formatValue(c.total, o.format, c.currency ?? undefined),
+    }));
+  return o.rows.map((row) => ({
+    ...base,
+    currency: money ? (row.currency ?? null) : null,
+    dimensions: { [o.label_column]: row.label, rank: row.rank },
+    value: row.value,
+    text: formatValue(row.value, o.format, row.currency ?? undefined),
+  }));
+}
+
 /** The values the answer states, for --json: every main query_metric row, and compare_periods per currency. */
-export function answerValues(results: RoledResult[]): AnswerValue[] {
+export function answerValues(results: RoledResult[], intent?: Intent): AnswerValue[] {
   return results
     .filter((r) => r.role === "main")
     .flatMap((r): AnswerValue[] => {
@@ -671,6 +757,7 @@ export function answerValues(results: RoledResult[]): AnswerValue[] {
           text: formatValue(c.current, o.format, c.currency ?? undefined),
         }));
       }
+      if (r.name === "top_n") return rowsValues(r, intent === "count_rows");
       if (r.name !== "query_metric") return [];
       const o = r.output as unknown as MetricResult;
       const money = o.format === "currency" || o.per_currency;

@@ -122,7 +122,7 @@ export async function askOffline(
       status: "answered",
       answer: [...warnings.map((w) => `⚠ ${w}`), ...readAs, ...lines].join("\n"),
       ...common,
-      values: answerValues(results),
+      values: answerValues(results, plan.intent),
       interpretation: interpretation ?? null,
     });
   } catch (e) {

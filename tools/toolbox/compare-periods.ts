@@ -87,12 +87,14 @@ export const comparePeriods = defineTool({
     const base = { metric: input.metric, filters: input.filters, group_by: [], order: "time" as const };
     const a = await runMetricQuery(ctx, { ...base, period: asInput(current) });
     const b = await runMetricQuery(ctx, { ...base, period: asInput(previous) });
-    const split = a.currency_split || b.currency_split;
+    // one currency in each period but not the same one (USD customers then, EUR now) is per currency too
+    const codes = new Set([...a.currencies, ...b.currencies]);
+    const split = a.currency_split || b.currency_split || (a.per_currency && codes.size > 1);
     const va = !split && a.rows[0]?.rows ? a.rows[0].value : null;
     const vb = !split && b.rows[0]?.rows ? b.rows[0].value : null;
     // several currencies: each compared with itself, never a sum of dollars and euros
     const by_currency = split
-      ? [...new Set([...a.currencies, ...b.currencies])].map((currency) => {
+      ? [...codes].sort().map((currency) => {
           const cur = a.rows.find((r) => r.rows && rowCurrency(a, r) === currency)?.value ?? null;
           const prev = b.rows.find((r) => r.rows && rowCurrency(b, r) === currency)?.value ?? null;
           return { currency, current: cur, previous: prev, change: cur !== null && prev !== null ? cur - prev : null };

@@ -5,6 +5,7 @@ import type { CatalogModel } from "../../engine/catalog/catalog.ts";
 import { citationFor } from "../citations.ts";
 import { FILTER_OPS } from "../../engine/catalog/metric-query.ts";
 import type { MetricFormat } from "../../engine/catalog/metric-format.ts";
+import { fxOf, rateOf } from "../fx.ts";
 import { maskValue } from "../pii.ts";
 import { defineTool } from "./tool.ts";
 
@@ -22,6 +23,23 @@ function column(mart: CatalogModel, name: string, role: string): CatalogModel["c
   return col;
 }
 
+/**
+ * The column holding each row's currency for an amount: the amount column's own currency_column, else one a
+ * metric on the mart declares, else a column named currency. Amounts in two currencies are never added or
+ * ranked against each other (#15, #22).
+ */
+function currencyColumnOf(
+  ctx: { catalog: { metrics: { mart: string; currency_column?: string }[] } },
+  mart: CatalogModel,
+  amount: CatalogModel["columns"][number],
+) {
+  if (amount.currency_column === false) return null;
+  const declared =
+    amount.currency_column ??
+    ctx.catalog.metrics.find((m) => m.mart === mart.name && m.currency_column)?.currency_column;
+  return mart.columns.find((c) => c.name === (declared ?? "currency"))?.name ?? null;
+}
+
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 export const topN = defineTool({
@@ -30,6 +48,7 @@ export const topN = defineTool({
     "Rank the rows of a mart by a numeric column: the label column and the measure summed per label, highest first (or lowest, direction: bottom). " +
     'Use it for individual records: "top 5 customers by mrr" → {mart: customers, measure: mrr, label: customer_id, n: 5}. ' +
     'For a metric split by one of its dimensions ("MRR by plan", "which plan has most customers") use query_metric with group_by instead. ' +
+    "An amount over rows in several currencies is never ranked or summed across them: with vars.reporting_currency and a rate for each it is converted (converted_to, fx_rates: say so), else each currency is ranked and summed on its own (currency_split: true, each row's currency, matched.by_currency): state each with its own currency, never one total. " +
     "Columns tagged PII are masked; ranking by a column that is no metric's dimension is row-level data, which may stay on the human's machine (the result then says rows_withheld: refer to the table shown below your answer).",
   authority: "read",
   input: z.strictObject({
@@ -63,45 +82,24 @@ export const topN = defineTool({
     const label = column(mart, input.label, "label");
     const params: SqlValue[] = [];
     const bind = (v: SqlValue) => (params.push(v), `$${params.length}`);
-    const where = input.filters.map((f) => {
-      const col = ident(column(mart, f.column, "filters").name);
-      const values = Array.isArray(f.value) ? f.value : [f.value];
-      if (f.op === "in" || f.op === "not_in")
-        return `${col} ${f.op === "in" ? "IN" : "NOT IN"} (${values.map(bind).join(", ")})`;
-      if (values.length !== 1)
-        throw new DpError("USAGE", `filter ${f.column} ${f.op} takes one value`, {
-          where: "filters",
-          fix: "use op in / not_in for a list",
+    // a bound on the amount ranked ("mrr over 50"): over several currencies it holds for the converted amount
+    const bound = (f: (typeof input.filters)[number]) => f.column === measure.name && /^[<>]=?$/.test(f.op);
+    const whereFor = (amount: string | null) =>
+      input.filters
+        .filter((f) => amount !== null || !bound(f))
+        .map((f) => {
+          const col = amount && bound(f) ? amount : ident(column(mart, f.column, "filters").name);
+          const values = Array.isArray(f.value) ? f.value : [f.value];
+          if (f.op === "in" || f.op === "not_in")
+            return `${col} ${f.op === "in" ? "IN" : "NOT IN"} (${values.map(bind).join(", ")})`;
+          if (values.length !== 1)
+            throw new DpError("USAGE", `filter ${f.column} ${f.op} takes one value`, {
+              where: "filters",
+              fix: "use op in / not_in for a list",
+            });
+          return `${col} ${f.op} ${bind(values[0]!)}`;
         });
-      return `${col} ${f.op} ${bind(values[0]!)}`;
-    });
-    const dir = input.direction === "top" ? "DESC" : "ASC";
-    const limit = Math.min(input.n, ctx.rowCap);
-    // one row past the limit is read to tell a tie at the cut: "the biggest deal" is never one of two equal ones
-    // shown as if alone. The window sums run over every group before the LIMIT: the rows the filters keep and
-    // their measure ("how many open deals are over $5k" is that count)
-    const sql = [
-      `SELECT ${ident(label.name)} AS label, sum(${ident(measure.name)}) AS value,`,
-      `  sum(count(*)) OVER () AS kept_rows, sum(sum(${ident(measure.name)})) OVER () AS kept_total`,
-      `FROM ${mart.relation}`,
-      where.length ? `WHERE ${where.join(" AND ")}` : "",
-      `GROUP BY 1 ORDER BY 2 ${dir} NULLS LAST, 1 LIMIT ${limit + 1}`,
-    ]
-      .filter(Boolean)
-      .join("\n");
-    const got = await ctx.query<{ label: unknown; value: unknown; kept_rows: unknown; kept_total: unknown }>(
-      sql,
-      params,
-    );
-    const kept = got[0];
-    const read = got.map((r, i) => ({
-      rank: i + 1,
-      label: label.pii ? maskValue(r.label) : r.label === null ? null : String(r.label),
-      value: r.value === null ? null : Number(r.value),
-    }));
-    const rows = read.slice(0, limit);
-    const past = read[limit];
-    const tiedPast = past && past.value !== null && past.value === rows.at(-1)?.value ? past.label : null;
+    const clause = (where: string[]) => (where.length ? `WHERE ${where.join(" AND ")}` : "");
     const sameName = ctx.catalog.metrics.find(
       (m) =>
         m.mart === mart.name &&
@@ -109,6 +107,73 @@ export const topN = defineTool({
     );
     const format: MetricFormat =
       sameName?.format ?? (/mrr|arr|revenue|amount|price|arpa|value/i.test(measure.name) ? "currency" : "number");
+    const curCol = format === "currency" ? currencyColumnOf(ctx, mart, measure) : null;
+    const code = curCol ? `upper(coalesce(CAST(${ident(curCol)} AS VARCHAR), ''))` : "";
+    const currencies = curCol
+      ? (
+          await ctx.query<{ c: string }>(
+            `SELECT DISTINCT ${code} AS c FROM ${mart.relation} ${clause(whereFor(null))} ORDER BY 1`,
+            params.splice(0),
+          )
+        ).map((r) => String(r.c))
+      : [];
+    // several currencies: converted with project.yaml's vars.reporting_currency and fx_rates when every one has a
+    // rate (as query_metric's marts are), else ranked and summed within each currency, never € against $
+    const fx = currencies.length ? fxOf(ctx.project.config.vars) : null;
+    const missingRates = fx && currencies.length > 1 ? currencies.filter((c) => rateOf(fx, c) === null) : [];
+    const convert = !!fx && currencies.length > 1 && !missingRates.length;
+    const split = currencies.length > 1 && !convert;
+    const amount = convert
+      ? `(${ident(measure.name)} * CASE ${code} ${currencies.map((c) => `WHEN ${bind(c)} THEN ${bind(rateOf(fx!, c)!)}`).join(" ")} END)`
+      : ident(measure.name);
+    const filtered = clause(whereFor(amount));
+    const dir = input.direction === "top" ? "DESC" : "ASC";
+    const limit = Math.min(input.n, ctx.rowCap);
+    // one row past the limit is read to tell a tie at the cut: "the biggest deal" is never one of two equal ones
+    // shown as if alone. The window sums run over every group before the LIMIT: the rows the filters keep and
+    // their measure ("how many open deals are over $5k" is that count); split, all of it within each currency
+    const by = split ? ` PARTITION BY ${code}` : "";
+    const sql = [
+      `SELECT ${ident(label.name)} AS label, ${split ? `${code} AS currency, ` : ""}sum(${amount}) AS value,`,
+      `  sum(count(*)) OVER (${by}) AS kept_rows, sum(sum(${amount})) OVER (${by}) AS kept_total`,
+      `FROM ${mart.relation}`,
+      filtered,
+      split
+        ? `GROUP BY 1, 2 QUALIFY row_number() OVER (${by} ORDER BY sum(${amount}) ${dir} NULLS LAST, ${ident(label.name)}) <= ${limit + 1}\nORDER BY 2, 3 ${dir} NULLS LAST, 1`
+        : `GROUP BY 1 ORDER BY 2 ${dir} NULLS LAST, 1 LIMIT ${limit + 1}`,
+    ]
+      .filter(Boolean)
+      .join("\n");
+    const got = await ctx.query<{
+      label: unknown;
+      currency?: unknown;
+      value: unknown;
+      kept_rows: unknown;
+      kept_total: unknown;
+    }>(sql, params);
+    const unit = convert ? fx!.to : currencies.length === 1 ? currencies[0]! || null : (sameName?.unit ?? null);
+    const groups = split ? currencies.map((c) => got.filter((r) => String(r.currency) === c)) : [got];
+    const parts = groups.map((group, g) => {
+      const read = group.map((r, i) => ({
+        rank: i + 1,
+        label: label.pii ? maskValue(r.label) : r.label === null ? null : String(r.label),
+        value: r.value === null ? null : Number(r.value),
+        currency: split ? currencies[g]! : unit,
+      }));
+      const rows = read.slice(0, limit);
+      const past = read[limit];
+      const kept = group[0];
+      return {
+        currency: split ? currencies[g]! : unit,
+        rows,
+        tied: past && past.value !== null && past.value === rows.at(-1)?.value ? past.label : null,
+        matched: {
+          rows: Number(kept?.kept_rows ?? 0),
+          total: kept?.kept_total === null || kept?.kept_total === undefined ? null : Number(kept.kept_total),
+        },
+      };
+    });
+    const one = parts[0]!;
     return {
       mart: mart.name,
       measure: measure.name,
@@ -116,17 +181,42 @@ export const topN = defineTool({
       label_masked: label.pii,
       direction: input.direction,
       /** the first row left out by the limit when its value equals the last row's (a tie at the cut), else null */
-      tied_past_limit: tiedPast,
+      tied_past_limit: split ? null : one.tied,
       /** the filters the rows were kept to, as asked */
       filters: input.filters,
       /** the rows the filters keep (all of them, not only the n ranked) and their measure summed */
       matched: {
-        rows: Number(kept?.kept_rows ?? 0),
-        total: kept?.kept_total === null || kept?.kept_total === undefined ? null : Number(kept.kept_total),
+        rows: parts.reduce((a, p) => a + p.matched.rows, 0),
+        /** null when the rows are in several currencies and not converted: by_currency has one total each */
+        total: split ? null : one.matched.total,
+        by_currency: split
+          ? parts.map((p) => ({
+              currency: p.currency!,
+              rows: p.matched.rows,
+              total: p.matched.total,
+              tied_past_limit: p.tied,
+            }))
+          : [],
       },
       format,
-      unit: sameName?.unit ?? null,
-      rows,
+      unit,
+      /** the column holding each row's currency, for a money measure */
+      currency_column: curCol,
+      /** the currencies (ISO codes) of the kept rows */
+      currencies,
+      /** rows in several currencies, ranked and summed within each (each row says its currency), never across */
+      currency_split: split,
+      /** every amount was converted to vars.reporting_currency with vars.fx_rates (project.yaml) */
+      // as query_metric: rows all in the reporting currency were converted by the marts (int_stripe__fx_rates)
+      converted_to: convert || (fx && currencies.length === 1 && currencies[0] === fx.to) ? fx!.to : null,
+      /** the rates used (reporting units per unit), when converted */
+      fx_rates: convert ? Object.fromEntries(currencies.map((c) => [c, rateOf(fx!, c)!])) : null,
+      reporting_currency: fx?.to ?? null,
+      /** split: a filter bounding the measure ("mrr > 50") was applied to each currency's own amounts */
+      bound_in_each_currency: split && input.filters.some(bound),
+      /** currencies of the kept rows vars.fx_rates has no rate for (so nothing was converted) */
+      missing_rates: missingRates,
+      rows: parts.flatMap((p) => p.rows),
       sql,
       params,
       citations: [await citationFor(ctx, mart.name)],

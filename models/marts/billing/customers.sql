@@ -41,6 +41,9 @@ select
     c.email,
     c.email_domain,
     coalesce(c.currency, m.mrr_currency) as currency,
+    -- mrr's currency: vars.reporting_currency when set (customer_mrr_monthly converts), else the customer's
+    -- own; lifetime_revenue stays in the customer's currency
+    coalesce(m.mrr_currency, c.currency) as mrr_currency,
     c.country,
     c.metadata,
     c.created_at,
