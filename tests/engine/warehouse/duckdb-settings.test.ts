@@ -10,7 +10,7 @@ import {
 } from "../../../engine/warehouse/duckdb-settings.ts";
 import { loadProject } from "../../../engine/config/project.ts";
 import { openWriter } from "../../../engine/warehouse/snapshots.ts";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "../../../engine/transform/build.ts";
 import { writeProject } from "../../helpers.ts";
@@ -161,3 +161,19 @@ test("DP_MEMORY_LIMIT sets the machine's default; a model that runs out of memor
   // five builds of a large aggregate: seconds on a loaded machine. Timed out, the test's env (64MB) would leak
   // into the next test until its finally ran
 }, 120_000);
+
+test("a build that spilled past the limit leaves nothing in the spill directory, a killed run's leftovers included", async () => {
+  const dir = writeProject({
+    "project.yaml": "name: spill\nwarehouse:\n  memory_limit: 128MB\n",
+    // ≈200 MB of rows sorted: more than the limit holds, so DuckDB spills to <warehouse>.tmp
+    "models/marts/sorted.sql": "select i, repeat('x', 200) as s from range(1000000) t(i) order by hash(i)\n",
+  });
+  const project = loadProject(dir);
+  const spill = `${project.paths.warehouse}.tmp`;
+  // what a killed run left: DuckDB's spill files of another process
+  mkdirSync(spill, { recursive: true });
+  writeFileSync(join(spill, "duckdb_temp_storage_S32K-0.tmp"), Buffer.alloc(1 << 20));
+  const result = await build(project);
+  expect(result.models.map((m) => [m.model, m.status, m.rows])).toEqual([["sorted", "success", 1_000_000]]);
+  expect(existsSync(spill) ? readdirSync(spill) : []).toEqual([]);
+}, 60_000);
