@@ -158,10 +158,6 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
   const runId = options.runId ?? newRunId(now());
   const nowIso = now().toISOString();
   const db = await openWriter(project);
-  // a model's rows are a set: without insertion order DuckDB writes a large CREATE TABLE AS and its tests' scans
-  // from each thread as they come, instead of buffering batches to put them back in order (a model's own ORDER BY
-  // still orders its table). The publish writes parts in the table's order again (recordAndPublish)
-  await db.run("SET preserve_insertion_order = false");
   phase("open");
   const loose: TestResult[] = [];
   let results: ModelResult[] = [];
@@ -214,10 +210,8 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
     for (const test of singular.unattached) loose.push(await runTest(db, test, ""));
     phase("models");
     // a build that read a damaged warehouse publishes nothing: readers keep the last verified snapshot
-    if (!corrupt && (results.length || loose.length)) {
-      await db.run("SET preserve_insertion_order = true");
+    if (!corrupt && (results.length || loose.length))
       await recordAndPublish(project, db, graph, runId, results, loose, nowIso, options, run.deltas);
-    }
     phase("publish");
     compact = await mayBeBloated(db);
     // the WAL carries commits across runs (WAL_CHECKPOINT); compaction copies the file, so it is checkpointed first
