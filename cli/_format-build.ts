@@ -22,6 +22,10 @@ export function formatBuild(result: BuildResult): string {
     lines.push(`${mark} ${m.schema}.${m.model}  ${m.status}`);
     if (m.error) lines.push(`    ${m.error.replaceAll("\n", "\n    ")}${m.where ? `\n    at ${m.where}` : ""}`);
   }
+  for (const m of result.models.filter((m) => m.memoryLimit && m.status === "success"))
+    lines.push(
+      `${color.yellow("!")} ${m.schema}.${m.model} ran out of memory under ${m.outOfMemoryAt?.join(", then ")} and was built with ${m.memoryLimit}: set warehouse.memory_limit: ${m.memoryLimit} in project.yaml to give it that from the start`,
+    );
   for (const line of formatTests([...result.models.flatMap((m) => m.tests), ...(result.tests ?? [])])) lines.push(line);
   const ok = result.models.filter((m) => m.status === "success").length;
   const kept = result.models.filter((m) => m.status === "unchanged").length;

@@ -1,7 +1,7 @@
 /**
  * Limit of build: dp's compiled SQL, in dp's order, on one DuckDB connection,
  * into a fresh database file, with the threads and memory limit dp's build gets by
- * default. A statement that runs out of memory under that limit runs once more under dp's roomier one, as
+ * default. A statement that runs out of memory under that limit runs again a step up dp's ladder, as
  * dp's build does for such a model (the models it happened to are printed as `roomy`). With `--with-tests`, after each model the statements dp's build sends for its data tests (one scan
  * for the row-condition tests, one query per unique test). No transactions, bookkeeping or snapshot. Prints ms.
  */
@@ -11,7 +11,7 @@ import {
   defaultMemoryLimit,
   defaultThreads,
   isOutOfMemory,
-  roomyMemoryLimit,
+  memoryLadder,
 } from "../../engine/warehouse/duckdb-settings.ts";
 import { limitConnection, lit } from "../lib/limit-db.ts";
 
@@ -31,19 +31,22 @@ const schemas = new Set<string>();
 const models: Record<string, number> = {};
 const tests: Record<string, number> = {};
 const roomy: string[] = [];
-/** One statement; out of memory under the default limit, once more under the roomy one (like dp's build). */
+/** One statement; out of memory under the default limit, again a step up dp's ladder (like dp's build). */
 async function run(model: string, sql: string): Promise<void> {
+  const ladder = memoryLadder(defaultMemoryLimit());
   try {
-    await conn.run(sql);
-  } catch (e) {
-    if (!(e instanceof Error) || !isOutOfMemory(e.message)) throw e;
-    roomy.push(model);
-    await conn.run(`SET memory_limit = ${lit(roomyMemoryLimit())}`);
-    try {
-      await conn.run(sql);
-    } finally {
-      await conn.run(`SET memory_limit = ${lit(defaultMemoryLimit())}`);
+    for (let step = 0; ; step++) {
+      try {
+        await conn.run(sql);
+        return;
+      } catch (e) {
+        if (!(e instanceof Error) || !isOutOfMemory(e.message) || step >= ladder.length) throw e;
+        if (step === 0) roomy.push(model);
+        await conn.run(`SET memory_limit = ${lit(ladder[step]!)}`);
+      }
     }
+  } finally {
+    if (roomy.at(-1) === model) await conn.run(`SET memory_limit = ${lit(defaultMemoryLimit())}`);
   }
 }
 for (const m of plan.models) {

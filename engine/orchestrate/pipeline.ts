@@ -170,7 +170,7 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
       // the decide step ran inside the build, before its publish: its time is its own step's
       durationMs: built.durationMs - (decideStep?.durationMs ?? 0),
       rows: built.models.reduce((n, m) => n + (m.rows ?? 0), 0),
-      detail: `${built.models.length - bad.length}/${built.models.length} models${kept ? ` (${built.models.length - bad.length - kept} built, ${kept} skipped: unchanged)` : ""}${bad.length ? `; not published: ${bad.map((m) => m.model).join(", ")}` : ""}`,
+      detail: `${built.models.length - bad.length}/${built.models.length} models${kept ? ` (${built.models.length - bad.length - kept} built, ${kept} skipped: unchanged)` : ""}${bad.length ? `; not published: ${bad.map((m) => m.model).join(", ")}` : ""}${raisedNote(built.models)}`,
     });
     const tests = built.models.flatMap((m) => m.tests);
     const failedTests = tests.filter((t) => t.status === "fail" || t.status === "error");
@@ -334,4 +334,12 @@ async function runExports(project: Project, result: RunResult, state: RunState, 
     rows: ran.reduce((n, x) => n + (x.rows ?? 0), 0),
     detail: `${ran.length - failed.length}/${ran.length} exports${failed.length ? `; failed: ${failed.map((x) => x.mart).join(", ")}` : ""}`,
   });
+}
+
+/** The models the default memory limit was too small for, and what each was built under: the setting to raise. */
+function raisedNote(models: { model: string; memoryLimit?: string }[]): string {
+  const raised = models.filter((m) => m.memoryLimit);
+  return raised.length
+    ? `; built with more memory than the default warehouse.memory_limit: ${raised.map((m) => `${m.model} (${m.memoryLimit})`).join(", ")}`
+    : "";
 }

@@ -12,7 +12,7 @@ import {
 import { formatCount } from "../format-count.ts";
 import { log } from "../log.ts";
 import { type Db, ident, literal } from "../warehouse/duckdb.ts";
-import { defaultMemoryLimit, isOutOfMemory, roomyMemoryLimit } from "../warehouse/duckdb-settings.ts";
+import { defaultMemoryLimit, isOutOfMemory, memoryLadder, outOfMemoryError } from "../warehouse/duckdb-settings.ts";
 import { isCorruptWarehouse } from "../warehouse/recover.ts";
 import type { BuildHistory } from "./build-history.ts";
 import { CommitGroup, GROUP_BUDGET_MS } from "./commit-group.ts";
@@ -61,8 +61,10 @@ export interface ModelResult {
   outputVersion?: string;
   /** keys an incremental merge deleted (its delta's tombstones) */
   deletedKeys?: number;
-  /** the memory limit it was built under when the default ran out (roomyMemoryLimit) */
+  /** the memory limit it was built under when the default ran out (a step of memoryLadder) */
   memoryLimit?: string;
+  /** the limits it ran out of memory under, in order, when it did (the default first) */
+  outOfMemoryAt?: string[];
 }
 
 /** What a build run needs from the build that prepared it. */
@@ -105,8 +107,8 @@ export class BuildRun {
   private readonly queue: string[];
   /** each selected model's place in the build, for its progress line (an indexOf per line was quadratic) */
   private readonly position: Map<string, number>;
-  /** models that ran out of memory under dp's default limit: built once more with more */
-  private readonly roomy = new Set<string>();
+  /** models that ran out of memory under dp's default limit → the limit their next build gets (a ladder step) */
+  private readonly roomy = new Map<string, string>();
   private readonly group: CommitGroup;
   private readonly compiled = new Map<string, { sql: string; path: string }>();
   private readonly compiledDirs = new Set<string>();
@@ -305,8 +307,9 @@ export class BuildRun {
     const key = relationKey(model.schema, model.name);
     const appends =
       model.materialized === "incremental" && this.s.relations.get(key) === "table" && !this.s.options.fullRefresh;
+    const raised = this.roomy.get(name);
     try {
-      if (this.roomy.has(name)) await this.s.db.run(`SET memory_limit = ${literal(roomyMemoryLimit())}`);
+      if (raised) await this.s.db.run(`SET memory_limit = ${literal(raised)}`);
       const { created, checked, same, mergeKey } = await this.materializeAndTest(model, sql, r);
       const rows = checked.rows ?? created ?? (await this.countRows(model));
       r.rows = Number(rows ?? 0);
@@ -349,8 +352,7 @@ export class BuildRun {
     } catch (e) {
       await this.onError(model, r, e, t0);
     } finally {
-      if (this.roomy.has(name))
-        await this.s.db.run(`SET memory_limit = ${literal(defaultMemoryLimit())}`).catch(() => {});
+      if (raised) await this.s.db.run(`SET memory_limit = ${literal(defaultMemoryLimit())}`).catch(() => {});
     }
   }
 
@@ -493,20 +495,33 @@ export class BuildRun {
     const redo = await this.group.rollback();
     this.requeue(redo);
     const err = e instanceof DpError ? e : new DpError("MODEL_SQL", String(e));
-    if (this.roomier(model, err)) {
-      this.roomy.add(model.name);
+    const next = this.nextMemoryLimit(model, err);
+    if (next) {
+      const tried = [...(r.outOfMemoryAt ?? []), this.roomy.get(model.name) ?? defaultMemoryLimit()];
+      this.roomy.set(model.name, next);
       log.warn(
-        `${model.name} ran out of memory under the default warehouse.memory_limit (${defaultMemoryLimit()}); building it again with ${roomyMemoryLimit()}. Set warehouse.memory_limit in project.yaml to choose the limit yourself`,
+        `${model.name} ran out of memory under ${tried.at(-1)}${tried.length === 1 ? " (the default warehouse.memory_limit)" : ""}; building it again with ${next}. To give it that from the start, set warehouse.memory_limit: ${next} in project.yaml (or DP_MEMORY_LIMIT=${next} on this machine)`,
       );
       Object.assign(r, {
         status: "success",
         tests: [],
         error: undefined,
         where: undefined,
-        memoryLimit: roomyMemoryLimit(),
+        memoryLimit: next,
+        outOfMemoryAt: tried,
       });
       this.group.solo.add(model.name);
       this.queue.splice(this.stopped ? 0 : redo.length, 0, model.name);
+      return;
+    }
+    if (isOutOfMemory(err.message) && !this.s.options.signal?.aborted) {
+      const e = outOfMemoryError(model.name, [...(r.outOfMemoryAt ?? []), this.roomy.get(model.name) ?? this.limit()], {
+        configured: Boolean(this.s.project.config.warehouse.memory_limit),
+      });
+      r.outOfMemoryAt = undefined;
+      r.durationMs = Date.now() - t0;
+      log.error(`${e.message}; ${e.fix}`);
+      this.fail(model, r, `${e.message} (${sqlMessage(err.message).split("\n")[0]}); ${e.fix}`, e.where);
       return;
     }
     let error = err.code === "MODEL_SQL" ? sqlMessage(err.message) : err.message;
@@ -529,14 +544,20 @@ export class BuildRun {
     this.fail(model, r, error, where);
   }
 
-  private roomier(model: Model, err: DpError): boolean {
-    return (
-      isOutOfMemory(err.message) &&
-      !this.s.project.config.warehouse.memory_limit &&
-      !this.roomy.has(model.name) &&
-      roomyMemoryLimit() !== defaultMemoryLimit() &&
-      !this.s.options.signal?.aborted
-    );
+  /**
+   * The limit a model that ran out of memory is built again under: the next step of the default's ladder, none
+   * when project.yaml sets the limit (the user's to raise), the ladder is climbed or the build is being stopped.
+   */
+  private nextMemoryLimit(model: Model, err: DpError): string | undefined {
+    if (!isOutOfMemory(err.message) || this.s.project.config.warehouse.memory_limit || this.s.options.signal?.aborted)
+      return undefined;
+    const ladder = memoryLadder(defaultMemoryLimit());
+    const current = this.roomy.get(model.name);
+    return current === undefined ? ladder[0] : ladder[ladder.indexOf(current) + 1];
+  }
+
+  private limit(): string {
+    return this.s.project.config.warehouse.memory_limit ?? defaultMemoryLimit();
   }
 
   /**

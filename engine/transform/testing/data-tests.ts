@@ -58,8 +58,10 @@ function columnTest(model: Model, column: string, t: ColumnTest, graph: ModelGra
       kind: "unique",
       severity: o?.severity ?? "error",
       describe: `${column} is unique`,
+      // grouped by the value's 64-bit hash, then only the values whose hash repeats by the value itself (a collision
+      // is no failure): a hash table of every value of 37.6M event ids took the 100× build to 1.19 GB under 768 MB
       sql: (r) =>
-        `SELECT coalesce(sum(n - 1), 0) AS failures FROM (SELECT count(*) AS n FROM ${r} WHERE ${col} IS NOT NULL${where} GROUP BY ${col} HAVING count(*) > 1)`,
+        `SELECT coalesce(sum(n - 1), 0) AS failures FROM (SELECT count(*) AS n FROM ${r} WHERE ${col} IS NOT NULL${where} AND hash(${col}) IN (SELECT hash(${col}) AS h FROM ${r} WHERE ${col} IS NOT NULL${where} GROUP BY h HAVING count(*) > 1) GROUP BY ${col} HAVING count(*) > 1)`,
     };
   }
   if ("accepted_values" in t) {

@@ -3,7 +3,9 @@
 -- deleted (archived) deals are dropped. HubSpot sends every property as a string: each is cast
 -- here, explicitly, so a property null in a whole batch never changes a type downstream.
 with latest as (
-    select *
+    -- the columns read below: the window holds every row it ranks, and `*` carried each deal's
+    -- propertiesWithHistory and associations too (≈130 MB of JSON at 100k customers, read by other models)
+    select id, properties, createdAt, updatedAt, archived, archivedAt, _dp_loaded_at
     from {{ source('hubspot', 'deals') }}
     {% if is_incremental() %}where _dp_loaded_at > (select coalesce(max(loaded_at), '-infinity') at time zone 'UTC' from {{ this }}){% endif %}
     qualify row_number() over (

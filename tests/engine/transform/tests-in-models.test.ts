@@ -130,3 +130,20 @@ describe("unit tests of model logic", () => {
     expect(result.tests.map((t) => t.kind).sort()).toEqual(["singular", "unit"]);
   });
 });
+
+test("unique counts each repeat of a value beyond its first, nulls and rows outside `where` aside (grouped by hash, then by value)", async () => {
+  const dir = writeProject({
+    "project.yaml": "name: u\n",
+    "models/marts/ids.sql":
+      "select * from (values ('a', 1), ('a', 1), ('a', 0), ('b', 1), ('b', 1), ('c', 1), (null, 1), (null, 1)) t(id, live)\n",
+    "models/marts/ids.yml":
+      "models:\n  - name: ids\n    columns:\n      - { name: id, tests: [{ unique: { severity: warn } }] }\n      - { name: live, tests: [{ unique: { where: 'id = ''a''', severity: warn } }] }\n",
+  });
+  const result = await build(loadProject(dir));
+  expect(result.models[0]!.tests.map((t) => [t.id, t.status, t.failures])).toEqual([
+    // a three times, b twice: 3 repeats
+    ["ids.unique(id)", "warn", 3],
+    // among id = 'a': live 1 twice
+    ["ids.unique(live)", "warn", 1],
+  ]);
+});

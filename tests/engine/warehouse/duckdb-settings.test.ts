@@ -5,14 +5,16 @@ import {
   DEFAULT_MEMORY_MB,
   defaultMemoryLimit,
   defaultThreads,
-  roomyMemoryLimit,
+  memoryLadder,
+  memoryMb,
 } from "../../../engine/warehouse/duckdb-settings.ts";
 import { loadProject } from "../../../engine/config/project.ts";
 import { openWriter } from "../../../engine/warehouse/snapshots.ts";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "../../../engine/transform/build.ts";
 import { writeProject } from "../../helpers.ts";
+import { formatBuild } from "../../../cli/_format-build.ts";
 
 async function settings(db: Db): Promise<{ threads: number; memory: number }> {
   const r = (await db.one<{ threads: number; memory: number }>(
@@ -92,12 +94,23 @@ test("an in-memory DuckDB spills into the system temp dir, not the working direc
   }
 });
 
-test("DP_MEMORY_LIMIT sets the machine's default; a model that runs out of memory under the default is built again once with half the RAM", async () => {
+test("the ladder: ×1.5 a step, two steps, never above half the RAM", () => {
+  expect(memoryLadder("768MB")).toEqual(["1152MB", "1728MB"]);
+  expect(memoryLadder("64MB")).toEqual(["96MB", "144MB"]);
+  expect(memoryMb("2GB")).toBe(2000);
+  expect(memoryMb("1GiB")).toBeCloseTo(1073.74, 2);
+  const half = Math.max(256, Math.floor(totalmem() / 2 / 2 ** 20));
+  // a default at half the RAM already has no step above it
+  expect(memoryLadder(`${half}MB`)).toEqual([]);
+  expect(memoryLadder(`${Math.floor(half / 1.2)}MB`)).toEqual([`${half}MB`]);
+});
+
+test("DP_MEMORY_LIMIT sets the machine's default; a model that runs out of memory under it is built again a step up the ladder, and one that runs out on every step fails naming the key to raise", async () => {
   const dir = writeProject({
     "project.yaml": "name: oom\n",
-    // ≈150 MB in one list: an aggregate DuckDB cannot spill
+    // ≈50 MB of text in one list, an aggregate DuckDB cannot spill: out of memory under 64 and 96 MB, fits 144 MB
     "models/marts/wide.sql":
-      "select len(list(repeat(chr(65 + (i % 26)::INTEGER), 1000))) as n from range(150000) t(i)\n",
+      "select len(list(repeat(chr(65 + (i % 26)::INTEGER), 1000))) as n from range(50000) t(i)\n",
     "models/marts/after.sql": "select n from {{ ref('wide') }}\n",
   });
   const before = process.env.DP_MEMORY_LIMIT;
@@ -109,20 +122,58 @@ test("DP_MEMORY_LIMIT sets the machine's default; a model that runs out of memor
       ["wide", "success", 1],
       ["after", "success", 1],
     ]);
-    // the retry is in the result (dp build --json: memory_limit), so the bench and scripts need not read logs
-    expect(result.models.map((m) => m.memoryLimit)).toEqual([roomyMemoryLimit(), undefined]);
-    // a limit set in project.yaml is the user's: no second try
+    // the steps are in the result (dp build --json: memory_limit, out_of_memory_at), so the bench and scripts
+    // need not read logs
+    expect(result.models.map((m) => m.memoryLimit)).toEqual(["144MB", undefined]);
+    expect(result.models[0]!.outOfMemoryAt).toEqual(["64MB", "96MB"]);
+    expect(formatBuild(result)).toContain(
+      "marts.wide ran out of memory under 64MB, then 96MB and was built with 144MB: set warehouse.memory_limit: 144MB in project.yaml",
+    );
+
+    // ≈150 MB: out of memory on every step; the model fails naming itself, each limit and the key to raise
+    writeFileSync(
+      join(dir, "models/marts/wide.sql"),
+      "select len(list(repeat(chr(65 + (i % 26)::INTEGER), 1000))) as n from range(150000) t(i)\n",
+    );
+    const over = await build(loadProject(dir));
+    expect(over.models.map((m) => m.status)).toEqual(["failed", "skipped"]);
+    expect(over.models[0]!.error).toContain(
+      "wide ran out of memory under the default 64MB and again under 96MB and 144MB",
+    );
+    expect(over.models[0]!.error).toContain("raise warehouse.memory_limit in project.yaml above 144MB");
+    expect(over.models[0]!.where).toBe("project.yaml: warehouse.memory_limit");
+
+    // a limit set in project.yaml is the user's: no second try, and the message names it
     writeFileSync(join(dir, "project.yaml"), "name: oom\nwarehouse:\n  memory_limit: 64MB\n");
-    // (a memory limit changes no result: without --full-refresh both models would be skipped as unchanged)
     const capped = await build(loadProject(dir), { fullRefresh: true });
     expect(capped.models.map((m) => m.status)).toEqual(["failed", "skipped"]);
+    expect(capped.models[0]!.error).toContain(
+      "wide ran out of memory under warehouse.memory_limit 64MB (project.yaml)",
+    );
     expect(capped.models[0]!.error).toContain("Out of Memory");
+    expect(capped.models[0]!.outOfMemoryAt).toBeUndefined();
     process.env.DP_MEMORY_LIMIT = "lots";
     expect(() => defaultMemoryLimit()).toThrow("DP_MEMORY_LIMIT");
   } finally {
     if (before === undefined) delete process.env.DP_MEMORY_LIMIT;
     else process.env.DP_MEMORY_LIMIT = before;
   }
-  // two builds of a 150 MB aggregate: seconds on a loaded machine. Timed out, the test's env (64MB) would leak
+  // five builds of a large aggregate: seconds on a loaded machine. Timed out, the test's env (64MB) would leak
   // into the next test until its finally ran
+}, 120_000);
+
+test("a build that spilled past the limit leaves nothing in the spill directory, a killed run's leftovers included", async () => {
+  const dir = writeProject({
+    "project.yaml": "name: spill\nwarehouse:\n  memory_limit: 128MB\n",
+    // ≈200 MB of rows sorted: more than the limit holds, so DuckDB spills to <warehouse>.tmp
+    "models/marts/sorted.sql": "select i, repeat('x', 200) as s from range(1000000) t(i) order by hash(i)\n",
+  });
+  const project = loadProject(dir);
+  const spill = `${project.paths.warehouse}.tmp`;
+  // what a killed run left: DuckDB's spill files of another process
+  mkdirSync(spill, { recursive: true });
+  writeFileSync(join(spill, "duckdb_temp_storage_S32K-0.tmp"), Buffer.alloc(1 << 20));
+  const result = await build(project);
+  expect(result.models.map((m) => [m.model, m.status, m.rows])).toEqual([["sorted", "success", 1_000_000]]);
+  expect(existsSync(spill) ? readdirSync(spill) : []).toEqual([]);
 }, 60_000);
