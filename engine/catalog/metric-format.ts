@@ -7,7 +7,9 @@ export function formatValue(value: number | null | undefined, format: MetricForm
   if (value === null || value === undefined || Number.isNaN(value)) return "n/a";
   if (format === "percent") return `${(value * 100).toFixed(1)}%`;
   if (format === "currency") {
-    const currency = unit && /^[A-Z]{3}$/.test(unit) ? unit : "USD";
+    // a row whose currency is not known ("(unknown currency)") is a number in no currency: never "$"
+    if (unit && !/^[A-Z]{3}$/.test(unit)) return `${formatValue(value, "number")} ${unit.toLowerCase()}`;
+    const currency = unit ?? "USD";
     const digits = Math.abs(value) >= 1000 ? 0 : 2;
     return new Intl.NumberFormat("en-US", {
       style: "currency",

@@ -155,6 +155,7 @@ describe("the pack", () => {
       "deal_month_ends",
       "deal_property_history",
       "deals",
+      "fx_rates",
       "owners",
       "pipeline_stages",
       "pipelines",
@@ -380,7 +381,7 @@ describe("a portal with deals but no companies or contacts", () => {
     });
     try {
       const run = await p.dp(["run"]);
-      expect(run.stdout).toContain("12/12 models");
+      expect(run.stdout).toContain("13/13 models");
       expect(run.code).toBe(0);
       expect(await p.sql("SELECT count(*) AS n FROM staging.stg_hubspot__companies")).toEqual([{ n: 0 }]);
       expect(await p.sql("SELECT deal_name, company_name, owner, is_won FROM marts.deals ORDER BY deal_name")).toEqual([

@@ -56,7 +56,13 @@ function dimText(r: MetricResult, row: MetricRow): string {
 
 /** "$1,582 (USD) · €107.00 (EUR)": one value per currency, never their sum. */
 function perCurrency(r: MetricResult, rows: MetricRow[]): string {
-  return rows.map((row) => `${value(r, row.value, row)} (${rowCurrency(r, row)})`).join(" · ");
+  return rows
+    .map((row) => {
+      const code = rowCurrency(r, row);
+      // "12,000 (unknown currency)" already names it
+      return code && /^[A-Z]{3}$/.test(code) ? `${value(r, row.value, row)} (${code})` : value(r, row.value, row);
+    })
+    .join(" · ");
 }
 
 /** How the currencies of a value were handled, said in the answer. */

@@ -5,7 +5,9 @@
 -- says isClosed is false; deleted deals count nowhere; a deal without an amount counts and adds 0.
 -- A month that has ended is counted from each deal's position kept at its month end
 -- (stg_hubspot__deal_month_ends), the current month from the deals and their history now; the
--- labels, pipelines' stages and owners are today's for every month.
+-- labels, pipelines' stages and owners are today's for every month. Amounts are per deal currency
+-- (today's deal_currency_code), converted to vars.reporting_currency with vars.fx_rates when
+-- project.yaml sets them; a deal without a currency code is '(unknown currency)', never converted.
 with as_of as (
     select max(pulled_at) as as_of
     from (
@@ -27,7 +29,7 @@ instants as (
 -- the months that ended before the newest pull: each deal's position kept from its month end
 -- (stg_hubspot__deal_month_ends, computed once per deal and month); the current month: every deal now
 past_positions as (
-    select i.month, i.stock_at, p.stage_id, p.pipeline_id, p.amount, p.owner_id
+    select i.month, i.stock_at, p.deal_id, p.stage_id, p.pipeline_id, p.amount, p.owner_id
     from {{ ref('stg_hubspot__deal_month_ends') }} p
     join instants i using (month)
     where i.stock_at < (select as_of from as_of)
@@ -75,6 +77,7 @@ positions as (
     select
         di.month,
         di.stock_at,
+        di.deal_id,
         case when coalesce(hh.stage, false) then f.stage_id else d.stage_id end as stage_id,
         case when coalesce(hh.pipeline, false) then f.pipeline_id else d.pipeline_id end as pipeline_id,
         case when coalesce(hh.amount, false) then try_cast(nullif(trim(f.amount), '') as decimal(18, 4))
@@ -85,7 +88,7 @@ positions as (
     left join in_force f on f.deal_id = di.deal_id and f.month = di.month
     left join has_history hh on hh.deal_id = di.deal_id
     union all
-    select month, stock_at, stage_id, pipeline_id, amount, owner_id from past_positions
+    select month, stock_at, deal_id, stage_id, pipeline_id, amount, owner_id from past_positions
 ),
 stages as (
     select * from {{ ref('stg_hubspot__pipeline_stages') }}
@@ -106,8 +109,12 @@ open_positions as (
         coalesce(s.stage_order, s2.stage_order) as stage_order,
         p.owner_id,
         case when p.owner_id is null then '(no owner)' else coalesce(o.owner_name, 'owner ' || p.owner_id) end as owner,
-        p.amount
+        coalesce(fx.reporting_currency, '(unknown currency)') as currency,
+        p.amount * coalesce(fx.rate, 1) as amount
     from positions p
+    -- the deal's currency now (deal_currency_code), converted as stg_hubspot__fx_rates says
+    left join {{ ref('stg_hubspot__deals') }} cd on cd.deal_id = p.deal_id
+    left join {{ ref('stg_hubspot__fx_rates') }} fx on fx.currency = cd.currency
     left join stages s on s.pipeline_id = p.pipeline_id and s.stage_id = p.stage_id
     left join stage_by_id s2 on s.stage_id is null and s2.stage_id = p.stage_id
     left join {{ ref('stg_hubspot__owners') }} o on o.owner_id = p.owner_id
@@ -124,6 +131,7 @@ select
     stage_order,
     owner_id,
     owner,
+    currency,
     count(*) as open_deals,
     cast(coalesce(sum(amount), 0) as decimal(18, 4)) as open_amount
 from open_positions

@@ -1,0 +1,135 @@
+/**
+ * Deals in several currencies through `dp ask` (issues #15, #22): a small portal on the fake HubSpot with USD
+ * and EUR deals (deal_currency_code) and one deal without a currency code, the HubSpot pack run through the
+ * real CLI. Without vars.reporting_currency every money metric answers one value per currency with its own
+ * symbol, never a sum of dollars and euros; with reporting_currency usd and fx_rates { eur: 1.1 }, one
+ * converted value that says so. A deal with no currency code is "unknown currency", never shown as dollars.
+ *
+ * Hand-worked, asked at 2026-11-21 ("last month" is October 2026):
+ *   open now: Ana's USD 10,000 + Ben's EUR 5,000 (converted: $15,500; by owner $10,000 and $5,500)
+ *   won in October: USD 3,000 (Ana) + EUR 2,000 (Ben) (converted: $5,200)
+ *   lost in September: 1,000 in no currency (Ana)
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CrmBuilder, FakeHubspot } from "../fakes/hubspot.ts";
+import { PackProject, shippedPack } from "./packs.ts";
+
+const NOW = "2026-11-21T06:00:00Z";
+let fake: FakeHubspot;
+let project: PackProject;
+
+beforeAll(async () => {
+  fake = await FakeHubspot.start({});
+  const crm = new CrmBuilder(fake);
+  crm
+    .at("2026-08-20T08:00:00Z")
+    .owner("ana", { id: "81000001", email: "ana@acme.example", firstName: "Ana", lastName: "Silva", userId: 5100001 })
+    .owner("ben", { id: "81000002", email: "ben@acme.example", firstName: "Ben", lastName: "Okafor", userId: 5100002 });
+  const eur = { deal_currency_code: "EUR" };
+  crm
+    .at("2026-09-01T10:00:00Z")
+    .deal("D1", { name: "Boston", stage: "appointmentscheduled", amount: 10000, owner: "ana" });
+  crm
+    .at("2026-09-02T10:00:00Z")
+    .deal("D2", { name: "Berlin", stage: "qualifiedtobuy", amount: 5000, owner: "ben", props: eur });
+  crm.at("2026-09-03T10:00:00Z").deal("D3", { name: "Austin", stage: "contractsent", amount: 3000, owner: "ana" });
+  crm
+    .at("2026-09-04T10:00:00Z")
+    .deal("D4", { name: "Munich", stage: "contractsent", amount: 2000, owner: "ben", props: eur });
+  crm.at("2026-09-05T10:00:00Z").deal("D5", {
+    name: "Nowhere",
+    stage: "qualifiedtobuy",
+    amount: 1000,
+    owner: "ana",
+    props: { deal_currency_code: null },
+  });
+  crm.at("2026-09-20T10:00:00Z").move("D5", "closedlost");
+  crm.at("2026-10-10T10:00:00Z").move("D3", "closedwon");
+  crm.at("2026-10-15T10:00:00Z").move("D4", "closedwon");
+  project = new PackProject([{ pack: await shippedPack("hubspot"), config: { base_url: fake.url } }], {
+    HUBSPOT_TOKEN: fake.token,
+    DP_NOW: NOW,
+  });
+  const run = await project.dp(["run"]);
+  expect(run.stderr + run.stdout).toContain("success");
+  expect(run.code).toBe(0);
+}, 120_000);
+
+afterAll(async () => {
+  await fake?.close();
+  project?.remove();
+});
+
+async function answer(question: string): Promise<string> {
+  const r = await project.ask(question);
+  expect({ question, status: r.status }).toEqual({ question, status: "answered" });
+  return r.answer;
+}
+
+const PER_CURRENCY = "one value per currency (project.yaml sets no vars.reporting_currency";
+
+describe("USD and EUR deals, no reporting_currency: one value per currency", () => {
+  test("the marts keep each deal's currency", async () => {
+    const rows = await project.sql(
+      "SELECT currency, sum(open_amount) AS a FROM marts.pipeline_monthly WHERE month = DATE '2026-11-01' GROUP BY 1 ORDER BY 1",
+    );
+    expect(rows).toEqual([
+      { currency: "EUR", a: 5000 },
+      { currency: "USD", a: 10000 },
+    ]);
+  }, 60_000);
+
+  test("open pipeline", async () => {
+    const a = await answer("open pipeline");
+    expect(a).toContain("€5,000 (EUR) · $10,000 (USD)");
+    expect(a).toContain(PER_CURRENCY);
+  }, 60_000);
+
+  test("won amount last month", async () => {
+    const a = await answer("won amount last month");
+    expect(a).toContain("€2,000 (EUR) · $3,000 (USD)");
+    expect(a).toContain(PER_CURRENCY);
+  }, 60_000);
+
+  test("pipeline by owner", async () => {
+    const a = await answer("pipeline by owner");
+    expect(a).toContain("€5,000 (EUR) · $10,000 (USD), one value per currency");
+    expect(a).toContain("  Ana Silva · USD   $10,000\n  Ben Okafor · EUR   €5,000");
+    expect(a).not.toContain("15,000");
+  }, 60_000);
+
+  test("a deal without a currency code is unknown currency, never dollars", async () => {
+    const a = await answer("lost amount in september 2026");
+    expect(a).toContain("Closed-lost amount in September 2026 was 1,000 (unknown currency)");
+    expect(a).not.toContain("$");
+  }, 60_000);
+});
+
+describe("with vars.reporting_currency usd and fx_rates { eur: 1.1 }: one converted value that says so", () => {
+  beforeAll(async () => {
+    const file = join(project.dir, "project.yaml");
+    writeFileSync(file, `${readFileSync(file, "utf8")}\nvars:\n  reporting_currency: usd\n  fx_rates: { eur: 1.1 }\n`);
+    const build = await project.dp(["build"]);
+    expect(build.code).toBe(0);
+  }, 300_000);
+
+  const CONVERTED = "(converted to USD with the vars.fx_rates in project.yaml)";
+
+  test("open pipeline", async () => {
+    const a = await answer("open pipeline");
+    expect(a).toContain(`$15,500 ${CONVERTED}`);
+  }, 60_000);
+
+  test("won amount last month", async () => {
+    const a = await answer("won amount last month");
+    expect(a).toContain(`$5,200 ${CONVERTED}`);
+  }, 60_000);
+
+  test("pipeline by owner", async () => {
+    const a = await answer("pipeline by owner");
+    expect(a).toContain(`$15,500 ${CONVERTED}`);
+    expect(a).toContain("  Ana Silva   $10,000\n  Ben Okafor   $5,500");
+  }, 60_000);
+});
