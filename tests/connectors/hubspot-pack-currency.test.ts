@@ -133,3 +133,18 @@ describe("with vars.reporting_currency usd and fx_rates { eur: 1.1 }: one conver
     expect(a).toContain("  Ana Silva   $10,000\n  Ben Okafor   $5,500");
   }, 60_000);
 });
+
+describe("vars.hubspot_company_currency: a deal without a currency code is in the portal's company currency", () => {
+  beforeAll(async () => {
+    const file = join(project.dir, "project.yaml");
+    writeFileSync(file, `${readFileSync(file, "utf8")}  hubspot_company_currency: usd\n`);
+    const build = await project.dp(["build"]);
+    expect(build.code).toBe(0);
+  }, 300_000);
+
+  test("lost amount in September: dollars, converted like every other amount", async () => {
+    const a = await answer("lost amount in september 2026");
+    expect(a).toContain("Closed-lost amount in September 2026 was $1,000");
+    expect(a).not.toContain("unknown currency");
+  }, 60_000);
+});

@@ -114,7 +114,7 @@ open_positions as (
     from positions p
     -- the deal's currency now (deal_currency_code), converted as stg_hubspot__fx_rates says
     left join {{ ref('stg_hubspot__deals') }} cd on cd.deal_id = p.deal_id
-    left join {{ ref('stg_hubspot__fx_rates') }} fx on fx.currency = cd.currency
+    left join {{ ref('stg_hubspot__fx_rates') }} fx on fx.deal_currency is not distinct from cd.currency
     left join stages s on s.pipeline_id = p.pipeline_id and s.stage_id = p.stage_id
     left join stage_by_id s2 on s.stage_id is null and s2.stage_id = p.stage_id
     left join {{ ref('stg_hubspot__owners') }} o on o.owner_id = p.owner_id

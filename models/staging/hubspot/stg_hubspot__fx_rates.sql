@@ -2,17 +2,22 @@
 -- currency the sales marts report in: vars.reporting_currency (default none: every currency is
 -- reported as itself, rate 1) and vars.fx_rates (units of the reporting currency per unit, e.g.
 -- { eur: 1.08 }), the vars the Stripe pack converts with. A currency with no rate fails the build
--- here, by name, rather than being left out of a total. Deals without a currency code are not here:
--- the marts keep them apart as '(unknown currency)', never converted and never shown as dollars.
+-- here, by name, rather than being left out of a total. A deal without a currency code is in the
+-- portal's company currency when vars.hubspot_company_currency names it (the connector does not read
+-- HubSpot's account settings); else it is not here, and the marts keep it apart as '(unknown currency)',
+-- never converted and never shown as dollars. The marts join on deal_currency (null for no code).
 with settings as (
     select
         upper({{ var('reporting_currency', none) }}) as reporting_currency,
-        {{ var('fx_rates', {}) }} as fx_rates
+        {{ var('fx_rates', {}) }} as fx_rates,
+        upper({{ var('hubspot_company_currency', none) }}) as company_currency
 ),
 currencies as (
-    select distinct currency from {{ ref('stg_hubspot__deals') }} where currency is not null
+    select distinct d.currency as deal_currency, coalesce(d.currency, s.company_currency) as currency
+    from {{ ref('stg_hubspot__deals') }} d, settings s
 )
 select
+    c.deal_currency,
     c.currency,
     coalesce(s.reporting_currency, c.currency) as reporting_currency,
     case
@@ -24,3 +29,4 @@ select
         ) as double)
     end as rate
 from currencies c, settings s
+where c.currency is not null
