@@ -100,6 +100,15 @@ describe("USD and EUR deals, no reporting_currency: one value per currency", () 
     expect(a).not.toContain("15,000");
   }, 60_000);
 
+  test("the biggest deals: ranked within each currency, the one without a code never in dollars", async () => {
+    const a = await answer("top 5 deals by amount");
+    expect(a).toContain(PER_CURRENCY);
+    expect(a).toMatch(/\(UNKNOWN CURRENCY\) 1\. +Nowhere +1,000 \(unknown currency\)\n/);
+    expect(a).toMatch(/EUR 1\. +Berlin +€5,000\n/);
+    expect(a).toMatch(/USD 1\. +Boston +\$10,000\n/);
+    expect(a).not.toContain("$1,000");
+  }, 60_000);
+
   test("a deal without a currency code is unknown currency, never dollars", async () => {
     const a = await answer("lost amount in september 2026");
     expect(a).toContain("Closed-lost amount in September 2026 was 1,000 (unknown currency)");

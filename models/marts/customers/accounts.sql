@@ -9,10 +9,25 @@ latest_mrr as (
     from {{ ref('customer_mrr_monthly') }}
     qualify row_number() over (partition by customer_id order by month desc) = 1
 ),
+-- open deals at their amounts in the reporting currency when project.yaml converts (vars.reporting_currency,
+-- fx_rates), else in their own; a company with open deals in several currencies is left null rather than summed
+open_deal_amounts as (
+    select
+        d.company_id,
+        coalesce(fx.reporting_currency, d.currency) as currency,
+        d.amount * coalesce(fx.rate, 1) as amount
+    from {{ ref('deals') }} d
+    left join (select distinct currency, reporting_currency, rate from {{ ref('stg_hubspot__fx_rates') }}) fx
+        on fx.currency = d.currency
+    where d.is_open
+),
 open_deals as (
-    select company_id, count(*) as open_deals, sum(amount) as open_pipeline
-    from {{ ref('deals') }}
-    where is_open
+    select
+        company_id,
+        count(*) as open_deals,
+        case when count(distinct currency) = 1 then coalesce(sum(amount), 0) end as open_pipeline,
+        case when count(distinct currency) = 1 then any_value(currency) end as open_pipeline_currency
+    from open_deal_amounts
     group by 1
 ),
 companies as (
@@ -52,7 +67,8 @@ select
     case when count(distinct r.currency) <= 1 then coalesce(sum(r.mrr), 0) end as mrr,
     bool_or(r.is_paying) as is_paying,
     coalesce(any_value(od.open_deals), 0) as open_deals,
-    coalesce(any_value(od.open_pipeline), 0) as open_pipeline
+    case when any_value(od.open_deals) is null then 0 else any_value(od.open_pipeline) end as open_pipeline,
+    any_value(od.open_pipeline_currency) as open_pipeline_currency
 from rows r
 left join companies co on co.company_id = r.company_id
 left join open_deals od on od.company_id = r.company_id

@@ -52,7 +52,9 @@ select
     coalesce(stage_is_won, false) as is_won,
     coalesce(stage_is_lost, false) as is_lost,
     amount,
-    currency,
+    -- deal_currency_code, else the portal's company currency (vars.hubspot_company_currency); never null, so
+    -- no amount in an unknown currency is ranked or shown as dollars
+    coalesce(currency, upper({{ var('hubspot_company_currency', none) }}), '(unknown currency)') as currency,
     owner_id,
     case when owner_id is null then '(no owner)' else coalesce(owner_name, 'owner ' || owner_id) end as owner,
     owner_is_active,

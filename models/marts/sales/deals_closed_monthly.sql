@@ -10,7 +10,8 @@ with closed as (
         coalesce(fx.reporting_currency, '(unknown currency)') as reporting_currency,
         d.amount * coalesce(fx.rate, 1) as converted_amount
     from {{ ref('deals') }} d
-    left join {{ ref('stg_hubspot__fx_rates') }} fx on fx.deal_currency is not distinct from d.currency
+    left join (select distinct currency, reporting_currency, rate from {{ ref('stg_hubspot__fx_rates') }}) fx
+        on fx.currency = d.currency
     where (d.is_won or d.is_lost) and d.closed_month is not null
 )
 select
