@@ -14,3 +14,10 @@ test("a whole number is written as Intl.NumberFormat en-US writes it, with or wi
   expect(formatValue(1234.5, "number")).toBe("1,235");
   expect(formatValue(12.345, "number")).toBe("12.35");
 });
+
+test("an amount in no known currency is a number that says so, never dollars", () => {
+  expect(formatValue(12000, "currency", "(UNKNOWN CURRENCY)")).toBe("12,000 (unknown currency)");
+  expect(formatValue(12.5, "currency", "(UNKNOWN CURRENCY)")).toBe("12.5 (unknown currency)");
+  expect(formatValue(12000, "currency", "EUR")).toBe("€12,000");
+  expect(formatValue(12000, "currency")).toBe("$12,000");
+});
