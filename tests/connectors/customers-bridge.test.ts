@@ -72,6 +72,20 @@ test("companies no customer matched stay visible; one row per business customer;
   );
   // 9 matched customers on 9 companies, 6 unmatched customers, 8 companies alone
   expect(accounts[0]).toEqual({ n: 23, matched: 9, acme_mrr: 60 });
+  // the dev portal's deals are all in USD: each account's open pipeline says so; none without open deals has one
+  const pipeline = await project.sql<{ currency: string | null; with_deals: boolean; amount: number }>(
+    `SELECT open_pipeline_currency AS currency, open_deals > 0 AS with_deals, sum(open_pipeline) AS amount
+     FROM marts.accounts GROUP BY ALL ORDER BY 2`,
+    now,
+  );
+  const open = await project.sql<{ amount: number }>(
+    "SELECT sum(amount) AS amount FROM marts.deals WHERE is_open AND company_id IN (SELECT hubspot_company_id FROM marts.accounts)",
+    now,
+  );
+  expect(pipeline).toEqual([
+    { currency: null, with_deals: false, amount: 0 },
+    { currency: "USD", with_deals: true, amount: open[0]!.amount },
+  ]);
   const ask = await project.dp(["ask", "--offline", "--json", "what is our crm match rate?"], now);
   const answer = JSON.parse(ask.stdout);
   expect(answer.status).toBe("answered");
