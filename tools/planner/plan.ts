@@ -445,7 +445,29 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
     const summed = SUMMED.exec(text);
     // "total MRR in Q3": a level summed over months is no number the catalog keeps (MRR at the end of Q3 is one
     // month's level, a sum of month-end levels is none of its metrics): asked back, never read as the last month
-    if (summed && read.range && read.interpretation.kind === "stock" && !read.grainSaid && !read.groupBy.length)
+    // ("Growth and Pro combined at the end of Q3" sums the values joined before the word, not the months)
+    const joinedBefore = (summed: RegExpExecArray) =>
+      read.filters.some(
+        (f) =>
+          f.op === "in" &&
+          Array.isArray(f.value) &&
+          f.value.some((v) =>
+            text
+              .slice(0, summed.index)
+              .trimEnd()
+              .split(/\s+/)
+              .slice(-2)
+              .some((w) => w === String(v).toLowerCase()),
+          ),
+      );
+    if (
+      summed &&
+      read.range &&
+      read.interpretation.kind === "stock" &&
+      !read.grainSaid &&
+      !read.groupBy.length &&
+      !joinedBefore(summed)
+    )
       return {
         status: "refusal",
         reason: `"${summed[0]}" ${read.metric.name} over several months: ${read.metric.name} is a level at an instant, so it has no total over a range; ask for ${read.metric.name} at the end of the period, or for a flow such as new or net new over it`,

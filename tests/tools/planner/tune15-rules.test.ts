@@ -1,0 +1,98 @@
+import { beforeAll, describe, expect, test } from "bun:test";
+import type { Catalog } from "../../../engine/catalog/catalog.ts";
+import { demoCatalog, plannerOver } from "./demo-planner.ts";
+
+/**
+ * The rules of branch tune15 (#15, slices), on phrasings in no eval file, written from how report filters are said:
+ * HubSpot's segment filters "is none of" / "is any of" (knowledge.hubspot.com/segments/exclude-records-from-an-active-list),
+ * ChartMogul's MRR filtered to several plans at once, and a slice said in a clause before the question ("In EMEA, which
+ * rep …"). Plans over the demo's catalog at 2026-11-21, with the owners a build of it reads.
+ */
+let catalog: Catalog;
+beforeAll(() => {
+  catalog = demoCatalog();
+  const owners = ["James Chen", "Maria Lopez", "Priya Nair", "Sofia Rossi", "Tom Becker", "(no owner)"];
+  for (const mart of ["pipeline_monthly", "deals_closed_monthly", "deals"])
+    catalog.dimensionValues!.set(`${mart}.owner`, owners);
+  catalog.dimensionValues!.set("pipeline_monthly.stage_label", ["Appointment Scheduled", "Contract Sent"]);
+});
+const { plan, refusal } = plannerOver(() => catalog);
+const input = (q: string) => plan(q).calls[0]!.input as Record<string, unknown>;
+
+describe("a slice said before the question keeps the ranking and the slice", () => {
+  test.each([
+    ["Outside the Enterprise pipeline, which rep won the most deals in October?", "!=", "Enterprise"],
+    ["Excluding the Enterprise pipeline, who won the most deals last month?", "!=", "Enterprise"],
+    ["In the Sales Pipeline, which rep won the most deals in October?", "=", "Sales Pipeline"],
+    ["For the Sales Pipeline: which owner closed the most won amount in Q3?", "=", "Sales Pipeline"],
+  ])("%p ranks owners, pipeline %s %s", (q, op, value) => {
+    const p = plan(q);
+    expect(p.intent).toBe("argmax");
+    expect(p.calls[0]!.input).toMatchObject({
+      group_by: ["owner"],
+      filters: [{ dimension: "pipeline", op, value }],
+    });
+  });
+
+  test.each(["Outside the Enterprise pipeline, deals won in October", "In the Sales Pipeline, deals won in October"])(
+    "%p: the pipeline's own name is a slice, never open pipeline as a second metric",
+    (q) => {
+      const metrics = plan(q).calls.map((c) => (c.input as { metric: string }).metric);
+      expect(metrics[0]).toBe("deals_won");
+      expect(metrics).not.toContain("open_pipeline");
+      expect(metrics).not.toContain("open_deals");
+    },
+  );
+
+  test("a superlative with a ranking word anywhere is never answered with a total", () => {
+    expect(refusal("deals won in October, which one is the most").reason).toContain("most");
+  });
+});
+
+describe("an exclusion is a negated filter, whatever words say it", () => {
+  test.each([
+    ["win rate for everyone except Tom in October", "owner", "!=", "Tom Becker"],
+    ["won amount in Q3 for everybody except Sofia", "owner", "!=", "Sofia Rossi"],
+    ["open pipeline now, leaving out the Enterprise pipeline", "pipeline", "!=", "Enterprise"],
+    ["deals won this year, leave out Enterprise", "pipeline", "!=", "Enterprise"],
+    ["MRR last month apart from Enterprise", "plan", "!=", "Enterprise"],
+    ["open pipeline with the Enterprise pipeline left out", "pipeline", "!=", "Enterprise"],
+  ])("%p → %s %s %s", (q, dimension, op, value) => {
+    expect(input(q).filters).toContainEqual({ dimension, op, value });
+  });
+
+  test.each([
+    ["Open deals at the end of Q3 for everyone but Priya and Tom", ["Priya Nair", "Tom Becker"]],
+    ["deals lost in October excluding James and Maria", ["James Chen", "Maria Lopez"]],
+  ])("%p: first names joined leave both out", (q, values) => {
+    const f = (input(q).filters as { op: string; value: string[] }[])[0]!;
+    expect(f.op).toBe("not_in");
+    expect([...f.value].sort()).toEqual(values);
+  });
+
+  test("a value left out of a dimension already kept to another one is the same slice", () => {
+    expect(input("average deal size in the sales pipeline (not enterprise) in H1 2026").filters).toEqual([
+      { dimension: "pipeline", op: "=", value: "Sales Pipeline" },
+    ]);
+  });
+
+  test("two kept values of one dimension not joined are asked back", () => {
+    refusal("deals won in the sales pipeline in the enterprise pipeline in October");
+  });
+});
+
+describe("several values together are one filter on all of them", () => {
+  test.each([
+    ["Priya and Maria together — deals won in September?", "owner", ["Maria Lopez", "Priya Nair"]],
+    ["James and Sofia combined, won amount in Q3", "owner", ["James Chen", "Sofia Rossi"]],
+    ["ARR for Growth and Pro combined at the end of Q3", "plan", ["Growth", "Pro"]],
+  ])("%p → %s in %p", (q, dimension, values) => {
+    const f = (input(q).filters as { dimension: string; op: string; value: string[] }[])[0]!;
+    expect(f).toMatchObject({ dimension, op: "in" });
+    expect([...f.value].sort()).toEqual(values);
+  });
+
+  test("a level totalled over months is still asked back", () => {
+    expect(refusal("total MRR in Q3").reason).toContain("no total over a range");
+  });
+});
