@@ -911,8 +911,17 @@ function keptTo(
   const cols = new Map(mart.columns.map((c) => [c.name, c]));
   const words = wordsOf(text);
   const martStems = new Set(wordsOf(mart.name.replaceAll("_", " ")).map((w) => w.stem));
+  // "US vs Germany", "paying customers in the UK compared with France": two values set against each other are two
+  // counts, never the one a filter keeps
+  if (/\b(?:vs\.?|versus|compared|against)\b/.test(text)) return undefined;
+  // "in the US" is a place, never the pronoun a stop word drops
+  const place = (i: number) => words[i]!.text === "us" && /^(the|in)$/.test(words[i - 1]?.text ?? "");
   const placed = words.map(
-    (w) => STOP.has(w.text) || STOP.has(w.stem) || /^\d+$/.test(w.text) || w.text in NUMBER_WORDS || own(w, martStems),
+    (w, i) =>
+      (!place(i) && (STOP.has(w.text) || STOP.has(w.stem))) ||
+      /^\d+$/.test(w.text) ||
+      w.text in NUMBER_WORDS ||
+      own(w, martStems),
   );
   let event: string | undefined = eventSaid;
   words.forEach((w, i) => {
@@ -972,6 +981,26 @@ function keptTo(
       });
     }
   }
+  // a value said by a column's value synonym ("Canadian" is country CA, "paying" status active or past due); two of
+  // one column said is asked back, never the first
+  for (const c of mart.columns) {
+    if (filters.some((f) => f.column === c.name)) continue;
+    const hits = Object.entries(c.value_synonyms ?? {}).flatMap(([phrase, values]) => {
+      const m = new RegExp(`\\b${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).exec(text);
+      return m ? [{ values: values.map(String), from: m.index, to: m.index + m[0].length }] : [];
+    });
+    if (hits.length > 1) return undefined;
+    const hit = hits[0];
+    if (!hit) continue;
+    filters.push(
+      hit.values.length === 1
+        ? { column: c.name, op: "=", value: hit.values[0]! }
+        : { column: c.name, op: "in", value: hit.values },
+    );
+    words.forEach((w, i) => {
+      if (w.start >= hit.from && w.end <= hit.to) placed[i] = true;
+    });
+  }
   if (!filters.length || placed.some((p) => !p)) return undefined;
   return filters;
 }
@@ -980,13 +1009,28 @@ function keptTo(
 const THRESHOLD =
   /(?:\b(over|above|more\s+than|greater\s+than|bigger\s+than|larger\s+than|exceeding|at\s+least|under|below|less\s+than|smaller\s+than|at\s+most)\s+(\$\s?\d[\d,]*(?:\.\d+)?\s?[km]?|\d[\d,]*(?:\.\d+)?\s?[km])(?![a-z]))|(?:(\$\s?\d[\d,]*(?:\.\d+)?\s?[km]?|\b\d[\d,]*(?:\.\d+)?\s?[km])(?![a-z])\s+(or\s+more|or\s+above|or\s+higher|or\s+less|or\s+below|or\s+under|and\s+up|and\s+above|plus))/;
 const COUNT_ASKED = /^(?:how\s+many|number\s+of|count\s+of|count)\b/;
+/** "open deals over $10k right now — how many": the count asked at the end */
+const COUNT_ASKED_LAST = /\s*[-—–,:]*\s*how\s+many(?:\s+(?:is|are)\s+(?:there|that))?\s*$/;
+/** "paying customers in the UK", "churned customers in france": a noun phrase of a mart's rows, which asks their count */
+function countAsked(text: string): { text: string; asked: RegExpExecArray | null } | undefined {
+  const last = COUNT_ASKED_LAST.exec(text);
+  if (last && !COUNT_ASKED.test(text)) return { text: text.slice(0, last.index), asked: null };
+  return { text, asked: COUNT_ASKED.exec(text) };
+}
+/** words of a row's state now, which a count of rows as they stand says and nothing more */
+const NOW_ROW = /^(?:now|right|currently|today|presently)$/;
 
 /**
  * "how many open deals are over $5k", "deals over $10k won last quarter": the rows of the mart named, kept to a
  * bound on its money column and to the state, period and values said (as a ranking's rows are), counted. A figure
  * with no money mark ("over 5") or a mart with no money column is left to ask back.
  */
-function readThreshold(text: string, catalog: Catalog, at: Date): Plan | Refusal | undefined {
+function readThreshold(typed: string, catalog: Catalog, at: Date): Plan | Refusal | undefined {
+  // "10,000 dollars", "500 usd": the figure's money said after it, as "$" before it
+  const { text: said } = countAsked(typed)!;
+  const text = said.replace(/\b(\d[\d,]*(?:\.\d+)?\s?[km]?)\s+(?:dollars|bucks|usd)\b/g, (_, n: string) =>
+    `$${n}`.padEnd(_.length),
+  );
   const m = THRESHOLD.exec(text);
   if (!m) return undefined;
   const word = (m[1] ?? m[4]!).replace(/\s+/g, " ");
@@ -1021,6 +1065,9 @@ function readThreshold(text: string, catalog: Catalog, at: Date): Plan | Refusal
       martStems.has(w.stem) ||
       w.text === money ||
       (asked !== null && w.end <= asked[0].length) ||
+      NOW_ROW.test(w.text) ||
+      // "paying more than $500 a month", "over $100/mo": what a customer pays a month is its MRR
+      (money === "mrr" && /^(?:paying|pay|pays|month|mo|monthly|per|a|who|are|is)$/.test(w.text)) ||
       /^(worth|valued|sized|with|amount|value|size|are|is|were|was|of|that|which)$/.test(w.text),
     [{ column: money, op, value: amount }],
   );
@@ -1110,10 +1157,11 @@ function readCreatedCount(text: string, catalog: Catalog, at: Date): Plan | unde
  * Germany": paying, trialing, churned or every row ever? asked back); every other word must be placed.
  */
 const PAST_SAID = /\b(?:ever|had|did|was|were|used\s+to|so\s+far|all[\s-]time|since|been)\b/;
-function readValueCount(text: string, catalog: Catalog, at: Date): Plan | undefined {
-  const asked = COUNT_ASKED.exec(text);
+function readValueCount(typed: string, catalog: Catalog, at: Date): Plan | undefined {
+  const { text, asked } = countAsked(typed)!;
   // the rows hold today's values: "have we ever had", "did we have", "so far" ask about the past, which they don't keep
-  if (!asked || findPeriods(text, at).length || PAST_SAID.test(text)) return undefined;
+  // ("never paid" is a status, said now)
+  if (findPeriods(text, at).length || PAST_SAID.test(text.replace(/\bnever\s+paid\b/g, ""))) return undefined;
   const words = wordsOf(text);
   const marts = catalog.marts().filter((model) => {
     const stems = new Set(wordsOf(model.name.replaceAll("_", " ")).map((w) => w.stem));
@@ -1151,8 +1199,9 @@ function readValueCount(text: string, catalog: Catalog, at: Date): Plan | undefi
     (w, martStems) =>
       spans.some(([a, b]) => w.start >= a && w.end <= b) ||
       martStems.has(w.stem) ||
-      w.end <= asked[0].length ||
-      /^(?:do|we|have|are|there|in|from|based|located)$/.test(w.text),
+      (asked !== null && w.end <= asked[0].length) ||
+      NOW_ROW.test(w.text) ||
+      /^(?:do|we|have|are|there|in|from|based|located|on|who|with)$/.test(w.text),
     filters,
   );
   if (!kept) return undefined;

@@ -96,3 +96,67 @@ describe("several values together are one filter on all of them", () => {
     expect(refusal("total MRR in Q3").reason).toContain("no total over a range");
   });
 });
+
+const rows = (q: string) => {
+  const p = plan(q);
+  expect(p.intent).toBe("count_rows");
+  return p.calls[0]!.input as { mart: string; filters: { column: string; op: string; value: unknown }[] };
+};
+
+describe("customers counted as they stand now, by country and status said loosely", () => {
+  test.each([
+    ["paying customers in Spain", "ES", ["active", "past_due"]],
+    ["how many paying customers in FR", "FR", ["active", "past_due"]],
+    ["German customers who are paying", "DE", ["active", "past_due"]],
+    ["churned customers in the netherlands", "NL", "churned"],
+    ["how many trialing customers in the US", "US", "trialing"],
+    ["Irish customers who never paid", "IE", "never_paid"],
+  ])("%p → country %s, status %p", (q, country, status) => {
+    const i = rows(q);
+    expect(i.mart).toBe("customers");
+    expect(i.filters).toContainEqual({ column: "country", op: "=", value: country });
+    expect(i.filters).toContainEqual(
+      Array.isArray(status)
+        ? { column: "status", op: "in", value: status }
+        : { column: "status", op: "=", value: status },
+    );
+  });
+
+  test.each(["UK vs France paying customers", "paying customers in Germany compared with Spain"])(
+    "%p: two countries set against each other are never one count",
+    (q) => {
+      refusal(q);
+    },
+  );
+
+  test("'in the US' is a place, never the pronoun dropped", () => {
+    expect(rows("how many paying customers in the US").filters).toContainEqual({
+      column: "country",
+      op: "=",
+      value: "US",
+    });
+  });
+});
+
+describe("a bound on a row's amount, said in words", () => {
+  test.each([
+    ["open deals worth more than 25,000 dollars — how many?", "deals", { column: "amount", op: ">", value: 25000 }],
+    ["how many customers pay more than $300 a month", "customers", { column: "mrr", op: ">", value: 300 }],
+    ["French customers paying over $50/mo", "customers", { column: "mrr", op: ">", value: 50 }],
+    ["how many open deals over 5000 usd right now", "deals", { column: "amount", op: ">", value: 5000 }],
+  ])("%p → %s %p", (q, mart, bound) => {
+    const i = rows(q);
+    expect(i.mart).toBe(mart);
+    expect(i.filters).toContainEqual(bound);
+  });
+});
+
+describe("only-words and a tier's short form", () => {
+  test.each([
+    ["solely Pro: MRR last month", "Pro"],
+    ["MRR from the Growth plan exclusively, last month", "Growth"],
+    ["ent mrr last month", "Enterprise"],
+  ])("%p → plan %s", (q, value) => {
+    expect(input(q).filters).toContainEqual({ dimension: "plan", op: "=", value });
+  });
+});
