@@ -100,6 +100,84 @@ export function valuesVersus(text: string, catalog: Catalog): { said: string; di
   return undefined;
 }
 
+/**
+ * "Pro vs Starter MRR in October", "Pro customers vs Enterprise customers last month", "James vs Sofia — won in Q3":
+ * two values of one dimension set against each other, as two questions, each with one value (the first named first).
+ * Undefined when no one dimension has a value on each side of the "vs".
+ */
+function versusSides(text: string, catalog: Catalog): [string, string] | undefined {
+  const m = /\s+(?:vs\.?|versus|compared\s+(?:to|with)|against)\s+/.exec(text);
+  if (!m || !catalog.dimensionValues) return undefined;
+  const left = text.slice(0, m.index);
+  const right = text.slice(m.index + m[0].length).replace(/^the\s+/, "");
+  const esc = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  for (const [key, values] of catalog.dimensionValues) {
+    const [mart, dim] = key.split(".") as [string, string];
+    const col = catalog.models.get(mart)?.columns.find((c) => c.name === dim);
+    // a value by its whole name, or a person by a first name exactly one value has
+    const names = new Map<string, string>(values.map((v) => [v.toLowerCase(), v]));
+    if (col?.synonyms?.includes("who")) {
+      const firsts = new Map<string, string[]>();
+      for (const v of values) {
+        const w = v.toLowerCase().split(/\s+/);
+        if (w.length > 1) firsts.set(w[0]!, [...(firsts.get(w[0]!) ?? []), v]);
+      }
+      for (const [f, vs] of firsts) if (vs.length === 1 && !names.has(f)) names.set(f, vs[0]!);
+    }
+    const said = [...names.keys()].sort((a, b) => b.length - a.length);
+    const a = said
+      .map((v) => ({ v, m: new RegExp(`\\b${esc(v)}\\b(?!.*\\b${esc(v)}\\b)`).exec(left) }))
+      .filter((x) => x.m)
+      .sort((x, y) => y.m!.index - x.m!.index)[0];
+    const b = said.find((v) => new RegExp(`^${esc(v)}\\b`).test(right));
+    if (!a || !b || names.get(a.v) === names.get(b)) continue;
+    // the noun after each value, said on both sides ("Pro customers vs Enterprise customers"), is said once
+    const afterA = left.slice(a.m!.index + a.v.length).trim();
+    const restB = right.slice(b.length).trim();
+    const tail = afterA && restB.startsWith(afterA) ? restB.slice(afterA.length).trim() : restB;
+    const one = `${left} ${tail}`.replace(/\s+/g, " ").trim();
+    const other = `${left.slice(0, a.m!.index)}${b} ${afterA} ${tail}`.replace(/\s+/g, " ").trim();
+    return [one, other];
+  }
+  return undefined;
+}
+
+/** "Pro vs Starter MRR": the two sides each read as the same metric, period and filters but the one value */
+function planVersus(text: string, catalog: Catalog, at: Date): Plan | undefined {
+  const sides = versusSides(text, catalog);
+  if (!sides) return undefined;
+  const [a, b] = sides.map((s) => planQuestionCore(s, catalog, at));
+  if (a?.status !== "plan" || b?.status !== "plan" || a.intent !== "metric" || b.intent !== "metric") return undefined;
+  const main = (p: Plan) => p.calls.filter((c) => c.role === "main");
+  const [ma, mb] = [main(a), main(b)];
+  if (ma.length !== 1 || mb.length !== 1) return undefined;
+  const [ia, ib] = [ma[0]!.input as Record<string, unknown>, mb[0]!.input as Record<string, unknown>];
+  const filtersA = (ia.filters ?? []) as Filter[];
+  const filtersB = (ib.filters ?? []) as Filter[];
+  const differ = filtersA.filter((f) => !filtersB.some((g) => JSON.stringify(g) === JSON.stringify(f)));
+  const same = (x: Record<string, unknown>, y: Record<string, unknown>) =>
+    JSON.stringify({ ...x, filters: undefined }) === JSON.stringify({ ...y, filters: undefined });
+  if (
+    !same(ia, ib) ||
+    filtersA.length !== filtersB.length ||
+    differ.length !== 1 ||
+    differ[0]!.op !== "=" ||
+    !a.interpretation ||
+    !b.interpretation
+  )
+    return undefined;
+  const other = filtersB.find((g) => !filtersA.some((f) => JSON.stringify(g) === JSON.stringify(f)))!;
+  const interpretation = {
+    ...a.interpretation,
+    read_as: `${a.interpretation.read_as}; vs ${other.dimension} = ${String(other.value)}, read the same way`,
+    why: [
+      ...a.interpretation.why,
+      `"${String(differ[0]!.value)}" set against "${String(other.value)}": each read on its own, the first named first`,
+    ],
+  };
+  return { status: "plan", intent: "metric", calls: [...a.calls, ...b.calls], interpretation };
+}
+
 /** words that sum a metric over its period */
 const SUMMED = /\b(?:total|sum(?:med)?|cumulative|combined|altogether|in aggregate|added up)\b/;
 /** a word that puts one side of a comparison now */
@@ -358,6 +436,8 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
     ? valuesVersus(text.replace(/\s+or\s+/, " vs "), catalog)
     : undefined;
   const versus = valuesVersus(text, catalog) ?? (orPair && { ...orPair, said: orPair.said.replace(" vs ", " or ") });
+  const sides = planVersus(text, catalog, at);
+  if (sides) return sides;
   if (versus)
     return {
       status: "refusal",

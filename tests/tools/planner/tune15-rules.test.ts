@@ -160,3 +160,29 @@ describe("only-words and a tier's short form", () => {
     expect(input(q).filters).toContainEqual({ dimension: "plan", op: "=", value });
   });
 });
+
+describe("two values of one dimension set against each other: each read on its own, the first named first", () => {
+  const sides = (q: string) =>
+    plan(q)
+      .calls.filter((c) => c.role === "main")
+      .map((c) => c.input as { metric: string; filters: { dimension: string; op: string; value: unknown }[] });
+  test.each([
+    ["growth vs starter arr last month", "arr", "plan", ["Growth", "Starter"]],
+    ["Starter customers versus Pro customers in September", "plan_customers", "plan", ["Starter", "Pro"]],
+    ["Maria vs Tom: deals won last quarter", "deals_won", "owner", ["Maria Lopez", "Tom Becker"]],
+    [
+      "open pipeline in the Sales Pipeline compared to the Enterprise pipeline now",
+      "open_pipeline",
+      "pipeline",
+      ["Sales Pipeline", "Enterprise"],
+    ],
+  ])("%p → %s by %s %p", (q, metric, dimension, values) => {
+    const s = sides(q);
+    expect(s.map((x) => x.metric)).toEqual([metric, metric]);
+    expect(s.map((x) => x.filters.find((f) => f.dimension === dimension)?.value)).toEqual(values);
+  });
+
+  test("a side that reads another way (a word of change said as a plan) is asked back", () => {
+    refusal("Pro vs Growth MRR growth this year");
+  });
+});
