@@ -1497,14 +1497,16 @@ function attemptWith(
         }
     });
   // a comparison word that is not a value already read ("customers on Growth" names a plan)
-  const cmp = COMPARE.exec(bare);
+  // the first word of change, and every "vs" said after it ("Growth plan customers, August vs July": Growth is a plan,
+  // "vs" the comparison); a later word of change alone stays a name of the metric ("MRR growth" is net new MRR)
+  const cmps = [...bare.matchAll(new RegExp(COMPARE.source, "g"))].filter(
+    (m, k) => k === 0 || /^(?:vs\.?|versus|compared|against)\b/.test(m[0]),
+  );
   const cmpWords = tokens
     .map((t, i) => ({ t, i }))
     .filter(
       ({ t }) =>
-        cmp &&
-        t.start >= cmp.index &&
-        t.end <= cmp.index + cmp[0].length &&
+        cmps.some((cmp) => t.start >= cmp.index && t.end <= cmp.index + cmp[0].length) &&
         /^(compare|compared|comparison|vs|versus|against|change|changed|difference|grow|grew|grown|growth|go|goes|going|gone|went|up|down)$/.test(
           t.raw,
         ),
@@ -1530,8 +1532,14 @@ function attemptWith(
     !argmax &&
     !groupBy.length;
   if (compare) {
+    // (with a "vs" said after a first word of change, that word may be a value — "Growth": left to the filters)
+    const valueWord = (i: number) =>
+      cmps.length > 1 &&
+      (/^(on|in|for|the|from)$/.test(tokens[i - 1]?.raw ?? "") ||
+        /^(plan|tier|customer|account|subscriber|user|pipeline)$/.test(tokens[i + 1]?.stem ?? "")) &&
+      [...(catalog.dimensionValues?.values() ?? [])].some((vs) => vs.some((v) => v.toLowerCase() === tokens[i]!.raw));
     tokens.forEach((t, i) => {
-      if (COMPARE_WORDS.has(t.raw) || t.raw === "did" || t.raw === "how") placed[i] = true;
+      if ((COMPARE_WORDS.has(t.raw) && !valueWord(i)) || t.raw === "did" || t.raw === "how") placed[i] = true;
     });
     for (const m of text.matchAll(UP_DOWN)) markSpan(tokens, placed, m.index!, m.index! + m[0].length);
     // "vs the month before", "against the prior quarter": the other side is the period before, the default

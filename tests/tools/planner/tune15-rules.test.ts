@@ -186,3 +186,20 @@ describe("two values of one dimension set against each other: each read on its o
     refusal("Pro vs Growth MRR growth this year");
   });
 });
+
+describe("one segment across two periods", () => {
+  test.each([
+    ["Growth plan customers, August vs July", "plan_customers", "2026-08", "2026-07"],
+    ["growth customers in august vs july", "plan_customers", "2026-08", "2026-07"],
+    ["Starter MRR, September versus June", "mrr", "2026-09", "2026-06"],
+  ])("%p → %s compared, %s vs %s", (q, metric, current, previous) => {
+    const p = plan(q);
+    expect(p.intent).toBe("compare");
+    expect(p.calls[0]!.input).toMatchObject({ metric, current, previous });
+    expect((p.calls[0]!.input as { filters: { dimension: string }[] }).filters[0]!.dimension).toBe("plan");
+  });
+
+  test("'MRR growth' said with a vs stays net new MRR compared", () => {
+    expect(plan("MRR growth in Q3 vs Q2").calls[0]!.input).toMatchObject({ metric: "net_new_mrr" });
+  });
+});
