@@ -20,7 +20,7 @@ export const STOP = new Set(
   our we us you your my i me it its it's this that these those what whats which who whom whose how much many show tell give
   get got please can could would should shall may might there their they them then as so far right now currently current
   today total overall number numbers count amount value worth dollar dollars level figure figures stat stats about around roughly approximately just
-  only also still ever all any each every some per vs versus into out up via through thru till between over under across during within since until
+  only solely exclusively purely also still ever all any each every some per vs versus into out up via through thru till between over under across during within since until
   big bigger large size how's what's where when whats' let lets let's see look looking know want need list like currently
   take takes taking took go going went come comes came coming bring brings brought make makes made did does kind sort
   share percentage percent proportion fraction ratio please thanks thank hi hey okay ok yes being been more most less fewer
