@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { Catalog } from "../../../engine/catalog/catalog.ts";
-import { demoCatalog, plannerOver } from "./demo-planner.ts";
+import { planQuestion } from "../../../tools/planner/plan.ts";
+import { DEMO_AT, demoCatalog, plannerOver } from "./demo-planner.ts";
 
 /**
  * The rules of branch tune16a (#15, the board-room batch's wording and period classes), on phrasings that are in no
@@ -165,4 +166,29 @@ test("cash collections net of refunds: already net, read once (never refunds tak
   const p = plan("what were cash collections in September, net of refunds?");
   expect(p.calls[0]!.input).toMatchObject({ metric: "revenue_collected", period: "2026-09" });
   expect(p.interpretation!.read_as).toContain("already net of refunds");
+});
+
+describe("an English word is never typo-corrected into a catalog word of another stem", () => {
+  test.each([
+    "Please state churn rate for Q3 2026.",
+    "what was MRR nearly a year ago",
+    "remember the ARR at the end of Q3?",
+    "MRR for the quarter, in plain words",
+  ])("%p: read as typed (answered without the word, or asked back on it), never as a catalog word", (q) => {
+    const p = planQuestion(q.toLowerCase(), catalog, DEMO_AT);
+    const why = JSON.stringify(p.status === "plan" ? p.interpretation?.why : p);
+    expect(why).not.toMatch(/read "(?:state|nearly|remember|plain)" as/);
+  });
+
+  test.each([
+    ["churn rate lst mnth", "churn_rate"],
+    ["new custmers in october", "new_customers"],
+    ["revenu collected in q3", "revenue_collected"],
+  ])("%p: a misspelling no dictionary has is still corrected (%s)", (q, metric) => {
+    expect(input(q)).toMatchObject({ metric });
+  });
+});
+
+test("two neighbouring letters swapped is still a typo, English word or not ('trials' typed 'trails')", () => {
+  expect(input("how many trails converted in october")).toMatchObject({ metric: "trials_converted" });
 });
