@@ -965,6 +965,9 @@ function partialMonthOut(text: string, at: Date): { text: string; said: string }
   };
 }
 
+/** words whose stem is a stop word's though they are not one */
+const STEM_ONLY_STOP = /^(?:state|states|stated)$/;
+
 function attemptWith(
   c: Candidate,
   all: Candidate[],
@@ -978,7 +981,8 @@ function attemptWith(
   const metric = c.metric;
   const kind = kindOf(metric);
   const why: string[] = [];
-  const placed = tokens.map((t) => STOP.has(t.raw) || STOP.has(t.stem));
+  // ("state" stems to the stop word "stat" but is a word of its own: "what state are our customers in" asks back)
+  const placed = tokens.map((t) => STOP.has(t.raw) || (STOP.has(t.stem) && !STEM_ONLY_STOP.test(t.raw)));
   // dimension words are placed by a breakdown, a filter or an argmax, never by a metric synonym ("pipeline by stage")
   const dimStems = new Set(metric.dimensions.flatMap((d) => dimensionPhrases(catalog, metric, d).flatMap(stemsOf)));
   // (a word that names a dimension too waits: "pipeline by sales rep", "which plan has the most customers")

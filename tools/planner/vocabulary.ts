@@ -36,9 +36,10 @@ const BOARD_REGISTER: [RegExp, string][] = [
     "$1show",
   ],
   // "in percentage terms", "in absolute dollars", "in dollar terms", "in relative terms": the unit asked for
-  [/\bin\s+(percentage|percent|dollar|absolute|relative|nominal|numeric|real)\s+terms\b/g, "in $1"],
-  [/\bin\s+absolute\s+(dollars?|terms|numbers?|amounts?)\b/g, "in $1"],
-  [/\bin\s+absolute\b/g, "in dollars"],
+  // ("in absolute terms" says no unit: the change in the metric's own, which a comparison states anyway)
+  [/\bin\s+(?:absolute|nominal|numeric|real)\s+(?:terms|numbers)\b/g, " "],
+  [/\bin\s+(percentage|percent|dollar|relative)\s+terms\b/g, "in $1"],
+  [/\bin\s+absolute\s+(dollars?|amounts?)\b/g, "in $1"],
   [/\bin\s+relative\b/g, "in percent"],
   // "top-performing rep", "worst performing owner", "best-performing month": the superlative alone
   [/\b(top|best|worst|bottom|highest|lowest|strongest|weakest|poorest)[\s-]+(?:performing|performer)\b/g, "$1"],
@@ -55,6 +56,11 @@ const BOARD_REGISTER: [RegExp, string][] = [
   [/\b(?:the\s+)?(?:sum|tally|aggregate)(?:\s+total)?\s+of\b/g, "total"],
   // "measured at the end of October", "as measured by", "on a reported basis": how it is read, not what
   [/\b(?:as\s+)?measured\s+(?=at\b|as\s+of\b|on\b|in\b|for\b|over\b)/g, ""],
+  // "how has ARR moved from March to September", "how did MRR evolve this year", "how has churn fared": the trend
+  [
+    /\bhow\s+(has|have|did|does|do)\s+((?:our\s+|the\s+)?[a-z][a-z -]{0,40}?)\s+(?:moved|move|evolved|evolve|developed|develop|progressed|progress|fared|fare|performed|perform)\b/g,
+    "how $1 $2 trended",
+  ],
   // "new customer additions", "net logo additions": customers added
   [/\b(customer|logo|account|subscriber|client)s?\s+additions\b/g, "$1s added"],
 ];

@@ -192,3 +192,23 @@ describe("an English word is never typo-corrected into a catalog word of another
 test("two neighbouring letters swapped is still a typo, English word or not ('trials' typed 'trails')", () => {
   expect(input("how many trails converted in october")).toMatchObject({ metric: "trials_converted" });
 });
+
+describe("how a level moved from one month to another is its series (its two ends stated first), never one value", () => {
+  test.each([
+    ["How has MRR moved from June through October?", "mrr"],
+    ["how has ARR evolved from March to September of this year", "arr"],
+    ["How did active customers fare from January through August?", "active_customers"],
+  ])("%p → %s by month", (q, metric) => {
+    const p = plan(q);
+    expect(p.calls[0]!.input).toMatchObject({ metric, grain: "month" });
+  });
+
+  test("a word of its own that stems to a stop word ('state' → 'stat') is no stop word: asked back", () => {
+    refusal("what state are our customers in?");
+  });
+});
+
+test("'in absolute terms' says no unit: a count's change stays a count", () => {
+  const p = plan("how many more new customers did we add in October than in September, in absolute terms?");
+  expect(p.calls[0]!.input).toMatchObject({ metric: "new_customers" });
+});
