@@ -22,7 +22,7 @@ const BOARD_REGISTER: [RegExp, string][] = [
   // "for the investor letter", "for our board deck", "to report to the board", "for the auditors": who it is for
   [
     new RegExp(
-      `(?:,\\s*)?\\b(?:(?:to\\s+)?(?:report|present|share|send)\\s+to\\s+|for\\s+|to\\s+)${AUDIENCE}\\b(?:\\s*,)?`,
+      `(?:,\\s*)?\\b(?:(?:to\\s+)?(?:report|present|share|send)\\s+to\\s+|for\\s+)${AUDIENCE}\\b(?:\\s*,)?`,
       "g",
     ),
     " ",
