@@ -109,6 +109,20 @@ function asOfNote(r: MetricResult, row: MetricRow | undefined): string {
   return ` (${r.time_rollup === "last" ? "as of" : "at"} ${monthYear(row.at)})`;
 }
 
+/**
+ * "how has ARPA trended from January through October": a level's series is read by its two ends first — where it
+ * started, where it is, and the change between them — then month by month (one currency, no split)
+ */
+function levelEnds(r: MetricResult): string[] {
+  if (r.time_rollup !== "last" || r.group_by.length || r.currency_split) return [];
+  const valued = r.rows.filter((row) => row.rows && row.value !== null);
+  const [first, last] = [valued[0], valued.at(-1)];
+  if (!first || !last || first === last) return [];
+  return [
+    `  from ${value(r, first.value, first)} (${first.period_label}) to ${value(r, last.value, last)} (${last.period_label}): ${formatChange(last.value, first.value, r.format, r.unit ?? undefined)}`,
+  ];
+}
+
 export function trendLine(trend: MetricResult | undefined): string[] {
   if (!trend || trend.rows.length < 2) return [];
   const rows = trend.rows.slice(-8);
@@ -169,7 +183,12 @@ function metricLines(group: RoledResult[]): string[] {
     ]);
     const spark = main.group_by.length ? [] : trendLine(main);
     const note = currencyNote(main);
-    return [note ? `${head.slice(0, -1)}${note}:` : head, ...capped(table(rows), rows.length), ...spark];
+    return [
+      note ? `${head.slice(0, -1)}${note}:` : head,
+      ...levelEnds(main),
+      ...capped(table(rows), rows.length),
+      ...spark,
+    ];
   }
   const row = main.rows[0]!;
   if (main.currency_split && main.group_by.length === 1) {

@@ -23,7 +23,15 @@ import {
   tokensOf,
   type Token,
 } from "./lexicon.ts";
-import { findPeriods, inclusiveEnd, NUMBER_WORDS, spanOf, trailingWindow, type FoundPeriod } from "./periods.ts";
+import {
+  findPeriods,
+  inclusiveEnd,
+  MONTH_NAMES,
+  NUMBER_WORDS,
+  spanOf,
+  trailingWindow,
+  type FoundPeriod,
+} from "./periods.ts";
 import { expandShorthand, NOW_WORDS, OCCURRENCE_VERBS, STATE_VERBS } from "./vocabulary.ts";
 
 /** What the planner took the question to mean, in words and in fields; printed as "Read as: …" and in --json. */
@@ -93,7 +101,7 @@ const QUALIFIED_NOUN =
   /^\s+(?:subscriptions?|subscribers?|plans?|billing|billed|contracts?|customers?|accounts?|invoices?|payments?|prices?|pricing|deals?|renewals?|licen[cs]es?|seats?)\b/;
 const TREND = /\b(?:trend|trends|trended|trending|over time|history|historical|evolution|time series|series)\b/;
 const COMPARE =
-  /\b(?:compare|compared|comparison|vs|versus|against|change|changed|difference between|how did .* change|grow|grew|grown|growth|(?:go|goes|going|gone|went)\s+(?:up|down))\b/;
+  /\b(?:compare|compared|comparison|vs|versus|against|change|changed|difference between|how did .* change|grow|grew|grown|growth|improve|improved|improving|worsen|worsened|worsening|deteriorate|deteriorated|deteriorating|(?:go|goes|going|gone|went)\s+(?:up|down))\b/;
 /** the side of a comparison said as the period before the named one */
 const PERIOD_BEFORE =
   /\b(?:the\s+)?(?:(?:month|quarter|week|year|period|one)\s+before|(?:previous|prior|preceding)\s+(?:month|quarter|week|year|period|one))\b/g;
@@ -111,6 +119,17 @@ const COMPARE_WORDS = new Set([
   "grew",
   "grown",
   "growth",
+  // "has customer satisfaction improved? compare Q3 with Q2": a judgement of change, read as the change (its sign
+  // stated with the metric's direction)
+  "improve",
+  "improved",
+  "improving",
+  "worsen",
+  "worsened",
+  "worsening",
+  "deteriorate",
+  "deteriorated",
+  "deteriorating",
 ]);
 const CHANGE_STEMS = new Set([...COMPARE_WORDS].map((w) => stemOf(w)));
 const SUPERLATIVE =
@@ -354,7 +373,7 @@ function metricLeadsOf(catalog: Catalog): { leads: Set<string>; names: Set<strin
   return out;
 }
 
-function candidatesFor(tokens: Token[], catalog: Catalog, skip?: (phrase: string) => boolean): Candidate[] {
+export function candidatesFor(tokens: Token[], catalog: Catalog, skip?: (phrase: string) => boolean): Candidate[] {
   const cued = valueCued(tokens, catalog);
   const clauses = clausesOf(tokens.filter((_, i) => !cued.has(i)));
   const out: Candidate[] = [];
@@ -838,13 +857,17 @@ function understandAsSaid(question: string, catalog: Catalog, at: Date, renamed:
     return again;
   }
   const lexicon = lexiconOf(catalog);
-  const { text, fixes } = correctTypos(
+  const { text: typed, fixes } = correctTypos(
     expandShorthand(
       question,
       catalog.metrics.flatMap((m) => metricPhraseList(m).map((p) => p.toLowerCase())),
     ),
     lexicon,
   );
+  // "excluding the current partial month", "leaving out November since it is incomplete": the period said, cut at
+  // the start of the month still running (read below, once the period is known)
+  const partialOut = partialMonthOut(typed, at);
+  const text = partialOut ? partialOut.text : typed;
   const tokens = tokensOf(text);
   // "how did MRR change from September to October": with two instants named, a word of change is the comparison
   // of the level at each, never a name of the flow that sums the change ("mrr change" = net new MRR) over both months
@@ -854,9 +877,12 @@ function understandAsSaid(question: string, catalog: Catalog, at: Date, renamed:
   // ratio of the two levels), never the flow the catalog names "MRR growth" (net new MRR, a month's change) compared
   const overCue = overFits(text, findPeriods(text, at), at);
   if ((findPeriods(text, at).length >= 2 && /\b(?:from|between)\b/.test(text)) || percentCue || overCue) {
-    const changeWords = (p: string) => stemsOf(p).some((s) => CHANGE_STEMS.has(s));
+    // ("the change in closed-won value in percentage terms": the percentage is the change's unit, never a word of a
+    // name like "win percentage")
+    const changeWords = (p: string) =>
+      stemsOf(p).some((s) => CHANGE_STEMS.has(s)) || (percentCue && /\b(?:percent|percentage)\b/i.test(p));
     for (const c of candidatesFor(tokens, catalog, changeWords)) {
-      const attempt = attemptWith(c, [], text, tokens, catalog, at, fixes);
+      const attempt = attemptWith(c, [], text, tokens, catalog, at, fixes, partialOut);
       if (attempt.ok?.compare) {
         attempt.ok.interpretation.why.push(
           "a change between two named periods: the level at each compared, not the flow summed over both",
@@ -985,7 +1011,7 @@ function understandAsSaid(question: string, catalog: Catalog, at: Date, renamed:
   for (const c of candidates) {
     // a comparison read from a word another metric reads as a value ("customers on Growth"): that one wins
     if (comparing && c.covered.size < candidates[0]!.covered.size) break;
-    const attempt = attemptWith(c, candidates, text, tokens, catalog, at, fixes);
+    const attempt = attemptWith(c, candidates, text, tokens, catalog, at, fixes, partialOut);
     if (attempt.ok && !attempt.ok.compare) return attempt.ok;
     if (attempt.ok) comparing ??= attempt.ok;
     if (!best || attempt.unplaced.length < best.unplaced.length) best = attempt;
@@ -1034,6 +1060,38 @@ function valueBound(tokens: Token[], catalog: Catalog): Set<number> {
   return bound;
 }
 
+/**
+ * "excluding the current partial month", "leaving out November since it is incomplete", "not counting this month":
+ * the month still running left out of the period said. The phrase is taken out of the text; `said` is quoted in the
+ * reading. A month named must be the one running (another month left out is no cut at the period's end).
+ */
+const PARTIAL_LEAD =
+  "(?:,\\s*)?\\b(?:excluding|exclude|leaving\\s+out|leave\\s+out|ignoring|ignore|not\\s+counting|not\\s+including|without|except(?:\\s+for)?|setting\\s+aside|aside\\s+from)\\s+(?:the\\s+)?";
+const INCOMPLETE =
+  "(?:\\s*,?\\s*(?:since|as|because|which|given\\s+that)\\s+it\\s*(?:is|'s)\\s+(?:still\\s+|not\\s+yet\\s+)?(?:partial|incomplete|unfinished|in\\s+progress|ongoing|running|not\\s+(?:yet\\s+)?(?:over|complete|finished|closed|done)))";
+const PARTIAL_MONTH = new RegExp(
+  `${PARTIAL_LEAD}(?:(?:this|current|present|ongoing|running|latest|partial|incomplete|unfinished|in[\\s-]progress|open)\\s+)+month(?:\\s+(?:to\\s+date|so\\s+far))?${INCOMPLETE}?(?:\\s*,)?`,
+);
+const PARTIAL_NAMED = new RegExp(`${PARTIAL_LEAD}(${MONTH_NAMES})${INCOMPLETE}(?:\\s*,)?`);
+function partialMonthOut(text: string, at: Date): { text: string; said: string } | undefined {
+  const m = PARTIAL_MONTH.exec(text);
+  const n = m ? null : PARTIAL_NAMED.exec(text);
+  const hit = m ?? n;
+  if (!hit) return undefined;
+  if (n) {
+    const running = labelOf(truncate(at, "month"), "month").toLowerCase();
+    if (!running.startsWith(n[1]!.slice(0, 3))) return undefined;
+  }
+  const said = hit[0].replace(/^[\s,]+|[\s,]+$/g, "");
+  return {
+    text: `${text.slice(0, hit.index)} ${text.slice(hit.index + hit[0].length)}`.replace(/\s{2,}/g, " ").trim(),
+    said,
+  };
+}
+
+/** words whose stem is a stop word's though they are not one */
+const STEM_ONLY_STOP = /^(?:state|states|stated)$/;
+
 function attemptWith(
   c: Candidate,
   all: Candidate[],
@@ -1042,11 +1100,13 @@ function attemptWith(
   catalog: Catalog,
   at: Date,
   fixes: [string, string][],
+  partialOut?: { said: string },
 ): Attempt {
   const metric = c.metric;
   const kind = kindOf(metric);
   const why: string[] = [];
-  const placed = tokens.map((t) => STOP.has(t.raw) || STOP.has(t.stem));
+  // ("state" stems to the stop word "stat" but is a word of its own: "what state are our customers in" asks back)
+  const placed = tokens.map((t) => STOP.has(t.raw) || (STOP.has(t.stem) && !STEM_ONLY_STOP.test(t.raw)));
   // dimension words are placed by a breakdown, a filter or an argmax, never by a metric synonym ("pipeline by stage")
   const dimStems = new Set(metric.dimensions.flatMap((d) => dimensionPhrases(catalog, metric, d).flatMap(stemsOf)));
   // (a word that names a dimension too waits: "pipeline by sales rep", "which plan has the most customers")
@@ -1568,7 +1628,7 @@ function attemptWith(
     .filter(
       ({ t }) =>
         cmps.some((cmp) => t.start >= cmp.index && t.end <= cmp.index + cmp[0].length) &&
-        /^(compare|compared|comparison|vs|versus|against|change|changed|difference|grow|grew|grown|growth|go|goes|going|gone|went|up|down)$/.test(
+        /^(compare|compared|comparison|vs|versus|against|change|changed|difference|grow|grew|grown|growth|improve|improved|improving|worsen|worsened|worsening|deteriorate|deteriorated|deteriorating|go|goes|going|gone|went|up|down)$/.test(
           t.raw,
         ),
     );
@@ -1767,6 +1827,20 @@ function attemptWith(
         ? `no period named: ${metric.name} is a level, read now`
         : "no period named: the last full month",
     );
+  }
+  // "excluding the current partial month": the period ends where the running month starts; a period inside that
+  // month, or a level read now, has nothing left to read, and asks back
+  if (partialOut) {
+    const monthStart = ymd(truncate(at, "month"));
+    const r = period === "latest" ? undefined : resolvePeriod(period, at);
+    if (!r || r.start >= monthStart)
+      return { unplaced: [`${partialOut.said} (nothing of the period is left)`], partial };
+    if (r.end > monthStart) {
+      period = { start: r.start, end: inclusiveEnd(monthStart) };
+      why.push(
+        `"${partialOut.said}": ${labelOf(truncate(at, "month"), "month")} left out, the period ends ${inclusiveEnd(monthStart)}`,
+      );
+    }
   }
   // a level read at its period's start (customers_at_start) is already "at the start of October"
   if (instantStart && period !== "latest" && metric.time_rollup === "last") {

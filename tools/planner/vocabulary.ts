@@ -8,10 +8,69 @@ import { findPeriods, MONTH_NAMES } from "./periods.ts";
 const MONTH = `(?:${MONTH_NAMES})`;
 const PERIOD_NOUN = `(?:month|week|quarter|year|today|yesterday|q[1-4]|${MONTH})`;
 
+/**
+ * The board room's and the accountant's register: who the number is for, how it is to be stated, and words of
+ * measurement that never change it. Each rewrite keeps every word that names a metric, a filter or a period, and
+ * drops only the framing (investor-update and board-deck phrasing: "for the investor letter", "could you give the
+ * board", "in percentage terms", "top-performing rep", "taken together").
+ */
+const AUDIENCE =
+  "(?:the\\s+|our\\s+|my\\s+|this\\s+|next\\s+|an\\s+|a\\s+)?(?:(?:quarterly|monthly|annual|yearly|upcoming|next)\\s+)?(?:board(?:\\s+of\\s+directors)?|directors|investors?|investor\\s+relations|lps?|limited\\s+partners|shareholders?|stakeholders?|auditors?|accountants?|bookkeepers?|cfo|finance\\s+team|management)(?:\\s+(?:letter|update|updates|deck|meeting|pack|packet|report|memo|call|presentation|slides?|review|minutes))?";
+const BOARD_REGISTER: [RegExp, string][] = [
+  // "And in percentage terms, …", "Also, …": a follow-up's opening conjunction joins nothing in the question
+  [/^\s*(?:and|also|plus|so|then)\s*,?\s+(?=[a-z])/g, ""],
+  // "for the investor letter", "for our board deck", "to report to the board", "for the auditors": who it is for
+  [
+    new RegExp(
+      `(?:,\\s*)?\\b(?:(?:to\\s+)?(?:report|present|share|send)\\s+to\\s+|for\\s+)${AUDIENCE}\\b(?:\\s*,)?`,
+      "g",
+    ),
+    " ",
+  ],
+  // "could you give the board our win rate", "tell the investors": the one asking's audience, after a verb of telling
+  [new RegExp(`\\b(give|tell|show|send|report|provide|present)\\s+${AUDIENCE}\\b`, "g"), "$1"],
+  // "please state", "kindly provide", "could you report": a verb of stating is a verb of asking
+  // (only where a request opens: "the churn report" keeps its noun, and asks back)
+  [
+    /(^|\b(?:please|kindly|you|and|then)\s+)(?:state|provide|report|confirm|indicate|disclose|summari[sz]e)\b(?=\s+[a-z])/g,
+    "$1show",
+  ],
+  // "in percentage terms", "in absolute dollars", "in dollar terms", "in relative terms": the unit asked for
+  // ("in absolute terms" says no unit: the change in the metric's own, which a comparison states anyway)
+  [/\bin\s+(?:absolute|nominal|numeric|real)\s+(?:terms|numbers)\b/g, " "],
+  [/\bin\s+(percentage|percent|dollar|relative)\s+terms\b/g, "in $1"],
+  [/\bin\s+absolute\s+(dollars?|amounts?)\b/g, "in $1"],
+  [/\bin\s+relative\b/g, "in percent"],
+  // "top-performing rep", "worst performing owner", "best-performing month": the superlative alone
+  [/\b(top|best|worst|bottom|highest|lowest|strongest|weakest|poorest)[\s-]+(?:performing|performer)\b/g, "$1"],
+  [/\b(?:top|best|star)\s+performer\b/g, "top rep"],
+  // "the weakest month", "our strongest quarter": the worst and the best
+  [/\b(?:weakest|poorest)\b/g, "worst"],
+  [/\bstrongest\b/g, "best"],
+  // "taken together", "in aggregate", "all told", "cumulatively": one total over the period, as "combined"
+  [
+    /\b(?:taken\s+together|in\s+(?:the\s+)?aggregate|all\s+told|cumulatively|in\s+total|on\s+a\s+cumulative\s+basis)\b/g,
+    "combined",
+  ],
+  // "the sum of refunds", "sum of new MRR", "the tally of": a total
+  [/\b(?:the\s+)?(?:sum|tally|aggregate)(?:\s+total)?\s+of\b/g, "total"],
+  // "measured at the end of October", "as measured by", "on a reported basis": how it is read, not what
+  [/\b(?:as\s+)?measured\s+(?=at\b|as\s+of\b|on\b|in\b|for\b|over\b)/g, ""],
+  // "how has ARR moved from March to September", "how did MRR evolve this year", "how has churn fared": the trend
+  [
+    /\bhow\s+(has|have|did|does|do)\s+((?:our\s+|the\s+)?[a-z][a-z -]{0,40}?)\s+(?:moved|move|evolved|evolve|developed|develop|progressed|progress|fared|fare|performed|perform)\b/g,
+    "how $1 $2 trended",
+  ],
+  // "new customer additions", "net logo additions": customers added
+  [/\b(customer|logo|account|subscriber|client)s?\s+additions\b/g, "$1s added"],
+];
+
 /** Shorthand → the words it stands for, applied to the lowercased question before anything else reads it. */
 const SHORTHAND: [RegExp, string][] = [
   // "year-over-year", "y-o-y", "m-o-m": the unit-over-unit words hyphenated
   [/\b(year|quarter|month|week)-over-(year|quarter|month|week)\b/g, "$1 over $2"],
+  // "year-on-year", "quarter on quarter": the British "on" is "over"
+  [/\b(year|quarter|month|week)[\s-]+on[\s-]+(year|quarter|month|week)\b/g, "$1 over $2"],
   [/\by-o-y\b/g, "year over year"],
   [/\bm-o-m\b/g, "month over month"],
   // British "week on week", "year on year" (WoW, YoY read aloud): the same as "over", only between one unit twice
@@ -80,6 +139,7 @@ const SHORTHAND: [RegExp, string][] = [
     /\bfrom\s+the\s+(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?year\s+(?=(?:to|through|thru|till|until)\b)/g,
     "from january ",
   ],
+  ...BOARD_REGISTER,
   // "for the month of October" is October
   [new RegExp(`\\b(?:the\\s+)?month\\s+of\\s+(?=${MONTH}\\b)`, "g"), ""],
 ];
@@ -326,6 +386,10 @@ export const OCCURRENCE_VERBS = [
   "contribute",
   "generate",
   "book",
+  // "which month delivered the most new MRR", "the quarter that produced the most bookings": the bucket's event
+  "deliver",
+  "produce",
+  "achieve",
 ];
 
 /**
