@@ -541,7 +541,9 @@ function describeMartLines(o: Out<typeof describeMart>): string[] {
 /** "new minus churned MRR", "tickets per customer": both sides stated, then what they make. */
 function arithmeticLines(results: RoledResult[]): string[] {
   const left = results.find((r) => r.role === "left")?.output as unknown as MetricResult;
-  const rightR = results.find((r) => r.role === "minus" || r.role === "per" || r.role === "share")!;
+  const rightR = results.find(
+    (r) => r.role === "minus" || r.role === "per" || r.role === "share" || r.role === "times",
+  )!;
   const right = rightR.output as unknown as MetricResult;
   const one = (r: MetricResult) => {
     const rows = r.rows.filter((x) => x.rows);
@@ -565,7 +567,13 @@ function arithmeticLines(results: RoledResult[]): string[] {
     if (r.value === 0) return [`${lText} has no share of ${rText} ${during(period)}: ${rText} was 0.`];
     const pct = `${Number(((100 * l.value) / r.value).toPrecision(3))}%`;
     return [
-      `${lText} was ${pct} of all ${right.label} ${during(period)} (${value(left, l.value, l)} of ${value(right, r.value, r)}).`,
+      `${lText} was ${pct} of ${left.label === right.label ? "all " : ""}${right.label} ${during(period)} (${value(left, l.value, l)} of ${value(right, r.value, r)}).`,
+    ];
+  }
+  if (rightR.role === "times") {
+    if (r.value === 0) return [`${lText} is no multiple of ${rText} ${during(period)}: ${rText} was 0.`];
+    return [
+      `${lText} was ${Number((l.value / r.value).toPrecision(3))} times ${rText} ${during(period)} (${value(left, l.value, l)} over ${value(right, r.value, r)}).`,
     ];
   }
   if (r.value === 0) return [`${lText} per ${rText} ${during(period)} has no value: ${rText} was 0.`];

@@ -1,3 +1,4 @@
+import { rankingSaid } from "./vocabulary.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -12,7 +13,15 @@ import {
   type PeriodInput,
 } from "../../engine/catalog/period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
-import { readArithmetic, readImpliedPopulation, readNetted, readShare, type ArithmeticRead } from "./arithmetic.ts";
+import {
+  readArithmetic,
+  readImpliedPopulation,
+  readMultiple,
+  readPercentOf,
+  readNetted,
+  readShare,
+  type ArithmeticRead,
+} from "./arithmetic.ts";
 import { readBucketCount, readCompound } from "./buckets.ts";
 import type { CallRole, Intent, Plan, PlannedCall, Refusal } from "./plan-types.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
@@ -297,7 +306,7 @@ function withExclusion(plan: Plan, exclusions: (ReturnType<typeof exclusionFor> 
 }
 
 function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | Refusal {
-  const text = rewriteCountQuestions(normalize(question).replace(/[?!.]+$/, ""), catalog);
+  const text = rankingSaid(rewriteCountQuestions(normalize(question).replace(/[?!.]+$/, ""), catalog));
   const words = wordsOf(text);
   const today = truncate(at, "day");
   if (!text) return refuse(catalog, "the question is empty");
@@ -403,7 +412,12 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   // "cash collected after refunds": a metric the catalog defines net of the other already is itself, never less it again
   const netted = ratio ? undefined : readNetted(text, catalog, at);
   if (netted) return planUnderstood(netted, catalog, at);
-  const arithmetic = (ratio ? undefined : readShare(text, catalog, at)) ?? readArithmetic(ratio ?? text, catalog, at);
+  // "how many times larger is Pro MRR than Starter MRR": a multiple, each side with its own filters
+  const arithmetic =
+    (ratio
+      ? undefined
+      : (readMultiple(text, catalog, at) ?? percentOfUnnamed(text, catalog, at) ?? readShare(text, catalog, at))) ??
+    readArithmetic(ratio ?? text, catalog, at);
   if (arithmetic && "reason" in arithmetic)
     return {
       status: "refusal",
@@ -1170,6 +1184,21 @@ function shifted(p: PeriodInput, unit: Grain, at: Date): PeriodInput {
   if (start.getUTCDate() === 1 && months === 12 && start.getUTCMonth() === 0) return String(back.getUTCFullYear());
   const lastDay = add(add(end, unit, -1), "day", -1);
   return { start: ymd(back), end: ymd(lastDay) };
+}
+
+/**
+ * "refunds as a percentage of gross payments": one metric over another — unless the catalog names that quotient as
+ * a metric of its own ("trials converted as a percentage of trials ended" is the trial conversion rate), which the
+ * rest of the planner reads by its name.
+ */
+function percentOfUnnamed(text: string, catalog: Catalog, at: Date): ReturnType<typeof readPercentOf> {
+  const read = readPercentOf(text, catalog, at);
+  if (!read || "reason" in read) return read;
+  const named = catalog.metrics.some((m) => {
+    const c = components(m, catalog);
+    return c?.[0].name === read.left.metric.name && c[1].name === read.right.metric.name;
+  });
+  return named ? undefined : read;
 }
 
 /** The numerator and denominator of a ratio metric, when the project names them as metrics too. */
