@@ -263,7 +263,7 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1): 
 }
 
 /** "average new MRR per month": the mean of the whole buckets of the period (a bucket still running is left out). */
-function averageLines(group: RoledResult[]): string[] {
+function averageLines(group: RoledResult[], statistic?: "median"): string[] {
   const r = group.find((g) => g.role === "main")!.output as unknown as MetricResult;
   const rows = r.rows.filter((x) => x.rows && x.value !== null);
   const used = wholeBuckets(r, rows);
@@ -271,11 +271,17 @@ function averageLines(group: RoledResult[]): string[] {
   const left =
     used.length < rows.length ? ` (${bucketName(String(rows.at(-1)!.period), r.grain!)}, still running, left out)` : "";
   const codes = [...new Set(used.map((row) => rowCurrency(r, row)))];
-  const mean = (xs: MetricRow[]) => xs.reduce((a, x) => a + x.value!, 0) / xs.length;
+  const mean = (xs: MetricRow[]) => {
+    if (statistic !== "median") return xs.reduce((a, x) => a + x.value!, 0) / xs.length;
+    const sorted = xs.map((x) => x.value!).sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const word = statistic === "median" ? "median" : "average";
   const span = `${bucketName(String(used[0]!.period), r.grain!)} – ${bucketName(String(used.at(-1)!.period), r.grain!)}`;
   if (r.currency_split && codes.length > 1)
     return [
-      `${r.label}, average per ${r.grain}, ${span}, per currency: ${codes
+      `${r.label}, ${word} per ${r.grain}, ${span}, per currency: ${codes
         .map(
           (c) =>
             `${value(
@@ -288,7 +294,7 @@ function averageLines(group: RoledResult[]): string[] {
     ];
   const total = used.reduce((a, x) => a + x.value!, 0);
   return [
-    `${r.label} averaged ${value(r, mean(used), used[0])} per ${r.grain} over ${used.length} ${r.grain}s (${span}; ${value(r, total, used[0])} in all)${left}.`,
+    `${r.label} ${statistic === "median" ? "had a median of" : "averaged"} ${value(r, mean(used), used[0])} per ${r.grain} over ${used.length} ${r.grain}s (${span}; ${value(r, total, used[0])} in all)${left}.`,
   ];
 }
 
@@ -381,6 +387,7 @@ function bucketCountLines(group: RoledResult[], bound: Interpretation["threshold
           ? v < bound.value
           : v <= bound.value;
   const hits = rows.filter((row) => pass(row.value!));
+  if (bound.streak) return streakLines(r, rows, pass, bound);
   const said = ({ ">": "above", ">=": "at or above", "<": "below", "<=": "at or below" } as const)[bound.op];
   const limit =
     r.format === "percent" ? `${Number((100 * bound.value).toPrecision(4))}%` : value(r, bound.value, rows[0]);
@@ -392,6 +399,31 @@ function bucketCountLines(group: RoledResult[], bound: Interpretation["threshold
   const unit = (k: number) => `${k} ${r.grain}${k === 1 ? "" : "s"}`;
   return [
     `${r.label} was ${said} ${limit} in ${hits.length} of the ${unit(rows.length)} of ${r.period.label}${named.length ? `: ${named.join(", ")}` : ""}.`,
+  ];
+}
+
+/** "for how many consecutive months has churn been above 3%": the run of passing months that ends with the last one */
+function streakLines(
+  r: MetricResult,
+  rows: MetricRow[],
+  pass: (v: number) => boolean,
+  bound: NonNullable<Interpretation["threshold"]>,
+): string[] {
+  const said = ({ ">": "above", ">=": "at or above", "<": "below", "<=": "at or below" } as const)[bound.op];
+  const limit =
+    r.format === "percent" ? `${Number((100 * bound.value).toPrecision(4))}%` : value(r, bound.value, rows[0]);
+  const last = rows.at(-1);
+  if (!last) return [`There is no ${r.label} data for ${r.period.label}.`];
+  let k = 0;
+  while (k < rows.length && pass(rows[rows.length - 1 - k]!.value!)) k++;
+  const name = (row: MetricRow) => bucketName(String(row.period), r.grain!);
+  const lastName = name(last);
+  if (!k)
+    return [`${r.label} was not ${said} ${limit} in ${lastName} (${value(r, last.value, last)}): a run of 0 months.`];
+  const firstRun = rows[rows.length - k]!;
+  const before = rows[rows.length - k - 1];
+  return [
+    `${r.label} has been ${said} ${limit} for ${k} consecutive month${k === 1 ? "" : "s"} up to ${lastName} (${name(firstRun)} – ${lastName})${before ? `; ${name(before)} was ${value(r, before.value, before)}` : `, every month of the data, so at least ${k}`}.`,
   ];
 }
 
@@ -596,8 +628,8 @@ export function composeAnswer(
   direction?: "most" | "least",
   /** "top 3 plans": how many of the ranked to list (one when unsaid) */
   n?: number,
-  /** the reading's bound on buckets ("months above 40") or compound growth ("CMGR") */
-  reading?: Pick<Interpretation, "threshold" | "compound">,
+  /** the reading's bound on buckets ("months above 40"), compound growth ("CMGR") or median */
+  reading?: Pick<Interpretation, "threshold" | "compound" | "statistic">,
 ): string[] {
   if (intent === "arithmetic") return arithmeticLines(results);
   const main = results.find((r) => r.role === "main")!;
@@ -614,7 +646,7 @@ export function composeAnswer(
     case "argmax":
       return argmaxLines(results, direction ?? "most", n);
     case "average":
-      return averageLines(results);
+      return averageLines(results, reading?.statistic);
     case "compound":
       return compoundLines(o, reading?.compound?.months ?? 0);
     case "bucket_count":

@@ -24,6 +24,17 @@ export interface ArithmeticRead {
 
 export interface ArithmeticAskBack {
   reason: string;
+  /** "average value per won deal": the left metric is already that quotient (won amount over deals won) */
+  itself?: Understood;
+}
+
+/** The metric a ratio metric divides by ("sum(won_amount) / nullif(sum(deals_won), 0)" → deals_won), if named. */
+function denominatorOf(metric: MetricDef, catalog: Catalog): MetricDef | undefined {
+  if (metric.time_rollup !== "ratio") return undefined;
+  const m = /^\s*sum\([^()]+\)(?:::\w+)?\s*\/\s*(?:nullif\(\s*)?(sum\([^()]+\))/i.exec(metric.expression);
+  if (!m) return undefined;
+  const same = (a: string, b: string) => a.replace(/\s+/g, "").toLowerCase() === b.replace(/\s+/g, "").toLowerCase();
+  return catalog.metrics.find((x) => x.mart === metric.mart && x.name !== metric.name && same(x.expression, m[1]!));
 }
 
 const MINUS = /\s(?:minus|less(?!\s+than)|subtract(?:ing)?|take away)\s/;
@@ -142,6 +153,13 @@ export function readArithmetic(
   if (!left) return undefined;
   if (op === "per") {
     const odd = perMismatch(left.metric, right.metric);
+    // "the average value per won deal": an average whose own denominator is the right side is that average itself
+    if (odd && denominatorOf(left.metric, catalog)?.name === right.metric.name && !right.filters.length) {
+      left.interpretation.why.push(
+        `"per ${rightName.join(" ")}": ${left.metric.name} is already ${left.metric.name} per ${right.metric.name} (its definition), so it is read alone`,
+      );
+      return { reason: odd, itself: left };
+    }
     if (odd) return { reason: odd };
   }
   const li = left.interpretation;

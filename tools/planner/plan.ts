@@ -28,7 +28,7 @@ import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
 import { restatesDefinition, withoutFrame } from "./frame.ts";
 import { withoutNoise } from "./noise.ts";
-import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
+import { findPeriods, inclusiveEnd, MONTH_NAMES, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
 import {
@@ -305,7 +305,40 @@ function withExclusion(plan: Plan, exclusions: (ReturnType<typeof exclusionFor> 
   return { ...plan, interpretation };
 }
 
+/**
+ * "leaving out November since it is incomplete", "excluding the current partial month": the month still running said
+ * left out. An average per month and a ranking of months take whole months only, so for those it is already done
+ * and the words add nothing; for any other reading they stay (and are asked back). A month named must be the one
+ * running.
+ */
+const RUNNING_LEFT_OUT = new RegExp(
+  String.raw`(?:^|,?\s+)(?:leaving\s+out|leave\s+out|excluding|exclude|except(?:\s+for)?|not\s+counting|ignoring|setting\s+aside)\s+(?:the\s+)?(?:(?:current|present|ongoing|running)\s+(?:partial\s+|incomplete\s+)?month|(?:partial|incomplete|unfinished)\s+(?:current\s+)?month|month\s+to\s+date|this\s+month|(${MONTH_NAMES}))(?:\s*,?\s*(?:since|as|because)\s+it(?:'s|\s+is)\s+(?:incomplete|partial|not\s+(?:over|finished|complete|done)(?:\s+yet)?|still\s+running|unfinished|still\s+in\s+progress))?\s*,?\s*`,
+);
+
+function withRunningMonthLeftOut(text: string, catalog: Catalog, at: Date): Plan | undefined {
+  const m = RUNNING_LEFT_OUT.exec(text);
+  if (!m) return undefined;
+  if (m[1] && findPeriods(m[1], at)[0]?.period !== ymdMonth(at)) return undefined;
+  const rest = `${text.slice(0, m.index)} ${text.slice(m.index + m[0].length)}`.replace(/\s+/g, " ").trim();
+  const plan = planQuestionCore(rest, catalog, at);
+  if (plan.status !== "plan" || !plan.interpretation) return undefined;
+  const call = plan.calls[0]!;
+  const byMonth =
+    plan.intent === "average" || (plan.intent === "argmax" && call.input.grain === "month" && !call.input.group_by);
+  if (!byMonth) return undefined;
+  plan.interpretation.why.push(
+    `"${m[0].replace(/^[\s,]+|[\s,]+$/g, "")}": the month still running is left out already (whole months only)`,
+  );
+  return plan;
+}
+
+function ymdMonth(at: Date): string {
+  return at.toISOString().slice(0, 7);
+}
+
 function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | Refusal {
+  const running = withRunningMonthLeftOut(normalize(question).replace(/[?!.]+$/, ""), catalog, at);
+  if (running) return running;
   const text = rankingSaid(rewriteCountQuestions(normalize(question).replace(/[?!.]+$/, ""), catalog));
   const words = wordsOf(text);
   const today = truncate(at, "day");
@@ -418,6 +451,7 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
       ? undefined
       : (readMultiple(text, catalog, at) ?? percentOfUnnamed(text, catalog, at) ?? readShare(text, catalog, at))) ??
     readArithmetic(ratio ?? text, catalog, at);
+  if (arithmetic && "reason" in arithmetic && arithmetic.itself) return planUnderstood(arithmetic.itself, catalog, at);
   if (arithmetic && "reason" in arithmetic)
     return {
       status: "refusal",
@@ -543,13 +577,24 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
 }
 
 const AVERAGE_PER =
-  /\b(?:average|avg|mean)\s+(?:number\s+of\s+)?(.+?)\s+(?:per|a|each|every|by)\s+(month|week|quarter|day)\b|\b(?:average|avg|mean)\s+(monthly|weekly|quarterly|daily)\s+/;
+  /\b(?:average|avg|mean|median)\s+(?:number\s+of\s+)?(.+?)\s+(?:per|a|each|every|by)\s+(month|week|quarter|day)\b|\b(?:average|avg|mean|median)\s+(monthly|weekly|quarterly|daily)\s+/;
 const BUCKET_OF: Record<string, Grain> = { monthly: "month", weekly: "week", quarterly: "quarter", daily: "day" };
 
 /** "average new MRR per month in 2026": the flow by bucket, over the period said; the answer takes the mean. */
-function planAverage(text: string, catalog: Catalog, at: Date): Plan | undefined {
+/** "on average, how many new customers did we add per month": the mean said as an adverb, the bucket after */
+const ON_AVERAGE = /(?:^|\s)on\s+(?:an?\s+)?average\b,?/;
+const PER_BUCKET = /\b(?:per|a|each|every)\s+(month|week|quarter|day)\b/;
+
+function planAverage(typed: string, catalog: Catalog, at: Date): Plan | undefined {
+  const adverb = ON_AVERAGE.exec(typed);
+  const bucket = adverb ? PER_BUCKET.exec(typed) : undefined;
+  const text =
+    adverb && bucket && !AVERAGE_PER.test(typed)
+      ? `average ${typed.replace(adverb[0], " ").replace(/^\s*,?\s*/, "")}`.replace(/\s+/g, " ")
+      : typed;
   const m = AVERAGE_PER.exec(text);
   if (!m) return undefined;
+  const median = /^median\b/.test(m[0].trim());
   const grain = (m[2] ?? BUCKET_OF[m[3]!]) as Grain;
   const rest = m[1] !== undefined ? text.replace(m[0], ` ${m[1]} `) : text.replace(m[0], " ");
   const u = understand(rest.replace(/\s+/g, " ").trim(), catalog, at);
@@ -561,10 +606,11 @@ function planAverage(text: string, catalog: Catalog, at: Date): Plan | undefined
   const interpretation: Interpretation = {
     ...u.interpretation,
     grain,
-    read_as: `${label}, the average per ${grain} over ${u.interpretation.period.text}${u.interpretation.period.to_date ? ` (whole ${grain}s: the ${grain} still running is left out)` : ""}${u.interpretation.filters.map((f) => `, ${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join("")}`,
+    ...(median ? { statistic: "median" as const } : {}),
+    read_as: `${label}, the ${median ? "median" : "average"} per ${grain} over ${u.interpretation.period.text}${u.interpretation.period.to_date ? ` (whole ${grain}s: the ${grain} still running is left out)` : ""}${u.interpretation.filters.map((f) => `, ${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join("")}`,
     why: [
       ...u.interpretation.why,
-      `"${m[0].trim()}": the ${grain}ly values of ${u.metric.name} over the period, averaged`,
+      `"${m[0].trim()}": the ${grain}ly values of ${u.metric.name} over the period, ${median ? "their median (the middle value; the mean of the two middle ones for an even count)" : "averaged"}`,
     ],
   };
   return {

@@ -294,6 +294,20 @@ const RANKING_SAID: [RegExp, string][] = [
     "which $1 has the most $2",
   ],
   [/^(which|what)\s+([a-z]+)\s+(?:leads|led|is\s+leading|was\s+leading)\s+(?:in|on|for|by)\s+/, "$1 $2 has the most "],
+  // "the weakest month for net new MRR", "our strongest quarter": the lowest, the highest
+  [/\b(?:weakest|poorest)\b/g, "lowest"],
+  [/\bstrongest\b/g, "highest"],
+  // "our top-performing rep", "best-performing plan": the top one
+  [/\b(top|best|worst|lowest|highest)[\s-]+performing\b/g, "$1"],
+  // "which sales owner", "our top sales rep": the owner, the rep
+  [/\bsales\s+(owners?|reps?|representatives?|people|persons?)\b/g, "$1"],
+  // "which month delivered the most new MRR": the month that had it
+  [
+    /\b(?:delivered|brought\s+in|generated|produced|recorded|posted|saw)\s+the\s+(most|highest|least|lowest|fewest|largest|biggest|smallest|best|worst)\b/g,
+    "had the $1",
+  ],
+  // "…, and how much was it?": the ranking's answer states the winner's amount
+  [/,?\s+and\s+how\s+(?:much|many|big)\s+(?:was|were|is|did)\s+(?:it|that|they|that\s+one)(?:\s+(?:be|have))?$/, ""],
 ];
 
 export function rankingSaid(text: string): string {
