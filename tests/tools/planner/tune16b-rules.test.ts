@@ -103,3 +103,109 @@ describe("the end of a named period said after it", () => {
     expect(p.interpretation?.read_as).toMatch(/the end of (October|September|Q3) 2026/);
   });
 });
+
+describe("a ranking of a dimension's members, said the board-room way", () => {
+  test.each([
+    ["Rank our plans by MRR at the end of October — which one leads?", "mrr", "plan", "most"],
+    ["rank the plans by customers, which one is on top", "plan_customers", "plan", "most"],
+    ["which plan leads on MRR in October", "mrr", "plan", "most"],
+    [
+      "As of the end of October, which stage holds the largest share of open pipeline?",
+      "open_pipeline",
+      "stage",
+      "most",
+    ],
+    ["which owner accounts for the biggest share of won amount this year", "won_amount", "owner", "most"],
+    ["which plan makes up the smallest share of MRR in October", "mrr", "plan", "least"],
+    ["Who is our best-performing rep by won amount in Q3?", "won_amount", "owner", "most"],
+    ["Which sales rep had the lowest win rate in H1?", "win_rate", "owner", "least"],
+  ])("%p → %s by %s, the %s", (q, metric, dimension, direction) => {
+    const p = plan(q);
+    expect(p.intent).toBe("argmax");
+    expect(p.calls[0]!.input).toMatchObject({ metric, group_by: [dimension] });
+    expect(p.interpretation?.argmax?.direction).toBe(direction as "most" | "least");
+  });
+
+  test.each([
+    ["In which month of this year did we refund the most money?", "refunds", "most"],
+    ["What has been our best month for bookings so far in 2026?", "won_amount", "most"],
+    ["Which month this year delivered the most new MRR, and how much was it?", "new_mrr", "most"],
+    ["during which month of 2026 was our weakest net new MRR", "net_new_mrr", "least"],
+    ["which quarter of 2025 had the strongest new MRR", "new_mrr", "most"],
+  ])("%p → the month (quarter) with the %s %s", (q, metric) => {
+    const p = plan(q);
+    expect(p.intent).toBe("argmax");
+    expect(p.calls[0]!.input.metric).toBe(metric);
+    expect(p.calls[0]!.input.grain).toBeDefined();
+  });
+
+  test("a ranking asked without its leader is left as typed (asked back)", () => {
+    expect(refusal("rank plans by customers").kind).toBe("clarify");
+  });
+});
+
+describe("a mean or a median of a flow's months", () => {
+  test.each([
+    [
+      "On average, how many new customers did we add per month in 2026, leaving out November since it is incomplete?",
+      "new_customers",
+    ],
+    ["on average how many deals did we win per month this year", "deals_won"],
+    ["on average, how much new MRR did we add each month in Q3", "new_mrr"],
+  ])("%p → the mean per month of %s", (q, metric) => {
+    const p = plan(q);
+    expect(p.intent).toBe("average");
+    expect(p.calls[0]!.input).toMatchObject({ metric, grain: "month" });
+    expect(p.interpretation?.statistic).toBeUndefined();
+  });
+
+  test.each([
+    ["What was the median monthly net cash collected across January to September 2026?", "revenue_collected"],
+    ["median new customers per month this year", "new_customers"],
+  ])("%p → the median per month of %s", (q, metric) => {
+    const p = plan(q);
+    expect(p.intent).toBe("average");
+    expect(p.calls[0]!.input).toMatchObject({ metric, grain: "month" });
+    expect(p.interpretation?.statistic).toBe("median");
+    expect(p.interpretation?.read_as).toContain("the median per month");
+  });
+
+  test("the running month left out of a plain total is not read away (asked back)", () => {
+    expect(refusal("new customers this year leaving out November since it is incomplete").kind).toBe("clarify");
+  });
+
+  test("a month named that is not the running one is not read away", () => {
+    expect(refusal("average new customers per month this year excluding october").kind).toBe("clarify");
+  });
+});
+
+describe("a run of months past a bound, ending at the period said", () => {
+  test.each([
+    ["As of October, for how many consecutive months has monthly logo churn been above 3%?", "2026-10-31"],
+    ["how many months in a row has churn rate been above 3% as of september", "2026-09-30"],
+    ["for how many straight months have failed payments been over 40 as of october", "2026-10-31"],
+  ])("%p → the months up to %s, a streak", (q, end) => {
+    const p = plan(q);
+    expect(p.intent).toBe("bucket_count");
+    expect(p.calls[0]!.input.grain).toBe("month");
+    expect((p.calls[0]!.input.period as { end: string }).end).toBe(end);
+    expect(p.interpretation?.threshold?.streak).toBe(true);
+  });
+
+  test("a rate's bound said as a count is asked back", () => {
+    expect(refusal("for how many consecutive months has churn rate been above 3 as of october").kind).toBe("clarify");
+  });
+});
+
+describe("an average asked per its own denominator is that average", () => {
+  test.each([
+    ["What was the average value per won deal in Q3?", "2026-Q3"],
+    ["average amount per deal won last month", "last_month"],
+  ])("%p → average_won_deal_size", (q, period) => {
+    expect(plan(q).calls[0]!.input).toMatchObject({ metric: "average_won_deal_size", period });
+  });
+
+  test("an average per another count is still asked back", () => {
+    expect(refusal("ARPA per new customer last month").kind).toBe("clarify");
+  });
+});
