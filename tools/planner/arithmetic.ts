@@ -433,13 +433,25 @@ const spanOf = (x: Understood, at: Date) => {
 
 const SHARE_WORD = String.raw`(?:percent|percentage|pct|share|fraction|proportion|portion)`;
 /** "refunds have been what percent of gross payments", "refunds as a percentage of gross payments": A over B */
-const PERCENT_OF: RegExp[] = [
-  new RegExp(
-    String.raw`^(.*?)\b(?:(?:what|how)\s+(?:is|was|are|were)\s+)?(?!what\b)(.+?)\s+(?:is|was|are|were|has been|have been|made up|make up|represented|represent|amounted to|amount to)\s+what\s+${SHARE_WORD}\s+of\s+(.+)$`,
-  ),
-  new RegExp(
-    String.raw`^(.*?)\b(?:(?:what|how much)\s+(?:is|was|are|were)\s+)?(?!what\b)(.+?)\s+as\s+an?\s+${SHARE_WORD}\s+of\s+(.+)$`,
-  ),
+const PERCENT_OF: { re: RegExp; wholeFirst?: boolean }[] = [
+  {
+    re: new RegExp(
+      String.raw`^(.*?)\b(?:(?:what|how)\s+(?:is|was|are|were)\s+)?(?!what\b)(.+?)\s+(?:is|was|are|were|has been|have been|made up|make up|represented|represent|amounted to|amount to)\s+what\s+${SHARE_WORD}\s+of\s+(.+)$`,
+    ),
+  },
+  {
+    re: new RegExp(
+      String.raw`^(.*?)\b(?:(?:what|how much)\s+(?:is|was|are|were)\s+)?(?!what\b)(.+?)\s+as\s+an?\s+${SHARE_WORD}\s+of\s+(.+)$`,
+    ),
+  },
+  // "what percentage of gross payments were refunds this year": the whole first, then the part ("came from" is left
+  // out: it says the one is inside the other, which two metrics of the catalog need not be — new MRR has no expansion)
+  {
+    re: new RegExp(
+      String.raw`^(.*?)\bwhat\s+${SHARE_WORD}\s+of\s+(?:our\s+|the\s+|all\s+)?(.+?)\s+(?:is|was|were|are|has been|have been)\s+(.+)$`,
+    ),
+    wholeFirst: true,
+  },
 ];
 
 /**
@@ -452,12 +464,12 @@ export function readPercentOf(
   catalog: Catalog,
   at: Date,
 ): ArithmeticRead | ArithmeticAskBack | undefined {
-  for (const re of PERCENT_OF) {
+  for (const { re, wholeFirst } of PERCENT_OF) {
     const m = re.exec(text);
     if (!m) continue;
     const pair = readPair(m[1]!, m[2]!, m[3]!, catalog, at);
     if (!pair) return undefined;
-    const [part, whole] = pair;
+    const [part, whole] = wholeFirst ? [pair[1], pair[0]] : pair;
     if (part.metric.name === whole.metric.name) return undefined;
     if (
       part.metric.format !== whole.metric.format ||

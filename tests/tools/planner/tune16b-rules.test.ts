@@ -209,3 +209,23 @@ describe("an average asked per its own denominator is that average", () => {
     expect(refusal("ARPA per new customer last month").kind).toBe("clarify");
   });
 });
+
+describe("the whole said first: 'what percentage of B were A'", () => {
+  test("'what percentage of gross payments were refunds this year' → refunds over gross payments", () => {
+    expect(sides("What percentage of gross payments were refunds this year?")).toEqual([
+      ["left", "refunds", "this_year", []],
+      ["share", "charges_succeeded", "this_year", []],
+    ]);
+  });
+
+  test("a part said to come from another metric is not assumed inside it (asked back)", () => {
+    expect(refusal("what share of new MRR came from expansion MRR last month").kind).toBe("clarify");
+  });
+
+  test("a share of one metric cut by a value stays a share of that metric", () => {
+    expect(sides("what percent of our MRR is Pro in October")).toEqual([
+      ["left", "mrr", "2026-10", pro],
+      ["share", "mrr", "2026-10", []],
+    ]);
+  });
+});
