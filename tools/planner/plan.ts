@@ -1,3 +1,4 @@
+import { rankingSaid } from "./vocabulary.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -12,7 +13,15 @@ import {
   type PeriodInput,
 } from "../../engine/catalog/period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
-import { readArithmetic, readImpliedPopulation, readNetted, readShare, type ArithmeticRead } from "./arithmetic.ts";
+import {
+  readArithmetic,
+  readImpliedPopulation,
+  readMultiple,
+  readPercentOf,
+  readNetted,
+  readShare,
+  type ArithmeticRead,
+} from "./arithmetic.ts";
 import { readBucketCount, readCompound } from "./buckets.ts";
 import type { CallRole, Intent, Plan, PlannedCall, Refusal } from "./plan-types.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
@@ -20,7 +29,7 @@ import { exclusionFor, saysExclusion } from "./exclusion.ts";
 import { restatesDefinition, withoutFrame } from "./frame.ts";
 import { withoutNoise } from "./noise.ts";
 import { learnerEnglish } from "./vocabulary.ts";
-import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
+import { findPeriods, inclusiveEnd, MONTH_NAMES, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
 import {
@@ -385,8 +394,42 @@ function withExclusion(plan: Plan, exclusions: (ReturnType<typeof exclusionFor> 
   return { ...plan, interpretation };
 }
 
+/**
+ * "leaving out November since it is incomplete", "excluding the current partial month": the month still running said
+ * left out. An average per month and a ranking of months take whole months only, so for those it is already done
+ * and the words add nothing; for any other reading they stay (and are asked back). A month named must be the one
+ * running.
+ */
+const RUNNING_LEFT_OUT = new RegExp(
+  String.raw`(?:^|,?\s+)(?:leaving\s+out|leave\s+out|excluding|exclude|except(?:\s+for)?|not\s+counting|ignoring|setting\s+aside)\s+(?:the\s+)?(?:(?:current|present|ongoing|running)\s+(?:partial\s+|incomplete\s+)?month|(?:partial|incomplete|unfinished)\s+(?:current\s+)?month|month\s+to\s+date|this\s+month|(${MONTH_NAMES}))(?:\s*,?\s*(?:since|as|because)\s+it(?:'s|\s+is)\s+(?:incomplete|partial|not\s+(?:over|finished|complete|done)(?:\s+yet)?|still\s+running|unfinished|still\s+in\s+progress))?\s*,?\s*`,
+);
+
+function withRunningMonthLeftOut(text: string, catalog: Catalog, at: Date): Plan | undefined {
+  const m = RUNNING_LEFT_OUT.exec(text);
+  if (!m) return undefined;
+  if (m[1] && findPeriods(m[1], at)[0]?.period !== ymdMonth(at)) return undefined;
+  const rest = `${text.slice(0, m.index)} ${text.slice(m.index + m[0].length)}`.replace(/\s+/g, " ").trim();
+  const plan = planQuestionCore(rest, catalog, at);
+  if (plan.status !== "plan" || !plan.interpretation) return undefined;
+  const call = plan.calls[0]!;
+  const byMonth =
+    plan.intent === "average" || (plan.intent === "argmax" && call.input.grain === "month" && !call.input.group_by);
+  if (!byMonth) return undefined;
+  plan.interpretation.why.push(
+    `"${m[0].replace(/^[\s,]+|[\s,]+$/g, "")}": the month still running is left out already (whole months only)`,
+  );
+  return plan;
+}
+
+function ymdMonth(at: Date): string {
+  return at.toISOString().slice(0, 7);
+}
+
 function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | Refusal {
-  const text = rewriteCountQuestions(learnerEnglish(normalize(question)).replace(/[?!.]+$/, ""), catalog);
+  const said = learnerEnglish(normalize(question)).replace(/[?!.]+$/, "");
+  const running = withRunningMonthLeftOut(said, catalog, at);
+  if (running) return running;
+  const text = rankingSaid(rewriteCountQuestions(said, catalog));
   const words = wordsOf(text);
   const today = truncate(at, "day");
   if (!text) return refuse(catalog, "the question is empty");
@@ -494,7 +537,13 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   // "cash collected after refunds": a metric the catalog defines net of the other already is itself, never less it again
   const netted = ratio ? undefined : readNetted(text, catalog, at);
   if (netted) return planUnderstood(netted, catalog, at);
-  const arithmetic = (ratio ? undefined : readShare(text, catalog, at)) ?? readArithmetic(ratio ?? text, catalog, at);
+  // "how many times larger is Pro MRR than Starter MRR": a multiple, each side with its own filters
+  const arithmetic =
+    (ratio
+      ? undefined
+      : (readMultiple(text, catalog, at) ?? percentOfUnnamed(text, catalog, at) ?? readShare(text, catalog, at))) ??
+    readArithmetic(ratio ?? text, catalog, at);
+  if (arithmetic && "reason" in arithmetic && arithmetic.itself) return planUnderstood(arithmetic.itself, catalog, at);
   if (arithmetic && "reason" in arithmetic)
     return {
       status: "refusal",
@@ -642,13 +691,24 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
 }
 
 const AVERAGE_PER =
-  /\b(?:average|avg|mean)\s+(?:number\s+of\s+)?(.+?)\s+(?:per|a|each|every|by)\s+(month|week|quarter|day)\b|\b(?:average|avg|mean)\s+(monthly|weekly|quarterly|daily)\s+/;
+  /\b(?:average|avg|mean|median)\s+(?:number\s+of\s+)?(.+?)\s+(?:per|a|each|every|by)\s+(month|week|quarter|day)\b|\b(?:average|avg|mean|median)\s+(monthly|weekly|quarterly|daily)\s+/;
 const BUCKET_OF: Record<string, Grain> = { monthly: "month", weekly: "week", quarterly: "quarter", daily: "day" };
 
 /** "average new MRR per month in 2026": the flow by bucket, over the period said; the answer takes the mean. */
-function planAverage(text: string, catalog: Catalog, at: Date): Plan | undefined {
+/** "on average, how many new customers did we add per month": the mean said as an adverb, the bucket after */
+const ON_AVERAGE = /(?:^|\s)on\s+(?:an?\s+)?average\b,?/;
+const PER_BUCKET = /\b(?:per|a|each|every)\s+(month|week|quarter|day)\b/;
+
+function planAverage(typed: string, catalog: Catalog, at: Date): Plan | undefined {
+  const adverb = ON_AVERAGE.exec(typed);
+  const bucket = adverb ? PER_BUCKET.exec(typed) : undefined;
+  const text =
+    adverb && bucket && !AVERAGE_PER.test(typed)
+      ? `average ${typed.replace(adverb[0], " ").replace(/^\s*,?\s*/, "")}`.replace(/\s+/g, " ")
+      : typed;
   const m = AVERAGE_PER.exec(text);
   if (!m) return undefined;
+  const median = /^median\b/.test(m[0].trim());
   const grain = (m[2] ?? BUCKET_OF[m[3]!]) as Grain;
   const rest = m[1] !== undefined ? text.replace(m[0], ` ${m[1]} `) : text.replace(m[0], " ");
   const u = understand(rest.replace(/\s+/g, " ").trim(), catalog, at);
@@ -660,10 +720,11 @@ function planAverage(text: string, catalog: Catalog, at: Date): Plan | undefined
   const interpretation: Interpretation = {
     ...u.interpretation,
     grain,
-    read_as: `${label}, the average per ${grain} over ${u.interpretation.period.text}${u.interpretation.period.to_date ? ` (whole ${grain}s: the ${grain} still running is left out)` : ""}${u.interpretation.filters.map((f) => `, ${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join("")}`,
+    ...(median ? { statistic: "median" as const } : {}),
+    read_as: `${label}, the ${median ? "median" : "average"} per ${grain} over ${u.interpretation.period.text}${u.interpretation.period.to_date ? ` (whole ${grain}s: the ${grain} still running is left out)` : ""}${u.interpretation.filters.map((f) => `, ${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join("")}`,
     why: [
       ...u.interpretation.why,
-      `"${m[0].trim()}": the ${grain}ly values of ${u.metric.name} over the period, averaged`,
+      `"${m[0].trim()}": the ${grain}ly values of ${u.metric.name} over the period, ${median ? "their median (the middle value; the mean of the two middle ones for an even count)" : "averaged"}`,
     ],
   };
   return {
@@ -1359,6 +1420,21 @@ function shifted(p: PeriodInput, unit: Grain, at: Date): PeriodInput {
   if (start.getUTCDate() === 1 && months === 12 && start.getUTCMonth() === 0) return String(back.getUTCFullYear());
   const lastDay = add(add(end, unit, -1), "day", -1);
   return { start: ymd(back), end: ymd(lastDay) };
+}
+
+/**
+ * "refunds as a percentage of gross payments": one metric over another — unless the catalog names that quotient as
+ * a metric of its own ("trials converted as a percentage of trials ended" is the trial conversion rate), which the
+ * rest of the planner reads by its name.
+ */
+function percentOfUnnamed(text: string, catalog: Catalog, at: Date): ReturnType<typeof readPercentOf> {
+  const read = readPercentOf(text, catalog, at);
+  if (!read || "reason" in read) return read;
+  const named = catalog.metrics.some((m) => {
+    const c = components(m, catalog);
+    return c?.[0].name === read.left.metric.name && c[1].name === read.right.metric.name;
+  });
+  return named ? undefined : read;
 }
 
 /** The numerator and denominator of a ratio metric, when the project names them as metrics too. */

@@ -52,9 +52,11 @@ export interface Interpretation {
   /** the project vars (vars.excluded_*) whose test accounts the metric's mart leaves out, when it does */
   excluded_by?: string[];
   /** "in how many months did failed payments exceed 40": the buckets (of `grain`) whose value passes this bound */
-  threshold?: { op: ">" | ">=" | "<" | "<="; value: number };
+  threshold?: { op: ">" | ">=" | "<" | "<="; value: number; streak?: boolean };
   /** "CMGR of MRR from March to September": the compound growth per month between the two month ends */
   compound?: { months: number };
+  /** "the median monthly cash collected": the middle of the buckets' values rather than their mean */
+  statistic?: "median";
 }
 
 export interface Understood {

@@ -187,6 +187,14 @@ const OPENING_FIGURE = new RegExp(
   `\\b(opening|starting|closing|ending)\\s+((?!(?:deals?|opportunit\\w*|tickets?|trials?|rates?|ratio|the|a|an|out|up|in|on|for|of)\\b)[a-z][a-z ]{0,40}?)\\s+(?:(?:for|in|of|on|at|as\\s+of)\\s+)?(?=${PERIOD_OPENING})`,
   "g",
 );
+/**
+ * "customers at October month-end", "October's ending MRR", "Q3 closing ARR": the edge of the period named before it
+ * (the possessive is already gone), read as "at the end of October"; a level's end or start, never the month's flow
+ */
+const NAMED_EDGE = new RegExp(
+  `\\b(?:at\\s+)?(${MONTH}(?:\\s+\\d{4})?|q[1-4](?:\\s+\\d{4})?)\\s+(?:(month|quarter)[\\s-]+(end|start|beginning)|(ending|closing|opening|starting)(?=\\s+(?!(?:deals?|opportunit\\w*|tickets?|trials?|rates?|ratio|date|balance|in|on|up|with|at|by|the|a|an|out|soon)\\b)[a-z]))\\b`,
+  "g",
+);
 /** "MRR at month start", "customers at month end for September": the start or end of the month named, or of this one
  * ("last month end" is the end of last month, read by the period) */
 const MONTH_EDGE =
@@ -327,6 +335,10 @@ export function expandShorthand(text: string, kept: readonly string[] = []): str
   out = out.replace(GROWING_BY_MONTH, "mrr growth last month");
   out = out.replace(COMPANY_GROWTH, "mrr growth");
   out = out.replace(INTO_PERIOD, "at the start of ");
+  out = out.replace(NAMED_EDGE, (_m, period: string, _unit?: string, edge?: string, figure?: string) => {
+    const at = edge ?? (figure === "opening" || figure === "starting" ? "start" : "end");
+    return `at the ${at === "beginning" ? "start" : at} of ${period}`;
+  });
   out = out.replace(EDGE_BEFORE_NOUN, (_m, edge: string, noun: string) => `${noun} at the ${edge} of `);
   out = out.replace(DIRECTION_ADJECTIVE, (m: string, aux: string, what: string, dir: string) =>
     /\b(?:we|you|they|it|there)\b/.test(what) ? m : `${aux} ${what} go ${dir}`,
@@ -360,6 +372,62 @@ export function expandShorthand(text: string, kept: readonly string[] = []): str
     /\b(?:we|you|they|it|there)\b/.test(what) ? m : `${aux} ${what} go ${UP_VERB.test(verb) ? "up" : "down"}`,
   );
   return out.replace(/\s{2,}/g, " ").trim();
+}
+
+const SHARE_LEADER = String.raw`(?:holds?|held|has|had|have|accounts?\s+for|accounted\s+for|makes?\s+up|made\s+up|represents?|represented|takes?|took|commands?)\s+the\s+`;
+/**
+ * A ranking of a dimension's members said the board-room way, read as the plain superlative the planner ranks:
+ * "in which month of this year …" (which month …), "what has been our best month" (what was …), "which stage holds
+ * the largest share of open pipeline" (has the most: the member with the largest part has the largest share), "rank
+ * our plans by MRR — which one leads?" and "which plan leads on MRR" (which plan has the most MRR). A ranking asked
+ * without its leader ("rank our plans by MRR") is left as typed.
+ */
+const RANKING_SAID: [RegExp, string][] = [
+  [
+    /^(?:in|during|for)\s+(which|what)\s+(month|week|quarter|day|year|plan|country|stage|pipeline|owner|rep)\b/,
+    "$1 $2",
+  ],
+  [/^(what|which|who)\s+(?:has|have)\s+been\b/, "$1 was"],
+  // "as of the end of October, which stage …": the period said first is said after the ranking
+  [
+    /^((?:as\s+of|at|in|for|during|over|by|through|since)\s+[^,]{2,40}|year\s+to\s+date|so\s+far(?:\s+this\s+year)?|ytd),\s+((?:which|who)\b.+)$/,
+    "$2 $1",
+  ],
+  [
+    new RegExp(
+      String.raw`\b${SHARE_LEADER}(?:largest|biggest|greatest|highest|most|top)\s+(?:share|portion|part|proportion|slice)\s+of\b`,
+    ),
+    "has the most",
+  ],
+  [
+    new RegExp(String.raw`\b${SHARE_LEADER}(?:smallest|lowest|least)\s+(?:share|portion|part|proportion|slice)\s+of\b`),
+    "has the least",
+  ],
+  [
+    /^rank\s+(?:our\s+|the\s+|all\s+)?([a-z]+?)(?:e?s)?\s+by\s+(.+?)\s*[—–,;:-]+\s*(?:and\s+)?(?:which|what|who)(?:\s+one|\s+\1)?\s+(?:leads|is\s+(?:on\s+)?top|comes\s+(?:out\s+)?(?:first|on\s+top)|is\s+first|ranks\s+first|is\s+(?:the\s+)?(?:leader|number\s+one))$/,
+    "which $1 has the most $2",
+  ],
+  [/^(which|what)\s+([a-z]+)\s+(?:leads|led|is\s+leading|was\s+leading)\s+(?:in|on|for|by)\s+/, "$1 $2 has the most "],
+  // "the weakest month for net new MRR", "our strongest quarter": the lowest, the highest
+  [/\b(?:weakest|poorest)\b/g, "lowest"],
+  [/\bstrongest\b/g, "highest"],
+  // "our top-performing rep", "best-performing plan": the top one
+  [/\b(top|best|worst|lowest|highest)[\s-]+performing\b/g, "$1"],
+  // "which sales owner", "our top sales rep": the owner, the rep
+  [/\bsales\s+(owners?|reps?|representatives?|people|persons?)\b/g, "$1"],
+  // "which month delivered the most new MRR": the month that had it
+  [
+    /\b(?:delivered|brought\s+in|generated|produced|recorded|posted|saw)\s+the\s+(most|highest|least|lowest|fewest|largest|biggest|smallest|best|worst)\b/g,
+    "had the $1",
+  ],
+  // "…, and how much was it?": the ranking's answer states the winner's amount
+  [/,?\s+and\s+how\s+(?:much|many|big)\s+(?:was|were|is|did)\s+(?:it|that|they|that\s+one)(?:\s+(?:be|have))?$/, ""],
+];
+
+export function rankingSaid(text: string): string {
+  let out = text;
+  for (const [re, to] of RANKING_SAID) out = out.replace(re, to);
+  return out;
 }
 
 /**
