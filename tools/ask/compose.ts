@@ -115,6 +115,20 @@ function asOfNote(r: MetricResult, row: MetricRow | undefined): string {
   return ` (${r.time_rollup === "last" ? "as of" : "at"} ${monthYear(row.at)})`;
 }
 
+/**
+ * "how has ARPA trended from January through October": a level's series is read by its two ends first — where it
+ * started, where it is, and the change between them — then month by month (one currency, no split)
+ */
+function levelEnds(r: MetricResult): string[] {
+  if (r.time_rollup !== "last" || r.group_by.length || r.currency_split) return [];
+  const valued = r.rows.filter((row) => row.rows && row.value !== null);
+  const [first, last] = [valued[0], valued.at(-1)];
+  if (!first || !last || first === last) return [];
+  return [
+    `  from ${value(r, first.value, first)} (${first.period_label}) to ${value(r, last.value, last)} (${last.period_label}): ${formatChange(last.value, first.value, r.format, r.unit ?? undefined)}`,
+  ];
+}
+
 export function trendLine(trend: MetricResult | undefined): string[] {
   if (!trend || trend.rows.length < 2) return [];
   const rows = trend.rows.slice(-8);
@@ -175,7 +189,12 @@ function metricLines(group: RoledResult[]): string[] {
     ]);
     const spark = main.group_by.length ? [] : trendLine(main);
     const note = currencyNote(main);
-    return [note ? `${head.slice(0, -1)}${note}:` : head, ...capped(table(rows), rows.length), ...spark];
+    return [
+      note ? `${head.slice(0, -1)}${note}:` : head,
+      ...levelEnds(main),
+      ...capped(table(rows), rows.length),
+      ...spark,
+    ];
   }
   const row = main.rows[0]!;
   if (main.currency_split && main.group_by.length === 1) {
@@ -283,7 +302,7 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1): 
 }
 
 /** "average new MRR per month": the mean of the whole buckets of the period (a bucket still running is left out). */
-function averageLines(group: RoledResult[]): string[] {
+function averageLines(group: RoledResult[], statistic?: "median"): string[] {
   const r = group.find((g) => g.role === "main")!.output as unknown as MetricResult;
   const rows = r.rows.filter((x) => x.rows && x.value !== null);
   const used = wholeBuckets(r, rows);
@@ -291,11 +310,17 @@ function averageLines(group: RoledResult[]): string[] {
   const left =
     used.length < rows.length ? ` (${bucketName(String(rows.at(-1)!.period), r.grain!)}, still running, left out)` : "";
   const codes = [...new Set(used.map((row) => rowCurrency(r, row)))];
-  const mean = (xs: MetricRow[]) => xs.reduce((a, x) => a + x.value!, 0) / xs.length;
+  const mean = (xs: MetricRow[]) => {
+    if (statistic !== "median") return xs.reduce((a, x) => a + x.value!, 0) / xs.length;
+    const sorted = xs.map((x) => x.value!).sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const word = statistic === "median" ? "median" : "average";
   const span = `${bucketName(String(used[0]!.period), r.grain!)} – ${bucketName(String(used.at(-1)!.period), r.grain!)}`;
   if (r.currency_split && codes.length > 1)
     return [
-      `${r.label}, average per ${r.grain}, ${span}, per currency: ${codes
+      `${r.label}, ${word} per ${r.grain}, ${span}, per currency: ${codes
         .map(
           (c) =>
             `${value(
@@ -308,7 +333,7 @@ function averageLines(group: RoledResult[]): string[] {
     ];
   const total = used.reduce((a, x) => a + x.value!, 0);
   return [
-    `${r.label} averaged ${value(r, mean(used), used[0])} per ${r.grain} over ${used.length} ${r.grain}s (${span}; ${value(r, total, used[0])} in all)${left}.`,
+    `${r.label} ${statistic === "median" ? "had a median of" : "averaged"} ${value(r, mean(used), used[0])} per ${r.grain} over ${used.length} ${r.grain}s (${span}; ${value(r, total, used[0])} in all)${left}.`,
   ];
 }
 
@@ -401,6 +426,7 @@ function bucketCountLines(group: RoledResult[], bound: Interpretation["threshold
           ? v < bound.value
           : v <= bound.value;
   const hits = rows.filter((row) => pass(row.value!));
+  if (bound.streak) return streakLines(r, rows, pass, bound);
   const said = ({ ">": "above", ">=": "at or above", "<": "below", "<=": "at or below" } as const)[bound.op];
   const limit =
     r.format === "percent" ? `${Number((100 * bound.value).toPrecision(4))}%` : value(r, bound.value, rows[0]);
@@ -412,6 +438,31 @@ function bucketCountLines(group: RoledResult[], bound: Interpretation["threshold
   const unit = (k: number) => `${k} ${r.grain}${k === 1 ? "" : "s"}`;
   return [
     `${r.label} was ${said} ${limit} in ${hits.length} of the ${unit(rows.length)} of ${r.period.label}${named.length ? `: ${named.join(", ")}` : ""}.`,
+  ];
+}
+
+/** "for how many consecutive months has churn been above 3%": the run of passing months that ends with the last one */
+function streakLines(
+  r: MetricResult,
+  rows: MetricRow[],
+  pass: (v: number) => boolean,
+  bound: NonNullable<Interpretation["threshold"]>,
+): string[] {
+  const said = ({ ">": "above", ">=": "at or above", "<": "below", "<=": "at or below" } as const)[bound.op];
+  const limit =
+    r.format === "percent" ? `${Number((100 * bound.value).toPrecision(4))}%` : value(r, bound.value, rows[0]);
+  const last = rows.at(-1);
+  if (!last) return [`There is no ${r.label} data for ${r.period.label}.`];
+  let k = 0;
+  while (k < rows.length && pass(rows[rows.length - 1 - k]!.value!)) k++;
+  const name = (row: MetricRow) => bucketName(String(row.period), r.grain!);
+  const lastName = name(last);
+  if (!k)
+    return [`${r.label} was not ${said} ${limit} in ${lastName} (${value(r, last.value, last)}): a run of 0 months.`];
+  const firstRun = rows[rows.length - k]!;
+  const before = rows[rows.length - k - 1];
+  return [
+    `${r.label} has been ${said} ${limit} for ${k} consecutive month${k === 1 ? "" : "s"} up to ${lastName} (${name(firstRun)} – ${lastName})${before ? `; ${name(before)} was ${value(r, before.value, before)}` : `, every month of the data, so at least ${k}`}.`,
   ];
 }
 
@@ -598,7 +649,9 @@ function describeMartLines(o: Out<typeof describeMart>): string[] {
 /** "new minus churned MRR", "tickets per customer": both sides stated, then what they make. */
 function arithmeticLines(results: RoledResult[]): string[] {
   const left = results.find((r) => r.role === "left")?.output as unknown as MetricResult;
-  const rightR = results.find((r) => r.role === "minus" || r.role === "per" || r.role === "share")!;
+  const rightR = results.find(
+    (r) => r.role === "minus" || r.role === "per" || r.role === "share" || r.role === "times",
+  )!;
   const right = rightR.output as unknown as MetricResult;
   const one = (r: MetricResult) => {
     const rows = r.rows.filter((x) => x.rows);
@@ -629,7 +682,13 @@ function arithmeticLines(results: RoledResult[]): string[] {
     if (r.value === 0) return [`${lText} has no share of ${rText} ${during(period)}: ${rText} was 0.`];
     const pct = `${Number(((100 * l.value) / r.value).toPrecision(3))}%`;
     return [
-      `${lText} was ${pct} of all ${right.label} ${during(period)} (${value(left, l.value, l)} of ${value(right, r.value, r)}).`,
+      `${lText} was ${pct} of ${left.label === right.label ? "all " : ""}${right.label} ${during(period)} (${value(left, l.value, l)} of ${value(right, r.value, r)}).`,
+    ];
+  }
+  if (rightR.role === "times") {
+    if (r.value === 0) return [`${lText} is no multiple of ${rText} ${during(period)}: ${rText} was 0.`];
+    return [
+      `${lText} was ${Number((l.value / r.value).toPrecision(3))} times ${rText} ${during(period)} (${value(left, l.value, l)} over ${value(right, r.value, r)}).`,
     ];
   }
   if (r.value === 0) return [`${lText} per ${rText} ${during(period)} has no value: ${rText} was 0.`];
@@ -652,8 +711,8 @@ export function composeAnswer(
   direction?: "most" | "least",
   /** "top 3 plans": how many of the ranked to list (one when unsaid) */
   n?: number,
-  /** the reading's bound on buckets ("months above 40") or compound growth ("CMGR") */
-  reading?: Pick<Interpretation, "threshold" | "compound">,
+  /** the reading's bound on buckets ("months above 40"), compound growth ("CMGR") or median */
+  reading?: Pick<Interpretation, "threshold" | "compound" | "statistic">,
 ): string[] {
   if (intent === "arithmetic") return arithmeticLines(results);
   const main = results.find((r) => r.role === "main")!;
@@ -670,7 +729,7 @@ export function composeAnswer(
     case "argmax":
       return argmaxLines(results, direction ?? "most", n);
     case "average":
-      return averageLines(results);
+      return averageLines(results, reading?.statistic);
     case "compound":
       return compoundLines(o, reading?.compound?.months ?? 0);
     case "bucket_count":

@@ -94,6 +94,25 @@ export function scoreAnswer(
     return { outcome: "refused_answerable", actual: "refused", why: answer.text.split("\n")[0] ?? "" };
   if (expected === null || expected === undefined)
     return { outcome: "error", actual: "", why: "the eval's SQL returned no value" };
+  // a text case whose SQL gives a number ("how has ARPA trended": the series' end) is named by a stated number of
+  // its unit at the number's own rounding ("$103.35" names 103.348878), never by the digits of its string
+  const numeric =
+    typeof expected === "number"
+      ? expected
+      : typeof expected === "string" && /^\s*-?\d+(?:\.\d+)?\s*$/.test(expected)
+        ? Number(expected)
+        : undefined;
+  if (expect.answer === "text" && numeric !== undefined) {
+    const claimed = statedNumbers(
+      answer.text
+        .split("\n")
+        .filter((line) => !/^\s+next:/.test(line))
+        .join("\n"),
+    ).filter((s) => fits[expect.unit ?? "number"].includes(s.unit));
+    const hit = claimed.find((s) => matches(s, numeric, expect.tolerance));
+    if (hit) return { outcome: "correct", actual: hit.text, why: "" };
+    return { outcome: "wrong_number", actual: first || "(no number)", why: `the answer does not name ${numeric}` };
+  }
   if (expect.answer === "text") {
     const name = String(expected);
     // the runner-up line ("  next: Pro ($9,140), of 4 plans") is not the answer: a wrong leader with the expected

@@ -13,7 +13,7 @@ import { filterText, understand, type Interpretation, type Understood } from "./
  * both and what they make; a side the catalog cannot read, or sides that do not share a period, unit or filter, ask
  * back rather than answer one of them as if it were the whole question.
  */
-export type ArithmeticOp = "minus" | "per" | "share";
+export type ArithmeticOp = "minus" | "per" | "share" | "times";
 
 export interface ArithmeticRead {
   op: ArithmeticOp;
@@ -24,6 +24,17 @@ export interface ArithmeticRead {
 
 export interface ArithmeticAskBack {
   reason: string;
+  /** "average value per won deal": the left metric is already that quotient (won amount over deals won) */
+  itself?: Understood;
+}
+
+/** The metric a ratio metric divides by ("sum(won_amount) / nullif(sum(deals_won), 0)" → deals_won), if named. */
+function denominatorOf(metric: MetricDef, catalog: Catalog): MetricDef | undefined {
+  if (metric.time_rollup !== "ratio") return undefined;
+  const m = /^\s*sum\([^()]+\)(?:::\w+)?\s*\/\s*(?:nullif\(\s*)?(sum\([^()]+\))/i.exec(metric.expression);
+  if (!m) return undefined;
+  const same = (a: string, b: string) => a.replace(/\s+/g, "").toLowerCase() === b.replace(/\s+/g, "").toLowerCase();
+  return catalog.metrics.find((x) => x.mart === metric.mart && x.name !== metric.name && same(x.expression, m[1]!));
 }
 
 const MINUS = /\s(?:minus|less(?!\s+than)|subtract(?:ing)?|take away)\s/;
@@ -142,6 +153,13 @@ export function readArithmetic(
   if (!left) return undefined;
   if (op === "per") {
     const odd = perMismatch(left.metric, right.metric);
+    // "the average value per won deal": an average whose own denominator is the right side is that average itself
+    if (odd && denominatorOf(left.metric, catalog)?.name === right.metric.name && !right.filters.length) {
+      left.interpretation.why.push(
+        `"per ${rightName.join(" ")}": ${left.metric.name} is already ${left.metric.name} per ${right.metric.name} (its definition), so it is read alone`,
+      );
+      return { reason: odd, itself: left };
+    }
     if (odd) return { reason: odd };
   }
   const li = left.interpretation;
@@ -362,6 +380,219 @@ export function readNetted(text: string, catalog: Catalog, at: Date): Understood
       `"${said}": ${left.metric.name} is defined net of ${right.metric.name} already ("${left.metric.description ?? ""}"), so nothing more is taken out`,
     );
     return left;
+  }
+  return undefined;
+}
+
+/**
+ * The two sides of "A <relation> B" said with one period ("in October, …", "… as of the end of October"): the words
+ * before the relation (lead) and the period after B belong to both. The second side may borrow the first's noun
+ * ("Pro MRR than Starter"). Undefined when either side is no plain metric.
+ */
+function readPair(
+  leadSaid: string,
+  firstSaid: string,
+  secondSaid: string,
+  catalog: Catalog,
+  at: Date,
+): [Understood, Understood] | undefined {
+  let lead = leadSaid.replace(/[,;:—–-]+\s*$/, "").trim();
+  let first = firstSaid.trim();
+  const second = secondSaid.trim();
+  const p = findPeriods(second, at)[0];
+  // "year to date, refunds have been …": a period said with the first side alone is the pair's when the second says none
+  const q = p ? undefined : findPeriods(first, at)[0];
+  if (q) {
+    lead = `${lead} ${first.slice(q.start, q.end)}`.trim();
+    first = `${first.slice(0, q.start)} ${first.slice(q.end)}`
+      .replace(/^[\s,;:—–-]+|[\s,;:—–-]+$/g, "")
+      .replace(/^(?:(?:in|for|during|over|since|as of|at)\s+)+|(?:\s+(?:in|for|during|over|since|as of|at))+$/g, "")
+      .trim();
+  }
+  let cut = p ? p.start : second.length;
+  const before = wordsOf(second.slice(0, cut));
+  while (before.length && /^(in|for|during|over|of|the|on|at|as)$/.test(before.at(-1)!.text)) cut = before.pop()!.start;
+  const shared = `${lead} ${second.slice(cut)}`.trim();
+  const secondBare = second.slice(0, cut).trim();
+  const read = (side: string) => plain(understand(`${side} ${shared}`.trim(), catalog, at));
+  const a = read(first);
+  let b = read(secondBare);
+  const head = wordsOf(first).at(-1)?.text;
+  if (!b && a && head && !wordsOf(secondBare).some((w) => w.text === head)) {
+    const borrowed = read(`${secondBare} ${head}`);
+    if (borrowed?.metric.name === a.metric.name) b = borrowed;
+  }
+  return a && b ? [a, b] : undefined;
+}
+
+const kindOf = (x: MetricDef) => (x.time_rollup === "sum" ? "flow" : x.time_rollup === "ratio" ? "ratio" : "stock");
+const spanOf = (x: Understood, at: Date) => {
+  const r = resolvePeriod(x.period === "latest" ? "this_month" : x.period, at);
+  return `${r.start}/${r.end}`;
+};
+
+const SHARE_WORD = String.raw`(?:percent|percentage|pct|share|fraction|proportion|portion)`;
+/** "refunds have been what percent of gross payments", "refunds as a percentage of gross payments": A over B */
+const PERCENT_OF: { re: RegExp; wholeFirst?: boolean }[] = [
+  {
+    re: new RegExp(
+      String.raw`^(.*?)\b(?:(?:what|how)\s+(?:is|was|are|were)\s+)?(?!what\b)(.+?)\s+(?:is|was|are|were|has been|have been|made up|make up|represented|represent|amounted to|amount to)\s+what\s+${SHARE_WORD}\s+of\s+(.+)$`,
+    ),
+  },
+  {
+    re: new RegExp(
+      String.raw`^(.*?)\b(?:(?:what|how much)\s+(?:is|was|are|were)\s+)?(?!what\b)(.+?)\s+as\s+an?\s+${SHARE_WORD}\s+of\s+(.+)$`,
+    ),
+  },
+  // "what percentage of gross payments were refunds this year": the whole first, then the part ("came from" is left
+  // out: it says the one is inside the other, which two metrics of the catalog need not be — new MRR has no expansion)
+  {
+    re: new RegExp(
+      String.raw`^(.*?)\bwhat\s+${SHARE_WORD}\s+of\s+(?:our\s+|the\s+|all\s+)?(.+?)\s+(?:is|was|were|are|has been|have been)\s+(.+)$`,
+    ),
+    wholeFirst: true,
+  },
+];
+
+/**
+ * One metric as a share of another, both named: "year to date, refunds have been what percent of gross payments",
+ * "churned MRR as a percentage of MRR". Read only for two metrics of one unit and kind (two amounts over the period,
+ * two counts), neither itself a ratio, over one period; a share of one metric cut by a filter is readShare's.
+ */
+export function readPercentOf(
+  text: string,
+  catalog: Catalog,
+  at: Date,
+): ArithmeticRead | ArithmeticAskBack | undefined {
+  for (const { re, wholeFirst } of PERCENT_OF) {
+    const m = re.exec(text);
+    if (!m) continue;
+    const pair = readPair(m[1]!, m[2]!, m[3]!, catalog, at);
+    if (!pair) return undefined;
+    const [part, whole] = wholeFirst ? [pair[1], pair[0]] : pair;
+    if (part.metric.name === whole.metric.name) return undefined;
+    if (
+      part.metric.format !== whole.metric.format ||
+      kindOf(part.metric) !== kindOf(whole.metric) ||
+      isQuotient(part.metric) ||
+      isQuotient(whole.metric) ||
+      part.metric.format === "percent"
+    )
+      return {
+        reason: `${part.metric.name} and ${whole.metric.name} are not two amounts or counts of one kind, so one is no share of the other; ask for each of them`,
+      };
+    if (spanOf(part, at) !== spanOf(whole, at))
+      return {
+        reason: `${part.metric.name} and ${whole.metric.name} read different periods here; name one period for both`,
+      };
+    const key = (f: Filter) => `${f.dimension} ${f.op} ${JSON.stringify(f.value)}`;
+    const all = new Map<string, Filter>();
+    for (const f of [...part.filters, ...whole.filters]) all.set(key(f), f);
+    const filters = [...all.values()];
+    if (
+      filters.some(
+        (f) => !part.metric.dimensions.includes(f.dimension) || !whole.metric.dimensions.includes(f.dimension),
+      )
+    )
+      return {
+        reason: `a filter here applies to only one of ${part.metric.name} and ${whole.metric.name}; ask for each of them`,
+      };
+    const pi = part.interpretation;
+    const interpretation: Interpretation = {
+      ...pi,
+      filters: filters.map((f) => ({ dimension: f.dimension, op: f.op, value: f.value, said: key(f) })),
+      read_as: `${pi.metric_label} as a share of ${whole.interpretation.metric_label}, ${pi.period.text}${filters.map((f) => `, ${filterText(f)}`).join("")}`,
+      why: [
+        ...pi.why,
+        ...whole.interpretation.why,
+        `a share: ${part.metric.name} over ${whole.metric.name}, each over the same period`,
+      ],
+    };
+    return {
+      op: "share",
+      left: { metric: part.metric, period: part.period, filters },
+      right: { metric: whole.metric, period: whole.period, filters },
+      interpretation,
+    };
+  }
+  return undefined;
+}
+
+const BIGGER = String.raw`(?:larger|bigger|greater|higher|more)`;
+/**
+ * The ways a multiple is asked ("how many times larger is A than B", "how many times A was B", "A as a multiple of
+ * B", "A is how many times B"): each gives the number said first and the one it is a multiple of.
+ */
+const MULTIPLE: { re: RegExp; of: "ab" | "ba" }[] = [
+  // "how many times larger is Pro MRR than Starter MRR": A ÷ B
+  {
+    re: new RegExp(
+      String.raw`^(.*?)\bhow many times\s+${BIGGER}\s+(?:is|was|are|were|has been|have been)\s+(.+?)\s+than\s+(.+)$`,
+    ),
+    of: "ab",
+  },
+  // "A is how many times (larger than | as large as | the size of) B": A ÷ B
+  {
+    re: new RegExp(
+      String.raw`^(.*?)\b(?:what\s+is\s+|what\s+was\s+)?(.+?)\s+(?:is|was|are|were|has been|have been)\s+how many times\s+(?:${BIGGER}\s+than\s+|as\s+(?:large|big|high|much)\s+as\s+|the\s+size\s+of\s+)?(.+)$`,
+    ),
+    of: "ab",
+  },
+  // "A as a multiple of B": A ÷ B
+  {
+    re: /^(.*?)\b(?:what\s+(?:is|was|are|were)\s+)?(.+?)\s+as\s+a\s+multiple\s+of\s+(.+)$/,
+    of: "ab",
+  },
+  // "how many times the value of won deals was the value of lost deals": the second is that many times the first, B ÷ A
+  {
+    re: /^(.*?)\bhow many times\s+(?!(?:did|does|do|has|have|had|is|was|are|were|will|would|can|could)\b)(.+?)\s+(?:is|was|are|were|has been|have been)\s+(.+)$/,
+    of: "ba",
+  },
+];
+
+/**
+ * A multiple of one number by another: "how many times larger is Pro MRR than Starter MRR at the end of October",
+ * "in October, how many times the value of won deals was the value of lost deals". Each side is its own metric with
+ * its own filters (Pro's MRR over Starter's), over the one period said (before, or after both); the answer is the
+ * plain quotient. Two sides that are not of one unit and kind, or read other periods, are asked back; words that
+ * make no two metrics read nothing here (undefined).
+ */
+export function readMultiple(text: string, catalog: Catalog, at: Date): ArithmeticRead | ArithmeticAskBack | undefined {
+  for (const { re, of } of MULTIPLE) {
+    const m = re.exec(text);
+    if (!m) continue;
+    const pair = readPair(m[1]!, m[2]!, m[3]!, catalog, at);
+    if (!pair) return undefined;
+    const [a, b] = pair;
+    const [num, den] = of === "ab" ? [a, b] : [b, a];
+    if (num.metric.format !== den.metric.format || kindOf(num.metric) !== kindOf(den.metric))
+      return {
+        reason: `a multiple sets two numbers of one unit against each other; ${num.metric.name} and ${den.metric.name} are not of one unit and kind, so ask for each of them`,
+      };
+    if (spanOf(num, at) !== spanOf(den, at))
+      return {
+        reason: `${num.metric.name} and ${den.metric.name} read different periods here; name one period for both`,
+      };
+    const key = (f: Filter) => `${f.dimension} ${f.op} ${JSON.stringify(f.value)}`;
+    const side = (x: Understood) =>
+      `${x.interpretation.metric_label}${x.filters.map((f) => ` (${filterText(f)})`).join("")}`;
+    const ni = num.interpretation;
+    const interpretation: Interpretation = {
+      ...ni,
+      filters: num.filters.map((f) => ({ dimension: f.dimension, op: f.op, value: f.value, said: key(f) })),
+      read_as: `${side(num)} as a multiple of ${side(den)}, ${ni.period.text}`,
+      why: [
+        ...ni.why,
+        ...den.interpretation.why,
+        `"${m[0].slice(m[1]!.length).trim()}": ${num.metric.name} divided by ${den.metric.name}, each with its own filters, over the same period (a plain multiple)`,
+      ],
+    };
+    return {
+      op: "times",
+      left: { metric: num.metric, period: num.period, filters: num.filters },
+      right: { metric: den.metric, period: den.period, filters: den.filters },
+      interpretation,
+    };
   }
   return undefined;
 }

@@ -2,7 +2,7 @@ import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { resolvePeriod, type Grain } from "../../engine/catalog/period.ts";
 import { findPeriods } from "./periods.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
-import { understand } from "./understand.ts";
+import { type Understood, understand } from "./understand.ts";
 
 /**
  * Two readings over a metric's buckets that no single value of it states (#15, trust12):
@@ -62,7 +62,9 @@ export function readCompound(
 }
 
 const HOW_MANY_BUCKETS =
-  /\b(?:(?:in|on|for|during)\s+)?how\s+many\s+(?:of\s+the\s+|different\s+|separate\s+)?(days|weeks|months|quarters)\b/;
+  /\b(?:(?:in|on|for|during)\s+)?how\s+many\s+(?:of\s+the\s+|different\s+|separate\s+|(consecutive|straight|successive)\s+)?(days|weeks|months|quarters)(\s+(?:in\s+a\s+row|running|straight))?\b/;
+/** how far back a streak is looked for: two years of months (a longer one is said as "at least") */
+const STREAK_LOOKBACK_MONTHS = 24;
 const BOUND =
   /\b(exceed(?:ed|s|ing)?|top(?:ped|s)?|(?:(?:come|came|go|goes|went|get|got)\s+)?(?:over|above|more\s+than|greater\s+than|higher\s+than|at\s+least|below|under|less\s+than|fewer\s+than|lower\s+than|at\s+most))\s+(\$\s?\d[\d,]*(?:\.\d+)?\s?[km%]?|\d[\d,]*(?:\.\d+)?\s?[km%]?)(?![\w])/;
 
@@ -78,7 +80,9 @@ export function readBucketCount(
   const b = BOUND.exec(text.slice(h.index + h[0].length));
   if (!b) return undefined;
   const bAt = h.index + h[0].length + b.index;
-  const unit = h[1]!.replace(/s$/, "") as Grain;
+  const unit = h[2]!.replace(/s$/, "") as Grain;
+  // "for how many consecutive months has churn been above 3%": the run of buckets that ends at the period said
+  const streak = !!(h[1] || h[3]);
   const word = b[1]!.replace(/^(?:come|came|go|goes|went|get|got)\s+/, "").replace(/\s+/g, " ");
   const figure = b[2]!.replace(/[$,\s]/g, "");
   const scale = /k$/.test(figure) ? 1e3 : /m$/.test(figure) ? 1e6 : /%$/.test(figure) ? 0.01 : 1;
@@ -93,10 +97,10 @@ export function readBucketCount(
         : "<";
   // the question without its count and bound: the metric, its period and filters
   const rest = `${text.slice(0, h.index)} ${text.slice(h.index + h[0].length, bAt)} ${text.slice(bAt + b[0].length)}`
-    .replace(/\b(?:was|were|is|are)\b/g, " ")
+    .replace(/\b(?:was|were|is|are|has\s+been|have\s+been)\b/g, " ")
     .replace(/\s+/g, " ")
     .trim();
-  if (!findPeriods(rest, at).length) return ask(`"${h[0]}": name the period whose ${h[1]} to count`);
+  if (!findPeriods(rest, at).length) return ask(`"${h[0]}": name the period whose ${h[2]} to count`);
   const u = understand(rest, catalog, at);
   if (!("interpretation" in u)) return undefined;
   if (u.compare || u.argmax || u.groupBy.length || u.extra.length || (u.grain && u.grain !== unit)) return undefined;
@@ -113,9 +117,11 @@ export function readBucketCount(
     );
   if (/^\$/.test(b[2]!.trim()) && u.metric.format !== "currency")
     return ask(`${u.metric.name} is no amount of money: say the bound as a ${u.metric.unit ?? "count"}`);
+  if (streak && unit !== "month") return ask(`"${h[0].trim()}": a run of ${h[2]} is read by month only; ask by month`);
+  const said = { ">": "above", ">=": "at or above", "<": "below", "<=": "at or below" }[op];
+  if (streak) return readStreak(u, op, bound, figure, said, h[0], b[0], at);
   const r = resolvePeriod(u.period, at);
   const label = u.metric.label ?? u.metric.name;
-  const said = { ">": "above", ">=": "at or above", "<": "below", "<=": "at or below" }[op];
   return {
     status: "plan",
     intent: "bucket_count",
@@ -134,6 +140,54 @@ export function readBucketCount(
       why: [
         ...u.interpretation.why,
         `"${h[0].trim()} … ${b[0].trim()}": each ${unit}'s ${u.metric.name} over ${r.label}, the ${unit}s ${said} ${bound} counted`,
+      ],
+    },
+  };
+}
+
+/**
+ * "as of October, for how many consecutive months has logo churn been above 3%": the months up to the end of the
+ * period said (two years back), and how many of the last ones in a row pass the bound — the answer counts back from
+ * the last month until one does not.
+ */
+function readStreak(
+  u: Understood,
+  op: ">" | ">=" | "<" | "<=",
+  bound: number,
+  figure: string,
+  said: string,
+  howMany: string,
+  boundSaid: string,
+  at: Date,
+): Plan {
+  const r = resolvePeriod(u.period === "latest" ? "this_month" : u.period, at);
+  const end = new Date(`${r.end}T00:00:00Z`);
+  // resolvePeriod's end is exclusive or inclusive by its own rule; the last month is the month of the day before the end
+  const last = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), end.getUTCDate() - 1));
+  const first = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() - (STREAK_LOOKBACK_MONTHS - 1), 1));
+  const lastDay = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() + 1, 0));
+  const ymd = (d: Date) => d.toISOString().slice(0, 10);
+  const period = { start: ymd(first), end: ymd(lastDay) };
+  const label = u.metric.label ?? u.metric.name;
+  const lastLabel = last.toLocaleString("en-US", { month: "long", year: "numeric", timeZone: "UTC" });
+  return {
+    status: "plan",
+    intent: "bucket_count",
+    calls: [
+      {
+        role: "main",
+        name: "query_metric",
+        input: { metric: u.metric.name, period, filters: u.filters, grain: "month" },
+      },
+    ],
+    interpretation: {
+      ...u.interpretation,
+      grain: "month",
+      threshold: { op, value: bound, streak: true },
+      read_as: `${label} by month up to ${lastLabel}: the months in a row ${said} ${figure.replace(/%$/, "")}${/%$/.test(figure) ? "%" : ""} that end with ${lastLabel}, counted${u.interpretation.filters.map((f) => `, ${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join("")}`,
+      why: [
+        ...u.interpretation.why,
+        `"${howMany.trim()} … ${boundSaid.trim()}": each month's ${u.metric.name} back from ${lastLabel}, counted until a month is not ${said} ${bound}`,
       ],
     },
   };

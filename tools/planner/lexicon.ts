@@ -2,6 +2,7 @@ import { distanceOf } from "../../engine/closest-name.ts";
 import type { Catalog, CatalogColumn } from "../../engine/catalog/catalog.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import { FILLER, STATE_VERBS } from "./vocabulary.ts";
+import { ENGLISH_WORDS } from "./english-words.generated.ts";
 import { NUMBER_WORDS } from "./periods.ts";
 import {
   IRREGULAR_FORMS,
@@ -20,7 +21,7 @@ export const STOP = new Set(
   our we us you your my i me it its it's this that these those what whats which who whom whose how much many show tell give
   get got please can could would should shall may might there their they them then as so far right now currently current
   today total overall number numbers count amount value worth dollar dollars level figure figures stat stats about around roughly approximately just
-  only also still ever all any each every some per vs versus into out up via through thru till between over under across during within since until
+  only solely exclusively purely also still ever all any each every some per vs versus into out up via through thru till between over under across during within since until
   big bigger large size how's what's where when whats' let lets let's see look looking know want need list like currently
   take takes taking took go going went come comes came coming bring brings brought make makes made did does kind sort
   share percentage percent proportion fraction ratio please thanks thank hi hey okay ok yes being been more most less fewer
@@ -101,6 +102,7 @@ export function correctWord(word: string, lexicon: Lexicon): string | undefined 
   const swapped = swappedStopWord(word);
   if (swapped) return swapped;
   if (word.length < 4) return undefined;
+  const english = englishWords().has(word);
   const budget = word.length >= 8 ? 2 : 1;
   let best: { w: string; d: number; first: boolean; longer: boolean } | undefined;
   for (const known of lexicon.targets) {
@@ -120,7 +122,25 @@ export function correctWord(word: string, lexicon: Lexicon): string | undefined 
     )
       best = { w: known, d: dist, first, longer };
   }
+  // an English word is what it says ("please state", "nearly", "remember"): never turned into a catalog word of
+  // another stem ("stage", "yearly", "december"); only into its own other form ("minute" → "minutes"), or by two
+  // neighbouring letters typed the wrong way round, the commonest slip ("trails converted" is trials). Left as
+  // typed, a word no catalog name has is asked back, never answered as another word.
+  if (best && english && stemOf(best.w) !== stemOf(word) && !swapOf(word, best.w)) return undefined;
   return best?.w;
+}
+
+/** `a` is `b` with two neighbouring letters swapped */
+function swapOf(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const diff = [...a].flatMap((ch, i) => (ch === b[i] ? [] : [i]));
+  return diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!];
+}
+
+let english: Set<string> | undefined;
+function englishWords(): Set<string> {
+  english ??= new Set(ENGLISH_WORDS.split(/\s+/));
+  return english;
 }
 
 /** The one stop word of 3–5 letters that `word` is with two neighbouring letters swapped; none when two fit ("hwo"). */

@@ -99,7 +99,66 @@ function dayOf(
   return { period: ymd(d), multi: false };
 }
 
+/** a year said in words after a month or quarter: "of this year", "last year", "of 2026" */
+const YEAR_WORDS = "(?:\\s+(?:of\\s+)?(?:(this|current|last|previous|prior)\\s+year|(\\d{4})))";
+function yearOf(word: string | undefined, digits: string | undefined, today: Date): number {
+  if (digits) return Number(digits);
+  return today.getUTCFullYear() - (word && /^(?:last|previous|prior)$/.test(word) ? 1 : 0);
+}
+const COUNT_WORDS: Record<string, number> = { ...NUMBER_WORDS, "2": 2, "3": 3, "4": 4, "6": 6, "9": 9 };
+const LAST_DAY = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 const RULES: Rule[] = [
+  // "the quarter ended September 30", "the three months ending June 30, 2026", "the year ended December 31, 2025",
+  // "the nine months ended September 30": a reporting period named by its last day (an accountant's words); the day
+  // must end a month (and the quarter, for a quarter), else it is no such period and is left to be asked back
+  {
+    re: new RegExp(
+      `\\b(?:the\\s+)?(?:(fiscal\\s+)?(quarter|qtr|month|year)|(three|six|nine|twelve|3|6|9|12)\\s+months)\\s+(?:that\\s+)?(?:ended|ending|ends|to)\\s+(?:on\\s+)?${MONTH_RE}\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s+(\\d{4})\\b)?`,
+      "g",
+    ),
+    make: (m, today) => {
+      const mi = monthIndex(m[4]!);
+      const day = Number(m[5]);
+      if (m[1] || mi < 0 || day !== LAST_DAY[mi] || (mi === 1 && day !== 28 && day !== 29)) return undefined;
+      const months = m[3]
+        ? COUNT_WORDS[m[3]]!
+        : ({ quarter: 3, qtr: 3, month: 1, year: 12 } as Record<string, number>)[m[2]!]!;
+      if (months === 3 && mi % 3 !== 2) return undefined;
+      // the latest such day already past, unless a year is said
+      let y = m[6] ? Number(m[6]) : today.getUTCFullYear();
+      const endNext = () => ymd(new Date(Date.UTC(y, mi + 1, 1)));
+      if (!m[6] && endNext() > ymd(add(today, "day", 1))) y -= 1;
+      const startDate = ymd(new Date(Date.UTC(y, mi + 1 - months, 1)));
+      if (endNext() > ymd(add(today, "day", 1))) return undefined;
+      return { period: { start: startDate, end: inclusiveEnd(endNext()) }, multi: months > 1 };
+    },
+  },
+  // "the first three quarters of 2026", "the first nine months of the year", "the first two quarters of last year":
+  // the year's opening stretch, to today when it is still running
+  {
+    re: /\b(?:the\s+)?first\s+(two|three|four|five|six|seven|eight|nine|ten|eleven|2|3|4|6|9)\s+(quarters|months)\s+(?:of\s+)?(?:(?:the|this)\s+year|(last|previous|prior)\s+year|(\d{4}))\b/g,
+    make: (m, today) => {
+      const n = COUNT_WORDS[m[1]!]!;
+      const months = m[2] === "quarters" ? n * 3 : n;
+      if (months > 12 || months < 2) return undefined;
+      const y = yearOf(m[3] ? "last" : undefined, m[4], today);
+      const start = `${y}-01-01`;
+      const end = inclusiveEnd(ymd(new Date(Date.UTC(y, months, 1))));
+      if (start > ymd(today)) return undefined;
+      return { period: { start, end: end > ymd(today) ? ymd(today) : end }, multi: true };
+    },
+  },
+  // "October of this year", "Q3 of last year", "September this year": the month (quarter) in that year
+  {
+    re: new RegExp(`\\b(?:${MONTH_RE}|q([1-4]))\\.?${YEAR_WORDS}\\b`, "g"),
+    make: (m, today) => {
+      if (!m[3]) return undefined;
+      const y = yearOf(m[3], undefined, today);
+      if (m[2]) return { period: `${y}-Q${m[2]}`, multi: false };
+      return { period: `${y}-${pad(monthIndex(m[1]!) + 1)}`, multi: false };
+    },
+  },
   // "the first half of the year", "H2 2025", "second half of 2025": six months, the current half up to today
   {
     re: /\b(?:the\s+)?(first|second|1st|2nd)\s+half(?:(?:\s+of)?(?:\s+(?:the|this)\s+year|\s+(last)\s+year|\s+(\d{4}))\b|(?!\s+of\b)(?=\s|$))|\bh([12])(?:\s+(\d{4}))?\b/g,

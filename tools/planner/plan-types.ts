@@ -17,7 +17,8 @@ export type CallRole =
   | "left"
   | "minus"
   | "per"
-  | "share";
+  | "share"
+  | "times";
 export type Intent =
   | "metric"
   | "arithmetic"

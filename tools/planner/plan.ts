@@ -1,3 +1,4 @@
+import { rankingSaid } from "./vocabulary.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -12,7 +13,15 @@ import {
   type PeriodInput,
 } from "../../engine/catalog/period.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
-import { readArithmetic, readImpliedPopulation, readNetted, readShare, type ArithmeticRead } from "./arithmetic.ts";
+import {
+  readArithmetic,
+  readImpliedPopulation,
+  readMultiple,
+  readPercentOf,
+  readNetted,
+  readShare,
+  type ArithmeticRead,
+} from "./arithmetic.ts";
 import { readBucketCount, readCompound } from "./buckets.ts";
 import type { CallRole, Intent, Plan, PlannedCall, Refusal } from "./plan-types.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
@@ -20,7 +29,7 @@ import { exclusionFor, saysExclusion } from "./exclusion.ts";
 import { restatesDefinition, withoutFrame } from "./frame.ts";
 import { withoutNoise } from "./noise.ts";
 import { learnerEnglish } from "./vocabulary.ts";
-import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
+import { findPeriods, inclusiveEnd, MONTH_NAMES, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
 import {
@@ -109,6 +118,84 @@ export function valuesVersus(text: string, catalog: Catalog): { said: string; di
     if (a && b && a !== b) return { said: `${a} ${m[2]} ${b}`, dimension: key.split(".").at(-1)! };
   }
   return undefined;
+}
+
+/**
+ * "Pro vs Starter MRR in October", "Pro customers vs Enterprise customers last month", "James vs Sofia — won in Q3":
+ * two values of one dimension set against each other, as two questions, each with one value (the first named first).
+ * Undefined when no one dimension has a value on each side of the "vs".
+ */
+function versusSides(text: string, catalog: Catalog): [string, string] | undefined {
+  const m = /\s+(?:vs\.?|versus|compared\s+(?:to|with)|against)\s+/.exec(text);
+  if (!m || !catalog.dimensionValues) return undefined;
+  const left = text.slice(0, m.index);
+  const right = text.slice(m.index + m[0].length).replace(/^the\s+/, "");
+  const esc = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  for (const [key, values] of catalog.dimensionValues) {
+    const [mart, dim] = key.split(".") as [string, string];
+    const col = catalog.models.get(mart)?.columns.find((c) => c.name === dim);
+    // a value by its whole name, or a person by a first name exactly one value has
+    const names = new Map<string, string>(values.map((v) => [v.toLowerCase(), v]));
+    if (col?.synonyms?.includes("who")) {
+      const firsts = new Map<string, string[]>();
+      for (const v of values) {
+        const w = v.toLowerCase().split(/\s+/);
+        if (w.length > 1) firsts.set(w[0]!, [...(firsts.get(w[0]!) ?? []), v]);
+      }
+      for (const [f, vs] of firsts) if (vs.length === 1 && !names.has(f)) names.set(f, vs[0]!);
+    }
+    const said = [...names.keys()].sort((a, b) => b.length - a.length);
+    const a = said
+      .map((v) => ({ v, m: new RegExp(`\\b${esc(v)}\\b(?!.*\\b${esc(v)}\\b)`).exec(left) }))
+      .filter((x) => x.m)
+      .sort((x, y) => y.m!.index - x.m!.index)[0];
+    const b = said.find((v) => new RegExp(`^${esc(v)}\\b`).test(right));
+    if (!a || !b || names.get(a.v) === names.get(b)) continue;
+    // the noun after each value, said on both sides ("Pro customers vs Enterprise customers"), is said once
+    const afterA = left.slice(a.m!.index + a.v.length).trim();
+    const restB = right.slice(b.length).trim();
+    const tail = afterA && restB.startsWith(afterA) ? restB.slice(afterA.length).trim() : restB;
+    const one = `${left} ${tail}`.replace(/\s+/g, " ").trim();
+    const other = `${left.slice(0, a.m!.index)}${b} ${afterA} ${tail}`.replace(/\s+/g, " ").trim();
+    return [one, other];
+  }
+  return undefined;
+}
+
+/** "Pro vs Starter MRR": the two sides each read as the same metric, period and filters but the one value */
+function planVersus(text: string, catalog: Catalog, at: Date): Plan | undefined {
+  const sides = versusSides(text, catalog);
+  if (!sides) return undefined;
+  const [a, b] = sides.map((s) => planQuestionCore(s, catalog, at));
+  if (a?.status !== "plan" || b?.status !== "plan" || a.intent !== "metric" || b.intent !== "metric") return undefined;
+  const main = (p: Plan) => p.calls.filter((c) => c.role === "main");
+  const [ma, mb] = [main(a), main(b)];
+  if (ma.length !== 1 || mb.length !== 1) return undefined;
+  const [ia, ib] = [ma[0]!.input as Record<string, unknown>, mb[0]!.input as Record<string, unknown>];
+  const filtersA = (ia.filters ?? []) as Filter[];
+  const filtersB = (ib.filters ?? []) as Filter[];
+  const differ = filtersA.filter((f) => !filtersB.some((g) => JSON.stringify(g) === JSON.stringify(f)));
+  const same = (x: Record<string, unknown>, y: Record<string, unknown>) =>
+    JSON.stringify({ ...x, filters: undefined }) === JSON.stringify({ ...y, filters: undefined });
+  if (
+    !same(ia, ib) ||
+    filtersA.length !== filtersB.length ||
+    differ.length !== 1 ||
+    differ[0]!.op !== "=" ||
+    !a.interpretation ||
+    !b.interpretation
+  )
+    return undefined;
+  const other = filtersB.find((g) => !filtersA.some((f) => JSON.stringify(g) === JSON.stringify(f)))!;
+  const interpretation = {
+    ...a.interpretation,
+    read_as: `${a.interpretation.read_as}; vs ${other.dimension} = ${String(other.value)}, read the same way`,
+    why: [
+      ...a.interpretation.why,
+      `"${String(differ[0]!.value)}" set against "${String(other.value)}": each read on its own, the first named first`,
+    ],
+  };
+  return { status: "plan", intent: "metric", calls: [...a.calls, ...b.calls], interpretation };
 }
 
 /** words that sum a metric over its period */
@@ -307,8 +394,42 @@ function withExclusion(plan: Plan, exclusions: (ReturnType<typeof exclusionFor> 
   return { ...plan, interpretation };
 }
 
+/**
+ * "leaving out November since it is incomplete", "excluding the current partial month": the month still running said
+ * left out. An average per month and a ranking of months take whole months only, so for those it is already done
+ * and the words add nothing; for any other reading they stay (and are asked back). A month named must be the one
+ * running.
+ */
+const RUNNING_LEFT_OUT = new RegExp(
+  String.raw`(?:^|,?\s+)(?:leaving\s+out|leave\s+out|excluding|exclude|except(?:\s+for)?|not\s+counting|ignoring|setting\s+aside)\s+(?:the\s+)?(?:(?:current|present|ongoing|running)\s+(?:partial\s+|incomplete\s+)?month|(?:partial|incomplete|unfinished)\s+(?:current\s+)?month|month\s+to\s+date|this\s+month|(${MONTH_NAMES}))(?:\s*,?\s*(?:since|as|because)\s+it(?:'s|\s+is)\s+(?:incomplete|partial|not\s+(?:over|finished|complete|done)(?:\s+yet)?|still\s+running|unfinished|still\s+in\s+progress))?\s*,?\s*`,
+);
+
+function withRunningMonthLeftOut(text: string, catalog: Catalog, at: Date): Plan | undefined {
+  const m = RUNNING_LEFT_OUT.exec(text);
+  if (!m) return undefined;
+  if (m[1] && findPeriods(m[1], at)[0]?.period !== ymdMonth(at)) return undefined;
+  const rest = `${text.slice(0, m.index)} ${text.slice(m.index + m[0].length)}`.replace(/\s+/g, " ").trim();
+  const plan = planQuestionCore(rest, catalog, at);
+  if (plan.status !== "plan" || !plan.interpretation) return undefined;
+  const call = plan.calls[0]!;
+  const byMonth =
+    plan.intent === "average" || (plan.intent === "argmax" && call.input.grain === "month" && !call.input.group_by);
+  if (!byMonth) return undefined;
+  plan.interpretation.why.push(
+    `"${m[0].replace(/^[\s,]+|[\s,]+$/g, "")}": the month still running is left out already (whole months only)`,
+  );
+  return plan;
+}
+
+function ymdMonth(at: Date): string {
+  return at.toISOString().slice(0, 7);
+}
+
 function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | Refusal {
-  const text = rewriteCountQuestions(learnerEnglish(normalize(question)).replace(/[?!.]+$/, ""), catalog);
+  const said = learnerEnglish(normalize(question)).replace(/[?!.]+$/, "");
+  const running = withRunningMonthLeftOut(said, catalog, at);
+  if (running) return running;
+  const text = rankingSaid(rewriteCountQuestions(said, catalog));
   const words = wordsOf(text);
   const today = truncate(at, "day");
   if (!text) return refuse(catalog, "the question is empty");
@@ -369,6 +490,8 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
     ? valuesVersus(text.replace(/\s+or\s+/, " vs "), catalog)
     : undefined;
   const versus = valuesVersus(text, catalog) ?? (orPair && { ...orPair, said: orPair.said.replace(" vs ", " or ") });
+  const sides = planVersus(text, catalog, at);
+  if (sides) return sides;
   if (versus)
     return {
       status: "refusal",
@@ -414,7 +537,13 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   // "cash collected after refunds": a metric the catalog defines net of the other already is itself, never less it again
   const netted = ratio ? undefined : readNetted(text, catalog, at);
   if (netted) return planUnderstood(netted, catalog, at);
-  const arithmetic = (ratio ? undefined : readShare(text, catalog, at)) ?? readArithmetic(ratio ?? text, catalog, at);
+  // "how many times larger is Pro MRR than Starter MRR": a multiple, each side with its own filters
+  const arithmetic =
+    (ratio
+      ? undefined
+      : (readMultiple(text, catalog, at) ?? percentOfUnnamed(text, catalog, at) ?? readShare(text, catalog, at))) ??
+    readArithmetic(ratio ?? text, catalog, at);
+  if (arithmetic && "reason" in arithmetic && arithmetic.itself) return planUnderstood(arithmetic.itself, catalog, at);
   if (arithmetic && "reason" in arithmetic)
     return {
       status: "refusal",
@@ -456,7 +585,29 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
     const summed = SUMMED.exec(text);
     // "total MRR in Q3": a level summed over months is no number the catalog keeps (MRR at the end of Q3 is one
     // month's level, a sum of month-end levels is none of its metrics): asked back, never read as the last month
-    if (summed && read.range && read.interpretation.kind === "stock" && !read.grainSaid && !read.groupBy.length)
+    // ("Growth and Pro combined at the end of Q3" sums the values joined before the word, not the months)
+    const joinedBefore = (summed: RegExpExecArray) =>
+      read.filters.some(
+        (f) =>
+          f.op === "in" &&
+          Array.isArray(f.value) &&
+          f.value.some((v) =>
+            text
+              .slice(0, summed.index)
+              .trimEnd()
+              .split(/\s+/)
+              .slice(-2)
+              .some((w) => w === String(v).toLowerCase()),
+          ),
+      );
+    if (
+      summed &&
+      read.range &&
+      read.interpretation.kind === "stock" &&
+      !read.grainSaid &&
+      !read.groupBy.length &&
+      !joinedBefore(summed)
+    )
       return {
         status: "refusal",
         reason: `"${summed[0]}" ${read.metric.name} over several months: ${read.metric.name} is a level at an instant, so it has no total over a range; ask for ${read.metric.name} at the end of the period, or for a flow such as new or net new over it`,
@@ -540,13 +691,24 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
 }
 
 const AVERAGE_PER =
-  /\b(?:average|avg|mean)\s+(?:number\s+of\s+)?(.+?)\s+(?:per|a|each|every|by)\s+(month|week|quarter|day)\b|\b(?:average|avg|mean)\s+(monthly|weekly|quarterly|daily)\s+/;
+  /\b(?:average|avg|mean|median)\s+(?:number\s+of\s+)?(.+?)\s+(?:per|a|each|every|by)\s+(month|week|quarter|day)\b|\b(?:average|avg|mean|median)\s+(monthly|weekly|quarterly|daily)\s+/;
 const BUCKET_OF: Record<string, Grain> = { monthly: "month", weekly: "week", quarterly: "quarter", daily: "day" };
 
 /** "average new MRR per month in 2026": the flow by bucket, over the period said; the answer takes the mean. */
-function planAverage(text: string, catalog: Catalog, at: Date): Plan | undefined {
+/** "on average, how many new customers did we add per month": the mean said as an adverb, the bucket after */
+const ON_AVERAGE = /(?:^|\s)on\s+(?:an?\s+)?average\b,?/;
+const PER_BUCKET = /\b(?:per|a|each|every)\s+(month|week|quarter|day)\b/;
+
+function planAverage(typed: string, catalog: Catalog, at: Date): Plan | undefined {
+  const adverb = ON_AVERAGE.exec(typed);
+  const bucket = adverb ? PER_BUCKET.exec(typed) : undefined;
+  const text =
+    adverb && bucket && !AVERAGE_PER.test(typed)
+      ? `average ${typed.replace(adverb[0], " ").replace(/^\s*,?\s*/, "")}`.replace(/\s+/g, " ")
+      : typed;
   const m = AVERAGE_PER.exec(text);
   if (!m) return undefined;
+  const median = /^median\b/.test(m[0].trim());
   const grain = (m[2] ?? BUCKET_OF[m[3]!]) as Grain;
   const rest = m[1] !== undefined ? text.replace(m[0], ` ${m[1]} `) : text.replace(m[0], " ");
   const u = understand(rest.replace(/\s+/g, " ").trim(), catalog, at);
@@ -558,10 +720,11 @@ function planAverage(text: string, catalog: Catalog, at: Date): Plan | undefined
   const interpretation: Interpretation = {
     ...u.interpretation,
     grain,
-    read_as: `${label}, the average per ${grain} over ${u.interpretation.period.text}${u.interpretation.period.to_date ? ` (whole ${grain}s: the ${grain} still running is left out)` : ""}${u.interpretation.filters.map((f) => `, ${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join("")}`,
+    ...(median ? { statistic: "median" as const } : {}),
+    read_as: `${label}, the ${median ? "median" : "average"} per ${grain} over ${u.interpretation.period.text}${u.interpretation.period.to_date ? ` (whole ${grain}s: the ${grain} still running is left out)` : ""}${u.interpretation.filters.map((f) => `, ${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join("")}`,
     why: [
       ...u.interpretation.why,
-      `"${m[0].trim()}": the ${grain}ly values of ${u.metric.name} over the period, averaged`,
+      `"${m[0].trim()}": the ${grain}ly values of ${u.metric.name} over the period, ${median ? "their median (the middle value; the mean of the two middle ones for an even count)" : "averaged"}`,
     ],
   };
   return {
@@ -925,8 +1088,17 @@ function keptTo(
   const cols = new Map(mart.columns.map((c) => [c.name, c]));
   const words = wordsOf(text);
   const martStems = new Set(wordsOf(mart.name.replaceAll("_", " ")).map((w) => w.stem));
+  // "US vs Germany", "paying customers in the UK compared with France": two values set against each other are two
+  // counts, never the one a filter keeps
+  if (/\b(?:vs\.?|versus|compared|against)\b/.test(text)) return undefined;
+  // "in the US" is a place, never the pronoun a stop word drops
+  const place = (i: number) => words[i]!.text === "us" && /^(the|in)$/.test(words[i - 1]?.text ?? "");
   const placed = words.map(
-    (w) => STOP.has(w.text) || STOP.has(w.stem) || /^\d+$/.test(w.text) || w.text in NUMBER_WORDS || own(w, martStems),
+    (w, i) =>
+      (!place(i) && (STOP.has(w.text) || STOP.has(w.stem))) ||
+      /^\d+$/.test(w.text) ||
+      w.text in NUMBER_WORDS ||
+      own(w, martStems),
   );
   let event: string | undefined = eventSaid;
   words.forEach((w, i) => {
@@ -986,6 +1158,26 @@ function keptTo(
       });
     }
   }
+  // a value said by a column's value synonym ("Canadian" is country CA, "paying" status active or past due); two of
+  // one column said is asked back, never the first
+  for (const c of mart.columns) {
+    if (filters.some((f) => f.column === c.name)) continue;
+    const hits = Object.entries(c.value_synonyms ?? {}).flatMap(([phrase, values]) => {
+      const m = new RegExp(`\\b${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).exec(text);
+      return m ? [{ values: values.map(String), from: m.index, to: m.index + m[0].length }] : [];
+    });
+    if (hits.length > 1) return undefined;
+    const hit = hits[0];
+    if (!hit) continue;
+    filters.push(
+      hit.values.length === 1
+        ? { column: c.name, op: "=", value: hit.values[0]! }
+        : { column: c.name, op: "in", value: hit.values },
+    );
+    words.forEach((w, i) => {
+      if (w.start >= hit.from && w.end <= hit.to) placed[i] = true;
+    });
+  }
   if (!filters.length || placed.some((p) => !p)) return undefined;
   return filters;
 }
@@ -994,13 +1186,28 @@ function keptTo(
 const THRESHOLD =
   /(?:\b(over|above|more\s+than|greater\s+than|bigger\s+than|larger\s+than|exceeding|at\s+least|under|below|less\s+than|smaller\s+than|at\s+most)\s+(\$\s?\d[\d,]*(?:\.\d+)?\s?[km]?|\d[\d,]*(?:\.\d+)?\s?[km])(?![a-z]))|(?:(\$\s?\d[\d,]*(?:\.\d+)?\s?[km]?|\b\d[\d,]*(?:\.\d+)?\s?[km])(?![a-z])\s+(or\s+more|or\s+above|or\s+higher|or\s+less|or\s+below|or\s+under|and\s+up|and\s+above|plus))/;
 const COUNT_ASKED = /^(?:how\s+many|number\s+of|count\s+of|count)\b/;
+/** "open deals over $10k right now — how many": the count asked at the end */
+const COUNT_ASKED_LAST = /\s*[-—–,:]*\s*how\s+many(?:\s+(?:is|are)\s+(?:there|that))?\s*$/;
+/** "paying customers in the UK", "churned customers in france": a noun phrase of a mart's rows, which asks their count */
+function countAsked(text: string): { text: string; asked: RegExpExecArray | null } | undefined {
+  const last = COUNT_ASKED_LAST.exec(text);
+  if (last && !COUNT_ASKED.test(text)) return { text: text.slice(0, last.index), asked: null };
+  return { text, asked: COUNT_ASKED.exec(text) };
+}
+/** words of a row's state now, which a count of rows as they stand says and nothing more */
+const NOW_ROW = /^(?:now|right|currently|today|presently)$/;
 
 /**
  * "how many open deals are over $5k", "deals over $10k won last quarter": the rows of the mart named, kept to a
  * bound on its money column and to the state, period and values said (as a ranking's rows are), counted. A figure
  * with no money mark ("over 5") or a mart with no money column is left to ask back.
  */
-function readThreshold(text: string, catalog: Catalog, at: Date): Plan | Refusal | undefined {
+function readThreshold(typed: string, catalog: Catalog, at: Date): Plan | Refusal | undefined {
+  // "10,000 dollars", "500 usd": the figure's money said after it, as "$" before it
+  const { text: said } = countAsked(typed)!;
+  const text = said.replace(/\b(\d[\d,]*(?:\.\d+)?\s?[km]?)\s+(?:dollars|bucks|usd)\b/g, (_, n: string) =>
+    `$${n}`.padEnd(_.length),
+  );
   const m = THRESHOLD.exec(text);
   if (!m) return undefined;
   const word = (m[1] ?? m[4]!).replace(/\s+/g, " ");
@@ -1035,6 +1242,9 @@ function readThreshold(text: string, catalog: Catalog, at: Date): Plan | Refusal
       martStems.has(w.stem) ||
       w.text === money ||
       (asked !== null && w.end <= asked[0].length) ||
+      NOW_ROW.test(w.text) ||
+      // "paying more than $500 a month", "over $100/mo": what a customer pays a month is its MRR
+      (money === "mrr" && /^(?:paying|pay|pays|month|mo|monthly|per|a|who|are|is)$/.test(w.text)) ||
       /^(worth|valued|sized|with|amount|value|size|are|is|were|was|of|that|which)$/.test(w.text),
     [{ column: money, op, value: amount }],
   );
@@ -1124,10 +1334,11 @@ function readCreatedCount(text: string, catalog: Catalog, at: Date): Plan | unde
  * Germany": paying, trialing, churned or every row ever? asked back); every other word must be placed.
  */
 const PAST_SAID = /\b(?:ever|had|did|was|were|used\s+to|so\s+far|all[\s-]time|since|been)\b/;
-function readValueCount(text: string, catalog: Catalog, at: Date): Plan | undefined {
-  const asked = COUNT_ASKED.exec(text);
+function readValueCount(typed: string, catalog: Catalog, at: Date): Plan | undefined {
+  const { text, asked } = countAsked(typed)!;
   // the rows hold today's values: "have we ever had", "did we have", "so far" ask about the past, which they don't keep
-  if (!asked || findPeriods(text, at).length || PAST_SAID.test(text)) return undefined;
+  // ("never paid" is a status, said now)
+  if (findPeriods(text, at).length || PAST_SAID.test(text.replace(/\bnever\s+paid\b/g, ""))) return undefined;
   const words = wordsOf(text);
   const marts = catalog.marts().filter((model) => {
     const stems = new Set(wordsOf(model.name.replaceAll("_", " ")).map((w) => w.stem));
@@ -1165,8 +1376,9 @@ function readValueCount(text: string, catalog: Catalog, at: Date): Plan | undefi
     (w, martStems) =>
       spans.some(([a, b]) => w.start >= a && w.end <= b) ||
       martStems.has(w.stem) ||
-      w.end <= asked[0].length ||
-      /^(?:do|we|have|are|there|in|from|based|located)$/.test(w.text),
+      (asked !== null && w.end <= asked[0].length) ||
+      NOW_ROW.test(w.text) ||
+      /^(?:do|we|have|are|there|in|from|based|located|on|who|with)$/.test(w.text),
     filters,
   );
   if (!kept) return undefined;
@@ -1208,6 +1420,21 @@ function shifted(p: PeriodInput, unit: Grain, at: Date): PeriodInput {
   if (start.getUTCDate() === 1 && months === 12 && start.getUTCMonth() === 0) return String(back.getUTCFullYear());
   const lastDay = add(add(end, unit, -1), "day", -1);
   return { start: ymd(back), end: ymd(lastDay) };
+}
+
+/**
+ * "refunds as a percentage of gross payments": one metric over another — unless the catalog names that quotient as
+ * a metric of its own ("trials converted as a percentage of trials ended" is the trial conversion rate), which the
+ * rest of the planner reads by its name.
+ */
+function percentOfUnnamed(text: string, catalog: Catalog, at: Date): ReturnType<typeof readPercentOf> {
+  const read = readPercentOf(text, catalog, at);
+  if (!read || "reason" in read) return read;
+  const named = catalog.metrics.some((m) => {
+    const c = components(m, catalog);
+    return c?.[0].name === read.left.metric.name && c[1].name === read.right.metric.name;
+  });
+  return named ? undefined : read;
 }
 
 /** The numerator and denominator of a ratio metric, when the project names them as metrics too. */

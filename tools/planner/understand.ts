@@ -23,7 +23,15 @@ import {
   tokensOf,
   type Token,
 } from "./lexicon.ts";
-import { findPeriods, inclusiveEnd, NUMBER_WORDS, spanOf, trailingWindow, type FoundPeriod } from "./periods.ts";
+import {
+  findPeriods,
+  inclusiveEnd,
+  MONTH_NAMES,
+  NUMBER_WORDS,
+  spanOf,
+  trailingWindow,
+  type FoundPeriod,
+} from "./periods.ts";
 import { expandShorthand, NOW_WORDS, OCCURRENCE_VERBS, STATE_VERBS } from "./vocabulary.ts";
 
 /** What the planner took the question to mean, in words and in fields; printed as "Read as: …" and in --json. */
@@ -44,9 +52,11 @@ export interface Interpretation {
   /** the project vars (vars.excluded_*) whose test accounts the metric's mart leaves out, when it does */
   excluded_by?: string[];
   /** "in how many months did failed payments exceed 40": the buckets (of `grain`) whose value passes this bound */
-  threshold?: { op: ">" | ">=" | "<" | "<="; value: number };
+  threshold?: { op: ">" | ">=" | "<" | "<="; value: number; streak?: boolean };
   /** "CMGR of MRR from March to September": the compound growth per month between the two month ends */
   compound?: { months: number };
+  /** "the median monthly cash collected": the middle of the buckets' values rather than their mean */
+  statistic?: "median";
 }
 
 export interface Understood {
@@ -93,7 +103,7 @@ const QUALIFIED_NOUN =
   /^\s+(?:subscriptions?|subscribers?|plans?|billing|billed|contracts?|customers?|accounts?|invoices?|payments?|prices?|pricing|deals?|renewals?|licen[cs]es?|seats?)\b/;
 const TREND = /\b(?:trend|trends|trended|trending|over time|history|historical|evolution|time series|series)\b/;
 const COMPARE =
-  /\b(?:compare|compared|comparison|vs|versus|against|change|changed|difference between|how did .* change|grow|grew|grown|growth|(?:go|goes|going|gone|went)\s+(?:up|down))\b/;
+  /\b(?:compare|compared|comparison|vs|versus|against|change|changed|difference between|how did .* change|grow|grew|grown|growth|improve|improved|improving|worsen|worsened|worsening|deteriorate|deteriorated|deteriorating|(?:go|goes|going|gone|went)\s+(?:up|down))\b/;
 /** the side of a comparison said as the period before the named one */
 const PERIOD_BEFORE =
   /\b(?:the\s+)?(?:(?:month|quarter|week|year|period|one)\s+before|(?:previous|prior|preceding)\s+(?:month|quarter|week|year|period|one))\b/g;
@@ -111,6 +121,17 @@ const COMPARE_WORDS = new Set([
   "grew",
   "grown",
   "growth",
+  // "has customer satisfaction improved? compare Q3 with Q2": a judgement of change, read as the change (its sign
+  // stated with the metric's direction)
+  "improve",
+  "improved",
+  "improving",
+  "worsen",
+  "worsened",
+  "worsening",
+  "deteriorate",
+  "deteriorated",
+  "deteriorating",
 ]);
 const CHANGE_STEMS = new Set([...COMPARE_WORDS].map((w) => stemOf(w)));
 const SUPERLATIVE =
@@ -354,7 +375,7 @@ function metricLeadsOf(catalog: Catalog): { leads: Set<string>; names: Set<strin
   return out;
 }
 
-function candidatesFor(tokens: Token[], catalog: Catalog, skip?: (phrase: string) => boolean): Candidate[] {
+export function candidatesFor(tokens: Token[], catalog: Catalog, skip?: (phrase: string) => boolean): Candidate[] {
   const cued = valueCued(tokens, catalog);
   const clauses = clausesOf(tokens.filter((_, i) => !cued.has(i)));
   const out: Candidate[] = [];
@@ -754,10 +775,27 @@ function closedByPerson(text: string, catalog: Catalog): string | undefined {
   return out === text ? undefined : out;
 }
 
+/**
+ * "Outside the Enterprise pipeline, which rep won the most deals": a slice said in a clause before the question proper
+ * is read after it ("which rep won the most deals … outside the Enterprise pipeline"), so the ranking keeps its lead
+ * ("which", "who") and the slice stays a filter. Undefined when the question does not open that way.
+ */
+function leadClauseLast(text: string): string | undefined {
+  const m = /^([^,;:—–]+?)\s*[,;:—–]\s*((?:which|who|what)\b.+?)\s*\??\s*$/i.exec(text.trim());
+  if (!m || /\b(?:which|who|what)\b/i.test(m[1]!)) return undefined;
+  return `${m[2]} ${m[1]}`;
+}
+
 /** the one word setting two things against each other: "expansion vs contraction MRR", "new versus churned" */
 const VERSUS = /\s+(?:vs\.?|versus|compared\s+(?:to|with)|against)\s+/g;
 
 export function understand(question: string, catalog: Catalog, at: Date, renamed = false): Understood | NotUnderstood {
+  const lead = leadClauseLast(question);
+  if (lead) {
+    const again = understand(lead, catalog, at, renamed);
+    if ("interpretation" in again) again.interpretation.why.push(`"${question}" read as "${lead}"`);
+    return again;
+  }
   const read = understandAsSaid(question, catalog, at, renamed);
   // "how many tickets opened actually": the word asked about is the one typed, with the reading that failed
   if (!("interpretation" in read) && /\bactual(?:ly)?\b/.test(question) && !/\bcurrent(?:ly)?\b/.test(question))
@@ -821,13 +859,17 @@ function understandAsSaid(question: string, catalog: Catalog, at: Date, renamed:
     return again;
   }
   const lexicon = lexiconOf(catalog);
-  const { text, fixes } = correctTypos(
+  const { text: typed, fixes } = correctTypos(
     expandShorthand(
       question,
       catalog.metrics.flatMap((m) => metricPhraseList(m).map((p) => p.toLowerCase())),
     ),
     lexicon,
   );
+  // "excluding the current partial month", "leaving out November since it is incomplete": the period said, cut at
+  // the start of the month still running (read below, once the period is known)
+  const partialOut = partialMonthOut(typed, at);
+  const text = partialOut ? partialOut.text : typed;
   const tokens = tokensOf(text);
   // "how did MRR change from September to October": with two instants named, a word of change is the comparison
   // of the level at each, never a name of the flow that sums the change ("mrr change" = net new MRR) over both months
@@ -837,9 +879,12 @@ function understandAsSaid(question: string, catalog: Catalog, at: Date, renamed:
   // ratio of the two levels), never the flow the catalog names "MRR growth" (net new MRR, a month's change) compared
   const overCue = overFits(text, findPeriods(text, at), at);
   if ((findPeriods(text, at).length >= 2 && /\b(?:from|between)\b/.test(text)) || percentCue || overCue) {
-    const changeWords = (p: string) => stemsOf(p).some((s) => CHANGE_STEMS.has(s));
+    // ("the change in closed-won value in percentage terms": the percentage is the change's unit, never a word of a
+    // name like "win percentage")
+    const changeWords = (p: string) =>
+      stemsOf(p).some((s) => CHANGE_STEMS.has(s)) || (percentCue && /\b(?:percent|percentage)\b/i.test(p));
     for (const c of candidatesFor(tokens, catalog, changeWords)) {
-      const attempt = attemptWith(c, [], text, tokens, catalog, at, fixes);
+      const attempt = attemptWith(c, [], text, tokens, catalog, at, fixes, partialOut);
       if (attempt.ok?.compare) {
         attempt.ok.interpretation.why.push(
           "a change between two named periods: the level at each compared, not the flow summed over both",
@@ -932,6 +977,21 @@ function understandAsSaid(question: string, catalog: Catalog, at: Date, renamed:
   // revenue", "won revenue") says neither of them: asked back with both, never answered with the first
   // ("how much revenue did we lose": "churned revenue" with its verb said another way, or "revenue lost to downgrades",
   // a longer name of another metric, said in part? neither)
+  // a metric named by the words of a slice ("the Sales Pipeline", "the Enterprise pipeline") gives way to one named
+  // by more words outside it ("In the Sales Pipeline, deals won": deals won in that pipeline, not open pipeline)
+  const plain = tokensOf(instantless);
+  const bound = valueBound(plain, catalog);
+  const outside = (c: Candidate) =>
+    [...c.covered].filter((x) => plain.some((t, i) => t.stem === x && !bound.has(i))).length;
+  if (candidates.length > 1 && outside(candidates[0]!) < candidates[0]!.covered.size) {
+    // (on a tie, the one with fewer of its words inside the slice: "open deals in the Sales Pipeline" is open deals)
+    let k = 0;
+    candidates.forEach((c, i) => {
+      const [a, b] = [outside(c), outside(candidates[k]!)];
+      if (a > b || (a === b && a > 0 && c.covered.size - a < candidates[k]!.covered.size - b)) k = i;
+    });
+    if (k > 0) candidates.unshift(...candidates.splice(k, 1));
+  }
   const [first, second] = candidates;
   const sameWords = (c: Candidate) =>
     !c.direct && c.covered.size === first!.covered.size && [...c.covered].every((x) => first!.covered.has(x));
@@ -953,7 +1013,7 @@ function understandAsSaid(question: string, catalog: Catalog, at: Date, renamed:
   for (const c of candidates) {
     // a comparison read from a word another metric reads as a value ("customers on Growth"): that one wins
     if (comparing && c.covered.size < candidates[0]!.covered.size) break;
-    const attempt = attemptWith(c, candidates, text, tokens, catalog, at, fixes);
+    const attempt = attemptWith(c, candidates, text, tokens, catalog, at, fixes, partialOut);
     if (attempt.ok && !attempt.ok.compare) return attempt.ok;
     if (attempt.ok) comparing ??= attempt.ok;
     if (!best || attempt.unplaced.length < best.unplaced.length) best = attempt;
@@ -971,6 +1031,69 @@ function understandAsSaid(question: string, catalog: Catalog, at: Date, renamed:
   };
 }
 
+/**
+ * Tokens that say a slice, not a metric: a value of a dimension ("Sales Pipeline", "Enterprise") and the dimension's
+ * own name said right after it ("the Enterprise pipeline"). "In the Sales Pipeline, deals won" names deals won in a
+ * pipeline, never open pipeline as a second metric.
+ */
+function valueBound(tokens: Token[], catalog: Catalog): Set<number> {
+  const bound = new Set<number>();
+  const seen = new Set<string>();
+  for (const m of catalog.metrics)
+    for (const d of m.dimensions) {
+      const key = `${m.mart}.${d}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const names = dimensionPhrases(catalog, m, d).map(stemsOf);
+      for (const v of catalog.dimensionValues?.get(key) ?? []) {
+        const stems = stemsOf(v);
+        if (!stems.length || stems.every((x) => STOP.has(x))) continue;
+        for (let i = 0; i + stems.length <= tokens.length; i++) {
+          if (!stems.every((x, j) => tokens[i + j]!.stem === x)) continue;
+          const after = i + stems.length;
+          const named = names.find((n) => n.length && n.every((x, j) => tokens[after + j]?.stem === x));
+          // a one-word value alone may be a word of its own ("growth"): bound only with its dimension's name after it
+          if (stems.filter((x) => !STOP.has(x)).length < 2 && !named) continue;
+          for (let j = 0; j < stems.length; j++) if (!STOP.has(stems[j]!)) bound.add(i + j);
+          named?.forEach((_, j) => bound.add(after + j));
+        }
+      }
+    }
+  return bound;
+}
+
+/**
+ * "excluding the current partial month", "leaving out November since it is incomplete", "not counting this month":
+ * the month still running left out of the period said. The phrase is taken out of the text; `said` is quoted in the
+ * reading. A month named must be the one running (another month left out is no cut at the period's end).
+ */
+const PARTIAL_LEAD =
+  "(?:,\\s*)?\\b(?:excluding|exclude|leaving\\s+out|leave\\s+out|ignoring|ignore|not\\s+counting|not\\s+including|without|except(?:\\s+for)?|setting\\s+aside|aside\\s+from)\\s+(?:the\\s+)?";
+const INCOMPLETE =
+  "(?:\\s*,?\\s*(?:since|as|because|which|given\\s+that)\\s+it\\s*(?:is|'s)\\s+(?:still\\s+|not\\s+yet\\s+)?(?:partial|incomplete|unfinished|in\\s+progress|ongoing|running|not\\s+(?:yet\\s+)?(?:over|complete|finished|closed|done)))";
+const PARTIAL_MONTH = new RegExp(
+  `${PARTIAL_LEAD}(?:(?:this|current|present|ongoing|running|latest|partial|incomplete|unfinished|in[\\s-]progress|open)\\s+)+month(?:\\s+(?:to\\s+date|so\\s+far))?${INCOMPLETE}?(?:\\s*,)?`,
+);
+const PARTIAL_NAMED = new RegExp(`${PARTIAL_LEAD}(${MONTH_NAMES})${INCOMPLETE}(?:\\s*,)?`);
+function partialMonthOut(text: string, at: Date): { text: string; said: string } | undefined {
+  const m = PARTIAL_MONTH.exec(text);
+  const n = m ? null : PARTIAL_NAMED.exec(text);
+  const hit = m ?? n;
+  if (!hit) return undefined;
+  if (n) {
+    const running = labelOf(truncate(at, "month"), "month").toLowerCase();
+    if (!running.startsWith(n[1]!.slice(0, 3))) return undefined;
+  }
+  const said = hit[0].replace(/^[\s,]+|[\s,]+$/g, "");
+  return {
+    text: `${text.slice(0, hit.index)} ${text.slice(hit.index + hit[0].length)}`.replace(/\s{2,}/g, " ").trim(),
+    said,
+  };
+}
+
+/** words whose stem is a stop word's though they are not one */
+const STEM_ONLY_STOP = /^(?:state|states|stated)$/;
+
 function attemptWith(
   c: Candidate,
   all: Candidate[],
@@ -979,11 +1102,13 @@ function attemptWith(
   catalog: Catalog,
   at: Date,
   fixes: [string, string][],
+  partialOut?: { said: string },
 ): Attempt {
   const metric = c.metric;
   const kind = kindOf(metric);
   const why: string[] = [];
-  const placed = tokens.map((t) => STOP.has(t.raw) || STOP.has(t.stem));
+  // ("state" stems to the stop word "stat" but is a word of its own: "what state are our customers in" asks back)
+  const placed = tokens.map((t) => STOP.has(t.raw) || (STOP.has(t.stem) && !STEM_ONLY_STOP.test(t.raw)));
   // dimension words are placed by a breakdown, a filter or an argmax, never by a metric synonym ("pipeline by stage")
   const dimStems = new Set(metric.dimensions.flatMap((d) => dimensionPhrases(catalog, metric, d).flatMap(stemsOf)));
   // (a word that names a dimension too waits: "pipeline by sales rep", "which plan has the most customers")
@@ -1014,8 +1139,13 @@ function attemptWith(
       }
     }
     rivals.sort((a, b) => b.size - a.size || b.same - a.same);
+    const bound = valueBound(tokens, catalog);
     for (const r of rivals) {
-      if (extra.includes(r.metric) || !r.own.every((s) => tokens.some((t, i) => t.stem === s && !placed[i]))) continue;
+      if (
+        extra.includes(r.metric) ||
+        !r.own.every((s) => tokens.some((t, i) => t.stem === s && !placed[i] && !bound.has(i)))
+      )
+        continue;
       extra.push(r.metric);
       tokens.forEach((t, i) => {
         if (r.own.includes(t.stem)) placed[i] = true;
@@ -1178,6 +1308,8 @@ function attemptWith(
     len: number;
     said: string;
     syn: boolean;
+    /** a person by first name: one value, said as surely as the whole name */
+    first?: boolean;
   }[] = [];
   for (const dim of dimsBySpecificity) {
     const col = columnOf(catalog, metric.mart, dim);
@@ -1204,7 +1336,7 @@ function attemptWith(
       }
       for (const [first, names] of firsts) {
         const i = names.length === 1 ? findRun(tokens, placed, [first]) : -1;
-        if (i >= 0) valueHits.push({ dim, values: names, at: i, len: 1, said: tokens[i]!.raw, syn: true });
+        if (i >= 0) valueHits.push({ dim, values: names, at: i, len: 1, said: tokens[i]!.raw, syn: true, first: true });
       }
     }
   }
@@ -1212,7 +1344,7 @@ function attemptWith(
   // two values of one dimension joined by "and"/"or" ("customers on Growth and Pro"): one filter on both
   const joinedTo = (h: (typeof valueHits)[number]) =>
     filters.find((f) => {
-      if (f.dimension !== h.dim || h.syn) return false;
+      if (f.dimension !== h.dim || (h.syn && !h.first)) return false;
       const prev = valueHits.find((v) => v.dim === f.dimension && v.said === f.said)!;
       const [a, b] = prev.at < h.at ? [prev.at + prev.len, h.at] : [h.at + h.len, prev.at];
       const between = tokens.slice(a, b).map((t) => t.raw);
@@ -1236,7 +1368,7 @@ function attemptWith(
   };
   for (const h of valueHits) {
     const joined = joinedTo(h);
-    if (joined && !h.syn) {
+    if (joined && (!h.syn || h.first)) {
       const span = Array.from({ length: h.len }, (_, k) => h.at + k);
       if (span.some((k) => placed[k] && !STOP.has(tokens[k]!.stem))) continue;
       span.forEach((k) => {
@@ -1253,12 +1385,33 @@ function attemptWith(
       negated?.forEach((k) => {
         placed[k] = true;
       });
+      // "Priya and Maria together", "Growth and Pro combined": the joined values summed, which the filter on both is
+      let next = Math.max(
+        h.at + h.len,
+        ...valueHits
+          .filter((v) => v.dim === h.dim && joined.said.split(" and ").includes(v.said))
+          .map((v) => v.at + v.len),
+      );
+      while (next < tokens.length && placed[next] && !STOP.has(tokens[next]!.stem)) next++;
+      if (/^(together|combined|altogether)$/.test(tokens[next]?.raw ?? "")) placed[next] = true;
       joined.op = negated || joined.op === "!=" || joined.op === "not_in" ? "not_in" : "in";
       joined.value = [...before, ...h.values] as string[];
       joined.said = `${joined.said} and ${h.said}`;
       continue;
     }
-    if (filters.some((f) => f.dimension === h.dim)) continue;
+    // "the sales pipeline (not enterprise)": a value left out of a dimension already kept to another one says the same
+    // slice again; placed, with the kept value (any other second value of one dimension stays unplaced: asked back)
+    const kept = filters.find((f) => f.dimension === h.dim);
+    if (kept) {
+      const again = negationAt(tokens, h.at, h.at + h.len, dimensionPhrases(catalog, metric, h.dim));
+      if (kept.op === "=" && again && !h.values.includes(kept.value as string)) {
+        [...again, ...Array.from({ length: h.len }, (_, k) => h.at + k)].forEach((k) => {
+          placed[k] = true;
+        });
+        why.push(`"${kept.said}" already leaves ${h.values.join(", ")} out`);
+      }
+      continue;
+    }
     // a value that is also a word of change ("ARR growth this year") is the value only with a cue: its
     // dimension next to it ("the growth plan"), "on/in/for" before it, or the customers of it after it
     if (h.len === 1 && COMPARE_WORDS.has(tokens[h.at]!.raw)) {
@@ -1467,15 +1620,17 @@ function attemptWith(
         }
     });
   // a comparison word that is not a value already read ("customers on Growth" names a plan)
-  const cmp = COMPARE.exec(bare);
+  // the first word of change, and every "vs" said after it ("Growth plan customers, August vs July": Growth is a plan,
+  // "vs" the comparison); a later word of change alone stays a name of the metric ("MRR growth" is net new MRR)
+  const cmps = [...bare.matchAll(new RegExp(COMPARE.source, "g"))].filter(
+    (m, k) => k === 0 || /^(?:vs\.?|versus|compared|against)\b/.test(m[0]),
+  );
   const cmpWords = tokens
     .map((t, i) => ({ t, i }))
     .filter(
       ({ t }) =>
-        cmp &&
-        t.start >= cmp.index &&
-        t.end <= cmp.index + cmp[0].length &&
-        /^(compare|compared|comparison|vs|versus|against|change|changed|difference|grow|grew|grown|growth|go|goes|going|gone|went|up|down)$/.test(
+        cmps.some((cmp) => t.start >= cmp.index && t.end <= cmp.index + cmp[0].length) &&
+        /^(compare|compared|comparison|vs|versus|against|change|changed|difference|grow|grew|grown|growth|improve|improved|improving|worsen|worsened|worsening|deteriorate|deteriorated|deteriorating|go|goes|going|gone|went|up|down)$/.test(
           t.raw,
         ),
     );
@@ -1505,8 +1660,14 @@ function attemptWith(
     !argmax &&
     !groupBy.length;
   if (compare) {
+    // (with a "vs" said after a first word of change, that word may be a value — "Growth": left to the filters)
+    const valueWord = (i: number) =>
+      cmps.length > 1 &&
+      (/^(on|in|for|the|from)$/.test(tokens[i - 1]?.raw ?? "") ||
+        /^(plan|tier|customer|account|subscriber|user|pipeline)$/.test(tokens[i + 1]?.stem ?? "")) &&
+      [...(catalog.dimensionValues?.values() ?? [])].some((vs) => vs.some((v) => v.toLowerCase() === tokens[i]!.raw));
     tokens.forEach((t, i) => {
-      if (COMPARE_WORDS.has(t.raw) || t.raw === "did" || t.raw === "how") placed[i] = true;
+      if ((COMPARE_WORDS.has(t.raw) && !valueWord(i)) || t.raw === "did" || t.raw === "how") placed[i] = true;
     });
     for (const m of text.matchAll(UP_DOWN)) markSpan(tokens, placed, m.index!, m.index! + m[0].length);
     // "vs the month before", "against the prior quarter": the other side is the period before, the default
@@ -1596,7 +1757,8 @@ function attemptWith(
     !(said === "currency" && (metric.format !== "number" || metric.unit || kind === "ratio"));
   // "which customer pays the most", "top account by MRR": a ranking of something that is no dimension of the metric nor a
   // bucket of time is never answered with the metric's total
-  if (sup && !argmax && (leading || when || ranked || /^(?:which|who)\b/.test(text.trim()) || comparativeAt(text)))
+  // ("…, which rep won the most deals": a ranking asked anywhere in the question is never dropped for a total)
+  if (sup && !argmax && (leading || when || ranked || /\b(?:which|who)\b/.test(text) || comparativeAt(text)))
     unplaced.push(`${sup[0]} (nothing of ${metric.name} to rank: no dimension of it or period bucket is named)`);
   if (clash)
     unplaced.push(`${CUE_WORDS[said]} (${metric.name} is ${FORMAT_WORDS[metric.format ?? "number"] ?? metric.format})`);
@@ -1667,6 +1829,20 @@ function attemptWith(
         ? `no period named: ${metric.name} is a level, read now`
         : "no period named: the last full month",
     );
+  }
+  // "excluding the current partial month": the period ends where the running month starts; a period inside that
+  // month, or a level read now, has nothing left to read, and asks back
+  if (partialOut) {
+    const monthStart = ymd(truncate(at, "month"));
+    const r = period === "latest" ? undefined : resolvePeriod(period, at);
+    if (!r || r.start >= monthStart)
+      return { unplaced: [`${partialOut.said} (nothing of the period is left)`], partial };
+    if (r.end > monthStart) {
+      period = { start: r.start, end: inclusiveEnd(monthStart) };
+      why.push(
+        `"${partialOut.said}": ${labelOf(truncate(at, "month"), "month")} left out, the period ends ${inclusiveEnd(monthStart)}`,
+      );
+    }
   }
   // a level read at its period's start (customers_at_start) is already "at the start of October"
   if (instantStart && period !== "latest" && metric.time_rollup === "last") {
@@ -1818,9 +1994,18 @@ export function negationAt(
     /^(the|a|an|on|in|of|for|from|our|any)$/.test(t.raw) || dimWords.has(t.stem);
   const used: number[] = [];
   let i = at - 1;
-  while (i >= 0 && skip(tokens[i]!) && at - i <= 4) used.push(i--);
+  const apartFrom = (k: number) => tokens[k]?.raw === "from" && /^(apart|aside)$/.test(tokens[k - 1]?.raw ?? "");
+  while (i >= 0 && skip(tokens[i]!) && !apartFrom(i) && at - i <= 4) used.push(i--);
   const t = tokens[i];
-  if (t && NEGATION_BEFORE.has(t.raw)) return [...used, i];
+  // "everyone except Tom", "all except Pro": the whole said before the exception is the rest of it, nothing more
+  const whole = (k: number) =>
+    /^(everyone|everybody|everything|all|anyone|anybody)$/.test(tokens[k]?.raw ?? "") ? [k] : [];
+  if (t && NEGATION_BEFORE.has(t.raw)) return [...used, i, ...whole(i - 1)];
+  // "leaving out the Enterprise pipeline", "leave out Pro", "with Enterprise left out" (after, below)
+  if (t && t.raw === "out" && /^(leaving|leave|left|leaves)$/.test(tokens[i - 1]?.raw ?? ""))
+    return [...used, i, i - 1];
+  // "apart from Starter", "aside from Tom"
+  if (apartFrom(i)) return [...used, i, i - 1, ...whole(i - 2)];
   if (t && t.raw === "than" && /^(other|else)$/.test(tokens[i - 1]?.raw ?? "")) return [...used, i, i - 1];
   // "not counting Enterprise", "not including Pro"
   if (t && /^(counting|including|incl)$/.test(t.raw) && tokens[i - 1]?.raw === "not") return [...used, i, i - 1];
@@ -1833,6 +2018,7 @@ export function negationAt(
   const after: number[] = [];
   while (j < tokens.length && dimWords.has(tokens[j]!.stem)) after.push(j++);
   if (tokens[j] && NEGATION_AFTER.has(tokens[j]!.raw)) return [...after, j];
+  if (tokens[j]?.raw === "left" && tokens[j + 1]?.raw === "out") return [...after, j, j + 1];
   return undefined;
 }
 

@@ -8,10 +8,69 @@ import { findPeriods, MONTH_NAMES } from "./periods.ts";
 const MONTH = `(?:${MONTH_NAMES})`;
 const PERIOD_NOUN = `(?:month|week|quarter|year|today|yesterday|q[1-4]|${MONTH})`;
 
+/**
+ * The board room's and the accountant's register: who the number is for, how it is to be stated, and words of
+ * measurement that never change it. Each rewrite keeps every word that names a metric, a filter or a period, and
+ * drops only the framing (investor-update and board-deck phrasing: "for the investor letter", "could you give the
+ * board", "in percentage terms", "top-performing rep", "taken together").
+ */
+const AUDIENCE =
+  "(?:the\\s+|our\\s+|my\\s+|this\\s+|next\\s+|an\\s+|a\\s+)?(?:(?:quarterly|monthly|annual|yearly|upcoming|next)\\s+)?(?:board(?:\\s+of\\s+directors)?|directors|investors?|investor\\s+relations|lps?|limited\\s+partners|shareholders?|stakeholders?|auditors?|accountants?|bookkeepers?|cfo|finance\\s+team|management)(?:\\s+(?:letter|update|updates|deck|meeting|pack|packet|report|memo|call|presentation|slides?|review|minutes))?";
+const BOARD_REGISTER: [RegExp, string][] = [
+  // "And in percentage terms, …", "Also, …": a follow-up's opening conjunction joins nothing in the question
+  [/^\s*(?:and|also|plus|so|then)\s*,?\s+(?=[a-z])/g, ""],
+  // "for the investor letter", "for our board deck", "to report to the board", "for the auditors": who it is for
+  [
+    new RegExp(
+      `(?:,\\s*)?\\b(?:(?:to\\s+)?(?:report|present|share|send)\\s+to\\s+|for\\s+)${AUDIENCE}\\b(?:\\s*,)?`,
+      "g",
+    ),
+    " ",
+  ],
+  // "could you give the board our win rate", "tell the investors": the one asking's audience, after a verb of telling
+  [new RegExp(`\\b(give|tell|show|send|report|provide|present)\\s+${AUDIENCE}\\b`, "g"), "$1"],
+  // "please state", "kindly provide", "could you report": a verb of stating is a verb of asking
+  // (only where a request opens: "the churn report" keeps its noun, and asks back)
+  [
+    /(^|\b(?:please|kindly|you|and|then)\s+)(?:state|provide|report|confirm|indicate|disclose|summari[sz]e)\b(?=\s+[a-z])/g,
+    "$1show",
+  ],
+  // "in percentage terms", "in absolute dollars", "in dollar terms", "in relative terms": the unit asked for
+  // ("in absolute terms" says no unit: the change in the metric's own, which a comparison states anyway)
+  [/\bin\s+(?:absolute|nominal|numeric|real)\s+(?:terms|numbers)\b/g, " "],
+  [/\bin\s+(percentage|percent|dollar|relative)\s+terms\b/g, "in $1"],
+  [/\bin\s+absolute\s+(dollars?|amounts?)\b/g, "in $1"],
+  [/\bin\s+relative\b/g, "in percent"],
+  // "top-performing rep", "worst performing owner", "best-performing month": the superlative alone
+  [/\b(top|best|worst|bottom|highest|lowest|strongest|weakest|poorest)[\s-]+(?:performing|performer)\b/g, "$1"],
+  [/\b(?:top|best|star)\s+performer\b/g, "top rep"],
+  // "the weakest month", "our strongest quarter": the worst and the best
+  [/\b(?:weakest|poorest)\b/g, "worst"],
+  [/\bstrongest\b/g, "best"],
+  // "taken together", "in aggregate", "all told", "cumulatively": one total over the period, as "combined"
+  [
+    /\b(?:taken\s+together|in\s+(?:the\s+)?aggregate|all\s+told|cumulatively|in\s+total|on\s+a\s+cumulative\s+basis)\b/g,
+    "combined",
+  ],
+  // "the sum of refunds", "sum of new MRR", "the tally of": a total
+  [/\b(?:the\s+)?(?:sum|tally|aggregate)(?:\s+total)?\s+of\b/g, "total"],
+  // "measured at the end of October", "as measured by", "on a reported basis": how it is read, not what
+  [/\b(?:as\s+)?measured\s+(?=at\b|as\s+of\b|on\b|in\b|for\b|over\b)/g, ""],
+  // "how has ARR moved from March to September", "how did MRR evolve this year", "how has churn fared": the trend
+  [
+    /\bhow\s+(has|have|did|does|do)\s+((?:our\s+|the\s+)?[a-z][a-z -]{0,40}?)\s+(?:moved|move|evolved|evolve|developed|develop|progressed|progress|fared|fare|performed|perform)\b/g,
+    "how $1 $2 trended",
+  ],
+  // "new customer additions", "net logo additions": customers added
+  [/\b(customer|logo|account|subscriber|client)s?\s+additions\b/g, "$1s added"],
+];
+
 /** Shorthand → the words it stands for, applied to the lowercased question before anything else reads it. */
 const SHORTHAND: [RegExp, string][] = [
   // "year-over-year", "y-o-y", "m-o-m": the unit-over-unit words hyphenated
   [/\b(year|quarter|month|week)-over-(year|quarter|month|week)\b/g, "$1 over $2"],
+  // "year-on-year", "quarter on quarter": the British "on" is "over"
+  [/\b(year|quarter|month|week)[\s-]+on[\s-]+(year|quarter|month|week)\b/g, "$1 over $2"],
   [/\by-o-y\b/g, "year over year"],
   [/\bm-o-m\b/g, "month over month"],
   // British "week on week", "year on year" (WoW, YoY read aloud): the same as "over", only between one unit twice
@@ -80,6 +139,7 @@ const SHORTHAND: [RegExp, string][] = [
     /\bfrom\s+the\s+(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?year\s+(?=(?:to|through|thru|till|until)\b)/g,
     "from january ",
   ],
+  ...BOARD_REGISTER,
   // "for the month of October" is October
   [new RegExp(`\\b(?:the\\s+)?month\\s+of\\s+(?=${MONTH}\\b)`, "g"), ""],
 ];
@@ -125,6 +185,14 @@ const PERIOD_OPENING = `(?:the\\s+)?(?:this|current|last|previous|prior|${MONTH}
  */
 const OPENING_FIGURE = new RegExp(
   `\\b(opening|starting|closing|ending)\\s+((?!(?:deals?|opportunit\\w*|tickets?|trials?|rates?|ratio|the|a|an|out|up|in|on|for|of)\\b)[a-z][a-z ]{0,40}?)\\s+(?:(?:for|in|of|on|at|as\\s+of)\\s+)?(?=${PERIOD_OPENING})`,
+  "g",
+);
+/**
+ * "customers at October month-end", "October's ending MRR", "Q3 closing ARR": the edge of the period named before it
+ * (the possessive is already gone), read as "at the end of October"; a level's end or start, never the month's flow
+ */
+const NAMED_EDGE = new RegExp(
+  `\\b(?:at\\s+)?(${MONTH}(?:\\s+\\d{4})?|q[1-4](?:\\s+\\d{4})?)\\s+(?:(month|quarter)[\\s-]+(end|start|beginning)|(ending|closing|opening|starting)(?=\\s+(?!(?:deals?|opportunit\\w*|tickets?|trials?|rates?|ratio|date|balance|in|on|up|with|at|by|the|a|an|out|soon)\\b)[a-z]))\\b`,
   "g",
 );
 /** "MRR at month start", "customers at month end for September": the start or end of the month named, or of this one
@@ -267,6 +335,10 @@ export function expandShorthand(text: string, kept: readonly string[] = []): str
   out = out.replace(GROWING_BY_MONTH, "mrr growth last month");
   out = out.replace(COMPANY_GROWTH, "mrr growth");
   out = out.replace(INTO_PERIOD, "at the start of ");
+  out = out.replace(NAMED_EDGE, (_m, period: string, _unit?: string, edge?: string, figure?: string) => {
+    const at = edge ?? (figure === "opening" || figure === "starting" ? "start" : "end");
+    return `at the ${at === "beginning" ? "start" : at} of ${period}`;
+  });
   out = out.replace(EDGE_BEFORE_NOUN, (_m, edge: string, noun: string) => `${noun} at the ${edge} of `);
   out = out.replace(DIRECTION_ADJECTIVE, (m: string, aux: string, what: string, dir: string) =>
     /\b(?:we|you|they|it|there)\b/.test(what) ? m : `${aux} ${what} go ${dir}`,
@@ -302,6 +374,62 @@ export function expandShorthand(text: string, kept: readonly string[] = []): str
   return out.replace(/\s{2,}/g, " ").trim();
 }
 
+const SHARE_LEADER = String.raw`(?:holds?|held|has|had|have|accounts?\s+for|accounted\s+for|makes?\s+up|made\s+up|represents?|represented|takes?|took|commands?)\s+the\s+`;
+/**
+ * A ranking of a dimension's members said the board-room way, read as the plain superlative the planner ranks:
+ * "in which month of this year …" (which month …), "what has been our best month" (what was …), "which stage holds
+ * the largest share of open pipeline" (has the most: the member with the largest part has the largest share), "rank
+ * our plans by MRR — which one leads?" and "which plan leads on MRR" (which plan has the most MRR). A ranking asked
+ * without its leader ("rank our plans by MRR") is left as typed.
+ */
+const RANKING_SAID: [RegExp, string][] = [
+  [
+    /^(?:in|during|for)\s+(which|what)\s+(month|week|quarter|day|year|plan|country|stage|pipeline|owner|rep)\b/,
+    "$1 $2",
+  ],
+  [/^(what|which|who)\s+(?:has|have)\s+been\b/, "$1 was"],
+  // "as of the end of October, which stage …": the period said first is said after the ranking
+  [
+    /^((?:as\s+of|at|in|for|during|over|by|through|since)\s+[^,]{2,40}|year\s+to\s+date|so\s+far(?:\s+this\s+year)?|ytd),\s+((?:which|who)\b.+)$/,
+    "$2 $1",
+  ],
+  [
+    new RegExp(
+      String.raw`\b${SHARE_LEADER}(?:largest|biggest|greatest|highest|most|top)\s+(?:share|portion|part|proportion|slice)\s+of\b`,
+    ),
+    "has the most",
+  ],
+  [
+    new RegExp(String.raw`\b${SHARE_LEADER}(?:smallest|lowest|least)\s+(?:share|portion|part|proportion|slice)\s+of\b`),
+    "has the least",
+  ],
+  [
+    /^rank\s+(?:our\s+|the\s+|all\s+)?([a-z]+?)(?:e?s)?\s+by\s+(.+?)\s*[—–,;:-]+\s*(?:and\s+)?(?:which|what|who)(?:\s+one|\s+\1)?\s+(?:leads|is\s+(?:on\s+)?top|comes\s+(?:out\s+)?(?:first|on\s+top)|is\s+first|ranks\s+first|is\s+(?:the\s+)?(?:leader|number\s+one))$/,
+    "which $1 has the most $2",
+  ],
+  [/^(which|what)\s+([a-z]+)\s+(?:leads|led|is\s+leading|was\s+leading)\s+(?:in|on|for|by)\s+/, "$1 $2 has the most "],
+  // "the weakest month for net new MRR", "our strongest quarter": the lowest, the highest
+  [/\b(?:weakest|poorest)\b/g, "lowest"],
+  [/\bstrongest\b/g, "highest"],
+  // "our top-performing rep", "best-performing plan": the top one
+  [/\b(top|best|worst|lowest|highest)[\s-]+performing\b/g, "$1"],
+  // "which sales owner", "our top sales rep": the owner, the rep
+  [/\bsales\s+(owners?|reps?|representatives?|people|persons?)\b/g, "$1"],
+  // "which month delivered the most new MRR": the month that had it
+  [
+    /\b(?:delivered|brought\s+in|generated|produced|recorded|posted|saw)\s+the\s+(most|highest|least|lowest|fewest|largest|biggest|smallest|best|worst)\b/g,
+    "had the $1",
+  ],
+  // "…, and how much was it?": the ranking's answer states the winner's amount
+  [/,?\s+and\s+how\s+(?:much|many|big)\s+(?:was|were|is|did)\s+(?:it|that|they|that\s+one)(?:\s+(?:be|have))?$/, ""],
+];
+
+export function rankingSaid(text: string): string {
+  let out = text;
+  for (const [re, to] of RANKING_SAID) out = out.replace(re, to);
+  return out;
+}
+
 /**
  * Words that frame a question without adding to it: greetings, politeness, "quick q", verbs of asking
  * ("pull", "check"), and "sitting"/"standing" as in "where is MRR sitting".
@@ -326,6 +454,10 @@ export const OCCURRENCE_VERBS = [
   "contribute",
   "generate",
   "book",
+  // "which month delivered the most new MRR", "the quarter that produced the most bookings": the bucket's event
+  "deliver",
+  "produce",
+  "achieve",
 ];
 
 /**

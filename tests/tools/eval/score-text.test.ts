@@ -113,6 +113,16 @@ describe("scoring an answer against the eval's SQL value", () => {
     expect(scoreAnswer({ answer: "text" }, "Pro", answered("Active customers: 19.")).outcome).toBe("wrong_number");
   });
 
+  test("a text case whose SQL gives a number is named by a stated number of its unit, at the number's rounding", () => {
+    const series = "ARPA by month, 2026-01-01 to 2026-10-31:\n  Jan 2026   $92.33\n  Oct 2026  $103.35";
+    const text = { answer: "text" as const, unit: "money" as const };
+    expect(scoreAnswer(text, 103.348878, answered(series)).outcome).toBe("correct");
+    expect(scoreAnswer(text, "103.348878", answered(series)).outcome).toBe("correct");
+    expect(scoreAnswer(text, 101.98, answered(series)).outcome).toBe("wrong_number");
+    // a count that happens to equal the money is no naming of it
+    expect(scoreAnswer(text, 12, answered("12 customers; MRR $40")).outcome).toBe("wrong_number");
+  });
+
   test("a text case is wrong when the expected name is only the runner-up", () => {
     const ranked = "Starter has the most customers in October 2026: 210.\n  next: Pro (190), of 4 plans";
     expect(scoreAnswer({ answer: "text" }, "Pro", answered(ranked)).outcome).toBe("wrong_number");

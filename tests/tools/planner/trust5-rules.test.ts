@@ -275,11 +275,14 @@ describe("what is due in a running period is no count of what happened", () => {
 });
 
 describe("two values set against each other", () => {
-  test("'pro vs growth mrr' asks back (a comparison of periods would drop Growth); a period vs a period compares", () => {
-    const r = refusal("pro vs growth mrr in september");
-    expect(r.kind).toBe("clarify");
-    expect(r.reason).toContain('"pro vs growth" sets two plan values against each other');
-    expect(refusal("arr starter versus the enterprise plan").reason).toContain("two plan values");
+  test("'pro vs growth mrr' reads each value on its own, never one of them dropped; a period vs a period compares", () => {
+    // (tune15: each side read as its own question; before, asked back)
+    const values = (q: string) =>
+      plan(q)
+        .calls.filter((c) => c.role === "main")
+        .map((c) => (c.input as { filters: { value: unknown }[] }).filters[0]!.value);
+    expect(values("pro vs growth mrr in september")).toEqual(["Pro", "Growth"]);
+    expect(values("arr starter versus the enterprise plan")).toEqual(["Starter", "Enterprise"]);
     expect(plan("enterprise mrr vs last month").intent).toBe("compare");
   });
 });

@@ -265,8 +265,14 @@ describe("words that change the number are never dropped", () => {
     "mrr in the us",
     "mrr per customer on pro",
     "the average mrr this year",
-    "how many deals did we win on average per month this year",
   ])("%p asks back", (q) => expect(asksBack(q).kind).toBe("clarify"));
+
+  test("'on average … per month' is kept: the mean of the months, never the year's total", () => {
+    const p = planQuestion("how many deals did we win on average per month this year", catalog, at);
+    expect(p.status).toBe("plan");
+    expect((p as Plan).intent).toBe("average");
+    expect((p as Plan).calls[0]!.input).toMatchObject({ metric: "deals_won", grain: "month" });
+  });
 
   test("'go up' / 'go down' are read as a change: the period named against the one before it, never a plain level", () => {
     for (const q of ["how much did churn go up last month", "did mrr go down last month"]) {
