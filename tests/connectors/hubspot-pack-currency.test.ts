@@ -93,6 +93,12 @@ describe("USD and EUR deals, no reporting_currency: one value per currency", () 
     expect(a).toContain(PER_CURRENCY);
   }, 60_000);
 
+  test("average deal size last month: a ratio within each currency", async () => {
+    const a = await answer("average deal size last month");
+    expect(a).toContain("€2,000 (EUR) · $3,000 (USD)");
+    expect(a).toContain(PER_CURRENCY);
+  }, 60_000);
+
   test("pipeline by owner", async () => {
     const a = await answer("pipeline by owner");
     expect(a).toContain("€5,000 (EUR) · $10,000 (USD), one value per currency");
