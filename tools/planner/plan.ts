@@ -29,7 +29,7 @@ import { exclusionFor, saysExclusion } from "./exclusion.ts";
 import { restatesDefinition, withoutFrame } from "./frame.ts";
 import { withoutNoise } from "./noise.ts";
 import { learnerEnglish } from "./vocabulary.ts";
-import { findPeriods, inclusiveEnd, MONTH_NAMES, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
+import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
 import {
@@ -394,41 +394,8 @@ function withExclusion(plan: Plan, exclusions: (ReturnType<typeof exclusionFor> 
   return { ...plan, interpretation };
 }
 
-/**
- * "leaving out November since it is incomplete", "excluding the current partial month": the month still running said
- * left out. An average per month and a ranking of months take whole months only, so for those it is already done
- * and the words add nothing; for any other reading they stay (and are asked back). A month named must be the one
- * running.
- */
-const RUNNING_LEFT_OUT = new RegExp(
-  String.raw`(?:^|,?\s+)(?:leaving\s+out|leave\s+out|excluding|exclude|except(?:\s+for)?|not\s+counting|ignoring|setting\s+aside)\s+(?:the\s+)?(?:(?:current|present|ongoing|running)\s+(?:partial\s+|incomplete\s+)?month|(?:partial|incomplete|unfinished)\s+(?:current\s+)?month|month\s+to\s+date|this\s+month|(${MONTH_NAMES}))(?:\s*,?\s*(?:since|as|because)\s+it(?:'s|\s+is)\s+(?:incomplete|partial|not\s+(?:over|finished|complete|done)(?:\s+yet)?|still\s+running|unfinished|still\s+in\s+progress))?\s*,?\s*`,
-);
-
-function withRunningMonthLeftOut(text: string, catalog: Catalog, at: Date): Plan | undefined {
-  const m = RUNNING_LEFT_OUT.exec(text);
-  if (!m) return undefined;
-  if (m[1] && findPeriods(m[1], at)[0]?.period !== ymdMonth(at)) return undefined;
-  const rest = `${text.slice(0, m.index)} ${text.slice(m.index + m[0].length)}`.replace(/\s+/g, " ").trim();
-  const plan = planQuestionCore(rest, catalog, at);
-  if (plan.status !== "plan" || !plan.interpretation) return undefined;
-  const call = plan.calls[0]!;
-  const byMonth =
-    plan.intent === "average" || (plan.intent === "argmax" && call.input.grain === "month" && !call.input.group_by);
-  if (!byMonth) return undefined;
-  plan.interpretation.why.push(
-    `"${m[0].replace(/^[\s,]+|[\s,]+$/g, "")}": the month still running is left out already (whole months only)`,
-  );
-  return plan;
-}
-
-function ymdMonth(at: Date): string {
-  return at.toISOString().slice(0, 7);
-}
-
 function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | Refusal {
   const said = learnerEnglish(normalize(question)).replace(/[?!.]+$/, "");
-  const running = withRunningMonthLeftOut(said, catalog, at);
-  if (running) return running;
   const text = rankingSaid(rewriteCountQuestions(said, catalog));
   const words = wordsOf(text);
   const today = truncate(at, "day");

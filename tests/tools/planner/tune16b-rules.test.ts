@@ -170,8 +170,12 @@ describe("a mean or a median of a flow's months", () => {
     expect(p.interpretation?.read_as).toContain("the median per month");
   });
 
-  test("the running month left out of a plain total is not read away (asked back)", () => {
-    expect(refusal("new customers this year leaving out November since it is incomplete").kind).toBe("clarify");
+  test("the running month left out of a plain total ends the period where that month starts", () => {
+    const p = plan("new customers this year leaving out November since it is incomplete");
+    expect(p.calls[0]!.input).toMatchObject({
+      metric: "new_customers",
+      period: { start: "2026-01-01", end: "2026-10-31" },
+    });
   });
 
   test("a month named that is not the running one is not read away", () => {
