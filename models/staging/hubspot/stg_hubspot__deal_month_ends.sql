@@ -27,11 +27,13 @@ month_ends as (
     )
     where month + interval 1 month - interval 1 millisecond < (select as_of from as_of)
 ),
-deals as (
+-- not materialized: each is read three times, and DuckDB would otherwise hold the whole CTE in memory (at 97k
+-- customers the model ran out of memory under a 500MB warehouse.memory_limit; streamed, it peaks at 740 MB RSS)
+deals as not materialized (
     select deal_id, created_at, stage_id, pipeline_id, amount, owner_id
     from {{ ref('stg_hubspot__deals') }}
 ),
-history as (
+history as not materialized (
     -- the four properties read (closedate is not)
     select deal_id, property, value, changed_at, valid_to
     from {{ ref('stg_hubspot__deal_property_history') }}
