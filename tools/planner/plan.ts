@@ -918,6 +918,18 @@ const LABEL_PREFERENCE = (entity: string) => [
 ];
 /** the columns a size word ranks by when no measure is said, in order */
 const MONEY_COLUMNS = ["mrr", "amount", "arr", "revenue", "lifetime_revenue", "value"];
+
+/** The one mart a one-word model name in the question names ("deals", "customers"), and its money column. */
+function namedMart(text: string, catalog: Catalog) {
+  const words = wordsOf(text);
+  const marts = catalog.marts().filter((model) => {
+    const stems = new Set(wordsOf(model.name.replaceAll("_", " ")).map((w) => w.stem));
+    return stems.size === 1 && words.some((w) => stems.has(w.stem));
+  });
+  const mart = marts.length === 1 ? marts[0]! : undefined;
+  const money = mart && MONEY_COLUMNS.find((c) => mart.columns.some((col) => col.name === c));
+  return { mart, money };
+}
 const NUMERIC =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|REAL|DOUBLE|DECIMAL)/i;
 
@@ -1189,13 +1201,7 @@ function readThreshold(typed: string, catalog: Catalog, at: Date): Plan | Refusa
       : /^(under|below|less than|smaller than)$/.test(word)
         ? "<"
         : "<=";
-  const words = wordsOf(text);
-  const marts = catalog.marts().filter((model) => {
-    const stems = new Set(wordsOf(model.name.replaceAll("_", " ")).map((w) => w.stem));
-    return stems.size === 1 && words.some((w) => stems.has(w.stem));
-  });
-  const mart = marts.length === 1 ? marts[0]! : undefined;
-  const money = mart && MONEY_COLUMNS.find((c) => mart.columns.some((col) => col.name === c));
+  const { mart, money } = namedMart(text, catalog);
   if (!mart || !money) return undefined;
   const [from, to] = [m.index, m.index + m[0].length];
   const asked = COUNT_ASKED.exec(text);
@@ -1260,14 +1266,8 @@ function readCreatedCount(text: string, catalog: Catalog, at: Date): Plan | unde
   const asked = COUNT_ASKED.exec(text);
   const created = CREATED.exec(text);
   if (!asked || !created || !findPeriods(text, at).length) return undefined;
-  const words = wordsOf(text);
-  const marts = catalog.marts().filter((model) => {
-    const stems = new Set(wordsOf(model.name.replaceAll("_", " ")).map((w) => w.stem));
-    return stems.size === 1 && words.some((w) => stems.has(w.stem));
-  });
-  const mart = marts.length === 1 ? marts[0]! : undefined;
+  const { mart, money: measure } = namedMart(text, catalog);
   const day = mart?.columns.find((c) => /^created/.test(c.name) && /^DATE$/i.test(c.type ?? ""));
-  const measure = mart && MONEY_COLUMNS.find((c) => mart.columns.some((col) => col.name === c));
   if (!mart || !day || !measure) return undefined;
   const [from, to] = [created.index, created.index + created[0].length];
   const kept = keptTo(
@@ -1306,13 +1306,7 @@ function readValueCount(typed: string, catalog: Catalog, at: Date): Plan | undef
   // the rows hold today's values: "have we ever had", "did we have", "so far" ask about the past, which they don't keep
   // ("never paid" is a status, said now)
   if (findPeriods(text, at).length || PAST_SAID.test(text.replace(/\bnever\s+paid\b/g, ""))) return undefined;
-  const words = wordsOf(text);
-  const marts = catalog.marts().filter((model) => {
-    const stems = new Set(wordsOf(model.name.replaceAll("_", " ")).map((w) => w.stem));
-    return stems.size === 1 && words.some((w) => stems.has(w.stem));
-  });
-  const mart = marts.length === 1 ? marts[0]! : undefined;
-  const measure = mart && MONEY_COLUMNS.find((c) => mart.columns.some((col) => col.name === c));
+  const { mart, money: measure } = namedMart(text, catalog);
   if (!mart || !measure) return undefined;
   const filters: RowFilter[] = [];
   const spans: [number, number][] = [];
