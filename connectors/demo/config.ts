@@ -37,7 +37,7 @@ const isoDate = z
   });
 
 /** The demo's CRM as the hubspot connector lands it (streams/hubspot.ts); `dataset: hubspot` pulls these instead. */
-export const HUBSPOT_STREAM_NAMES = ["contacts", "companies", "deals", "pipelines", "owners"] as const;
+export const HUBSPOT_STREAM_NAMES = ["contacts", "companies", "deals", "pipelines", "owners", "account"] as const;
 
 /**
  * `classic`: the demo's own shapes (plans, payments, deals, ...); `stripe`: its billing as Stripe objects;

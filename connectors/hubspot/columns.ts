@@ -50,4 +50,21 @@ export const COLUMNS: Record<StreamName, Record<string, string>> = {
     updatedAt: "TIMESTAMPTZ",
     archived: "BOOLEAN",
   },
+  /**
+   * `GET /account-info/v3/details` (`PortalInformationResponse`, Account Info v3): one row, the portal,
+   * with the spec's required fields only (fields outside the spec, such as portalName, are not landed).
+   */
+  account: {
+    portalId: "BIGINT",
+    accountType: "VARCHAR",
+    timeZone: "VARCHAR",
+    /** ISO code of the portal's company currency: what a deal without deal_currency_code is in */
+    companyCurrency: "VARCHAR",
+    /** ["EUR", …]: the other currencies deals may be in */
+    additionalCurrencies: "JSON",
+    utcOffset: "VARCHAR",
+    utcOffsetMilliseconds: "BIGINT",
+    dataHostingLocation: "VARCHAR",
+    uiDomain: "VARCHAR",
+  },
 };

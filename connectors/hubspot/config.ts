@@ -3,8 +3,11 @@ import { z } from "zod";
 export const OBJECT_TYPES = ["contacts", "companies", "deals"] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 
-/** CRM objects, plus the deal pipelines (stages and their won/lost metadata) and the owners deals point at. */
-export const STREAMS = [...OBJECT_TYPES, "pipelines", "owners"] as const;
+/**
+ * CRM objects, plus the deal pipelines (stages and their won/lost metadata), the owners deals point at, and
+ * the account (portal) itself: its company currency is the currency of every deal without deal_currency_code.
+ */
+export const STREAMS = [...OBJECT_TYPES, "pipelines", "owners", "account"] as const;
 export type StreamName = (typeof STREAMS)[number];
 
 /** The deal properties whose history rebuilds a past month's open pipeline. */

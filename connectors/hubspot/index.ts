@@ -1,5 +1,6 @@
 import { defineConnector, type Batch, type ReadContext, type StreamSpec } from "../../engine/ingest/connector.ts";
 import { HttpClient } from "../http/client.ts";
+import { readAccount } from "./account.ts";
 import { COLUMNS } from "./columns.ts";
 import { hubspotConfig, OBJECT_TYPES, type HubspotConfig, type StreamName } from "./config.ts";
 import { readObjects } from "./objects.ts";
@@ -14,20 +15,22 @@ const DESCRIPTIONS: Record<StreamName, string> = {
   deals: "HubSpot CRM deals with the history of stage, pipeline, amount, close date and owner, and their companies",
   pipelines: "HubSpot deal pipelines with their stages (label, order, isClosed, probability)",
   owners: "HubSpot owners, the ones who left (archived) included",
+  account:
+    "The HubSpot portal: id, time zone, company currency (the currency of deals without deal_currency_code), additional currencies",
 };
 
 export const hubspot = defineConnector<HubspotConfig>({
   name: "hubspot",
   description:
-    "HubSpot CRM v3: contacts, companies, deals (with property history and companies), deal pipelines, owners; incremental by last-modified date through search",
+    "HubSpot CRM v3: contacts, companies, deals (with property history and companies), deal pipelines, owners, the account's currencies; incremental by last-modified date through search",
   config: hubspotConfig,
   secretKeys: ["access_token"],
   streams: (config) =>
     [...new Set(config.streams)].map(
       (name): StreamSpec => ({
         name,
-        primaryKey: ["id"],
-        // pipelines and owners are a few rows: landed whole every pull
+        primaryKey: name === "account" ? ["portalId"] : ["id"],
+        // pipelines, owners and the account are a few rows: landed whole every pull
         ...((OBJECT_TYPES as readonly string[]).includes(name) ? { cursorField: "updatedAt" } : {}),
         columns: COLUMNS[name],
         description: DESCRIPTIONS[name],
@@ -47,5 +50,6 @@ function readStream(config: HubspotConfig, ctx: ReadContext): AsyncGenerator<Bat
   const name = ctx.stream.name as StreamName;
   if (name === "pipelines") return readPipelines(client, ctx);
   if (name === "owners") return readOwners(client, ctx);
+  if (name === "account") return readAccount(client, ctx);
   return readObjects(client, config, ctx);
 }

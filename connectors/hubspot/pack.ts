@@ -13,6 +13,7 @@ import sourceText from "./pack/source.yaml" with { type: "text" };
  * | deals     | same + propertiesWithHistory JSON (dealstage, pipeline, amount, closedate, hubspot_owner_id), associations JSON (companies) |
  * | pipelines | id VARCHAR, label VARCHAR, displayOrder INTEGER, stages JSON, createdAt, updatedAt TIMESTAMPTZ, archived BOOLEAN |
  * | owners    | id VARCHAR, email, firstName, lastName VARCHAR, userId, userIdIncludingInactive BIGINT, type VARCHAR, teams JSON, createdAt, updatedAt TIMESTAMPTZ, archived BOOLEAN |
+ * | account   | portalId BIGINT, accountType, timeZone, companyCurrency VARCHAR, additionalCurrencies JSON, utcOffset VARCHAR, utcOffsetMilliseconds BIGINT, dataHostingLocation, uiDomain VARCHAR (one row; none without the oauth scope) |
  *
  * Every stream also has `_dp_run_id` VARCHAR and `_dp_loaded_at` TIMESTAMPTZ. Property values are
  * HubSpot's strings inside `properties`; deleted records land with `archived = true`.

@@ -37,7 +37,7 @@ describe("the embedded demo end to end", () => {
   beforeAll(() => {
     expect(dp(["init", dir, "--demo"]).code).toBe(0);
     firstRun = dp(["run", "-C", dir], { env });
-    // a whole demo run (pull, 46 models, tests, decide) takes longer than bun's 5 s hook default on a shared machine
+    // a whole demo run (pull, 47 models, tests, decide) takes longer than bun's 5 s hook default on a shared machine
   }, 180_000);
 
   test("dp run succeeds and reports every test passed", () => {

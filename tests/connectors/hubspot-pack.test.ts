@@ -149,6 +149,7 @@ function expectMonth(month: string, want: Month, open: Record<string, OpenPipeli
 describe("the pack", () => {
   test("ships its staging, sales marts and golden questions; models read only hubspot's streams, each as source('hubspot', '<stream>')", () => {
     const staging = [
+      "account",
       "companies",
       "contacts",
       "deal_companies",
@@ -179,7 +180,7 @@ describe("the pack", () => {
         streams.add(exact![1]!);
       }
     }
-    expect([...streams].sort()).toEqual(["companies", "contacts", "deals", "owners", "pipelines"]);
+    expect([...streams].sort()).toEqual(["account", "companies", "contacts", "deals", "owners", "pipelines"]);
   });
 });
 
@@ -381,7 +382,7 @@ describe("a portal with deals but no companies or contacts", () => {
     });
     try {
       const run = await p.dp(["run"]);
-      expect(run.stdout).toContain("13/13 models");
+      expect(run.stdout).toContain("14/14 models");
       expect(run.code).toBe(0);
       expect(await p.sql("SELECT count(*) AS n FROM staging.stg_hubspot__companies")).toEqual([{ n: 0 }]);
       expect(await p.sql("SELECT deal_name, company_name, owner, is_won FROM marts.deals ORDER BY deal_name")).toEqual([

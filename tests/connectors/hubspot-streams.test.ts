@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, spyOn, test } from "bun:test";
 import { COLUMNS } from "../../connectors/hubspot/columns.ts";
 import { Db } from "../../engine/warehouse/duckdb.ts";
 import { CrmBuilder, FakeHubspot } from "../fakes/hubspot.ts";
@@ -245,5 +245,82 @@ describe("hubspot streams for the pack", () => {
       { id: "81000004", firstName: "Dan", archived: true, userId: null },
     ]);
     expect(fake.server.answered("/crm/v3/owners").map((q) => q.query.get("archived"))).toEqual(["false", "true"]);
+  });
+
+  test("account: one row from /account-info/v3/details, the spec's fields only, landed whole every pull", async () => {
+    fake.account = {
+      ...fake.account,
+      companyCurrency: "EUR",
+      additionalCurrencies: ["USD", "GBP"],
+      timeZone: "Europe/Berlin",
+    };
+    project.write(source({ streams: ["account"] }));
+    expect((await project.pull()).status).toBe("ok");
+    expect((await project.pull()).status).toBe("ok");
+    const rows = await lakeRows(
+      "account",
+      "portalId, timeZone, companyCurrency, additionalCurrencies::VARCHAR AS more, uiDomain",
+      "true ORDER BY _dp_loaded_at",
+    );
+    const row = {
+      portalId: 12345678,
+      timeZone: "Europe/Berlin",
+      companyCurrency: "EUR",
+      more: '["USD","GBP"]',
+      uiDomain: "app.hubspot.com",
+    };
+    expect(rows).toEqual([row, row]);
+    // portalName and createdAt are in HubSpot's example, not its schema: not landed (the demo could not match them)
+    const db = await Db.open(":memory:");
+    try {
+      const file = `${project.dir}/lake/raw/hubspot/account/${project.parquetFiles("account")[0]}`;
+      const cols = (await db.describe(`SELECT * FROM read_parquet('${file}', hive_partitioning = false)`)).map(
+        (c) => c.name,
+      );
+      expect(cols).not.toContain("portalName");
+      expect(cols).not.toContain("createdAt");
+    } finally {
+      db.close();
+    }
+    expect(fake.server.answered("/account-info/v3/details").length).toBe(2);
+  });
+
+  test("account without the oauth scope (403): the pull succeeds, lands nothing for it and says which scope to add", async () => {
+    dev.scenario.first(crm);
+    fake.scopes = new Set(["crm.objects.deals.read", "crm.schemas.deals.read", "crm.objects.owners.read"]);
+    project.write(source({ streams: ["deals", "owners", "account"] }));
+    const lines: string[] = [];
+    const spy = spyOn(process.stderr, "write").mockImplementation(
+      (chunk: unknown) => (lines.push(String(chunk)), true),
+    );
+    let result: Awaited<ReturnType<HttpProject["pull"]>>;
+    try {
+      result = await project.pull();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(result.status).toBe("ok");
+    expect(project.parquetFiles("account")).toEqual([]);
+    expect(project.parquetFiles("deals").length).toBeGreaterThan(0);
+    // an empty stream that succeeded: models read it as an empty table of its columns
+    expect(project.stream("account")?.last_success_at).toBeDefined();
+    const warning = lines.find((l) => l.includes("/account-info/v3/details"));
+    expect(warning).toContain("(403)");
+    expect(warning).toContain("Add the `oauth` scope");
+    expect(warning).toContain("vars.hubspot_company_currency");
+    // granted later: the next pull lands it
+    fake.scopes = undefined;
+    expect((await project.pull()).status).toBe("ok");
+    expect(await lakeRows("account", "companyCurrency")).toEqual([{ companyCurrency: "USD" }]);
+  });
+
+  test("account: a server without the endpoint (404) or a body without portalId lands nothing and the pull goes on", async () => {
+    project.write(source({ streams: ["account"] }));
+    fake.server.fail({ kind: "status", status: 404 }, { path: /account-info/ });
+    expect((await project.pull()).status).toBe("ok");
+    expect(project.parquetFiles("account")).toEqual([]);
+    fake.account = { ...fake.account, portalId: undefined as unknown as number };
+    expect((await project.pull()).status).toBe("ok");
+    expect(project.parquetFiles("account")).toEqual([]);
   });
 });

@@ -170,11 +170,16 @@ describe("USD and EUR customers, no reporting_currency: one value per currency",
   test("dp brief states each currency with its own change", async () => {
     pack.project.write(
       "project.yaml",
-      `${pack.project.read("project.yaml")}brief:\n  metrics: [mrr, active_customers]\n`,
+      `${pack.project.read("project.yaml")}brief:\n  metrics: [mrr, active_customers, revenue_collected]\n`,
     );
     const r = await pack.project.dp(["brief", "--period", "last month"], DP_NOW);
     expect(r.stdout).toContain(
       "MRR in October 2026 vs September 2026: €90.00 (EUR, −€18.00, −16.7%) · $220.00 (USD, +$20.00, +10.0%)",
+    );
+    // payments too: September's $120 (Acme, Bolt) and €108; October's $286.66 holds Bolt's Pro month with the
+    // September upgrade's proration ($166.66) and Echo's first $20, and only Cafe's €90 once Dorf canceled
+    expect(r.stdout).toContain(
+      "Revenue collected in October 2026 vs September 2026: €90.00 (EUR, −€18.00, −16.7%) · $286.66 (USD, +$166.66, +138.9%)",
     );
     expect(r.stdout).not.toContain("n/a");
   }, 60_000);

@@ -329,6 +329,44 @@ describe("pipelines, owners, properties", () => {
   });
 });
 
+describe("account details (Account Info v3: PortalInformationResponse)", () => {
+  test("every field the spec requires, the currencies as ISO codes; the oauth scope, else 403 MISSING_SCOPES", async () => {
+    const r = await hs("/account-info/v3/details");
+    expect(r.status).toBe(200);
+    for (const field of [
+      "accountType",
+      "additionalCurrencies",
+      "companyCurrency",
+      "dataHostingLocation",
+      "portalId",
+      "timeZone",
+      "uiDomain",
+      "utcOffset",
+      "utcOffsetMilliseconds",
+    ])
+      expect({ field, present: field in r.body }).toEqual({ field, present: true });
+    expect(r.body).toMatchObject({
+      portalId: 12345678,
+      companyCurrency: "USD",
+      additionalCurrencies: [],
+      accountType: "STANDARD",
+    });
+    fake.scopes = new Set(["crm.objects.deals.read"]);
+    try {
+      const refused = await hs("/account-info/v3/details");
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({
+        category: "MISSING_SCOPES",
+        errors: [{ context: { requiredGranularScopes: ["oauth"] } }],
+      });
+    } finally {
+      fake.scopes = undefined;
+    }
+    // the v3 path only: the dated API versions are other paths
+    expect((await hs("/account-info/v3/detail")).status).toBe(404);
+  });
+});
+
 describe("auth, scopes and rate limits", () => {
   test("401 for a bad token, 403 MISSING_SCOPES naming the scope", async () => {
     const bad = await hs("/crm/v3/owners", undefined, "pat-na1-wrong");

@@ -1,4 +1,5 @@
 import { FakeServer, bearer, type FakeResponse, type RecordedRequest } from "./faults.ts";
+import { defaultPortal, type PortalInformation } from "./hubspot/account.ts";
 import { batchReadAssociations, readAssociations } from "./hubspot/associations.ts";
 import { hubspotError, missingScope, unauthorized } from "./hubspot/errors.ts";
 import { listObjects, readObject } from "./hubspot/objects-api.ts";
@@ -12,6 +13,7 @@ import { objectType, type HubspotType, type StoredObject } from "./hubspot/types
 
 export { HUBSPOT_TYPES, modifiedProperty, type HubspotObject, type HubspotType } from "./hubspot/types.ts";
 export { CrmBuilder } from "./hubspot/builder.ts";
+export type { PortalInformation } from "./hubspot/account.ts";
 
 export const HUBSPOT_SEED_MS = Date.parse("2025-10-01T00:00:00.000Z");
 
@@ -29,8 +31,9 @@ const readScope = (segment: string) => `crm.objects.${objectType(segment) ?? seg
 /**
  * HubSpot's CRM API on a loopback server, built from HubSpot's public OpenAPI specs
  * (PublicApiSpecs/CRM: Companies, Contacts, Deals, Pipelines, Crm Owners, Associations v4,
- * Properties): objects list/read/search, deal pipelines, owners, associations (v3 inline and
- * v4), property definitions; private-app Bearer token, scopes, rate limits and HubSpot's error
+ * Properties) and Account Info v3 (PublicApiSpecs/Account): objects list/read/search, deal pipelines,
+ * owners, associations (v3 inline and v4), property definitions, the account's details (company
+ * currency); private-app Bearer token, scopes, rate limits and HubSpot's error
  * body. The portal itself (records, history, clock) is `crm`; script it with `CrmBuilder`.
  */
 export class FakeHubspot {
@@ -41,6 +44,8 @@ export class FakeHubspot {
   scopes: Set<string> | undefined;
   /** HubSpot refuses to page a search past 10,000 results (search guide; not in the spec) */
   searchCap = 10_000;
+  /** the portal's settings `GET /account-info/v3/details` returns; edit to script a portal in EUR */
+  account: PortalInformation = defaultPortal();
   private readonly routes: Route[] = [
     {
       method: "GET",
@@ -91,6 +96,13 @@ export class FakeHubspot {
       path: /^\/crm\/v4\/objects\/([^/]+)\/(\d+)\/associations\/([^/]+)$/,
       scope: (m) => readScope(m[1]!),
       handle: (r, m) => readAssociations(this.crm, r, m),
+    },
+    {
+      method: "GET",
+      path: /^\/account-info\/v3\/details$/,
+      // the only scope HubSpot's docs and the spec's security list for it
+      scope: () => "oauth",
+      handle: () => ({ body: { ...this.account, additionalCurrencies: [...this.account.additionalCurrencies] } }),
     },
     {
       method: "POST",

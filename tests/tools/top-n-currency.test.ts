@@ -253,17 +253,21 @@ describe("metrics over owners of different currencies", () => {
     });
     const o = r.output as any;
     expect([o.change, o.change_ratio, o.current.value]).toEqual([null, null, null]);
+    // each period has rows, so a currency without any there holds nothing: €0 in October, $0 in November
     expect(o.by_currency).toEqual([
-      { currency: "EUR", current: 450, previous: null, change: null },
-      { currency: "USD", current: null, previous: 300, change: null },
+      { currency: "EUR", current: 450, previous: 0, change: 450 },
+      { currency: "USD", current: 0, previous: 300, change: -300 },
     ]);
     const answer = composeAnswer("compare", [{ ...r, role: "main" } as RoledResult]).join("\n");
     expect(answer).toContain("per currency");
-    expect(answer).toContain("EUR  €450.00 vs n/a  change n/a");
-    expect(answer).not.toContain("%");
+    expect(answer).toMatch(
+      /EUR {2}€450\.00 vs €0\.00 +\+€450\.00\n {2}USD {2}\$0\.00 vs \$300\.00 {2}−\$300\.00, −100\.0%/,
+    );
+    // never a change from dollars to euros
+    expect(answer).not.toContain("50.0%");
     expect(pairs(answerValues([{ ...r, role: "main" } as RoledResult]))).toEqual([
       ["EUR", 450],
-      ["USD", null],
+      ["USD", 0],
     ]);
   });
 

@@ -62,7 +62,8 @@ export async function buildBrief(project: Project, options: { period?: string } 
         ? out.by_currency
             .map(
               (c) =>
-                `${formatValue(c.current, out.format, c.currency ?? undefined)} (${c.currency}, ${formatChange(c.current, c.previous, out.format, c.currency ?? undefined)})`,
+                // "1,000 (unknown currency)" already says it is in no known currency
+                `${formatValue(c.current, out.format, c.currency ?? undefined)} (${/^[A-Z]{3}$/.test(c.currency) ? `${c.currency}, ` : ""}${formatChange(c.current, c.previous, out.format, c.currency ?? undefined)})`,
             )
             .join(" · ")
         : `${formatValue(out.current.value, out.format, out.unit ?? undefined)} ${during(out.current.period.label)} (${formatChange(out.current.value, out.previous.value, out.format, out.unit ?? undefined)} vs ${out.previous.period.label})`;

@@ -1,3 +1,4 @@
+import { currencyPairs } from "../../engine/catalog/currency-pairs.ts";
 import { z } from "zod";
 import { now } from "../../engine/clock.ts";
 import { filterSchema } from "../../engine/catalog/metric-query.ts";
@@ -90,21 +91,34 @@ export const comparePeriods = defineTool({
     // one currency in each period but not the same one (USD customers then, EUR now) is per currency too
     const codes = new Set([...a.currencies, ...b.currencies]);
     const split = a.currency_split || b.currency_split || (a.per_currency && codes.size > 1);
-    const va = !split && a.rows[0]?.rows ? a.rows[0].value : null;
-    const vb = !split && b.rows[0]?.rows ? b.rows[0].value : null;
     // several currencies: each compared with itself, never a sum of dollars and euros
-    const by_currency = split
-      ? [...codes].sort().map((currency) => {
-          const cur = a.rows.find((r) => r.rows && rowCurrency(a, r) === currency)?.value ?? null;
-          const prev = b.rows.find((r) => r.rows && rowCurrency(b, r) === currency)?.value ?? null;
-          return { currency, current: cur, previous: prev, change: cur !== null && prev !== null ? cur - prev : null };
-        })
+    const pairs = split
+      ? currencyPairs(
+          [...codes].sort(),
+          (currency, period) => {
+            const r = period === "current" ? a : b;
+            return r.rows.find((row) => row.rows && rowCurrency(r, row) === currency)?.value ?? null;
+          },
+          {
+            current: a.rows.some((r) => r.rows),
+            previous: b.rows.some((r) => r.rows),
+            ratio: metric.time_rollup === "ratio",
+          },
+        )
       : [];
+    // one currency says something (the other held nothing, e.g. a lost deal of unknown currency won €0): that
+    // currency's values are the metric's, stated in it
+    const one = pairs.length === 1 ? pairs[0]! : undefined;
+    const va = one ? one.current : !split && a.rows[0]?.rows ? a.rows[0].value : null;
+    const vb = one ? one.previous : !split && b.rows[0]?.rows ? b.rows[0].value : null;
+    const by_currency = one
+      ? []
+      : pairs.map((p) => ({ ...p, change: p.current !== null && p.previous !== null ? p.current - p.previous : null }));
     return {
       metric: a.metric,
       label: a.label,
       format: a.format,
-      unit: split ? null : (a.unit ?? b.unit),
+      unit: one ? one.currency : split ? null : (a.unit ?? b.unit),
       by_currency,
       converted_to: a.converted_to,
       current: { period: { ...current, label: current.label }, value: va, at: a.rows[0]?.at ?? null },

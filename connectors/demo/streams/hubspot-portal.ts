@@ -4,8 +4,9 @@ import { DAY } from "../time.ts";
 import type { World } from "../world.ts";
 
 /**
- * The demo's HubSpot portal setup, in the shapes `GET /crm/v3/pipelines/deals` and
- * `GET /crm/v3/owners` return: two deal pipelines and the sales reps, one of whom left.
+ * The demo's HubSpot portal setup, in the shapes `GET /crm/v3/pipelines/deals`, `GET /crm/v3/owners`
+ * and `GET /account-info/v3/details` return: two deal pipelines, the sales reps (one of whom left), and
+ * the portal itself, a single-currency USD account.
  */
 
 type Stage = [id: string, label: string, probability: number, closed?: true];
@@ -130,4 +131,23 @@ export function ownerRecords(world: World): RawRecord[] {
       archived: left,
     };
   });
+}
+
+/**
+ * The portal as the connector lands `GET /account-info/v3/details`: the pinned columns, no more. The demo's
+ * deals all carry deal_currency_code USD, the company currency; the portal runs on UTC like the rest of the
+ * demo's clocks.
+ */
+export function accountRecord(): RawRecord {
+  return {
+    portalId: 20_240_501,
+    accountType: "STANDARD",
+    timeZone: "UTC",
+    companyCurrency: "USD",
+    additionalCurrencies: [],
+    utcOffset: "+00:00",
+    utcOffsetMilliseconds: 0,
+    dataHostingLocation: "na1",
+    uiDomain: "app.hubspot.com",
+  };
 }

@@ -9,7 +9,7 @@ import { MAX_BATCH } from "../timeline.ts";
 import { makeWorld, type World } from "../world.ts";
 import { SpilledRecords } from "../spilled.ts";
 import { customerCrm, type CustomerCrm, type Dated } from "./hubspot-crm.ts";
-import { ownerRecords, pipelineRecords } from "./hubspot-portal.ts";
+import { accountRecord, ownerRecords, pipelineRecords } from "./hubspot-portal.ts";
 
 /**
  * The demo company's CRM as the hubspot connector lands a real portal: the same stream names,
@@ -28,6 +28,7 @@ const DESCRIPTIONS: Record<HubspotStream, string> = {
   deals: "HubSpot deals in two pipelines with their stage/amount/owner history and companies; deleted ones archived",
   pipelines: "HubSpot deal pipelines: the default one and an enterprise one whose won stage is not closedwon",
   owners: "HubSpot owners: the sales reps, one of whom left (archived)",
+  account: "The HubSpot portal: a single-currency USD account (company currency USD, no additional currencies)",
 };
 
 export function hubspotSpecs(names: readonly string[] | undefined): StreamSpec[] {
@@ -39,7 +40,7 @@ export function hubspotSpecs(names: readonly string[] | undefined): StreamSpec[]
   }
   return (names ?? HUBSPOT_STREAMS).map((name) => ({
     name,
-    primaryKey: ["id"],
+    primaryKey: name === "account" ? ["portalId"] : ["id"],
     ...(OBJECT_STREAMS.includes(name) ? { cursorField: "updatedAt" } : {}),
     columns: COLUMNS[name as HubspotStream],
     description: DESCRIPTIONS[name as HubspotStream],
@@ -49,13 +50,14 @@ export function hubspotSpecs(names: readonly string[] | undefined): StreamSpec[]
 /**
  * One stream. Objects: those changed after the cursor (less lookback) as they stand now, in
  * change order, the cursor committed with the last of them; then, every pull, the deleted ones
- * (as the connector lists `archived=true`). Pipelines and owners: whole, every pull.
+ * (as the connector lists `archived=true`). Pipelines, owners and the account: whole, every pull.
  */
 export async function* readHubspot(config: DemoConfig, ctx: ReadContext): AsyncGenerator<Batch> {
   const name = ctx.stream.name;
   const world = makeWorld(config, ctx.now);
   if (name === "pipelines") return yield { records: pipelineRecords(world) };
   if (name === "owners") return yield { records: ownerRecords(world) };
+  if (name === "account") return yield { records: [accountRecord()] };
   if (!OBJECT_STREAMS.includes(name)) {
     throw new DpError("CONFIG", `the demo's hubspot dataset has no stream "${name}"`, {
       fix: `use some of: ${HUBSPOT_STREAMS.join(", ")}`,

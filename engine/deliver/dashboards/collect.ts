@@ -1,3 +1,4 @@
+import { type CurrencyPair, currencyPairs } from "../../catalog/currency-pairs.ts";
 import { now } from "../../clock.ts";
 import { asDpError } from "../../errors.ts";
 import type { Project } from "../../config/project.ts";
@@ -246,12 +247,34 @@ async function inCurrencies(db: Db, catalog: Catalog, spec: ChartSpec, h: Headli
     const r = rows.find((x) => String(x[col]) === code && day(x._dp_period) === period && Number(x._dp_rows) > 0);
     return r ? num(r.value) : null;
   };
-  const by_currency = codes.sort().map((code): CurrencyHeadline => {
-    const value = at(code, h.period);
-    const previous = h.previous ? at(code, h.previous.period) : null;
+  const hasRows = (period: string | undefined) =>
+    rows.some((x) => day(x._dp_period) === period && Number(x._dp_rows) > 0);
+  const pairs = currencyPairs(
+    codes.sort(),
+    (code, period) => (period === "current" ? at(code, h.period) : h.previous ? at(code, h.previous.period) : null),
+    {
+      current: hasRows(h.period),
+      previous: !!h.previous && hasRows(h.previous.period),
+      ratio: metric.time_rollup === "ratio",
+    },
+  );
+  // one currency says something (the other held nothing in either bucket): the headline is in that currency
+  if (pairs.length === 1) {
+    const [{ currency, current, previous }] = pairs as [CurrencyPair];
+    const change = current !== null && previous !== null ? current - previous : null;
+    return {
+      ...h,
+      unit: currency.toUpperCase(),
+      value: current,
+      previous: h.previous ? { ...h.previous, value: previous } : null,
+      change,
+      change_ratio: change !== null && previous ? change / Math.abs(previous) : null,
+    };
+  }
+  const by_currency = pairs.map(({ currency, current: value, previous }): CurrencyHeadline => {
     const change = value !== null && previous !== null ? value - previous : null;
     return {
-      currency: code.toUpperCase(),
+      currency: currency.toUpperCase(),
       value,
       previous,
       change,

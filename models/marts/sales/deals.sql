@@ -1,6 +1,7 @@
 -- One row per live deal as it stands now: its pipeline and stage with what they mean (open, won
 -- or lost, from the stage's metadata, never its id), its owner (people who left included), its
--- primary company, and for won deals the sales cycle in UTC calendar days from create to close.
+-- primary company, its currency (deal_currency_code, else the portal's company currency), and for won
+-- deals the sales cycle in UTC calendar days from create to close.
 with stages as (
     select * from {{ ref('stg_hubspot__pipeline_stages') }}
 ),
@@ -27,8 +28,11 @@ described as (
         o.owner_name,
         o.is_active as owner_is_active,
         pc.company_id,
-        c.company_name
+        c.company_name,
+        a.company_currency as account_currency,
+        upper({{ var('hubspot_company_currency', none) }}) as var_currency
     from {{ ref('stg_hubspot__deals') }} d
+    left join {{ ref('stg_hubspot__account') }} a on true
     left join stages s on s.pipeline_id = d.pipeline_id and s.stage_id = d.stage_id
     left join stage_by_id s2 on s.stage_id is null and s2.stage_id = d.stage_id
     left join {{ ref('stg_hubspot__pipelines') }} p on p.pipeline_id = d.pipeline_id
@@ -52,9 +56,15 @@ select
     coalesce(stage_is_won, false) as is_won,
     coalesce(stage_is_lost, false) as is_lost,
     amount,
-    -- deal_currency_code, else the portal's company currency (vars.hubspot_company_currency); never null, so
-    -- no amount in an unknown currency is ranked or shown as dollars
-    coalesce(currency, upper({{ var('hubspot_company_currency', none) }}), '(unknown currency)') as currency,
+    -- deal_currency_code, else the portal's company currency (HubSpot's account settings, else
+    -- vars.hubspot_company_currency); never null, so no amount in an unknown currency is ranked or shown as dollars
+    coalesce(currency, account_currency, var_currency, '(unknown currency)') as currency,
+    case
+        when currency is not null then 'deal_currency_code'
+        when account_currency is not null then 'hubspot account company currency'
+        when var_currency is not null then 'vars.hubspot_company_currency'
+        else 'unknown'
+    end as currency_source,
     owner_id,
     case when owner_id is null then '(no owner)' else coalesce(owner_name, 'owner ' || owner_id) end as owner,
     owner_is_active,

@@ -2,8 +2,9 @@
 -- stage (closed with probability 1.0 is won, 0.0 lost), placed in the month of its current close
 -- date (UTC) at its current amount: a deal lost and later reopened is no loss; a close date
 -- backdated by the rep puts the win in that month. Deleted deals count nowhere.
--- Amounts are per currency (deal_currency_code), converted to vars.reporting_currency with
--- vars.fx_rates when project.yaml sets them; a deal without a currency code is '(unknown currency)'.
+-- Amounts are per currency (deal_currency_code, else the portal's company currency from HubSpot's
+-- account settings, else vars.hubspot_company_currency), converted to vars.reporting_currency with
+-- vars.fx_rates when project.yaml sets them; a deal with none of these is '(unknown currency)'.
 with closed as (
     select
         d.*,

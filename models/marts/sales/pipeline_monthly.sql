@@ -6,8 +6,9 @@
 -- A month that has ended is counted from each deal's position kept at its month end
 -- (stg_hubspot__deal_month_ends), the current month from the deals and their history now; the
 -- labels, pipelines' stages and owners are today's for every month. Amounts are per deal currency
--- (today's deal_currency_code), converted to vars.reporting_currency with vars.fx_rates when
--- project.yaml sets them; a deal without a currency code is '(unknown currency)', never converted.
+-- (today's deal_currency_code, else the portal's company currency from HubSpot's account settings, else
+-- vars.hubspot_company_currency), converted to vars.reporting_currency with vars.fx_rates when
+-- project.yaml sets them; a deal with none of these is '(unknown currency)', never converted.
 with as_of as (
     select max(pulled_at) as as_of
     from (
@@ -112,7 +113,7 @@ open_positions as (
         coalesce(fx.reporting_currency, '(unknown currency)') as currency,
         p.amount * coalesce(fx.rate, 1) as amount
     from positions p
-    -- the deal's currency now (deal_currency_code), converted as stg_hubspot__fx_rates says
+    -- the deal's currency now (deal_currency_code, else the company currency), converted as stg_hubspot__fx_rates says
     left join {{ ref('stg_hubspot__deals') }} cd on cd.deal_id = p.deal_id
     left join {{ ref('stg_hubspot__fx_rates') }} fx on fx.deal_currency is not distinct from cd.currency
     left join stages s on s.pipeline_id = p.pipeline_id and s.stage_id = p.stage_id
