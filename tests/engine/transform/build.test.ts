@@ -652,3 +652,17 @@ describe("the tests of a commit group's new tables run at its commit, as one sta
     expect(tables).toEqual([{ table_name: "m1" }, { table_name: "m2" }, { table_name: "m3" }]);
   });
 });
+
+test("a build's publish has its sidecar prepare (the catalog's files) while the warehouse checkpoints, then write", async () => {
+  const dir = writeProject(base);
+  const calls: string[] = [];
+  const sidecar = Object.assign(
+    async (_db: Db, file: string) => {
+      calls.push(`write ${file.endsWith(".duckdb")}`);
+    },
+    { prepare: () => void calls.push("prepare") },
+  );
+  const result = await build(loadProject(dir), { sidecar });
+  expect(result.ok).toBe(true);
+  expect(calls).toEqual(["prepare", "write true"]);
+});
