@@ -329,6 +329,7 @@ export async function publishSnapshot(
   rmSync(tmp, { force: true });
   rmSync(`${tmp}.wal`, { force: true });
   let kept = new Set<string>();
+  let side: Promise<void> | undefined;
   try {
     // one thread, as for the small parts (SMALL_ROWS); the copies sent many to a call (one call each doubled their CPU)
     if (threads > 1 && tiny.length) await setThreads(db, 1);
@@ -346,6 +347,9 @@ export async function publishSnapshot(
       if (threads > 1 && tiny.length) await setThreads(db, threads).catch(() => {});
     }
     phase(`${tiny.length - kept.size} tables and _dp into the snapshot file (${kept.size} kept from the last)`);
+    // the sidecar reads the writer, idle from here on: it runs while the snapshot is read back on its own instance
+    side = sidecar?.(db, name);
+    side?.catch(() => {});
     // one thread while the views are made and the small tables read back (SMALL_ROWS); the footer of each
     // part is read once, when its view binds, not again by the read-back
     const snap = await Db.open(tmp, { threads: 1, memoryLimit: project.config.warehouse.memory_limit });
@@ -364,6 +368,8 @@ export async function publishSnapshot(
     written += statSync(tmp).size;
     renameSync(tmp, join(dir, name));
   } catch (e) {
+    // nothing of this publish goes on on the writer once it fails (a sidecar it wrote is pruned as a stale stem)
+    await side?.catch(() => {});
     rmSync(tmp, { force: true });
     rmSync(`${tmp}.wal`, { force: true });
     throw e instanceof DpError
@@ -377,7 +383,7 @@ export async function publishSnapshot(
           }));
   }
   writeFileAtomic(manifestFile(join(dir, name)), JSON.stringify({ ...manifest, bytes_written: written }));
-  await sidecar?.(db, name);
+  await side;
   phase("sidecar");
   writeFileAtomic(
     pointerPath(project),
