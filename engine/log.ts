@@ -22,13 +22,22 @@ export function setQuiet(q: boolean): void {
   quiet = q;
 }
 
+/** Levels by rank: `DP_LOG=warn` keeps warn and error lines (a 500-model build's 500 progress lines go). */
+const RANK = { debug: 0, info: 1, success: 1, warn: 2, error: 3 } as const;
+
+/** The lowest level DP_LOG lets through (info when unset or unknown); DP_DEBUG=1 still adds the debug lines. */
+function threshold(): number {
+  const named = process.env.DP_LOG?.toLowerCase();
+  return named && named in RANK ? RANK[named as keyof typeof RANK] : RANK.info;
+}
+
 function emit(
   level: "info" | "warn" | "debug" | "error" | "success",
   message: string,
   fields?: Record<string, unknown>,
 ): void {
   if (quiet && level !== "error" && level !== "warn") return;
-  if (level === "debug" && !process.env.DP_DEBUG) return;
+  if (level === "debug" ? !process.env.DP_DEBUG : RANK[level] < threshold()) return;
   const text = redact(message);
   if (format === "json") {
     const line = JSON.stringify({ ts: new Date().toISOString(), level, msg: text, ...fields });

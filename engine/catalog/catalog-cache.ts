@@ -126,19 +126,48 @@ export function modelFilesFingerprint(project: Project): string {
 
 /** The catalog cache as the sidecar a publish writes beside its snapshot. */
 export function catalogSidecar(project: Project): SnapshotSidecar {
-  return (db, snapshotFile) => writeCatalogCache(project, db, snapshotFile);
+  // loaded by prepare() while the publish's checkpoint runs on DuckDB's threads, used by the one write that follows
+  let loaded: LoadedCatalog | undefined;
+  return Object.assign(
+    (db: Db, snapshotFile: string) => {
+      const files = loaded ?? loadCatalogFiles(project);
+      loaded = undefined;
+      return writeCatalogCache(project, db, snapshotFile, files);
+    },
+    { prepare: () => void (loaded = loadCatalogFiles(project)) },
+  );
+}
+
+/** What the cache reads from the project's files: their fingerprint, then the catalog they load to (or why not). */
+interface LoadedCatalog {
+  fingerprint: string;
+  catalog?: Catalog;
+}
+
+function loadCatalogFiles(project: Project): LoadedCatalog {
+  // the fingerprint first: a file edited while the catalog loads leaves a cache that never matches
+  const fingerprint = modelFilesFingerprint(project);
+  try {
+    return { fingerprint, catalog: loadCatalog(project) };
+  } catch {
+    // a project whose models do not load has no catalog to cache; readers load it and report why
+    return { fingerprint };
+  }
 }
 
 /** Written before the pointer names the snapshot, from the writer's connection (same content, just checkpointed). */
-export async function writeCatalogCache(project: Project, db: Db, snapshotFile: string): Promise<void> {
-  // the fingerprint first: a file edited while the catalog loads leaves a cache that never matches
-  const fingerprint = modelFilesFingerprint(project);
-  let catalog: Catalog;
+export async function writeCatalogCache(
+  project: Project,
+  db: Db,
+  snapshotFile: string,
+  files: LoadedCatalog = loadCatalogFiles(project),
+): Promise<void> {
+  const { fingerprint, catalog } = files;
+  if (!catalog) return;
   let status: WarehouseStatus;
   let dimensionValues: Map<string, string[]>;
   let currencyDays: [string, CurrencyDays][];
   try {
-    catalog = loadCatalog(project);
     await attachBuiltColumns(catalog, db);
     status = await readWarehouseStatus(db);
     await attachDimensionValues(catalog, db);

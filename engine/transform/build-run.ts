@@ -34,7 +34,17 @@ import type { Model, ModelGraph } from "./models.ts";
 import { modelFingerprint } from "./fingerprint.ts";
 import type { TableDelta } from "../warehouse/table-parts.ts";
 import { checkContract } from "./testing/contract-check.ts";
-import { type DataTest, runModelTests, type TestResult, testsFor } from "./testing/data-tests.ts";
+import {
+  allScanned,
+  type DataTest,
+  runGroupTests,
+  runModelTests,
+  type TestResult,
+  testsFor,
+} from "./testing/data-tests.ts";
+
+/** materializeAndTest's answer when a commit it needed first rolled its group back (testDeferred) */
+const ROLLED_BACK = Symbol("rolled back");
 
 /** `unchanged`: skipped because nothing it reads changed since its last successful build; its live version stands */
 export type ModelStatus = "success" | "unchanged" | "failed" | "skipped";
@@ -115,6 +125,14 @@ export class BuildRun {
   // awaited before the bookkeeping: creating a file per model synchronously took ≈0.35 ms each, next to DuckDB's commits
   private readonly writes: Promise<void>[] = [];
   private writeError: unknown;
+  /**
+   * Models of the open group whose tests wait for the group's commit, where they run as one statement
+   * (runGroupTests): built, not yet tested or reported. A failure there rolls the group back, and each of its
+   * models is built again alone and tested as it goes, so a model's rows still commit only with passing tests.
+   */
+  private deferred: { model: Model; r: ModelResult; tests: DataTest[]; builtMs: number }[] = [];
+  /** how many models the last requeue put at the front of the queue */
+  private requeued = 0;
   private stopped = false;
   /** DuckDB's message when a model read a damaged warehouse file: the build stops and publishes nothing */
   corrupt?: string;
@@ -128,9 +146,12 @@ export class BuildRun {
 
   /** Builds every queued model in order, then commits what the last group holds. */
   async run(): Promise<void> {
-    for (let name = this.queue.shift(); name !== undefined; name = this.queue.shift()) await this.buildOne(name);
-    // a stop between models leaves finished work in an open group: it passed its tests, so it is kept
-    if (this.group.open) await this.commit();
+    for (;;) {
+      for (let name = this.queue.shift(); name !== undefined; name = this.queue.shift()) await this.buildOne(name);
+      // a stop between models leaves finished work in an open group: it is kept when it passes its tests;
+      // a group that rolls back here queues its models again
+      if (!this.group.open || (await this.commit()) || !this.queue.length) break;
+    }
     await Promise.all(this.writes);
     if (this.writeError) throw this.writeError;
   }
@@ -193,6 +214,8 @@ export class BuildRun {
   /** Models rolled back with their group: built again, each committed alone, or not built when the build stops. */
   private requeue(names: string[]): void {
     const why = this.stopping ? "stopped" : "rollback";
+    this.deferred = [];
+    this.requeued = 0;
     for (const n of names) {
       const r = this.byName.get(n)!;
       Object.assign(r, {
@@ -216,14 +239,20 @@ export class BuildRun {
       );
       for (const n of names) this.group.solo.add(n);
       this.queue.splice(0, 0, ...names);
+      this.requeued = names.length;
     }
   }
 
-  /** Commits the open group; a failed commit sends its models back to be built alone. */
-  private async commit(): Promise<void> {
+  /**
+   * Commits the open group, its deferred tests first; a failed test or commit sends its models back to be built
+   * alone. Returns whether the group committed.
+   */
+  private async commit(): Promise<boolean> {
+    if (!(await this.testDeferred())) return false;
     const done = this.group.pending;
     try {
       await this.group.commit();
+      return true;
     } catch (e) {
       const why = (e as Error).message.split("\n")[0]!;
       // a model that already committed alone and failed to commit again has failed (a full disk, say)
@@ -234,7 +263,36 @@ export class BuildRun {
       if (again.length)
         log.warn(`commit of ${again.length} model(s) failed (${why}); building them again one at a time`);
       this.requeue(again);
+      return false;
     }
+  }
+
+  /**
+   * Runs the deferred tests of the open group in one statement and reports those models. Any test that fails or
+   * cannot run rolls the group back and queues its models again, each to be built alone and tested as it goes:
+   * the failing model then fails as it would have without the batch, and nothing of it commits. Returns whether
+   * every deferred test passed (or only warned).
+   */
+  private async testDeferred(): Promise<boolean> {
+    const waiting = this.deferred;
+    this.deferred = [];
+    if (!waiting.length) return true;
+    const t0 = Date.now();
+    const checked = await runGroupTests(
+      this.s.db,
+      waiting.map((w) => ({ tests: w.tests, relation: liveRelation(w.model) })),
+    ).catch(() => undefined);
+    if (!checked?.every((c) => c.results.every((t) => t.status === "pass" || t.status === "warn"))) {
+      this.requeue(await this.group.rollback());
+      return false;
+    }
+    const share = (Date.now() - t0) / waiting.length;
+    waiting.forEach((w, i) => {
+      w.r.tests.push(...checked[i]!.results);
+      w.r.durationMs = Math.round(w.builtMs + share);
+      this.report(w.model, w.r);
+    });
+    return true;
   }
 
   /** Why a model cannot be built now, before any SQL runs: a stop, a failed parent, a quarantined or missing input. */
@@ -310,7 +368,14 @@ export class BuildRun {
     const raised = this.roomy.get(name);
     try {
       if (raised) await this.s.db.run(`SET memory_limit = ${literal(raised)}`);
-      const { created, checked, same, mergeKey } = await this.materializeAndTest(model, sql, r);
+      const built = await this.materializeAndTest(model, sql, r);
+      if (built === ROLLED_BACK) {
+        // an earlier model of the group failed its tests at the commit before this one: this one waits its turn
+        if (this.stopping) this.skip(model, r, "build stopped");
+        else this.queue.splice(this.requeued, 0, name);
+        return;
+      }
+      const { created, checked, same, mergeKey, deferred } = built;
       const rows = checked.rows ?? created ?? (await this.countRows(model));
       r.rows = Number(rows ?? 0);
       // a table rebuilt to the very rows it had keeps the data version those rows are (materialize.ts):
@@ -346,8 +411,14 @@ export class BuildRun {
           base: this.s.history.outputVersion.get(name),
           version,
         });
-      r.durationMs = Date.now() - t0;
-      this.report(model, r);
+      if (deferred) {
+        this.deferred.push({ model, r, tests: deferred, builtMs: Date.now() - t0 });
+      } else {
+        // the models tested at the commit are reported first, in their order; a failure there rolls this one back too
+        if (this.deferred.length && !(await this.testDeferred())) return;
+        r.durationMs = Date.now() - t0;
+        this.report(model, r);
+      }
       if (this.group.due(name) || !this.queue.length) await this.commit();
     } catch (e) {
       await this.onError(model, r, e, t0);
@@ -408,19 +479,26 @@ export class BuildRun {
     model: Model,
     sql: string,
     r: ModelResult,
-  ): Promise<{ created?: number; checked: { rows?: number }; same?: string; mergeKey?: string[] }> {
+  ): Promise<
+    | { created?: number; checked: { rows?: number }; same?: string; mergeKey?: string[]; deferred?: DataTest[] }
+    | typeof ROLLED_BACK
+  > {
     const { db, graph, history, relations, schemas, attached, options } = this.s;
     const name = model.name;
     const existing = relations.get(relationKey(model.schema, name));
     const tests = options.noTests ? [] : [...testsFor(model, graph, this.s.nowIso), ...(attached.get(name) ?? [])];
     // a model that took long last time starts with the finished ones committed, so a kill or failure in it costs them nothing;
     // a model rebuilt alone never joins a group, so a commit that fails again is its own
-    if (this.group.open && ((history.lastDurationMs.get(name) ?? 0) >= GROUP_BUDGET_MS || this.group.solo.has(name)))
-      await this.commit();
+    if (
+      this.group.open &&
+      ((history.lastDurationMs.get(name) ?? 0) >= GROUP_BUDGET_MS || this.group.solo.has(name)) &&
+      !(await this.commit())
+    )
+      return ROLLED_BACK;
     const shadowable =
       createsTable(model, existing, Boolean(options.fullRefresh)) && tests.length > 0 && !attached.has(name);
     if (shadowable && existing === "table" && (history.lastRows.get(name) ?? 0) >= LARGE_ROWS) {
-      if (this.group.open) await this.commit();
+      if (this.group.open && !(await this.commit())) return ROLLED_BACK;
       return buildBeside(db, model, sql, tests, r.tests, existing, this.tableVersion(model));
     }
     await this.group.begin();
@@ -440,11 +518,23 @@ export class BuildRun {
     if (shadowable && existing === undefined && (created ?? 0) >= LARGE_ROWS) {
       // a new model found large: set aside under the shadow name, committed with its group, then tested
       await db.run(`ALTER TABLE ${liveRelation(model)} RENAME TO ${ident(shadowName(model))}`);
-      await this.commit();
+      if (!(await this.commit())) return ROLLED_BACK;
       const { checked } = await testBeside(db, model, tests, r.tests, undefined, this.tableVersion(model));
       return { created, checked };
     }
     await checkContract(db, model, liveRelation(model));
+    // a table created whole in a group it shares, all of whose tests are aggregates of one scan: tested at the
+    // group's commit, with the other such models' tests in one statement (testDeferred)
+    if (
+      created !== undefined &&
+      !diffed &&
+      model.materialized === "table" &&
+      this.group.open &&
+      !this.group.solo.has(name) &&
+      !attached.has(name) &&
+      allScanned(tests)
+    )
+      return { created, checked: {}, deferred: tests };
     const merged = model.materialized === "incremental" && existing === "table" && !options.fullRefresh;
     const lastHash = history.lastSuccessHash.get(name);
     const lastTests = this.s.lastTests.get(name);

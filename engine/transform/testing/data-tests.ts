@@ -217,6 +217,47 @@ export async function runModelTests(
   return { results, rows };
 }
 
+/** Whether every test of a model is one aggregate of its scan, so runGroupTests can run them beside other models'. */
+export function allScanned(tests: DataTest[]): boolean {
+  return tests.length > 0 && tests.every((t) => t.aggregate !== undefined);
+}
+
+/**
+ * The tests of many models (each allScanned) in one statement, up to 200 models to a call: a scan of each model's
+ * relation, its rows and its tests' failures as a list, joined by UNION ALL. A model's test statement cost a call
+ * of its own (≈0.4 ms of CPU each for 500 ten-row models), for a scan of a few rows. Returns each model's results
+ * and rows, in order. Throws when any test cannot run (its column is gone, say): DuckDB fails the whole statement and
+ * the transaction, so the caller rolls back and builds those models again one at a time, each tested as it goes
+ * (runModelTests), which names the broken test.
+ */
+export async function runGroupTests(
+  db: Db,
+  models: { tests: DataTest[]; relation: string }[],
+): Promise<{ results: TestResult[]; rows: number }[]> {
+  const out: { results: TestResult[]; rows: number }[] = [];
+  for (let i = 0; i < models.length; i += 200) {
+    const chunk = models.slice(i, i + 200);
+    const rows = await db.all<{ k: number; n: number; f: unknown[] }>(
+      chunk
+        .map(
+          (m, j) =>
+            `SELECT ${j} AS k, count(*) AS n, [${m.tests.map((t) => `CAST(${t.aggregate} AS BIGINT)`).join(", ")}] AS f FROM ${m.relation} AS child`,
+        )
+        .join(" UNION ALL "),
+    );
+    const byK = new Map(rows.map((r) => [Number(r.k), r]));
+    chunk.forEach((m, j) => {
+      const row = byK.get(j);
+      if (!row) throw new Error(`the tests of ${m.relation} returned no row`);
+      out.push({
+        results: m.tests.map((t, x) => judged(t, Number(row.f[x] ?? 0))),
+        rows: Number(row.n),
+      });
+    });
+  }
+  return out;
+}
+
 function identity(test: DataTest): Pick<TestResult, "id" | "model" | "kind" | "column" | "severity"> {
   return { id: test.id, model: test.model, kind: test.kind, column: test.column, severity: test.severity };
 }

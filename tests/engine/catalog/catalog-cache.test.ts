@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { catalogCacheFile } from "../../../engine/catalog/catalog-cache.ts";
+import { catalogCacheFile, catalogSidecar, modelFilesFingerprint } from "../../../engine/catalog/catalog-cache.ts";
 import { loadProject } from "../../../engine/config/project.ts";
-import { currentPointer } from "../../../engine/warehouse/snapshots.ts";
+import { currentPointer, openWriter } from "../../../engine/warehouse/snapshots.ts";
 import { attachBuiltColumns, attachDimensionValues, loadCatalog } from "../../../engine/catalog/catalog.ts";
 import { openReader } from "../../../engine/warehouse/snapshots.ts";
 import { askOffline } from "../../../tools/ask/offline-answer.ts";
@@ -131,4 +131,39 @@ test("a model's YAML edited after the build is read from the files, not the cach
   const ctx = createToolContext(loadProject(fx.dir));
   expect(ctx.catalog.builtColumns).toBe(false);
   ctx.close();
+});
+
+test("the catalog a sidecar prepares (during the publish's checkpoint) is the one it writes, fingerprinted before it was read", async () => {
+  const yml = join(fx.project.paths.models, "marts", "marts.yml");
+  const before = readFileSync(yml, "utf8");
+  const fingerprint = modelFilesFingerprint(fx.project);
+  const sidecar = catalogSidecar(fx.project);
+  sidecar.prepare!();
+  // edited between the prepare and the write: the cache holds what was prepared, under the fingerprint taken
+  // before it, so no reader of the edited files takes it
+  writeFileSync(yml, before.replace("description: MRR per month and plan", "description: edited after prepare"));
+  const db = await openWriter(fx.project);
+  let written: { fingerprint: string; models: { name: string; description?: string }[]; phrases: unknown };
+  try {
+    await sidecar(db, "prepared-test.duckdb");
+    written = JSON.parse(
+      readFileSync(join(fx.project.paths.snapshots, catalogCacheFile("prepared-test.duckdb")), "utf8"),
+    );
+    expect(written.fingerprint).toBe(fingerprint);
+    expect(written.fingerprint).not.toBe(modelFilesFingerprint(fx.project));
+    expect(written.models.find((m) => m.name === "mrr_monthly")!.description).not.toContain("edited after prepare");
+  } finally {
+    writeFileSync(yml, before);
+  }
+  // a sidecar written without prepare() loads the files itself, to the same catalog
+  try {
+    await catalogSidecar(fx.project)(db, "unprepared-test.duckdb");
+  } finally {
+    db.close();
+  }
+  const plain = JSON.parse(
+    readFileSync(join(fx.project.paths.snapshots, catalogCacheFile("unprepared-test.duckdb")), "utf8"),
+  ) as typeof written;
+  expect(plain.models).toEqual(written.models);
+  expect(plain.phrases).toEqual(written.phrases);
 });

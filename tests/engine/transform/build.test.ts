@@ -9,6 +9,7 @@ import { loadProject } from "../../../engine/config/project.ts";
 import { select } from "../../../engine/transform/selector.ts";
 import { openWriter } from "../../../engine/warehouse/snapshots.ts";
 import { runTests } from "../../../engine/transform/testing/run-tests.ts";
+import { Db } from "../../../engine/warehouse/duckdb.ts";
 import { snapshotRows, writeProject } from "../../helpers.ts";
 import { pull } from "../../../engine/ingest/pull.ts";
 import "../../../connectors/index.ts";
@@ -526,4 +527,142 @@ sources:
   expect(await rows(dir, "select count(*)::int as n, max(v) filter (where id = 5000) as v from marts.items")).toEqual([
     { n: 2001, v: "new" },
   ]);
+});
+
+describe("the tests of a commit group's new tables run at its commit, as one statement", () => {
+  // m1 → m2 → m3; m4 reads m1 only. Every test is an aggregate of one scan, so all wait for the group's commit.
+  const chain = (m2Values: string, m4Test = "not_null") => ({
+    "project.yaml": "name: batched\n",
+    "models/marts/m1.sql": "select * from (values (1, 'a'), (2, 'b')) t(id, kind)\n",
+    "models/marts/m2.sql": `select * from (values ${m2Values}) t(id, kind)\n`,
+    "models/marts/m3.sql": "select id, kind from {{ ref('m2') }}\n",
+    "models/marts/m4.sql": "select id, kind from {{ ref('m1') }}\n",
+    "models/marts/marts.yml": `models:
+  - name: m1
+    columns:
+      - name: id
+        tests: [not_null]
+  - name: m2
+    columns:
+      - name: id
+        tests: [not_null]
+      - name: kind
+        tests: [{ accepted_values: { values: [a, b] } }]
+  - name: m3
+    columns:
+      - name: id
+        tests: [not_null]
+  - name: m4
+    columns:
+      - name: ${m4Test === "missing" ? "no_such_column" : "id"}
+        tests: [not_null]
+`,
+  });
+
+  /** The statements a build sends that scan a model for its tests (they alias it `child`). */
+  async function testScans(run: () => Promise<unknown>): Promise<string[]> {
+    const all = Db.prototype.all;
+    const seen: string[] = [];
+    Db.prototype.all = function (this: Db, sql: string, params?: never[]) {
+      if (/ AS child\b/.test(sql)) seen.push(sql);
+      return all.call(this, sql, params) as never;
+    } as typeof all;
+    try {
+      await run();
+    } finally {
+      Db.prototype.all = all;
+    }
+    return seen;
+  }
+
+  test("all passing: fewer test statements than models, every test recorded as passed, every table published", async () => {
+    const dir = writeProject(chain("(3, 'a'), (4, 'b')"));
+    let result: Awaited<ReturnType<typeof build>> | undefined;
+    const scans = await testScans(async () => {
+      result = await build(loadProject(dir));
+    });
+    expect(result!.ok).toBe(true);
+    expect(scans.length).toBeLessThan(4);
+    expect(scans.some((s) => s.includes("UNION ALL"))).toBe(true);
+    expect(result!.models.map((m) => [m.model, m.status, m.rows, m.tests.map((t) => t.status)])).toEqual([
+      ["m1", "success", 2, ["pass"]],
+      ["m2", "success", 2, ["pass", "pass"]],
+      ["m3", "success", 2, ["pass"]],
+      ["m4", "success", 2, ["pass"]],
+    ]);
+    const recorded = await rows(
+      dir,
+      `select test_id, status from _dp.test_results where run_id = '${result!.runId}' order by test_id`,
+    );
+    expect(recorded).toEqual([
+      { test_id: "m1.not_null(id)", status: "pass" },
+      { test_id: "m2.accepted_values(kind)", status: "pass" },
+      { test_id: "m2.not_null(id)", status: "pass" },
+      { test_id: "m3.not_null(id)", status: "pass" },
+      { test_id: "m4.not_null(id)", status: "pass" },
+    ]);
+    expect(await rows(dir, "select count(*)::int as n from marts.m3")).toEqual([{ n: 2 }]);
+  });
+
+  test("a model failing a batched test is not published, its descendants are skipped, the rest of its group is published", async () => {
+    const dir = writeProject(chain("(3, 'a'), (NULL, 'z')"));
+    const result = await build(loadProject(dir));
+    expect(result.ok).toBe(false);
+    expect(result.models.map((m) => [m.model, m.status])).toEqual([
+      ["m1", "success"],
+      ["m2", "failed"],
+      ["m3", "skipped"],
+      ["m4", "success"],
+    ]);
+    const m2 = result.models.find((m) => m.model === "m2")!;
+    expect(m2.error).toContain("m2.not_null(id)");
+    expect(m2.error).toContain("m2.accepted_values(kind)");
+    expect(m2.tests.map((t) => [t.id, t.status, t.failures])).toEqual([
+      ["m2.not_null(id)", "fail", 1],
+      ["m2.accepted_values(kind)", "fail", 1],
+    ]);
+    const tables = await rows(dir, "select table_name from duckdb_tables() where schema_name = 'marts' order by 1");
+    expect(tables).toEqual([{ table_name: "m1" }, { table_name: "m4" }]);
+    expect(await rows(dir, "select count(*)::int as n from marts.m4")).toEqual([{ n: 2 }]);
+    // fixed, the next build publishes m2 and m3; m1 and m4 are unchanged
+    writeFileSync(join(dir, "models/marts/m2.sql"), "select * from (values (3, 'a')) t(id, kind)\n");
+    const fixed = await build(loadProject(dir));
+    expect(fixed.models.map((m) => [m.model, m.status])).toEqual([
+      ["m1", "unchanged"],
+      ["m2", "success"],
+      ["m3", "success"],
+      ["m4", "unchanged"],
+    ]);
+    expect(await rows(dir, "select count(*)::int as n from marts.m3")).toEqual([{ n: 1 }]);
+  });
+
+  test("a test that cannot run (its column is missing) fails its model alone, named as before", async () => {
+    const dir = writeProject(chain("(3, 'a'), (4, 'b')", "missing"));
+    const result = await build(loadProject(dir));
+    expect(result.models.map((m) => [m.model, m.status])).toEqual([
+      ["m1", "success"],
+      ["m2", "success"],
+      ["m3", "success"],
+      ["m4", "failed"],
+    ]);
+    const m4 = result.models.find((m) => m.model === "m4")!;
+    expect(m4.tests.map((t) => [t.id, t.status])).toEqual([["m4.not_null(no_such_column)", "error"]]);
+    expect(m4.tests[0]!.message).toContain("test could not run");
+    const tables = await rows(dir, "select table_name from duckdb_tables() where schema_name = 'marts' order by 1");
+    expect(tables).toEqual([{ table_name: "m1" }, { table_name: "m2" }, { table_name: "m3" }]);
+  });
+});
+
+test("a build's publish has its sidecar prepare (the catalog's files) while the warehouse checkpoints, then write", async () => {
+  const dir = writeProject(base);
+  const calls: string[] = [];
+  const sidecar = Object.assign(
+    async (_db: Db, file: string) => {
+      calls.push(`write ${file.endsWith(".duckdb")}`);
+    },
+    { prepare: () => void calls.push("prepare") },
+  );
+  const result = await build(loadProject(dir), { sidecar });
+  expect(result.ok).toBe(true);
+  expect(calls).toEqual(["prepare", "write true"]);
 });

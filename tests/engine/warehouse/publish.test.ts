@@ -471,3 +471,38 @@ sources:
     }
   }, 120_000);
 });
+
+test("the sidecar runs on the writer while the snapshot is read back; a publish that fails waits for it and moves no pointer", async () => {
+  const dir = writeProject({
+    "project.yaml": "name: side\n",
+    "models/marts/small.sql": "select i as id from range(3) t(i)\n",
+  });
+  const p = loadProject(dir);
+  expect((await build(p)).ok).toBe(true);
+  const pointer = currentPointer(p)!.file;
+  const seen: { tmp: boolean; published: boolean; done: boolean }[] = [];
+  const sidecar = async (db: Db, name: string) => {
+    const at = { tmp: existsSync(join(p.paths.snapshots, `.${name}.tmp`)), published: false, done: false };
+    at.published = existsSync(join(p.paths.snapshots, name));
+    seen.push(at);
+    // the writer's connection answers while the snapshot's own instance reads it back
+    await db.all("SELECT count(*) AS n FROM _dp.model_runs");
+    await Bun.sleep(50);
+    at.done = true;
+  };
+  const db = await openWriter(p);
+  try {
+    await expect(publishSnapshot(p, db, "lie", sidecar, { rows: new Map([["marts.small", 4]]) })).rejects.toThrow(
+      "snapshot check: marts.small has",
+    );
+    // started once the snapshot file was filled, before it was named; finished before the publish gave up
+    expect(seen).toEqual([{ tmp: true, published: false, done: true }]);
+    expect(currentPointer(p)!.file).toBe(pointer);
+    const named = await publishSnapshot(p, db, "told", sidecar, { rows: new Map([["marts.small", 3]]) });
+    expect(seen[1]).toEqual({ tmp: true, published: false, done: true });
+    expect(currentPointer(p)!.file).toBe(named.slice(named.lastIndexOf("/") + 1));
+  } finally {
+    db.close();
+  }
+  expect(await snapshotRows(dir, "select count(*)::int as n from marts.small")).toEqual([{ n: 3 }]);
+}, 60_000);
