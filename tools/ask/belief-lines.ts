@@ -68,6 +68,41 @@ export function beliefLines(
     if (first === second) return [`So the share was the same in ${a} as in ${b}.`];
     return [`So the share was ${first > second ? "higher" : "lower"} in ${a} than in ${b}.`];
   }
+  if (check.kind === "share" && check.of) {
+    // a share of a mart's rows: the kept rows (or their measure summed) over the same population without the value
+    type Rows = {
+      matched: { rows: number; total: number | null };
+      currency_split?: boolean;
+      format: string;
+      unit?: string | null;
+      measure: string;
+      mart: string;
+    };
+    const part = results.find((r) => r.role === "main")?.output as unknown as Rows | undefined;
+    const whole = results.find((r) => r.role === "share")?.output as unknown as Rows | undefined;
+    if (!part || !whole) return [];
+    const total = check.of === "total";
+    if (total && (part.currency_split || whole.currency_split || part.matched.total === null || !whole.matched.total))
+      return [`I can't give the share of ${whole.measure}: the amounts are in several currencies.`];
+    const [pv, wv] = total ? [part.matched.total!, whole.matched.total!] : [part.matched.rows, whole.matched.rows];
+    if (!wv) return [];
+    const s = pv / wv;
+    const holds =
+      check.op === "<"
+        ? s < check.value
+        : check.op === ">"
+          ? s > check.value
+          : check.op === "<="
+            ? s <= check.value
+            : s >= check.value;
+    const pct = `${Number((100 * s).toPrecision(3))}%`;
+    const of = total
+      ? `${formatValue(pv, part.format as never, part.unit ?? undefined)} of ${formatValue(wv, whole.format as never, whole.unit ?? undefined)} ${whole.measure}`
+      : `${pv} of ${wv} ${whole.mart}`;
+    const bound = `${Number((100 * check.value).toPrecision(3))}%`;
+    const rel = { "<": "under", ">": "over", "<=": "at most", ">=": "at least" }[check.op];
+    return [`That is ${pct} (${of}); so ${holds ? "yes" : "no"}: the share is ${holds ? "" : "not "}${rel} ${bound}.`];
+  }
   if (check.kind === "share") {
     const part = results.find((r) => r.role === "left")?.output as unknown as MetricResult | undefined;
     const whole = results.find((r) => r.role === "share")?.output as unknown as MetricResult | undefined;

@@ -3,7 +3,7 @@ import { resolvePeriod } from "../../engine/catalog/period.ts";
 import { normalize } from "../../engine/catalog/phrase-stems.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
 import { findPeriods } from "./periods.ts";
-import type { Interpretation } from "./understand.ts";
+import { type Interpretation, rowsInterpretation } from "./understand.ts";
 
 /**
  * Belief checks (#15, batch 18): a yes/no question whose answer is the number that settles it. Each form here is
@@ -102,6 +102,10 @@ const SHARE_IS = new RegExp(
 /** "is most of our MRR from Pro", "is the majority of MRR on Enterprise" */
 const SHARE_MOST =
   /^(?:is|are|was|were)\s+(most|the majority|the bulk|over half|more than half|less than half|under half)\s+of\s+(?:our\s+|all\s+|the\s+|total\s+)*(.+?)\s+(?:from|on|in|with|coming from)\s+(.+)$/;
+
+/** "are most of our paying customers in the US", "most of our paying customers are in the US" */
+const PEOPLE_MOST =
+  /^(?:are\s+)?(most|the majority|over half|more than half|less than half|under half)\s+of\s+(?:our\s+|all\s+|the\s+)*([a-z ]*?customers)\s+(?:are\s+|based\s+|located\s+)*((?:in|on|from)\s+.+)$/;
 
 const op = (said: string): "<" | ">" | "<=" | ">=" =>
   /^(?:less than|under|below)$/.test(said)
@@ -278,15 +282,72 @@ export function readBelief(typed: string, catalog: Catalog, at: Date, core: Core
     if (plan.status !== "plan" || !plan.calls.some((c) => c.role === "share")) return undefined;
     return withCheck(plan, { kind: "share", ...bound }, said);
   };
+  // "most of our paying customers are in the US", "US customers … half of our MRR": where no metric has the
+  // dimension, the share of a mart's rows (or of their measure summed) kept to the value among those of its population
+  const rows = (
+    part: string,
+    wholeSaid: string,
+    bound: { op: "<" | ">" | "<=" | ">="; value: number },
+    asked: string,
+  ) => {
+    const whole = wholeSaid.replace(/^(?:our|all|the|total)\s+/g, "").trim();
+    // "customers" alone are the paying ones (status active or past due), as "how many customers" reads them
+    const population =
+      /\bcustomers$/.test(whole) && /\b(?:paying|active|churned|past due|trialing|canceled|cancelled)\b/.test(whole)
+        ? whole
+        : "paying customers";
+    const measure = /\bcustomers$/.test(whole) ? undefined : whole;
+    const who = /^(?:in|on|from|based in|located in)\s/.test(part) ? part : /^(.+?)\s+customers$/.exec(part)?.[1];
+    if (!who) return undefined;
+    const kept = who.startsWith("in ") || who.startsWith("on ") || who.startsWith("from ") ? who : `in the ${who}`;
+    const plan = core(`how many ${population} are ${kept}`);
+    if (plan.status !== "plan" || plan.intent !== "count_rows" || plan.calls.length !== 1) return undefined;
+    const call = plan.calls[0]!;
+    const input = call.input as Parameters<typeof rowsInterpretation>[0];
+    if (measure && input.measure !== measure) return undefined;
+    const words = new Set(kept.split(/\s+/));
+    // the value said (US) or a name the mart's column gives it (germany → DE): the filter the part adds
+    const columns = catalog.models.get(input.mart)?.columns ?? [];
+    const said = (column: string, v: unknown) =>
+      words.has(String(v).toLowerCase()) ||
+      Object.entries(columns.find((c) => c.name === column)?.value_synonyms ?? {}).some(
+        ([name, values]) =>
+          values.includes(v as never) &&
+          new RegExp(`(?:^|\\s)${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:$|\\s)`).test(kept),
+      );
+    const named = (f: { column: string; value: unknown }) =>
+      (Array.isArray(f.value) ? f.value : [f.value]).some((v) => said(f.column, v));
+    const filters = input.filters ?? [];
+    if (filters.filter(named).length !== 1) return undefined;
+    const base = { ...input, filters: filters.filter((f) => !named(f)) };
+    const interpretation = rowsInterpretation(input, catalog, at, true, [
+      `"${asked}": a share of ${measure ? `the ${measure} of ` : ""}${population}, the kept rows over the same rows without "${kept}"`,
+    ]);
+    return {
+      status: "plan",
+      intent: "count_rows",
+      calls: [call, { role: "share", name: "top_n", input: base }],
+      interpretation: { ...interpretation, check: { kind: "share", ...bound, of: measure ? "total" : "rows" } },
+    } satisfies Plan;
+  };
   const si = SHARE_IS.exec(text);
   if (si) {
-    const read = share(si[1]!, si[4]!, { op: op(si[2]!), value: fraction(si[3]!) }, si[0]);
+    const bound = { op: op(si[2]!), value: fraction(si[3]!) };
+    const read = share(si[1]!, si[4]!, bound, si[0]) ?? rows(si[1]!, splitPeriod(si[4]!, at)[0], bound, si[0]);
     if (read) return read;
   }
   const sm = SHARE_MOST.exec(text);
   if (sm) {
     const less = /^(?:less|under)/.test(sm[1]!);
-    const read = share(sm[3]!, sm[2]!, { op: less ? "<" : ">", value: 0.5 }, sm[0]);
+    const bound = { op: less ? ("<" as const) : (">" as const), value: 0.5 };
+    const read = share(sm[3]!, sm[2]!, bound, sm[0]) ?? rows(sm[3]!, sm[2]!, bound, sm[0]);
+    if (read) return read;
+  }
+  // "most of our paying customers are in the US": the majority of a population said before where they are
+  const pm = PEOPLE_MOST.exec(text);
+  if (pm) {
+    const less = /^(?:less|under)/.test(pm[1]!);
+    const read = rows(pm[3]!, pm[2]!, { op: less ? "<" : ">", value: 0.5 }, pm[0]);
     if (read) return read;
   }
   return undefined;

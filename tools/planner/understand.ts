@@ -66,7 +66,7 @@ export interface Interpretation {
     | { kind: "winner"; named: string; bucket?: string; value?: string }
     | { kind: "negative" }
     | { kind: "bigger" | "covers"; first: string }
-    | { kind: "share"; op: "<" | ">" | "<=" | ">="; value: number }
+    | { kind: "share"; op: "<" | ">" | "<=" | ">="; value: number; of?: "rows" | "total" }
     | { kind: "shares" };
 }
 

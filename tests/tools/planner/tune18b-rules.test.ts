@@ -104,7 +104,7 @@ describe("which is bigger, A or B: both over the one period", () => {
     ["what's larger: new MRR or churned MRR last month", ["new_mrr", "churned_mrr"]],
     ["which was higher in October, deals won or deals lost?", ["deals_won", "deals_lost"]],
     ["did expansion MRR offset churned MRR in Q3?", ["expansion_mrr", "churned_mrr"]],
-    ["does new MRR cover the MRR we lost to churn this year", ["new_mrr", "churned_mrr"]],
+    ["does new MRR cover the MRR we lost to cancellations this year", ["new_mrr", "churned_mrr"]],
     ["Did expansion make up for the MRR lost to cancellations last quarter?", ["expansion_mrr", "churned_mrr"]],
   ])("%s", (q, metrics) => {
     const p = plan(q);
@@ -146,6 +146,30 @@ describe("a share of a total against a bound: the share, only of an additive met
     "is Enterprise over 50% of our win rate this year",
   ])("%s is not shared", (q) => {
     refusal(q);
+  });
+});
+
+describe("a share of a mart's rows where no metric has the dimension: kept rows over the same population", () => {
+  test.each([
+    ["Is it true that most of our paying customers are in the US?", "US", "rows"],
+    ["are more than half of our paying customers in the UK", "GB", "rows"],
+    ["are most of our customers based in Germany?", "DE", "rows"],
+    ["Do US customers account for more than half of our MRR?", "US", "total"],
+    ["do german customers make up more than 10% of our MRR", "DE", "total"],
+  ])("%s", (q, country, of) => {
+    const p = plan(q);
+    expect(p.intent).toBe("count_rows");
+    const [part, whole] = p.calls.map((c) => c.input.filters as { column: string; value: unknown }[]);
+    expect(part).toContainEqual(expect.objectContaining({ column: "country", value: country }));
+    // the population is the paying customers, with and without the country
+    expect(whole).toEqual(part!.filter((f) => f.column !== "country"));
+    expect(whole).toContainEqual(expect.objectContaining({ column: "status" }));
+    expect(p.interpretation!.check).toMatchObject({ kind: "share", of });
+  });
+
+  test("a share of an amount the rows do not carry is not read from them", () => {
+    const p = planQuestion("do US customers account for more than half of our churn rate?");
+    expect(p.status === "refusal" || p.intent !== "count_rows").toBe(true);
   });
 });
 
