@@ -648,6 +648,9 @@ function describeMartLines(o: Out<typeof describeMart>): string[] {
 /** Tool results → the answer's lines, written only from what the tools returned. */
 /** "new minus churned MRR", "tickets per customer": both sides stated, then what they make. */
 function arithmeticLines(results: RoledResult[]): string[] {
+  // "as a share of all tickets, Q3 against Q2" (planner/belief.ts): one part-over-whole pair per period, each stated
+  if (results.filter((r) => r.role === "left").length > 1 && results.length % 2 === 0)
+    return results.flatMap((_, i) => (i % 2 ? [] : arithmeticLines(results.slice(i, i + 2))));
   const left = results.find((r) => r.role === "left")?.output as unknown as MetricResult;
   const rightR = results.find(
     (r) => r.role === "minus" || r.role === "per" || r.role === "share" || r.role === "times",

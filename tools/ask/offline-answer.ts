@@ -1,5 +1,6 @@
 import { asDpError } from "../../engine/errors.ts";
 import { qualityIssues, type Citation } from "../citations.ts";
+import { beliefLines } from "./belief-lines.ts";
 import { answerValues, composeAnswer, datedAllTime, type AnswerValue, type RoledResult } from "./compose.ts";
 import type { ToolContext } from "../context.ts";
 import { callPlannerTool } from "../toolbox/planner-tools.ts";
@@ -118,9 +119,11 @@ export async function askOffline(
       interpretation,
     );
     const readAs = interpretation ? [`Read as: ${interpretation.read_as}.`] : [];
+    // a belief checked ("was September our best month?"): the verdict after the numbers that settle it
+    const verdict = beliefLines(interpretation?.check, results, interpretation?.argmax?.direction);
     return finish({
       status: "answered",
-      answer: [...warnings.map((w) => `⚠ ${w}`), ...readAs, ...lines].join("\n"),
+      answer: [...warnings.map((w) => `⚠ ${w}`), ...readAs, ...lines, ...verdict].join("\n"),
       ...common,
       values: answerValues(results, plan.intent),
       interpretation: interpretation ?? null,

@@ -1,4 +1,5 @@
 import { rankingSaid } from "./vocabulary.ts";
+import { guardShare, readBelief } from "./belief.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -265,7 +266,11 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
   const bucketed =
     readCompound(asked, at, (q) => planQuestionCore(q, catalog, at), askBack) ??
     readBucketCount(asked, catalog, at, askBack);
-  const core = bucketed ?? planQuestionCore(asked, catalog, at);
+  const coreQ = (q: string) => planQuestionCore(q, catalog, at);
+  // a belief checked ("was September our best month …", "is Starter under 10% of MRR"): read as the question that
+  // settles it before the words around it are read as a plain metric ("MRR from Pro" for "most of our MRR from Pro")
+  const believed = bucketed ? undefined : readBelief(asked, catalog, at, coreQ);
+  const core = believed ?? guardShare(asked, bucketed ?? planQuestionCore(asked, catalog, at), at, coreQ);
   const grown =
     (core.status === "refusal" && (growthVersus(asked, catalog, at) || deframed(asked, catalog, at))) || core;
   const planned = grown.status === "plan" && !grown.interpretation ? withRowsReading(grown, catalog, at) : grown;

@@ -57,6 +57,17 @@ export interface Interpretation {
   compound?: { months: number };
   /** "the median monthly cash collected": the middle of the buckets' values rather than their mean */
   statistic?: "median";
+  /**
+   * a belief the question checks (belief.ts): the named bucket or person leads the ranking ("was September our best
+   * month"), a level fell in some bucket (its net new below 0), which of two is larger, a share against a bound, or
+   * a share in each of two periods
+   */
+  check?:
+    | { kind: "winner"; named: string; bucket?: string; value?: string }
+    | { kind: "negative" }
+    | { kind: "bigger" | "covers"; first: string }
+    | { kind: "share"; op: "<" | ">" | "<=" | ">="; value: number; of?: "rows" | "total" }
+    | { kind: "shares" };
 }
 
 export interface Understood {
