@@ -27,6 +27,7 @@ import type { CallRole, Intent, Plan, PlannedCall, Refusal } from "./plan-types.
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
 import { restatesDefinition, withoutFrame } from "./frame.ts";
+import { readMessage } from "./message.ts";
 import { withoutNoise } from "./noise.ts";
 import { learnerEnglish } from "./vocabulary.ts";
 import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
@@ -255,6 +256,35 @@ function plan1(intent: Intent, calls: PlannedCall[]): Plan {
  * confidence becomes a refusal that says why; it never guesses a metric.
  */
 export function planQuestion(typed: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
+  // a whole chat message — backstory, hedges, a pasted line, a self-correction around the ask — read for its ask
+  // (message.ts) when it cannot be read as typed; a self-corrected one never is (it names both periods)
+  // (instructions to me or SQL anywhere in a message are refused whatever else it says)
+  const whole = normalize(typed);
+  const message = INJECTION.test(whole) || SQL.test(whole) ? undefined : readMessage(typed, catalog, at);
+  const corrected = message && "ask" in message && message.corrected;
+  const asTyped = corrected ? undefined : planTyped(typed, catalog, at);
+  if (asTyped?.status === "plan" || !message) return asTyped ?? planTyped(typed, catalog, at);
+  if ("askBack" in message) return { ...refuse(catalog, message.askBack), kind: "clarify", unplaced: message.unplaced };
+  const again = planTyped(message.ask, catalog, at);
+  if (again.status !== "plan") return asTyped && again.kind !== "clarify" ? asTyped : again;
+  // a plan with no reading could not show what was set aside: the message is left as it was read
+  if (!again.interpretation) return asTyped ?? again;
+  const setAside = message.setAside.map((s) => `"${s}"`).join(", ");
+  return {
+    ...again,
+    interpretation: {
+      ...again.interpretation,
+      read_as: `${again.interpretation.read_as} (the question read as "${message.ask}"${setAside ? `; set aside: ${setAside}` : ""})`,
+      why: [
+        ...again.interpretation.why,
+        ...message.notes,
+        ...(setAside ? [`${setAside}: said around the question, naming nothing that changes the number`] : []),
+      ],
+    },
+  };
+}
+
+function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // "hey dp, quick q — … ? thanks!": the greeting, frame and thanks around a question are read as the question alone
   const question = withoutNoise(typed, catalog);
   const said = saysExclusion(normalize(question).replace(/[?!.]+$/, ""));
