@@ -69,13 +69,17 @@ const OCCASION_FIRST =
  * and the reason said after one ("…in october want to brag about it at the all hands").
  */
 const RUN_ON_AFTER =
-  /\s(?=(?:(?:i|we)\s+)?(?:want|need|have|got|gotta|wanna)\s+to\s|so\s+(?:i|we)\s+can\s|because\s|cause\s|cuz\s)/i;
+  /\s(?=(?:(?:i|we)\s+)?(?:want|need|have|got|gotta|wanna)\s+to\s|(?:i\s+)?need\s+(?:it|this|that)\s+(?:for|by|before)\s|so\s+(?:i|we)\s+can\s|because\s|cause\s|cuz\s)/i;
 const RUN_ON_QUESTION =
   /\s(?=(?:how\s+(?:much|many|long|fast|often)|what(?:'s|s)?\s+(?:is|was|were|are|did|does|do|our|the)|whats|which\s+[a-z]+\s+(?:has|had|have|is|was|brings?|did)|who\s+(?:closed|won|had|has|is|was|did|brought|sold))\b)/i;
 
 /** A question or a request: a question word or auxiliary first, or a request frame anywhere. */
-const ASKS =
-  /^(?:(?:and|so|but|also|ok|okay|hey|hi)[\s,]+)*(?:how|what|what's|whats|which|who|whose|when|where|is|are|was|were|did|does|do|has|have|can|could|would|will|any|compare|show|give|tell|pull|grab|get|find|check|list)\b|\b(?:can|could|would|will)\s+(?:you|someone|anyone|somebody|u)\b|\b(?:i|we)\s+(?:need|want|would\s+like|'d\s+like)\b|\bplease\b|\bpls\b/i;
+const QUESTION_START =
+  /^(?:(?:and|so|but|also|ok|okay|hey|hi)[\s,]+)*(?:how|what|what's|whats|which|who|whose|when|where|is|are|was|were|did|does|do|has|have|can|could|would|will|any|compare|show|give|tell|pull|grab|get|find|check|list)\b/i;
+const ASKS = new RegExp(
+  String.raw`${QUESTION_START.source}|\b(?:can|could|would|will)\s+(?:you|someone|anyone|somebody|u)\b|\b(?:i|we)\s+(?:need|want|would\s+like|'d\s+like)\b|\bplease\b|\bpls\b`,
+  "i",
+);
 /** A part said with a question mark only ("…, before refunds come out?"): an ask when no part is said as one. */
 const QUESTION_MARK = /\?\s*$/;
 
@@ -221,7 +225,7 @@ export function readMessage(message: string, catalog: Catalog, at: Date): Messag
     if (!m) continue;
     const said = (m[1] ?? m[2] ?? "").trim();
     // "sorry, what was MRR in October?": a question of its own, not a correction of the one before
-    if (ASKS.test(said)) continue;
+    if (QUESTION_START.test(said)) continue;
     const fixed = correct(parts[i - 1]!.text, said, catalog, at);
     // a correction that cannot be applied ("…for Pro? sorry, I mean Starter") is never set aside as context
     if (!fixed)
@@ -249,7 +253,7 @@ export function readMessage(message: string, catalog: Catalog, at: Date): Messag
     return { part: p, text, said: saidIn(text, catalog, at) };
   });
   const names = (w: (typeof weighed)[number]) => w.said.metric;
-  const asks = (w: (typeof weighed)[number]) => ASKS.test(w.text);
+  const asks = (w: (typeof weighed)[number]) => !w.part.tail && ASKS.test(w.text);
   const marked = (w: (typeof weighed)[number]) => !w.part.tail && QUESTION_MARK.test(w.text);
   // a question that names no metric ("what should I have told him?") is the ask: the message is read as typed
   if (weighed.some((w) => (asks(w) || marked(w)) && !names(w) && !/\b(?:that|this|it)\b/i.test(w.text))) {

@@ -263,7 +263,9 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
   const message = INJECTION.test(whole) || SQL.test(whole) ? undefined : readMessage(typed, catalog, at);
   const corrected = message && "ask" in message && message.corrected;
   const asTyped = corrected ? undefined : planTyped(typed, catalog, at);
-  if (asTyped?.status === "plan" || !message) return asTyped ?? planTyped(typed, catalog, at);
+  // (a plan with no reading of a metric — "what can you help with" in a sign-off — gives way to the message's ask)
+  if (!message || (asTyped?.status === "plan" && (asTyped.interpretation || "askBack" in message)))
+    return asTyped ?? planTyped(typed, catalog, at);
   if ("askBack" in message) return { ...refuse(catalog, message.askBack), kind: "clarify", unplaced: message.unplaced };
   const again = planTyped(message.ask, catalog, at);
   if (again.status !== "plan") return asTyped && again.kind !== "clarify" ? asTyped : again;
