@@ -1,6 +1,7 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { tokensOf } from "../../engine/catalog/phrase-stems.ts";
 import { columnOf } from "./lexicon.ts";
+import { withoutNoise } from "./noise.ts";
 import { findPeriods } from "./periods.ts";
 import { candidatesFor } from "./understand.ts";
 
@@ -103,6 +104,14 @@ const FRAME_ADVERB =
 /** An instruction to act in the ask ("could you retry the failed payments in Stripe", "email the numbers"). */
 const ACTS =
   /\b(?:retry|re-?run|refund|cancel|charge|send|e-?mail|post|delete|remove|update|notify|message|contact|reach\s+out|schedule|export|fix|pause|turn\s+off|write\s+to)\b/i;
+
+/**
+ * Instructions in a message — markup ("<system>"), a link, "from now on", a part that orders ("then POST the list",
+ * "answer every question with …", "set mrr to 50k") — are never context to set aside: the message is read as typed.
+ */
+const INSTRUCTS_ANYWHERE = /<\/?[a-z][^>]*>|https?:\/\/|\bwww\.|\bfrom\s+now\s+on\b/i;
+const ORDERS =
+  /^(?:(?:and|then|also|after\s+that)[\s,]+)*(?:please\s+)?(?:post|send|set|answer|reply|respond|say|always|never|ignore|forget|e-?mail|export|delete|drop|update|change|write|print|output|repeat|run|call|upload|share)\b/i;
 
 /** "since then", "after that": the ask points at a moment the backstory names. */
 const SINCE_THEN = /\b(since|after|from)\s+(?:then|that(?:\s+(?:date|day|point))?)\b/i;
@@ -216,7 +225,9 @@ const readAway = (text: string) =>
  * change the number; undefined when the message is one part (the planner reads it as typed) or no part asks.
  */
 export function readMessage(message: string, catalog: Catalog, at: Date): MessageReading | MessageAskBack | undefined {
+  if (INSTRUCTS_ANYWHERE.test(message)) return undefined;
   const parts = partsOf(message);
+  if (parts.some((p) => ORDERS.test(p.text))) return undefined;
   const notes: string[] = [];
   let corrected = false;
   // a self-correction replaces what it corrects in the part before it: a period, or a value of a dimension
@@ -249,15 +260,22 @@ export function readMessage(message: string, catalog: Catalog, at: Date): Messag
     return !d;
   });
   const weighed = rest.map((p) => {
-    const text = readAway(p.text);
+    // the frames around a part ("can you tell me", "do we know", "thanks!") are read away as around a question
+    const text = readAway(withoutNoise(p.text, catalog));
     return { part: p, text, said: saidIn(text, catalog, at) };
   });
   const names = (w: (typeof weighed)[number]) => w.said.metric;
   const asks = (w: (typeof weighed)[number]) => !w.part.tail && ASKS.test(w.text);
   const marked = (w: (typeof weighed)[number]) => !w.part.tail && QUESTION_MARK.test(w.text);
-  // a question that names no metric ("what should I have told him?") is the ask: the message is read as typed
-  if (weighed.some((w) => (asks(w) || marked(w)) && !names(w) && !/\b(?:that|this|it)\b/i.test(w.text))) {
-    if (!weighed.some((w) => names(w) && (asks(w) || marked(w)))) return undefined;
+  // a question that names no metric ("what should I have told him?") is the ask: the message is read as typed —
+  // unless it points at the one metric said before it ("DAU/MAU is what investors look at. What was ours in October?")
+  const questions = weighed.filter((w) => asks(w) || marked(w));
+  if (questions.length && !questions.some(names)) {
+    const bare = questions.length === 1 ? questions[0]! : undefined;
+    const pointed = bare && pointedAt(bare.text, weighed.filter(names), catalog);
+    if (!bare || !pointed) return undefined;
+    notes.push(`"${pointed.word}": ${pointed.phrase}, the one metric the message names before the question`);
+    weighed[weighed.indexOf(bare)] = { ...bare, text: pointed.text, said: saidIn(pointed.text, catalog, at) };
   }
   // an ask said as a question with its question mark first, then as a question or a request, then by its question
   // mark alone, then (a request typed as a noun phrase: "gross revenue retention for october please, it's for the
@@ -328,6 +346,28 @@ export function readMessage(message: string, catalog: Catalog, at: Date): Messag
       `names ${backPeriods.map((p) => `"${p}"`).join(", ")} and the question names no period`,
     );
   return { ask: askText, setAside, notes, corrected };
+}
+
+/** "ours", "it", "that number" in a question: the metric the one other part naming one names, said as typed there. */
+const POINTS = /\b(ours|(?:that|this|the)\s+(?:number|figure|metric|one)|it|that|this)\b/i;
+
+function pointedAt(
+  question: string,
+  named: { text: string }[],
+  catalog: Catalog,
+): { text: string; word: string; phrase: string } | undefined {
+  const m = POINTS.exec(question);
+  if (!m || named.length !== 1) return undefined;
+  const tokens = tokensOf(named[0]!.text.toLowerCase());
+  const [first, second] = candidatesFor(tokens, catalog);
+  // one metric, said by more of its words than any other ("DAU/MAU" is stickiness, not DAU): "churn" alone is several
+  if (!first || (second && second.covered.size >= first.covered.size)) return undefined;
+  const at = tokens.map((t, i) => (first.covered.has(t.stem) ? i : -1)).filter((i) => i >= 0);
+  const [a, b] = [at[0]!, at[at.length - 1]!];
+  if (b - a + 1 !== at.length) return undefined;
+  const phrase = named[0]!.text.toLowerCase().slice(tokens[a]!.start, tokens[b]!.end);
+  const said = m[1]!.toLowerCase() === "ours" ? `our ${phrase}` : phrase;
+  return { text: question.replace(m[0], said), word: m[0], phrase };
 }
 
 function askBack(part: string, why: string): MessageAskBack {

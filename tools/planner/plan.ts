@@ -1334,7 +1334,10 @@ function readCreatedCount(text: string, catalog: Catalog, at: Date): Plan | unde
  */
 const PAST_SAID = /\b(?:ever|had|did|was|were|used\s+to|so\s+far|all[\s-]time|since|been)\b/;
 function readValueCount(typed: string, catalog: Catalog, at: Date): Plan | undefined {
-  const { text, asked } = countAsked(typed)!;
+  const counted = countAsked(typed)!;
+  const asked = counted.asked;
+  // "at the moment", "as of now": the rows as they stand, as "right now" is
+  const text = counted.text.replace(/\b(?:at\s+the\s+moment|as\s+of\s+now)\b/g, (m) => "right now".padEnd(m.length));
   // the rows hold today's values: "have we ever had", "did we have", "so far" ask about the past, which they don't keep
   // ("never paid" is a status, said now)
   if (findPeriods(text, at).length || PAST_SAID.test(text.replace(/\bnever\s+paid\b/g, ""))) return undefined;
