@@ -113,6 +113,9 @@ const INSTRUCTS_ANYWHERE = /<\/?[a-z][^>]*>|https?:\/\/|\bwww\.|\bfrom\s+now\s+o
 const ORDERS =
   /^(?:(?:and|then|also|after\s+that)[\s,]+)*(?:please\s+)?(?:post|send|set|answer|reply|respond|say|always|never|ignore|forget|e-?mail|export|delete|drop|update|change|write|print|output|repeat|run|call|upload|share)\b/i;
 
+/** The ask's own "now": a period said, though no named one ("how many paying customers do we have right now"). */
+const NOW = /\b(?:right\s+now|now|currently|at\s+the\s+moment|today|as\s+of\s+today|to\s+date|so\s+far)\b/i;
+
 /** "since then", "after that": the ask points at a moment the backstory names. */
 const SINCE_THEN = /\b(since|after|from)\s+(?:then|that(?:\s+(?:date|day|point))?)\b/i;
 
@@ -325,11 +328,13 @@ export function readMessage(message: string, catalog: Catalog, at: Date): Messag
     // a second question or request naming the catalog ("… up on a year ago? Compare October with October 2025.")
     // is part of what is asked, never context: the message is read as typed
     if (named && (asks(w) || marked(w))) return undefined;
-    if (NARROWS.test(w.text) && (named || /\b(?:account|customer|deal|plan|user|ticket)s?\b/i.test(w.text)))
-      return askBack(w.part.text, "narrows what is counted");
-    for (const [dim, vals] of s.values) {
-      const askNames = askSaid.values.has(dim) || askSaid.dimensions.has(dim);
-      if (!askNames) return askBack(w.part.text, `names ${vals.map((v) => `"${v}"`).join(", ")}`);
+    // ("we only sell in the US": a narrowing word is asked back even when what it narrows to is no catalog value)
+    if (NARROWS.test(w.text)) return askBack(w.part.text, "narrows what is counted");
+    // a value held by several columns ("Starter": a plan, a churn-risk tier) gives way when the ask names any of them
+    for (const value of new Set([...s.values.values()].flat().map((v) => v.toLowerCase()))) {
+      const holders = [...s.values].filter(([, vs]) => vs.some((v) => v.toLowerCase() === value)).map(([d]) => d);
+      if (!holders.some((d) => askSaid.values.has(d) || askSaid.dimensions.has(d)))
+        return askBack(w.part.text, `names "${value}"`);
     }
     backPeriods.push(...s.periods.map((p) => p.text));
     setAside.push(w.part.text);
@@ -340,7 +345,7 @@ export function readMessage(message: string, catalog: Catalog, at: Date): Messag
     if (moments.length !== 1) return undefined;
     askText = askText.replace(since[0], `${since[1]} ${moments[0]}`);
     notes.push(`"${since[0]}": ${moments[0]}, the one date the message names before the question`);
-  } else if (!askSaid.periods.length && backPeriods.length)
+  } else if (!askSaid.periods.length && !NOW.test(askText) && backPeriods.length)
     return askBack(
       weighed.find((w) => w.said.periods.length && w !== ask)!.part.text,
       `names ${backPeriods.map((p) => `"${p}"`).join(", ")} and the question names no period`,

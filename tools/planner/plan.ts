@@ -276,7 +276,7 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
     ...again,
     interpretation: {
       ...again.interpretation,
-      read_as: `${again.interpretation.read_as} (the question read as "${message.ask}"${setAside ? `; set aside: ${setAside}` : ""})`,
+      read_as: `${again.interpretation.read_as} (the question read as "${message.ask}"${message.notes.map((n) => `; ${n}`).join("")}${setAside ? `; set aside: ${setAside}` : ""})`,
       why: [
         ...again.interpretation.why,
         ...message.notes,
