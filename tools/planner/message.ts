@@ -78,7 +78,7 @@ const RUN_ON_QUESTION =
 const QUESTION_START =
   /^(?:(?:and|so|but|also|ok|okay|hey|hi)[\s,]+)*(?:how|what|what's|whats|which|who|whose|when|where|is|are|was|were|did|does|do|has|have|can|could|would|will|any|compare|show|give|tell|pull|grab|get|find|check|list)\b/i;
 const ASKS = new RegExp(
-  String.raw`${QUESTION_START.source}|\b(?:can|could|would|will)\s+(?:you|someone|anyone|somebody|u)\b|\b(?:i|we)\s+(?:need|want|would\s+like|'d\s+like)\b|\bplease\b|\bpls\b`,
+  String.raw`${QUESTION_START.source}|\b(?:can|could|would|will)\s+(?:you|someone|anyone|somebody|u)\b|\b(?:i|we)\s+(?:need|want|would\s+like|'d\s+like)\b(?!\s+to\s+(?!know|see|get|find|check|pull|have|hear)[a-z])|\bplease\b|\bpls\b`,
   "i",
 );
 /** A part said with a question mark only ("…, before refunds come out?"): an ask when no part is said as one. */
@@ -204,6 +204,15 @@ function saidIn(text: string, catalog: Catalog, at: Date): Said {
       ];
       if (named.length) values.set(dim, [...new Set([...(values.get(dim) ?? []), ...named])]);
     }
+  // a value of a column no metric is split by ("Germany" of customers.country, read by the row counts) names a slice too
+  for (const [mart, model] of catalog.models)
+    for (const col of model.columns) {
+      const named = [
+        ...(catalog.dimensionValues?.get(`${mart}.${col.name}`) ?? []).filter((v) => v.length > 2 && has(v)),
+        ...Object.keys(col.value_synonyms ?? {}).filter(has),
+      ];
+      if (named.length) values.set(col.name, [...new Set([...(values.get(col.name) ?? []), ...named])]);
+    }
   const metric = candidatesFor(tokensOf(lower), catalog).length > 0;
   const periods = findPeriods(lower, at).map((p) => ({
     text: lower.slice(p.start, p.end),
@@ -262,14 +271,17 @@ export function readMessage(message: string, catalog: Catalog, at: Date): Messag
     if (d) definitions.push({ word: d[2]!.trim(), means: d[3]!.trim(), part: p.text });
     return !d;
   });
-  const weighed = rest.map((p) => {
+  const weighed = rest.map((p, i) => {
     // the frames around a part ("can you tell me", "do we know", "thanks!") are read away as around a question
     const text = readAway(withoutNoise(p.text, catalog));
-    return { part: p, text, said: saidIn(text, catalog, at) };
+    // whether it asks is read on the part as typed ("I'd like it for this week instead" asks, though its frame goes),
+    // save the frame opening the message, which frames all of it ("can you tell me Our lead investor keeps …")
+    const cue = i === 0 ? text : readAway(p.text);
+    return { part: p, text, cue, said: saidIn(text, catalog, at) };
   });
   const names = (w: (typeof weighed)[number]) => w.said.metric;
-  const asks = (w: (typeof weighed)[number]) => !w.part.tail && ASKS.test(w.text);
-  const marked = (w: (typeof weighed)[number]) => !w.part.tail && QUESTION_MARK.test(w.text);
+  const asks = (w: (typeof weighed)[number]) => !w.part.tail && ASKS.test(w.cue);
+  const marked = (w: (typeof weighed)[number]) => !w.part.tail && QUESTION_MARK.test(w.cue);
   // a question that names no metric ("what should I have told him?") is the ask: the message is read as typed —
   // unless it points at the one metric said before it ("DAU/MAU is what investors look at. What was ours in October?")
   const questions = weighed.filter((w) => asks(w) || marked(w));
@@ -278,7 +290,12 @@ export function readMessage(message: string, catalog: Catalog, at: Date): Messag
     const pointed = bare && pointedAt(bare.text, weighed.filter(names), catalog);
     if (!bare || !pointed) return undefined;
     notes.push(`"${pointed.word}": ${pointed.phrase}, the one metric the message names before the question`);
-    weighed[weighed.indexOf(bare)] = { ...bare, text: pointed.text, said: saidIn(pointed.text, catalog, at) };
+    weighed[weighed.indexOf(bare)] = {
+      ...bare,
+      text: pointed.text,
+      cue: pointed.text,
+      said: saidIn(pointed.text, catalog, at),
+    };
   }
   // an ask said as a question with its question mark first, then as a question or a request, then by its question
   // mark alone, then (a request typed as a noun phrase: "gross revenue retention for october please, it's for the
@@ -330,6 +347,8 @@ export function readMessage(message: string, catalog: Catalog, at: Date): Messag
     if (named && (asks(w) || marked(w))) return undefined;
     // ("we only sell in the US": a narrowing word is asked back even when what it narrows to is no catalog value)
     if (NARROWS.test(w.text)) return askBack(w.part.text, "narrows what is counted");
+    // "… but I'd like it for this week instead": a change of what is asked, never context
+    if (named && /\binstead\b/i.test(w.text)) return askBack(w.part.text, "changes what is asked");
     // a value held by several columns ("Starter": a plan, a churn-risk tier) gives way when the ask names any of them
     for (const value of new Set([...s.values.values()].flat().map((v) => v.toLowerCase()))) {
       const holders = [...s.values].filter(([, vs]) => vs.some((v) => v.toLowerCase() === value)).map(([d]) => d);

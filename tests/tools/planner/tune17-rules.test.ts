@@ -254,6 +254,10 @@ describe("traps: context that could change the number is asked back", () => {
     "Context: we only sell in the US. How many paying customers do we have right now?",
     "Our Enterprise plan customers are mostly in Germany. How many paying customers do we have in France?",
     "How many deals did we win last quarter? I'm asking about the Enterprise pipeline.",
+    // "there" is the country said before: a slice of a column no metric is split by
+    "Germany has been our best market. How many paying customers do we have there?",
+    // the forwarder changes the period of the pasted question
+    "> how many tickets came in last week?\nthat's from Sam, but I'd like it for this week instead",
   ])("a filter said after or before the ask is asked back: %p", (q) => {
     expect(refusal(q).kind).toBe("clarify");
   });
