@@ -28,6 +28,7 @@ import type { CallRole, Intent, Plan, PlannedCall, Refusal } from "./plan-types.
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
 import { restatesDefinition, withoutFrame } from "./frame.ts";
+import { readMessage } from "./message.ts";
 import { withoutNoise } from "./noise.ts";
 import { learnerEnglish } from "./vocabulary.ts";
 import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
@@ -256,6 +257,37 @@ function plan1(intent: Intent, calls: PlannedCall[]): Plan {
  * confidence becomes a refusal that says why; it never guesses a metric.
  */
 export function planQuestion(typed: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
+  // a whole chat message — backstory, hedges, a pasted line, a self-correction around the ask — read for its ask
+  // (message.ts) when it cannot be read as typed; a self-corrected one never is (it names both periods)
+  // (instructions to me or SQL anywhere in a message are refused whatever else it says)
+  const whole = normalize(typed);
+  const message = INJECTION.test(whole) || SQL.test(whole) ? undefined : readMessage(typed, catalog, at);
+  const corrected = message && "ask" in message && message.corrected;
+  const asTyped = corrected ? undefined : planTyped(typed, catalog, at);
+  // (a plan with no reading of a metric — "what can you help with" in a sign-off — gives way to the message's ask)
+  if (!message || (asTyped?.status === "plan" && (asTyped.interpretation || "askBack" in message)))
+    return asTyped ?? planTyped(typed, catalog, at);
+  if ("askBack" in message) return { ...refuse(catalog, message.askBack), kind: "clarify", unplaced: message.unplaced };
+  const again = planTyped(message.ask, catalog, at);
+  if (again.status !== "plan") return asTyped && again.kind !== "clarify" ? asTyped : again;
+  // a plan with no reading could not show what was set aside: the message is left as it was read
+  if (!again.interpretation) return asTyped ?? again;
+  const setAside = message.setAside.map((s) => `"${s}"`).join(", ");
+  return {
+    ...again,
+    interpretation: {
+      ...again.interpretation,
+      read_as: `${again.interpretation.read_as} (the question read as "${message.ask}"${message.notes.map((n) => `; ${n}`).join("")}${setAside ? `; set aside: ${setAside}` : ""})`,
+      why: [
+        ...again.interpretation.why,
+        ...message.notes,
+        ...(setAside ? [`${setAside}: said around the question, naming nothing that changes the number`] : []),
+      ],
+    },
+  };
+}
+
+function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // "hey dp, quick q — … ? thanks!": the greeting, frame and thanks around a question are read as the question alone
   const question = withoutNoise(typed, catalog);
   const said = saysExclusion(normalize(question).replace(/[?!.]+$/, ""));
@@ -1307,7 +1339,10 @@ function readCreatedCount(text: string, catalog: Catalog, at: Date): Plan | unde
  */
 const PAST_SAID = /\b(?:ever|had|did|was|were|used\s+to|so\s+far|all[\s-]time|since|been)\b/;
 function readValueCount(typed: string, catalog: Catalog, at: Date): Plan | undefined {
-  const { text, asked } = countAsked(typed)!;
+  const counted = countAsked(typed)!;
+  const asked = counted.asked;
+  // "at the moment", "as of now": the rows as they stand, as "right now" is
+  const text = counted.text.replace(/\b(?:at\s+the\s+moment|as\s+of\s+now)\b/g, (m) => "right now".padEnd(m.length));
   // the rows hold today's values: "have we ever had", "did we have", "so far" ask about the past, which they don't keep
   // ("never paid" is a status, said now)
   if (findPeriods(text, at).length || PAST_SAID.test(text.replace(/\bnever\s+paid\b/g, ""))) return undefined;

@@ -1356,7 +1356,9 @@ function attemptWith(
   const joinedTo = (h: (typeof valueHits)[number]) =>
     filters.find((f) => {
       if (f.dimension !== h.dim || (h.syn && !h.first)) return false;
-      const prev = valueHits.find((v) => v.dim === f.dimension && v.said === f.said)!;
+      // a filter read from no value hit (a synonym of the dimension's values) joins nothing
+      const prev = valueHits.find((v) => v.dim === f.dimension && v.said === f.said);
+      if (!prev) return false;
       const [a, b] = prev.at < h.at ? [prev.at + prev.len, h.at] : [h.at + h.len, prev.at];
       const between = tokens.slice(a, b).map((t) => t.raw);
       return (
