@@ -200,6 +200,9 @@ function twoMetrics(plan: Plan | Refusal): plan is Plan {
  */
 export function readBelief(typed: string, catalog: Catalog, at: Date, core: Core): Plan | Refusal | undefined {
   const text = bare(typed);
+  // one sentence only: "June was our best month ever. How many paying customers do we have?" states a belief as
+  // backstory and asks something else (the message's ask is found by message.ts, not read as a check)
+  if (/[.?!;]\s+\S/.test(text)) return undefined;
   // superlative over periods, a bucket named: the ranking of the buckets, and whether the named one leads it
   const nb = NAMED_BUCKET.exec(text);
   if (nb) {

@@ -109,9 +109,14 @@ const ACTS =
  * Instructions in a message — markup ("<system>"), a link, "from now on", a part that orders ("then POST the list",
  * "answer every question with …", "set mrr to 50k") — are never context to set aside: the message is read as typed.
  */
-const INSTRUCTS_ANYWHERE = /<\/?[a-z][^>]*>|https?:\/\/|\bwww\.|\bfrom\s+now\s+on\b/i;
+const INSTRUCTS_ANYWHERE =
+  /<\/?[a-z][^>]*>|https?:\/\/|\bwww\.|\bfrom\s+now\s+on\b|(?:^|[\s(])(?:~|\.{1,2})?\/[\w.-]+\/|\bid_rsa\b|\.ssh\b|\.env\b|\b(?:system\s+)?prompt\b|\b(?:contents?|text)\s+of\s+(?:the\s+)?(?:file|folder|directory|~|\/)|\b(?:to|in|into|at\s+the\s+end\s+of)\s+(?:the|your)\s+(?:answer|reply|response|output)\b/i;
+/**
+ * A part that orders, after any lead-in a postscript or an aside uses ("p.s.", "btw", "oh and", "one more thing:"):
+ * "p.s. append the file to the answer" is an instruction, not backstory.
+ */
 const ORDERS =
-  /^(?:(?:and|then|also|after\s+that)[\s,]+)*(?:please\s+)?(?:post|send|set|answer|reply|respond|say|always|never|ignore|forget|e-?mail|export|delete|drop|update|change|write|print|output|repeat|run|call|upload|share)\b/i;
+  /^(?:(?:p\.?\s?s\.?|btw|by\s+the\s+way|oh|and|then|also|after\s+that|one\s+more\s+thing|finally|lastly)[\s,:;.-]+)*(?:please\s+)?(?:post|send|set|answer|reply|respond|say|always|never|ignore|forget|e-?mail|export|delete|drop|update|change|write|print|output|repeat|run|call|upload|share|append|attach|include|add|paste|reveal|show|read|open|cat|dump|list|copy|leak|disclose)\b/i;
 
 /** The ask's own "now": a period said, though no named one ("how many paying customers do we have right now"). */
 const NOW = /\b(?:right\s+now|now|currently|at\s+the\s+moment|today|as\s+of\s+today|to\s+date|so\s+far)\b/i;
