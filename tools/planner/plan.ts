@@ -23,6 +23,7 @@ import {
   type ArithmeticRead,
 } from "./arithmetic.ts";
 import { readBucketCount, readCompound } from "./buckets.ts";
+import { readCheck, withDirection } from "./checks.ts";
 import type { CallRole, Intent, Plan, PlannedCall, Refusal } from "./plan-types.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
@@ -266,9 +267,17 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
     readCompound(asked, at, (q) => planQuestionCore(q, catalog, at), askBack) ??
     readBucketCount(asked, catalog, at, askBack);
   const core = bucketed ?? planQuestionCore(asked, catalog, at);
+  // "have we crossed $1M ARR yet", "more customers in Q3 than in Q2": a belief checked, read by its plain question(s)
+  const side = (q: string) => {
+    const p = planQuestionCore(q, catalog, at);
+    return p.status === "plan" && !p.interpretation ? withRowsReading(p, catalog, at) : p;
+  };
   const grown =
-    (core.status === "refusal" && (growthVersus(asked, catalog, at) || deframed(asked, catalog, at))) || core;
-  const planned = grown.status === "plan" && !grown.interpretation ? withRowsReading(grown, catalog, at) : grown;
+    (core.status === "refusal" &&
+      (growthVersus(asked, catalog, at) || readCheck(asked, catalog, at, side) || deframed(asked, catalog, at))) ||
+    core;
+  const rowsRead = grown.status === "plan" && !grown.interpretation ? withRowsReading(grown, catalog, at) : grown;
+  const planned = rowsRead.status === "plan" ? withDirection(asked, rowsRead, catalog) : rowsRead;
   if (planned.status !== "plan" || !planned.interpretation) return planned;
   const metrics = [
     // a comparison reads its metric as query_metric does: the same mart, the same test accounts left out
