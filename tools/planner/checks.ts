@@ -26,7 +26,10 @@ type Side = (question: string) => Plan | Refusal;
 
 /** "is it true that …", "my gut says …", "can you confirm …": the frame of a belief, set aside */
 const LEAD_FRAME =
-  /^(?:(?:so|ok|okay|hey|quick q|quick question|sanity check|reality check|honest question)[,:\s—-]+)*(?:is it (?:true|right|correct|the case) that|am i (?:right|correct|wrong) (?:that|in thinking(?: that)?|to think(?: that)?)|(?:my )?(?:gut|hunch|sense|feeling) (?:says|tells me|is)(?: that)?|i (?:think|believe|feel like|suspect|reckon|heard|was told)(?: that)?|(?:can|could) you (?:confirm|check|tell me|verify)(?: whether| if| that)?|(?:confirm|check|verify|tell me)(?: whether| if| that)|do we know (?:whether|if)|correct me if i'?m wrong,? but)\s+/;
+  /^(?:is it (?:true|right|correct|the case) that|am i (?:right|correct|wrong) (?:that|in thinking(?: that)?|to think(?: that)?)|(?:my )?(?:gut|hunch|sense|feeling) (?:says|tells me|is)(?: that)?|i (?:think|believe|feel like|suspect|reckon|heard|was told)(?: that)?|(?:can|could) you (?:confirm|check|tell me|verify)(?: whether| if| that)?|(?:confirm|check|verify|tell me)(?: whether| if| that)|do we know (?:whether|if)|correct me if i'?m wrong,? but)\s+/;
+/** "quick sanity check:", "ok so": words before a check that say nothing of it */
+const LEAD_WORDS =
+  /^(?:(?:so|ok|okay|hey|quick|q|question|sanity check|reality check|honest question)(?:[,:—-]\s*|\s+))+/;
 /** ", is that right?", "or am I misremembering", "does the data back that up": the asker's doubt, set aside */
 const TAIL_FRAME =
   /[,;:\s—-]+(?:(?:is|was) (?:that|this|it) (?:right|true|correct|so)|am i (?:right|wrong)|right|true|correct|or not|or am i (?:misremembering|wrong|imagining (?:it|things)|making (?:that|this|it) up)|or is that wrong|or (?:did|has|have|is|was) (?:it|that|we) (?:slow(?:ed)? down|drop(?:ped)?|fall(?:en)?|fell|go(?:ne)? down|stall(?:ed)?)|(?:does|do) the (?:data|numbers) (?:back (?:that|this|me|it) up|agree|say so|confirm (?:that|it|this))|can you confirm|yes or no)$/;
@@ -58,7 +61,7 @@ export function withoutBelief(question: string, at: Date): string | undefined {
   }
   if (kept.length !== 1) return undefined;
   let text = kept[0]!;
-  for (let i = 0; i < 3; i++) text = text.replace(LEAD_FRAME, "").replace(TAIL_FRAME, "");
+  for (let i = 0; i < 3; i++) text = text.replace(LEAD_WORDS, "").replace(LEAD_FRAME, "").replace(TAIL_FRAME, "");
   return text.replace(/\s{2,}/g, " ").trim();
 }
 
@@ -75,7 +78,7 @@ const BELOW = "below|under|less than|fewer than|lower than|smaller than|beneath|
 const AT_MOST = "at most|no more than|at or below|not more than";
 /** "still above", "staying under", "keeping at least", "holding above 100%" */
 const HOLD =
-  "(?:(?:still|stayed|staying|stay|stays|keeping|keep|kept|holding|hold|held|remaining|remain|remained|sitting|sit|running|at|been)\\s+)*";
+  "(?:(?:still|stall|stalled|stuck|stayed|staying|stay|stays|keeping|keep|kept|holding|hold|held|remaining|remain|remained|sitting|sit|running|at|been)\\s+)*";
 const THRESHOLD = new RegExp(String.raw`\b${HOLD}(${ABOVE}|${AT_LEAST}|${BELOW}|${AT_MOST})\s+(?:the\s+)?${FIGURE}`);
 /** "3,000 or more", "$1M or above" */
 const OR_MORE = new RegExp(
@@ -200,9 +203,15 @@ const FIGURE_WORDS: Record<Figure["kind"], string> = {
 };
 
 /** "have we crossed $1M ARR yet": the metric's value for the period, checked against the figure */
-function readThresholdCheck(text: string, catalog: Catalog, at: Date, side: Side): Plan | Refusal | undefined {
+function readThresholdCheck(
+  text: string,
+  catalog: Catalog,
+  at: Date,
+  side: Side,
+  belief: boolean,
+): Plan | Refusal | undefined {
   const f = readFigure(text);
-  if (!f || !CHECK_LEAD.test(text)) return undefined;
+  if (!f || !(belief || CHECK_LEAD.test(text))) return undefined;
   // "did we win deals over 50k", "customers paying over $500": a bound on each row's amount, which the planner's
   // row counts read (or ask back), never a bound on the count
   if (ROW_NOUN.test(text.slice(0, f.start).trimEnd())) return undefined;
@@ -221,7 +230,7 @@ function readThresholdCheck(text: string, catalog: Catalog, at: Date, side: Side
   if (fits === undefined) return undefined;
   const label = read.interpretation.metric_label;
   if (!fits)
-    return CHECK_LEAD.test(text)
+    return belief || CHECK_LEAD.test(text)
       ? clarify(
           catalog,
           `"${f.said}" is ${FIGURE_WORDS[f.kind]}, and ${label} is ${metric.unit ? `in ${metric.unit}` : (UNIT_WORDS[metric.format] ?? "another unit")}: I can't check one against the other${f.kind === "percent" ? ` (a share of another metric is no metric of the catalog)` : ""}; ask for ${label}, or say the figure in its unit`,
@@ -232,7 +241,8 @@ function readThresholdCheck(text: string, catalog: Catalog, at: Date, side: Side
   // "have we hit 100 new customers yet": a flow with no period has no running total to have reached
   const periodSaid = findPeriods(asked, at).length > 0 || NOW_WORDS.test(asked);
   NOW_WORDS.lastIndex = 0;
-  if (yet && !periodSaid && metric.time_rollup !== "last")
+  // (a level and a ratio read as of the last data: MRR now, churn over the last full month)
+  if (yet && !periodSaid && metric.time_rollup === "sum")
     return clarify(
       catalog,
       `"${f.said}" ${YET.exec(rest)![0]}: ${label} is counted over a period, so over which one (this year, all time, last month)?`,
@@ -258,6 +268,8 @@ function readThresholdCheck(text: string, catalog: Catalog, at: Date, side: Side
 
 const COMPARATIVE =
   /\b(more|fewer|less|higher|lower|bigger|smaller|larger|greater|longer|shorter|better|worse)\b(?!\s+(?:than|or)\b)/g;
+const CHANGED_BEFORE =
+  /\b(?:grow|grew|grown|growing|increase[ds]?|increasing|rise|rose|risen|rising|drop(?:ped|ping)?|fall|fell|fallen|falling|decline[ds]?|declining|up|down|change[ds]?|changing|improve[ds]?|improving|worsen(?:ed)?)$/;
 const CLAIM: Record<string, Claim> = {
   more: "more",
   higher: "more",
@@ -304,6 +316,10 @@ function readThanCheck(text: string, catalog: Catalog, at: Date, side: Side): Pl
   if (!comp) return undefined;
   const word = comp[1]!;
   const claim = CLAIM[word]!;
+  // "did tickets grow more in July than in June" sets two changes against each other, not two values; "how many
+  // more customers than last month" asks the difference — neither is this check
+  if (CHANGED_BEFORE.test(left.slice(0, comp.index).trimEnd()) || /\bhow\s+(?:much|many)\b/.test(text))
+    return undefined;
   const right = text
     .slice(cut + 4)
     .trim()
@@ -317,15 +333,18 @@ function readThanCheck(text: string, catalog: Catalog, at: Date, side: Side): Pl
     .replace(/\s{2,}/g, " ")
     .trim();
   const bare = right.replace(/^(?:(?:in|during|for|at|on|over|the|of|as of)\s+)+/, "");
-  const periods = findPeriods(bare, at);
-  const covered = periods.reduce((n, p) => n + (p.end - p.start), 0);
+  // "than at the end of June": the edge of a period is the period's, for a level
+  const edge = /^(?:end|start|beginning|close)\s+of\s+/.exec(bare);
+  const named = edge ? bare.slice(edge[0].length) : bare;
+  const periods = findPeriods(named, at);
+  const covered = periods.reduce((n, p) => n + (p.end - p.start), 0) + (edge ? edge[0].length : 0);
   const nowOnly = bare.replace(NOW_WORDS, "").trim() === "";
   NOW_WORDS.lastIndex = 0;
   if ((periods.length === 1 && covered >= bare.length - 1) || nowOnly) {
     // two periods: "X in Q3 than in Q2" is X in Q3 vs Q2
     const leftHasPeriod = findPeriods(leftPlain, at).length > 0 || NOW_WORDS.test(leftPlain);
     NOW_WORDS.lastIndex = 0;
-    const read = side(`${leftPlain} vs ${bare}`);
+    const read = side(`${leftPlain} vs ${edge ? "the " : ""}${bare}`);
     if (read.status !== "plan" || read.intent !== "compare" || !read.interpretation) return undefined;
     const calls = read.calls.filter((c) => c.role === "main");
     if (calls.length !== 1 || calls[0]!.name !== "compare_periods" || read.calls.some((c) => c.role === "companion"))
@@ -522,7 +541,13 @@ export function withDirection(question: string, plan: Plan, catalog: Catalog, be
     ...plan,
     interpretation: {
       ...plan.interpretation,
-      check: { kind: "direction", claim, higher_is_better: metric?.higher_is_better ?? true },
+      // "was churn higher in October than in September" (read by the planner as a comparison) is a check of two
+      // periods; "did churn go up in October" of a change
+      check: {
+        kind: /\bthan\b/.test(asked) ? "compare" : "direction",
+        claim,
+        higher_is_better: metric?.higher_is_better ?? true,
+      },
     },
   };
 }
@@ -534,7 +559,9 @@ export function withDirection(question: string, plan: Plan, catalog: Catalog, be
 export function readCheck(question: string, catalog: Catalog, at: Date, side: Side): Plan | Refusal | undefined {
   const text = withoutBelief(question, at);
   if (!text) return undefined;
-  const threshold = readThresholdCheck(text, catalog, at, side);
+  // a frame of belief said ("is it true that we passed 600 customers") makes a statement a check
+  const belief = text !== normalize(question).replace(/[?!.]+$/, "");
+  const threshold = readThresholdCheck(text, catalog, at, side, belief);
   if (threshold) return threshold;
   if (readFigure(text)) return undefined;
   const judged = text.replace(GET_JUDGED, (_m, w: string) => (w === "worse" ? "worsen" : "improve"));
