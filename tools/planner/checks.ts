@@ -42,6 +42,19 @@ const NOW_WORDS =
   /\b(?:right now|now|currently|at the moment|at this point|at this stage|as (?:things|it) stands?|as we speak|today)\b/g;
 const YET = /\b(?:yet|already|by now)\b/;
 
+/** "compare October with October 2025", "October vs September": two periods said as their own sentence */
+const COMPARE_PAIR =
+  /^(?:(?:compare|comparing|look at|looking at|i mean)\s+)?(.+?)\s+(?:with|to|against|and|vs\.?|versus)\s+(.+)$/;
+/** "on a year ago", "vs last year", "year on year": a comparison with a year back, said loosely */
+const LOOSE_BACK =
+  /\b(?:(?:on|vs\.?|versus|compared (?:to|with)|against|from)\s+(?:a\s+year\s+ago|last\s+year|the\s+year\s+before|this\s+time\s+last\s+year)|year[\s-]on[\s-]year|year[\s-]over[\s-]year|yoy)\b/g;
+
+function wholePeriod(text: string, at: Date): boolean {
+  const bare = text.replace(/^(?:the\s+)/, "");
+  const found = findPeriods(bare, at);
+  return found.length === 1 && found[0]!.end - found[0]!.start >= bare.length - 1;
+}
+
 /** The question without the frame of a belief; undefined when a message carries more than one question. */
 export function withoutBelief(question: string, at: Date): string | undefined {
   const sentences = normalize(question)
@@ -51,6 +64,17 @@ export function withoutBelief(question: string, at: Date): string | undefined {
     .filter(Boolean);
   const kept = sentences.filter((s) => !DOUBT_ONLY.test(s.replace(LEAD_FRAME, "")));
   if (!kept.length) return undefined;
+  // "Is usage per user up on a year ago? Compare October with October 2025.": the two periods said after the
+  // question are its comparison (the relative one before them is the same said loosely)
+  const pair = kept.length === 2 ? COMPARE_PAIR.exec(kept[1]!) : null;
+  if (pair && [pair[1]!, pair[2]!].every((p) => wholePeriod(p, at))) {
+    const first = kept[0]!
+      .replace(LOOSE_BACK, " ")
+      .replace(NOW_WORDS, " ")
+      .replace(/\s{2,}/g, " ")
+      .trim();
+    kept.splice(0, 2, `${first} in ${pair[1]} vs ${pair[2]}`);
+  }
   if (kept.length === 2) {
     const tail = PERIOD_ONLY.exec(kept[1]!)![1]!;
     const periods = findPeriods(tail, at);
@@ -511,11 +535,17 @@ function versusPlan(
 // ---- direction ----
 
 const UP =
-  /\b(?:go(?:ne|es|ing)?\s+up|went\s+up|rise|rising|rose|risen|increase[ds]?|increasing|grow|grew|grown|growing|climb(?:ed|ing)?|jump(?:ed)?|spike[ds]?|spiked|higher|more)\b/;
+  /\b(?:up|go(?:ne|es|ing)?\s+up|went\s+up|rise|rising|rose|risen|increase[ds]?|increasing|grow|grew|grown|growing|climb(?:ed|ing)?|jump(?:ed)?|spike[ds]?|spiked|higher|more)\b/;
 const DOWN =
-  /\b(?:go(?:ne|es|ing)?\s+down|went\s+down|drop(?:ped|ping|s)?|fall(?:en|ing|s)?|fell|decline[ds]?|declining|decrease[ds]?|decreasing|shr(?:ink|ank|unk|inking)|dip(?:ped)?|slip(?:ped)?|lower|fewer|less)\b/;
+  /\b(?:down|go(?:ne|es|ing)?\s+down|went\s+down|drop(?:ped|ping|s)?|fall(?:en|ing|s)?|fell|decline[ds]?|declining|decrease[ds]?|decreasing|shr(?:ink|ank|unk|inking)|dip(?:ped)?|slip(?:ped)?|lower|fewer|less)\b/;
 const BETTER = /\b(?:improve[ds]?|improving|better)\b/;
 const WORSE = /\b(?:worsen(?:ed|ing|s)?|worse|deteriorat(?:e|ed|ing))\b/;
+/** "do we win a higher share of deals in …": the share of deals won is the win rate */
+const WIN_SHARE =
+  /\bwin\s+a\s+(higher|lower|bigger|smaller|larger|greater)\s+(?:share|percentage|proportion|fraction|portion)\s+of\s+(?:our\s+|the\s+)?(?:deals|opportunities|opps)\b/g;
+/** "did expansion make up for churned MRR": the first at least as large as the second, said as "more than" */
+const COVERS =
+  /^(did|does|do|has|have|is|was|will)\s+(.+?)\s+(?:make\s+up\s+for|made\s+up\s+for|cover|covered|offset|outweigh|outweighed|more\s+than\s+(?:offset|cover)|cancel\s+out)\s+(.+)$/;
 /** "did churn get worse", "has CSAT got better": the judgement as the verb the planner reads */
 const GET_JUDGED = /\b(?:get|gets|got|gotten|getting|become|became|grow|grew|turn|turned)\s+(worse|better)\b/g;
 
@@ -564,7 +594,10 @@ export function readCheck(question: string, catalog: Catalog, at: Date, side: Si
   const threshold = readThresholdCheck(text, catalog, at, side, belief);
   if (threshold) return threshold;
   if (readFigure(text)) return undefined;
-  const judged = text.replace(GET_JUDGED, (_m, w: string) => (w === "worse" ? "worsen" : "improve"));
+  const judged = text
+    .replace(GET_JUDGED, (_m, w: string) => (w === "worse" ? "worsen" : "improve"))
+    .replace(WIN_SHARE, "have a $1 win rate")
+    .replace(COVERS, "$1 $2 more than $3");
   if (/\bthan\b/.test(judged)) return readThanCheck(judged, catalog, at, side);
   if (judged === normalize(question).replace(/[?!.]+$/, "")) return undefined;
   // the belief's frame set aside, or "get worse" said as "worsen": the plain question of change, with the claim it

@@ -132,6 +132,32 @@ describe("'than': both values, the first-named first, and the claim", () => {
   });
 
   test.each([
+    ["did expansion MRR cover churned MRR in Q3?", ["expansion_mrr", "churned_mrr"], "2026-Q3"],
+    ["did new MRR offset churned MRR last month?", ["new_mrr", "churned_mrr"], "last_month"],
+    [
+      "has expansion made up for the MRR we lost to cancellations this year?",
+      ["expansion_mrr", "churned_mrr"],
+      "this_year",
+    ],
+  ])("%p: 'cover', 'offset', 'make up for' are 'more than'", (q, metrics, period) => {
+    const p = plan(q);
+    const mains = p.calls.filter((c) => c.role === "main");
+    expect(mains.map((c) => [c.input.metric, c.input.period])).toEqual(metrics.map((m) => [m, period]));
+    expect(p.interpretation?.check).toMatchObject({ kind: "versus", claim: "more" });
+  });
+
+  test("'win a higher share of deals' in one pipeline than another is the win rate of each", () => {
+    const p = plan(
+      "do we win a bigger share of our deals in the Enterprise pipeline than in the Sales Pipeline in 2025?",
+    );
+    const mains = p.calls.filter((c) => c.role === "main");
+    expect(mains.map((c) => [c.input.metric, (c.input.filters as { value: string }[])[0]!.value])).toEqual([
+      ["win_rate", "Enterprise"],
+      ["win_rate", "Sales Pipeline"],
+    ]);
+  });
+
+  test.each([
     // a running month's count set against a whole month: no fair comparison, asked back
     "did we get more new customers than last month?",
     // annual plans and SMB are in no mart
@@ -155,6 +181,15 @@ describe("a direction: the change, and whether it went the way said", () => {
     expect(p.intent).toBe("compare");
     expect(main(q).input).toMatchObject({ metric });
     expect(p.interpretation?.check).toMatchObject({ kind: "direction", claim });
+  });
+
+  test.each([
+    ["Is ARPA up on last year? Compare October with October 2025.", "arpa", "2026-10", "2025-10"],
+    ["are tickets down year over year? September vs September 2025", "tickets_opened", "2026-09", "2025-09"],
+  ])("%p: the two periods said after the question are its comparison", (q, metric, current, previous) => {
+    const p = plan(q);
+    expect(main(q).input).toMatchObject({ metric, current, previous });
+    expect(p.interpretation?.check?.kind).toBe("direction");
   });
 
   test("a question of how much is no yes/no check", () => {
