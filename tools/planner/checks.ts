@@ -112,7 +112,7 @@ const OR_MORE = new RegExp(
 interface Figure {
   op: CheckOp;
   value: number;
-  kind: "money" | "percent" | "plain" | "minutes" | "hours" | "days" | "period";
+  kind: "money" | "foreign money" | "percent" | "plain" | "minutes" | "hours" | "days" | "period";
   said: string;
   start: number;
   end: number;
@@ -148,19 +148,23 @@ export function readFigure(text: string): Figure | undefined {
         : 1e9;
   const percent = /%|percent|per\s?cent|pct/.test(figure);
   const money = /[$€£]/.test(figure) || /^(?:dollars|bucks|usd|euros?|eur|pounds|gbp)$/.test(unit ?? "");
+  // the planner knows no exchange rate: a figure in euros or pounds is checked against no amount
+  const foreign = /[€£]/.test(figure) || /^(?:euros?|eur|pounds|gbp)$/.test(unit ?? "");
   const kind: Figure["kind"] = percent
     ? "percent"
-    : money
-      ? "money"
-      : /^(?:minutes?|mins?)$/.test(unit ?? "")
-        ? "minutes"
-        : /^(?:hours?|hrs?)$/.test(unit ?? "")
-          ? "hours"
-          : /^days?$/.test(unit ?? "")
-            ? "days"
-            : unit
-              ? "period"
-              : "plain";
+    : foreign
+      ? "foreign money"
+      : money
+        ? "money"
+        : /^(?:minutes?|mins?)$/.test(unit ?? "")
+          ? "minutes"
+          : /^(?:hours?|hrs?)$/.test(unit ?? "")
+            ? "hours"
+            : /^days?$/.test(unit ?? "")
+              ? "days"
+              : unit
+                ? "period"
+                : "plain";
   const value = Number(digits) * factor;
   if (!Number.isFinite(value)) return undefined;
   return {
@@ -179,12 +183,15 @@ function unitFits(f: Figure, metric: MetricDef): boolean | undefined {
   if (f.kind === "period") return undefined;
   if (metric.format === "currency") return f.kind === "money" || f.kind === "plain";
   if (metric.format === "percent") return f.kind === "percent";
-  if (f.kind === "money" || f.kind === "percent") return false;
+  if (f.kind === "money" || f.kind === "foreign money" || f.kind === "percent") return false;
   if (f.kind === "plain") return true;
   // "under 300 minutes" of a metric in minutes; "under 5 hours" is another unit, asked back
   return unit.replace(/s$/, "") === f.kind.replace(/s$/, "");
 }
 
+/** a bound on each bucket or at any instant, not on the period's one value */
+const EACH_BUCKET =
+  /\b(?:any|every|each|all|some|a\s+single|one)\s+(?:of\s+the\s+)?(?:months?|weeks?|quarters?|days?|years?)\b|\bever\b|\bat\s+any\s+(?:point|time)\b|\bconsecutive\b|\bin\s+a\s+row\b|\bstraight\s+(?:months?|weeks?|quarters?)\b|\b(?:every|each)\s+time\b|\bhow\s+(?:many|often)\b/;
 const CHECK_LEAD = /^(?:is|are|was|were|do|does|did|have|has|had|will|can|could)\b/;
 /** the rows of a mart said just before a bound: "deals over 50k" bounds each deal */
 const ROW_NOUN =
@@ -218,6 +225,7 @@ const UNIT_WORDS: Record<string, string> = {
 };
 const FIGURE_WORDS: Record<Figure["kind"], string> = {
   money: "an amount of money",
+  "foreign money": "an amount in euros or pounds (no exchange rate is known here)",
   percent: "a percentage",
   plain: "a plain number",
   minutes: "minutes",
@@ -236,6 +244,9 @@ function readThresholdCheck(
 ): Plan | Refusal | undefined {
   const f = readFigure(text);
   if (!f || !(belief || CHECK_LEAD.test(text))) return undefined;
+  // "was churn above 3% in any month this year", "has MRR ever been below $50k": the months past a bound, which the
+  // planner counts (or asks back), never one value over the whole period
+  if (EACH_BUCKET.test(text)) return undefined;
   // "did we win deals over 50k", "customers paying over $500": a bound on each row's amount, which the planner's
   // row counts read (or ask back), never a bound on the count
   if (ROW_NOUN.test(text.slice(0, f.start).trimEnd())) return undefined;
@@ -342,7 +353,11 @@ function readThanCheck(text: string, catalog: Catalog, at: Date, side: Side): Pl
   const claim = CLAIM[word]!;
   // "did tickets grow more in July than in June" sets two changes against each other, not two values; "how many
   // more customers than last month" asks the difference — neither is this check
-  if (CHANGED_BEFORE.test(left.slice(0, comp.index).trimEnd()) || /\bhow\s+(?:much|many)\b/.test(text))
+  if (
+    CHANGED_BEFORE.test(left.slice(0, comp.index).trimEnd()) ||
+    /\bhow\s+(?:much|many)\b/.test(text) ||
+    EACH_BUCKET.test(text)
+  )
     return undefined;
   const right = text
     .slice(cut + 4)

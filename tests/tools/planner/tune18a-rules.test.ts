@@ -80,6 +80,12 @@ describe("a threshold the catalog cannot check is asked back, never answered wit
     "have we hit 100 new customers yet?",
     // no metric of the catalog
     "is our NPS above 50?",
+    // a bound on each month, or at any instant: the months past it, never the period's one value
+    "was churn above 3% in any month this year?",
+    "has MRR ever been below $50k?",
+    "was churn above 3% for 3 months in a row?",
+    // no exchange rate is known to the planner
+    "is ARPA above €100 now?",
   ])("%p is refused", (q) => {
     expect(refusal(q).status).toBe("refusal");
   });
