@@ -521,6 +521,14 @@ function sameButOneValue(a: Plan, b: Plan): boolean {
   return !!twin && twin.value !== differ[0]!.value;
 }
 
+/** the other side in words: only its other value when the metric and period are the same ("vs plan = Pro") */
+function otherSide(a: Interpretation, b: Interpretation): string {
+  if (a.metric !== b.metric || JSON.stringify(a.period) !== JSON.stringify(b.period)) return b.read_as;
+  const own = b.filters.filter((g) => !a.filters.some((f) => JSON.stringify(f) === JSON.stringify(g)));
+  if (own.length !== 1) return b.read_as;
+  return `${own[0]!.dimension} = ${String(own[0]!.value)}, read the same way`;
+}
+
 function versusPlan(
   a: Plan & { interpretation: Interpretation },
   b: Plan & { interpretation: Interpretation },
@@ -538,7 +546,7 @@ function versusPlan(
     interpretation: {
       ...a.interpretation,
       check,
-      read_as: `${a.interpretation.read_as}; vs ${b.interpretation.read_as}`,
+      read_as: `${a.interpretation.read_as}; vs ${otherSide(a.interpretation, b.interpretation)}`,
       why: [
         ...a.interpretation.why,
         `"${word} … than ${right}": a yes/no check, each side read on its own, the first named first`,
