@@ -1,6 +1,7 @@
 import { asDpError } from "../../engine/errors.ts";
 import { qualityIssues, type Citation } from "../citations.ts";
 import { beliefLines } from "./belief-lines.ts";
+import { checkAnswer } from "./check-lines.ts";
 import { answerValues, composeAnswer, datedAllTime, type AnswerValue, type RoledResult } from "./compose.ts";
 import type { ToolContext } from "../context.ts";
 import { callPlannerTool } from "../toolbox/planner-tools.ts";
@@ -111,13 +112,16 @@ export async function askOffline(
       return finish({ status: "refused", answer, ...common });
     }
     const interpretation = plan.interpretation && datedAllTime(plan.interpretation, results);
-    const lines = composeAnswer(
-      plan.intent,
-      results,
-      interpretation?.argmax?.direction,
-      interpretation?.argmax?.n,
-      interpretation,
-    );
+    // a belief check ("have we crossed $1M ARR yet") says yes or no first, with the numbers that settle it
+    const lines = interpretation?.yes_no
+      ? checkAnswer(plan.intent, results, interpretation)
+      : composeAnswer(
+          plan.intent,
+          results,
+          interpretation?.argmax?.direction,
+          interpretation?.argmax?.n,
+          interpretation,
+        );
     const readAs = interpretation ? [`Read as: ${interpretation.read_as}.`] : [];
     // a belief checked ("was September our best month?"): the verdict after the numbers that settle it
     const verdict = beliefLines(interpretation?.check, results, interpretation?.argmax?.direction);

@@ -24,6 +24,7 @@ import {
   type ArithmeticRead,
 } from "./arithmetic.ts";
 import { readBucketCount, readCompound } from "./buckets.ts";
+import { readCheck, withDirection } from "./checks.ts";
 import type { CallRole, Intent, Plan, PlannedCall, Refusal } from "./plan-types.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
@@ -303,9 +304,17 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // settles it before the words around it are read as a plain metric ("MRR from Pro" for "most of our MRR from Pro")
   const believed = bucketed ? undefined : readBelief(asked, catalog, at, coreQ);
   const core = believed ?? guardShare(asked, bucketed ?? planQuestionCore(asked, catalog, at), at, coreQ);
+  // "have we crossed $1M ARR yet", "more customers in Q3 than in Q2": a belief checked, read by its plain question(s)
+  const side = (q: string) => {
+    const p = planQuestionCore(q, catalog, at);
+    return p.status === "plan" && !p.interpretation ? withRowsReading(p, catalog, at) : p;
+  };
   const grown =
-    (core.status === "refusal" && (growthVersus(asked, catalog, at) || deframed(asked, catalog, at))) || core;
-  const planned = grown.status === "plan" && !grown.interpretation ? withRowsReading(grown, catalog, at) : grown;
+    (core.status === "refusal" &&
+      (growthVersus(asked, catalog, at) || readCheck(asked, catalog, at, side) || deframed(asked, catalog, at))) ||
+    core;
+  const rowsRead = grown.status === "plan" && !grown.interpretation ? withRowsReading(grown, catalog, at) : grown;
+  const planned = rowsRead.status === "plan" ? withDirection(asked, rowsRead, catalog) : rowsRead;
   if (planned.status !== "plan" || !planned.interpretation) return planned;
   const metrics = [
     // a comparison reads its metric as query_metric does: the same mart, the same test accounts left out

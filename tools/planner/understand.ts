@@ -68,6 +68,24 @@ export interface Interpretation {
     | { kind: "bigger" | "covers"; first: string }
     | { kind: "share"; op: "<" | ">" | "<=" | ">="; value: number; of?: "rows" | "total" }
     | { kind: "shares" };
+  /** "have we crossed $1M ARR yet", "did we lose more customers in Q3 than in Q2": a yes/no check (checks.ts) */
+  yes_no?: Check;
+}
+
+export type CheckOp = ">" | ">=" | "<" | "<=";
+export type Claim = "more" | "less" | "better" | "worse";
+/** A belief checked against the numbers: a bound on one value, or a claim about two (the first-named first). */
+export interface Check {
+  kind: "threshold" | "compare" | "versus" | "direction";
+  /** threshold: the bound, in the metric's own unit (a percentage as a fraction) */
+  op?: CheckOp;
+  value?: number;
+  /** threshold: the figure as said ("above $750k", "below 3%") */
+  said?: string;
+  /** compare, versus, direction: what the asker believes of the first-named (or later) value */
+  claim?: Claim;
+  /** the metric's direction, for better and worse */
+  higher_is_better?: boolean;
 }
 
 export interface Understood {

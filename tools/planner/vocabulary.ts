@@ -209,7 +209,7 @@ const CLOSE_OF = new RegExp(`\\b(?:the\\s+)?close\\s+of\\s+(?=${PERIOD_OPENING})
  * the words of what changed, so "customers who dropped" is left as typed.
  */
 const CHANGE_VERB =
-  /\b(did|has|have|is|was|were|are)\s+((?:our\s+|the\s+)?[a-z][a-z ]{0,30}?)\s+(?:(increase|increased|increasing|rise|rising|risen|grow|growing|drop|dropped|dropping|fall|fallen|falling|decline|declined|declining|decrease|decreased|decreasing|shrink|shrinking|shrunk|shrank))\b/g;
+  /\b(did|has|have|is|was|were|are)\s+((?:our\s+|the\s+)?[a-z][a-z/ ]{0,30}?)\s+(?:(increase|increased|increasing|rise|rising|risen|grow|growing|drop|dropped|dropping|fall|fallen|falling|decline|declined|declining|decrease|decreased|decreasing|shrink|shrinking|shrunk|shrank))\b/g;
 const UP_VERB = /^(increase|increased|increasing|rise|rising|risen|grow|growing)$/;
 
 /** "did MRR go up or down", "higher or lower": the question is the change, said by its first direction */

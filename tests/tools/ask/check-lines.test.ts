@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { loadProject } from "../../../engine/config/project.ts";
+import { askOffline } from "../../../tools/ask/offline-answer.ts";
+import { createToolContext } from "../../../tools/context.ts";
+import { createFixture, type Fixture } from "../fixture.ts";
+
+/** A belief check's answer says yes or no first, with the numbers that settle it (tools/ask/check-lines.ts). */
+let fx: Fixture;
+beforeAll(async () => {
+  fx = await createFixture();
+});
+afterAll(() => fx.cleanup());
+
+async function ask(question: string) {
+  const ctx = createToolContext(loadProject(fx.dir));
+  try {
+    return await askOffline(ctx, question);
+  } finally {
+    ctx.close();
+  }
+}
+
+describe("belief checks", () => {
+  test("a threshold: yes or no, the value and the bound, then the usual answer", async () => {
+    const low = await ask("was churn below 99% last month?");
+    const high = await ask("was churn above 99% last month?");
+    expect(low.status).toBe("answered");
+    const [, verdict, usual] = low.answer.split("\n");
+    expect(verdict).toMatch(/^Yes — \d+\.\d% is below 99\.0%\.$/);
+    expect(usual).toMatch(/^Customer churn in October 2026 was/);
+    expect(high.answer.split("\n")[1]).toMatch(/^No — \d+\.\d% is below 99\.0%\.$/);
+    expect(low.interpretation).toMatchObject({ yes_no: { kind: "threshold", op: "<", value: 0.99 } });
+  });
+
+  test("a comparison with 'than': both values, the first-named first, judged by the metric's direction", async () => {
+    const r = await ask("was churn worse in October than in September?");
+    expect(r.status).toBe("answered");
+    const verdict = r.answer.split("\n")[1]!;
+    // churn has higher_is_better: false, so higher churn is the worse one
+    expect(verdict).toMatch(
+      /^(?:Yes — Customer churn was higher in October 2026 than in September 2026 \(worse: lower is better\)|No — Customer churn was (?:lower in October 2026 than in September 2026 \(better: lower is better\)|the same in October 2026 as in September 2026)): \d+\.\d% vs \d+\.\d%\.$/,
+    );
+  });
+});

@@ -1,0 +1,136 @@
+import { formatValue } from "../../engine/catalog/metric-format.ts";
+import { during } from "../../engine/catalog/period.ts";
+import type { comparePeriods } from "../toolbox/compare-periods.ts";
+import type { Intent } from "../planner/plan-types.ts";
+import type { Check, Interpretation } from "../planner/understand.ts";
+import { rowCurrency, type MetricResult } from "../toolbox/query-metric.ts";
+import type { topN } from "../toolbox/top-n.ts";
+import { composeAnswer, type RoledResult } from "./compose.ts";
+
+type Out<T extends { run: (...a: never[]) => Promise<unknown> }> = Awaited<ReturnType<T["run"]>>;
+
+/** One side of a check: its value and how the answer writes it; undefined when it has no single value. */
+interface Said {
+  value: number;
+  text: (v: number) => string;
+  label: string;
+}
+
+function metricSide(r: RoledResult): Said | undefined {
+  if (r.name === "top_n") {
+    const o = r.output as unknown as Out<typeof topN>;
+    const kept = o.filters
+      .filter((f) => f.op === "=")
+      .map((f) => `${f.column} ${String(f.value)}`)
+      .join(", ");
+    return {
+      value: o.matched.rows,
+      text: (v) => formatValue(v, "number"),
+      label: `${o.mart}${kept ? ` (${kept})` : ""}`,
+    };
+  }
+  if (r.name !== "query_metric") return undefined;
+  const o = r.output as unknown as MetricResult;
+  const rows = o.rows.filter((x) => x.rows);
+  const row = rows[0];
+  if (rows.length !== 1 || o.currency_split || !row || row.value === null) return undefined;
+  const kept = o.filters
+    .filter((f) => f.op === "=" && f.dimension !== o.currency_column)
+    .map((f) => `${f.dimension} ${String(f.value)}`)
+    .join(", ");
+  return {
+    value: row.value,
+    // a number in days or minutes says its unit itself ("295 minutes")
+    text: (v) => formatValue(v, o.format, rowCurrency(o, row) ?? o.unit ?? undefined),
+    label: `${o.label}${kept ? ` (${kept})` : ""}`,
+  };
+}
+
+/** Two values the same at the answer's rounding are written with more digits, so "3.0% is below 3.0%" never shows. */
+function apart(a: number, b: number, text: (v: number) => string): [string, string] {
+  const [ta, tb] = [text(a), text(b)];
+  if (ta !== tb || a === b) return [ta, tb];
+  const fine = (v: number) => String(Number(v.toPrecision(6)));
+  return [`${ta} (${fine(a)})`, `${tb} (${fine(b)})`];
+}
+
+function holds(check: Check, diff: number): boolean {
+  const hib = check.higher_is_better ?? true;
+  switch (check.claim) {
+    case "more":
+      return diff > 0;
+    case "less":
+      return diff < 0;
+    case "better":
+      return hib ? diff > 0 : diff < 0;
+    case "worse":
+      return hib ? diff < 0 : diff > 0;
+    default:
+      return false;
+  }
+}
+
+/** "(worse)": the asker's judgement of a difference, by the metric's direction (churn up is worse) */
+function judged(check: Check, diff: number): string {
+  if (diff === 0 || (check.claim !== "better" && check.claim !== "worse")) return "";
+  return ` (${(check.higher_is_better ?? true) === diff > 0 ? "better" : "worse"}: ${(check.higher_is_better ?? true) ? "higher" : "lower"} is better)`;
+}
+
+function thresholdLine(check: Check, side: Said | undefined): string | undefined {
+  if (!side || check.value === undefined || !check.op) return undefined;
+  const v = side.value;
+  const f = check.value;
+  const pass = check.op === ">" ? v > f : check.op === ">=" ? v >= f : check.op === "<" ? v < f : v <= f;
+  const [tv, tf] = apart(v, f, side.text);
+  const where = v > f ? "above" : v < f ? "below" : "exactly at";
+  return `${pass ? "Yes" : "No"} — ${tv} is ${where} ${tf}.`;
+}
+
+function periodsLine(check: Check, o: Out<typeof comparePeriods>): string | undefined {
+  const [a, b] = [o.current.value, o.previous.value];
+  if (o.by_currency.length || a === null || b === null) return undefined;
+  const [ta, tb] = apart(a, b, (v) => formatValue(v, o.format, o.unit ?? undefined));
+  const diff = a - b;
+  const [cur, prev] = [during(o.current.period.label), during(o.previous.period.label)];
+  const said = diff === 0 ? `the same ${cur} as ${prev}` : `${diff > 0 ? "higher" : "lower"} ${cur} than ${prev}`;
+  return `${holds(check, diff) ? "Yes" : "No"} — ${o.label} was ${said}${judged(check, diff)}: ${ta} vs ${tb}.`;
+}
+
+function versusLine(check: Check, a: Said | undefined, b: Said | undefined): string | undefined {
+  if (!a || !b) return undefined;
+  const [ta, tb] = apart(a.value, b.value, a.text);
+  const diff = a.value - b.value;
+  const said = diff > 0 ? "higher than" : diff < 0 ? "lower than" : "the same as";
+  return `${holds(check, diff) ? "Yes" : "No"} — ${a.label} was ${said} ${b.label}${judged(check, diff)}: ${ta} vs ${tb}.`;
+}
+
+/**
+ * A belief check's answer: yes or no first, with the number(s) that settle it, then the answer as usual. When a side
+ * has no single value (per currency, no data) no verdict is given, and the usual answer says why.
+ */
+export function checkAnswer(intent: Intent, results: RoledResult[], reading: Interpretation): string[] {
+  const check = reading.yes_no!;
+  const usual = (i: Intent, group: RoledResult[]) =>
+    composeAnswer(i, group, reading.argmax?.direction, reading.argmax?.n, reading);
+  if (check.kind === "versus") {
+    const groups: RoledResult[][] = [];
+    for (const r of results) {
+      if (r.role === "main") groups.push([r]);
+      else groups.at(-1)?.push(r);
+    }
+    const [ga, gb] = groups;
+    const line = ga && gb ? versusLine(check, metricSide(ga[0]!), metricSide(gb[0]!)) : undefined;
+    const body = groups.flatMap((g) => usual(intent, g));
+    return line ? [line, ...body] : [`I can't say yes or no: one side has no single value.`, ...body];
+  }
+  const main = results.find((r) => r.role === "main");
+  const body = usual(intent, results);
+  if (!main) return body;
+  const line =
+    check.kind === "threshold"
+      ? thresholdLine(check, metricSide(main))
+      : main.name === "compare_periods"
+        ? periodsLine(check, main.output as unknown as Out<typeof comparePeriods>)
+        : undefined;
+  return line ? [line, ...body] : body;
+}
