@@ -741,7 +741,8 @@ export function composeAnswer(
     case "top_n":
       return topLines(o);
     case "count_rows":
-      return countLines(o);
+      // "US vs Germany paying customers": one count per side, the first named first
+      return results.filter((r) => r.role === "main").flatMap((r) => countLines(r.output as never));
     case "freshness":
       return freshnessLines(o);
     case "lineage":

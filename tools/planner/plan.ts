@@ -121,33 +121,66 @@ export function valuesVersus(text: string, catalog: Catalog): { said: string; di
 }
 
 /**
- * "Pro vs Starter MRR in October", "Pro customers vs Enterprise customers last month", "James vs Sofia — won in Q3":
- * two values of one dimension set against each other, as two questions, each with one value (the first named first).
- * Undefined when no one dimension has a value on each side of the "vs".
+ * The ways each column's values are said, as said → the value(s) they name: first each metric dimension's values by
+ * name (a person also by a first name exactly one value has), then each mart column's value synonyms ("Germany" is
+ * country DE, "paying" is status active or past due). A synonym "the X" is also X bare ("US vs Germany": beside a
+ * "vs" the bare "us" is the country, never the pronoun, since the other side must be a value of the same column).
  */
-function versusSides(text: string, catalog: Catalog): [string, string] | undefined {
-  const m = /\s+(?:vs\.?|versus|compared\s+(?:to|with)|against)\s+/.exec(text);
-  if (!m || !catalog.dimensionValues) return undefined;
-  const left = text.slice(0, m.index);
-  const right = text.slice(m.index + m[0].length).replace(/^the\s+/, "");
-  const esc = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  for (const [key, values] of catalog.dimensionValues) {
+function versusNames(catalog: Catalog): { names: Map<string, string>; bare: Map<string, string> }[] {
+  const byColumn = new Map<string, { names: Map<string, string>; bare: Map<string, string> }>();
+  const of = (key: string) => {
+    if (!byColumn.has(key)) byColumn.set(key, { names: new Map(), bare: new Map() });
+    return byColumn.get(key)!;
+  };
+  const one = (values: unknown[]) => JSON.stringify(values.map(String).sort());
+  for (const [key, values] of catalog.dimensionValues ?? []) {
     const [mart, dim] = key.split(".") as [string, string];
     const col = catalog.models.get(mart)?.columns.find((c) => c.name === dim);
-    // a value by its whole name, or a person by a first name exactly one value has
-    const names = new Map<string, string>(values.map((v) => [v.toLowerCase(), v]));
+    const { names } = of(key);
+    for (const v of values) names.set(v.toLowerCase(), one([v]));
     if (col?.synonyms?.includes("who")) {
       const firsts = new Map<string, string[]>();
       for (const v of values) {
         const w = v.toLowerCase().split(/\s+/);
         if (w.length > 1) firsts.set(w[0]!, [...(firsts.get(w[0]!) ?? []), v]);
       }
-      for (const [f, vs] of firsts) if (vs.length === 1 && !names.has(f)) names.set(f, vs[0]!);
+      for (const [f, vs] of firsts) if (vs.length === 1 && !names.has(f)) names.set(f, one(vs));
     }
+  }
+  for (const mart of catalog.marts())
+    for (const col of mart.columns) {
+      const synonyms = Object.entries(col.value_synonyms ?? {}).map(([p, v]) => [p.toLowerCase(), v] as const);
+      if (!synonyms.length) continue;
+      const { names, bare } = of(`${mart.name}.${col.name}`);
+      for (const [phrase, values] of synonyms) {
+        if (!names.has(phrase)) names.set(phrase, one(values));
+        const the = /^the\s+(.+)$/.exec(phrase);
+        if (the && !names.has(the[1]!) && !synonyms.some(([p]) => p === the[1])) {
+          names.set(the[1]!, one(values));
+          bare.set(the[1]!, phrase);
+        }
+      }
+    }
+  return [...byColumn.values()];
+}
+
+/**
+ * "Pro vs Starter MRR in October", "Pro customers vs Enterprise customers last month", "James vs Sofia — won in Q3":
+ * two values of one dimension set against each other, as two questions, each with one value (the first named first).
+ * Undefined when no one dimension has a value on each side of the "vs".
+ */
+function versusSides(text: string, catalog: Catalog): [string, string] | undefined {
+  const m = /\s+(?:vs\.?|versus|compared\s+(?:to|with)|against)\s+/.exec(text);
+  if (!m) return undefined;
+  const left = text.slice(0, m.index);
+  const right = text.slice(m.index + m[0].length).replace(/^the\s+/, "");
+  const esc = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  for (const { names, bare } of versusNames(catalog)) {
     const said = [...names.keys()].sort((a, b) => b.length - a.length);
     const a = said
       .map((v) => ({ v, m: new RegExp(`\\b${esc(v)}\\b(?!.*\\b${esc(v)}\\b)`).exec(left) }))
-      .filter((x) => x.m)
+      // a bare form ("us") only beside the "vs" itself
+      .filter((x) => x.m && (!bare.has(x.v) || x.m.index + x.v.length === left.length))
       .sort((x, y) => y.m!.index - x.m!.index)[0];
     const b = said.find((v) => new RegExp(`^${esc(v)}\\b`).test(right));
     if (!a || !b || names.get(a.v) === names.get(b)) continue;
@@ -155,47 +188,64 @@ function versusSides(text: string, catalog: Catalog): [string, string] | undefin
     const afterA = left.slice(a.m!.index + a.v.length).trim();
     const restB = right.slice(b.length).trim();
     const tail = afterA && restB.startsWith(afterA) ? restB.slice(afterA.length).trim() : restB;
-    const one = `${left} ${tail}`.replace(/\s+/g, " ").trim();
-    const other = `${left.slice(0, a.m!.index)}${b} ${afterA} ${tail}`.replace(/\s+/g, " ").trim();
+    // each side says its value in full ("us" beside the "vs" is "the us")
+    const [aSaid, bSaid] = [bare.get(a.v) ?? a.v, bare.get(b) ?? b];
+    const one = `${left.slice(0, a.m!.index)}${aSaid} ${afterA} ${tail}`.replace(/\s+/g, " ").trim();
+    const other = `${left.slice(0, a.m!.index)}${bSaid} ${afterA} ${tail}`.replace(/\s+/g, " ").trim();
     return [one, other];
   }
   return undefined;
 }
 
-/** "Pro vs Starter MRR": the two sides each read as the same metric, period and filters but the one value */
+/**
+ * "Pro vs Starter MRR": the two sides each read as the same metric, period and filters but the one value; "US vs
+ * Germany paying customers": the same count of a mart's rows as they stand, kept to the one value on each side.
+ */
 function planVersus(text: string, catalog: Catalog, at: Date): Plan | undefined {
   const sides = versusSides(text, catalog);
   if (!sides) return undefined;
-  const [a, b] = sides.map((s) => planQuestionCore(s, catalog, at));
-  if (a?.status !== "plan" || b?.status !== "plan" || a.intent !== "metric" || b.intent !== "metric") return undefined;
+  const [a, b] = sides.map((s) => {
+    const p = planQuestionCore(s, catalog, at);
+    return p.status === "plan" && p.intent === "count_rows" ? withRowsReading(p, catalog, at) : p;
+  });
+  const intent = a?.status === "plan" ? a.intent : undefined;
+  if (a?.status !== "plan" || b?.status !== "plan" || (intent !== "metric" && intent !== "count_rows"))
+    return undefined;
+  if (b.intent !== intent) return undefined;
   const main = (p: Plan) => p.calls.filter((c) => c.role === "main");
   const [ma, mb] = [main(a), main(b)];
   if (ma.length !== 1 || mb.length !== 1) return undefined;
   const [ia, ib] = [ma[0]!.input as Record<string, unknown>, mb[0]!.input as Record<string, unknown>];
-  const filtersA = (ia.filters ?? []) as Filter[];
-  const filtersB = (ib.filters ?? []) as Filter[];
+  type Kept = { dimension?: string; column?: string; op: string; value: unknown };
+  const filtersA = (ia.filters ?? []) as Kept[];
+  const filtersB = (ib.filters ?? []) as Kept[];
   const differ = filtersA.filter((f) => !filtersB.some((g) => JSON.stringify(g) === JSON.stringify(f)));
   const same = (x: Record<string, unknown>, y: Record<string, unknown>) =>
     JSON.stringify({ ...x, filters: undefined }) === JSON.stringify({ ...y, filters: undefined });
+  // a metric's sides differ by one value; a count's by one value or one set of them ("paying" is active, past due)
+  const ops = intent === "metric" ? ["="] : ["=", "in"];
   if (
     !same(ia, ib) ||
     filtersA.length !== filtersB.length ||
     differ.length !== 1 ||
-    differ[0]!.op !== "=" ||
+    !ops.includes(differ[0]!.op) ||
     !a.interpretation ||
     !b.interpretation
   )
     return undefined;
   const other = filtersB.find((g) => !filtersA.some((f) => JSON.stringify(g) === JSON.stringify(f)))!;
+  const on = (f: Kept) => f.dimension ?? f.column;
+  if (!ops.includes(other.op) || on(other) !== on(differ[0]!)) return undefined;
+  const shown = (f: Kept) => (Array.isArray(f.value) ? f.value.join(", ") : String(f.value));
   const interpretation = {
     ...a.interpretation,
-    read_as: `${a.interpretation.read_as}; vs ${other.dimension} = ${String(other.value)}, read the same way`,
+    read_as: `${a.interpretation.read_as}; vs ${on(other)} = ${shown(other)}, read the same way`,
     why: [
       ...a.interpretation.why,
-      `"${String(differ[0]!.value)}" set against "${String(other.value)}": each read on its own, the first named first`,
+      `"${shown(differ[0]!)}" set against "${shown(other)}": each read on its own, the first named first`,
     ],
   };
-  return { status: "plan", intent: "metric", calls: [...a.calls, ...b.calls], interpretation };
+  return { status: "plan", intent, calls: [...a.calls, ...b.calls], interpretation };
 }
 
 /** words that sum a metric over its period */

@@ -1,0 +1,61 @@
+import { beforeAll, describe, expect, test } from "bun:test";
+import type { Catalog } from "../../../engine/catalog/catalog.ts";
+import { demoCatalog, plannerOver } from "./demo-planner.ts";
+
+/**
+ * The rules of branch tune17c (#15), on phrasings in no eval file: two segments of a mart's rows set against each
+ * other ("US vs Germany", as Stripe's and ChartMogul's customer lists are segmented by country and status), each
+ * counted on its own. Plans over the demo's catalog at 2026-11-21.
+ */
+let catalog: Catalog;
+beforeAll(() => {
+  catalog = demoCatalog();
+});
+const { plan, refusal } = plannerOver(() => catalog);
+const paying = { column: "status", op: "in", value: ["active", "past_due"] };
+const country = (value: string) => ({ column: "country", op: "=", value });
+
+describe("segment vs segment of a mart's rows: one count per side, the first named first", () => {
+  test.each([
+    ["us vs germany paying customers", "US", "DE"],
+    ["paying customers in the UK vs France", "GB", "FR"],
+    ["paying customers: Canada versus the US", "CA", "US"],
+    ["how many paying customers in germany compared with france", "DE", "FR"],
+    ["Britain against Germany, paying customers", "GB", "DE"],
+  ])("%p → %s, then %s", (q, a, b) => {
+    const p = plan(q);
+    expect(p.intent).toBe("count_rows");
+    expect(p.calls.map((c) => [c.role, c.input.mart, c.input.filters])).toEqual([
+      ["main", "customers", [country(a), paying]],
+      ["main", "customers", [country(b), paying]],
+    ]);
+    expect(p.interpretation?.read_as).toContain(`vs country = ${b}`);
+  });
+
+  test("two statuses in one country: each side its status", () => {
+    const p = plan("paying vs churned customers in germany");
+    expect(p.calls.map((c) => c.input.filters)).toEqual([
+      [country("DE"), paying],
+      [country("DE"), { column: "status", op: "=", value: "churned" }],
+    ]);
+  });
+
+  test("a value synonym of a plan sets plans against each other as its name does", () => {
+    const p = plan("ent vs pro mrr in october");
+    expect(p.calls.filter((c) => c.role === "main").map((c) => c.input.filters)).toEqual([
+      [{ dimension: "plan", op: "=", value: "Enterprise" }],
+      [{ dimension: "plan", op: "=", value: "Pro" }],
+    ]);
+  });
+
+  test.each([
+    // "us" away from the "vs" is the pronoun: nothing to set Germany against
+    "how many paying customers do us have vs germany",
+    // no status said: which customers of each country is asked back, as for one country
+    "customers in the US vs Germany",
+    // a country slice of a past period: the rows hold today's values only
+    "paying customers in the US vs Germany last quarter",
+  ])("%p: asked back", (q) => {
+    expect(["clarify", "refuse"]).toContain(refusal(q).kind);
+  });
+});
