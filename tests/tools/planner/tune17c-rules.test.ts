@@ -59,3 +59,31 @@ describe("segment vs segment of a mart's rows: one count per side, the first nam
     expect(["clarify", "refuse"]).toContain(refusal(q).kind ?? "refuse");
   });
 });
+
+describe("one list of exclusion leads: a lead one reading knows, the others know too", () => {
+  const main = (q: string) => plan(q).calls.find((c) => c.role === "main")!.input;
+  test.each([
+    "MRR last month ignoring test accounts",
+    "cash collected in October apart from test accounts",
+    "new customers in October setting aside internal accounts",
+  ])("%p: the project's test accounts, already left out", (q) => {
+    const p = plan(q);
+    expect(p.interpretation?.read_as).toContain("test accounts excluded");
+  });
+
+  test.each([
+    ["new MRR this year apart from the current month", "2026-10-31"],
+    ["new customers this year other than the running month", "2026-10-31"],
+  ])("%p: the month still running left out", (q, end) => {
+    expect((main(q).period as { end: string }).end).toBe(end);
+  });
+
+  test.each([
+    ["ARR ignoring Enterprise", "Enterprise"],
+    ["MRR in October setting aside the Pro plan", "Pro"],
+    ["MRR in October except for Pro", "Pro"],
+    ["ARR excluding growth", "Growth"],
+  ])("%p: the value left out", (q, value) => {
+    expect(main(q).filters).toEqual([{ dimension: "plan", op: "!=", value }]);
+  });
+});
