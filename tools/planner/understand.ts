@@ -15,6 +15,7 @@ import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import {
   columnOf,
   correctTypos,
+  isStopWord,
   lexiconOf,
   metricPhraseList,
   STOP,
@@ -929,7 +930,7 @@ function understandAsSaid(question: string, catalog: Catalog, at: Date, renamed:
         return again;
       }
     }
-    const content = tokens.filter((t) => !STOP.has(t.raw) && !STOP.has(t.stem)).map((t) => t.raw);
+    const content = tokens.filter((t) => !isStopWord(t.raw, t.stem)).map((t) => t.raw);
     const related = catalog.metrics.filter((m) =>
       metricPhraseList(m).some((p) => stemsOf(p).some((s) => !STOP.has(s) && tokens.some((t) => t.stem === s))),
     );
@@ -1091,9 +1092,6 @@ function partialMonthOut(text: string, at: Date): { text: string; said: string }
   };
 }
 
-/** words whose stem is a stop word's though they are not one */
-const STEM_ONLY_STOP = /^(?:state|states|stated)$/;
-
 function attemptWith(
   c: Candidate,
   all: Candidate[],
@@ -1108,7 +1106,7 @@ function attemptWith(
   const kind = kindOf(metric);
   const why: string[] = [];
   // ("state" stems to the stop word "stat" but is a word of its own: "what state are our customers in" asks back)
-  const placed = tokens.map((t) => STOP.has(t.raw) || (STOP.has(t.stem) && !STEM_ONLY_STOP.test(t.raw)));
+  const placed = tokens.map((t) => isStopWord(t.raw, t.stem));
   // dimension words are placed by a breakdown, a filter or an argmax, never by a metric synonym ("pipeline by stage")
   const dimStems = new Set(metric.dimensions.flatMap((d) => dimensionPhrases(catalog, metric, d).flatMap(stemsOf)));
   // (a word that names a dimension too waits: "pipeline by sales rep", "which plan has the most customers")

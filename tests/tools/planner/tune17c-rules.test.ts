@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { Catalog } from "../../../engine/catalog/catalog.ts";
+import { ENGLISH_WORDS } from "../../../tools/planner/english-words.generated.ts";
+import { isStopWord, lexiconOf, STOP, stemOf } from "../../../tools/planner/lexicon.ts";
 import { demoCatalog, plannerOver } from "./demo-planner.ts";
 
 /**
@@ -86,4 +88,55 @@ describe("one list of exclusion leads: a lead one reading knows, the others know
   ])("%p: the value left out", (q, value) => {
     expect(main(q).filters).toEqual([{ dimension: "plan", op: "!=", value }]);
   });
+});
+
+describe("a word the stemmer brings to a stop word is a stop word only when it is a form of it", () => {
+  /** every word a question may use that stemOf brings to a stop word though it is none */
+  const merged = () => {
+    const vocabulary = new Set([...ENGLISH_WORDS.split(/\s+/).filter(Boolean), ...lexiconOf(catalog).words]);
+    return [...vocabulary].filter((w) => !STOP.has(w) && STOP.has(stemOf(w))).sort();
+  };
+
+  test("the collisions: words of their own the stemmer merges with a stop word (a new one fails here)", () => {
+    // each is a form of stop word + e ("state", "fare", "site", "theme"), a noun of a gerund ("findings"), or
+    // "cann"; a new one must be read as a
+    // word of its own (isStopWord) or shown to be a form of the stop word
+    expect(merged().filter((w) => !isStopWord(w))).toEqual([
+      "cane",
+      "cann",
+      "fare",
+      "fares",
+      "findings",
+      "fore",
+      "site",
+      "sites",
+      "state",
+      "stated",
+      "stating",
+      "thee",
+      "theme",
+      "themes",
+    ]);
+  });
+
+  test("the catalog's own words that read as stop words are forms of them", () => {
+    const catalogWords = lexiconOf(catalog).words;
+    expect(merged().filter((w) => catalogWords.has(w) && isStopWord(w))).toEqual(["gotten", "saw", "seen"]);
+  });
+
+  test.each([
+    "new customers by site last month",
+    "MRR by theme in October",
+    "what state are our customers in",
+    "churned customers stating a reason last month",
+  ])("%p: the word is placed or asked back, never dropped as a stop word", (q) => {
+    expect(refusal(q).kind).toBe("clarify");
+  });
+
+  test.each(["total counts of new customers last month", "new customers last month, totaled"])(
+    "%p: a form of a stop word is still one",
+    (q) => {
+      expect(plan(q).calls[0]!.input.metric).toBe("new_customers");
+    },
+  );
 });
