@@ -30,7 +30,7 @@ import { restatesDefinition, withoutFrame } from "./frame.ts";
 import { withoutNoise } from "./noise.ts";
 import { learnerEnglish } from "./vocabulary.ts";
 import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
-import { STOP, stemOf } from "./lexicon.ts";
+import { isStopWord, STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
 import {
   isAverage,
@@ -350,7 +350,7 @@ function deframed(question: string, catalog: Catalog, at: Date): Plan | Refusal 
   const frame = withoutFrame(normalize(question).replace(/[?!.]+$/, ""), catalog);
   if (!frame) return undefined;
   const again = planQuestionCore(frame.text, catalog, at);
-  if (again.status !== "plan") return undefined;
+  if (again.status !== "plan") return frame.restated ? namedByFormula(frame, catalog, at) : undefined;
   // a count of a mart's rows gets its reading after (withRowsReading); a restated formula needs a metric to check
   if (!again.interpretation) return frame.restated ? undefined : again;
   const metric = catalog.metrics.find((m) => m.name === again.interpretation!.metric);
@@ -372,6 +372,71 @@ function deframed(question: string, catalog: Catalog, at: Date): Plan | Refusal 
       why: [
         ...again.interpretation.why,
         `${said}: where the number is shown (a report, its row, a tool), read as "${frame.text}"`,
+      ],
+    },
+  };
+}
+
+/**
+ * "Net volume for September, taken as successful payments minus refunds": a name the catalog doesn't know, defined
+ * by a formula that is one metric's own definition (restatesDefinition), is that metric. The name is one run of
+ * words beside the period (never a word that says a filter, which must still be placed); the question is read again
+ * with the metric's name in its place, and kept only when it reads as that metric.
+ */
+function namedByFormula(
+  frame: { text: string; said: string[]; restated?: string },
+  catalog: Catalog,
+  at: Date,
+): Plan | undefined {
+  const defined = catalog.metrics.filter((m) => restatesDefinition(frame.restated!, m, catalog));
+  if (defined.length !== 1) return undefined;
+  const metric = defined[0]!;
+  const periods = findPeriods(frame.text, at);
+  // a word of a value or a dimension ("Pro net volume") says a filter, never the name
+  const filterWords = new Set(
+    [
+      ...[...(catalog.dimensionValues?.values() ?? [])].flat(),
+      ...catalog.metrics.flatMap((m) => m.dimensions),
+      ...catalog.marts().flatMap((m) => m.columns.flatMap((c) => Object.keys(c.value_synonyms ?? {}))),
+    ].flatMap((v) => wordsOf(v.toLowerCase().replaceAll("_", " ")).map((w) => w.stem)),
+  );
+  const words = wordsOf(frame.text).filter(
+    (w) =>
+      !STOP.has(w.text) &&
+      !isStopWord(w.text) &&
+      !filterWords.has(w.stem) &&
+      !periods.some((p) => w.start >= p.start && w.end <= p.end),
+  );
+  // runs of adjacent content words ("net volume"): each tried as the name
+  const runs: (typeof words)[] = [];
+  for (const w of words) {
+    const run = runs.at(-1);
+    if (run && /^\s*$/.test(frame.text.slice(run.at(-1)!.end, w.start))) run.push(w);
+    else runs.push([w]);
+  }
+  const read = runs.flatMap((run) => {
+    const name = frame.text.slice(run[0]!.start, run.at(-1)!.end);
+    const text = `${frame.text.slice(0, run[0]!.start)}${metric.name.replaceAll("_", " ")}${frame.text.slice(run.at(-1)!.end)}`;
+    const p = planQuestionCore(text, catalog, at);
+    return p.status === "plan" && p.interpretation?.metric === metric.name ? [{ p, name }] : [];
+  });
+  if (read.length !== 1) return undefined;
+  const { p, name } = read[0]!;
+  const label = metric.label ?? metric.name;
+  return {
+    ...p,
+    interpretation: {
+      ...p.interpretation!,
+      why: [
+        ...p.interpretation!.why,
+        `"${name}" is defined in the question as "${frame.restated}": that is how ${label} is defined here, so it is ${label}${
+          frame.said.length > 1
+            ? ` (${frame.said
+                .filter((s) => !s.includes(frame.restated!))
+                .map((s) => `"${s.replace(/^[\s,(—–]+|[\s)]+$/g, "")}"`)
+                .join(", ")}: no amount of the catalog takes processor fees off)`
+            : ""
+        }`,
       ],
     },
   };

@@ -140,3 +140,32 @@ describe("a word the stemmer brings to a stop word is a stop word only when it i
     },
   );
 });
+
+describe("a name the catalog doesn't know, defined inline by a metric's own definition, is that metric", () => {
+  // Stripe's "net volume" deducts fees and disputes too; defined as payments less refunds, it is revenue collected
+  test.each([
+    ["What was our net volume in Q3 — defined as gross payments less refunds?", "2026-Q3"],
+    ["Stripe net volume for October, calculated as gross volume minus refunds", "2026-10"],
+    ["september net volume, i.e. gross payments minus refunds", "2026-09"],
+    ["net volume for september, taken as successful payments minus refunds (before Stripe fees)", "2026-09"],
+  ])("%p → revenue collected", (q, period) => {
+    const p = plan(q);
+    expect(p.calls[0]!.input).toMatchObject({ metric: "revenue_collected", period, filters: [] });
+    expect(p.interpretation?.why.join(" ")).toContain("is defined in the question as");
+  });
+
+  test.each([
+    // fees taken off: no amount of the catalog does that
+    "net volume for september, net of fees, i.e. gross payments less refunds",
+    "net volume for september, i.e. gross payments minus refunds minus fees",
+    // another formula is another number
+    "Net volume for September, taken as successful payments minus failed payments",
+    "net volume for September, i.e. gross payments minus failed payments amount minus refunds",
+    // a value beside the name is a filter the metric can't take, never part of the name
+    "Pro net volume for September, i.e. gross payments minus refunds",
+    // no definition: Stripe's net volume is not dp's
+    "net volume for September",
+  ])("%p: asked back", (q) => {
+    expect(["clarify", "refuse"]).toContain(refusal(q).kind ?? "refuse");
+  });
+});
