@@ -701,6 +701,9 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
       };
     return planUnderstood(read, catalog, at);
   }
+  // "which country has the largest number of paying customers": counted per value, before a ranking of rows
+  const rankedCount = readRankedCount(text, catalog, at);
+  if (rankedCount) return rankedCount;
   const top = TOP.exec(text);
   if (!top) {
     const counted =
@@ -1467,6 +1470,43 @@ function readValueCount(typed: string, catalog: Catalog, at: Date): Plan | undef
     },
   ]);
 }
+
+/**
+ * "Which country accounts for the most paying customers today?": a mart's rows as they stand, kept as a count of
+ * them is (readValueCount: the status said, no period), counted per value of a column the question names, the one
+ * with the most first. Only "the most": a value with none of the rows is no row to rank, so the fewest is never read.
+ */
+const RANKED_COUNT =
+  /^(?:which|what)\s+([a-z][a-z_ ]{0,20}?)\s+(?:has|have|accounts?\s+for|holds?|is\s+home\s+to|contributes?|makes?\s+up)\s+(?:the\s+)?(?:most|(?:highest|largest|biggest|greatest)\s+(?:number|count)\s+of)\s+(.+)$/;
+function readRankedCount(text: string, catalog: Catalog, at: Date): Plan | undefined {
+  const m = RANKED_COUNT.exec(text);
+  if (!m) return undefined;
+  // "… today", "… right now": the rows as they stand are now's
+  const rows = m[2]!.replace(
+    /\s+(?:today|right\s+now|now|currently|at\s+the\s+moment|at\s+present|as\s+of\s+today)$/,
+    "",
+  );
+  const counted = readValueCount(rows, catalog, at);
+  const input = counted?.calls[0]?.input as RowFilterInput | undefined;
+  if (!counted || !input) return undefined;
+  const mart = catalog.models.get(input.mart);
+  const said = stemsOfPhrase(m[1]!);
+  const column = mart?.columns.find(
+    (c) =>
+      !c.pii &&
+      (!c.type || !NUMERIC.test(c.type)) &&
+      [c.name.replaceAll("_", " "), ...(c.synonyms ?? [])].some((p) => stemsOfPhrase(p) === said),
+  );
+  if (!column) return undefined;
+  return plan1("top_n", [
+    {
+      role: "main",
+      name: "top_n",
+      input: { ...input, label: column.name, n: 1, direction: "top", count: true },
+    },
+  ]);
+}
+type RowFilterInput = { mart: string; measure: string; filters: RowFilter[] };
 
 /** A dimension said by one of its column synonyms ("reps" is owner), in the singular or plural. */
 function dimensionSaid(catalog: Catalog, mart: string, dim: string, said: string): boolean {

@@ -616,6 +616,9 @@ export function rowsInterpretation(
     n?: number;
     direction?: string;
     filters?: { column: string; op: string; value: unknown }[];
+    /** the label's values ranked by their count of rows (top_n count) */
+    count?: boolean;
+    label?: string;
   },
   catalog: Catalog,
   at: Date,
@@ -624,9 +627,12 @@ export function rowsInterpretation(
 ): Interpretation {
   const filters = input.filters ?? [];
   const human = (c: string) => c.replaceAll("_", " ");
-  const entity = input.mart.split("_").at(-1)!.replace(/s$/, "");
-  const metric = catalog.metrics.find((m) => m.name === input.measure);
-  const measureLabel = metric?.label ?? `${entity[0]!.toUpperCase()}${entity.slice(1)} ${human(input.measure)}`;
+  const perLabel = input.count && input.label ? human(input.label) : undefined;
+  const entity = perLabel ?? input.mart.split("_").at(-1)!.replace(/s$/, "");
+  const metric = perLabel ? undefined : catalog.metrics.find((m) => m.name === input.measure);
+  const measureLabel = perLabel
+    ? `Number of ${human(input.mart)}`
+    : (metric?.label ?? `${entity[0]!.toUpperCase()}${entity.slice(1)} ${human(input.measure)}`);
   const dated = filters.filter((f) => typeof f.value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(f.value));
   const from = dated.find((f) => f.op === ">=");
   const until = dated.find((f) => f.op === "<");
@@ -669,7 +675,9 @@ export function rowsInterpretation(
   why.push(
     counting
       ? `a count of ${input.mart} rows kept to the filters said`
-      : `a ranking of ${input.mart} rows by ${input.measure}`,
+      : perLabel
+        ? `${input.mart} rows counted per ${perLabel}, ranked by the count`
+        : `a ranking of ${input.mart} rows by ${input.measure}`,
   );
   return {
     metric: counting ? `${input.mart}.count` : (metric?.name ?? `${input.mart}.${input.measure}`),

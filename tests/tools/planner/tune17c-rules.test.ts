@@ -169,3 +169,36 @@ describe("a name the catalog doesn't know, defined inline by a metric's own defi
     expect(["clarify", "refuse"]).toContain(refusal(q).kind ?? "refuse");
   });
 });
+
+describe("a ranking of a count of a mart's rows by one of its columns (ChartMogul's customers by country)", () => {
+  test.each([
+    ["Which country has the most paying customers?", paying],
+    ["what country has the largest number of paying customers right now", paying],
+    ["which country accounts for the most churned customers", { column: "status", op: "=", value: "churned" }],
+    ["Which country is home to the most customers who never paid?", { column: "status", op: "=", value: "never_paid" }],
+  ])("%p → customers counted per country, the most first", (q, status) => {
+    const p = plan(q);
+    expect(p.intent).toBe("top_n");
+    expect(p.calls[0]!.input).toMatchObject({
+      mart: "customers",
+      label: "country",
+      n: 1,
+      direction: "top",
+      count: true,
+      filters: [status],
+    });
+    expect(p.interpretation?.read_as).toContain("the country with the most");
+  });
+
+  test.each([
+    // a past period: the rows hold today's status only
+    "which country had the most paying customers in Q3",
+    // which customers: paying, trialing, churned, every row ever?
+    "which country has the most customers",
+    // the fewest leaves out a country with none, which has no row to count
+    "which country has the fewest paying customers",
+    "which country has the most paying customers in europe",
+  ])("%p: asked back", (q) => {
+    expect(refusal(q).kind).toBe("clarify");
+  });
+});
