@@ -292,3 +292,28 @@ describe("metrics over owners of different currencies", () => {
     expect(line).toContain("they are in different currencies");
   });
 });
+
+describe("count: each label ranked by its rows, a number in no currency", () => {
+  test("accounts per currency: usd 3, eur 2 — counted across currencies, never split", async () => {
+    const r = await rank(plain, { label: "currency", n: 1, count: true });
+    const o = r.output as any;
+    expect(o.counted).toBe(true);
+    expect(o.currency_split).toBe(false);
+    expect(o.format).toBe("number");
+    expect(o.rows).toEqual([{ rank: 1, label: "usd", value: 3, currency: null }]);
+    expect(o.matched.rows).toBe(5);
+    expect(composeAnswer("top_n", [r])[0]).toBe("Top currency by number of accounts:");
+  });
+
+  test("a bound on the amount holds in each currency: the counts are per currency", async () => {
+    const o = (
+      await rank(plain, { label: "currency", n: 1, count: true, filters: [{ column: "mrr", op: ">", value: 350 }] })
+    ).output as any;
+    // usd alice 500; eur carol 400, dan 450
+    expect(o.currency_split).toBe(true);
+    expect(o.rows.map((x: any) => [x.label, x.value])).toEqual([
+      ["eur", 2],
+      ["usd", 1],
+    ]);
+  });
+});

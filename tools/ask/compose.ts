@@ -546,9 +546,11 @@ function topLines(o: Out<typeof topN>): string[] {
   const shown = o.currency_split
     ? Math.max(...o.matched.by_currency.map((c) => o.rows.filter((r) => r.currency === c.currency).length))
     : o.rows.length;
-  const what = shown === 1 ? singular(o.mart) : `${shown} ${o.mart}`;
+  // counted, the ranked are the label's values ("Top country by number of customers")
+  const entity = o.counted ? o.label_column.replaceAll("_", " ") : o.mart;
+  const what = shown === 1 ? singular(entity) : `${shown} ${o.counted ? `${entity} values` : entity}`;
   const kept = keptRows(o.filters);
-  const head = `${o.direction === "top" ? "Top" : "Bottom"} ${what} by ${o.measure}${kept ? `, ${kept}` : ""}${o.label_masked ? ` (${o.label_column} is PII, masked)` : ""}${o.currency_split ? ", in each currency" : ""}${rowsCurrencyNote(o)}:`;
+  const head = `${o.direction === "top" ? "Top" : "Bottom"} ${what} by ${o.counted ? `number of ${o.mart}` : o.measure}${kept ? `, ${kept}` : ""}${o.label_masked ? ` (${o.label_column} is PII, masked)` : ""}${o.currency_split ? ", in each currency" : ""}${rowsCurrencyNote(o)}:`;
   const ties = o.currency_split
     ? o.matched.by_currency.filter((c) => c.tied_past_limit !== null).map((c) => [c.tied_past_limit, c.currency])
     : o.tied_past_limit !== null
@@ -744,7 +746,8 @@ export function composeAnswer(
     case "top_n":
       return topLines(o);
     case "count_rows":
-      return countLines(o);
+      // "US vs Germany paying customers": one count per side, the first named first
+      return results.filter((r) => r.role === "main").flatMap((r) => countLines(r.output as never));
     case "freshness":
       return freshnessLines(o);
     case "lineage":

@@ -57,12 +57,50 @@ export function exclusionFor(catalog: Catalog, metricName: string): Exclusion | 
 }
 
 /**
+ * The words that leave something out, said before it: one list for the project's test accounts (SAID below), the
+ * month still running (understand's PARTIAL_LEAD: "excluding the current month") and a dimension's value
+ * (understand's negationAt: "excluding Enterprise"), so a lead one of them reads the others read too.
+ */
+export const EXCLUSION_LEADS: readonly string[] = [
+  "excluding",
+  "exclude",
+  "excl",
+  "except for",
+  "except",
+  "without",
+  "not counting",
+  "not including",
+  "not incl",
+  "leaving out",
+  "leave out",
+  "leaves out",
+  "left out",
+  "ignoring",
+  "ignore",
+  "setting aside",
+  "aside from",
+  "apart from",
+  "other than",
+  "else than",
+  "less",
+  "minus",
+  "ex",
+];
+/** EXCLUSION_LEADS as one regex alternation (longest first, so "except for" before "except") */
+export const EXCLUSION_LEAD = [...EXCLUSION_LEADS]
+  .sort((a, b) => b.length - a.length)
+  .map((p) => p.split(" ").join("\\s+"))
+  .join("|");
+
+/**
  * "excluding test accounts", "not counting internal customers", "test accounts excluded": the words of the project's
  * own exclusion. Returned with the question without them, so the metric is read from the rest; the caller keeps the
  * words only when the metric read applies the exclusion, and asks back otherwise.
  */
-const SAID =
-  /,?\s*\b(?:excluding|excluded|exclude|except(?:\s+for)?|without|not\s+counting|leaving\s+out|leave\s+out|less|minus|ex)\s+(?:the\s+|our\s+|any\s+|all\s+)?(?:test(?:ing)?|internal|staff|qa|demo|dummy|fake|sandbox)\s+(?:accounts?|customers?|users?|data|ones|payments?|charges?)\b|,?\s*\b(?:test(?:ing)?|internal|staff|qa|dummy|fake|sandbox)\s+(?:accounts?|customers?|users?|data)\s+(?:excluded|removed|left\s+out|aside)\b/;
+// "excluded test accounts": the participle before them as well as after
+const SAID = new RegExp(
+  `,?\\s*\\b(?:${EXCLUSION_LEAD}|excluded)\\s+(?:the\\s+|our\\s+|any\\s+|all\\s+)?(?:test(?:ing)?|internal|staff|qa|demo|dummy|fake|sandbox)\\s+(?:accounts?|customers?|users?|data|ones|payments?|charges?)\\b|,?\\s*\\b(?:test(?:ing)?|internal|staff|qa|dummy|fake|sandbox)\\s+(?:accounts?|customers?|users?|data)\\s+(?:excluded|removed|left\\s+out|aside)\\b`,
+);
 
 export function saysExclusion(text: string): { rest: string; said: string } | undefined {
   const m = SAID.exec(text);

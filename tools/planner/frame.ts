@@ -42,7 +42,14 @@ const ON_TOP =
   /^(?:and\s+)?(?:who|which\s+(?:one|[a-z]+))(?:'s|\s+is|\s+was|\s+were|\s+came|\s+comes|\s+ended\s+up)?\s+(?:on\s+top|out\s+on\s+top|(?:in\s+)?(?:the\s+)?lead(?:ing)?|leads|led|first|number\s+one|#\s?1|the\s+winner|won\s+it|wins)$/;
 /** "…, i.e. new business + expansion − churn": a definition restated after the metric's name */
 const RESTATED =
-  /(?:,|\(|—|–|-)?\s*\b(?:i\.\s?e\.?|ie|that\s+is|aka|a\.k\.a\.?|meaning|defined\s+as|calculated\s+as|computed\s+as)\s+([^()]+?)\)?\s*$/;
+  /(?:,|\(|—|–|-)?\s*\b(?:i\.\s?e\.?|ie|that\s+is|aka|a\.k\.a\.?|meaning|defined\s+as|calculated\s+as|computed\s+as|taken\s+as|counted\s+as|measured\s+as|understood\s+as)\s+([^()]+?)\)?\s*$/;
+/**
+ * "(leave Stripe fees out)", "before processing fees", "fees aside": the processor's fees not taken off — no amount of
+ * the catalog takes them off, so said beside a restated formula (which has no fee in it) they change nothing; "net of
+ * fees" takes them off, and is never cut
+ */
+const FEES_ASIDE =
+  /\s*(?:,|\(|—|–)?\s*\b(?:(?:leave|leaving)\s+(?:the\s+)?(?:stripe\s+|processing\s+|processor\s+|payment\s+|transaction\s+)?fees\s+out|(?:before|ignoring|not\s+deducting|without\s+deducting)\s+(?:the\s+)?(?:stripe\s+|processing\s+|processor\s+|payment\s+|transaction\s+)?fees|(?:stripe\s+|processing\s+)?fees\s+(?:aside|left\s+out|not\s+deducted))\b\s*\)?/;
 const OPERATOR = /^(?:\+|-|−|–|plus|minus|less|and|the|our|over|divided|by|\/|÷|×|\*|times)$/;
 /** a frame ends before the question it frames: a dash, a colon or a semicolon */
 const FRAME_END = /\s*(?:—|–|--|\s-\s|:|;)\s*/;
@@ -75,8 +82,13 @@ export function withoutFrame(
   cut(FILTERED, "for");
   cut(BREAKDOWN, "");
   cut(ONE_RATE, "");
-  const restated = RESTATED.exec(out);
+  // a fee aside after a formula ("…, taken as payments minus refunds (leave Stripe fees out)") is said of it
+  const fees = FEES_ASIDE.exec(out);
+  const unfeed = fees ? `${out.slice(0, fees.index)} ${out.slice(fees.index + fees[0].length)}`.trim() : out;
+  const restated = RESTATED.exec(unfeed);
   if (restated && restatesMetrics(restated[1]!, catalog)) {
+    if (fees) cut(FEES_ASIDE, " ");
+    out = out.trim();
     formula = restated[1]!.trim();
     cut(RESTATED, "");
   }
@@ -142,7 +154,10 @@ function signedTerms(formula: string, unit: string | undefined, catalog: Catalog
   const trailing = /\b(mrr|arr|revenue)\s*$/.exec(formula.toLowerCase())?.[1] ?? unit;
   for (let i = 0; i < parts.length; i += 2) {
     const sign = i === 0 || /^(?:\+|plus|and)$/.test(parts[i - 1]!.trim()) ? 1 : -1;
-    let term = parts[i]!.replace(/^(?:the|our)\s+/, "").trim();
+    // "Succeeded charges created in the period" (a description's words): the period is the question's own
+    let term = parts[i]!.replace(/^(?:the|our)\s+/, "")
+      .replace(/\s+(?:(?:created|made|issued)\s+)?(?:in|during|over)\s+the\s+period\b/g, "")
+      .trim();
     if (!term) return undefined;
     if (trailing && !new RegExp(`\\b${trailing}$`).test(term)) term = `${term} ${trailing}`;
     const words = wordsOf(term);
@@ -153,7 +168,32 @@ function signedTerms(formula: string, unit: string | undefined, catalog: Catalog
     if (!name || terms.has(name)) return undefined;
     terms.set(name, sign);
   }
-  return terms;
+  return inOneUnit(terms, catalog);
+}
+
+/**
+ * "successful payments minus refunds": an amount less an amount, so a count among amounts is read as the amount its
+ * metric's description names ("Successful payments … a count …; their amount is gross payments"); undefined when a
+ * count has no such amount (a count less an amount is no number).
+ */
+function inOneUnit(terms: Map<string, number>, catalog: Catalog): Map<string, number> | undefined {
+  const metric = (name: string) => catalog.metrics.find((m) => m.name === name);
+  const money = [...terms.keys()].some((n) => metric(n)?.format === "currency");
+  if (!money) return terms;
+  const out = new Map<string, number>();
+  for (const [name, sign] of terms) {
+    const m = metric(name);
+    let read = name;
+    if (m && m.format !== "currency") {
+      const said = /\btheir amount is ([a-z][a-z ]*?)\s*(?:[.;,)]|$)/i.exec(m.description ?? "")?.[1];
+      const amount = said ? matchMetrics(wordsOf(said.toLowerCase()), catalog)[0] : undefined;
+      if (!amount || amount.item.format !== "currency" || amount.to !== wordsOf(said!).length) return undefined;
+      read = amount.item.name;
+    }
+    if (out.has(read)) return undefined;
+    out.set(read, sign);
+  }
+  return out;
 }
 
 /**

@@ -30,6 +30,31 @@ export const STOP = new Set(
     .filter(Boolean),
 );
 
+/** The regular forms of a word: -s/-es, -ed/-d, -ing (a final e dropped, a last consonant doubled), y → -ies/-ied. */
+function regularForms(w: string): Set<string> {
+  const forms = new Set([w, `${w}s`, `${w}es`, `${w}ed`, `${w}ing`]);
+  if (w.endsWith("e")) forms.add(`${w}d`).add(`${w.slice(0, -1)}ing`);
+  if (w.endsWith("y")) forms.add(`${w.slice(0, -1)}ies`).add(`${w.slice(0, -1)}ied`);
+  const last = w.at(-1) ?? "";
+  if (/[bdglmnprt]/.test(last)) forms.add(`${w}${last}ed`).add(`${w}${last}ing`);
+  return forms;
+}
+
+/**
+ * A word read as a stop word: one of STOP, or a form of one the stemmer brings back to it ("counts", "totaled",
+ * "gotten") — never another word the stemmer happens to bring there. The stemmer drops a final e, so "state",
+ * "states", "stated", "stating" stem to the stop word "stat", "fare" to "far", "site" to "sit", "theme" to "them":
+ * each is a form of an English word of its own (stop word + e), and a word of the question to place.
+ */
+export function isStopWord(raw: string, stem: string = stemOf(raw)): boolean {
+  if (STOP.has(raw)) return true;
+  if (!STOP.has(stem)) return false;
+  if (IRREGULAR_FORMS.includes(raw)) return true;
+  const longer = `${stem}e`;
+  if (!STOP.has(longer) && englishWords().has(longer) && regularForms(longer).has(raw)) return false;
+  return regularForms(stem).has(raw);
+}
+
 /** Words every question may use that are not in the catalog: periods, comparisons, grains. */
 const GENERAL = `last this next previous prior past trailing month months monthly week weeks weekly quarter quarters quarterly
   year years yearly annual annually day days daily qtr yr ytd mtd qtd today yesterday january february march april may june july

@@ -33,7 +33,7 @@ import { readMessage } from "./message.ts";
 import { withoutNoise } from "./noise.ts";
 import { learnerEnglish } from "./vocabulary.ts";
 import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
-import { STOP, stemOf } from "./lexicon.ts";
+import { isStopWord, STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
 import {
   isAverage,
@@ -124,33 +124,66 @@ export function valuesVersus(text: string, catalog: Catalog): { said: string; di
 }
 
 /**
- * "Pro vs Starter MRR in October", "Pro customers vs Enterprise customers last month", "James vs Sofia — won in Q3":
- * two values of one dimension set against each other, as two questions, each with one value (the first named first).
- * Undefined when no one dimension has a value on each side of the "vs".
+ * The ways each column's values are said, as said → the value(s) they name: first each metric dimension's values by
+ * name (a person also by a first name exactly one value has), then each mart column's value synonyms ("Germany" is
+ * country DE, "paying" is status active or past due). A synonym "the X" is also X bare ("US vs Germany": beside a
+ * "vs" the bare "us" is the country, never the pronoun, since the other side must be a value of the same column).
  */
-function versusSides(text: string, catalog: Catalog): [string, string] | undefined {
-  const m = /\s+(?:vs\.?|versus|compared\s+(?:to|with)|against)\s+/.exec(text);
-  if (!m || !catalog.dimensionValues) return undefined;
-  const left = text.slice(0, m.index);
-  const right = text.slice(m.index + m[0].length).replace(/^the\s+/, "");
-  const esc = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  for (const [key, values] of catalog.dimensionValues) {
+function versusNames(catalog: Catalog): { names: Map<string, string>; bare: Map<string, string> }[] {
+  const byColumn = new Map<string, { names: Map<string, string>; bare: Map<string, string> }>();
+  const of = (key: string) => {
+    if (!byColumn.has(key)) byColumn.set(key, { names: new Map(), bare: new Map() });
+    return byColumn.get(key)!;
+  };
+  const one = (values: unknown[]) => JSON.stringify(values.map(String).sort());
+  for (const [key, values] of catalog.dimensionValues ?? []) {
     const [mart, dim] = key.split(".") as [string, string];
     const col = catalog.models.get(mart)?.columns.find((c) => c.name === dim);
-    // a value by its whole name, or a person by a first name exactly one value has
-    const names = new Map<string, string>(values.map((v) => [v.toLowerCase(), v]));
+    const { names } = of(key);
+    for (const v of values) names.set(v.toLowerCase(), one([v]));
     if (col?.synonyms?.includes("who")) {
       const firsts = new Map<string, string[]>();
       for (const v of values) {
         const w = v.toLowerCase().split(/\s+/);
         if (w.length > 1) firsts.set(w[0]!, [...(firsts.get(w[0]!) ?? []), v]);
       }
-      for (const [f, vs] of firsts) if (vs.length === 1 && !names.has(f)) names.set(f, vs[0]!);
+      for (const [f, vs] of firsts) if (vs.length === 1 && !names.has(f)) names.set(f, one(vs));
     }
+  }
+  for (const mart of catalog.marts())
+    for (const col of mart.columns) {
+      const synonyms = Object.entries(col.value_synonyms ?? {}).map(([p, v]) => [p.toLowerCase(), v] as const);
+      if (!synonyms.length) continue;
+      const { names, bare } = of(`${mart.name}.${col.name}`);
+      for (const [phrase, values] of synonyms) {
+        if (!names.has(phrase)) names.set(phrase, one(values));
+        const the = /^the\s+(.+)$/.exec(phrase);
+        if (the && !names.has(the[1]!) && !synonyms.some(([p]) => p === the[1])) {
+          names.set(the[1]!, one(values));
+          bare.set(the[1]!, phrase);
+        }
+      }
+    }
+  return [...byColumn.values()];
+}
+
+/**
+ * "Pro vs Starter MRR in October", "Pro customers vs Enterprise customers last month", "James vs Sofia — won in Q3":
+ * two values of one dimension set against each other, as two questions, each with one value (the first named first).
+ * Undefined when no one dimension has a value on each side of the "vs".
+ */
+function versusSides(text: string, catalog: Catalog): [string, string] | undefined {
+  const m = /\s+(?:vs\.?|versus|compared\s+(?:to|with)|against)\s+/.exec(text);
+  if (!m) return undefined;
+  const left = text.slice(0, m.index);
+  const right = text.slice(m.index + m[0].length).replace(/^the\s+/, "");
+  const esc = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  for (const { names, bare } of versusNames(catalog)) {
     const said = [...names.keys()].sort((a, b) => b.length - a.length);
     const a = said
       .map((v) => ({ v, m: new RegExp(`\\b${esc(v)}\\b(?!.*\\b${esc(v)}\\b)`).exec(left) }))
-      .filter((x) => x.m)
+      // a bare form ("us") only beside the "vs" itself
+      .filter((x) => x.m && (!bare.has(x.v) || x.m.index + x.v.length === left.length))
       .sort((x, y) => y.m!.index - x.m!.index)[0];
     const b = said.find((v) => new RegExp(`^${esc(v)}\\b`).test(right));
     if (!a || !b || names.get(a.v) === names.get(b)) continue;
@@ -158,47 +191,64 @@ function versusSides(text: string, catalog: Catalog): [string, string] | undefin
     const afterA = left.slice(a.m!.index + a.v.length).trim();
     const restB = right.slice(b.length).trim();
     const tail = afterA && restB.startsWith(afterA) ? restB.slice(afterA.length).trim() : restB;
-    const one = `${left} ${tail}`.replace(/\s+/g, " ").trim();
-    const other = `${left.slice(0, a.m!.index)}${b} ${afterA} ${tail}`.replace(/\s+/g, " ").trim();
+    // each side says its value in full ("us" beside the "vs" is "the us")
+    const [aSaid, bSaid] = [bare.get(a.v) ?? a.v, bare.get(b) ?? b];
+    const one = `${left.slice(0, a.m!.index)}${aSaid} ${afterA} ${tail}`.replace(/\s+/g, " ").trim();
+    const other = `${left.slice(0, a.m!.index)}${bSaid} ${afterA} ${tail}`.replace(/\s+/g, " ").trim();
     return [one, other];
   }
   return undefined;
 }
 
-/** "Pro vs Starter MRR": the two sides each read as the same metric, period and filters but the one value */
+/**
+ * "Pro vs Starter MRR": the two sides each read as the same metric, period and filters but the one value; "US vs
+ * Germany paying customers": the same count of a mart's rows as they stand, kept to the one value on each side.
+ */
 function planVersus(text: string, catalog: Catalog, at: Date): Plan | undefined {
   const sides = versusSides(text, catalog);
   if (!sides) return undefined;
-  const [a, b] = sides.map((s) => planQuestionCore(s, catalog, at));
-  if (a?.status !== "plan" || b?.status !== "plan" || a.intent !== "metric" || b.intent !== "metric") return undefined;
+  const [a, b] = sides.map((s) => {
+    const p = planQuestionCore(s, catalog, at);
+    return p.status === "plan" && p.intent === "count_rows" ? withRowsReading(p, catalog, at) : p;
+  });
+  const intent = a?.status === "plan" ? a.intent : undefined;
+  if (a?.status !== "plan" || b?.status !== "plan" || (intent !== "metric" && intent !== "count_rows"))
+    return undefined;
+  if (b.intent !== intent) return undefined;
   const main = (p: Plan) => p.calls.filter((c) => c.role === "main");
   const [ma, mb] = [main(a), main(b)];
   if (ma.length !== 1 || mb.length !== 1) return undefined;
   const [ia, ib] = [ma[0]!.input as Record<string, unknown>, mb[0]!.input as Record<string, unknown>];
-  const filtersA = (ia.filters ?? []) as Filter[];
-  const filtersB = (ib.filters ?? []) as Filter[];
+  type Kept = { dimension?: string; column?: string; op: string; value: unknown };
+  const filtersA = (ia.filters ?? []) as Kept[];
+  const filtersB = (ib.filters ?? []) as Kept[];
   const differ = filtersA.filter((f) => !filtersB.some((g) => JSON.stringify(g) === JSON.stringify(f)));
   const same = (x: Record<string, unknown>, y: Record<string, unknown>) =>
     JSON.stringify({ ...x, filters: undefined }) === JSON.stringify({ ...y, filters: undefined });
+  // a metric's sides differ by one value; a count's by one value or one set of them ("paying" is active, past due)
+  const ops = intent === "metric" ? ["="] : ["=", "in"];
   if (
     !same(ia, ib) ||
     filtersA.length !== filtersB.length ||
     differ.length !== 1 ||
-    differ[0]!.op !== "=" ||
+    !ops.includes(differ[0]!.op) ||
     !a.interpretation ||
     !b.interpretation
   )
     return undefined;
   const other = filtersB.find((g) => !filtersA.some((f) => JSON.stringify(g) === JSON.stringify(f)))!;
+  const on = (f: Kept) => f.dimension ?? f.column;
+  if (!ops.includes(other.op) || on(other) !== on(differ[0]!)) return undefined;
+  const shown = (f: Kept) => (Array.isArray(f.value) ? f.value.join(", ") : String(f.value));
   const interpretation = {
     ...a.interpretation,
-    read_as: `${a.interpretation.read_as}; vs ${other.dimension} = ${String(other.value)}, read the same way`,
+    read_as: `${a.interpretation.read_as}; vs ${on(other)} = ${shown(other)}, read the same way`,
     why: [
       ...a.interpretation.why,
-      `"${String(differ[0]!.value)}" set against "${String(other.value)}": each read on its own, the first named first`,
+      `"${shown(differ[0]!)}" set against "${shown(other)}": each read on its own, the first named first`,
     ],
   };
-  return { status: "plan", intent: "metric", calls: [...a.calls, ...b.calls], interpretation };
+  return { status: "plan", intent, calls: [...a.calls, ...b.calls], interpretation };
 }
 
 /** words that sum a metric over its period */
@@ -346,7 +396,7 @@ function deframed(question: string, catalog: Catalog, at: Date): Plan | Refusal 
   const frame = withoutFrame(normalize(question).replace(/[?!.]+$/, ""), catalog);
   if (!frame) return undefined;
   const again = planQuestionCore(frame.text, catalog, at);
-  if (again.status !== "plan") return undefined;
+  if (again.status !== "plan") return frame.restated ? namedByFormula(frame, catalog, at) : undefined;
   // a count of a mart's rows gets its reading after (withRowsReading); a restated formula needs a metric to check
   if (!again.interpretation) return frame.restated ? undefined : again;
   const metric = catalog.metrics.find((m) => m.name === again.interpretation!.metric);
@@ -368,6 +418,71 @@ function deframed(question: string, catalog: Catalog, at: Date): Plan | Refusal 
       why: [
         ...again.interpretation.why,
         `${said}: where the number is shown (a report, its row, a tool), read as "${frame.text}"`,
+      ],
+    },
+  };
+}
+
+/**
+ * "Net volume for September, taken as successful payments minus refunds": a name the catalog doesn't know, defined
+ * by a formula that is one metric's own definition (restatesDefinition), is that metric. The name is one run of
+ * words beside the period (never a word that says a filter, which must still be placed); the question is read again
+ * with the metric's name in its place, and kept only when it reads as that metric.
+ */
+function namedByFormula(
+  frame: { text: string; said: string[]; restated?: string },
+  catalog: Catalog,
+  at: Date,
+): Plan | undefined {
+  const defined = catalog.metrics.filter((m) => restatesDefinition(frame.restated!, m, catalog));
+  if (defined.length !== 1) return undefined;
+  const metric = defined[0]!;
+  const periods = findPeriods(frame.text, at);
+  // a word of a value or a dimension ("Pro net volume") says a filter, never the name
+  const filterWords = new Set(
+    [
+      ...[...(catalog.dimensionValues?.values() ?? [])].flat(),
+      ...catalog.metrics.flatMap((m) => m.dimensions),
+      ...catalog.marts().flatMap((m) => m.columns.flatMap((c) => Object.keys(c.value_synonyms ?? {}))),
+    ].flatMap((v) => wordsOf(v.toLowerCase().replaceAll("_", " ")).map((w) => w.stem)),
+  );
+  const words = wordsOf(frame.text).filter(
+    (w) =>
+      !STOP.has(w.text) &&
+      !isStopWord(w.text) &&
+      !filterWords.has(w.stem) &&
+      !periods.some((p) => w.start >= p.start && w.end <= p.end),
+  );
+  // runs of adjacent content words ("net volume"): each tried as the name
+  const runs: (typeof words)[] = [];
+  for (const w of words) {
+    const run = runs.at(-1);
+    if (run && /^\s*$/.test(frame.text.slice(run.at(-1)!.end, w.start))) run.push(w);
+    else runs.push([w]);
+  }
+  const read = runs.flatMap((run) => {
+    const name = frame.text.slice(run[0]!.start, run.at(-1)!.end);
+    const text = `${frame.text.slice(0, run[0]!.start)}${metric.name.replaceAll("_", " ")}${frame.text.slice(run.at(-1)!.end)}`;
+    const p = planQuestionCore(text, catalog, at);
+    return p.status === "plan" && p.interpretation?.metric === metric.name ? [{ p, name }] : [];
+  });
+  if (read.length !== 1) return undefined;
+  const { p, name } = read[0]!;
+  const label = metric.label ?? metric.name;
+  return {
+    ...p,
+    interpretation: {
+      ...p.interpretation!,
+      why: [
+        ...p.interpretation!.why,
+        `"${name}" is defined in the question as "${frame.restated}": that is how ${label} is defined here, so it is ${label}${
+          frame.said.length > 1
+            ? ` (${frame.said
+                .filter((s) => !s.includes(frame.restated!))
+                .map((s) => `"${s.replace(/^[\s,(—–]+|[\s)]+$/g, "")}"`)
+                .join(", ")}: no amount of the catalog takes processor fees off)`
+            : ""
+        }`,
       ],
     },
   };
@@ -632,6 +747,9 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
       };
     return planUnderstood(read, catalog, at);
   }
+  // "which country has the largest number of paying customers": counted per value, before a ranking of rows
+  const rankedCount = readRankedCount(text, catalog, at);
+  if (rankedCount) return rankedCount;
   const top = TOP.exec(text);
   if (!top) {
     const counted =
@@ -1401,6 +1519,43 @@ function readValueCount(typed: string, catalog: Catalog, at: Date): Plan | undef
     },
   ]);
 }
+
+/**
+ * "Which country accounts for the most paying customers today?": a mart's rows as they stand, kept as a count of
+ * them is (readValueCount: the status said, no period), counted per value of a column the question names, the one
+ * with the most first. Only "the most": a value with none of the rows is no row to rank, so the fewest is never read.
+ */
+const RANKED_COUNT =
+  /^(?:which|what)\s+([a-z][a-z_ ]{0,20}?)\s+(?:has|have|accounts?\s+for|holds?|is\s+home\s+to|contributes?|makes?\s+up)\s+(?:the\s+)?(?:most|(?:highest|largest|biggest|greatest)\s+(?:number|count)\s+of)\s+(.+)$/;
+function readRankedCount(text: string, catalog: Catalog, at: Date): Plan | undefined {
+  const m = RANKED_COUNT.exec(text);
+  if (!m) return undefined;
+  // "… today", "… right now": the rows as they stand are now's
+  const rows = m[2]!.replace(
+    /\s+(?:today|right\s+now|now|currently|at\s+the\s+moment|at\s+present|as\s+of\s+today)$/,
+    "",
+  );
+  const counted = readValueCount(rows, catalog, at);
+  const input = counted?.calls[0]?.input as RowFilterInput | undefined;
+  if (!counted || !input) return undefined;
+  const mart = catalog.models.get(input.mart);
+  const said = stemsOfPhrase(m[1]!);
+  const column = mart?.columns.find(
+    (c) =>
+      !c.pii &&
+      (!c.type || !NUMERIC.test(c.type)) &&
+      [c.name.replaceAll("_", " "), ...(c.synonyms ?? [])].some((p) => stemsOfPhrase(p) === said),
+  );
+  if (!column) return undefined;
+  return plan1("top_n", [
+    {
+      role: "main",
+      name: "top_n",
+      input: { ...input, label: column.name, n: 1, direction: "top", count: true },
+    },
+  ]);
+}
+type RowFilterInput = { mart: string; measure: string; filters: RowFilter[] };
 
 /** A dimension said by one of its column synonyms ("reps" is owner), in the singular or plural. */
 function dimensionSaid(catalog: Catalog, mart: string, dim: string, said: string): boolean {

@@ -15,6 +15,7 @@ import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import {
   columnOf,
   correctTypos,
+  isStopWord,
   lexiconOf,
   metricPhraseList,
   STOP,
@@ -33,6 +34,7 @@ import {
   type FoundPeriod,
 } from "./periods.ts";
 import { expandShorthand, NOW_WORDS, OCCURRENCE_VERBS, STATE_VERBS } from "./vocabulary.ts";
+import { EXCLUSION_LEAD, EXCLUSION_LEADS } from "./exclusion.ts";
 
 /** What the planner took the question to mean, in words and in fields; printed as "Read as: …" and in --json. */
 export interface Interpretation {
@@ -643,6 +645,9 @@ export function rowsInterpretation(
     n?: number;
     direction?: string;
     filters?: { column: string; op: string; value: unknown }[];
+    /** the label's values ranked by their count of rows (top_n count) */
+    count?: boolean;
+    label?: string;
   },
   catalog: Catalog,
   at: Date,
@@ -651,9 +656,12 @@ export function rowsInterpretation(
 ): Interpretation {
   const filters = input.filters ?? [];
   const human = (c: string) => c.replaceAll("_", " ");
-  const entity = input.mart.split("_").at(-1)!.replace(/s$/, "");
-  const metric = catalog.metrics.find((m) => m.name === input.measure);
-  const measureLabel = metric?.label ?? `${entity[0]!.toUpperCase()}${entity.slice(1)} ${human(input.measure)}`;
+  const perLabel = input.count && input.label ? human(input.label) : undefined;
+  const entity = perLabel ?? input.mart.split("_").at(-1)!.replace(/s$/, "");
+  const metric = perLabel ? undefined : catalog.metrics.find((m) => m.name === input.measure);
+  const measureLabel = perLabel
+    ? `Number of ${human(input.mart)}`
+    : (metric?.label ?? `${entity[0]!.toUpperCase()}${entity.slice(1)} ${human(input.measure)}`);
   const dated = filters.filter((f) => typeof f.value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(f.value));
   const from = dated.find((f) => f.op === ">=");
   const until = dated.find((f) => f.op === "<");
@@ -696,7 +704,9 @@ export function rowsInterpretation(
   why.push(
     counting
       ? `a count of ${input.mart} rows kept to the filters said`
-      : `a ranking of ${input.mart} rows by ${input.measure}`,
+      : perLabel
+        ? `${input.mart} rows counted per ${perLabel}, ranked by the count`
+        : `a ranking of ${input.mart} rows by ${input.measure}`,
   );
   return {
     metric: counting ? `${input.mart}.count` : (metric?.name ?? `${input.mart}.${input.measure}`),
@@ -957,7 +967,7 @@ function understandAsSaid(question: string, catalog: Catalog, at: Date, renamed:
         return again;
       }
     }
-    const content = tokens.filter((t) => !STOP.has(t.raw) && !STOP.has(t.stem)).map((t) => t.raw);
+    const content = tokens.filter((t) => !isStopWord(t.raw, t.stem)).map((t) => t.raw);
     const related = catalog.metrics.filter((m) =>
       metricPhraseList(m).some((p) => stemsOf(p).some((s) => !STOP.has(s) && tokens.some((t) => t.stem === s))),
     );
@@ -1096,8 +1106,7 @@ function valueBound(tokens: Token[], catalog: Catalog): Set<number> {
  * the month still running left out of the period said. The phrase is taken out of the text; `said` is quoted in the
  * reading. A month named must be the one running (another month left out is no cut at the period's end).
  */
-const PARTIAL_LEAD =
-  "(?:,\\s*)?\\b(?:excluding|exclude|leaving\\s+out|leave\\s+out|ignoring|ignore|not\\s+counting|not\\s+including|without|except(?:\\s+for)?|setting\\s+aside|aside\\s+from)\\s+(?:the\\s+)?";
+const PARTIAL_LEAD = `(?:,\\s*)?\\b(?:${EXCLUSION_LEAD})\\s+(?:the\\s+)?`;
 const INCOMPLETE =
   "(?:\\s*,?\\s*(?:since|as|because|which|given\\s+that)\\s+it\\s*(?:is|'s)\\s+(?:still\\s+|not\\s+yet\\s+)?(?:partial|incomplete|unfinished|in\\s+progress|ongoing|running|not\\s+(?:yet\\s+)?(?:over|complete|finished|closed|done)))";
 const PARTIAL_MONTH = new RegExp(
@@ -1120,9 +1129,6 @@ function partialMonthOut(text: string, at: Date): { text: string; said: string }
   };
 }
 
-/** words whose stem is a stop word's though they are not one */
-const STEM_ONLY_STOP = /^(?:state|states|stated)$/;
-
 function attemptWith(
   c: Candidate,
   all: Candidate[],
@@ -1137,7 +1143,7 @@ function attemptWith(
   const kind = kindOf(metric);
   const why: string[] = [];
   // ("state" stems to the stop word "stat" but is a word of its own: "what state are our customers in" asks back)
-  const placed = tokens.map((t) => STOP.has(t.raw) || (STOP.has(t.stem) && !STEM_ONLY_STOP.test(t.raw)));
+  const placed = tokens.map((t) => isStopWord(t.raw, t.stem));
   // dimension words are placed by a breakdown, a filter or an argmax, never by a metric synonym ("pipeline by stage")
   const dimStems = new Set(metric.dimensions.flatMap((d) => dimensionPhrases(catalog, metric, d).flatMap(stemsOf)));
   // (a word that names a dimension too waits: "pipeline by sales rep", "which plan has the most customers")
@@ -1452,6 +1458,7 @@ function attemptWith(
         near.some((w) => dimWords.has(w)) ||
         /^(on|in|for|and|or)$/.test(tokens[h.at - 1]?.raw ?? "") ||
         NEGATION_BEFORE.has(tokens[h.at - 1]?.raw ?? "") ||
+        !!leadEndingAt(tokens, h.at - 1) ||
         /^(than|but)$/.test(tokens[h.at - 1]?.raw ?? "") ||
         /^(customer|account|subscriber|user|and|or)$/.test(tokens[h.at + 1]?.stem ?? "") ||
         // "growth MRR": before the first word of the metric's own name, as "Pro MRR" is
@@ -1993,25 +2000,18 @@ function attemptWith(
   };
 }
 
-const NEGATION_BEFORE = new Set([
-  "excluding",
-  "exclude",
-  "excl",
-  "except",
-  "without",
-  "non",
-  "not",
-  "outside",
-  "besides",
-  "isn't",
-  "isnt",
-  "aren't",
-  "arent",
-  "ex",
-]);
+/** a value's clause negated ("not on Pro", "non-Enterprise", "that isn't Starter"), beside the shared leads */
+const NEGATION_BEFORE = new Set(["non", "not", "outside", "besides", "isn't", "isnt", "aren't", "arent"]);
 const NEGATION_AFTER = new Set(["excluded", "aside"]);
+/** the shared exclusion leads (exclusion.ts) as words, longest first */
+const LEAD_WORDS = EXCLUSION_LEADS.map((p) => p.split(" ")).sort((a, b) => b.length - a.length);
+/** the length of the exclusion lead whose last word is tokens[k] ("apart from" ends at "from"), else undefined */
+function leadEndingAt(tokens: { raw: string }[], k: number): number | undefined {
+  if (k < 0) return undefined;
+  return LEAD_WORDS.find((ws) => ws.every((w, d) => tokens[k - ws.length + 1 + d]?.raw === w))?.length;
+}
 
-/** The words that leave a value out: before it ("excluding", "other than", "non-", "not on the", "that isn't"),
+/** The words that leave a value out: before it (a lead of EXCLUSION_LEADS, "not on the", "non-", "that isn't"),
  * skipping articles and the dimension's own name ("other than the Pro plan"), or after it ("Enterprise excluded");
  * undefined when the value is kept. */
 export function negationAt(
@@ -2025,21 +2025,18 @@ export function negationAt(
     /^(the|a|an|on|in|of|for|from|our|any)$/.test(t.raw) || dimWords.has(t.stem);
   const used: number[] = [];
   let i = at - 1;
-  const apartFrom = (k: number) => tokens[k]?.raw === "from" && /^(apart|aside)$/.test(tokens[k - 1]?.raw ?? "");
-  while (i >= 0 && skip(tokens[i]!) && !apartFrom(i) && at - i <= 4) used.push(i--);
+  // a skipped word may end a lead ("apart from", "except for")
+  while (i >= 0 && skip(tokens[i]!) && !leadEndingAt(tokens, i) && at - i <= 4) used.push(i--);
   const t = tokens[i];
   // "everyone except Tom", "all except Pro": the whole said before the exception is the rest of it, nothing more
   const whole = (k: number) =>
     /^(everyone|everybody|everything|all|anyone|anybody)$/.test(tokens[k]?.raw ?? "") ? [k] : [];
+  const lead = leadEndingAt(tokens, i);
+  if (lead) {
+    const first = i - lead + 1;
+    return [...used, ...Array.from({ length: lead }, (_, d) => first + d), ...whole(first - 1)];
+  }
   if (t && NEGATION_BEFORE.has(t.raw)) return [...used, i, ...whole(i - 1)];
-  // "leaving out the Enterprise pipeline", "leave out Pro", "with Enterprise left out" (after, below)
-  if (t && t.raw === "out" && /^(leaving|leave|left|leaves)$/.test(tokens[i - 1]?.raw ?? ""))
-    return [...used, i, i - 1];
-  // "apart from Starter", "aside from Tom"
-  if (apartFrom(i)) return [...used, i, i - 1, ...whole(i - 2)];
-  if (t && t.raw === "than" && /^(other|else)$/.test(tokens[i - 1]?.raw ?? "")) return [...used, i, i - 1];
-  // "not counting Enterprise", "not including Pro"
-  if (t && /^(counting|including|incl)$/.test(t.raw) && tokens[i - 1]?.raw === "not") return [...used, i, i - 1];
   // "all but Enterprise", "every plan but Pro", "everything but Starter"
   if (t && t.raw === "but") {
     const k = [i - 1, i - 2].find((x) => /^(all|every|everything|everyone|anything)$/.test(tokens[x]?.raw ?? ""));

@@ -57,6 +57,12 @@ export const topN = defineTool({
     label: z.string().describe("the column that names each ranked item, e.g. customer_id or company_name"),
     n: z.number().int().min(1).max(100).default(5).describe("how many to return"),
     direction: z.enum(["top", "bottom"]).default("top"),
+    count: z
+      .boolean()
+      .default(false)
+      .describe(
+        'rank each label by how many rows it has, not by the measure: "which country has the most paying customers" → {mart: customers, label: country, count: true, filters: [status in (active, past_due)]}',
+      ),
     filters: z
       .array(
         z.strictObject({
@@ -105,9 +111,15 @@ export const topN = defineTool({
         m.mart === mart.name &&
         (m.name === measure.name || m.expression.replace(/\s+/g, "") === `sum(${measure.name})`),
     );
-    const format: MetricFormat =
+    const measured: MetricFormat =
       sameName?.format ?? (/mrr|arr|revenue|amount|price|arpa|value/i.test(measure.name) ? "currency" : "number");
-    const curCol = format === "currency" ? currencyColumnOf(ctx, mart, measure) : null;
+    // a count of rows per label is a number; its rows are kept apart by currency only when a bound on the amount
+    // ("mrr over 50") must hold in each currency
+    const format: MetricFormat = input.count ? "number" : measured;
+    const curCol =
+      measured === "currency" && (!input.count || input.filters.some(bound))
+        ? currencyColumnOf(ctx, mart, measure)
+        : null;
     const code = curCol ? `upper(coalesce(CAST(${ident(curCol)} AS VARCHAR), ''))` : "";
     const currencies = curCol
       ? (
@@ -127,6 +139,8 @@ export const topN = defineTool({
       ? `(${ident(measure.name)} * CASE ${code} ${currencies.map((c) => `WHEN ${bind(c)} THEN ${bind(rateOf(fx!, c)!)}`).join(" ")} END)`
       : ident(measure.name);
     const filtered = clause(whereFor(amount));
+    // each label's value: its rows counted, or its measure summed
+    const valueOf = input.count ? "count(*)" : `sum(${amount})`;
     const dir = input.direction === "top" ? "DESC" : "ASC";
     const limit = Math.min(input.n, ctx.rowCap);
     // one row past the limit is read to tell a tie at the cut: "the biggest deal" is never one of two equal ones
@@ -134,12 +148,12 @@ export const topN = defineTool({
     // their measure ("how many open deals are over $5k" is that count); split, all of it within each currency
     const by = split ? ` PARTITION BY ${code}` : "";
     const sql = [
-      `SELECT ${ident(label.name)} AS label, ${split ? `${code} AS currency, ` : ""}sum(${amount}) AS value,`,
-      `  sum(count(*)) OVER (${by}) AS kept_rows, sum(sum(${amount})) OVER (${by}) AS kept_total`,
+      `SELECT ${ident(label.name)} AS label, ${split ? `${code} AS currency, ` : ""}${valueOf} AS value,`,
+      `  sum(count(*)) OVER (${by}) AS kept_rows, sum(${valueOf}) OVER (${by}) AS kept_total`,
       `FROM ${mart.relation}`,
       filtered,
       split
-        ? `GROUP BY 1, 2 QUALIFY row_number() OVER (${by} ORDER BY sum(${amount}) ${dir} NULLS LAST, ${ident(label.name)}) <= ${limit + 1}\nORDER BY 2, 3 ${dir} NULLS LAST, 1`
+        ? `GROUP BY 1, 2 QUALIFY row_number() OVER (${by} ORDER BY ${valueOf} ${dir} NULLS LAST, ${ident(label.name)}) <= ${limit + 1}\nORDER BY 2, 3 ${dir} NULLS LAST, 1`
         : `GROUP BY 1 ORDER BY 2 ${dir} NULLS LAST, 1 LIMIT ${limit + 1}`,
     ]
       .filter(Boolean)
@@ -151,7 +165,13 @@ export const topN = defineTool({
       kept_rows: unknown;
       kept_total: unknown;
     }>(sql, params);
-    const unit = convert ? fx!.to : currencies.length === 1 ? currencies[0]! || null : (sameName?.unit ?? null);
+    const unit = input.count
+      ? null
+      : convert
+        ? fx!.to
+        : currencies.length === 1
+          ? currencies[0]! || null
+          : (sameName?.unit ?? null);
     const groups = split ? currencies.map((c) => got.filter((r) => String(r.currency) === c)) : [got];
     const parts = groups.map((group, g) => {
       const read = group.map((r, i) => ({
@@ -180,6 +200,8 @@ export const topN = defineTool({
       label_column: label.name,
       label_masked: label.pii,
       direction: input.direction,
+      /** each label ranked by its count of rows (value), not its measure */
+      counted: input.count,
       /** the first row left out by the limit when its value equals the last row's (a tie at the cut), else null */
       tied_past_limit: split ? null : one.tied,
       /** the filters the rows were kept to, as asked */
