@@ -7,7 +7,7 @@ import { DpError } from "../errors.ts";
 import type { Project } from "../config/project.ts";
 import { maskSql } from "../catalog/pii-mask.ts";
 import { loadModels } from "../transform/models.ts";
-import { currentPointer, openReader } from "../warehouse/snapshots.ts";
+import { currentPointer, openReader, snapshotAttachments } from "../warehouse/snapshots.ts";
 import { partsDir } from "../warehouse/table-parts.ts";
 import { appendAudit, type AuditEntry } from "./audit-log.ts";
 import { insideProject, resolveTarget, type ExportTarget } from "./export-target.ts";
@@ -290,6 +290,7 @@ async function toFile(
     threads: project.config.warehouse.threads,
     // the snapshot's tables are views over its Parquet parts
     sandbox: { allowedDirectories: [dir, partsDir(project.paths.snapshots)] },
+    attach: snapshotAttachments(project, snapshot),
   });
   let rows: number;
   let name: string;

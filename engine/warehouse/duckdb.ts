@@ -21,6 +21,8 @@ export interface OpenOptions {
   tempDirectory?: string;
   /** Lock the engine down for SQL run on behalf of a question or a human's `dp sql`. */
   sandbox?: { allowedDirectories: string[] };
+  /** DuckDB files attached read-only under these names before the sandbox locks the engine (a snapshot's base) */
+  attach?: { path: string; alias: string }[];
 }
 
 const SELECT_STATEMENT = 1;
@@ -75,6 +77,12 @@ export class Db {
     // numerator, denominator and trend: five reads of one file); the cache checks the file's mtime. A setting of
     // the parquet extension, which loads after the instance: not a config key
     if (options.readOnly) await db.run("SET parquet_metadata_cache = true");
+    try {
+      for (const a of options.attach ?? []) await db.run(`ATTACH ${literal(a.path)} AS ${ident(a.alias)} (READ_ONLY)`);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
     if (options.sandbox) await db.lockDown(options.sandbox.allowedDirectories);
     return db;
   }

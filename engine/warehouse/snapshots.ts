@@ -1,4 +1,5 @@
 import {
+  constants,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -13,13 +14,19 @@ import { join } from "node:path";
 import { Db, ident, literal, qualified } from "./duckdb.ts";
 import { log } from "../log.ts";
 import {
+  BASE_ALIAS,
+  type BaseEntry,
+  baseTableEntry,
+  basesDir,
   checkPartFooters,
   type Column,
   columnsByTable,
+  fileHash,
   type Manifest,
   type TableEntry,
   manifestFile,
   partsDir,
+  planTable,
   publishTable,
   readManifest,
   type TableDelta,
@@ -28,6 +35,7 @@ import {
 import { diskFullError, DpError } from "../errors.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { openRecovering, quarantineWarehouse } from "./recover.ts";
+import { COMPACT_FREE_SHARE } from "./compact.ts";
 import type { Project } from "../config/project.ts";
 
 /**
@@ -120,6 +128,9 @@ export async function restoreFromSnapshot(project: Project, to: string): Promise
       memoryLimit: project.config.warehouse.memory_limit,
     });
     try {
+      // the snapshot's views of tables over a base read it under its alias
+      for (const a of snapshotAttachments(project, file))
+        await db.run(`ATTACH ${literal(a.path)} AS ${ident(a.alias)} (READ_ONLY)`);
       await db.run(`ATTACH ${literal(file)} AS dp_snapshot (READ_ONLY)`);
       const inline = await db.all<{ rel: string }>(
         "SELECT schema_name || '.' || table_name AS rel FROM duckdb_tables() WHERE database_name = 'dp_snapshot'",
@@ -132,6 +143,7 @@ export async function restoreFromSnapshot(project: Project, to: string): Promise
         await db.run(`CREATE TABLE ${qualified(s, n)} AS SELECT * FROM dp_snapshot.${qualified(s, n)}`);
       }
       await db.run("DETACH dp_snapshot");
+      for (const a of snapshotAttachments(project, file)) await db.run(`DETACH ${ident(a.alias)}`);
       await db.run("CHECKPOINT");
     } finally {
       db.close();
@@ -216,7 +228,9 @@ export interface PublishChanges {
  * bookkeeping (`_dp`), the tables of up to INLINE_ROWS rows, the views (raw, view models) and one view per
  * larger table over its Parquet parts in snapshots/tables/. A table whose data version is the previous
  * snapshot's shares its parts; an incremental model adds a part of its new rows; anything else is written
- * whole. Every relation is read back before the pointer moves; then versions no snapshot in use names are pruned.
+ * whole. When most of the warehouse changed (chooseBase), the checkpointed warehouse file is copied whole instead, as
+ * a base every table's view reads (publishBase); later publishes layer parts over it. Every relation is read back
+ * before the pointer moves; then versions (and bases) no snapshot in use names are pruned.
  */
 export async function publishSnapshot(
   project: Project,
@@ -279,50 +293,89 @@ export async function publishSnapshot(
     const rel = `${t.schema_name}.${t.table_name}`;
     return { ...t, rel, rows: known.get(rel)! };
   });
+  const columns = sized.length ? await columnsByTable(db) : new Map<string, Column[]>();
+  // the base the last snapshot read, while its file is there: unchanged tables go on reading it
+  const lastBase = before?.base && existsSync(join(basesDir(dir), before.base.file)) ? before.base : undefined;
+  const choice = chooseBase(sized, columns, before, lastBase, versions, changes, tablesDir);
+  let base = choice === "new" ? await publishBase(project, db, name) : lastBase;
+  if (choice === "new" && !base) base = lastBase;
+  const fresh = choice === "new" && base !== undefined && base !== lastBase;
+  if (base) manifest.base = base;
+  phase(fresh ? `base ${base!.file} (${base!.bytes} bytes)` : "base kept");
+  // a table the base holds at its data version is read from there, whatever its size: nothing to copy
+  const onBase = (t: { rel: string; rows: number }) => {
+    if (fresh) return true;
+    const e = before?.tables[t.rel];
+    return !!base && e?.base === base.file && !e.parts.length && e.rows === t.rows && e.version === versions.get(t.rel);
+  };
   // the bookkeeping travels inside the snapshot file (it changes with every publish), and so do the tables of up to
-  // INLINE_ROWS rows; the rest are Parquet parts
-  const tiny = sized.filter((t) => t.rows <= INLINE_ROWS);
-  const parted = sized.filter((t) => t.rows > INLINE_ROWS);
+  // INLINE_ROWS rows; the rest are Parquet parts (or the base's copy)
+  const tiny = sized.filter((t) => t.rows <= INLINE_ROWS && !onBase(t));
+  const parted = sized.filter((t) => t.rows > INLINE_ROWS || onBase(t));
   const inline = [...tables.filter((t) => t.schema_name === "_dp"), ...tiny];
   for (const t of tiny) {
     const version = versions.get(t.rel);
     (manifest.inline ??= {})[t.rel] = { ...(version ? { version } : {}), rows: t.rows };
   }
-  const columns = parted.length ? await columnsByTable(db) : new Map<string, Column[]>();
   const threads = await currentThreads(db);
   const entries = new Map<string, TableEntry>();
   /** each part this publish wrote → the rows its COPY reported */
   const copied = new Map<string, number>();
-  // small tables first, on one thread: see SMALL_ROWS
-  const order = parted.map((t) => ({ t, small: t.rows <= SMALL_ROWS }));
-  order.sort((a, b) => Number(b.small) - Number(a.small));
-  try {
-    if (threads > 1 && order[0]?.small) await setThreads(db, 1);
-    for (const [k, { t, small }] of order.entries()) {
-      if (!small && order[k - 1]?.small && threads > 1) await setThreads(db, threads);
-      const rel = t.rel;
-      const out = await publishTable(
-        db,
-        tablesDir,
-        t.schema_name,
-        t.table_name,
-        versions.get(rel),
-        before?.tables[rel],
-        changes.deltas?.get(rel),
-        t.rows,
-        columns.get(rel) ?? [],
-        changes.mergeKeys?.get(rel),
+  if (fresh) {
+    // the base holds every table at this publish's checkpoint: a view each, no part
+    const weights = new Map(parted.map((t) => [t.rel, weight(t, columns)]));
+    const total = [...weights.values()].reduce((x, y) => x + y, 0) || 1;
+    for (const t of parted)
+      entries.set(
+        t.rel,
+        baseTableEntry(
+          base!.file,
+          versions.get(t.rel),
+          t.rows,
+          columns.get(t.rel) ?? [],
+          Math.round((base!.bytes * weights.get(t.rel)!) / total),
+          changes.deltas?.get(t.rel)?.strategy === "merge"
+            ? changes.deltas.get(t.rel)!.keys
+            : changes.mergeKeys?.get(t.rel),
+        ),
       );
-      entries.set(rel, out.entry);
-      if (out.part) copied.set(out.part.file, out.part.rows);
-      written += out.written;
+  } else {
+    // small tables first, on one thread: see SMALL_ROWS
+    const order = parted.map((t) => ({ t, small: t.rows <= SMALL_ROWS }));
+    order.sort((a, b) => Number(b.small) - Number(a.small));
+    try {
+      if (threads > 1 && order[0]?.small) await setThreads(db, 1);
+      for (const [k, { t, small }] of order.entries()) {
+        if (!small && order[k - 1]?.small && threads > 1) await setThreads(db, threads);
+        const rel = t.rel;
+        const out = await publishTable(
+          db,
+          tablesDir,
+          t.schema_name,
+          t.table_name,
+          versions.get(rel),
+          before?.tables[rel],
+          changes.deltas?.get(rel),
+          t.rows,
+          columns.get(rel) ?? [],
+          changes.mergeKeys?.get(rel),
+          base?.file,
+        );
+        entries.set(rel, out.entry);
+        if (out.part) copied.set(out.part.file, out.part.rows);
+        written += out.written;
+      }
+    } finally {
+      // not over the error that stopped the writes (a full disk): a writer that cannot take a SET is broken anyway
+      if (threads > 1) await setThreads(db, threads).catch(() => {});
     }
-  } finally {
-    // not over the error that stopped the writes (a full disk): a writer that cannot take a SET is broken anyway
-    if (threads > 1) await setThreads(db, threads).catch(() => {});
   }
   for (const t of parted) manifest.tables[t.rel] = entries.get(t.rel)!;
-  phase(`counts and ${parted.length} parts`);
+  // no table reads the last base any more: the snapshot does not attach it (pruning deletes it once unreferenced)
+  if (manifest.base && !Object.values(manifest.tables).some((e) => e.base === manifest.base!.file))
+    delete manifest.base;
+  if (fresh) written += base!.bytes;
+  phase(`counts and ${fresh ? 0 : parted.length} parts`);
   const views = await db.all<{ schema_name: string; sql: string }>(
     "SELECT schema_name, sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal AND NOT temporary",
   );
@@ -334,7 +387,8 @@ export async function publishSnapshot(
     // one thread, as for the small parts (SMALL_ROWS); the copies sent many to a call (one call each doubled their CPU)
     if (threads > 1 && tiny.length) await setThreads(db, 1);
     try {
-      const prior = previous && before?.inline && join(dir, previous.file);
+      // a new base's snapshot file holds the bookkeeping alone: nothing of the last one to keep
+      const prior = !fresh && previous && before?.inline && join(dir, previous.file);
       kept = await fillSnapshotFile(
         db,
         tmp,
@@ -355,6 +409,10 @@ export async function publishSnapshot(
     const snap = await Db.open(tmp, { threads: 1, memoryLimit: project.config.warehouse.memory_limit });
     try {
       await snap.run("SET parquet_metadata_cache = true");
+      if (manifest.base)
+        await snap.run(
+          `ATTACH ${literal(join(basesDir(dir), manifest.base.file))} AS ${ident(BASE_ALIAS)} (READ_ONLY)`,
+        );
       phase("open");
       await createRelations(snap, tablesDir, manifest, views);
       phase("views");
@@ -372,6 +430,7 @@ export async function publishSnapshot(
     await side?.catch(() => {});
     rmSync(tmp, { force: true });
     rmSync(`${tmp}.wal`, { force: true });
+    if (fresh) rmSync(join(basesDir(dir), base!.file), { force: true });
     throw e instanceof DpError
       ? e
       : (diskFullError(e) ??
@@ -399,6 +458,110 @@ export async function publishSnapshot(
   log.debug(`publish: ${phases.join(", ")}`);
   log.debug(`published ${name}: ${written} bytes written in ${Date.now() - t0} ms (${cpu()} ms CPU)`);
   return join(dir, name);
+}
+
+/**
+ * A publish copies the whole checkpointed warehouse file as a base when the tables it would write whole hold at
+ * least this share of the warehouse's cells (rows × columns, a stand-in for bytes DuckDB's catalog gives for free):
+ * with no base yet, of the tables written whole; over a base, of every table not read from it (written whole now,
+ * or parts from before), so a base whose tables have mostly been replaced by parts is itself replaced. A first
+ * build, a full refresh, the 10× bench build: a kernel copy of the file (≈50 ms of CPU for the `medium` demo's
+ * 173 MB) where encoding its tables to Parquet took ≈3.7 s. A 15-minute run changes little: parts over the base.
+ */
+const BASE_SHARE = 0.5;
+/**
+ * ...and only when those tables hold at least this many cells: below it their parts cost well under half a second
+ * of CPU, and a base would keep a whole file (every small table's 256 KB block, the bookkeeping) per version.
+ */
+export const BASE_MIN_CELLS = 4_000_000;
+
+function weight(t: { rel: string; rows: number }, columns: Map<string, Column[]>): number {
+  return t.rows * Math.max(1, columns.get(t.rel)?.length ?? 1);
+}
+
+/** "new": publish a new base; "parts": parts, over the last base where a table still reads it (BASE_SHARE). */
+function chooseBase(
+  sized: { rel: string; rows: number }[],
+  columns: Map<string, Column[]>,
+  before: Manifest | undefined,
+  lastBase: BaseEntry | undefined,
+  versions: Map<string, string | undefined>,
+  changes: PublishChanges,
+  tablesDir: string,
+): "new" | "parts" {
+  let total = 0;
+  let whole = 0;
+  let apart = 0;
+  for (const t of sized) {
+    const w = weight(t, columns);
+    total += w;
+    const version = versions.get(t.rel);
+    const prev = before?.tables[t.rel];
+    const was = before?.inline?.[t.rel];
+    const plan = prev
+      ? planTable(tablesDir, version, prev, changes.deltas?.get(t.rel), t.rows, lastBase?.file)
+      : version && was?.version === version && was.rows === t.rows
+        ? "share"
+        : "whole";
+    if (plan === "whole") whole += w;
+    if (plan === "whole" || prev?.base === undefined) apart += w;
+  }
+  if (whole < BASE_MIN_CELLS) return "parts";
+  return (lastBase ? apart : whole) >= BASE_SHARE * total ? "new" : "parts";
+}
+
+/**
+ * Copies the checkpointed warehouse file to snapshots/bases/`name` (a reflink where the filesystem has them,
+ * `copy_file_range` otherwise) and checks the copy: its size and its fileHash must be the warehouse file's. The
+ * snapshot's read-back then opens it read-only and counts every table through its view. Undefined, and parts
+ * instead, when the warehouse is not a local file, its WAL is not empty after the CHECKPOINT, or more than
+ * COMPACT_FREE_SHARE of its blocks are free (a rebuild over an old file: the copy would carry the dead blocks).
+ */
+async function publishBase(project: Project, db: Db, name: string): Promise<BaseEntry | undefined> {
+  const path = project.paths.warehouse;
+  if (path === ":memory:" || path.startsWith("md:") || !existsSync(path)) return undefined;
+  await db.run("CHECKPOINT");
+  const wal = `${path}.wal`;
+  if (existsSync(wal) && statSync(wal).size > 0) {
+    log.debug("publish: the WAL is not empty after CHECKPOINT; parts, not a base");
+    return undefined;
+  }
+  const size = await db.one<{ free: number; total: number }>(
+    "SELECT free_blocks AS free, total_blocks AS total FROM pragma_database_size() WHERE database_name = current_database()",
+  );
+  if (Number(size?.free ?? 0) > COMPACT_FREE_SHARE * Number(size?.total ?? 0)) {
+    log.debug(`publish: ${size?.free} of ${size?.total} blocks free; parts, not a base`);
+    return undefined;
+  }
+  const dir = basesDir(project.paths.snapshots);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${name}.tmp`);
+  rmSync(tmp, { force: true });
+  try {
+    copyFileSync(path, tmp, constants.COPYFILE_FICLONE);
+    const bytes = statSync(path).size;
+    const copied = statSync(tmp).size;
+    if (copied !== bytes)
+      throw new DpError("PUBLISH", `base check: the copy has ${copied} bytes where the warehouse file has ${bytes}`, {
+        exitCode: 1,
+      });
+    const hash = fileHash(path);
+    if (fileHash(tmp) !== hash)
+      throw new DpError("PUBLISH", "base check: the copy's bytes differ from the warehouse file's", { exitCode: 1 });
+    renameSync(tmp, join(dir, name));
+    return { file: name, bytes, hash };
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e instanceof DpError
+      ? e
+      : (diskFullError(e) ??
+          new DpError("PUBLISH", `the base was not copied: ${(e as Error).message}`, {
+            where: dir,
+            fix: "readers keep the last verified snapshot; run `dp doctor`, then `dp run` again",
+            exitCode: 1,
+            cause: e,
+          }));
+  }
 }
 
 /**
@@ -491,7 +654,7 @@ async function createRelations(
     for (const [rel, e] of Object.entries(manifest.tables)) {
       const dot = rel.indexOf(".");
       await snap.run(
-        `CREATE VIEW ${qualified(rel.slice(0, dot), rel.slice(dot + 1))} AS ${tableViewSql(tablesDir, e)}`,
+        `CREATE VIEW ${qualified(rel.slice(0, dot), rel.slice(dot + 1))} AS ${tableViewSql(tablesDir, e, rel)}`,
       );
     }
   });
@@ -554,7 +717,8 @@ async function verifySnapshot(
     const e = manifest.tables[rel]!;
     const fresh = e.parts.filter((p) => !old.has(p));
     const small = e.rows <= SMALL_ROWS;
-    const one = e.parts.length === 1 && fresh.length === 1;
+    // a part over a base is not the whole table: its count is not the table's
+    const one = e.parts.length === 1 && fresh.length === 1 && e.base === undefined;
     // a part's rows: the table's when it is the only part; an added part's are at most the table's
     const width = Math.max(1, columns.get(rel)?.length ?? 1);
     for (const p of fresh) {
@@ -702,22 +866,29 @@ async function setThreads(db: Db, n: number): Promise<void> {
 
 /**
  * Keeps the new snapshot, the one before it (a reader may have just opened it) and any a live reader
- * holds; deletes the rest, then every part no kept snapshot names, and leftovers of a writer killed mid-publish.
+ * holds; deletes the rest, then every part and every base no kept snapshot names, and leftovers of a writer killed
+ * mid-publish.
  */
 function pruneSnapshots(dir: string, name: string, previous: string | undefined): void {
   const kept = new Set([name, previous, ...heldSnapshots(dir)].filter((x): x is string => Boolean(x)).map(stem));
   for (const f of readdirSync(dir)) {
-    if (f === "current.json" || f === "tables" || f === READERS) continue;
+    if (f === "current.json" || f === "tables" || f === "bases" || f === READERS) continue;
     const stale = f.startsWith(".") ? f.endsWith(".tmp") || f.endsWith(".tmp.wal") : !kept.has(stem(f));
     if (stale) rmSync(join(dir, f), { force: true });
   }
   const used = new Set<string>();
-  for (const k of kept)
-    for (const e of Object.values(readManifest(join(dir, `${k}.duckdb`))?.tables ?? {}))
-      for (const p of e.parts) used.add(p);
+  const bases = new Set<string>();
+  for (const k of kept) {
+    const m = readManifest(join(dir, `${k}.duckdb`));
+    if (m?.base) bases.add(m.base.file);
+    for (const e of Object.values(m?.tables ?? {})) for (const p of e.parts) used.add(p);
+  }
   const tablesDir = partsDir(dir);
-  if (!existsSync(tablesDir)) return;
-  for (const f of readdirSync(tablesDir)) if (!used.has(f)) rmSync(join(tablesDir, f), { force: true });
+  if (existsSync(tablesDir))
+    for (const f of readdirSync(tablesDir)) if (!used.has(f)) rmSync(join(tablesDir, f), { force: true });
+  const basesPath = basesDir(dir);
+  if (existsSync(basesPath))
+    for (const f of readdirSync(basesPath)) if (!bases.has(f)) rmSync(join(basesPath, f), { force: true });
 }
 
 const READERS = "readers";
@@ -794,6 +965,15 @@ export function currentPointer(project: Project): SnapshotPointer | undefined {
   }
 }
 
+/**
+ * What a connection on a snapshot file attaches first: the base its tables over a base read (`dp_base`), if it has
+ * one. Attached before the sandbox locks external access, so user SQL cannot attach anything itself.
+ */
+export function snapshotAttachments(project: Project, snapshotFile: string): { path: string; alias: string }[] {
+  const base = readManifest(snapshotFile)?.base;
+  return base ? [{ path: join(basesDir(project.paths.snapshots), base.file), alias: BASE_ALIAS }] : [];
+}
+
 /** A read-only, sandboxed connection on the latest published snapshot. */
 export async function openReader(project: Project): Promise<Db> {
   // a writer may publish twice between our reading the pointer and opening its file,
@@ -818,6 +998,7 @@ export async function openReader(project: Project): Promise<Db> {
         threads: project.config.warehouse.threads,
         memoryLimit: project.config.warehouse.memory_limit,
         sandbox: { allowedDirectories: [project.paths.lake, partsDir(project.paths.snapshots)] },
+        attach: snapshotAttachments(project, file),
       });
       const close = db.close.bind(db);
       db.close = () => {

@@ -1,10 +1,10 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Project } from "../config/project.ts";
 import { Db, qualified } from "./duckdb.ts";
 import { checkNotTruncated } from "./recover.ts";
 import { currentPointer, openReader } from "./snapshots.ts";
-import { partsDir, readManifest } from "./table-parts.ts";
+import { basesDir, fileHash, partsDir, readManifest } from "./table-parts.ts";
 
 export interface WarehouseHealth {
   ok: boolean;
@@ -14,7 +14,8 @@ export interface WarehouseHealth {
 
 /**
  * `dp doctor`'s look at the data itself: the published snapshot's every relation reads in full (each
- * table's row count is the one it was published with, every part is there and every row of it decodes), and the warehouse file is whole
+ * table's row count is the one it was published with, every part is there and every row of it decodes; a base has
+ * the size and hash it was published with), and the warehouse file is whole
  * (not shorter than its header says, every block of every table reads back) when no run holds it.
  */
 export async function checkWarehouse(project: Project, writerFree: boolean): Promise<WarehouseHealth> {
@@ -23,6 +24,22 @@ export async function checkWarehouse(project: Project, writerFree: boolean): Pro
   const problems: string[] = [];
   const file = join(project.paths.snapshots, pointer.file);
   const manifest = readManifest(file);
+  // a base (a copy of the warehouse file some tables read) must be the bytes the publish checked: a file cut short
+  // or changed anywhere, live data or free blocks, fails here before a row is read
+  const base = manifest?.base;
+  if (base) {
+    const path = join(basesDir(project.paths.snapshots), base.file);
+    const size = existsSync(path) ? statSync(path).size : undefined;
+    if (size === undefined) problems.push(`base ${base.file} is missing`);
+    else if (size !== base.bytes) problems.push(`base ${base.file} has ${size} bytes, published with ${base.bytes}`);
+    else if (fileHash(path) !== base.hash) problems.push(`base ${base.file}: its bytes differ from the published ones`);
+  }
+  if (problems.length)
+    return {
+      ok: false,
+      detail: `the published snapshot ${pointer.file} is damaged: ${problems.join("; ")}`,
+      fix: "run `dp run`: it rebuilds and publishes a new verified snapshot",
+    };
   try {
     const db = await openReader(project);
     try {
@@ -33,7 +50,8 @@ export async function checkWarehouse(project: Project, writerFree: boolean): Pro
           continue;
         }
         const dot = rel.indexOf(".");
-        // every row of every part decoded: the publish checks a large part by its footer only (snapshots.ts verifySnapshot)
+        // every row of every part (and of the base's copy) decoded: the publish checks a large part by its footer only
+        // (snapshots.ts verifySnapshot)
         const n = (
           await db.one<{ n: number }>(
             `SELECT count(*) AS n, bit_xor(hash(t)) AS h FROM ${qualified(rel.slice(0, dot), rel.slice(dot + 1))} t`,
