@@ -999,6 +999,9 @@ export async function openReader(project: Project): Promise<Db> {
         memoryLimit: project.config.warehouse.memory_limit,
         sandbox: { allowedDirectories: [project.paths.lake, partsDir(project.paths.snapshots)] },
         attach: snapshotAttachments(project, file),
+        // the base is attached, and the engine locked, at the first statement: the lease taken above keeps this
+        // snapshot's file and its base until close, so a later attach reads the same base as one at the open
+        deferAttach: true,
       });
       const close = db.close.bind(db);
       db.close = () => {
