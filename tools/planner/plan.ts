@@ -31,7 +31,7 @@ import { exclusionFor, saysExclusion } from "./exclusion.ts";
 import { restatesDefinition, withoutFrame } from "./frame.ts";
 import { readMessage } from "./message.ts";
 import { withoutNoise } from "./noise.ts";
-import { learnerEnglish } from "./vocabulary.ts";
+import { learnerEnglish, shorthandSaid } from "./vocabulary.ts";
 import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { isStopWord, STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
@@ -570,9 +570,26 @@ function withExclusion(plan: Plan, exclusions: (ReturnType<typeof exclusionFor> 
   return { ...plan, interpretation };
 }
 
+/** A metric measured in time: the units of a duration. */
+const DURATION_UNITS = new Set(["seconds", "minutes", "hours", "days", "weeks"]);
+const SPEED = /\b(faster|quicker|speedier|sooner|slower)\b/g;
+/**
+ * "are we replying faster? first response time oct vs sep", "are deals closing quicker than last quarter": faster of a
+ * time metric is a smaller value, and a judgement of change read with the metric's direction — "improved" when less
+ * time is better, "worsened" for slower. Only when every metric named is a duration whose lower values are better;
+ * a speed said of anything else ("is MRR growing faster") is left unplaced, to ask back.
+ */
+function speedSaid(text: string, catalog: Catalog): string {
+  if (!SPEED.test(text) || /(?:grow|grows|grew|growing|growth)/.test(text)) return text;
+  const named = matchMetrics(wordsOf(text), catalog).map((m) => m.item);
+  const timed = (m: MetricDef) => DURATION_UNITS.has(String(m.unit ?? "")) && m.higher_is_better === false;
+  if (!named.length || !named.every(timed)) return text;
+  return text.replace(SPEED, (w) => (w === "slower" ? "worsened" : "improved"));
+}
+
 function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | Refusal {
   const said = learnerEnglish(normalize(question)).replace(/[?!.]+$/, "");
-  const text = rankingSaid(rewriteCountQuestions(said, catalog));
+  const text = speedSaid(rankingSaid(rewriteCountQuestions(said, catalog)), catalog);
   const words = wordsOf(text);
   const today = truncate(at, "day");
   if (!text) return refuse(catalog, "the question is empty");
@@ -1481,10 +1498,15 @@ function readCreatedCount(text: string, catalog: Catalog, at: Date): Plan | unde
  */
 const PAST_SAID = /\b(?:ever|had|did|was|were|used\s+to|so\s+far|all[\s-]time|since|been)\b/;
 function readValueCount(typed: string, catalog: Catalog, at: Date): Plan | undefined {
-  const counted = countAsked(typed)!;
+  // "how many accts are past due rn": the clipped words read as typed out, as every other reading reads them
+  const counted = countAsked(shorthandSaid(typed))!;
   const asked = counted.asked;
   // "at the moment", "as of now": the rows as they stand, as "right now" is
-  const text = counted.text.replace(/\b(?:at\s+the\s+moment|as\s+of\s+now)\b/g, (m) => "right now".padEnd(m.length));
+  // "how many accounts are past due": in a count by billing status an account is a customer (the Stripe customer
+  // the status belongs to), so the customers mart is the one named; a status must still be said (below)
+  const text = counted.text
+    .replace(/\b(?:at\s+the\s+moment|as\s+of\s+now)\b/g, (m) => "right now".padEnd(m.length))
+    .replace(/\baccounts?\b/g, (m) => (catalog.marts().some((x) => x.name === "customers") ? "customers" : m));
   // the rows hold today's values: "have we ever had", "did we have", "so far" ask about the past, which they don't keep
   // ("never paid" is a status, said now)
   if (findPeriods(text, at).length || PAST_SAID.test(text.replace(/\bnever\s+paid\b/g, ""))) return undefined;

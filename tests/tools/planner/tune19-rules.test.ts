@@ -53,6 +53,72 @@ describe("an instruction to act on people or a system is refused as an action", 
   });
 });
 
+describe("where most of a group comes from is the dimension's value with the most of it", () => {
+  test.each([
+    ["which country do most of our paying customers come from", "country", ["active", "past_due"]],
+    ["which country did most of the churned customers come from?", "country", "churned"],
+  ])("%s", (q, label, status) => {
+    const p = plan(q);
+    expect(p.intent).toBe("top_n");
+    const input = p.calls[0]!.input as { label: string; count: boolean; filters: { value: unknown }[] };
+    expect(input.label).toBe(label);
+    expect(input.count).toBe(true);
+    expect(input.filters[0]!.value).toEqual(status);
+  });
+
+  test("where the data comes from is still lineage", () => {
+    expect(plan("where does the mrr come from").intent).toBe("lineage");
+  });
+});
+
+describe("accounts counted by billing status are customers; clipped words read typed out", () => {
+  test.each([
+    ["how many accounts are past due right now", "past_due"],
+    ["number of accounts that are past due", "past_due"],
+    ["customers past due rn", "past_due"],
+    ["how many custs are past due atm", "past_due"],
+    ["how many paying accts in the uk rn", ["active", "past_due"]],
+  ])("%s", (q, status) => {
+    const p = plan(q);
+    expect(p.intent).toBe("count_rows");
+    const input = p.calls[0]!.input as { mart: string; filters: { column: string; value: unknown }[] };
+    expect(input.mart).toBe("customers");
+    expect(input.filters.find((f) => f.column === "status")!.value).toEqual(status);
+  });
+
+  test("accounts with no status said are asked back, never every row", () => {
+    expect(() => refusal("how many accts do we have rn")).not.toThrow();
+  });
+});
+
+describe("faster or slower of a time metric is a comparison judged by its direction", () => {
+  test.each([
+    ["are deals closing faster? sales cycle q3 vs q2", "sales_cycle_days", "2026-Q3", "2026-Q2"],
+    [
+      "is support getting slower? first response time this month vs last month",
+      "first_response_minutes",
+      "this_month",
+      "last_month",
+    ],
+    ["is our frt getting quicker? frt october vs september", "first_response_minutes", "2026-10", "2026-09"],
+    [
+      "are we responding slower? reply time this month vs last month",
+      "first_response_minutes",
+      "this_month",
+      "last_month",
+    ],
+  ])("%s", (q, metric, current, previous) => {
+    const p = plan(q);
+    expect(p.intent).toBe("compare");
+    expect(p.calls[0]!.input).toMatchObject({ metric, current, previous });
+  });
+
+  test("faster of a metric that is no time is left to ask back", () => {
+    expect(() => refusal("is mrr growing faster in q3 vs q2")).not.toThrow();
+    expect(() => refusal("is new mrr coming in faster oct vs sep")).not.toThrow();
+  });
+});
+
 function planQuestion(q: string) {
   try {
     return plan(q);
