@@ -149,6 +149,8 @@ const SHORTHAND: [RegExp, string][] = [
  * included, so "top 5 clients by MRR" is the customers').
  */
 const LEARNER: [RegExp, string][] = [
+  // "the churn rate for the third quarter as a whole", "Q3 in its entirety": the period taken whole, as "overall" says
+  [/\b(?:taken\s+)?(?:as\s+a\s+whole|in\s+(?:its|their)\s+entirety|all\s+together|altogether)\b/g, "overall"],
   // learner English: "how much customers", "how much tickets we had" — one word serves for both in German (wie
   // viel), French (combien), Spanish (cuánto), Hindi (kitne); before a plural noun that is never an amount of money
   // it asks for a count ("how much payments", "how much deals" may be an amount, and stay as typed)

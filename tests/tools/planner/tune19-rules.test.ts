@@ -119,6 +119,41 @@ describe("faster or slower of a time metric is a comparison judged by its direct
   });
 });
 
+describe("a period restated as the range it spans is one period; any other span asks back", () => {
+  test.each([
+    ["average won deal size in h1, january to june", { start: "2026-01-01", end: "2026-06-30" }],
+    ["new mrr in q3, july through september", "2026-Q3"],
+    ["new mrr in q3 — jul to sep", "2026-Q3"],
+    ["win rate for the first half of the year: january thru june", { start: "2026-01-01", end: "2026-06-30" }],
+  ])("%s", (q, period) => {
+    expect(plan(q).calls[0]!.input.period).toEqual(period);
+  });
+
+  test.each(["new mrr in q3, august through september", "mrr in october, september"])("%s", (q) => {
+    expect(refusal(q).kind).toBe("clarify");
+  });
+});
+
+describe("a period taken 'as a whole' is the period, one ratio over it", () => {
+  test.each([
+    ["churn rate for q3 as a whole", "churn_rate", "2026-Q3"],
+    ["win rate for Q2 in its entirety", "win_rate", "2026-Q2"],
+    ["What was our customer churn rate for the third quarter taken as a whole?", "churn_rate", "2026-Q3"],
+  ])("%s", (q, metric, period) => {
+    expect(plan(q).calls[0]!.input).toMatchObject({ metric, period });
+  });
+});
+
+describe("a bracketed aside of timing or purpose is read away wherever it sits", () => {
+  test.each([
+    ["what was mrr in october (for the board deck)", "mrr"],
+    ["(no worries) churn rate in q3", "churn_rate"],
+    ["new customers last month (asap)", "new_customers"],
+  ])("%s", (q, metric) => {
+    expect(plan(q).calls[0]!.input.metric).toBe(metric);
+  });
+});
+
 function planQuestion(q: string) {
   try {
     return plan(q);
