@@ -82,10 +82,11 @@ const ACT =
  * Maria", "follow up with Acme about the failed invoice", "mark the deal as lost". dp ask only reads, so the whole
  * message is refused as an action — never answered with the count its nouns happen to name. Said at the start of a
  * clause, after any greeting or request frame; "tell me", "remind me of", "ping me the", "let me know" and
- * "update me on" are how a reader asks, and stay questions.
+ * "update me on" are how a reader asks, and stay questions — as is "tell the investors our churn rate" (the number is
+ * what is asked; only "tell someone to do", "tell someone that/about" is an errand).
  */
 const ACT_ON =
-  /(?:^|[,;:.!?—–]\s*|\s-\s+|\b(?:and|then|also|pls|please|plz|kindly)\s+)(?:(?:hey|hi|ok|okay|so|quick(?:ly)?)[\s,]+)*(?:(?:can|could|would|will)\s+(?:you|u|dp|someone)\s+(?:please\s+|pls\s+|kindly\s+|quickly\s+|also\s+)?|(?:i|we)\s+need\s+(?:you|dp)\s+to\s+|go\s+(?:and\s+)?)?(?:ping|nudge|poke|remind|tell|ask|assign|re-?assign|hand\s+off|chase(?:\s+up)?|follow\s+up\s+(?:with|on)|reach\s+out\s+to|get\s+in\s+touch\s+with|message|slack|dm|call|notify|alert|escalate|invite|cc|loop\s+in|mark|close\s+out|archive|merge|reopen|re-?open|move|cancel|refund|retry|charge|void|write\s+off|waive|pause|resume|extend|apply|log|book|set\s+up|onboard|offboard|deactivate|unsubscribe)\b(?!'|\s+(?:me|us|myself)\b)(?!\s+(?:(?:a|an|the)\s+)?(?:rates?|volumes?|counts?|numbers?|metrics?|totals?|amounts?|mrr|arr|revenue|value|sum|trend|stats|data|history|activity|of)\b)/;
+  /(?:^|[,;:.!?—–]\s*|\s-\s+|\b(?:and|then|also|pls|please|plz|kindly)\s+)(?:(?:hey|hi|ok|okay|so|quick(?:ly)?)[\s,]+)*(?:(?:can|could|would|will)\s+(?:you|u|dp|someone)\s+(?:please\s+|pls\s+|kindly\s+|quickly\s+|also\s+)?|(?:i|we)\s+need\s+(?:you|dp)\s+to\s+|go\s+(?:and\s+)?)?(?:tell\s+(?!me\b|us\b)(?:[a-z']+\s+){0,2}?[a-z']+(?=\s+(?:to|that|about)\b|\s*$)|ping|nudge|poke|remind|ask|assign|re-?assign|hand\s+off|chase(?:\s+up)?|follow\s+up\s+(?:with|on)|reach\s+out\s+to|get\s+in\s+touch\s+with|message|slack|dm|call|notify|alert|escalate|invite|cc|loop\s+in|mark|close\s+out|archive|merge|reopen|re-?open|move|cancel|refund|retry|charge|void|write\s+off|waive|pause|resume|extend|apply|log|book|set\s+up|onboard|offboard|deactivate|unsubscribe)\b(?!'|\s+(?:me|us|myself)\b)(?!\s+(?:(?:a|an|the)\s+)?(?:rates?|volumes?|counts?|numbers?|metrics?|totals?|amounts?|mrr|arr|revenue|value|sum|trend|stats|data|history|activity|of)\b)/;
 const FORECAST =
   /\b(?:will|forecast|predict|prediction|projected|projection|expect|next (?:week|month|quarter|year))\b/;
 /**

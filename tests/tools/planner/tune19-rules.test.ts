@@ -32,6 +32,7 @@ describe("an instruction to act on people or a system is refused as an action", 
     "loop in finance on the refunds from October",
     "reassign the open Enterprise deals to James",
     "tell the reps to clean up their pipeline before Monday",
+    "tell Sarah about the failed payments",
   ])("%s", (q) => {
     const r = refusal(q);
     expect(r.kind).toBe("refuse");
@@ -44,6 +45,8 @@ describe("an instruction to act on people or a system is refused as an action", 
     expect(plan("let me know new mrr last month").calls[0]!.input.metric).toBe("new_mrr");
     expect(plan("refund amount in october").calls[0]!.input.metric).toBe("refunds");
     expect(plan("how many customers cancelled in october").calls[0]!.input.metric).toBe("churned_customers");
+    // the number for someone is the number asked; only telling someone to do something is an errand
+    expect(plan("could you tell the board our nrr for q3").calls[0]!.input.metric).toBe("nrr");
   });
 
   test("'stale deals' is no question of data freshness: never a freshness answer's hours", () => {
