@@ -109,6 +109,8 @@ function unstretch(text: string, lexicon: Lexicon): string {
  * The question without the noise around it; the question as typed when removing would leave nothing, or would take
  * a word the catalog or a period reads.
  */
+/** a bracketed aside that only says when or what for: "(no rush at all)", "(for the board deck)", "(asap)" */
+const CONTEXT_ASIDE = new RegExp(String.raw`\(\s*${CONTEXT}(?:\s+at\s+all)?[\s.!]*\)`, "g");
 export function withoutNoise(question: string, catalog: Catalog): string {
   const lexicon = lexiconOf(catalog);
   const meaningful = (said: string) => (said.match(/[a-z]+/g) ?? []).some((w) => lexicon.targets.has(w));
@@ -120,6 +122,8 @@ export function withoutNoise(question: string, catalog: Catalog): string {
     .replace(SHORTCODE, " ")
     .replace(EMOTICON, " ")
     .replace(INTERJECTION, (m) => (meaningful(m) ? m : " "))
+    // "how many deals are in Contract Sent (no rush at all)": a timing or purpose aside in brackets, anywhere
+    .replace(CONTEXT_ASIDE, " ")
     .replace(/\s+/g, " ")
     .trim();
   // frames are matched on a view with stretched and misspelt noise words brought back ("sooo", "thansk"); what is

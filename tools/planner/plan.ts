@@ -31,7 +31,7 @@ import { exclusionFor, saysExclusion } from "./exclusion.ts";
 import { restatesDefinition, withoutFrame } from "./frame.ts";
 import { readMessage } from "./message.ts";
 import { withoutNoise } from "./noise.ts";
-import { learnerEnglish } from "./vocabulary.ts";
+import { learnerEnglish, shorthandSaid } from "./vocabulary.ts";
 import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { isStopWord, STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
@@ -52,7 +52,7 @@ export type { CallRole, Intent, PlannedCall, Plan, Refusal } from "./plan-types.
 export const SPARK_POINTS = 8;
 
 const FRESHNESS =
-  /\b(?:fresh|freshness|stale|up[\s-]to[\s-]date|last (?:updated|refreshed|pulled|synced|loaded|built)|when (?:was|were|did) .*\b(?:updated|refreshed|pulled|synced|loaded|built|update|refresh|sync|load)|how old|data as of)\b/;
+  /\b(?:(?:fresh|stale)(?!\s+(?:deals?|opportunit(?:y|ies)|opps?|leads?|accounts?|accts?|customers?|tickets?|trials?|invoices?|contacts?|companies)\b)|freshness|up[\s-]to[\s-]date|last (?:updated|refreshed|pulled|synced|loaded|built)|when (?:was|were|did) .*\b(?:updated|refreshed|pulled|synced|loaded|built|update|refresh|sync|load)|how old|data as of)\b/;
 const LINEAGE =
   /\b(?:lineage|upstream|downstream|come from|comes from|built from|derived from|depends on|depend on|feeds|sources of|source of)\b/;
 const LIST_METRICS =
@@ -76,6 +76,17 @@ const SQL =
   /\b(?:select\s+.+\s+from|drop\s+table|delete\s+from|insert\s+into|update\s+\w+\s+set|truncate\s+table|alter\s+table|create\s+table)\b|;\s*--/;
 const ACT =
   /^(?:please\s+)?(?:export|send|email|post|delete|drop|remove|update|create|schedule|run|rebuild|refresh|pull)\b/;
+/**
+ * An instruction to act on people or on a system, addressed to dp: "ping Tom in hubspot to update his stale deals",
+ * "nudge Sarah about her overdue renewals", "can you remind the reps to log their calls", "assign the Acme deal to
+ * Maria", "follow up with Acme about the failed invoice", "mark the deal as lost". dp ask only reads, so the whole
+ * message is refused as an action — never answered with the count its nouns happen to name. Said at the start of a
+ * clause, after any greeting or request frame; "tell me", "remind me of", "ping me the", "let me know" and
+ * "update me on" are how a reader asks, and stay questions — as is "tell the investors our churn rate" (the number is
+ * what is asked; only "tell someone to do", "tell someone that/about" is an errand).
+ */
+const ACT_ON =
+  /(?:^|[,;:.!?—–]\s*|\s-\s+|\b(?:and|then|also|pls|please|plz|kindly)\s+)(?:(?:hey|hi|ok|okay|so|quick(?:ly)?)[\s,]+)*(?:(?:can|could|would|will)\s+(?:you|u|dp|someone)\s+(?:please\s+|pls\s+|kindly\s+|quickly\s+|also\s+)?|(?:i|we)\s+need\s+(?:you|dp)\s+to\s+|go\s+(?:and\s+)?)?(?:tell\s+(?!me\b|us\b)(?:[a-z']+\s+){0,2}?[a-z']+(?=\s+(?:to|that|about)\b|\s*$)|ping|nudge|poke|remind|ask|assign|re-?assign|hand\s+off|chase(?:\s+up)?|follow\s+up\s+(?:with|on)|reach\s+out\s+to|get\s+in\s+touch\s+with|message|slack|dm|call|notify|alert|escalate|invite|cc|loop\s+in|mark|close\s+out|archive|merge|reopen|re-?open|move|cancel|refund|retry|charge|void|write\s+off|waive|pause|resume|extend|apply|log|book|set\s+up|onboard|offboard|deactivate|unsubscribe)\b(?!'|\s+(?:me|us|myself)\b)(?!\s+(?:(?:a|an|the)\s+)?(?:rates?|volumes?|counts?|numbers?|metrics?|totals?|amounts?|mrr|arr|revenue|value|sum|trend|stats|data|history|activity|of)\b)/;
 const FORECAST =
   /\b(?:will|forecast|predict|prediction|projected|projection|expect|next (?:week|month|quarter|year))\b/;
 /**
@@ -260,6 +271,10 @@ const AGAINST = /\b(?:vs\.?|versus|compared (?:to|with)|against|than)\s+(?:the\s
 const SINCE_LAST = /^since\s+(?:the\s+)?(?:last|previous|prior)\s+(week|month|quarter|year|qtr)\b/;
 const WHY = /^(?:why|what caused|what drove|reason)\b/;
 
+/** Why an instruction to act is refused, and what dp can do instead. */
+const ACTS_REFUSAL =
+  "dp ask only reads the marts; it doesn't message people or change records in HubSpot, Stripe or anywhere else — ask for the number (e.g. open deals by owner) and act on it yourself";
+
 function refuse(catalog: Catalog, reason: string): Refusal {
   return { status: "refusal", reason, known_metrics: catalog.metrics.map((m) => m.name), kind: "refuse" };
 }
@@ -312,6 +327,7 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
   // (message.ts) when it cannot be read as typed; a self-corrected one never is (it names both periods)
   // (instructions to me or SQL anywhere in a message are refused whatever else it says)
   const whole = normalize(typed);
+  if (ACT_ON.test(whole)) return refuse(catalog, ACTS_REFUSAL);
   const message = INJECTION.test(whole) || SQL.test(whole) ? undefined : readMessage(typed, catalog, at);
   const corrected = message && "ask" in message && message.corrected;
   const asTyped = corrected ? undefined : planTyped(typed, catalog, at);
@@ -555,9 +571,26 @@ function withExclusion(plan: Plan, exclusions: (ReturnType<typeof exclusionFor> 
   return { ...plan, interpretation };
 }
 
+/** A metric measured in time: the units of a duration. */
+const DURATION_UNITS = new Set(["seconds", "minutes", "hours", "days", "weeks"]);
+const SPEED = /\b(faster|quicker|speedier|sooner|slower)\b/g;
+/**
+ * "are we replying faster? first response time oct vs sep", "are deals closing quicker than last quarter": faster of a
+ * time metric is a smaller value, and a judgement of change read with the metric's direction — "improved" when less
+ * time is better, "worsened" for slower. Only when every metric named is a duration whose lower values are better;
+ * a speed said of anything else ("is MRR growing faster") is left unplaced, to ask back.
+ */
+function speedSaid(text: string, catalog: Catalog): string {
+  if (!SPEED.test(text) || /(?:grow|grows|grew|growing|growth)/.test(text)) return text;
+  const named = matchMetrics(wordsOf(text), catalog).map((m) => m.item);
+  const timed = (m: MetricDef) => DURATION_UNITS.has(String(m.unit ?? "")) && m.higher_is_better === false;
+  if (!named.length || !named.every(timed)) return text;
+  return text.replace(SPEED, (w) => (w === "slower" ? "worsened" : "improved"));
+}
+
 function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | Refusal {
   const said = learnerEnglish(normalize(question)).replace(/[?!.]+$/, "");
-  const text = rankingSaid(rewriteCountQuestions(said, catalog));
+  const text = speedSaid(rankingSaid(rewriteCountQuestions(said, catalog)), catalog);
   const words = wordsOf(text);
   const today = truncate(at, "day");
   if (!text) return refuse(catalog, "the question is empty");
@@ -1466,10 +1499,15 @@ function readCreatedCount(text: string, catalog: Catalog, at: Date): Plan | unde
  */
 const PAST_SAID = /\b(?:ever|had|did|was|were|used\s+to|so\s+far|all[\s-]time|since|been)\b/;
 function readValueCount(typed: string, catalog: Catalog, at: Date): Plan | undefined {
-  const counted = countAsked(typed)!;
+  // "how many accts are past due rn": the clipped words read as typed out, as every other reading reads them
+  const counted = countAsked(shorthandSaid(typed))!;
   const asked = counted.asked;
   // "at the moment", "as of now": the rows as they stand, as "right now" is
-  const text = counted.text.replace(/\b(?:at\s+the\s+moment|as\s+of\s+now)\b/g, (m) => "right now".padEnd(m.length));
+  // "how many accounts are past due": in a count by billing status an account is a customer (the Stripe customer
+  // the status belongs to), so the customers mart is the one named; a status must still be said (below)
+  const text = counted.text
+    .replace(/\b(?:at\s+the\s+moment|as\s+of\s+now)\b/g, (m) => "right now".padEnd(m.length))
+    .replace(/\baccounts?\b/g, (m) => (catalog.marts().some((x) => x.name === "customers") ? "customers" : m));
   // the rows hold today's values: "have we ever had", "did we have", "so far" ask about the past, which they don't keep
   // ("never paid" is a status, said now)
   if (findPeriods(text, at).length || PAST_SAID.test(text.replace(/\bnever\s+paid\b/g, ""))) return undefined;

@@ -1810,6 +1810,25 @@ function attemptWith(
   let period: PeriodInput;
   let range = false;
   const found = periodsFound.sort((a, b) => a.start - b.start);
+  // "in the first half of the year, January through June", "Q3 — July to September": a period restated after it as
+  // the range it spans is one period; a restatement that spans anything else ("Q3, August through September") is no
+  // restatement, and stays two periods to ask back
+  if (found.length === 2 || found.length === 3) {
+    const [first, from, to] = [found[0]!, found[1]!, found.at(-1)!];
+    const apposed = /^(?:,|—|–|-|:|\(|,?\s*(?:i\.?e\.?|that\s+is|meaning|so|or),?)$/.test(
+      text.slice(first.end, from.start).trim(),
+    );
+    const spans =
+      found.length === 2 || /^(?:to|through|thru|until|till|-|–)$/.test(text.slice(from.end, to.start).trim());
+    const whole = resolvePeriod(first.period, at);
+    if (
+      apposed &&
+      spans &&
+      resolvePeriod(from.period, at).start === whole.start &&
+      resolvePeriod(to.period, at).end === whole.end
+    )
+      found.splice(1);
+  }
   // "MRR in August vs July vs June": a comparison has two sides, never the first two of three
   if (compare && found.length > 2)
     return {

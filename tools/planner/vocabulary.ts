@@ -149,6 +149,8 @@ const SHORTHAND: [RegExp, string][] = [
  * included, so "top 5 clients by MRR" is the customers').
  */
 const LEARNER: [RegExp, string][] = [
+  // "the churn rate for the third quarter as a whole", "Q3 in its entirety": the period taken whole, as "overall" says
+  [/\b(?:taken\s+)?(?:as\s+a\s+whole|in\s+(?:its|their)\s+entirety|all\s+together|altogether)\b/g, "overall"],
   // learner English: "how much customers", "how much tickets we had" — one word serves for both in German (wie
   // viel), French (combien), Spanish (cuánto), Hindi (kitne); before a plural noun that is never an amount of money
   // it asks for a count ("how much payments", "how much deals" may be an amount, and stay as typed)
@@ -319,6 +321,13 @@ const FALSE_FRIEND_NOW: [RegExp, string][] = [
 /** any fixed day: only whether a period is said is asked, never which */
 const SOME_DAY = new Date(Date.UTC(2026, 0, 15));
 
+/** Only the chat and clipped business shorthand read as typed out ("accts" → "account", "rn" → "right now"). */
+export function shorthandSaid(text: string): string {
+  let out = text;
+  for (const [re, to] of SHORTHAND) out = out.replace(re, to);
+  return out;
+}
+
 export function expandShorthand(text: string, kept: readonly string[] = []): string {
   let out = learnerEnglish(text);
   for (const [re, to] of SHORTHAND) out = out.replace(re, to);
@@ -406,6 +415,16 @@ const RANKING_SAID: [RegExp, string][] = [
   [
     /^rank\s+(?:our\s+|the\s+|all\s+)?([a-z]+?)(?:e?s)?\s+by\s+(.+?)\s*[—–,;:-]+\s*(?:and\s+)?(?:which|what|who)(?:\s+one|\s+\1)?\s+(?:leads|is\s+(?:on\s+)?top|comes\s+(?:out\s+)?(?:first|on\s+top)|is\s+first|ranks\s+first|is\s+(?:the\s+)?(?:leader|number\s+one))$/,
     "which $1 has the most $2",
+  ],
+  // "which country do most of our paying customers come from", "what plan are most of our customers on": where the
+  // most of them are is the dimension's value with the most — a ranking, never where the data comes from
+  [
+    /^(which|what)\s+([a-z]+)\s+(?:do|does|did)\s+(?:the\s+)?most\s+(?:of\s+)?(?:our\s+|the\s+|all\s+)?(.+?)\s+(?:come|came|hail|sign\s+up|signed\s+up)\s+from$/,
+    "$1 $2 has the most $3",
+  ],
+  [
+    /^(which|what)\s+([a-z]+)\s+(?:are|were|is)\s+(?:the\s+)?most\s+(?:of\s+)?(?:our\s+|the\s+|all\s+)?(.+?)\s+(?:from|in|on|based\s+in|located\s+in)$/,
+    "$1 $2 has the most $3",
   ],
   [/^(which|what)\s+([a-z]+)\s+(?:leads|led|is\s+leading|was\s+leading)\s+(?:in|on|for|by)\s+/, "$1 $2 has the most "],
   // "the weakest month for net new MRR", "our strongest quarter": the lowest, the highest
