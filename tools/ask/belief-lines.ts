@@ -2,6 +2,7 @@ import { formatValue } from "../../engine/catalog/metric-format.ts";
 import { labelOf, parseDate } from "../../engine/catalog/period.ts";
 import type { Interpretation } from "../planner/understand.ts";
 import { rowCurrency, type MetricResult, type MetricRow } from "../toolbox/query-metric.ts";
+import { BOUND_WORDS, meets } from "./bound.ts";
 import type { RoledResult } from "./compose.ts";
 
 /**
@@ -87,20 +88,13 @@ export function beliefLines(
     const [pv, wv] = total ? [part.matched.total!, whole.matched.total!] : [part.matched.rows, whole.matched.rows];
     if (!wv) return [];
     const s = pv / wv;
-    const holds =
-      check.op === "<"
-        ? s < check.value
-        : check.op === ">"
-          ? s > check.value
-          : check.op === "<="
-            ? s <= check.value
-            : s >= check.value;
+    const holds = meets(s, check.op, check.value);
     const pct = `${Number((100 * s).toPrecision(3))}%`;
     const of = total
       ? `${formatValue(pv, part.format as never, part.unit ?? undefined)} of ${formatValue(wv, whole.format as never, whole.unit ?? undefined)} ${whole.measure}`
       : `${pv} of ${wv} ${whole.mart}`;
     const bound = `${Number((100 * check.value).toPrecision(3))}%`;
-    const rel = { "<": "under", ">": "over", "<=": "at most", ">=": "at least" }[check.op];
+    const rel = BOUND_WORDS[check.op];
     return [`That is ${pct} (${of}); so ${holds ? "yes" : "no"}: the share is ${holds ? "" : "not "}${rel} ${bound}.`];
   }
   if (check.kind === "share") {
@@ -110,16 +104,9 @@ export function beliefLines(
     const wv = whole?.rows.find((x) => x.rows)?.value;
     if (pv === null || pv === undefined || !wv) return [];
     const s = pv / wv;
-    const holds =
-      check.op === "<"
-        ? s < check.value
-        : check.op === ">"
-          ? s > check.value
-          : check.op === "<="
-            ? s <= check.value
-            : s >= check.value;
+    const holds = meets(s, check.op, check.value);
     const bound = `${Number((100 * check.value).toPrecision(3))}%`;
-    const rel = { "<": "under", ">": "over", "<=": "at most", ">=": "at least" }[check.op];
+    const rel = BOUND_WORDS[check.op];
     return [`So ${holds ? "yes" : "no"}: the share is ${holds ? "" : "not "}${rel} ${bound}.`];
   }
   return [];

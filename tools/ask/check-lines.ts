@@ -5,6 +5,7 @@ import type { Intent } from "../planner/plan-types.ts";
 import type { Check, Interpretation } from "../planner/understand.ts";
 import { rowCurrency, type MetricResult } from "../toolbox/query-metric.ts";
 import type { topN } from "../toolbox/top-n.ts";
+import { meets } from "./bound.ts";
 import { composeAnswer, type RoledResult } from "./compose.ts";
 
 type Out<T extends { run: (...a: never[]) => Promise<unknown> }> = Awaited<ReturnType<T["run"]>>;
@@ -80,7 +81,7 @@ function thresholdLine(check: Check, side: Said | undefined): string | undefined
   if (!side || check.value === undefined || !check.op) return undefined;
   const v = side.value;
   const f = check.value;
-  const pass = check.op === ">" ? v > f : check.op === ">=" ? v >= f : check.op === "<" ? v < f : v <= f;
+  const pass = meets(v, check.op, f);
   const [tv, tf] = apart(v, f, side.text);
   const where = v > f ? "above" : v < f ? "below" : "exactly at";
   return `${pass ? "Yes" : "No"} — ${tv} is ${where} ${tf}.`;
