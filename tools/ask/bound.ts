@@ -1,5 +1,5 @@
-/** A bound a belief sets on a value ("under 10% of MRR", "at least 40 customers"), shared by the check lines. */
-export type BoundOp = "<" | ">" | "<=" | ">=";
+// A bound a belief sets on a value ("under 10% of MRR", "at least 40 customers"), checked the same way by the check lines.
+import type { BoundOp } from "../planner/bound-op.ts";
 
 /** Whether the value meets the bound the asker said. */
 export function meets(value: number, op: BoundOp, bound: number): boolean {

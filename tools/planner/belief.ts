@@ -1,5 +1,6 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { resolvePeriod } from "../../engine/catalog/period.ts";
+import { boundOp } from "./bound-op.ts";
 import { normalize } from "../../engine/catalog/phrase-stems.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
 import { findPeriods } from "./periods.ts";
@@ -107,14 +108,6 @@ const SHARE_MOST =
 const PEOPLE_MOST =
   /^(?:are\s+)?(most|the majority|over half|more than half|less than half|under half)\s+of\s+(?:our\s+|all\s+|the\s+)*([a-z ]*?customers)\s+(?:are\s+|based\s+|located\s+)*((?:in|on|from)\s+.+)$/;
 
-const op = (said: string): "<" | ">" | "<=" | ">=" =>
-  /^(?:less than|under|below)$/.test(said)
-    ? "<"
-    : /^(?:more than|over|above)$/.test(said)
-      ? ">"
-      : /^(?:at most|no more than)$/.test(said)
-        ? "<="
-        : ">=";
 const fraction = (said: string): number =>
   /half/.test(said) ? 0.5 : /third/.test(said) ? 1 / 3 : /quarter/.test(said) ? 0.25 : Number.parseFloat(said) / 100;
 
@@ -335,7 +328,7 @@ export function readBelief(typed: string, catalog: Catalog, at: Date, core: Core
   };
   const si = SHARE_IS.exec(text);
   if (si) {
-    const bound = { op: op(si[2]!), value: fraction(si[3]!) };
+    const bound = { op: boundOp(si[2]!), value: fraction(si[3]!) };
     const read = share(si[1]!, si[4]!, bound, si[0]) ?? rows(si[1]!, splitPeriod(si[4]!, at)[0], bound, si[0]);
     if (read) return read;
   }

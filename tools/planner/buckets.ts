@@ -1,5 +1,6 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { resolvePeriod, type Grain } from "../../engine/catalog/period.ts";
+import { boundOp } from "./bound-op.ts";
 import { findPeriods } from "./periods.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
 import { type Understood, understand } from "./understand.ts";
@@ -88,13 +89,7 @@ export function readBucketCount(
   const scale = /k$/.test(figure) ? 1e3 : /m$/.test(figure) ? 1e6 : /%$/.test(figure) ? 0.01 : 1;
   const bound = Number(figure.replace(/[km%]$/, "")) * scale;
   if (!Number.isFinite(bound)) return undefined;
-  const op: ">" | ">=" | "<" | "<=" = /^(?:exceed|top|over|above|more than|greater than|higher than)/.test(word)
-    ? ">"
-    : word === "at least"
-      ? ">="
-      : word === "at most"
-        ? "<="
-        : "<";
+  const op = boundOp(word);
   // the question without its count and bound: the metric, its period and filters
   const rest = `${text.slice(0, h.index)} ${text.slice(h.index + h[0].length, bAt)} ${text.slice(bAt + b[0].length)}`
     .replace(/\b(?:was|were|is|are|has\s+been|have\s+been)\b/g, " ")

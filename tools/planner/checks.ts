@@ -1,5 +1,6 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
+import { boundOp } from "./bound-op.ts";
 import { findPeriods } from "./periods.ts";
 import type { Plan, PlannedCall, Refusal } from "./plan-types.ts";
 import { normalize } from "./text.ts";
@@ -118,16 +119,6 @@ interface Figure {
   end: number;
 }
 
-function opOf(word: string): CheckOp {
-  if (new RegExp(`^(?:${ABOVE})$`).test(word) || /^or (?:more|above|higher|over|greater)$/.test(word)) {
-    return /^or /.test(word) ? ">=" : ">";
-  }
-  if (new RegExp(`^(?:${AT_LEAST})$`).test(word)) return ">=";
-  if (new RegExp(`^(?:${BELOW})$`).test(word)) return "<";
-  if (/^or (?:less|below|under|fewer|lower)$/.test(word)) return "<=";
-  return "<=";
-}
-
 export function readFigure(text: string): Figure | undefined {
   const m = THRESHOLD.exec(text);
   const o = m ? undefined : OR_MORE.exec(text);
@@ -168,7 +159,7 @@ export function readFigure(text: string): Figure | undefined {
   const value = Number(digits) * factor;
   if (!Number.isFinite(value)) return undefined;
   return {
-    op: opOf(word.replace(/\s+/g, " ")),
+    op: boundOp(word),
     value: percent ? value / 100 : value,
     kind,
     said: `${word.replace(/\s+/g, " ")} ${figure}${unit && kind !== "money" ? ` ${unit}` : ""}`,

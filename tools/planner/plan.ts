@@ -1,5 +1,6 @@
 import { rankingSaid } from "./vocabulary.ts";
 import { guardShare, readBelief } from "./belief.ts";
+import { boundOp } from "./bound-op.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -1391,13 +1392,7 @@ function readThreshold(typed: string, catalog: Catalog, at: Date): Plan | Refusa
   const scale = figure.endsWith("k") ? 1e3 : figure.endsWith("m") ? 1e6 : 1;
   const amount = Number(figure.replace(/[km]$/, "")) * scale;
   if (!Number.isFinite(amount)) return undefined;
-  const op = /^(over|above|more than|greater than|bigger than|larger than|exceeding)$/.test(word)
-    ? ">"
-    : /^(at least|or more|or above|or higher|and up|and above|plus)$/.test(word)
-      ? ">="
-      : /^(under|below|less than|smaller than)$/.test(word)
-        ? "<"
-        : "<=";
+  const op = boundOp(word);
   const { mart, money } = namedMart(text, catalog);
   if (!mart || !money) return undefined;
   const [from, to] = [m.index, m.index + m[0].length];
