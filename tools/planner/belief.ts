@@ -1,6 +1,7 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { resolvePeriod } from "../../engine/catalog/period.ts";
 import { boundOp } from "./bound-op.ts";
+import { withoutBeliefFrame } from "./checks.ts";
 import { normalize } from "../../engine/catalog/phrase-stems.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
 import { findPeriods } from "./periods.ts";
@@ -17,20 +18,12 @@ export type BeliefCheck = NonNullable<Interpretation["check"]>;
 
 type Core = (question: string) => Plan | Refusal;
 
-/** "is it true that …", "am I right that …": the frame of a belief around its question */
-const LEAD =
-  /^(?:(?:so|ok|okay|hey|quick (?:q|question))[,:]?\s+)*(?:is it (?:true|right|correct) that|am i right (?:in thinking )?that|is it the case that|can you (?:check|confirm|tell me) (?:if|whether)|(?:check|confirm) (?:if|whether)|do you know (?:if|whether)|i (?:think|believe|suspect|feel like)|my gut says|sanity check:?)\s+/;
-const TAIL =
-  /[\s,;:—–-]+(?:or am i (?:misremembering|wrong|imagining (?:it|things))|am i right|is that (?:right|true|correct)|right|or not|true|yes or no)$/;
-
 function bare(typed: string): string {
   let t = normalize(typed)
     .replace(/[?!.]+$/, "")
     .trim();
   for (let i = 0; i < 3; i++)
-    t = t
-      .replace(LEAD, "")
-      .replace(TAIL, "")
+    t = withoutBeliefFrame(t)
       .replace(/[?!.]+$/, "")
       .trim();
   // "(am I right that) October was our record month": the statement read as its question

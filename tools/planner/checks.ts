@@ -27,7 +27,7 @@ type Side = (question: string) => Plan | Refusal;
 
 /** "is it true that …", "my gut says …", "can you confirm …": the frame of a belief, set aside */
 const LEAD_FRAME =
-  /^(?:is it (?:true|right|correct|the case) that|am i (?:right|correct|wrong) (?:that|in thinking(?: that)?|to think(?: that)?)|(?:my )?(?:gut|hunch|sense|feeling) (?:says|tells me|is)(?: that)?|i (?:think|believe|feel like|suspect|reckon|heard|was told)(?: that)?|(?:can|could) you (?:confirm|check|tell me|verify)(?: whether| if| that)?|(?:confirm|check|verify|tell me)(?: whether| if| that)|do we know (?:whether|if)|correct me if i'?m wrong,? but)\s+/;
+  /^(?:is it (?:true|right|correct|the case) that|am i (?:right|correct|wrong) (?:that|in thinking(?: that)?|to think(?: that)?)|(?:my )?(?:gut|hunch|sense|feeling) (?:says|tells me|is)(?: that)?|i (?:think|believe|feel like|suspect|reckon|heard|was told)(?: that)?|(?:can|could) you (?:confirm|check|tell me|verify)(?: whether| if| that)?|(?:confirm|check|verify|tell me)(?: whether| if| that)|do (?:we|you) know (?:whether|if)|correct me if i'?m wrong,? but)\s+/;
 /** "quick sanity check:", "ok so": words before a check that say nothing of it */
 const LEAD_WORDS =
   /^(?:(?:so|ok|okay|hey|quick|q|question|sanity check|reality check|honest question)(?:[,:—-]\s*|\s+))+/;
@@ -85,9 +85,19 @@ export function withoutBelief(question: string, at: Date): string | undefined {
       kept.splice(0, 2, `${kept[0]!.replace(NOW_WORDS, " ")} ${tail}`);
   }
   if (kept.length !== 1) return undefined;
-  let text = kept[0]!;
-  for (let i = 0; i < 3; i++) text = text.replace(LEAD_WORDS, "").replace(LEAD_FRAME, "").replace(TAIL_FRAME, "");
-  return text.replace(/\s{2,}/g, " ").trim();
+  return withoutBeliefFrame(kept[0]!)
+    .replace(/\s{2,}/g, " ")
+    .trim();
+}
+
+/**
+ * A belief's question without its frame: the words before it ("ok so", "is it true that", "my gut says") and the
+ * doubt after it ("is that right", "or am I misremembering"), however many are stacked; the text is normalized.
+ */
+export function withoutBeliefFrame(text: string): string {
+  let t = text;
+  for (let i = 0; i < 3; i++) t = t.replace(LEAD_WORDS, "").replace(LEAD_FRAME, "").replace(TAIL_FRAME, "");
+  return t;
 }
 
 // ---- the figure of a threshold ----
