@@ -1,6 +1,7 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { resolvePeriod, type Grain } from "../../engine/catalog/period.ts";
 import { boundOp } from "./bound-op.ts";
+import { figureValue } from "./figure.ts";
 import { findPeriods } from "./periods.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
 import { type Understood, understand } from "./understand.ts";
@@ -85,9 +86,9 @@ export function readBucketCount(
   // "for how many consecutive months has churn been above 3%": the run of buckets that ends at the period said
   const streak = !!(h[1] || h[3]);
   const word = b[1]!.replace(/^(?:come|came|go|goes|went|get|got)\s+/, "").replace(/\s+/g, " ");
+  // the figure as said, for the answer's wording ("5k", "3%": no dollar sign, as before)
   const figure = b[2]!.replace(/[$,\s]/g, "");
-  const scale = /k$/.test(figure) ? 1e3 : /m$/.test(figure) ? 1e6 : /%$/.test(figure) ? 0.01 : 1;
-  const bound = Number(figure.replace(/[km%]$/, "")) * scale;
+  const bound = figureValue(figure);
   if (!Number.isFinite(bound)) return undefined;
   const op = boundOp(word);
   // the question without its count and bound: the metric, its period and filters

@@ -1,6 +1,7 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import { boundOp } from "./bound-op.ts";
+import { figureValue } from "./figure.ts";
 import { findPeriods } from "./periods.ts";
 import type { Plan, PlannedCall, Refusal } from "./plan-types.ts";
 import { normalize } from "./text.ts";
@@ -138,15 +139,6 @@ export function readFigure(text: string): Figure | undefined {
   const end = start + (m ?? o)![0].length;
   // "more than half of MRR", "under 10% of our MRR": a share of a total, not a bound on a metric
   if (/^\s+of\b/.test(text.slice(end))) return undefined;
-  const digits = /\d[\d,]*(?:\.\d+)?/.exec(figure)![0].replaceAll(",", "");
-  const scale = /(?:\s?(mm|m|bn|b|k)\b|\s(thousand|million|mil|billion)\b)/.exec(figure.replace(/\s?%.*$/, ""));
-  const factor = !scale
-    ? 1
-    : /^(?:k|thousand)$/.test(scale[1] ?? scale[2]!)
-      ? 1e3
-      : /^(?:m|mm|million|mil)$/.test(scale[1] ?? scale[2]!)
-        ? 1e6
-        : 1e9;
   const percent = /%|percent|per\s?cent|pct/.test(figure);
   const money = /[$€£]/.test(figure) || /^(?:dollars|bucks|usd|euros?|eur|pounds|gbp)$/.test(unit ?? "");
   // the planner knows no exchange rate: a figure in euros or pounds is checked against no amount
@@ -166,11 +158,11 @@ export function readFigure(text: string): Figure | undefined {
               : unit
                 ? "period"
                 : "plain";
-  const value = Number(digits) * factor;
+  const value = figureValue(figure);
   if (!Number.isFinite(value)) return undefined;
   return {
     op: boundOp(word),
-    value: percent ? value / 100 : value,
+    value,
     kind,
     said: `${word.replace(/\s+/g, " ")} ${figure}${unit && kind !== "money" ? ` ${unit}` : ""}`,
     start,

@@ -1,6 +1,7 @@
 import { rankingSaid } from "./vocabulary.ts";
 import { guardShare, readBelief } from "./belief.ts";
 import { boundOp } from "./bound-op.ts";
+import { figureValue } from "./figure.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -1388,9 +1389,7 @@ function readThreshold(typed: string, catalog: Catalog, at: Date): Plan | Refusa
   const m = THRESHOLD.exec(text);
   if (!m) return undefined;
   const word = (m[1] ?? m[4]!).replace(/\s+/g, " ");
-  const figure = (m[2] ?? m[3]!).replace(/[$,\s]/g, "");
-  const scale = figure.endsWith("k") ? 1e3 : figure.endsWith("m") ? 1e6 : 1;
-  const amount = Number(figure.replace(/[km]$/, "")) * scale;
+  const amount = figureValue(m[2] ?? m[3]!);
   if (!Number.isFinite(amount)) return undefined;
   const op = boundOp(word);
   const { mart, money } = namedMart(text, catalog);
