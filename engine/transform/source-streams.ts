@@ -144,13 +144,13 @@ export async function absentStreams(
         source: a.source,
         stream: a.stream,
         optional: true,
-        models: reads,
+        models: reads.sort(),
         why,
         ...whenAbsent(optional.get(key(a))),
       });
-    if (needs.length) out.push({ source: a.source, stream: a.stream, optional: false, models: needs, why });
+    if (needs.length) out.push({ source: a.source, stream: a.stream, optional: false, models: needs.sort(), why });
   }
-  return out;
+  return out.sort((a, b) => key(a).localeCompare(key(b)));
 }
 
 const whenAbsent = (o: OptionalStream | undefined) => (o?.whenAbsent ? { whenAbsent: o.whenAbsent } : {});
