@@ -214,8 +214,9 @@ export async function checkModelStreams(project: Project): Promise<void> {
 }
 
 /**
- * What `dp sources` and `dp doctor` show: the optional streams the models read empty, and the required ones
- * their source does not pull (a stream that is pulled but has not landed yet is the freshness column's news).
+ * What `dp sources` and `dp doctor` show: the streams the models read that their source does not pull, and
+ * the optional ones still absent after the source's last good pull. Before a source's first pull nothing
+ * of it has landed, and its freshness (never pulled) says so already.
  */
 export async function streamAbsences(project: Project): Promise<AbsentStream[]> {
   let graph: ModelGraph;
@@ -224,8 +225,9 @@ export async function streamAbsences(project: Project): Promise<AbsentStream[]> 
   } catch {
     return [];
   }
-  const all = await absentStreams(project, graph, new StateStore(project.paths.state));
-  return all.filter((a) => a.optional || a.why !== "never landed");
+  const store = new StateStore(project.paths.state);
+  const all = await absentStreams(project, graph, store);
+  return all.filter((a) => a.why !== "never landed" || (a.optional && !!store.read(a.source).last_success_at));
 }
 
 /** How to end an absence: the key to add the stream to, or the pull to run. */
