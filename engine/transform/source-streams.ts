@@ -18,10 +18,11 @@ import { loadModels, type Model, type ModelGraph } from "./models.ts";
 export interface AbsentStream {
   source: string;
   stream: string;
-  /** every model declares it optional: they read it empty */
+  /** true: `models` declare it under optional_sources and read it empty; false: `models` need it */
   optional: boolean;
-  /** the models that read it */
   models: string[];
+  /** false when the source's config does not pull it (a pull cannot help: project.yaml must change) */
+  pulled: boolean;
   /** why it is absent: "not in sources.hubspot.config.streams", "never landed" */
   why: string;
   /** optional streams: what the models give without it (the declaration's when_absent) */
@@ -44,8 +45,8 @@ export function readsOptional(model: Model, stream: string): boolean {
 }
 
 /**
- * The streams every model that reads them declares optional, with the columns their empty relation has;
- * a stream one model needs stays required for that model, and two declarations of one stream must agree.
+ * The streams some model declares optional, with the columns their empty relation has; a model that reads
+ * one without declaring it still needs it, and two declarations of one stream must agree on each type.
  */
 export function optionalStreams(graph: ModelGraph): Map<string, OptionalStream> {
   const out = new Map<string, OptionalStream>();
@@ -121,7 +122,7 @@ export async function absentStreams(
     const m = graph.models.get(name);
     for (const s of m?.sources ?? []) {
       if (hasLanded(project.paths.raw, store, s.source, s.stream)) continue;
-      const a = found.get(key(s)) ?? { ...s, optional: true, models: [], why: "", needs: [], reads: [] };
+      const a = found.get(key(s)) ?? { ...s, optional: true, models: [], pulled: true, why: "", needs: [], reads: [] };
       const readers = readsOptional(m!, s.stream) ? a.reads : a.needs;
       if (!readers.includes(name)) readers.push(name);
       found.set(key(s), a);
@@ -131,13 +132,14 @@ export async function absentStreams(
   const out: AbsentStream[] = [];
   for (const { needs, reads, ...a } of found.values()) {
     if (!pulled.has(a.source)) pulled.set(a.source, await streamsPulled(project, a.source));
+    // a source whose config cannot be read now (an unset secret) is taken to pull what the models read
     const streams = pulled.get(a.source);
-    const why =
-      streams && !streams.has(a.stream)
-        ? listsStreams(project, a.source)
-          ? `not in sources.${a.source}.config.streams`
-          : `sources.${a.source} does not pull it`
-        : "never landed";
+    const isPulled = !streams || streams.has(a.stream);
+    const why = isPulled
+      ? "never landed"
+      : listsStreams(project, a.source)
+        ? `not in sources.${a.source}.config.streams`
+        : `sources.${a.source} does not pull it`;
     // a model that needs what another reads as optional: the one that needs it fails, the other reads it empty
     if (reads.length)
       out.push({
@@ -145,10 +147,12 @@ export async function absentStreams(
         stream: a.stream,
         optional: true,
         models: reads.sort(),
+        pulled: isPulled,
         why,
         ...whenAbsent(optional.get(key(a))),
       });
-    if (needs.length) out.push({ source: a.source, stream: a.stream, optional: false, models: needs.sort(), why });
+    if (needs.length)
+      out.push({ source: a.source, stream: a.stream, optional: false, models: needs.sort(), pulled: isPulled, why });
   }
   return out.sort((a, b) => key(a).localeCompare(key(b)));
 }
@@ -181,7 +185,7 @@ export function absentLine(a: AbsentStream): string {
  * landed yet is not a config problem (the build says to run `dp pull`).
  */
 export function unpulledError(project: Project, absent: AbsentStream[]): DpError | undefined {
-  const bad = absent.filter((a) => !a.optional && a.why !== "never landed");
+  const bad = absent.filter((a) => !a.optional && !a.pulled);
   if (!bad.length) return undefined;
   const first = bad[0]!;
   const path = ["sources", first.source, "config", ...(listsStreams(project, first.source) ? ["streams"] : [])];
@@ -227,12 +231,12 @@ export async function streamAbsences(project: Project): Promise<AbsentStream[]> 
   }
   const store = new StateStore(project.paths.state);
   const all = await absentStreams(project, graph, store);
-  return all.filter((a) => a.why !== "never landed" || (a.optional && !!store.read(a.source).last_success_at));
+  return all.filter((a) => !a.pulled || (a.optional && !!store.read(a.source).last_success_at));
 }
 
 /** How to end an absence: the key to add the stream to, or the pull to run. */
 export function absenceFix(project: Project, a: AbsentStream): string {
-  if (a.why === "never landed") return `run \`dp pull ${a.source}\``;
+  if (a.pulled) return `run \`dp pull ${a.source}\``;
   return listsStreams(project, a.source)
     ? `add ${a.stream} to sources.${a.source}.config.streams in project.yaml`
     : `configure sources.${a.source} to pull ${a.stream}`;

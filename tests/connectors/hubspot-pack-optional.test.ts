@@ -160,6 +160,7 @@ describe("hubspot streams without account (optional)", () => {
         stream: "account",
         optional: true,
         models: ["stg_hubspot__account"],
+        pulled: false,
         why: "not in sources.hubspot.config.streams",
         when_absent: 'deals without deal_currency_code are in vars.hubspot_company_currency, else "(unknown currency)"',
         fix: "add account to sources.hubspot.config.streams in project.yaml",

@@ -63,6 +63,7 @@ describe("optional_sources", () => {
         stream: "plans",
         optional: true,
         models: ["stg_plans"],
+        pulled: false,
         why: "not in sources.shop.config.streams",
         whenAbsent: "orders have no plan name",
       },
