@@ -3,7 +3,8 @@ import { formatAge } from "../engine/clock.ts";
 import type { SourceFreshness } from "../engine/ingest/freshness.ts";
 import { sourceInventory } from "../engine/ingest/inventory.ts";
 import { checkSources } from "../engine/ingest/pull.ts";
-import { formatCount, openProject, print, printJson, projectArgs, table } from "./_common.ts";
+import { absenceFix, absentLine, streamAbsences } from "../engine/transform/source-streams.ts";
+import { color, formatCount, openProject, print, printJson, projectArgs, table } from "./_common.ts";
 
 export default defineCommand({
   meta: {
@@ -16,7 +17,13 @@ export default defineCommand({
   async run({ args }) {
     const project = openProject(args);
     await checkSources(project);
-    const rows = sourceInventory(project);
+    const absent = await streamAbsences(project);
+    const rows = sourceInventory(project).map((r) => ({
+      ...r,
+      absentStreams: absent
+        .filter((a) => a.source === r.source)
+        .map(({ source: _, ...a }) => ({ ...a, fix: absenceFix(project, { source: r.source, ...a }) })),
+    }));
     if (args.json) return printJson(rows);
     print(
       table(
@@ -37,6 +44,12 @@ export default defineCommand({
         })),
       ),
     );
+    for (const a of absent)
+      print(
+        a.optional
+          ? `${color.yellow("!")} ${absentLine(a)}\n    fix: ${absenceFix(project, a)}`
+          : `${color.red("✗")} stream ${a.source}.${a.stream} is not pulled (${a.why}); ${a.models.join(", ")} need it\n    fix: ${absenceFix(project, a)}`,
+      );
   },
 });
 

@@ -9,6 +9,7 @@ import { projectProblems } from "../config/project-check.ts";
 import { credentialSource } from "../deliver/google-auth.ts";
 import { lockStatus } from "./lock.ts";
 import { loadProject, type Project } from "../config/project.ts";
+import { absenceFix, absentLine, streamAbsences, unpulledError } from "../transform/source-streams.ts";
 import { currentPointer } from "../warehouse/snapshots.ts";
 import { checkWarehouse } from "../warehouse/warehouse-check.ts";
 import { VERSION } from "../version.ts";
@@ -92,6 +93,14 @@ export async function runDoctor(options: { project?: string; crontabFile?: strin
       const err = e instanceof DpError ? e : new DpError("CONFIG", String(e));
       if (err.code !== "ENV_MISSING" && !listed.has(err.where)) add(configCheck(`source ${name}`, err));
     }
+  }
+
+  for (const a of await streamAbsences(project)) {
+    add(
+      a.optional
+        ? { name: `stream ${a.source}.${a.stream}`, status: "warn", detail: absentLine(a), fix: absenceFix(project, a) }
+        : configCheck(`stream ${a.source}.${a.stream}`, unpulledError(project, [a])!),
+    );
   }
 
   for (const ref of envRefs(project)) {

@@ -17,6 +17,7 @@ import { DEFAULT_SCHEDULE, isDue, parseSchedule } from "./schedule.ts";
 import { StateStore } from "../ingest/cursor-state.ts";
 import { catalogSidecar } from "../catalog/catalog-cache.ts";
 import { loadDecisions } from "../transform/decision-file.ts";
+import { checkModelStreams } from "../transform/source-streams.ts";
 import { runDecisions } from "../decide/decide.ts";
 import type { DecisionServices } from "../decide/decider.ts";
 
@@ -98,6 +99,8 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
   // a config problem (unknown connector, bad config, unset ${VAR}, inline secret) is exit 2 before any step:
   // never a failed pull followed by a build of stale data
   await checkSources(project, sources.length ? sources : undefined);
+  // so is a stream a model needs that its source does not pull (the build would stop on it after the pull)
+  if (!options.select && !options.exclude) await checkModelStreams(project);
   if (sources.length) {
     const t0 = Date.now();
     log.info(`run ${runId}: pulling ${sources.join(", ")}`, { run_id: runId, step: "pull" });

@@ -32,6 +32,7 @@ import {
 } from "./materialize.ts";
 import type { Model, ModelGraph } from "./models.ts";
 import { modelFingerprint } from "./fingerprint.ts";
+import { readsOptional } from "./source-streams.ts";
 import type { TableDelta } from "../warehouse/table-parts.ts";
 import { checkContract } from "./testing/contract-check.ts";
 import {
@@ -88,7 +89,7 @@ export interface BuildRunSetup {
   /** singular tests attached to the one model they read */
   attached: Map<string, DataTest[]>;
   quarantined: Quarantined[];
-  /** `source.stream` with no data in the lake */
+  /** `source.stream` with no data in the lake (an optional one is an empty view for its optional readers) */
   missing: Set<string>;
   relations: Map<string, RelationKind>;
   schemas: Set<string>;
@@ -314,7 +315,8 @@ export class BuildRun {
       );
       return true;
     }
-    const noData = model.sources.find((s) => missing.has(`${s.source}.${s.stream}`));
+    // an optional stream that never landed is an empty view for the models that declare it optional
+    const noData = model.sources.find((s) => missing.has(`${s.source}.${s.stream}`) && !readsOptional(model, s.stream));
     if (noData) {
       const error = `source ${noData.source}.${noData.stream} has no data in the lake; run \`dp pull ${noData.source}\``;
       this.fail(model, r, error, `${model.displayPath}:${noData.line}`);

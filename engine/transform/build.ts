@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { now } from "../clock.ts";
 import type { Project } from "../config/project.ts";
 import { StateStore } from "../ingest/cursor-state.ts";
-import { LOADED_AT, newRunId, RUN_ID, sqlType, streamGlob, streamHasData } from "../ingest/lake-writer.ts";
+import { newRunId, streamGlob, streamHasData } from "../ingest/lake-writer.ts";
 import { rawViewCasts } from "../ingest/stream-schema.ts";
 import {
   findUnreadableRaw,
@@ -13,6 +13,7 @@ import {
   quarantineRawFile,
   rawFileInError,
 } from "../ingest/quarantine.ts";
+import { DpError } from "../errors.ts";
 import { log } from "../log.ts";
 import { type Db, ident, literal, qualified, type SqlValue } from "../warehouse/duckdb.ts";
 import { healCorruptWarehouse, openWriter, publishSnapshot, type SnapshotSidecar } from "../warehouse/snapshots.ts";
@@ -27,6 +28,16 @@ import { streamVersions } from "./fingerprint.ts";
 import { dropShadows, incrementalStrategy, liveRelations, relationKey } from "./materialize.ts";
 import { type Model, type ModelGraph, rawViewName } from "./models.ts";
 import { select } from "./selector.ts";
+import {
+  type AbsentStream,
+  absentLine,
+  absentStreams,
+  declaredEmptySelect,
+  emptyStreamSelect,
+  type OptionalStream,
+  optionalStreams,
+  unpulledError,
+} from "./source-streams.ts";
 import { type DataTest, runTest, type TestResult, testsFor } from "./testing/data-tests.ts";
 import { planSingularTests } from "./testing/singular-tests.ts";
 
@@ -59,9 +70,16 @@ export interface BuildResult {
   tests: TestResult[];
   ok: boolean;
   durationMs: number;
+  /** optional streams the selected models read that have never landed: their readers read them empty */
+  absentStreams: AbsentStream[];
 }
 
-/** Creates raw.<source>__<stream> views over the lake's Parquet files. */
+/**
+ * Creates raw.<source>__<stream> views over the lake's Parquet files; returns the streams that never landed.
+ * A stream with no file is an empty view of the columns a pull declared (pulled, no record yet); else, when
+ * a model declares it under optional_sources, of the declared columns, and it is `missing` only for the models
+ * that read it without declaring it; else it has no view and is `missing`.
+ */
 export async function refreshRawViews(
   db: Db,
   project: Project,
@@ -70,6 +88,8 @@ export async function refreshRawViews(
 ): Promise<Set<string>> {
   const missing = new Set<string>();
   const seen = new Set<string>();
+  const store = new StateStore(project.paths.state);
+  const optional = optionalStreams(graph);
   for (const m of graph.models.values()) {
     for (const s of m.sources) {
       const key = `${s.source}.${s.stream}`;
@@ -77,9 +97,13 @@ export async function refreshRawViews(
       seen.add(key);
       const view = qualified("raw", rawViewName(s.source, s.stream));
       if (!streamHasData(project.paths.raw, s.source, s.stream)) {
-        const empty = emptyStreamSelect(project, s.source, s.stream);
+        const empty = emptyStreamSelect(store, s.source, s.stream);
+        const declared = optional.get(key);
         if (empty) await db.run(`CREATE OR REPLACE VIEW ${view} AS ${empty}`);
-        else missing.add(key);
+        else if (declared) {
+          await createDeclaredView(db, view, declared);
+          missing.add(key);
+        } else missing.add(key);
         continue;
       }
       const glob = streamGlob(project.paths.raw, s.source, s.stream);
@@ -129,21 +153,39 @@ async function textKeptCasts(
   return rawViewCasts(declared, present, ident);
 }
 
+/** The empty view of an optional stream that has never landed; a type DuckDB does not know is the YAML's mistake. */
+async function createDeclaredView(db: Db, view: string, declared: OptionalStream): Promise<void> {
+  const model = declared.by;
+  try {
+    await db.run(`CREATE OR REPLACE VIEW ${view} AS ${declaredEmptySelect(declared)}`);
+  } catch (e) {
+    throw new DpError(
+      "CONFIG",
+      `optional_sources of ${model.name} declare a column type DuckDB does not know: ${sqlMessage((e as Error).message)}`,
+      {
+        where: model.yamlWhere ?? model.displayPath,
+        fix: "write each column's DuckDB type as the connector lands it (VARCHAR, BIGINT, TIMESTAMPTZ, JSON, …)",
+      },
+    );
+  }
+}
+
 /**
- * A stream pulled successfully that has never had a record (a portal without companies, an account
- * without refunds) is an empty table of its declared columns, not a missing one. A stream whose
- * files were all quarantined had rows, so it stays missing.
+ * The streams the selected models read that have never landed: a required one the source does not pull is
+ * exit 2 naming the key to add; an optional one is said in one line (its readers build on an empty relation).
  */
-function emptyStreamSelect(project: Project, source: string, stream: string): string | undefined {
-  const rec = new StateStore(project.paths.state).read(source).streams[stream];
-  if (!rec?.last_success_at || (rec.rows_total ?? 0) > 0 || !rec.schema?.length) return undefined;
-  const columns = [
-    ...rec.schema,
-    { name: RUN_ID, type: "VARCHAR" },
-    { name: LOADED_AT, type: "TIMESTAMP WITH TIME ZONE" },
-    { name: "load_date", type: "DATE" },
-  ];
-  return `SELECT ${columns.map((c) => `CAST(NULL AS ${sqlType(c.type)}) AS ${ident(c.name)}`).join(", ")} WHERE false`;
+async function readAbsent(
+  project: Project,
+  graph: ModelGraph,
+  store: StateStore,
+  selected: string[],
+): Promise<AbsentStream[]> {
+  const absent = await absentStreams(project, graph, store, selected);
+  const error = unpulledError(project, absent);
+  if (error) throw error;
+  const optional = absent.filter((a) => a.optional);
+  for (const a of optional) log.warn(absentLine(a));
+  return optional;
 }
 
 /**
@@ -161,6 +203,7 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
   phase("open");
   const loose: TestResult[] = [];
   let results: ModelResult[] = [];
+  let absent: AbsentStream[] = [];
   let corrupt: string | undefined;
   let compact = true;
   // SIGTERM mid-model: interrupt DuckDB so the model's transaction rolls back now, not after it finishes
@@ -178,13 +221,15 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
       [...graph.models.values()].flatMap((m) => m.sources),
     );
     for (const q of quarantined) log.error(quarantineMessage(project, q));
+    const store = new StateStore(project.paths.state);
+    // a stream some selected model needs that its source does not pull can never land: exit 2, naming the key
+    absent = await readAbsent(project, graph, store, selected);
     const missing = await refreshRawViews(db, project, graph, quarantined);
     const relations = await liveRelations(db);
     await dropShadows(db, relations);
     const schemaRows = await db.all<{ schema_name: string }>(
       "SELECT schema_name FROM duckdb_schemas() WHERE database_name = current_database()",
     );
-    const store = new StateStore(project.paths.state);
     const run = new BuildRun({
       project,
       db,
@@ -236,7 +281,7 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
   const ok =
     results.every((r) => r.status === "success" || r.status === "unchanged") &&
     loose.every((t) => t.status === "pass" || t.status === "warn");
-  return { runId, models: results, tests: loose, ok, durationMs: Date.now() - started };
+  return { runId, models: results, tests: loose, ok, durationMs: Date.now() - started, absentStreams: absent };
 }
 
 /**

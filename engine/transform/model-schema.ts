@@ -41,6 +41,16 @@ export const columnSchema = z.strictObject({
   currency_column: z.union([z.string(), z.literal(false)]).optional(),
 });
 
+/** One stream a model can do without: the columns it lands with, and what the models give while it is absent. */
+export const optionalSourceSchema = z.strictObject({
+  /** the answers without it, said wherever the absence is (dp build, dp run, dp sources, dp doctor) */
+  when_absent: z.string().optional(),
+  /** column → DuckDB type, as the connector lands the stream (`portalId: BIGINT`, `additionalCurrencies: JSON`) */
+  columns: z
+    .record(z.string(), z.string().regex(/^[A-Za-z][A-Za-z0-9_ ,()".[\]]*$/, "a DuckDB type: VARCHAR, BIGINT, JSON, …"))
+    .refine((c) => Object.keys(c).length > 0, "name the columns the stream lands, with their DuckDB types"),
+});
+
 export const modelSchema = z.strictObject({
   name: z.string(),
   description: z.string().optional(),
@@ -53,6 +63,12 @@ export const modelSchema = z.strictObject({
   publish_parquet: z.boolean().default(false),
   columns: z.array(columnSchema).default([]),
   tests: z.array(modelTestSchema).default([]),
+  /**
+   * raw streams the model can do without, keyed by the stream its source() names (`account` for
+   * source('hubspot', 'account')): while one has never landed (left out of the source's streams, or its pull
+   * refused) the model reads an empty relation of these columns instead of failing, and the build says so
+   */
+  optional_sources: z.record(z.string(), optionalSourceSchema).optional(),
 });
 
 export const metricSchema = z.strictObject({
@@ -158,3 +174,4 @@ export type MetricDef = z.infer<typeof metricSchema>;
 export type ColumnTest = z.infer<typeof columnTestSchema>;
 export type ModelTest = z.infer<typeof modelTestSchema>;
 export type UnitTestDef = z.infer<typeof unitTestSchema>;
+export type OptionalSourceDef = z.infer<typeof optionalSourceSchema>;

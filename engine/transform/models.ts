@@ -101,7 +101,10 @@ export function loadModels(project: Project): ModelGraph {
   const files = walk(root);
   // required here: the schemas cost a reader whose catalog comes from the snapshot's cache (dp ask) ≈6 ms to build
   const { modelsFileSchema } = require("./model-schema.ts") as typeof import("./model-schema.ts");
-  const yamlConfigs = new Map<string, { config: ModelYaml; where: () => string }>();
+  const yamlConfigs = new Map<
+    string,
+    { config: ModelYaml; where: () => string; locate: (path: (string | number)[]) => string }
+  >();
   const metrics: MetricDef[] = [];
   const metricWhere = new Map<string, () => string>();
   const unitTests: UnitTest[] = [];
@@ -116,7 +119,11 @@ export function loadModels(project: Project): ModelGraph {
           fix: "keep one YAML entry per model",
         });
       }
-      yamlConfigs.set(m.name, { config: m, where: once(() => yf.locate(["models", i, "name"])) });
+      yamlConfigs.set(m.name, {
+        config: m,
+        where: once(() => yf.locate(["models", i, "name"])),
+        locate: (path) => yf.locate(["models", i, ...path]),
+      });
     });
     parsed.metrics.forEach((m, i) => {
       if (metricWhere.has(m.name)) {
@@ -198,10 +205,21 @@ export function loadModels(project: Project): ModelGraph {
     });
   }
   for (const [name, y] of yamlConfigs) {
-    if (!models.has(name)) {
+    const model = models.get(name);
+    if (!model) {
       throw new DpError("CONFIG", `YAML describes model "${name}" but there is no ${name}.sql`, {
         where: y.where(),
         fix: `create models/<layer>/${name}.sql or remove the entry`,
+      });
+    }
+    const streams = [...new Set(model.sources.map((s) => s.stream))];
+    for (const stream of Object.keys(y.config.optional_sources ?? {})) {
+      if (streams.includes(stream)) continue;
+      throw new DpError("CONFIG", `model "${name}" declares optional_sources.${stream}, a stream its SQL never reads`, {
+        where: y.locate(["optional_sources", stream]),
+        fix: streams.length
+          ? `${didYouMean(stream, streams)} (the streams its source() calls name)`
+          : "optional_sources names streams the model reads with {{ source('…', 'stream') }}; remove the entry",
       });
     }
   }
