@@ -1,3 +1,4 @@
+import { lostBusinessAskBack, plainWordsRead } from "./plain-words.ts";
 import { rankingSaid } from "./vocabulary.ts";
 import { guardShare, readBelief } from "./belief.ts";
 import { boundOp } from "./bound-op.ts";
@@ -58,7 +59,7 @@ const FRESHNESS =
 const LINEAGE =
   /\b(?:lineage|upstream|downstream|come from|comes from|built from|derived from|depends on|depend on|feeds|sources of|source of)\b/;
 const LIST_METRICS =
-  /\b(?:(?:what|which|list|show)(?: me)?(?: all)?(?: the)?(?: available)? metrics|what can (?:i|you) ask|what do you know|help)\b/;
+  /\b(?:(?:what|which|list|show)(?: me)?(?: all)?(?: the)?(?: available)? metrics|what can (?:i|you) ask|what do you know|(?<!\b(?:the|any|some|your|their|our|of|with)\s)help(?!\s+(?:they|we|you|i|he|she|it|from|desk)\b))\b/;
 const DEFINE =
   /\b(?:define|definition|how (?:is|are|do you|do we|does dp) .*\b(?:calculated|computed|defined|measured|counted|calculate|compute|define|measure|count)|what does .* mean|meaning of|explain (?:the |our )?(?:[a-z_]+\s+){0,3}(?:metric|number|kpi)|what (?:counts|is counted|qualifies) as)\b/;
 /**
@@ -360,10 +361,14 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // "hey dp, quick q — … ? thanks!": the greeting, frame and thanks around a question are read as the question alone
   const question = withoutNoise(typed, catalog);
   const said = saysExclusion(normalize(question).replace(/[?!.]+$/, ""));
-  const asked = said ? said.rest : question;
+  // "what do our customers pay us every month" is MRR, "moved to a cheaper plan" a downgrade (plain-words.ts)
+  const asked = plainWordsRead(said ? said.rest : question);
   // "CMGR of MRR from March to September", "in how many months did failed payments exceed 40": read over the
   // metric's buckets, or asked back — never the nearest single value
   const askBack = (reason: string): Refusal => ({ ...refuse(catalog, reason), kind: "clarify" });
+  // "how much business did we lose": churned MRR or deals lost — two numbers, asked back naming both
+  const twoWays = lostBusinessAskBack(asked);
+  if (twoWays) return askBack(twoWays);
   const bucketed =
     readCompound(asked, at, (q) => planQuestionCore(q, catalog, at), askBack) ??
     readBucketCount(asked, catalog, at, askBack);

@@ -1,0 +1,55 @@
+/**
+ * Plain words a person who does not know the metric names types, read as grammar rather than vocabulary (#15, batch
+ * 20): what they ask is an amount though no "how much" is said ("what do our customers pay us a month"), or they name
+ * two catalog metrics at once ("the business we lost": cancelled subscriptions, or deals lost).
+ */
+
+/** Words that already say which lost business is meant: a deal, a cancellation, a named metric. */
+const LOSS_SAID =
+  /\b(?:deals?|opportunit(?:y|ies)|opps?|pipeline|closed[\s-]+lost|customers?|accounts?|logos?|subscriptions?|subscribers?|clients?|mrr|arr|churn\w*|cancel\w*|downgrad\w*|contraction|refund\w*|payments?|charges?|cards?)\b/;
+const LOST_BUSINESS =
+  /\b(?:lose|loses|lost|losing)\b(?:\s+\w+){0,3}?\s+(?:business|biz)\b|\b(?:business|biz)\b(?:\s+\w+){0,3}?\s+(?:lose|loses|lost|losing)\b/;
+
+/**
+ * "how much business did we lose in May", "lost business last quarter": the MRR of customers who cancelled, or the
+ * amount of deals closed lost — two catalog metrics with different numbers, so it is asked back naming both.
+ */
+export function lostBusinessAskBack(question: string): string | undefined {
+  const text = question.toLowerCase();
+  if (!LOST_BUSINESS.test(text) || LOSS_SAID.test(text)) return undefined;
+  return `"business lost" can be read two ways: the MRR of customers who cancelled (churned MRR) or the amount of deals closed lost (lost amount) — say which`;
+}
+
+/** Words that ask for a count or a share, said outright: they, not "pay", say the unit asked. */
+const OTHER_UNIT = /\b(?:how many|number of|count of|share|percent|percentage|proportion|fraction|rate|%)|%/;
+
+/**
+ * "what do our customers pay us every month", "what does Acme pay", "what are Pro accounts paying us": what someone
+ * pays is an amount of money, whatever noun names the payers; "how many customers pay us" is a count.
+ */
+export function paysAmountAsked(question: string): "currency" | undefined {
+  const text = question.toLowerCase();
+  if (OTHER_UNIT.test(text)) return undefined;
+  return /\bwhat\s+(?:do|does|did|are|is|were|was|will)\b(?:\s+[\w']+){1,6}?\s+(?:pay|pays|paid|paying)\b/.test(text)
+    ? "currency"
+    : undefined;
+}
+
+/** A move to a cheaper plan is a downgrade: "moved to a cheaper plan", "switched down to a smaller tier". */
+const TO_CHEAPER =
+  /\b(?:moved|move|moving|switched|switch|switching|dropped|drop|dropping|went|go|going|changed|change|changing)\s+(?:down\s+)?to\s+(?:a\s+|the\s+)?(?:cheaper|smaller|lower|less\s+expensive|lower[\s-]priced|cheaper[\s-]priced)\s+(?:plans?|tiers?|packages?|subscriptions?)\b/g;
+/**
+ * What customers pay every month is MRR: "what do our customers pay us each month", "what do Pro customers pay a
+ * month". A word before the payers is kept before MRR ("Pro MRR"), to be read as a value or asked back.
+ */
+const PAY_MONTHLY =
+  /\bwhat\s+(?:do|does|did)\s+(?:all\s+)?(?:of\s+)?(?:our|the|my|your)?\s*(?:all\s+)?(?:([a-z][\w-]*)\s+)?(?:customers|clients|accounts|subscribers)\s+(?:pay|paid)(?:\s+(?:us|you|dp))?(?:\s+in\s+total)?\s+(?:every|each|a|per)\s+month\b/;
+
+/** The question with the plain words above said as the catalog says them; as typed when none is said. */
+export function plainWordsRead(question: string): string {
+  const pays = PAY_MONTHLY.exec(question.toLowerCase());
+  const paid = pays
+    ? `${question.slice(0, pays.index)}what is ${pays[1] ? `${pays[1]} ` : ""}mrr${question.slice(pays.index + pays[0].length)}`
+    : question;
+  return paid.replace(TO_CHEAPER, "downgraded");
+}
