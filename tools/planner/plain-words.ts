@@ -45,11 +45,20 @@ const TO_CHEAPER =
 const PAY_MONTHLY =
   /\bwhat\s+(?:do|does|did)\s+(?:all\s+)?(?:of\s+)?(?:our|the|my|your)?\s*(?:all\s+)?(?:([a-z][\w-]*)\s+)?(?:customers|clients|accounts|subscribers)\s+(?:pay|paid)(?:\s+(?:us|you|dp))?(?:\s+in\s+total)?\s+(?:every|each|a|per)\s+month\b/;
 
+/** Money handed back to customers is refunded: "how much have we handed back", "money given back to clients". */
+const HANDED_BACK =
+  /\b(?:hand|handed|give|given|gave|pay|paid|send|sent|return|returned)\s+back(?:\s+to\s+(?:our\s+|the\s+)?(?:customers|clients|users|people|buyers))?/g;
+/** "happy with the help they got from support": the help customers got is the support they got. */
+const HELP_GOT = /\bthe\s+help\s+(?:they|we|customers|people|users|you)\s+(?:got|get|received|receive|had)\b/g;
+
 /** The question with the plain words above said as the catalog says them; as typed when none is said. */
 export function plainWordsRead(question: string): string {
   const pays = PAY_MONTHLY.exec(question.toLowerCase());
   const paid = pays
     ? `${question.slice(0, pays.index)}what is ${pays[1] ? `${pays[1]} ` : ""}mrr${question.slice(pays.index + pays[0].length)}`
     : question;
-  return paid.replace(TO_CHEAPER, "downgraded");
+  return paid
+    .replace(TO_CHEAPER, "downgraded")
+    .replace(HANDED_BACK, "refunded")
+    .replace(HELP_GOT, "the support they got");
 }

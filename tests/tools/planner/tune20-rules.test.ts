@@ -102,6 +102,8 @@ describe("plain words for metrics read as the catalog metric", () => {
     ["customers that moved down to a cheaper tier in june", "contracted_customers", "2026-06"],
     ["how many charges bounced last month", "failed_payments", "last_month"],
     ["how much money was handed back in q2", "refunds", "2026-Q2"],
+    ["how much did we pay back to clients in march", "refunds", "2026-03"],
+    ["money given back to our customers last month", "refunds", "last_month"],
     ["how busy was support in october", "tickets_opened", "2026-10"],
     ["how long did people wait for a first reply in october", "first_response_minutes", "2026-10"],
     ["how many people use the app on a typical day in september", "daily_active_users", "2026-09"],
@@ -148,5 +150,22 @@ describe("a period typed after the question is the question's period", () => {
     expect(before.status === "refusal" && before.kind).toBe("clarify");
     const more = planQuestion("how many tickets did we get? sales had a rough october", catalog, DEMO_AT);
     expect(more.status === "refusal" && more.kind).toBe("clarify");
+  });
+});
+
+describe("an errand inside a request frame is still an errand", () => {
+  test.each([
+    "i need mark the Initech deal as closed lost",
+    "could you tell me move the Acme deal to contract sent",
+    "we need cancel the Hooli subscription today",
+  ])("%s", (q) => {
+    const r = refusal(q);
+    expect(r.kind).toBe("refuse");
+    expect(r.reason).toMatch(/only reads/);
+  });
+
+  test("a need for a number stays a question", () => {
+    expect(read("i need new mrr for october")).toMatchObject({ metric: "new_mrr", period: "2026-10" });
+    expect(read("could you tell me refunds in june")).toMatchObject({ metric: "refunds", period: "2026-06" });
   });
 });
