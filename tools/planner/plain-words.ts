@@ -62,3 +62,20 @@ export function plainWordsRead(question: string): string {
     .replace(HANDED_BACK, "refunded")
     .replace(HELP_GOT, "the support they got");
 }
+
+const NORMAL_DAY = /\b(?:on\s+)?an?\s+(?:normal|typical|usual|regular|average|ordinary)\s+(day|week|month)\b/;
+/** People in the app on a normal day are DAU (a mean of days): the one count the catalog keeps per day. */
+const DAILY_USERS =
+  /\b(?:users?|people|ppl|folks|actives?|dau)\b[^?]*\b(?:use|uses|using|used|log|logs|logged|logging|open|opens|active|in\s+the\s+(?:app|product))\b|\b(?:dau|daily\s+active)/;
+
+/**
+ * "on a normal day how many tickets do we get", "deals we win in a typical week": an average per day or week of a
+ * count, which no catalog metric states as asked (a month's total is no normal day) — asked back, save people in the
+ * app on a normal day, which is average DAU.
+ */
+export function normalDayAskBack(question: string): string | undefined {
+  const text = question.toLowerCase();
+  const said = NORMAL_DAY.exec(text);
+  if (!said || (said[1] === "day" && DAILY_USERS.test(text))) return undefined;
+  return `"${said[0].trim()}" asks for an average per ${said[1]}: ask for the average per ${said[1]} of the metric over a period (e.g. "average tickets per ${said[1]} in ${said[1] === "day" ? "October" : "Q3"}")`;
+}

@@ -1,4 +1,4 @@
-import { lostBusinessAskBack, plainWordsRead } from "./plain-words.ts";
+import { lostBusinessAskBack, normalDayAskBack, plainWordsRead } from "./plain-words.ts";
 import { rankingSaid } from "./vocabulary.ts";
 import { guardShare, readBelief } from "./belief.ts";
 import { boundOp } from "./bound-op.ts";
@@ -331,6 +331,10 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
   // (instructions to me or SQL anywhere in a message are refused whatever else it says)
   const whole = normalize(typed);
   if (ACT_ON.test(whole)) return refuse(catalog, ACTS_REFUSAL);
+  // "how much business did we lose" (churned MRR or deals lost), "on a normal day how many tickets" (a mean per day no
+  // metric states): plain words naming no one number, asked back wherever in the message they are said
+  const plain = lostBusinessAskBack(whole) ?? normalDayAskBack(whole);
+  if (plain) return { ...refuse(catalog, plain), kind: "clarify" };
   const message = INJECTION.test(whole) || SQL.test(whole) ? undefined : readMessage(typed, catalog, at);
   const corrected = message && "ask" in message && message.corrected;
   const asTyped = corrected ? undefined : planTyped(typed, catalog, at);
@@ -367,8 +371,6 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // metric's buckets, or asked back — never the nearest single value
   const askBack = (reason: string): Refusal => ({ ...refuse(catalog, reason), kind: "clarify" });
   // "how much business did we lose": churned MRR or deals lost — two numbers, asked back naming both
-  const twoWays = lostBusinessAskBack(asked);
-  if (twoWays) return askBack(twoWays);
   const bucketed =
     readCompound(asked, at, (q) => planQuestionCore(q, catalog, at), askBack) ??
     readBucketCount(asked, catalog, at, askBack);

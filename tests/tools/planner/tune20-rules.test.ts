@@ -169,3 +169,27 @@ describe("an errand inside a request frame is still an errand", () => {
     expect(read("could you tell me refunds in june")).toMatchObject({ metric: "refunds", period: "2026-06" });
   });
 });
+
+describe("a normal day's count is a mean per day: people in the app are average DAU, anything else asks back", () => {
+  test.each([
+    "on a normal day how many tickets do we get",
+    "on a typical day, how many deals do we win?",
+    "in a typical month how many customers churn",
+    "how many refunds on an average week",
+  ])("%s", (q) => {
+    const r = refusal(q);
+    expect(r.kind).toBe("clarify");
+    expect(r.reason).toMatch(/average per (?:day|week|month)/);
+  });
+
+  test("people using the app on a normal day are DAU over the period", () => {
+    expect(read("how many people use the app on an average day in august")).toMatchObject({
+      metric: "daily_active_users",
+      period: "2026-08",
+    });
+    expect(read("how many people use the product on a typical day? september numbers")).toMatchObject({
+      metric: "daily_active_users",
+      period: "2026-09",
+    });
+  });
+});
