@@ -1,3 +1,4 @@
+import { tailPeriod } from "./tail-period.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { tokensOf } from "../../engine/catalog/phrase-stems.ts";
 import { columnOf } from "./lexicon.ts";
@@ -369,11 +370,27 @@ export function readMessage(message: string, catalog: Catalog, at: Date): Messag
     if (moments.length !== 1) return undefined;
     askText = askText.replace(since[0], `${since[1]} ${moments[0]}`);
     notes.push(`"${since[0]}": ${moments[0]}, the one date the message names before the question`);
-  } else if (!askSaid.periods.length && !NOW.test(askText) && backPeriods.length)
+  } else if (!askSaid.periods.length && !NOW.test(askText) && backPeriods.length) {
+    // "…? this year": the one part after the ask naming a period says only that period — the ask's own period
+    const at = weighed.indexOf(ask);
+    const dated = weighed.filter((w) => w !== ask && w.said.periods.length);
+    const only = dated.length === 1 && weighed.indexOf(dated[0]!) > at ? dated[0]! : undefined;
+    const tail =
+      only &&
+      tailPeriod(
+        only.text,
+        only.said.periods.map((p) => p.text),
+      );
+    if (tail) {
+      askText = `${askText.replace(/[\s?.!]+$/, "")} ${tail}`;
+      notes.push(`"${only!.part.text}": the period of the question, said after it`);
+      return { ask: askText, setAside: setAside.filter((t) => t !== only!.part.text), notes, corrected };
+    }
     return askBack(
       weighed.find((w) => w.said.periods.length && w !== ask)!.part.text,
       `names ${backPeriods.map((p) => `"${p}"`).join(", ")} and the question names no period`,
     );
+  }
   return { ask: askText, setAside, notes, corrected };
 }
 

@@ -29,7 +29,9 @@ const SEP = String.raw`[\s,.:;!?…—–~-]`;
 /** Greetings and the bot addressed, said first ("hey dp!", "good morning team,", "@dp", "dp,"). */
 const GREETING = String.raw`(?:(?:hey|hi|hello|hiya|howdy|yo|greetings|gm|good\s+(?:morning|afternoon|evening)|morning|afternoon|evening)(?:\s+(?:there|dp|team|all|folks|guys|everyone|y'all|again))?|dp(?=${SEP}*[,:!—–-])|how\s+(?:are|r)\s+(?:you|u|ya)(?:\s+doing)?(?=${SEP}*[?!,.])|how'?s\s+it\s+going(?=${SEP}*[?!,.])|hope\s+(?:you(?:'re|\s+are)(?:\s+doing)?|all\s+is|everything\s+is)\s+(?:well|good|great))`;
 /** Discourse said first: it sets up the question and says nothing about the number. */
-const DISCOURSE = String.raw`(?:quick\s+(?:q|qq|question|one)|real\s+quick|random\s+(?:q|question)|(?:dumb|silly|stupid|noob|basic)\s+question(?:\s+but)?|just\s+(?:curious|wondering|checking)|sanity\s+check|(?:i'?m\s+|i\s+am\s+|i\s+was\s+|was\s+)?(?:curious|wondering)|sorry\s+to\s+(?:bother|bug|ask)(?:\s+you)?|sorry|question|q|ok(?:ay)?\s+so|ok(?:ay)?|so(?!\s+far\b)|oh|also|well|alright|right\s+so|um|uh|erm|hmm|tbh|fwiw|btw|imo|imho|ngl|anyway|anyways|hmm)`;
+const DISCOURSE = String.raw`(?:(?:i'?m\s+|i\s+am\s+)?(?:new\s+here|new\s+to\s+(?:the|this)\s+(?:team|company|channel))|quick\s+(?:q|qq|question|one)|real\s+quick|random\s+(?:q|question)|(?:dumb|silly|stupid|noob|basic)\s+question(?:\s+but)?|just\s+(?:curious|wondering|checking)|sanity\s+check|(?:i'?m\s+|i\s+am\s+|i\s+was\s+|was\s+)?(?:curious|wondering)|sorry\s+to\s+(?:bother|bug|ask)(?:\s+you)?|sorry|question|q|ok(?:ay)?\s+so|ok(?:ay)?|so(?!\s+far\b)|oh|also|well|alright|right\s+so|um|uh|erm|hmm|tbh|fwiw|btw|imo|imho|ngl|anyway|anyways|hmm)`;
+/** "new here", "new to the team": who asks, said first; never a new-customers word. */
+const NEW_HERE = /\bnew\s+(?=here\b|to\s+(?:the|this)\b)/g;
 /** Hedges about precision: the planner answers the exact figure either way. */
 const HEDGE = String.raw`(?:ballpark(?:\s+(?:figure|number|is\s+fine|is\s+ok|is\s+okay))?|in\s+the\s+ballpark|rough(?:ly)?(?:\s+speaking)?|approx(?:imately)?)`;
 /** Hedges said only last: first, "more or less" would be a comparison ("more or less deals than in June"). */
@@ -138,7 +140,8 @@ export function withoutNoise(question: string, catalog: Catalog): string {
       changed = true;
     }
     const open = OPENING.exec(view.slice(a, b));
-    if (open && open[0].length < b - a && !meaningful(open[0].replace(SLOT_ADVERB, " "))) {
+    // "new here": the one saying it is new, never new customers
+    if (open && open[0].length < b - a && !meaningful(open[0].replace(SLOT_ADVERB, " ").replace(NEW_HERE, " "))) {
       a += open[0].length;
       while (view[a] === " ") a++;
       changed = true;

@@ -1,3 +1,4 @@
+import { lostBusinessAskBack, normalDayAskBack, plainWordsRead } from "./plain-words.ts";
 import { rankingSaid } from "./vocabulary.ts";
 import { guardShare, readBelief } from "./belief.ts";
 import { boundOp } from "./bound-op.ts";
@@ -58,7 +59,7 @@ const FRESHNESS =
 const LINEAGE =
   /\b(?:lineage|upstream|downstream|come from|comes from|built from|derived from|depends on|depend on|feeds|sources of|source of)\b/;
 const LIST_METRICS =
-  /\b(?:(?:what|which|list|show)(?: me)?(?: all)?(?: the)?(?: available)? metrics|what can (?:i|you) ask|what do you know|help)\b/;
+  /\b(?:(?:what|which|list|show)(?: me)?(?: all)?(?: the)?(?: available)? metrics|what can (?:i|you) ask|what do you know|(?<!\b(?:the|any|some|your|their|our|of|with)\s)help(?!\s+(?:they|we|you|i|he|she|it|from|desk)\b))\b/;
 const DEFINE =
   /\b(?:define|definition|how (?:is|are|do you|do we|does dp) .*\b(?:calculated|computed|defined|measured|counted|calculate|compute|define|measure|count)|what does .* mean|meaning of|explain (?:the |our )?(?:[a-z_]+\s+){0,3}(?:metric|number|kpi)|what (?:counts|is counted|qualifies) as)\b/;
 /**
@@ -88,7 +89,7 @@ const ACT =
  * what is asked; only "tell someone to do", "tell someone that/about" is an errand).
  */
 const ACT_ON =
-  /(?:^|[,;:.!?—–]\s*|\s-\s+|\b(?:and|then|also|pls|please|plz|kindly)\s+)(?:(?:hey|hi|ok|okay|so|quick(?:ly)?)[\s,]+)*(?:(?:can|could|would|will)\s+(?:you|u|dp|someone)\s+(?:please\s+|pls\s+|kindly\s+|quickly\s+|also\s+)?|(?:i|we)\s+need\s+(?:you|dp)\s+to\s+|go\s+(?:and\s+)?)?(?:tell\s+(?!me\b|us\b)(?:[a-z']+\s+){0,2}?[a-z']+(?=\s+(?:to|that|about)\b|\s*$)|ping|nudge|poke|remind|ask|assign|re-?assign|hand\s+off|chase(?:\s+up)?|follow\s+up\s+(?:with|on)|reach\s+out\s+to|get\s+in\s+touch\s+with|message|slack|dm|call|notify|alert|escalate|invite|cc|loop\s+in|mark|close\s+out|archive|merge|reopen|re-?open|move|cancel|refund|retry|charge|void|write\s+off|waive|pause|resume|extend|apply|log|book|set\s+up|onboard|offboard|deactivate|unsubscribe)\b(?!'|\s+(?:me|us|myself)\b)(?!\s+(?:(?:a|an|the)\s+)?(?:rates?|volumes?|counts?|numbers?|metrics?|totals?|amounts?|mrr|arr|revenue|value|sum|trend|stats|data|history|activity|of)\b)/;
+  /(?:^|[,;:.!?—–]\s*|\s-\s+|\b(?:and|then|also|pls|please|plz|kindly)\s+)(?:(?:hey|hi|ok|okay|so|quick(?:ly)?)[\s,]+)*(?:(?:can|could|would|will)\s+(?:you|u|dp|someone)\s+(?:please\s+|pls\s+|kindly\s+|quickly\s+|also\s+)?|(?:can|could|would|will)\s+(?:you|u|dp)\s+(?:please\s+|pls\s+)?tell\s+me\s+|(?:i|we)\s+need\s+(?:(?:you|dp)\s+to\s+)?|go\s+(?:and\s+)?)?(?:tell\s+(?!me\b|us\b)(?:[a-z']+\s+){0,2}?[a-z']+(?=\s+(?:to|that|about)\b|\s*$)|ping|nudge|poke|remind|ask|assign|re-?assign|hand\s+off|chase(?:\s+up)?|follow\s+up\s+(?:with|on)|reach\s+out\s+to|get\s+in\s+touch\s+with|message|slack|dm|call|notify|alert|escalate|invite|cc|loop\s+in|mark|close\s+out|archive|merge|reopen|re-?open|move|cancel|refund|retry|charge|void|write\s+off|waive|pause|resume|extend|apply|log|book|set\s+up|onboard|offboard|deactivate|unsubscribe)\b(?!'|\s+(?:me|us|myself)\b)(?!\s+(?:(?:a|an|the)\s+)?(?:rates?|volumes?|counts?|numbers?|metrics?|totals?|amounts?|mrr|arr|revenue|value|sum|trend|stats|data|history|activity|of)\b)/;
 const FORECAST =
   /\b(?:will|forecast|predict|prediction|projected|projection|expect|next (?:week|month|quarter|year))\b/;
 /**
@@ -330,6 +331,10 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
   // (instructions to me or SQL anywhere in a message are refused whatever else it says)
   const whole = normalize(typed);
   if (ACT_ON.test(whole)) return refuse(catalog, ACTS_REFUSAL);
+  // "how much business did we lose" (churned MRR or deals lost), "on a normal day how many tickets" (a mean per day no
+  // metric states): plain words naming no one number, asked back wherever in the message they are said
+  const plain = lostBusinessAskBack(whole) ?? normalDayAskBack(whole);
+  if (plain) return { ...refuse(catalog, plain), kind: "clarify" };
   const message = INJECTION.test(whole) || SQL.test(whole) ? undefined : readMessage(typed, catalog, at);
   const corrected = message && "ask" in message && message.corrected;
   const asTyped = corrected ? undefined : planTyped(typed, catalog, at);
@@ -360,10 +365,12 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // "hey dp, quick q — … ? thanks!": the greeting, frame and thanks around a question are read as the question alone
   const question = withoutNoise(typed, catalog);
   const said = saysExclusion(normalize(question).replace(/[?!.]+$/, ""));
-  const asked = said ? said.rest : question;
+  // "what do our customers pay us every month" is MRR, "moved to a cheaper plan" a downgrade (plain-words.ts)
+  const asked = plainWordsRead(said ? said.rest : question);
   // "CMGR of MRR from March to September", "in how many months did failed payments exceed 40": read over the
   // metric's buckets, or asked back — never the nearest single value
   const askBack = (reason: string): Refusal => ({ ...refuse(catalog, reason), kind: "clarify" });
+  // "how much business did we lose": churned MRR or deals lost — two numbers, asked back naming both
   const bucketed =
     readCompound(asked, at, (q) => planQuestionCore(q, catalog, at), askBack) ??
     readBucketCount(asked, catalog, at, askBack);

@@ -1,3 +1,4 @@
+import { paysAmountAsked } from "./plain-words.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import type { Filter } from "../../engine/catalog/metric-query.ts";
 import {
@@ -1785,7 +1786,8 @@ function attemptWith(
   });
   const unplaced = tokens.filter((_, i) => !placed[i]).map((t) => t.raw);
   // "how many" of an amount, "what %" of a count, "how much" of a count: the question asks for another metric
-  const said = cueOf(tokens.filter((t) => STOP.has(t.raw) || !c.vocabulary.has(t.stem)));
+  // ("what do our customers pay us a month": what someone pays is money, though "pay" names the customers counted)
+  const said = cueOf(tokens.filter((t) => STOP.has(t.raw) || !c.vocabulary.has(t.stem))) ?? paysAmountAsked(text);
   const clash =
     said &&
     said !== metric.format &&

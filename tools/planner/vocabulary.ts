@@ -116,6 +116,7 @@ const SHORTHAND: [RegExp, string][] = [
   [/\bpipe\b/g, "pipeline"],
   [/\bbiz\b/g, "business"],
   [/\btix\b/g, "tickets"],
+  [/\bppl\b/g, "people"],
   [/\bwk\b/g, "week"],
   [/\bwks\b/g, "weeks"],
   [/\b(?:yday|yest|ystd)\b/g, "yesterday"],
