@@ -109,6 +109,16 @@ export function asideOf(typed: string): Aside | undefined {
     renamed.push(`"${m}" read as "${unit} to close"`);
     return `${unit} to close`;
   });
+  // Baremetrics' "User Churn" is its customers' churn (a user there is a paying customer, not a product user)
+  text = text.replace(/\buser\s+churn\b/g, (m) => {
+    renamed.push(`"${m}" read as "customer churn"`);
+    return "customer churn";
+  });
+  // group analytics' "how many companies": companies counted are accounts ("company" alone is the speaker's own)
+  text = text.replace(/\b(how\s+many|number\s+of)\s+companies\b/g, (m, lead: string) => {
+    renamed.push(`"${m}" read as "${lead} accounts"`);
+    return `${lead} accounts`;
+  });
   for (const re of [WATCHED_IN, TOOL_GAVE, TOOL_OWNS])
     text = text.replace(re, (m) => {
       tools.push(m.trim());

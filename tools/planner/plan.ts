@@ -333,10 +333,12 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
   // "ProfitWell's New Recurring Revenue", "(the Amplitude 'Active Users' chart)", "— churned customers over the
   // customers at the start": read again without the tool, its glosses and a definition (aside.ts)
   const again = (q: string) => planWhole(q, catalog, at);
+  // (read without the greeting, request frame and thanks around it, as planWhole reads it)
+  const bare = withoutNoise(typed, catalog);
   return (
-    grewFaster(typed, catalog, again) ??
-    titleRanking(typed, catalog, at, again) ??
-    readAside(typed, catalog, at, again) ??
+    grewFaster(bare, catalog, again) ??
+    titleRanking(bare, catalog, at, again) ??
+    readAside(bare, catalog, at, again) ??
     planned
   );
 }

@@ -110,6 +110,14 @@ describe("a report's title and the ranking asked of it", () => {
     });
   });
 
+  test("a greeting and thanks around the title change nothing", () => {
+    expect(main("hey dp! Deals won by owner, Q3 — who won the most? thanks")).toMatchObject({
+      metric: "deals_won",
+      period: "2026-Q3",
+      group_by: ["owner"],
+    });
+  });
+
   test("a stock's title ranked now", () => {
     expect(main("Open deal amount by stage — which is largest right now?")).toMatchObject({
       metric: "open_pipeline",
@@ -132,11 +140,16 @@ describe("other tools' words for catalog metrics", () => {
     ["urgent tickets created last week", "high_priority_tickets"],
     ["gross MRR retention for Q2", "grr"],
     ["new recurring revenue in September", "new_mrr"],
-    ["companies using the product last month", "product_active_accounts"],
+    ["how many companies were active in the app in October", "product_active_accounts"],
+    ["number of companies using the product last month", "product_active_accounts"],
     ["open deal amount at the end of September", "open_pipeline"],
     ["user churn rate in June", "churn_rate"],
   ])("%s", (q, metric) => {
     expect(main(q).metric).toBe(metric);
+  });
+
+  test("Baremetrics' user churn is customer churn, and said so", () => {
+    expect(plan("user churn rate in June").interpretation!.read_as).toMatch(/"user churn" read as "customer churn"/);
   });
 
   test("'time to won' is read as the time to close a won deal, and said so", () => {
