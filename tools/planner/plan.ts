@@ -31,6 +31,7 @@ import { readCheck, withDirection } from "./checks.ts";
 import type { CallRole, Intent, Plan, PlannedCall, Refusal } from "./plan-types.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
 import { exclusionFor, saysExclusion } from "./exclusion.ts";
+import { grewFaster, readAside, titleRanking, toolsOwnNumber } from "./aside.ts";
 import { restatesDefinition, withoutFrame } from "./frame.ts";
 import { readMessage } from "./message.ts";
 import { withoutNoise } from "./noise.ts";
@@ -326,6 +327,24 @@ function plan1(intent: Intent, calls: PlannedCall[]): Plan {
  * confidence becomes a refusal that says why; it never guesses a metric.
  */
 export function planQuestion(typed: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
+  const planned = planWhole(typed, catalog, at);
+  // "Zendesk's satisfaction score": a tool's metric that is another number than the catalog's of that name
+  if (planned.status === "plan") return toolsOwnNumber(typed, planned, catalog) ?? planned;
+  if (ACT_ON.test(normalize(typed))) return planned;
+  // "ProfitWell's New Recurring Revenue", "(the Amplitude 'Active Users' chart)", "— churned customers over the
+  // customers at the start": read again without the tool, its glosses and a definition (aside.ts)
+  const again = (q: string) => planWhole(q, catalog, at);
+  // (read without the greeting, request frame and thanks around it, as planWhole reads it)
+  const bare = withoutNoise(typed, catalog);
+  return (
+    grewFaster(bare, catalog, again) ??
+    titleRanking(bare, catalog, at, again) ??
+    readAside(bare, catalog, at, again) ??
+    planned
+  );
+}
+
+function planWhole(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // a whole chat message — backstory, hedges, a pasted line, a self-correction around the ask — read for its ask
   // (message.ts) when it cannot be read as typed; a self-corrected one never is (it names both periods)
   // (instructions to me or SQL anywhere in a message are refused whatever else it says)
@@ -1521,8 +1540,9 @@ function readValueCount(typed: string, catalog: Catalog, at: Date): Plan | undef
       const m = new RegExp(`\\b${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).exec(text);
       return m ? [{ values, at: [m.index, m.index + m[0].length] as [number, number] }] : [];
     });
-    // two values of one column said ("paying customers in Germany or France"): asked back, never the first
-    if (hits.length > 1) return undefined;
+    // two values of one column said ("paying customers in Germany or France"): asked back, never the first; one
+    // value said twice ("in dunning — past due") is one filter
+    if (new Set(hits.map((h) => JSON.stringify(h.values.map(String).sort()))).size > 1) return undefined;
     const hit = hits[0];
     if (!hit) continue;
     const values = hit.values.map(String);
@@ -1531,10 +1551,12 @@ function readValueCount(typed: string, catalog: Catalog, at: Date): Plan | undef
         ? { column: col.name, op: "=", value: values[0]! }
         : { column: col.name, op: "in", value: values },
     );
-    spans.push(hit.at);
+    for (const h of hits) spans.push(h.at);
   }
   if (!filters.length) return undefined;
   if (mart.columns.some((c) => c.name === "status") && !filters.some((f) => f.column === "status")) return undefined;
+  // "in dunning — past due, a payment failing": a value's own gloss in its column's description, said beside it
+  const glossed = valueGlossStems(mart, filters);
   const kept = keptTo(
     text,
     mart.name,
@@ -1545,6 +1567,7 @@ function readValueCount(typed: string, catalog: Catalog, at: Date): Plan | undef
       martStems.has(w.stem) ||
       (asked !== null && w.end <= asked[0].length) ||
       NOW_ROW.test(w.text) ||
+      glossed.has(w.stem) ||
       /^(?:do|we|have|are|there|in|from|based|located|on|who|with)$/.test(w.text),
     filters,
   );
@@ -1557,6 +1580,25 @@ function readValueCount(typed: string, catalog: Catalog, at: Date): Plan | undef
       input: { mart: mart.name, measure, label, n: 1, direction: "top", filters: kept },
     },
   ]);
+}
+
+/**
+ * The words a column's description glosses one filtered value with ("past_due (MRR > 0, a payment failing)"): said
+ * beside the value, they restate it and filter nothing more.
+ */
+function valueGlossStems(
+  mart: { columns: { name: string; description?: string }[] },
+  filters: RowFilter[],
+): Set<string> {
+  const out = new Set<string>();
+  for (const f of filters) {
+    if (f.op !== "=" || typeof f.value !== "string") continue;
+    const description = mart.columns.find((c) => c.name === f.column)?.description ?? "";
+    const esc = f.value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const gloss = new RegExp(`\\b${esc}\\s*\\(([^)]*)\\)`).exec(description)?.[1];
+    for (const w of gloss ? wordsOf(gloss.toLowerCase()) : []) if (/^[a-z]+$/.test(w.text)) out.add(w.stem);
+  }
+  return out;
 }
 
 /**
