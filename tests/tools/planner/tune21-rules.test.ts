@@ -178,3 +178,20 @@ describe("other tools' words for catalog metrics", () => {
     expect(refusal("MRR: September vs August — did we grow faster?").kind).toBe("clarify");
   });
 });
+
+describe("'open' said of tickets is their state, never the act of opening (a flow counted instead of a stock)", () => {
+  test.each([
+    "are any escalations still open?",
+    "how many priority tickets are open at the moment",
+    "high priority tickets currently open, how many?",
+    "count of urgent tickets that are still open",
+  ])("%s: not answered with tickets opened in a month", (q) => {
+    // asked back (refusal() throws when it planned): no number of tickets opened is stated
+    expect(refusal(q).status).toBe("refusal");
+  });
+
+  test("the act said in other verbs still counts the tickets opened", () => {
+    expect(main("how many urgent tickets were raised in September").metric).toBe("high_priority_tickets");
+    expect(main("urgent tickets created last month").metric).toBe("high_priority_tickets");
+  });
+});
