@@ -11,10 +11,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
+import { STRIPE_COLUMNS } from "../../connectors/stripe/columns.ts";
 import { CrmBuilder, FakeHubspot } from "../fakes/hubspot.ts";
 import { PERMISSION } from "../fakes/stripe.ts";
 import { StripeAccount } from "../fakes/stripe-account.ts";
-import { InitProject } from "./packs.ts";
+import { InitProject, shippedPack } from "./packs.ts";
 
 const NOW = "2026-11-21T06:00:00Z";
 const logged = (stderr: string): string[] =>
@@ -90,6 +92,30 @@ afterAll(async () => {
   await stripe?.close();
   await hubspot?.close();
   for (const p of made) p.remove();
+});
+
+test("the Stripe pack's optional streams are products, coupons and refunds, declared as the connector lands them", async () => {
+  const pack = await shippedPack("stripe");
+  const yml = parse(pack.files["models/staging/stripe/stripe.yml"]!) as {
+    models: {
+      name: string;
+      optional_sources?: Record<string, { columns: Record<string, string>; when_absent: string }>;
+    }[];
+  };
+  const declared = yml.models.flatMap((m) =>
+    Object.entries(m.optional_sources ?? {}).map(([stream, o]) => [m.name, stream, o] as const),
+  );
+  // customers, prices, subscriptions, invoices, charges and events stay required: MRR, churn and revenue
+  // are computed from them (events: the month-ends since the first pull)
+  expect(declared.map(([model, stream]) => `${model} ${stream}`)).toEqual([
+    "stg_stripe__products products",
+    "stg_stripe__coupons coupons",
+    "stg_stripe__refunds refunds",
+  ]);
+  for (const [, stream, o] of declared) {
+    expect(o.columns).toEqual(STRIPE_COLUMNS[stream]!);
+    expect(o.when_absent.length).toBeGreaterThan(20);
+  }
 });
 
 describe("a HubSpot private app without the owners and companies scopes", () => {
