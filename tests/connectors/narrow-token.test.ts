@@ -179,6 +179,14 @@ describe("a HubSpot private app without the owners and companies scopes", () => 
     );
   }, 300_000);
 
+  test("dp pull alone skips it too, says so per stream and exits 0", async () => {
+    hubspot.scopes = without(HUBSPOT_SCOPES, "crm.objects.owners.read");
+    const pull = await project.dp(["pull", "hubspot"], NOW, 0);
+    expect(pull.stdout).toContain("✓ hubspot:");
+    expect(pull.stdout).toMatch(/\n {4}owners: 0 {2}\(skipped: no access\)/);
+    expect(logged(pull.stderr).filter((m) => m.includes("optional stream hubspot.owners skipped"))).toHaveLength(1);
+  }, 300_000);
+
   test("once the scope is granted the next run lands the owners and names them", async () => {
     const run = await project.dp(["run"], NOW, 0);
     expect(logged(run.stderr).filter((m) => m.includes("optional stream"))).toEqual([]);
