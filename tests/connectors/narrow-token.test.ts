@@ -16,14 +16,9 @@ import { STRIPE_COLUMNS } from "../../connectors/stripe/columns.ts";
 import { CrmBuilder, FakeHubspot } from "../fakes/hubspot.ts";
 import { PERMISSION } from "../fakes/stripe.ts";
 import { StripeAccount } from "../fakes/stripe-account.ts";
-import { InitProject, shippedPack } from "./packs.ts";
+import { InitProject, logged, shippedPack } from "./packs.ts";
 
 const NOW = "2026-11-21T06:00:00Z";
-const logged = (stderr: string): string[] =>
-  stderr
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => (JSON.parse(l) as { msg: string }).msg);
 
 /** Every scope the pack's HubSpot source uses, for a private app that lacks only some. */
 const HUBSPOT_SCOPES = [
@@ -173,6 +168,13 @@ describe("a HubSpot private app without the owners and companies scopes", () => 
     expect(owners.fix).toBe(
       "add crm.objects.owners.read to the scopes of the HubSpot private app behind sources.hubspot.config.access_token (Settings → Integrations → Private apps → Scopes) and run `dp pull hubspot`; or list sources.hubspot.config.streams without owners",
     );
+    const doctor = JSON.parse((await project.dp(["doctor", "--json"], NOW, 0)).stdout) as {
+      checks: { name: string; status: string; fix?: string }[];
+    };
+    expect(doctor.checks.find((c) => c.name === "stream hubspot.owners")).toMatchObject({
+      status: "warn",
+      fix: owners.fix,
+    });
     const build = await project.dp(["build"], NOW, 0);
     expect(logged(build.stderr)).toContain(
       'optional stream hubspot.owners is absent (the last pull was denied: the credentials lack scope crm.objects.owners.read): stg_hubspot__owners reads it empty; deals and the open pipeline name each owner "owner <id>" instead of the owner\'s name',
