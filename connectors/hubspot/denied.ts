@@ -18,8 +18,8 @@ export function deniedStream(e: unknown, ctx: ReadContext): unknown {
   return new StreamAccessDenied(
     ctx.stream.name,
     lacks,
-    `add ${add} to the scopes of the HubSpot private app behind ${where} (Settings → Integrations → Private apps → Scopes), then rerun \`dp pull ${ctx.source}\``,
-    { status: 403, where, detail: category(e.json()) },
+    `add ${add} to the scopes of the HubSpot private app behind ${where} (Settings → Integrations → Private apps → Scopes)`,
+    { source: ctx.source, status: 403, where, detail: category(e.json()) },
   );
 }
 

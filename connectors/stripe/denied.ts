@@ -20,8 +20,8 @@ export function deniedStream(e: unknown, ctx: ReadContext): unknown {
     return new StreamAccessDenied(
       ctx.stream.name,
       `permission ${permission}`,
-      `give the restricted key behind ${where} the ${permission} permission (Stripe Dashboard → Developers → API keys → edit the key: Read), then rerun \`dp pull ${ctx.source}\``,
-      { status: 403, where },
+      `give the restricted key behind ${where} the ${permission} permission (Stripe Dashboard → Developers → API keys → edit the key: Read)`,
+      { source: ctx.source, status: 403, where },
     );
   }
   return new StreamAccessDenied(
@@ -29,7 +29,7 @@ export function deniedStream(e: unknown, ctx: ReadContext): unknown {
     /restricted keys/.test(text)
       ? `a permission restricted keys cannot have (${path})`
       : `the permission ${path} needs`,
-    `use a key behind ${where} that may read ${path} (a restricted key with its Read permission, or a secret key), then rerun \`dp pull ${ctx.source}\``,
-    { status: 403, where },
+    `use a key behind ${where} that may read ${path} (a restricted key with its Read permission, or a secret key)`,
+    { source: ctx.source, status: 403, where },
   );
 }

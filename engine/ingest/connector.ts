@@ -92,14 +92,14 @@ export class StreamAccessDenied extends DpError {
     readonly lacks: string,
     /** how to grant it, without the alternative of dropping the stream: "add crm.objects.owners.read to the HubSpot private app's scopes" */
     readonly grant: string,
-    options: { status: number; where: string; detail?: string },
+    options: { source: string; status: number; where: string; detail?: string },
   ) {
     super(
       "SOURCE_AUTH",
       `no access to stream ${stream} (${options.status}): the credentials lack ${lacks}${options.detail ? ` (${options.detail})` : ""}`,
       {
         where: options.where,
-        fix: grant,
+        fix: `${grant}, then rerun \`dp pull ${options.source}\``,
       },
     );
     this.name = "StreamAccessDenied";

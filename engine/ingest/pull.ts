@@ -171,7 +171,7 @@ function deniedLine(project: Project, source: string, e: StreamAccessDenied, whe
   const drop = listed
     ? `drop ${e.stream} from sources.${source}.config.streams`
     : `list sources.${source}.config.streams without ${e.stream}`;
-  return `optional stream ${source}.${e.stream} skipped: ${e.message}; nothing landed for it and the pull goes on. Fix: ${e.grant.replace(/, then rerun .*$/, "")}, or ${drop}${whenAbsent ? `. Until then ${whenAbsent}` : ""}`;
+  return `optional stream ${source}.${e.stream} skipped: ${e.message}; nothing landed for it and the pull goes on. Fix: ${e.grant}, or ${drop}${whenAbsent ? `. Until then ${whenAbsent}` : ""}`;
 }
 
 async function pullStream(

@@ -274,8 +274,8 @@ export async function streamAbsences(project: Project): Promise<AbsentStream[]> 
 export function absenceFix(project: Project, a: AbsentStream): string {
   if (a.pulled && a.deniedFix)
     return a.optional
-      ? `${a.deniedFix.replace(/, then rerun .*$/, "")} and run \`dp pull ${a.source}\`; or ${listsStreams(project, a.source) ? `drop ${a.stream} from sources.${a.source}.config.streams` : `list sources.${a.source}.config.streams without ${a.stream}`}`
-      : a.deniedFix;
+      ? `${a.deniedFix} and run \`dp pull ${a.source}\`; or ${listsStreams(project, a.source) ? `drop ${a.stream} from sources.${a.source}.config.streams` : `list sources.${a.source}.config.streams without ${a.stream}`}`
+      : `${a.deniedFix}, then run \`dp pull ${a.source}\``;
   if (a.pulled) return `run \`dp pull ${a.source}\``;
   return listsStreams(project, a.source)
     ? `add ${a.stream} to sources.${a.source}.config.streams in project.yaml`
