@@ -1,6 +1,7 @@
 import { defineCommand } from "citty";
 import { checkSources, pull } from "../engine/ingest/pull.ts";
 import { withRunLock } from "../engine/orchestrate/lock.ts";
+import { projectOptionalReads } from "../engine/transform/source-streams.ts";
 import { ExitCode } from "../engine/errors.ts";
 import { exitCodeFor, interruptible } from "../engine/orchestrate/interrupt.ts";
 import { color, exitWith, formatCount, openProject, print, printJson, projectArgs } from "./_common.ts";
@@ -23,7 +24,13 @@ export default defineCommand({
     await checkSources(project, sources);
     const { value: results, signal } = await interruptible((sig) =>
       withRunLock(project, "pull", (runId) =>
-        pull(project, { sources, fullRefresh: args["full-refresh"], signal: sig, runId }),
+        pull(project, {
+          sources,
+          fullRefresh: args["full-refresh"],
+          signal: sig,
+          runId,
+          optional: projectOptionalReads(project),
+        }),
       ),
     );
     const failed = results.filter((r) => r.status === "failed");
@@ -31,7 +38,7 @@ export default defineCommand({
     else {
       for (const r of results) {
         print(
-          `${r.status === "ok" ? color.green("✓") : color.red("✗")} ${r.source}: ${formatCount(r.rows)} rows${r.streams.map((s) => `\n    ${s.stream}: ${formatCount(s.rows)}${s.drift ? "  (schema drift)" : ""}`).join("")}`,
+          `${r.status === "ok" ? color.green("✓") : color.red("✗")} ${r.source}: ${formatCount(r.rows)} rows${r.streams.map((s) => `\n    ${s.stream}: ${formatCount(s.rows)}${s.drift ? "  (schema drift)" : ""}${s.denied ? "  (skipped: no access)" : ""}`).join("")}`,
         );
         if (r.error) print(`  ${r.error.format().replaceAll("\n", "\n  ")}`);
       }

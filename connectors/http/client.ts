@@ -1,6 +1,6 @@
 import pRetry, { AbortError } from "p-retry";
 import { envVarsHolding } from "../../engine/config/env.ts";
-import { DpError } from "../../engine/errors.ts";
+import { DpError, type DpErrorOptions } from "../../engine/errors.ts";
 import { redact, registerSecret } from "../../engine/secrets.ts";
 import { TokenBucket, sleep } from "./limiter.ts";
 import { backoffDelayMs, isRetryableStatus, parseRetryAfter } from "../../engine/ingest/http-retry.ts";
@@ -230,7 +230,7 @@ export class HttpClient {
       if (retryAfter !== undefined) (err as RetryableError).retryAfterMs = retryAfter;
       throw err;
     }
-    if (status === 401 || status === 403) throw this.authError(shown, status, detail);
+    if (status === 401 || status === 403) throw this.authError(shown, status, detail, text);
     throw new DpError("SOURCE_HTTP", `${shown} returned ${status}${detail}`, {
       where: `sources.${this.ctx.source}.config`,
       fix:
@@ -240,7 +240,7 @@ export class HttpClient {
     });
   }
 
-  private authError(shown: string, status: number, detail: string): DpError {
+  private authError(shown: string, status: number, detail: string, body: string): DpError {
     const key = this.opts.credential?.key;
     const vars = envVarsHolding(this.opts.credential?.value);
     const check = vars.length
@@ -248,8 +248,9 @@ export class HttpClient {
       : key
         ? `sources.${this.ctx.source}.config.${key}`
         : "the credentials";
-    return new DpError(
-      "SOURCE_AUTH",
+    return new HttpAuthError(
+      status,
+      body,
       `${this.opts.label} rejected the credentials (${status}) for ${shown}${detail}; check ${check}`,
       {
         where: key ? `sources.${this.ctx.source}.config.${key}` : `sources.${this.ctx.source}.config`,
@@ -307,6 +308,31 @@ function networkReason(e: unknown): string {
 }
 
 /** The API's own error text, from the shapes Stripe, HubSpot and most REST APIs use. */
+/**
+ * A 401 or 403, with the status and the answer's body: a connector reads which scope or permission a 403
+ * names (connectors/hubspot/denied.ts, connectors/stripe/denied.ts) to say what to grant.
+ */
+export class HttpAuthError extends DpError {
+  constructor(
+    readonly status: number,
+    /** the response body as text (the vendor's error JSON) */
+    readonly body: string,
+    message: string,
+    options: DpErrorOptions,
+  ) {
+    super("SOURCE_AUTH", message, options);
+  }
+
+  /** The body parsed as JSON; undefined when it is not. */
+  json(): unknown {
+    try {
+      return JSON.parse(this.body);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
 function apiMessage(text: string): string | undefined {
   try {
     const d = JSON.parse(text) as Record<string, any>;

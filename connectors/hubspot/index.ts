@@ -1,6 +1,7 @@
 import { defineConnector, type Batch, type ReadContext, type StreamSpec } from "../../engine/ingest/connector.ts";
 import { HttpClient } from "../http/client.ts";
 import { readAccount } from "./account.ts";
+import { deniedStream } from "./denied.ts";
 import { COLUMNS } from "./columns.ts";
 import { hubspotConfig, OBJECT_TYPES, type HubspotConfig, type StreamName } from "./config.ts";
 import { readObjects } from "./objects.ts";
@@ -48,8 +49,17 @@ function readStream(config: HubspotConfig, ctx: ReadContext): AsyncGenerator<Bat
     credential: { key: "access_token", value: config.access_token },
   });
   const name = ctx.stream.name as StreamName;
-  if (name === "pipelines") return readPipelines(client, ctx);
-  if (name === "owners") return readOwners(client, ctx);
+  if (name === "pipelines") return scoped(readPipelines(client, ctx), ctx);
+  if (name === "owners") return scoped(readOwners(client, ctx), ctx);
   if (name === "account") return readAccount(client, ctx);
-  return readObjects(client, config, ctx);
+  return scoped(readObjects(client, config, ctx), ctx);
+}
+
+/** A 403 reading the stream says which scope the token lacks (the pull decides whether the stream may go without). */
+async function* scoped(batches: AsyncGenerator<Batch>, ctx: ReadContext): AsyncGenerator<Batch> {
+  try {
+    yield* batches;
+  } catch (e) {
+    throw deniedStream(e, ctx);
+  }
 }

@@ -10,6 +10,7 @@ import {
 import { TextBatch } from "../../engine/ingest/text-batch.ts";
 import { parseJson } from "../../engine/ingest/exact-json.ts";
 import { HttpClient } from "../http/client.ts";
+import { deniedStream } from "./denied.ts";
 import { objectId } from "./object-id.ts";
 import { API_VERSION, STRIPE_COLUMNS } from "./columns.ts";
 import { stripeEventsFor, typeFilter } from "./event-types.ts";
@@ -92,8 +93,17 @@ export const stripe = defineConnector<StripeConfig>({
         ...(STRIPE_COLUMNS[name] ? { columns: STRIPE_COLUMNS[name] } : {}),
       }),
     ),
-  read: readStream,
+  read: (config, ctx) => scoped(readStream(config, ctx), ctx),
 });
+
+/** A 403 reading the stream says which permission the key lacks (the pull decides whether the stream may go without). */
+async function* scoped(batches: AsyncGenerator<Batch>, ctx: ReadContext): AsyncGenerator<Batch> {
+  try {
+    yield* batches;
+  } catch (e) {
+    throw deniedStream(e, ctx);
+  }
+}
 
 /**
  * Stripe lists are newest first, so the pages of one pull are not in cursor order: the new

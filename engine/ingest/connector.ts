@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Logger } from "../log.ts";
+import { DpError } from "../errors.ts";
 import type { DeclaredColumn, SpoolEncoding } from "./stream-schema.ts";
 
 export type { Logger, DeclaredColumn, SpoolEncoding };
@@ -75,4 +76,32 @@ export interface ConnectorDefinition<C = Record<string, unknown>> {
 
 export function defineConnector<C>(def: ConnectorDefinition<C>): ConnectorDefinition<C> {
   return def;
+}
+
+/**
+ * What a connector throws when the credentials are valid but may not read one stream: a HubSpot private app
+ * without the stream's scope, a Stripe restricted key without the resource's permission (both answer 403).
+ * The pull then lands nothing for the stream; a stream the project's models only read as optional is
+ * skipped with one warning and the rest of the source goes on, any other fails the source with this error.
+ * Bad credentials (401) are never this: every stream fails alike.
+ */
+export class StreamAccessDenied extends DpError {
+  constructor(
+    readonly stream: string,
+    /** what the credentials lack, as the vendor names it: "scope crm.objects.owners.read", "permission rak_refund_read" */
+    readonly lacks: string,
+    /** how to grant it, without the alternative of dropping the stream: "add crm.objects.owners.read to the HubSpot private app's scopes" */
+    readonly grant: string,
+    options: { source: string; status: number; where: string; detail?: string },
+  ) {
+    super(
+      "SOURCE_AUTH",
+      `no access to stream ${stream} (${options.status}): the credentials lack ${lacks}${options.detail ? ` (${options.detail})` : ""}`,
+      {
+        where: options.where,
+        fix: `${grant}, then rerun \`dp pull ${options.source}\``,
+      },
+    );
+    this.name = "StreamAccessDenied";
+  }
 }

@@ -16,6 +16,8 @@ export interface StreamRecord {
   last_rows?: number;
   schema?: ColumnSchema[];
   drift?: { at: string; added: string[]; removed: string[]; retyped: string[] }[];
+  /** the last pull could not read the stream (StreamAccessDenied): what the credentials lack and how to grant it */
+  denied?: { at: string; lacks: string; fix: string };
 }
 
 export interface SourceState {

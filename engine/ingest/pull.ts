@@ -1,5 +1,11 @@
 import { join } from "node:path";
-import type { ConnectorDefinition, ReadContext, StreamSpec, StreamState } from "./connector.ts";
+import {
+  StreamAccessDenied,
+  type ConnectorDefinition,
+  type ReadContext,
+  type StreamSpec,
+  type StreamState,
+} from "./connector.ts";
 import { getConnector } from "./connector-registry.ts";
 import { now, parseDuration } from "../clock.ts";
 import { crashPoint } from "./crash-points.ts";
@@ -23,6 +29,8 @@ export interface StreamResult {
   files: number;
   drift?: { added: string[]; removed: string[]; retyped: string[] };
   error?: string;
+  /** an optional stream the credentials may not read: skipped, this the warning said (nothing landed) */
+  denied?: string;
 }
 
 export interface SourceResult {
@@ -41,6 +49,12 @@ export interface PullOptions {
   signal?: AbortSignal;
   /** records per Parquet file (and per state commit); default 100k */
   maxFileRecords?: number;
+  /**
+   * The streams ("source.stream") the project's models only read as optional, with what they give without
+   * them (optionalReads in engine/transform/source-streams.ts): one the credentials may not read is skipped
+   * with a warning instead of failing its source.
+   */
+  optional?: ReadonlyMap<string, { whenAbsent?: string }>;
 }
 
 /** Validate a source's connector config against the connector's own schema. */
@@ -110,6 +124,16 @@ async function pullSource(
       const db = await openDb();
       try {
         await pullStream(project, name, connector, config, stream, db, store, runId, at, options, r);
+        if (store.read(name).streams[stream.name]?.denied)
+          store.update(name, (s) => delete s.streams[stream.name]?.denied);
+      } catch (e) {
+        const optional = options.optional?.get(`${name}.${stream.name}`);
+        if (!(e instanceof StreamAccessDenied) || !optional || options.signal?.aborted) throw e;
+        r.denied = deniedLine(project, name, e, optional.whenAbsent);
+        store.update(name, (s) => {
+          (s.streams[stream.name] ??= {}).denied = { at: at.toISOString(), lacks: e.lacks, fix: e.grant };
+        });
+        log.warn(r.denied);
       } finally {
         db.close();
         result.rows += r.rows;
@@ -136,6 +160,18 @@ async function pullSource(
   }
   result.durationMs = Date.now() - started;
   return result;
+}
+
+/**
+ * The one line an optional stream out of the credentials' reach is reported in: the stream, what the
+ * credentials lack (as the vendor's answer names it), the two fixes and what the models give without it.
+ */
+function deniedLine(project: Project, source: string, e: StreamAccessDenied, whenAbsent: string | undefined): string {
+  const listed = Array.isArray((project.source(source).config as { streams?: unknown } | undefined)?.streams);
+  const drop = listed
+    ? `drop ${e.stream} from sources.${source}.config.streams`
+    : `list sources.${source}.config.streams without ${e.stream}`;
+  return `optional stream ${source}.${e.stream} skipped: ${e.message}; nothing landed for it and the pull goes on. Fix: ${e.grant}, or ${drop}${whenAbsent ? `. Until then ${whenAbsent}` : ""}`;
 }
 
 async function pullStream(

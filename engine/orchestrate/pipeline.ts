@@ -17,7 +17,7 @@ import { DEFAULT_SCHEDULE, isDue, parseSchedule } from "./schedule.ts";
 import { StateStore } from "../ingest/cursor-state.ts";
 import { catalogSidecar } from "../catalog/catalog-cache.ts";
 import { loadDecisions } from "../transform/decision-file.ts";
-import { checkModelStreams } from "../transform/source-streams.ts";
+import { checkModelStreams, projectOptionalReads } from "../transform/source-streams.ts";
 import { runDecisions } from "../decide/decide.ts";
 import type { DecisionServices } from "../decide/decider.ts";
 
@@ -105,18 +105,21 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
     const t0 = Date.now();
     log.info(`run ${runId}: pulling ${sources.join(", ")}`, { run_id: runId, step: "pull" });
     try {
-      result.pull = await pull(project, { sources, runId, signal });
+      result.pull = await pull(project, { sources, runId, signal, optional: projectOptionalReads(project) });
     } catch (e) {
       result.errors.push(stepError("pull", e));
     }
     const failed = result.pull.filter((p) => p.status === "failed");
     const rows = result.pull.reduce((n, p) => n + p.rows, 0);
+    const denied = result.pull.flatMap((p) =>
+      p.streams.filter((st) => st.denied).map((st) => `${p.source}.${st.stream}`),
+    );
     steps.push({
       step: "pull",
       status: failed.length || result.errors.length ? "failed" : "ok",
       durationMs: Date.now() - t0,
       rows,
-      detail: `${formatCount(rows)} rows from ${result.pull.length} sources${failed.length ? `; failed: ${failed.map((p) => `${p.source}${p.error ? ` (${p.error.message.split("\n")[0]})` : ""}`).join(", ")}` : ""}`,
+      detail: `${formatCount(rows)} rows from ${result.pull.length} sources${denied.length ? `; skipped (no access): ${denied.join(", ")}` : ""}${failed.length ? `; failed: ${failed.map((p) => `${p.source}${p.error ? ` (${p.error.message.split("\n")[0]})` : ""}`).join(", ")}` : ""}`,
     });
     if (rows > 0 && !state.build_pending) {
       state.build_pending = true;
@@ -145,6 +148,10 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
         runId,
         signal,
         sidecar: catalogSidecar(project),
+        // an optional stream the pull skipped (the credentials may not read it) was said once, with the fix
+        reported: new Set(
+          result.pull.flatMap((p) => p.streams.filter((st) => st.denied).map((st) => `${p.source}.${st.stream}`)),
+        ),
         // the decisions decide on the build's writer before it publishes: one publish (and checkpoint) per run
         beforePublish: hasDecisions
           ? async (db, models) => {

@@ -61,6 +61,8 @@ export interface BuildOptions {
    * Not called when the build publishes nothing. What it throws is the build's error; it should catch its own.
    */
   beforePublish?: (db: Db, results: ModelResult[]) => Promise<void>;
+  /** optional streams ("source.stream") already reported this run (dp run's pull said why): not said again */
+  reported?: ReadonlySet<string>;
 }
 
 export interface BuildResult {
@@ -179,12 +181,13 @@ async function readAbsent(
   graph: ModelGraph,
   store: StateStore,
   selected: string[],
+  reported?: ReadonlySet<string>,
 ): Promise<AbsentStream[]> {
   const absent = await absentStreams(project, graph, store, selected);
   const error = unpulledError(project, absent);
   if (error) throw error;
   const optional = absent.filter((a) => a.optional);
-  for (const a of optional) log.warn(absentLine(a));
+  for (const a of optional) if (!reported?.has(`${a.source}.${a.stream}`)) log.warn(absentLine(a));
   return optional;
 }
 
@@ -223,7 +226,7 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
     for (const q of quarantined) log.error(quarantineMessage(project, q));
     const store = new StateStore(project.paths.state);
     // a stream some selected model needs that its source does not pull can never land: exit 2, naming the key
-    absent = await readAbsent(project, graph, store, selected);
+    absent = await readAbsent(project, graph, store, selected, options.reported);
     const missing = await refreshRawViews(db, project, graph, quarantined);
     const relations = await liveRelations(db);
     await dropShadows(db, relations);

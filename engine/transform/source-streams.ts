@@ -27,6 +27,8 @@ export interface AbsentStream {
   why: string;
   /** optional streams: what the models give without it (the declaration's when_absent) */
   whenAbsent?: string;
+  /** the last pull could not read it (a scope or permission the credentials lack): how to grant it */
+  deniedFix?: string;
 }
 
 /** An optional stream as the models declare it: the columns its empty relation has. */
@@ -71,6 +73,28 @@ export function optionalStreams(graph: ModelGraph): Map<string, OptionalStream> 
     }
   }
   return out;
+}
+
+/**
+ * The streams the models read only as optional (some model reads each, every reader declares it), with
+ * what they give without it: what the pull may skip when the credentials cannot read one (PullOptions.optional).
+ */
+export function optionalReads(graph: ModelGraph): Map<string, { whenAbsent?: string }> {
+  const declared = optionalStreams(graph);
+  const needed = new Set<string>();
+  for (const m of graph.models.values()) for (const s of m.sources) if (!readsOptional(m, s.stream)) needed.add(key(s));
+  const out = new Map<string, { whenAbsent?: string }>();
+  for (const [k, o] of declared) if (!needed.has(k)) out.set(k, whenAbsent(o));
+  return out;
+}
+
+/** optionalReads of the project's models; none when the models do not load (the build reports that). */
+export function projectOptionalReads(project: Project): Map<string, { whenAbsent?: string }> {
+  try {
+    return optionalReads(loadModels(project));
+  } catch {
+    return new Map();
+  }
 }
 
 /**
@@ -135,8 +159,11 @@ export async function absentStreams(
     // a source whose config cannot be read now (an unset secret) is taken to pull what the models read
     const streams = pulled.get(a.source);
     const isPulled = !streams || streams.has(a.stream);
+    const denied = store.read(a.source).streams[a.stream]?.denied;
     const why = isPulled
-      ? "never landed"
+      ? denied
+        ? `the last pull was denied: the credentials lack ${denied.lacks}`
+        : "never landed"
       : listsStreams(project, a.source)
         ? `not in sources.${a.source}.config.streams`
         : `sources.${a.source} does not pull it`;
@@ -150,9 +177,18 @@ export async function absentStreams(
         pulled: isPulled,
         why,
         ...whenAbsent(optional.get(key(a))),
+        ...(isPulled && denied ? { deniedFix: denied.fix } : {}),
       });
     if (needs.length)
-      out.push({ source: a.source, stream: a.stream, optional: false, models: needs.sort(), pulled: isPulled, why });
+      out.push({
+        source: a.source,
+        stream: a.stream,
+        optional: false,
+        models: needs.sort(),
+        pulled: isPulled,
+        why,
+        ...(isPulled && denied ? { deniedFix: denied.fix } : {}),
+      });
   }
   return out.sort((a, b) => key(a).localeCompare(key(b)));
 }
@@ -236,6 +272,10 @@ export async function streamAbsences(project: Project): Promise<AbsentStream[]> 
 
 /** How to end an absence: the key to add the stream to, or the pull to run. */
 export function absenceFix(project: Project, a: AbsentStream): string {
+  if (a.pulled && a.deniedFix)
+    return a.optional
+      ? `${a.deniedFix} and run \`dp pull ${a.source}\`; or ${listsStreams(project, a.source) ? `drop ${a.stream} from sources.${a.source}.config.streams` : `list sources.${a.source}.config.streams without ${a.stream}`}`
+      : `${a.deniedFix}, then run \`dp pull ${a.source}\``;
   if (a.pulled) return `run \`dp pull ${a.source}\``;
   return listsStreams(project, a.source)
     ? `add ${a.stream} to sources.${a.source}.config.streams in project.yaml`

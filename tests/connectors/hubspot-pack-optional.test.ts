@@ -14,15 +14,9 @@ import { parse, parseDocument } from "yaml";
 import { COLUMNS } from "../../connectors/hubspot/columns.ts";
 import { CrmBuilder, FakeHubspot } from "../fakes/hubspot.ts";
 import { StripeAccount } from "../fakes/stripe-account.ts";
-import { InitProject, shippedPack } from "./packs.ts";
+import { InitProject, logged, shippedPack } from "./packs.ts";
 
 const NOW = "2026-11-21T06:00:00Z";
-/** The messages of the log lines a command wrote to stderr (JSON lines: stderr is not a terminal). */
-const logged = (stderr: string): string[] =>
-  stderr
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => (JSON.parse(l) as { msg: string }).msg);
 
 const ABSENT =
   'optional stream hubspot.account is absent (not in sources.hubspot.config.streams): stg_hubspot__account reads it empty; deals without deal_currency_code are in vars.hubspot_company_currency, else "(unknown currency)"';

@@ -8,6 +8,13 @@ import type { StripeAccount } from "../fakes/stripe-account.ts";
 import { runDp, tempDir, type DpOptions, type Ran } from "../helpers.ts";
 
 /** A pack as dp ships it (registered in connectors/index.ts, files from the embedded assets). */
+/** The messages of the log lines a command wrote to stderr (JSON lines: stderr is not a terminal). */
+export const logged = (stderr: string): string[] =>
+  stderr
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => (JSON.parse(l) as { msg: string }).msg);
+
 export function shippedPack(name: string): Promise<ModelPack> {
   return getPack(name);
 }

@@ -220,6 +220,29 @@ describe("retrieve, sub-lists and errors", () => {
     });
   });
 
+  test("a restricted key reads what its permissions allow; any other endpoint answers 403 naming the rak_ permission", async () => {
+    const fake = scenario.account.fake;
+    fake.permissions = new Set(["rak_customer_read"]);
+    try {
+      expect((await get("/v1/customers", [], fake.restrictedKey)).status).toBe(200);
+      const refused = await get("/v1/refunds", [], fake.restrictedKey);
+      expect(refused).toEqual({
+        status: 403,
+        body: {
+          error: {
+            type: "invalid_request_error",
+            message:
+              "The provided key 'rk_test_*********************Rk8Kgd' does not have the required permissions for this endpoint on account 'acct_1FakeDpAccount0'. Having the 'rak_refund_read' permission would allow this request to continue.",
+          },
+        },
+      });
+      // the secret key is not restricted
+      expect((await get("/v1/refunds")).status).toBe(200);
+    } finally {
+      fake.permissions = undefined;
+    }
+  });
+
   test("Stripe's error envelope: 401, 400 (limit, unknown parameter, both cursors, bad expand), 404", async () => {
     expect(await get("/v1/customers", [], "sk_test_wrong")).toMatchObject({
       status: 401,

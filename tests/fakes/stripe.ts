@@ -48,6 +48,15 @@ export interface StripeEvent {
  */
 export class FakeStripe {
   readonly apiKey = "sk_test_fake51HxQ2eZvKYlo2C";
+  /** a restricted key (`rk_…`): accepted like apiKey, and limited to `permissions` */
+  readonly restrictedKey = "rk_test_fake51HxQ2eZvKYlo2CqsRk8Kgd";
+  /**
+   * The restricted key's Read permissions (`rak_customer_read`, ...; see PERMISSION); undefined grants it every
+   * one. An endpoint it lacks answers 403 invalid_request_error "The provided key 'rk_…' does not have the
+   * required permissions for this endpoint on account 'acct_…'. Having the 'rak_…' permission would allow this
+   * request to continue." (Stripe's answer to a restricted key, as stripe-node's StripePermissionError carries it).
+   */
+  permissions: Set<string> | undefined;
   /** listed objects per list endpoint */
   readonly objects: Record<string, StripeObject[]> = {};
   /** objects Stripe has no list endpoint for (discounts, pending invoice items), found by id for expand[] */
@@ -230,6 +239,12 @@ export class FakeStripe {
   }
 
   private handle(req: RecordedRequest): FakeResponse {
+    if (bearer(req) === this.restrictedKey) {
+      const permission = permissionFor(req.path);
+      if (this.permissions && permission && !this.permissions.has(permission))
+        return permissionDenied(this.restrictedKey, permission);
+      return route(this, req);
+    }
     if (bearer(req) !== this.apiKey) {
       return stripeError(
         401,
@@ -244,4 +259,33 @@ export class FakeStripe {
 /** Subscription events are named `customer.subscription.*`; every other object's events after the object. */
 function eventPrefix(o: StripeObject): string {
   return o.object === "subscription" ? "customer.subscription" : o.object;
+}
+
+/** The restricted-key permission reading each /v1 resource needs (Stripe Dashboard → API keys → restricted key). */
+export const PERMISSION: Record<string, string> = {
+  customers: "rak_customer_read",
+  products: "rak_product_read",
+  prices: "rak_price_read",
+  coupons: "rak_coupon_read",
+  subscriptions: "rak_subscription_read",
+  subscription_items: "rak_subscription_read",
+  invoices: "rak_invoice_read",
+  charges: "rak_charge_read",
+  refunds: "rak_refund_read",
+  events: "rak_event_read",
+};
+
+function permissionFor(path: string): string | undefined {
+  const resource = /^\/v1\/([a-z_]+)/.exec(path.split("?")[0] ?? "")?.[1];
+  return resource ? PERMISSION[resource] : undefined;
+}
+
+/** Stripe's 403 to a restricted key without the endpoint's permission: the key shown masked but its last 6 characters. */
+function permissionDenied(key: string, permission: string): FakeResponse {
+  const shown = `${key.slice(0, 8)}${"*".repeat(key.length - 14)}${key.slice(-6)}`;
+  return stripeError(
+    403,
+    "invalid_request_error",
+    `The provided key '${shown}' does not have the required permissions for this endpoint on account 'acct_1FakeDpAccount0'. Having the '${permission}' permission would allow this request to continue.`,
+  );
 }
