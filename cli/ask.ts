@@ -1,4 +1,3 @@
-import { createInterface } from "node:readline/promises";
 import { isatty } from "node:tty";
 import { defineCommand } from "citty";
 import { ExitCode } from "../engine/errors.ts";
@@ -29,6 +28,8 @@ const interactive = () => isatty(0) && isatty(1);
 
 async function confirmAtPrompt(request: ActRequest): Promise<boolean> {
   const { describeAct } = await import("../tools/agent/loop.ts");
+  // loaded for a prompt only: a one-shot ask never reads stdin
+  const { createInterface } = await import("node:readline/promises");
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
     return /^y(?:es)?$/i.test((await rl.question(`dp ask wants to ${describeAct(request)}. Allow? [y/N] `)).trim());

@@ -118,6 +118,11 @@ function writeBindingsModule(target: Target): string {
   return path;
 }
 
+/** What engine/catalog/phrase-stems.ts computes from its own text when it runs from source. */
+export function stemmerSourceHash(): string {
+  return Bun.hash(readFileSync(join(root, "engine/catalog/phrase-stems.ts"), "utf8")).toString(36);
+}
+
 /** Two builds at once (two engineers, a test) never read each other's half-written files. */
 function writeAtomic(path: string, data: string | Uint8Array): void {
   const temp = `${path}.${process.pid}.tmp`;
@@ -150,6 +155,8 @@ async function compile(target: Target): Promise<void> {
       bytecode: true,
       format: "esm",
       plugins: [embeddedDuckDB(bindingsModule)],
+      // the planner's stored stems are keyed by the stemmers' source, not by their minified text (phrase-stems.ts)
+      define: { DP_STEMMER_SOURCE_HASH: JSON.stringify(stemmerSourceHash()) },
       throw: false,
     });
     if (!result.success) {

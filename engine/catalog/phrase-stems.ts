@@ -7,6 +7,8 @@
  * process, and a list handed out is frozen because every caller shares it.
  */
 
+import { readFileSync } from "node:fs";
+
 const stemCache = new Map<string, string>();
 /** phrase → stemsOf */
 const stemsCache = new Map<string, string[]>();
@@ -170,15 +172,37 @@ export interface PhraseIndex {
   phrases: [phrase: string, raw: string[], stems: string[], match: string[]][];
 }
 
-/** The stemmers' own code: an index written by another build of dp is not used. */
+/**
+ * Bun.hash of this file's text, which scripts/build.ts defines in the compiled binary. Its functions' text there is the
+ * minified bundle's, which changes with any module of dp (locals are renamed across the bundle): an id made from it
+ * made every new build ignore the stems stored by the last one, and a demo published from source ignored by the binary.
+ */
+declare const DP_STEMMER_SOURCE_HASH: string | undefined;
+
+/** The stemmers' own code (this file's text): an index written by other stemmers is not used. */
 let stemmerId: string | undefined;
 function stemmer(): string {
-  stemmerId ??= Bun.hash(
+  stemmerId ??=
+    typeof DP_STEMMER_SOURCE_HASH === "string" ? DP_STEMMER_SOURCE_HASH : (ownSourceHash() ?? functionsHash());
+  return stemmerId;
+}
+
+/** This file's text hashed, when it runs from source (as scripts/build.ts hashes it for the binary). */
+function ownSourceHash(): string | undefined {
+  try {
+    return Bun.hash(readFileSync(import.meta.path, "utf8")).toString(36);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A bundle built without the define: its stemmers' function text. */
+function functionsHash(): string {
+  return Bun.hash(
     [stemUncached, tokensOf, normalize, stem, wordsOf].map(String).join("\n") +
       JSON.stringify(IRREGULAR) +
       [...EVENT_FORMS].join(),
   ).toString(36);
-  return stemmerId;
 }
 
 /** The stems of every phrase given, for the catalog cache. */

@@ -1,4 +1,3 @@
-import { parse } from "yaml";
 import { DpError } from "../errors.ts";
 import { literal } from "../warehouse/duckdb.ts";
 
@@ -41,8 +40,12 @@ export function renderVars(sql: string, vars: Record<string, unknown>, where: (l
   });
 }
 
+// required when a default is read: the yaml library's init is ≈1.5 ms of every process that loads this module
+// (a cached catalog reader such as `dp ask` reaches it through the catalog and never reads a default)
+const parseYaml = (text: string): unknown => (require("yaml") as typeof import("yaml")).parse(text);
+
 function defaultValue(text: string): unknown {
-  const value = parse(text) as unknown;
+  const value = parseYaml(text);
   // Jinja spells null `none` (dbt's var('x', none))
   return typeof value === "string" && /^none$/i.test(value) ? null : value;
 }

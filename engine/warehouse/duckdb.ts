@@ -67,6 +67,16 @@ export class Db {
     return this.gate && (this.gate.done ??= this.gate.prepare());
   }
 
+  /**
+   * Starts a deferred attach and lock-down now, for a reader that knows it will query: the statements the first
+   * statement would run, in the same order, only earlier (the base is read while the caller's JavaScript builds its
+   * first query). A failure is kept and fails every statement, as at the first statement. Resolves when they are done
+   * either way: close() must not run while they do (closing a connection with a statement in flight crashes the engine).
+   */
+  warm(): Promise<void> {
+    return this.ready()?.catch(() => undefined) ?? Promise.resolve();
+  }
+
   static async open(path: string, options: OpenOptions = {}): Promise<Db> {
     const { DuckDBInstance } = await loadDuckDB();
     if (path !== ":memory:" && !path.startsWith("md:") && !options.readOnly)

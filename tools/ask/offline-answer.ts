@@ -47,6 +47,9 @@ export function mergeCitations(results: { output: { citations: Citation[] } }[])
   return [...byModel.values()];
 }
 
+/** The planner's tools that read the marts (the others answer from the catalog). */
+const QUERYING = new Set(["query_metric", "compare_periods", "top_n"]);
+
 /** The offline path of `dp ask`: plan without a model, run the typed tools, write the answer from their results. */
 export async function askOffline(
   ctx: ToolContext,
@@ -63,6 +66,7 @@ export async function askOffline(
     return { ...base, ...r, latency_ms: latency, receipt: receiptLines(r.citations, r.tests, 0, latency) };
   };
   const toolCalls: AskResult["tool_calls"] = [];
+  let warming: Promise<unknown> | undefined;
   try {
     // the snapshot opens (mostly on DuckDB's threads) while the planner reads the catalog
     const opening = ctx.db();
@@ -70,6 +74,13 @@ export async function askOffline(
     // the planner places a word only on the catalog: metric names, dimensions and their values as built
     if (!planned) await ctx.dimensionValues();
     const plan = planned ?? planQuestion(question, ctx.catalog);
+    // a plan that queries the marts: the snapshot's base is attached as soon as it is open, beside the first call's
+    // JavaScript, not at its first statement (a refusal, or an answer from the catalog alone, never attaches it)
+    if (plan.status === "plan" && plan.calls.some((c) => QUERYING.has(c.name)))
+      warming = opening.then(
+        (d) => d.warm?.(),
+        () => undefined,
+      );
     // a snapshot that cannot be opened fails the ask before any refusal, as it did when it opened first
     await opening;
     if (plan.status === "refusal") {
@@ -144,5 +155,8 @@ export async function askOffline(
       tests: empty,
       error: { code: err.code, message: err.message, where: err.where, fix: err.fix },
     });
+  } finally {
+    // a call that failed before its first statement leaves the attach running: the caller closes the snapshot next
+    await warming;
   }
 }

@@ -26,7 +26,9 @@ export function toolIn(tools: AnyTool[], name: string): AnyTool {
 
 /** Validate the input against the tool's schema, then run it. */
 export async function runToolCall(tool: AnyTool, ctx: ToolContext, call: ToolCall): Promise<ToolCallResult> {
-  const parsed = tool.input.safeParse(call.input);
+  // jitless: zod compiles an object schema's fast path (new Function) at its first parse, ≈1–5 ms, which pays off
+  // only over thousands of parses; a tool's input is parsed a few times per question (same checks, same result)
+  const parsed = tool.input.safeParse(call.input, { jitless: true });
   if (!parsed.success) {
     throw new DpError("USAGE", `bad input for ${tool.name}: ${z.prettifyError(parsed.error).replaceAll("\n", " ")}`, {
       where: `tool ${tool.name}`,

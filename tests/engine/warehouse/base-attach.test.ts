@@ -7,7 +7,9 @@ import { pull } from "../../../engine/ingest/pull.ts";
 import { build } from "../../../engine/transform/build.ts";
 import { currentPointer, openReader, openWriter, publishSnapshot } from "../../../engine/warehouse/snapshots.ts";
 import { basesDir, readManifest } from "../../../engine/warehouse/table-parts.ts";
+import { askOffline } from "../../../tools/ask/offline-answer.ts";
 import { createToolContext } from "../../../tools/context.ts";
+import type { Plan, Refusal } from "../../../tools/planner/plan-types.ts";
 import { writeProject } from "../../helpers.ts";
 import "../../../connectors/index.ts";
 
@@ -88,6 +90,43 @@ describe.skipIf(!existsSync("/proc/self/fd"))("a reader attaches the snapshot's 
       expect(isOpen(base)).toBe(false);
       expect(await ctx.query("select n::int as n from marts.item_count", [])).toEqual([{ n: 200 }]);
       expect(isOpen(base)).toBe(true);
+    } finally {
+      ctx.close();
+    }
+  }, 180_000);
+
+  test("an offline ask whose plan queries attaches the base as soon as the snapshot is open, before its first statement; a refusal never does; a call that fails before any statement leaves a reader that closes", async () => {
+    const dir = await built(1_100_000);
+    const p = loadProject(dir);
+    const base = baseOf(dir);
+    // no metric of this name: the call fails in the catalog, before it sends a statement
+    const failing: Plan = {
+      status: "plan",
+      intent: "metric",
+      calls: [{ name: "query_metric", role: "main", input: { metric: "nope", period: "last_month", filters: [] } }],
+    };
+    const refusal: Refusal = { status: "refusal", reason: "not a metric question", known_metrics: [] };
+    // closing a connection while the attach runs crashed the engine in about half the tries: the ask waits for it
+    for (let i = 0; i < 6; i++) {
+      const ctx = createToolContext(p);
+      try {
+        const r = await askOffline(ctx, "nope last month", undefined, failing);
+        expect(r.status).toBe("failed");
+        expect(r.error?.code).toBe("USAGE");
+        expect(r.tool_calls).toEqual([]);
+        expect((await ctx.db()).deferred).toBe(false);
+        expect(isOpen(base)).toBe(true);
+      } finally {
+        ctx.close();
+      }
+      expect(isOpen(base)).toBe(false);
+    }
+    const ctx = createToolContext(p);
+    try {
+      const r = await askOffline(ctx, "what is the weather", undefined, refusal);
+      expect(r.status).toBe("refused");
+      expect((await ctx.db()).deferred).toBe(true);
+      expect(isOpen(base)).toBe(false);
     } finally {
       ctx.close();
     }

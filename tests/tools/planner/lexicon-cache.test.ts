@@ -1,10 +1,13 @@
 import { expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { loadCatalog } from "../../../engine/catalog/catalog.ts";
 import { phraseIndex, primePhraseIndex } from "../../../engine/catalog/phrase-stems.ts";
 import { loadProject } from "../../../engine/config/project.ts";
 import { stemsOf } from "../../../tools/planner/lexicon.ts";
 import { planQuestion } from "../../../tools/planner/plan.ts";
 import { phraseStems } from "../../../tools/planner/text.ts";
+import { stemmerSourceHash } from "../../../scripts/build.ts";
 import { repoRoot } from "../../helpers.ts";
 
 const at = new Date("2026-11-21T06:00:00Z");
@@ -50,6 +53,12 @@ test("a snapshot's phrase index holds what the stemmers say; one written by othe
   expect(stemsOf("zz never stemmed")).toEqual(["zz", "never", "stem"]);
   primePhraseIndex({ stemmer: index.stemmer, phrases: [["zz primed phrase", ["zz"], ["zz"], ["zz"]]] });
   expect(stemsOf("zz primed phrase")).toEqual(["zz"]);
+});
+
+test("the stemmers' id is their source file's text hashed, as scripts/build.ts defines it in the binary: a rebuild of dp that leaves the stemmers alone keeps a published snapshot's stems", () => {
+  const source = readFileSync(join(repoRoot, "engine/catalog/phrase-stems.ts"), "utf8");
+  expect(phraseIndex([]).stemmer).toBe(Bun.hash(source).toString(36));
+  expect(stemmerSourceHash()).toBe(phraseIndex([]).stemmer);
 });
 
 test("a primed phrase answers for its lower-case and underscored spellings, which the planner asks for", () => {
