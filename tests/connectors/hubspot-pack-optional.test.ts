@@ -10,11 +10,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { parse, parseDocument } from "yaml";
+import { parseDocument } from "yaml";
 import { COLUMNS } from "../../connectors/hubspot/columns.ts";
 import { CrmBuilder, FakeHubspot } from "../fakes/hubspot.ts";
 import { StripeAccount } from "../fakes/stripe-account.ts";
-import { InitProject, logged, shippedPack } from "./packs.ts";
+import { InitProject, logged, optionalSourcesOf } from "./packs.ts";
 
 const NOW = "2026-11-21T06:00:00Z";
 
@@ -70,21 +70,15 @@ afterAll(async () => {
 });
 
 test("the pack's optional streams declare exactly the columns and types the connector lands", async () => {
-  const pack = await shippedPack("hubspot");
-  const yml = parse(pack.files["models/staging/hubspot/hubspot.yml"]!) as {
-    models: { name: string; optional_sources?: Record<string, { columns: Record<string, string> }> }[];
-  };
-  const declared = yml.models.flatMap((m) =>
-    Object.entries(m.optional_sources ?? {}).map(([stream, o]) => [m.name, stream, o.columns] as const),
-  );
+  const declared = await optionalSourcesOf("hubspot", "models/staging/hubspot/hubspot.yml");
   // deals and pipelines are required: without the stages' won/lost metadata no sales mart means anything
-  expect(declared.map(([model, stream]) => `${model} ${stream}`)).toEqual([
+  expect(declared.map((d) => `${d.model} ${d.stream}`)).toEqual([
     "stg_hubspot__account account",
     "stg_hubspot__companies companies",
     "stg_hubspot__contacts contacts",
     "stg_hubspot__owners owners",
   ]);
-  for (const [, stream, columns] of declared) expect(columns).toEqual(COLUMNS[stream as keyof typeof COLUMNS]);
+  for (const d of declared) expect(d.columns).toEqual(COLUMNS[d.stream as keyof typeof COLUMNS]);
 });
 
 describe("hubspot streams without account (optional)", () => {

@@ -11,12 +11,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { STRIPE_COLUMNS } from "../../connectors/stripe/columns.ts";
 import { CrmBuilder, FakeHubspot } from "../fakes/hubspot.ts";
 import { PERMISSION } from "../fakes/stripe.ts";
 import { StripeAccount } from "../fakes/stripe-account.ts";
-import { InitProject, logged, shippedPack } from "./packs.ts";
+import { InitProject, logged, optionalSourcesOf } from "./packs.ts";
 
 const NOW = "2026-11-21T06:00:00Z";
 
@@ -90,26 +89,17 @@ afterAll(async () => {
 });
 
 test("the Stripe pack's optional streams are products, coupons and refunds, declared as the connector lands them", async () => {
-  const pack = await shippedPack("stripe");
-  const yml = parse(pack.files["models/staging/stripe/stripe.yml"]!) as {
-    models: {
-      name: string;
-      optional_sources?: Record<string, { columns: Record<string, string>; when_absent: string }>;
-    }[];
-  };
-  const declared = yml.models.flatMap((m) =>
-    Object.entries(m.optional_sources ?? {}).map(([stream, o]) => [m.name, stream, o] as const),
-  );
+  const declared = await optionalSourcesOf("stripe", "models/staging/stripe/stripe.yml");
   // customers, prices, subscriptions, invoices, charges and events stay required: MRR, churn and revenue
   // are computed from them (events: the month-ends since the first pull)
-  expect(declared.map(([model, stream]) => `${model} ${stream}`)).toEqual([
+  expect(declared.map((d) => `${d.model} ${d.stream}`)).toEqual([
     "stg_stripe__products products",
     "stg_stripe__coupons coupons",
     "stg_stripe__refunds refunds",
   ]);
-  for (const [, stream, o] of declared) {
-    expect(o.columns).toEqual(STRIPE_COLUMNS[stream]!);
-    expect(o.when_absent.length).toBeGreaterThan(20);
+  for (const d of declared) {
+    expect(d.columns).toEqual(STRIPE_COLUMNS[d.stream]!);
+    expect(d.when_absent?.length).toBeGreaterThan(20);
   }
 });
 

@@ -7,7 +7,6 @@ import { addPack, getPack, type ModelPack } from "../../engine/config/pack.ts";
 import type { StripeAccount } from "../fakes/stripe-account.ts";
 import { runDp, tempDir, type DpOptions, type Ran } from "../helpers.ts";
 
-/** A pack as dp ships it (registered in connectors/index.ts, files from the embedded assets). */
 /** The messages of the log lines a command wrote to stderr (JSON lines: stderr is not a terminal). */
 export const logged = (stderr: string): string[] =>
   stderr
@@ -15,8 +14,26 @@ export const logged = (stderr: string): string[] =>
     .filter((l) => l.startsWith("{"))
     .map((l) => (JSON.parse(l) as { msg: string }).msg);
 
+/** A pack as dp ships it (registered in connectors/index.ts, files from the embedded assets). */
 export function shippedPack(name: string): Promise<ModelPack> {
   return getPack(name);
+}
+
+export interface OptionalSource {
+  model: string;
+  stream: string;
+  columns: Record<string, string>;
+  when_absent?: string;
+}
+
+/** The `optional_sources` a shipped pack's model YAML declares, model by model, in file order. */
+export async function optionalSourcesOf(pack: string, file: string): Promise<OptionalSource[]> {
+  const yml = parse((await shippedPack(pack)).files[file]!) as {
+    models: { name: string; optional_sources?: Record<string, Omit<OptionalSource, "model" | "stream">> }[];
+  };
+  return yml.models.flatMap((m) =>
+    Object.entries(m.optional_sources ?? {}).map(([stream, o]) => ({ model: m.name, stream, ...o })),
+  );
 }
 
 /** A pack with its source block's config keys set or replaced (e.g. base_url pointing at a fake). */
