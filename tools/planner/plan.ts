@@ -36,6 +36,8 @@ import { restatesDefinition, withoutFrame } from "./frame.ts";
 import { readMessage } from "./message.ts";
 import { withoutNoise } from "./noise.ts";
 import { learnerEnglish, shorthandSaid } from "./vocabulary.ts";
+import { perBucketSaid } from "./analyst-shorthand.ts";
+import { ratioSigned } from "./ratio-sign.ts";
 import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { isStopWord, STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
@@ -114,7 +116,7 @@ export function ratioAsPer(text: string, catalog: Catalog): string | undefined {
   if (of) return `${text.slice(0, of.index)}${of[1]} per ${of[2]}`.trim();
   const to = /\b([a-z][a-z ]*?)\s+(?:to|:)\s+([a-z][a-z ]*?)\s+ratio\b(.*)$/.exec(text);
   if (to) return `${text.slice(0, to.index)}${to[1]} per ${to[2]}${to[3]}`.trim();
-  return undefined;
+  return ratioSigned(text);
 }
 
 /** an event in the progressive with a period still running: what is due, not what happened */
@@ -385,7 +387,7 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   const question = withoutNoise(typed, catalog);
   const said = saysExclusion(normalize(question).replace(/[?!.]+$/, ""));
   // "what do our customers pay us every month" is MRR, "moved to a cheaper plan" a downgrade (plain-words.ts)
-  const asked = plainWordsRead(said ? said.rest : question);
+  const asked = perBucketSaid(plainWordsRead(said ? said.rest : question));
   // "CMGR of MRR from March to September", "in how many months did failed payments exceed 40": read over the
   // metric's buckets, or asked back — never the nearest single value
   const askBack = (reason: string): Refusal => ({ ...refuse(catalog, reason), kind: "clarify" });
