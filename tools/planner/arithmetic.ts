@@ -6,6 +6,7 @@ import { columnOf, metricPhraseList, STOP, stemOf, stemsOf } from "./lexicon.ts"
 import { findPeriods } from "./periods.ts";
 import { wordsOf } from "./text.ts";
 import { filterText, understand, type Interpretation, type Understood } from "./understand.ts";
+import { shorthandSaid } from "./vocabulary.ts";
 
 /**
  * Two metrics in one question: "new minus churned MRR last month" (a difference), "tickets per customer last month"
@@ -362,7 +363,9 @@ export function netsOut(left: MetricDef, right: MetricDef, catalog: Catalog): bo
 export function readNetted(text: string, catalog: Catalog, at: Date): Understood | undefined {
   for (const m of text.matchAll(NET_OF)) {
     const leftText = text.slice(0, m.index).trim();
-    const rightText = text.slice(m.index! + m[0].length).trim();
+    // "net of refunds, T3M": the period after the second metric is found as it is typed out ("last 3 months"), so
+    // the first keeps it — never a window dropped for the default month
+    const rightText = shorthandSaid(text.slice(m.index! + m[0].length)).trim();
     if (!leftText || !rightText) continue;
     const right = plain(understand(rightText, catalog, at));
     if (!right) continue;

@@ -36,6 +36,8 @@ import { restatesDefinition, withoutFrame } from "./frame.ts";
 import { readMessage } from "./message.ts";
 import { withoutNoise } from "./noise.ts";
 import { learnerEnglish, shorthandSaid } from "./vocabulary.ts";
+import { analystSaid, shiftClash } from "./analyst-shorthand.ts";
+import { definedRatio, ratioSigned } from "./ratio-sign.ts";
 import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { isStopWord, STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
@@ -79,7 +81,7 @@ const TOP =
 const SQL =
   /\b(?:select\s+.+\s+from|drop\s+table|delete\s+from|insert\s+into|update\s+\w+\s+set|truncate\s+table|alter\s+table|create\s+table)\b|;\s*--/;
 const ACT =
-  /^(?:please\s+)?(?:export|send|email|post|delete|drop|remove|update|create|schedule|run|rebuild|refresh|pull)\b/;
+  /^(?:please\s+)?(?:export|send|email|post|delete|drop|remove|update|create|schedule|run(?![\s-]+rates?\b)|rebuild|refresh|pull)\b/;
 /**
  * An instruction to act on people or on a system, addressed to dp: "ping Tom in hubspot to update his stale deals",
  * "nudge Sarah about her overdue renewals", "can you remind the reps to log their calls", "assign the Acme deal to
@@ -114,7 +116,7 @@ export function ratioAsPer(text: string, catalog: Catalog): string | undefined {
   if (of) return `${text.slice(0, of.index)}${of[1]} per ${of[2]}`.trim();
   const to = /\b([a-z][a-z ]*?)\s+(?:to|:)\s+([a-z][a-z ]*?)\s+ratio\b(.*)$/.exec(text);
   if (to) return `${text.slice(0, to.index)}${to[1]} per ${to[2]}${to[3]}`.trim();
-  return undefined;
+  return ratioSigned(text);
 }
 
 /** an event in the progressive with a period still running: what is due, not what happened */
@@ -385,10 +387,15 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   const question = withoutNoise(typed, catalog);
   const said = saysExclusion(normalize(question).replace(/[?!.]+$/, ""));
   // "what do our customers pay us every month" is MRR, "moved to a cheaper plan" a downgrade (plain-words.ts)
-  const asked = plainWordsRead(said ? said.rest : question);
+  const written = analystSaid(plainWordsRead(said ? said.rest : question));
+  // "payment failure rate Oct (failed ÷ attempts)": a share defined in parentheses, read when well defined
+  const asked = definedRatio(written, catalog, at) ?? written;
   // "CMGR of MRR from March to September", "in how many months did failed payments exceed 40": read over the
   // metric's buckets, or asked back — never the nearest single value
   const askBack = (reason: string): Refusal => ({ ...refuse(catalog, reason), kind: "clarify" });
+  // "MRR MoM, Oct vs same month last year": two comparisons said at once, two numbers — asked back
+  const clash = shiftClash(asked);
+  if (clash) return askBack(clash);
   // "how much business did we lose": churned MRR or deals lost — two numbers, asked back naming both
   const bucketed =
     readCompound(asked, at, (q) => planQuestionCore(q, catalog, at), askBack) ??

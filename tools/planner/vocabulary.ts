@@ -1,3 +1,4 @@
+import { ANALYST_SHORTHAND } from "./analyst-shorthand.ts";
 import { findPeriods, MONTH_NAMES } from "./periods.ts";
 /**
  * General English the planner reads without the catalog: shorthand people type (avg, #, no., pls, atm), fillers
@@ -67,6 +68,8 @@ const BOARD_REGISTER: [RegExp, string][] = [
 
 /** Shorthand → the words it stands for, applied to the lowercased question before anything else reads it. */
 const SHORTHAND: [RegExp, string][] = [
+  // data people's shorthand ("EOM Oct", "L30D", "delta", "ex-Enterprise"), before the shorter rules below read it
+  ...ANALYST_SHORTHAND,
   // "year-over-year", "y-o-y", "m-o-m": the unit-over-unit words hyphenated
   [/\b(year|quarter|month|week)-over-(year|quarter|month|week)\b/g, "$1 over $2"],
   // "year-on-year", "quarter on quarter": the British "on" is "over"

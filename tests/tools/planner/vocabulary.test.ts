@@ -180,7 +180,7 @@ describe("a 'how many', 'how much' or '%' that contradicts the metric's format a
   });
 
   test.each([
-    ["current run-rate", "mrr"],
+    ["current run-rate", "arr"],
     ["what's our win % ytd", "win_rate"],
     ["what percentage of customers churned last month", "churn_rate"],
     ["how many days does it take to close a deal", "sales_cycle_days"],
