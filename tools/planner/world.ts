@@ -214,45 +214,40 @@ const UNIT_WORD = "(?:days?|weeks?|months?|quarters?|years?)";
 /** Periods said another way: "the 2 last months", "in the year until now", fortnights, "one year before", "first half of year". */
 function periodWords(text: string, today: Date): string {
   const y = today.getUTCFullYear();
-  return text
-    .replace(
-      new RegExp(
-        `\\b(the\\s+)?(\\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\\s+(last|past|previous)\\s+(${UNIT_WORD})\\b`,
-        "g",
-      ),
-      "the last $2 $4",
-    )
-    .replace(/\b(?:in\s+)?(?:the|this)\s+year\s+(?:until|till|up\s+to|upto|up\s+till)\s+(?:now|today|date)\b/g, "ytd")
-    .replace(
-      /\b(?:in\s+)?(?:the|this)\s+month\s+(?:until|till|up\s+to|upto|up\s+till)\s+(?:now|today|date)\b/g,
-      "this month to date",
-    )
-    .replace(/\b(?:(?:one|a)\s+year\s+(?:before|earlier|back|previously))(?=\s*(?:[?.!,]|$|and\b))/g, "a year ago")
-    .replace(
-      /\b(?:(one|a|two|three|four|five|six|\d{1,2})\s+months?\s+(?:before|earlier|back))(?=\s*(?:[?.!,]|$|and\b))/g,
-      (_m, n: string) => `${n} month${n === "one" || n === "a" ? "" : "s"} ago`,
-    )
-    .replace(/\b((?:the\s+)?(?:first|second|1st|2nd)\s+half)\s+of\s+year\b/g, "$1 of the year")
-    .replace(/\b(?:the\s+)?(?:last|past|previous|prior)\s+fortnight\b/g, "the last 14 days")
-    .replace(
-      new RegExp(
-        `\\b(?:the\\s+)?(first|second|1st|2nd|last)\\s+fortnight\\s+(?:of|in)\\s+(${MONTH})\\b(?:\\s+(\\d{4}))?`,
-        "g",
-      ),
-      (said, which: string, month: string, year: string | undefined) => {
-        const mi = monthIndexOf(month);
-        if (mi < 0) return said;
-        const yy = year ? Number(year) : mi <= today.getUTCMonth() ? y : y - 1;
-        const first = new Date(Date.UTC(yy, mi, 1));
-        const last = new Date(Date.UTC(yy, mi + 1, 0));
-        const [s, e] = /^(?:first|1st)$/.test(which)
-          ? [first, add(first, "day", 13)]
-          : which === "last"
-            ? [add(last, "day", -13), last]
-            : [add(first, "day", 14), add(first, "day", 27)];
-        return `from ${ymd(s)} to ${ymd(e)}`;
-      },
-    );
+  return (
+    text
+      .replace(
+        new RegExp(
+          `\\b(the\\s+)?(\\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\\s+(last|past|previous)\\s+(${UNIT_WORD})\\b`,
+          "g",
+        ),
+        "the last $2 $4",
+      )
+      .replace(/\b(?:in\s+)?(?:the|this)\s+year\s+(?:until|till|up\s+to|upto|up\s+till)\s+(?:now|today|date)\b/g, "ytd")
+      .replace(
+        /\b(?:in\s+)?(?:the|this)\s+month\s+(?:until|till|up\s+to|upto|up\s+till)\s+(?:now|today|date)\b/g,
+        "this month to date",
+      )
+      .replace(/\b(?:(?:one|a)\s+year\s+(?:before|earlier|back|previously))(?=\s*(?:[?.!,]|$|and\b))/g, "a year ago")
+      .replace(
+        /\b(?:(one|a|two|three|four|five|six|\d{1,2})\s+months?\s+(?:before|earlier|back))(?=\s*(?:[?.!,]|$|and\b))/g,
+        (_m, n: string) => `${n} month${n === "one" || n === "a" ? "" : "s"} ago`,
+      )
+      .replace(/\b((?:the\s+)?(?:first|second|1st|2nd)\s+half)\s+of\s+year\b/g, "$1 of the year")
+      // (the last fortnight "of November" is no window back from today: left to be asked back)
+      .replace(/\b(?:the\s+)?(?:last|past|previous|prior)\s+fortnight\b(?!\s+(?:of|in)\b)/g, "the last 14 days")
+      .replace(
+        new RegExp(`\\b(?:the\\s+)?(first|1st)\\s+fortnight\\s+(?:of|in)\\s+(${MONTH})\\b(?:\\s+(\\d{4}))?`, "g"),
+        // the first fortnight of a month is its days 1–14; a second one (15–28, or to the month's end?) is asked back
+        (said, _which: string, month: string, year: string | undefined) => {
+          const mi = monthIndexOf(month);
+          if (mi < 0) return said;
+          const yy = year ? Number(year) : mi <= today.getUTCMonth() ? y : y - 1;
+          const first = new Date(Date.UTC(yy, mi, 1));
+          return `from ${ymd(first)} to ${ymd(add(first, "day", 13))}`;
+        },
+      )
+  );
 }
 
 function monthIndexOf(name: string): number {
