@@ -332,9 +332,11 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
   // numbers and dates said as the world says them, dictation homophones, office English (world.ts): read in the
   // planner's words first; a date that stays two readings is asked back naming both
   const targets = lexiconOf(catalog).targets;
-  const world = worldRead(typed, at, (w) => targets.has(w));
+  // (read on the question without the greeting, request frame and thanks around it, which frame the office words too)
+  const bare = withoutNoise(typed, catalog);
+  const world = worldRead(bare, at, (w) => targets.has(w));
   if (world.askBack) return { ...refuse(catalog, world.askBack), kind: "clarify" };
-  if (world.text === typed) return planRead(typed, catalog, at);
+  if (world.text === bare) return planRead(typed, catalog, at);
   const planned = planRead(world.text, catalog, at);
   if (planned.status !== "plan" || !planned.interpretation) return planned;
   return {

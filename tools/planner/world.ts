@@ -194,10 +194,10 @@ function officeFrames(text: string): string {
       .replace(/[\s,]*(?:and\s+)?(?:please\s+|kindly\s+)?do\s+the\s+needful[\s.!]*$/g, "")
       .replace(/^(?:(?:please|pls|kindly)\s+)*revert\s+(?:back\s+)?(?:with|on)\s+/g, "")
       .replace(
-        /[\s,]*(?:and\s+)?(?:please\s+|kindly\s+)?revert(?:\s+back)?(?:\s+(?:at\s+the\s+earliest|asap|at\s+your\s+earliest(?:\s+convenience)?|soon|quickly|today|to\s+me))?(?=[\s.!?]*$)/g,
+        /[\s,]*(?:and\s+)?(?:please\s+|kindly\s+)?revert(?:\s+back)?(?:\s+(?:at\s+the\s+earliest|asap|at\s+your\s+earliest(?:\s+convenience)?|soon|quickly|today|to\s+me))?(?=[\s.!?…]*$)/g,
         "",
       )
-      .replace(/[\s,]*(?:at\s+the\s+earliest|at\s+your\s+earliest(?:\s+convenience)?)(?=[\s.!?]*$)/g, "")
+      .replace(/[\s,]*(?:at\s+the\s+earliest|at\s+your\s+earliest(?:\s+convenience)?)(?=[\s.!?…]*$)/g, "")
       .replace(/^(?:(?:please|pls|kindly)\s+)+(?:share|give|provide|send)(?:\s+(?:me|us))?\s+(?=\S)/g, "")
       .replace(/^(?:(?:please|pls|kindly)\s+)+/g, "")
       .replace(/^share(?:\s+with\s+(?:me|us)|\s+(?:me|us))?\s+(?=(?:the|our|total|how|what)\b)/g, "")
@@ -210,7 +210,6 @@ function officeFrames(text: string): string {
   );
 }
 
-const UNIT_WORD = "(?:days?|weeks?|months?|quarters?|years?)";
 /** Periods said another way: "the 2 last months", "in the year until now", fortnights, "one year before", "first half of year". */
 function periodWords(text: string, today: Date): string {
   const y = today.getUTCFullYear();
@@ -218,7 +217,7 @@ function periodWords(text: string, today: Date): string {
     text
       .replace(
         new RegExp(
-          `\\b(the\\s+)?(\\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\\s+(last|past|previous)\\s+(${UNIT_WORD})\\b`,
+          `\\b(the\\s+)?(\\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\\s+(last|past|previous)\\s+(days|weeks|months|quarters|years)\\b`,
           "g",
         ),
         "the last $2 $4",
