@@ -117,7 +117,11 @@ function daysInWords(text: string): string {
       (_m, the = "", day: string, rest: string) => `${the}${toDay(day)}${rest}`,
     )
     .replace(
-      new RegExp(`\\b(${MONTH})\\s+(?:the\\s+)?(${ORDINAL_RE})\\b(?!\\s+(?:half|quarter|week|fortnight))`, "g"),
+      // (only where the day ends the phrase: "the december first response time" is no day)
+      new RegExp(
+        `\\b(${MONTH})\\s+(?:the\\s+)?(${ORDINAL_RE})\\b(?=\\s*(?:$|[,.?!;:–-]|\\d{4}\\b|(?:and|to|till|until|through|thru|or|vs|versus|compared|in|of)\\b))`,
+        "g",
+      ),
       (_m, month: string, day: string) => `${month} ${toDay(day)}`,
     );
 }
@@ -364,6 +368,13 @@ function europeanDates(text: string, today: Date): { text: string; notes: string
         continue;
       }
     }
+    // a date alone without its year is a date only after a word that says so ("on 04/05", "since 3.10."): "2/3 of
+    // customers" is a fraction, "above 2.5." a decimal
+    if (
+      a.year === undefined &&
+      !/\b(?:on|since|from|until|till|by|before|after|as\s+of|dated)\s+(?:the\s+)?$/.test(before)
+    )
+      continue;
     groups.push({ items: [a], start: a.start, end: a.end, week: false });
   }
   const y = today.getUTCFullYear();
@@ -425,7 +436,7 @@ function wordOrder(text: string): string {
     text
       // "the response time is better in october or in september?" → "is the response time better in october than in september"
       .replace(
-        /^(?:(?:so|and|but)\s+)?((?:the\s+|our\s+)?[a-z][\w\s-]*?)\s+(is|was|are|were)\s+(better|worse|higher|lower|bigger|smaller)\s+(in|for|during)\s+([\w\s-]+?)\s+or\s+(?:in\s+|for\s+|during\s+)?([\w\s-]+?)\s*\?*\s*$/,
+        /^(?:(?:so|and|but)\s+)?((?:the\s+|our\s+)?(?!(?:which|what|who|how|when|where|why)\b)[a-z][\w\s-]*?)\s+(is|was|are|were)\s+(better|worse|higher|lower|bigger|smaller)\s+(in|for|during)\s+([\w\s-]+?)\s+or\s+(?:in\s+|for\s+|during\s+)?([\w\s-]+?)\s*\?*\s*$/,
         (_m, subject: string, be: string, cmp: string, prep: string, a: string, b: string) =>
           `${be} ${subject} ${cmp} ${prep} ${a} than ${prep} ${b}?`,
       )

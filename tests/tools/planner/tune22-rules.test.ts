@@ -194,3 +194,23 @@ describe("turnover with its basis said (metric YAML)", () => {
     expect(refusal("turnover in october").reason).toMatch(/Revenue collected.*Gross payments/);
   });
 });
+
+describe("the edges: what is left as typed", () => {
+  test.each([
+    // an ordinal after a month that does not end the phrase is no day
+    "what was the december first response time",
+    // a decimal, a fraction: no date without a word that says so
+    "is churn above 2.5.",
+    "what is 2/3 of customers",
+    // "better in A or in B" asked of a ranking is not rewritten into a comparison
+    "which plan is better in october or in september?",
+    // "the N last" needs a plural unit: "above 3 last month" is a bound and a period
+    "is churn above 3 last month?",
+  ])("%s", (q) => {
+    expect(worldRead(q, DEMO_AT, () => false).text).toBe(q);
+  });
+
+  test("a date with its year said still asks back when its order is not settled", () => {
+    expect(worldRead("tickets 4/5/2026", DEMO_AT, () => false).askBack).toMatch(/4 May 2026.*5 April 2026/);
+  });
+});
