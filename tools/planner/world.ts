@@ -427,7 +427,8 @@ function europeanDates(text: string, today: Date): { text: string; notes: string
     const repl = iso.length === 2 ? `${lead}from ${iso[0]} to ${iso[1]}` : iso[0]!;
     out = out.slice(0, start) + (start < g.start && !lead ? " " : "") + repl + out.slice(g.end);
   }
-  return { text: out.replace(/\s+/g, " "), notes };
+  // ("for 1.10.–31.10." reads "from … to …", never "for from …")
+  return { text: out.replace(/\b(?:for|in|during|over)\s+(?=from\s+\d{4}-)/g, "").replace(/\s+/g, " "), notes };
 }
 
 /** "X is better in October or in September?": a comparison by the metric's direction, said in the planner's words. */
