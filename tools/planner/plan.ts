@@ -35,6 +35,8 @@ import { grewFaster, readAside, titleRanking, toolsOwnNumber } from "./aside.ts"
 import { restatesDefinition, withoutFrame } from "./frame.ts";
 import { readMessage } from "./message.ts";
 import { withoutNoise } from "./noise.ts";
+import { worldRead } from "./world.ts";
+import { lexiconOf } from "./lexicon.ts";
 import { learnerEnglish, shorthandSaid } from "./vocabulary.ts";
 import { analystSaid, shiftClash } from "./analyst-shorthand.ts";
 import { definedRatio, ratioSigned } from "./ratio-sign.ts";
@@ -329,6 +331,26 @@ function plan1(intent: Intent, calls: PlannedCall[]): Plan {
  * confidence becomes a refusal that says why; it never guesses a metric.
  */
 export function planQuestion(typed: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
+  // numbers and dates said as the world says them, dictation homophones, office English (world.ts): read in the
+  // planner's words first; a date that stays two readings is asked back naming both
+  const targets = lexiconOf(catalog).targets;
+  // (read on the question without the greeting, request frame and thanks around it, which frame the office words too)
+  const bare = withoutNoise(typed, catalog);
+  const world = worldRead(bare, at, (w) => targets.has(w));
+  if (world.askBack) return { ...refuse(catalog, world.askBack), kind: "clarify" };
+  if (world.text === bare) return planRead(typed, catalog, at);
+  const planned = planRead(world.text, catalog, at);
+  if (planned.status !== "plan" || !planned.interpretation) return planned;
+  return {
+    ...planned,
+    interpretation: {
+      ...planned.interpretation,
+      why: [...planned.interpretation.why, ...world.notes, `read as "${world.text}"`],
+    },
+  };
+}
+
+function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   const planned = planWhole(typed, catalog, at);
   // "Zendesk's satisfaction score": a tool's metric that is another number than the catalog's of that name
   if (planned.status === "plan") return toolsOwnNumber(typed, planned, catalog) ?? planned;
