@@ -21,6 +21,8 @@ export interface StreamResult {
   stream: string;
   rows: number;
   files: number;
+  /** records this pull read that the lake already held as they are (not landed again) */
+  unchanged?: number;
   drift?: { added: string[]; removed: string[]; retyped: string[] };
   error?: string;
 }
@@ -204,7 +206,23 @@ async function pullStream(
     state: StreamState | undefined,
     final: boolean,
   ) => {
-    const landed = converting && (await writer.publish(await converting));
+    let converted = converting && (await converting);
+    // a pull whose records all fit one file (a cron pull) leaves out those the lake holds as they are
+    if (converted && final && result.files === 0 && !options.fullRefresh) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      const kept = await writer.withoutUnchanged(converted, stream.cursorField !== undefined);
+      const c = process.cpuUsage(c0);
+      log.debug(
+        `unchanged check: ${Math.round(performance.now() - t0)} ms, ${Math.round((c.user + c.system) / 1000)} ms of CPU`,
+      );
+      converted = kept.converted;
+      if (kept.unchanged) {
+        result.unchanged = kept.unchanged;
+        log.info(`${formatCount(kept.unchanged)} records landed before as they are: not landed again`);
+      }
+    }
+    const landed = converted && (await writer.publish(converted));
     if (landed) {
       result.rows += landed.rows;
       result.files += 1;
