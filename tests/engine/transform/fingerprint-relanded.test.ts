@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 import { defineConnector, type RawRecord } from "../../../engine/ingest/connector.ts";
 import { registerConnector } from "../../../engine/ingest/connector-registry.ts";
@@ -146,5 +148,21 @@ describe("a pull that brings back the records the lake holds", () => {
       incremental,
     );
     expect(await snapshotRows(dir, "select revenue from marts.revenue")).toEqual([{ revenue: 45 }]);
+  });
+});
+
+test("a lake file the check cannot read does not fail the pull: its records land as before", async () => {
+  const dir = writeProject(FILES);
+  source.orders = [{ order_id: 1, plan_id: "basic", amount: 10, updated_at: "2026-11-21T05:00:00Z" }];
+  source.plans = [{ plan_id: "basic", price: 10 }];
+  expect(await pullAt(dir, "2026-11-21T06:00:00Z")).toEqual({
+    orders: "1 landed, 0 unchanged",
+    plans: "1 landed, 0 unchanged",
+  });
+  const part = join(dir, "lake", "raw", "shop", "orders", "load_date=2026-11-21");
+  writeFileSync(join(part, "broken-00000.parquet"), "not parquet");
+  expect(await pullAt(dir, "2026-11-21T06:15:00Z")).toEqual({
+    orders: "1 landed, 0 unchanged",
+    plans: "0 landed, 1 unchanged",
   });
 });
