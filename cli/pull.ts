@@ -31,7 +31,7 @@ export default defineCommand({
     else {
       for (const r of results) {
         print(
-          `${r.status === "ok" ? color.green("✓") : color.red("✗")} ${r.source}: ${formatCount(r.rows)} rows${r.streams.map((s) => `\n    ${s.stream}: ${formatCount(s.rows)}${s.drift ? "  (schema drift)" : ""}`).join("")}`,
+          `${r.status === "ok" ? color.green("✓") : color.red("✗")} ${r.source}: ${formatCount(r.rows)} rows${r.streams.map((s) => `\n    ${s.stream}: ${formatCount(s.rows)}${s.unchanged ? `  (${formatCount(s.unchanged)} read again unchanged)` : ""}${s.drift ? "  (schema drift)" : ""}`).join("")}`,
         );
         if (r.error) print(`  ${r.error.format().replaceAll("\n", "\n  ")}`);
       }
