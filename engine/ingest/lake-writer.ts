@@ -361,7 +361,7 @@ export class StreamWriter {
     const db = converted.db;
     const file = `read_parquet(${literal(converted.tmpParquet)})`;
     const lakeOf = (files: string[], named: boolean) =>
-      `read_parquet([${files.map(literal).join(", ")}], union_by_name = true, hive_partitioning = false${named ? ", filename = true" : ""})`;
+      `read_parquet([${files.map(literal).join(", ")}], union_by_name = true, hive_partitioning = false${named ? ", filename = '_dp_file'" : ""})`;
     const lake = lakeOf(prior, false);
     const own = new Set([RUN_ID, LOADED_AT]);
     const mine = new Set((await db.describe(`SELECT * FROM ${file}`)).map((c) => c.name).filter((c) => !own.has(c)));
@@ -380,7 +380,7 @@ export class StreamWriter {
         SELECT ${keys}, any_value(_dp_h) AS _dp_h FROM (SELECT ${keys}, ${content(mine)} AS _dp_h FROM ${file})
         GROUP BY ALL HAVING count(DISTINCT _dp_h) = 1`);
       await db.run(`CREATE OR REPLACE TEMP TABLE _dp_where AS
-        SELECT DISTINCT ${keys}, ${ident(LOADED_AT)} AS _dp_at, filename AS _dp_file
+        SELECT DISTINCT ${keys}, ${ident(LOADED_AT)} AS _dp_at, _dp_file
         FROM ${lakeOf(prior, true)} SEMI JOIN _dp_once USING (${keys})
         QUALIFY ${ident(LOADED_AT)} = max(${ident(LOADED_AT)}) OVER (PARTITION BY ${keys})`);
       const holding = (await db.all<{ f: string }>(`SELECT DISTINCT _dp_file AS f FROM _dp_where ORDER BY 1`)).map(

@@ -97,6 +97,17 @@ describe("a pull's records the lake already holds as they are", () => {
     ]);
   });
 
+  test("a source column named like DuckDB's own (filename) is content like any other", async () => {
+    const dir = tempDir();
+    const rows = [{ order_id: 1, amount: 10, updated_at: "2026-11-21T05:00:00Z", filename: "a.csv" }];
+    expect(await land(dir, ORDERS, "2026-11-21T06:00:00Z", rows)).toEqual({ rows: 1, unchanged: 0 });
+    expect(await land(dir, ORDERS, "2026-11-21T06:15:00Z", rows)).toEqual({ rows: 0, unchanged: 1 });
+    expect(await land(dir, ORDERS, "2026-11-21T06:30:00Z", [{ ...rows[0]!, filename: "b.csv" }])).toEqual({
+      rows: 1,
+      unchanged: 0,
+    });
+  });
+
   test("a stream read whole: left out only when the pull holds exactly the newest landing's rows", async () => {
     const dir = tempDir();
     const plans = [
