@@ -29,7 +29,7 @@ export function lastPullsFrom(sources: readonly string[], stateDir: string): Las
 
 /**
  * Replaces every last_pull('source') with the source's last successful pull truncated to its UTC day, as a
- * TIMESTAMPTZ literal (NULL before its first pull): "now" for a model that has to move with the pulls (a
+ * TIMESTAMP literal in UTC, the type staging gives `loaded_at` (NULL before its first pull): "now" for a model that has to move with the pulls (a
  * new month shows on the month's first pull though nothing changed), while its compiled SQL, hence its
  * fingerprint, changes at most once a day, so a 15-minute pull that lands nothing still skips it.
  */
@@ -46,7 +46,7 @@ export function renderLastPull(sql: string, pulls: LastPulls | undefined, where:
       });
     }
     const at = pulls.at(source);
-    return at ? `TIMESTAMPTZ '${dayOf(at)} 00:00:00+00'` : "CAST(NULL AS TIMESTAMPTZ)";
+    return at ? `TIMESTAMP '${dayOf(at)} 00:00:00'` : "CAST(NULL AS TIMESTAMP)";
   });
 }
 

@@ -9,7 +9,7 @@ import { modelFingerprint } from "../../../engine/transform/fingerprint.ts";
 import { Db } from "../../../engine/warehouse/duckdb.ts";
 import { writeProject } from "../../helpers.ts";
 
-/** {{ last_pull('source') }}: the source's last successful pull, to its UTC day, as a TIMESTAMPTZ literal. */
+/** {{ last_pull('source') }}: the source's last successful pull, to its UTC day, as a TIMESTAMP literal in UTC. */
 const files = {
   "project.yaml":
     "name: lp\nsources:\n  stripe:\n    connector: demo\n    config: { streams: [customers] }\n  hubspot:\n    connector: demo\n    config: { streams: [deals] }\n",
@@ -46,14 +46,13 @@ describe("{{ last_pull('source') }}", () => {
     const dir = writeProject(files);
     pulledAt(dir, "stripe", "2026-11-30T23:59:10.000Z");
     const sql = await compiled(dir);
-    expect(sql.split("\n")[2]).toBe("  TIMESTAMPTZ '2026-11-30 00:00:00+00'");
+    expect(sql.split("\n")[2]).toBe("  TIMESTAMP '2026-11-30 00:00:00'");
     const db = await Db.open(":memory:");
     try {
-      await db.run("SET TimeZone = 'UTC'");
       const r = await db.one<{ t: string }>(
-        `SELECT CAST(greatest(TIMESTAMPTZ '2026-11-02 10:00:00+00', TIMESTAMPTZ '2026-11-30 00:00:00+00') AS VARCHAR) AS t`,
+        `SELECT CAST(greatest(TIMESTAMP '2026-11-02 10:00:00', TIMESTAMP '2026-11-30 00:00:00') AS VARCHAR) AS t`,
       );
-      expect(r!.t).toBe("2026-11-30 00:00:00+00");
+      expect(r!.t).toBe("2026-11-30 00:00:00");
     } finally {
       db.close();
     }
@@ -69,7 +68,7 @@ describe("{{ last_pull('source') }}", () => {
     expect(fingerprint(later)).toBe(fingerprint(first));
     pulledAt(dir, "stripe", "2026-12-02T00:15:00.000Z");
     const next = await compiled(dir);
-    expect(next).toContain("TIMESTAMPTZ '2026-12-02 00:00:00+00'");
+    expect(next).toContain("TIMESTAMP '2026-12-02 00:00:00'");
     expect(fingerprint(next)).not.toBe(fingerprint(first));
   });
 
@@ -81,20 +80,19 @@ describe("{{ last_pull('source') }}", () => {
     const before = compileSql(model, graph);
     pulledAt(dir, "stripe", "2026-12-01T00:15:00.000Z");
     expect(compileSql(model, graph)).toBe(before);
-    expect(before).toContain("TIMESTAMPTZ '2026-11-28 00:00:00+00'");
+    expect(before).toContain("TIMESTAMP '2026-11-28 00:00:00'");
   });
 
   test("a source never pulled compiles to a NULL timestamp, which greatest() passes over", async () => {
     const dir = writeProject(files);
     const sql = await compiled(dir);
-    expect(sql).toContain("CAST(NULL AS TIMESTAMPTZ)");
+    expect(sql).toContain("CAST(NULL AS TIMESTAMP)");
     const db = await Db.open(":memory:");
     try {
-      await db.run("SET TimeZone = 'UTC'");
       const r = await db.one<{ t: string }>(
-        "SELECT CAST(greatest(TIMESTAMPTZ '2026-11-02 10:00:00+00', CAST(NULL AS TIMESTAMPTZ)) AS VARCHAR) AS t",
+        "SELECT CAST(greatest(TIMESTAMP '2026-11-02 10:00:00', CAST(NULL AS TIMESTAMP)) AS VARCHAR) AS t",
       );
-      expect(r!.t).toBe("2026-11-02 10:00:00+00");
+      expect(r!.t).toBe("2026-11-02 10:00:00");
     } finally {
       db.close();
     }
