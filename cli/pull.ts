@@ -38,7 +38,12 @@ export default defineCommand({
     else {
       for (const r of results) {
         print(
-          `${r.status === "ok" ? color.green("✓") : color.red("✗")} ${r.source}: ${formatCount(r.rows)} rows${r.streams.map((s) => `\n    ${s.stream}: ${formatCount(s.rows)}${s.drift ? "  (schema drift)" : ""}${s.denied ? "  (skipped: no access)" : ""}`).join("")}`,
+          `${r.status === "ok" ? color.green("✓") : color.red("✗")} ${r.source}: ${formatCount(r.rows)} rows${r.streams
+            .map(
+              (s) => `
+    ${s.stream}: ${formatCount(s.rows)}${s.unchanged ? `  (${formatCount(s.unchanged)} read again unchanged)` : ""}${s.drift ? "  (schema drift)" : ""}${s.denied ? "  (skipped: no access)" : ""}`,
+            )
+            .join("")}`,
         );
         if (r.error) print(`  ${r.error.format().replaceAll("\n", "\n  ")}`);
       }

@@ -96,11 +96,11 @@ export function addPack(projectDir: string, pack: ModelPack, sourceName = pack.c
   return result;
 }
 
-/** `{{ source('stripe', …) }}` → `{{ source('billing', …) }}` when the source has another name. */
+/** `{{ source('stripe', …) }}` → `{{ source('billing', …) }}` (and `last_pull('stripe')`) when the source has another name. */
 export function renameSource(text: string, from: string, to: string): string {
   if (from === to) return text;
   return text.replace(
-    new RegExp(`(\\{\\{\\s*source\\(\\s*['"])${from}(['"])`, "g"),
+    new RegExp(`(\\{\\{\\s*(?:source|last_pull)\\(\\s*['"])${from}(['"])`, "g"),
     (_all, open: string, close: string) => `${open}${to}${close}`,
   );
 }

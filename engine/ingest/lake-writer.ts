@@ -53,6 +53,19 @@ export function streamHasData(rawDir: string, source: string, stream: string): b
   });
 }
 
+/** Every visible Parquet file of a stream (each load_date partition), sorted. */
+export function landedFiles(rawDir: string, source: string, stream: string): string[] {
+  const dir = streamDir(rawDir, source, stream);
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const part of readdirSync(dir).sort()) {
+    const p = join(dir, part);
+    if (!statSync(p).isDirectory()) continue;
+    for (const f of readdirSync(p).sort()) if (f.endsWith(".parquet")) out.push(join(p, f));
+  }
+  return out;
+}
+
 export interface LandedFile {
   path: string;
   rows: number;
@@ -317,6 +330,104 @@ export class StreamWriter {
     crashPoint("after-rename");
     await rm(spoolPath, { force: true });
     return { path: finalPath, rows, schema: plan.columns.map((c) => ({ name: c.name, type: typeText(c.type) })) };
+  }
+
+  /**
+   * A pull's only file less the records the lake already holds as they are: what a 15-minute pull
+   * re-reads behind its cursor (a day's lookback) or a stream landed whole every pull brings again
+   * unchanged. Landing them again would leave every model's result the same but for when a row
+   * landed, and would give the stream a new data version, so every model reading it would rebuild.
+   *
+   * - A stream read by cursor (`incremental`): a record is left out when its key has one content in
+   *   this file and the newest landed version of that key (every row of it at its newest load time,
+   *   before this pull's) has exactly that content. Another version of the key, a key new to the
+   *   lake, or a key twice in the file with two contents, lands as before.
+   * - A stream read whole every pull: the file is left out only when its rows are, as a multiset,
+   *   those of the stream's newest landing; else it lands whole (a model may read "present in the
+   *   newest pull" as current, so dropping part of it would change the answer).
+   *
+   * Content is every column but dp's own (`_dp_run_id`, `_dp_loaded_at`), compared as the MD5 of
+   * the row's text: a column another file has and this one lacks counts as NULL, a value of another
+   * type as different. Returns undefined when nothing is left to land, with the count left out.
+   */
+  async withoutUnchanged(
+    converted: ConvertedSpool,
+    incremental: boolean,
+  ): Promise<{ converted: ConvertedSpool | undefined; unchanged: number }> {
+    const keep = { converted, unchanged: 0 };
+    const pk = this.opts.stream.primaryKey;
+    const prior = landedFiles(join(this.opts.lakeDir, "raw"), this.opts.source, this.opts.stream.name);
+    if (!prior.length || !pk.length) return keep;
+    const db = converted.db;
+    const file = `read_parquet(${literal(converted.tmpParquet)})`;
+    const lakeOf = (files: string[], named: boolean) =>
+      `read_parquet([${files.map(literal).join(", ")}], union_by_name = true, hive_partitioning = false${named ? ", filename = '_dp_file'" : ""})`;
+    const lake = lakeOf(prior, false);
+    const own = new Set([RUN_ID, LOADED_AT]);
+    const mine = new Set((await db.describe(`SELECT * FROM ${file}`)).map((c) => c.name).filter((c) => !own.has(c)));
+    const theirs = new Set((await db.describe(`SELECT * FROM ${lake}`)).map((c) => c.name));
+    if (!theirs.has(LOADED_AT) || pk.some((k) => !mine.has(k) || !theirs.has(k))) return keep;
+    const columns = [...new Set([...mine, ...theirs])].filter((c) => !own.has(c)).sort();
+    const content = (has: Set<string>, alias = "") =>
+      `md5(CAST({${columns.map((c) => `${literal(c)}: ${has.has(c) ? alias + ident(c) : "NULL"}`).join(", ")}} AS VARCHAR))`;
+    const keys = pk.map(ident).join(", ");
+    const at = `TIMESTAMPTZ ${literal(this.opts.loadedAt.toISOString())}`;
+    let unchanged: number;
+    if (incremental) {
+      // where each key's newest landed version is, from the key and load-time columns alone: a lake of
+      // millions of rows is not decoded whole for the few hundred keys a pull brings back
+      await db.run(`CREATE OR REPLACE TEMP TABLE _dp_once AS
+        SELECT ${keys}, any_value(_dp_h) AS _dp_h FROM (SELECT ${keys}, ${content(mine)} AS _dp_h FROM ${file})
+        GROUP BY ALL HAVING count(DISTINCT _dp_h) = 1`);
+      await db.run(`CREATE OR REPLACE TEMP TABLE _dp_where AS
+        SELECT DISTINCT ${keys}, ${ident(LOADED_AT)} AS _dp_at, _dp_file
+        FROM ${lakeOf(prior, true)} SEMI JOIN _dp_once USING (${keys})
+        QUALIFY ${ident(LOADED_AT)} = max(${ident(LOADED_AT)}) OVER (PARTITION BY ${keys})`);
+      const holding = (await db.all<{ f: string }>(`SELECT DISTINCT _dp_file AS f FROM _dp_where ORDER BY 1`)).map(
+        (r) => r.f,
+      );
+      if (!holding.length) return keep;
+      // then those versions' content, from the files that hold them (a column only other files have is NULL here)
+      const held = new Set((await db.describe(`SELECT * FROM ${lakeOf(holding, false)}`)).map((c) => c.name));
+      const on = pk.map((k) => `t.${ident(k)} = w.${ident(k)}`).join(" AND ");
+      await db.run(`CREATE OR REPLACE TEMP TABLE _dp_same AS
+        WITH theirs AS (
+          SELECT ${pk.map((k) => `t.${ident(k)}`).join(", ")}, ${content(held, "t.")} AS _dp_h, t.${ident(LOADED_AT)} AS _dp_at
+          FROM ${lakeOf(holding, false)} t SEMI JOIN _dp_where w ON ${on} AND t.${ident(LOADED_AT)} = w._dp_at),
+        newest AS (
+          SELECT ${keys}, any_value(_dp_h) AS _dp_h FROM theirs GROUP BY ALL
+          HAVING count(DISTINCT _dp_h) = 1 AND max(_dp_at) < ${at})
+        SELECT ${keys} FROM _dp_once JOIN newest USING (${keys}) WHERE _dp_once._dp_h = newest._dp_h`);
+      const [same] = await db.all<{ n: bigint }>(
+        `SELECT count(*) AS n FROM ${file} SEMI JOIN _dp_same USING (${keys})`,
+      );
+      unchanged = Number(same?.n ?? 0);
+    } else {
+      const [cmp] = await db.all<{ mine: bigint; theirs: bigint; differ: bigint; newest: string | null }>(
+        `WITH theirs AS (
+           SELECT ${content(theirs)} AS _dp_h FROM ${lake}
+           WHERE ${ident(LOADED_AT)} = (SELECT max(${ident(LOADED_AT)}) FROM ${lake})),
+         mine AS (SELECT ${content(mine)} AS _dp_h FROM ${file})
+         SELECT (SELECT count(*) FROM mine) AS mine, (SELECT count(*) FROM theirs) AS theirs,
+           (SELECT count(*) FROM (SELECT * FROM mine EXCEPT ALL SELECT * FROM theirs)) AS differ,
+           (SELECT CAST(max(${ident(LOADED_AT)}) < ${at} AS VARCHAR) FROM ${lake}) AS newest`,
+      );
+      const same = cmp && cmp.mine === cmp.theirs && Number(cmp.differ) === 0 && cmp.newest === "true";
+      unchanged = same ? Number(cmp.mine) : 0;
+    }
+    if (unchanged === 0) return keep;
+    if (unchanged === converted.rows) {
+      await rm(converted.tmpParquet, { force: true });
+      return { converted: undefined, unchanged };
+    }
+    // some records are new or changed: the file is written again without the others
+    const rest = `${converted.tmpParquet}.rest`;
+    await db.run(
+      `COPY (SELECT * FROM ${file} ANTI JOIN _dp_same USING (${keys})) TO ${literal(rest)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    await fsyncPathAsync(rest);
+    renameSync(rest, converted.tmpParquet);
+    return { converted: { ...converted, rows: converted.rows - unchanged }, unchanged };
   }
 
   /** The types DuckDB infers for the spooled records, over the first `sample` of them (-1: all). */

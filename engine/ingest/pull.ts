@@ -27,6 +27,8 @@ export interface StreamResult {
   stream: string;
   rows: number;
   files: number;
+  /** records this pull read that the lake already held as they are (not landed again) */
+  unchanged?: number;
   drift?: { added: string[]; removed: string[]; retyped: string[] };
   error?: string;
   /** an optional stream the credentials may not read: skipped, this the warning said (nothing landed) */
@@ -240,7 +242,27 @@ async function pullStream(
     state: StreamState | undefined,
     final: boolean,
   ) => {
-    const landed = converting && (await writer.publish(await converting));
+    let converted = converting && (await converting);
+    // a pull whose records all fit one file (a cron pull) leaves out those the lake holds as they are
+    if (converted && final && result.files === 0 && !options.fullRefresh) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      // a lake file the check cannot read (or any other failure of it) lands the pull's file as before
+      const kept = await writer.withoutUnchanged(converted, stream.cursorField !== undefined).catch((e: unknown) => {
+        log.debug(`unchanged check skipped: ${(e as Error).message}`);
+        return { converted, unchanged: 0 };
+      });
+      const c = process.cpuUsage(c0);
+      log.debug(
+        `unchanged check: ${Math.round(performance.now() - t0)} ms, ${Math.round((c.user + c.system) / 1000)} ms of CPU`,
+      );
+      converted = kept.converted;
+      if (kept.unchanged) {
+        result.unchanged = kept.unchanged;
+        log.info(`${formatCount(kept.unchanged)} records landed before as they are: not landed again`);
+      }
+    }
+    const landed = converted && (await writer.publish(converted));
     if (landed) {
       result.rows += landed.rows;
       result.files += 1;

@@ -3,6 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { qualified } from "../warehouse/duckdb.ts";
 import { rawViewName, type Model, type ModelGraph } from "./models.ts";
+import { renderLastPull } from "./last-pull.ts";
 import { renderVars } from "./vars.ts";
 
 export interface CompileContext {
@@ -34,7 +35,8 @@ export function compileSql(
   const relationOf = ctx.relationOf ?? liveRelation;
   const sourceRelation =
     ctx.sourceRelation ?? ((source: string, stream: string) => qualified("raw", rawViewName(source, stream)));
-  return renderVars(model.sql, graph.vars ?? {}, (line) => `${model.displayPath ?? model.name}:${line}`)
+  const where = (line: number) => `${model.displayPath ?? model.name}:${line}`;
+  return renderLastPull(renderVars(model.sql, graph.vars ?? {}, where), graph.pulls, where)
     .replace(IF_INCREMENTAL, (_all, yes: string, no: string | undefined) =>
       ctx.isIncremental ? yes : (no ?? yes.replace(/[^\n]/g, "")),
     )

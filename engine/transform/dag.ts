@@ -58,6 +58,7 @@ export async function planModels(project: Project): Promise<ModelGraph> {
     graph.singularTests,
     graph.unitTests,
     graph.vars,
+    graph.pulls,
   );
 }
 

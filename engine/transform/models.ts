@@ -6,6 +6,7 @@ import { DpError } from "../errors.ts";
 import type { MetricDef, ModelYaml, UnitTestDef } from "./model-schema.ts";
 import type { Project } from "../config/project.ts";
 import { YamlFile } from "../config/yaml-file.ts";
+import { type LastPulls, lastPullsFrom } from "./last-pull.ts";
 import { usesVars } from "./vars.ts";
 
 export interface SourceRef {
@@ -69,6 +70,8 @@ export interface ModelGraph {
   unitTests: UnitTest[];
   /** project.yaml's `vars:`, which {{ var() }} reads */
   vars: Record<string, unknown>;
+  /** what {{ last_pull('source') }} reads; none: every last_pull() is an unknown source */
+  pulls?: LastPulls;
   parents(name: string): string[];
   children(name: string): string[];
 }
@@ -316,6 +319,7 @@ export function loadModels(project: Project): ModelGraph {
     singularTests,
     unitTests,
     project.config.vars ?? {},
+    lastPullsFrom(Object.keys(project.config.sources ?? {}), project.paths.state),
   );
 }
 
@@ -331,6 +335,7 @@ export function assembleGraph(
   singularTests: SingularTest[],
   unitTests: UnitTest[],
   vars: Record<string, unknown> = {},
+  pulls?: LastPulls,
 ): ModelGraph {
   const order = topoSort(models);
   const childMap = new Map<string, Set<string>>();
@@ -344,6 +349,7 @@ export function assembleGraph(
     singularTests,
     unitTests,
     vars,
+    pulls,
     parents: (n) => [...new Set(models.get(n)?.refs.map((r) => r.name) ?? [])],
     children: (n) => [...(childMap.get(n) ?? [])],
   };

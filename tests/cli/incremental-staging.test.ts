@@ -142,7 +142,15 @@ describe("incremental staging", () => {
        FROM staging.stg_stripe__subscriptions`,
     );
     expect(updated.rows).toBe(updated.ids);
-    expect(Number(updated.newer)).toBeGreaterThan(0);
+    // the newer is each subscription the second pull landed (new or changed; one it read again unchanged
+    // is not landed again and keeps its first landing)
+    const landedThen = await withDb((db) =>
+      db.one<{ n: number }>(
+        `SELECT count(DISTINCT id)::int AS n FROM read_parquet(${literal(join(dir, "lake", "raw", "stripe", "subscriptions", "*", "*.parquet"))}, hive_partitioning = false)
+         WHERE _dp_loaded_at = TIMESTAMPTZ ${literal(T1)}`,
+      ),
+    );
+    expect(Number(updated.newer)).toBe(landedThen!.n);
     // the deletions left, in the warehouse and in what readers see
     const gone = await snapshotRows(
       dir,

@@ -126,6 +126,11 @@ function addBridgeOverWorldCustomers(dir: string, bridgeSql: string, excludedSql
   // the bridge flags the customers the stripe pack excludes from its metrics (none here: no vars)
   mkdirSync(join(dir, "models/intermediate/stripe"), { recursive: true });
   writeFileSync(join(dir, "models/intermediate/stripe/int_stripe__excluded_customers.sql"), excludedSql);
+  // the stripe pack's "now" (the last pull's day or the newest landing), which the bridge dates its matches by
+  writeFileSync(
+    join(dir, "models/intermediate/stripe/int_stripe__month_ends.sql"),
+    `select timestamp '${NOW.slice(0, 19)}' as now_at\n`,
+  );
   mkdirSync(join(dir, "models/marts/customers"), { recursive: true });
   writeFileSync(join(dir, "models/marts/customers/customer_matches.sql"), bridgeSql);
 }

@@ -53,8 +53,9 @@ describe("stripe updates through /v1/events", () => {
     expect(rest).toHaveLength(0);
     expect(req!.query.get("type")).toBe("customer.*");
     expect(req!.query.get("created[gte]")).toBe(String((first.events_cursor as number) - 300));
-    // 6 from the created[gte] lookback window + the one update
-    expect(r.rows).toBe(7);
+    // the one update lands; the 6 the created[gte] lookback window lists again are in the lake as they are
+    expect(r.rows).toBe(1);
+    expect(r.streams[0]!.unchanged).toBe(6);
     const second = project.stream("customers")!.state!;
     expect(second.cursor).toBe(first.cursor);
     expect(second.events_cursor).toBeGreaterThanOrEqual(fake.events.at(-1)!.created);
@@ -66,8 +67,9 @@ describe("stripe updates through /v1/events", () => {
     fake.update("customers", "cus_00000002", { name: "v2" });
     fake.add("customers", 3);
     const r = await project.pull();
-    // 3 new + 6 lookback from the list pass, 1 update from events
-    expect(r.rows).toBe(10);
+    // 3 new from the list pass and 1 update from events land; the list pass's 6 in the lookback are unchanged
+    expect(r.rows).toBe(4);
+    expect(r.streams[0]!.unchanged).toBe(6);
     expect(await latest("cus_00000002", "name")).toBe("v2");
     expect((await project.lake("customers", "id", "count(*) FILTER (WHERE id = 'cus_00000002')")).extra).toBe(2);
   });
@@ -113,7 +115,9 @@ describe("stripe updates through /v1/events", () => {
     await project.pull();
     fake.update("customers", "cus_00000001", { email: "new@example.com" });
     const r = await project.pull();
-    expect(r.rows).toBe(6);
+    // the 6 in the created[gte] lookback are listed again, as the lake holds them
+    expect(r.rows).toBe(0);
+    expect(r.streams[0]!.unchanged).toBe(6);
     expect(events()).toHaveLength(0);
     expect(await latest("cus_00000001", "email")).toBe("user1@example.com");
     expect(project.stream("customers")?.state).toEqual({
@@ -148,7 +152,9 @@ describe("stripe updates through /v1/events", () => {
       spy.mockRestore();
     }
     expect(r.status).toBe("ok");
-    expect(r.rows).toBe(250);
+    // all 250 listed again, none changed since the lake took them
+    expect(r.rows).toBe(0);
+    expect(r.streams[0]!.unchanged).toBe(250);
     expect(lines.join("")).toContain("older than Stripe's 30-day event retention");
     expect(fake.server.answered("/v1/customers").at(-1)!.query.has("created[gte]")).toBe(false);
     expect(events()).toHaveLength(0);

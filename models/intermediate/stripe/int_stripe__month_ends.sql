@@ -1,5 +1,6 @@
 -- The instants month-end MRR is read at (UTC): each month's last second, from the month the first
--- subscription was created to the month of the last pull, which is read at the pull (month to date).
+-- subscription was created to the month of the last pull, which is read at the pull (month to date): the
+-- newest change landed, or the start of the last pull's day (UTC) when that is later.
 -- `events_from`: from then on every subscription change is in stg_stripe__events; Stripe lists 30
 -- days of events, dp keeps them from its first pull on (one day of margin for Stripe's retention edge).
 with bounds as (
@@ -8,7 +9,9 @@ with bounds as (
         greatest(
             (select max(loaded_at) from {{ ref('stg_stripe__subscriptions') }}),
             (select max(loaded_at) from {{ ref('stg_stripe__invoices') }}),
-            (select max(loaded_at) from {{ ref('stg_stripe__events') }})
+            (select max(loaded_at) from {{ ref('stg_stripe__events') }}),
+            -- the last pull's day: a quiet account (nothing landed for days) still reaches a new month
+            {{ last_pull('stripe') }}
         ) as now_at,
         coalesce(
             (select min(first_loaded_at) from {{ ref('stg_stripe__events') }}),

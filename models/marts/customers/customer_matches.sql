@@ -62,8 +62,10 @@ decided as (
     left join companies named on named.company_id = c.named_company_id
     left join domains d on d.domain_key = c.email_domain
 )
+-- as of the last Stripe pull's day even when nothing landed since (int_stripe__month_ends.now_at reads
+-- last_pull() of the stripe pack's own source, whatever its name: this bridge names no source)
 select
-    (select max(loaded_at) from {{ ref('stg_stripe__customers') }})::date as as_of_date,
+    greatest((select max(loaded_at) from {{ ref('stg_stripe__customers') }}), (select max(now_at) from {{ ref('int_stripe__month_ends') }}))::date as as_of_date,
     d.customer_id,
     d.company_id,
     d.match_method,
@@ -77,7 +79,7 @@ left join companies co on co.company_id = d.company_id
 left join {{ ref('int_stripe__excluded_customers') }} x on x.customer_id = d.customer_id
 union all
 select
-    (select max(loaded_at) from {{ ref('stg_stripe__customers') }})::date,
+    greatest((select max(loaded_at) from {{ ref('stg_stripe__customers') }}), (select max(now_at) from {{ ref('int_stripe__month_ends') }}))::date,
     null, co.company_id, 'company_only', false, null, co.company_name, co.domain_key, false
 from companies co
 where co.company_id not in (select company_id from decided where company_id is not null)

@@ -15,6 +15,9 @@ with as_of as (
         select max(newest_pull_at) as pulled_at from {{ ref('stg_hubspot__pipelines') }}
         union all
         select max(loaded_at) from {{ ref('stg_hubspot__deals') }}
+        union all
+        -- the last pull's day: a quiet portal (nothing landed for days) still reaches a new month
+        select {{ last_pull('hubspot') }}
     )
 ),
 months as (
