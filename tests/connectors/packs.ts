@@ -103,6 +103,8 @@ export class InitProject {
     readonly dir: string,
     /** what `dp init` printed */
     readonly initOutput: string,
+    /** the keys `.env` sets: dp reads them from there, never from the test process (another file's fake key) */
+    private readonly envKeys: string[] = [],
   ) {}
 
   /** `dp init DIR --with packs`, then `.env` holding `env` (API keys, base URLs), as a founder would set them. */
@@ -116,12 +118,17 @@ export class InitProject {
         .map(([k, v]) => `${k}=${v}\n`)
         .join(""),
     );
-    return new InitProject(dir, r.stdout);
+    return new InitProject(dir, r.stdout, Object.keys(env));
   }
 
-  /** Run `dp …` in the project with "now" pinned; fails the test with the output when the exit code differs. */
+  /**
+   * Run `dp …` in the project with "now" pinned; fails the test with the output when the exit code differs. The
+   * keys `.env` sets are unset in dp's environment, as in a founder's shell: a key another test file left in
+   * process.env (STRIPE_API_KEY of its fake) would win over `.env` and hide a restricted or unknown key.
+   */
   async dp(args: string[], now: string, expectCode: number | null = 0): Promise<Ran> {
-    const r = await runDp([...args, "-C", this.dir], { env: { DP_NOW: now }, timeoutMs: 300_000 });
+    const unset = Object.fromEntries(this.envKeys.map((k) => [k, undefined]));
+    const r = await runDp([...args, "-C", this.dir], { env: { ...unset, DP_NOW: now }, timeoutMs: 300_000 });
     if (expectCode !== null && r.code !== expectCode)
       throw new Error(`dp ${args.join(" ")} exited ${r.code} (expected ${expectCode}):\n${r.stdout}\n${r.stderr}`);
     return r;
