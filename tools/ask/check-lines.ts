@@ -87,6 +87,29 @@ function thresholdLine(check: Check, side: Said | undefined): string | undefined
   return `${pass ? "Yes" : "No"} — ${tv} is ${where} ${tf}.`;
 }
 
+/** Whether an approximate figure holds: within the tolerance (a share of the figure) yes, within twice it close. */
+export function approxVerdict(value: number, figure: number, tolerance: number): "Yes" | "Close" | "No" {
+  const off = Math.abs(value - figure) / Math.abs(figure);
+  return off <= tolerance + 1e-12 ? "Yes" : off <= 2 * tolerance + 1e-12 ? "Close" : "No";
+}
+
+/** "around 60k": yes within the tolerance, close within twice it, no beyond; the real value and how far off, said */
+function approxLine(check: Check, side: Said | undefined): string | undefined {
+  if (!side || check.value === undefined || !check.tolerance || check.value === 0) return undefined;
+  const v = side.value;
+  const f = check.value;
+  const off = Math.abs(v - f) / Math.abs(f);
+  const pct = Math.round(check.tolerance * 100);
+  const verdict = approxVerdict(v, f, check.tolerance);
+  const how =
+    verdict === "Yes"
+      ? `within ${pct}% of`
+      : verdict === "Close"
+        ? `not within ${pct}% but within ${pct * 2}% of`
+        : `more than ${pct * 2}% off`;
+  return `${verdict} — ${side.label} was ${side.text(v)}, ${how} the ${side.text(f)} you had (${Math.round(off * 100)}% ${v >= f ? "above" : "below"} it).`;
+}
+
 function periodsLine(check: Check, o: Out<typeof comparePeriods>): string | undefined {
   const [a, b] = [o.current.value, o.previous.value];
   if (o.by_currency.length || a === null || b === null) return undefined;
@@ -130,8 +153,10 @@ export function checkAnswer(intent: Intent, results: RoledResult[], reading: Int
   const line =
     check.kind === "threshold"
       ? thresholdLine(check, metricSide(main))
-      : main.name === "compare_periods"
-        ? periodsLine(check, main.output as unknown as Out<typeof comparePeriods>)
-        : undefined;
+      : check.kind === "approx"
+        ? approxLine(check, metricSide(main))
+        : main.name === "compare_periods"
+          ? periodsLine(check, main.output as unknown as Out<typeof comparePeriods>)
+          : undefined;
   return line ? [line, ...body] : body;
 }

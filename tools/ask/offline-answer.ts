@@ -136,6 +136,12 @@ export async function askOffline(
     const readAs = interpretation ? [`Read as: ${interpretation.read_as}.`] : [];
     // a belief checked ("was September our best month?"): the verdict after the numbers that settle it
     const verdict = beliefLines(interpretation?.check, results, interpretation?.argmax?.direction);
+    // "… and how does it compare with the budget we set?": the other ask said plainly as not answered, no number
+    const other = interpretation?.unanswered;
+    if (other)
+      verdict.push(
+        `Not answered: "${other.ask}" — ${other.words.map((w) => `"${w}"`).join(", ")} ${other.words.length > 1 ? "are" : "is"} in no metric of the catalog, so I have no number for it.`,
+      );
     return finish({
       status: "answered",
       answer: [...warnings.map((w) => `⚠ ${w}`), ...readAs, ...lines, ...verdict].join("\n"),

@@ -171,7 +171,7 @@ export function readFigure(text: string): Figure | undefined {
 }
 
 /** Whether the figure's unit is the metric's; undefined when the words after it are a period ("more than 3 months"). */
-function unitFits(f: Figure, metric: MetricDef): boolean | undefined {
+export function unitFits(f: Pick<Figure, "kind">, metric: MetricDef): boolean | undefined {
   const unit = (metric.unit ?? "").toLowerCase();
   if (f.kind === "period") return undefined;
   if (metric.format === "currency") return f.kind === "money" || f.kind === "plain";
@@ -190,7 +190,7 @@ const CHECK_LEAD = /^(?:is|are|was|were|do|does|did|have|has|had|will|can|could)
 const ROW_NOUN =
   /\b(?:deals?|opportunit(?:y|ies)|opps?|customers?|accounts?|clients?|companies|tickets?|payments?|charges?|invoices?|refunds?|subscriptions?|subscribers?|users?|trials?|paying|worth|valued|sized)$/;
 
-function oneValue(p: Plan | Refusal): p is Plan & { interpretation: Interpretation } {
+export function oneValue(p: Plan | Refusal): p is Plan & { interpretation: Interpretation } {
   if (p.status !== "plan" || !p.interpretation || p.interpretation.argmax || p.interpretation.group_by.length)
     return false;
   const mains = p.calls.filter((c) => c.role === "main");

@@ -1,5 +1,9 @@
 import { lostBusinessAskBack, normalDayAskBack, plainWordsRead } from "./plain-words.ts";
 import { rankingSaid } from "./vocabulary.ts";
+import { readApproxCheck } from "./approx.ts";
+import { loosePeriodAskBack } from "./loose-period.ts";
+import { readTwoAsks } from "./two-asks.ts";
+import { readPurpose } from "./purpose.ts";
 import { guardShare, readBelief } from "./belief.ts";
 import { boundOp } from "./bound-op.ts";
 import { figureValue } from "./figure.ts";
@@ -353,7 +357,12 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
 function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   const planned = planWhole(typed, catalog, at);
   // "Zendesk's satisfaction score": a tool's metric that is another number than the catalog's of that name
-  if (planned.status === "plan") return toolsOwnNumber(typed, planned, catalog) ?? planned;
+  if (planned.status === "plan") {
+    // "… for the investor update": a purpose read with the same calls is said in the reading as set aside
+    const purposed = planned.interpretation ? readPurpose(typed, (q) => planWhole(q, catalog, at)) : undefined;
+    const kept = purposed && JSON.stringify(purposed.calls) === JSON.stringify(planned.calls) ? purposed : planned;
+    return toolsOwnNumber(typed, kept, catalog) ?? kept;
+  }
   if (ACT_ON.test(normalize(typed))) return planned;
   // "ProfitWell's New Recurring Revenue", "(the Amplitude 'Active Users' chart)", "— churned customers over the
   // customers at the start": read again without the tool, its glosses and a definition (aside.ts)
@@ -364,6 +373,8 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     grewFaster(bare, catalog, again) ??
     titleRanking(bare, catalog, at, again) ??
     readAside(bare, catalog, at, again) ??
+    readTwoAsks(bare, planned, again) ??
+    readPurpose(bare, again) ??
     planned
   );
 }
@@ -376,7 +387,7 @@ function planWhole(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   if (ACT_ON.test(whole)) return refuse(catalog, ACTS_REFUSAL);
   // "how much business did we lose" (churned MRR or deals lost), "on a normal day how many tickets" (a mean per day no
   // metric states): plain words naming no one number, asked back wherever in the message they are said
-  const plain = lostBusinessAskBack(whole) ?? normalDayAskBack(whole);
+  const plain = lostBusinessAskBack(whole) ?? normalDayAskBack(whole) ?? loosePeriodAskBack(whole, at);
   if (plain) return { ...refuse(catalog, plain), kind: "clarify" };
   const message = INJECTION.test(whole) || SQL.test(whole) ? undefined : readMessage(typed, catalog, at);
   const corrected = message && "ask" in message && message.corrected;
@@ -434,7 +445,10 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   };
   const grown =
     (core.status === "refusal" &&
-      (growthVersus(asked, catalog, at) || readCheck(asked, catalog, at, side) || deframed(asked, catalog, at))) ||
+      (growthVersus(asked, catalog, at) ||
+        readApproxCheck(asked, catalog, side) ||
+        readCheck(asked, catalog, at, side) ||
+        deframed(asked, catalog, at))) ||
     core;
   const rowsRead = grown.status === "plan" && !grown.interpretation ? withRowsReading(grown, catalog, at) : grown;
   const planned = rowsRead.status === "plan" ? withDirection(asked, rowsRead, catalog) : rowsRead;
@@ -1793,6 +1807,12 @@ function planCompare(
     input.previous = periods[0]!.period;
   } else {
     input.current = periods[0]?.period ?? (metric.time_rollup === "last" ? "this_month" : "last_month");
+  }
+  // "ARR today vs at the end of last year": a level today is its value as of the last pull (this month), as "now"
+  // reads it, never a day's slice of a monthly level
+  if (metric.time_rollup === "last") {
+    if (input.current === "today") input.current = "this_month";
+    if (input.previous === "today") input.previous = "this_month";
   }
   void text;
   void catalog;

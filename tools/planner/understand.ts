@@ -73,13 +73,17 @@ export interface Interpretation {
     | { kind: "shares" };
   /** "have we crossed $1M ARR yet", "did we lose more customers in Q3 than in Q2": a yes/no check (checks.ts) */
   yes_no?: Check;
+  /** "MRR in October and how does it compare with the budget?": the other ask, not in the catalog (two-asks.ts) */
+  unanswered?: { ask: string; words: string[] };
 }
 
 export type CheckOp = ">" | ">=" | "<" | "<=";
 export type Claim = "more" | "less" | "better" | "worse";
 /** A belief checked against the numbers: a bound on one value, or a claim about two (the first-named first). */
 export interface Check {
-  kind: "threshold" | "compare" | "versus" | "direction";
+  kind: "threshold" | "compare" | "versus" | "direction" | "approx";
+  /** approx: the share of the figure the value may be off by and the figure still hold ("around 60k", approx.ts) */
+  tolerance?: number;
   /** threshold: the bound, in the metric's own unit (a percentage as a fraction) */
   op?: CheckOp;
   value?: number;

@@ -1,0 +1,48 @@
+import type { Plan, Refusal } from "./plan-types.ts";
+
+/**
+ * Two asks in one where one part is not in the catalog (#15, batch 24): "what was MRR at the end of October and how
+ * does it compare with the budget we set?", "refunds in October and what did the bank charge us in fees?". The part
+ * the catalog has is answered; the other is said plainly as not answered (`unanswered` in the reading), never given a
+ * number. Read only when the whole question was asked back for words no catalog term holds, and every one of those
+ * words is in the second ask (the first ask plans on its own, with nothing unplaced); otherwise the ask-back stands.
+ */
+const SECOND_ASK =
+  /(?:,\s*|\s+)(?:and|plus|also|&)\s+(?:also\s+)?(?=(?:how|what|what's|whats|which|who|when|where|did|do|does|is|are|was|were|can|could|have|has)\b)/i;
+
+type Read = (question: string) => Plan | Refusal;
+
+export function readTwoAsks(typed: string, whole: Plan | Refusal, read: Read): Plan | undefined {
+  if (whole.status !== "refusal" || whole.kind !== "clarify" || !whole.unplaced?.length) return undefined;
+  const text = typed.replace(/[‘’]/g, "'").trim();
+  const cut = SECOND_ASK.exec(text);
+  if (!cut || SECOND_ASK.test(text.slice(cut.index + cut[0].length))) return undefined;
+  const first = text.slice(0, cut.index).trim();
+  const second = text
+    .slice(cut.index + cut[0].length)
+    .replace(/[?!.]+$/, "")
+    .trim();
+  const words = (s: string) => new Set(s.toLowerCase().match(/[a-z0-9']+/g) ?? []);
+  const [w1, w2] = [words(first), words(second)];
+  const unplaced = whole.unplaced.map((u) => u.toLowerCase());
+  // every word the catalog cannot place is the second ask's, none the first's (a figure or a quoted phrase is no word)
+  if (!unplaced.every((u) => /^[a-z0-9' ]+$/.test(u) && u.split(" ").every((x) => w2.has(x) && !w1.has(x))))
+    return undefined;
+  const plan = read(first);
+  if (plan.status !== "plan" || !plan.interpretation) return undefined;
+  // the second ask must not be answerable itself (then the question is two numbers, asked back as typed)
+  if (read(second).status === "plan") return undefined;
+  const said = unplaced.map((u) => `"${u}"`).join(", ");
+  return {
+    ...plan,
+    interpretation: {
+      ...plan.interpretation,
+      read_as: `${plan.interpretation.read_as} (the question's other ask, "${second}", is not answered: ${said} ${unplaced.length > 1 ? "are" : "is"} in no metric of the catalog)`,
+      why: [
+        ...plan.interpretation.why,
+        `"${second}": a second ask the catalog has no metric for (${said}); not answered`,
+      ],
+      unanswered: { ask: second, words: unplaced },
+    },
+  };
+}
