@@ -1,3 +1,4 @@
+import { anyoneRead, bringsInMost, companyOfWin, moneyInOut } from "./ops-verbs.ts";
 import { lostBusinessAskBack, normalDayAskBack, plainWordsRead } from "./plain-words.ts";
 import { rankingSaid } from "./vocabulary.ts";
 import { guardShare, readBelief } from "./belief.ts";
@@ -330,6 +331,9 @@ function plan1(intent: Intent, calls: PlannedCall[]): Plan {
  * Question → tool calls, deterministically and without a model. Anything it cannot map with
  * confidence becomes a refusal that says why; it never guesses a metric.
  */
+/** The note of a named day's dates (named-days.ts). */
+const HOLIDAY_NOTE = /^(?:Black Friday|Cyber Monday|Thanksgiving) \d{4} = /;
+
 export function planQuestion(typed: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
   // numbers and dates said as the world says them, dictation homophones, office English (world.ts): read in the
   // planner's words first; a date that stays two readings is asked back naming both
@@ -345,12 +349,19 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
     ...planned,
     interpretation: {
       ...planned.interpretation,
+      // (a named day's dates are the planner's reading: said in Read as, not only among the reasons)
+      read_as: world.notes.some((n) => HOLIDAY_NOTE.test(n))
+        ? `${planned.interpretation.read_as} (${world.notes.filter((n) => HOLIDAY_NOTE.test(n)).join("; ")})`
+        : planned.interpretation.read_as,
       why: [...planned.interpretation.why, ...world.notes, `read as "${world.text}"`],
     },
   };
 }
 
 function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
+  // "which company was our biggest win": the largest won deal named by its company (ops-verbs.ts)
+  const company = companyOfWin(withoutNoise(typed, catalog), catalog, (q) => planWhole(q, catalog, at));
+  if (company) return company;
   const planned = planWhole(typed, catalog, at);
   // "Zendesk's satisfaction score": a tool's metric that is another number than the catalog's of that name
   if (planned.status === "plan") return toolsOwnNumber(typed, planned, catalog) ?? planned;
@@ -364,6 +375,7 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     grewFaster(bare, catalog, again) ??
     titleRanking(bare, catalog, at, again) ??
     readAside(bare, catalog, at, again) ??
+    anyoneRead(bare, catalog, again) ??
     planned
   );
 }
@@ -409,7 +421,8 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   const question = withoutNoise(typed, catalog);
   const said = saysExclusion(normalize(question).replace(/[?!.]+$/, ""));
   // "what do our customers pay us every month" is MRR, "moved to a cheaper plan" a downgrade (plain-words.ts)
-  const written = analystSaid(plainWordsRead(said ? said.rest : question));
+  // ("which plan brings in the most money" is a ranking of MRR: ops-verbs.ts)
+  const written = analystSaid(moneyInOut(bringsInMost(plainWordsRead(said ? said.rest : question))));
   // "payment failure rate Oct (failed ÷ attempts)": a share defined in parentheses, read when well defined
   const asked = definedRatio(written, catalog, at) ?? written;
   // "CMGR of MRR from March to September", "in how many months did failed payments exceed 40": read over the
