@@ -78,6 +78,9 @@ const CAME_IN_WENT_OUT =
   /\b(?:(?:the\s+)?money\s+(?:that\s+)?)?(?:came|come|comes|coming|went)\s+in\s+(?:vs\.?|versus|against|and|compared\s+(?:to|with))\s+(?:how\s+much\s+|what\s+)?(?:(?:the\s+)?money\s+(?:that\s+)?)?(?:went|go|goes|going|gone|came)\s+(?:back\s+)?out\b/g;
 const MONEY_IN_VERB =
   /\b(?:take|takes|took|taken|taking|bring|brings|brought|bringing|collect|collects|collected|collecting)\s+in\b|\b(?:came|come|comes|coming)\s+in\b/;
+// "how much went back out last month": the money paid back (never "back" alone, which says nothing of money)
+const WENT_BACK_OUT =
+  /\b(?:(?:the\s+)?money\s+(?:that\s+)?)?(?:went|goes|go|going|gone|was\s+paid|got\s+paid)\s+back\s+out\b/g;
 const BEFORE_REFUNDS = /,?\s*\b(?:before|gross\s+of)\s+(?:any\s+)?refunds\b/;
 
 /**
@@ -86,8 +89,27 @@ const BEFORE_REFUNDS = /,?\s*\b(?:before|gross\s+of)\s+(?:any\s+)?refunds\b/;
  * would take them out twice); "how much did we take in …, before refunds": the payments before refunds.
  */
 export function moneyInOut(text: string): string {
-  let out = text.replace(CAME_IN_WENT_OUT, "gross payments vs refunds");
+  let out = text.replace(CAME_IN_WENT_OUT, "gross payments vs refunds").replace(WENT_BACK_OUT, "refunds");
   if (BEFORE_REFUNDS.test(out) && MONEY_IN_VERB.test(out))
     out = out.replace(BEFORE_REFUNDS, "").replace(MONEY_IN_VERB, "collected before refunds");
   return out;
+}
+
+const PRIORITY_SAID = /\b(?:high[\s-]+priority|priority|urgent|escalations?|escalated|p[0-2])\b/i;
+
+/**
+ * "high priority tickets currently open": the open tickets are counted over every priority (the stock has no split
+ * by priority), so a priority said with them is asked back — never the open tickets of all priorities, nor the
+ * high-priority tickets opened in a period.
+ */
+export function openByPriority(typed: string, planned: Plan, catalog: Catalog): Refusal | undefined {
+  if (!PRIORITY_SAID.test(typed)) return undefined;
+  if (!planned.calls.some((c) => c.input.metric === "open_tickets")) return undefined;
+  return {
+    status: "refusal",
+    reason:
+      "open tickets are counted over every priority: the catalog has no open tickets by priority (high-priority tickets are counted as opened in a period)",
+    known_metrics: catalog.metrics.map((m) => m.name),
+    kind: "clarify",
+  };
 }

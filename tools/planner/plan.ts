@@ -1,4 +1,4 @@
-import { anyoneRead, bringsInMost, companyOfWin, moneyInOut } from "./ops-verbs.ts";
+import { anyoneRead, bringsInMost, companyOfWin, moneyInOut, openByPriority } from "./ops-verbs.ts";
 import { lostBusinessAskBack, normalDayAskBack, plainWordsRead } from "./plain-words.ts";
 import { rankingSaid } from "./vocabulary.ts";
 import { guardShare, readBelief } from "./belief.ts";
@@ -364,7 +364,8 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   if (company) return company;
   const planned = planWhole(typed, catalog, at);
   // "Zendesk's satisfaction score": a tool's metric that is another number than the catalog's of that name
-  if (planned.status === "plan") return toolsOwnNumber(typed, planned, catalog) ?? planned;
+  if (planned.status === "plan")
+    return openByPriority(typed, planned, catalog) ?? toolsOwnNumber(typed, planned, catalog) ?? planned;
   if (ACT_ON.test(normalize(typed))) return planned;
   // "ProfitWell's New Recurring Revenue", "(the Amplitude 'Active Users' chart)", "— churned customers over the
   // customers at the start": read again without the tool, its glosses and a definition (aside.ts)

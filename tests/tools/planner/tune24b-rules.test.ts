@@ -33,7 +33,7 @@ describe("verbs and plain phrases for metrics", () => {
 
   test.each([
     ["how fast did we get back to people last week?", "last_week"],
-    ["how soon did we get back to users yesterday", "yesterday"],
+    ["how soon did we get back to customers yesterday", "yesterday"],
     ["how fast are we getting back to customers this month?", "this_month"],
   ])("getting back to customers is the first response time: %s", (q, period) => {
     expect(main(q)).toMatchObject({ metric: "first_response_minutes", period });
@@ -71,6 +71,11 @@ describe("verbs and plain phrases for metrics", () => {
     ["how much did we collect in Q2, before refunds?", "2026-Q2"],
   ])("money taken in before refunds is the gross payments: %s", (q, period) => {
     expect(main(q)).toMatchObject({ metric: "charges_succeeded", period });
+  });
+
+  test("money that went back out is the refunds; 'back' alone names no metric", () => {
+    expect(main("how much money went back out in Q2?")).toMatchObject({ metric: "refunds", period: "2026-Q2" });
+    expect(refusal("did customers get back to us").kind).toBe("clarify");
   });
 
   test("money collected after refunds stays the net revenue collected", () => {
@@ -128,7 +133,7 @@ describe("a count 'than last <unit>': this unit to date against the whole last o
 
 describe("open tickets are a stock", () => {
   test.each([
-    ["what's the support backlog right now?", "latest"],
+    ["how many tickets are still waiting on us right now?", "latest"],
     ["how many unresolved tickets did we have at the end of October?", "2026-10"],
     ["tickets not yet closed yesterday", "yesterday"],
   ])("%s", (q, period) => {
@@ -139,6 +144,11 @@ describe("open tickets are a stock", () => {
     const open = catalog.metrics.find((m) => m.name === "open_tickets")!;
     expect(open.time_rollup).toBe("last");
     expect(open.expression).toContain("open_backlog");
+  });
+
+  test("a priority said with open tickets is asked back: the stock has no split by priority", () => {
+    expect(refusal("how many urgent tickets are unresolved right now?").kind).toBe("clarify");
+    expect(refusal("escalations still sitting open today").kind).toBe("clarify");
   });
 
   test("tickets opened stay a flow", () => {
