@@ -4,6 +4,7 @@ import { boundOp } from "./bound-op.ts";
 import { figureValue } from "./figure.ts";
 import { findPeriods } from "./periods.ts";
 import type { Plan, PlannedCall, Refusal } from "./plan-types.ts";
+import { runningAgainstWhole } from "./running-period.ts";
 import { normalize } from "./text.ts";
 import type { Check, CheckOp, Claim, Interpretation } from "./understand.ts";
 
@@ -295,7 +296,7 @@ function readThresholdCheck(
 // ---- comparisons with "than" ----
 
 const COMPARATIVE =
-  /\b(more|fewer|less|higher|lower|bigger|smaller|larger|greater|longer|shorter|better|worse)\b(?!\s+(?:than|or)\b)/g;
+  /\b(more|fewer|less|higher|lower|bigger|smaller|larger|greater|longer|shorter|better|worse|happier|unhappier)\b(?!\s+(?:than|or)\b)/g;
 const CHANGED_BEFORE =
   /\b(?:grow|grew|grown|growing|increase[ds]?|increasing|rise|rose|risen|rising|drop(?:ped|ping)?|fall|fell|fallen|falling|decline[ds]?|declining|up|down|change[ds]?|changing|improve[ds]?|improving|worsen(?:ed)?)$/;
 const CLAIM: Record<string, Claim> = {
@@ -312,6 +313,9 @@ const CLAIM: Record<string, Claim> = {
   shorter: "less",
   better: "better",
   worse: "worse",
+  // "are customers happier with support than in October": better or worse by the metric's direction
+  happier: "better",
+  unhappier: "worse",
 };
 /** "than we did in Q2", "than it was in January", "than July's": the other side said as a clause */
 const OTHER_CLAUSE =
@@ -360,7 +364,7 @@ function readThanCheck(text: string, catalog: Catalog, at: Date, side: Side): Pl
     .trim();
   // "more than 5", "more than half": a figure, a threshold's or a share's
   if (!right || /^(?:[$€£]?\d|half|a (?:half|third|quarter)|twice|double)/.test(right)) return undefined;
-  const stem = word === "longer" || word === "shorter" ? "long" : "";
+  const stem = word === "longer" || word === "shorter" ? "long" : /happier$/.test(word) ? "happy" : "";
   const leftPlain = `${left.slice(0, comp.index)}${stem}${left.slice(comp.index! + word.length)}`
     .replace(/\s{2,}/g, " ")
     .trim();
@@ -384,8 +388,10 @@ function readThanCheck(text: string, catalog: Catalog, at: Date, side: Side): Pl
     const metric = catalog.metrics.find((m) => m.name === read.interpretation!.metric);
     if (!metric || !claimFits(claim, word, metric)) return undefined;
     // "more customers than last month" with no period before "than": a running month against a whole one, for a
-    // count, is no fair comparison — only a level reads the same at any instant
-    if (!leftHasPeriod && metric.time_rollup !== "last") return undefined;
+    // count — read as this one to date against the whole last one only when most of it has passed, said in the
+    // reading (running-period.ts); else asked back. A level reads the same at any instant.
+    if (!leftHasPeriod && metric.time_rollup !== "last")
+      return runningAgainstLast(leftPlain, bare, word, claim, metric, at, side);
     return compareCheck(
       read as Plan & { interpretation: Interpretation },
       { kind: "compare", claim, higher_is_better: metric.higher_is_better },
@@ -393,6 +399,41 @@ function readThanCheck(text: string, catalog: Catalog, at: Date, side: Side): Pl
     );
   }
   return readVersus(leftPlain, right, word, claim, catalog, at, side);
+}
+
+/** "are we losing more customers than last quarter": this quarter to date against the whole last one, or undefined */
+function runningAgainstLast(
+  leftPlain: string,
+  right: string,
+  word: string,
+  claim: Claim,
+  metric: MetricDef,
+  at: Date,
+  side: Side,
+): Plan | undefined {
+  const running = runningAgainstWhole(right, at);
+  if (!running) return undefined;
+  const read = side(`${leftPlain} this ${running.unit} vs last ${running.unit}`);
+  if (read.status !== "plan" || read.intent !== "compare" || !read.interpretation) return undefined;
+  const calls = read.calls.filter((c) => c.role === "main");
+  if (calls.length !== 1 || calls[0]!.name !== "compare_periods" || read.calls.some((c) => c.role === "companion"))
+    return undefined;
+  if (read.interpretation.metric !== metric.name || calls[0]!.input.current !== `this_${running.unit}`)
+    return undefined;
+  const checked = compareCheck(
+    read as Plan & { interpretation: Interpretation },
+    { kind: "compare", claim, higher_is_better: metric.higher_is_better },
+    `${word} … than ${right}`,
+  );
+  const interpretation = checked.interpretation!;
+  return {
+    ...checked,
+    interpretation: {
+      ...interpretation,
+      read_as: `${interpretation.read_as} (${running.note})`,
+      why: [...interpretation.why, running.note],
+    },
+  };
 }
 
 /** "more paying customers in Germany than in the UK", "more deal value than we lost in October": two sides, one period */

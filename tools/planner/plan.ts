@@ -1,3 +1,4 @@
+import { anyoneRead, bringsInMost, companyOfWin, moneyInOut, openByPriority } from "./ops-verbs.ts";
 import { lostBusinessAskBack, normalDayAskBack, plainWordsRead } from "./plain-words.ts";
 import { rankingSaid } from "./vocabulary.ts";
 import { readApproxCheck } from "./approx.ts";
@@ -334,6 +335,9 @@ function plan1(intent: Intent, calls: PlannedCall[]): Plan {
  * Question → tool calls, deterministically and without a model. Anything it cannot map with
  * confidence becomes a refusal that says why; it never guesses a metric.
  */
+/** The note of a named day's dates (named-days.ts). */
+const HOLIDAY_NOTE = /^(?:Black Friday|Cyber Monday|Thanksgiving) \d{4} = /;
+
 export function planQuestion(typed: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
   // numbers and dates said as the world says them, dictation homophones, office English (world.ts): read in the
   // planner's words first; a date that stays two readings is asked back naming both
@@ -349,19 +353,26 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
     ...planned,
     interpretation: {
       ...planned.interpretation,
+      // (a named day's dates are the planner's reading: said in Read as, not only among the reasons)
+      read_as: world.notes.some((n) => HOLIDAY_NOTE.test(n))
+        ? `${planned.interpretation.read_as} (${world.notes.filter((n) => HOLIDAY_NOTE.test(n)).join("; ")})`
+        : planned.interpretation.read_as,
       why: [...planned.interpretation.why, ...world.notes, `read as "${world.text}"`],
     },
   };
 }
 
 function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
+  // "which company was our biggest win": the largest won deal named by its company (ops-verbs.ts)
+  const company = companyOfWin(withoutNoise(typed, catalog), catalog, (q) => planWhole(q, catalog, at));
+  if (company) return company;
   const planned = planWhole(typed, catalog, at);
   // "Zendesk's satisfaction score": a tool's metric that is another number than the catalog's of that name
   if (planned.status === "plan") {
     // "… for the investor update": a purpose read with the same calls is said in the reading as set aside
     const purposed = planned.interpretation ? readPurpose(typed, (q) => planWhole(q, catalog, at)) : undefined;
     const kept = purposed && JSON.stringify(purposed.calls) === JSON.stringify(planned.calls) ? purposed : planned;
-    return toolsOwnNumber(typed, kept, catalog) ?? kept;
+    return openByPriority(typed, kept, catalog) ?? toolsOwnNumber(typed, kept, catalog) ?? kept;
   }
   if (ACT_ON.test(normalize(typed))) return planned;
   // "ProfitWell's New Recurring Revenue", "(the Amplitude 'Active Users' chart)", "— churned customers over the
@@ -375,6 +386,7 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     readAside(bare, catalog, at, again) ??
     readTwoAsks(bare, planned, again) ??
     readPurpose(bare, again) ??
+    anyoneRead(bare, catalog, again) ??
     planned
   );
 }
@@ -420,7 +432,8 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   const question = withoutNoise(typed, catalog);
   const said = saysExclusion(normalize(question).replace(/[?!.]+$/, ""));
   // "what do our customers pay us every month" is MRR, "moved to a cheaper plan" a downgrade (plain-words.ts)
-  const written = analystSaid(plainWordsRead(said ? said.rest : question));
+  // ("which plan brings in the most money" is a ranking of MRR: ops-verbs.ts)
+  const written = analystSaid(moneyInOut(bringsInMost(plainWordsRead(said ? said.rest : question))));
   // "payment failure rate Oct (failed ÷ attempts)": a share defined in parentheses, read when well defined
   const asked = definedRatio(written, catalog, at) ?? written;
   // "CMGR of MRR from March to September", "in how many months did failed payments exceed 40": read over the

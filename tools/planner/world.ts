@@ -1,4 +1,5 @@
 import { add, ymd } from "../../engine/catalog/period.ts";
+import { namedDays } from "./named-days.ts";
 import { MONTH_NAMES } from "./periods.ts";
 
 /**
@@ -495,11 +496,14 @@ export function worldRead(question: string, today: Date, known: (w: string) => b
   text = countsInWords(text);
   text = spelled(text, known);
   text = periodWords(text, today);
+  // "the quarter we just finished", "the week before Black Friday last year" (named-days.ts)
+  const named = namedDays(text, today);
+  text = named.text;
   const day = weekdays(text, today);
   if (day.askBack) return { text: question, notes: [], askBack: day.askBack };
   const dates = europeanDates(day.text, today);
   if (dates.askBack) return { text: question, notes: [], askBack: dates.askBack };
   text = wordOrder(basis(dates.text)).replace(/\s+/g, " ").trim();
   if (text === typed) return { text: question, notes: [] };
-  return { text, notes: dates.notes };
+  return { text, notes: [...named.notes, ...dates.notes] };
 }
