@@ -7,7 +7,7 @@ import { findPeriods } from "./periods.ts";
  * (a question read without its period is another period's number).
  */
 const SEASON = String.raw`(?:summer|summertime|winter|spring|autumn|fall|(?:the\s+)?(?:summer|winter|spring|christmas|xmas|easter|holiday|festive)\s+(?:break|holidays?|season|period|shutdown|lull|rush))`;
-const HOLIDAY = String.raw`(?:the\s+holidays|holiday\s+season|the\s+festive\s+season|christmas|xmas|easter|new\s+year'?s?|thanksgiving|ramadan|diwali|chinese\s+new\s+year|lunar\s+new\s+year|hanukkah|passover)`;
+const HOLIDAY = String.raw`(?:the\s+holidays|holiday\s+season|the\s+festive\s+season|christmas|xmas|easter|new\s+year'?s?|ramadan|diwali|chinese\s+new\s+year|lunar\s+new\s+year|hanukkah|passover)`;
 /** the season or holiday as a period: after a period preposition, or with "this/last/the start of" before it */
 const LOOSE = new RegExp(
   String.raw`\b(?:(?:since|after|before|during|over|in|through|throughout|across|around|until|till|from|for)\s+(?:the\s+)?(?:(?:start|beginning|end|middle|rest|course)\s+of\s+(?:the\s+)?)?(?:(?:this|last|past)\s+)?(?:${SEASON}|${HOLIDAY})|(?:this|last|past)\s+(?:${SEASON})|(?:start|beginning|end)\s+of\s+(?:the\s+)?(?:${SEASON}|${HOLIDAY}))\b`,

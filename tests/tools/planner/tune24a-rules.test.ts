@@ -28,7 +28,7 @@ describe("a season or holiday as a period has no agreed dates: asked back", () =
     "how many tickets did we get over the summer?",
     "new MRR since Christmas",
     "refunds during the Easter break",
-    "churned customers after Thanksgiving",
+    "tickets opened over the summer holidays",
     "how did DAU look this spring?",
     "failed payments in the festive season",
   ])("%s", (q) => {
@@ -181,5 +181,17 @@ describe("the answers say it", () => {
     expect(far.answer.split("\n")[1]).toBe(
       "No — MRR was $7,866, more than 20% off the $1,500 you had (424% above it).",
     );
+  });
+});
+
+describe("Thanksgiving is a dated day (named-days.ts), not a loose season", () => {
+  test("the week after Thanksgiving last year: from the fourth Thursday of November 2025, said in the reading", () => {
+    const q = "tickets opened in the week after Thanksgiving last year";
+    expect(main(q)).toMatchObject({ metric: "tickets_opened", period: { start: "2025-11-28", end: "2025-12-04" } });
+    expect(plan(q).interpretation?.read_as).toContain("fourth Thursday of November");
+  });
+
+  test("a day on a monthly metric is asked back, never the month's total", () => {
+    expect(refusal("new MRR since Thanksgiving").status).toBe("refusal");
   });
 });
