@@ -44,7 +44,8 @@ export interface ResolvedPeriod {
   toDate: boolean;
 }
 
-const MONTHS = [
+/** The months' names, January first: every label of a period and every reading said back in words. */
+export const MONTHS = [
   "January",
   "February",
   "March",

@@ -1,4 +1,4 @@
-import { add, ymd } from "../../engine/catalog/period.ts";
+import { add, MONTHS, ymd } from "../../engine/catalog/period.ts";
 
 /**
  * Everyday period words with one agreed reading, put in the planner's words before a question is read (world.ts):
@@ -43,9 +43,8 @@ const RULE: Record<Holiday, string> = {
 };
 
 const DAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const said = (d: Date) =>
-  `${DAY_NAMES[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+  `${DAY_NAMES[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]!.slice(0, 3)} ${d.getUTCFullYear()}`;
 
 // "(in|during|on) the week before Black Friday last year", "on Cyber Monday 2025", "the day after Thanksgiving"
 const HOLIDAY = new RegExp(

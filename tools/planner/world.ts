@@ -1,4 +1,4 @@
-import { add, ymd } from "../../engine/catalog/period.ts";
+import { add, MONTHS, ymd } from "../../engine/catalog/period.ts";
 import { namedDays } from "./named-days.ts";
 import { MONTH_NAMES } from "./periods.ts";
 
@@ -320,21 +320,7 @@ function dateOf(day: number, month: number, year: number): Date | undefined {
   return d.getUTCMonth() === month - 1 ? d : undefined;
 }
 
-const MONTH_LABEL = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-const human = (d: Date) => `${d.getUTCDate()} ${MONTH_LABEL[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+const human = (d: Date) => `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 
 /**
  * Day-first dates ("01/07", "1.10.", "17/10/2026") and their ranges ("between 01/07 and 30/09", "from 03/10 until
@@ -413,7 +399,7 @@ function europeanDates(text: string, today: Date): { text: string; notes: string
       return {
         text,
         notes,
-        askBack: `"${raw}" can be read two ways: ${both[0]} (day first) or ${both[1]} (month first) — say which, with the month in words (e.g. "${dm!.map((d) => `${d.getUTCDate()} ${MONTH_LABEL[d.getUTCMonth()]}`).join(" to ")}")`,
+        askBack: `"${raw}" can be read two ways: ${both[0]} (day first) or ${both[1]} (month first) — say which, with the month in words (e.g. "${dm!.map((d) => `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`).join(" to ")}")`,
       };
     }
     notes.push(
