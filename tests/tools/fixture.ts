@@ -5,6 +5,8 @@ import { catalogSidecar } from "../../engine/catalog/catalog-cache.ts";
 import { build } from "../../engine/transform/build.ts";
 import { Db, literal } from "../../engine/warehouse/duckdb.ts";
 import { loadProject, type Project } from "../../engine/config/project.ts";
+import { askOffline } from "../../tools/ask/offline-answer.ts";
+import { createToolContext } from "../../tools/context.ts";
 
 export const FIXTURE_NOW = "2026-11-21T06:00:00Z";
 
@@ -141,6 +143,16 @@ const RAW_ROWS = `SELECT c AS customer_id,
   (c % 3 + 1) * 100 + c + m AS mrr
 FROM range(1, 41) t(c), range(0, 13) s(m)
 WHERE m >= c % 11 AND (c % 4 <> 0 OR m <= c % 11 + 2 + c % 5)`;
+
+/** `dp ask` offline, in process, over a project: a tool context opened for the one question and closed after. */
+export async function askIn(project: Project, question: string): ReturnType<typeof askOffline> {
+  const ctx = createToolContext(project);
+  try {
+    return await askOffline(ctx, question);
+  } finally {
+    ctx.close();
+  }
+}
 
 export interface Fixture {
   dir: string;

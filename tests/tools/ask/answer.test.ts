@@ -5,7 +5,7 @@ import { loadProject } from "../../../engine/config/project.ts";
 import { currentPointer, openWriter, publishSnapshot } from "../../../engine/warehouse/snapshots.ts";
 import { askOffline } from "../../../tools/ask/offline-answer.ts";
 import { createToolContext } from "../../../tools/context.ts";
-import { createFixture, FIXTURE_NOW, type Fixture } from "../fixture.ts";
+import { askIn, createFixture, FIXTURE_NOW, type Fixture } from "../fixture.ts";
 import { dp } from "../../helpers.ts";
 
 let fx: Fixture;
@@ -15,14 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => fx.cleanup());
 
-async function ask(question: string, project = loadProject(fx.dir)) {
-  const ctx = createToolContext(project);
-  try {
-    return await askOffline(ctx, question);
-  } finally {
-    ctx.close();
-  }
-}
+const ask = (question: string, project = loadProject(fx.dir)) => askIn(project, question);
 
 function cli(args: string[]) {
   return dp([...args, "-C", fx.dir], { env: { DP_NOW: FIXTURE_NOW, ANTHROPIC_API_KEY: "" } });

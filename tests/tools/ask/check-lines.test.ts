@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { loadProject } from "../../../engine/config/project.ts";
-import { askOffline } from "../../../tools/ask/offline-answer.ts";
-import { createToolContext } from "../../../tools/context.ts";
-import { createFixture, type Fixture } from "../fixture.ts";
+import { askIn, createFixture, type Fixture } from "../fixture.ts";
 
 /** A belief check's answer says yes or no first, with the numbers that settle it (tools/ask/check-lines.ts). */
 let fx: Fixture;
@@ -11,14 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => fx.cleanup());
 
-async function ask(question: string) {
-  const ctx = createToolContext(loadProject(fx.dir));
-  try {
-    return await askOffline(ctx, question);
-  } finally {
-    ctx.close();
-  }
-}
+const ask = (question: string) => askIn(loadProject(fx.dir), question);
 
 describe("belief checks", () => {
   test("a threshold: yes or no, the value and the bound, then the usual answer", async () => {

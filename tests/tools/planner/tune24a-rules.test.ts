@@ -2,11 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Catalog } from "../../../engine/catalog/catalog.ts";
 import { loadProject } from "../../../engine/config/project.ts";
 import { approxVerdict } from "../../../tools/ask/check-lines.ts";
-import { askOffline } from "../../../tools/ask/offline-answer.ts";
-import { createToolContext } from "../../../tools/context.ts";
 import { APPROX_TOLERANCE, readApprox } from "../../../tools/planner/approx.ts";
 import { loosePeriodAskBack } from "../../../tools/planner/loose-period.ts";
-import { createFixture, type Fixture } from "../fixture.ts";
+import { askIn, createFixture, type Fixture } from "../fixture.ts";
 import { demoCatalog, plannerOver } from "./demo-planner.ts";
 
 /**
@@ -149,14 +147,7 @@ describe("the answers say it", () => {
     fx = await createFixture();
   });
   afterAll(() => fx.cleanup());
-  async function ask(question: string) {
-    const ctx = createToolContext(loadProject(fx.dir));
-    try {
-      return await askOffline(ctx, question);
-    } finally {
-      ctx.close();
-    }
-  }
+  const ask = (question: string) => askIn(loadProject(fx.dir), question);
 
   test("the other ask is said as not answered, with no number for it", async () => {
     const r = await ask("what was MRR at the end of October and what was the marketing budget?");
