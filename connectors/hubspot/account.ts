@@ -1,7 +1,8 @@
 import { DpError } from "../../engine/errors.ts";
 import type { Batch, RawRecord, ReadContext } from "../../engine/ingest/connector.ts";
-import type { HttpClient } from "../http/client.ts";
+import { HttpAuthError, type HttpClient } from "../http/client.ts";
 import { COLUMNS } from "./columns.ts";
+import { requiredScopes } from "./denied.ts";
 
 export const ACCOUNT_PATH = "/account-info/v3/details";
 
@@ -27,7 +28,7 @@ export async function* readAccount(client: HttpClient, ctx: ReadContext): AsyncG
     data = res.data;
   } catch (e) {
     // an interrupted pull, or credentials HubSpot does not know (401: every stream fails alike), still fail
-    if (!(e instanceof DpError) || ctx.signal?.aborted || / 401\b|\(401\)/.test(e.message)) throw e;
+    if (!(e instanceof DpError) || ctx.signal?.aborted || (e instanceof HttpAuthError && e.status === 401)) throw e;
     ctx.log.warn(skipped(e, ctx));
     return;
   }
@@ -50,8 +51,10 @@ function portal(data: unknown): RawRecord | undefined {
 
 function skipped(e: DpError, ctx: ReadContext): string {
   const fallback = 'deals without deal_currency_code use vars.hubspot_company_currency, else "(unknown currency)"';
-  if (e.code === "SOURCE_AUTH" && / 403\b|\(403\)/.test(e.message)) {
-    return `no access to ${ACCOUNT_PATH} (403); nothing landed. Add the \`${ACCOUNT_SCOPE}\` scope to the HubSpot private app behind sources.${ctx.source}.config.access_token to land the portal's company currency; until then ${fallback}`;
+  if (e instanceof HttpAuthError && e.status === 403) {
+    // the scope HubSpot's answer names (denied.ts reads it for every stream), else the one its docs list
+    const scope = requiredScopes(e.json())[0] ?? ACCOUNT_SCOPE;
+    return `no access to ${ACCOUNT_PATH} (403); nothing landed. Add the \`${scope}\` scope to the HubSpot private app behind sources.${ctx.source}.config.access_token to land the portal's company currency; until then ${fallback}`;
   }
   return `${ACCOUNT_PATH} failed (${e.message}); nothing landed this pull, ${fallback}`;
 }

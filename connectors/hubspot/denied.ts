@@ -23,7 +23,8 @@ export function deniedStream(e: unknown, ctx: ReadContext): unknown {
   );
 }
 
-function requiredScopes(body: unknown): string[] {
+/** The scopes a HubSpot 403 body names as missing (none when it names none). */
+export function requiredScopes(body: unknown): string[] {
   const b = body as { errors?: { context?: Record<string, unknown> }[]; message?: unknown } | undefined;
   const named = new Set<string>();
   for (const err of Array.isArray(b?.errors) ? b.errors : []) {
