@@ -245,17 +245,11 @@ async function pullStream(
     let converted = converting && (await converting);
     // a pull whose records all fit one file (a cron pull) leaves out those the lake holds as they are
     if (converted && final && result.files === 0 && !options.fullRefresh) {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
       // a lake file the check cannot read (or any other failure of it) lands the pull's file as before
       const kept = await writer.withoutUnchanged(converted, stream.cursorField !== undefined).catch((e: unknown) => {
         log.debug(`unchanged check skipped: ${(e as Error).message}`);
         return { converted, unchanged: 0 };
       });
-      const c = process.cpuUsage(c0);
-      log.debug(
-        `unchanged check: ${Math.round(performance.now() - t0)} ms, ${Math.round((c.user + c.system) / 1000)} ms of CPU`,
-      );
       converted = kept.converted;
       if (kept.unchanged) {
         result.unchanged = kept.unchanged;
