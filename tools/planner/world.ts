@@ -1,6 +1,7 @@
 import { add, MONTHS, ymd } from "../../engine/catalog/period.ts";
 import { namedDays } from "./named-days.ts";
 import { MONTH_NAMES } from "./periods.ts";
+import { spokenRead } from "./spoken.ts";
 
 /**
  * English as a team spread over the world writes it, or a phone writes it down (#15, batch 22): numbers and years said
@@ -475,7 +476,8 @@ function basis(text: string): string {
 export function worldRead(question: string, today: Date, known: (w: string) => boolean): WorldReading {
   const typed = question.toLowerCase().replace(/[‘’]/g, "'").replace(/\s+/g, " ").trim();
   const support = /\b(?:tickets?|support|agents?|helpdesk)\b/.test(typed);
-  let text = officeFrames(typed);
+  // dictation and learner English: "q three", "fifty thousand", "august no wait september", "more big than" (spoken.ts)
+  let text = spokenRead(officeFrames(typed));
   text = homophones(text, support);
   text = yearsInWords(text);
   text = daysInWords(text);
