@@ -41,7 +41,16 @@ const SMALL: Record<string, number> = {
   eighty: 80,
   ninety: 90,
 };
-const SCALE: Record<string, number> = { hundred: 100, thousand: 1_000, million: 1_000_000, billion: 1_000_000_000 };
+/** scale words after a number said in words ("fifty k", "twenty grand" are thousands) */
+const SCALE: Record<string, number> = {
+  hundred: 100,
+  thousand: 1_000,
+  k: 1_000,
+  grand: 1_000,
+  million: 1_000_000,
+  mil: 1_000_000,
+  billion: 1_000_000_000,
+};
 const QUARTER_WORD: Record<string, string> = {
   one: "1",
   two: "2",

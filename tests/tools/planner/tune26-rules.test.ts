@@ -29,6 +29,7 @@ describe("dictated numbers and quarters", () => {
     ["did we cross two hundred and fifty thousand in ARR in october", 250_000],
     ["was MRR above a hundred thousand in september", 100_000],
     ["was ARR over one point two million at the end of q3", 1_200_000],
+    ["was MRR above fifty k in june", 50_000],
   ])("an amount said in words is the threshold checked: %s", (q, value) => {
     expect(plan(q).interpretation?.yes_no).toMatchObject({ kind: "threshold", value });
   });
