@@ -4,7 +4,7 @@
  * the last 30 days. A Stripe-compatible account (the fake) scripted with such changes, pulled by the real
  * connector and built; each customer's month-end MRR and movement, Jul–Nov (Nov month to date).
  *
- * 1. A price or quantity change with `proration_behavior: none` mid-period (Sep 14, renewing on the 5th): no
+ * 1. A price or quantity change (or an item removed or added) with `proration_behavior: none` mid-period (Sep 14, renewing on the 5th): no
  *    proration line; the Sep 5 invoice billed the old items for Sep 5 → Oct 5, the Oct 5 invoice bills the new
  *    ones. The change happened between those renewals and MRR changes at that instant (the metric's definition),
  *    so it is dated inside that interval, at its middle (Sep 20): Sep 30 reads the new amount (contraction or
@@ -39,6 +39,7 @@ async function undatedAccount(): Promise<StripeAccount> {
     basic: a.price(basic, { unitAmount: 2000, interval: "month" }),
     team: a.price(team, { unitAmount: 5000, interval: "month" }),
     teamAnnual: a.price(team, { unitAmount: 60000, interval: "year" }),
+    support: a.price(a.product({ name: "Support" }), { unitAmount: 1000, interval: "month" }),
   };
   const s = new Script();
   const subs: Record<string, StripeObject> = {};
@@ -71,6 +72,12 @@ async function undatedAccount(): Promise<StripeAccount> {
   // the same change with prorations: the proration lines date it (Sep 14) exactly
   start("Downgrade Prorated", "2026-03-05T10:00:00Z", [{ price: P.team, quantity: 2 }]);
   change("Downgrade Prorated", "2026-09-14T10:00:00Z", [{ price: P.basic }], "create_prorations");
+  // Team × 2 + Support ($110); Sep 14 Support removed and one seat less ($50) without proration
+  start("Item Removed", "2026-03-05T10:00:00Z", [{ price: P.team, quantity: 2 }, { price: P.support }]);
+  change("Item Removed", "2026-09-14T10:00:00Z", [{ price: P.team }]);
+  // Team ($50); Sep 14 Support added ($60) without proration: first billed Oct 5
+  start("Item Added", "2026-03-05T10:00:00Z", [{ price: P.team }]);
+  change("Item Added", "2026-09-14T10:00:00Z", [{ price: P.team }, { price: P.support }]);
   // Oct 10, before the 30 days: Oct 31 is read from the subscription as pulled
   start("Downgrade October", "2026-03-05T10:00:00Z", [{ price: P.team, quantity: 2 }]);
   change("Downgrade October", "2026-10-10T10:00:00Z", [{ price: P.basic }]);
@@ -130,7 +137,7 @@ function reference(): Record<string, string[]> {
 const pick = (o: Record<string, string[]>, names: string[]) => Object.fromEntries(names.map((n) => [n, o[n]]));
 
 describe("changes no invoice dates, older than Stripe's 30 days of events", () => {
-  test("a price or seat change without proration moves MRR inside the period it was made in, not at the next invoice", async () => {
+  test("a price or seat change, or an item removed or added, without proration moves MRR inside the period it was made in, not at the next invoice", async () => {
     const got = await story();
     //                                  Jul 31     Aug 31            Sep 30              Oct 31              Nov (to date)
     expect(pick(got, ["Control", "Downgrade Fifth", "Seats Fifth", "Upgrade Fifth", "Downgrade Late Renewal"])).toEqual(
@@ -142,6 +149,11 @@ describe("changes no invoice dates, older than Stripe's 30 days of events", () =
         "Downgrade Late Renewal": ["100", "100", "20 contraction", "20", "20"],
       },
     );
+    // an item removed or added the same way: Sep 30 without it, with it
+    expect(pick(got, ["Item Removed", "Item Added"])).toEqual({
+      "Item Removed": ["110", "110", "50 contraction", "50", "50"],
+      "Item Added": ["50", "50", "60 expansion", "60", "60"],
+    });
     expect(pick(got, ["Downgrade Prorated", "Downgrade October", "Upgrade Recent"])).toEqual({
       "Downgrade Prorated": ["100", "100", "20 contraction", "20", "20"],
       "Downgrade October": ["100", "100", "100", "20 contraction", "20"],
@@ -154,6 +166,8 @@ describe("changes no invoice dates, older than Stripe's 30 days of events", () =
       "Seats Fifth",
       "Upgrade Fifth",
       "Downgrade Late Renewal",
+      "Item Removed",
+      "Item Added",
       "Downgrade Prorated",
       "Downgrade October",
       "Upgrade Recent",
