@@ -8,10 +8,15 @@
 --     subscription as it is now;
 --   * before that, from invoices (draft, void and uncollectible ones excluded): an item is what the
 --     line covering the instant bills (price, quantity, service period), a proration line from the
---     moment of the change on (a credit for unused time ends the old price there); the subscription
+--     moment of the change on (a credit for unused time ends the old price there). A change made without
+--     proration (`proration_behavior: none`) has no line of its own: an item billed for a period and for the next
+--     at another price or quantity (or not at all, or first billed at a renewal), no proration line between,
+--     changed during the first period, and is dated at its middle (with no next invoice yet, between the last one and `events_from`, the item as pulled differing:
+--     no event and no invoice says more once Stripe's 30 days have passed); the subscription
 --     counts from its first invoice being paid (or its creation) until `ended_at`, never during its
 --     trial, never after it went unpaid, and only while an invoice covers the instant (collection paused
---     with invoices voided, or a paused trial, leaves a gap). Past due: a renewal whose payment failed,
+--     with invoices voided, or a paused trial, leaves a gap: a pause older than Stripe's 30 days counts 0 from the
+--     first instant no paid or open invoice covers, as nothing dates the pause itself). Past due: a renewal whose payment failed,
 --     from its finalization until it was paid.
 --
 -- inputs_hash: what a subscription's rows are computed from besides the month ends (its own row, its events,
@@ -256,7 +261,9 @@ from_events as (
 
 -- before events_from: invoices
 billed_lines as (
-    select l.*
+    select
+        l.subscription_id, l.subscription_item_id, l.price_id, l.quantity, l.period_start_at, l.period_end_at,
+        l.is_proration, l.is_proration_credit
     from {{ ref('stg_stripe__invoice_lines') }} l
     join {{ ref('stg_stripe__invoices') }} i using (invoice_id)
     where i.status in ('open', 'paid') and l.subscription_item_id is not null
@@ -267,9 +274,13 @@ covering as (
     select
         c.subscription_id,
         c.month,
+        c.as_of,
         l.subscription_item_id,
         arg_max(
-            {'price_id': l.price_id, 'quantity': l.quantity, 'removed': l.is_proration_credit},
+            {
+                'price_id': l.price_id, 'quantity': l.quantity, 'removed': l.is_proration_credit,
+                'period_start_at': l.period_start_at, 'is_proration': l.is_proration
+            },
             (l.period_start_at, not l.is_proration_credit)
         ) as line
     from candidates c
@@ -277,13 +288,166 @@ covering as (
     where not c.from_events
     group by all
 ),
+regular_lines as (
+    -- each item's licensed lines billed in advance for a period (no prorations, no metered usage), with the next one
+    select
+        l.subscription_id,
+        l.subscription_item_id,
+        l.price_id,
+        l.quantity,
+        l.period_start_at,
+        l.period_end_at,
+        lag(l.period_start_at) over w as previous_start_at,
+        lead(l.period_start_at) over w as next_start_at,
+        lead(l.price_id) over w as next_price_id,
+        lead(l.quantity) over w as next_quantity
+    from billed_lines l
+    join {{ ref('stg_stripe__prices') }} p using (price_id)
+    where not l.is_proration and p.usage_type = 'licensed'
+    window w as (partition by l.subscription_id, l.subscription_item_id order by l.period_start_at)
+),
+prorated as (
+    -- when the subscription's proration lines start (each dates a change)
+    select distinct pl.subscription_id, pl.period_start_at
+    from {{ ref('stg_stripe__invoice_lines') }} pl
+    join {{ ref('stg_stripe__invoices') }} pi using (invoice_id)
+    where pl.is_proration and pi.status in ('open', 'paid')
+),
+current_items as (
+    select subscription_id, i.id as subscription_item_id, i.price.id as price_id, i.quantity
+    from (
+        select
+            subscription_id,
+            unnest(from_json(items, '{"data": [{"id": "VARCHAR", "price": {"id": "VARCHAR"}, "quantity": "BIGINT"}]}').data) as i
+        from {{ ref('stg_stripe__subscriptions') }}
+    )
+),
+quiet_since as (
+    -- the subscriptions with no event since `events_from` (what they are as pulled, they were then)
+    select s.subscription_id, me.events_from
+    from subscriptions s
+    cross join (select max(events_from) as events_from from month_ends) me
+    where not exists (select 1 from events e where e.subscription_id = s.subscription_id and e.created_at >= me.events_from)
+),
+renewals as (
+    -- when the subscription's licensed lines start (a renewal bills every item it keeps)
+    select distinct subscription_id, period_start_at from regular_lines
+),
+undated_changes as (
+    -- an item billed for a period, then at the next renewal at another price or quantity, or not at all while the
+    -- subscription renewed, with no proration line in between: changed (or removed) during that period without
+    -- proration (`proration_behavior: none`), which no invoice dates (the customer.subscription.updated event that
+    -- did is past Stripe's 30 days). The change lies between the two renewals; it is dated at the middle of that
+    -- interval (the month end on the later side of it reads the item as changed): the nearest estimate the
+    -- invoices allow, off by at most half a period. With no renewal since (a long period), the item as pulled
+    -- differs from its last line, or is gone, and no event since `events_from` says when: dated between the
+    -- line's start and `events_from`
+    select
+        r.subscription_id,
+        r.subscription_item_id,
+        r.period_start_at,
+        r.period_start_at + (r.period_end_at - r.period_start_at) / 2 as changed_at,
+        r.next_price_id,
+        r.next_quantity,
+        r.next_start_at is null as removed
+    from regular_lines r
+    where (
+            r.next_start_at = r.period_end_at and (r.next_price_id, r.next_quantity) is distinct from (r.price_id, r.quantity)
+            or r.next_start_at is null
+                and exists (
+                    select 1 from renewals n where n.subscription_id = r.subscription_id and n.period_start_at = r.period_end_at
+                )
+        )
+        and not exists (
+            select 1 from prorated p
+            where p.subscription_id = r.subscription_id
+                and p.period_start_at > r.period_start_at and p.period_start_at <= r.period_end_at
+        )
+    union all
+    select
+        r.subscription_id,
+        r.subscription_item_id,
+        r.period_start_at,
+        r.period_start_at + (q.events_from - r.period_start_at) / 2 as changed_at,
+        ci.price_id,
+        ci.quantity,
+        ci.subscription_item_id is null as removed
+    from regular_lines r
+    join quiet_since q using (subscription_id)
+    left join current_items ci using (subscription_id, subscription_item_id)
+    where r.next_start_at is null
+        and r.period_start_at < q.events_from and q.events_from < r.period_end_at
+        and (ci.price_id, ci.quantity) is distinct from (r.price_id, r.quantity)
+        and not exists (select 1 from prorated p where p.subscription_id = r.subscription_id and p.period_start_at > r.period_start_at)
+),
+undated_additions as (
+    -- the same for an item added without proration: first billed at a renewal (not the subscription's first
+    -- invoice), no proration line since the renewal before; or in the subscription as pulled, never billed, no
+    -- event since `events_from`, while a line covers that instant. Counted from the middle of the interval
+    select
+        r.subscription_id,
+        r.subscription_item_id,
+        r.price_id,
+        r.quantity,
+        prev.period_start_at + (r.period_start_at - prev.period_start_at) / 2 as changed_at,
+        r.period_start_at as billed_from
+    from regular_lines r
+    join regular_lines prev
+        on prev.subscription_id = r.subscription_id and prev.period_end_at = r.period_start_at
+        and prev.subscription_item_id <> r.subscription_item_id
+    where r.previous_start_at is null
+        and not exists (
+            select 1 from prorated p
+            where p.subscription_id = r.subscription_id
+                and p.period_start_at > prev.period_start_at and p.period_start_at <= r.period_start_at
+        )
+    qualify row_number() over (partition by r.subscription_id, r.subscription_item_id order by prev.period_start_at desc) = 1
+    union all
+    select
+        ci.subscription_id,
+        ci.subscription_item_id,
+        ci.price_id,
+        ci.quantity,
+        r.period_start_at + (q.events_from - r.period_start_at) / 2 as changed_at,
+        q.events_from as billed_from
+    from current_items ci
+    join quiet_since q using (subscription_id)
+    join regular_lines r
+        on r.subscription_id = ci.subscription_id and r.period_start_at < q.events_from and q.events_from < r.period_end_at
+    join {{ ref('stg_stripe__prices') }} p on p.price_id = ci.price_id and p.usage_type = 'licensed'
+    where not exists (
+            select 1 from regular_lines o
+            where o.subscription_id = ci.subscription_id and o.subscription_item_id = ci.subscription_item_id
+        )
+        and not exists (select 1 from prorated p where p.subscription_id = r.subscription_id and p.period_start_at > r.period_start_at)
+    qualify row_number() over (partition by ci.subscription_id, ci.subscription_item_id order by r.period_start_at desc) = 1
+),
+item_rows as (
+    -- each item a month bills (an undated change read from the instant it is dated at)
+    select
+        cv.subscription_id,
+        cv.month,
+        cv.subscription_item_id,
+        coalesce(u.next_price_id, cv.line.price_id) as price_id,
+        coalesce(u.next_quantity, cv.line.quantity) as quantity
+    from covering cv
+    left join undated_changes u
+        on u.subscription_id = cv.subscription_id
+        and u.subscription_item_id = cv.subscription_item_id
+        and u.period_start_at = cv.line.period_start_at
+        and not cv.line.is_proration
+        and cv.as_of >= u.changed_at
+    where not cv.line.removed and not coalesce(u.removed, false)
+    union all
+    select c.subscription_id, c.month, a.subscription_item_id, a.price_id, a.quantity
+    from candidates c
+    join undated_additions a on a.subscription_id = c.subscription_id and c.as_of >= a.changed_at and c.as_of < a.billed_from
+    where not c.from_events
+),
 billed_item_rows as (
     -- one row per item a month bills, and how many items that month bills
-    select
-        subscription_id, month, subscription_item_id, line.price_id, line.quantity,
-        count(*) over (partition by subscription_id, month) as items_billed
-    from covering
-    where not line.removed
+    select *, count(*) over (partition by subscription_id, month) as items_billed
+    from item_rows
 ),
 multi_item_months as (
     -- the months that bill more than one item (a subscription with several prices): their lists in item id order,
