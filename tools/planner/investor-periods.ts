@@ -47,13 +47,16 @@ const TRAILING: [RegExp, string][] = [
   // here, written as the twelve months ending with that month below (throughMonth)
   [
     new RegExp(
-      `\\b(?:(?:on|over|for|in)\\s+)?(?:a\\s+|the\\s+)?(?:(?:trailing|last|past|rolling)[\\s-]+)?${NUM_N}[\\s-]+months?(?:\\s+basis)?\\s+(?:through|thru|to|ending(?:\\s+in)?|ended|up\\s+to)\\s+(?=${MONTH}\\b)`,
+      `\\b(?:(?:on|over|for|in)\\s+)?(?:a\\s+|the\\s+)?(?:(?:trailing|last|past|rolling)[\\s-]+)?${NUM_N}[\\s-]+months?(?:\\s+basis)?\\s+(?:through|thru|to|ending(?:\\s+in)?|ended|up\\s+to)\\s+(?=${MONTH}\\b(?!\\s+\\d{1,2}(?:st|nd|rd|th)?\\b))`,
       "g",
     ),
     "MONTHS_THROUGH $1 ",
   ],
   [
-    new RegExp(`\\b(?:ttm|ltm)\\s+(?:through|thru|to|ending(?:\\s+in)?|ended|up\\s+to)\\s+(?=${MONTH}\\b)`, "g"),
+    new RegExp(
+      `\\b(?:ttm|ltm)\\s+(?:through|thru|to|ending(?:\\s+in)?|ended|up\\s+to)\\s+(?=${MONTH}\\b(?!\\s+\\d{1,2}(?:st|nd|rd|th)?\\b))`,
+      "g",
+    ),
     "MONTHS_THROUGH 12 ",
   ],
   // "on a trailing twelve-month basis", "TTM", "LTM": the last twelve whole months

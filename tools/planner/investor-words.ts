@@ -23,7 +23,7 @@ const INVESTOR_WORDS: [RegExp, string][] = [
     "$1 average daily active users",
   ],
   [
-    /\b((?:gross\s+)?(?:mrr|revenue|dollar)\s+churn(?:\s+rate)?)\b(.*?)[\s,;—–-]*(?:(?:with|including|incl\.?)\s+(?:the\s+)?(?:downgrades|contraction)(?:\s+included)?|(?:downgrades|contraction)\s+(?:included|counted|in))(?=[\s?.!]*$|\s*[,;—–-])/gi,
+    /\b((?:gross\s+)?(?:mrr|revenue|dollar)\s+churn(?:\s+rate)?)\b(.*?)[\s,;—–-]*(?:(?:with|including|incl\.?)\s+(?:the\s+)?(?:downgrades|contraction)(?:\s+included)?|(?:downgrades|contraction)\s+(?:included|counted|in))(?=[\s?.!…]*$|\s*[,;—–-])/gi,
     "$1$2",
   ],
   [
@@ -35,6 +35,11 @@ const INVESTOR_WORDS: [RegExp, string][] = [
   [
     /\b((?:upsell|upsells|expansion|upgrades?)(?:\s+(?:revenue|mrr|money))?)\s+(?:did|do|have|has|had)\s+(?:our\s+|the\s+|your\s+)?(?:existing|current|installed[\s-]+base)\s+(?:customers|accounts|clients|base)\s+(?:add|added|bring\s+in|brought\s+in|contribute|contributed|generate|generated)\b/gi,
     "$1",
+  ],
+  // "how fast does the team get back to customers": the team that gets back to customers is us
+  [
+    /\b(does|did|do)\s+(?:the|our|your)\s+(?:support\s+|cs\s+|success\s+)?team\s+(get|reply|respond|answer)\b/gi,
+    "$1 we $2",
   ],
   // "what's the average customer worth to you per month": ARPA is a month's MRR per customer by its definition (the
   // month is no breakdown by month)

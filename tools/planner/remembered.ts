@@ -45,7 +45,7 @@ const REMEMBERED: [RegExp, string][] = [
     ", right?",
   ],
   // "does that hold?", "does that still hold up?", "is that still accurate?"
-  [/\s*[,;—–-]*\s*\b(?:does|will|would)\s+(?:that|it|this)\s+(?:still\s+)?hold(?:\s+up)?\s*\??\s*$/i, ", right?"],
+  [/\s*[,;—–-]*\s*\b(?:does|will|would)\s+(?:that|it|this)\s+(?:still\s+)?hold(?:\s+up)?[\s?.!…]*$/i, ", right?"],
   // "…, for comparison?", "for reference": the number itself is the ask
   [/\s*[,;—–-]+\s*(?:just\s+)?(?:for|as\s+a)\s+(?:comparison|reference|context)\s*(?=[?.!]*$)/i, ""],
 ];

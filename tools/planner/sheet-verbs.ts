@@ -18,14 +18,14 @@ const SHEET_VERBS: [RegExp, string][] = [
   // "pivot MRR by plan for last month — which plan is the biggest row?"
   [
     new RegExp(
-      String.raw`^\s*pivot\s+(.+?)\s+by\s+${BY}\b(.*?)${TAIL}(?:\w+\s+)?${BIGGEST}(?:\s+(?:row|one|line|cell|value))?\s*\??\s*$`,
+      String.raw`^\s*pivot\s+(.+?)\s+by\s+${BY}\b(.*?)${TAIL}(?:\w+\s+)?${BIGGEST}(?:\s+(?:row|one|line|cell|value))?[\s?.!…]*$`,
       "i",
     ),
     "which $2 had the highest $1$3",
   ],
   [
     new RegExp(
-      String.raw`^\s*pivot\s+(.+?)\s+by\s+${BY}\b(.*?)${TAIL}(?:\w+\s+)?${SMALLEST}(?:\s+(?:row|one|line|cell|value))?\s*\??\s*$`,
+      String.raw`^\s*pivot\s+(.+?)\s+by\s+${BY}\b(.*?)${TAIL}(?:\w+\s+)?${SMALLEST}(?:\s+(?:row|one|line|cell|value))?[\s?.!…]*$`,
       "i",
     ),
     "which $2 had the lowest $1$3",
@@ -33,14 +33,14 @@ const SHEET_VERBS: [RegExp, string][] = [
   // "group won amount by owner YTD, sort desc — who's on top?"
   [
     new RegExp(
-      String.raw`^\s*group\s+(.+?)\s+by\s+${BY}\b(.*?)[\s,;:—–-]*\bsort(?:ed)?(?:\s+(?:it|them|by\s+\w+))?\s+(?:desc|descending|high\s+to\s+low|largest\s+first)\b(?:${TAIL}(?:top|first|#\s*1|on\s+top)(?:\s+(?:row|one))?)?\s*\??\s*$`,
+      String.raw`^\s*group\s+(.+?)\s+by\s+${BY}\b(.*?)[\s,;:—–-]*\bsort(?:ed)?(?:\s+(?:it|them|by\s+\w+))?\s+(?:desc|descending|high\s+to\s+low|largest\s+first)\b(?:${TAIL}(?:top|first|#\s*1|on\s+top)(?:\s+(?:row|one))?)?[\s?.!…]*$`,
       "i",
     ),
     "top $2 by $1$3",
   ],
   [
     new RegExp(
-      String.raw`^\s*group\s+(.+?)\s+by\s+${BY}\b(.*?)[\s,;:—–-]*\bsort(?:ed)?(?:\s+(?:it|them|by\s+\w+))?\s+(?:asc|ascending|low\s+to\s+high|smallest\s+first)\b(?:${TAIL}(?:top|first|#\s*1|on\s+top)(?:\s+(?:row|one))?)?\s*\??\s*$`,
+      String.raw`^\s*group\s+(.+?)\s+by\s+${BY}\b(.*?)[\s,;:—–-]*\bsort(?:ed)?(?:\s+(?:it|them|by\s+\w+))?\s+(?:asc|ascending|low\s+to\s+high|smallest\s+first)\b(?:${TAIL}(?:top|first|#\s*1|on\s+top)(?:\s+(?:row|one))?)?[\s?.!…]*$`,
       "i",
     ),
     "bottom $2 by $1$3",
@@ -55,7 +55,7 @@ const SHEET_VERBS: [RegExp, string][] = [
   [/\b(?:distinct|unique)\s+count\s+of\s+/gi, "number of "],
   // "where country = Germany", "where plan is Pro": in that value
   [
-    /\s+where\s+[a-z_]+\s*(?:=|==|is|equals)\s*['"]?([a-z][\w.-]*(?:\s+[a-z][\w.-]*)?)['"]?(?=[\s?.!]*$|\s*[,;])/gi,
+    /\s+where\s+[a-z_]+\s*(?:=|==|is|equals)\s*['"]?([a-z][\w.-]*(?:\s+[a-z][\w.-]*)?)['"]?(?=[\s?.!…]*$|\s*[,;])/gi,
     " in $1",
   ],
   // "avg of first response", "average of", "sum of won amount"

@@ -45,6 +45,12 @@ describe("trailing windows", () => {
     expect(main(q)).toMatchObject({ metric, period });
   });
 
+  test("an accounting period ending on a day is left to the accountant's reading", () => {
+    expect(investorPeriods("new customers in the three months ended june 30, 2026", DEMO_AT)).toBe(
+      "new customers in the three months ended june 30, 2026",
+    );
+  });
+
   test("the rewrite itself: twelve months through October run from November a year before", () => {
     expect(investorPeriods("nrr ttm through october", DEMO_AT)).toBe("nrr from November 2025 through October 2026");
   });
@@ -68,6 +74,7 @@ describe("a month against the prior month, and stocks as of a month end", () => 
     ["deals won vs the previous month for August", "deals_won", "2026-08", "2026-07"],
     ["new customers in July (Jul minus Jun)", "new_customers", "2026-07", "2026-06"],
     ["tickets opened delta vs prior month for May 2026", "tickets_opened", "2026-05", "2026-04"],
+    ["churned customers vs prior month, October… thanks!", "churned_customers", "2026-10", "2026-09"],
     ["MRR vs prior month, January", "mrr", "2026-01", "2025-12"],
   ])("%s", (q, metric, current, previous) => {
     expect(main(q)).toMatchObject({ metric, current, previous });
@@ -120,6 +127,8 @@ describe("investor words", () => {
     ["how much expansion did our existing accounts bring in last quarter", "expansion_mrr", "last_quarter"],
     ["how many deals in the pipe at the end of August", "open_deals", "2026-08"],
     ["days from created to closed-won in Q3", "sales_cycle_days", "2026-Q3"],
+    ["how fast does the support team get back to customers in September?", "first_response_minutes", "2026-09"],
+    ["how quickly did our team reply last month", "first_response_minutes", "last_month"],
   ])("%s", (q, metric, period) => {
     expect(main(q)).toMatchObject({ metric, period });
   });
