@@ -8,6 +8,10 @@ import { readPurpose } from "./purpose.ts";
 import { guardShare, readBelief } from "./belief.ts";
 import { boundOp } from "./bound-op.ts";
 import { figureValue } from "./figure.ts";
+import { investorPeriods } from "./investor-periods.ts";
+import { rememberedSaid } from "./remembered.ts";
+import { investorSaid } from "./investor-words.ts";
+import { sheetSaid } from "./sheet-verbs.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -433,7 +437,15 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   const said = saysExclusion(normalize(question).replace(/[?!.]+$/, ""));
   // "what do our customers pay us every month" is MRR, "moved to a cheaper plan" a downgrade (plain-words.ts)
   // ("which plan brings in the most money" is a ranking of MRR: ops-verbs.ts)
-  const written = analystSaid(moneyInOut(bringsInMost(plainWordsRead(said ? said.rest : question))));
+  // spreadsheet verbs ("pivot X by Y", "COUNTIF", "count of X where d = v": sheet-verbs.ts), investor grammar ("won
+  // back", "downgrades included": investor-words.ts), where a remembered figure came from (remembered.ts) and
+  // investor periods ("trailing quarter", "TTM through October", "delta vs prior month, Oct": investor-periods.ts)
+  const written = analystSaid(
+    investorPeriods(
+      rememberedSaid(investorSaid(sheetSaid(moneyInOut(bringsInMost(plainWordsRead(said ? said.rest : question)))))),
+      at,
+    ),
+  );
   // "payment failure rate Oct (failed ÷ attempts)": a share defined in parentheses, read when well defined
   const asked = definedRatio(written, catalog, at) ?? written;
   // "CMGR of MRR from March to September", "in how many months did failed payments exceed 40": read over the

@@ -10,12 +10,20 @@ import type { Plan, Refusal } from "./plan-types.ts";
 const SECOND_ASK =
   /(?:,\s*|\s+)(?:and|plus|also|&)\s+(?:also\s+)?(?=(?:how|what|what's|whats|which|who|when|where|did|do|does|is|are|was|were|can|could|have|has)\b)/i;
 
+/**
+ * "open pipeline today vs the Q4 sales target", "new customers in Q3 against our quota" (#15, batch 25): a number set
+ * against a target, quota or budget the catalog does not hold is the number, with the target not answered — only when
+ * the target ends the question (a period said after it, "vs budget for October", is the number's too: asked back).
+ */
+const VERSUS_TARGET =
+  /\s*[,;—–-]*\s+(?=(?:vs\.?|versus|against|compared\s+(?:to|with))\s+(?:(?:the|our|your|their|this|next)\s+)?(?:[\w'-]+\s+){0,3}?(?:targets?|quotas?|goals?|budgets?|forecasts?|projections?)\s*[?.!]*$)/i;
+
 type Read = (question: string) => Plan | Refusal;
 
 export function readTwoAsks(typed: string, whole: Plan | Refusal, read: Read): Plan | undefined {
   if (whole.status !== "refusal" || whole.kind !== "clarify" || !whole.unplaced?.length) return undefined;
   const text = typed.replace(/[‘’]/g, "'").trim();
-  const cut = SECOND_ASK.exec(text);
+  const cut = SECOND_ASK.exec(text) ?? VERSUS_TARGET.exec(text);
   if (!cut || SECOND_ASK.test(text.slice(cut.index + cut[0].length))) return undefined;
   const first = text.slice(0, cut.index).trim();
   const second = text
