@@ -12,6 +12,7 @@ import { investorPeriods } from "./investor-periods.ts";
 import { rememberedSaid } from "./remembered.ts";
 import { investorSaid } from "./investor-words.ts";
 import { sheetSaid } from "./sheet-verbs.ts";
+import { supportSaid } from "./support-words.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -440,11 +441,10 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // spreadsheet verbs ("pivot X by Y", "COUNTIF", "count of X where d = v": sheet-verbs.ts), investor grammar ("won
   // back", "downgrades included": investor-words.ts), where a remembered figure came from (remembered.ts) and
   // investor periods ("trailing quarter", "TTM through October", "delta vs prior month, Oct": investor-periods.ts)
+  // support and product words ("the team resolved", "busiest support day", "least sticky": support-words.ts)
+  const spoken = supportSaid(said ? said.rest : question);
   const written = analystSaid(
-    investorPeriods(
-      rememberedSaid(investorSaid(sheetSaid(moneyInOut(bringsInMost(plainWordsRead(said ? said.rest : question)))))),
-      at,
-    ),
+    investorPeriods(rememberedSaid(investorSaid(sheetSaid(moneyInOut(bringsInMost(plainWordsRead(spoken)))))), at),
   );
   // "payment failure rate Oct (failed ÷ attempts)": a share defined in parentheses, read when well defined
   const asked = definedRatio(written, catalog, at) ?? written;
