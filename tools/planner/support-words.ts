@@ -14,7 +14,7 @@
  * Only these shapes are written; anything else is left as typed. Vocabulary ("the support queue", "product activity")
  * is in the metric YAML synonyms.
  */
-const PERIOD_AHEAD = String.raw`(?=(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|last\s+(?:week|month|quarter|year)|this\s+(?:week|month|quarter|year)|(?:first|second|third|fourth)\s+(?:quarter|half)|[qh][1-4]|20\d\d)\b)`;
+const PERIOD_AHEAD = String.raw`(?=(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|last\s+(?:week|month|quarter|year)|this\s+(?:week|month|quarter|year)|(?:first|second|third|fourth)\s+(?:quarter|half)|[qh][1-4]|20\d\d)\b(?!['’]s\b))`;
 const WE_FORM: Record<string, string> = { does: "do", has: "have", is: "are", was: "were" };
 const REPLY = String.raw`(?:repl(?:y|ying|ied)|respond(?:ing|ed)?|answer(?:ing|ed)?|get(?:ting)?\s+back)`;
 const REPLY_TO = String.raw`(?:\s+to\s+(?:(?:the|our|new|support)\s+)*(?:tickets|customers|requests|people|users|emails|messages))?`;

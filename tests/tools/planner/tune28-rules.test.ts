@@ -143,5 +143,8 @@ describe("all of a period is the period", () => {
 
   test("all of something that is no period is left as typed", () => {
     expect(supportSaid("all of our customers on pro")).toBe("all of our customers on pro");
+    expect(supportSaid("what share of all of october's tickets were urgent")).toBe(
+      "what share of all of october's tickets were urgent",
+    );
   });
 });
