@@ -12,6 +12,7 @@ import { investorPeriods } from "./investor-periods.ts";
 import { rememberedSaid } from "./remembered.ts";
 import { investorSaid } from "./investor-words.ts";
 import { sheetSaid } from "./sheet-verbs.ts";
+import { salesSaid } from "./sales-words.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -442,7 +443,9 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // investor periods ("trailing quarter", "TTM through October", "delta vs prior month, Oct": investor-periods.ts)
   const written = analystSaid(
     investorPeriods(
-      rememberedSaid(investorSaid(sheetSaid(moneyInOut(bringsInMost(plainWordsRead(said ? said.rest : question)))))),
+      rememberedSaid(
+        investorSaid(sheetSaid(moneyInOut(bringsInMost(salesSaid(plainWordsRead(said ? said.rest : question)))))),
+      ),
       at,
     ),
   );
