@@ -77,6 +77,9 @@ export function salesSaid(text: string): string {
     .replace(/\bnew\s+business\s+(did|do|does|have|has|had)\s+([a-z']+)\s+(?:close|closed)\b/i, "won amount $1 $2 have")
     .replace(/\b(?:new\s+business\s+(?:(?:we|they)\s+)?closed|closed\s+new\s+business)\b/i, "won amount");
   if (DEALS_SAID.test(out)) out = out.replace(WON_OR_LOST, "closed ").replace(DECIDED, "closed");
+  // "how many deals were won or lost": one count of both, never set against each other ("won or lost more")
+  if (DEALS_SAID.test(out) && /\bhow\s+many\b/i.test(out) && !/\b(?:more|fewer|less|than|vs|versus)\b/i.test(out))
+    out = out.replace(/\b(?:either\s+)?(?:won\s+or\s+lost|lost\s+or\s+won)\b/i, "closed");
   out = out.replace(PERCENT_WON, (_m, said: string, deals: string, of: string) => `win rate of ${said}${deals}${of}`);
   out = out.replace(SHORTEST, (w) => (/^(?:longest|slowest)$/i.test(w) ? "highest" : "lowest"));
   if (DAYS_FROM.test(out)) {

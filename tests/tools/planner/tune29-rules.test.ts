@@ -26,6 +26,7 @@ describe("a count of deals won or lost together is deals closed", () => {
     ["how many deals closed, won or lost, in Q3?", "2026-Q3"],
     ["deals closed (won or lost) last month", "last_month"],
     ["how many deals were decided either way in september?", "2026-09"],
+    ["how many deals were won or lost in Q2?", "2026-Q2"],
     ["how many deals got resolved one way or the other last quarter?", "last_quarter"],
   ])("%s", (q, period) => {
     expect(main(q)).toMatchObject({ metric: "deals_closed", period });
