@@ -7,6 +7,7 @@ import { findPeriods } from "./periods.ts";
 import { wordsOf } from "./text.ts";
 import { filterText, understand, type Interpretation, type Understood } from "./understand.ts";
 import { shorthandSaid } from "./vocabulary.ts";
+import { filterOnWhole, wholeFilterAskBack } from "./share-whole.ts";
 
 /**
  * Two metrics in one question: "new minus churned MRR last month" (a difference), "tickets per customer last month"
@@ -286,7 +287,7 @@ const PART_SHARE_OF =
  * a metric that adds up over its dimensions (a count or an amount, not a rate or an average) has such a share, and
  * only a part that names a filter is one; otherwise undefined, and the question is read (or asked back) as before.
  */
-export function readShare(text: string, catalog: Catalog, at: Date): ArithmeticRead | undefined {
+export function readShare(text: string, catalog: Catalog, at: Date): ArithmeticRead | ArithmeticAskBack | undefined {
   const a = SHARE_OF.exec(text);
   const b = a ? undefined : PART_SHARE_OF.exec(text);
   // "how many of our deals are …": the count cue stays with the part ("how many" prefers a count to an amount)
@@ -310,6 +311,9 @@ export function readShare(text: string, catalog: Catalog, at: Date): ArithmeticR
   // one, with the same filters; otherwise a part is the metric with a filter said, over the metric with none
   const of = metric.part_of ? catalog.metrics.find((x) => x.name === metric.part_of) : undefined;
   if (!of && !part.filters.length) return undefined;
+  // "what percent of enterprise deals did we lose": a filter said of the whole is never dropped from it (share-whole.ts)
+  const onWhole = !of && a?.[1] ? filterOnWhole(a[1], part.interpretation.filters) : undefined;
+  if (onWhole) return wholeFilterAskBack(onWhole, part.interpretation.metric_label);
   const whole = of
     ? { metric: of, period: part.period, filters: part.filters }
     : { metric, period: part.period, filters: [] as Filter[] };

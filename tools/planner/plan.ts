@@ -13,6 +13,7 @@ import { rememberedSaid } from "./remembered.ts";
 import { investorSaid } from "./investor-words.ts";
 import { sheetSaid } from "./sheet-verbs.ts";
 import { supportSaid } from "./support-words.ts";
+import { salesSaid } from "./sales-words.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -444,7 +445,10 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // support and product words ("the team resolved", "busiest support day", "least sticky": support-words.ts)
   const spoken = supportSaid(said ? said.rest : question);
   const written = analystSaid(
-    investorPeriods(rememberedSaid(investorSaid(sheetSaid(moneyInOut(bringsInMost(plainWordsRead(spoken)))))), at),
+    investorPeriods(
+      rememberedSaid(investorSaid(sheetSaid(moneyInOut(bringsInMost(salesSaid(plainWordsRead(spoken))))))),
+      at,
+    ),
   );
   // "payment failure rate Oct (failed ÷ attempts)": a share defined in parentheses, read when well defined
   const asked = definedRatio(written, catalog, at) ?? written;
