@@ -12,6 +12,8 @@ import { investorPeriods } from "./investor-periods.ts";
 import { rememberedSaid } from "./remembered.ts";
 import { investorSaid } from "./investor-words.ts";
 import { sheetSaid } from "./sheet-verbs.ts";
+import { instantSaid } from "./instant.ts";
+import { billingSaid } from "./billing-words.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -442,7 +444,13 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // investor periods ("trailing quarter", "TTM through October", "delta vs prior month, Oct": investor-periods.ts)
   const written = analystSaid(
     investorPeriods(
-      rememberedSaid(investorSaid(sheetSaid(moneyInOut(bringsInMost(plainWordsRead(said ? said.rest : question)))))),
+      rememberedSaid(
+        investorSaid(
+          sheetSaid(
+            moneyInOut(bringsInMost(plainWordsRead(billingSaid(instantSaid(said ? said.rest : question), catalog)))),
+          ),
+        ),
+      ),
       at,
     ),
   );
@@ -475,7 +483,11 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
         readCheck(asked, catalog, at, side) ||
         deframed(asked, catalog, at))) ||
     core;
-  const rowsRead = grown.status === "plan" && !grown.interpretation ? withRowsReading(grown, catalog, at) : grown;
+  // a share said in a check read again ("was October's failed payments as a share of attempts higher than July's") is
+  // each period's share, never the change of the part alone: guarded as the plain reading is
+  const checked = grown === core ? grown : guardShare(asked, grown, at, coreQ);
+  const rowsRead =
+    checked.status === "plan" && !checked.interpretation ? withRowsReading(checked, catalog, at) : checked;
   const planned = rowsRead.status === "plan" ? withDirection(asked, rowsRead, catalog) : rowsRead;
   if (planned.status !== "plan" || !planned.interpretation) return planned;
   const metrics = [
