@@ -49,7 +49,7 @@ const BILLING_WORDS: [RegExp, string | ((...a: string[]) => string)][] = [
   ],
   // "how many former customers came back", "old clients that returned"
   [
-    /\b(?:old|former|lapsed|previous|past|churned|ex-?)\s*(?:customers|clients|accounts|logos)\s+(?:(?:that|who)\s+)?(?:came|come|have\s+come|has\s+come|returned|have\s+returned|has\s+returned|are\s+back|were\s+back)(?:\s+back)?\b/gi,
+    /\b(?:old|former|lapsed|previous|past|churned|ex-?)\s*(?:customers|clients|accounts|logos)\s+(?:(?:that|who)\s+)?(?:(?:came|come|have\s+come|has\s+come)\s+back|returned|have\s+returned|has\s+returned|are\s+back|were\s+back)\b/gi,
     "reactivated customers",
   ],
   // "how much net new ARR did we put on": added
@@ -77,8 +77,9 @@ const BILLING_WORDS: [RegExp, string | ((...a: string[]) => string)][] = [
     ),
     "what was failed payments as a share of payment attempts",
   ],
+  // (not when the rate is defined in the words: "payment failure rate (failed ÷ successful)" is read as defined)
   [
-    /\b(?:the\s+|our\s+)?(?:payment|charge|card)\s+failure\s+(?:rate|share|percentage|ratio)\b/gi,
+    /\b(?:the\s+|our\s+)?(?:payment|charge|card)\s+failure\s+(?:rate|share|percentage|ratio)\b(?![^?]*(?:[(÷/=]|\bdivided\s+by\b|\b(?:defined|taken|computed|calculated)\s+as\b))/gi,
     "failed payments as a share of payment attempts",
   ],
   // "what % of our customers did we lose in Q3": the customer churn rate

@@ -63,6 +63,23 @@ describe("payments said in words", () => {
     expect(main(q)).toMatchObject({ metric, period });
   });
 
+  test("where churned customers came from is no return", () => {
+    expect(main("which plan did most of the churned customers come from in Q3")).not.toMatchObject({
+      metric: "reactivated_customers",
+    });
+  });
+
+  test("a failure rate defined in the words is read as defined, never as failed over attempts", () => {
+    expect(refusal("card failure rate in May (declined / succeeded)").kind).toBe("clarify");
+  });
+
+  test("a metric's own name with a slash, said beside the ask, is no quotient defined", () => {
+    expect(main("My board keeps mentioning DAU/MAU. What was it in september?")).toMatchObject({
+      metric: "stickiness",
+      period: "2026-09",
+    });
+  });
+
   test.each([
     ["what share of payments bounced in september", "2026-09"],
     ["what was the payment failure rate last month", "last_month"],
