@@ -343,7 +343,7 @@ export function readBelief(typed: string, catalog: Catalog, at: Date, core: Core
 }
 
 const SHARE_SAID =
-  /\b(?:as\s+an?\s+|in\s+)?(?:share|percentage|percent|proportion|fraction|portion|pct)\s+of\s+(?:all\s+|our\s+|the\s+|total\s+)*([a-z][a-z -]*?)(?=$|[,;:]|\s+(?:in|for|during|over|than|vs|versus|compared)\b)/;
+  /\b(?:as\s+an?\s+|in\s+)?(?:share|percentage|percent|proportion|fraction|portion|pct)\s+of\s+(?:all\s+|our\s+|the\s+|total\s+)*([a-z][a-z -]*?)(?=$|[,;:]|\s+(?:in|for|during|over|than|vs|versus|compared|higher|lower|bigger|smaller|larger|greater|more|less|worse|better)\b)/;
 
 /**
  * "Are more of our tickets high priority in Q3 than in Q2, as a share of all tickets?": a plan that answers the

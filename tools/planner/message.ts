@@ -242,6 +242,17 @@ const readAway = (text: string) =>
  * The ask of a message with more than one part, the parts set aside and why; an ask-back when a part set aside could
  * change the number; undefined when the message is one part (the planner reads it as typed) or no part asks.
  */
+/** a quotient spelled out: "failed ÷ successful", "refunds / charges", "churned divided by starting" */
+const QUOTIENT = /÷|[a-z]\s*\/\s*[a-z]|\bdivided\s+by\b/i;
+
+function withoutSlashNames(text: string, catalog: Catalog): string {
+  let out = text.toLowerCase();
+  for (const m of catalog.metrics)
+    for (const name of [m.name, m.label ?? "", ...(m.synonyms ?? [])])
+      if (name.includes("/")) out = out.replaceAll(name.toLowerCase(), " ");
+  return out;
+}
+
 export function readMessage(message: string, catalog: Catalog, at: Date): MessageReading | MessageAskBack | undefined {
   if (INSTRUCTS_ANYWHERE.test(message)) return undefined;
   const parts = partsOf(message);
@@ -353,6 +364,10 @@ export function readMessage(message: string, catalog: Catalog, at: Date): Messag
     if (named && (asks(w) || marked(w))) return undefined;
     // ("we only sell in the US": a narrowing word is asked back even when what it narrows to is no catalog value)
     if (NARROWS.test(w.text)) return askBack(w.part.text, "narrows what is counted");
+    // "payment failure rate Aug (failed ÷ successful)": a quotient said beside the ask defines it, never context
+    // (a metric's own name with a slash, "DAU/MAU", is no quotient said)
+    if (QUOTIENT.test(withoutSlashNames(w.text, catalog)))
+      return askBack(w.part.text, "defines what is asked as a quotient");
     // "… but I'd like it for this week instead": a change of what is asked, never context
     if (named && /\binstead\b/i.test(w.text)) return askBack(w.part.text, "changes what is asked");
     // a value held by several columns ("Starter": a plan, a churn-risk tier) gives way when the ask names any of them

@@ -161,7 +161,7 @@ const RULES: Rule[] = [
   },
   // "the first half of the year", "H2 2025", "second half of 2025": six months, the current half up to today
   {
-    re: /\b(?:the\s+)?(first|second|1st|2nd)\s+half(?:(?:\s+of)?(?:\s+(?:the|this)\s+year|\s+(last)\s+year|\s+(\d{4}))\b|(?!\s+of\b)(?=\s|$))|\bh([12])(?:\s+(\d{4}))?\b/g,
+    re: /\b(?:the\s+)?(first|second|1st|2nd)\s+half(?:(?:\s+of)?(?:\s+(?:the|this)\s+year|\s+(last)\s+year|\s+(\d{4}))\b|(?!\s+of\b)(?=[\s,;:?!.]|$))|\bh([12])(?:\s+(\d{4}))?\b/g,
     make: (m, today) => {
       const second = m[1] ? /^(?:second|2nd)$/.test(m[1]) : m[4] === "2";
       const said = m[3] ?? m[5];

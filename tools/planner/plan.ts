@@ -14,6 +14,8 @@ import { investorSaid } from "./investor-words.ts";
 import { sheetSaid } from "./sheet-verbs.ts";
 import { supportSaid } from "./support-words.ts";
 import { salesSaid } from "./sales-words.ts";
+import { instantSaid } from "./instant.ts";
+import { billingSaid } from "./billing-words.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -446,7 +448,11 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   const spoken = supportSaid(said ? said.rest : question);
   const written = analystSaid(
     investorPeriods(
-      rememberedSaid(investorSaid(sheetSaid(moneyInOut(bringsInMost(salesSaid(plainWordsRead(spoken))))))),
+      rememberedSaid(
+        investorSaid(
+          sheetSaid(moneyInOut(bringsInMost(salesSaid(plainWordsRead(billingSaid(instantSaid(spoken), catalog)))))),
+        ),
+      ),
       at,
     ),
   );
@@ -479,7 +485,11 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
         readCheck(asked, catalog, at, side) ||
         deframed(asked, catalog, at))) ||
     core;
-  const rowsRead = grown.status === "plan" && !grown.interpretation ? withRowsReading(grown, catalog, at) : grown;
+  // a share said in a check read again ("was October's failed payments as a share of attempts higher than July's") is
+  // each period's share, never the change of the part alone: guarded as the plain reading is
+  const checked = grown === core ? grown : guardShare(asked, grown, at, coreQ);
+  const rowsRead =
+    checked.status === "plan" && !checked.interpretation ? withRowsReading(checked, catalog, at) : checked;
   const planned = rowsRead.status === "plan" ? withDirection(asked, rowsRead, catalog) : rowsRead;
   if (planned.status !== "plan" || !planned.interpretation) return planned;
   const metrics = [
