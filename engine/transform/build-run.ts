@@ -377,7 +377,7 @@ export class BuildRun {
         else this.queue.splice(this.requeued, 0, name);
         return;
       }
-      const { created, checked, same, mergeKey, deferred } = built;
+      const { created, checked, same, mergeKey, deferred, replaced } = built;
       const rows = checked.rows ?? created ?? (await this.countRows(model));
       r.rows = Number(rows ?? 0);
       // a table rebuilt to the very rows it had keeps the data version those rows are (materialize.ts):
@@ -403,6 +403,7 @@ export class BuildRun {
           keys,
           base: this.s.history.outputVersion.get(name),
           version,
+          ...(strategy === "merge" && replaced === 0 ? { disjoint: true } : {}),
         });
       // a table whose row diff only replaced rows by its key: its added rows are the publish's merge part
       if (mergeKey && version === this.s.runId)
@@ -482,7 +483,15 @@ export class BuildRun {
     sql: string,
     r: ModelResult,
   ): Promise<
-    | { created?: number; checked: { rows?: number }; same?: string; mergeKey?: string[]; deferred?: DataTest[] }
+    | {
+        created?: number;
+        checked: { rows?: number };
+        same?: string;
+        mergeKey?: string[];
+        deferred?: DataTest[];
+        /** a merge: the live rows its keys replaced */
+        replaced?: number;
+      }
     | typeof ROLLED_BACK
   > {
     const { db, graph, history, relations, schemas, attached, options } = this.s;
@@ -505,7 +514,7 @@ export class BuildRun {
     }
     await this.group.begin();
     const key = options.noTests ? undefined : publishKey(model, tests);
-    const { created, deleted, same, diffed, keyed } = await materialize(
+    const { created, deleted, replaced, same, diffed, keyed } = await materialize(
       db,
       model,
       sql,
@@ -563,7 +572,7 @@ export class BuildRun {
     const whole = [...checked.results];
     r.tests.push(...tests.map((t) => (onDelta.has(t) ? delta.shift() : whole.shift())!));
     throwIfFailed(model, r.tests);
-    return { created, checked, same, mergeKey: keyed ? key : undefined };
+    return { created, checked, same, mergeKey: keyed ? key : undefined, replaced };
   }
 
   /** The data version a table model built whole in this run is (its run id); none for an incremental model. */

@@ -37,7 +37,15 @@ export async function materialize(
   schemas: Set<string>,
   /** a table's key (publishKey): the row diff says whether its added rows are a merge part by it */
   key?: string[],
-): Promise<{ created?: number; deleted?: number; same?: string; diffed?: boolean; keyed?: boolean }> {
+): Promise<{
+  created?: number;
+  deleted?: number;
+  /** a merge: how many live rows its delta's keys replaced (0: every key was new to the table) */
+  replaced?: number;
+  same?: string;
+  diffed?: boolean;
+  keyed?: boolean;
+}> {
   const rel = liveRelation(model);
   if (!schemas.has(model.schema)) await db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(model.schema)}`);
   if (model.materialized === "incremental" && existing === "table" && !fullRefresh) {
@@ -69,13 +77,18 @@ export async function materialize(
               `SELECT count(*) AS n FROM ${rel} WHERE EXISTS (SELECT 1 FROM ${dp_delta} WHERE ${match} AND ${dp_delta}.${ident(TOMBSTONE)})`,
             )
           : undefined;
-        await db.run(`DELETE FROM ${rel} WHERE EXISTS (SELECT 1 FROM ${dp_delta} WHERE ${match})`);
+        // the rows it removes: none means no key of the delta was in the table, so its rows hide no earlier row
+        // (the publish's view then needs no anti-join against them: table-parts.ts `disjoint`)
+        const removed = await db.one<{ Count: number }>(
+          `DELETE FROM ${rel} WHERE EXISTS (SELECT 1 FROM ${dp_delta} WHERE ${match})`,
+        );
         if (marked) {
           await db.run(`DELETE FROM ${dp_delta} WHERE ${ident(TOMBSTONE)}`);
           await db.run(`ALTER TABLE ${dp_delta} DROP COLUMN ${ident(TOMBSTONE)}`);
         }
         await db.run(`INSERT INTO ${rel} BY NAME SELECT * FROM ${dp_delta}`);
-        return { deleted: Number(deleted?.n ?? 0) };
+        const replaced = Number(removed?.Count);
+        return { deleted: Number(deleted?.n ?? 0), ...(Number.isFinite(replaced) ? { replaced } : {}) };
       } else {
         // delete+insert by time range: the key is the time column; replace every row in the delta's range
         const k = ident(keys[0]!);
