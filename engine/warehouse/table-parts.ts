@@ -225,7 +225,10 @@ async function rowGroupRows(db: Db, write: string, source: string, rows: number)
   return fit >= DUCKDB_ROW_GROUP ? undefined : Math.max(PROBE_ROWS, fit);
 }
 
-/** Writes `SELECT write FROM source` to a new part; returns its file name, size and the rows DuckDB's COPY wrote. */
+/**
+ * Writes `SELECT write FROM source` to a new part; returns its file name, size and the rows DuckDB's COPY wrote.
+ * `rows`: how many rows `source` holds, for the row groups' size (rowGroupRows).
+ */
 async function writePart(
   db: Db,
   dir: string,
@@ -342,9 +345,10 @@ export async function publishTable(
   if (plan === "delta" && previous && delta) {
     // a merge or append that added no rows (a 15-minute run re-landing objects unchanged) is the previous entry
     // under the new version: an empty part would be one more file every reader's view anti-joins
-    const added = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${ident(delta.temp)}`);
-    if (Number(added?.n ?? 0) === 0 && rows === previous.rows) return { entry: { ...previous, version }, written: 0 };
-    const part = await writePart(db, dir, stem, previous.write, ident(delta.temp), rows);
+    const added = Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${ident(delta.temp)}`))?.n ?? 0);
+    if (added === 0 && rows === previous.rows) return { entry: { ...previous, version }, written: 0 };
+    // the part's own rows size its row groups (a cron run's few hundred need no width probe), not the table's
+    const part = await writePart(db, dir, stem, previous.write, ident(delta.temp), added);
     const disjoint = delta.strategy === "merge" && delta.disjoint ? [part.file] : [];
     const entry: TableEntry = {
       ...previous,
