@@ -415,6 +415,25 @@ export function tableViewSql(dir: string, e: TableEntry, rel?: string): string {
   return `SELECT ${e.select} FROM (${arms.join(" UNION ALL ")})`;
 }
 
+/**
+ * The row count of a table's view as the sum of its layers' counts, when the view is a plain union (no part hides a
+ * row of another: no merge keys, or every part `disjoint`): the base table's count, which DuckDB keeps, and the parts'
+ * from their footers. Counted through the view, such a union read every row of the base (3.8M product events: ≈
+ * 60 ms of CPU each publish). Undefined when a part hides rows: then only the view says how many are left.
+ */
+export function unionCountSql(dir: string, e: TableEntry, rel: string): string | undefined {
+  // a table read from the base alone is counted through its view as before (DuckDB answers it from the catalog)
+  if (!e.parts.length || (e.keys && hiding(e, e.base !== undefined ? 0 : 1).length)) return undefined;
+  const dot = rel.indexOf(".");
+  const layers = [
+    ...(e.base !== undefined
+      ? [`(SELECT count(*) FROM ${ident(BASE_ALIAS)}.${qualified(rel.slice(0, dot), rel.slice(dot + 1))})`]
+      : []),
+    `(SELECT count(*) FROM read_parquet([${e.parts.map((p) => literal(join(dir, p))).join(", ")}], union_by_name = true))`,
+  ];
+  return layers.join(" + ");
+}
+
 /** The parts from index `from` on that can hide an earlier row by its key: all but the `disjoint` ones. */
 function hiding(e: TableEntry, from: number): string[] {
   const disjoint = new Set(e.disjoint ?? []);
