@@ -1,5 +1,5 @@
 import { DpError } from "../errors.ts";
-import { type Db, ident, qualified } from "../warehouse/duckdb.ts";
+import { type Db, ident, literal, qualified } from "../warehouse/duckdb.ts";
 import { compileSql, liveRelation } from "./compile.ts";
 import type { Model, ModelGraph } from "./models.ts";
 import { checkContract } from "./testing/contract-check.ts";
@@ -296,13 +296,13 @@ export async function applyRowDiff(
  */
 export async function recordVersions(db: Db, versions: Map<string, string | null>): Promise<void> {
   if (!versions.size) return;
-  const rels = JSON.stringify([...versions.keys()]);
-  await db.run(`DELETE FROM _dp.table_versions WHERE rel IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`, [rels]);
-  const set = [...versions].filter(([, v]) => v !== null);
+  // quoted literals: the names and versions bound as one JSON parameter and unnested cost ≈ 1.5 ms of CPU a DELETE
+  // and ≈ 0.8 an INSERT, against ≈ 0.5 each (two per commit group; ≈ 20 groups in a cron run)
+  await db.run(`DELETE FROM _dp.table_versions WHERE rel IN (${[...versions.keys()].map(literal).join(", ")})`);
+  const set = [...versions].filter((e): e is [string, string] => e[1] !== null);
   if (set.length)
     await db.run(
-      `INSERT INTO _dp.table_versions (rel, version) SELECT r[1], r[2] FROM (SELECT unnest(from_json($1, '[["VARCHAR"]]')) AS r)`,
-      [JSON.stringify(set)],
+      `INSERT INTO _dp.table_versions (rel, version) VALUES ${set.map(([r, v]) => `(${literal(r)}, ${literal(v)})`).join(", ")}`,
     );
 }
 
