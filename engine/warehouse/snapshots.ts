@@ -31,6 +31,7 @@ import {
   readManifest,
   type TableDelta,
   tableViewSql,
+  unionCountSql,
 } from "./table-parts.ts";
 import { diskFullError, DpError } from "../errors.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
@@ -685,7 +686,9 @@ async function createRelations(
  * build10x)"); `dp doctor` still reads every part in full. A table that is one new part (written whole this
  * publish) is checked by that count, since its view is that part's columns cast back; any other table (parts
  * shared with the snapshot before, an incremental model's new part added to them, merge keys) is counted through
- * its view; a table copied into the snapshot file is read in full and counted. Each count must equal the
+ * its view, or, when that view is a plain union of the base and parts (no part hides a row: unionCountSql), as the
+ * sum of their counts, which is the view's count without reading every base row; a table copied into the snapshot
+ * file is read in full and counted. Each count must equal the
  * warehouse's; each view bound when it was created. A snapshot that fails is never named.
  *
  * New parts are read in multi-file scans of up to 200 (`read_parquet([...], union_by_name, filename)`,
@@ -708,6 +711,8 @@ async function verifySnapshot(
   const old = new Set(Object.values(before?.tables ?? {}).flatMap((e) => e.parts));
   const rels = Object.keys(manifest.tables);
   const counts = new Map<string, number>();
+  /** tables whose view is a plain union of base and parts: counted as the sum of their layers' counts */
+  const layerCounts: { rel: string; sql: string }[] = [];
   const viewCounts: { rel: string; view: string; small: boolean; inline?: boolean }[] = Object.keys(
     manifest.inline ?? {},
   ).map((rel) => ({ rel, view: relation(rel), small: true, inline: !kept.has(rel) }));
@@ -727,8 +732,15 @@ async function verifySnapshot(
         footers.push({ path: join(tablesDir, p), written, ...(one ? { rel } : {}) });
       else files.push({ path: join(tablesDir, p), ...(one ? { rel } : {}), small, rows: e.rows, width });
     }
-    if (!one) viewCounts.push({ rel, view: relation(rel), small });
+    const layers = one ? undefined : unionCountSql(tablesDir, e, rel);
+    if (layers) layerCounts.push({ rel, sql: layers });
+    else if (!one) viewCounts.push({ rel, view: relation(rel), small });
   }
+  if (layerCounts.length)
+    for (const r of await snap.all<{ k: number; n: number }>(
+      layerCounts.map((c, j) => `SELECT ${j} AS k, ${c.sql} AS n`).join(" UNION ALL "),
+    ))
+      counts.set(layerCounts[Number(r.k)]!.rel, Number(r.n));
   for (const [f, n] of await checkPartFooters(snap, footers)) if (f.rel) counts.set(f.rel, n);
   // small tables on the connection's one thread, then the rest on every thread
   for (const small of [true, false]) {

@@ -31,6 +31,13 @@ export interface TableEntry {
   parts: string[];
   /** merge keys: a row of a part is hidden by a row of a later part with the same key */
   keys?: string[];
+  /**
+   * Parts (of `parts`) whose keys were in no row of the table when their merge ran (its DELETE removed none): they
+   * hide no earlier row, so the view anti-joins nothing against them. An incremental model of immutable facts
+   * (product events by event id) adds such a part every run; without this every reader of its view, and the
+   * publish's read-back, anti-joined the whole base against them (3.8M keys: 50–180 ms of CPU a count).
+   */
+  disjoint?: string[];
   /** how the warehouse table's columns are written into a part (as text where Parquet would change a value: see asText) */
   write: string;
   /** the snapshot's view of the parts: each column cast back to its warehouse type where Parquet changed it */
@@ -82,6 +89,8 @@ export interface TableDelta {
   /** the version the table had before the rows were added */
   base?: string;
   version: string;
+  /** a merge whose keys matched no row of the table (its DELETE removed none): its part hides no earlier row */
+  disjoint?: boolean;
 }
 
 /** Parts stop being added once the deltas reach this share of the base part (or this many parts): the table is written whole again. */
@@ -216,7 +225,10 @@ async function rowGroupRows(db: Db, write: string, source: string, rows: number)
   return fit >= DUCKDB_ROW_GROUP ? undefined : Math.max(PROBE_ROWS, fit);
 }
 
-/** Writes `SELECT write FROM source` to a new part; returns its file name, size and the rows DuckDB's COPY wrote. */
+/**
+ * Writes `SELECT write FROM source` to a new part; returns its file name, size and the rows DuckDB's COPY wrote.
+ * `rows`: how many rows `source` holds, for the row groups' size (rowGroupRows).
+ */
 async function writePart(
   db: Db,
   dir: string,
@@ -333,13 +345,18 @@ export async function publishTable(
   if (plan === "delta" && previous && delta) {
     // a merge or append that added no rows (a 15-minute run re-landing objects unchanged) is the previous entry
     // under the new version: an empty part would be one more file every reader's view anti-joins
-    const added = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${ident(delta.temp)}`);
-    if (Number(added?.n ?? 0) === 0 && rows === previous.rows) return { entry: { ...previous, version }, written: 0 };
-    const part = await writePart(db, dir, stem, previous.write, ident(delta.temp), rows);
+    const added = Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${ident(delta.temp)}`))?.n ?? 0);
+    if (added === 0 && rows === previous.rows) return { entry: { ...previous, version }, written: 0 };
+    // the part's own rows size its row groups (a cron run's few hundred need no width probe), not the table's
+    const part = await writePart(db, dir, stem, previous.write, ident(delta.temp), added);
+    const disjoint = delta.strategy === "merge" && delta.disjoint ? [part.file] : [];
     const entry: TableEntry = {
       ...previous,
       version,
       parts: [...previous.parts, part.file],
+      ...(previous.disjoint?.length || disjoint.length
+        ? { disjoint: [...(previous.disjoint ?? []), ...disjoint] }
+        : {}),
       rows,
       bytes: previous.bytes + part.bytes,
     };
@@ -380,7 +397,7 @@ export function tableViewSql(dir: string, e: TableEntry, rel?: string): string {
     const using = e.keys.map(ident).join(", ");
     return arms
       .map((arm, i) => {
-        const later = e.parts.slice(i);
+        const later = hiding(e, i);
         return later.length
           ? `SELECT a.* FROM (${arm}) a ANTI JOIN (SELECT ${e.select} FROM ${list(later)}) b USING (${using})`
           : arm;
@@ -390,12 +407,37 @@ export function tableViewSql(dir: string, e: TableEntry, rel?: string): string {
   if (!e.keys || e.parts.length === 1) return `SELECT ${e.select} FROM ${list(e.parts)}`;
   const using = e.keys.map(ident).join(", ");
   const arms = e.parts.map((p, i) => {
-    const later = e.parts.slice(i + 1);
+    const later = hiding(e, i + 1);
     return later.length
       ? `SELECT a.* FROM ${list([p])} a ANTI JOIN ${list(later)} b USING (${using})`
       : `SELECT * FROM ${list([p])}`;
   });
   return `SELECT ${e.select} FROM (${arms.join(" UNION ALL ")})`;
+}
+
+/**
+ * The row count of a table's view as the sum of its layers' counts, when the view is a plain union (no part hides a
+ * row of another: no merge keys, or every part `disjoint`): the base table's count, which DuckDB keeps, and the parts'
+ * from their footers. Counted through the view, such a union read every row of the base (3.8M product events: ≈
+ * 60 ms of CPU each publish). Undefined when a part hides rows: then only the view says how many are left.
+ */
+export function unionCountSql(dir: string, e: TableEntry, rel: string): string | undefined {
+  // a table read from the base alone is counted through its view as before (DuckDB answers it from the catalog)
+  if (!e.parts.length || (e.keys && hiding(e, e.base !== undefined ? 0 : 1).length)) return undefined;
+  const dot = rel.indexOf(".");
+  const layers = [
+    ...(e.base !== undefined
+      ? [`(SELECT count(*) FROM ${ident(BASE_ALIAS)}.${qualified(rel.slice(0, dot), rel.slice(dot + 1))})`]
+      : []),
+    `(SELECT count(*) FROM read_parquet([${e.parts.map((p) => literal(join(dir, p))).join(", ")}], union_by_name = true))`,
+  ];
+  return layers.join(" + ");
+}
+
+/** The parts from index `from` on that can hide an earlier row by its key: all but the `disjoint` ones. */
+function hiding(e: TableEntry, from: number): string[] {
+  const disjoint = new Set(e.disjoint ?? []);
+  return e.parts.slice(from).filter((p) => !disjoint.has(p));
 }
 
 /**

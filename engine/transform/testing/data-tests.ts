@@ -15,6 +15,8 @@ export interface DataTest {
   sql: (relation: string) => string;
   /** the same count as an aggregate over the model's rows (aliased child), so all such tests of a model share one scan */
   aggregate?: string;
+  /** a relationships test: the model it references and the column there (build-run.ts tests a merge's delta against it) */
+  references?: { model: string; field: string };
   describe: string;
 }
 
@@ -85,6 +87,7 @@ function columnTest(model: Model, column: string, t: ColumnTest, graph: ModelGra
     id: `${model.name}.relationships(${column} → ${rel.to}.${rel.field})`,
     kind: "relationships",
     severity: rel.severity,
+    ...(target ? { references: { model: target.name, field: rel.field } } : {}),
     describe: `every ${column} exists in ${rel.to}.${rel.field}`,
     // as a FILTER the subquery becomes a mark join built on the parent; as a WHERE over uncommitted rows DuckDB may build on the child
     sql: (r) => `SELECT count(*) FILTER (WHERE ${orphan}) AS failures FROM ${r} AS child`,

@@ -345,6 +345,41 @@ test("a table rebuilt over its live version changes only the rows that differ: d
   expect(await rows(dir, "select id, s, y from marts.t")).toEqual([{ id: 1, s: "a", y: 2 }]);
 });
 
+test("the row diff removes a row with one live copy by its rowid and rows with several by their place: the table equals a full rebuild", async () => {
+  const col = "s";
+  const file = "models/marts/t.sql";
+  const values = (v: string) => `select * from (values ${v}) v(id, ${col})\n`;
+  const dir = writeProject({
+    "project.yaml": "name: diff\n",
+    [file]: values("(1, 'a'), (1, 'a'), (1, 'a'), (2, 'b'), (2, 'b'), (3, 'c'), (4, null), (5, 'e')"),
+  });
+  expect((await build(loadProject(dir))).ok).toBe(true);
+  const all = `select id, ${col} as s from marts.t order by all`;
+  // two of three copies gone, both copies of another, a single row gone, a NULL row kept, one changed, one added
+  writeFileSync(join(dir, file), values("(1, 'a'), (4, null), (5, 'E'), (6, 'f'), (6, 'f')"));
+  expect((await build(loadProject(dir))).ok).toBe(true);
+  const after = await rows(dir, all);
+  expect(after).toEqual([
+    { id: 1, s: "a" },
+    { id: 4, s: null },
+    { id: 5, s: "E" },
+    { id: 6, s: "f" },
+    { id: 6, s: "f" },
+  ]);
+  // again, from duplicates to one copy each and back
+  writeFileSync(join(dir, file), values("(1, 'a'), (1, 'a'), (4, null), (6, 'f')"));
+  expect((await build(loadProject(dir))).ok).toBe(true);
+  const third = await rows(dir, all);
+  await build(loadProject(dir), { fullRefresh: true });
+  expect(await rows(dir, all)).toEqual(third);
+  expect(third).toEqual([
+    { id: 1, s: "a" },
+    { id: 1, s: "a" },
+    { id: 4, s: null },
+    { id: 6, s: "f" },
+  ]);
+});
+
 test("a table rebuilt through the row diff runs its row-by-row tests on the rows it added: a bad new row still fails, the previous version stays", async () => {
   const stg = "models/staging/stg_orders.sql";
   const values = (rows: string) => `select * from (values ${rows}) t(order_id, customer, amount)\n`;

@@ -22,7 +22,7 @@ import {
   openWriter,
   publishSnapshot,
 } from "../../../engine/warehouse/snapshots.ts";
-import { checkPartFooters, readManifest } from "../../../engine/warehouse/table-parts.ts";
+import { checkPartFooters, readManifest, unionCountSql } from "../../../engine/warehouse/table-parts.ts";
 import { checkWarehouse } from "../../../engine/warehouse/warehouse-check.ts";
 import { snapshotRows, writeProject } from "../../helpers.ts";
 import "../../../connectors/index.ts";
@@ -172,6 +172,76 @@ sources:
     expect((await build(p)).ok).toBe(true);
     expect(manifest(dir).tables["staging.items"]!.parts).toHaveLength(3);
     expect(await snapshotRows(dir, "select count(*)::int as n from staging.items")).toEqual([{ n: 12001 }]);
+  }, 120_000);
+
+  test("a merge part whose keys were new to the table is marked disjoint and hides nothing: its view anti-joins only the parts that replaced rows, and readers see the warehouse's rows through updates, new keys and updates of those", async () => {
+    const dir = project();
+    const p = loadProject(dir);
+    await pull(p);
+    expect((await build(p)).ok).toBe(true);
+    const viewSql = async () =>
+      String(
+        (
+          await snapshotRows(
+            dir,
+            "select sql from duckdb_views() where view_name = 'items' and schema_name = 'staging'",
+          )
+        )[0]!.sql,
+      );
+    /** the snapshot's rows of staging.items against the warehouse's, as a count and an order-free hash */
+    const same = async () => {
+      const sql =
+        "select count(*)::int as n, count(distinct id)::int as k, sum(hash(id, v))::varchar as h from staging.items";
+      const db = await Db.open(p.paths.warehouse, { readOnly: true });
+      const want = await db.all(sql);
+      db.close();
+      expect(await snapshotRows(dir, sql)).toEqual(want);
+      return want[0] as { n: number; k: number };
+    };
+    const step = async (k: number, csv: string) => {
+      writeFileSync(join(dir, `data/items-${k}.csv`), `id,v\n${csv}\n`);
+      await pull(p);
+      expect((await build(p)).ok).toBe(true);
+      return manifest(dir).tables["staging.items"]!;
+    };
+
+    // only new keys: the part hides no row, and the view is a plain union
+    const two = await step(2, "12000,a12000\n12001,a12001");
+    expect(two.parts).toHaveLength(2);
+    expect(two.disjoint).toEqual([two.parts[1]!]);
+    expect(await viewSql()).not.toContain("ANTI JOIN");
+    // the read-back counts such a view as the sum of its parts' counts (their footers), not by reading its rows
+    const tablesDir = join(p.paths.snapshots, "tables");
+    expect(unionCountSql(tablesDir, two, "staging.items")).toContain("read_parquet");
+    expect(await same()).toMatchObject({ n: 12002, k: 12002 });
+
+    // an updated key (5) and a new one: this part replaces a row, so the first part is anti-joined against it
+    const three = await step(3, "5,b5\n12002,a12002");
+    expect(three.disjoint).toEqual([two.parts[1]!]);
+    expect(await viewSql()).toContain("ANTI JOIN");
+    expect(unionCountSql(tablesDir, three, "staging.items")).toBeUndefined();
+    expect(await same()).toMatchObject({ n: 12003, k: 12003 });
+    expect(await snapshotRows(dir, "select v from staging.items where id = 5")).toEqual([{ v: "b5" }]);
+
+    // a new key after it: disjoint again, and the update before it still hides the first part's row 5
+    const four = await step(4, "12003,a12003");
+    expect(four.disjoint).toEqual([two.parts[1]!, four.parts[3]!]);
+    expect(await same()).toMatchObject({ n: 12004, k: 12004 });
+
+    // an update of a key a disjoint part brought: the new part hides that part's row
+    const five = await step(5, "12000,b12000");
+    expect(five.disjoint).toEqual(four.disjoint);
+    expect(five.parts).toHaveLength(5);
+    expect(await same()).toMatchObject({ n: 12004, k: 12004 });
+    expect(await snapshotRows(dir, "select v from staging.items where id = 12000")).toEqual([{ v: "b12000" }]);
+    expect((await checkWarehouse(p, true)).ok).toBe(true);
+
+    // a full refresh writes the table whole: one part, nothing disjoint
+    expect((await build(p, { fullRefresh: true })).ok).toBe(true);
+    const whole = manifest(dir).tables["staging.items"]!;
+    expect(whole.parts).toHaveLength(1);
+    expect(whole.disjoint).toBeUndefined();
+    expect(await same()).toMatchObject({ n: 12004, k: 12004 });
   }, 120_000);
 
   test("a table model keyed by a unique, not-null column publishes the rows its row diff replaced or added as a part; a row removed writes it whole", async () => {
