@@ -518,14 +518,25 @@ function chooseBase(
 
 /**
  * Copies the checkpointed warehouse file to snapshots/bases/`name` and checks the copy: its size and its fileHash
- * must be the warehouse file's. On Linux the copy is written with O_DIRECT and synced (direct-copy.ts: no page-cache
- * copy of ≈ the whole warehouse), hashed as it is written and read back from the disk while the rest of the publish
- * runs (`verified`, awaited before the pointer moves); elsewhere, or where the filesystem refuses O_DIRECT, a reflink
- * or `copy_file_range` whose copy is hashed at once. The
+ * must be the warehouse file's. A reflink where the filesystem has them; else, on Linux, the copy is written with
+ * O_DIRECT and synced (direct-copy.ts: no page-cache copy of ≈ the whole warehouse), hashed as it is written and read
+ * back from the disk while the rest of the publish runs (`verified`, awaited before the pointer moves); elsewhere, or
+ * where the filesystem refuses O_DIRECT, `copy_file_range`. A reflink or a kernel copy is hashed at once. The
  * snapshot's read-back then opens it read-only and counts every table through its view. Undefined, and parts
  * instead, when the warehouse is not a local file, its WAL is not empty after the CHECKPOINT, or more than
  * COMPACT_FREE_SHARE of its blocks are free (a rebuild over an old file: the copy would carry the dead blocks).
  */
+/** A reflink of `src` at `dst`, or false (and nothing at `dst`) where the filesystem has none (ext4, tmpfs). */
+function reflink(src: string, dst: string): boolean {
+  try {
+    copyFileSync(src, dst, constants.COPYFILE_FICLONE_FORCE);
+    return true;
+  } catch {
+    rmSync(dst, { force: true });
+    return false;
+  }
+}
+
 function differs(): DpError {
   return new DpError("PUBLISH", "base check: the copy's bytes differ from the warehouse file's", { exitCode: 1 });
 }
@@ -556,10 +567,12 @@ async function publishBase(
   rmSync(tmp, { force: true });
   try {
     const bytes = statSync(path).size;
-    // O_DIRECT where the filesystem takes it (direct-copy.ts): no page-cache copy, on disk before the pointer moves
-    let hash = directCopyPossible(bytes) ? copyDirect(path, tmp) : undefined;
+    // a reflink where the filesystem has them (btrfs, XFS: no bytes copied); else O_DIRECT where it takes it
+    // (direct-copy.ts: no page-cache copy, on disk before the pointer moves); else the kernel's copy
+    const cloned = directCopyPossible(bytes) && reflink(path, tmp);
+    let hash = directCopyPossible(bytes) && !cloned ? copyDirect(path, tmp) : undefined;
     const direct = hash !== undefined;
-    if (!direct) copyFileSync(path, tmp, constants.COPYFILE_FICLONE);
+    if (!direct && !cloned) copyFileSync(path, tmp, constants.COPYFILE_FICLONE);
     const copied = statSync(tmp).size;
     if (copied !== bytes)
       throw new DpError("PUBLISH", `base check: the copy has ${copied} bytes where the warehouse file has ${bytes}`, {
