@@ -12,6 +12,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { Db, ident, literal, qualified } from "./duckdb.ts";
+import { copyDirect, directCopyPossible, fileHashDirect } from "./direct-copy.ts";
 import { log } from "../log.ts";
 import {
   BASE_ALIAS,
@@ -298,8 +299,9 @@ export async function publishSnapshot(
   // the base the last snapshot read, while its file is there: unchanged tables go on reading it
   const lastBase = before?.base && existsSync(join(basesDir(dir), before.base.file)) ? before.base : undefined;
   const choice = chooseBase(sized, columns, before, lastBase, versions, changes, tablesDir);
-  let base = choice === "new" ? await publishBase(project, db, name) : lastBase;
-  if (choice === "new" && !base) base = lastBase;
+  const made = choice === "new" ? await publishBase(project, db, name) : undefined;
+  const baseVerified = made?.verified;
+  let base = made?.entry ?? lastBase;
   const fresh = choice === "new" && base !== undefined && base !== lastBase;
   if (base) manifest.base = base;
   phase(fresh ? `base ${base!.file} (${base!.bytes} bytes)` : "base kept");
@@ -424,6 +426,10 @@ export async function publishSnapshot(
       snap.close();
     }
     phase("checkpoint and close");
+    if (baseVerified) {
+      await baseVerified;
+      phase("base read back");
+    }
     written += statSync(tmp).size;
     renameSync(tmp, join(dir, name));
   } catch (e) {
@@ -512,13 +518,35 @@ function chooseBase(
 }
 
 /**
- * Copies the checkpointed warehouse file to snapshots/bases/`name` (a reflink where the filesystem has them,
- * `copy_file_range` otherwise) and checks the copy: its size and its fileHash must be the warehouse file's. The
+ * Copies the checkpointed warehouse file to snapshots/bases/`name` and checks the copy: its size and its fileHash
+ * must be the warehouse file's. A reflink where the filesystem has them; else, on Linux, the copy is written with
+ * O_DIRECT and synced (direct-copy.ts: no page-cache copy of ≈ the whole warehouse), hashed as it is written and read
+ * back from the disk while the rest of the publish runs (`verified`, awaited before the pointer moves); elsewhere, or
+ * where the filesystem refuses O_DIRECT, `copy_file_range`. A reflink or a kernel copy is hashed at once. The
  * snapshot's read-back then opens it read-only and counts every table through its view. Undefined, and parts
  * instead, when the warehouse is not a local file, its WAL is not empty after the CHECKPOINT, or more than
  * COMPACT_FREE_SHARE of its blocks are free (a rebuild over an old file: the copy would carry the dead blocks).
  */
-async function publishBase(project: Project, db: Db, name: string): Promise<BaseEntry | undefined> {
+/** A reflink of `src` at `dst`, or false (and nothing at `dst`) where the filesystem has none (ext4, tmpfs). */
+function reflink(src: string, dst: string): boolean {
+  try {
+    copyFileSync(src, dst, constants.COPYFILE_FICLONE_FORCE);
+    return true;
+  } catch {
+    rmSync(dst, { force: true });
+    return false;
+  }
+}
+
+function differs(): DpError {
+  return new DpError("PUBLISH", "base check: the copy's bytes differ from the warehouse file's", { exitCode: 1 });
+}
+
+async function publishBase(
+  project: Project,
+  db: Db,
+  name: string,
+): Promise<{ entry: BaseEntry; verified: Promise<void> } | undefined> {
   const path = project.paths.warehouse;
   if (path === ":memory:" || path.startsWith("md:") || !existsSync(path)) return undefined;
   await db.run("CHECKPOINT");
@@ -539,18 +567,32 @@ async function publishBase(project: Project, db: Db, name: string): Promise<Base
   const tmp = join(dir, `.${name}.tmp`);
   rmSync(tmp, { force: true });
   try {
-    copyFileSync(path, tmp, constants.COPYFILE_FICLONE);
     const bytes = statSync(path).size;
+    // a reflink where the filesystem has them (btrfs, XFS: no bytes copied); else O_DIRECT where it takes it
+    // (direct-copy.ts: no page-cache copy, on disk before the pointer moves); else the kernel's copy
+    const cloned = directCopyPossible(bytes) && reflink(path, tmp);
+    let hash = directCopyPossible(bytes) && !cloned ? copyDirect(path, tmp) : undefined;
+    const direct = hash !== undefined;
+    if (!direct && !cloned) copyFileSync(path, tmp, constants.COPYFILE_FICLONE);
     const copied = statSync(tmp).size;
     if (copied !== bytes)
       throw new DpError("PUBLISH", `base check: the copy has ${copied} bytes where the warehouse file has ${bytes}`, {
         exitCode: 1,
       });
-    const hash = fileHash(path);
-    if (fileHash(tmp) !== hash)
-      throw new DpError("PUBLISH", "base check: the copy's bytes differ from the warehouse file's", { exitCode: 1 });
-    renameSync(tmp, join(dir, name));
-    return { file: name, bytes, hash };
+    if (!direct) {
+      hash = fileHash(path);
+      if (fileHash(tmp) !== hash) throw differs();
+    }
+    const file = join(dir, name);
+    renameSync(tmp, file);
+    // the direct copy is read back from the disk while the rest of the publish goes on; awaited before the pointer moves
+    const verified = direct
+      ? fileHashDirect(file).then((h) => {
+          if (h !== hash) throw differs();
+        })
+      : Promise.resolve();
+    verified.catch(() => {});
+    return { entry: { file: name, bytes, hash: hash! }, verified };
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e instanceof DpError
