@@ -38,17 +38,19 @@ export function envVarsIn(text: string): string[] {
 
 /**
  * Replace ${VAR} (or ${VAR:-default}) in every string of a config value.
- * `where` names the key path for the error; `needer` names who needs it. Values read are registered
+ * `where` names the key path for the error (a function: found only for an error, project.locate costs ≈30 ms the
+ * first time); `needer` names who needs it. Values read are registered
  * as secrets (redacted everywhere) unless `register` is false: an export target's ${HOME} is no secret.
  */
-export function interpolate<T>(value: T, where: string, needer: string, register = true): T {
+export function interpolate<T>(value: T, where: string | (() => string), needer: string, register = true): T {
+  const at = () => (typeof where === "string" ? where : where());
   if (typeof value === "string") {
     return value.replace(VAR, (_all, name: string, fallback: string | undefined) => {
       const v = process.env[name];
       if (v === undefined || v === "") {
         if (fallback !== undefined) return fallback;
         throw new DpError("ENV_MISSING", `environment variable ${name} is not set (needed by ${needer})`, {
-          where,
+          where: at(),
           fix: `export ${name}=... or add it to the project's .env file`,
         });
       }
@@ -56,10 +58,10 @@ export function interpolate<T>(value: T, where: string, needer: string, register
       return v;
     }) as T;
   }
-  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, `${where}[${i}]`, needer, register)) as T;
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, () => `${at()}[${i}]`, needer, register)) as T;
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, `${where}.${k}`, needer, register);
+    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, () => `${at()}.${k}`, needer, register);
     return out as T;
   }
   return value;

@@ -120,7 +120,7 @@ export function resolveSourceConfig(project: Project, name: string): Record<stri
   const source = project.source(name);
   return interpolate(
     source.config,
-    `${project.locate(["sources", name, "config"])} (sources.${name}.config)`,
+    () => `${project.locate(["sources", name, "config"])} (sources.${name}.config)`,
     `source "${name}"`,
   );
 }

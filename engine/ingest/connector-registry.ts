@@ -17,11 +17,12 @@ export function connectorNames(): string[] {
   return [...registry.keys()];
 }
 
-export async function getConnector(name: string, where: string): Promise<ConnectorDefinition<any>> {
+/** `where` names the key for the error (a function: found only for an error, project.locate costs ≈30 ms the first time). */
+export async function getConnector(name: string, where: string | (() => string)): Promise<ConnectorDefinition<any>> {
   const load = registry.get(name);
   if (!load) {
     throw new DpError("CONFIG", `unknown connector "${name}"`, {
-      where,
+      where: typeof where === "string" ? where : where(),
       fix: registry.size
         ? didYouMean(name, connectorNames())
         : "no connector is registered: import connectors/index.ts before pulling",

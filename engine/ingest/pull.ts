@@ -67,7 +67,7 @@ export async function loadSourceConnector(
   const source = project.source(name);
   const connector = await getConnector(
     source.connector,
-    `${project.locate(["sources", name, "connector"])} (sources.${name}.connector)`,
+    () => `${project.locate(["sources", name, "connector"])} (sources.${name}.connector)`,
   );
   assertSecretsFromEnv(project, name, connector);
   const resolved = resolveSourceConfig(project, name);

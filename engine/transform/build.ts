@@ -34,8 +34,11 @@ import {
   absentStreams,
   declaredEmptySelect,
   emptyStreamSelect,
+  notPulled,
   type OptionalStream,
   optionalStreams,
+  type PulledStreams,
+  pulledStreams,
   unpulledError,
 } from "./source-streams.ts";
 import { type DataTest, runTest, type TestResult, testsFor } from "./testing/data-tests.ts";
@@ -87,19 +90,29 @@ export async function refreshRawViews(
   project: Project,
   graph: ModelGraph,
   quarantined: Quarantined[] = [],
+  /** the streams each source's config pulls (pulledStreams), when the caller has them */
+  pulledBy?: PulledStreams,
 ): Promise<Set<string>> {
   const missing = new Set<string>();
   const seen = new Set<string>();
   const store = new StateStore(project.paths.state);
   const optional = optionalStreams(graph);
+  const pulled =
+    pulledBy ??
+    (await pulledStreams(
+      project,
+      [...graph.models.values()].flatMap((m) => m.sources),
+    ));
   for (const m of graph.models.values()) {
     for (const s of m.sources) {
       const key = `${s.source}.${s.stream}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const view = qualified("raw", rawViewName(s.source, s.stream));
-      if (!streamHasData(project.paths.raw, s.source, s.stream)) {
-        const empty = emptyStreamSelect(store, s.source, s.stream);
+      // a stream dropped from its source's config reads as one that never landed; its files stay for when it is back
+      const dropped = notPulled(pulled, s.source, s.stream);
+      if (dropped || !streamHasData(project.paths.raw, s.source, s.stream)) {
+        const empty = dropped ? undefined : emptyStreamSelect(store, s.source, s.stream);
         const declared = optional.get(key);
         if (empty) await db.run(`CREATE OR REPLACE VIEW ${view} AS ${empty}`);
         else if (declared) {
@@ -182,8 +195,9 @@ async function readAbsent(
   store: StateStore,
   selected: string[],
   reported?: ReadonlySet<string>,
+  pulled?: PulledStreams,
 ): Promise<AbsentStream[]> {
-  const absent = await absentStreams(project, graph, store, selected);
+  const absent = await absentStreams(project, graph, store, selected, pulled);
   const error = unpulledError(project, absent);
   if (error) throw error;
   const optional = absent.filter((a) => a.optional);
@@ -225,9 +239,13 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
     );
     for (const q of quarantined) log.error(quarantineMessage(project, q));
     const store = new StateStore(project.paths.state);
+    const pulled = await pulledStreams(
+      project,
+      [...graph.models.values()].flatMap((m) => m.sources),
+    );
     // a stream some selected model needs that its source does not pull can never land: exit 2, naming the key
-    absent = await readAbsent(project, graph, store, selected, options.reported);
-    const missing = await refreshRawViews(db, project, graph, quarantined);
+    absent = await readAbsent(project, graph, store, selected, options.reported, pulled);
+    const missing = await refreshRawViews(db, project, graph, quarantined, pulled);
     const relations = await liveRelations(db);
     await dropShadows(db, relations);
     const schemaRows = await db.all<{ schema_name: string }>(
@@ -240,7 +258,7 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
       history,
       store,
       runId,
-      streams: streamVersions(project.paths.raw, store, graph),
+      streams: streamVersions(project.paths.raw, store, graph, pulled),
       lastTests: await lastTestResults(db, history, selected),
       selected,
       attached: singular.attached,

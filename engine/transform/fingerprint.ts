@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { StateStore } from "../ingest/cursor-state.ts";
 import { streamDir } from "../ingest/lake-writer.ts";
 import type { Model, ModelGraph } from "./models.ts";
+import { notPulled, type PulledStreams } from "./source-streams.ts";
 import type { DataTest } from "./testing/data-tests.ts";
 
 /**
@@ -67,12 +68,22 @@ export function streamVersion(rawDir: string, store: StateStore, source: string,
 }
 
 /** Every raw stream the graph reads, versioned once per build. */
-export function streamVersions(rawDir: string, store: StateStore, graph: ModelGraph): Map<string, string> {
+export function streamVersions(
+  rawDir: string,
+  store: StateStore,
+  graph: ModelGraph,
+  /** the streams each source's config pulls: one dropped from it is read empty, whatever files it has */
+  pulled: PulledStreams = new Map(),
+): Map<string, string> {
   const out = new Map<string, string>();
   for (const m of graph.models.values())
     for (const s of m.sources) {
       const key = `${s.source}.${s.stream}`;
-      if (!out.has(key)) out.set(key, streamVersion(rawDir, store, s.source, s.stream));
+      if (!out.has(key))
+        out.set(
+          key,
+          notPulled(pulled, s.source, s.stream) ? "not pulled" : streamVersion(rawDir, store, s.source, s.stream),
+        );
     }
   return out;
 }

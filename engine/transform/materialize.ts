@@ -216,7 +216,9 @@ async function describe(db: Db, rel: string): Promise<Column[]> {
  * The grouping also keeps, per distinct row, how many live copies it has and the rowid of one: a row to remove that
  * has one live copy (every row of a table with a unique key) is deleted by that rowid. Matching the removed rows
  * back to the live table column by column with a window over its copies cost 5–30 ms of CPU a mart (the cron run's
- * `churn_risk`, `accounts`, `account_health`: 0.14 s a run in all); the window is left for rows with several copies.
+ * `churn_risk`, `accounts`, `account_health`: 0.14 s a run in all); the window is left for rows with several copies. *
+ * A table with a column named `rowid` hides DuckDB's row id (no other name reads it): every live copy of a row to
+ * remove is deleted by its values and the copies that stay are inserted again.
  */
 export async function applyRowDiff(
   db: Db,
@@ -231,11 +233,21 @@ export async function applyRowDiff(
   const goneTable = `${nextName}__gone`;
   const gone = ident(goneTable);
   const added = ident(addedName);
-  const side = ident("dp__side");
-  const rid = ident("dp__rid");
-  const copies = ident("dp__copies");
-  // a column named rowid would be read instead of the row's id
-  const byRowid = !names.some((c) => ["rowid", "dp__rid", "dp__copies"].includes(c.toLowerCase()));
+  // a column named rowid would be read instead of the row's id (DuckDB offers no other name for it)
+  const taken = new Set(names.map((c) => c.toLowerCase()));
+  const byRowid = !taken.has("rowid");
+  // the grouping's and the window's own columns, named apart from the table's
+  const free = (name: string) => {
+    let n = name;
+    while (taken.has(n.toLowerCase())) n = `${n}_`;
+    taken.add(n.toLowerCase());
+    return ident(n);
+  };
+  const side = free("dp__side");
+  const rid = free("dp__rid");
+  const copies = free("dp__copies");
+  const rowidAs = free("dp_rowid");
+  const nth = free("dp_k");
   try {
     await db.run(
       byRowid
@@ -265,20 +277,34 @@ export async function applyRowDiff(
       await db.run(
         `DELETE FROM ${rel} WHERE rowid IN (SELECT ${rid} FROM ${diff} WHERE ${side} > 0 AND ${copies} = 1)`,
       );
-    const several = byRowid ? Number(counts?.several ?? 0) : goneRows;
+    const several = byRowid ? Number(counts?.several ?? 0) : 0;
     if (several > 0) {
       // the k-th live copy of a row to remove goes with the k-th copy in `gone`
-      const from = byRowid
-        ? `(SELECT ${list} FROM (SELECT ${list}, unnest(range(${side})) FROM ${diff} WHERE ${side} > 0 AND ${copies} > 1))`
-        : gone;
+      const from = `(SELECT ${list} FROM (SELECT ${list}, unnest(range(${side})) FROM ${diff} WHERE ${side} > 0 AND ${copies} > 1))`;
       const same = names.map((c) => `a.${ident(c)} IS NOT DISTINCT FROM b.${ident(c)}`).join(" AND ");
       await db.run(
         `DELETE FROM ${rel} WHERE rowid IN (
-         SELECT a.dp_rowid FROM (
-           SELECT rowid AS dp_rowid, ${list}, row_number() OVER (PARTITION BY ${list}) AS dp_k FROM ${rel} a
+         SELECT a.${rowidAs} FROM (
+           SELECT rowid AS ${rowidAs}, ${list}, row_number() OVER (PARTITION BY ${list}) AS ${nth} FROM ${rel} a
            WHERE EXISTS (SELECT 1 FROM ${from} b WHERE ${same})) a
-         JOIN (SELECT ${list}, row_number() OVER (PARTITION BY ${list}) AS dp_k FROM ${from}) b ON ${same} AND a.dp_k = b.dp_k)`,
+         JOIN (SELECT ${list}, row_number() OVER (PARTITION BY ${list}) AS ${nth} FROM ${from}) b ON ${same} AND a.${nth} = b.${nth})`,
       );
+    }
+    if (goneRows > 0 && !byRowid) {
+      // a column shadows the row id: no live row can be named alone, so every live copy of a row to remove goes
+      // and the copies that stay (its live copies less those in `gone`) are inserted again
+      const kept = ident(`${nextName}__kept`);
+      const same = names.map((c) => `${rel}.${ident(c)} IS NOT DISTINCT FROM b.${ident(c)}`).join(" AND ");
+      const matched = `EXISTS (SELECT 1 FROM ${diff} b WHERE b.${side} > 0 AND ${same})`;
+      try {
+        await db.run(
+          `CREATE OR REPLACE TEMP TABLE ${kept} AS SELECT ${list} FROM ${rel} WHERE ${matched} EXCEPT ALL SELECT ${list} FROM ${gone}`,
+        );
+        await db.run(`DELETE FROM ${rel} WHERE ${matched}`);
+        await db.run(`INSERT INTO ${rel} (${list}) SELECT ${list} FROM ${kept}`);
+      } finally {
+        await db.run(`DROP TABLE IF EXISTS ${kept}`).catch(() => {});
+      }
     }
     if (addedRows > 0) await db.run(`INSERT INTO ${rel} (${list}) SELECT ${list} FROM ${added}`);
     return { gone: goneRows, added: addedRows, goneTable };

@@ -7,7 +7,8 @@ import { ident } from "../warehouse/duckdb.ts";
 import { loadModels, type Model, type ModelGraph } from "./models.ts";
 
 /**
- * The raw streams the models read, and what becomes of one that has never landed. A stream a model declares
+ * The raw streams the models read, and what becomes of one that has never landed (or that its source's config no
+ * longer pulls: its files stay in the lake, unread until the stream is listed again). A stream a model declares
  * in `optional_sources` (the account settings a token may not reach, the owners a project left out) is read as
  * an empty relation of its declared columns, so the marts build on what is present and the build says which
  * stream is absent; a stream some model needs that its source does not even pull is a config error naming
@@ -139,26 +140,32 @@ export async function absentStreams(
   graph: ModelGraph,
   store: StateStore,
   selected: Iterable<string> = graph.models.keys(),
+  /** the streams each source's config pulls (pulledStreams), when the caller has them */
+  pulledBy?: PulledStreams,
 ): Promise<AbsentStream[]> {
   const optional = optionalStreams(graph);
+  const names = [...selected];
+  const pulled =
+    pulledBy ??
+    (await pulledStreams(
+      project,
+      names.flatMap((n) => graph.models.get(n)?.sources ?? []),
+    ));
   const found = new Map<string, AbsentStream & { needs: string[]; reads: string[] }>();
-  for (const name of selected) {
+  for (const name of names) {
     const m = graph.models.get(name);
     for (const s of m?.sources ?? []) {
-      if (hasLanded(project.paths.raw, store, s.source, s.stream)) continue;
+      // a stream dropped from the source's config is absent whatever landed of it before (its files are kept)
+      if (!notPulled(pulled, s.source, s.stream) && hasLanded(project.paths.raw, store, s.source, s.stream)) continue;
       const a = found.get(key(s)) ?? { ...s, optional: true, models: [], pulled: true, why: "", needs: [], reads: [] };
       const readers = readsOptional(m!, s.stream) ? a.reads : a.needs;
       if (!readers.includes(name)) readers.push(name);
       found.set(key(s), a);
     }
   }
-  const pulled = new Map<string, Set<string> | undefined>();
   const out: AbsentStream[] = [];
   for (const { needs, reads, ...a } of found.values()) {
-    if (!pulled.has(a.source)) pulled.set(a.source, await streamsPulled(project, a.source));
-    // a source whose config cannot be read now (an unset secret) is taken to pull what the models read
-    const streams = pulled.get(a.source);
-    const isPulled = !streams || streams.has(a.stream);
+    const isPulled = !notPulled(pulled, a.source, a.stream);
     const denied = store.read(a.source).streams[a.stream]?.denied;
     const why = isPulled
       ? denied
@@ -198,6 +205,25 @@ const whenAbsent = (o: OptionalStream | undefined) => (o?.whenAbsent ? { whenAbs
 /** Whether the source's config names its streams as a list (`streams: [...]`), the key a missing one is added to. */
 function listsStreams(project: Project, source: string): boolean {
   return Array.isArray((project.source(source).config as Record<string, unknown> | undefined)?.streams);
+}
+
+/** Each source's streams its config pulls (streamsPulled); undefined for a source whose config cannot be read now. */
+export type PulledStreams = Map<string, Set<string> | undefined>;
+
+/** The streams the config of each of these sources pulls, asked of its connector once per source. */
+export async function pulledStreams(project: Project, sources: Iterable<{ source: string }>): Promise<PulledStreams> {
+  const out: PulledStreams = new Map();
+  for (const { source } of sources) if (!out.has(source)) out.set(source, await streamsPulled(project, source));
+  return out;
+}
+
+/**
+ * Whether the source's config does not pull the stream (never listed, or dropped from `streams` since it landed).
+ * A source whose config cannot be read now (an unset secret) is taken to pull what the models read.
+ */
+export function notPulled(pulled: PulledStreams, source: string, stream: string): boolean {
+  const streams = pulled.get(source);
+  return !!streams && !streams.has(stream);
 }
 
 /** The streams a source's config pulls, from its connector; undefined when that cannot be told now (an unset secret). */

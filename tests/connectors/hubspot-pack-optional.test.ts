@@ -12,6 +12,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { COLUMNS } from "../../connectors/hubspot/columns.ts";
+import { loadProject } from "../../engine/config/project.ts";
+import { build } from "../../engine/transform/build.ts";
 import { CrmBuilder, FakeHubspot } from "../fakes/hubspot.ts";
 import { StripeAccount } from "../fakes/stripe-account.ts";
 import { InitProject, logged, optionalSourcesOf } from "./packs.ts";
@@ -242,5 +244,67 @@ describe("hubspot streams: deals and pipelines only", () => {
     expect(await project.sql("SELECT match_method FROM marts.customer_matches", NOW)).toEqual([
       { match_method: "no_match" },
     ]);
+  }, 300_000);
+});
+
+describe("a stream dropped from streams after it landed", () => {
+  let project: InitProject;
+  const ALL = ["contacts", "companies", "deals", "pipelines", "owners", "account"];
+  const setStreams = (streams: string[]) => {
+    const doc = parseDocument(project.read("project.yaml"));
+    doc.setIn(["sources", "hubspot", "config", "streams"], streams);
+    project.write("project.yaml", doc.toString());
+  };
+  const nowhere = () =>
+    project.sql("SELECT currency, currency_source FROM marts.deals WHERE deal_name = 'Nowhere'", NOW);
+  beforeAll(async () => {
+    project = await founderProject(ALL);
+    await project.dp(["run"], NOW);
+  }, 300_000);
+
+  test("an optional one is read as its empty relation, said in one line; its files stay, and adding it back reads them again", async () => {
+    expect(await nowhere()).toEqual([{ currency: "USD", currency_source: "hubspot account company currency" }]);
+    setStreams(ALL.filter((s) => s !== "account"));
+    const build = await project.dp(["build"], NOW);
+    expect(logged(build.stderr).filter((m) => m.includes("optional stream"))).toEqual([ABSENT]);
+    expect(await nowhere()).toEqual([{ currency: "(unknown currency)", currency_source: "unknown" }]);
+    // the landed files are data: never deleted
+    expect(existsSync(join(project.dir, "lake/raw/hubspot/account"))).toBe(true);
+    setStreams(ALL);
+    const again = await project.dp(["build"], NOW);
+    expect(again.stderr).not.toContain("optional stream");
+    expect(await nowhere()).toEqual([{ currency: "USD", currency_source: "hubspot account company currency" }]);
+  }, 300_000);
+
+  test("a required one is the exit-2 config error naming the key to add, its files kept", async () => {
+    setStreams(ALL.filter((s) => s !== "pipelines"));
+    const build = await project.dp(["build"], NOW, 2);
+    expect(build.stderr).toContain(
+      "error[CONFIG]: stream hubspot.pipelines is not pulled (not in sources.hubspot.config.streams), and stg_hubspot__pipeline_stages, stg_hubspot__pipelines need it",
+    );
+    expect(build.stderr).toContain("fix: add pipelines to sources.hubspot.config.streams in project.yaml");
+    expect(existsSync(join(project.dir, "lake/raw/hubspot/pipelines"))).toBe(true);
+    setStreams(ALL);
+    await project.dp(["build"], NOW);
+  }, 300_000);
+
+  test("when the source's config cannot be read (its secret unset), the landed files are read as before", async () => {
+    setStreams(ALL.filter((s) => s !== "account"));
+    const env = project.read(".env");
+    const saved = { ...process.env };
+    project.write(".env", "");
+    try {
+      // dp build refuses an unset secret; the build API with requireEnv off is where this happens
+      for (const k of ["HUBSPOT_TOKEN", "HUBSPOT_BASE_URL", "STRIPE_API_KEY", "STRIPE_BASE_URL"]) delete process.env[k];
+      const result = await build(loadProject(project.dir, { requireEnv: false }));
+      expect(result.ok).toBe(true);
+      expect(result.absentStreams).toEqual([]);
+    } finally {
+      project.write(".env", env);
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+    expect(await nowhere()).toEqual([{ currency: "USD", currency_source: "hubspot account company currency" }]);
+    setStreams(ALL);
   }, 300_000);
 });
