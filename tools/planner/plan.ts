@@ -16,6 +16,7 @@ import { supportSaid } from "./support-words.ts";
 import { salesSaid } from "./sales-words.ts";
 import { instantSaid } from "./instant.ts";
 import { billingSaid } from "./billing-words.ts";
+import { sliceAskBack, slicesSaid } from "./slices.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -445,7 +446,7 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // back", "downgrades included": investor-words.ts), where a remembered figure came from (remembered.ts) and
   // investor periods ("trailing quarter", "TTM through October", "delta vs prior month, Oct": investor-periods.ts)
   // support and product words ("the team resolved", "busiest support day", "least sticky": support-words.ts)
-  const spoken = supportSaid(said ? said.rest : question);
+  const spoken = slicesSaid(supportSaid(said ? said.rest : question), catalog);
   const written = analystSaid(
     investorPeriods(
       rememberedSaid(
@@ -461,6 +462,8 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // "CMGR of MRR from March to September", "in how many months did failed payments exceed 40": read over the
   // metric's buckets, or asked back — never the nearest single value
   const askBack = (reason: string): Refusal => ({ ...refuse(catalog, reason), kind: "clarify" });
+  const vague = sliceAskBack(asked);
+  if (vague) return askBack(vague);
   // "MRR MoM, Oct vs same month last year": two comparisons said at once, two numbers — asked back
   const clash = shiftClash(asked);
   if (clash) return askBack(clash);
