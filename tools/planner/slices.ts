@@ -42,6 +42,44 @@ export function slicesSaid(text: string, catalog: Catalog): string {
     ),
     "american",
   );
+  // "outside the US, which country has the most paying customers": the leading exclusion read after the ranking
+  out = out.replace(
+    /^((?:outside|excluding|except(?:\s+for)?|other\s+than|besides|apart\s+from|aside\s+from|not\s+counting)(?:\s+of)?\s+[^,;:—–]+?)\s*[,;:—–]\s*((?:which|what)\s.+?)([?.!]*)$/i,
+    "$2 $1$3",
+  );
+  // "Pro vs Growth — how many customers on each at the end of September": the values set against each other are the
+  // question's own, read where a comparison of values is ("customers on Pro vs Growth at the end of September")
+  out = out.replace(
+    /^([a-z][a-z ]{0,30}?\s(?:vs\.?|versus)\s[a-z][a-z ]{0,30}?)\s*[—–:,-]+\s*(?:how\s+many|how\s+much|what(?:'s|\s+is|\s+are|\s+was|\s+were)?)\s+(?:the\s+)?(.+?)\s+(?:on|for|in|of|with)\s+each(?:\s+(?:one|side|plan|tier|of\s+them))?\b(.*)$/i,
+    (_m, sides: string, what: string, rest: string) =>
+      `${what} ${/\b(?:customers|accounts|clients)$/i.test(what) ? "on" : "for"} ${sides}${rest}`,
+  );
+  // "paying customers across countries", "customers per country": counted per value, the most first
+  out = out.replace(
+    /^(?:(?:how\s+many|number\s+of|count\s+of)\s+)?(.+?\b(?:customers|accounts|clients))\s+(?:across|by|per|in\s+each|for\s+each|split\s+by|broken\s+down\s+by)\s+(?:the\s+)?(country|countries|status|statuses)\s*(?:,?\s*how\s+many)?\s*([?.!]*)$/i,
+    (_m, rows: string, col: string, end: string) =>
+      `which ${col.replace(/ies$/i, "y").replace(/ses$/i, "s")} has the most ${rows}, each${end}`,
+  );
+  // "which stage has the most money sitting in it": the open pipeline it holds
+  out = out.replace(
+    /\b((?:which|what)\s+(?:deal\s+)?(?:stage|rep|owner|pipeline)s?\s+(?:has|have|had)\s+(?:the\s+)?(?:most|least|biggest|largest|smallest))\s+(?:money|dollars|value|\$)\s+(?:sitting|parked|tied\s+up|stuck|waiting)(?:\s+in\s+(?:it|them|(?:their\s+|his\s+|her\s+|the\s+)?(?:open\s+)?(?:deals|pipeline)))?\b/gi,
+    "$1 open pipeline",
+  );
+  // "stuck in security review", "sitting in procurement": the deals in that stage now
+  out = out.replace(
+    /\b(?:stuck|sitting|sat|parked|waiting|hanging|languishing|held\s+up|tied\s+up)\s+(?=(?:in|at)\s)/gi,
+    "",
+  );
+  // "have a contract out with them", "with a contract out": the deals in Contract Sent (its value synonym)
+  out = out.replace(
+    /\b(?:(?:have|has|with)\s+)?(?:a\s+|the\s+)?contracts?\s+out(?:\s+(?:with|to)\s+(?:them|the\s+(?:customer|buyer|prospect)s?))?\b/gi,
+    (m) => (/^(?:have|has)\b/i.test(m) ? "are in contract sent" : "in contract sent"),
+  );
+  // "how much high-priority stuff came in": stuff is counted, as tickets are
+  out = out.replace(/^how\s+much\b(?=.*\bstuff\b)/i, "how many");
+  // "signups that never paid us a cent": the customers of that status
+  out = out.replace(/\bnever\s+paid(?:\s+us)?(?:\s+(?:a\s+(?:cent|dime|penny|thing)|anything))\b/gi, "never paid");
+  out = out.replace(/\b(?:sign[\s-]?ups)\b(?=\s+(?:(?:that|who)\s+)?never\s+paid\b)/gi, "customers");
   // "how many German customers pay us": a count of the paying ones ("which customer pays us the most" is a ranking of
   // people, left as typed)
   if (/\bhow\s+many\b/i.test(out) && !/\b(?:most|least|more|less|top)\b/i.test(out))
@@ -76,8 +114,19 @@ const VAGUE = new RegExp(
 /** "top 5 customers", "who are our best customers": a ranking said, read as one */
 const RANKING = /\b(?:top|bottom)\s+\d+|\b(?:who|which)\s+(?:are|is|were)\b|\bby\s+(?:mrr|arr|revenue|lifetime)/i;
 
+/**
+ * "outside the US", "excluding the UK", "not in Germany", "non-US": the words before a value that leave it out. The
+ * index the leading words start at, or undefined when the value is said plainly.
+ */
+const LEAVES_OUT =
+  /(?:\b(?:outside(?:\s+of)?|excluding|except(?:\s+for)?|other\s+than|besides|apart\s+from|aside\s+from|not\s+in|not\s+from|not\s+counting)\s+(?:the\s+)?|\bnon[\s-])$/i;
+export function leftOutBefore(text: string, index: number): number | undefined {
+  const m = LEAVES_OUT.exec(text.slice(0, index));
+  return m ? m.index : undefined;
+}
+
 export function sliceAskBack(text: string): string | undefined {
   const m = VAGUE.exec(text);
   if (!m || RANKING.test(text)) return undefined;
-  return `"${m[0].replace(/^\S+\s+/, "")}" names no segment the catalog keeps: say which customers (a plan such as Enterprise, a country, a status), or ask for the top customers by MRR.`;
+  return `"${m[0].replace(/^\S+\s+/, "")}" names no segment the catalog keeps: say which customers (a plan such as Enterprise, a country, a status), or ask for the top customers by MRR`;
 }

@@ -10,6 +10,16 @@ let catalog: Catalog;
 beforeAll(() => {
   catalog = demoCatalog();
   catalog.dimensionValues?.set("customers.country", ["US", "GB", "DE", "FR", "CA", "AU", "IN", "NL"]);
+  catalog.dimensionValues?.set("pipeline_monthly.stage_label", [
+    "Appointment Scheduled",
+    "Qualified To Buy",
+    "Presentation Scheduled",
+    "Contract Sent",
+    "Discovery",
+    "Technical evaluation",
+    "Security review",
+    "Procurement",
+  ]);
   catalog.dimensionValues?.set("customers.status", ["active", "past_due", "trialing", "churned", "never_paid"]);
 });
 const { plan, refusal } = plannerOver(() => catalog);
@@ -75,5 +85,61 @@ describe("a vague qualifier before the subject is asked back", () => {
   });
   test("a ranking of the biggest stays a ranking", () => {
     expect(plan("top 5 customers by mrr").calls[0]!.name).toBe("top_n");
+  });
+});
+
+describe("a breakdown or an exclusion of a mart's rows said in words", () => {
+  test.each([
+    ["churned customers by country", "country", { column: "status", op: "=", value: "churned" }],
+    ["trialing accounts across countries", "country", { column: "status", op: "=", value: "trialing" }],
+    ["paying customers per status", "status", undefined],
+  ])("%s", (q, label, filter) => {
+    const call = plan(q).calls[0]!;
+    if (!filter) return expect(call.name).toBe("top_n");
+    expect(call.input).toMatchObject({ label, count: true });
+    expect((call.input as { n: number }).n).toBeGreaterThan(1);
+    expect((call.input as { filters: unknown[] }).filters).toContainEqual(filter);
+  });
+  test.each([
+    ["excluding the UK, which country has the most paying customers?", "GB"],
+    ["other than germany, which country has the most paying customers", "DE"],
+    ["how many paying customers outside the US", "US"],
+    ["how many trialing customers not in France", "FR"],
+  ])("%s", (q, value) => {
+    expect((main(q).filters as unknown[]) ?? []).toContainEqual({ column: "country", op: "!=", value });
+  });
+});
+
+describe("stage values said loosely", () => {
+  test.each([
+    ["how many open deals are sitting in procurement", "Procurement"],
+    ["what's stuck in technical evaluation right now, in dollars of open pipeline", "Technical evaluation"],
+    ["how many deals have a contract out to the customer", "Contract Sent"],
+    ["open pipeline with contracts out", "Contract Sent"],
+  ])("%s", (q, value) => {
+    expect(main(q).filters).toContainEqual({ dimension: "stage_label", op: "=", value });
+  });
+  test.each([
+    ["which rep has the most money tied up in open deals", "open_pipeline"],
+    ["which pipeline has the least money sitting in it", "open_pipeline"],
+  ])("%s", (q, metric) => {
+    expect(main(q)).toMatchObject({ metric });
+  });
+});
+
+describe("values set against each other, then asked of each", () => {
+  test.each([
+    ["starter vs enterprise: what's the arr for each at the end of Q2", "arr", "Starter"],
+    ["Enterprise versus Growth — how many customers on each last month?", "plan_customers", "Enterprise"],
+  ])("%s", (q, metric, first) => {
+    const p = plan(q);
+    expect(p.calls.length).toBeGreaterThan(1);
+    expect(p.calls[0]!.input).toMatchObject({ metric, filters: [{ dimension: "plan", value: first }] });
+  });
+  test("high-priority stuff is the high-priority tickets", () => {
+    expect(main("how much urgent stuff came in during september")).toMatchObject({
+      metric: "high_priority_tickets",
+      period: "2026-09",
+    });
   });
 });
