@@ -37,10 +37,10 @@ export function slicesSaid(text: string, catalog: Catalog): string {
   out = out.replace(/\bu\.?s\.?[\s-]+based\b/gi, "american");
   out = out.replace(
     new RegExp(
-      String.raw`(?<!\b(?:pay|pays|paid|paying|give|gave|bring|brought|send|sent|show|tell|get|got|cost|costs|let)\s)\bus(?=\s+${ROWS}\b)`,
+      String.raw`(?<!\b(?:pay|pays|paid|paying|give|gave|bring|brought|send|sent|show|tell|get|got|cost|costs|let)\s)\bus(?=(?:\s+(?:paying|active|churned|trialing|trialling|past[\s-]due|new|lost|signed[\s-]up))*\s+(?:${ROWS}|sign[\s-]?ups?)\b)`,
       "gi",
     ),
-    "american",
+    "the us",
   );
   // "outside the US, which country has the most paying customers": the leading exclusion read after the ranking
   out = out.replace(

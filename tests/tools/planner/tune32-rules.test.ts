@@ -61,9 +61,17 @@ describe("a country said as a name, an adjective or '-based' is the country filt
     ["how many Canadian customers pay us", "CA"],
     ["how many UK-based customers are trialing", "GB"],
     ["dutch paying customers, how many?", "NL"],
+    ["how many US paying customers do we have", "US"],
   ])("%s", (q, value) => {
     const input = main(q);
     expect(input.filters).toContainEqual({ column: "country", op: "=", value });
+  });
+  test.each([
+    "how many US-based customers churned in Q3",
+    "MRR from German customers last month",
+    "how many US trialing accounts converted in october",
+  ])("a country said of a metric with no country is never dropped: %s", (q) => {
+    expect(() => refusal(q)).not.toThrow();
   });
   test("who pays us the most is a person, never the paying count", () => {
     expect(refusal("which customer pays us the most").kind).not.toBe("plan");
