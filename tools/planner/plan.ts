@@ -16,6 +16,7 @@ import { supportSaid } from "./support-words.ts";
 import { salesSaid } from "./sales-words.ts";
 import { instantSaid } from "./instant.ts";
 import { billingSaid } from "./billing-words.ts";
+import { leftOutBefore, sliceAskBack, slicesSaid } from "./slices.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -445,7 +446,7 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // back", "downgrades included": investor-words.ts), where a remembered figure came from (remembered.ts) and
   // investor periods ("trailing quarter", "TTM through October", "delta vs prior month, Oct": investor-periods.ts)
   // support and product words ("the team resolved", "busiest support day", "least sticky": support-words.ts)
-  const spoken = supportSaid(said ? said.rest : question);
+  const spoken = slicesSaid(supportSaid(said ? said.rest : question), catalog);
   const written = analystSaid(
     investorPeriods(
       rememberedSaid(
@@ -461,6 +462,8 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // "CMGR of MRR from March to September", "in how many months did failed payments exceed 40": read over the
   // metric's buckets, or asked back — never the nearest single value
   const askBack = (reason: string): Refusal => ({ ...refuse(catalog, reason), kind: "clarify" });
+  const vague = sliceAskBack(asked);
+  if (vague) return askBack(vague);
   // "MRR MoM, Oct vs same month last year": two comparisons said at once, two numbers — asked back
   const clash = shiftClash(asked);
   if (clash) return askBack(clash);
@@ -1620,7 +1623,11 @@ function readValueCount(typed: string, catalog: Catalog, at: Date): Plan | undef
   for (const col of mart.columns) {
     const hits = Object.entries(col.value_synonyms ?? {}).flatMap(([phrase, values]) => {
       const m = new RegExp(`\\b${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).exec(text);
-      return m ? [{ values, at: [m.index, m.index + m[0].length] as [number, number] }] : [];
+      // "outside the US", "excluding the UK": the value left out (slices.ts)
+      const out = m ? leftOutBefore(text, m.index) : undefined;
+      return m
+        ? [{ values, at: [out ?? m.index, m.index + m[0].length] as [number, number], out: out !== undefined }]
+        : [];
     });
     // two values of one column said ("paying customers in Germany or France"): asked back, never the first; one
     // value said twice ("in dunning — past due") is one filter
@@ -1628,10 +1635,11 @@ function readValueCount(typed: string, catalog: Catalog, at: Date): Plan | undef
     const hit = hits[0];
     if (!hit) continue;
     const values = hit.values.map(String);
+    if (hits.some((h) => h.out !== hit.out)) return undefined;
     filters.push(
       values.length === 1
-        ? { column: col.name, op: "=", value: values[0]! }
-        : { column: col.name, op: "in", value: values },
+        ? { column: col.name, op: hit.out ? "!=" : "=", value: values[0]! }
+        : { column: col.name, op: hit.out ? "not_in" : "in", value: values },
     );
     for (const h of hits) spans.push(h.at);
   }
@@ -1691,7 +1699,9 @@ function valueGlossStems(
 const RANKED_COUNT =
   /^(?:which|what)\s+([a-z][a-z_ ]{0,20}?)\s+(?:has|have|accounts?\s+for|holds?|is\s+home\s+to|contributes?|makes?\s+up)\s+(?:the\s+)?(?:most|(?:highest|largest|biggest|greatest)\s+(?:number|count)\s+of)\s+(.+)$/;
 function readRankedCount(text: string, catalog: Catalog, at: Date): Plan | undefined {
-  const m = RANKED_COUNT.exec(text);
+  // "…, each": every value counted, the most first (a breakdown said as "across countries": slices.ts)
+  const each = /,\s*each$/.exec(text);
+  const m = RANKED_COUNT.exec(each ? text.slice(0, each.index) : text);
   if (!m) return undefined;
   // "… today", "… right now": the rows as they stand are now's
   const rows = m[2]!.replace(
@@ -1714,7 +1724,7 @@ function readRankedCount(text: string, catalog: Catalog, at: Date): Plan | undef
     {
       role: "main",
       name: "top_n",
-      input: { ...input, label: column.name, n: 1, direction: "top", count: true },
+      input: { ...input, label: column.name, n: each ? 50 : 1, direction: "top", count: true },
     },
   ]);
 }

@@ -700,7 +700,8 @@ export function rowsInterpretation(
   const n = input.n ?? 5;
   const most = input.direction === "bottom" ? "least" : "most";
   const label = counting ? `Number of ${human(input.mart)}` : measureLabel;
-  const ranked = n > 1 ? `the ${n} ${entity}s with the ${most}` : `the ${entity} with the ${most}`;
+  const ranked =
+    n > 1 ? `the ${n} ${entity.replace(/([^aeiou])y$/, "$1ie")}s with the ${most}` : `the ${entity} with the ${most}`;
   // a level now reads "MRR now (…)"; an event's period is one more filter on the rows, said after the others
   const parts = from
     ? [label, ...(counting ? [] : [ranked]), ...words, when]
