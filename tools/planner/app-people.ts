@@ -6,7 +6,7 @@ import { findPeriods } from "./periods.ts";
  * which the catalog keeps as DAU for one day and as WAU for the seven days ending a day (product.yml: "the 7 days
  * ending the period's last day"). So "how many people were in the app yesterday" is DAU yesterday, and "how many
  * users logged in over the last 7 days" / "last week" is WAU read at that window's last day — the same people
- * counted once. Any other span (a week still running, 14 days) is left as typed: a month is MAU already, and no
+ * counted once. Any other span (today or a week still running, 14 days) is left as typed: a month is MAU already, and no
  * metric counts distinct people over other windows.
  */
 const PEOPLE = String.raw`\bhow\s+many\s+(?:different\s+|distinct\s+|unique\s+|individual\s+|separate\s+)?(?:people|users|folks|ppl|persons|humans)\s+`;
@@ -23,7 +23,13 @@ export function appPeopleSaid(text: string, at: Date): string {
   if (periods.length !== 1) return text;
   const p = resolvePeriod(periods[0]!.period, at);
   const days = Math.round((parseDate(p.end).getTime() - parseDate(p.start).getTime()) / 86_400_000);
-  const metric = days === 1 ? "daily active users" : days === 7 && !p.toDate ? "weekly active users" : undefined;
+  const metric = p.toDate
+    ? undefined
+    : days === 1
+      ? "daily active users"
+      : days === 7
+        ? "weekly active users"
+        : undefined;
   if (!metric) return text;
   return `${text.slice(0, said.index)}how many ${metric}${text.slice(said.index + said[0].length)}`;
 }
