@@ -247,6 +247,18 @@ describe("a period the data does not reach", () => {
     expect(r.answer).not.toMatch(/\bwas\b/);
   });
 
+  test.each([
+    ["MRR at the start of 2019", "MRR at the end of December 2018"],
+    ["how many new customers in Q2 2019", "New customers in Q2 2019"],
+    ["paying customers in 2018", "Active customers at the end of 2018"],
+  ])("%p: refused as no data before the first month (%s)", async (q, said) => {
+    const r = await ask(q);
+    expect(r.status).toBe("refused");
+    expect(r.answer).toMatch(/^I can't answer that from the marts: no data before [A-Z][a-z]+ \d{4}: /);
+    expect(r.answer).toContain(said);
+    expect(r.suggestions?.length).toBe(1);
+  });
+
   test("a period that only partly overlaps the data is answered, saying where the data starts", async () => {
     const ctx = createToolContext(loadProject(fx.dir));
     const [first] = await ctx
