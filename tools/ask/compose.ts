@@ -231,7 +231,20 @@ function metricLines(group: RoledResult[]): string[] {
   const trend = other("trend");
   return [
     `${main.label} ${during(period)} was ${value(main, row.value)}${asOfNote(main, row)}${currencyNote(main)}${both}.`,
+    ...partlyCovered(main),
     ...(trend?.currency_split ? [] : trendLine(trend)),
+  ];
+}
+
+/**
+ * "New customers in 2025 was 260" when billing starts in May 2025: the total is over the months the data holds, and
+ * the answer says so (a period wholly before the data is refused: before-data.ts).
+ */
+function partlyCovered(r: MetricResult): string[] {
+  const first = r.data_range?.first?.slice(0, 10);
+  if (!first || r.period.label === "all time" || !(r.period.start < first && first < r.period.end)) return [];
+  return [
+    `  the data starts ${first.endsWith("-01") ? `in ${monthYear(first)}` : `on ${labelOf(parseDate(first), "day")}`} (the first row of ${r.citations[0]?.model ?? "the mart"}): ${r.period.label} is covered from there only`,
   ];
 }
 

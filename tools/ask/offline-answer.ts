@@ -1,5 +1,6 @@
 import { asDpError } from "../../engine/errors.ts";
 import { qualityIssues, type Citation } from "../citations.ts";
+import { beforeData } from "./before-data.ts";
 import { beliefLines } from "./belief-lines.ts";
 import { checkAnswer } from "./check-lines.ts";
 import { answerValues, composeAnswer, datedAllTime, type AnswerValue, type RoledResult } from "./compose.ts";
@@ -83,27 +84,28 @@ export async function askOffline(
       );
     // a snapshot that cannot be opened fails the ask before any refusal, as it did when it opened first
     await opening;
-    if (plan.status === "refusal") {
+    const refused = (refusal: Refusal, citations: Citation[] = []) => {
       const lead =
-        plan.kind === "clarify"
-          ? `I'm not sure what you mean: ${plan.reason}.`
-          : `I can't answer that from the marts: ${plan.reason}.`;
-      const near = plan.suggestions?.length
-        ? `\nNearest questions I can answer: ${plan.suggestions.map((s) => `"${s}"`).join(", ")}.`
+        refusal.kind === "clarify"
+          ? `I'm not sure what you mean: ${refusal.reason}.`
+          : `I can't answer that from the marts: ${refusal.reason}.`;
+      const near = refusal.suggestions?.length
+        ? `\nNearest questions I can answer: ${refusal.suggestions.map((s) => `"${s}"`).join(", ")}.`
         : "";
-      const answer = `${lead}${near}\nMetrics I know: ${plan.known_metrics.join(", ") || "(none defined)"}.`;
+      const answer = `${lead}${near}\nMetrics I know: ${refusal.known_metrics.join(", ") || "(none defined)"}.`;
       return finish({
         status: "refused",
         answer,
-        interpretation: plan.interpretation ?? null,
-        ...(plan.suggestions ? { suggestions: plan.suggestions } : {}),
+        interpretation: refusal.interpretation ?? null,
+        ...(refusal.suggestions ? { suggestions: refusal.suggestions } : {}),
         warnings: [],
-        tool_calls: [],
-        citations: [],
+        tool_calls: toolCalls,
+        citations,
         as_of: null,
         tests: empty,
       });
-    }
+    };
+    if (plan.status === "refusal") return refused(plan);
     const results: RoledResult[] = [];
     for (const call of plan.calls) {
       const r = await callPlannerTool(ctx, call);
@@ -111,6 +113,13 @@ export async function askOffline(
       toolCalls.push({ name: r.name, role: call.role, input: r.input, summary: r.summary, ms: r.ms });
     }
     const citations = mergeCitations(results);
+    // "MRR in March 2025" when billing starts in May 2025: refused as no data, naming where it starts (before-data.ts)
+    const early = beforeData(
+      plan,
+      results,
+      ctx.catalog.metrics.map((m) => m.name),
+    );
+    if (early) return refused(early, citations);
     const status = await ctx.status();
     const tests = testSummary(ctx.catalog, status, citations);
     const warnings = qualityIssues(citations);

@@ -7,6 +7,7 @@ import {
   type Grain,
   type PeriodInput,
 } from "../../engine/catalog/period.ts";
+import { WEEK_OF_RULES } from "./week-of.ts";
 
 export interface FoundPeriod {
   period: PeriodInput;
@@ -109,6 +110,8 @@ const COUNT_WORDS: Record<string, number> = { ...NUMBER_WORDS, "2": 2, "3": 3, "
 const LAST_DAY = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 const RULES: Rule[] = [
+  // "the week of Nov 9", "the week ending Nov 15" (week-of.ts)
+  ...WEEK_OF_RULES,
   // "the quarter ended September 30", "the three months ending June 30, 2026", "the year ended December 31, 2025",
   // "the nine months ended September 30": a reporting period named by its last day (an accountant's words); the day
   // must end a month (and the quarter, for a quarter), else it is no such period and is left to be asked back

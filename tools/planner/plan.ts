@@ -3,6 +3,8 @@ import { lostBusinessAskBack, normalDayAskBack, plainWordsRead } from "./plain-w
 import { rankingSaid } from "./vocabulary.ts";
 import { readApproxCheck } from "./approx.ts";
 import { loosePeriodAskBack } from "./loose-period.ts";
+import { anchorEventAskBack } from "./anchor-event.ts";
+import { appPeopleSaid } from "./app-people.ts";
 import { readTwoAsks } from "./two-asks.ts";
 import { readPurpose } from "./purpose.ts";
 import { guardShare, readBelief } from "./belief.ts";
@@ -408,7 +410,8 @@ function planWhole(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   if (ACT_ON.test(whole)) return refuse(catalog, ACTS_REFUSAL);
   // "how much business did we lose" (churned MRR or deals lost), "on a normal day how many tickets" (a mean per day no
   // metric states): plain words naming no one number, asked back wherever in the message they are said
-  const plain = lostBusinessAskBack(whole) ?? normalDayAskBack(whole) ?? loosePeriodAskBack(whole, at);
+  const plain =
+    lostBusinessAskBack(whole) ?? normalDayAskBack(whole) ?? loosePeriodAskBack(whole, at) ?? anchorEventAskBack(whole);
   if (plain) return { ...refuse(catalog, plain), kind: "clarify" };
   const message = INJECTION.test(whole) || SQL.test(whole) ? undefined : readMessage(typed, catalog, at);
   const corrected = message && "ask" in message && message.corrected;
@@ -446,7 +449,8 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // back", "downgrades included": investor-words.ts), where a remembered figure came from (remembered.ts) and
   // investor periods ("trailing quarter", "TTM through October", "delta vs prior month, Oct": investor-periods.ts)
   // support and product words ("the team resolved", "busiest support day", "least sticky": support-words.ts)
-  const spoken = slicesSaid(supportSaid(said ? said.rest : question), catalog);
+  // "how many people were in the app yesterday", "… over the last 7 days": DAU, WAU (app-people.ts)
+  const spoken = slicesSaid(appPeopleSaid(supportSaid(said ? said.rest : question), at), catalog);
   const written = analystSaid(
     investorPeriods(
       rememberedSaid(

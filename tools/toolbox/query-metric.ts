@@ -176,11 +176,18 @@ export async function runMetricQuery(ctx: ToolContext, asked: MetricQueryInput):
       : undefined;
   const noData = rows.every((r) => !r.rows);
   // all time ("since launch") is dated by the data itself: the answer says from which month
-  const range =
-    noData || input.period === "all"
+  // a total over a period the data only partly covers ("new customers in 2025" when billing starts in May 2025)
+  // says where the data starts: read for a sum or ratio over a period, kept only when the period starts before it
+  const summed = metric.time_rollup !== "last" && metric.time_rollup !== "first" && !input.grain;
+  const read =
+    noData || input.period === "all" || summed
       ? (
           await ctx.query<{ first: string | null; last: string | null }>(dataRangeQuery(ctx.catalog, metric.name), [])
         )[0]
+      : undefined;
+  const range =
+    read && (noData || input.period === "all" || (read.first && period.start < read.first.slice(0, 10)))
+      ? read
       : undefined;
   const mart = ctx.catalog.mart(metric.mart);
   const pii = new Set(mart.columns.filter((c) => c.pii && input.group_by.includes(c.name)).map((c) => c.name));

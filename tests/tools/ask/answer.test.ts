@@ -230,15 +230,47 @@ describe("a share of a total (trust6)", () => {
 });
 
 describe("a period the data does not reach", () => {
-  test("before the first row: no number, and where the data starts, read from the mart", async () => {
+  // (tune33, #15 batch 33: a period wholly before the data was answered with a no-data sentence, which `dp eval` scored
+  // as answered_refusable; it is now a refusal of the planner's shape, naming where the data starts and the nearest
+  // period it can answer)
+  test("before the first row: refused as no data, naming where the data starts and the nearest period", async () => {
     const ctx = createToolContext(loadProject(fx.dir));
     const [first] = await ctx
       .query<{ m: string }>("SELECT strftime(min(month), '%B %Y') AS m FROM marts.churn_monthly", [])
       .finally(() => ctx.close());
     const r = await ask("churn in March 2019?");
-    expect(r.answer.split("\n")[1]).toBe(
-      `There is no Customer churn data for March 2019 in marts.churn_monthly: its data starts in ${first!.m}.`,
+    expect(r.status).toBe("refused");
+    expect(r.answer.split("\n")[0]).toBe(
+      `I can't answer that from the marts: no data before ${first!.m}: Customer churn in March 2019 is before the first row of marts.churn_monthly.`,
     );
+    expect(r.suggestions).toEqual([`Customer churn in ${first!.m}`]);
+    expect(r.answer).not.toMatch(/\bwas\b/);
+  });
+
+  test.each([
+    ["MRR at the start of 2019", "MRR at the end of December 2018"],
+    ["how many new customers in Q2 2019", "New customers in Q2 2019"],
+    ["paying customers in 2018", "Active customers at the end of 2018"],
+  ])("%p: refused as no data before the first month (%s)", async (q, said) => {
+    const r = await ask(q);
+    expect(r.status).toBe("refused");
+    expect(r.answer).toMatch(/^I can't answer that from the marts: no data before [A-Z][a-z]+ \d{4}: /);
+    expect(r.answer).toContain(said);
+    expect(r.suggestions?.length).toBe(1);
+  });
+
+  test("a period that only partly overlaps the data is answered, saying where the data starts", async () => {
+    const ctx = createToolContext(loadProject(fx.dir));
+    const [first] = await ctx
+      .query<{ m: string; y: number }>(
+        "SELECT strftime(min(month), '%B %Y') AS m, year(min(month)) AS y FROM marts.churn_monthly",
+        [],
+      )
+      .finally(() => ctx.close());
+    expect(first!.m.startsWith("January")).toBe(false);
+    const r = await ask(`churned customers in ${first!.y}?`);
+    expect(r.status).toBe("answered");
+    expect(r.answer).toContain(`the data starts in ${first!.m}`);
   });
 
   test("a month that has not started is not 'to date', and is not answered", async () => {

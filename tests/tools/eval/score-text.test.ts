@@ -93,6 +93,8 @@ describe("scoring an answer against the eval's SQL value", () => {
     ).toBe("correct_refusal");
   });
 
+  // (the scorer's rule, kept: since tune33 the offline ask path refuses a period wholly before the data — before-data.ts
+  // — so this text is now what another planner or an LLM might write, not what `dp ask --offline` answers)
   test("a refusal case answered without a number is answered_refusable: neither a pass nor a wrong number", () => {
     const noData = answered(
       "Read as: Customer churn rate over 2024 as one ratio.\nThere is no Customer churn rate data for 2024 in marts.mrr_monthly: its data starts in May 2025.",
