@@ -229,6 +229,13 @@ function metricLines(group: RoledResult[]): string[] {
   ].filter(Boolean);
   const both = inner.length ? ` (${inner.join("; ")})` : "";
   const trend = other("trend");
+  // a ratio over a denominator of 0 ("14 churned of 0 customers at the start of 2025", before the data starts) has no
+  // value: say why rather than print "n/a (14 of 0 …)" or a 0.0% the SQL coalesced
+  if ((row.value === null || row.value === 0) && num && den?.rows[0]?.value === 0)
+    return [
+      `${main.label} ${during(period)} has no value: ${den.label.toLowerCase()} was 0, and a ratio over 0 is undefined (${value(other("numerator")!, num.value)} ${other("numerator")!.label.toLowerCase()}).`,
+      ...partlyCovered(main),
+    ];
   return [
     `${main.label} ${during(period)} was ${value(main, row.value)}${asOfNote(main, row)}${currencyNote(main)}${both}.`,
     ...partlyCovered(main),

@@ -273,6 +273,17 @@ describe("a period the data does not reach", () => {
     expect(r.answer).toContain(`the data starts in ${first!.m}`);
   });
 
+  test("a rate over a year that starts before the first customer says why it has no value, not 'n/a' or '0.0% (0 of 0 …)'", async () => {
+    const ctx = createToolContext(loadProject(fx.dir));
+    const [first] = await ctx
+      .query<{ y: number }>("SELECT year(min(month)) AS y FROM marts.churn_monthly", [])
+      .finally(() => ctx.close());
+    const r = await ask(`customer churn rate in ${first!.y}`);
+    expect(r.status).toBe("answered");
+    expect(r.answer).toContain(`churn in ${first!.y} has no value: customers active at the start of the month was 0`);
+    expect(r.answer).not.toMatch(/n\/a|0\.0%/);
+  });
+
   test("a month that has not started is not 'to date', and is not answered", async () => {
     const r = await ask("churn in March 2027?");
     expect(r.status).toBe("refused");
