@@ -357,6 +357,31 @@ function wholeBuckets(r: MetricResult, rows: MetricRow[]): MetricRow[] {
   return whole.length ? whole : rows;
 }
 
+/**
+ * "The biggest drop in win rate this year": the largest fall (rise) from one whole bucket to the next within the
+ * period (the bucket still running left out), said with the bucket before it and the change.
+ */
+function moveLines(r: MetricResult, move: "drop" | "rise"): string[] {
+  const used = wholeBuckets(
+    r,
+    r.rows.filter((x) => x.rows && x.value !== null),
+  ).sort((a, b) => String(a.period).localeCompare(String(b.period)));
+  const grain = r.grain ?? "month";
+  let best: [MetricRow, MetricRow] | undefined;
+  for (let i = 1; i < used.length; i++) {
+    const step = used[i]!.value! - used[i - 1]!.value!;
+    const bestStep = best ? best[1].value! - best[0].value! : 0;
+    if (move === "drop" ? step < bestStep : step > bestStep) best = [used[i - 1]!, used[i]!];
+  }
+  const word = move === "drop" ? "drop" : "rise";
+  if (!best) return [`${r.label} had no ${word} from one ${grain} to the next in ${r.period.label}.`];
+  const [from, to] = best;
+  const change = formatChange(to.value, from.value, r.format, r.unit ?? undefined);
+  return [
+    `The biggest ${word} in ${r.label} in ${r.period.label} was in ${bucketName(String(to.period), grain)}: ${value(r, to.value, to)}, from ${value(r, from.value, from)} in ${bucketName(String(from.period), grain)} (${change}).`,
+  ];
+}
+
 /** A bucket said in full: "August 2026", "Q3 2026", "2025", "the week of 2026-11-09", "Nov 3, 2026". */
 function bucketName(start: string, grain: Grain): string {
   return `${grain === "week" ? "the " : ""}${labelOf(parseDate(start.slice(0, 10)), grain)}`;
@@ -720,16 +745,24 @@ export function composeAnswer(
   reading?: Pick<Interpretation, "threshold" | "compound" | "statistic">,
 ): string[] {
   if (intent === "arithmetic") return arithmeticLines(results);
-  const main = results.find((r) => r.role === "main")!;
+  // (a biggest move's series is its only call: role drop or rise)
+  const main = results.find((r) => r.role === "main") ?? results[0]!;
   const o = main.output as never;
   switch (intent) {
     case "metric": {
       const groups: RoledResult[][] = [];
       for (const r of results) {
-        if (r.role === "main") groups.push([r]);
+        if (r.role === "main" || r.role === "mean" || r.role === "drop" || r.role === "rise") groups.push([r]);
         else groups.at(-1)!.push(r);
       }
-      return groups.flatMap(metricLines);
+      // "October vs the average month this year": the average side said as its mean per month (average-month.ts)
+      return groups.flatMap((g) =>
+        g[0]!.role === "mean"
+          ? averageLines([{ ...g[0]!, role: "main" }])
+          : g[0]!.role === "drop" || g[0]!.role === "rise"
+            ? moveLines(g[0]!.output as unknown as MetricResult, g[0]!.role)
+            : metricLines(g),
+      );
     }
     case "argmax":
       return argmaxLines(results, direction ?? "most", n);

@@ -16,6 +16,9 @@ import { supportSaid } from "./support-words.ts";
 import { salesSaid } from "./sales-words.ts";
 import { instantSaid } from "./instant.ts";
 import { billingSaid } from "./billing-words.ts";
+import { compareSaid } from "./compare-words.ts";
+import { readAverageMonth } from "./average-month.ts";
+import { readBiggestMove } from "./biggest-move.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -445,7 +448,7 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // back", "downgrades included": investor-words.ts), where a remembered figure came from (remembered.ts) and
   // investor periods ("trailing quarter", "TTM through October", "delta vs prior month, Oct": investor-periods.ts)
   // support and product words ("the team resolved", "busiest support day", "least sticky": support-words.ts)
-  const spoken = supportSaid(said ? said.rest : question);
+  const spoken = compareSaid(supportSaid(said ? said.rest : question));
   const written = analystSaid(
     investorPeriods(
       rememberedSaid(
@@ -481,6 +484,8 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   const grown =
     (core.status === "refusal" &&
       (growthVersus(asked, catalog, at) ||
+        readAverageMonth(asked, side) ||
+        readBiggestMove(asked, side) ||
         readApproxCheck(asked, catalog, side) ||
         readCheck(asked, catalog, at, side) ||
         deframed(asked, catalog, at))) ||
