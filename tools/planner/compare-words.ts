@@ -1,3 +1,6 @@
+import type { Plan, Refusal } from "./plan-types.ts";
+import { normalize } from "./text.ts";
+
 /**
  * Comparisons said the way a founder types them (#15, batch 31), rewritten to the forms the planner reads — "X in B
  * than in A" (a check, answered with both sides and which is higher), "X A vs B", "X by month for the last N months".
@@ -11,7 +14,6 @@
  *  - "trials turning into paying customers more often", "deals closing faster", "how fast we reply to tickets",
  *    "how happy are people with support": the rate, duration or score they name
  */
-
 const MONTH = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\s+(?:20\d\d|last\s+year|this\s+year))?`;
 /** one named period: a month, a quarter, a year, or "last/this month|quarter|year" */
 const PERIOD = String.raw`(?:${MONTH}|q[1-4](?:\s+20\d\d)?|h[12](?:\s+20\d\d)?|20\d\d|(?:last|this|the\s+previous|previous)\s+(?:month|quarter|year))`;
@@ -82,6 +84,20 @@ const SUPPORT_HAPPY =
 /** "in % and absolute": the comparison states the change in the metric's unit beside the percentage anyway */
 const PCT_AND_ABSOLUTE =
   /\b(?:in\s+)?(%|percent|percentage|pct)\s+(?:and|&|\+)\s+(?:in\s+)?absolute(?:\s+(?:terms|numbers|values?))?\b/i;
+
+/**
+ * "was new MRR higher in Q2 or Q3": the check read from the rewritten question asks which of the two, so its answer
+ * names the period that is higher (better, more) rather than saying yes or no to the one set first.
+ */
+export function eitherAsked<P extends Plan | Refusal>(question: string, plan: P): P {
+  if (plan.status !== "plan" || plan.interpretation?.yes_no?.kind !== "compare") return plan;
+  const q = normalize(question).replace(/[?!.]+$/, "");
+  if (!EITHER.test(q) && !THERE_EITHER.test(q)) return plan;
+  return {
+    ...plan,
+    interpretation: { ...plan.interpretation, yes_no: { ...plan.interpretation.yes_no, either: true } },
+  };
+}
 
 export function compareSaid(text: string): string {
   let out = text.replace(PCT_AND_ABSOLUTE, (_m, pct: string) => `in ${pct}`);

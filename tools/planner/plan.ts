@@ -16,7 +16,7 @@ import { supportSaid } from "./support-words.ts";
 import { salesSaid } from "./sales-words.ts";
 import { instantSaid } from "./instant.ts";
 import { billingSaid } from "./billing-words.ts";
-import { compareSaid } from "./compare-words.ts";
+import { compareSaid, eitherAsked } from "./compare-words.ts";
 import { readAverageMonth } from "./average-month.ts";
 import { readBiggestMove } from "./biggest-move.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
@@ -495,7 +495,8 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   const checked = grown === core ? grown : guardShare(asked, grown, at, coreQ);
   const rowsRead =
     checked.status === "plan" && !checked.interpretation ? withRowsReading(checked, catalog, at) : checked;
-  const planned = rowsRead.status === "plan" ? withDirection(asked, rowsRead, catalog) : rowsRead;
+  const planned =
+    rowsRead.status === "plan" ? eitherAsked(question, withDirection(asked, rowsRead, catalog)) : rowsRead;
   if (planned.status !== "plan" || !planned.interpretation) return planned;
   const metrics = [
     // a comparison reads its metric as query_metric does: the same mart, the same test accounts left out

@@ -61,7 +61,7 @@ describe("higher / better / more in A or B: both periods, the later checked agai
   ])("%s", (q, metric, current, previous) => {
     const p = plan(q);
     expect(p.calls[0]!.input).toMatchObject({ metric, current, previous });
-    expect(p.interpretation?.yes_no?.kind).toBe("compare");
+    expect(p.interpretation?.yes_no).toMatchObject({ kind: "compare", either: true });
   });
 });
 
@@ -122,4 +122,8 @@ describe("the biggest drop or rise of a series: month to month", () => {
 test("words with no comparison are left as typed", () => {
   for (const q of ["mrr last month", "how many customers since the start of the year", "top 5 customers by mrr"])
     expect(compareSaid(q)).toBe(q);
+});
+
+test("a check of one period against another, with no 'or', is no question of which", () => {
+  expect(plan("was churn higher in Q3 than in Q2?").interpretation?.yes_no?.either).toBeUndefined();
 });
