@@ -382,6 +382,26 @@ function moveLines(r: MetricResult, move: "drop" | "rise"): string[] {
   ];
 }
 
+/** "October 2026 was above the average month (Jan – Oct 2026): 314 vs 226 (+88, +39.1%)" */
+function meanVersusLine(month: RoledResult[], meanSide: RoledResult): string[] {
+  const m = month.find((g) => g.role === "main")!.output as unknown as MetricResult;
+  const r = meanSide.output as unknown as MetricResult;
+  const rows = m.rows.filter((x) => x.rows && x.value !== null);
+  const used = wholeBuckets(
+    r,
+    r.rows.filter((x) => x.rows && x.value !== null),
+  );
+  if (rows.length !== 1 || !used.length || m.currency_split || r.currency_split) return [];
+  const v = rows[0]!.value!;
+  const mean = used.reduce((a, x) => a + x.value!, 0) / used.length;
+  const grain = r.grain ?? "month";
+  const span = `${bucketName(String(used[0]!.period), grain)} – ${bucketName(String(used.at(-1)!.period), grain)}`;
+  const where = v > mean ? "above" : v < mean ? "below" : "at";
+  return [
+    `${m.period.label}: ${m.label} was ${where} the average ${grain} (${span}): ${value(m, v, rows[0])} vs ${value(r, mean, used[0])} (${formatChange(v, mean, r.format, r.unit ?? undefined)}).`,
+  ];
+}
+
 /** A bucket said in full: "August 2026", "Q3 2026", "2025", "the week of 2026-11-09", "Nov 3, 2026". */
 function bucketName(start: string, grain: Grain): string {
   return `${grain === "week" ? "the " : ""}${labelOf(parseDate(start.slice(0, 10)), grain)}`;
@@ -755,13 +775,18 @@ export function composeAnswer(
         if (r.role === "main" || r.role === "mean" || r.role === "drop" || r.role === "rise") groups.push([r]);
         else groups.at(-1)!.push(r);
       }
-      // "October vs the average month this year": the average side said as its mean per month (average-month.ts)
-      return groups.flatMap((g) =>
-        g[0]!.role === "mean"
-          ? averageLines([{ ...g[0]!, role: "main" }])
-          : g[0]!.role === "drop" || g[0]!.role === "rise"
-            ? moveLines(g[0]!.output as unknown as MetricResult, g[0]!.role)
-            : metricLines(g),
+      // "October vs the average month this year": the average side said as its mean per month (average-month.ts),
+      // after a line setting the month against it
+      const head =
+        groups.length === 2 && groups[1]![0]!.role === "mean" ? meanVersusLine(groups[0]!, groups[1]![0]!) : [];
+      return head.concat(
+        groups.flatMap((g) =>
+          g[0]!.role === "mean"
+            ? averageLines([{ ...g[0]!, role: "main" }])
+            : g[0]!.role === "drop" || g[0]!.role === "rise"
+              ? moveLines(g[0]!.output as unknown as MetricResult, g[0]!.role)
+              : metricLines(g),
+        ),
       );
     }
     case "argmax":
