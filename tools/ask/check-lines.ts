@@ -117,7 +117,23 @@ function periodsLine(check: Check, o: Out<typeof comparePeriods>): string | unde
   const diff = a - b;
   const [cur, prev] = [during(o.current.period.label), during(o.previous.period.label)];
   const said = diff === 0 ? `the same ${cur} as ${prev}` : `${diff > 0 ? "higher" : "lower"} ${cur} than ${prev}`;
+  if (check.either) return eitherLine(check, o.label, diff, [cur, ta], [prev, tb]);
   return `${holds(check, diff) ? "Yes" : "No"} — ${o.label} was ${said}${judged(check, diff)}: ${ta} vs ${tb}.`;
+}
+
+/** "was churn better in Q2 or Q3": the period that is better (higher, more) named first, with both values */
+function eitherLine(check: Check, label: string, diff: number, a: [string, string], b: [string, string]): string {
+  if (diff === 0) return `Neither — ${label} was the same ${a[0]} as ${b[0]}: ${a[1]}.`;
+  const hib = check.higher_is_better ?? true;
+  const judging = check.claim === "better" || check.claim === "worse";
+  // the side the question's word picks: higher for more, the better one for better, the worse one for worse
+  const wantsHigher =
+    check.claim === "more" ? true : check.claim === "less" ? false : check.claim === "better" ? hib : !hib;
+  const [win, lose] = wantsHigher === diff > 0 ? [a, b] : [b, a];
+  const word = judging ? check.claim! : wantsHigher ? "higher" : "lower";
+  const how = judging ? ` (${hib ? "higher" : "lower"} is better)` : "";
+  const name = win[0].replace(/^(?:in|on|of)\s+/, "");
+  return `${name.charAt(0).toUpperCase()}${name.slice(1)} — ${label} was ${word} ${win[0]} than ${lose[0]}${how}: ${win[1]} vs ${lose[1]}.`;
 }
 
 function versusLine(check: Check, a: Said | undefined, b: Said | undefined): string | undefined {

@@ -377,6 +377,51 @@ function wholeBuckets(r: MetricResult, rows: MetricRow[]): MetricRow[] {
   return whole.length ? whole : rows;
 }
 
+/**
+ * "The biggest drop in win rate this year": the largest fall (rise) from one whole bucket to the next within the
+ * period (the bucket still running left out), said with the bucket before it and the change.
+ */
+function moveLines(r: MetricResult, move: "drop" | "rise"): string[] {
+  const used = wholeBuckets(
+    r,
+    r.rows.filter((x) => x.rows && x.value !== null),
+  ).sort((a, b) => String(a.period).localeCompare(String(b.period)));
+  const grain = r.grain ?? "month";
+  let best: [MetricRow, MetricRow] | undefined;
+  for (let i = 1; i < used.length; i++) {
+    const step = used[i]!.value! - used[i - 1]!.value!;
+    const bestStep = best ? best[1].value! - best[0].value! : 0;
+    if (move === "drop" ? step < bestStep : step > bestStep) best = [used[i - 1]!, used[i]!];
+  }
+  const word = move === "drop" ? "drop" : "rise";
+  if (!best) return [`${r.label} had no ${word} from one ${grain} to the next in ${r.period.label}.`];
+  const [from, to] = best;
+  const change = formatChange(to.value, from.value, r.format, r.unit ?? undefined);
+  return [
+    `The biggest ${word} in ${r.label} in ${r.period.label} was in ${bucketName(String(to.period), grain)}: ${value(r, to.value, to)}, from ${value(r, from.value, from)} in ${bucketName(String(from.period), grain)} (${change}).`,
+  ];
+}
+
+/** "October 2026 was above the average month (Jan – Oct 2026): 314 vs 226 (+88, +39.1%)" */
+function meanVersusLine(month: RoledResult[], meanSide: RoledResult): string[] {
+  const m = month.find((g) => g.role === "main")!.output as unknown as MetricResult;
+  const r = meanSide.output as unknown as MetricResult;
+  const rows = m.rows.filter((x) => x.rows && x.value !== null);
+  const used = wholeBuckets(
+    r,
+    r.rows.filter((x) => x.rows && x.value !== null),
+  );
+  if (rows.length !== 1 || !used.length || m.currency_split || r.currency_split) return [];
+  const v = rows[0]!.value!;
+  const mean = used.reduce((a, x) => a + x.value!, 0) / used.length;
+  const grain = r.grain ?? "month";
+  const span = `${bucketName(String(used[0]!.period), grain)} – ${bucketName(String(used.at(-1)!.period), grain)}`;
+  const where = v > mean ? "above" : v < mean ? "below" : "at";
+  return [
+    `${m.period.label}: ${m.label} was ${where} the average ${grain} (${span}): ${value(m, v, rows[0])} vs ${value(r, mean, used[0])} (${formatChange(v, mean, r.format, r.unit ?? undefined)}).`,
+  ];
+}
+
 /** A bucket said in full: "August 2026", "Q3 2026", "2025", "the week of 2026-11-09", "Nov 3, 2026". */
 function bucketName(start: string, grain: Grain): string {
   return `${grain === "week" ? "the " : ""}${labelOf(parseDate(start.slice(0, 10)), grain)}`;
@@ -740,16 +785,29 @@ export function composeAnswer(
   reading?: Pick<Interpretation, "threshold" | "compound" | "statistic">,
 ): string[] {
   if (intent === "arithmetic") return arithmeticLines(results);
-  const main = results.find((r) => r.role === "main")!;
+  // (a biggest move's series is its only call: role drop or rise)
+  const main = results.find((r) => r.role === "main") ?? results[0]!;
   const o = main.output as never;
   switch (intent) {
     case "metric": {
       const groups: RoledResult[][] = [];
       for (const r of results) {
-        if (r.role === "main") groups.push([r]);
+        if (r.role === "main" || r.role === "mean" || r.role === "drop" || r.role === "rise") groups.push([r]);
         else groups.at(-1)!.push(r);
       }
-      return groups.flatMap(metricLines);
+      // "October vs the average month this year": the average side said as its mean per month (average-month.ts),
+      // after a line setting the month against it
+      const head =
+        groups.length === 2 && groups[1]![0]!.role === "mean" ? meanVersusLine(groups[0]!, groups[1]![0]!) : [];
+      return head.concat(
+        groups.flatMap((g) =>
+          g[0]!.role === "mean"
+            ? averageLines([{ ...g[0]!, role: "main" }])
+            : g[0]!.role === "drop" || g[0]!.role === "rise"
+              ? moveLines(g[0]!.output as unknown as MetricResult, g[0]!.role)
+              : metricLines(g),
+        ),
+      );
     }
     case "argmax":
       return argmaxLines(results, direction ?? "most", n);

@@ -18,7 +18,12 @@ export type CallRole =
   | "minus"
   | "per"
   | "share"
-  | "times";
+  | "times"
+  /** "October vs the average month this year": the other side, a per-month mean over the year's whole months */
+  | "mean"
+  /** "the biggest drop (rise) in win rate this year": the series read for its largest fall (rise) month to month */
+  | "drop"
+  | "rise";
 export type Intent =
   | "metric"
   | "arithmetic"

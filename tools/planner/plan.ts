@@ -19,6 +19,9 @@ import { salesSaid } from "./sales-words.ts";
 import { instantSaid } from "./instant.ts";
 import { billingSaid } from "./billing-words.ts";
 import { leftOutBefore, sliceAskBack, slicesSaid } from "./slices.ts";
+import { compareSaid, eitherAsked } from "./compare-words.ts";
+import { readAverageMonth } from "./average-month.ts";
+import { readBiggestMove } from "./biggest-move.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -450,7 +453,7 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // investor periods ("trailing quarter", "TTM through October", "delta vs prior month, Oct": investor-periods.ts)
   // support and product words ("the team resolved", "busiest support day", "least sticky": support-words.ts)
   // "how many people were in the app yesterday", "… over the last 7 days": DAU, WAU (app-people.ts)
-  const spoken = slicesSaid(appPeopleSaid(supportSaid(said ? said.rest : question), at), catalog);
+  const spoken = slicesSaid(appPeopleSaid(compareSaid(supportSaid(said ? said.rest : question)), at), catalog);
   const written = analystSaid(
     investorPeriods(
       rememberedSaid(
@@ -488,6 +491,8 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   const grown =
     (core.status === "refusal" &&
       (growthVersus(asked, catalog, at) ||
+        readAverageMonth(asked, side) ||
+        readBiggestMove(asked, side) ||
         readApproxCheck(asked, catalog, side) ||
         readCheck(asked, catalog, at, side) ||
         deframed(asked, catalog, at))) ||
@@ -497,7 +502,8 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   const checked = grown === core ? grown : guardShare(asked, grown, at, coreQ);
   const rowsRead =
     checked.status === "plan" && !checked.interpretation ? withRowsReading(checked, catalog, at) : checked;
-  const planned = rowsRead.status === "plan" ? withDirection(asked, rowsRead, catalog) : rowsRead;
+  const planned =
+    rowsRead.status === "plan" ? eitherAsked(question, withDirection(asked, rowsRead, catalog)) : rowsRead;
   if (planned.status !== "plan" || !planned.interpretation) return planned;
   const metrics = [
     // a comparison reads its metric as query_metric does: the same mart, the same test accounts left out

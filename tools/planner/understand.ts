@@ -93,6 +93,8 @@ export interface Check {
   claim?: Claim;
   /** the metric's direction, for better and worse */
   higher_is_better?: boolean;
+  /** compare: "was it higher in Q2 or Q3" — which of the two, answered by naming it (compare-words.ts) */
+  either?: boolean;
 }
 
 export interface Understood {
