@@ -256,7 +256,7 @@ function partlyCovered(r: MetricResult): string[] {
 }
 
 /** "which plan has the most …": the first row of the breakdown, sorted, and the runner-up. */
-function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1): string[] {
+function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1, place = 1): string[] {
   const r = group.find((g) => g.role === "main")!.output as unknown as MetricResult;
   const rows = r.rows.filter((x) => x.rows && x.value !== null);
   if (!rows.length) return [`There is no ${r.label} data for ${r.period.label} to rank.`];
@@ -277,6 +277,16 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1): 
     // dollars are not compared with euros: the leader within each currency
     const codes = [...new Set(sorted.map((row) => rowCurrency(r, row)))].sort();
     const leaders = codes.map((code) => sorted.find((row) => rowCurrency(r, row) === code)!);
+    if (place > 1) {
+      // "the 2nd biggest": the row at that place within each currency, or none when a currency has fewer
+      const atPlace = codes.flatMap((code) => {
+        const row = sorted.filter((x) => rowCurrency(r, x) === code)[place - 1];
+        return row ? [`${name(row)} ${value(r, row.value, row)} (${code})`] : [];
+      });
+      return [
+        `The ${ordinal(place)} for the ${direction} ${r.label} ${during(r.period.label)}, per currency: ${atPlace.join(" · ") || "none (too few in each currency)"}.`,
+      ];
+    }
     if (n > 1) {
       // "top 3 plans by MRR": the n first within each currency, numbered in each
       const kind = byPeriod ? `${r.grain}s` : `${dim.replaceAll("_", " ")}s`;
@@ -300,6 +310,7 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1): 
   const left =
     ranked.length < rows.length ? ` (${name(rows.find((x) => !ranked.includes(x))!)}, still running, left out)` : "";
   const kind = byPeriod ? `${r.grain}s` : `${dim.replaceAll("_", " ")}s`;
+  if (place > 1) return placeLines(r, sorted, place, direction, name, label, `${ranked.length} ${kind}${left}`);
   if (n > 1) {
     // "top 3 plans by MRR": the n first, numbered; fewer when fewer have data, and said so
     const listed = sorted.slice(0, n);
@@ -319,6 +330,34 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1): 
       ? [`  next: ${name(second)} (${value(r, second.value, second)}), of ${ranked.length} ${kind}${left}`]
       : [];
   return [head, ...next];
+}
+
+/** "the 2nd biggest plan by ARR": the row at that place of the sorted ranking, with the ones ahead of it */
+function placeLines(
+  r: MetricResult,
+  sorted: MetricRow[],
+  place: number,
+  direction: "most" | "least",
+  name: (row: MetricRow) => string,
+  label: string,
+  of: string,
+): string[] {
+  const ord = ordinal(place);
+  const at = sorted[place - 1];
+  if (!at) return [`Only ${sorted.length} have ${label} ${during(r.period.label)}: there is no ${ord}.`];
+  const tied = sorted.filter((row) => row !== at && row.value === at.value).map(name);
+  const head = tied.length
+    ? `${capital(name(at))} ties with ${tied.join(", ")} around ${ord} for the ${direction} ${label} ${during(r.period.label)}: ${value(r, at.value, at)} each${asOfNote(r, at)}.`
+    : `${capital(name(at))} is ${ord} for the ${direction} ${label} ${during(r.period.label)}: ${value(r, at.value, at)}${asOfNote(r, at)}.`;
+  const ahead = sorted
+    .slice(0, place - 1)
+    .filter((row) => !tied.includes(name(row)))
+    .map((row, i) => `${i + 1}. ${name(row)} (${value(r, row.value, row)})`);
+  return [head, ...(ahead.length ? [`  ahead: ${ahead.join(", ")}; of ${of}`] : [])];
+}
+
+function ordinal(n: number): string {
+  return n === 2 ? "2nd" : n === 3 ? "3rd" : `${n}th`;
 }
 
 /** "average new MRR per month": the mean of the whole buckets of the period (a bucket still running is left out). */
@@ -605,6 +644,12 @@ function countLines(o: Out<typeof topN>): string[] {
   return [`${o.matched.rows} ${what}${kept ? ` kept to ${kept}` : ""}${total}.`];
 }
 
+/** "(owner: Priya Nair)": the columns shown beside a ranked label */
+function alsoText(also: Record<string, string | null> | undefined): string {
+  const said = Object.entries(also ?? {}).map(([c, v]) => `${c.replaceAll("_", " ")}: ${v ?? "(none)"}`);
+  return said.length ? ` (${said.join("; ")})` : "";
+}
+
 function topLines(o: Out<typeof topN>): string[] {
   if (!o.rows.length) return [`${o.mart} has no rows to rank.`];
   // one row is "Top customer", never "Top 1 customers"; split, as many as the currency with the most listed
@@ -626,7 +671,7 @@ function topLines(o: Out<typeof topN>): string[] {
     ...table(
       o.rows.map((r) => [
         `${o.currency_split ? `${r.currency} ` : ""}${r.rank}.`,
-        r.label === null ? "(none)" : /_id$/.test(o.label_column) ? `${o.label_column} ${r.label}` : r.label,
+        `${r.label === null ? "(none)" : /_id$/.test(o.label_column) ? `${o.label_column} ${r.label}` : r.label}${alsoText(r.also)}`,
         formatValue(r.value, o.format, r.currency ?? undefined),
       ]),
     ),
@@ -782,7 +827,7 @@ export function composeAnswer(
   /** "top 3 plans": how many of the ranked to list (one when unsaid) */
   n?: number,
   /** the reading's bound on buckets ("months above 40"), compound growth ("CMGR") or median */
-  reading?: Pick<Interpretation, "threshold" | "compound" | "statistic">,
+  reading?: Pick<Interpretation, "threshold" | "compound" | "statistic"> & Partial<Pick<Interpretation, "argmax">>,
 ): string[] {
   if (intent === "arithmetic") return arithmeticLines(results);
   // (a biggest move's series is its only call: role drop or rise)
@@ -810,7 +855,7 @@ export function composeAnswer(
       );
     }
     case "argmax":
-      return argmaxLines(results, direction ?? "most", n);
+      return argmaxLines(results, direction ?? "most", n, reading?.argmax?.place);
     case "average":
       return averageLines(results, reading?.statistic);
     case "compound":

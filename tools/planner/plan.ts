@@ -1,3 +1,9 @@
+import { companionCount } from "./companion-count.ts";
+import { frontPeriod } from "./front-period.ts";
+import { afterValue } from "./after-value.ts";
+import { runnerUp } from "./runner-up.ts";
+import { personalDataAsked } from "./personal-data.ts";
+import { dealOwner } from "./deal-owner.ts";
 import { anyoneRead, bringsInMost, companyOfWin, moneyInOut, openByPriority } from "./ops-verbs.ts";
 import { lostBusinessAskBack, normalDayAskBack, plainWordsRead } from "./plain-words.ts";
 import { rankingSaid } from "./vocabulary.ts";
@@ -306,6 +312,8 @@ function refuse(catalog: Catalog, reason: string): Refusal {
   return { status: "refusal", reason, known_metrics: catalog.metrics.map((m) => m.name), kind: "refuse" };
 }
 
+const PII_REFUSAL =
+  "I don't give out personal data (names, emails, phone numbers, addresses); ask for a count or a metric instead";
 /** Personal data asked for by name: refused whatever else the question says. */
 const PII =
   /\b(?:e-?mails?|email address(?:es)?|phone(?:\s+numbers?)?|telephone|mobile numbers?|(?:home|postal|street|mailing)\s+address(?:es)?|addresses|contact (?:details|info|information)|social security|ssn|passwords?|credit cards?|card numbers?|date of birth|birthdays?)\b|\b(?:names?|who)\s+(?:of|are)\s+(?:the\s+|our\s+|all\s+|every\s+)?(?:customers|accounts|users|contacts|people|clients)\b|\b(?:customer|account|user|contact|client)(?:'s|s'|s)?\s+names?\b|\bnames?\s+of\s+(?:[a-z']+\s+){0,3}(?:customers?|clients?|accounts?|users?|contacts?|compan(?:y|ies))\b|\bwho\s+(?:is|are)\s+(?:our|the)\s+(?:[a-z']+\s+){0,2}(?:customers?|clients?|accounts?|users?|contacts?)\b/;
@@ -380,7 +388,19 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // "which company was our biggest win": the largest won deal named by its company (ops-verbs.ts)
   const company = companyOfWin(withoutNoise(typed, catalog), catalog, (q) => planWhole(q, catalog, at));
   if (company) return company;
+  // "who closed the biggest deal this year": the one largest deal won, with its owner (deal-owner.ts)
+  const owner = dealOwner(withoutNoise(typed, catalog), catalog, (q) => planWhole(q, catalog, at));
+  if (owner) return owner;
+  // "our 2nd biggest plan by ARR": the runner-up of a ranking, or asked back (runner-up.ts)
+  const runner = runnerUp(withoutNoise(typed, catalog), catalog, (q) => planWhole(q, catalog, at));
+  if (runner) return runner;
+  // "after the US, which country has the most paying customers": the ranking with that value left out (after-value.ts)
+  const after = afterValue(withoutNoise(typed, catalog), catalog, (q) => planWhole(q, catalog, at));
+  if (after) return after;
+  // "in Q3 which month had the most people using the app": a period said first is the question's (front-period.ts)
+  const fronted = frontPeriod(withoutNoise(typed, catalog), at, (q) => planRead(q, catalog, at));
   const planned = planWhole(typed, catalog, at);
+  if (planned.status !== "plan" && fronted) return fronted;
   // "Zendesk's satisfaction score": a tool's metric that is another number than the catalog's of that name
   if (planned.status === "plan") {
     // "… for the investor update": a purpose read with the same calls is said in the reading as set aside
@@ -399,6 +419,7 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     titleRanking(bare, catalog, at, again) ??
     readAside(bare, catalog, at, again) ??
     readTwoAsks(bare, planned, again) ??
+    companionCount(bare, catalog, again) ??
     readPurpose(bare, again) ??
     anyoneRead(bare, catalog, again) ??
     planned
@@ -411,6 +432,8 @@ function planWhole(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // (instructions to me or SQL anywhere in a message are refused whatever else it says)
   const whole = normalize(typed);
   if (ACT_ON.test(whole)) return refuse(catalog, ACTS_REFUSAL);
+  // "top 10 customers by MRR? names + emails pls": personal data asked anywhere in the message (personal-data.ts)
+  if (personalDataAsked(whole)) return refuse(catalog, PII_REFUSAL);
   // "how much business did we lose" (churned MRR or deals lost), "on a normal day how many tickets" (a mean per day no
   // metric states): plain words naming no one number, asked back wherever in the message they are said
   const plain =
@@ -727,11 +750,7 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
       catalog,
       "the question carries instructions to me rather than a question about the data; I don't follow them",
     );
-  if (PII.test(text))
-    return refuse(
-      catalog,
-      "I don't give out personal data (names, emails, phone numbers, addresses); ask for a count or a metric instead",
-    );
+  if (PII.test(text)) return refuse(catalog, PII_REFUSAL);
 
   if (LIST_METRICS.test(text)) return plan1("list_metrics", [{ role: "main", name: "list_metrics", input: {} }]);
   // "list all customers on Pro", "which customers churned": rows, not a number; a count of them is a different answer

@@ -55,6 +55,12 @@ const ON_AVERAGE = /(?:^|\s)on\s+(?:an?\s+)?average\b\s*,?/i;
 const AVERAGE_WORD =
   /\b(?:the\s+)?(?:average|avg|mean)\s+(?=(?:number\s+of\s+)?(?:how\s+many\s+)?days\b|sales\s+cycle\b)/i;
 
+/** "whose deals take the longest to close": the rep whose deals … (the deals' owner) */
+const WHOSE_DEALS = /^(?:and\s+)?whose\s+(?=(?:deals|opportunities|opps)\b)/i;
+/** "deals take the longest to close": their sales cycle, the longest the highest */
+const TAKE_LONGEST =
+  /\b(deals|opportunities|opps)\s+(?:take|takes|took|taking)\s+(?:the\s+)?(longest|shortest|quickest|fastest|slowest|least\s+time|most\s+time)\s+(?:time\s+)?to\s+(?:close|win|get\s+won|get\s+closed)\b/i;
+
 const MOST = (w: string) => (/^(?:most|biggest|largest|bigger|larger)$/i.test(w) ? "most" : "least");
 const DEALS_SAID = /\b(?:deals?|opportunit(?:y|ies)|opps?)\b/i;
 
@@ -81,6 +87,13 @@ export function salesSaid(text: string): string {
   if (DEALS_SAID.test(out) && /\bhow\s+many\b/i.test(out) && !/\b(?:more|fewer|less|than|vs|versus)\b/i.test(out))
     out = out.replace(/\b(?:either\s+)?(?:won\s+or\s+lost|lost\s+or\s+won)\b/i, "closed");
   out = out.replace(PERCENT_WON, (_m, said: string, deals: string, of: string) => `win rate of ${said}${deals}${of}`);
+  out = out
+    .replace(WHOSE_DEALS, "which rep's ")
+    .replace(
+      TAKE_LONGEST,
+      (_m, deals: string, how: string) =>
+        `${deals} have the ${/^(?:longest|slowest|most\s+time)$/i.test(how) ? "highest" : "lowest"} sales cycle`,
+    );
   out = out.replace(SHORTEST, (w) => (/^(?:longest|slowest)$/i.test(w) ? "highest" : "lowest"));
   if (DAYS_FROM.test(out)) {
     const averaged = ON_AVERAGE.test(out) || AVERAGE_WORD.test(out);

@@ -48,7 +48,13 @@ export interface Interpretation {
   grain: Grain | null;
   group_by: string[];
   /** "which plan has the most …": the row with the largest (or smallest) value; "top 3 plans by MRR": the n first */
-  argmax: { dimension: string; direction: "most" | "least"; n?: number } | null;
+  argmax: {
+    dimension: string;
+    direction: "most" | "least";
+    n?: number;
+    /** "the 2nd biggest plan": the place asked for after the first (runner-up.ts) */
+    place?: number;
+  } | null;
   /** why this reading: the phrases that decided it, typos corrected, defaults taken */
   why: string[];
   read_as: string;

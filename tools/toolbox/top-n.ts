@@ -63,6 +63,13 @@ export const topN = defineTool({
       .describe(
         'rank each label by how many rows it has, not by the measure: "which country has the most paying customers" → {mart: customers, label: country, count: true, filters: [status in (active, past_due)]}',
       ),
+    also: z
+      .array(z.string())
+      .max(3)
+      .default([])
+      .describe(
+        'columns shown beside each ranked label, e.g. the owner of a deal: "who closed the biggest deal" → {mart: deals, measure: amount, label: deal_name, n: 1, also: [owner]}; a label over several rows lists each value once',
+      ),
     filters: z
       .array(
         z.strictObject({
@@ -86,6 +93,7 @@ export const topN = defineTool({
       });
     }
     const label = column(mart, input.label, "label");
+    const shown = input.also.map((name) => column(mart, name, "also"));
     const params: SqlValue[] = [];
     const bind = (v: SqlValue) => (params.push(v), `$${params.length}`);
     // a bound on the amount ranked ("mrr over 50"): over several currencies it holds for the converted amount
@@ -148,7 +156,7 @@ export const topN = defineTool({
     // their measure ("how many open deals are over $5k" is that count); split, all of it within each currency
     const by = split ? ` PARTITION BY ${code}` : "";
     const sql = [
-      `SELECT ${ident(label.name)} AS label, ${split ? `${code} AS currency, ` : ""}${valueOf} AS value,`,
+      `SELECT ${ident(label.name)} AS label, ${split ? `${code} AS currency, ` : ""}${valueOf} AS value,${shown.map((c, i) => ` string_agg(DISTINCT CAST(${ident(c.name)} AS VARCHAR), ', ') AS also_${i},`).join("")}`,
       `  sum(count(*)) OVER (${by}) AS kept_rows, sum(${valueOf}) OVER (${by}) AS kept_total`,
       `FROM ${mart.relation}`,
       filtered,
@@ -164,6 +172,7 @@ export const topN = defineTool({
       value: unknown;
       kept_rows: unknown;
       kept_total: unknown;
+      [also: `also_${number}`]: unknown;
     }>(sql, params);
     const unit = input.count
       ? null
@@ -179,6 +188,17 @@ export const topN = defineTool({
         label: label.pii ? maskValue(r.label) : r.label === null ? null : String(r.label),
         value: r.value === null ? null : Number(r.value),
         currency: split ? currencies[g]! : unit,
+        /** the also columns' values beside the label (masked when PII); only when some were asked */
+        ...(shown.length
+          ? {
+              also: Object.fromEntries(
+                shown.map((c, k) => {
+                  const v = (r as Record<string, unknown>)[`also_${k}`];
+                  return [c.name, v === null || v === undefined ? null : c.pii ? String(maskValue(v)) : String(v)];
+                }),
+              ) as Record<string, string | null>,
+            }
+          : {}),
       }));
       const rows = read.slice(0, limit);
       const past = read[limit];
@@ -199,6 +219,8 @@ export const topN = defineTool({
       measure: measure.name,
       label_column: label.name,
       label_masked: label.pii,
+      /** the columns shown beside each label (rows[].also) */
+      also: shown.map((c) => c.name),
       direction: input.direction,
       /** each label ranked by its count of rows (value), not its measure */
       counted: input.count,
