@@ -5,6 +5,8 @@ import { readApproxCheck } from "./approx.ts";
 import { loosePeriodAskBack } from "./loose-period.ts";
 import { readTwoAsks } from "./two-asks.ts";
 import { readPurpose } from "./purpose.ts";
+import { checkWordsSaid } from "./check-words.ts";
+import { INJECTED_REFUSAL, injectedOrder } from "./injected.ts";
 import { guardShare, readBelief } from "./belief.ts";
 import { boundOp } from "./bound-op.ts";
 import { figureValue } from "./figure.ts";
@@ -405,6 +407,7 @@ function planWhole(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // (instructions to me or SQL anywhere in a message are refused whatever else it says)
   const whole = normalize(typed);
   if (ACT_ON.test(whole)) return refuse(catalog, ACTS_REFUSAL);
+  if (injectedOrder(whole)) return refuse(catalog, INJECTED_REFUSAL);
   // "how much business did we lose" (churned MRR or deals lost), "on a normal day how many tickets" (a mean per day no
   // metric states): plain words naming no one number, asked back wherever in the message they are said
   const plain = lostBusinessAskBack(whole) ?? normalDayAskBack(whole) ?? loosePeriodAskBack(whole, at);
@@ -450,7 +453,11 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     investorPeriods(
       rememberedSaid(
         investorSaid(
-          sheetSaid(moneyInOut(bringsInMost(salesSaid(plainWordsRead(billingSaid(instantSaid(spoken), catalog)))))),
+          sheetSaid(
+            moneyInOut(
+              bringsInMost(salesSaid(plainWordsRead(billingSaid(instantSaid(checkWordsSaid(spoken)), catalog)))),
+            ),
+          ),
         ),
       ),
       at,
