@@ -191,7 +191,7 @@ export function readBelief(typed: string, catalog: Catalog, at: Date, core: Core
   // backstory and asks something else (the message's ask is found by message.ts, not read as a check)
   if (/[.?!;]\s+\S/.test(text)) return undefined;
   // "is Pro our most popular plan": a value named as a ranking's leader (leader.ts)
-  const leader = readLeader(text, catalog, core);
+  const leader = readLeader(text, catalog, at, core);
   if (leader) return leader;
   // superlative over periods, a bucket named: the ranking of the buckets, and whether the named one leads it
   const nb = NAMED_BUCKET.exec(text);

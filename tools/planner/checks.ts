@@ -109,7 +109,7 @@ const NUMBER = String.raw`\d[\d,]*(?:\.\d+)?`;
 const SCALE_WORD = String.raw`(?:\s?(?:k|mm|m|bn|b)\b|\s(?:thousand|million|mil|billion)\b)`;
 const FIGURE = String.raw`((?:[$€£]\s?)?${NUMBER}${SCALE_WORD}?(?:\s?%|\s(?:percent|per\s?cent|pct)\b)?)(?:\s+(dollars|bucks|usd|euros?|eur|pounds|gbp|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|quarters?|years?)\b)?`;
 const ABOVE =
-  "above|over|more than|greater than|higher than|bigger than|larger than|in excess of|north of|exceeding|exceeds?|exceeded|beyond|crossed|cross|crossing|passed|pass|passing|surpassed|surpass|topped|(?<!\\b(?:the|our|a|your|their|in|at|on)\\s)(?:tops|topping|top)(?!\\s+of\\b)|longer than|(?<!\\b(?:the|in|over|for|during|of|within|last|this|these|those)\\s)past(?!\\s+(?:the\\s+)?\\d+\\s+(?:days?|weeks?|months?|quarters?|years?)\\b)|broken|broke|break|broken through|broke through|cleared";
+  "above|over|more than|greater than|higher than|bigger than|larger than|in excess of|north of|exceeding|exceeds?|exceeded|beyond|crossed|cross|crossing|passed|pass|passing|surpassed|surpass|topped|(?<!\\b(?:the|our|a|your|their|in|at|on)\\s)(?:tops|topping|top)(?!\\s+of\\b|\\s+\\d+\\s+(?!(?:in|for|during|this|last|so|yet|by|on|over|at|as|before|after|and|or|dollars|bucks|usd|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|quarters?|years?)\\b)[a-z])|longer than|(?<!\\b(?:the|in|over|for|during|of|within|last|this|these|those)\\s)past(?!\\s+(?:the\\s+)?\\d+\\s+(?:days?|weeks?|months?|quarters?|years?)\\b)|broken|broke|break|broken through|broke through|cleared";
 const AT_LEAST =
   "at least|hit|hitting|reached|reach|reaching|made it to|make it to|got to|gotten to|get to|no less than|no fewer than|at or above";
 const BELOW =
@@ -369,8 +369,11 @@ function thresholdSide(
 ): (Plan & { interpretation: Interpretation }) | undefined {
   const tries: string[] = [];
   if (f.shareOf) {
-    // the period said before the figure is the rate's period too
+    // "are more than 75% of trials converting": the population is the subject; "is Starter under 10% of our churn
+    // rate" names a part of a whole, never this rate
     const before = text.slice(0, f.start);
+    const lead = before.replace(/\b(?:in|during|for|over)?\s*(?:last|this|the)?\s*(?:month|quarter|year|week)\b/g, "");
+    if (!/^\s*(?:(?:are|were|is|was|do|did|have|has|had)\s*)?$/.test(lead)) return undefined;
     const periods = findPeriods(before, at)
       .map((p) => before.slice(p.start, p.end))
       .join(" ");

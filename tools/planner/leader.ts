@@ -1,5 +1,6 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
+import { rowsInterpretation } from "./understand.ts";
 
 /**
  * "Is Pro our most popular plan?", "is Germany our biggest market?", "was Enterprise the top pipeline by won amount
@@ -74,7 +75,7 @@ function ranks(plan: Plan | Refusal, dimension: string): plan is Plan {
   return plan.intent === "top_n" && main?.name === "top_n" && main.input.label === dimension && main.input.n === 1;
 }
 
-export function readLeader(text: string, catalog: Catalog, core: Core): Plan | Refusal | undefined {
+export function readLeader(text: string, catalog: Catalog, at: Date, core: Core): Plan | Refusal | undefined {
   const m = FORM.exec(text);
   if (!m) return undefined;
   const [, named, sup, noun, rest] = m;
@@ -92,14 +93,17 @@ export function readLeader(text: string, catalog: Catalog, core: Core): Plan | R
   for (const q of tries) {
     const plan = core(q.replace(/\s+/g, " ").trim());
     if (!ranks(plan, kind.dimension)) continue;
-    if (!plan.interpretation) return plan;
+    // a ranking of a mart's rows carries its reading as the planner gives it (withRowsReading)
+    const interpretation =
+      plan.interpretation ??
+      rowsInterpretation(plan.calls[0]!.input as Parameters<typeof rowsInterpretation>[0], catalog, at, false);
     return {
       ...plan,
       interpretation: {
-        ...plan.interpretation,
+        ...interpretation,
         check: { kind: "winner", named: value, value },
         why: [
-          ...plan.interpretation.why,
+          ...interpretation.why,
           `"${m[0]}": whether ${value} leads the ranking — the leader is stated, never ${value}'s own number alone`,
         ],
       },

@@ -384,7 +384,7 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     const kept = purposed && JSON.stringify(purposed.calls) === JSON.stringify(planned.calls) ? purposed : planned;
     return openByPriority(typed, kept, catalog) ?? toolsOwnNumber(typed, kept, catalog) ?? kept;
   }
-  if (ACT_ON.test(normalize(typed))) return planned;
+  if (ACT_ON.test(normalize(typed)) || injectedOrder(normalize(typed))) return planned;
   // "ProfitWell's New Recurring Revenue", "(the Amplitude 'Active Users' chart)", "— churned customers over the
   // customers at the start": read again without the tool, its glosses and a definition (aside.ts)
   const again = (q: string) => planWhole(q, catalog, at);
