@@ -18,7 +18,7 @@ type Side = (question: string) => Plan | Refusal;
 
 const ANYONE = String.raw`(?:any\s*one|anybody|any\s+(?:customers?|accounts?|clients?)|any\s+of\s+(?:our|the)\s+(?:customers|accounts|clients))`;
 const BEHIND = new RegExp(
-  String.raw`^(?:is|are|was|were)\s+${ANYONE}\s+(?:currently\s+|still\s+)?(behind\s+on\s+(?:their|the|his|her|its)\s+(?:payments?|bills?|invoices?)|late\s+(?:on|with)\s+(?:their|the)\s+(?:payments?|bills?|invoices?)|overdue|past\s+due|in\s+arrears)\b(.*)$`,
+  String.raw`^(?:is|are|was|were)\s+${ANYONE}\s+(?:currently\s+|still\s+)?(behind\s+on\s+(?:(?:their|the|his|her|its)\s+)?(?:payments?|bills?|invoices?)|late\s+(?:on|with)\s+(?:(?:their|the)\s+)?(?:payments?|bills?|invoices?)|overdue|past\s+due|in\s+arrears)\b(.*)$`,
 );
 const CAME_BACK =
   /\b(?:have|has|did)\s+any\s+(customers|accounts|clients|people)\s+(?:come|came|coming)\s+back(?:\s+after\s+(?:cancell?ing|churning|leaving|they\s+(?:cancell?ed|churned|left)|having\s+(?:cancell?ed|churned|left)))?\b/;

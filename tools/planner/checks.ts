@@ -117,7 +117,7 @@ const BELOW =
 const AT_MOST = "at most|no more than|at or below|not more than|within";
 /** "still above", "staying under", "keeping at least", "holding above 100%" */
 const HOLD =
-  "(?:(?:still|stall|stalled|stuck|stayed|staying|stay|stays|keeping|keep|kept|holding|hold|held|remaining|remain|remained|sitting|sit|running|at|been)\\s+)*";
+  "(?:(?:still|stall|stalled|stuck|stayed|staying|stay|stays|keeping|keep|kept|holding|hold|held|remaining|remain|remained|sitting|sit|running|at|been|gone|went)\\s+)*";
 const THRESHOLD = new RegExp(String.raw`\b${HOLD}(${ABOVE}|${AT_LEAST}|${BELOW}|${AT_MOST})\s+(?:the\s+)?${FIGURE}`);
 /** "3,000 or more", "$1M or above" */
 const OR_MORE = new RegExp(
@@ -173,7 +173,7 @@ export function readFigure(text: string): Figure | undefined {
                 : "plain";
   const value = figureValue(figure);
   if (!Number.isFinite(value)) return undefined;
-  if (of && kind !== "money" && kind !== "percent") return undefined;
+  if (of && kind !== "money" && kind !== "percent" && kind !== "plain") return undefined;
   const rate = of || (kind !== "money" && kind !== "plain") ? null : PER.exec(text.slice(end));
   const per = rate
     ? /^(?:year|yr|annually|yearly)$/.test(rate[1] ?? rate[2] ?? rate[3]!)

@@ -81,6 +81,8 @@ describe("thresholds said with money, percent, duration and spoken amounts", () 
     ["is it taking us longer than 45 days to close a deal last quarter?", "sales_cycle_days", 45, ">"],
     ["are we getting back to customers within 2 hours this week?", "first_response_minutes", 120, "<="],
     ["were more than 60% of trials converting in Q3?", "trial_conversion_rate", 0.6, ">"],
+    ["has ARR gone past $700k", "arr", 700000, ">"],
+    ["did we add more than 4k of net new MRR in Q2", "net_new_mrr", 4000, ">"],
   ])("%s", (q, metric, value, op) => {
     const p = plan(q);
     expect(p.calls[0]!.input.metric).toBe(metric);
@@ -128,6 +130,7 @@ describe("checks said in everyday words", () => {
   test.each([
     ["is anyone past due", "customers", "past_due"],
     ["are any customers in arrears right now", "customers", "past_due"],
+    ["is anybody behind on payments", "customers", "past_due"],
   ])("past due, counted: %s", (q, mart, status) => {
     expect(main(q)).toMatchObject({ mart, filters: [{ column: "status", op: "=", value: status }] });
   });
