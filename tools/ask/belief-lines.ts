@@ -20,6 +20,7 @@ export function beliefLines(
   const metric = mains[0]?.output as unknown as MetricResult | undefined;
   const shown = (r: MetricResult, v: number, row?: MetricRow) => formatValue(v, r.format, rowCurrency(r, row));
   if (check.kind === "winner" && metric) return winnerLines(check, metric, direction);
+  if (check.kind === "winner" && check.value) return leaderLines(check.value, results);
   if (check.kind === "negative" && metric) {
     const rows = metric.rows.filter((x) => x.rows && x.value !== null);
     if (!rows.length || metric.currency_split) return [];
@@ -137,6 +138,19 @@ function winnerLines(
   if (place === 0 && tied > 1) return [`So partly: ${name} ties with ${tied - 1} other${tied > 2 ? "s" : ""} for it.`];
   if (place === 0) return [`So yes: it was ${name}.`];
   return [`So no: it was not ${name}, which ranks ${ordinal(place + 1)} of ${ranked.length}.`];
+}
+
+/** "is Germany our biggest market": a ranking of a mart's rows, its leader against the value named (leader.ts) */
+function leaderLines(value: string, results: RoledResult[]): string[] {
+  const main = results.find((r) => r.role === "main" && r.name === "top_n");
+  const o = main?.output as unknown as
+    | { rows: { label: string | null; value: number | null }[]; tied: string | null; currency_split?: boolean }
+    | undefined;
+  const top = o?.rows[0];
+  if (!o || !top || top.label === null || o.currency_split) return [];
+  const named = top.label.toLowerCase() === value.toLowerCase();
+  if (o.tied) return [`So ${named ? "partly" : "no"}: ${top.label} ties with ${o.tied} for it.`];
+  return [named ? `So yes: it is ${top.label}.` : `So no: it is ${top.label}, not ${value}.`];
 }
 
 function ordinal(n: number): string {

@@ -47,6 +47,19 @@ function metricSide(r: RoledResult): Said | undefined {
   };
 }
 
+/** A share of one metric over another ("failed payments as a share of payment attempts"), as one side */
+function shareSide(results: RoledResult[]): Said | undefined {
+  const [part, whole] = ["left", "share"].map((role) => results.find((r) => r.role === role));
+  if (part?.name !== "query_metric" || whole?.name !== "query_metric") return undefined;
+  const [a, b] = [part, whole].map((r) => metricSide(r));
+  if (!a || !b || !b.value) return undefined;
+  return {
+    value: a.value / b.value,
+    text: (v) => formatValue(v, "percent"),
+    label: `${a.label} as a share of ${b.label}`,
+  };
+}
+
 /** Two values the same at the answer's rounding are written with more digits, so "3.0% is below 3.0%" never shows. */
 function apart(a: number, b: number, text: (v: number) => string): [string, string] {
   const [ta, tb] = [text(a), text(b)];
@@ -165,6 +178,11 @@ export function checkAnswer(intent: Intent, results: RoledResult[], reading: Int
   }
   const main = results.find((r) => r.role === "main");
   const body = usual(intent, results);
+  // "is the payment failure rate above 10%": a share of two metrics (left over share) against a percentage
+  if (!main && check.kind === "threshold") {
+    const line = thresholdLine(check, shareSide(results));
+    return line ? [line, ...body] : body;
+  }
   if (!main) return body;
   const line =
     check.kind === "threshold"

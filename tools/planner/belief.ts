@@ -5,6 +5,7 @@ import { withoutBeliefFrame } from "./checks.ts";
 import { normalize } from "../../engine/catalog/phrase-stems.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
 import { findPeriods } from "./periods.ts";
+import { readLeader } from "./leader.ts";
 import { type Interpretation, rowsInterpretation } from "./understand.ts";
 
 /**
@@ -189,6 +190,9 @@ export function readBelief(typed: string, catalog: Catalog, at: Date, core: Core
   // one sentence only: "June was our best month ever. How many paying customers do we have?" states a belief as
   // backstory and asks something else (the message's ask is found by message.ts, not read as a check)
   if (/[.?!;]\s+\S/.test(text)) return undefined;
+  // "is Pro our most popular plan": a value named as a ranking's leader (leader.ts)
+  const leader = readLeader(text, catalog, at, core);
+  if (leader) return leader;
   // superlative over periods, a bucket named: the ranking of the buckets, and whether the named one leads it
   const nb = NAMED_BUCKET.exec(text);
   if (nb) {

@@ -7,10 +7,11 @@
 export type BoundOp = ">" | ">=" | "<" | "<=";
 
 const GREATER =
-  /^(?:above|over|more than|greater than|higher than|bigger than|larger than|in excess of|north of|exceed(?:s|ed|ing)?|beyond|cross(?:ed|ing)?|pass(?:ed|ing)?|surpass(?:ed)?|top(?:s|ped)?|break|broke|broken|broken through|broke through|cleared)$/;
+  /^(?:above|over|more than|greater than|higher than|bigger than|larger than|in excess of|north of|exceed(?:s|ed|ing)?|beyond|cross(?:ed|ing)?|pass(?:ed|ing)?|surpass(?:ed)?|top(?:s|ped|ping)?|longer than|past|break|broke|broken|broken through|broke through|cleared)$/;
 const AT_LEAST =
   /^(?:at least|hit|hitting|reach|reached|reaching|made it to|make it to|got to|gotten to|get to|no less than|no fewer than|at or above|or (?:more|above|higher|over|greater)|and (?:up|above)|plus)$/;
-const LESS = /^(?:below|under|less than|fewer than|lower than|smaller than|beneath|south of|short of)$/;
+const LESS =
+  /^(?:below|under|less than|fewer than|lower than|smaller than|beneath|south of|short of|shorter than|quicker than|faster than)$/;
 
 /** ">" for "over", ">=" for "at least" and "or more", "<" for "under"; "<=" for "at most", "no more than", "or less". */
 export function boundOp(word: string): BoundOp {

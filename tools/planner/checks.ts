@@ -1,6 +1,7 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import { boundOp } from "./bound-op.ts";
+import { readChangeWords, readTeamBound } from "./check-words.ts";
 import { figureValue } from "./figure.ts";
 import { findPeriods } from "./periods.ts";
 import type { Plan, PlannedCall, Refusal } from "./plan-types.ts";
@@ -108,14 +109,15 @@ const NUMBER = String.raw`\d[\d,]*(?:\.\d+)?`;
 const SCALE_WORD = String.raw`(?:\s?(?:k|mm|m|bn|b)\b|\s(?:thousand|million|mil|billion)\b)`;
 const FIGURE = String.raw`((?:[$€£]\s?)?${NUMBER}${SCALE_WORD}?(?:\s?%|\s(?:percent|per\s?cent|pct)\b)?)(?:\s+(dollars|bucks|usd|euros?|eur|pounds|gbp|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|quarters?|years?)\b)?`;
 const ABOVE =
-  "above|over|more than|greater than|higher than|bigger than|larger than|in excess of|north of|exceeding|exceeds?|exceeded|beyond|crossed|cross|crossing|passed|pass|passing|surpassed|surpass|topped|broken|broke|break|broken through|broke through|cleared";
+  "above|over|more than|greater than|higher than|bigger than|larger than|in excess of|north of|exceeding|exceeds?|exceeded|beyond|crossed|cross|crossing|passed|pass|passing|surpassed|surpass|topped|(?<!\\b(?:the|our|a|your|their|in|at|on)\\s)(?:tops|topping|top)(?!\\s+of\\b|\\s+\\d+\\s+(?!(?:in|for|during|this|last|so|yet|by|on|over|at|as|before|after|and|or|dollars|bucks|usd|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|quarters?|years?)\\b)[a-z])|longer than|(?<!\\b(?:the|in|over|for|during|of|within|last|this|these|those)\\s)past(?!\\s+(?:the\\s+)?\\d+\\s+(?:days?|weeks?|months?|quarters?|years?)\\b)|broken|broke|break|broken through|broke through|cleared";
 const AT_LEAST =
   "at least|hit|hitting|reached|reach|reaching|made it to|make it to|got to|gotten to|get to|no less than|no fewer than|at or above";
-const BELOW = "below|under|less than|fewer than|lower than|smaller than|beneath|south of|short of";
-const AT_MOST = "at most|no more than|at or below|not more than";
+const BELOW =
+  "below|under|less than|fewer than|lower than|smaller than|beneath|south of|short of|shorter than|quicker than|faster than";
+const AT_MOST = "at most|no more than|at or below|not more than|within";
 /** "still above", "staying under", "keeping at least", "holding above 100%" */
 const HOLD =
-  "(?:(?:still|stall|stalled|stuck|stayed|staying|stay|stays|keeping|keep|kept|holding|hold|held|remaining|remain|remained|sitting|sit|running|at|been)\\s+)*";
+  "(?:(?:still|stall|stalled|stuck|stayed|staying|stay|stays|keeping|keep|kept|holding|hold|held|remaining|remain|remained|sitting|sit|running|at|been|gone|went)\\s+)*";
 const THRESHOLD = new RegExp(String.raw`\b${HOLD}(${ABOVE}|${AT_LEAST}|${BELOW}|${AT_MOST})\s+(?:the\s+)?${FIGURE}`);
 /** "3,000 or more", "$1M or above" */
 const OR_MORE = new RegExp(
@@ -129,7 +131,16 @@ interface Figure {
   said: string;
   start: number;
   end: number;
+  /** "$750k a year", "$5k a month": the amount said per year or per month */
+  per?: "year" | "month";
+  /** "more than 75% of trials converting": a share of a population, said before it */
+  shareOf?: boolean;
+  /** "more than $5k of net new MRR", "75% of trials": the figure said before "of" */
+  of?: boolean;
 }
+
+/** "a year", "per month", "/yr", "annually": the rate an amount is said at */
+const PER = /^(?:\s+(?:a|per|each|every)\s+(year|month)|\s*\/\s*(yr|year|mo|month)\b|\s+(annually|yearly|monthly))\b/;
 
 export function readFigure(text: string): Figure | undefined {
   const m = THRESHOLD.exec(text);
@@ -138,8 +149,9 @@ export function readFigure(text: string): Figure | undefined {
   const [word, figure, unit] = m ? [m[1]!, m[2]!, m[3]] : [o![3]!, o![1]!, o![2]];
   const start = (m ?? o)!.index;
   const end = start + (m ?? o)![0].length;
-  // "more than half of MRR", "under 10% of our MRR": a share of a total, not a bound on a metric
-  if (/^\s+of\b/.test(text.slice(end))) return undefined;
+  // "more than half of MRR", "under 10% of our MRR": a share of a total, not a bound on a metric ("more than $5k of
+  // net new MRR" is an amount of it, and "more than 75% of trials converting" a rate, both read by the caller)
+  const of = /^\s+of\b/.exec(text.slice(end));
   const percent = /%|percent|per\s?cent|pct/.test(figure);
   const money = /[$€£]/.test(figure) || /^(?:dollars|bucks|usd|euros?|eur|pounds|gbp)$/.test(unit ?? "");
   // the planner knows no exchange rate: a figure in euros or pounds is checked against no amount
@@ -161,13 +173,23 @@ export function readFigure(text: string): Figure | undefined {
                 : "plain";
   const value = figureValue(figure);
   if (!Number.isFinite(value)) return undefined;
+  if (of && kind !== "money" && kind !== "percent" && kind !== "plain") return undefined;
+  const rate = of || (kind !== "money" && kind !== "plain") ? null : PER.exec(text.slice(end));
+  const per = rate
+    ? /^(?:year|yr|annually|yearly)$/.test(rate[1] ?? rate[2] ?? rate[3]!)
+      ? "year"
+      : "month"
+    : undefined;
   return {
     op: boundOp(word),
     value,
     kind,
-    said: `${word.replace(/\s+/g, " ")} ${figure}${unit && kind !== "money" ? ` ${unit}` : ""}`,
+    said: `${word.replace(/\s+/g, " ")} ${figure}${unit && kind !== "money" ? ` ${unit}` : ""}${rate ? rate[0] : ""}`,
     start,
-    end,
+    end: end + (of ? of[0].length : rate ? rate[0].length : 0),
+    ...(per ? { per } : {}),
+    ...(of && kind === "percent" ? { shareOf: true } : {}),
+    ...(of ? { of: true } : {}),
   };
 }
 
@@ -243,18 +265,42 @@ function readThresholdCheck(
   if (EACH_BUCKET.test(text)) return undefined;
   // "did we win deals over 50k", "customers paying over $500": a bound on each row's amount, which the planner's
   // row counts read (or ask back), never a bound on the count
-  if (ROW_NOUN.test(text.slice(0, f.start).trimEnd())) return undefined;
+  // ("gross payments topped $500k": a verb's subject, never a bound on each row)
+  const verb =
+    /^(?:topped|tops?|topping|crossed|cross|crossing|passed|pass|passing|surpass(?:ed)?|exceed(?:s|ed|ing)?|broke|broken|break|cleared|hit|hitting|reached|reach|reaching)\b/;
+  // ("our average deal over $3k" bounds the average, never each deal)
+  const before = text.slice(0, f.start).trimEnd();
+  const averaged = /\b(?:average|avg|mean|median|typical)\s+[a-z]+$/.test(before);
+  if (ROW_NOUN.test(before) && !verb.test(f.said) && !averaged) return undefined;
   const rest = `${text.slice(0, f.start)} ${text.slice(f.end)}`.replace(/\s{2,}/g, " ").trim();
   const yet = YET.test(rest);
   const asked = rest
     .replace(new RegExp(YET.source, "g"), " ")
     .replace(/\s{2,}/g, " ")
     .trim();
-  const read = side(asked);
-  if (!oneValue(read) || read.intent !== "metric") return undefined;
+  const read = thresholdSide(asked, f, text, at, side);
+  if (!read) return undefined;
+  // a count of a mart's rows ("more than 100 paying customers in Germany"): a plain figure against the count
+  if (read.intent === "count_rows" || read.intent === "arithmetic")
+    return thresholdPlan(read, { kind: "threshold", op: f.op, value: f.value, said: f.said }, false, "");
   const name = read.interpretation.metric;
   const metric = catalog.metrics.find((m) => m.name === name);
   if (!metric) return undefined;
+  // "$750k a year" is an annual amount (ARR), "$5k a month" a monthly one: said of another, asked back
+  if (f.per && (f.per === "year") !== /(?:^|_)arr$/.test(metric.name))
+    return clarify(
+      catalog,
+      `"${f.said}" is an amount per ${f.per}, and ${read.interpretation.metric_label} is ${/(?:^|_)arr$/.test(metric.name) ? "a yearly" : "not a yearly"} amount: say the figure as ${read.interpretation.metric_label} is counted`,
+      read.interpretation,
+      f.said,
+    );
+  // "within 4 hours" of a metric in minutes: the same bound in its unit
+  const unitOf = (metric.unit ?? "").toLowerCase().replace(/s$/, "");
+  if (f.kind === "hours" && unitOf === "minute") {
+    f.value *= 60;
+    f.kind = "minutes";
+  }
+  if (f.shareOf && metric.format !== "percent") return undefined;
   const fits = unitFits(f, metric);
   if (fits === undefined) return undefined;
   const label = read.interpretation.metric_label;
@@ -279,6 +325,17 @@ function readThresholdCheck(
       YET.exec(rest)![0],
     );
   const check: Check = { kind: "threshold", op: f.op, value: f.value, said: f.said };
+  return thresholdPlan(read, check, yet, rest);
+}
+
+function thresholdPlan(
+  read: Plan & { interpretation: Interpretation },
+  check: Check,
+  yet: boolean,
+  rest: string,
+): Plan {
+  const label = read.interpretation.metric_label;
+  const f = check;
   return {
     ...read,
     interpretation: {
@@ -291,6 +348,63 @@ function readThresholdCheck(
       ],
     },
   };
+}
+
+const AUX_HAVE = /^(?:do|did|does|have|has)\s+(?:we|you|they)\s+(?:have|got|get|had|see|saw|count)\s+/;
+const IS_IT_TAKING =
+  /^(?:is|was|does|did|has)\s+it\s+(?:been\s+)?(?:taking|take|taken|took)\s+(?:us|them|the team|our reps)?\s*(?:on average\s+)?/;
+
+/**
+ * The plain question a threshold's words read as, one value: as typed, then as a count ("do we have paying customers
+ * in Germany" → "how many paying customers in Germany"), a duration ("is it taking us … to close a deal" → "how long
+ * does it take us to close a deal"), a rate of a population ("75% of trials converting" → "what percentage of
+ * trials converting"); undefined when none reads as one value.
+ */
+function thresholdSide(
+  asked: string,
+  f: Figure,
+  text: string,
+  at: Date,
+  side: Side,
+): (Plan & { interpretation: Interpretation }) | undefined {
+  const tries: string[] = [];
+  if (f.shareOf) {
+    // "are more than 75% of trials converting": the population is the subject; "is Starter under 10% of our churn
+    // rate" names a part of a whole, never this rate
+    const before = text.slice(0, f.start);
+    const lead = before.replace(/\b(?:in|during|for|over)?\s*(?:last|this|the)?\s*(?:month|quarter|year|week)\b/g, "");
+    if (!/^\s*(?:(?:are|were|is|was|do|did|have|has|had)\s*)?$/.test(lead)) return undefined;
+    const periods = findPeriods(before, at)
+      .map((p) => before.slice(p.start, p.end))
+      .join(" ");
+    tries.push(`what percentage of ${text.slice(f.end).trim()} ${periods}`.trim());
+  } else {
+    tries.push(asked);
+    if (AUX_HAVE.test(asked)) tries.push(asked.replace(AUX_HAVE, "how many "));
+  }
+  if (IS_IT_TAKING.test(asked)) tries.unshift(asked.replace(IS_IT_TAKING, "how long does it take us "));
+  for (const q of tries) {
+    const read = side(q.replace(/\s{2,}/g, " ").trim());
+    if (oneValue(read) && read.intent === "metric") return read;
+    // "is our payment failure rate above 10%": a share of two metrics, against a percentage
+    if (f.kind === "percent" && shareOfTwo(read)) return read as Plan & { interpretation: Interpretation };
+    if (f.kind === "plain" && oneValue(read) && read.intent === "count_rows" && q !== asked) return read;
+  }
+  return undefined;
+}
+
+/** a share of one metric over another, one value each ("failed payments as a share of payment attempts") */
+function shareOfTwo(p: Plan | Refusal): boolean {
+  if (p.status !== "plan" || p.intent !== "arithmetic" || !p.interpretation || p.calls.length !== 2) return false;
+  const [a, b] = p.calls;
+  return (
+    a!.role === "left" &&
+    b!.role === "share" &&
+    a!.name === "query_metric" &&
+    b!.name === "query_metric" &&
+    !a!.input.grain &&
+    !a!.input.group_by
+  );
 }
 
 // ---- comparisons with "than" ----
@@ -643,14 +757,32 @@ export function withDirection(question: string, plan: Plan, catalog: Catalog, be
  * A belief check the planner refused as typed, read as its check; undefined when it is none (the planner's own
  * refusal stands).
  */
+/** "half a million", "a quarter of a million", "a million": an amount said in words, as a figure */
+function amountsSaid(text: string): string {
+  return (
+    text
+      .replace(/\bhalf\s+(?:a|of\s+a|one)\s+(million|billion)\b/g, (_m, w: string) =>
+        w === "million" ? "500k" : "500m",
+      )
+      // (the number words may already be digits: "half 1000000")
+      .replace(/\bhalf\s+(?:of\s+)?(?:a\s+)?1,?000,?000\b/g, "500k")
+      .replace(/\ba\s+quarter\s+(?:of\s+)?(?:a\s+million|1,?000,?000)\b/g, "250k")
+      .replace(/\b(?:a|one)\s+(million|billion)\b/g, (_m, w: string) => (w === "million" ? "1m" : "1bn"))
+  );
+}
+
 export function readCheck(question: string, catalog: Catalog, at: Date, side: Side): Plan | Refusal | undefined {
-  const text = withoutBelief(question, at);
-  if (!text) return undefined;
+  const said = withoutBelief(question, at);
+  if (!said) return undefined;
+  const text = amountsSaid(said);
   // a frame of belief said ("is it true that we passed 600 customers") makes a statement a check
   const belief = text !== normalize(question).replace(/[?!.]+$/, "");
+  // "is MRR flat", "did refunds double", "is anyone on the team below a 20% win rate" (check-words.ts)
+  const worded = readChangeWords(text, side) ?? readTeamBound(text, side);
+  if (worded) return worded;
   const threshold = readThresholdCheck(text, catalog, at, side, belief);
   if (threshold) return threshold;
-  if (readFigure(text)) return undefined;
+  if (readFigure(text) && !readFigure(text)!.of) return undefined;
   const judged = text
     .replace(GET_JUDGED, (_m, w: string) => (w === "worse" ? "worsen" : "improve"))
     .replace(WIN_SHARE, "have a $1 win rate")

@@ -13,6 +13,8 @@ import { anchorEventAskBack } from "./anchor-event.ts";
 import { appPeopleSaid } from "./app-people.ts";
 import { readTwoAsks } from "./two-asks.ts";
 import { readPurpose } from "./purpose.ts";
+import { checkWordsSaid } from "./check-words.ts";
+import { INJECTED_REFUSAL, injectedOrder } from "./injected.ts";
 import { guardShare, readBelief } from "./belief.ts";
 import { boundOp } from "./bound-op.ts";
 import { figureValue } from "./figure.ts";
@@ -408,7 +410,7 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     const kept = purposed && JSON.stringify(purposed.calls) === JSON.stringify(planned.calls) ? purposed : planned;
     return openByPriority(typed, kept, catalog) ?? toolsOwnNumber(typed, kept, catalog) ?? kept;
   }
-  if (ACT_ON.test(normalize(typed))) return planned;
+  if (ACT_ON.test(normalize(typed)) || injectedOrder(normalize(typed))) return planned;
   // "ProfitWell's New Recurring Revenue", "(the Amplitude 'Active Users' chart)", "— churned customers over the
   // customers at the start": read again without the tool, its glosses and a definition (aside.ts)
   const again = (q: string) => planWhole(q, catalog, at);
@@ -434,6 +436,7 @@ function planWhole(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   if (ACT_ON.test(whole)) return refuse(catalog, ACTS_REFUSAL);
   // "top 10 customers by MRR? names + emails pls": personal data asked anywhere in the message (personal-data.ts)
   if (personalDataAsked(whole)) return refuse(catalog, PII_REFUSAL);
+  if (injectedOrder(whole)) return refuse(catalog, INJECTED_REFUSAL);
   // "how much business did we lose" (churned MRR or deals lost), "on a normal day how many tickets" (a mean per day no
   // metric states): plain words naming no one number, asked back wherever in the message they are said
   const plain =
@@ -481,7 +484,11 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     investorPeriods(
       rememberedSaid(
         investorSaid(
-          sheetSaid(moneyInOut(bringsInMost(salesSaid(plainWordsRead(billingSaid(instantSaid(spoken), catalog)))))),
+          sheetSaid(
+            moneyInOut(
+              bringsInMost(salesSaid(plainWordsRead(billingSaid(instantSaid(checkWordsSaid(spoken)), catalog)))),
+            ),
+          ),
         ),
       ),
       at,
