@@ -7,6 +7,7 @@ import { anchorEventAskBack } from "./anchor-event.ts";
 import { appPeopleSaid } from "./app-people.ts";
 import { readTwoAsks } from "./two-asks.ts";
 import { readPurpose } from "./purpose.ts";
+import { readReviewPeriod } from "./review-period.ts";
 import { guardShare, readBelief } from "./belief.ts";
 import { boundOp } from "./bound-op.ts";
 import { figureValue } from "./figure.ts";
@@ -377,6 +378,9 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
 }
 
 function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
+  // "for this MBR", "the month we're reviewing": the last complete month (quarter), said in the reading (review-period.ts)
+  const review = readReviewPeriod(typed, at, (q) => planRead(q, catalog, at));
+  if (review) return review;
   // "which company was our biggest win": the largest won deal named by its company (ops-verbs.ts)
   const company = companyOfWin(withoutNoise(typed, catalog), catalog, (q) => planWhole(q, catalog, at));
   if (company) return company;
