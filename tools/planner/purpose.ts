@@ -35,7 +35,7 @@ const SLIDE_TAIL = new RegExp(
   "i",
 );
 const SLIDE_MID = new RegExp(
-  String.raw`\s+(?:on|for|in)\s+(?:the|our|my|this|that)\s+(?:[a-z&/-]+\s+){0,2}(?:slides?|deck|bridge|chart)\b`,
+  String.raw`\s+(?:on|for|in)\s+(?:the|our|my|this|that)\s+(?:[a-z&/-]+\s+){0,2}(?:slides?|bridge)\b`,
   "i",
 );
 const PUT_FOR =

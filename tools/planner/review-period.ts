@@ -4,15 +4,16 @@ import { findPeriods } from "./periods.ts";
 
 /**
  * The period of a review said by its context (#15, batch 39): "the month we're reviewing", "this review", "this review
- * month", "for this MBR", "for the monthly review", "at the end of this review", "the month under review" are the
+ * month", "for this MBR", "for this monthly review", "at the end of this review", "the month under review" are the
  * last complete month (a monthly review is built after its month has closed); "this QBR", "the quarter we're
- * reviewing", "the quarterly review", "the quarter view" are the last complete quarter. Read as that month (quarter),
+ * reviewing", "this quarterly review", "the quarter view" are the last complete quarter. "for the QBR", "for the MBR"
+ * alone say only what the number is for (a purpose: purpose.ts), as "right now" beside any of them does. Read as that month (quarter),
  * and said so in the reading. When the question names its own period ("for the MBR: MRR in October"), the review's
  * words only say what the number is for: set aside. A review with no period of its own ("the board meeting month",
  * "the last review") is left as typed, to be asked back.
  */
-const MONTH_REVIEW = String.raw`(?:the\s+)?month\s+(?:(?:that\s+)?(?:we|i)(?:'re|'m|\s+are|\s+am)\s+(?:reviewing|reporting\s+on|reporting)|under\s+review|in\s+review|being\s+reviewed)|(?:this|the)\s+(?:month'?s\s+)?review(?:'s)?\s+month|(?:this|the)\s+(?:reporting|review)\s+month|(?:this|the)\s+(?:month'?s\s+)?(?:mbr|monthly(?:\s+business)?\s+review)|(?:this|the\s+current)\s+review`;
-const QUARTER_REVIEW = String.raw`(?:the\s+)?quarter\s+(?:(?:that\s+)?(?:we|i)(?:'re|'m|\s+are|\s+am)\s+(?:reviewing|reporting\s+on)|under\s+review|in\s+review|being\s+reviewed)|(?:this|the)\s+(?:review|reporting)\s+quarter|(?:this|the)\s+(?:qbr|quarterly(?:\s+business)?\s+review)|(?:this|the)\s+quarter\s+view`;
+const MONTH_REVIEW = String.raw`(?:the\s+)?month\s+(?:(?:that\s+)?(?:we|i)(?:'re|'m|\s+are|\s+am)\s+(?:reviewing|reporting\s+on|reporting)|under\s+review|in\s+review|being\s+reviewed)|(?:this|the)\s+(?:month'?s\s+)?review(?:'s)?\s+month|(?:this|the)\s+(?:reporting|review)\s+month|this\s+(?:month'?s\s+)?(?:mbr|monthly(?:\s+business)?\s+review)|(?:this|the\s+current)\s+review`;
+const QUARTER_REVIEW = String.raw`(?:the\s+)?quarter\s+(?:(?:that\s+)?(?:we|i)(?:'re|'m|\s+are|\s+am)\s+(?:reviewing|reporting\s+on)|under\s+review|in\s+review|being\s+reviewed)|(?:this|the)\s+(?:review|reporting)\s+quarter|this\s+(?:qbr|quarterly(?:\s+business)?\s+review)|(?:this|the)\s+quarter\s+view`;
 
 /** "at the end of / at the close of X", "in / during / for / over X", or X alone */
 const around = (x: string) =>
@@ -22,6 +23,12 @@ const around = (x: string) =>
   );
 const MONTH_RE = around(MONTH_REVIEW);
 const QUARTER_RE = around(QUARTER_REVIEW);
+
+/** "right now", "currently", "to date": the question's own period is today's */
+const NOW = /\b(?:right\s+now|now|currently|current|today|to\s+date|so\s+far|as\s+it\s+stands)\b/i;
+
+/** "for the MBR", "in the QBR": the review named beside its period */
+const THE_REVIEW = /\s*\b(?:for|in|of)\s+the\s+(?:mbr|qbr|(?:monthly|quarterly)(?:\s+business)?\s+review)\b/gi;
 
 export interface ReviewRead {
   text: string;
@@ -52,7 +59,7 @@ export function reviewPeriod(question: string, today: Date): ReviewRead | undefi
         .replace(/\s{2,}/g, " ")
         .trim();
     // the question names its own period: the review's words say only what the number is for
-    if (findPeriods(blanked.toLowerCase(), today).length)
+    if (findPeriods(blanked.toLowerCase(), today).length || NOW.test(blanked))
       return {
         text: tidy(blanked),
         said: all.map(saidOf).join('", "'),
@@ -65,7 +72,10 @@ export function reviewPeriod(question: string, today: Date): ReviewRead | undefi
       (t, x) => `${t.slice(0, x.index)}${x === m ? `${lead}${period}` : " "}${t.slice(x.index! + x[0].length)}`,
       question,
     );
-    return { text: tidy(text), said: all.map(saidOf).join('", "'), note: `${period} (${what})` };
+    // ("pipeline for the MBR: … at the end of the review month": the review named again only says what it is for)
+    const again = [...text.matchAll(THE_REVIEW)].map((x) => x[0].replace(/^\W*(?:for|in|of)\s+/i, ""));
+    const said = [...all.map(saidOf), ...again].join('", "');
+    return { text: tidy(text.replace(THE_REVIEW, " ")), said, note: `${period} (${what})` };
   }
   return undefined;
 }

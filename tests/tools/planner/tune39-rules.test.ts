@@ -22,7 +22,7 @@ describe("the month under review is the last complete month, said so in the read
     ["trials converted during the month we're reviewing", "trials_converted"],
     ["deals lost in this review", "deals_lost"],
     ["first response time for this MBR", "first_response_minutes"],
-    ["stickiness for the monthly review", "stickiness"],
+    ["stickiness for this monthly review", "stickiness"],
     ["ARPA at the end of this review month", "arpa"],
     ["open deals as of the end of the month under review", "open_deals"],
     ["contraction MRR in the reporting month", "contraction_mrr"],
@@ -46,7 +46,7 @@ describe("the month under review is the last complete month, said so in the read
 
 describe("the quarter under review is the last complete quarter", () => {
   test.each([
-    ["ARR for the QBR", "arr"],
+    ["ARR for this QBR", "arr"],
     ["NRR for the quarter we're reviewing", "nrr"],
     ["win rate in this quarterly business review", "win_rate"],
     ["new customers for the quarter view", "new_customers"],
@@ -64,6 +64,16 @@ describe("a review beside a period of its own only says what the number is for",
     ["for the QBR: churned MRR in Q2", "churned_mrr", "2026-Q2"],
   ])("%s", (q, metric, period) => {
     expect(main(q)).toMatchObject({ metric, period });
+  });
+
+  test("'for the QBR' alone, or 'right now' beside this review, is read as the question without it", () => {
+    for (const [q, bare] of [
+      ["ARR for the QBR", "ARR"],
+      ["how many customers do we have for the MBR", "how many customers do we have"],
+      ["MRR right now for this review", "MRR right now"],
+      ["open tickets currently, for this MBR", "open tickets currently"],
+    ])
+      expect(plan(q).calls.map((c) => c.input)).toEqual(plan(bare).calls.map((c) => c.input));
   });
 
   test("a review no context dates is not read as one", () => {
