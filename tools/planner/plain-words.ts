@@ -51,6 +51,9 @@ const HANDED_BACK =
 /** "happy with the help they got from support": the help customers got is the support they got. */
 const HELP_GOT = /\bthe\s+help\s+(?:they|we|customers|people|users|you)\s+(?:got|get|received|receive|had)\b/g;
 
+/** "brand-new customers", "brand new logos": new ones (#15, batch 39) */
+const BRAND_NEW = /\bbrand[\s-]+new\b/gi;
+
 /** The question with the plain words above said as the catalog says them; as typed when none is said. */
 export function plainWordsRead(question: string): string {
   const pays = PAY_MONTHLY.exec(question.toLowerCase());
@@ -60,7 +63,8 @@ export function plainWordsRead(question: string): string {
   return paid
     .replace(TO_CHEAPER, "downgraded")
     .replace(HANDED_BACK, "refunded")
-    .replace(HELP_GOT, "the support they got");
+    .replace(HELP_GOT, "the support they got")
+    .replace(BRAND_NEW, "new");
 }
 
 const NORMAL_DAY = /\b(?:on\s+)?an?\s+(?:normal|typical|usual|regular|average|ordinary)\s+(day|week|month)\b/;

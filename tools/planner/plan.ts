@@ -15,6 +15,7 @@ import { readTwoAsks } from "./two-asks.ts";
 import { readPurpose } from "./purpose.ts";
 import { checkWordsSaid } from "./check-words.ts";
 import { INJECTED_REFUSAL, injectedOrder } from "./injected.ts";
+import { readReviewPeriod } from "./review-period.ts";
 import { guardShare, readBelief } from "./belief.ts";
 import { boundOp } from "./bound-op.ts";
 import { figureValue } from "./figure.ts";
@@ -387,6 +388,9 @@ export function planQuestion(typed: string, catalog: Catalog, at: Date = now()):
 }
 
 function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
+  // "for this MBR", "the month we're reviewing": the last complete month (quarter), said in the reading (review-period.ts)
+  const review = readReviewPeriod(typed, at, (q) => planRead(q, catalog, at));
+  if (review) return review;
   // "which company was our biggest win": the largest won deal named by its company (ops-verbs.ts)
   const company = companyOfWin(withoutNoise(typed, catalog), catalog, (q) => planWhole(q, catalog, at));
   if (company) return company;

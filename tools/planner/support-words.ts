@@ -23,6 +23,11 @@ const LEAD = String.raw`^(?:(?:what|which|when)(?:'s|\s+was|\s+is|\s+were)\s+)?(
 const END = String.raw`[\s?.!…]*$`;
 
 const SUPPORT_WORDS: [RegExp, string | ((...m: string[]) => string)][] = [
+  // "urgent / high-priority tickets", "high-pri/urgent tickets": two names of one priority, never a ratio (#15, batch 39)
+  [
+    /\b(?:urgent\s*(?:\/|or|and\/or)\s*high[\s-]*pri(?:ority)?|high[\s-]*pri(?:ority)?\s*(?:\/|or|and\/or)\s*urgent)\b(?=\s+(?:tickets?|cases?|requests?|issues?|conversations?)\b)/gi,
+    "high-priority",
+  ],
   // "than in all of october", "during the whole of Q3": the period
   [
     new RegExp(
