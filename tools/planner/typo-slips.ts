@@ -49,11 +49,13 @@ const NEIGHBOURS: Record<string, string> = {
 };
 
 /**
- * the word a short slip may be read as: a catalog or period word, or a longer stop word ("sze" → size); never a
- * three-letter one ("yoy" is no "you": a short function word is only read back from two letters swapped, lexicon.ts)
+ * the word a short slip may be read as: a catalog or period word of English ("won", "new", "plan"), or a longer stop
+ * word ("sze" → size); never a catalog acronym, typed on purpose ("nre" is no "nrr"), nor a three-letter function
+ * word ("yoy" is no "you": one is only read back from two letters swapped, lexicon.ts)
  */
 function target(w: string, lexicon: Lexicon): boolean {
-  return lexicon.targets.has(w) || (STOP.has(w) && w.length > 3);
+  const english = threeLetterWords().has(w) || englishWords().has(w);
+  return (lexicon.targets.has(w) && english) || (STOP.has(w) && w.length > 3);
 }
 
 /** `word` split in two known words, one of them the catalog's or a period's; none when no split or two fit. */

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { Catalog } from "../../../engine/catalog/catalog.ts";
+import { correctTypos, lexiconOf } from "../../../tools/planner/lexicon.ts";
 import { demoCatalog, plannerOver } from "./demo-planner.ts";
 
 /**
@@ -46,6 +47,10 @@ describe("a short word with one slip is read only when exactly one word fits", (
   test("two readings of the slip are asked back, never answered", () => {
     expect(refusal("deals nwo this quarter").status).toBe("refusal");
     expect(refusal("ne mrr in q3").status).toBe("refusal");
+    // a catalog acronym is typed on purpose: a slip is never read as one ("nre" is no "nrr")
+    expect(refusal("nre last month").status).toBe("refusal");
+    // a short English word is what it says ("but" is no "buy", "toy" no "too")
+    expect(correctTypos("open deals for everyone but tom", lexiconOf(catalog)).fixes).toEqual([]);
   });
 });
 
