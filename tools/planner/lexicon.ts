@@ -4,7 +4,7 @@ import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import { FILLER, STATE_VERBS } from "./vocabulary.ts";
 import { ENGLISH_WORDS } from "./english-words.generated.ts";
 import { NUMBER_WORDS } from "./periods.ts";
-import { lonelyAtTwo, runTogether, shortSlip } from "./typo-slips.ts";
+import { lonelyAtTwo, runTogether, type SlipWords, shortSlip } from "./typo-slips.ts";
 import {
   IRREGULAR_FORMS,
   rawWordsOf,
@@ -128,14 +128,15 @@ export function correctWord(word: string, lexicon: Lexicon): string | undefined 
   const swapped = swappedStopWord(word, lexicon);
   if (swapped) return swapped;
   const english = englishWords().has(word);
+  const slips: SlipWords = { ...lexicon, stop: STOP, english: englishWords() };
   // two words run together ("mrrlast", "churnrate"): split where both halves are words the planner knows
-  const split = english ? undefined : runTogether(word, lexicon);
+  const split = english ? undefined : runTogether(word, slips);
   if (split) return split;
   // a three-letter word with one slip ("wno", "nrw", "sze"): read only when one word fits (typo-slips.ts)
-  if (word.length === 3 && !english) return shortSlip(word, lexicon);
+  if (word.length === 3 && !english) return shortSlip(word, slips);
   if (word.length < 4) return undefined;
   // a seven-letter word two edits from one catalog word only ("cancled" → "cancelled"): that word
-  const budget = word.length >= 8 ? 2 : word.length === 7 && !english ? lonelyAtTwo(word, lexicon) : 1;
+  const budget = word.length >= 8 ? 2 : word.length === 7 && !english ? lonelyAtTwo(word, slips) : 1;
   let best: { w: string; d: number; first: boolean; longer: boolean } | undefined;
   for (const known of lexicon.targets) {
     if (Math.abs(known.length - word.length) > budget || known.length < 3) continue;

@@ -1,6 +1,18 @@
 import { distanceOf } from "../../engine/closest-name.ts";
+import { stemOf } from "../../engine/catalog/phrase-stems.ts";
 import { THREE_LETTER_WORDS } from "./english-words.generated.ts";
-import { englishWords, type Lexicon, STOP, stemOf } from "./lexicon.ts";
+
+/** The words a slip is weighed against (lexicon.ts passes its own: this module imports nothing of it). */
+export interface SlipWords {
+  /** every word the planner knows */
+  words: ReadonlySet<string>;
+  /** the catalog and period words a typo may be corrected to */
+  targets: ReadonlySet<string>;
+  /** the planner's stop words */
+  stop: ReadonlySet<string>;
+  /** frequent English words of four letters or more */
+  english: ReadonlySet<string>;
+}
 
 let three: Set<string> | undefined;
 /** frequent English words of three letters: each is what it says ("but" is no slip of "buy") */
@@ -53,13 +65,13 @@ const NEIGHBOURS: Record<string, string> = {
  * word ("sze" → size); never a catalog acronym, typed on purpose ("nre" is no "nrr"), nor a three-letter function
  * word ("yoy" is no "you": one is only read back from two letters swapped, lexicon.ts)
  */
-function target(w: string, lexicon: Lexicon): boolean {
-  const english = threeLetterWords().has(w) || englishWords().has(w);
-  return (lexicon.targets.has(w) && english) || (STOP.has(w) && w.length > 3);
+function target(w: string, lexicon: SlipWords): boolean {
+  const english = threeLetterWords().has(w) || lexicon.english.has(w);
+  return (lexicon.targets.has(w) && english) || (lexicon.stop.has(w) && w.length > 3);
 }
 
 /** `word` split in two known words, one of them the catalog's or a period's; none when no split or two fit. */
-export function runTogether(word: string, lexicon: Lexicon): string | undefined {
+export function runTogether(word: string, lexicon: SlipWords): string | undefined {
   if (word.length < 5) return undefined;
   const fits: string[] = [];
   for (let i = 2; i <= word.length - 2; i++) {
@@ -73,10 +85,10 @@ export function runTogether(word: string, lexicon: Lexicon): string | undefined 
 }
 
 /** The one word a three-letter word is with one slip, the likelier slip first; none when two words fit. */
-export function shortSlip(word: string, lexicon: Lexicon): string | undefined {
+export function shortSlip(word: string, lexicon: SlipWords): string | undefined {
   if (threeLetterWords().has(word)) return undefined;
   const known = (w: string) =>
-    w !== word && (lexicon.words.has(w) || englishWords().has(w) || threeLetterWords().has(w));
+    w !== word && (lexicon.words.has(w) || lexicon.english.has(w) || threeLetterWords().has(w));
   const tiers: ((push: (w: string) => void) => void)[] = [
     // two neighbouring letters swapped
     (push) => {
@@ -107,7 +119,7 @@ export function shortSlip(word: string, lexicon: Lexicon): string | undefined {
 }
 
 /** 2 when exactly one catalog word (in any of its forms) is within two edits of a seven-letter word, else 1. */
-export function lonelyAtTwo(word: string, lexicon: Lexicon): number {
+export function lonelyAtTwo(word: string, lexicon: SlipWords): number {
   const stems = new Set<string>();
   for (const known of lexicon.targets) {
     if (Math.abs(known.length - word.length) > 2 || known.length < 5) continue;
