@@ -4,6 +4,7 @@ import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import { FILLER, STATE_VERBS } from "./vocabulary.ts";
 import { ENGLISH_WORDS } from "./english-words.generated.ts";
 import { NUMBER_WORDS } from "./periods.ts";
+import { lonelyAtTwo, runTogether, type SlipWords, shortSlip } from "./typo-slips.ts";
 import {
   IRREGULAR_FORMS,
   rawWordsOf,
@@ -124,11 +125,18 @@ function buildLexicon(catalog: Catalog): Lexicon {
 export function correctWord(word: string, lexicon: Lexicon): string | undefined {
   if (lexicon.words.has(word) || /\d/.test(word)) return undefined;
   // two letters typed the wrong way round in a short function word ("teh", "waht", "hwo"): that word
-  const swapped = swappedStopWord(word);
+  const swapped = swappedStopWord(word, lexicon);
   if (swapped) return swapped;
-  if (word.length < 4) return undefined;
   const english = englishWords().has(word);
-  const budget = word.length >= 8 ? 2 : 1;
+  const slips: SlipWords = { ...lexicon, stop: STOP, english: englishWords() };
+  // two words run together ("mrrlast", "churnrate"): split where both halves are words the planner knows
+  const split = english ? undefined : runTogether(word, slips);
+  if (split) return split;
+  // a three-letter word with one slip ("wno", "nrw", "sze"): read only when one word fits (typo-slips.ts)
+  if (word.length === 3 && !english) return shortSlip(word, slips);
+  if (word.length < 4) return undefined;
+  // a seven-letter word two edits from one catalog word only ("cancled" → "cancelled"): that word
+  const budget = word.length >= 8 ? 2 : word.length === 7 && !english ? lonelyAtTwo(word, slips) : 1;
   let best: { w: string; d: number; first: boolean; longer: boolean } | undefined;
   for (const known of lexicon.targets) {
     if (Math.abs(known.length - word.length) > budget || known.length < 3) continue;
@@ -163,20 +171,25 @@ function swapOf(a: string, b: string): boolean {
 }
 
 let english: Set<string> | undefined;
-function englishWords(): Set<string> {
+export function englishWords(): Set<string> {
   english ??= new Set(ENGLISH_WORDS.split(/\s+/));
   return english;
 }
 
-/** The one stop word of 3–5 letters that `word` is with two neighbouring letters swapped; none when two fit ("hwo"). */
-function swappedStopWord(word: string): string | undefined {
+/**
+ * The one stop word of 3–5 letters that `word` is with two neighbouring letters swapped; none when two fit ("hwo"),
+ * nor when the same swap also makes a catalog word ("nwo" is "now" and "won": deals now or deals won, asked back).
+ */
+function swappedStopWord(word: string, lexicon: Lexicon): string | undefined {
   if (word.length < 3 || word.length > 5) return undefined;
   const fits = new Set<string>();
+  let other = false;
   for (let i = 0; i + 1 < word.length; i++) {
     const w = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
     if (w !== word && STOP.has(w)) fits.add(w);
+    else if (w !== word && lexicon.targets.has(w)) other = true;
   }
-  return fits.size === 1 ? [...fits][0] : undefined;
+  return fits.size === 1 && !other ? [...fits][0] : undefined;
 }
 
 /** The question with misspelt words replaced by their closest catalog or period word; `fixes` says which. */

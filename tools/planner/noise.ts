@@ -91,7 +91,8 @@ function respelled(word: string, lexicon: Lexicon): string {
   if (word.length < 4 || lexicon.words.has(word)) return word;
   const corrected = correctWord(word, lexicon);
   // a catalog or period word is the planner's to correct; a function word with two letters swapped is read here
-  if (corrected) return lexicon.targets.has(corrected) ? word : corrected;
+  // (and two words run together are split there, never here: the view keeps one word for one word)
+  if (corrected) return lexicon.targets.has(corrected) || corrected.includes(" ") ? word : corrected;
   const near = RESPELLABLE.filter((n) => Math.abs(n.length - word.length) <= 1 && distanceOf(word, n) === 1);
   return near.length === 1 ? near[0]! : word;
 }

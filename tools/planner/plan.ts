@@ -31,6 +31,8 @@ import { leftOutBefore, sliceAskBack, slicesSaid } from "./slices.ts";
 import { compareSaid, eitherAsked } from "./compare-words.ts";
 import { readAverageMonth } from "./average-month.ts";
 import { readBiggestMove } from "./biggest-move.ts";
+import { readAutocorrected } from "./autocorrect.ts";
+import { negatedUnitClash, readNegatedUnit } from "./negated-unit.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -412,7 +414,12 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     // "… for the investor update": a purpose read with the same calls is said in the reading as set aside
     const purposed = planned.interpretation ? readPurpose(typed, (q) => planWhole(q, catalog, at)) : undefined;
     const kept = purposed && JSON.stringify(purposed.calls) === JSON.stringify(planned.calls) ? purposed : planned;
-    return openByPriority(typed, kept, catalog) ?? toolsOwnNumber(typed, kept, catalog) ?? kept;
+    return (
+      negatedUnitClash(typed, kept, catalog) ??
+      openByPriority(typed, kept, catalog) ??
+      toolsOwnNumber(typed, kept, catalog) ??
+      kept
+    );
   }
   if (ACT_ON.test(normalize(typed)) || injectedOrder(normalize(typed))) return planned;
   // "ProfitWell's New Recurring Revenue", "(the Amplitude 'Active Users' chart)", "— churned customers over the
@@ -428,6 +435,8 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     companionCount(bare, catalog, again) ??
     readPurpose(bare, again) ??
     anyoneRead(bare, catalog, again) ??
+    readAutocorrected(bare, catalog, (q) => planQuestion(q, catalog, at)) ??
+    readNegatedUnit(bare, catalog, (q) => planQuestion(q, catalog, at)) ??
     planned
   );
 }
