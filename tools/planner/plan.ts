@@ -22,6 +22,7 @@ import { leftOutBefore, sliceAskBack, slicesSaid } from "./slices.ts";
 import { compareSaid, eitherAsked } from "./compare-words.ts";
 import { readAverageMonth } from "./average-month.ts";
 import { readBiggestMove } from "./biggest-move.ts";
+import { amountWordsSaid, pastStateAskBack, rowStatesSaid, vagueSizeAskBack } from "./row-words.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -352,7 +353,9 @@ function plan1(intent: Intent, calls: PlannedCall[]): Plan {
 /** The note of a named day's dates (named-days.ts). */
 const HOLIDAY_NOTE = /^(?:Black Friday|Cyber Monday|Thanksgiving) \d{4} = /;
 
-export function planQuestion(typed: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
+export function planQuestion(question: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
+  // "ten grand", "half a million": an amount said in words is a figure with its money mark (row-words.ts)
+  const typed = amountWordsSaid(question);
   // numbers and dates said as the world says them, dictation homophones, office English (world.ts): read in the
   // planner's words first; a date that stays two readings is asked back naming both
   const targets = lexiconOf(catalog).targets;
@@ -414,7 +417,12 @@ function planWhole(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // "how much business did we lose" (churned MRR or deals lost), "on a normal day how many tickets" (a mean per day no
   // metric states): plain words naming no one number, asked back wherever in the message they are said
   const plain =
-    lostBusinessAskBack(whole) ?? normalDayAskBack(whole) ?? loosePeriodAskBack(whole, at) ?? anchorEventAskBack(whole);
+    lostBusinessAskBack(whole) ??
+    normalDayAskBack(whole) ??
+    loosePeriodAskBack(whole, at) ??
+    anchorEventAskBack(whole) ??
+    pastStateAskBack(whole) ??
+    vagueSizeAskBack(whole);
   if (plain) return { ...refuse(catalog, plain), kind: "clarify" };
   const message = INJECTION.test(whole) || SQL.test(whole) ? undefined : readMessage(typed, catalog, at);
   const corrected = message && "ask" in message && message.corrected;
@@ -453,7 +461,10 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // investor periods ("trailing quarter", "TTM through October", "delta vs prior month, Oct": investor-periods.ts)
   // support and product words ("the team resolved", "busiest support day", "least sticky": support-words.ts)
   // "how many people were in the app yesterday", "… over the last 7 days": DAU, WAU (app-people.ts)
-  const spoken = slicesSaid(appPeopleSaid(compareSaid(supportSaid(said ? said.rest : question)), at), catalog);
+  const spoken = slicesSaid(
+    appPeopleSaid(compareSaid(supportSaid(rowStatesSaid(said ? said.rest : question))), at),
+    catalog,
+  );
   const written = analystSaid(
     investorPeriods(
       rememberedSaid(
@@ -935,11 +946,25 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   }
   // "the biggest deal we won this year", "what's the largest deal James closed": the rows ranked, kept to a state,
   // a period of its event and a value, when every word is placed so (no metric's ranking read it above)
-  if (top && rest.length) {
+  // "biggest open deal": a state or value said inside the ranking's noun phrase keeps its rows too, never dropped
+  const inside = top ? wordsInRanked(top[3]!, catalog) : [];
+  if (top && (rest.length || inside.length)) {
     const ranked = planTopN(top, words, metrics, catalog);
     const kept = ranked.status === "plan" ? rowFilters(text, top, ranked.calls[0]!.input, catalog, at) : undefined;
     if (kept && ranked.status === "plan")
       return plan1("top_n", [{ ...ranked.calls[0]!, input: { ...ranked.calls[0]!.input, filters: kept } }]);
+    if (ranked.status === "plan" && inside.length && !rest.length)
+      return {
+        status: "refusal",
+        reason: `I can't place ${placeList(inside)} in a ranking of ${String(ranked.calls[0]!.input.mart)}: no state, value or column of its rows says it`,
+        known_metrics: catalog.metrics.map((m) => m.name),
+        kind: "clarify",
+        suggestions: suggestionsFor(
+          catalog,
+          metrics.map((m) => m.item),
+        ),
+        unplaced: inside,
+      };
   }
   if (top && !WHICH_MOST.test(text)) {
     if (rest.length)
@@ -1238,6 +1263,14 @@ const LABEL_PREFERENCE = (entity: string) => [
 ];
 /** the columns a size word ranks by when no measure is said, in order */
 const MONEY_COLUMNS = ["mrr", "amount", "arr", "revenue", "lifetime_revenue", "value"];
+
+/** The words of a ranking's noun phrase beside a mart's noun ("open" in "biggest open deal"), which must be placed. */
+function wordsInRanked(entity: string, catalog: Catalog): string[] {
+  const nouns = new Set(catalog.marts().flatMap((m) => wordsOf(m.name.replaceAll("_", " ")).map((w) => w.stem)));
+  const words = wordsOf(entity);
+  if (!words.some((w) => nouns.has(w.stem))) return [];
+  return words.filter((w) => !nouns.has(w.stem) && !STOP.has(w.text) && !STOP.has(w.stem)).map((w) => w.text);
+}
 
 /** The one mart a one-word model name in the question names ("deals", "customers"), and its money column. */
 function namedMart(text: string, catalog: Catalog) {

@@ -1,0 +1,81 @@
+import { beforeAll, describe, expect, test } from "bun:test";
+import type { Catalog } from "../../../engine/catalog/catalog.ts";
+import { DEMO_AT, demoCatalog, plannerOver } from "./demo-planner.ts";
+
+/**
+ * The rules of branch tune38 (#15, batch 38: rows and amounts), on phrasings that are in no eval file: a state said
+ * in words placed as the rows' status or asked back, a ranking of rows kept to the state said inside it, a vague size
+ * word with no bound asked back, and amounts said in words as a bound on a count of rows. Pure: no warehouse.
+ */
+let catalog: Catalog;
+beforeAll(() => {
+  catalog = demoCatalog();
+});
+void DEMO_AT;
+const { plan, refusal } = plannerOver(() => catalog);
+const main = (q: string) => plan(q).calls.find((c) => c.role === "main")!;
+
+describe("a state said in words is the rows' status, never an unfiltered count", () => {
+  test.each([
+    "how many accounts that used to pay us are paying nothing now",
+    "number of customers who used to pay but are at $0 now",
+    "how many clients used to pay and aren't paying anymore",
+  ])("%s", (q) => {
+    const call = main(q);
+    expect(call.name).toBe("top_n");
+    expect(call.input.mart).toBe("customers");
+    expect(call.input.filters).toContainEqual({ column: "status", op: "=", value: "churned" });
+  });
+  test.each([
+    "how many customers used to be on Pro",
+    "how many accounts used to pay more",
+    "customers that used to log in every day — how many",
+  ])("a past state not placed asks back: %s", (q) => {
+    expect(refusal(q).kind).toBe("clarify");
+  });
+});
+
+describe("a ranking of rows keeps the state said inside it", () => {
+  test.each([
+    ["largest open deal", "is_open"],
+    ["what's the smallest open deal", "is_open"],
+    ["biggest lost deal this year", "is_lost"],
+  ])("%s", (q, column) => {
+    const call = main(q);
+    expect(call.name).toBe("top_n");
+    expect(call.input.filters).toContainEqual(expect.objectContaining({ column, op: "=", value: true }));
+  });
+  test("a word inside the ranking that is no state asks back", () => {
+    expect(refusal("biggest stale deal").kind).toBe("clarify");
+  });
+});
+
+describe("a vague size word with no bound asks back", () => {
+  test.each([
+    "how many large deals did we win last quarter",
+    "how many huge customers do we have",
+    "count of big accounts",
+    "how many cheap subscriptions are there",
+  ])("%s", (q) => {
+    expect(refusal(q).kind).toBe("clarify");
+  });
+  test("a size word with a bound is read", () => {
+    expect(main("how many deals bigger than $10k are open").input.filters).toContainEqual(
+      expect.objectContaining({ column: "amount", op: ">", value: 10000 }),
+    );
+  });
+});
+
+describe("amounts said in words bound a count of rows", () => {
+  test.each([
+    ["how many open deals are over five grand", 5000],
+    ["open deals worth more than half a million — how many", 500000],
+    ["how many open deals are above 15 grand", 15000],
+    ["how many open deals under two thousand dollars", 2000],
+  ])("%s", (q, value) => {
+    const call = main(q);
+    expect(call.name).toBe("top_n");
+    expect(call.input.filters).toContainEqual(expect.objectContaining({ column: "amount", value }));
+    expect(call.input.filters).toContainEqual({ column: "is_open", op: "=", value: true });
+  });
+});

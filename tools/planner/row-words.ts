@@ -1,0 +1,105 @@
+/**
+ * Rows said in plain words (#15, batch 38): the state of a mart's rows said as what they did and do now ("customers
+ * who used to pay and are at zero now" are the churned ones), a past state no column keeps asked back, a size word
+ * with no bound ("big deals", "expensive customers") asked back, and an amount said in words ("ten grand", "half a
+ * million", "two thousand dollars") written as the figure a bound on rows reads.
+ */
+
+/** The nouns of a mart's rows a person counts. */
+const ROWS = "(?:customers?|accounts?|accts?|clients?|subscribers?|logos?)";
+
+/**
+ * "customers who used to pay and are at zero now", "accounts that used to pay us but pay nothing anymore": paid
+ * before and 0 now is the customers' status churned ("churned (paid before, 0 now)"), said before the noun so the
+ * count of rows by status reads it.
+ */
+const USED_TO_PAY = new RegExp(
+  `\\b(${ROWS})\\s+(?:(?:who|that|which)\\s+)?used\\s+to\\s+pay(?:\\s+us)?\\s*,?\\s+(?:(?:and|but)\\s+)?(?:(?:are|is)(?:\\s+now)?\\s+(?:at\\s+(?:zero|nothing|\\$?0)|paying\\s+(?:us\\s+)?(?:nothing|zero|\\$?0))|(?:are\\s+not|aren't|arent|is\\s+not|isn't|don't|dont|do\\s+not)\\s+pay(?:ing)?(?:\\s+us)?|pay(?:\\s+us)?\\s+nothing)(?:\\s+(?:now|anymore|any\\s+more|today|these\\s+days))?`,
+  "g",
+);
+
+/** The question with the rows' states said in words written as the status they are; as typed when none is said. */
+export function rowStatesSaid(question: string): string {
+  return question.replace(USED_TO_PAY, (_, noun: string) => `churned ${noun} now`);
+}
+
+/**
+ * "customers who used to be on Pro", "accounts that used to pay more": rows named by what they did before — a state
+ * in the past no column of the rows keeps (they hold today's values) — asked back, never counted as they are now.
+ */
+const USED_TO = new RegExp(`\\b${ROWS}\\s+(?:(?:who|that|which)\\s+)?used\\s+to\\b`);
+export function pastStateAskBack(question: string): string | undefined {
+  const said = USED_TO.exec(rowStatesSaid(question.toLowerCase()));
+  if (!said) return undefined;
+  return `"${said[0]}" names rows by what they did before: the rows hold their values now (status, plan, MRR), not their past; ask for them as they are now (e.g. "churned customers", "customers on Pro") or for a metric over a period`;
+}
+
+/** A size said with no bound: a word of size or price before the rows' noun. */
+const SIZE = new RegExp(
+  `\\b(big|large|huge|massive|giant|small|tiny|little|expensive|cheap|pricey|high[\\s-]value|low[\\s-]value|stuck|stalled|whale)\\s+(?:(?:open|won|lost|paying|active)\\s+)?(deals?|opportunit(?:y|ies)|opps?|${ROWS.slice(3, -1)}|subscriptions?|subs|invoices?|payments?)\\b`,
+);
+/** a figure said anywhere: a bound the size word may be read against */
+const FIGURE = /\d|\b(?:grand|thousand|million|hundred)\b/;
+
+/**
+ * "how many big deals are open", "expensive customers", "stuck deals": which rows are big, expensive or stuck is no
+ * column and no bound the question gives — asked back for the amount, never counted as every row.
+ */
+export function vagueSizeAskBack(question: string): string | undefined {
+  const text = question.toLowerCase();
+  const said = SIZE.exec(text);
+  if (!said || FIGURE.test(text)) return undefined;
+  return `"${said[0]}": ${said[1]} is no column of the rows and the question gives no bound; say the amount it starts at (e.g. "${said[2]} over …") or the state meant`;
+}
+
+const UNITS: Record<string, number> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fifteen: 15,
+  twenty: 20,
+  "twenty five": 25,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  hundred: 100,
+  "a hundred": 100,
+};
+const UNIT_WORDS = Object.keys(UNITS)
+  .sort((a, b) => b.length - a.length)
+  .join("|");
+const AMOUNT_WORDS = new RegExp(
+  `\\b(half\\s+a|a\\s+quarter\\s+(?:of\\s+)?a|\\d+(?:\\.\\d+)?|${UNIT_WORDS})[\\s-]+(?:(grand)(?:\\s+(?:dollars|bucks|usd))?|(thousand|million|mil)\\s+(?:dollars|bucks|usd)|(million|mil)(?=\\s*(?:$|[,;:?!—–-]|\\s(?:in|of|worth|yet|so\\s+far)\\b)))\\b`,
+  "g",
+);
+
+/**
+ * "ten grand" $10k, "15 grand" $15k, "half a million" $500k, "two thousand dollars" $2k: an amount said in words
+ * written as a figure with its money mark; every other word as typed.
+ */
+export function amountWordsSaid(text: string): string {
+  return text.replace(AMOUNT_WORDS, (whole, count: string, grand?: string, thousand?: string, million?: string) => {
+    const scale = grand ?? thousand ?? million ?? "";
+    const n = /^half/.test(count)
+      ? 0.5
+      : /^a\s+quarter/.test(count)
+        ? 0.25
+        : /^\d/.test(count)
+          ? Number(count)
+          : UNITS[count.replace(/\s+/g, " ")];
+    if (n === undefined || !Number.isFinite(n)) return whole;
+    const k = /^(?:million|mil)$/.test(scale) ? n * 1000 : n;
+    return `$${k}k`;
+  });
+}
