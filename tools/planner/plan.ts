@@ -22,7 +22,16 @@ import { leftOutBefore, sliceAskBack, slicesSaid } from "./slices.ts";
 import { compareSaid, eitherAsked } from "./compare-words.ts";
 import { readAverageMonth } from "./average-month.ts";
 import { readBiggestMove } from "./biggest-move.ts";
-import { amountWordsSaid, pastStateAskBack, rowStatesSaid, vagueSizeAskBack } from "./row-words.ts";
+import { signalCount } from "./account-signals.ts";
+import {
+  amountWordsSaid,
+  LIFETIME,
+  LIFETIME_WORD,
+  pastStateAskBack,
+  rangeSaid,
+  rowStatesSaid,
+  vagueSizeAskBack,
+} from "./row-words.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -920,7 +929,10 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   const top = TOP.exec(text);
   if (!top) {
     const counted =
-      readThreshold(text, catalog, at) ?? readCreatedCount(text, catalog, at) ?? readValueCount(text, catalog, at);
+      signalPlan(text, catalog) ??
+      readThreshold(text, catalog, at) ??
+      readCreatedCount(text, catalog, at) ??
+      readValueCount(text, catalog, at);
     if (counted) return counted;
   }
   // a ranking reads a mart's rows as they stand: a period, a filter or a verb around it ("the largest deal we
@@ -1541,14 +1553,23 @@ function readThreshold(typed: string, catalog: Catalog, at: Date): Plan | Refusa
     `$${n}`.padEnd(_.length),
   );
   const m = THRESHOLD.exec(text);
-  if (!m) return undefined;
-  const word = (m[1] ?? m[4]!).replace(/\s+/g, " ");
-  const amount = figureValue(m[2] ?? m[3]!);
-  if (!Number.isFinite(amount)) return undefined;
-  const op = boundOp(word);
-  const { mart, money } = namedMart(text, catalog);
+  // "between $200 and $500": both ends kept (row-words.ts)
+  const range = m ? undefined : rangeSaid(text);
+  if (!m && !range) return undefined;
+  const bounds: { op: string; amount: number }[] = m
+    ? [{ op: boundOp((m[1] ?? m[4]!).replace(/\s+/g, " ")), amount: figureValue(m[2] ?? m[3]!) }]
+    : [
+        { op: ">=", amount: figureValue(range!.low) },
+        { op: "<=", amount: figureValue(range!.high) },
+      ];
+  if (bounds.some((b) => !Number.isFinite(b.amount))) return undefined;
+  const named = namedMart(text, catalog);
+  const { mart } = named;
+  // "paid us over $5k all time": a customer's lifetime revenue, not its MRR (row-words.ts)
+  const lifetime = LIFETIME.test(text) && mart?.columns.some((c) => c.name === "lifetime_revenue");
+  const money = lifetime ? "lifetime_revenue" : named.money;
   if (!mart || !money) return undefined;
-  const [from, to] = [m.index, m.index + m[0].length];
+  const [from, to] = m ? [m.index, m.index + m[0].length] : [range!.from, range!.to];
   const asked = COUNT_ASKED.exec(text);
   const kept = keptTo(
     text,
@@ -1563,8 +1584,9 @@ function readThreshold(typed: string, catalog: Catalog, at: Date): Plan | Refusa
       NOW_ROW.test(w.text) ||
       // "paying more than $500 a month", "over $100/mo": what a customer pays a month is its MRR
       (money === "mrr" && /^(?:paying|pay|pays|month|mo|monthly|per|a|who|are|is)$/.test(w.text)) ||
+      (money === "lifetime_revenue" && LIFETIME_WORD.test(w.text)) ||
       /^(worth|valued|sized|with|amount|value|size|are|is|were|was|of|that|which)$/.test(w.text),
-    [{ column: money, op, value: amount }],
+    bounds.map((b) => ({ column: money, op: b.op, value: b.amount })),
   );
   if (!kept) return undefined;
   // "deals over $10k": a mart whose rows have states (open, won, lost) said with none is "deals" said alone — which
@@ -1599,6 +1621,14 @@ function readThreshold(typed: string, catalog: Catalog, at: Date): Plan | Refusa
       input: { mart: mart.name, measure: money, label, n: 1, direction: "top", filters: kept },
     },
   ]);
+}
+
+/** "how many customers have an open ticket", "past due and on Pro": paying accounts counted by a signal (account-signals.ts) */
+function signalPlan(text: string, catalog: Catalog): Plan | undefined {
+  const counted = signalCount(text, catalog);
+  return (
+    counted && plan1("count_rows", [{ role: "main", name: "top_n", input: { ...counted, n: 1, direction: "top" } }])
+  );
 }
 
 /**

@@ -103,3 +103,21 @@ export function amountWordsSaid(text: string): string {
     return `$${k}k`;
   });
 }
+
+/**
+ * "paid us over $5k all time", "spent more than ten grand with us in total", "lifetime revenue above $1.2k": what a
+ * customer has paid over its whole life is its lifetime revenue, not what it pays a month (MRR).
+ */
+export const LIFETIME =
+  /\b(?:lifetime|life\s*time|all[\s-]time|in\s+total|spent|spend|spends|(?:have|has|had)\s+paid)\b/;
+/** the words a lifetime amount is said with, placed once it is read */
+export const LIFETIME_WORD =
+  /^(?:lifetime|life|time|all|total|in|ever|spent|spend|spends|paid|have|has|had|us|with|their|its|over|revenue|whose|anyone|who)$/;
+
+/** "between $200 and $500", "between 1k and 2k": a range of an amount, both ends kept (as SQL's between) */
+const RANGE =
+  /\bbetween\s+(\$\s?\d[\d,]*(?:\.\d+)?\s?[km]?|\d[\d,]*(?:\.\d+)?\s?[km])\s+and\s+(\$\s?\d[\d,]*(?:\.\d+)?\s?[km]?|\d[\d,]*(?:\.\d+)?\s?[km])(?![\w$])/;
+export function rangeSaid(text: string): { low: string; high: string; from: number; to: number } | undefined {
+  const m = RANGE.exec(text);
+  return m ? { low: m[1]!, high: m[2]!, from: m.index, to: m.index + m[0].length } : undefined;
+}

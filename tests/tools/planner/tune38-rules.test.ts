@@ -79,3 +79,68 @@ describe("amounts said in words bound a count of rows", () => {
     expect(call.input.filters).toContainEqual({ column: "is_open", op: "=", value: true });
   });
 });
+
+describe("paying accounts counted by a signal of their health (account_health)", () => {
+  test.each([
+    ["how many accounts have open tickets right now", [{ column: "open_tickets", op: ">", value: 0 }]],
+    ["number of paying customers with several open tickets", [{ column: "open_tickets", op: ">", value: 1 }]],
+    ["how many customers have a high priority ticket open", [{ column: "urgent_open_tickets", op: ">", value: 0 }]],
+    [
+      "how many accounts saw a failed payment in the last 90 days",
+      [{ column: "failed_payments_90d", op: ">", value: 0 }],
+    ],
+    [
+      "growth accounts with a payment failing in the past 30 days — how many",
+      [
+        { column: "plan_tier", op: "=", value: "growth" },
+        { column: "failed_payments_30d", op: ">", value: 0 },
+      ],
+    ],
+    [
+      "how many accounts on Starter are past due",
+      [
+        { column: "plan_tier", op: "=", value: "starter" },
+        { column: "status", op: "=", value: "past_due" },
+      ],
+    ],
+    [
+      "how many pro customers pay more than 300 dollars",
+      [
+        { column: "plan_tier", op: "=", value: "pro" },
+        { column: "mrr", op: ">", value: 300 },
+      ],
+    ],
+  ])("%s", (q, filters) => {
+    const call = main(q);
+    expect(call.name).toBe("top_n");
+    expect(call.input.mart).toBe("account_health");
+    for (const f of filters) expect(call.input.filters).toContainEqual(f);
+    expect((call.input.filters as unknown[]).length).toBe(filters.length);
+  });
+  test.each([
+    "how many accounts had a failed payment in the last 60 days",
+    "how many enterprise accounts have open tickets from October",
+  ])("a window or word no column keeps asks back: %s", (q) => {
+    expect(refusal(q).kind).toBe("clarify");
+  });
+});
+
+describe("customers counted by lifetime revenue or an MRR range", () => {
+  test.each([
+    ["how many customers have paid us over $20k all time", "lifetime_revenue", ">", 20000],
+    ["customers whose lifetime revenue is under 500 dollars — how many", "lifetime_revenue", "<", 500],
+    ["how many customers spent more than two grand with us in total", "lifetime_revenue", ">", 2000],
+  ])("%s", (q, column, op, value) => {
+    const call = main(q);
+    expect(call.input.mart).toBe("customers");
+    expect(call.input.filters).toContainEqual({ column, op, value });
+  });
+  test.each([
+    ["how many customers pay between $50 and $100 a month", 50, 100],
+    ["number of customers paying between 1k and 2k per month", 1000, 2000],
+  ])("%s", (q, low, high) => {
+    const call = main(q);
+    expect(call.input.filters).toContainEqual({ column: "mrr", op: ">=", value: low });
+    expect(call.input.filters).toContainEqual({ column: "mrr", op: "<=", value: high });
+  });
+});
