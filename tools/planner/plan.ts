@@ -23,13 +23,16 @@ import { compareSaid, eitherAsked } from "./compare-words.ts";
 import { readAverageMonth } from "./average-month.ts";
 import { readBiggestMove } from "./biggest-move.ts";
 import { signalCount } from "./account-signals.ts";
+import { rowBound } from "./row-bound.ts";
 import {
   amountWordsSaid,
   LIFETIME,
   LIFETIME_WORD,
+  mostOnePaysSaid,
   pastStateAskBack,
   rangeSaid,
   rowStatesSaid,
+  shownInScaleSaid,
   vagueSizeAskBack,
 } from "./row-words.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
@@ -471,7 +474,10 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // support and product words ("the team resolved", "busiest support day", "least sticky": support-words.ts)
   // "how many people were in the app yesterday", "… over the last 7 days": DAU, WAU (app-people.ts)
   const spoken = slicesSaid(
-    appPeopleSaid(compareSaid(supportSaid(rowStatesSaid(said ? said.rest : question))), at),
+    appPeopleSaid(
+      compareSaid(supportSaid(shownInScaleSaid(mostOnePaysSaid(rowStatesSaid(said ? said.rest : question))))),
+      at,
+    ),
     catalog,
   );
   const written = analystSaid(
@@ -930,6 +936,7 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   if (!top) {
     const counted =
       signalPlan(text, catalog) ??
+      boundPlan(text, catalog) ??
       readThreshold(text, catalog, at) ??
       readCreatedCount(text, catalog, at) ??
       readValueCount(text, catalog, at);
@@ -1621,6 +1628,14 @@ function readThreshold(typed: string, catalog: Catalog, at: Date): Plan | Refusa
       input: { mart: mart.name, measure: money, label, n: 1, direction: "top", filters: kept },
     },
   ]);
+}
+
+/** "how many subscriptions have more than 5 seats": rows by a bound on a column said by name (row-bound.ts) */
+function boundPlan(text: string, catalog: Catalog): Plan | undefined {
+  const counted = rowBound(text, catalog);
+  return (
+    counted && plan1("count_rows", [{ role: "main", name: "top_n", input: { ...counted, n: 1, direction: "top" } }])
+  );
 }
 
 /** "how many customers have an open ticket", "past due and on Pro": paying accounts counted by a signal (account-signals.ts) */

@@ -121,3 +121,22 @@ export function rangeSaid(text: string): { low: string; high: string; from: numb
   const m = RANGE.exec(text);
   return m ? { low: m[1]!, high: m[2]!, from: m.index, to: m.index + m[0].length } : undefined;
 }
+
+/**
+ * "open pipeline right now, in thousands", "ARR in millions": how the amount is to be shown, not another amount —
+ * the value stays the same (the answer writes it as it writes every amount), so the words are set aside.
+ */
+const SHOWN_IN = /\s*,?\s*\b(?:in|as)\s+(?:thousands|millions|\$?k|\$?ks|\$?m|000s)(?:\s+of\s+(?:dollars|usd))?\b/g;
+export function shownInScaleSaid(question: string): string {
+  return question.replace(SHOWN_IN, "");
+}
+
+/**
+ * "what's the most any single customer pays us per month": the largest MRR of one customer, read as the top customer
+ * by MRR (its row's MRR is the number).
+ */
+const MOST_ONE_PAYS =
+  /\b(?:what(?:'s|\s+is)\s+)?the\s+(?:most|max(?:imum)?)\s+(?:that\s+)?(?:any|a|one)\s+(?:single\s+|one\s+)?(?:customer|account|client)\s+(?:pays|is\s+paying)(?:\s+us)?(?:\s+(?:per|a|each|every)\s+month|\s+monthly|\s*\/\s*mo(?:nth)?)?/g;
+export function mostOnePaysSaid(question: string): string {
+  return question.replace(MOST_ONE_PAYS, "the top customer by mrr");
+}

@@ -144,3 +144,42 @@ describe("customers counted by lifetime revenue or an MRR range", () => {
     expect(call.input.filters).toContainEqual({ column: "mrr", op: "<=", value: high });
   });
 });
+
+describe("an amount shown in thousands or millions is the same amount", () => {
+  test.each([
+    ["ARR right now, in thousands", "arr"],
+    ["new MRR last month in thousands", "new_mrr"],
+    ["open pipeline in millions", "open_pipeline"],
+  ])("%s", (q, metric) => {
+    expect(main(q).input.metric).toBe(metric);
+  });
+});
+
+describe("the most one row pays is the top row by MRR", () => {
+  test.each([
+    "what is the most any one customer pays us a month",
+    "the most a single account pays per month?",
+    "what's the most any client pays monthly",
+  ])("%s", (q) => {
+    const call = main(q);
+    expect(call.name).toBe("top_n");
+    expect(call.input).toMatchObject({ measure: "mrr", n: 1, direction: "top" });
+  });
+});
+
+describe("rows counted by a count column of theirs", () => {
+  test.each([
+    ["how many subscriptions have more than 3 seats", "subscriptions", "quantity", ">", 3],
+    ["how many customers have at least two subscriptions", "customers", "subscriptions", ">=", 2],
+    ["number of subscriptions with fewer than 2 seats", "subscriptions", "quantity", "<", 2],
+  ])("%s", (q, mart, column, op, value) => {
+    const call = main(q);
+    expect(call.input.mart).toBe(mart);
+    expect(call.input.filters).toContainEqual({ column, op, value });
+  });
+  test("accounts by their open pipeline", () => {
+    const call = main("how many accounts have over $50k of open pipeline");
+    expect(call.input.mart).toBe("accounts");
+    expect(call.input.filters).toContainEqual({ column: "open_pipeline", op: ">", value: 50000 });
+  });
+});
