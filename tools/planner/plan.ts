@@ -26,6 +26,7 @@ import { signalCount } from "./account-signals.ts";
 import { rowBound } from "./row-bound.ts";
 import {
   amountWordsSaid,
+  anyoneCountedSaid,
   LIFETIME,
   LIFETIME_WORD,
   mostOnePaysSaid,
@@ -34,6 +35,7 @@ import {
   rowStatesSaid,
   shownInScaleSaid,
   vagueSizeAskBack,
+  wonAmountSaid,
 } from "./row-words.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
@@ -475,7 +477,13 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // "how many people were in the app yesterday", "… over the last 7 days": DAU, WAU (app-people.ts)
   const spoken = slicesSaid(
     appPeopleSaid(
-      compareSaid(supportSaid(shownInScaleSaid(mostOnePaysSaid(rowStatesSaid(said ? said.rest : question))))),
+      compareSaid(
+        supportSaid(
+          shownInScaleSaid(
+            mostOnePaysSaid(rowStatesSaid(anyoneCountedSaid(wonAmountSaid(said ? said.rest : question)))),
+          ),
+        ),
+      ),
       at,
     ),
     catalog,

@@ -140,3 +140,27 @@ const MOST_ONE_PAYS =
 export function mostOnePaysSaid(question: string): string {
   return question.replace(MOST_ONE_PAYS, "the top customer by mrr");
 }
+
+/**
+ * "anyone spent over ten grand with us? how many", "has anybody paid us more than $3k all time — how many": a count
+ * asked of "anyone" is the count of the customers who did it (only with "how many" said after it).
+ */
+const ANYONE = /^(?:(?:has|have|did|does|is)\s+)?(?:anyone|anybody|any\s+customers?)\s+(?=[a-z])/i;
+export function anyoneCountedSaid(question: string): string {
+  const text = question.trim();
+  if (!ANYONE.test(text) || !/\bhow\s+many\b/i.test(text)) return question;
+  return text.replace(ANYONE, "customers who ");
+}
+
+/**
+ * "have we closed half a million in won deals this year", "did we win $200k in deals last quarter", "have we booked
+ * a million dollars in deals": an amount won said with a verb is the total won checked against it (the won amount),
+ * never a count of the deals above it. "closed" and "signed" are read so only with "won" said beside the deals.
+ */
+const WON_AMOUNT =
+  /\b(have|has|did)\s+we\s+(?:(won|win|book|booked)|(?:closed|close|signed|sign))\s+(?:(?:over|more\s+than|at\s+least|above)\s+)?(\$\s?\d[\d,]*(?:\.\d+)?\s?[km]?|\d[\d,]*(?:\.\d+)?\s?[km])\s+(?:in|of|worth\s+of)\s+(won\s+)?(?:deals?|business|sales)\b/;
+export function wonAmountSaid(question: string): string {
+  const m = WON_AMOUNT.exec(question.toLowerCase());
+  if (!m || (!m[2] && !m[4])) return question;
+  return `${question.slice(0, m.index)}have we crossed ${m[3]!.startsWith("$") ? "" : "$"}${m[3]} in won amount${question.slice(m.index + m[0].length)}`;
+}

@@ -183,3 +183,30 @@ describe("rows counted by a count column of theirs", () => {
     expect(call.input.filters).toContainEqual({ column: "open_pipeline", op: ">", value: 50000 });
   });
 });
+
+describe("'anyone …? how many' counts the customers", () => {
+  test.each([
+    ["has anyone paid us more than $3k all time? how many", "lifetime_revenue", 3000],
+    ["anybody paying over $400 a month — how many?", "mrr", 400],
+    ["did anyone spend more than five grand with us in total? how many", "lifetime_revenue", 5000],
+  ])("%s", (q, column, value) => {
+    const call = main(q);
+    expect(call.input.mart).toBe("customers");
+    expect(call.input.filters).toContainEqual({ column, op: ">", value });
+  });
+});
+
+describe("an amount won said as a verb is the won amount checked against it", () => {
+  test.each([
+    ["did we win $200k in deals last quarter", "last_quarter"],
+    ["have we booked a million dollars in deals this year", "this_year"],
+    ["have we won over 300 grand in deals this year", "this_year"],
+    ["have we closed 250k in won deals this quarter?", "this_quarter"],
+  ])("%s", (q, period) => {
+    expect(main(q).input).toMatchObject({ metric: "won_amount", period });
+  });
+  test("closed with no word of winning asks back or reads no count of rows", () => {
+    const p = main("have we won over 300 grand in deals this year");
+    expect(p.name).toBe("query_metric");
+  });
+});
