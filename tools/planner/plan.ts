@@ -27,6 +27,7 @@ import { rowBound } from "./row-bound.ts";
 import {
   amountWordsSaid,
   anyoneCountedSaid,
+  EXPECTED_CLOSE,
   LIFETIME,
   LIFETIME_WORD,
   mostOnePaysSaid,
@@ -1462,9 +1463,10 @@ function keptTo(
   let event: string | undefined = eventSaid;
   words.forEach((w, i) => {
     const state = ROW_STATE[w.text];
-    if (!state || !cols.has(state.column) || filters.some((f) => f.column === state.column)) return;
+    // (a word its reader placed already, "close" in "expected to close", is no state)
+    if (!state || placed[i] || !cols.has(state.column) || filters.some((f) => f.column === state.column)) return;
     filters.push({ column: state.column, op: "=", value: true });
-    event = state.event;
+    event = state.event ?? event;
     placed[i] = true;
   });
   for (const p of findPeriods(text, at)) {
@@ -1586,6 +1588,8 @@ function readThreshold(typed: string, catalog: Catalog, at: Date): Plan | Refusa
   if (!mart || !money) return undefined;
   const [from, to] = m ? [m.index, m.index + m[0].length] : [range!.from, range!.to];
   const asked = COUNT_ASKED.exec(text);
+  // "open deals over 5k expected to close this month": the period on the close date of open rows (row-words.ts)
+  const closing = EXPECTED_CLOSE.exec(text);
   const kept = keptTo(
     text,
     mart.name,
@@ -1600,10 +1604,15 @@ function readThreshold(typed: string, catalog: Catalog, at: Date): Plan | Refusa
       // "paying more than $500 a month", "over $100/mo": what a customer pays a month is its MRR
       (money === "mrr" && /^(?:paying|pay|pays|month|mo|monthly|per|a|who|are|is)$/.test(w.text)) ||
       (money === "lifetime_revenue" && LIFETIME_WORD.test(w.text)) ||
-      /^(worth|valued|sized|with|amount|value|size|are|is|were|was|of|that|which)$/.test(w.text),
+      /^(worth|valued|sized|with|amount|value|size|are|is|were|was|of|that|which)$/.test(w.text) ||
+      (closing !== null && w.start >= closing.index && w.end <= closing.index + closing[0].length),
     bounds.map((b) => ({ column: money, op: b.op, value: b.amount })),
+    closing ? "close" : undefined,
   );
   if (!kept) return undefined;
+  if (closing && !kept.some((f) => f.column === "is_open" && f.value === true)) return undefined;
+  // (a period already over is no close expected: "in August" read as last August is asked back)
+  if (closing && kept.some((f) => f.op === "<" && typeof f.value === "string" && f.value <= ymd(at))) return undefined;
   // "deals over $10k": a mart whose rows have states (open, won, lost) said with none is "deals" said alone — which
   // ones is asked back, as for its metrics
   const states = [...new Set(Object.values(ROW_STATE).map((st) => st.column))].filter((c) =>

@@ -15,7 +15,7 @@ const ROWS = "(?:customers?|accounts?|accts?|clients?|subscribers?|logos?)";
  */
 const USED_TO_PAY = new RegExp(
   `\\b(${ROWS})\\s+(?:(?:who|that|which)\\s+)?used\\s+to\\s+pay(?:\\s+us)?\\s*,?\\s+(?:(?:and|but)\\s+)?(?:(?:are|is)(?:\\s+now)?\\s+(?:at\\s+(?:zero|nothing|\\$?0)|paying\\s+(?:us\\s+)?(?:nothing|zero|\\$?0))|(?:are\\s+not|aren't|arent|is\\s+not|isn't|don't|dont|do\\s+not)\\s+pay(?:ing)?(?:\\s+us)?|pay(?:\\s+us)?\\s+nothing)(?:\\s+(?:now|anymore|any\\s+more|today|these\\s+days))?`,
-  "g",
+  "gi",
 );
 
 /** The question with the rows' states said in words written as the status they are; as typed when none is said. */
@@ -80,8 +80,8 @@ const UNIT_WORDS = Object.keys(UNITS)
   .sort((a, b) => b.length - a.length)
   .join("|");
 const AMOUNT_WORDS = new RegExp(
-  `\\b(half\\s+a|a\\s+quarter\\s+(?:of\\s+)?a|\\d+(?:\\.\\d+)?|${UNIT_WORDS})[\\s-]+(?:(grand)(?:\\s+(?:dollars|bucks|usd))?|(thousand|million|mil)\\s+(?:dollars|bucks|usd)|(million|mil)(?=\\s*(?:$|[,;:?!—–-]|\\s(?:in|of|worth|yet|so\\s+far)\\b)))\\b`,
-  "g",
+  `(?<!\\$\\s?)\\b(half\\s+a|a\\s+quarter\\s+(?:of\\s+)?a|\\d+(?:\\.\\d+)?|${UNIT_WORDS})[\\s-]+(?:(grand)(?:\\s+(?:dollars|bucks|usd))?|(thousand|million|mil)\\s+(?:dollars|bucks|usd)|(million|mil)(?=\\s*(?:$|[,;:?!—–-]|\\s(?:in|of|worth|yet|so\\s+far)\\b)))\\b`,
+  "gi",
 );
 
 /**
@@ -91,15 +91,15 @@ const AMOUNT_WORDS = new RegExp(
 export function amountWordsSaid(text: string): string {
   return text.replace(AMOUNT_WORDS, (whole, count: string, grand?: string, thousand?: string, million?: string) => {
     const scale = grand ?? thousand ?? million ?? "";
-    const n = /^half/.test(count)
+    const n = /^half/i.test(count)
       ? 0.5
-      : /^a\s+quarter/.test(count)
+      : /^a\s+quarter/i.test(count)
         ? 0.25
         : /^\d/.test(count)
           ? Number(count)
-          : UNITS[count.replace(/\s+/g, " ")];
+          : UNITS[count.toLowerCase().replace(/\s+/g, " ")];
     if (n === undefined || !Number.isFinite(n)) return whole;
-    const k = /^(?:million|mil)$/.test(scale) ? n * 1000 : n;
+    const k = /^(?:million|mil)$/i.test(scale) ? n * 1000 : n;
     return `$${k}k`;
   });
 }
@@ -126,7 +126,7 @@ export function rangeSaid(text: string): { low: string; high: string; from: numb
  * "open pipeline right now, in thousands", "ARR in millions": how the amount is to be shown, not another amount —
  * the value stays the same (the answer writes it as it writes every amount), so the words are set aside.
  */
-const SHOWN_IN = /\s*,?\s*\b(?:in|as)\s+(?:thousands|millions|\$?k|\$?ks|\$?m|000s)(?:\s+of\s+(?:dollars|usd))?\b/g;
+const SHOWN_IN = /\s*,?\s*\b(?:in|as)\s+(?:thousands|millions|\$?k|\$?ks|\$?m|000s)(?:\s+of\s+(?:dollars|usd))?\b/gi;
 export function shownInScaleSaid(question: string): string {
   return question.replace(SHOWN_IN, "");
 }
@@ -136,7 +136,7 @@ export function shownInScaleSaid(question: string): string {
  * by MRR (its row's MRR is the number).
  */
 const MOST_ONE_PAYS =
-  /\b(?:what(?:'s|\s+is)\s+)?the\s+(?:most|max(?:imum)?)\s+(?:that\s+)?(?:any|a|one)\s+(?:single\s+|one\s+)?(?:customer|account|client)\s+(?:pays|is\s+paying)(?:\s+us)?(?:\s+(?:per|a|each|every)\s+month|\s+monthly|\s*\/\s*mo(?:nth)?)?/g;
+  /\b(?:what(?:'s|\s+is)\s+)?the\s+(?:most|max(?:imum)?)\s+(?:that\s+)?(?:any|a|one)\s+(?:single\s+|one\s+)?(?:customer|account|client)\s+(?:pays|is\s+paying)(?:\s+us)?(?:\s+(?:per|a|each|every)\s+month|\s+monthly|\s*\/\s*mo(?:nth)?)?/gi;
 export function mostOnePaysSaid(question: string): string {
   return question.replace(MOST_ONE_PAYS, "the top customer by mrr");
 }
@@ -164,3 +164,9 @@ export function wonAmountSaid(question: string): string {
   if (!m || (!m[2] && !m[4])) return question;
   return `${question.slice(0, m.index)}have we crossed ${m[3]!.startsWith("$") ? "" : "$"}${m[3]} in won amount${question.slice(m.index + m[0].length)}`;
 }
+
+/**
+ * "open deals … expected to close this month": an open deal's close date is the day it is expected to close, so the
+ * period keeps to it (only for open rows: a won or lost deal has closed, and "closing" alone stays a forecast).
+ */
+export const EXPECTED_CLOSE = /\b(?:(?:are|is)\s+)?(?:expected|due|set|slated|scheduled|projected)\s+to\s+close\b/;

@@ -210,3 +210,23 @@ describe("an amount won said as a verb is the won amount checked against it", ()
     expect(p.name).toBe("query_metric");
   });
 });
+
+describe("open deals expected to close in a period keep to their close date", () => {
+  test.each([
+    ["how many open deals over $3k are expected to close in Q1 2027", "2027-01-01", "2027-04-01"],
+    ["open deals above 8k due to close this quarter — how many", "2026-10-01", "2027-01-01"],
+    ["how many open deals under $2k are slated to close this month", "2026-11-01", "2026-12-01"],
+  ])("%s", (q, start, end) => {
+    const call = main(q);
+    expect(call.input.filters).toContainEqual({ column: "is_open", op: "=", value: true });
+    expect(call.input.filters).toContainEqual({ column: "close_date", op: ">=", value: start });
+    expect(call.input.filters).toContainEqual({ column: "close_date", op: "<", value: end });
+    expect(call.input.filters).not.toContainEqual(expect.objectContaining({ column: "is_won" }));
+  });
+  test("a period already over is no expected close", () => {
+    expect(refusal("how many open deals over $8k are expected to close in August").kind).toBe("clarify");
+  });
+  test("won deals expected to close ask back", () => {
+    expect(refusal("how many won deals over $5k are expected to close this month").kind).toBe("clarify");
+  });
+});
