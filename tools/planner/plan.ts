@@ -33,6 +33,22 @@ import { readAverageMonth } from "./average-month.ts";
 import { readBiggestMove } from "./biggest-move.ts";
 import { readAutocorrected } from "./autocorrect.ts";
 import { negatedUnitClash, readNegatedUnit } from "./negated-unit.ts";
+import { signalCount } from "./account-signals.ts";
+import { rowBound } from "./row-bound.ts";
+import {
+  amountWordsSaid,
+  anyoneCountedSaid,
+  EXPECTED_CLOSE,
+  LIFETIME,
+  LIFETIME_WORD,
+  mostOnePaysSaid,
+  pastStateAskBack,
+  rangeSaid,
+  rowStatesSaid,
+  shownInScaleSaid,
+  vagueSizeAskBack,
+  wonAmountSaid,
+} from "./row-words.ts";
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
@@ -365,7 +381,9 @@ function plan1(intent: Intent, calls: PlannedCall[]): Plan {
 /** The note of a named day's dates (named-days.ts). */
 const HOLIDAY_NOTE = /^(?:Black Friday|Cyber Monday|Thanksgiving) \d{4} = /;
 
-export function planQuestion(typed: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
+export function planQuestion(question: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
+  // "ten grand", "half a million": an amount said in words is a figure with its money mark (row-words.ts)
+  const typed = amountWordsSaid(question);
   // numbers and dates said as the world says them, dictation homophones, office English (world.ts): read in the
   // planner's words first; a date that stays two readings is asked back naming both
   const targets = lexiconOf(catalog).targets;
@@ -453,7 +471,12 @@ function planWhole(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // "how much business did we lose" (churned MRR or deals lost), "on a normal day how many tickets" (a mean per day no
   // metric states): plain words naming no one number, asked back wherever in the message they are said
   const plain =
-    lostBusinessAskBack(whole) ?? normalDayAskBack(whole) ?? loosePeriodAskBack(whole, at) ?? anchorEventAskBack(whole);
+    lostBusinessAskBack(whole) ??
+    normalDayAskBack(whole) ??
+    loosePeriodAskBack(whole, at) ??
+    anchorEventAskBack(whole) ??
+    pastStateAskBack(whole) ??
+    vagueSizeAskBack(whole);
   if (plain) return { ...refuse(catalog, plain), kind: "clarify" };
   const message = INJECTION.test(whole) || SQL.test(whole) ? undefined : readMessage(typed, catalog, at);
   const corrected = message && "ask" in message && message.corrected;
@@ -492,7 +515,19 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // investor periods ("trailing quarter", "TTM through October", "delta vs prior month, Oct": investor-periods.ts)
   // support and product words ("the team resolved", "busiest support day", "least sticky": support-words.ts)
   // "how many people were in the app yesterday", "… over the last 7 days": DAU, WAU (app-people.ts)
-  const spoken = slicesSaid(appPeopleSaid(compareSaid(supportSaid(said ? said.rest : question)), at), catalog);
+  const spoken = slicesSaid(
+    appPeopleSaid(
+      compareSaid(
+        supportSaid(
+          shownInScaleSaid(
+            mostOnePaysSaid(rowStatesSaid(anyoneCountedSaid(wonAmountSaid(said ? said.rest : question)))),
+          ),
+        ),
+      ),
+      at,
+    ),
+    catalog,
+  );
   const written = analystSaid(
     investorPeriods(
       rememberedSaid(
@@ -948,7 +983,11 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   const top = TOP.exec(text);
   if (!top) {
     const counted =
-      readThreshold(text, catalog, at) ?? readCreatedCount(text, catalog, at) ?? readValueCount(text, catalog, at);
+      signalPlan(text, catalog) ??
+      boundPlan(text, catalog) ??
+      readThreshold(text, catalog, at) ??
+      readCreatedCount(text, catalog, at) ??
+      readValueCount(text, catalog, at);
     if (counted) return counted;
   }
   // a ranking reads a mart's rows as they stand: a period, a filter or a verb around it ("the largest deal we
@@ -974,11 +1013,25 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   }
   // "the biggest deal we won this year", "what's the largest deal James closed": the rows ranked, kept to a state,
   // a period of its event and a value, when every word is placed so (no metric's ranking read it above)
-  if (top && rest.length) {
+  // "biggest open deal": a state or value said inside the ranking's noun phrase keeps its rows too, never dropped
+  const inside = top ? wordsInRanked(top[3]!, catalog) : [];
+  if (top && (rest.length || inside.length)) {
     const ranked = planTopN(top, words, metrics, catalog);
     const kept = ranked.status === "plan" ? rowFilters(text, top, ranked.calls[0]!.input, catalog, at) : undefined;
     if (kept && ranked.status === "plan")
       return plan1("top_n", [{ ...ranked.calls[0]!, input: { ...ranked.calls[0]!.input, filters: kept } }]);
+    if (ranked.status === "plan" && inside.length && !rest.length)
+      return {
+        status: "refusal",
+        reason: `I can't place ${placeList(inside)} in a ranking of ${String(ranked.calls[0]!.input.mart)}: no state, value or column of its rows says it`,
+        known_metrics: catalog.metrics.map((m) => m.name),
+        kind: "clarify",
+        suggestions: suggestionsFor(
+          catalog,
+          metrics.map((m) => m.item),
+        ),
+        unplaced: inside,
+      };
   }
   if (top && !WHICH_MOST.test(text)) {
     if (rest.length)
@@ -1278,6 +1331,14 @@ const LABEL_PREFERENCE = (entity: string) => [
 /** the columns a size word ranks by when no measure is said, in order */
 const MONEY_COLUMNS = ["mrr", "amount", "arr", "revenue", "lifetime_revenue", "value"];
 
+/** The words of a ranking's noun phrase beside a mart's noun ("open" in "biggest open deal"), which must be placed. */
+function wordsInRanked(entity: string, catalog: Catalog): string[] {
+  const nouns = new Set(catalog.marts().flatMap((m) => wordsOf(m.name.replaceAll("_", " ")).map((w) => w.stem)));
+  const words = wordsOf(entity);
+  if (!words.some((w) => nouns.has(w.stem))) return [];
+  return words.filter((w) => !nouns.has(w.stem) && !STOP.has(w.text) && !STOP.has(w.stem)).map((w) => w.text);
+}
+
 /** The one mart a one-word model name in the question names ("deals", "customers"), and its money column. */
 function namedMart(text: string, catalog: Catalog) {
   const words = wordsOf(text);
@@ -1441,9 +1502,10 @@ function keptTo(
   let event: string | undefined = eventSaid;
   words.forEach((w, i) => {
     const state = ROW_STATE[w.text];
-    if (!state || !cols.has(state.column) || filters.some((f) => f.column === state.column)) return;
+    // (a word its reader placed already, "close" in "expected to close", is no state)
+    if (!state || placed[i] || !cols.has(state.column) || filters.some((f) => f.column === state.column)) return;
     filters.push({ column: state.column, op: "=", value: true });
-    event = state.event;
+    event = state.event ?? event;
     placed[i] = true;
   });
   for (const p of findPeriods(text, at)) {
@@ -1547,15 +1609,26 @@ function readThreshold(typed: string, catalog: Catalog, at: Date): Plan | Refusa
     `$${n}`.padEnd(_.length),
   );
   const m = THRESHOLD.exec(text);
-  if (!m) return undefined;
-  const word = (m[1] ?? m[4]!).replace(/\s+/g, " ");
-  const amount = figureValue(m[2] ?? m[3]!);
-  if (!Number.isFinite(amount)) return undefined;
-  const op = boundOp(word);
-  const { mart, money } = namedMart(text, catalog);
+  // "between $200 and $500": both ends kept (row-words.ts)
+  const range = m ? undefined : rangeSaid(text);
+  if (!m && !range) return undefined;
+  const bounds: { op: string; amount: number }[] = m
+    ? [{ op: boundOp((m[1] ?? m[4]!).replace(/\s+/g, " ")), amount: figureValue(m[2] ?? m[3]!) }]
+    : [
+        { op: ">=", amount: figureValue(range!.low) },
+        { op: "<=", amount: figureValue(range!.high) },
+      ];
+  if (bounds.some((b) => !Number.isFinite(b.amount))) return undefined;
+  const named = namedMart(text, catalog);
+  const { mart } = named;
+  // "paid us over $5k all time": a customer's lifetime revenue, not its MRR (row-words.ts)
+  const lifetime = LIFETIME.test(text) && mart?.columns.some((c) => c.name === "lifetime_revenue");
+  const money = lifetime ? "lifetime_revenue" : named.money;
   if (!mart || !money) return undefined;
-  const [from, to] = [m.index, m.index + m[0].length];
+  const [from, to] = m ? [m.index, m.index + m[0].length] : [range!.from, range!.to];
   const asked = COUNT_ASKED.exec(text);
+  // "open deals over 5k expected to close this month": the period on the close date of open rows (row-words.ts)
+  const closing = EXPECTED_CLOSE.exec(text);
   const kept = keptTo(
     text,
     mart.name,
@@ -1569,10 +1642,16 @@ function readThreshold(typed: string, catalog: Catalog, at: Date): Plan | Refusa
       NOW_ROW.test(w.text) ||
       // "paying more than $500 a month", "over $100/mo": what a customer pays a month is its MRR
       (money === "mrr" && /^(?:paying|pay|pays|month|mo|monthly|per|a|who|are|is)$/.test(w.text)) ||
-      /^(worth|valued|sized|with|amount|value|size|are|is|were|was|of|that|which)$/.test(w.text),
-    [{ column: money, op, value: amount }],
+      (money === "lifetime_revenue" && LIFETIME_WORD.test(w.text)) ||
+      /^(worth|valued|sized|with|amount|value|size|are|is|were|was|of|that|which)$/.test(w.text) ||
+      (closing !== null && w.start >= closing.index && w.end <= closing.index + closing[0].length),
+    bounds.map((b) => ({ column: money, op: b.op, value: b.amount })),
+    closing ? "close" : undefined,
   );
   if (!kept) return undefined;
+  if (closing && !kept.some((f) => f.column === "is_open" && f.value === true)) return undefined;
+  // (a period already over is no close expected: "in August" read as last August is asked back)
+  if (closing && kept.some((f) => f.op === "<" && typeof f.value === "string" && f.value <= ymd(at))) return undefined;
   // "deals over $10k": a mart whose rows have states (open, won, lost) said with none is "deals" said alone — which
   // ones is asked back, as for its metrics
   const states = [...new Set(Object.values(ROW_STATE).map((st) => st.column))].filter((c) =>
@@ -1605,6 +1684,22 @@ function readThreshold(typed: string, catalog: Catalog, at: Date): Plan | Refusa
       input: { mart: mart.name, measure: money, label, n: 1, direction: "top", filters: kept },
     },
   ]);
+}
+
+/** "how many subscriptions have more than 5 seats": rows by a bound on a column said by name (row-bound.ts) */
+function boundPlan(text: string, catalog: Catalog): Plan | undefined {
+  const counted = rowBound(text, catalog);
+  return (
+    counted && plan1("count_rows", [{ role: "main", name: "top_n", input: { ...counted, n: 1, direction: "top" } }])
+  );
+}
+
+/** "how many customers have an open ticket", "past due and on Pro": paying accounts counted by a signal (account-signals.ts) */
+function signalPlan(text: string, catalog: Catalog): Plan | undefined {
+  const counted = signalCount(text, catalog);
+  return (
+    counted && plan1("count_rows", [{ role: "main", name: "top_n", input: { ...counted, n: 1, direction: "top" } }])
+  );
 }
 
 /**

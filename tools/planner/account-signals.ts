@@ -1,0 +1,114 @@
+/**
+ * Paying accounts counted by a signal of their health (#15, batch 38): "how many customers have an open ticket",
+ * "accounts with an urgent ticket still open", "paying customers with a failed payment in the last 30 days", "past due
+ * and on Pro", "starter customers paying under $20". The mart with one row per paying account and these columns
+ * (account_health: plan_tier, status, open_tickets, urgent_open_tickets, failed_payments_30d/_90d, mrr) is found by
+ * its columns, not its name; every word of the question must be placed, else undefined (the question is left to the
+ * other readings, which ask back).
+ */
+import type { Catalog } from "../../engine/catalog/catalog.ts";
+import { boundOp } from "./bound-op.ts";
+import { figureValue } from "./figure.ts";
+
+export type SignalCount = {
+  mart: string;
+  measure: string;
+  label: string;
+  filters: { column: string; op: string; value: string | number }[];
+};
+
+type Signal = { said: RegExp; column: string; op: string; value: number };
+const TICKETS = "(?:support\\s+)?(?:tickets?|cases?|requests?)";
+/** the signals, the more particular first: a word placed by one is no longer free for the next */
+const SIGNALS: Signal[] = [
+  {
+    said: new RegExp(
+      `\\b(?:an?\\s+|any\\s+)?(?:urgent|high[\\s-]priority|(?:urgent|high)[\\s-]or[\\s-](?:urgent|high)[\\s-]priority)\\s+${TICKETS}(?:\\s+(?:still\\s+)?open)?\\b`,
+    ),
+    column: "urgent_open_tickets",
+    op: ">",
+    value: 0,
+  },
+  {
+    said: new RegExp(
+      `\\b(?:more\\s+than\\s+one|several|multiple|two\\s+or\\s+more|2\\s+or\\s+more|at\\s+least\\s+(?:two|2))\\s+(?:open\\s+${TICKETS}|${TICKETS}\\s+(?:still\\s+)?open)\\b`,
+    ),
+    column: "open_tickets",
+    op: ">",
+    value: 1,
+  },
+  {
+    said: new RegExp(
+      `\\b(?:an?\\s+|any\\s+|at\\s+least\\s+one\\s+)?(?:open\\s+${TICKETS}|${TICKETS}\\s+(?:still\\s+)?open)(?:\\s+with\\s+us)?\\b`,
+    ),
+    column: "open_tickets",
+    op: ">",
+    value: 0,
+  },
+];
+/** a failed payment in a window the mart keeps (30 or 90 days); another window is no column */
+const FAILED =
+  /\b(?:(?:had|have|has|saw|seen|with)\s+)?(?:(?:had|have|has)\s+)?(?:an?\s+|any\s+|at\s+least\s+one\s+)?(?:failed\s+(?:card\s+)?(?:payments?|charges?)|(?:card\s+)?(?:payments?|charges?)\s+(?:fail|failed|failing|bounce|bounced))\s+(?:in|over|during|within)\s+the\s+(?:last|past|previous)\s+(\d+)\s+days\b/;
+const PLAN = /\b(?:(?:on|in)\s+(?:the\s+)?)?(starter|growth|pro|enterprise)(?:\s+(?:plan|tier))?\b/;
+const PAST_DUE = /\b(?:are\s+|is\s+)?past[\s-]due\b/;
+const MRR_BOUND =
+  /\b(?:(?:who\s+|that\s+)?(?:pay|pays|paying)(?:\s+us)?\s+)?(over|above|more\s+than|under|below|less\s+than|at\s+least)\s+(\$\s?\d[\d,]*(?:\.\d+)?\s?k?|\d[\d,]*(?:\.\d+)?\s?k?\s+(?:dollars|bucks|usd))(?:\s+(?:a|per)\s+month|\s*\/\s*mo(?:nth)?)?(?![\w$])/;
+const COUNT = /^\s*(?:how\s+many|number\s+of|count\s+of)\b|\s*[-—–,:]*\s*how\s+many\s*$/g;
+const ROWS = /\b(?:paying\s+)?(?:customers?|accounts?|accts?|clients?)\b/;
+/** words that say nothing more once the rows, the signal and the count are placed */
+const FREE =
+  /^(?:do|does|we|have|has|had|are|is|were|there|the|a|an|any|our|with|who|that|which|us|still|now|right|currently|today|at|moment|in|on|and|both|of|them)$/;
+
+/** The count of paying accounts the question asks by a signal, or undefined when a word is left unplaced. */
+export function signalCount(question: string, catalog: Catalog): SignalCount | undefined {
+  const mart = catalog
+    .marts()
+    .find((m) =>
+      ["plan_tier", "open_tickets", "failed_payments_30d"].every((c) => m.columns.some((x) => x.name === c)),
+    );
+  if (!mart) return undefined;
+  const has = (c: string) => mart.columns.some((x) => x.name === c);
+  let text = ` ${question.toLowerCase().replace(/[?!.]+$/, "")} `;
+  if (!/how\s+many|number\s+of|count\s+of/.test(text)) return undefined;
+  const take = (re: RegExp): RegExpExecArray | null => {
+    const m = re.exec(text);
+    if (m) text = text.slice(0, m.index) + " ".repeat(m[0].length) + text.slice(m.index + m[0].length);
+    return m;
+  };
+  const filters: SignalCount["filters"] = [];
+  let signal = false;
+  for (const s of SIGNALS) {
+    if (filters.some((f) => f.column === s.column) || !has(s.column)) continue;
+    if (take(s.said)) {
+      filters.push({ column: s.column, op: s.op, value: s.value });
+      signal = true;
+    }
+  }
+  const failed = take(FAILED);
+  if (failed) {
+    const column = `failed_payments_${failed[1]}d`;
+    if (!has(column)) return undefined;
+    filters.push({ column, op: ">", value: 0 });
+    signal = true;
+  }
+  const plan = take(PLAN);
+  if (plan) filters.push({ column: "plan_tier", op: "=", value: plan[1]! });
+  if (take(PAST_DUE)) filters.push({ column: "status", op: "=", value: "past_due" });
+  const bound = take(MRR_BOUND);
+  if (bound) {
+    const amount = figureValue(bound[2]!);
+    if (!Number.isFinite(amount)) return undefined;
+    filters.push({ column: "mrr", op: boundOp(bound[1]!.replace(/\s+/g, " ")), value: amount });
+  }
+  // a plan alone ("how many accounts are on enterprise") is a metric's count; a signal or two filters are this one's
+  if (!signal && filters.length < 2) return undefined;
+  if (!plan && !signal) return undefined;
+  if (!take(ROWS)) return undefined;
+  text = text.replace(COUNT, " ");
+  const left = text
+    .split(/[\s,—–-]+/)
+    .filter(Boolean)
+    .filter((w) => !FREE.test(w));
+  if (left.length) return undefined;
+  return { mart: mart.name, measure: "mrr", label: "customer_id", filters };
+}
