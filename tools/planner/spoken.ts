@@ -1,4 +1,5 @@
 import { MONTH_NAMES } from "./periods.ts";
+import { CARDINALS } from "./number-words.ts";
 
 /**
  * Questions dictated into a phone and English of non-native speakers (#15, batch 26), brought back to the words the
@@ -11,36 +12,7 @@ import { MONTH_NAMES } from "./periods.ts";
  */
 
 const MONTH = `(?:${MONTH_NAMES})`;
-const SMALL: Record<string, number> = {
-  zero: 0,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-  twenty: 20,
-  thirty: 30,
-  forty: 40,
-  fifty: 50,
-  sixty: 60,
-  seventy: 70,
-  eighty: 80,
-  ninety: 90,
-};
+const SMALL = CARDINALS;
 /** scale words after a number said in words ("fifty k", "twenty grand" are thousands) */
 const SCALE: Record<string, number> = {
   hundred: 100,

@@ -2,6 +2,7 @@ import { add, MONTHS, ymd } from "../../engine/catalog/period.ts";
 import { namedDays } from "./named-days.ts";
 import { MONTH_NAMES } from "./periods.ts";
 import { spokenRead } from "./spoken.ts";
+import { TEENS, TENS, UNITS } from "./number-words.ts";
 
 /**
  * English as a team spread over the world writes it, or a phone writes it down (#15, batch 22): numbers and years said
@@ -19,40 +20,6 @@ export interface WorldReading {
   askBack?: string;
 }
 
-const UNITS: Record<string, number> = {
-  zero: 0,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-};
-const TEENS: Record<string, number> = {
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-};
-const TENS: Record<string, number> = {
-  twenty: 20,
-  thirty: 30,
-  forty: 40,
-  fifty: 50,
-  sixty: 60,
-  seventy: 70,
-  eighty: 80,
-  ninety: 90,
-};
 const ORDINALS: Record<string, number> = {
   first: 1,
   second: 2,
