@@ -54,6 +54,36 @@ const INSTANT_WORDS: [RegExp, string][] = [
     new RegExp(`\\b(?:when|as)\\s+${START_PERIOD}\\s+(?:started|began|opened|kicked\\s+off)\\b`, "gi"),
     "at the start of $1",
   ],
+  // (#15, batch 42) finance shorthand for a period's edge: "opening MRR going into October", "opening ARR for Q3",
+  // "closing ARR for H1", "closing MRR in October" — the stock at the start (end) of that period
+  [
+    new RegExp(
+      `\\bopening\\s+((?:[\\w-]+\\s+){0,3}?(?:mrr|arr|arpa|customers|run[-\\s]?rate|revenue))\\s+(?:going\\s+into|heading\\s+into|into|for|of|in|at)\\s+${START_PERIOD}\\b`,
+      "gi",
+    ),
+    "$1 at the start of $2",
+  ],
+  [
+    new RegExp(
+      `\\b(?:closing|ending|exit)\\s+((?:[\\w-]+\\s+){0,3}?(?:mrr|arr|arpa|customers|run[-\\s]?rate|revenue))\\s+(?:for|of|in|at)\\s+${PERIOD}\\b`,
+      "gi",
+    ),
+    "$1 at the end of $2",
+  ],
+  // "at October close", "at the Q3 close", "Q3 close vs Q2 close": the end of that period
+  [new RegExp(`\\b(?:at|as\\s+of|by)\\s+(?:the\\s+)?${PERIOD}\\s+(?:close|end)\\b`, "gi"), "at the end of $1"],
+  [
+    new RegExp(
+      `\\b${PERIOD}\\s+close\\s+(vs\\.?|versus|against|compared\\s+(?:to|with))\\s+${PERIOD}\\s+close\\b`,
+      "gi",
+    ),
+    "the end of $1 $2 the end of $3",
+  ],
+  // "since we opened the year", "since the year opened": since its start (the end of the year before)
+  [
+    /\bsince\s+(?:we\s+(?:opened|started|began|kicked\s+off)\s+the\s+year|the\s+year\s+(?:opened|started|began))\b/gi,
+    "since the start of the year",
+  ],
 ];
 
 /** The question with a period's edge said as a verb read as "at the start of" / "at the end of" that period. */

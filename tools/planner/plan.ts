@@ -26,6 +26,8 @@ import { sheetSaid } from "./sheet-verbs.ts";
 import { supportSaid } from "./support-words.ts";
 import { salesSaid } from "./sales-words.ts";
 import { instantSaid } from "./instant.ts";
+import { revenueSaid } from "./revenue-words.ts";
+import { mrrBridge } from "./bridge.ts";
 import { billingSaid } from "./billing-words.ts";
 import { leftOutBefore, sliceAskBack, slicesSaid } from "./slices.ts";
 import { compareSaid, eitherAsked } from "./compare-words.ts";
@@ -411,6 +413,9 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // "for this MBR", "the month we're reviewing": the last complete month (quarter), said in the reading (review-period.ts)
   const review = readReviewPeriod(typed, at, (q) => planRead(q, catalog, at));
   if (review) return review;
+  // "the MRR bridge for October": opening MRR, each movement and closing MRR (bridge.ts)
+  const bridge = mrrBridge(withoutNoise(typed, catalog), (q) => planWhole(q, catalog, at));
+  if (bridge) return bridge;
   // "which company was our biggest win": the largest won deal named by its company (ops-verbs.ts)
   const company = companyOfWin(withoutNoise(typed, catalog), catalog, (q) => planWhole(q, catalog, at));
   if (company) return company;
@@ -534,7 +539,13 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
         investorSaid(
           sheetSaid(
             moneyInOut(
-              bringsInMost(salesSaid(plainWordsRead(billingSaid(instantSaid(checkWordsSaid(spoken)), catalog)))),
+              bringsInMost(
+                salesSaid(
+                  plainWordsRead(
+                    billingSaid(revenueSaid(instantSaid(checkWordsSaid(spoken)), metricPhrase(catalog)), catalog),
+                  ),
+                ),
+              ),
             ),
           ),
         ),
@@ -781,6 +792,17 @@ const SPEED = /\b(faster|quicker|speedier|sooner|slower)\b/g;
  * time is better, "worsened" for slower. Only when every metric named is a duration whose lower values are better;
  * a speed said of anything else ("is MRR growing faster") is left unplaced, to ask back.
  */
+/** Whether a phrase is one metric's name, label or synonym (revenue-words.ts spreads a shared head only then). */
+function metricPhrase(catalog: Catalog): (phrase: string) => boolean {
+  const said = (x: string) =>
+    x
+      .toLowerCase()
+      .replace(/[_\s]+/g, " ")
+      .trim();
+  const names = new Set(catalog.metrics.flatMap((m) => [m.name, m.label ?? "", ...m.synonyms].map(said)));
+  return (phrase) => names.has(said(phrase));
+}
+
 function speedSaid(text: string, catalog: Catalog): string {
   if (!SPEED.test(text) || /(?:grow|grows|grew|growing|growth)/.test(text)) return text;
   const named = matchMetrics(wordsOf(text), catalog).map((m) => m.item);
