@@ -3,6 +3,7 @@ import { frontPeriod } from "./front-period.ts";
 import { afterValue } from "./after-value.ts";
 import { runnerUp } from "./runner-up.ts";
 import { howDoingAskBack } from "./how-doing.ts";
+import { customerWordsSaid } from "./customer-words.ts";
 import { namesAsked, personalDataAsked } from "./personal-data.ts";
 import { dealOwner } from "./deal-owner.ts";
 import { anyoneRead, bringsInMost, companyOfWin, moneyInOut, openByPriority } from "./ops-verbs.ts";
@@ -538,7 +539,9 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
         investorSaid(
           sheetSaid(
             moneyInOut(
-              bringsInMost(salesSaid(plainWordsRead(billingSaid(instantSaid(checkWordsSaid(spoken)), catalog)))),
+              bringsInMost(
+                salesSaid(plainWordsRead(customerWordsSaid(billingSaid(instantSaid(checkWordsSaid(spoken)), catalog)))),
+              ),
             ),
           ),
         ),

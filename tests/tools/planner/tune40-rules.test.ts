@@ -50,3 +50,83 @@ describe("how X is doing, with no number named, is asked back offering the neare
     },
   );
 });
+
+const metricOf = (q: string) => plan(q).calls[0]!.input as Record<string, unknown>;
+
+describe("a COO's retention words read as the catalog's metrics", () => {
+  test.each([
+    ["how many accounts walked away in September?", "churned_customers", "2026-09"],
+    ["how many clients walked out the door this year?", "churned_customers", "this_year"],
+    ["how much ARR walked out the door in Q2?", "churned_mrr", "2026-Q2"],
+    ["how much revenue went out the door with the logos we lost last month?", "churned_mrr", "last_month"],
+    ["how many logos have come back after churning since January?", "reactivated_customers", undefined],
+    ["how many accounts returned after cancelling last quarter?", "reactivated_customers", "last_quarter"],
+  ])("%s", (q, metric, period) => {
+    const input = metricOf(q);
+    expect(input.metric).toBe(metric);
+    if (period) expect(input.period).toBe(period);
+  });
+
+  test.each([
+    "how many lapsed customers do we have?",
+    "how many former clients are there — they paid us before, but pay nothing now",
+    "number of former logos",
+  ])("former customers are the churned ones as they stand: %s", (q) => {
+    expect(metricOf(q)).toMatchObject({ mart: "customers", filters: [{ column: "status", value: "churned" }] });
+  });
+
+  test.each([
+    "which plan gives us the most paying customers?",
+    "what country brings us the most paying customers right now?",
+  ])("gives us the most is has the most: %s", (q) => {
+    expect(plan(q).status).toBe("plan");
+  });
+
+  test.each([
+    ["churn rate over the first half as one number, not month by month", "churn_rate"],
+    ["logo churn for Q2 as a quarterly rate", "churn_rate"],
+    ["what share of MRR did we lose to churn and contraction in September, as a percentage?", "revenue_churn_rate"],
+    ["how much of our revenue did we lose to cancellations and downgrades last month in percent", "revenue_churn_rate"],
+  ])("one rate for a period, revenue lost as a percent: %s", (q, metric) => {
+    expect(metricOf(q).metric).toBe(metric);
+  });
+
+  test.each(["how big is the customer base now?", "what's the size of the customer base at the end of Q2?"])(
+    "the customer base is paying customers: %s",
+    (q) => {
+      expect(metricOf(q).metric).toBe("active_customers");
+    },
+  );
+
+  test.each([
+    "is monthly churn below 2.5% for October?",
+    "was monthly customer churn over 4%? look at September",
+    "is monthly logo churn above 1%? check this month",
+  ])("monthly before a churn rate of one month says nothing more: %s", (q) => {
+    expect(metricOf(q).metric).toBe("churn_rate");
+  });
+
+  test.each([
+    "our CFO said churned MRR was around 5k in October — right?",
+    "my predecessor told me we had about 600 customers at the end of Q2, is that right?",
+  ])("a figure heard from someone is checked: %s", (q) => {
+    expect(plan(q).status).toBe("plan");
+  });
+
+  test.each([
+    ["are there any starter customers past due? how many?", "starter"],
+    ["any pro accounts with open tickets? how many?", "pro"],
+    ["any growth clients past due? and how many", "growth"],
+  ])("any X? how many? is the count of X: %s", (q, tier) => {
+    const input = metricOf(q);
+    expect(input.filters).toContainEqual({ column: "plan_tier", op: "=", value: tier });
+  });
+
+  test.each([
+    "how many customers are flagged as high risk right now?",
+    "number of high-risk accounts",
+    "how many accounts are high churn risk? just the number",
+  ])("flagged high churn risk is the accounts at risk: %s", (q) => {
+    expect(metricOf(q).metric).toBe("accounts_at_risk");
+  });
+});
