@@ -130,3 +130,17 @@ describe("a COO's retention words read as the catalog's metrics", () => {
     expect(metricOf(q).metric).toBe("accounts_at_risk");
   });
 });
+
+describe("accounts whose product use is falling are counted by the month's change", () => {
+  test.each([
+    ["how many customers have usage down?", undefined],
+    ["how many enterprise accounts with falling usage?", "enterprise"],
+    ["how many accounts are using the app less than last month", undefined],
+    ["how many pro customers whose usage is declining?", "pro"],
+  ])("%s", (q, tier) => {
+    const input = metricOf(q);
+    expect(input.mart).toBe("account_health");
+    expect(input.filters).toContainEqual({ column: "events_change_30d", op: "<", value: 0 });
+    if (tier) expect(input.filters).toContainEqual({ column: "plan_tier", op: "=", value: tier });
+  });
+});
