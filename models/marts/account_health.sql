@@ -88,6 +88,7 @@ health as (
         cast(date_diff('month', c.signup_date, cast(a.at as date)) as integer) as months_as_customer,
         coalesce(u.events_last_30d, 0) as events_last_30d,
         coalesce(u.events_prev_30d, 0) as events_prev_30d,
+        coalesce(u.events_last_30d, 0) - coalesce(u.events_prev_30d, 0) as events_change_30d,
         coalesce(u.active_users_last_30d, 0) as active_users_last_30d,
         cast(date_diff('day', u.last_seen_at, a.at) as integer) as days_since_last_seen,
         coalesce(t.open_tickets, 0) as open_tickets,

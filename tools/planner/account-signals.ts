@@ -49,6 +49,12 @@ const SIGNALS: Signal[] = [
 /** a failed payment in a window the mart keeps (30 or 90 days); another window is no column */
 const FAILED =
   /\b(?:(?:had|have|has|saw|seen|with)\s+)?(?:(?:had|have|has)\s+)?(?:an?\s+|any\s+|at\s+least\s+one\s+)?(?:failed\s+(?:card\s+)?(?:payments?|charges?)|(?:card\s+)?(?:payments?|charges?)\s+(?:fail|failed|failing|bounce|bounced))\s+(?:in|over|during|within)\s+the\s+(?:last|past|previous)\s+(\d+)\s+days\b/;
+/**
+ * product use falling (#15, batch 40): "using the product less than the month before", "usage down", "with falling
+ * usage" — the last 30 days' events below the 30 days before (events_change_30d < 0)
+ */
+const USAGE_DOWN =
+  /\b(?:(?:are|is)\s+)?(?:using|use|uses)\s+(?:the\s+product|the\s+app|it|us|dp)\s+less(?:\s+than\s+(?:(?:the|a)\s+month\s+before|before|last\s+month|the\s+(?:previous|prior)\s+(?:month|30\s+days)))?\b|\b(?:with\s+|whose\s+|where\s+)?(?:(?:product\s+)?usage|product\s+use|activity)\s+(?:is\s+|has\s+|was\s+)?(?:down|falling|dropping|declining|dropped|fell|shrinking)(?:\s+(?:from|vs\.?|versus|on)\s+(?:the\s+)?(?:month\s+before|last\s+month|previous\s+month|prior\s+month))?\b|\b(?:with\s+)?(?:falling|declining|dropping|shrinking|lower)\s+(?:product\s+)?(?:usage|use|activity)\b/;
 const PLAN = /\b(?:(?:on|in)\s+(?:the\s+)?)?(starter|growth|pro|enterprise)(?:\s+(?:plan|tier))?\b/;
 const PAST_DUE = /\b(?:are\s+|is\s+)?past[\s-]due\b/;
 const MRR_BOUND =
@@ -89,6 +95,10 @@ export function signalCount(question: string, catalog: Catalog): SignalCount | u
     const column = `failed_payments_${failed[1]}d`;
     if (!has(column)) return undefined;
     filters.push({ column, op: ">", value: 0 });
+    signal = true;
+  }
+  if (has("events_change_30d") && take(USAGE_DOWN)) {
+    filters.push({ column: "events_change_30d", op: "<", value: 0 });
     signal = true;
   }
   const plan = take(PLAN);

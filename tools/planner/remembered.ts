@@ -23,6 +23,11 @@ const REMEMBERED: [RegExp, string][] = [
   ],
   // "you said ARR was …", "you told us MRR is …": the figure is checked whoever said it
   [/^\s*(?:you|u|they)\s+(?:said|told\s+(?:us|me)|mentioned|reported|wrote|quoted|shared|showed)\s+(?:that\s+)?/i, ""],
+  // "the founder told me we're at …", "our CEO mentioned …", "someone in sales said …" (#15, batch 40): whoever said it
+  [
+    /^\s*(?:(?:the|our|my)\s+)?(?:founders?|co-?founders?|ceo|cfo|cro|coo|boss|board|investors?|predecessor|team|sales\s+team|finance|someone|somebody|a\s+colleague|(?:an?\s+)?(?:vp|head)\s+of\s+\w+)(?:\s+(?:in|from)\s+\w+)?\s+(?:said|says|told\s+(?:us|me)|tells\s+(?:us|me)|mentioned|claims?|claimed|reckons?|thinks?|thought)\s+(?:that\s+)?/i,
+    "",
+  ],
   // "in the October update": that month
   [
     new RegExp(
@@ -46,6 +51,8 @@ const REMEMBERED: [RegExp, string][] = [
   ],
   // "does that hold?", "does that still hold up?", "is that still accurate?"
   [/\s*[,;—–-]*\s*\b(?:does|will|would)\s+(?:that|it|this)\s+(?:still\s+)?hold(?:\s+up)?[\s?.!…]*$/i, ", right?"],
+  // "…, true?", "— correct?": the check's tag
+  [/\s*[,;—–-]+\s*(?:true|correct|accurate|legit|accurate\s+or\s+not)\s*\?\s*$/i, ", right?"],
   // "…, for comparison?", "for reference": the number itself is the ask
   [/\s*[,;—–-]+\s*(?:just\s+)?(?:for|as\s+a)\s+(?:comparison|reference|context)\s*(?=[?.!]*$)/i, ""],
 ];
