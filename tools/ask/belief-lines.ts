@@ -70,6 +70,17 @@ export function beliefLines(
     if (first === second) return [`So the share was the same in ${a} as in ${b}.`];
     return [`So the share was ${first > second ? "higher" : "lower"} in ${a} than in ${b}.`];
   }
+  if (check.kind === "share_of") {
+    // "what fraction of our paying customers are past due": the kept rows over the population's rows, stated
+    type Counted = { matched: { rows: number }; mart: string };
+    const part = results.find((r) => r.role === "main")?.output as unknown as Counted | undefined;
+    const whole = results.find((r) => r.role === "share")?.output as unknown as Counted | undefined;
+    if (!part || !whole?.matched.rows) return [];
+    const s = part.matched.rows / whole.matched.rows;
+    return [
+      `That is ${Number((100 * s).toPrecision(3))}% of them (${part.matched.rows} of ${whole.matched.rows} ${whole.mart}).`,
+    ];
+  }
   if (check.kind === "share" && check.of) {
     // a share of a mart's rows: the kept rows (or their measure summed) over the same population without the value
     type Rows = {

@@ -31,6 +31,8 @@ import { instantSaid } from "./instant.ts";
 import { revenueSaid } from "./revenue-words.ts";
 import { mrrBridge } from "./bridge.ts";
 import { billingSaid } from "./billing-words.ts";
+import { closeSaid } from "./close-words.ts";
+import { rowsShare } from "./rows-share.ts";
 import { leftOutBefore, sliceAskBack, slicesSaid } from "./slices.ts";
 import { compareSaid, eitherAsked } from "./compare-words.ts";
 import { readAverageMonth } from "./average-month.ts";
@@ -551,7 +553,10 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
                 salesSaid(
                   plainWordsRead(
                     customerWordsSaid(
-                      billingSaid(revenueSaid(instantSaid(checkWordsSaid(spoken)), metricPhrase(catalog)), catalog),
+                      billingSaid(
+                        revenueSaid(closeSaid(instantSaid(checkWordsSaid(spoken))), metricPhrase(catalog)),
+                        catalog,
+                      ),
                     ),
                   ),
                 ),
@@ -580,7 +585,9 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   const coreQ = (q: string) => planQuestionCore(q, catalog, at);
   // a belief checked ("was September our best month …", "is Starter under 10% of MRR"): read as the question that
   // settles it before the words around it are read as a plain metric ("MRR from Pro" for "most of our MRR from Pro")
-  const believed = bucketed ? undefined : readBelief(asked, catalog, at, coreQ);
+  const believed = bucketed
+    ? undefined
+    : (rowsShare(asked, catalog, at, coreQ) ?? readBelief(asked, catalog, at, coreQ));
   const core = believed ?? guardShare(asked, bucketed ?? planQuestionCore(asked, catalog, at), at, coreQ);
   // "have we crossed $1M ARR yet", "more customers in Q3 than in Q2": a belief checked, read by its plain question(s)
   const side = (q: string) => {

@@ -5,10 +5,10 @@ import type { Plan, Refusal } from "./plan-types.ts";
  * to staff up". It says why the number is asked, never which number: set aside, and said in the reading. Read only
  * when the question as typed could not be planned and the ask without the purpose plans on its own.
  */
-const DOC = String.raw`(?:slide|page|tab|section|appendix|exhibit)\s+\d+[a-z]?|(?:the|our|my|this|next|tomorrow's|monday's|friday's|an?)\s+(?:(?:board|investor|investors'?|lp|all[- ]hands|exec|leadership|quarterly|monthly|weekly|annual|team|ops|sales|staff|budget)\s+)*(?:deck|pack|update|meeting|call|memo|report|review|slides?|presentation|newsletter|email|letter|sync|stand-?up|offsite)`;
+const DOC = String.raw`(?:slide|page|tab|section|appendix|exhibit)\s+\d+[a-z]?|(?:the|our|my|this|next|tomorrow's|monday's|friday's|an?)\s+(?:(?:board|investor|investors'?|lp|all[- ]hands|exec|leadership|quarterly|monthly|weekly|annual|team|ops|sales|staff|budget|month[- ]end|quarter[- ]end|year[- ]end|books|finance)\s+)*(?:deck|pack|update|meeting|call|memo|report|review|slides?|presentation|newsletter|email|letter|sync|stand-?up|offsite|close|reconciliation|recon)`;
 /** "…, for slide 3", "… for the investor update" at the end */
 const FOR_TAIL = new RegExp(
-  String.raw`[\s,;:—–-]+(?:it'?s\s+|this\s+is\s+|that'?s\s+)?for\s+(?:${DOC})\s*[.!?]*$`,
+  String.raw`[\s,;:—–-]+(?:it'?s\s+|this\s+is\s+|that'?s\s+|(?:i\s+|we\s+)?needs?\s+(?:it|this|that|them)\s+)?for\s+(?:${DOC})\s*[.!?]*$`,
   "i",
 );
 /** "for slide 3:", "for the investor update," at the start */

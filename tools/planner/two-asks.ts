@@ -1,4 +1,5 @@
 import type { Plan, Refusal } from "./plan-types.ts";
+import type { Interpretation } from "./understand.ts";
 
 /**
  * Two asks in one where one part is not in the catalog (#15, batch 24): "what was MRR at the end of October and how
@@ -24,7 +25,8 @@ export function readTwoAsks(typed: string, whole: Plan | Refusal, read: Read): P
   if (whole.status !== "refusal" || whole.kind !== "clarify" || !whole.unplaced?.length) return undefined;
   const text = typed.replace(/[‘’]/g, "'").trim();
   const cut = SECOND_ASK.exec(text) ?? VERSUS_TARGET.exec(text);
-  if (!cut || SECOND_ASK.test(text.slice(cut.index + cut[0].length))) return undefined;
+  if (!cut) return nounPair(text, whole.unplaced, read);
+  if (SECOND_ASK.test(text.slice(cut.index + cut[0].length))) return undefined;
   const first = text.slice(0, cut.index).trim();
   const second = text
     .slice(cut.index + cut[0].length)
@@ -40,17 +42,51 @@ export function readTwoAsks(typed: string, whole: Plan | Refusal, read: Read): P
   if (plan.status !== "plan" || !plan.interpretation) return undefined;
   // the second ask must not be answerable itself (then the question is two numbers, asked back as typed)
   if (read(second).status === "plan") return undefined;
+  return answered(plan, plan.interpretation, second, unplaced);
+}
+
+function answered(plan: Plan, read: Interpretation, second: string, unplaced: string[]): Plan {
   const said = unplaced.map((u) => `"${u}"`).join(", ");
   return {
     ...plan,
     interpretation: {
-      ...plan.interpretation,
-      read_as: `${plan.interpretation.read_as} (the question's other ask, "${second}", is not answered: ${said} ${unplaced.length > 1 ? "are" : "is"} in no metric of the catalog)`,
-      why: [
-        ...plan.interpretation.why,
-        `"${second}": a second ask the catalog has no metric for (${said}); not answered`,
-      ],
+      ...read,
+      read_as: `${read.read_as} (the question's other ask, "${second}", is not answered: ${said} ${unplaced.length > 1 ? "are" : "is"} in no metric of the catalog)`,
+      why: [...read.why, `"${second}": a second ask the catalog has no metric for (${said}); not answered`],
       unanswered: { ask: second, words: unplaced },
     },
   };
+}
+
+/**
+ * "refunds and chargebacks for Q3?", "net collections & bad debt in October" (#15, batch 41): two nouns asking for one
+ * period, the second in no metric of the catalog. The first is read with the words after the second (its period) and
+ * answered; the second is said as not answered — only when every word the catalog cannot place is the second noun's,
+ * and the second noun with those words is refused on its own.
+ */
+const NOUN_AND = /^(.+?)\s+(?:and|&|plus|as\s+well\s+as)\s+(.+)$/i;
+function nounPair(text: string, unplacedSaid: string[], read: Read): Plan | undefined {
+  const m = NOUN_AND.exec(text.replace(/[?!.]+$/, ""));
+  if (!m || NOUN_AND.test(m[2]!)) return undefined;
+  const unplaced = unplacedSaid.map((u) => u.toLowerCase());
+  if (!unplaced.every((u) => /^[a-z0-9']+$/.test(u))) return undefined;
+  // the second noun: its leading words, each holding a word the catalog cannot place ("chargebacks": "backs")
+  const tokens = m[2]!.split(/\s+/);
+  const ofUnplaced = (t: string) => {
+    const letters = t.toLowerCase().replace(/[^a-z0-9']/g, "");
+    return unplaced.some((u) => letters.includes(u));
+  };
+  let n = /^(?:the|our|any|all)$/i.test(tokens[0] ?? "") ? 1 : 0;
+  const start = n;
+  while (n < tokens.length && ofUnplaced(tokens[n]!)) n++;
+  if (n === start) return undefined;
+  const noun = tokens.slice(start, n).join(" ");
+  const nounLetters = noun.toLowerCase().replace(/[^a-z0-9']/g, "");
+  const firstWords = new Set(m[1]!.toLowerCase().match(/[a-z0-9']+/g) ?? []);
+  if (!unplaced.every((u) => nounLetters.includes(u) && !firstWords.has(u))) return undefined;
+  const tail = tokens.slice(n).join(" ");
+  const plan = read(`${m[1]!} ${tail}`.trim());
+  if (plan.status !== "plan" || !plan.interpretation) return undefined;
+  if (read(`${noun} ${tail}`.trim()).status === "plan") return undefined;
+  return answered(plan, plan.interpretation, `${noun} ${tail}`.trim(), unplaced);
 }

@@ -76,6 +76,8 @@ export interface Interpretation {
     | { kind: "negative" }
     | { kind: "bigger" | "covers"; first: string }
     | { kind: "share"; op: "<" | ">" | "<=" | ">="; value: number; of?: "rows" | "total" }
+    /** "what fraction of our paying customers are past due" (rows-share.ts): the share itself, no bound */
+    | { kind: "share_of"; of: "rows" }
     | { kind: "shares" };
   /** "have we crossed $1M ARR yet", "did we lose more customers in Q3 than in Q2": a yes/no check (checks.ts) */
   yes_no?: Check;
