@@ -55,7 +55,7 @@ export function rowsShare(
     ],
     interpretation: {
       ...interpretation,
-      read_as: `${interpretation.read_as}, as a share of all paying customers`,
+      read_as: `${interpretation.read_as}, as a share of all paying customers (status ${paying.join(" or ")})`,
       check: { kind: "share_of", of: "rows" },
     },
   };
