@@ -1,5 +1,6 @@
 import { MONTHS } from "../../engine/catalog/period.ts";
 import { MONTH_NAMES } from "./periods.ts";
+import { CARDINALS } from "./number-words.ts";
 
 /**
  * Periods as investors and spreadsheet users write them (#15, batches 25 and 27), written as the planner's words:
@@ -12,20 +13,8 @@ import { MONTH_NAMES } from "./periods.ts";
  */
 const MONTH = `(?:${MONTH_NAMES})`;
 const NUM_12 = "(?:12|twelve)";
-const N_WORDS: Record<string, number> = {
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  eighteen: 18,
-};
+// "six months through September", "eighteen months ending June": a count said in words (number-words.ts)
+const N_WORDS = CARDINALS;
 const NUM_N = `(\\d{1,2}|${Object.keys(N_WORDS).join("|")})`;
 
 const MONTH_INDEX: Record<string, number> = {};

@@ -5,6 +5,8 @@
  * million", "two thousand dollars") written as the figure a bound on rows reads.
  */
 
+import { CARDINALS } from "./number-words.ts";
+
 /** The nouns of a mart's rows a person counts. */
 const ROWS = "(?:customers?|accounts?|accts?|clients?|subscribers?|logos?)";
 
@@ -52,27 +54,12 @@ export function vagueSizeAskBack(question: string): string | undefined {
   return `"${said[0]}": ${said[1]} is no column of the rows and the question gives no bound; say the amount it starts at (e.g. "${said[2]} over …") or the state meant`;
 }
 
+// the cardinal words (number-words.ts), plus the ways an amount's count is said before "grand" or "thousand dollars"
 const UNITS: Record<string, number> = {
+  ...CARDINALS,
   a: 1,
   an: 1,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  fifteen: 15,
-  twenty: 20,
   "twenty five": 25,
-  thirty: 30,
-  forty: 40,
-  fifty: 50,
   hundred: 100,
   "a hundred": 100,
 };
