@@ -211,3 +211,16 @@ export function stripePackOn(make: () => Promise<StripeAccount>, now: string): {
     },
   };
 }
+
+/** Each customer's month-end MRR from July 2026 and its movement where it moved: "50", "0 churn", "100 expansion". */
+export async function mrrStory(project: InitProject, now: string): Promise<Record<string, string[]>> {
+  const rows = await project.sql<{ customer_name: string; month: string; mrr: number; movement: string }>(
+    `select customer_name, month, mrr, movement from marts.customer_mrr_monthly
+     where month >= '2026-07-01' order by customer_name, month`,
+    now,
+  );
+  const out: Record<string, string[]> = {};
+  for (const r of rows)
+    (out[r.customer_name] ??= []).push(`${Number(r.mrr)}${r.movement === "flat" ? "" : ` ${r.movement}`}`);
+  return out;
+}

@@ -17,7 +17,7 @@ import { describe, expect, test } from "bun:test";
 import { StripeAccount } from "../fakes/stripe-account.ts";
 import type { StripeObject } from "../fakes/stripe.ts";
 import { DP_NOW, Script } from "../fixtures/stripe/scenario.ts";
-import { stripePackOn } from "./packs.ts";
+import { mrrStory, stripePackOn } from "./packs.ts";
 
 type Behavior = "void" | "mark_uncollectible" | "keep_as_draft";
 
@@ -51,18 +51,7 @@ async function pausedAccount(): Promise<StripeAccount> {
 
 const pack = stripePackOn(pausedAccount, DP_NOW);
 
-/** Each customer's month-end MRR Jul–Nov and its movement where it moved: "50", "0 churn", "50 reactivation". */
-async function story(): Promise<Record<string, string[]>> {
-  const rows = await pack.project.sql<{ customer_name: string; month: string; mrr: number; movement: string }>(
-    `select customer_name, month, mrr, movement from marts.customer_mrr_monthly
-     where month >= '2026-07-01' order by customer_name, month`,
-    DP_NOW,
-  );
-  const out: Record<string, string[]> = {};
-  for (const r of rows)
-    (out[r.customer_name] ??= []).push(`${Number(r.mrr)}${r.movement === "flat" ? "" : ` ${r.movement}`}`);
-  return out;
-}
+const story = () => mrrStory(pack.project, DP_NOW);
 
 describe("paused collection counts 0 MRR from the pause on", () => {
   test("dated by the pause event inside Stripe's 30 days, else by the first invoice the pause voided, marked uncollectible or kept a draft", async () => {

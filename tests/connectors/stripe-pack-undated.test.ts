@@ -26,7 +26,7 @@ import { StripeAccount } from "../fakes/stripe-account.ts";
 import type { StripeObject } from "../fakes/stripe.ts";
 import { expectedValues } from "../fixtures/stripe/reference.ts";
 import { accountData, DP_NOW, Script } from "../fixtures/stripe/scenario.ts";
-import { stripePackOn } from "./packs.ts";
+import { mrrStory, stripePackOn } from "./packs.ts";
 
 const MONTHS = ["2026-07", "2026-08", "2026-09", "2026-10", "2026-11"];
 let account: StripeAccount | undefined;
@@ -110,18 +110,7 @@ async function undatedAccount(): Promise<StripeAccount> {
 
 const pack = stripePackOn(undatedAccount, DP_NOW);
 
-/** Each customer's month-end MRR Jul–Nov and its movement where it moved: "50", "0 churn", "100 expansion". */
-async function story(): Promise<Record<string, string[]>> {
-  const rows = await pack.project.sql<{ customer_name: string; month: string; mrr: number; movement: string }>(
-    `select customer_name, month, mrr, movement from marts.customer_mrr_monthly
-     where month >= '2026-07-01' order by customer_name, month`,
-    DP_NOW,
-  );
-  const out: Record<string, string[]> = {};
-  for (const r of rows)
-    (out[r.customer_name] ??= []).push(`${Number(r.mrr)}${r.movement === "flat" ? "" : ` ${r.movement}`}`);
-  return out;
-}
+const story = () => mrrStory(pack.project, DP_NOW);
 
 /** The same from the reference calculator, which reads every event the account ever emitted. */
 function reference(): Record<string, string[]> {
