@@ -19,10 +19,20 @@ const JUST_FINISHED = new RegExp(
   "g",
 );
 
-type Holiday = "black friday" | "cyber monday" | "thanksgiving";
+type Holiday = "black friday" | "cyber monday" | "thanksgiving" | "labor day" | "memorial day";
 
 /** The day of a holiday in a year: the Nth weekday of November counted from the 1st. */
 function holidayOn(name: Holiday, year: number): Date {
+  // the US Labor Day, the first Monday of September ("Labour Day" is 1 May in much of the world: not read); Memorial
+  // Day, the last Monday of May
+  if (name === "labor day") {
+    const sep1 = new Date(Date.UTC(year, 8, 1));
+    return new Date(Date.UTC(year, 8, 1 + ((8 - sep1.getUTCDay()) % 7)));
+  }
+  if (name === "memorial day") {
+    const may31 = new Date(Date.UTC(year, 4, 31));
+    return new Date(Date.UTC(year, 4, 31 - ((may31.getUTCDay() + 6) % 7)));
+  }
   const nov1 = new Date(Date.UTC(year, 10, 1));
   // the fourth Thursday of November: Thanksgiving; Black Friday the day after, Cyber Monday three days after that
   const firstThursday = 1 + ((4 - nov1.getUTCDay() + 7) % 7);
@@ -35,11 +45,15 @@ const LABEL: Record<Holiday, string> = {
   "black friday": "Black Friday",
   "cyber monday": "Cyber Monday",
   thanksgiving: "Thanksgiving",
+  "labor day": "Labor Day",
+  "memorial day": "Memorial Day",
 };
 const RULE: Record<Holiday, string> = {
   "black friday": "the fourth Friday of November",
   "cyber monday": "the Monday after Black Friday",
   thanksgiving: "the fourth Thursday of November",
+  "labor day": "the first Monday of September, the US holiday",
+  "memorial day": "the last Monday of May, the US holiday",
 };
 
 const DAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -48,14 +62,16 @@ const said = (d: Date) =>
 
 // "(in|during|on) the week before Black Friday last year", "on Cyber Monday 2025", "the day after Thanksgiving"
 const HOLIDAY = new RegExp(
-  "\\b(?:(?:in|during|on|over)\\s+)?(?:(the\\s+)?(week|day)\\s+(before|after|leading\\s+up\\s+to|prior\\s+to)\\s+)?(black\\s+friday|cyber\\s+monday|thanksgiving)(?:\\s+day)?(?:\\s+(?:of\\s+|in\\s+)?(last\\s+year|this\\s+year|(?:19|20)\\d{2}))?\\b",
+  "\\b(?:(?:in|during|on|over)\\s+)?(?:(the\\s+)?(week|day)\\s+(before|after|leading\\s+up\\s+to|prior\\s+to)\\s+)?(black\\s+friday|cyber\\s+monday|thanksgiving|labor\\s+day|memorial\\s+day)(?:\\s+day)?(?:\\s+(?:of\\s+|in\\s+)?(last\\s+year|this\\s+year|(?:19|20)\\d{2}))?\\b",
   "g",
 );
+
+const RANGE_WORD = /\b(?:since|from|after|before|until|till|through|thru|to|between|and|vs\.?|versus)\s+$/;
 
 export function namedDays(text: string, today: Date): NamedDaysReading {
   const notes: string[] = [];
   let out = text.replace(JUST_FINISHED, (_m, unit?: string, unit2?: string) => `last ${unit ?? unit2}`);
-  out = out.replace(HOLIDAY, (whole, _the, span?: string, side?: string, rawName?: string, rawYear?: string) => {
+  out = out.replace(HOLIDAY, (whole, _the, span, side, rawName, rawYear, offset: number, all: string) => {
     const name = rawName!.replace(/\s+/g, " ") as Holiday;
     const y = today.getUTCFullYear();
     let year: number;
@@ -73,7 +89,9 @@ export function namedDays(text: string, today: Date): NamedDaysReading {
     const days = length === 1 ? said(start) : `${said(start)} – ${said(end)}`;
     const range = length === 0 ? "" : `; the ${span} ${after ? "after" : "before"} it = ${days}`;
     notes.push(`${base}${range}`);
-    return length === 0 ? `on ${ymd(day)}` : `from ${ymd(start)} to ${ymd(end)}`;
+    // "since Labor Day", "from Memorial Day to Labor Day": the day alone after a word that opens or closes a range
+    const bare = length === 0 && whole === rawName && RANGE_WORD.test(all.slice(0, offset));
+    return length === 0 ? `${bare ? "" : "on "}${ymd(day)}` : `from ${ymd(start)} to ${ymd(end)}`;
   });
   return { text: out, notes };
 }
