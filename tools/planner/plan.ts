@@ -386,7 +386,7 @@ function plan1(intent: Intent, calls: PlannedCall[]): Plan {
  * confidence becomes a refusal that says why; it never guesses a metric.
  */
 /** The note of a named day's dates (named-days.ts). */
-const HOLIDAY_NOTE = /^(?:Black Friday|Cyber Monday|Thanksgiving|Labor Day|Memorial Day) \d{4} = /;
+const HOLIDAY_NOTE = /^[A-Z][A-Za-z' ]+ \d{4} = (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) /;
 
 export function planQuestion(question: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
   // "ten grand", "half a million": an amount said in words is a figure with its money mark (row-words.ts)

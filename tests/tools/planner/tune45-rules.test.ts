@@ -114,3 +114,23 @@ describe("deals won or lost over days that are no whole months are counted from 
     },
   );
 });
+
+describe("US numeric day ranges and holidays on one calendar day", () => {
+  test.each([
+    ["tickets 9/1-9/15", "tickets_opened", { start: "2026-09-01", end: "2026-09-15" }],
+    ["tickets 9/1 to 9/15", "tickets_opened", { start: "2026-09-01", end: "2026-09-15" }],
+    ["tickets 10/1..10/15", "tickets_opened", { start: "2026-10-01", end: "2026-10-15" }],
+    ["DAU on Christmas Day 2025", "daily_active_users", "2025-12-25"],
+    ["tickets since New Year's Day", "tickets_opened", { start: "2026-01-01", end: "2026-11-21" }],
+    ["tickets on new years eve", "tickets_opened", "2025-12-31"],
+  ])("%p → %s over %j", (q, metric, period) => {
+    expect(main(q)).toMatchObject({ metric, period });
+  });
+
+  test.each([
+    "tickets 3/4-3/10", // 3 April – 3 October, or 4–10 March?
+    "tickets over christmas", // the season, not a day
+  ])("%p is asked back", (q) => {
+    expect(refusal(q).status).toBe("refusal");
+  });
+});
