@@ -1996,8 +1996,11 @@ function attemptWith(
           partial,
         };
     }
-    // "new customers in the last 30 days": a count by month cannot start mid-month (it would count whole months)
-    if (kind !== "stock" && period !== "latest" && ymd(startBucket) !== r.start)
+    // "new customers in the last 30 days": a count by month cannot start mid-month (it would count whole months), nor
+    // end inside a month that is over ("new MRR from Jan 1 to Sep 14", "PYTD": all of September is no 14 days of it)
+    const endBucket = truncate(add(parseDate(r.end), "day", -1), metric.grain);
+    const endsInside = ymd(add(endBucket, metric.grain, 1)) !== r.end && endBucket < truncate(at, metric.grain);
+    if (kind !== "stock" && period !== "latest" && (ymd(startBucket) !== r.start || endsInside))
       return { unplaced: [`${r.label} (${metric.name} is counted by ${metric.grain})`], partial };
     range = bucketsIn(period, metric.grain, at) > 1;
     if (period !== "latest" && resolvePeriod(period, at).start > ymd(truncate(at, "day")))

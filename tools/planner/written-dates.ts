@@ -88,7 +88,38 @@ function yearThrough(mi: number, year: string | undefined, today: Date) {
 
 const YTD = String.raw`\b(?:ytd|year[\s-]to[\s-]date)\s+(?:through|thru|to|till|until|up\s+to|as\s+of|ending|ended)\s+(?:the\s+)?(?:end\s+of\s+)?`;
 
+/** the same stretch of the period before: its first day to as many days in as today is into the current one */
+function priorToDate(unit: "month" | "quarter" | "year", today: Date) {
+  const y = today.getUTCFullYear();
+  const months = { month: 1, quarter: 3, year: 12 }[unit];
+  const m0 = Math.floor(today.getUTCMonth() / months) * months;
+  const start = new Date(Date.UTC(y, m0 - months, 1));
+  // the same month offset and day, kept inside the period before (31 March → 28 or 29 February)
+  const monthIn = new Date(Date.UTC(y, today.getUTCMonth() - months, 1));
+  const lastDay = new Date(Date.UTC(monthIn.getUTCFullYear(), monthIn.getUTCMonth() + 1, 0)).getUTCDate();
+  const end = new Date(
+    Date.UTC(monthIn.getUTCFullYear(), monthIn.getUTCMonth(), Math.min(today.getUTCDate(), lastDay)),
+  );
+  return { period: { start: ymd(start), end: ymd(end) }, multi: unit !== "month" };
+}
+
 export const WRITTEN_DATE_RULES: WrittenDateRule[] = [
+  // "PYTD", "prior year to date", "PQTD", "PMTD": the period before, from its start to the same day into it
+  {
+    re: /\b(?:p(y|q|m)td|(?:prior|previous)\s+(year|quarter|month)[\s-]to[\s-]date)\b/g,
+    make: (m, today) =>
+      priorToDate((m[2] ?? { y: "year", q: "quarter", m: "month" }[m[1]!]) as "month" | "quarter" | "year", today),
+  },
+  // "Q3'26", "Q3-26", "Q3/26": a quarter of a year said in two digits
+  {
+    re: /\bq([1-4])\s*(?:['’]|[-/])\s*(\d{2})\b(?![-/]\d)/g,
+    make: (m) => ({ period: `20${m[2]}-Q${m[1]}`, multi: false }),
+  },
+  // "Oct'26", "Sept’25": a month of a year said in two digits
+  {
+    re: new RegExp(`\\b${MONTH}\\.?['’](\\d{2})\\b`, "g"),
+    make: (m) => ({ period: `20${m[2]}-${String(monthIndex(m[1]!) + 1).padStart(2, "0")}`, multi: false }),
+  },
   // "2026-W45", "2026W45", "W45 2026", "W45-2026"
   {
     re: /\b(\d{4})-?w(\d{1,2})\b|\bw(\d{1,2})(?:[\s-](\d{4}))?\b(?!\s*(?:%|percent))/g,

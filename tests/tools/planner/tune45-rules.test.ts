@@ -134,3 +134,23 @@ describe("US numeric day ranges and holidays on one calendar day", () => {
     expect(refusal(q).status).toBe("refusal");
   });
 });
+
+describe("two-digit years and the prior period to date", () => {
+  test.each([
+    ["new MRR Q3'26", "new_mrr", "2026-Q3"],
+    ["new MRR Q3-26", "new_mrr", "2026-Q3"],
+    ["tickets Oct'26", "tickets_opened", "2026-10"],
+    ["tickets PYTD", "tickets_opened", { start: "2025-01-01", end: "2025-11-21" }],
+    ["tickets PQTD", "tickets_opened", { start: "2026-07-01", end: "2026-08-21" }],
+    ["DAU previous month to date", "daily_active_users", { start: "2026-10-01", end: "2026-10-21" }],
+  ])("%p → %s over %j", (q, metric, period) => {
+    expect(main(q)).toMatchObject({ metric, period });
+  });
+
+  test.each(["new MRR PYTD", "new MRR from Jan 1 to Sep 14", "new customers from 2026-01-01 to 2026-09-14"])(
+    "%p (a count by month ending inside a month that is over) is asked back",
+    (q) => {
+      expect(refusal(q).reason).toMatch(/counted by month/);
+    },
+  );
+});
