@@ -154,6 +154,26 @@ export const WRITTEN_DATE_RULES: WrittenDateRule[] = [
     re: /\b(\d{4}-\d{2}-\d{2})\s*(?:\.{2,3}|\/)\s*(\d{4}-\d{2}-\d{2})\b/g,
     make: (m, today) => days(isoDay(m[1]!), isoDay(m[2]!), today),
   },
+  // "2026-07..2026-09": the months from the first to the last, whole
+  {
+    re: /\b(\d{4})-(\d{2})\s*(?:\.{2,3}|\/)\s*(\d{4})-(\d{2})\b(?!-\d)/g,
+    make: (m, today) => {
+      const [y1, m1, y2, m2] = [m[1], m[2], m[3], m[4]].map(Number) as [number, number, number, number];
+      if (m1 < 1 || m1 > 12 || m2 < 1 || m2 > 12) return undefined;
+      return days(new Date(Date.UTC(y1, m1 - 1, 1)), new Date(Date.UTC(y2, m2, 0)), today);
+    },
+  },
+  // "Sept 30 EOD", "Sep 30th, 2026 close of business": the day, its close said after it
+  {
+    re: new RegExp(
+      `\\b${MONTH}\\.?\\s+${DAY}\\b${YEAR}\\s+(?:eod|cob|end\\s+of\\s+(?:the\\s+)?day|close\\s+of\\s+(?:business|play))\\b`,
+      "g",
+    ),
+    make: (m, today) => {
+      const d = dayIn(m[1]!, Number(m[2]), m[3], today);
+      return d && d <= today ? { period: ymd(d), multi: false } : undefined;
+    },
+  },
   // "end of day Sept 30", "EOD Sep 30th", "close of business 2026-09-30": the day
   {
     re: new RegExp(`\\b${CLOSE}${MONTH}\\.?\\s+${DAY}\\b${YEAR}`, "g"),

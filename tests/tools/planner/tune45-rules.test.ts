@@ -143,6 +143,8 @@ describe("two-digit years and the prior period to date", () => {
     ["tickets PYTD", "tickets_opened", { start: "2025-01-01", end: "2025-11-21" }],
     ["tickets PQTD", "tickets_opened", { start: "2026-07-01", end: "2026-08-21" }],
     ["DAU previous month to date", "daily_active_users", { start: "2026-10-01", end: "2026-10-21" }],
+    ["new MRR 2026-07..2026-09", "new_mrr", { start: "2026-07-01", end: "2026-09-30" }],
+    ["open tickets Oct 31 close of business", "open_tickets", "2026-10-31"],
   ])("%p → %s over %j", (q, metric, period) => {
     expect(main(q)).toMatchObject({ metric, period });
   });
