@@ -8,6 +8,7 @@ import {
   type PeriodInput,
 } from "../../engine/catalog/period.ts";
 import { WEEK_OF_RULES } from "./week-of.ts";
+import { WRITTEN_DATE_RULES } from "./written-dates.ts";
 
 export interface FoundPeriod {
   period: PeriodInput;
@@ -110,6 +111,8 @@ const COUNT_WORDS: Record<string, number> = { ...NUMBER_WORDS, "2": 2, "3": 3, "
 const LAST_DAY = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 const RULES: Rule[] = [
+  // "2026-W45", "1H26", "YTD through end of Sept", "Sept 1–15", "2026-10-01..2026-10-31", "EOD Sept 30" (written-dates.ts)
+  ...WRITTEN_DATE_RULES,
   // "the week of Nov 9", "the week ending Nov 15" (week-of.ts)
   ...WEEK_OF_RULES,
   // "the quarter ended September 30", "the three months ending June 30, 2026", "the year ended December 31, 2025",

@@ -41,6 +41,7 @@ import { readAutocorrected } from "./autocorrect.ts";
 import { negatedUnitClash, readNegatedUnit } from "./negated-unit.ts";
 import { signalCount } from "./account-signals.ts";
 import { rowBound } from "./row-bound.ts";
+import { dealDays } from "./deal-days.ts";
 import {
   amountWordsSaid,
   anyoneCountedSaid,
@@ -385,7 +386,7 @@ function plan1(intent: Intent, calls: PlannedCall[]): Plan {
  * confidence becomes a refusal that says why; it never guesses a metric.
  */
 /** The note of a named day's dates (named-days.ts). */
-const HOLIDAY_NOTE = /^(?:Black Friday|Cyber Monday|Thanksgiving) \d{4} = /;
+const HOLIDAY_NOTE = /^[A-Z][A-Za-z' ]+ \d{4} = (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) /;
 
 export function planQuestion(question: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
   // "ten grand", "half a million": an amount said in words is a figure with its money mark (row-words.ts)
@@ -464,6 +465,7 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     anyoneRead(bare, catalog, again) ??
     readAutocorrected(bare, catalog, (q) => planQuestion(q, catalog, at)) ??
     readNegatedUnit(bare, catalog, (q) => planQuestion(q, catalog, at)) ??
+    dealDays(bare, planned, catalog, at, again) ??
     planned
   );
 }

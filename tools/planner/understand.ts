@@ -1982,8 +1982,25 @@ function attemptWith(
           partial,
         };
     }
-    // "new customers in the last 30 days": a count by month cannot start mid-month (it would count whole months)
-    if (kind !== "stock" && period !== "latest" && ymd(startBucket) !== r.start)
+    // "MRR from Aug 3 to Sep 14", "MAU for Sep 15 – Oct 15": a level kept by month over a range of days is read at
+    // month ends, and the month holding the range's last day ends after it (a count of the active, MAU, takes in the
+    // whole month at either end): asked back, never the months' series (the month still running reads to date)
+    if (kind === "stock" && bucketsIn(period, metric.grain, at) > 1) {
+      const lastBucket = truncate(add(parseDate(r.end), "day", -1), metric.grain);
+      const endsInside = ymd(add(lastBucket, metric.grain, 1)) !== r.end && lastBucket < truncate(at, metric.grain);
+      if (endsInside || (countsActivity(metric) && ymd(startBucket) !== r.start))
+        return {
+          unplaced: [
+            `${r.label} (${metric.name} is kept by ${metric.grain}: ${countsActivity(metric) ? `it counts activity over whole ${metric.grain}s` : `its values are at ${metric.grain} ends`}; ask for whole ${metric.grain}s)`,
+          ],
+          partial,
+        };
+    }
+    // "new customers in the last 30 days": a count by month cannot start mid-month (it would count whole months), nor
+    // end inside a month that is over ("new MRR from Jan 1 to Sep 14", "PYTD": all of September is no 14 days of it)
+    const endBucket = truncate(add(parseDate(r.end), "day", -1), metric.grain);
+    const endsInside = ymd(add(endBucket, metric.grain, 1)) !== r.end && endBucket < truncate(at, metric.grain);
+    if (kind !== "stock" && period !== "latest" && (ymd(startBucket) !== r.start || endsInside))
       return { unplaced: [`${r.label} (${metric.name} is counted by ${metric.grain})`], partial };
     range = bucketsIn(period, metric.grain, at) > 1;
     if (period !== "latest" && resolvePeriod(period, at).start > ymd(truncate(at, "day")))

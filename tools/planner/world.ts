@@ -263,7 +263,9 @@ interface Said {
 }
 
 /** dd/mm, dd/mm/yyyy, d.m., d.m.yyyy ("24/7" is round the clock, never a date) */
-const DATE_TOKEN = /(?<![\d./-])(\d{1,2})(?:\/(\d{1,2})(?:\/(\d{4}|\d{2}))?|\.(\d{1,2})\.(\d{4})?)(?![\d/]|\.\d)/g;
+// (a hyphen before it only when a date ends there: "9/1-9/15" is two dates, "-1/2" none)
+const DATE_TOKEN =
+  /(?<![\d/]|(?<!\.)\.|(?<!\d)-)(\d{1,2})(?:\/(\d{1,2})(?:\/(\d{4}|\d{2}))?|\.(\d{1,2})\.(\d{4})?)(?![\d/]|\.\d)/g;
 
 function datesSaid(text: string): Said[] {
   const out: Said[] = [];
@@ -309,8 +311,10 @@ function europeanDates(text: string, today: Date): { text: string; notes: string
     if (b) {
       const join = text.slice(a.end, b.start);
       const closed =
-        /^\s*(?:[-–—]|until|till|through|thru|up\s+to)\s*(?:the\s+)?$/.test(join) ||
-        (opener !== null && /^\s*(?:to|and)\s+(?:the\s+)?$/.test(join));
+        /^\s*(?:[-–—]|\.{2,3}|until|till|through|thru|up\s+to)\s*(?:the\s+)?$/.test(join) ||
+        (opener !== null && /^\s*(?:to|and)\s+(?:the\s+)?$/.test(join)) ||
+        // "tickets 9/1 to 9/15": "to" between two dates is their range, unless two periods are set against each other
+        (/^\s+to\s+$/.test(join) && !/\b(?:compare|compared|vs\.?|versus|against|than)\b/.test(text));
       if (closed) {
         const start = opener ? a.start - opener[0].length : a.start;
         groups.push({
