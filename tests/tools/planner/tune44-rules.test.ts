@@ -4,7 +4,7 @@ import { demoCatalog, plannerOver } from "./demo-planner.ts";
 /**
  * The rules of branch tune44 (#15, growth, marketing and product words), on phrasings in no eval file, written from
  * how a growth sync, a PLG review and a note to the founder say them: trial starts (a count by the day a trial began,
- * metric trial_starts), new customers by country (new_customers_by_country), the trial funnel, the share of ended
+ * metric trial_starts), new customers by country (first_paid_customers), the trial funnel, the share of ended
  * trials that went paid, trials that ran out unpaid, "has November beaten October on …", "up how much on …", the same
  * day last week, the first or second half of a month, stickiness and MAU per account in plain words, events a day,
  * usage down against the 30 days before, and the month we added the most. Plans over the demo's catalog at 2026-11-21.
@@ -42,9 +42,9 @@ describe("new customers from a country are counted by the month they first paid"
     ["new customers from France in Q2", "FR", "2026-Q2"],
     ["how many Canadian customers started paying last month?", "CA", "last_month"],
     ["new paying customers in the UK this year", "GB", "this_year"],
-  ])("%p → new_customers_by_country, country %s", (q, country, period) => {
+  ])("%p → first_paid_customers, country %s", (q, country, period) => {
     expect(main(q)).toMatchObject({
-      metric: "new_customers_by_country",
+      metric: "first_paid_customers",
       period,
       filters: [{ dimension: "country", op: "=", value: country }],
     });
