@@ -84,7 +84,17 @@ const TRIALS_STARTED = new RegExp(
   String.raw`\bhow\s+many\s+(?:new\s+)?(?:free\s+)?trials\s+(?:did|have|has|had)\s+(?:${WHO}|we)\s+${START}\b|\bhow\s+many\s+${WHO}\s+(?:have\s+|has\s+|had\s+)?${START}\s+(?:a\s+|the\s+|our\s+)?(?:free\s+)?trials?\b`,
 );
 
+/**
+ * A group named by when it first paid, converted, signed up or started a trial, then asked about as it stands now ("of
+ * the customers who first paid us in January, how many are still paying"): a cohort, said so that the planner's cohort
+ * reading asks it back — never the group's count alone with "still paying" dropped.
+ */
+const COHORT_SAID =
+  /\b(?:customers|accounts|clients|companies|logos|folks|people|users|teams)\s+(?:who|that|which)\s+(first\s+paid|paid\s+(?:us\s+)?for\s+the\s+first\s+time|started\s+paying|began\s+paying|converted|signed\s+up|joined|started\s+(?:a\s+|their\s+)?(?:free\s+)?trials?)\b.*?\b(still|now|today|currently|any\s*more|paying|active|churned|cancell?ed|left|with\s+us|around|retained|remain(?:s|ing)?)\b.*$/;
+
 export function growthSaid(text: string, at: Date): string {
+  const cohort = COHORT_SAID.exec(text);
+  if (cohort) return `${text.slice(0, cohort.index)}customers who ${cohort[1]} are still ${cohort[2]}`;
   let t = text.replace(TRIALS_STARTED, "how many trial starts");
   const funnel = FUNNEL.exec(t.replace(/[?!.]+$/, ""));
   if (funnel) {

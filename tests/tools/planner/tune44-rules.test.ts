@@ -224,3 +224,25 @@ describe("a country code that is an English word is never read off a question's 
     expect(filtersOf("new customers from India in Q3")).toContainEqual({ dimension: "country", op: "=", value: "IN" });
   });
 });
+
+describe("a group asked about as it stands now is a cohort, asked back", () => {
+  test.each([
+    "of the customers who first paid us in January, how many are still paying?",
+    "customers who started paying in March that are paying",
+    "of the people who started a free trial in August, how many are active today?",
+    "how many customers that converted in Q2 have churned?",
+  ])("%p asks back", (q) => {
+    expect(refusal(q).kind).toBe("clarify");
+  });
+
+  test("a group by when it first paid, with no state now, is still counted", () => {
+    expect(main("how many customers who started paying in Q3 are from Germany?")).toMatchObject({
+      metric: "first_paid_customers",
+      filters: [{ dimension: "country", op: "=", value: "DE" }],
+    });
+  });
+
+  test("bare signups stay new customers", () => {
+    expect(main("how many new signups in October?")).toMatchObject({ metric: "new_customers" });
+  });
+});
