@@ -208,7 +208,7 @@ describe("a country code that is an English word is never read off a question's 
   ]);
   const coded = plannerOver(() => withCodes);
   const filtersOf = (q: string) =>
-    coded.plan(q).calls.find((c) => c.role === "main")!.input.filters as { value: unknown }[];
+    coded.plan(q).calls.find((c) => c.role === "main")!.input.filters as Record<string, unknown>[];
 
   test.each([
     ["how many paying customers do we have in Germany?", "DE"],
