@@ -95,7 +95,10 @@ const COHORT_SAID =
 export function growthSaid(text: string, at: Date): string {
   const cohort = COHORT_SAID.exec(text);
   if (cohort) return `${text.slice(0, cohort.index)}customers who ${cohort[1]} are still ${cohort[2]}`;
-  let t = text.replace(TRIALS_STARTED, "how many trial starts");
+  // ("new paying customers" is new customers: "paying" left beside two countries would read paying customers too)
+  let t = text
+    .replace(TRIALS_STARTED, "how many trial starts")
+    .replace(/\bnew\s+paying\s+(customers|logos)\b/, "new $1");
   const funnel = FUNNEL.exec(t.replace(/[?!.]+$/, ""));
   if (funnel) {
     const period = funnel[1] ?? funnel[2];

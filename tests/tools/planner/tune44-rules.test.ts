@@ -246,3 +246,23 @@ describe("a group asked about as it stands now is a cohort, asked back", () => {
     expect(main("how many new signups in October?")).toMatchObject({ metric: "new_customers" });
   });
 });
+
+describe("two countries said by name are one filter on both", () => {
+  test.each([
+    ["new customers from Germany or the UK last month", ["DE", "GB"]],
+    ["new paying customers from Spain and Ireland together in Q2", ["ES", "IE"]],
+    ["how many customers started paying in Canada or France this year?", ["CA", "FR"]],
+  ])("%p keeps to %p", (q, values) => {
+    const p = plan(q);
+    const mains = p.calls.filter((c) => c.role === "main");
+    expect(mains).toHaveLength(1);
+    const filter = (mains[0]!.input.filters as { dimension: string; op: string; value: string[] }[])[0]!;
+    expect(filter).toMatchObject({ dimension: "country", op: "in" });
+    expect([...filter.value].sort()).toEqual(values);
+  });
+
+  test("values said by their own names still join", () => {
+    const [filter] = plan("MRR from Pro and Growth together").calls[0]!.input.filters as { value: string[] }[];
+    expect([...filter!.value].sort()).toEqual(["Growth", "Pro"]);
+  });
+});
