@@ -10,7 +10,8 @@ import { STOP } from "./lexicon.ts";
  */
 const SHORT_WORDS = new Set(["no", "so", "or", "oh", "hi", "id", "an", "on", "of", "if", "up", "go", "ok", "we", "he"]);
 const THREE = new Set(THREE_LETTER_WORDS.split(/\s+/));
-const views = new WeakMap<Catalog, { values: Catalog["dimensionValues"]; view: Catalog }>();
+/** each catalog's view, kept while its values are the same lists (a Map set again in place is seen by its entries) */
+const views = new WeakMap<Catalog, { entries: [string, string[]][]; view: Catalog }>();
 
 function isWord(value: string): boolean {
   if (!/^[A-Z]{2,3}$/.test(value)) return false;
@@ -19,14 +20,19 @@ function isWord(value: string): boolean {
 }
 
 export function withoutWordCodes(catalog: Catalog): Catalog {
+  const entries = [...(catalog.dimensionValues ?? [])];
   const known = views.get(catalog);
-  if (known && known.values === catalog.dimensionValues) return known.view;
+  if (
+    known &&
+    known.entries.length === entries.length &&
+    known.entries.every(([k, vs], i) => entries[i]![0] === k && entries[i]![1] === vs)
+  )
+    return known.view;
   let view = catalog;
-  const values = catalog.dimensionValues;
-  if (values && [...values.values()].some((vs) => vs.some(isWord))) {
+  if (entries.some(([, vs]) => vs.some(isWord))) {
     view = Object.create(catalog) as Catalog;
-    view.dimensionValues = new Map([...values].map(([k, vs]) => [k, vs.filter((v) => !isWord(v))]));
+    view.dimensionValues = new Map(entries.map(([k, vs]) => [k, vs.filter((v) => !isWord(v))]));
   }
-  views.set(catalog, { values, view });
+  views.set(catalog, { entries, view });
   return view;
 }
