@@ -18,7 +18,8 @@ import { add, parseDate, ymd } from "../../engine/catalog/period.ts";
  *   - "how many events a day did users fire": the average product events per day;
  *   - "accounts with at least one person active in the product": accounts using the product;
  *   - "used the product less in the last 30 days than in the 30 before": usage down against the month before;
- *   - "in which month did we add the most MAU over the month before": the biggest rise from one month to the next.
+ *   - "in which month did we add the most MAU over the month before": the biggest rise from one month to the next;
+ *   - "WAU at the end of October as a share of October's MAU": the share, both read over October.
  * Anything else is left as typed.
  */
 const MONTHS = [
@@ -84,6 +85,10 @@ const TRIALS_STARTED = new RegExp(
   String.raw`\bhow\s+many\s+(?:new\s+)?(?:free\s+)?trials\s+(?:did|have|has|had)\s+(?:${WHO}|we)\s+${START}\b|\bhow\s+many\s+${WHO}\s+(?:have\s+|has\s+|had\s+)?${START}\s+(?:a\s+|the\s+|our\s+)?(?:free\s+)?trials?\b`,
 );
 
+/** "WAU at the end of October as a share of October's MAU": one period said on both sides is the share's period */
+const SHARE_OF_SAME =
+  /^(.+?)\s+(?:at\s+the\s+end\s+of|in|for|during)\s+([a-z0-9]+(?:\s+[a-z0-9]+)?)\s+as\s+an?\s+(share|percent(?:age)?|fraction|proportion|%)\s+of\s+(?:the\s+)?\2(?:'s)?\s+(.+?)$/;
+
 /**
  * A group named by when it first paid, converted, signed up or started a trial, then asked about as it stands now ("of
  * the customers who first paid us in January, how many are still paying"): a cohort, said so that the planner's cohort
@@ -135,6 +140,8 @@ export function growthSaid(text: string, at: Date): string {
     t = t.replace(EVENTS_A_DAY, "average product events per day").replace(/,?\s+on\s+average\b/, "");
   t = t.replace(ONE_ACTIVE, "accounts using the $1");
   t = t.replace(LESS_30, "are using the product less than the month before");
+  const same = SHARE_OF_SAME.exec(t.replace(/[?!.]+$/, ""));
+  if (same) t = `${same[1]} as a ${same[3]} of ${same[4]} in ${same[2]}`;
   const most = ADD_MOST.exec(t.replace(/[?!.]+$/, ""));
   if (most) t = `in which month was the biggest jump in ${most[2]} ${(most[1] ?? most[3] ?? "this year").trim()}`;
   return t;

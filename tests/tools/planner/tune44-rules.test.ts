@@ -266,3 +266,41 @@ describe("two countries said by name are one filter on both", () => {
     expect([...filter!.value].sort()).toEqual(["Growth", "Pro"]);
   });
 });
+
+describe("one period said on both sides of a share is the share's period", () => {
+  test.each([
+    [
+      "weekly actives at the end of Q3 as a percentage of Q3's monthly actives",
+      "weekly_active_users",
+      "monthly_active_users",
+      "2026-Q3",
+    ],
+    [
+      "WAU at the end of September as a share of September's MAU",
+      "weekly_active_users",
+      "monthly_active_users",
+      "2026-09",
+    ],
+    ["new customers in Q3 as a fraction of Q3's trial starts", "new_customers", "trial_starts", "2026-Q3"],
+  ])("%p → %s as a share of %s over %s", (q, part, whole, period) => {
+    const p = plan(q);
+    expect(p.calls.map((c) => [c.role, (c.input as { metric: string }).metric, c.input.period])).toEqual([
+      ["left", part, period],
+      ["share", whole, period],
+    ]);
+  });
+
+  test("two different periods are left as typed", () => {
+    expect(JSON.stringify(metricsOrRefusal("WAU at the end of October as a share of September's MAU"))).not.toContain(
+      '"2026-10","2026-10"',
+    );
+  });
+});
+
+function metricsOrRefusal(q: string) {
+  try {
+    return plan(q).calls.map((c) => c.input.period);
+  } catch {
+    return "refused";
+  }
+}
