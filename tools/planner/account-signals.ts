@@ -55,6 +55,13 @@ const FAILED =
  */
 const USAGE_DOWN =
   /\b(?:(?:are|is)\s+)?(?:using|use|uses)\s+(?:the\s+product|the\s+app|it|us|dp)\s+less(?:\s+than\s+(?:(?:the|a)\s+month\s+before|before|last\s+month|the\s+(?:previous|prior)\s+(?:month|30\s+days)))?\b|\b(?:with\s+|whose\s+|where\s+)?(?:(?:product\s+)?usage|product\s+use|activity)\s+(?:is\s+|has\s+|was\s+)?(?:down|falling|dropping|declining|dropped|fell|shrinking)(?:\s+(?:from|vs\.?|versus|on)\s+(?:the\s+)?(?:month\s+before|last\s+month|previous\s+month|prior\s+month))?\b|\b(?:with\s+)?(?:falling|declining|dropping|shrinking|lower)\s+(?:product\s+)?(?:usage|use|activity)\b/;
+/**
+ * gone quiet (#15, batch 44): "haven't been seen in the product for more than two weeks", "not logged in for over 30
+ * days" — the days since the account's last event above the span (a span with no "more than" is no bound: left)
+ */
+const QUIET =
+  /\b(?:haven't|hasn't|have\s+not|has\s+not|not)\s+(?:been\s+(?:seen|active|around)|(?:logged|signed)\s+in|used\s+(?:the\s+(?:product|app)|it)|shown\s+up)(?:\s+(?:in|on|to)\s+the\s+(?:product|app))?\s+(?:for|in)\s+(?:more\s+than|over|longer\s+than)\s+(\d+|one|two|three|four|five|six|a)\s+(days?|weeks?)\b/;
+const SPAN: Record<string, number> = { a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 };
 const PLAN = /\b(?:(?:on|in)\s+(?:the\s+)?)?(starter|growth|pro|enterprise)(?:\s+(?:plan|tier))?\b/;
 const PAST_DUE = /\b(?:are\s+|is\s+)?past[\s-]due\b/;
 const MRR_BOUND =
@@ -99,6 +106,12 @@ export function signalCount(question: string, catalog: Catalog): SignalCount | u
   }
   if (has("events_change_30d") && take(USAGE_DOWN)) {
     filters.push({ column: "events_change_30d", op: "<", value: 0 });
+    signal = true;
+  }
+  const quiet = has("days_since_last_seen") ? take(QUIET) : null;
+  if (quiet) {
+    const n = SPAN[quiet[1]!] ?? Number(quiet[1]);
+    filters.push({ column: "days_since_last_seen", op: ">", value: /^week/.test(quiet[2]!) ? n * 7 : n });
     signal = true;
   }
   const plan = take(PLAN);

@@ -94,7 +94,8 @@ export function lexiconOf(catalog: Catalog): Lexicon {
 function buildLexicon(catalog: Catalog): Lexicon {
   const targets = new Set<string>(GENERAL.split(/\s+/).filter(Boolean));
   const add = (phrase: string) => {
-    for (const raw of rawWordsOf(phrase)) if (!STOP.has(raw)) targets.add(raw);
+    // (a lone letter, the "u" and "s" of "u.s.", is no word to correct toward)
+    for (const raw of rawWordsOf(phrase)) if (!STOP.has(raw) && raw.length > 1) targets.add(raw);
   };
   for (const m of catalog.metrics) {
     metricPhraseList(m).forEach(add);

@@ -70,7 +70,7 @@ export function plainWordsRead(question: string): string {
 const NORMAL_DAY = /\b(?:on\s+)?an?\s+(?:normal|typical|usual|regular|average|ordinary)\s+(day|week|month)\b/;
 /** People in the app on a normal day are DAU (a mean of days): the one count the catalog keeps per day. */
 const DAILY_USERS =
-  /\b(?:users?|people|ppl|folks|actives?|dau)\b[^?]*\b(?:use|uses|using|used|log|logs|logged|logging|open|opens|active|in\s+the\s+(?:app|product))\b|\b(?:dau|daily\s+active)/;
+  /\b(?:users?|people|ppl|folks|actives?|dau)\b[^?]*\b(?:use|uses|using|used|log|logs|logged|logging|open|opens|active|show(?:s|ed)?\s+up|in\s+the\s+(?:app|product))\b|\b(?:dau|daily\s+active)/;
 
 /**
  * "on a normal day how many tickets do we get", "deals we win in a typical week": an average per day or week of a

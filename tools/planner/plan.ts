@@ -32,6 +32,8 @@ import { revenueSaid } from "./revenue-words.ts";
 import { mrrBridge } from "./bridge.ts";
 import { billingSaid } from "./billing-words.ts";
 import { closeSaid } from "./close-words.ts";
+import { growthSaid } from "./growth-words.ts";
+import { withoutWordCodes } from "./code-values.ts";
 import { rowsShare } from "./rows-share.ts";
 import { leftOutBefore, sliceAskBack, slicesSaid } from "./slices.ts";
 import { compareSaid, eitherAsked } from "./compare-words.ts";
@@ -388,7 +390,9 @@ function plan1(intent: Intent, calls: PlannedCall[]): Plan {
 /** The note of a named day's dates (named-days.ts). */
 const HOLIDAY_NOTE = /^[A-Z][A-Za-z' ]+ \d{4} = (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) /;
 
-export function planQuestion(question: string, catalog: Catalog, at: Date = now()): Plan | Refusal {
+export function planQuestion(question: string, given: Catalog, at: Date = now()): Plan | Refusal {
+  // (a code that is an English word, "IN" of country, is never read off the question's words: code-values.ts)
+  const catalog = withoutWordCodes(given);
   // "ten grand", "half a million": an amount said in words is a figure with its money mark (row-words.ts)
   const typed = amountWordsSaid(question);
   // numbers and dates said as the world says them, dictation homophones, office English (world.ts): read in the
@@ -556,7 +560,10 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
                   plainWordsRead(
                     customerWordsSaid(
                       billingSaid(
-                        revenueSaid(closeSaid(instantSaid(checkWordsSaid(spoken))), metricPhrase(catalog)),
+                        revenueSaid(
+                          closeSaid(instantSaid(growthSaid(checkWordsSaid(spoken), at))),
+                          metricPhrase(catalog),
+                        ),
                         catalog,
                       ),
                     ),

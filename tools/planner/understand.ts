@@ -1395,7 +1395,8 @@ function attemptWith(
   // two values of one dimension joined by "and"/"or" ("customers on Growth and Pro"): one filter on both
   const joinedTo = (h: (typeof valueHits)[number]) =>
     filters.find((f) => {
-      if (f.dimension !== h.dim || (h.syn && !h.first)) return false;
+      // (a synonym of one value, "Canada" of CA, joins as its value would; one of several values, "paying", never)
+      if (f.dimension !== h.dim || (h.syn && !h.first && h.values.length !== 1)) return false;
       // a filter read from no value hit (a synonym of the dimension's values) joins nothing
       const prev = valueHits.find((v) => v.dim === f.dimension && v.said === f.said);
       if (!prev) return false;
@@ -1421,7 +1422,7 @@ function attemptWith(
   };
   for (const h of valueHits) {
     const joined = joinedTo(h);
-    if (joined && (!h.syn || h.first)) {
+    if (joined && (!h.syn || h.first || h.values.length === 1)) {
       const span = Array.from({ length: h.len }, (_, k) => h.at + k);
       if (span.some((k) => placed[k] && !STOP.has(tokens[k]!.stem))) continue;
       span.forEach((k) => {
