@@ -57,8 +57,10 @@ const UNPAID = new RegExp(
 const TRIAL_TO_PAID = /\btrial[\s-]+to[\s-]+paid(?:\s+(?:conversion\s+rate|conversion|rate))?\b/;
 const SLIP =
   /^((?:did|has|have|had)\s+(?:our\s+|the\s+)?.+?\s+)(?:slip|slipped|dip|dipped|sag|sagged|slide|slid|soften|softened|weaken|weakened)\b/;
+/** "over" sets two periods against each other only after a comma ("MAU in October, up how much over September"):
+ * "did MRR go up or down over Q3" asks for the change during Q3. */
 const UP_HOW_MUCH =
-  /,?\s+(?:(?:up|down)\s+(?:by\s+)?how\s+(?:much|far)|(?:up|down)\s+or\s+(?:up|down))\s+(?:on|from|vs\.?|versus|compared\s+(?:to|with)|over)\s+/;
+  /(?:,?\s+(?:(?:up|down)\s+(?:by\s+)?how\s+(?:much|far)|(?:up|down)\s+or\s+(?:up|down))\s+(?:on|from|vs\.?|versus|compared\s+(?:to|with))|,\s+(?:up|down)\s+(?:by\s+)?how\s+(?:much|far)\s+over)\s+/;
 const BEATEN = new RegExp(
   String.raw`^(?:has|have|did|is)\s+(${MONTH}|this\s+month|this\s+quarter|q[1-4])\s+(?:already\s+|now\s+)?(?:beaten|beat|topped|overtaken|passed|surpassed|outdone|overtook|outpaced|caught\s+up\s+(?:with|to)|ahead\s+of)\s+(${MONTH}|last\s+month|last\s+quarter|q[1-4])\s+(?:on|in|for)\s+(?:the\s+|our\s+)?(.+?)(?:\s+(?:already|yet))?$`,
 );

@@ -87,6 +87,26 @@ describe("the trial funnel, the share that went paid, and trials that ran out un
   });
 });
 
+describe("up or down OVER a period is the change during it, not a comparison with now", () => {
+  test.each([
+    ["by how much did ARR go up or down over Q2?", "2026-Q2"],
+    ["did MRR go up or down over the third quarter", "2026-Q3"],
+    ["how much did MRR go up over Q1?", "2026-Q1"],
+  ])("%p is not now vs %s", (q, period) => {
+    for (const c of plan(q).calls) expect((c.input as { current?: string }).current).not.toBe("this_month");
+    expect(JSON.stringify(plan(q).calls[0]!.input)).toContain(period);
+  });
+  test("after a comma, over still sets two periods against each other", () => {
+    const p = plan("MAU in October, up how much over September?");
+    expect(p.intent).toBe("compare");
+    expect(p.calls[0]!.input).toMatchObject({
+      metric: "monthly_active_users",
+      current: "2026-10",
+      previous: "2026-09",
+    });
+  });
+});
+
 describe("two periods set against each other in a marketer's words", () => {
   test.each([
     ["did trial to paid slip from August to September?", "trial_conversion_rate", "2026-09", "2026-08"],
