@@ -26,7 +26,7 @@ type Ask = { kind: "count" } | { kind: "sum"; measure: string } | { kind: "rank"
 const ROWS = String.raw`(?:paying\s+)?(?:accounts?|customers?|logos?|clients?|accts?)`;
 const TIERS = /\b(?:(?:on|in)\s+(?:the\s+)?)?(starter|growth|pro|enterprise)(?:\s+(?:plan|tier))?(?=\s|$)/;
 const RISK =
-  /\b(?:(?:that\s+are\s+|which\s+are\s+|are\s+)?(?:flagged|marked|labell?ed|rated|sitting|sit)\s+)?(?:(?:as|at)\s+)?(?:a\s+)?(high|medium|low)[\s-]+(?:churn[\s-]+)?risk\b/;
+  /\b(?:(?:that\s+are\s+|which\s+are\s+|are\s+)?(?:flagged|marked|labell?ed|rated|sitting|sit)\s+)?(?:(?:as|at)\s+)?(?:a\s+)?(high|medium|low)[\s-]+(?:churn[\s-]+)?risk\b|\b(?:(?:that\s+are\s+|which\s+are\s+|are\s+|is\s+)?(?:flagged\s+(?:as\s+)?)?)?at[\s-]risk(?:\s+of\s+(?:churn|churning|cancell?ing|cancell?ation))?\b/;
 const PAST_DUE =
   /\b(?:(?:that\s+are\s+|which\s+are\s+|are\s+|is\s+)?(?:currently\s+)?(?:past[\s-]due|in\s+dunning|delinquent|behind\s+on\s+(?:their\s+)?payments?))\b/;
 const NUM: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5 };
@@ -35,7 +35,7 @@ const FAILED_MORE =
 const USAGE_DOWN =
   /\b(?:(?:are|is)\s+)?(?:trending|going|heading)\s+down\s+(?:on|in)\s+(?:product\s+)?(?:usage|use|activity)\b|\b(?:whose\s+|with\s+)?(?:product\s+)?usage\s+(?:is\s+)?(?:trending|going|heading)\s+down\b|\b(?:with\s+)?(?:declining|falling|dropping|shrinking)\s+(?:product\s+)?(?:usage|use|activity)\b/;
 const QUIET =
-  /\b(?:(?:have|has|that\s+have|that\s+went|who\s+have)\s+)?(?:gone|went|go)\s+(?:quiet|dark|silent)\s*[—–,:;-]*\s*(?:with\s+)?no\s+(?:product\s+)?(?:activity|usage|events?|logins?)\s+(?:in|for)\s+(?:more\s+than|over)\s+(\d+)\s+days\b|\b(?:with\s+)?no\s+(?:product\s+)?(?:activity|usage|events?|logins?)\s+(?:in|for)\s+(?:more\s+than|over)\s+(\d+)\s+days\b|\b(?:(?:(?:have|has)(?:n't|\s+not)\s+been\s+|not\s+(?:been\s+)?)seen|(?:been\s+)?inactive)\s+(?:in|for)\s+(?:more\s+than|over)\s+(\d+)\s+days\b/;
+  /\b(?:(?:have|has|that\s+have|that\s+went|who\s+have)\s+)?(?:gone|went|go)\s+(?:quiet|dark|silent)\s*[—–,:;-]*\s*(?:with\s+)?no\s+(?:product\s+)?(?:activity|usage|events?|logins?)\s+(?:in|for)\s+(?:more\s+than|over)\s+(\d+)\s+days\b|\b(?:with\s+)?no\s+(?:product\s+)?(?:activity|usage|events?|logins?)\s+(?:in|for)\s+(?:more\s+than|over)\s+(\d+)\s+days\b|\b(?:(?:(?:have|has)(?:n't|\s+not)|not|never)\s+(?:been\s+seen|logged\s+in|been\s+active|used\s+(?:the\s+product|the\s+app|it))|not\s+seen|(?:been\s+)?inactive)\s+(?:in|for)\s+(?:more\s+than|over)\s+(\d+)\s+days\b/;
 const INTERVAL =
   /\b(?:on\s+(?:an?\s+)?(annual|yearly|monthly)\s+(?:billing|plans?|contracts?|subscriptions?|terms?))\b|\b(?:billed|paying|pay)\s+(annually|yearly|monthly)\b/;
 /** words that say nothing more once the rows, their values and what is asked of them are placed */
@@ -71,11 +71,20 @@ function asked(text: string): { ask: Ask; rest: string } | undefined {
       return { ask: { kind: "rank", label: "plan_tier", measure: "open_tickets" }, rest: r.slice(tickets[0].length) };
     return { ask: { kind: "rank", label: "plan_tier" }, rest: r };
   }
-  const money = /^how\s+much\s+(?:mrr|recurring\s+revenue)\b/.exec(text);
+  const money =
+    /^how\s+much\s+(?:mrr|recurring\s+revenue)\b|^(?:what(?:'s|\s+is)\s+)?(?:the\s+)?(?:total\s+)?(?:mrr|recurring\s+revenue)\s+(?:of|in|on|across|from)\b/.exec(
+      text,
+    );
   if (money) return { ask: { kind: "sum", measure: "mrr" }, rest: text.slice(money[0].length) };
-  const tickets = /^how\s+many\s+(?:open|unresolved)\s+(?:support\s+)?tickets\b/.exec(text);
+  const tickets =
+    /^how\s+many\s+(?:open|unresolved)\s+(?:support\s+)?tickets\b|^(?:what(?:'s|\s+is)\s+)?(?:the\s+)?total\s+(?:number\s+of\s+)?(?:open|unresolved)\s+(?:support\s+)?tickets\s+(?:of|in|on|across|for)\b/.exec(
+      text,
+    );
   if (tickets) return { ask: { kind: "sum", measure: "open_tickets" }, rest: text.slice(tickets[0].length) };
-  const seats = /^how\s+many\s+(?:seats|licen[cs]es)\b/.exec(text);
+  const seats =
+    /^how\s+many\s+(?:seats|licen[cs]es)\b|^(?:what(?:'s|\s+is)\s+)?(?:the\s+)?total\s+(?:number\s+of\s+)?(?:seats|licen[cs]es)\s+(?:of|in|on|across|for)\b/.exec(
+      text,
+    );
   if (seats) return { ask: { kind: "sum", measure: "seats" }, rest: text.slice(seats[0].length) };
   const count = /^how\s+many\s+(?:of\s+(?:our|the)\s+)?/.exec(text);
   if (count) return { ask: { kind: "count" }, rest: text.slice(count[0].length) };
@@ -87,7 +96,7 @@ type Read = { mart: CatalogModel; ask: Ask; filters: Filter[] };
 /** the health and churn-risk rows the question asks of, or undefined when a word is left unplaced */
 function accountRows(question: string, catalog: Catalog): Read | undefined {
   const text0 = lower(question)
-    .replace(/[?!.]+\s*$/, "")
+    .replace(/[?!.…]+\s*$/, "")
     .replace(/\s+(?:right\s+now|at\s+the\s+moment|currently|today|as\s+of\s+today)$/, "")
     .trim();
   const head = asked(text0);
@@ -102,7 +111,9 @@ function accountRows(question: string, catalog: Catalog): Read | undefined {
   let signal = false;
   const risk = take(RISK);
   if (risk) {
-    filters.push({ column: "label", op: "=", value: risk[1]! });
+    // "at risk" is what the decision labels high (its accounts_at_risk metric); a label a person rejected is none
+    filters.push({ column: "label", op: "=", value: risk[1] ?? "high" });
+    filters.push({ column: "status", op: "!=", value: "rejected" });
     signal = true;
   }
   if (take(PAST_DUE)) {
@@ -167,10 +178,15 @@ function ownerBook(question: string, catalog: Catalog): Read | undefined {
   const owners = ownersOf(catalog);
   if (!mart || !owners.length) return undefined;
   const text = lower(question)
-    .replace(/[?!.]+\s*$/, "")
+    .replace(/[?!.…]+\s*$/, "")
     .replace(/\s+(?:right\s+now|at\s+the\s+moment|currently|today)$/, "")
     .trim();
-  const owner = (said: string) => owners.find((o) => lower(o) === said.trim());
+  // a full name, or a first name exactly one owner has
+  const owner = (said: string) => {
+    const full = owners.find((o) => lower(o) === said.trim());
+    const first = owners.filter((o) => lower(o).split(" ")[0] === said.trim());
+    return full ?? (first.length === 1 ? first[0] : undefined);
+  };
   const NAME = String.raw`([a-z]+(?:\s+[a-z]+)?)`;
   const BOOK = String.raw`(?:book(?:\s+of\s+business)?|portfolio|accounts)`;
   const money = new RegExp(
@@ -239,6 +255,10 @@ const SAID: [RegExp, string | ((...m: string[]) => string)][] = [
     "was $1 $2 ",
   ],
   [
+    /^\s*did\s+(.+?)\s+(?:hold|stay|remain|keep)\s+(above|over|below|under|at\s+or\s+above|at\s+least)\s+(?=\d)/i,
+    "was $1 $2 ",
+  ],
+  [
     new RegExp(
       String.raw`\b(${MONTH})\s*,?\s*this\s+year\s+(?:against|vs\.?|versus|compared\s+(?:to|with)|over)\s+(?:the\s+same\s+(?:month|quarter)\s+)?last\s+year\b`,
       "i",
@@ -254,7 +274,7 @@ const SAID: [RegExp, string | ((...m: string[]) => string)][] = [
     "upgraded",
   ],
   [
-    /^\s*(?:someone|somebody|a\s+colleague|[a-z]+)(?:\s+(?:on|from|in)\s+(?:the|my|our)\s+team)?\s+(?:said|says|told\s+me|mentioned|claimed|claims)\s+(?:that\s+)?we(?:'re|\s+are)\s+(losing|adding)\s+(?:around|about|roughly|approximately|~|like|maybe)?\s*\d[\d,]*\s+(accounts|customers|logos|clients)\s+(?:a|per|each)\s+month\s*[—–,;:-]+\s*(?:but\s+)?what\s+(?:was|is)\s+it\s+(in|for|last)\s+(.+?)\s*\??\s*$/i,
+    /^\s*(?:someone|somebody|a\s+colleague|[a-z]+)(?:\s+(?:on|from|in)\s+(?:the|my|our)\s+team)?\s+(?:said|says|told\s+me|mentioned|claimed|claims)\s+(?:that\s+)?we(?:'re|\s+are)\s+(losing|adding)\s+(?:around|about|roughly|approximately|~|like|maybe)?\s*\d[\d,]*\s+(accounts|customers|logos|clients)\s+(?:a|per|each)\s+(?:month|week|quarter)\s*[—–,;:-]+\s*(?:but\s+)?what\s+(?:was|is)\s+it\s+(in|for|last)\s+(.+?)\s*\??\s*$/i,
     (_m, verb, rows, prep, period) =>
       `how many ${rows} did we ${VERB[verb!.toLowerCase()]} ${prep!.toLowerCase()} ${period}?`,
   ],
@@ -279,7 +299,7 @@ const INVOLUNTARY =
 function involuntary(question: string, catalog: Catalog, at: Date): Plan | undefined {
   const mart = martWith(catalog, ["cancellation_reason", "ended_at", "subscription_id"]);
   const text0 = lower(question)
-    .replace(/[?!.]+\s*$/, "")
+    .replace(/[?!.…]+\s*$/, "")
     .trim();
   const head =
     /^how\s+many\s+subscriptions\s+(?:got|were|have\s+been|has\s+been)?\s*(?:cancell?ed|ended|churned|lost)\b/.exec(
@@ -367,12 +387,14 @@ function planOf(read: Read, catalog: Catalog, at: Date, said: string): Plan {
  * read as. The plan (or refusal) as it was otherwise.
  */
 export function accountBook(
-  question: string,
+  typed: string,
   planned: Plan | Refusal,
   catalog: Catalog,
   at: Date,
   again: (q: string) => Plan | Refusal,
 ): Plan | Refusal {
+  // (a question trailing off in an ellipsis is asked as one ending in a question mark)
+  const question = typed.replace(/\s*…+\s*$/, "?");
   const text = lower(question);
   if (MY_BOOK.test(text))
     return {

@@ -42,9 +42,27 @@ describe("paying accounts counted or summed by a signal of their health or their
     [
       "how much MRR do we have in accounts at high churn risk?",
       "churn_risk",
-      [{ column: "label", op: "=", value: "high" }],
+      [
+        { column: "label", op: "=", value: "high" },
+        { column: "status", op: "!=", value: "rejected" },
+      ],
     ],
-    ["how many accounts are flagged medium risk?", "churn_risk", [{ column: "label", op: "=", value: "medium" }]],
+    [
+      "how many accounts are flagged medium risk?",
+      "churn_risk",
+      [
+        { column: "label", op: "=", value: "medium" },
+        { column: "status", op: "!=", value: "rejected" },
+      ],
+    ],
+    [
+      "what's the total MRR of accounts at risk of churning?",
+      "churn_risk",
+      [
+        { column: "label", op: "=", value: "high" },
+        { column: "status", op: "!=", value: "rejected" },
+      ],
+    ],
     [
       "how much MRR is stuck in dunning right now?",
       "account_health",
@@ -61,6 +79,11 @@ describe("paying accounts counted or summed by a signal of their health or their
       [{ column: "days_since_last_seen", op: ">", value: 14 }],
     ],
     [
+      "how many accounts haven't logged in for more than 10 days?",
+      "account_health",
+      [{ column: "days_since_last_seen", op: ">", value: 10 }],
+    ],
+    [
       "how many paying customers are billed annually?",
       "account_health",
       [{ column: "billing_interval", op: "=", value: "year" }],
@@ -75,6 +98,7 @@ describe("paying accounts counted or summed by a signal of their health or their
       "churn_risk",
       [
         { column: "label", op: "=", value: "low" },
+        { column: "status", op: "!=", value: "rejected" },
         { column: "plan_tier", op: "=", value: "starter" },
       ],
     ],
@@ -96,6 +120,7 @@ describe("paying accounts counted or summed by a signal of their health or their
       [{ column: "plan_tier", op: "=", value: "enterprise" }],
     ],
     ["how many unresolved tickets do paying accounts have combined?", "open_tickets", []],
+    ["total seats across pro accounts", "seats", [{ column: "plan_tier", op: "=", value: "pro" }]],
   ])("%p sums %s over the accounts, never counts the accounts that have one", (q, measure, filters) => {
     const r = rows(q);
     expect(r.intent).toBe("count_rows");
@@ -139,6 +164,7 @@ describe("an owner's book of business", () => {
     ["how much MRR does Tom Becker own?", "Tom Becker"],
     ["how much recurring revenue is in Sofia Rossi's book?", "Sofia Rossi"],
     ["how much mrr is in maria lopez's portfolio?", "Maria Lopez"],
+    ["how much MRR does Priya own?", "Priya Nair"],
   ])("%p: the paying accounts' MRR", (q, owner) => {
     const r = rows(q);
     expect(r.input).toMatchObject({
@@ -199,6 +225,7 @@ describe("a head of CS's words around a metric", () => {
     ["did we keep NRR above 100% in Q3?", "nrr", "2026-Q3"],
     ["did we manage to keep churn under 3% in September?", "churn_rate", "2026-09"],
     ["did we hold net retention over 100% in August?", "nrr", "2026-08"],
+    ["did GRR stay above 90% in Q2?", "grr", "2026-Q2"],
   ])("%p is whether it was", (q, metric, period) => {
     expect(main(q).input).toMatchObject({ metric, period });
     expect(plan(q).interpretation!.read_as).toContain("checked");
