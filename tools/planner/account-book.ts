@@ -36,11 +36,15 @@ const USAGE_DOWN =
   /\b(?:(?:are|is)\s+)?(?:trending|going|heading)\s+down\s+(?:on|in)\s+(?:product\s+)?(?:usage|use|activity)\b|\b(?:whose\s+|with\s+)?(?:product\s+)?usage\s+(?:is\s+)?(?:trending|going|heading)\s+down\b|\b(?:with\s+)?(?:declining|falling|dropping|shrinking)\s+(?:product\s+)?(?:usage|use|activity)\b/;
 const QUIET =
   /\b(?:(?:have|has|that\s+have|that\s+went|who\s+have)\s+)?(?:gone|went|go)\s+(?:quiet|dark|silent)\s*[—–,:;-]*\s*(?:with\s+)?no\s+(?:product\s+)?(?:activity|usage|events?|logins?)\s+(?:in|for)\s+(?:more\s+than|over)\s+(\d+)\s+days\b|\b(?:with\s+)?no\s+(?:product\s+)?(?:activity|usage|events?|logins?)\s+(?:in|for)\s+(?:more\s+than|over)\s+(\d+)\s+days\b|\b(?:(?:(?:have|has)(?:n't|\s+not)|not|never)\s+(?:been\s+seen|logged\s+in|been\s+active|used\s+(?:the\s+product|the\s+app|it))|not\s+seen|(?:been\s+)?inactive)\s+(?:in|for)\s+(?:more\s+than|over)\s+(\d+)\s+days\b/;
+/** an open ticket, an urgent one: the accounts that have one, in a ranking of tiers */
+const URGENT_OPEN =
+  /\b(?:with|that\s+have|having)\s+(?:an?\s+|any\s+)?(?:open\s+)?(?:urgent|high[\s-]priority)\s+(?:support\s+)?tickets?(?:\s+(?:still\s+)?open)?\b/;
+const ANY_OPEN = /\b(?:with|that\s+have|having)\s+(?:an?\s+|any\s+)?(?:open|unresolved)\s+(?:support\s+)?tickets?\b/;
 const INTERVAL =
   /\b(?:on\s+(?:an?\s+)?(annual|yearly|monthly)\s+(?:billing|plans?|contracts?|subscriptions?|terms?))\b|\b(?:billed|paying|pay)\s+(annually|yearly|monthly)\b/;
 /** words that say nothing more once the rows, their values and what is asked of them are placed */
 const FREE =
-  /^(?:do|does|we|have|has|had|are|is|there|the|a|an|our|with|who|that|which|us|now|right|currently|today|at|moment|in|on|of|them|between|total|altogether|combined|across|sitting|sits|sit|tied|stuck|up|parked|held|hold|holds|carry|carries|waiting|all|support)$/;
+  /^(?:do|does|we|have|has|had|are|is|there|the|a|an|our|with|who|that|which|us|now|right|currently|today|at|moment|in|on|of|them|between|total|altogether|combined|across|sitting|sits|sit|tied|stuck|up|parked|held|hold|holds|carry|carries|waiting|all|support|for)$/;
 
 const lower = (v: string) => v.toLowerCase();
 
@@ -76,6 +80,11 @@ function asked(text: string): { ask: Ask; rest: string } | undefined {
       text,
     );
   if (money) return { ask: { kind: "sum", measure: "mrr" }, rest: text.slice(money[0].length) };
+  const urgent =
+    /^how\s+many\s+(?:urgent|high[\s-]priority)\s+(?:support\s+)?tickets\s+(?:are\s+)?(?:still\s+)?open\b|^how\s+many\s+open\s+(?:urgent|high[\s-]priority)\s+(?:support\s+)?tickets\b/.exec(
+      text,
+    );
+  if (urgent) return { ask: { kind: "sum", measure: "urgent_open_tickets" }, rest: text.slice(urgent[0].length) };
   const tickets =
     /^how\s+many\s+(?:open|unresolved)\s+(?:support\s+)?tickets\b|^(?:what(?:'s|\s+is)\s+)?(?:the\s+)?total\s+(?:number\s+of\s+)?(?:open|unresolved)\s+(?:support\s+)?tickets\s+(?:of|in|on|across|for)\b/.exec(
       text,
@@ -136,6 +145,15 @@ function accountRows(question: string, catalog: Catalog): Read | undefined {
     filters.push({ column: "days_since_last_seen", op: ">", value: Number(quiet[1] ?? quiet[2] ?? quiet[3]) });
     signal = true;
   }
+  // (a count of accounts with an open ticket is account-signals.ts's; here they are ranked by tier)
+  if (head.ask.kind === "rank" && take(URGENT_OPEN)) {
+    filters.push({ column: "urgent_open_tickets", op: ">", value: 0 });
+    signal = true;
+  }
+  if (head.ask.kind === "rank" && take(ANY_OPEN)) {
+    filters.push({ column: "open_tickets", op: ">", value: 0 });
+    signal = true;
+  }
   const interval = take(INTERVAL);
   if (interval) {
     filters.push({
@@ -151,7 +169,9 @@ function accountRows(question: string, catalog: Catalog): Read | undefined {
   const rowsSaid = take(new RegExp(String.raw`\b${ROWS}\b`));
   // "customers on annual billing": those paying now, or every customer who ever was? only the paying ones are rows here
   if (interval && !/^paying\b/.test(rowsSaid?.[0] ?? "")) return undefined;
-  if (!rowsSaid && (head.ask.kind === "count" || (head.ask.kind === "rank" ? !head.ask.measure : !signal)))
+  // (seats and tickets are the paying accounts' own: "total seats on the growth plan" says its rows by the tier)
+  const own = head.ask.kind === "sum" && head.ask.measure !== "mrr" && tier;
+  if (!rowsSaid && !own && (head.ask.kind === "count" || (head.ask.kind === "rank" ? !head.ask.measure : !signal)))
     return undefined;
   const left = text
     .split(/[\s,—–-]+/)
@@ -190,10 +210,10 @@ function ownerBook(question: string, catalog: Catalog): Read | undefined {
   const NAME = String.raw`([a-z]+(?:\s+[a-z]+)?)`;
   const BOOK = String.raw`(?:book(?:\s+of\s+business)?|portfolio|accounts)`;
   const money = new RegExp(
-    String.raw`^how\s+much\s+(?:mrr|recurring\s+revenue)\s+(?:is|sits)\s+(?:in|on)\s+${NAME}'s\s+${BOOK}$|^how\s+much\s+(?:mrr|recurring\s+revenue)\s+does\s+${NAME}\s+(?:own|manage|carry|have\s+in\s+(?:(?:his|her|their)\s+)?${BOOK})$`,
+    String.raw`^how\s+much\s+(?:mrr|recurring\s+revenue)\s+(?:is|sits)\s+(?:in|on)\s+${NAME}'s\s+${BOOK}$|^how\s+much\s+(?:mrr|recurring\s+revenue)\s+does\s+${NAME}\s+(?:own|manage|carry|have\s+in\s+(?:(?:his|her|their)\s+)?${BOOK})$|^how\s+much\s+(?:mrr|recurring\s+revenue)\s+does\s+${NAME}'s\s+${BOOK}\s+(?:hold|carry|have)$`,
   ).exec(text);
   if (money) {
-    const o = owner(money[1] ?? money[2]!);
+    const o = owner((money[1] ?? money[2] ?? money[3])!);
     // (an account that pays nothing has no MRR: the paying ones hold all of it, in their billing currency)
     return o
       ? {
@@ -224,7 +244,7 @@ function ownerBook(question: string, catalog: Catalog): Read | undefined {
     };
   }
   const biggest =
-    /^(?:whose|which\s+(?:owner|csm|rep|account\s+manager)(?:'s)?)\s+(?:book(?:\s+of\s+business)?|portfolio)\s+is\s+(?:the\s+)?(?:biggest|largest)\s+(?:by|in)\s+(?:mrr|recurring\s+revenue)$|^who\s+(?:has|owns|carries)\s+the\s+(?:biggest|largest)\s+(?:book(?:\s+of\s+business)?|portfolio)\s+(?:by|in)\s+(?:mrr|recurring\s+revenue)$/.exec(
+    /^(?:whose|which\s+(?:owner|csm|rep|account\s+manager)(?:'s)?)\s+(?:book(?:\s+of\s+business)?|portfolio)\s+is\s+(?:the\s+)?(?:biggest|largest)\s+(?:by|in)\s+(?:mrr|recurring\s+revenue)$|^who\s+(?:has|owns|carries)\s+the\s+(?:biggest|largest)\s+(?:book(?:\s+of\s+business)?|portfolio)\s+(?:by|in)\s+(?:mrr|recurring\s+revenue)$|^(?:who|which\s+(?:owner|csm|rep|account\s+manager))\s+(?:owns|has|manages|carries|looks\s+after)\s+the\s+most\s+(?:mrr|recurring\s+revenue)$/.exec(
       text,
     );
   if (biggest)
@@ -266,6 +286,9 @@ const SAID: [RegExp, string | ((...m: string[]) => string)][] = [
     "$1 vs $1 last year",
   ],
   [/\b(?:dip|slip|sag)\b/gi, "drop"],
+  [/\b(?:creep|creeps|tick|ticks|inch|inches|edge|edges)\s+up\b/gi, "go up"],
+  [/\b(?:crept|ticked|inched|edged)\s+up\b/gi, "went up"],
+  [/\b(?:logos|accounts|clients)\s+(?=did\s+we\s+win\s+back\b)/gi, "customers "],
   [/\b(?:dips|slips|sags)\b/gi, "drops"],
   [/\b(?:dipped|slipped|sagged)\b/gi, "dropped"],
   [/\s*[—–-]+\s*how\s+leaky\s+(?:was|is|were)\s+(?:the|our)\s+bucket\s*(?=[?.!]*\s*$)/i, ""],
