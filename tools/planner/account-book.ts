@@ -44,7 +44,7 @@ const INTERVAL =
   /\b(?:on\s+(?:an?\s+)?(annual|yearly|monthly)\s+(?:billing|plans?|contracts?|subscriptions?|terms?))\b|\b(?:billed|paying|pay)\s+(annually|yearly|monthly)\b/;
 /** words that say nothing more once the rows, their values and what is asked of them are placed */
 const FREE =
-  /^(?:do|does|we|have|has|had|are|is|there|the|a|an|our|with|who|that|which|us|now|right|currently|today|at|moment|in|on|of|them|between|total|altogether|combined|across|sitting|sits|sit|tied|stuck|up|parked|held|hold|holds|carry|carries|waiting|all|support|for)$/;
+  /^(?:do|does|we|have|has|had|are|is|there|the|a|an|our|with|who|that|which|us|now|right|currently|today|at|moment|in|on|of|them|between|total|altogether|combined|across|sitting|sits|sit|tied|stuck|up|parked|held|hold|holds|carry|carries|waiting|all|support|for|to)$/;
 
 const lower = (v: string) => v.toLowerCase();
 

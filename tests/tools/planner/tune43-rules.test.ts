@@ -69,6 +69,11 @@ describe("paying accounts counted or summed by a signal of their health or their
       [{ column: "status", op: "=", value: "past_due" }],
     ],
     [
+      "how much MRR is tied to accounts with usage trending down?",
+      "account_health",
+      [{ column: "events_change_30d", op: "<", value: 0 }],
+    ],
+    [
       "how many customers have at least 2 failed payments in the last 90 days?",
       "account_health",
       [{ column: "failed_payments_90d", op: ">=", value: 2 }],
@@ -139,6 +144,10 @@ describe("paying accounts counted or summed by a signal of their health or their
     "how much MRR is in enterprise accounts?",
     "how many accounts are trending down on usage by more than half?",
     "how many customers are billed annually?",
+    "which tier has the fewest accounts in dunning?",
+    "how many accounts were past due last month?",
+    "how many seats does the average enterprise account have?",
+    "how many open tickets per enterprise account?",
   ])("%p: a word left unplaced (no threshold, a metric's, a ratio of two columns) is not read as these rows", (q) => {
     const p = (() => {
       try {
