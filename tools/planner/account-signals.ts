@@ -83,6 +83,13 @@ export function signalCount(question: string, catalog: Catalog): SignalCount | u
   const has = (c: string) => mart.columns.some((x) => x.name === c);
   let text = ` ${question.toLowerCase().replace(/[?!.]+$/, "")} `;
   if (!/how\s+many|number\s+of|count\s+of/.test(text)) return undefined;
+  // "how many open tickets do enterprise accounts have" counts the tickets, not the accounts that have one
+  if (
+    /^\s*(?:how\s+many|number\s+of|count\s+of)\s+(?:open\s+|unresolved\s+|urgent\s+)?(?:support\s+)?tickets\b/.test(
+      text,
+    )
+  )
+    return undefined;
   const take = (re: RegExp): RegExpExecArray | null => {
     const m = re.exec(text);
     if (m) text = text.slice(0, m.index) + " ".repeat(m[0].length) + text.slice(m.index + m[0].length);

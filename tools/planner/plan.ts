@@ -44,6 +44,7 @@ import { negatedUnitClash, readNegatedUnit } from "./negated-unit.ts";
 import { signalCount } from "./account-signals.ts";
 import { rowBound } from "./row-bound.ts";
 import { dealDays } from "./deal-days.ts";
+import { accountBook } from "./account-book.ts";
 import {
   amountWordsSaid,
   anyoneCountedSaid,
@@ -439,7 +440,10 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   if (after) return after;
   // "in Q3 which month had the most people using the app": a period said first is the question's (front-period.ts)
   const fronted = frontPeriod(withoutNoise(typed, catalog), at, (q) => planRead(q, catalog, at));
-  const planned = planWhole(typed, catalog, at);
+  // "MRR tied up in past-due accounts", "Priya Nair's book of business": a CSM's account rows; "my book" asked back
+  const planned = accountBook(withoutNoise(typed, catalog), planWhole(typed, catalog, at), catalog, at, (q) =>
+    planWhole(q, catalog, at),
+  );
   if (planned.status !== "plan" && fronted) return fronted;
   // "Zendesk's satisfaction score": a tool's metric that is another number than the catalog's of that name
   if (planned.status === "plan") {
