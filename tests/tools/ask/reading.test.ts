@@ -235,7 +235,6 @@ test("every answered dev question states its reading, in words and in --json, fo
   if (process.env.READING_AUDIT_SUMMARY)
     console.log(JSON.stringify([...byKind].map(([k, v]) => [k, v.answered, v.failed.length])));
   expect(answerable).toBeGreaterThanOrEqual(700);
-  expect(answered).toBeGreaterThanOrEqual(answerable - 10);
   // every kind the brief names occurs, so the audit covers it
   const missing: Kind[] = [];
   for (const k of [
@@ -261,4 +260,7 @@ test("every answered dev question states its reading, in words and in --json, fo
   if (process.env.READING_AUDIT_SUMMARY) console.log(JSON.stringify(failures, null, 1));
   expect(failures).toEqual({});
   expect(missing).toEqual([]);
+  // the audit covers what dp answers: it must not pass because answerable questions were asked back instead
+  // (dev's asked-back answerables are listed by `dp eval`; 99% keeps this a guard, not a second eval threshold)
+  expect(answered).toBeGreaterThanOrEqual(Math.floor(answerable * 0.99));
 }, 240_000);
