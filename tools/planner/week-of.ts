@@ -1,12 +1,12 @@
 import { add, truncate, ymd, type PeriodInput } from "../../engine/catalog/period.ts";
+import { dayIn } from "./written-dates.ts";
 
 /**
  * A week named by one of its days (#15, batch 33): "the week of Nov 9" is the Monday–Sunday week holding that day,
  * "the week starting Nov 9" / "beginning" / "commencing" the seven days from it, "the week ending Nov 15" the seven
  * days up to it. A daily metric reads those seven days; a metric kept by month asks back for its grain, as for any
- * week. Self-contained (periods.ts builds its rules from this one at load).
+ * week. periods.ts builds its rules from this one at load; a day said is read by written-dates.ts (dayIn).
  */
-const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 const MONTH =
   "(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)";
 const WEEKDAY = String.raw`(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?`;
@@ -21,17 +21,6 @@ export interface WeekOfRule {
   make(m: RegExpExecArray, today: Date): { period: PeriodInput; multi: boolean } | undefined;
 }
 
-/** the day said, in the latest year it has come unless a year is said */
-function dayOf(month: string, day: number, year: string | undefined, today: Date): Date | undefined {
-  const mi = MONTHS.indexOf(month.slice(0, 3));
-  if (mi < 0 || day < 1) return undefined;
-  const y = year ? Number(year) : today.getUTCFullYear();
-  const d = new Date(Date.UTC(y, mi, day));
-  if (d.getUTCMonth() !== mi) return undefined;
-  if (!year && d > today) d.setUTCFullYear(y - 1);
-  return d;
-}
-
 function weekOf(how: string, d: Date | undefined, today: Date): { period: PeriodInput; multi: boolean } | undefined {
   if (!d) return undefined;
   const start = /^(?:of)$/.test(how) ? truncate(d, "week") : /^(?:ending|ended)$/.test(how) ? add(d, "day", -6) : d;
@@ -43,12 +32,12 @@ export const WEEK_OF_RULES: WeekOfRule[] = [
   // "the week of Nov 9", "week starting Monday, November 9th 2026"
   {
     re: new RegExp(String.raw`${WEEK}\s+${HOW}\s+${WEEKDAY}${MONTH}\.?\s+${DAY}\b${YEAR}`, "g"),
-    make: (m, today) => weekOf(m[1]!, dayOf(m[2]!, Number(m[3]), m[4], today), today),
+    make: (m, today) => weekOf(m[1]!, dayIn(m[2]!, Number(m[3]), m[4], today), today),
   },
   // "the week of the 9th of November", "week ending 15 Nov"
   {
     re: new RegExp(String.raw`${WEEK}\s+${HOW}\s+${WEEKDAY}(?:the\s+)?${DAY}\s+(?:of\s+)?${MONTH}\b\.?${YEAR}`, "g"),
-    make: (m, today) => weekOf(m[1]!, dayOf(m[3]!, Number(m[2]), m[4], today), today),
+    make: (m, today) => weekOf(m[1]!, dayIn(m[3]!, Number(m[2]), m[4], today), today),
   },
   // "the week of 2026-11-09"
   {

@@ -26,8 +26,8 @@ export interface WrittenDateRule {
 const monthIndex = (name: string) => MONTHS.indexOf(name.slice(0, 3));
 const yearOf = (digits: string) => (digits.length === 2 ? 2000 + Number(digits) : Number(digits));
 
-/** a day of a month, in the latest year it has come unless a year is said */
-function dayIn(month: string, day: number, year: string | undefined, today: Date): Date | undefined {
+/** a day of a month, in the latest year it has come unless a year is said (week-of.ts reads days with it too) */
+export function dayIn(month: string, day: number, year: string | undefined, today: Date): Date | undefined {
   const mi = monthIndex(month);
   if (mi < 0 || day < 1) return undefined;
   const y = year ? Number(year) : today.getUTCFullYear();
