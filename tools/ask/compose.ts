@@ -595,7 +595,8 @@ function keptRows(filters: Out<typeof topN>["filters"]): string {
   const parts: string[] = [];
   const from = new Map(filters.filter((f) => f.op === ">=").map((f) => [f.column, String(f.value)]));
   for (const f of filters) {
-    if (typeof f.value === "boolean" && f.op === "=" && f.column.startsWith("is_"))
+    if (f.op === "is_null") parts.push(`no ${f.column.replaceAll("_", " ")}`);
+    else if (typeof f.value === "boolean" && f.op === "=" && f.column.startsWith("is_"))
       parts.push(`${f.value ? "" : "not "}${f.column.slice(3).replaceAll("_", " ")}`);
     else if (f.op === ">=" && filters.some((g) => g.column === f.column && g.op === "<")) continue;
     else if (f.op === "<" && from.has(f.column) && /^\d{4}-\d{2}-\d{2}$/.test(String(f.value))) {
@@ -641,7 +642,14 @@ function countLines(o: Out<typeof topN>): string[] {
       ? ""
       : formatValue(o.matched.total, o.format, o.unit ?? undefined);
   const total = sums ? ` (${o.measure} ${sums} in all${rowsCurrencyNote(o)})` : "";
-  return [`${o.matched.rows} ${what}${kept ? ` kept to ${kept}` : ""}${total}.`];
+  const line = `${o.matched.rows} ${what}${kept ? ` kept to ${kept}` : ""}${total}.`;
+  // "average seats of a Pro account": the sum over the rows ÷ the count of the same rows, said first
+  if (o.matched.mean !== null && o.matched.mean !== undefined)
+    return [
+      `Average ${o.measure} over the ${o.matched.rows} ${o.mart} rows kept: ${formatValue(o.matched.mean, o.format, o.unit ?? undefined)} (their ${o.measure} summed ÷ ${o.matched.rows}).`,
+      line,
+    ];
+  return [line];
 }
 
 /** "(owner: Priya Nair)": the columns shown beside a ranked label */

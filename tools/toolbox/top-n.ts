@@ -42,6 +42,9 @@ function currencyColumnOf(
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
+/** a row filter's ops: a metric's, and is_null (value true) for the rows with no value in the column ("no owner") */
+const ROW_OPS = [...FILTER_OPS, "is_null"] as const;
+
 export const topN = defineTool({
   name: "top_n",
   description:
@@ -74,12 +77,20 @@ export const topN = defineTool({
       .array(
         z.strictObject({
           column: z.string().describe("a column of the mart"),
-          op: z.enum(FILTER_OPS),
+          op: z.enum(ROW_OPS),
           value: z.union([scalar, z.array(scalar).min(1)]),
         }),
       )
       .default([])
-      .describe("keep only matching rows, e.g. status = active"),
+      .describe(
+        "keep only matching rows, e.g. status = active; {column: owner, op: is_null, value: true} keeps the rows with no owner",
+      ),
+    mean: z
+      .boolean()
+      .default(false)
+      .describe(
+        'also the mean of the measure over the kept rows (matched.mean: their sum ÷ their count): "average seats of a Pro account" → {mart: account_health, measure: seats, label: customer_id, n: 1, mean: true, filters: [plan_tier = pro]}',
+      ),
   }),
   async run(ctx, input) {
     await ctx.db();
@@ -103,6 +114,7 @@ export const topN = defineTool({
         .filter((f) => amount !== null || !bound(f))
         .map((f) => {
           const col = amount && bound(f) ? amount : ident(column(mart, f.column, "filters").name);
+          if (f.op === "is_null") return `${col} IS NULL`;
           const values = Array.isArray(f.value) ? f.value : [f.value];
           if (f.op === "in" || f.op === "not_in")
             return `${col} ${f.op === "in" ? "IN" : "NOT IN"} (${values.map(bind).join(", ")})`;
@@ -211,6 +223,15 @@ export const topN = defineTool({
           rows: Number(kept?.kept_rows ?? 0),
           total: kept?.kept_total === null || kept?.kept_total === undefined ? null : Number(kept.kept_total),
         },
+        /** the measure summed over the kept rows ÷ their count (asked with mean), null with no rows */
+        mean:
+          input.mean &&
+          !input.count &&
+          kept?.kept_total !== null &&
+          kept?.kept_total !== undefined &&
+          Number(kept.kept_rows)
+            ? Number(kept.kept_total) / Number(kept.kept_rows)
+            : null,
       };
     });
     const one = parts[0]!;
@@ -233,6 +254,8 @@ export const topN = defineTool({
         rows: parts.reduce((a, p) => a + p.matched.rows, 0),
         /** null when the rows are in several currencies and not converted: by_currency has one total each */
         total: split ? null : one.matched.total,
+        /** asked with mean: the measure summed over the kept rows ÷ their count (null when split by currency) */
+        mean: split ? null : one.mean,
         by_currency: split
           ? parts.map((p) => ({
               currency: p.currency!,
