@@ -2,7 +2,7 @@
  * top_n's row filters and mean (#15, branch tune43b): `{op: is_null}` keeps the rows with no value in a column (the
  * accounts with no owner), said "no owner" in the answer; `mean: true` adds the measure summed over the kept rows ÷
  * their count. Hand-worked: owners alice (2 seats, $100), bob (4 seats, $300), none (6 seats, $50), none (8 seats,
- * $150): no owner → 2 rows, $200 in all; mean seats over all 4 rows = 20 ÷ 4 = 5; over bob and alice = 3.
+ * $150), carol (no seats known, $0): no owner → 2 rows, $200 in all; mean seats over the 4 rows with seats = 20 ÷ 4 = 5 (carol's row, with none, is in no mean, as SQL's avg); over bob and alice = 3.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -19,7 +19,8 @@ const ACCOUNTS = `SELECT * FROM (VALUES
   ('acc_1', 'alice', 'usd', CAST(100 AS DECIMAL(18,2)), 2),
   ('acc_2', 'bob',   'usd', CAST(300 AS DECIMAL(18,2)), 4),
   ('acc_3', NULL,    'usd', CAST(50 AS DECIMAL(18,2)), 6),
-  ('acc_4', NULL,    'usd', CAST(150 AS DECIMAL(18,2)), 8)
+  ('acc_4', NULL,    'usd', CAST(150 AS DECIMAL(18,2)), 8),
+  ('acc_5', 'carol', 'usd', CAST(0 AS DECIMAL(18,2)), NULL)
 ) t(account_id, owner, currency, mrr, seats)
 `;
 const YAML = `models:
@@ -73,10 +74,12 @@ describe("is_null keeps the rows with no value in the column", () => {
 });
 
 describe("mean: the measure summed over the kept rows ÷ their count", () => {
-  test("over every row: 20 seats ÷ 4 = 5", async () => {
+  test("over every row with a value: 20 seats ÷ 4 = 5, the row with none left out and said", async () => {
     const r = await rows({ measure: "seats", mean: true });
-    expect((r.output as any).matched.mean).toBe(5);
-    expect(composeAnswer("count_rows", [r]).join("\n")).toMatch(/Average seats over the 4 accounts rows kept: 5\b/);
+    expect((r.output as any).matched).toMatchObject({ rows: 5, valued: 4, mean: 5 });
+    expect(composeAnswer("count_rows", [r]).join("\n")).toMatch(
+      /Average seats over the 4 accounts rows kept with a seats \(of 5\): 5\b/,
+    );
   });
   test("kept to owners: (2 + 4) ÷ 2 = 3", async () => {
     const r = await rows({

@@ -644,9 +644,20 @@ function countLines(o: Out<typeof topN>): string[] {
   const total = sums ? ` (${o.measure} ${sums} in all${rowsCurrencyNote(o)})` : "";
   const line = `${o.matched.rows} ${what}${kept ? ` kept to ${kept}` : ""}${total}.`;
   // "average seats of a Pro account": the sum over the rows ÷ the count of the same rows, said first
+  // in several currencies, one mean each, never one across them
+  if (o.averaged && o.currency_split)
+    return [
+      `Average ${o.measure} over the ${o.mart} rows kept, one per currency: ${o.matched.by_currency
+        .filter((c) => c.mean !== null)
+        .map((c) => `${formatValue(c.mean, o.format, c.currency)} (${c.currency})`)
+        .join(" · ")}.`,
+      line,
+    ];
+  if (o.averaged && (o.matched.mean === null || o.matched.mean === undefined))
+    return [`No ${o.mart} row kept has a ${o.measure}: there is no average.`, line];
   if (o.matched.mean !== null && o.matched.mean !== undefined)
     return [
-      `Average ${o.measure} over the ${o.matched.rows} ${o.mart} rows kept: ${formatValue(o.matched.mean, o.format, o.unit ?? undefined)} (their ${o.measure} summed ÷ ${o.matched.rows}).`,
+      `Average ${o.measure} over the ${o.matched.valued} ${o.mart} rows kept${o.matched.valued === o.matched.rows ? "" : ` with a ${o.measure} (of ${o.matched.rows})`}: ${formatValue(o.matched.mean, o.format, o.unit ?? undefined)} (their ${o.measure} summed ÷ ${o.matched.valued}).`,
       line,
     ];
   return [line];

@@ -355,6 +355,27 @@ function noOwner(question: string, catalog: Catalog): Read | undefined {
 }
 
 /**
+ * "what's the average size of a deal that's still open", "mean open deal amount": the mean of the amount over the
+ * open deals' rows (their amount summed ÷ those with one), never the won deals' average (average_won_deal_size).
+ */
+function openDealMean(question: string, catalog: Catalog): Read | undefined {
+  const mart = martWith(catalog, ["deal_id", "is_open", "amount"]);
+  if (!mart) return undefined;
+  const text = lower(question)
+    .replace(/[?!.…]+\s*$/, "")
+    .replace(/\s+(?:right\s+now|at\s+the\s+moment|currently|today)$/, "")
+    .trim();
+  const AVG = String.raw`^(?:what(?:'s|\s+is)\s+)?(?:the\s+|our\s+)?(?:average|mean|avg\.?)\s+`;
+  const SIZE = String.raw`(?:size|amount|value|deal\s+size|deal\s+amount|deal\s+value)`;
+  const OPEN = String.raw`(?:an?\s+|our\s+|the\s+)?(?:(?:currently\s+)?open\s+deals?|deals?\s+(?:that(?:'s|\s+is|\s+are)|which\s+(?:is|are)|still)\s+(?:still\s+)?open|deals?\s+in\s+(?:the\s+)?(?:open\s+)?pipeline)`;
+  const hit =
+    new RegExp(`${AVG}${SIZE}\\s+(?:of|for|per)\\s+${OPEN}$`).test(text) ||
+    new RegExp(`${AVG}open\\s+deal\\s+(?:size|amount|value)$`).test(text);
+  if (!hit) return undefined;
+  return { mart, ask: { kind: "mean", measure: "amount" }, filters: [{ column: "is_open", op: "=", value: true }] };
+}
+
+/**
  * A head of CS's words around a metric, read as the planner's: "did we hold GRR above 95%" is whether it was, "did
  * CSAT dip" whether it dropped, "October, this year against last year" October vs October last year, "— how leaky was
  * the bucket?" a gloss of gross retention, accounts that "grew their spend with us" upgraded, "someone said we're
@@ -479,7 +500,7 @@ function planOf(read: Read, catalog: Catalog, at: Date, said: string): Plan {
       `an average: ${measure} summed over the rows kept ÷ the number of the same rows`,
     ]);
     const m = measure.replaceAll("_", " ").replace(/^mrr$/, "MRR");
-    const label = `Average ${m} per account`;
+    const label = `Average ${m} per ${input.label.replace(/_id$/, "").replaceAll("_", " ")}`;
     return {
       status: "plan",
       intent: "count_rows",
@@ -548,7 +569,11 @@ export function accountBook(
     if (mean?.ask.kind === "mean") return planOf(mean, catalog, at, question.trim());
   }
   if (planned.status === "plan") return planned;
-  const read = accountRows(question, catalog) ?? ownerBook(question, catalog) ?? noOwner(question, catalog);
+  const read =
+    accountRows(question, catalog) ??
+    ownerBook(question, catalog) ??
+    noOwner(question, catalog) ??
+    openDealMean(question, catalog);
   if (read) return planOf(read, catalog, at, question.trim());
   const ended = involuntary(question, catalog, at);
   if (ended) return ended;

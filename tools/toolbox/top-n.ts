@@ -169,7 +169,7 @@ export const topN = defineTool({
     const by = split ? ` PARTITION BY ${code}` : "";
     const sql = [
       `SELECT ${ident(label.name)} AS label, ${split ? `${code} AS currency, ` : ""}${valueOf} AS value,${shown.map((c, i) => ` string_agg(DISTINCT CAST(${ident(c.name)} AS VARCHAR), ', ') AS also_${i},`).join("")}`,
-      `  sum(count(*)) OVER (${by}) AS kept_rows, sum(${valueOf}) OVER (${by}) AS kept_total`,
+      `  sum(count(*)) OVER (${by}) AS kept_rows, sum(${valueOf}) OVER (${by}) AS kept_total${input.mean ? `, sum(count(${amount})) OVER (${by}) AS kept_valued` : ""}`,
       `FROM ${mart.relation}`,
       filtered,
       split
@@ -184,6 +184,7 @@ export const topN = defineTool({
       value: unknown;
       kept_rows: unknown;
       kept_total: unknown;
+      kept_valued?: unknown;
       [also: `also_${number}`]: unknown;
     }>(sql, params);
     const unit = input.count
@@ -223,15 +224,16 @@ export const topN = defineTool({
           rows: Number(kept?.kept_rows ?? 0),
           total: kept?.kept_total === null || kept?.kept_total === undefined ? null : Number(kept.kept_total),
         },
-        /** the measure summed over the kept rows ÷ their count (asked with mean), null with no rows */
+        // a row with no value in the measure is in no mean (as SQL's avg): the sum ÷ the rows that have one
         mean:
           input.mean &&
           !input.count &&
           kept?.kept_total !== null &&
           kept?.kept_total !== undefined &&
-          Number(kept.kept_rows)
-            ? Number(kept.kept_total) / Number(kept.kept_rows)
+          Number(kept.kept_valued)
+            ? Number(kept.kept_total) / Number(kept.kept_valued)
             : null,
+        valued: input.mean ? Number(kept?.kept_valued ?? 0) : null,
       };
     });
     const one = parts[0]!;
@@ -245,6 +247,8 @@ export const topN = defineTool({
       direction: input.direction,
       /** each label ranked by its count of rows (value), not its measure */
       counted: input.count,
+      /** the mean over the kept rows was asked (matched.mean; matched.by_currency[].mean when split) */
+      averaged: input.mean && !input.count,
       /** the first row left out by the limit when its value equals the last row's (a tie at the cut), else null */
       tied_past_limit: split ? null : one.tied,
       /** the filters the rows were kept to, as asked */
@@ -254,14 +258,18 @@ export const topN = defineTool({
         rows: parts.reduce((a, p) => a + p.matched.rows, 0),
         /** null when the rows are in several currencies and not converted: by_currency has one total each */
         total: split ? null : one.matched.total,
-        /** asked with mean: the measure summed over the kept rows ÷ their count (null when split by currency) */
+        /** asked with mean: the measure summed over the kept rows ÷ those with a value (null when split by currency) */
         mean: split ? null : one.mean,
+        /** asked with mean: the kept rows with a value in the measure (the mean's divisor) */
+        valued: split ? null : one.valued,
         by_currency: split
           ? parts.map((p) => ({
               currency: p.currency!,
               rows: p.matched.rows,
               total: p.matched.total,
               tied_past_limit: p.tied,
+              /** asked with mean: this currency's measure summed ÷ its rows with a value */
+              mean: p.mean,
             }))
           : [],
       },

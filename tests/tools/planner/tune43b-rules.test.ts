@@ -89,3 +89,21 @@ describe("a mean over rows: the sum over the rows ÷ the count of the same rows"
     },
   );
 });
+
+describe("a mean over the open deals' rows, never the won deals' average", () => {
+  test.each([
+    ["average amount of an open deal"],
+    ["mean open deal size"],
+    ["what is the average value of deals that are still open?"],
+  ])("%p → the mean amount of the open deals", (q) => {
+    const { input, read } = rowsOf(q);
+    expect(input).toMatchObject({ mart: "deals", measure: "amount", mean: true });
+    expect(input.filters).toEqual([{ column: "is_open", op: "=", value: true }]);
+    expect(read).toContain("Average amount per deal");
+    expect(read).toContain("open");
+  });
+
+  test("average deal size stays the won deals' average", () => {
+    expect(plan("average deal size").calls[0]!.input).toMatchObject({ metric: "average_won_deal_size" });
+  });
+});
