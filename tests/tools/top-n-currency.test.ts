@@ -317,3 +317,19 @@ describe("count: each label ranked by its rows, a number in no currency", () => 
     ]);
   });
 });
+
+describe("a mean over rows in several currencies is one per currency (tune43b)", () => {
+  test("USD (500 + 300 + 100) ÷ 3 = $300, EUR (400 + 450) ÷ 2 = €425, never one across them", async () => {
+    const r = await rank(plain, { n: 1, mean: true });
+    const o = r.output as any;
+    expect(o.matched.mean).toBeNull();
+    expect(o.matched.by_currency.map((c: any) => [c.currency, c.mean])).toEqual([
+      ["EUR", 425],
+      ["USD", 300],
+    ]);
+    const answer = composeAnswer("count_rows", [r]).join("\n");
+    expect(answer).toContain("one per currency");
+    expect(answer).toContain("€425.00 (EUR)");
+    expect(answer).toContain("$300.00 (USD)");
+  });
+});

@@ -595,7 +595,8 @@ function keptRows(filters: Out<typeof topN>["filters"]): string {
   const parts: string[] = [];
   const from = new Map(filters.filter((f) => f.op === ">=").map((f) => [f.column, String(f.value)]));
   for (const f of filters) {
-    if (typeof f.value === "boolean" && f.op === "=" && f.column.startsWith("is_"))
+    if (f.op === "is_null") parts.push(`no ${f.column.replaceAll("_", " ")}`);
+    else if (typeof f.value === "boolean" && f.op === "=" && f.column.startsWith("is_"))
       parts.push(`${f.value ? "" : "not "}${f.column.slice(3).replaceAll("_", " ")}`);
     else if (f.op === ">=" && filters.some((g) => g.column === f.column && g.op === "<")) continue;
     else if (f.op === "<" && from.has(f.column) && /^\d{4}-\d{2}-\d{2}$/.test(String(f.value))) {
@@ -641,7 +642,25 @@ function countLines(o: Out<typeof topN>): string[] {
       ? ""
       : formatValue(o.matched.total, o.format, o.unit ?? undefined);
   const total = sums ? ` (${o.measure} ${sums} in all${rowsCurrencyNote(o)})` : "";
-  return [`${o.matched.rows} ${what}${kept ? ` kept to ${kept}` : ""}${total}.`];
+  const line = `${o.matched.rows} ${what}${kept ? ` kept to ${kept}` : ""}${total}.`;
+  // "average seats of a Pro account": the sum over the rows ÷ the count of the same rows, said first
+  // in several currencies, one mean each, never one across them
+  if (o.averaged && o.currency_split)
+    return [
+      `Average ${o.measure} over the ${o.mart} rows kept, one per currency: ${o.matched.by_currency
+        .filter((c) => c.mean !== null)
+        .map((c) => `${formatValue(c.mean, o.format, c.currency)} (${c.currency})`)
+        .join(" · ")}.`,
+      line,
+    ];
+  if (o.averaged && (o.matched.mean === null || o.matched.mean === undefined))
+    return [`No ${o.mart} row kept has a ${o.measure}: there is no average.`, line];
+  if (o.matched.mean !== null && o.matched.mean !== undefined)
+    return [
+      `Average ${o.measure} over the ${o.matched.valued} ${o.mart} rows kept${o.matched.valued === o.matched.rows ? "" : ` with a ${o.measure} (of ${o.matched.rows})`}: ${formatValue(o.matched.mean, o.format, o.unit ?? undefined)} (their ${o.measure} summed ÷ ${o.matched.valued}).`,
+      line,
+    ];
+  return [line];
 }
 
 /** "(owner: Priya Nair)": the columns shown beside a ranked label */

@@ -21,7 +21,66 @@ const MY_BOOK =
   /\b(?:my|mine)\s+(?:own\s+)?(?:book(?:\s+of\s+business)?|portfolio|accounts|territory|patch)\b|\bthe\s+accounts\s+i\s+(?:own|manage|look\s+after|cover|run)\b/;
 
 type Filter = { column: string; op: string; value: string | number | boolean | (string | number)[] };
-type Ask = { kind: "count" } | { kind: "sum"; measure: string } | { kind: "rank"; label: string; measure?: string };
+type Ask =
+  | { kind: "count" }
+  | { kind: "sum"; measure: string }
+  | { kind: "mean"; measure: string }
+  | { kind: "rank"; label: string; measure?: string };
+
+/** a column averaged over the rows, as said ("seats", "open tickets", "tickets opened in the last 30 days") */
+const MEAN_OF: [RegExp, string][] = [
+  [/^(?:mrr|monthly\s+recurring\s+revenue|recurring\s+revenue)\b/, "mrr"],
+  [/^(?:seats|licen[cs]es|users\s+on\s+the\s+plan)\b/, "seats"],
+  [/^(?:open\s+)?(?:urgent|high[\s-]priority)\s+(?:open\s+)?(?:support\s+)?tickets\b/, "urgent_open_tickets"],
+  [/^(?:open|unresolved)\s+(?:support\s+)?tickets\b/, "open_tickets"],
+  [/^(?:support\s+)?tickets\b/, "tickets"],
+];
+/** "tickets" alone is either the open ones or those opened lately: said by what follows, else not read */
+const OPENED_30D =
+  /\b(?:(?:opened|raised|filed|logged|submitted|created|opened\s+up)\s+)?(?:in|over|during)\s+the\s+(?:last|past)\s+30\s+days\b/;
+const HAVE_OPEN = /\b(?:have|has|with|got)\s+open\b|\bopen\s*$/;
+
+/** "average MRR of a Pro customer", "on average how many seats does a Pro account have": the mean over the rows */
+function meanAsked(text: string): { ask: Ask; rest: string } | undefined {
+  let t = text;
+  let averaged = false;
+  const around = /^on\s+(?:average|avg)\s*,?\s*|\s*,?\s+on\s+(?:average|avg)\b/;
+  if (around.test(t)) {
+    t = t
+      .replace(around, " ")
+      .replace(/\s{2,}/g, " ")
+      .trim();
+    averaged = true;
+  }
+  let rest: string | undefined;
+  let said: string | undefined;
+  const many = averaged ? /^how\s+many\s+/.exec(t) : null;
+  const avg = /^(?:what(?:'s|\s+is|\s+was)\s+)?(?:the\s+|our\s+)?(?:average|mean|avg\.?)\s+(?:number\s+of\s+)?/.exec(t);
+  if (many) said = t.slice(many[0].length);
+  else if (avg && !averaged) said = t.slice(avg[0].length);
+  if (said === undefined) return undefined;
+  const hit = MEAN_OF.map(([re, col]) => [re.exec(said!), col] as const).find(([m]) => m);
+  if (!hit) return undefined;
+  rest = said.slice(hit[0]![0].length);
+  let measure = hit[1];
+  if (measure === "tickets") {
+    const opened = OPENED_30D.exec(rest);
+    if (opened) {
+      measure = "tickets_last_30d";
+      rest = rest.replace(opened[0], " ");
+    } else if (HAVE_OPEN.test(rest)) {
+      measure = "open_tickets";
+      rest = rest.replace(HAVE_OPEN, " ");
+    } else return undefined;
+  }
+  // the rows each one is of: "of a", "per", "does each … have", "has every … opened"
+  rest = rest
+    .replace(/^\s*(?:of|per|for|on|across|among|by)\s+/, " ")
+    .replace(/^\s*(?:does|do|has|have|did)\s+/, " ")
+    .replace(/^\s*(?:a|an|each|every|one|the|our|single)\s+/, " ")
+    .replace(/\s+(?:have|has|hold|holds|own|owns|carry|carries|pay\s+for|opened|open|got)\s*$/, " ");
+  return { ask: { kind: "mean", measure }, rest };
+}
 
 const ROWS = String.raw`(?:paying\s+)?(?:accounts?|customers?|logos?|clients?|accts?)`;
 const TIERS = /\b(?:(?:on|in)\s+(?:the\s+)?)?(starter|growth|pro|enterprise)(?:\s+(?:plan|tier))?(?=\s|$)/;
@@ -62,6 +121,8 @@ function ownersOf(catalog: Catalog): string[] {
 }
 
 function asked(text: string): { ask: Ask; rest: string } | undefined {
+  const mean = meanAsked(text);
+  if (mean) return mean;
   const rank =
     /^(?:among\s+(?:our\s+|the\s+)?paying\s+(?:accounts|customers)\s*,?\s*)?which\s+(?:plan\s+)?tier\s+(?:has|have|had|holds|carries)\s+the\s+most\s+(.*)$/.exec(
       text,
@@ -171,6 +232,7 @@ function accountRows(question: string, catalog: Catalog): Read | undefined {
   if (interval && !/^paying\b/.test(rowsSaid?.[0] ?? "")) return undefined;
   // (seats and tickets are the paying accounts' own: "total seats on the growth plan" says its rows by the tier)
   const own = head.ask.kind === "sum" && head.ask.measure !== "mrr" && tier;
+  if (head.ask.kind === "mean" && !rowsSaid) return undefined;
   if (!rowsSaid && !own && (head.ask.kind === "count" || (head.ask.kind === "rank" ? !head.ask.measure : !signal)))
     return undefined;
   const left = text
@@ -188,6 +250,8 @@ function accountRows(question: string, catalog: Catalog): Read | undefined {
   if (!mart) return undefined;
   const has = (c: string) => mart.columns.some((x) => x.name === c);
   const measure = head.ask.kind === "count" ? undefined : head.ask.measure;
+  // (a mean over the rows of one customer each: the health rows, never the risk decision's)
+  if (head.ask.kind === "mean" && risk) return undefined;
   if (!filters.every((f) => has(f.column)) || (measure && !has(measure))) return undefined;
   return { mart, ask: head.ask, filters };
 }
@@ -258,6 +322,57 @@ function ownerBook(question: string, catalog: Catalog): Read | undefined {
       ],
     };
   return undefined;
+}
+
+/**
+ * The accounts no one owns: "how much MRR sits on accounts with no owner assigned", "MRR on unassigned accounts", "how
+ * many paying accounts have no owner". The rows of the owner's mart whose owner is empty (is_null), paying; a count
+ * only of the paying ones said (every CRM company with no owner is no book a CSM means).
+ */
+const NO_OWNER = String.raw`(?:with\s+no\s+(?:account\s+)?owner(?:\s+(?:assigned|set|attached))?|without\s+an?\s+(?:account\s+)?owner(?:\s+(?:assigned|set))?|that\s+have\s+no\s+owner|(?:that\s+)?(?:nobody|no\s+one|no-one)\s+owns)`;
+const UNOWNED = String.raw`(?:unassigned|unowned|ownerless|orphaned)`;
+function noOwner(question: string, catalog: Catalog): Read | undefined {
+  const mart = martWith(catalog, ["owner", "mrr", "is_paying"]);
+  if (!mart) return undefined;
+  const text = lower(question)
+    .replace(/[?!.…]+\s*$/, "")
+    .replace(/\s+(?:right\s+now|at\s+the\s+moment|currently|today)$/, "")
+    .trim();
+  const ROWS_OF = String.raw`(?:paying\s+)?(?:accounts|customers|logos|clients|companies)`;
+  const money = new RegExp(
+    String.raw`^(?:how\s+much\s+(?:mrr|recurring\s+revenue)\s+(?:is\s+there\s+|do\s+we\s+have\s+)?(?:(?:is|sits|is\s+sitting)\s+)?|(?:what(?:'s|\s+is)\s+)?(?:the\s+)?(?:total\s+)?(?:mrr|recurring\s+revenue)\s+)(?:in|on|of|across|from)\s+(?:the\s+|our\s+)?(?:${ROWS_OF}\s+${NO_OWNER}|${UNOWNED}\s+${ROWS_OF})$`,
+  ).exec(text);
+  const filters: Filter[] = [
+    { column: "owner", op: "is_null", value: true },
+    { column: "is_paying", op: "=", value: true },
+  ];
+  if (money) return { mart, ask: { kind: "sum", measure: "mrr" }, filters };
+  const count = new RegExp(
+    String.raw`^how\s+many\s+paying\s+(?:accounts|customers|logos|clients)\s+(?:(?:do\s+we\s+have\s+|are\s+there\s+|are\s+)?${NO_OWNER}|(?:have|has)\s+no\s+(?:account\s+)?owner(?:\s+assigned)?|are\s+${UNOWNED})$|^how\s+many\s+${UNOWNED}\s+paying\s+(?:accounts|customers|logos|clients)(?:\s+(?:do\s+we\s+have|are\s+there))?$`,
+  ).exec(text);
+  if (count) return { mart, ask: { kind: "count" }, filters };
+  return undefined;
+}
+
+/**
+ * "what's the average size of a deal that's still open", "mean open deal amount": the mean of the amount over the
+ * open deals' rows (their amount summed ÷ those with one), never the won deals' average (average_won_deal_size).
+ */
+function openDealMean(question: string, catalog: Catalog): Read | undefined {
+  const mart = martWith(catalog, ["deal_id", "is_open", "amount"]);
+  if (!mart) return undefined;
+  const text = lower(question)
+    .replace(/[?!.…]+\s*$/, "")
+    .replace(/\s+(?:right\s+now|at\s+the\s+moment|currently|today)$/, "")
+    .trim();
+  const AVG = String.raw`^(?:what(?:'s|\s+is)\s+)?(?:the\s+|our\s+)?(?:average|mean|avg\.?)\s+`;
+  const SIZE = String.raw`(?:size|amount|value|deal\s+size|deal\s+amount|deal\s+value)`;
+  const OPEN = String.raw`(?:an?\s+|our\s+|the\s+)?(?:(?:currently\s+)?open\s+deals?|deals?\s+(?:that(?:'s|\s+is|\s+are)|which\s+(?:is|are)|still)\s+(?:still\s+)?open|deals?\s+in\s+(?:the\s+)?(?:open\s+)?pipeline)`;
+  const hit =
+    new RegExp(`${AVG}${SIZE}\\s+(?:of|for|per)\\s+${OPEN}$`).test(text) ||
+    new RegExp(`${AVG}open\\s+deal\\s+(?:size|amount|value)$`).test(text);
+  if (!hit) return undefined;
+  return { mart, ask: { kind: "mean", measure: "amount" }, filters: [{ column: "is_open", op: "=", value: true }] };
 }
 
 /**
@@ -374,9 +489,29 @@ function planOf(read: Read, catalog: Catalog, at: Date, said: string): Plan {
     n: 1,
     direction: "top" as const,
     ...(rank && !ask.measure ? { count: true } : {}),
+    ...(ask.kind === "mean" ? { mean: true } : {}),
     filters,
   };
   const why = [`"${said}": the rows of ${mart.name} (one per paying account, as they stand) kept to the values said`];
+  if (ask.kind === "mean") {
+    // "average seats of a Pro account": the sum over the rows ÷ the count of the same rows
+    const reading = rowsInterpretation(input, catalog, at, true, [
+      ...why,
+      `an average: ${measure} summed over the rows kept ÷ the number of the same rows`,
+    ]);
+    const m = measure.replaceAll("_", " ").replace(/^mrr$/, "MRR");
+    const label = `Average ${m} per ${input.label.replace(/_id$/, "").replaceAll("_", " ")}`;
+    return {
+      status: "plan",
+      intent: "count_rows",
+      calls: [{ role: "main", name: "top_n", input }],
+      interpretation: {
+        ...reading,
+        metric_label: label,
+        read_as: `${label} (${m} summed over the rows ÷ the number of the same rows): ${reading.read_as}`,
+      },
+    };
+  }
   if (!rank)
     return {
       status: "plan",
@@ -428,8 +563,17 @@ export function accountBook(
       known_metrics: catalog.metrics.map((m) => m.name),
       unplaced: ["my"],
     };
+  // "how many seats does a Pro account have, on average": a mean over the rows, never a total of the metric it names
+  if (planned.status === "plan" && /\bon\s+(?:average|avg)\b/.test(text) && /\bhow\s+many\b/.test(text)) {
+    const mean = accountRows(question, catalog);
+    if (mean?.ask.kind === "mean") return planOf(mean, catalog, at, question.trim());
+  }
   if (planned.status === "plan") return planned;
-  const read = accountRows(question, catalog) ?? ownerBook(question, catalog);
+  const read =
+    accountRows(question, catalog) ??
+    ownerBook(question, catalog) ??
+    noOwner(question, catalog) ??
+    openDealMean(question, catalog);
   if (read) return planOf(read, catalog, at, question.trim());
   const ended = involuntary(question, catalog, at);
   if (ended) return ended;

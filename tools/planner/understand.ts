@@ -701,11 +701,13 @@ export function rowsInterpretation(
   }
   const kept = filters.filter((f) => !dated.includes(f));
   const words = kept.map((f) =>
-    typeof f.value === "boolean"
-      ? f.value
-        ? human(f.column.replace(/^is_/, ""))
-        : `not ${human(f.column.replace(/^is_/, ""))}`
-      : `${f.column} ${f.op} ${Array.isArray(f.value) ? `(${f.value.join(", ")})` : typeof f.value === "number" ? f.value.toLocaleString("en-US") : String(f.value)}`,
+    f.op === "is_null"
+      ? `no ${human(f.column)}`
+      : typeof f.value === "boolean"
+        ? f.value
+          ? human(f.column.replace(/^is_/, ""))
+          : `not ${human(f.column.replace(/^is_/, ""))}`
+        : `${f.column} ${f.op} ${Array.isArray(f.value) ? `(${f.value.join(", ")})` : typeof f.value === "number" ? f.value.toLocaleString("en-US") : String(f.value)}`,
   );
   const n = input.n ?? 5;
   const most = input.direction === "bottom" ? "least" : "most";

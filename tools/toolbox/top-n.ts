@@ -42,6 +42,9 @@ function currencyColumnOf(
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
+/** a row filter's ops: a metric's, and is_null (value true) for the rows with no value in the column ("no owner") */
+const ROW_OPS = [...FILTER_OPS, "is_null"] as const;
+
 export const topN = defineTool({
   name: "top_n",
   description:
@@ -74,12 +77,20 @@ export const topN = defineTool({
       .array(
         z.strictObject({
           column: z.string().describe("a column of the mart"),
-          op: z.enum(FILTER_OPS),
+          op: z.enum(ROW_OPS),
           value: z.union([scalar, z.array(scalar).min(1)]),
         }),
       )
       .default([])
-      .describe("keep only matching rows, e.g. status = active"),
+      .describe(
+        "keep only matching rows, e.g. status = active; {column: owner, op: is_null, value: true} keeps the rows with no owner",
+      ),
+    mean: z
+      .boolean()
+      .default(false)
+      .describe(
+        'also the mean of the measure over the kept rows (matched.mean: their sum ÷ their count): "average seats of a Pro account" → {mart: account_health, measure: seats, label: customer_id, n: 1, mean: true, filters: [plan_tier = pro]}',
+      ),
   }),
   async run(ctx, input) {
     await ctx.db();
@@ -103,6 +114,7 @@ export const topN = defineTool({
         .filter((f) => amount !== null || !bound(f))
         .map((f) => {
           const col = amount && bound(f) ? amount : ident(column(mart, f.column, "filters").name);
+          if (f.op === "is_null") return `${col} IS NULL`;
           const values = Array.isArray(f.value) ? f.value : [f.value];
           if (f.op === "in" || f.op === "not_in")
             return `${col} ${f.op === "in" ? "IN" : "NOT IN"} (${values.map(bind).join(", ")})`;
@@ -157,7 +169,7 @@ export const topN = defineTool({
     const by = split ? ` PARTITION BY ${code}` : "";
     const sql = [
       `SELECT ${ident(label.name)} AS label, ${split ? `${code} AS currency, ` : ""}${valueOf} AS value,${shown.map((c, i) => ` string_agg(DISTINCT CAST(${ident(c.name)} AS VARCHAR), ', ') AS also_${i},`).join("")}`,
-      `  sum(count(*)) OVER (${by}) AS kept_rows, sum(${valueOf}) OVER (${by}) AS kept_total`,
+      `  sum(count(*)) OVER (${by}) AS kept_rows, sum(${valueOf}) OVER (${by}) AS kept_total${input.mean ? `, sum(count(${amount})) OVER (${by}) AS kept_valued` : ""}`,
       `FROM ${mart.relation}`,
       filtered,
       split
@@ -172,6 +184,7 @@ export const topN = defineTool({
       value: unknown;
       kept_rows: unknown;
       kept_total: unknown;
+      kept_valued?: unknown;
       [also: `also_${number}`]: unknown;
     }>(sql, params);
     const unit = input.count
@@ -211,6 +224,16 @@ export const topN = defineTool({
           rows: Number(kept?.kept_rows ?? 0),
           total: kept?.kept_total === null || kept?.kept_total === undefined ? null : Number(kept.kept_total),
         },
+        // a row with no value in the measure is in no mean (as SQL's avg): the sum ÷ the rows that have one
+        mean:
+          input.mean &&
+          !input.count &&
+          kept?.kept_total !== null &&
+          kept?.kept_total !== undefined &&
+          Number(kept.kept_valued)
+            ? Number(kept.kept_total) / Number(kept.kept_valued)
+            : null,
+        valued: input.mean ? Number(kept?.kept_valued ?? 0) : null,
       };
     });
     const one = parts[0]!;
@@ -224,6 +247,8 @@ export const topN = defineTool({
       direction: input.direction,
       /** each label ranked by its count of rows (value), not its measure */
       counted: input.count,
+      /** the mean over the kept rows was asked (matched.mean; matched.by_currency[].mean when split) */
+      averaged: input.mean && !input.count,
       /** the first row left out by the limit when its value equals the last row's (a tie at the cut), else null */
       tied_past_limit: split ? null : one.tied,
       /** the filters the rows were kept to, as asked */
@@ -233,12 +258,18 @@ export const topN = defineTool({
         rows: parts.reduce((a, p) => a + p.matched.rows, 0),
         /** null when the rows are in several currencies and not converted: by_currency has one total each */
         total: split ? null : one.matched.total,
+        /** asked with mean: the measure summed over the kept rows ÷ those with a value (null when split by currency) */
+        mean: split ? null : one.mean,
+        /** asked with mean: the kept rows with a value in the measure (the mean's divisor) */
+        valued: split ? null : one.valued,
         by_currency: split
           ? parts.map((p) => ({
               currency: p.currency!,
               rows: p.matched.rows,
               total: p.matched.total,
               tied_past_limit: p.tied,
+              /** asked with mean: this currency's measure summed ÷ its rows with a value */
+              mean: p.mean,
             }))
           : [],
       },
