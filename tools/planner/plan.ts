@@ -1067,37 +1067,30 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   // a period of its event and a value, when every word is placed so (no metric's ranking read it above)
   // "biggest open deal": a state or value said inside the ranking's noun phrase keeps its rows too, never dropped
   const inside = top ? wordsInRanked(top[3]!, catalog) : [];
+  /** words the ranking cannot place: asked back, naming them, with the metrics the question did match */
+  const cantPlace = (unplaced: string[], where: string): Refusal => ({
+    ...refuse(catalog, `I can't place ${placeList(unplaced)} ${where}`),
+    kind: "clarify",
+    suggestions: suggestionsFor(
+      catalog,
+      metrics.map((m) => m.item),
+    ),
+    unplaced,
+  });
   if (top && (rest.length || inside.length)) {
     const ranked = planTopN(top, words, metrics, catalog);
     const kept = ranked.status === "plan" ? rowFilters(text, top, ranked.calls[0]!.input, catalog, at) : undefined;
     if (kept && ranked.status === "plan")
       return plan1("top_n", [{ ...ranked.calls[0]!, input: { ...ranked.calls[0]!.input, filters: kept } }]);
     if (ranked.status === "plan" && inside.length && !rest.length)
-      return {
-        status: "refusal",
-        reason: `I can't place ${placeList(inside)} in a ranking of ${String(ranked.calls[0]!.input.mart)}: no state, value or column of its rows says it`,
-        known_metrics: catalog.metrics.map((m) => m.name),
-        kind: "clarify",
-        suggestions: suggestionsFor(
-          catalog,
-          metrics.map((m) => m.item),
-        ),
-        unplaced: inside,
-      };
+      return cantPlace(
+        inside,
+        `in a ranking of ${String(ranked.calls[0]!.input.mart)}: no state, value or column of its rows says it`,
+      );
   }
   if (top && !WHICH_MOST.test(text)) {
     if (rest.length)
-      return {
-        status: "refusal",
-        reason: `I can't place ${placeList(rest)} in a ranking: it ranks a mart's rows as they stand now, with no period or filter`,
-        known_metrics: catalog.metrics.map((m) => m.name),
-        kind: "clarify",
-        suggestions: suggestionsFor(
-          catalog,
-          metrics.map((m) => m.item),
-        ),
-        unplaced: rest,
-      };
+      return cantPlace(rest, "in a ranking: it ranks a mart's rows as they stand now, with no period or filter");
     return planTopN(top, words, metrics, catalog);
   }
   if (top && !rest.length) {
