@@ -24,7 +24,8 @@ import { DECISIONS_DIR } from "../transform/decision-file.ts";
 import { currentPointer, type SnapshotSidecar } from "../warehouse/snapshots.ts";
 
 // 5: columns carry currency_column (a cache written before would rank an amount by the wrong currency)
-const VERSION = 5;
+// 6: a decision's label column carries its labels (values): a cache written before reads "high risk" as no label
+const VERSION = 6;
 
 /**
  * The resolved catalog (models with their built columns, metrics) written beside a snapshot when it is

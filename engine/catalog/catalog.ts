@@ -29,6 +29,8 @@ export interface CatalogColumn {
   synonyms?: string[];
   /** words that mean a set of the column's values ("late stage" → [Contract Sent, …]) */
   value_synonyms?: Record<string, (string | number | boolean)[]>;
+  /** every value the column can hold, when the project declares them (a decision's labels), built or not */
+  values?: string[];
   /** a money column: the column holding each row's currency for it (false: none of the row's columns) */
   currency_column?: string | false;
 }
@@ -188,7 +190,16 @@ function decisionMart(d: DecisionDef, models: Map<string, CatalogModel>): Catalo
     description: d.description ?? d.question,
     owner: d.owner,
     tags: ["decision"],
-    columns: [inputColumn(d.key), ...d.carry.map(inputColumn), ...DECISION_COLUMNS.map((c) => ({ ...c, pii: false }))],
+    columns: [
+      inputColumn(d.key),
+      ...d.carry.map(inputColumn),
+      // the label column holds one of the labels the decision declares ("what MRR sits in accounts at high risk")
+      ...DECISION_COLUMNS.map((c) => ({
+        ...c,
+        pii: false,
+        ...(c.name === "label" ? { values: Object.keys(d.labels) } : {}),
+      })),
+    ],
     testIds: [],
     upstreamModels: [...input.upstreamModels, input.name],
     downstreamModels: [],
@@ -286,6 +297,7 @@ export async function attachBuiltColumns(catalog: Catalog, db: Db): Promise<void
         pii: declared.get(c.name)?.pii ?? false,
         synonyms: declared.get(c.name)?.synonyms,
         value_synonyms: declared.get(c.name)?.value_synonyms,
+        ...(declared.get(c.name)?.values ? { values: declared.get(c.name)?.values } : {}),
         currency_column: declared.get(c.name)?.currency_column,
       })),
       ...m.columns.filter((c) => !cols.some((b) => b.name === c.name)),

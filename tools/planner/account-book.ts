@@ -14,7 +14,8 @@
 import type { Catalog, CatalogModel } from "../../engine/catalog/catalog.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
 import { resolvePeriod } from "../../engine/catalog/period.ts";
-import { findPeriods } from "./periods.ts";
+import { alternation, tiersSaid, valueFilter, valuesOf, valueWords } from "./account-values.ts";
+import { findPeriods, MONTH_NAMES } from "./periods.ts";
 import { rowsInterpretation } from "./understand.ts";
 
 const MY_BOOK =
@@ -83,9 +84,34 @@ function meanAsked(text: string): { ask: Ask; rest: string } | undefined {
 }
 
 const ROWS = String.raw`(?:paying\s+)?(?:accounts?|customers?|logos?|clients?|accts?)`;
-const TIERS = /\b(?:(?:on|in)\s+(?:the\s+)?)?(starter|growth|pro|enterprise)(?:\s+(?:plan|tier))?(?=\s|$)/;
-const RISK =
-  /\b(?:(?:that\s+are\s+|which\s+are\s+|are\s+)?(?:flagged|marked|labell?ed|rated|sitting|sit)\s+)?(?:(?:as|at)\s+)?(?:a\s+)?(high|medium|low)[\s-]+(?:churn[\s-]+)?risk\b|\b(?:(?:that\s+are\s+|which\s+are\s+|are\s+|is\s+)?(?:flagged\s+(?:as\s+)?)?)?at[\s-]risk(?:\s+of\s+(?:churn|churning|cancell?ing|cancell?ation))?\b/;
+
+/**
+ * The churn-risk labels said: "flagged high risk", "at medium churn risk", "marked healthy", and "at risk" — the
+ * label named so, else the one the decision's own metric counts as at risk (accounts_at_risk: label = 'high').
+ */
+function risksOf(catalog: Catalog, mart: CatalogModel | undefined, labels: Map<string, string[]>) {
+  if (!mart || !labels.size) return undefined;
+  const counted = catalog.metrics
+    .filter((m) => m.mart === mart.name)
+    .map((m) => /\blabel\s*=\s*'([^']+)'/.exec(m.expression ?? "")?.[1])
+    .find((l) => l !== undefined && labels.has(valueWords(l)));
+  const atRisk = labels.get("at risk")?.[0] ?? (counted ? labels.get(valueWords(counted))?.[0] : undefined);
+  const named = alternation([...labels.keys()]);
+  const re = new RegExp(
+    [
+      String.raw`\b(?:(?:that\s+are\s+|which\s+are\s+|are\s+)?(?:flagged|marked|labell?ed|rated|sitting|sit)\s+)?(?:(?:as|at)\s+)?(?:a\s+)?(${named})[\s-]+(?:churn[\s-]+)?risk\b`,
+      ...(atRisk
+        ? [
+            String.raw`\b(?:(?:that\s+are\s+|which\s+are\s+|are\s+|is\s+)?(?:flagged\s+(?:as\s+)?)?)?at[\s-]risk(?:\s+of\s+(?:churn|churning|cancell?ing|cancell?ation))?\b`,
+          ]
+        : []),
+      String.raw`\b(?:(?:that\s+are\s+|which\s+are\s+|are\s+|is\s+)?(?:flagged|marked|labell?ed|rated)\s+(?:as\s+)?)(${named})(?=\s|$)`,
+    ].join("|"),
+  );
+  // the phrase said, for valueFilter ("at risk" alone: the label counted at risk)
+  const said = (m: RegExpExecArray): string => m[1] ?? m[2] ?? atRisk!;
+  return { re, said };
+}
 const PAST_DUE =
   /\b(?:(?:that\s+are\s+|which\s+are\s+|are\s+|is\s+)?(?:currently\s+)?(?:past[\s-]due|in\s+dunning|delinquent|behind\s+on\s+(?:their\s+)?payments?))\b/;
 const NUM: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5 };
@@ -179,10 +205,16 @@ function accountRows(question: string, catalog: Catalog): Read | undefined {
   };
   const filters: Filter[] = [];
   let signal = false;
-  const risk = take(RISK);
-  if (risk) {
-    // "at risk" is what the decision labels high (its accounts_at_risk metric); a label a person rejected is none
-    filters.push({ column: "label", op: "=", value: risk[1] ?? "high" });
+  const riskMart = martWith(catalog, ["label", "plan_tier", "mrr", "confidence"]);
+  const healthMart = martWith(catalog, ["plan_tier", "open_tickets", "failed_payments_30d"]);
+  // the labels and tiers are the catalog's: a word of another project's ("enterprise", "high") is left unplaced
+  const labels = valuesOf(catalog, [riskMart], "label");
+  const risks = risksOf(catalog, riskMart, labels);
+  const risk = risks ? take(risks.re) : null;
+  if (risks && risk) {
+    // "at risk" is the label the decision counts as at risk (its accounts_at_risk metric); a label a person rejected
+    // is none
+    filters.push(valueFilter("label", labels, risks.said(risk)));
     filters.push({ column: "status", op: "!=", value: "rejected" });
     signal = true;
   }
@@ -224,8 +256,10 @@ function accountRows(question: string, catalog: Catalog): Read | undefined {
     });
     signal = true;
   }
-  const tier = take(TIERS);
-  if (tier) filters.push({ column: "plan_tier", op: "=", value: tier[1]! });
+  const tierValues = valuesOf(catalog, [healthMart, riskMart], "plan_tier");
+  const tiers = tiersSaid(tierValues);
+  const tier = tiers ? take(tiers) : null;
+  if (tier) filters.push(valueFilter("plan_tier", tierValues, tier[1]!));
   // ("which tier has the most MRR flagged high risk": a sum or a ranking with a signal says its rows by the signal)
   const rowsSaid = take(new RegExp(String.raw`\b${ROWS}\b`));
   // "customers on annual billing": those paying now, or every customer who ever was? only the paying ones are rows here
@@ -244,9 +278,7 @@ function accountRows(question: string, catalog: Catalog): Read | undefined {
   // by tier is these rows'
   if (head.ask.kind === "count" && !signal) return undefined;
   if (head.ask.kind === "sum" && head.ask.measure === "mrr" && !signal) return undefined;
-  const mart = risk
-    ? martWith(catalog, ["label", "plan_tier", "mrr", "confidence"])
-    : martWith(catalog, ["plan_tier", "open_tickets", "failed_payments_30d"]);
+  const mart = risk ? riskMart : healthMart;
   if (!mart) return undefined;
   const has = (c: string) => mart.columns.some((x) => x.name === c);
   const measure = head.ask.kind === "count" ? undefined : head.ask.measure;
@@ -382,7 +414,7 @@ function openDealMean(question: string, catalog: Catalog): Read | undefined {
  * losing around 20 accounts a month — what was it in October?" the count lost in October (the figure heard set
  * aside), "is less than 1% of our paying base past due" the share of paying customers past due.
  */
-const MONTH = String.raw`(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|q[1-4]`;
+const MONTH = `(?:${MONTH_NAMES})|q[1-4]`;
 const VERB: Record<string, string> = { losing: "lose", adding: "add" };
 const SAID: [RegExp, string | ((...m: string[]) => string)][] = [
   [
@@ -501,6 +533,12 @@ function planOf(read: Read, catalog: Catalog, at: Date, said: string): Plan {
     ]);
     const m = measure.replaceAll("_", " ").replace(/^mrr$/, "MRR");
     const label = `Average ${m} per ${input.label.replace(/_id$/, "").replaceAll("_", " ")}`;
+    // read as what is computed, "Average seats per customer over the rows of account health now (…), plan_tier =
+    // pro (…)", never as the count of rows it divides by ("Number of account health now …, their seats summed too")
+    const counted = `Number of ${mart.name.replaceAll("_", " ")} `;
+    const kept = reading.read_as.startsWith(counted)
+      ? reading.read_as.slice(counted.length).replace(/, their [^,]+ summed too$/, "")
+      : reading.read_as;
     return {
       status: "plan",
       intent: "count_rows",
@@ -508,7 +546,7 @@ function planOf(read: Read, catalog: Catalog, at: Date, said: string): Plan {
       interpretation: {
         ...reading,
         metric_label: label,
-        read_as: `${label} (${m} summed over the rows ÷ the number of the same rows): ${reading.read_as}`,
+        read_as: `${label} over the rows of ${mart.name.replaceAll("_", " ")} ${kept} (${m} summed over the rows ÷ the number of the same rows)`,
       },
     };
   }

@@ -7,6 +7,7 @@
  * other readings, which ask back).
  */
 import type { Catalog } from "../../engine/catalog/catalog.ts";
+import { tiersSaid, valueFilter, valuesOf } from "./account-values.ts";
 import { boundOp } from "./bound-op.ts";
 import { figureValue } from "./figure.ts";
 
@@ -14,7 +15,7 @@ export type SignalCount = {
   mart: string;
   measure: string;
   label: string;
-  filters: { column: string; op: string; value: string | number }[];
+  filters: { column: string; op: string; value: string | number | string[] }[];
 };
 
 type Signal = { said: RegExp; column: string; op: string; value: number };
@@ -62,7 +63,6 @@ const USAGE_DOWN =
 const QUIET =
   /\b(?:haven't|hasn't|have\s+not|has\s+not|not)\s+(?:been\s+(?:seen|active|around)|(?:logged|signed)\s+in|used\s+(?:the\s+(?:product|app)|it)|shown\s+up)(?:\s+(?:in|on|to)\s+the\s+(?:product|app))?\s+(?:for|in)\s+(?:more\s+than|over|longer\s+than)\s+(\d+|one|two|three|four|five|six|a)\s+(days?|weeks?)\b/;
 const SPAN: Record<string, number> = { a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 };
-const PLAN = /\b(?:(?:on|in)\s+(?:the\s+)?)?(starter|growth|pro|enterprise)(?:\s+(?:plan|tier))?\b/;
 const PAST_DUE = /\b(?:are\s+|is\s+)?past[\s-]due\b/;
 const MRR_BOUND =
   /\b(?:(?:who\s+|that\s+)?(?:pay|pays|paying)(?:\s+us)?\s+)?(over|above|more\s+than|under|below|less\s+than|at\s+least)\s+(\$\s?\d[\d,]*(?:\.\d+)?\s?k?|\d[\d,]*(?:\.\d+)?\s?k?\s+(?:dollars|bucks|usd))(?:\s+(?:a|per)\s+month|\s*\/\s*mo(?:nth)?)?(?![\w$])/;
@@ -121,8 +121,16 @@ export function signalCount(question: string, catalog: Catalog): SignalCount | u
     filters.push({ column: "days_since_last_seen", op: ">", value: /^week/.test(quiet[2]!) ? n * 7 : n });
     signal = true;
   }
-  const plan = take(PLAN);
-  if (plan) filters.push({ column: "plan_tier", op: "=", value: plan[1]! });
+  // the catalog's plan tiers (the decision that carries this mart's plan_tier has them built): another project's
+  // plans are read by their names, and the demo's words ("enterprise") are no plan of theirs
+  const tiers = valuesOf(
+    catalog,
+    [mart, ...catalog.marts().filter((m) => m.upstreamModels.includes(mart.name))],
+    "plan_tier",
+  );
+  const said = tiersSaid(tiers, String.raw`\b`);
+  const plan = said ? take(said) : null;
+  if (plan) filters.push(valueFilter("plan_tier", tiers, plan[1]!));
   if (take(PAST_DUE)) filters.push({ column: "status", op: "=", value: "past_due" });
   const bound = take(MRR_BOUND);
   if (bound) {

@@ -15,6 +15,8 @@ export function demoCatalog(): Catalog {
     ["mrr_monthly.currency", ["usd"]],
     ["pipeline_monthly.pipeline", ["Sales Pipeline", "Enterprise"]],
     ["deals_closed_monthly.pipeline", ["Sales Pipeline", "Enterprise"]],
+    // the plan tier the churn-risk decision carries from the health rows (its accounts_at_risk metric's dimension)
+    ["churn_risk.plan_tier", ["enterprise", "growth", "pro", "starter"]],
   ]);
   return catalog;
 }
