@@ -78,6 +78,13 @@ const FREE =
   /^(?:do|does|we|have|has|had|are|is|were|there|the|a|an|any|our|with|who|that|which|us|still|now|right|currently|today|at|moment|in|on|and|of|them|paying|single)$/;
 
 export function accountBound(question: string, catalog: Catalog): AccountBound | undefined {
+  // (no rows named, or no figure, "no" or negation said: nothing to read, no regex run)
+  const said = question.toLowerCase();
+  if (
+    !ROWS.test(said) ||
+    !/\d|\b(?:no|zero|single|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\b|n'?t\b/.test(said)
+  )
+    return undefined;
   const mart = accountsMart(catalog);
   if (!mart) return undefined;
   const cols = mart.columns as Column[];

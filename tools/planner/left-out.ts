@@ -1,6 +1,7 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import { metricPhraseList, stemOf } from "./lexicon.ts";
+import { saysNegation } from "./negation-words.ts";
 import type { Plan, PlannedCall, Refusal } from "./plan-types.ts";
 
 /**
@@ -30,10 +31,13 @@ const phraseSource = (p: string) =>
 const LEADS = String.raw`(?:not\s+counting|not\s+including|don'?t\s+count|do\s+not\s+count|without|excluding|exclude|excl\.?|except(?:\s+for)?|ignoring|ignore|leaving\s+out|leave\s+out|apart\s+from|aside\s+from|other\s+than|net\s+of|no)`;
 const OF_IT = String.raw`(?:\s+(?:in\s+it|in\s+there|of\s+(?:it|this|that|there)|included))?`;
 
-/** the left-out clause of a question for a phrase: its span, or undefined */
-function clauseOf(text: string, phrase: string): [number, number] | undefined {
+/** the three forms of a phrase left out, compiled once per phrase */
+const FORMS = new Map<string, RegExp[]>();
+function formsOf(phrase: string): RegExp[] {
+  let forms = FORMS.get(phrase);
+  if (forms) return forms;
   const p = phraseSource(phrase);
-  const forms = [
+  forms = [
     new RegExp(String.raw`[\s,;:—–(-]*\b${LEADS}\s+(?:the\s+|any\s+|all\s+)?${p}${OF_IT}\b`, "i"),
     new RegExp(
       String.raw`[\s,;:—–(-]*\b(?:leave|leaving|take|taking|strip|stripping|keep|keeping)\s+(?:the\s+|any\s+|all\s+)?${p}\s+out${OF_IT}\b`,
@@ -41,7 +45,16 @@ function clauseOf(text: string, phrase: string): [number, number] | undefined {
     ),
     new RegExp(String.raw`[\s,;:—–(-]*\b${p}\s+(?:aside|excluded|left\s+out|taken\s+out|stripped\s+out)\b`, "i"),
   ];
-  for (const re of forms) {
+  FORMS.set(phrase, forms);
+  return forms;
+}
+
+/** the left-out clause of a question for a phrase: its span, or undefined */
+function clauseOf(text: string, lower: string, phrase: string): [number, number] | undefined {
+  // (a phrase whose first word is not in the question is not said: no regex run)
+  const first = phrase.toLowerCase().split(/[\s_-]+/)[0]!;
+  if (!lower.includes(first.length > 4 && first.endsWith("s") ? first.slice(0, -1) : first)) return undefined;
+  for (const re of formsOf(phrase)) {
     const m = re.exec(text);
     if (m) return [m.index, m.index + m[0].length];
   }
@@ -53,22 +66,45 @@ function columnsOf(m: MetricDef): Set<string> {
   return new Set([...m.expression.matchAll(/\bsum\(\s*([a-z_][a-z0-9_]*)\s*\)/gi)].map((x) => x[1]!.toLowerCase()));
 }
 
-/** Whether a description names a part: one of its phrases, or the word its name starts with ("reactivation"). */
-function names(description: string, part: MetricDef, word?: string): boolean {
-  const stems = new Set((description.toLowerCase().match(/[a-z]+/g) ?? []).map((w) => stemOf(w)));
-  if (word) return stems.has(stemOf(word));
-  const first = part.name.split("_")[0]!;
-  if (first.length >= 5 && stems.has(stemOf(first))) return true;
-  return metricPhraseList(part).some((p) => {
-    const ws = p.toLowerCase().match(/[a-z]+/g) ?? [];
-    return ws.length === 1 && ws[0]!.length >= 5 && stems.has(stemOf(ws[0]!));
-  });
+/** A part's own words: the stems of its name and label that the number's name and label do not say ("reactivation"). */
+function ownWords(whole: MetricDef, part: MetricDef, word?: string): string[] {
+  if (word) return [stemOf(word.toLowerCase())];
+  const of = (m: MetricDef) =>
+    new Set(
+      [m.name.replaceAll("_", " "), m.label ?? ""].flatMap((p) => (p.toLowerCase().match(/[a-z]+/g) ?? []).map(stemOf)),
+    );
+  const theirs = of(whole);
+  return [...of(part)].filter((w) => w.length >= 3 && !theirs.has(w));
 }
 
-/** "Support tickets opened with priority high or urgent" holds "Support tickets opened": the part is the number narrowed */
+/**
+ * How the number's description names the part: "added" (said in a sum, "New + reactivation + …", "Deals won plus deals
+ * lost", or as one of what it counts, "converted or not"), "taken off" ("− churned", "before refunds", "less refunds":
+ * leaving it out would put it back, or means the number before it — asked back), or undefined (not named).
+ */
+function namedAs(whole: MetricDef, part: MetricDef, word?: string): "added" | "taken off" | undefined {
+  const tokens = (whole.description ?? "").toLowerCase().match(/[a-z]+|[+−–-]/g) ?? [];
+  const own = new Set(ownWords(whole, part, word));
+  let seen: "added" | "taken off" | undefined;
+  tokens.forEach((t, k) => {
+    if (!/^[a-z]+$/.test(t) || !own.has(stemOf(t))) return;
+    const near = [tokens[k - 2], tokens[k - 1]].filter(Boolean) as string[];
+    if (near.some((x) => /^(?:[−–-]|minus|less|before|after|net|excluding|without)$/.test(x))) seen = "taken off";
+    else seen ??= "added";
+  });
+  return seen;
+}
+
+/** "Support tickets opened with priority high or urgent" holds "Support tickets opened"; "Free trials that ended in
+ * the period and became paying" holds "Free trials that ended in the period" (the first clause of the number's own
+ * description): the part is the number narrowed */
 function narrows(whole: MetricDef, part: MetricDef): boolean {
-  const own = (whole.description ?? "").trim().replace(/[.]+$/, "").toLowerCase();
-  if (own.split(/\s+/).length < 2) return false;
+  const own = (whole.description ?? "")
+    .trim()
+    .split(/[,;(:.]/)[0]!
+    .trim()
+    .toLowerCase();
+  if (own.split(/\s+/).length < 3) return false;
   const theirs = (part.description ?? "").toLowerCase();
   return theirs.startsWith(own) && theirs.length > own.length;
 }
@@ -109,8 +145,9 @@ function leaveOut(
   const flows = whole.time_rollup === "sum" && part.time_rollup === "sum";
   // (only two flows of one mart are apart when no word ties them: a level, MRR, holds every movement of it; a negated
   // verb, "didn't convert", is a part of the number only when its description says so)
-  const named = names(whole.description ?? "", part, word) || narrows(whole, part);
-  if (!inFormula && flows && !word && !named) {
+  const how = namedAs(whole, part, word);
+  const within = narrows(whole, part);
+  if (!inFormula && flows && !word && !how && !within) {
     const note = `"${said.trim()}": ${partLabel} is not in ${wholeLabel} (${whole.description ?? whole.name}), so it is left out already`;
     return {
       ...plan,
@@ -123,10 +160,12 @@ function leaveOut(
   }
   const filters = ((main.input as { filters?: { dimension: string }[] }).filters ?? []) as { dimension: string }[];
   const shared = filters.every((f) => part.dimensions.includes(f.dimension));
-  if (inFormula || !flows || !named || whole.format !== part.format || !shared)
+  // taken off only when it is added in the number (or the number narrowed): "taken off" already, or not named, asks back
+  const added = within || how === "added";
+  if (inFormula || !flows || !added || how === "taken off" || whole.format !== part.format || !shared)
     return clarify(
       catalog,
-      `"${said.trim()}": ${named || inFormula ? `${partLabel} is part of ${wholeLabel}` : `I can't tell how ${partLabel} stands in ${wholeLabel}`}${inFormula ? ` (its formula reads it: ${whole.expression})` : ""}, and I can't take it out of that number here; ask for ${wholeLabel} and ${partLabel} and I'll give both`,
+      `"${said.trim()}": ${how === "taken off" ? `${wholeLabel} already takes ${partLabel} off (${whole.description}): "without" it could mean before it or net of it` : added || inFormula ? `${partLabel} is part of ${wholeLabel}` : `I can't tell how ${partLabel} stands in ${wholeLabel}`}${inFormula ? ` (its formula reads it: ${whole.expression})` : ""}, and I can't take it out of that number here; ask for ${wholeLabel} and ${partLabel} and I'll give both`,
     );
   const input = main.input as Record<string, unknown>;
   return {
@@ -209,13 +248,16 @@ function leftOutClause(text: string, catalog: Catalog, read: Read): Plan | Refus
 
 export function leftOutPart(typed: string, catalog: Catalog, read: Read): Plan | Refusal | undefined {
   const text = typed.replace(/[‘’]/g, "'").trim();
+  // (only a question that says a negation or an exclusion: negation-words.ts)
+  if (!saysNegation(text)) return undefined;
+  const lower = text.toLowerCase();
   // the phrases of other metrics said as left out, the longest first ("reactivation", the word a name starts with, too)
   const said: { part: MetricDef; span: [number, number] }[] = [];
   for (const part of catalog.metrics) {
     const first = part.name.split("_")[0]!;
     for (const phrase of [...metricPhraseList(part), ...(first.length >= 6 ? [first] : [])]) {
       if (phrase.trim().length < 4) continue;
-      const span = clauseOf(text, phrase);
+      const span = clauseOf(text, lower, phrase);
       if (span) said.push({ part, span });
     }
   }

@@ -42,6 +42,7 @@ import { readAverageMonth } from "./average-month.ts";
 import { readBiggestMove } from "./biggest-move.ts";
 import { readAutocorrected } from "./autocorrect.ts";
 import { leftOutPart } from "./left-out.ts";
+import { ratioByDimension } from "./ratio-by-dimension.ts";
 import { negatedUnitClash, readNegatedUnit } from "./negated-unit.ts";
 import { accountBound } from "./account-bounds.ts";
 import { signalCount } from "./account-signals.ts";
@@ -479,6 +480,8 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     dealDays(bare, planned, catalog, at, again) ??
     // "new MRR not counting win-backs", "trials that ended and didn't convert": a movement left out (left-out.ts)
     leftOutPart(bare, catalog, again) ??
+    // "ex-Enterprise ARPA": a ratio filtered by a dimension only its two sides declare (ratio-by-dimension.ts)
+    ratioByDimension(bare, planned, catalog, again) ??
     planned
   );
 }

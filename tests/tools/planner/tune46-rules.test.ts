@@ -193,3 +193,22 @@ describe("a value taken out: 'if you take Enterprise out', 'with Pro taken out'"
     expect(main(q)).toMatchObject({ metric: "mrr", filters: [{ dimension: "plan", op: "!=", value }] });
   });
 });
+
+describe("a ratio with a value left out of a dimension only its two sides declare: ARPA as MRR per plan customer", () => {
+  test.each([
+    ["ARPA excluding starter in Q3", "!=", "Starter", "2026-Q3"],
+    ["ex-Pro ARPA last month", "!=", "Pro", "last_month"],
+    ["average revenue per account in September, growth plan excluded", "!=", "Growth", "2026-09"],
+  ])("%p → mrr per plan_customers, plan %s %s", (q, op, value, period) => {
+    const filters = [{ dimension: "plan", op, value }];
+    expect(inputs(q)).toMatchObject([
+      { role: "left", metric: "mrr", period, filters },
+      { role: "per", metric: "plan_customers", period, filters },
+    ]);
+  });
+
+  test("ARPA with no plan said is ARPA; ARPA on a plan kept still asks back", () => {
+    expect(main("ARPA in October").metric).toBe("arpa");
+    expect(refusal("ARPA on Pro last month").status).toBe("refusal");
+  });
+});
