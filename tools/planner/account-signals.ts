@@ -55,7 +55,7 @@ const FAILED =
  * usage" — the last 30 days' events below the 30 days before (events_change_30d < 0)
  */
 const USAGE_DOWN =
-  /\b(?:(?:are|is)\s+)?(?:using|use|uses)\s+(?:the\s+product|the\s+app|it|us|dp)\s+less(?:\s+than\s+(?:(?:the|a)\s+month\s+before|before|last\s+month|the\s+(?:previous|prior)\s+(?:month|30\s+days)))?\b|\b(?:with\s+|whose\s+|where\s+)?(?:(?:product\s+)?usage|product\s+use|activity)\s+(?:is\s+|has\s+|was\s+)?(?:down|falling|dropping|declining|dropped|fell|shrinking)(?:\s+(?:from|vs\.?|versus|on)\s+(?:the\s+)?(?:month\s+before|last\s+month|previous\s+month|prior\s+month))?\b|\b(?:with\s+)?(?:falling|declining|dropping|shrinking|lower)\s+(?:product\s+)?(?:usage|use|activity)\b/;
+  /\b(?:(?:are|is)\s+)?(?:using|use|uses)\s+(?:the\s+product|the\s+app|it|us|dp)\s+less(?:\s+than\s+(?:(?:they|it|we)\s+did\s+)?(?:(?:the|a)\s+month\s+before|before|last\s+month|the\s+(?:previous|prior)\s+(?:month|30\s+days)))?\b|\b(?:with\s+|whose\s+|where\s+)?(?:(?:product\s+)?usage|product\s+use|activity)\s+(?:is\s+|has\s+|was\s+)?(?:down|falling|dropping|declining|dropped|fell|shrinking)(?:\s+(?:from|vs\.?|versus|on)\s+(?:the\s+)?(?:month\s+before|last\s+month|previous\s+month|prior\s+month))?\b|\b(?:with\s+)?(?:falling|declining|dropping|shrinking|lower)\s+(?:product\s+)?(?:usage|use|activity)\b/;
 /**
  * gone quiet (#15, batch 44): "haven't been seen in the product for more than two weeks", "not logged in for over 30
  * days" — the days since the account's last event above the span (a span with no "more than" is no bound: left)

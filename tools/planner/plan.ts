@@ -36,11 +36,15 @@ import { growthSaid } from "./growth-words.ts";
 import { withoutWordCodes } from "./code-values.ts";
 import { rowsShare } from "./rows-share.ts";
 import { leftOutBefore, sliceAskBack, slicesSaid } from "./slices.ts";
+import { combinedHits, negatedBefore } from "./value-negation.ts";
 import { compareSaid, eitherAsked } from "./compare-words.ts";
 import { readAverageMonth } from "./average-month.ts";
 import { readBiggestMove } from "./biggest-move.ts";
 import { readAutocorrected } from "./autocorrect.ts";
+import { leftOutPart } from "./left-out.ts";
+import { ratioByDimension } from "./ratio-by-dimension.ts";
 import { negatedUnitClash, readNegatedUnit } from "./negated-unit.ts";
+import { accountBound } from "./account-bounds.ts";
 import { signalCount } from "./account-signals.ts";
 import { rowBound } from "./row-bound.ts";
 import { dealDays } from "./deal-days.ts";
@@ -474,6 +478,10 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     readAutocorrected(bare, catalog, (q) => planQuestion(q, catalog, at)) ??
     readNegatedUnit(bare, catalog, (q) => planQuestion(q, catalog, at)) ??
     dealDays(bare, planned, catalog, at, again) ??
+    // "new MRR not counting win-backs", "trials that ended and didn't convert": a movement left out (left-out.ts)
+    leftOutPart(bare, catalog, again) ??
+    // "ex-Enterprise ARPA": a ratio filtered by a dimension only its two sides declare (ratio-by-dimension.ts)
+    ratioByDimension(bare, planned, catalog, again) ??
     planned
   );
 }
@@ -1036,6 +1044,7 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   if (!top) {
     const counted =
       signalPlan(text, catalog) ??
+      accountBoundPlan(text, catalog) ??
       boundPlan(text, catalog) ??
       readThreshold(text, catalog, at) ??
       readCreatedCount(text, catalog, at) ??
@@ -1739,6 +1748,14 @@ function boundPlan(text: string, catalog: Catalog): Plan | undefined {
   );
 }
 
+/** "paying accounts with fewer than 5 seats", "no open tickets": paying accounts by a bound (account-bounds.ts) */
+function accountBoundPlan(text: string, catalog: Catalog): Plan | undefined {
+  const counted = accountBound(text, catalog);
+  return (
+    counted && plan1("count_rows", [{ role: "main", name: "top_n", input: { ...counted, n: 1, direction: "top" } }])
+  );
+}
+
 /** "how many customers have an open ticket", "past due and on Pro": paying accounts counted by a signal (account-signals.ts) */
 function signalPlan(text: string, catalog: Catalog): Plan | undefined {
   const counted = signalCount(text, catalog);
@@ -1813,18 +1830,27 @@ function readValueCount(typed: string, catalog: Catalog, at: Date): Plan | undef
     const hits = Object.entries(col.value_synonyms ?? {}).flatMap(([phrase, values]) => {
       const m = new RegExp(`\\b${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).exec(text);
       // "outside the US", "excluding the UK": the value left out (slices.ts)
-      const out = m ? leftOutBefore(text, m.index) : undefined;
+      // ("that aren't past due", "no longer on a trial": value-negation.ts)
+      const lead = m ? leftOutBefore(text, m.index) : undefined;
+      const out = m ? (lead ?? negatedBefore(text, m.index)) : undefined;
       return m
-        ? [{ values, at: [out ?? m.index, m.index + m[0].length] as [number, number], out: out !== undefined }]
+        ? [
+            {
+              values,
+              at: [out ?? m.index, m.index + m[0].length] as [number, number],
+              out: out !== undefined,
+              soft: lead === undefined && out !== undefined,
+            },
+          ]
         : [];
     });
     // two values of one column said ("paying customers in Germany or France"): asked back, never the first; one
-    // value said twice ("in dunning — past due") is one filter
-    if (new Set(hits.map((h) => JSON.stringify(h.values.map(String).sort()))).size > 1) return undefined;
-    const hit = hits[0];
+    // value said twice ("in dunning — past due") is one filter; "paying … that aren't past due" is the paying values
+    // less past due (value-negation.ts)
+    const hit = hits.length ? combinedHits(hits) : undefined;
+    if (hits.length && !hit) return undefined;
     if (!hit) continue;
-    const values = hit.values.map(String);
-    if (hits.some((h) => h.out !== hit.out)) return undefined;
+    const values = hit.values;
     filters.push(
       values.length === 1
         ? { column: col.name, op: hit.out ? "!=" : "=", value: values[0]! }

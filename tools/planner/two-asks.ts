@@ -1,4 +1,5 @@
 import type { Plan, Refusal } from "./plan-types.ts";
+import { negationAmong } from "./negation-words.ts";
 import type { Interpretation } from "./understand.ts";
 
 /**
@@ -23,6 +24,9 @@ type Read = (question: string) => Plan | Refusal;
 
 export function readTwoAsks(typed: string, whole: Plan | Refusal, read: Read): Plan | undefined {
   if (whole.status !== "refusal" || whole.kind !== "clarify" || !whole.unplaced?.length) return undefined;
+  // a negation the catalog cannot place ("and didn't convert", "but not Tom's") is never a second ask set aside: the
+  // first part answered alone is the number the question left out (negation-words.ts)
+  if (negationAmong(whole.unplaced)) return undefined;
   const text = typed.replace(/[‘’]/g, "'").trim();
   const cut = SECOND_ASK.exec(text) ?? VERSUS_TARGET.exec(text);
   if (!cut) return nounPair(text, whole.unplaced, read);

@@ -1126,26 +1126,48 @@ function valueBound(tokens: Token[], catalog: Catalog): Set<number> {
  */
 const PARTIAL_LEAD = `(?:,\\s*)?\\b(?:${EXCLUSION_LEAD})\\s+(?:the\\s+)?`;
 const INCOMPLETE =
-  "(?:\\s*,?\\s*(?:since|as|because|which|given\\s+that)\\s+it\\s*(?:is|'s)\\s+(?:still\\s+|not\\s+yet\\s+)?(?:partial|incomplete|unfinished|in\\s+progress|ongoing|running|not\\s+(?:yet\\s+)?(?:over|complete|finished|closed|done)))";
+  "(?:\\s*[,;—–-]?\\s*(?:(?:since|as|because|which|given\\s+that)\\s+)?it\\s*(?:(?:is|'s)\\s+(?:still\\s+|not\\s+yet\\s+|only\\s+)?(?:partial|incomplete|unfinished|in\\s+progress|ongoing|running|not\\s+(?:yet\\s+)?(?:over|complete|finished|closed|done))|(?:isn'?t|is\\s+not|'s\\s+not)\\s+(?:yet\\s+)?(?:over|complete|finished|closed|done)|(?:(?:has|'s)\\s+)?(?:only\\s+)?just\\s+started))";
 const PARTIAL_MONTH = new RegExp(
   `${PARTIAL_LEAD}(?:(?:this|current|present|ongoing|running|latest|partial|incomplete|unfinished|in[\\s-]progress|open)\\s+)+month(?:\\s+(?:to\\s+date|so\\s+far))?${INCOMPLETE}?(?:\\s*,)?`,
 );
-const PARTIAL_NAMED = new RegExp(`${PARTIAL_LEAD}(${MONTH_NAMES})${INCOMPLETE}(?:\\s*,)?`);
-function partialMonthOut(text: string, at: Date): { text: string; said: string } | undefined {
+// (#15, batch 46: any month named, "tickets closed in Q3 apart from September", cut from the period's start or end)
+const PARTIAL_NAMED = new RegExp(
+  `${PARTIAL_LEAD}(${MONTH_NAMES})(?:\\s+(?:since|as|because)\\s+it\\s+(?:is|'s)\\s+(?:a\\s+)?(?:partial|incomplete|short)(?:\\s+month)?)?${INCOMPLETE}?(?:\\s*,)?`,
+);
+/** "ignore november, it's partial" / "(leave out November)": the lead and month said first, in brackets */
+function partialMonthOut(text: string, at: Date): { text: string; said: string; month?: string } | undefined {
   const m = PARTIAL_MONTH.exec(text);
   const n = m ? null : PARTIAL_NAMED.exec(text);
   const hit = m ?? n;
   if (!hit) return undefined;
-  if (n) {
-    const running = labelOf(truncate(at, "month"), "month").toLowerCase();
-    if (!running.startsWith(n[1]!.slice(0, 3))) return undefined;
-  }
   const said = hit[0].replace(/^[\s,]+|[\s,]+$/g, "");
+  const running = labelOf(truncate(at, "month"), "month").toLowerCase();
+  // (a month other than the running one is cut where the period is read: attemptWith)
+  const month = n && !running.startsWith(n[1]!.slice(0, 3)) ? n[1]! : undefined;
   return {
-    text: `${text.slice(0, hit.index)} ${text.slice(hit.index + hit[0].length)}`.replace(/\s{2,}/g, " ").trim(),
+    text: `${text.slice(0, hit.index)} ${text.slice(hit.index + hit[0].length)}`
+      .replace(/\(\s*\)/g, " ")
+      .replace(/\s{2,}/g, " ")
+      .trim(),
     said,
+    ...(month ? { month } : {}),
   };
 }
+
+/** The month named, within a period: its first and last day, or undefined when the period holds no such month. */
+function monthWithin(name: string, r: { start: string; end: string }): { start: string; end: string } | undefined {
+  const k = MONTH_INDEX[name.slice(0, 3).toLowerCase()];
+  if (k === undefined) return undefined;
+  for (let y = Number(r.start.slice(0, 4)); y <= Number(r.end.slice(0, 4)); y++) {
+    const start = `${y}-${String(k + 1).padStart(2, "0")}-01`;
+    const next = k === 11 ? `${y + 1}-01-01` : `${y}-${String(k + 2).padStart(2, "0")}-01`;
+    if (start >= r.start && start <= r.end) return { start, end: inclusiveEnd(next) };
+  }
+  return undefined;
+}
+const MONTH_INDEX: Record<string, number> = Object.fromEntries(
+  ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].map((m, i) => [m, i]),
+);
 
 function attemptWith(
   c: Candidate,
@@ -1155,7 +1177,7 @@ function attemptWith(
   catalog: Catalog,
   at: Date,
   fixes: [string, string][],
-  partialOut?: { said: string },
+  partialOut?: { said: string; month?: string },
 ): Attempt {
   const metric = c.metric;
   const kind = kindOf(metric);
@@ -1909,7 +1931,19 @@ function attemptWith(
   }
   // "excluding the current partial month": the period ends where the running month starts; a period inside that
   // month, or a level read now, has nothing left to read, and asks back
-  if (partialOut) {
+  if (partialOut?.month) {
+    // a month named left out: cut from the period's start or end; one in its middle (or outside it) asks back
+    const r = period === "latest" ? undefined : resolvePeriod(period, at);
+    // (a resolved period's end is the day after it)
+    const last = r && inclusiveEnd(r.end);
+    const cut = r && last && monthWithin(partialOut.month, { start: r.start, end: last });
+    if (!r || !last || !cut || (cut.start > r.start && cut.end < last) || (cut.start <= r.start && cut.end >= last))
+      return { unplaced: [`${partialOut.said} (left out of the middle of the period, or of no period said)`], partial };
+    const dayBefore = inclusiveEnd(cut.start);
+    const dayAfter = ymd(add(parseDate(cut.end), "day", 1));
+    period = cut.end >= last ? { start: r.start, end: dayBefore } : { start: dayAfter, end: last };
+    why.push(`"${partialOut.said}": ${cut.start.slice(0, 7)} left out, the period is ${period.start} to ${period.end}`);
+  } else if (partialOut) {
     const monthStart = ymd(truncate(at, "month"));
     const r = period === "latest" ? undefined : resolvePeriod(period, at);
     if (!r || r.start >= monthStart)
@@ -2057,7 +2091,20 @@ function attemptWith(
 }
 
 /** a value's clause negated ("not on Pro", "non-Enterprise", "that isn't Starter"), beside the shared leads */
-const NEGATION_BEFORE = new Set(["non", "not", "outside", "besides", "isn't", "isnt", "aren't", "arent"]);
+const NEGATION_BEFORE = new Set([
+  "non",
+  "not",
+  "outside",
+  "besides",
+  "isn't",
+  "isnt",
+  "aren't",
+  "arent",
+  "weren't",
+  "werent",
+  "wasn't",
+  "wasnt",
+]);
 const NEGATION_AFTER = new Set(["excluded", "aside"]);
 /** the shared exclusion leads (exclusion.ts) as words, longest first */
 const LEAD_WORDS = EXCLUSION_LEADS.map((p) => p.split(" ")).sort((a, b) => b.length - a.length);
@@ -2103,8 +2150,18 @@ export function negationAt(
   while (j < tokens.length && dimWords.has(tokens[j]!.stem)) after.push(j++);
   if (tokens[j] && NEGATION_AFTER.has(tokens[j]!.raw)) return [...after, j];
   if (tokens[j]?.raw === "left" && tokens[j + 1]?.raw === "out") return [...after, j, j + 1];
+  // "if you take Enterprise out", "with Enterprise taken out", "leaving Pro out" (#15, batch 46)
+  const verb = TAKE_OUT.has(tokens[i]?.raw ?? "") ? i : undefined;
+  if (verb !== undefined && tokens[j]?.raw === "out") {
+    let k = verb;
+    while (k > 0 && /^(?:if|when|you|we|once|after)$/.test(tokens[k - 1]!.raw) && verb - k < 2) k--;
+    return [...used, ...Array.from({ length: verb - k + 1 }, (_, d) => k + d), ...after, j];
+  }
+  if (tokens[j] && /^(?:taken|stripped|pulled|left)$/.test(tokens[j]!.raw) && tokens[j + 1]?.raw === "out")
+    return [...after, j, j + 1, ...(tokens[i]?.raw === "with" ? [i] : [])];
   return undefined;
 }
+const TAKE_OUT = new Set(["take", "taking", "took", "leave", "leaving", "strip", "stripping", "pull", "pulling"]);
 
 function findDimension(
   tokens: Token[],
