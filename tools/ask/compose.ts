@@ -316,7 +316,16 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1, p
     ? ` (${outs.map((x) => `${name(x)}, ${partial(x) ? "only partly in the period" : "still running"}`).join("; ")}, left out)`
     : "";
   const kind = byPeriod ? `${r.grain}s` : `${dim.replaceAll("_", " ")}s`;
-  if (place > 1) return placeLines(r, sorted, place, direction, name, label, `${ranked.length} ${kind}${left}`);
+  if (place > 1)
+    return placeLines(
+      r,
+      sorted,
+      place,
+      direction,
+      name,
+      label,
+      `${ranked.length}${r.truncated ? "+" : ""} ${kind}${left}`,
+    );
   if (n > 1) {
     // "top 3 plans by MRR": the n first, numbered; fewer when fewer have data, and said so
     const listed = sorted.slice(0, n);
@@ -325,7 +334,7 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1, p
     const measure = byPeriod ? label : label.replace(new RegExp(`\\s+by\\s+${dim.replaceAll("_", " ")}$`, "i"), "");
     const head = `${direction === "most" ? "Top" : "Bottom"} ${n} ${kind} by ${measure} ${during(r.period.label)}${asOfNote(r, first)}${fewer}:`;
     const lines = listed.map((row, i) => `  ${i + 1}. ${name(row)}  ${value(r, row.value, row)}`);
-    return [head, ...lines, ...(left ? [`  of ${ranked.length} ${kind}${left}`] : [])];
+    return [head, ...lines, ...(left ? [`  of ${ranked.length}${r.truncated ? "+" : ""} ${kind}${left}`] : [])];
   }
   const tie = second && second.value === first!.value;
   const head = tie
@@ -333,7 +342,9 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1, p
     : `${capital(name(first!))} has the ${direction} ${label} ${during(r.period.label)}: ${value(r, first!.value, first)}${asOfNote(r, first)}.`;
   const next =
     second && !tie
-      ? [`  next: ${name(second)} (${value(r, second.value, second)}), of ${ranked.length} ${kind}${left}`]
+      ? [
+          `  next: ${name(second)} (${value(r, second.value, second)}), of ${ranked.length}${r.truncated ? "+" : ""} ${kind}${left}`,
+        ]
       : [];
   return [head, ...next];
 }

@@ -79,7 +79,7 @@ export function recordsSaid(typed: string, at: Date): string {
   const checkB = new RegExp(
     String.raw`^(are|is|were|was)\s+(?:our\s+|the\s+)?(.+?)\s+${named}\s+(?:already\s+|now\s+|officially\s+|really\s+)?(?:our|the)\s+${SUPS}\s+(?:(month|week|quarter)\s+)?(?:ever|(?:we|i)(?:'ve| have)\s+(?:ever\s+)?(?:had|seen)|of\s+all\s+time)$`,
   );
-  const bare = t.replace(/[\s?!.]+$/, "");
+  const bare = t.replace(/[\s?!.…]+$/, "");
   const a = checkA.exec(bare);
   const b = a ? undefined : checkB.exec(bare);
   // any other check of a named bucket ("am I right that October was our record month") is belief.ts's to read
@@ -134,7 +134,7 @@ export function recordsSaid(typed: string, at: Date): string {
   if (t === text) return typed;
   if (!record || /\bever\b|\ball[\s-]time\b|\bof all time\b/.test(t)) return t;
   if (findPeriods(t, at).length) return t;
-  return `${t.replace(/[\s?!.]+$/, "")} ever`;
+  return `${t.replace(/[\s?!.…]+$/, "")} ever`;
 }
 
 const FIGURE = String.raw`(\$\s?\d[\d,]*(?:\.\d+)?\s?(?:k|m|mm|bn|thousand|million)?|\d[\d,]*(?:\.\d+)?\s?(?:k|m|mm|bn|thousand|million|%)?)(?![\w])`;
