@@ -140,15 +140,26 @@ function winnerLines(
   const want = byPeriod ? check.bucket : check.value?.toLowerCase();
   if (!want) return [];
   const name = byPeriod ? labelOf(parseDate(want), r.grain!) : check.value!;
-  if (running && key(running) === want) return [`So not yet: ${name} is still running, so it is not ranked.`];
+  // the named bucket's own figure is said with the verdict ("is October our best month": October's value, and where it
+  // stands against the record the head line names)
+  const own = (row: MetricRow) => formatValue(row.value!, r.format, rowCurrency(r, row));
+  if (running && key(running) === want) {
+    const sorted = [...ranked].sort((a, b) => (direction === "most" ? b.value! - a.value! : a.value! - b.value!));
+    const top = sorted[0];
+    const beats = top && (direction === "most" ? running.value! > top.value! : running.value! < top.value!);
+    return [
+      `So not yet: ${name} is still running, so it is not ranked; to date it is ${own(running)}${top && top !== running ? `, ${beats ? "already past" : "against"} the record's ${own(top)}` : ""}.`,
+    ];
+  }
   const named = ranked.find((x) => key(x) === want);
   if (!named) return [`So no: there is no ${r.label.toLowerCase()} for ${name} in what was ranked.`];
   const sorted = [...ranked].sort((a, b) => (direction === "most" ? b.value! - a.value! : a.value! - b.value!));
   const place = sorted.findIndex((x) => x.value === named.value);
   const tied = ranked.filter((x) => x.value === named.value).length;
-  if (place === 0 && tied > 1) return [`So partly: ${name} ties with ${tied - 1} other${tied > 2 ? "s" : ""} for it.`];
-  if (place === 0) return [`So yes: it was ${name}.`];
-  return [`So no: it was not ${name}, which ranks ${ordinal(place + 1)} of ${ranked.length}.`];
+  if (place === 0 && tied > 1)
+    return [`So partly: ${name} (${own(named)}) ties with ${tied - 1} other${tied > 2 ? "s" : ""} for it.`];
+  if (place === 0) return [`So yes: it was ${name} (${own(named)}).`];
+  return [`So no: it was not ${name} (${own(named)}), which ranks ${ordinal(place + 1)} of ${ranked.length}.`];
 }
 
 /** "is Germany our biggest market": a ranking of a mart's rows, its leader against the value named (leader.ts) */

@@ -2,7 +2,7 @@ import type { comparePeriods } from "../toolbox/compare-periods.ts";
 import type { describeMart } from "../toolbox/describe-mart.ts";
 import type { describeMetric } from "../toolbox/describe-metric.ts";
 import type { explainLineage } from "../toolbox/explain-lineage.ts";
-import { formatAge } from "../../engine/clock.ts";
+import { formatAge, now } from "../../engine/clock.ts";
 import { formatChange, formatValue, humanize, sparkline } from "../../engine/catalog/metric-format.ts";
 import type { Filter } from "../../engine/catalog/metric-query.ts";
 import type { getFreshness } from "../toolbox/get-freshness.ts";
@@ -307,10 +307,25 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1, p
   }
   const [first, second] = sorted;
   const label = /^[A-Z][a-z]/.test(r.label) ? r.label.charAt(0).toLowerCase() + r.label.slice(1) : r.label;
-  const left =
-    ranked.length < rows.length ? ` (${name(rows.find((x) => !ranked.includes(x))!)}, still running, left out)` : "";
+  const outs = rows.filter((x) => !ranked.includes(x));
+  const partial = (x: MetricRow) =>
+    String(x.period).slice(0, 10) < r.period.start.slice(0, 10) ||
+    (!r.period.toDate &&
+      ymd(add(parseDate(String(x.period).slice(0, 10)), r.grain ?? "day", 1)) > r.period.end.slice(0, 10));
+  const left = outs.length
+    ? ` (${outs.map((x) => `${name(x)}, ${partial(x) ? "only partly in the period" : "still running"}`).join("; ")}, left out)`
+    : "";
   const kind = byPeriod ? `${r.grain}s` : `${dim.replaceAll("_", " ")}s`;
-  if (place > 1) return placeLines(r, sorted, place, direction, name, label, `${ranked.length} ${kind}${left}`);
+  if (place > 1)
+    return placeLines(
+      r,
+      sorted,
+      place,
+      direction,
+      name,
+      label,
+      `${ranked.length}${r.truncated ? "+" : ""} ${kind}${left}`,
+    );
   if (n > 1) {
     // "top 3 plans by MRR": the n first, numbered; fewer when fewer have data, and said so
     const listed = sorted.slice(0, n);
@@ -319,7 +334,7 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1, p
     const measure = byPeriod ? label : label.replace(new RegExp(`\\s+by\\s+${dim.replaceAll("_", " ")}$`, "i"), "");
     const head = `${direction === "most" ? "Top" : "Bottom"} ${n} ${kind} by ${measure} ${during(r.period.label)}${asOfNote(r, first)}${fewer}:`;
     const lines = listed.map((row, i) => `  ${i + 1}. ${name(row)}  ${value(r, row.value, row)}`);
-    return [head, ...lines, ...(left ? [`  of ${ranked.length} ${kind}${left}`] : [])];
+    return [head, ...lines, ...(left ? [`  of ${ranked.length}${r.truncated ? "+" : ""} ${kind}${left}`] : [])];
   }
   const tie = second && second.value === first!.value;
   const head = tie
@@ -327,7 +342,9 @@ function argmaxLines(group: RoledResult[], direction: "most" | "least", n = 1, p
     : `${capital(name(first!))} has the ${direction} ${label} ${during(r.period.label)}: ${value(r, first!.value, first)}${asOfNote(r, first)}.`;
   const next =
     second && !tie
-      ? [`  next: ${name(second)} (${value(r, second.value, second)}), of ${ranked.length} ${kind}${left}`]
+      ? [
+          `  next: ${name(second)} (${value(r, second.value, second)}), of ${ranked.length}${r.truncated ? "+" : ""} ${kind}${left}`,
+        ]
       : [];
   return [head, ...next];
 }
@@ -406,13 +423,30 @@ function capital(x: string): string {
 }
 
 /** The buckets of a series that are whole: the one still running (a period to date) is left out, when others exist. */
-function wholeBuckets(r: MetricResult, rows: MetricRow[]): MetricRow[] {
+function wholeBuckets(r: MetricResult, all: MetricRow[]): MetricRow[] {
+  // a bucket that starts before the period ("the quietest week since July": the week of June 29) holds only part of
+  // it: left out when whole ones exist, as the running one is
+  // (and one that runs past the period's end, a flow's week still running at "since July"'s today)
+  const pastEnd = (x: MetricRow) =>
+    r.time_rollup !== "last" &&
+    ymd(add(parseDate(String(x.period).slice(0, 10)), r.grain!, 1)) > r.period.end.slice(0, 10);
+  const cut = r.grain
+    ? all.filter((x) => String(x.period).slice(0, 10) < r.period.start.slice(0, 10) || pastEnd(x))
+    : [];
+  const rows = cut.length && cut.length < all.length ? all.filter((x) => !cut.includes(x)) : all;
   if (!r.period.toDate) return rows;
-  const running = rows
-    .map((x) => String(x.period))
-    .sort()
-    .at(-1);
-  const whole = rows.filter((x) => String(x.period) !== running);
+  // rows asked for by value (a ranking of every day: planner/records.ts) hold the running bucket only if it ranks:
+  // it is the bucket of now, never merely the latest of those returned
+  const byValue = rows.some((x, i) => i > 0 && String(x.period) < String(rows[i - 1]!.period));
+  const running = byValue
+    ? r.grain
+      ? ymd(truncate(now(), r.grain))
+      : undefined
+    : rows
+        .map((x) => String(x.period))
+        .sort()
+        .at(-1);
+  const whole = rows.filter((x) => String(x.period).slice(0, 10) !== running?.slice(0, 10));
   return whole.length ? whole : rows;
 }
 
@@ -463,7 +497,19 @@ function meanVersusLine(month: RoledResult[], meanSide: RoledResult): string[] {
 
 /** A bucket said in full: "August 2026", "Q3 2026", "2025", "the week of 2026-11-09", "Nov 3, 2026". */
 function bucketName(start: string, grain: Grain): string {
+  // a day in full ("October 27, 2026"): the record day of a ranking is read aloud, never as "Oct 27"
+  if (grain === "day") return fullDay(start);
   return `${grain === "week" ? "the " : ""}${labelOf(parseDate(start.slice(0, 10)), grain)}`;
+}
+
+/** "October 27, 2026" */
+export function fullDay(start: string): string {
+  return parseDate(start.slice(0, 10)).toLocaleString("en-US", {
+    month: "long",
+    day: "numeric",
+    year: "numeric",
+    timeZone: "UTC",
+  });
 }
 
 function compareLines(o: Out<typeof comparePeriods>): string[] {
@@ -529,6 +575,7 @@ function bucketCountLines(group: RoledResult[], bound: Interpretation["threshold
         : bound.op === "<"
           ? v < bound.value
           : v <= bound.value;
+  if (bound.move || bound.pick) return recordLines(r, rows, pass, bound);
   const hits = rows.filter((row) => pass(row.value!));
   if (bound.streak) return streakLines(r, rows, pass, bound);
   const said = ({ ">": "above", ">=": "at or above", "<": "below", "<=": "at or below" } as const)[bound.op];
@@ -543,6 +590,69 @@ function bucketCountLines(group: RoledResult[], bound: Interpretation["threshold
   return [
     `${r.label} was ${said} ${limit} in ${hits.length} of the ${unit(rows.length)} of ${r.period.label}${named.length ? `: ${named.join(", ")}` : ""}.`,
   ];
+}
+
+/**
+ * "when did MRR first pass $50k" (the first or last bucket whose value passes the bound), "when did pipeline first go
+ * down" and "how many months in a row has MRR grown" (the bound on each bucket's change from the one before): named
+ * with the bucket's value, and the bucket before it.
+ */
+function recordLines(
+  r: MetricResult,
+  all: MetricRow[],
+  pass: (v: number) => boolean,
+  bound: NonNullable<Interpretation["threshold"]>,
+): string[] {
+  const rows = [...all].sort((a, b) => String(a.period).localeCompare(String(b.period)));
+  if (!rows.length) return [`There is no ${r.label} data for ${r.period.label}.`];
+  const name = (row: MetricRow) => bucketName(String(row.period), r.grain!);
+  const grain = r.grain!;
+  const running = r.period.toDate && r.time_rollup !== "last" ? rows.at(-1) : undefined;
+  const shown = (row: MetricRow) =>
+    `${value(r, row.value, row)}${row === running ? " to date" : ""}${r.time_rollup === "last" ? ` at its end` : ""}`;
+  const said = ({ ">": "above", ">=": "at or above", "<": "below", "<=": "at or below" } as const)[bound.op];
+  const limit =
+    r.format === "percent" ? `${Number((100 * bound.value).toPrecision(4))}%` : value(r, bound.value, rows[0]);
+  const moved = (i: number) => i > 0 && pass(rows[i]!.value! - rows[i - 1]!.value!);
+  if (bound.streak) {
+    // the run of buckets each above the one before, ending with the last (a bucket still running is not yet a rise)
+    const used = running && rows.length > 1 ? rows.slice(0, -1) : rows;
+    const lastRow = used.at(-1)!;
+    let k = 0;
+    while (k < used.length - 1 && moved(used.length - 1 - k)) k++;
+    const fromStart = k === used.length - 1;
+    if (!k)
+      return [
+        `${r.label} did not grow in ${name(lastRow)} (${value(r, lastRow.value, lastRow)}, vs ${value(r, used.at(-2)?.value ?? null, used.at(-2))} in ${used.at(-2) ? name(used.at(-2)!) : "the month before"}): a run of 0 months.`,
+      ];
+    const firstRun = used[used.length - k]!;
+    const before = used[used.length - k - 1]!;
+    return [
+      `${r.label} has grown ${k} month${k === 1 ? "" : "s"} in a row up to ${name(lastRow)} (${name(firstRun)} – ${name(lastRow)}, from ${value(r, before.value, before)} in ${name(before)} to ${value(r, lastRow.value, lastRow)})${fromStart ? `, every month since the data starts in ${name(rows[0]!)} (${k + 1} counting that first month's start from 0)` : `; ${name(before)} was no rise on ${used[used.length - k - 2] ? name(used[used.length - k - 2]!) : "the month before"}`}.`,
+    ];
+  }
+  const hit = (i: number) => (bound.move ? moved(i) : pass(rows[i]!.value!));
+  const order = rows.map((_, i) => i);
+  if (bound.pick === "last") order.reverse();
+  const i = order.find(hit);
+  const what = bound.move ? `${said === "below" ? "fell" : "rose"} from the ${grain} before` : `was ${said} ${limit}`;
+  if (i === undefined)
+    return [
+      `${r.label} never ${bound.move ? (said === "below" ? "fell from one " + grain + " to the next" : "rose from one " + grain + " to the next") : `was ${said} ${limit}`} in the data (${name(rows[0]!)} – ${name(rows.at(-1)!)}).`,
+    ];
+  const row = rows[i]!;
+  const prev = rows[i - 1];
+  const head = `${capital(name(row))} is the ${bound.pick} ${grain} ${/^[A-Z][a-z]/.test(r.label) ? r.label.charAt(0).toLowerCase() + r.label.slice(1) : r.label} ${what}: ${shown(row)}`;
+  const tail = bound.move
+    ? prev
+      ? `, from ${value(r, prev.value, prev)} in ${name(prev)}`
+      : ""
+    : bound.pick === "first" && prev
+      ? `; ${name(prev)} was ${value(r, prev.value, prev)}`
+      : bound.pick === "last" && rows[i + 1]
+        ? `; every ${grain} since has not been (${name(rows[i + 1]!)}: ${shown(rows[i + 1]!)})`
+        : "";
+  return [`${head}${tail}.`];
 }
 
 /** "for how many consecutive months has churn been above 3%": the run of passing months that ends with the last one */

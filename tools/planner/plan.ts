@@ -49,6 +49,7 @@ import { signalCount } from "./account-signals.ts";
 import { rowBound } from "./row-bound.ts";
 import { dealDays } from "./deal-days.ts";
 import { accountBook } from "./account-book.ts";
+import { readRecord, recordOrder, recordsSaid } from "./records.ts";
 import {
   amountWordsSaid,
   anyoneCountedSaid,
@@ -407,8 +408,9 @@ export function planQuestion(question: string, given: Catalog, at: Date = now())
   const bare = withoutNoise(typed, catalog);
   const world = worldRead(bare, at, (w) => targets.has(w));
   if (world.askBack) return { ...refuse(catalog, world.askBack), kind: "clarify" };
-  if (world.text === bare) return planRead(typed, catalog, at);
-  const planned = planRead(world.text, catalog, at);
+  // (a ranking of every day with data is asked for by value: records.ts)
+  if (world.text === bare) return recordOrder(planRead(typed, catalog, at));
+  const planned = recordOrder(planRead(world.text, catalog, at));
   if (planned.status !== "plan" || !planned.interpretation) return planned;
   return {
     ...planned,
@@ -548,12 +550,15 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // investor periods ("trailing quarter", "TTM through October", "delta vs prior month, Oct": investor-periods.ts)
   // support and product words ("the team resolved", "busiest support day", "least sticky": support-words.ts)
   // "how many people were in the app yesterday", "… over the last 7 days": DAU, WAU (app-people.ts)
+  // records said without "ever" ("record month for refunds", "what day did the backlog peak": records.ts)
   const spoken = slicesSaid(
     appPeopleSaid(
       compareSaid(
         supportSaid(
           shownInScaleSaid(
-            mostOnePaysSaid(rowStatesSaid(anyoneCountedSaid(wonAmountSaid(said ? said.rest : question)))),
+            mostOnePaysSaid(
+              rowStatesSaid(anyoneCountedSaid(wonAmountSaid(recordsSaid(said ? said.rest : question, at)))),
+            ),
           ),
         ),
       ),
@@ -601,6 +606,8 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   if (clash) return askBack(clash);
   // "how much business did we lose": churned MRR or deals lost — two numbers, asked back naming both
   const bucketed =
+    // "when did MRR first pass $50k", "how many months in a row has MRR grown": records.ts
+    readRecord(asked, catalog, at, (q) => planQuestionCore(q, catalog, at), askBack) ??
     readCompound(asked, at, (q) => planQuestionCore(q, catalog, at), askBack) ??
     readBucketCount(asked, catalog, at, askBack);
   const coreQ = (q: string) => planQuestionCore(q, catalog, at);

@@ -61,7 +61,15 @@ export interface Interpretation {
   /** the project vars (vars.excluded_*) whose test accounts the metric's mart leaves out, when it does */
   excluded_by?: string[];
   /** "in how many months did failed payments exceed 40": the buckets (of `grain`) whose value passes this bound */
-  threshold?: { op: ">" | ">=" | "<" | "<="; value: number; streak?: boolean };
+  threshold?: {
+    op: ">" | ">=" | "<" | "<=";
+    value: number;
+    streak?: boolean;
+    /** "when did MRR first pass 50k": the first (last) bucket that passes, named (records.ts) */
+    pick?: "first" | "last";
+    /** "when did pipeline first go down": the bound is on each bucket's change from the one before */
+    move?: boolean;
+  };
   /** "CMGR of MRR from March to September": the compound growth per month between the two month ends */
   compound?: { months: number };
   /** "the median monthly cash collected": the middle of the buckets' values rather than their mean */
