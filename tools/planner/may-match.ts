@@ -7,9 +7,13 @@
  * `literalsOf` reads the words every match must contain from the pattern's source, conservatively, so `mayMatch` is
  * false only when the pattern cannot match; otherwise the pattern runs as before.
  *
- * EXPERIMENT, not a gain yet (bench/ANALYSIS.md, "The ask row, fifth pass"): reading the sources at run time costs
- * about what the skipped compiles save. The literals would have to be worked out at build time.
+ * Reading the sources at run time costs about what the skipped compiles save (bench/ANALYSIS.md, "The ask row,
+ * fifth pass"), so the literals are read at build time: scripts/gen-may-match.ts plans the dev questions, reads every
+ * pattern met and writes may-match.generated.ts, keyed by each pattern's flags and source. A pattern not in the table
+ * (new, or changed since) is never skipped: a stale table costs speed, never an answer.
  */
+
+import { STORED_LITERALS } from "./may-match.generated.ts";
 
 /** literals of which a match contains at least one */
 type AnyOf = readonly string[];
@@ -217,6 +221,32 @@ function braces(src: string, at: number): number {
   return src[i] === "}" ? i + 1 : -1;
 }
 
+/** each pattern's literals from the stored table, by the pattern object */
+const stored = new WeakMap<RegExp, readonly AnyOf[]>();
+/** generating the table: every pattern met, with the literals read from its source */
+let met: Map<string, readonly AnyOf[]> | undefined;
+
+/** The literals of `re` as stored at build time (may-match.generated.ts); none for a pattern not in the table. */
+function storedLiteralsOf(re: RegExp): readonly AnyOf[] {
+  let found = stored.get(re);
+  if (!found) {
+    const key = `${re.flags}/${re.source}`;
+    if (met) {
+      found = literalsOf(re);
+      met.set(key, found);
+    } else found = STORED_LITERALS[key] ?? NONE;
+    stored.set(re, found);
+  }
+  return found;
+}
+
+/** scripts/gen-may-match.ts: read every pattern met from its source and keep it; returns what was met so far. */
+export function collectPatterns(on: boolean): Map<string, readonly AnyOf[]> {
+  const out = met ?? new Map();
+  met = on ? out : undefined;
+  return out;
+}
+
 let verifying = false;
 /** Tests: every skip is checked against the pattern itself, and one that would have matched throws. */
 export function verifySkips(on: boolean): void {
@@ -228,7 +258,7 @@ let lastLower = "";
 
 /** False only when `re` cannot match `text`: a literal every match contains is not in it. */
 export function mayMatch(re: RegExp, text: string): boolean {
-  const need = literalsOf(re);
+  const need = storedLiteralsOf(re);
   if (!need.length) return true;
   let hay = text;
   if (re.flags.includes("i")) {
