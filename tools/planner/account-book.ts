@@ -17,6 +17,7 @@ import { resolvePeriod } from "../../engine/catalog/period.ts";
 import { alternation, tiersSaid, valueFilter, valuesOf, valueWords } from "./account-values.ts";
 import { findPeriods, MONTH_NAMES } from "./periods.ts";
 import { rowsInterpretation } from "./understand.ts";
+import { execSaid, replaceSaid, testSaid } from "./may-match.ts";
 
 const MY_BOOK =
   /\b(?:my|mine)\s+(?:own\s+)?(?:book(?:\s+of\s+business)?|portfolio|accounts|territory|patch)\b|\bthe\s+accounts\s+i\s+(?:own|manage|look\s+after|cover|run)\b/;
@@ -65,13 +66,13 @@ function meanAsked(text: string): { ask: Ask; rest: string } | undefined {
   rest = said.slice(hit[0]![0].length);
   let measure = hit[1];
   if (measure === "tickets") {
-    const opened = OPENED_30D.exec(rest);
+    const opened = execSaid(OPENED_30D, rest);
     if (opened) {
       measure = "tickets_last_30d";
       rest = rest.replace(opened[0], " ");
-    } else if (HAVE_OPEN.test(rest)) {
+    } else if (testSaid(HAVE_OPEN, rest)) {
       measure = "open_tickets";
-      rest = rest.replace(HAVE_OPEN, " ");
+      rest = replaceSaid(rest, HAVE_OPEN, " ");
     } else return undefined;
   }
   // the rows each one is of: "of a", "per", "does each … have", "has every … opened"
@@ -272,7 +273,7 @@ function accountRows(question: string, catalog: Catalog): Read | undefined {
   const left = text
     .split(/[\s,—–-]+/)
     .filter(Boolean)
-    .filter((w) => !FREE.test(w));
+    .filter((w) => !testSaid(FREE, w));
   if (left.length) return undefined;
   // a count by a tier alone ("how many enterprise accounts") is a metric's; a signal, a sum of a column or a ranking
   // by tier is these rows'
@@ -456,7 +457,7 @@ const SAID: [RegExp, string | ((...m: string[]) => string)][] = [
 
 function csWordsSaid(question: string): string {
   let out = question;
-  for (const [re, to] of SAID) out = out.replace(re, to as string);
+  for (const [re, to] of SAID) out = replaceSaid(out, re, to as string);
   return out.replace(/\s{2,}/g, " ").trim();
 }
 
@@ -477,14 +478,14 @@ function involuntary(question: string, catalog: Catalog, at: Date): Plan | undef
     );
   if (!mart || !head) return undefined;
   let text = ` ${text0.slice(head[0].length)} `;
-  const why = INVOLUNTARY.exec(text);
+  const why = execSaid(INVOLUNTARY, text);
   if (!why) return undefined;
   text = text.replace(why[0], " ");
   const periods = findPeriods(text.trim(), at);
   if (periods.length !== 1) return undefined;
   const p = periods[0]!;
   const rest = text.trim();
-  const left = `${rest.slice(0, p.start)} ${rest.slice(p.end)}`.split(/\s+/).filter((w) => w && !FREE.test(w));
+  const left = `${rest.slice(0, p.start)} ${rest.slice(p.end)}`.split(/\s+/).filter((w) => w && !testSaid(FREE, w));
   if (left.length) return undefined;
   const r = resolvePeriod(p.period, at);
   const input = {
@@ -592,7 +593,7 @@ export function accountBook(
   // (a question trailing off in an ellipsis is asked as one ending in a question mark)
   const question = typed.replace(/\s*…+\s*$/, "?");
   const text = lower(question);
-  if (MY_BOOK.test(text))
+  if (testSaid(MY_BOOK, text))
     return {
       status: "refusal",
       kind: "clarify",

@@ -10,6 +10,7 @@ import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { tiersSaid, valueFilter, valuesOf } from "./account-values.ts";
 import { boundOp } from "./bound-op.ts";
 import { figureValue } from "./figure.ts";
+import { replaceSaid, testSaid } from "./may-match.ts";
 
 export type SignalCount = {
   mart: string;
@@ -142,11 +143,11 @@ export function signalCount(question: string, catalog: Catalog): SignalCount | u
   if (!signal && filters.length < 2) return undefined;
   if (!plan && !signal) return undefined;
   if (!take(ROWS)) return undefined;
-  text = text.replace(COUNT, " ");
+  text = replaceSaid(text, COUNT, " ");
   const left = text
     .split(/[\s,—–-]+/)
     .filter(Boolean)
-    .filter((w) => !FREE.test(w));
+    .filter((w) => !testSaid(FREE, w));
   if (left.length) return undefined;
   return { mart: mart.name, measure: "mrr", label: "customer_id", filters };
 }

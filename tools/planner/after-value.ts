@@ -1,5 +1,6 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
+import { execSaid } from "./may-match.ts";
 
 /**
  * A ranking with a named value set aside (#15, batch 34): "and after the US, which country has the most paying
@@ -38,8 +39,8 @@ function valuesNamed(catalog: Catalog, mart: string, column: string, said: strin
 
 export function afterValue(bare: string, catalog: Catalog, again: Again): Plan | undefined {
   const text = bare.trim().replace(/[?!.]+$/, "");
-  const lead = LEADING.exec(text);
-  const trail = lead ? undefined : TRAILING.exec(text);
+  const lead = execSaid(LEADING, text);
+  const trail = lead ? undefined : execSaid(TRAILING, text);
   const [said, question] = lead ? [lead[1]!, lead[2]!] : trail ? [trail[2]!, trail[1]!] : [];
   if (!said || !question || said.split(/\s+/).length > 4) return undefined;
   const planned = again(question);

@@ -1,4 +1,5 @@
 import { MONTH_NAMES } from "./periods.ts";
+import { execSaid, replaceSaid } from "./may-match.ts";
 
 /**
  * The shorthand of dashboards and spreadsheets (issue #15, batch 23), written as the words it stands for before
@@ -67,7 +68,7 @@ const AS_TYPED: [RegExp, string][] = ANALYST_SHORTHAND.map(([re, to]) => [new Re
  */
 export function analystSaid(question: string): string {
   let out = question.replace(/(?<=[a-z])\s*\/\s*(day|week|month|quarter)\b/gi, " per $1");
-  for (const [re, to] of AS_TYPED) out = out.replace(re, to);
+  for (const [re, to] of AS_TYPED) out = replaceSaid(out, re, to);
   return out;
 }
 
@@ -84,7 +85,7 @@ const SAME_LAST_YEAR =
  * earlier periods (September, October 2025) — each gives another number, so the question is asked back naming both.
  */
 export function shiftClash(question: string): string | undefined {
-  const back = SAME_LAST_YEAR.exec(question);
+  const back = execSaid(SAME_LAST_YEAR, question);
   if (!back) return undefined;
   for (const [re, unit] of UNIT_OVER_UNIT) {
     const m = re.exec(question);

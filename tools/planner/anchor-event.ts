@@ -1,3 +1,4 @@
+import { execSaid } from "./may-match.ts";
 /**
  * A period anchored on an event the catalog does not date (#15, batch 33): "since the launch", "since we raised",
  * "after the rebrand", "since the new pricing", "before the price change". No model or var says when a launch, a
@@ -15,7 +16,7 @@ const BARE_LAUNCH = /^(?:since|from)\s+(?:launch|(?:we|the\s+company)\s+(?:first
 
 /** The ask-back for a period anchored on an undated event, or undefined when none is said. */
 export function anchorEventAskBack(text: string): string | undefined {
-  const said = ANCHOR.exec(text);
+  const said = execSaid(ANCHOR, text);
   if (!said) return undefined;
   // "total cash collected since launch", "since we launched": the company's whole life, i.e. all time (dated by the
   // data's first row) — only a launch of something ("the launch", "since we launched v2") is an event to date

@@ -1,5 +1,6 @@
 import { parseDate, resolvePeriod } from "../../engine/catalog/period.ts";
 import { findPeriods } from "./periods.ts";
+import { execSaid, testSaid } from "./may-match.ts";
 
 /**
  * "How many people used the app" over a day or a whole week (#15, batch 33): distinct people active in the period,
@@ -17,8 +18,8 @@ const MEAN =
   /\b(?:average|avg|mean|typical|normal|per\s+day|a\s+day|each\s+day|every\s+day|daily|per\s+week|a\s+week)\b/i;
 
 export function appPeopleSaid(text: string, at: Date): string {
-  const said = SAID.exec(text);
-  if (!said || MEAN.test(text)) return text;
+  const said = execSaid(SAID, text);
+  if (!said || testSaid(MEAN, text)) return text;
   const periods = findPeriods(text.toLowerCase(), at);
   if (periods.length !== 1) return text;
   const p = resolvePeriod(periods[0]!.period, at);

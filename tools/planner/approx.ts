@@ -4,6 +4,7 @@ import { oneValue, unitFits } from "./checks.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
 import { normalize } from "./text.ts";
 import type { Check } from "./understand.ts";
+import { execSaid, replaceSaid } from "./may-match.ts";
 
 /**
  * A half-remembered figure to check (#15, batch 24): "I think MRR was around 60k in September, right?", "we had about
@@ -50,10 +51,10 @@ export function readApprox(question: string): Approx | undefined {
     .trim();
   if (/[.?!;]\s+\S/.test(text)) return undefined;
   let t = text;
-  for (let i = 0; i < 3; i++) t = t.replace(TAIL, "").replace(LEAD, "").trim();
+  for (let i = 0; i < 3; i++) t = replaceSaid(t, TAIL, "").replace(LEAD, "").trim();
   if (t === text) return undefined;
-  const a = APPROX.exec(t);
-  const n = a ? undefined : NEGATIVE.exec(t);
+  const a = execSaid(APPROX, t);
+  const n = a ? undefined : execSaid(NEGATIVE, t);
   if (!a && !n) return undefined;
   const m = (a ?? n)!;
   const figure = a ? (a[1] ?? a[3])! : "0";

@@ -8,6 +8,7 @@ import { wordsOf } from "./text.ts";
 import { filterText, understand, type Interpretation, type Understood } from "./understand.ts";
 import { shorthandSaid } from "./vocabulary.ts";
 import { filterOnWhole, wholeFilterAskBack } from "./share-whole.ts";
+import { execSaid } from "./may-match.ts";
 
 /**
  * Two metrics in one question: "new minus churned MRR last month" (a difference), "tickets per customer last month"
@@ -82,7 +83,7 @@ export function readArithmetic(
   catalog: Catalog,
   at: Date,
 ): ArithmeticRead | ArithmeticAskBack | undefined {
-  const m = MINUS.exec(text) ?? PER.exec(text);
+  const m = execSaid(MINUS, text) ?? execSaid(PER, text);
   if (!m) return undefined;
   const op: ArithmeticOp = PER.test(m[0]) ? "per" : "minus";
   if (namedByOneMetric(text, catalog, op === "per" ? PER : MINUS)) return undefined;
@@ -288,8 +289,8 @@ const PART_SHARE_OF =
  * only a part that names a filter is one; otherwise undefined, and the question is read (or asked back) as before.
  */
 export function readShare(text: string, catalog: Catalog, at: Date): ArithmeticRead | ArithmeticAskBack | undefined {
-  const a = SHARE_OF.exec(text);
-  const b = a ? undefined : PART_SHARE_OF.exec(text);
+  const a = execSaid(SHARE_OF, text);
+  const b = a ? undefined : execSaid(PART_SHARE_OF, text);
   // "how many of our deals are …": the count cue stays with the part ("how many" prefers a count to an amount)
   const said = a
     ? (a[1] ?? `how ${a[2]!.replace(/^(much|many) of\s+(?:(?:our|the|all)\s+)?/, "$1 ")}`)

@@ -5,6 +5,7 @@ import { findPeriods } from "./periods.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
 import { normalize } from "./text.ts";
 import { understand } from "./understand.ts";
+import { execSaid, replaceSaid, testSaid } from "./may-match.ts";
 
 /**
  * A question asked in another tool's words (issue #15, batch 21): the tool it was read in ("ProfitWell's New
@@ -125,7 +126,7 @@ export function asideOf(typed: string): Aside | undefined {
       return "";
     });
   // "I mean the ChartMogul one: churned customers over …" to the sentence's end
-  const meant = MEANT.exec(text);
+  const meant = execSaid(MEANT, text);
   if (meant) {
     const rest = text.slice(meant.index + meant[0].length);
     const end = /[.!?](?:\s|$)/.exec(rest);
@@ -219,7 +220,7 @@ function termsOf(side: string, catalog: Catalog, at: Date): Term[] | undefined {
   const unit = /\b(mrr|arr)$/.exec(parts.at(-1) ?? "")?.[1];
   const out: Term[] = [];
   for (const raw of parts) {
-    const atStart = AT_START.test(raw);
+    const atStart = testSaid(AT_START, raw);
     AT_START.lastIndex = 0;
     let term = raw
       .replace(AT_START, " ")
@@ -385,7 +386,7 @@ export function grewFaster(
   planAgain: (q: string) => Plan | Refusal,
 ): Plan | undefined {
   const text = normalize(typed);
-  const said = GREW_FASTER.exec(text);
+  const said = execSaid(GREW_FASTER, text);
   if (!said) return undefined;
   const rest = text.slice(0, said.index).replace(/:\s*/g, " ").trim();
   const p = planAgain(rest);
@@ -425,12 +426,12 @@ export function titleRanking(
   const [title, asked] = parts as [string, string];
   const t = /^(.+?)\s+by\s+([a-z][a-z ]{1,24}?)(?:\s*,\s*(.+))?$/.exec(title);
   if (!t || !/^(?:and\s+)?(?:who|whose|which)\b/.test(asked)) return undefined;
-  const rank = RANK_WORD.exec(asked);
+  const rank = execSaid(RANK_WORD, asked);
   if (!rank) return undefined;
   const [, named, dim, period] = t as unknown as [string, string, string, string | undefined];
   if (period && !findPeriods(period, at).length) return undefined;
-  if (findPeriods(asked.replace(NOW_WORD, " "), at).length) return undefined;
-  const now = NOW_WORD.exec(asked)?.[0];
+  if (findPeriods(replaceSaid(asked, NOW_WORD, " "), at).length) return undefined;
+  const now = execSaid(NOW_WORD, asked)?.[0];
   if (now && period) return undefined;
   const most = /^(?:least|smallest|lowest|fewest)$/.test(rank[1]!) ? "least" : "most";
   const question = `which ${dim} has the ${most} ${named}${period ? ` in ${period}` : ""}${now ? ` ${now}` : ""}`;
@@ -444,7 +445,7 @@ export function titleRanking(
   const dims = new Set(stemsOf(dim));
   const free =
     /\b(?:who|whose|which|one|is|was|has|had|have|closed|the|a|most|biggest|largest|highest|greatest|top|best|least|smallest|lowest|fewest)\b/g;
-  const words = stemsOf(asked.replace(NOW_WORD, " ").replace(free, " "));
+  const words = stemsOf(replaceSaid(asked, NOW_WORD, " ").replace(free, " "));
   if (!words.every((w) => STOP.has(w) || own.has(w) || dims.has(w))) return undefined;
   return {
     ...p,

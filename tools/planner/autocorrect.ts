@@ -1,6 +1,7 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { lexiconOf } from "./lexicon.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
+import { replaceSaid } from "./may-match.ts";
 
 /**
  * A phone's autocorrect of a catalog word (issue #15, batch 37): the jargon a keyboard does not know is turned into the
@@ -28,7 +29,7 @@ export function readAutocorrected(
 ): Plan | undefined {
   const lexicon = lexiconOf(catalog);
   const fixes: string[] = [];
-  const text = question.replace(SAID, (m) => {
+  const text = replaceSaid(question, SAID, (m) => {
     const meant = AUTOCORRECTED[m.toLowerCase()]!;
     // (a catalog that names the typed word itself reads it as typed: a plan called "Church" stays a plan)
     if (lexicon.targets.has(m.toLowerCase()) || !lexicon.words.has(meant)) return m;

@@ -1,4 +1,5 @@
 import type { Plan, PlannedCall, Refusal } from "./plan-types.ts";
+import { execSaid } from "./may-match.ts";
 
 /**
  * "How does October's new MRR compare to our average month this year", "new customers in October compared to the
@@ -33,12 +34,12 @@ export function readAverageMonth(text: string, side: (q: string) => Plan | Refus
     .trim();
   let monthSaid: string | undefined;
   let year: string | undefined;
-  const busy = BUSIER.exec(q);
+  const busy = execSaid(BUSIER, q);
   if (busy) {
     monthSaid = `tickets opened in ${busy[1]}${busy[2] ? ` ${busy[2]}` : ""}`;
     year = busy[3];
   } else {
-    const against = AGAINST_AVERAGE.exec(q);
+    const against = execSaid(AGAINST_AVERAGE, q);
     if (!against) return undefined;
     monthSaid = against[1]!.replace(/^(?:is|was)\s+/, "");
     year = against[2];

@@ -7,6 +7,7 @@ import type { Plan, Refusal } from "./plan-types.ts";
 import { findPeriods } from "./periods.ts";
 import { readLeader } from "./leader.ts";
 import { type Interpretation, rowsInterpretation } from "./understand.ts";
+import { execSaid } from "./may-match.ts";
 
 /**
  * Belief checks (#15, batch 18): a yes/no question whose answer is the number that settles it. Each form here is
@@ -194,7 +195,7 @@ export function readBelief(typed: string, catalog: Catalog, at: Date, core: Core
   const leader = readLeader(text, catalog, at, core);
   if (leader) return leader;
   // superlative over periods, a bucket named: the ranking of the buckets, and whether the named one leads it
-  const nb = NAMED_BUCKET.exec(text);
+  const nb = execSaid(NAMED_BUCKET, text);
   if (nb) {
     const [, named, sup, grain, ever, rest] = nb;
     const start = bucketStart(named!, grain!, at);
@@ -203,7 +204,7 @@ export function readBelief(typed: string, catalog: Catalog, at: Date, core: Core
       if (ranking(plan, "period")) return withCheck(plan, { kind: "winner", named: named!, bucket: start }, named!);
     }
   }
-  const tb = THE_BUCKET.exec(text);
+  const tb = execSaid(THE_BUCKET, text);
   if (tb) {
     const [, named, grain, rest] = tb;
     const start = bucketStart(named!, grain!, at);
@@ -214,7 +215,7 @@ export function readBelief(typed: string, catalog: Catalog, at: Date, core: Core
     }
   }
   // a person named as the top of a ranking: the ranking of owners, and whether the named one leads it
-  const np = NAMED_PERSON.exec(text);
+  const np = execSaid(NAMED_PERSON, text);
   if (np) {
     const owner = ownerNamed(np[1]!, catalog);
     const rest = np[2]!.trim();
@@ -256,7 +257,7 @@ export function readBelief(typed: string, catalog: Catalog, at: Date, core: Core
     const read = pair(m[1]!, `${m[2]!} ${m[3] ?? ""}`, "bigger", m[0]);
     if (read) return read;
   }
-  const cv = COVERS.exec(text);
+  const cv = execSaid(COVERS, text);
   if (cv) {
     // "the MRR we lost to cancellations": the relative clause is the metric's own words
     const b = cv[2]!.replace(/\b(?:that\s+)?we\s+(lost|churned|gave up|shed)\b/, "$1");
@@ -323,13 +324,13 @@ export function readBelief(typed: string, catalog: Catalog, at: Date, core: Core
       interpretation: { ...interpretation, check: { kind: "share", ...bound, of: measure ? "total" : "rows" } },
     } satisfies Plan;
   };
-  const si = SHARE_IS.exec(text);
+  const si = execSaid(SHARE_IS, text);
   if (si) {
     const bound = { op: boundOp(si[2]!), value: fraction(si[3]!) };
     const read = share(si[1]!, si[4]!, bound, si[0]) ?? rows(si[1]!, splitPeriod(si[4]!, at)[0], bound, si[0]);
     if (read) return read;
   }
-  const sm = SHARE_MOST.exec(text);
+  const sm = execSaid(SHARE_MOST, text);
   if (sm) {
     const less = /^(?:less|under)/.test(sm[1]!);
     const bound = { op: less ? ("<" as const) : (">" as const), value: 0.5 };
@@ -337,7 +338,7 @@ export function readBelief(typed: string, catalog: Catalog, at: Date, core: Core
     if (read) return read;
   }
   // "most of our paying customers are in the US": the majority of a population said before where they are
-  const pm = PEOPLE_MOST.exec(text);
+  const pm = execSaid(PEOPLE_MOST, text);
   if (pm) {
     const less = /^(?:less|under)/.test(pm[1]!);
     const read = rows(pm[3]!, pm[2]!, { op: less ? "<" : ">", value: 0.5 }, pm[0]);
@@ -361,7 +362,7 @@ export function guardShare(typed: string, plan: Plan | Refusal, at: Date, core: 
   // "which stage holds the largest share of open pipeline": the ranking by share is the ranking by value
   if (plan.intent === "argmax") return plan;
   const text = bare(typed);
-  const said = SHARE_SAID.exec(text);
+  const said = execSaid(SHARE_SAID, text);
   if (!said) return plan;
   const i = plan.interpretation;
   // a metric that is itself a share ("what percentage of trials converted": trial conversion rate) answers it

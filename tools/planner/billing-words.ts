@@ -1,5 +1,6 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { findPeriods } from "./periods.ts";
+import { execSaid, replaceSaid } from "./may-match.ts";
 
 /**
  * Billing, payments and retention said in words (#15, batch 30); the nouns are synonyms in models/** ("trials wrapped
@@ -114,7 +115,7 @@ const ON_TRIAL =
   /\b(are|is)\s+(currently\s+|still\s+|now\s+)?(?:on|in)\s+(?:a\s+|their\s+|the\s+)?(?:free\s+)?trials?\b(?!\s+(?:that|which|who)\b)(.*)$/i;
 const NOW_SAID = /\b(?:right\s+now|now|currently|at\s+the\s+moment|at\s+present|today|as\s+we\s+speak)\b/i;
 function onTrial(text: string): string {
-  const m = ON_TRIAL.exec(text);
+  const m = execSaid(ON_TRIAL, text);
   if (!m || (!m[2] && !NOW_SAID.test(m[3]!))) return text;
   return `${text.slice(0, m.index)}${m[1]} ${m[2] ?? ""}trialing${m[3]}`;
 }
@@ -127,11 +128,11 @@ const WITHOUT_UPSELLS =
 const WITH_UPSELLS =
   /^[\s,;—–-]*(?:including|counting|with|after|plus)\s+(?:any\s+|the\s+)?(?:upsells?|expansion|upgrades|expansions)\b/i;
 function keptRead(text: string): string {
-  const m = KEPT.exec(text);
+  const m = execSaid(KEPT, text);
   if (!m) return text;
   const rest = m[3]!;
-  const gross = WITHOUT_UPSELLS.exec(rest);
-  const net = gross ? undefined : WITH_UPSELLS.exec(rest);
+  const gross = execSaid(WITHOUT_UPSELLS, rest);
+  const net = gross ? undefined : execSaid(WITH_UPSELLS, rest);
   const said = gross ?? net;
   if (!said) return text;
   const period = (m[1] ?? m[2]!).toLowerCase().replace(/\s+/g, " ");
@@ -170,9 +171,9 @@ function rowsMoney(text: string, catalog: Catalog): string {
 /** The question with billing and payments said in words read in the catalog's terms. */
 export function billingSaid(question: string, catalog: Catalog): string {
   let out = question;
-  for (const [re, to] of BILLING_WORDS) out = out.replace(re, to as string);
-  if (/\bgross\s+payments\b/i.test(out)) out = out.replace(GROSS_OF, "");
-  if (/\bpayment\s+attempts\b/i.test(out)) out = out.replace(BOTH_KINDS, "");
+  for (const [re, to] of BILLING_WORDS) out = replaceSaid(out, re, to as string);
+  if (/\bgross\s+payments\b/i.test(out)) out = replaceSaid(out, GROSS_OF, "");
+  if (/\bpayment\s+attempts\b/i.test(out)) out = replaceSaid(out, BOTH_KINDS, "");
   out = keptRead(onTrial(out));
   return rowsMoney(out, catalog);
 }

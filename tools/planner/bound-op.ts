@@ -1,3 +1,4 @@
+import { testSaid } from "./may-match.ts";
 /**
  * The comparison a bound's word says ("over $10k", "at least 40", "3,000 or more", "no more than 2%"), one reading
  * for every reader of a bound: row thresholds (plan.ts), bucket counts (buckets.ts), belief checks (checks.ts) and
@@ -16,5 +17,5 @@ const LESS =
 /** ">" for "over", ">=" for "at least" and "or more", "<" for "under"; "<=" for "at most", "no more than", "or less". */
 export function boundOp(word: string): BoundOp {
   const w = word.trim().toLowerCase().replace(/\s+/g, " ");
-  return GREATER.test(w) ? ">" : AT_LEAST.test(w) ? ">=" : LESS.test(w) ? "<" : "<=";
+  return testSaid(GREATER, w) ? ">" : testSaid(AT_LEAST, w) ? ">=" : testSaid(LESS, w) ? "<" : "<=";
 }

@@ -1,4 +1,5 @@
 import type { Plan, Refusal } from "./plan-types.ts";
+import { execSaid } from "./may-match.ts";
 
 /**
  * The MRR bridge of a period (#15, batch 42): "walk me through the MRR bridge for October", "MRR waterfall for Q3",
@@ -22,9 +23,9 @@ type Read = (question: string) => Plan | Refusal;
 
 export function mrrBridge(typed: string, read: Read): Plan | undefined {
   const text = typed.replace(/[‘’]/g, "'");
-  const bridge = BRIDGE.exec(text);
+  const bridge = execSaid(BRIDGE, text);
   if (!bridge) return undefined;
-  const period = (PERIOD_OF.exec(text) ?? PERIOD_BEFORE.exec(text))?.[1];
+  const period = (execSaid(PERIOD_OF, text) ?? execSaid(PERIOD_BEFORE, text))?.[1];
   if (!period) return undefined;
   // (an ARR bridge would need each movement × 12, which no metric states: left as typed)
   if (/^arr$/i.test(bridge[1]!)) return undefined;

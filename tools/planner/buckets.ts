@@ -5,6 +5,7 @@ import { figureValue } from "./figure.ts";
 import { findPeriods } from "./periods.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
 import { type Understood, understand } from "./understand.ts";
+import { execSaid } from "./may-match.ts";
 
 /**
  * Two readings over a metric's buckets that no single value of it states (#15, trust12):
@@ -25,7 +26,7 @@ export function readCompound(
   planRest: (q: string) => Plan | Refusal,
   askBack: (reason: string) => Refusal,
 ): Plan | Refusal | undefined {
-  const m = COMPOUND.exec(text);
+  const m = execSaid(COMPOUND, text);
   if (!m) return undefined;
   const rest = `${text.slice(0, m.index)} growth ${text.slice(m.index + m[0].length)}`.replace(/\s+/g, " ").trim();
   const asked = planRest(rest);
@@ -77,7 +78,7 @@ export function readBucketCount(
   at: Date,
   ask: (reason: string) => Refusal,
 ): Plan | Refusal | undefined {
-  const h = HOW_MANY_BUCKETS.exec(text);
+  const h = execSaid(HOW_MANY_BUCKETS, text);
   if (!h) return undefined;
   const b = BOUND.exec(text.slice(h.index + h[0].length));
   if (!b) return undefined;

@@ -1,5 +1,6 @@
 import type { Plan, Refusal } from "./plan-types.ts";
 import type { Interpretation } from "./understand.ts";
+import { execSaid, replaceSaid } from "./may-match.ts";
 
 /**
  * Yes/no checks said in everyday words (#15, batch 35), read as the questions the planner already answers:
@@ -43,12 +44,12 @@ const BEFORE =
 /** The everyday words of a check as the planner's words; the text unchanged when none is said. */
 export function checkWordsSaid(text: string): string {
   let t = text;
-  const behind = BEHIND.exec(t);
+  const behind = execSaid(BEHIND, t);
   if (behind) t = `how many customers are past due${behind[2]}`;
-  t = t.replace(CAME_BACK, "how many customers came back");
-  t = t.replace(GET_BACK, "is our first response time");
-  for (const [re, to] of MOVEMENTS) t = t.replace(re, to);
-  if (/\b(?:yesterday|last\s+(?:week|month|quarter|year))\b/.test(t)) t = t.replace(BEFORE, "");
+  t = replaceSaid(t, CAME_BACK, "how many customers came back");
+  t = replaceSaid(t, GET_BACK, "is our first response time");
+  for (const [re, to] of MOVEMENTS) t = replaceSaid(t, re, to);
+  if (/\b(?:yesterday|last\s+(?:week|month|quarter|year))\b/.test(t)) t = replaceSaid(t, BEFORE, "");
   return t;
 }
 
@@ -59,8 +60,8 @@ const DOUBLE =
 
 /** "is MRR flat this month", "did refunds double from September to October": the change, both values, no verdict */
 export function readChangeWords(text: string, side: Side): Plan | undefined {
-  const f = FLAT.exec(text);
-  const d = f ? null : DOUBLE.exec(text);
+  const f = execSaid(FLAT, text);
+  const d = f ? null : execSaid(DOUBLE, text);
   if (!f && !d) return undefined;
   const [what, word, rest] = f ? [f[1]!, "flat", f[2]!] : [d![1]!, d![2]!, d![3]!];
   const read = side(`did ${what} go up ${rest}`.replace(/\s+/g, " ").trim());
@@ -79,7 +80,7 @@ const TEAM_BOUND =
 
 /** "is anyone on the sales team below a 20% win rate this year": the rep at the bottom (or top), named with its value */
 export function readTeamBound(text: string, side: Side): Plan | undefined {
-  const m = TEAM_BOUND.exec(text);
+  const m = execSaid(TEAM_BOUND, text);
   if (!m) return undefined;
   const [, bound, figure, rest] = m;
   const low = /^(?:below|under|less|lower)/.test(bound!);

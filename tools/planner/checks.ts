@@ -8,6 +8,7 @@ import type { Plan, PlannedCall, Refusal } from "./plan-types.ts";
 import { runningAgainstWhole } from "./running-period.ts";
 import { normalize } from "./text.ts";
 import type { Check, CheckOp, Claim, Interpretation } from "./understand.ts";
+import { execSaid, replaceSaid, testSaid } from "./may-match.ts";
 
 /**
  * Belief checks (#15, batch 18): a yes/no question whose answer is the number that settles it.
@@ -66,7 +67,7 @@ export function withoutBelief(question: string, at: Date): string | undefined {
     .split(/(?<=[?!.])\s+/)
     .map((s) => s.replace(/[?!.]+$/, "").trim())
     .filter(Boolean);
-  const kept = sentences.filter((s) => !DOUBT_ONLY.test(s.replace(LEAD_FRAME, "")));
+  const kept = sentences.filter((s) => !DOUBT_ONLY.test(replaceSaid(s, LEAD_FRAME, "")));
   if (!kept.length) return undefined;
   // "Is usage per user up on a year ago? Compare October with October 2025.": the two periods said after the
   // question are its comparison (the relative one before them is the same said loosely)
@@ -99,7 +100,7 @@ export function withoutBelief(question: string, at: Date): string | undefined {
  */
 export function withoutBeliefFrame(text: string): string {
   let t = text;
-  for (let i = 0; i < 3; i++) t = t.replace(LEAD_WORDS, "").replace(LEAD_FRAME, "").replace(TAIL_FRAME, "");
+  for (let i = 0; i < 3; i++) t = replaceSaid(t, LEAD_WORDS, "").replace(LEAD_FRAME, "").replace(TAIL_FRAME, "");
   return t;
 }
 
@@ -143,8 +144,8 @@ interface Figure {
 const PER = /^(?:\s+(?:a|per|each|every)\s+(year|month)|\s*\/\s*(yr|year|mo|month)\b|\s+(annually|yearly|monthly))\b/;
 
 export function readFigure(text: string): Figure | undefined {
-  const m = THRESHOLD.exec(text);
-  const o = m ? undefined : OR_MORE.exec(text);
+  const m = execSaid(THRESHOLD, text);
+  const o = m ? undefined : execSaid(OR_MORE, text);
   if (!m && !o) return undefined;
   const [word, figure, unit] = m ? [m[1]!, m[2]!, m[3]] : [o![3]!, o![1]!, o![2]];
   const start = (m ?? o)!.index;
@@ -259,10 +260,10 @@ function readThresholdCheck(
   belief: boolean,
 ): Plan | Refusal | undefined {
   const f = readFigure(text);
-  if (!f || !(belief || CHECK_LEAD.test(text))) return undefined;
+  if (!f || !(belief || testSaid(CHECK_LEAD, text))) return undefined;
   // "was churn above 3% in any month this year", "has MRR ever been below $50k": the months past a bound, which the
   // planner counts (or asks back), never one value over the whole period
-  if (EACH_BUCKET.test(text)) return undefined;
+  if (testSaid(EACH_BUCKET, text)) return undefined;
   // "did we win deals over 50k", "customers paying over $500": a bound on each row's amount, which the planner's
   // row counts read (or ask back), never a bound on the count
   // ("gross payments topped $500k": a verb's subject, never a bound on each row)
@@ -271,9 +272,9 @@ function readThresholdCheck(
   // ("our average deal over $3k" bounds the average, never each deal)
   const before = text.slice(0, f.start).trimEnd();
   const averaged = /\b(?:average|avg|mean|median|typical)\s+[a-z]+$/.test(before);
-  if (ROW_NOUN.test(before) && !verb.test(f.said) && !averaged) return undefined;
+  if (testSaid(ROW_NOUN, before) && !verb.test(f.said) && !averaged) return undefined;
   const rest = `${text.slice(0, f.start)} ${text.slice(f.end)}`.replace(/\s{2,}/g, " ").trim();
-  const yet = YET.test(rest);
+  const yet = testSaid(YET, rest);
   const asked = rest
     .replace(new RegExp(YET.source, "g"), " ")
     .replace(/\s{2,}/g, " ")
@@ -305,7 +306,7 @@ function readThresholdCheck(
   if (fits === undefined) return undefined;
   const label = read.interpretation.metric_label;
   if (!fits)
-    return belief || CHECK_LEAD.test(text)
+    return belief || testSaid(CHECK_LEAD, text)
       ? clarify(
           catalog,
           `"${f.said}" is ${FIGURE_WORDS[f.kind]}, and ${label} is ${metric.unit ? `in ${metric.unit}` : (UNIT_WORDS[metric.format] ?? "another unit")}: I can't check one against the other${f.kind === "percent" ? ` (a share of another metric is no metric of the catalog)` : ""}; ask for ${label}, or say the figure in its unit`,
@@ -314,15 +315,15 @@ function readThresholdCheck(
         )
       : undefined;
   // "have we hit 100 new customers yet": a flow with no period has no running total to have reached
-  const periodSaid = findPeriods(asked, at).length > 0 || NOW_WORDS.test(asked);
+  const periodSaid = findPeriods(asked, at).length > 0 || testSaid(NOW_WORDS, asked);
   NOW_WORDS.lastIndex = 0;
   // (a level and a ratio read as of the last data: MRR now, churn over the last full month)
   if (yet && !periodSaid && metric.time_rollup === "sum")
     return clarify(
       catalog,
-      `"${f.said}" ${YET.exec(rest)![0]}: ${label} is counted over a period, so over which one (this year, all time, last month)?`,
+      `"${f.said}" ${execSaid(YET, rest)![0]}: ${label} is counted over a period, so over which one (this year, all time, last month)?`,
       read.interpretation,
-      YET.exec(rest)![0],
+      execSaid(YET, rest)![0],
     );
   const check: Check = { kind: "threshold", op: f.op, value: f.value, said: f.said };
   return thresholdPlan(read, check, yet, rest);
@@ -344,7 +345,7 @@ function thresholdPlan(
       read_as: `${read.interpretation.read_as}; checked: ${f.said}`,
       why: [
         ...read.interpretation.why,
-        `"${f.said}": a yes/no check of ${label} against the figure, in its unit${yet ? `; "${YET.exec(rest)![0]}" is as of the last data` : ""}`,
+        `"${f.said}": a yes/no check of ${label} against the figure, in its unit${yet ? `; "${execSaid(YET, rest)![0]}" is as of the last data` : ""}`,
       ],
     },
   };
@@ -380,9 +381,9 @@ function thresholdSide(
     tries.push(`what percentage of ${text.slice(f.end).trim()} ${periods}`.trim());
   } else {
     tries.push(asked);
-    if (AUX_HAVE.test(asked)) tries.push(asked.replace(AUX_HAVE, "how many "));
+    if (testSaid(AUX_HAVE, asked)) tries.push(replaceSaid(asked, AUX_HAVE, "how many "));
   }
-  if (IS_IT_TAKING.test(asked)) tries.unshift(asked.replace(IS_IT_TAKING, "how long does it take us "));
+  if (testSaid(IS_IT_TAKING, asked)) tries.unshift(replaceSaid(asked, IS_IT_TAKING, "how long does it take us "));
   for (const q of tries) {
     const read = side(q.replace(/\s{2,}/g, " ").trim());
     if (oneValue(read) && read.intent === "metric") return read;
@@ -467,7 +468,7 @@ function readThanCheck(text: string, catalog: Catalog, at: Date, side: Side): Pl
   if (
     CHANGED_BEFORE.test(left.slice(0, comp.index).trimEnd()) ||
     /\bhow\s+(?:much|many)\b/.test(text) ||
-    EACH_BUCKET.test(text)
+    testSaid(EACH_BUCKET, text)
   )
     return undefined;
   const right = text
@@ -488,11 +489,11 @@ function readThanCheck(text: string, catalog: Catalog, at: Date, side: Side): Pl
   const named = edge ? bare.slice(edge[0].length) : bare;
   const periods = findPeriods(named, at);
   const covered = periods.reduce((n, p) => n + (p.end - p.start), 0) + (edge ? edge[0].length : 0);
-  const nowOnly = bare.replace(NOW_WORDS, "").trim() === "";
+  const nowOnly = replaceSaid(bare, NOW_WORDS, "").trim() === "";
   NOW_WORDS.lastIndex = 0;
   if ((periods.length === 1 && covered >= bare.length - 1) || nowOnly) {
     // two periods: "X in Q3 than in Q2" is X in Q3 vs Q2
-    const leftHasPeriod = findPeriods(leftPlain, at).length > 0 || NOW_WORDS.test(leftPlain);
+    const leftHasPeriod = findPeriods(leftPlain, at).length > 0 || testSaid(NOW_WORDS, leftPlain);
     NOW_WORDS.lastIndex = 0;
     const read = side(`${leftPlain} vs ${edge ? "the " : ""}${bare}`);
     if (read.status !== "plan" || read.intent !== "compare" || !read.interpretation) return undefined;
@@ -725,15 +726,16 @@ export function withDirection(question: string, plan: Plan, catalog: Catalog, be
   if (plan.intent !== "compare" || !plan.interpretation || plan.interpretation.yes_no) return plan;
   if (plan.calls.some((c) => c.role === "companion")) return plan;
   const text = normalize(question).replace(/[?!.]+$/, "");
-  const asked = text.split(/(?<=[?!.])\s+/).find((s) => belief || CHECK_LEAD.test(s.replace(LEAD_FRAME, ""))) ?? "";
-  if (!belief && !CHECK_LEAD.test(asked.replace(LEAD_FRAME, ""))) return plan;
-  const claim: Claim | undefined = WORSE.test(asked)
+  const asked =
+    text.split(/(?<=[?!.])\s+/).find((s) => belief || CHECK_LEAD.test(replaceSaid(s, LEAD_FRAME, ""))) ?? "";
+  if (!belief && !CHECK_LEAD.test(replaceSaid(asked, LEAD_FRAME, ""))) return plan;
+  const claim: Claim | undefined = testSaid(WORSE, asked)
     ? "worse"
-    : BETTER.test(asked)
+    : testSaid(BETTER, asked)
       ? "better"
-      : DOWN.test(asked)
+      : testSaid(DOWN, asked)
         ? "less"
-        : UP.test(asked)
+        : testSaid(UP, asked)
           ? "more"
           : undefined;
   if (!claim) return plan;

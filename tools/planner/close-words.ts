@@ -1,3 +1,4 @@
+import { replaceSaid, testSaid } from "./may-match.ts";
 /**
  * A controller's grammar around payments at the month-end close (#15, batch 41); the nouns ("net cash after refunds",
  * "gross receipts", "money in declined payments") are synonyms in models/**, this is the grammar around them:
@@ -75,8 +76,8 @@ function rankMonths(text: string): string {
 /** The question with a controller's payment words read in the planner's terms. */
 export function closeSaid(question: string): string {
   let out = rankMonths(question);
-  for (const [re, to] of REWRITES) out = out.replace(re, to as string);
-  if (/\bgross\b/i.test(out)) out = out.replace(BEFORE_REFUNDS, "");
-  if (PAYMENT_COUNT.test(out)) out = out.replace(RETRIES, "");
+  for (const [re, to] of REWRITES) out = replaceSaid(out, re, to as string);
+  if (/\bgross\b/i.test(out)) out = replaceSaid(out, BEFORE_REFUNDS, "");
+  if (testSaid(PAYMENT_COUNT, out)) out = replaceSaid(out, RETRIES, "");
   return out;
 }

@@ -1,5 +1,6 @@
 import type { Plan, Refusal } from "./plan-types.ts";
 import { normalize } from "./text.ts";
+import { execSaid, replaceSaid, testSaid } from "./may-match.ts";
 
 /**
  * Comparisons said the way a founder types them (#15, batch 31), rewritten to the forms the planner reads — "X in B
@@ -92,7 +93,7 @@ const PCT_AND_ABSOLUTE =
 export function eitherAsked<P extends Plan | Refusal>(question: string, plan: P): P {
   if (plan.status !== "plan" || plan.interpretation?.yes_no?.kind !== "compare") return plan;
   const q = normalize(question).replace(/[?!.]+$/, "");
-  if (!EITHER.test(q) && !THERE_EITHER.test(q)) return plan;
+  if (!testSaid(EITHER, q) && !testSaid(THERE_EITHER, q)) return plan;
   return {
     ...plan,
     interpretation: { ...plan.interpretation, yes_no: { ...plan.interpretation.yes_no, either: true } },
@@ -100,30 +101,30 @@ export function eitherAsked<P extends Plan | Refusal>(question: string, plan: P)
 }
 
 export function compareSaid(text: string): string {
-  let out = text.replace(PCT_AND_ABSOLUTE, (_m, pct: string) => `in ${pct}`);
-  out = out.replace(SUPPORT_HAPPY, "CSAT").replace(REPLY_SPEED, "first response time");
-  const closing = CLOSING_FASTER.exec(out);
+  let out = replaceSaid(text, PCT_AND_ABSOLUTE, (_m, pct: string) => `in ${pct}`);
+  out = replaceSaid(out, SUPPORT_HAPPY, "CSAT").replace(REPLY_SPEED, "first response time");
+  const closing = execSaid(CLOSING_FASTER, out);
   if (closing)
     out = `is the sales cycle ${/^slower$/i.test(closing[1]!) ? "longer" : "shorter"} ${closing[2]} than in ${closing[3]}${closing[4] ?? ""}`;
-  const trials = TRIALS_MORE_OFTEN.exec(out);
+  const trials = execSaid(TRIALS_MORE_OFTEN, out);
   if (trials) out = `${out.slice(0, trials.index)}trial conversion rate ${trials[1]} vs ${trials[2]}`;
-  out = out.replace(EITHER_WAY, (_m, a: string, b: string) => ` ${a} vs ${b}`);
-  const either = EITHER.exec(out);
+  out = replaceSaid(out, EITHER_WAY, (_m, a: string, b: string) => ` ${a} vs ${b}`);
+  const either = execSaid(EITHER, out);
   if (either) out = `${either[1]} ${either[2]} ${either[3]} in ${either[5]} than in ${either[4]}`;
-  const there = THERE_EITHER.exec(out);
+  const there = execSaid(THERE_EITHER, out);
   if (there) {
     let what = there[2]!;
     for (const [word, as] of COUNTED) what = what.replace(word, as);
     out = `were there ${there[1]} ${what} in ${there[4]} than in ${there[3]}`;
   }
-  const more = HOW_MANY_MORE.exec(out);
+  const more = execSaid(HOW_MANY_MORE, out);
   if (more) out = `${more[1]} ${more[2]} vs ${more[3]!.replace(YEAR_START, "the end of last year")}`;
   else if (/\b(?:than|vs\.?|versus)\s+(?:at\s+)?(?:the\s+)?(?:start|beginning)\s+of\s+(?:the|this)\s+year\b/i.test(out))
-    out = out.replace(YEAR_START, "the end of last year");
-  const edge = THAN_AT_EDGE.exec(out);
+    out = replaceSaid(out, YEAR_START, "the end of last year");
+  const edge = execSaid(THAN_AT_EDGE, out);
   if (edge && !PERIOD_SAID.test(out.slice(0, edge.index)))
     out = `${out.slice(0, edge.index)}${edge[1]} now than ${out.slice(edge.index + edge[0].length)}`;
-  out = out.replace(EACH_MONTH, (_m, last: string, n: string) => `by month for the ${last} ${n} months`);
+  out = replaceSaid(out, EACH_MONTH, (_m, last: string, n: string) => `by month for the ${last} ${n} months`);
   out = out.replace(
     MONTH_BROUGHT,
     (_m, unit: string, between: string, most: string, rest: string) =>

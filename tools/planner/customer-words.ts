@@ -1,3 +1,4 @@
+import { replaceSaid, testSaid } from "./may-match.ts";
 /**
  * A COO's words for customers and retention (#15, batch 40), read as the catalog says them: "logos walked" and "MRR
  * that walked out the door" are churned, customers who "came back after cancelling" are reactivated, "former
@@ -83,8 +84,8 @@ const MONTHLY_CHURN = /\bmonthly\s+(?=(?:logo\s+|customer\s+)?churn\b)/gi;
 
 /** The question with a COO's retention words said as the catalog says them; as typed when none is said. */
 export function customerWordsSaid(question: string): string {
-  let out = question.replace(CHECK_PERIOD, "$1 $2?").replace(ANY_HOW_MANY, "how many $1?");
-  if (ONE_MONTH.test(out)) out = out.replace(MONTHLY_CHURN, "");
-  for (const [re, to] of READS) out = out.replace(re, to);
+  let out = replaceSaid(question, CHECK_PERIOD, "$1 $2?").replace(ANY_HOW_MANY, "how many $1?");
+  if (testSaid(ONE_MONTH, out)) out = replaceSaid(out, MONTHLY_CHURN, "");
+  for (const [re, to] of READS) out = replaceSaid(out, re, to);
   return out === question ? question : out.replace(/\s{2,}/g, " ").trim();
 }

@@ -1,4 +1,5 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
+import { execSaid } from "./may-match.ts";
 
 /**
  * The project's own test accounts (vars.excluded_*: customer ids, email domains, name patterns, metadata) are left
@@ -103,7 +104,7 @@ const SAID = new RegExp(
 );
 
 export function saysExclusion(text: string): { rest: string; said: string } | undefined {
-  const m = SAID.exec(text);
+  const m = execSaid(SAID, text);
   if (!m) return undefined;
   const rest = `${text.slice(0, m.index)} ${text.slice(m.index + m[0].length)}`.replace(/\s+/g, " ").trim();
   return { rest, said: m[0].replace(/^,?\s*/, "").trim() };

@@ -4,6 +4,7 @@ import { metricPhraseList, STOP, stemOf, stemsOf } from "./lexicon.ts";
 import { matchMetrics } from "./match.ts";
 import { wordsOf } from "./text.ts";
 import { understand } from "./understand.ts";
+import { execSaid, testSaid } from "./may-match.ts";
 
 /**
  * A question framed by the report a reporting tool shows it in: "the Contraction row of the MRR movements table",
@@ -83,9 +84,9 @@ export function withoutFrame(
   cut(BREAKDOWN, "");
   cut(ONE_RATE, "");
   // a fee aside after a formula ("…, taken as payments minus refunds (leave Stripe fees out)") is said of it
-  const fees = FEES_ASIDE.exec(out);
+  const fees = execSaid(FEES_ASIDE, out);
   const unfeed = fees ? `${out.slice(0, fees.index)} ${out.slice(fees.index + fees[0].length)}`.trim() : out;
-  const restated = RESTATED.exec(unfeed);
+  const restated = execSaid(RESTATED, unfeed);
   if (restated && restatesMetrics(restated[1]!, catalog)) {
     if (fees) cut(FEES_ASIDE, " ");
     out = out.trim();
@@ -221,10 +222,10 @@ function restatesMetrics(formula: string, catalog: Catalog): boolean {
     .split(/\s+|(?=[+−–/÷×*])|(?<=[+−–/÷×*])/)
     .filter(Boolean);
   const vocabulary = new Set(catalog.metrics.flatMap((m) => metricPhraseList(m).flatMap((p) => stemsOf(p))));
-  const names = words.filter((w) => !OPERATOR.test(w));
+  const names = words.filter((w) => !testSaid(OPERATOR, w));
   return (
     names.length >= 2 &&
-    words.some((w) => OPERATOR.test(w) && !/^(?:and|the|our)$/.test(w)) &&
+    words.some((w) => testSaid(OPERATOR, w) && !/^(?:and|the|our)$/.test(w)) &&
     names.every((w) => STOP.has(w) || vocabulary.has(stemOf(w.replace(/[^a-z]/g, ""))))
   );
 }

@@ -1,5 +1,6 @@
 import type { Plan, Refusal } from "./plan-types.ts";
 import { findPeriods } from "./periods.ts";
+import { execSaid } from "./may-match.ts";
 
 /**
  * A period said before a ranking's question word (#15, batch 34): "in Q3 which month had the most people using the
@@ -16,7 +17,7 @@ const LEAD =
 
 export function frontPeriod(bare: string, today: Date, again: Again): Plan | undefined {
   const text = bare.trim();
-  const m = LEAD.exec(text);
+  const m = execSaid(LEAD, text);
   if (!m) return undefined;
   const [, prep = "", said, question] = m;
   if (said!.split(/\s+/).length > 5) return undefined;

@@ -1,4 +1,5 @@
 import { add, parseDate, ymd } from "../../engine/catalog/period.ts";
+import { execSaid, replaceSaid, testSaid } from "./may-match.ts";
 
 /**
  * A growth, marketing and product team's words (#15, batch 44), read as the questions the planner already answers:
@@ -100,7 +101,7 @@ const COHORT_SAID =
   /\b(?:customers|accounts|clients|companies|logos|folks|people|users|teams)\s+(?:who|that|which)\s+(first\s+paid|paid\s+(?:us\s+)?for\s+the\s+first\s+time|started\s+paying|began\s+paying|converted|signed\s+up|joined|started\s+(?:a\s+|their\s+)?(?:free\s+)?trials?)\b.*?\b(still|now|today|currently|any\s*more|paying|active|churned|cancell?ed|left|with\s+us|around|retained|remain(?:s|ing)?)\b.*$/;
 
 export function growthSaid(text: string, at: Date): string {
-  const cohort = COHORT_SAID.exec(text);
+  const cohort = execSaid(COHORT_SAID, text);
   if (cohort) return `${text.slice(0, cohort.index)}customers who ${cohort[1]} are still ${cohort[2]}`;
   // ("new paying customers" is new customers: "paying" left beside two countries would read paying customers too)
   let t = text
@@ -111,37 +112,37 @@ export function growthSaid(text: string, at: Date): string {
     const period = funnel[1] ?? funnel[2];
     t = `trials started, trials ended and trials converted${period ? ` in ${period}` : ""}`;
   }
-  t = t.replace(SHARE_AFTER, "trial conversion rate $1").replace(SHARE_BEFORE, "trial conversion rate $1");
-  t = t.replace(UNPAID, "trials ended minus trials converted$1");
-  t = t.replace(TRIAL_TO_PAID, "trial conversion rate");
-  t = t.replace(SLIP, "$1drop");
-  t = t.replace(UP_HOW_MUCH, " vs ");
+  t = replaceSaid(t, SHARE_AFTER, "trial conversion rate $1").replace(SHARE_BEFORE, "trial conversion rate $1");
+  t = replaceSaid(t, UNPAID, "trials ended minus trials converted$1");
+  t = replaceSaid(t, TRIAL_TO_PAID, "trial conversion rate");
+  t = replaceSaid(t, SLIP, "$1drop");
+  t = replaceSaid(t, UP_HOW_MUCH, " vs ");
   const beaten = BEATEN.exec(t.replace(/[?!.]+$/, ""));
   if (beaten) t = `${beaten[3]} ${beaten[1]} vs ${beaten[2]}`;
-  if (/\byesterday(?:'s)?\b/.test(t) && SAME_DAY.test(t)) {
+  if (/\byesterday(?:'s)?\b/.test(t) && testSaid(SAME_DAY, t)) {
     const before = ymd(add(parseDate(ymd(at)), "day", -8));
-    t = t.replace(SAME_DAY, `vs ${before}`);
+    t = replaceSaid(t, SAME_DAY, `vs ${before}`);
   }
-  t = t.replace(HALF, (_, which: string, month: string) => {
+  t = replaceSaid(t, HALF, (_, which: string, month: string) => {
     const i = MONTHS.findIndex((m) => m.startsWith(month.slice(0, 3)));
     const last = new Date(Date.UTC(at.getUTCFullYear(), i + 1, 0)).getUTCDate();
     const name = MONTHS[i]!;
     return /^(?:first|1st)$/.test(which) ? `${name} 1 to ${name} 15` : `${name} 16 to ${name} ${last}`;
   });
-  const typical = TYPICAL_DAY.exec(t);
+  const typical = execSaid(TYPICAL_DAY, t);
   if (typical) {
     const period = typical[1] ?? typical[3];
     t = `${t.slice(0, typical.index)}stickiness${period ? ` in ${period}` : ""}${t.slice(typical.index + typical[0].length)}`;
   }
   // ("… in September on average": the average is the ratio's own)
-  if (EACH_ACCOUNT.test(t))
+  if (testSaid(EACH_ACCOUNT, t))
     t = t
       .replace(EACH_ACCOUNT, "monthly active users per account using the product")
       .replace(/,?\s+on\s+average\b/, "");
-  if (EVENTS_A_DAY.test(t))
-    t = t.replace(EVENTS_A_DAY, "average product events per day").replace(/,?\s+on\s+average\b/, "");
-  t = t.replace(ONE_ACTIVE, "accounts using the $1");
-  t = t.replace(LESS_30, "are using the product less than the month before");
+  if (testSaid(EVENTS_A_DAY, t))
+    t = replaceSaid(t, EVENTS_A_DAY, "average product events per day").replace(/,?\s+on\s+average\b/, "");
+  t = replaceSaid(t, ONE_ACTIVE, "accounts using the $1");
+  t = replaceSaid(t, LESS_30, "are using the product less than the month before");
   const same = SHARE_OF_SAME.exec(t.replace(/[?!.]+$/, ""));
   if (same) t = `${same[1]} as a ${same[3]} of ${same[4]} in ${same[2]}`;
   const most = ADD_MOST.exec(t.replace(/[?!.]+$/, ""));

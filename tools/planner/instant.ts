@@ -1,3 +1,4 @@
+import { replaceSaid } from "./may-match.ts";
 /**
  * A stock at a period's edge said as a verb (#15, batch 30): "what ARR did we go into 2026 with", "how many customers
  * did we start the year with", "what MRR did we end October on", "ARR when Q3 closed", "customers as Q4 began". The
@@ -89,6 +90,6 @@ const INSTANT_WORDS: [RegExp, string][] = [
 /** The question with a period's edge said as a verb read as "at the start of" / "at the end of" that period. */
 export function instantSaid(question: string): string {
   let out = question;
-  for (const [re, to] of INSTANT_WORDS) out = out.replace(re, to);
+  for (const [re, to] of INSTANT_WORDS) out = replaceSaid(out, re, to);
   return out;
 }

@@ -1,6 +1,7 @@
 import { MONTHS } from "../../engine/catalog/period.ts";
 import { MONTH_NAMES } from "./periods.ts";
 import { CARDINALS } from "./number-words.ts";
+import { execSaid, replaceSaid, testSaid } from "./may-match.ts";
 
 /**
  * Periods as investors and spreadsheet users write them (#15, batches 25 and 27), written as the planner's words:
@@ -85,15 +86,15 @@ const MINUS_ASIDE = new RegExp(
 function priorMonth(text: string, today: Date): string {
   // "(Oct minus Sep)": the difference said again, kept only when it is the month before the first
   let out = text;
-  const aside = MINUS_ASIDE.exec(out);
+  const aside = execSaid(MINUS_ASIDE, out);
   if (aside) {
     const a = monthIndex(aside[1]!);
     const b = monthIndex(aside[2]!);
     if ((a + 11) % 12 !== b) return text;
     out = out.slice(0, aside.index) + out.slice(aside.index + aside[0].length);
-    if (!PRIOR_MONTH.test(out)) out = `${out.trimEnd()} vs prior month`;
+    if (!testSaid(PRIOR_MONTH, out)) out = `${out.trimEnd()} vs prior month`;
   }
-  const prior = PRIOR_MONTH.exec(out);
+  const prior = execSaid(PRIOR_MONTH, out);
   if (!prior) return text;
   const rest = out.slice(0, prior.index) + " " + out.slice(prior.index + prior[0].length);
   const months = [...rest.matchAll(MONTH_SAID)].filter(
@@ -115,7 +116,7 @@ const MONTHS_THROUGH = new RegExp(`MONTHS_THROUGH (\\w+) (${MONTH})\\b(?:\\s+(20
 
 /** "the twelve months through October", "last 3 months through Sep": the N months ending with that one, years said. */
 function throughMonth(text: string, today: Date): string {
-  const m = MONTHS_THROUGH.exec(text);
+  const m = execSaid(MONTHS_THROUGH, text);
   if (!m) return text;
   const n = N_WORDS[m[1]!.toLowerCase()] ?? Number(m[1]);
   const mi = monthIndex(m[2]!);
@@ -131,6 +132,6 @@ function throughMonth(text: string, today: Date): string {
 /** The question with its investor and spreadsheet periods in the planner's words; as typed when none is said. */
 export function investorPeriods(question: string, today: Date): string {
   let out = question;
-  for (const [re, to] of TRAILING) out = out.replace(new RegExp(re.source, "gi"), to);
+  for (const [re, to] of TRAILING) out = replaceSaid(out, new RegExp(re.source, "gi"), to);
   return priorMonth(throughMonth(out, today), today);
 }

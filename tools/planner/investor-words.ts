@@ -1,3 +1,4 @@
+import { replaceSaid } from "./may-match.ts";
 /**
  * Investor and advisor grammar the metric YAML synonyms cannot say alone (#15, batch 25); the nouns ("logos lost",
  * "upsell revenue", "live deals in the pipe", "ACV") are synonyms in models/**, this is the grammar around them:
@@ -52,7 +53,7 @@ const INVESTOR_WORDS: [RegExp, string][] = [
 /** The question with investor grammar said in catalog words; as typed when none is said. */
 export function investorSaid(question: string): string {
   let out = question;
-  for (const [re, to] of INVESTOR_WORDS) out = out.replace(re, to);
+  for (const [re, to] of INVESTOR_WORDS) out = replaceSaid(out, re, to);
   return out === question
     ? question
     : out

@@ -1,6 +1,7 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
 import { rowsInterpretation } from "./understand.ts";
+import { execSaid } from "./may-match.ts";
 
 /**
  * "Is Pro our most popular plan?", "is Germany our biggest market?", "was Enterprise the top pipeline by won amount
@@ -76,7 +77,7 @@ function ranks(plan: Plan | Refusal, dimension: string): plan is Plan {
 }
 
 export function readLeader(text: string, catalog: Catalog, at: Date, core: Core): Plan | Refusal | undefined {
-  const m = FORM.exec(text);
+  const m = execSaid(FORM, text);
   if (!m) return undefined;
   const [, named, sup, noun, rest] = m;
   const kind = NOUNS.find((n) => n.noun.test(noun!));

@@ -5,6 +5,7 @@ import { columnOf } from "./lexicon.ts";
 import { withoutNoise } from "./noise.ts";
 import { findPeriods } from "./periods.ts";
 import { candidatesFor } from "./understand.ts";
+import { execSaid, testSaid } from "./may-match.ts";
 
 /**
  * The ask inside a whole chat message (issue #15): people write to a data assistant as they write to a chat assistant,
@@ -169,7 +170,7 @@ function clausesOf(sentence: string, runOn: boolean): string[] {
     .map((c) => c.trim())
     .filter(Boolean)
     .flatMap((c) => {
-      const m = OCCASION_FIRST.exec(c);
+      const m = execSaid(OCCASION_FIRST, c);
       return m ? [m[1]!, c.slice(m[0].length)] : [c];
     });
   if (!runOn) return clauses;
@@ -254,7 +255,7 @@ function withoutSlashNames(text: string, catalog: Catalog): string {
 }
 
 export function readMessage(message: string, catalog: Catalog, at: Date): MessageReading | MessageAskBack | undefined {
-  if (INSTRUCTS_ANYWHERE.test(message)) return undefined;
+  if (testSaid(INSTRUCTS_ANYWHERE, message)) return undefined;
   const parts = partsOf(message);
   if (parts.some((p) => ORDERS.test(p.text))) return undefined;
   const notes: string[] = [];
@@ -265,7 +266,7 @@ export function readMessage(message: string, catalog: Catalog, at: Date): Messag
     if (!m) continue;
     const said = (m[1] ?? m[2] ?? "").trim();
     // "sorry, what was MRR in October?": a question of its own, not a correction of the one before
-    if (QUESTION_START.test(said)) continue;
+    if (testSaid(QUESTION_START, said)) continue;
     const fixed = correct(parts[i - 1]!.text, said, catalog, at);
     // a correction that cannot be applied ("…for Pro? sorry, I mean Starter") is never set aside as context
     if (!fixed)
@@ -379,13 +380,13 @@ export function readMessage(message: string, catalog: Catalog, at: Date): Messag
     backPeriods.push(...s.periods.map((p) => p.text));
     setAside.push(w.part.text);
   }
-  const since = SINCE_THEN.exec(askText);
+  const since = execSaid(SINCE_THEN, askText);
   if (since) {
     const moments = [...new Set(backPeriods)];
     if (moments.length !== 1) return undefined;
     askText = askText.replace(since[0], `${since[1]} ${moments[0]}`);
     notes.push(`"${since[0]}": ${moments[0]}, the one date the message names before the question`);
-  } else if (!askSaid.periods.length && !NOW.test(askText) && backPeriods.length) {
+  } else if (!askSaid.periods.length && !testSaid(NOW, askText) && backPeriods.length) {
     // "…? this year": the one part after the ask naming a period says only that period — the ask's own period
     const at = weighed.indexOf(ask);
     const dated = weighed.filter((w) => w !== ask && w.said.periods.length);
@@ -417,7 +418,7 @@ function pointedAt(
   named: { text: string }[],
   catalog: Catalog,
 ): { text: string; word: string; phrase: string } | undefined {
-  const m = POINTS.exec(question);
+  const m = execSaid(POINTS, question);
   if (!m || named.length !== 1) return undefined;
   const tokens = tokensOf(named[0]!.text.toLowerCase());
   const [first, second] = candidatesFor(tokens, catalog);

@@ -1,4 +1,5 @@
 import { add, MONTHS, ymd } from "../../engine/catalog/period.ts";
+import { replaceSaid } from "./may-match.ts";
 
 /**
  * Everyday period words with one agreed reading, put in the planner's words before a question is read (world.ts):
@@ -100,8 +101,8 @@ const RANGE_WORD = /\b(?:since|from|after|before|until|till|through|thru|to|betw
 
 export function namedDays(text: string, today: Date): NamedDaysReading {
   const notes: string[] = [];
-  let out = text.replace(JUST_FINISHED, (_m, unit?: string, unit2?: string) => `last ${unit ?? unit2}`);
-  out = out.replace(HOLIDAY, (whole, _the, span, side, rawName, rawYear, offset: number, all: string) => {
+  let out = replaceSaid(text, JUST_FINISHED, (_m, unit?: string, unit2?: string) => `last ${unit ?? unit2}`);
+  out = replaceSaid(out, HOLIDAY, (whole, _the, span, side, rawName, rawYear, offset: number, all: string) => {
     const name = rawName!.replace(/\s+/g, " ").replace(/^new year[’']?s /, "new year's ") as Holiday;
     const y = today.getUTCFullYear();
     let year: number;

@@ -1,6 +1,7 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
+import { testSaid } from "./may-match.ts";
 
 /**
  * A unit said not to be meant, in a hurried gloss (issue #15, batch 37): "churn rate (logos not $)", "churn % (customers,
@@ -21,8 +22,8 @@ export function readNegatedUnit(
   catalog: Catalog,
   again: (q: string) => Plan | Refusal,
 ): Plan | undefined {
-  const notMoney = NOT_MONEY.test(question);
-  const notCount = NOT_COUNT.test(question);
+  const notMoney = testSaid(NOT_MONEY, question);
+  const notCount = testSaid(NOT_COUNT, question);
   if (notMoney === notCount) return undefined;
   const text = question.replace(notMoney ? NOT_MONEY : NOT_COUNT, "");
   const planned = again(text);
@@ -43,8 +44,8 @@ export function readNegatedUnit(
 
 /** "churned MRR last month (not $)": a reading whose first metric is what the gloss rules out is asked back, never answered. */
 export function negatedUnitClash(question: string, planned: Plan, catalog: Catalog): Refusal | undefined {
-  const notMoney = NOT_MONEY.test(question);
-  const notCount = NOT_COUNT.test(question);
+  const notMoney = testSaid(NOT_MONEY, question);
+  const notCount = testSaid(NOT_COUNT, question);
   if (notMoney === notCount || planned.intent !== "metric") return undefined;
   const name = (planned.calls[0]?.input as { metric?: unknown } | undefined)?.metric;
   const first = typeof name === "string" ? catalog.metrics.find((x) => x.name === name) : undefined;

@@ -1,5 +1,6 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
+import { replaceSaid, testSaid } from "./may-match.ts";
 
 /**
  * Verbs and plain phrases people use for a metric's question when they don't know its name (issue #15, batch 24):
@@ -17,8 +18,8 @@ const ANYONE =
 
 /** "did anyone cancel last month" read as "did any customers cancel last month", when that is a customer count */
 export function anyoneRead(bare: string, catalog: Catalog, again: Again): Plan | undefined {
-  if (!ANYONE.test(bare)) return undefined;
-  const text = bare.replace(ANYONE, (_m, aux: string) => `${aux} any customers `);
+  if (!testSaid(ANYONE, bare)) return undefined;
+  const text = replaceSaid(bare, ANYONE, (_m, aux: string) => `${aux} any customers `);
   const planned = again(text);
   if (planned.status !== "plan" || !planned.interpretation) return undefined;
   const metric = catalog.metrics.find((m) => m.name === planned.interpretation!.metric);
@@ -39,7 +40,7 @@ const BRINGS_IN_MOST =
 /** "which plan brings in the most money (right now)" is "which plan has the most MRR" */
 export function bringsInMost(text: string): string {
   if (!/^(?:which|what)\b/i.test(text.trim())) return text;
-  return text.replace(BRINGS_IN_MOST, (_m, most: string) => `has the ${most} MRR`);
+  return replaceSaid(text, BRINGS_IN_MOST, (_m, most: string) => `has the ${most} MRR`);
 }
 
 const COMPANY_WIN =
@@ -89,9 +90,9 @@ const BEFORE_REFUNDS = /,?\s*\b(?:before|gross\s+of)\s+(?:any\s+)?refunds\b/;
  * would take them out twice); "how much did we take in …, before refunds": the payments before refunds.
  */
 export function moneyInOut(text: string): string {
-  let out = text.replace(CAME_IN_WENT_OUT, "gross payments vs refunds").replace(WENT_BACK_OUT, "refunds");
-  if (BEFORE_REFUNDS.test(out) && MONEY_IN_VERB.test(out))
-    out = out.replace(BEFORE_REFUNDS, "").replace(MONEY_IN_VERB, "collected before refunds");
+  let out = replaceSaid(text, CAME_IN_WENT_OUT, "gross payments vs refunds").replace(WENT_BACK_OUT, "refunds");
+  if (testSaid(BEFORE_REFUNDS, out) && testSaid(MONEY_IN_VERB, out))
+    out = replaceSaid(out, BEFORE_REFUNDS, "").replace(MONEY_IN_VERB, "collected before refunds");
   return out;
 }
 
@@ -103,7 +104,7 @@ const PRIORITY_SAID = /\b(?:high[\s-]+priority|priority|urgent|escalations?|esca
  * high-priority tickets opened in a period.
  */
 export function openByPriority(typed: string, planned: Plan, catalog: Catalog): Refusal | undefined {
-  if (!PRIORITY_SAID.test(typed)) return undefined;
+  if (!testSaid(PRIORITY_SAID, typed)) return undefined;
   if (!planned.calls.some((c) => c.input.metric === "open_tickets")) return undefined;
   return {
     status: "refusal",

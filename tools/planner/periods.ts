@@ -7,6 +7,7 @@ import {
   type Grain,
   type PeriodInput,
 } from "../../engine/catalog/period.ts";
+import { mayMatch, testSaid } from "./may-match.ts";
 import { WEEK_OF_RULES } from "./week-of.ts";
 import { WRITTEN_DATE_RULES } from "./written-dates.ts";
 
@@ -370,6 +371,7 @@ export function findPeriods(text: string, today: Date): FoundPeriod[] {
   const found: FoundPeriod[] = [];
   const taken: [number, number][] = [];
   for (const rule of RULES) {
+    if (!mayMatch(rule.re, text)) continue;
     for (const m of text.matchAll(rule.re)) {
       const start = m.index!;
       const end = start + m[0].length;
@@ -403,7 +405,7 @@ function yearRanges(text: string, found: FoundPeriod[]): void {
     const join = text.slice(a.end, b.start);
     // ("from may" is matched whole: "may" alone is a verb)
     const opened = RANGE_OPEN.test(text.slice(0, a.start)) || /^(?:from|between)\b/.test(text.slice(a.start, a.end));
-    if (!RANGE_JOIN.test(join) && !(OPEN_JOIN.test(join) && opened)) continue;
+    if (!testSaid(RANGE_JOIN, join) && !(testSaid(OPEN_JOIN, join) && opened)) continue;
     const ma = /^(\d{4})-(\d{2})$/.exec(a.period);
     const mb = /^(\d{4})-(\d{2})$/.exec(b.period);
     if (!ma || !mb) continue;

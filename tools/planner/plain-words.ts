@@ -1,3 +1,4 @@
+import { execSaid, testSaid } from "./may-match.ts";
 /**
  * Plain words a person who does not know the metric names types, read as grammar rather than vocabulary (#15, batch
  * 20): what they ask is an amount though no "how much" is said ("what do our customers pay us a month"), or they name
@@ -16,7 +17,7 @@ const LOST_BUSINESS =
  */
 export function lostBusinessAskBack(question: string): string | undefined {
   const text = question.toLowerCase();
-  if (!LOST_BUSINESS.test(text) || LOSS_SAID.test(text)) return undefined;
+  if (!testSaid(LOST_BUSINESS, text) || testSaid(LOSS_SAID, text)) return undefined;
   return `"business lost" can be read two ways: the MRR of customers who cancelled (churned MRR) or the amount of deals closed lost (lost amount) — say which`;
 }
 
@@ -29,7 +30,7 @@ const OTHER_UNIT = /\b(?:how many|number of|count of|share|percent|percentage|pr
  */
 export function paysAmountAsked(question: string): "currency" | undefined {
   const text = question.toLowerCase();
-  if (OTHER_UNIT.test(text)) return undefined;
+  if (testSaid(OTHER_UNIT, text)) return undefined;
   return /\bwhat\s+(?:do|does|did|are|is|were|was|will)\b(?:\s+[\w']+){1,6}?\s+(?:pay|pays|paid|paying)\b/.test(text)
     ? "currency"
     : undefined;
@@ -79,7 +80,7 @@ const DAILY_USERS =
  */
 export function normalDayAskBack(question: string): string | undefined {
   const text = question.toLowerCase();
-  const said = NORMAL_DAY.exec(text);
-  if (!said || (said[1] === "day" && DAILY_USERS.test(text))) return undefined;
+  const said = execSaid(NORMAL_DAY, text);
+  if (!said || (said[1] === "day" && testSaid(DAILY_USERS, text))) return undefined;
   return `"${said[0].trim()}" asks for an average per ${said[1]}: ask for the average per ${said[1]} of the metric over a period (e.g. "average tickets per ${said[1]} in ${said[1] === "day" ? "October" : "Q3"}")`;
 }

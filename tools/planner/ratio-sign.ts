@@ -2,6 +2,7 @@ import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { findPeriods } from "./periods.ts";
 import { wordsOf } from "./text.ts";
 import { type Understood, understand } from "./understand.ts";
+import { execSaid } from "./may-match.ts";
 
 /**
  * "failed payments ÷ payment attempts in October", "churned customers / active customers Q3", "refunds divided by
@@ -13,7 +14,7 @@ const SIGNED = /^(.*?\S)\s*(?:÷|\s\/\s|\bdivided\s+by\b)\s*(\S.*)$/;
 
 /** The question with its ratio sign said as "per", or undefined when it has none. */
 export function ratioSigned(text: string): string | undefined {
-  const m = SIGNED.exec(text);
+  const m = execSaid(SIGNED, text);
   if (!m) return undefined;
   return `${m[1]} per ${m[2]}`;
 }
@@ -39,7 +40,7 @@ function plainMetric(u: ReturnType<typeof understand>): Understood | undefined {
  * whole), the question is that share over the period said; otherwise undefined (the question is asked back as typed).
  */
 export function definedRatio(question: string, catalog: Catalog, at: Date): string | undefined {
-  const m = DEFINED.exec(question);
+  const m = execSaid(DEFINED, question);
   if (!m) return undefined;
   const outside = `${m[1]} ${m[4]}`.replace(/[,;:—–-]+/g, " ").trim();
   if (plainMetric(understand(outside, catalog, at))) return undefined;

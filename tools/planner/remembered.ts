@@ -1,4 +1,5 @@
 import { MONTH_NAMES } from "./periods.ts";
+import { replaceSaid } from "./may-match.ts";
 
 /**
  * Where a reader got the figure they ask about, and the words around a reply to a report (#15, batch 25): investors
@@ -60,7 +61,7 @@ const REMEMBERED: [RegExp, string][] = [
 /** The question with where its figure came from set aside; as typed when nothing is said. */
 export function rememberedSaid(question: string): string {
   let out = question;
-  for (const [re, to] of REMEMBERED) out = out.replace(re, to);
+  for (const [re, to] of REMEMBERED) out = replaceSaid(out, re, to);
   return out === question
     ? question
     : out

@@ -1,3 +1,4 @@
+import { replaceSaid } from "./may-match.ts";
 /**
  * Recurring revenue in a fractional CFO's and a founder's words (#15, batch 42); the metric nouns are synonyms in
  * models/**, this is the grammar around them:
@@ -69,8 +70,8 @@ const SHARED_HEAD =
  */
 export function revenueSaid(question: string, isMetric: (phrase: string) => boolean): string {
   let out = question;
-  for (const [re, to] of REVENUE_WORDS) out = out.replace(re, to as string);
-  return out.replace(SHARED_HEAD, (whole, a: string, op: string, b: string, head: string) => {
+  for (const [re, to] of REVENUE_WORDS) out = replaceSaid(out, re, to as string);
+  return replaceSaid(out, SHARED_HEAD, (whole, a: string, op: string, b: string, head: string) => {
     const [left, right] = [`${a} ${head}`, `${b} ${head}`];
     if (isMetric(`${a} ${b} ${head}`) || !isMetric(left) || !isMetric(right)) return whole;
     return `${left} ${op} ${right}`;

@@ -1,6 +1,7 @@
 import { MONTHS } from "../../engine/catalog/period.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
 import { findPeriods } from "./periods.ts";
+import { replaceSaid, testSaid } from "./may-match.ts";
 
 /**
  * The period of a review said by its context (#15, batch 39): "the month we're reviewing", "this review", "this review
@@ -59,7 +60,7 @@ export function reviewPeriod(question: string, today: Date): ReviewRead | undefi
         .replace(/\s{2,}/g, " ")
         .trim();
     // the question names its own period: the review's words say only what the number is for
-    if (findPeriods(blanked.toLowerCase(), today).length || NOW.test(blanked))
+    if (findPeriods(blanked.toLowerCase(), today).length || testSaid(NOW, blanked))
       return {
         text: tidy(blanked),
         said: all.map(saidOf).join('", "'),
@@ -75,7 +76,7 @@ export function reviewPeriod(question: string, today: Date): ReviewRead | undefi
     // ("pipeline for the MBR: … at the end of the review month": the review named again only says what it is for)
     const again = [...text.matchAll(THE_REVIEW)].map((x) => x[0].replace(/^\W*(?:for|in|of)\s+/i, ""));
     const said = [...all.map(saidOf), ...again].join('", "');
-    return { text: tidy(text.replace(THE_REVIEW, " ")), said, note: `${period} (${what})` };
+    return { text: tidy(replaceSaid(text, THE_REVIEW, " ")), said, note: `${period} (${what})` };
   }
   return undefined;
 }

@@ -9,6 +9,7 @@ import { boundOp } from "./bound-op.ts";
 import { figureValue } from "./figure.ts";
 import { NUMBER_WORDS } from "./periods.ts";
 import { wordsOf } from "./text.ts";
+import { testSaid } from "./may-match.ts";
 
 export type RowBound = {
   mart: string;
@@ -51,7 +52,7 @@ export function rowBound(question: string, catalog: Catalog): RowBound | undefin
   // a money mark on a column of no money ("more than $5 seats") is no bound read
   if (/\$/.test(figure) && !column.currency_column && !/amount|mrr|arr|revenue|pipeline/.test(column.name))
     return undefined;
-  const left = bound[1]!.split(/\s+/).filter((w) => w && !FREE.test(w));
+  const left = bound[1]!.split(/\s+/).filter((w) => w && !testSaid(FREE, w));
   if (left.length) return undefined;
   const label = mart.columns.find((c) => /_id$/.test(c.name) && !c.pii)?.name ?? column.name;
   return {

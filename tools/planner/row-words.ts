@@ -6,6 +6,7 @@
  */
 
 import { CARDINALS } from "./number-words.ts";
+import { execSaid, replaceSaid, testSaid } from "./may-match.ts";
 
 /** The nouns of a mart's rows a person counts. */
 const ROWS = "(?:customers?|accounts?|accts?|clients?|subscribers?|logos?)";
@@ -22,7 +23,7 @@ const USED_TO_PAY = new RegExp(
 
 /** The question with the rows' states said in words written as the status they are; as typed when none is said. */
 export function rowStatesSaid(question: string): string {
-  return question.replace(USED_TO_PAY, (_, noun: string) => `churned ${noun} now`);
+  return replaceSaid(question, USED_TO_PAY, (_, noun: string) => `churned ${noun} now`);
 }
 
 /**
@@ -49,8 +50,8 @@ const FIGURE = /\d|\b(?:grand|thousand|million|hundred)\b/;
  */
 export function vagueSizeAskBack(question: string): string | undefined {
   const text = question.toLowerCase();
-  const said = SIZE.exec(text);
-  if (!said || FIGURE.test(text)) return undefined;
+  const said = execSaid(SIZE, text);
+  if (!said || testSaid(FIGURE, text)) return undefined;
   return `"${said[0]}": ${said[1]} is no column of the rows and the question gives no bound; say the amount it starts at (e.g. "${said[2]} over …") or the state meant`;
 }
 
@@ -76,19 +77,23 @@ const AMOUNT_WORDS = new RegExp(
  * written as a figure with its money mark; every other word as typed.
  */
 export function amountWordsSaid(text: string): string {
-  return text.replace(AMOUNT_WORDS, (whole, count: string, grand?: string, thousand?: string, million?: string) => {
-    const scale = grand ?? thousand ?? million ?? "";
-    const n = /^half/i.test(count)
-      ? 0.5
-      : /^a\s+quarter/i.test(count)
-        ? 0.25
-        : /^\d/.test(count)
-          ? Number(count)
-          : UNITS[count.toLowerCase().replace(/\s+/g, " ")];
-    if (n === undefined || !Number.isFinite(n)) return whole;
-    const k = /^(?:million|mil)$/i.test(scale) ? n * 1000 : n;
-    return `$${k}k`;
-  });
+  return replaceSaid(
+    text,
+    AMOUNT_WORDS,
+    (whole, count: string, grand?: string, thousand?: string, million?: string) => {
+      const scale = grand ?? thousand ?? million ?? "";
+      const n = /^half/i.test(count)
+        ? 0.5
+        : /^a\s+quarter/i.test(count)
+          ? 0.25
+          : /^\d/.test(count)
+            ? Number(count)
+            : UNITS[count.toLowerCase().replace(/\s+/g, " ")];
+      if (n === undefined || !Number.isFinite(n)) return whole;
+      const k = /^(?:million|mil)$/i.test(scale) ? n * 1000 : n;
+      return `$${k}k`;
+    },
+  );
 }
 
 /**
@@ -105,7 +110,7 @@ export const LIFETIME_WORD =
 const RANGE =
   /\bbetween\s+(\$\s?\d[\d,]*(?:\.\d+)?\s?[km]?|\d[\d,]*(?:\.\d+)?\s?[km])\s+and\s+(\$\s?\d[\d,]*(?:\.\d+)?\s?[km]?|\d[\d,]*(?:\.\d+)?\s?[km])(?![\w$])/;
 export function rangeSaid(text: string): { low: string; high: string; from: number; to: number } | undefined {
-  const m = RANGE.exec(text);
+  const m = execSaid(RANGE, text);
   return m ? { low: m[1]!, high: m[2]!, from: m.index, to: m.index + m[0].length } : undefined;
 }
 
@@ -115,7 +120,7 @@ export function rangeSaid(text: string): { low: string; high: string; from: numb
  */
 const SHOWN_IN = /\s*,?\s*\b(?:in|as)\s+(?:thousands|millions|\$?k|\$?ks|\$?m|000s)(?:\s+of\s+(?:dollars|usd))?\b/gi;
 export function shownInScaleSaid(question: string): string {
-  return question.replace(SHOWN_IN, "");
+  return replaceSaid(question, SHOWN_IN, "");
 }
 
 /**
@@ -125,7 +130,7 @@ export function shownInScaleSaid(question: string): string {
 const MOST_ONE_PAYS =
   /\b(?:what(?:'s|\s+is)\s+)?the\s+(?:most|max(?:imum)?)\s+(?:that\s+)?(?:any|a|one)\s+(?:single\s+|one\s+)?(?:customer|account|client)\s+(?:pays|is\s+paying)(?:\s+us)?(?:\s+(?:per|a|each|every)\s+month|\s+monthly|\s*\/\s*mo(?:nth)?)?/gi;
 export function mostOnePaysSaid(question: string): string {
-  return question.replace(MOST_ONE_PAYS, "the top customer by mrr");
+  return replaceSaid(question, MOST_ONE_PAYS, "the top customer by mrr");
 }
 
 /**
@@ -135,8 +140,8 @@ export function mostOnePaysSaid(question: string): string {
 const ANYONE = /^(?:(?:has|have|did|does|is)\s+)?(?:anyone|anybody|any\s+customers?)\s+(?=[a-z])/i;
 export function anyoneCountedSaid(question: string): string {
   const text = question.trim();
-  if (!ANYONE.test(text) || !/\bhow\s+many\b/i.test(text)) return question;
-  return text.replace(ANYONE, "customers who ");
+  if (!testSaid(ANYONE, text) || !/\bhow\s+many\b/i.test(text)) return question;
+  return replaceSaid(text, ANYONE, "customers who ");
 }
 
 /**

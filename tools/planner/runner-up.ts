@@ -1,5 +1,6 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
+import { execSaid } from "./may-match.ts";
 
 /**
  * Runner-up places (#15, batch 34): "what's our 2nd biggest plan by annual run rate", "the 2nd best month for closed
@@ -24,7 +25,7 @@ const PLACE =
   /\b(2nd|second|3rd|third|4th|fourth|5th|fifth)[\s-]+(?=(?:biggest|largest|best|worst|most|least|highest|lowest|smallest|busiest|quietest|slowest|strongest|weakest|fewest|top|greatest)\b)/i;
 
 export function runnerUp(bare: string, catalog: Catalog, again: Again): Plan | Refusal | undefined {
-  const said = PLACE.exec(bare);
+  const said = execSaid(PLACE, bare);
   if (!said) return undefined;
   const place = PLACES[said[1]!.toLowerCase()]!;
   const planned = again(`${bare.slice(0, said.index)}${bare.slice(said.index + said[0].length)}`);

@@ -1,3 +1,4 @@
+import { replaceSaid, testSaid } from "./may-match.ts";
 /**
  * Sales talk read in the catalog's words (#15, batch 29): the weekly pipeline review says its numbers in idioms
  * ("which stage is holding the most money", "deals on their plate", "brought in the most money from closed deals",
@@ -66,8 +67,8 @@ const DEALS_SAID = /\b(?:deals?|opportunit(?:y|ies)|opps?)\b/i;
 
 export function salesSaid(text: string): string {
   let out = text;
-  out = out.replace(HOLDING, (_m, who: string, most: string) => `${who} has the ${MOST(most)} open pipeline`);
-  out = out.replace(PLATE, (_m, open: string | undefined, deals: string, between: string) =>
+  out = replaceSaid(out, HOLDING, (_m, who: string, most: string) => `${who} has the ${MOST(most)} open pipeline`);
+  out = replaceSaid(out, PLATE, (_m, open: string | undefined, deals: string, between: string) =>
     `${open ? `${open} ` : "open "}${deals}${between}`.replace(/\bopen\s+open\b/i, "open"),
   );
   out = out.replace(
@@ -75,18 +76,22 @@ export function salesSaid(text: string): string {
     (_m, who: string, size: string) =>
       `${who} has the ${/^(?:bigger|biggest|larger|largest)$/i.test(size) ? "highest" : "lowest"} average deal size`,
   );
-  out = out.replace(BROUGHT_IN, (m, who: string, most: string) =>
-    DEALS_SAID.test(m) || SALES_RANKED.test(who) ? `${who} has the ${most} won amount` : m,
+  out = replaceSaid(out, BROUGHT_IN, (m, who: string, most: string) =>
+    testSaid(DEALS_SAID, m) || testSaid(SALES_RANKED, who) ? `${who} has the ${most} won amount` : m,
   );
   // "how much new business did we close": closed business is the amount won (a subscription is never "closed")
   out = out
     .replace(/\bnew\s+business\s+(did|do|does|have|has|had)\s+([a-z']+)\s+(?:close|closed)\b/i, "won amount $1 $2 have")
     .replace(/\b(?:new\s+business\s+(?:(?:we|they)\s+)?closed|closed\s+new\s+business)\b/i, "won amount");
-  if (DEALS_SAID.test(out)) out = out.replace(WON_OR_LOST, "closed ").replace(DECIDED, "closed");
+  if (testSaid(DEALS_SAID, out)) out = replaceSaid(out, WON_OR_LOST, "closed ").replace(DECIDED, "closed");
   // "how many deals were won or lost": one count of both, never set against each other ("won or lost more")
-  if (DEALS_SAID.test(out) && /\bhow\s+many\b/i.test(out) && !/\b(?:more|fewer|less|than|vs|versus)\b/i.test(out))
+  if (testSaid(DEALS_SAID, out) && /\bhow\s+many\b/i.test(out) && !/\b(?:more|fewer|less|than|vs|versus)\b/i.test(out))
     out = out.replace(/\b(?:either\s+)?(?:won\s+or\s+lost|lost\s+or\s+won)\b/i, "closed");
-  out = out.replace(PERCENT_WON, (_m, said: string, deals: string, of: string) => `win rate of ${said}${deals}${of}`);
+  out = replaceSaid(
+    out,
+    PERCENT_WON,
+    (_m, said: string, deals: string, of: string) => `win rate of ${said}${deals}${of}`,
+  );
   out = out
     .replace(WHOSE_DEALS, "which rep's ")
     .replace(
@@ -94,9 +99,9 @@ export function salesSaid(text: string): string {
       (_m, deals: string, how: string) =>
         `${deals} have the ${/^(?:longest|slowest|most\s+time)$/i.test(how) ? "highest" : "lowest"} sales cycle`,
     );
-  out = out.replace(SHORTEST, (w) => (/^(?:longest|slowest)$/i.test(w) ? "highest" : "lowest"));
-  if (DAYS_FROM.test(out)) {
-    const averaged = ON_AVERAGE.test(out) || AVERAGE_WORD.test(out);
+  out = replaceSaid(out, SHORTEST, (w) => (/^(?:longest|slowest)$/i.test(w) ? "highest" : "lowest"));
+  if (testSaid(DAYS_FROM, out)) {
+    const averaged = testSaid(ON_AVERAGE, out) || testSaid(AVERAGE_WORD, out);
     out = out
       .replace(ON_AVERAGE, " ")
       .replace(AVERAGE_WORD, "")

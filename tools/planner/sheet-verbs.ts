@@ -1,3 +1,4 @@
+import { replaceSaid } from "./may-match.ts";
 /**
  * The verbs of a spreadsheet or BI tool said to the planner (#15, batch 27), written as the question they ask:
  *   - "COUNTIF new customers in Q3", "COUNT of deals won": how many;
@@ -66,6 +67,6 @@ const SHEET_VERBS: [RegExp, string][] = [
 /** The question with its spreadsheet verbs said as a question; as typed when none is said. */
 export function sheetSaid(question: string): string {
   let out = question;
-  for (const [re, to] of SHEET_VERBS) out = out.replace(re, to);
+  for (const [re, to] of SHEET_VERBS) out = replaceSaid(out, re, to);
   return out === question ? question : out.replace(/\s{2,}/g, " ").trim();
 }

@@ -1,4 +1,5 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
+import { execSaid, testSaid } from "./may-match.ts";
 
 /**
  * A slice said in words (#15, batch 32): the grammar around a dimension's values, so a filter said is placed or asked
@@ -126,7 +127,7 @@ export function leftOutBefore(text: string, index: number): number | undefined {
 }
 
 export function sliceAskBack(text: string): string | undefined {
-  const m = VAGUE.exec(text);
-  if (!m || RANKING.test(text)) return undefined;
+  const m = execSaid(VAGUE, text);
+  if (!m || testSaid(RANKING, text)) return undefined;
   return `"${m[0].replace(/^\S+\s+/, "")}" names no segment the catalog keeps: say which customers (a plan such as Enterprise, a country, a status), or ask for the top customers by MRR`;
 }

@@ -1,5 +1,6 @@
 import { MONTH_NAMES } from "./periods.ts";
 import { CARDINALS } from "./number-words.ts";
+import { replaceSaid } from "./may-match.ts";
 
 /**
  * Questions dictated into a phone and English of non-native speakers (#15, batch 26), brought back to the words the
@@ -235,7 +236,7 @@ const MONTH_LIST = new RegExp(
 const MONTH_INDEX = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 const indexOf = (m: string) => MONTH_INDEX.indexOf(m.slice(0, 3));
 function monthLists(text: string): string {
-  return text.replace(MONTH_LIST, (said, first: string, middle: string, last: string) => {
+  return replaceSaid(text, MONTH_LIST, (said, first: string, middle: string, last: string) => {
     const all = [first, ...(middle.match(new RegExp(MONTH, "g")) ?? []), last].map(indexOf);
     const consecutive = all.every((m, k) => k === 0 || m === all[k - 1]! + 1);
     return consecutive && all.length >= 2 ? `from ${first} to ${last}` : said;
@@ -246,7 +247,7 @@ function monthLists(text: string): string {
 export function spokenRead(text: string): string {
   let out = quarters(text);
   out = amounts(out);
-  out = out.replace(SELF_CORRECTION, "$1? $2 ");
+  out = replaceSaid(out, SELF_CORRECTION, "$1? $2 ");
   out = homophones(out);
   out = tails(out);
   out = monthLists(out);

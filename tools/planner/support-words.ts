@@ -1,3 +1,4 @@
+import { replaceSaid } from "./may-match.ts";
 /**
  * How a founder or a head of support / product says the support and product-usage questions (#15, batch 28), written
  * as the question the planner already reads:
@@ -125,6 +126,6 @@ const SUPPORT_WORDS: [RegExp, string | ((...m: string[]) => string)][] = [
 /** The question with its support and product words said as a question; as typed when none is said. */
 export function supportSaid(question: string): string {
   let out = question;
-  for (const [re, to] of SUPPORT_WORDS) out = typeof to === "string" ? out.replace(re, to) : out.replace(re, to);
+  for (const [re, to] of SUPPORT_WORDS) out = replaceSaid(out, re, to);
   return out === question ? question : out.replace(/\s{2,}/g, " ").trim();
 }

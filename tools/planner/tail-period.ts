@@ -1,3 +1,4 @@
+import { testSaid } from "./may-match.ts";
 /**
  * A part after the question that says only a period ("how long does it take to close a deal? this year", "… ? Q3
  * numbers pls"): the period of the ask, typed after it. Anything else in the part ("sales had a rough October") is no
@@ -17,5 +18,5 @@ export function tailPeriod(part: string, periods: readonly string[]): string | u
     .replace(/[^\p{L}\p{N}\s]/gu, " ")
     .split(/\s+/)
     .filter(Boolean);
-  return rest.every((w) => FILLER.test(w)) ? period : undefined;
+  return rest.every((w) => testSaid(FILLER, w)) ? period : undefined;
 }

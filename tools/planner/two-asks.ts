@@ -1,6 +1,7 @@
 import type { Plan, Refusal } from "./plan-types.ts";
 import { negationAmong } from "./negation-words.ts";
 import type { Interpretation } from "./understand.ts";
+import { execSaid } from "./may-match.ts";
 
 /**
  * Two asks in one where one part is not in the catalog (#15, batch 24): "what was MRR at the end of October and how
@@ -28,7 +29,7 @@ export function readTwoAsks(typed: string, whole: Plan | Refusal, read: Read): P
   // first part answered alone is the number the question left out (negation-words.ts)
   if (negationAmong(whole.unplaced)) return undefined;
   const text = typed.replace(/[‘’]/g, "'").trim();
-  const cut = SECOND_ASK.exec(text) ?? VERSUS_TARGET.exec(text);
+  const cut = execSaid(SECOND_ASK, text) ?? execSaid(VERSUS_TARGET, text);
   if (!cut) return nounPair(text, whole.unplaced, read);
   if (SECOND_ASK.test(text.slice(cut.index + cut[0].length))) return undefined;
   const first = text.slice(0, cut.index).trim();

@@ -36,6 +36,7 @@ import {
 } from "./periods.ts";
 import { expandShorthand, NOW_WORDS, OCCURRENCE_VERBS, STATE_VERBS } from "./vocabulary.ts";
 import { EXCLUSION_LEAD, EXCLUSION_LEADS } from "./exclusion.ts";
+import { execSaid, replaceSaid, testSaid } from "./may-match.ts";
 
 /** What the planner took the question to mean, in words and in fields; printed as "Read as: …" and in --json. */
 export interface Interpretation {
@@ -282,7 +283,7 @@ function rankedNoun(
 function bucketAfter(text: string): { 0: string; 1: string; index: number } | null {
   for (const m of text.matchAll(/\b(day|week|month|quarter|year)s?\b/g)) {
     const before = /([a-z0-9']+)\s+$/.exec(text.slice(0, m.index))?.[1];
-    if (!before || PERIOD_LEAD.test(before) || GRAIN_RANK[before as Grain] !== undefined) continue;
+    if (!before || testSaid(PERIOD_LEAD, before) || GRAIN_RANK[before as Grain] !== undefined) continue;
     return { 0: m[0], 1: m[1]!, index: m.index! };
   }
   return null;
@@ -299,7 +300,7 @@ const BUCKET_RANKED =
  * churn is the one with the most churn (higher_is_better: false), the worst win rate the lowest.
  */
 function directionOf(word: string, metric: MetricDef): "most" | "least" {
-  const low = LEAST.test(word);
+  const low = testSaid(LEAST, word);
   if (/\b(?:best|worst)\b/.test(word) && metric.higher_is_better === false) return low ? "most" : "least";
   return low ? "least" : "most";
 }
@@ -320,7 +321,7 @@ const OVER =
  * by that unit instead.
  */
 function overFits(text: string, periods: { period: PeriodInput }[], at: Date): boolean {
-  const m = OVER.exec(text);
+  const m = execSaid(OVER, text);
   if (!m) return false;
   const unit = OVER_UNIT[m[1]!.replace(/\W/g, "")];
   if (!unit) return false;
@@ -880,8 +881,8 @@ export function understand(question: string, catalog: Catalog, at: Date, renamed
   // never with a breakdown or a ranking, and never when the words read as "and" still ask for a change.
   if ([...question.matchAll(VERSUS)].length !== 1) return read;
   // "mrr growth vs arr growth": a change said on a side is no level to set beside the other (read as said, or asked)
-  if (COMPARE.test(question.replace(VERSUS, " "))) return read;
-  const both = understandAsSaid(question.replace(VERSUS, " and "), catalog, at, renamed);
+  if (COMPARE.test(replaceSaid(question, VERSUS, " "))) return read;
+  const both = understandAsSaid(replaceSaid(question, VERSUS, " and "), catalog, at, renamed);
   if (
     "interpretation" in both &&
     both.extra.length &&
@@ -978,7 +979,11 @@ function understandAsSaid(question: string, catalog: Catalog, at: Date, renamed:
     /^(?:which|what)\s+([a-z]+)\s+(?:has|have|had|is|was|brings?|got|gets|did|does|do|holds?|owns?|carr(?:y|ies)|keeps?)\b/.exec(
       instantless.trim(),
     );
-  if (which && (SUPERLATIVE.test(text) || WHICH_COMPARATIVE.test(text.trim())) && isDimensionWord(which[1]!, catalog)) {
+  if (
+    which &&
+    (testSaid(SUPERLATIVE, text) || WHICH_COMPARATIVE.test(text.trim())) &&
+    isDimensionWord(which[1]!, catalog)
+  ) {
     const at0 = instantless.indexOf(which[1]!, instantless.indexOf(which[0]));
     blank(at0, at0 + which[1]!.length);
   }
@@ -1144,8 +1149,8 @@ const PARTIAL_NAMED = new RegExp(
 );
 /** "ignore november, it's partial" / "(leave out November)": the lead and month said first, in brackets */
 function partialMonthOut(text: string, at: Date): { text: string; said: string; month?: string } | undefined {
-  const m = PARTIAL_MONTH.exec(text);
-  const n = m ? null : PARTIAL_NAMED.exec(text);
+  const m = execSaid(PARTIAL_MONTH, text);
+  const n = m ? null : execSaid(PARTIAL_NAMED, text);
   const hit = m ?? n;
   if (!hit) return undefined;
   const said = hit[0].replace(/^[\s,]+|[\s,]+$/g, "");
@@ -1259,7 +1264,8 @@ function attemptWith(
   // back, never read as the period named ("from August through October" has its start)
   for (const p of periodsFound) {
     const before = text.slice(0, p.start);
-    const open = OPEN_END.exec(before)?.[1] ?? /^(through|thru|till|until)\s/.exec(text.slice(p.start, p.end))?.[1];
+    const open =
+      execSaid(OPEN_END, before)?.[1] ?? /^(through|thru|till|until)\s/.exec(text.slice(p.start, p.end))?.[1];
     if (!open || periodsFound.some((o) => o.end <= p.start) || /\b(?:from|between|since)\b/.test(before)) continue;
     const span = text.slice(p.start, p.end);
     const said = span.startsWith(`${open} `) ? span : `${open} ${span}`;
@@ -1281,8 +1287,8 @@ function attemptWith(
   for (const p of periodsFound) {
     markSpan(tokens, placed, p.start, p.end);
     const before = text.slice(0, p.start);
-    const s = INSTANT_START.exec(before);
-    const e = INSTANT_END.exec(before);
+    const s = execSaid(INSTANT_START, before);
+    const e = execSaid(INSTANT_END, before);
     if (s && kind === "stock") {
       instantStart = true;
       startOf.add(p);
@@ -1322,7 +1328,7 @@ function attemptWith(
   tokens.forEach((t, i) => {
     if (t.raw !== "since" || !/^(last|previous|prior|past|this)$/.test(tokens[i + 1]?.raw ?? "")) return;
     // "how much has MRR grown since last month": a change said with it is the level now against that month's end
-    if (kind === "stock" && COMPARE.test(text) && !/^(past|this)$/.test(tokens[i + 1]!.raw)) return;
+    if (kind === "stock" && testSaid(COMPARE, text) && !/^(past|this)$/.test(tokens[i + 1]!.raw)) return;
     if (kind === "stock" || /^(past|this)$/.test(tokens[i + 1]!.raw)) placed[i] = false;
   });
   // "in the US", "US customers", "US-based": a place, not "us"
@@ -1373,12 +1379,12 @@ function attemptWith(
     const m = re.exec(bare);
     return m && !qualifies(m);
   })?.[1];
-  const trend = TREND.test(text);
+  const trend = testSaid(TREND, text);
   for (const [re] of GRAIN_WORDS) {
     const m = re.exec(bare);
     if (m && !qualifies(m)) markSpan(tokens, placed, m.index, m.index + m[0].length);
   }
-  const trendMatch = TREND.exec(text);
+  const trendMatch = execSaid(TREND, text);
   if (trendMatch) markSpan(tokens, placed, trendMatch.index, trendMatch.index + trendMatch[0].length);
 
   // filters: a value of a dimension, or a value synonym, with the dimension's name next to it if said
@@ -1560,17 +1566,17 @@ function attemptWith(
   // argmax: "which plan has the most paying customers", "who has the most pipeline"
   let argmax: Interpretation["argmax"] = null;
   let argmaxGrain: Grain | undefined;
-  const sup = SUPERLATIVE.exec(text) ?? comparativeAt(text);
+  const sup = execSaid(SUPERLATIVE, text) ?? comparativeAt(text);
   // the ranking read from where it starts, past a request's framing ("show me the top 3 plans")
   const lead = text.trim().replace(ASK_LEAD, "");
   const leadAt = text.indexOf(lead);
   const fromLead = <T extends { index: number }>(m: T | null): T | null => (m ? { ...m, index: m.index + leadAt } : m);
-  const leading = LEAD_SUP.test(lead);
+  const leading = testSaid(LEAD_SUP, lead);
   const skipped = tokens.filter((t) => t.end <= leadAt).length;
   // "when did we have the most churn": the metric's own buckets ranked
   const when = /^when\s+(?:did|was|were|is|are|have|has|do)\b/.test(text.trim());
   // the ranked noun said before "with the most …": a bucket of time or a dimension of the metric
-  const nounWith = NOUN_WITH_SUP.exec(lead);
+  const nounWith = execSaid(NOUN_WITH_SUP, lead);
   const nounAt = nounWith ? text.indexOf(nounWith[1]!, leadAt + nounWith.index) : -1;
   const nounTokens = nounWith ? tokens.filter((t) => t.start >= nounAt && t.end <= nounAt + nounWith[1]!.length) : [];
   const ranked = nounTokens.at(-1);
@@ -1623,8 +1629,8 @@ function attemptWith(
     // "which month had the most new MRR": the period itself is ranked, a bucket of the grain said
     const bucket = dim
       ? undefined
-      : (BUCKET_RANKED.exec(text) ??
-        fromLead(BUCKET_LEAD.exec(lead)) ??
+      : (execSaid(BUCKET_RANKED, text) ??
+        fromLead(execSaid(BUCKET_LEAD, lead)) ??
         (leading ? bucketAfter(text) : null) ??
         (when ? { 0: "", 1: metric.grain, index: 0 } : null) ??
         (ranked && /^(day|week|month|quarter|year)s?$/.test(ranked.raw)
@@ -1648,7 +1654,7 @@ function attemptWith(
       });
     }
     // "top 3 plans by MRR", "bottom two reps": the ranking lists that many, never only the first
-    const count = argmax ? RANK_COUNT.exec(lead) : null;
+    const count = argmax ? execSaid(RANK_COUNT, lead) : null;
     if (argmax && count) {
       const said = count[1] ?? count[2] ?? count[3]!;
       const n = NUMBER_WORDS[said] ?? Number(said);
@@ -2088,7 +2094,7 @@ function attemptWith(
       groupBy,
       argmax,
       compare,
-      ...(compare && OVER.exec(text) ? { shift: OVER_UNIT[OVER.exec(text)![1]!.replace(/\W/g, "")] } : {}),
+      ...(compare && execSaid(OVER, text) ? { shift: OVER_UNIT[execSaid(OVER, text)![1]!.replace(/\W/g, "")] } : {}),
       periods: found,
       interpretation,
       extra,

@@ -1,5 +1,6 @@
 import { ANALYST_SHORTHAND } from "./analyst-shorthand.ts";
 import { findPeriods, MONTH_NAMES } from "./periods.ts";
+import { replaceSaid, testSaid } from "./may-match.ts";
 /**
  * General English the planner reads without the catalog: shorthand people type (avg, #, no., pls, atm), fillers
  * that never change a number, and verbs that only say an event happened. Nothing here names a metric, a filter or
@@ -177,7 +178,7 @@ const LEARNER: [RegExp, string][] = [
 /** the words of learner English a question is read by ("how much customers", "clients") */
 export function learnerEnglish(text: string): string {
   let out = text;
-  for (const [re, to] of LEARNER) out = out.replace(re, to);
+  for (const [re, to] of LEARNER) out = replaceSaid(out, re, to);
   return out;
 }
 
@@ -328,61 +329,61 @@ const SOME_DAY = new Date(Date.UTC(2026, 0, 15));
 /** Only the chat and clipped business shorthand read as typed out ("accts" → "account", "rn" → "right now"). */
 export function shorthandSaid(text: string): string {
   let out = text;
-  for (const [re, to] of SHORTHAND) out = out.replace(re, to);
+  for (const [re, to] of SHORTHAND) out = replaceSaid(out, re, to);
   return out;
 }
 
 export function expandShorthand(text: string, kept: readonly string[] = []): string {
   let out = learnerEnglish(text);
-  for (const [re, to] of SHORTHAND) out = out.replace(re, to);
-  if (!findPeriods(out, SOME_DAY).length) for (const [re, to] of FALSE_FRIEND_NOW) out = out.replace(re, to);
-  out = out.replace(EITHER_WAY, "$1");
-  out = out.replace(YEAR_BACK, "vs year over year");
-  out = out.replace(SINCE_START, "all time");
-  out = out.replace(GROW_MORE, (m: string, what: string, first: string) =>
+  for (const [re, to] of SHORTHAND) out = replaceSaid(out, re, to);
+  if (!findPeriods(out, SOME_DAY).length) for (const [re, to] of FALSE_FRIEND_NOW) out = replaceSaid(out, re, to);
+  out = replaceSaid(out, EITHER_WAY, "$1");
+  out = replaceSaid(out, YEAR_BACK, "vs year over year");
+  out = replaceSaid(out, SINCE_START, "all time");
+  out = replaceSaid(out, GROW_MORE, (m: string, what: string, first: string) =>
     kept.includes(`${what} growth`) ? `${what} growth ${first} vs ` : m,
   );
-  out = out.replace(COMPARATIVE_THAN, (_m, between: string) => `${between} vs `);
-  for (const [re, to] of EXTREME_NOUN) out = out.replace(re, to);
-  if (SUPERLATIVE_SAID.test(out)) out = out.replace(SINGLE_BUCKET, "of any $1");
-  out = out.replace(GROWING_BY_MONTH, "mrr growth last month");
-  out = out.replace(COMPANY_GROWTH, "mrr growth");
-  out = out.replace(INTO_PERIOD, "at the start of ");
-  out = out.replace(NAMED_EDGE, (_m, period: string, _unit?: string, edge?: string, figure?: string) => {
+  out = replaceSaid(out, COMPARATIVE_THAN, (_m, between: string) => `${between} vs `);
+  for (const [re, to] of EXTREME_NOUN) out = replaceSaid(out, re, to);
+  if (testSaid(SUPERLATIVE_SAID, out)) out = replaceSaid(out, SINGLE_BUCKET, "of any $1");
+  out = replaceSaid(out, GROWING_BY_MONTH, "mrr growth last month");
+  out = replaceSaid(out, COMPANY_GROWTH, "mrr growth");
+  out = replaceSaid(out, INTO_PERIOD, "at the start of ");
+  out = replaceSaid(out, NAMED_EDGE, (_m, period: string, _unit?: string, edge?: string, figure?: string) => {
     const at = edge ?? (figure === "opening" || figure === "starting" ? "start" : "end");
     return `at the ${at === "beginning" ? "start" : at} of ${period}`;
   });
-  out = out.replace(EDGE_BEFORE_NOUN, (_m, edge: string, noun: string) => `${noun} at the ${edge} of `);
-  out = out.replace(DIRECTION_ADJECTIVE, (m: string, aux: string, what: string, dir: string) =>
+  out = replaceSaid(out, EDGE_BEFORE_NOUN, (_m, edge: string, noun: string) => `${noun} at the ${edge} of `);
+  out = replaceSaid(out, DIRECTION_ADJECTIVE, (m: string, aux: string, what: string, dir: string) =>
     /\b(?:we|you|they|it|there)\b/.test(what) ? m : `${aux} ${what} go ${dir}`,
   );
-  out = out.replace(SOLD, "how much $1 $2 close");
-  out = out.replace(OPENING_FIGURE, (m: string, word: string, noun: string) =>
+  out = replaceSaid(out, SOLD, "how much $1 $2 close");
+  out = replaceSaid(out, OPENING_FIGURE, (m: string, word: string, noun: string) =>
     kept.some((k) => `${word} ${noun} `.startsWith(`${k} `))
       ? m
       : `${noun} at the ${word === "opening" || word === "starting" ? "start" : "end"} of `,
   );
-  out = out.replace(BARE_FIGURE, (m: string, word: string, noun: string) =>
+  out = replaceSaid(out, BARE_FIGURE, (m: string, word: string, noun: string) =>
     kept.some((k) => `${word} ${noun} `.startsWith(`${k} `))
       ? m
       : word === "opening" || word === "starting"
         ? `${noun} at the start of this month`
         : `${noun} at the end of last month`,
   );
-  out = out.replace(MONTH_EDGE, (m, unit: string, edge: string, offset: number, whole: string) => {
+  out = replaceSaid(out, MONTH_EDGE, (m, unit: string, edge: string, offset: number, whole: string) => {
     const rest = whole.slice(offset + m.length);
     const named = unit === "month" && new RegExp(`^\\s*${PERIOD_OPENING}`).test(rest);
     if (named) return ` at the ${edge} of `;
     // said last ("MRR at month start", "ARR at quarter end"): the current one; before other words left as typed
     return /^[\s?.!]*$/.test(rest) ? ` at the ${edge} of the ${unit}` : m;
   });
-  out = out.replace(EDGE_OF_UNIT, (m: string, edge: string, unit: string, offset: number, whole: string) => {
+  out = replaceSaid(out, EDGE_OF_UNIT, (m: string, edge: string, unit: string, offset: number, whole: string) => {
     const around = whole.slice(Math.max(0, offset - 40), offset + m.length + 40);
     return kept.some((k) => k.includes(m) && around.includes(k)) ? m : `the ${edge} of the ${unit}`;
   });
-  out = out.replace(CLOSE_OF, "the end of ");
-  out = out.replace(CHANGE_VERB, (m: string, aux: string, what: string, verb: string) =>
-    /\b(?:we|you|they|it|there)\b/.test(what) ? m : `${aux} ${what} go ${UP_VERB.test(verb) ? "up" : "down"}`,
+  out = replaceSaid(out, CLOSE_OF, "the end of ");
+  out = replaceSaid(out, CHANGE_VERB, (m: string, aux: string, what: string, verb: string) =>
+    /\b(?:we|you|they|it|there)\b/.test(what) ? m : `${aux} ${what} go ${testSaid(UP_VERB, verb) ? "up" : "down"}`,
   );
   return out.replace(/\s{2,}/g, " ").trim();
 }
@@ -449,7 +450,7 @@ const RANKING_SAID: [RegExp, string][] = [
 
 export function rankingSaid(text: string): string {
   let out = text;
-  for (const [re, to] of RANKING_SAID) out = out.replace(re, to);
+  for (const [re, to] of RANKING_SAID) out = replaceSaid(out, re, to);
   return out;
 }
 

@@ -3,6 +3,7 @@ import { namedDays } from "./named-days.ts";
 import { MONTH_NAMES } from "./periods.ts";
 import { spokenRead } from "./spoken.ts";
 import { TEENS, TENS, UNITS } from "./number-words.ts";
+import { replaceSaid } from "./may-match.ts";
 
 /**
  * English as a team spread over the world writes it, or a phone writes it down (#15, batch 22): numbers and years said
@@ -63,7 +64,7 @@ const YEAR_WORDS = new RegExp(
   "g",
 );
 function yearsInWords(text: string): string {
-  return text.replace(YEAR_WORDS, (said, century: string | undefined, rest: string | undefined, after: string) => {
+  return replaceSaid(text, YEAR_WORDS, (said, century: string | undefined, rest: string | undefined, after: string) => {
     const n = century
       ? (century === "twenty" ? 2000 : 1900) + wordsValue(rest!)
       : 2000 + (after ? wordsValue(after) : 0);
