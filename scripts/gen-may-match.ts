@@ -6,21 +6,13 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { loadCatalog } from "../engine/catalog/catalog.ts";
-import { loadProject } from "../engine/config/project.ts";
 import { collectPatterns } from "../tools/planner/may-match.ts";
 import { planQuestion } from "../tools/planner/plan.ts";
+// the catalog the planner tests read: the demo's, with the dimension values a build of it reads
+import { DEMO_AT as at, demoCatalog } from "../tests/tools/planner/demo-planner.ts";
 
 const root = join(import.meta.dir, "..");
-const at = new Date("2026-11-21T06:00:00Z");
-const catalog = loadCatalog(loadProject(root));
-catalog.dimensionValues = new Map<string, string[]>([
-  ["mrr_by_plan_monthly.plan", ["Pro", "Starter", "Enterprise", "Growth"]],
-  ["mrr_by_plan_monthly.currency", ["usd"]],
-  ["mrr_monthly.currency", ["usd"]],
-  ["pipeline_monthly.pipeline", ["Sales Pipeline", "Enterprise"]],
-  ["deals_closed_monthly.pipeline", ["Sales Pipeline", "Enterprise"]],
-]);
+const catalog = demoCatalog();
 const met = collectPatterns(true);
 const dir = join(root, "evals/dev");
 let questions = 0;
