@@ -1,3 +1,4 @@
+import { BOUND_SAID } from "../planner/bound-op.ts";
 import type { comparePeriods } from "../toolbox/compare-periods.ts";
 import type { describeMart } from "../toolbox/describe-mart.ts";
 import type { describeMetric } from "../toolbox/describe-metric.ts";
@@ -578,7 +579,7 @@ function bucketCountLines(group: RoledResult[], bound: Interpretation["threshold
   if (bound.move || bound.pick) return recordLines(r, rows, pass, bound);
   const hits = rows.filter((row) => pass(row.value!));
   if (bound.streak) return streakLines(r, rows, pass, bound);
-  const said = ({ ">": "above", ">=": "at or above", "<": "below", "<=": "at or below" } as const)[bound.op];
+  const said = BOUND_SAID[bound.op];
   const limit =
     r.format === "percent" ? `${Number((100 * bound.value).toPrecision(4))}%` : value(r, bound.value, rows[0]);
   // a long list (days of a month) names the first dozen and says how many more
@@ -610,7 +611,7 @@ function recordLines(
   const running = r.period.toDate && r.time_rollup !== "last" ? rows.at(-1) : undefined;
   const shown = (row: MetricRow) =>
     `${value(r, row.value, row)}${row === running ? " to date" : ""}${r.time_rollup === "last" ? ` at its end` : ""}`;
-  const said = ({ ">": "above", ">=": "at or above", "<": "below", "<=": "at or below" } as const)[bound.op];
+  const said = BOUND_SAID[bound.op];
   const limit =
     r.format === "percent" ? `${Number((100 * bound.value).toPrecision(4))}%` : value(r, bound.value, rows[0]);
   const moved = (i: number) => i > 0 && pass(rows[i]!.value! - rows[i - 1]!.value!);
@@ -662,7 +663,7 @@ function streakLines(
   pass: (v: number) => boolean,
   bound: NonNullable<Interpretation["threshold"]>,
 ): string[] {
-  const said = ({ ">": "above", ">=": "at or above", "<": "below", "<=": "at or below" } as const)[bound.op];
+  const said = BOUND_SAID[bound.op];
   const limit =
     r.format === "percent" ? `${Number((100 * bound.value).toPrecision(4))}%` : value(r, bound.value, rows[0]);
   const last = rows.at(-1);

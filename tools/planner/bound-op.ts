@@ -19,3 +19,11 @@ export function boundOp(word: string): BoundOp {
   const w = word.trim().toLowerCase().replace(/\s+/g, " ");
   return testSaid(GREATER, w) ? ">" : testSaid(AT_LEAST, w) ? ">=" : testSaid(LESS, w) ? "<" : "<=";
 }
+
+/** How a reading says each comparison: "above", "at or above", "below", "at or below". */
+export const BOUND_SAID: Readonly<Record<BoundOp, string>> = {
+  ">": "above",
+  ">=": "at or above",
+  "<": "below",
+  "<=": "at or below",
+};

@@ -1,6 +1,6 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { resolvePeriod, type Grain } from "../../engine/catalog/period.ts";
-import { boundOp } from "./bound-op.ts";
+import { BOUND_SAID, boundOp } from "./bound-op.ts";
 import { figureValue } from "./figure.ts";
 import { findPeriods } from "./periods.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
@@ -104,18 +104,10 @@ export function readBucketCount(
   const GR: Record<Grain, number> = { day: 0, week: 1, month: 2, quarter: 3, year: 4 };
   if (GR[unit] < GR[u.metric.grain])
     return ask(`${u.metric.name} is counted by ${u.metric.grain}, so it has no value per ${unit}`);
-  // a percent bound on a count, or a count bound on a rate: the bound says another metric
-  const percent = u.metric.format === "percent";
-  if (percent !== /%$/.test(figure))
-    return ask(
-      percent
-        ? `${u.metric.name} is a rate: say the bound in % (e.g. "above 3%")`
-        : `${u.metric.name} is no percentage: say the bound in its own unit`,
-    );
-  if (/^\$/.test(b[2]!.trim()) && u.metric.format !== "currency")
-    return ask(`${u.metric.name} is no amount of money: say the bound as a ${u.metric.unit ?? "count"}`);
+  const misfit = boundMisfit(u.metric, figure, b[2]!);
+  if (misfit) return ask(misfit);
   if (streak && unit !== "month") return ask(`"${h[0].trim()}": a run of ${h[2]} is read by month only; ask by month`);
-  const said = { ">": "above", ">=": "at or above", "<": "below", "<=": "at or below" }[op];
+  const said = BOUND_SAID[op];
   if (streak) return readStreak(u, op, bound, figure, said, h[0], b[0], at);
   const r = resolvePeriod(u.period, at);
   const label = u.metric.label ?? u.metric.name;
@@ -133,7 +125,7 @@ export function readBucketCount(
       ...u.interpretation,
       grain: unit,
       threshold: { op, value: bound },
-      read_as: `${label} by ${unit}, ${r.label}: the ${unit}s ${said} ${figure.replace(/%$/, "")}${/%$/.test(figure) ? "%" : ""}, counted${u.interpretation.filters.map((f) => `, ${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join("")}`,
+      read_as: `${label} by ${unit}, ${r.label}: the ${unit}s ${said} ${figure.replace(/%$/, "")}${/%$/.test(figure) ? "%" : ""}, counted${filtersSaid(u.interpretation.filters)}`,
       why: [
         ...u.interpretation.why,
         `"${h[0].trim()} … ${b[0].trim()}": each ${unit}'s ${u.metric.name} over ${r.label}, the ${unit}s ${said} ${bound} counted`,
@@ -181,11 +173,37 @@ function readStreak(
       ...u.interpretation,
       grain: "month",
       threshold: { op, value: bound, streak: true },
-      read_as: `${label} by month up to ${lastLabel}: the months in a row ${said} ${figure.replace(/%$/, "")}${/%$/.test(figure) ? "%" : ""} that end with ${lastLabel}, counted${u.interpretation.filters.map((f) => `, ${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join("")}`,
+      read_as: `${label} by month up to ${lastLabel}: the months in a row ${said} ${figure.replace(/%$/, "")}${/%$/.test(figure) ? "%" : ""} that end with ${lastLabel}, counted${filtersSaid(u.interpretation.filters)}`,
       why: [
         ...u.interpretation.why,
         `"${howMany.trim()} … ${boundSaid.trim()}": each month's ${u.metric.name} back from ${lastLabel}, counted until a month is not ${said} ${bound}`,
       ],
     },
   };
+}
+
+/**
+ * Why a bound's figure cannot be a bound on a metric, or undefined when it can: a percent bound on a count, a count
+ * bound on a rate, a dollar bound on what is no money — the bound says another metric.
+ */
+export function boundMisfit(
+  metric: { name: string; format?: string; unit?: string },
+  figure: string,
+  said: string,
+): string | undefined {
+  const percent = metric.format === "percent";
+  if (percent !== /%$/.test(figure))
+    return percent
+      ? `${metric.name} is a rate: say the bound in % (e.g. "above 3%")`
+      : `${metric.name} is no percentage: say the bound in its own unit`;
+  if (/^\$/.test(said.trim()) && metric.format !== "currency")
+    return `${metric.name} is no amount of money: say the bound as a ${metric.unit ?? "count"}`;
+  return undefined;
+}
+
+/** The filters of a reading as its read_as lists them: ", plan = Pro, owner in Maria Lopez, Tom Becker". */
+export function filtersSaid(filters: readonly { dimension: string; op: string; value: unknown }[]): string {
+  return filters
+    .map((f) => `, ${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`)
+    .join("");
 }

@@ -87,7 +87,7 @@ import {
   readShare,
   type ArithmeticRead,
 } from "./arithmetic.ts";
-import { readBucketCount, readCompound } from "./buckets.ts";
+import { filtersSaid, readBucketCount, readCompound } from "./buckets.ts";
 import { readCheck, withDirection } from "./checks.ts";
 import type { CallRole, Intent, Plan, PlannedCall, Refusal } from "./plan-types.ts";
 import { rewriteCountQuestions } from "./count-phrase.ts";
@@ -1162,7 +1162,7 @@ function planAverage(typed: string, catalog: Catalog, at: Date): Plan | undefine
     ...u.interpretation,
     grain,
     ...(median ? { statistic: "median" as const } : {}),
-    read_as: `${label}, the ${median ? "median" : "average"} per ${grain} over ${u.interpretation.period.text}${u.interpretation.period.to_date ? ` (whole ${grain}s: the ${grain} still running is left out)` : ""}${u.interpretation.filters.map((f) => `, ${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join("")}`,
+    read_as: `${label}, the ${median ? "median" : "average"} per ${grain} over ${u.interpretation.period.text}${u.interpretation.period.to_date ? ` (whole ${grain}s: the ${grain} still running is left out)` : ""}${filtersSaid(u.interpretation.filters)}`,
     why: [
       ...u.interpretation.why,
       `"${m[0].trim()}": the ${grain}ly values of ${u.metric.name} over the period, ${median ? "their median (the middle value; the mean of the two middle ones for an even count)" : "averaged"}`,

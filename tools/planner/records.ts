@@ -1,6 +1,6 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
-import { boundOp } from "./bound-op.ts";
-import { readBucketCount } from "./buckets.ts";
+import { BOUND_SAID, boundOp } from "./bound-op.ts";
+import { boundMisfit, filtersSaid, readBucketCount } from "./buckets.ts";
 import { figureValue } from "./figure.ts";
 import { findPeriods } from "./periods.ts";
 import { normalize } from "./text.ts";
@@ -214,13 +214,11 @@ function readFirstLast(text: string, pick: "first" | "last", catalog: Catalog, a
     const figure = b[2]!.replace(/[$,\s]/g, "");
     const value = figureValue(figure);
     if (!Number.isFinite(value)) return undefined;
-    const percent = u.metric.format === "percent";
-    if (percent !== /%$/.test(figure)) return undefined;
-    if (/^\$/.test(b[2]!.trim()) && u.metric.format !== "currency") return undefined;
+    if (boundMisfit(u.metric, figure, b[2]!)) return undefined;
     // "pass", "top", "hit", "reach": above it (the first bucket over the figure)
     const op = /^(?:hit|reach(?:ed|es)?)$/.test(word) ? ">" : boundOp(word.replace(/(?:ed|es|s|ped)$/, (x) => x));
     threshold = { op, value, pick };
-    said = `${{ ">": "above", ">=": "at or above", "<": "below", "<=": "at or below" }[op]} ${figure}`;
+    said = `${BOUND_SAID[op]} ${figure}`;
   } else {
     const down = !!(m![2] === "down" || m![3]);
     threshold = { op: down ? "<" : ">", value: 0, pick, move: true };
@@ -241,7 +239,7 @@ function readFirstLast(text: string, pick: "first" | "last", catalog: Catalog, a
       period: { ...u.interpretation.period, text: "all time" },
       grain,
       threshold,
-      read_as: `${label} by ${grain}, all time: the ${pick} ${grain} whose ${edge}value is ${said}${u.interpretation.filters.map((f) => `, ${f.dimension} ${f.op} ${Array.isArray(f.value) ? f.value.join(", ") : String(f.value)}`).join("")}`,
+      read_as: `${label} by ${grain}, all time: the ${pick} ${grain} whose ${edge}value is ${said}${filtersSaid(u.interpretation.filters)}`,
       why: [...u.interpretation.why, `"${cut[0].trim()}" with "${pick}": the ${pick} ${grain} of the data ${said}`],
     },
   };
