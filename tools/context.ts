@@ -13,6 +13,7 @@ import type { Db, Row, SqlValue } from "../engine/warehouse/duckdb.ts";
 import { DpError } from "../engine/errors.ts";
 import type { Project } from "../engine/config/project.ts";
 import { openReader } from "../engine/warehouse/snapshots.ts";
+import { loadEngine } from "../engine/warehouse/duckdb.ts";
 import { addCurrencyValues, fxOf } from "./fx.ts";
 
 export interface ToolContext {
@@ -22,6 +23,8 @@ export interface ToolContext {
   db(): Promise<Db>;
   /** the metrics' dimension values into catalog.dimensionValues: the catalog cache's, else one query per dimension on the snapshot */
   dimensionValues(): Promise<void>;
+  /** resolves once DuckDB's module is loaded (its cost is this thread's; an instance then opens on DuckDB's threads) */
+  engineLoaded?(): Promise<void>;
   status(): Promise<WarehouseStatus>;
   /**
    * The currencies a metric's rows hold over a period, with no filter, from the catalog cache (what
@@ -87,6 +90,7 @@ export function createToolContext(project: Project, options: ContextOptions = {}
     project,
     catalog,
     db,
+    engineLoaded: loadEngine,
     dimensionValues: () =>
       (values ??=
         // the snapshot is immutable: values cached when it was published are the values read now, without it
