@@ -5,15 +5,16 @@ import { MONTH_NAMES } from "./periods.ts";
  * Period phrases whose reading differs between native and learner English (#15, batch 49), asked back naming both
  * readings — never answered with one of them:
  *
- * - "in the last year", "over the past year", "during the last year": to many speakers the last twelve months; to a
- *   Spanish, French or Portuguese speaker ("el año pasado", "l'année dernière", "o ano passado") the calendar year
- *   before this one. Plain "last year" (no article) stays the calendar year, as everywhere else.
+ * - "in the last year", "over the past year", "new clients the last year": to many speakers the last twelve months;
+ *   to a Spanish, French or Portuguese speaker ("el año pasado", "l'année dernière", "o ano passado") the calendar
+ *   year before this one. Plain "last year" (no article) stays the calendar year, as everywhere else, and so does
+ *   "the last year" after "of" or "the end of" ("Q4 of the last year").
  * - "customers of this month", "clients of last week how many": a count noun with no word of what happened to it
  *   (new, active, paying, lost …) tied to a period by "of" (a Chinese or Japanese topic first, "本月的客户") is either
  *   the ones won in that period or the ones had in it. "New customers of October" says which, and is answered.
  */
 const LAST_YEAR_SPAN =
-  /\b(?:in|over|during|within|for|across|throughout|through)\s+the\s+(?:last|past)\s+year\b(?!['’]s|\s+(?:and|or)\s+(?:a\s+)?half\b)/i;
+  /(?<!\b(?:of|end|start|beginning|middle)\s+)\b(?:(?:in|over|during|within|for|across|throughout|through)\s+)?the\s+(?:last|past)\s+year\b(?!['’]s|\s+(?:and|or)\s+(?:a\s+)?half\b)/i;
 
 /** the bare nouns of a customer base; "clients" is read as customers later, so both are said here */
 const BASE_NOUN = String.raw`(?:customers|clients|users|accounts|subscribers|logos|companies)`;

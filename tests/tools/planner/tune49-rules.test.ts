@@ -19,6 +19,7 @@ describe("'in the last year' is the calendar year or the last 12 months: asked b
     "refunds over the past year",
     "MRR growth during the last year",
     "new signups within the past year?",
+    "the last year, how many new clients?",
   ])("%p", (q) => {
     const r = refusal(q);
     expect(r.kind).toBe("clarify");
@@ -30,6 +31,7 @@ describe("'in the last year' is the calendar year or the last 12 months: asked b
     ["how many new customers did we get last year?", "last_year"],
     ["new customers last year", "last_year"],
     ["refunds in the last 12 months", "last_12_months"],
+    ["MRR at the end of the last year", "last_year"],
     ["churned customers in the last year's first quarter", undefined],
   ])("%p keeps its period", (q, period) => {
     if (period) expect(main(q).period).toBe(period);
