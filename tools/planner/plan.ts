@@ -77,6 +77,8 @@ import {
   type Grain,
   type PeriodInput,
 } from "../../engine/catalog/period.ts";
+import { guessThenExact } from "./exact-ask.ts";
+import { learnerPeriodAskBack } from "./learner-periods.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
 import {
   readArithmetic,
@@ -475,6 +477,8 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     titleRanking(bare, catalog, at, again) ??
     readAside(bare, catalog, at, again) ??
     readTwoAsks(bare, planned, again) ??
+    // "our open pipeline, we are near to 1 billion or not? how much is it exactly": the exact value (exact-ask.ts)
+    guessThenExact(bare, again) ??
     companionCount(bare, catalog, again) ??
     readPurpose(bare, again) ??
     anyoneRead(bare, catalog, again) ??
@@ -508,6 +512,8 @@ function planWhole(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     normalDayAskBack(whole) ??
     loosePeriodAskBack(whole, at) ??
     anchorEventAskBack(whole) ??
+    // "new clients in the last year", "clients of this month how many": read two ways by learners (learner-periods.ts)
+    learnerPeriodAskBack(normalize(withoutNoise(typed, catalog)), at) ??
     pastStateAskBack(whole) ??
     vagueSizeAskBack(whole);
   if (plain) return { ...refuse(catalog, plain), kind: "clarify" };
