@@ -1,4 +1,5 @@
 import { companionCount } from "./companion-count.ts";
+import { combinedAskBack } from "./combined-asks.ts";
 import { frontPeriod } from "./front-period.ts";
 import { afterValue } from "./after-value.ts";
 import { runnerUp } from "./runner-up.ts";
@@ -461,6 +462,9 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
       negatedUnitClash(typed, kept, catalog) ??
       openByPriority(typed, kept, catalog) ??
       toolsOwnNumber(typed, kept, catalog) ??
+      // "tickets per week in October", "deals won per rep on average", "ARR billed yearly": a constraint the reading
+      // lost, asked back (combined-asks.ts)
+      combinedAskBack(typed, kept, catalog, (q) => planWhole(q, catalog, at)) ??
       kept
     );
   }

@@ -1,0 +1,99 @@
+import { describe, expect, test } from "bun:test";
+import { demoCatalog, plannerOver } from "./demo-planner.ts";
+
+/**
+ * The rules of branch tune48 (#15, combined asks), on phrasings in no eval file: a constraint of the question that the
+ * reading lost — a flow per day (week), a mean over a breakdown's members, "average" with no measure, a billing
+ * interval, a segment named with no measure of it across two periods — asks back instead of stating another number.
+ * Plans over the demo's catalog at 2026-11-21.
+ */
+const catalog = demoCatalog();
+const { plan, refusal } = plannerOver(() => catalog);
+const main = (q: string) => plan(q).calls[0]!.input as Record<string, unknown>;
+
+describe("a flow per day (week) over a longer period is an average: asked back unless read as one", () => {
+  test.each([
+    "refunds per week in September",
+    "failed payments per day last month",
+    "new customers per week this quarter",
+    "tickets opened per day in Q3",
+  ])("%p", (q) => {
+    const r = refusal(q);
+    expect(r.kind).toBe("clarify");
+    expect(r.reason).toMatch(/per (?:day|week)/);
+  });
+
+  test("the average said is read as before", () => {
+    expect(plan("on average, how many events a day did users fire in October?").intent).toBe("average");
+    expect(plan("average tickets per week in October").intent).toBe("average");
+  });
+
+  test("a rate per day is no flow: DAU by day stays", () => {
+    expect(main("daily active users per day last week")).toMatchObject({ metric: "daily_active_users" });
+  });
+});
+
+describe("a mean over a breakdown's members is no breakdown", () => {
+  test.each([
+    "on average how many deals did each rep win in Q3",
+    "avg deals won per rep last quarter",
+    "deals won per owner on average this year",
+  ])("%p is asked back", (q) => {
+    expect(refusal(q).kind).toBe("clarify");
+  });
+
+  test.each([
+    ["deals won per rep last quarter", "deals_won"],
+    ["average deal size per rep in Q3", "average_won_deal_size"],
+  ])("%p stays a breakdown of %s", (q, metric) => {
+    expect(main(q)).toMatchObject({ metric, group_by: ["owner"] });
+  });
+});
+
+describe("'average per <x>' with no measure named is asked back", () => {
+  test.each([
+    "what's the average per owner this year",
+    "what was the average per rep in October?",
+    "the avg per salesperson for Q3",
+  ])("%p", (q) => {
+    expect(refusal(q).kind).toBe("clarify");
+  });
+});
+
+describe("a billing interval said that the reading does not keep", () => {
+  test.each([
+    "ARR from customers billed annually right now",
+    "active customers paying yearly",
+    "ARR of our annual plans as of today",
+  ])("%p is asked back", (q) => {
+    expect(refusal(q).kind).toBe("clarify");
+  });
+
+  test("kept on the paying accounts' rows, it is read", () => {
+    expect(main("how much MRR is sitting in paying accounts billed yearly")).toMatchObject({
+      filters: [{ column: "billing_interval", op: "=", value: "year" }],
+    });
+  });
+
+  test("'pay us every month' is no billing interval", () => {
+    expect(main("what do all our customers pay us every month, as of today?")).toMatchObject({ metric: "mrr" });
+  });
+});
+
+describe("a segment named with no measure of it, across two periods", () => {
+  test.each([
+    "Sales Pipeline, October vs September — what % change?",
+    "Enterprise pipeline this quarter vs last quarter",
+    "how did the Sales Pipeline do in Q3 compared with Q2",
+  ])("%p is asked back", (q) => {
+    expect(refusal(q).kind).toBe("clarify");
+  });
+
+  test.each([
+    ["Enterprise pipeline win rate for Q3 vs Q2", "win_rate"],
+    ["how much did open pipeline grow from end of Q2 to end of Q3, in percent", "open_pipeline"],
+    ["is the pipeline bigger now than at the end of Q3?", "open_pipeline"],
+  ])("%p is still compared (%s)", (q, metric) => {
+    expect(main(q)).toMatchObject({ metric });
+  });
+});

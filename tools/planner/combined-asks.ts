@@ -1,0 +1,132 @@
+import type { Catalog } from "../../engine/catalog/catalog.ts";
+import type { Plan, Refusal } from "./plan-types.ts";
+import { execSaid, testSaid } from "./may-match.ts";
+
+/**
+ * Combined asks whose reading lost one of their constraints (#15, batch 48): a plan was found, but it answers
+ * another question than the one asked, so the question is asked back rather than answered with that number.
+ *   - "high-priority tickets per week in October", "refunds per week in September": a flow per day (week) over a
+ *     longer period is an average over those units (total ÷ days); a series by the unit, or the period's total, is
+ *     neither — asked back unless the plan is that average (intent "average", planAverage);
+ *   - "deals won per rep on average", "avg deals won per rep": a mean over the members of a breakdown is no
+ *     breakdown (nor another metric whose name takes in "average" and the count's words: average deal size);
+ *   - "what's the average per rep for last quarter": "average" names no measure when, without it, no metric is read;
+ *   - "ARR from customers billed yearly": a billing interval said that the plan does not filter on;
+ *   - "Enterprise pipeline, Q3 vs Q2": a comparison whose metric is named only by the dimension's own noun of the
+ *     value said ("Enterprise pipeline" is the pipeline named Enterprise, no measure of it: open, created or won).
+ */
+
+/** a flow said per day or per week */
+const PER_TIME = /\b(?:per|a|an)\s+(day|week|weekday|business\s+day|working\s+day|work\s+day|workday|hour)\b/;
+/** the mean said as an adverb */
+const ON_AVERAGE = /\bon\s+(?:an?\s+)?(?:average|avg)\b/;
+/** "average" said of a count broken down: "avg deals won per rep", "average number of deals per owner" */
+const AVERAGE_WORD = /\b(?:average|avg|mean)\b/;
+/** "the average per rep", "mean by owner": the mean with no measure between it and what it is taken over */
+const AVERAGE_PER_BARE = /\b(?:average|avg|mean)\s+(?:per|for\s+each|for\s+every|by|across|of\s+each)\s+[a-z]/;
+/** a billing interval said of the customers counted or summed */
+const INTERVAL =
+  /\b(?:billed|paying|pay|invoiced|charged)\s+(?:annually|yearly|monthly)\b|\b(?:on\s+(?:an?\s+)?)?(?:annual|yearly|monthly)\s+(?:billing|billed|plans?|contracts?|subscriptions?|terms?|invoicing|prepay|prepaid)\b|\b(?:annual|yearly)\s+(?:customers|accounts|clients|subscribers)\b|\bbilling\s+(?:interval|period|cycle|frequency)\b/;
+
+const clarify = (catalog: Catalog, reason: string, unplaced: string[]): Refusal => ({
+  status: "refusal",
+  kind: "clarify",
+  reason,
+  known_metrics: catalog.metrics.map((m) => m.name),
+  unplaced,
+});
+
+/** the filters every call of the plan carries, on a column or a dimension */
+function filteredOn(plan: Plan): Set<string> {
+  const out = new Set<string>();
+  for (const c of plan.calls) {
+    const fs = (c.input as { filters?: { column?: string; dimension?: string }[] }).filters ?? [];
+    for (const f of fs) out.add(String(f.column ?? f.dimension ?? ""));
+  }
+  return out;
+}
+
+const mainMetric = (plan: Plan): string | undefined => {
+  const m = (plan.calls[0]?.input as { metric?: unknown } | undefined)?.metric;
+  return typeof m === "string" ? m : undefined;
+};
+
+export function combinedAskBack(
+  typed: string,
+  planned: Plan,
+  catalog: Catalog,
+  again: (q: string) => Plan | Refusal,
+): Refusal | undefined {
+  const text = typed
+    .toLowerCase()
+    .replace(/[–—]/g, " ")
+    .replace(/[?!.]+\s*$/, "");
+  const reading = planned.interpretation;
+  const label = reading?.metric_label ?? mainMetric(planned) ?? "the metric";
+  // a billing interval said, no filter on it: the number is the whole company's
+  const interval = execSaid(INTERVAL, text);
+  if (interval && !filteredOn(planned).has("billing_interval"))
+    return clarify(
+      catalog,
+      `"${interval[0].trim()}": this reading of ${label} does not keep to the customers of that billing interval; ask for the paying accounts billed that way (e.g. "how much MRR is sitting in paying accounts billed yearly")`,
+      [interval[0].trim()],
+    );
+  if (!reading) return undefined;
+  // a flow per day (week): the average over those units, not a series of them nor the period's total
+  const perTime = execSaid(PER_TIME, text);
+  if (perTime && reading.kind === "flow" && (planned.intent === "metric" || planned.intent === "compare"))
+    return clarify(
+      catalog,
+      `"${perTime[0]}": ${label} per ${perTime[1]} over ${reading.period.text} is an average over its ${perTime[1]}s, which this reading does not take; ask for the total over the period, "${label.toLowerCase()} by ${perTime[1] === "week" ? "week" : "day"}", or "average ${label.toLowerCase()} per ${perTime[1] === "week" ? "week" : "day"}"`,
+      [perTime[0]],
+    );
+  const grouped = planned.intent === "metric" && reading.group_by.length > 0;
+  // "what's the average per rep": without "average", is any metric named at all?
+  if (testSaid(AVERAGE_PER_BARE, text)) {
+    const bare = again(text.replace(AVERAGE_WORD, " ").replace(/\s+/g, " ").trim());
+    if (bare.status !== "plan" || !bare.interpretation)
+      return clarify(
+        catalog,
+        `"average" names no measure here: the average of what (deals won, deal size, sales cycle, …)?`,
+        ["average"],
+      );
+  }
+  if (grouped) {
+    // "deals won per rep on average": the mean over the breakdown's members
+    const adverb = execSaid(ON_AVERAGE, text);
+    if (adverb)
+      return clarify(
+        catalog,
+        `"${adverb[0]}": ${label} by ${reading.group_by.join(", ")} states each one's value; their average over the ${reading.group_by.join(", ")}s is another number this reading does not take — ask for the breakdown or for the total`,
+        [adverb[0]],
+      );
+    // "avg deals won per rep": a count's words read into another metric's name with "average"
+    if (testSaid(AVERAGE_WORD, text)) {
+      const without = again(text.replace(AVERAGE_WORD, " ").replace(/\s+/g, " ").trim());
+      const other = without.status === "plan" ? without.interpretation : undefined;
+      if (other && other.metric !== reading.metric && other.group_by.join() === reading.group_by.join())
+        return clarify(
+          catalog,
+          `"average … per ${reading.group_by.join(", ")}": the average of ${other.metric_label} over the ${reading.group_by.join(", ")}s, or ${label} by ${reading.group_by.join(", ")}? Say which`,
+          ["average"],
+        );
+    }
+  }
+  // "Enterprise pipeline, Q3 vs Q2": the metric named only by the noun of the value said
+  if (planned.intent === "compare" && reading.filters.length) {
+    const named = reading.why
+      .map((w) => /^"([^"]+)" is a name of /.exec(w)?.[1])
+      .find((w): w is string => w !== undefined);
+    const noun = named?.toLowerCase();
+    const ofValue =
+      noun !== undefined &&
+      reading.filters.some((f) => f.dimension.toLowerCase() === noun || String(f.value).toLowerCase().includes(noun));
+    if (ofValue)
+      return clarify(
+        catalog,
+        `"${noun}" here names the ${reading.filters.map((f) => `${f.dimension} ${f.value}`).join(", ")}, not a measure of it: compared across two periods, is it the open amount at each end, the deals created, or the deals won?`,
+        [noun!],
+      );
+  }
+  return undefined;
+}
