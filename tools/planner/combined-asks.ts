@@ -51,12 +51,50 @@ const mainMetric = (plan: Plan): string | undefined => {
   return typeof m === "string" ? m : undefined;
 };
 
+const DAY_MS = 86_400_000;
+
+/**
+ * "tickets closed per day so far this month": the period's total over its days (per week: days ÷ 7), the days
+ * through today when it is still running; one flow with no breakdown, else undefined (asked back)
+ */
+export function ratePlan(planned: Plan, unit: string, at: Date): Plan | undefined {
+  const reading = planned.interpretation;
+  const mains = planned.calls.filter((c) => c.role === "main");
+  if (!reading || mains.length !== 1 || mains[0]!.name !== "query_metric" || reading.group_by.length) return undefined;
+  if (unit !== "day" && unit !== "week") return undefined;
+  const start = Date.parse(`${reading.period.start}T00:00:00Z`);
+  const end = Date.parse(`${reading.period.end}T00:00:00Z`);
+  const today = Date.parse(`${at.toISOString().slice(0, 10)}T00:00:00Z`);
+  const last = reading.period.to_date ? Math.min(end, today) : end;
+  const days = Math.round((last - start) / DAY_MS) + 1;
+  if (!Number.isFinite(days) || days < 1 || (unit === "week" && days < 7)) return undefined;
+  const { grain: _grain, ...input } = mains[0]!.input as Record<string, unknown>;
+  const per = unit as "day" | "week";
+  const label = reading.metric_label;
+  return {
+    status: "plan",
+    intent: "average",
+    calls: [{ role: "main", name: "query_metric", input: input as never }],
+    interpretation: {
+      ...reading,
+      grain: null,
+      rate: { per, days },
+      read_as: `${label}, the total over ${reading.period.text} per ${per} (${days} days${per === "week" ? " ÷ 7" : ""})`,
+      why: [
+        ...reading.why.filter((w) => !/ per (?:day|week) over /.test(w)),
+        `"per ${per}": the period's total over its ${days} days${per === "week" ? " ÷ 7" : ""}${reading.period.to_date ? " (through today)" : ""}, never one ${per}'s value`,
+      ],
+    },
+  };
+}
+
 export function combinedAskBack(
   typed: string,
   planned: Plan,
   catalog: Catalog,
   again: (q: string) => Plan | Refusal,
-): Refusal | undefined {
+  at: Date,
+): Plan | Refusal | undefined {
   const text = typed
     .toLowerCase()
     .replace(/[–—]/g, " ")
@@ -74,12 +112,15 @@ export function combinedAskBack(
   if (!reading) return undefined;
   // a flow per day (week): the average over those units, not a series of them nor the period's total
   const perTime = execSaid(PER_TIME, text);
-  if (perTime && reading.kind === "flow" && (planned.intent === "metric" || planned.intent === "compare"))
+  if (perTime && reading.kind === "flow" && (planned.intent === "metric" || planned.intent === "compare")) {
+    const rate = planned.intent === "metric" ? ratePlan(planned, perTime[1]!, at) : undefined;
+    if (rate) return rate;
     return clarify(
       catalog,
       `"${perTime[0]}": ${label} per ${perTime[1]} over ${reading.period.text} is an average over its ${perTime[1]}s, which this reading does not take; ask for the total over the period, "${label.toLowerCase()} by ${perTime[1] === "week" ? "week" : "day"}", or "average ${label.toLowerCase()} per ${perTime[1] === "week" ? "week" : "day"}"`,
       [perTime[0]],
     );
+  }
   const grouped = planned.intent === "metric" && reading.group_by.length > 0;
   // "what's the average per rep": without "average", is any metric named at all?
   if (testSaid(AVERAGE_PER_BARE, text)) {
@@ -129,4 +170,26 @@ export function combinedAskBack(
       );
   }
   return undefined;
+}
+
+/**
+ * "new customers per day on average in October": a flow kept in buckets coarser than the day (week) said has no mean
+ * of those buckets (planAverage leaves it); read without the average word, it is the period's total per day (week).
+ */
+export function averagedRate(typed: string, again: (q: string) => Plan | Refusal, at: Date): Plan | undefined {
+  const text = typed
+    .toLowerCase()
+    .replace(/[?!.]+\s*$/, "")
+    .trim();
+  const perTime = execSaid(PER_TIME, text);
+  if (!perTime || !testSaid(AVERAGE_WORD, text)) return undefined;
+  const without = text
+    .replace(ON_AVERAGE, " ")
+    .replace(/\b(?:the\s+|an?\s+)?(?:average|avg|mean)(?:\s+number\s+of)?\b/, " ")
+    .replace(/^\s*,\s*/, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  const plain = again(without);
+  if (plain.status !== "plan" || plain.intent !== "metric" || plain.interpretation?.kind !== "flow") return undefined;
+  return ratePlan(plain, perTime[1]!, at);
 }

@@ -1,5 +1,5 @@
 import { companionCount } from "./companion-count.ts";
-import { combinedAskBack } from "./combined-asks.ts";
+import { averagedRate, combinedAskBack } from "./combined-asks.ts";
 import { frontPeriod } from "./front-period.ts";
 import { afterValue } from "./after-value.ts";
 import { runnerUp } from "./runner-up.ts";
@@ -464,7 +464,7 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
       toolsOwnNumber(typed, kept, catalog) ??
       // "tickets per week in October", "deals won per rep on average", "ARR billed yearly": a constraint the reading
       // lost, asked back (combined-asks.ts)
-      combinedAskBack(typed, kept, catalog, (q) => planWhole(q, catalog, at)) ??
+      combinedAskBack(typed, kept, catalog, (q) => planWhole(q, catalog, at), at) ??
       kept
     );
   }
@@ -489,6 +489,8 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     leftOutPart(bare, catalog, again) ??
     // "ex-Enterprise ARPA": a ratio filtered by a dimension only its two sides declare (ratio-by-dimension.ts)
     ratioByDimension(bare, planned, catalog, again) ??
+    // "new customers per day on average in October": the period's total per day, from monthly buckets (combined-asks.ts)
+    averagedRate(bare, again, at) ??
     planned
   );
 }

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { composeAnswer } from "../../../tools/ask/compose.ts";
 import { demoCatalog, plannerOver } from "./demo-planner.ts";
 
 /**
@@ -11,21 +12,31 @@ const catalog = demoCatalog();
 const { plan, refusal } = plannerOver(() => catalog);
 const main = (q: string) => plan(q).calls[0]!.input as Record<string, unknown>;
 
-describe("a flow per day (week) over a longer period is an average: asked back unless read as one", () => {
+describe("a flow per day (week) over a longer period is its total over the period's days (÷ 7)", () => {
   test.each([
-    "refunds per week in September",
-    "failed payments per day last month",
-    "new customers per week this quarter",
-    "tickets opened per day in Q3",
-  ])("%p", (q) => {
-    const r = refusal(q);
-    expect(r.kind).toBe("clarify");
-    expect(r.reason).toMatch(/per (?:day|week)/);
+    ["refunds per week in September", "refunds", "week", 30],
+    ["failed payments per day last month", "failed_payments", "day", 31],
+    ["new customers per week this quarter", "new_customers", "week", 52],
+    ["tickets opened per day in Q3", "tickets_opened", "day", 92],
+    ["new customers per day on average in September", "new_customers", "day", 30],
+  ])("%p → %s per %s over %d days", (q, metric, per, days) => {
+    const p = plan(q);
+    expect(p.intent).toBe("average");
+    expect(main(q)).toMatchObject({ metric });
+    expect(main(q).grain).toBeUndefined();
+    expect(p.interpretation?.rate).toEqual({ per: per as "day" | "week", days });
   });
+
+  test.each(["tickets opened per weekday in October", "refunds per day this week vs last week"])(
+    "%p, which it cannot count, is asked back",
+    (q) => {
+      expect(refusal(q).kind).toBe("clarify");
+    },
+  );
 
   test("the average said is read as before", () => {
     expect(plan("on average, how many events a day did users fire in October?").intent).toBe("average");
-    expect(plan("average tickets per week in October").intent).toBe("average");
+    expect(plan("average tickets per week in October").interpretation?.rate).toBeUndefined();
   });
 
   test("a rate per day is no flow: DAU by day stays", () => {
@@ -95,5 +106,45 @@ describe("a segment named with no measure of it, across two periods", () => {
     ["is the pipeline bigger now than at the end of Q3?", "open_pipeline"],
   ])("%p is still compared (%s)", (q, metric) => {
     expect(main(q)).toMatchObject({ metric });
+  });
+});
+
+describe("the answer to a rate: the period's total over its days (÷ 7)", () => {
+  const result = (total: number, format: string) => ({
+    role: "main" as const,
+    name: "query_metric",
+    input: {},
+    output: {
+      metric: "m",
+      label: "Tickets closed",
+      format,
+      unit: null,
+      currency_column: null,
+      currencies: format === "currency" ? ["usd"] : [],
+      per_currency: false,
+      currency_split: false,
+      reporting_currency: null,
+      converted_to: null,
+      time_rollup: "sum",
+      period: { start: "2026-10-01", end: "2026-11-01", label: "October 2026", toDate: false },
+      grain: null,
+      group_by: [],
+      filters: [],
+      rows: [{ period: "2026-10-01", value: total, rows: 31 }],
+    },
+  });
+
+  test("per week: 79 over 31 days is 17.84 a week", () => {
+    const [line] = composeAnswer("average", [result(79, "number")] as never, undefined, undefined, {
+      rate: { per: "week", days: 31 },
+    });
+    expect(line).toContain("averaged 17.84 per week over October 2026");
+  });
+
+  test("per day: 208 over 21 days is 9.905 a day", () => {
+    const [line] = composeAnswer("average", [result(208, "number")] as never, undefined, undefined, {
+      rate: { per: "day", days: 21 },
+    });
+    expect(line).toContain("averaged 9.905 per day");
   });
 });
