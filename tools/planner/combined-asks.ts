@@ -193,3 +193,51 @@ export function averagedRate(typed: string, again: (q: string) => Plan | Refusal
   if (plain.status !== "plan" || plain.intent !== "metric" || plain.interpretation?.kind !== "flow") return undefined;
   return ratePlan(plain, perTime[1]!, at);
 }
+
+/** a share asked: "what share of", "what % of", "as a share of" */
+const SHARE_ASKED =
+  /\b(?:what|which)\s+(?:share|%|percent(?:age)?|fraction|proportion|part)\s+of\b|\bas\s+an?\s+(?:share|percent(?:age)?|fraction|proportion)\s+of\b/;
+/** the share's unit said again after it: ", as a percent", "in %", "in percentage terms" */
+const PERCENT_GLOSS =
+  /\s*[,;:—–-]?\s*\b(?:as\s+an?|in)\s+(?:percent(?:age)?s?|pct|%|percentage\s+terms)(?=\s*(?:please|pls)?\s*$)|\s*[,;:—–-]?\s*\bin\s+%(?=\s*$)/;
+
+/**
+ * "what share of tickets in Q3 were high priority, as a percent": a share is a percentage, so the unit said after it
+ * adds nothing; read without it, kept only when the reading is that share (one metric as a share of another, or a
+ * percentage metric)
+ */
+export function shareGloss(typed: string, catalog: Catalog, again: (q: string) => Plan | Refusal): Plan | undefined {
+  const text = typed
+    .toLowerCase()
+    .replace(/[?!.]+\s*$/, "")
+    .trim();
+  if (!testSaid(SHARE_ASKED, text)) return undefined;
+  const gloss = execSaid(PERCENT_GLOSS, text);
+  if (!gloss) return undefined;
+  const without = `${text.slice(0, gloss.index)}${text.slice(gloss.index + gloss[0].length)}`.trim();
+  const plain = again(without);
+  if (plain.status !== "plan") return undefined;
+  const share = plain.calls.some((c) => c.role === "share");
+  const metric = catalog.metrics.find((m) => m.name === mainMetric(plain));
+  return share || metric?.format === "percent" ? plain : undefined;
+}
+
+/** "tickets in the last 30 days per enterprise account": the rows' mean, said without "average" */
+const PER_ROW =
+  /^(?:what(?:'s|\s+is|\s+are)\s+)?(?:the\s+|our\s+)?(.+?)\s+per\s+((?:[a-z]+\s+){0,2}?(?:account|customer|client))s?$/;
+
+/**
+ * "tickets in the last 30 days per enterprise account", "seats per pro customer": a column of the paying accounts'
+ * rows over those rows is their mean (account-book.ts reads it when "average" is said); kept only when read so
+ */
+export function perRowMean(typed: string, again: (q: string) => Plan | Refusal): Plan | undefined {
+  const text = typed
+    .toLowerCase()
+    .replace(/[?!.]+\s*$/, "")
+    .trim();
+  const m = execSaid(PER_ROW, text);
+  if (!m || testSaid(AVERAGE_WORD, text)) return undefined;
+  const plain = again(`average ${m[1]} per ${m[2]}`);
+  if (plain.status !== "plan" || plain.intent !== "count_rows") return undefined;
+  return plain.calls.some((c) => (c.input as { mean?: unknown }).mean === true) ? plain : undefined;
+}

@@ -1,5 +1,5 @@
 import { companionCount } from "./companion-count.ts";
-import { averagedRate, combinedAskBack } from "./combined-asks.ts";
+import { averagedRate, combinedAskBack, perRowMean, shareGloss } from "./combined-asks.ts";
 import { frontPeriod } from "./front-period.ts";
 import { afterValue } from "./after-value.ts";
 import { runnerUp } from "./runner-up.ts";
@@ -491,6 +491,10 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     ratioByDimension(bare, planned, catalog, again) ??
     // "new customers per day on average in October": the period's total per day, from monthly buckets (combined-asks.ts)
     averagedRate(bare, again, at) ??
+    // "what share of tickets in Q3 were high priority, as a percent"; "tickets in the last 30 days per enterprise
+    // account": the unit said twice, the mean said without "average" (combined-asks.ts)
+    shareGloss(bare, catalog, again) ??
+    perRowMean(bare, (q) => planRead(q, catalog, at)) ??
     planned
   );
 }

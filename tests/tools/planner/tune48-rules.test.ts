@@ -148,3 +148,36 @@ describe("the answer to a rate: the period's total over its days (÷ 7)", () => 
     expect(line).toContain("averaged 9.905 per day");
   });
 });
+
+describe("a constraint said twice or implied", () => {
+  test.each([
+    ["what percentage of payment attempts failed in September, in %", "failed_payments"],
+    ["what share of tickets last month were high priority, as a percentage", "high_priority_tickets"],
+    ["what fraction of our paying customers are on Pro, in percent", "plan_customers"],
+  ])("%p: the share's unit said again adds nothing", (q, metric) => {
+    const p = plan(q);
+    expect(p.intent).toBe("arithmetic");
+    expect(main(q)).toMatchObject({ metric });
+    expect(p.calls.some((c) => c.role === "share")).toBe(true);
+  });
+
+  test.each([
+    ["seats per pro account", "seats", "pro"],
+    ["open tickets per growth customer", "open_tickets", "growth"],
+    ["tickets in the last 30 days per starter account", "tickets_last_30d", "starter"],
+  ])("%p: a column of the accounts' rows per account is their mean", (q, measure, tier) => {
+    expect(main(q)).toMatchObject({ measure, mean: true, filters: [{ column: "plan_tier", value: tier }] });
+  });
+
+  test.each([
+    ["median days to close for deals we won last quarter", "sales_cycle_days"],
+    ["average time to close for closed-won deals this year", "average_sales_cycle_days"],
+    ["sales cycle of the deals they won in October", "sales_cycle_days"],
+  ])("%p: 'won' restates the sales cycle's own deals", (q, metric) => {
+    expect(
+      plan(q)
+        .calls.filter((c) => c.role === "main")
+        .map((c) => c.input.metric),
+    ).toEqual([metric]);
+  });
+});
