@@ -181,3 +181,19 @@ describe("a constraint said twice or implied", () => {
     ).toEqual([metric]);
   });
 });
+
+describe("a quotient restated with its sum's unit said once, on the other side", () => {
+  test.each([
+    ["gross MRR churn in August (churn + downgrades over starting MRR)", "2026-08"],
+    ["revenue churn rate for Q2 — churn + contraction over opening MRR", "2026-Q2"],
+  ])("%p is the revenue churn rate", (q, period) => {
+    expect(main(q)).toMatchObject({ metric: "revenue_churn_rate", period });
+  });
+
+  test.each([
+    "gross MRR churn in Q2 (churn + expansion over starting MRR)",
+    "gross mrr churn for Q3 (churn + downgrades over ending MRR)",
+  ])("%p, another quotient, is asked back", (q) => {
+    expect(refusal(q).kind).toBe("clarify");
+  });
+});
