@@ -241,3 +241,29 @@ export function perRowMean(typed: string, again: (q: string) => Plan | Refusal):
   if (plain.status !== "plan" || plain.intent !== "count_rows") return undefined;
   return plain.calls.some((c) => (c.input as { mean?: unknown }).mean === true) ? plain : undefined;
 }
+
+/** "churn rate for each month of Q3 — what was the worst one?": a series said, then its extreme asked */
+const EACH_THEN_PICK =
+  /^(?:(?:show\s+me|give\s+me|what(?:'s|\s+is|\s+was|\s+were)|list)\s+)?(?:the\s+|our\s+)?(.+?)\s+(?:for|in|over|across|by)\s+(?:each|every)\s+(month|week|day|quarter)\s+(?:of|in)\s+(.+?)\s*(?:[—–,;:]|\s-)\s*(?:and\s+|so\s+)?(?:what|which)\s+(?:was|is|were|one\s+was)\s+(?:the\s+)?(worst|best|highest|lowest|biggest|smallest|largest|busiest|quietest)(?:\s+one)?$/;
+const UNIT_GLOSS = /\s*,?\s*\b(?:as\s+an?|in)\s+(?:percent(?:age)?|%)(?=\s|$)/;
+
+/**
+ * "churn rate as a percent for each month of Q3 — what was the worst one?": the bucket of the period with the
+ * extreme value, read as "which month of Q3 had the worst churn rate" (the metric's own direction for best/worst);
+ * a percentage said of the metric is its unit, kept only for a percentage metric
+ */
+export function eachThenPick(typed: string, catalog: Catalog, again: (q: string) => Plan | Refusal): Plan | undefined {
+  const text = typed
+    .toLowerCase()
+    .replace(/[?!.]+\s*$/, "")
+    .trim();
+  const m = execSaid(EACH_THEN_PICK, text);
+  if (!m) return undefined;
+  const gloss = testSaid(UNIT_GLOSS, m[1]!);
+  const metric = m[1]!.replace(UNIT_GLOSS, " ").replace(/\s+/g, " ").trim();
+  const plain = again(`which ${m[2]} of ${m[3]} had the ${m[4]} ${metric}`);
+  if (plain.status !== "plan" || plain.intent !== "argmax" || plain.interpretation?.grain !== m[2]) return undefined;
+  if (gloss && catalog.metrics.find((x) => x.name === plain.interpretation?.metric)?.format !== "percent")
+    return undefined;
+  return plain;
+}

@@ -1,5 +1,5 @@
 import { companionCount } from "./companion-count.ts";
-import { averagedRate, combinedAskBack, perRowMean, shareGloss } from "./combined-asks.ts";
+import { averagedRate, combinedAskBack, eachThenPick, perRowMean, shareGloss } from "./combined-asks.ts";
 import { frontPeriod } from "./front-period.ts";
 import { afterValue } from "./after-value.ts";
 import { runnerUp } from "./runner-up.ts";
@@ -495,6 +495,8 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     // account": the unit said twice, the mean said without "average" (combined-asks.ts)
     shareGloss(bare, catalog, again) ??
     perRowMean(bare, (q) => planRead(q, catalog, at)) ??
+    // "churn rate for each month of Q3 — what was the worst one?": the month of Q3 with the worst (combined-asks.ts)
+    eachThenPick(bare, catalog, again) ??
     planned
   );
 }

@@ -197,3 +197,20 @@ describe("a quotient restated with its sum's unit said once, on the other side",
     expect(refusal(q).kind).toBe("clarify");
   });
 });
+
+describe("a series said, then its extreme asked: the bucket with the extreme", () => {
+  test.each([
+    ["new MRR for each month of this year, which was the best one?", "new_mrr", "most"],
+    ["win rate for each month of Q3: what was the best one", "win_rate", "most"],
+    ["customer churn rate in percent for each month of Q2 — which was the worst?", "churn_rate", "most"],
+  ])("%p → %s by month, the %s", (q, metric, direction) => {
+    const p = plan(q);
+    expect(p.intent).toBe("argmax");
+    expect(main(q)).toMatchObject({ metric, grain: "month" });
+    expect(p.interpretation?.argmax?.direction).toBe(direction as "most" | "least");
+  });
+
+  test("a percentage said of an amount is no unit of it: asked back", () => {
+    expect(refusal("refunds as a percent for each month of Q3 — what was the worst one?").kind).toBe("clarify");
+  });
+});
