@@ -52,6 +52,41 @@ const mainMetric = (plan: Plan): string | undefined => {
 };
 
 const DAY_MS = 86_400_000;
+const escaped = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * A value of a column said — a value synonym of three letters or more ("germany", "the us", "american"), or a code
+ * of those synonyms in capitals ("our US customers") — with no call of the plan filtering on that column
+ */
+function valueDropped(
+  typed: string,
+  text: string,
+  planned: Plan,
+  catalog: Catalog,
+): { said: string; column: string } | undefined {
+  const kept = filteredOn(planned);
+  for (const mart of catalog.marts())
+    for (const col of mart.columns) {
+      if (!col.value_synonyms || kept.has(col.name)) continue;
+      // (a column of codes: every value its synonyms say is a code in capitals, "DE", "GB" — not a status word)
+      const values = Object.values(col.value_synonyms).flat().map(String);
+      if (!values.length || !values.every((v) => /^[A-Z]{2,3}$/.test(v))) continue;
+      const phrases = Object.keys(col.value_synonyms).filter(
+        (p) => p.replace(/[^a-z]/gi, "").length >= 3 || /[\s.]/.test(p),
+      );
+      const codes = [...new Set(Object.values(col.value_synonyms).flat().map(String))].filter((c) =>
+        /^[A-Z]{2,3}$/.test(c),
+      );
+      for (const p of phrases) {
+        const hit = new RegExp(`(?:^|[^a-z.])${escaped(p.toLowerCase())}(?![a-z])`).exec(text);
+        if (hit) return { said: p, column: col.name };
+      }
+      for (const c of codes)
+        if (new RegExp(`\\b${c}\\s+(?:customers|accounts|clients|companies|subscribers|users|based)\\b`).test(typed))
+          return { said: c, column: col.name };
+    }
+  return undefined;
+}
 
 /**
  * "tickets closed per day so far this month": the period's total over its days (per week: days ÷ 7), the days
@@ -108,6 +143,15 @@ export function combinedAskBack(
       catalog,
       `"${interval[0].trim()}": this reading of ${label} does not keep to the customers of that billing interval; ask for the paying accounts billed that way (e.g. "how much MRR is sitting in paying accounts billed yearly")`,
       [interval[0].trim()],
+    );
+  // "average MRR per customer in the US": a value of a column said (its value synonyms, or its code in capitals)
+  // that no call of the plan filters on
+  const value = valueDropped(typed, text, planned, catalog);
+  if (value)
+    return clarify(
+      catalog,
+      `"${value.said}" (${value.column}) is not kept by this reading of ${label}: it would be every customer's number; ask for what is kept by ${value.column}, or leave it out`,
+      [value.said],
     );
   if (!reading) return undefined;
   // a flow per day (week): the average over those units, not a series of them nor the period's total

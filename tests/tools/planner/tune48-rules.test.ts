@@ -214,3 +214,24 @@ describe("a series said, then its extreme asked: the bucket with the extreme", (
     expect(refusal("refunds as a percent for each month of Q3 — what was the worst one?").kind).toBe("clarify");
   });
 });
+
+describe("a code column's value said that the reading does not keep", () => {
+  test.each(["average MRR per customer in the US", "average MRR of our US customers"])(
+    "%p is asked back, never every customer's mean",
+    (q) => {
+      const r = refusal(q);
+      expect(r.kind).toBe("clarify");
+      expect(r.reason).toContain("country");
+    },
+  );
+
+  test("kept, it is read", () => {
+    expect(main("how much MRR do we get from customers in Germany right now")).toMatchObject({
+      filters: [{ column: "country", value: "DE" }, { column: "status" }],
+    });
+  });
+
+  test("'US dollars' is a currency, not the country", () => {
+    expect(main("what's MRR in US dollars right now")).toMatchObject({ metric: "mrr" });
+  });
+});
