@@ -436,6 +436,22 @@ function rateLines(group: RoledResult[], rate: { per: "day" | "week"; days: numb
   ];
 }
 
+/** "deals won per rep on average": the breakdown's values (one per member with data) averaged over its members */
+function groupMeanLines(group: RoledResult[], over: string): string[] {
+  const r = group.find((g) => g.role === "main")!.output as unknown as MetricResult;
+  const rows = r.rows.filter((x) => x.rows && x.value !== null);
+  if (!rows.length || r.currency_split)
+    return [
+      `I can't average ${r.label} over each ${over} for ${r.period.label}: ${rows.length ? "the values are per currency" : "there is no data"}.`,
+    ];
+  const total = rows.reduce((a, x) => a + x.value!, 0);
+  const mean = total / rows.length;
+  const shown = r.format === "currency" ? value(r, mean, rows[0]) : String(Number(mean.toPrecision(4)));
+  return [
+    `${r.label}${filterText(r)} averaged ${shown} per ${over} ${during(r.period.label)} (${value(r, total, rows[0])} over ${rows.length} ${over}s with data).`,
+  ];
+}
+
 /** "customers" → "customer", "companies" → "company": a mart's name for one of its rows */
 function singular(name: string): string {
   return name.replace(/ies$/, "y").replace(/s$/, "");
@@ -980,7 +996,7 @@ export function composeAnswer(
   n?: number,
   /** the reading's bound on buckets ("months above 40"), compound growth ("CMGR") or median */
   reading?: Pick<Interpretation, "threshold" | "compound" | "statistic"> &
-    Partial<Pick<Interpretation, "argmax" | "rate">>,
+    Partial<Pick<Interpretation, "argmax" | "rate" | "mean_over">>,
 ): string[] {
   if (intent === "arithmetic") return arithmeticLines(results);
   // (a biggest move's series is its only call: role drop or rise)
@@ -1010,7 +1026,11 @@ export function composeAnswer(
     case "argmax":
       return argmaxLines(results, direction ?? "most", n, reading?.argmax?.place);
     case "average":
-      return reading?.rate ? rateLines(results, reading.rate) : averageLines(results, reading?.statistic);
+      return reading?.rate
+        ? rateLines(results, reading.rate)
+        : reading?.mean_over
+          ? groupMeanLines(results, reading.mean_over)
+          : averageLines(results, reading?.statistic);
     case "compound":
       return compoundLines(o, reading?.compound?.months ?? 0);
     case "bucket_count":

@@ -123,6 +123,43 @@ export function ratePlan(planned: Plan, unit: string, at: Date): Plan | undefine
   };
 }
 
+/**
+ * "deals won per rep on average last quarter": read without "on average", a flow broken down by one dimension — the
+ * mean of its values over the members with data (total ÷ members)
+ */
+function meanOverGroups(
+  text: string,
+  adverb: string,
+  groupBy: string[],
+  again: (q: string) => Plan | Refusal,
+): Plan | undefined {
+  if (groupBy.length !== 1) return undefined;
+  const plain = again(
+    text
+      .replace(adverb, " ")
+      .replace(/\s+/g, " ")
+      .replace(/^\s*,\s*/, "")
+      .trim(),
+  );
+  const read = plain.status === "plan" ? plain.interpretation : undefined;
+  if (plain.status !== "plan" || plain.intent !== "metric" || !read || read.kind !== "flow") return undefined;
+  if (read.group_by.join() !== groupBy.join() || read.grain) return undefined;
+  const main = plain.calls.filter((c) => c.role === "main");
+  if (main.length !== 1 || main[0]!.name !== "query_metric") return undefined;
+  const over = groupBy[0]!;
+  return {
+    status: "plan",
+    intent: "average",
+    calls: [main[0]!],
+    interpretation: {
+      ...read,
+      mean_over: over,
+      read_as: `${read.metric_label}, the average per ${over} over ${read.period.text} (the total ÷ the ${over}s with data)${read.filters.length ? `, ${read.filters.map((f) => `${f.dimension} = ${String(f.value)}`).join(", ")}` : ""}`,
+      why: [...read.why, `"${adverb.trim()}": ${read.metric_label} by ${over}, averaged over the ${over}s`],
+    },
+  };
+}
+
 export function combinedAskBack(
   typed: string,
   planned: Plan,
@@ -179,6 +216,8 @@ export function combinedAskBack(
   if (grouped) {
     // "deals won per rep on average": the mean over the breakdown's members
     const adverb = execSaid(ON_AVERAGE, text);
+    const mean = adverb ? meanOverGroups(text, adverb[0], reading.group_by, again) : undefined;
+    if (mean) return mean;
     if (adverb)
       return clarify(
         catalog,

@@ -80,6 +80,8 @@ export interface Interpretation {
    * day or per week (days ÷ 7) — the days counted through today when the period is still running
    */
   rate?: { per: "day" | "week"; days: number };
+  /** "deals won per rep on average" (combined-asks.ts): the mean of the breakdown's values over its members */
+  mean_over?: string;
   /**
    * a belief the question checks (belief.ts): the named bucket or person leads the ranking ("was September our best
    * month"), a level fell in some bucket (its net new below 0), which of two is larger, a share against a bound, or

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { composeAnswer } from "../../../tools/ask/compose.ts";
-import { demoCatalog, plannerOver } from "./demo-planner.ts";
+import { planQuestion } from "../../../tools/planner/plan.ts";
+import { DEMO_AT, demoCatalog, plannerOver } from "./demo-planner.ts";
 
 /**
  * The rules of branch tune48 (#15, combined asks), on phrasings in no eval file: a constraint of the question that the
@@ -46,11 +47,22 @@ describe("a flow per day (week) over a longer period is its total over the perio
 
 describe("a mean over a breakdown's members is no breakdown", () => {
   test.each([
-    "on average how many deals did each rep win in Q3",
-    "avg deals won per rep last quarter",
-    "deals won per owner on average this year",
-  ])("%p is asked back", (q) => {
-    expect(refusal(q).kind).toBe("clarify");
+    ["on average how many deals did each rep win in Q3", "deals_won", "2026-Q3"],
+    ["deals won per owner on average this year", "deals_won", "this_year"],
+    ["on average, how many tickets were opened per support rep last month", undefined, undefined],
+  ])("%p is the mean over the breakdown's members, or asked back", (q, metric, period) => {
+    const p = planQuestion(q, catalog, DEMO_AT);
+    if (metric === undefined) {
+      expect(p.status).toBe("refusal");
+      return;
+    }
+    expect(p.status === "plan" && p.intent).toBe("average");
+    expect(main(q)).toMatchObject({ metric, period, group_by: ["owner"] });
+    expect(plan(q).interpretation?.mean_over).toBe("owner");
+  });
+
+  test("'avg deals won per rep': the mean count, or average deal size by rep — asked back", () => {
+    expect(refusal("avg deals won per rep last quarter").kind).toBe("clarify");
   });
 
   test.each([
@@ -58,6 +70,7 @@ describe("a mean over a breakdown's members is no breakdown", () => {
     ["average deal size per rep in Q3", "average_won_deal_size"],
   ])("%p stays a breakdown of %s", (q, metric) => {
     expect(main(q)).toMatchObject({ metric, group_by: ["owner"] });
+    expect(plan(q).intent).toBe("metric");
   });
 });
 
@@ -233,5 +246,38 @@ describe("a code column's value said that the reading does not keep", () => {
 
   test("'US dollars' is a currency, not the country", () => {
     expect(main("what's MRR in US dollars right now")).toMatchObject({ metric: "mrr" });
+  });
+});
+
+describe("the answer to a mean over a breakdown", () => {
+  test("78 deals over 5 owners is 15.6 per owner", () => {
+    const output = {
+      metric: "deals_won",
+      label: "Deals won",
+      format: "number",
+      unit: null,
+      currency_column: null,
+      currencies: [],
+      per_currency: false,
+      currency_split: false,
+      reporting_currency: null,
+      converted_to: null,
+      time_rollup: "sum",
+      period: { start: "2026-07-01", end: "2026-10-01", label: "Q3 2026", toDate: false },
+      grain: null,
+      group_by: ["owner"],
+      filters: [],
+      rows: [20, 18, 15, 14, 11].map((value, i) => ({ owner: `o${i}`, value, rows: 3 })),
+    };
+    const [line] = composeAnswer(
+      "average",
+      [{ role: "main", name: "query_metric", input: {}, output }] as never,
+      undefined,
+      undefined,
+      {
+        mean_over: "owner",
+      },
+    );
+    expect(line).toContain("averaged 15.6 per owner");
   });
 });
