@@ -414,6 +414,44 @@ function averageLines(group: RoledResult[], statistic?: "median"): string[] {
   ];
 }
 
+/**
+ * "high-priority tickets per week in October": the period's total over its length — its days, or its days ÷ 7 per
+ * week (the days through today when it is still running), never one bucket's value nor a mean of partial weeks.
+ */
+function rateLines(group: RoledResult[], rate: { per: "day" | "week"; days: number }): string[] {
+  const r = group.find((g) => g.role === "main")!.output as unknown as MetricResult;
+  const rows = r.rows.filter((x) => x.rows && x.value !== null);
+  if (rows.length !== 1)
+    return [
+      `I can't take ${r.label} per ${rate.per} for ${r.period.label}: it has no single total there (no data, or one per currency).`,
+    ];
+  const total = rows[0]!.value!;
+  const units = rate.per === "week" ? rate.days / 7 : rate.days;
+  const per = total / units;
+  const shown = r.format === "currency" ? value(r, per, rows[0]) : String(Number(per.toPrecision(4)));
+  const over =
+    rate.per === "week" ? `${rate.days} days ÷ 7 = ${Number(units.toPrecision(4))} weeks` : `${rate.days} days`;
+  return [
+    `${r.label}${filterText(r)} averaged ${shown} per ${rate.per} over ${r.period.label} (${value(r, total, rows[0])} in all over ${over}).`,
+  ];
+}
+
+/** "deals won per rep on average": the breakdown's values (one per member with data) averaged over its members */
+function groupMeanLines(group: RoledResult[], over: string): string[] {
+  const r = group.find((g) => g.role === "main")!.output as unknown as MetricResult;
+  const rows = r.rows.filter((x) => x.rows && x.value !== null);
+  if (!rows.length || r.currency_split)
+    return [
+      `I can't average ${r.label} over each ${over} for ${r.period.label}: ${rows.length ? "the values are per currency" : "there is no data"}.`,
+    ];
+  const total = rows.reduce((a, x) => a + x.value!, 0);
+  const mean = total / rows.length;
+  const shown = r.format === "currency" ? value(r, mean, rows[0]) : String(Number(mean.toPrecision(4)));
+  return [
+    `${r.label}${filterText(r)} averaged ${shown} per ${over} ${during(r.period.label)} (${value(r, total, rows[0])} over ${rows.length} ${over}s with data).`,
+  ];
+}
+
 /** "customers" → "customer", "companies" → "company": a mart's name for one of its rows */
 function singular(name: string): string {
   return name.replace(/ies$/, "y").replace(/s$/, "");
@@ -957,7 +995,8 @@ export function composeAnswer(
   /** "top 3 plans": how many of the ranked to list (one when unsaid) */
   n?: number,
   /** the reading's bound on buckets ("months above 40"), compound growth ("CMGR") or median */
-  reading?: Pick<Interpretation, "threshold" | "compound" | "statistic"> & Partial<Pick<Interpretation, "argmax">>,
+  reading?: Pick<Interpretation, "threshold" | "compound" | "statistic"> &
+    Partial<Pick<Interpretation, "argmax" | "rate" | "mean_over">>,
 ): string[] {
   if (intent === "arithmetic") return arithmeticLines(results);
   // (a biggest move's series is its only call: role drop or rise)
@@ -987,7 +1026,11 @@ export function composeAnswer(
     case "argmax":
       return argmaxLines(results, direction ?? "most", n, reading?.argmax?.place);
     case "average":
-      return averageLines(results, reading?.statistic);
+      return reading?.rate
+        ? rateLines(results, reading.rate)
+        : reading?.mean_over
+          ? groupMeanLines(results, reading.mean_over)
+          : averageLines(results, reading?.statistic);
     case "compound":
       return compoundLines(o, reading?.compound?.months ?? 0);
     case "bucket_count":

@@ -214,10 +214,13 @@ interface Term {
   atStart: boolean;
 }
 
-/** "churn + contraction MRR", "the customers we had at the start of the month": each term read as a metric */
-function termsOf(side: string, catalog: Catalog, at: Date): Term[] | undefined {
+/**
+ * "churn + contraction MRR", "the customers we had at the start of the month": each term read as a metric; a sum said
+ * with no unit of its own takes the other side's ("churn + downgrades over starting MRR": amounts of MRR)
+ */
+function termsOf(side: string, catalog: Catalog, at: Date, other?: string): Term[] | undefined {
   const parts = side.split(SUM_OP).map((p) => p.trim());
-  const unit = /\b(mrr|arr)$/.exec(parts.at(-1) ?? "")?.[1];
+  const unit = /\b(mrr|arr)$/.exec(parts.at(-1) ?? "")?.[1] ?? (parts.length > 1 ? other : undefined);
   const out: Term[] = [];
   for (const raw of parts) {
     const atStart = testSaid(AT_START, raw);
@@ -250,7 +253,7 @@ export function definitionMatches(
 ): "same" | "differs" | undefined {
   const [a, b, ...more] = definition.split(RATIO_OP);
   if (!a || !b || more.length) return undefined;
-  const num = termsOf(a, catalog, at);
+  const num = termsOf(a, catalog, at, /\b(mrr|arr)$/.exec(b.trim())?.[1]);
   const den = termsOf(b, catalog, at);
   if (!num || !den) return undefined;
   const q = quotientOf(metric, catalog);

@@ -39,9 +39,12 @@ const HEDGE_LAST = String.raw`(?:${HEDGE}|give\s+or\s+take|more\s+or\s+less|or\s
 const YOU = String.raw`(?:you|u|ya|dp)`;
 const POLITE = String.raw`(?:(?:please|pls|plz|kindly|quickly|real\s+quick)\s+)*`;
 /** The request verb of a frame and its object pronoun ("pull", "tell me", "help me with", "let me know"). */
-const ASK_VERB = String.raw`(?:pull(?:\s+up)?(?:\s+for\s+me)?|grab|fetch|get(?:\s+me)?|check(?:\s+on)?|look\s+up|find(?:\s+out)?|tell\s+me|show\s+me|give\s+me|share|let\s+me\s+know|remind\s+me(?:\s+of)?|confirm|help\s+me\s+(?:with|find|figure\s+out|understand)|help\s+with)`;
-/** A request frame said first ("can you pull", "would you mind telling me", "i need", "do we know", "any idea"). */
-const REQUEST = String.raw`(?:(?:can|could|would|will|cud|cn)\s+${YOU}\s+${POLITE}${ASK_VERB}|(?:if\s+)?${YOU}\s+(?:could|can|would)\s+${POLITE}${ASK_VERB}|(?:is\s+it\s+possible|is\s+there\s+a\s+way)\s+to\s+(?:get|see|pull|know|find\s+out|check)|would\s+${YOU}\s+mind\s+(?:telling\s+me|pulling(?:\s+up)?|checking|looking\s+up|sharing)|(?:i|we)\s+(?:need|want|would\s+like|'d\s+like|wanna|would\s+love)(?:\s+to\s+(?:know|see|get|find\s+out|check))?|i'd\s+like(?:\s+to\s+(?:know|see|get|find\s+out|check))?|(?:do|does)\s+(?:we|you|u|anyone|anybody)\s+know|any\s+idea|${POLITE}(?:tell\s+me|show\s+me|give\s+me|get\s+me|remind\s+me(?:\s+of)?|let\s+me\s+know|help\s+me\s+(?:with|find|figure\s+out|understand))|need)`;
+const ASK_VERB = String.raw`(?:pull(?:\s+up)?(?:\s+for\s+me)?|grab|fetch|get(?:\s+me)?|check(?:\s+on)?|look\s+up|find(?:\s+out)?|tell\s+me|teach\s+me|show\s+me|give\s+me|share|let\s+me\s+know|remind\s+me(?:\s+of)?|confirm|help\s+me\s+(?:with|find|figure\s+out|understand)|help\s+with)`;
+/**
+ * A request frame said first ("can you pull", "would you mind telling me", "i need", "do we know", "any idea"); "please
+ * teach me" is the Japanese 教えて (oshiete: tell me), said by learners as "teach".
+ */
+const REQUEST = String.raw`(?:(?:can|could|would|will|cud|cn)\s+${YOU}\s+${POLITE}${ASK_VERB}|(?:if\s+)?${YOU}\s+(?:could|can|would)\s+${POLITE}${ASK_VERB}|(?:is\s+it\s+possible|is\s+there\s+a\s+way)\s+to\s+(?:get|see|pull|know|find\s+out|check)|would\s+${YOU}\s+mind\s+(?:telling\s+me|pulling(?:\s+up)?|checking|looking\s+up|sharing)|(?:i|we)\s+(?:need|want|would\s+like|'d\s+like|wanna|would\s+love)(?:\s+to\s+(?:know|see|get|find\s+out|check))?|i'd\s+like(?:\s+to\s+(?:know|see|get|find\s+out|check))?|(?:do|does)\s+(?:we|you|u|anyone|anybody)\s+know|any\s+idea|${POLITE}(?:tell\s+me|show\s+me|give\s+me|get\s+me|remind\s+me(?:\s+of)?|let\s+me\s+know|help\s+me\s+(?:with|find|figure\s+out|understand)|teach\s+(?:me|us))|need)`;
 
 /**
  * Idioms said first whose words the catalog also has: "what's the deal with" asks about what follows (a count of

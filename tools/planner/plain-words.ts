@@ -49,6 +49,25 @@ const PAY_MONTHLY =
 /** Money handed back to customers is refunded: "how much have we handed back", "money given back to clients". */
 const HANDED_BACK =
   /\b(?:hand|handed|give|given|gave|pay|paid|send|sent|return|returned)\s+back(?:\s+to\s+(?:our\s+|the\s+)?(?:customers|clients|users|people|buyers))?/g;
+/**
+ * Money given back is refunded, said with the French/Spanish/Portuguese cognate (rembourser, reembolsar) or with "to"
+ * and whom (#15, batch 49): "how much we reimbursed to clients", "reimbursements in October", "refunded to customers".
+ */
+const REIMBURSED: [RegExp, string][] = [
+  [/\breimburs(?:ed|ing)\b/g, "refunded"],
+  [/\breimburse(s?)\b/g, "refund$1"],
+  [/\breimbursements?\b/g, "refunds"],
+  [
+    /\b(refunded|refund|refunds)\s+(?:back\s+)?to\s+(?:our\s+|the\s+|all\s+)?(?:customers|clients|users|buyers)\b/g,
+    "$1",
+  ],
+];
+/**
+ * "MRR we lost with the clients which cancelled", "MRR lost from customers who churned", "lost to churned customers"
+ * (#15, batch 49): the MRR lost to churn, said by whom it was lost with — never with downgrades (those customers stay)
+ */
+const LOST_WITH_LEAVERS =
+  /\b(lost|lose|losing|loses)\s+(?:(?:with|from|through|via|on|to)\s+(?:the\s+|our\s+)?(?:customers|clients|accounts|logos|subscribers)\s+(?:who|which|that)\s+(?:have\s+|had\s+)?(?:cancell?ed|churned|left|quit)|to\s+(?:the\s+)?(?:churned|cancell?ed)\s+(?:customers|clients|accounts|logos|subscribers))\b/g;
 /** "happy with the help they got from support": the help customers got is the support they got. */
 const HELP_GOT = /\bthe\s+help\s+(?:they|we|customers|people|users|you)\s+(?:got|get|received|receive|had)\b/g;
 
@@ -61,9 +80,12 @@ export function plainWordsRead(question: string): string {
   const paid = pays
     ? `${question.slice(0, pays.index)}what is ${pays[1] ? `${pays[1]} ` : ""}mrr${question.slice(pays.index + pays[0].length)}`
     : question;
-  return paid
+  let out = paid;
+  for (const [re, to] of REIMBURSED) out = out.replace(re, to);
+  return out
     .replace(TO_CHEAPER, "downgraded")
     .replace(HANDED_BACK, "refunded")
+    .replace(LOST_WITH_LEAVERS, "$1 to churn")
     .replace(HELP_GOT, "the support they got")
     .replace(BRAND_NEW, "new");
 }

@@ -1,4 +1,5 @@
 import { companionCount } from "./companion-count.ts";
+import { averagedRate, combinedAskBack, eachThenPick, perRowMean, shareGloss } from "./combined-asks.ts";
 import { frontPeriod } from "./front-period.ts";
 import { afterValue } from "./after-value.ts";
 import { runnerUp } from "./runner-up.ts";
@@ -77,6 +78,8 @@ import {
   type Grain,
   type PeriodInput,
 } from "../../engine/catalog/period.ts";
+import { guessThenExact } from "./exact-ask.ts";
+import { learnerPeriodAskBack } from "./learner-periods.ts";
 import { dimensionFor, matchMarts, matchMetrics, matchModels, type Match } from "./match.ts";
 import {
   readArithmetic,
@@ -461,6 +464,9 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
       negatedUnitClash(typed, kept, catalog) ??
       openByPriority(typed, kept, catalog) ??
       toolsOwnNumber(typed, kept, catalog) ??
+      // "tickets per week in October", "deals won per rep on average", "ARR billed yearly": a constraint the reading
+      // lost, asked back (combined-asks.ts)
+      combinedAskBack(typed, kept, catalog, (q) => planWhole(q, catalog, at), at) ??
       kept
     );
   }
@@ -475,6 +481,8 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     titleRanking(bare, catalog, at, again) ??
     readAside(bare, catalog, at, again) ??
     readTwoAsks(bare, planned, again) ??
+    // "our open pipeline, we are near to 1 billion or not? how much is it exactly": the exact value (exact-ask.ts)
+    guessThenExact(bare, again) ??
     companionCount(bare, catalog, again) ??
     readPurpose(bare, again) ??
     anyoneRead(bare, catalog, again) ??
@@ -485,6 +493,14 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     leftOutPart(bare, catalog, again) ??
     // "ex-Enterprise ARPA": a ratio filtered by a dimension only its two sides declare (ratio-by-dimension.ts)
     ratioByDimension(bare, planned, catalog, again) ??
+    // "new customers per day on average in October": the period's total per day, from monthly buckets (combined-asks.ts)
+    averagedRate(bare, again, at) ??
+    // "what share of tickets in Q3 were high priority, as a percent"; "tickets in the last 30 days per enterprise
+    // account": the unit said twice, the mean said without "average" (combined-asks.ts)
+    shareGloss(bare, catalog, again) ??
+    perRowMean(bare, (q) => planRead(q, catalog, at)) ??
+    // "churn rate for each month of Q3 — what was the worst one?": the month of Q3 with the worst (combined-asks.ts)
+    eachThenPick(bare, catalog, again) ??
     planned
   );
 }
@@ -508,6 +524,8 @@ function planWhole(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     normalDayAskBack(whole) ??
     loosePeriodAskBack(whole, at) ??
     anchorEventAskBack(whole) ??
+    // "new clients in the last year", "clients of this month how many": read two ways by learners (learner-periods.ts)
+    learnerPeriodAskBack(normalize(withoutNoise(typed, catalog)), at) ??
     pastStateAskBack(whole) ??
     vagueSizeAskBack(whole);
   if (plain) return { ...refuse(catalog, plain), kind: "clarify" };

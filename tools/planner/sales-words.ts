@@ -62,6 +62,14 @@ const WHOSE_DEALS = /^(?:and\s+)?whose\s+(?=(?:deals|opportunities|opps)\b)/i;
 const TAKE_LONGEST =
   /\b(deals|opportunities|opps)\s+(?:take|takes|took|taking)\s+(?:the\s+)?(longest|shortest|quickest|fastest|slowest|least\s+time|most\s+time)\s+(?:time\s+)?to\s+(?:close|win|get\s+won|get\s+closed)\b/i;
 
+/**
+ * "average sales cycle for Enterprise pipeline deals we won in Q3": the sales cycle is the won deals' own (its
+ * definition), so "won" said of its deals restates the metric's population and is read as "deals" (#15, batch 48)
+ */
+const CYCLE_SAID = /\b(?:sales\s+cycles?|deal\s+cycles?|days\s+to\s+(?:close|win)|time\s+to\s+(?:close|win))\b/i;
+const WON_GLOSS =
+  /\b(deals|opportunities|opps)\s+(?:that\s+|which\s+)?(?:(?:we|you|they)\s+)?(?:have\s+|had\s+|were\s+)?(?:won|closed[\s-]won)\b|\b(?:won|closed[\s-]won)\s+(deals|opportunities|opps)\b/i;
+
 const MOST = (w: string) => (/^(?:most|biggest|largest|bigger|larger)$/i.test(w) ? "most" : "least");
 const DEALS_SAID = /\b(?:deals?|opportunit(?:y|ies)|opps?)\b/i;
 
@@ -107,5 +115,7 @@ export function salesSaid(text: string): string {
       .replace(AVERAGE_WORD, "")
       .replace(DAYS_FROM, averaged ? "average sales cycle" : "sales cycle");
   }
+  if (testSaid(CYCLE_SAID, out))
+    out = replaceSaid(out, WON_GLOSS, (_m, a: string | undefined, b: string | undefined) => a ?? b ?? "deals");
   return out.replace(/\s{2,}/g, " ").trim();
 }

@@ -39,17 +39,27 @@ const QUARTER_WORD: Record<string, string> = {
   "4th": "4",
 };
 
-/** "q three", "quarter two", "the third trimester": a quarter said aloud, or by the Spanish/Italian word for it. */
+/**
+ * "q three", "quarter two", "the third trimester": a quarter said aloud, or by the Spanish/Italian word for it; "the
+ * first semester" is the first half-year.
+ */
 function quarters(text: string): string {
-  return text
-    .replace(/\b(?:q|cue|kyu)\s+(one|two|three|four)\b/g, (_m, n: string) => `q${QUARTER_WORD[n]}`)
-    .replace(
-      /\bquarter\s+(one|two|three|four|[1-4])\b(?!\s+(?:of\s+)?(?:deals?|customers?|tickets?))/g,
-      (_m, n: string) => `q${QUARTER_WORD[n] ?? n}`,
-    )
-    .replace(/\b(first|second|third|fourth|1st|2nd|3rd|4th)\s+trimester\b/g, (_m, n: string) => `q${QUARTER_WORD[n]}`)
-    .replace(/\btrimester(s?)\b/g, "quarter$1")
-    .replace(/\b(in|for|during|of)\s+the\s+(q[1-4])\b/g, "$1 $2");
+  return (
+    text
+      .replace(/\b(?:q|cue|kyu)\s+(one|two|three|four)\b/g, (_m, n: string) => `q${QUARTER_WORD[n]}`)
+      .replace(
+        /\bquarter\s+(one|two|three|four|[1-4])\b(?!\s+(?:of\s+)?(?:deals?|customers?|tickets?))/g,
+        (_m, n: string) => `q${QUARTER_WORD[n] ?? n}`,
+      )
+      .replace(/\b(first|second|third|fourth|1st|2nd|3rd|4th)\s+trimester\b/g, (_m, n: string) => `q${QUARTER_WORD[n]}`)
+      .replace(/\btrimester(s?)\b/g, "quarter$1")
+      // "the first semester" (semestre, Semester, semestr): a half-year, as the batch-49 readers say it
+      .replace(
+        /\b(first|second|1st|2nd)\s+semester\b/g,
+        (_m, n: string) => `${/^(?:first|1st)$/.test(n) ? "first" : "second"} half`,
+      )
+      .replace(/\b(in|for|during|of)\s+the\s+(q[1-4])\b/g, "$1 $2")
+  );
 }
 
 /**
@@ -183,6 +193,15 @@ function learner(text: string): string {
     // "the precedent year", "the week passed", "the month passed": the previous one
     .replace(/\bprecedent\s+(day|week|month|quarter|year)\b/g, "previous $1")
     .replace(/\b(?:the\s+)?(day|week|month|quarter|year)\s+(?:just\s+)?passed\b/g, "last $1")
+    // "how many new clients we became" (bekommen: to get, a German false friend), "how many customers did we get last
+    // month": customers got are customers gained (won), never the ones we have; only the customer base's nouns, and
+    // only before a period ("how many customers we got?" may be the ones we have; "we became profitable" and "did we
+    // get back to customers" keep their verbs; the British "how many customers have we got" is have, and stays so)
+    .replace(
+      /\b(customers|clients|accounts|logos|subscribers)\s+(?:(did|do)\s+)?(we|i|they|you)\s+(?:get|got|gotten|become|became|becomes)\b(?=\s*(?:(?:in|on|during|since|this|last|so|from|for|per|yesterday|today|until|till|between|over|the\s+(?:last|past|previous))\b))/g,
+      (_m, noun: string, aux: string | undefined, who: string) =>
+        aux ? `${noun} ${aux} ${who} gain` : `${noun} ${who} gained`,
+    )
     // "persons" (personas, persone, personnes, Personen) are people
     .replace(/\bpersons\b/g, "people")
     // "clients that pay", "customers who pay": paying customers

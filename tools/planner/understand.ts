@@ -76,6 +76,13 @@ export interface Interpretation {
   /** "the median monthly cash collected": the middle of the buckets' values rather than their mean */
   statistic?: "median";
   /**
+   * "high-priority tickets per week in October" (combined-asks.ts): the period's total over its length in days, per
+   * day or per week (days ÷ 7) — the days counted through today when the period is still running
+   */
+  rate?: { per: "day" | "week"; days: number };
+  /** "deals won per rep on average" (combined-asks.ts): the mean of the breakdown's values over its members */
+  mean_over?: string;
+  /**
    * a belief the question checks (belief.ts): the named bucket or person leads the ranking ("was September our best
    * month"), a level fell in some bucket (its net new below 0), which of two is larger, a share against a bound, or
    * a share in each of two periods

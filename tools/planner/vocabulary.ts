@@ -322,6 +322,15 @@ const GROWING_BY_MONTH = /\b(?:are|is)\s+(?:we|the\s+company|the\s+business)\s+g
 const FALSE_FRIEND_NOW: [RegExp, string][] = [
   [/(?<=\S\s+)\bactually\b(?!\s*,)/g, "currently"],
   [/\bactual\b(?=\s+(?!vs\b|versus\b|against\b|or\b|and\b)[a-z])/g, "current"],
+  // "MRR actual", "open pipeline actual please" (#15, batch 49): said after the noun, as Spanish and French put the
+  // adjective ("el MRR actual"); never "plan vs actual" or "the actual" (the real one, set against a plan)
+  [
+    /(?<=\S\s+)(?<!\b(?:vs\.?|versus|against|and|or|the|an?|plan|budget|target|forecast)\s+)\bactual\b(?=\s*(?:please|thanks)?\s*[?!.,]*\s*$)/g,
+    "currently",
+  ],
+  // "ARR aktuell", "clientes actualmente": the foreign word itself (aktuell, aktualnie, actualmente, atualmente,
+  // actuellement, attualmente: all currently)
+  [/\b(?:aktuell|aktualnie|actualmente|atualmente|actuellement|attualmente)\b/g, "currently"],
 ];
 /** any fixed day: only whether a period is said is asked, never which */
 const SOME_DAY = new Date(Date.UTC(2026, 0, 15));
