@@ -46,6 +46,21 @@ function filteredOn(plan: Plan): Set<string> {
   return out;
 }
 
+/**
+ * The columns and dimensions the plan keeps a value of: its filters, and what its calls break down or rank by ("is
+ * Germany our biggest market?" ranks the countries: "germany" is kept there by the ranking, not by a filter)
+ */
+function keptOn(plan: Plan): Set<string> {
+  const out = filteredOn(plan);
+  for (const c of plan.calls) {
+    const input = c.input as { group_by?: string[]; label?: string; dimension?: string };
+    for (const g of input.group_by ?? []) out.add(String(g));
+    if (input.label) out.add(input.label);
+    if (input.dimension) out.add(input.dimension);
+  }
+  return out;
+}
+
 const mainMetric = (plan: Plan): string | undefined => {
   const m = (plan.calls[0]?.input as { metric?: unknown } | undefined)?.metric;
   return typeof m === "string" ? m : undefined;
@@ -64,7 +79,7 @@ function valueDropped(
   planned: Plan,
   catalog: Catalog,
 ): { said: string; column: string } | undefined {
-  const kept = filteredOn(planned);
+  const kept = keptOn(planned);
   for (const mart of catalog.marts())
     for (const col of mart.columns) {
       if (!col.value_synonyms || kept.has(col.name)) continue;

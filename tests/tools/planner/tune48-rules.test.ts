@@ -244,6 +244,13 @@ describe("a code column's value said that the reading does not keep", () => {
     });
   });
 
+  test.each(["is the US our biggest market?", "is Germany our largest market", "is France our biggest market?"])(
+    "%p ranks the countries: the value is kept by the ranking, not asked back",
+    (q) => {
+      expect(main(q)).toMatchObject({ label: "country", n: 1 });
+    },
+  );
+
   test("'US dollars' is a currency, not the country", () => {
     expect(main("what's MRR in US dollars right now")).toMatchObject({ metric: "mrr" });
   });
