@@ -128,7 +128,8 @@ export function correctWord(word: string, lexicon: Lexicon): string | undefined 
   // two letters typed the wrong way round in a short function word ("teh", "waht", "hwo"): that word
   const swapped = swappedStopWord(word, lexicon);
   if (swapped) return swapped;
-  const english = englishWords().has(word);
+  // a superlative of an English word ("slowest" of slow) is English too: never another word ("lowest")
+  const english = englishWords().has(word) || (/est$/.test(word) && englishWords().has(word.slice(0, -3)));
   const slips: SlipWords = { ...lexicon, stop: STOP, english: englishWords() };
   // two words run together ("mrrlast", "churnrate"): split where both halves are words the planner knows
   const split = english ? undefined : runTogether(word, slips);

@@ -51,6 +51,7 @@ import { rowBound } from "./row-bound.ts";
 import { dealDays } from "./deal-days.ts";
 import { accountBook } from "./account-book.ts";
 import { readRecord, recordOrder, recordsSaid } from "./records.ts";
+import { cycleRowsSaid } from "./cycle-rows.ts";
 import {
   amountWordsSaid,
   anyoneCountedSaid,
@@ -125,7 +126,7 @@ export type { CallRole, Intent, PlannedCall, Plan, Refusal } from "./plan-types.
 export const SPARK_POINTS = 8;
 
 const FRESHNESS =
-  /\b(?:(?:fresh|stale)(?!\s+(?:deals?|opportunit(?:y|ies)|opps?|leads?|accounts?|accts?|customers?|tickets?|trials?|invoices?|contacts?|companies)\b)|freshness|up[\s-]to[\s-]date|last (?:updated|refreshed|pulled|synced|loaded|built)|when (?:was|were|did) .*\b(?:updated|refreshed|pulled|synced|loaded|built|update|refresh|sync|load)|how old|data as of)\b/;
+  /\b(?:(?:fresh|stale)(?!\s+(?:deals?|opportunit(?:y|ies)|opps?|leads?|accounts?|accts?|customers?|tickets?|trials?|invoices?|contacts?|companies)\b)|freshness|up[\s-]to[\s-]date|last (?:updated|refreshed|pulled|synced|loaded|built)|when (?:was|were|did) .*\b(?:updated|refreshed|pulled|synced|loaded|built|update|refresh|sync|load)|how old(?!\s+(?:(?:is|are|was|were)\s+)?(?:(?:our|the|my|your|an?)\s+)?(?:(?!(?:data|numbers|figures|tables?|marts?)\b)[a-z-]+\s+){0,2}(?:deals?|opportunit(?:y|ies)|opps?|leads?|accounts?|accts?|customers?|clients?|tickets?|trials?|invoices?|subscriptions?|contacts?|companies)\b(?!\s+(?:data|table|mart|numbers|figures)\b))|data as of)\b/;
 const LINEAGE =
   /\b(?:lineage|upstream|downstream|come from|comes from|built from|derived from|depends on|depend on|feeds|sources of|source of)\b/;
 const LIST_METRICS =
@@ -576,7 +577,9 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
         supportSaid(
           shownInScaleSaid(
             mostOnePaysSaid(
-              rowStatesSaid(anyoneCountedSaid(wonAmountSaid(recordsSaid(said ? said.rest : question, at)))),
+              rowStatesSaid(
+                anyoneCountedSaid(wonAmountSaid(recordsSaid(cycleRowsSaid(said ? said.rest : question), at))),
+              ),
             ),
           ),
         ),

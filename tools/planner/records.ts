@@ -110,6 +110,15 @@ export function recordsSaid(typed: string, at: Date): string {
   );
   const s = slow.exec(t);
   if (s && !DURATION.test(s[2]!)) t = `${t.slice(0, s.index)}${s[1]} with the fewest ${s[2]}`;
+  // "slowest day for first response", "fastest week for replies": a time is slow at its most, fast at its least
+  const pace = new RegExp(
+    String.raw`\b(slowest|fastest|quickest)\s+(?:full\s+|whole\s+|complete\s+)?${GRAIN}\s+(?:for|of|in|on)\s+(.+)$`,
+  );
+  const d = pace.exec(t);
+  if (d && DURATION.test(d[3]!)) {
+    t = `${t.slice(0, d.index)}${d[2]} with the ${d[1] === "slowest" ? "highest" : "lowest"} ${d[3]}`;
+    record = true;
+  }
   // "a full month": the ranking leaves the bucket still running out already
   t = t
     .replace(new RegExp(String.raw`${SUP.source}\s+(?:full|whole|complete)\s+${GRAIN}\b`, "g"), (m) =>

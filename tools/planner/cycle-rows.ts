@@ -1,0 +1,32 @@
+/**
+ * The longest (shortest) sales cycle of one deal won (#15, batch 50): "longest sales cycle on a deal we won this
+ * year, in days", "fastest deal we closed-won in Q3 — how many days from create to close?", "the quickest-closing
+ * deal we won last quarter". That is the one won deal ranked by its own sales cycle (a row of the deals, its
+ * sales_cycle_days), never the median or the mean of the cycle metric, nor another deal ranked by amount: the words
+ * are read as the ranking of won deals by sales cycle, where the period keeps to the day they closed. The days said
+ * ("in days", "how many days from create to close") are the cycle's own unit and say nothing more.
+ */
+const HOW = String.raw`(longest|slowest|shortest|quickest|fastest)`;
+const DEAL = String.raw`(?:deals?|opportunit(?:y|ies)|opps?)`;
+const WON = String.raw`(?:that\s+|which\s+)?(?:we\s+|was\s+|were\s+|got\s+)?(?:won|closed[\s-]+won|closed|signed|landed)`;
+/** "longest sales cycle on a deal we won", "the shortest sales cycle of any won deal" */
+const CYCLE_OF = new RegExp(
+  String.raw`\b${HOW}\s+sales\s+cycles?\s+(?:on|of|for|among|in|across)\s+(?:a|an|any|the|one|our|all)?\s*(?:single\s+)?(?:(?:won|closed[\s-]+won)\s+${DEAL}|${DEAL}\s+${WON})\b`,
+  "i",
+);
+/** "fastest deal we closed-won", "the slowest-closing deal we won", "quickest to close deal we won" */
+const DEAL_OF = new RegExp(
+  String.raw`\b${HOW}(?:[\s-]+(?:closing|to[\s-]+close))?\s+(?:(?:won|closed[\s-]+won)\s+${DEAL}|${DEAL}\s+${WON})\b`,
+  "i",
+);
+/** the cycle's own unit, said around it */
+const DAYS_SAID =
+  /\s*(?:[—–-]+|,|\()?\s*(?:in\s+days|\(?days\)?|how\s+many\s+days(?:\s+(?:did\s+it\s+take\s+)?(?:from\s+)?(?:create|creation|created|creating|open(?:ed|ing)?)\s+to\s+(?:close|closed|closing|win|won))?|how\s+long\s+did\s+it\s+take)\s*\)?\s*[?.!]*\s*$/i;
+
+export function cycleRowsSaid(text: string): string {
+  const m = CYCLE_OF.exec(text) ?? DEAL_OF.exec(text);
+  if (!m) return text;
+  const how = /^(?:longest|slowest)$/i.test(m[1]!) ? "biggest" : "smallest";
+  const out = `${text.slice(0, m.index)}${how} won deal by sales cycle${text.slice(m.index + m[0].length)}`;
+  return out.replace(DAYS_SAID, "");
+}
