@@ -30,3 +30,16 @@ export function cycleRowsSaid(text: string): string {
   const out = `${text.slice(0, m.index)}${how} won deal by sales cycle${text.slice(m.index + m[0].length)}`;
   return out.replace(DAYS_SAID, "");
 }
+
+/**
+ * A bound on the days a won deal took to close (#15, batch 50): "deals won this year that took more than 90 days to
+ * close", "Q3 wins that closed within 30 days of being created", "won deals with a sales cycle over 60 days". The
+ * words of the bound (verb, figure, days, "to close") are its own; `bound` is the comparison said, `days` the figure.
+ */
+export const CYCLE_BOUND =
+  /\b(?:(?:that\s+|which\s+)?(?:took|take|takes|taking|needed|need|needs|closed|close|were\s+closed|got\s+closed|were\s+won|got\s+won|won|had\s+a\s+sales\s+cycle(?:\s+of)?|have\s+a\s+sales\s+cycle(?:\s+of)?|with\s+a\s+sales\s+cycle(?:\s+of)?)\s+)(more\s+than|over|longer\s+than|at\s+least|less\s+than|under|fewer\s+than|shorter\s+than|within|in\s+under|at\s+most|no\s+more\s+than|in\s+less\s+than)\s+(\d{1,4})\s+days?(?:\s+(?:to\s+(?:close|win|get\s+(?:won|closed))|from\s+(?:create|creation|created|being\s+created)\s+to\s+(?:close|won|win)|of\s+(?:being\s+)?(?:created|opened|creation)|(?:after|from)\s+(?:being\s+)?(?:created|opened|creation)))?/;
+
+/** "Q3 wins", "wins this year": the won deals, said by their noun, for a count bounded by their cycle */
+export function winsAsDeals(text: string): string {
+  return text.replace(/\bwins\b/g, "won deals");
+}

@@ -51,7 +51,7 @@ import { rowBound } from "./row-bound.ts";
 import { dealDays } from "./deal-days.ts";
 import { accountBook } from "./account-book.ts";
 import { readRecord, recordOrder, recordsSaid } from "./records.ts";
-import { cycleRowsSaid } from "./cycle-rows.ts";
+import { CYCLE_BOUND, cycleRowsSaid, winsAsDeals } from "./cycle-rows.ts";
 import {
   amountWordsSaid,
   anyoneCountedSaid,
@@ -618,6 +618,10 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   );
   // "payment failure rate Oct (failed ÷ attempts)": a share defined in parentheses, read when well defined
   const asked = definedRatio(written, catalog, at) ?? written;
+  // "how many deals won this year took more than 90 days to close": won rows bounded by their cycle, read before the
+  // sales words fold "deals won" into the metric's name
+  const cycled = said ? undefined : readCycleCount(normalize(spoken).replace(/[?!.]+$/, ""), catalog, at);
+  if (cycled) return withRowsReading(cycled, catalog, at);
   // "CMGR of MRR from March to September", "in how many months did failed payments exceed 40": read over the
   // metric's buckets, or asked back — never the nearest single value
   const askBack = (reason: string): Refusal => ({ ...refuse(catalog, reason), kind: "clarify" });
@@ -1765,6 +1769,54 @@ function readThreshold(typed: string, catalog: Catalog, at: Date): Plan | Refusa
       role: "main",
       name: "top_n",
       input: { mart: mart.name, measure: money, label, n: 1, direction: "top", filters: kept },
+    },
+  ]);
+}
+
+/**
+ * "how many deals won this year took more than 90 days to close", "number of Q3 wins that closed within 30 days of
+ * being created": the won rows of the mart whose column holds each deal's days from create to close (a sales cycle
+ * in days), kept to the bound, the state and the period said (on the close date), counted. No state won or no period
+ * said is left to ask back.
+ */
+function readCycleCount(typed: string, catalog: Catalog, at: Date): Plan | undefined {
+  const { text: said } = countAsked(typed)!;
+  const text = winsAsDeals(said);
+  const m = execSaid(CYCLE_BOUND, text);
+  if (!m) return undefined;
+  const mart = catalog
+    .marts()
+    .find(
+      (x) =>
+        x.columns.some((c) => /cycle/.test(c.name) && /days/.test(c.name)) &&
+        x.columns.some((c) => c.name === "is_won"),
+    );
+  const cycle = mart?.columns.find((c) => /cycle/.test(c.name) && /days/.test(c.name))?.name;
+  if (!mart || !cycle) return undefined;
+  const asked = execSaid(COUNT_ASKED, text);
+  const from = m.index;
+  const to = m.index + m[0].length;
+  const kept = keptTo(
+    text,
+    mart.name,
+    catalog,
+    at,
+    (w, martStems) =>
+      (w.start >= from && w.end <= to) ||
+      martStems.has(w.stem) ||
+      (asked !== null && w.end <= asked[0].length) ||
+      /^(?:are|is|were|was|of|that|which|we|did|do|had|have|has)$/.test(w.text),
+    [{ column: cycle, op: boundOp(m[1]!.replace(/^in\s+/, "")), value: Number(m[2]) }],
+    "close",
+  );
+  if (!kept?.some((f) => f.column === "is_won" && f.value === true)) return undefined;
+  if (!kept.some((f) => f.op === ">=" && typeof f.value === "string")) return undefined;
+  const label = mart.columns.find((c) => /name$/.test(c.name) && !c.pii)?.name ?? cycle;
+  return plan1("count_rows", [
+    {
+      role: "main",
+      name: "top_n",
+      input: { mart: mart.name, measure: cycle, label, n: 1, direction: "top", filters: kept },
     },
   ]);
 }
