@@ -37,6 +37,9 @@ const MEAN_OF: [RegExp, string][] = [
   [/^(?:open|unresolved)\s+(?:support\s+)?tickets\b/, "open_tickets"],
   [/^(?:support\s+)?tickets\b/, "tickets"],
 ];
+/** "days since our paying accounts were last seen (in the product)": the rows said inside the days since */
+const SINCE_SEEN =
+  /^days\s+since\s+(?:(?:our|the|a|an|each|every)\s+)?((?:paying\s+)?(?:accounts?|customers?|clients?))\s+(?:were|was|have\s+been|has\s+been)\s+last\s+(?:seen|active|in\s+the\s+(?:product|app))(?:\s+(?:in|on|using)\s+the\s+(?:product|app))?\s*$/;
 /** "tickets" alone is either the open ones or those opened lately: said by what follows, else not read */
 const OPENED_30D =
   /\b(?:(?:opened|raised|filed|logged|submitted|created|opened\s+up)\s+)?(?:in|over|during)\s+the\s+(?:last|past)\s+30\s+days\b/;
@@ -61,6 +64,9 @@ function meanAsked(text: string): { ask: Ask; rest: string } | undefined {
   if (many) said = t.slice(many[0].length);
   else if (avg && !averaged) said = t.slice(avg[0].length);
   if (said === undefined) return undefined;
+  // "how many days since our paying accounts were last seen in the product": the days since each one was last seen
+  const seen = SINCE_SEEN.exec(said);
+  if (seen) return { ask: { kind: "mean", measure: "days_since_last_seen" }, rest: ` ${seen[1] ?? ""} ` };
   const hit = MEAN_OF.map(([re, col]) => [re.exec(said!), col] as const).find(([m]) => m);
   if (!hit) return undefined;
   rest = said.slice(hit[0]![0].length);

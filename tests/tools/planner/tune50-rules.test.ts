@@ -89,3 +89,44 @@ describe("the longest (shortest) sales cycle of a won deal is that one deal's cy
     ]);
   });
 });
+
+describe("won deals counted by a bound on the days they took to close", () => {
+  test.each([
+    ["how many won deals last quarter had a sales cycle over 60 days", ">", 60, "2026-07-01"],
+    ["count of deals we won in october that closed in under 14 days", "<", 14, "2026-10-01"],
+    ["how many deals did we win in 2025 that took at least 120 days to close", ">=", 120, "2025-01-01"],
+    ["number of wins last month that closed within 2 weeks", undefined, undefined, undefined],
+  ])("%p → won deals with sales_cycle_days %s %s", (q, op, days, start) => {
+    if (op === undefined) {
+      // weeks are no figure of the cycle's days: left to the other readings, never a count of another bound
+      let input: Record<string, unknown> | undefined;
+      try {
+        input = main(q);
+      } catch {
+        return;
+      }
+      expect(JSON.stringify(input)).not.toContain("sales_cycle_days");
+      return;
+    }
+    expect(plan(q).intent).toBe("count_rows");
+    const filters = main(q).filters as { column: string; op: string; value: unknown }[];
+    expect(filters).toContainEqual({ column: "sales_cycle_days", op, value: days });
+    expect(filters).toContainEqual({ column: "is_won", op: "=", value: true });
+    expect(filters).toContainEqual({ column: "close_date", op: ">=", value: start });
+  });
+
+  test("no state or period said is asked back, never every deal ever", () => {
+    expect(refusal("how many deals took more than 90 days to close").kind).toBe("clarify");
+  });
+});
+
+describe("the average days since paying accounts were last seen is the mean over their rows", () => {
+  test.each([
+    "on average, how many days since our customers were last active in the app",
+    "on average how many days since accounts were last seen",
+    "how many days on average since our paying customers were last seen using the product",
+  ])("%p → mean of days_since_last_seen", (q) => {
+    expect(plan(q).intent).toBe("count_rows");
+    expect(main(q)).toMatchObject({ mart: "account_health", measure: "days_since_last_seen", mean: true });
+  });
+});
