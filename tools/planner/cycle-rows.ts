@@ -43,3 +43,11 @@ export const CYCLE_BOUND =
 export function winsAsDeals(text: string): string {
   return text.replace(/\bwins\b/g, "won deals");
 }
+
+/**
+ * The mean sales cycle said of deals kept to an amount (#15, batch 50): "avg days to close for deals under 1k won in
+ * 2026", "average sales cycle of deals over $20k we won last quarter". The cycle metric has no amount to cut by, so
+ * the won rows in that band are averaged by their own cycle; a median said, or no mean said, is left to ask back.
+ */
+export const MEAN_CYCLE =
+  /^(?:what(?:'s|\s+is|\s+was)\s+)?(?:the\s+|our\s+)?(?:average|mean|avg\.?)\s+(?:number\s+of\s+)?(?:days\s+to\s+(?:close|win)|sales\s+cycle(?:\s+length)?(?:\s+in\s+days)?|time\s+to\s+close|days\s+from\s+(?:create|creation|created)\s+to\s+(?:close|won))\s+(?:for|of|on|across)\b/;

@@ -51,7 +51,7 @@ import { rowBound } from "./row-bound.ts";
 import { dealDays } from "./deal-days.ts";
 import { accountBook } from "./account-book.ts";
 import { readRecord, recordOrder, recordsSaid } from "./records.ts";
-import { CYCLE_BOUND, cycleRowsSaid, winsAsDeals } from "./cycle-rows.ts";
+import { CYCLE_BOUND, cycleRowsSaid, MEAN_CYCLE, winsAsDeals } from "./cycle-rows.ts";
 import {
   amountWordsSaid,
   anyoneCountedSaid,
@@ -66,7 +66,7 @@ import {
   vagueSizeAskBack,
   wonAmountSaid,
 } from "./row-words.ts";
-import type { Catalog } from "../../engine/catalog/catalog.ts";
+import type { Catalog, CatalogModel } from "../../engine/catalog/catalog.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import type { Filter } from "../../engine/catalog/metric-query.ts";
@@ -620,7 +620,8 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   const asked = definedRatio(written, catalog, at) ?? written;
   // "how many deals won this year took more than 90 days to close": won rows bounded by their cycle, read before the
   // sales words fold "deals won" into the metric's name
-  const cycled = said ? undefined : readCycleCount(normalize(spoken).replace(/[?!.]+$/, ""), catalog, at);
+  const plainSaid = normalize(spoken).replace(/[?!.]+$/, "");
+  const cycled = said ? undefined : (readCycleCount(plainSaid, catalog, at) ?? readCycleMean(plainSaid, catalog, at));
   if (cycled) return withRowsReading(cycled, catalog, at);
   // "CMGR of MRR from March to September", "in how many months did failed payments exceed 40": read over the
   // metric's buckets, or asked back — never the nearest single value
@@ -1784,15 +1785,9 @@ function readCycleCount(typed: string, catalog: Catalog, at: Date): Plan | undef
   const text = winsAsDeals(said);
   const m = execSaid(CYCLE_BOUND, text);
   if (!m) return undefined;
-  const mart = catalog
-    .marts()
-    .find(
-      (x) =>
-        x.columns.some((c) => /cycle/.test(c.name) && /days/.test(c.name)) &&
-        x.columns.some((c) => c.name === "is_won"),
-    );
-  const cycle = mart?.columns.find((c) => /cycle/.test(c.name) && /days/.test(c.name))?.name;
-  if (!mart || !cycle) return undefined;
+  const found = cycleMart(catalog);
+  if (!found) return undefined;
+  const { mart, cycle } = found;
   const asked = execSaid(COUNT_ASKED, text);
   const from = m.index;
   const to = m.index + m[0].length;
@@ -1817,6 +1812,55 @@ function readCycleCount(typed: string, catalog: Catalog, at: Date): Plan | undef
       role: "main",
       name: "top_n",
       input: { mart: mart.name, measure: cycle, label, n: 1, direction: "top", filters: kept },
+    },
+  ]);
+}
+
+/** the mart whose rows hold each won deal's days from create to close, and that column */
+function cycleMart(catalog: Catalog): { mart: CatalogModel; cycle: string } | undefined {
+  const isCycle = (name: string) => /cycle/.test(name) && /days/.test(name);
+  const mart = catalog
+    .marts()
+    .find((x) => x.columns.some((c) => isCycle(c.name)) && x.columns.some((c) => c.name === "is_won"));
+  const cycle = mart?.columns.find((c) => isCycle(c.name))?.name;
+  return mart && cycle ? { mart, cycle } : undefined;
+}
+
+/**
+ * "avg days to close for deals under 1k won in 2026": the mean of the won rows' cycle, kept to the amount, the state
+ * and the period said (cycle-rows.ts MEAN_CYCLE); every word placed, a won state and a period said, else undefined.
+ */
+function readCycleMean(text: string, catalog: Catalog, at: Date): Plan | undefined {
+  const mean = execSaid(MEAN_CYCLE, text);
+  const found = mean && cycleMart(catalog);
+  if (!found) return undefined;
+  const { mart, cycle } = found;
+  const money = MONEY_COLUMNS.find((c) => mart.columns.some((col) => col.name === c));
+  const m = money ? execSaid(THRESHOLD, text) : null;
+  if (!m || !money) return undefined;
+  const amount = figureValue(m[2] ?? m[3]!);
+  if (!Number.isFinite(amount)) return undefined;
+  const kept = keptTo(
+    text,
+    mart.name,
+    catalog,
+    at,
+    (w, martStems) =>
+      w.end <= mean![0].length ||
+      (w.start >= m.index && w.end <= m.index + m[0].length) ||
+      martStems.has(w.stem) ||
+      /^(?:are|is|were|was|of|that|which|we|did|do|had|have|has|worth|valued|sized|size|amount)$/.test(w.text),
+    [{ column: money, op: boundOp((m[1] ?? m[4]!).replace(/\s+/g, " ")), value: amount }],
+    "close",
+  );
+  if (!kept?.some((f) => f.column === "is_won" && f.value === true)) return undefined;
+  if (!kept.some((f) => f.op === ">=" && typeof f.value === "string")) return undefined;
+  const label = mart.columns.find((c) => /name$/.test(c.name) && !c.pii)?.name ?? cycle;
+  return plan1("count_rows", [
+    {
+      role: "main",
+      name: "top_n",
+      input: { mart: mart.name, measure: cycle, label, n: 1, direction: "top", mean: true, filters: kept },
     },
   ]);
 }

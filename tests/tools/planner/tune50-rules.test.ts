@@ -130,3 +130,28 @@ describe("the average days since paying accounts were last seen is the mean over
     expect(main(q)).toMatchObject({ mart: "account_health", measure: "days_since_last_seen", mean: true });
   });
 });
+
+describe("the mean sales cycle of won deals in an amount band is the mean over their rows", () => {
+  test.each([
+    ["average sales cycle of deals over $20k we won last quarter", ">", 20000, "2026-07-01"],
+    ["mean time to close for deals above 10k won this year", ">", 10000, "2026-01-01"],
+    ["what's the avg days to close for deals under $2,500 won in Q2", "<", 2500, "2026-04-01"],
+  ])("%p → mean sales_cycle_days, amount %s %s", (q, op, amount, start) => {
+    expect(plan(q).intent).toBe("count_rows");
+    expect(main(q)).toMatchObject({ mart: "deals", measure: "sales_cycle_days", mean: true });
+    const filters = main(q).filters as { column: string; op: string; value: unknown }[];
+    expect(filters).toContainEqual({ column: "amount", op, value: amount });
+    expect(filters).toContainEqual({ column: "is_won", op: "=", value: true });
+    expect(filters).toContainEqual({ column: "close_date", op: ">=", value: start });
+  });
+
+  test("no won state or period said is never a mean over every deal", () => {
+    let input: Record<string, unknown> | undefined;
+    try {
+      input = main("average sales cycle for deals over 5k");
+    } catch {
+      return;
+    }
+    expect(input.mean).toBeUndefined();
+  });
+});
