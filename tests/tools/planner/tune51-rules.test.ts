@@ -1,0 +1,48 @@
+import { describe, expect, test } from "bun:test";
+import { demoCatalog, plannerOver } from "./demo-planner.ts";
+
+/**
+ * The rules of branch tune51 (#15, formulas and arithmetic said in the question), on phrasings in no eval file, as
+ * founders and finance leads type them: a growth RATE of a level over a quarter or a half is asked back (end against
+ * end, or the mean monthly rate), never answered with an amount; a part over the whole it is declared a part of,
+ * spelled with a sign ("/", "÷", "divided by"), is that share, said as a percentage.
+ */
+const catalog = demoCatalog();
+const { plan, refusal } = plannerOver(() => catalog);
+
+describe("a growth rate of a level over more than a month is asked back", () => {
+  test.each([
+    "what was our ARR growth rate in H1?",
+    "MRR growth % over the last quarter",
+    "rate of growth of MRR in Q2",
+    "paying customers growth rate for Q3",
+  ])("%p asks which rate", (q) => {
+    const r = refusal(q);
+    expect(r.kind).toBe("clarify");
+  });
+  test("a month's growth rate is its end against the month before", () => {
+    const p = plan("MRR growth rate for October");
+    expect(p.intent).toBe("compare");
+  });
+  test("two periods named are compared as said", () => {
+    const p = plan("MRR growth from Q2 to Q3");
+    expect(p.intent).toBe("compare");
+  });
+});
+
+describe("a part over its declared whole, spelled with a sign, is a share", () => {
+  test.each([
+    ["converted trials divided by trials that ended in Q3", "trials_converted", "trials_ended", "2026-Q3"],
+    ["trials converted ÷ trials ended for september", "trials_converted", "trials_ended", "2026-09"],
+    ["failed payments / payment attempts in October", "failed_payments", "payment_attempts", "2026-10"],
+  ])("%p", (q, part, whole, period) => {
+    const p = plan(q);
+    expect(p.intent).toBe("arithmetic");
+    expect(p.calls.map((c) => [c.role, (c.input as { metric: string }).metric])).toEqual([
+      ["left", part],
+      ["share", whole],
+    ]);
+    expect((p.calls[0]!.input as { period: string }).period).toBe(period);
+    expect(p.interpretation!.read_as).toContain("as a share of");
+  });
+});
