@@ -964,8 +964,10 @@ function arithmeticLines(results: RoledResult[]): string[] {
   if (rightR.role === "share") {
     if (r.value === 0) return [`${lText} has no share of ${rText} ${during(period)}: ${rText} was 0.`];
     const pct = `${Number(((100 * l.value) / r.value).toPrecision(3))}%`;
+    // "churned MRR over starting MRR": the whole read at another time (the level the period began at) says its own
+    const at = right.period.label !== period ? ` at the end of ${right.period.label}` : "";
     return [
-      `${lText} was ${pct} of ${left.label === right.label ? "all " : ""}${right.label} ${during(period)} (${value(left, l.value, l)} of ${value(right, r.value, r)}).`,
+      `${lText} was ${pct} of ${left.label === right.label ? "all " : ""}${right.label}${at} ${during(period)} (${value(left, l.value, l)} of ${value(right, r.value, r)}).`,
     ];
   }
   if (rightR.role === "times") {

@@ -980,7 +980,7 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   const ratio = ratioAsPer(text, catalog);
   if (ratio) {
     const read = readArithmetic(ratio, catalog, at);
-    if (!read || "reason" in read || read.op !== "per")
+    if (!read || "reason" in read || (read.op !== "per" && read.op !== "share"))
       return {
         status: "refusal",
         reason: `"${text}" asks for one metric over another; ${read && "reason" in read ? read.reason : "I can't read both sides as metrics of the catalog over one period"}`,

@@ -46,3 +46,30 @@ describe("a part over its declared whole, spelled with a sign, is a share", () =
     expect(p.interpretation!.read_as).toContain("as a share of");
   });
 });
+
+describe("a flow over the level its period began at is a share of that starting level", () => {
+  test.each([
+    ["contraction MRR divided by MRR at the start of September", "contraction_mrr", "2026-09", "2026-08"],
+    ["new MRR / starting MRR in August", "new_mrr", "2026-08", "2026-07"],
+    ["what percent of starting MRR was churned MRR in Q2", "churned_mrr", "2026-Q2", "2026-03"],
+    [
+      "net new MRR as a percentage of opening MRR for H1",
+      "net_new_mrr",
+      { start: "2026-01-01", end: "2026-06-30" },
+      "2025-12",
+    ],
+  ] as [string, string, unknown, string][])("%p", (q, flow, period, start) => {
+    const p = plan(q);
+    expect(p.intent).toBe("arithmetic");
+    expect(p.calls.map((c) => [c.role, (c.input as { metric: string }).metric])).toEqual([
+      ["left", flow],
+      ["share", "mrr"],
+    ]);
+    expect((p.calls[0]!.input as { period: unknown }).period).toEqual(period);
+    expect((p.calls[1]!.input as { period: unknown }).period).toEqual(start);
+  });
+  test("a level over the same period without 'start' is not read at the period before", () => {
+    const p = plan("churned MRR / MRR for Q3");
+    expect((p.calls[1]!.input as { period: unknown }).period).toBe("2026-Q3");
+  });
+});
