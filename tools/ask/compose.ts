@@ -933,7 +933,7 @@ function arithmeticLines(results: RoledResult[]): string[] {
     return results.flatMap((_, i) => (i % 2 ? [] : arithmeticLines(results.slice(i, i + 2))));
   const left = results.find((r) => r.role === "left")?.output as unknown as MetricResult;
   const rightR = results.find(
-    (r) => r.role === "minus" || r.role === "per" || r.role === "share" || r.role === "times",
+    (r) => r.role === "minus" || r.role === "plus" || r.role === "per" || r.role === "share" || r.role === "times",
   )!;
   const right = rightR.output as unknown as MetricResult;
   const one = (r: MetricResult) => {
@@ -959,6 +959,12 @@ function arithmeticLines(results: RoledResult[]): string[] {
     const diff = l.value - r.value;
     return [
       `${lText} minus ${rText} ${during(period)} was ${value(left, diff, l)} (${value(left, l.value, l)} − ${value(right, r.value, r)}).`,
+    ];
+  }
+  if (rightR.role === "plus") {
+    const sum = l.value + r.value;
+    return [
+      `${lText} plus ${rText} ${during(period)} was ${value(left, sum, l)} (${value(left, l.value, l)} + ${value(right, r.value, r)}).`,
     ];
   }
   if (rightR.role === "share") {

@@ -16,7 +16,7 @@ import { execSaid } from "./may-match.ts";
  * both and what they make; a side the catalog cannot read, or sides that do not share a period, unit or filter, ask
  * back rather than answer one of them as if it were the whole question.
  */
-export type ArithmeticOp = "minus" | "per" | "share" | "times";
+export type ArithmeticOp = "minus" | "plus" | "per" | "share" | "times";
 
 export interface ArithmeticRead {
   op: ArithmeticOp;
@@ -40,7 +40,9 @@ function denominatorOf(metric: MetricDef, catalog: Catalog): MetricDef | undefin
   return catalog.metrics.find((x) => x.mart === metric.mart && x.name !== metric.name && same(x.expression, m[1]!));
 }
 
-const MINUS = /\s(?:minus|less(?!\s+than)|subtract(?:ing)?|take away)\s/;
+const MINUS = /\s(?:minus|less(?!\s+than)|subtract(?:ing)?|take away|[−–])\s/;
+/** "churned + contraction MRR", "new plus reactivated customers": a sum of two of a kind over one period */
+const PLUS = /\s(?:plus|\+)\s/;
 const PER = /\sper\s/;
 
 /** A metric's own name says the operator ("average revenue per customer"): the question is that one metric. */
@@ -79,14 +81,18 @@ export function perMismatch(left: MetricDef, right: MetricDef): string | undefin
 }
 
 export function readArithmetic(
-  text: string,
+  typed: string,
   catalog: Catalog,
   at: Date,
 ): ArithmeticRead | ArithmeticAskBack | undefined {
-  const m = execSaid(MINUS, text) ?? execSaid(PER, text);
+  // "(new − churned) customers in October": the parentheses around the two sides say nothing more
+  const text = typed.replace(/^\(([^()]+)\)\s+(?=[a-z])/, "$1 ");
+  const m = execSaid(MINUS, text) ?? execSaid(PLUS, text) ?? execSaid(PER, text);
   if (!m) return undefined;
-  const op: ArithmeticOp = PER.test(m[0]) ? "per" : "minus";
-  if (namedByOneMetric(text, catalog, op === "per" ? PER : MINUS)) return undefined;
+  const op: ArithmeticOp = PER.test(m[0]) ? "per" : PLUS.test(m[0]) ? "plus" : "minus";
+  if (namedByOneMetric(text, catalog, op === "per" ? PER : op === "plus" ? PLUS : MINUS)) return undefined;
+  // a third side ("new + expansion + reactivation MRR") is more than two metrics: not read here
+  if (op === "plus" && PLUS.test(text.slice(m.index + m[0].length))) return undefined;
   const leftText = text.slice(0, m.index).trim();
   const rightText = text.slice(m.index + m[0].length).trim();
   if (!leftText || !rightText) return undefined;
@@ -188,7 +194,7 @@ export function readArithmetic(
     return {
       reason: `${missing.map(filterText).join(", ")} applies to only one of ${left.metric.name} and ${right.metric.name}; ask for each of them`,
     };
-  const word = op === "minus" ? "minus" : starting ? "as a share of" : "per";
+  const word = op === "minus" ? "minus" : op === "plus" ? "plus" : starting ? "as a share of" : "per";
   const interpretation: Interpretation = {
     ...li,
     filters: filters.map((f) => ({ dimension: f.dimension, op: f.op, value: f.value, said: key(f) })),
@@ -198,9 +204,11 @@ export function readArithmetic(
       ...ri.why,
       op === "minus"
         ? `"${m[0].trim()}": ${left.metric.name} less ${right.metric.name}, each over the same period`
-        : starting
-          ? `a share: ${left.metric.name} over the period over ${right.metric.name} at its start (the end of the period before)`
-          : `"per": ${left.metric.name} divided by ${right.metric.name}, each over the same period`,
+        : op === "plus"
+          ? `"${m[0].trim()}": ${left.metric.name} and ${right.metric.name} added, each over the same period`
+          : starting
+            ? `a share: ${left.metric.name} over the period over ${right.metric.name} at its start (the end of the period before)`
+            : `"per": ${left.metric.name} divided by ${right.metric.name}, each over the same period`,
     ],
   };
   return {

@@ -73,3 +73,25 @@ describe("a flow over the level its period began at is a share of that starting 
     expect((p.calls[1]!.input as { period: unknown }).period).toBe("2026-Q3");
   });
 });
+
+describe("two metrics of a kind added or subtracted with a sign, each its own call over one period", () => {
+  test.each([
+    ["new plus reactivated customers in October", "new_customers", "plus", "reactivated_customers"],
+    ["expansion MRR + new MRR for Q3", "expansion_mrr", "plus", "new_mrr"],
+    ["new – churned customers last quarter", "new_customers", "minus", "churned_customers"],
+    ["(expansion − contraction) MRR in September", "expansion_mrr", "minus", "contraction_mrr"],
+  ])("%p", (q, left, op, right) => {
+    const p = plan(q);
+    expect(p.intent).toBe("arithmetic");
+    expect(p.calls.map((c) => [c.role, (c.input as { metric: string }).metric])).toEqual([
+      ["left", left],
+      [op, right],
+    ]);
+  });
+  test.each(["churned customers plus new MRR in Q3", "new + expansion + reactivation MRR for october"])(
+    "%p is not answered as two of a kind",
+    (q) => {
+      expect(refusal(q).kind).toBe("clarify");
+    },
+  );
+});
