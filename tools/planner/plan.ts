@@ -35,6 +35,7 @@ import { billingSaid } from "./billing-words.ts";
 import { closeSaid } from "./close-words.ts";
 import { growthSaid } from "./growth-words.ts";
 import { growthRateAskBack } from "./growth-rate.ts";
+import { readScaled, scaledPlan } from "./scaled.ts";
 import { withoutWordCodes } from "./code-values.ts";
 import { rowsShare } from "./rows-share.ts";
 import { leftOutBefore, sliceAskBack, slicesSaid } from "./slices.ts";
@@ -977,6 +978,9 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
     };
   // "the ratio of won to lost deals", "new to churned customers ratio": A per B, read as such or asked back — never
   // the nearest metric with "ratio" in its name (won ÷ lost is no win rate)
+  // "MRR × 12 for October", "what's 10% of our ARR": one metric times a constant said
+  const scaled = readScaled(text, catalog, at);
+  if (scaled) return scaledPlan(scaled);
   const ratio = ratioAsPer(text, catalog);
   if (ratio) {
     const read = readArithmetic(ratio, catalog, at);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { demoCatalog, plannerOver } from "./demo-planner.ts";
+import { planQuestion } from "../../../tools/planner/plan.ts";
+import { DEMO_AT, demoCatalog, plannerOver } from "./demo-planner.ts";
 
 /**
  * The rules of branch tune51 (#15, formulas and arithmetic said in the question), on phrasings in no eval file, as
@@ -94,4 +95,27 @@ describe("two metrics of a kind added or subtracted with a sign, each its own ca
       expect(refusal(q).kind).toBe("clarify");
     },
   );
+});
+
+describe("one metric times a constant said in the question", () => {
+  test.each([
+    ["MRR * 12 last month", "mrr", 12],
+    ["new MRR times 12 in Q3", "new_mrr", 12],
+    ["20% of churned MRR in Q3", "churned_mrr", 0.2],
+    ["what is 15 percent of ARR right now?", "arr", 0.15],
+  ])("%p", (q, metric, factor) => {
+    const p = plan(q);
+    expect(p.intent).toBe("arithmetic");
+    expect(p.calls).toHaveLength(1);
+    expect((p.calls[0]!.input as { metric: string }).metric).toBe(metric);
+    expect(p.interpretation!.scale!.factor).toBeCloseTo(factor as number);
+  });
+  test.each([
+    "(total MRR − Enterprise MRR) × 12 for October",
+    "ARR if MRR were 10% higher than today",
+    "what's 10% of revenue",
+  ])("%p is not one metric scaled", (q) => {
+    const p = planQuestion(q, catalog, DEMO_AT);
+    expect(p.status).toBe("refusal");
+  });
 });
