@@ -159,6 +159,38 @@ export function readArithmetic(
       }
     }
   }
+  // "Enterprise MRR / total MRR": one metric cut by a value over the same metric whole is that value's share of it
+  if (
+    op === "per" &&
+    !left &&
+    leftAlone &&
+    leftAlone.metric.name === right.metric.name &&
+    leftAlone.filters.length &&
+    !right.filters.length &&
+    !isQuotient(right.metric) &&
+    right.metric.format !== "percent"
+  ) {
+    const li = leftAlone.interpretation;
+    const r = resolvePeriod(leftAlone.period === "latest" ? "this_month" : leftAlone.period, at);
+    const q = resolvePeriod(right.period === "latest" ? "this_month" : right.period, at);
+    if (r.start !== q.start || r.end !== q.end) return undefined;
+    const key = (f: Filter) => `${f.dimension} ${f.op} ${JSON.stringify(f.value)}`;
+    const shown = leftAlone.filters.map(filterText).join(", ");
+    return {
+      op: "share",
+      left: { metric: leftAlone.metric, period: leftAlone.period, filters: leftAlone.filters },
+      right: { metric: right.metric, period: right.period, filters: [] },
+      interpretation: {
+        ...li,
+        filters: leftAlone.filters.map((f) => ({ dimension: f.dimension, op: f.op, value: f.value, said: key(f) })),
+        read_as: `${li.metric_label} with ${shown} as a share of all ${li.metric_label}, ${li.period.text}`,
+        why: [
+          ...li.why,
+          `a share: ${right.metric.name} with ${shown} over ${right.metric.name} with no filter, the same period`,
+        ],
+      },
+    };
+  }
   if (!left) return undefined;
   if (op === "per") {
     const odd = perMismatch(left.metric, right.metric);

@@ -119,3 +119,16 @@ describe("one metric times a constant said in the question", () => {
     expect(p.status).toBe("refusal");
   });
 });
+
+describe("a metric cut by a value over the same metric whole is that value's share", () => {
+  test.each([
+    ["Pro MRR divided by all MRR at the end of Q3", "Pro"],
+    ["Starter MRR / MRR in September", "Starter"],
+    ["Growth MRR ÷ total MRR last month", "Growth"],
+  ])("%p", (q, value) => {
+    const p = plan(q);
+    expect(p.calls.map((c) => c.role)).toEqual(["left", "share"]);
+    expect((p.calls[0]!.input as { filters: { value: unknown }[] }).filters.map((f) => f.value)).toEqual([value]);
+    expect((p.calls[1]!.input as { filters: unknown[] }).filters).toEqual([]);
+  });
+});
