@@ -927,13 +927,32 @@ function describeMartLines(o: Out<typeof describeMart>): string[] {
 
 /** Tool results → the answer's lines, written only from what the tools returned. */
 /** "new minus churned MRR", "tickets per customer": both sides stated, then what they make. */
+/** "MRR × 12 for October", "10% of our ARR": one value times the constant said, stated with the value and factor */
+function scaledLines(result: RoledResult, scale: { factor: number; said: string }): string[] {
+  const r = result.output as unknown as MetricResult;
+  const rows = r.rows.filter((x) => x.rows);
+  const row = rows.length === 1 ? rows[0] : undefined;
+  const period = r.period.label;
+  const label = `${r.label}${filterText(r)}`;
+  if (!row || row.value === null)
+    return [`I can't scale ${label} for ${period}: it has no single value there (no data, or one per currency).`];
+  const product = row.value * scale.factor;
+  return scale.said.startsWith("×")
+    ? [
+        `${label} ${scale.said} ${during(period)} was ${value(r, product, row)} (${value(r, row.value, row)} ${scale.said}).`,
+      ]
+    : [
+        `${scale.said} ${label} ${during(period)} was ${value(r, product, row)} (${scale.said} ${value(r, row.value, row)}).`,
+      ];
+}
+
 function arithmeticLines(results: RoledResult[]): string[] {
   // "as a share of all tickets, Q3 against Q2" (planner/belief.ts): one part-over-whole pair per period, each stated
   if (results.filter((r) => r.role === "left").length > 1 && results.length % 2 === 0)
     return results.flatMap((_, i) => (i % 2 ? [] : arithmeticLines(results.slice(i, i + 2))));
   const left = results.find((r) => r.role === "left")?.output as unknown as MetricResult;
   const rightR = results.find(
-    (r) => r.role === "minus" || r.role === "per" || r.role === "share" || r.role === "times",
+    (r) => r.role === "minus" || r.role === "plus" || r.role === "per" || r.role === "share" || r.role === "times",
   )!;
   const right = rightR.output as unknown as MetricResult;
   const one = (r: MetricResult) => {
@@ -961,11 +980,19 @@ function arithmeticLines(results: RoledResult[]): string[] {
       `${lText} minus ${rText} ${during(period)} was ${value(left, diff, l)} (${value(left, l.value, l)} − ${value(right, r.value, r)}).`,
     ];
   }
+  if (rightR.role === "plus") {
+    const sum = l.value + r.value;
+    return [
+      `${lText} plus ${rText} ${during(period)} was ${value(left, sum, l)} (${value(left, l.value, l)} + ${value(right, r.value, r)}).`,
+    ];
+  }
   if (rightR.role === "share") {
     if (r.value === 0) return [`${lText} has no share of ${rText} ${during(period)}: ${rText} was 0.`];
     const pct = `${Number(((100 * l.value) / r.value).toPrecision(3))}%`;
+    // "churned MRR over starting MRR": the whole read at another time (the level the period began at) says its own
+    const at = right.period.label !== period ? ` at the end of ${right.period.label}` : "";
     return [
-      `${lText} was ${pct} of ${left.label === right.label ? "all " : ""}${right.label} ${during(period)} (${value(left, l.value, l)} of ${value(right, r.value, r)}).`,
+      `${lText} was ${pct} of ${left.label === right.label ? "all " : ""}${right.label}${at} ${during(period)} (${value(left, l.value, l)} of ${value(right, r.value, r)}).`,
     ];
   }
   if (rightR.role === "times") {
@@ -995,10 +1022,11 @@ export function composeAnswer(
   /** "top 3 plans": how many of the ranked to list (one when unsaid) */
   n?: number,
   /** the reading's bound on buckets ("months above 40"), compound growth ("CMGR") or median */
-  reading?: Pick<Interpretation, "threshold" | "compound" | "statistic"> &
+  reading?: Pick<Interpretation, "threshold" | "compound" | "statistic" | "scale"> &
     Partial<Pick<Interpretation, "argmax" | "rate" | "mean_over">>,
 ): string[] {
-  if (intent === "arithmetic") return arithmeticLines(results);
+  if (intent === "arithmetic")
+    return reading?.scale && results.length === 1 ? scaledLines(results[0]!, reading.scale) : arithmeticLines(results);
   // (a biggest move's series is its only call: role drop or rise)
   const main = results.find((r) => r.role === "main") ?? results[0]!;
   const o = main.output as never;

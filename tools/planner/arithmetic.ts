@@ -16,7 +16,7 @@ import { execSaid } from "./may-match.ts";
  * both and what they make; a side the catalog cannot read, or sides that do not share a period, unit or filter, ask
  * back rather than answer one of them as if it were the whole question.
  */
-export type ArithmeticOp = "minus" | "per" | "share" | "times";
+export type ArithmeticOp = "minus" | "plus" | "per" | "share" | "times";
 
 export interface ArithmeticRead {
   op: ArithmeticOp;
@@ -40,7 +40,9 @@ function denominatorOf(metric: MetricDef, catalog: Catalog): MetricDef | undefin
   return catalog.metrics.find((x) => x.mart === metric.mart && x.name !== metric.name && same(x.expression, m[1]!));
 }
 
-const MINUS = /\s(?:minus|less(?!\s+than)|subtract(?:ing)?|take away)\s/;
+const MINUS = /\s(?:minus|less(?!\s+than)|subtract(?:ing)?|take away|[−–])\s/;
+/** "churned + contraction MRR", "new plus reactivated customers": a sum of two of a kind over one period */
+const PLUS = /\s(?:plus|\+)\s/;
 const PER = /\sper\s/;
 
 /** A metric's own name says the operator ("average revenue per customer"): the question is that one metric. */
@@ -79,14 +81,18 @@ export function perMismatch(left: MetricDef, right: MetricDef): string | undefin
 }
 
 export function readArithmetic(
-  text: string,
+  typed: string,
   catalog: Catalog,
   at: Date,
 ): ArithmeticRead | ArithmeticAskBack | undefined {
-  const m = execSaid(MINUS, text) ?? execSaid(PER, text);
+  // "(new − churned) customers in October": the parentheses around the two sides say nothing more
+  const text = typed.replace(/^\(([^()]+)\)\s+(?=[a-z])/, "$1 ");
+  const m = execSaid(MINUS, text) ?? execSaid(PLUS, text) ?? execSaid(PER, text);
   if (!m) return undefined;
-  const op: ArithmeticOp = PER.test(m[0]) ? "per" : "minus";
-  if (namedByOneMetric(text, catalog, op === "per" ? PER : MINUS)) return undefined;
+  const op: ArithmeticOp = PER.test(m[0]) ? "per" : PLUS.test(m[0]) ? "plus" : "minus";
+  if (namedByOneMetric(text, catalog, op === "per" ? PER : op === "plus" ? PLUS : MINUS)) return undefined;
+  // a third side ("new + expansion + reactivation MRR") is more than two metrics: not read here
+  if (op === "plus" && PLUS.test(text.slice(m.index + m[0].length))) return undefined;
   const leftText = text.slice(0, m.index).trim();
   const rightText = text.slice(m.index + m[0].length).trim();
   if (!leftText || !rightText) return undefined;
@@ -153,6 +159,38 @@ export function readArithmetic(
       }
     }
   }
+  // "Enterprise MRR / total MRR": one metric cut by a value over the same metric whole is that value's share of it
+  if (
+    op === "per" &&
+    !left &&
+    leftAlone &&
+    leftAlone.metric.name === right.metric.name &&
+    leftAlone.filters.length &&
+    !right.filters.length &&
+    !isQuotient(right.metric) &&
+    right.metric.format !== "percent"
+  ) {
+    const li = leftAlone.interpretation;
+    const r = resolvePeriod(leftAlone.period === "latest" ? "this_month" : leftAlone.period, at);
+    const q = resolvePeriod(right.period === "latest" ? "this_month" : right.period, at);
+    if (r.start !== q.start || r.end !== q.end) return undefined;
+    const key = (f: Filter) => `${f.dimension} ${f.op} ${JSON.stringify(f.value)}`;
+    const shown = leftAlone.filters.map(filterText).join(", ");
+    return {
+      op: "share",
+      left: { metric: leftAlone.metric, period: leftAlone.period, filters: leftAlone.filters },
+      right: { metric: right.metric, period: right.period, filters: [] },
+      interpretation: {
+        ...li,
+        filters: leftAlone.filters.map((f) => ({ dimension: f.dimension, op: f.op, value: f.value, said: key(f) })),
+        read_as: `${li.metric_label} with ${shown} as a share of all ${li.metric_label}, ${li.period.text}`,
+        why: [
+          ...li.why,
+          `a share: ${right.metric.name} with ${shown} over ${right.metric.name} with no filter, the same period`,
+        ],
+      },
+    };
+  }
   if (!left) return undefined;
   if (op === "per") {
     const odd = perMismatch(left.metric, right.metric);
@@ -171,7 +209,8 @@ export function readArithmetic(
     const r = resolvePeriod(x.period === "latest" ? "this_month" : x.period, at);
     return `${r.start}/${r.end}`;
   };
-  if (span(left) !== span(right))
+  const starting = op === "per" && overStartingLevel(left, right, rightText, at);
+  if (span(left) !== span(right) && !starting)
     return {
       reason: `${left.metric.name} and ${right.metric.name} read different periods here; name one period for both`,
     };
@@ -187,21 +226,25 @@ export function readArithmetic(
     return {
       reason: `${missing.map(filterText).join(", ")} applies to only one of ${left.metric.name} and ${right.metric.name}; ask for each of them`,
     };
-  const word = op === "minus" ? "minus" : "per";
+  const word = op === "minus" ? "minus" : op === "plus" ? "plus" : starting ? "as a share of" : "per";
   const interpretation: Interpretation = {
     ...li,
     filters: filters.map((f) => ({ dimension: f.dimension, op: f.op, value: f.value, said: key(f) })),
-    read_as: `${li.metric_label} ${word} ${ri.metric_label}, ${li.period.text}${filters.map((f) => `, ${filterText(f)}`).join("")}`,
+    read_as: `${li.metric_label} ${word} ${ri.metric_label}${starting ? ` at ${ri.period.text}` : ""}, ${li.period.text}${filters.map((f) => `, ${filterText(f)}`).join("")}`,
     why: [
       ...li.why,
       ...ri.why,
       op === "minus"
         ? `"${m[0].trim()}": ${left.metric.name} less ${right.metric.name}, each over the same period`
-        : `"per": ${left.metric.name} divided by ${right.metric.name}, each over the same period`,
+        : op === "plus"
+          ? `"${m[0].trim()}": ${left.metric.name} and ${right.metric.name} added, each over the same period`
+          : starting
+            ? `a share: ${left.metric.name} over the period over ${right.metric.name} at its start (the end of the period before)`
+            : `"per": ${left.metric.name} divided by ${right.metric.name}, each over the same period`,
     ],
   };
   return {
-    op,
+    op: starting ? "share" : op,
     left: { metric: left.metric, period: left.period, filters },
     right: { metric: right.metric, period: right.period, filters },
     interpretation,
@@ -439,6 +482,22 @@ const spanOf = (x: Understood, at: Date) => {
   return `${r.start}/${r.end}`;
 };
 
+/** "starting MRR", "customers at the start of Q3", "opening ARR": the level a period began at */
+const STARTING = /\b(?:start|starting|beginning|opening)\b/;
+/**
+ * "churned MRR / starting MRR for Q3", "net new MRR as a % of starting MRR": a flow over the period set against the
+ * level it began at (the level at the end of the period before, in the same unit) is a rate of that level — read
+ * so only when the words say the start and the level's period ends where the flow's begins.
+ */
+export function overStartingLevel(flow: Understood, level: Understood, levelSaid: string, at: Date): boolean {
+  if (kindOf(flow.metric) !== "flow" || kindOf(level.metric) !== "stock") return false;
+  if (flow.metric.format !== level.metric.format || flow.metric.format === "percent") return false;
+  if (isQuotient(flow.metric) || isQuotient(level.metric) || !STARTING.test(levelSaid)) return false;
+  const f = resolvePeriod(flow.period === "latest" ? "this_month" : flow.period, at);
+  const l = resolvePeriod(level.period === "latest" ? "this_month" : level.period, at);
+  return l.end === f.start;
+}
+
 const SHARE_WORD = String.raw`(?:percent|percentage|pct|share|fraction|proportion|portion)`;
 /** "refunds have been what percent of gross payments", "refunds as a percentage of gross payments": A over B */
 const PERCENT_OF: { re: RegExp; wholeFirst?: boolean }[] = [
@@ -479,17 +538,19 @@ export function readPercentOf(
     if (!pair) return undefined;
     const [part, whole] = wholeFirst ? [pair[1], pair[0]] : pair;
     if (part.metric.name === whole.metric.name) return undefined;
+    const starting = overStartingLevel(part, whole, wholeFirst ? m[2]! : m[3]!, at);
     if (
-      part.metric.format !== whole.metric.format ||
-      kindOf(part.metric) !== kindOf(whole.metric) ||
-      isQuotient(part.metric) ||
-      isQuotient(whole.metric) ||
-      part.metric.format === "percent"
+      !starting &&
+      (part.metric.format !== whole.metric.format ||
+        kindOf(part.metric) !== kindOf(whole.metric) ||
+        isQuotient(part.metric) ||
+        isQuotient(whole.metric) ||
+        part.metric.format === "percent")
     )
       return {
         reason: `${part.metric.name} and ${whole.metric.name} are not two amounts or counts of one kind, so one is no share of the other; ask for each of them`,
       };
-    if (spanOf(part, at) !== spanOf(whole, at))
+    if (!starting && spanOf(part, at) !== spanOf(whole, at))
       return {
         reason: `${part.metric.name} and ${whole.metric.name} read different periods here; name one period for both`,
       };
@@ -509,11 +570,13 @@ export function readPercentOf(
     const interpretation: Interpretation = {
       ...pi,
       filters: filters.map((f) => ({ dimension: f.dimension, op: f.op, value: f.value, said: key(f) })),
-      read_as: `${pi.metric_label} as a share of ${whole.interpretation.metric_label}, ${pi.period.text}${filters.map((f) => `, ${filterText(f)}`).join("")}`,
+      read_as: `${pi.metric_label} as a share of ${whole.interpretation.metric_label}${starting ? ` at ${whole.interpretation.period.text}` : ""}, ${pi.period.text}${filters.map((f) => `, ${filterText(f)}`).join("")}`,
       why: [
         ...pi.why,
         ...whole.interpretation.why,
-        `a share: ${part.metric.name} over ${whole.metric.name}, each over the same period`,
+        starting
+          ? `a share: ${part.metric.name} over the period over ${whole.metric.name} at its start (the end of the period before)`
+          : `a share: ${part.metric.name} over ${whole.metric.name}, each over the same period`,
       ],
     };
     return {

@@ -359,6 +359,8 @@ const SHARE_SAID =
 export function guardShare(typed: string, plan: Plan | Refusal, at: Date, core: Core): Plan | Refusal {
   if (plan.status !== "plan" || !plan.interpretation) return plan;
   if (plan.calls.some((c) => c.role === "share" || c.role === "per")) return plan;
+  // "15 percent of ARR": a constant the metric is multiplied by (scaled.ts), no share asked
+  if (plan.interpretation.scale) return plan;
   // "which stage holds the largest share of open pipeline": the ranking by share is the ranking by value
   if (plan.intent === "argmax") return plan;
   const text = bare(typed);

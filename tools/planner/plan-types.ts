@@ -16,6 +16,8 @@ export type CallRole =
   | "companion"
   | "left"
   | "minus"
+  /** "churned + contraction MRR": the second of two of a kind added */
+  | "plus"
   | "per"
   | "share"
   | "times"

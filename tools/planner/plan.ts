@@ -34,6 +34,8 @@ import { mrrBridge } from "./bridge.ts";
 import { billingSaid } from "./billing-words.ts";
 import { closeSaid } from "./close-words.ts";
 import { growthSaid } from "./growth-words.ts";
+import { growthRateAskBack } from "./growth-rate.ts";
+import { readScaled, scaledPlan } from "./scaled.ts";
 import { withoutWordCodes } from "./code-values.ts";
 import { rowsShare } from "./rows-share.ts";
 import { leftOutBefore, sliceAskBack, slicesSaid } from "./slices.ts";
@@ -185,6 +187,19 @@ export function ratioAsPer(text: string, catalog: Catalog): string | undefined {
   const to = /\b([a-z][a-z ]*?)\s+(?:to|:)\s+([a-z][a-z ]*?)\s+ratio\b(.*)$/.exec(text);
   if (to) return `${text.slice(0, to.index)}${to[1]} per ${to[2]}${to[3]}`.trim();
   return ratioSigned(text);
+}
+
+/** A signed quotient of a part over its declared whole, read as that share: the reading says so. */
+function asShare(read: ArithmeticRead): void {
+  const i = read.interpretation;
+  const part = read.left.metric;
+  const whole = read.right.metric;
+  read.op = "share";
+  i.read_as = i.read_as.replace(
+    `${part.label ?? part.name} per ${whole.label ?? whole.name}`,
+    `${part.label ?? part.name} as a share of all ${whole.label ?? whole.name}`,
+  );
+  i.why.push(`a share: ${part.name} over ${whole.name}, the whole it is declared a part of (part_of), the same period`);
 }
 
 /** an event in the progressive with a period still running: what is due, not what happened */
@@ -971,10 +986,13 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
     };
   // "the ratio of won to lost deals", "new to churned customers ratio": A per B, read as such or asked back — never
   // the nearest metric with "ratio" in its name (won ÷ lost is no win rate)
+  // "MRR × 12 for October", "what's 10% of our ARR": one metric times a constant said
+  const scaled = readScaled(text, catalog, at);
+  if (scaled) return scaledPlan(scaled);
   const ratio = ratioAsPer(text, catalog);
   if (ratio) {
     const read = readArithmetic(ratio, catalog, at);
-    if (!read || "reason" in read || read.op !== "per")
+    if (!read || "reason" in read || (read.op !== "per" && read.op !== "share"))
       return {
         status: "refusal",
         reason: `"${text}" asks for one metric over another; ${read && "reason" in read ? read.reason : "I can't read both sides as metrics of the catalog over one period"}`,
@@ -1004,6 +1022,10 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
       kind: "clarify",
     };
   if (arithmetic) {
+    // "trials converted / trials ended": a part over the whole it is declared a part of (part_of) is a share, said
+    // as a percentage, never a bare quotient
+    if (ratio && arithmetic.op === "per" && arithmetic.left.metric.part_of === arithmetic.right.metric.name)
+      asShare(arithmetic);
     const side = (role: CallRole, x: ArithmeticRead["left"]): PlannedCall => ({
       role,
       name: "query_metric",
@@ -1068,6 +1090,16 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
         suggestions: suggestionsFor(catalog, [read.metric]),
         interpretation: read.interpretation,
         unplaced: [summed[0]],
+      };
+    const growthRate = growthRateAskBack(text, read, at);
+    if (growthRate)
+      return {
+        status: "refusal",
+        reason: growthRate,
+        known_metrics: catalog.metrics.map((m) => m.name),
+        kind: "clarify",
+        suggestions: suggestionsFor(catalog, [read.metric]),
+        interpretation: read.interpretation,
       };
     return planUnderstood(read, catalog, at);
   }
