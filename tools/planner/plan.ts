@@ -1836,6 +1836,19 @@ function readCycleCount(typed: string, catalog: Catalog, at: Date): Plan | undef
     [{ column: cycle, op: boundOp(m[1]!.replace(/^in\s+/, "")), value: Number(m[2]) }],
     "close",
   );
+  return wonCyclePlan(mart, cycle, kept, false);
+}
+
+/**
+ * The won deals' rows kept to a period (a won state and a date bound among the filters, else undefined), read over
+ * the cycle column: their count (top_n's count of the rows kept) or, with `mean`, the mean of their cycles
+ */
+function wonCyclePlan(
+  mart: CatalogModel,
+  cycle: string,
+  kept: RowFilter[] | undefined,
+  mean: boolean,
+): Plan | undefined {
   if (!kept?.some((f) => f.column === "is_won" && f.value === true)) return undefined;
   if (!kept.some((f) => f.op === ">=" && typeof f.value === "string")) return undefined;
   const label = mart.columns.find((c) => /name$/.test(c.name) && !c.pii)?.name ?? cycle;
@@ -1843,7 +1856,15 @@ function readCycleCount(typed: string, catalog: Catalog, at: Date): Plan | undef
     {
       role: "main",
       name: "top_n",
-      input: { mart: mart.name, measure: cycle, label, n: 1, direction: "top", filters: kept },
+      input: {
+        mart: mart.name,
+        measure: cycle,
+        label,
+        n: 1,
+        direction: "top",
+        ...(mean ? { mean: true } : {}),
+        filters: kept,
+      },
     },
   ]);
 }
@@ -1885,16 +1906,7 @@ function readCycleMean(text: string, catalog: Catalog, at: Date): Plan | undefin
     [{ column: money, op: boundOp((m[1] ?? m[4]!).replace(/\s+/g, " ")), value: amount }],
     "close",
   );
-  if (!kept?.some((f) => f.column === "is_won" && f.value === true)) return undefined;
-  if (!kept.some((f) => f.op === ">=" && typeof f.value === "string")) return undefined;
-  const label = mart.columns.find((c) => /name$/.test(c.name) && !c.pii)?.name ?? cycle;
-  return plan1("count_rows", [
-    {
-      role: "main",
-      name: "top_n",
-      input: { mart: mart.name, measure: cycle, label, n: 1, direction: "top", mean: true, filters: kept },
-    },
-  ]);
+  return wonCyclePlan(mart, cycle, kept, true);
 }
 
 /** "how many subscriptions have more than 5 seats": rows by a bound on a column said by name (row-bound.ts) */
