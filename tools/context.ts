@@ -9,11 +9,10 @@ import { loadReaderCatalog } from "../engine/catalog/catalog-cache.ts";
 import { primePhraseIndex } from "../engine/catalog/phrase-stems.ts";
 import { currenciesOnDays, currencyDaysKey } from "../engine/catalog/metric-query.ts";
 import type { MetricDef } from "../engine/transform/model-schema.ts";
-import type { Db, Row, SqlValue } from "../engine/warehouse/duckdb.ts";
+import { type Db, loadEngine, type Row, type SqlValue } from "../engine/warehouse/duckdb.ts";
 import { DpError } from "../engine/errors.ts";
 import type { Project } from "../engine/config/project.ts";
 import { openReader } from "../engine/warehouse/snapshots.ts";
-import { loadEngine } from "../engine/warehouse/duckdb.ts";
 import { addCurrencyValues, fxOf } from "./fx.ts";
 
 export interface ToolContext {

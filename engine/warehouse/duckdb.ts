@@ -4,7 +4,6 @@ import { dirname, join } from "node:path";
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from "@duckdb/node-api";
 import { DpError } from "../errors.ts";
 import { loadDuckDB } from "./duckdb-native.ts";
-
 import { defaultMemoryLimit, defaultThreads } from "./duckdb-settings.ts";
 
 /** Loads DuckDB's module (on the calling thread) without opening anything: a caller with other work for this
