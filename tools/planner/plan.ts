@@ -1796,14 +1796,7 @@ function readThreshold(typed: string, catalog: Catalog, at: Date): Plan | Refusa
       kind: "clarify",
       unplaced: [events[0]![0]],
     };
-  const label = mart.columns.find((c) => /name$/.test(c.name) && !c.pii)?.name ?? money;
-  return plan1("count_rows", [
-    {
-      role: "main",
-      name: "top_n",
-      input: { mart: mart.name, measure: money, label, n: 1, direction: "top", filters: kept },
-    },
-  ]);
+  return countRowsPlan(mart, money, kept);
 }
 
 /**
@@ -1851,14 +1844,22 @@ function wonCyclePlan(
 ): Plan | undefined {
   if (!kept?.some((f) => f.column === "is_won" && f.value === true)) return undefined;
   if (!kept.some((f) => f.op === ">=" && typeof f.value === "string")) return undefined;
-  const label = mart.columns.find((c) => /name$/.test(c.name) && !c.pii)?.name ?? cycle;
+  return countRowsPlan(mart, cycle, kept, mean);
+}
+
+/**
+ * The rows of a mart kept to filters, counted (top_n's count of the rows kept; its one row is named by the mart's
+ * first non-personal `…name` column) or, with `mean`, the mean of `measure` over them
+ */
+function countRowsPlan(mart: CatalogModel, measure: string, kept: RowFilter[], mean = false): Plan {
+  const label = mart.columns.find((c) => /name$/.test(c.name) && !c.pii)?.name ?? measure;
   return plan1("count_rows", [
     {
       role: "main",
       name: "top_n",
       input: {
         mart: mart.name,
-        measure: cycle,
+        measure,
         label,
         n: 1,
         direction: "top",
@@ -1961,14 +1962,7 @@ function readCreatedCount(text: string, catalog: Catalog, at: Date): Plan | unde
     "created",
   );
   if (!kept) return undefined;
-  const label = mart.columns.find((c) => /name$/.test(c.name) && !c.pii)?.name ?? measure;
-  return plan1("count_rows", [
-    {
-      role: "main",
-      name: "top_n",
-      input: { mart: mart.name, measure, label, n: 1, direction: "top", filters: kept },
-    },
-  ]);
+  return countRowsPlan(mart, measure, kept);
 }
 
 /**
@@ -2046,14 +2040,7 @@ function readValueCount(typed: string, catalog: Catalog, at: Date): Plan | undef
     filters,
   );
   if (!kept) return undefined;
-  const label = mart.columns.find((c) => /name$/.test(c.name) && !c.pii)?.name ?? measure;
-  return plan1("count_rows", [
-    {
-      role: "main",
-      name: "top_n",
-      input: { mart: mart.name, measure, label, n: 1, direction: "top", filters: kept },
-    },
-  ]);
+  return countRowsPlan(mart, measure, kept);
 }
 
 /**
