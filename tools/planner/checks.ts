@@ -1,4 +1,5 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
+import { askBack } from "./ask-back.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import { boundOp } from "./bound-op.ts";
 import { readChangeWords, readTeamBound } from "./check-words.ts";
@@ -225,14 +226,7 @@ export function oneValue(p: Plan | Refusal): p is Plan & { interpretation: Inter
 }
 
 function clarify(catalog: Catalog, reason: string, interpretation?: Partial<Interpretation>, said?: string): Refusal {
-  return {
-    status: "refusal",
-    reason,
-    known_metrics: catalog.metrics.map((m) => m.name),
-    kind: "clarify",
-    ...(interpretation ? { interpretation } : {}),
-    ...(said ? { unplaced: [said] } : {}),
-  };
+  return askBack(catalog, reason, { interpretation, ...(said ? { unplaced: [said] } : {}) });
 }
 
 const UNIT_WORDS: Record<string, string> = {

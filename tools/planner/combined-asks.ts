@@ -1,5 +1,6 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
+import { askBack } from "./ask-back.ts";
 import { execSaid, testSaid } from "./may-match.ts";
 
 /**
@@ -28,13 +29,8 @@ const AVERAGE_PER_BARE = /\b(?:average|avg|mean)\s+(?:per|for\s+each|for\s+every
 const INTERVAL =
   /\b(?:billed|paying|pay|invoiced|charged)\s+(?:annually|yearly|monthly)\b|\b(?:on\s+(?:an?\s+)?)?(?:annual|yearly|monthly)\s+(?:billing|billed|plans?|contracts?|subscriptions?|terms?|invoicing|prepay|prepaid)\b|\b(?:annual|yearly)\s+(?:customers|accounts|clients|subscribers)\b|\bbilling\s+(?:interval|period|cycle|frequency)\b/;
 
-const clarify = (catalog: Catalog, reason: string, unplaced: string[]): Refusal => ({
-  status: "refusal",
-  kind: "clarify",
-  reason,
-  known_metrics: catalog.metrics.map((m) => m.name),
-  unplaced,
-});
+const clarify = (catalog: Catalog, reason: string, unplaced: string[]): Refusal =>
+  askBack(catalog, reason, { unplaced });
 
 /** the filters every call of the plan carries, on a column or a dimension */
 function filteredOn(plan: Plan): Set<string> {

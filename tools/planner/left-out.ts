@@ -1,4 +1,5 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
+import { askBack } from "./ask-back.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import { metricPhraseList, stemOf } from "./lexicon.ts";
 import { saysNegation } from "./negation-words.ts";
@@ -115,14 +116,7 @@ function mainOf(plan: Plan): PlannedCall | undefined {
   return main;
 }
 
-function clarify(catalog: Catalog, reason: string): Refusal {
-  return {
-    status: "refusal",
-    kind: "clarify",
-    reason,
-    known_metrics: catalog.metrics.map((m) => m.name),
-  };
-}
+const clarify = (catalog: Catalog, reason: string): Refusal => askBack(catalog, reason);
 
 /** What leaving `part` out of the plan's number is: the number as it is, the number minus the part, or asked back. */
 function leaveOut(
