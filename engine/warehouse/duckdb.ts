@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from "@duckdb/node-api";
 import { DpError } from "../errors.ts";
+import { closestName } from "../closest-name.ts";
 import { loadDuckDB } from "./duckdb-native.ts";
 import { defaultMemoryLimit, defaultThreads } from "./duckdb-settings.ts";
 
@@ -314,14 +315,47 @@ function sqlError(e: unknown, sql: string): DpError {
 function prepareError(e: Error): DpError {
   const [first = "", ...rest] = e.message.split("\n");
   const hint = rest.find((l) => /^Did you mean/.test(l.trim()))?.trim();
+  const where = statementPointer(rest);
   if (/^Catalog Error/.test(first))
     return new DpError("NOT_FOUND", first, {
+      where,
       fix: hint ?? "`dp catalog` lists the marts; name them as marts.NAME (or staging.NAME)",
     });
-  if (/^Parser Error/.test(first)) return new DpError("SQL_SYNTAX", first, { fix: "check the statement's syntax" });
+  if (/^Parser Error/.test(first))
+    return new DpError("SQL_SYNTAX", first, { where, fix: "check the statement's syntax" });
   return new DpError("SQL_ERROR", first, {
-    fix: hint ?? "check the column and function names (`dp catalog` lists columns)",
+    where,
+    fix: hint ?? columnHint(first, rest) ?? "check the column and function names (`dp catalog` lists columns)",
   });
+}
+
+/** DuckDB's "LINE 1: …" and its caret, as one line: the column the caret points at, and the text from there. */
+function statementPointer(lines: string[]): string | undefined {
+  const at = lines.findIndex((l) => /^LINE \d+:/.test(l));
+  if (at < 0) return undefined;
+  const line = lines[at]!;
+  const caret = lines[at + 1]?.indexOf("^") ?? -1;
+  const prefix = /^LINE \d+: /.exec(line)![0].length;
+  if (caret < prefix) return line.trim();
+  const text = line.slice(prefix);
+  const column = caret - prefix;
+  const shown = text.slice(column, column + 60);
+  return `${line.slice(0, prefix - 2).toLowerCase()}, column ${column + 1}: ${shown}${text.length > column + 60 ? "…" : ""}`;
+}
+
+/** A column DuckDB could not bind: the closest of its candidate bindings, if one is close. */
+function columnHint(first: string, rest: string[]): string | undefined {
+  const missing = /Referenced column "([^"]+)" not found/.exec(first)?.[1];
+  const candidates = rest.find((l) => l.startsWith("Candidate bindings:"));
+  if (!missing || !candidates) return undefined;
+  const names = [...candidates.matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
+  const near =
+    closestName(missing, names) ??
+    closestName(
+      missing,
+      names.map((n) => n.split(".").at(-1)!),
+    );
+  return near ? `did you mean "${near}"? (\`dp catalog\` lists columns)` : undefined;
 }
 
 /** External access off but for these directories, then the configuration locked: the last statements before SQL on behalf of a question or a human. */

@@ -199,6 +199,22 @@ describe("after a good `dp run`", () => {
     expect(run(["sql", "delete from marts.mrr_monthly"]).stderr).toContain("error[READ_ONLY]");
   }, 60_000);
 
+  test("`dp sql`: the fix names the project's own closest table or column, with where in the statement", () => {
+    const fixOf = (sql: string) => /fix: (.*)/.exec(run(["sql", sql]).stderr)?.[1];
+    // DuckDB's own hints: "pg_enum", "dp_base.marts.customers or marts.customers", "customers" without its schema
+    expect(fixOf("select * from nope")).not.toContain("pg_");
+    expect(fixOf("select * from customers")).toStartWith("did you mean marts.customers?");
+    expect(fixOf("select * from marts.customrs")).toStartWith("did you mean marts.customers?");
+    expect(fixOf("select * from staging.stg_stripe_customers")).toStartWith(
+      "did you mean staging.stg_stripe__customers?",
+    );
+    expect(fixOf("select * from mrr")).toStartWith("did you mean marts.mrr_monthly?");
+    const column = run(["sql", "select custmer_id from marts.customers"]);
+    expect(column.code).toBe(2);
+    expect(column.stderr).toContain('fix: did you mean "customer_id"?');
+    expect(column.stderr).toContain("at line 1, column 8: custmer_id from marts.customers");
+  }, 60_000);
+
   test("names a user types get the closest match: model, qualified model, period word, source", () => {
     expect(run(["lineage", "mrr_montly"]).stderr).toContain("did you mean mrr_monthly?");
     const qualified = run(["lineage", "staging.stg_hubspot__deals"]);
