@@ -316,6 +316,11 @@ function devEvalFile(): string {
       question: `GRR ${phrase}`,
       expect: { tool: "query_metric", value: p.grr },
     });
+    cases.push({
+      id: `dev-logo-retention-${period.toLowerCase()}`,
+      question: `logo retention ${phrase}`,
+      expect: { tool: "query_metric", input: { metric: "logo_retention_rate" }, value: p.logo_retention },
+    });
   }
   return JSON.stringify({ now: DP_NOW, tolerance: 0.000001, cases });
 }
