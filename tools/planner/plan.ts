@@ -38,6 +38,10 @@ import { growthRateAskBack } from "./growth-rate.ts";
 import { readScaled, scaledPlan } from "./scaled.ts";
 import { withoutWordCodes } from "./code-values.ts";
 import { rowsShare } from "./rows-share.ts";
+import { thresholdShare } from "./threshold-share.ts";
+import { topSum } from "./top-sum.ts";
+import { anyBucket } from "./any-bucket.ts";
+import { bareRanking } from "./bare-ranking.ts";
 import { leftOutBefore, sliceAskBack, slicesSaid } from "./slices.ts";
 import { combinedHits, negatedBefore } from "./value-negation.ts";
 import { compareSaid, eitherAsked } from "./compare-words.ts";
@@ -637,6 +641,15 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // sales words fold "deals won" into the metric's name
   const plainSaid = normalize(spoken).replace(/[?!.]+$/, "");
   const cycled = said ? undefined : (readCycleCount(plainSaid, catalog, at) ?? readCycleMean(plainSaid, catalog, at));
+  // "combined MRR of our 7 biggest customers", "what share of MRR comes from our top 15": the ranking, summed
+  const topped = said || cycled ? undefined : topSum(question, catalog, (q) => planQuestion(q, catalog, at));
+  if (topped) return topped;
+  // "did ARPA dip below $95 at any point since March": the bound against every month of the range
+  const anyMonth = said ? undefined : anyBucket(question, (q) => planQuestion(q, catalog, at));
+  if (anyMonth) return anyMonth;
+  // "top 7 accounts": by what?
+  const unranked = said ? undefined : bareRanking(question, catalog);
+  if (unranked) return unranked;
   if (cycled) return withRowsReading(cycled, catalog, at);
   // "CMGR of MRR from March to September", "in how many months did failed payments exceed 40": read over the
   // metric's buckets, or asked back — never the nearest single value
@@ -676,8 +689,13 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // a share said in a check read again ("was October's failed payments as a share of attempts higher than July's") is
   // each period's share, never the change of the part alone: guarded as the plain reading is
   const checked = grown === core ? grown : guardShare(asked, grown, at, coreQ);
-  const rowsRead =
-    checked.status === "plan" && !checked.interpretation ? withRowsReading(checked, catalog, at) : checked;
+  const rowsRead = thresholdShare(
+    asked,
+    checked.status === "plan" && !checked.interpretation ? withRowsReading(checked, catalog, at) : checked,
+    catalog,
+    at,
+    (q) => planQuestion(q, catalog, at),
+  );
   const planned =
     rowsRead.status === "plan" ? eitherAsked(question, withDirection(asked, rowsRead, catalog)) : rowsRead;
   if (planned.status !== "plan" || !planned.interpretation) return planned;

@@ -40,6 +40,9 @@ function currencyColumnOf(
   return mart.columns.find((c) => c.name === (declared ?? "currency"))?.name ?? null;
 }
 
+/** the code of amounts whose row names no currency (as the sales marts write it) */
+const UNKNOWN_CURRENCY = "(unknown currency)";
+
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 /** a row filter's ops: a metric's, and is_null (value true) for the rows with no value in the column ("no owner") */
@@ -140,11 +143,15 @@ export const topN = defineTool({
       measured === "currency" && (!input.count || input.filters.some(bound))
         ? currencyColumnOf(ctx, mart, measure)
         : null;
-    const code = curCol ? `upper(coalesce(CAST(${ident(curCol)} AS VARCHAR), ''))` : "";
+    const code = curCol ? `coalesce(nullif(upper(CAST(${ident(curCol)} AS VARCHAR)), ''), '${UNKNOWN_CURRENCY}')` : "";
+    // a row with nothing in the amount is in no currency at all: an account that never paid has no currency and
+    // MRR 0, and ranks as 0 beside the others, never as a currency of its own (an empty code crashed the
+    // answer's money format, "top 7 accounts"); a row with an amount and no currency is "(unknown currency)"
+    const valued = `coalesce(${ident(measure.name)}, 0) <> 0`;
     const currencies = curCol
       ? (
           await ctx.query<{ c: string }>(
-            `SELECT DISTINCT ${code} AS c FROM ${mart.relation} ${clause(whereFor(null))} ORDER BY 1`,
+            `SELECT DISTINCT ${code} AS c FROM ${mart.relation} ${clause([...whereFor(null), valued])} ORDER BY 1`,
             params.splice(0),
           )
         ).map((r) => String(r.c))
