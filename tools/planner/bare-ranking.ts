@@ -25,10 +25,15 @@ export function bareRanking(typed: string, catalog: Catalog): Refusal | undefine
   // the columns a row could be ranked by: numbers that are no id, count of days or flag (none with digits in its
   // name, which an answer would read as a figure)
   const measures = mart.columns
-    .filter((c) => c.type && NUMERIC.test(c.type) && !/_id$|\d/.test(c.name) && !c.pii)
+    .filter(
+      (c) =>
+        (c.type ? NUMERIC.test(c.type) : /mrr|arr|amount|revenue|seats|pipeline|deals|tickets/.test(c.name)) &&
+        !/_id$|\d|currency/.test(c.name) &&
+        !c.pii,
+    )
     .map((c) => c.name.replaceAll("_", " "));
   return askBack(
     catalog,
-    `"${m[0]}" names no measure to rank ${entity} by${measures.length ? ` (${measures.slice(0, 6).join(", ")}, …)` : ""}: say by which one, e.g. "${m[1]} ${m[2]} ${entity} by ${measures[0] ?? "…"}"`,
+    `"${m[0]}" names no measure to rank ${entity} by${measures.length ? ` (${measures.slice(0, 6).join(", ")}, …)` : ""}: say by which one, e.g. "${m[1]} ${entity} by ${measures[0] ?? "…"}"`,
   );
 }

@@ -40,6 +40,8 @@ import { withoutWordCodes } from "./code-values.ts";
 import { rowsShare } from "./rows-share.ts";
 import { thresholdShare } from "./threshold-share.ts";
 import { topSum } from "./top-sum.ts";
+import { rowPhrases } from "./row-phrases.ts";
+import { moneyMeasure } from "./money-measure.ts";
 import { anyBucket } from "./any-bucket.ts";
 import { bareRanking } from "./bare-ranking.ts";
 import { leftOutBefore, sliceAskBack, slicesSaid } from "./slices.ts";
@@ -511,6 +513,8 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     dealDays(bare, planned, catalog, at, again) ??
     // "new MRR not counting win-backs", "trials that ended and didn't convert": a movement left out (left-out.ts)
     leftOutPart(bare, catalog, again) ??
+    // "deals created in the last 45 days", "…, not counting ones under $1k", "top 4 countries by paying customers"
+    rowPhrases(bare, again) ??
     // "ex-Enterprise ARPA": a ratio filtered by a dimension only its two sides declare (ratio-by-dimension.ts)
     ratioByDimension(bare, planned, catalog, again) ??
     // "new customers per day on average in October": the period's total per day, from monthly buckets (combined-asks.ts)
@@ -689,9 +693,14 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // a share said in a check read again ("was October's failed payments as a share of attempts higher than July's") is
   // each period's share, never the change of the part alone: guarded as the plain reading is
   const checked = grown === core ? grown : guardShare(asked, grown, at, coreQ);
+  // "what % of paying customers pay at least $100": the share, not the count; "customers above $100": which amount?
   const rowsRead = thresholdShare(
     asked,
-    checked.status === "plan" && !checked.interpretation ? withRowsReading(checked, catalog, at) : checked,
+    moneyMeasure(
+      asked,
+      checked.status === "plan" && !checked.interpretation ? withRowsReading(checked, catalog, at) : checked,
+      catalog,
+    ),
     catalog,
     at,
     (q) => planQuestion(q, catalog, at),

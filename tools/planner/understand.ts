@@ -724,7 +724,7 @@ export function rowsInterpretation(
   const kept = filters.filter((f) => !dated.includes(f));
   const words = kept.map((f) =>
     f.op === "is_null"
-      ? `no ${human(f.column)}`
+      ? `${f.value === false ? "with a" : "no"} ${human(f.column)}`
       : typeof f.value === "boolean"
         ? f.value
           ? human(f.column.replace(/^is_/, ""))

@@ -86,7 +86,7 @@ export const topN = defineTool({
       )
       .default([])
       .describe(
-        "keep only matching rows, e.g. status = active; {column: owner, op: is_null, value: true} keeps the rows with no owner",
+        "keep only matching rows, e.g. status = active; {column: owner, op: is_null, value: true} keeps the rows with no owner (value false: the rows with one)",
       ),
     mean: z
       .boolean()
@@ -117,7 +117,8 @@ export const topN = defineTool({
         .filter((f) => amount !== null || !bound(f))
         .map((f) => {
           const col = amount && bound(f) ? amount : ident(column(mart, f.column, "filters").name);
-          if (f.op === "is_null") return `${col} IS NULL`;
+          // value false: the rows that have one ("top 4 countries": a row with no country is no country)
+          if (f.op === "is_null") return `${col} IS ${f.value === false ? "NOT " : ""}NULL`;
           const values = Array.isArray(f.value) ? f.value : [f.value];
           if (f.op === "in" || f.op === "not_in")
             return `${col} ${f.op === "in" ? "IN" : "NOT IN"} (${values.map(bind).join(", ")})`;

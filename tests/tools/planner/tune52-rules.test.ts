@@ -79,3 +79,58 @@ describe("a ranking with nothing to rank by is asked back", () => {
     expect(plan(q).intent).toBe("top_n");
   });
 });
+
+describe("a money bound on rows holding several amounts, with none named, is asked back", () => {
+  test.each(["how many customers are over $250?", "customers above $1,000", "count of customers below $40"])(
+    "%p",
+    (q) => {
+      expect(refusal(q).kind).toBe("clarify");
+    },
+  );
+  test.each([
+    ["how many customers pay over $250 a month", "mrr"],
+    ["customers with lifetime revenue above $2k", "lifetime_revenue"],
+    ["customers paying less than $40/mo", "mrr"],
+  ])("%p names it", (q, column) => {
+    expect(filters(plan(q), 0).map((f) => f.column)).toContain(column);
+  });
+});
+
+describe("rows said as a list's title are read as their count", () => {
+  test.each([
+    ["deals created in the last 20 days", "created_date"],
+    ["deals we won in Q2, not counting ones under $2k", "amount"],
+    ["deals lost last month excluding those below $500", "amount"],
+  ])("%p", (q, column) => {
+    const p = plan(q);
+    expect(p.intent).toBe("count_rows");
+    expect(filters(p, 0).map((f) => f.column)).toContain(column);
+  });
+  test("a bound left out from below keeps the rest from that bound up", () => {
+    expect(filters(plan("deals we lost in Q2, not counting ones under $2k"), 0)).toContainEqual({
+      column: "amount",
+      op: ">=",
+      value: 2000,
+    });
+  });
+  test.each([
+    ["accounts we haven't seen in over two weeks", 14],
+    ["paying accounts not seen for more than 3 days", 3],
+    ["accounts that we have not seen in over a day", 1],
+  ] as [string, number][])("%p", (q, days) => {
+    expect(filters(plan(q), 0)).toContainEqual({ column: "days_since_last_seen", op: ">", value: days });
+  });
+});
+
+describe("the top N values of a dimension by a count of rows", () => {
+  test.each([
+    ["top 3 countries by paying customers", 3],
+    ["top 6 countries by number of paying customers", 6],
+    ["bottom 2 countries by paying customers", 2],
+  ] as [string, number][])("%p", (q, n) => {
+    const p = plan(q);
+    expect(p.calls[0]!.input).toMatchObject({ label: "country", count: true, n });
+    // a row with no country is no country
+    expect(filters(p, 0)).toContainEqual({ column: "country", op: "is_null", value: false });
+  });
+});
