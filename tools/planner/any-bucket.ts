@@ -1,4 +1,5 @@
 import type { Plan, Refusal } from "./plan-types.ts";
+import { findPeriods } from "./periods.ts";
 import { normalize } from "./text.ts";
 
 /**
@@ -30,13 +31,15 @@ function amountOf(said: string): { value: number; percent: boolean } {
   return { value: n * scale, percent: m[2] === "%" };
 }
 
-export function anyBucket(typed: string, read: (q: string) => Plan | Refusal): Plan | Refusal | undefined {
+export function anyBucket(typed: string, at: Date, read: (q: string) => Plan | Refusal): Plan | Refusal | undefined {
   const text = normalize(typed)
     .replace(/[?!.]+$/, "")
     .trim();
   const any = ANY.exec(text);
   const bound = BOUND.exec(text);
   if (!any || !bound) return undefined;
+  // "has MRR ever been below $50k": ever since when? A range read by default (the last twelve months) is not "ever"
+  if (!findPeriods(text, at).length) return undefined;
   const grain = [...text.matchAll(new RegExp(ANY.source, "g"))].find((x) => x[1])?.[1] ?? "month";
   const op = opOf(bound[1]!);
   const { value, percent } = amountOf(bound[2]!);

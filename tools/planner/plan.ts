@@ -649,7 +649,7 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   const topped = said || cycled ? undefined : topSum(question, catalog, (q) => planQuestion(q, catalog, at));
   if (topped) return topped;
   // "did ARPA dip below $95 at any point since March": the bound against every month of the range
-  const anyMonth = said ? undefined : anyBucket(question, (q) => planQuestion(q, catalog, at));
+  const anyMonth = said ? undefined : anyBucket(question, at, (q) => planQuestion(q, catalog, at));
   if (anyMonth) return anyMonth;
   // "top 7 accounts": by what?
   const unranked = said ? undefined : bareRanking(question, catalog);

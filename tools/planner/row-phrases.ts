@@ -28,6 +28,9 @@ const UNSEEN =
 const COUNT: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4 };
 const DAYS: Record<string, number> = { day: 1, week: 7, month: 30 };
 
+const RANKED =
+  /\b(?:which|who|most|least|fewest|biggest|largest|smallest|highest|lowest|best|worst|top|bottom|rank\w*)\b/;
+
 export function rowPhrases(typed: string, read: (q: string) => Plan | Refusal): Plan | undefined {
   const text = normalize(typed)
     .replace(/[?!.]+$/, "")
@@ -66,6 +69,8 @@ export function rowPhrases(typed: string, read: (q: string) => Plan | Refusal): 
         : {}),
     };
   }
+  // "deals won in October, which one is the most": a ranking asked, never their count
+  if (RANKED.test(text)) return undefined;
   let q = text;
   const unseen = UNSEEN.exec(q);
   if (unseen) {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { demoCatalog, plannerOver } from "./demo-planner.ts";
+import { planQuestion } from "../../../tools/planner/plan.ts";
+import { DEMO_AT, demoCatalog, plannerOver } from "./demo-planner.ts";
 
 /**
  * The rules of branch tune52 (#15, thresholds and count-ifs), on phrasings in no eval file: a share of rows asked
@@ -132,5 +133,15 @@ describe("the top N values of a dimension by a count of rows", () => {
     expect(p.calls[0]!.input).toMatchObject({ label: "country", count: true, n });
     // a row with no country is no country
     expect(filters(p, 0)).toContainEqual({ column: "country", op: "is_null", value: false });
+  });
+});
+
+describe("what the new readings leave alone", () => {
+  test("'ever' with no range said is not read over a default range", () => {
+    expect(refusal("has ARPA ever been under $80?").kind).toBe("clarify");
+  });
+  test("a ranking asked after rows titled is never their count", () => {
+    const r = planQuestion("deals lost in Q3, which one was the biggest", catalog, DEMO_AT);
+    expect(r.status === "plan" && r.intent === "count_rows").toBe(false);
   });
 });
