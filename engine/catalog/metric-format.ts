@@ -9,6 +9,8 @@ export function formatValue(value: number | null | undefined, format: MetricForm
   if (format === "currency") {
     // a row whose currency is not known ("(unknown currency)") is a number in no currency: never "$"
     if (unit && !/^[A-Z]{3}$/.test(unit)) return `${formatValue(value, "number")} ${unit.toLowerCase()}`;
+    // an empty code is no currency known either (Intl throws on it): the number alone
+    if (unit === "") return formatValue(value, "number");
     const currency = unit ?? "USD";
     const digits = Math.abs(value) >= 1000 ? 0 : 2;
     return new Intl.NumberFormat("en-US", {

@@ -70,6 +70,27 @@ export function beliefLines(
     if (first === second) return [`So the share was the same in ${a} as in ${b}.`];
     return [`So the share was ${first > second ? "higher" : "lower"} in ${a} than in ${b}.`];
   }
+  if (check.kind === "top_sum") return topSumLines(check.share, results);
+  if (check.kind === "any_bucket") {
+    // every bucket of the range against the bound: it holds in some bucket iff it holds for the extreme
+    if (!metric || metric.currency_split) return [];
+    const rows = metric.rows.filter((x) => x.rows && x.value !== null);
+    if (!rows.length) return [];
+    const name = (row: MetricRow) =>
+      labelOf(parseDate(String(row.period).slice(0, 10)), (metric.grain ?? "month") as never);
+    const hit = rows.filter((x) => meets(x.value!, check.op, check.value));
+    const from = check.op === "<" || check.op === "<=";
+    const extreme = [...rows].sort((a, b) => (from ? a.value! - b.value! : b.value! - a.value!))[0]!;
+    const running = metric.period.toDate ? rows.at(-1) : undefined;
+    const at = (x: MetricRow) => `${name(x)}${x === running ? " (to date)" : ""} (${shown(metric, x.value!, x)})`;
+    if (hit.length)
+      return [
+        `So yes: ${metric.label} was ${check.said} in ${hit.length} ${check.grain}${hit.length === 1 ? "" : "s"} of ${metric.period.label}: ${hit.map(at).join(", ")}.`,
+      ];
+    return [
+      `So no: ${metric.label} was not ${check.said} in any ${check.grain} of ${metric.period.label}; the ${from ? "lowest" : "highest"} was ${at(extreme)}.`,
+    ];
+  }
   if (check.kind === "share_of") {
     // "what fraction of our paying customers are past due": the kept rows over the population's rows, stated
     type Counted = { matched: { rows: number }; mart: string };
@@ -179,4 +200,38 @@ function ordinal(n: number): string {
   const tail =
     n % 100 >= 11 && n % 100 <= 13 ? "th" : (({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th");
   return `${n}${tail}`;
+}
+
+/**
+ * "combined MRR of our 7 biggest customers" (planner/top-sum.ts): the ranked rows' values added, and for a share
+ * that sum over every kept row's measure. Never across currencies, and a tie at the cut is said (another row has
+ * the same value as the last one counted).
+ */
+function topSumLines(share: boolean, results: RoledResult[]): string[] {
+  type Ranked = {
+    rows: { value: number | null }[];
+    currency_split: boolean;
+    tied_past_limit: string | null;
+    matched: { total: number | null };
+    format: "currency" | "number" | "percent";
+    unit: string | null;
+    measure: string;
+    mart: string;
+  };
+  const o = results.find((r) => r.role === "main" && r.name === "top_n")?.output as unknown as Ranked | undefined;
+  if (!o || !o.rows.length) return [];
+  if (o.currency_split) return [`I can't add them up: their ${o.measure} is in several currencies.`];
+  const sum = o.rows.reduce((a, r) => a + (r.value ?? 0), 0);
+  const shown = (v: number) => formatValue(v, o.format, o.unit ?? undefined);
+  // a tie at the cut leaves the sum as it is: the row left out has the same value as the last one counted
+  const tie = o.tied_past_limit
+    ? ` (${o.tied_past_limit} has the same ${o.measure} as the last of them: the sum is the same whichever is counted)`
+    : "";
+  const together = `Together the ${o.rows.length} have ${shown(sum)} of ${o.measure}${tie}.`;
+  if (!share) return [together];
+  if (!o.matched.total) return [together];
+  const s = sum / o.matched.total;
+  return [
+    `${together} That is ${Number((100 * s).toPrecision(3))}% of all ${o.mart}' ${o.measure} (${shown(sum)} of ${shown(o.matched.total)}).`,
+  ];
 }

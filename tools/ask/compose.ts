@@ -744,7 +744,7 @@ function keptRows(filters: Out<typeof topN>["filters"]): string {
   const parts: string[] = [];
   const from = new Map(filters.filter((f) => f.op === ">=").map((f) => [f.column, String(f.value)]));
   for (const f of filters) {
-    if (f.op === "is_null") parts.push(`no ${f.column.replaceAll("_", " ")}`);
+    if (f.op === "is_null") parts.push(`${f.value === false ? "with a" : "no"} ${f.column.replaceAll("_", " ")}`);
     else if (typeof f.value === "boolean" && f.op === "=" && f.column.startsWith("is_"))
       parts.push(`${f.value ? "" : "not "}${f.column.slice(3).replaceAll("_", " ")}`);
     else if (f.op === ">=" && filters.some((g) => g.column === f.column && g.op === "<")) continue;

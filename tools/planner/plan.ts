@@ -38,6 +38,12 @@ import { growthRateAskBack } from "./growth-rate.ts";
 import { readScaled, scaledPlan } from "./scaled.ts";
 import { withoutWordCodes } from "./code-values.ts";
 import { rowsShare } from "./rows-share.ts";
+import { thresholdShare } from "./threshold-share.ts";
+import { topSum } from "./top-sum.ts";
+import { rowPhrases } from "./row-phrases.ts";
+import { moneyMeasure } from "./money-measure.ts";
+import { anyBucket } from "./any-bucket.ts";
+import { bareRanking } from "./bare-ranking.ts";
 import { leftOutBefore, sliceAskBack, slicesSaid } from "./slices.ts";
 import { combinedHits, negatedBefore } from "./value-negation.ts";
 import { compareSaid, eitherAsked } from "./compare-words.ts";
@@ -507,6 +513,8 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     dealDays(bare, planned, catalog, at, again) ??
     // "new MRR not counting win-backs", "trials that ended and didn't convert": a movement left out (left-out.ts)
     leftOutPart(bare, catalog, again) ??
+    // "deals created in the last 45 days", "…, not counting ones under $1k", "top 4 countries by paying customers"
+    rowPhrases(bare, again) ??
     // "ex-Enterprise ARPA": a ratio filtered by a dimension only its two sides declare (ratio-by-dimension.ts)
     ratioByDimension(bare, planned, catalog, again) ??
     // "new customers per day on average in October": the period's total per day, from monthly buckets (combined-asks.ts)
@@ -637,6 +645,15 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // sales words fold "deals won" into the metric's name
   const plainSaid = normalize(spoken).replace(/[?!.]+$/, "");
   const cycled = said ? undefined : (readCycleCount(plainSaid, catalog, at) ?? readCycleMean(plainSaid, catalog, at));
+  // "combined MRR of our 7 biggest customers", "what share of MRR comes from our top 15": the ranking, summed
+  const topped = said || cycled ? undefined : topSum(question, catalog, (q) => planQuestion(q, catalog, at));
+  if (topped) return topped;
+  // "did ARPA dip below $95 at any point since March": the bound against every month of the range
+  const anyMonth = said ? undefined : anyBucket(question, at, (q) => planQuestion(q, catalog, at));
+  if (anyMonth) return anyMonth;
+  // "top 7 accounts": by what?
+  const unranked = said ? undefined : bareRanking(question, catalog);
+  if (unranked) return unranked;
   if (cycled) return withRowsReading(cycled, catalog, at);
   // "CMGR of MRR from March to September", "in how many months did failed payments exceed 40": read over the
   // metric's buckets, or asked back — never the nearest single value
@@ -676,8 +693,18 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // a share said in a check read again ("was October's failed payments as a share of attempts higher than July's") is
   // each period's share, never the change of the part alone: guarded as the plain reading is
   const checked = grown === core ? grown : guardShare(asked, grown, at, coreQ);
-  const rowsRead =
-    checked.status === "plan" && !checked.interpretation ? withRowsReading(checked, catalog, at) : checked;
+  // "what % of paying customers pay at least $100": the share, not the count; "customers above $100": which amount?
+  const rowsRead = thresholdShare(
+    asked,
+    moneyMeasure(
+      asked,
+      checked.status === "plan" && !checked.interpretation ? withRowsReading(checked, catalog, at) : checked,
+      catalog,
+    ),
+    catalog,
+    at,
+    (q) => planQuestion(q, catalog, at),
+  );
   const planned =
     rowsRead.status === "plan" ? eitherAsked(question, withDirection(asked, rowsRead, catalog)) : rowsRead;
   if (planned.status !== "plan" || !planned.interpretation) return planned;

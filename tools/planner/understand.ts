@@ -96,6 +96,10 @@ export interface Interpretation {
     | { kind: "share"; op: "<" | ">" | "<=" | ">="; value: number; of?: "rows" | "total" }
     /** "what fraction of our paying customers are past due" (rows-share.ts): the share itself, no bound */
     | { kind: "share_of"; of: "rows" }
+    /** "combined MRR of our 7 biggest customers" (top-sum.ts): the ranked rows summed, or that sum's share of all */
+    | { kind: "top_sum"; share: boolean }
+    /** "did ARPA dip below $95 at any point since March" (any-bucket.ts): the bound against the range's extreme */
+    | { kind: "any_bucket"; op: "<" | ">" | "<=" | ">="; value: number; said: string; grain: string }
     | { kind: "shares" };
   /** "have we crossed $1M ARR yet", "did we lose more customers in Q3 than in Q2": a yes/no check (checks.ts) */
   yes_no?: Check;
@@ -720,7 +724,7 @@ export function rowsInterpretation(
   const kept = filters.filter((f) => !dated.includes(f));
   const words = kept.map((f) =>
     f.op === "is_null"
-      ? `no ${human(f.column)}`
+      ? `${f.value === false ? "with a" : "no"} ${human(f.column)}`
       : typeof f.value === "boolean"
         ? f.value
           ? human(f.column.replace(/^is_/, ""))

@@ -40,6 +40,9 @@ function currencyColumnOf(
   return mart.columns.find((c) => c.name === (declared ?? "currency"))?.name ?? null;
 }
 
+/** the code of amounts whose row names no currency (as the sales marts write it) */
+const UNKNOWN_CURRENCY = "(unknown currency)";
+
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 /** a row filter's ops: a metric's, and is_null (value true) for the rows with no value in the column ("no owner") */
@@ -83,7 +86,7 @@ export const topN = defineTool({
       )
       .default([])
       .describe(
-        "keep only matching rows, e.g. status = active; {column: owner, op: is_null, value: true} keeps the rows with no owner",
+        "keep only matching rows, e.g. status = active; {column: owner, op: is_null, value: true} keeps the rows with no owner (value false: the rows with one)",
       ),
     mean: z
       .boolean()
@@ -114,7 +117,8 @@ export const topN = defineTool({
         .filter((f) => amount !== null || !bound(f))
         .map((f) => {
           const col = amount && bound(f) ? amount : ident(column(mart, f.column, "filters").name);
-          if (f.op === "is_null") return `${col} IS NULL`;
+          // value false: the rows that have one ("top 4 countries": a row with no country is no country)
+          if (f.op === "is_null") return `${col} IS ${f.value === false ? "NOT " : ""}NULL`;
           const values = Array.isArray(f.value) ? f.value : [f.value];
           if (f.op === "in" || f.op === "not_in")
             return `${col} ${f.op === "in" ? "IN" : "NOT IN"} (${values.map(bind).join(", ")})`;
@@ -140,11 +144,15 @@ export const topN = defineTool({
       measured === "currency" && (!input.count || input.filters.some(bound))
         ? currencyColumnOf(ctx, mart, measure)
         : null;
-    const code = curCol ? `upper(coalesce(CAST(${ident(curCol)} AS VARCHAR), ''))` : "";
+    const code = curCol ? `coalesce(nullif(upper(CAST(${ident(curCol)} AS VARCHAR)), ''), '${UNKNOWN_CURRENCY}')` : "";
+    // a row with nothing in the amount is in no currency at all: an account that never paid has no currency and
+    // MRR 0, and ranks as 0 beside the others, never as a currency of its own (an empty code crashed the
+    // answer's money format, "top 7 accounts"); a row with an amount and no currency is "(unknown currency)"
+    const valued = `coalesce(${ident(measure.name)}, 0) <> 0`;
     const currencies = curCol
       ? (
           await ctx.query<{ c: string }>(
-            `SELECT DISTINCT ${code} AS c FROM ${mart.relation} ${clause(whereFor(null))} ORDER BY 1`,
+            `SELECT DISTINCT ${code} AS c FROM ${mart.relation} ${clause([...whereFor(null), valued])} ORDER BY 1`,
             params.splice(0),
           )
         ).map((r) => String(r.c))

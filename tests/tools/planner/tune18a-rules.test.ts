@@ -80,14 +80,19 @@ describe("a threshold the catalog cannot check is asked back, never answered wit
     "have we hit 100 new customers yet?",
     // no metric of the catalog
     "is our NPS above 50?",
-    // a bound on each month, or at any instant: the months past it, never the period's one value
-    "was churn above 3% in any month this year?",
+    // a bound at any instant with no range said ("ever" since when?): never the period's one value
     "has MRR ever been below $50k?",
     "was churn above 3% for 3 months in a row?",
     // no exchange rate is known to the planner
     "is ARPA above €100 now?",
   ])("%p is refused", (q) => {
     expect(refusal(q).status).toBe("refusal");
+  });
+
+  test("a bound on each month of a range said is checked against every month, never the period's one value (tune52)", () => {
+    const p = plan("was churn above 3% in any month this year?");
+    expect(p.intent).toBe("argmax");
+    expect(p.interpretation?.check).toMatchObject({ kind: "any_bucket", op: ">", value: 0.03 });
   });
 
   test("'won deals over 50k' stays the planner's question about rows, never a bound on the count", () => {
