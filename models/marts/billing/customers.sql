@@ -30,6 +30,10 @@ subscriptions as (
     from {{ ref('stg_stripe__subscriptions') }}
     group by all
 ),
+-- the month of the last pull (customer_mrr_monthly's newest): "now" for a paying customer's tenure
+as_of as (
+    select max(month) as as_of_month from {{ ref('customer_mrr_monthly') }}
+),
 paid as (
     select customer_id, sum(amount) filter (where status = 'succeeded') - coalesce(sum(amount_refunded) filter (where status = 'succeeded'), 0) as net_paid
     from {{ ref('stg_stripe__charges') }}
@@ -59,6 +63,12 @@ select
     end as status,
     m.first_paid_month,
     case when coalesce(m.mrr, 0) = 0 then m.last_churned_month end as churned_month,
+    (select as_of_month from as_of) as as_of_month,
+    -- whole months from the first paid month: to the month of the last pull while paying, to the churn month once churned
+    case when x.customer_id is null and coalesce(m.mrr, 0) > 0
+         then cast(date_diff('month', m.first_paid_month, (select as_of_month from as_of)) as integer) end as tenure_months,
+    case when x.customer_id is null and coalesce(m.mrr, 0) = 0 and not coalesce(s.any_trialing, false) and m.first_paid_month is not null
+         then cast(date_diff('month', m.first_paid_month, m.last_churned_month) as integer) end as lifetime_months,
     coalesce(s.subscriptions, 0) as subscriptions,
     cast(coalesce(p.net_paid, 0) as decimal(18, 4)) as lifetime_revenue,
     x.customer_id is not null as is_excluded,
