@@ -92,6 +92,10 @@ select
     -- an open deal's age: UTC days from its create date to the newest pull's day (closed deals have none)
     case when stage_is_closed = false
          then cast(date_diff('day', cast(created_at as date), (select as_of_date from as_of)) as integer) end as age_days,
+    -- a won or lost deal's days since its close date, to as_of_date (none for a close date after it)
+    case when (coalesce(stage_is_won, false) or coalesce(stage_is_lost, false))
+              and cast(closed_at as date) <= (select as_of_date from as_of)
+         then cast(date_diff('day', cast(closed_at as date), (select as_of_date from as_of)) as integer) end as days_since_close,
     deal_type,
     closed_lost_reason,
     updated_at

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { Catalog } from "../../../engine/catalog/catalog.ts";
+import { planQuestion } from "../../../tools/planner/plan.ts";
 import { DEMO_AT, demoCatalog, plannerOver } from "./demo-planner.ts";
 
 /**
@@ -89,5 +90,102 @@ describe("full resolution time: hours from opening to close, tickets closed in t
     const input = main(q);
     expect(input.metric).toBe("resolution_hours");
     expect(input.period).toEqual(period);
+  });
+});
+
+describe("rows counted by their age: a stock of open rows now, past a bound in days", () => {
+  function topN(q: string) {
+    const p = plan(q);
+    expect(p.intent).toBe("count_rows");
+    return p.calls[0]!.input as { mart: string; filters: unknown[] };
+  }
+  test.each([
+    ["number of open deals older than 30 days", 30, ">"],
+    ["count of open deals older than two weeks", 14, ">"],
+    ["how many open deals are at least 60 days old", 60, ">="],
+    ["how many of our open deals were created more than 120 days ago", 120, ">"],
+  ])("%s", (q, days, op) => {
+    const input = topN(q);
+    expect(input.mart).toBe("deals");
+    expect(input.filters).toContainEqual({ column: "age_days", op, value: days });
+  });
+
+  test("a slice said keeps its column", () => {
+    expect(topN("open deals in the Enterprise pipeline older than 45 days, how many").filters).toContainEqual(
+      expect.objectContaining({ column: "pipeline", value: "Enterprise" }),
+    );
+  });
+
+  test.each([
+    // won deals have no age: a flow, never the open ones' ages
+    "how many won deals are more than 90 days old",
+    // an age at another instant than now
+    "how many open deals at the end of Q3 were more than 90 days old",
+    // open or not?
+    "how many deals are more than 90 days old",
+  ])("%s is not read as the open deals' age now", (q) => {
+    expect(refusal(q).status).toBe("refusal");
+  });
+});
+
+describe("days since the last win, loss or churn; deals past their expected close date", () => {
+  test.each([
+    ["days since our last win", "days_since_last_win"],
+    ["how long ago was our last win", "days_since_last_win"],
+    ["how long since we last lost a deal", "days_since_last_loss"],
+    ["days since the last lost deal in the Sales Pipeline", "days_since_last_loss"],
+    ["how long since a customer last churned", "days_since_last_churn"],
+    ["days since a customer last churned", "days_since_last_churn"],
+    ["overdue open deals", "overdue_open_deals"],
+    ["how many deals are past their expected close date", "overdue_open_deals"],
+    ["open deals with a close date in the past for Maria Lopez", "overdue_open_deals"],
+  ])("%s", (q, metric) => {
+    expect(main(q).metric).toBe(metric);
+  });
+});
+
+describe("a duration asked in another clock unit: converted by fixed factors, said in the reading", () => {
+  test.each([
+    ["first response time last week in hours", "first_response_minutes", 1 / 60],
+    ["time to first reply in September, expressed in hours", "first_response_minutes", 1 / 60],
+    ["full resolution time in Q3 in days", "resolution_hours", 1 / 24],
+    ["resolution time in September (days)", "resolution_hours", 1 / 24],
+    ["how many days on average did it take to resolve tickets last month", "resolution_hours", 1 / 24],
+    ["median sales cycle in Q3 in weeks", "sales_cycle_days", 1 / 7],
+  ])("%s", (q, metric, factor) => {
+    const p = plan(q);
+    expect(p.calls[0]!.input.metric).toBe(metric);
+    expect(p.interpretation?.scale?.factor).toBeCloseTo(factor, 10);
+    expect(p.interpretation?.read_as).toMatch(/ in (?:hours|days|weeks) \(/);
+  });
+
+  test("its own unit said is no conversion", () => {
+    expect(plan("how many hours does it take to close a ticket").interpretation?.scale).toBeUndefined();
+  });
+
+  test("days counted are no unit: the bound in hours is read in the metric's minutes", () => {
+    const p = plan("on how many days in October did first response time go over 6 hours");
+    expect(p.interpretation?.scale).toBeUndefined();
+    expect(p.interpretation?.threshold).toEqual(expect.objectContaining({ op: ">", value: 360 }));
+  });
+
+  test("counting days, with no unit asked, is never a conversion", () => {
+    const p = planQuestion("on how many days last month did the average first response go over", catalog, DEMO_AT);
+    expect(p.status === "plan" && p.interpretation?.scale).toBeFalsy();
+  });
+});
+
+describe("trial length: days from a trial's start to its end, never the time to the first payment", () => {
+  test.each([
+    "how long is a trial",
+    "trial duration this year",
+    "what's the length of our trials",
+    "trial length in days",
+  ])("%s", (q) => {
+    expect(main(q).metric).toBe("trial_length_days");
+  });
+
+  test("before converting is the time to the first payment: not read as the trial's length", () => {
+    expect(refusal("how long do trials last before they convert").status).toBe("refusal");
   });
 });
