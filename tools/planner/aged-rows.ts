@@ -114,7 +114,7 @@ export function agedRows(text: string, catalog: Catalog, again: (q: string) => P
     ],
     interpretation: read.interpretation && {
       ...read.interpretation,
-      read_as: `${read.interpretation.metric_label} ${said}, counted now${filters.length ? ` (${filters.map((f) => `${f.column} = ${String(f.value)}`).join(", ")})` : ""} — the age is ${mart.name}.${age.name}: ${age.description ? age.description.charAt(0).toLowerCase() + age.description.slice(1) : "days"}`,
+      read_as: `${read.interpretation.metric_label} ${said}, counted now (${read.interpretation.period.end})${filters.length ? ` (${filters.map((f) => `${f.column} = ${String(f.value)}`).join(", ")})` : ""} — the age is ${mart.name}.${age.name}: ${age.description ? age.description.charAt(0).toLowerCase() + age.description.slice(1) : "days"}`,
       why: [
         ...read.interpretation.why,
         `"${m[0].trim()}": ${mart.name}.${age.name} ${op} ${days}, the rows of ${metric.name} counted by their age`,

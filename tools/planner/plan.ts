@@ -1,5 +1,12 @@
 import { companionCount } from "./companion-count.ts";
-import { averagedRate, combinedAskBack, eachThenPick, perRowMean, shareGloss } from "./combined-asks.ts";
+import {
+  averagedRate,
+  averageOfNothing,
+  combinedAskBack,
+  eachThenPick,
+  perRowMean,
+  shareGloss,
+} from "./combined-asks.ts";
 import { frontPeriod } from "./front-period.ts";
 import { afterValue } from "./after-value.ts";
 import { runnerUp } from "./runner-up.ts";
@@ -524,6 +531,8 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     perRowMean(bare, (q) => planRead(q, catalog, at)) ??
     // "churn rate for each month of Q3 — what was the worst one?": the month of Q3 with the worst (combined-asks.ts)
     eachThenPick(bare, catalog, again) ??
+    // "what's the average per rep", read as no metric (several have "average" in their names): asked back (combined-asks.ts)
+    averageOfNothing(bare, catalog, again) ??
     // "how many open deals are more than 90 days old": rows counted by an age column the model declares (aged-rows.ts)
     agedRows(bare, catalog, again) ??
     // "first response time in October, in hours": a duration metric in another clock unit (duration-units.ts)
