@@ -928,7 +928,10 @@ function describeMartLines(o: Out<typeof describeMart>): string[] {
 /** Tool results → the answer's lines, written only from what the tools returned. */
 /** "new minus churned MRR", "tickets per customer": both sides stated, then what they make. */
 /** "MRR × 12 for October", "10% of our ARR": one value times the constant said, stated with the value and factor */
-function scaledLines(result: RoledResult, scale: { factor: number; said: string }): string[] {
+function scaledLines(
+  result: RoledResult,
+  scale: { factor: number; said: string; unit?: string; from?: string },
+): string[] {
   const r = result.output as unknown as MetricResult;
   const rows = r.rows.filter((x) => x.rows);
   const row = rows.length === 1 ? rows[0] : undefined;
@@ -937,6 +940,13 @@ function scaledLines(result: RoledResult, scale: { factor: number; said: string 
   if (!row || row.value === null)
     return [`I can't scale ${label} for ${period}: it has no single value there (no data, or one per currency).`];
   const product = row.value * scale.factor;
+  // "first response in October, in hours": the duration in the unit asked, its own unit's value beside it
+  if (scale.unit && scale.from) {
+    const how = scale.factor >= 1 ? `× ${scale.factor}` : `÷ ${1 / scale.factor}`;
+    return [
+      `${label} ${during(period)} was ${formatValue(product, "number")} ${scale.unit} (${formatValue(row.value, "number")} ${scale.from} ${how}).`,
+    ];
+  }
   return scale.said.startsWith("×")
     ? [
         `${label} ${scale.said} ${during(period)} was ${value(r, product, row)} (${value(r, row.value, row)} ${scale.said}).`,

@@ -171,6 +171,26 @@ function meanOverGroups(
   };
 }
 
+/**
+ * "what's the average per rep": without "average", is any metric named at all? If not, "average" names no measure and
+ * is asked back — whether the words with it read as some metric (combinedAskBack) or as none, several metrics having
+ * "average" in their names (plan.ts reads it for a refusal too)
+ */
+export function averageOfNothing(
+  text: string,
+  catalog: Catalog,
+  again: (q: string) => Plan | Refusal,
+): Refusal | undefined {
+  if (!testSaid(AVERAGE_PER_BARE, text)) return undefined;
+  const bare = again(text.replace(AVERAGE_WORD, " ").replace(/\s+/g, " ").trim());
+  if (bare.status === "plan" && bare.interpretation) return undefined;
+  return clarify(
+    catalog,
+    `"average" names no measure here: the average of what (deals won, deal size, sales cycle, …)?`,
+    ["average"],
+  );
+}
+
 export function combinedAskBack(
   typed: string,
   planned: Plan,
@@ -214,16 +234,8 @@ export function combinedAskBack(
     );
   }
   const grouped = planned.intent === "metric" && reading.group_by.length > 0;
-  // "what's the average per rep": without "average", is any metric named at all?
-  if (testSaid(AVERAGE_PER_BARE, text)) {
-    const bare = again(text.replace(AVERAGE_WORD, " ").replace(/\s+/g, " ").trim());
-    if (bare.status !== "plan" || !bare.interpretation)
-      return clarify(
-        catalog,
-        `"average" names no measure here: the average of what (deals won, deal size, sales cycle, …)?`,
-        ["average"],
-      );
-  }
+  const noMeasure = averageOfNothing(text, catalog, again);
+  if (noMeasure) return noMeasure;
   if (grouped) {
     // "deals won per rep on average": the mean over the breakdown's members
     const adverb = execSaid(ON_AVERAGE, text);

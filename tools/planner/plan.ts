@@ -1,5 +1,12 @@
 import { companionCount } from "./companion-count.ts";
-import { averagedRate, combinedAskBack, eachThenPick, perRowMean, shareGloss } from "./combined-asks.ts";
+import {
+  averagedRate,
+  averageOfNothing,
+  combinedAskBack,
+  eachThenPick,
+  perRowMean,
+  shareGloss,
+} from "./combined-asks.ts";
 import { frontPeriod } from "./front-period.ts";
 import { afterValue } from "./after-value.ts";
 import { runnerUp } from "./runner-up.ts";
@@ -56,6 +63,8 @@ import { negatedUnitClash, readNegatedUnit } from "./negated-unit.ts";
 import { accountBound } from "./account-bounds.ts";
 import { signalCount } from "./account-signals.ts";
 import { rowBound } from "./row-bound.ts";
+import { agedRows } from "./aged-rows.ts";
+import { durationUnits } from "./duration-units.ts";
 import { dealDays } from "./deal-days.ts";
 import { accountBook } from "./account-book.ts";
 import { readRecord, recordOrder, recordsSaid } from "./records.ts";
@@ -489,6 +498,11 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
       // "tickets per week in October", "deals won per rep on average", "ARR billed yearly": a constraint the reading
       // lost, asked back (combined-asks.ts)
       combinedAskBack(typed, kept, catalog, (q) => planWhole(q, catalog, at), at) ??
+      // "resolution time in September (days)": a duration asked in another clock unit than its metric's, never set
+      // aside (duration-units.ts)
+      (kept.intent === "metric"
+        ? durationUnits(withoutNoise(typed, catalog), catalog, (q) => planWhole(q, catalog, at), false)
+        : undefined) ??
       kept
     );
   }
@@ -525,6 +539,12 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     perRowMean(bare, (q) => planRead(q, catalog, at)) ??
     // "churn rate for each month of Q3 — what was the worst one?": the month of Q3 with the worst (combined-asks.ts)
     eachThenPick(bare, catalog, again) ??
+    // "what's the average per rep", read as no metric (several have "average" in their names): asked back (combined-asks.ts)
+    averageOfNothing(bare, catalog, again) ??
+    // "how many open deals are more than 90 days old": rows counted by an age column the model declares (aged-rows.ts)
+    agedRows(bare, catalog, again) ??
+    // "first response time in October, in hours": a duration metric in another clock unit (duration-units.ts)
+    durationUnits(bare, catalog, again) ??
     planned
   );
 }

@@ -74,7 +74,13 @@ export interface Interpretation {
   /** "CMGR of MRR from March to September": the compound growth per month between the two month ends */
   compound?: { months: number };
   /** "MRR × 12 for October", "10% of our ARR": the metric's value times a constant said in the question (scaled.ts) */
-  scale?: { factor: number; said: string };
+  scale?: {
+    factor: number;
+    said: string;
+    /** a duration in another clock unit (duration-units.ts): the unit stated, and the metric's own */
+    unit?: string;
+    from?: string;
+  };
   /** "the median monthly cash collected": the middle of the buckets' values rather than their mean */
   statistic?: "median";
   /**

@@ -26,9 +26,15 @@ subscriptions as (
         bool_or(status = 'past_due') as any_past_due,
         bool_or(status = 'trialing') as any_trialing,
         bool_or(status in ('active', 'past_due')) as any_paying_status,
-        count(*) as subscriptions
+        count(*) as subscriptions,
+        max(ended_at) as last_ended_at
     from {{ ref('stg_stripe__subscriptions') }}
     group by all
+),
+-- the month of the last pull (customer_mrr_monthly's newest): "now" for a paying customer's tenure
+as_of as (
+    select max(month) as as_of_month, cast(coalesce({{ last_pull('stripe') }}, max(month)) as date) as as_of_date
+    from {{ ref('customer_mrr_monthly') }}
 ),
 paid as (
     select customer_id, sum(amount) filter (where status = 'succeeded') - coalesce(sum(amount_refunded) filter (where status = 'succeeded'), 0) as net_paid
@@ -59,6 +65,15 @@ select
     end as status,
     m.first_paid_month,
     case when coalesce(m.mrr, 0) = 0 then m.last_churned_month end as churned_month,
+    (select as_of_month from as_of) as as_of_month,
+    -- whole months from the first paid month: to the month of the last pull while paying, to the churn month once churned
+    case when x.customer_id is null and coalesce(m.mrr, 0) > 0
+         then cast(date_diff('month', m.first_paid_month, (select as_of_month from as_of)) as integer) end as tenure_months,
+    case when x.customer_id is null and coalesce(m.mrr, 0) = 0 and not coalesce(s.any_trialing, false) and m.first_paid_month is not null
+         then cast(date_diff('month', m.first_paid_month, m.last_churned_month) as integer) end as lifetime_months,
+    -- a churned customer's days since its last subscription ended, to the last pull's day
+    case when x.customer_id is null and coalesce(m.mrr, 0) = 0 and not coalesce(s.any_trialing, false) and m.first_paid_month is not null
+         then cast(date_diff('day', cast(s.last_ended_at as date), (select as_of_date from as_of)) as integer) end as days_since_churn,
     coalesce(s.subscriptions, 0) as subscriptions,
     cast(coalesce(p.net_paid, 0) as decimal(18, 4)) as lifetime_revenue,
     x.customer_id is not null as is_excluded,

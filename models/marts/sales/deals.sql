@@ -1,8 +1,17 @@
 -- One row per live deal as it stands now: its pipeline and stage with what they mean (open, won
 -- or lost, from the stage's metadata, never its id), its owner (people who left included), its
 -- primary company, its currency (deal_currency_code, else the portal's company currency), and for won
--- deals the sales cycle in UTC calendar days from create to close.
-with stages as (
+-- deals the sales cycle in UTC calendar days from create to close; each open deal's age at the newest pull.
+-- the newest pull's UTC day: "now" for a deal's age (a quiet portal still moves with the pulls)
+with as_of as (
+    select cast(max(pulled_at) as date) as as_of_date
+    from (
+        select max(loaded_at) as pulled_at from {{ ref('stg_hubspot__deals') }}
+        union all
+        select {{ last_pull('hubspot') }}
+    )
+),
+stages as (
     select * from {{ ref('stg_hubspot__pipeline_stages') }}
 ),
 -- a stage id not in the deal's pipeline (a pipeline switch mid-sync) is looked up by id alone
@@ -79,6 +88,14 @@ select
          then cast(date_trunc('month', closed_at) as date) end as closed_month,
     case when coalesce(stage_is_won, false)
          then cast(date_diff('day', cast(created_at as date), cast(closed_at as date)) as integer) end as sales_cycle_days,
+    (select as_of_date from as_of) as as_of_date,
+    -- an open deal's age: UTC days from its create date to the newest pull's day (closed deals have none)
+    case when stage_is_closed = false
+         then cast(date_diff('day', cast(created_at as date), (select as_of_date from as_of)) as integer) end as age_days,
+    -- a won or lost deal's days since its close date, to as_of_date (none for a close date after it)
+    case when (coalesce(stage_is_won, false) or coalesce(stage_is_lost, false))
+              and cast(closed_at as date) <= (select as_of_date from as_of)
+         then cast(date_diff('day', cast(closed_at as date), (select as_of_date from as_of)) as integer) end as days_since_close,
     deal_type,
     closed_lost_reason,
     updated_at
