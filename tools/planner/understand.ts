@@ -37,6 +37,7 @@ import {
 import { expandShorthand, NOW_WORDS, OCCURRENCE_VERBS, STATE_VERBS } from "./vocabulary.ts";
 import { EXCLUSION_LEAD, EXCLUSION_LEADS } from "./exclusion.ts";
 import { execSaid, replaceSaid, testSaid } from "./may-match.ts";
+import type { FormulaReading } from "./formula-types.ts";
 
 /** What the planner took the question to mean, in words and in fields; printed as "Read as: …" and in --json. */
 export interface Interpretation {
@@ -75,6 +76,8 @@ export interface Interpretation {
   compound?: { months: number };
   /** "MRR × 12 for October", "10% of our ARR": the metric's value times a constant said in the question (scaled.ts) */
   scale?: { factor: number; said: string };
+  /** "(new + expansion + reactivation MRR) ÷ (churned + contraction MRR)": a formula over the calls (formula.ts) */
+  formula?: FormulaReading;
   /** "the median monthly cash collected": the middle of the buckets' values rather than their mean */
   statistic?: "median";
   /**
