@@ -32,7 +32,7 @@ type Token =
   | { t: ")" }
   | { t: "op"; op: "+" | "-" | "*" | "/" | "^" }
   | { t: "num"; value: number; said: string }
-  | { t: "words"; text: string };
+  | { t: "words"; text: string; own?: boolean };
 
 const OP_WORDS: [RegExp, "+" | "-" | "*" | "/" | "^"][] = [
   [/^(?:\+|plus\b)/, "+"],
@@ -90,6 +90,8 @@ function tokenize(text: string): Token[] {
 
 interface Leaf {
   said: string;
+  /** the formula's trailing period was said with this operand (the last) */
+  own?: boolean;
   read?: Understood;
   /** how the leaf was read when it borrowed a noun from its neighbours ("churn" → "churn mrr") */
   borrowed?: string;
@@ -106,7 +108,7 @@ function parse(tokens: Token[], leaves: Leaf[]): Node | undefined {
     if (!tok) return undefined;
     if (tok.t === "num") return { constant: tok.value, said: tok.said };
     if (tok.t === "words") {
-      leaves.push({ said: tok.text });
+      leaves.push({ said: tok.text, ...(tok.own ? { own: true } : {}) });
       return { leaf: leaves.length - 1 };
     }
     if (tok.t === "(") {
@@ -190,9 +192,12 @@ const PERIOD_LEAD = /(?:[,;]\s*|\b(?:in|for|during|over|on|as\s+of|the)\s+)*$/;
 /** the words of a question asked around a formula, which the formula alone does not answer */
 const QUESTION_WORDS = /\b(?:which|what|when|how|who|was|were|is|are|did|does|do|has|have)\b/;
 
-/** "LTV = …", "CMGR for Q3: …", "net new ARR for Q3, i.e. …": the name the formula is given, then the formula */
+/**
+ * "LTV = …", "CMGR for Q3: …": the name the formula is given, then the formula. (A name restated "i.e." or "defined
+ * as" a formula is checked against the catalog's own definition by frame.ts and aside.ts, not read here.)
+ */
 const NAMED =
-  /^(?:(?:what(?:'s|\s+is|\s+was)|show(?:\s+me)?|give\s+me|compute|calculate|work\s+out)\s+)?([a-z][^=:()]{0,60}?)\s*(?:=|:|,?\s+i\.?\s?e\.?,?|,?\s+(?:defined|computed|calculated)\s+as)\s+(.+)$/;
+  /^(?:(?:what(?:'s|\s+is|\s+was)|show(?:\s+me)?|give\s+me|compute|calculate|work\s+out)\s+)?([a-z][^=:()?.!]{0,60}?)\s*(?:=|:)\s+(.+)$/;
 
 function countOps(tokens: Token[]): number {
   return tokens.filter((t) => t.t === "op").length;
@@ -263,12 +268,32 @@ export interface FormulaRead {
  * Reads a formula said in the question, or undefined when the words are no formula this reader takes (one operator
  * between two sides over one period is arithmetic.ts's; a metric times a constant is scaled.ts's).
  */
+/** (the planner asks for the same words several times over one question: read once per catalog, instant and text) */
+const cache = new WeakMap<Catalog, Map<string, FormulaRead | FormulaAskBack | undefined>>();
+
 export function readFormula(typed: string, catalog: Catalog, at: Date): FormulaRead | FormulaAskBack | undefined {
+  const byText = cache.get(catalog) ?? new Map<string, FormulaRead | FormulaAskBack | undefined>();
+  cache.set(catalog, byText);
+  const key = `${at.getTime()} ${typed}`;
+  if (!byText.has(key)) {
+    if (byText.size > 500) byText.clear();
+    byText.set(key, readFormulaOnce(typed, catalog, at));
+  }
+  return byText.get(key);
+}
+
+function readFormulaOnce(typed: string, catalog: Catalog, at: Date): FormulaRead | FormulaAskBack | undefined {
   let text = typed.replace(/[?!.]+$/, "").trim();
   let name: string | undefined;
   let lead = "";
   const named = NAMED.exec(text);
-  if (named && countOps(tokenize(named[2]!)) >= 1 && !countOps(tokenize(named[1]!))) {
+  if (
+    named &&
+    countOps(tokenize(named[2]!)) >= 1 &&
+    !countOps(tokenize(named[1]!)) &&
+    !QUESTION_WORDS.test(named[1]!) &&
+    named[1]!.split(/\s+/).length <= 6
+  ) {
     const p = findPeriods(named[1]!, at)[0];
     name = (p ? `${named[1]!.slice(0, p.start)}${named[1]!.slice(p.end)}` : named[1]!).replace(PERIOD_LEAD, "").trim();
     if (p) lead = named[1]!.slice(p.start, p.end);
@@ -279,6 +304,7 @@ export function readFormula(typed: string, catalog: Catalog, at: Date): FormulaR
   // "quick ratio (new + expansion) / (churn + contraction) in September": words before the first group name it
   // (a question around the group, "which month was the app least sticky (dau/mau)", is no name: asked as typed)
   const opening = /^([a-z][a-z0-9' ]{0,60}?)\s+(?=\()/.exec(text);
+  const glossed = !name && !!opening;
   if (!name && opening && countOps(tokenize(opening[1]!)) === 0) {
     if (QUESTION_WORDS.test(opening[1]!) || opening[1]!.split(/\s+/).length > 6) return undefined;
     const p = findPeriods(opening[1]!, at)[0];
@@ -294,7 +320,8 @@ export function readFormula(typed: string, catalog: Catalog, at: Date): FormulaR
   const tokens = tokenize(text);
   const ops = countOps(tokens);
   if (!ops) return undefined;
-  const grouped = tokens.some((t) => t.t === "(") || tokens.some((t) => t.t === "op" && t.op === "^");
+  // ("(expansion − contraction) MRR": two of a kind in parentheses are arithmetic.ts's)
+  const grouped = (ops >= 2 && tokens.some((t) => t.t === "(")) || tokens.some((t) => t.t === "op" && t.op === "^");
   const last = tokens.at(-1);
   let shared = lead;
   if (last?.t === "words") {
@@ -305,7 +332,8 @@ export function readFormula(typed: string, catalog: Catalog, at: Date): FormulaR
       const before = last.text.slice(0, start).trim();
       // the last operand reads it as every other one does ("start, October" is start + the formula's period); after a
       // number or a group the words before it are the group's noun, or nothing ("… × 12 for October")
-      if (before) last.text = before;
+      // (a last operand keeps the period as its own: "ARPA in August minus ARPA in May")
+      if (before) Object.assign(last, { text: before, own: tokens.at(-2)?.t === "op" });
       else tokens.pop();
     }
   }
@@ -320,11 +348,12 @@ export function readFormula(typed: string, catalog: Catalog, at: Date): FormulaR
   const strong = ops >= 2 || grouped || !!name;
   const withPeriod = (s: string) => (owns(s) || !shared ? s : `${s} ${shared}`);
   const read = (s: string) => plainRead(understand(withPeriod(s).replace(/\s+/g, " ").trim(), catalog, at), at);
+  if (!strong && (leaves.length !== 2 || !leaves.every((l) => l.own || owns(l.said)))) return undefined;
   for (const leaf of leaves) leaf.read = read(leaf.said);
   if (!strong) {
     const [a, b] = leaves.map((l) => l.read);
     const spans = a && b ? new Set([a, b].map((x) => keyOf(x, at).split(" ")[1])) : undefined;
-    if (leaves.length !== 2 || !spans || spans.size !== 2 || !leaves.some((l) => owns(l.said))) return undefined;
+    if (!spans || spans.size !== 2) return undefined;
   }
   // the unit most leaves read in; a leaf of another unit inside a chain of + and −, or one that reads nothing, may
   // take its neighbours' noun ("churn" among MRR movements is churned MRR, "lost" among deal counts deals lost)
@@ -492,6 +521,9 @@ export function readFormula(typed: string, catalog: Catalog, at: Date): FormulaR
       };
   }
   const unit = unitOf(tree);
+  // ("card failure rate (declined / succeeded)": one quotient of one unit glossing a name is a rate defined in the
+  // words, definedRatio's in plan.ts; "lifetime value (ARPA ÷ monthly churn rate)" is an amount, read here)
+  if (glossed && ops === 1 && unit === "ratio") return undefined;
   if (!unit || clash) return { reason: `${clash ?? "the formula's units make no number"}; ask for each of its parts` };
   // filters said on one leaf must be ones its metric can apply (understand already checks), nothing more to do
   // a ratio of one unit is a percentage when it is a share or a growth: a leaf on both sides of the division

@@ -76,6 +76,8 @@ function why(leaves: { said: string; read: Understood }[]): string[] {
 
 export function readWhatIf(typed: string, catalog: Catalog, at: Date): FormulaRead | FormulaAskBack | undefined {
   const text = typed.replace(/[?!.]+$/, "").trim();
+  // (every what-if says "if" or "how many … at/assuming": most questions are none, and skip the patterns)
+  if (!/\bif\b|\bhow\s+many\b/.test(text)) return undefined;
   const add = execSaid(ADD, text);
   if (add) {
     const [, would, said, n, group, noun, per] = add;

@@ -139,7 +139,7 @@ describe("each leaf keeps the period it says", () => {
       "ratio",
     ],
     [
-      "net new ARR for Q2, i.e. ending ARR minus starting ARR",
+      "net new ARR for Q2 = ending ARR minus starting ARR",
       [
         ["arr", "2026-Q2"],
         ["arr", "2026-03"],
