@@ -283,7 +283,8 @@ export function readFormula(typed: string, catalog: Catalog, at: Date): FormulaR
 }
 
 function readFormulaOnce(typed: string, catalog: Catalog, at: Date): FormulaRead | FormulaAskBack | undefined {
-  let text = typed.replace(/[?!.]+$/, "").trim();
+  // (a trailing ellipsis or comma is no part of the last operand: "… / start, October…")
+  let text = typed.replace(/[\s?!.…,;:]+$/, "").trim();
   let name: string | undefined;
   let lead = "";
   const named = NAMED.exec(text);

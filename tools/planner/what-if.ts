@@ -75,7 +75,7 @@ function why(leaves: { said: string; read: Understood }[]): string[] {
 }
 
 export function readWhatIf(typed: string, catalog: Catalog, at: Date): FormulaRead | FormulaAskBack | undefined {
-  const text = typed.replace(/[?!.]+$/, "").trim();
+  const text = typed.replace(/[\s?!.…,;:]+$/, "").trim();
   // (every what-if says "if" or "how many … at/assuming": most questions are none, and skip the patterns)
   if (!/\bif\b|\bhow\s+many\b/.test(text)) return undefined;
   const add = execSaid(ADD, text);
