@@ -11,6 +11,7 @@ import type { ToolCallResult } from "../toolbox/index.ts";
 import type { listMetrics } from "../toolbox/list-metrics.ts";
 import { add, during, type Grain, labelOf, parseDate, truncate, ymd } from "../../engine/catalog/period.ts";
 import type { CallRole, Intent } from "../planner/plan.ts";
+import { type FormulaNode, type FormulaReading, spoken } from "../planner/formula.ts";
 import type { Interpretation } from "../planner/understand.ts";
 import { rowCurrency, type MetricResult, type MetricRow } from "../toolbox/query-metric.ts";
 import { lineageLine, utcMinute } from "./receipt.ts";
@@ -956,6 +957,63 @@ function scaledLines(
       ];
 }
 
+/**
+ * "(new + expansion + reactivation MRR) ÷ (churned + contraction MRR)", "LTV = ARPA / monthly churn rate": the formula
+ * computed from its leaves (one call each, in order), every leaf stated with its value, then the result in its unit.
+ */
+function formulaLines(results: RoledResult[], formula: FormulaReading): string[] {
+  const leaves = results.map((x) => x.output as unknown as MetricResult);
+  const label = (r: MetricResult) => `${r.label}${filterText(r)}`;
+  const one = (r: MetricResult) => {
+    const rows = r.rows.filter((x) => x.rows);
+    return rows.length === 1 && rows[0]!.value !== null ? rows[0] : undefined;
+  };
+  const rows = leaves.map(one);
+  const missing = leaves.filter((_, i) => !rows[i]);
+  if (missing.length)
+    return [
+      `I can't compute ${formula.name ?? "the formula"}: ${missing.map((r) => `${label(r)} for ${r.period.label}`).join(" and ")} has no single value (no data, or one per currency).`,
+    ];
+  const currencies = new Set(
+    leaves.flatMap((r, i) => (r.format === "currency" ? [rowCurrency(r, rows[i]!) ?? r.converted_to ?? ""] : [])),
+  );
+  if (currencies.size > 1)
+    return [
+      `I can't compute ${formula.name ?? "the formula"}: its amounts are in different currencies (${[...currencies].join(", ")}).`,
+    ];
+  const currency = [...currencies][0] || undefined;
+  // a period named once when every leaf shares it, else with each leaf
+  const periods = new Set(leaves.map((r) => r.period.label));
+  const compute = (n: FormulaNode): number => {
+    if ("leaf" in n) return rows[n.leaf]!.value!;
+    if ("constant" in n) return n.constant;
+    if ("up" in n) return Math.ceil(compute(n.up) - 1e-9);
+    const [a, b] = [compute(n.left), compute(n.right)];
+    if (n.op === "/" && b === 0) zero ??= spoken(n.right, leafText);
+    return n.op === "+" ? a + b : n.op === "-" ? a - b : n.op === "*" ? a * b : n.op === "/" ? a / b : a ** b;
+  };
+  const leafText = (i: number) => {
+    const r = leaves[i]!;
+    return `${label(r)}${periods.size > 1 ? ` (${r.period.label})` : ""} ${value(r, rows[i]!.value, rows[i])}`;
+  };
+  let zero: string | undefined;
+  const v = compute(formula.tree);
+  const text = spoken(formula.tree, leafText);
+  if (zero) return [`I can't compute ${formula.name ?? "the formula"}: it divides by ${zero}, which is 0.`];
+  const shown =
+    formula.unit === "currency"
+      ? formatValue(v, "currency", currency)
+      : formula.unit === "percent" || formula.percent
+        ? `${(v * 100).toFixed(Math.abs(v) >= 0.1 ? 1 : 2)}%`
+        : formula.unit === "number" && Number.isInteger(v)
+          ? formatValue(v, "number")
+          : Math.abs(v) >= 100
+            ? formatValue(v, "number")
+            : String(Number(v.toPrecision(3)));
+  const when = periods.size === 1 ? ` ${during([...periods][0]!)}` : "";
+  return [`${formula.name ? `${formula.name} = ` : ""}${text} = ${shown}${when ? `,${when}` : ""}.`];
+}
+
 function arithmeticLines(results: RoledResult[]): string[] {
   // "as a share of all tickets, Q3 against Q2" (planner/belief.ts): one part-over-whole pair per period, each stated
   if (results.filter((r) => r.role === "left").length > 1 && results.length % 2 === 0)
@@ -1032,9 +1090,10 @@ export function composeAnswer(
   /** "top 3 plans": how many of the ranked to list (one when unsaid) */
   n?: number,
   /** the reading's bound on buckets ("months above 40"), compound growth ("CMGR") or median */
-  reading?: Pick<Interpretation, "threshold" | "compound" | "statistic" | "scale"> &
+  reading?: Pick<Interpretation, "threshold" | "compound" | "statistic" | "scale" | "formula"> &
     Partial<Pick<Interpretation, "argmax" | "rate" | "mean_over">>,
 ): string[] {
+  if (intent === "arithmetic" && reading?.formula) return formulaLines(results, reading.formula);
   if (intent === "arithmetic")
     return reading?.scale && results.length === 1 ? scaledLines(results[0]!, reading.scale) : arithmeticLines(results);
   // (a biggest move's series is its only call: role drop or rise)

@@ -21,6 +21,8 @@ export type CallRole =
   | "per"
   | "share"
   | "times"
+  /** "(new + expansion) ÷ (churned + contraction) MRR": one metric of a formula said in the question (formula.ts) */
+  | "leaf"
   /** "October vs the average month this year": the other side, a per-month mean over the year's whole months */
   | "mean"
   /** "the biggest drop (rise) in win rate this year": the series read for its largest fall (rise) month to month */

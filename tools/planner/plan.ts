@@ -43,6 +43,9 @@ import { closeSaid } from "./close-words.ts";
 import { growthSaid } from "./growth-words.ts";
 import { growthRateAskBack } from "./growth-rate.ts";
 import { readScaled, scaledPlan } from "./scaled.ts";
+import { type FormulaAskBack, formulaPlan, readFormula } from "./formula.ts";
+import { readWhatIf } from "./what-if.ts";
+import { askBack } from "./ask-back.ts";
 import { withoutWordCodes } from "./code-values.ts";
 import { rowsShare } from "./rows-share.ts";
 import { thresholdShare } from "./threshold-share.ts";
@@ -486,6 +489,8 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     planWhole(q, catalog, at),
   );
   if (planned.status !== "plan" && fronted) return fronted;
+  // a formula asked back naming its unread part is final: no reader below answers the rest of its words (formula.ts)
+  if (planned.status !== "plan" && formulaAskBack(withoutNoise(typed, catalog), catalog, at)) return planned;
   // "Zendesk's satisfaction score": a tool's metric that is another number than the catalog's of that name
   if (planned.status === "plan") {
     // "… for the investor update": a purpose read with the same calls is said in the reading as set aside
@@ -549,6 +554,13 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   );
 }
 
+/** The ask-back of a formula said in the question (or of a what-if), when it is one (formula.ts, what-if.ts). */
+function formulaAskBack(typed: string, catalog: Catalog, at: Date): FormulaAskBack | undefined {
+  const text = normalize(typed).replace(/[?!.]+$/, "");
+  const read = readWhatIf(text, catalog, at) ?? readFormula(text, catalog, at);
+  return read && "reason" in read ? read : undefined;
+}
+
 function planWhole(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // a whole chat message — backstory, hedges, a pasted line, a self-correction around the ask — read for its ask
   // (message.ts) when it cannot be read as typed; a self-corrected one never is (it names both periods)
@@ -579,6 +591,10 @@ function planWhole(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   const message = testSaid(INJECTION, whole) || testSaid(SQL, whole) ? undefined : readMessage(typed, catalog, at);
   const corrected = message && "ask" in message && message.corrected;
   const asTyped = corrected ? undefined : planTyped(typed, catalog, at);
+  // "(MRR − COGS) / MRR": a formula with a part no metric reads is asked back naming it, never read for the rest of
+  // its words as a message would be (formula.ts)
+  const formula = asTyped?.status === "plan" ? undefined : formulaAskBack(withoutNoise(typed, catalog), catalog, at);
+  if (formula) return askBack(catalog, formula.reason, { unplaced: formula.unplaced });
   // (a plan with no reading of a metric — "what can you help with" in a sign-off — gives way to the message's ask)
   if (!message || (asTyped?.status === "plan" && (asTyped.interpretation || "askBack" in message)))
     return asTyped ?? planTyped(typed, catalog, at);
@@ -684,11 +700,15 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   const clash = shiftClash(asked);
   if (clash) return askBack(clash);
   // "how much business did we lose": churned MRR or deals lost — two numbers, asked back naming both
-  const bucketed =
-    // "when did MRR first pass $50k", "how many months in a row has MRR grown": records.ts
-    readRecord(asked, catalog, at, (q) => planQuestionCore(q, catalog, at), askBack) ??
-    readCompound(asked, at, (q) => planQuestionCore(q, catalog, at), askBack) ??
-    readBucketCount(asked, catalog, at, askBack);
+  // "CMGR for Q3: (Sep MRR / Jun MRR)^(1/3) − 1": a formula said is computed as written (formula.ts, in the core)
+  // before the words that name a growth or a record are read for one
+  const formulaSaid = readWhatIf(asked, catalog, at) ?? readFormula(asked, catalog, at);
+  const bucketed = formulaSaid
+    ? undefined
+    : // "when did MRR first pass $50k", "how many months in a row has MRR grown": records.ts
+      (readRecord(asked, catalog, at, (q) => planQuestionCore(q, catalog, at), askBack) ??
+      readCompound(asked, at, (q) => planQuestionCore(q, catalog, at), askBack) ??
+      readBucketCount(asked, catalog, at, askBack));
   const coreQ = (q: string) => planQuestionCore(q, catalog, at);
   // a belief checked ("was September our best month …", "is Starter under 10% of MRR"): read as the question that
   // settles it before the words around it are read as a plain metric ("MRR from Pro" for "most of our MRR from Pro")
@@ -1034,6 +1054,12 @@ function planQuestionCore(question: string, catalog: Catalog, at: Date): Plan | 
   // "the ratio of won to lost deals", "new to churned customers ratio": A per B, read as such or asked back — never
   // the nearest metric with "ratio" in its name (won ÷ lost is no win rate)
   // "MRR × 12 for October", "what's 10% of our ARR": one metric times a constant said
+  // "(new + expansion + reactivation MRR) ÷ (churned + contraction MRR)", "LTV = ARPA / monthly churn rate": a
+  // formula of three or more operands (or its own periods, parentheses, a power) said in the question
+  // "MRR if we add 20 more customers at current ARPA": a what-if that is arithmetic on today's facts (what-if.ts)
+  const formula = readWhatIf(text, catalog, at) ?? readFormula(text, catalog, at);
+  if (formula && "reason" in formula) return askBack(catalog, formula.reason, { unplaced: formula.unplaced });
+  if (formula) return formulaPlan(formula);
   const scaled = readScaled(text, catalog, at);
   if (scaled) return scaledPlan(scaled);
   const ratio = ratioAsPer(text, catalog);

@@ -37,6 +37,7 @@ import {
 import { expandShorthand, NOW_WORDS, OCCURRENCE_VERBS, STATE_VERBS } from "./vocabulary.ts";
 import { EXCLUSION_LEAD, EXCLUSION_LEADS } from "./exclusion.ts";
 import { execSaid, replaceSaid, testSaid } from "./may-match.ts";
+import type { FormulaReading } from "./formula-types.ts";
 
 /** What the planner took the question to mean, in words and in fields; printed as "Read as: …" and in --json. */
 export interface Interpretation {
@@ -81,6 +82,8 @@ export interface Interpretation {
     unit?: string;
     from?: string;
   };
+  /** "(new + expansion + reactivation MRR) ÷ (churned + contraction MRR)": a formula over the calls (formula.ts) */
+  formula?: FormulaReading;
   /** "the median monthly cash collected": the middle of the buckets' values rather than their mean */
   statistic?: "median";
   /**

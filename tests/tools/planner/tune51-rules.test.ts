@@ -89,12 +89,18 @@ describe("two metrics of a kind added or subtracted with a sign, each its own ca
       [op, right],
     ]);
   });
-  test.each(["churned customers plus new MRR in Q3", "new + expansion + reactivation MRR for october"])(
-    "%p is not answered as two of a kind",
-    (q) => {
-      expect(refusal(q).kind).toBe("clarify");
-    },
-  );
+  test("churned customers plus new MRR in Q3 is not answered as two of a kind", () => {
+    expect(refusal("churned customers plus new MRR in Q3").kind).toBe("clarify");
+  });
+  // (three operands are a formula since branch formulas2: each its own call, never two of a kind)
+  test("new + expansion + reactivation MRR for october is three leaves of a formula, not two of a kind", () => {
+    const p = plan("new + expansion + reactivation MRR for october");
+    expect(p.calls.map((c) => [c.role, (c.input as { metric: string }).metric])).toEqual([
+      ["leaf", "new_mrr"],
+      ["leaf", "expansion_mrr"],
+      ["leaf", "reactivation_mrr"],
+    ]);
+  });
 });
 
 describe("one metric times a constant said in the question", () => {
@@ -115,8 +121,12 @@ describe("one metric times a constant said in the question", () => {
     "ARR if MRR were 10% higher than today",
     "what's 10% of revenue",
   ])("%p is not one metric scaled", (q) => {
+    // (since branch formulas2 the first two are formulas — two MRR readings, and ARR moved by a share — never a scale)
     const p = planQuestion(q, catalog, DEMO_AT);
-    expect(p.status).toBe("refusal");
+    if (p.status === "plan") {
+      expect(p.interpretation!.scale).toBeUndefined();
+      expect(p.interpretation!.formula).toBeDefined();
+    } else expect(p.status).toBe("refusal");
   });
 });
 
