@@ -13,6 +13,7 @@ import { add, during, type Grain, labelOf, parseDate, truncate, ymd } from "../.
 import type { CallRole, Intent } from "../planner/plan.ts";
 import type { Interpretation } from "../planner/understand.ts";
 import { rowCurrency, type MetricResult, type MetricRow } from "../toolbox/query-metric.ts";
+import { cohortLines } from "./cohort-lines.ts";
 import { lineageLine, utcMinute } from "./receipt.ts";
 import type { topN } from "../toolbox/top-n.ts";
 
@@ -1069,6 +1070,8 @@ export function composeAnswer(
     }
     case "top_n":
       return topLines(o);
+    case "cohort":
+      return cohortLines(main);
     case "count_rows":
       // "US vs Germany paying customers": one count per side, the first named first
       return results.filter((r) => r.role === "main").flatMap((r) => countLines(r.output as never));
