@@ -162,7 +162,7 @@ export function readCohort(typed: string, catalog: Catalog, at: Date): Plan | Re
     const paying = (status?.value_synonyms?.paying ?? []).join(" or ");
     const day = at.toISOString().slice(0, 10);
     const reading =
-      `customers whose first payment was in ${period.label} (the ${period.label} cohort: ${metric.mart}.${metric.time_column}), ` +
+      `${metric.label ?? metric.name} followed as a cohort: customers whose first payment was in ${period.label} (the ${period.label} cohort: ${metric.mart}.${metric.time_column}), ` +
       (measure === "size" || measure === "mrr_start"
         ? SAID[measure]
         : `${SAID[measure]} at the last pull (${day})${paying ? `; still paying is ${status!.name} ${paying}` : ""}`);
@@ -204,7 +204,7 @@ export function readCohort(typed: string, catalog: Catalog, at: Date): Plan | Re
         ],
         interpretation: {
           metric: metric.name,
-          metric_label: metric.label ?? metric.name,
+          metric_label: `Customers paying on ${p.start}`,
           kind: "stock",
           period: { text: p.label, start: p.start, end: p.end, to_date: p.toDate },
           filters: [],
@@ -212,7 +212,7 @@ export function readCohort(typed: string, catalog: Catalog, at: Date): Plan | Re
           group_by: [],
           argmax: null,
           why: [`the customers paying on ${p.start} followed to now (${measure})`],
-          read_as: `customers paying on ${p.start} (MRR > 0 at the end of the month before), ${measure === "share_still_paying" ? "the share" : "how many"} still paying (MRR > 0) at the last pull (${day})`,
+          read_as: `Customers paying on ${p.start} (MRR > 0 at the end of the month before), ${measure === "share_still_paying" ? "the share" : "how many"} still paying (MRR > 0) at the last pull (${day})`,
         },
       };
     }

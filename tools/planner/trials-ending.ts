@@ -59,15 +59,20 @@ export function trialsEnding(text: string, catalog: Catalog, at: Date): Plan | u
     ],
     interpretation: {
       metric: mart.name,
-      metric_label: `${mart.name} rows`,
+      metric_label: "Trials ending",
       kind: "stock",
-      period: { text: `the next ${days} days`, start: stamp(at), end: stamp(until), to_date: false },
+      period: {
+        text: `the next ${days} days`,
+        start: stamp(at).slice(0, 10),
+        end: stamp(until).slice(0, 10),
+        to_date: false,
+      },
       filters: [],
       grain: null,
       group_by: [],
       argmax: null,
       why: [`trials due to end: ${mart.name}.${end} from now to ${days} days on`],
-      read_as: `${mart.name} in status ${trialing.join(" or ")} whose ${end} falls from now (${stamp(at)} UTC) to ${days} days on (${stamp(until)} UTC), counted`,
+      read_as: `Trials ending: ${mart.name} in status ${trialing.join(" or ")} whose ${end} falls from now (${stamp(at)} UTC) to ${days} days on (${stamp(until)} UTC), counted`,
     },
   };
 }

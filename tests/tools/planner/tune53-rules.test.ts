@@ -99,7 +99,7 @@ describe("the customers paying at an instant, followed to now, are counted by th
   ])("%p", (q, month, measure) => {
     const { input, p } = cohortCall(q);
     expect(input).toEqual({ metric: "first_paid_customers", cohort: month, measure, group: "paying_at" } as never);
-    expect(p.interpretation!.read_as).toContain(`customers paying on ${month}-01`);
+    expect(p.interpretation!.read_as).toContain(`Customers paying on ${month}-01`);
   });
 });
 
