@@ -200,6 +200,7 @@ describe("identifiers come only from the catalog; values are bound", () => {
     const { toolSpecs } = await import("../../tools/toolbox/index.ts");
     const specs = toolSpecs();
     expect(specs.map((s) => s.name).sort()).toEqual([
+      "cohort",
       "compare_periods",
       "describe_mart",
       "describe_metric",

@@ -14,6 +14,7 @@ import type { CallRole, Intent } from "../planner/plan.ts";
 import { type FormulaNode, type FormulaReading, spoken } from "../planner/formula.ts";
 import type { Interpretation } from "../planner/understand.ts";
 import { rowCurrency, type MetricResult, type MetricRow } from "../toolbox/query-metric.ts";
+import { cohortLines } from "./cohort-lines.ts";
 import { lineageLine, utcMinute } from "./receipt.ts";
 import type { topN } from "../toolbox/top-n.ts";
 
@@ -1138,6 +1139,8 @@ export function composeAnswer(
     }
     case "top_n":
       return topLines(o);
+    case "cohort":
+      return cohortLines(main);
     case "count_rows":
       // "US vs Germany paying customers": one count per side, the first named first
       return results.filter((r) => r.role === "main").flatMap((r) => countLines(r.output as never));

@@ -49,7 +49,7 @@ export function mergeCitations(results: { output: { citations: Citation[] } }[])
 }
 
 /** The planner's tools that read the marts (the others answer from the catalog). */
-const QUERYING = new Set(["query_metric", "compare_periods", "top_n"]);
+const QUERYING = new Set(["query_metric", "compare_periods", "top_n", "cohort"]);
 
 /** The offline path of `dp ask`: plan without a model, run the typed tools, write the answer from their results. */
 export async function askOffline(

@@ -42,7 +42,9 @@ export type Intent =
   | "average"
   | "count_rows"
   | "compound"
-  | "bucket_count";
+  | "bucket_count"
+  /** a first-paid cohort followed to the last pull (cohort.ts) */
+  | "cohort";
 
 export interface PlannedCall extends ToolCall {
   role: CallRole;

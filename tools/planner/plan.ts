@@ -128,6 +128,10 @@ import { definedRatio, ratioSigned } from "./ratio-sign.ts";
 import { findPeriods, inclusiveEnd, NUMBER_WORDS, trailingWindow, type FoundPeriod } from "./periods.ts";
 import { isStopWord, STOP, stemOf } from "./lexicon.ts";
 import { normalize, wordsOf, type Word } from "./text.ts";
+import { readCohort } from "./cohort.ts";
+import { bareStateSaid } from "./bare-state.ts";
+import { trialsEnding } from "./trials-ending.ts";
+import { countNounFirst } from "./count-nouns.ts";
 import {
   isAverage,
   placeList,
@@ -464,6 +468,16 @@ export function planQuestion(question: string, given: Catalog, at: Date = now())
 }
 
 function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
+  // "of the customers who started paying in Q1, how many still pay": a first-paid cohort followed to now, or another
+  // group followed across two times asked back (cohort.ts)
+  const cohort = readCohort(withoutNoise(typed, catalog), catalog, at);
+  if (cohort) return cohort;
+  // "how many trialing right now": a state said without its noun, counted over the one mart that holds it (bare-state.ts)
+  const stated = bareStateSaid(withoutNoise(typed, catalog), catalog);
+  if (stated) return planWhole(stated, catalog, at);
+  // "how many trials end in the next 7 days": the live trials whose trial end is due, counted (trials-ending.ts)
+  const ending = trialsEnding(withoutNoise(typed, catalog), catalog, at);
+  if (ending) return ending;
   // "for this MBR", "the month we're reviewing": the last complete month (quarter), said in the reading (review-period.ts)
   const review = readReviewPeriod(typed, at, (q) => planRead(q, catalog, at));
   if (review) return review;
@@ -508,6 +522,8 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
       (kept.intent === "metric"
         ? durationUnits(withoutNoise(typed, catalog), catalog, (q) => planWhole(q, catalog, at), false)
         : undefined) ??
+      // "reactivations last quarter?": the count of movements first, their MRR beside it (count-nouns.ts)
+      countNounFirst(withoutNoise(typed, catalog), kept, catalog, (q) => planWhole(q, catalog, at)) ??
       kept
     );
   }
@@ -525,6 +541,7 @@ function planRead(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
     // "our open pipeline, we are near to 1 billion or not? how much is it exactly": the exact value (exact-ask.ts)
     guessThenExact(bare, again) ??
     companionCount(bare, catalog, again) ??
+    countNounFirst(bare, planned, catalog, again) ??
     readPurpose(bare, again) ??
     anyoneRead(bare, catalog, again) ??
     readAutocorrected(bare, catalog, (q) => planQuestion(q, catalog, at)) ??

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cohortTool } from "./cohort.ts";
 import { comparePeriods } from "./compare-periods.ts";
 import type { ToolContext } from "../context.ts";
 import { describeMart } from "./describe-mart.ts";
@@ -24,6 +25,7 @@ export const TOOLS: AnyTool[] = [
   searchCatalog,
   queryMetric,
   comparePeriods,
+  cohortTool,
   topN,
   getFreshness,
   explainLineage,

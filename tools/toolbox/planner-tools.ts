@@ -13,6 +13,7 @@ const PLANNER_TOOLS: Record<string, () => Promise<unknown>> = {
   query_metric: () => import("./query-metric.ts").then((m) => m.queryMetric),
   compare_periods: () => import("./compare-periods.ts").then((m) => m.comparePeriods),
   top_n: () => import("./top-n.ts").then((m) => m.topN),
+  cohort: () => import("./cohort.ts").then((m) => m.cohortTool),
   get_freshness: () => import("./get-freshness.ts").then((m) => m.getFreshness),
   explain_lineage: () => import("./explain-lineage.ts").then((m) => m.explainLineage),
 };

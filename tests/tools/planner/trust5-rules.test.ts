@@ -48,13 +48,19 @@ describe("a per-unit ratio that is no number asks back", () => {
 
 describe("a cohort asked across two times asks back", () => {
   test.each([
-    "how many accounts that joined in january are still active",
     "customers who churned in q2 and no longer pay",
     "of the deals that were open in september how many remain open",
   ])("%p", (q) => {
     const r = refusal(q);
     expect(r.kind).toBe("clarify");
     expect(r.reason).toContain("cohort");
+  });
+
+  test("a first-paid cohort followed to now is read by the cohort tool (tune53): accounts that joined in january", () => {
+    const p = plan("how many accounts that joined in january are still active");
+    expect(p.calls.map((c) => [c.name, c.input.cohort, c.input.measure])).toEqual([
+      ["cohort", "2026-01", "still_paying"],
+    ]);
   });
 
   test("a relative clause with one time only still answers: MRR lost from customers who cancelled in Q2", () => {
