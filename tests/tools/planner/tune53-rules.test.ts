@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { demoCatalog, plannerOver } from "./demo-planner.ts";
+import { planQuestion } from "../../../tools/planner/plan.ts";
+import { DEMO_AT, demoCatalog, plannerOver } from "./demo-planner.ts";
 
 /**
  * The rules of branch tune53 (#15, cohorts, retention and lifecycle), on phrasings in no eval file, written from
@@ -150,5 +151,26 @@ describe("trials due to end in the next N days are the live trials whose trial e
       { column: "trial_end_at", op: "<", value: until },
     ]);
     expect(p.interpretation!.read_as).toContain("trial_end_at");
+  });
+});
+
+describe("retention for a group that joined in a period is never the period's logo retention (the joiners dropped)", () => {
+  // logo retention over a span follows the customers paying at its start; customers who joined in it are another
+  // group. Before its description was worded without "joins", the planner placed "joined" by it and answered 92.3%.
+  test.each([
+    "retention for customers who joined in Q1",
+    "logo retention for customers who joined in March",
+    "retention of the customers who joined last year",
+    "customer retention for those who joined in Q2",
+    "retention of customers who signed up in 2025",
+  ])("%p", (q) => {
+    const p = planQuestion(q, catalog, DEMO_AT);
+    const readsLogoRetention =
+      p.status === "plan" && p.calls.some((c) => (c.input as { metric?: string }).metric === "logo_retention_rate");
+    expect(readsLogoRetention).toBe(false);
+  });
+
+  test("logo retention over a quarter is still answered", () => {
+    expect(plan("logo retention in Q3").calls[0]!.input).toMatchObject({ metric: "logo_retention_rate" });
   });
 });
