@@ -1,5 +1,6 @@
 import type { Catalog, CatalogModel } from "../../engine/catalog/catalog.ts";
 import { execSaid } from "./may-match.ts";
+import { countRowsCall } from "./count-rows.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
 import { NUMBER_WORDS } from "./periods.ts";
 import { wordsOf } from "./text.ts";
@@ -98,20 +99,7 @@ export function agedRows(text: string, catalog: Catalog, again: (q: string) => P
   return {
     status: "plan",
     intent: "count_rows",
-    calls: [
-      {
-        role: "main",
-        name: "top_n",
-        input: {
-          mart: mart.name,
-          measure: money ?? age.name,
-          label,
-          n: 1,
-          direction: "top",
-          filters: [...filters, { column: age.name, op, value: days }],
-        },
-      },
-    ],
+    calls: [countRowsCall(mart, money ?? age.name, [...filters, { column: age.name, op, value: days }], { label })],
     interpretation: read.interpretation && {
       ...read.interpretation,
       read_as: `${read.interpretation.metric_label} ${said}, counted now (${read.interpretation.period.end})${filters.length ? ` (${filters.map((f) => `${f.column} = ${String(f.value)}`).join(", ")})` : ""} — the age is ${mart.name}.${age.name}: ${age.description ? age.description.charAt(0).toLowerCase() + age.description.slice(1) : "days"}`,

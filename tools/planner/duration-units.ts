@@ -1,6 +1,7 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { execSaid } from "./may-match.ts";
 import type { Plan, Refusal } from "./plan-types.ts";
+import { scaledMetricPlan } from "./scaled.ts";
 
 /**
  * A duration asked in another unit than its metric's (#15, batch 50): "first response time in October, in hours"
@@ -71,23 +72,15 @@ export function durationUnits(
     const factor = MINUTES[own]! / MINUTES[said]!;
     const i = read.interpretation;
     const how = factor >= 1 ? `× ${factor}` : `÷ ${1 / factor}`;
-    return {
-      status: "plan",
-      intent: "arithmetic",
-      calls: [
-        {
-          role: "left",
-          name: "query_metric",
-          input: { metric: input.metric, period: input.period, filters: input.filters ?? [] },
-        },
-      ],
-      interpretation: {
+    return scaledMetricPlan(
+      { metric: input.metric, period: input.period, filters: input.filters ?? [] },
+      {
         ...i,
         read_as: `${i.read_as}, in ${plural(said)} (${input.metric} in ${plural(own)} ${how})`,
         scale: { factor, said: `in ${plural(said)}`, unit: plural(said), from: plural(own) },
         why: [...i.why, `"${asked[0].trim()}": ${input.metric} is in ${plural(own)}; ${how} gives ${plural(said)}`],
       },
-    };
+    );
   }
   // "on how many days did the average first response go over 5 hours": the bound in the metric's unit, read again
   const bound = bounds ? execSaid(BOUND_IN, t) : null;

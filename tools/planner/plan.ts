@@ -87,6 +87,7 @@ import {
   wonAmountSaid,
 } from "./row-words.ts";
 import type { Catalog, CatalogModel } from "../../engine/catalog/catalog.ts";
+import { countRowsCall, type RowFilter } from "./count-rows.ts";
 import { now } from "../../engine/clock.ts";
 import type { MetricDef } from "../../engine/transform/model-schema.ts";
 import type { Filter } from "../../engine/catalog/metric-query.ts";
@@ -1680,8 +1681,6 @@ function rowFilters(
   });
 }
 
-type RowFilter = { column: string; op: string; value: string | number | boolean | string[] };
-
 /** The filters every word of the question places on a mart's rows (see rowFilters); own: words already placed. */
 function keptTo(
   text: string,
@@ -1937,27 +1936,9 @@ function wonCyclePlan(
   return countRowsPlan(mart, cycle, kept, mean);
 }
 
-/**
- * The rows of a mart kept to filters, counted (top_n's count of the rows kept; its one row is named by the mart's
- * first non-personal `…name` column) or, with `mean`, the mean of `measure` over them
- */
+/** The rows of a mart kept to filters, counted, or with `mean` the mean of `measure` over them (count-rows.ts) */
 function countRowsPlan(mart: CatalogModel, measure: string, kept: RowFilter[], mean = false): Plan {
-  const label = mart.columns.find((c) => /name$/.test(c.name) && !c.pii)?.name ?? measure;
-  return plan1("count_rows", [
-    {
-      role: "main",
-      name: "top_n",
-      input: {
-        mart: mart.name,
-        measure,
-        label,
-        n: 1,
-        direction: "top",
-        ...(mean ? { mean: true } : {}),
-        filters: kept,
-      },
-    },
-  ]);
+  return plan1("count_rows", [countRowsCall(mart, measure, kept, { mean })]);
 }
 
 /** the mart whose rows hold each won deal's days from create to close, and that column */

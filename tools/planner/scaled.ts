@@ -1,7 +1,7 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { execSaid } from "./may-match.ts";
 import type { Plan } from "./plan-types.ts";
-import { understand, type Understood } from "./understand.ts";
+import { type Interpretation, understand, type Understood } from "./understand.ts";
 
 /**
  * One metric times a constant said in the question: "MRR × 12 for October", "new MRR times 3 last quarter", "what's
@@ -46,21 +46,26 @@ export function scaledPlan(s: Scaled): Plan {
   const read_as = s.said.startsWith("×")
     ? `${i.metric_label} ${s.said}, ${i.period.text}`
     : `${s.said} ${i.metric_label}, ${i.period.text}`;
-  return {
-    status: "plan",
-    intent: "arithmetic",
-    calls: [
-      {
-        role: "left",
-        name: "query_metric",
-        input: { metric: s.read.metric.name, period: s.read.period, filters: s.read.filters },
-      },
-    ],
-    interpretation: {
+  return scaledMetricPlan(
+    { metric: s.read.metric.name, period: s.read.period, filters: s.read.filters },
+    {
       ...i,
       read_as: `${read_as}${i.read_as.includes("test accounts excluded") ? ", test accounts excluded" : ""}`,
       scale: { factor: s.factor, said: s.said },
       why: [...i.why, `"${s.said}": ${s.read.metric.name} multiplied by ${s.factor}, a constant said in the question`],
     },
+  );
+}
+
+/** One metric's call whose value the answer multiplies by `interpretation.scale` (this file, duration-units.ts). */
+export function scaledMetricPlan(
+  input: { metric: string; period: unknown; filters: unknown[] },
+  interpretation: Interpretation,
+): Plan {
+  return {
+    status: "plan",
+    intent: "arithmetic",
+    calls: [{ role: "left", name: "query_metric", input }],
+    interpretation,
   };
 }

@@ -1,5 +1,6 @@
 import type { Catalog } from "../../engine/catalog/catalog.ts";
 import { NUMBER_WORDS } from "./periods.ts";
+import { countRowsCall } from "./count-rows.ts";
 import type { Plan } from "./plan-types.ts";
 
 /**
@@ -40,22 +41,16 @@ export function trialsEnding(text: string, catalog: Catalog, at: Date): Plan | u
     status: "plan",
     intent: "count_rows",
     calls: [
-      {
-        role: "main",
-        name: "top_n",
-        input: {
-          mart: mart.name,
-          measure,
-          label,
-          n: 1,
-          direction: "top",
-          filters: [
-            { column: "status", op: "in", value: trialing },
-            { column: end, op: ">=", value: stamp(at) },
-            { column: end, op: "<", value: stamp(until) },
-          ],
-        },
-      },
+      countRowsCall(
+        mart,
+        measure,
+        [
+          { column: "status", op: "in", value: trialing },
+          { column: end, op: ">=", value: stamp(at) },
+          { column: end, op: "<", value: stamp(until) },
+        ],
+        { label },
+      ),
     ],
     interpretation: {
       metric: mart.name,
