@@ -18,6 +18,12 @@ const NUM_12 = "(?:12|twelve)";
 const N_WORDS = CARDINALS;
 const NUM_N = `(\\d{1,2}|${Object.keys(N_WORDS).join("|")})`;
 
+// a month the window ends with, not a day of it ("through October 15" is another period)
+const ENDS_MONTH = `(?=${MONTH}\\b(?!\\s+\\d{1,2}(?:st|nd|rd|th)?\\b))`;
+// one to six words between a window and "through <month>", none of them a period, a comparison or a joiner
+const STOP = `(?:${MONTH_NAMES}|q[1-4]|\\d+|in|for|over|during|since|from|vs|versus|against|and|or|but|by|to|through|thru|ending|ended|up|last|this|next|past|year|quarter|week|day)`;
+const BETWEEN = `(?:(?!${STOP}\\b)[a-z']+[\\s,]+){1,6}?`;
+
 const MONTH_INDEX: Record<string, number> = {};
 for (const [i, m] of MONTHS.entries()) {
   MONTH_INDEX[m.toLowerCase()] = i;
@@ -48,6 +54,20 @@ const TRAILING: [RegExp, string][] = [
       "g",
     ),
     "MONTHS_THROUGH 12 ",
+  ],
+  // "trailing twelve month net revenue retention, through october", "TTM NRR through September": the window and the
+  // month it ends with said apart, only the metric's words between (a period, a comparison or a joiner between them
+  // is no such window: left as typed)
+  [
+    new RegExp(
+      `\\b(?:a\\s+|the\\s+)?(?:trailing|last|past|rolling)[\\s-]+${NUM_N}[\\s-]+months?\\s+(${BETWEEN})(?:through|thru|ending(?:\\s+in)?|ended|up\\s+to)\\s+${ENDS_MONTH}`,
+      "g",
+    ),
+    "$2MONTHS_THROUGH $1 ",
+  ],
+  [
+    new RegExp(`\\b(?:ttm|ltm)\\s+(${BETWEEN})(?:through|thru|ending(?:\\s+in)?|ended|up\\s+to)\\s+${ENDS_MONTH}`, "g"),
+    "$1MONTHS_THROUGH 12 ",
   ],
   // "on a trailing twelve-month basis", "TTM", "LTM": the last twelve whole months
   [

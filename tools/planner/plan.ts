@@ -30,6 +30,7 @@ import { guardShare, readBelief } from "./belief.ts";
 import { boundOp } from "./bound-op.ts";
 import { figureValue } from "./figure.ts";
 import { investorPeriods } from "./investor-periods.ts";
+import { spanAdjectiveSaid } from "./span-adjective.ts";
 import { rememberedSaid } from "./remembered.ts";
 import { investorSaid } from "./investor-words.ts";
 import { sheetSaid } from "./sheet-verbs.ts";
@@ -647,6 +648,7 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
   // investor periods ("trailing quarter", "TTM through October", "delta vs prior month, Oct": investor-periods.ts)
   // support and product words ("the team resolved", "busiest support day", "least sticky": support-words.ts)
   // "how many people were in the app yesterday", "… over the last 7 days": DAU, WAU (app-people.ts)
+  // a span adjective repeating the window ("6-month logo retention (last 6 full months)": span-adjective.ts)
   // records said without "ever" ("record month for refunds", "what day did the backlog peak": records.ts)
   const spoken = slicesSaid(
     appPeopleSaid(
@@ -655,7 +657,9 @@ function planTyped(typed: string, catalog: Catalog, at: Date): Plan | Refusal {
           shownInScaleSaid(
             mostOnePaysSaid(
               rowStatesSaid(
-                anyoneCountedSaid(wonAmountSaid(recordsSaid(cycleRowsSaid(said ? said.rest : question), at))),
+                anyoneCountedSaid(
+                  wonAmountSaid(recordsSaid(cycleRowsSaid(spanAdjectiveSaid(said ? said.rest : question)), at)),
+                ),
               ),
             ),
           ),
