@@ -12,9 +12,10 @@ const root = join(import.meta.dir, "..");
 /**
  * evals/holdout/ is the project's own measuring stick for the offline planner (questions written by someone
  * who does not tune it; `dp eval` in this repository scores it apart from evals/dev/). It is not part of
- * the demo a user gets, so it is never embedded.
+ * the demo a user gets, so it is never embedded. evals/untuned/ holds a blind batch scored once and not tuned yet
+ * (`dp eval` reads neither evals/untuned/ nor its wrong numbers; a tuner moves it to evals/dev/).
  */
-const NOT_EMBEDDED = new Set(["evals/holdout"]);
+const NOT_EMBEDDED = new Set(["evals/holdout", "evals/untuned"]);
 
 /** Every .sql/.yml/.md file under `dir`, keyed by its path relative to `base`. */
 function walk(dir: string, base: string, into: Record<string, string>): void {
