@@ -61,6 +61,36 @@ function num(v: unknown): number | null {
 }
 
 /**
+ * The counts and MRR of a group, with what follows from them (the share still paying, MRR now over start, MRR per
+ * paying customer): one shape for both groups the tool follows.
+ */
+function cohortFigures(f: {
+  size: number;
+  still: number;
+  churned: number;
+  start: number | null;
+  now: number | null;
+  month: string | null;
+  currency: string | null;
+  several: boolean;
+}) {
+  return {
+    at_month: f.month,
+    at_label: f.month ? labelOf(parseDate(f.month), "month") : null,
+    size: f.size,
+    still_paying: f.still,
+    share_still_paying: f.size ? f.still / f.size : null,
+    churned: f.churned,
+    mrr_start: f.start,
+    mrr_now: f.now,
+    mrr_vs_start: f.start && f.now !== null ? f.now / f.start : null,
+    mrr_per_paying: f.now !== null && f.still ? f.now / f.still : null,
+    currency: f.currency,
+    several_currencies: f.several,
+  };
+}
+
+/**
  * The customers paying at an instant (MRR > 0 at the end of the month before `period` starts: "the customers paying
  * us on Jan 1") followed to the last pull in the monthly MRR history: still paying is MRR > 0 in its latest month,
  * the rest pay nothing now. Each customer counts once per currency, as the history keeps it.
@@ -103,18 +133,16 @@ async function payingAt(
     key: `${history.mart.name}.previous_mrr > 0 at ${period.start}`,
     paying_values: ["MRR > 0"] as SqlValue[],
     churned_values: ["MRR = 0"] as SqlValue[],
-    at_month: month,
-    at_label: month ? labelOf(parseDate(month), "month") : null,
-    size,
-    still_paying: still,
-    share_still_paying: size ? still / size : null,
-    churned: num(r.churned) ?? 0,
-    mrr_start: start,
-    mrr_now: now,
-    mrr_vs_start: start && now !== null ? now / start : null,
-    mrr_per_paying: now !== null && still ? now / still : null,
-    currency: !several && r.currency ? String(r.currency) : null,
-    several_currencies: several,
+    ...cohortFigures({
+      size,
+      still,
+      churned: num(r.churned) ?? 0,
+      start,
+      now,
+      month,
+      currency: !several && r.currency ? String(r.currency) : null,
+      several,
+    }),
     sql: [sql],
     citations: [await citationFor(ctx, history.mart.name)],
   };
@@ -210,18 +238,16 @@ export const cohortTool = defineTool({
       key: `${mart.name}.${metric.time_column}`,
       paying_values: paying.values,
       churned_values: churned.values,
-      at_month: money.month,
-      at_label: money.month ? labelOf(parseDate(money.month), "month") : null,
-      size,
-      still_paying: stillPaying,
-      share_still_paying: size ? stillPaying / size : null,
-      churned: churnedCount,
-      mrr_start: money.start,
-      mrr_now: money.now,
-      mrr_vs_start: money.start && money.now !== null ? money.now / money.start : null,
-      mrr_per_paying: money.now !== null && stillPaying ? money.now / stillPaying : null,
-      currency: money.currency,
-      several_currencies: money.currencies > 1,
+      ...cohortFigures({
+        size,
+        still: stillPaying,
+        churned: churnedCount,
+        start: money.start,
+        now: money.now,
+        month: money.month,
+        currency: money.currency,
+        several: money.currencies > 1,
+      }),
       sql,
       citations,
     };
