@@ -929,14 +929,19 @@ function describeMartLines(o: Out<typeof describeMart>): string[] {
 
 /** Tool results → the answer's lines, written only from what the tools returned. */
 /** "new minus churned MRR", "tickets per customer": both sides stated, then what they make. */
+/** A metric result's one row with data (no data, or one row per currency, is none): the value arithmetic reads. */
+function singleRow(r: MetricResult): MetricRow | undefined {
+  const rows = r.rows.filter((x) => x.rows);
+  return rows.length === 1 ? rows[0] : undefined;
+}
+
 /** "MRR × 12 for October", "10% of our ARR": one value times the constant said, stated with the value and factor */
 function scaledLines(
   result: RoledResult,
   scale: { factor: number; said: string; unit?: string; from?: string },
 ): string[] {
   const r = result.output as unknown as MetricResult;
-  const rows = r.rows.filter((x) => x.rows);
-  const row = rows.length === 1 ? rows[0] : undefined;
+  const row = singleRow(r);
   const period = r.period.label;
   const label = `${r.label}${filterText(r)}`;
   if (!row || row.value === null)
@@ -965,11 +970,10 @@ function scaledLines(
 function formulaLines(results: RoledResult[], formula: FormulaReading): string[] {
   const leaves = results.map((x) => x.output as unknown as MetricResult);
   const label = (r: MetricResult) => `${r.label}${filterText(r)}`;
-  const one = (r: MetricResult) => {
-    const rows = r.rows.filter((x) => x.rows);
-    return rows.length === 1 && rows[0]!.value !== null ? rows[0] : undefined;
-  };
-  const rows = leaves.map(one);
+  const rows = leaves.map((r) => {
+    const row = singleRow(r);
+    return row?.value !== null ? row : undefined;
+  });
   const missing = leaves.filter((_, i) => !rows[i]);
   if (missing.length)
     return [
@@ -1024,11 +1028,7 @@ function arithmeticLines(results: RoledResult[]): string[] {
     (r) => r.role === "minus" || r.role === "plus" || r.role === "per" || r.role === "share" || r.role === "times",
   )!;
   const right = rightR.output as unknown as MetricResult;
-  const one = (r: MetricResult) => {
-    const rows = r.rows.filter((x) => x.rows);
-    return rows.length === 1 ? rows[0] : undefined;
-  };
-  const [l, r] = [one(left), one(right)];
+  const [l, r] = [singleRow(left), singleRow(right)];
   const period = left.period.label;
   const lText = `${left.label}${filterText(left)}`;
   const rText = `${right.label}${filterText(right)}`;
